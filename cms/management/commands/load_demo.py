@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, ensure_demo_staff
+from cms.demo import ensure_home_pages
+from places.actions import load_townships
+
+
+class Command(BaseCommand):
+    help = "Load the reference data and the demo content (safe to run again: nothing is duplicated)."
+
+    def handle(self, *args, **options):
+        counties, townships = load_townships()
+        self.stdout.write(f"Reference data — counties: {counties}; townships: {townships}.")
+        created_pages = ensure_home_pages()
+        self.stdout.write(f"Home pages created: {', '.join(created_pages) or 'none (already there)'}.")
+        if ensure_demo_staff():
+            self.stdout.write(f"Demo staff login created: {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD}")
+        else:
+            self.stdout.write(f"Demo staff login already exists: {DEMO_STAFF_EMAIL}")
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))

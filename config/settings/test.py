@@ -1,0 +1,34 @@
+"""Settings for the test suite.
+
+The full run (`make test`) points these variables at the real services that
+scripts/services starts; nothing here falls back silently to an embedded
+engine, because tests/conftest.py checks every service before a test runs.
+"""
+
+from config.env import ConfigurationError, database_from_url, env_str
+
+from .base import *  # noqa: F403
+
+_HOW_TO_START = 'run `make test`, or `scripts/services start` then `eval "$(scripts/services env)"`'
+
+DATABASES = {"default": database_from_url("DATABASE_URL", None) or {}}
+if DATABASES["default"].get("ENGINE") != "django.db.backends.postgresql":
+    raise ConfigurationError(f"the test suite runs on PostgreSQL: set DATABASE_URL to it ({_HOW_TO_START}).")
+if not REDIS_URL:  # noqa: F405
+    raise ConfigurationError(f"the test suite needs Redis: set REDIS_URL ({_HOW_TO_START}).")
+if not HOMEWARD_SEARCH["ELASTICSEARCH_URL"]:  # noqa: F405
+    raise ConfigurationError(f"the test suite needs Elasticsearch: set ELASTICSEARCH_URL ({_HOW_TO_START}).")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+if not STRIPE_API_BASE:
+    raise ConfigurationError(f"the test suite needs stripe-mock: set STRIPE_API_BASE ({_HOW_TO_START}).")
+CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")
+
+DEBUG = False
+SECRET_KEY = "test-only-key-homeward-aa9d8c7b6e5f4a3b2c1d0e9f8a7b6c5d"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STRIPE_SECRET_KEY = "sk_test_123"  # noqa: S105  # stripe-mock accepts any test key
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_test_homeward")
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

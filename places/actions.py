@@ -1,0 +1,147 @@
+"""Loading and editing the reference data. Each function is one action."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from places.models import County, Township
+
+TOWNSHIPS_CSV = Path(__file__).resolve().parent / "data" / "townships.csv"
+EXPECTED_TOWNSHIP_COLUMNS = {
+    "town_code",
+    "county_code",
+    "county_zh",
+    "town_zh",
+    "county_en",
+    "town_en",
+    "lat",
+    "lon",
+    "postal3",
+    "pop_2021_03",
+    "pct_65plus",
+    "aging_index",
+}
+
+
+class ReferenceDataError(ValueError):
+    pass
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self):
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def _optional_int(value):
+    return int(value) if value not in ("", None) else None
+
+
+def _optional_decimal(value):
+    return Decimal(value) if value not in ("", None) else None
+
+
+def _township_values(row):
+    return {
+        "name_zh": row["town_zh"],
+        "name_en": row["town_en"],
+        "latitude": float(row["lat"]),
+        "longitude": float(row["lon"]),
+        "postal_code": row["postal3"],
+        "population": _optional_int(row["pop_2021_03"]),
+        "share_aged_65_plus": _optional_decimal(row["pct_65plus"]),
+        "aging_index": _optional_int(row["aging_index"]),
+    }
+
+
+def _read_township_rows(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = EXPECTED_TOWNSHIP_COLUMNS - set(reader.fieldnames or [])
+        if missing:
+            raise ReferenceDataError(f"{path} lacks the columns: {', '.join(sorted(missing))}")
+        return list(reader)
+
+
+@transaction.atomic
+def load_townships(path=TOWNSHIPS_CSV):
+    """Create or update counties and townships from the CSV; never touch the priority flag."""
+    rows = _read_township_rows(path)
+    counties = {county.code: county for county in County.objects.all()}
+    townships = {township.code: township for township in Township.objects.all()}
+    county_result, township_result = LoadResult(), LoadResult()
+
+    for row in rows:
+        county_values = {"name_zh": row["county_zh"], "name_en": row["county_en"]}
+        county = counties.get(row["county_code"])
+        if county is None:
+            county = counties[row["county_code"]] = County.objects.create(code=row["county_code"], **county_values)
+            county_result.created += 1
+        elif _apply(county, county_values):
+            county.save(update_fields=list(county_values))
+            county_result.updated += 1
+
+        values = {**_township_values(row), "county_id": county.pk}
+        township = townships.get(row["town_code"])
+        if township is None:
+            Township.objects.create(code=row["town_code"], **values)
+            township_result.created += 1
+        elif _apply(township, values):
+            township.save(update_fields=list(values))
+            township_result.updated += 1
+        else:
+            township_result.unchanged += 1
+
+    county_result.unchanged = len(counties) - county_result.created - county_result.updated
+    return county_result, township_result
+
+
+def _apply(instance, values):
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+@dataclass
+class PriorityImportResult:
+    flagged: list = field(default_factory=list)
+    unflagged: list = field(default_factory=list)
+    unknown_codes: list = field(default_factory=list)
+
+
+@transaction.atomic
+def import_priority_areas(text, replace=False):
+    """Flag the townships whose town_code appears in the CSV text.
+
+    With replace=True, townships missing from the file lose the flag, so the
+    file becomes the whole list. Unknown codes abort the import: a typo must
+    not leave the list half-applied.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    if "town_code" not in (reader.fieldnames or []):
+        raise ReferenceDataError("The CSV needs a column named town_code.")
+    codes = {row["town_code"].strip() for row in reader if row["town_code"].strip()}
+    known = set(Township.objects.filter(code__in=codes).values_list("code", flat=True))
+    result = PriorityImportResult(unknown_codes=sorted(codes - known))
+    if result.unknown_codes:
+        raise ReferenceDataError(f"Unknown town codes: {', '.join(result.unknown_codes)}")
+
+    to_flag = Township.objects.filter(code__in=known, is_priority_area=False)
+    result.flagged = sorted(to_flag.values_list("code", flat=True))
+    to_flag.update(is_priority_area=True)
+    if replace:
+        to_unflag = Township.objects.filter(is_priority_area=True).exclude(code__in=known)
+        result.unflagged = sorted(to_unflag.values_list("code", flat=True))
+        to_unflag.update(is_priority_area=False)
+    return result

@@ -1,0 +1,43 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from places.models import Township
+
+
+class ReferenceDataPermissionPolicy(ModelPermissionPolicy):
+    """Townships come from the reference file: staff may edit the priority flag, never add or delete."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+register_permission_policy(Township, ReferenceDataPermissionPolicy(Township))
+
+
+class TownshipViewSet(ModelViewSet):
+    model = Township
+    icon = "site"
+    menu_label = _("Townships")
+    add_to_admin_menu = True
+    menu_order = 800
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = ["is_priority_area"]
+    list_display = ["__str__", "code", "name_en", "population", "share_aged_65_plus", "aging_index", "is_priority_area"]
+    list_filter = ["county", "is_priority_area"]
+    search_fields = ["name_zh", "name_en", "code", "county__name_zh", "county__name_en"]
+    ordering = ["code"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return Township.objects.with_county()
+
+
+@hooks.register("register_admin_viewset")
+def register_township_viewset():
+    return TownshipViewSet("townships")

@@ -1,0 +1,93 @@
+"""Fixtures for the real services.
+
+A test marked with a service (postgres, redis, elasticsearch, stripe, browser)
+fails, loudly and with the way to fix it, when that service does not answer:
+nothing is ever skipped because a service is missing.
+"""
+
+import os
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+START_HINT = "start the services with `scripts/services start` (or run the whole suite with `make test`)"
+
+
+def pytest_report_header(config):
+    try:
+        output = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "services"), "versions"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired) as error:
+        output = f"(could not read service versions: {error})"
+    return ["services:"] + ["  " + line for line in output.splitlines()]
+
+
+@cache
+def _service_problem(name):
+    """None when the service answers, otherwise one line saying what is wrong."""
+    try:
+        if name == "postgres":
+            if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+                return "the test database is not PostgreSQL"
+        elif name == "redis":
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+        elif name == "elasticsearch":
+            response = requests.get(f"{settings.HOMEWARD_SEARCH['ELASTICSEARCH_URL']}/_cluster/health", timeout=5)
+            response.raise_for_status()
+        elif name == "stripe":
+            response = requests.get(
+                f"{settings.STRIPE_API_BASE}/v1/customers",
+                headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"},
+                timeout=5,
+            )
+            response.raise_for_status()
+        elif name == "browser" and not os.access(settings.CHROMIUM_PATH, os.X_OK):
+            return f"Chromium is not installed at {settings.CHROMIUM_PATH}"
+    except Exception as error:  # any failure to reach the service is reported the same way
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+SERVICE_MARKERS = ("postgres", "redis", "elasticsearch", "stripe", "browser")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    # Playwright's sync API keeps an event loop running in the main thread until
+    # the session ends, and async_to_sync refuses to run beside it: browser
+    # tests go last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def pytest_runtest_setup(item):
+    for name in SERVICE_MARKERS:
+        if item.get_closest_marker(name):
+            problem = _service_problem(name)
+            if problem:
+                pytest.fail(f"{name} is needed by this test and does not answer ({problem}); {START_HINT}.")
+
+
+@pytest.fixture
+def home_pages(db):
+    """The home page in every language, as the demo loader makes it."""
+    from cms.demo import ensure_home_pages
+
+    ensure_home_pages()
+
+
+@pytest.fixture
+def townships(db):
+    from places.actions import load_townships
+
+    load_townships()

@@ -1,0 +1,40 @@
+"""Helpers for tests that run manage.py in a child process with a chosen environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Variables the test run sets for the real services; a child that wants the
+# embedded defaults or production must not inherit them.
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ELASTICSEARCH_URL",
+    "SEARCH_ENGINE",
+    "SEARCH_INDEX_PREFIX",
+    "STRIPE_API_BASE",
+    "STRIPE_SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+
+def clean_environment(**overrides):
+    env = {key: value for key, value in os.environ.items() if key not in SERVICE_VARIABLES}
+    env.update(overrides)
+    return env
+
+
+def manage(*args, env, timeout=300):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -1,0 +1,96 @@
+"""`make run`'s configuration must not rot: boot it in a child process.
+
+Same settings module, no services: SQLite, database search, in-memory channel
+layer, console email; migrate, load the demo twice, serve, ask /healthz.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.helpers import ROOT, clean_environment, manage
+
+pytestmark = pytest.mark.embedded
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def embedded_env(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("embedded")
+    return clean_environment(
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        DATABASE_URL=f"sqlite:///{folder / 'homeward.sqlite3'}",
+        MEDIA_ROOT=str(folder / "media"),
+    )
+
+
+@pytest.fixture(scope="module")
+def migrated(embedded_env):
+    result = manage("migrate", "--noinput", env=embedded_env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return embedded_env
+
+
+def test_demo_content_loads_and_loading_again_changes_nothing(migrated):
+    first = manage("load_demo", env=migrated)
+    second = manage("load_demo", env=migrated)
+
+    assert first.returncode == 0, first.stderr
+    assert "368 created" in first.stdout
+    assert "Home pages created: zh-hant, en, ja." in first.stdout
+    assert "staff@homeward.test / homeward-demo" in first.stdout
+    assert second.returncode == 0, second.stderr
+    assert "0 created, 0 updated, 368 unchanged" in second.stdout
+    assert "Home pages created: none" in second.stdout
+    assert "Demo staff login already exists" in second.stdout
+
+
+def test_the_site_serves_on_the_embedded_defaults(migrated):
+    assert manage("load_demo", env=migrated).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=migrated,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        health = _wait_for(f"{base}/healthz")
+        home = requests.get(f"{base}/", timeout=10)
+        admin_login = requests.get(f"{base}/admin/login/", timeout=10)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    checks = health.json()["checks"]
+    assert health.json()["status"] == "ok"
+    assert checks["database"]["vendor"] == "sqlite"
+    assert checks["search"]["engine"] == "database"
+    assert checks["channel_layer"]["backend"] == "InMemoryChannelLayer"
+    assert checks["payments"]["mode"] == "not configured"
+    assert home.url == f"{base}/zh-hant/"
+    assert "Homeward 地方創生平台" in home.text
+    assert admin_login.status_code == 200
+
+
+def _wait_for(url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return requests.get(url, timeout=5)
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)

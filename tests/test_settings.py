@@ -1,0 +1,86 @@
+"""Settings read the environment and fail with one clear line, never a traceback."""
+
+import pytest
+
+from tests.helpers import clean_environment, manage
+
+pytestmark = pytest.mark.postgres
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "p" * 20 + "9f8e7d6c5b4a3210fedcba9876543210-xyz",
+    "DJANGO_ALLOWED_HOSTS": "homeward.tw,www.homeward.tw",
+    "REDIS_URL": "redis://127.0.0.1:6390/0",
+}
+
+
+@pytest.fixture
+def production_env(live_database_url):
+    return clean_environment(**PRODUCTION, DATABASE_URL=live_database_url)
+
+
+@pytest.fixture
+def live_database_url(settings):
+    database = settings.DATABASES["default"]
+    return (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    )
+
+
+def test_production_settings_pass_the_deployment_checklist(production_env):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_each_required_variable(production_env, missing):
+    del production_env[missing]
+
+    result = manage("check", env=production_env)
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("homeward: configuration error:")
+    assert missing in lines[0]
+
+
+def test_production_refuses_a_short_or_development_secret_key(production_env):
+    production_env["DJANGO_SECRET_KEY"] = "dev-only-insecure-key-homeward-8f2c1e0d7b6a5948372615"
+
+    result = manage("check", env=production_env)
+
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("SEARCH_ENGINE", "solr", "SEARCH_ENGINE='solr' is not one of: database, elasticsearch."),
+        ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG='maybe' is not a boolean"),
+        ("DATABASE_URL", "mysql://x@y/z", "DATABASE_URL uses the scheme 'mysql'"),
+        ("SEARCH_TIMEOUT_SECONDS", "soon", "SEARCH_TIMEOUT_SECONDS='soon' is not a whole number."),
+    ],
+)
+def test_an_unknown_value_is_named_in_one_line(variable, value, expected):
+    env = clean_environment(DJANGO_SETTINGS_MODULE="config.settings.dev", **{variable: value})
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert result.stderr.strip() == f"homeward: configuration error: {result.stderr.strip().split(': ', 2)[2]}"
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_elasticsearch_without_an_address_is_refused():
+    env = clean_environment(DJANGO_SETTINGS_MODULE="config.settings.dev", SEARCH_ENGINE="elasticsearch")
+
+    result = manage("check", env=env)
+
+    assert "SEARCH_ENGINE=elasticsearch needs ELASTICSEARCH_URL" in result.stderr
