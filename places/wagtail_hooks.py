@@ -1,10 +1,15 @@
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from places.models import Township
+from places.views import PriorityAreaImportView
 
 
 class ReferenceDataPermissionPolicy(ModelPermissionPolicy):
@@ -19,8 +24,22 @@ class ReferenceDataPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Township, ReferenceDataPermissionPolicy(Township))
 
 
+class TownshipIndexView(IndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("places.change_township"):
+            buttons.append(
+                HeaderButton(
+                    _("Import priority areas"), url=reverse("places_import_priority_areas"), icon_name="upload"
+                )
+            )
+        return buttons
+
+
 class TownshipViewSet(ModelViewSet):
     model = Township
+    index_view_class = TownshipIndexView
     icon = "site"
     menu_label = _("Townships")
     add_to_admin_menu = True
@@ -41,3 +60,10 @@ class TownshipViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_township_viewset():
     return TownshipViewSet("townships")
+
+
+@hooks.register("register_admin_urls")
+def register_priority_import_url():
+    return [
+        path("townships/import-priority-areas/", PriorityAreaImportView.as_view(), name="places_import_priority_areas")
+    ]

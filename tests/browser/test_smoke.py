@@ -10,14 +10,14 @@ def test_home_page_in_chinese_then_english(page, live_server, home_pages):
 
     assert page.url == f"{live_server.url}/zh-hant/"
     assert page.locator("html").get_attribute("lang") == "zh-Hant-TW"
-    assert page.title() == "Homeward 台灣地方創生平台 | Homeward"
+    assert page.title() == "Homeward 台灣地方創生平台"
     assert page.locator("h1").inner_text() == "Homeward 地方創生平台"
 
     page.get_by_role("navigation", name="語言").get_by_role("link", name="English").click()
 
     assert page.url == f"{live_server.url}/en/"
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.title() == "Homeward — regional revitalization in Taiwan | Homeward"
+    assert page.title() == "Homeward — regional revitalization in Taiwan"
     assert page.locator("h1").inner_text() == "Homeward: regional revitalization in Taiwan"
 
 

@@ -56,3 +56,57 @@ def test_people_without_admin_access_cannot_edit_townships(client, townships):
     assert response.status_code in (302, 403)
     township.refresh_from_db()
     assert not township.is_priority_area
+
+
+def _csv(text, name="priority.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text if isinstance(text, bytes) else text.encode("utf-8"), "text/csv")
+
+
+def test_staff_import_the_priority_list_from_a_csv(client, superuser, townships):
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("places_import_priority_areas"), {"csv_file": _csv("town_code\n10013030\n10013130\n")}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "2 townships flagged, 0 unflagged." in response.text
+    assert set(Township.objects.priority_areas().values_list("code", flat=True)) == {"10013030", "10013130"}
+
+
+def test_the_township_list_offers_the_import(client, superuser, townships):
+    client.force_login(superuser)
+
+    response = client.get(reverse("townships:index"))
+
+    assert reverse("places_import_priority_areas") in response.text
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        ("town_code\n10013030\n99999999\n", "Unknown town codes: 99999999"),
+        ("code\n10013030\n", "The CSV needs a column named town_code."),
+        ("town_code\n10013030\n".encode("big5") + b"\xff\xfe", "not UTF-8"),
+    ],
+)
+def test_a_bad_priority_file_reshows_the_form_and_changes_nothing(client, superuser, townships, upload, message):
+    client.force_login(superuser)
+
+    response = client.post(reverse("places_import_priority_areas"), {"csv_file": _csv(upload)})
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Township.objects.priority_areas().exists()
+
+
+def test_people_without_permission_cannot_import(client, townships):
+    person = User.objects.create_user("citizen2@homeward.test", "pw-for-tests-123")
+    client.force_login(person)
+
+    response = client.post(reverse("places_import_priority_areas"), {"csv_file": _csv("town_code\n10013030\n")})
+
+    assert response.status_code in (302, 403)
+    assert not Township.objects.priority_areas().exists()

@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from places.actions import ReferenceDataError, import_priority_areas
+from places.forms import PriorityAreaImportForm
+
+
+class PriorityAreaImportView(WagtailAdminTemplateMixin, FormView):
+    """Staff upload the NDC priority-township list; an unknown code aborts the whole import."""
+
+    form_class = PriorityAreaImportForm
+    template_name = "wagtailadmin/generic/form.html"
+    page_title = gettext_lazy("Import priority areas")
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("places.change_township"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("townships:index"), "label": _("Townships")},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            action_url=reverse("places_import_priority_areas"),
+            submit_button_label=_("Import"),
+            submit_button_active_label=_("Importing…"),
+            form_is_multipart=True,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            result = import_priority_areas(form.cleaned_data["csv_file"], replace=form.cleaned_data["replace"])
+        except ReferenceDataError as error:
+            form.add_error("csv_file", str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(flagged)d townships flagged, %(unflagged)d unflagged.")
+            % {"flagged": len(result.flagged), "unflagged": len(result.unflagged)},
+        )
+        return redirect("townships:index")
