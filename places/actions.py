@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from places.models import County, Township
 
@@ -67,7 +68,9 @@ def _read_township_rows(path):
         reader = csv.DictReader(handle)
         missing = EXPECTED_TOWNSHIP_COLUMNS - set(reader.fieldnames or [])
         if missing:
-            raise ReferenceDataError(f"{path} lacks the columns: {', '.join(sorted(missing))}")
+            raise ReferenceDataError(
+                _("%(path)s lacks the columns: %(columns)s") % {"path": path, "columns": ", ".join(sorted(missing))}
+            )
         return list(reader)
 
 
@@ -130,12 +133,12 @@ def import_priority_areas(text, replace=False):
     """
     reader = csv.DictReader(io.StringIO(text))
     if "town_code" not in (reader.fieldnames or []):
-        raise ReferenceDataError("The CSV needs a column named town_code.")
+        raise ReferenceDataError(_("The CSV needs a column named town_code."))
     codes = {row["town_code"].strip() for row in reader if row["town_code"].strip()}
     known = set(Township.objects.filter(code__in=codes).values_list("code", flat=True))
     result = PriorityImportResult(unknown_codes=sorted(codes - known))
     if result.unknown_codes:
-        raise ReferenceDataError(f"Unknown town codes: {', '.join(result.unknown_codes)}")
+        raise ReferenceDataError(_("Unknown town codes: %(codes)s") % {"codes": ", ".join(result.unknown_codes)})
 
     to_flag = Township.objects.filter(code__in=known, is_priority_area=False)
     result.flagged = sorted(to_flag.values_list("code", flat=True))

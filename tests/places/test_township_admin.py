@@ -72,7 +72,7 @@ def test_staff_import_the_priority_list_from_a_csv(client, superuser, townships)
     )
 
     assert response.status_code == 200
-    assert "2 townships flagged, 0 unflagged." in response.text
+    assert "已標記 2 個鄉鎮市區，取消標記 0 個。" in response.text
     assert set(Township.objects.priority_areas().values_list("code", flat=True)) == {"10013030", "10013130"}
 
 
@@ -87,9 +87,9 @@ def test_the_township_list_offers_the_import(client, superuser, townships):
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        ("town_code\n10013030\n99999999\n", "Unknown town codes: 99999999"),
-        ("code\n10013030\n", "The CSV needs a column named town_code."),
-        ("town_code\n10013030\n".encode("big5") + b"\xff\xfe", "not UTF-8"),
+        ("town_code\n10013030\n99999999\n", "未知的鄉鎮市區代碼：99999999"),
+        ("code\n10013030\n", "CSV 需要名為 town_code 的欄位。"),
+        ("town_code\n10013030\n".encode("big5") + b"\xff\xfe", "檔案不是 UTF-8 文字"),
     ],
 )
 def test_a_bad_priority_file_reshows_the_form_and_changes_nothing(client, superuser, townships, upload, message):
