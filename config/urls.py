@@ -9,9 +9,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import health
+from marketplace.payments.views import stripe_webhook
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

@@ -191,9 +191,14 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+# Deliveries signed longer ago than this are refused as replays (Stripe's own default).
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1)
 # Points the stripe library at stripe-mock in tests; empty means Stripe itself.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 5, minimum=0)
+# Stripe's smallest TWD charge is about the value of US$0.50; NT$30 leaves room for exchange moves.
+PAYMENT_MIN_AMOUNT_TWD = env_int("PAYMENT_MIN_AMOUNT_TWD", 30, minimum=1)
+PAYMENT_MAX_AMOUNT_TWD = env_int("PAYMENT_MAX_AMOUNT_TWD", 1_000_000, minimum=1)
 
 # --- Email ----------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

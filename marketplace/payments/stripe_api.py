@@ -58,3 +58,27 @@ def account_summary():
     """A cheap authenticated call, used to prove the key and the address work."""
     balance = client().v1.balance.retrieve()
     return {"livemode": balance.livemode, "currencies": sorted({entry.currency for entry in balance.available})}
+
+
+class WebhookNotConfigured(Exception):
+    def __str__(self):
+        return "Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET."
+
+
+def verify_webhook_signature(payload, signature):
+    """Check Stripe's signature and that the timestamp is fresh; raise WebhookRejected if not."""
+    from marketplace.payments.webhooks import WebhookRejected
+
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:
+        raise WebhookNotConfigured()
+    if not signature:
+        raise WebhookRejected("the Stripe-Signature header is missing")
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WebhookRejected("the body is not UTF-8") from None
+    try:
+        stripe.WebhookSignature.verify_header(text, signature, secret, settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS)
+    except stripe.SignatureVerificationError as error:
+        raise WebhookRejected(f"signature check failed: {error.user_message or error}") from None
