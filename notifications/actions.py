@@ -1,0 +1,57 @@
+"""Changing notifications: each function is one action, the same from a view, a task or a script."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.live import NotificationsChanged, send_after_commit
+from notifications.models import Notification
+
+
+def wants_email(recipient, kind):
+    """Whether this person gets `kind` by email too."""
+    return recipient.is_active and bool(recipient.email)
+
+
+@transaction.atomic
+def notify(recipient, kind, title, body="", url=""):
+    """Store a notification, push the new unread count live, and email it if the person wants that."""
+    notification = Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url)
+    _announce(recipient, latest=notification)
+    if wants_email(recipient, kind):
+        from notifications.tasks import email_notification
+
+        transaction.on_commit(lambda: email_notification.enqueue(notification.pk))
+    return notification
+
+
+@transaction.atomic
+def mark_read(user, notification_ids):
+    changed = (
+        Notification.objects.for_user(user).unread().filter(pk__in=notification_ids).update(read_at=timezone.now())
+    )
+    if changed:
+        _announce(user)
+    return changed
+
+
+@transaction.atomic
+def mark_all_read(user):
+    changed = Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+    if changed:
+        _announce(user)
+    return changed
+
+
+def unread_count(user):
+    return Notification.objects.for_user(user).unread().count()
+
+
+def _announce(user, latest=None):
+    send_after_commit(
+        NotificationsChanged(
+            user_id=user.pk,
+            unread_count=unread_count(user),
+            latest_title=latest.title if latest else "",
+            latest_url=latest.url if latest else "",
+        )
+    )

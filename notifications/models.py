@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        MATCHING_PROJECT = "matching_project", _("A new project matches your interests")
+        NEW_INTEREST = "new_interest", _("A company is interested in your project")
+        NEW_QUESTION = "new_question", _("A new question about your project")
+        SUBMISSION_APPROVED = "submission_approved", _("Your project was approved")
+        SUBMISSION_REJECTED = "submission_rejected", _("Your project needs changes")
+        PAYMENT_FAILED = "payment_failed", _("A payment failed")
+        CONVERSATION_REPLY = "conversation_reply", _("A reply in a conversation")
+        PROJECT_UPDATE = "project_update", _("An update from a project you back")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_unread(self):
+        return self.read_at is None

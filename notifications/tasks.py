@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+from notifications.models import Notification
+
+
+@task()
+def email_notification(notification_id):
+    """Email one notification in the platform's language; safe to run twice (sends once)."""
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None or notification.emailed_at is not None:
+        return False
+    recipient = notification.recipient
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"notification": notification, "site_url": settings.WAGTAILADMIN_BASE_URL, "recipient": recipient}
+        subject = render_to_string("notifications/email_subject.txt", context).strip()
+        body = render_to_string("notifications/email_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True

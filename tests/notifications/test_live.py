@@ -1,0 +1,144 @@
+"""Live notifications through the real ASGI application and the Redis channel layer."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from accounts.models import User
+from config.asgi import application
+from notifications import actions
+from notifications.live import NotificationsChanged, send_now
+from notifications.models import Notification
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+KIND = Notification.Kind.NEW_QUESTION
+
+
+def _headers(user=None):
+    """Build outside the event loop: a session login inside it would leave a database connection behind."""
+    headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
+    return headers
+
+
+def _communicator(headers):
+    return WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+
+
+@pytest.fixture
+def team_member():
+    return User.objects.create_user("team@homeward.test", "pw-for-tests-123")
+
+
+@pytest.fixture
+def outsider():
+    return User.objects.create_user("outsider@homeward.test", "pw-for-tests-123")
+
+
+def test_a_signed_out_socket_is_refused():
+    headers = _headers()
+
+    async def scenario():
+        communicator = _communicator(headers)
+        connected, code = await communicator.connect()
+        await communicator.disconnect()
+        return connected, code
+
+    assert async_to_sync(scenario)() == (False, 4401)
+
+
+def test_a_person_receives_their_own_notification_and_nobody_else_does(team_member, outsider):
+    my_headers, their_headers = _headers(team_member), _headers(outsider)
+
+    async def scenario():
+        mine, theirs = _communicator(my_headers), _communicator(their_headers)
+        assert (await mine.connect())[0] and (await theirs.connect())[0]
+        greeting = await mine.receive_json_from(timeout=5)
+        await theirs.receive_json_from(timeout=5)
+
+        await database_sync_to_async(actions.notify)(team_member, KIND, "有人問：可以參觀農場嗎？", "", "/zh-hant/")
+
+        pushed = await mine.receive_json_from(timeout=5)
+        outsider_heard = not await theirs.receive_nothing(timeout=0.5)
+        await mine.disconnect()
+        await theirs.disconnect()
+        return greeting, pushed, outsider_heard
+
+    greeting, pushed, outsider_heard = async_to_sync(scenario)()
+
+    assert greeting == {"event": "notifications.changed", "payload": {"unread_count": 0}}
+    assert pushed["event"] == "notifications.changed"
+    assert pushed["payload"]["unread_count"] == 1
+    assert pushed["payload"]["latest_title"] == "有人問：可以參觀農場嗎？"
+    assert outsider_heard is False
+
+
+def test_reconnecting_catches_up_on_what_was_missed(team_member):
+    actions.notify(team_member, KIND, "斷線時來的通知")
+
+    headers = _headers(team_member)
+
+    async def scenario():
+        communicator = _communicator(headers)
+        await communicator.connect()
+        greeting = await communicator.receive_json_from(timeout=5)
+        await communicator.disconnect()
+        return greeting
+
+    assert async_to_sync(scenario)()["payload"]["unread_count"] == 1
+
+
+def test_an_event_for_another_person_closes_the_socket(team_member, outsider):
+    """A message that reaches the wrong group is refused by the per-event check, not delivered."""
+
+    headers = _headers(team_member)
+
+    async def scenario():
+        communicator = _communicator(headers)
+        await communicator.connect()
+        await communicator.receive_json_from(timeout=5)
+        forged = NotificationsChanged(user_id=outsider.pk, unread_count=9)
+        await communicator.send_input({"type": "live.event", "event": forged.name, "payload": forged.payload()})
+        output = await communicator.receive_output(timeout=5)
+        await communicator.disconnect()
+        return output
+
+    assert async_to_sync(scenario)() == {"type": "websocket.close", "code": 4403}
+
+
+def test_a_deactivated_person_is_disconnected_on_the_next_event(team_member):
+    headers = _headers(team_member)
+
+    async def scenario():
+        communicator = _communicator(headers)
+        await communicator.connect()
+        await communicator.receive_json_from(timeout=5)
+        await database_sync_to_async(User.objects.filter(pk=team_member.pk).update)(is_active=False)
+        await database_sync_to_async(send_now)(NotificationsChanged(user_id=team_member.pk, unread_count=1))
+        output = await communicator.receive_output(timeout=5)
+        await communicator.disconnect()
+        return output
+
+    assert async_to_sync(scenario)() == {"type": "websocket.close", "code": 4403}
+
+
+def test_with_redis_down_a_notification_is_still_stored(team_member, settings, caplog):
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:9/0"]}}
+    }
+    channel_layers.backends.clear()
+    try:
+        notification = actions.notify(team_member, KIND, "Redis 停了也要記得")
+    finally:
+        channel_layers.backends.clear()
+
+    assert Notification.objects.filter(pk=notification.pk).exists()
+    assert "Could not send live event notifications.changed" in caplog.text

@@ -1,0 +1,139 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from notifications import actions
+from notifications.models import Notification
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+KIND = Notification.Kind.PROJECT_UPDATE
+
+
+@pytest.fixture
+def person():
+    return User.objects.create_user("backer@homeward.test", "pw-for-tests-123", display_name="阿明")
+
+
+@pytest.fixture
+def stranger():
+    return User.objects.create_user("stranger@homeward.test", "pw-for-tests-123")
+
+
+def test_notify_stores_it_and_emails_it_after_commit(person, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = actions.notify(person, KIND, "台東香草田有新進度", body="第一批薄荷收成了。", url="/zh-hant/")
+
+    assert notification.is_unread
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["backer@homeward.test"]
+    assert "台東香草田有新進度" in mail.outbox[0].subject
+    assert "第一批薄荷收成了。" in mail.outbox[0].body
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+
+
+def test_nothing_is_emailed_when_the_transaction_rolls_back(person, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        actions.notify(person, KIND, "會被取消")
+
+    assert len(callbacks) == 2  # the live push and the email wait for the commit
+    assert mail.outbox == []
+
+
+def test_the_email_task_sends_once_even_if_run_twice(person):
+    from notifications.tasks import email_notification
+
+    notification = Notification.objects.create(recipient=person, kind=KIND, title="一次就好")
+
+    assert email_notification.call(notification.pk) is True
+    assert email_notification.call(notification.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_the_list_shows_a_persons_notifications_newest_first_with_pagination(client, person, stranger):
+    for number in range(25):
+        Notification.objects.create(recipient=person, kind=KIND, title=f"更新 {number}")
+    Notification.objects.create(recipient=stranger, kind=KIND, title="別人的通知")
+    client.force_login(person)
+
+    first = client.get(reverse("notifications:list"))
+    second = client.get(reverse("notifications:list"), {"page": 2})
+
+    assert "更新 24" in first.text
+    assert "更新 4" not in first.text
+    assert "更新 4" in second.text
+    assert "別人的通知" not in first.text + second.text
+
+
+def test_an_empty_list_explains_what_will_appear(client, person):
+    client.force_login(person)
+
+    response = client.get(reverse("notifications:list"))
+
+    assert "還沒有通知" in response.text
+
+
+def test_opening_a_notification_marks_it_read_and_follows_a_local_link(client, person):
+    notification = Notification.objects.create(recipient=person, kind=KIND, title="看看", url="/zh-hant/")
+    client.force_login(person)
+
+    response = client.get(reverse("notifications:open", args=[notification.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/zh-hant/"
+    notification.refresh_from_db()
+    assert not notification.is_unread
+
+
+def test_an_off_site_link_is_not_followed(client, person):
+    notification = Notification.objects.create(recipient=person, kind=KIND, title="釣魚", url="https://evil.example/")
+    client.force_login(person)
+
+    response = client.get(reverse("notifications:open", args=[notification.pk]))
+
+    assert response["Location"] == reverse("notifications:list")
+
+
+def test_nobody_opens_or_reads_someone_elses_notification(client, person, stranger):
+    notification = Notification.objects.create(recipient=person, kind=KIND, title="私人")
+    client.force_login(stranger)
+
+    response = client.get(reverse("notifications:open", args=[notification.pk]))
+    client.post(reverse("notifications:mark_all_read"))
+
+    assert response.status_code == 404
+    notification.refresh_from_db()
+    assert notification.is_unread
+
+
+def test_mark_all_read_and_the_unread_count(client, person, home_pages):
+    Notification.objects.create(recipient=person, kind=KIND, title="一")
+    Notification.objects.create(recipient=person, kind=KIND, title="二")
+    client.force_login(person)
+
+    assert client.get(reverse("notifications:unread_count")).json() == {"unread_count": 2}
+    assert '<span class="badge" data-unread-count>2</span>' in client.get("/zh-hant/").text
+    client.post(reverse("notifications:mark_all_read"))
+    assert client.get(reverse("notifications:unread_count")).json() == {"unread_count": 0}
+
+
+def test_mark_all_read_needs_post_and_a_csrf_token(person):
+    from django.test import Client
+
+    Notification.objects.create(recipient=person, kind=KIND, title="一")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+
+    assert client.get(reverse("notifications:mark_all_read")).status_code == 405
+    assert client.post(reverse("notifications:mark_all_read")).status_code == 403
+    assert Notification.objects.unread().count() == 1
+
+
+@pytest.mark.parametrize("name", ["notifications:list", "notifications:unread_count"])
+def test_signed_out_visitors_are_sent_to_sign_in(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
