@@ -243,8 +243,10 @@ def update_profile(user, actor, **fields):
     """Change the profile; giving or withdrawing consent for the home township is timestamped."""
     if actor.pk != user.pk:
         raise PermissionDenied
-    consent = fields.get("home_township_consent", user.home_township_consent)
-    if consent and not user.home_township_consent:
+    # Compare with the stored value: a bound ModelForm has already copied the new values onto `user`.
+    had_consent = User.objects.filter(pk=user.pk).values_list("home_township_consent", flat=True).get()
+    consent = fields.get("home_township_consent", had_consent)
+    if consent and not had_consent:
         user.home_township_consented_at = timezone.now()
     elif not consent:
         user.home_township_consented_at = None
