@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UserManager(BaseUserManager):
@@ -120,7 +121,7 @@ class Organisation(models.Model):
 class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
     EDITOR = "editor", _("Editor")
-    ADMIN = "admin", _("Admin")
+    ADMIN = "admin", pgettext_lazy("organisation role", "Admin")
     MEMBER = "member", _("Member")
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import actions
 from accounts.models import AuditEntry, Invitation, Membership, Organisation, Role
@@ -16,6 +16,12 @@ from accounts.privacy import public_name
 from .conftest import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_the_creator_is_the_first_owner_of_an_enterprise_and_the_admin_of_a_company(alice):
