@@ -38,3 +38,11 @@ def manage(*args, env, timeout=300):
         timeout=timeout,
         check=False,
     )
+
+
+def with_mfa(user):
+    """Give a staff user an authenticator app, as the admin requires (accounts.middleware.StaffMFAMiddleware)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
