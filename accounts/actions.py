@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -142,16 +142,19 @@ def invite_member(user, organisation, *, email, role, base_url=None):
 
 
 def send_invitation_email(invitation, *, base_url=None):
-    # Sent in the language the inviter uses now; the invitee's own preference is unknown until they join.
+    """Written in the invitee's preferred language when they have an account, else in the inviter's current one."""
+    invitee = User.objects.filter(email__iexact=invitation.email).only("preferred_language").first()
+    language = invitee.preferred_language if invitee else translation.get_language()
     base_url = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-    context = {
-        "invitation": invitation,
-        "organisation": invitation.organisation,
-        "inviter": invitation.invited_by,
-        "accept_url": base_url + invitation.get_absolute_url(),
-    }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/email/invitation_message.txt", context)
+    with translation.override(language):
+        context = {
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "inviter": invitation.invited_by,
+            "accept_url": base_url + invitation.get_absolute_url(),
+        }
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation_message.txt", context)
     send_mail(subject, body, None, [invitation.email])
 
 
@@ -294,6 +297,7 @@ def delete_account(user):
 
 def _export_accounts(user):
     from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
 
     township = user.home_township
@@ -317,6 +321,7 @@ def _export_accounts(user):
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user)
         ],
+        "two_factor_methods": sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True)),
         "social_accounts": [
             {"provider": account.provider, "uid": account.uid} for account in SocialAccount.objects.filter(user=user)
         ],

@@ -133,6 +133,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Homeward] "
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password or email address changes
 # Rate limits (kept in the cache: Redis whenever REDIS_URL is set). Failed logins
 # are limited per IP and per email address; sign-ups and reset requests per IP.
 ACCOUNT_RATE_LIMITS = {

@@ -230,3 +230,14 @@ def test_public_names_never_show_an_email(alice):
     assert public_name(alice, anonymous=True) != "Alice 林"
     assert "@" not in public_name(anonymous_user)
     assert "@" not in public_name(None)
+
+
+def test_the_invitation_email_speaks_the_invitees_language(enterprise, alice, django_capture_on_commit_callbacks):
+    make_user("kenji@example.jp", preferred_language="ja")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.invite_member(alice, enterprise, email="kenji@example.jp", role=Role.EDITOR)
+        actions.invite_member(alice, enterprise, email="newcomer@example.tw", role=Role.EDITOR)
+
+    assert "池上米工作室 への招待" in mail.outbox[0].subject
+    assert "You are invited to join 池上米工作室" in mail.outbox[1].subject

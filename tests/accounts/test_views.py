@@ -311,3 +311,13 @@ def test_the_header_menu_offers_the_account_pages(client, alice, home_pages):
     assert reverse("account_profile") in html
     assert reverse("organisations:list") in html
     assert reverse("account_logout") in html
+
+
+def test_account_pages_carry_the_account_menu_and_the_sign_in_page_does_not(client, enterprise, alice):
+    assert 'class="account-nav"' not in client.get("/en/accounts/login/").text
+
+    client.force_login(alice)
+    for url in (reverse("account_profile"), reverse("account_email"), enterprise.get_absolute_url()):
+        html = client.get(url).text
+        assert 'class="account-nav"' in html, url
+        assert "<title>" in html and "| Homeward</title>" in html
