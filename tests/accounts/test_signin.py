@@ -6,7 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -14,18 +14,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from tests.helpers import totp_code
 
 from .conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
 
-def current_totp(secret):
-    import time
-
-    from allauth.mfa import app_settings
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+current_totp = totp_code
 
 
 def link_in(message):
