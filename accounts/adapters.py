@@ -1,6 +1,7 @@
 """allauth adapters: remember the language a person uses, write to them in it, bring them back to it."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.utils import translation
@@ -37,3 +38,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def save_user(self, request, sociallogin, form=None):
         sociallogin.user.preferred_language = _current_language()
         return super().save_user(request, sociallogin, form=form)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator):
+        # Staff keep their authenticator app: the admin requires it (accounts.middleware).
+        if authenticator.type == authenticator.Type.TOTP and authenticator.user.is_staff:
+            return False
+        return super().can_delete_authenticator(authenticator)

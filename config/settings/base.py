@@ -149,6 +149,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Homeward"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never join a social login to an account by email alone
 SOCIALACCOUNT_LOGIN_ON_GET = False

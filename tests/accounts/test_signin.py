@@ -262,3 +262,25 @@ def test_mfa_is_offered_to_everyone(client, alice):
     assert response.status_code == 200
     assert 'id="authenticator_secret"' in response.text
     assert not Authenticator.objects.filter(user=alice).exists()
+
+
+def test_staff_cannot_switch_their_authenticator_off(client, staff):
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    response = client.post(reverse("mfa_deactivate_totp"))
+
+    assert response.status_code == 200
+    assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+
+
+def test_everyone_else_may_switch_it_off(client, alice):
+    TOTP.activate(alice, generate_totp_secret())
+    client.force_login(alice)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    response = client.post(reverse("mfa_deactivate_totp"))
+
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=alice, type=Authenticator.Type.TOTP).exists()
