@@ -321,3 +321,49 @@ def test_account_pages_carry_the_account_menu_and_the_sign_in_page_does_not(clie
         html = client.get(url).text
         assert 'class="account-nav"' in html, url
         assert "<title>" in html and "| Homeward</title>" in html
+
+
+def test_any_member_edits_the_organisation_name(client, enterprise, bob):
+    client.force_login(bob)
+
+    response = client.post(
+        reverse("organisations:settings", kwargs={"slug": enterprise.slug}), {"name": "池上米研究室"}
+    )
+
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.name == "池上米研究室"
+    empty = client.post(reverse("organisations:settings", kwargs={"slug": enterprise.slug}), {"name": ""})
+    assert "This field is required." in empty.text
+
+
+def test_an_owner_withdraws_a_pending_invitation_and_its_link_stops_working(client, enterprise, alice):
+    invitation = actions.invite_member(alice, enterprise, email="carol@example.tw", role=Role.EDITOR)
+    client.force_login(alice)
+
+    response = client.post(
+        reverse("organisations:invitation_revoke", kwargs={"slug": enterprise.slug, "pk": invitation.pk}), follow=True
+    )
+
+    assert "The invitation has been withdrawn." in response.text
+    carol = make_user("carol@example.tw")
+    client.force_login(carol)
+    assert client.post(invitation.get_absolute_url()).status_code == 404
+    assert not Membership.objects.filter(user=carol).exists()
+
+
+def test_the_members_page_costs_the_same_queries_for_many_members(
+    client, enterprise, alice, django_assert_max_num_queries
+):
+    client.force_login(alice)
+    url = reverse("organisations:members", kwargs={"slug": enterprise.slug})
+    client.get(url)  # warm caches (content types, site)
+
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for number in range(15):
+        enterprise.memberships.create(user=make_user(f"member{number}@example.tw"), role=Role.EDITOR)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+
+    assert "member14@example.tw" in response.text
