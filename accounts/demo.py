@@ -1,18 +1,43 @@
-"""The demo staff login printed by `make run` (never created outside the demo loader)."""
+"""The demo staff login printed by `make run` (never created outside the demo loader).
+
+Staff need two-factor authentication, so the demo staff account comes with an
+authenticator whose secret is published here: `manage.py demo_totp_code`
+prints the current code, or add the secret to any authenticator app.
+"""
 
 from accounts.models import User
 
 DEMO_STAFF_EMAIL = "staff@homeward.test"
 DEMO_STAFF_PASSWORD = "homeward-demo"  # noqa: S105 (printed by make run on purpose)
+DEMO_STAFF_TOTP_SECRET = "HOMEWARDDEMOSTAFFTOTPKEY"  # noqa: S105 (a public demo secret, base32)
 
 
 def ensure_demo_staff():
-    """Create the demo superuser once; a changed password is left as the person set it."""
-    if User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
-        return False
-    user = User.objects.create_superuser(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, display_name="Homeward 編輯")
-    _mark_email_verified(user)
-    return True
+    """Create the demo superuser once, with its authenticator; a changed password is left as it is."""
+    user = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
+    created = user is None
+    if created:
+        user = User.objects.create_superuser(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, display_name="Homeward 編輯")
+        _mark_email_verified(user)
+    _ensure_authenticator(user)
+    return created
+
+
+def demo_totp_code():
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(DEMO_STAFF_TOTP_SECRET, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def _ensure_authenticator(user):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_STAFF_TOTP_SECRET)
 
 
 def _mark_email_verified(user):

@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as account_views
 from config import health
 from marketplace.payments.views import stripe_webhook
 
@@ -24,8 +25,12 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    # The person's own pages (profile, personal data, deletion) beside allauth's sign-in pages.
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
+    path("organisations/", include("accounts.urls_organisations")),
+    path("invitations/<str:token>/", account_views.invitation, name="invitation"),
     # Wagtail's catch-all page server must stay last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -38,3 +38,28 @@ def manage(*args, env, timeout=300):
         timeout=timeout,
         check=False,
     )
+
+
+def with_mfa(user):
+    """Give a staff user an authenticator app, as the admin requires (accounts.middleware.StaffMFAMiddleware)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def totp_code(secret):
+    """The authenticator app's current code, computed with allauth's own helpers.
+
+    A code typed in the last seconds of its 30-second window may arrive after the
+    window closed; wait for the next window then, as a person would.
+    """
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = app_settings.TOTP_PERIOD
+    if period - time.time() % period < 3:
+        time.sleep(period - time.time() % period + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))

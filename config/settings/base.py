@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.line",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff must have two-factor authentication before they reach the admin.
+    "accounts.middleware.StaffMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -120,7 +126,55 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# A duplicate address gets a clear error at sign-up, in the email form and in reset requests (the issue asks for
+# clear errors); the rate limits below keep anyone from probing addresses in bulk.
+ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_CHANGE_EMAIL = True  # one address at a time; a new address is verified before it replaces the old one
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Homeward] "
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password or email address changes
+# Rate limits (kept in the cache: Redis whenever REDIS_URL is set). Failed logins
+# are limited per IP and per email address; sign-ups and reset requests per IP.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/180s/key",
+    "reauthenticate": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Homeward"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never join a social login to an account by email alone
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
+
+def _social_provider(client_id_variable, secret_variable, **extra):
+    """A provider configured from the environment; without keys it has no app and shows no button."""
+    client_id, secret = env_str(client_id_variable, ""), env_str(secret_variable, "")
+    if not (client_id and secret):
+        return {}
+    return {"APPS": [{"client_id": client_id, "secret": secret, "key": ""}], **extra}
+
+
+# Keys may also be entered in the admin (Social applications); a provider with neither shows no button.
+SOCIALACCOUNT_PROVIDERS = {
+    "google": _social_provider(
+        "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", SCOPE=["profile", "email"], AUTH_PARAMS={"prompt": "select_account"}
+    ),
+    "line": _social_provider("LINE_CHANNEL_ID", "LINE_CHANNEL_SECRET", SCOPE=["profile", "openid", "email"]),
+}
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+WAGTAILADMIN_LOGIN_URL = "account_login"
 
 # --- Languages ---------------------------------------------------------------
 # Traditional Chinese (Taiwan) first; English and Japanese are full translations.

@@ -196,10 +196,11 @@ def test_ten_simultaneous_deliveries_of_one_event_run_the_handler_exactly_once(s
 @pytest.mark.django_db
 def test_staff_can_read_stripe_events_in_the_admin_but_not_change_them(client, secret):
     from accounts.models import User
+    from tests.helpers import with_mfa
 
     deliver(client, stripe_event("customer.created", {"id": "cus_9"}, event_id="evt_admin_view"), secret)
     stored = StripeEvent.objects.get(stripe_id="evt_admin_view")
-    client.force_login(User.objects.create_superuser("staff@homeward.test", "pw-for-tests-123"))
+    client.force_login(with_mfa(User.objects.create_superuser("staff@homeward.test", "pw-for-tests-123")))
 
     listing = client.get("/admin/stripe_events/")
     inspect = client.get(f"/admin/stripe_events/inspect/{stored.pk}/")

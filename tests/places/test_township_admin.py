@@ -3,13 +3,14 @@ from django.urls import reverse
 
 from accounts.models import User
 from places.models import Township
+from tests.helpers import with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture
 def superuser():
-    return User.objects.create_superuser("editor@homeward.test", "pw-for-tests-123")
+    return with_mfa(User.objects.create_superuser("editor@homeward.test", "pw-for-tests-123"))
 
 
 def test_staff_can_flag_a_priority_area_in_the_admin(client, superuser, townships):

@@ -1,0 +1,48 @@
+"""allauth adapters: remember the language a person uses, write to them in it, bring them back to it."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+from django.utils import translation
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+def _current_language():
+    language = (translation.get_language() or settings.LANGUAGE_CODE).lower()
+    return language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user.preferred_language = _current_language()
+        return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix, email, context):
+        from accounts.models import User
+
+        user = context.get("user") or User.objects.filter(email__iexact=email).first()
+        language = getattr(user, "preferred_language", None) or _current_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
+
+    def get_login_redirect_url(self, request):
+        language = getattr(request.user, "preferred_language", None)
+        if language in LANGUAGE_CODES:
+            return f"/{language}/"
+        return super().get_login_redirect_url(request)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def save_user(self, request, sociallogin, form=None):
+        sociallogin.user.preferred_language = _current_language()
+        return super().save_user(request, sociallogin, form=form)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator):
+        # Staff keep their authenticator app: the admin requires it (accounts.middleware).
+        if authenticator.type == authenticator.Type.TOTP and authenticator.user.is_staff:
+            return False
+        return super().can_delete_authenticator(authenticator)

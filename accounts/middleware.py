@@ -1,0 +1,30 @@
+"""Staff reach the admin only through allauth's sign-in and only with two-factor authentication."""
+
+from urllib.parse import urlencode
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+# The admins' own sign-in forms would skip MFA: they send people to allauth's sign-in instead.
+ADMIN_LOGIN_PATHS = ("/admin/login/", "/django-admin/login/")
+
+
+class StaffMFAMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path
+        if path.startswith(ADMIN_PREFIXES):
+            if path in ADMIN_LOGIN_PATHS:
+                next_url = request.GET.get("next") or path.removesuffix("login/")
+                return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+            user = request.user
+            if user.is_authenticated and user.is_staff and not is_mfa_enabled(user):
+                messages.warning(request, _("Staff accounts need two-factor authentication. Set it up to continue."))
+                return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': path})}")
+        return self.get_response(request)

@@ -1,0 +1,90 @@
+"""Staff groups of the Wagtail admin: Editors write, Moderators review and publish.
+
+`ensure_staff_groups()` is idempotent: it creates what is missing and never
+removes permissions other apps grant (the CMS workflow adds its own to
+Moderators), so every app can meet on `Group.objects.get_or_create(name=...)`.
+It runs after every `migrate` (permissions exist only once all apps migrated).
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+
+EDITORS = "Editors"
+MODERATORS = "Moderators"
+
+# (app_label, model, codename) granted globally.
+GLOBAL_PERMISSIONS = {
+    EDITORS: [("wagtailadmin", "admin", "access_admin")],
+    MODERATORS: [
+        ("wagtailadmin", "admin", "access_admin"),
+        # Moderators flag the priority townships (places admin); they add or delete none.
+        ("places", "township", "change_township"),
+        ("places", "township", "view_township"),
+    ],
+}
+# Page permissions on the root page (so on the whole tree).
+PAGE_PERMISSIONS = {
+    EDITORS: ["add_page", "change_page"],
+    MODERATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+# Collection permissions on the root collection for images and documents.
+COLLECTION_PERMISSIONS = {
+    EDITORS: [
+        ("wagtailimages", "image", "add_image"),
+        ("wagtailimages", "image", "change_image"),
+        ("wagtailimages", "image", "choose_image"),
+        ("wagtaildocs", "document", "add_document"),
+        ("wagtaildocs", "document", "change_document"),
+        ("wagtaildocs", "document", "choose_document"),
+    ],
+    MODERATORS: [
+        ("wagtailimages", "image", "add_image"),
+        ("wagtailimages", "image", "change_image"),
+        ("wagtailimages", "image", "choose_image"),
+        ("wagtailimages", "image", "delete_image"),
+        ("wagtaildocs", "document", "add_document"),
+        ("wagtaildocs", "document", "change_document"),
+        ("wagtaildocs", "document", "choose_document"),
+        ("wagtaildocs", "document", "delete_document"),
+    ],
+}
+
+
+def _permission(app_label, model, codename):
+    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename=codename, defaults={"name": codename.replace("_", " ").capitalize()}
+    )
+    return permission
+
+
+def ensure_staff_groups():
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    groups = {}
+    for name in (EDITORS, MODERATORS):
+        group, _ = Group.objects.get_or_create(name=name)
+        groups[name] = group
+        group.permissions.add(*[_permission(*spec) for spec in GLOBAL_PERMISSIONS[name]])
+        if root_page is not None:
+            for codename in PAGE_PERMISSIONS[name]:
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root_page, permission=_permission("wagtailcore", "page", codename)
+                )
+        if root_collection is not None:
+            for spec in COLLECTION_PERMISSIONS[name]:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=_permission(*spec)
+                )
+    return groups
+
+
+def ensure_staff_groups_after_migrate(sender, app_config=None, using="default", plan=None, **kwargs):
+    # post_migrate is sent once per app; run once, after the last one, when every table exists.
+    from django.apps import apps
+
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if app_config is not None and app_config.label == last.label:
+        ensure_staff_groups()

@@ -1,0 +1,286 @@
+"""Sign-in through allauth: email login, verification, reset, email change, MFA, staff, social, rate limits."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.socialaccount.models import SocialAccount, SocialApp
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import User
+from tests.helpers import totp_code
+
+from .conftest import PASSWORD, make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
+
+
+current_totp = totp_code
+
+
+def link_in(message):
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+def test_sign_up_needs_a_verified_email_and_speaks_the_language_of_sign_up(client):
+    response = client.post(
+        "/ja/accounts/signup/", {"email": "new@example.tw", "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(email="new@example.tw")
+    assert user.preferred_language == "ja"
+    assert len(mail.outbox) == 1
+    assert "メールアドレス" in mail.outbox[0].subject + mail.outbox[0].body
+
+    # Unverified: signing in stops at "verify your email" and no session is made.
+    client.post("/ja/accounts/login/", {"login": "new@example.tw", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+    confirm_url = link_in(mail.outbox[-1])
+    assert client.get(confirm_url).status_code == 200
+    response = client.post(confirm_url)
+
+    assert EmailAddress.objects.get(email="new@example.tw").verified
+    # Signed in on confirmation, and sent to the home page of the language they use.
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_sign_in_with_email_goes_to_the_preferred_language(client, alice):
+    alice.preferred_language = "en"
+    alice.save()
+
+    response = client.post("/zh-hant/accounts/login/", {"login": "ALICE@example.tw", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "a@b", ""])
+def test_invalid_emails_are_refused_at_sign_up(client, email):
+    response = client.post("/en/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.text or "This field is required." in response.text
+    assert not User.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_duplicate_sign_up_gets_a_clear_error_and_creates_nothing(client, alice):
+    response = client.post(
+        "/en/accounts/signup/", {"email": "Alice@example.tw", "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "A user is already registered with this email address." in response.text
+    assert User.objects.filter(email__iexact="alice@example.tw").count() == 1
+    assert mail.outbox == []
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):
+    client.post("/en/accounts/password/reset/", {"email": "alice@example.tw"})
+
+    assert len(mail.outbox) == 1
+    url = link_in(mail.outbox[0])
+    response = client.get(url, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else url
+    response = client.post(
+        form_url, {"password1": "another-Long-passphrase-9", "password2": "another-Long-passphrase-9"}
+    )
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("another-Long-passphrase-9")
+
+
+def test_changing_the_email_keeps_the_old_one_until_the_new_one_is_verified(client, alice):
+    client.force_login(alice)
+
+    client.post("/en/accounts/email/", {"action_add": "", "email": "alice.new@example.tw"})
+
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.tw"
+    assert mail.outbox[-1].to == ["alice.new@example.tw"]
+    client.post(link_in(mail.outbox[-1]))
+
+    alice.refresh_from_db()
+    assert alice.email == "alice.new@example.tw"
+    assert list(EmailAddress.objects.filter(user=alice).values_list("email", "verified", "primary")) == [
+        ("alice.new@example.tw", True, True)
+    ]
+
+
+def test_changing_to_an_address_of_another_account_changes_nothing(client, alice, bob):
+    client.force_login(alice)
+
+    response = client.post("/en/accounts/email/", {"action_add": "", "email": "bob@example.tw"})
+
+    assert "A user is already registered with this email address." in response.text
+    assert mail.outbox == []
+    assert not EmailAddress.objects.filter(user=alice, email="bob@example.tw").exists()
+
+
+def test_totp_is_asked_after_the_password_and_a_wrong_code_is_refused(client, alice):
+    secret = generate_totp_secret()
+    TOTP.activate(alice, secret)
+
+    response = client.post("/en/accounts/login/", {"login": "alice@example.tw", "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+    wrong = client.post(
+        reverse("mfa_authenticate"), {"code": "000000" if current_totp(secret) != "000000" else "111111"}
+    )
+    assert wrong.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+    client.post(reverse("mfa_authenticate"), {"code": current_totp(secret)})
+    assert int(client.session["_auth_user_id"]) == alice.pk
+
+
+def test_a_recovery_code_signs_in_once(client, alice):
+    TOTP.activate(alice, generate_totp_secret())
+    code = RecoveryCodes.activate(alice).get_unused_codes()[0]
+
+    client.post("/en/accounts/login/", {"login": "alice@example.tw", "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert int(client.session["_auth_user_id"]) == alice.pk
+
+    client.logout()
+    client.post("/en/accounts/login/", {"login": "alice@example.tw", "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.fixture
+def staff(db):
+    return make_user("editor@homeward.test", is_staff=True)
+
+
+def test_staff_without_mfa_are_sent_to_set_it_up_before_the_admin(client, staff):
+    client.force_login(staff)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    assert "next=%2Fadmin%2F" in response["Location"]
+
+
+def test_staff_with_mfa_reach_the_admin(client, staff):
+    staff.groups.add(Group.objects.get(name="Editors"))
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_sign_in_forms_send_people_to_allauth(client):
+    for path in ("/admin/login/", "/django-admin/login/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    response = client.get("/admin/pages/")
+    assert response.status_code == 302
+    with translation.override("zh-hant"):
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_repeated_failed_logins_get_a_translated_message(client, alice):
+    for _attempt in range(5):
+        client.post("/zh-hant/accounts/login/", {"login": "alice@example.tw", "password": "wrong"})
+
+    response = client.post("/zh-hant/accounts/login/", {"login": "alice@example.tw", "password": PASSWORD})
+
+    assert "登入嘗試失敗次數過多，請稍後再試。" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_too_many_reset_requests_get_the_translated_429_page(client, alice):
+    statuses = [
+        client.post("/ja/accounts/password/reset/", {"email": "alice@example.tw"}).status_code for _ in range(6)
+    ]
+
+    assert statuses[:5] == [302] * 5
+    assert statuses[5] == 429
+    response = client.post("/ja/accounts/password/reset/", {"email": "alice@example.tw"})
+    assert "試行回数が多すぎます" in response.text
+
+
+def test_allauth_pages_use_the_site_shell_and_allauths_own_translations(client):
+    zh = client.get("/zh-hant/accounts/login/").text
+    ja = client.get("/ja/accounts/login/").text
+
+    assert '<html lang="zh-Hant-TW">' in zh
+    assert "登入" in zh
+    assert "資料來源：內政部" in zh  # the site footer
+    assert "ログイン" in ja
+
+
+def test_a_provider_without_keys_shows_no_button(client):
+    html = client.get("/en/accounts/login/").text
+
+    assert "/accounts/google/login/" not in html
+    assert "/accounts/line/login/" not in html
+
+    SocialApp.objects.create(provider="google", name="Google", client_id="id", secret="secret")
+    html = client.get("/en/accounts/login/").text
+
+    assert "/accounts/google/login/" in html
+    assert "/accounts/line/login/" not in html
+
+
+def test_disconnecting_a_social_account_keeps_the_local_account(client, alice):
+    SocialApp.objects.create(provider="line", name="LINE", client_id="id", secret="secret")
+    account = SocialAccount.objects.create(user=alice, provider="line", uid="U123")
+    client.force_login(alice)
+
+    response = client.post("/en/accounts/3rdparty/", {"account": account.pk})
+
+    assert response.status_code == 302
+    assert not SocialAccount.objects.filter(pk=account.pk).exists()
+    alice.refresh_from_db()
+    assert alice.is_active and alice.check_password(PASSWORD)
+
+
+def test_mfa_is_offered_to_everyone(client, alice):
+    client.force_login(alice)
+    # Turning MFA on asks for the password again first.
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    response = client.get(reverse("mfa_activate_totp"))
+
+    assert response.status_code == 200
+    assert 'id="authenticator_secret"' in response.text
+    assert not Authenticator.objects.filter(user=alice).exists()
+
+
+def test_staff_cannot_switch_their_authenticator_off(client, staff):
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    response = client.post(reverse("mfa_deactivate_totp"))
+
+    assert response.status_code == 200
+    assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+
+
+def test_everyone_else_may_switch_it_off(client, alice):
+    TOTP.activate(alice, generate_totp_secret())
+    client.force_login(alice)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    response = client.post(reverse("mfa_deactivate_totp"))
+
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=alice, type=Authenticator.Type.TOTP).exists()
