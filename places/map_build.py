@@ -66,10 +66,7 @@ def _douglas_peucker(points, tolerance):
         farthest, distance = None, tolerance
         for index in range(first + 1, last):
             x, y = points[index]
-            if length == 0:
-                d = math.hypot(x - x1, y - y1)
-            else:
-                d = abs(dy * x - dx * y + x2 * y1 - y2 * x1) / length
+            d = math.hypot(x - x1, y - y1) if length == 0 else abs(dy * x - dx * y + x2 * y1 - y2 * x1) / length
             if d > distance:
                 farthest, distance = index, d
         if farthest is not None:
