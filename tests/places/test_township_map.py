@@ -6,7 +6,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 
 from places.map_build import ARTEFACT_PATH, build
