@@ -31,10 +31,12 @@ def test_keyboard_user_tabs_to_a_township_hears_its_figure_and_opens_its_county(
     focused = page.locator(":focus")
     expect(focused).to_have_accessible_name(expected)
     expect(page.locator("[data-choropleth-readout]")).to_have_text(expected)
+    assert page.locator("[data-choropleth-highlight]").get_attribute("href") == f"#township-map-path-{first.code}"
 
     page.keyboard.press("Tab")
     second = Township.objects.with_county().order_by("code")[1]
     expect(page.locator(":focus")).to_have_attribute("data-code", second.code)
+    page.locator(".choropleth-map").screenshot(path="/tmp/homeward-township-map-focus.png")
 
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"county={second.county.code}#township-map-township-{second.code}$"))

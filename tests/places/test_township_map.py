@@ -137,7 +137,7 @@ def test_fills_follow_the_bins_and_missing_values_are_hatched(townships):
 
 
 def _links(html):
-    return re.findall(r'<a class="choropleth-region" href="([^"]+)" aria-label="([^"]+)"', html)
+    return re.findall(r'<a class="choropleth-region" href="([^"]+)" tabindex="0" aria-label="([^"]+)"', html)
 
 
 @pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_county_view_draws_only_that_county_zoomed(client, townships):
     assert "choropleth-counties" not in html
     view_box = [int(n) for n in re.search(r'class="choropleth-map" viewBox="([-\d ]+)"', html).group(1).split()]
     assert view_box[2] < map_artefact()["view_box"][2] / 3
-    assert "屏東縣" in html
+    assert "屏東縣各鄉鎮市區的老化指數" in html
     links = _links(html)
     assert all(href.startswith("/zh-hant/townships/map/?measure=aging_index&amp;county=10013#") for href, _ in links)
 
@@ -237,6 +237,13 @@ def test_links_from_a_dict_and_default_links_to_the_table_row(townships):
     assert by_code["10013030"].href == "/somewhere/"
     assert by_code["10013010"].href == "#m-township-10013010"
     assert by_code["10013010"].display == "無資料"
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_choropleth_refuses_an_unknown_county_code(townships):
+    with pytest.raises(ValueError, match="unknown county code"):
+        choropleth({}, measure_label="x", county="99999")
 
 
 def test_artefact_file_is_compact_json():
