@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("notifications.urls")),
     path("organisations/", include("accounts.urls_organisations")),
     path("invitations/<str:token>/", account_views.invitation, name="invitation"),
+    path("townships/", include("places.urls")),
     # Wagtail's catch-all page server must stay last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

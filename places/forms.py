@@ -23,3 +23,39 @@ class PriorityAreaImportForm(forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text; save it as CSV (UTF-8).")) from None
+
+
+MAP_MEASURES = {
+    "population": _("Population"),
+    "share_aged_65_plus": _("Share aged 65 and over"),
+    "aging_index": _("Aging index"),
+}
+
+
+def _county_choices():
+    from places.models import County
+
+    return [("", _("All of Taiwan"))] + [(county.code, county.name) for county in County.objects.all()]
+
+
+class TownshipMapForm(forms.Form):
+    """The measure and county of the township map page; anything else is refused with a message."""
+
+    measure = forms.ChoiceField(
+        label=_("Measure"),
+        choices=list(MAP_MEASURES.items()),
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not a measure this map can show.")},
+    )
+    county = forms.ChoiceField(
+        label=_("County"),
+        choices=_county_choices,
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not a county code.")},
+    )
+
+    def clean_measure(self):
+        return self.cleaned_data["measure"] or "population"
+
+    def clean_county(self):
+        return self.cleaned_data["county"] or None

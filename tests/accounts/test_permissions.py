@@ -21,6 +21,7 @@ OWN_APPS = ("accounts.", "cms.", "marketplace.", "notifications.", "places.", "s
 PUBLIC_URLS = {
     "healthz": "load-balancer probe; says only whether services answer",
     "stripe_webhook": "Stripe's deliveries; authenticated by Stripe's signature, not by a session",
+    "places:township_map": "public reference data (population, ageing) drawn on a map",
 }
 
 # name -> (method, data). Staff screens inside the Wagtail admin:

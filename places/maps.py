@@ -1,0 +1,220 @@
+"""Choropleth maps of the 368 townships, drawn as inline, accessible SVG.
+
+``choropleth(values, ...)`` returns a ``Choropleth`` that the template
+``places/includes/choropleth.html`` renders: one focusable link per township
+(accessible name: township and formatted value), a legend, county borders in
+the Taiwan view, and a table alternative. The paths come from the generated
+artefact ``places/data/township_paths.json`` (see ``places.map_build``).
+
+Palette: ColorBrewer "YlGnBu" sequential schemes (colour-blind safe, also
+readable in greyscale), light = low, dark = high. Townships without a value are
+hatched grey (``#f0f0f0`` with ``#8c8c8c`` stripes) so "no data" does not rely
+on colour alone.
+"""
+
+import json
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.utils.translation import gettext as _
+
+from places.map_build import ARTEFACT_PATH
+from places.models import Township
+
+PALETTES = {
+    1: ["#2c7fb8"],
+    2: ["#a1dab4", "#2c7fb8"],
+    3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
+    4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
+    5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
+    6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
+    7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
+}
+NO_DATA_BACKGROUND = "#f0f0f0"
+NO_DATA_STRIPE = "#8c8c8c"
+SCALES = ("quantile", "linear")
+COUNTY_VIEW_MARGIN = 0.06  # share of the county's extent added around it
+
+
+@cache
+def map_artefact():
+    with open(ARTEFACT_PATH, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def county_codes():
+    return set(map_artefact()["counties"])
+
+
+@dataclass
+class Bins:
+    """Class breaks: value v falls in bin bisect_right(thresholds, v); bins span minimum..maximum."""
+
+    thresholds: list
+    minimum: float | None
+    maximum: float | None
+
+    @property
+    def count(self):
+        return 0 if self.minimum is None else len(self.thresholds) + 1
+
+    def index(self, value):
+        if value is None or self.minimum is None:
+            return None
+        return min(bisect_right(self.thresholds, value), self.count - 1)
+
+    def ranges(self):
+        edges = [self.minimum, *self.thresholds, self.maximum]
+        return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def make_bins(numbers, scale="quantile", bins=5):
+    """Class breaks for the numbers (None ignored): quantiles (equal counts) or linear (equal widths)."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")
+    if not 1 <= bins <= max(PALETTES):
+        raise ValueError(f"bins must be between 1 and {max(PALETTES)}")
+    present = sorted(number for number in numbers if number is not None)
+    if not present:
+        return Bins(thresholds=[], minimum=None, maximum=None)
+    low, high = present[0], present[-1]
+    if scale == "quantile":
+        candidates = [present[(i * len(present)) // bins] for i in range(1, bins)]
+    else:
+        candidates = [low + (high - low) * i / bins for i in range(1, bins)]
+    # Equal breaks (many equal values, or low == high) would make empty bins: keep each break once.
+    thresholds = sorted({threshold for threshold in candidates if low < threshold <= high})
+    return Bins(thresholds=thresholds, minimum=low, maximum=high)
+
+
+@dataclass
+class Region:
+    code: str
+    name: str
+    county_name: str
+    value: object
+    display: str
+    label: str
+    fill: str
+    href: str
+    d: str
+    bin: int | None
+
+
+@dataclass
+class LegendEntry:
+    label: str
+    fill: str
+    no_data: bool = False
+
+
+@dataclass
+class Choropleth:
+    map_id: str
+    measure_label: str
+    view_box: str
+    hatch_size: float
+    regions: list
+    legend: list
+    county: object = None
+    county_outlines: list = field(default_factory=list)
+    inset_frames: list = field(default_factory=list)
+
+    @property
+    def no_data_fill(self):
+        return f"url(#{self.map_id}-no-data)"
+
+
+def format_number(value, decimals=0):
+    """1,234,567 / 12.5: the three interface languages (zh-TW, en, ja) all group by thousands with a comma.
+
+    Django's zh-Hant format module sets no grouping, so number_format would print 53141.
+    """
+    return f"{value:,.{decimals}f}"
+
+
+def _view_box(towns):
+    x0 = min(town["bounds"][0] for town in towns)
+    y0 = min(town["bounds"][1] for town in towns)
+    x1 = max(town["bounds"][2] for town in towns)
+    y1 = max(town["bounds"][3] for town in towns)
+    margin = max(x1 - x0, y1 - y0) * COUNTY_VIEW_MARGIN + 1
+    return [round(x0 - margin), round(y0 - margin), round(x1 - x0 + 2 * margin), round(y1 - y0 + 2 * margin)]
+
+
+def choropleth(
+    values,
+    *,
+    measure_label,
+    value_format=format_number,
+    links=None,
+    county=None,
+    scale="quantile",
+    bins=5,
+    map_id="township-map",
+):
+    """A map of the townships coloured by ``values`` (town code → number or None; missing codes count as None).
+
+    ``links``: town code → URL, or a callable taking the ``places.Township`` and
+    returning its URL; a township without one links to its row of the table.
+    ``county``: a county code to draw only that county, zoomed in; None for all Taiwan.
+    Runs one query; names follow the active language.
+    """
+    artefact = map_artefact()
+    if county is not None and county not in artefact["counties"]:
+        raise ValueError(f"unknown county code {county!r}")
+    townships = Township.objects.with_county().order_by("code")
+    if county is not None:
+        townships = townships.filter(county__code=county)
+    townships = list(townships)
+
+    breaks = make_bins((values.get(township.code) for township in townships), scale=scale, bins=bins)
+    palette = PALETTES.get(breaks.count, [])
+    no_data_label = _("No data")
+    result = Choropleth(
+        map_id=map_id,
+        measure_label=str(measure_label),
+        view_box="",
+        hatch_size=0,
+        regions=[],
+        legend=[],
+        county=townships[0].county if county is not None and townships else None,
+    )
+
+    for township in townships:
+        value = values.get(township.code)
+        index = breaks.index(value)
+        display = no_data_label if value is None else value_format(value)
+        href = links(township) if callable(links) else (links or {}).get(township.code)
+        result.regions.append(
+            Region(
+                code=township.code,
+                name=township.name,
+                county_name=township.county.name,
+                value=value,
+                display=display,
+                label=_("%(place)s: %(value)s") % {"place": township.full_name, "value": display},
+                fill=result.no_data_fill if index is None else palette[index],
+                href=href or f"#{map_id}-township-{township.code}",
+                d=artefact["towns"][township.code]["d"],
+                bin=index,
+            )
+        )
+
+    result.legend = [
+        LegendEntry(label=_("%(low)s – %(high)s") % {"low": value_format(low), "high": value_format(high)}, fill=fill)
+        for (low, high), fill in zip(breaks.ranges(), palette, strict=True)
+    ]
+    if any(region.bin is None for region in result.regions):
+        result.legend.append(LegendEntry(label=no_data_label, fill=result.no_data_fill, no_data=True))
+
+    if county is None:
+        view_box = artefact["view_box"]
+        result.county_outlines = [outline["d"] for outline in artefact["counties"].values()]
+        result.inset_frames = [frame["box"] for frame in artefact["inset_frames"]]
+    else:
+        view_box = _view_box([artefact["towns"][township.code] for township in townships])
+    result.view_box = " ".join(str(number) for number in view_box)
+    result.hatch_size = max(1, round(view_box[2] / 120))
+    return result
