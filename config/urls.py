@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/search/", include("search.api_urls")),
 ]
 
 if settings.DEBUG:
@@ -23,6 +24,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("search/", include("search.urls")),
     # Wagtail's catch-all page server must stay last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

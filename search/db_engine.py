@@ -1,0 +1,248 @@
+"""The database search engine: the embedded default and the fallback when Elasticsearch fails.
+
+Same analysis (search/analysis.py), same matching rule and the same facet
+semantics as search/es.py, so the contract suite gets the same hits and counts:
+a document matches when, for every clause of the query, it holds all the
+clause's bigrams in one of its texts' token sets together; facet counts for one
+facet apply every other facet's filter (values within a facet are ORed).
+"""
+
+import math
+
+from django.db import transaction
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from search.analysis import (
+    bigram_tokens,
+    clause_bigrams,
+    edit_distance,
+    normalise,
+    query_clauses,
+    query_words,
+    suggest_inputs,
+    word_tokens,
+)
+from search.documents import FACETS, families
+from search.models import SearchEntry, SearchFacetValue, SearchToken
+from search.query import SearchResult
+from search.results import centroid, make_hit, ordered_facets, suggested_query
+
+TOKEN_LENGTH = 100
+
+
+def document_tokens(document):
+    """{(kind, token): weight} for one document: bigrams and words of each text, autocomplete inputs."""
+    weights = {}
+    for text, weight in document.weighted_texts():
+        for token in bigram_tokens(text):
+            key = (SearchToken.BIGRAM, token[:TOKEN_LENGTH])
+            weights[key] = max(weights.get(key, 0), weight)
+        for token in word_tokens(text):
+            key = (SearchToken.WORD, token[:TOKEN_LENGTH])
+            weights[key] = max(weights.get(key, 0), weight)
+    if document.is_public:
+        for token, weight in suggest_inputs(document.title, document.title_en).items():
+            weights[(SearchToken.SUGGEST, token[:TOKEN_LENGTH])] = weight
+    return weights
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 6371.0088 * 2 * math.asin(math.sqrt(a))
+
+
+class DatabaseEngine:
+    name = "database"
+
+    # --- writing ------------------------------------------------------------------------------------
+    def index_documents(self, documents):
+        documents = list(documents)
+        if not documents:
+            return 0
+        with transaction.atomic():
+            SearchEntry.objects.filter(uid__in=[document.uid for document in documents]).delete()
+            entries = SearchEntry.objects.bulk_create(
+                [
+                    SearchEntry(
+                        family=document.family,
+                        object_id=document.object_id,
+                        uid=document.uid,
+                        is_public=document.is_public,
+                        published_at=document.published_at,
+                        backed_amount=document.backed_amount,
+                        backers=document.backers,
+                        progress=document.progress,
+                        goal_gap=document.goal_gap,
+                        latitude=document.latitude,
+                        longitude=document.longitude,
+                        display=document.display(),
+                    )
+                    for document in documents
+                ]
+            )
+            tokens, facet_values = [], []
+            for entry, document in zip(entries, documents, strict=True):
+                for (kind, token), weight in document_tokens(document).items():
+                    tokens.append(SearchToken(entry_id=entry.pk, kind=kind, token=token, weight=weight))
+                for facet, values in document.facet_values().items():
+                    facet_values.extend(SearchFacetValue(entry_id=entry.pk, facet=facet, value=v) for v in values)
+            SearchToken.objects.bulk_create(tokens, batch_size=5000)
+            SearchFacetValue.objects.bulk_create(facet_values, batch_size=5000)
+        return len(documents)
+
+    def delete_documents(self, family, object_ids):
+        SearchEntry.objects.filter(family=family, object_id__in=[str(i) for i in object_ids]).delete()
+
+    def clear(self, family):
+        SearchEntry.objects.filter(family=family).delete()
+
+    # --- reading ------------------------------------------------------------------------------------
+    def _base(self, query):
+        entries = SearchEntry.objects.all()
+        if not query.include_private:
+            entries = entries.filter(is_public=True)
+        entries = entries.filter(family__in=list(query.families or families()))
+        for clause in query_clauses(query.q):
+            grams = sorted(set(clause_bigrams(clause)))
+            holders = (
+                SearchToken.objects.filter(kind=SearchToken.BIGRAM, token__in=grams)
+                .values("entry_id")
+                .annotate(found=Count("token", distinct=True))
+                .filter(found=len(grams))
+                .values("entry_id")
+            )
+            entries = entries.filter(pk__in=holders)
+        return entries
+
+    @staticmethod
+    def _filtered(entries, filters, skip=None):
+        for facet, values in filters.items():
+            if facet != skip and values:
+                entries = entries.filter(
+                    pk__in=SearchFacetValue.objects.filter(facet=facet, value__in=values).values("entry_id")
+                )
+        return entries
+
+    def _ordered(self, entries, query):
+        if query.sort == "relevance":
+            if not query_clauses(query.q):
+                return entries.order_by("uid")
+            tokens = sorted(
+                {gram for clause in query_clauses(query.q) for gram in clause_bigrams(clause)}
+                | set(query_words(query.q))
+            )
+            score = (
+                SearchToken.objects.filter(entry=OuterRef("pk"), kind__in=["b", "w"], token__in=tokens)
+                .values("entry")
+                .annotate(total=Sum("weight"))
+                .values("total")
+            )
+            return entries.annotate(score=Coalesce(Subquery(score), 0)).order_by("-score", "uid")
+        if query.sort == "newest":
+            return entries.order_by(F("published_at").desc(nulls_last=True), "uid")
+        if query.sort == "most_backed":
+            return entries.order_by("-backed_amount", "uid")
+        if query.sort == "closest_to_goal":
+            return entries.order_by(F("goal_gap").asc(nulls_last=True), "uid")
+        # nearest: an equirectangular distance keeps the order of great-circle distances at Taiwan's scale.
+        lat0, lon0 = centroid(query.near)
+        k = math.cos(math.radians(lat0))
+        distance = (F("latitude") - Value(lat0)) * (F("latitude") - Value(lat0)) + (
+            (F("longitude") - Value(lon0)) * Value(k)
+        ) * ((F("longitude") - Value(lon0)) * Value(k))
+        return entries.annotate(distance=ExpressionWrapper(distance, output_field=FloatField())).order_by(
+            F("distance").asc(nulls_last=True), "uid"
+        )
+
+    def search(self, query):
+        if query.sort == "nearest":
+            lat0, lon0 = centroid(query.near)
+        base = self._base(query)
+        matching = self._filtered(base, query.filters)
+        total = matching.count()
+        page = list(self._ordered(matching, query)[query.offset : query.offset + query.per_page])
+        hits = []
+        for entry in page:
+            distance = None
+            if query.sort == "nearest" and entry.latitude is not None:
+                distance = haversine_km(lat0, lon0, entry.latitude, entry.longitude)
+            hits.append(make_hit(entry.display, query, distance))
+        counts = {}
+        for facet in FACETS:
+            scope = self._filtered(base, query.filters, skip=facet)
+            rows = (
+                SearchFacetValue.objects.filter(facet=facet, entry__in=scope)
+                .values("value")
+                .annotate(n=Count("entry_id"))
+                .values_list("value", "n")
+            )
+            counts[facet] = dict(rows)
+        result = SearchResult(hits=hits, total=total, facets=ordered_facets(counts), query=query, engine=self.name)
+        if total == 0 and query.q:
+            result.suggestion = self.did_you_mean(query)
+        return result
+
+    def did_you_mean(self, query):
+        replacements = {}
+        for word in query_words(query.q):
+            if SearchToken.objects.filter(kind=SearchToken.WORD, token=word, entry__is_public=True).exists():
+                continue
+            candidates = (
+                SearchToken.objects.filter(kind=SearchToken.WORD, token__startswith=word[0], entry__is_public=True)
+                .values("token")
+                .annotate(frequency=Count("entry_id"))
+                .values_list("token", "frequency")
+            )
+            best = None
+            for token, frequency in candidates:
+                if abs(len(token) - len(word)) > 2:
+                    continue
+                distance = edit_distance(word, token)
+                if distance <= min(2, max(1, len(word) - 1)):
+                    key = (distance, -frequency, token)
+                    if best is None or key < best[0]:
+                        best = (key, token)
+            if best:
+                replacements[word] = best[1]
+        suggestion = suggested_query(query.q, replacements)
+        if suggestion and self._filtered(self._base(_with_q(query, suggestion)), query.filters).exists():
+            return suggestion
+        return ""
+
+    def autocomplete(self, prefix, size=8, families_=None):
+        prefix = " ".join(normalise(prefix).split())
+        if not prefix:
+            return []
+        rows = (
+            SearchToken.objects.filter(
+                kind=SearchToken.SUGGEST,
+                token__startswith=prefix[:TOKEN_LENGTH],
+                entry__is_public=True,
+                entry__family__in=list(families_ or families()),
+            )
+            .values("entry_id")
+            .annotate(best=Max("weight"))
+            .order_by("-best", "entry_id")[:size]
+        )
+        ids = [row["entry_id"] for row in rows]
+        by_id = {entry.pk: entry for entry in SearchEntry.objects.filter(pk__in=ids)}
+        return [_suggestion(by_id[i].display) for i in ids if i in by_id]
+
+
+def _with_q(query, q):
+    from dataclasses import replace
+
+    return replace(query, q=q, page=1)
+
+
+def _suggestion(display):
+    return {
+        "uid": f"{display['family']}:{display['object_id']}",
+        "family": display["family"],
+        "title": display.get("title", ""),
+        "title_en": display.get("title_en", ""),
+        "url": display.get("url", ""),
+    }
