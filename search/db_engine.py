@@ -54,6 +54,14 @@ def haversine_km(lat1, lon1, lat2, lon2):
     return 6371.0088 * 2 * math.asin(math.sqrt(a))
 
 
+def _delete(entries):
+    """Delete entries with one statement per table (the ORM's cascade would load every token first)."""
+    with transaction.atomic():
+        SearchToken.objects.filter(entry__in=entries.values("pk")).delete()
+        SearchFacetValue.objects.filter(entry__in=entries.values("pk")).delete()
+        entries.delete()
+
+
 class DatabaseEngine:
     name = "database"
 
@@ -63,7 +71,7 @@ class DatabaseEngine:
         if not documents:
             return 0
         with transaction.atomic():
-            SearchEntry.objects.filter(uid__in=[document.uid for document in documents]).delete()
+            _delete(SearchEntry.objects.filter(uid__in=[document.uid for document in documents]))
             entries = SearchEntry.objects.bulk_create(
                 [
                     SearchEntry(
@@ -94,10 +102,10 @@ class DatabaseEngine:
         return len(documents)
 
     def delete_documents(self, family, object_ids):
-        SearchEntry.objects.filter(family=family, object_id__in=[str(i) for i in object_ids]).delete()
+        _delete(SearchEntry.objects.filter(family=family, object_id__in=[str(i) for i in object_ids]))
 
     def clear(self, family):
-        SearchEntry.objects.filter(family=family).delete()
+        _delete(SearchEntry.objects.filter(family=family))
 
     # --- reading ------------------------------------------------------------------------------------
     def _base(self, query):
