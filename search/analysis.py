@@ -162,12 +162,19 @@ def word_tokens(text):
     normalised = normalise(text)
     if not normalised:
         return []
+    return list(_words(normalised))
+
+
+@lru_cache(maxsize=50_000)
+def _words(normalised, hmm=False):
+    # Without jieba's HMM guesser: unknown runs fall back to single characters, which the bigram field covers;
+    # the dictionary (with the domain words) decides the words. Twice as fast, and the same at every call.
     seen = {}
-    for word in _segmenter.tokenizer().cut_for_search(normalised):
+    for word in _segmenter.tokenizer().cut_for_search(normalised, HMM=hmm):
         word = word.strip()
         if word and _WORD_OK.search(word) and word not in seen:
             seen[word] = None
-    return list(seen)
+    return tuple(seen)
 
 
 def query_words(query):
@@ -175,6 +182,17 @@ def query_words(query):
     words = []
     for clause in query_clauses(query):
         for word in word_tokens(clause):
+            if word not in words:
+                words.append(word)
+    return words
+
+
+def suggestion_words(query):
+    """Words of a query to correct ("did you mean"): jieba with its HMM guesser, so an unknown, misspelt run such
+    as 池山 stays one word instead of falling apart into single characters."""
+    words = []
+    for clause in query_clauses(query):
+        for word in _words(clause, hmm=True):
             if word not in words:
                 words.append(word)
     return words
@@ -225,7 +243,7 @@ SUGGEST_INPUT_LENGTH = 50
 
 
 def suggest_inputs(title, title_en=""):
-    """{input: weight} for autocomplete: the whole titles, and each word of the title from its second word on."""
+    """{input: weight} for autocomplete: the whole titles, and each word of the title."""
     inputs = {}
     for text, weight in ((title, 3), (title_en, 2)):
         whole = " ".join(normalise(text).split())[:SUGGEST_INPUT_LENGTH]

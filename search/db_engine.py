@@ -9,9 +9,8 @@ facet apply every other facet's filter (values within a facet are ORed).
 
 import math
 
-from django.db import transaction
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, Sum, Value
 
 from search.analysis import (
     bigram_tokens,
@@ -21,9 +20,10 @@ from search.analysis import (
     query_clauses,
     query_words,
     suggest_inputs,
+    suggestion_words,
     word_tokens,
 )
-from search.documents import FACETS, families
+from search.documents import FACETS, MULTI_VALUED_FACETS, SINGLE_VALUED_FACETS, families
 from search.models import SearchEntry, SearchFacetValue, SearchToken
 from search.query import SearchResult
 from search.results import centroid, make_hit, ordered_facets, suggested_query
@@ -47,11 +47,34 @@ def document_tokens(document):
     return weights
 
 
+def single_valued_facets(document):
+    """The facets with one value per document, stored as columns of the entry ("" when none)."""
+    values = document.facet_values()
+    return {facet: (values[facet][0] if values[facet] else "") for facet in SINGLE_VALUED_FACETS if facet != "family"}
+
+
 def haversine_km(lat1, lon1, lat2, lon2):
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     dphi, dlambda = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     return 6371.0088 * 2 * math.asin(math.sqrt(a))
+
+
+def _insert_rows(model, columns, rows):
+    """Many rows in few statements: COPY on PostgreSQL, executemany elsewhere (the ORM's objects cost 10x)."""
+    if not rows:
+        return
+    # Table and column names come from the model, never from input.
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _delete(entries):
@@ -87,6 +110,7 @@ class DatabaseEngine:
                         latitude=document.latitude,
                         longitude=document.longitude,
                         display=document.display(),
+                        **single_valued_facets(document),
                     )
                     for document in documents
                 ]
@@ -94,11 +118,12 @@ class DatabaseEngine:
             tokens, facet_values = [], []
             for entry, document in zip(entries, documents, strict=True):
                 for (kind, token), weight in document_tokens(document).items():
-                    tokens.append(SearchToken(entry_id=entry.pk, kind=kind, token=token, weight=weight))
+                    tokens.append((entry.pk, kind, token, weight))
                 for facet, values in document.facet_values().items():
-                    facet_values.extend(SearchFacetValue(entry_id=entry.pk, facet=facet, value=v) for v in values)
-            SearchToken.objects.bulk_create(tokens, batch_size=5000)
-            SearchFacetValue.objects.bulk_create(facet_values, batch_size=5000)
+                    if facet in MULTI_VALUED_FACETS:
+                        facet_values.extend((entry.pk, facet, value) for value in values)
+            _insert_rows(SearchToken, ["entry_id", "kind", "token", "weight"], tokens)
+            _insert_rows(SearchFacetValue, ["entry_id", "facet", "value"], facet_values)
         return len(documents)
 
     def delete_documents(self, family, object_ids):
@@ -109,46 +134,70 @@ class DatabaseEngine:
 
     # --- reading ------------------------------------------------------------------------------------
     def _base(self, query):
-        entries = SearchEntry.objects.all()
+        """Conditions (a Q on SearchEntry) for the public entries of the families asked for that match every
+        clause of the query. The text match is computed once, as a list of ids, and reused by every query."""
+        condition = Q(family__in=list(query.families or families()))
         if not query.include_private:
-            entries = entries.filter(is_public=True)
-        entries = entries.filter(family__in=list(query.families or families()))
+            condition &= Q(is_public=True)
+        matched = None
         for clause in query_clauses(query.q):
             grams = sorted(set(clause_bigrams(clause)))
-            holders = (
+            holders = set(
                 SearchToken.objects.filter(kind=SearchToken.BIGRAM, token__in=grams)
                 .values("entry_id")
                 .annotate(found=Count("token", distinct=True))
                 .filter(found=len(grams))
-                .values("entry_id")
+                .values_list("entry_id", flat=True)
             )
-            entries = entries.filter(pk__in=holders)
-        return entries
+            matched = holders if matched is None else matched & holders
+            if not matched:
+                break
+        if matched is not None:
+            condition &= Q(pk__in=sorted(matched))
+        return condition
 
     @staticmethod
-    def _filtered(entries, filters, skip=None):
+    def _filtered(condition, filters, skip=None):
         for facet, values in filters.items():
-            if facet != skip and values:
-                entries = entries.filter(
-                    pk__in=SearchFacetValue.objects.filter(facet=facet, value__in=values).values("entry_id")
-                )
-        return entries
+            if facet == skip or not values:
+                continue
+            if facet in MULTI_VALUED_FACETS:
+                condition &= Q(pk__in=SearchFacetValue.objects.filter(facet=facet, value__in=values).values("entry_id"))
+            else:
+                condition &= Q(**{f"{facet}__in": values})
+        return condition
+
+    @staticmethod
+    def _on_entry(condition):
+        """The same condition, seen from a table with a foreign key `entry` (joins instead of IN subqueries)."""
+        prefixed = Q(_connector=condition.connector, _negated=condition.negated)
+        for child in condition.children:
+            if isinstance(child, Q):
+                prefixed.children.append(DatabaseEngine._on_entry(child))
+            else:
+                prefixed.children.append((f"entry__{child[0]}", child[1]))
+        return prefixed
+
+    def _relevance_page(self, entries, query):
+        """Scores for the matching entries (sum of the weights of the query's tokens they hold), best first."""
+        tokens = sorted(
+            {gram for clause in query_clauses(query.q) for gram in clause_bigrams(clause)} | set(query_words(query.q))
+        )
+        ids = dict(entries.values_list("pk", "uid"))
+        scores = dict(
+            SearchToken.objects.filter(entry_id__in=sorted(ids), kind__in=["b", "w"], token__in=tokens)
+            .values("entry_id")
+            .annotate(total=Sum("weight"))
+            .values_list("entry_id", "total")
+        )
+        ranked = sorted(ids, key=lambda pk: (-scores.get(pk, 0), ids[pk]))
+        page_ids = ranked[query.offset : query.offset + query.per_page]
+        by_id = SearchEntry.objects.in_bulk(page_ids)
+        return [by_id[pk] for pk in page_ids]
 
     def _ordered(self, entries, query):
         if query.sort == "relevance":
-            if not query_clauses(query.q):
-                return entries.order_by("uid")
-            tokens = sorted(
-                {gram for clause in query_clauses(query.q) for gram in clause_bigrams(clause)}
-                | set(query_words(query.q))
-            )
-            score = (
-                SearchToken.objects.filter(entry=OuterRef("pk"), kind__in=["b", "w"], token__in=tokens)
-                .values("entry")
-                .annotate(total=Sum("weight"))
-                .values("total")
-            )
-            return entries.annotate(score=Coalesce(Subquery(score), 0)).order_by("-score", "uid")
+            return entries.order_by("uid")
         if query.sort == "newest":
             return entries.order_by(F("published_at").desc(nulls_last=True), "uid")
         if query.sort == "most_backed":
@@ -169,9 +218,12 @@ class DatabaseEngine:
         if query.sort == "nearest":
             lat0, lon0 = centroid(query.near)
         base = self._base(query)
-        matching = self._filtered(base, query.filters)
+        matching = SearchEntry.objects.filter(self._filtered(base, query.filters))
         total = matching.count()
-        page = list(self._ordered(matching, query)[query.offset : query.offset + query.per_page])
+        if query.sort == "relevance" and query_clauses(query.q):
+            page = self._relevance_page(matching, query) if total else []
+        else:
+            page = list(self._ordered(matching, query)[query.offset : query.offset + query.per_page])
         hits = []
         for entry in page:
             distance = None
@@ -181,12 +233,21 @@ class DatabaseEngine:
         counts = {}
         for facet in FACETS:
             scope = self._filtered(base, query.filters, skip=facet)
-            rows = (
-                SearchFacetValue.objects.filter(facet=facet, entry__in=scope)
-                .values("value")
-                .annotate(n=Count("entry_id"))
-                .values_list("value", "n")
-            )
+            if facet in MULTI_VALUED_FACETS:
+                rows = (
+                    SearchFacetValue.objects.filter(self._on_entry(scope), facet=facet)
+                    .values("value")
+                    .annotate(n=Count("entry_id"))
+                    .values_list("value", "n")
+                )
+            else:
+                rows = (
+                    SearchEntry.objects.filter(scope)
+                    .exclude(**{facet: ""})
+                    .values(facet)
+                    .annotate(n=Count("pk"))
+                    .values_list(facet, "n")
+                )
             counts[facet] = dict(rows)
         result = SearchResult(hits=hits, total=total, facets=ordered_facets(counts), query=query, engine=self.name)
         if total == 0 and query.q:
@@ -195,11 +256,11 @@ class DatabaseEngine:
 
     def did_you_mean(self, query):
         replacements = {}
-        for word in query_words(query.q):
+        for word in suggestion_words(query.q):
             if SearchToken.objects.filter(kind=SearchToken.WORD, token=word, entry__is_public=True).exists():
                 continue
             candidates = (
-                SearchToken.objects.filter(kind=SearchToken.WORD, token__startswith=word[0], entry__is_public=True)
+                SearchToken.objects.filter(kind=SearchToken.WORD, token__startswith=word[0])
                 .values("token")
                 .annotate(frequency=Count("entry_id"))
                 .values_list("token", "frequency")
@@ -216,7 +277,12 @@ class DatabaseEngine:
             if best:
                 replacements[word] = best[1]
         suggestion = suggested_query(query.q, replacements)
-        if suggestion and self._filtered(self._base(_with_q(query, suggestion)), query.filters).exists():
+        if (
+            suggestion
+            and SearchEntry.objects.filter(
+                self._filtered(self._base(_with_q(query, suggestion)), query.filters)
+            ).exists()
+        ):
             return suggestion
         return ""
 

@@ -23,6 +23,7 @@ FACETS = {
     "status": _("Status"),
 }
 MULTI_VALUED_FACETS = {"sector", "funding_type", "sdg"}
+SINGLE_VALUED_FACETS = [name for name in FACETS if name not in MULTI_VALUED_FACETS]
 SORTS = ("relevance", "newest", "most_backed", "closest_to_goal", "nearest")
 
 

@@ -34,7 +34,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from search.analysis import normalise, query_clauses, query_words, suggest_inputs, word_tokens
+from search.analysis import normalise, query_clauses, query_words, suggest_inputs, suggestion_words, word_tokens
 from search.documents import FACETS, families
 from search.engines import elasticsearch_client
 from search.query import SearchResult
@@ -285,7 +285,7 @@ class ElasticsearchEngine:
         ]
 
     def did_you_mean(self, query):
-        words = query_words(query.q)
+        words = suggestion_words(query.q)
         if not words:
             return ""
         search = self._search(query).extra(size=0)

@@ -24,6 +24,11 @@ class SearchEntry(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     display = models.JSONField(default=dict)
+    # The single-valued facets, as columns (the multi-valued ones are SearchFacetValue rows).
+    county = models.CharField(max_length=10, blank=True)
+    township = models.CharField(max_length=10, blank=True)
+    priority_area = models.CharField(max_length=5, blank=True)
+    status = models.CharField(max_length=20, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["family", "object_id"], name="search_entry_family_object")]
@@ -45,7 +50,12 @@ class SearchToken(models.Model):
     weight = models.SmallIntegerField(default=1)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "token", "entry"], name="search_token_lookup")]
+        indexes = [
+            models.Index(fields=["kind", "token", "entry"], name="search_token_lookup"),
+            models.Index(fields=["entry", "kind"], name="search_token_entry"),
+            # Prefix searches (autocomplete, "did you mean") with LIKE 'x%' on PostgreSQL; ignored elsewhere.
+            models.Index(fields=["token"], opclasses=["varchar_pattern_ops"], name="search_token_prefix"),
+        ]
 
     def __str__(self):
         return f"{self.kind}:{self.token}"
