@@ -40,9 +40,14 @@ def test_api_combines_facet_values(search_corpus, db, client):
     ],
 )
 def test_api_refuses_bad_parameters_with_a_reason(search_corpus, db, client, params, reason):
-    response = client.get("/api/search/", params)
+    response = client.get("/api/search/", params, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert reason in response.json()["error"]
+
+
+def test_api_reasons_are_in_the_readers_language(search_corpus, db, client):
+    response = client.get("/api/search/", {"sort": "price"}, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert response.json()["error"] == "不明的排序方式：price。"
 
 
 def test_autocomplete_api(search_corpus, db, client):
