@@ -230,9 +230,37 @@ class DatabaseEngine:
             if query.sort == "nearest" and entry.latitude is not None:
                 distance = haversine_km(lat0, lon0, entry.latitude, entry.longitude)
             hits.append(make_hit(entry.display, query, distance))
-        counts = {}
+        counts = self._facet_counts(base, query.filters)
+        result = SearchResult(hits=hits, total=total, facets=ordered_facets(counts), query=query, engine=self.name)
+        if total == 0 and query.q:
+            result.suggestion = self.did_you_mean(query)
+        return result
+
+    def _facet_counts(self, base, filters):
+        """{facet: {value: count}}. A facet with an active filter is counted without its own filter (one query
+        each); the facets without one share the full scope and are counted together (two queries in all)."""
+        counts = {facet: {} for facet in FACETS}
+        shared = self._filtered(base, filters)
+        single = [f for f in SINGLE_VALUED_FACETS if not filters.get(f)]
+        multi = [f for f in MULTI_VALUED_FACETS if not filters.get(f)]
+        if single:
+            for row in SearchEntry.objects.filter(shared).values(*single).annotate(n=Count("pk")).order_by():
+                for facet in single:
+                    if row[facet]:
+                        counts[facet][row[facet]] = counts[facet].get(row[facet], 0) + row["n"]
+        if multi:
+            rows = (
+                SearchFacetValue.objects.filter(self._on_entry(shared), facet__in=multi)
+                .values("facet", "value")
+                .annotate(n=Count("entry_id"))
+                .order_by()
+            )
+            for row in rows:
+                counts[row["facet"]][row["value"]] = row["n"]
         for facet in FACETS:
-            scope = self._filtered(base, query.filters, skip=facet)
+            if not filters.get(facet):
+                continue
+            scope = self._filtered(base, filters, skip=facet)
             if facet in MULTI_VALUED_FACETS:
                 rows = (
                     SearchFacetValue.objects.filter(self._on_entry(scope), facet=facet)
@@ -249,10 +277,7 @@ class DatabaseEngine:
                     .values_list(facet, "n")
                 )
             counts[facet] = dict(rows)
-        result = SearchResult(hits=hits, total=total, facets=ordered_facets(counts), query=query, engine=self.name)
-        if total == 0 and query.q:
-            result.suggestion = self.did_you_mean(query)
-        return result
+        return counts
 
     def did_you_mean(self, query):
         replacements = {}

@@ -1,6 +1,5 @@
 """The document families registered today. Projects, stories and enterprises add a ModelFamily here."""
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from places.models import Township
@@ -17,10 +16,9 @@ class TownshipFamily(ModelFamily):
 
     def to_document(self, township):
         county = township.county
-        try:
-            url = reverse("search:page") + f"?township={township.code}"
-        except NoReverseMatch:
-            url = ""
+        # Township pages come with the CMS; until then a township links to the search narrowed to it (a
+        # relative query, so it stays in the reader's language).
+        url = f"?township={township.code}"
         facts = []
         if township.population:
             facts.append(f"人口 {township.population:,}")
