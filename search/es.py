@@ -15,6 +15,7 @@ import time
 from dataclasses import replace
 
 from django.conf import settings
+from django.utils import timezone
 from elasticsearch import NotFoundError, helpers
 from elasticsearch.dsl import (
     Boolean,
@@ -37,6 +38,8 @@ from elasticsearch.dsl import (
 from search.analysis import normalise, query_clauses, query_words, suggest_inputs, suggestion_words, word_tokens
 from search.documents import FACETS, families
 from search.engines import elasticsearch_client
+from search.indexing import replay_pending_updates
+from search.models import IndexRebuild
 from search.query import SearchResult
 from search.results import centroid, make_hit, ordered_facets, suggested_query
 
@@ -188,6 +191,26 @@ class ElasticsearchEngine:
         alias = alias_name(family.name)
         started = time.perf_counter()
         new = _new_index(family.name)
+        rebuild = IndexRebuild.objects.create(family=family.name, index=new)
+        try:
+            count = self._fill(client, family, new, progress, chunk_size)
+            old = list(client.indices.get_alias(name=alias)) if client.indices.exists_alias(name=alias) else []
+            client.indices.update_aliases(
+                actions=[{"remove": {"index": name, "alias": alias}} for name in old]
+                + [{"add": {"index": new, "alias": alias}}]
+            )
+        except Exception:
+            client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        finally:
+            rebuild.finished_at = timezone.now()
+            rebuild.save(update_fields=["finished_at"])
+        for name in old:
+            client.indices.delete(index=name, ignore_unavailable=True)
+        replay_pending_updates(family=family.name)  # what was saved while the new index filled
+        return count, time.perf_counter() - started
+
+    def _fill(self, client, family, new, progress, chunk_size):
         client.indices.put_settings(index=new, settings={"refresh_interval": "-1"})
         count = 0
         # Objects are read here (database access stays in this thread); parallel_bulk's threads analyse and send
@@ -202,14 +225,7 @@ class ElasticsearchEngine:
                     progress(count)
         client.indices.put_settings(index=new, settings={"refresh_interval": "1s"})
         client.indices.refresh(index=new)
-        old = list(client.indices.get_alias(name=alias).keys()) if client.indices.exists_alias(name=alias) else []
-        client.indices.update_aliases(
-            actions=[{"remove": {"index": name, "alias": alias}} for name in old]
-            + [{"add": {"index": new, "alias": alias}}]
-        )
-        for name in old:
-            client.indices.delete(index=name, ignore_unavailable=True)
-        return count, time.perf_counter() - started
+        return count
 
     def drop(self, family_name):
         """Delete the family's indices and alias (tests and benchmarks)."""

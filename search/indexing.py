@@ -20,7 +20,7 @@ from django.db import transaction
 
 from search.documents import get_family
 from search.engines import configured_engine_name, database_engine, elasticsearch_engine
-from search.models import PendingUpdate
+from search.models import IndexRebuild, PendingUpdate
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -87,6 +87,9 @@ def update_documents(family_name, ids):
     database.delete_documents(family.name, missing)
     pending = 0
     if configured_engine_name() == "elasticsearch":
+        if rebuilding(family.name):
+            # The rebuild may already have read these objects: replay them into the new index after the swap.
+            _queue(family.name, ids, missing, "written during a rebuild")
         try:
             engine = elasticsearch_engine()
             engine.index_documents(documents)
@@ -94,26 +97,38 @@ def update_documents(family_name, ids):
                 engine.delete_documents(family.name, missing)
         except Exception as error:  # Elasticsearch down or slow: remember, replay later
             logger.warning("Elasticsearch missed %s updates of %s: %r", len(ids), family.name, error)
-            PendingUpdate.objects.bulk_create(
-                [
-                    PendingUpdate(
-                        family=family.name,
-                        object_id=str(i),
-                        action=PendingUpdate.DELETE if str(i) in missing else PendingUpdate.UPDATE,
-                        error=repr(error)[:200],
-                    )
-                    for i in ids
-                ]
-            )
+            _queue(family.name, ids, missing, repr(error))
             pending = len(ids)
     return {"indexed": len(documents), "deleted": len(missing), "pending": pending}
 
 
-def replay_pending_updates(limit=5000):
+def rebuilding(family_name):
+    return IndexRebuild.objects.filter(family=family_name, finished_at__isnull=True).exists()
+
+
+def _queue(family_name, ids, missing, reason):
+    PendingUpdate.objects.bulk_create(
+        [
+            PendingUpdate(
+                family=family_name,
+                object_id=str(i),
+                action=PendingUpdate.DELETE if str(i) in missing else PendingUpdate.UPDATE,
+                error=reason[:200],
+            )
+            for i in ids
+        ]
+    )
+
+
+def replay_pending_updates(limit=5000, family=None):
     """Apply the updates Elasticsearch missed. Returns how many were applied (0 when it still fails)."""
     if configured_engine_name() != "elasticsearch":
         return 0
-    rows = list(PendingUpdate.objects.order_by("id")[:limit])
+    busy = set(IndexRebuild.objects.filter(finished_at__isnull=True).values_list("family", flat=True))
+    rows = PendingUpdate.objects.exclude(family__in=busy).order_by("id")
+    if family:
+        rows = rows.filter(family=family)
+    rows = list(rows[:limit])
     if not rows:
         return 0
     by_family = {}

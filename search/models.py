@@ -95,3 +95,20 @@ class PendingUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.family}:{self.object_id}"
+
+
+class IndexRebuild(models.Model):
+    """An Elasticsearch rebuild of one family. While one is running, index updates are also queued as
+    PendingUpdate rows, and replayed into the new index once the alias points to it, so no write is lost."""
+
+    family = models.CharField(max_length=40)
+    index = models.CharField(max_length=200)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("search index rebuild")
+        verbose_name_plural = _("search index rebuilds")
+
+    def __str__(self):
+        return f"{self.family} → {self.index}"

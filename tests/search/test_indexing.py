@@ -129,3 +129,38 @@ def test_rebuild_swaps_the_alias_and_reports_docs_per_second(search_corpus, db, 
     assert "368/368" in output and "docs/s" in output
     assert "townships: 368 documents indexed in elasticsearch" in output
     assert es.search(SearchQuery(q="池上")).total == 3
+
+
+class SavingDuringRebuild:
+    """Townships, but a township is saved (and its update task runs) while the rebuild reads the objects."""
+
+    def __init__(self, family, code, capture):
+        self.family, self.code, self.capture = family, code, capture
+        self.name = family.name
+
+    def count(self):
+        return self.family.count()
+
+    def to_document(self, obj):
+        return self.family.to_document(obj)
+
+    def iter_objects(self, batch_size=500):
+        for index, obj in enumerate(self.family.iter_objects(batch_size)):
+            yield obj
+            if index == 0:  # the rebuild has read every township of this batch: now an editor saves one
+                _set_priority([self.code], True, self.capture)
+
+
+def test_a_save_during_a_rebuild_reaches_the_new_index(search_corpus, db, django_capture_on_commit_callbacks):
+    from search.documents import get_family
+
+    es = ElasticsearchEngine()
+    try:
+        family = SavingDuringRebuild(get_family("townships"), KOUHU, django_capture_on_commit_callbacks)
+        es.rebuild(family)
+        es.refresh("townships")
+        assert _priority_count(es) == 1  # read stale by the rebuild, replayed into the new index after the swap
+        assert PendingUpdate.objects.count() == 0
+    finally:
+        _set_priority([KOUHU], False, django_capture_on_commit_callbacks)
+        es.refresh("townships")
