@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/search/", include("search.api_urls")),
 ]
 
 if settings.DEBUG:
@@ -32,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("accounts.urls_organisations")),
     path("invitations/<str:token>/", account_views.invitation, name="invitation"),
     path("townships/", include("places.urls")),
+    path("search/", include("search.urls")),
     # Wagtail's catch-all page server must stay last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -2,12 +2,16 @@
 
 The database engine is the embedded default and the fallback; Elasticsearch
 is used when SEARCH_ENGINE=elasticsearch. The query side of both engines
-arrives with the discovery work; this module is where it plugs in.
+is chosen here; every index change goes to the database engine too, so it can
+answer when Elasticsearch does not.
 """
 
+import logging
 from functools import lru_cache
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 def configured_engine_name():
@@ -42,3 +46,51 @@ def engine_status():
         "engine": "elasticsearch",
         "cluster_status": health["status"],
     }
+
+
+def database_engine():
+    from search.db_engine import DatabaseEngine
+
+    return DatabaseEngine()
+
+
+def elasticsearch_engine():
+    from search.es import ElasticsearchEngine
+
+    return ElasticsearchEngine()
+
+
+def index_engines():
+    """The engines every index change goes to: the database engine always (it is the fallback), and Elasticsearch
+    when it is configured."""
+    engines = [database_engine()]
+    if configured_engine_name() == "elasticsearch":
+        engines.append(elasticsearch_engine())
+    return engines
+
+
+def _with_fallback(method, *args, **kwargs):
+    """(answer, incomplete): Elasticsearch's answer, or the database engine's when Elasticsearch fails."""
+    from search.query import InvalidSearch
+
+    if configured_engine_name() == "elasticsearch":
+        try:
+            return getattr(elasticsearch_engine(), method)(*args, **kwargs), False
+        except InvalidSearch:
+            raise
+        except Exception:  # any transport or API error: answer from the database and say so
+            logger.warning("Elasticsearch failed; the database engine answers", exc_info=True)
+            return getattr(database_engine(), method)(*args, **kwargs), True
+    return getattr(database_engine(), method)(*args, **kwargs), False
+
+
+def search(query):
+    """A SearchResult for a SearchQuery; `result.incomplete` is True when the fallback answered."""
+    result, incomplete = _with_fallback("search", query)
+    result.incomplete = incomplete
+    return result
+
+
+def autocomplete(prefix, size=8):
+    suggestions, _incomplete = _with_fallback("autocomplete", prefix, size)
+    return suggestions

@@ -22,6 +22,9 @@ PUBLIC_URLS = {
     "healthz": "load-balancer probe; says only whether services answer",
     "stripe_webhook": "Stripe's deliveries; authenticated by Stripe's signature, not by a session",
     "places:township_map": "public reference data (population, ageing) drawn on a map",
+    "search_api:search": "public discovery; only published documents are indexed as public",
+    "search_api:autocomplete": "public discovery suggestions from published documents",
+    "search:page": "public discovery page",
 }
 
 # name -> (method, data). Staff screens inside the Wagtail admin:

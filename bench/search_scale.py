@@ -1,0 +1,204 @@
+"""Search at scale with synthetic documents (made here, deterministic):
+
+- Elasticsearch: bulk indexing throughput of N documents through our code (analysis + bulk, alias swap), then
+  p50/p95 latency of faceted queries through our code (SearchQuery -> ElasticsearchEngine.search, with 8 facet
+  aggregations, highlights and the hit page) next to the node's own `took` for the same requests.
+- Database engine (PostgreSQL): indexing and the same faceted queries over M documents.
+
+    eval "$(scripts/services env)"
+    .venv/bin/python bench/search_scale.py                  # 100,000 in Elasticsearch, 10,000 in the database
+    .venv/bin/python bench/search_scale.py --docs 10000     # quicker
+
+Aims (issue 7): p95 < 50 ms through our code, indexing >= 2,000 docs/s, database engine < 150 ms at 10,000.
+"""
+
+import argparse
+import csv
+import random
+import time
+
+from search_setup import setup
+
+setup()
+
+from bench.timing import percentile  # noqa: E402
+from places.actions import TOWNSHIPS_CSV  # noqa: E402
+from search.db_engine import DatabaseEngine  # noqa: E402
+from search.documents import SearchDocument, StaticFamily, register, unregister  # noqa: E402
+from search.es import ElasticsearchEngine  # noqa: E402
+from search.query import SearchQuery  # noqa: E402
+
+FAMILY = "benchdocs"
+PRODUCTS = [
+    "可可",
+    "香草",
+    "咖啡",
+    "紅茶",
+    "烏龍茶",
+    "稻米",
+    "菱角",
+    "吳郭魚",
+    "虱目魚",
+    "牡蠣",
+    "梅子",
+    "竹筍",
+    "鳳梨",
+    "芒果",
+    "文旦",
+    "釋迦",
+    "洛神花",
+    "小米",
+    "紅藜",
+    "高粱",
+]
+ACTIVITIES = [
+    "認養",
+    "訂閱",
+    "農場",
+    "工坊",
+    "小旅行",
+    "民宿",
+    "食農教育",
+    "加工",
+    "電商",
+    "合作社",
+    "智慧養殖",
+    "循環經濟",
+    "文化祭",
+    "老屋再生",
+]
+ENGLISH = {
+    "可可": "cocoa",
+    "香草": "vanilla",
+    "咖啡": "coffee",
+    "紅茶": "black tea",
+    "吳郭魚": "tilapia",
+    "稻米": "rice",
+    "牡蠣": "oyster",
+    "鳳梨": "pineapple",
+    "芒果": "mango",
+}
+SECTORS = ["agriculture", "food", "aquaculture", "tourism", "culture", "circular", "care", "education"]
+FUNDING = ["investment", "subscription", "donation"]
+STATUSES = ["funding", "funding", "funding", "funded", "closed"]
+
+
+def synthetic_documents(count, seed=7):
+    random.seed(seed)
+    with TOWNSHIPS_CSV.open(encoding="utf-8") as handle:
+        towns = list(csv.DictReader(handle))
+    for index in range(count):
+        town = random.choice(towns)
+        product, activity = random.choice(PRODUCTS), random.choice(ACTIVITIES)
+        goal = random.randrange(50, 5000) * 1000
+        backed = int(goal * random.random() * 1.3)
+        yield SearchDocument(
+            family=FAMILY,
+            object_id=str(index),
+            title=f"{town['town_zh'][:-1]}{product}{activity}",
+            title_en=f"{town['town_en'].split()[0]} {ENGLISH.get(product, 'local')} project",
+            summary=f"{town['county_zh']}{town['town_zh']}的返鄉青年以{product}發展{activity}，第{index % 97}號計畫。",
+            county=town["county_code"],
+            county_name=town["county_zh"],
+            township=town["town_code"],
+            township_name=town["town_zh"],
+            sector=random.sample(SECTORS, random.choice((1, 1, 2))),
+            funding_type=random.sample(FUNDING, random.choice((1, 2))),
+            sdg=[str(n) for n in random.sample(range(1, 18), 2)],
+            status=random.choice(STATUSES),
+            backed_amount=backed,
+            backers=backed // 1000,
+            progress=backed / goal,
+            latitude=float(town["lat"]),
+            longitude=float(town["lon"]),
+            is_public=random.random() > 0.05,
+        )
+
+
+def sample_queries(count, seed=11):
+    random.seed(seed)
+    with TOWNSHIPS_CSV.open(encoding="utf-8") as handle:
+        counties = sorted({row["county_code"] for row in csv.DictReader(handle)})
+    queries = []
+    for _ in range(count):
+        q = random.choice(
+            [
+                random.choice(PRODUCTS),
+                f"{random.choice(['台東', '屏東', '雲林', '南投'])} {random.choice(PRODUCTS)}",
+                random.choice(ACTIVITIES),
+                random.choice(list(ENGLISH.values())),
+                "",
+            ]
+        )
+        filters = {}
+        if random.random() < 0.6:
+            filters["county"] = random.sample(counties, random.choice((1, 2)))
+        if random.random() < 0.5:
+            filters["funding_type"] = [random.choice(FUNDING)]
+        if random.random() < 0.3:
+            filters["sector"] = random.sample(SECTORS, 2)
+        sort = random.choice(["relevance", "relevance", "newest", "most_backed", "closest_to_goal"])
+        queries.append(SearchQuery(q=q, filters=filters, sort=sort, families=(FAMILY,)))
+    return queries
+
+
+def time_queries(engine, queries, raw=False):
+    ours, took = [], []
+    for query in queries[:10]:  # warm-up
+        engine.search(query)
+    for query in queries:
+        started = time.perf_counter()
+        result = engine.search(query, raw=True) if raw else engine.search(query)
+        ours.append((time.perf_counter() - started) * 1000)
+        if raw:
+            took.append(result.took_ms)
+    return ours, took
+
+
+def line(name, samples):
+    return f"{name:<52} p50 {percentile(samples, 0.5):>8.1f} ms   p95 {percentile(samples, 0.95):>8.1f} ms"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=100_000, help="documents in Elasticsearch")
+    parser.add_argument("--database-docs", type=int, default=10_000, help="documents in the database engine")
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    queries = sample_queries(args.queries)
+
+    family = register(StaticFamily(FAMILY, list(synthetic_documents(args.docs))))
+    es = ElasticsearchEngine()
+    try:
+        started = time.perf_counter()
+        count, seconds = es.rebuild(family, chunk_size=1000)
+        print(f"Elasticsearch bulk indexing through our code: {count} docs in {seconds:.1f} s", end=" ")
+        print(f"= {count / seconds:,.0f} docs/s")
+        ours, took = time_queries(es, queries, raw=True)
+        print(f"{len(queries)} faceted queries (8 facets, highlights, 20 hits) over {count:,} documents:")
+        print(line("  through our code (SearchQuery -> result)", ours))
+        print(line("  Elasticsearch's own `took` for the same requests", [float(t) for t in took]))
+        print(f"  our overhead at p50: {percentile(ours, 0.5) - percentile(took, 0.5):.1f} ms")
+    finally:
+        es.drop(FAMILY)
+
+    database = DatabaseEngine()
+    small = list(synthetic_documents(args.database_docs))
+    try:
+        database.clear(FAMILY)
+        started = time.perf_counter()
+        for start in range(0, len(small), 1000):
+            database.index_documents(small[start : start + 1000])
+        seconds = time.perf_counter() - started
+        print(f"Database engine (PostgreSQL) indexing: {len(small)} docs in {seconds:.1f} s", end=" ")
+        print(f"= {len(small) / seconds:,.0f} docs/s")
+        ours, _ = time_queries(database, queries)
+        print(f"{len(queries)} faceted queries over {len(small):,} documents:")
+        print(line("  database engine through our code", ours))
+    finally:
+        database.clear(FAMILY)
+        unregister(FAMILY)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""The one Chinese/English text analysis both search engines use.
+
+Every text goes through `normalise` (NFKC, so full-width letters and digits
+become half-width; lower case; a small table of variant characters folded, so
+台 and 臺 are the same letter), before either engine sees it, at indexing and at
+query time. From the normalised text:
+
+- `bigram_tokens(text)`: what Elasticsearch's `standard` tokenizer followed by a
+  `shingle` filter (2-grams, empty separator, unigrams kept) produces. The
+  Elasticsearch engine lets the node do this (analyser `hw_bigram` in
+  search/es.py); the database engine stores the tokens this function makes. A
+  contract test compares the two on real texts.
+- `query_clauses(query)`: the query split on white space; a document matches a
+  clause when it holds all of the clause's bigrams (or its single character or
+  word when the clause has only one).
+- `word_tokens(text)`: words from jieba (0.42.1, whose dictionary is mostly
+  Simplified Chinese) extended with a domain word list: township and county
+  names from places/data/townships.csv and search/data/domain_words.txt. They
+  are stored as a keyword array and used for scoring, suggestions and
+  autocomplete.
+"""
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DOMAIN_WORDS = DATA_DIR / "domain_words.txt"
+
+# Variant characters folded before indexing and at query time. The left form is
+# replaced by the right one, which is the form the Ministry of Education's
+# standard (and the township data) uses. Keep this table small and obvious:
+# folding a character that is a different word elsewhere would join unrelated texts.
+VARIANTS = {
+    "台": "臺",
+    "着": "著",
+    "裏": "裡",
+    "峯": "峰",
+    "綫": "線",
+    "羣": "群",
+    "衆": "眾",
+    "爲": "為",
+    "温": "溫",
+    "鷄": "雞",
+    "麪": "麵",
+}
+_VARIANT_TABLE = str.maketrans(VARIANTS)
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# The units Elasticsearch's standard tokenizer makes from our texts: one token per
+# Han character, one per run of letters and digits (with inner . ' kept as the
+# Unicode word-break rules do for "3.5" or "don't").
+_UNIT = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+(?:[.'’][^\W_{_HAN}]+)*")
+_WORD_OK = re.compile(rf"[{_HAN}]|[^\W_]")
+
+
+def normalise(text):
+    """NFKC, lower case and variant folding: the form both engines index and query."""
+    if not text:
+        return ""
+    return unicodedata.normalize("NFKC", str(text)).lower().translate(_VARIANT_TABLE)
+
+
+def normalise_char(char):
+    """The normalised form of one character (may be empty or longer for some compatibility characters)."""
+    return normalise(char)
+
+
+def units(text):
+    """The standard tokenizer's tokens of a normalised text."""
+    return _UNIT.findall(text)
+
+
+def _shingles(tokens, with_unigrams):
+    out = []
+    for index, token in enumerate(tokens):
+        if with_unigrams:
+            out.append(token)
+        if index + 1 < len(tokens):
+            out.append(token + tokens[index + 1])
+    return out
+
+
+def bigram_tokens(text):
+    """Index-side tokens of one text value (unigrams and bigrams), as the `hw_bigram` analyser makes them."""
+    return _shingles(units(normalise(text)), with_unigrams=True)
+
+
+def clause_bigrams(clause):
+    """Query-side tokens of one clause: its bigrams, or its only unit when it has one (`hw_bigram_query`)."""
+    tokens = units(normalise(clause))
+    if len(tokens) <= 1:
+        return tokens
+    return _shingles(tokens, with_unigrams=False)
+
+
+def query_clauses(query):
+    """The normalised query split on white space, empty and duplicate clauses dropped."""
+    seen = []
+    for clause in normalise(query).split():
+        if units(clause) and clause not in seen:
+            seen.append(clause)
+    return seen
+
+
+class _Segmenter:
+    """jieba with the domain dictionary, loaded once per process (about two seconds)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._tokenizer = None
+
+    def tokenizer(self):
+        if self._tokenizer is None:
+            with self._lock:
+                if self._tokenizer is None:
+                    self._tokenizer = self._load()
+        return self._tokenizer
+
+    def _load(self):
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for word in domain_words():
+            tokenizer.add_word(word, freq=50_000)
+        return tokenizer
+
+
+_segmenter = _Segmenter()
+
+
+@lru_cache(maxsize=1)
+def domain_words():
+    """Normalised domain words: the curated list plus every county and township name (with and without 鄉鎮市區縣)."""
+    import csv
+
+    words = set()
+    for line in DOMAIN_WORDS.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.add(normalise(line))
+    from places.actions import TOWNSHIPS_CSV
+
+    with TOWNSHIPS_CSV.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for name in (row["county_zh"], row["town_zh"]):
+                name = normalise(name)
+                words.add(name)
+                if len(name) >= 3 and name[-1] in "鄉鎮市區縣":
+                    words.add(name[:-1])
+    return sorted(words)
+
+
+def word_tokens(text):
+    """Distinct normalised words of a text, in order of first appearance (jieba, search mode)."""
+    normalised = normalise(text)
+    if not normalised:
+        return []
+    return list(_words(normalised))
+
+
+@lru_cache(maxsize=50_000)
+def _words(normalised, hmm=False):
+    # Without jieba's HMM guesser: unknown runs fall back to single characters, which the bigram field covers;
+    # the dictionary (with the domain words) decides the words. Twice as fast, and the same at every call.
+    seen = {}
+    for word in _segmenter.tokenizer().cut_for_search(normalised, HMM=hmm):
+        word = word.strip()
+        if word and _WORD_OK.search(word) and word not in seen:
+            seen[word] = None
+    return tuple(seen)
+
+
+def query_words(query):
+    """Word tokens of every clause of a query."""
+    words = []
+    for clause in query_clauses(query):
+        for word in word_tokens(clause):
+            if word not in words:
+                words.append(word)
+    return words
+
+
+def suggestion_words(query):
+    """Words of a query to correct ("did you mean"): jieba with its HMM guesser, so an unknown, misspelt run such
+    as 池山 stays one word instead of falling apart into single characters."""
+    words = []
+    for clause in query_clauses(query):
+        for word in _words(clause, hmm=True):
+            if word not in words:
+                words.append(word)
+    return words
+
+
+def highlight(text, query, max_length=None):
+    """HTML-escaped text with every occurrence of a query clause wrapped in <mark>.
+
+    Matching is done on the normalised form of each character, so 台東 marks 臺東 and
+    ＡＢＣ marks abc; the original characters are shown. Returns a str that is safe to
+    insert into HTML as is (callers mark it safe).
+    """
+    from django.utils.html import escape
+
+    text = text or ""
+    if max_length and len(text) > max_length:
+        text = text[: max_length - 1] + "…"
+    folded = []
+    owners = []
+    for position, char in enumerate(text):
+        for piece in normalise_char(char):
+            folded.append(piece)
+            owners.append(position)
+    folded_text = "".join(folded)
+    marked = [False] * len(text)
+    for clause in query_clauses(query):
+        start = folded_text.find(clause)
+        while start != -1:
+            for index in range(start, start + len(clause)):
+                marked[owners[index]] = True
+            start = folded_text.find(clause, start + 1)
+    out = []
+    inside = False
+    for position, char in enumerate(text):
+        if marked[position] and not inside:
+            out.append("<mark>")
+            inside = True
+        elif not marked[position] and inside:
+            out.append("</mark>")
+            inside = False
+        out.append(escape(char))
+    if inside:
+        out.append("</mark>")
+    return "".join(out)
+
+
+SUGGEST_INPUT_LENGTH = 50
+
+
+def suggest_inputs(title, title_en=""):
+    """{input: weight} for autocomplete: the whole titles, and each word of the title."""
+    inputs = {}
+    for text, weight in ((title, 3), (title_en, 2)):
+        whole = " ".join(normalise(text).split())[:SUGGEST_INPUT_LENGTH]
+        if whole:
+            inputs[whole] = max(inputs.get(whole, 0), weight)
+    for word in word_tokens(title):
+        if len(word) >= 2 and word not in inputs:
+            inputs[word[:SUGGEST_INPUT_LENGTH]] = 1
+    return inputs
+
+
+def edit_distance(first, second):
+    """Levenshtein distance (insert, delete, substitute), for "did you mean" in the database engine."""
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i]
+        for j, b in enumerate(second, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1]

@@ -1,0 +1,189 @@
+"""What a search document is, and the registry of document families.
+
+A family (townships today; projects, stories and enterprises later) says which
+objects it indexes and turns one object into a `SearchDocument`. Both engines
+index the same `SearchDocument`s, so a new family needs only a subclass of
+`ModelFamily` and one `register()` call (see search/families.py).
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+# The whitelisted facets: a filter on any other name is refused with a reason.
+FACETS = {
+    "family": _("Kind"),
+    "county": _("County or city"),
+    "township": _("Township"),
+    "sector": _("Sector"),
+    "funding_type": _("Funding type"),
+    "sdg": _("SDG"),
+    "priority_area": _("Priority area"),
+    "status": _("Status"),
+}
+MULTI_VALUED_FACETS = {"sector", "funding_type", "sdg"}
+SINGLE_VALUED_FACETS = [name for name in FACETS if name not in MULTI_VALUED_FACETS]
+SORTS = ("relevance", "newest", "most_backed", "closest_to_goal", "nearest")
+
+
+@dataclass
+class SearchDocument:
+    """One searchable thing, independent of the engine. Texts are stored as given; engines normalise them."""
+
+    family: str
+    object_id: str
+    title: str
+    is_public: bool = True
+    title_en: str = ""
+    summary: str = ""
+    body: str = ""
+    url: str = ""
+    county: str = ""
+    county_name: str = ""
+    township: str = ""
+    township_name: str = ""
+    sector: list = field(default_factory=list)
+    funding_type: list = field(default_factory=list)
+    sdg: list = field(default_factory=list)
+    priority_area: bool = False
+    status: str = ""
+    published_at: datetime | None = None
+    backed_amount: int = 0
+    backers: int = 0
+    progress: float | None = None  # share of the funding goal reached, 0..n
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @property
+    def goal_gap(self):
+        """What is left to the funding goal (0..1) while it is not reached; None once reached or without a goal.
+        "Closest to goal" sorts by it, smallest first."""
+        if self.progress is None or self.progress >= 1:
+            return None
+        return round(1 - self.progress, 6)
+
+    @property
+    def uid(self):
+        return f"{self.family}:{self.object_id}"
+
+    def weighted_texts(self):
+        """[(text, weight)]: the values a query is matched against, each analysed on its own; titles weigh more."""
+        place = f"{self.county_name}{self.township_name}"
+        pairs = ((self.title, 3), (self.title_en, 3), (self.summary, 1), (self.body, 1), (place, 1))
+        return [(value, weight) for value, weight in pairs if value]
+
+    def texts(self):
+        return [value for value, _weight in self.weighted_texts()]
+
+    def facet_values(self):
+        """{facet: [values]} with every value a string."""
+        values = {
+            "family": [self.family],
+            "county": [self.county] if self.county else [],
+            "township": [self.township] if self.township else [],
+            "sector": [str(value) for value in self.sector],
+            "funding_type": [str(value) for value in self.funding_type],
+            "sdg": [str(value) for value in self.sdg],
+            "priority_area": ["true" if self.priority_area else "false"],
+            "status": [self.status] if self.status else [],
+        }
+        return {name: sorted(set(items)) for name, items in values.items()}
+
+    def display(self):
+        """What a result shows, stored as is in both engines."""
+        data = asdict(self)
+        for key in ("sector", "funding_type", "sdg", "published_at", "latitude", "longitude"):
+            data.pop(key)
+        data["published_at"] = self.published_at.isoformat() if self.published_at else None
+        return data
+
+
+class Family:
+    """A kind of document. Subclasses give `name`, `label`, and the object access below."""
+
+    name = ""
+    label = ""
+    models = ()  # models whose saves and deletes reindex this family (receivers in search/receivers.py)
+
+    def count(self):
+        raise NotImplementedError
+
+    def iter_objects(self, batch_size=500):
+        raise NotImplementedError
+
+    def objects_for_ids(self, ids):
+        """{object_id (str): object} for the ids that still exist."""
+        raise NotImplementedError
+
+    def to_document(self, obj):
+        raise NotImplementedError
+
+    def ids_for_instance(self, instance):
+        """The object ids of this family to reindex when `instance` (of one of `models`) changes."""
+        return [str(instance.pk)]
+
+
+class ModelFamily(Family):
+    def queryset(self):
+        raise NotImplementedError
+
+    def count(self):
+        return self.queryset().count()
+
+    def iter_objects(self, batch_size=500):
+        queryset = self.queryset().order_by("pk")
+        last = None
+        while True:
+            batch = list((queryset.filter(pk__gt=last) if last is not None else queryset)[:batch_size])
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1].pk
+
+    def objects_for_ids(self, ids):
+        return {str(obj.pk): obj for obj in self.queryset().filter(pk__in=list(ids))}
+
+
+class StaticFamily(Family):
+    """A family whose objects are SearchDocuments held in memory (synthetic data for tests and benchmarks)."""
+
+    def __init__(self, name, documents, label=""):
+        self.name = name
+        self.label = label or name
+        self.documents = {document.object_id: document for document in documents}
+
+    def count(self):
+        return len(self.documents)
+
+    def iter_objects(self, batch_size=500):
+        yield from self.documents.values()
+
+    def objects_for_ids(self, ids):
+        return {str(i): self.documents[str(i)] for i in ids if str(i) in self.documents}
+
+    def to_document(self, obj):
+        return obj
+
+
+_registry = {}
+
+
+def register(family):
+    _registry[family.name] = family
+    return family
+
+
+def unregister(name):
+    _registry.pop(name, None)
+
+
+def get_family(name):
+    try:
+        return _registry[name]
+    except KeyError:
+        raise LookupError(f"no search family named {name!r}; known: {', '.join(sorted(_registry))}") from None
+
+
+def families():
+    return dict(_registry)

@@ -1,0 +1,394 @@
+"""The Elasticsearch engine: index settings (core features only), alias-swap rebuilds, queries.
+
+The test distribution of Elasticsearch carries only the server core, as noted in
+DESIGN.md: no analysis-common, no mapper-extras, no painless. So the mapping uses
+the `standard` tokenizer with a `shingle` filter (2-grams, empty separator) for
+Chinese, keyword arrays for jieba's words (made in Python), `completion` for
+autocomplete and `geo_point` for distance. Every text is normalised in Python
+(search/analysis.py) before it is sent, at indexing and at query time.
+
+One index per family behind an alias `<prefix>-<family>`; a rebuild fills
+`<alias>-<timestamp>` and swaps the alias in one request.
+"""
+
+import time
+from dataclasses import replace
+
+from django.conf import settings
+from django.utils import timezone
+from elasticsearch import NotFoundError, helpers
+from elasticsearch.dsl import (
+    Boolean,
+    Completion,
+    Date,
+    Document,
+    Double,
+    GeoPoint,
+    Index,
+    Keyword,
+    Long,
+    Object,
+    Q,
+    Search,
+    Text,
+    analyzer,
+    token_filter,
+)
+
+from search.analysis import normalise, query_clauses, query_words, suggest_inputs, suggestion_words, word_tokens
+from search.documents import FACETS, families
+from search.engines import elasticsearch_client
+from search.indexing import replay_pending_updates
+from search.models import IndexRebuild
+from search.query import SearchResult
+from search.results import centroid, make_hit, ordered_facets, suggested_query
+
+bigram_shingle = token_filter(
+    "hw_bigram_shingle",
+    "shingle",
+    min_shingle_size=2,
+    max_shingle_size=2,
+    output_unigrams=True,
+    token_separator="",
+)
+query_shingle = token_filter(
+    "hw_bigram_query_shingle",
+    "shingle",
+    min_shingle_size=2,
+    max_shingle_size=2,
+    output_unigrams=False,
+    output_unigrams_if_no_shingles=True,
+    token_separator="",
+)
+hw_bigram = analyzer("hw_bigram", tokenizer="standard", filter=["lowercase", bigram_shingle])
+hw_bigram_query = analyzer("hw_bigram_query", tokenizer="standard", filter=["lowercase", query_shingle])
+
+
+class SearchDoc(Document):
+    """The mapping every family's index uses."""
+
+    family = Keyword()
+    object_id = Keyword()
+    uid = Keyword()
+    is_public = Boolean()
+    title = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query)
+    text = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query)
+    words = Keyword(ignore_above=100)
+    county = Keyword()
+    township = Keyword()
+    sector = Keyword()
+    funding_type = Keyword()
+    sdg = Keyword()
+    priority_area = Keyword()
+    status = Keyword()
+    published_at = Date()
+    backed_amount = Long()
+    backers = Long()
+    progress = Double()
+    goal_gap = Double()
+    location = GeoPoint()
+    suggest = Completion(analyzer="keyword", search_analyzer="keyword", max_input_length=50)
+    display = Object(enabled=False)
+
+
+def alias_name(family):
+    return f"{settings.HOMEWARD_SEARCH['INDEX_PREFIX']}-{family}"
+
+
+def _new_index(family):
+    name = f"{alias_name(family)}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 1_000_000:06d}"
+    index = Index(name)
+    index.settings(number_of_shards=1, number_of_replicas=0, refresh_interval="1s")
+    index.document(SearchDoc)
+    index.create(using=elasticsearch_client())
+    return name
+
+
+def ensure_alias(family):
+    """Create an empty index behind the family's alias if there is none yet."""
+    client = elasticsearch_client()
+    alias = alias_name(family)
+    if not client.indices.exists_alias(name=alias):
+        client.indices.update_aliases(actions=[{"add": {"index": _new_index(family), "alias": alias}}])
+
+
+def to_source(document):
+    words = set()
+    for text in document.texts():
+        words.update(word_tokens(text))
+    source = {
+        "family": document.family,
+        "object_id": document.object_id,
+        "uid": document.uid,
+        "is_public": document.is_public,
+        "title": [normalise(value) for value in (document.title, document.title_en) if value],
+        "text": [normalise(value) for value in document.texts()],
+        "words": sorted(words),
+        "published_at": document.published_at.isoformat() if document.published_at else None,
+        "backed_amount": document.backed_amount,
+        "backers": document.backers,
+        "progress": document.progress,
+        "goal_gap": document.goal_gap,
+        "display": document.display(),
+    }
+    source.update(document.facet_values())
+    source.pop("family")
+    source["family"] = document.family
+    if document.latitude is not None and document.longitude is not None:
+        source["location"] = {"lat": document.latitude, "lon": document.longitude}
+    if document.is_public:
+        source["suggest"] = [
+            {"input": [text], "weight": weight}
+            for text, weight in suggest_inputs(document.title, document.title_en).items()
+        ]
+    return source
+
+
+def _actions(index, documents):
+    for document in documents:
+        yield {"_index": index, "_id": document.uid, "_source": to_source(document)}
+
+
+def _batches(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class ElasticsearchEngine:
+    name = "elasticsearch"
+
+    # --- writing ------------------------------------------------------------------------------------
+    def index_documents(self, documents, refresh=False):
+        documents = list(documents)
+        by_family = {}
+        for document in documents:
+            by_family.setdefault(document.family, []).append(document)
+        for family, items in by_family.items():
+            ensure_alias(family)
+            helpers.bulk(elasticsearch_client(), _actions(alias_name(family), items), refresh=refresh)
+        return len(documents)
+
+    def delete_documents(self, family, object_ids, refresh=False):
+        ensure_alias(family)
+        actions = (
+            {"_op_type": "delete", "_index": alias_name(family), "_id": f"{family}:{object_id}"}
+            for object_id in object_ids
+        )
+        helpers.bulk(elasticsearch_client(), actions, refresh=refresh, raise_on_error=False)
+
+    def refresh(self, family):
+        elasticsearch_client().indices.refresh(index=alias_name(family))
+
+    def rebuild(self, family, progress=None, chunk_size=500):
+        """Fill a new index from the family's objects, swap the alias, drop the old indices. Returns (docs, seconds)."""
+        client = elasticsearch_client().options(request_timeout=120)
+        alias = alias_name(family.name)
+        started = time.perf_counter()
+        new = _new_index(family.name)
+        rebuild = IndexRebuild.objects.create(family=family.name, index=new)
+        try:
+            count = self._fill(client, family, new, progress, chunk_size)
+            old = list(client.indices.get_alias(name=alias)) if client.indices.exists_alias(name=alias) else []
+            client.indices.update_aliases(
+                actions=[{"remove": {"index": name, "alias": alias}} for name in old]
+                + [{"add": {"index": new, "alias": alias}}]
+            )
+        except Exception:
+            client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        finally:
+            rebuild.finished_at = timezone.now()
+            rebuild.save(update_fields=["finished_at"])
+        for name in old:
+            client.indices.delete(index=name, ignore_unavailable=True)
+        replay_pending_updates(family=family.name)  # what was saved while the new index filled
+        return count, time.perf_counter() - started
+
+    def _fill(self, client, family, new, progress, chunk_size):
+        client.indices.put_settings(index=new, settings={"refresh_interval": "-1"})
+        count = 0
+        # Objects are read here (database access stays in this thread); parallel_bulk's threads analyse and send
+        # them, so the analysis of one chunk overlaps the node's indexing of another.
+        for batch in _batches(family.iter_objects(batch_size=chunk_size), chunk_size * 10):
+            documents = [family.to_document(obj) for obj in batch]
+            for _ok, _item in helpers.parallel_bulk(
+                client, _actions(new, documents), chunk_size=chunk_size, thread_count=2, raise_on_error=True
+            ):
+                count += 1
+                if progress:
+                    progress(count)
+        client.indices.put_settings(index=new, settings={"refresh_interval": "1s"})
+        client.indices.refresh(index=new)
+        return count
+
+    def drop(self, family_name):
+        """Delete the family's indices and alias (tests and benchmarks)."""
+        client = elasticsearch_client()
+        client.indices.delete(index=f"{alias_name(family_name)}-*", ignore_unavailable=True, allow_no_indices=True)
+
+    # --- reading ------------------------------------------------------------------------------------
+    def _indices(self, query):
+        names = list(query.families or families())
+        return ",".join(alias_name(name) for name in names)
+
+    def _text_query(self, query):
+        must = [
+            Q("match", text={"query": clause, "operator": "and", "analyzer": "hw_bigram_query"})
+            for clause in query_clauses(query.q)
+        ]
+        filters = [] if query.include_private else [Q("term", is_public=True)]
+        if query.families:
+            filters.append(Q("terms", family=list(query.families)))
+        should = []
+        if must:
+            should.append(Q("match", title={"query": normalise(query.q), "boost": 3}))
+            words = query_words(query.q)
+            if words:
+                should.append(Q("terms", words=words, boost=2))
+        return Q("bool", must=must or [Q("match_all")], filter=filters, should=should)
+
+    @staticmethod
+    def _facet_filter(filters, skip=None):
+        return [Q("terms", **{facet: values}) for facet, values in filters.items() if facet != skip and values]
+
+    def _search(self, query):
+        return Search(using=elasticsearch_client(), index=self._indices(query)).params(
+            ignore_unavailable=True, allow_no_indices=True
+        )
+
+    def search(self, query, raw=False):
+        search = self._search(query).query(self._text_query(query))
+        post = self._facet_filter(query.filters)
+        if post:
+            search = search.post_filter(Q("bool", filter=post))
+        for facet in FACETS:
+            others = self._facet_filter(query.filters, skip=facet)
+            bucket = search.aggs.bucket(f"f_{facet}", "filter", filter=Q("bool", filter=others))
+            bucket.bucket("values", "terms", field=facet, size=500)
+        sort = self._sort(query)
+        search = search.sort(*sort).extra(track_total_hits=True, track_scores=False)
+        search = search.source(["display"])[query.offset : query.offset + query.per_page]
+        # The raw answer: elasticsearch.dsl's Response wrappers cost milliseconds on 8 aggregations.
+        response = elasticsearch_client().search(
+            index=self._indices(query), body=search.to_dict(), ignore_unavailable=True, allow_no_indices=True
+        )
+        hits = []
+        for hit in response["hits"]["hits"]:
+            distance = None
+            if query.sort == "nearest" and hit.get("sort") and hit["sort"][0] is not None:
+                value = hit["sort"][0]
+                distance = value if value != float("inf") and value < 1e300 else None
+            hits.append(make_hit(hit["_source"]["display"], query, distance))
+        aggregations = response.get("aggregations", {})
+        counts = {
+            facet: {b["key"]: b["doc_count"] for b in aggregations[f"f_{facet}"]["values"]["buckets"]}
+            for facet in FACETS
+        }
+        result = SearchResult(
+            hits=hits,
+            total=response["hits"]["total"]["value"],
+            facets=ordered_facets(counts),
+            query=query,
+            engine=self.name,
+        )
+        if raw:
+            result.took_ms = response["took"]
+        if result.total == 0 and query.q:
+            result.suggestion = self.did_you_mean(query)
+        return result
+
+    def _sort(self, query):
+        if query.sort == "relevance":
+            return ["_score", "uid"] if query_clauses(query.q) else ["uid"]
+        if query.sort == "newest":
+            return [{"published_at": {"order": "desc", "missing": "_last"}}, "uid"]
+        if query.sort == "most_backed":
+            return [{"backed_amount": {"order": "desc"}}, "uid"]
+        if query.sort == "closest_to_goal":
+            return [{"goal_gap": {"order": "asc", "missing": "_last"}}, "uid"]
+        lat, lon = centroid(query.near)
+        return [
+            {"_geo_distance": {"location": {"lat": lat, "lon": lon}, "order": "asc", "unit": "km"}},
+            "uid",
+        ]
+
+    def did_you_mean(self, query):
+        words = suggestion_words(query.q)
+        if not words:
+            return ""
+        search = self._search(query).extra(size=0)
+        for index, word in enumerate(words):
+            search = search.suggest(
+                f"w{index}",
+                word,
+                term={
+                    "field": "words",
+                    "suggest_mode": "missing",
+                    "min_word_length": 2,
+                    "prefix_length": 1,
+                    "max_edits": 2,
+                    "size": 1,
+                    "analyzer": "keyword",
+                },
+            )
+        response = search.execute()
+        replacements = {}
+        for index, word in enumerate(words):
+            for entry in getattr(response.suggest, f"w{index}", []):
+                if entry.options:
+                    replacements[word] = entry.options[0].text
+        suggestion = suggested_query(query.q, replacements)
+        if suggestion:
+            check = replace(query, q=suggestion, page=1, per_page=1)
+            found = self._search(check).query(self._text_query(check))
+            post = self._facet_filter(check.filters)
+            if post:
+                found = found.filter(Q("bool", filter=post))
+            if found.extra(size=0, track_total_hits=True).execute().hits.total.value:
+                return suggestion
+        return ""
+
+    def autocomplete(self, prefix, size=8, families_=None):
+        prefix = " ".join(normalise(prefix).split())
+        if not prefix:
+            return []
+        names = list(families_ or families())
+        search = (
+            Search(using=elasticsearch_client(), index=",".join(alias_name(n) for n in names))
+            .params(ignore_unavailable=True, allow_no_indices=True)
+            .source(["display"])
+            .extra(size=0)
+        )
+        search = search.suggest("complete", prefix[:50], completion={"field": "suggest", "size": size})
+        response = search.execute()
+        out, seen = [], set()
+        for option in response.suggest.complete[0].options:
+            display = option._source.display.to_dict()
+            uid = f"{display['family']}:{display['object_id']}"
+            if uid not in seen:
+                seen.add(uid)
+                out.append(
+                    {
+                        "uid": uid,
+                        "family": display["family"],
+                        "title": display.get("title", ""),
+                        "title_en": display.get("title_en", ""),
+                        "url": display.get("url", ""),
+                    }
+                )
+        return out
+
+
+def analyse(text, analyzer_name="hw_bigram", family="townships"):
+    """The tokens the node makes of a (normalised) text: for the contract test against search/analysis.py."""
+    response = elasticsearch_client().indices.analyze(index=alias_name(family), analyzer=analyzer_name, text=text)
+    return [token["token"] for token in response["tokens"]]
+
+
+__all__ = ["ElasticsearchEngine", "NotFoundError", "alias_name", "analyse", "ensure_alias"]

@@ -1,0 +1,156 @@
+"""Keeping the indexes in step with the data: one action per kind of change.
+
+- `schedule_reindex(family, ids)`: what the search app's receivers call on a save
+  or delete. It collects ids and enqueues one task per family when the
+  transaction commits (a bulk import inside a transaction, or inside
+  `batched()`, enqueues one task per 500 ids, not one per row).
+- `update_documents(family, ids)`: what the task runs: re-read the objects,
+  write them to the database engine, then to Elasticsearch; objects that no
+  longer exist are deleted. An Elasticsearch failure is recorded as a
+  PendingUpdate and never raised: a save never fails because of the index.
+- `replay_pending_updates()`: applies the recorded updates once Elasticsearch
+  answers again (task `replay_pending_search_updates`, command of the same name).
+"""
+
+import logging
+import threading
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from search.documents import get_family
+from search.engines import configured_engine_name, database_engine, elasticsearch_engine
+from search.models import IndexRebuild, PendingUpdate
+
+logger = logging.getLogger(__name__)
+CHUNK = 500
+_state = threading.local()
+
+
+def _pending():
+    if not hasattr(_state, "pending"):
+        _state.pending = {}
+        _state.depth = 0
+    return _state.pending
+
+
+def schedule_reindex(family_name, ids):
+    _pending().setdefault(family_name, set()).update(str(i) for i in ids)
+    if _state.depth == 0:
+        # Every save registers a callback; the first one at commit takes every id, the others find nothing.
+        transaction.on_commit(flush_scheduled, robust=True)
+
+
+@contextmanager
+def batched():
+    """Collect every reindex inside the block and enqueue them together at the end (or at commit)."""
+    _pending()
+    _state.depth += 1
+    try:
+        yield
+    finally:
+        _state.depth -= 1
+        if _state.depth == 0:
+            transaction.on_commit(flush_scheduled, robust=True)
+
+
+def flush_scheduled():
+    from search.tasks import update_search_documents
+
+    pending = _pending()
+    taken = {family: sorted(ids) for family, ids in pending.items() if ids}
+    pending.clear()
+    for family, ids in taken.items():
+        for start in range(0, len(ids), CHUNK):
+            try:
+                update_search_documents.enqueue(family, ids[start : start + CHUNK])
+            except Exception:  # a queue failure must not break the save that caused it
+                logger.exception("could not enqueue a search update for %s", family)
+                PendingUpdate.objects.bulk_create(
+                    [PendingUpdate(family=family, object_id=i, action=PendingUpdate.UPDATE) for i in ids]
+                )
+
+
+def _documents(family, ids):
+    objects = family.objects_for_ids(ids)
+    documents = [family.to_document(obj) for obj in objects.values()]
+    missing = [str(i) for i in ids if str(i) not in objects]
+    return documents, missing
+
+
+def update_documents(family_name, ids):
+    """Reindex these objects in every engine. Returns {"indexed", "deleted", "pending"}."""
+    family = get_family(family_name)
+    documents, missing = _documents(family, ids)
+    database = database_engine()
+    database.index_documents(documents)
+    database.delete_documents(family.name, missing)
+    pending = 0
+    if configured_engine_name() == "elasticsearch":
+        if rebuilding(family.name):
+            # The rebuild may already have read these objects: replay them into the new index after the swap.
+            _queue(family.name, ids, missing, "written during a rebuild")
+        try:
+            engine = elasticsearch_engine()
+            engine.index_documents(documents)
+            if missing:
+                engine.delete_documents(family.name, missing)
+        except Exception as error:  # Elasticsearch down or slow: remember, replay later
+            logger.warning("Elasticsearch missed %s updates of %s: %r", len(ids), family.name, error)
+            _queue(family.name, ids, missing, repr(error))
+            pending = len(ids)
+    return {"indexed": len(documents), "deleted": len(missing), "pending": pending}
+
+
+def rebuilding(family_name):
+    return IndexRebuild.objects.filter(family=family_name, finished_at__isnull=True).exists()
+
+
+def _queue(family_name, ids, missing, reason):
+    PendingUpdate.objects.bulk_create(
+        [
+            PendingUpdate(
+                family=family_name,
+                object_id=str(i),
+                action=PendingUpdate.DELETE if str(i) in missing else PendingUpdate.UPDATE,
+                error=reason[:200],
+            )
+            for i in ids
+        ]
+    )
+
+
+def replay_pending_updates(limit=5000, family=None):
+    """Apply the updates Elasticsearch missed. Returns how many were applied (0 when it still fails)."""
+    if configured_engine_name() != "elasticsearch":
+        return 0
+    busy = set(IndexRebuild.objects.filter(finished_at__isnull=True).values_list("family", flat=True))
+    rows = PendingUpdate.objects.exclude(family__in=busy).order_by("id")
+    if family:
+        rows = rows.filter(family=family)
+    rows = list(rows[:limit])
+    if not rows:
+        return 0
+    by_family = {}
+    for row in rows:
+        by_family.setdefault(row.family, set()).add(row.object_id)
+    engine = elasticsearch_engine()
+    applied = 0
+    for family_name, ids in by_family.items():
+        try:
+            family = get_family(family_name)
+        except LookupError:
+            logger.warning("dropping pending updates of the unknown family %s", family_name)
+            PendingUpdate.objects.filter(family=family_name).delete()
+            continue
+        documents, missing = _documents(family, sorted(ids))
+        try:
+            engine.index_documents(documents)
+            if missing:
+                engine.delete_documents(family_name, missing)
+        except Exception as error:
+            logger.warning("Elasticsearch still fails; %s pending updates kept: %r", len(rows), error)
+            return applied
+        PendingUpdate.objects.filter(pk__in=[r.pk for r in rows if r.family == family_name]).delete()
+        applied += len(ids)
+    return applied

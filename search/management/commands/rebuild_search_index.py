@@ -1,0 +1,88 @@
+"""Rebuild the search indexes: the database engine's tables, and Elasticsearch through a new index and an
+alias swap (searches keep answering from the old index until the swap)."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from search.documents import families, get_family
+from search.engines import configured_engine_name, database_engine, elasticsearch_engine
+
+
+class ProgressBar:
+    def __init__(self, stream, total, label, width=30):
+        self.stream, self.total, self.label, self.width = stream, max(total, 1), label, width
+        self.started = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, done):
+        now = time.perf_counter()
+        if done < self.total and now - self.last < 0.2:
+            return
+        self.last = now
+        filled = int(self.width * min(done, self.total) / self.total)
+        rate = done / max(now - self.started, 1e-9)
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} ({rate:,.0f} docs/s)"
+        )
+        self.stream.flush()
+
+    def close(self):
+        self.stream.write("\n")
+
+
+class Command(BaseCommand):
+    help = "Rebuild the search index of every family (or of --family NAME), with a progress bar."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--family", action="append", help="only this family (repeatable)")
+        parser.add_argument("--database-only", action="store_true", help="only the database engine's tables")
+
+    def handle(self, *args, **options):
+        names = options["family"] or sorted(families())
+        try:
+            selected = [get_family(name) for name in names]
+        except LookupError as error:
+            raise CommandError(str(error)) from error
+        for family in selected:
+            self._database(family)
+            if configured_engine_name() == "elasticsearch" and not options["database_only"]:
+                self._elasticsearch(family)
+
+    def _database(self, family):
+        engine = database_engine()
+        total = family.count()
+        bar = ProgressBar(self.stdout, total, f"{family.name} (database)")
+        started = time.perf_counter()
+        engine.clear(family.name)
+        batch, done = [], 0
+        for obj in family.iter_objects():
+            batch.append(family.to_document(obj))
+            if len(batch) >= 500:
+                done += engine.index_documents(batch)
+                batch = []
+                bar(done)
+        done += engine.index_documents(batch)
+        bar(done)
+        bar.close()
+        self._report(family, "database", done, time.perf_counter() - started)
+
+    def _elasticsearch(self, family):
+        total = family.count()
+        bar = ProgressBar(self.stdout, total, f"{family.name} (elasticsearch)")
+        try:
+            done, seconds = elasticsearch_engine().rebuild(family, progress=bar)
+        except Exception as error:
+            bar.close()
+            raise CommandError(f"Elasticsearch rebuild of {family.name} failed: {error!r}") from error
+        bar(done)
+        bar.close()
+        self._report(family, "elasticsearch", done, seconds)
+
+    def _report(self, family, engine, done, seconds):
+        rate = done / seconds if seconds else float("inf")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{family.name}: {done} documents indexed in {engine} in {seconds:.1f} s ({rate:,.0f} docs/s)"
+            )
+        )

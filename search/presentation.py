@@ -1,0 +1,56 @@
+"""Labels and links for the search page: facet value names, pagination links."""
+
+from django.utils.translation import gettext as _
+
+from search.documents import FACETS, families
+
+
+def _labels(facet, values):
+    if facet == "county":
+        from places.models import County
+
+        return {c.code: c.name for c in County.objects.filter(code__in=values)}
+    if facet == "township":
+        from places.models import Township
+
+        return {t.code: t.full_name for t in Township.objects.with_county().filter(code__in=values)}
+    if facet == "priority_area":
+        return {"true": _("Priority area"), "false": _("Other townships")}
+    if facet == "family":
+        return {name: str(family.label) for name, family in families().items()}
+    return {}
+
+
+def facet_groups(result, query):
+    """[{name, label, values: [{value, label, count, selected}]}] for the facets that have values."""
+    groups = []
+    for name, label in FACETS.items():
+        values = result.facets.get(name, [])
+        if not values:
+            continue
+        shown = values[:30] if name == "township" else values
+        labels = _labels(name, [value for value, _count in shown])
+        selected = set(query.filters.get(name, []))
+        groups.append(
+            {
+                "name": "kind" if name == "family" else name,
+                "label": label,
+                "values": [
+                    {"value": v, "label": labels.get(v, v), "count": n, "selected": v in selected} for v, n in shown
+                ],
+            }
+        )
+    return groups
+
+
+def page_links(request, result):
+    """[{number, url, current}] for every page (capped to a window of 9 around the current page)."""
+    current = result.query.page
+    first = max(1, current - 4)
+    last = min(result.pages, first + 8)
+    links = []
+    for number in range(first, last + 1):
+        params = request.GET.copy()
+        params["page"] = str(number)
+        links.append({"number": number, "url": "?" + params.urlencode(), "current": number == current})
+    return links

@@ -1,0 +1,124 @@
+"""A search request and its answer, the same for both engines; parameters are whitelisted here."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from search.documents import FACETS, SORTS
+
+MAX_QUERY_LENGTH = 200
+MAX_PER_PAGE = 50
+MAX_VALUES_PER_FACET = 20
+
+
+class InvalidSearch(ValueError):
+    """A parameter was refused; the message says why (shown to the user and returned with HTTP 400)."""
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    filters: dict = field(default_factory=dict)  # facet -> [values]; values within a facet are ORed
+    sort: str = "relevance"
+    near: str = ""  # township code for sort=nearest
+    page: int = 1
+    per_page: int = 20
+    families: tuple = ()  # empty: every registered family
+    include_private: bool = False  # only for staff tools and tests; the public views never set it
+
+    @property
+    def offset(self):
+        return (self.page - 1) * self.per_page
+
+
+@dataclass
+class SearchResult:
+    hits: list  # [{"uid", "family", "object_id", "title_html", "summary_html", "display", "distance_km"?}]
+    total: int
+    facets: dict  # facet -> [(value, count)], largest count first, then value
+    query: SearchQuery
+    engine: str
+    incomplete: bool = False  # True when Elasticsearch failed and the database engine answered
+    suggestion: str = ""  # "did you mean" for a query without hits
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.query.per_page))
+
+    def as_dict(self):
+        return {
+            "total": self.total,
+            "page": self.query.page,
+            "pages": self.pages,
+            "per_page": self.query.per_page,
+            "engine": self.engine,
+            "incomplete": self.incomplete,
+            "suggestion": self.suggestion,
+            "hits": self.hits,
+            "facets": {name: [{"value": v, "count": n} for v, n in values] for name, values in self.facets.items()},
+        }
+
+
+def _int(params, name, default, minimum, maximum):
+    raw = params.get(name, "")
+    if raw in ("", None):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise InvalidSearch(_("%(name)s must be a whole number.") % {"name": name}) from None
+    if not minimum <= value <= maximum:
+        raise InvalidSearch(
+            _("%(name)s must be between %(minimum)s and %(maximum)s.")
+            % {"name": name, "minimum": minimum, "maximum": maximum}
+        )
+    return value
+
+
+ALLOWED_PARAMETERS = {"q", "sort", "near", "page", "per_page", "kind", "format", *FACETS}
+
+
+def parse_search_params(params, known_families):
+    """A SearchQuery from request parameters (a QueryDict or a dict of lists); InvalidSearch says what is wrong."""
+    getlist = params.getlist if hasattr(params, "getlist") else (lambda key: list(params.get(key, [])))
+    unknown = sorted(set(params.keys()) - ALLOWED_PARAMETERS)
+    if unknown:
+        raise InvalidSearch(_("Unknown parameter: %(names)s.") % {"names": ", ".join(unknown)})
+    single = {key: (getlist(key) or [""])[-1] for key in ("q", "sort", "near", "page", "per_page")}
+    q = single["q"].strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise InvalidSearch(_("The query is too long (at most %(n)s characters).") % {"n": MAX_QUERY_LENGTH})
+    sort = single["sort"] or "relevance"
+    if sort not in SORTS:
+        raise InvalidSearch(_("Unknown sort: %(sort)s.") % {"sort": sort})
+    near = single["near"].strip()
+    if sort == "nearest" and not near:
+        raise InvalidSearch(_("Sorting by distance needs a township (near=town code)."))
+    if near and not (near.isdigit() and len(near) <= 8):
+        raise InvalidSearch(_("near must be a town code."))
+    filters = {}
+    for name in FACETS:
+        if name == "family":
+            continue
+        values = [value.strip() for value in getlist(name) for value in value.split(",") if value.strip()]
+        if not values:
+            continue
+        if len(values) > MAX_VALUES_PER_FACET or any(len(value) > 64 for value in values):
+            raise InvalidSearch(_("Too many or too long values for %(name)s.") % {"name": name})
+        if name == "priority_area" and set(values) - {"true", "false"}:
+            raise InvalidSearch(_("priority_area must be true or false."))
+        filters[name] = sorted(set(values))
+    kinds = [value for value in getlist("kind") for value in value.split(",") if value]
+    unknown_kinds = sorted(set(kinds) - set(known_families))
+    if unknown_kinds:
+        raise InvalidSearch(_("Unknown kind: %(kinds)s.") % {"kinds": ", ".join(unknown_kinds)})
+    if kinds:
+        filters["family"] = sorted(set(kinds))
+    return SearchQuery(
+        q=q,
+        filters=filters,
+        sort=sort,
+        near=near,
+        page=_int(single, "page", 1, 1, 1000),
+        per_page=_int(single, "per_page", 20, 1, MAX_PER_PAGE),
+    )

@@ -1,0 +1,20 @@
+"""Background work of the search app (django-tasks). Arguments are ids, never objects."""
+
+from django_tasks import task
+
+from search import indexing
+
+
+@task()
+def update_search_documents(family, ids):
+    """Reindex these objects of a family (deleting those that no longer exist)."""
+    result = indexing.update_documents(family, ids)
+    if not result["pending"]:
+        # Elasticsearch answered: a good moment to apply what it missed before.
+        result["replayed"] = indexing.replay_pending_updates()
+    return result
+
+
+@task()
+def replay_pending_search_updates():
+    return indexing.replay_pending_updates()

@@ -1,0 +1,57 @@
+"""The search corpus: the 368 townships and the synthetic project-like fixture (tests/search/fixture.py),
+indexed once for the whole tests/search package in both engines (PostgreSQL and Elasticsearch), removed after."""
+
+import pytest
+
+from search.db_engine import DatabaseEngine
+from search.documents import register, unregister
+from search.es import ElasticsearchEngine
+from tests.search.fixture import FAMILY, fixture_family
+
+
+def _clear_everything():
+    from places.models import County, Township
+    from search.models import PendingUpdate, SearchEntry
+
+    SearchEntry.objects.all().delete()
+    PendingUpdate.objects.all().delete()
+    Township.objects.all().delete()
+    County.objects.all().delete()
+
+
+@pytest.fixture(scope="package")
+def search_corpus(django_db_setup, django_db_blocker):
+    from places.actions import load_townships
+    from search.documents import get_family
+
+    family = register(fixture_family())
+    es = ElasticsearchEngine()
+    with django_db_blocker.unblock():
+        _clear_everything()
+        load_townships()  # the search app's receivers index them (one batched task)
+        database = DatabaseEngine()
+        for name in ("townships", FAMILY):
+            source = get_family(name)
+            database.clear(name)
+            database.index_documents(source.to_document(obj) for obj in source.iter_objects())
+            es.rebuild(source)
+        from search.models import PendingUpdate
+
+        PendingUpdate.objects.all().delete()
+    yield family
+    with django_db_blocker.unblock():
+        _clear_everything()
+    for name in ("townships", FAMILY):
+        es.drop(name)
+    unregister(FAMILY)
+
+
+@pytest.fixture(params=["database", "elasticsearch"])
+def engine(request, search_corpus, db):
+    return DatabaseEngine() if request.param == "database" else ElasticsearchEngine()
+
+
+def township_uid(code):
+    from places.models import Township
+
+    return f"townships:{Township.objects.get(code=code).pk}"

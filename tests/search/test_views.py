@@ -1,0 +1,115 @@
+"""The JSON API and the search page, through Django's test client."""
+
+import pytest
+
+from search.db_engine import DatabaseEngine
+from search.es import ElasticsearchEngine
+from tests.search.fixture import XSS_TITLE, fixture_documents
+
+pytestmark = [pytest.mark.postgres, pytest.mark.elasticsearch]
+
+
+def test_api_answers_with_hits_facets_and_pages(search_corpus, db, client):
+    response = client.get("/api/search/", {"q": "台東", "kind": "townships", "per_page": 5})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["total"] == 16 and data["pages"] == 4 and len(data["hits"]) == 5
+    assert data["engine"] == "elasticsearch" and data["incomplete"] is False
+    assert data["facets"]["county"] == [{"value": "10014", "count": 16}]
+    assert data["hits"][0]["title_html"].startswith("<mark>臺東</mark>縣")
+
+
+def test_api_combines_facet_values(search_corpus, db, client):
+    data = client.get("/api/search/?kind=fixture&county=10014,10013&sector=agriculture").json()
+    counties = {item["display"]["county"] for item in data["hits"]}
+    assert counties == {"10014", "10013"} and data["total"] == 6
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ({"q": "x", "owner": "me"}, "Unknown parameter: owner"),
+        ({"sort": "price"}, "Unknown sort: price"),
+        ({"sort": "nearest"}, "needs a township"),
+        ({"sort": "nearest", "near": "99999999"}, "Unknown township: 99999999"),
+        ({"page": "two"}, "page must be a whole number"),
+        ({"per_page": "500"}, "per_page must be between 1 and 50"),
+        ({"kind": "secrets"}, "Unknown kind: secrets"),
+        ({"priority_area": "maybe"}, "priority_area must be true or false"),
+        ({"q": "長" * 201}, "too long"),
+    ],
+)
+def test_api_refuses_bad_parameters_with_a_reason(search_corpus, db, client, params, reason):
+    response = client.get("/api/search/", params, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
+
+
+def test_api_reasons_are_in_the_readers_language(search_corpus, db, client):
+    response = client.get("/api/search/", {"sort": "price"}, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert response.json()["error"] == "不明的排序方式：price。"
+
+
+def test_autocomplete_api(search_corpus, db, client):
+    data = client.get("/api/search/autocomplete/", {"q": "池上"}).json()
+    assert "臺東縣池上鄉" in [item["title"] for item in data["suggestions"]]
+
+
+def test_search_page_lists_results_facets_and_pagination(search_corpus, db, client):
+    response = client.get("/zh-hant/search/", {"q": "臺東", "per_page": 5})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="search"' in html and '<label for="search-q">' in html
+    assert "<mark>臺東</mark>" in html
+    assert 'name="county" value="10014"' in html and '臺東縣 <span class="facet-count">(' in html
+    assert 'aria-current="page"' in html
+
+
+def test_search_page_empty_state_offers_a_suggestion(search_corpus, db, client):
+    html = client.get("/en/search/", {"q": "臺東縣池山"}).content.decode()
+    assert "Nothing matches your search." in html
+    assert "臺東縣池上" in html
+
+
+def test_search_page_shows_a_bad_filter_as_a_message(search_corpus, db, client):
+    response = client.get("/en/search/", {"sort": "price"})
+    assert response.status_code == 400
+    assert "Unknown sort: price" in response.content.decode()
+
+
+def test_search_page_says_results_may_be_incomplete_when_elasticsearch_is_down(search_corpus, db, client, settings):
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ELASTICSEARCH_URL": "http://127.0.0.1:9"}
+    response = client.get("/en/search/", {"q": "池上"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "results may be incomplete" in html
+    assert "<mark>池上</mark>" in html
+    assert client.get("/api/search/", {"q": "池上"}).json()["incomplete"] is True
+
+
+@pytest.fixture
+def malicious_document(search_corpus, db):
+    """A fixture document whose title and summary carry markup (test data)."""
+    row = ("x01", XSS_TITLE, "<b>bold</b>", '"><svg onload=alert(2)>屏東', "10013130", ["food"], ["donation"], [1])
+    row += ("funding", 1, 1, 2, True)
+    document = fixture_documents(extra=[row])[-1]
+    for engine in (DatabaseEngine(), ElasticsearchEngine()):
+        engine.index_documents([document])
+    ElasticsearchEngine().refresh("fixture")
+    yield document
+    for engine in (DatabaseEngine(), ElasticsearchEngine()):
+        engine.delete_documents("fixture", ["x01"])
+    ElasticsearchEngine().refresh("fixture")
+
+
+def test_highlights_escape_a_malicious_title(malicious_document, client):
+    for engine in (DatabaseEngine(), ElasticsearchEngine()):
+        from search.query import SearchQuery
+
+        hit = next(h for h in engine.search(SearchQuery(q="屏東可可", per_page=50)).hits if h["object_id"] == "x01")
+        assert "<script" not in hit["title_html"] and "<img" not in hit["title_html"]
+        assert "&lt;script&gt;" in hit["title_html"] and "<mark>屏東可可</mark>" in hit["title_html"]
+        assert "<svg" not in hit["summary_html"]
+    html = client.get("/zh-hant/search/", {"q": "屏東可可"}).content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert '<script>alert("x")' not in html and "<img src=x" not in html and "<svg onload" not in html
