@@ -104,3 +104,14 @@ def query_with(context, **changes):
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def thousands(value):
+    """1234567 → "1,234,567": Taiwan groups by thousands with commas in all three languages."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return value
