@@ -269,7 +269,7 @@ def review_state(project):
 
 def record_review_notice(workflow_state, decision):
     """Tell the submitter, on the site, what the moderators decided (Wagtail sends the email)."""
-    project = workflow_state.content_object
+    project = getattr(workflow_state.content_object, "specific", None)
     if not isinstance(project, ProjectPage) or workflow_state.requested_by_id is None:
         return None
     task_state = workflow_state.current_task_state
