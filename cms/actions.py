@@ -107,15 +107,14 @@ def ensure_township_pages(codes=None):
     """A CountyPage per county and a TownshipPage per township (or only those in `codes`) in every language.
 
     Only missing pages are created; an existing page, and whatever editors wrote on it, is left as it is.
-    Returns the number of pages created.
+    Returns the number of pages created (the two section pages per language included).
     """
-    ensure_section_pages()
+    created = ensure_section_pages()
     townships = Township.objects.with_county().order_by("code")
     if codes is not None:
         townships = townships.filter(code__in=codes)
     townships = list(townships)
     counties = County.objects.filter(pk__in={t.county_id for t in townships}).order_by("code")
-    created = 0
     source_locale = default_locale()
     indexes = list(TownshipIndexPage.objects.select_related("locale").order_by("depth", "path"))
     indexes.sort(key=lambda page: page.locale_id != source_locale.pk)  # the source language first

@@ -145,6 +145,7 @@ DEMO_STORIES = [
         "quote": ("種可可要有耐心，但它讓我們的土地和下一代都有未來。", "屏東可可農"),
         "facts": [("3–5 年", "可可樹從種下到穩定結果"), ("從樹到巧克力", "在地完成的加工流程")],
         "project": "屏東可可共同發酵場",
+        "sector": "agriculture",
     },
     {
         "slug": "台東認養藥草田",
@@ -171,6 +172,7 @@ DEMO_STORIES = [
         "quote": ("數據讓我們半夜不用再一直起來巡魚塭。", "口湖養殖青年"),
         "facts": [("24 小時", "水質監測"), ("手機", "即時警報")],
         "project": "口湖智慧魚塭示範場",
+        "sector": "aquaculture",
     },
     {
         "slug": "官田菱角殼炭",
@@ -184,6 +186,7 @@ DEMO_STORIES = [
         "quote": ("以前被丟掉的殼，現在成了我們家鄉的名片。", "官田在地團隊"),
         "facts": [("菱角殼", "原本的農業廢棄物"), ("生質炭", "再利用的成品")],
         "project": "官田菱殼炭工坊",
+        "sector": "circular",
     },
     {
         "slug": "三峽茶體驗",
@@ -197,6 +200,7 @@ DEMO_STORIES = [
         "quote": ("客人親手揉過茶，就會懂得我們為什麼堅持。", "三峽茶農"),
         "facts": [("半日", "茶園體驗行程"), ("親手做", "帶回自己揉的茶")],
         "project": "三峽茶園體驗學校",
+        "sector": "tourism",
     },
     {
         "slug": "坪林茶鄉",
@@ -223,6 +227,7 @@ DEMO_STORIES = [
         "quote": ("孩子吃過自己種的菜，就不挑食了。", "壯圍農友"),
         "facts": [("從種到吃", "完整的食農課程"), ("在地學校", "合作夥伴")],
         "project": "壯圍田間教室",
+        "sector": "education",
     },
     {
         "slug": "竹山小鎮",
@@ -362,7 +367,7 @@ def ensure_demo_pages():
                         slug=story["project"],
                         summary=story["summary"],
                         body=[("paragraph", f"<p>{story['text']}</p><p>{DEMO_NOTE}</p>")],
-                        sector=sectors.get("agriculture"),
+                        sector=sectors.get(story.get("sector")),
                         is_demo=True,
                     )
                 )
@@ -379,10 +384,9 @@ def ensure_demo_pages():
                 body=_story_body(story),
                 township=township,
                 is_demo=True,
+                related_projects=[project] if project is not None else [],
             )
             page.tags.add(*story["tags"])
-            if project is not None:
-                page.related_projects.add(project)
             story_index.add_child(instance=page)
             page.save_revision().publish()
             created += 1

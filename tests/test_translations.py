@@ -54,5 +54,3 @@ def manage_in(directory, *args, env):
         timeout=300,
         check=False,
     )
-
-
