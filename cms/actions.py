@@ -281,3 +281,7 @@ def record_review_notice(workflow_state, decision):
 def review_notices_for(user, unread_only=False):
     notices = ReviewNotice.objects.filter(user=user).select_related("project")
     return notices.filter(read_at__isnull=True) if unread_only else notices
+
+
+def mark_review_notices_read(user):
+    return ReviewNotice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

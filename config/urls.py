@@ -28,6 +28,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("", include("cms.urls")),
     # Wagtail's catch-all page server must stay last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

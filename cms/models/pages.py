@@ -34,6 +34,8 @@ from places.models import County, Township
 
 CARD_IMAGE_SPEC = "fill-480x300"
 STORIES_PER_PAGE = 12
+PROJECTS_PER_PAGE = 24
+TOWNSHIP_STORIES_SHOWN = 6
 
 
 def paginate(request, items, per_page):
@@ -218,21 +220,22 @@ class TownshipPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["projects"] = (
+        projects = (
             ProjectPage.objects.child_of(self)
             .live()
             .public()
             .select_related("sector", "township__county")
             .prefetch_related(Prefetch("hero_image", queryset=card_images()))
-            .order_by("-first_published_at")
+            .order_by("-first_published_at", "-pk")
         )
+        context["projects"] = paginate(request, projects, PROJECTS_PER_PAGE)
         context["stories"] = (
             StoryPage.objects.live()
             .public()
             .filter(locale_id=self.locale_id, township_id=self.township_id)
             .select_related("township__county")
             .prefetch_related(Prefetch("hero_image", queryset=card_images()))
-            .order_by("-date")
+            .order_by("-date", "-pk")[:TOWNSHIP_STORIES_SHOWN]
         )
         return context
 

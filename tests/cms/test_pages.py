@@ -273,3 +273,14 @@ def test_navigation_settings_drive_menu_and_footer(cms_site, client):
 
     assert f'<a href="{about.url}">關於我們</a>' in zh_html and "Homeward 團隊" in zh_html
     assert '<a href="/en/about/">About us</a>' in en_html
+
+
+def test_a_video_that_cannot_be_embedded_degrades_to_a_link(story_index, client):
+    # No oEmbed provider answers for this address (as when the site is offline): a plain link is shown.
+    story = add_story(story_index, "影片故事")
+    story.body = [("video", {"url": "http://127.0.0.1:9/harvest.mp4", "title": "採收紀錄"})]
+    story.save_revision().publish()
+
+    html = client.get(story.url).content.decode()
+
+    assert '<a href="http://127.0.0.1:9/harvest.mp4" rel="noopener">觀看影片：採收紀錄</a>' in html

@@ -148,3 +148,21 @@ def test_someone_outside_the_moderators_cannot_approve(cms_site, client, submitt
     assert response.status_code in (302, 403)
     project.refresh_from_db()
     assert not project.live
+
+
+def test_the_submitter_reads_the_decision_on_the_site(cms_site, client, submitter, moderator, kouhu):
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    submit_project_for_review(project, submitter)
+    act(client, moderator, project, "reject", comment="請補上水質數據")
+    url = reverse("cms:review_notices")
+
+    assert client.get(url).status_code == 302, "only for the signed-in submitter"
+    client.force_login(submitter)
+    html = client.get(url).content.decode()
+
+    assert "口湖魚塭" in html and "請補上水質數據" in html and "需要修改" in html
+    assert review_notices_for(submitter, unread_only=True).count() == 0
+
+    other = User.objects.create_user("other@example.tw", "a-long-password-6")
+    client.force_login(other)
+    assert "口湖魚塭" not in client.get(url).content.decode()
