@@ -174,7 +174,8 @@ def ensure_project_review_workflow():
         for codename in ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"):
             permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
             GroupPagePermission.objects.get_or_create(group=moderators, page=root, permission=permission)
-    root_collection = Collection.get_first_root_node()
+    # Wagtail's migrations make the root collection; a flushed test database has none.
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     if root_collection is not None:
         for codename in ("add_image", "choose_image"):
             permission = Permission.objects.get(content_type__app_label="wagtailimages", codename=codename)

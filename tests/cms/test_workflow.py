@@ -166,3 +166,15 @@ def test_the_submitter_reads_the_decision_on_the_site(cms_site, client, submitte
     other = User.objects.create_user("other@example.tw", "a-long-password-6")
     client.force_login(other)
     assert "口湖魚塭" not in client.get(url).content.decode()
+
+
+def test_drafts_are_never_in_the_public_querysets(cms_site, client, submitter, moderator, kouhu):
+    from cms.public import is_public, public_projects
+
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    submit_project_for_review(project, submitter)
+    assert project.pk not in public_projects().values_list("pk", flat=True) and not is_public(project)
+
+    act(client, moderator, project, "approve")
+    project.refresh_from_db()
+    assert project.pk in public_projects().values_list("pk", flat=True) and is_public(project)
