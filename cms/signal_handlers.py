@@ -2,11 +2,12 @@
 
 
 def after_migrate(sender, app_config=None, using="default", **kwargs):
-    # Sent once per app, in INSTALLED_APPS order: act on the last one, when every app's permissions
-    # exist (this also runs after a test flush).
+    # Sent once per app that has models, in INSTALLED_APPS order: act on the last one, when every
+    # app's permissions exist (this also runs after a test flush).
     from django.apps import apps
 
-    if app_config is None or app_config.label != list(apps.get_app_configs())[-1].label:
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is None or app_config.label != with_models[-1].label:
         return
     from cms.actions import ensure_project_review_workflow
     from cms.models import SustainableDevelopmentGoal

@@ -18,8 +18,10 @@ and township pages in en and ja as translations (same translation_key). Editors 
 with wagtail.contrib.simple_translation ("Translate" in the page's action menu): it ships with Wagtail,
 so there is no extra dependency to pin against Wagtail 8.0.1, and it copies the page into the other
 locale's tree for the editor to rewrite and publish. Submitted projects enter the review workflow
-("Project review", assigned to every township section) and are published only when a moderator approves. Listings select and prefetch what they show, so
-a page's number of queries does not grow with the number of items it lists.
+("Project review", assigned to every township section) and are published only when a moderator approves.
+
+Listings select and prefetch what they show, so a page's number of queries does not grow with the
+number of items it lists.
 """
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator

@@ -178,3 +178,12 @@ def test_drafts_are_never_in_the_public_querysets(cms_site, client, submitter, m
     act(client, moderator, project, "approve")
     project.refresh_from_db()
     assert project.pk in public_projects().values_list("pk", flat=True) and is_public(project)
+
+
+def test_migrate_sets_up_the_review_workflow_by_itself(db):
+    """No fixture has called the setup: the post_migrate step made the group and the workflow."""
+    from wagtail.models import Workflow
+
+    assert Group.objects.filter(name=MODERATORS_GROUP).exists()
+    assert Workflow.objects.filter(name=PROJECT_REVIEW_WORKFLOW).exists()
+    assert Group.objects.get(name=MODERATORS_GROUP).permissions.filter(codename="access_admin").exists()
