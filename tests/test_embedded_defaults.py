@@ -48,9 +48,12 @@ def test_demo_content_loads_and_loading_again_changes_nothing(migrated):
     assert "368 created" in first.stdout
     assert "Home pages created: zh-hant, en, ja." in first.stdout
     assert "staff@homeward.test / homeward-demo" in first.stdout
+    # 368 townships × 3 languages, 22 counties × 3, 2 sections × 3, 4 standard pages × 3, 9 stories, 5 projects.
+    assert "Demo pages created: 1202 " in first.stdout
     assert second.returncode == 0, second.stderr
     assert "0 created, 0 updated, 368 unchanged" in second.stdout
     assert "Home pages created: none" in second.stdout
+    assert "Demo pages created: 0 " in second.stdout
     assert "Demo staff login already exists" in second.stdout
 
 

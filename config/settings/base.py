@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -265,6 +267,15 @@ WAGTAIL_SITE_NAME = "Homeward 地方創生"
 WAGTAILADMIN_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Chinese slugs make readable addresses (/zh-hant/故事/可可/).
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# The image model requires alt text (cms.CustomImage); set before any migration references images.
+WAGTAILIMAGES_IMAGE_MODEL = "cms.CustomImage"
+# Refused with a message that says why; Wagtail checks these before anything is stored.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
+# No SVG: it can carry scripts, and Pillow cannot check it.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
 
 LOGGING = {

@@ -25,6 +25,7 @@ PUBLIC_URLS = {
     "search_api:search": "public discovery; only published documents are indexed as public",
     "search_api:autocomplete": "public discovery suggestions from published documents",
     "search:page": "public discovery page",
+    "robots_txt": "crawler rules for the public site",
 }
 
 # name -> (method, data). Staff screens inside the Wagtail admin:
@@ -46,6 +47,7 @@ OWN_ACCOUNT_URLS = {
     "notifications:list": ("get", None),
     "notifications:unread_count": ("get", None),
     "notifications:mark_all_read": ("post", {}),
+    "cms:review_notices": ("get", None),
 }
 
 

@@ -217,8 +217,9 @@ def test_the_page_runs_a_bounded_number_of_queries(client, townships):
     with CaptureQueriesContext(connection) as county:
         assert client.get("/ja/townships/map/?county=63000").status_code == 200
 
-    assert len(taiwan) <= 5
-    assert len(county) <= 5
+    # The map itself needs a handful; the site shell adds the site lookup and the navigation settings.
+    assert len(taiwan) <= 10
+    assert len(county) <= 10
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, ensure_demo_staff
-from cms.demo import ensure_home_pages
+from cms.actions import ensure_project_review_workflow
+from cms.demo import ensure_demo_pages, ensure_home_pages
 from places.actions import load_townships
 
 
@@ -13,6 +14,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Reference data — counties: {counties}; townships: {townships}.")
         created_pages = ensure_home_pages()
         self.stdout.write(f"Home pages created: {', '.join(created_pages) or 'none (already there)'}.")
+        ensure_project_review_workflow()
+        self.stdout.write("Review workflow and Moderators group are in place.")
+        self.stdout.write(f"Demo pages created: {ensure_demo_pages()} (townships, stories, projects, standard pages).")
         if ensure_demo_staff():
             self.stdout.write(f"Demo staff login created: {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD}")
         else:

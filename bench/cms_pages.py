@@ -1,0 +1,138 @@
+"""Server-side render time of the CMS pages with 1,000 projects and all 368 townships loaded.
+
+Builds its data in a throwaway SQLite database (embedded settings), then renders each page through
+Django's test client (the whole request: middleware, view, templates, queries) and prints median and
+p95 next to a plain Wagtail page (a StandardPage with one paragraph, same site shell) as the baseline.
+
+    .venv/bin/python bench/cms_pages.py [--projects 1000] [--repeat 50]
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--stories", type=int, default=60)
+    parser.add_argument("--repeat", type=int, default=50)
+    options = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="homeward-bench-"))
+    for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SEARCH_ENGINE", "STRIPE_API_BASE"):
+        os.environ.pop(name, None)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
+        MEDIA_ROOT=str(folder / "media"),
+        LOG_LEVEL="WARNING",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from bench.timing import measure, print_table
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    pages = build(options.projects, options.stories)
+    print(
+        f"data: {options.projects} projects, 368 townships × 3 languages, {options.stories} stories "
+        f"(built in {time.perf_counter() - started:.0f} s, SQLite at {folder})"
+    )
+
+    client = Client()
+
+    def get(url):
+        def run():
+            response = client.get(url, HTTP_HOST="localhost")
+            assert response.status_code == 200, (url, response.status_code)
+
+        return run
+
+    rows = {name: measure(get(url), options.repeat) for name, url in pages.items()}
+    print_table(rows, "plain Wagtail page (baseline)")
+
+
+def build(project_count, story_count):
+    import datetime
+
+    from cms.actions import ensure_project_review_workflow, ensure_township_pages
+    from cms.demo import ensure_home_pages
+    from cms.models import (
+        HomeFeaturedProject,
+        HomeFeaturedStory,
+        HomePage,
+        ProjectPage,
+        ProjectUpdate,
+        Sector,
+        StandardPage,
+        StoryIndexPage,
+        StoryPage,
+        TownshipPage,
+    )
+    from places.actions import load_townships
+
+    load_townships()
+    ensure_home_pages()
+    ensure_project_review_workflow()
+    ensure_township_pages()
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    sector = Sector.objects.create(slug="agriculture", name_zh="農業", name_en="Agriculture", name_ja="農業")
+    townships = list(TownshipPage.objects.filter(locale=home.locale).order_by("township__code"))
+    busiest = townships[0]
+    projects = []
+    for number in range(project_count):
+        # A tenth of the projects in one township, so its page lists about 100; the rest spread out.
+        parent = busiest if number % 10 == 0 else townships[number % len(townships)]
+        project = ProjectPage(
+            title=f"專案 {number}",
+            slug=f"project-{number}",
+            summary="地方創生專案",
+            body=[("paragraph", "<p>專案介紹。</p>")],
+            sector=sector,
+        )
+        for update in range(3):
+            project.updates.add(
+                ProjectUpdate(date=datetime.date(2026, 1, 1 + update), title=f"消息 {update}", body="<p>x</p>")
+            )
+        projects.append(parent.add_child(instance=project))
+    index = StoryIndexPage.objects.child_of(home).get()
+    stories = []
+    for number in range(story_count):
+        story = StoryPage(
+            title=f"故事 {number}",
+            slug=f"story-{number}",
+            date=datetime.date(2026, 1, 1),
+            summary="品牌故事",
+            body=[("paragraph", "<p>故事內文。</p>"), ("quote", {"text": "引言", "attribution": "某人"})],
+            township=busiest.township,
+            related_projects=projects[:5],
+        )
+        story.tags.add("茶", f"tag{number % 7}")
+        stories.append(index.add_child(instance=story))
+    for order, (project, story) in enumerate(zip(projects[:6], stories[:6], strict=True)):
+        HomeFeaturedProject.objects.create(home=home, project=project, sort_order=order)
+        HomeFeaturedStory.objects.create(home=home, story=story, sort_order=order)
+    plain = home.add_child(instance=StandardPage(title="關於", slug="about", body=[("paragraph", "<p>關於我們。</p>")]))
+    return {
+        "plain Wagtail page (baseline)": plain.url,
+        "home page": home.url,
+        f"township page ({busiest.title}, ~{project_count // 10} projects)": busiest.url,
+        "story index page": index.url,
+        "story page": stories[0].url,
+        "project page": projects[1].url,
+    }
+
+
+if __name__ == "__main__":
+    main()

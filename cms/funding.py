@@ -1,0 +1,24 @@
+"""The funding panel of a project page.
+
+The marketplace owns the numbers (investment ask, subscription plans, donation
+progress) and extends `funding_panel_for`; until it does, every part is empty
+and the template include shows nothing rather than made-up figures.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FundingPanel:
+    investment_ask: object = None  # e.g. an object with amount_twd and terms
+    subscription_plans: list = field(default_factory=list)  # each with name, amount_twd, interval
+    donation: object = None  # e.g. an object with raised_twd, goal_twd, backers
+
+    @property
+    def is_empty(self):
+        return self.investment_ask is None and not self.subscription_plans and self.donation is None
+
+
+def funding_panel_for(project):
+    """What the project page's funding panel shows. The marketplace work fills this from its own models."""
+    return FundingPanel()

@@ -1,0 +1,42 @@
+"""The CMS's models: images, snippets, pages, site settings and review notices. The page tree is in pages.py."""
+
+from cms.models.images import CustomImage, CustomRendition
+from cms.models.notices import ReviewNotice
+from cms.models.pages import (
+    CountyPage,
+    HomeFeaturedProject,
+    HomeFeaturedStory,
+    HomePage,
+    ProjectPage,
+    ProjectUpdate,
+    StandardPage,
+    StoryIndexPage,
+    StoryPage,
+    StoryPageTag,
+    TownshipIndexPage,
+    TownshipPage,
+)
+from cms.models.site_settings import NavigationSettings
+from cms.models.snippets import Sector, SupportProgramme, SustainableDevelopmentGoal
+
+__all__ = [
+    "CountyPage",
+    "CustomImage",
+    "CustomRendition",
+    "HomeFeaturedProject",
+    "HomeFeaturedStory",
+    "HomePage",
+    "NavigationSettings",
+    "ProjectPage",
+    "ProjectUpdate",
+    "ReviewNotice",
+    "Sector",
+    "StandardPage",
+    "StoryIndexPage",
+    "StoryPage",
+    "StoryPageTag",
+    "SupportProgramme",
+    "SustainableDevelopmentGoal",
+    "TownshipIndexPage",
+    "TownshipPage",
+]

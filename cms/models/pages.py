@@ -1,0 +1,435 @@
+"""Wagtail pages. The tree (one per locale; zh-Hant is the default, en and ja are translations):
+
+    Root
+    └── HomePage                         (one per locale; figures, featured projects and stories)
+        ├── TownshipIndexPage            (地方DNA: every county)
+        │   └── CountyPage               (one per county, tied to places.County)
+        │       └── TownshipPage         (one per township, tied to places.Township by town code)
+        │           └── ProjectPage      (a project lands in its township; reviewed before it goes live)
+        ├── StoryIndexPage               (品牌故事: pagination, tag and county filters, RSS/Atom)
+        │   └── StoryPage
+        └── StandardPage                 (about, FAQ, terms, privacy)
+
+Every page type declares `parent_page_types` and `subpage_types`, so the admin
+offers only the places above.
+
+Languages: zh-Hant is the source tree; `cms.actions.ensure_township_pages` makes the section, county
+and township pages in en and ja as translations (same translation_key). Editors translate other pages
+with wagtail.contrib.simple_translation ("Translate" in the page's action menu): it ships with Wagtail,
+so there is no extra dependency to pin against Wagtail 8.0.1, and it copies the page into the other
+locale's tree for the editor to rewrite and publish. Submitted projects enter the review workflow
+("Project review", assigned to every township section) and are published only when a moderator approves.
+
+Listings select and prefetch what they show, so a page's number of queries does not grow with the
+number of items it lists.
+"""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, CaptionedImageBlock, PersonBlock
+from places.models import County, Township
+
+CARD_IMAGE_SPEC = "fill-480x300"
+STORIES_PER_PAGE = 12
+PROJECTS_PER_PAGE = 24
+TOWNSHIP_STORIES_SHOWN = 6
+
+
+def paginate(request, items, per_page):
+    paginator = Paginator(items, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+def card_images():
+    """A queryset of images with the card rendition prefetched (one query for a whole listing)."""
+    from cms.models.images import CustomImage
+
+    return CustomImage.objects.prefetch_renditions(CARD_IMAGE_SPEC)
+
+
+class BasePage(Page):
+    """Fields every public page shares: a summary for cards and Open Graph, and a share image."""
+
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True, help_text=_("One or two sentences for listings and link previews.")
+    )
+
+    promote_panels = Page.promote_panels + [FieldPanel("summary")]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def share_image(self):
+        return getattr(self, "hero_image", None)
+
+
+class HomePage(BasePage):
+    introduction = models.CharField(
+        _("introduction"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences under the site's name."),
+    )
+    body = RichTextField(_("body"), blank=True, features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+        InlinePanel("featured_projects", label=_("Featured projects")),
+        InlinePanel("featured_stories", label=_("Featured stories")),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.TownshipIndexPage", "cms.StoryIndexPage", "cms.StandardPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.figures import site_figures
+
+        context = super().get_context(request, *args, **kwargs)
+        context["figures"] = site_figures()
+        context["featured_projects"] = [
+            item.project
+            for item in self.featured_projects.filter(project__live=True)
+            .select_related("project", "project__township__county", "project__sector")
+            .prefetch_related(Prefetch("project__hero_image", queryset=card_images()))
+        ]
+        context["featured_stories"] = [
+            item.story
+            for item in self.featured_stories.filter(story__live=True)
+            .select_related("story", "story__township__county")
+            .prefetch_related(Prefetch("story__hero_image", queryset=card_images()))
+        ]
+        return context
+
+
+class HomeFeaturedProject(Orderable):
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_projects")
+    project = models.ForeignKey(
+        "cms.ProjectPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+    )
+
+    panels = [FieldPanel("project")]
+
+
+class HomeFeaturedStory(Orderable):
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_stories")
+    story = models.ForeignKey("cms.StoryPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("story"))
+
+    panels = [FieldPanel("story")]
+
+
+class StandardPage(BasePage):
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    search_fields = BasePage.search_fields + [index.SearchField("body")]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class TownshipIndexPage(BasePage):
+    introduction = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CountyPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("township index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        counties = CountyPage.objects.child_of(self).live().select_related("county").order_by("county__code")
+        townships = (
+            TownshipPage.objects.descendant_of(self).live().select_related("township").order_by("township__code")
+        )
+        by_path = {}
+        for township in townships:
+            by_path.setdefault(township.path[: -Page.steplen], []).append(township)
+        context["counties"] = [(county, by_path.get(county.path, [])) for county in counties]
+        return context
+
+
+class CountyPage(BasePage):
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
+    introduction = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("county"), FieldPanel("introduction")]
+    parent_page_types = ["cms.TownshipIndexPage"]
+    subpage_types = ["cms.TownshipPage"]
+
+    class Meta:
+        verbose_name = _("county page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["townships"] = (
+            TownshipPage.objects.child_of(self).live().select_related("township").order_by("township__code")
+        )
+        return context
+
+
+class TownshipPage(BasePage):
+    """地方DNA: one township's story. The figures come from places.Township, never typed in."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
+    hero_image = models.ForeignKey(
+        "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("photo")
+    )
+    specialties = RichTextField(_("specialties"), blank=True, features=RICH_TEXT_FEATURES)
+    resources = RichTextField(_("resources"), blank=True, features=RICH_TEXT_FEATURES)
+    people = StreamField([("person", PersonBlock())], verbose_name=_("people"), blank=True)
+    photos = StreamField([("photo", CaptionedImageBlock())], verbose_name=_("photos"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("township"),
+        FieldPanel("hero_image"),
+        FieldPanel("specialties"),
+        FieldPanel("resources"),
+        FieldPanel("people"),
+        FieldPanel("photos"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("specialties"),
+        index.SearchField("resources"),
+        index.FilterField("township"),
+    ]
+    parent_page_types = ["cms.CountyPage"]
+    subpage_types = ["cms.ProjectPage"]
+
+    class Meta:
+        verbose_name = _("township page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        projects = (
+            ProjectPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("sector", "township__county")
+            .prefetch_related(Prefetch("hero_image", queryset=card_images()))
+            .order_by("-first_published_at", "-pk")
+        )
+        context["projects"] = paginate(request, projects, PROJECTS_PER_PAGE)
+        context["stories"] = (
+            StoryPage.objects.live()
+            .public()
+            .filter(locale_id=self.locale_id, township_id=self.township_id)
+            .select_related("township__county")
+            .prefetch_related(Prefetch("hero_image", queryset=card_images()))
+            .order_by("-date", "-pk")[:TOWNSHIP_STORIES_SHOWN]
+        )
+        return context
+
+
+class StoryIndexPage(RoutablePageMixin, BasePage):
+    introduction = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.StoryPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("story index page")
+
+    def stories(self):
+        return (
+            StoryPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("township__county")
+            .prefetch_related("tags", Prefetch("hero_image", queryset=card_images()))
+            .order_by("-date", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        stories = self.stories()
+        tag = request.GET.get("tag", "").strip()
+        county = request.GET.get("county", "").strip()
+        if tag:
+            stories = stories.filter(tags__name=tag)
+        if county:
+            stories = stories.filter(township__county__code=county)
+        context.update(
+            stories=paginate(request, stories, STORIES_PER_PAGE),
+            active_tag=tag,
+            active_county=county,
+            counties=County.objects.all(),
+        )
+        return context
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("feed/rss/", name="rss")
+    def rss_feed(self, request):
+        from cms.feeds import StoryRssFeed
+
+        return StoryRssFeed(self)(request)
+
+    @path("feed/atom/", name="atom")
+    def atom_feed(self, request):
+        from cms.feeds import StoryAtomFeed
+
+        return StoryAtomFeed(self)(request)
+
+
+class StoryPageTag(TaggedItemBase):
+    content_object = ParentalKey("cms.StoryPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class StoryPage(BasePage):
+    """品牌故事: a brand story."""
+
+    date = models.DateField(_("date"))
+    hero_image = models.ForeignKey(
+        "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("image")
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"))
+    tags = ClusterTaggableManager(through=StoryPageTag, blank=True, verbose_name=_("tags"))
+    township = models.ForeignKey(
+        Township, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("township")
+    )
+    related_projects = ParentalManyToManyField("cms.ProjectPage", blank=True, verbose_name=_("related projects"))
+    is_demo = models.BooleanField(_("demo content"), default=False, editable=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("township"), FieldPanel("tags"), FieldPanel("related_projects")], _("About")),
+    ]
+    search_fields = BasePage.search_fields + [index.SearchField("body"), index.FilterField("township")]
+    parent_page_types = ["cms.StoryIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("story page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = (
+            self.related_projects.live()
+            .public()
+            .select_related("township__county", "sector")
+            .prefetch_related(Prefetch("hero_image", queryset=card_images()))
+        )
+        return context
+
+
+class ProjectPage(BasePage):
+    """A project's public page. Submitted from the public site as a draft, published only after review."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"), editable=False
+    )
+    hero_image = models.ForeignKey(
+        "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("image")
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("story"), blank=True)
+    sector = models.ForeignKey(
+        "cms.Sector",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("sector"),
+    )
+    sdgs = ParentalManyToManyField("cms.SustainableDevelopmentGoal", blank=True, verbose_name=_("SDGs"))
+    support_programmes = ParentalManyToManyField(
+        "cms.SupportProgramme", blank=True, verbose_name=_("eligible support programmes")
+    )
+    is_demo = models.BooleanField(_("demo content"), default=False, editable=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("sector"), FieldPanel("sdgs"), FieldPanel("support_programmes")], _("Classification")
+        ),
+        InlinePanel("updates", label=_("Updates from the team")),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("body"),
+        index.FilterField("township"),
+        index.FilterField("sector"),
+    ]
+    parent_page_types = ["cms.TownshipPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("project page")
+
+    def full_clean(self, *args, **kwargs):
+        self.set_township_from_parent()
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.set_township_from_parent()
+        super().save(*args, **kwargs)
+
+    def set_township_from_parent(self):
+        if self.township_id or not self.path:
+            return
+        parent = self.get_parent()
+        if parent is not None and isinstance(parent.specific, TownshipPage):
+            self.township_id = parent.specific.township_id
+
+    @cached_property
+    def funding(self):
+        from cms.funding import funding_panel_for
+
+        return funding_panel_for(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["updates"] = self.updates.all()
+        context["sdg_list"] = self.sdgs.all()
+        context["programmes"] = self.support_programmes.all()
+        context["funding"] = self.funding
+        return context
+
+
+class ProjectUpdate(Orderable):
+    """An update from the project's team, shown on the project page, newest first."""
+
+    project = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    body = RichTextField(_("text"), features=["bold", "italic", "link", "ol", "ul"])
+
+    panels = [FieldPanel("date"), FieldPanel("title"), FieldPanel("body")]
+
+    class Meta(Orderable.Meta):
+        ordering = ["-date", "sort_order"]
+        verbose_name = _("project update")

@@ -1,0 +1,24 @@
+"""What the public may see: the querysets that feeds, the sitemap, listings and the search work start from.
+
+A draft, a page waiting for review or a private page is never in them. The search app indexes from
+these (never from Page.objects), so drafts cannot reach the public index.
+"""
+
+from cms.models import ProjectPage, StoryPage, TownshipPage
+
+
+def public_projects():
+    return ProjectPage.objects.live().public().select_related("township__county", "sector", "locale")
+
+
+def public_stories():
+    return StoryPage.objects.live().public().select_related("township__county", "locale")
+
+
+def public_townships():
+    return TownshipPage.objects.live().public().select_related("township__county", "locale")
+
+
+def is_public(page):
+    """True when `page` (any Page) is live and not behind a view restriction."""
+    return page.live and not page.get_view_restrictions().exists()

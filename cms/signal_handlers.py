@@ -1,0 +1,31 @@
+"""Receivers for Django's and Wagtail's own signals; each one calls a named action and nothing more."""
+
+
+def after_migrate(sender, app_config=None, using="default", **kwargs):
+    # Sent once per app that has models, in INSTALLED_APPS order: act on the last one, when every
+    # app's permissions exist (this also runs after a test flush).
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is None or app_config.label != with_models[-1].label:
+        return
+    from cms.actions import ensure_project_review_workflow
+    from cms.models import SustainableDevelopmentGoal
+    from cms.sdgs import load_sdgs
+
+    load_sdgs(SustainableDevelopmentGoal)
+    ensure_project_review_workflow()
+
+
+def project_approved(sender, instance, user=None, **kwargs):
+    from cms.actions import record_review_notice
+    from cms.models import ReviewNotice
+
+    record_review_notice(instance, ReviewNotice.Decision.APPROVED)
+
+
+def project_rejected(sender, instance, user=None, **kwargs):
+    from cms.actions import record_review_notice
+    from cms.models import ReviewNotice
+
+    record_review_notice(instance, ReviewNotice.Decision.REJECTED)

@@ -1,0 +1,122 @@
+"""Template tags of the CMS pages: head links, breadcrumbs, structured data, the editable menu and footer."""
+
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context, page):
+    """hreflang links to every live translation of `page` (and x-default to the default language)."""
+    from django.conf import settings
+
+    request = context.get("request")
+    links = []
+    translations = page.get_translations(inclusive=True).live().public().select_related("locale")
+    for translation in translations:
+        url = translation.get_full_url(request)
+        if url:
+            links.append({"hreflang": translation.locale.language_code, "url": url})
+    default = next((link for link in links if link["hreflang"] == settings.LANGUAGE_CODE), None)
+    if default:
+        links.append({"hreflang": "x-default", "url": default["url"]})
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_trail(context, page):
+    """The page's ancestors from the home page down, each with its address."""
+    request = context.get("request")
+    ancestors = page.get_ancestors().filter(depth__gte=2).only("id", "title", "url_path", "path", "depth")
+    return [{"title": ancestor.title, "url": ancestor.get_url(request)} for ancestor in ancestors]
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, page, image_url=""):
+    """schema.org Article data for a story, as a <script type="application/ld+json">."""
+    request = context.get("request")
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": page.title,
+        "description": page.summary,
+        "datePublished": page.date.isoformat(),
+        "dateModified": (page.last_published_at or page.latest_revision_created_at).isoformat()
+        if (page.last_published_at or page.latest_revision_created_at)
+        else page.date.isoformat(),
+        "inLanguage": page.locale.language_code,
+        "mainEntityOfPage": page.get_full_url(request),
+        "publisher": {"@type": "Organization", "name": "Homeward"},
+    }
+    if image_url:
+        data["image"] = [image_url]
+    if page.township_id:
+        data["contentLocation"] = {"@type": "Place", "name": page.township.full_name}
+    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+def _links(context, blocks):
+    request = context.get("request")
+    links = []
+    for block in blocks:
+        page = block.value["page"]
+        if page is None:
+            continue
+        localized = page.localized
+        if not localized.live:
+            continue
+        links.append({"label": block.value["label"] or localized.title, "url": localized.get_url(request)})
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def site_navigation(context):
+    """The staff-edited menu and footer (Settings → Navigation), in the active language."""
+    from cms.models import NavigationSettings
+
+    request = context.get("request")
+    empty = {"menu": [], "footer_links": [], "footer_note": ""}
+    if request is None:
+        return empty
+    try:
+        navigation = NavigationSettings.for_request(request)
+    except NavigationSettings.DoesNotExist:
+        # No Wagtail site answers this host (a fresh database, an unknown host name): no staff menu.
+        return empty
+    return {
+        "menu": _links(context, navigation.menu),
+        "footer_links": _links(context, navigation.footer_links),
+        "footer_note": navigation.footer_note,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for pagination and filters)."""
+    request = context["request"]
+    query = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def thousands(value):
+    """1234567 → "1,234,567": Taiwan groups by thousands with commas in all three languages."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return value

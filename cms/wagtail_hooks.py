@@ -1,0 +1,46 @@
+"""Admin screens for the CMS snippets: sectors, SDGs, support programmes, review notices."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from cms.models import ReviewNotice, Sector, SupportProgramme, SustainableDevelopmentGoal
+
+
+class SectorViewSet(SnippetViewSet):
+    model = Sector
+    icon = "tag"
+    list_display = ["name_zh", "name_en", "name_ja", "slug"]
+    search_fields = ["name_zh", "name_en", "name_ja"]
+
+
+class SDGViewSet(SnippetViewSet):
+    model = SustainableDevelopmentGoal
+    icon = "globe"
+    list_display = ["number", "name_zh", "name_en", "name_ja"]
+    ordering = ["number"]
+
+
+class SupportProgrammeViewSet(SnippetViewSet):
+    model = SupportProgramme
+    icon = "doc-full"
+    list_display = ["name", "ministry", "kind", "is_example"]
+    list_filter = ["kind", "is_example"]
+    search_fields = ["name", "ministry", "eligibility"]
+
+
+class ReviewNoticeViewSet(SnippetViewSet):
+    model = ReviewNotice
+    icon = "mail"
+    list_display = ["project", "user", "decision", "created_at"]
+    list_filter = ["decision"]
+    inspect_view_enabled = True
+
+
+class CatalogueGroup(SnippetViewSetGroup):
+    menu_label = _("Catalogues")
+    menu_icon = "folder-open-inverse"
+    items = (SectorViewSet, SDGViewSet, SupportProgrammeViewSet, ReviewNoticeViewSet)
+
+
+register_snippet(CatalogueGroup)

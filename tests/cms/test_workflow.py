@@ -1,0 +1,189 @@
+"""Moderated submissions: submit, approve, reject with a comment, resubmit; live pages unchanged during review."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.urls import reverse
+from wagtail.models import WorkflowState
+
+from accounts.models import User
+from cms.actions import (
+    MODERATORS_GROUP,
+    PROJECT_REVIEW_WORKFLOW,
+    create_project_draft,
+    review_notices_for,
+    submit_project_for_review,
+)
+from cms.models import ProjectPage, ReviewNotice, StoryIndexPage, TownshipIndexPage
+from places.models import Township
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture
+def submitter(db):
+    return User.objects.create_user("team@example.tw", "a-long-password-1")
+
+
+@pytest.fixture
+def moderator(db):
+    user = User.objects.create_user("mod@homeward.test", "a-long-password-2")
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def kouhu():
+    return Township.objects.get(code="10009190")
+
+
+def act(client, moderator, project, action, comment=""):
+    """A moderator presses approve or reject in the admin."""
+    client.force_login(moderator)
+    task_state = project.current_workflow_state.current_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[project.pk, action, task_state.pk])
+    response = client.post(url, {"comment": comment})
+    client.logout()
+    assert response.status_code in (200, 302), response.content[:500]
+    return response
+
+
+def test_setup_makes_the_group_and_workflow(cms_site):
+    from wagtail.models import Workflow
+
+    workflow = Workflow.objects.get(name=PROJECT_REVIEW_WORKFLOW)
+    task = workflow.tasks.get().specific
+    assert list(task.groups.values_list("name", flat=True)) == [MODERATORS_GROUP]
+    for township_index in TownshipIndexPage.objects.all():  # every language's township section
+        assert township_index.get_workflow() == workflow
+    assert StoryIndexPage.objects.first().get_workflow() != workflow, "stories keep Wagtail's default workflow"
+
+
+def test_submitted_project_is_a_draft_in_its_township_until_approved(cms_site, client, submitter, moderator, kouhu):
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖智慧魚塭", summary="水質感測")
+    state = submit_project_for_review(project, submitter)
+
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    project.refresh_from_db()
+    assert not project.live and project.owner == submitter
+    assert project.get_parent().specific.township == kouhu and project.township == kouhu
+    assert project.get_workflow().name == PROJECT_REVIEW_WORKFLOW
+    assert client.get(project.url).status_code == 404
+    assert "口湖智慧魚塭" not in client.get("/sitemap.xml").content.decode()
+    assert client.get("/zh-hant/").context["figures"]["projects"] == 0
+    assert any(m.to == ["mod@homeward.test"] for m in mail.outbox), "moderators are told of the submission"
+
+    mail.outbox.clear()
+    act(client, moderator, project, "approve", comment="很好")
+
+    project.refresh_from_db()
+    assert project.live
+    assert client.get(project.url).status_code == 200
+    assert client.get("/zh-hant/").context["figures"]["projects"] == 1
+    notice = review_notices_for(submitter).get()
+    assert notice.decision == ReviewNotice.Decision.APPROVED
+    assert any(m.to == ["team@example.tw"] for m in mail.outbox), "the submitter is told by email"
+
+
+def test_rejected_project_can_be_edited_and_resubmitted(cms_site, client, submitter, moderator, kouhu):
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    submit_project_for_review(project, submitter)
+    mail.outbox.clear()
+
+    act(client, moderator, project, "reject", comment="請補上水質數據")
+
+    state = project.current_workflow_state
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    notice = review_notices_for(submitter).get()
+    assert notice.decision == ReviewNotice.Decision.REJECTED and notice.comment == "請補上水質數據"
+    assert any(m.to == ["team@example.tw"] for m in mail.outbox)
+    project.refresh_from_db()
+    assert not project.live
+
+    project = ProjectPage.objects.get(pk=project.pk).get_latest_revision_as_object()
+    project.summary = "溶氧與水溫全天監測"
+    resumed = submit_project_for_review(project, submitter)
+
+    assert resumed.pk == state.pk and resumed.status == WorkflowState.STATUS_IN_PROGRESS
+    act(client, moderator, project, "approve")
+    project = ProjectPage.objects.get(pk=project.pk)
+    assert project.live and project.summary == "溶氧與水溫全天監測"
+
+
+def test_live_project_stays_as_it_was_until_the_edit_is_approved(cms_site, client, submitter, moderator, kouhu):
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭", summary="第一版")
+    submit_project_for_review(project, submitter)
+    act(client, moderator, project, "approve")
+
+    edited = ProjectPage.objects.get(pk=project.pk)
+    edited.summary = "第二版"
+    submit_project_for_review(edited, submitter)
+
+    live = ProjectPage.objects.get(pk=project.pk)
+    assert live.live and live.summary == "第一版" and live.has_unpublished_changes
+    assert "第一版" in client.get(live.url).content.decode()
+    assert "第二版" not in client.get(live.url).content.decode()
+
+    act(client, moderator, live, "reject", comment="再修改")
+    assert "第一版" in client.get(live.url).content.decode()
+
+    act_resubmit = submit_project_for_review(
+        ProjectPage.objects.get(pk=project.pk).get_latest_revision_as_object(), submitter
+    )
+    assert act_resubmit.status == WorkflowState.STATUS_IN_PROGRESS
+    act(client, moderator, live, "approve")
+    assert "第二版" in client.get(live.url).content.decode()
+
+
+def test_someone_outside_the_moderators_cannot_approve(cms_site, client, submitter, kouhu):
+    outsider = User.objects.create_user("editor@homeward.test", "a-long-password-3", is_staff=True)
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    submit_project_for_review(project, submitter)
+
+    client.force_login(outsider)
+    task_state = project.current_workflow_state.current_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[project.pk, "approve", task_state.pk])
+    response = client.post(url, {"comment": ""})
+
+    assert response.status_code in (302, 403)
+    project.refresh_from_db()
+    assert not project.live
+
+
+def test_the_submitter_reads_the_decision_on_the_site(cms_site, client, submitter, moderator, kouhu):
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    submit_project_for_review(project, submitter)
+    act(client, moderator, project, "reject", comment="請補上水質數據")
+    url = reverse("cms:review_notices")
+
+    assert client.get(url).status_code == 302, "only for the signed-in submitter"
+    client.force_login(submitter)
+    html = client.get(url).content.decode()
+
+    assert "口湖魚塭" in html and "請補上水質數據" in html and "需要修改" in html
+    assert review_notices_for(submitter, unread_only=True).count() == 0
+
+    other = User.objects.create_user("other@example.tw", "a-long-password-6")
+    client.force_login(other)
+    assert "口湖魚塭" not in client.get(url).content.decode()
+
+
+def test_drafts_are_never_in_the_public_querysets(cms_site, client, submitter, moderator, kouhu):
+    from cms.public import is_public, public_projects
+
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    submit_project_for_review(project, submitter)
+    assert project.pk not in public_projects().values_list("pk", flat=True) and not is_public(project)
+
+    act(client, moderator, project, "approve")
+    project.refresh_from_db()
+    assert project.pk in public_projects().values_list("pk", flat=True) and is_public(project)
+
+
+def test_migrate_sets_up_the_review_workflow_by_itself(db):
+    """No fixture has called the setup: the post_migrate step made the group and the workflow."""
+    from wagtail.models import Workflow
+
+    assert Group.objects.filter(name=MODERATORS_GROUP).exists()
+    assert Workflow.objects.filter(name=PROJECT_REVIEW_WORKFLOW).exists()
+    assert Group.objects.get(name=MODERATORS_GROUP).permissions.filter(codename="access_admin").exists()
