@@ -10,8 +10,10 @@
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
@@ -274,9 +276,32 @@ def record_review_notice(workflow_state, decision):
         return None
     task_state = workflow_state.current_task_state
     comment = task_state.specific.get_comment() if task_state is not None else ""
-    return ReviewNotice.objects.create(
+    notice = ReviewNotice.objects.create(
         user_id=workflow_state.requested_by_id, project=project, decision=decision, comment=comment or ""
     )
+    _notify_submitter(notice)
+    return notice
+
+
+def _notify_submitter(notice):
+    """The bell and the notifications page carry the decision; Wagtail's workflow already sent the email."""
+    from notifications.actions import notify
+    from notifications.models import Notification
+
+    submitter = notice.user
+    approved = notice.decision == ReviewNotice.Decision.APPROVED
+    with translation.override(submitter.preferred_language or settings.LANGUAGE_CODE):
+        title = (_("“%(title)s” was approved and is live") if approved else _("“%(title)s” needs changes")) % {
+            "title": notice.project.title
+        }
+        notify(
+            submitter,
+            Notification.Kind.SUBMISSION_APPROVED if approved else Notification.Kind.SUBMISSION_REJECTED,
+            title,
+            body=notice.comment,
+            url=reverse("cms:review_notices"),
+            email=False,
+        )
 
 
 def review_notices_for(user, unread_only=False):

@@ -6,18 +6,34 @@ from django.utils import timezone
 from notifications.live import NotificationsChanged, send_after_commit
 from notifications.models import Notification
 
+# kind → the profile choice (accounts.User) that decides whether it is also emailed.
+# Kinds not listed (decisions about a person's own submission, failed payments) are always emailed.
+EMAIL_CHOICE_FOR_KIND = {
+    Notification.Kind.PROJECT_UPDATE: "notify_project_updates",
+    Notification.Kind.MATCHING_PROJECT: "notify_recommendations",
+    Notification.Kind.NEW_INTEREST: "notify_messages",
+    Notification.Kind.NEW_QUESTION: "notify_messages",
+    Notification.Kind.CONVERSATION_REPLY: "notify_messages",
+}
+
 
 def wants_email(recipient, kind):
-    """Whether this person gets `kind` by email too."""
-    return recipient.is_active and bool(recipient.email)
+    """Whether this person gets `kind` by email too, by their notification choices."""
+    if not (recipient.is_active and recipient.email):
+        return False
+    choice = EMAIL_CHOICE_FOR_KIND.get(kind)
+    return choice is None or getattr(recipient, choice)
 
 
 @transaction.atomic
-def notify(recipient, kind, title, body="", url=""):
-    """Store a notification, push the new unread count live, and email it if the person wants that."""
+def notify(recipient, kind, title, body="", url="", email=True):
+    """Store a notification, push the new unread count live, and email it if the person wants that.
+
+    email=False when another part already emails the same news (Wagtail's workflow emails, for one).
+    """
     notification = Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url)
     _announce(recipient, latest=notification)
-    if wants_email(recipient, kind):
+    if email and wants_email(recipient, kind):
         from notifications.tasks import email_notification
 
         transaction.on_commit(lambda: email_notification.enqueue(notification.pk))

@@ -14,7 +14,7 @@ def email_notification(notification_id):
     if notification is None or notification.emailed_at is not None:
         return False
     recipient = notification.recipient
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         context = {"notification": notification, "site_url": settings.WAGTAILADMIN_BASE_URL, "recipient": recipient}
         subject = render_to_string("notifications/email_subject.txt", context).strip()
         body = render_to_string("notifications/email_body.txt", context)

@@ -15,6 +15,7 @@ from cms.actions import (
     submit_project_for_review,
 )
 from cms.models import ProjectPage, ReviewNotice, StoryIndexPage, TownshipIndexPage
+from notifications.models import Notification
 from places.models import Township
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -83,6 +84,10 @@ def test_submitted_project_is_a_draft_in_its_township_until_approved(cms_site, c
     notice = review_notices_for(submitter).get()
     assert notice.decision == ReviewNotice.Decision.APPROVED
     assert any(m.to == ["team@example.tw"] for m in mail.outbox), "the submitter is told by email"
+    bell = Notification.objects.get(recipient=submitter)
+    assert bell.kind == Notification.Kind.SUBMISSION_APPROVED
+    assert "口湖智慧魚塭" in bell.title
+    assert len([m for m in mail.outbox if m.to == ["team@example.tw"]]) == 1, "one email, not two"
 
 
 def test_rejected_project_can_be_edited_and_resubmitted(cms_site, client, submitter, moderator, kouhu):
@@ -96,6 +101,8 @@ def test_rejected_project_can_be_edited_and_resubmitted(cms_site, client, submit
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
     notice = review_notices_for(submitter).get()
     assert notice.decision == ReviewNotice.Decision.REJECTED and notice.comment == "請補上水質數據"
+    bell = Notification.objects.get(recipient=submitter)
+    assert (bell.kind, bell.body) == (Notification.Kind.SUBMISSION_REJECTED, "請補上水質數據")
     assert any(m.to == ["team@example.tw"] for m in mail.outbox)
     project.refresh_from_db()
     assert not project.live

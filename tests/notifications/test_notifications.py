@@ -137,3 +137,35 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, name):
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "choice", "emailed"),
+    [
+        (Notification.Kind.PROJECT_UPDATE, "notify_project_updates", False),
+        (Notification.Kind.MATCHING_PROJECT, "notify_recommendations", False),
+        (Notification.Kind.CONVERSATION_REPLY, "notify_messages", False),
+        (Notification.Kind.PAYMENT_FAILED, "notify_messages", True),
+    ],
+)
+def test_profile_choices_decide_which_notifications_are_emailed(
+    person, django_capture_on_commit_callbacks, kind, choice, emailed
+):
+    setattr(person, choice, False)
+    person.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = actions.notify(person, kind, "標題")
+
+    assert Notification.objects.filter(pk=notification.pk).exists()
+    assert (len(mail.outbox) == 1) is emailed
+
+
+def test_the_email_speaks_the_recipients_language(person, django_capture_on_commit_callbacks):
+    person.preferred_language = "ja"
+    person.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.notify(person, KIND, "新しいお知らせ", url="/ja/")
+
+    assert "Homeward で見る：" in mail.outbox[0].body
