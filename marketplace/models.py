@@ -1,3 +1,165 @@
-"""Marketplace models. Payments live in marketplace/payments/ and are imported here for Django."""
+"""Marketplace models: enterprise and company profiles and the marketplace side of a project.
 
-from marketplace.payments.models import StripeEvent  # noqa: F401
+Organisations, members and roles live in accounts; a profile adds what the
+marketplace needs to one organisation. A project's public page is a
+cms.ProjectPage; its ProjectListing holds who runs it and how it can be backed.
+Payments live in marketplace/payments/ and are imported at the end for Django.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.validators import validate_unified_business_number
+
+
+class EnterpriseProfile(models.Model):
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="enterprise_profile",
+        limit_choices_to={"kind": "enterprise"},
+        verbose_name=_("organisation"),
+    )
+    township = models.ForeignKey(
+        "places.Township", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("township")
+    )
+    sectors = models.ManyToManyField("cms.Sector", blank=True, related_name="enterprises", verbose_name=_("sectors"))
+    sdgs = models.ManyToManyField(
+        "cms.SustainableDevelopmentGoal", blank=True, related_name="+", verbose_name=_("SDGs")
+    )
+    founded_year = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True)
+    team_size = models.PositiveSmallIntegerField(_("team members"), default=1)
+    members_returned_home = models.PositiveSmallIntegerField(
+        _("members who returned home"), default=0, help_text=_("How many of the team moved back to the township.")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    instagram_url = models.URLField(_("Instagram"), blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("enterprise profile")
+        verbose_name_plural = _("enterprise profiles")
+
+    def __str__(self):
+        return self.organisation.name
+
+    @property
+    def is_verified(self):
+        return self.verified_at is not None
+
+    def clean(self):
+        if self.members_returned_home > self.team_size:
+            raise ValidationError(
+                {"members_returned_home": _("More members returned home than the team has; check both numbers.")}
+            )
+
+
+class CompanyProfile(models.Model):
+    class Size(models.TextChoices):
+        MICRO = "micro", _("fewer than 10 employees")
+        SMALL = "small", _("10–49 employees")
+        MEDIUM = "medium", _("50–249 employees")
+        LARGE = "large", _("250 employees or more")
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="company_profile",
+        limit_choices_to={"kind": "company"},
+        verbose_name=_("organisation"),
+    )
+    unified_business_number = models.CharField(
+        _("unified business number (統一編號)"),
+        max_length=8,
+        unique=True,
+        validators=[validate_unified_business_number],
+    )
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices)
+    sectors_of_interest = models.ManyToManyField(
+        "cms.Sector", blank=True, related_name="interested_companies", verbose_name=_("sectors of interest")
+    )
+    sdg_focus = models.ManyToManyField(
+        "cms.SustainableDevelopmentGoal", blank=True, related_name="+", verbose_name=_("SDG focus")
+    )
+    ticket_min_twd = models.PositiveBigIntegerField(_("smallest ticket (NT$)"), null=True, blank=True)
+    ticket_max_twd = models.PositiveBigIntegerField(_("largest ticket (NT$)"), null=True, blank=True)
+    csr_contact_name = models.CharField(_("CSR/ESG contact"), max_length=80, blank=True)
+    csr_contact_email = models.EmailField(_("CSR/ESG contact email"), blank=True)
+    discoverable = models.BooleanField(
+        _("discoverable by enterprises"),
+        default=False,
+        help_text=_("Let local teams whose projects fit you see your company and its interests."),
+    )
+
+    class Meta:
+        verbose_name = _("company profile")
+        verbose_name_plural = _("company profiles")
+
+    def __str__(self):
+        return self.organisation.name
+
+    def clean(self):
+        if self.ticket_min_twd and self.ticket_max_twd and self.ticket_min_twd > self.ticket_max_twd:
+            raise ValidationError({"ticket_max_twd": _("The largest ticket must not be smaller than the smallest.")})
+
+
+class ProjectListing(models.Model):
+    """The marketplace side of a project page: who runs it, and the investment it asks for."""
+
+    class Instrument(models.TextChoices):
+        EQUITY = "equity", _("equity")
+        CONVERTIBLE_NOTE = "convertible_note", _("convertible note")
+        LOAN = "loan", _("loan")
+        REVENUE_SHARE = "revenue_share", _("revenue share")
+        IN_KIND = "in_kind", _("in kind")
+
+    class Stage(models.TextChoices):
+        IDEA = "idea", _("idea")
+        PROTOTYPE = "prototype", _("prototype")
+        EARLY_REVENUE = "early_revenue", _("early revenue")
+        GROWTH = "growth", _("growth")
+
+    project = models.OneToOneField(
+        "cms.ProjectPage", on_delete=models.CASCADE, related_name="listing", verbose_name=_("project page")
+    )
+    enterprise = models.ForeignKey(
+        EnterpriseProfile, on_delete=models.PROTECT, related_name="listings", verbose_name=_("enterprise")
+    )
+    seeks_investment = models.BooleanField(_("seeks investment"), default=False)
+    ask_min_twd = models.PositiveBigIntegerField(_("investment sought from (NT$)"), null=True, blank=True)
+    ask_max_twd = models.PositiveBigIntegerField(_("investment sought up to (NT$)"), null=True, blank=True)
+    instrument = models.CharField(_("instrument"), max_length=20, choices=Instrument.choices, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True)
+    use_of_funds = models.TextField(_("use of funds"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("project listing")
+        verbose_name_plural = _("project listings")
+
+    def __str__(self):
+        return self.project.title
+
+    def clean(self):
+        if not self.seeks_investment:
+            return
+        errors = {}
+        if not self.ask_min_twd or not self.ask_max_twd:
+            errors["ask_max_twd"] = _("Give the range of investment sought, from and up to.")
+        elif self.ask_min_twd > self.ask_max_twd:
+            errors["ask_max_twd"] = _("The upper end must not be below the lower end.")
+        if not self.instrument:
+            errors["instrument"] = _("Choose the instrument offered to investors.")
+        if errors:
+            raise ValidationError(errors)
+
+
+from marketplace.payments.models import StripeEvent  # noqa: E402, F401
