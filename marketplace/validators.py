@@ -11,7 +11,10 @@ def unified_business_number_is_valid(number):
     When the 7th digit is 7, its product 28 may count as 10 or as 1, so sum + 1 may be the one that divides."""
     if len(number) != 8 or not number.isdigit():
         return False
-    total = sum(sum(divmod(int(digit) * weight, 10)) for digit, weight in zip(number, UNIFIED_BUSINESS_NUMBER_WEIGHTS))
+    total = sum(
+        sum(divmod(int(digit) * weight, 10))
+        for digit, weight in zip(number, UNIFIED_BUSINESS_NUMBER_WEIGHTS, strict=True)
+    )
     return total % 5 == 0 or (number[6] == "7" and (total + 1) % 5 == 0)
 
 
