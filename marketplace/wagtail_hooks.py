@@ -1,21 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from accounts.permission_policies import ReadOnlyPermissionPolicy
 from marketplace.payments.models import StripeEvent
 
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Stripe events are a record of what Stripe said: staff may look, nobody may edit."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-
+# Stripe events are a record of what Stripe said: staff may look, nobody may edit.
 register_permission_policy(StripeEvent, ReadOnlyPermissionPolicy(StripeEvent))
 
 
