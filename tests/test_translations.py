@@ -24,6 +24,16 @@ def test_catalog_is_complete(language):
     assert fuzzy == [], f"fuzzy in {language}: {fuzzy}"
 
 
+def test_the_english_catalog_repeats_the_english_source_strings():
+    """Source strings are English; a guess left by makemessages ("emailed" → "failed") would show wrong English."""
+    wrong = [
+        (entry.msgid, entry.msgstr)
+        for entry in catalog("en")
+        if not entry.obsolete and not entry.msgid_plural and entry.msgstr not in ("", entry.msgid)
+    ]
+    assert wrong == []
+
+
 def test_makemessages_finds_no_new_string(tmp_path):
     copy = tmp_path / "project"
     shutil.copytree(
