@@ -31,7 +31,8 @@ def township(code):
 
 def publish_project(code, title, *, published=None, sector=None, sdgs=(), updates=()):
     parent = township_page_for(township(code))
-    project = parent.add_child(instance=ProjectPage(title=title, slug=f"p-{ProjectPage.objects.count()}", sector=sector))
+    slug = f"p-{ProjectPage.objects.count()}"
+    project = parent.add_child(instance=ProjectPage(title=title, slug=slug, sector=sector))
     project.sdgs.set(sdgs)
     project.save_revision().publish()
     for number, date in enumerate(updates):
@@ -75,9 +76,7 @@ def build_market():
     enterprise = EnterpriseProfile.objects.create(organisation=enterprise_org, township=township(GUANSHAN))
 
     bamboo = publish_project(ZHUSHAN, "竹山竹藝", published=NOW - datetime.timedelta(days=200), sector=agriculture)
-    rice = publish_project(
-        GUANSHAN, "關山米", published=NOW - datetime.timedelta(days=18), sector=crafts, sdgs=[sdg12]
-    )
+    rice = publish_project(GUANSHAN, "關山米", published=NOW - datetime.timedelta(days=18), sector=crafts, sdgs=[sdg12])
     ProjectListing.objects.create(
         project=rice,
         enterprise=enterprise,
