@@ -34,6 +34,8 @@ STAFF_URLS = {
     "places_import_priority_areas": ("post", {"csv_file": ""}),
     "townships:index": ("get", None),
     "townships:index_results": ("get", None),
+    "interest_pipeline:index": ("get", {"export": "csv"}),
+    "interest_pipeline:index_results": ("get", None),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.
