@@ -107,3 +107,14 @@ def test_the_ties_page_lists_ties_for_members_only(client, market):
     assert "美濃區" in client.get(url).text
     client.force_login(market["erin"])
     assert client.get(url).status_code == 403
+
+
+def test_a_shared_home_township_is_in_the_persons_data_export_and_goes_with_the_account(market):
+    from accounts.actions import delete_account, export_personal_data
+
+    actions.add_own_tie(market["dave"], market["company"], township=township(KOUHU), consent=True)
+
+    exported = export_personal_data(market["dave"])["data"]["hometown_ties"]
+    assert [(item["company"], item["township"]) for item in exported] == [("台灣好公司", KOUHU)]
+    delete_account(market["dave"])
+    assert not HometownTie.objects.filter(township__code=KOUHU).exists()
