@@ -12,6 +12,7 @@ urlpatterns = [
     path("companies/<str:slug>/ties/mine/", views.own_tie_add, name="own_tie_add"),
     path("companies/<str:slug>/ties/<int:pk>/remove/", views.tie_remove, name="tie_remove"),
     path("companies/<str:slug>/recommended/", views.recommendations, name="recommendations"),
+    path("companies/<str:slug>/impact/", views.impact, name="impact"),
     path("companies/<str:slug>/interests/", views.company_interests, name="company_interests"),
     path("companies/<str:slug>/interests/<int:project_id>/", views.interest_express, name="interest_express"),
     path("enterprises/<str:slug>/interests/", views.enterprise_interests, name="enterprise_interests"),

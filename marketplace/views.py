@@ -13,6 +13,7 @@ from accounts.models import Organisation
 from cms.models import ProjectPage
 from marketplace import actions
 from marketplace.forms import AdvanceForm, CompanyProfileForm, CompanyTieForm, InterestForm, OwnTieForm
+from marketplace.impact import impact_report
 from marketplace.matching import recommend_projects
 from marketplace.models import HometownTie, Interest
 
@@ -156,6 +157,17 @@ def interest_express(request, slug, project_id):
         return redirect("marketplace:recommendations", slug=organisation.slug)
     messages.success(request, _("The team of %(project)s has been told of your interest.") % {"project": project.title})
     return redirect("marketplace:company_interests", slug=organisation.slug)
+
+
+@login_required
+@require_GET
+def impact(request, slug):
+    organisation, membership = _company(request, slug)
+    profile = _profile_or_redirect(request, organisation)
+    if profile is None:
+        return redirect("marketplace:company_profile", slug=organisation.slug)
+    context = {"organisation": organisation, "membership": membership, "report": impact_report(profile)}
+    return render(request, "marketplace/impact.html", context)
 
 
 @login_required

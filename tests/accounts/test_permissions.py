@@ -107,6 +107,7 @@ OBJECT_URLS = {
     ],
     "marketplace:recommendations": [("get", _company_slug, None)],
     "marketplace:company_interests": [("get", _company_slug, None)],
+    "marketplace:impact": [("get", _company_slug, None)],
     "marketplace:interest_express": [
         ("post", lambda o: {"slug": o["company_org"].slug, "project_id": o["rice"].pk}, lambda o: {"message": "x"}),
     ],

@@ -152,3 +152,26 @@ def test_recommended_page_shows_reasons_and_expressing_interest_from_it_works(cl
     client.force_login(market["erin"])
     listing = client.get(reverse("marketplace:enterprise_interests", kwargs={"slug": market["enterprise_org"].slug}))
     assert "台灣好公司" in listing.text
+
+
+def test_the_impact_report_counts_what_was_committed_from_the_records(client, market):
+    from marketplace.impact import impact_report
+
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"])
+    for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
+        actions.advance_interest(market["erin"], interest, stage)
+    assert impact_report(market["company"]).lines == []
+    actions.advance_interest(market["erin"], interest, Stage.COMMITTED, amount_twd=800_000, instrument="loan")
+    from cms.models import ProjectUpdate
+
+    ProjectUpdate.objects.create(project=market["rice"], date=interest.created.date(), title="收成", body="<p>好</p>")
+
+    report = impact_report(market["company"])
+
+    assert [line.interest.project.title for line in report.lines] == ["關山米"]
+    assert (report.total_committed_twd, report.priority_townships, report.updates_received) == (800_000, 1, 1)
+    assert [township.code for township in report.townships] == ["10014030"]
+    assert [sdg.number for sdg in report.sdgs] == [12]
+    client.force_login(market["dave"])
+    page = client.get(reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug}))
+    assert "NT$800,000" in page.text
