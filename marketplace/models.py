@@ -271,4 +271,50 @@ class InterestEvent(models.Model):
         return f"{self.interest}: {self.from_stage} → {self.to_stage}"
 
 
+class SavedSearch(models.Model):
+    """A company's standing criteria for new projects; the weekly digest emails what matches them.
+
+    A project matches when it fits every criterion given (an empty criterion matches every project).
+    """
+
+    company = models.ForeignKey(
+        CompanyProfile, on_delete=models.CASCADE, related_name="saved_searches", verbose_name=_("company")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    sectors = models.ManyToManyField("cms.Sector", blank=True, related_name="+", verbose_name=_("sectors"))
+    counties = models.ManyToManyField("places.County", blank=True, related_name="+", verbose_name=_("counties"))
+    priority_areas_only = models.BooleanField(_("priority areas only"), default=False)
+    seeking_investment_only = models.BooleanField(_("only projects seeking investment"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self):
+        return self.name
+
+
+class DigestRun(models.Model):
+    """When a company's weekly digest was sent: one per company and ISO week, so sending twice sends once."""
+
+    company = models.ForeignKey(
+        CompanyProfile, on_delete=models.CASCADE, related_name="digests", verbose_name=_("company")
+    )
+    week = models.DateField(_("week starting"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    projects = models.PositiveIntegerField(_("projects"), default=0)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
+        constraints = [models.UniqueConstraint(fields=["company", "week"], name="one_digest_per_company_week")]
+
+    def __str__(self):
+        return f"{self.company} · {self.week}"
+
+
 from marketplace.payments.models import StripeEvent  # noqa: E402, F401
