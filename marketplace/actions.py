@@ -116,6 +116,25 @@ def remove_tie(user, tie):
     tie.delete()
 
 
+@transaction.atomic
+def save_search(user, company, *, form):
+    """Any company member keeps saved searches for the company's weekly digest."""
+    check_company_member(user, company.organisation)
+    saved = form.save(commit=False)
+    saved.company = company
+    saved.save()
+    form.save_m2m()
+    log("saved_search.create", actor=user, organisation=company.organisation, name=saved.name)
+    return saved
+
+
+@transaction.atomic
+def delete_search(user, saved_search):
+    check_company_member(user, saved_search.company.organisation)
+    log("saved_search.delete", actor=user, organisation=saved_search.company.organisation, name=saved_search.name)
+    saved_search.delete()
+
+
 # --- interests ------------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import CompanyProfile, HometownTie, Interest, ProjectListing
+from marketplace.models import CompanyProfile, HometownTie, Interest, ProjectListing, SavedSearch
 from marketplace.payments.money import parse_amount_twd
 from places.models import Township
 
@@ -90,3 +90,10 @@ class AdvanceForm(forms.Form):
         if committing and not (cleaned.get("amount") and cleaned.get("instrument")):
             raise ValidationError(_("Give the amount committed and the instrument."))
         return cleaned
+
+
+class SavedSearchForm(forms.ModelForm):
+    class Meta:
+        model = SavedSearch
+        fields = ["name", "sectors", "counties", "priority_areas_only", "seeking_investment_only"]
+        widgets = {"sectors": forms.CheckboxSelectMultiple, "counties": forms.CheckboxSelectMultiple}

@@ -12,10 +12,17 @@ from accounts.actions import ActionRefused, get_membership
 from accounts.models import Organisation
 from cms.models import ProjectPage
 from marketplace import actions
-from marketplace.forms import AdvanceForm, CompanyProfileForm, CompanyTieForm, InterestForm, OwnTieForm
+from marketplace.forms import (
+    AdvanceForm,
+    CompanyProfileForm,
+    CompanyTieForm,
+    InterestForm,
+    OwnTieForm,
+    SavedSearchForm,
+)
 from marketplace.impact import impact_report
 from marketplace.matching import recommend_projects
-from marketplace.models import HometownTie, Interest
+from marketplace.models import HometownTie, Interest, SavedSearch
 
 
 def _company(request, slug):
@@ -157,6 +164,37 @@ def interest_express(request, slug, project_id):
         return redirect("marketplace:recommendations", slug=organisation.slug)
     messages.success(request, _("The team of %(project)s has been told of your interest.") % {"project": project.title})
     return redirect("marketplace:company_interests", slug=organisation.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_searches(request, slug):
+    organisation, membership = _company(request, slug)
+    profile = _profile_or_redirect(request, organisation)
+    if profile is None:
+        return redirect("marketplace:company_profile", slug=organisation.slug)
+    form = SavedSearchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.save_search(request.user, profile, form=form)
+        messages.success(request, _("The search is saved: matching new projects come in the weekly digest."))
+        return redirect("marketplace:saved_searches", slug=organisation.slug)
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "searches": profile.saved_searches.prefetch_related("sectors", "counties"),
+        "form": form,
+    }
+    return render(request, "marketplace/saved_searches.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def saved_search_delete(request, slug, pk):
+    organisation, _membership = _company(request, slug)
+    saved_search = get_object_or_404(SavedSearch, pk=pk, company__organisation=organisation)
+    actions.delete_search(request.user, saved_search)
+    messages.success(request, _("The saved search has been deleted."))
+    return redirect("marketplace:saved_searches", slug=organisation.slug)
 
 
 @login_required

@@ -108,6 +108,11 @@ OBJECT_URLS = {
     "marketplace:recommendations": [("get", _company_slug, None)],
     "marketplace:company_interests": [("get", _company_slug, None)],
     "marketplace:impact": [("get", _company_slug, None)],
+    "marketplace:saved_searches": [("get", _company_slug, None), ("post", _company_slug, lambda o: {"name": "x"})],
+    "marketplace:saved_search_delete": [
+        ("post", lambda o: {"slug": o["company_org"].slug, "pk": o["saved_search"].pk}, lambda o: {}),
+        ("post", lambda o: {"slug": o["outsider_org"].slug, "pk": o["saved_search"].pk}, lambda o: {}),
+    ],
     "marketplace:interest_express": [
         ("post", lambda o: {"slug": o["company_org"].slug, "project_id": o["rice"].pk}, lambda o: {"message": "x"}),
     ],
@@ -173,19 +178,22 @@ def _with_market(request, objects, name):
     """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
     if name.startswith("marketplace:"):
         from marketplace.actions import express_interest
+        from marketplace.models import SavedSearch
         from tests.marketplace.factories import build_market
 
         request.getfixturevalue("home_pages")
         request.getfixturevalue("townships")
         objects.update(build_market())
         objects["interest"] = express_interest(objects["dave"], objects["company"], objects["rice"])
+        objects["saved_search"] = SavedSearch.objects.create(company=objects["company"], name="臺東")
     return objects
 
 
 def snapshot():
-    from marketplace.models import CompanyProfile, HometownTie, Interest, InterestEvent
+    from marketplace.models import CompanyProfile, HometownTie, Interest, InterestEvent, SavedSearch
 
     return {
+        "saved_searches": sorted(SavedSearch.objects.values_list("id", "name")),
         "company_profiles": sorted(CompanyProfile.objects.values_list("id", "unified_business_number", "size")),
         "hometown_ties": sorted(HometownTie.objects.values_list("id", "company_id", "township_id", "member_id")),
         "interests": sorted(Interest.objects.values_list("id", "company_id", "project_id", "stage", "message")),

@@ -73,3 +73,19 @@ def test_the_command_sends_this_weeks_digests_and_is_safe_to_repeat(market, save
     assert first.getvalue().strip() == "Weekly digests sent: 1."
     assert second.getvalue().strip() == "Weekly digests sent: 0."
     assert len([m for m in mail.outbox if "關山新專案" in m.body]) == 2  # carol and dave
+
+
+def test_a_member_saves_and_deletes_a_search_from_the_page(client, market):
+    client.force_login(market["dave"])
+    url = f"/zh-hant/marketplace/companies/{market['company_org'].slug}/searches/"
+
+    assert client.post(url, {"name": ""}).status_code == 400
+    assert not SavedSearch.objects.exists()
+    taitung = County.objects.get(code="10014")
+    assert client.post(url, {"name": "臺東", "counties": [taitung.pk], "priority_areas_only": "on"}).status_code == 302
+    saved = SavedSearch.objects.get()
+    assert (saved.company, saved.priority_areas_only) == (market["company"], True)
+    assert list(saved.counties.all()) == [taitung]
+    assert "臺東" in client.get(url).text
+    client.post(f"{url}{saved.pk}/delete/")
+    assert not SavedSearch.objects.exists()
