@@ -227,3 +227,54 @@ def _reason_text(project, spec, sdgs):
     if kind == "backers":
         return ngettext("%(count)s person backs it.", "%(count)s people back it.", spec[1]) % {"count": spec[1]}
     return _("First published on %(date)s.") % {"date": date_format(timezone.localtime(spec[1]), "DATE_FORMAT")}
+
+
+@dataclass
+class CompanyMatch:
+    company: object
+    score: int = 0
+    reasons: list = field(default_factory=list)
+
+
+def recommend_companies(enterprise):
+    """Discoverable companies that fit an enterprise (EnterpriseProfile), best first, each with its reasons.
+
+    The same WEIGHTS: the company's strongest hometown tie to the enterprise's township, the sectors and SDGs
+    they share. Companies that did not choose to be discoverable are never listed.
+    """
+    from marketplace.models import CompanyProfile
+
+    township = enterprise.township
+    county_code = township.county.code
+    sector_ids = set(enterprise.sectors.values_list("pk", flat=True))
+    sdg_ids = set(enterprise.sdgs.values_list("pk", flat=True))
+    companies = CompanyProfile.objects.filter(discoverable=True).select_related("organisation")
+    companies = companies.prefetch_related("ties__township__county", "sectors_of_interest", "sdg_focus")
+    matches = []
+    for company in companies:
+        score, reasons = 0, []
+        tie, level = _best_tie(list(company.ties.all()), township.pk, county_code)
+        if tie is not None:
+            score += WEIGHTS[level]
+            values = {"kind": tie.get_kind_display(), "place": tie.township.full_name}
+            if level == "tie_same_township":
+                reasons.append(_("A tie to your township: %(kind)s, %(place)s.") % values)
+            elif level == "tie_same_county":
+                reasons.append(_("A tie in your county: %(kind)s, %(place)s.") % values)
+            else:
+                reasons.append(_("A tie in a neighbouring county: %(kind)s, %(place)s.") % values)
+        sectors = [sector for sector in company.sectors_of_interest.all() if sector.pk in sector_ids]
+        if sectors:
+            score += WEIGHTS["sector"]
+            names = ", ".join(sector.name for sector in sectors)
+            reasons.append(_("Interested in your sectors: %(sectors)s.") % {"sectors": names})
+        sdgs = sorted((sdg for sdg in company.sdg_focus.all() if sdg.pk in sdg_ids), key=lambda sdg: sdg.number)
+        sdgs = sdgs[: WEIGHTS["sdg_max"]]
+        if sdgs:
+            score += WEIGHTS["sdg"] * len(sdgs)
+            names = ", ".join(f"SDG {sdg.number} {sdg.name}" for sdg in sdgs)
+            reasons.append(_("Focuses on the goals you work toward: %(sdgs)s.") % {"sdgs": names})
+        if score:
+            matches.append(CompanyMatch(company=company, score=score, reasons=reasons))
+    matches.sort(key=lambda match: (-match.score, match.company.organisation.name))
+    return matches

@@ -18,6 +18,7 @@ urlpatterns = [
     path("companies/<str:slug>/interests/", views.company_interests, name="company_interests"),
     path("companies/<str:slug>/interests/<int:project_id>/", views.interest_express, name="interest_express"),
     path("enterprises/<str:slug>/interests/", views.enterprise_interests, name="enterprise_interests"),
+    path("enterprises/<str:slug>/companies/", views.fitting_companies, name="fitting_companies"),
     path("interests/<int:pk>/", views.interest_detail, name="interest_detail"),
     path("interests/<int:pk>/advance/", views.interest_advance, name="interest_advance"),
     path("interests/<int:pk>/withdraw/", views.interest_withdraw, name="interest_withdraw"),

@@ -21,8 +21,8 @@ from marketplace.forms import (
     SavedSearchForm,
 )
 from marketplace.impact import impact_report
-from marketplace.matching import recommend_projects
-from marketplace.models import HometownTie, Interest, SavedSearch
+from marketplace.matching import recommend_companies, recommend_projects
+from marketplace.models import EnterpriseProfile, HometownTie, Interest, SavedSearch
 
 
 def _company(request, slug):
@@ -239,6 +239,25 @@ def enterprise_interests(request, slug):
         "side": "team",
     }
     return render(request, "marketplace/interest_list.html", context)
+
+
+@login_required
+@require_GET
+def fitting_companies(request, slug):
+    """Enterprise members see the discoverable companies that fit their team, with the reasons."""
+    organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.ENTERPRISE)
+    membership = get_membership(request.user, organisation)
+    if membership is None:
+        raise PermissionDenied
+    enterprise = EnterpriseProfile.objects.filter(organisation=organisation).select_related("township__county").first()
+    matches = recommend_companies(enterprise) if enterprise is not None else []
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "enterprise": enterprise,
+        "page": Paginator(matches, 25).get_page(request.GET.get("page")),
+    }
+    return render(request, "marketplace/fitting_companies.html", context)
 
 
 def _interest_for(request, pk):

@@ -117,6 +117,7 @@ OBJECT_URLS = {
         ("post", lambda o: {"slug": o["company_org"].slug, "project_id": o["rice"].pk}, lambda o: {"message": "x"}),
     ],
     "marketplace:enterprise_interests": [("get", lambda o: {"slug": o["enterprise_org"].slug}, None)],
+    "marketplace:fitting_companies": [("get", lambda o: {"slug": o["enterprise_org"].slug}, None)],
     "marketplace:interest_detail": [("get", lambda o: {"pk": o["interest"].pk}, None)],
     "marketplace:interest_advance": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {"stage": "accepted"})],
     "marketplace:interest_withdraw": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {})],

@@ -63,3 +63,23 @@ def test_a_company_with_no_ties_or_interests_sees_only_fresh_and_active_projects
     scores = {r.project.title: r.score for r in recommend_projects(company, now=NOW)}
 
     assert scores == {"關山米": 10 + 9, "口湖蚵仔": 4}
+
+
+def test_enterprises_see_only_discoverable_companies_that_fit_with_reasons(client, market):
+    from marketplace.matching import recommend_companies
+
+    enterprise = market["enterprise"]  # 關山鎮, 臺東縣
+    assert recommend_companies(enterprise) == []  # the company is not discoverable
+    market["company"].discoverable = True
+    market["company"].save()
+
+    with translation.override("en"):
+        [match] = recommend_companies(enterprise)
+
+    assert (match.company, match.score) == (market["company"], WEIGHTS["tie_neighbour_county"])
+    assert match.reasons == [
+        "A tie in a neighbouring county: employees' home township, Meinong District, Kaohsiung City."
+    ]
+    client.force_login(market["erin"])
+    page = client.get(f"/en/marketplace/enterprises/{market['enterprise_org'].slug}/companies/")
+    assert "台灣好公司" in page.text and "Meinong District" in page.text
