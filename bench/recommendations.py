@@ -68,9 +68,8 @@ def main():
     top = recommend_projects(company)
     samples = measure(lambda: recommend_projects(company), options.repeat)
     figures = summary(samples)
-    print(
-        f"top {len(top)} recommendations: median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} ms (n={figures['n']})"
-    )
+    timing = f"median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} ms (n={figures['n']})"
+    print(f"top {len(top)} recommendations: {timing}")
     print(f"best: score {top[0].score}, {len(top[0].reasons)} reasons")
 
 
