@@ -7,6 +7,7 @@ ProjectListing's enterprise) accept, decline and advance the interests in it.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -182,7 +183,8 @@ def express_interest(user, company, project, *, message=""):
     log("interest.express", actor=user, organisation=company.organisation, project=project.pk)
     title = _("%(company)s is interested in %(project)s") % {"company": company, "project": project.title}
     for member in organisation.members.all():
-        notify(member, Notification.Kind.NEW_INTEREST, title, body=interest.message, url="")
+        url = reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})
+        notify(member, Notification.Kind.NEW_INTEREST, title, body=interest.message, url=url)
     return interest
 
 
