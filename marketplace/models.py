@@ -162,4 +162,159 @@ class ProjectListing(models.Model):
             raise ValidationError(errors)
 
 
+class HometownTie(models.Model):
+    """A company's tie to a township: where it is based, where it works, where its people come from.
+
+    Ties of kind EMPLOYEE may be added by an employee (a member of the company) for themselves: `member`
+    is set, `consented_at` records when they agreed, and they may remove it at any time.
+    """
+
+    class Kind(models.TextChoices):
+        HEADQUARTERS = "headquarters", _("headquarters")
+        PLANT = "plant", _("plant or branch")
+        FOUNDER = "founder", _("founder's home township")
+        EMPLOYEES = "employees", _("employees' home township")
+
+    company = models.ForeignKey(
+        CompanyProfile, on_delete=models.CASCADE, related_name="ties", verbose_name=_("company")
+    )
+    kind = models.CharField(_("kind of tie"), max_length=20, choices=Kind.choices)
+    township = models.ForeignKey(
+        "places.Township", on_delete=models.PROTECT, related_name="company_ties", verbose_name=_("township")
+    )
+    employee_count = models.PositiveIntegerField(
+        _("employees"), default=0, help_text=_("For employees' home townships: how many come from there.")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="hometown_ties",
+        verbose_name=_("employee who added it"),
+    )
+    consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "township__code"]
+        verbose_name = _("hometown tie")
+        verbose_name_plural = _("hometown ties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "member"],
+                condition=models.Q(member__isnull=False),
+                name="one_own_tie_per_member",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.company} · {self.get_kind_display()} · {self.township}"
+
+
+class Interest(models.Model):
+    """A company's interest in a project, and how far it has gone since."""
+
+    class Stage(models.TextChoices):
+        EXPRESSED = "expressed", _("interest expressed")
+        ACCEPTED = "accepted", _("accepted by the team")
+        DECLINED = "declined", _("declined by the team")
+        INTRODUCED = "introduced", _("introduced")
+        DUE_DILIGENCE = "due_diligence", _("due diligence")
+        TERM_SHEET = "term_sheet", _("term sheet")
+        COMMITTED = "committed", _("committed")
+        CLOSED = "closed", _("closed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    company = models.ForeignKey(
+        CompanyProfile, on_delete=models.CASCADE, related_name="interests", verbose_name=_("company")
+    )
+    project = models.ForeignKey(
+        "cms.ProjectPage", on_delete=models.CASCADE, related_name="interests", verbose_name=_("project")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.EXPRESSED)
+    message = models.TextField(_("message to the team"), blank=True)
+    committed_amount_twd = models.PositiveBigIntegerField(_("amount committed (NT$)"), null=True, blank=True)
+    committed_instrument = models.CharField(
+        _("instrument"), max_length=20, choices=ProjectListing.Instrument.choices, blank=True
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated"]
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        constraints = [models.UniqueConstraint(fields=["company", "project"], name="one_interest_per_project")]
+
+    def __str__(self):
+        return f"{self.company} → {self.project}"
+
+
+class InterestEvent(models.Model):
+    """One change of an interest's stage: who, when, from what to what."""
+
+    interest = models.ForeignKey(Interest, on_delete=models.CASCADE, related_name="events", verbose_name=_("interest"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    from_stage = models.CharField(_("from"), max_length=20, choices=Interest.Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Interest.Stage.choices)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("interest event")
+        verbose_name_plural = _("interest events")
+
+    def __str__(self):
+        return f"{self.interest}: {self.from_stage} → {self.to_stage}"
+
+
+class SavedSearch(models.Model):
+    """A company's standing criteria for new projects; the weekly digest emails what matches them.
+
+    A project matches when it fits every criterion given (an empty criterion matches every project).
+    """
+
+    company = models.ForeignKey(
+        CompanyProfile, on_delete=models.CASCADE, related_name="saved_searches", verbose_name=_("company")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    sectors = models.ManyToManyField("cms.Sector", blank=True, related_name="+", verbose_name=_("sectors"))
+    counties = models.ManyToManyField("places.County", blank=True, related_name="+", verbose_name=_("counties"))
+    priority_areas_only = models.BooleanField(_("priority areas only"), default=False)
+    seeking_investment_only = models.BooleanField(_("only projects seeking investment"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self):
+        return self.name
+
+
+class DigestRun(models.Model):
+    """When a company's weekly digest was sent: one per company and ISO week, so sending twice sends once."""
+
+    company = models.ForeignKey(
+        CompanyProfile, on_delete=models.CASCADE, related_name="digests", verbose_name=_("company")
+    )
+    week = models.DateField(_("week starting"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    projects = models.PositiveIntegerField(_("projects"), default=0)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
+        constraints = [models.UniqueConstraint(fields=["company", "week"], name="one_digest_per_company_week")]
+
+    def __str__(self):
+        return f"{self.company} · {self.week}"
+
+
 from marketplace.payments.models import StripeEvent  # noqa: E402, F401

@@ -1,9 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from accounts.permission_policies import ReadOnlyPermissionPolicy
+from marketplace.models import Interest
 from marketplace.payments.models import StripeEvent
 
 # Stripe events are a record of what Stripe said: staff may look, nobody may edit.
@@ -41,3 +43,57 @@ class StripeEventViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_stripe_event_viewset():
     return StripeEventViewSet("stripe_events")
+
+
+# The pipeline is changed by companies and teams on the public site; staff look and export, never edit.
+register_permission_policy(Interest, ReadOnlyPermissionPolicy(Interest))
+
+
+class InterestPipelineIndexView(IndexView):
+    def get_base_queryset(self):
+        return Interest.objects.select_related("company__organisation", "project__township__county", "project__sector")
+
+
+class InterestPipelineViewSet(ModelViewSet):
+    """Staff see the interest pipeline by county, sector and stage, and export it (CSV or XLSX)."""
+
+    model = Interest
+    index_view_class = InterestPipelineIndexView
+    icon = "resubmit"
+    menu_label = _("Interest pipeline")
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["company", "project", "stage", "committed_amount_twd", "updated"]
+    list_filter = ["stage", "project__township__county", "project__sector"]
+    list_export = [
+        "company.organisation.name",
+        "company.unified_business_number",
+        "project.title",
+        "project.township.county.name_zh",
+        "project.township.name_zh",
+        "project.sector.name_zh",
+        "stage",
+        "committed_amount_twd",
+        "committed_instrument",
+        "created",
+        "updated",
+    ]
+    export_headings = {
+        "company.organisation.name": _("company"),
+        "company.unified_business_number": _("unified business number (統一編號)"),
+        "project.title": _("project"),
+        "project.township.county.name_zh": _("county"),
+        "project.township.name_zh": _("township"),
+        "project.sector.name_zh": _("sector"),
+    }
+    export_filename = "interest-pipeline"
+    search_fields = ["company__organisation__name", "project__title"]
+    ordering = ["-updated"]
+    list_per_page = 50
+    form_fields = []
+
+
+@hooks.register("register_admin_viewset")
+def register_interest_pipeline_viewset():
+    return InterestPipelineViewSet("interest_pipeline")

@@ -50,11 +50,27 @@ def test_demo_content_loads_and_loading_again_changes_nothing(migrated):
     assert "staff@homeward.test / homeward-demo" in first.stdout
     # 368 townships × 3 languages, 22 counties × 3, 2 sections × 3, 4 standard pages × 3, 9 stories, 5 projects.
     assert "Demo pages created: 1202 " in first.stdout
+    assert "Demo companies created: 6." in first.stdout
+    assert "company@homeward.test / homeward-demo" in first.stdout
     assert second.returncode == 0, second.stderr
     assert "0 created, 0 updated, 368 unchanged" in second.stdout
     assert "Home pages created: none" in second.stdout
     assert "Demo pages created: 0 " in second.stdout
     assert "Demo staff login already exists" in second.stdout
+    assert "Demo companies created: 0." in second.stdout
+    # The demo company member sees the demo projects matched, with reasons.
+    shown = manage(
+        "shell",
+        "-c",
+        "from django.utils import translation; from marketplace.matching import recommend_projects; "
+        "from marketplace.models import CompanyProfile; translation.activate('en'); "
+        "best = recommend_projects(CompanyProfile.objects.get(organisation__slug='demo-southern-foods'))[0]; "
+        "print(best.project.title, best.reasons)",
+        env=migrated,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "屏東可可共同發酵場" in shown.stdout
+    assert "Your founder comes from Neipu Township, Pingtung County." in shown.stdout
 
 
 def test_the_site_serves_on_the_embedded_defaults(migrated):

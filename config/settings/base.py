@@ -257,6 +257,9 @@ PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 5, minimum=0)
 # Stripe's smallest TWD charge is about the value of US$0.50; NT$30 leaves room for exchange moves.
 PAYMENT_MIN_AMOUNT_TWD = env_int("PAYMENT_MIN_AMOUNT_TWD", 30, minimum=1)
 PAYMENT_MAX_AMOUNT_TWD = env_int("PAYMENT_MAX_AMOUNT_TWD", 1_000_000, minimum=1)
+# Investment tickets and commitments are agreed between companies and teams, not paid by card here.
+INVESTMENT_MIN_AMOUNT_TWD = env_int("INVESTMENT_MIN_AMOUNT_TWD", 1_000, minimum=1)
+INVESTMENT_MAX_AMOUNT_TWD = env_int("INVESTMENT_MAX_AMOUNT_TWD", 1_000_000_000, minimum=1)
 
 # --- Email ----------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

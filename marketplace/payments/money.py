@@ -28,15 +28,23 @@ def from_stripe_amount(minor_units):
     return dollars
 
 
-def parse_amount_twd(value):
-    """A person's input → whole NT$ within the platform's limits, or ValidationError saying why."""
+def parse_investment_amount_twd(value):
+    """Like parse_amount_twd, within the limits for investment tickets and commitments (far above a card payment's)."""
+    return parse_amount_twd(
+        value, minimum=settings.INVESTMENT_MIN_AMOUNT_TWD, maximum=settings.INVESTMENT_MAX_AMOUNT_TWD
+    )
+
+
+def parse_amount_twd(value, minimum=None, maximum=None):
+    """A person's input → whole NT$ within the limits (by default a payment's), or ValidationError saying why."""
     text = str(value).strip().replace(",", "").removeprefix("NT$").strip()
     if not text:
         raise ValidationError(_("Enter an amount in New Taiwan dollars."), code="required")
     if not text.lstrip("-").isdigit():
         raise ValidationError(_("Enter a whole number of New Taiwan dollars, without decimals."), code="invalid")
     amount = int(text)
-    minimum, maximum = settings.PAYMENT_MIN_AMOUNT_TWD, settings.PAYMENT_MAX_AMOUNT_TWD
+    minimum = settings.PAYMENT_MIN_AMOUNT_TWD if minimum is None else minimum
+    maximum = settings.PAYMENT_MAX_AMOUNT_TWD if maximum is None else maximum
     if amount < minimum:
         raise ValidationError(
             _("The smallest amount is NT$%(minimum)s.") % {"minimum": f"{minimum:,}"}, code="min_value"

@@ -34,6 +34,8 @@ STAFF_URLS = {
     "places_import_priority_areas": ("post", {"csv_file": ""}),
     "townships:index": ("get", None),
     "townships:index_results": ("get", None),
+    "interest_pipeline:index": ("get", {"export": "csv"}),
+    "interest_pipeline:index_results": ("get", None),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.
@@ -53,6 +55,10 @@ OWN_ACCOUNT_URLS = {
 
 def _kwargs_slug(objects):
     return {"slug": objects["enterprise"].slug}
+
+
+def _company_slug(objects):
+    return {"slug": objects["company_org"].slug}
 
 
 # name -> list of (method, kwargs(objects), data(objects)). Each row is tried by an outsider.
@@ -83,6 +89,38 @@ OBJECT_URLS = {
         ("get", lambda o: {"token": o["invitation"].token}, None),
         ("post", lambda o: {"token": o["invitation"].token}, lambda o: {}),
     ],
+    # The marketplace (objects from tests/marketplace/factories.py, built only for these rows).
+    "marketplace:company_profile": [
+        ("get", _company_slug, None),
+        ("post", _company_slug, lambda o: {"unified_business_number": "04595257", "size": "large"}),
+    ],
+    "marketplace:company_ties": [
+        ("get", _company_slug, None),
+        ("post", _company_slug, lambda o: {"kind": "plant", "township": o["rice"].township_id}),
+    ],
+    "marketplace:own_tie_add": [
+        ("post", _company_slug, lambda o: {"township": o["rice"].township_id, "consent": "on"}),
+    ],
+    "marketplace:tie_remove": [
+        ("post", lambda o: {"slug": o["company_org"].slug, "pk": o["company"].ties.first().pk}, lambda o: {}),
+        ("post", lambda o: {"slug": o["outsider_org"].slug, "pk": o["company"].ties.first().pk}, lambda o: {}),
+    ],
+    "marketplace:recommendations": [("get", _company_slug, None)],
+    "marketplace:company_interests": [("get", _company_slug, None)],
+    "marketplace:impact": [("get", _company_slug, None)],
+    "marketplace:saved_searches": [("get", _company_slug, None), ("post", _company_slug, lambda o: {"name": "x"})],
+    "marketplace:saved_search_delete": [
+        ("post", lambda o: {"slug": o["company_org"].slug, "pk": o["saved_search"].pk}, lambda o: {}),
+        ("post", lambda o: {"slug": o["outsider_org"].slug, "pk": o["saved_search"].pk}, lambda o: {}),
+    ],
+    "marketplace:interest_express": [
+        ("post", lambda o: {"slug": o["company_org"].slug, "project_id": o["rice"].pk}, lambda o: {"message": "x"}),
+    ],
+    "marketplace:enterprise_interests": [("get", lambda o: {"slug": o["enterprise_org"].slug}, None)],
+    "marketplace:fitting_companies": [("get", lambda o: {"slug": o["enterprise_org"].slug}, None)],
+    "marketplace:interest_detail": [("get", lambda o: {"pk": o["interest"].pk}, None)],
+    "marketplace:interest_advance": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {"stage": "accepted"})],
+    "marketplace:interest_withdraw": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {})],
 }
 
 
@@ -137,8 +175,30 @@ def objects(enterprise, alice, bob, mallory):
     }
 
 
+def _with_market(request, objects, name):
+    """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
+    if name.startswith("marketplace:"):
+        from marketplace.actions import express_interest
+        from marketplace.models import SavedSearch
+        from tests.marketplace.factories import build_market
+
+        request.getfixturevalue("home_pages")
+        request.getfixturevalue("townships")
+        objects.update(build_market())
+        objects["interest"] = express_interest(objects["dave"], objects["company"], objects["rice"])
+        objects["saved_search"] = SavedSearch.objects.create(company=objects["company"], name="臺東")
+    return objects
+
+
 def snapshot():
+    from marketplace.models import CompanyProfile, HometownTie, Interest, InterestEvent, SavedSearch
+
     return {
+        "saved_searches": sorted(SavedSearch.objects.values_list("id", "name")),
+        "company_profiles": sorted(CompanyProfile.objects.values_list("id", "unified_business_number", "size")),
+        "hometown_ties": sorted(HometownTie.objects.values_list("id", "company_id", "township_id", "member_id")),
+        "interests": sorted(Interest.objects.values_list("id", "company_id", "project_id", "stage", "message")),
+        "interest_events": InterestEvent.objects.count(),
         "organisations": sorted(Organisation.objects.values_list("id", "name", "slug", "kind")),
         "memberships": sorted(Membership.objects.values_list("id", "user_id", "organisation_id", "role")),
         "invitations": sorted(Invitation.objects.values_list("id", "email", "role", "accepted_at")),
@@ -153,7 +213,8 @@ OBJECT_CASES = [(name, index) for name, rows in OBJECT_URLS.items() for index in
 
 
 @pytest.mark.parametrize(("name", "index"), OBJECT_CASES, ids=[f"{n}-{i}" for n, i in OBJECT_CASES])
-def test_a_member_of_another_organisation_is_refused_and_nothing_changes(client, objects, name, index):
+def test_a_member_of_another_organisation_is_refused_and_nothing_changes(client, request, objects, name, index):
+    objects = _with_market(request, objects, name)
     method, kwargs, data = OBJECT_URLS[name][index]
     url = reverse(name, kwargs=kwargs(objects))
     client.force_login(objects["outsider"])
@@ -166,7 +227,8 @@ def test_a_member_of_another_organisation_is_refused_and_nothing_changes(client,
 
 
 @pytest.mark.parametrize(("name", "index"), OBJECT_CASES, ids=[f"{n}-{i}" for n, i in OBJECT_CASES])
-def test_anonymous_visitors_are_sent_to_sign_in_and_nothing_changes(client, objects, name, index):
+def test_anonymous_visitors_are_sent_to_sign_in_and_nothing_changes(client, request, objects, name, index):
+    objects = _with_market(request, objects, name)
     method, kwargs, data = OBJECT_URLS[name][index]
     url = reverse(name, kwargs=kwargs(objects))
     before = snapshot()

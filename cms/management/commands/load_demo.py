@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from accounts.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, ensure_demo_staff
 from cms.actions import ensure_project_review_workflow
 from cms.demo import ensure_demo_pages, ensure_home_pages
+from marketplace.demo_companies import DEMO_COMPANY_EMAIL, DEMO_COMPANY_PASSWORD, ensure_demo_companies
 from places.actions import load_townships
 
 
@@ -21,4 +22,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo staff login created: {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD}")
         else:
             self.stdout.write(f"Demo staff login already exists: {DEMO_STAFF_EMAIL}")
+        self.stdout.write(f"Demo companies created: {ensure_demo_companies()}.")
+        self.stdout.write(f"Demo company login: {DEMO_COMPANY_EMAIL} / {DEMO_COMPANY_PASSWORD}")
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))

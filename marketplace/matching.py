@@ -1,0 +1,300 @@
+"""“Recommended for you”: public projects ranked for a company by a score a person can read.
+
+Every point of a score comes with a sentence that says why (“Your founder comes from Neipu, Pingtung.”),
+so a company sees the reasons, not a number it must trust. The weights live here and nowhere else:
+
+WEIGHTS (points)
+    tie_same_township     a tie (headquarters, plant, founder, employees) in the project's township
+    tie_same_county       a tie elsewhere in the project's county
+    tie_neighbour_county  a tie in a county that shares a border with the project's county
+                          (places/data/county_neighbours.csv); only the strongest tie counts
+    sector                the project's sector is one of the company's sectors of interest
+    sdg                   per SDG shared by the project and the company's SDG focus, up to `sdg_max` SDGs
+    ticket_fit            the project's investment ask (ProjectListing ask range) overlaps the company's ticket range;
+                          a project without a listing or ask simply gets no ticket points and no reason
+    priority_area         the project's township is a priority area for regional revitalization
+    update                per update the team posted in the last `recent_days` days, up to `update_max` updates
+    backer                per backer; payments are not built yet, so `backers` is 0 for every project today
+    fresh                 full points on the day a project is first published, falling evenly to 0 at `fresh_days`
+
+The score is the sum; ties in score are broken by the most recently published project, then the title.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from places.neighbours import are_neighbours
+
+WEIGHTS = {
+    "tie_same_township": 40,
+    "tie_same_county": 20,
+    "tie_neighbour_county": 8,
+    "sector": 15,
+    "sdg": 5,
+    "sdg_max": 3,
+    "ticket_fit": 10,
+    "priority_area": 10,
+    "update": 2,
+    "update_max": 5,
+    "recent_days": 90,
+    "backer": 1,
+    "fresh": 10,
+    "fresh_days": 180,
+}
+
+# When two ties are equally strong, the one named first is given as the reason.
+TIE_ORDER = ["founder", "headquarters", "plant", "employees"]
+
+
+@dataclass
+class Recommendation:
+    project: object
+    score: int = 0
+    reasons: list = field(default_factory=list)
+
+
+def _tie_phrase(tie, place):
+    if tie.kind == "founder":
+        return _("Your founder comes from %(place)s") % {"place": place}
+    if tie.kind == "headquarters":
+        return _("Your headquarters is in %(place)s") % {"place": place}
+    if tie.kind == "plant":
+        return _("You have a plant or branch in %(place)s") % {"place": place}
+    return ngettext(
+        "%(count)s of your employees comes from %(place)s",
+        "%(count)s of your employees come from %(place)s",
+        tie.employee_count,
+    ) % {"count": tie.employee_count, "place": place}
+
+
+def _tie_reason(tie, level):
+    phrase = _tie_phrase(tie, tie.township.full_name)
+    if level == "tie_same_township":
+        return _("%(tie)s.") % {"tie": phrase}
+    if level == "tie_same_county":
+        return _("%(tie)s, in the same county.") % {"tie": phrase}
+    return _("%(tie)s, in a neighbouring county.") % {"tie": phrase}
+
+
+def _best_tie(ties, township_id, county_code):
+    best = None
+    for tie in ties:
+        if tie.township_id == township_id:
+            level = "tie_same_township"
+        elif tie.township.county.code == county_code:
+            level = "tie_same_county"
+        elif are_neighbours(tie.township.county.code, county_code):
+            level = "tie_neighbour_county"
+        else:
+            continue
+        key = (WEIGHTS[level], -TIE_ORDER.index(tie.kind), tie.employee_count)
+        if best is None or key > best[0]:
+            best = (key, tie, level)
+    return (best[1], best[2]) if best else (None, None)
+
+
+def _ranges_overlap(low, high, other_low, other_high):
+    low, high = low or 0, high or low or 0
+    other_low, other_high = other_low or 0, other_high or float("inf")
+    return high and low <= other_high and other_low <= high
+
+
+def backers_by_project(project_ids):
+    """How many people back each project. Payments (backings) come later: until then every project has 0."""
+    return {}
+
+
+def recommend_projects(company, limit=20, now=None):
+    """The `limit` best public projects for `company`, each a Recommendation with its score and reasons."""
+    from cms.models import ProjectPage, ProjectUpdate
+    from cms.public import public_projects
+
+    now = now or timezone.now()
+    ties = list(company.ties.select_related("township__county"))
+    sector_ids = set(company.sectors_of_interest.values_list("pk", flat=True))
+    sdgs = {sdg.pk: sdg for sdg in company.sdg_focus.all()}
+    recent_since = (now - datetime.timedelta(days=WEIGHTS["recent_days"])).date()
+
+    rows = public_projects().values_list(
+        "pk",
+        "title",
+        "township_id",
+        "township__county__code",
+        "township__is_priority_area",
+        "sector_id",
+        "first_published_at",
+        "listing__seeks_investment",
+        "listing__ask_min_twd",
+        "listing__ask_max_twd",
+    )
+    # Counted apart from the projects: one GROUP BY over updates is far cheaper than one over the page join.
+    recent_updates = dict(
+        ProjectUpdate.objects.filter(date__gte=recent_since)
+        .values_list("project_id")
+        .annotate(count=Count("pk"))
+        .values_list("project_id", "count")
+    )
+    project_sdgs = defaultdict(set)
+    if sdgs:
+        through = ProjectPage.sdgs.through
+        for project_id, sdg_id in through.objects.filter(sustainabledevelopmentgoal_id__in=sdgs).values_list(
+            "projectpage_id", "sustainabledevelopmentgoal_id"
+        ):
+            project_sdgs[project_id].add(sdg_id)
+    rows = list(rows)
+    backers = backers_by_project([row[0] for row in rows])
+    has_ticket = bool(company.ticket_min_twd or company.ticket_max_twd)
+    now_at = now.timestamp()
+    fresh_since = now_at - WEIGHTS["fresh_days"] * 86400
+    best_ties = {}  # township id → (tie, level): 368 townships at most, however many projects
+
+    scored = []
+    for (
+        pk,
+        title,
+        township_id,
+        county_code,
+        priority,
+        sector_id,
+        published,
+        seeks_investment,
+        ask_min,
+        ask_max,
+    ) in rows:
+        points = []  # (points, reason spec) — reasons are written only for the projects shown
+        if township_id not in best_ties:
+            best_ties[township_id] = _best_tie(ties, township_id, county_code)
+        tie, level = best_ties[township_id]
+        if tie is not None:
+            points.append((WEIGHTS[level], ("tie", tie, level)))
+        if sector_id in sector_ids:
+            points.append((WEIGHTS["sector"], ("sector",)))
+        shared = project_sdgs.get(pk)
+        if shared:
+            shared = sorted(shared, key=lambda sdg_pk: sdgs[sdg_pk].number)[: WEIGHTS["sdg_max"]]
+            points.append((WEIGHTS["sdg"] * len(shared), ("sdgs", shared)))
+        if (
+            seeks_investment
+            and has_ticket
+            and _ranges_overlap(ask_min, ask_max, company.ticket_min_twd, company.ticket_max_twd)
+        ):
+            points.append((WEIGHTS["ticket_fit"], ("ticket",)))
+        if priority:
+            points.append((WEIGHTS["priority_area"], ("priority",)))
+        update_count = recent_updates.get(pk, 0)
+        if update_count:
+            points.append((WEIGHTS["update"] * min(update_count, WEIGHTS["update_max"]), ("updates", update_count)))
+        backer_count = backers.get(pk, 0)
+        if backer_count:
+            points.append((WEIGHTS["backer"] * backer_count, ("backers", backer_count)))
+        published_at = published.timestamp() if published is not None else 0
+        if published_at > fresh_since:
+            age = (now_at - published_at) // 86400 if now_at > published_at else 0
+            fresh = round(WEIGHTS["fresh"] * (1 - age / WEIGHTS["fresh_days"]))
+            if fresh:
+                points.append((fresh, ("fresh", published)))
+        total = 0
+        for value, _spec in points:
+            total += value
+        if total:
+            scored.append((-total, -published_at, title, pk, points))
+
+    scored.sort()
+    top = scored[:limit]
+    pages = ProjectPage.objects.select_related("township__county", "sector", "listing").in_bulk(
+        [entry[3] for entry in top]
+    )
+    return [
+        Recommendation(
+            project=pages[pk], score=-negative, reasons=[_reason_text(pages[pk], spec, sdgs) for _v, spec in points]
+        )
+        for negative, _published, _title, pk, points in top
+    ]
+
+
+def _reason_text(project, spec, sdgs):
+    kind = spec[0]
+    if kind == "tie":
+        return _tie_reason(spec[1], spec[2])
+    if kind == "sector":
+        return _("It works in %(sector)s, a sector you are interested in.") % {"sector": project.sector.name}
+    if kind == "sdgs":
+        names = ", ".join(f"SDG {sdgs[pk].number} {sdgs[pk].name}" for pk in spec[1])
+        return _("It works toward goals you focus on: %(sdgs)s.") % {"sdgs": names}
+    if kind == "ticket":
+        listing = project.listing
+        return _("It seeks NT$%(low)s to NT$%(high)s, which fits your ticket size.") % {
+            "low": f"{listing.ask_min_twd or 0:,}",
+            "high": f"{listing.ask_max_twd or listing.ask_min_twd or 0:,}",
+        }
+    if kind == "priority":
+        return _("%(township)s is a priority area for regional revitalization.") % {
+            "township": project.township.full_name
+        }
+    if kind == "updates":
+        return ngettext(
+            "The team posted %(count)s update in the last %(days)s days.",
+            "The team posted %(count)s updates in the last %(days)s days.",
+            spec[1],
+        ) % {"count": spec[1], "days": WEIGHTS["recent_days"]}
+    if kind == "backers":
+        return ngettext("%(count)s person backs it.", "%(count)s people back it.", spec[1]) % {"count": spec[1]}
+    return _("First published on %(date)s.") % {"date": date_format(timezone.localtime(spec[1]), "DATE_FORMAT")}
+
+
+@dataclass
+class CompanyMatch:
+    company: object
+    score: int = 0
+    reasons: list = field(default_factory=list)
+
+
+def recommend_companies(enterprise):
+    """Discoverable companies that fit an enterprise (EnterpriseProfile), best first, each with its reasons.
+
+    The same WEIGHTS: the company's strongest hometown tie to the enterprise's township, the sectors and SDGs
+    they share. Companies that did not choose to be discoverable are never listed.
+    """
+    from marketplace.models import CompanyProfile
+
+    township = enterprise.township
+    county_code = township.county.code
+    sector_ids = set(enterprise.sectors.values_list("pk", flat=True))
+    sdg_ids = set(enterprise.sdgs.values_list("pk", flat=True))
+    companies = CompanyProfile.objects.filter(discoverable=True).select_related("organisation")
+    companies = companies.prefetch_related("ties__township__county", "sectors_of_interest", "sdg_focus")
+    matches = []
+    for company in companies:
+        score, reasons = 0, []
+        tie, level = _best_tie(list(company.ties.all()), township.pk, county_code)
+        if tie is not None:
+            score += WEIGHTS[level]
+            values = {"kind": tie.get_kind_display(), "place": tie.township.full_name}
+            if level == "tie_same_township":
+                reasons.append(_("A tie to your township: %(kind)s, %(place)s.") % values)
+            elif level == "tie_same_county":
+                reasons.append(_("A tie in your county: %(kind)s, %(place)s.") % values)
+            else:
+                reasons.append(_("A tie in a neighbouring county: %(kind)s, %(place)s.") % values)
+        sectors = [sector for sector in company.sectors_of_interest.all() if sector.pk in sector_ids]
+        if sectors:
+            score += WEIGHTS["sector"]
+            names = ", ".join(sector.name for sector in sectors)
+            reasons.append(_("Interested in your sectors: %(sectors)s.") % {"sectors": names})
+        sdgs = sorted((sdg for sdg in company.sdg_focus.all() if sdg.pk in sdg_ids), key=lambda sdg: sdg.number)
+        sdgs = sdgs[: WEIGHTS["sdg_max"]]
+        if sdgs:
+            score += WEIGHTS["sdg"] * len(sdgs)
+            names = ", ".join(f"SDG {sdg.number} {sdg.name}" for sdg in sdgs)
+            reasons.append(_("Focuses on the goals you work toward: %(sdgs)s.") % {"sdgs": names})
+        if score:
+            matches.append(CompanyMatch(company=company, score=score, reasons=reasons))
+    matches.sort(key=lambda match: (-match.score, match.company.organisation.name))
+    return matches

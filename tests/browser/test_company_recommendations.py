@@ -1,0 +1,42 @@
+"""A company member signs in, opens "Recommended for you", reads why a project fits and expresses interest."""
+
+import pytest
+from django.core.cache import cache
+
+from marketplace.models import Interest
+from notifications.models import Notification
+from tests.marketplace.factories import PASSWORD, build_market
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()  # sign-in rate limits
+    yield
+    cache.clear()
+
+
+def test_a_company_member_sees_a_reason_and_expresses_interest(page, live_server, home_pages, townships):
+    market = build_market()
+    page.goto(f"{live_server.url}/en/accounts/login/")
+    page.locator("input[name=login]").fill("dave@example.tw")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+    page.goto(f"{live_server.url}/en/organisations/{market['company_org'].slug}/")
+    page.get_by_role("link", name="Recommended for you").first.click()
+    page.wait_for_load_state()
+
+    rice = page.get_by_role("article", name="關山米")
+    assert "Guanshan Township, Taitung County is a priority area for regional revitalization." in rice.inner_text()
+    rice.get_by_label("Message to the team").fill("We would like to visit.")
+    rice.get_by_role("button", name="Express interest").click()
+    page.wait_for_load_state()
+
+    assert "/interests/" in page.url
+    assert "The team of 關山米 has been told of your interest." in page.locator("main").inner_text()
+    interest = Interest.objects.get()
+    assert (interest.project_id, interest.message) == (market["rice"].pk, "We would like to visit.")
+    assert Notification.objects.filter(recipient=market["erin"], kind=Notification.Kind.NEW_INTEREST).exists()

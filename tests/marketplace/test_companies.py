@@ -1,0 +1,120 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.actions import ActionRefused
+from marketplace import actions
+from marketplace.models import CompanyProfile, HometownTie
+from tests.marketplace.factories import KOUHU, township
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
+
+
+def profile_data(**changes):
+    data = {
+        "unified_business_number": "04595257",
+        "size": "small",
+        "ticket_min_twd": "100,000",
+        "ticket_max_twd": "NT$500000",
+        "csr_contact_name": "王小姐",
+        "csr_contact_email": "csr@example.tw",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def new_company(market):
+    from accounts.actions import create_organisation
+
+    return create_organisation(market["carol"], kind="company", name="新公司")
+
+
+def test_an_admin_creates_the_company_profile(client, new_company):
+    client.force_login(new_company.members.get())
+    response = client.post(reverse("marketplace:company_profile", kwargs={"slug": new_company.slug}), profile_data())
+
+    assert response.status_code == 302
+    profile = CompanyProfile.objects.get(organisation=new_company)
+    assert (profile.ticket_min_twd, profile.ticket_max_twd) == (100_000, 500_000)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"unified_business_number": "04595258"}, "not a valid unified business number"),
+        ({"ticket_min_twd": "600000"}, "largest ticket must not be smaller"),
+        ({"ticket_min_twd": "-5"}, "smallest amount"),
+        ({"ticket_max_twd": "1000.50"}, "without decimals"),
+    ],
+)
+def test_bad_profile_input_is_explained_and_nothing_is_saved(client, new_company, changes, message):
+    client.force_login(new_company.members.get())
+    with translation.override("en"):
+        response = client.post(
+            f"/en/marketplace/companies/{new_company.slug}/profile/", profile_data(**changes), HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert not CompanyProfile.objects.filter(organisation=new_company).exists()
+
+
+def test_a_member_who_is_not_an_admin_cannot_edit_the_profile(client, market):
+    client.force_login(market["dave"])
+    url = reverse("marketplace:company_profile", kwargs={"slug": market["company_org"].slug})
+
+    assert client.get(url).status_code == 200
+    assert client.post(url, profile_data(size="large")).status_code == 403
+    assert CompanyProfile.objects.get(pk=market["company"].pk).size == "medium"
+
+
+def test_an_employee_shares_their_home_township_with_consent_and_removes_it(market):
+    company, dave = market["company"], market["dave"]
+    with translation.override("en"), pytest.raises(ActionRefused, match="consent"):
+        actions.add_own_tie(dave, company, township=township(KOUHU), consent=False)
+    assert not HometownTie.objects.filter(member=dave).exists()
+
+    tie = actions.add_own_tie(dave, company, township=township(KOUHU), consent=True)
+    assert (tie.kind, tie.employee_count, tie.member, tie.consented_at is not None) == ("employees", 1, dave, True)
+    with translation.override("en"), pytest.raises(ActionRefused, match="already shared"):
+        actions.add_own_tie(dave, company, township=township(KOUHU), consent=True)
+    # The admin may not remove an employee's own tie; the employee may.
+    with translation.override("en"), pytest.raises(ActionRefused, match="Only the employee"):
+        actions.remove_tie(market["carol"], tie)
+    actions.remove_tie(dave, tie)
+    assert not HometownTie.objects.filter(member=dave).exists()
+
+
+def test_only_admins_add_or_remove_company_wide_ties(market):
+    company = market["company"]
+    with pytest.raises(PermissionDenied):
+        actions.add_company_tie(market["dave"], company, kind="plant", township=township(KOUHU))
+    with pytest.raises(PermissionDenied):
+        actions.remove_tie(market["dave"], company.ties.first())
+    with translation.override("en"), pytest.raises(ActionRefused, match="how many employees"):
+        actions.add_company_tie(market["carol"], company, kind="employees", township=township(KOUHU))
+    tie = actions.add_company_tie(market["carol"], company, kind="plant", township=township(KOUHU))
+    assert tie.employee_count == 0
+    actions.remove_tie(market["carol"], tie)
+    assert company.ties.count() == 3
+
+
+def test_the_ties_page_lists_ties_for_members_only(client, market):
+    url = reverse("marketplace:company_ties", kwargs={"slug": market["company_org"].slug})
+    client.force_login(market["dave"])
+    assert "美濃區" in client.get(url).text
+    client.force_login(market["erin"])
+    assert client.get(url).status_code == 403
+
+
+def test_a_shared_home_township_is_in_the_persons_data_export_and_goes_with_the_account(market):
+    from accounts.actions import delete_account, export_personal_data
+
+    actions.add_own_tie(market["dave"], market["company"], township=township(KOUHU), consent=True)
+
+    exported = export_personal_data(market["dave"])["data"]["hometown_ties"]
+    assert [(item["company"], item["township"]) for item in exported] == [("台灣好公司", KOUHU)]
+    delete_account(market["dave"])
+    assert not HometownTie.objects.filter(township__code=KOUHU).exists()

@@ -1,0 +1,91 @@
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from marketplace.digests import send_weekly_digests
+from marketplace.models import DigestRun, SavedSearch
+from notifications.models import Notification
+from places.models import County
+from tests.marketplace.factories import NOW, publish_project
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
+
+
+@pytest.fixture
+def saved_search(market):
+    search = SavedSearch.objects.create(company=market["company"], name="臺東", priority_areas_only=True)
+    search.counties.set([County.objects.get(code="10014")])
+    return search
+
+
+def test_members_who_want_recommendations_get_the_new_matching_projects_once_a_week(market, saved_search):
+    market["dave"].notify_recommendations = False
+    market["dave"].save()
+    new = publish_project("10014030", "關山新專案", published=NOW - datetime.timedelta(days=2))
+    publish_project("10008040", "竹山新專案", published=NOW - datetime.timedelta(days=2))  # not in Taitung
+
+    assert send_weekly_digests(now=NOW) == 1
+
+    assert [message.to for message in mail.outbox] == [["carol@example.tw"]]
+    assert "關山新專案" in mail.outbox[0].body
+    assert "竹山新專案" not in mail.outbox[0].body
+    assert "關山米" not in mail.outbox[0].body  # published 18 days ago: before the first digest's week
+    bell = Notification.objects.get(recipient=market["carol"], kind=Notification.Kind.MATCHING_PROJECT)
+    assert bell.emailed_at is None
+    run = DigestRun.objects.get()
+    assert (run.projects, run.recipients) == (1, 1)
+    assert new.pk
+
+
+def test_sending_again_in_the_same_week_sends_nothing(market, saved_search):
+    publish_project("10014030", "關山新專案", published=NOW - datetime.timedelta(days=2))
+    send_weekly_digests(now=NOW)
+    mail.outbox.clear()
+
+    assert send_weekly_digests(now=NOW + datetime.timedelta(hours=3)) == 0
+
+    assert [m for m in mail.outbox if "關山新專案" in m.body] == []
+    assert DigestRun.objects.filter(week=datetime.date(2026, 11, 23)).count() == 1
+
+
+def test_next_week_only_projects_published_since_the_last_digest_are_sent(market, saved_search):
+    publish_project("10014030", "關山新專案", published=NOW - datetime.timedelta(days=2))
+    send_weekly_digests(now=NOW)
+    DigestRun.objects.update(sent_at=NOW)
+    mail.outbox.clear()
+    publish_project("10014030", "關山第二案", published=NOW + datetime.timedelta(days=3))
+
+    assert send_weekly_digests(now=NOW + datetime.timedelta(days=7)) == 1
+
+    assert "關山第二案" in mail.outbox[0].body and "關山新專案" not in mail.outbox[0].body
+
+
+def test_the_command_sends_this_weeks_digests_and_is_safe_to_repeat(market, saved_search):
+    publish_project("10014030", "關山新專案")
+    first, second = io.StringIO(), io.StringIO()
+
+    call_command("send_weekly_digests", stdout=first)
+    call_command("send_weekly_digests", stdout=second)
+
+    assert first.getvalue().strip() == "Weekly digests sent: 1."
+    assert second.getvalue().strip() == "Weekly digests sent: 0."
+    assert len([m for m in mail.outbox if "關山新專案" in m.body]) == 2  # carol and dave
+
+
+def test_a_member_saves_and_deletes_a_search_from_the_page(client, market):
+    client.force_login(market["dave"])
+    url = f"/zh-hant/marketplace/companies/{market['company_org'].slug}/searches/"
+
+    assert client.post(url, {"name": ""}).status_code == 400
+    assert not SavedSearch.objects.exists()
+    taitung = County.objects.get(code="10014")
+    assert client.post(url, {"name": "臺東", "counties": [taitung.pk], "priority_areas_only": "on"}).status_code == 302
+    saved = SavedSearch.objects.get()
+    assert (saved.company, saved.priority_areas_only) == (market["company"], True)
+    assert list(saved.counties.all()) == [taitung]
+    assert "臺東" in client.get(url).text
+    client.post(f"{url}{saved.pk}/delete/")
+    assert not SavedSearch.objects.exists()

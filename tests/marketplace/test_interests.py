@@ -1,0 +1,177 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.actions import ActionRefused
+from marketplace import actions
+from marketplace.models import Interest, InterestEvent
+from notifications.models import Notification
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
+
+Stage = Interest.Stage
+
+
+def test_a_company_member_expresses_interest_and_the_team_is_notified(market):
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"], message=" 想了解 ")
+
+    assert interest.stage == Stage.EXPRESSED and interest.message == "想了解"
+    assert list(interest.events.values_list("actor__email", "from_stage", "to_stage")) == [
+        ("dave@example.tw", "", "expressed")
+    ]
+    notification = Notification.objects.get(recipient=market["erin"])
+    assert notification.kind == Notification.Kind.NEW_INTEREST
+    assert "台灣好公司" in notification.title and "關山米" in notification.title
+
+
+def test_interest_twice_or_in_a_project_without_a_team_is_refused(market):
+    actions.express_interest(market["dave"], market["company"], market["rice"])
+    with translation.override("en"), pytest.raises(ActionRefused, match="already expressed"):
+        actions.express_interest(market["carol"], market["company"], market["rice"])
+    with translation.override("en"), pytest.raises(ActionRefused, match="not on the marketplace"):
+        actions.express_interest(market["dave"], market["company"], market["bamboo"])
+    assert Interest.objects.count() == 1
+
+
+def test_only_company_members_express_interest_and_drafts_cannot_receive_it(market):
+    with pytest.raises(PermissionDenied):
+        actions.express_interest(market["erin"], market["company"], market["rice"])
+    with pytest.raises(PermissionDenied):
+        actions.express_interest(market["dave"], market["company"], market["draft"])
+    assert not Interest.objects.exists()
+
+
+def test_the_team_walks_an_interest_through_every_stage_and_each_step_is_recorded(market):
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"])
+    for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
+        actions.advance_interest(market["erin"], interest, stage)
+    actions.advance_interest(market["erin"], interest, Stage.COMMITTED, amount_twd=1_500_000, instrument="equity")
+    actions.advance_interest(market["erin"], interest, Stage.CLOSED)
+
+    interest.refresh_from_db()
+    assert (interest.stage, interest.committed_amount_twd, interest.committed_instrument) == (
+        "closed",
+        1_500_000,
+        "equity",
+    )
+    assert list(InterestEvent.objects.values_list("from_stage", "to_stage")) == [
+        ("", "expressed"),
+        ("expressed", "accepted"),
+        ("accepted", "introduced"),
+        ("introduced", "due_diligence"),
+        ("due_diligence", "term_sheet"),
+        ("term_sheet", "committed"),
+        ("committed", "closed"),
+    ]
+    assert set(InterestEvent.objects.exclude(to_stage="expressed").values_list("actor__email", flat=True)) == {
+        "erin@example.tw"
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "to_stage"),
+    [
+        ([], Stage.INTRODUCED),  # skipping the team's answer
+        ([], Stage.COMMITTED),
+        ([Stage.DECLINED], Stage.ACCEPTED),  # a decline is final
+        ([Stage.ACCEPTED], Stage.TERM_SHEET),  # skipping stages
+        ([Stage.ACCEPTED], Stage.WITHDRAWN),  # only the company withdraws
+    ],
+)
+def test_refused_transitions_change_nothing(market, path, to_stage):
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"])
+    for stage in path:
+        actions.advance_interest(market["erin"], interest, stage)
+    events = InterestEvent.objects.count()
+
+    with translation.override("en"), pytest.raises(ActionRefused, match="cannot move to"):
+        actions.advance_interest(market["erin"], interest, to_stage)
+
+    interest.refresh_from_db()
+    assert interest.stage == (path[-1] if path else Stage.EXPRESSED)
+    assert InterestEvent.objects.count() == events
+
+
+def test_committing_needs_an_amount_and_an_instrument(market):
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"])
+    for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
+        actions.advance_interest(market["erin"], interest, stage)
+    with translation.override("en"), pytest.raises(ActionRefused, match="amount committed"):
+        actions.advance_interest(market["erin"], interest, Stage.COMMITTED, amount_twd=None, instrument="equity")
+    interest.refresh_from_db()
+    assert interest.stage == Stage.TERM_SHEET
+
+
+def test_the_company_cannot_advance_and_the_team_cannot_withdraw(market):
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"])
+    with pytest.raises(PermissionDenied):
+        actions.advance_interest(market["carol"], interest, Stage.ACCEPTED)
+    with pytest.raises(PermissionDenied):
+        actions.withdraw_interest(market["erin"], interest)
+    actions.withdraw_interest(market["carol"], interest)
+    interest.refresh_from_db()
+    assert interest.stage == Stage.WITHDRAWN
+    with translation.override("en"), pytest.raises(ActionRefused, match="already closed"):
+        actions.withdraw_interest(market["carol"], interest)
+
+
+def test_an_over_limit_or_fractional_commitment_typed_in_the_form_is_refused(client, market):
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"])
+    for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
+        actions.advance_interest(market["erin"], interest, stage)
+    client.force_login(market["erin"])
+    url = reverse("marketplace:interest_advance", kwargs={"pk": interest.pk})
+    for amount in ("800000.5", "-5", "1000000001"):
+        response = client.post(url, {"stage": "committed", "amount": amount, "instrument": "equity"}, follow=True)
+        assert response.status_code == 200
+        interest.refresh_from_db()
+        assert interest.stage == Stage.TERM_SHEET, amount
+    response = client.post(url, {"stage": "committed", "amount": "NT$800,000", "instrument": "loan"})
+    interest.refresh_from_db()
+    assert (interest.stage, interest.committed_amount_twd) == (Stage.COMMITTED, 800_000)
+
+
+def test_recommended_page_shows_reasons_and_expressing_interest_from_it_works(client, market):
+    client.force_login(market["dave"])
+    page = client.get(reverse("marketplace:recommendations", kwargs={"slug": market["company_org"].slug}))
+    assert page.status_code == 200
+    assert "南投縣竹山鎮" in page.text and "關山米" in page.text
+
+    response = client.post(
+        reverse(
+            "marketplace:interest_express",
+            kwargs={"slug": market["company_org"].slug, "project_id": market["rice"].pk},
+        ),
+        {"message": "你好"},
+    )
+    assert response.status_code == 302
+    assert Interest.objects.get().message == "你好"
+    team_list = client.get(reverse("marketplace:company_interests", kwargs={"slug": market["company_org"].slug}))
+    assert "關山米" in team_list.text
+    client.force_login(market["erin"])
+    listing = client.get(reverse("marketplace:enterprise_interests", kwargs={"slug": market["enterprise_org"].slug}))
+    assert "台灣好公司" in listing.text
+
+
+def test_the_impact_report_counts_what_was_committed_from_the_records(client, market):
+    from marketplace.impact import impact_report
+
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"])
+    for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
+        actions.advance_interest(market["erin"], interest, stage)
+    assert impact_report(market["company"]).lines == []
+    actions.advance_interest(market["erin"], interest, Stage.COMMITTED, amount_twd=800_000, instrument="loan")
+    from cms.models import ProjectUpdate
+
+    ProjectUpdate.objects.create(project=market["rice"], date=interest.created.date(), title="收成", body="<p>好</p>")
+
+    report = impact_report(market["company"])
+
+    assert [line.interest.project.title for line in report.lines] == ["關山米"]
+    assert (report.total_committed_twd, report.priority_townships, report.updates_received) == (800_000, 1, 1)
+    assert [township.code for township in report.townships] == ["10014030"]
+    assert [sdg.number for sdg in report.sdgs] == [12]
+    client.force_login(market["dave"])
+    page = client.get(reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug}))
+    assert "NT$800,000" in page.text

@@ -1,0 +1,85 @@
+import pytest
+from django.utils import translation
+
+from marketplace.matching import WEIGHTS, recommend_projects
+from tests.marketplace.factories import NOW
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def test_projects_are_ranked_by_a_score_with_its_reasons_in_words(market):
+    with translation.override("en"):
+        recommendations = recommend_projects(market["company"], now=NOW)
+
+    assert [(r.project.title, r.score) for r in recommendations] == [("竹山竹藝", 55), ("關山米", 42), ("口湖蚵仔", 12)]
+    assert [r.reasons for r in recommendations] == [
+        [
+            "Your founder comes from Zhushan Township, Nantou County.",
+            "It works in Agriculture, a sector you are interested in.",
+        ],
+        [
+            "3 of your employees come from Meinong District, Kaohsiung City, in a neighbouring county.",
+            "It works toward goals you focus on: SDG 12 Responsible Consumption and Production.",
+            "It seeks NT$500,000 to NT$2,000,000, which fits your ticket size.",
+            "Guanshan Township, Taitung County is a priority area for regional revitalization.",
+            "First published on Nov. 9, 2026.",
+        ],
+        [
+            "Your founder comes from Zhushan Township, Nantou County, in a neighbouring county.",
+            "The team posted 2 updates in the last 90 days.",
+        ],
+    ]
+
+
+def test_the_reasons_are_written_in_the_readers_language(market):
+    with translation.override("zh-hant"):
+        first = recommend_projects(market["company"], now=NOW)[0]
+
+    assert first.reasons[0] == "您的創辦人來自南投縣竹山鎮。"
+
+
+def test_drafts_are_never_recommended(market):
+    titles = [r.project.title for r in recommend_projects(market["company"], now=NOW)]
+
+    assert market["draft"].title not in titles
+
+
+def test_a_project_without_a_listing_gets_no_ticket_reason_but_is_still_ranked(market):
+    market["rice"].listing.delete()
+    with translation.override("en"):
+        rice = next(r for r in recommend_projects(market["company"], now=NOW) if r.project.title == "關山米")
+
+    assert rice.score == 42 - WEIGHTS["ticket_fit"]
+    assert not any("ticket" in reason for reason in rice.reasons)
+
+
+def test_a_company_with_no_ties_or_interests_sees_only_fresh_and_active_projects(market):
+    company = market["company"]
+    company.ties.all().delete()
+    company.sectors_of_interest.clear()
+    company.sdg_focus.clear()
+    company.ticket_min_twd = company.ticket_max_twd = None
+
+    scores = {r.project.title: r.score for r in recommend_projects(company, now=NOW)}
+
+    assert scores == {"關山米": 10 + 9, "口湖蚵仔": 4}
+
+
+def test_enterprises_see_only_discoverable_companies_that_fit_with_reasons(client, market):
+    from marketplace.matching import recommend_companies
+
+    enterprise = market["enterprise"]  # 關山鎮, 臺東縣
+    assert recommend_companies(enterprise) == []  # the company is not discoverable
+    market["company"].discoverable = True
+    market["company"].save()
+
+    with translation.override("en"):
+        [match] = recommend_companies(enterprise)
+
+    assert (match.company, match.score) == (market["company"], WEIGHTS["tie_neighbour_county"])
+    assert match.reasons == [
+        "A tie in a neighbouring county: employees' home township, Meinong District, Kaohsiung City."
+    ]
+    client.force_login(market["erin"])
+    page = client.get(f"/en/marketplace/enterprises/{market['enterprise_org'].slug}/companies/")
+    assert "台灣好公司" in page.text and "Meinong District" in page.text
