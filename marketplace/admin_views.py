@@ -11,12 +11,12 @@ from marketplace.models import EnterpriseProfile
 
 
 @require_POST
-def verify_enterprise(request, pk):
-    profile = get_object_or_404(EnterpriseProfile, pk=pk)
+def verify_enterprise(request):
+    profile = get_object_or_404(EnterpriseProfile, pk=request.POST.get("pk") or 0)
     try:
         actions.verify_enterprise(request.user, profile)
     except ActionRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("%(name)s is now shown as verified.") % {"name": profile.organisation.name})
-    return redirect("enterprises:inspect", pk)
+    return redirect("enterprises:inspect", profile.pk)

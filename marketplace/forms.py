@@ -129,7 +129,7 @@ class FundingForm(forms.Form):
     suggested_amounts = forms.CharField(
         label=_("suggested amounts (NT$)"),
         required=False,
-        help_text=_("Separate amounts with spaces, e.g. 300 500 1000."),
+        help_text=_("Separate amounts with spaces, e.g. 300 500 1,000."),
     )
     support_programmes = forms.ModelMultipleChoiceField(
         queryset=SupportProgramme.objects.all(),
@@ -141,7 +141,7 @@ class FundingForm(forms.Form):
     def clean_suggested_amounts(self):
         text = self.cleaned_data.get("suggested_amounts", "")
         amounts = []
-        for part in text.replace(",", " ").split():
+        for part in text.replace("、", " ").split():
             try:
                 amounts.append(parse_amount_twd(part))
             except ValidationError as error:

@@ -10,9 +10,9 @@ urlpatterns = [
     path("enterprises/<str:slug>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<str:slug>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<str:slug>/projects/", views.enterprise_projects, name="enterprise_projects"),
-    path("projects/drafts/<int:pk>/plans/", views.draft_plan_add, name="draft_plan_add"),
+    path("projects/drafts/<int:pk>/plans/add/", views.draft_plan_add, name="draft_plan_add"),
     path("projects/drafts/<int:pk>/plans/<int:plan_pk>/remove/", views.draft_plan_remove, name="draft_plan_remove"),
-    path("projects/drafts/<int:pk>/milestones/", views.draft_milestone_add, name="draft_milestone_add"),
+    path("projects/drafts/<int:pk>/milestones/add/", views.draft_milestone_add, name="draft_milestone_add"),
     path(
         "projects/drafts/<int:pk>/milestones/<int:milestone_pk>/remove/",
         views.draft_milestone_remove,

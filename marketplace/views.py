@@ -212,6 +212,7 @@ def draft_plan_add(request, pk):
 @require_POST
 def draft_plan_remove(request, pk, plan_pk):
     draft = _draft_for_team(request, pk)
+    get_object_or_404(draft.subscription_plans, pk=plan_pk)
     actions.remove_subscription_plan(request.user, draft, plan_pk)
     return redirect("marketplace:draft_step", pk=draft.pk, step="funding")
 
@@ -231,6 +232,7 @@ def draft_milestone_add(request, pk):
 @require_POST
 def draft_milestone_remove(request, pk, milestone_pk):
     draft = _draft_for_team(request, pk)
+    get_object_or_404(draft.milestones, pk=milestone_pk)
     actions.remove_milestone(request.user, draft, milestone_pk)
     return redirect("marketplace:draft_step", pk=draft.pk, step="milestones")
 

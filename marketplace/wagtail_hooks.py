@@ -77,7 +77,7 @@ class EnterpriseProfileViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("verify/<int:pk>/", admin_views.verify_enterprise, name="verify"),
+            path("verify/", admin_views.verify_enterprise, name="verify"),
         ]
 
 
