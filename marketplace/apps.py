@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = _("Marketplace")
+
+    def ready(self):
+        from accounts.personal_data import register_provider
+        from marketplace import personal_data
+
+        register_provider("marketplace", export=personal_data.export, erase=personal_data.erase)

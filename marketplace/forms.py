@@ -17,11 +17,18 @@ from marketplace.models import (
 from marketplace.payments.money import parse_amount_twd
 from places.models import Township
 
+# An investment is not paid through the platform, so the payment ceiling does not bound it; this one does.
+INVESTMENT_ASK_MAX_TWD = 1_000_000_000
+
 
 class AmountField(forms.CharField):
-    """A whole amount of NT$ as a person types it ("1,500", "NT$500"), checked by payments.money."""
+    """A whole amount of NT$ as a person types it ("1,500", "NT$500"), checked by payments.money.
 
-    def __init__(self, *args, **kwargs):
+    `ceiling` replaces the payment ceiling for amounts that are never paid on the platform (investment asks).
+    """
+
+    def __init__(self, *args, ceiling=None, **kwargs):
+        self.ceiling = ceiling
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
         super().__init__(*args, **kwargs)
 
@@ -29,7 +36,17 @@ class AmountField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        return parse_amount_twd(value)
+        try:
+            return parse_amount_twd(value)
+        except ValidationError as error:
+            if self.ceiling is None or error.code != "max_value":
+                raise
+        amount = int(str(value).strip().replace(",", "").removeprefix("NT$").strip())
+        if amount > self.ceiling:
+            raise ValidationError(
+                _("The largest amount is NT$%(maximum)s.") % {"maximum": f"{self.ceiling:,}"}, code="max_value"
+            )
+        return amount
 
 
 class EnterpriseProfileForm(forms.ModelForm):
@@ -111,8 +128,8 @@ class FundingForm(forms.Form):
     """Investment ask, donations and public support programmes (subscription plans are added one by one)."""
 
     seeks_investment = forms.BooleanField(label=_("We seek investment"), required=False)
-    ask_min_twd = AmountField(label=_("investment sought from (NT$)"), required=False)
-    ask_max_twd = AmountField(label=_("investment sought up to (NT$)"), required=False)
+    ask_min_twd = AmountField(label=_("investment sought from (NT$)"), required=False, ceiling=INVESTMENT_ASK_MAX_TWD)
+    ask_max_twd = AmountField(label=_("investment sought up to (NT$)"), required=False, ceiling=INVESTMENT_ASK_MAX_TWD)
     instrument = forms.ChoiceField(
         label=_("instrument"), choices=[("", "—")] + ProjectListing.Instrument.choices, required=False
     )

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.actions import ActionRefused
 from accounts.models import Organisation
-from cms.funding import funding_panel_for
 from cms.public import is_public
 from marketplace import actions
 from marketplace.forms import (
@@ -318,9 +317,6 @@ def questions(request, project_id):
         "page": page,
         "form": form,
         "is_team": is_team,
-        "answer_form": AnswerForm(),
-        "report_form": AbuseReportForm(),
-        "funding": funding_panel_for(listing.project),
     }
     return render(request, "marketplace/questions.html", context, status=400 if request.method == "POST" else 200)
 

@@ -61,8 +61,8 @@ def test_a_company_cannot_have_an_enterprise_profile(cms_site, mallory, kouhu):
 
 
 def test_the_public_profile_shows_the_badge_only_once_staff_verified(client, profile, team, django_user_model):
-    url = reverse("marketplace:enterprise_detail", kwargs={"slug": team.slug})
     with translation.override("en"):
+        url = reverse("marketplace:enterprise_detail", kwargs={"slug": team.slug})
         assert "Not yet verified" in client.get(url).text
     staff = django_user_model.objects.create_superuser("staff@example.tw", "x-long-password-1")
 

@@ -157,3 +157,16 @@ def test_demo_loader_links_the_demo_projects_idempotently(cms_site):
         "all_or_nothing",
         "keep_what_you_raise",
     }
+
+
+def test_questions_are_in_the_personal_data_export_and_go_with_the_account(listing, alice):
+    from accounts.actions import delete_account, export_personal_data
+    from tests.accounts.conftest import make_user
+
+    carol = make_user("carol@example.tw")
+    question = actions.ask_question(carol, listing, text="何時出貨？")
+    actions.report_abuse(alice, question=question, reason="重複")
+
+    assert export_personal_data(carol)["data"]["marketplace"]["questions"][0]["text"] == "何時出貨？"
+    delete_account(carol)
+    assert not listing.questions.exists() and not AbuseReport.objects.exists()

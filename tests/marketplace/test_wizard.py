@@ -137,7 +137,8 @@ def test_someone_outside_the_team_cannot_touch_its_draft(profile, alice, mallory
     [
         ({"ask_min_twd": "-5"}, "ask_min_twd", "smallest amount"),
         ({"ask_min_twd": "300.5"}, "ask_min_twd", "without decimals"),
-        ({"ask_max_twd": "999999999"}, "ask_max_twd", "largest amount"),
+        ({"ask_max_twd": "1000000001"}, "ask_max_twd", "largest amount is NT$1,000,000,000"),
+        ({"donation_goal_twd": "1000001"}, "donation_goal_twd", "largest amount is NT$1,000,000"),
         ({"ask_min_twd": "900000", "ask_max_twd": "300000"}, "ask_max_twd", "upper end"),
         ({"instrument": ""}, "instrument", "instrument"),
         ({"donation_deadline": "2000-01-01"}, "donation_deadline", "in the future"),
@@ -181,6 +182,16 @@ def test_bad_plans_are_explained_and_not_saved(client, profile, alice, change, f
     assert response.status_code == 400
     assert message in errors
     assert not SubscriptionPlan.objects.exists()
+
+
+def test_an_investment_ask_may_exceed_the_payment_ceiling(client, profile, alice):
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+
+    client.post(step_url(draft, "funding"), funding_data(ask_min_twd="3,000,000", ask_max_twd="8000000"))
+
+    draft.refresh_from_db()
+    assert (draft.ask_min_twd, draft.ask_max_twd) == (3_000_000, 8_000_000)
 
 
 def test_a_plan_without_a_season_ships_all_year(client, profile, alice):
