@@ -292,6 +292,7 @@ def post_project_update(user, listing, *, title, body, date=None):
     update = ProjectUpdate.objects.create(
         project=project, date=date or timezone.localdate(), title=title, body=f"<p>{escape(body)}</p>"
     )
+    _keep_update_in_latest_revision(project, update)
     log("project.update", actor=user, organisation=listing.enterprise.organisation, project=project.pk)
     for follower in project_followers(listing):
         with translation.override(follower.preferred_language or settings.LANGUAGE_CODE):
@@ -303,6 +304,18 @@ def post_project_update(user, listing, *, title, body, date=None):
                 url=project.url or "",
             )
     return update
+
+
+def _keep_update_in_latest_revision(project, update):
+    """Updates are shown at once, without review; the page's newest revision carries them too, so that
+    publishing it later (a moderator approving an edit) does not drop them."""
+    revision = project.latest_revision
+    if revision is None:
+        return
+    page = revision.as_object()
+    page.updates.add(update)
+    revision.content = page.serializable_data()
+    revision.save(update_fields=["content"])
 
 
 def check_can_ask(user, listing):

@@ -63,6 +63,10 @@ class EnterpriseProfileForm(forms.ModelForm):
         label=_("SDGs"),
     )
 
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    facebook_url = forms.URLField(label=_("Facebook"), required=False, assume_scheme="https")
+    instagram_url = forms.URLField(label=_("Instagram"), required=False, assume_scheme="https")
+
     class Meta:
         model = EnterpriseProfile
         fields = [

@@ -76,6 +76,15 @@ def test_the_team_posts_an_update_from_the_public_site(client, listing, bob):
     assert not Notification.objects.filter(kind=Notification.Kind.PROJECT_UPDATE).exists()
 
 
+def test_an_update_survives_the_next_publication_of_the_page(listing, bob):
+    actions.post_project_update(bob, listing, title="第一批魚苗", body="完成")
+
+    listing.project.refresh_from_db()
+    listing.project.latest_revision.publish()
+
+    assert list(ProjectUpdate.objects.filter(project=listing.project).values_list("title", flat=True)) == ["第一批魚苗"]
+
+
 def test_an_outsider_cannot_post_an_update(listing, mallory):
     with pytest.raises(PermissionDenied):
         actions.post_project_update(mallory, listing, title="x", body="y")
