@@ -20,6 +20,15 @@ GLOBAL_PERMISSIONS = {
         # Moderators flag the priority townships (places admin); they add or delete none.
         ("places", "township", "change_township"),
         ("places", "township", "view_township"),
+        # Moderators verify enterprises and judge questions, answers and abuse reports (marketplace admin).
+        ("marketplace", "enterpriseprofile", "view_enterpriseprofile"),
+        ("marketplace", "enterpriseprofile", "change_enterpriseprofile"),
+        ("marketplace", "abusereport", "view_abusereport"),
+        ("marketplace", "abusereport", "change_abusereport"),
+        ("marketplace", "question", "view_question"),
+        ("marketplace", "question", "change_question"),
+        ("marketplace", "answer", "view_answer"),
+        ("marketplace", "answer", "change_answer"),
     ],
 }
 # Page permissions on the root page (so on the whole tree).

@@ -13,6 +13,7 @@ class FundingPanel:
     investment_ask: object = None  # e.g. an object with amount_twd and terms
     subscription_plans: list = field(default_factory=list)  # each with name, amount_twd, interval
     donation: object = None  # e.g. an object with raised_twd, goal_twd, backers
+    payments_configured: bool = False
 
     @property
     def is_empty(self):
@@ -20,5 +21,13 @@ class FundingPanel:
 
 
 def funding_panel_for(project):
-    """What the project page's funding panel shows. The marketplace work fills this from its own models."""
-    return FundingPanel()
+    """What the project page's funding panel shows, filled by the marketplace from its own models."""
+    from marketplace.funding import funding_parts_for
+
+    parts = funding_parts_for(project)
+    return FundingPanel(
+        investment_ask=parts.investment_ask,
+        subscription_plans=parts.subscription_plans,
+        donation=parts.donation,
+        payments_configured=parts.payments_configured,
+    )

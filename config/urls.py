@@ -36,10 +36,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
     path("organisations/", include("accounts.urls_organisations")),
-    path("marketplace/", include("marketplace.urls")),
     path("invitations/<str:token>/", account_views.invitation, name="invitation"),
     path("townships/", include("places.urls")),
     path("search/", include("search.urls")),
+    path("", include("marketplace.urls")),
     path("", include("cms.urls")),
     # Wagtail's catch-all page server must stay last.
     path("", include(wagtail_urls)),

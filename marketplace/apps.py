@@ -8,6 +8,9 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self):
         from accounts.personal_data import register_provider
-        from marketplace.personal_data import erase_hometown_ties, export_hometown_ties
+        from marketplace import personal_data
 
-        register_provider("hometown_ties", export=export_hometown_ties, erase=erase_hometown_ties)
+        register_provider(
+            "hometown_ties", export=personal_data.export_hometown_ties, erase=personal_data.erase_hometown_ties
+        )
+        register_provider("marketplace", export=personal_data.export, erase=personal_data.erase)

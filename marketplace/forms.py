@@ -1,20 +1,41 @@
+"""Forms of the public marketplace pages. Every rule gives a message on the form; nothing is saved half-way."""
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import CompanyProfile, HometownTie, Interest, ProjectListing, SavedSearch
-from marketplace.payments.money import parse_investment_amount_twd
+from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
+from marketplace.models import (
+    MONTHS,
+    CompanyProfile,
+    DonationCampaign,
+    EnterpriseProfile,
+    HometownTie,
+    Interest,
+    ProjectDraft,
+    ProjectListing,
+    SavedSearch,
+    SubscriptionPlan,
+)
+from marketplace.payments.money import parse_amount_twd, parse_investment_amount_twd
 from places.models import Township
 
 
 class AmountField(forms.CharField):
-    """A whole amount of New Taiwan dollars within the limits for investments (marketplace.payments.money)."""
+    """A whole amount of NT$ as a person types it ("1,500", "NT$500"), checked by marketplace.payments.money:
+    within a card payment's limits, or with investment=True within an investment's (never paid on the platform)."""
 
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None):
+    def __init__(self, *args, investment=False, **kwargs):
+        self.investment = investment
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
             return None
-        return parse_investment_amount_twd(value)
+        return (parse_investment_amount_twd if self.investment else parse_amount_twd)(value)
 
 
 def township_field(**kwargs):
@@ -24,8 +45,8 @@ def township_field(**kwargs):
 
 
 class CompanyProfileForm(forms.ModelForm):
-    ticket_min_twd = AmountField(label=_("Smallest ticket (NT$)"), required=False)
-    ticket_max_twd = AmountField(label=_("Largest ticket (NT$)"), required=False)
+    ticket_min_twd = AmountField(label=_("Smallest ticket (NT$)"), required=False, investment=True)
+    ticket_max_twd = AmountField(label=_("Largest ticket (NT$)"), required=False, investment=True)
 
     class Meta:
         model = CompanyProfile
@@ -79,7 +100,7 @@ class InterestForm(forms.Form):
 
 class AdvanceForm(forms.Form):
     stage = forms.ChoiceField(label=_("Move to"), choices=Interest.Stage.choices)
-    amount = AmountField(label=_("Amount committed (NT$)"), required=False)
+    amount = AmountField(label=_("Amount committed (NT$)"), required=False, investment=True)
     instrument = forms.ChoiceField(
         label=_("Instrument"), choices=[("", "—"), *ProjectListing.Instrument.choices], required=False
     )
@@ -97,3 +118,258 @@ class SavedSearchForm(forms.ModelForm):
         model = SavedSearch
         fields = ["name", "sectors", "counties", "priority_areas_only", "seeking_investment_only"]
         widgets = {"sectors": forms.CheckboxSelectMultiple, "counties": forms.CheckboxSelectMultiple}
+
+
+class EnterpriseProfileForm(forms.ModelForm):
+    township = forms.ModelChoiceField(
+        queryset=Township.objects.select_related("county").order_by("code"), label=_("township")
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("sectors")
+    )
+    sdgs = forms.ModelMultipleChoiceField(
+        queryset=SustainableDevelopmentGoal.objects.order_by("number"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("SDGs"),
+    )
+
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    facebook_url = forms.URLField(label=_("Facebook"), required=False, assume_scheme="https")
+    instagram_url = forms.URLField(label=_("Instagram"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = EnterpriseProfile
+        fields = [
+            "township",
+            "sectors",
+            "founded_year",
+            "team_size",
+            "members_returned_home",
+            "summary",
+            "sdgs",
+            "website",
+            "facebook_url",
+            "instagram_url",
+        ]
+
+    def clean_founded_year(self):
+        year = self.cleaned_data.get("founded_year")
+        if year is not None and not 1900 <= year <= timezone.localdate().year:
+            raise ValidationError(_("Give a founding year between 1900 and this year."))
+        return year
+
+    def clean_team_size(self):
+        size = self.cleaned_data.get("team_size")
+        if size is not None and size < 1:
+            raise ValidationError(_("A team has at least one member."))
+        return size
+
+
+class BasicsForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=120)
+    summary = forms.CharField(label=_("summary"), max_length=400, widget=forms.Textarea(attrs={"rows": 3}))
+    sector = forms.ModelChoiceField(queryset=Sector.objects.all(), required=False, label=_("sector"))
+    sdgs = forms.ModelMultipleChoiceField(
+        queryset=SustainableDevelopmentGoal.objects.order_by("number"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("SDGs"),
+    )
+
+
+class StoryForm(forms.Form):
+    story = forms.CharField(
+        label=_("story"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Leave an empty line between paragraphs."),
+    )
+    image = forms.ImageField(label=_("photo"), required=False)
+    image_description = forms.CharField(
+        label=_("describe the photo"),
+        max_length=255,
+        required=False,
+        help_text=_("For people who cannot see it; needed with a photo."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image") and not data.get("image_description"):
+            self.add_error("image_description", _("Describe the photo for people who cannot see it."))
+        return data
+
+
+class FundingForm(forms.Form):
+    """Investment ask, donations and public support programmes (subscription plans are added one by one)."""
+
+    seeks_investment = forms.BooleanField(label=_("We seek investment"), required=False)
+    ask_min_twd = AmountField(label=_("investment sought from (NT$)"), required=False, investment=True)
+    ask_max_twd = AmountField(label=_("investment sought up to (NT$)"), required=False, investment=True)
+    instrument = forms.ChoiceField(
+        label=_("instrument"), choices=[("", "—")] + ProjectListing.Instrument.choices, required=False
+    )
+    stage = forms.ChoiceField(label=_("stage"), choices=[("", "—")] + ProjectListing.Stage.choices, required=False)
+    use_of_funds = forms.CharField(label=_("use of funds"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    accepts_donations = forms.BooleanField(label=_("We accept donations"), required=False)
+    donation_goal_twd = AmountField(label=_("donation goal (NT$)"), required=False)
+    donation_deadline = forms.DateField(
+        label=_("deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    donation_model = forms.ChoiceField(
+        label=_("if the goal is not reached"), choices=DonationCampaign.Model.choices, required=False
+    )
+    suggested_amounts = forms.CharField(
+        label=_("suggested amounts (NT$)"),
+        required=False,
+        help_text=_("Separate amounts with spaces, e.g. 300 500 1,000."),
+    )
+    support_programmes = forms.ModelMultipleChoiceField(
+        queryset=SupportProgramme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("eligible public support programmes"),
+    )
+
+    def clean_suggested_amounts(self):
+        text = self.cleaned_data.get("suggested_amounts", "")
+        amounts = []
+        for part in text.replace("、", " ").split():
+            try:
+                amounts.append(parse_amount_twd(part))
+            except ValidationError as error:
+                raise ValidationError(
+                    _("“%(amount)s”: %(problem)s") % {"amount": part, "problem": " ".join(error.messages)}
+                ) from error
+        return sorted(set(amounts))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("seeks_investment"):
+            low, high = data.get("ask_min_twd"), data.get("ask_max_twd")
+            if not self.has_error("ask_min_twd") and low is None:
+                self.add_error("ask_min_twd", _("Give the smallest investment you seek."))
+            if not self.has_error("ask_max_twd") and high is None:
+                self.add_error("ask_max_twd", _("Give the largest investment you seek."))
+            if low is not None and high is not None and low > high:
+                self.add_error("ask_max_twd", _("The upper end must not be below the lower end."))
+            if not data.get("instrument"):
+                self.add_error("instrument", _("Choose the instrument offered to investors."))
+        if data.get("accepts_donations"):
+            if not self.has_error("donation_goal_twd") and data.get("donation_goal_twd") is None:
+                self.add_error("donation_goal_twd", _("Give the donation goal."))
+            deadline = data.get("donation_deadline")
+            if not self.has_error("donation_deadline"):
+                if deadline is None:
+                    self.add_error("donation_deadline", _("Give the last day donations are accepted."))
+                elif deadline <= timezone.localdate():
+                    self.add_error("donation_deadline", _("The deadline must be a day in the future."))
+            if not data.get("donation_model"):
+                self.add_error("donation_model", _("Choose what happens if the goal is not reached."))
+        return data
+
+    def draft_fields(self):
+        data = self.cleaned_data
+        seeks = data["seeks_investment"]
+        return {
+            "seeks_investment": seeks,
+            "ask_min_twd": data["ask_min_twd"] if seeks else None,
+            "ask_max_twd": data["ask_max_twd"] if seeks else None,
+            "instrument": data["instrument"] if seeks else "",
+            "stage": data["stage"],
+            "use_of_funds": data["use_of_funds"] if seeks else "",
+        }
+
+    def campaign_fields(self):
+        data = self.cleaned_data
+        if not data["accepts_donations"]:
+            return None
+        return {
+            "goal_twd": data["donation_goal_twd"],
+            "deadline": data["donation_deadline"],
+            "funding_model": data["donation_model"],
+            "suggested_amounts_twd": data["suggested_amounts"],
+        }
+
+    @classmethod
+    def initial_for(cls, draft):
+        initial = {
+            name: getattr(draft, name)
+            for name in ("seeks_investment", "ask_min_twd", "ask_max_twd", "instrument", "stage", "use_of_funds")
+        }
+        initial["support_programmes"] = list(draft.support_programmes.all())
+        campaign = DonationCampaign.objects.filter(draft=draft).first()
+        if campaign is not None:
+            initial.update(
+                accepts_donations=True,
+                donation_goal_twd=campaign.goal_twd,
+                donation_deadline=campaign.deadline,
+                donation_model=campaign.funding_model,
+                suggested_amounts=" ".join(str(amount) for amount in campaign.suggested_amounts_twd),
+            )
+        return initial
+
+
+class SubscriptionPlanForm(forms.Form):
+    name = forms.CharField(label=_("plan name"), max_length=120)
+    price_twd = AmountField(label=_("price (NT$)"))
+    interval = forms.ChoiceField(label=_("billed"), choices=SubscriptionPlan.Interval.choices)
+    rewards = forms.CharField(label=_("what backers receive"), widget=forms.Textarea(attrs={"rows": 2}))
+    max_backers = forms.IntegerField(label=_("most backers (optional)"), required=False, min_value=1)
+    seasonal = forms.BooleanField(label=_("Ships only in some months"), required=False)
+    season_months = forms.TypedMultipleChoiceField(
+        label=_("months it ships"), choices=MONTHS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("seasonal") and not data.get("season_months"):
+            self.add_error(
+                "season_months", _("Choose the months the plan ships, or untick “Ships only in some months”.")
+            )
+        if not data.get("seasonal"):
+            data["season_months"] = []
+        return data
+
+    def plan_fields(self):
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "price_twd": data["price_twd"],
+            "interval": data["interval"],
+            "rewards": data["rewards"],
+            "max_backers": data["max_backers"],
+            "season_months": sorted(data["season_months"]),
+        }
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("milestone"), max_length=160)
+    target_date = forms.DateField(
+        label=_("target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ProjectUpdateForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class AbuseReportForm(forms.Form):
+    reason = forms.CharField(label=_("What is wrong?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+WIZARD_STEPS = [
+    (ProjectDraft.Step.BASICS, BasicsForm),
+    (ProjectDraft.Step.STORY, StoryForm),
+    (ProjectDraft.Step.FUNDING, FundingForm),
+    (ProjectDraft.Step.MILESTONES, None),
+    (ProjectDraft.Step.PREVIEW, None),
+]

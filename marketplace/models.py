@@ -317,4 +317,244 @@ class DigestRun(models.Model):
         return f"{self.company} · {self.week}"
 
 
+MONTHS = list(
+    enumerate(
+        [
+            _("January"),
+            _("February"),
+            _("March"),
+            _("April"),
+            _("May"),
+            _("June"),
+            _("July"),
+            _("August"),
+            _("September"),
+            _("October"),
+            _("November"),
+            _("December"),
+        ],
+        start=1,
+    )
+)
+
+
+class ProjectDraft(models.Model):
+    """A project being written in the public wizard; saved at every step so the team can leave and come back.
+
+    Subscription plans, the donation campaign and milestones hang on the draft while it is written and are
+    moved to the ProjectListing when it is submitted (see marketplace.actions.submit_project_draft).
+    """
+
+    class Step(models.TextChoices):
+        BASICS = "basics", _("Basics")
+        STORY = "story", _("Story")
+        FUNDING = "funding", _("Funding options")
+        MILESTONES = "milestones", _("Milestones")
+        PREVIEW = "preview", _("Preview")
+
+    enterprise = models.ForeignKey(
+        EnterpriseProfile, on_delete=models.CASCADE, related_name="drafts", verbose_name=_("enterprise")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    step = models.CharField(_("last step saved"), max_length=20, choices=Step.choices, default=Step.BASICS)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    summary = models.TextField(_("summary"), max_length=400, blank=True)
+    sector = models.ForeignKey(
+        "cms.Sector", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sector")
+    )
+    sdgs = models.ManyToManyField("cms.SustainableDevelopmentGoal", blank=True, related_name="+")
+    story = models.TextField(_("story"), blank=True)
+    image = models.ForeignKey(
+        "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("photo")
+    )
+    seeks_investment = models.BooleanField(_("seeks investment"), default=False)
+    ask_min_twd = models.PositiveBigIntegerField(_("investment sought from (NT$)"), null=True, blank=True)
+    ask_max_twd = models.PositiveBigIntegerField(_("investment sought up to (NT$)"), null=True, blank=True)
+    instrument = models.CharField(_("instrument"), max_length=20, choices=ProjectListing.Instrument.choices, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=ProjectListing.Stage.choices, blank=True)
+    use_of_funds = models.TextField(_("use of funds"), blank=True)
+    support_programmes = models.ManyToManyField("cms.SupportProgramme", blank=True, related_name="+")
+    submitted_project = models.OneToOneField(
+        "cms.ProjectPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated"]
+        verbose_name = _("project draft")
+        verbose_name_plural = _("project drafts")
+
+    def __str__(self):
+        return self.title or str(_("Untitled project"))
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class SubscriptionPlan(models.Model):
+    class Interval(models.TextChoices):
+        MONTH = "month", _("per month")
+        YEAR = "year", _("per year")
+
+    draft = models.ForeignKey(
+        ProjectDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="subscription_plans"
+    )
+    listing = models.ForeignKey(
+        ProjectListing, null=True, blank=True, on_delete=models.CASCADE, related_name="subscription_plans"
+    )
+    name = models.CharField(_("plan name"), max_length=120)
+    price_twd = models.PositiveIntegerField(_("price (NT$)"))
+    interval = models.CharField(_("billed"), max_length=10, choices=Interval.choices, default=Interval.MONTH)
+    rewards = models.TextField(_("what backers receive"))
+    max_backers = models.PositiveIntegerField(_("most backers"), null=True, blank=True)
+    season_months = models.JSONField(_("months it ships"), default=list, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("subscription plan")
+        verbose_name_plural = _("subscription plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(draft__isnull=False) | models.Q(listing__isnull=False),
+                name="subscription_plan_has_owner",
+            ),
+            models.CheckConstraint(condition=models.Q(price_twd__gt=0), name="subscription_plan_price_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def season_labels(self):
+        names = dict(MONTHS)
+        return [names[month] for month in sorted(self.season_months)]
+
+
+class DonationCampaign(models.Model):
+    class Model(models.TextChoices):
+        ALL_OR_NOTHING = "all_or_nothing", _("all or nothing")
+        KEEP_WHAT_YOU_RAISE = "keep_what_you_raise", _("keep what you raise")
+
+    draft = models.OneToOneField(
+        ProjectDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="donation_campaign"
+    )
+    listing = models.OneToOneField(
+        ProjectListing, null=True, blank=True, on_delete=models.CASCADE, related_name="donation_campaign"
+    )
+    goal_twd = models.PositiveIntegerField(_("goal (NT$)"))
+    deadline = models.DateField(_("deadline"))
+    funding_model = models.CharField(_("if the goal is not reached"), max_length=24, choices=Model.choices)
+    suggested_amounts_twd = models.JSONField(_("suggested amounts (NT$)"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("donation campaign")
+        verbose_name_plural = _("donation campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(draft__isnull=False) | models.Q(listing__isnull=False),
+                name="donation_campaign_has_owner",
+            ),
+            models.CheckConstraint(condition=models.Q(goal_twd__gt=0), name="donation_goal_positive"),
+        ]
+
+    def __str__(self):
+        return f"NT${self.goal_twd:,}"
+
+
+class Milestone(models.Model):
+    draft = models.ForeignKey(ProjectDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones")
+    listing = models.ForeignKey(
+        ProjectListing, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("milestone"), max_length=160)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["target_date", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(draft__isnull=False) | models.Q(listing__isnull=False), name="milestone_has_owner"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self):
+        return self.done_at is not None
+
+
+class Question(models.Model):
+    listing = models.ForeignKey(ProjectListing, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("question"), max_length=2000)
+    created = models.DateTimeField(_("asked"), auto_now_add=True)
+    hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Answer(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("answer"), max_length=4000)
+    created = models.DateTimeField(_("answered"), auto_now_add=True)
+    hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class AbuseReport(models.Model):
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    reason = models.TextField(_("what is wrong"), max_length=2000)
+    created = models.DateTimeField(_("reported"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("abuse report")
+        verbose_name_plural = _("abuse reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(question__isnull=False, answer__isnull=True)
+                | models.Q(question__isnull=True, answer__isnull=False),
+                name="abuse_report_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return self.reason[:60]
+
+    @property
+    def target(self):
+        return self.question or self.answer
+
+
 from marketplace.payments.models import StripeEvent  # noqa: E402, F401

@@ -1,3 +1,4 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views.generic.models import IndexView
@@ -5,7 +6,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from accounts.permission_policies import ReadOnlyPermissionPolicy
-from marketplace.models import Interest
+from marketplace import admin_views
+from marketplace.models import AbuseReport, Answer, EnterpriseProfile, Interest, Question
 from marketplace.payments.models import StripeEvent
 
 # Stripe events are a record of what Stripe said: staff may look, nobody may edit.
@@ -97,3 +99,79 @@ class InterestPipelineViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_interest_pipeline_viewset():
     return InterestPipelineViewSet("interest_pipeline")
+
+
+# --- enterprises: staff verify them -----------------------------------------------------------
+
+
+class EnterpriseProfileViewSet(ModelViewSet):
+    model = EnterpriseProfile
+    icon = "group"
+    menu_label = _("Enterprises")
+    add_to_admin_menu = True
+    menu_order = 300
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    create_view_enabled = False
+    list_display = ["organisation", "township", "team_size", "members_returned_home", "verified_at"]
+    list_filter = ["verified_at"]
+    search_fields = ["organisation__name", "summary"]
+    ordering = ["verified_at", "organisation__name"]
+    list_per_page = 50
+    form_fields = ["summary", "website", "facebook_url", "instagram_url"]
+    inspect_template_name = "marketplace/admin/enterprise_inspect.html"
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("verify/", admin_views.verify_enterprise, name="verify"),
+        ]
+
+
+class AbuseReportViewSet(ModelViewSet):
+    model = AbuseReport
+    icon = "warning"
+    menu_label = _("Abuse reports")
+    add_to_admin_menu = True
+    menu_order = 310
+    copy_view_enabled = False
+    create_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_fields = ["reporter", "question", "answer", "reason", "created", "resolved_at"]
+    list_display = ["reason", "target", "reporter", "created", "resolved_at"]
+    list_filter = ["resolved_at"]
+    ordering = ["resolved_at", "-created"]
+    form_fields = ["resolved_at"]
+
+
+class QuestionViewSet(ModelViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    add_to_settings_menu = True
+    copy_view_enabled = False
+    create_view_enabled = False
+    list_display = ["text", "listing", "created", "hidden"]
+    list_filter = ["hidden"]
+    form_fields = ["hidden"]
+
+
+class AnswerViewSet(ModelViewSet):
+    model = Answer
+    icon = "comment"
+    menu_label = _("Answers")
+    add_to_settings_menu = True
+    copy_view_enabled = False
+    create_view_enabled = False
+    list_display = ["text", "question", "created", "hidden"]
+    list_filter = ["hidden"]
+    form_fields = ["hidden"]
+
+
+@hooks.register("register_admin_viewset")
+def register_marketplace_viewsets():
+    return [
+        EnterpriseProfileViewSet("enterprises"),
+        AbuseReportViewSet("abuse_reports"),
+        QuestionViewSet("questions"),
+        AnswerViewSet("answers"),
+    ]

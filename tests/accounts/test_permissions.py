@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts import actions
 from accounts.models import AuditEntry, Invitation, Membership, Organisation, Role, User
 from notifications.models import Notification
-from places.models import Township
+from places.models import County, Township
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
@@ -26,6 +26,14 @@ PUBLIC_URLS = {
     "search_api:autocomplete": "public discovery suggestions from published documents",
     "search:page": "public discovery page",
     "robots_txt": "crawler rules for the public site",
+    "marketplace:enterprise_detail": "an enterprise's public profile (what its team chose to publish)",
+    "marketplace:questions": "questions and answers of a published project (404 otherwise); asking needs sign-in",
+}
+
+# name -> (method, kwargs, data). Anyone signed in may do these (report abuse on a published project);
+# anonymous people are sent to sign in and nothing changes.
+SIGNED_IN_URLS = {
+    "marketplace:report": ("post", {"project_id": 1, "kind": "question", "pk": 1}, {"reason": "spam"}),
 }
 
 # name -> (method, data). Staff screens inside the Wagtail admin:
@@ -36,6 +44,7 @@ STAFF_URLS = {
     "townships:index_results": ("get", None),
     "interest_pipeline:index": ("get", {"export": "csv"}),
     "interest_pipeline:index_results": ("get", None),
+    "enterprises:verify": ("post", {"pk": "1"}),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.
@@ -85,6 +94,45 @@ OBJECT_URLS = {
     # The token is the credential, but only for the address it was sent to.
     # Someone else's notification: opening it would mark it read.
     "notifications:open": [("get", lambda o: {"pk": o["notification"].pk}, None)],
+    # The enterprise team's pages: profile, drafts and the project wizard, the team's project page.
+    "marketplace:enterprise_edit": [
+        ("get", _kwargs_slug, None),
+        ("post", _kwargs_slug, lambda o: {"township": o["township"].pk, "team_size": 9, "summary": "Taken over"}),
+    ],
+    "marketplace:enterprise_projects": [("get", _kwargs_slug, None), ("post", _kwargs_slug, lambda o: {})],
+    "marketplace:draft_step": [
+        ("get", lambda o: {"pk": o["draft"].pk, "step": "basics"}, None),
+        ("post", lambda o: {"pk": o["draft"].pk, "step": "basics"}, lambda o: {"title": "Taken", "summary": "x"}),
+        ("post", lambda o: {"pk": o["draft"].pk, "step": "milestones"}, lambda o: {}),
+    ],
+    "marketplace:draft_plan_add": [
+        (
+            "post",
+            lambda o: {"pk": o["draft"].pk},
+            lambda o: {"name": "x", "price_twd": "500", "interval": "month", "rewards": "x"},
+        )
+    ],
+    "marketplace:draft_plan_remove": [
+        ("post", lambda o: {"pk": o["draft"].pk, "plan_pk": o["plan"].pk}, lambda o: {}),
+        # A forged pair: a draft of the outsider's own team in the URL, the team's plan as the id.
+        ("post", lambda o: {"pk": o["outsider_draft"].pk, "plan_pk": o["plan"].pk}, lambda o: {}),
+    ],
+    "marketplace:draft_milestone_add": [("post", lambda o: {"pk": o["draft"].pk}, lambda o: {"title": "x"})],
+    "marketplace:draft_milestone_remove": [
+        ("post", lambda o: {"pk": o["draft"].pk, "milestone_pk": o["draft_milestone"].pk}, lambda o: {}),
+        ("post", lambda o: {"pk": o["outsider_draft"].pk, "milestone_pk": o["draft_milestone"].pk}, lambda o: {}),
+    ],
+    "marketplace:draft_submit": [("post", lambda o: {"pk": o["draft"].pk}, lambda o: {})],
+    "marketplace:project_team": [
+        ("get", lambda o: {"project_id": o["listing"].project_id}, None),
+        ("post", lambda o: {"project_id": o["listing"].project_id}, lambda o: {"title": "Taken", "body": "x"}),
+    ],
+    "marketplace:milestone_done": [
+        ("post", lambda o: {"project_id": o["listing"].project_id, "pk": o["milestone"].pk}, lambda o: {})
+    ],
+    "marketplace:question_answer": [
+        ("post", lambda o: {"project_id": o["listing"].project_id, "pk": o["question"].pk}, lambda o: {"text": "x"})
+    ],
     "invitation": [
         ("get", lambda o: {"token": o["invitation"].token}, None),
         ("post", lambda o: {"token": o["invitation"].token}, lambda o: {}),
@@ -147,7 +195,7 @@ def own_url_patterns():
 
 
 def test_every_url_of_our_apps_is_public_own_account_or_permission_tested():
-    known = set(PUBLIC_URLS) | set(OWN_ACCOUNT_URLS) | set(OBJECT_URLS) | set(STAFF_URLS)
+    known = set(PUBLIC_URLS) | set(OWN_ACCOUNT_URLS) | set(OBJECT_URLS) | set(STAFF_URLS) | set(SIGNED_IN_URLS)
     unplaced = [(name, route, module) for name, route, module in own_url_patterns() if name not in known]
 
     assert unplaced == [], (
@@ -159,17 +207,53 @@ def test_every_url_of_our_apps_is_public_own_account_or_permission_tested():
 def test_the_lists_name_only_urls_that_exist():
     names = {name for name, _route, _module in own_url_patterns()}
 
-    assert set(PUBLIC_URLS) | set(OWN_ACCOUNT_URLS) | set(OBJECT_URLS) | set(STAFF_URLS) <= names
+    assert set(PUBLIC_URLS) | set(OWN_ACCOUNT_URLS) | set(OBJECT_URLS) | set(STAFF_URLS) | set(SIGNED_IN_URLS) <= names
+
+
+def _marketplace_objects(enterprise, alice, mallory):
+    """An enterprise profile, an open draft with a plan and a milestone, and a submitted project with a question."""
+    from wagtail.models import Page
+
+    from cms.models import ProjectPage
+    from marketplace import actions as marketplace_actions
+    from marketplace.models import Milestone, ProjectListing, Question
+
+    county = County.objects.create(code="99999", name_zh="測試縣", name_en="Test County")
+    township = Township.objects.create(
+        code="99999999", county=county, name_zh="測試鄉", name_en="Test", latitude=23.5, longitude=121.0
+    )
+    profile = marketplace_actions.save_enterprise_profile(alice, enterprise, township=township, summary="ours")
+    draft = marketplace_actions.start_project_draft(alice, enterprise)
+    plan = marketplace_actions.add_subscription_plan(alice, draft, name="plan", price_twd=500, rewards="r")
+    draft_milestone = marketplace_actions.add_milestone(alice, draft, title="m", target_date=None)
+    outsider_team = actions.create_organisation(mallory, kind=Organisation.Kind.ENTERPRISE, name="Mallory 工作室")
+    marketplace_actions.save_enterprise_profile(mallory, outsider_team, township=township)
+    outsider_draft = marketplace_actions.start_project_draft(mallory, outsider_team)
+    project = Page.get_first_root_node().add_child(
+        instance=ProjectPage(title="ours", slug="ours-project", township=township, live=True)
+    )
+    listing = ProjectListing.objects.create(project=project, enterprise=profile)
+    return {
+        "township": township,
+        "draft": draft,
+        "plan": plan,
+        "draft_milestone": draft_milestone,
+        "outsider_draft": outsider_draft,
+        "listing": listing,
+        "milestone": Milestone.objects.create(listing=listing, title="done?"),
+        "question": Question.objects.create(listing=listing, author=mallory, text="?"),
+    }
 
 
 @pytest.fixture
 def objects(enterprise, alice, bob, mallory):
     invitation = actions.invite_member(alice, enterprise, email="friend@example.tw", role=Role.EDITOR)
     return {
+        **_marketplace_objects(enterprise, alice, mallory),
         "enterprise": enterprise,
         "bob_membership": Membership.objects.get(user=bob, organisation=enterprise),
         "invitation": invitation,
-        "outsider_org": mallory.organisations.get(),
+        "outsider_org": mallory.organisations.get(kind=Organisation.Kind.COMPANY),
         "outsider": mallory,
         "notification": Notification.objects.create(recipient=alice, kind=Notification.Kind.NEW_INTEREST, title="私"),
     }
@@ -184,7 +268,9 @@ def _with_market(request, objects, name):
 
         request.getfixturevalue("home_pages")
         request.getfixturevalue("townships")
-        objects.update(build_market())
+        # Keep the enterprise team's own objects ("enterprise", "draft") for the wizard rows.
+        for key, value in build_market().items():
+            objects.setdefault(key, value)
         objects["interest"] = express_interest(objects["dave"], objects["company"], objects["rice"])
         objects["saved_search"] = SavedSearch.objects.create(company=objects["company"], name="臺東")
     return objects
@@ -206,6 +292,38 @@ def snapshot():
         "audit": AuditEntry.objects.count(),
         "notifications_read": sorted(Notification.objects.values_list("id", "read_at")),
         "priority_areas": sorted(Township.objects.priority_areas().values_list("code", flat=True)),
+        **marketplace_snapshot(),
+    }
+
+
+def marketplace_snapshot():
+    from cms.models import ProjectPage, ProjectUpdate
+    from marketplace.models import (
+        AbuseReport,
+        Answer,
+        DonationCampaign,
+        EnterpriseProfile,
+        Milestone,
+        ProjectDraft,
+        ProjectListing,
+        Question,
+        SubscriptionPlan,
+    )
+
+    return {
+        "enterprise_profiles": sorted(
+            EnterpriseProfile.objects.values_list("id", "summary", "team_size", "verified_at")
+        ),
+        "drafts": sorted(ProjectDraft.objects.values_list("id", "title", "step", "submitted_at")),
+        "plans": sorted(SubscriptionPlan.objects.values_list("id", "draft_id", "listing_id", "price_twd")),
+        "donations": DonationCampaign.objects.count(),
+        "milestones": sorted(Milestone.objects.values_list("id", "title", "done_at")),
+        "listings": ProjectListing.objects.count(),
+        "project_pages": ProjectPage.objects.count(),
+        "project_updates": ProjectUpdate.objects.count(),
+        "questions": Question.objects.count(),
+        "answers": Answer.objects.count(),
+        "abuse_reports": AbuseReport.objects.count(),
     }
 
 
@@ -284,6 +402,18 @@ def test_members_reach_their_organisation_pages(client, objects, bob):
         response = client.get(reverse(name, kwargs=_kwargs_slug(objects)))
         assert response.status_code == 200, name
         assert objects["enterprise"].name in response.text
+
+
+@pytest.mark.parametrize("name", list(SIGNED_IN_URLS))
+def test_signed_in_actions_send_anonymous_visitors_to_sign_in(client, objects, name):
+    method, kwargs, data = SIGNED_IN_URLS[name]
+    before = snapshot()
+
+    response = getattr(client, method)(reverse(name, kwargs=kwargs), data)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("name", list(STAFF_URLS))

@@ -1,0 +1,125 @@
+"""Demo enterprises for `manage.py load_demo`: a team behind each demo project, each kind of funding shown.
+
+Idempotent: an organisation, profile, listing or offer that exists is left as it is. Called by cms's
+load_demo command after cms.demo.ensure_demo_pages() has made the demo projects.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organisation
+from marketplace.models import DonationCampaign, EnterpriseProfile, ProjectListing, SubscriptionPlan
+
+# project title → (organisation slug, name, founded, team, returned home, summary, funding)
+DEMO_ENTERPRISES = {
+    "屏東可可共同發酵場": (
+        "demo-pingtung-cocoa",
+        "屏東可可合作社（示範）",
+        2016,
+        8,
+        5,
+        "返鄉青年與在地農友一起發酵、烘焙屏東可可。",
+        {"subscription": ("認養一棵可可樹", 500, "month", "每季一包自家發酵可可豆與產季報告", 200, [10, 11, 12, 1, 2])},
+    ),
+    "口湖智慧魚塭示範場": (
+        "demo-kouhu-fishponds",
+        "口湖智慧養殖團隊（示範）",
+        2019,
+        5,
+        3,
+        "以感測器與省電打氣，讓地層下陷區的魚塭更省水省電。",
+        {"investment": (3_000_000, 8_000_000, "revenue_share", "prototype", "擴建三處示範魚塭的感測與省電設備。")},
+    ),
+    "官田菱殼炭工坊": (
+        "demo-guantian-caltrop",
+        "官田菱殼炭工坊（示範）",
+        2014,
+        6,
+        4,
+        "把菱角殼燒成炭，減少露天燃燒，做成生活用品。",
+        {"donation": (300_000, 60, "all_or_nothing", [300, 500, 1000])},
+    ),
+    "三峽茶園體驗學校": (
+        "demo-sanxia-tea-school",
+        "三峽茶園學校（示範）",
+        2018,
+        4,
+        2,
+        "在茶園裡上課：採茶、製茶與山坡地保育。",
+        {"donation": (150_000, 90, "keep_what_you_raise", [200, 500])},
+    ),
+    "壯圍田間教室": (
+        "demo-zhuangwei-field-class",
+        "壯圍田間教室（示範）",
+        2020,
+        3,
+        3,
+        "帶孩子下田，認識蘭陽平原的水與土。",
+        {
+            "subscription": ("田間教室年度會員", 3000, "year", "全年四次親子田間課程", None, []),
+            "investment": (500_000, 1_000_000, "loan", "early_revenue", "整修倉庫作為雨天教室。"),
+        },
+    ),
+}
+
+
+@transaction.atomic
+def ensure_demo_enterprises():
+    """Returns how many demo listings were created."""
+    from cms.models import ProjectPage
+
+    created = 0
+    for title, (slug, name, founded, team, home, summary, funding) in DEMO_ENTERPRISES.items():
+        project = ProjectPage.objects.filter(title=title, is_demo=True).select_related("township").first()
+        if project is None:
+            continue
+        organisation, _ = Organisation.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kind": Organisation.Kind.ENTERPRISE}
+        )
+        profile, made = EnterpriseProfile.objects.get_or_create(
+            organisation=organisation,
+            defaults={
+                "township": project.township,
+                "founded_year": founded,
+                "team_size": team,
+                "members_returned_home": home,
+                "summary": summary,
+                "verified_at": timezone.now(),
+            },
+        )
+        if made and project.sector_id:
+            profile.sectors.add(project.sector_id)
+        if ProjectListing.objects.filter(project=project).exists():
+            continue
+        listing = ProjectListing(project=project, enterprise=profile)
+        if "investment" in funding:
+            low, high, instrument, stage, use = funding["investment"]
+            listing.seeks_investment = True
+            listing.ask_min_twd, listing.ask_max_twd = low, high
+            listing.instrument, listing.stage, listing.use_of_funds = instrument, stage, use
+        listing.full_clean()
+        listing.save()
+        if "subscription" in funding:
+            plan_name, price, interval, rewards, cap, months = funding["subscription"]
+            SubscriptionPlan.objects.create(
+                listing=listing,
+                name=plan_name,
+                price_twd=price,
+                interval=interval,
+                rewards=rewards,
+                max_backers=cap,
+                season_months=months,
+            )
+        if "donation" in funding:
+            goal, days, model, amounts = funding["donation"]
+            DonationCampaign.objects.create(
+                listing=listing,
+                goal_twd=goal,
+                deadline=timezone.localdate() + datetime.timedelta(days=days),
+                funding_model=model,
+                suggested_amounts_twd=amounts,
+            )
+        created += 1
+    return created

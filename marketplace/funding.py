@@ -1,0 +1,49 @@
+"""The marketplace's part of a project page's funding panel (cms.funding.funding_panel_for calls this).
+
+Only what exists is shown: the investment ask, the plans and the donation campaign as the team wrote them.
+Money raised comes from the payments ledger, which does not exist yet, so no progress figure is made up.
+"""
+
+from dataclasses import dataclass, field
+
+from marketplace.payments import stripe_api
+
+
+@dataclass
+class InvestmentAsk:
+    min_twd: int
+    max_twd: int
+    instrument: str
+    stage: str
+    use_of_funds: str
+
+
+@dataclass
+class FundingParts:
+    investment_ask: InvestmentAsk | None = None
+    subscription_plans: list = field(default_factory=list)
+    donation: object = None
+    payments_configured: bool = False
+
+
+def funding_parts_for(project):
+    from marketplace.models import DonationCampaign, ProjectListing
+
+    listing = ProjectListing.objects.filter(project_id=project.pk).first()
+    if listing is None:
+        return FundingParts()
+    ask = None
+    if listing.seeks_investment and listing.ask_min_twd and listing.ask_max_twd:
+        ask = InvestmentAsk(
+            min_twd=listing.ask_min_twd,
+            max_twd=listing.ask_max_twd,
+            instrument=listing.get_instrument_display(),
+            stage=listing.get_stage_display() if listing.stage else "",
+            use_of_funds=listing.use_of_funds,
+        )
+    return FundingParts(
+        investment_ask=ask,
+        subscription_plans=list(listing.subscription_plans.all()),
+        donation=DonationCampaign.objects.filter(listing=listing).first(),
+        payments_configured=stripe_api.is_configured(),
+    )

@@ -1,0 +1,78 @@
+"""A team member signs in on the public site, writes a project through the wizard (basics, story, funding,
+milestones), sees the preview, submits it, and sees it under review."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.cms.conftest import TEST_TOWN_CODES
+from tests.cms.conftest import cms_site as cms_site  # the fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-Homeward-passphrase-2026"
+
+
+@pytest.fixture
+def team_member(cms_site):
+    from allauth.account.models import EmailAddress
+
+    from accounts.actions import create_organisation
+    from accounts.models import User
+    from marketplace.actions import save_enterprise_profile
+    from places.models import Township
+
+    user = User.objects.create_user("team@example.tw", PASSWORD, display_name="阿偉")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    team = create_organisation(user, kind="enterprise", name="口湖魚塭隊")
+    save_enterprise_profile(user, team, township=Township.objects.get(code=TEST_TOWN_CODES[2]), team_size=3)
+    return team
+
+
+def test_a_team_member_submits_a_project_for_review(live_server, team_member, page):
+    from cms.models import ProjectPage
+
+    base = f"{live_server.url}/en"
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", "team@example.tw")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+
+    page.goto(f"{base}/enterprises/{team_member.slug}/projects/")
+    page.get_by_role("button", name="Start a new project").click()
+
+    expect(page).to_have_url(re.compile(r"/basics/$"))
+    page.get_by_label("title").fill("智慧魚塭")
+    page.get_by_label("summary").fill("省水省電的魚塭")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page).to_have_url(re.compile(r"/story/$"))
+    page.get_by_label("story").fill("地層下陷的口湖。\n\n我們回家養魚。")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page).to_have_url(re.compile(r"/funding/$"))
+    page.get_by_label("We accept donations").check()
+    page.get_by_label("donation goal (NT$)").fill("200,000")
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
+    page.get_by_label("deadline").fill(deadline.isoformat())
+    page.get_by_label("if the goal is not reached").select_option("keep_what_you_raise")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page).to_have_url(re.compile(r"/milestones/$"))
+    page.get_by_label("milestone").fill("第一座示範魚塭")
+    page.get_by_role("button", name="Add milestone").click()
+    expect(page.get_by_text("第一座示範魚塭")).to_be_visible()
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page).to_have_url(re.compile(r"/preview/$"))
+    expect(page.get_by_role("heading", name="智慧魚塭", exact=True)).to_be_visible()
+    expect(page.get_by_text("我們回家養魚。")).to_be_visible()
+    page.get_by_role("button", name="Submit for review").click()
+
+    expect(page.get_by_text("under review").first).to_be_visible()
+    project = ProjectPage.objects.get(title="智慧魚塭")
+    assert not project.live and project.current_workflow_state is not None

@@ -1,0 +1,181 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.actions import ActionRefused
+from cms.models import ProjectUpdate
+from marketplace import actions
+from marketplace.models import AbuseReport, DonationCampaign, Milestone, ProjectListing, SubscriptionPlan
+from notifications.models import Notification
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture
+def listing(profile, alice):
+    """A submitted project, then published by a moderator."""
+    draft = actions.start_project_draft(alice, profile.organisation)
+    actions.save_draft_step(alice, draft, "basics", title="智慧魚塭", summary="省水")
+    actions.save_draft_step(alice, draft, "story", story="故事")
+    actions.add_subscription_plan(alice, draft, name="認養", price_twd=500, rewards="魚", season_months=[6, 7])
+    actions.add_milestone(alice, draft, title="第一座", target_date=None)
+    project, _state = actions.submit_project_draft(alice, draft)
+    project.save_revision().publish()
+    return ProjectListing.objects.get(project=project)
+
+
+def test_the_funding_panel_shows_what_exists_and_says_when_payments_are_off(client, listing, settings):
+    DonationCampaign.objects.create(
+        listing=listing,
+        goal_twd=300_000,
+        deadline=timezone.localdate() + datetime.timedelta(days=20),
+        funding_model="keep_what_you_raise",
+    )
+    settings.STRIPE_SECRET_KEY = ""
+    response = client.get(listing.project.url)
+
+    text = response.text
+    assert "認養" in text and "NT$500" in text and "NT$300,000" in text
+    assert 'class="payments-not-configured' in text
+    assert "raised" not in text and "funding-investment" not in text
+
+
+def test_the_funding_panel_has_no_payment_note_when_stripe_is_configured(client, listing):
+    from cms.funding import funding_panel_for
+
+    panel = funding_panel_for(listing.project)
+    assert panel.payments_configured
+    assert [plan.name for plan in panel.subscription_plans] == ["認養"]
+    assert panel.investment_ask is None and panel.donation is None
+
+
+def test_the_team_marks_a_milestone_done_once(listing, bob, mallory):
+    milestone = Milestone.objects.get(listing=listing)
+    with pytest.raises(PermissionDenied):
+        actions.mark_milestone_done(mallory, milestone)
+    actions.mark_milestone_done(bob, milestone)
+    assert milestone.is_done
+    with pytest.raises(ActionRefused):
+        actions.mark_milestone_done(bob, milestone)
+
+
+def test_the_team_posts_an_update_from_the_public_site(client, listing, bob):
+    client.force_login(bob)
+    url = reverse("marketplace:project_team", kwargs={"project_id": listing.project_id})
+
+    response = client.post(url, {"title": "第一批魚苗", "body": "放養 <b>完成</b>"})
+
+    assert response.status_code == 302
+    update = ProjectUpdate.objects.get(project=listing.project)
+    assert update.body == "<p>放養 &lt;b&gt;完成&lt;/b&gt;</p>"
+    assert "第一批魚苗" in client.get(listing.project.url).text
+    # Nobody follows the project yet (no backings, no interests): nobody is notified.
+    assert not Notification.objects.filter(kind=Notification.Kind.PROJECT_UPDATE).exists()
+
+
+def test_an_update_survives_the_next_publication_of_the_page(listing, bob):
+    actions.post_project_update(bob, listing, title="第一批魚苗", body="完成")
+
+    listing.project.refresh_from_db()
+    listing.project.latest_revision.publish()
+
+    assert list(ProjectUpdate.objects.filter(project=listing.project).values_list("title", flat=True)) == ["第一批魚苗"]
+
+
+def test_an_outsider_cannot_post_an_update(listing, mallory):
+    with pytest.raises(PermissionDenied):
+        actions.post_project_update(mallory, listing, title="x", body="y")
+    assert not ProjectUpdate.objects.exists()
+
+
+def test_a_question_reaches_the_team_who_answer_it(client, listing, mallory, alice, bob):
+    client.force_login(mallory)
+    url = reverse("marketplace:questions", kwargs={"project_id": listing.project_id})
+
+    client.post(url, {"text": "何時出貨？"})
+
+    notified = set(Notification.objects.filter(kind=Notification.Kind.NEW_QUESTION).values_list("recipient", flat=True))
+    assert notified == {alice.pk, bob.pk}
+    question = listing.questions.get()
+    client.force_login(bob)
+    client.post(
+        reverse("marketplace:question_answer", kwargs={"project_id": listing.project_id, "pk": question.pk}),
+        {"text": "六月"},
+    )
+    assert "六月" in client.get(url).text
+
+
+def test_only_the_team_answers(client, listing, mallory, alice):
+    question = actions.ask_question(alice, listing, text="q")
+    client.force_login(mallory)
+    url = reverse("marketplace:question_answer", kwargs={"project_id": listing.project_id, "pk": question.pk})
+    assert client.post(url, {"text": "spam"}).status_code == 403
+    assert not question.answers.exists()
+
+
+def test_questions_about_an_unpublished_project_are_refused(profile, alice, mallory):
+    draft = actions.start_project_draft(alice, profile.organisation)
+    actions.save_draft_step(alice, draft, "basics", title="未公開", summary="s")
+    actions.save_draft_step(alice, draft, "story", story="s")
+    actions.add_subscription_plan(alice, draft, name="p", price_twd=100, rewards="r")
+    project, _state = actions.submit_project_draft(alice, draft)
+    with pytest.raises(PermissionDenied):
+        actions.ask_question(mallory, project.listing, text="?")
+
+
+def test_abuse_is_reported_once_to_the_moderators(client, listing, mallory, alice):
+    question = actions.ask_question(alice, listing, text="q")
+    client.force_login(mallory)
+    url = reverse(
+        "marketplace:report", kwargs={"project_id": listing.project_id, "kind": "question", "pk": question.pk}
+    )
+
+    client.post(url, {"reason": "廣告"})
+    client.post(url, {"reason": "廣告"})
+    client.post(url, {"reason": ""})
+
+    assert AbuseReport.objects.filter(question=question, reporter=mallory).count() == 1
+
+
+def test_staff_see_abuse_reports_in_the_admin(client, listing, mallory, alice, django_user_model):
+    from tests.helpers import with_mfa
+
+    question = actions.ask_question(alice, listing, text="q")
+    actions.report_abuse(mallory, question=question, reason="廣告詐騙")
+    staff = with_mfa(django_user_model.objects.create_superuser("staff@example.tw", "x-long-password-1"))
+    client.force_login(staff)
+
+    assert "廣告詐騙" in client.get(reverse("abuse_reports:index")).text
+
+
+def test_demo_loader_links_the_demo_projects_idempotently(cms_site):
+    from cms.demo import ensure_demo_pages
+    from marketplace.demo import DEMO_ENTERPRISES, ensure_demo_enterprises
+
+    ensure_demo_pages()
+    assert ensure_demo_enterprises() == len(DEMO_ENTERPRISES)
+    assert ensure_demo_enterprises() == 0
+    listings = ProjectListing.objects.all()
+    assert listings.count() == 5
+    assert listings.filter(seeks_investment=True).exists()
+    assert SubscriptionPlan.objects.exclude(season_months=[]).exists()
+    assert set(DonationCampaign.objects.values_list("funding_model", flat=True)) == {
+        "all_or_nothing",
+        "keep_what_you_raise",
+    }
+
+
+def test_questions_are_in_the_personal_data_export_and_go_with_the_account(listing, alice):
+    from accounts.actions import delete_account, export_personal_data
+    from tests.accounts.conftest import make_user
+
+    carol = make_user("carol@example.tw")
+    question = actions.ask_question(carol, listing, text="何時出貨？")
+    actions.report_abuse(alice, question=question, reason="重複")
+
+    assert export_personal_data(carol)["data"]["marketplace"]["questions"][0]["text"] == "何時出貨？"
+    delete_account(carol)
+    assert not listing.questions.exists() and not AbuseReport.objects.exists()
