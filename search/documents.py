@@ -105,6 +105,7 @@ class Family:
     name = ""
     label = ""
     models = ()  # models whose saves and deletes reindex this family (receivers in search/receivers.py)
+    page_models = ()  # Wagtail pages: reindexed when published, unpublished or deleted, never on a plain save
 
     def count(self):
         raise NotImplementedError
