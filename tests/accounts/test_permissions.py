@@ -25,6 +25,7 @@ PUBLIC_URLS = {
     "search_api:search": "public discovery; only published documents are indexed as public",
     "search_api:autocomplete": "public discovery suggestions from published documents",
     "search:page": "public discovery page",
+    "search:map": "public discovery results on a township map (same query, counts only)",
     "robots_txt": "crawler rules for the public site",
 }
 

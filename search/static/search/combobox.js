@@ -92,7 +92,7 @@
         close();
       }
       if (status) status.textContent = form.getAttribute(suggestions.length ? "data-count-text" : "data-none-text")
-        .replace("%s", suggestions.length);
+        .replace("{count}", suggestions.length);
     }
 
     function fetchSuggestions() {
