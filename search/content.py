@@ -13,6 +13,8 @@ project's ProjectListing seeks investment. Subscriptions and donations register 
 """
 
 import datetime
+from functools import lru_cache
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -77,6 +79,39 @@ def stream_text(value):
 
     walk(list(raw) if raw is not None else [])
     return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+GLOSSARY = Path(__file__).resolve().parent / "data" / "glossary.txt"
+
+
+@lru_cache(maxsize=1)
+def glossary():
+    """[(Chinese word, English words)] from search/data/glossary.txt."""
+    entries = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, _space, english = line.partition(" ")
+            entries.append((word, english.strip()))
+    return entries
+
+
+def english_terms(*texts):
+    """The English words of the glossary for the Chinese words these texts hold (an English query then finds
+    Chinese-only content: "tilapia" finds 吳郭魚)."""
+    joined = " ".join(text for text in texts if text)
+    seen = []
+    for word, english in glossary():
+        if word in joined and english not in seen:
+            seen.append(english)
+    return " ".join(seen)
+
+
+def place_english(township):
+    """The township's and county's English names (content is written in Chinese; "Kouhu tilapia" should find it)."""
+    if township is None:
+        return ""
+    return f"{township.name_en} {township.county.name_en}"
 
 
 def as_datetime(value):

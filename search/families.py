@@ -108,10 +108,11 @@ class ProjectFamily(PageFamily):
         return [str(instance.project_id)]
 
     def to_document(self, page):
-        from search.content import funding_facts, place_fields, stream_text
+        from search.content import english_terms, funding_facts, place_english, place_fields, stream_text
 
         funding = funding_facts(page)
         updates = " ".join(f"{update.title} {strip_tags(update.body)}" for update in page.updates.all())
+        body = f"{stream_text(page.body)} {updates}".strip()
         listing = getattr(page, "listing", None)  # a missing reverse one-to-one raises an AttributeError
         return SearchDocument(
             family=self.name,
@@ -119,7 +120,7 @@ class ProjectFamily(PageFamily):
             title=page.title,
             title_en=self.english_title(page),
             summary=page.summary,
-            body=f"{stream_text(page.body)} {updates}".strip(),
+            body=f"{body} {english_terms(page.title, page.summary, body)} {place_english(page.township)}".strip(),
             url=page.url or "",
             sector=[page.sector.slug] if page.sector else [],
             sdg=[str(sdg.number) for sdg in page.sdgs.all()],
@@ -149,9 +150,10 @@ class StoryFamily(PageFamily):
         return public_stories().prefetch_related("tagged_items__tag", "related_projects__sector")
 
     def to_document(self, page):
-        from search.content import as_datetime, place_fields, stream_text
+        from search.content import as_datetime, english_terms, place_english, place_fields, stream_text
 
         tags = " ".join(item.tag.name for item in page.tagged_items.all())
+        body = stream_text(page.body)
         sectors = sorted({project.sector.slug for project in page.related_projects.all() if project.sector})
         return SearchDocument(
             family=self.name,
@@ -159,7 +161,7 @@ class StoryFamily(PageFamily):
             title=page.title,
             title_en=self.english_title(page),
             summary=f"{page.summary} {tags}".strip(),
-            body=stream_text(page.body),
+            body=f"{body} {english_terms(page.title, page.summary, tags, body)} {place_english(page.township)}".strip(),
             url=page.url or "",
             sector=sectors,
             published_at=as_datetime(page.date),
@@ -196,9 +198,9 @@ class EnterpriseFamily(ModelFamily):
         return [str(instance.pk)]
 
     def to_document(self, profile):
-        from search.content import place_fields
+        from search.content import english_terms, place_english, place_fields
 
-        facts = []
+        facts = [english_terms(profile.organisation.name, profile.summary), place_english(profile.township)]
         if profile.founded_year:
             facts.append(str(profile.founded_year))
         return SearchDocument(
@@ -206,7 +208,7 @@ class EnterpriseFamily(ModelFamily):
             object_id=str(profile.pk),
             title=profile.organisation.name,
             summary=profile.summary,
-            body=" ".join(facts),
+            body=" ".join(fact for fact in facts if fact),
             url=f"?kind={self.name}&township={profile.township.code}",
             sector=[sector.slug for sector in profile.sectors.all()],
             sdg=[str(sdg.number) for sdg in profile.sdgs.all()],
