@@ -112,6 +112,7 @@ class Family:
     label = ""
     models = ()  # models whose saves and deletes reindex this family (receivers in search/receivers.py)
     page_models = ()  # Wagtail pages: reindexed when published, unpublished or deleted, never on a plain save
+    m2m_fields = ()  # many-to-many fields (Model.field descriptors' `through`) whose changes reindex the instance
 
     def count(self):
         raise NotImplementedError

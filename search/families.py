@@ -182,6 +182,12 @@ class EnterpriseFamily(ModelFamily):
 
         return (EnterpriseProfile, Organisation)
 
+    @property
+    def m2m_fields(self):
+        from marketplace.models import EnterpriseProfile
+
+        return (EnterpriseProfile.sectors.through, EnterpriseProfile.sdgs.through)
+
     def queryset(self):
         from marketplace.models import EnterpriseProfile
 

@@ -199,6 +199,18 @@ def test_enterprises_are_indexed_and_follow_a_rename(content_site, django_captur
     for engine in _engines():
         assert _titles(engine, "碾米", family=["enterprises"]) == ["關山好米倉"], engine.name
 
+    from cms.models import Sector
+
+    sector = Sector.objects.get(slug="agriculture")
+    with django_capture_on_commit_callbacks(execute=True):
+        profile.sectors.add(sector)  # a many-to-many change alone reindexes the profile
+    for engine in _engines():
+        assert _titles(engine, "", family=["enterprises"], sector=["agriculture"]) == ["關山好米倉"], engine.name
+    with django_capture_on_commit_callbacks(execute=True):
+        sector.enterprises.remove(profile)  # from the other side
+    for engine in _engines():
+        assert _titles(engine, "", family=["enterprises"], sector=["agriculture"]) == [], engine.name
+
 
 def test_the_map_view_colours_townships_by_matching_results(content_site, django_capture_on_commit_callbacks, client):
     _publish_project("關山稻米學校", GUANSHAN, django_capture_on_commit_callbacks)

@@ -4,6 +4,7 @@ published pages do: the loader publishes them, the search app's receivers enqueu
 """
 
 import pytest
+from django_tasks.signals import task_enqueued
 
 from search.db_engine import DatabaseEngine
 from search.documents import get_family
@@ -24,8 +25,19 @@ def demo_content(search_corpus, home_pages, django_capture_on_commit_callbacks):
     es = ElasticsearchEngine()
     for name in CONTENT:
         es.drop(name)
-    with django_capture_on_commit_callbacks(execute=True):
-        ensure_demo_pages()
+    enqueued = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.task.name == "update_search_documents":
+            enqueued.append(task_result.args[0])
+
+    task_enqueued.connect(record)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            ensure_demo_pages()  # about 1,200 pages published in one transaction
+    finally:
+        task_enqueued.disconnect(record)
+    assert sorted(enqueued) == ["projects", "stories"]  # one batched task per family, not one per page
     for name in CONTENT:
         ensure_alias(name)
         es.refresh(name)
