@@ -17,19 +17,51 @@ from search.documents import get_family, register, unregister  # noqa: E402
 from search.es import ElasticsearchEngine  # noqa: E402
 from search.query import SearchQuery  # noqa: E402
 from tests.search.fixture import FAMILY, fixture_family  # noqa: E402
-from tests.search.labelled import LABELLED_QUERIES  # noqa: E402
-from tests.search.metrics import ndcg_at, recall, resolve  # noqa: E402
+from tests.search.labelled import DEMO_QUERIES, LABELLED_QUERIES  # noqa: E402
+from tests.search.metrics import baseline_ranking, ndcg_at, recall, resolve  # noqa: E402
+
+DEMO_FAMILIES = ("townships", "projects", "stories")
 
 
-def baseline_ranking(documents, query):
-    chars = {char for char in query if not char.isspace()}
-    scored = []
-    for document in documents:
-        text = " ".join(document.texts())
-        score = sum(1 for char in chars if char in text)
-        if score:
-            scored.append((-score, document.uid))
-    return [uid for _score, uid in sorted(scored)]
+def demo_part(database, es):
+    """The second set: the CMS demo content (loaded here, as `manage.py load_demo` does) and the townships."""
+    from cms.demo import ensure_demo_pages, ensure_home_pages
+
+    ensure_home_pages()
+    ensure_demo_pages()
+    documents = []
+    for name in DEMO_FAMILIES:
+        family = get_family(name)
+        docs = [family.to_document(obj) for obj in family.iter_objects()]
+        if name != "townships":
+            database.clear(name)
+            database.index_documents(docs)
+            es.rebuild(family)
+        documents.extend(doc for doc in docs if doc.is_public)
+    rows = {"database engine": [], "elasticsearch engine": [], "single-character baseline": []}
+    for text, labels in DEMO_QUERIES:
+        relevant = resolve(labels)
+        for name, engine in (("database engine", database), ("elasticsearch engine", es)):
+            query = SearchQuery(q=text, per_page=50, families=DEMO_FAMILIES)
+            ranked = [hit["uid"] for hit in engine.search(query).hits]
+            rows[name].append((ndcg_at(ranked, relevant), recall(ranked[:10], relevant), recall(ranked, relevant)))
+        ranked = baseline_ranking(documents, text)
+        rows["single-character baseline"].append(
+            (ndcg_at(ranked, relevant), recall(ranked[:10], relevant), recall(ranked, relevant))
+        )
+    print()
+    print(f"{len(DEMO_QUERIES)} labelled queries over {len(documents)} public documents (townships + demo content)")
+    print_rows(rows)
+
+
+def print_rows(rows):
+    print(f"{'subject':<28} {'nDCG@10':>8} {'recall@10':>10} {'recall':>8}")
+    for name, values in rows.items():
+        n = len(values)
+        print(
+            f"{name:<28} {sum(v[0] for v in values) / n:>8.3f} {sum(v[1] for v in values) / n:>10.3f}"
+            f" {sum(v[2] for v in values) / n:>8.3f}"
+        )
 
 
 def main():
@@ -55,16 +87,11 @@ def main():
             (ndcg_at(ranked, relevant), recall(ranked[:10], relevant), recall(ranked, relevant))
         )
     print(f"{len(LABELLED_QUERIES)} labelled queries over {len(documents)} public documents (townships + fixture)")
-    print(f"{'subject':<28} {'nDCG@10':>8} {'recall@10':>10} {'recall':>8}")
-    for name, values in rows.items():
-        n = len(values)
-        print(
-            f"{name:<28} {sum(v[0] for v in values) / n:>8.3f} {sum(v[1] for v in values) / n:>10.3f}"
-            f" {sum(v[2] for v in values) / n:>8.3f}"
-        )
+    print_rows(rows)
     database.clear(FAMILY)
     es.drop(FAMILY)
     unregister(FAMILY)
+    demo_part(database, es)
 
 
 if __name__ == "__main__":

@@ -230,19 +230,19 @@ class DatabaseEngine:
             if query.sort == "nearest" and entry.latitude is not None:
                 distance = haversine_km(lat0, lon0, entry.latitude, entry.longitude)
             hits.append(make_hit(entry.display, query, distance))
-        counts = self._facet_counts(base, query.filters)
+        counts = self._facet_counts(base, query.filters, query.counted_facets)
         result = SearchResult(hits=hits, total=total, facets=ordered_facets(counts), query=query, engine=self.name)
         if total == 0 and query.q:
             result.suggestion = self.did_you_mean(query)
         return result
 
-    def _facet_counts(self, base, filters):
+    def _facet_counts(self, base, filters, counted=tuple(FACETS)):
         """{facet: {value: count}}. A facet with an active filter is counted without its own filter (one query
         each); the facets without one share the full scope and are counted together (two queries in all)."""
-        counts = {facet: {} for facet in FACETS}
+        counts = {facet: {} for facet in counted}
         shared = self._filtered(base, filters)
-        single = [f for f in SINGLE_VALUED_FACETS if not filters.get(f)]
-        multi = [f for f in MULTI_VALUED_FACETS if not filters.get(f)]
+        single = [f for f in SINGLE_VALUED_FACETS if not filters.get(f) and f in counted]
+        multi = [f for f in MULTI_VALUED_FACETS if not filters.get(f) and f in counted]
         if single:
             for row in SearchEntry.objects.filter(shared).values(*single).annotate(n=Count("pk")).order_by():
                 for facet in single:
@@ -257,7 +257,7 @@ class DatabaseEngine:
             )
             for row in rows:
                 counts[row["facet"]][row["value"]] = row["n"]
-        for facet in FACETS:
+        for facet in counted:
             if not filters.get(facet):
                 continue
             scope = self._filtered(base, filters, skip=facet)

@@ -6,7 +6,7 @@ index the same `SearchDocument`s, so a new family needs only a subclass of
 `ModelFamily` and one `register()` call (see search/families.py).
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
@@ -92,11 +92,17 @@ class SearchDocument:
 
     def display(self):
         """What a result shows, stored as is in both engines."""
-        data = asdict(self)
-        for key in ("sector", "funding_type", "sdg", "published_at", "latitude", "longitude"):
-            data.pop(key)
+        # A shallow copy of the scalar fields: dataclasses.asdict deep-copies every value, for every document indexed.
+        data = {name: getattr(self, name) for name in _DISPLAY_FIELDS}
         data["published_at"] = self.published_at.isoformat() if self.published_at else None
         return data
+
+
+_DISPLAY_FIELDS = [
+    f.name
+    for f in fields(SearchDocument)
+    if f.name not in ("sector", "funding_type", "sdg", "published_at", "latitude", "longitude")
+]
 
 
 class Family:
@@ -105,6 +111,8 @@ class Family:
     name = ""
     label = ""
     models = ()  # models whose saves and deletes reindex this family (receivers in search/receivers.py)
+    page_models = ()  # Wagtail pages: reindexed when published, unpublished or deleted, never on a plain save
+    m2m_fields = ()  # many-to-many fields (Model.field descriptors' `through`) whose changes reindex the instance
 
     def count(self):
         raise NotImplementedError

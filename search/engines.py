@@ -91,6 +91,6 @@ def search(query):
     return result
 
 
-def autocomplete(prefix, size=8):
-    suggestions, _incomplete = _with_fallback("autocomplete", prefix, size)
+def autocomplete(prefix, size=8, families_=None):
+    suggestions, _incomplete = _with_fallback("autocomplete", prefix, size, families_)
     return suggestions

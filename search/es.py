@@ -36,7 +36,7 @@ from elasticsearch.dsl import (
 )
 
 from search.analysis import normalise, query_clauses, query_words, suggest_inputs, suggestion_words, word_tokens
-from search.documents import FACETS, families
+from search.documents import families
 from search.engines import elasticsearch_client
 from search.indexing import replay_pending_updates
 from search.models import IndexRebuild
@@ -211,7 +211,9 @@ class ElasticsearchEngine:
         return count, time.perf_counter() - started
 
     def _fill(self, client, family, new, progress, chunk_size):
-        client.indices.put_settings(index=new, settings={"refresh_interval": "-1"})
+        # No refresh and an asynchronous translog while the new index fills (nobody reads it before the swap; a
+        # crash means rebuilding again); the live settings come back before the swap.
+        client.indices.put_settings(index=new, settings={"refresh_interval": "-1", "translog.durability": "async"})
         count = 0
         # Objects are read here (database access stays in this thread); parallel_bulk's threads analyse and send
         # them, so the analysis of one chunk overlaps the node's indexing of another.
@@ -223,7 +225,7 @@ class ElasticsearchEngine:
                 count += 1
                 if progress:
                     progress(count)
-        client.indices.put_settings(index=new, settings={"refresh_interval": "1s"})
+        client.indices.put_settings(index=new, settings={"refresh_interval": "1s", "translog.durability": "request"})
         client.indices.refresh(index=new)
         return count
 
@@ -267,7 +269,17 @@ class ElasticsearchEngine:
         post = self._facet_filter(query.filters)
         if post:
             search = search.post_filter(Q("bool", filter=post))
-        for facet in FACETS:
+        # Facets without a filter of their own share one scope (every filter): one filter bucket for all of them, or
+        # none when nothing is filtered. A facet with a filter is counted without it, in a bucket of its own.
+        counted = query.counted_facets
+        shared = [facet for facet in counted if not query.filters.get(facet)]
+        if shared:
+            parent = search.aggs.bucket("f_shared", "filter", filter=Q("bool", filter=post)) if post else search.aggs
+            for facet in shared:
+                parent.bucket(f"f_{facet}", "terms", field=facet, size=500)
+        for facet in counted:
+            if facet in shared:
+                continue
             others = self._facet_filter(query.filters, skip=facet)
             bucket = search.aggs.bucket(f"f_{facet}", "filter", filter=Q("bool", filter=others))
             bucket.bucket("values", "terms", field=facet, size=500)
@@ -286,10 +298,15 @@ class ElasticsearchEngine:
                 distance = value if value != float("inf") and value < 1e300 else None
             hits.append(make_hit(hit["_source"]["display"], query, distance))
         aggregations = response.get("aggregations", {})
-        counts = {
-            facet: {b["key"]: b["doc_count"] for b in aggregations[f"f_{facet}"]["values"]["buckets"]}
-            for facet in FACETS
-        }
+        shared_scope = aggregations.get("f_shared", aggregations)
+        counts = {}
+        for facet in counted:
+            buckets = (
+                shared_scope[f"f_{facet}"]["buckets"]
+                if facet in shared
+                else aggregations[f"f_{facet}"]["values"]["buckets"]
+            )
+            counts[facet] = {b["key"]: b["doc_count"] for b in buckets}
         result = SearchResult(
             hits=hits,
             total=response["hits"]["total"]["value"],

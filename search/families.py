@@ -1,5 +1,11 @@
-"""The document families registered today. Projects, stories and enterprises add a ModelFamily here."""
+"""The document families: townships, projects, stories and enterprises.
 
+Pages (projects, stories) are indexed on Wagtail's page_published / page_unpublished and on post_delete
+(`page_models`), never on a plain save: a draft revision saves the page row too, and must not reach the
+index. Other models (`models`) reindex on post_save / post_delete. See search/receivers.py.
+"""
+
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from places.models import Township
@@ -44,5 +50,182 @@ class TownshipFamily(ModelFamily):
         )
 
 
+class PageFamily(ModelFamily):
+    """A family of Wagtail pages: one document per translation group, from the live source-language page."""
+
+    page_models = ()
+
+    def public_pages(self):
+        raise NotImplementedError
+
+    def queryset(self):
+        from cms.actions import default_locale
+
+        return self.public_pages().filter(locale=default_locale())
+
+    def ids_for_instance(self, instance):
+        from wagtail.models import Page
+
+        if not isinstance(instance, Page):
+            return self.ids_for_related(instance)
+        ids = {str(instance.pk)}
+        ids.update(
+            str(pk) for pk in Page.objects.filter(translation_key=instance.translation_key).values_list("pk", flat=True)
+        )
+        return sorted(ids)
+
+    def ids_for_related(self, instance):
+        return [str(instance.pk)]
+
+    @staticmethod
+    def english_title(page):
+        translation = page.get_translations().filter(locale__language_code="en").live().only("title").first()
+        return translation.title if translation else ""
+
+
+class ProjectFamily(PageFamily):
+    name = "projects"
+    label = _("Projects")
+
+    @property
+    def page_models(self):
+        from cms.models import ProjectPage
+
+        return (ProjectPage,)
+
+    @property
+    def models(self):
+        from marketplace.models import ProjectListing
+
+        return (ProjectListing,)  # the listing says whether the project seeks investment
+
+    def public_pages(self):
+        from cms.public import public_projects
+
+        return public_projects().select_related("listing").prefetch_related("sdgs", "updates")
+
+    def ids_for_related(self, instance):
+        return [str(instance.project_id)]
+
+    def to_document(self, page):
+        from search.content import english_terms, funding_facts, place_english, place_fields, stream_text
+
+        funding = funding_facts(page)
+        updates = " ".join(f"{update.title} {strip_tags(update.body)}" for update in page.updates.all())
+        body = f"{stream_text(page.body)} {updates}".strip()
+        listing = getattr(page, "listing", None)  # a missing reverse one-to-one raises an AttributeError
+        return SearchDocument(
+            family=self.name,
+            object_id=str(page.pk),
+            title=page.title,
+            title_en=self.english_title(page),
+            summary=page.summary,
+            body=f"{body} {english_terms(page.title, page.summary, body)} {place_english(page.township)}".strip(),
+            url=page.url or "",
+            sector=[page.sector.slug] if page.sector else [],
+            sdg=[str(sdg.number) for sdg in page.sdgs.all()],
+            status=listing.stage if listing is not None and listing.stage else "",
+            published_at=page.first_published_at,
+            funding_type=funding["funding_type"],
+            backed_amount=funding["backed_amount"],
+            backers=funding["backers"],
+            progress=funding["progress"],
+            **place_fields(page.township),
+        )
+
+
+class StoryFamily(PageFamily):
+    name = "stories"
+    label = _("Stories")
+
+    @property
+    def page_models(self):
+        from cms.models import StoryPage
+
+        return (StoryPage,)
+
+    def public_pages(self):
+        from cms.public import public_stories
+
+        return public_stories().prefetch_related("tagged_items__tag", "related_projects__sector")
+
+    def to_document(self, page):
+        from search.content import as_datetime, english_terms, place_english, place_fields, stream_text
+
+        tags = " ".join(item.tag.name for item in page.tagged_items.all())
+        body = stream_text(page.body)
+        sectors = sorted({project.sector.slug for project in page.related_projects.all() if project.sector})
+        return SearchDocument(
+            family=self.name,
+            object_id=str(page.pk),
+            title=page.title,
+            title_en=self.english_title(page),
+            summary=f"{page.summary} {tags}".strip(),
+            body=f"{body} {english_terms(page.title, page.summary, tags, body)} {place_english(page.township)}".strip(),
+            url=page.url or "",
+            sector=sectors,
+            published_at=as_datetime(page.date),
+            **place_fields(page.township),
+        )
+
+
+class EnterpriseFamily(ModelFamily):
+    """Enterprise profiles: public fields only (name, summary, township, sectors, SDGs, founding year)."""
+
+    name = "enterprises"
+    label = _("Enterprises")
+
+    @property
+    def models(self):
+        from accounts.models import Organisation
+        from marketplace.models import EnterpriseProfile
+
+        return (EnterpriseProfile, Organisation)
+
+    @property
+    def m2m_fields(self):
+        from marketplace.models import EnterpriseProfile
+
+        return (EnterpriseProfile.sectors.through, EnterpriseProfile.sdgs.through)
+
+    def queryset(self):
+        from marketplace.models import EnterpriseProfile
+
+        return EnterpriseProfile.objects.select_related("organisation", "township__county").prefetch_related(
+            "sectors", "sdgs"
+        )
+
+    def ids_for_instance(self, instance):
+        from accounts.models import Organisation
+
+        if isinstance(instance, Organisation):
+            profile_id = getattr(getattr(instance, "enterprise_profile", None), "pk", None)
+            return [str(profile_id)] if profile_id else []
+        return [str(instance.pk)]
+
+    def to_document(self, profile):
+        from search.content import english_terms, place_english, place_fields
+
+        facts = [english_terms(profile.organisation.name, profile.summary), place_english(profile.township)]
+        if profile.founded_year:
+            facts.append(str(profile.founded_year))
+        return SearchDocument(
+            family=self.name,
+            object_id=str(profile.pk),
+            title=profile.organisation.name,
+            summary=profile.summary,
+            body=" ".join(fact for fact in facts if fact),
+            url=f"?kind={self.name}&township={profile.township.code}",
+            sector=[sector.slug for sector in profile.sectors.all()],
+            sdg=[str(sdg.number) for sdg in profile.sdgs.all()],
+            status="verified" if profile.verified_at else "",
+            published_at=profile.verified_at,
+            **place_fields(profile.township),
+        )
+
+
 def register_default_families():
     register(TownshipFamily())
+    register(ProjectFamily())
+    register(StoryFamily())
+    register(EnterpriseFamily())

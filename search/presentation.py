@@ -1,4 +1,4 @@
-"""Labels and links for the search page: facet value names, pagination links."""
+"""Labels and links for the search page: facet value names, pagination links, the results map."""
 
 from django.utils.translation import gettext as _
 
@@ -54,3 +54,28 @@ def page_links(request, result):
         params["page"] = str(number)
         links.append({"number": number, "url": "?" + params.urlencode(), "current": number == current})
     return links
+
+
+def result_map(request, result):
+    """A places.maps choropleth of the townships coloured by the township facet's counts of this search; each
+    township links to the search list narrowed to it."""
+    from django.urls import reverse
+
+    from places.maps import choropleth
+
+    counts = dict(result.facets.get("township", []))
+    list_url = reverse("search:page")
+
+    def township_link(township):
+        params = request.GET.copy()
+        params.setlist("township", [township.code])
+        params.pop("page", None)
+        return f"{list_url}?{params.urlencode()}"
+
+    return choropleth(
+        counts,
+        measure_label=_("Matching results"),
+        value_format=lambda value: f"{int(value):,}",
+        links=township_link,
+        map_id="search-map",
+    )

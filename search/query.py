@@ -25,6 +25,11 @@ class SearchQuery:
     per_page: int = 20
     families: tuple = ()  # empty: every registered family
     include_private: bool = False  # only for staff tools and tests; the public views never set it
+    facets: tuple = ()  # the facets to count; empty: every facet (the map counts only "township")
+
+    @property
+    def counted_facets(self):
+        return [name for name in FACETS if not self.facets or name in self.facets]
 
     @property
     def offset(self):

@@ -1,10 +1,17 @@
-"""The search app's own receivers: a save or delete of an indexed model schedules a reindex by id.
+"""The search app's own receivers: a change of an indexed model schedules a reindex by id.
 
 The other apps know nothing of search (DESIGN.md); documents ignore model signals.
 Only these receivers listen, and they only enqueue (search/indexing.py).
+
+- `family.models`: post_save and post_delete.
+- `family.m2m_fields` (through models): m2m_changed, for the instance whose set changed.
+- `family.page_models` (Wagtail pages): page_published, page_unpublished and post_delete only. A draft
+  revision saves the page row too (latest revision, draft title), so a plain post_save is not listened to;
+  the task reads the live page row (cms.public), never the latest revision.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.signals import page_published, page_unpublished
 
 from search.documents import families
 from search.indexing import schedule_reindex
@@ -19,9 +26,30 @@ def _receiver(family_name):
         from search.documents import get_family
 
         family = get_family(family_name)
-        schedule_reindex(family.name, family.ids_for_instance(instance))
+        ids = family.ids_for_instance(instance)
+        if ids:
+            schedule_reindex(family.name, ids)
 
     return reindex
+
+
+def _m2m_receiver(family_name):
+    def reindex(sender, instance, action, reverse, pk_set=None, **kwargs):
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        from search.documents import get_family
+
+        family = get_family(family_name)
+        # reverse, e.g. sector.enterprises.add(profile): the profiles are in pk_set (None on a reverse clear).
+        ids = [str(pk) for pk in pk_set or ()] if reverse else family.ids_for_instance(instance)
+        if ids:
+            schedule_reindex(family.name, ids)
+
+    return reindex
+
+
+def _connect(signal, handler, model, uid):
+    signal.connect(handler, sender=model, weak=False, dispatch_uid=uid)
 
 
 def connect_receivers():
@@ -32,6 +60,24 @@ def connect_receivers():
                 continue
             handler = _receiver(family.name)
             uid = f"search-reindex-{family.name}-{model._meta.label}"
-            post_save.connect(handler, sender=model, weak=False, dispatch_uid=uid + "-save")
-            post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid + "-delete")
+            _connect(post_save, handler, model, uid + "-save")
+            _connect(post_delete, handler, model, uid + "-delete")
+            _connected.add(key)
+        for model in family.page_models:
+            key = (family.name, model._meta.label)
+            if key in _connected:
+                continue
+            handler = _receiver(family.name)
+            uid = f"search-reindex-{family.name}-{model._meta.label}"
+            _connect(page_published, handler, model, uid + "-published")
+            _connect(page_unpublished, handler, model, uid + "-unpublished")
+            _connect(post_delete, handler, model, uid + "-delete")
+            _connected.add(key)
+        for through in family.m2m_fields:
+            key = (family.name, through._meta.label)
+            if key in _connected:
+                continue
+            _connect(
+                m2m_changed, _m2m_receiver(family.name), through, f"search-reindex-{family.name}-{through._meta.label}"
+            )
             _connected.add(key)

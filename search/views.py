@@ -9,19 +9,31 @@ GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&
     page, per_page  1-based page, 1..50 per page (20 by default)
     Answers 400 {"error": reason} for an unknown parameter, sort, kind or township, or a bad number.
     The answer's "incomplete" is true when Elasticsearch failed and the database engine answered.
-GET /api/search/autocomplete/?q=<prefix>   up to 8 {"uid", "family", "title", "title_en", "url"}
+    kind          projects, stories, enterprises, townships (several allowed)
+    funding_type  investment (from the marketplace listing); subscription and donation when the marketplace
+                  registers them (search.content.register_funding_provider)
+    Answer: {"total", "page", "pages", "per_page", "engine", "incomplete", "suggestion", "hits": [{"uid",
+    "family", "object_id", "title_html", "summary_html" (matches in <mark>, escaped), "display": {title, url,
+    county_name, township_name, published_at, backed_amount, backers, progress, ...}, "distance_km"?}],
+    "facets": {facet: [{"value", "count"}]}}; "suggestion" is a spelling-tolerant query to try when nothing matched.
+GET /api/search/autocomplete/?q=<prefix>   up to 8 {"uid", "family", "family_label", "title", "title_en", "url"}
+    (projects, enterprises and townships; a township's url is a query string for the search page)
+GET /<lang>/search/map/?<the same parameters>   the search page's results as a choropleth of the townships,
+    coloured by the township facet's counts of the same query
 """
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from search import engines
 from search.documents import FACETS, families
-from search.presentation import facet_groups, page_links
+from search.presentation import facet_groups, page_links, result_map
 from search.query import InvalidSearch, parse_search_params
 
+AUTOCOMPLETE_FAMILIES = ("projects", "enterprises", "townships")
 INCOMPLETE_NOTICE = "Search is running in a reduced mode: results may be incomplete."
 
 
@@ -41,7 +53,45 @@ def search_api(request):
 @require_GET
 def autocomplete_api(request):
     prefix = request.GET.get("q", "")[:50]
-    return JsonResponse({"suggestions": engines.autocomplete(prefix)}, json_dumps_params={"ensure_ascii": False})
+    suggestions = engines.autocomplete(prefix, families_=AUTOCOMPLETE_FAMILIES)
+    labels = {name: str(family.label) for name, family in families().items()}
+    for suggestion in suggestions:
+        suggestion["family_label"] = labels.get(suggestion["family"], suggestion["family"])
+    return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})
+
+
+def _sorts():
+    return [
+        ("relevance", _("Relevance")),
+        ("newest", _("Newest")),
+        ("most_backed", _("Most backed")),
+        ("closest_to_goal", _("Closest to goal")),
+        ("nearest", _("Nearest to a township")),
+    ]
+
+
+@require_GET
+def search_map(request):
+    """The same search on a map: townships coloured by how many results each holds (the township facet)."""
+    error, result, query, search_map_ = "", None, None, None
+    try:
+        query = parse_search_params(request.GET, families())
+        query.per_page = 1
+        query.facets = ("township",)  # the map needs only the township counts
+        result = engines.search(query)
+    except InvalidSearch as problem:
+        error = str(problem)
+    if result is not None:
+        search_map_ = result_map(request, result)
+    context = {
+        "error": error,
+        "result": result,
+        "query": query,
+        "q": request.GET.get("q", ""),
+        "map": search_map_,
+        "list_url": f"{reverse('search:page')}?{request.GET.urlencode()}",
+    }
+    return render(request, "search/map.html", context, status=400 if error else 200)
 
 
 @require_GET
@@ -59,13 +109,8 @@ def search_page(request):
         "q": request.GET.get("q", ""),
         "facets": facet_groups(result, query) if result else [],
         "pages": page_links(request, result) if result else [],
-        "sorts": [
-            ("relevance", _("Relevance")),
-            ("newest", _("Newest")),
-            ("most_backed", _("Most backed")),
-            ("closest_to_goal", _("Closest to goal")),
-            ("nearest", _("Nearest to a township")),
-        ],
+        "sorts": _sorts(),
         "facet_names": FACETS,
+        "map_url": f"{reverse('search:map')}?{request.GET.urlencode()}",
     }
     return render(request, "search/search.html", context, status=400 if error else 200)

@@ -25,6 +25,7 @@ PUBLIC_URLS = {
     "search_api:search": "public discovery; only published documents are indexed as public",
     "search_api:autocomplete": "public discovery suggestions from published documents",
     "search:page": "public discovery page",
+    "search:map": "public discovery results on a township map (same query, counts only)",
     "robots_txt": "crawler rules for the public site",
     "marketplace:enterprise_detail": "an enterprise's public profile (what its team chose to publish)",
     "marketplace:questions": "questions and answers of a published project (404 otherwise); asking needs sign-in",

@@ -46,3 +46,46 @@ LABELLED_QUERIES = [
     ("霧台", ["town:10013270", "fixture:p29"]),
     ("峨眉", ["town:10004110", "fixture:p26"]),
 ]
+
+
+# TEST DATA: labelled queries over the CMS demo content (cms/demo.py: its projects and stories, in Traditional
+# Chinese only) and the townships. "story:<slug>" and "project:<title>" are demo pages. Harder than the set
+# above: English words for Chinese-only content, 台/臺, county + product, township names, and a few queries
+# whose full phrase occurs in only one of the wanted documents (so recall below 1 is possible).
+DEMO_QUERIES = [
+    ("香草 認養", ["story:台東認養藥草田"]),
+    ("台東 認養", ["story:台東認養藥草田"]),
+    ("臺東 藥草", ["story:台東認養藥草田"]),
+    ("herbs adoption", ["story:台東認養藥草田"]),
+    ("屏東 可可", ["story:屏東可可取代檳榔", "project:屏東可可共同發酵場"]),
+    ("可可", ["story:屏東可可取代檳榔", "project:屏東可可共同發酵場"]),
+    ("cocoa", ["story:屏東可可取代檳榔", "project:屏東可可共同發酵場"]),
+    ("Pingtung cocoa", ["story:屏東可可取代檳榔", "project:屏東可可共同發酵場"]),
+    ("chocolate", ["story:屏東可可取代檳榔", "project:屏東可可共同發酵場"]),
+    ("檳榔 轉作", ["story:屏東可可取代檳榔"]),
+    ("tilapia", ["story:口湖智慧養殖"]),
+    ("Kouhu tilapia", ["story:口湖智慧養殖"]),
+    ("吳郭魚", ["story:口湖智慧養殖"]),
+    ("口湖", ["town:10009190", "story:口湖智慧養殖", "project:口湖智慧魚塭示範場"]),
+    ("感測器", ["story:口湖智慧養殖", "project:口湖智慧魚塭示範場"]),
+    ("smart farming", ["story:口湖智慧養殖"]),
+    ("菱角", ["story:官田菱角殼炭", "project:官田菱殼炭工坊"]),
+    ("官田菱角", ["story:官田菱角殼炭", "project:官田菱殼炭工坊"]),
+    ("臺南 菱角", ["story:官田菱角殼炭", "project:官田菱殼炭工坊"]),
+    ("water caltrop", ["story:官田菱角殼炭", "project:官田菱殼炭工坊"]),
+    ("官田 炭", ["story:官田菱角殼炭", "project:官田菱殼炭工坊"]),
+    ("三峽 茶", ["story:三峽茶體驗", "project:三峽茶園體驗學校"]),
+    ("紅茶", ["story:三峽茶體驗", "project:三峽茶園體驗學校"]),
+    ("坪林", ["town:65000200", "story:坪林茶鄉"]),
+    ("包種茶", ["story:坪林茶鄉"]),
+    ("pouchong", ["story:坪林茶鄉"]),
+    ("返鄉 茶", ["story:坪林茶鄉"]),
+    ("食農教育", ["story:壯圍食農教育", "project:壯圍田間教室"]),
+    ("宜蘭 壯圍", ["town:10002060", "story:壯圍食農教育", "project:壯圍田間教室"]),
+    ("food education", ["story:壯圍食農教育", "project:壯圍田間教室"]),
+    ("竹山 老屋", ["story:竹山小鎮"]),
+    ("bamboo", ["story:竹山小鎮"]),
+    ("關山", ["town:10014030", "story:關山返鄉米食"]),
+    ("台東 米", ["story:關山返鄉米食"]),
+    ("Guanshan rice", ["story:關山返鄉米食"]),
+]

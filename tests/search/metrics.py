@@ -4,7 +4,8 @@ import math
 
 
 def resolve(labels):
-    """'town:<code>' -> 'townships:<pk>'; 'fixture:<id>' stays."""
+    """'town:<code>' -> 'townships:<pk>'; 'story:<slug>' -> 'stories:<pk>' and 'project:<title>' -> 'projects:<pk>'
+    (the demo pages in the default language); 'fixture:<id>' stays."""
     from places.models import Township
 
     codes = [label.split(":", 1)[1] for label in labels if label.startswith("town:")]
@@ -12,8 +13,24 @@ def resolve(labels):
     out = set()
     for label in labels:
         kind, key = label.split(":", 1)
-        out.add(f"townships:{pks[key]}" if kind == "town" else label)
+        if kind == "town":
+            out.add(f"townships:{pks[key]}")
+        elif kind in ("story", "project"):
+            out.add(_page_uid(kind, key))
+        else:
+            out.add(label)
     return out
+
+
+def _page_uid(kind, key):
+    from cms.actions import default_locale
+    from cms.models import ProjectPage, StoryPage
+
+    if kind == "story":
+        page = StoryPage.objects.get(slug=key, locale=default_locale())
+        return f"stories:{page.pk}"
+    page = ProjectPage.objects.get(title=key, locale=default_locale())
+    return f"projects:{page.pk}"
 
 
 def ndcg_at(ranked, relevant, k=10):
@@ -24,3 +41,16 @@ def ndcg_at(ranked, relevant, k=10):
 
 def recall(ranked, relevant):
     return len(set(ranked) & relevant) / len(relevant) if relevant else 0.0
+
+
+def baseline_ranking(documents, query):
+    """The single-character baseline: a document scores how many distinct characters of the query (as typed: no
+    normalisation, no words, no bigrams) occur in its texts, which is what a naive LIKE-per-character search does."""
+    chars = {char for char in query if not char.isspace()}
+    scored = []
+    for document in documents:
+        text = " ".join(document.texts())
+        score = sum(1 for char in chars if char in text)
+        if score:
+            scored.append((-score, document.uid))
+    return [uid for _score, uid in sorted(scored)]

@@ -1,0 +1,136 @@
+"""Turning the CMS's and the marketplace's public content into search documents.
+
+Only what `cms.public` returns is indexed (live, public pages), read from the page rows: a draft
+revision of a live page lives in its revision, not in the row, so it never reaches the index.
+Translations of a page are one document: the source-language page, with the English title of its
+English translation when there is one.
+
+Funding hook: the marketplace says how a project can be backed without editing search internals —
+`register_funding_provider(provider)` where `provider(project_page) -> dict` may hold
+"funding_type" (a list of strings, merged with the others'), "backed_amount", "backers" and
+"progress" (the share of the goal reached). The default provider gives "investment" when the
+project's ProjectListing seeks investment. Subscriptions and donations register their own.
+"""
+
+import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+_funding_providers = []
+
+
+def register_funding_provider(provider):
+    """Add `provider(project_page) -> dict` (see the module docstring); returns it, so it can decorate."""
+    if provider not in _funding_providers:
+        _funding_providers.append(provider)
+    return provider
+
+
+def unregister_funding_provider(provider):
+    if provider in _funding_providers:
+        _funding_providers.remove(provider)
+
+
+def investment_listing(project):
+    """The default provider: "investment" when the project's marketplace listing seeks investment."""
+    try:
+        listing = project.listing
+    except Exception:  # no listing (RelatedObjectDoesNotExist)
+        return {}
+    return {"funding_type": ["investment"]} if listing.seeks_investment else {}
+
+
+register_funding_provider(investment_listing)
+
+
+def funding_facts(project):
+    facts = {"funding_type": set(), "backed_amount": 0, "backers": 0, "progress": None}
+    for provider in _funding_providers:
+        answer = provider(project) or {}
+        facts["funding_type"].update(answer.get("funding_type", ()))
+        facts["backed_amount"] += int(answer.get("backed_amount", 0) or 0)
+        facts["backers"] += int(answer.get("backers", 0) or 0)
+        if answer.get("progress") is not None:
+            facts["progress"] = max(facts["progress"] or 0.0, float(answer["progress"]))
+    facts["funding_type"] = sorted(facts["funding_type"])
+    return facts
+
+
+def stream_text(value):
+    """The plain text of a StreamField (or any nested block data): every string, tags stripped."""
+    raw = getattr(value, "raw_data", value)
+    parts = []
+
+    def walk(item):
+        if isinstance(item, str):
+            parts.append(strip_tags(item))
+        elif isinstance(item, dict):
+            for key, nested in item.items():
+                if key not in ("type", "id"):
+                    walk(nested)
+        elif isinstance(item, list | tuple):
+            for nested in item:
+                walk(nested)
+        elif hasattr(item, "items"):  # a StreamValue's raw data rows
+            walk(dict(item.items()))
+
+    walk(list(raw) if raw is not None else [])
+    return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+GLOSSARY = Path(__file__).resolve().parent / "data" / "glossary.txt"
+
+
+@lru_cache(maxsize=1)
+def glossary():
+    """[(Chinese word, English words)] from search/data/glossary.txt."""
+    entries = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, _space, english = line.partition(" ")
+            entries.append((word, english.strip()))
+    return entries
+
+
+def english_terms(*texts):
+    """The English words of the glossary for the Chinese words these texts hold (an English query then finds
+    Chinese-only content: "tilapia" finds 吳郭魚)."""
+    joined = " ".join(text for text in texts if text)
+    seen = []
+    for word, english in glossary():
+        if word in joined and english not in seen:
+            seen.append(english)
+    return " ".join(seen)
+
+
+def place_english(township):
+    """The township's and county's English names (content is written in Chinese; "Kouhu tilapia" should find it)."""
+    if township is None:
+        return ""
+    return f"{township.name_en} {township.county.name_en}"
+
+
+def as_datetime(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time(12)))
+
+
+def place_fields(township):
+    if township is None:
+        return {}
+    return {
+        "county": township.county.code,
+        "county_name": township.county.name_zh,
+        "township": township.code,
+        "township_name": township.name_zh,
+        "priority_area": township.is_priority_area,
+        "latitude": township.latitude,
+        "longitude": township.longitude,
+    }
