@@ -1,7 +1,8 @@
 """The home page's live figures, computed from the data and never typed in.
 
-`site_figures()` is the one place they come from; the payments work extends it
-with backers and NT$ raised from its ledger. Until then those are 0, honestly.
+`site_figures()` is the one place they come from. Backers and NT$ raised join
+them when the payments ledger exists; until then they are not shown at all,
+rather than shown as a number nobody computed.
 """
 
 from cms.models import ProjectPage
@@ -13,6 +14,4 @@ def site_figures():
     return {
         "projects": live_projects.values("translation_key").distinct().count(),
         "townships_reached": live_projects.values("township_id").distinct().count(),
-        "backers": 0,
-        "raised_twd": 0,
     }
