@@ -57,6 +57,14 @@ def _company(request, slug):
     return organisation, membership
 
 
+def _enterprise_team(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.ENTERPRISE)
+    membership = get_membership(request.user, organisation)
+    if membership is None:
+        raise PermissionDenied
+    return organisation, membership
+
+
 def _profile_or_redirect(request, organisation):
     profile = actions.company_profile_of(organisation)
     if profile is None:
@@ -251,10 +259,7 @@ def company_interests(request, slug):
 @login_required
 @require_GET
 def enterprise_interests(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.ENTERPRISE)
-    membership = get_membership(request.user, organisation)
-    if membership is None:
-        raise PermissionDenied
+    organisation, membership = _enterprise_team(request, slug)
     interests = Interest.objects.filter(project__listing__enterprise__organisation=organisation).select_related(
         "project__township__county", "company__organisation"
     )
@@ -271,10 +276,7 @@ def enterprise_interests(request, slug):
 @require_GET
 def fitting_companies(request, slug):
     """Enterprise members see the discoverable companies that fit their team, with the reasons."""
-    organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.ENTERPRISE)
-    membership = get_membership(request.user, organisation)
-    if membership is None:
-        raise PermissionDenied
+    organisation, membership = _enterprise_team(request, slug)
     enterprise = EnterpriseProfile.objects.filter(organisation=organisation).select_related("township__county").first()
     matches = recommend_companies(enterprise) if enterprise is not None else []
     context = {
