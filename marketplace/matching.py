@@ -107,8 +107,10 @@ def _ranges_overlap(low, high, other_low, other_high):
 
 
 def backers_by_project(project_ids):
-    """How many people back each project. Payments (backings) come later: until then every project has 0."""
-    return {}
+    """How many people back each project, from the payments ledger."""
+    from marketplace.payments.ledger import backers_by_project as ledger_backers
+
+    return ledger_backers(project_ids)
 
 
 def recommend_projects(company, limit=20, now=None):

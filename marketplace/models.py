@@ -557,4 +557,4 @@ class AbuseReport(models.Model):
         return self.question or self.answer
 
 
-from marketplace.payments.models import StripeEvent  # noqa: E402, F401
+from marketplace.payments.models import Backing, LedgerEntry, StripeEvent  # noqa: E402, F401

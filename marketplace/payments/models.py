@@ -1,5 +1,6 @@
 """What Stripe told us: every webhook event, stored raw before it is processed."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +37,128 @@ class StripeEvent(models.Model):
     @property
     def data_object(self):
         return self.payload.get("data", {}).get("object", {})
+
+
+class Backing(models.Model):
+    """One backer's support of one project: a one-off donation or a subscription to a plan.
+
+    A backing is created when Checkout starts (pending) and moved on only by Stripe's
+    events; the money itself is in LedgerEntry rows, never in this row's fields.
+    """
+
+    class Kind(models.TextChoices):
+        DONATION = "donation", _("donation")
+        SUBSCRIPTION = "subscription", _("subscription")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting payment")
+        PAID = "paid", _("paid")  # a donation whose payment succeeded
+        ACTIVE = "active", _("active")  # a subscription that bills
+        PAUSED = "paused", _("paused")
+        PAST_DUE = "past_due", _("payment failed")
+        CANCELED = "canceled", _("canceled")
+        REFUNDED = "refunded", _("refunded")
+        EXPIRED = "expired", _("not completed")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    listing = models.ForeignKey(
+        "marketplace.ProjectListing", on_delete=models.PROTECT, related_name="backings", verbose_name=_("project")
+    )
+    backer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="backings",
+        verbose_name=_("backer"),
+    )
+    backer_email = models.EmailField(_("backer's email"), blank=True)
+    backer_name = models.CharField(_("backer's name"), max_length=150, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False, help_text=_("Hide the backer's name from the team."))
+    plan = models.ForeignKey(
+        "marketplace.SubscriptionPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="backings",
+        verbose_name=_("plan"),
+    )
+    campaign = models.ForeignKey(
+        "marketplace.DonationCampaign",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="backings",
+        verbose_name=_("donation campaign"),
+    )
+    # What was asked for at checkout (a donation's amount, a plan's price then); paid money is in the ledger.
+    amount_twd = models.PositiveIntegerField(_("amount (NT$)"))
+    stripe_checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_subscription_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    current_period_end = models.DateTimeField(_("next charge"), null=True, blank=True)
+    paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(_("ends at the end of the period"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("backing")
+        verbose_name_plural = _("backings")
+        indexes = [models.Index(fields=["listing", "status"]), models.Index(fields=["backer", "-created"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_twd__gt=0), name="backing_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(kind="donation", plan__isnull=True)
+                | models.Q(kind="subscription", plan__isnull=False),
+                name="backing_subscription_has_plan",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} NT${self.amount_twd:,} → {self.listing_id}"
+
+
+class LedgerEntry(models.Model):
+    """Money that moved, as Stripe reported it (or as staff recorded a payout).
+
+    Every total Homeward shows is a sum of these rows. Amounts are whole NT$,
+    signed from the project's point of view: a payment is positive, a refund,
+    a lost dispute or a payout to the team negative. `source_key` names the
+    Stripe object (or the manual payout) an entry comes from and is unique, so
+    an event processed twice cannot record money twice.
+    """
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("payment")
+        REFUND = "refund", _("refund")
+        DISPUTE = "dispute", _("dispute")
+        PAYOUT = "payout", _("payout to the team")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    listing = models.ForeignKey(
+        "marketplace.ProjectListing", on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("project")
+    )
+    backing = models.ForeignKey(Backing, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries")
+    amount_twd = models.BigIntegerField(_("amount (NT$)"))
+    platform_fee_twd = models.BigIntegerField(_("platform fee (NT$)"), default=0)
+    source_key = models.CharField(_("source"), max_length=255, unique=True)
+    occurred_at = models.DateTimeField(_("when"), db_index=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True, null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        indexes = [models.Index(fields=["listing", "occurred_at"]), models.Index(fields=["kind", "occurred_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} NT${self.amount_twd:,}"

@@ -212,7 +212,7 @@ def test_project_page_updates_and_empty_funding_panel(cms_site, client):
 
 def test_home_figures_are_computed_and_honest(cms_site, client):
     response = client.get("/zh-hant/")
-    assert response.context["figures"] == {"projects": 0, "townships_reached": 0}
+    assert response.context["figures"] == {"projects": 0, "backers": 0, "raised_twd": 0, "townships_reached": 0}
 
     for code in ("10008040", "10009190"):
         parent = township_page_for(Township.objects.get(code=code))
@@ -220,7 +220,7 @@ def test_home_figures_are_computed_and_honest(cms_site, client):
     parent.add_child(instance=ProjectPage(title="草稿", slug="draft", live=False))
 
     figures = client.get("/zh-hant/").context["figures"]
-    assert figures == {"projects": 2, "townships_reached": 2}
+    assert figures == {"projects": 2, "backers": 0, "raised_twd": 0, "townships_reached": 2}
 
 
 def test_sdgs_are_loaded_in_three_languages(db):

@@ -1,0 +1,61 @@
+"""Totals come from the ledger: refunds lower them, payouts do not, a person is counted once."""
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from marketplace.payments import ledger
+from marketplace.payments.models import Backing, LedgerEntry
+from tests.marketplace.test_projects import listing  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def _paid(listing, backer, amount, key, email=""):  # noqa: F811
+    backing = Backing.objects.create(
+        kind=Backing.Kind.DONATION,
+        status=Backing.Status.PAID,
+        listing=listing,
+        backer=backer,
+        backer_email=email,
+        amount_twd=amount,
+    )
+    LedgerEntry.objects.create(
+        kind=LedgerEntry.Kind.PAYMENT,
+        listing=listing,
+        backing=backing,
+        amount_twd=amount,
+        source_key=f"charge:{key}",
+        occurred_at=timezone.now(),
+    )
+    return backing
+
+
+def test_refunds_lower_the_total_and_a_person_counts_once(listing, client):  # noqa: F811
+    carol = User.objects.create_user(email="carol@example.com", password="x")
+    _paid(listing, carol, 500, "a")
+    _paid(listing, carol, 300, "b")
+    refunded = _paid(listing, None, 1_000, "c", email="Guest@Example.com")
+    LedgerEntry.objects.create(
+        kind=LedgerEntry.Kind.REFUND,
+        listing=listing,
+        backing=refunded,
+        amount_twd=-1_000,
+        source_key="refund:c",
+        occurred_at=timezone.now(),
+    )
+    LedgerEntry.objects.create(
+        kind=LedgerEntry.Kind.PAYOUT,
+        listing=listing,
+        amount_twd=-700,
+        source_key="payout:1",
+        occurred_at=timezone.now(),
+    )
+
+    totals = ledger.totals_for_project(listing.project_id)
+    assert totals == ledger.Totals(raised_twd=800, backers=1)
+    assert ledger.site_totals() == totals
+
+    figures = client.get("/zh-hant/").context["figures"]
+    assert (figures["backers"], figures["raised_twd"]) == (1, 800)
+    assert "NT$800" in client.get("/zh-hant/").text
