@@ -14,6 +14,9 @@ class FundingPanel:
     subscription_plans: list = field(default_factory=list)  # each with name, amount_twd, interval
     donation: object = None  # e.g. an object with raised_twd, goal_twd, backers
     payments_configured: bool = False
+    project_id: int | None = None
+    totals: object = None  # raised_twd and backers from the payments ledger
+    progress_percent: int | None = None
 
     @property
     def is_empty(self):
@@ -30,4 +33,7 @@ def funding_panel_for(project):
         subscription_plans=parts.subscription_plans,
         donation=parts.donation,
         payments_configured=parts.payments_configured,
+        project_id=parts.project_id,
+        totals=parts.totals,
+        progress_percent=parts.progress_percent,
     )

@@ -1,7 +1,8 @@
 """The marketplace's part of a project page's funding panel (cms.funding.funding_panel_for calls this).
 
-Only what exists is shown: the investment ask, the plans and the donation campaign as the team wrote them.
-Money raised comes from the payments ledger, which does not exist yet, so no progress figure is made up.
+Only what exists is shown: the investment ask, the plans and the donation campaign as the team wrote them,
+and the money raised and backers as the payments ledger records them (never what a browser sent).
+A translation of a project page shows the listing of the page it was translated from.
 """
 
 from dataclasses import dataclass, field
@@ -24,12 +25,21 @@ class FundingParts:
     subscription_plans: list = field(default_factory=list)
     donation: object = None
     payments_configured: bool = False
+    project_id: int | None = None  # the listing's page: live progress events are addressed to it
+    totals: object = None  # marketplace.payments.ledger.Totals
+
+    @property
+    def progress_percent(self):
+        if self.donation is None or not self.totals:
+            return None
+        return min(100, round(100 * self.totals.raised_twd / self.donation.goal_twd))
 
 
 def funding_parts_for(project):
     from marketplace.models import DonationCampaign, ProjectListing
+    from marketplace.payments.ledger import totals_for_project
 
-    listing = ProjectListing.objects.filter(project_id=project.pk).first()
+    listing = ProjectListing.objects.filter(project__translation_key=project.translation_key).first()
     if listing is None:
         return FundingParts()
     ask = None
@@ -46,4 +56,6 @@ def funding_parts_for(project):
         subscription_plans=list(listing.subscription_plans.all()),
         donation=DonationCampaign.objects.filter(listing=listing).first(),
         payments_configured=stripe_api.is_configured(),
+        project_id=listing.project_id,
+        totals=totals_for_project(listing.project_id),
     )

@@ -56,6 +56,22 @@ class NotificationsChanged(LiveEvent):
         return user_group(self.user_id)
 
 
+@dataclass(frozen=True)
+class FundingProgress(LiveEvent):
+    """A project's totals after the ledger changed; everyone with the project page open receives it."""
+
+    project_id: int
+    raised_twd: int
+    backers: int
+    goal_twd: int | None = None  # the donation campaign's goal, when there is one
+
+    name = "funding.progress"
+
+    @property
+    def group(self):
+        return project_group(self.project_id)
+
+
 def send_after_commit(event):
     """Queue `event` for after the current transaction commits (at once outside a transaction)."""
     transaction.on_commit(lambda: send_now(event))

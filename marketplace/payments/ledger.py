@@ -70,3 +70,19 @@ def site_totals():
     raised = LedgerEntry.objects.filter(kind__in=RAISING_KINDS).aggregate(total=Sum("amount_twd"))["total"] or 0
     people = {_person(row) for row in _net_by_backing(LedgerEntry.objects.all())}
     return Totals(raised_twd=raised, backers=len(people))
+
+
+def announce_progress(listing):
+    """Tell every open page of the project its new totals, once the ledger change commits."""
+    from notifications.live import FundingProgress, send_after_commit
+
+    totals = totals_for_project(listing.project_id)
+    campaign = getattr(listing, "donation_campaign", None)
+    send_after_commit(
+        FundingProgress(
+            project_id=listing.project_id,
+            raised_twd=totals.raised_twd,
+            backers=totals.backers,
+            goal_twd=campaign.goal_twd if campaign else None,
+        )
+    )

@@ -59,3 +59,26 @@ def test_refunds_lower_the_total_and_a_person_counts_once(listing, client):  # n
     figures = client.get("/zh-hant/").context["figures"]
     assert (figures["backers"], figures["raised_twd"]) == (1, 800)
     assert "NT$800" in client.get("/zh-hant/").text
+
+
+def test_the_funding_panel_shows_ledger_totals_on_every_translation(listing, client):  # noqa: F811
+    import datetime
+
+    from marketplace.models import DonationCampaign
+
+    DonationCampaign.objects.create(
+        listing=listing,
+        goal_twd=10_000,
+        deadline=timezone.localdate() + datetime.timedelta(days=20),
+        funding_model="keep_what_you_raise",
+    )
+    _paid(listing, None, 2_500, "a", email="guest@example.com")
+    from wagtail.models import Locale
+
+    english = listing.project.copy_for_translation(Locale.objects.get(language_code="en"))
+    english.save_revision().publish()
+    for page in (listing.project, english):
+        html = client.get(page.url).text
+        assert 'data-funding="raised">NT$2,500<' in html
+        assert 'data-funding="backers">1<' in html
+        assert 'value="2500"' in html and 'data-funding="percent">25<' in html

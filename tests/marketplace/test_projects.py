@@ -40,7 +40,8 @@ def test_the_funding_panel_shows_what_exists_and_says_when_payments_are_off(clie
     text = response.text
     assert "認養" in text and "NT$500" in text and "NT$300,000" in text
     assert 'class="payments-not-configured' in text
-    assert "raised" not in text and "funding-investment" not in text
+    assert 'data-funding="raised">NT$0<' in text, "the ledger is empty: NT$0 raised, nothing invented"
+    assert "funding-investment" not in text
 
 
 def test_the_funding_panel_has_no_payment_note_when_stripe_is_configured(client, listing):
