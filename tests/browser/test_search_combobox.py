@@ -19,7 +19,7 @@ def test_typing_pingtung_suggests_townships_and_the_keyboard_chooses_one(page, l
 
     ElasticsearchEngine().refresh("townships")  # loading the townships indexed them through the task
     page.goto(f"{live_server.url}/zh-hant/")
-    box = page.get_by_role("combobox", name="搜尋計畫、故事、企業與鄉鎮")
+    box = page.get_by_role("combobox", name="搜尋專案、故事、企業與鄉鎮")
     expect(box).to_have_attribute("aria-expanded", "false")
     box.click()
     box.press_sequentially("屏東", delay=50)
