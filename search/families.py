@@ -95,9 +95,10 @@ class ProjectFamily(PageFamily):
 
     @property
     def models(self):
-        from marketplace.models import ProjectListing
+        from marketplace.models import DonationCampaign, ProjectListing, SubscriptionPlan
 
-        return (ProjectListing,)  # the listing says whether the project seeks investment
+        # The listing says whether the project seeks investment; plans and campaigns give the funding types.
+        return (ProjectListing, SubscriptionPlan, DonationCampaign)
 
     def public_pages(self):
         from cms.public import public_projects
@@ -105,7 +106,13 @@ class ProjectFamily(PageFamily):
         return public_projects().select_related("listing").prefetch_related("sdgs", "updates")
 
     def ids_for_related(self, instance):
-        return [str(instance.project_id)]
+        from marketplace.models import ProjectListing
+
+        project_id = getattr(instance, "project_id", None)
+        if project_id is None and getattr(instance, "listing_id", None):  # a plan or campaign (not a draft's)
+            project_id = ProjectListing.objects.filter(pk=instance.listing_id).values_list("project_id", flat=True)
+            project_id = project_id.first()
+        return [str(project_id)] if project_id else []
 
     def to_document(self, page):
         from search.content import english_terms, funding_facts, place_english, place_fields, stream_text
