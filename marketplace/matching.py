@@ -168,8 +168,15 @@ class _CompanyFacts:
         self.best_ties = {}
         self.priority_townships = set()
         self.township_points = {}
+        tie_townships = {tie.township_id for tie in self.ties}
+        by_county = {}  # a township without a tie of its own has the best tie of any such township of its county
         for township_id, county, priority in Township.objects.values_list("pk", "county__code", "is_priority_area"):
-            tie, level = _best_tie(self.ties, township_id, county)
+            if township_id in tie_townships:
+                tie, level = _best_tie(self.ties, township_id, county)
+            else:
+                if county not in by_county:
+                    by_county[county] = _best_tie(self.ties, township_id, county)
+                tie, level = by_county[county]
             self.best_ties[township_id] = (tie, level)
             if priority:
                 self.priority_townships.add(township_id)
@@ -257,8 +264,8 @@ def _candidate_ids(facts, count):
         score = score + term
     binary = "C" if connection.vendor == "postgresql" else "BINARY"  # Python's order of titles (code points)
     ranked = (
+        # No "score > 0" filter: the database would compute the score twice; the exact step drops zero scores.
         projects.annotate(score=score, sort_title=Collate("title", binary))
-        .filter(score__gt=0)
         .order_by("-score", F("first_published_at").desc(nulls_last=True), "sort_title", "pk")
         .values_list("pk", flat=True)
     )
@@ -269,7 +276,7 @@ def _backed_project_ids():
     """Projects with any money in the ledger: their backer points are added in Python (from the ledger)."""
     from marketplace.payments.models import LedgerEntry
 
-    return set(LedgerEntry.objects.values_list("listing__project_id", flat=True).distinct()) - {None}
+    return set(LedgerEntry.objects.order_by().values_list("listing__project_id", flat=True).distinct()) - {None}
 
 
 def _project_rows(ids):
