@@ -8,8 +8,10 @@ each run), so start the services first:
 
 The projects are written in bulk: one real ProjectPage is made through Wagtail, then its two rows
 (wagtailcore_page, cms_projectpage) are copied with fresh tree paths under the 368 township pages; each
-project gets a sector, two SDGs, a listing with an investment ask, and updates. The company has five
-hometown ties, two sectors, three SDGs and a ticket range. Prints median and p95 of recommend_projects().
+project gets a sector, two SDGs, a listing with an investment ask, and updates; one listing in twenty has backers
+in the payments ledger. The company has five hometown ties, two sectors, three SDGs and a ticket range. Prints
+median and p95 of recommend_projects() next to the previous all-Python version (bench/recommendations_baseline.py)
+measured in the same process, and whether both give the same projects, scores and reasons.
 """
 
 import argparse
@@ -56,6 +58,7 @@ def main():
 
     django.setup()
     from django.core.management import call_command
+    from django.utils import timezone
 
     from bench.timing import measure, summary
     from marketplace.matching import recommend_projects
@@ -65,9 +68,20 @@ def main():
     company = build(options.projects)
     print(f"data: {options.projects} public projects (built in {time.perf_counter() - started:.0f} s, PostgreSQL)")
 
-    top = recommend_projects(company)
-    samples = measure(lambda: recommend_projects(company), options.repeat)
-    figures = summary(samples)
+    from bench.recommendations_baseline import previous_recommend_projects
+    from bench.timing import print_table
+
+    now = timezone.now()
+    top = recommend_projects(company, now=now)
+    before = previous_recommend_projects(company, now=now)
+    same = [(r.project.pk, r.score, r.reasons) for r in top] == [(r.project.pk, r.score, r.reasons) for r in before]
+    print(f"same projects, scores and reasons as the previous version: {same}")
+    rows = {
+        "previous (every project in Python)": measure(lambda: previous_recommend_projects(company), options.repeat),
+        "current (database candidates)": measure(lambda: recommend_projects(company), options.repeat),
+    }
+    print_table(rows, "previous (every project in Python)")
+    figures = summary(rows["current (database candidates)"])
     timing = f"median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} ms (n={figures['n']})"
     print(f"top {len(top)} recommendations: {timing}")
     print(f"best: score {top[0].score}, {len(top[0].reasons)} reasons")
@@ -182,6 +196,36 @@ def build(project_count):
                 )
             )
         ProjectListing.objects.bulk_create(listings, batch_size=2000)
+        # Backers on one listing in twenty (1 to 30 people each), from the payments ledger.
+        from marketplace.payments.models import Backing, LedgerEntry
+
+        backings = []
+        for listing in ProjectListing.objects.order_by("pk")[::20]:
+            for person in range(random.randint(1, 30)):
+                backings.append(
+                    Backing(
+                        kind="donation",
+                        status="paid",
+                        listing=listing,
+                        backer_email=f"p{person}@example.com",
+                        amount_twd=500,
+                    )
+                )
+        Backing.objects.bulk_create(backings, batch_size=2000)
+        LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(
+                    kind="payment",
+                    listing_id=backing.listing_id,
+                    backing=backing,
+                    amount_twd=500,
+                    source_key=f"charge:{backing.pk}",
+                    occurred_at=now,
+                )
+                for backing in backings
+            ],
+            batch_size=2000,
+        )
         organisation = Organisation.objects.create(kind="company", name="公司", slug="company")
         company = CompanyProfile.objects.create(
             organisation=organisation,

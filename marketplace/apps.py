@@ -14,3 +14,8 @@ class MarketplaceConfig(AppConfig):
             "hometown_ties", export=personal_data.export_hometown_ties, erase=personal_data.erase_hometown_ties
         )
         register_provider("marketplace", export=personal_data.export, erase=personal_data.erase)
+
+        from marketplace.funding import search_funding_facts
+        from search.content import register_funding_provider
+
+        register_funding_provider(search_funding_facts)

@@ -59,3 +59,28 @@ def funding_parts_for(project):
         project_id=listing.project_id,
         totals=totals_for_project(listing.project_id),
     )
+
+
+def search_funding_facts(project):
+    """The search index's funding facts of a project page (registered with search.content in apps.py):
+    "subscription" when its listing has plans, "donation" when it has a campaign; money raised and backers from
+    the payments ledger; progress as the share of the campaign's goal raised."""
+    from marketplace.models import DonationCampaign, ProjectListing
+    from marketplace.payments.ledger import totals_for_project
+
+    listing = getattr(project, "listing", None)  # a missing reverse one-to-one raises an AttributeError
+    if not isinstance(listing, ProjectListing):
+        return {}
+    kinds = []
+    if listing.subscription_plans.exists():
+        kinds.append("subscription")
+    campaign = DonationCampaign.objects.filter(listing=listing).only("goal_twd").first()
+    if campaign is not None:
+        kinds.append("donation")
+    totals = totals_for_project(listing.project_id)
+    return {
+        "funding_type": kinds,
+        "backed_amount": totals.raised_twd,
+        "backers": totals.backers,
+        "progress": round(totals.raised_twd / campaign.goal_twd, 6) if campaign is not None else None,
+    }

@@ -14,7 +14,7 @@ WEIGHTS (points)
                           a project without a listing or ask simply gets no ticket points and no reason
     priority_area         the project's township is a priority area for regional revitalization
     update                per update the team posted in the last `recent_days` days, up to `update_max` updates
-    backer                per backer; payments are not built yet, so `backers` is 0 for every project today
+    backer                per backer (people with money in the payments ledger for the project)
     fresh                 full points on the day a project is first published, falling evenly to 0 at `fresh_days`
 
 The score is the sum; ties in score are broken by the most recently published project, then the title.
@@ -114,81 +114,232 @@ def backers_by_project(project_ids):
 
 
 def recommend_projects(company, limit=20, now=None):
-    """The `limit` best public projects for `company`, each a Recommendation with its score and reasons."""
+    """The `limit` best public projects for `company`, each a Recommendation with its score and reasons.
+
+    Two steps, for speed with many projects (bench/recommendations.py): the database scores every public
+    project with the same WEIGHTS (`_candidate_ids`: one query) and returns the best few; those, and every
+    project with backers (their points come from the payments ledger), are then scored here exactly, with
+    their reasons (`_score_rows`), and ranked. A project left out by the first step has only the database's
+    points, so at least `limit` projects are ahead of it in both steps: the ranking is the one of scoring every
+    project in Python."""
+    from cms.models import ProjectPage
+
+    now = now or timezone.now()
+    facts = _CompanyFacts(company, now)
+    backed = _backed_project_ids()
+    candidates = set(_candidate_ids(facts, limit + CANDIDATE_MARGIN)) | backed
+    if not candidates:
+        return []
+    scored = _score_rows(facts, _project_rows(candidates), backers_by_project(sorted(backed)) if backed else {})
+    scored.sort()
+    top = scored[:limit]
+    pages = ProjectPage.objects.select_related("township__county", "sector", "listing").in_bulk(
+        [entry[3] for entry in top]
+    )
+    return [
+        Recommendation(
+            project=pages[pk],
+            score=-negative,
+            reasons=[_reason_text(pages[pk], spec, facts.sdgs) for _v, spec in points],
+        )
+        for negative, _published, _title, pk, points in top
+    ]
+
+
+# Projects the database ranks beyond `limit` that are still scored exactly: a margin for a timestamp that Python
+# (float seconds) and the database (microseconds) would order differently.
+CANDIDATE_MARGIN = 10
+
+
+class _CompanyFacts:
+    """What a company's scores depend on, read once per call."""
+
+    def __init__(self, company, now):
+        from places.models import Township
+
+        self.company = company
+        self.now = now
+        self.ties = list(company.ties.select_related("township__county"))
+        self.sector_ids = set(company.sectors_of_interest.values_list("pk", flat=True))
+        self.sdgs = {sdg.pk: sdg for sdg in company.sdg_focus.all()}
+        self.recent_since = (now - datetime.timedelta(days=WEIGHTS["recent_days"])).date()
+        self.has_ticket = bool(company.ticket_min_twd or company.ticket_max_twd)
+        # Tie and priority-area points depend only on the township: 368 townships, however many projects.
+        self.best_ties = {}
+        self.priority_townships = set()
+        self.township_points = {}
+        tie_townships = {tie.township_id for tie in self.ties}
+        by_county = {}  # a township without a tie of its own has the best tie of any such township of its county
+        for township_id, county, priority in Township.objects.values_list("pk", "county__code", "is_priority_area"):
+            if township_id in tie_townships:
+                tie, level = _best_tie(self.ties, township_id, county)
+            else:
+                if county not in by_county:
+                    by_county[county] = _best_tie(self.ties, township_id, county)
+                tie, level = by_county[county]
+            self.best_ties[township_id] = (tie, level)
+            if priority:
+                self.priority_townships.add(township_id)
+            self.township_points[township_id] = (WEIGHTS[level] if tie else 0) + (
+                WEIGHTS["priority_area"] if priority else 0
+            )
+
+
+def _fresh_points(age_days):
+    return round(WEIGHTS["fresh"] * (1 - age_days / WEIGHTS["fresh_days"]))
+
+
+def _candidate_ids(facts, count):
+    """The ids of the `count` public projects with the best scores without backers, computed by the database (the
+    same points as `_score_rows`, as SQL expressions), best first, ties broken as `_score_rows` breaks them."""
+    from django.db import connection
+    from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+    from django.db.models.functions import Coalesce, Collate, Least
+
     from cms.models import ProjectPage, ProjectUpdate
     from cms.public import public_projects
 
-    now = now or timezone.now()
-    ties = list(company.ties.select_related("township__county"))
-    sector_ids = set(company.sectors_of_interest.values_list("pk", flat=True))
-    sdgs = {sdg.pk: sdg for sdg in company.sdg_focus.all()}
-    recent_since = (now - datetime.timedelta(days=WEIGHTS["recent_days"])).date()
+    def points(condition, value):
+        return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())
 
-    rows = public_projects().values_list(
-        "pk",
-        "title",
-        "township_id",
-        "township__county__code",
-        "township__is_priority_area",
-        "sector_id",
-        "first_published_at",
-        "listing__seeks_investment",
-        "listing__ask_min_twd",
-        "listing__ask_max_twd",
+    def count_of(queryset, key):
+        counted = queryset.order_by().values(key).annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted), Value(0))
+
+    terms = []
+    by_points = defaultdict(list)
+    for township_id, value in facts.township_points.items():
+        if value:
+            by_points[value].append(township_id)
+    if by_points:
+        terms.append(
+            Case(
+                *[When(township_id__in=ids, then=Value(value)) for value, ids in sorted(by_points.items())],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    if facts.sector_ids:
+        terms.append(points(Q(sector_id__in=facts.sector_ids), WEIGHTS["sector"]))
+    if facts.sdgs:
+        through = ProjectPage.sdgs.through
+        shared = count_of(
+            through.objects.filter(projectpage_id=OuterRef("pk"), sustainabledevelopmentgoal_id__in=facts.sdgs),
+            "projectpage_id",
+        )
+        terms.append(Least(shared, Value(WEIGHTS["sdg_max"])) * Value(WEIGHTS["sdg"]))
+    if facts.has_ticket:
+        company = facts.company
+        low = Coalesce(F("listing__ask_min_twd"), Value(0))
+        high = Coalesce(F("listing__ask_max_twd"), F("listing__ask_min_twd"), Value(0))
+        fits = Q(listing__seeks_investment=True, ask_high__gt=0, ask_high__gte=company.ticket_min_twd or 0)
+        if company.ticket_max_twd:
+            fits &= Q(ask_low__lte=company.ticket_max_twd)
+        ticket = points(fits, WEIGHTS["ticket_fit"])
+    updates = count_of(
+        ProjectUpdate.objects.filter(project_id=OuterRef("pk"), date__gte=facts.recent_since), "project_id"
     )
+    terms.append(Least(updates, Value(WEIGHTS["update_max"])) * Value(WEIGHTS["update"]))
+    # Freshness: the points fall by whole days of age, so each value is a range of publication times.
+    oldest_age = {}
+    for age in range(WEIGHTS["fresh_days"]):
+        if _fresh_points(age):
+            oldest_age[_fresh_points(age)] = age
+    terms.append(
+        Case(
+            *[
+                When(first_published_at__gt=facts.now - datetime.timedelta(days=age + 1), then=Value(value))
+                for value, age in sorted(oldest_age.items(), reverse=True)
+            ],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    projects = public_projects().select_related(None)
+    if facts.has_ticket:
+        projects = projects.annotate(ask_low=low, ask_high=high).annotate(ticket=ticket)
+        terms.append(F("ticket"))
+    score = terms[0]
+    for term in terms[1:]:
+        score = score + term
+    binary = "C" if connection.vendor == "postgresql" else "BINARY"  # Python's order of titles (code points)
+    ranked = (
+        # No "score > 0" filter: the database would compute the score twice; the exact step drops zero scores.
+        projects.annotate(score=score, sort_title=Collate("title", binary))
+        .order_by("-score", F("first_published_at").desc(nulls_last=True), "sort_title", "pk")
+        .values_list("pk", flat=True)
+    )
+    return list(ranked[:count])
+
+
+def _backed_project_ids():
+    """Projects with any money in the ledger: their backer points are added in Python (from the ledger)."""
+    from marketplace.payments.models import LedgerEntry
+
+    return set(LedgerEntry.objects.order_by().values_list("listing__project_id", flat=True).distinct()) - {None}
+
+
+def _project_rows(ids):
+    from cms.public import public_projects
+
+    return list(
+        public_projects()
+        .filter(pk__in=sorted(ids))
+        .values_list(
+            "pk",
+            "title",
+            "township_id",
+            "sector_id",
+            "first_published_at",
+            "listing__seeks_investment",
+            "listing__ask_min_twd",
+            "listing__ask_max_twd",
+        )
+    )
+
+
+def _score_rows(facts, rows, backers):
+    """[(-score, -published timestamp, title, pk, [(points, reason spec)])] for the rows with a score."""
+    from cms.models import ProjectPage, ProjectUpdate
+
+    ids = [row[0] for row in rows]
     # Counted apart from the projects: one GROUP BY over updates is far cheaper than one over the page join.
     recent_updates = dict(
-        ProjectUpdate.objects.filter(date__gte=recent_since)
+        ProjectUpdate.objects.filter(project_id__in=ids, date__gte=facts.recent_since)
         .values_list("project_id")
         .annotate(count=Count("pk"))
         .values_list("project_id", "count")
     )
     project_sdgs = defaultdict(set)
-    if sdgs:
+    if facts.sdgs:
         through = ProjectPage.sdgs.through
-        for project_id, sdg_id in through.objects.filter(sustainabledevelopmentgoal_id__in=sdgs).values_list(
-            "projectpage_id", "sustainabledevelopmentgoal_id"
-        ):
+        for project_id, sdg_id in through.objects.filter(
+            projectpage_id__in=ids, sustainabledevelopmentgoal_id__in=facts.sdgs
+        ).values_list("projectpage_id", "sustainabledevelopmentgoal_id"):
             project_sdgs[project_id].add(sdg_id)
-    rows = list(rows)
-    backers = backers_by_project([row[0] for row in rows])
-    has_ticket = bool(company.ticket_min_twd or company.ticket_max_twd)
-    now_at = now.timestamp()
+    company = facts.company
+    now_at = facts.now.timestamp()
     fresh_since = now_at - WEIGHTS["fresh_days"] * 86400
-    best_ties = {}  # township id → (tie, level): 368 townships at most, however many projects
 
     scored = []
-    for (
-        pk,
-        title,
-        township_id,
-        county_code,
-        priority,
-        sector_id,
-        published,
-        seeks_investment,
-        ask_min,
-        ask_max,
-    ) in rows:
+    for pk, title, township_id, sector_id, published, seeks_investment, ask_min, ask_max in rows:
         points = []  # (points, reason spec) — reasons are written only for the projects shown
-        if township_id not in best_ties:
-            best_ties[township_id] = _best_tie(ties, township_id, county_code)
-        tie, level = best_ties[township_id]
+        tie, level = facts.best_ties.get(township_id, (None, None))
         if tie is not None:
             points.append((WEIGHTS[level], ("tie", tie, level)))
-        if sector_id in sector_ids:
+        if sector_id in facts.sector_ids:
             points.append((WEIGHTS["sector"], ("sector",)))
         shared = project_sdgs.get(pk)
         if shared:
-            shared = sorted(shared, key=lambda sdg_pk: sdgs[sdg_pk].number)[: WEIGHTS["sdg_max"]]
+            shared = sorted(shared, key=lambda sdg_pk: facts.sdgs[sdg_pk].number)[: WEIGHTS["sdg_max"]]
             points.append((WEIGHTS["sdg"] * len(shared), ("sdgs", shared)))
         if (
             seeks_investment
-            and has_ticket
+            and facts.has_ticket
             and _ranges_overlap(ask_min, ask_max, company.ticket_min_twd, company.ticket_max_twd)
         ):
             points.append((WEIGHTS["ticket_fit"], ("ticket",)))
-        if priority:
+        if township_id in facts.priority_townships:
             points.append((WEIGHTS["priority_area"], ("priority",)))
         update_count = recent_updates.get(pk, 0)
         if update_count:
@@ -199,7 +350,7 @@ def recommend_projects(company, limit=20, now=None):
         published_at = published.timestamp() if published is not None else 0
         if published_at > fresh_since:
             age = (now_at - published_at) // 86400 if now_at > published_at else 0
-            fresh = round(WEIGHTS["fresh"] * (1 - age / WEIGHTS["fresh_days"]))
+            fresh = _fresh_points(age)
             if fresh:
                 points.append((fresh, ("fresh", published)))
         total = 0
@@ -207,18 +358,7 @@ def recommend_projects(company, limit=20, now=None):
             total += value
         if total:
             scored.append((-total, -published_at, title, pk, points))
-
-    scored.sort()
-    top = scored[:limit]
-    pages = ProjectPage.objects.select_related("township__county", "sector", "listing").in_bulk(
-        [entry[3] for entry in top]
-    )
-    return [
-        Recommendation(
-            project=pages[pk], score=-negative, reasons=[_reason_text(pages[pk], spec, sdgs) for _v, spec in points]
-        )
-        for negative, _published, _title, pk, points in top
-    ]
+    return scored
 
 
 def _reason_text(project, spec, sdgs):

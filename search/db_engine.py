@@ -27,6 +27,7 @@ from search.documents import FACETS, MULTI_VALUED_FACETS, SINGLE_VALUED_FACETS, 
 from search.models import SearchEntry, SearchFacetValue, SearchToken
 from search.query import SearchResult
 from search.results import centroid, make_hit, ordered_facets, suggested_query
+from search.spelling import looser_suggestion, search_with_correction
 
 TOKEN_LENGTH = 100
 
@@ -215,6 +216,12 @@ class DatabaseEngine:
         )
 
     def search(self, query):
+        return search_with_correction(self._answer, query)
+
+    def _has_hits(self, query):
+        return SearchEntry.objects.filter(self._filtered(self._base(query), query.filters)).exists()
+
+    def _answer(self, query):
         if query.sort == "nearest":
             lat0, lon0 = centroid(query.near)
         base = self._base(query)
@@ -302,14 +309,9 @@ class DatabaseEngine:
             if best:
                 replacements[word] = best[1]
         suggestion = suggested_query(query.q, replacements)
-        if (
-            suggestion
-            and SearchEntry.objects.filter(
-                self._filtered(self._base(_with_q(query, suggestion)), query.filters)
-            ).exists()
-        ):
+        if suggestion and self._has_hits(_with_q(query, suggestion)):
             return suggestion
-        return ""
+        return looser_suggestion(query.q, lambda q: self._has_hits(_with_q(query, q)))
 
     def autocomplete(self, prefix, size=8, families_=None):
         prefix = " ".join(normalise(prefix).split())

@@ -42,6 +42,7 @@ from search.indexing import replay_pending_updates
 from search.models import IndexRebuild
 from search.query import SearchResult
 from search.results import centroid, make_hit, ordered_facets, suggested_query
+from search.spelling import looser_suggestion, search_with_correction
 
 bigram_shingle = token_filter(
     "hw_bigram_shingle",
@@ -265,6 +266,16 @@ class ElasticsearchEngine:
         )
 
     def search(self, query, raw=False):
+        return search_with_correction(lambda corrected: self._answer(corrected, raw), query)
+
+    def _has_hits(self, query):
+        found = self._search(query).query(self._text_query(query))
+        post = self._facet_filter(query.filters)
+        if post:
+            found = found.filter(Q("bool", filter=post))
+        return bool(found.extra(size=0, track_total_hits=1).execute().hits.total.value)
+
+    def _answer(self, query, raw=False):
         search = self._search(query).query(self._text_query(query))
         post = self._facet_filter(query.filters)
         if post:
@@ -361,15 +372,9 @@ class ElasticsearchEngine:
                 if entry.options:
                     replacements[word] = entry.options[0].text
         suggestion = suggested_query(query.q, replacements)
-        if suggestion:
-            check = replace(query, q=suggestion, page=1, per_page=1)
-            found = self._search(check).query(self._text_query(check))
-            post = self._facet_filter(check.filters)
-            if post:
-                found = found.filter(Q("bool", filter=post))
-            if found.extra(size=0, track_total_hits=True).execute().hits.total.value:
-                return suggestion
-        return ""
+        if suggestion and self._has_hits(replace(query, q=suggestion, page=1)):
+            return suggestion
+        return looser_suggestion(query.q, lambda q: self._has_hits(replace(query, q=q, page=1)))
 
     def autocomplete(self, prefix, size=8, families_=None):
         prefix = " ".join(normalise(prefix).split())

@@ -12,19 +12,50 @@ from places.models import Township
 from search.documents import ModelFamily, SearchDocument, register
 
 
+def public_url(view_name, **kwargs):
+    """A public page's URL in the site's default language (as a page's own `url` is, for projects and stories):
+    the index is written by a task, whose active language is not the reader's."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(view_name, kwargs=kwargs)
+
+
 class TownshipFamily(ModelFamily):
     name = "townships"
     label = _("Townships")
     models = (Township,)
 
+    @property
+    def page_models(self):
+        from cms.models import TownshipPage
+
+        return (TownshipPage,)  # a township links to its page once the page is published
+
+    def ids_for_instance(self, instance):
+        if isinstance(instance, Township):
+            return [str(instance.pk)]
+        return [str(instance.township_id)] if getattr(instance, "township_id", None) else []
+
     def queryset(self):
         return Township.objects.with_county()
 
+    @staticmethod
+    def page_url(township):
+        """The township's live public page in the default language, or "" when it has none."""
+        from cms.actions import default_locale
+        from cms.public import public_townships
+
+        page = public_townships().filter(township=township, locale=default_locale()).first()
+        return (page.url or "") if page is not None else ""
+
     def to_document(self, township):
         county = township.county
-        # Township pages come with the CMS; until then a township links to the search narrowed to it (a
-        # relative query, so it stays in the reader's language).
-        url = f"?township={township.code}"
+        # A township links to its public page (地方DNA); one without a published page links to the search
+        # narrowed to it (a relative query, so it stays in the reader's language).
+        url = self.page_url(township) or f"?township={township.code}"
         facts = []
         if township.population:
             facts.append(f"人口 {township.population:,}")
@@ -95,9 +126,10 @@ class ProjectFamily(PageFamily):
 
     @property
     def models(self):
-        from marketplace.models import ProjectListing
+        from marketplace.models import DonationCampaign, ProjectListing, SubscriptionPlan
 
-        return (ProjectListing,)  # the listing says whether the project seeks investment
+        # The listing says whether the project seeks investment; plans and campaigns give the funding types.
+        return (ProjectListing, SubscriptionPlan, DonationCampaign)
 
     def public_pages(self):
         from cms.public import public_projects
@@ -105,7 +137,13 @@ class ProjectFamily(PageFamily):
         return public_projects().select_related("listing").prefetch_related("sdgs", "updates")
 
     def ids_for_related(self, instance):
-        return [str(instance.project_id)]
+        from marketplace.models import ProjectListing
+
+        project_id = getattr(instance, "project_id", None)
+        if project_id is None and getattr(instance, "listing_id", None):  # a plan or campaign (not a draft's)
+            project_id = ProjectListing.objects.filter(pk=instance.listing_id).values_list("project_id", flat=True)
+            project_id = project_id.first()
+        return [str(project_id)] if project_id else []
 
     def to_document(self, page):
         from search.content import english_terms, funding_facts, place_english, place_fields, stream_text
@@ -215,7 +253,7 @@ class EnterpriseFamily(ModelFamily):
             title=profile.organisation.name,
             summary=profile.summary,
             body=" ".join(fact for fact in facts if fact),
-            url=f"?kind={self.name}&township={profile.township.code}",
+            url=public_url("marketplace:enterprise_detail", slug=profile.organisation.slug),
             sector=[sector.slug for sector in profile.sectors.all()],
             sdg=[str(sdg.number) for sdg in profile.sdgs.all()],
             status="verified" if profile.verified_at else "",

@@ -8,15 +8,25 @@
   write them to the database engine, then to Elasticsearch; objects that no
   longer exist are deleted. An Elasticsearch failure is recorded as a
   PendingUpdate and never raised: a save never fails because of the index.
+- `schedule_debounced_reindex(family, ids)`: for changes that come in bursts (money moving on a project: 300
+  payments in a minute are 300 webhook transactions). The first change of an object enqueues one task to run
+  `DEBOUNCE_SECONDS` later and marks the object in the cache; later changes within that time find the mark and
+  enqueue nothing; the task clears the mark before it reads the object, so it indexes every change made before
+  it ran, and a change made after it started enqueues the next one. A burst makes one task per object per
+  `DEBOUNCE_SECONDS`, whatever its size. With a task backend that cannot defer (the immediate backend of tests
+  and of a single-process run) there is nothing to wait for: every change reindexes at commit.
 - `replay_pending_updates()`: applies the recorded updates once Elasticsearch
   answers again (task `replay_pending_search_updates`, command of the same name).
 """
 
+import datetime
 import logging
 import threading
 from contextlib import contextmanager
 
+from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from search.documents import get_family
 from search.engines import configured_engine_name, database_engine, elasticsearch_engine
@@ -69,6 +79,50 @@ def flush_scheduled():
                 PendingUpdate.objects.bulk_create(
                     [PendingUpdate(family=family, object_id=i, action=PendingUpdate.UPDATE) for i in ids]
                 )
+
+
+DEBOUNCE_SECONDS = 10
+
+
+def _debounce_key(family_name, object_id):
+    return f"search:debounced:{family_name}:{object_id}"
+
+
+def schedule_debounced_reindex(family_name, ids):
+    """Reindex these objects soon, once per burst of changes (see the module docstring)."""
+    from django_tasks import default_task_backend
+
+    from search.tasks import refresh_search_documents
+
+    if not default_task_backend.supports_defer:
+        schedule_reindex(family_name, ids)
+        return
+    ids = [str(i) for i in ids]
+
+    def enqueue():
+        # Marked at commit (a rolled-back change marks nothing). A mark is held longer than the delay: a task the
+        # worker starts late still finds (and clears) its marks; if one expires first, the next change enqueues
+        # one more task, never fewer.
+        due = [i for i in ids if cache.add(_debounce_key(family_name, i), 1, timeout=DEBOUNCE_SECONDS * 6)]
+        if not due:
+            return
+        run_after = timezone.now() + datetime.timedelta(seconds=DEBOUNCE_SECONDS)
+        try:
+            refresh_search_documents.using(run_after=run_after).enqueue(family_name, sorted(due))
+        except Exception:  # a queue failure must not break the payment that caused it
+            logger.exception("could not enqueue a debounced search update for %s", family_name)
+            cache.delete_many([_debounce_key(family_name, i) for i in due])
+            PendingUpdate.objects.bulk_create(
+                [PendingUpdate(family=family_name, object_id=i, action=PendingUpdate.UPDATE) for i in due]
+            )
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def refresh_debounced(family_name, ids):
+    """What the debounced task runs: clear the marks, then reindex (so later changes enqueue again)."""
+    cache.delete_many([_debounce_key(family_name, i) for i in ids])
+    return update_documents(family_name, ids)
 
 
 def _documents(family, ids):

@@ -58,15 +58,19 @@ def page_links(request, result):
 
 def result_map(request, result):
     """A places.maps choropleth of the townships coloured by the township facet's counts of this search; each
-    township links to the search list narrowed to it."""
+    township links to its public page (地方DNA, in the reader's language when translated), or to the search list
+    narrowed to it when it has no page yet."""
     from django.urls import reverse
 
     from places.maps import choropleth
 
     counts = dict(result.facets.get("township", []))
     list_url = reverse("search:page")
+    pages = _township_pages()
 
     def township_link(township):
+        if township.pk in pages:
+            return pages[township.pk]
         params = request.GET.copy()
         params.setlist("township", [township.code])
         params.pop("page", None)
@@ -79,3 +83,21 @@ def result_map(request, result):
         links=township_link,
         map_id="search-map",
     )
+
+
+def _township_pages():
+    """{township id: url} of the live public township pages, in the active language where a translation exists,
+    else in the default language."""
+    from django.utils.translation import get_language
+
+    from cms.actions import default_locale
+    from cms.public import public_townships
+
+    urls = {}
+    language = (get_language() or "").lower()
+    default = default_locale().pk
+    for page in public_townships():
+        preferred = page.locale.language_code.lower() == language
+        if preferred or (page.locale_id == default and page.township_id not in urls):
+            urls[page.township_id] = page.url
+    return urls

@@ -45,6 +45,7 @@ class SearchResult:
     engine: str
     incomplete: bool = False  # True when Elasticsearch failed and the database engine answered
     suggestion: str = ""  # "did you mean" for a query without hits
+    corrected_q: str = ""  # the query searched instead of query.q when misspelt Latin words were corrected
 
     @property
     def pages(self):
@@ -59,6 +60,7 @@ class SearchResult:
             "engine": self.engine,
             "incomplete": self.incomplete,
             "suggestion": self.suggestion,
+            "corrected_q": self.corrected_q,
             "hits": self.hits,
             "facets": {name: [{"value": v, "count": n} for v, n in values] for name, values in self.facets.items()},
         }

@@ -16,5 +16,11 @@ def update_search_documents(family, ids):
 
 
 @task()
+def refresh_search_documents(family, ids):
+    """The debounced reindex (indexing.schedule_debounced_reindex): clear the burst marks, then reindex."""
+    return indexing.refresh_debounced(family, ids)
+
+
+@task()
 def replay_pending_search_updates():
     return indexing.replay_pending_updates()

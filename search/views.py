@@ -15,9 +15,11 @@ GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&
     Answer: {"total", "page", "pages", "per_page", "engine", "incomplete", "suggestion", "hits": [{"uid",
     "family", "object_id", "title_html", "summary_html" (matches in <mark>, escaped), "display": {title, url,
     county_name, township_name, published_at, backed_amount, backers, progress, ...}, "distance_km"?}],
-    "facets": {facet: [{"value", "count"}]}}; "suggestion" is a spelling-tolerant query to try when nothing matched.
+    "facets": {facet: [{"value", "count"}]}}; "suggestion" is a spelling-tolerant query to try when nothing matched;
+    "corrected_q" is the query searched instead when misspelt Latin-script words were corrected (else "").
 GET /api/search/autocomplete/?q=<prefix>   up to 8 {"uid", "family", "family_label", "title", "title_en", "url"}
-    (projects, enterprises and townships; a township's url is a query string for the search page)
+    (projects, enterprises and townships; each url is the public page: project page, enterprise profile,
+    township page; a township without a published page links to the search narrowed to it)
 GET /<lang>/search/map/?<the same parameters>   the search page's results as a choropleth of the townships,
     coloured by the township facet's counts of the same query
 """

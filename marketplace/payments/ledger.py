@@ -73,8 +73,12 @@ def site_totals():
 
 
 def announce_progress(listing):
-    """Tell every open page of the project its new totals, once the ledger change commits."""
+    """Tell every open page of the project its new totals, once the ledger change commits, and refresh the
+    project's search document (debounced: a burst of payments makes one reindex, see search/indexing.py)."""
     from notifications.live import FundingProgress, send_after_commit
+    from search.indexing import schedule_debounced_reindex
+
+    schedule_debounced_reindex("projects", [listing.project_id])
 
     totals = totals_for_project(listing.project_id)
     campaign = getattr(listing, "donation_campaign", None)

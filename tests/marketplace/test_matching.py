@@ -83,3 +83,48 @@ def test_enterprises_see_only_discoverable_companies_that_fit_with_reasons(clien
     client.force_login(market["erin"])
     page = client.get(f"/en/marketplace/enterprises/{market['enterprise_org'].slug}/companies/")
     assert "台灣好公司" in page.text and "Meinong District" in page.text
+
+
+def test_backers_from_the_ledger_lift_a_project_the_database_ranked_lower(market):
+    """The database picks the candidates without backer points; projects with backers are always scored too."""
+    from django.utils import timezone
+
+    from marketplace.payments.models import Backing, LedgerEntry
+
+    listing = market["rice"].listing
+    for n in range(20):
+        backing = Backing.objects.create(
+            kind=Backing.Kind.DONATION,
+            status=Backing.Status.PAID,
+            listing=listing,
+            backer_email=f"backer{n}@example.com",
+            amount_twd=100,
+        )
+        LedgerEntry.objects.create(
+            kind=LedgerEntry.Kind.PAYMENT,
+            listing=listing,
+            backing=backing,
+            amount_twd=100,
+            source_key=f"charge:rice{n}",
+            occurred_at=timezone.now(),
+        )
+    with translation.override("en"):
+        everything = recommend_projects(market["company"], now=NOW)
+        best = recommend_projects(market["company"], limit=1, now=NOW)
+
+    assert [(r.project.title, r.score) for r in everything] == [("關山米", 62), ("竹山竹藝", 55), ("口湖蚵仔", 12)]
+    assert [(r.project.title, r.score) for r in best] == [("關山米", 62)]
+    assert "20 people back it." in best[0].reasons
+
+
+def test_the_database_step_keeps_the_order_with_a_limit(market):
+    from marketplace.matching import _candidate_ids, _CompanyFacts
+
+    full = [(r.project.pk, r.score) for r in recommend_projects(market["company"], now=NOW)]
+    # Without backers, the database's scores are the whole scores: the same order as the exact step.
+    assert _candidate_ids(_CompanyFacts(market["company"], NOW), 10) == [pk for pk, _score in full]
+    assert _candidate_ids(_CompanyFacts(market["company"], NOW), 1) == [full[0][0]]
+    for limit in (1, 2, 3):
+        assert [(r.project.pk, r.score) for r in recommend_projects(market["company"], limit=limit, now=NOW)] == (
+            full[:limit]
+        )

@@ -45,6 +45,15 @@ LABELLED_QUERIES = [
     ("chocolate", ["fixture:p02"]),
     ("霧台", ["town:10013270", "fixture:p29"]),
     ("峨眉", ["town:10004110", "fixture:p26"]),
+    # Misspelt Latin-script words (search/spelling.py corrects them against the index vocabulary).
+    ("tilapa", ["fixture:p04"]),
+    ("cacoa", ["fixture:p01", "fixture:p23"]),  # the fixture writes "cocoa" (p02 says chocolate)
+    ("kouhou", ["town:10009190", "fixture:p04", "fixture:p33"]),
+    ("Chisahng", ["town:10014060", "fixture:p06", "fixture:p32"]),
+    ("meinogn", ["town:64000310", "fixture:p12"]),
+    ("coffe", ["fixture:p08", "fixture:p09"]),
+    ("oystre", ["fixture:p15", "fixture:p16"]),
+    ("chocolat", ["fixture:p02"]),
 ]
 
 
@@ -88,4 +97,8 @@ DEMO_QUERIES = [
     ("關山", ["town:10014030", "story:關山返鄉米食"]),
     ("台東 米", ["story:關山返鄉米食"]),
     ("Guanshan rice", ["story:關山返鄉米食"]),
+    ("tilapa", ["story:口湖智慧養殖"]),
+    ("Pingtung cacoa", ["story:屏東可可取代檳榔", "project:屏東可可共同發酵場"]),
+    ("Kouhou tilapia", ["story:口湖智慧養殖"]),
+    ("pouchnog", ["story:坪林茶鄉"]),
 ]

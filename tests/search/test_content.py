@@ -222,7 +222,12 @@ def test_the_map_view_colours_townships_by_matching_results(content_site, django
     regions = {region.code: region for region in response.context["map"].regions}
     assert regions[GUANSHAN].value == 2 and regions[KOUHU].value == 1
     assert regions["10008040"].value is None  # 竹山鎮: no result, drawn as "no data"
-    assert f"township={GUANSHAN}" in regions[GUANSHAN].href and "q=%E7%B1%B3" in regions[GUANSHAN].href
+    # A township links to its public page (地方DNA), not to a filtered search.
+    from cms.actions import township_page_for
+    from places.models import Township
+
+    assert regions[GUANSHAN].href == township_page_for(Township.objects.get(code=GUANSHAN)).url
+    assert regions[GUANSHAN].href.startswith("/zh-hant/")
     html = response.content.decode()
     assert 'id="search-map"' in html and regions[GUANSHAN].label in html
 
@@ -237,3 +242,26 @@ def test_autocomplete_suggests_projects_enterprises_and_townships(
     families = {item["family"] for item in data["suggestions"]}
     assert {"projects", "enterprises"} <= families
     assert all(item["family_label"] for item in data["suggestions"])
+
+
+def test_results_and_autocomplete_link_to_public_pages(content_site, django_capture_on_commit_callbacks, client):
+    from cms.actions import township_page_for
+    from places.models import Township
+
+    profile = _enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks)
+    town_page = township_page_for(Township.objects.get(code=GUANSHAN))
+    with django_capture_on_commit_callbacks(execute=True):
+        town_page.save_revision().publish()  # the township's page published: the township's document links to it
+    _engines()
+    enterprise_url = f"/zh-hant/enterprises/{profile.organisation.slug}/"
+    assert client.get(enterprise_url).status_code == 200
+    assert client.get(town_page.url).status_code == 200
+    for engine in _engines():
+        hits = engine.search(SearchQuery(q="關山", families=("enterprises", "townships"), per_page=50)).hits
+        urls = {hit["uid"].split(":")[0]: hit["display"]["url"] for hit in hits if "關山" in hit["display"]["title"]}
+        assert urls == {"enterprises": enterprise_url, "townships": town_page.url}, engine.name
+    data = client.get("/api/search/autocomplete/", {"q": "關山"}).json()
+    by_family = {item["family"]: item["url"] for item in data["suggestions"]}
+    assert by_family["enterprises"] == enterprise_url and by_family["townships"] == town_page.url
+    html = client.get("/zh-hant/search/", {"q": "關山米倉"}).content.decode()
+    assert f'href="{enterprise_url}"' in html

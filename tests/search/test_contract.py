@@ -106,7 +106,31 @@ def test_did_you_mean_for_a_query_without_hits(engine):
     result = engine.search(SearchQuery(q="臺東縣池山"))
     assert result.total == 0
     assert result.suggestion == "臺東縣池上"
-    assert engine.search(SearchQuery(q="tilapai")).suggestion == "tilapia"
+
+
+def test_a_misspelt_latin_word_is_corrected_and_finds_the_documents(engine):
+    result = engine.search(SearchQuery(q="tilapai", per_page=50))
+    assert result.corrected_q == "tilapia" and result.query.q == "tilapai"
+    assert {h["uid"] for h in result.hits} == {h["uid"] for h in engine.search(SearchQuery(q="tilapia")).hits}
+    assert "<mark>" in result.hits[0]["summary_html"] + result.hits[0]["title_html"] + result.hits[0]["title_en_html"]
+    # A word the index holds is never "corrected", even when a more frequent word is one edit away.
+    assert engine.search(SearchQuery(q="coffee")).corrected_q == ""
+
+
+def test_a_query_without_hits_and_without_a_close_word_suggests_a_looser_query(engine):
+    result = engine.search(SearchQuery(q="池上 火星基地"))
+    assert result.total == 0
+    assert result.suggestion == "池上"
+    assert engine.search(SearchQuery(q=result.suggestion)).total > 0
+
+
+@pytest.mark.parametrize("typed", ["tilapa", "cacoa", "cocao", "kouhou", "Chisahng", "meinogn", "coffe", "oystre"])
+def test_misspelt_words_give_the_same_hits_in_both_engines(search_corpus, db, typed):
+    database, elasticsearch = _both(SearchQuery(q=typed, per_page=50))
+    assert database.corrected_q == elasticsearch.corrected_q != ""
+    assert database.total == elasticsearch.total > 0
+    assert {h["uid"] for h in database.hits} == {h["uid"] for h in elasticsearch.hits}
+    assert database.facets == elasticsearch.facets
 
 
 def test_autocomplete_completes_prefixes_in_chinese_and_english(engine):

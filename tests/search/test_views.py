@@ -71,6 +71,16 @@ def test_search_page_empty_state_offers_a_suggestion(search_corpus, db, client):
     assert "臺東縣池上" in html
 
 
+def test_a_misspelt_word_is_corrected_on_the_page_and_in_the_api(search_corpus, db, client):
+    data = client.get("/api/search/", {"q": "tilapa"}).json()
+    assert data["corrected_q"] == "tilapia" and data["total"] >= 1
+    html = client.get("/en/search/", {"q": "tilapa"}).content.decode()
+    assert "Showing results for “tilapia” (spelling corrected)." in html
+    assert 'value="tilapa"' in html  # the box keeps what the reader typed
+    html = client.get("/zh-hant/search/", {"q": "tilapa"}).content.decode()
+    assert "以下是「tilapia」的結果" in html
+
+
 def test_search_page_shows_a_bad_filter_as_a_message(search_corpus, db, client):
     response = client.get("/en/search/", {"sort": "price"})
     assert response.status_code == 400
