@@ -43,7 +43,7 @@ def email_receipt(entry_id):
     """Email one payment's receipt in the backer's language; run twice, it still sends once."""
     with transaction.atomic():
         entry = (
-            LedgerEntry.objects.select_for_update()
+            LedgerEntry.objects.select_for_update(of=("self",))
             .select_related("backing__backer", "listing__project")
             .filter(pk=entry_id, kind=LedgerEntry.Kind.PAYMENT, receipt_sent_at__isnull=True)
             .exclude(receipt_number=None)
