@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -82,12 +81,11 @@ def donate(request, project_id):
     return render(request, "marketplace/payments/donate.html", context, status=status)
 
 
+@login_required  # subscribers manage their subscription on our pages later
 @require_http_methods(["GET", "POST"])
 def subscribe(request, project_id, plan_id):
     listing = _public_listing(project_id)
     plan = get_object_or_404(listing.subscription_plans, pk=plan_id)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     form = SubscriptionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         success_url, cancel_url = _return_urls(request, project_id)
