@@ -10,8 +10,10 @@ class MarketplaceConfig(AppConfig):
         from accounts.personal_data import register_provider
         from marketplace import personal_data
         from marketplace.payments import handlers  # noqa: F401 (registers the Stripe event handlers)
+        from marketplace.payments import personal_data as payments_personal_data
 
         register_provider(
             "hometown_ties", export=personal_data.export_hometown_ties, erase=personal_data.erase_hometown_ties
         )
         register_provider("marketplace", export=personal_data.export, erase=personal_data.erase)
+        register_provider("backings", export=payments_personal_data.export, erase=payments_personal_data.erase)

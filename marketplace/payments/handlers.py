@@ -256,7 +256,8 @@ def subscription_changed(event):
     if status == Backing.Status.ACTIVE and pause:
         status = Backing.Status.PAUSED
     backing.paused_until = _when(pause["resumes_at"]) if pause and pause.get("resumes_at") else None
-    if status is not None and backing.status != Backing.Status.REFUNDED:
+    # A canceled subscription never comes back at Stripe: a late update about it changes nothing.
+    if status is not None and backing.status not in FINAL:
         backing.status = status
     backing.current_period_end = _period_end(subscription) or backing.current_period_end
     backing.cancel_at_period_end = bool(subscription.get("cancel_at_period_end"))

@@ -111,8 +111,11 @@ def sync_plan_prices(plans):
         return {}
     stripe = client()
     wanted = {plan_lookup_key(plan): plan for plan in plans}
-    found = stripe.v1.prices.list(params={"lookup_keys": list(wanted), "active": True, "limit": 100})
-    price_ids = {wanted[price.lookup_key].pk: price.id for price in found.data if price.lookup_key in wanted}
+    price_ids = {}
+    keys = list(wanted)
+    for start in range(0, len(keys), 10):  # Stripe takes at most 10 lookup keys per list
+        found = stripe.v1.prices.list(params={"lookup_keys": keys[start : start + 10], "active": True, "limit": 10})
+        price_ids.update({wanted[price.lookup_key].pk: price.id for price in found.data if price.lookup_key in wanted})
     for key, plan in wanted.items():
         if plan.pk in price_ids:
             continue

@@ -250,3 +250,16 @@ def test_the_checkout_return_says_what_happened_and_changes_nothing(client, list
 
     assert "nothing was charged" in response.text
     assert not Backing.objects.exists()
+
+
+def test_many_plans_are_looked_up_ten_lookup_keys_at_a_time(listing, stripe_requests):  # noqa: F811
+    from marketplace.models import SubscriptionPlan
+
+    for number in range(11):
+        SubscriptionPlan.objects.create(listing=listing, name=f"plan {number}", price_twd=100 + number, rewards="x")
+
+    prices = stripe_api.sync_plan_prices(listing.subscription_plans.all())
+
+    assert len(prices) == 12
+    assert stripe_requests.paths("GET").count("prices") == 2
+    assert stripe_requests.paths("POST").count("prices") == 12

@@ -238,6 +238,7 @@ def test_a_late_checkout_completion_does_not_undo_a_pause_or_a_cancellation(plan
 
     send("customer.subscription.deleted", subscription_object(backing, status="canceled"))
     send("invoice.paid", invoice(backing, "in_late", amount=0))
+    send("customer.subscription.updated", subscription_object(backing, status="active"))  # a stale update
     backing.refresh_from_db()
     assert backing.status == "canceled"
 
@@ -271,3 +272,45 @@ def test_an_event_about_a_backing_we_do_not_know_is_acknowledged(send):
 def test_the_platform_fee_rounds_half_up_to_whole_dollars(settings):
     settings.PLATFORM_FEE_PERCENT = 5
     assert [platform_fee(amount) for amount in (250, 249, 30, 1_000, -250)] == [13, 12, 2, 50, -13]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_deliveries_about_one_payment_record_it_exactly_once(listing, campaign, settings):  # noqa: F811
+    """Ten threads: the same event five times and five other events about the same payment, all at once."""
+    import json
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from tests.marketplace.stripe_events import sign
+
+    backing = pending_donation(listing, 1_000)
+    same = json.dumps(stripe_event("checkout.session.completed", session_completed(backing)))
+    others = [json.dumps(stripe_event("checkout.session.completed", session_completed(backing))) for _ in range(5)]
+    start = threading.Barrier(10)
+    statuses = []
+
+    def post(payload):
+        try:
+            start.wait()
+            response = Client().post(
+                "/stripe/webhook/",
+                data=payload,
+                content_type="application/json",
+                HTTP_STRIPE_SIGNATURE=sign(payload, settings.STRIPE_WEBHOOK_SECRET),
+            )
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(payload,)) for payload in [same] * 5 + others]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert statuses == [200] * 10
+    [entry] = LedgerEntry.objects.all()
+    assert entry.receipt_number == f"HW-{timezone.localdate().year}-000001"
+    assert ledger.totals_for_project(listing.project_id).raised_twd == 1_000

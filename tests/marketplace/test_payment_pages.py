@@ -139,3 +139,18 @@ def test_the_team_pages_link_the_funding_dashboard(client, listing, alice):  # n
     text = client.get(reverse("marketplace:project_team", kwargs={"project_id": listing.project_id})).text
 
     assert reverse("payments:funding_dashboard", kwargs={"project_id": listing.project_id}) in text
+
+
+def test_a_persons_backings_are_in_their_data_and_erasure_anonymises_them(listing, bob):  # noqa: F811
+    from marketplace.payments import personal_data
+
+    backing = pending_donation(listing, 800, backer=bob, backer_email=bob.email, backer_name="Bob 本名", status="paid")
+    pay(backing, 800, "payment_intent:pi_p", receipt="HW-2026-000011")
+
+    [exported] = personal_data.export(bob)
+    assert exported["receipts"][0]["receipt_number"] == "HW-2026-000011" and exported["email"] == bob.email
+
+    personal_data.erase(bob)
+    backing.refresh_from_db()
+    assert (backing.backer, backing.backer_name, backing.backer_email, backing.anonymous) == (None, "", "", True)
+    assert LedgerEntry.objects.get().receipt_number == "HW-2026-000011"
