@@ -465,6 +465,10 @@ def submit_project_draft(user, draft):
     draft.save(update_fields=["submitted_project", "submitted_at", "updated"])
     state = submit_project_for_review(project, user)
     log("project.submit", actor=user, organisation=draft.enterprise.organisation, project=project.pk)
+    # The plans are the listing's now: mirror them in Stripe once this commits (Checkout also syncs lazily).
+    from marketplace.payments.checkout import sync_listing_plans
+
+    transaction.on_commit(lambda: sync_listing_plans(listing))
     return project, state
 
 
@@ -484,11 +488,17 @@ def mark_milestone_done(user, milestone):
 
 
 def project_followers(listing):
-    """Who hears of the project's updates. Backings and company interests do not exist yet: nobody, for now.
+    """Who hears of the project's updates: the signed-in people who back it now (company interests: not yet).
 
-    When they arrive, this is the one place that gathers backers and interested companies' members.
+    This is the one place that gathers them.
     """
-    return []
+    from accounts.models import User
+    from marketplace.payments.models import Backing
+
+    backing_now = (Backing.Status.PAID, Backing.Status.ACTIVE, Backing.Status.PAUSED, Backing.Status.PAST_DUE)
+    return list(
+        User.objects.filter(is_active=True, backings__listing=listing, backings__status__in=backing_now).distinct()
+    )
 
 
 @transaction.atomic

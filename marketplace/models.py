@@ -9,6 +9,7 @@ Payments live in marketplace/payments/ and are imported at the end for Django.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.validators import validate_unified_business_number
@@ -466,6 +467,11 @@ class DonationCampaign(models.Model):
     def __str__(self):
         return f"NT${self.goal_twd:,}"
 
+    @property
+    def is_open(self):
+        """Donations are taken until the end of the deadline day."""
+        return self.deadline >= timezone.localdate()
+
 
 class Milestone(models.Model):
     draft = models.ForeignKey(ProjectDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones")
@@ -557,4 +563,4 @@ class AbuseReport(models.Model):
         return self.question or self.answer
 
 
-from marketplace.payments.models import Backing, LedgerEntry, StripeEvent  # noqa: E402, F401
+from marketplace.payments.models import Backing, LedgerEntry, ReceiptSequence, StripeEvent  # noqa: E402, F401

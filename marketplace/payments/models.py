@@ -101,6 +101,8 @@ class Backing(models.Model):
     current_period_end = models.DateTimeField(_("next charge"), null=True, blank=True)
     paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
     cancel_at_period_end = models.BooleanField(_("ends at the end of the period"), default=False)
+    # The language the backer used at checkout: receipts to guests are written in it.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -148,6 +150,7 @@ class LedgerEntry(models.Model):
     source_key = models.CharField(_("source"), max_length=255, unique=True)
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True, null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(_("receipt emailed"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -162,3 +165,21 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} NT${self.amount_twd:,}"
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt number given in a year: numbers run 1, 2, 3… per year without gaps.
+
+    The row is locked and bumped in the same transaction that writes the payment's
+    ledger entry, so a rolled-back payment gives its number back.
+    """
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("receipt sequence")
+        verbose_name_plural = _("receipt sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"

@@ -82,3 +82,142 @@ def verify_webhook_signature(payload, signature):
         stripe.WebhookSignature.verify_header(text, signature, secret, settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS)
     except stripe.SignatureVerificationError as error:
         raise WebhookRejected(f"signature check failed: {error.user_message or error}") from None
+
+
+# --- plans as Products and Prices ---------------------------------------------------------------
+
+
+def plan_product_id(plan):
+    """Our own id for the plan's Product: Stripe accepts it on create, so a second sync finds the first's."""
+    return f"homeward_plan_{plan.pk}"
+
+
+def plan_lookup_key(plan):
+    """One Price per (plan, price, interval): a changed price needs a new Price; the old one stays for old invoices."""
+    return f"homeward-plan-{plan.pk}-{plan.price_twd}-{plan.interval}"
+
+
+def sync_plan_prices(plans):
+    """Make sure each plan has its Product and its current Price in Stripe; returns {plan.pk: price id}.
+
+    Prices are looked up by lookup key first and only the missing ones are created, so
+    syncing twice creates nothing twice. A new Price takes over the lookup key
+    (transfer_lookup_key) from any Price that held it before.
+    """
+    from marketplace.payments.money import CURRENCY, to_stripe_amount
+
+    plans = list(plans)
+    if not plans:
+        return {}
+    stripe = client()
+    wanted = {plan_lookup_key(plan): plan for plan in plans}
+    price_ids = {}
+    keys = list(wanted)
+    for start in range(0, len(keys), 10):  # Stripe takes at most 10 lookup keys per list
+        found = stripe.v1.prices.list(params={"lookup_keys": keys[start : start + 10], "active": True, "limit": 10})
+        price_ids.update({wanted[price.lookup_key].pk: price.id for price in found.data if price.lookup_key in wanted})
+    for key, plan in wanted.items():
+        if plan.pk in price_ids:
+            continue
+        product_id = _ensure_plan_product(stripe, plan)
+        price = stripe.v1.prices.create(
+            params={
+                "product": product_id,
+                "currency": CURRENCY,
+                "unit_amount": to_stripe_amount(plan.price_twd),
+                "recurring": {"interval": plan.interval},
+                "lookup_key": key,
+                "transfer_lookup_key": True,
+                "metadata": {"plan_id": str(plan.pk)},
+            },
+            options={"idempotency_key": f"homeward-price-{key}"},
+        )
+        price_ids[plan.pk] = price.id
+    return price_ids
+
+
+def _ensure_plan_product(stripe, plan):
+    product_id = plan_product_id(plan)
+    try:
+        stripe.v1.products.retrieve(product_id)
+    except InvalidRequestError as error:
+        if error.http_status != 404:
+            raise
+        stripe.v1.products.create(
+            params={"id": product_id, "name": plan.name[:250], "metadata": {"plan_id": str(plan.pk)}},
+            options={"idempotency_key": f"homeward-product-{product_id}"},
+        )
+    return product_id
+
+
+# --- Checkout ------------------------------------------------------------------------------------
+
+# Checkout's own languages for ours.
+CHECKOUT_LOCALES = {"zh-hant": "zh-TW", "en": "en", "ja": "ja"}
+
+
+def _checkout_common(backing, *, success_url, cancel_url, customer_email, language):
+    params = {
+        "client_reference_id": str(backing.pk),
+        "metadata": {"backing_id": str(backing.pk)},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "locale": CHECKOUT_LOCALES.get(language, "auto"),
+    }
+    if customer_email:
+        params["customer_email"] = customer_email
+    return params
+
+
+def create_donation_checkout(backing, *, product_name, success_url, cancel_url, customer_email="", language=""):
+    """A Checkout Session in payment mode for one donation; returns (session id, url)."""
+    from marketplace.payments.money import CURRENCY, to_stripe_amount
+
+    params = _checkout_common(
+        backing, success_url=success_url, cancel_url=cancel_url, customer_email=customer_email, language=language
+    )
+    params.update(
+        mode="payment",
+        submit_type="donate",
+        line_items=[
+            {
+                "price_data": {
+                    "currency": CURRENCY,
+                    "unit_amount": to_stripe_amount(backing.amount_twd),
+                    "product_data": {"name": product_name[:250]},
+                },
+                "quantity": 1,
+            }
+        ],
+        payment_intent_data={"metadata": {"backing_id": str(backing.pk)}},
+    )
+    session = client().v1.checkout.sessions.create(
+        params=params, options={"idempotency_key": f"homeward-checkout-backing-{backing.pk}"}
+    )
+    return session.id, session.url
+
+
+def create_subscription_checkout(backing, *, price_id, success_url, cancel_url, customer_email="", language=""):
+    """A Checkout Session in subscription mode for one plan's Price; returns (session id, url)."""
+    params = _checkout_common(
+        backing, success_url=success_url, cancel_url=cancel_url, customer_email=customer_email, language=language
+    )
+    params.update(
+        mode="subscription",
+        line_items=[{"price": price_id, "quantity": 1}],
+        # Events about the subscription can arrive before checkout.session.completed: they find the backing by this.
+        subscription_data={"metadata": {"backing_id": str(backing.pk)}},
+    )
+    session = client().v1.checkout.sessions.create(
+        params=params, options={"idempotency_key": f"homeward-checkout-backing-{backing.pk}"}
+    )
+    return session.id, session.url
+
+
+def list_charge_refunds(charge_id):
+    """Every refund of a charge (webhook payloads of recent API versions do not include them)."""
+    return list(client().v1.refunds.list(params={"charge": charge_id, "limit": 100}).auto_paging_iter())
+
+
+StripeError = stripe.StripeError
+InvalidRequestError = stripe.InvalidRequestError

@@ -29,12 +29,15 @@ PUBLIC_URLS = {
     "robots_txt": "crawler rules for the public site",
     "marketplace:enterprise_detail": "an enterprise's public profile (what its team chose to publish)",
     "marketplace:questions": "questions and answers of a published project (404 otherwise); asking needs sign-in",
+    "payments:donate": "a published project's donation form (404 otherwise): guests may donate; it only opens Checkout",
+    "payments:checkout_return": "where Stripe Checkout sends a payer back: shows a message, changes nothing",
 }
 
 # name -> (method, kwargs, data). Anyone signed in may do these (report abuse on a published project);
 # anonymous people are sent to sign in and nothing changes.
 SIGNED_IN_URLS = {
     "marketplace:report": ("post", {"project_id": 1, "kind": "question", "pk": 1}, {"reason": "spam"}),
+    "payments:subscribe": ("post", {"project_id": 1, "plan_id": 1}, {"name": "x"}),
 }
 
 # name -> (method, data). Staff screens inside the Wagtail admin:
@@ -60,6 +63,7 @@ OWN_ACCOUNT_URLS = {
     "notifications:unread_count": ("get", None),
     "notifications:mark_all_read": ("post", {}),
     "cms:review_notices": ("get", None),
+    "payments:my_backings": ("get", None),
 }
 
 
@@ -170,6 +174,11 @@ OBJECT_URLS = {
     "marketplace:interest_detail": [("get", lambda o: {"pk": o["interest"].pk}, None)],
     "marketplace:interest_advance": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {"stage": "accepted"})],
     "marketplace:interest_withdraw": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {})],
+    # Payments: someone else's backing and receipt; the team's funding dashboard and its CSV.
+    "payments:backing_detail": [("get", lambda o: {"pk": o["backing"].pk}, None)],
+    "payments:receipt": [("get", lambda o: {"pk": o["payment"].pk}, None)],
+    "payments:funding_dashboard": [("get", lambda o: {"project_id": o["listing"].project_id}, None)],
+    "payments:funding_csv": [("get", lambda o: {"project_id": o["listing"].project_id}, None)],
 }
 
 
@@ -234,7 +243,10 @@ def _marketplace_objects(enterprise, alice, mallory):
         instance=ProjectPage(title="ours", slug="ours-project", township=township, live=True)
     )
     listing = ProjectListing.objects.create(project=project, enterprise=profile)
+    backing, payment = _payment_objects(listing, alice)
     return {
+        "backing": backing,
+        "payment": payment,
         "township": township,
         "draft": draft,
         "plan": plan,
@@ -244,6 +256,26 @@ def _marketplace_objects(enterprise, alice, mallory):
         "milestone": Milestone.objects.create(listing=listing, title="done?"),
         "question": Question.objects.create(listing=listing, author=mallory, text="?"),
     }
+
+
+def _payment_objects(listing, backer):
+    from django.utils import timezone
+
+    from marketplace.payments.models import Backing, LedgerEntry
+
+    backing = Backing.objects.create(
+        kind=Backing.Kind.DONATION, status=Backing.Status.PAID, listing=listing, backer=backer, amount_twd=500
+    )
+    payment = LedgerEntry.objects.create(
+        kind=LedgerEntry.Kind.PAYMENT,
+        listing=listing,
+        backing=backing,
+        amount_twd=500,
+        source_key="payment_intent:pi_permissions",
+        occurred_at=timezone.now(),
+        receipt_number="HW-2026-999999",
+    )
+    return backing, payment
 
 
 @pytest.fixture
@@ -310,6 +342,7 @@ def marketplace_snapshot():
         Question,
         SubscriptionPlan,
     )
+    from marketplace.payments.models import Backing, LedgerEntry
 
     return {
         "enterprise_profiles": sorted(
@@ -325,6 +358,8 @@ def marketplace_snapshot():
         "questions": Question.objects.count(),
         "answers": Answer.objects.count(),
         "abuse_reports": AbuseReport.objects.count(),
+        "backings": sorted(Backing.objects.values_list("id", "status", "backer_id", "anonymous")),
+        "ledger": sorted(LedgerEntry.objects.values_list("id", "amount_twd", "receipt_sent_at")),
     }
 
 
