@@ -9,9 +9,10 @@ counted. Totals are keyed by the listing's project page id.
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import CharField, Count, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 
-from marketplace.payments.models import LedgerEntry
+from marketplace.payments.models import Backing, LedgerEntry
 
 RAISING_KINDS = (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.REFUND, LedgerEntry.Kind.DISPUTE)
 
@@ -22,37 +23,43 @@ class Totals:
     backers: int = 0
 
 
-def _net_by_backing(entries):
-    return (
-        entries.filter(kind__in=RAISING_KINDS, backing__isnull=False)
-        .values("listing__project_id", "backing_id", "backing__backer_id", "backing__backer_email")
-        .annotate(net=Sum("amount_twd"))
-        .filter(net__gt=0)
-    )
+# A backer is an account, or else a guest's email address (never a number, so the two cannot collide), or
+# else, for a backing with neither, the backing itself.
+PERSON = Coalesce(
+    Cast("backer_id", CharField()),
+    NullIf(Lower("backer_email"), Value("")),
+    Concat(Value("backing:"), Cast("pk", CharField())),
+)
 
 
-def _person(row):
-    return (
-        ("user", row["backing__backer_id"])
-        if row["backing__backer_id"]
-        else ("email", row["backing__backer_email"].lower())
-    )
+def _backings_with_money(project_ids=None):
+    """Ids of the backings whose net in the ledger is above zero (a fully refunded one has none)."""
+    entries = LedgerEntry.objects.filter(kind__in=RAISING_KINDS, backing__isnull=False)
+    if project_ids is not None:
+        entries = entries.filter(listing__project_id__in=project_ids)
+    return entries.values("backing_id").annotate(net=Sum("amount_twd")).filter(net__gt=0).values("backing_id")
 
 
 def totals_by_project(project_ids):
-    """{project page id: Totals} for the given projects (a project without money is absent)."""
-    entries = LedgerEntry.objects.filter(listing__project_id__in=list(project_ids))
+    """{project page id: Totals} for the given projects (a project without money is absent).
+
+    Two aggregate queries whatever the size of the ledger: nothing is counted row by row in Python.
+    """
+    project_ids = list(project_ids)
     raised = dict(
-        entries.filter(kind__in=RAISING_KINDS)
+        LedgerEntry.objects.filter(listing__project_id__in=project_ids, kind__in=RAISING_KINDS)
         .values("listing__project_id")
         .annotate(total=Sum("amount_twd"))
         .values_list("listing__project_id", "total")
     )
-    people = {}
-    for row in _net_by_backing(entries):
-        people.setdefault(row["listing__project_id"], set()).add(_person(row))
+    people = dict(
+        Backing.objects.filter(pk__in=_backings_with_money(project_ids))
+        .values("listing__project_id")
+        .annotate(people=Count(PERSON, distinct=True))
+        .values_list("listing__project_id", "people")
+    )
     return {
-        project_id: Totals(raised_twd=raised.get(project_id) or 0, backers=len(people.get(project_id, ())))
+        project_id: Totals(raised_twd=raised.get(project_id) or 0, backers=people.get(project_id, 0))
         for project_id in set(raised) | set(people)
     }
 
@@ -66,10 +73,10 @@ def backers_by_project(project_ids):
 
 
 def site_totals():
-    """Raised and distinct backers across every project."""
+    """Raised and distinct backers across every project (a person backing two projects counts once)."""
     raised = LedgerEntry.objects.filter(kind__in=RAISING_KINDS).aggregate(total=Sum("amount_twd"))["total"] or 0
-    people = {_person(row) for row in _net_by_backing(LedgerEntry.objects.all())}
-    return Totals(raised_twd=raised, backers=len(people))
+    people = Backing.objects.filter(pk__in=_backings_with_money()).aggregate(people=Count(PERSON, distinct=True))
+    return Totals(raised_twd=raised, backers=people["people"])
 
 
 def announce_progress(listing):
