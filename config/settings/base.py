@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "cms",
     "marketplace",
     "notifications",
+    "conversations",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
