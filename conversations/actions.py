@@ -6,6 +6,7 @@ ActionRefused with code "rate_limited", answered 429) when a person sends too fa
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -124,7 +125,7 @@ def send_message(user, conversation, *, text, client_id):
     try:
         with transaction.atomic():
             # One sender at a time per person, so two tabs cannot both slip under the rate limit.
-            type(user).objects.select_for_update().filter(pk=user.pk).first()
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
             _check_rate(user)
             message = Message.objects.create(conversation=conversation, author=user, client_id=client_id, text=text)
             Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created)
@@ -190,7 +191,7 @@ def _notify_other_side(sender, conversation, message):
         ).values_list("recipient_id", flat=True)
     )
     recipients = (
-        type(sender)
+        get_user_model()
         .objects.filter(memberships__organisation_id__in=conversation.organisation_ids, is_active=True)
         .exclude(pk=sender.pk)
         .distinct()
