@@ -29,7 +29,16 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
-        """Messages are sent over HTTP POST (they work with the socket down); anything sent here is ignored."""
+        """Messages are sent over HTTP POST (stored once, rate-limited, working with the socket down): say so."""
+        await self.send_json(
+            {
+                "event": "error",
+                "payload": {
+                    "code": "send_over_http",
+                    "reason": "Send messages over HTTP POST; this socket only delivers.",
+                },
+            }
+        )
 
     async def live_event(self, message):
         # Re-checked on every event: someone who left either organisation stops receiving at once.
