@@ -135,7 +135,7 @@
       try { data = JSON.parse(message.data); } catch (error) { return; }
       if (data.event === "conversation.message") show(data.payload);
       if (data.event === "conversation.read" && data.payload.user_id !== userId && readStatus) {
-        readStatus.textContent = readStatus.getAttribute("data-template-read").replace("%(name)s", data.payload.user_name);
+        readStatus.textContent = readStatus.getAttribute("data-template-read").replace("{name}", data.payload.user_name);
       }
     });
     socket.addEventListener("close", function (event) {
