@@ -15,6 +15,7 @@
   const csrf = form ? form.querySelector("[name=csrfmiddlewaretoken]").value : "";
   const MIN_DELAY = 1000;
   const MAX_DELAY = 30000;
+  const CATCH_UP_PAGE = 200; // conversations.views.messages_json answers at most this many at a time
   let delay = MIN_DELAY;
 
   function lastId() {
@@ -84,7 +85,11 @@
   function catchUp() {
     fetch(messagesUrl + "?after=" + lastId(), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) { if (data) data.messages.forEach(show); })
+      .then(function (data) {
+        if (!data) return;
+        data.messages.forEach(show);
+        if (data.messages.length >= CATCH_UP_PAGE) catchUp(); // more were missed than one answer holds
+      })
       .catch(function () {});
   }
 
