@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
+    path("conversations/", include("conversations.urls")),
     path("organisations/", include("accounts.urls_organisations")),
     path("invitations/<str:token>/", account_views.invitation, name="invitation"),
     path("townships/", include("places.urls")),

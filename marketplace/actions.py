@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actions import ActionRefused, check_manager, check_member, get_membership, log
 from accounts.models import Organisation
+from conversations.actions import open_conversation_for_interest
 from marketplace.models import (
     AbuseReport,
     Answer,
@@ -222,6 +223,8 @@ def advance_interest(user, interest, to_stage, *, amount_twd=None, instrument=""
         interest.committed_amount_twd = amount_twd
         interest.committed_instrument = instrument
     _record(interest, user, to_stage)
+    if to_stage == Stage.ACCEPTED:
+        open_conversation_for_interest(interest)
     log("interest.advance", actor=user, organisation=organisation, interest=interest.pk, stage=to_stage)
     return interest
 

@@ -84,3 +84,27 @@ def search_funding_facts(project):
         "backers": totals.backers,
         "progress": round(totals.raised_twd / campaign.goal_twd, 6) if campaign is not None else None,
     }
+
+
+def public_listing(project_id):
+    """The listing whose project page `project_id` is live and public (what anyone may follow), or None."""
+    from cms.public import public_projects
+    from marketplace.models import ProjectListing
+
+    if not public_projects().filter(pk=project_id).exists():
+        return None
+    return ProjectListing.objects.select_related("donation_campaign").filter(project_id=project_id).first()
+
+
+def progress_of(listing):
+    """The figures a funding.progress event carries, read from the ledger (for pages catching up over HTTP)."""
+    from marketplace.payments.ledger import totals_for_project
+
+    totals = totals_for_project(listing.project_id)
+    campaign = getattr(listing, "donation_campaign", None)
+    return {
+        "project_id": listing.project_id,
+        "raised_twd": totals.raised_twd,
+        "backers": totals.backers,
+        "goal_twd": campaign.goal_twd if campaign else None,
+    }

@@ -26,6 +26,7 @@ urlpatterns = [
     path("projects/drafts/<int:pk>/<str:step>/", views.draft_step, name="draft_step"),
     path("projects/<int:project_id>/team/", views.project_team, name="project_team"),
     path("projects/<int:project_id>/milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
+    path("projects/<int:project_id>/funding.json", views.funding_progress, name="funding_progress"),
     path("projects/<int:project_id>/questions/", views.questions, name="questions"),
     path("projects/<int:project_id>/questions/<int:pk>/answer/", views.question_answer, name="question_answer"),
     path("projects/<int:project_id>/report/<str:kind>/<int:pk>/", views.report, name="report"),

@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -613,6 +613,17 @@ def _public_listing(project_id):
     if not is_public(listing.project):
         raise Http404
     return listing
+
+
+@require_GET
+def funding_progress(request, project_id):
+    """A public project's current totals, for a project page whose live socket was down (same as funding.progress)."""
+    from marketplace.funding import progress_of, public_listing
+
+    listing = public_listing(project_id)
+    if listing is None:
+        raise Http404
+    return JsonResponse(progress_of(listing))
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,5 +1,6 @@
 """Every interface string is translated: the catalogs are complete, and makemessages finds nothing new."""
 
+import re
 import shutil
 
 import polib
@@ -32,6 +33,37 @@ def test_the_english_catalog_repeats_the_english_source_strings():
         if not entry.obsolete and not entry.msgid_plural and entry.msgstr not in ("", entry.msgid)
     ]
     assert wrong == []
+
+
+def test_english_plurals_repeat_their_source_strings():
+    wrong = [
+        (entry.msgid, entry.msgstr_plural)
+        for entry in catalog("en")
+        if not entry.obsolete and entry.msgid_plural and entry.msgstr_plural != {0: entry.msgid, 1: entry.msgid_plural}
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_every_placeholder(language):
+    """A guess left by makemessages usually drops the msgid's placeholders ("%(count)s priority area" →
+    "Import priority areas"); a real translation keeps every one of them."""
+    placeholders = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+
+    def names(text):
+        return {match.group(1) or match.group(2) for match in placeholders.finditer(text)}
+
+    wrong = []
+    for entry in catalog(language):
+        if entry.obsolete:
+            continue
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for translation in translations:
+            # A singular form may say "one" instead of its count; plural forms must name the same things.
+            expected = names(entry.msgid_plural or entry.msgid) if entry.msgid_plural else names(entry.msgid)
+            if names(translation) != expected and not (entry.msgid_plural and names(translation) >= expected):
+                wrong.append((entry.msgid, translation))
+    assert wrong == [], f"placeholders changed in {language}: {wrong}"
 
 
 def test_makemessages_finds_no_new_string(tmp_path):

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "cms",
     "marketplace",
     "notifications",
+    "conversations",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -212,7 +213,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 REDIS_URL = env_str("REDIS_URL", None)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # redis-py 8 reads with a 5 s socket timeout by default, the same as channels_redis's blocking BZPOPMIN: idle
+    # consumers then crash with "Timeout reading from …" (django/channels_redis#422). Allow the pop to finish.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -5,6 +5,8 @@ For each object URL a signed-in member of *another* organisation gets 403 or
 URL of ours appears without being placed in one of the three lists.
 """
 
+import uuid
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -15,7 +17,16 @@ from places.models import County, Township
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
-OWN_APPS = ("accounts.", "cms.", "marketplace.", "notifications.", "places.", "search.", "config.")
+OWN_APPS = (
+    "accounts.",
+    "cms.",
+    "conversations.",
+    "marketplace.",
+    "notifications.",
+    "places.",
+    "search.",
+    "config.",
+)
 
 # name -> why anyone may see it.
 PUBLIC_URLS = {
@@ -31,6 +42,7 @@ PUBLIC_URLS = {
     "marketplace:questions": "questions and answers of a published project (404 otherwise); asking needs sign-in",
     "payments:donate": "a published project's donation form (404 otherwise): guests may donate; it only opens Checkout",
     "payments:checkout_return": "where Stripe Checkout sends a payer back: shows a message, changes nothing",
+    "marketplace:funding_progress": "a published project's raised/backers figures, as its page shows them (404 else)",
 }
 
 # name -> (method, kwargs, data). Anyone signed in may do these (report abuse on a published project);
@@ -40,7 +52,7 @@ SIGNED_IN_URLS = {
     "payments:subscribe": ("post", {"project_id": 1, "plan_id": 1}, {"name": "x"}),
 }
 
-# name -> (method, data). Staff screens inside the Wagtail admin:
+# name -> (method, data[, kwargs]). Staff screens inside the Wagtail admin:
 # a signed-in person who is not staff is sent to sign in.
 STAFF_URLS = {
     "places_import_priority_areas": ("post", {"csv_file": ""}),
@@ -49,6 +61,8 @@ STAFF_URLS = {
     "interest_pipeline:index": ("get", {"export": "csv"}),
     "interest_pipeline:index_results": ("get", None),
     "enterprises:verify": ("post", {"pk": "1"}),
+    "conversation_reports:inspect": ("get", None, {"pk": 1}),
+    "conversation_reports:review": ("post", {"pk": "1"}),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.
@@ -64,6 +78,7 @@ OWN_ACCOUNT_URLS = {
     "notifications:mark_all_read": ("post", {}),
     "cms:review_notices": ("get", None),
     "payments:my_backings": ("get", None),
+    "conversations:list": ("get", None),
 }
 
 
@@ -73,6 +88,10 @@ def _kwargs_slug(objects):
 
 def _company_slug(objects):
     return {"slug": objects["company_org"].slug}
+
+
+def _conversation_pk(objects):
+    return {"pk": objects["conversation"].pk}
 
 
 # name -> list of (method, kwargs(objects), data(objects)). Each row is tried by an outsider.
@@ -179,6 +198,12 @@ OBJECT_URLS = {
     "payments:receipt": [("get", lambda o: {"pk": o["payment"].pk}, None)],
     "payments:funding_dashboard": [("get", lambda o: {"project_id": o["listing"].project_id}, None)],
     "payments:funding_csv": [("get", lambda o: {"project_id": o["listing"].project_id}, None)],
+    # A private conversation of an accepted interest: the outsider reads and writes nothing.
+    "conversations:detail": [("get", _conversation_pk, None)],
+    "conversations:messages": [("get", _conversation_pk, None)],
+    "conversations:send": [("post", _conversation_pk, lambda o: {"text": "x", "client_id": str(uuid.uuid4())})],
+    "conversations:read": [("post", _conversation_pk, lambda o: {"up_to": "999999"})],
+    "conversations:report": [("get", _conversation_pk, None), ("post", _conversation_pk, lambda o: {"reason": "x"})],
 }
 
 
@@ -294,7 +319,7 @@ def objects(enterprise, alice, bob, mallory):
 
 def _with_market(request, objects, name):
     """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
-    if name.startswith("marketplace:"):
+    if name.startswith(("marketplace:", "conversations:")):
         from marketplace.actions import express_interest
         from marketplace.models import SavedSearch
         from tests.marketplace.factories import build_market
@@ -305,6 +330,14 @@ def _with_market(request, objects, name):
         for key, value in build_market().items():
             objects.setdefault(key, value)
         objects["interest"] = express_interest(objects["dave"], objects["company"], objects["rice"])
+        if name.startswith("conversations:"):
+            from conversations.actions import send_message
+            from marketplace.actions import advance_interest
+
+            advance_interest(objects["erin"], objects["interest"], "accepted")
+            objects["interest"].refresh_from_db()
+            objects["conversation"] = objects["interest"].conversation
+            send_message(objects["dave"], objects["conversation"], text="私下", client_id=uuid.uuid4())
         objects["saved_search"] = SavedSearch.objects.create(company=objects["company"], name="臺東")
     return objects
 
@@ -326,6 +359,18 @@ def snapshot():
         "notifications_read": sorted(Notification.objects.values_list("id", "read_at")),
         "priority_areas": sorted(Township.objects.priority_areas().values_list("code", flat=True)),
         **marketplace_snapshot(),
+        **conversations_snapshot(),
+    }
+
+
+def conversations_snapshot():
+    from conversations.models import Conversation, ConversationReport, Message, ReadMarker
+
+    return {
+        "conversations": sorted(Conversation.objects.values_list("id", "interest_id", "company_id", "team_id")),
+        "messages": sorted(Message.objects.values_list("id", "author_id", "text")),
+        "read_markers": sorted(ReadMarker.objects.values_list("id", "user_id", "last_read_id")),
+        "conversation_reports": sorted(ConversationReport.objects.values_list("id", "reason", "reviewed_at")),
     }
 
 
@@ -454,11 +499,11 @@ def test_signed_in_actions_send_anonymous_visitors_to_sign_in(client, objects, n
 
 @pytest.mark.parametrize("name", list(STAFF_URLS))
 def test_staff_screens_refuse_people_who_are_not_staff(client, objects, name):
-    method, data = STAFF_URLS[name]
+    method, data, *kwargs = STAFF_URLS[name]
     client.force_login(objects["outsider"])
     before = snapshot()
 
-    response = getattr(client, method)(reverse(name), data)
+    response = getattr(client, method)(reverse(name, kwargs=kwargs[0] if kwargs else None), data)
 
     assert response.status_code in (302, 403)
     if response.status_code == 302:

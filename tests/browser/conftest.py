@@ -21,3 +21,45 @@ def page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def asgi_live_server(django_db_setup, django_db_blocker):
+    """The real ASGI application (HTTP and websockets, Redis channel layer) served by daphne in a child process.
+
+    pytest-django's live_server speaks WSGI only; pages that use websockets need this one. The child is forked
+    after the parent closed its database connections, so both use the test database without sharing a socket.
+    """
+    from functools import partial
+
+    from channels.testing.live import make_application
+    from daphne.testing import DaphneProcess
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections.close_all()
+    process = DaphneProcess(
+        "127.0.0.1",
+        partial(make_application, static_wrapper=ASGIStaticFilesHandler),
+        setup=django_db_blocker.unblock,  # the child serves requests: it may use the test database
+    )
+    process.start()
+    if not process.ready.wait(timeout=30):
+        process.terminate()
+        raise RuntimeError("daphne did not start: " + (str(process.errors.get()) if not process.errors.empty() else ""))
+    yield f"http://127.0.0.1:{process.port.value}"
+    process.terminate()
+    process.join(timeout=10)
+
+
+def signed_in_context(chromium, user, server_url):
+    """A browser context with `user`'s session cookie (signing in through the form is tested elsewhere)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(locale="zh-TW")
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server_url}])
+    context.set_default_timeout(15_000)
+    return context

@@ -1,0 +1,36 @@
+"""Staff screens of reported conversations (the viewset is in wagtail_hooks)."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin.views.generic.models import InspectView
+
+from accounts.actions import ActionRefused
+from conversations import actions
+from conversations.models import ConversationReport
+
+
+class ReportInspectView(InspectView):
+    """The report and the messages of its conversation (which staff may read because it was reported)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        conversation = actions.check_staff_reviewer(self.request.user, self.object.conversation)
+        context["conversation_messages"] = [
+            actions.message_payload(message)
+            for message in conversation.messages.select_related("author").order_by("pk")[:500]
+        ]
+        return context
+
+
+@require_POST
+def review_report(request):
+    report = get_object_or_404(ConversationReport, pk=request.POST.get("pk") or 0)
+    try:
+        actions.review_report(request.user, report)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The report is marked as reviewed."))
+    return redirect("conversation_reports:inspect", report.pk)

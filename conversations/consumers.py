@@ -1,0 +1,59 @@
+"""A conversation's live socket: it only delivers (messages are sent over HTTP), to its participants only."""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from conversations.live import conversation_group
+from notifications.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
+
+
+class ConversationConsumer(AsyncJsonWebsocketConsumer):
+    group_name = None
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user_id = user.pk
+        self.conversation_id = self.scope["url_route"]["kwargs"]["pk"]
+        if not await self._may_read():
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group_name = conversation_group(self.conversation_id)
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if self.group_name:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        """Messages are sent over HTTP POST (stored once, rate-limited, working with the socket down): say so."""
+        await self.send_json(
+            {
+                "event": "error",
+                "payload": {
+                    "code": "send_over_http",
+                    "reason": "Send messages over HTTP POST; this socket only delivers.",
+                },
+            }
+        )
+
+    async def live_event(self, message):
+        # Re-checked on every event: someone who left either organisation stops receiving at once.
+        if message["payload"].get("conversation_id") != self.conversation_id or not await self._may_read():
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.send_json({"event": message["event"], "payload": message["payload"]})
+
+    @database_sync_to_async
+    def _may_read(self):
+        from django.contrib.auth import get_user_model
+
+        from conversations.actions import is_participant
+        from conversations.models import Conversation
+
+        conversation = Conversation.objects.filter(pk=self.conversation_id).first()
+        user = get_user_model().objects.filter(pk=self.user_id).first()
+        return conversation is not None and user is not None and is_participant(user, conversation)

@@ -1,0 +1,77 @@
+// Live funding progress on a project page: the server pushes funding.progress events on
+// /ws/projects/<id>/; while the socket is down, the page keeps its figures and catches up over HTTP.
+(function () {
+  "use strict";
+  const panel = document.querySelector("[data-funding-project]");
+  if (!panel || !("WebSocket" in window)) return;
+
+  const projectId = panel.getAttribute("data-funding-project");
+  const totalsUrl = panel.getAttribute("data-funding-url");
+  const socketUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/projects/" + projectId + "/";
+  const MIN_DELAY = 1000;
+  const MAX_DELAY = 30000;
+  let delay = MIN_DELAY;
+
+  // The same figures as the server's templates: 1234567 → "1,234,567" (commas in every language).
+  function thousands(value) { return Math.trunc(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+
+  // Python's round() rounds halves to even; do the same so the percentage matches a reload.
+  function roundHalfEven(value) {
+    const floor = Math.floor(value);
+    const diff = value - floor;
+    if (Math.abs(diff - 0.5) < 1e-9) return floor % 2 === 0 ? floor : floor + 1;
+    return Math.round(value);
+  }
+
+  function set(name, text) {
+    panel.querySelectorAll('[data-funding="' + name + '"]').forEach(function (element) {
+      if (element.textContent !== text) element.textContent = text;
+    });
+  }
+
+  function show(progress) {
+    if (!progress || String(progress.project_id) !== projectId) return;
+    set("raised", "NT$" + thousands(progress.raised_twd));
+    set("backers", thousands(progress.backers));
+    if (progress.goal_twd) {
+      const percent = Math.min(100, roundHalfEven((100 * progress.raised_twd) / progress.goal_twd));
+      panel.querySelectorAll('[data-funding="progress"]').forEach(function (bar) {
+        bar.max = progress.goal_twd;
+        bar.value = progress.raised_twd;
+        bar.textContent = percent + "%";
+      });
+      set("percent", String(percent));
+    }
+  }
+
+  function catchUp() {
+    if (!totalsUrl) return;
+    fetch(totalsUrl, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(show)
+      .catch(function () {});
+  }
+
+  function connect() {
+    const socket = new WebSocket(socketUrl);
+    socket.addEventListener("open", function () {
+      delay = MIN_DELAY;
+      catchUp(); // what changed while the socket was down (or between rendering the page and connecting)
+      panel.setAttribute("data-funding-live", "connected");
+    });
+    socket.addEventListener("message", function (message) {
+      let data;
+      try { data = JSON.parse(message.data); } catch (error) { return; }
+      if (data.event === "funding.progress") show(data.payload);
+    });
+    socket.addEventListener("close", function (event) {
+      panel.setAttribute("data-funding-live", "disconnected");
+      if (event.code === 4404) return; // not a public project: nothing to follow
+      const jitter = Math.random() * 0.3 * delay;
+      setTimeout(connect, delay + jitter);
+      delay = Math.min(delay * 2, MAX_DELAY);
+    });
+  }
+
+  connect();
+})();
