@@ -12,7 +12,7 @@ from tests.accounts.conftest import make_user
 from tests.browser.conftest import signed_in_context
 from tests.conversations.conftest import accepted_conversation
 from tests.marketplace.factories import build_market
-from tests.marketplace.test_live_progress import record_payment
+from tests.marketplace.test_live_progress import pay_through_webhook
 
 
 def in_another_thread(function, *args):
@@ -55,8 +55,8 @@ def test_the_progress_bar_and_total_change_without_reloading(asgi_live_server, p
     page.wait_for_selector('[data-funding-live="connected"]')
     page.evaluate("window.__notReloaded = true")
 
-    # What the payment webhook handler does after a confirmed charge (later: a signed webhook delivery).
-    in_another_thread(record_payment, listing, make_user("backer@example.tw"), 1_234, "ch_browser")
+    # Someone pays: Stripe confirms it with a signed checkout.session.completed delivered to our webhook.
+    in_another_thread(pay_through_webhook, listing, make_user("backer@example.tw"), 1_234, "browser")
 
     page.wait_for_function(
         "document.querySelector('[data-funding=\"raised\"]').textContent === 'NT$1,234'", timeout=3_000

@@ -40,10 +40,7 @@ def listing(market):
 
 
 def record_payment(listing, backer, amount_twd, key):
-    """What the payment webhook handler does once a charge is confirmed: one ledger entry, then announce it.
-
-    (The lead will replace calls to this with a signed webhook delivery once the payments branch is merged.)
-    """
+    """What the payment webhook handler does once a charge is confirmed: one ledger entry, then announce it."""
     with transaction.atomic():
         backing = Backing.objects.create(
             kind=Backing.Kind.DONATION,
@@ -63,6 +60,32 @@ def record_payment(listing, backer, amount_twd, key):
         ledger.announce_progress(listing)
 
 
+def pay_through_webhook(listing, backer, amount_twd, key):
+    """A payment confirmed the way production learns of it: a signed checkout.session.completed delivered to
+    the webhook endpoint, whose handler writes the ledger and announces the new totals."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.marketplace.stripe_events import deliver, stripe_event
+
+    backing = Backing.objects.create(
+        kind=Backing.Kind.DONATION, listing=listing, backer=backer, backer_email=backer.email, amount_twd=amount_twd
+    )
+    session = {
+        "id": f"cs_test_{key}",
+        "object": "checkout.session",
+        "mode": "payment",
+        "payment_status": "paid",
+        "amount_total": amount_twd * 100,
+        "currency": "twd",
+        "customer_details": {"email": backer.email, "name": "Backer"},
+        "metadata": {"backing_id": str(backing.pk)},
+        "payment_intent": f"pi_{key}",
+    }
+    response = deliver(Client(), stripe_event("checkout.session.completed", session), settings.STRIPE_WEBHOOK_SECRET)
+    assert response.status_code == 200, response.content
+
+
 def _socket(project_id):
     return WebsocketCommunicator(application, f"/ws/projects/{project_id}/", headers=HEADERS)
 
@@ -74,7 +97,7 @@ def test_an_anonymous_visitor_receives_the_new_totals_after_the_ledger_commits(l
         page = _socket(listing.project_id)
         other_project = _socket(listing.project_id)  # a second visitor of the same page
         assert (await page.connect())[0] and (await other_project.connect())[0]
-        await database_sync_to_async(record_payment)(listing, backer, 1_234, "ch_live_1")
+        await database_sync_to_async(pay_through_webhook)(listing, backer, 1_234, "live_1")
         first, second = await page.receive_json_from(timeout=5), await other_project.receive_json_from(timeout=5)
         await page.disconnect()
         await other_project.disconnect()
