@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "marketplace",
     "notifications",
     "search",
+    "impact",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
