@@ -82,8 +82,9 @@ FIELDS = {
     "aging_index": _("aging index: people aged 65+ per 100 aged under 15 (reference data)"),
 }
 
-# figures() runs at most this many queries, whatever the size of the data: townships, counties, four sums, three
-# distinct-backer counts, four monthly series, and Wagtail's view-restriction look-up for each public() project query.
+# figures() runs at most this many queries, whatever the size of the data: townships, counties, four sums, the
+# distinct-backer counts (one query on PostgreSQL, three elsewhere), four monthly series, and Wagtail's
+# view-restriction look-up for each public() project query.
 QUERY_BUDGET = 15
 
 
@@ -269,21 +270,30 @@ def _person():
     )
 
 
+def _netted(entries, group_fields):
+    """SQL and parameters of the backings whose net (in `entries`) is above zero: columns person, g0, g1, …
+
+    The inner query of every backer count: it nets each backing as ``ledger._net_by_backing`` does.
+    """
+    names = [f"g{index}" for index in range(len(group_fields))]
+    inner = (
+        entries.filter(backing__isnull=False)
+        .annotate(person=_person(), **dict(zip(names, group_fields, strict=True)))
+        .values("backing_id", "person", *names)
+        .annotate(net=Sum("amount_twd"))
+        .filter(net__gt=0)
+        .values("person", *names)
+    )
+    return inner.query.sql_with_params()
+
+
 def _distinct_backers(entries, group_fields):
     """{group tuple: distinct people} where each person has a backing whose net (in `entries`) is above zero.
 
-    The inner query nets each backing (as ``ledger._net_by_backing`` does); the outer query counts distinct
-    people per group, so a person is counted once per group however many backings they have.
+    The outer query counts distinct people per group, so a person is counted once per group however many
+    backings they have.
     """
-    inner = (
-        entries.filter(backing__isnull=False)
-        .annotate(person=_person(), **{f"g{index}": expression for index, expression in enumerate(group_fields)})
-        .values("backing_id", "person", *[f"g{index}" for index in range(len(group_fields))])
-        .annotate(net=Sum("amount_twd"))
-        .filter(net__gt=0)
-        .values("person", *[f"g{index}" for index in range(len(group_fields))])
-    )
-    sql, params = inner.query.sql_with_params()
+    sql, params = _netted(entries, group_fields)
     quote = connection.ops.quote_name
     groups = ", ".join(quote(f"g{index}") for index in range(len(group_fields)))
     select_groups = f"{groups}, " if groups else ""
@@ -293,6 +303,37 @@ def _distinct_backers(entries, group_fields):
         cursor.execute(outer, params)
         rows = cursor.fetchall()
     return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def _backers_by_area(entries):
+    """({township id: people}, {county id: people}, people in all): distinct people at each level.
+
+    PostgreSQL counts the three levels in one pass over the netted backings (GROUPING SETS); other
+    databases (SQLite of the embedded set-up) run the same count three times.
+    """
+    township, county = F("listing__project__township_id"), F("listing__project__township__county_id")
+    if connection.vendor != "postgresql":
+        return (
+            {key[0]: count for key, count in _distinct_backers(entries, [township]).items()},
+            {key[0]: count for key, count in _distinct_backers(entries, [county]).items()},
+            _distinct_backers(entries, []).get((), 0),
+        )
+    sql, params = _netted(entries, [township, county])
+    outer = (
+        "SELECT g0, g1, GROUPING(g0), GROUPING(g1), COUNT(DISTINCT person) "  # noqa: S608
+        f"FROM ({sql}) AS netted GROUP BY GROUPING SETS ((g0), (g1), ())"
+    )
+    by_township, by_county, total = {}, {}, 0
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        for g0, g1, township_rolled, county_rolled, count in cursor.fetchall():
+            if not township_rolled:
+                by_township[g0] = count
+            elif not county_rolled:
+                by_county[g1] = count
+            else:
+                total = count
+    return by_township, by_county, total
 
 
 # --- the figures -------------------------------------------------------------------------------------------
@@ -353,9 +394,7 @@ def figures(filters=None, *, months=True):
     committed = _sum_by(_commitments(filters), "project__township_id", Sum("committed_amount_twd"))
     projects = _sum_by(_public_projects(filters), "township_id", Count("translation_key", distinct=True))
     returned = _sum_by(_enterprises(filters), "township_id", Sum("members_returned_home"))
-    backers_by_township = _distinct_backers(entries, [F("listing__project__township_id")])
-    backers_by_county = _distinct_backers(entries, [F("listing__project__township__county_id")])
-    backers_total = _distinct_backers(entries, []).get((), 0)
+    backers_by_township, backers_by_county, backers_total = _backers_by_area(entries)
 
     township_areas = []
     county_figures = defaultdict(Figures)
@@ -368,7 +407,7 @@ def figures(filters=None, *, months=True):
         own = Figures(
             committed_twd=committed.get(township.id, 0),
             raised_twd=raised.get(township.id, 0),
-            backers=backers_by_township.get((township.id,), 0),
+            backers=backers_by_township.get(township.id, 0),
             projects=projects.get(township.id, 0),
             returned_home=returned.get(township.id, 0),
             population=township.population,
@@ -402,7 +441,7 @@ def figures(filters=None, *, months=True):
         if code not in county_townships:
             continue
         own = county_figures[code]
-        own.backers = backers_by_county.get((county.id,), 0)
+        own.backers = backers_by_county.get(county.id, 0)
         county_context[code].apply(own)
         county_areas.append(
             Area(

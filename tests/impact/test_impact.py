@@ -184,7 +184,13 @@ def test_the_impact_page_renders_the_map_filters_and_figures(client, world):
     assert "NT$3,800" in text, "Taiwan's raised figure"
     township_page = world["listing"].project.get_parent().url
     assert f'href="{township_page}"' in text, "a township opens its township page"
-    assert "NT$800" in text and "Backers: 1" in text or "NT$800" in text
+    with translation.override("en"):
+        english = client.get(reverse("impact:page")).text
+    details = "NT$ committed by companies: NT$0 · Backers: 1 · Projects: 2 · Team members who returned home: 3"
+    assert details in english, "a township's other figures are in its accessible name and readout"
+
+    assert text.count(f'href="{reverse("impact:page")}"') >= 1, "the site navigation links to the impact page"
+    assert f'href="{reverse("impact:page")}"' in client.get(reverse("places:township_map")).text
 
     county = Township.objects.get(code=KOUHU).county.code
     zoomed = client.get(reverse("impact:page"), {"county": county, "measure": "backers", "year": "2026"})
