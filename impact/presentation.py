@@ -1,5 +1,8 @@
 """How the impact figures read on the page: formatted values, a township's other figures, township page links."""
 
+from urllib.parse import unquote
+
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
 from impact.measures import ACTIVITY_MEASURES, MEASURES
@@ -34,34 +37,37 @@ def township_details(data, exclude=None):
 def township_page_links(request):
     """town code → URL of its township page in the active language; townships without one are absent.
 
-    Wagtail's get_url() costs about a millisecond a page (site roots, locale prefix); all township pages of a
-    language hang under one home page, so the first page's URL gives the prefix that replaces the home page's
-    part of every url_path. Two queries (the pages, Wagtail's view restrictions) and one get_url().
+    Wagtail's get_url() costs about a millisecond a page (site roots, locale prefix) and a page object each;
+    all township pages of a language hang under one home page, so the first page's URL gives the prefix that
+    replaces the home page's part of every url_path. Three queries (the rows, Wagtail's view restrictions,
+    the first page) and one get_url().
     """
-    from wagtail.models import Locale
+    from wagtail.models import Locale, Page
 
     from cms.models import TownshipPage
 
-    pages = list(
+    rows = list(
         TownshipPage.objects.live()
         .public()
         .filter(locale=Locale.get_active())
-        .select_related("township")
-        .only("id", "url_path", "path", "depth", "locale_id", "township__code")
         .order_by("path")
+        .values_list("township__code", "url_path", "pk")
     )
-    if not pages:
+    if not rows:
         return {}
-    first = pages[0]
-    first_url = first.get_url(request)
+    first_path, first_pk = rows[0][1], rows[0][2]
+    first_url = Page.objects.get(pk=first_pk).get_url(request)
     if not first_url:
         return {}
+    first_url = unquote(first_url)  # Wagtail percent-encodes non-ASCII slugs; url_path holds them as text
     # The longest tail of url_path (past the home page's part) that the served URL ends with.
-    segments = first.url_path.split("/")
+    segments = first_path.split("/")
     for start in range(len(segments)):
         tail = "/".join(segments[start:])
         if first_url.endswith("/" + tail) or tail == "":
             break
-    root = first.url_path[: len(first.url_path) - len(tail)]
+    root = first_path[: len(first_path) - len(tail)]
     prefix = first_url[: len(first_url) - len(tail)]
-    return {page.township.code: prefix + page.url_path[len(root) :] for page in pages if page.url_path.startswith(root)}
+    return {
+        code: iri_to_uri(prefix + url_path[len(root) :]) for code, url_path, _pk in rows if url_path.startswith(root)
+    }

@@ -184,6 +184,8 @@ def test_the_impact_page_renders_the_map_filters_and_figures(client, world):
     assert "NT$3,800" in text, "Taiwan's raised figure"
     township_page = world["listing"].project.get_parent().url
     assert f'href="{township_page}"' in text, "a township opens its township page"
+    other_page = world["market"]["rice"].get_parent().url
+    assert f'href="{other_page}"' in text
     with translation.override("en"):
         english = client.get(reverse("impact:page")).text
     details = "NT$ committed by companies: NT$0 · Backers: 1 · Projects: 2 · Team members who returned home: 3"
@@ -208,7 +210,8 @@ def test_bad_filters_re_render_with_a_message(client, world):
 
 def test_the_page_says_so_when_nothing_matches(client, listing):  # noqa: F811
     EnterpriseProfile.objects.update(members_returned_home=0)
-    text = client.get(reverse("impact:page"), {"year": "2024"}).text
+    with translation.override("en"):
+        text = client.get(reverse("impact:page"), {"year": "2024"}).text
     assert "No commitments, backings, projects or returning team members match these choices yet." in text
     assert "Nothing has happened in these months yet" in text
 
