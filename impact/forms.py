@@ -41,6 +41,7 @@ class ImpactFilterForm(forms.Form):
     measure = forms.ChoiceField(
         label=_("Colour the map by"),
         choices=list(MEASURES.items()),
+        initial=next(iter(MEASURES)),
         required=False,
         error_messages={"invalid_choice": _("“%(value)s” is not a measure this map can show.")},
     )
@@ -84,7 +85,7 @@ class ImpactFilterForm(forms.Form):
         super().__init__(data, *args, **kwargs)
 
     def clean_measure(self):
-        return self.cleaned_data["measure"] or "raised_twd"
+        return self.cleaned_data["measure"] or next(iter(MEASURES))
 
     def clean_county(self):
         return self.cleaned_data["county"] or None
@@ -121,7 +122,7 @@ class ImpactFilterForm(forms.Form):
         )
 
     def chosen_measure(self):
-        return self.cleaned_data["measure"] if self.is_bound else "raised_twd"
+        return self.cleaned_data["measure"] if self.is_bound else next(iter(MEASURES))
 
     def chosen_county(self):
         return self.cleaned_data["county"] if self.is_bound else None

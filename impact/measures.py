@@ -52,10 +52,10 @@ FUNDING_TYPES = {
 }
 
 # The measures a map can be coloured by, in the order the page offers them.
-MEASURES = {
-    "committed_twd": _("NT$ committed by companies"),
+MEASURES = {  # the first is the default (an unbound form, or no measure in the query), so its option shows selected
     "raised_twd": _("NT$ raised from citizens"),
     "backers": _("Backers"),
+    "committed_twd": _("NT$ committed by companies"),
     "projects": _("Projects"),
     "returned_home": _("Team members who returned home"),
     "population": _("Population"),
@@ -454,11 +454,6 @@ def figures(filters=None, *, months=True):
             )
         )
     taiwan_context.apply(taiwan_figures)
-    if filters.township_codes:
-        # Only some townships: Taiwan's backers are the distinct people of those townships.
-        taiwan_figures.backers = _distinct_backers(
-            entries.filter(listing__project__township_id__in=[t.id for t in townships]), []
-        ).get((), 0)
     taiwan = Area(
         level="taiwan",
         code="",

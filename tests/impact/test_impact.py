@@ -182,6 +182,7 @@ def test_the_impact_page_renders_the_map_filters_and_figures(client, world):
     text = response.text
     assert 'id="impact-map"' in text and text.count('class="choropleth-region"') == 368
     assert "NT$3,800" in text, "Taiwan's raised figure"
+    assert '<option value="raised_twd" selected>' in text, "the list shows the measure the map is coloured by"
     township_page = world["listing"].project.get_parent().url
     assert f'href="{township_page}"' in text, "a township opens its township page"
     other_page = world["market"]["rice"].get_parent().url
@@ -261,7 +262,8 @@ def test_staff_see_the_dashboard_panel_and_reports(client, staff, world):
     assert counties.status_code == 200 and "NT$3,800" in counties.text
     exported = client.get(reverse("impact_county_report"), {"export": "csv", "year": "2025"})
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["area", "code", "committed_twd"] and rows[-1][3] == "1000"
+    assert rows[0] == ["area", "code", *measures.MEASURES]
+    assert rows[-1][1] == "taiwan" and rows[-1][rows[0].index("raised_twd")] == "1000", "2025 only"
 
     priority = client.get(reverse("impact_priority_report"))
     assert priority.status_code == 200
