@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("invitations/<str:token>/", account_views.invitation, name="invitation"),
     path("townships/", include("places.urls")),
     path("search/", include("search.urls")),
+    path("impact/", include("impact.urls")),
     path("", include("marketplace.urls")),
     path("", include("marketplace.payments.urls")),
     path("", include("cms.urls")),

@@ -27,6 +27,13 @@ class ImpactReport:
     sdgs: list
     updates_received: int
 
+    @property
+    def map_query(self):
+        """The impact map's query string for the townships of what the company committed to (``town=`` codes)."""
+        from django.utils.http import urlencode
+
+        return urlencode([("town", township.code) for township in self.townships])
+
 
 def impact_report(company):
     """Each committed investment with the updates its project posted since the company committed, and the totals."""

@@ -153,12 +153,14 @@ def choropleth(
     scale="quantile",
     bins=5,
     map_id="township-map",
+    details=None,
 ):
     """A map of the townships coloured by ``values`` (town code → number or None; missing codes count as None).
 
     ``links``: town code → URL, or a callable taking the ``places.Township`` and
     returning its URL; a township without one links to its row of the table.
     ``county``: a county code to draw only that county, zoomed in; None for all Taiwan.
+    ``details``: town code → text added to the township's accessible name and readout (its other figures).
     Runs one query; names follow the active language.
     """
     artefact = map_artefact()
@@ -187,6 +189,9 @@ def choropleth(
         index = breaks.index(value)
         display = no_data_label if value is None else value_format(value)
         href = links(township) if callable(links) else (links or {}).get(township.code)
+        label = _("%(place)s: %(value)s") % {"place": township.full_name, "value": display}
+        if details and details.get(township.code):
+            label = f"{label} · {details[township.code]}"
         result.regions.append(
             Region(
                 code=township.code,
@@ -194,7 +199,7 @@ def choropleth(
                 county_name=township.county.name,
                 value=value,
                 display=display,
-                label=_("%(place)s: %(value)s") % {"place": township.full_name, "value": display},
+                label=label,
                 fill=result.no_data_fill if index is None else palette[index],
                 href=href or f"#{map_id}-township-{township.code}",
                 d=artefact["towns"][township.code]["d"],

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "notifications",
     "conversations",
     "search",
+    "impact",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 OWN_APPS = (
     "accounts.",
     "cms.",
+    "impact.",
     "conversations.",
     "marketplace.",
     "notifications.",
@@ -36,6 +37,9 @@ PUBLIC_URLS = {
     "search_api:search": "public discovery; only published documents are indexed as public",
     "search_api:autocomplete": "public discovery suggestions from published documents",
     "search:page": "public discovery page",
+    "impact:page": "public impact map: aggregates per township from the ledger, commitments and reference data",
+    "impact:csv": "the impact map's figures as CSV (aggregates only, no person or company)",
+    "impact:json": "the impact map's figures as JSON (aggregates only, no person or company)",
     "search:map": "public discovery results on a township map (same query, counts only)",
     "robots_txt": "crawler rules for the public site",
     "marketplace:enterprise_detail": "an enterprise's public profile (what its team chose to publish)",
@@ -63,6 +67,8 @@ STAFF_URLS = {
     "enterprises:verify": ("post", {"pk": "1"}),
     "conversation_reports:inspect": ("get", None, {"pk": 1}),
     "conversation_reports:review": ("post", {"pk": "1"}),
+    "impact_county_report": ("get", {"export": "csv"}),
+    "impact_priority_report": ("get", {"export": "csv"}),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.

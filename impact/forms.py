@@ -1,0 +1,128 @@
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from impact.measures import FUNDING_TYPES, MEASURES, ImpactFilters
+
+FIRST_YEAR = 2024  # the platform's first year: nothing can be dated before it
+TOWN_CODE = re.compile(r"^\d{8}$")
+MAX_TOWNSHIPS = 368
+
+
+def _year_choices():
+    return [("", _("All years"))] + [(str(year), str(year)) for year in range(timezone.now().year, FIRST_YEAR - 1, -1)]
+
+
+def _county_choices():
+    from places.models import County
+
+    return [("", _("All of Taiwan"))] + [(county.code, county.name) for county in County.objects.all()]
+
+
+def _sector_choices():
+    from cms.models import Sector
+
+    return [("", _("All sectors"))] + [(sector.slug, sector.name) for sector in Sector.objects.all()]
+
+
+def _sdg_choices():
+    from cms.models import SustainableDevelopmentGoal
+
+    return [("", _("All SDGs"))] + [
+        (str(goal.number), f"SDG {goal.number} {goal.name}") for goal in SustainableDevelopmentGoal.objects.all()
+    ]
+
+
+class ImpactFilterForm(forms.Form):
+    """The impact page's choices (GET). Every value is whitelisted; anything else re-renders with a message."""
+
+    measure = forms.ChoiceField(
+        label=_("Colour the map by"),
+        choices=list(MEASURES.items()),
+        initial=next(iter(MEASURES)),
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not a measure this map can show.")},
+    )
+    county = forms.ChoiceField(
+        label=_("Area"),
+        choices=_county_choices,
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not a county code.")},
+    )
+    year = forms.ChoiceField(
+        label=_("Year"),
+        choices=_year_choices,
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not a year with figures.")},
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        choices=_sector_choices,
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not a sector.")},
+    )
+    sdg = forms.ChoiceField(
+        label=_("SDG"),
+        choices=_sdg_choices,
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not a Sustainable Development Goal.")},
+    )
+    funding_type = forms.ChoiceField(
+        label=_("Funding type"),
+        choices=[("", _("All funding types"))] + list(FUNDING_TYPES.items()),
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not a funding type.")},
+    )
+    # Only these townships (the corporate impact report's link); not shown as a field, kept as hidden inputs.
+    town = forms.CharField(required=False, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.town_codes = ()
+        if data is not None:
+            self.town_codes = tuple(dict.fromkeys(data.getlist("town"))) if hasattr(data, "getlist") else ()
+        super().__init__(data, *args, **kwargs)
+
+    def clean_measure(self):
+        return self.cleaned_data["measure"] or next(iter(MEASURES))
+
+    def clean_county(self):
+        return self.cleaned_data["county"] or None
+
+    def clean_town(self):
+        codes = self.town_codes
+        if len(codes) > MAX_TOWNSHIPS or any(not TOWN_CODE.match(code) for code in codes):
+            raise forms.ValidationError(_("The list of townships is not a list of 8-digit town codes."))
+        if codes:
+            from places.models import Township
+
+            known = set(Township.objects.filter(code__in=codes).values_list("code", flat=True))
+            unknown = [code for code in codes if code not in known]
+            if unknown:
+                raise forms.ValidationError(_("Unknown town codes: %(codes)s.") % {"codes": ", ".join(unknown[:5])})
+        return codes
+
+    def filters(self):
+        """ImpactFilters from the cleaned data (an unbound form: no filter)."""
+        if not self.is_bound:
+            return ImpactFilters()
+        data = self.cleaned_data
+        sector_id = None
+        if data.get("sector"):
+            from cms.models import Sector
+
+            sector_id = Sector.objects.values_list("pk", flat=True).get(slug=data["sector"])
+        return ImpactFilters(
+            year=int(data["year"]) if data.get("year") else None,
+            sector_id=sector_id,
+            sdg_number=int(data["sdg"]) if data.get("sdg") else None,
+            funding_type=data.get("funding_type") or None,
+            township_codes=tuple(data.get("town") or ()),
+        )
+
+    def chosen_measure(self):
+        return self.cleaned_data["measure"] if self.is_bound else next(iter(MEASURES))
+
+    def chosen_county(self):
+        return self.cleaned_data["county"] if self.is_bound else None

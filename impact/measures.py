@@ -1,0 +1,506 @@
+"""The impact figures, per township, per county and for Taiwan: computed, never typed in.
+
+Sources and definitions (the CSV/JSON downloads document the same fields, see ``FIELDS``):
+
+- ``committed_twd``: NT$ committed by companies — interests at a committed stage
+  (``marketplace.impact.COMMITTED_STAGES``, the same as the corporate impact report), their
+  ``committed_amount_twd``; dated by the interest's first move to "committed" (its creation when no
+  event was recorded).
+- ``raised_twd`` and ``backers``: from the payments ledger only, with ``marketplace.payments.ledger``'s
+  definitions: raised = payments + refunds + lost disputes (payouts do not lower it); a backer is a
+  person (an account, or a guest's email address) with at least one backing whose net in the ledger
+  (within the chosen year, when one is chosen) is above zero. A person is counted once per area: the
+  county and Taiwan figures count distinct people, they are not sums of the townships'.
+- ``projects``: live, public project pages, a project counted once across its translations; dated by
+  first publication.
+- ``returned_home``: team members who returned home (``EnterpriseProfile.members_returned_home``) by the
+  enterprise's township. A current count: the year does not apply to it.
+- context from the reference data: ``population``, ``share_aged_65_plus`` (county and Taiwan: weighted
+  by population) and ``aging_index`` (county and Taiwan: people aged 65+ per 100 children, both derived
+  from the townships' figures).
+
+Filters (``ImpactFilters``; the form whitelists them): year; sector; SDG; funding type (investment:
+projects whose listing seeks investment; subscription / donation: projects with subscription plans /
+a donation campaign, and citizens' money from backings of that kind only); a list of townships (the
+corporate report's link). Sector, SDG and funding type select projects; the enterprises counted for
+``returned_home`` are then those behind at least one selected public project.
+
+Every figure comes from a fixed handful of aggregate queries (``QUERY_BUDGET``), whatever the number
+of townships, projects or backings.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+
+from django.db import connection
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.impact import COMMITTED_STAGES
+from marketplace.models import EnterpriseProfile, Interest, InterestEvent, ProjectListing
+from marketplace.payments.ledger import RAISING_KINDS
+from marketplace.payments.models import Backing, LedgerEntry
+from places.models import County, Township
+
+FUNDING_TYPES = {
+    "investment": _("Investment"),
+    "subscription": _("Subscription"),
+    "donation": _("Donation"),
+}
+
+# The measures a map can be coloured by, in the order the page offers them.
+MEASURES = {  # the first is the default (an unbound form, or no measure in the query), so its option shows selected
+    "raised_twd": _("NT$ raised from citizens"),
+    "backers": _("Backers"),
+    "committed_twd": _("NT$ committed by companies"),
+    "projects": _("Projects"),
+    "returned_home": _("Team members who returned home"),
+    "population": _("Population"),
+    "share_aged_65_plus": _("Share aged 65 and over"),
+    "aging_index": _("Aging index"),
+}
+ACTIVITY_MEASURES = ("committed_twd", "raised_twd", "backers", "projects", "returned_home")
+
+# Documented fields of the downloads (CSV columns, JSON keys of each area).
+FIELDS = {
+    "level": _("township, county or taiwan"),
+    "code": _("Ministry of the Interior town or county code (empty for Taiwan)"),
+    "name_zh": _("name in Chinese"),
+    "name_en": _("name in English"),
+    "county_code": _("the township's county code (empty for counties and Taiwan)"),
+    "is_priority_area": _("the township is a National Development Council priority area (townships only)"),
+    "committed_twd": _("NT$ committed by companies (interests at a committed stage)"),
+    "raised_twd": _("NT$ raised from citizens: payments, refunds and lost disputes in the ledger"),
+    "backers": _("distinct people whose backings net above zero in the ledger"),
+    "projects": _("live public projects, each counted once across its translations"),
+    "returned_home": _("team members who returned home, by the enterprise's township"),
+    "population": _("population (reference data)"),
+    "share_aged_65_plus": _("share aged 65 and over, % (reference data; weighted by population above townships)"),
+    "aging_index": _("aging index: people aged 65+ per 100 aged under 15 (reference data)"),
+}
+
+# figures() runs at most this many queries, whatever the size of the data: townships, counties, four sums, the
+# distinct-backer counts (one query on PostgreSQL, three elsewhere), four monthly series, and Wagtail's
+# view-restriction look-up for each public() project query.
+QUERY_BUDGET = 15
+
+
+@dataclass(frozen=True)
+class ImpactFilters:
+    year: int | None = None
+    sector_id: int | None = None
+    sdg_number: int | None = None
+    funding_type: str | None = None
+    township_codes: tuple = ()
+
+    @property
+    def selects_projects(self):
+        return bool(self.sector_id or self.sdg_number or self.funding_type)
+
+
+@dataclass
+class Figures:
+    committed_twd: int = 0
+    raised_twd: int = 0
+    backers: int = 0
+    projects: int = 0
+    returned_home: int = 0
+    population: int | None = None
+    share_aged_65_plus: float | None = None
+    aging_index: int | None = None
+
+    def value(self, measure):
+        return getattr(self, measure)
+
+    def as_dict(self):
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class Area:
+    """A township, a county or Taiwan with its figures."""
+
+    level: str
+    code: str
+    name_zh: str
+    name_en: str
+    figures: Figures
+    county_code: str = ""
+    is_priority_area: bool | None = None
+    township_count: int = 0
+
+    @property
+    def name(self):
+        from django.utils.translation import get_language
+
+        language = (get_language() or "zh-hant").lower()
+        return self.name_zh if language.startswith(("zh", "ja")) else self.name_en
+
+
+@dataclass
+class MonthRow:
+    month: object  # a date, the first of the month
+    committed_twd: int = 0
+    raised_twd: int = 0
+    backers: int = 0
+    projects: int = 0
+
+
+@dataclass
+class ImpactData:
+    filters: ImpactFilters
+    taiwan: Area
+    counties: list  # Area, by code
+    townships: list  # Area, by code
+    months: list = field(default_factory=list)  # MonthRow, oldest first
+
+    def township_values(self, measure):
+        return {area.code: area.figures.value(measure) for area in self.townships}
+
+    def county(self, code):
+        return next((area for area in self.counties if area.code == code), None)
+
+    @property
+    def has_activity(self):
+        return any(self.taiwan.figures.value(measure) for measure in ACTIVITY_MEASURES)
+
+
+# --- project selection -------------------------------------------------------------------------------------
+
+
+def _listing_condition(funding_type, prefix=""):
+    """Q on ProjectListing (through `prefix`) for the projects that offer the funding type."""
+    if funding_type == "investment":
+        return Q(**{f"{prefix}seeks_investment": True})
+    if funding_type == "subscription":
+        return Q(**{f"{prefix}subscription_plans__isnull": False})
+    if funding_type == "donation":
+        return Q(**{f"{prefix}donation_campaign__isnull": False})
+    return Q()
+
+
+def _page_condition(filters, prefix):
+    """Q on ProjectPage (through `prefix`, e.g. "listing__project__") for sector, SDG, funding type, townships."""
+    from cms.models import ProjectPage
+
+    condition = Q()
+    if filters.sector_id:
+        condition &= Q(**{f"{prefix}sector_id": filters.sector_id})
+    if filters.sdg_number:
+        condition &= Q(
+            **{
+                f"{prefix}translation_key__in": ProjectPage.objects.filter(sdgs__number=filters.sdg_number).values(
+                    "translation_key"
+                )
+            }
+        )
+    if filters.funding_type:
+        listings = ProjectListing.objects.filter(_listing_condition(filters.funding_type)).values(
+            "project__translation_key"
+        )
+        condition &= Q(**{f"{prefix}translation_key__in": listings})
+    if filters.township_codes:
+        condition &= Q(**{f"{prefix}township__code__in": list(filters.township_codes)})
+    return condition
+
+
+def _public_projects(filters):
+    from cms.public import public_projects
+
+    projects = public_projects().filter(_page_condition(filters, ""))
+    if filters.year:
+        projects = projects.filter(first_published_at__year=filters.year)
+    return projects.order_by()
+
+
+def _ledger_entries(filters):
+    entries = LedgerEntry.objects.filter(kind__in=RAISING_KINDS).filter(_page_condition(filters, "listing__project__"))
+    if filters.funding_type in ("subscription", "donation"):
+        entries = entries.filter(backing__kind=Backing.Kind(filters.funding_type))
+    if filters.year:
+        entries = entries.filter(occurred_at__year=filters.year)
+    return entries.order_by()
+
+
+def _commitments(filters):
+    committed_at = (
+        InterestEvent.objects.filter(interest=OuterRef("pk"), to_stage=Interest.Stage.COMMITTED)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    interests = (
+        Interest.objects.filter(stage__in=COMMITTED_STAGES, committed_amount_twd__isnull=False)
+        .filter(_page_condition(filters, "project__"))
+        .annotate(committed_at=Coalesce(Subquery(committed_at), F("created")))
+    )
+    if filters.year:
+        interests = interests.filter(committed_at__year=filters.year)
+    return interests.order_by()
+
+
+def _enterprises(filters):
+    enterprises = EnterpriseProfile.objects.all()
+    if filters.township_codes:
+        enterprises = enterprises.filter(township__code__in=list(filters.township_codes))
+    if filters.selects_projects:
+        selected = ProjectListing.objects.filter(
+            enterprise=OuterRef("pk"),
+            project__translation_key__in=_public_projects(
+                ImpactFilters(
+                    sector_id=filters.sector_id, sdg_number=filters.sdg_number, funding_type=filters.funding_type
+                )
+            ).values("translation_key"),
+        )
+        enterprises = enterprises.filter(Exists(selected))
+    return enterprises.order_by()
+
+
+# --- distinct backers, grouped in SQL ----------------------------------------------------------------------
+
+
+def _person():
+    """The ledger's notion of a person as one SQL expression: the account, else the guest's email (lower case)."""
+    return Case(
+        When(backing__backer_id__isnull=False, then=Concat(Value("u:"), Cast("backing__backer_id", CharField()))),
+        default=Concat(Value("e:"), Lower("backing__backer_email")),
+        output_field=CharField(),
+    )
+
+
+def _netted(entries, group_fields):
+    """SQL and parameters of the backings whose net (in `entries`) is above zero: columns person, g0, g1, …
+
+    The inner query of every backer count: it nets each backing as ``ledger._net_by_backing`` does.
+    """
+    names = [f"g{index}" for index in range(len(group_fields))]
+    inner = (
+        entries.filter(backing__isnull=False)
+        .annotate(person=_person(), **dict(zip(names, group_fields, strict=True)))
+        .values("backing_id", "person", *names)
+        .annotate(net=Sum("amount_twd"))
+        .filter(net__gt=0)
+        .values("person", *names)
+    )
+    return inner.query.sql_with_params()
+
+
+def _distinct_backers(entries, group_fields):
+    """{group tuple: distinct people} where each person has a backing whose net (in `entries`) is above zero.
+
+    The outer query counts distinct people per group, so a person is counted once per group however many
+    backings they have.
+    """
+    sql, params = _netted(entries, group_fields)
+    quote = connection.ops.quote_name
+    groups = ", ".join(quote(f"g{index}") for index in range(len(group_fields)))
+    select_groups = f"{groups}, " if groups else ""
+    group_by = f" GROUP BY {groups}" if groups else ""
+    outer = f"SELECT {select_groups}COUNT(DISTINCT {quote('person')}) FROM ({sql}) AS netted{group_by}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        rows = cursor.fetchall()
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def _backers_by_area(entries):
+    """({township id: people}, {county id: people}, people in all): distinct people at each level.
+
+    PostgreSQL counts the three levels in one pass over the netted backings (GROUPING SETS); other
+    databases (SQLite of the embedded set-up) run the same count three times.
+    """
+    township, county = F("listing__project__township_id"), F("listing__project__township__county_id")
+    if connection.vendor != "postgresql":
+        return (
+            {key[0]: count for key, count in _distinct_backers(entries, [township]).items()},
+            {key[0]: count for key, count in _distinct_backers(entries, [county]).items()},
+            _distinct_backers(entries, []).get((), 0),
+        )
+    sql, params = _netted(entries, [township, county])
+    outer = (
+        "SELECT g0, g1, GROUPING(g0), GROUPING(g1), COUNT(DISTINCT person) "  # noqa: S608
+        f"FROM ({sql}) AS netted GROUP BY GROUPING SETS ((g0), (g1), ())"
+    )
+    by_township, by_county, total = {}, {}, 0
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        for g0, g1, township_rolled, county_rolled, count in cursor.fetchall():
+            if not township_rolled:
+                by_township[g0] = count
+            elif not county_rolled:
+                by_county[g1] = count
+            else:
+                total = count
+    return by_township, by_county, total
+
+
+# --- the figures -------------------------------------------------------------------------------------------
+
+
+def _sum_by(queryset, key, amount):
+    return {row[0]: row[1] or 0 for row in queryset.values(key).annotate(total=amount).values_list(key, "total")}
+
+
+def _round(number, digits):
+    return None if number is None else round(number, digits)
+
+
+class _Context:
+    """Accumulates the reference figures of several townships (population-weighted share, derived aging index)."""
+
+    def __init__(self):
+        self.population = 0
+        self.weighted_population = 0
+        self.elderly = 0.0
+        self.children = 0.0
+        self.complete = True
+
+    def add(self, township):
+        if township.population is None:
+            self.complete = False
+            return
+        self.population += township.population
+        if township.share_aged_65_plus is not None:
+            elderly = township.population * float(township.share_aged_65_plus) / 100
+            self.elderly += elderly
+            self.weighted_population += township.population
+            if township.aging_index:
+                self.children += elderly * 100 / township.aging_index
+
+    def apply(self, figures):
+        figures.population = self.population or None
+        figures.share_aged_65_plus = (
+            _round(100 * self.elderly / self.weighted_population, 1) if self.weighted_population else None
+        )
+        figures.aging_index = round(100 * self.elderly / self.children) if self.children else None
+
+
+def figures(filters=None, *, months=True):
+    """ImpactData for the filters: every township (with or without activity), every county, Taiwan.
+
+    A fixed number of queries (at most ``QUERY_BUDGET``), all aggregates.
+    """
+    filters = filters or ImpactFilters()
+    townships = list(Township.objects.select_related("county").order_by("code"))
+    if filters.township_codes:
+        chosen = set(filters.township_codes)
+        townships = [township for township in townships if township.code in chosen]
+    counties = {county.code: county for county in County.objects.order_by("code")}
+
+    entries = _ledger_entries(filters)
+    raised = _sum_by(entries, "listing__project__township_id", Sum("amount_twd"))
+    committed = _sum_by(_commitments(filters), "project__township_id", Sum("committed_amount_twd"))
+    projects = _sum_by(_public_projects(filters), "township_id", Count("translation_key", distinct=True))
+    returned = _sum_by(_enterprises(filters), "township_id", Sum("members_returned_home"))
+    backers_by_township, backers_by_county, backers_total = _backers_by_area(entries)
+
+    township_areas = []
+    county_figures = defaultdict(Figures)
+    county_context = defaultdict(_Context)
+    county_townships = defaultdict(int)
+    taiwan_figures = Figures(backers=backers_total)
+    taiwan_context = _Context()
+    county_ids = {}
+    for township in townships:
+        own = Figures(
+            committed_twd=committed.get(township.id, 0),
+            raised_twd=raised.get(township.id, 0),
+            backers=backers_by_township.get(township.id, 0),
+            projects=projects.get(township.id, 0),
+            returned_home=returned.get(township.id, 0),
+            population=township.population,
+            share_aged_65_plus=None if township.share_aged_65_plus is None else float(township.share_aged_65_plus),
+            aging_index=township.aging_index,
+        )
+        township_areas.append(
+            Area(
+                level="township",
+                code=township.code,
+                name_zh=township.name_zh,
+                name_en=township.name_en,
+                figures=own,
+                county_code=township.county.code,
+                is_priority_area=township.is_priority_area,
+            )
+        )
+        county_code = township.county.code
+        county_ids[county_code] = township.county_id
+        county_townships[county_code] += 1
+        for total in (county_figures[county_code], taiwan_figures):
+            total.committed_twd += own.committed_twd
+            total.raised_twd += own.raised_twd
+            total.projects += own.projects
+            total.returned_home += own.returned_home
+        county_context[county_code].add(township)
+        taiwan_context.add(township)
+
+    county_areas = []
+    for code, county in counties.items():
+        if code not in county_townships:
+            continue
+        own = county_figures[code]
+        own.backers = backers_by_county.get(county.id, 0)
+        county_context[code].apply(own)
+        county_areas.append(
+            Area(
+                level="county",
+                code=code,
+                name_zh=county.name_zh,
+                name_en=county.name_en,
+                figures=own,
+                township_count=county_townships[code],
+            )
+        )
+    taiwan_context.apply(taiwan_figures)
+    taiwan = Area(
+        level="taiwan",
+        code="",
+        name_zh="臺灣",
+        name_en="Taiwan",
+        figures=taiwan_figures,
+        township_count=len(township_areas),
+    )
+    data = ImpactData(filters=filters, taiwan=taiwan, counties=county_areas, townships=township_areas)
+    if months:
+        data.months = monthly(filters, entries=entries)
+    return data
+
+
+def monthly(filters, *, entries=None):
+    """MonthRow per month with any activity (committed, raised, new backers' people, projects published)."""
+    entries = _ledger_entries(filters) if entries is None else entries
+    month = TruncMonth("occurred_at", tzinfo=timezone.get_current_timezone())
+    rows = defaultdict(dict)
+    for key, total in _sum_by(entries.annotate(month=month), "month", Sum("amount_twd")).items():
+        rows[_month(key)]["raised_twd"] = total
+    for (key,), count in _distinct_backers(entries, [month]).items():
+        rows[_month(key)]["backers"] = count
+    commitments = _commitments(filters).annotate(
+        month=TruncMonth("committed_at", tzinfo=timezone.get_current_timezone())
+    )
+    for key, total in _sum_by(commitments, "month", Sum("committed_amount_twd")).items():
+        rows[_month(key)]["committed_twd"] = total
+    published = _public_projects(filters).annotate(
+        month=TruncMonth("first_published_at", tzinfo=timezone.get_current_timezone())
+    )
+    for key, total in _sum_by(published, "month", Count("translation_key", distinct=True)).items():
+        rows[_month(key)]["projects"] = total
+    return [MonthRow(month=key, **rows[key]) for key in sorted(key for key in rows if key is not None)]
+
+
+def _month(value):
+    """The first day of the month as a date, from what the database returns for a truncated month.
+
+    The ORM gives an aware datetime; a raw query gives a naive local one (PostgreSQL) or text (SQLite).
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    return value.replace(day=1)

@@ -1,0 +1,73 @@
+"""How the impact figures read on the page: formatted values, a township's other figures, township page links."""
+
+from urllib.parse import unquote
+
+from django.utils.encoding import iri_to_uri
+from django.utils.translation import gettext as _
+
+from impact.measures import ACTIVITY_MEASURES, MEASURES
+from marketplace.payments.money import format_twd
+from places.maps import format_number
+
+MONEY = ("committed_twd", "raised_twd")
+
+
+def format_value(measure, value):
+    if value is None:
+        return _("No data")
+    if measure in MONEY:
+        return format_twd(value)
+    if measure == "share_aged_65_plus":
+        return _("%(share)s%%") % {"share": format_number(value, 1)}
+    return format_number(value)
+
+
+def township_details(data, exclude=None):
+    """town code → "Backers: 3 · Projects: 1 …": the township's activity figures besides the map's measure."""
+    shown = [measure for measure in ACTIVITY_MEASURES if measure != exclude]
+    labels = {measure: str(MEASURES[measure]) for measure in shown}
+    return {
+        area.code: " · ".join(
+            f"{labels[measure]}: {format_value(measure, area.figures.value(measure))}" for measure in shown
+        )
+        for area in data.townships
+    }
+
+
+def township_page_links(request):
+    """town code → URL of its township page in the active language; townships without one are absent.
+
+    Wagtail's get_url() costs about a millisecond a page (site roots, locale prefix) and a page object each;
+    all township pages of a language hang under one home page, so the first page's URL gives the prefix that
+    replaces the home page's part of every url_path. Three queries (the rows, Wagtail's view restrictions,
+    the first page) and one get_url().
+    """
+    from wagtail.models import Locale, Page
+
+    from cms.models import TownshipPage
+
+    rows = list(
+        TownshipPage.objects.live()
+        .public()
+        .filter(locale=Locale.get_active())
+        .order_by("path")
+        .values_list("township__code", "url_path", "pk")
+    )
+    if not rows:
+        return {}
+    first_path, first_pk = rows[0][1], rows[0][2]
+    first_url = Page.objects.get(pk=first_pk).get_url(request)
+    if not first_url:
+        return {}
+    first_url = unquote(first_url)  # Wagtail percent-encodes non-ASCII slugs; url_path holds them as text
+    # The longest tail of url_path (past the home page's part) that the served URL ends with.
+    segments = first_path.split("/")
+    for start in range(len(segments)):
+        tail = "/".join(segments[start:])
+        if first_url.endswith("/" + tail) or tail == "":
+            break
+    root = first_path[: len(first_path) - len(tail)]
+    prefix = first_url[: len(first_url) - len(tail)]
+    return {
+        code: iri_to_uri(prefix + url_path[len(root) :]) for code, url_path, _pk in rows if url_path.startswith(root)
+    }

@@ -1,0 +1,87 @@
+"""The public impact page and its downloads: /<lang>/impact/, impact.csv, impact.json (same GET filters)."""
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from impact.charts import month_chart
+from impact.exports import csv_text, json_document
+from impact.forms import ImpactFilterForm
+from impact.measures import FIELDS, MEASURES
+from impact.presentation import format_value, township_details, township_page_links
+from impact.service import cached_figures
+from places.maps import choropleth
+
+
+def _query(form, **changes):
+    """The form's current query string with some values changed (None drops the key)."""
+    pairs = []
+    for name in ("measure", "county", "year", "sector", "sdg", "funding_type"):
+        value = changes[name] if name in changes else (form.data.get(name) if form.is_bound else None)
+        if value:
+            pairs.append((name, value))
+    pairs.extend(("town", code) for code in form.town_codes)
+    return urlencode(pairs)
+
+
+def impact_page(request):
+    form = ImpactFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "impact/impact.html", {"form": form}, status=400)
+    measure, county = form.chosen_measure(), form.chosen_county()
+    data = cached_figures(form.filters())
+    page_url = reverse("impact:page")
+    links = township_page_links(request)
+    impact_map = choropleth(
+        data.township_values(measure),
+        measure_label=MEASURES[measure],
+        value_format=lambda value: format_value(measure, value),
+        links=lambda township: links.get(township.code) or f"{page_url}?{_query(form, county=township.county.code)}",
+        county=county,
+        details=township_details(data, exclude=measure),
+        map_id="impact-map",
+    )
+    counties = data.counties if county is None else [data.county(county)]
+    return render(
+        request,
+        "impact/impact.html",
+        {
+            "form": form,
+            "data": data,
+            "map": impact_map,
+            "measure": measure,
+            "measure_label": MEASURES[measure],
+            "county": data.county(county) if county else None,
+            "counties": counties,
+            "county_links": {area.code: f"{page_url}?{_query(form, county=area.code)}" for area in data.counties},
+            "taiwan_url": f"{page_url}?{_query(form, county=None)}",
+            "csv_url": f"{reverse('impact:csv')}?{_query(form)}",
+            "json_url": f"{reverse('impact:json')}?{_query(form)}",
+            "chart": month_chart(data.months),
+            "fields": FIELDS,
+        },
+    )
+
+
+def _download_filters(request):
+    form = ImpactFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return None, form
+    return form.filters(), form
+
+
+def impact_csv(request):
+    filters, form = _download_filters(request)
+    if filters is None:
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(csv_text(cached_figures(filters)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="homeward-impact.csv"'
+    return response
+
+
+def impact_json(request):
+    filters, form = _download_filters(request)
+    if filters is None:
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    return JsonResponse(json_document(cached_figures(filters)), json_dumps_params={"ensure_ascii": False})

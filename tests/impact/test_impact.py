@@ -1,0 +1,301 @@
+"""The impact figures come from ledger rows, commitments and reference data made here; the page, downloads and
+admin reports show them."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import User
+from cms.models import Sector
+from impact import measures
+from impact.measures import ImpactFilters
+from marketplace.models import DonationCampaign, EnterpriseProfile, Interest, InterestEvent, ProjectListing
+from marketplace.payments import ledger
+from marketplace.payments.models import Backing, LedgerEntry
+from places.models import Township
+from tests.helpers import with_mfa
+from tests.marketplace.factories import GUANSHAN, KOUHU, make_user, publish_project
+from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+WHEN = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
+_keys = iter(range(1, 1_000_000))
+
+
+def pay(listing, amount, *, backer=None, email="", kind=Backing.Kind.DONATION, when=WHEN):  # noqa: F811
+    plan = listing.subscription_plans.first() if kind == Backing.Kind.SUBSCRIPTION else None
+    backing = Backing.objects.create(
+        kind=kind,
+        status=Backing.Status.PAID,
+        listing=listing,
+        backer=backer,
+        backer_email=email,
+        amount_twd=amount,
+        plan=plan,
+    )
+    LedgerEntry.objects.create(
+        kind=LedgerEntry.Kind.PAYMENT,
+        listing=listing,
+        backing=backing,
+        amount_twd=amount,
+        source_key=f"charge:{next(_keys)}",
+        occurred_at=when,
+    )
+    return backing
+
+
+def entry(listing, kind, amount, backing=None, when=WHEN):  # noqa: F811
+    return LedgerEntry.objects.create(
+        kind=kind,
+        listing=listing,
+        backing=backing,
+        amount_twd=amount,
+        source_key=f"{kind}:{next(_keys)}",
+        occurred_at=when,
+    )
+
+
+@pytest.fixture
+def carol(db):
+    return User.objects.create_user(email="carol@example.com", password="x")
+
+
+@pytest.fixture
+def world(listing, market, carol):  # noqa: F811
+    """Two listings in two counties (口湖鄉, 雲林縣 and 關山鎮, 臺東縣) with money, a refund, a payout, a commitment."""
+    rice = ProjectListing.objects.get(project=market["rice"])
+    DonationCampaign.objects.create(
+        listing=rice, goal_twd=100_000, deadline=datetime.date(2027, 1, 1), funding_model="keep_what_you_raise"
+    )
+    pay(listing, 500, backer=carol, kind=Backing.Kind.SUBSCRIPTION)
+    pay(listing, 300, backer=carol, kind=Backing.Kind.SUBSCRIPTION, when=WHEN.replace(month=4))
+    refunded = pay(listing, 1_000, email="Guest@Example.com")
+    entry(listing, LedgerEntry.Kind.REFUND, -1_000, refunded)  # fully refunded: raises nothing, not a backer
+    entry(listing, LedgerEntry.Kind.PAYOUT, -700)  # a payout moves raised money: it does not lower it
+    pay(rice, 2_000, backer=carol)  # carol again, in another county
+    partly = pay(rice, 1_200, email="guest@example.com", when=WHEN.replace(year=2025))
+    entry(rice, LedgerEntry.Kind.REFUND, -200, partly, when=WHEN.replace(year=2025))
+    interest = Interest.objects.create(
+        company=market["company"],
+        project=market["rice"],
+        stage=Interest.Stage.COMMITTED,
+        committed_amount_twd=1_500_000,
+    )
+    InterestEvent.objects.create(interest=interest, to_stage=Interest.Stage.COMMITTED)
+    Interest.objects.create(company=market["company"], project=market["oysters"], stage=Interest.Stage.EXPRESSED)
+    return {"listing": listing, "rice": rice, "market": market, "carol": carol}
+
+
+def by_code(data):
+    return {area.code: area.figures for area in data.townships}
+
+
+def test_figures_come_from_the_ledger_commitments_and_profiles(world):
+    data = measures.figures()
+    kouhu, guanshan = by_code(data)[KOUHU], by_code(data)[GUANSHAN]
+
+    assert (kouhu.raised_twd, kouhu.backers) == (800, 1), "refund lowers raised, payout does not; refunded guest gone"
+    assert (guanshan.raised_twd, guanshan.backers) == (3_000, 2)
+    assert guanshan.committed_twd == 1_500_000 and kouhu.committed_twd == 0, "only committed interests count"
+    assert kouhu.returned_home == 3, "the enterprise profile of the listing's team, by its township"
+    assert (kouhu.projects, guanshan.projects) == (2, 1)  # 口湖: the listing's project and 口湖蚵仔
+    assert data.taiwan.figures.raised_twd == 3_800 == ledger.site_totals().raised_twd
+    assert data.taiwan.figures.backers == 2 == ledger.site_totals().backers, "carol counts once in Taiwan"
+    yunlin = data.county(Township.objects.get(code=KOUHU).county.code).figures
+    assert (yunlin.raised_twd, yunlin.backers) == (800, 1)
+    assert data.taiwan.figures.population == sum(area.figures.population or 0 for area in data.townships)
+    assert data.taiwan.figures.committed_twd == 1_500_000
+
+
+def test_a_backer_whose_payments_are_all_refunded_is_not_counted(listing, carol):  # noqa: F811
+    backing = pay(listing, 900, backer=carol)
+    entry(listing, LedgerEntry.Kind.REFUND, -400, backing)
+    assert by_code(measures.figures())[KOUHU].backers == 1
+    entry(listing, LedgerEntry.Kind.DISPUTE, -500, backing)
+    figures = by_code(measures.figures())[KOUHU]
+    assert (figures.raised_twd, figures.backers) == (0, 0)
+
+
+def test_the_year_filter_dates_money_by_the_ledger(world):
+    in_2025 = measures.figures(ImpactFilters(year=2025))
+    assert by_code(in_2025)[GUANSHAN].raised_twd == 1_000
+    assert by_code(in_2025)[KOUHU].raised_twd == 0
+    assert in_2025.taiwan.figures.backers == 1
+    assert in_2025.taiwan.figures.committed_twd == 0, "the commitment was made now, not in 2025"
+    months = {row.month: row for row in measures.figures(ImpactFilters(year=2026)).months}
+    assert months[datetime.date(2026, 3, 1)].raised_twd == 2_500
+    assert months[datetime.date(2026, 3, 1)].backers == 1
+    assert months[datetime.date(2026, 4, 1)].raised_twd == 300
+
+
+def test_funding_type_sector_and_township_filters(world):
+    donations = measures.figures(ImpactFilters(funding_type="donation"))
+    assert donations.taiwan.figures.raised_twd == 3_000, "donations to projects that take donations only"
+    assert by_code(donations)[KOUHU].projects == 0
+    subscriptions = measures.figures(ImpactFilters(funding_type="subscription"))
+    assert subscriptions.taiwan.figures.raised_twd == 800
+    assert subscriptions.taiwan.figures.returned_home == 3
+    investment = measures.figures(ImpactFilters(funding_type="investment"))
+    assert investment.taiwan.figures.committed_twd == 1_500_000
+    assert investment.taiwan.figures.raised_twd == 3_000
+    crafts = Sector.objects.get(slug="test-crafts")
+    by_sector = measures.figures(ImpactFilters(sector_id=crafts.pk))
+    assert (by_sector.taiwan.figures.projects, by_sector.taiwan.figures.raised_twd) == (1, 3_000)
+    only_kouhu = measures.figures(ImpactFilters(township_codes=(KOUHU,)))
+    assert [area.code for area in only_kouhu.townships] == [KOUHU]
+    assert (only_kouhu.taiwan.figures.raised_twd, only_kouhu.taiwan.figures.backers) == (800, 1)
+
+
+def test_a_project_counts_once_across_translations(world):
+    from wagtail.models import Locale
+
+    english = world["listing"].project.copy_for_translation(Locale.objects.get(language_code="en"))
+    english.save_revision().publish()
+    assert by_code(measures.figures())[KOUHU].projects == 2
+
+
+def test_the_number_of_queries_does_not_grow_with_townships_projects_or_backings(world):
+    with CaptureQueriesContext(connection) as small:
+        measures.figures()
+    for number in range(5):
+        project = publish_project(GUANSHAN, f"more {number}")
+        listing = ProjectListing.objects.create(project=project, enterprise=world["market"]["enterprise"])  # noqa: F811
+        for person in range(3):
+            pay(listing, 100 + person, email=f"p{number}-{person}@example.com")
+    with CaptureQueriesContext(connection) as large:
+        data = measures.figures()
+    assert data.taiwan.figures.backers == 2 + 15
+    assert len(large.captured_queries) == len(small.captured_queries) <= measures.QUERY_BUDGET
+
+
+def test_the_impact_page_renders_the_map_filters_and_figures(client, world):
+    response = client.get(reverse("impact:page"))
+    assert response.status_code == 200
+    text = response.text
+    assert 'id="impact-map"' in text and text.count('class="choropleth-region"') == 368
+    assert "NT$3,800" in text, "Taiwan's raised figure"
+    assert '<option value="raised_twd" selected>' in text, "the list shows the measure the map is coloured by"
+    township_page = world["listing"].project.get_parent().url
+    assert f'href="{township_page}"' in text, "a township opens its township page"
+    other_page = world["market"]["rice"].get_parent().url
+    assert f'href="{other_page}"' in text
+    with translation.override("en"):
+        english = client.get(reverse("impact:page")).text
+    details = "NT$ committed by companies: NT$0 · Backers: 1 · Projects: 2 · Team members who returned home: 3"
+    assert details in english, "a township's other figures are in its accessible name and readout"
+
+    assert text.count(f'href="{reverse("impact:page")}"') >= 1, "the site navigation links to the impact page"
+    assert f'href="{reverse("impact:page")}"' in client.get(reverse("places:township_map")).text
+
+    county = Township.objects.get(code=KOUHU).county.code
+    zoomed = client.get(reverse("impact:page"), {"county": county, "measure": "backers", "year": "2026"})
+    assert zoomed.status_code == 200 and zoomed.text.count('class="choropleth-region"') < 368
+    assert "Back to all of Taiwan" in client.get(f"/en{reverse('impact:page')[8:]}", {"county": county}).text
+
+
+def test_bad_filters_re_render_with_a_message(client, world):
+    response = client.get(reverse("impact:page"), {"measure": "<script>", "funding_type": "loan"})
+    assert response.status_code == 400
+    assert "&lt;script&gt;" in response.text and "<script>”" not in response.text
+    assert client.get(reverse("impact:csv"), {"town": "1234"}).status_code == 400
+    assert client.get(reverse("impact:json"), {"year": "1999"}).status_code == 400
+
+
+def test_the_page_says_so_when_nothing_matches(client, listing):  # noqa: F811
+    EnterpriseProfile.objects.update(members_returned_home=0)
+    with translation.override("en"):
+        text = client.get(reverse("impact:page"), {"year": "2024"}).text
+    assert "No commitments, backings, projects or returning team members match these choices yet." in text
+    assert "Nothing has happened in these months yet" in text
+
+
+def test_csv_and_json_downloads_hold_the_figures_and_escape_names(client, world):
+    Township.objects.filter(code=KOUHU).update(name_en='=HYPERLINK("http://evil"),"Kouhu"')
+    response = client.get(reverse("impact:csv"), {"funding_type": "subscription"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert list(rows[0]) == list(measures.FIELDS)
+    assert rows[0]["level"] == "taiwan" and rows[0]["raised_twd"] == "800"
+    kouhu = next(row for row in rows if row["code"] == KOUHU)
+    assert kouhu["name_en"] == '\'=HYPERLINK("http://evil"),"Kouhu"', "a formula is neutralised, quotes kept"
+    assert (kouhu["raised_twd"], kouhu["backers"], kouhu["level"]) == ("800", "1", "township")
+    assert len([row for row in rows if row["level"] == "township"]) == 368
+
+    document = json.loads(client.get(reverse("impact:json"), {"funding_type": "subscription"}).content)
+    assert document["filters"]["funding_type"] == "subscription"
+    assert document["taiwan"]["raised_twd"] == 800 and set(document["fields"]) == set(measures.FIELDS)
+    kouhu = next(area for area in document["townships"] if area["code"] == KOUHU)
+    assert kouhu["name_en"] == '=HYPERLINK("http://evil"),"Kouhu"' and kouhu["backers"] == 1
+    assert document["months"][0]["month"] == "2026-03"
+
+
+def test_cached_figures_change_when_the_ledger_does(world, settings):
+    from impact.service import cached_figures
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert cached_figures(ImpactFilters()).taiwan.figures.raised_twd == 3_800
+    pay(world["listing"], 1_000, email="new@example.com")
+    assert cached_figures(ImpactFilters()).taiwan.figures.raised_twd == 4_800
+
+
+@pytest.fixture
+def staff(db):
+    return with_mfa(User.objects.create_superuser("editor@homeward.test", "pw-for-tests-123"))
+
+
+def test_staff_see_the_dashboard_panel_and_reports(client, staff, world):
+    Township.objects.filter(code=GUANSHAN).update(is_priority_area=True)
+    client.force_login(staff)
+    home = client.get(reverse("wagtailadmin_home"))
+    assert 'id="impact-figures"' in home.text.replace("impact-figures-", "") or "impact-figures" in home.text
+    assert "NT$3,800" in home.text
+
+    counties = client.get(reverse("impact_county_report"))
+    assert counties.status_code == 200 and "NT$3,800" in counties.text
+    exported = client.get(reverse("impact_county_report"), {"export": "csv", "year": "2025"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0] == ["area", "code", *measures.MEASURES]
+    assert rows[-1][1] == "taiwan" and rows[-1][rows[0].index("raised_twd")] == "1000", "2025 only"
+
+    priority = client.get(reverse("impact_priority_report"))
+    assert priority.status_code == 200
+    exported = client.get(reverse("impact_priority_report"), {"export": "csv"})
+    rows = {row[1]: row for row in csv.reader(io.StringIO(exported.content.decode("utf-8-sig")))}
+    header = rows["code"]
+    assert rows["priority"][header.index("raised_twd")] == "3000"
+    assert rows["other"][header.index("raised_twd")] == "800"
+    assert rows[GUANSHAN][header.index("committed_twd")] == "1500000"
+    assert KOUHU not in rows, "only priority townships are listed one by one"
+
+
+def test_people_who_are_not_staff_get_no_panel_nor_report(client, world):
+    outsider = make_user("nobody@example.tw")
+    client.force_login(outsider)
+    assert client.get(reverse("impact_county_report")).status_code in (302, 403)
+    from impact.wagtail_hooks import add_impact_panel
+
+    class Request:
+        user = outsider
+
+    panels = []
+    add_impact_panel(Request(), panels)
+    assert panels == []
+
+
+def test_the_company_report_links_to_the_map_of_what_it_backed(client, world):
+    market = world["market"]
+    client.force_login(market["carol"])
+    text = client.get(reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})).text
+    assert f"{reverse('impact:page')}?town={GUANSHAN}" in text
+    with translation.override("en"):
+        map_page = client.get(reverse("impact:page"), {"town": GUANSHAN})
+    assert map_page.status_code == 200 and "Showing 1 chosen township only." in map_page.text
+    assert "NT$3,000" in map_page.text and "NT$3,800" not in map_page.text, "Taiwan's headline: that township only"
