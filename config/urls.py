@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("townships/", include("places.urls")),
     path("search/", include("search.urls")),
     path("", include("marketplace.urls")),
+    path("", include("marketplace.payments.manage_urls")),
     path("", include("cms.urls")),
     # Wagtail's catch-all page server must stay last.
     path("", include(wagtail_urls)),

@@ -82,3 +82,115 @@ def verify_webhook_signature(payload, signature):
         stripe.WebhookSignature.verify_header(text, signature, secret, settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS)
     except stripe.SignatureVerificationError as error:
         raise WebhookRejected(f"signature check failed: {error.user_message or error}") from None
+
+
+# --- subscriptions (managed on our own pages) --------------------------------------
+
+
+def retrieve_subscription(subscription_id):
+    return client().v1.subscriptions.retrieve(subscription_id)
+
+
+def pause_subscription(subscription_id, resumes_at, *, reason):
+    """Stop collecting until `resumes_at` (an aware datetime): invoices in between are voided, not owed."""
+    return client().v1.subscriptions.update(
+        subscription_id,
+        params={
+            "pause_collection": {"behavior": "void", "resumes_at": int(resumes_at.timestamp())},
+            "metadata": {"homeward_pause": reason},
+        },
+    )
+
+
+def resume_subscription(subscription_id):
+    """Collect again from the next period (an empty value clears pause_collection)."""
+    return client().v1.subscriptions.update(
+        subscription_id, params={"pause_collection": "", "metadata": {"homeward_pause": ""}}
+    )
+
+
+def set_cancel_at_period_end(subscription_id, cancel):
+    return client().v1.subscriptions.update(subscription_id, params={"cancel_at_period_end": bool(cancel)})
+
+
+def switch_subscription_price(subscription_id, item_id, price_id, *, plan_id):
+    """Bill the next periods at another Price; no proration: this period is already paid for."""
+    return client().v1.subscriptions.update(
+        subscription_id,
+        params={
+            "items": [{"id": item_id, "price": price_id}],
+            "proration_behavior": "none",
+            "metadata": {"homeward_plan_id": str(plan_id)},
+        },
+    )
+
+
+def plan_lookup_key(plan):
+    return f"homeward-plan-{plan.pk}-{plan.price_twd}-{plan.interval}"
+
+
+def price_for_plan(plan):
+    """A plan's Stripe Price, found by its lookup key (a new price or interval is a new key); made if missing."""
+    from marketplace.payments.money import CURRENCY, to_stripe_amount
+
+    key = plan_lookup_key(plan)
+    found = client().v1.prices.list(params={"lookup_keys": [key], "limit": 1})
+    if found.data:
+        return found.data[0]
+    return client().v1.prices.create(
+        params={
+            "currency": CURRENCY,
+            "unit_amount": to_stripe_amount(plan.price_twd),
+            "recurring": {"interval": plan.interval},
+            "lookup_key": key,
+            "product_data": {"name": plan.name[:250], "metadata": {"homeward_plan_id": str(plan.pk)}},
+            "metadata": {"homeward_plan_id": str(plan.pk)},
+        },
+        options={"idempotency_key": f"price-{key}"},
+    )
+
+
+# --- refunds ----------------------------------------------------------------------
+
+
+def create_refund(*, payment_intent="", charge="", amount_twd=None, idempotency_key, metadata=None):
+    """Refund a payment (all of it when amount_twd is None). The key makes a repeated request refund nothing twice."""
+    from marketplace.payments.money import to_stripe_amount
+
+    params = {"metadata": metadata or {}, "reason": "requested_by_customer"}
+    if payment_intent:
+        params["payment_intent"] = payment_intent
+    elif charge:
+        params["charge"] = charge
+    else:
+        raise ValueError("a refund needs a payment intent or a charge")
+    if amount_twd is not None:
+        params["amount"] = to_stripe_amount(amount_twd)
+    return client().v1.refunds.create(params=params, options={"idempotency_key": idempotency_key})
+
+
+# --- Connect (Express) --------------------------------------------------------------
+
+
+def create_express_account(*, country, email, enterprise_id):
+    return client().v1.accounts.create(
+        params={
+            "type": "express",
+            "country": country,
+            "email": email,
+            "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}},
+            "metadata": {"homeward_enterprise_id": str(enterprise_id)},
+        },
+        options={"idempotency_key": f"express-account-{enterprise_id}"},
+    )
+
+
+def create_account_link(account_id, *, refresh_url, return_url):
+    return client().v1.account_links.create(
+        params={
+            "account": account_id,
+            "refresh_url": refresh_url,
+            "return_url": return_url,
+            "type": "account_onboarding",
+        }
+    )

@@ -170,6 +170,14 @@ OBJECT_URLS = {
     "marketplace:interest_detail": [("get", lambda o: {"pk": o["interest"].pk}, None)],
     "marketplace:interest_advance": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {"stage": "accepted"})],
     "marketplace:interest_withdraw": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {})],
+    # Alice's own subscription (built by _with_backing): only she manages it.
+    "paymanage:manage": [("get", lambda o: {"pk": o["backing"].pk}, None)],
+    "paymanage:pause": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {"resumes_on": o["resume_date"]})],
+    "paymanage:skip": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {})],
+    "paymanage:resume": [("post", lambda o: {"pk": o["paused_backing"].pk}, lambda o: {})],
+    "paymanage:switch_plan": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {"plan": o["other_plan"].pk})],
+    "paymanage:cancel": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {})],
+    "paymanage:undo_cancel": [("post", lambda o: {"pk": o["ending_backing"].pk}, lambda o: {})],
 }
 
 
@@ -260,8 +268,34 @@ def objects(enterprise, alice, bob, mallory):
     }
 
 
+def _with_backing(objects):
+    """Subscriptions of Alice's to the team's listing: running, paused and ending at the period's end."""
+    import datetime
+
+    from django.utils import timezone
+
+    from marketplace.models import SubscriptionPlan
+    from marketplace.payments.models import Backing
+
+    listing, alice = objects["listing"], objects["enterprise"].memberships.get(role=Role.OWNER).user
+    plan = SubscriptionPlan.objects.create(listing=listing, name="認養", price_twd=500, rewards="r")
+    objects["other_plan"] = SubscriptionPlan.objects.create(listing=listing, name="大", price_twd=900, rewards="r")
+    common = {"kind": "subscription", "listing": listing, "backer": alice, "plan": plan, "amount_twd": 500}
+    objects["backing"] = Backing.objects.create(status="active", stripe_subscription_id="sub_perm1", **common)
+    objects["paused_backing"] = Backing.objects.create(
+        status="paused", stripe_subscription_id="sub_perm2", paused_until=timezone.now(), **common
+    )
+    objects["ending_backing"] = Backing.objects.create(
+        status="active", stripe_subscription_id="sub_perm3", cancel_at_period_end=True, **common
+    )
+    objects["resume_date"] = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    return objects
+
+
 def _with_market(request, objects, name):
     """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
+    if name.startswith("paymanage:"):
+        return _with_backing(objects)
     if name.startswith("marketplace:"):
         from marketplace.actions import express_interest
         from marketplace.models import SavedSearch
@@ -325,6 +359,21 @@ def marketplace_snapshot():
         "questions": Question.objects.count(),
         "answers": Answer.objects.count(),
         "abuse_reports": AbuseReport.objects.count(),
+        **payments_snapshot(),
+    }
+
+
+def payments_snapshot():
+    from marketplace.payments.models import Backing, LedgerEntry, RefundRequest
+
+    return {
+        "backings": sorted(
+            Backing.objects.values_list(
+                "id", "status", "plan_id", "amount_twd", "paused_until", "pause_reason", "cancel_at_period_end"
+            )
+        ),
+        "ledger": sorted(LedgerEntry.objects.values_list("id", "kind", "amount_twd")),
+        "refund_requests": RefundRequest.objects.count(),
     }
 
 
