@@ -46,6 +46,10 @@ STAFF_URLS = {
     "interest_pipeline:index": ("get", {"export": "csv"}),
     "interest_pipeline:index_results": ("get", None),
     "enterprises:verify": ("post", {"pk": "1"}),
+    "ledger:refund": (
+        "post",
+        {"payment": "1", "amount": "", "reason": "x", "token": "00000000-0000-4000-8000-000000000000", "confirm": "1"},
+    ),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.
