@@ -9,6 +9,7 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from accounts.personal_data import register_provider
         from marketplace import personal_data
+        from marketplace.payments import payouts  # noqa: F401 (registers its webhook handler, account.updated)
 
         register_provider(
             "hometown_ties", export=personal_data.export_hometown_ties, erase=personal_data.erase_hometown_ties

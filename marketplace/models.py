@@ -566,4 +566,10 @@ class AbuseReport(models.Model):
         return self.question or self.answer
 
 
-from marketplace.payments.models import Backing, LedgerEntry, RefundRequest, StripeEvent  # noqa: E402, F401
+from marketplace.payments.models import (  # noqa: E402, F401
+    Backing,
+    LedgerEntry,
+    PayoutAccount,
+    RefundRequest,
+    StripeEvent,
+)

@@ -1,4 +1,4 @@
-"""Staff screens in the Wagtail admin: the ledger (read-only) and refunds started by staff.
+"""Staff screens in the Wagtail admin: the ledger (read-only), refunds started by staff, recorded payouts.
 
 Registered from marketplace/wagtail_hooks.py. The ledger is a record of money
 that moved: nobody edits it here. A refund is asked in two steps (form, then
@@ -120,6 +120,33 @@ def refund_payment(request):
     return redirect("ledger:inspect", payment.pk)
 
 
+@require_http_methods(["GET", "POST"])
+def record_payout(request):
+    """Staff record a bank transfer made to a platform-collected team (a payout entry in the ledger)."""
+    from marketplace.payments import payouts
+    from marketplace.payments.manage_forms import RecordPayoutForm
+
+    payouts.check_can_record_payouts(request.user)
+    form = RecordPayoutForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = payouts.record_payout(
+                request.user,
+                data["listing"],
+                amount_twd=data["amount"],
+                reference=data["reference"],
+                paid_on=data["paid_on"],
+            )
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Payout of %(amount)s recorded.") % {"amount": format_twd(-entry.amount_twd)})
+            return redirect("ledger:inspect", entry.pk)
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(request, "marketplace/admin/record_payout.html", {"form": form}, status=status)
+
+
 class LedgerViewSet(ModelViewSet):
     """Every ledger entry, read-only; a payment's page offers a refund."""
 
@@ -152,7 +179,10 @@ class LedgerViewSet(ModelViewSet):
     inspect_template_name = "marketplace/admin/ledger_inspect.html"
 
     def get_urlpatterns(self):
-        return super().get_urlpatterns() + [path("refund/", refund_payment, name="refund")]
+        return super().get_urlpatterns() + [
+            path("refund/", refund_payment, name="refund"),
+            path("payouts/record/", record_payout, name="record_payout"),
+        ]
 
 
 def ledger_viewset():

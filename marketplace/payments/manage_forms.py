@@ -40,3 +40,48 @@ class SwitchPlanForm(forms.Form):
         except ActionRefused as refused:
             raise ValidationError(refused.message, code=refused.code) from None
         return plan
+
+
+class ConnectOnboardingForm(forms.Form):
+    country = forms.ChoiceField(label=_("Country where the team's bank account is"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from marketplace.payments.payouts import CONNECT_COUNTRIES
+
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = sorted(CONNECT_COUNTRIES.items(), key=lambda item: item[1])
+
+
+class RecordPayoutForm(forms.Form):
+    listing = forms.ModelChoiceField(label=_("Project"), queryset=None)
+    amount = forms.CharField(label=_("Amount paid out (NT$)"))
+    reference = forms.CharField(label=_("Bank transfer reference"), max_length=200)
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from marketplace.models import ProjectListing
+
+        super().__init__(*args, **kwargs)
+        self.fields["listing"].queryset = ProjectListing.objects.select_related("project", "enterprise__organisation")
+
+    def clean_amount(self):
+        from django.conf import settings
+
+        from marketplace.payments.money import parse_amount_twd
+
+        return parse_amount_twd(self.cleaned_data["amount"], minimum=1, maximum=settings.INVESTMENT_MAX_AMOUNT_TWD)
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        if not reference:
+            raise ValidationError(_("Give the bank transfer's reference."), code="required")
+        return reference
+
+    def clean(self):
+        from django.utils import timezone
+
+        cleaned = super().clean()
+        paid_on = cleaned.get("paid_on")
+        if paid_on and paid_on > timezone.localdate():
+            self.add_error("paid_on", _("Record a payout once it is made, not before."))
+        return cleaned

@@ -15,3 +15,11 @@ urlpatterns = [
     path("backings/<int:pk>/manage/cancel/", views.cancel, name="cancel"),
     path("backings/<int:pk>/manage/keep/", views.undo_cancel, name="undo_cancel"),
 ]
+
+# The enterprise team's payouts (members see; managers start Stripe Connect onboarding).
+urlpatterns += [
+    path("enterprises/<str:slug>/payouts/", views.payouts, name="payouts"),
+    path("enterprises/<str:slug>/payouts/connect/", views.payouts_connect, name="payouts_connect"),
+    path("enterprises/<str:slug>/payouts/return/", views.payouts_return, name="payouts_return"),
+    path("enterprises/<str:slug>/payouts/refresh/", views.payouts_refresh, name="payouts_refresh"),
+]

@@ -127,3 +127,106 @@ def undo_cancel(request, pk):
         lambda: subscriptions.undo_cancel(request.user, backing),
         _("Your subscription continues as before."),
     )
+
+
+# --- the team's payouts -----------------------------------------------------------------
+
+
+def _team(request, slug):
+    from accounts.actions import check_member
+    from accounts.models import Organisation
+    from marketplace.models import EnterpriseProfile
+
+    organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.ENTERPRISE)
+    membership = check_member(request.user, organisation)
+    profile = get_object_or_404(EnterpriseProfile, organisation=organisation)
+    return profile, membership
+
+
+def _payouts_page(request, profile, membership, form=None, status=200):
+    from marketplace.payments.manage_forms import ConnectOnboardingForm
+    from marketplace.payments.payouts import account_for, payout_status_for
+
+    context = {
+        "organisation": profile.organisation,
+        "membership": membership,
+        "account": account_for(profile),
+        "payout": payout_status_for(profile),
+        "connect_form": form or ConnectOnboardingForm(),
+    }
+    return render(request, "marketplace/payments/payouts.html", context, status=status)
+
+
+@login_required
+@require_GET
+def payouts(request, slug):
+    profile, membership = _team(request, slug)
+    return _payouts_page(request, profile, membership)
+
+
+def _connect_urls(request, profile):
+    from django.urls import reverse
+
+    keys = {"slug": profile.organisation.slug}
+    return {
+        "return_url": request.build_absolute_uri(reverse("paymanage:payouts_return", kwargs=keys)),
+        "refresh_url": request.build_absolute_uri(reverse("paymanage:payouts_refresh", kwargs=keys)),
+    }
+
+
+@login_required
+@require_POST
+def payouts_connect(request, slug):
+    from accounts.actions import check_manager
+    from marketplace.payments import payouts as payout_actions
+    from marketplace.payments.manage_forms import ConnectOnboardingForm
+
+    profile, membership = _team(request, slug)
+    check_manager(request.user, profile.organisation)
+    form = ConnectOnboardingForm(request.POST)
+    if not form.is_valid():
+        return _payouts_page(request, profile, membership, form=form, status=400)
+    try:
+        url = payout_actions.start_connect_onboarding(
+            request.user, profile, country=form.cleaned_data["country"], **_connect_urls(request, profile)
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("paymanage:payouts", slug=slug)
+    return redirect(url)
+
+
+@login_required
+@require_GET
+def payouts_return(request, slug):
+    from marketplace.payments import payouts as payout_actions
+
+    profile, _membership = _team(request, slug)
+    account = payout_actions.refresh_connect_status(request.user, profile)
+    if account.details_submitted:
+        messages.success(request, _("Stripe has your team's details. Payouts start once Stripe enables them."))
+    else:
+        messages.info(request, _("The onboarding is not finished yet; continue it whenever you are ready."))
+    return redirect("paymanage:payouts", slug=slug)
+
+
+@login_required
+@require_GET
+def payouts_refresh(request, slug):
+    """Stripe's onboarding link expired: make a new one for the same account."""
+    from accounts.actions import check_manager
+    from marketplace.payments import payouts as payout_actions
+
+    profile, _membership = _team(request, slug)
+    check_manager(request.user, profile.organisation)
+    account = payout_actions.account_for(profile)
+    if not account.stripe_account_id:
+        return redirect("paymanage:payouts", slug=slug)
+    try:
+        url = payout_actions.start_connect_onboarding(
+            request.user, profile, country=account.country, **_connect_urls(request, profile)
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("paymanage:payouts", slug=slug)
+    return redirect(url)

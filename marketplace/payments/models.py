@@ -207,3 +207,34 @@ class RefundRequest(models.Model):
     def __str__(self):
         amount = _("the rest") if self.amount_twd is None else f"NT${self.amount_twd:,}"
         return f"{amount} → {self.payment.source_key}"
+
+
+class PayoutAccount(models.Model):
+    """How an enterprise team receives the money it raised (see marketplace.payments.payouts).
+
+    platform_collected (the default): Homeward's Stripe account collects, the ledger holds the
+    team's balance and staff record each payout. connect: a Stripe Connect Express account,
+    for teams in a country where Stripe onboards connected accounts (not Taiwan today).
+    """
+
+    class Mode(models.TextChoices):
+        PLATFORM_COLLECTED = "platform_collected", _("collected by Homeward, paid out by staff")
+        CONNECT = "connect", _("Stripe Connect (Express)")
+
+    enterprise = models.OneToOneField(
+        "marketplace.EnterpriseProfile", on_delete=models.CASCADE, related_name="payout_account"
+    )
+    mode = models.CharField(_("payout mode"), max_length=20, choices=Mode.choices, default=Mode.PLATFORM_COLLECTED)
+    country = models.CharField(_("country of the account"), max_length=2, default="TW")
+    stripe_account_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    details_submitted = models.BooleanField(_("details submitted"), default=False)
+    charges_enabled = models.BooleanField(_("charges enabled"), default=False)
+    payouts_enabled = models.BooleanField(_("payouts enabled"), default=False)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payout account")
+        verbose_name_plural = _("payout accounts")
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_mode_display()}"

@@ -181,7 +181,7 @@ def create_express_account(*, country, email, enterprise_id):
             "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}},
             "metadata": {"homeward_enterprise_id": str(enterprise_id)},
         },
-        options={"idempotency_key": f"express-account-{enterprise_id}"},
+        options={"idempotency_key": f"express-account-{enterprise_id}-{country}"},
     )
 
 
@@ -194,3 +194,12 @@ def create_account_link(account_id, *, refresh_url, return_url):
             "type": "account_onboarding",
         }
     )
+
+
+def retrieve_account(account_id):
+    return client().v1.accounts.retrieve(account_id)
+
+
+def connected_account_balance(account_id):
+    """The balance Stripe holds for a connected account (the request is made as that account)."""
+    return client().v1.balance.retrieve(options={"stripe_account": account_id})

@@ -218,6 +218,8 @@ def resume(user, backing):
     check_can_manage(user, backing)
     if backing.status != Backing.Status.PAUSED and backing.paused_until is None:
         raise ActionRefused(_("This subscription is not paused."), code="not_paused")
+    if backing.pause_reason == PAUSE_FOR_SEASON:
+        raise ActionRefused(_("This plan bills only in its season; it resumes by itself when the season starts."))
 
     def request():
         subscription = stripe_api.resume_subscription(backing.stripe_subscription_id)

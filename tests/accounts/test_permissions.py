@@ -50,6 +50,7 @@ STAFF_URLS = {
         "post",
         {"payment": "1", "amount": "", "reason": "x", "token": "00000000-0000-4000-8000-000000000000", "confirm": "1"},
     ),
+    "ledger:record_payout": ("post", {"listing": "1", "amount": "100", "reference": "x", "paid_on": "2026-11-01"}),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.
@@ -182,6 +183,11 @@ OBJECT_URLS = {
     "paymanage:switch_plan": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {"plan": o["other_plan"].pk})],
     "paymanage:cancel": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {})],
     "paymanage:undo_cancel": [("post", lambda o: {"pk": o["ending_backing"].pk}, lambda o: {})],
+    # The enterprise team's payouts.
+    "paymanage:payouts": [("get", _kwargs_slug, None)],
+    "paymanage:payouts_connect": [("post", _kwargs_slug, lambda o: {"country": "JP"})],
+    "paymanage:payouts_return": [("get", _kwargs_slug, None)],
+    "paymanage:payouts_refresh": [("get", _kwargs_slug, None)],
 }
 
 
@@ -368,9 +374,12 @@ def marketplace_snapshot():
 
 
 def payments_snapshot():
-    from marketplace.payments.models import Backing, LedgerEntry, RefundRequest
+    from marketplace.payments.models import Backing, LedgerEntry, PayoutAccount, RefundRequest
 
     return {
+        "payout_accounts": sorted(
+            PayoutAccount.objects.values_list("id", "mode", "stripe_account_id", "details_submitted", "payouts_enabled")
+        ),
         "backings": sorted(
             Backing.objects.values_list(
                 "id", "status", "plan_id", "amount_twd", "paused_until", "pause_reason", "cancel_at_period_end"

@@ -113,3 +113,26 @@ def test_the_command_has_a_dry_run_that_changes_nothing(winter_plan, subscriber,
     winter.refresh_from_db()
     assert "paused 1" in out.getvalue()
     assert winter.paused_until == taipei_midnight(2027, 11, 1)
+
+
+def test_the_backer_cannot_lift_the_seasons_pause(client, winter_plan, subscriber, listing):  # noqa: F811
+    from django.urls import reverse
+
+    paused = subscription(
+        listing,
+        subscriber,
+        plan=winter_plan,
+        status="paused",
+        paused_until=taipei_midnight(2027, 11, 1),
+        pause_reason="season",
+    )
+    client.force_login(subscriber)
+    url = reverse("paymanage:manage", kwargs={"pk": paused.pk})
+
+    page = client.get(url)
+    response = client.post(reverse("paymanage:resume", kwargs={"pk": paused.pk}), follow=True)
+
+    assert reverse("paymanage:resume", kwargs={"pk": paused.pk}) not in page.text
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    paused.refresh_from_db()
+    assert paused.pause_reason == "season"
