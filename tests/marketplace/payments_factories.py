@@ -3,7 +3,8 @@
 import datetime
 import itertools
 
-from django.utils import timezone
+import pytest
+from django.utils import timezone, translation
 
 from marketplace.models import SubscriptionPlan
 from marketplace.payments.models import Backing, LedgerEntry
@@ -58,3 +59,10 @@ def donation(listing, backer, amount, *, campaign=None, email="", charge=None, s
         occurred_at=timezone.now(),
     )
     return backing, entry
+
+
+@pytest.fixture(autouse=True)
+def keep_language():
+    """Requests to /en/ and to the admin activate a language in this thread: give the next test what it had."""
+    with translation.override(translation.get_language()):
+        yield

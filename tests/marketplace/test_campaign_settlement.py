@@ -12,7 +12,7 @@ from marketplace.models import DonationCampaign
 from marketplace.payments import refunds
 from marketplace.payments.models import RefundRequest
 from notifications.models import Notification
-from tests.marketplace.payments_factories import donation
+from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]

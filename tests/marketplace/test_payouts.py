@@ -10,7 +10,7 @@ from accounts.models import AuditEntry
 from marketplace.payments import payouts
 from marketplace.payments.models import LedgerEntry, PayoutAccount
 from tests.helpers import with_mfa
-from tests.marketplace.payments_factories import donation
+from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
 from tests.marketplace.stripe_events import deliver, stripe_event
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from accounts.models import AuditEntry
 from marketplace.payments import seasons, subscriptions
 from marketplace.payments.models import Backing
-from tests.marketplace.payments_factories import another_plan, subscription
+from tests.marketplace.payments_factories import another_plan, keep_language, subscription  # noqa: F401 (autouse fixture)
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]

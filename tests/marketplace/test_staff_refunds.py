@@ -9,7 +9,7 @@ from accounts.models import AuditEntry
 from marketplace.payments.admin_refunds import check_can_refund
 from marketplace.payments.models import LedgerEntry, RefundRequest
 from tests.helpers import with_mfa
-from tests.marketplace.payments_factories import donation
+from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]

@@ -10,7 +10,7 @@ from accounts.actions import ActionRefused
 from accounts.models import AuditEntry
 from marketplace.payments import stripe_api, subscriptions
 from marketplace.payments.models import Backing
-from tests.marketplace.payments_factories import another_plan, subscription
+from tests.marketplace.payments_factories import another_plan, keep_language, subscription  # noqa: F401 (autouse fixture)
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]
