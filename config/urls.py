@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("impact/", include("impact.urls")),
     path("", include("marketplace.urls")),
     path("", include("marketplace.payments.urls")),
+    path("", include("marketplace.payments.manage_urls")),
     path("", include("cms.urls")),
     # Wagtail's catch-all page server must stay last.
     path("", include(wagtail_urls)),

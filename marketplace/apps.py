@@ -9,7 +9,10 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from accounts.personal_data import register_provider
         from marketplace import personal_data
-        from marketplace.payments import handlers  # noqa: F401 (registers the Stripe event handlers)
+        from marketplace.payments import (
+            handlers,  # noqa: F401 (registers the Stripe event handlers)
+            payouts,  # noqa: F401 (registers its webhook handler, account.updated)
+        )
         from marketplace.payments import personal_data as payments_personal_data
 
         register_provider(

@@ -442,6 +442,12 @@ class DonationCampaign(models.Model):
         ALL_OR_NOTHING = "all_or_nothing", _("all or nothing")
         KEEP_WHAT_YOU_RAISE = "keep_what_you_raise", _("keep what you raise")
 
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("open")
+        SUCCEEDED = "succeeded", _("goal reached")
+        REFUNDING = "refunding", _("goal missed: refunding every payment")
+        ENDED = "ended", _("ended (keeps what it raised)")
+
     draft = models.OneToOneField(
         ProjectDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="donation_campaign"
     )
@@ -452,6 +458,9 @@ class DonationCampaign(models.Model):
     deadline = models.DateField(_("deadline"))
     funding_model = models.CharField(_("if the goal is not reached"), max_length=24, choices=Model.choices)
     suggested_amounts_twd = models.JSONField(_("suggested amounts (NT$)"), default=list, blank=True)
+    # Set by marketplace.payments.refunds.settle_campaigns once the deadline has passed.
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("donation campaign")
@@ -563,4 +572,11 @@ class AbuseReport(models.Model):
         return self.question or self.answer
 
 
-from marketplace.payments.models import Backing, LedgerEntry, ReceiptSequence, StripeEvent  # noqa: E402, F401
+from marketplace.payments.models import (  # noqa: E402, F401
+    Backing,
+    LedgerEntry,
+    PayoutAccount,
+    ReceiptSequence,
+    RefundRequest,
+    StripeEvent,
+)

@@ -175,3 +175,10 @@ def register_marketplace_viewsets():
         QuestionViewSet("questions"),
         AnswerViewSet("answers"),
     ]
+
+
+@hooks.register("register_admin_viewset")
+def register_ledger_viewset():
+    from marketplace.payments.admin_refunds import ledger_viewset
+
+    return ledger_viewset()

@@ -21,6 +21,7 @@ class Notification(models.Model):
         PAYMENT_FAILED = "payment_failed", _("A payment failed")
         CONVERSATION_REPLY = "conversation_reply", _("A reply in a conversation")
         PROJECT_UPDATE = "project_update", _("An update from a project you back")
+        CAMPAIGN_RESULT = "campaign_result", _("A donation campaign has ended")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from marketplace.payments import ledger, stripe_api
+from marketplace.payments import ledger, stripe_api, subscriptions
 from marketplace.payments.models import Backing, LedgerEntry
 from marketplace.payments.money import from_stripe_amount
 from marketplace.payments.receipts import next_receipt_number, receipt_language, send_receipt_after_commit
@@ -256,6 +256,13 @@ def subscription_changed(event):
     if status == Backing.Status.ACTIVE and pause:
         status = Backing.Status.PAUSED
     backing.paused_until = _when(pause["resumes_at"]) if pause and pause.get("resumes_at") else None
+    # Who paused it (the backer, or the plan's season) travels in the subscription's metadata.
+    backing.pause_reason = (
+        ((subscription.get("metadata") or {}).get("homeward_pause") or subscriptions.PAUSE_BY_BACKER) if pause else ""
+    )
+    plan_id = subscriptions.plan_id_from_subscription(subscription)
+    if plan_id and plan_id != backing.plan_id and backing.listing.subscription_plans.filter(pk=plan_id).exists():
+        backing.plan_id = plan_id  # a plan switched on our pages (or by Stripe's dashboard)
     # A canceled subscription never comes back at Stripe: a late update about it changes nothing.
     if status is not None and backing.status not in FINAL:
         backing.status = status

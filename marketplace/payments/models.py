@@ -103,6 +103,13 @@ class Backing(models.Model):
     cancel_at_period_end = models.BooleanField(_("ends at the end of the period"), default=False)
     # The language the backer used at checkout: receipts to guests are written in it.
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    # Who paused collection: the backer on the manage page, or the season of a seasonal plan.
+    pause_reason = models.CharField(
+        _("paused by"),
+        max_length=10,
+        blank=True,
+        choices=[("backer", _("the backer")), ("season", _("the plan's season"))],
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -183,3 +190,72 @@ class ReceiptSequence(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last_number}"
+
+
+class RefundRequest(models.Model):
+    """A refund Homeward asked Stripe for (a failed all-or-nothing campaign, or staff).
+
+    The money moves in the ledger only when Stripe's charge.refunded event arrives;
+    this row records the request. `idempotency_key` is sent to Stripe and is unique
+    here, so asking twice for the same refund refunds nothing twice.
+    """
+
+    class Origin(models.TextChoices):
+        CAMPAIGN_FAILED = "campaign", _("all-or-nothing campaign missed its goal")
+        STAFF = "staff", _("staff")
+
+    backing = models.ForeignKey(Backing, on_delete=models.PROTECT, related_name="refund_requests")
+    payment = models.ForeignKey(
+        LedgerEntry, on_delete=models.PROTECT, related_name="refund_requests", verbose_name=_("payment")
+    )
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    # None: the rest of the payment.
+    amount_twd = models.PositiveIntegerField(_("amount (NT$)"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    stripe_status = models.CharField(max_length=40, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("refund request")
+        verbose_name_plural = _("refund requests")
+
+    def __str__(self):
+        amount = _("the rest") if self.amount_twd is None else f"NT${self.amount_twd:,}"
+        return f"{amount} → {self.payment.source_key}"
+
+
+class PayoutAccount(models.Model):
+    """How an enterprise team receives the money it raised (see marketplace.payments.payouts).
+
+    platform_collected (the default): Homeward's Stripe account collects, the ledger holds the
+    team's balance and staff record each payout. connect: a Stripe Connect Express account,
+    for teams in a country where Stripe onboards connected accounts (not Taiwan today).
+    """
+
+    class Mode(models.TextChoices):
+        PLATFORM_COLLECTED = "platform_collected", _("collected by Homeward, paid out by staff")
+        CONNECT = "connect", _("Stripe Connect (Express)")
+
+    enterprise = models.OneToOneField(
+        "marketplace.EnterpriseProfile", on_delete=models.CASCADE, related_name="payout_account"
+    )
+    mode = models.CharField(_("payout mode"), max_length=20, choices=Mode.choices, default=Mode.PLATFORM_COLLECTED)
+    country = models.CharField(_("country of the account"), max_length=2, default="TW")
+    stripe_account_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    details_submitted = models.BooleanField(_("details submitted"), default=False)
+    charges_enabled = models.BooleanField(_("charges enabled"), default=False)
+    payouts_enabled = models.BooleanField(_("payouts enabled"), default=False)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payout account")
+        verbose_name_plural = _("payout accounts")
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_mode_display()}"

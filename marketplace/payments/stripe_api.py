@@ -221,3 +221,102 @@ def list_charge_refunds(charge_id):
 
 StripeError = stripe.StripeError
 InvalidRequestError = stripe.InvalidRequestError
+# --- subscriptions (managed on our own pages) --------------------------------------
+
+
+def retrieve_subscription(subscription_id):
+    return client().v1.subscriptions.retrieve(subscription_id)
+
+
+def pause_subscription(subscription_id, resumes_at, *, reason):
+    """Stop collecting until `resumes_at` (an aware datetime): invoices in between are voided, not owed."""
+    return client().v1.subscriptions.update(
+        subscription_id,
+        params={
+            "pause_collection": {"behavior": "void", "resumes_at": int(resumes_at.timestamp())},
+            "metadata": {"homeward_pause": reason},
+        },
+    )
+
+
+def resume_subscription(subscription_id):
+    """Collect again from the next period (an empty value clears pause_collection)."""
+    return client().v1.subscriptions.update(
+        subscription_id, params={"pause_collection": "", "metadata": {"homeward_pause": ""}}
+    )
+
+
+def set_cancel_at_period_end(subscription_id, cancel):
+    return client().v1.subscriptions.update(subscription_id, params={"cancel_at_period_end": bool(cancel)})
+
+
+def switch_subscription_price(subscription_id, item_id, price_id, *, plan_id):
+    """Bill the next periods at another Price; no proration: this period is already paid for."""
+    return client().v1.subscriptions.update(
+        subscription_id,
+        params={
+            "items": [{"id": item_id, "price": price_id}],
+            "proration_behavior": "none",
+            "metadata": {"homeward_plan_id": str(plan_id)},
+        },
+    )
+
+
+def price_for_plan(plan):
+    """The id of a plan's current Stripe Price, synced (found by lookup key, else made) first."""
+    return sync_plan_prices([plan])[plan.pk]
+
+
+# --- refunds ----------------------------------------------------------------------
+
+
+def create_refund(*, payment_intent="", charge="", amount_twd=None, idempotency_key, metadata=None):
+    """Refund a payment (all of it when amount_twd is None). The key makes a repeated request refund nothing twice."""
+    from marketplace.payments.money import to_stripe_amount
+
+    params = {"metadata": metadata or {}, "reason": "requested_by_customer"}
+    if payment_intent:
+        params["payment_intent"] = payment_intent
+    elif charge:
+        params["charge"] = charge
+    else:
+        raise ValueError("a refund needs a payment intent or a charge")
+    if amount_twd is not None:
+        params["amount"] = to_stripe_amount(amount_twd)
+    return client().v1.refunds.create(params=params, options={"idempotency_key": idempotency_key})
+
+
+# --- Connect (Express) --------------------------------------------------------------
+
+
+def create_express_account(*, country, email, enterprise_id):
+    return client().v1.accounts.create(
+        params={
+            "type": "express",
+            "country": country,
+            "email": email,
+            "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}},
+            "metadata": {"homeward_enterprise_id": str(enterprise_id)},
+        },
+        options={"idempotency_key": f"express-account-{enterprise_id}-{country}"},
+    )
+
+
+def create_account_link(account_id, *, refresh_url, return_url):
+    return client().v1.account_links.create(
+        params={
+            "account": account_id,
+            "refresh_url": refresh_url,
+            "return_url": return_url,
+            "type": "account_onboarding",
+        }
+    )
+
+
+def retrieve_account(account_id):
+    return client().v1.accounts.retrieve(account_id)
+
+
+def connected_account_balance(account_id):
+    """The balance Stripe holds for a connected account (the request is made as that account)."""
+    return client().v1.balance.retrieve(options={"stripe_account": account_id})

@@ -69,6 +69,11 @@ STAFF_URLS = {
     "conversation_reports:review": ("post", {"pk": "1"}),
     "impact_county_report": ("get", {"export": "csv"}),
     "impact_priority_report": ("get", {"export": "csv"}),
+    "ledger:refund": (
+        "post",
+        {"payment": "1", "amount": "", "reason": "x", "token": "00000000-0000-4000-8000-000000000000", "confirm": "1"},
+    ),
+    "ledger:record_payout": ("post", {"listing": "1", "amount": "100", "reference": "x", "paid_on": "2026-11-01"}),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.
@@ -210,6 +215,19 @@ OBJECT_URLS = {
     "conversations:send": [("post", _conversation_pk, lambda o: {"text": "x", "client_id": str(uuid.uuid4())})],
     "conversations:read": [("post", _conversation_pk, lambda o: {"up_to": "999999"})],
     "conversations:report": [("get", _conversation_pk, None), ("post", _conversation_pk, lambda o: {"reason": "x"})],
+    # Alice's own subscription (built by _with_backing): only she manages it.
+    "paymanage:manage": [("get", lambda o: {"pk": o["backing"].pk}, None)],
+    "paymanage:pause": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {"resumes_on": o["resume_date"]})],
+    "paymanage:skip": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {})],
+    "paymanage:resume": [("post", lambda o: {"pk": o["paused_backing"].pk}, lambda o: {})],
+    "paymanage:switch_plan": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {"plan": o["other_plan"].pk})],
+    "paymanage:cancel": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {})],
+    "paymanage:undo_cancel": [("post", lambda o: {"pk": o["ending_backing"].pk}, lambda o: {})],
+    # The enterprise team's payouts.
+    "paymanage:payouts": [("get", _kwargs_slug, None)],
+    "paymanage:payouts_connect": [("post", _kwargs_slug, lambda o: {"country": "JP"})],
+    "paymanage:payouts_return": [("get", _kwargs_slug, None)],
+    "paymanage:payouts_refresh": [("get", _kwargs_slug, None)],
 }
 
 
@@ -323,8 +341,34 @@ def objects(enterprise, alice, bob, mallory):
     }
 
 
+def _with_backing(objects):
+    """Subscriptions of Alice's to the team's listing: running, paused and ending at the period's end."""
+    import datetime
+
+    from django.utils import timezone
+
+    from marketplace.models import SubscriptionPlan
+    from marketplace.payments.models import Backing
+
+    listing, alice = objects["listing"], objects["enterprise"].memberships.get(role=Role.OWNER).user
+    plan = SubscriptionPlan.objects.create(listing=listing, name="認養", price_twd=500, rewards="r")
+    objects["other_plan"] = SubscriptionPlan.objects.create(listing=listing, name="大", price_twd=900, rewards="r")
+    common = {"kind": "subscription", "listing": listing, "backer": alice, "plan": plan, "amount_twd": 500}
+    objects["backing"] = Backing.objects.create(status="active", stripe_subscription_id="sub_perm1", **common)
+    objects["paused_backing"] = Backing.objects.create(
+        status="paused", stripe_subscription_id="sub_perm2", paused_until=timezone.now(), **common
+    )
+    objects["ending_backing"] = Backing.objects.create(
+        status="active", stripe_subscription_id="sub_perm3", cancel_at_period_end=True, **common
+    )
+    objects["resume_date"] = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    return objects
+
+
 def _with_market(request, objects, name):
     """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
+    if name.startswith("paymanage:"):
+        return _with_backing(objects)
     if name.startswith(("marketplace:", "conversations:")):
         from marketplace.actions import express_interest
         from marketplace.models import SavedSearch
@@ -393,7 +437,6 @@ def marketplace_snapshot():
         Question,
         SubscriptionPlan,
     )
-    from marketplace.payments.models import Backing, LedgerEntry
 
     return {
         "enterprise_profiles": sorted(
@@ -409,8 +452,32 @@ def marketplace_snapshot():
         "questions": Question.objects.count(),
         "answers": Answer.objects.count(),
         "abuse_reports": AbuseReport.objects.count(),
-        "backings": sorted(Backing.objects.values_list("id", "status", "backer_id", "anonymous")),
-        "ledger": sorted(LedgerEntry.objects.values_list("id", "amount_twd", "receipt_sent_at")),
+        **payments_snapshot(),
+    }
+
+
+def payments_snapshot():
+    from marketplace.payments.models import Backing, LedgerEntry, PayoutAccount, RefundRequest
+
+    return {
+        "payout_accounts": sorted(
+            PayoutAccount.objects.values_list("id", "mode", "stripe_account_id", "details_submitted", "payouts_enabled")
+        ),
+        "backings": sorted(
+            Backing.objects.values_list(
+                "id",
+                "status",
+                "backer_id",
+                "anonymous",
+                "plan_id",
+                "amount_twd",
+                "paused_until",
+                "pause_reason",
+                "cancel_at_period_end",
+            )
+        ),
+        "ledger": sorted(LedgerEntry.objects.values_list("id", "kind", "amount_twd", "receipt_sent_at")),
+        "refund_requests": RefundRequest.objects.count(),
     }
 
 

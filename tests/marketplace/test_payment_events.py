@@ -314,3 +314,28 @@ def test_simultaneous_deliveries_about_one_payment_record_it_exactly_once(listin
     [entry] = LedgerEntry.objects.all()
     assert entry.receipt_number == f"HW-{timezone.localdate().year}-000001"
     assert ledger.totals_for_project(listing.project_id).raised_twd == 1_000
+
+
+def test_who_paused_and_a_switched_plan_come_from_the_subscription_event(plan, bob, send):  # noqa: F811
+    from marketplace.models import SubscriptionPlan
+
+    backing = pending_subscription(plan, bob)
+    bigger = SubscriptionPlan.objects.create(listing=plan.listing, name="大份", price_twd=900, rewards="更多")
+    resumes = int(time.time()) + 60 * 86_400
+    season_pause = {"behavior": "void", "resumes_at": resumes}
+    metadata = {"backing_id": str(backing.pk), "homeward_pause": "season"}
+
+    send(
+        "customer.subscription.updated", subscription_object(backing, pause_collection=season_pause, metadata=metadata)
+    )
+    backing.refresh_from_db()
+    assert (backing.status, backing.pause_reason) == ("paused", "season")
+
+    switched = {
+        "id": "si_1",
+        "current_period_end": PERIOD_END,
+        "price": {"lookup_key": f"homeward-plan-{bigger.pk}-900-month"},
+    }
+    send("customer.subscription.updated", subscription_object(backing, items={"object": "list", "data": [switched]}))
+    backing.refresh_from_db()
+    assert (backing.status, backing.pause_reason, backing.plan_id) == ("active", "", bigger.pk)
