@@ -222,10 +222,17 @@ def _best_candidate_ids(facts, count):
 def _search_candidate_ids(facts, count):
     """The same candidates as `_candidate_ids`, scored by Elasticsearch (search/recommend.py) with the same WEIGHTS,
     from the projects index: the search app's one query that marketplace calls."""
-    from search.recommend import Factors, candidate_project_ids
+    from search.recommend import candidate_project_ids
+
+    return candidate_project_ids(_search_factors(facts), count)
+
+
+def _search_factors(facts):
+    """The company's points per factor, in the search index's terms (township codes, sector slugs, SDG numbers)."""
+    from search.recommend import Factors
 
     company = facts.company
-    factors = Factors(
+    return Factors(
         township_points={
             facts.township_codes[township_id]: value for township_id, value in facts.township_points.items() if value
         },
@@ -241,7 +248,6 @@ def _search_candidate_ids(facts, count):
         update_max=WEIGHTS["update_max"],
         fresh=_fresh_buckets(facts.now),
     )
-    return candidate_project_ids(factors, count)
 
 
 def _candidate_ids(facts, count):

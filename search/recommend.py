@@ -85,24 +85,28 @@ def candidate_query(factors):
     }
 
 
+def candidate_request(factors, count):
+    """The search request's body: the query, the sort, and nothing fetched but the ids."""
+    return {
+        "query": candidate_query(factors),
+        "size": count,
+        "source": False,
+        "track_total_hits": False,
+        "sort": [
+            {"_score": "desc"},
+            {"published_at": {"order": "desc", "missing": "_last"}},
+            {"sort_title": "asc"},
+            {"object_id": "asc"},
+        ],
+    }
+
+
 def candidate_project_ids(factors, count):
     """The ids (ints) of the `count` projects with the best candidate scores, best first; ties by newest
     publication, then title (code points), as marketplace.matching breaks them."""
     from search.engines import elasticsearch_client
     from search.es import alias_name
 
-    response = elasticsearch_client().search(
-        index=alias_name(FAMILY),
-        query=candidate_query(factors),
-        size=count,
-        source=False,
-        track_total_hits=False,
-        sort=[
-            {"_score": "desc"},
-            {"published_at": {"order": "desc", "missing": "_last"}},
-            {"sort_title": "asc"},
-            {"object_id": "asc"},
-        ],
-    )
+    response = elasticsearch_client().search(index=alias_name(FAMILY), **candidate_request(factors, count))
     prefix = f"{FAMILY}:"
     return [int(hit["_id"].removeprefix(prefix)) for hit in response["hits"]["hits"]]
