@@ -7,7 +7,8 @@ is worth a constant score (`constant_score` inside a `bool`'s `should`), and the
 the score:
 
 - township points (tie level + priority area, computed per township by matching): one `terms` clause per value;
-- sector: one `terms` clause; SDGs: "at least k shared SDGs" for k = 1..max, each worth one SDG's points;
+- sector: one `terms` clause; SDGs: one `term` clause per SDG, or, when the company has more SDGs than the cap,
+  "at least k shared SDGs" for k = 1..max, each worth one SDG's points;
 - ticket: the indexed ask range overlaps the company's ticket range (two `range` filters);
 - updates: "at least k updates since d" is "the k-th latest update date >= d" (`latest_updates.uk`);
 - freshness: nested `range`s on `published_at`, each worth the step from the value below.
@@ -57,9 +58,12 @@ def candidate_query(factors):
         should.append(_worth({"terms": {"sector": sorted(factors.sector_slugs)}}, factors.sector_points))
     if factors.sdg_numbers and factors.sdg_points:
         terms = [{"term": {"sdg": str(number)}} for number in sorted(factors.sdg_numbers)]
-        for shared in range(1, min(factors.sdg_max, len(terms)) + 1):
-            at_least = {"bool": {"should": terms, "minimum_should_match": shared}}
-            should.append(_worth(at_least, factors.sdg_points))
+        if len(terms) <= factors.sdg_max:
+            should.extend(_worth(term, factors.sdg_points) for term in terms)  # no cap to apply: one clause each
+        else:
+            for shared in range(1, factors.sdg_max + 1):
+                at_least = {"bool": {"should": terms, "minimum_should_match": shared}}
+                should.append(_worth(at_least, factors.sdg_points))
     if factors.ticket is not None and factors.ticket_points:
         low, high = factors.ticket
         overlap = [{"range": {"ask_high": {"gte": low or 0}}}]
@@ -67,8 +71,11 @@ def candidate_query(factors):
             overlap.append({"range": {"ask_low": {"lte": high}}})
         should.append(_worth({"bool": {"filter": overlap}}, factors.ticket_points))
     if factors.updates_since is not None and factors.update_points:
+        if factors.update_max > LATEST_UPDATES_KEPT:
+            # The index holds only that many update dates: counting more would silently differ from the database.
+            raise ValueError(f"update_max {factors.update_max} > LATEST_UPDATES_KEPT {LATEST_UPDATES_KEPT}")
         since = factors.updates_since.isoformat()
-        for k in range(1, min(factors.update_max, LATEST_UPDATES_KEPT) + 1):
+        for k in range(1, factors.update_max + 1):
             should.append(_worth({"range": {f"latest_updates.u{k}": {"gte": since}}}, factors.update_points))
     below = 0
     for after, points in sorted(factors.fresh, key=lambda bucket: bucket[1]):

@@ -69,7 +69,7 @@ def _assert_same_as_database(settings, company, caplog):
 
 
 def _add_projects(market):
-    """More projects, so every factor separates some of them: ties at each level, SDG overlaps of 1 to 3, asks in
+    """More projects, so every factor separates some of them: ties at each level, SDG overlaps of 1 to 4, asks in
     and out of the ticket range, 0 to 6 recent updates, every freshness bucket."""
     from cms.actions import ensure_township_pages
     from cms.models import Sector, SustainableDevelopmentGoal
@@ -86,7 +86,7 @@ def _add_projects(market):
             f"專案{n:02d}",
             published=NOW - datetime.timedelta(days=n * 9, hours=n),
             sector=sectors[n % len(sectors)],
-            sdgs=[sdgs[1], sdgs[11], sdgs[n % 17]][: n % 4],
+            sdgs=[sdgs[1], sdgs[11], sdgs[n % 17], sdgs[(n + 2) % 17]][: n % 5],
             updates=[(NOW - datetime.timedelta(days=15 * k + n)).date() for k in range(n % 8)],
         )
         if n % 3:
@@ -130,6 +130,16 @@ def test_a_ticket_without_upper_bound_ranks_the_same(market, projects_index, set
     company = market["company"]
     company.ticket_max_twd = None
     company.ticket_min_twd = 3_000_000
+    _assert_same_as_database(settings, company, caplog)
+
+
+def test_more_sdgs_than_the_cap_rank_the_same(market, projects_index, settings, caplog):
+    from cms.models import SustainableDevelopmentGoal
+
+    _add_projects(market)
+    projects_index()
+    company = market["company"]
+    company.sdg_focus.set(SustainableDevelopmentGoal.objects.filter(number__in=[2, 3, 12, 5, 7]))
     _assert_same_as_database(settings, company, caplog)
 
 
