@@ -88,15 +88,21 @@ def main():
 
 
 def build(project_count):
-    from django.db import connection, transaction
-    from django.utils import timezone
-    from wagtail.models import Page
+    """The catalogues, `project_count` public projects and the company (returned)."""
+    world = prepare()
+    add_projects(world, project_count)
+    return make_company(world)
+
+
+def prepare():
+    """Townships and their pages, catalogues, the template project page and the enterprise: what projects need."""
+    from django.db import connection
 
     from accounts.models import Organisation
     from cms.actions import ensure_project_review_workflow, ensure_township_pages
     from cms.demo import ensure_catalogues, ensure_home_pages
-    from cms.models import ProjectPage, ProjectUpdate, Sector, SustainableDevelopmentGoal, TownshipPage
-    from marketplace.models import CompanyProfile, EnterpriseProfile, HometownTie, ProjectListing
+    from cms.models import ProjectPage, Sector, SustainableDevelopmentGoal, TownshipPage
+    from marketplace.models import EnterpriseProfile
     from places.actions import load_townships
     from places.models import Township
 
@@ -118,13 +124,42 @@ def build(project_count):
         select = f"SELECT {', '.join(columns)} FROM cms_projectpage WHERE page_ptr_id = %s"  # noqa: S608
         cursor.execute(select, [template.pk])
         template_row = dict(zip(columns, cursor.fetchone(), strict=True))
+    enterprise_org = Organisation.objects.create(kind="enterprise", name="團隊", slug="team")
+    enterprise = EnterpriseProfile.objects.create(organisation=enterprise_org, township=parents[0].township)
+    return {
+        "parents": parents,
+        "sectors": sectors,
+        "sdgs": sdgs,
+        "template": template,
+        "template_row": template_row,
+        "columns": columns,
+        "enterprise": enterprise,
+        "made": 0,
+    }
+
+
+def add_projects(world, project_count):
+    """`project_count` more public projects (numbered after those already made), with their SDGs, updates,
+    listings and backers."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+    from wagtail.models import Page
+
+    from cms.models import ProjectPage, ProjectUpdate
+    from marketplace.models import ProjectListing
+
+    parents, sectors, sdgs = world["parents"], world["sectors"], world["sdgs"]
+    template, template_row, columns = world["template"], world["template_row"], world["columns"]
+    enterprise = world["enterprise"]
     page_fields = [field for field in Page._meta.concrete_fields if field.name not in ("id",)]
     content_type_id = template.content_type_id
     now = timezone.now()
+    first = world["made"]
+    world["made"] += project_count
     with transaction.atomic():
         new_pages = []
-        children = {parent.pk: parent.numchild for parent in parents}
-        for number in range(project_count):
+        children = dict(Page.objects.filter(pk__in=[parent.pk for parent in parents]).values_list("pk", "numchild"))
+        for number in range(first, first + project_count):
             parent = parents[number % len(parents)]
             children[parent.pk] += 1
             page = Page(
@@ -180,8 +215,6 @@ def build(project_count):
             ],
             batch_size=5000,
         )
-        enterprise_org = Organisation.objects.create(kind="enterprise", name="團隊", slug="team")
-        enterprise = EnterpriseProfile.objects.create(organisation=enterprise_org, township=parents[0].township)
         listings = []
         for page, _parent in new_pages[::2]:
             low = random.choice([100_000, 300_000, 1_000_000, 3_000_000])
@@ -195,12 +228,12 @@ def build(project_count):
                     instrument="equity",
                 )
             )
-        ProjectListing.objects.bulk_create(listings, batch_size=2000)
+        listings = ProjectListing.objects.bulk_create(listings, batch_size=2000)
         # Backers on one listing in twenty (1 to 30 people each), from the payments ledger.
         from marketplace.payments.models import Backing, LedgerEntry
 
         backings = []
-        for listing in ProjectListing.objects.order_by("pk")[::20]:
+        for listing in sorted(listings, key=lambda listing: listing.pk)[::20]:
             for person in range(random.randint(1, 30)):
                 backings.append(
                     Backing(
@@ -226,20 +259,27 @@ def build(project_count):
             ],
             batch_size=2000,
         )
-        organisation = Organisation.objects.create(kind="company", name="公司", slug="company")
-        company = CompanyProfile.objects.create(
-            organisation=organisation,
-            unified_business_number="22099131",
-            size="large",
-            ticket_min_twd=500_000,
-            ticket_max_twd=2_000_000,
-        )
-        company.sectors_of_interest.set(sectors[:2])
-        company.sdg_focus.set(sdgs[:3])
-        for kind, parent in zip(
-            ["founder", "headquarters", "plant", "employees", "employees"], random.sample(parents, 5), strict=True
-        ):
-            HometownTie.objects.create(company=company, kind=kind, township=parent.township, employee_count=4)
+
+
+def make_company(world):
+    from accounts.models import Organisation
+    from marketplace.models import CompanyProfile, HometownTie
+
+    parents, sectors, sdgs = world["parents"], world["sectors"], world["sdgs"]
+    organisation = Organisation.objects.create(kind="company", name="公司", slug="company")
+    company = CompanyProfile.objects.create(
+        organisation=organisation,
+        unified_business_number="22099131",
+        size="large",
+        ticket_min_twd=500_000,
+        ticket_max_twd=2_000_000,
+    )
+    company.sectors_of_interest.set(sectors[:2])
+    company.sdg_focus.set(sdgs[:3])
+    for kind, parent in zip(
+        ["founder", "headquarters", "plant", "employees", "employees"], random.sample(parents, 5), strict=True
+    ):
+        HometownTie.objects.create(company=company, kind=kind, township=parent.township, employee_count=4)
     return company
 
 

@@ -21,6 +21,7 @@ The score is the sum; ties in score are broken by the most recently published pr
 """
 
 import datetime
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from places.neighbours import are_neighbours
+
+logger = logging.getLogger(__name__)
 
 WEIGHTS = {
     "tie_same_township": 40,
@@ -117,7 +120,8 @@ def recommend_projects(company, limit=20, now=None):
     """The `limit` best public projects for `company`, each a Recommendation with its score and reasons.
 
     Two steps, for speed with many projects (bench/recommendations.py): the database scores every public
-    project with the same WEIGHTS (`_candidate_ids`: one query) and returns the best few; those, and every
+    project with the same WEIGHTS (`_candidate_ids`: one query) and returns the best few — or Elasticsearch does,
+    when it is the configured search engine and answers (`_search_candidate_ids`); those, and every
     project with backers (their points come from the payments ledger), are then scored here exactly, with
     their reasons (`_score_rows`), and ranked. A project left out by the first step has only the database's
     points, so at least `limit` projects are ahead of it in both steps: the ranking is the one of scoring every
@@ -127,7 +131,7 @@ def recommend_projects(company, limit=20, now=None):
     now = now or timezone.now()
     facts = _CompanyFacts(company, now)
     backed = _backed_project_ids()
-    candidates = set(_candidate_ids(facts, limit + CANDIDATE_MARGIN)) | backed
+    candidates = set(_best_candidate_ids(facts, limit + CANDIDATE_MARGIN)) | backed
     if not candidates:
         return []
     scored = _score_rows(facts, _project_rows(candidates), backers_by_project(sorted(backed)) if backed else {})
@@ -160,7 +164,8 @@ class _CompanyFacts:
         self.company = company
         self.now = now
         self.ties = list(company.ties.select_related("township__county"))
-        self.sector_ids = set(company.sectors_of_interest.values_list("pk", flat=True))
+        self.sector_slugs = dict(company.sectors_of_interest.values_list("pk", "slug"))
+        self.sector_ids = set(self.sector_slugs)
         self.sdgs = {sdg.pk: sdg for sdg in company.sdg_focus.all()}
         self.recent_since = (now - datetime.timedelta(days=WEIGHTS["recent_days"])).date()
         self.has_ticket = bool(company.ticket_min_twd or company.ticket_max_twd)
@@ -170,7 +175,11 @@ class _CompanyFacts:
         self.township_points = {}
         tie_townships = {tie.township_id for tie in self.ties}
         by_county = {}  # a township without a tie of its own has the best tie of any such township of its county
-        for township_id, county, priority in Township.objects.values_list("pk", "county__code", "is_priority_area"):
+        self.township_codes = {}
+        for township_id, code, county, priority in Township.objects.values_list(
+            "pk", "code", "county__code", "is_priority_area"
+        ):
+            self.township_codes[township_id] = code
             if township_id in tie_townships:
                 tie, level = _best_tie(self.ties, township_id, county)
             else:
@@ -187,6 +196,58 @@ class _CompanyFacts:
 
 def _fresh_points(age_days):
     return round(WEIGHTS["fresh"] * (1 - age_days / WEIGHTS["fresh_days"]))
+
+
+def _fresh_buckets(now):
+    """[(published after, points)]: the points fall by whole days of age, so each value is a range of times."""
+    oldest_age = {}
+    for age in range(WEIGHTS["fresh_days"]):
+        if _fresh_points(age):
+            oldest_age[_fresh_points(age)] = age
+    return [(now - datetime.timedelta(days=age + 1), value) for value, age in sorted(oldest_age.items(), reverse=True)]
+
+
+def _best_candidate_ids(facts, count):
+    """The candidates from Elasticsearch when it is the search engine and answers, else from the database."""
+    from search.engines import configured_engine_name
+
+    if configured_engine_name() == "elasticsearch":
+        try:
+            return _search_candidate_ids(facts, count)
+        except Exception as error:  # any transport or API error means "ask the database", never "fail"
+            logger.warning("recommendation candidates from the database: Elasticsearch failed (%r)", error)
+    return _candidate_ids(facts, count)
+
+
+def _search_candidate_ids(facts, count):
+    """The same candidates as `_candidate_ids`, scored by Elasticsearch (search/recommend.py) with the same WEIGHTS,
+    from the projects index: the search app's one query that marketplace calls."""
+    from search.recommend import candidate_project_ids
+
+    return candidate_project_ids(_search_factors(facts), count)
+
+
+def _search_factors(facts):
+    """The company's points per factor, in the search index's terms (township codes, sector slugs, SDG numbers)."""
+    from search.recommend import Factors
+
+    company = facts.company
+    return Factors(
+        township_points={
+            facts.township_codes[township_id]: value for township_id, value in facts.township_points.items() if value
+        },
+        sector_slugs=sorted(facts.sector_slugs.values()),
+        sector_points=WEIGHTS["sector"],
+        sdg_numbers=sorted(sdg.number for sdg in facts.sdgs.values()),
+        sdg_points=WEIGHTS["sdg"],
+        sdg_max=WEIGHTS["sdg_max"],
+        ticket=(company.ticket_min_twd, company.ticket_max_twd) if facts.has_ticket else None,
+        ticket_points=WEIGHTS["ticket_fit"],
+        updates_since=facts.recent_since,
+        update_points=WEIGHTS["update"],
+        update_max=WEIGHTS["update_max"],
+        fresh=_fresh_buckets(facts.now),
+    )
 
 
 def _candidate_ids(facts, count):
@@ -241,16 +302,9 @@ def _candidate_ids(facts, count):
     )
     terms.append(Least(updates, Value(WEIGHTS["update_max"])) * Value(WEIGHTS["update"]))
     # Freshness: the points fall by whole days of age, so each value is a range of publication times.
-    oldest_age = {}
-    for age in range(WEIGHTS["fresh_days"]):
-        if _fresh_points(age):
-            oldest_age[_fresh_points(age)] = age
     terms.append(
         Case(
-            *[
-                When(first_published_at__gt=facts.now - datetime.timedelta(days=age + 1), then=Value(value))
-                for value, age in sorted(oldest_age.items(), reverse=True)
-            ],
+            *[When(first_published_at__gt=after, then=Value(value)) for after, value in _fresh_buckets(facts.now)],
             default=Value(0),
             output_field=IntegerField(),
         )

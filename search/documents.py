@@ -25,6 +25,8 @@ FACETS = {
 MULTI_VALUED_FACETS = {"sector", "funding_type", "sdg"}
 SINGLE_VALUED_FACETS = [name for name in FACETS if name not in MULTI_VALUED_FACETS]
 SORTS = ("relevance", "newest", "most_backed", "closest_to_goal", "nearest")
+# How many of a project's latest update dates are indexed: recommendations count recent updates up to this many.
+LATEST_UPDATES_KEPT = 5
 
 
 @dataclass
@@ -54,6 +56,11 @@ class SearchDocument:
     progress: float | None = None  # share of the funding goal reached, 0..n
     latitude: float | None = None
     longitude: float | None = None
+    # Facts company recommendations (marketplace.matching) score on: the investment ask of a project that seeks
+    # investment (ask_high > 0), and the dates of its latest updates, newest first (up to LATEST_UPDATES_KEPT).
+    ask_low: int | None = None
+    ask_high: int | None = None
+    update_dates: list = field(default_factory=list)
 
     @property
     def goal_gap(self):
@@ -101,7 +108,18 @@ class SearchDocument:
 _DISPLAY_FIELDS = [
     f.name
     for f in fields(SearchDocument)
-    if f.name not in ("sector", "funding_type", "sdg", "published_at", "latitude", "longitude")
+    if f.name
+    not in (
+        "sector",
+        "funding_type",
+        "sdg",
+        "published_at",
+        "latitude",
+        "longitude",
+        "ask_low",
+        "ask_high",
+        "update_dates",
+    )
 ]
 
 

@@ -36,7 +36,7 @@ from elasticsearch.dsl import (
 )
 
 from search.analysis import normalise, query_clauses, query_words, suggest_inputs, suggestion_words, word_tokens
-from search.documents import families
+from search.documents import LATEST_UPDATES_KEPT, families
 from search.engines import elasticsearch_client
 from search.indexing import replay_pending_updates
 from search.models import IndexRebuild
@@ -88,6 +88,12 @@ class SearchDoc(Document):
     progress = Double()
     goal_gap = Double()
     location = GeoPoint()
+    sort_title = Keyword()  # ties in recommendations are broken by title, in code-point order (UTF-8 bytes)
+    ask_low = Long()
+    ask_high = Long()
+    # latest_updates.u1 is the newest update's date, u2 the one before…: "at least k updates since d" is one range
+    # query on uk, so recent updates are counted without scripts.
+    latest_updates = Object(properties={f"u{k}": Date() for k in range(1, LATEST_UPDATES_KEPT + 1)})
     suggest = Completion(analyzer="keyword", search_analyzer="keyword", max_input_length=50)
     display = Object(enabled=False)
 
@@ -131,6 +137,10 @@ def to_source(document):
         "progress": document.progress,
         "goal_gap": document.goal_gap,
         "display": document.display(),
+        "sort_title": document.title,
+        "ask_low": document.ask_low,
+        "ask_high": document.ask_high,
+        "latest_updates": {f"u{k}": date.isoformat() for k, date in enumerate(document.update_dates, start=1)},
     }
     source.update(document.facet_values())
     source.pop("family")

@@ -9,7 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from places.models import Township
-from search.documents import ModelFamily, SearchDocument, register
+from search.documents import LATEST_UPDATES_KEPT, ModelFamily, SearchDocument, register
 
 
 def public_url(view_name, **kwargs):
@@ -152,6 +152,13 @@ class ProjectFamily(PageFamily):
         updates = " ".join(f"{update.title} {strip_tags(update.body)}" for update in page.updates.all())
         body = f"{stream_text(page.body)} {updates}".strip()
         listing = getattr(page, "listing", None)  # a missing reverse one-to-one raises an AttributeError
+        ask_low = ask_high = None
+        if listing is not None and listing.seeks_investment:
+            # The ask range as marketplace.matching reads it: no maximum means the minimum; no ask at all, no range.
+            low, high = listing.ask_min_twd or 0, listing.ask_max_twd or listing.ask_min_twd or 0
+            if high > 0:
+                ask_low, ask_high = low, high
+        update_dates = sorted((update.date for update in page.updates.all()), reverse=True)
         return SearchDocument(
             family=self.name,
             object_id=str(page.pk),
@@ -168,6 +175,9 @@ class ProjectFamily(PageFamily):
             backed_amount=funding["backed_amount"],
             backers=funding["backers"],
             progress=funding["progress"],
+            ask_low=ask_low,
+            ask_high=ask_high,
+            update_dates=update_dates[:LATEST_UPDATES_KEPT],
             **place_fields(page.township),
         )
 

@@ -7,6 +7,13 @@ from tests.marketplace.factories import NOW
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
+@pytest.fixture(autouse=True)
+def database_candidates(settings):
+    """These tests are about the database step; the Elasticsearch step gives the same answers
+    (test_matching_elasticsearch.py), from an index these tests do not fill."""
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": "database"}
+
+
 def test_projects_are_ranked_by_a_score_with_its_reasons_in_words(market):
     with translation.override("en"):
         recommendations = recommend_projects(market["company"], now=NOW)
