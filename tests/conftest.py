@@ -91,3 +91,14 @@ def townships(db):
     from places.actions import load_townships
 
     load_townships()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's default language: a language an earlier test activated (a request to
+    /en/…, translation.override left open) must not change what reverse() and gettext give the next one."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StripeEvent(models.Model):
+    # Money rows link to nothing a page editor changes: Wagtail's reference index would only queue a task per save.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         RECEIVED = "received", _("received")
         PROCESSED = "processed", _("processed")
@@ -45,6 +48,9 @@ class Backing(models.Model):
     A backing is created when Checkout starts (pending) and moved on only by Stripe's
     events; the money itself is in LedgerEntry rows, never in this row's fields.
     """
+
+    # Money rows link to nothing a page editor changes: Wagtail's reference index would only queue a task per save.
+    wagtail_reference_index_ignore = True
 
     class Kind(models.TextChoices):
         DONATION = "donation", _("donation")
@@ -140,6 +146,9 @@ class LedgerEntry(models.Model):
     Stripe object (or the manual payout) an entry comes from and is unique, so
     an event processed twice cannot record money twice.
     """
+
+    # Money rows link to nothing a page editor changes: Wagtail's reference index would only queue a task per save.
+    wagtail_reference_index_ignore = True
 
     class Kind(models.TextChoices):
         PAYMENT = "payment", _("payment")
