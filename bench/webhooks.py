@@ -53,6 +53,7 @@ def main():
         sys.exit('DATABASE_URL must point at PostgreSQL: run eval "$(scripts/services env)" first.')
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.dev",
+        DJANGO_DEBUG="false",  # DEBUG keeps every SQL query in memory: production runs without it
         DATABASE_URL=fresh_database(url),
         LOG_LEVEL="WARNING",
         STRIPE_SECRET_KEY="sk_test_bench",  # noqa: S106 (never used to call Stripe here)
