@@ -213,10 +213,23 @@ def _best_candidate_ids(facts, count):
 
     if configured_engine_name() == "elasticsearch":
         try:
-            return _search_candidate_ids(facts, count)
+            ids = _search_candidate_ids(facts, count)
         except Exception as error:  # any transport or API error means "ask the database", never "fail"
             logger.warning("recommendation candidates from the database: Elasticsearch failed (%r)", error)
+        else:
+            if _all_public(ids):
+                return ids
+            # A document for a page that is no longer public means the index is behind (updates still queued):
+            # its ranking could push real projects out, so the database decides this time.
+            logger.warning("recommendation candidates from the database: the projects index is behind")
     return _candidate_ids(facts, count)
+
+
+def _all_public(project_ids):
+    from cms.public import public_projects
+
+    wanted = set(project_ids)
+    return public_projects().filter(pk__in=wanted).count() == len(wanted)
 
 
 def _search_candidate_ids(facts, count):

@@ -189,3 +189,16 @@ def test_a_missing_projects_index_gives_the_database_answer(market, projects_ind
     with caplog.at_level(logging.WARNING, logger="marketplace.matching"):
         assert _ranking(market["company"]) == expected  # nothing indexed under this prefix yet
     assert "Elasticsearch failed" in caplog.text
+
+
+def test_an_index_behind_the_database_gives_the_database_answer(market, projects_index, settings, caplog):
+    from wagtail.models import Page
+
+    projects_index()
+    best = _ranking(market["company"])[0][0]
+    Page.objects.filter(pk=best).update(live=False)  # unpublished, its index update not applied yet
+    expected = _with_engine(settings, "database", _ranking, market["company"])
+    with caplog.at_level(logging.WARNING, logger="marketplace.matching"):
+        assert _ranking(market["company"]) == expected
+    assert best not in [pk for pk, _score, _reasons in expected]
+    assert "the projects index is behind" in caplog.text
