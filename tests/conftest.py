@@ -102,3 +102,14 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """A Redis channel layer binds its receive lock to the event loop that first received on it, and every
+    async_to_sync call runs its own loop: each test gets a layer of its own."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
