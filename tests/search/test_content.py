@@ -253,6 +253,7 @@ def test_results_and_autocomplete_link_to_public_pages(content_site, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         town_page.save_revision().publish()  # the township's page published: the township's document links to it
     _engines()
+    ElasticsearchEngine().refresh("townships")  # the township's document was rewritten: make it searchable now
     enterprise_url = f"/zh-hant/enterprises/{profile.organisation.slug}/"
     assert client.get(enterprise_url).status_code == 200
     assert client.get(town_page.url).status_code == 200
