@@ -68,20 +68,22 @@ hw_bigram_query = analyzer("hw_bigram_query", tokenizer="standard", filter=["low
 class SearchDoc(Document):
     """The mapping every family's index uses."""
 
-    family = Keyword()
+    family = Keyword(eager_global_ordinals=True)
     object_id = Keyword()
     uid = Keyword()
     is_public = Boolean()
     title = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query)
     text = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query)
     words = Keyword(ignore_above=100)
-    county = Keyword()
-    township = Keyword()
-    sector = Keyword()
-    funding_type = Keyword()
-    sdg = Keyword()
-    priority_area = Keyword()
-    status = Keyword()
+    # The facets: their global ordinals are built when a refresh opens a new reader, not by the first search after
+    # it (every search counts all eight facets; with writes and a 1 s refresh, that search would pay for them).
+    county = Keyword(eager_global_ordinals=True)
+    township = Keyword(eager_global_ordinals=True)
+    sector = Keyword(eager_global_ordinals=True)
+    funding_type = Keyword(eager_global_ordinals=True)
+    sdg = Keyword(eager_global_ordinals=True)
+    priority_area = Keyword(eager_global_ordinals=True)
+    status = Keyword(eager_global_ordinals=True)
     published_at = Date()
     backed_amount = Long()
     backers = Long()
@@ -247,17 +249,19 @@ class ElasticsearchEngine:
 
     # --- reading ------------------------------------------------------------------------------------
     def _indices(self, query):
-        names = list(query.families or families())
-        return ",".join(alias_name(name) for name in names)
+        return ",".join(alias_name(name) for name in self._family_names(query))
+
+    @staticmethod
+    def _family_names(query):
+        return list(query.families or families())
 
     def _text_query(self, query):
         must = [
             Q("match", text={"query": clause, "operator": "and", "analyzer": "hw_bigram_query"})
             for clause in query_clauses(query.q)
         ]
+        # No filter on `family`: each family has its own index, and only the searched families' aliases are read.
         filters = [] if query.include_private else [Q("term", is_public=True)]
-        if query.families:
-            filters.append(Q("terms", family=list(query.families)))
         should = []
         if must:
             should.append(Q("match", title={"query": normalise(query.q), "boost": 3}))
@@ -293,13 +297,19 @@ class ElasticsearchEngine:
         # Facets without a filter of their own share one scope (every filter): one filter bucket for all of them, or
         # none when nothing is filtered. A facet with a filter is counted without it, in a bucket of its own.
         counted = query.counted_facets
-        shared = [facet for facet in counted if not query.filters.get(facet)]
+        # One family searched and not filtered on: its count is the total (one index, every document of it is of that
+        # family, and the shared scope applies every filter), so it needs no aggregation.
+        names = self._family_names(query)
+        family_is_total = "family" in counted and len(names) == 1 and not query.filters.get("family")
+        shared = [
+            facet for facet in counted if not query.filters.get(facet) and not (facet == "family" and family_is_total)
+        ]
         if shared:
             parent = search.aggs.bucket("f_shared", "filter", filter=Q("bool", filter=post)) if post else search.aggs
             for facet in shared:
                 parent.bucket(f"f_{facet}", "terms", field=facet, size=500)
         for facet in counted:
-            if facet in shared:
+            if facet in shared or (facet == "family" and family_is_total):
                 continue
             others = self._facet_filter(query.filters, skip=facet)
             bucket = search.aggs.bucket(f"f_{facet}", "filter", filter=Q("bool", filter=others))
@@ -320,8 +330,12 @@ class ElasticsearchEngine:
             hits.append(make_hit(hit["_source"]["display"], query, distance))
         aggregations = response.get("aggregations", {})
         shared_scope = aggregations.get("f_shared", aggregations)
+        total = response["hits"]["total"]["value"]
         counts = {}
         for facet in counted:
+            if facet == "family" and family_is_total:
+                counts[facet] = {names[0]: total}
+                continue
             buckets = (
                 shared_scope[f"f_{facet}"]["buckets"]
                 if facet in shared
@@ -330,7 +344,7 @@ class ElasticsearchEngine:
             counts[facet] = {b["key"]: b["doc_count"] for b in buckets}
         result = SearchResult(
             hits=hits,
-            total=response["hits"]["total"]["value"],
+            total=total,
             facets=ordered_facets(counts),
             query=query,
             engine=self.name,

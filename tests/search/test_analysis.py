@@ -1,12 +1,19 @@
 """The shared analysis: normalisation, the Python mirror of the node's bigram analyser, jieba words."""
 
+import random
+
 import pytest
+from django.utils.html import escape
 
 from search.analysis import (
+    _segmenter,
     bigram_tokens,
     clause_bigrams,
+    dictionary_cut,
+    domain_words,
     highlight,
     normalise,
+    normalise_char,
     query_clauses,
     suggest_inputs,
     word_tokens,
@@ -48,6 +55,67 @@ def test_suggest_inputs_hold_whole_titles_and_title_words():
 def test_highlight_escapes_html_and_marks_variants():
     html = highlight('<b>台東</b> & "臺東"', "臺東")
     assert html == "&lt;b&gt;<mark>台東</mark>&lt;/b&gt; &amp; &quot;<mark>臺東</mark>&quot;"
+
+
+def test_the_dictionary_cut_gives_jiebas_words():
+    """Indexing cuts words with `dictionary_cut()` (faster); it must give exactly what jieba's own
+    `cut_for_search(HMM=False)` gives: the domain words, the fixture's texts, mixed scripts and random runs."""
+    texts = list(domain_words())
+    for document in fixture_documents():
+        texts.extend(normalise(text) for text in document.texts())
+    texts += [
+        normalise("屏東可可農場 Tilapia farm 3.5 ｔｅｓｔ，臺東縣池上鄉的返鄉青年以可可發展認養。"),
+        "65歲以上 12.5% c++ a-b_c#d\r\n  x",
+        "ｶﾞ①㍿ 𠀀𠀁 é 池上池上池上",
+    ]
+    alphabet = sorted(set("".join(texts)))
+    generator = random.Random(7)  # noqa: S311 (reproducible test data)
+    texts += ["".join(generator.choice(alphabet) for _ in range(generator.randrange(1, 30))) for _ in range(2000)]
+    jieba, fast = _segmenter.tokenizer(), dictionary_cut()
+    for text in texts:
+        assert list(fast.cut_for_search(text)) == list(jieba.cut_for_search(text, HMM=False)), text
+
+
+def _highlight_char_by_char(text, query, max_length=None):
+    """The first implementation of `highlight` (every character normalised, marked and escaped on its own)."""
+    text = text or ""
+    if max_length and len(text) > max_length:
+        text = text[: max_length - 1] + "…"
+    folded, owners = [], []
+    for position, char in enumerate(text):
+        for piece in normalise_char(char):
+            folded.append(piece)
+            owners.append(position)
+    folded_text = "".join(folded)
+    marked = [False] * len(text)
+    for clause in query_clauses(query):
+        start = folded_text.find(clause)
+        while start != -1:
+            for index in range(start, start + len(clause)):
+                marked[owners[index]] = True
+            start = folded_text.find(clause, start + 1)
+    out, inside = [], False
+    for position, char in enumerate(text):
+        if marked[position] != inside:
+            out.append("<mark>" if marked[position] else "</mark>")
+            inside = marked[position]
+        out.append(escape(char))
+    if inside:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def test_highlight_marks_what_the_character_by_character_version_marks():
+    alphabet = list("台臺東可可農場ＡＢＣabcＡ<>&\"' 　ﬁ①㍿ｶﾞ…x.y") + ["\u0301", "e"]
+    generator = random.Random(3)  # noqa: S311 (reproducible test data)
+    for _ in range(5000):
+        text = "".join(generator.choice(alphabet) for _ in range(generator.randrange(0, 30)))
+        query = " ".join(
+            "".join(generator.choice(alphabet) for _ in range(generator.randrange(1, 4)))
+            for _ in range(generator.randrange(0, 3))
+        )
+        max_length = generator.choice([None, 5, 10, 160])
+        assert highlight(text, query, max_length) == _highlight_char_by_char(text, query, max_length), (text, query)
 
 
 @pytest.mark.elasticsearch
