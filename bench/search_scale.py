@@ -3,7 +3,12 @@
 - Elasticsearch: bulk indexing throughput of N documents through our code (analysis + bulk, alias swap), then
   p50/p95 latency of faceted queries through our code (SearchQuery -> ElasticsearchEngine.search, with 8 facet
   aggregations, highlights and the hit page) next to the node's own `took` for the same requests.
+- Baselines in the same run: the node alone (bulk of ready-made sources of the first 20,000 documents, no analysis
+  in the timed part, one client thread), and the analysis alone (`to_source` of 10,000 documents) with our
+  dictionary cut next to jieba's own `cut_for_search`, which it replaces.
 - Database engine (PostgreSQL): indexing and the same faceted queries over M documents.
+
+The load average is printed with each figure: the machine is shared, compare the ratios.
 
     eval "$(scripts/services env)"
     .venv/bin/python bench/search_scale.py                  # 100,000 in Elasticsearch, 10,000 in the database
@@ -14,6 +19,7 @@ Aims (issue 7): p95 < 50 ms through our code, indexing >= 2,000 docs/s, database
 
 import argparse
 import csv
+import os
 import random
 import time
 
@@ -21,11 +27,15 @@ from search_setup import setup
 
 setup()
 
+from elasticsearch import helpers  # noqa: E402
+
 from bench.timing import percentile  # noqa: E402
 from places.actions import TOWNSHIPS_CSV  # noqa: E402
+from search import analysis  # noqa: E402
 from search.db_engine import DatabaseEngine  # noqa: E402
 from search.documents import SearchDocument, StaticFamily, register, unregister  # noqa: E402
-from search.es import ElasticsearchEngine  # noqa: E402
+from search.engines import elasticsearch_client  # noqa: E402
+from search.es import ElasticsearchEngine, _new_index, to_source  # noqa: E402
 from search.query import SearchQuery  # noqa: E402
 
 FAMILY = "benchdocs"
@@ -155,6 +165,70 @@ def time_queries(engine, queries, raw=False):
     return ours, took
 
 
+def load():
+    return "load average " + " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def analysis_baseline(documents):
+    """to_source docs per CPU second with jieba's own cut_for_search (the baseline), then with our dictionary cut;
+    caches cold."""
+    jieba = analysis._segmenter.tokenizer()
+    fast = analysis.dictionary_cut()
+    rates = {}
+    for name, cut in (("jieba cut_for_search", None), ("dictionary cut (ours)", fast.cut_for_search)):
+        analysis._words.cache_clear()
+        fast.cut_block.cache_clear()
+        original = fast.cut_for_search
+        if cut is None:
+            fast.cut_for_search = lambda text: jieba.cut_for_search(text, HMM=False)
+        try:
+            started = time.process_time()  # CPU time: the load from other work does not blur the ratio
+            for document in documents:
+                to_source(document)
+            rates[name] = len(documents) / (time.process_time() - started)
+        finally:
+            fast.cut_for_search = original
+    analysis._words.cache_clear()
+    fast.cut_block.cache_clear()
+    return rates
+
+
+def node_baseline(documents):
+    """docs/s of the node alone: ready-made sources bulk-indexed into a new index with the rebuild's settings."""
+    sources = [(document.uid, to_source(document)) for document in documents]
+    analysis._words.cache_clear()  # the rebuild below starts with cold caches, as a real one does
+    analysis.dictionary_cut().cut_block.cache_clear()
+    client = elasticsearch_client().options(request_timeout=120)
+    name = _new_index(FAMILY + "-node")
+    client.indices.put_settings(index=name, settings={"refresh_interval": "-1", "translog.durability": "async"})
+    try:
+        started = time.perf_counter()
+        actions = ({"_index": name, "_id": uid, "_source": source} for uid, source in sources)
+        for _ in helpers.streaming_bulk(client, actions, chunk_size=1000):
+            pass
+        client.indices.refresh(index=name)
+        return len(sources) / (time.perf_counter() - started)
+    finally:
+        client.indices.delete(index=name, ignore_unavailable=True)
+
+
+class CpuTime:
+    """CPU seconds used by this process and by the Elasticsearch node while the block runs: unlike wall time, they
+    do not grow with the load other work puts on the machine."""
+
+    def __enter__(self):
+        self.ours, self.node = time.process_time(), node_cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.ours, self.node = time.process_time() - self.ours, node_cpu_seconds() - self.node
+
+
+def node_cpu_seconds():
+    stats = elasticsearch_client().nodes.stats(metric="process")
+    return sum(node["process"]["cpu"]["total_in_millis"] for node in stats["nodes"].values()) / 1000
+
+
 def line(name, samples):
     return f"{name:<52} p50 {percentile(samples, 0.5):>8.1f} ms   p95 {percentile(samples, 0.95):>8.1f} ms"
 
@@ -167,18 +241,36 @@ def main():
     args = parser.parse_args()
     queries = sample_queries(args.queries)
 
-    family = register(StaticFamily(FAMILY, list(synthetic_documents(args.docs))))
+    documents = list(synthetic_documents(args.docs))
+    analysis._segmenter.tokenizer()  # jieba's dictionary loads once per process (about two seconds)
+    print(f"Start: {load()}")
+    rates = analysis_baseline(documents[:10_000])
+    baseline, ours_rate = rates["jieba cut_for_search"], rates["dictionary cut (ours)"]
+    print("Analysis alone (to_source, 10,000 docs, per CPU second):", end=" ")
+    print(f"jieba's cut_for_search {baseline:,.0f} docs,", end=" ")
+    print(f"our dictionary cut {ours_rate:,.0f} docs = {ours_rate / baseline:.1f}× ({load()})")
+    node_rate = node_baseline(documents[:20_000])
+    print(f"Node alone (bulk of ready-made sources, 20,000 docs, one thread): {node_rate:,.0f} docs/s ({load()})")
+
+    family = register(StaticFamily(FAMILY, documents))
     es = ElasticsearchEngine()
     try:
-        started = time.perf_counter()
-        count, seconds = es.rebuild(family, chunk_size=1000)
+        with CpuTime() as cpu:
+            count, seconds = es.rebuild(family, chunk_size=1000)
         print(f"Elasticsearch bulk indexing through our code: {count} docs in {seconds:.1f} s", end=" ")
-        print(f"= {count / seconds:,.0f} docs/s")
-        ours, took = time_queries(es, queries, raw=True)
-        print(f"{len(queries)} faceted queries (8 facets, highlights, 20 hits) over {count:,} documents:")
+        print(f"= {count / seconds:,.0f} docs/s = {count / seconds / node_rate:.2f}× the node alone ({load()})")
+        ours_cpu, node_cpu = cpu.ours / count * 1000, cpu.node / count * 1000
+        print(f"  CPU per 1,000 docs: our process {ours_cpu:.2f} s, the node {node_cpu:.2f} s")
+        with CpuTime() as cpu:
+            ours, took = time_queries(es, queries, raw=True)
+        print(f"{len(queries)} faceted queries (8 facets, highlights, 20 hits) over {count:,} documents ({load()}):")
         print(line("  through our code (SearchQuery -> result)", ours))
         print(line("  Elasticsearch's own `took` for the same requests", [float(t) for t in took]))
-        print(f"  our overhead at p50: {percentile(ours, 0.5) - percentile(took, 0.5):.1f} ms")
+        print(f"  our overhead at p50: {percentile(ours, 0.5) - percentile(took, 0.5):.1f} ms", end=", ")
+        print(f"p50 ours / took: {percentile(ours, 0.5) / max(percentile(took, 0.5), 1):.2f}×")
+        calls = len(queries) + 10
+        ours_cpu, node_cpu = cpu.ours / calls * 1000, cpu.node / calls * 1000
+        print(f"  CPU per query: our process {ours_cpu:.1f} ms, the node {node_cpu:.1f} ms")
     finally:
         es.drop(FAMILY)
 
@@ -195,6 +287,7 @@ def main():
         ours, _ = time_queries(database, queries)
         print(f"{len(queries)} faceted queries over {len(small):,} documents:")
         print(line("  database engine through our code", ours))
+        print(f"End: {load()}")
     finally:
         database.clear(FAMILY)
         unregister(FAMILY)

@@ -35,7 +35,14 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from search.analysis import normalise, query_clauses, query_words, suggest_inputs, suggestion_words, word_tokens
+from search.analysis import (
+    normalise,
+    normalised_words,
+    query_clauses,
+    query_words,
+    suggest_inputs,
+    suggestion_words,
+)
 from search.documents import LATEST_UPDATES_KEPT, families
 from search.engines import elasticsearch_client
 from search.indexing import replay_pending_updates
@@ -122,16 +129,17 @@ def ensure_alias(family):
 
 
 def to_source(document):
+    texts = [normalise(value) for value in document.texts()]
     words = set()
-    for text in document.texts():
-        words.update(word_tokens(text))
+    for text in texts:
+        words.update(normalised_words(text))
     source = {
         "family": document.family,
         "object_id": document.object_id,
         "uid": document.uid,
         "is_public": document.is_public,
         "title": [normalise(value) for value in (document.title, document.title_en) if value],
-        "text": [normalise(value) for value in document.texts()],
+        "text": texts,
         "words": sorted(words),
         "published_at": document.published_at.isoformat() if document.published_at else None,
         "backed_amount": document.backed_amount,
