@@ -200,7 +200,7 @@ class _DictionaryCut:
         self.re_han = jieba.re_han_default
         self.re_skip = jieba.re_skip_default
         self.re_eng = jieba.re_eng
-        self.cut_block = lru_cache(maxsize=100_000)(self._cut_block)
+        self.cut_block = lru_cache(maxsize=20_000)(self._cut_block)  # at most a few MB
 
     def cut_for_search(self, sentence):
         for block in self.re_han.split(sentence):
