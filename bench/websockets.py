@@ -1,18 +1,21 @@
 """Live funding progress to 1,000 open project pages: time from a confirmed payment to each page, and memory.
 
-A real ASGI server (daphne, one process, as `make run` and production run it) serves config.asgi with the Redis
-channel layer and PostgreSQL. The bench builds one public project with a donation campaign in its own database
-`homeward_bench_ws` (dropped and made again each run), opens N websocket clients on /ws/projects/<id>/, then
-records confirmed payments exactly as the payment webhook handler does (a LedgerEntry and
+A real ASGI server (daphne, as `make run` and production run it; `--server-processes N` starts N of them on one
+shared listening socket, as production runs one per core) serves config.asgi with the Redis channel layer
+(config.settings: the pub/sub flavour) and PostgreSQL. The bench builds one public project with a donation
+campaign in its own database `homeward_bench_ws` (dropped and made again each run), opens N websocket clients on
+/ws/projects/<id>/, then records confirmed payments exactly as the payment webhook handler does (a LedgerEntry and
 ledger.announce_progress in one transaction) and times, for every client, commit → funding.progress received.
 
     eval "$(scripts/services env)"        # with your HOMEWARD_PG_PORT etc. exported
-    .venv/bin/python bench/websockets.py [--clients 1000] [--payments 20]
+    .venv/bin/python bench/websockets.py [--clients 1000] [--payments 20] [--server-processes 1]
+                                         [--client-processes 2]
 
-Baseline (same process, same server): the same payments with a single client connected.
-Memory: the server's resident set size (VmRSS) before and after the clients connect, divided by N.
-The clients are plain asyncio sockets in this process (a minimal RFC 6455 client), so the figures include the
-client side's own work on the same 2 cores.
+Baseline (same run, same server): the same payments with a single client connected.
+Memory: the server processes' resident set size (VmRSS) before and after the clients connect, divided by N.
+The clients are minimal RFC 6455 clients (asyncio Protocols) in `--client-processes` processes of their own, on
+the same 2 cores: the bench prints the CPU time the server processes and the client processes spent per payment,
+so the clients' share of the machine is visible next to the server's.
 """
 
 import argparse
