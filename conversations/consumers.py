@@ -1,13 +1,12 @@
 """A conversation's live socket: it only delivers (messages are sent over HTTP), to its participants only."""
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from conversations.live import conversation_group
-from notifications.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
+from notifications.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, LiveEventConsumer
 
 
-class ConversationConsumer(AsyncJsonWebsocketConsumer):
+class ConversationConsumer(LiveEventConsumer):
     group_name = None
 
     async def connect(self):
@@ -45,7 +44,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         if message["payload"].get("conversation_id") != self.conversation_id or not await self._may_read():
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        await self.send_json({"event": message["event"], "payload": message["payload"]})
+        await self.send_event(message)
 
     @database_sync_to_async
     def _may_read(self):

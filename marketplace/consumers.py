@@ -1,14 +1,14 @@
 """The project page's live funding progress: anyone may listen, but only to a live, public project."""
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from notifications.consumers import LiveEventConsumer
 from notifications.live import FundingProgress, project_group
 
 CLOSE_NOT_FOUND = 4404
 
 
-class ProjectProgressConsumer(AsyncJsonWebsocketConsumer):
+class ProjectProgressConsumer(LiveEventConsumer):
     """Forwards funding.progress events of one project; anonymous visitors are welcome, nothing is received."""
 
     group_name = None
@@ -34,7 +34,7 @@ class ProjectProgressConsumer(AsyncJsonWebsocketConsumer):
         # public (the page shows the same figures), so no per-event database check is needed for 1,000 listeners.
         if message.get("event") != FundingProgress.name or message["payload"].get("project_id") != self.project_id:
             return
-        await self.send_json({"event": message["event"], "payload": message["payload"]})
+        await self.send_event(message)
 
     @database_sync_to_async
     def _is_public_listing(self):

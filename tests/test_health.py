@@ -16,7 +16,7 @@ def test_healthz_reports_every_service_of_the_full_set_up(client):
     assert checks["database"] == {"ok": True, "vendor": "postgresql", "ms": checks["database"]["ms"]}
     assert checks["search"]["engine"] == "elasticsearch"
     assert checks["search"]["ok"] is True
-    assert checks["channel_layer"]["backend"] == "RedisChannelLayer"
+    assert checks["channel_layer"]["backend"] == "RedisPubSubChannelLayer"
     assert checks["channel_layer"]["ok"] is True
     assert checks["payments"]["configured"] is True
     assert checks["payments"]["mode"] == "test"

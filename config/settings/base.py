@@ -214,11 +214,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 REDIS_URL = env_str("REDIS_URL", None)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # redis-py 8 reads with a 5 s socket timeout by default, the same as channels_redis's blocking BZPOPMIN: idle
-    # consumers then crash with "Timeout reading from …" (django/channels_redis#422). Allow the pop to finish.
+    # The pub/sub flavour of the Redis channel layer: a group send is one PUBLISH, and each server process hands
+    # it to its own sockets (1,000 open project pages cost one Redis message, not 1,000; see bench/README.md).
+    # Groups and channels live as Redis subscriptions, so nothing is stored when no process listens.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }

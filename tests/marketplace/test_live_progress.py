@@ -186,7 +186,7 @@ def test_the_project_page_loads_the_live_script_and_works_with_redis_down(client
     from channels.layers import channel_layers
 
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:9/0"]}}
+        "default": {**settings.CHANNEL_LAYERS["default"], "CONFIG": {"hosts": ["redis://127.0.0.1:9/0"]}}
     }
     channel_layers.backends.clear()
     try:

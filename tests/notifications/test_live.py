@@ -132,7 +132,7 @@ def test_with_redis_down_a_notification_is_still_stored(team_member, settings, c
     from channels.layers import channel_layers
 
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:9/0"]}}
+        "default": {**settings.CHANNEL_LAYERS["default"], "CONFIG": {"hosts": ["redis://127.0.0.1:9/0"]}}
     }
     channel_layers.backends.clear()
     try:
