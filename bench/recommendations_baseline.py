@@ -124,3 +124,37 @@ def previous_recommend_projects(company, limit=20, now=None):
         )
         for negative, _published, _title, pk, points in top
     ]
+
+
+def backed_in_python_recommend_projects(company, limit=20, now=None):
+    """BENCH BASELINE: recommend_projects as it was before the candidate step counted backers: the best
+    `limit + CANDIDATE_MARGIN` candidates and EVERY project with money in the ledger scored exactly in Python
+    (2,500 projects at 100,000 in bench/recommendations_es.py). Its candidates come from today's candidate step
+    (which ranks with backers too), so it gives the same answer at the cost the previous version had."""
+    from cms.models import ProjectPage
+    from marketplace.matching import CANDIDATE_MARGIN, _best_candidate_ids, _CompanyFacts, _project_rows, _score_rows
+    from marketplace.payments.ledger import totals_by_project
+    from marketplace.payments.models import LedgerEntry
+
+    now = now or timezone.now()
+    facts = _CompanyFacts(company, now)
+    backed = set(LedgerEntry.objects.order_by().values_list("listing__project_id", flat=True).distinct()) - {None}
+    candidates = set(_best_candidate_ids(facts, limit + CANDIDATE_MARGIN)) | backed
+    if not candidates:
+        return []
+    # As it was: both ledger aggregates (money raised too) for every backed project.
+    backers = {pk: totals.backers for pk, totals in totals_by_project(sorted(backed)).items()} if backed else {}
+    scored = _score_rows(facts, _project_rows(candidates), backers)
+    scored.sort()
+    top = scored[:limit]
+    pages = ProjectPage.objects.select_related("township__county", "sector", "listing").in_bulk(
+        [entry[3] for entry in top]
+    )
+    return [
+        Recommendation(
+            project=pages[pk],
+            score=-negative,
+            reasons=[_reason_text(pages[pk], spec, facts.sdgs) for _v, spec in points],
+        )
+        for negative, _published, _title, pk, points in top
+    ]

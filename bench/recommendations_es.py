@@ -11,13 +11,18 @@ its own Elasticsearch index prefix (`homeward-bench-recs`):
    swap). The documents are made here from a few bulk queries, not by ProjectFamily.to_document: that reads each
    page's URL, translations, funding facts and text one page at a time, hours for 100,000 pages. They carry the
    fields the recommendation query reads (township, county, sector, SDGs, priority area, publication, investment
-   ask, latest update dates) and the title; no body text.
+   ask, latest update dates, backers from the ledger) and the title; no body text.
 3. Checks the Elasticsearch candidates equal the database's at 100,000, and the whole top 20 (projects, scores,
-   reasons) is the same with either engine; then times the Elasticsearch candidate query alone (through our code,
-   next to the node's own `took`) and the whole recommend_projects() on Elasticsearch.
+   reasons) is the same with either engine and with the baseline; then times the Elasticsearch candidate query
+   alone (through our code, next to the node's own `took`), the whole recommend_projects() on Elasticsearch, and
+   the baseline (bench/recommendations_baseline.py: every project with backers scored in Python, as before the
+   candidate step counted backers) in the same process, with the ratio.
 
     eval "$(scripts/services env)"        # with your HOMEWARD_PG_PORT, HOMEWARD_ES_PORT etc. exported
     .venv/bin/python bench/recommendations_es.py [--projects 100000] [--database-projects 10000] [--repeat 100]
+
+`--keep` leaves the database and the index behind; `--reuse` then times step 3 again on them without rebuilding
+(the database engine is not timed: the database holds all the projects).
 """
 
 import argparse
@@ -29,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 INDEX_PREFIX = "homeward-bench-recs"
+BASELINE = "baseline: every backed project in Python"
 
 
 def load():
@@ -43,6 +49,7 @@ def search_documents():
     from cms.actions import default_locale
     from cms.models import ProjectPage, ProjectUpdate
     from cms.public import public_projects
+    from marketplace.payments.ledger import backers_by_project
     from search.documents import LATEST_UPDATES_KEPT, SearchDocument
 
     sdgs = defaultdict(list)
@@ -54,6 +61,7 @@ def search_documents():
     for project_id, date in ProjectUpdate.objects.order_by("project_id", "-date").values_list("project_id", "date"):
         if len(updates[project_id]) < LATEST_UPDATES_KEPT:
             updates[project_id].append(date)
+    backers = backers_by_project()  # as ProjectFamily.to_document indexes them (the ledger's count)
     rows = (
         public_projects()
         .filter(locale=default_locale())
@@ -106,6 +114,7 @@ def search_documents():
                 ask_low=ask_low,
                 ask_high=ask_high,
                 update_dates=updates.get(pk, []),
+                backers=backers.get(pk, 0),
             )
         )
     return documents
@@ -116,16 +125,22 @@ def main():
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--database-projects", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--keep", action="store_true", help="leave the database and the index for --reuse")
+    parser.add_argument("--reuse", action="store_true", help="time again on the data a --keep run left")
     options = parser.parse_args()
 
-    from bench.recommendations import fresh_database
+    from urllib.parse import urlsplit, urlunsplit
+
+    from bench.recommendations import BENCH_DATABASE, fresh_database
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres") or not os.environ.get("ELASTICSEARCH_URL"):
         sys.exit('DATABASE_URL (PostgreSQL) and ELASTICSEARCH_URL are needed: run eval "$(scripts/services env)".')
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.dev",
-        DATABASE_URL=fresh_database(url),
+        DATABASE_URL=(
+            urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DATABASE}")) if options.reuse else fresh_database(url)
+        ),
         LOG_LEVEL="WARNING",
         # Index changes of the set-up go to the database engine only; Elasticsearch is filled by the rebuild below.
         SEARCH_ENGINE="database",
@@ -142,13 +157,15 @@ def main():
     from django.utils import timezone
 
     from bench.recommendations import add_projects, make_company, prepare
-    from bench.timing import measure, summary
+    from bench.recommendations_baseline import backed_in_python_recommend_projects
+    from bench.timing import measure, print_table, summary
     from marketplace.matching import (
         CANDIDATE_MARGIN,
         _candidate_ids,
         _CompanyFacts,
         _search_candidate_ids,
         _search_factors,
+        backers_by_project,
         recommend_projects,
     )
     from search.documents import StaticFamily
@@ -164,29 +181,42 @@ def main():
         print(f"  {name:<58} median {figures['median']:7.1f} ms   p95 {figures['p95']:7.1f} ms   (n={figures['n']})")
 
     print(f"start: {load()}")
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    world = prepare()
-    add_projects(world, options.database_projects)
-    company = make_company(world)
-    print(f"data: {options.database_projects:,} public projects in PostgreSQL ({time.perf_counter() - started:.0f} s)")
-
-    use("database")
-    print(f"database engine, {options.database_projects:,} projects ({load()}):")
-    line("recommend_projects() top 20", measure(lambda: recommend_projects(company), options.repeat))
-
-    started = time.perf_counter()
-    add_projects(world, options.projects - options.database_projects)
-    print(f"data: {options.projects:,} public projects in PostgreSQL (+{time.perf_counter() - started:.0f} s)")
-    started = time.perf_counter()
-    documents = search_documents()
-    made = time.perf_counter() - started
     engine = ElasticsearchEngine()
-    count, seconds = engine.rebuild(StaticFamily("projects", documents))
-    print(
-        f"Elasticsearch: {count:,} documents made in {made:.0f} s, indexed in {seconds:.0f} s "
-        f"({count / seconds:,.0f} docs/s, rebuild path)"
-    )
+    if options.reuse:
+        from marketplace.models import CompanyProfile
+
+        company = CompanyProfile.objects.get(organisation__slug="company")
+        print("data: reused from the last --keep run")
+    else:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        world = prepare()
+        add_projects(world, options.database_projects)
+        company = make_company(world)
+        seconds = time.perf_counter() - started
+        print(f"data: {options.database_projects:,} public projects in PostgreSQL ({seconds:.0f} s)")
+
+        use("database")
+        print(f"database engine, {options.database_projects:,} projects ({load()}):")
+        rows = {
+            BASELINE: measure(lambda: backed_in_python_recommend_projects(company), options.repeat),
+            "recommend_projects() top 20": measure(lambda: recommend_projects(company), options.repeat),
+        }
+        for name, samples in rows.items():
+            line(name, samples)
+        print_table(rows, BASELINE)
+
+        started = time.perf_counter()
+        add_projects(world, options.projects - options.database_projects)
+        print(f"data: {options.projects:,} public projects in PostgreSQL (+{time.perf_counter() - started:.0f} s)")
+        started = time.perf_counter()
+        documents = search_documents()
+        made = time.perf_counter() - started
+        count, seconds = engine.rebuild(StaticFamily("projects", documents))
+        print(
+            f"Elasticsearch: {count:,} documents made in {made:.0f} s, indexed in {seconds:.0f} s "
+            f"({count / seconds:,.0f} docs/s, rebuild path)"
+        )
 
     use("elasticsearch")
     now = timezone.now()
@@ -200,8 +230,12 @@ def main():
     use("database")
     same_top = top == [(r.project.pk, r.score, r.reasons) for r in recommend_projects(company, now=now)]
     use("elasticsearch")
+    before = [(r.project.pk, r.score, r.reasons) for r in backed_in_python_recommend_projects(company, now=now)]
     print(f"same {count} candidates as the database at {options.projects:,}: {same_candidates}")
     print(f"same top 20 (projects, scores, reasons) with either engine: {same_top}; best score {top[0][1]}")
+    print(f"same top 20 as the baseline (every backed project scored in Python): {top == before}")
+    backed_in_top = len(backers_by_project([pk for pk, _score, _reasons in top]))
+    print(f"projects with backers among the top 20: {backed_in_top}")
     print(f"(the database's candidate query alone at {options.projects:,}: {database_ms:.0f} ms, once)")
 
     client = elasticsearch_client()
@@ -218,9 +252,16 @@ def main():
     )
     measure(node_only, options.repeat, warmup=0)
     line("the node's own `took` for that query", took)
-    line("recommend_projects() top 20", measure(lambda: recommend_projects(company), options.repeat))
+    rows = {
+        BASELINE: measure(lambda: backed_in_python_recommend_projects(company), options.repeat),
+        "recommend_projects() top 20": measure(lambda: recommend_projects(company), options.repeat),
+    }
+    for name, samples in rows.items():
+        line(name, samples)
+    print_table(rows, BASELINE)
     print(f"end: {load()}")
-    engine.drop("projects")
+    if not options.keep:
+        engine.drop("projects")
 
 
 if __name__ == "__main__":

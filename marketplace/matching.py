@@ -25,6 +25,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -109,8 +110,8 @@ def _ranges_overlap(low, high, other_low, other_high):
     return high and low <= other_high and other_low <= high
 
 
-def backers_by_project(project_ids):
-    """How many people back each project, from the payments ledger."""
+def backers_by_project(project_ids=None):
+    """How many people back each project, from the payments ledger (every project with backers when None)."""
     from marketplace.payments.ledger import backers_by_project as ledger_backers
 
     return ledger_backers(project_ids)
@@ -119,27 +120,22 @@ def backers_by_project(project_ids):
 def recommend_projects(company, limit=20, now=None):
     """The `limit` best public projects for `company`, each a Recommendation with its score and reasons.
 
-    Two steps, for speed with many projects (bench/recommendations.py): the database scores every public
-    project with the same WEIGHTS (`_candidate_ids`: one query) and returns the best few — or Elasticsearch does,
-    when it is the configured search engine and answers (`_search_candidate_ids`); those, and every
-    project with backers (their points come from the payments ledger), are then scored here exactly, with
-    their reasons (`_score_rows`), and ranked. A project left out by the first step has only the database's
-    points, so at least `limit` projects are ahead of it in both steps: the ranking is the one of scoring every
-    project in Python."""
-    from cms.models import ProjectPage
-
+    Two steps, for speed with many projects (bench/recommendations.py, bench/recommendations_es.py): the database
+    scores every public project with the same WEIGHTS, backers included (`_candidate_ids`: one query, the backers
+    counted by the payments ledger in another) and returns the best few — or Elasticsearch does, when it is the
+    configured search engine and answers (`_search_candidate_ids`: the backers as indexed with the project,
+    refreshed after each payment); only those are then scored here exactly, with their backers from the ledger
+    and their reasons (`_score_rows`), and ranked. Every project left out by the first step has at least `limit`
+    projects ahead of it there, so the ranking is the one of scoring every project in Python."""
     now = now or timezone.now()
     facts = _CompanyFacts(company, now)
-    backed = _backed_project_ids()
-    candidates = set(_best_candidate_ids(facts, limit + CANDIDATE_MARGIN)) | backed
-    if not candidates:
+    pages = _best_candidates(facts, limit + CANDIDATE_MARGIN)
+    if not pages:
         return []
-    scored = _score_rows(facts, _project_rows(candidates), backers_by_project(sorted(backed)) if backed else {})
+    rows = [_page_row(page) for page in pages.values()]
+    scored = _score_rows(facts, rows, backers_by_project(list(pages)))
     scored.sort()
     top = scored[:limit]
-    pages = ProjectPage.objects.select_related("township__county", "sector", "listing").in_bulk(
-        [entry[3] for entry in top]
-    )
     return [
         Recommendation(
             project=pages[pk],
@@ -208,7 +204,13 @@ def _fresh_buckets(now):
 
 
 def _best_candidate_ids(facts, count):
-    """The candidates from Elasticsearch when it is the search engine and answers, else from the database."""
+    """The candidates' ids, best first: from Elasticsearch when it is the search engine and answers, else from the
+    database."""
+    return list(_best_candidates(facts, count))
+
+
+def _best_candidates(facts, count):
+    """{id: public ProjectPage (township, county, sector and listing joined)} of the candidates, best first."""
     from search.engines import configured_engine_name
 
     if configured_engine_name() == "elasticsearch":
@@ -217,19 +219,42 @@ def _best_candidate_ids(facts, count):
         except Exception as error:  # any transport or API error means "ask the database", never "fail"
             logger.warning("recommendation candidates from the database: Elasticsearch failed (%r)", error)
         else:
-            if _all_public(ids):
-                return ids
+            pages = _public_pages(ids)
+            if len(pages) == len(set(ids)):
+                return pages
             # A document for a page that is no longer public means the index is behind (updates still queued):
             # its ranking could push real projects out, so the database decides this time.
             logger.warning("recommendation candidates from the database: the projects index is behind")
-    return _candidate_ids(facts, count)
+    return _public_pages(_candidate_ids(facts, count))
 
 
-def _all_public(project_ids):
+def _public_pages(ids):
+    """{id: page} for the ids of public projects, in the order of `ids`; one query (with the view restrictions').
+    The story (body) is not read: a recommendation shows the title, place and reasons."""
     from cms.public import public_projects
 
-    wanted = set(project_ids)
-    return public_projects().filter(pk__in=wanted).count() == len(wanted)
+    if not ids:
+        return {}
+    pages = public_projects().select_related("listing").defer("body").in_bulk(ids)
+    return {pk: pages[pk] for pk in ids if pk in pages}
+
+
+def _page_row(page):
+    """The row `_score_rows` reads, from a page of `_public_pages` (as `_project_rows` reads it from the database)."""
+    try:
+        listing = page.listing
+    except ObjectDoesNotExist:
+        listing = None
+    return (
+        page.pk,
+        page.title,
+        page.township_id,
+        page.sector_id,
+        page.first_published_at,
+        listing.seeks_investment if listing else None,
+        listing.ask_min_twd if listing else None,
+        listing.ask_max_twd if listing else None,
+    )
 
 
 def _search_candidate_ids(facts, count):
@@ -260,12 +285,14 @@ def _search_factors(facts):
         update_points=WEIGHTS["update"],
         update_max=WEIGHTS["update_max"],
         fresh=_fresh_buckets(facts.now),
+        backer_points=WEIGHTS["backer"],
     )
 
 
 def _candidate_ids(facts, count):
-    """The ids of the `count` public projects with the best scores without backers, computed by the database (the
-    same points as `_score_rows`, as SQL expressions), best first, ties broken as `_score_rows` breaks them."""
+    """The ids of the `count` public projects with the best scores, computed by the database (the same points as
+    `_score_rows`, as SQL expressions; the backers' points from the ledger's counts, one `pk IN (…)` per count),
+    best first, ties broken as `_score_rows` breaks them."""
     from django.db import connection
     from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
     from django.db.models.functions import Coalesce, Collate, Least
@@ -322,6 +349,18 @@ def _candidate_ids(facts, count):
             output_field=IntegerField(),
         )
     )
+    by_backers = defaultdict(list)
+    for project_id, backers in backers_by_project().items():
+        if backers:
+            by_backers[WEIGHTS["backer"] * backers].append(project_id)
+    if by_backers:
+        terms.append(
+            Case(
+                *[When(pk__in=sorted(ids), then=Value(value)) for value, ids in sorted(by_backers.items())],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
     projects = public_projects().select_related(None)
     if facts.has_ticket:
         projects = projects.annotate(ask_low=low, ask_high=high).annotate(ticket=ticket)
@@ -337,13 +376,6 @@ def _candidate_ids(facts, count):
         .values_list("pk", flat=True)
     )
     return list(ranked[:count])
-
-
-def _backed_project_ids():
-    """Projects with any money in the ledger: their backer points are added in Python (from the ledger)."""
-    from marketplace.payments.models import LedgerEntry
-
-    return set(LedgerEntry.objects.order_by().values_list("listing__project_id", flat=True).distinct()) - {None}
 
 
 def _project_rows(ids):

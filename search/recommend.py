@@ -11,7 +11,9 @@ the score:
   "at least k shared SDGs" for k = 1..max, each worth one SDG's points;
 - ticket: the indexed ask range overlaps the company's ticket range (two `range` filters);
 - updates: "at least k updates since d" is "the k-th latest update date >= d" (`latest_updates.uk`);
-- freshness: nested `range`s on `published_at`, each worth the step from the value below.
+- freshness: nested `range`s on `published_at`, each worth the step from the value below;
+- backers: the indexed `backers` (the ledger's count, refreshed after each payment) times the points per backer,
+  added to the sum by a `function_score` with `field_value_factor` (core, no script).
 
 Raises on any Elasticsearch failure: the caller falls back to the database.
 """
@@ -39,6 +41,7 @@ class Factors:
     update_points: int = 0
     update_max: int = 0
     fresh: list = field(default_factory=list)  # [(published after this datetime, points)], any order
+    backer_points: int = 0  # per backer
 
 
 def _worth(query, points):
@@ -46,7 +49,7 @@ def _worth(query, points):
 
 
 def candidate_query(factors):
-    """The `bool` query whose score is the candidate score of a project (without backers)."""
+    """The query whose score is the candidate score of a project."""
     should = []
     by_points = {}
     for code, points in factors.township_points.items():
@@ -84,10 +87,21 @@ def candidate_query(factors):
         if points > below:
             should.append(_worth({"range": {"published_at": {"gt": after.isoformat()}}}, points - below))
             below = points
-    return {
+    query = {
         "bool": {
             "filter": [{"term": {"family": FAMILY}}, {"term": {"is_public": True}}],
             "should": should,
+        }
+    }
+    if not factors.backer_points:
+        return query
+    backers = {"field": "backers", "factor": factors.backer_points, "modifier": "none", "missing": 0}
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [{"field_value_factor": backers}],
+            "score_mode": "sum",
+            "boost_mode": "sum",  # the bool's sum + backers × points
         }
     }
 

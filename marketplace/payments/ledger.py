@@ -68,8 +68,17 @@ def totals_for_project(project_id):
     return totals_by_project([project_id]).get(project_id, Totals())
 
 
-def backers_by_project(project_ids):
-    return {project_id: totals.backers for project_id, totals in totals_by_project(project_ids).items()}
+def backers_by_project(project_ids=None):
+    """{project page id: backers} for the given projects, or for every project when `project_ids` is None; a project
+    without backers is absent. One aggregate query (the backers of `totals_by_project`, without the money raised)."""
+    if project_ids is not None:
+        project_ids = list(project_ids)
+    return dict(
+        Backing.objects.filter(pk__in=_backings_with_money(project_ids))
+        .values("listing__project_id")
+        .annotate(people=Count(PERSON, distinct=True))
+        .values_list("listing__project_id", "people")
+    )
 
 
 def site_totals():

@@ -55,6 +55,8 @@ def test_refunds_lower_the_total_and_a_person_counts_once(listing, client):  # n
     totals = ledger.totals_for_project(listing.project_id)
     assert totals == ledger.Totals(raised_twd=800, backers=1)
     assert ledger.site_totals() == totals
+    # The backers alone (recommendations): the same count, for the given projects or for every project.
+    assert ledger.backers_by_project([listing.project_id]) == ledger.backers_by_project() == {listing.project_id: 1}
 
     figures = client.get("/zh-hant/").context["figures"]
     assert (figures["backers"], figures["raised_twd"]) == (1, 800)

@@ -93,9 +93,10 @@ def test_enterprises_see_only_discoverable_companies_that_fit_with_reasons(clien
 
 
 def test_backers_from_the_ledger_lift_a_project_the_database_ranked_lower(market):
-    """The database picks the candidates without backer points; projects with backers are always scored too."""
+    """The database's candidates count the backers the ledger knows: the best one is the backed project."""
     from django.utils import timezone
 
+    from marketplace.matching import _candidate_ids, _CompanyFacts
     from marketplace.payments.models import Backing, LedgerEntry
 
     listing = market["rice"].listing
@@ -122,6 +123,7 @@ def test_backers_from_the_ledger_lift_a_project_the_database_ranked_lower(market
     assert [(r.project.title, r.score) for r in everything] == [("關山米", 62), ("竹山竹藝", 55), ("口湖蚵仔", 12)]
     assert [(r.project.title, r.score) for r in best] == [("關山米", 62)]
     assert "20 people back it." in best[0].reasons
+    assert _candidate_ids(_CompanyFacts(market["company"], NOW), 1) == [market["rice"].pk]
 
 
 def test_the_database_step_keeps_the_order_with_a_limit(market):

@@ -171,6 +171,49 @@ def test_backers_still_lift_a_project_with_elasticsearch_candidates(market, proj
     assert (market["rice"].pk, 42 + 30) in [(pk, score) for pk, score, _reasons in _ranking(market["company"])]
 
 
+def test_a_payment_reaches_the_elasticsearch_candidates(
+    market, projects_index, settings, caplog, django_capture_on_commit_callbacks
+):
+    """Payments after the index was built: the ledger's announcement reindexes the project (search/indexing.py,
+    at commit with the tests' task backend), and its new backers rank it first among the candidates (more points
+    than any project can have without backers)."""
+    from django.utils import timezone
+
+    from marketplace.matching import WEIGHTS
+    from marketplace.payments.ledger import announce_progress
+    from marketplace.payments.models import Backing, LedgerEntry
+    from search.engines import elasticsearch_client
+    from search.es import alias_name
+
+    _add_projects(market)
+    projects_index()
+    rice = market["rice"]
+    facts = _CompanyFacts(market["company"], NOW)
+    assert _search_candidate_ids(facts, 1) != [rice.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(120):
+            backing = Backing.objects.create(
+                kind=Backing.Kind.DONATION,
+                status=Backing.Status.PAID,
+                listing=rice.listing,
+                backer_email=f"late{n}@example.com",
+                amount_twd=100,
+            )
+            LedgerEntry.objects.create(
+                kind=LedgerEntry.Kind.PAYMENT,
+                listing=rice.listing,
+                backing=backing,
+                amount_twd=100,
+                source_key=f"charge:late{n}",
+                occurred_at=timezone.now(),
+            )
+        announce_progress(rice.listing)
+    elasticsearch_client().indices.refresh(index=alias_name("projects"))
+    assert _search_candidate_ids(facts, 1) == [rice.pk]
+    _assert_same_as_database(settings, market["company"], caplog)
+    assert _ranking(market["company"])[0][:2] == (rice.pk, 42 + 120 * WEIGHTS["backer"])
+
+
 def test_elasticsearch_down_gives_the_database_answer(market, projects_index, settings, caplog):
     _add_projects(market)
     expected = _with_engine(settings, "database", _ranking, market["company"])
