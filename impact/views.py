@@ -10,7 +10,7 @@ from impact.exports import csv_text, json_document
 from impact.forms import ImpactFilterForm
 from impact.measures import FIELDS, MEASURES
 from impact.presentation import format_value, township_details, township_page_links
-from impact.service import cached_figures
+from impact.service import cached_figures, page_snapshot
 from places.maps import choropleth
 
 
@@ -30,7 +30,8 @@ def impact_page(request):
     if form.is_bound and not form.is_valid():
         return render(request, "impact/impact.html", {"form": form}, status=400)
     measure, county = form.chosen_measure(), form.chosen_county()
-    data = cached_figures(form.filters())
+    snapshot = page_snapshot(form.filters())
+    data = snapshot.data
     page_url = reverse("impact:page")
     links = township_page_links(request)
     impact_map = choropleth(
@@ -49,6 +50,7 @@ def impact_page(request):
         {
             "form": form,
             "data": data,
+            "snapshot": snapshot,
             "map": impact_map,
             "measure": measure,
             "measure_label": MEASURES[measure],
