@@ -16,8 +16,9 @@ written with bulk_create.
 Prints median and p95 of the whole request through Django's test client (template, map, tables, chart) and
 its query count, for: the reference township map (baseline, same process); the impact page with its figures
 cached (Taiwan, a county view, a filtered view); the page right after a payment (what that visitor sees: the
-previous figures, marked "as of", with their refresh queued); the refresh itself (the queued task's work); the
-first visit of a filter set with nothing cached; and the load average.
+previous figures, marked "as of", with their refresh queued); the first visit after new figures arrived (the
+map is rendered again); the refresh itself (the queued task's work); the first visit of a filter set with
+nothing cached; and the load average.
 """
 
 import argparse
@@ -141,6 +142,19 @@ def main():
     next(payments)
     cache.delete(service._lock_key(filters))
     query_counts["impact page, right after a payment"] = queries(get(home))
+
+    def after_a_refresh():
+        """Milliseconds of the first request after new figures arrived (its map is rendered, then kept)."""
+        service.run_refresh(filters)
+        started = time.perf_counter()
+        response = get(home)()
+        elapsed = (time.perf_counter() - started) * 1000
+        assert b"impact-stale" not in response.content
+        return elapsed
+
+    rows["first visit after a refresh"] = [after_a_refresh() for _ in range(max(5, options.repeat // 2))]
+    service.run_refresh(filters)
+    query_counts["first visit after a refresh"] = queries(get(home))
     queued = DBTaskResult.objects.filter(task_path="impact.tasks.refresh_impact_figures").count()
     rows["the refresh (queued task's work)"] = measure(lambda: service.run_refresh(filters), options.repeat, warmup=2)
     query_counts["the refresh (queued task's work)"] = queries(lambda: service.run_refresh(filters))
