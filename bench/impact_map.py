@@ -22,6 +22,7 @@ nothing cached; and the load average.
 """
 
 import argparse
+import dataclasses
 import datetime
 import os
 import random
@@ -62,6 +63,7 @@ def main():
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
+    from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
     from bench.recommendations import build as build_projects
@@ -144,17 +146,22 @@ def main():
     query_counts["impact page, right after a payment"] = queries(get(home))
 
     def after_a_refresh():
-        """Milliseconds of the first request after new figures arrived (its map is rendered, then kept)."""
-        service.run_refresh(filters)
+        """Milliseconds of the first request after new figures arrived (its map is rendered, then kept).
+
+        The refresh runs in the worker, not here: a copy of the snapshot with a new time stands for its result
+        (the same figures; a new map key, so the map is rendered again).
+        """
+        snapshot = cache.get(service._snapshot_key(filters))
+        cache.set(service._snapshot_key(filters), dataclasses.replace(snapshot, computed_at=timezone.now()))
         started = time.perf_counter()
         response = get(home)()
         elapsed = (time.perf_counter() - started) * 1000
         assert b"impact-stale" not in response.content
         return elapsed
 
-    rows["first visit after a refresh"] = [after_a_refresh() for _ in range(max(5, options.repeat // 2))]
     service.run_refresh(filters)
-    query_counts["first visit after a refresh"] = queries(get(home))
+    rows["first visit after a refresh"] = [after_a_refresh() for _ in range(options.repeat)]
+    query_counts["first visit after a refresh"] = queries(lambda: after_a_refresh())
     queued = DBTaskResult.objects.filter(task_path="impact.tasks.refresh_impact_figures").count()
     rows["the refresh (queued task's work)"] = measure(lambda: service.run_refresh(filters), options.repeat, warmup=2)
     query_counts["the refresh (queued task's work)"] = queries(lambda: service.run_refresh(filters))

@@ -15,7 +15,7 @@ from impact.charts import month_chart
 from impact.exports import csv_text, json_document
 from impact.forms import ImpactFilterForm
 from impact.measures import FIELDS, MEASURES
-from impact.presentation import format_value, township_details, township_page_links
+from impact.presentation import cached_township_page_links, format_value, township_details
 from impact.service import cached_figures, page_snapshot
 from places.maps import choropleth
 
@@ -47,7 +47,7 @@ def _map_html(request, form, snapshot, measure, county):
     if html is None:
         data = snapshot.data
         page_url = reverse("impact:page")
-        links = township_page_links(request)
+        links = cached_township_page_links(request)
         impact_map = choropleth(
             data.township_values(measure),
             measure_label=MEASURES[measure],

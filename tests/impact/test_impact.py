@@ -264,11 +264,14 @@ def test_after_a_payment_the_page_shows_the_previous_figures_until_the_queued_re
         assert "NT$3,800" in first and "Figures as of" in first and "impact-stale" not in first
         assert _queued_refreshes() == [], "a first visit computes the figures: there is nothing older to show"
 
+        kouhu = Township.objects.select_related("county").get(code=KOUHU).full_name
+        assert f'aria-label="{kouhu}: NT$800 · ' in first, "the map's region of the listing's township"
+
         pay(world["listing"], 1_000, email="new@example.com")
         for _visit in range(3):  # every visitor gets the page at once, with the previous figures, marked as such
             page = client.get(reverse("impact:page")).text
-            assert "NT$3,800" in page and "NT$4,800" not in page
-            assert "impact-stale" in page and "the new figures are being computed" in page
+            assert "NT$3,800" in page and "NT$4,800" not in page and f'aria-label="{kouhu}: NT$800 · ' in page
+            assert "impact-stale" in page and "The figures are being brought up to date" in page
         queued = _queued_refreshes()
         assert len(queued) == 1, "one refresh queued, however many visitors came meanwhile"
 
@@ -276,6 +279,7 @@ def test_after_a_payment_the_page_shows_the_previous_figures_until_the_queued_re
         queued[0].task.call(*queued[0].args_kwargs["args"], **queued[0].args_kwargs["kwargs"])
         page = client.get(reverse("impact:page")).text
     assert "NT$4,800" in page and "impact-stale" not in page, "once refreshed: exactly what the ledger says"
+    assert f'aria-label="{kouhu}: NT$1,800 · ' in page, "the map is drawn again with the new figures"
     assert service.page_snapshot(ImpactFilters()).data.taiwan.figures.raised_twd == ledger.site_totals().raised_twd
     assert cache.get(service._lock_key(ImpactFilters())) is None, "the next payment queues the next refresh"
     assert service.cached_figures(ImpactFilters()).taiwan.figures.raised_twd == 4_800, "downloads are never stale"
