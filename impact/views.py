@@ -37,10 +37,17 @@ MAP_CACHE_SECONDS = 600
 def _map_html(request, form, snapshot, measure, county):
     """The rendered map (368 regions, legend, table alternative): the page's largest part, kept per snapshot.
 
-    Keyed by the snapshot (its version and time: new figures make a new key), the page's choices, the language
-    and the host (township page links are made for it).
+    Keyed by the snapshot (its version and time: new figures make a new key), the page's choices, the language,
+    the scheme and the host (township page links are made for them).
     """
-    key_parts = (snapshot.version, snapshot.computed_at.isoformat(), _query(form), get_language(), request.get_host())
+    key_parts = (
+        snapshot.version,
+        snapshot.computed_at.isoformat(),
+        _query(form),
+        get_language(),
+        request.scheme,
+        request.get_host(),
+    )
     digest = hashlib.sha1(repr(key_parts).encode(), usedforsecurity=False).hexdigest()[:20]
     key = f"impact:map-html:{digest}"
     html = cache.get(key)
