@@ -14,11 +14,15 @@ years, 5 % of them refunded (half fully), payouts, and 2,000 committed interests
 written with bulk_create.
 
 Prints median and p95 of the whole request through Django's test client (template, map, tables, chart) and
-its query count, for: the reference township map (baseline, same process), the impact page without cache,
-with cache (figures cached until the data version changes), and a county view; and figures() alone.
+its query count, for: the reference township map (baseline, same process); the impact page with its figures
+cached (Taiwan, a county view, a filtered view); the page right after a payment (what that visitor sees: the
+previous figures, marked "as of", with their refresh queued); the first visit after new figures arrived (the
+map is rendered again); the refresh itself (the queued task's work); the first visit of a filter set with
+nothing cached; and the load average.
 """
 
 import argparse
+import dataclasses
 import datetime
 import os
 import random
@@ -49,16 +53,22 @@ def main():
     os.environ.update(DJANGO_SETTINGS_MODULE="config.settings.dev", DATABASE_URL=database, LOG_LEVEL="WARNING")
     for name in ("REDIS_URL", "ELASTICSEARCH_URL", "SEARCH_ENGINE", "STRIPE_API_BASE"):
         os.environ.pop(name, None)
+    # As in production: DEBUG off, refreshes go to the database queue (a worker would run them).
+    os.environ.update(DJANGO_DEBUG="false", TASKS_BACKEND="django_tasks_db.DatabaseBackend")
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
     from bench.recommendations import build as build_projects
     from bench.timing import measure, print_table
+    from impact import service
     from impact.measures import ImpactFilters, figures
 
     if not options.reuse:
@@ -92,41 +102,128 @@ def main():
 
         return run
 
-    def queries(path):
+    def queries(function):
         with CaptureQueriesContext(connection) as captured:
-            get(path)()
+            function()
         return len(captured.captured_queries)
 
     county = "10013"  # 屏東縣
+    home = "/zh-hant/impact/"
     pages = {
         "township map (baseline)": "/zh-hant/townships/map/",
-        "impact page, cached": "/zh-hant/impact/",
+        "impact page, cached": home,
         "impact county view, cached": f"/zh-hant/impact/?county={county}&measure=backers",
         "impact filtered (year+type), cached": "/zh-hant/impact/?year=2026&funding_type=donation",
     }
-    rows = {name: measure(get(path), options.repeat) for name, path in pages.items()}
-    query_counts = {name: queries(path) for name, path in pages.items()}
+    load_before = os.getloadavg()
+    rows, query_counts = {}, {}
+    for name, path in pages.items():
+        rows[name] = measure(get(path), options.repeat)
+        query_counts[name] = queries(get(path))
+
+    # A visitor right after a payment: the data version changed, so the page serves the previous figures (marked
+    # "as of") and queues their refresh. Each round records one more payment first; the refresh lock is cleared
+    # too, so every measured request also queues its task (the pessimistic case: with a burst of payments only
+    # the first visitor queues one).
+    payments = after_payment_rounds(options.repeat + 6)
+    filters = ImpactFilters()
+
+    def after_a_payment():
+        """Milliseconds of the page request right after one more payment (the payment itself is not timed)."""
+        next(payments)
+        cache.delete(service._lock_key(filters))
+        started = time.perf_counter()
+        response = get(home)()
+        elapsed = (time.perf_counter() - started) * 1000
+        assert b"impact-stale" in response.content, "the visitor after a payment gets the previous figures"
+        return elapsed
+
+    for _ in range(5):
+        after_a_payment()
+    rows["impact page, right after a payment"] = [after_a_payment() for _ in range(options.repeat)]
+    next(payments)
+    cache.delete(service._lock_key(filters))
+    query_counts["impact page, right after a payment"] = queries(get(home))
+
+    def after_a_refresh():
+        """Milliseconds of the first request after new figures arrived (its map is rendered, then kept).
+
+        The refresh runs in the worker, not here: a copy of the snapshot with a new time stands for its result
+        (the same figures; a new map key, so the map is rendered again).
+        """
+        snapshot = cache.get(service._snapshot_key(filters))
+        cache.set(service._snapshot_key(filters), dataclasses.replace(snapshot, computed_at=timezone.now()))
+        started = time.perf_counter()
+        response = get(home)()
+        elapsed = (time.perf_counter() - started) * 1000
+        assert b"impact-stale" not in response.content
+        return elapsed
+
+    service.run_refresh(filters)
+    rows["first visit after a refresh"] = [after_a_refresh() for _ in range(options.repeat)]
+    query_counts["first visit after a refresh"] = queries(lambda: after_a_refresh())
+    queued = DBTaskResult.objects.filter(task_path="impact.tasks.refresh_impact_figures").count()
+    rows["the refresh (queued task's work)"] = measure(lambda: service.run_refresh(filters), options.repeat, warmup=2)
+    query_counts["the refresh (queued task's work)"] = queries(lambda: service.run_refresh(filters))
     with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
-        uncached = {
-            "impact page, no cache": "/zh-hant/impact/",
-            "impact filtered, no cache": "/zh-hant/impact/?year=2026&funding_type=donation",
+        first = {
+            "first visit, nothing cached": home,
+            "first visit, filtered": "/zh-hant/impact/?year=2026&funding_type=donation",
         }
-        for name, path in uncached.items():
+        for name, path in first.items():
             rows[name] = measure(get(path), options.repeat, warmup=2)
-            query_counts[name] = queries(path)
-        rows["figures() alone, no cache"] = measure(lambda: figures(ImpactFilters()), options.repeat, warmup=2)
-        with CaptureQueriesContext(connection) as captured:
-            data = figures(ImpactFilters())
-        query_counts["figures() alone, no cache"] = len(captured.captured_queries)
+            query_counts[name] = queries(get(path))
+    with CaptureQueriesContext(connection) as captured:
+        data = figures(ImpactFilters())
+    load_after = os.getloadavg()
+    remove_bench_payments()
+    DBTaskResult.objects.filter(task_path="impact.tasks.refresh_impact_figures").delete()
+
     print_table(rows, "township map (baseline)")
     print("\nqueries per request:")
     for name, count in query_counts.items():
         print(f"  {name:<36} {count}")
+    print(f"\nrefresh tasks queued by the after-a-payment visitors: {queued} (one per request measured, lock cleared)")
+    print(f"figures() alone: {len(captured.captured_queries)} queries")
     total = data.taiwan.figures
     print(
         f"\nTaiwan: raised NT${total.raised_twd:,}, backers {total.backers:,}, committed NT${total.committed_twd:,}, "
         f"projects {total.projects:,}, returned home {total.returned_home:,}, months {len(data.months)}"
     )
+    print(
+        "load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}; {} CPUs".format(
+            *load_before, *load_after, os.cpu_count()
+        )
+    )
+
+
+BENCH_PAYMENT_PREFIX = "charge:bench-after-"
+
+
+def after_payment_rounds(count):
+    """An iterator that records one more payment (a new ledger entry on an existing backing) at each step."""
+    from django.utils import timezone
+
+    from marketplace.payments.models import Backing, LedgerEntry
+
+    backing = Backing.objects.filter(kind="donation").order_by("pk").first()
+    for number in range(count):
+        LedgerEntry.objects.create(
+            kind="payment",
+            listing_id=backing.listing_id,
+            backing=backing,
+            amount_twd=300,
+            source_key=f"{BENCH_PAYMENT_PREFIX}{time.time_ns()}-{number}",
+            occurred_at=timezone.now(),
+        )
+        yield number
+
+
+def remove_bench_payments():
+    """The bench's own payments, so that --reuse measures the same data again (bench database only)."""
+    from marketplace.payments.models import LedgerEntry
+
+    LedgerEntry.objects.filter(source_key__startswith=BENCH_PAYMENT_PREFIX).delete()
 
 
 def build_money(backing_count):

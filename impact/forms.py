@@ -1,7 +1,9 @@
 import re
+from html import escape
 
 from django import forms
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from impact.measures import FUNDING_TYPES, MEASURES, ImpactFilters
@@ -35,10 +37,37 @@ def _sdg_choices():
     ]
 
 
+def _attributes(attrs):
+    """Django's widgets/attrs.html in Python: False omitted, True as a bare name, every value escaped."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickSelect(forms.Select):
+    """A <select> with the markup of Django's select.html, built in Python: the template renders an include per
+    option, which made the page's five lists cost more than its figures. No option groups (none here)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = "".join(
+            f'\n  <option value="{escape(str(option["value"]))}"{_attributes(option["attrs"])}>'
+            f"{escape(str(option['label']))}</option>"
+            for _group, group_choices, _index in widget["optgroups"]
+            for option in group_choices
+        )
+        return mark_safe(  # noqa: S308 (every value escaped above)
+            f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>{options}\n</select>'
+        )
+
+
 class ImpactFilterForm(forms.Form):
     """The impact page's choices (GET). Every value is whitelisted; anything else re-renders with a message."""
 
     measure = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Colour the map by"),
         choices=list(MEASURES.items()),
         initial=next(iter(MEASURES)),
@@ -46,30 +75,35 @@ class ImpactFilterForm(forms.Form):
         error_messages={"invalid_choice": _("“%(value)s” is not a measure this map can show.")},
     )
     county = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Area"),
         choices=_county_choices,
         required=False,
         error_messages={"invalid_choice": _("“%(value)s” is not a county code.")},
     )
     year = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Year"),
         choices=_year_choices,
         required=False,
         error_messages={"invalid_choice": _("“%(value)s” is not a year with figures.")},
     )
     sector = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Sector"),
         choices=_sector_choices,
         required=False,
         error_messages={"invalid_choice": _("“%(value)s” is not a sector.")},
     )
     sdg = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("SDG"),
         choices=_sdg_choices,
         required=False,
         error_messages={"invalid_choice": _("“%(value)s” is not a Sustainable Development Goal.")},
     )
     funding_type = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Funding type"),
         choices=[("", _("All funding types"))] + list(FUNDING_TYPES.items()),
         required=False,

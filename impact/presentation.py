@@ -2,7 +2,10 @@
 
 from urllib.parse import unquote
 
+from django.core.cache import cache
+from django.db.models import Max
 from django.utils.encoding import iri_to_uri
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from impact.measures import ACTIVITY_MEASURES, MEASURES
@@ -32,6 +35,25 @@ def township_details(data, exclude=None):
         )
         for area in data.townships
     }
+
+
+LINKS_CACHE_SECONDS = 600
+
+
+def cached_township_page_links(request):
+    """township_page_links, kept until a page is added or changes in Wagtail (every publication, move, rename,
+    deletion or view restriction writes a page log entry), for LINKS_CACHE_SECONDS at most: two index look-ups
+    instead of four queries and a page URL."""
+    from wagtail.models import Page, PageLogEntry
+
+    last_change = PageLogEntry.objects.aggregate(last=Max("id"))["last"]
+    last_page = Page.objects.aggregate(last=Max("id"))["last"]
+    key = f"impact:township-links:{last_change}:{last_page}:{get_language()}:{request.scheme}:{request.get_host()}"
+    links = cache.get(key)
+    if links is None:
+        links = township_page_links(request)
+        cache.set(key, links, LINKS_CACHE_SECONDS)
+    return links
 
 
 def township_page_links(request):

@@ -1,16 +1,22 @@
 """The public impact page and its downloads: /<lang>/impact/, impact.csv, impact.json (same GET filters)."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from impact.charts import month_chart
 from impact.exports import csv_text, json_document
 from impact.forms import ImpactFilterForm
 from impact.measures import FIELDS, MEASURES
-from impact.presentation import format_value, township_details, township_page_links
-from impact.service import cached_figures
+from impact.presentation import cached_township_page_links, format_value, township_details
+from impact.service import cached_figures, page_snapshot
 from places.maps import choropleth
 
 
@@ -25,23 +31,54 @@ def _query(form, **changes):
     return urlencode(pairs)
 
 
+MAP_CACHE_SECONDS = 600
+
+
+def _map_html(request, form, snapshot, measure, county):
+    """The rendered map (368 regions, legend, table alternative): the page's largest part, kept per snapshot.
+
+    Keyed by the snapshot (its version and time: new figures make a new key), the page's choices, the language,
+    the scheme and the host (township page links are made for them).
+    """
+    key_parts = (
+        snapshot.version,
+        snapshot.computed_at.isoformat(),
+        _query(form),
+        get_language(),
+        request.scheme,
+        request.get_host(),
+    )
+    digest = hashlib.sha1(repr(key_parts).encode(), usedforsecurity=False).hexdigest()[:20]
+    key = f"impact:map-html:{digest}"
+    html = cache.get(key)
+    if html is None:
+        data = snapshot.data
+        page_url = reverse("impact:page")
+        links = cached_township_page_links(request)
+        impact_map = choropleth(
+            data.township_values(measure),
+            measure_label=MEASURES[measure],
+            value_format=lambda value: format_value(measure, value),
+            links=lambda township: (
+                links.get(township.code) or f"{page_url}?{_query(form, county=township.county.code)}"
+            ),
+            county=county,
+            details=township_details(data, exclude=measure),
+            map_id="impact-map",
+        )
+        html = render_to_string("places/includes/choropleth.html", {"map": impact_map}, request=request)
+        cache.set(key, html, MAP_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (rendered by the template above, autoescaped)
+
+
 def impact_page(request):
     form = ImpactFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "impact/impact.html", {"form": form}, status=400)
     measure, county = form.chosen_measure(), form.chosen_county()
-    data = cached_figures(form.filters())
+    snapshot = page_snapshot(form.filters())
+    data = snapshot.data
     page_url = reverse("impact:page")
-    links = township_page_links(request)
-    impact_map = choropleth(
-        data.township_values(measure),
-        measure_label=MEASURES[measure],
-        value_format=lambda value: format_value(measure, value),
-        links=lambda township: links.get(township.code) or f"{page_url}?{_query(form, county=township.county.code)}",
-        county=county,
-        details=township_details(data, exclude=measure),
-        map_id="impact-map",
-    )
     counties = data.counties if county is None else [data.county(county)]
     return render(
         request,
@@ -49,7 +86,8 @@ def impact_page(request):
         {
             "form": form,
             "data": data,
-            "map": impact_map,
+            "snapshot": snapshot,
+            "map_html": _map_html(request, form, snapshot, measure, county),
             "measure": measure,
             "measure_label": MEASURES[measure],
             "county": data.county(county) if county else None,

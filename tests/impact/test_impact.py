@@ -7,10 +7,12 @@ import io
 import json
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import User
 from cms.models import Sector
@@ -244,6 +246,84 @@ def test_cached_figures_change_when_the_ledger_does(world, settings):
     assert cached_figures(ImpactFilters()).taiwan.figures.raised_twd == 3_800
     pay(world["listing"], 1_000, email="new@example.com")
     assert cached_figures(ImpactFilters()).taiwan.figures.raised_twd == 4_800
+
+
+def _queued_refreshes():
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.filter(task_path="impact.tasks.refresh_impact_figures"))
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_after_a_payment_the_page_shows_the_previous_figures_until_the_queued_refresh_has_run(client, world):
+    from impact import service
+
+    cache.delete_many([service._snapshot_key(ImpactFilters()), service._lock_key(ImpactFilters())])  # other tests'
+    with translation.override("en"):
+        first = client.get(reverse("impact:page")).text
+        assert "NT$3,800" in first and "Figures as of" in first and "impact-stale" not in first
+        assert _queued_refreshes() == [], "a first visit computes the figures: there is nothing older to show"
+
+        kouhu = Township.objects.select_related("county").get(code=KOUHU).full_name
+        assert f'aria-label="{kouhu}: NT$800 · ' in first, "the map's region of the listing's township"
+
+        pay(world["listing"], 1_000, email="new@example.com")
+        for _visit in range(3):  # every visitor gets the page at once, with the previous figures, marked as such
+            page = client.get(reverse("impact:page")).text
+            assert "NT$3,800" in page and "NT$4,800" not in page and f'aria-label="{kouhu}: NT$800 · ' in page
+            assert "impact-stale" in page and "The figures are being brought up to date" in page
+        queued = _queued_refreshes()
+        assert len(queued) == 1, "one refresh queued, however many visitors came meanwhile"
+
+        # What the worker runs (the db_worker command itself closes the test's connection): the queued call.
+        queued[0].task.call(*queued[0].args_kwargs["args"], **queued[0].args_kwargs["kwargs"])
+        page = client.get(reverse("impact:page")).text
+    assert "NT$4,800" in page and "impact-stale" not in page, "once refreshed: exactly what the ledger says"
+    assert f'aria-label="{kouhu}: NT$1,800 · ' in page, "the map is drawn again with the new figures"
+    assert service.page_snapshot(ImpactFilters()).data.taiwan.figures.raised_twd == ledger.site_totals().raised_twd
+    assert cache.get(service._lock_key(ImpactFilters())) is None, "the next payment queues the next refresh"
+    assert service.cached_figures(ImpactFilters()).taiwan.figures.raised_twd == 4_800, "downloads are never stale"
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_a_refresh_that_does_not_arrive_in_time_is_computed_in_the_request(client, world):
+    from impact import service
+
+    filters = ImpactFilters()
+    service.cached_figures(filters)
+    cache.delete(service._lock_key(filters))
+    pay(world["listing"], 1_000, email="new@example.com")
+    assert service.page_snapshot(filters).stale and len(_queued_refreshes()) == 1
+    # No worker ran it: once REFRESH_WAIT_SECONDS have passed, a visitor waits for the figures rather than
+    # see old ones for long (a missing worker, or one that does not share the cache).
+    late = timezone.now() - datetime.timedelta(seconds=service.REFRESH_WAIT_SECONDS + 1)
+    cache.set(service._lock_key(filters), late, service.REFRESH_LOCK_SECONDS)
+    snapshot = service.page_snapshot(filters)
+    assert not snapshot.stale and snapshot.data.taiwan.figures.raised_twd == 4_800
+
+
+def test_the_data_version_changes_with_every_source_of_the_figures(world):
+    from impact.service import data_version
+
+    versions = [data_version()]
+
+    def changed():
+        versions.append(data_version())
+        return versions[-1] != versions[-2]
+
+    pay(world["listing"], 100, email="v@example.com")
+    assert changed(), "a payment"
+    entry(world["listing"], LedgerEntry.Kind.REFUND, -100)
+    assert changed(), "a refund"
+    interest = Interest.objects.get(stage=Interest.Stage.EXPRESSED)
+    interest.stage = Interest.Stage.COMMITTED
+    interest.save()
+    assert changed(), "an interest moving to committed"
+    world["market"]["rice"].unpublish()
+    assert changed(), "a project unpublished"
+    world["market"]["rice"].save_revision().publish()
+    assert changed(), "a project published"
+    assert not changed(), "nothing changed"
 
 
 @pytest.fixture

@@ -252,3 +252,17 @@ def test_artefact_file_is_compact_json():
 
     assert json.loads(text)["generated_by"] == "manage.py build_township_map"
     assert len(text.encode()) < 300_000
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_names_and_labels_are_escaped_in_the_map_and_its_table(client, townships):
+    Township.objects.filter(name_zh="內埔鄉").update(name_en='Neipu <script>alert("x")</script> & co')
+
+    html = client.get("/en/townships/map/?measure=population").content.decode()
+
+    assert "<script>alert" not in html
+    escaped = "Neipu &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co"
+    assert f'aria-label="{escaped}, Pingtung County: ' in html, "the region's accessible name"
+    assert f"<title>{escaped}, Pingtung County: " in html
+    assert f'<th scope="row">{escaped}</th>' in html, "the table alternative"
