@@ -145,6 +145,7 @@ def build_money(backing_count):
         ProjectListing,
         SubscriptionPlan,
     )
+    from marketplace.payments.ledger import write_entries
     from marketplace.payments.models import Backing, LedgerEntry
 
     UNUSABLE = make_password(None)
@@ -261,7 +262,7 @@ def build_money(backing_count):
                     occurred_at=now,
                 )
             )
-        LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+        write_entries(entries, batch_size=5000)
         company_orgs = Organisation.objects.bulk_create(
             [Organisation(kind="company", name=f"公司 {n}", slug=f"bench-company-{n}") for n in range(50)]
         )

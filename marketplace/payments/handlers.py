@@ -64,7 +64,13 @@ def _id(value):
 
 
 def _locked(**lookup):
-    return Backing.objects.select_for_update(of=("self",)).select_related("listing", "backer").filter(**lookup).first()
+    # The listing's campaign comes along (None when it has none): the progress announcement reads its goal.
+    return (
+        Backing.objects.select_for_update(of=("self",))
+        .select_related("listing__donation_campaign", "backer")
+        .filter(**lookup)
+        .first()
+    )
 
 
 def _backing_by_metadata(metadata):
@@ -93,7 +99,7 @@ def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note="")
         with transaction.atomic():
             if kind == LedgerEntry.Kind.PAYMENT:
                 fields["receipt_number"] = next_receipt_number(timezone.localtime(occurred_at).year)
-            entry = LedgerEntry.objects.create(**fields)
+            entry = ledger.write_entry(**fields)
     except IntegrityError:
         # Another event about the same money won the race; its entry stands (the receipt number rolls back with us).
         return None
