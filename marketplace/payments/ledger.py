@@ -18,7 +18,7 @@ tables from the entries.
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import CharField, Count, Q, Sum, Value
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 
 from marketplace.payments.models import Backing, BackingLedgerNet, LedgerEntry, ProjectLedgerTotals
@@ -199,7 +199,24 @@ def totals_by_project(project_ids):
 
 
 def totals_for_project(project_id):
-    return totals_by_project([project_id]).get(project_id, Totals())
+    """One project's Totals in one query (its running sums, with the count of its people as a subquery)."""
+    people = (
+        _people(Backing.objects.filter(listing_id=OuterRef("listing_id")))
+        .values("listing_id")
+        .annotate(people=Count(PERSON, distinct=True))
+        .values("people")
+    )
+    row = (
+        ProjectLedgerTotals.objects.filter(listing__project_id=project_id)
+        .annotate(people=Coalesce(Subquery(people), 0))
+        .values_list("payments_twd", "refunds_twd", "disputes_twd", "raising_entries", "people")
+        .first()
+    )
+    if row is None:
+        return Totals()
+    payments, refunds, disputes, raising_entries, people = row
+    # Same as totals_by_project: a project whose only entries are payouts has raised nothing.
+    return Totals(raised_twd=payments + refunds + disputes if raising_entries else 0, backers=people)
 
 
 def backers_by_project(project_ids):

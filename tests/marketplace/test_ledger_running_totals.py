@@ -65,7 +65,9 @@ def assert_running_totals_match(listing):  # noqa: F811
     assert running() == (projects, nets)
     row = projects[listing.pk]
     raised = row.get("payment", 0) + row.get("refund", 0) + row.get("dispute", 0)
-    assert ledger.totals_for_project(listing.project_id) == ledger.Totals(raised, len(people[listing.project_id]))
+    expected = ledger.Totals(raised, len(people[listing.project_id]))
+    assert ledger.totals_for_project(listing.project_id) == expected
+    assert ledger.totals_by_project([listing.project_id]) == {listing.project_id: expected}
     assert ledger.site_totals() == ledger.Totals(raised, len(set().union(*people.values())))
 
 
