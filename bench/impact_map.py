@@ -204,11 +204,12 @@ def after_payment_rounds(count):
     """An iterator that records one more payment (a new ledger entry on an existing backing) at each step."""
     from django.utils import timezone
 
-    from marketplace.payments.models import Backing, LedgerEntry
+    from marketplace.payments.ledger import write_entry
+    from marketplace.payments.models import Backing
 
     backing = Backing.objects.filter(kind="donation").order_by("pk").first()
     for number in range(count):
-        LedgerEntry.objects.create(
+        write_entry(
             kind="payment",
             listing_id=backing.listing_id,
             backing=backing,
@@ -221,9 +222,11 @@ def after_payment_rounds(count):
 
 def remove_bench_payments():
     """The bench's own payments, so that --reuse measures the same data again (bench database only)."""
+    from marketplace.payments.ledger import rebuild_totals
     from marketplace.payments.models import LedgerEntry
 
     LedgerEntry.objects.filter(source_key__startswith=BENCH_PAYMENT_PREFIX).delete()
+    rebuild_totals()  # the running totals follow the entries removed behind write_entry's back
 
 
 def build_money(backing_count):
@@ -242,6 +245,7 @@ def build_money(backing_count):
         ProjectListing,
         SubscriptionPlan,
     )
+    from marketplace.payments.ledger import write_entries
     from marketplace.payments.models import Backing, LedgerEntry
 
     UNUSABLE = make_password(None)
@@ -358,7 +362,7 @@ def build_money(backing_count):
                     occurred_at=now,
                 )
             )
-        LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+        write_entries(entries, batch_size=5000)
         company_orgs = Organisation.objects.bulk_create(
             [Organisation(kind="company", name=f"公司 {n}", slug=f"bench-company-{n}") for n in range(50)]
         )

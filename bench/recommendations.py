@@ -230,6 +230,7 @@ def add_projects(world, project_count):
             )
         listings = ProjectListing.objects.bulk_create(listings, batch_size=2000)
         # Backers on one listing in twenty (1 to 30 people each), from the payments ledger.
+        from marketplace.payments.ledger import write_entries
         from marketplace.payments.models import Backing, LedgerEntry
 
         backings = []
@@ -245,7 +246,7 @@ def add_projects(world, project_count):
                     )
                 )
         Backing.objects.bulk_create(backings, batch_size=2000)
-        LedgerEntry.objects.bulk_create(
+        write_entries(
             [
                 LedgerEntry(
                     kind="payment",

@@ -46,6 +46,7 @@ def fresh_database(url):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000)
+    parser.add_argument("--show-queries", action="store_true", help="print the SQL of each counted delivery")
     options = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -111,6 +112,7 @@ def main():
     checkout_events = [stripe_event("checkout.session.completed", session(backing)) for backing in donations]
     invoice_events = [stripe_event("invoice.paid", invoice(backing, n)) for n, backing in enumerate(subscriptions)]
 
+    load = os.getloadavg()
     rows = {
         "no handler (baseline)": deliver_all(baseline_events),
         "checkout.session.completed": deliver_all(checkout_events),
@@ -118,12 +120,44 @@ def main():
         "duplicates of the checkout events": deliver_all(checkout_events),
     }
     assert LedgerEntry.objects.count() == 2 * count, "every payment recorded exactly once"
+    # Queries of one more delivery of each kind (counted apart from the timed runs: counting slows them).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    extra_donation = Backing.objects.create(kind="donation", listing=listing, amount_twd=500, backer_email="q@ex.tw")
+    extra_subscription = Backing.objects.create(
+        kind="subscription",
+        status="active",
+        listing=listing,
+        plan=plan,
+        amount_twd=plan.price_twd,
+        backer_email="q@ex.tw",
+        stripe_subscription_id="sub_bench_queries",
+    )
+    samples = {
+        "no handler (baseline)": stripe_event("customer.created", {"id": "cus_q", "object": "customer"}),
+        "checkout.session.completed": stripe_event("checkout.session.completed", session(extra_donation)),
+        "invoice.paid": stripe_event("invoice.paid", invoice(extra_subscription, "queries")),
+        "duplicates of the checkout events": checkout_events[0],
+    }
+    queries = {}
+    for name, event in samples.items():
+        with CaptureQueriesContext(connection) as captured:
+            deliver_all([event])
+        queries[name] = len(captured.captured_queries)
+        if options.show_queries:
+            print(f"--- {name}")
+            print("\n".join(query["sql"][:200] for query in captured.captured_queries))
+
     baseline_rate = count / rows["no handler (baseline)"]
     print(f"{count} signed deliveries each through /stripe/webhook/ (Django test client, PostgreSQL, one process)")
-    print(f"{'events':<36} {'events/s':>10} {'ms/event':>10} {'× baseline rate':>16}")
+    print("load average before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}".format(*load, *os.getloadavg()))
+    print(f"{'events':<36} {'events/s':>10} {'ms/event':>10} {'× baseline rate':>16} {'queries':>8}")
     for name, seconds in rows.items():
         rate = count / seconds
-        print(f"{name:<36} {rate:>10.0f} {1000 * seconds / count:>10.2f} {rate / baseline_rate:>16.2f}")
+        print(
+            f"{name:<36} {rate:>10.0f} {1000 * seconds / count:>10.2f} {rate / baseline_rate:>16.2f} {queries[name]:>8}"
+        )
 
     latencies = []
     for n in range(200):

@@ -94,13 +94,14 @@ def confirm_payment(listing, backer, number):
     from django.utils import timezone
 
     from marketplace.payments import ledger
+    from marketplace.payments.ledger import write_entry
     from marketplace.payments.models import Backing, LedgerEntry
 
     with transaction.atomic():
         backing = Backing.objects.create(
             kind=Backing.Kind.DONATION, status=Backing.Status.PAID, listing=listing, backer=backer, amount_twd=100
         )
-        LedgerEntry.objects.create(
+        write_entry(
             kind=LedgerEntry.Kind.PAYMENT,
             listing=listing,
             backing=backing,

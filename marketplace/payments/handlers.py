@@ -64,7 +64,13 @@ def _id(value):
 
 
 def _locked(**lookup):
-    return Backing.objects.select_for_update(of=("self",)).select_related("listing", "backer").filter(**lookup).first()
+    # The listing's campaign comes along (None when it has none): the progress announcement reads its goal.
+    return (
+        Backing.objects.select_for_update(of=("self",))
+        .select_related("listing__donation_campaign", "backer")
+        .filter(**lookup)
+        .first()
+    )
 
 
 def _backing_by_metadata(metadata):
@@ -75,9 +81,10 @@ def _backing_by_metadata(metadata):
 
 
 def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note=""):
-    """Write one ledger entry unless its source is already recorded; returns the new entry or None."""
-    if LedgerEntry.objects.filter(source_key=source_key).exists():
-        return None
+    """Write one ledger entry unless its source is already recorded; returns the new entry or None.
+
+    No look first: the unique source_key refuses a second entry (the savepoint below then rolls back with it).
+    """
     fields = {
         "kind": kind,
         "listing_id": backing.listing_id,
@@ -93,9 +100,10 @@ def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note="")
         with transaction.atomic():
             if kind == LedgerEntry.Kind.PAYMENT:
                 fields["receipt_number"] = next_receipt_number(timezone.localtime(occurred_at).year)
-            entry = LedgerEntry.objects.create(**fields)
+            entry = ledger.write_entry(**fields)
     except IntegrityError:
-        # Another event about the same money won the race; its entry stands (the receipt number rolls back with us).
+        # Recorded already (an earlier event, or a simultaneous one, about the same money): that entry stands, and
+        # the receipt number and the totals roll back with us.
         return None
     if kind == LedgerEntry.Kind.PAYMENT:
         send_receipt_after_commit(entry)

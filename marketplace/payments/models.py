@@ -183,6 +183,54 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} NT${self.amount_twd:,}"
 
 
+class ProjectLedgerTotals(models.Model):
+    """A project's ledger entries summed by kind, kept up to date in the transaction that writes each entry.
+
+    Only `marketplace.payments.ledger.write_entry` (and `write_entries`, `rebuild_totals`) change these rows, with
+    one upsert per entry: reading a project's totals is one indexed row, however long its ledger. Every column
+    equals the sum of the project's entries of that kind (`manage.py rebuild_ledger_totals` recomputes them).
+    """
+
+    wagtail_reference_index_ignore = True
+
+    listing = models.OneToOneField(
+        "marketplace.ProjectListing", primary_key=True, on_delete=models.CASCADE, related_name="ledger_totals"
+    )
+    payments_twd = models.BigIntegerField(default=0)
+    refunds_twd = models.BigIntegerField(default=0)  # negative, as the entries are
+    disputes_twd = models.BigIntegerField(default=0)  # negative
+    payouts_twd = models.BigIntegerField(default=0)  # negative
+    platform_fees_twd = models.BigIntegerField(default=0)  # of every entry, signed as the entries are
+    raising_entries = models.PositiveIntegerField(default=0)  # payments, refunds and disputes
+
+    def __str__(self):
+        return f"{self.listing_id}: NT${self.raised_twd:,}"
+
+    @property
+    def raised_twd(self):
+        return self.payments_twd + self.refunds_twd + self.disputes_twd
+
+
+class BackingLedgerNet(models.Model):
+    """A backing's payments, refunds and disputes summed (kept with ProjectLedgerTotals, by the same function).
+
+    A backing whose net is above zero makes its person a backer; who that person is (account, email) is read
+    from the backing when counting, so erasing or linking an account never leaves a stale count behind.
+    """
+
+    wagtail_reference_index_ignore = True
+
+    backing = models.OneToOneField(Backing, primary_key=True, on_delete=models.CASCADE, related_name="ledger_net")
+    listing = models.ForeignKey("marketplace.ProjectListing", on_delete=models.CASCADE, related_name="+")
+    net_twd = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["listing"], condition=models.Q(net_twd__gt=0), name="backing_net_positive_idx")]
+
+    def __str__(self):
+        return f"{self.backing_id}: NT${self.net_twd:,}"
+
+
 class ReceiptSequence(models.Model):
     """The last receipt number given in a year: numbers run 1, 2, 3… per year without gaps.
 

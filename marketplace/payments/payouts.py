@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actions import ActionRefused, check_manager, check_member, log
-from marketplace.payments import stripe_api
+from marketplace.payments import ledger, stripe_api
 from marketplace.payments.ledger import RAISING_KINDS
 from marketplace.payments.models import LedgerEntry, PayoutAccount
 from marketplace.payments.money import CURRENCY, from_stripe_amount
@@ -147,7 +147,7 @@ def record_payout(user, listing, *, amount_twd, reference, paid_on):
                 "over_balance",
             )
         occurred_at = datetime.datetime.combine(paid_on, datetime.time(12), tzinfo=timezone.get_current_timezone())
-        entry = LedgerEntry.objects.create(
+        entry = ledger.write_entry(
             kind=LedgerEntry.Kind.PAYOUT,
             listing=listing,
             amount_twd=-amount_twd,

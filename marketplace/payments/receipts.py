@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,12 +16,21 @@ logger = logging.getLogger(__name__)
 
 
 def next_receipt_number(year):
-    """The next number of `year` ("HW-2026-000042"); call inside the transaction that writes the entry."""
-    ReceiptSequence.objects.get_or_create(year=year)
-    sequence = ReceiptSequence.objects.select_for_update().get(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"HW-{year}-{sequence.last_number:06d}"
+    """The next number of `year` ("HW-2026-000042"); call inside the transaction that writes the entry.
+
+    One statement: it makes the year's row if needed and bumps it, keeping the row locked until the transaction
+    ends (a rolled-back payment gives its number back; concurrent payments take numbers one after the other).
+    """
+    quote = connection.ops.quote_name
+    table = quote(ReceiptSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) ON CONFLICT (year) "  # noqa: S608
+            f"DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"HW-{year}-{number:06d}"
 
 
 def receipt_language(backing):

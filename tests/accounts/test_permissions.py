@@ -310,12 +310,13 @@ def _marketplace_objects(enterprise, alice, mallory):
 def _payment_objects(listing, backer):
     from django.utils import timezone
 
+    from marketplace.payments.ledger import write_entry
     from marketplace.payments.models import Backing, LedgerEntry
 
     backing = Backing.objects.create(
         kind=Backing.Kind.DONATION, status=Backing.Status.PAID, listing=listing, backer=backer, amount_twd=500
     )
-    payment = LedgerEntry.objects.create(
+    payment = write_entry(
         kind=LedgerEntry.Kind.PAYMENT,
         listing=listing,
         backing=backing,

@@ -20,6 +20,7 @@ from impact import measures
 from impact.measures import ImpactFilters
 from marketplace.models import DonationCampaign, EnterpriseProfile, Interest, InterestEvent, ProjectListing
 from marketplace.payments import ledger
+from marketplace.payments.ledger import write_entry
 from marketplace.payments.models import Backing, LedgerEntry
 from places.models import Township
 from tests.helpers import with_mfa
@@ -43,7 +44,7 @@ def pay(listing, amount, *, backer=None, email="", kind=Backing.Kind.DONATION, w
         amount_twd=amount,
         plan=plan,
     )
-    LedgerEntry.objects.create(
+    write_entry(
         kind=LedgerEntry.Kind.PAYMENT,
         listing=listing,
         backing=backing,
@@ -55,7 +56,7 @@ def pay(listing, amount, *, backer=None, email="", kind=Backing.Kind.DONATION, w
 
 
 def entry(listing, kind, amount, backing=None, when=WHEN):  # noqa: F811
-    return LedgerEntry.objects.create(
+    return write_entry(
         kind=kind,
         listing=listing,
         backing=backing,

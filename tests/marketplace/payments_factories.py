@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone, translation
 
 from marketplace.models import SubscriptionPlan
+from marketplace.payments.ledger import write_entry
 from marketplace.payments.models import Backing, LedgerEntry
 
 _numbers = itertools.count(1)
@@ -49,7 +50,7 @@ def donation(listing, backer, amount, *, campaign=None, email="", charge=None, s
         amount_twd=amount,
         stripe_payment_intent_id=f"pi_test{number}",
     )
-    entry = LedgerEntry.objects.create(
+    entry = write_entry(
         kind=LedgerEntry.Kind.PAYMENT,
         listing=listing,
         backing=backing,

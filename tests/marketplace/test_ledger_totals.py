@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from marketplace.payments import ledger
+from marketplace.payments.ledger import write_entry
 from marketplace.payments.models import Backing, LedgerEntry
 from tests.marketplace.test_projects import listing  # noqa: F401
 
@@ -20,7 +21,7 @@ def _paid(listing, backer, amount, key, email=""):  # noqa: F811
         backer_email=email,
         amount_twd=amount,
     )
-    LedgerEntry.objects.create(
+    write_entry(
         kind=LedgerEntry.Kind.PAYMENT,
         listing=listing,
         backing=backing,
@@ -36,7 +37,7 @@ def test_refunds_lower_the_total_and_a_person_counts_once(listing, client):  # n
     _paid(listing, carol, 500, "a")
     _paid(listing, carol, 300, "b")
     refunded = _paid(listing, None, 1_000, "c", email="Guest@Example.com")
-    LedgerEntry.objects.create(
+    write_entry(
         kind=LedgerEntry.Kind.REFUND,
         listing=listing,
         backing=refunded,
@@ -44,7 +45,7 @@ def test_refunds_lower_the_total_and_a_person_counts_once(listing, client):  # n
         source_key="refund:c",
         occurred_at=timezone.now(),
     )
-    LedgerEntry.objects.create(
+    write_entry(
         kind=LedgerEntry.Kind.PAYOUT,
         listing=listing,
         amount_twd=-700,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from config.asgi import application
 from marketplace.models import DonationCampaign, ProjectListing
 from marketplace.payments import ledger
+from marketplace.payments.ledger import write_entry
 from marketplace.payments.models import Backing, LedgerEntry
 from tests.accounts.conftest import make_user
 from tests.marketplace.factories import build_market
@@ -49,7 +50,7 @@ def record_payment(listing, backer, amount_twd, key):
             backer=backer,
             amount_twd=amount_twd,
         )
-        LedgerEntry.objects.create(
+        write_entry(
             kind=LedgerEntry.Kind.PAYMENT,
             listing=listing,
             backing=backing,

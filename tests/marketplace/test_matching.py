@@ -97,6 +97,7 @@ def test_backers_from_the_ledger_lift_a_project_the_database_ranked_lower(market
     from django.utils import timezone
 
     from marketplace.matching import _candidate_ids, _CompanyFacts
+    from marketplace.payments.ledger import write_entry
     from marketplace.payments.models import Backing, LedgerEntry
 
     listing = market["rice"].listing
@@ -108,7 +109,7 @@ def test_backers_from_the_ledger_lift_a_project_the_database_ranked_lower(market
             backer_email=f"backer{n}@example.com",
             amount_twd=100,
         )
-        LedgerEntry.objects.create(
+        write_entry(
             kind=LedgerEntry.Kind.PAYMENT,
             listing=listing,
             backing=backing,

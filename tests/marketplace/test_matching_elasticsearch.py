@@ -146,6 +146,7 @@ def test_more_sdgs_than_the_cap_rank_the_same(market, projects_index, settings, 
 def test_backers_still_lift_a_project_with_elasticsearch_candidates(market, projects_index, settings, caplog):
     from django.utils import timezone
 
+    from marketplace.payments.ledger import write_entry
     from marketplace.payments.models import Backing, LedgerEntry
 
     _add_projects(market)
@@ -158,7 +159,7 @@ def test_backers_still_lift_a_project_with_elasticsearch_candidates(market, proj
             backer_email=f"backer{n}@example.com",
             amount_twd=100,
         )
-        LedgerEntry.objects.create(
+        write_entry(
             kind=LedgerEntry.Kind.PAYMENT,
             listing=listing,
             backing=backing,
@@ -180,7 +181,7 @@ def test_a_payment_reaches_the_elasticsearch_candidates(
     from django.utils import timezone
 
     from marketplace.matching import WEIGHTS
-    from marketplace.payments.ledger import announce_progress
+    from marketplace.payments.ledger import announce_progress, write_entry
     from marketplace.payments.models import Backing, LedgerEntry
     from search.engines import elasticsearch_client
     from search.es import alias_name
@@ -199,7 +200,7 @@ def test_a_payment_reaches_the_elasticsearch_candidates(
                 backer_email=f"late{n}@example.com",
                 amount_twd=100,
             )
-            LedgerEntry.objects.create(
+            write_entry(
                 kind=LedgerEntry.Kind.PAYMENT,
                 listing=rice.listing,
                 backing=backing,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cms.models import ProjectUpdate
 from marketplace.models import SubscriptionPlan
+from marketplace.payments.ledger import write_entry
 from marketplace.payments.models import Backing, LedgerEntry
 from tests.marketplace.payments_fixtures import campaign, pending_donation, pending_subscription, plan  # noqa: F401
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def pay(backing, amount, key, kind=LedgerEntry.Kind.PAYMENT, receipt=None, fee=0):
-    return LedgerEntry.objects.create(
+    return write_entry(
         kind=kind,
         listing=backing.listing,
         backing=backing,

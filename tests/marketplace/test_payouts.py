@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from marketplace.payments import payouts
+from marketplace.payments.ledger import write_entry
 from marketplace.payments.models import LedgerEntry, PayoutAccount
 from tests.helpers import with_mfa
 from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
@@ -29,7 +30,7 @@ def funded(listing, bob):  # noqa: F811
     LedgerEntry.objects.filter(pk=payment.pk).update(platform_fee_twd=100)
     _other, second = donation(listing, None, 1_000, email="guest@example.tw")
     LedgerEntry.objects.filter(pk=second.pk).update(platform_fee_twd=50)
-    LedgerEntry.objects.create(
+    write_entry(
         kind="refund",
         listing=listing,
         backing=backing,
@@ -84,7 +85,7 @@ def test_staff_record_a_payout_up_to_the_balance(client, funded, staff, alice):
     ],
 )
 def test_a_bad_payout_re_renders_and_records_nothing(client, funded, staff, change, field):
-    LedgerEntry.objects.create(
+    write_entry(
         kind="payout", listing=funded, amount_twd=-2_000, source_key="payout:earlier", occurred_at=timezone.now()
     )
     client.force_login(staff)

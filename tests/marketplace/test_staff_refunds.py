@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry
 from marketplace.payments.admin_refunds import check_can_refund
-from marketplace.payments.models import LedgerEntry, RefundRequest
+from marketplace.payments.ledger import write_entry
+from marketplace.payments.models import RefundRequest
 from tests.helpers import with_mfa
 from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
@@ -81,7 +82,7 @@ def test_bad_input_re_renders_and_refunds_nothing(client, staff, payment, data, 
 
 
 def test_a_refunded_payment_has_nothing_left(client, staff, payment):
-    LedgerEntry.objects.create(
+    write_entry(
         kind="refund",
         listing=payment.listing,
         backing=payment.backing,

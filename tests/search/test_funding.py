@@ -26,7 +26,7 @@ CONTENT = ("projects", "stories", "enterprises")
 
 
 def _pay(listing, amount, key):
-    from marketplace.payments.ledger import announce_progress
+    from marketplace.payments.ledger import announce_progress, write_entry
     from marketplace.payments.models import Backing, LedgerEntry
 
     backing = Backing.objects.create(
@@ -36,7 +36,7 @@ def _pay(listing, amount, key):
         backer_email=f"{key}@example.com",
         amount_twd=amount,
     )
-    LedgerEntry.objects.create(
+    write_entry(
         kind=LedgerEntry.Kind.PAYMENT,
         listing=listing,
         backing=backing,

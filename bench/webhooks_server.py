@@ -1,0 +1,221 @@
+"""Stripe webhook deliveries per second through real ASGI servers: two daphne processes, concurrent deliveries.
+
+What bench/webhooks.py measures in one process with Django's test client, measured the way production serves it:
+production settings (DEBUG off, persistent database connections, Redis for the cache and the channel layer, the
+database task queue), two `daphne config.asgi:application` processes (one per core of this 2-core machine, as
+production would run them behind its proxy), and a client process posting signed events over keep-alive HTTP
+connections from several threads at once, alternating between the two servers. The clients, both servers,
+PostgreSQL and Redis share the same two cores, so the figure is what the whole machine does, not one server.
+
+Uses its own database `homeward_bench_webhooks` (dropped and made again) and Redis database 9 of REDIS_URL:
+
+    eval "$(scripts/services env)"        # with your HOMEWARD_PG_PORT etc. exported
+    .venv/bin/python bench/webhooks_server.py [--events 1000] [--clients 8]
+
+Figures: events/s for events without a handler (baseline), checkout.session.completed (a donation's payment,
+receipt number, running totals, progress announcement), invoice.paid, and the checkout events again
+(duplicates); then it checks that every payment was recorded exactly once and that the project's totals equal
+its entries.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.webhooks import SECRET, build, fresh_database, invoice, session  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(port, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"daphne on port {port} did not answer /healthz within {seconds} s")
+
+
+def deliver_concurrently(payloads, ports, clients):
+    """Post every payload once from `clients` threads, each on its own keep-alive connection; returns seconds."""
+    from tests.marketplace.stripe_events import sign
+
+    work = queue.Queue()
+    for payload in payloads:
+        work.put(payload)
+    failures = []
+    start = threading.Barrier(clients + 1)
+
+    def client(number):
+        connection = http.client.HTTPConnection("127.0.0.1", ports[number % len(ports)], timeout=60)
+        start.wait()
+        while True:
+            try:
+                payload = work.get_nowait()
+            except queue.Empty:
+                break
+            connection.request(
+                "POST",
+                "/stripe/webhook/",
+                body=payload,
+                headers={
+                    "Content-Type": "application/json",
+                    "Stripe-Signature": sign(payload, SECRET),
+                    "X-Forwarded-Proto": "https",  # as the TLS-terminating proxy says
+                },
+            )
+            response = connection.getresponse()
+            body = response.read()
+            if response.status != 200:
+                failures.append((response.status, body[:200]))
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"{len(failures)} deliveries failed, e.g. {failures[:3]}")
+    return seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client connections")
+    parser.add_argument("--servers", type=int, default=2, help="daphne processes")
+    options = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "")
+    redis = os.environ.get("REDIS_URL", "")
+    if not url.startswith("postgres") or not redis:
+        sys.exit('DATABASE_URL (PostgreSQL) and REDIS_URL must be set: run eval "$(scripts/services env)" first.')
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=fresh_database(url),
+        REDIS_URL=urlunsplit(urlsplit(redis)._replace(path="/9")),
+        LOG_LEVEL="WARNING",
+        STRIPE_SECRET_KEY="sk_test_bench",  # noqa: S106 (never used to call Stripe here)
+        STRIPE_WEBHOOK_SECRET=SECRET,
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    for name in ("ELASTICSEARCH_URL", "SEARCH_ENGINE", "STRIPE_API_BASE"):
+        os.environ.pop(name, None)
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from marketplace.payments import ledger
+    from marketplace.payments.models import Backing, LedgerEntry
+    from tests.marketplace.stripe_events import stripe_event
+
+    call_command("migrate", verbosity=0)
+    cache.clear()
+    listing, plan = build()
+    count = options.events
+    donations = Backing.objects.bulk_create(
+        Backing(kind="donation", listing=listing, amount_twd=500, backer_email=f"d{n}@example.tw") for n in range(count)
+    )
+    subscriptions = Backing.objects.bulk_create(
+        Backing(
+            kind="subscription",
+            status="active",
+            listing=listing,
+            plan=plan,
+            amount_twd=plan.price_twd,
+            backer_email=f"s{n}@example.tw",
+            stripe_subscription_id=f"sub_bench_{n}",
+        )
+        for n in range(count)
+    )
+    events = {
+        "no handler (baseline)": [
+            stripe_event("customer.created", {"id": f"cus_{n}", "object": "customer"}) for n in range(count)
+        ],
+        "checkout.session.completed": [stripe_event("checkout.session.completed", session(b)) for b in donations],
+        "invoice.paid": [stripe_event("invoice.paid", invoice(b, n)) for n, b in enumerate(subscriptions)],
+    }
+    events["duplicates of the checkout events"] = events["checkout.session.completed"]
+
+    ports = [free_port() for _ in range(options.servers)]
+    servers = [
+        subprocess.Popen(  # noqa: S603 (our own interpreter's daphne, fixed arguments)
+            [str(ROOT / ".venv/bin/daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            wait_until_up(port)
+        deliver_concurrently(  # warm up every server thread and connection
+            [json.dumps(stripe_event("customer.created", {"id": f"w{n}"})) for n in range(40)], ports, options.clients
+        )
+        load = os.getloadavg()
+        rows = {
+            name: deliver_concurrently([json.dumps(event) for event in batch], ports, options.clients)
+            for name, batch in events.items()
+        }
+        after = os.getloadavg()
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+
+    assert LedgerEntry.objects.count() == 2 * count, "every payment recorded exactly once"
+    expected_raised = 500 * count + plan.price_twd * count
+    assert ledger.totals_for_project(listing.project_id) == ledger.Totals(expected_raised, 2 * count)
+    numbers = sorted(
+        int(number.rsplit("-", 1)[1]) for number in LedgerEntry.objects.values_list("receipt_number", flat=True)
+    )
+    assert numbers == list(range(1, 2 * count + 1)), "receipt numbers run without gaps"
+
+    baseline_rate = count / rows["no handler (baseline)"]
+    print(
+        f"{count} signed deliveries each over HTTP to {options.servers} daphne processes (production settings), "
+        f"{options.clients} concurrent client connections, PostgreSQL + Redis, all on this {os.cpu_count()}-core "
+        "machine"
+    )
+    print("load average before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}".format(*load, *after))
+    print(f"{'events':<36} {'events/s':>10} {'× baseline rate':>16}")
+    for name, seconds in rows.items():
+        rate = count / seconds
+        print(f"{name:<36} {rate:>10.0f} {rate / baseline_rate:>16.2f}")
+    print("checked: every payment recorded once, receipt numbers without gaps, totals equal to the entries")
+
+
+if __name__ == "__main__":
+    main()
