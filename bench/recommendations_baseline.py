@@ -14,8 +14,8 @@ from marketplace.matching import (
     _best_tie,
     _ranges_overlap,
     _reason_text,
-    backers_by_project,
 )
+from marketplace.payments.ledger import backers_by_project
 
 
 def previous_recommend_projects(company, limit=20, now=None):

@@ -165,9 +165,9 @@ def main():
         _CompanyFacts,
         _search_candidate_ids,
         _search_factors,
-        backers_by_project,
         recommend_projects,
     )
+    from marketplace.payments.ledger import backers_by_project
     from search.documents import StaticFamily
     from search.engines import elasticsearch_client
     from search.es import ElasticsearchEngine, alias_name

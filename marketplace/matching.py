@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from marketplace.payments.ledger import backers_by_project
 from places.neighbours import are_neighbours
 
 logger = logging.getLogger(__name__)
@@ -108,13 +109,6 @@ def _ranges_overlap(low, high, other_low, other_high):
     low, high = low or 0, high or low or 0
     other_low, other_high = other_low or 0, other_high or float("inf")
     return high and low <= other_high and other_low <= high
-
-
-def backers_by_project(project_ids=None):
-    """How many people back each project, from the payments ledger (every project with backers when None)."""
-    from marketplace.payments.ledger import backers_by_project as ledger_backers
-
-    return ledger_backers(project_ids)
 
 
 def recommend_projects(company, limit=20, now=None):
