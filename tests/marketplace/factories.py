@@ -107,3 +107,26 @@ def build_market():
         "draft": draft,
         "now": timezone.now(),
     }
+
+
+def record_donations(listing, count, name, amount_twd=100):
+    """`count` paid donations from different guests (`<name><n>@example.com`), each with its ledger payment."""
+    from marketplace.payments.ledger import write_entry
+    from marketplace.payments.models import Backing, LedgerEntry
+
+    for n in range(count):
+        backing = Backing.objects.create(
+            kind=Backing.Kind.DONATION,
+            status=Backing.Status.PAID,
+            listing=listing,
+            backer_email=f"{name}{n}@example.com",
+            amount_twd=amount_twd,
+        )
+        write_entry(
+            kind=LedgerEntry.Kind.PAYMENT,
+            listing=listing,
+            backing=backing,
+            amount_twd=amount_twd,
+            source_key=f"charge:{name}{n}",
+            occurred_at=timezone.now(),
+        )

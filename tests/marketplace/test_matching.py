@@ -2,7 +2,7 @@ import pytest
 from django.utils import translation
 
 from marketplace.matching import WEIGHTS, recommend_projects
-from tests.marketplace.factories import NOW
+from tests.marketplace.factories import NOW, record_donations
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -94,29 +94,11 @@ def test_enterprises_see_only_discoverable_companies_that_fit_with_reasons(clien
 
 def test_backers_from_the_ledger_lift_a_project_the_database_ranked_lower(market):
     """The database's candidates count the backers the ledger knows: the best one is the backed project."""
-    from django.utils import timezone
 
     from marketplace.matching import _candidate_ids, _CompanyFacts
-    from marketplace.payments.ledger import write_entry
-    from marketplace.payments.models import Backing, LedgerEntry
 
     listing = market["rice"].listing
-    for n in range(20):
-        backing = Backing.objects.create(
-            kind=Backing.Kind.DONATION,
-            status=Backing.Status.PAID,
-            listing=listing,
-            backer_email=f"backer{n}@example.com",
-            amount_twd=100,
-        )
-        write_entry(
-            kind=LedgerEntry.Kind.PAYMENT,
-            listing=listing,
-            backing=backing,
-            amount_twd=100,
-            source_key=f"charge:rice{n}",
-            occurred_at=timezone.now(),
-        )
+    record_donations(listing, 20, "backer")
     with translation.override("en"):
         everything = recommend_projects(market["company"], now=NOW)
         best = recommend_projects(market["company"], limit=1, now=NOW)

@@ -15,7 +15,7 @@ from marketplace.matching import (
     _search_candidate_ids,
     recommend_projects,
 )
-from tests.marketplace.factories import NOW
+from tests.marketplace.factories import NOW, record_donations
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.elasticsearch]
 
@@ -144,29 +144,10 @@ def test_more_sdgs_than_the_cap_rank_the_same(market, projects_index, settings, 
 
 
 def test_backers_still_lift_a_project_with_elasticsearch_candidates(market, projects_index, settings, caplog):
-    from django.utils import timezone
-
-    from marketplace.payments.ledger import write_entry
-    from marketplace.payments.models import Backing, LedgerEntry
 
     _add_projects(market)
     listing = market["rice"].listing
-    for n in range(30):
-        backing = Backing.objects.create(
-            kind=Backing.Kind.DONATION,
-            status=Backing.Status.PAID,
-            listing=listing,
-            backer_email=f"backer{n}@example.com",
-            amount_twd=100,
-        )
-        write_entry(
-            kind=LedgerEntry.Kind.PAYMENT,
-            listing=listing,
-            backing=backing,
-            amount_twd=100,
-            source_key=f"charge:rice{n}",
-            occurred_at=timezone.now(),
-        )
+    record_donations(listing, 30, "backer")
     projects_index()
     _assert_same_as_database(settings, market["company"], caplog)
     assert (market["rice"].pk, 42 + 30) in [(pk, score) for pk, score, _reasons in _ranking(market["company"])]
@@ -178,11 +159,9 @@ def test_a_payment_reaches_the_elasticsearch_candidates(
     """Payments after the index was built: the ledger's announcement reindexes the project (search/indexing.py,
     at commit with the tests' task backend), and its new backers rank it first among the candidates (more points
     than any project can have without backers)."""
-    from django.utils import timezone
 
     from marketplace.matching import WEIGHTS
-    from marketplace.payments.ledger import announce_progress, write_entry
-    from marketplace.payments.models import Backing, LedgerEntry
+    from marketplace.payments.ledger import announce_progress
     from search.engines import elasticsearch_client
     from search.es import alias_name
 
@@ -192,22 +171,7 @@ def test_a_payment_reaches_the_elasticsearch_candidates(
     facts = _CompanyFacts(market["company"], NOW)
     assert _search_candidate_ids(facts, 1) != [rice.pk]
     with django_capture_on_commit_callbacks(execute=True):
-        for n in range(120):
-            backing = Backing.objects.create(
-                kind=Backing.Kind.DONATION,
-                status=Backing.Status.PAID,
-                listing=rice.listing,
-                backer_email=f"late{n}@example.com",
-                amount_twd=100,
-            )
-            write_entry(
-                kind=LedgerEntry.Kind.PAYMENT,
-                listing=rice.listing,
-                backing=backing,
-                amount_twd=100,
-                source_key=f"charge:late{n}",
-                occurred_at=timezone.now(),
-            )
+        record_donations(rice.listing, 120, "late")
         announce_progress(rice.listing)
     elasticsearch_client().indices.refresh(index=alias_name("projects"))
     assert _search_candidate_ids(facts, 1) == [rice.pk]
