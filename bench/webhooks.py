@@ -71,8 +71,8 @@ def main():
     from django.test import Client
 
     from bench.timing import summary
-    from marketplace.payments import ledger
-    from marketplace.payments.models import Backing, LedgerEntry
+    from payments import ledger
+    from payments.models import Backing, LedgerEntry
     from tests.marketplace.stripe_events import sign, stripe_event
 
     call_command("migrate", verbosity=0)

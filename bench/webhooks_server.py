@@ -135,8 +135,8 @@ def main():
     from django.core.cache import cache
     from django.core.management import call_command
 
-    from marketplace.payments import ledger
-    from marketplace.payments.models import Backing, LedgerEntry
+    from payments import ledger
+    from payments.models import Backing, LedgerEntry
     from tests.marketplace.stripe_events import stripe_event
 
     call_command("migrate", verbosity=0)

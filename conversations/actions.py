@@ -15,13 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import ActionRefused, get_membership, log
+from accounts.actions import get_membership
 from accounts.models import Membership
 from accounts.privacy import public_name
 from conversations.live import MessagePosted, ReadMarkerMoved
 from conversations.models import MAX_MESSAGE_LENGTH, Conversation, ConversationReport, Message, ReadMarker
 from conversations.rendering import render_text
-from notifications.live import send_after_commit
+from core.actions import ActionRefused
+from core.audit import Action, log
+from core.live import send_after_commit
 
 # At most this many messages per person per window, across all their conversations.
 RATE_LIMIT_MESSAGES = 20
@@ -38,18 +40,14 @@ class RateLimited(ActionRefused):
 # --- who may see what -------------------------------------------------------------------------
 
 
-def open_conversation_for_interest(interest):
-    """The private conversation of an accepted interest (opened once; accepting again changes nothing)."""
-    from marketplace.actions import project_enterprise
-
-    team = project_enterprise(interest.project)
-    if team is None:  # an interest is only accepted by a listed project's team; nothing to open otherwise
-        return None
+def open_conversation_for_interest(interest, team):
+    """The private conversation of an accepted interest between its company and `team`, the organisation that runs
+    the project (the caller, marketplace, knows it); opened once: accepting again changes nothing."""
     conversation, created = Conversation.objects.get_or_create(
         interest=interest, defaults={"company": interest.company.organisation, "team": team}
     )
     if created:
-        log("conversation.open", organisation=team, conversation=conversation.pk, interest=interest.pk)
+        log(Action.CONVERSATION_OPEN, organisation=team, conversation=conversation.pk, interest=interest.pk)
     return conversation
 
 
@@ -263,7 +261,7 @@ def report_conversation(user, conversation, *, reason):
         raise ActionRefused(_("Say why you report this conversation."))
     report = ConversationReport.objects.create(conversation=conversation, reporter=user, reason=reason)
     membership = get_membership(user, conversation.company) or get_membership(user, conversation.team)
-    log("conversation.report", actor=user, organisation=membership.organisation, conversation=conversation.pk)
+    log(Action.CONVERSATION_REPORT, actor=user, organisation=membership.organisation, conversation=conversation.pk)
     return report
 
 
@@ -276,5 +274,5 @@ def review_report(user, report):
     report.reviewed_at = timezone.now()
     report.reviewed_by = user
     report.save(update_fields=["reviewed_at", "reviewed_by"])
-    log("conversation.report_reviewed", actor=user, conversation=report.conversation_id, report=report.pk)
+    log(Action.CONVERSATION_REPORT_REVIEWED, actor=user, conversation=report.conversation_id, report=report.pk)
     return report

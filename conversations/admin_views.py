@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic.models import InspectView
 
-from accounts.actions import ActionRefused
 from conversations import actions
 from conversations.models import ConversationReport
+from core.actions import ActionRefused
 
 
 class ReportInspectView(InspectView):

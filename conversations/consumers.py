@@ -3,7 +3,7 @@
 from channels.db import database_sync_to_async
 
 from conversations.live import conversation_group
-from notifications.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, LiveEventConsumer
+from core.live import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, LiveEventConsumer
 
 
 class ConversationConsumer(LiveEventConsumer):

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.actions import ActionRefused
 from conversations import actions
 from conversations.forms import MessageForm, ReportForm
 from conversations.models import Conversation
+from core.actions import ActionRefused
 
 PAGE_SIZE = 20
 MESSAGES_SHOWN = 50

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.actions import ActionRefused
+from core.actions import ActionRefused
 from marketplace import actions
 from marketplace.models import EnterpriseProfile
 

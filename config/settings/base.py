@@ -19,10 +19,12 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 INSTALLED_APPS = [
     # daphne first: its runserver serves the ASGI application, so websockets work in development.
     "daphne",
+    "core",
     "places",
     "accounts",
     "cms",
     "marketplace",
+    "payments",
     "notifications",
     "conversations",
     "search",

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
 from accounts import actions
-from accounts.models import AuditEntry, Invitation, Membership, Organisation, Role
+from accounts.models import Invitation, Membership, Organisation, Role
 from accounts.personal_data import register_provider, unregister_provider
 from accounts.privacy import public_name
+from core.models import AuditEntry
 
 from .conftest import make_user
 

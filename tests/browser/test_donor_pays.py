@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.stripe, pyt
 
 def test_a_person_donates_from_the_project_page_and_sees_it_paid(live_server, listing, bob, page, settings):  # noqa: F811
     from marketplace.models import DonationCampaign
-    from marketplace.payments.models import Backing
+    from payments.models import Backing
 
     DonationCampaign.objects.create(
         listing=listing,

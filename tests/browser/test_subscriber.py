@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.stripe, pyt
 
 
 def test_a_citizen_subscribes_comes_back_and_sees_the_subscription(live_server, listing, bob, page, settings):  # noqa: F811
-    from marketplace.payments.models import Backing
+    from payments.models import Backing
 
     plan = listing.subscription_plans.get()
     checkout_pages = []

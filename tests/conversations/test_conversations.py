@@ -7,11 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.actions import ActionRefused, delete_account, export_personal_data
+from accounts.actions import delete_account, export_personal_data
 from accounts.models import Membership
 from conversations import actions
 from conversations.models import Conversation, ConversationReport, Message
 from conversations.rendering import render_text
+from core.actions import ActionRefused
 from marketplace import actions as marketplace_actions
 from notifications.models import Notification
 from tests.helpers import with_mfa

@@ -19,9 +19,9 @@ from cms.models import Sector
 from impact import measures
 from impact.measures import ImpactFilters
 from marketplace.models import DonationCampaign, EnterpriseProfile, Interest, InterestEvent, ProjectListing
-from marketplace.payments import ledger
-from marketplace.payments.ledger import write_entry
-from marketplace.payments.models import Backing, LedgerEntry
+from payments import ledger
+from payments.ledger import write_entry
+from payments.models import Backing, LedgerEntry
 from places.models import Township
 from tests.helpers import with_mfa
 from tests.marketplace.factories import GUANSHAN, KOUHU, make_user, publish_project

@@ -111,8 +111,8 @@ def build_market():
 
 def record_donations(listing, count, name, amount_twd=100):
     """`count` paid donations from different guests (`<name><n>@example.com`), each with its ledger payment."""
-    from marketplace.payments.ledger import write_entry
-    from marketplace.payments.models import Backing, LedgerEntry
+    from payments.ledger import write_entry
+    from payments.models import Backing, LedgerEntry
 
     for n in range(count):
         backing = Backing.objects.create(

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone, translation
 
 from marketplace.models import SubscriptionPlan
-from marketplace.payments.ledger import write_entry
-from marketplace.payments.models import Backing, LedgerEntry
+from payments.ledger import write_entry
+from payments.models import Backing, LedgerEntry
 
 _numbers = itertools.count(1)
 

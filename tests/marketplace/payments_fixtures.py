@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from marketplace.models import DonationCampaign
-from marketplace.payments.models import Backing
+from payments.models import Backing
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
 

@@ -7,11 +7,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from accounts.models import AuditEntry
+from core.models import AuditEntry
 from marketplace.models import DonationCampaign
-from marketplace.payments import refunds
-from marketplace.payments.models import RefundRequest
 from notifications.models import Notification
+from payments import refunds
+from payments.models import RefundRequest
 from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 

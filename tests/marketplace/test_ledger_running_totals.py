@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from marketplace.payments import ledger
-from marketplace.payments.models import Backing, BackingLedgerNet, LedgerEntry, ProjectLedgerTotals
+from payments import ledger
+from payments.models import Backing, BackingLedgerNet, LedgerEntry, ProjectLedgerTotals
 from tests.marketplace.payments_fixtures import pending_donation, pending_subscription, plan  # noqa: F401 (fixture)
 from tests.marketplace.stripe_events import deliver, sign, stripe_event
 from tests.marketplace.test_payment_events import invoice, session_completed
@@ -146,7 +146,7 @@ def test_running_totals_equal_the_entries_after_payments_refunds_disputes_payout
     assert ledger.totals_for_project(listing.project_id) == ledger.Totals(raised_twd=raised, backers=7)
 
     # Erasing carol's data makes her backings anonymous: the count follows (each backing is its own person now).
-    from marketplace.payments import personal_data
+    from payments import personal_data
 
     personal_data.erase(carol)
     assert_running_totals_match(listing)

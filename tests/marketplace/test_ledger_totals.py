@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from marketplace.payments import ledger
-from marketplace.payments.ledger import write_entry
-from marketplace.payments.models import Backing, LedgerEntry
+from payments import ledger
+from payments.ledger import write_entry
+from payments.models import Backing, LedgerEntry
 from tests.marketplace.test_projects import listing  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from config.asgi import application
 from marketplace.models import DonationCampaign, ProjectListing
-from marketplace.payments import ledger
-from marketplace.payments.ledger import write_entry
-from marketplace.payments.models import Backing, LedgerEntry
+from payments import ledger
+from payments.ledger import write_entry
+from payments.models import Backing, LedgerEntry
 from tests.accounts.conftest import make_user
 from tests.marketplace.factories import build_market
 
@@ -171,7 +171,7 @@ def test_another_projects_progress_does_not_reach_the_page(listing, market):
 def test_the_catch_up_endpoint_gives_the_same_figures_and_hides_drafts(client, listing, market):
     record_payment(listing, make_user("backer@example.tw"), 3_000, "ch_http")
 
-    response = client.get(reverse("marketplace:funding_progress", kwargs={"project_id": listing.project_id}))
+    response = client.get(reverse("payments:funding_progress", kwargs={"project_id": listing.project_id}))
 
     assert response.json() == {
         "project_id": listing.project_id,
@@ -179,7 +179,7 @@ def test_the_catch_up_endpoint_gives_the_same_figures_and_hides_drafts(client, l
         "backers": 1,
         "goal_twd": 200_000,
     }
-    draft = reverse("marketplace:funding_progress", kwargs={"project_id": market["draft"].pk})
+    draft = reverse("payments:funding_progress", kwargs={"project_id": market["draft"].pk})
     assert client.get(draft).status_code == 404
 
 

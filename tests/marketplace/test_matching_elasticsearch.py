@@ -161,7 +161,7 @@ def test_a_payment_reaches_the_elasticsearch_candidates(
     than any project can have without backers)."""
 
     from marketplace.matching import WEIGHTS
-    from marketplace.payments.ledger import announce_progress
+    from payments.ledger import announce_progress
     from search.engines import elasticsearch_client
     from search.es import alias_name
 

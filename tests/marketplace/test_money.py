@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from marketplace.payments.money import format_twd, from_stripe_amount, parse_amount_twd, to_stripe_amount
+from core.money import format_twd, parse_amount_twd
+from payments.money import from_stripe_amount, to_stripe_amount
 
 
 def test_stripe_counts_twd_in_hundredths():

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace import actions
-from marketplace.payments import stripe_api
-from marketplace.payments.models import Backing
+from payments import stripe_api
+from payments.models import Backing
 from tests.marketplace.payments_fixtures import campaign, pending_subscription, plan  # noqa: F401 (fixtures)
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 

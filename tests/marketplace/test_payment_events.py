@@ -7,11 +7,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.payments import ledger
-from marketplace.payments.handlers import platform_fee
-from marketplace.payments.models import Backing, LedgerEntry
-from marketplace.payments.receipts import email_receipt
 from notifications.models import Notification
+from payments import ledger
+from payments.handlers import platform_fee
+from payments.models import Backing, LedgerEntry
+from payments.receipts import email_receipt
 from tests.marketplace.payments_fixtures import (  # noqa: F401 (fixtures)
     campaign,
     pending_donation,

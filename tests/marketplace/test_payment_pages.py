@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from cms.models import ProjectUpdate
 from marketplace.models import SubscriptionPlan
-from marketplace.payments.ledger import write_entry
-from marketplace.payments.models import Backing, LedgerEntry
+from payments.ledger import write_entry
+from payments.models import Backing, LedgerEntry
 from tests.marketplace.payments_fixtures import campaign, pending_donation, pending_subscription, plan  # noqa: F401
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
@@ -143,7 +143,7 @@ def test_the_team_pages_link_the_funding_dashboard(client, listing, alice):  # n
 
 
 def test_a_persons_backings_are_in_their_data_and_erasure_anonymises_them(listing, bob):  # noqa: F811
-    from marketplace.payments import personal_data
+    from payments import personal_data
 
     backing = pending_donation(listing, 800, backer=bob, backer_email=bob.email, backer_name="Bob 本名", status="paid")
     pay(backing, 800, "payment_intent:pi_p", receipt="HW-2026-000011")

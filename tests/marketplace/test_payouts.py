@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEntry
-from marketplace.payments import payouts
-from marketplace.payments.ledger import write_entry
-from marketplace.payments.models import LedgerEntry, PayoutAccount
+from core.models import AuditEntry
+from payments import payouts
+from payments.ledger import write_entry
+from payments.models import LedgerEntry, PayoutAccount
 from tests.helpers import with_mfa
 from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
 from tests.marketplace.stripe_events import deliver, stripe_event
@@ -42,7 +42,7 @@ def funded(listing, bob):  # noqa: F811
 
 
 def _payouts_url(listing):  # noqa: F811
-    return reverse("paymanage:payouts", kwargs={"slug": listing.enterprise.organisation.slug})
+    return reverse("payments:payouts", kwargs={"slug": listing.enterprise.organisation.slug})
 
 
 def test_a_taiwan_team_is_platform_collected_and_its_balance_comes_from_the_ledger(client, funded, alice):
@@ -102,7 +102,7 @@ def test_a_manager_onboards_with_connect_express_and_account_updated_sets_the_fl
     client.force_login(alice)
 
     response = client.post(
-        reverse("paymanage:payouts_connect", kwargs={"slug": funded.enterprise.organisation.slug}), {"country": "JP"}
+        reverse("payments:payouts_connect", kwargs={"slug": funded.enterprise.organisation.slug}), {"country": "JP"}
     )
 
     account = PayoutAccount.objects.get(enterprise=funded.enterprise)
@@ -127,12 +127,12 @@ def test_a_manager_onboards_with_connect_express_and_account_updated_sets_the_fl
     assert (account.details_submitted, account.charges_enabled, account.payouts_enabled) == (True, True, True)
     assert payouts.payout_status_for(funded.enterprise).ready
 
-    back = client.get(reverse("paymanage:payouts_return", kwargs={"slug": funded.enterprise.organisation.slug}))
+    back = client.get(reverse("payments:payouts_return", kwargs={"slug": funded.enterprise.organisation.slug}))
     assert back.status_code == 302
 
 
 def test_taiwan_is_not_offered_for_connect_and_editors_cannot_onboard(client, funded, alice, bob):
-    url = reverse("paymanage:payouts_connect", kwargs={"slug": funded.enterprise.organisation.slug})
+    url = reverse("payments:payouts_connect", kwargs={"slug": funded.enterprise.organisation.slug})
     client.force_login(alice)
 
     taiwan = client.post(url, {"country": "TW"})

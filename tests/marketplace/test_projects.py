@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.actions import ActionRefused
 from cms.models import ProjectUpdate
+from core.actions import ActionRefused
 from marketplace import actions
 from marketplace.models import AbuseReport, DonationCampaign, Milestone, ProjectListing, SubscriptionPlan
 from notifications.models import Notification

@@ -6,9 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.models import AuditEntry
-from marketplace.payments import seasons, subscriptions
-from marketplace.payments.models import Backing
+from core.models import AuditEntry
+from payments import seasons, subscriptions
+from payments.models import Backing
 from tests.marketplace.payments_factories import another_plan, keep_language, subscription  # noqa: F401 (autouse fixture)
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
@@ -127,12 +127,12 @@ def test_the_backer_cannot_lift_the_seasons_pause(client, winter_plan, subscribe
         pause_reason="season",
     )
     client.force_login(subscriber)
-    url = reverse("paymanage:manage", kwargs={"pk": paused.pk})
+    url = reverse("payments:subscription_manage", kwargs={"pk": paused.pk})
 
     page = client.get(url)
-    response = client.post(reverse("paymanage:resume", kwargs={"pk": paused.pk}), follow=True)
+    response = client.post(reverse("payments:subscription_resume", kwargs={"pk": paused.pk}), follow=True)
 
-    assert reverse("paymanage:resume", kwargs={"pk": paused.pk}) not in page.text
+    assert reverse("payments:subscription_resume", kwargs={"pk": paused.pk}) not in page.text
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     paused.refresh_from_db()
     assert paused.pause_reason == "season"

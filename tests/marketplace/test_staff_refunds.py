@@ -5,10 +5,10 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.models import AuditEntry
-from marketplace.payments.admin_refunds import check_can_refund
-from marketplace.payments.ledger import write_entry
-from marketplace.payments.models import RefundRequest
+from core.models import AuditEntry
+from payments.admin_views import check_can_refund
+from payments.ledger import write_entry
+from payments.models import RefundRequest
 from tests.helpers import with_mfa
 from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)

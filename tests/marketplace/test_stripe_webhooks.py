@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from marketplace.payments import webhooks
-from marketplace.payments.models import StripeEvent
+from payments import webhooks
+from payments.models import StripeEvent
 from tests.marketplace.stripe_events import deliver, sign, stripe_event
 
 pytestmark = pytest.mark.postgres
@@ -52,7 +52,7 @@ def failing_handler():
 def test_an_event_without_a_handler_is_stored_logged_and_acknowledged(client, secret, caplog):
     event = stripe_event("customer.created", {"id": "cus_1", "object": "customer"})
 
-    with caplog.at_level(logging.INFO, logger="marketplace.payments.webhooks"):
+    with caplog.at_level(logging.INFO, logger="payments.webhooks"):
         response = deliver(client, event, secret)
 
     assert response.status_code == 200

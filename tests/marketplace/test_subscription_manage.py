@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.actions import ActionRefused
-from accounts.models import AuditEntry
-from marketplace.payments import stripe_api, subscriptions
-from marketplace.payments.models import Backing
+from core.actions import ActionRefused
+from core.models import AuditEntry
+from payments import stripe_api, subscriptions
+from payments.models import Backing
 from tests.marketplace.payments_factories import another_plan, keep_language, subscription  # noqa: F401 (autouse fixture)
 from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
@@ -34,7 +34,7 @@ def _state(backing):
 
 
 def _url(name, backing):
-    return reverse(f"paymanage:{name}", kwargs={"pk": backing.pk})
+    return reverse(f"payments:subscription_{name}", kwargs={"pk": backing.pk})
 
 
 def test_the_page_offers_a_pause_before_cancelling(client, citizen, backing):

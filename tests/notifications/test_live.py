@@ -8,8 +8,9 @@ from django.test import Client
 
 from accounts.models import User
 from config.asgi import application
+from core.live import send_now
 from notifications import actions
-from notifications.live import NotificationsChanged, send_now
+from notifications.live import NotificationsChanged
 from notifications.models import Notification
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,6 @@
 """Funding types, money sorts and reindexing when money moves: the marketplace's funding provider
-(marketplace.funding.search_funding_facts) and the debounced reindex from the payments ledger
-(marketplace.payments.ledger.announce_progress -> search.indexing.schedule_debounced_reindex)."""
+(payments.funding.search_funding_facts) and the debounced reindex from the payments ledger
+(payments.ledger.announce_progress -> search.indexing.schedule_debounced_reindex)."""
 
 import datetime
 
@@ -26,8 +26,8 @@ CONTENT = ("projects", "stories", "enterprises")
 
 
 def _pay(listing, amount, key):
-    from marketplace.payments.ledger import announce_progress, write_entry
-    from marketplace.payments.models import Backing, LedgerEntry
+    from payments.ledger import announce_progress, write_entry
+    from payments.models import Backing, LedgerEntry
 
     backing = Backing.objects.create(
         kind=Backing.Kind.DONATION,

@@ -1,0 +1,85 @@
+"""What the payment pages read (nothing here changes anything): listings open for backing, a backer's own
+backings and receipts, a team's listing. Money totals are read from payments.ledger."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from cms.public import is_public
+from marketplace.models import ProjectListing
+from payments.models import Backing, LedgerEntry
+
+
+def public_listing_or_404(project_id):
+    """The listing of a live, public project page (what anyone may back), or 404."""
+    listing = get_object_or_404(
+        ProjectListing.objects.select_related("project", "donation_campaign"), project_id=project_id
+    )
+    if not is_public(listing.project):
+        raise Http404
+    return listing
+
+
+def backings_of(user):
+    """The person's backings, newest first, with what their list shows (expired checkouts left out)."""
+    return (
+        Backing.objects.filter(backer=user)
+        .exclude(status=Backing.Status.EXPIRED)
+        .select_related("listing__project", "plan")
+        .prefetch_related("listing__project__updates")
+    )
+
+
+def payments_by_backing(backings):
+    """{backing id: [its payment entries]} for the backings of one page, in one query."""
+    payments = {}
+    for entry in LedgerEntry.objects.filter(backing__in=list(backings), kind=LedgerEntry.Kind.PAYMENT):
+        payments.setdefault(entry.backing_id, []).append(entry)
+    return payments
+
+
+def own_backing_or_404(user, pk):
+    """One of the person's own backings; anyone else's is 404 (its existence is not revealed)."""
+    return get_object_or_404(Backing.objects.select_related("listing__project", "plan"), pk=pk, backer=user)
+
+
+def own_subscription_or_404(user, pk):
+    """One of the person's own subscriptions; anyone else's is 404."""
+    return get_object_or_404(
+        Backing.objects.select_related("listing__project", "plan"), pk=pk, backer=user, kind=Backing.Kind.SUBSCRIPTION
+    )
+
+
+def own_receipt_or_404(user, pk):
+    """A payment of the person's own with a receipt number; anything else is 404."""
+    return get_object_or_404(
+        LedgerEntry.objects.select_related("backing__backer", "listing__project").exclude(receipt_number=None),
+        pk=pk,
+        kind=LedgerEntry.Kind.PAYMENT,
+        backing__backer=user,
+    )
+
+
+def team_listing(user, project_id):
+    """The listing of `project_id` when `user` is on its team (else PermissionDenied; 404 without a listing)."""
+    from marketplace.actions import check_project_team
+
+    listing = get_object_or_404(
+        ProjectListing.objects.select_related("project", "enterprise__organisation"), project_id=project_id
+    )
+    check_project_team(user, listing)
+    return listing
+
+
+def ledger_entries_of(listing):
+    """A team's ledger, newest first, with the backers the dashboard names."""
+    return listing.ledger_entries.select_related("backing__backer", "backing__plan")
+
+
+def people_backing_now(listing):
+    """The signed-in people who back the project now (paid, active, paused or past due): they hear of its updates."""
+    from accounts.models import User
+
+    backing_now = (Backing.Status.PAID, Backing.Status.ACTIVE, Backing.Status.PAUSED, Backing.Status.PAST_DUE)
+    return list(
+        User.objects.filter(is_active=True, backings__listing=listing, backings__status__in=backing_now).distinct()
+    )
