@@ -175,7 +175,7 @@ def _notify_other_side(sender, conversation, message):
     A person gets CONVERSATION_REPLY when they have no unread one for this conversation yet and they have not
     marked it read in the last READING_LIVE_WINDOW (an open page marks each message read as it arrives).
     """
-    from notifications.actions import notify
+    from notifications.actions import in_language_of, notify
     from notifications.models import Notification
 
     url = reverse("conversations:detail", kwargs={"pk": conversation.pk})
@@ -194,14 +194,15 @@ def _notify_other_side(sender, conversation, message):
         .exclude(pk=sender.pk)
         .distinct()
     )
-    title = _("%(name)s wrote about %(project)s") % {
-        "name": public_name(sender),
-        "project": conversation.interest.project.title,
-    }
     for recipient in recipients:
         if recipient.pk in reading_live or recipient.pk in already_told:
             continue
-        notify(recipient, Notification.Kind.CONVERSATION_REPLY, title, body=message.text[:200], url=url)
+        with in_language_of(recipient):
+            title = _("%(name)s wrote about %(project)s") % {
+                "name": public_name(sender),
+                "project": conversation.interest.project.title,
+            }
+            notify(recipient, Notification.Kind.CONVERSATION_REPLY, title, body=message.text[:200], url=url)
 
 
 # --- read markers -----------------------------------------------------------------------------

@@ -20,13 +20,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from payments import ledger, stripe_api, subscriptions
 from payments.models import Backing, LedgerEntry
 from payments.money import from_stripe_amount
-from payments.receipts import next_receipt_number, receipt_language, send_receipt_after_commit
+from payments.receipts import next_receipt_number, send_receipt_after_commit
 from payments.webhooks import handles
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ def invoice_paid(event):
 
 @handles("invoice.payment_failed")
 def invoice_payment_failed(event):
-    from notifications.actions import notify
+    from notifications.actions import in_language_of, notify
     from notifications.models import Notification
 
     invoice = event.data_object
@@ -227,7 +227,7 @@ def invoice_payment_failed(event):
     backing.save()
     if backing.backer_id and not was_failing:
         # Stripe retries on its own schedule; the backer hears once per failing spell, in their language.
-        with translation.override(receipt_language(backing)):
+        with in_language_of(backing.backer):
             notify(
                 backing.backer,
                 Notification.Kind.PAYMENT_FAILED,

@@ -232,7 +232,7 @@ def _messages(campaign, raised):
 
 
 def _tell_everyone(campaign, raised):
-    from notifications.actions import notify
+    from notifications.actions import in_language_of, notify
     from notifications.models import Notification
 
     url = campaign.listing.project.url or ""
@@ -246,7 +246,7 @@ def _tell_everyone(campaign, raised):
     for member in campaign.listing.enterprise.organisation.members.all():
         people.setdefault(member.pk, member)
     for person in people.values():
-        with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        with in_language_of(person):
             title, body = _messages(campaign, raised)
             notify(person, Notification.Kind.CAMPAIGN_RESULT, title, body=body, url=url)
     if guests:

@@ -15,6 +15,7 @@ from accounts.models import Invitation, Membership, Organisation, Role, User
 from core.models import AuditEntry
 from notifications.models import Notification
 from places.models import County, Township
+from tests.factories.market import build_market
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
@@ -25,7 +26,9 @@ OWN_APPS = (
     "conversations.",
     "marketplace.",
     "notifications.",
+    "payments.",
     "places.",
+    "core.",
     "search.",
     "config.",
 )
@@ -378,7 +381,6 @@ def _with_market(request, objects, name):
     if name.startswith(("marketplace:", "conversations:")):
         from marketplace.actions import express_interest
         from marketplace.models import SavedSearch
-        from tests.marketplace.factories import build_market
 
         request.getfixturevalue("home_pages")
         request.getfixturevalue("townships")

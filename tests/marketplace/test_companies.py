@@ -6,7 +6,7 @@ from django.utils import translation
 from core.actions import ActionRefused
 from marketplace import actions
 from marketplace.models import CompanyProfile, HometownTie
-from tests.marketplace.factories import KOUHU, township
+from tests.factories.market import KOUHU, township
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from config.asgi import application
 from marketplace.models import DonationCampaign, ProjectListing
 from payments import ledger
-from payments.ledger import write_entry
-from payments.models import Backing, LedgerEntry
-from tests.accounts.conftest import make_user
-from tests.marketplace.factories import build_market
+from payments.models import LedgerEntry
+from tests.factories.accounts import UserFactory
+from tests.factories.market import build_market
+from tests.factories.payments import paid_backing
+from tests.factories.stripe import pay_through_webhook
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -43,48 +44,8 @@ def listing(market):
 def record_payment(listing, backer, amount_twd, key):
     """What the payment webhook handler does once a charge is confirmed: one ledger entry, then announce it."""
     with transaction.atomic():
-        backing = Backing.objects.create(
-            kind=Backing.Kind.DONATION,
-            status=Backing.Status.PAID,
-            listing=listing,
-            backer=backer,
-            amount_twd=amount_twd,
-        )
-        write_entry(
-            kind=LedgerEntry.Kind.PAYMENT,
-            listing=listing,
-            backing=backing,
-            amount_twd=amount_twd,
-            source_key=f"charge:{key}",
-            occurred_at=timezone.now(),
-        )
+        paid_backing(listing, amount_twd, key=key, backer=backer, backer_email="")
         ledger.announce_progress(listing)
-
-
-def pay_through_webhook(listing, backer, amount_twd, key):
-    """A payment confirmed the way production learns of it: a signed checkout.session.completed delivered to
-    the webhook endpoint, whose handler writes the ledger and announces the new totals."""
-    from django.conf import settings
-    from django.test import Client
-
-    from tests.marketplace.stripe_events import deliver, stripe_event
-
-    backing = Backing.objects.create(
-        kind=Backing.Kind.DONATION, listing=listing, backer=backer, backer_email=backer.email, amount_twd=amount_twd
-    )
-    session = {
-        "id": f"cs_test_{key}",
-        "object": "checkout.session",
-        "mode": "payment",
-        "payment_status": "paid",
-        "amount_total": amount_twd * 100,
-        "currency": "twd",
-        "customer_details": {"email": backer.email, "name": "Backer"},
-        "metadata": {"backing_id": str(backing.pk)},
-        "payment_intent": f"pi_{key}",
-    }
-    response = deliver(Client(), stripe_event("checkout.session.completed", session), settings.STRIPE_WEBHOOK_SECRET)
-    assert response.status_code == 200, response.content
 
 
 def _socket(project_id):
@@ -92,7 +53,7 @@ def _socket(project_id):
 
 
 def test_an_anonymous_visitor_receives_the_new_totals_after_the_ledger_commits(listing, market):
-    backer = make_user("backer@example.tw")
+    backer = UserFactory(email="backer@example.tw")
 
     async def scenario():
         page = _socket(listing.project_id)
@@ -114,7 +75,7 @@ def test_an_anonymous_visitor_receives_the_new_totals_after_the_ledger_commits(l
 
 
 def test_nothing_is_announced_when_the_payment_rolls_back(listing):
-    backer = make_user("backer@example.tw")
+    backer = UserFactory(email="backer@example.tw")
 
     def failing_payment():
         try:
@@ -169,7 +130,7 @@ def test_another_projects_progress_does_not_reach_the_page(listing, market):
 
 
 def test_the_catch_up_endpoint_gives_the_same_figures_and_hides_drafts(client, listing, market):
-    record_payment(listing, make_user("backer@example.tw"), 3_000, "ch_http")
+    record_payment(listing, UserFactory(email="backer@example.tw"), 3_000, "ch_http")
 
     response = client.get(reverse("payments:funding_progress", kwargs={"project_id": listing.project_id}))
 
@@ -191,7 +152,7 @@ def test_the_project_page_loads_the_live_script_and_works_with_redis_down(client
     }
     channel_layers.backends.clear()
     try:
-        record_payment(listing, make_user("backer@example.tw"), 700, "ch_redis_down")
+        record_payment(listing, UserFactory(email="backer@example.tw"), 700, "ch_redis_down")
         response = client.get(listing.project.url)
     finally:
         channel_layers.backends.clear()

@@ -1,18 +1,7 @@
 import io
 
-import pytest
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
-
-
-@pytest.fixture
-def cms_site(home_pages, townships):
-    """Home pages in every language, both sections, and the pages of a few townships (all languages)."""
-    from cms.actions import ensure_project_review_workflow, ensure_township_pages
-
-    ensure_project_review_workflow()
-    ensure_township_pages(codes=TEST_TOWN_CODES)
-
 
 # 竹山鎮 (南投縣), 關山鎮 (臺東縣), 口湖鄉 (雲林縣)
 TEST_TOWN_CODES = ["10008040", "10014030", "10009190"]

@@ -10,8 +10,7 @@ from django.utils import timezone
 from marketplace import actions
 from payments import stripe_api
 from payments.models import Backing
-from tests.marketplace.payments_fixtures import campaign, pending_subscription, plan  # noqa: F401 (fixtures)
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
+from tests.factories.payments import pending_subscription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]
 
@@ -45,14 +44,14 @@ def in_english(url):
     return re.sub(r"^/[^/]+/", "/en/", url)
 
 
-def donate_url(listing):  # noqa: F811
+def donate_url(listing):
     return reverse("payments:donate", kwargs={"project_id": listing.project_id})
 
 
 # --- plans as Products and Prices -----------------------------------------------------------------
 
 
-def test_a_plan_is_mirrored_as_a_product_and_a_price_with_its_lookup_key(plan, stripe_requests):  # noqa: F811
+def test_a_plan_is_mirrored_as_a_product_and_a_price_with_its_lookup_key(plan, stripe_requests):
     prices = stripe_api.sync_plan_prices([plan])
 
     assert prices[plan.pk].startswith("price_")
@@ -66,7 +65,7 @@ def test_a_plan_is_mirrored_as_a_product_and_a_price_with_its_lookup_key(plan, s
     assert "unit_amount=50000" in body and "currency=twd" in body
 
 
-def test_a_price_already_in_stripe_is_found_by_lookup_key_and_nothing_is_created(plan, stripe_requests, monkeypatch):  # noqa: F811
+def test_a_price_already_in_stripe_is_found_by_lookup_key_and_nothing_is_created(plan, stripe_requests, monkeypatch):
     # stripe-mock is stateless: its one fixture Price has no lookup key. Give our plan that Price's key
     # so the lookup finds it, as Stripe would on a second sync.
     monkeypatch.setattr(stripe_api, "plan_lookup_key", lambda plan: None)
@@ -110,7 +109,7 @@ def test_stripe_down_at_submission_does_not_stop_the_submission(
 # --- donations -----------------------------------------------------------------------------------
 
 
-def test_a_guest_donates_a_suggested_amount_and_is_sent_to_checkout(client, listing, campaign, stripe_requests):  # noqa: F811
+def test_a_guest_donates_a_suggested_amount_and_is_sent_to_checkout(client, listing, campaign, stripe_requests):
     response = client.post(donate_url(listing), {"suggested": "1000", "name": "林小姐", "anonymous": "on"})
 
     assert response.status_code == 302
@@ -129,7 +128,7 @@ def test_a_guest_donates_a_suggested_amount_and_is_sent_to_checkout(client, list
     assert f"homeward-checkout-backing-{backing.pk}" in stripe_requests.idempotency_keys
 
 
-def test_a_signed_in_donor_is_linked_and_a_custom_amount_is_used(client, listing, campaign, bob):  # noqa: F811
+def test_a_signed_in_donor_is_linked_and_a_custom_amount_is_used(client, listing, campaign, bob):
     client.force_login(bob)
 
     response = client.post(donate_url(listing), {"suggested": "other", "custom_amount": "NT$2,500"})
@@ -149,7 +148,7 @@ def test_a_signed_in_donor_is_linked_and_a_custom_amount_is_used(client, listing
         ({"suggested": "777"}, "valid choice"),
     ],
 )
-def test_a_bad_amount_re_renders_the_form_and_saves_nothing(client, listing, campaign, data, message):  # noqa: F811
+def test_a_bad_amount_re_renders_the_form_and_saves_nothing(client, listing, campaign, data, message):
     with_english = in_english(donate_url(listing))
 
     response = client.post(with_english, data)
@@ -159,7 +158,7 @@ def test_a_bad_amount_re_renders_the_form_and_saves_nothing(client, listing, cam
     assert not Backing.objects.exists()
 
 
-def test_a_closed_campaign_refuses_donations(client, listing, campaign):  # noqa: F811
+def test_a_closed_campaign_refuses_donations(client, listing, campaign):
     campaign.deadline = timezone.localdate() - datetime.timedelta(days=1)
     campaign.save()
 
@@ -172,7 +171,7 @@ def test_a_closed_campaign_refuses_donations(client, listing, campaign):  # noqa
     assert "donation-form" not in page.text
 
 
-def test_stripe_unreachable_says_so_and_leaves_no_pending_backing(client, listing, campaign, settings):  # noqa: F811
+def test_stripe_unreachable_says_so_and_leaves_no_pending_backing(client, listing, campaign, settings):
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"
 
     response = client.post(in_english(donate_url(listing)), {"suggested": "300"})
@@ -182,7 +181,7 @@ def test_stripe_unreachable_says_so_and_leaves_no_pending_backing(client, listin
     assert list(Backing.objects.values_list("status", flat=True)) == ["expired"]
 
 
-def test_payments_not_configured_says_so_and_records_nothing(client, listing, campaign, settings):  # noqa: F811
+def test_payments_not_configured_says_so_and_records_nothing(client, listing, campaign, settings):
     settings.STRIPE_SECRET_KEY = ""
 
     response = client.post(in_english(donate_url(listing)), {"suggested": "300"})
@@ -192,7 +191,7 @@ def test_payments_not_configured_says_so_and_records_nothing(client, listing, ca
     assert not Backing.objects.exists()
 
 
-def test_the_project_page_offers_the_donation_form_and_the_plans(client, listing, campaign, plan):  # noqa: F811
+def test_the_project_page_offers_the_donation_form_and_the_plans(client, listing, campaign, plan):
     text = client.get(listing.project.url).text
 
     assert 'class="stacked-form donation-form"' in text
@@ -203,11 +202,11 @@ def test_the_project_page_offers_the_donation_form_and_the_plans(client, listing
 # --- subscriptions -------------------------------------------------------------------------------
 
 
-def subscribe_url(plan):  # noqa: F811
+def subscribe_url(plan):
     return reverse("payments:subscribe", kwargs={"project_id": plan.listing.project_id, "plan_id": plan.pk})
 
 
-def test_subscribing_needs_an_account(client, plan):  # noqa: F811
+def test_subscribing_needs_an_account(client, plan):
     response = client.post(subscribe_url(plan), {})
 
     assert response.status_code == 302
@@ -215,7 +214,7 @@ def test_subscribing_needs_an_account(client, plan):  # noqa: F811
     assert not Backing.objects.exists()
 
 
-def test_a_signed_in_person_subscribes_through_checkout_with_the_plans_price(client, plan, bob, stripe_requests):  # noqa: F811
+def test_a_signed_in_person_subscribes_through_checkout_with_the_plans_price(client, plan, bob, stripe_requests):
     client.force_login(bob)
 
     response = client.post(subscribe_url(plan), {"name": "Bob"})
@@ -230,7 +229,7 @@ def test_a_signed_in_person_subscribes_through_checkout_with_the_plans_price(cli
     assert "line_items[0][price]=price_" in body
 
 
-def test_a_full_plan_refuses_another_backer(client, plan, bob, alice):  # noqa: F811
+def test_a_full_plan_refuses_another_backer(client, plan, bob, alice):
     plan.max_backers = 1
     plan.save()
     pending_subscription(plan, alice, status=Backing.Status.ACTIVE)
@@ -243,7 +242,7 @@ def test_a_full_plan_refuses_another_backer(client, plan, bob, alice):  # noqa: 
     assert Backing.objects.count() == 1
 
 
-def test_the_checkout_return_says_what_happened_and_changes_nothing(client, listing):  # noqa: F811
+def test_the_checkout_return_says_what_happened_and_changes_nothing(client, listing):
     url = reverse("payments:checkout_return", kwargs={"project_id": listing.project_id, "outcome": "canceled"})
 
     response = client.get(in_english(url), follow=True)
@@ -252,7 +251,7 @@ def test_the_checkout_return_says_what_happened_and_changes_nothing(client, list
     assert not Backing.objects.exists()
 
 
-def test_many_plans_are_looked_up_ten_lookup_keys_at_a_time(listing, stripe_requests):  # noqa: F811
+def test_many_plans_are_looked_up_ten_lookup_keys_at_a_time(listing, stripe_requests):
     from marketplace.models import SubscriptionPlan
 
     for number in range(11):

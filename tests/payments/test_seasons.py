@@ -9,8 +9,8 @@ from django.core.management import call_command
 from core.models import AuditEntry
 from payments import seasons, subscriptions
 from payments.models import Backing
-from tests.marketplace.payments_factories import another_plan, keep_language, subscription  # noqa: F401 (autouse fixture)
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
+from tests.factories.accounts import UserFactory
+from tests.factories.payments import another_plan, subscription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]
 
@@ -35,18 +35,17 @@ def test_the_next_season_month_wraps_around_the_year(day, expected):
 
 
 @pytest.fixture
-def winter_plan(listing):  # noqa: F811
+def winter_plan(listing):
     return another_plan(listing, name="冬季蚵仔", price_twd=600, season_months=WINTER)
 
 
 @pytest.fixture
 def subscriber(db):
-    from tests.accounts.conftest import make_user
 
-    return make_user("winter@example.tw")
+    return UserFactory(email="winter@example.tw")
 
 
-def test_a_year_of_daily_runs_pauses_out_of_season_and_resumes_in_season(winter_plan, subscriber, listing):  # noqa: F811
+def test_a_year_of_daily_runs_pauses_out_of_season_and_resumes_in_season(winter_plan, subscriber, listing):
     winter = subscription(listing, subscriber, plan=winter_plan)
     all_year = subscription(listing, subscriber, plan=another_plan(listing, name="全年", season_months=[]))
 
@@ -83,7 +82,7 @@ def test_a_year_of_daily_runs_pauses_out_of_season_and_resumes_in_season(winter_
     assert AuditEntry.objects.filter(action="subscription.season_resumed").count() == 1
 
 
-def test_a_pause_the_backer_chose_is_respected(winter_plan, subscriber, listing):  # noqa: F811
+def test_a_pause_the_backer_chose_is_respected(winter_plan, subscriber, listing):
     long_pause = taipei_midnight(2027, 12, 1)
     backer_paused = subscription(
         listing, subscriber, plan=winter_plan, status="paused", paused_until=long_pause, pause_reason="backer"
@@ -97,7 +96,7 @@ def test_a_pause_the_backer_chose_is_respected(winter_plan, subscriber, listing)
     assert (backer_paused.paused_until, backer_paused.pause_reason) == (long_pause, "backer")
 
 
-def test_the_command_has_a_dry_run_that_changes_nothing(winter_plan, subscriber, listing):  # noqa: F811
+def test_the_command_has_a_dry_run_that_changes_nothing(winter_plan, subscriber, listing):
     winter = subscription(listing, subscriber, plan=winter_plan)
     out = StringIO()
 
@@ -115,7 +114,7 @@ def test_the_command_has_a_dry_run_that_changes_nothing(winter_plan, subscriber,
     assert winter.paused_until == taipei_midnight(2027, 11, 1)
 
 
-def test_the_backer_cannot_lift_the_seasons_pause(client, winter_plan, subscriber, listing):  # noqa: F811
+def test_the_backer_cannot_lift_the_seasons_pause(client, winter_plan, subscriber, listing):
     from django.urls import reverse
 
     paused = subscription(

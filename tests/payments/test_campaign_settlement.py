@@ -12,8 +12,8 @@ from marketplace.models import DonationCampaign
 from notifications.models import Notification
 from payments import refunds
 from payments.models import RefundRequest
-from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
+from tests.factories.accounts import UserFactory
+from tests.factories.payments import donation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]
 
@@ -22,17 +22,16 @@ TODAY = datetime.date(2026, 12, 1)
 
 @pytest.fixture
 def donors(db):
-    from tests.accounts.conftest import make_user
 
-    return make_user("donor1@example.tw"), make_user("donor2@example.tw", preferred_language="en")
+    return UserFactory(email="donor1@example.tw"), UserFactory(email="donor2@example.tw", preferred_language="en")
 
 
-def _campaign(listing, model="all_or_nothing", goal=10_000, deadline=TODAY - datetime.timedelta(days=1)):  # noqa: F811
+def _campaign(listing, model="all_or_nothing", goal=10_000, deadline=TODAY - datetime.timedelta(days=1)):
     return DonationCampaign.objects.create(listing=listing, goal_twd=goal, deadline=deadline, funding_model=model)
 
 
 def test_a_missed_goal_refunds_every_payment_once_and_tells_backers_and_team(
-    listing,  # noqa: F811
+    listing,
     donors,
     alice,
     bob,
@@ -71,7 +70,7 @@ def test_a_missed_goal_refunds_every_payment_once_and_tells_backers_and_team(
     assert AuditEntry.objects.filter(action="payment.refund_requested").count() == 3
 
 
-def test_the_same_idempotency_key_never_makes_a_second_request(listing, donors):  # noqa: F811
+def test_the_same_idempotency_key_never_makes_a_second_request(listing, donors):
     _backing, payment = donation(listing, donors[0], 500)
 
     one = refunds.request_refund(payment, origin="staff", idempotency_key="k-1", reason="asked")
@@ -81,7 +80,7 @@ def test_the_same_idempotency_key_never_makes_a_second_request(listing, donors):
     assert RefundRequest.objects.count() == 1
 
 
-def test_a_stripe_outage_keeps_the_request_for_a_rerun(listing, donors, settings):  # noqa: F811
+def test_a_stripe_outage_keeps_the_request_for_a_rerun(listing, donors, settings):
     campaign = _campaign(listing)
     donation(listing, donors[0], 500, campaign=campaign)
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"
@@ -95,7 +94,7 @@ def test_a_stripe_outage_keeps_the_request_for_a_rerun(listing, donors, settings
     )
 
 
-def test_a_campaign_that_met_its_goal_succeeds_and_nothing_is_refunded(listing, donors):  # noqa: F811
+def test_a_campaign_that_met_its_goal_succeeds_and_nothing_is_refunded(listing, donors):
     campaign = _campaign(listing, goal=5_000)
     donation(listing, donors[0], 5_000, campaign=campaign)
 
@@ -107,7 +106,7 @@ def test_a_campaign_that_met_its_goal_succeeds_and_nothing_is_refunded(listing, 
     assert Notification.objects.filter(recipient=donors[0], kind="campaign_result").count() == 1
 
 
-def test_keep_what_you_raise_and_open_campaigns_are_not_refunded(listing, donors):  # noqa: F811
+def test_keep_what_you_raise_and_open_campaigns_are_not_refunded(listing, donors):
     ended = _campaign(listing, model="keep_what_you_raise")
     donation(listing, donors[0], 500, campaign=ended)
 
@@ -123,7 +122,7 @@ def test_keep_what_you_raise_and_open_campaigns_are_not_refunded(listing, donors
     assert refunds.settle_campaigns(today=TODAY).failed == []
 
 
-def test_the_command_has_a_dry_run(listing, donors):  # noqa: F811
+def test_the_command_has_a_dry_run(listing, donors):
     campaign = _campaign(listing)
     donation(listing, donors[0], 500, campaign=campaign)
     out = StringIO()

@@ -14,10 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from payments import ledger
 from payments.models import Backing, BackingLedgerNet, LedgerEntry, ProjectLedgerTotals
-from tests.marketplace.payments_fixtures import pending_donation, pending_subscription, plan  # noqa: F401 (fixture)
-from tests.marketplace.stripe_events import deliver, sign, stripe_event
-from tests.marketplace.test_payment_events import invoice, session_completed
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
+from tests.factories.payments import pending_donation, pending_subscription
+from tests.factories.stripe import deliver, invoice, session_completed, sign, stripe_event
 
 pytestmark = [pytest.mark.postgres]
 
@@ -60,7 +58,7 @@ def running():
     return projects, dict(BackingLedgerNet.objects.values_list("backing_id", "net_twd"))
 
 
-def assert_running_totals_match(listing):  # noqa: F811
+def assert_running_totals_match(listing):
     projects, nets, people = recomputed()
     assert running() == (projects, nets)
     row = projects[listing.pk]
@@ -73,8 +71,8 @@ def assert_running_totals_match(listing):  # noqa: F811
 
 @pytest.mark.django_db(transaction=True)
 def test_running_totals_equal_the_entries_after_payments_refunds_disputes_payouts_and_concurrent_deliveries(
-    listing,  # noqa: F811
-    plan,  # noqa: F811
+    listing,
+    plan,
     settings,
 ):
     secret = settings.STRIPE_WEBHOOK_SECRET
@@ -162,7 +160,7 @@ def test_running_totals_equal_the_entries_after_payments_refunds_disputes_payout
 
 
 @pytest.mark.django_db
-def test_the_rebuild_repairs_totals_that_drifted_and_bulk_writes_keep_them(listing):  # noqa: F811
+def test_the_rebuild_repairs_totals_that_drifted_and_bulk_writes_keep_them(listing):
     backings = Backing.objects.bulk_create(
         Backing(kind="donation", status="paid", listing=listing, amount_twd=100, backer_email=f"b{n}@example.tw")
         for n in range(5)

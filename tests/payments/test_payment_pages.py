@@ -12,8 +12,7 @@ from cms.models import ProjectUpdate
 from marketplace.models import SubscriptionPlan
 from payments.ledger import write_entry
 from payments.models import Backing, LedgerEntry
-from tests.marketplace.payments_fixtures import campaign, pending_donation, pending_subscription, plan  # noqa: F401
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
+from tests.factories.payments import pending_donation, pending_subscription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -41,7 +40,7 @@ def test_my_backings_is_empty_at_first(client, bob):
     assert 'class="backing-list"' not in response.text
 
 
-def test_my_backings_lists_donations_and_subscriptions_with_receipts_and_updates(client, listing, plan, bob):  # noqa: F811
+def test_my_backings_lists_donations_and_subscriptions_with_receipts_and_updates(client, listing, plan, bob):
     donation = pending_donation(listing, 800, backer=bob, status=Backing.Status.PAID)
     pay(donation, 800, "payment_intent:pi_9", receipt="HW-2026-000007")
     subscription = pending_subscription(
@@ -65,7 +64,7 @@ def test_my_backings_lists_donations_and_subscriptions_with_receipts_and_updates
     assert "HW-2026-000007" in donation_detail
 
 
-def test_my_backings_paginates(client, listing, bob):  # noqa: F811
+def test_my_backings_paginates(client, listing, bob):
     for _ in range(21):
         pending_donation(listing, 300, backer=bob, status=Backing.Status.PAID)
     client.force_login(bob)
@@ -77,7 +76,7 @@ def test_my_backings_paginates(client, listing, bob):  # noqa: F811
     assert second.count('class="backing"') == 1
 
 
-def test_a_receipt_page_shows_the_receipt_and_anonymous_for_an_anonymous_backer(client, listing, bob):  # noqa: F811
+def test_a_receipt_page_shows_the_receipt_and_anonymous_for_an_anonymous_backer(client, listing, bob):
     backing = pending_donation(listing, 800, backer=bob, anonymous=True, status=Backing.Status.PAID)
     entry = pay(backing, 800, "payment_intent:pi_r", receipt="HW-2026-000003")
     client.force_login(bob)
@@ -88,7 +87,7 @@ def test_a_receipt_page_shows_the_receipt_and_anonymous_for_an_anonymous_backer(
     assert "window.print()" in text
 
 
-def test_the_funding_dashboard_adds_up_the_ledger_for_the_team(client, listing, plan, alice, bob):  # noqa: F811
+def test_the_funding_dashboard_adds_up_the_ledger_for_the_team(client, listing, plan, alice, bob):
     yearly = SubscriptionPlan.objects.create(listing=listing, name="年", price_twd=6_000, interval="year", rewards="x")
     monthly = pending_subscription(plan, bob, status=Backing.Status.ACTIVE)
     pending_subscription(yearly, bob, status=Backing.Status.ACTIVE)
@@ -110,7 +109,7 @@ def test_the_funding_dashboard_adds_up_the_ledger_for_the_team(client, listing, 
     assert 'data-figure="net">NT$1,235<' in response.text
 
 
-def test_the_csv_export_hides_anonymous_backers(client, listing, alice, bob):  # noqa: F811
+def test_the_csv_export_hides_anonymous_backers(client, listing, alice, bob):
     bob.display_name = "Bob Visible"
     bob.save()
     shown = pending_donation(listing, 500, backer=bob, backer_email=bob.email, status=Backing.Status.PAID)
@@ -134,7 +133,7 @@ def test_the_csv_export_hides_anonymous_backers(client, listing, alice, bob):  #
         assert by_receipt["HW-2026-000001"][7:] == ["Bob Visible", bob.email]
 
 
-def test_the_team_pages_link_the_funding_dashboard(client, listing, alice):  # noqa: F811
+def test_the_team_pages_link_the_funding_dashboard(client, listing, alice):
     client.force_login(alice)
 
     text = client.get(reverse("marketplace:project_team", kwargs={"project_id": listing.project_id})).text
@@ -142,7 +141,7 @@ def test_the_team_pages_link_the_funding_dashboard(client, listing, alice):  # n
     assert reverse("payments:funding_dashboard", kwargs={"project_id": listing.project_id}) in text
 
 
-def test_a_persons_backings_are_in_their_data_and_erasure_anonymises_them(listing, bob):  # noqa: F811
+def test_a_persons_backings_are_in_their_data_and_erasure_anonymises_them(listing, bob):
     from payments import personal_data
 
     backing = pending_donation(listing, 800, backer=bob, backer_email=bob.email, backer_name="Bob 本名", status="paid")

@@ -9,9 +9,8 @@ from core.models import AuditEntry
 from payments.admin_views import check_can_refund
 from payments.ledger import write_entry
 from payments.models import RefundRequest
+from tests.factories.payments import donation
 from tests.helpers import with_mfa
-from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]
 
@@ -22,7 +21,7 @@ def staff(django_user_model):
 
 
 @pytest.fixture
-def payment(listing, bob):  # noqa: F811
+def payment(listing, bob):
     return donation(listing, bob, 1_000)[1]
 
 

@@ -10,21 +10,20 @@ from core.actions import ActionRefused
 from core.models import AuditEntry
 from payments import stripe_api, subscriptions
 from payments.models import Backing
-from tests.marketplace.payments_factories import another_plan, keep_language, subscription  # noqa: F401 (autouse fixture)
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
+from tests.factories.accounts import UserFactory
+from tests.factories.payments import another_plan, subscription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]
 
 
 @pytest.fixture
 def citizen(db):
-    from tests.accounts.conftest import make_user
 
-    return make_user("citizen@example.tw", display_name="Citizen 陳")
+    return UserFactory(email="citizen@example.tw", display_name="Citizen 陳")
 
 
 @pytest.fixture
-def backing(listing, citizen):  # noqa: F811
+def backing(listing, citizen):
     return subscription(listing, citizen)
 
 
@@ -99,7 +98,7 @@ def test_skipping_pauses_until_the_end_of_the_next_period(client, citizen, backi
     assert reason == "backer"
 
 
-def test_resuming_clears_the_pause(client, citizen, listing):  # noqa: F811
+def test_resuming_clears_the_pause(client, citizen, listing):
     paused = subscription(
         listing, citizen, status=Backing.Status.PAUSED, paused_until=timezone.now() + datetime.timedelta(days=9)
     )
@@ -122,7 +121,7 @@ def test_resuming_a_running_subscription_is_refused_with_a_message(client, citiz
     assert _state(backing) == before
 
 
-def test_switching_plan_bills_the_new_price_from_the_next_charge(client, citizen, backing, listing):  # noqa: F811
+def test_switching_plan_bills_the_new_price_from_the_next_charge(client, citizen, backing, listing):
     bigger = another_plan(listing)
     client.force_login(citizen)
 
@@ -133,7 +132,7 @@ def test_switching_plan_bills_the_new_price_from_the_next_charge(client, citizen
     assert AuditEntry.objects.filter(action="subscription.plan_switched", data__plan=bigger.pk).exists()
 
 
-def test_a_plan_of_another_project_is_not_offered_and_is_refused(client, citizen, backing, listing, market):  # noqa: F811
+def test_a_plan_of_another_project_is_not_offered_and_is_refused(client, citizen, backing, listing, market):
     from marketplace.models import ProjectListing
 
     other_listing = ProjectListing.objects.create(project=market["oysters"], enterprise=market["enterprise"])
@@ -176,7 +175,7 @@ def test_a_stripe_outage_says_so_and_changes_nothing(client, citizen, backing, s
     assert not AuditEntry.objects.filter(action__startswith="subscription.").exists()
 
 
-def test_an_ended_subscription_cannot_be_changed(citizen, listing):  # noqa: F811
+def test_an_ended_subscription_cannot_be_changed(citizen, listing):
     ended = subscription(listing, citizen, status=Backing.Status.CANCELED)
 
     with pytest.raises(ActionRefused):
@@ -193,7 +192,7 @@ def test_someone_else_gets_404_and_nothing_changes(client, backing, bob):
     assert _state(backing) == before
 
 
-def test_the_price_of_a_plan_is_found_or_made_by_its_lookup_key(listing):  # noqa: F811
+def test_the_price_of_a_plan_is_found_or_made_by_its_lookup_key(listing):
     plan = listing.subscription_plans.first()
 
     price_id = stripe_api.price_for_plan(plan)
@@ -216,7 +215,7 @@ def _stripe_subscription(**fields):
     return data
 
 
-def test_the_state_stripe_reports_is_copied_onto_the_backing(backing, listing):  # noqa: F811
+def test_the_state_stripe_reports_is_copied_onto_the_backing(backing, listing):
     bigger = another_plan(listing)
     paused = _stripe_subscription(
         pause_collection={"behavior": "void", "resumes_at": 1_790_000_000},

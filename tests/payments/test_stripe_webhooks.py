@@ -9,7 +9,7 @@ from django.test import Client
 
 from payments import webhooks
 from payments.models import StripeEvent
-from tests.marketplace.stripe_events import deliver, sign, stripe_event
+from tests.factories.stripe import deliver, sign, stripe_event
 
 pytestmark = pytest.mark.postgres
 

@@ -10,10 +10,9 @@ from core.models import AuditEntry
 from payments import payouts
 from payments.ledger import write_entry
 from payments.models import LedgerEntry, PayoutAccount
+from tests.factories.payments import donation
+from tests.factories.stripe import deliver, stripe_event
 from tests.helpers import with_mfa
-from tests.marketplace.payments_factories import donation, keep_language  # noqa: F401 (autouse fixture)
-from tests.marketplace.stripe_events import deliver, stripe_event
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]
 
@@ -24,7 +23,7 @@ def staff(django_user_model):
 
 
 @pytest.fixture
-def funded(listing, bob):  # noqa: F811
+def funded(listing, bob):
     """NT$3,000 raised (NT$150 platform fees), NT$500 of it refunded."""
     backing, payment = donation(listing, bob, 2_000)
     LedgerEntry.objects.filter(pk=payment.pk).update(platform_fee_twd=100)
@@ -41,7 +40,7 @@ def funded(listing, bob):  # noqa: F811
     return listing
 
 
-def _payouts_url(listing):  # noqa: F811
+def _payouts_url(listing):
     return reverse("payments:payouts", kwargs={"slug": listing.enterprise.organisation.slug})
 
 

@@ -1,28 +1,21 @@
-"""Hand-made marketplace fixtures: a company with ties, an enterprise team, published projects with listings."""
+"""The small marketplace world: a company with ties, an enterprise team, published projects with listings."""
 
 import datetime
 
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts import actions as account_actions
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, Role
 from cms.actions import ensure_project_review_workflow, ensure_township_pages, township_page_for
 from cms.models import ProjectPage, ProjectUpdate, Sector, SustainableDevelopmentGoal
 from marketplace.models import CompanyProfile, EnterpriseProfile, HometownTie, ProjectListing
 from places.models import Township
+from tests.factories.accounts import UserFactory
 
-PASSWORD = "a-long-Homeward-passphrase-2026"
 NOW = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.UTC)
 # 竹山鎮 (南投縣), 關山鎮 (臺東縣, a priority area here), 口湖鄉 (雲林縣)
 ZHUSHAN, GUANSHAN, KOUHU = "10008040", "10014030", "10009190"
 MEINONG = "64000310"  # 高雄市美濃區: Kaohsiung borders Taitung
-
-
-def make_user(email, **fields):
-    user = User.objects.create_user(email, PASSWORD, **fields)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
 
 
 def township(code):
@@ -52,9 +45,9 @@ def build_market():
     crafts = Sector.objects.create(slug="test-crafts", name_zh="工藝", name_en="Crafts", name_ja="工芸")
     sdg2, sdg12 = SustainableDevelopmentGoal.objects.get(number=2), SustainableDevelopmentGoal.objects.get(number=12)
 
-    carol = make_user("carol@example.tw", display_name="Carol")  # company admin
-    dave = make_user("dave@example.tw", display_name="Dave")  # company member
-    erin = make_user("erin@example.tw", display_name="Erin")  # enterprise owner
+    carol = UserFactory(email="carol@example.tw", display_name="Carol")  # company admin
+    dave = UserFactory(email="dave@example.tw", display_name="Dave")  # company member
+    erin = UserFactory(email="erin@example.tw", display_name="Erin")  # enterprise owner
     company_org = account_actions.create_organisation(carol, kind=Organisation.Kind.COMPANY, name="台灣好公司")
     company_org.memberships.create(user=dave, role=Role.MEMBER)
     company = CompanyProfile.objects.create(
@@ -109,24 +102,11 @@ def build_market():
     }
 
 
-def record_donations(listing, count, name, amount_twd=100):
-    """`count` paid donations from different guests (`<name><n>@example.com`), each with its ledger payment."""
-    from payments.ledger import write_entry
-    from payments.models import Backing, LedgerEntry
+def accepted_conversation(market):
+    """Dave (company member) expresses interest in 關山米; Erin (its team) accepts: the conversation opens."""
+    from marketplace import actions
 
-    for n in range(count):
-        backing = Backing.objects.create(
-            kind=Backing.Kind.DONATION,
-            status=Backing.Status.PAID,
-            listing=listing,
-            backer_email=f"{name}{n}@example.com",
-            amount_twd=amount_twd,
-        )
-        write_entry(
-            kind=LedgerEntry.Kind.PAYMENT,
-            listing=listing,
-            backing=backing,
-            amount_twd=amount_twd,
-            source_key=f"charge:{name}{n}",
-            occurred_at=timezone.now(),
-        )
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"], message="你好")
+    actions.advance_interest(market["erin"], interest, "accepted")
+    interest.refresh_from_db()
+    return interest.conversation

@@ -6,33 +6,17 @@ from django.utils import timezone
 from accounts.models import User
 from payments import ledger
 from payments.ledger import write_entry
-from payments.models import Backing, LedgerEntry
-from tests.marketplace.test_projects import listing  # noqa: F401
+from payments.models import LedgerEntry
+from tests.factories.payments import paid_backing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
-def _paid(listing, backer, amount, key, email=""):  # noqa: F811
-    backing = Backing.objects.create(
-        kind=Backing.Kind.DONATION,
-        status=Backing.Status.PAID,
-        listing=listing,
-        backer=backer,
-        backer_email=email,
-        amount_twd=amount,
-    )
-    write_entry(
-        kind=LedgerEntry.Kind.PAYMENT,
-        listing=listing,
-        backing=backing,
-        amount_twd=amount,
-        source_key=f"charge:{key}",
-        occurred_at=timezone.now(),
-    )
-    return backing
+def _paid(listing, backer, amount, key, email=""):
+    return paid_backing(listing, amount, key=key, backer=backer, backer_email=email)[0]
 
 
-def test_refunds_lower_the_total_and_a_person_counts_once(listing, client):  # noqa: F811
+def test_refunds_lower_the_total_and_a_person_counts_once(listing, client):
     carol = User.objects.create_user(email="carol@example.com", password="x")
     _paid(listing, carol, 500, "a")
     _paid(listing, carol, 300, "b")
@@ -64,7 +48,7 @@ def test_refunds_lower_the_total_and_a_person_counts_once(listing, client):  # n
     assert "NT$800" in client.get("/zh-hant/").text
 
 
-def test_the_funding_panel_shows_ledger_totals_on_every_translation(listing, client):  # noqa: F811
+def test_the_funding_panel_shows_ledger_totals_on_every_translation(listing, client):
     import datetime
 
     from marketplace.models import DonationCampaign

@@ -12,18 +12,18 @@ from payments import ledger
 from payments.handlers import platform_fee
 from payments.models import Backing, LedgerEntry
 from payments.receipts import email_receipt
-from tests.marketplace.payments_fixtures import (  # noqa: F401 (fixtures)
-    campaign,
-    pending_donation,
-    pending_subscription,
-    plan,
+from tests.factories.payments import pending_donation, pending_subscription
+from tests.factories.stripe import (
+    PERIOD_END,
+    deliver,
+    invoice,
+    session_completed,
+    sign,
+    stripe_event,
+    subscription_object,
 )
-from tests.marketplace.stripe_events import deliver, stripe_event
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-
-PERIOD_END = int(time.time()) + 30 * 86_400
 
 
 @pytest.fixture
@@ -41,58 +41,10 @@ def send(client, settings, django_capture_on_commit_callbacks):
     return send
 
 
-def session_completed(backing, *, amount=None, payment_intent="pi_1", email="guest@example.com", name="Guest Name"):
-    return {
-        "id": f"cs_test_{backing.pk}",
-        "object": "checkout.session",
-        "mode": "payment" if backing.kind == "donation" else "subscription",
-        "payment_status": "paid",
-        "status": "complete",
-        "amount_total": (amount or backing.amount_twd) * 100,
-        "currency": "twd",
-        "customer": "cus_1",
-        "customer_details": {"email": email, "name": name},
-        "client_reference_id": str(backing.pk),
-        "metadata": {"backing_id": str(backing.pk)},
-        "payment_intent": payment_intent if backing.kind == "donation" else None,
-        "subscription": "sub_1" if backing.kind == "subscription" else None,
-    }
-
-
-def subscription_object(backing, status="active", **fields):
-    return {
-        "id": "sub_1",
-        "object": "subscription",
-        "customer": "cus_1",
-        "status": status,
-        "cancel_at_period_end": False,
-        "pause_collection": None,
-        "metadata": {"backing_id": str(backing.pk)},
-        "items": {"object": "list", "data": [{"id": "si_1", "current_period_end": PERIOD_END}]},
-        **fields,
-    }
-
-
-def invoice(backing, invoice_id="in_1", amount=500):
-    return {
-        "id": invoice_id,
-        "object": "invoice",
-        "customer": "cus_1",
-        "amount_paid": amount * 100,
-        "currency": "twd",
-        "status": "paid",
-        "status_transitions": {"paid_at": int(time.time())},
-        "parent": {
-            "type": "subscription_details",
-            "subscription_details": {"subscription": "sub_1", "metadata": {"backing_id": str(backing.pk)}},
-        },
-    }
-
-
 # --- donations -----------------------------------------------------------------------------------
 
 
-def test_a_completed_donation_checkout_records_one_payment_with_a_receipt(listing, campaign, send, client):  # noqa: F811
+def test_a_completed_donation_checkout_records_one_payment_with_a_receipt(listing, campaign, send, client):
     backing = pending_donation(listing, 1_000, campaign=campaign, language="en")
 
     send("checkout.session.completed", session_completed(backing))
@@ -115,7 +67,7 @@ def test_a_completed_donation_checkout_records_one_payment_with_a_receipt(listin
     assert 'data-funding="raised">NT$1,000<' in client.get(listing.project.url).text
 
 
-def test_an_anonymous_backers_receipt_says_anonymous_in_their_language(listing, campaign, send, alice):  # noqa: F811
+def test_an_anonymous_backers_receipt_says_anonymous_in_their_language(listing, campaign, send, alice):
     alice.preferred_language = "zh-hant"
     alice.save()
     backing = pending_donation(listing, 300, backer=alice, backer_email=alice.email, anonymous=True, language="en")
@@ -127,7 +79,7 @@ def test_an_anonymous_backers_receipt_says_anonymous_in_their_language(listing, 
     assert "匿名" in receipt.body and "收據" in receipt.subject
 
 
-def test_receipt_numbers_run_without_gaps_and_a_receipt_is_never_sent_twice(listing, campaign, send):  # noqa: F811
+def test_receipt_numbers_run_without_gaps_and_a_receipt_is_never_sent_twice(listing, campaign, send):
     first = pending_donation(listing, 300)
     second = pending_donation(listing, 500)
 
@@ -142,7 +94,7 @@ def test_receipt_numbers_run_without_gaps_and_a_receipt_is_never_sent_twice(list
     assert len(mail.outbox) == 2
 
 
-def test_an_expired_checkout_expires_the_pending_backing(listing, campaign, send):  # noqa: F811
+def test_an_expired_checkout_expires_the_pending_backing(listing, campaign, send):
     backing = pending_donation(listing, 300)
 
     send(
@@ -155,7 +107,7 @@ def test_an_expired_checkout_expires_the_pending_backing(listing, campaign, send
     assert not LedgerEntry.objects.exists()
 
 
-def test_refunds_are_one_entry_per_stripe_refund_and_a_full_refund_refunds_the_backing(listing, campaign, send):  # noqa: F811
+def test_refunds_are_one_entry_per_stripe_refund_and_a_full_refund_refunds_the_backing(listing, campaign, send):
     backing = pending_donation(listing, 1_000)
     send("checkout.session.completed", session_completed(backing))
     charge = {"id": "ch_1", "object": "charge", "payment_intent": "pi_1", "amount": 100_000}
@@ -179,7 +131,7 @@ def test_refunds_are_one_entry_per_stripe_refund_and_a_full_refund_refunds_the_b
 
 
 @pytest.mark.stripe
-def test_a_refund_event_without_its_refunds_lists_them_from_stripe(listing, campaign, send):  # noqa: F811
+def test_a_refund_event_without_its_refunds_lists_them_from_stripe(listing, campaign, send):
     backing = pending_donation(listing, 1_000)
     send("checkout.session.completed", session_completed(backing))
 
@@ -190,7 +142,7 @@ def test_a_refund_event_without_its_refunds_lists_them_from_stripe(listing, camp
     assert refund.source_key.startswith("refund:re_") and refund.amount_twd < 0
 
 
-def test_a_dispute_is_recorded_once(listing, campaign, send):  # noqa: F811
+def test_a_dispute_is_recorded_once(listing, campaign, send):
     backing = pending_donation(listing, 1_000)
     send("checkout.session.completed", session_completed(backing))
     dispute = {"id": "dp_1", "object": "dispute", "charge": "ch_1", "payment_intent": "pi_1", "amount": 100_000}
@@ -205,7 +157,7 @@ def test_a_dispute_is_recorded_once(listing, campaign, send):  # noqa: F811
 # --- subscriptions -------------------------------------------------------------------------------
 
 
-def test_subscription_events_before_the_checkout_completion_end_in_the_right_state(plan, bob, send):  # noqa: F811
+def test_subscription_events_before_the_checkout_completion_end_in_the_right_state(plan, bob, send):
     backing = pending_subscription(plan, bob)
 
     send("customer.subscription.updated", subscription_object(backing, status="active"))
@@ -220,7 +172,7 @@ def test_subscription_events_before_the_checkout_completion_end_in_the_right_sta
     assert [message.to for message in mail.outbox] == [[bob.email]]
 
 
-def test_a_late_checkout_completion_does_not_undo_a_pause_or_a_cancellation(plan, bob, send):  # noqa: F811
+def test_a_late_checkout_completion_does_not_undo_a_pause_or_a_cancellation(plan, bob, send):
     backing = pending_subscription(plan, bob)
     resumes = int(time.time()) + 60 * 86_400
 
@@ -243,7 +195,7 @@ def test_a_late_checkout_completion_does_not_undo_a_pause_or_a_cancellation(plan
     assert backing.status == "canceled"
 
 
-def test_a_failed_payment_tells_the_backer_once_and_a_later_payment_recovers(plan, bob, send):  # noqa: F811
+def test_a_failed_payment_tells_the_backer_once_and_a_later_payment_recovers(plan, bob, send):
     backing = pending_subscription(plan, bob, status=Backing.Status.ACTIVE, stripe_subscription_id="sub_1")
 
     send("invoice.payment_failed", {**invoice(backing, "in_2"), "amount_paid": 0, "status": "open"})
@@ -275,15 +227,13 @@ def test_the_platform_fee_rounds_half_up_to_whole_dollars(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_deliveries_about_one_payment_record_it_exactly_once(listing, campaign, settings):  # noqa: F811
+def test_simultaneous_deliveries_about_one_payment_record_it_exactly_once(listing, campaign, settings):
     """Ten threads: the same event five times and five other events about the same payment, all at once."""
     import json
     import threading
 
     from django.db import connection
     from django.test import Client
-
-    from tests.marketplace.stripe_events import sign
 
     backing = pending_donation(listing, 1_000)
     same = json.dumps(stripe_event("checkout.session.completed", session_completed(backing)))
@@ -316,7 +266,7 @@ def test_simultaneous_deliveries_about_one_payment_record_it_exactly_once(listin
     assert ledger.totals_for_project(listing.project_id).raised_twd == 1_000
 
 
-def test_who_paused_and_a_switched_plan_come_from_the_subscription_event(plan, bob, send):  # noqa: F811
+def test_who_paused_and_a_switched_plan_come_from_the_subscription_event(plan, bob, send):
     from marketplace.models import SubscriptionPlan
 
     backing = pending_subscription(plan, bob)
