@@ -122,7 +122,7 @@ def refund_payment(request):
 def record_payout(request):
     """Staff record a bank transfer made to a platform-collected team (a payout entry in the ledger)."""
     from payments import payouts
-    from payments.manage_forms import RecordPayoutForm
+    from payments.forms import RecordPayoutForm
 
     payouts.check_can_record_payouts(request.user)
     form = RecordPayoutForm(request.POST or None)

@@ -14,9 +14,12 @@ class SearchConfig(AppConfig):
         connect_receivers()
         # Answers search gives the apps below it, which never import search (README.md, "Layout").
         from marketplace import providers as marketplace_providers
+        from payments.funding import search_funding_facts
         from payments.ledger import totals_changed
-        from search.indexing import schedule_debounced_reindex
+        from search.content import register_funding_provider
+        from search.indexing import reindex_projects_soon
         from search.recommend import recommendation_candidates
 
+        register_funding_provider(search_funding_facts)  # subscriptions, donations, money raised, backers
         marketplace_providers.search_candidates.provide(recommendation_candidates)
-        totals_changed.register(lambda project_ids: schedule_debounced_reindex("projects", project_ids))
+        totals_changed.register(reindex_projects_soon)

@@ -33,7 +33,7 @@ def test_the_funding_panel_shows_what_exists_and_says_when_payments_are_off(clie
 
 
 def test_the_funding_panel_has_no_payment_note_when_stripe_is_configured(client, listing):
-    from cms.funding import funding_panel_for
+    from payments.funding import funding_panel_for
 
     panel = funding_panel_for(listing.project)
     assert panel.payments_configured
