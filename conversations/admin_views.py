@@ -1,6 +1,5 @@
 """Staff screens of reported conversations (the viewset is in wagtail_hooks)."""
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -8,7 +7,7 @@ from wagtail.admin.views.generic.models import InspectView
 
 from conversations import actions
 from conversations.models import ConversationReport
-from core.actions import ActionRefused
+from core.actions import run_action
 
 
 class ReportInspectView(InspectView):
@@ -27,10 +26,5 @@ class ReportInspectView(InspectView):
 @require_POST
 def review_report(request):
     report = get_object_or_404(ConversationReport, pk=request.POST.get("pk") or 0)
-    try:
-        actions.review_report(request.user, report)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The report is marked as reviewed."))
+    run_action(request, actions.review_report, report, success=_("The report is marked as reviewed."))
     return redirect("conversation_reports:inspect", report.pk)

@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from conversations import actions
 from conversations.forms import MessageForm, ReportForm
 from conversations.models import Conversation
-from core.actions import ActionRefused
+from core.actions import ActionRefused, run_action
 
 PAGE_SIZE = 20
 MESSAGES_SHOWN = 50
@@ -116,11 +115,14 @@ def report(request, pk):
     conversation = _conversation_for(request, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.report_conversation(request.user, conversation, reason=form.cleaned_data["reason"])
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("Thank you. Staff will read this conversation and the reason you gave."))
+        outcome = run_action(
+            request,
+            actions.report_conversation,
+            conversation,
+            form=form,
+            reason=form.cleaned_data["reason"],
+            success=_("Thank you. Staff will read this conversation and the reason you gave."),
+        )
+        if outcome.done:
             return redirect("conversations:detail", pk=conversation.pk)
     return render(request, "conversations/report.html", {"conversation": conversation, "form": form})

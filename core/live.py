@@ -90,5 +90,28 @@ class LiveEventConsumer(AsyncJsonWebsocketConsumer):
             text = self.encode_json({"event": message["event"], "payload": message["payload"]})
         await self.send(text_data=text)
 
+    group_name = None
+
+    async def join_and_accept(self, group_name):
+        """Join the group whose live events this socket forwards, then accept the connection."""
+        self.group_name = group_name
+        await self.channel_layer.group_add(group_name, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if self.group_name:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def signed_in_user(self):
+        """The signed-in person of the socket, or None after closing it with CLOSE_UNAUTHENTICATED."""
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return None
+        return user
+
+    async def receive_json(self, content, **kwargs):
+        """Browsers only listen on live sockets; anything they send is ignored unless a subclass says otherwise."""
+
     async def live_event(self, message):
         raise NotImplementedError

@@ -45,9 +45,10 @@ def enterprises_in_township(township):
 
 
 def public_listing_or_404(project_id):
-    """The listing of a live, public project page (with its team), or 404."""
+    """The listing of a live, public project page (with its team and donation campaign), or 404."""
     listing = get_object_or_404(
-        ProjectListing.objects.select_related("project", "enterprise__organisation"), project_id=project_id
+        ProjectListing.objects.select_related("project", "enterprise__organisation", "donation_campaign"),
+        project_id=project_id,
     )
     if not is_public(listing.project):
         raise Http404

@@ -2,33 +2,21 @@
 
 from channels.db import database_sync_to_async
 
-from core.live import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, LiveEventConsumer
+from core.live import CLOSE_FORBIDDEN, LiveEventConsumer
 from notifications.live import user_group
 
 
 class NotificationsConsumer(LiveEventConsumer):
-    group_name = None
-
     async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+        user = await self.signed_in_user()
+        if user is None:
             return
         self.user_id = user.pk
-        self.group_name = user_group(user.pk)
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
-        await self.accept()
+        await self.join_and_accept(user_group(user.pk))
         # A (re)connecting page catches up on what it missed while the socket was down.
         await self.send_json(
             {"event": "notifications.changed", "payload": {"unread_count": await self._unread_count()}}
         )
-
-    async def disconnect(self, code):
-        if self.group_name:
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        """Browsers only listen on this socket; anything they send is ignored."""
 
     async def live_event(self, message):
         if message["payload"].get("user_id") != self.user_id or not await self._still_active():

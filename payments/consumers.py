@@ -9,23 +9,12 @@ from payments.live import FundingProgress, project_group
 class ProjectProgressConsumer(LiveEventConsumer):
     """Forwards funding.progress events of one project; anonymous visitors are welcome, nothing is received."""
 
-    group_name = None
-
     async def connect(self):
         self.project_id = self.scope["url_route"]["kwargs"]["project_id"]
         if not await self._is_public_listing():
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.group_name = project_group(self.project_id)
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
-        await self.accept()
-
-    async def disconnect(self, code):
-        if self.group_name:
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        """Browsers only listen on this socket; anything they send is ignored."""
+        await self.join_and_accept(project_group(self.project_id))
 
     async def live_event(self, message):
         # Only the figures of this project, and nothing but funding progress, ever reach the page. The payload is

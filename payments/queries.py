@@ -1,22 +1,10 @@
-"""What the payment pages read (nothing here changes anything): listings open for backing, a backer's own
-backings and receipts, a team's listing. Money totals are read from payments.ledger."""
+"""What the payment pages read (nothing here changes anything): a backer's own backings and receipts, a team's
+ledger, the people backing a project. Money totals are read from payments.ledger; the listings a payment page
+starts from (a public one to back, a team's own one) from marketplace.queries."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cms.public import is_public
-from marketplace.models import ProjectListing
 from payments.models import Backing, LedgerEntry
-
-
-def public_listing_or_404(project_id):
-    """The listing of a live, public project page (what anyone may back), or 404."""
-    listing = get_object_or_404(
-        ProjectListing.objects.select_related("project", "donation_campaign"), project_id=project_id
-    )
-    if not is_public(listing.project):
-        raise Http404
-    return listing
 
 
 def backings_of(user):
@@ -57,17 +45,6 @@ def own_receipt_or_404(user, pk):
         kind=LedgerEntry.Kind.PAYMENT,
         backing__backer=user,
     )
-
-
-def team_listing(user, project_id):
-    """The listing of `project_id` when `user` is on its team (else PermissionDenied; 404 without a listing)."""
-    from marketplace.actions import check_project_team
-
-    listing = get_object_or_404(
-        ProjectListing.objects.select_related("project", "enterprise__organisation"), project_id=project_id
-    )
-    check_project_team(user, listing)
-    return listing
 
 
 def ledger_entries_of(listing):

@@ -91,3 +91,17 @@ def assert_queries_do_not_grow(build, client, url, ceiling=QUERY_CEILING):
     assert with_5 == with_50, f"{with_5} queries with 5 items, {with_50} with 50"
     assert with_50 <= ceiling, f"{with_50} queries"
     return with_50
+
+
+def socket_headers(user=None):
+    """Headers of a websocket handshake from the site's origin, with `user`'s session cookie when given.
+
+    Build them outside the event loop: a session login inside it would leave a database connection behind."""
+    from django.test import Client
+
+    headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
+    return headers

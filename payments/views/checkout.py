@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.actions import run_action
+from marketplace.queries import public_listing_or_404
 from payments import checkout
 from payments.forms import DonationForm, SubscriptionForm
-from payments.queries import public_listing_or_404
 
 
 def _return_urls(request, project_id):

@@ -15,18 +15,11 @@ from marketplace.models import DonationCampaign, ProjectListing
 from payments import ledger
 from payments.models import LedgerEntry
 from tests.factories.accounts import UserFactory
-from tests.factories.market import build_market
 from tests.factories.payments import paid_backing
 from tests.factories.stripe import pay_through_webhook
+from tests.helpers import socket_headers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-HEADERS = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
-
-
-@pytest.fixture
-def market(home_pages, townships):
-    return build_market()
 
 
 @pytest.fixture
@@ -49,7 +42,7 @@ def record_payment(listing, backer, amount_twd, key):
 
 
 def _socket(project_id):
-    return WebsocketCommunicator(application, f"/ws/projects/{project_id}/", headers=HEADERS)
+    return WebsocketCommunicator(application, f"/ws/projects/{project_id}/", headers=socket_headers())
 
 
 def test_an_anonymous_visitor_receives_the_new_totals_after_the_ledger_commits(listing, market):
