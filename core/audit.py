@@ -59,6 +59,7 @@ class Action(enum.StrEnum):
     CONVERSATION_REPORT = "conversation.report"
     CONVERSATION_REPORT_REVIEWED = "conversation.report_reviewed"
     # payments
+    CHECKOUT_STARTED = "checkout.started"
     SUBSCRIPTION_PAUSED = "subscription.paused"
     SUBSCRIPTION_SKIPPED = "subscription.skipped"
     SUBSCRIPTION_RESUMED = "subscription.resumed"

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.actions import ActionRefused
+from core.audit import Action, log
 from marketplace.models import SubscriptionPlan
 from payments import stripe_api
 from payments.models import Backing
@@ -46,6 +47,17 @@ def places_taken(plan):
     )
 
 
+def _log_checkout(backing, actor):
+    log(
+        Action.CHECKOUT_STARTED,
+        actor=actor,
+        organisation=backing.listing.enterprise.organisation,
+        backing=backing.pk,
+        kind=backing.kind,
+        amount_twd=backing.amount_twd,
+    )
+
+
 def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, cancel_url):
     """Create the pending donation and its Checkout Session; returns the Checkout URL to send the person to."""
     check_payments_configured()
@@ -63,6 +75,7 @@ def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, c
         amount_twd=amount_twd,
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
+    _log_checkout(backing, user if signed_in else None)
     return _open_checkout(
         backing,
         lambda: stripe_api.create_donation_checkout(
@@ -105,6 +118,7 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url):
             amount_twd=plan.price_twd,
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
+        _log_checkout(backing, user)
 
     def create():
         price_id = stripe_api.sync_plan_prices([plan])[plan.pk]

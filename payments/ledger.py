@@ -46,6 +46,7 @@ def backer_person(backing_path=""):
         Cast(f"{backing_path}backer_id", CharField()),
         NullIf(Lower(f"{backing_path}backer_email"), Value("")),
         Concat(Value("backing:"), Cast(f"{backing_path}id", CharField())),
+        output_field=CharField(),
     )
 
 
