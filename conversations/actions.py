@@ -1,4 +1,5 @@
-"""Every change to a conversation: check who may do it, do it, push it live after commit.
+"""Every change to a conversation: check who may do it, do it, push it live after commit (what only reads is in
+conversations/queries.py).
 
 `check_*` raise PermissionDenied (the caller answers 403/404); `send_message` raises RateLimited (an
 ActionRefused with code "rate_limited", answered 429) when a person sends too fast.
@@ -9,17 +10,15 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actions import get_membership
-from accounts.models import Membership
 from accounts.privacy import public_name
 from conversations.live import MessagePosted, ReadMarkerMoved
 from conversations.models import MAX_MESSAGE_LENGTH, Conversation, ConversationReport, Message, ReadMarker
+from conversations.queries import is_participant
 from conversations.rendering import render_text
 from core.actions import ActionRefused
 from core.audit import Action, log
@@ -51,12 +50,6 @@ def open_conversation_for_interest(interest, team):
     return conversation
 
 
-def is_participant(user, conversation):
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return Membership.objects.filter(user=user, organisation_id__in=conversation.organisation_ids).exists()
-
-
 def check_participant(user, conversation):
     """Members of the company and of the project's team read and write; nobody else (staff neither)."""
     if not is_participant(user, conversation):
@@ -69,29 +62,6 @@ def check_staff_reviewer(user, conversation):
     if not (user.is_active and user.is_staff and conversation.reports.exists()):
         raise PermissionDenied
     return conversation
-
-
-def conversations_of(user):
-    """The person's conversations with their unread counts (messages of others after their read marker)."""
-    organisation_ids = Membership.objects.filter(user=user).values("organisation_id")
-    marker = ReadMarker.objects.filter(conversation=OuterRef("conversation"), user=user).values("last_read_id")[:1]
-    unread = (
-        Message.objects.filter(conversation=OuterRef("pk"), pk__gt=Coalesce(Subquery(marker), 0))
-        .exclude(author=user)
-        .values("conversation")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return (
-        Conversation.objects.filter(Q(company_id__in=organisation_ids) | Q(team_id__in=organisation_ids))
-        .select_related("company", "team", "interest__project")
-        .annotate(unread=Coalesce(Subquery(unread), 0))
-    )
-
-
-def unread_count(user, conversation):
-    marker = ReadMarker.objects.filter(conversation=conversation, user=user).first()
-    return conversation.messages.filter(pk__gt=marker.last_read_id if marker else 0).exclude(author=user).count()
 
 
 # --- messages ---------------------------------------------------------------------------------
@@ -151,22 +121,6 @@ def _same_message(user, conversation, existing):
     if existing.author_id != user.pk or existing.conversation_id != conversation.pk:
         raise ActionRefused(_("This message id is already used. Reload the page and send again."))
     return existing
-
-
-def messages_after(conversation, after_id=0, limit=200):
-    return list(conversation.messages.select_related("author").filter(pk__gt=after_id)[:limit])
-
-
-def message_payload(message):
-    """What pages receive for one message (over HTTP catch-up; the socket sends the same)."""
-    return {
-        "conversation_id": message.conversation_id,
-        "id": message.pk,
-        "author_id": message.author_id,
-        "author_name": str(public_name(message.author)),
-        "html": str(render_text(message.text)),
-        "created": message.created.isoformat(),
-    }
 
 
 def _notify_other_side(sender, conversation, message):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic.models import InspectView
 
-from conversations import actions
+from conversations import actions, queries
 from conversations.models import ConversationReport
 from core.actions import run_action
 
@@ -17,7 +17,7 @@ class ReportInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         conversation = actions.check_staff_reviewer(self.request.user, self.object.conversation)
         context["conversation_messages"] = [
-            actions.message_payload(message)
+            queries.message_payload(message)
             for message in conversation.messages.select_related("author").order_by("pk")[:500]
         ]
         return context

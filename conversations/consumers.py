@@ -41,8 +41,8 @@ class ConversationConsumer(LiveEventConsumer):
     def _may_read(self):
         from django.contrib.auth import get_user_model
 
-        from conversations.actions import is_participant
         from conversations.models import Conversation
+        from conversations.queries import is_participant
 
         conversation = Conversation.objects.filter(pk=self.conversation_id).first()
         user = get_user_model().objects.filter(pk=self.user_id).first()

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from core.live import send_after_commit
 from notifications.live import NotificationsChanged
 from notifications.models import Notification
+from notifications.queries import unread_count
 
 # kind → the profile choice (accounts.User) that decides whether it is also emailed.
 # Kinds not listed (decisions about a person's own submission, failed payments) are always emailed.
@@ -70,10 +71,6 @@ def mark_all_read(user):
     if changed:
         _announce(user)
     return changed
-
-
-def unread_count(user):
-    return Notification.objects.for_user(user).unread().count()
 
 
 def _announce(user, latest=None):
