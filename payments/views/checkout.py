@@ -23,6 +23,30 @@ def _return_urls(request, project_id):
     return url("success"), url("canceled")
 
 
+def _checkout(request, listing, form, start, target, *, template, context):
+    """A valid form starts `start(user, target, …)` (the backing and its Checkout Session) and sends the person to
+    Stripe; a refusal comes back as the form's error."""
+    if request.method == "POST" and form.is_valid():
+        success_url, cancel_url = _return_urls(request, listing.project_id)
+        data = form.cleaned_data
+        amount = {"amount_twd": data["amount_twd"]} if "amount_twd" in data else {}
+        outcome = run_action(
+            request,
+            start,
+            target,
+            form=form,
+            anonymous=data["anonymous"],
+            name=data["name"],
+            success_url=success_url,
+            cancel_url=cancel_url,
+            **amount,
+        )
+        if outcome.done:
+            return HttpResponseRedirect(outcome.result)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"listing": listing, "form": form, **context}, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def donate(request, project_id):
     """The donation form (also inside the project page's funding panel); a valid one goes on to Stripe Checkout."""
@@ -31,24 +55,10 @@ def donate(request, project_id):
     if campaign is None:
         raise Http404
     form = DonationForm(request.POST if request.method == "POST" else None, campaign=campaign)
-    if request.method == "POST" and form.is_valid():
-        success_url, cancel_url = _return_urls(request, project_id)
-        outcome = run_action(
-            request,
-            checkout.start_donation,
-            listing,
-            form=form,
-            amount_twd=form.cleaned_data["amount_twd"],
-            anonymous=form.cleaned_data["anonymous"],
-            name=form.cleaned_data["name"],
-            success_url=success_url,
-            cancel_url=cancel_url,
-        )
-        if outcome.done:
-            return HttpResponseRedirect(outcome.result)
-    context = {"listing": listing, "campaign": campaign, "form": form}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "payments/donate.html", context, status=status)
+    context = {"campaign": campaign}
+    return _checkout(
+        request, listing, form, checkout.start_donation, listing, template="payments/donate.html", context=context
+    )
 
 
 @login_required  # subscribers manage their subscription on our pages later
@@ -57,23 +67,10 @@ def subscribe(request, project_id, plan_id):
     listing = public_listing_or_404(project_id)
     plan = get_object_or_404(listing.subscription_plans, pk=plan_id)
     form = SubscriptionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        success_url, cancel_url = _return_urls(request, project_id)
-        outcome = run_action(
-            request,
-            checkout.start_subscription,
-            plan,
-            form=form,
-            anonymous=form.cleaned_data["anonymous"],
-            name=form.cleaned_data["name"],
-            success_url=success_url,
-            cancel_url=cancel_url,
-        )
-        if outcome.done:
-            return HttpResponseRedirect(outcome.result)
-    context = {"listing": listing, "plan": plan, "form": form}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "payments/subscribe.html", context, status=status)
+    context = {"plan": plan}
+    return _checkout(
+        request, listing, form, checkout.start_subscription, plan, template="payments/subscribe.html", context=context
+    )
 
 
 @require_GET
