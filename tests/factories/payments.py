@@ -94,20 +94,13 @@ def donation(listing, backer, amount, *, campaign=None, email="", charge=None, s
 
 def pending_donation(listing, amount=1_000, **fields):
     """A donation whose Checkout has not been paid yet (what checkout.start_donation leaves)."""
-    fields.setdefault("backer_email", "")
-    return BackingFactory(listing=listing, amount_twd=amount, status=Backing.Status.PENDING, **fields)
+    values = {"status": Backing.Status.PENDING, "backer_email": "", **fields}
+    return BackingFactory(listing=listing, amount_twd=amount, **values)
 
 
 def pending_subscription(plan, backer, **fields):
-    return BackingFactory(
-        kind=Backing.Kind.SUBSCRIPTION,
-        status=Backing.Status.PENDING,
-        listing=plan.listing,
-        plan=plan,
-        backer=backer,
-        amount_twd=plan.price_twd,
-        **fields,
-    )
+    values = {"status": Backing.Status.PENDING, "amount_twd": plan.price_twd, **fields}
+    return BackingFactory(kind=Backing.Kind.SUBSCRIPTION, listing=plan.listing, plan=plan, backer=backer, **values)
 
 
 def record_donations(listing, count, name, amount_twd=100):
