@@ -208,7 +208,7 @@ def _best_candidates(facts, count):
     try:
         ids = _search_candidate_ids(facts, count)
     except Exception as error:  # any transport or API error means "ask the database", never "fail"
-        logger.warning("recommendation candidates from the database: the search index failed (%r)", error)
+        logger.warning("recommendation candidates from the database: Elasticsearch failed (%r)", error)
     else:
         if ids is not None:
             pages = _public_pages(ids)
