@@ -80,6 +80,9 @@ def _with_fallback(method, *args, **kwargs):
             raise
         except Exception:  # any transport or API error: answer from the database and say so
             logger.warning("Elasticsearch failed; the database engine answers", exc_info=True)
+            from config.metrics import record_search_fallback
+
+            record_search_fallback(method)
             return getattr(database_engine(), method)(*args, **kwargs), True
     return getattr(database_engine(), method)(*args, **kwargs), False
 
