@@ -54,6 +54,7 @@ class MediaStorage(S3Storage):
         """A client for the address browsers use: presigning is computed locally, so it never connects."""
         if self._signing_client is None:
             if not self.public_endpoint_url or self.public_endpoint_url == self.endpoint_url:
+                # The app and the browsers use the same address: the storage's own client signs.
                 self._signing_client = self.connection.meta.client
             else:
                 import boto3
@@ -72,10 +73,10 @@ class MediaStorage(S3Storage):
     def url(self, name, parameters=None, expire=None, http_method=None):
         key = self._normalize_name(clean_name(name))
         if self.is_public(name):
-            base = (self.public_endpoint_url or f"https://{self.bucket_name}.s3.amazonaws.com").rstrip("/")
-            if self.addressing_style == "path" or self.public_endpoint_url:
-                return f"{base}/{self.bucket_name}/{filepath_to_uri(key)}"
-            return f"{base}/{filepath_to_uri(key)}"
+            endpoint = self.public_endpoint_url or self.endpoint_url
+            if endpoint:  # MinIO and other S3-compatible stores, or a proxy/CDN in front: path-style addresses
+                return f"{endpoint.rstrip('/')}/{self.bucket_name}/{filepath_to_uri(key)}"
+            return f"https://{self.bucket_name}.s3.{self.region_name}.amazonaws.com/{filepath_to_uri(key)}"
         params = dict(parameters or {}, Bucket=self.bucket_name, Key=key)
         return self._presigning_client().generate_presigned_url(
             "get_object", Params=params, ExpiresIn=expire or self.querystring_expire, HttpMethod=http_method

@@ -7,9 +7,10 @@ import uuid
 
 import pytest
 import requests
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from PIL import Image as PILImage
 
 from config.storage import MediaStorage, prepare_bucket
@@ -35,10 +36,10 @@ def bucket(settings):
     }
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "config.storage.MediaStorage", "OPTIONS": options}}
     settings.WAGTAILDOCS_SERVE_METHOD = "redirect"
-    default_storage._setup()  # the setting change emptied the lazy default storage: build it from the new setting
-    storage = default_storage._wrapped
+    storage = storages["default"]  # built from the new setting (the change emptied Django's storage handler)
     assert isinstance(storage, MediaStorage)
     prepare_bucket(storage)
+    cache.clear()  # Wagtail keeps renditions in the cache by image id: ids of an earlier test's images repeat
     yield storage
     client = storage.connection.meta.client
     for item in client.list_objects_v2(Bucket=storage.bucket_name).get("Contents", []):
