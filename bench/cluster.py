@@ -78,7 +78,9 @@ def main():
     parser.add_argument("--minutes", type=int, default=3, help="how long to watch the two schedulers")
     options = parser.parse_args()
     started = time.monotonic()
-    cluster = LocalCluster(ROOT / "var" / "bench-cluster", web=2, workers=2, schedulers=2, database="homeward_bench_cluster")
+    cluster = LocalCluster(
+        ROOT / "var" / "bench-cluster", web=2, workers=2, schedulers=2, database="homeward_bench_cluster"
+    )
     print(cluster.first_start())
     first_start_seconds = time.monotonic() - started
     os.environ.update(cluster.env)
@@ -100,7 +102,9 @@ def main():
     figures = {"first start (migrate, prepare_site, index, staff, check --deploy)": f"{first_start_seconds:.1f} s"}
     try:
         cluster.start()
-        figures["processes up (2 web, 2 workers, 2 schedulers, nginx)"] = f"{time.monotonic() - started - first_start_seconds:.1f} s"
+        figures["processes up (2 web, 2 workers, 2 schedulers, nginx)"] = (
+            f"{time.monotonic() - started - first_start_seconds:.1f} s"
+        )
         cluster_started = time.time()
 
         # 1. every task once
@@ -116,7 +120,10 @@ def main():
         pids = set(DBTaskResult.objects.filter(id__in=ids).values_list("return_value", flat=True))
         assert len(runs) == options.tasks and set(runs.values()) == {1}, "every task ran exactly once"
         assert len(pids) == 2, f"both workers took tasks ({pids})"
-        figures["1. tasks run exactly once"] = f"{options.tasks} tasks, {options.tasks} executions, 0 twice; {options.tasks / seconds:.0f} tasks/s over 2 workers"
+        figures["1. tasks run exactly once"] = (
+            f"{options.tasks} tasks, {options.tasks} executions, 0 twice; "
+            f"{options.tasks / seconds:.0f} tasks/s over 2 workers"
+        )
 
         # 3 + 4. one payment delivered to both web processes and the proxy at once; sockets on both receive it
         path = f"/ws/projects/{listing.project_id}/"
@@ -161,14 +168,20 @@ def main():
 
         # 5. a worker killed mid-task
         result = cluster_tasks.slow_effect.enqueue("killed-mid-task", 4)
-        wait(lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING, 60, "the slow task to start")
+        wait(
+            lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING,
+            60,
+            "the slow task to start",
+        )
         claimed_by = DBTaskResult.objects.get(pk=result.id).worker_ids[-1]
         victim = "-".join(claimed_by.split("-")[:2])
         time.sleep(1)
         cluster.kill(victim)
         killed_at = time.monotonic()
         wait(
-            lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL, 120, "the retried task"
+            lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL,
+            120,
+            "the retried task",
         )
         recovered = time.monotonic() - killed_at
         final = DBTaskResult.objects.get(pk=result.id)
@@ -185,7 +198,9 @@ def main():
         while time.time() < window_end:
             time.sleep(1)
         wait(
-            lambda: not JobRun.objects.filter(outcome__in=["queued", "running"]).exists(), 120, "the last job runs to finish"
+            lambda: not JobRun.objects.filter(outcome__in=["queued", "running"]).exists(),
+            120,
+            "the last job runs to finish",
         )
         publish = JobRun.objects.filter(job="publish_scheduled_pages")
         slots = list(publish.values_list("slot", flat=True))
@@ -195,7 +210,10 @@ def main():
         by_scheduler = {}
         for run in JobRun.objects.all():
             by_scheduler[run.scheduler] = by_scheduler.get(run.scheduler, 0) + 1
-        taken = sum(metric(port, "homeward_scheduler_slots_taken_by_others_total") for port in cluster.metrics_ports["scheduler"])
+        taken = sum(
+            metric(port, "homeward_scheduler_slots_taken_by_others_total")
+            for port in cluster.metrics_ports["scheduler"]
+        )
         figures["2. two schedulers"] = (
             f"{len(slots)} minute slots of publish_scheduled_pages, {enqueued} tasks enqueued, all succeeded; "
             f"{JobRun.objects.count()} job runs in all, by scheduler {sorted(by_scheduler.values())}; "

@@ -11,7 +11,9 @@ TABLE = "bench_cluster_executions"
 
 def create_table():
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (key text NOT NULL, pid integer NOT NULL, at timestamptz DEFAULT now())")
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (key text NOT NULL, pid integer NOT NULL, at timestamptz DEFAULT now())"  # noqa: E501,S608
+        )
         cursor.execute(f"TRUNCATE {TABLE}")
 
 

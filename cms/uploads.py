@@ -16,7 +16,12 @@ def _upload_models():
 
 def export_uploads(user):
     return [
-        {"kind": model._meta.model_name, "title": item.title, "file": item.file.name, "created": item.created_at.isoformat()}
+        {
+            "kind": model._meta.model_name,
+            "title": item.title,
+            "file": item.file.name,
+            "created": item.created_at.isoformat(),
+        }
         for model in _upload_models()
         for item in model.objects.filter(uploaded_by_user=user).order_by("created_at")
     ]

@@ -97,9 +97,11 @@ class SystemCollector:
 
         now = timezone.now()
         queue = GaugeMetricFamily("homeward_tasks_queued", "Tasks waiting for a worker", labels=["status"])
-        for row in DBTaskResult.objects.filter(
-            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
-        ).values("status").annotate(n=Count("id")):
+        for row in (
+            DBTaskResult.objects.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+            .values("status")
+            .annotate(n=Count("id"))
+        ):
             queue.add_metric([row["status"]], row["n"])
         yield queue
         oldest = DBTaskResult.objects.ready().aggregate(oldest=Min("enqueued_at"))["oldest"]

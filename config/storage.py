@@ -66,7 +66,9 @@ class MediaStorage(S3Storage):
                     aws_access_key_id=self.access_key,
                     aws_secret_access_key=self.secret_key,
                     region_name=self.region_name,
-                    config=Config(signature_version=self.signature_version, s3={"addressing_style": self.addressing_style}),
+                    config=Config(
+                        signature_version=self.signature_version, s3={"addressing_style": self.addressing_style}
+                    ),
                 )
         return self._signing_client
 

@@ -44,13 +44,19 @@ def _database_url(url, name):
 
 def cluster_environment(run_dir, database="homeward_cluster", extra=None):
     """Production settings pointed at the services of scripts/services (whose variables must be exported)."""
-    missing = [name for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "S3_TEST_ENDPOINT_URL") if not os.environ.get(name)]
+    missing = [
+        name
+        for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "S3_TEST_ENDPOINT_URL")
+        if not os.environ.get(name)
+    ]
     if missing:
-        raise SystemExit(f"local-cluster: {', '.join(missing)} not set: run eval \"$(scripts/services env)\" first.")
+        raise SystemExit(f'local-cluster: {", ".join(missing)} not set: run eval "$(scripts/services env)" first.')
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "STRIPE_", "SEARCH_", "TASKS_", "MEDIA_", "AWS_", "PYTEST", "HOMEWARD_PROCESS"))
+        if not key.startswith(
+            ("DJANGO_", "STRIPE_", "SEARCH_", "TASKS_", "MEDIA_", "AWS_", "PYTEST", "HOMEWARD_PROCESS")
+        )
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -124,9 +130,14 @@ class LocalCluster:
 
     # ---------------------------------------------------------------- first start
     def manage(self, *args, check=True, env=None):
-        return subprocess.run(  # noqa: S603 (our interpreter, fixed arguments)
-            [PYTHON, "manage.py", *args], cwd=ROOT, env={**self.env, **(env or {})}, check=check, capture_output=True, text=True
+        result = subprocess.run(  # noqa: S603 (our interpreter, fixed arguments)
+            [PYTHON, "manage.py", *args], cwd=ROOT, env={**self.env, **(env or {})}, capture_output=True, text=True
         )
+        if check and result.returncode != 0:
+            raise SystemExit(
+                f"local-cluster: manage.py {' '.join(args)} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+            )
+        return result
 
     def first_start(self, staff_email="staff@cluster.test", staff_password=None):
         """What deploy/first-start does, without a terminal: a fresh database, migrate, prepare, index, staff."""
@@ -134,9 +145,12 @@ class LocalCluster:
         self._recreate_database()
         self.manage("migrate", "--noinput")
         self.manage("prepare_site", "--skip-township-pages")
-        self.manage("rebuild_search_index")
+        self.manage("rebuild_search_index", env={"SEARCH_TIMEOUT_SECONDS": "60"})  # bulk requests of a rebuild
         self.manage(
-            "createsuperuser", "--noinput", "--email", staff_email,
+            "createsuperuser",
+            "--noinput",
+            "--email",
+            staff_email,
             env={"DJANGO_SUPERUSER_PASSWORD": staff_password or secrets.token_urlsafe(16)},
         )
         checked = self.manage("check", "--deploy", "--fail-level", "WARNING", check=False)
@@ -196,8 +210,18 @@ class LocalCluster:
         worker_id = f"worker-{number}-{secrets.token_hex(3)}"
         return self._spawn(
             f"worker-{number}",
-            [PYTHON, "manage.py", "run_worker", "--interval", "0.2", "--no-reload", "--worker-id", worker_id,
-             "--metrics-port", str(port)],
+            [
+                PYTHON,
+                "manage.py",
+                "run_worker",
+                "--interval",
+                "0.2",
+                "--no-reload",
+                "--worker-id",
+                worker_id,
+                "--metrics-port",
+                str(port),
+            ],
             "worker",
         )
 
@@ -228,7 +252,9 @@ class LocalCluster:
                 pass
             for name, process in self.processes.items():
                 if process.poll() is not None:
-                    raise SystemExit(f"local-cluster: {name} exited ({process.returncode}); see {self.run_dir}/{name}.log")
+                    raise SystemExit(
+                        f"local-cluster: {name} exited ({process.returncode}); see {self.run_dir}/{name}.log"
+                    )
             time.sleep(0.5)
         raise SystemExit(f"local-cluster: {url} did not answer within {seconds} s")
 
@@ -238,13 +264,13 @@ class LocalCluster:
         process.wait(timeout=30)
 
     def stop(self):
-        for name, process in self.processes.items():
+        for process in self.processes.values():
             if process.poll() is None:
                 try:
                     os.killpg(process.pid, signal.SIGTERM)
                 except ProcessLookupError:
                     continue
-        for name, process in self.processes.items():
+        for process in self.processes.values():
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -299,8 +325,10 @@ def main():
     cluster = LocalCluster(options.run_dir, web=options.web, workers=options.workers, schedulers=options.schedulers)
     print(cluster.first_start(staff_password=os.environ.get("DJANGO_SUPERUSER_PASSWORD")))
     cluster.start()
-    print(f"Homeward is served on http://127.0.0.1:{cluster.proxy_port}/ by {options.web} web processes, "
-          f"{options.workers} workers and {options.schedulers} scheduler(s); logs in {options.run_dir}.")
+    print(
+        f"Homeward is served on http://127.0.0.1:{cluster.proxy_port}/ by {options.web} web processes, "
+        f"{options.workers} workers and {options.schedulers} scheduler(s); logs in {options.run_dir}."
+    )
     print("Press Ctrl-C to stop.")
     try:
         signal.pause()

@@ -4,9 +4,7 @@ from prometheus_client import Counter
 
 SCHEDULER_TICKS = Counter("homeward_scheduler_ticks_total", "Scheduler loop iterations")
 SCHEDULER_TICK_ERRORS = Counter("homeward_scheduler_tick_errors_total", "Scheduler loop iterations that failed")
-SCHEDULER_RUNS_ENQUEUED = Counter(
-    "homeward_scheduler_runs_enqueued_total", "Job runs this scheduler enqueued", ["job"]
-)
+SCHEDULER_RUNS_ENQUEUED = Counter("homeward_scheduler_runs_enqueued_total", "Job runs this scheduler enqueued", ["job"])
 SCHEDULER_RUNS_FINISHED = Counter(
     "homeward_scheduler_runs_finished_total", "Job runs seen finished by this scheduler", ["job", "outcome"]
 )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks.exceptions import TaskResultDoesNotExist
@@ -157,18 +158,21 @@ class Scheduler:
         """Retry failed runs that have attempts left; tell staff about the last failed attempt. (retried, reported)"""
         retried = reported = 0
         jobs = {job.name: job for job in self.jobs}
-        failed = JobRun.objects.filter(outcome=JobRun.Outcome.FAILED, reported_at__isnull=True).order_by("slot")
+        later = JobRun.objects.filter(job=OuterRef("job"), slot=OuterRef("slot"), attempt__gt=OuterRef("attempt"))
+        failed = (
+            JobRun.objects.filter(outcome=JobRun.Outcome.FAILED, reported_at__isnull=True)
+            .exclude(Exists(later))  # already retried
+            .order_by("slot")
+        )
         for run in failed:
             job = jobs.get(run.job)
             if job is None:
                 continue
-            if JobRun.objects.filter(job=run.job, slot=run.slot, attempt__gt=run.attempt).exists():
-                continue  # already retried
             if run.attempt < job.max_attempts:
-                if run.finished_at is None or now >= run.finished_at + job.retry_after(run.attempt):
-                    if self._enqueue(job, run.slot, run.attempt + 1):
-                        retried += 1
-                        metrics.SCHEDULER_RETRIES.labels(job=job.name).inc()
+                due = run.finished_at is None or now >= run.finished_at + job.retry_after(run.attempt)
+                if due and self._enqueue(job, run.slot, run.attempt + 1):
+                    retried += 1
+                    metrics.SCHEDULER_RETRIES.labels(job=job.name).inc()
                 continue
             # The last attempt failed: one scheduler claims the report, then emails.
             if JobRun.objects.filter(pk=run.pk, reported_at__isnull=True).update(reported_at=now):

@@ -19,5 +19,7 @@ def prune_task_results():
     tasks, _ = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
     ).delete()
-    runs, _ = JobRun.objects.filter(slot__lt=cutoff, outcome__in=[JobRun.Outcome.SUCCEEDED, JobRun.Outcome.FAILED]).delete()
+    runs, _ = JobRun.objects.filter(
+        slot__lt=cutoff, outcome__in=[JobRun.Outcome.SUCCEEDED, JobRun.Outcome.FAILED]
+    ).delete()
     return {"task_results": tasks, "job_runs": runs}

@@ -44,7 +44,9 @@ def _service_problem(name):
 
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
         elif name == "elasticsearch":
-            response = requests.get(f"{settings.HOMEWARD_SEARCH['ELASTICSEARCH_URL'].split(',')[0]}/_cluster/health", timeout=5)
+            response = requests.get(
+                f"{settings.HOMEWARD_SEARCH['ELASTICSEARCH_URL'].split(',')[0]}/_cluster/health", timeout=5
+            )
             response.raise_for_status()
         elif name == "stripe":
             response = requests.get(

@@ -30,7 +30,9 @@ S3_TEST = {
     "bucket_name": env_str("S3_TEST_BUCKET", "homeward-test-media"),
 }
 if not S3_TEST["endpoint_url"]:
-    raise ConfigurationError(f"the test suite needs an S3-compatible server: set S3_TEST_ENDPOINT_URL ({_HOW_TO_START}).")
+    raise ConfigurationError(
+        f"the test suite needs an S3-compatible server: set S3_TEST_ENDPOINT_URL ({_HOW_TO_START})."
+    )
 
 DEBUG = False
 SECRET_KEY = "test-only-key-homeward-aa9d8c7b6e5f4a3b2c1d0e9f8a7b6c5d"  # noqa: S105

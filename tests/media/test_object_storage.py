@@ -81,9 +81,7 @@ def test_a_private_document_is_served_through_a_signed_url_that_expires(bucket, 
 
     root = Collection.get_first_root_node()
     reports = root.add_child(name="Staff reports")
-    restriction = CollectionViewRestriction.objects.create(
-        collection=reports, restriction_type=CollectionViewRestriction.LOGIN
-    )
+    CollectionViewRestriction.objects.create(collection=reports, restriction_type=CollectionViewRestriction.LOGIN)
     document = get_document_model().objects.create(
         title="2026 impact report", file=ContentFile(b"%PDF-1.4 report", name="impact-2026.pdf"), collection=reports
     )
@@ -127,4 +125,3 @@ def test_erasing_an_account_deletes_its_unused_uploads_from_the_bucket(bucket, d
     assert after == [shown.file.name]
     shown.refresh_from_db()
     assert shown.uploaded_by_user is None
-

@@ -20,7 +20,9 @@ NOON = datetime(2026, 12, 1, 12, 0, 10, tzinfo=SCHEDULE_TIME_ZONE)
 
 
 def counting_job(name="count", cron="* * * * *", **extra):
-    return Job(name, "tests.scheduling.tasks_for_tests.count_run", cron, "test", kwargs={"key": f"runs:{name}"}, **extra)
+    return Job(
+        name, "tests.scheduling.tasks_for_tests.count_run", cron, "test", kwargs={"key": f"runs:{name}"}, **extra
+    )
 
 
 def failing_job(**extra):

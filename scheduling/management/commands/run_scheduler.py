@@ -27,8 +27,9 @@ class Command(BaseCommand):
             report = scheduler.tick()
             if verbosity:
                 self.stdout.write(
-                    f"enqueued {len(report.enqueued)} ({', '.join(report.enqueued) or '-'}), finished {report.finished}, "
-                    f"retried {report.retried}, reported {report.reported}, recovered tasks {report.recovered_tasks}"
+                    f"enqueued {len(report.enqueued)} ({', '.join(report.enqueued) or '-'}), "
+                    f"finished {report.finished}, retried {report.retried}, reported {report.reported}, "
+                    f"recovered tasks {report.recovered_tasks}"
                 )
             return
         stopping = []
