@@ -94,7 +94,7 @@ def main():
     from bench.webhooks import SECRET as _unused  # noqa: F401 (bench.webhooks sets nothing global we need)
     from bench.webhooks import build, session
     from marketplace.payments.models import Backing, LedgerEntry, StripeEvent
-    from scheduling.models import JobRun
+    from scheduling.models import JobRun, WorkerHeartbeat
     from tests.marketplace.stripe_events import sign, stripe_event
 
     cluster_tasks.create_table()
@@ -107,9 +107,10 @@ def main():
         )
         cluster_started = time.time()
 
-        # 1. every task once
+        # 1. every task once (once both workers have announced themselves)
+        wait(lambda: WorkerHeartbeat.objects.count() == 2, 120, "both workers' heartbeats")
         begin = time.monotonic()
-        ids = [str(cluster_tasks.record_execution.enqueue(f"task-{n}").id) for n in range(options.tasks)]
+        ids = [str(cluster_tasks.record_execution.enqueue(f"task-{n}", 0.02).id) for n in range(options.tasks)]
         wait(
             lambda: DBTaskResult.objects.filter(id__in=ids, status=TaskResultStatus.SUCCESSFUL).count() == len(ids),
             600,
@@ -117,12 +118,13 @@ def main():
         )
         seconds = time.monotonic() - begin
         runs = cluster_tasks.executions()
-        pids = set(DBTaskResult.objects.filter(id__in=ids).values_list("return_value", flat=True))
+        per_worker = {}
+        for pid in DBTaskResult.objects.filter(id__in=ids).values_list("return_value", flat=True):
+            per_worker[pid] = per_worker.get(pid, 0) + 1
         assert len(runs) == options.tasks and set(runs.values()) == {1}, "every task ran exactly once"
-        assert len(pids) == 2, f"both workers took tasks ({pids})"
         figures["1. tasks run exactly once"] = (
             f"{options.tasks} tasks, {options.tasks} executions, 0 twice; "
-            f"{options.tasks / seconds:.0f} tasks/s over 2 workers"
+            f"{options.tasks / seconds:.0f} tasks/s; per worker {sorted(per_worker.values())}"
         )
 
         # 3 + 4. one payment delivered to both web processes and the proxy at once; sockets on both receive it
@@ -217,7 +219,7 @@ def main():
         figures["2. two schedulers"] = (
             f"{len(slots)} minute slots of publish_scheduled_pages, {enqueued} tasks enqueued, all succeeded; "
             f"{JobRun.objects.count()} job runs in all, by scheduler {sorted(by_scheduler.values())}; "
-            f"{taken:.0f} inserts lost to the other scheduler (expected)"
+            f"{taken:.0f} simultaneous inserts refused by the unique run row"
         )
     finally:
         cluster.stop()

@@ -25,7 +25,9 @@ def executions():
 
 
 @task()
-def record_execution(key):
+def record_execution(key, seconds=0.0):
+    """One execution row; `seconds` of work first, so that both workers get a share of a burst."""
+    time.sleep(seconds)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {TABLE} (key, pid) VALUES (%s, %s)", [key, os.getpid()])  # noqa: S608
     return os.getpid()

@@ -89,7 +89,7 @@ def run(options, cluster_up):
     from places.actions import load_townships
     from places.models import Township
     from search import engines, indexing
-    from search.es import ElasticsearchEngine, alias_name
+    from search.es import ElasticsearchEngine, alias_name, to_source
     from search.models import PendingUpdate
     from search.query import SearchQuery
 
@@ -157,11 +157,14 @@ def run(options, cluster_up):
     pending = PendingUpdate.objects.count()
     replayed = indexing.replay_pending_updates()
     es.refresh(family)
-    lost = [
-        pk
-        for pk, marker in latest.items()
-        if client.get(index=alias_name(family), id=f"{family}:{pk}")["_source"]["title_en"].split(",")[0] != marker
-    ]
+    township_family = indexing.get_family(family)
+    current = {t.pk: to_source(township_family.to_document(t))["title"] for t in township_family.queryset()}
+
+    def indexed_title(pk):
+        return client.get(index=alias_name(family), id=f"{family}:{pk}")["_source"]["title"]
+
+    # Lost: a township whose indexed title is not the one its last write gave it.
+    lost = [pk for pk in latest if indexed_title(pk) != current[pk]]
     docs_after, seconds_after = es.rebuild(indexing.get_family(family))
     print(
         f"searches: {searches['count']}, errors seen by visitors: {len(searches['errors'])}, answered by the "

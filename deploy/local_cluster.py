@@ -153,7 +153,11 @@ class LocalCluster:
             staff_email,
             env={"DJANGO_SUPERUSER_PASSWORD": staff_password or secrets.token_urlsafe(16)},
         )
-        checked = self.manage("check", "--deploy", "--fail-level", "WARNING", check=False)
+        # Checked with HTTPS redirection on, as behind the TLS-terminating proxy of production; these loopback
+        # processes serve plain HTTP with it off.
+        checked = self.manage(
+            "check", "--deploy", "--fail-level", "WARNING", check=False, env={"DJANGO_SECURE_SSL_REDIRECT": "1"}
+        )
         if checked.returncode != 0:
             raise SystemExit(f"manage.py check --deploy failed:\n{checked.stdout}{checked.stderr}")
         return checked.stdout.strip()

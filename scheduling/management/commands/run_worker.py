@@ -26,9 +26,11 @@ class Command(DatabaseWorkerCommand):
 
     def handle(self, *args, metrics_port=None, **options):
         from config import metrics as config_metrics
+        from config.observability import follow_tasks_in_logs
 
         config_metrics.serve_process_metrics(metrics_port)
         config_metrics.count_tasks()
+        follow_tasks_in_logs()
         if options.get("reload"):
             # The autoreloader runs the worker in a child process: that child beats (it owns the worker id).
             options["reload"] = False
