@@ -34,7 +34,12 @@ def test_staff_see_each_jobs_last_run_outcome_and_next_run(chromium, asgi_live_s
     JobRun.objects.create(job="campaign_settlement", slot=settle, outcome="succeeded", finished_at=now, return_value={})
     for attempt in (1, 2, 3):
         JobRun.objects.create(
-            job="seasonal_billing", slot=settle, attempt=attempt, outcome="failed", finished_at=now, error="RuntimeError"
+            job="seasonal_billing",
+            slot=settle,
+            attempt=attempt,
+            outcome="failed",
+            finished_at=now,
+            error="RuntimeError",
         )
     beat("worker-a1b2c3", now - timedelta(hours=1))
 
@@ -44,7 +49,8 @@ def test_staff_see_each_jobs_last_run_outcome_and_next_run(chromium, asgi_live_s
         for width, height in ((1280, 900), (390, 844)):
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{asgi_live_server}/admin/scheduled-jobs/")
-            expect(page.locator("h1")).to_contain_text(LANGUAGES[language])
+            expect(page.get_by_role("heading", name=LANGUAGES[language], exact=True)).to_be_attached()
+            expect(page.locator("header a", has_text=LANGUAGES[language])).to_be_visible()  # the breadcrumb
             rows = page.locator("table.listing").first.locator("tbody tr")
             expect(rows).to_have_count(9)
             expect(rows.filter(has_text="seasonal_billing")).to_contain_text("3")
