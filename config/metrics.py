@@ -87,7 +87,7 @@ class SystemCollector:
         return iter(self._families)
 
     def _read(self):
-        from django.db.models import Count, F, Max, Min
+        from django.db.models import Count, Max, Min
         from django.utils import timezone
         from django_tasks import TaskResultStatus
         from django_tasks_db.models import DBTaskResult
@@ -139,14 +139,14 @@ class SystemCollector:
             failing.add_metric([row["job"]], row["n"])
         yield failing
 
-        yield from self._webhooks(now, F)
+        yield from self._webhooks(now)
         yield from self._search()
 
-    def _webhooks(self, now, F):
+    def _webhooks(self, now):
         from datetime import timedelta
 
         from django.apps import apps
-        from django.db.models import Avg, Count, Max
+        from django.db.models import Avg, Count, F, Max
 
         StripeEvent = apps.get_model(WEBHOOK_EVENT_MODEL)
         recent = StripeEvent.objects.filter(

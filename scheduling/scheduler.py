@@ -13,13 +13,13 @@ One loop, `Scheduler.tick(now)`, run every few seconds by ``manage.py run_schedu
 Everything is decided from the database and the clock passed in, so tests move the clock instead of waiting.
 """
 
+import json
 import logging
 import os
 import socket
 import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -193,14 +193,8 @@ def _copy_result(run, result):
 
 
 def _jsonable(value):
-    import json
-
     try:
         json.dumps(value)
     except (TypeError, ValueError):
         return repr(value)
     return value
-
-
-def scheduler_interval():
-    return getattr(settings, "SCHEDULER_INTERVAL_SECONDS", 5)
