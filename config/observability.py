@@ -51,19 +51,25 @@ class RequestIdMiddleware:
     """Takes the proxy's request id (or makes one), puts it on every log line of the request and on the response."""
 
     def __init__(self, get_response):
+        from django.core.signals import request_finished
+
         self.get_response = get_response
+        # Kept until the request is finished, not just until this middleware returns: Django logs a 4xx or 5xx
+        # response ("Not Found: …") after the whole middleware chain has answered.
+        request_finished.connect(_forget_request_id, dispatch_uid="config.observability.forget_request_id")
 
     def __call__(self, request):
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+def _forget_request_id(**kwargs):
+    request_id_var.set("")
 
 
 def follow_tasks_in_logs():
