@@ -26,6 +26,8 @@ print(page.pk)
 """
 
 
+# Migrating a new SQLite database is most of it: about a minute on a quiet machine, several under load.
+@pytest.mark.timeout(900)
 def test_the_scheduler_and_worker_of_make_run_publish_a_scheduled_page_and_run_the_daily_jobs(tmp_path):
     database = tmp_path / "homeward.sqlite3"
     env = clean_environment(
