@@ -13,10 +13,12 @@ from accounts import views as account_views
 from cms.sitemap import MultilingualSitemap
 from cms.views import robots_txt
 from config import health
+from config.metrics_view import metrics_view
 from payments.views.webhooks import stripe_webhook
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics_view, name="prometheus-django-metrics"),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),

@@ -111,7 +111,9 @@ def alias_name(family):
 def _new_index(family):
     name = f"{alias_name(family)}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 1_000_000:06d}"
     index = Index(name)
-    index.settings(number_of_shards=1, number_of_replicas=0, refresh_interval="1s")
+    # One replica as soon as the cluster has a second data node (none on a single node, where it could never be
+    # placed and would keep the index yellow); Elasticsearch adjusts it as nodes join and leave.
+    index.settings(number_of_shards=1, auto_expand_replicas="0-1", refresh_interval="1s")
     index.document(SearchDoc)
     index.create(using=elasticsearch_client())
     return name

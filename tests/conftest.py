@@ -44,7 +44,9 @@ def _service_problem(name):
 
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
         elif name == "elasticsearch":
-            response = requests.get(f"{settings.HOMEWARD_SEARCH['ELASTICSEARCH_URL']}/_cluster/health", timeout=5)
+            response = requests.get(
+                f"{settings.HOMEWARD_SEARCH['ELASTICSEARCH_URL'].split(',')[0]}/_cluster/health", timeout=5
+            )
             response.raise_for_status()
         elif name == "stripe":
             response = requests.get(
@@ -53,6 +55,9 @@ def _service_problem(name):
                 timeout=5,
             )
             response.raise_for_status()
+        elif name == "s3":
+            response = requests.get(f"{settings.S3_TEST['endpoint_url']}/minio/health/ready", timeout=5)
+            response.raise_for_status()
         elif name == "browser" and not os.access(settings.CHROMIUM_PATH, os.X_OK):
             return f"Chromium is not installed at {settings.CHROMIUM_PATH}"
     except Exception as error:  # any failure to reach the service is reported the same way
@@ -60,7 +65,7 @@ def _service_problem(name):
     return None
 
 
-SERVICE_MARKERS = ("postgres", "redis", "elasticsearch", "stripe", "browser")
+SERVICE_MARKERS = ("postgres", "redis", "elasticsearch", "stripe", "s3", "browser")
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from marketplace.queries import enterprise_team_or_404
 
 from accounts.actions import check_manager
 from core.actions import run_action
+from marketplace.queries import enterprise_team_or_404
 from payments import payouts as payout_actions
 from payments.forms import ConnectOnboardingForm
 

@@ -30,12 +30,15 @@ OWN_APPS = (
     "places.",
     "core.",
     "search.",
+    "scheduling.",
     "config.",
 )
 
 # name -> why anyone may see it.
 PUBLIC_URLS = {
     "healthz": "load-balancer probe; says only whether services answer",
+    "prometheus-django-metrics": "Prometheus scrape: counts and timings, no person; bearer token when METRICS_TOKEN is "
+    "set, and the proxy keeps it off the public site",
     "stripe_webhook": "Stripe's deliveries; authenticated by Stripe's signature, not by a session",
     "places:township_map": "public reference data (population, ageing) drawn on a map",
     "search_api:search": "public discovery; only published documents are indexed as public",
@@ -63,6 +66,7 @@ SIGNED_IN_URLS = {
 # name -> (method, data[, kwargs]). Staff screens inside the Wagtail admin:
 # a signed-in person who is not staff is sent to sign in.
 STAFF_URLS = {
+    "scheduled_jobs": ("get", None),
     "places_import_priority_areas": ("post", {"csv_file": ""}),
     "townships:index": ("get", None),
     "townships:index_results": ("get", None),
@@ -176,7 +180,7 @@ OBJECT_URLS = {
         ("get", lambda o: {"token": o["invitation"].token}, None),
         ("post", lambda o: {"token": o["invitation"].token}, lambda o: {}),
     ],
-    # The marketplace (objects from tests/marketplace/factories.py, built only for these rows).
+    # The marketplace (objects from tests/factories/, built only for these rows).
     "marketplace:company_profile": [
         ("get", _company_slug, None),
         ("post", _company_slug, lambda o: {"unified_business_number": "04595257", "size": "large"}),
