@@ -1,6 +1,7 @@
 """What the public may see: the querysets that feeds, the sitemap, listings and the search work start from.
 
-A draft, a page waiting for review or a private page is never in them. The search app indexes from
+A draft, a page waiting for review or a private page is never in them, nor an untranslated page's alias in
+another language's tree (it repeats its original and is not another item). The search app indexes from
 these (never from Page.objects), so drafts cannot reach the public index.
 """
 
@@ -8,15 +9,15 @@ from cms.models import ProjectPage, StoryPage, TownshipPage
 
 
 def public_projects():
-    return ProjectPage.objects.live().public().select_related("township__county", "sector", "locale")
+    return ProjectPage.objects.live().public().filter(alias_of__isnull=True).select_related("township__county", "sector", "locale")
 
 
 def public_stories():
-    return StoryPage.objects.live().public().select_related("township__county", "locale")
+    return StoryPage.objects.live().public().filter(alias_of__isnull=True).select_related("township__county", "locale")
 
 
 def public_townships():
-    return TownshipPage.objects.live().public().select_related("township__county", "locale")
+    return TownshipPage.objects.live().public().filter(alias_of__isnull=True).select_related("township__county", "locale")
 
 
 def is_public(page):

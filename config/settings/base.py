@@ -205,6 +205,9 @@ USE_TZ = True
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# A page created in the admin gets an alias in the other languages' trees at once (cms.actions.
+# ensure_language_versions does the same for pages made in code): every page exists in every language.
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
 
 # --- Static files and media -------------------------------------------------
 STATIC_URL = "/static/"
