@@ -14,4 +14,11 @@ class MultilingualSitemap(Sitemap):
         in_a_tree = Q()
         for home in homes:
             in_a_tree |= Q(path__startswith=home.path)
-        return Page.objects.filter(in_a_tree, alias_of__isnull=True).live().public().order_by("path").defer_streamfields().specific()
+        return (
+            Page.objects.filter(in_a_tree, alias_of__isnull=True)
+            .live()
+            .public()
+            .order_by("path")
+            .defer_streamfields()
+            .specific()
+        )

@@ -48,6 +48,15 @@ def html_lang(language_code):
 
 
 @register.filter
+def content_lang(page):
+    """The HTML `lang` of a page's text, for any Page: an untranslated page's alias shows its original's text."""
+    from core.languages import html_lang as to_html_lang
+
+    source = page.alias_of if page.alias_of_id else page
+    return to_html_lang(source.locale.language_code)
+
+
+@register.filter
 def language_name(language_code):
     """The language's name in that language (繁體中文, English, 日本語), as the language switch shows it."""
     from core.languages import native_name

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation
+from cms.public import in_active_language
 from core.actions import run_action
 from marketplace import actions, queries
 from marketplace.forms import EnterpriseProfileForm
@@ -28,7 +29,7 @@ def enterprise_detail(request, slug):
     )
     context = {
         "profile": profile,
-        "projects": queries.public_projects_of(profile),
+        "projects": in_active_language(queries.public_projects_of(profile)),
         "sectors": profile.sectors.all(),
         "sdgs": profile.sdgs.all(),
     }
