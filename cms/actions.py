@@ -55,7 +55,7 @@ def default_locale():
 
 
 def _place_name(place, language_code):
-    return place.name_en if language_code == "en" else place.name_zh
+    return {"en": place.name_en, "ja": place.name_ja}.get(language_code, place.name_zh)
 
 
 def _slug(text):
