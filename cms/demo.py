@@ -26,6 +26,14 @@ HOME_PAGE_TEXT = {
 }
 
 
+def site_address():
+    """(hostname, port) of settings.SITE_BASE_URL, as Wagtail's Site stores them."""
+    from urllib.parse import urlsplit
+
+    address = urlsplit(settings.SITE_BASE_URL)
+    return address.hostname or "localhost", address.port or (443 if address.scheme == "https" else 80)
+
+
 @transaction.atomic
 def ensure_home_pages():
     """Make a HomePage the site root, with a published translation per language."""
@@ -43,10 +51,16 @@ def ensure_home_pages():
         )
         home.save_revision().publish()
         created.append(default_locale.language_code)
+    hostname, port = site_address()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Homeward"
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Homeward"
         )
+    elif (site.hostname, site.port) == ("localhost", 80) and (hostname, port) != ("localhost", 80):
+        # Wagtail's installer names the site localhost:80; full URLs (canonical links, review emails) need the
+        # real address. A hostname someone has set in the admin is left as it is.
+        site.hostname, site.port = hostname, port
+        site.save(update_fields=["hostname", "port"])
     elif site.root_page_id != home.pk:
         previous_root = site.root_page.specific
         site.root_page = home
@@ -302,10 +316,10 @@ def _translate_demo_page(source, locale, **fields):
     if existing is not None and existing.alias_of_id is None:
         return 0
     if existing is None:
-        page = source.copy_for_translation(locale)
+        existing = source.copy_for_translation(locale)
     else:
         ConvertAliasPageAction(existing, log_action=False).execute(skip_permission_checks=True)
-        page = Page.objects.get(pk=existing.pk).specific
+    page = Page.objects.get(pk=existing.pk).specific
     for name, value in fields.items():
         setattr(page, name, value)
     page.slug = slugify(fields["title"], allow_unicode=True)[:80] or page.slug

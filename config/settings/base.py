@@ -308,7 +308,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Homeward <noreply@homeward.t
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Homeward 地方創生"
-WAGTAILADMIN_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address: links in emails, canonical and hreflang URLs (the default Site's hostname and port
+# follow it, cms.demo.ensure_home_pages), and the admin's own links.
+SITE_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_BASE_URL
+# Staff get one email per review event: the review task's, to the Moderators. With superusers included, a
+# superuser got the task's email and the workflow's own "submitted" email as well (which goes to superusers only).
+# Each email is in the recipient's language: accounts.models.User keeps Wagtail's profile language in step.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Chinese slugs make readable addresses (/zh-hant/故事/可可/).

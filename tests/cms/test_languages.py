@@ -4,6 +4,7 @@ the language switch leads to the same page, and every language's listings hold e
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 from wagtail.models import Locale, Page
 
@@ -66,14 +67,14 @@ def test_an_untranslated_project_is_served_under_the_visitors_prefix_with_a_note
     assert '<h1 lang="zh-Hant-TW">竹山竹藝工坊</h1>' in html
     assert '<p class="lead" lang="zh-Hant-TW">竹編與老屋的工坊</p>' in html
     # One canonical address for one text: the original's. Alternates are the real language versions only.
-    assert f'<link rel="canonical" href="http://localhost{bamboo.url}">' in html
+    assert f'<link rel="canonical" href="{settings.SITE_BASE_URL}{bamboo.url}">' in html
     assert re.findall(r'<link rel="alternate" hreflang="([^"]+)"', html) == ["zh-hant", "x-default"]
 
 
 def test_the_original_page_has_no_note_and_lists_only_real_translations(bamboo, client):
     html = html_of(client, bamboo.url)
     assert "untranslated-note" not in html
-    assert f'<link rel="canonical" href="http://localhost{bamboo.url}">' in html
+    assert f'<link rel="canonical" href="{settings.SITE_BASE_URL}{bamboo.url}">' in html
     assert '<h1 lang="zh-Hant-TW">竹山竹藝工坊</h1>' in html
 
 
@@ -104,7 +105,7 @@ def test_a_translated_page_is_shown_as_translated(bamboo, client):
 
     assert "untranslated-note" not in html
     assert '<h1 lang="en">Zhushan bamboo workshop</h1>' in html
-    assert f'<link rel="canonical" href="http://localhost{english.url}">' in html
+    assert f'<link rel="canonical" href="{settings.SITE_BASE_URL}{english.url}">' in html
     assert set(re.findall(r'<link rel="alternate" hreflang="([^"]+)"', html)) == {"zh-hant", "en", "x-default"}
     # and the Japanese visitor still sees the Chinese original (the source of the alias), not the English text
     assert "竹山竹藝工坊" in html_of(client, in_language(bamboo, "ja").url)
