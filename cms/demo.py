@@ -318,7 +318,7 @@ def _translate_demo_page(source, locale, **fields):
     if existing is None:
         existing = source.copy_for_translation(locale)
     else:
-        ConvertAliasPageAction(existing, log_action=False).execute(skip_permission_checks=True)
+        ConvertAliasPageAction(existing.specific, log_action=False).execute(skip_permission_checks=True)
     page = Page.objects.get(pk=existing.pk).specific
     for name, value in fields.items():
         setattr(page, name, value)
