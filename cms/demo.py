@@ -56,11 +56,6 @@ def ensure_home_pages():
         site = Site.objects.create(
             hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Homeward"
         )
-    elif (site.hostname, site.port) == ("localhost", 80) and (hostname, port) != ("localhost", 80):
-        # Wagtail's installer names the site localhost:80; full URLs (canonical links, review emails) need the
-        # real address. A hostname someone has set in the admin is left as it is.
-        site.hostname, site.port = hostname, port
-        site.save(update_fields=["hostname", "port"])
     elif site.root_page_id != home.pk:
         previous_root = site.root_page.specific
         site.root_page = home
@@ -68,6 +63,11 @@ def ensure_home_pages():
         # Wagtail's installer leaves a "Welcome" page; it has no place in Homeward's tree.
         if type(previous_root) is Page and previous_root.slug == "home":
             previous_root.delete()
+    if (site.hostname, site.port) == ("localhost", 80) and (hostname, port) != ("localhost", 80):
+        # Wagtail's installer names the site localhost:80; full URLs (canonical links, review emails) need the
+        # real address. A hostname someone has set in the admin is left as it is.
+        site.hostname, site.port = hostname, port
+        site.save()
 
     for language_code, text in HOME_PAGE_TEXT.items():
         locale, _ = Locale.objects.get_or_create(language_code=language_code)

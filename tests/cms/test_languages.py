@@ -60,7 +60,7 @@ def test_an_untranslated_project_is_served_under_the_visitors_prefix_with_a_note
     html = html_of(client, version.url)
 
     assert re.search(r'<html lang="' + code + '"', html)
-    note = re.search(r'class="notice untranslated-note"[^>]*>(.*?)</p>', html, re.S).group(1)
+    note = re.search(r'class="message untranslated-note"[^>]*>(.*?)</p>', html, re.S).group(1)
     with translation.override(code):
         expected = translation.gettext(UNTRANSLATED_NOTE) % {"language_tag": "zh-Hant-TW", "language": "繁體中文"}
     assert note == expected and '<span lang="zh-Hant-TW">繁體中文</span>' in note
