@@ -199,6 +199,8 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates per language (config/formats): 2026年12月1日 in zh-Hant and ja, 1 December 2026 in English.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True
