@@ -17,7 +17,11 @@ Languages: zh-Hant is the source tree; `cms.actions.ensure_township_pages` makes
 and township pages in en and ja as translations (same translation_key). Editors translate other pages
 with wagtail.contrib.simple_translation ("Translate" in the page's action menu): it ships with Wagtail,
 so there is no extra dependency to pin against Wagtail 8.0.1, and it copies the page into the other
-locale's tree for the editor to rewrite and publish. Submitted projects enter the review workflow
+locale's tree for the editor to rewrite and publish. Every other page exists in every language as a Wagtail alias
+until it is translated (cms.actions.ensure_language_versions; WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE for pages
+made in the admin): it is served under the visitor's prefix with a note, its canonical URL is the original's, and
+its text is marked with the original's `lang` (BasePage.content_language). An editor translates it by converting
+the alias ("Convert to ordinary page") and editing it. Submitted projects enter the review workflow
 ("Project review", assigned to every township section) and are published only when a moderator approves.
 
 Listings select and prefetch what they show, so a page's number of queries does not grow with the
