@@ -20,7 +20,7 @@ ALLOWED_LATIN = {"Homeward", "Facebook", "Instagram", "English", "Atom", "Stripe
 def visible_text(html, language):
     """The page's visible text, without the elements marked as written in another language."""
     soup = BeautifulSoup(html, "html.parser")
-    for element in soup(["script", "style", "noscript", "template"]):
+    for element in soup(["head", "script", "style", "noscript", "template"]):
         element.decompose()
     for element in soup.select("[lang]"):
         if element.name != "html" and not element.decomposed and element["lang"].lower() != language:
