@@ -13,14 +13,19 @@ HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]+")
 # Characters Chinese writes and Japanese does not (們 這 與 專 麼 嗎 呢 從 會 對 說 讓 您 …): Chinese left in Japanese.
 CHINESE_ONLY = re.compile(r"[們這與專麼嗎呢從會對說讓您臺縣區鄉灣]+")
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
-# Names, not words of the interface.
-ALLOWED_LATIN = {"Homeward", "Facebook", "Instagram", "English", "Atom", "Stripe", "Email"}
+# Names, not words of the interface; and the impact export's `level` values, which its field list quotes.
+ALLOWED_LATIN = {"Homeward", "Facebook", "Instagram", "English", "Atom", "Stripe", "Email", "SDGs", "JSON"} | {
+    "taiwan",
+    "county",
+    "township",
+}
 
 
 def visible_text(html, language):
     """The page's visible text, without the elements marked as written in another language."""
     soup = BeautifulSoup(html, "html.parser")
-    for element in soup(["head", "script", "style", "noscript", "template"]):
+    # <code> holds identifiers (the export's field names), not words of the interface.
+    for element in soup(["head", "script", "style", "noscript", "template", "code"]):
         element.decompose()
     for element in soup.select("[lang]"):
         if element.name != "html" and not element.decomposed and element["lang"].lower() != language:
