@@ -315,7 +315,12 @@ def suggestion_words(query):
 
 
 def highlight(text, query, max_length=None):
-    """HTML-escaped text with every occurrence of a query clause wrapped in <mark>.
+    """HTML-escaped text with every occurrence of a query clause wrapped in <mark> (see `highlight_terms`)."""
+    return highlight_terms(text, _query_clauses(query) if query else (), max_length)
+
+
+def highlight_terms(text, terms, max_length=None):
+    """HTML-escaped text with every occurrence of one of the (normalised) terms wrapped in <mark>.
 
     Matching is done on the normalised form of each character, so 台東 marks 臺東 and
     ＡＢＣ marks abc; the original characters are shown. Returns a str that is safe to
@@ -324,7 +329,7 @@ def highlight(text, query, max_length=None):
     text = text or ""
     if max_length and len(text) > max_length:
         text = text[: max_length - 1] + "…"
-    clauses = _query_clauses(query) if query else ()
+    clauses = tuple(terms)
     if not clauses or not text:
         return html.escape(text)
     # Each character's normalised form (cached: a page of hits repeats the same few hundred characters), and for
