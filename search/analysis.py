@@ -51,10 +51,13 @@ VARIANTS = {
 _VARIANT_TABLE = str.maketrans(VARIANTS)
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-# The units Elasticsearch's standard tokenizer makes from our texts: one token per
-# Han character, one per run of letters and digits (with inner . ' kept as the
-# Unicode word-break rules do for "3.5" or "don't").
-_UNIT = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+(?:[.'’][^\W_{_HAN}]+)*")
+_HIRAGANA = r"\u3041-\u309f"
+_KATAKANA = r"\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"  # without the middle dot ・ (a separator)
+# The units Elasticsearch's standard tokenizer makes from our texts: one token per Han character and per hiragana,
+# one per run of katakana, one per run of letters and digits (with inner . ' kept as the Unicode word-break rules
+# do for "3.5" or "don't").
+_OTHER = rf"[^\W_{_HAN}{_HIRAGANA}{_KATAKANA}]"
+_UNIT = re.compile(rf"[{_HAN}]|[{_HIRAGANA}]|[{_KATAKANA}]+|{_OTHER}+(?:[.'’]{_OTHER}+)*")
 _WORD_OK = re.compile(rf"[{_HAN}]|[^\W_]")
 
 

@@ -156,16 +156,17 @@ class DatabaseEngine:
 
     # --- reading ------------------------------------------------------------------------------------
     def _field_stats(self, family_names):
-        """({field: FieldStats}, documents with words) over every document of the searched families (drafts too,
+        """({field: FieldStats}, FieldStats of the words) over every document of the searched families (drafts too,
         as Elasticsearch's statistics count every document of the index)."""
         aggregates = {}
         for field in FIELDS:
             aggregates[f"n_{field}"] = Count("pk", filter=Q(**{f"units_{field}__gt": 0}))
             aggregates[f"t_{field}"] = Sum(f"tokens_{field}")
         aggregates["n_words"] = Count("pk", filter=Q(words__gt=0))
+        aggregates["t_words"] = Sum("words")
         row = SearchEntry.objects.filter(family__in=family_names).aggregate(**aggregates)
         stats = {field: FieldStats(row[f"n_{field}"] or 0, row[f"t_{field}"] or 0) for field in FIELDS}
-        return stats, row["n_words"] or 0
+        return stats, FieldStats(row["n_words"] or 0, row["t_words"] or 0)
 
     def scores(self, query, plan):
         """{entry id: score} of the documents matching the plan (public ones unless `include_private`)."""
@@ -196,8 +197,8 @@ class DatabaseEngine:
                 frequencies[(field, token)] = frequencies.get((field, token), 0) + 1
         if not candidates:
             return {}
-        stats, word_documents = self._field_stats(family_names)
-        scorer = Scorer(plan, stats, word_documents, frequencies, word_frequencies)
+        stats, word_stats = self._field_stats(family_names)
+        scorer = Scorer(plan, stats, word_stats, frequencies, word_frequencies)
         entries = SearchEntry.objects.filter(pk__in=sorted(candidates))
         if not query.include_private:
             entries = entries.filter(is_public=True)
@@ -229,7 +230,7 @@ class DatabaseEngine:
                 candidates[entry_id].words.add(token)
             else:
                 candidates[entry_id].fields.setdefault(_CODE_FIELDS[code], {})[token] = 1
-        scorer = Scorer(plan, {}, 0, {}, {})
+        scorer = Scorer(plan, {}, None, {}, {})
         return {entry_id: scorer.matched(candidate) for entry_id, candidate in candidates.items()}
 
     def _base(self, query, scores):

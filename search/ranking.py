@@ -16,7 +16,8 @@ idf = ln(1 + (N − n + 0.5)/(n + 0.5)) over the documents that have the field (
 Elasticsearch is asked with `dfs_query_then_fetch`), tf part = f/(f + k1·(1 − b + b·dl/avgdl)) times (k1 + 1),
 where dl is the field's length in positions as Lucene stores it (one byte: exact below 24, then rounded down to
 4 significant bits, `encoded_length`) and avgdl is the field's token count (unigrams and bigrams) over the
-documents that have it. Words are a keyword field without norms or frequencies: a word scores its idf.
+documents that have it. Words are a keyword field without norms or frequencies: Lucene scores a word with
+frequency 1 and length 1 against the average number of words per document.
 
 Field weights: title 3, summary 2, story (body) 1, meta (team, township and county names, sector, SDG and
 funding labels in three languages) 0.8.
@@ -111,13 +112,13 @@ def alternative_matches(alternative, candidate):
 
 class Scorer:
     """Scores candidates for a plan with the searched families' statistics: `field_stats` {field: FieldStats},
-    `word_documents` (documents with words), `frequencies` {(field, token): documents}, `word_frequencies`
-    {word: documents}."""
+    `words` (FieldStats of the words: documents with words, their words), `frequencies` {(field, token):
+    documents}, `word_frequencies` {word: documents}."""
 
-    def __init__(self, plan, field_stats, word_documents, frequencies, word_frequencies):
+    def __init__(self, plan, field_stats, words, frequencies, word_frequencies):
         self.plan = plan
         self.field_stats = field_stats
-        self.word_documents = word_documents
+        self.words = words
         self.frequencies = frequencies
         self.word_frequencies = word_frequencies
 
@@ -135,8 +136,8 @@ class Scorer:
                     inverse = idf(self.frequencies.get((field, token), 0), stats.documents)
                     score += bm25(frequency, candidate.lengths[field], stats.average_length, inverse, boost)
         if alternative.word and alternative.word in candidate.words:
-            inverse = idf(self.word_frequencies.get(alternative.word, 0), self.word_documents)
-            score += WORD_WEIGHT * alternative.weight * inverse
+            inverse = idf(self.word_frequencies.get(alternative.word, 0), self.words.documents)
+            score += bm25(1, 1, self.words.average_length, inverse, WORD_WEIGHT * alternative.weight)
         return score
 
     def matched(self, candidate):
