@@ -13,6 +13,7 @@ import math
 from django.db import connection, transaction
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, Sum, Value
 
+from search import vocabulary
 from search.analysis import normalise, normalised_words, suggest_inputs, units
 from search.documents import FACETS, MULTI_VALUED_FACETS, SINGLE_VALUED_FACETS, families
 from search.models import SearchEntry, SearchFacetValue, SearchToken
@@ -146,13 +147,16 @@ class DatabaseEngine:
                         facet_values.extend((entry.pk, facet, value) for value in values)
             _insert_rows(SearchToken, ["entry_id", "kind", "field", "token", "frequency"], tokens)
             _insert_rows(SearchFacetValue, ["entry_id", "facet", "value"], facet_values)
+        vocabulary.forget()  # this process's memory of which words exist (other processes: within a minute)
         return len(documents)
 
     def delete_documents(self, family, object_ids):
         _delete(SearchEntry.objects.filter(family=family, object_id__in=[str(i) for i in object_ids]))
+        vocabulary.forget()
 
     def clear(self, family):
         _delete(SearchEntry.objects.filter(family=family))
+        vocabulary.forget()
 
     # --- reading ------------------------------------------------------------------------------------
     def _field_stats(self, family_names):

@@ -252,23 +252,32 @@ def _known_han(word, synonym_words):
     )
 
 
+def _sound_distance(first, second):
+    """How far apart two characters sound: the smallest edit distance between their readings without tones (0 for
+    homophones; 山 shan and 上 shang are 1 apart, the ㄢ/ㄤ slip of 注音 typing)."""
+    readings_a, readings_b = lexicon.readings(first), lexicon.readings(second)
+    if not readings_a or not readings_b:
+        return 9
+    return min(edit_distance(a, b) for a in readings_a for b in readings_b)
+
+
 def _han_correction(word):
     """A Chinese word one typo away from a known word, when `word` itself is in no public document and in no
     dictionary: one character replaced by a homophone (注音 typing: 在 for 再) or by any character that makes a
-    curated word (池山 → 池上), or two neighbours swapped. The candidate public documents hold wins, then a
-    homophone, then the first in order. "" when there is none."""
+    curated word (池山 → 池上), or two neighbours swapped. Preferred: a candidate public documents hold, then the
+    one whose changed character sounds closest to the typed one (a swap counts 1), then the first in order.
+    "" when there is none."""
     synonym_words = _synonym_words()
     if _known_han(word, synonym_words):
         return ""
-    candidates = {}  # candidate -> rank (lower is better)
+    candidates = {}  # candidate -> how far it sounds from the typed word
     for i in range(len(word) - 1):
-        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-        candidates.setdefault(swapped, 1)
+        candidates.setdefault(word[:i] + word[i + 1] + word[i] + word[i + 2 :], 1)
     for i, char in enumerate(word):
         for other in lexicon.homophones(char):
             candidates.setdefault(word[:i] + other + word[i + 1 :], 0)
         for other in _curated_patterns().get(word[:i] + "?" + word[i + 1 :], ()):
-            candidates.setdefault(other, 2)
+            candidates.setdefault(other, _sound_distance(char, other[i]))
     known = [
         candidate
         for candidate in candidates

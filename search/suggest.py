@@ -4,8 +4,8 @@ expansions matched, and, when nothing matches, suggest a query and point to rela
 "Did you mean" is one algorithm for both engines, over live public documents only (search/vocabulary.py reads
 the database engine's token table, from which a deleted document's rows are gone): the planner already
 corrects words that no public document holds (search/planner.py), so what is left when a query finds nothing is
-a query with too many words for what exists; the suggestion is the first looser query that has hits: each
-concept dropped in turn (most words kept first), then each concept alone.
+a query with too many words for what exists; the suggestion is the first looser query whose every concept a
+document matches: each concept dropped in turn (most words kept first), then each concept alone.
 """
 
 from dataclasses import replace
@@ -61,10 +61,12 @@ def _concept_text(concept):
 
 
 def did_you_mean(engine, query, plan=None):
-    """The first looser query with hits (see the module docstring), or ""."""
+    """The first looser query that documents match in full (see the module docstring), or ""."""
     plan = plan or plan_for(query.q)
     for candidate in looser_queries(plan):
-        if engine.has_hits(replace(query, q=candidate, page=1), plan_query(candidate)):
+        strict = plan_query(candidate)
+        strict = replace(strict, minimum_match=len(strict.concepts))
+        if strict.concepts and engine.has_hits(replace(query, q=candidate, page=1), strict):
             return candidate
     return ""
 

@@ -65,10 +65,12 @@ def test_search_page_lists_results_facets_and_pagination(search_corpus, db, clie
     assert 'aria-current="page"' in html
 
 
-def test_search_page_empty_state_offers_a_suggestion(search_corpus, db, client):
-    html = client.get("/en/search/", {"q": "臺東縣池山"}).content.decode()
+def test_search_page_empty_state_offers_a_suggestion_townships_and_a_sector(search_corpus, db, client):
+    html = client.get("/en/search/", {"q": "池上 火星基地"}).content.decode()
     assert "Nothing matches your search." in html
-    assert "臺東縣池上" in html
+    assert '<a href="?q=%E6%B1%A0%E4%B8%8A">池上</a>' in html  # did you mean 池上
+    assert "?township=10014060" in html and "Chishang Township, Taitung County" in html
+    assert "?sector=agriculture" in html
 
 
 def test_a_misspelt_word_is_corrected_on_the_page_and_in_the_api(search_corpus, db, client):
