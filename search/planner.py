@@ -47,6 +47,7 @@ STOP_WORDS = frozenset(
 
 _PIECE = re.compile(rf"[{_HAN}]+|[\u3041-\u309f]+|[\u30a0-\u30ff]+|[^\W_{_HAN}\u3041-\u30ff]+(?:[.'’][^\W_]+)*")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
+_HIRAGANA_RUN = re.compile(r"^[\u3041-\u309f]+$")
 _LATIN_WORD = re.compile(r"^[a-z]+$")
 
 
@@ -214,9 +215,30 @@ def _words(text):
                     continue
                 content = _content_words(piece) or _join_single_characters(_cut(piece))
                 words.extend(_Word(word, chunk_index) for word in content)
+            elif _HIRAGANA_RUN.match(piece):
+                words.extend(_Word(word, chunk_index) for word in _hiragana_words(piece))
             else:
                 words.append(_Word(piece, chunk_index))
     return words
+
+
+def _hiragana_words(run):
+    """A hiragana run without its particles and auxiliaries (のお → nothing, みかんを → みかん), longest first."""
+    stops = sorted((word for word in STOP_WORDS if _HIRAGANA_RUN.match(word)), key=len, reverse=True)
+    out, current, position = [], "", 0
+    while position < len(run):
+        stop = next((word for word in stops if run.startswith(word, position)), None)
+        if stop:
+            if current:
+                out.append(current)
+                current = ""
+            position += len(stop)
+        else:
+            current += run[position]
+            position += 1
+    if current:
+        out.append(current)
+    return out
 
 
 # --- Spelling ---------------------------------------------------------------------------------------------------
@@ -373,7 +395,12 @@ def _phrase_at(words, start):
         if tuple(key) in index or tuple(units(lexicon.fold_japanese("".join(key)))) in index:
             return end, key_text(key)
         span = [word.text for word in words[start:end]]
-        if all(_LATIN_WORD.match(text) for text in span) and lexicon.english_to_chinese(" ".join(span)):
+        if (
+            all(_LATIN_WORD.match(text) for text in span)
+            and span[0] not in STOP_WORDS
+            and span[-1] not in STOP_WORDS
+            and lexicon.english_to_chinese(" ".join(span))
+        ):
             return end, " ".join(span)
     return None
 

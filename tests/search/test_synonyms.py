@@ -44,7 +44,19 @@ def test_the_seed_covers_the_fields_vocabulary(db):
     index = synonyms.SynonymIndex(
         (entry.pk, entry.terms(), entry.narrower_terms(), entry.one_way) for entry in SynonymEntry.objects.all()
     )
-    for term in ("地方創生", "青年返鄉", "企業投資故鄉", "社會參與", "農再", "社造", "長照", "循環經濟", "藍染", "吳郭魚", "民宿"):
+    for term in (
+        "地方創生",
+        "青年返鄉",
+        "企業投資故鄉",
+        "社會參與",
+        "農再",
+        "社造",
+        "長照",
+        "循環經濟",
+        "藍染",
+        "吳郭魚",
+        "民宿",
+    ):
         assert index.lookup(synonyms.term_key(term)), term
     assert "農村再生" in {e.text for e in index.lookup(synonyms.term_key("農再"))}
     assert "社區營造" in {e.text for e in index.lookup(synonyms.term_key("社造"))}
