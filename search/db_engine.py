@@ -12,6 +12,7 @@ import math
 
 from django.db import connection, transaction
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, Sum, Value
+from django.db.models.expressions import RawSQL
 
 from search import vocabulary
 from search.analysis import normalise, normalised_words, suggest_inputs, units
@@ -94,6 +95,15 @@ def _insert_rows(model, columns, rows):
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _ids_in(ids):
+    """Q(pk__in=ids) for many ids: on PostgreSQL one array parameter (thousands of placeholders cost more to
+    send than the query costs to run), elsewhere a plain IN list."""
+    ids = sorted(ids)
+    if connection.vendor == "postgresql" and len(ids) > 100:
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    return Q(pk__in=ids)
 
 
 def _delete(entries):
@@ -203,7 +213,7 @@ class DatabaseEngine:
             return {}
         stats, word_stats = self._field_stats(family_names)
         scorer = Scorer(plan, stats, word_stats, frequencies, word_frequencies)
-        entries = SearchEntry.objects.filter(pk__in=sorted(candidates))
+        entries = SearchEntry.objects.filter(_ids_in(candidates))
         if not query.include_private:
             entries = entries.filter(is_public=True)
         out = {}
@@ -244,7 +254,7 @@ class DatabaseEngine:
         if not query.include_private:
             condition &= Q(is_public=True)
         if scores is not None:
-            condition &= Q(pk__in=sorted(scores))
+            condition &= _ids_in(scores)
         return condition
 
     @staticmethod

@@ -358,7 +358,7 @@ class ElasticsearchEngine:
             body=body,
             ignore_unavailable=True,
             allow_no_indices=True,
-            search_type="dfs_query_then_fetch",
+            search_type="dfs_query_then_fetch" if len(self._family_names(query)) > 1 else None,
         )
         return bool(response["hits"]["total"]["value"])
 
@@ -399,8 +399,9 @@ class ElasticsearchEngine:
             body=body,
             ignore_unavailable=True,
             allow_no_indices=True,
-            # Term statistics of every searched index together, as the database engine computes them.
-            search_type="dfs_query_then_fetch" if plan.concepts else None,
+            # Term statistics of every searched index together, as the database engine computes them (one index has
+            # one shard: its own statistics are already the whole family's).
+            search_type="dfs_query_then_fetch" if plan.concepts and len(names) > 1 else None,
         )
         hits = []
         for hit in response["hits"]["hits"]:

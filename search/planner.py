@@ -21,6 +21,7 @@
 
 import math
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -262,7 +263,7 @@ def _curated_patterns():
 
 
 def _synonym_words():
-    return {key_text(key) for key in synonym_index().by_key if is_han("".join(key))}
+    return synonym_index().han_words
 
 
 def _known_han(word, synonym_words):
@@ -405,9 +406,28 @@ def _phrase_at(words, start):
     return None
 
 
+PLAN_CACHE_SECONDS = 60.0
+_plans = {}  # (text, synonym index, vocabulary generation) -> (plan, when)
+
+
 def plan_query(q):
-    """The QueryPlan of a typed query (see the module docstring)."""
+    """The QueryPlan of a typed query (see the module docstring). Plans are remembered for a minute per process,
+    as long as the synonyms and what this process knows of the index are unchanged (search/vocabulary.py). A plan
+    is never changed once made (callers derive others with dataclasses.replace)."""
     text = " ".join(normalise(q).split())
+    key = (text, id(synonym_index()), vocabulary.generation())
+    now = time.monotonic()
+    found = _plans.get(key)
+    if found is not None and now - found[1] < PLAN_CACHE_SECONDS:
+        return found[0]
+    plan = _plan(text)
+    if len(_plans) > 2_000:
+        _plans.clear()
+    _plans[key] = (plan, now)
+    return plan
+
+
+def _plan(text):
     words = _words(text)
     concepts, corrected_words, changed = [], [], False
     position = 0

@@ -62,6 +62,10 @@ class SynonymIndex:
                             found.setdefault(key_text(other), Expansion(key_text(other), NARROWER, entry_id))
         self.by_key = {key: tuple(found.values()) for key, found in by_key.items()}
         self.max_units = max((len(key) for key in self.by_key), default=0)
+        # The Chinese terms, as words (a typo is corrected towards them: search/planner.py).
+        self.han_words = frozenset(
+            "".join(key) for key in self.by_key if all("\u3400" <= unit <= "\U0003134f" for unit in key)
+        )
 
     def lookup(self, key):
         return self.by_key.get(tuple(key), ())

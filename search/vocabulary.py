@@ -19,6 +19,11 @@ from search.models import SearchToken
 REMEMBER_SECONDS = 60.0
 _MAX_REMEMBERED = 50_000
 _remembered = {}  # (kind, token) -> (present, when)
+_generation = [0]  # bumped when this process forgets (after its own index changes)
+
+
+def generation():
+    return _generation[0]
 
 
 def _present(kind, tokens):
@@ -50,8 +55,9 @@ def present_bigrams(tokens):
 
 
 def forget():
-    """Forget what was remembered (tests, after indexing)."""
+    """Forget what was remembered (after this process changed the index; tests)."""
     _remembered.clear()
+    _generation[0] += 1
 
 
 def latin_words_near(word, edits):
