@@ -28,7 +28,7 @@ from functools import lru_cache
 from search import lexicon, vocabulary
 from search.analysis import _HAN, DATA_DIR, _segmenter, domain_words, normalise, units
 from search.spelling import MIN_LENGTH, edit_distance, max_edits
-from search.synonyms import NARROWER, SYNONYM, key_text, synonym_index
+from search.synonyms import NARROWER, SYNONYM, key_text, synonym_index, synonym_serial
 
 TYPED, VARIANT, SPELLING, DICTIONARY = "typed", "variant", "spelling", "dictionary"
 KIND_WEIGHTS = {TYPED: 1.0, VARIANT: 1.0, SPELLING: 0.9, SYNONYM: 0.9, NARROWER: 0.7, DICTIONARY: 0.7}
@@ -415,7 +415,7 @@ def plan_query(q):
     as long as the synonyms and what this process knows of the index are unchanged (search/vocabulary.py). A plan
     is never changed once made (callers derive others with dataclasses.replace)."""
     text = " ".join(normalise(q).split())
-    key = (text, id(synonym_index()), vocabulary.generation())
+    key = (text, synonym_serial(), vocabulary.generation())
     now = time.monotonic()
     found = _plans.get(key)
     if found is not None and now - found[1] < PLAN_CACHE_SECONDS:

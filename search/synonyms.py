@@ -83,6 +83,7 @@ class _Loaded:
         self.index = None
         self.version = None
         self.checked_at = 0.0
+        self.serial = 0  # bumped at every compile: what a cached query plan was made with
 
 
 _loaded = _Loaded()
@@ -115,8 +116,15 @@ def synonym_index():
         if _loaded.index is None or version != _loaded.version:
             _loaded.index = _compile()
             _loaded.version = version
+            _loaded.serial += 1
         _loaded.checked_at = now
     return _loaded.index
+
+
+def synonym_serial():
+    """A number that changes whenever this process compiles the synonyms again."""
+    synonym_index()
+    return _loaded.serial
 
 
 def forget_compiled():
