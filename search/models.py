@@ -150,18 +150,23 @@ class SynonymEntry(models.Model):
     MAX_TERMS = 40
     MAX_TERM_LENGTH = 60
 
-    terms_zh = models.TextField(
-        _("Chinese terms"), blank=True, help_text=_("Separate terms with commas, e.g. 長照, 長期照顧.")
+    terms_zh = models.CharField(
+        _("Chinese terms"), max_length=500, blank=True, help_text=_("Separate terms with commas, e.g. 長照, 長期照顧.")
     )
-    terms_en = models.TextField(_("English terms"), blank=True, help_text=_("e.g. long-term care, elderly care"))
-    terms_ja = models.TextField(_("Japanese terms"), blank=True, help_text=_("e.g. 介護, 長期介護"))
+    terms_en = models.CharField(
+        _("English terms"), max_length=500, blank=True, help_text=_("e.g. long-term care, elderly care")
+    )
+    terms_ja = models.CharField(_("Japanese terms"), max_length=500, blank=True, help_text=_("e.g. 介護, 長期介護"))
     one_way = models.BooleanField(
         _("one way"),
         default=False,
         help_text=_("Ticked: the terms above also find the narrower terms below, but those do not find them."),
     )
-    narrower = models.TextField(
-        _("narrower terms"), blank=True, help_text=_("One-way entries only, any language, e.g. 鳳梨, 芒果, 釋迦.")
+    narrower = models.CharField(
+        _("narrower terms"),
+        max_length=1000,
+        blank=True,
+        help_text=_("One-way entries only, any language, e.g. 鳳梨, 芒果, 釋迦."),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

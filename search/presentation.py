@@ -49,7 +49,8 @@ def expansion_text(expansion):
     template = kinds.get(expansion["kind"])
     if template is None:
         return expansion["to"]
-    return f"{expansion['to']} ({template % {'from': expansion['from']}})"
+    how = template % {"from": expansion["from"]}
+    return _("%(word)s (%(how)s)") % {"word": expansion["to"], "how": how}
 
 
 def related_links(result):
