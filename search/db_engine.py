@@ -106,6 +106,37 @@ def _ids_in(ids):
     return Q(pk__in=ids)
 
 
+def _on_entry_ids(ids):
+    """`_ids_in` for a table with a foreign key `entry`."""
+    ids = sorted(ids)
+    if connection.vendor == "postgresql" and len(ids) > 100:
+        return Q(entry_id__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    return Q(entry_id__in=ids)
+
+
+def _passes(values, filters, skip=None):
+    """Whether an entry's facet values pass every filter but `skip` (values ORed within a facet)."""
+    for facet, wanted in filters.items():
+        if facet == skip or not wanted:
+            continue
+        if not set(values.get(facet, ())) & set(wanted):
+            return False
+    return True
+
+
+def _count_facets(facets, filters, counted):
+    """{facet: {value: count}}, each facet counted with every other facet's filter, as the SQL path does."""
+    counts = {}
+    for facet in counted:
+        found = {}
+        for values in facets.values():
+            if _passes(values, filters, skip=facet):
+                for value in values.get(facet, ()):
+                    found[value] = found.get(value, 0) + 1
+        counts[facet] = found
+    return counts
+
+
 def _delete(entries):
     """Delete entries with one statement per table (the ORM's cascade would load every token first)."""
     with transaction.atomic():
@@ -279,14 +310,6 @@ class DatabaseEngine:
                 prefixed.children.append((f"entry__{child[0]}", child[1]))
         return prefixed
 
-    def _relevance_page(self, entries, query, scores):
-        """The page of matching entries, best score first (ties: uid)."""
-        ids = dict(entries.values_list("pk", "uid"))
-        ranked = sorted(ids, key=lambda pk: (-scores.get(pk, 0), ids[pk]))
-        page_ids = ranked[query.offset : query.offset + query.per_page]
-        by_id = SearchEntry.objects.in_bulk(page_ids)
-        return [by_id[pk] for pk in page_ids]
-
     def _ordered(self, entries, query):
         if query.sort == "relevance":
             return entries.order_by("uid")
@@ -321,10 +344,26 @@ class DatabaseEngine:
             lat0, lon0 = centroid(query.near)
         scores = self.scores(query, plan) if plan.concepts else None
         base = self._base(query, scores)
-        matching = SearchEntry.objects.filter(self._filtered(base, query.filters))
-        total = matching.count()
-        if query.sort == "relevance" and scores is not None:
-            page = self._relevance_page(matching, query, scores) if total else []
+        if scores is not None:
+            # The matching documents are known: filter and count their facets in Python (two queries), rather than
+            # sending the ids again with each facet's SQL.
+            facets = self._facet_rows(scores)
+            kept = [pk for pk, values in facets.items() if _passes(values, query.filters)]
+            total = len(kept)
+            counts = _count_facets(facets, query.filters, query.counted_facets)
+        else:
+            matching = SearchEntry.objects.filter(self._filtered(base, query.filters))
+            total = matching.count()
+            counts = self._facet_counts(base, query.filters, query.counted_facets)
+        if scores is not None and query.sort == "relevance":
+            uids = {pk: facets[pk]["uid"] for pk in kept}
+            ranked = sorted(kept, key=lambda pk: (-scores[pk], uids[pk]))
+            page_ids = ranked[query.offset : query.offset + query.per_page]
+            by_id = SearchEntry.objects.in_bulk(page_ids)
+            page = [by_id[pk] for pk in page_ids]
+        elif scores is not None:
+            ordered = self._ordered(SearchEntry.objects.filter(_ids_in(kept)), query)
+            page = list(ordered[query.offset : query.offset + query.per_page]) if kept else []
         else:
             page = list(self._ordered(matching, query)[query.offset : query.offset + query.per_page])
         matched = self.matched_alternatives(plan, [entry.pk for entry in page]) if scores is not None else {}
@@ -334,8 +373,23 @@ class DatabaseEngine:
             if query.sort == "nearest" and entry.latitude is not None:
                 distance = haversine_km(lat0, lon0, entry.latitude, entry.longitude)
             hits.append(make_hit(entry.display, query, plan, matched.get(entry.pk, ()), distance))
-        counts = self._facet_counts(base, query.filters, query.counted_facets)
         return SearchResult(hits=hits, total=total, facets=ordered_facets(counts), query=query, engine=self.name)
+
+    @staticmethod
+    def _facet_rows(ids):
+        """{entry id: {"uid": uid, facet: [values]}} for these entries (single-valued facets from the entry's
+        columns, the others from its facet value rows)."""
+        single = list(SINGLE_VALUED_FACETS)
+        out = {}
+        for row in SearchEntry.objects.filter(_ids_in(ids)).values("pk", "uid", *single):
+            out[row["pk"]] = {"uid": row["uid"], **{facet: [row[facet]] if row[facet] else [] for facet in single}}
+            for facet in MULTI_VALUED_FACETS:
+                out[row["pk"]][facet] = []
+        rows = SearchFacetValue.objects.filter(_on_entry_ids(ids)).values_list("entry_id", "facet", "value")
+        for entry_id, facet, value in rows:
+            if entry_id in out:
+                out[entry_id][facet].append(value)
+        return out
 
     def _facet_counts(self, base, filters, counted=tuple(FACETS)):
         """{facet: {value: count}}. A facet with an active filter is counted without its own filter (one query

@@ -96,9 +96,12 @@ class Candidate:
     fields: dict
     words: set
     lengths: dict
+    _pooled: set = None
 
     def holds(self, token):
-        return any(token in tokens for tokens in self.fields.values())
+        if self._pooled is None:
+            self._pooled = set().union(*self.fields.values()) if self.fields else set()
+        return token in self._pooled
 
     def holds_in(self, field, token):
         return token in self.fields.get(field, ())
@@ -121,20 +124,40 @@ class Scorer:
         self.words = words
         self.frequencies = frequencies
         self.word_frequencies = word_frequencies
+        self._idfs, self._norms = {}, {}
+
+    def _idf(self, field, token):
+        key = (field, token)
+        value = self._idfs.get(key)
+        if value is None:
+            value = self._idfs[key] = idf(self.frequencies.get(key, 0), self.field_stats[field].documents)
+        return value
+
+    def _norm(self, field, length):
+        """k1 · (1 − b + b · dl / avgdl) of a field length, as Lucene's cache holds it."""
+        key = (field, length)
+        value = self._norms.get(key)
+        if value is None:
+            average = self.field_stats[field].average_length
+            value = self._norms[key] = K1 * ((1 - B) + B * encoded_length(length) / average)
+        return value
 
     def _alternative_score(self, alternative, candidate):
+        """Σ over fields and scored tokens of boost · idf · (k1 + 1) · f / (f + norm): `bm25`, with the idf and norm
+        of each field and token computed once per search."""
         score = 0.0
-        for field in FIELDS:
+        for field in FIELDS:  # a fixed order: equal documents get equal sums, so ties break as in Elasticsearch
             tokens = candidate.fields.get(field)
             if not tokens:
                 continue
-            stats = self.field_stats[field]
-            boost = FIELD_WEIGHTS[field] * alternative.weight
+            boost = FIELD_WEIGHTS[field] * alternative.weight * (K1 + 1)
+            norm = None
             for token in alternative.scored:
                 frequency = tokens.get(token)
                 if frequency:
-                    inverse = idf(self.frequencies.get((field, token), 0), stats.documents)
-                    score += bm25(frequency, candidate.lengths[field], stats.average_length, inverse, boost)
+                    if norm is None:
+                        norm = self._norm(field, candidate.lengths[field])
+                    score += boost * self._idf(field, token) * frequency / (frequency + norm)
         if alternative.word and alternative.word in candidate.words:
             inverse = idf(self.word_frequencies.get(alternative.word, 0), self.words.documents)
             score += bm25(1, 1, self.words.average_length, inverse, WORD_WEIGHT * alternative.weight)
