@@ -10,9 +10,9 @@ query time. From the normalised text:
   Elasticsearch engine lets the node do this (analyser `hw_bigram` in
   search/es.py); the database engine stores the tokens this function makes. A
   contract test compares the two on real texts.
-- `query_clauses(query)`: the query split on white space; a document matches a
-  clause when it holds all of the clause's bigrams (or its single character or
-  word when the clause has only one).
+- `query_clauses(query)`: the query split on white space (highlights, baselines);
+  the query side proper is search/planner.py, which cuts a query into words and
+  concepts with these same units.
 - `word_tokens(text)`: words from jieba (0.42.1, whose dictionary is mostly
   Simplified Chinese) extended with a domain word list: township and county
   names from places/data/townships.csv and search/data/domain_words.txt. They
@@ -296,27 +296,6 @@ def _words(normalised, hmm=False):
     return tuple(seen)
 
 
-def query_words(query):
-    """Word tokens of every clause of a query."""
-    words = []
-    for clause in query_clauses(query):
-        for word in word_tokens(clause):
-            if word not in words:
-                words.append(word)
-    return words
-
-
-def suggestion_words(query):
-    """Words of a query to correct ("did you mean"): jieba with its HMM guesser, so an unknown, misspelt run such
-    as 池山 stays one word instead of falling apart into single characters."""
-    words = []
-    for clause in query_clauses(query):
-        for word in _words(clause, hmm=True):
-            if word not in words:
-                words.append(word)
-    return words
-
-
 def highlight(text, query, max_length=None):
     """HTML-escaped text with every occurrence of a query clause wrapped in <mark> (see `highlight_terms`)."""
     return highlight_terms(text, _query_clauses(query) if query else (), max_length)
@@ -380,14 +359,3 @@ def suggest_inputs(title, title_en=""):
         if len(word) >= 2 and word not in inputs:
             inputs[word[:SUGGEST_INPUT_LENGTH]] = 1
     return inputs
-
-
-def edit_distance(first, second):
-    """Levenshtein distance (insert, delete, substitute), for "did you mean" in the database engine."""
-    previous = list(range(len(second) + 1))
-    for i, a in enumerate(first, 1):
-        current = [i]
-        for j, b in enumerate(second, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
-        previous = current
-    return previous[-1]
