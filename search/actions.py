@@ -8,6 +8,7 @@ when it changed): no index is rebuilt.
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from core.audit import Action, log
 from search.models import SynonymEntry
 from search.synonyms import forget_compiled
 
@@ -21,8 +22,6 @@ def check_synonym_permission(user, action):
 
 
 def _audit(action, user, entry_id, **data):
-    from accounts.actions import log
-
     log(action, actor=user, synonym_entry=entry_id, **data)
 
 
@@ -44,7 +43,7 @@ def save_synonym_entry(user, entry):
     with transaction.atomic():
         entry.updated_by = user
         entry.save()
-        _audit("search.synonym_created" if created else "search.synonym_changed", user, entry.pk, changes=changes)
+        _audit(Action.SYNONYM_CREATED if created else Action.SYNONYM_CHANGED, user, entry.pk, changes=changes)
         wagtail_log(instance=entry, action="wagtail.create" if created else "wagtail.edit", user=user)
         transaction.on_commit(forget_compiled)  # this process at once; the others within a second
     return entry
@@ -58,5 +57,5 @@ def delete_synonym_entry(user, entry):
         entry_id, removed = entry.pk, _snapshot(entry)
         wagtail_log(instance=entry, action="wagtail.delete", user=user)
         entry.delete()
-        _audit("search.synonym_deleted", user, entry_id, removed=removed)
+        _audit(Action.SYNONYM_DELETED, user, entry_id, removed=removed)
         transaction.on_commit(forget_compiled)

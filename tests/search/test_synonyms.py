@@ -5,7 +5,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.models import AuditEntry, User
+from accounts.models import User
+from core.models import AuditEntry
 from search import synonyms
 from search.db_engine import DatabaseEngine
 from search.documents import SearchDocument
