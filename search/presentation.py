@@ -34,6 +34,13 @@ def _labels(facet, values):
         from search.content import FUNDING_LABELS
 
         return {value: str(FUNDING_LABELS[value]) for value in values if value in FUNDING_LABELS}
+    if facet == "status":
+        from marketplace.models import ProjectListing
+
+        # A project's status is its listing's stage; an enterprise's is "verified" (search/families.py).
+        labels = {value: str(label) for value, label in ProjectListing.Stage.choices}
+        labels["verified"] = _("Verified")
+        return labels
     return {}
 
 

@@ -125,3 +125,19 @@ def test_highlights_escape_a_malicious_title(malicious_document, client):
     html = client.get("/zh-hant/search/", {"q": "屏東可可"}).content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert '<script>alert("x")' not in html and "<img src=x" not in html and "<svg onload" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "stage", "verified"), [("zh-hant", "初期營收", "已認證"), ("en", "early revenue", "Verified")]
+)
+def test_status_facet_values_are_named_in_the_readers_language(language, stage, verified):
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from search.presentation import facet_groups
+
+    result = SimpleNamespace(facets={"status": [("early_revenue", 2), ("verified", 1)]})
+    with translation.override(language):
+        (group,) = facet_groups(result, SimpleNamespace(filters={}))
+    assert [value["label"] for value in group["values"]] == [stage, verified]
