@@ -4,6 +4,7 @@ on analysed words in both engines, and reload without a rebuild."""
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from accounts.models import User
 from core.models import AuditEntry
@@ -24,6 +25,10 @@ FAMILY = "fixture"
 def editor(db):
     user = User.objects.create_user("synonym-editor@homeward.test", "pw-for-tests-123", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
+    # The admin speaks the editor's chosen language (else the site's default, Chinese): English for the messages.
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
     return with_mfa(user)
 
 
