@@ -13,6 +13,8 @@ from places.japanese import japanese_place_name
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
+# The demo loader makes every county and township page in three languages first (about 1,100 pages).
+@pytest.mark.timeout(900)
 def test_every_demo_story_and_project_is_written_in_english_and_japanese(cms_site, client):
     ensure_demo_pages()
     ensure_language_versions()
