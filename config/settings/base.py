@@ -199,12 +199,17 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates per language (config/formats): 2026年12月1日 in zh-Hant and ja, 1 December 2026 in English.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# A page created in the admin gets an alias in the other languages' trees at once (cms.actions.
+# ensure_language_versions does the same for pages made in code): every page exists in every language.
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
 
 # --- Static files and media -------------------------------------------------
 STATIC_URL = "/static/"
@@ -305,7 +310,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Homeward <noreply@homeward.t
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Homeward 地方創生"
-WAGTAILADMIN_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address: links in emails, canonical and hreflang URLs (the default Site's hostname and port
+# follow it, cms.demo.ensure_home_pages), and the admin's own links.
+SITE_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_BASE_URL
+# Staff get one email per review event: the review task's, to the Moderators. With superusers included, a
+# superuser got the task's email and the workflow's own "submitted" email as well (which goes to superusers only).
+# Each email is in the recipient's language: accounts.models.User keeps Wagtail's profile language in step.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Chinese slugs make readable addresses (/zh-hant/故事/可可/).

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, ensure_demo_staff
-from cms.actions import ensure_project_review_workflow
+from cms.actions import ensure_language_versions, ensure_project_review_workflow
 from cms.demo import ensure_demo_pages, ensure_home_pages
 from marketplace.demo import ensure_demo_enterprises
 from marketplace.demo_companies import DEMO_COMPANY_EMAIL, DEMO_COMPANY_PASSWORD, ensure_demo_companies
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         self.stdout.write("Review workflow and Moderators group are in place.")
         self.stdout.write(f"Demo pages created: {ensure_demo_pages()} (townships, stories, projects, standard pages).")
         self.stdout.write(f"Demo enterprises with project listings created: {ensure_demo_enterprises()}.")
+        self.stdout.write(f"Other-language versions of untranslated pages created: {ensure_language_versions()}.")
         if ensure_demo_staff():
             self.stdout.write(f"Demo staff login created: {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD}")
         else:
