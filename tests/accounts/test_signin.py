@@ -173,6 +173,41 @@ def test_staff_without_mfa_are_sent_to_set_it_up_before_the_admin(client, staff)
     assert "next=%2Fadmin%2F" in response["Location"]
 
 
+def _admin_capable_people():
+    """Everyone Wagtail or Django lets into an admin, none of them with a second factor yet."""
+    superuser = UserFactory(email="wagtail-admin@homeward.test", is_superuser=True)  # Wagtail's Users screen
+    editor = UserFactory(email="group-editor@homeward.test")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    moderator = UserFactory(email="group-moderator@homeward.test")
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    return {"superuser": superuser, "editor": editor, "moderator": moderator}
+
+
+@pytest.mark.parametrize("who", ["superuser", "editor", "moderator"])
+def test_everyone_who_can_open_the_admin_needs_a_second_factor_first(client, db, who):
+    person = _admin_capable_people()[who]
+    assert not person.is_staff
+    client.force_login(person)
+
+    for path in ("/admin/", "/admin/pages/", "/admin/users/", "/django-admin/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("mfa_activate_totp")), path
+
+
+@pytest.mark.parametrize("who", ["superuser", "editor"])
+def test_people_who_can_open_the_admin_cannot_switch_their_authenticator_off(client, db, who):
+    person = _admin_capable_people()[who]
+    TOTP.activate(person, generate_totp_secret())
+    client.force_login(person)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    response = client.post(reverse("mfa_deactivate_totp"))
+
+    assert response.status_code == 200
+    assert Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
+
+
 def test_staff_with_mfa_reach_the_admin(client, staff):
     staff.groups.add(Group.objects.get(name="Editors"))
     TOTP.activate(staff, generate_totp_secret())
