@@ -30,6 +30,9 @@ class StaffMFAMiddleware:
                 return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
             user = request.user
             if reaches_an_admin(user) and not is_mfa_enabled(user):
-                messages.warning(request, _("Accounts that can open the admin need two-factor authentication. Set it up to continue."))
+                messages.warning(
+                    request,
+                    _("Accounts that can open the admin need two-factor authentication. Set it up to continue."),
+                )
                 return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': path})}")
         return self.get_response(request)

@@ -25,6 +25,7 @@ def reaches_an_admin(user):
         return False
     return user.is_staff or user.is_superuser or user.has_perm(ADMIN_ACCESS_PERMISSION)
 
+
 # (app_label, model, codename) granted globally.
 GLOBAL_PERMISSIONS = {
     EDITORS: [("wagtailadmin", "admin", "access_admin")],
