@@ -237,6 +237,42 @@ def test_repeated_failed_logins_get_a_translated_message(client, alice):
     assert "_auth_user_id" not in client.session
 
 
+def failed_sign_ins(client, address, forwarded_for, times):
+    for _attempt in range(times):
+        client.post(
+            "/en/accounts/login/",
+            {"login": "nobody@example.tw", "password": "wrong"},
+            REMOTE_ADDR=address,
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+
+def sign_in_is_refused_as_too_many(client, address, forwarded_for):
+    response = client.post(
+        "/en/accounts/login/",
+        {"login": "alice@example.tw", "password": PASSWORD},
+        REMOTE_ADDR=address,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+    return "Too many failed login attempts" in response.text
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_sign_in_limit(client, alice, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    balancer = "10.0.0.2"
+    failed_sign_ins(client, balancer, "203.0.113.5", times=10)
+
+    assert sign_in_is_refused_as_too_many(client, balancer, "203.0.113.5")
+    assert not sign_in_is_refused_as_too_many(client, balancer, "203.0.113.6")
+
+
+def test_a_forged_forwarded_for_header_is_ignored_without_a_trusted_proxy(client, alice):
+    failed_sign_ins(client, "198.51.100.7", "203.0.113.5", times=10)
+
+    # The attacker's own address is limited, whatever X-Forwarded-For claims.
+    assert sign_in_is_refused_as_too_many(client, "198.51.100.7", "203.0.113.99")
+
+
 def test_too_many_reset_requests_get_the_translated_429_page(client, alice):
     statuses = [
         client.post("/ja/accounts/password/reset/", {"email": "alice@example.tw"}).status_code for _ in range(6)
