@@ -99,8 +99,17 @@ class OwnTieForm(forms.Form):
     )
 
 
+# An introduction, not a document: longer text belongs in a conversation.
+INTEREST_MESSAGE_MAX_LENGTH = 2_000
+
+
 class InterestForm(forms.Form):
-    message = forms.CharField(label=_("Message to the team"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    message = forms.CharField(
+        label=_("Message to the team"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=INTEREST_MESSAGE_MAX_LENGTH,
+    )
 
 
 class AdvanceForm(forms.Form):
