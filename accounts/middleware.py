@@ -9,6 +9,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.staff import reaches_an_admin
@@ -30,9 +31,12 @@ class StaffMFAMiddleware:
                 return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
             user = request.user
             if reaches_an_admin(user) and not is_mfa_enabled(user):
-                messages.warning(
-                    request,
-                    _("Accounts that can open the admin need two-factor authentication. Set it up to continue."),
-                )
-                return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': path})}")
+                # /admin/ has no language prefix: set-up speaks the person's language, not the site's default.
+                language = user.preferred_language or translation.get_language_from_request(request)
+                with translation.override(language):
+                    messages.warning(
+                        request,
+                        _("Accounts that can open the admin need two-factor authentication. Set it up to continue."),
+                    )
+                    return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': path})}")
         return self.get_response(request)

@@ -195,6 +195,18 @@ def test_everyone_who_can_open_the_admin_needs_a_second_factor_first(client, db,
         assert response["Location"].startswith(reverse("mfa_activate_totp")), path
 
 
+def test_the_second_factor_set_up_speaks_the_persons_language(client, db):
+    editor = _admin_capable_people()["editor"]
+    editor.preferred_language = "ja"
+    editor.save()
+    client.force_login(editor)
+
+    response = client.get("/admin/pages/", follow=True)
+
+    assert response.redirect_chain[0][0].startswith("/ja/")
+    assert "管理画面を開けるアカウントには二要素認証が必要です" in response.text
+
+
 @pytest.mark.parametrize("who", ["superuser", "editor"])
 def test_people_who_can_open_the_admin_cannot_switch_their_authenticator_off(client, db, who):
     person = _admin_capable_people()[who]
