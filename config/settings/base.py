@@ -163,6 +163,13 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/180s/key",
     "reauthenticate": "10/m/user",
 }
+# Whose address a per-IP limit counts: behind a load balancer REMOTE_ADDR is the balancer's, so every visitor would
+# share one budget and ten failed sign-ins would lock everyone out. Only a configured proxy is believed (a client can
+# write any X-Forwarded-For): TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For (the address that many entries
+# from the end is the client's), or TRUSTED_CLIENT_IP_HEADER names a header the proxy alone sets (e.g.
+# CF-Connecting-IP). Neither set: REMOTE_ADDR, right when nothing stands in front of the server.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", None)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Homeward"
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
@@ -237,7 +244,19 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # wrong for several processes, which is why production.py requires Redis.
 REDIS_URL = env_str("REDIS_URL", None)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A dead or hung Redis costs a cache miss, not a page: short socket timeouts, and core.cache serves this process
+    # from memory for a few seconds after a failure (rate limits keep counting there) before trying Redis again.
+    CACHE_REDIS_TIMEOUT_SECONDS = float(env_str("CACHE_REDIS_TIMEOUT_SECONDS", "0.5"))
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+            },
+        }
+    }
     # The pub/sub flavour of the Redis channel layer: a group send is one PUBLISH, and each server process hands
     # it to its own sockets (1,000 open project pages cost one Redis message, not 1,000; see bench/README.md).
     # Groups and channels live as Redis subscriptions, so nothing is stored when no process listens.
