@@ -24,6 +24,7 @@ Listings select and prefetch what they show, so a page's number of queries does 
 number of items it lists.
 """
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
@@ -42,6 +43,7 @@ from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, CaptionedImageBlock, Perso
 from places.models import County, Township
 
 CARD_IMAGE_SPEC = "fill-480x300"
+TEASER_POINTS = 400
 STORIES_PER_PAGE = 12
 PROJECTS_PER_PAGE = 24
 TOWNSHIP_STORIES_SHOWN = 6
@@ -110,19 +112,34 @@ class HomePage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         context["figures"] = site_figures()
+        # A translated home page that has no selection of its own shows the one of the page it was translated from.
+        home = self if self.featured_projects.exists() or self.featured_stories.exists() else self.source_home()
         context["featured_projects"] = [
             item.project
-            for item in self.featured_projects.filter(project__live=True)
+            for item in home.featured_projects.filter(project__live=True)
             .select_related("project", "project__township__county", "project__sector")
             .prefetch_related(Prefetch("project__hero_image", queryset=card_images()))
         ]
         context["featured_stories"] = [
             item.story
-            for item in self.featured_stories.filter(story__live=True)
+            for item in home.featured_stories.filter(story__live=True)
             .select_related("story", "story__township__county")
             .prefetch_related(Prefetch("story__hero_image", queryset=card_images()))
         ]
+        # The townships where projects are: dots on the map teaser.
+        context["project_town_codes"] = list(
+            ProjectPage.objects.live().public().values_list("township__code", flat=True).distinct()[:TEASER_POINTS]
+        )
         return context
+
+    def source_home(self):
+        """The home page in the default language (the source of the translations), or this one."""
+        return (
+            HomePage.objects.filter(translation_key=self.translation_key, locale__language_code=settings.LANGUAGE_CODE)
+            .exclude(pk=self.pk)
+            .first()
+            or self
+        )
 
 
 class HomeFeaturedProject(Orderable):
@@ -190,9 +207,15 @@ class CountyPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["townships"] = (
-            TownshipPage.objects.child_of(self).live().select_related("township").order_by("township__code")
+        townships = list(
+            TownshipPage.objects.child_of(self)
+            .live()
+            .select_related("township__county")
+            .prefetch_related(Prefetch("hero_image", queryset=card_images()))
+            .order_by("township__code")
         )
+        context["townships"] = townships
+        context["pictured_townships"] = [township for township in townships if township.hero_image_id]
         return context
 
 

@@ -42,6 +42,8 @@ PUBLIC_URLS = {
     "impact:json": "the impact map's figures as JSON (aggregates only, no person or company)",
     "search:map": "public discovery results on a township map (same query, counts only)",
     "robots_txt": "crawler rules for the public site",
+    "favicon_ico": "the site's icon, a static file",
+    "web_manifest": "the web app manifest: name, colours, icons",
     "marketplace:enterprise_detail": "an enterprise's public profile (what its team chose to publish)",
     "marketplace:questions": "questions and answers of a published project (404 otherwise); asking needs sign-in",
     "payments:donate": "a published project's donation form (404 otherwise): guests may donate; it only opens Checkout",
