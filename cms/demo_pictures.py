@@ -222,6 +222,10 @@ def scene_tea(canvas, variant):
     canvas.ridge(430, 60, _mix(PALETTE["mist"], PALETTE["leaf"], 0.5))
     if variant == 2:  # 坪林: a river through the tea hills
         canvas.ridge(520, 40, PALETTE["leaf"])
+        for row in range(5):  # tea rows on the slopes either side
+            y, radius = 590 + row * 62, 14 + row * 4
+            for x in range(-radius, WIDTH + radius, round(radius * 1.8)):
+                canvas.draw.ellipse(canvas.s(x - radius, y - radius, x + radius, y + radius * 0.7), PALETTE["forest"])
         canvas.draw.polygon(canvas.points([(650, 540), (760, 540), (1050, HEIGHT), (420, HEIGHT)]), PALETTE["water"])
         canvas.draw.rectangle(canvas.s(560, 600, 940, 616), PALETTE["persimmon"])
         canvas.house(1180, 600, 70)

@@ -1,5 +1,7 @@
 """Template tags for the site shell (site/templates/base.html)."""
 
+from urllib.parse import unquote
+
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
@@ -59,7 +61,7 @@ def current_marker(context, url):
     request = context.get("request")
     if request is None or not url:
         return ""
-    path = request.path
+    path, url = request.path, unquote(url)  # page URLs come percent-encoded; request.path is decoded
     if path == url:
         return mark_safe(' aria-current="page"')  # noqa: S308 (a constant)
     home = f"/{get_language()}/"
