@@ -93,6 +93,11 @@ class OwnTieForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        # The ties page shows this form under CompanyTieForm, which has a township field too: ids stay unique.
+        kwargs.setdefault("auto_id", "id_own_%s")
+        super().__init__(*args, **kwargs)
+
 
 class InterestForm(forms.Form):
     message = forms.CharField(label=_("Message to the team"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
