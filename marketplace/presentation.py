@@ -37,13 +37,14 @@ class ProjectCard:
 
     @property
     def percent(self):
-        """Share of the donation goal raised, 0..100 for the bar (the text may say more than 100)."""
+        """Share of the donation goal raised, in percent (past 100 once the goal is passed); None without a goal."""
         if not self.goal_twd:
             return None
         return round(100 * self.raised_twd / self.goal_twd)
 
     @property
     def bar_percent(self):
+        """The progress bar's width: the percent, stopped at 100."""
         return None if self.percent is None else min(100, self.percent)
 
     @property

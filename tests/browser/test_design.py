@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.postgres,
+    pytest.mark.elasticsearch,  # the search results page
+    pytest.mark.django_db(transaction=True),
+]
 
 AXE = Path(__file__).parent / "assets" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -28,7 +33,10 @@ DEMO_TOWN = "10013130"  # 屏東縣內埔鄉, where the demo cocoa project is
 @pytest.fixture
 def demo(home_pages, townships):
     """The demo as `make run` loads it, with the cocoa project and its story copied into en and ja the way an
-    editor starts a translation (the interface is translated; the text is still the Chinese original)."""
+    editor starts a translation (the interface is translated; the text is still the Chinese original).
+
+    The database is emptied after the test, the search indices are not: the demo's projects, stories and
+    enterprises are taken out of Elasticsearch again, so later tests do not find them."""
     from wagtail.models import Locale
 
     from cms.actions import ensure_project_review_workflow
@@ -47,6 +55,11 @@ def demo(home_pages, townships):
         locale = Locale.objects.get(language_code=code)
         for page in (project, story):
             page.copy_for_translation(locale, copy_parents=True).save_revision().publish()
+    yield
+    from search.es import ElasticsearchEngine
+
+    for family in ("projects", "stories", "enterprises"):
+        ElasticsearchEngine().drop(family)
 
 
 def page_urls(language):
