@@ -3,7 +3,7 @@
 The same function serves a view, an API or a script. `check_*` functions raise
 PermissionDenied (the caller answers 403) or ActionRefused (a message the person
 can act on); `do_*`-style work happens inside a transaction and writes an
-AuditEntry.
+audit entry (core.audit.log, with a core.audit.Action).
 """
 
 import logging
@@ -20,29 +20,17 @@ from django.utils.translation import gettext as _
 from accounts.models import (
     MANAGER_ROLES,
     ROLES_BY_KIND,
-    AuditEntry,
     Invitation,
     Membership,
     Organisation,
     User,
 )
 from accounts.personal_data import get_providers
+from core.actions import ActionRefused
+from core.audit import Action, log
+from core.models import AuditEntry
 
 logger = logging.getLogger(__name__)
-
-
-class ActionRefused(Exception):
-    """The action is allowed in principle but cannot be done now; str(error) says why, for the person."""
-
-    def __init__(self, message, code="refused"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-def log(action, *, actor=None, organisation=None, **data):
-    AuditEntry.objects.create(action=action, actor=actor, organisation=organisation, data=data)
-    logger.info("%s by %s on %s %s", action, getattr(actor, "pk", None), getattr(organisation, "pk", None), data)
 
 
 # --- permissions -----------------------------------------------------------------
@@ -106,7 +94,7 @@ def create_organisation(user, *, kind, name):
         raise ActionRefused(_("Choose an enterprise team or a company."))
     organisation = Organisation.objects.create(kind=kind, name=name.strip(), slug=_unique_slug(name))
     Membership.objects.create(user=user, organisation=organisation, role=organisation.manager_role)
-    log("organisation.create", actor=user, organisation=organisation, kind=kind, name=organisation.name)
+    log(Action.ORGANISATION_CREATE, actor=user, organisation=organisation, kind=kind, name=organisation.name)
     return organisation
 
 
@@ -116,7 +104,7 @@ def update_organisation(user, organisation, *, name):
     old = organisation.name
     organisation.name = name.strip()
     organisation.save(update_fields=["name"])
-    log("organisation.update", actor=user, organisation=organisation, old_name=old, name=organisation.name)
+    log(Action.ORGANISATION_UPDATE, actor=user, organisation=organisation, old_name=old, name=organisation.name)
     return organisation
 
 
@@ -136,7 +124,7 @@ def invite_member(user, organisation, *, email, role, base_url=None):
             _("%(email)s has already been invited and the invitation is still valid.") % {"email": email}
         )
     invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=user)
-    log("invitation.create", actor=user, organisation=organisation, email=email, role=role)
+    log(Action.INVITATION_CREATE, actor=user, organisation=organisation, email=email, role=role)
     transaction.on_commit(lambda: send_invitation_email(invitation, base_url=base_url))
     return invitation
 
@@ -163,7 +151,7 @@ def revoke_invitation(user, invitation):
     check_manager(user, invitation.organisation)
     if invitation.accepted_at:
         raise ActionRefused(_("This invitation has already been accepted."))
-    log("invitation.revoke", actor=user, organisation=invitation.organisation, email=invitation.email)
+    log(Action.INVITATION_REVOKE, actor=user, organisation=invitation.organisation, email=invitation.email)
     invitation.delete()
 
 
@@ -197,7 +185,7 @@ def accept_invitation(user, token):
     membership = Membership.objects.create(user=user, organisation=invitation.organisation, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    log("invitation.accept", actor=user, organisation=invitation.organisation, role=invitation.role)
+    log(Action.INVITATION_ACCEPT, actor=user, organisation=invitation.organisation, role=invitation.role)
     return membership
 
 
@@ -215,7 +203,7 @@ def change_role(user, membership, role):
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    log("membership.role", actor=user, organisation=organisation, member=membership.user_id, old=old, role=role)
+    log(Action.MEMBERSHIP_ROLE, actor=user, organisation=organisation, member=membership.user_id, old=old, role=role)
     return membership
 
 
@@ -229,7 +217,7 @@ def remove_member(user, membership):
     list(Membership.objects.select_for_update().managers().filter(organisation=organisation))
     if _is_last_manager(membership):
         raise ActionRefused(_("The last owner cannot leave or be removed. Make someone else an owner first."))
-    action = "membership.leave" if membership.user_id == user.pk else "membership.remove"
+    action = Action.MEMBERSHIP_LEAVE if membership.user_id == user.pk else Action.MEMBERSHIP_REMOVE
     log(action, actor=user, organisation=organisation, member=membership.user_id, role=membership.role)
     membership.delete()
 
@@ -256,7 +244,7 @@ def update_profile(user, actor, **fields):
     for name, value in fields.items():
         setattr(user, name, value)
     user.save()
-    log("profile.update", actor=actor, fields=sorted(fields))
+    log(Action.PROFILE_UPDATE, actor=actor, fields=sorted(fields))
     return user
 
 
@@ -288,7 +276,7 @@ def delete_account(user):
     check_can_delete_account(user)
     for provider in get_providers():
         provider.erase(user)
-    log("account.delete", actor=None, user_id=user.pk)
+    log(Action.ACCOUNT_DELETE, actor=None, user_id=user.pk)
     user.delete()
 
 

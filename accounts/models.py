@@ -213,21 +213,3 @@ class Invitation(models.Model):
     @property
     def is_expired(self):
         return self.expires_at <= timezone.now()
-
-
-class AuditEntry(models.Model):
-    """One line per change made through accounts.actions: who did what to which organisation."""
-
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    organisation = models.ForeignKey(Organisation, null=True, on_delete=models.SET_NULL, related_name="audit_entries")
-    action = models.CharField(max_length=60)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-created", "-id"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
-
-    def __str__(self):
-        return f"{self.created:%Y-%m-%d %H:%M} {self.action}"

@@ -3,7 +3,8 @@
 `ensure_staff_groups()` is idempotent: it creates what is missing and never
 removes permissions other apps grant (the CMS workflow adds its own to
 Moderators), so every app can meet on `Group.objects.get_or_create(name=...)`.
-It runs after every `migrate` (permissions exist only once all apps migrated).
+It runs after every `migrate` (permissions exist only once all apps migrated), from
+cms.signal_handlers.after_migrate, the one place reference data is loaded.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -88,12 +89,3 @@ def ensure_staff_groups():
                     group=group, collection=root_collection, permission=_permission(*spec)
                 )
     return groups
-
-
-def ensure_staff_groups_after_migrate(sender, app_config=None, using="default", plan=None, **kwargs):
-    # post_migrate is sent once per app; run once, after the last one, when every table exists.
-    from django.apps import apps
-
-    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
-    if app_config is not None and app_config.label == last.label:
-        ensure_staff_groups()

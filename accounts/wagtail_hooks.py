@@ -6,8 +6,9 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from accounts.models import AuditEntry, Organisation
+from accounts.models import Organisation
 from accounts.permission_policies import ReadOnlyPermissionPolicy
+from core.models import AuditEntry
 
 # Organisations change through accounts.actions (permission checks, audit log), never by hand in the admin.
 register_permission_policy(Organisation, ReadOnlyPermissionPolicy(Organisation))

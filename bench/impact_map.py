@@ -83,7 +83,7 @@ def main():
         )
     from cms.models import ProjectPage
     from marketplace.models import Interest
-    from marketplace.payments.models import Backing, LedgerEntry
+    from payments.models import Backing, LedgerEntry
 
     print(
         f"data: {ProjectPage.objects.count():,} projects, {Backing.objects.count():,} backings, "
@@ -204,8 +204,8 @@ def after_payment_rounds(count):
     """An iterator that records one more payment (a new ledger entry on an existing backing) at each step."""
     from django.utils import timezone
 
-    from marketplace.payments.ledger import write_entry
-    from marketplace.payments.models import Backing
+    from payments.ledger import write_entry
+    from payments.models import Backing
 
     backing = Backing.objects.filter(kind="donation").order_by("pk").first()
     for number in range(count):
@@ -222,8 +222,8 @@ def after_payment_rounds(count):
 
 def remove_bench_payments():
     """The bench's own payments, so that --reuse measures the same data again (bench database only)."""
-    from marketplace.payments.ledger import rebuild_totals
-    from marketplace.payments.models import LedgerEntry
+    from payments.ledger import rebuild_totals
+    from payments.models import LedgerEntry
 
     LedgerEntry.objects.filter(source_key__startswith=BENCH_PAYMENT_PREFIX).delete()
     rebuild_totals()  # the running totals follow the entries removed behind write_entry's back
@@ -245,8 +245,8 @@ def build_money(backing_count):
         ProjectListing,
         SubscriptionPlan,
     )
-    from marketplace.payments.ledger import write_entries
-    from marketplace.payments.models import Backing, LedgerEntry
+    from payments.ledger import write_entries
+    from payments.models import Backing, LedgerEntry
 
     UNUSABLE = make_password(None)
     random.seed(9)

@@ -230,8 +230,8 @@ def add_projects(world, project_count):
             )
         listings = ProjectListing.objects.bulk_create(listings, batch_size=2000)
         # Backers on one listing in twenty (1 to 30 people each), from the payments ledger.
-        from marketplace.payments.ledger import write_entries
-        from marketplace.payments.models import Backing, LedgerEntry
+        from payments.ledger import write_entries
+        from payments.models import Backing, LedgerEntry
 
         backings = []
         for listing in sorted(listings, key=lambda listing: listing.pk)[::20]:

@@ -15,7 +15,7 @@ from marketplace.matching import (
     _ranges_overlap,
     _reason_text,
 )
-from marketplace.payments.ledger import backers_by_project
+from payments.ledger import backers_by_project
 
 
 def previous_recommend_projects(company, limit=20, now=None):
@@ -133,8 +133,8 @@ def backed_in_python_recommend_projects(company, limit=20, now=None):
     (which ranks with backers too), so it gives the same answer at the cost the previous version had."""
     from cms.models import ProjectPage
     from marketplace.matching import CANDIDATE_MARGIN, _best_candidate_ids, _CompanyFacts, _project_rows, _score_rows
-    from marketplace.payments.ledger import totals_by_project
-    from marketplace.payments.models import LedgerEntry
+    from payments.ledger import totals_by_project
+    from payments.models import LedgerEntry
 
     now = now or timezone.now()
     facts = _CompanyFacts(company, now)

@@ -49,7 +49,7 @@ def search_documents():
     from cms.actions import default_locale
     from cms.models import ProjectPage, ProjectUpdate
     from cms.public import public_projects
-    from marketplace.payments.ledger import backers_by_project
+    from payments.ledger import backers_by_project
     from search.documents import LATEST_UPDATES_KEPT, SearchDocument
 
     sdgs = defaultdict(list)
@@ -167,7 +167,7 @@ def main():
         _search_factors,
         recommend_projects,
     )
-    from marketplace.payments.ledger import backers_by_project
+    from payments.ledger import backers_by_project
     from search.documents import StaticFamily
     from search.engines import elasticsearch_client
     from search.es import ElasticsearchEngine, alias_name

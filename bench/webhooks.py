@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from tests.factories.stripe import sign, stripe_event
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH_DATABASE = "homeward_bench_webhooks"
@@ -71,9 +73,8 @@ def main():
     from django.test import Client
 
     from bench.timing import summary
-    from marketplace.payments import ledger
-    from marketplace.payments.models import Backing, LedgerEntry
-    from tests.marketplace.stripe_events import sign, stripe_event
+    from payments import ledger
+    from payments.models import Backing, LedgerEntry
 
     call_command("migrate", verbosity=0)
     listing, plan = build()

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.webhooks import SECRET, build, fresh_database, invoice, session  # noqa: E402
+from tests.factories.stripe import sign, stripe_event  # noqa: E402
 
 
 def free_port():
@@ -59,7 +60,6 @@ def wait_until_up(port, seconds=90):
 
 def deliver_concurrently(payloads, ports, clients):
     """Post every payload once from `clients` threads, each on its own keep-alive connection; returns seconds."""
-    from tests.marketplace.stripe_events import sign
 
     work = queue.Queue()
     for payload in payloads:
@@ -135,9 +135,8 @@ def main():
     from django.core.cache import cache
     from django.core.management import call_command
 
-    from marketplace.payments import ledger
-    from marketplace.payments.models import Backing, LedgerEntry
-    from tests.marketplace.stripe_events import stripe_event
+    from payments import ledger
+    from payments.models import Backing, LedgerEntry
 
     call_command("migrate", verbosity=0)
     cache.clear()

@@ -93,9 +93,9 @@ def confirm_payment(listing, backer, number):
     from django.db import transaction
     from django.utils import timezone
 
-    from marketplace.payments import ledger
-    from marketplace.payments.ledger import write_entry
-    from marketplace.payments.models import Backing, LedgerEntry
+    from payments import ledger
+    from payments.ledger import write_entry
+    from payments.models import Backing, LedgerEntry
 
     with transaction.atomic():
         backing = Backing.objects.create(

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
@@ -285,12 +285,12 @@ def record_review_notice(workflow_state, decision):
 
 def _notify_submitter(notice):
     """The bell and the notifications page carry the decision; Wagtail's workflow already sent the email."""
-    from notifications.actions import notify
+    from notifications.actions import in_language_of, notify
     from notifications.models import Notification
 
     submitter = notice.user
     approved = notice.decision == ReviewNotice.Decision.APPROVED
-    with translation.override(submitter.preferred_language or settings.LANGUAGE_CODE):
+    with in_language_of(submitter):
         title = (_("“%(title)s” was approved and is live") if approved else _("“%(title)s” needs changes")) % {
             "title": notice.project.title
         }

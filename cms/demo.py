@@ -116,10 +116,9 @@ DEMO_PROGRAMMES = [
 
 
 def ensure_catalogues():
-    from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
-    from cms.sdgs import load_sdgs
+    from cms.models import Sector, SupportProgramme
 
-    load_sdgs(SustainableDevelopmentGoal)
+    # The 17 SDGs are reference data, loaded after every migrate (cms.signal_handlers.after_migrate).
     for slug, zh, en, ja in DEMO_SECTORS:
         Sector.objects.get_or_create(slug=slug, defaults={"name_zh": zh, "name_en": en, "name_ja": ja})
     for programme in DEMO_PROGRAMMES:

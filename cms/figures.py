@@ -4,15 +4,27 @@
 the live pages, backers and NT$ raised from the payments ledger.
 """
 
+from dataclasses import dataclass
+
 from cms.models import ProjectPage
+from core.providers import Provider
+
+
+@dataclass(frozen=True)
+class MoneyTotals:
+    raised_twd: int = 0
+    backers: int = 0
+
+
+# NT$ raised and distinct backers across every project: payments provides them (payments.ledger.site_totals) in
+# its AppConfig.ready(); cms sits below payments and never imports it.
+money_totals = Provider("cms.money_totals", default=MoneyTotals)
 
 
 def site_figures():
-    from marketplace.payments.ledger import site_totals
-
     # A project and its translations share a translation key: count it once.
     live_projects = ProjectPage.objects.live().public()
-    money = site_totals()
+    money = money_totals()
     return {
         "projects": live_projects.values("translation_key").distinct().count(),
         "backers": money.backers,

@@ -2,17 +2,20 @@
 
 
 def after_migrate(sender, app_config=None, using="default", **kwargs):
-    # Sent once per app that has models, in INSTALLED_APPS order: act on the last one, when every
-    # app's permissions exist (this also runs after a test flush).
+    """The one place reference data is loaded: after every `migrate` (and test flush), once every app's tables
+    and permissions exist. Safe to repeat: each step creates only what is missing."""
+    # Sent once per app that has models, in INSTALLED_APPS order: act on the last one.
     from django.apps import apps
 
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if app_config is None or app_config.label != with_models[-1].label:
         return
+    from accounts.staff import ensure_staff_groups
     from cms.actions import ensure_project_review_workflow
     from cms.models import SustainableDevelopmentGoal
     from cms.sdgs import load_sdgs
 
+    ensure_staff_groups()  # Editors and Moderators, before the workflow grants Moderators its own
     load_sdgs(SustainableDevelopmentGoal)
     ensure_project_review_workflow()
 

@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from marketplace.payments import stripe_api
+from payments import stripe_api
 from search.engines import engine_status
 
 

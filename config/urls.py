@@ -13,10 +13,12 @@ from accounts import views as account_views
 from cms.sitemap import MultilingualSitemap
 from cms.views import favicon_ico, robots_txt, web_manifest
 from config import health
-from marketplace.payments.views import stripe_webhook
+from config.metrics_view import metrics_view
+from payments.views.webhooks import stripe_webhook
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics_view, name="prometheus-django-metrics"),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
@@ -44,8 +46,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     path("impact/", include("impact.urls")),
     path("", include("marketplace.urls")),
-    path("", include("marketplace.payments.urls")),
-    path("", include("marketplace.payments.manage_urls")),
+    path("", include("payments.urls")),
     path("", include("cms.urls")),
     # Wagtail's catch-all page server must stay last.
     path("", include(wagtail_urls)),

@@ -1,4 +1,5 @@
-"""Every change to a conversation: check who may do it, do it, push it live after commit.
+"""Every change to a conversation: check who may do it, do it, push it live after commit (what only reads is in
+conversations/queries.py).
 
 `check_*` raise PermissionDenied (the caller answers 403/404); `send_message` raises RateLimited (an
 ActionRefused with code "rate_limited", answered 429) when a person sends too fast.
@@ -9,19 +10,19 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import ActionRefused, get_membership, log
-from accounts.models import Membership
+from accounts.actions import get_membership
 from accounts.privacy import public_name
 from conversations.live import MessagePosted, ReadMarkerMoved
 from conversations.models import MAX_MESSAGE_LENGTH, Conversation, ConversationReport, Message, ReadMarker
+from conversations.queries import is_participant
 from conversations.rendering import render_text
-from notifications.live import send_after_commit
+from core.actions import ActionRefused
+from core.audit import Action, log
+from core.live import send_after_commit
 
 # At most this many messages per person per window, across all their conversations.
 RATE_LIMIT_MESSAGES = 20
@@ -38,25 +39,15 @@ class RateLimited(ActionRefused):
 # --- who may see what -------------------------------------------------------------------------
 
 
-def open_conversation_for_interest(interest):
-    """The private conversation of an accepted interest (opened once; accepting again changes nothing)."""
-    from marketplace.actions import project_enterprise
-
-    team = project_enterprise(interest.project)
-    if team is None:  # an interest is only accepted by a listed project's team; nothing to open otherwise
-        return None
+def open_conversation_for_interest(interest, team):
+    """The private conversation of an accepted interest between its company and `team`, the organisation that runs
+    the project (the caller, marketplace, knows it); opened once: accepting again changes nothing."""
     conversation, created = Conversation.objects.get_or_create(
         interest=interest, defaults={"company": interest.company.organisation, "team": team}
     )
     if created:
-        log("conversation.open", organisation=team, conversation=conversation.pk, interest=interest.pk)
+        log(Action.CONVERSATION_OPEN, organisation=team, conversation=conversation.pk, interest=interest.pk)
     return conversation
-
-
-def is_participant(user, conversation):
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return Membership.objects.filter(user=user, organisation_id__in=conversation.organisation_ids).exists()
 
 
 def check_participant(user, conversation):
@@ -71,29 +62,6 @@ def check_staff_reviewer(user, conversation):
     if not (user.is_active and user.is_staff and conversation.reports.exists()):
         raise PermissionDenied
     return conversation
-
-
-def conversations_of(user):
-    """The person's conversations with their unread counts (messages of others after their read marker)."""
-    organisation_ids = Membership.objects.filter(user=user).values("organisation_id")
-    marker = ReadMarker.objects.filter(conversation=OuterRef("conversation"), user=user).values("last_read_id")[:1]
-    unread = (
-        Message.objects.filter(conversation=OuterRef("pk"), pk__gt=Coalesce(Subquery(marker), 0))
-        .exclude(author=user)
-        .values("conversation")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return (
-        Conversation.objects.filter(Q(company_id__in=organisation_ids) | Q(team_id__in=organisation_ids))
-        .select_related("company", "team", "interest__project")
-        .annotate(unread=Coalesce(Subquery(unread), 0))
-    )
-
-
-def unread_count(user, conversation):
-    marker = ReadMarker.objects.filter(conversation=conversation, user=user).first()
-    return conversation.messages.filter(pk__gt=marker.last_read_id if marker else 0).exclude(author=user).count()
 
 
 # --- messages ---------------------------------------------------------------------------------
@@ -155,29 +123,13 @@ def _same_message(user, conversation, existing):
     return existing
 
 
-def messages_after(conversation, after_id=0, limit=200):
-    return list(conversation.messages.select_related("author").filter(pk__gt=after_id)[:limit])
-
-
-def message_payload(message):
-    """What pages receive for one message (over HTTP catch-up; the socket sends the same)."""
-    return {
-        "conversation_id": message.conversation_id,
-        "id": message.pk,
-        "author_id": message.author_id,
-        "author_name": str(public_name(message.author)),
-        "html": str(render_text(message.text)),
-        "created": message.created.isoformat(),
-    }
-
-
 def _notify_other_side(sender, conversation, message):
     """One bell notification per conversation until it is opened, and none for people reading it live.
 
     A person gets CONVERSATION_REPLY when they have no unread one for this conversation yet and they have not
     marked it read in the last READING_LIVE_WINDOW (an open page marks each message read as it arrives).
     """
-    from notifications.actions import notify
+    from notifications.actions import in_language_of, notify
     from notifications.models import Notification
 
     url = reverse("conversations:detail", kwargs={"pk": conversation.pk})
@@ -196,14 +148,15 @@ def _notify_other_side(sender, conversation, message):
         .exclude(pk=sender.pk)
         .distinct()
     )
-    title = _("%(name)s wrote about %(project)s") % {
-        "name": public_name(sender),
-        "project": conversation.interest.project.title,
-    }
     for recipient in recipients:
         if recipient.pk in reading_live or recipient.pk in already_told:
             continue
-        notify(recipient, Notification.Kind.CONVERSATION_REPLY, title, body=message.text[:200], url=url)
+        with in_language_of(recipient):
+            title = _("%(name)s wrote about %(project)s") % {
+                "name": public_name(sender),
+                "project": conversation.interest.project.title,
+            }
+            notify(recipient, Notification.Kind.CONVERSATION_REPLY, title, body=message.text[:200], url=url)
 
 
 # --- read markers -----------------------------------------------------------------------------
@@ -263,7 +216,7 @@ def report_conversation(user, conversation, *, reason):
         raise ActionRefused(_("Say why you report this conversation."))
     report = ConversationReport.objects.create(conversation=conversation, reporter=user, reason=reason)
     membership = get_membership(user, conversation.company) or get_membership(user, conversation.team)
-    log("conversation.report", actor=user, organisation=membership.organisation, conversation=conversation.pk)
+    log(Action.CONVERSATION_REPORT, actor=user, organisation=membership.organisation, conversation=conversation.pk)
     return report
 
 
@@ -276,5 +229,5 @@ def review_report(user, report):
     report.reviewed_at = timezone.now()
     report.reviewed_by = user
     report.save(update_fields=["reviewed_at", "reviewed_by"])
-    log("conversation.report_reviewed", actor=user, conversation=report.conversation_id, report=report.pk)
+    log(Action.CONVERSATION_REPORT_REVIEWED, actor=user, conversation=report.conversation_id, report=report.pk)
     return report

@@ -1,14 +1,13 @@
 """Staff screens of reported conversations (the viewset is in wagtail_hooks)."""
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic.models import InspectView
 
-from accounts.actions import ActionRefused
-from conversations import actions
+from conversations import actions, queries
 from conversations.models import ConversationReport
+from core.actions import run_action
 
 
 class ReportInspectView(InspectView):
@@ -18,7 +17,7 @@ class ReportInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         conversation = actions.check_staff_reviewer(self.request.user, self.object.conversation)
         context["conversation_messages"] = [
-            actions.message_payload(message)
+            queries.message_payload(message)
             for message in conversation.messages.select_related("author").order_by("pk")[:500]
         ]
         return context
@@ -27,10 +26,5 @@ class ReportInspectView(InspectView):
 @require_POST
 def review_report(request):
     report = get_object_or_404(ConversationReport, pk=request.POST.get("pk") or 0)
-    try:
-        actions.review_report(request.user, report)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The report is marked as reviewed."))
+    run_action(request, actions.review_report, report, success=_("The report is marked as reviewed."))
     return redirect("conversation_reports:inspect", report.pk)

@@ -3,29 +3,20 @@
 from channels.db import database_sync_to_async
 
 from conversations.live import conversation_group
-from notifications.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, LiveEventConsumer
+from core.live import CLOSE_FORBIDDEN, LiveEventConsumer
 
 
 class ConversationConsumer(LiveEventConsumer):
-    group_name = None
-
     async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+        user = await self.signed_in_user()
+        if user is None:
             return
         self.user_id = user.pk
         self.conversation_id = self.scope["url_route"]["kwargs"]["pk"]
         if not await self._may_read():
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.group_name = conversation_group(self.conversation_id)
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
-        await self.accept()
-
-    async def disconnect(self, code):
-        if self.group_name:
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+        await self.join_and_accept(conversation_group(self.conversation_id))
 
     async def receive_json(self, content, **kwargs):
         """Messages are sent over HTTP POST (stored once, rate-limited, working with the socket down): say so."""
@@ -50,8 +41,8 @@ class ConversationConsumer(LiveEventConsumer):
     def _may_read(self):
         from django.contrib.auth import get_user_model
 
-        from conversations.actions import is_participant
         from conversations.models import Conversation
+        from conversations.queries import is_participant
 
         conversation = Conversation.objects.filter(pk=self.conversation_id).first()
         user = get_user_model().objects.filter(pk=self.user_id).first()

@@ -1,8 +1,8 @@
-"""The conversation's live events (sent through notifications.live, after commit, never raising)."""
+"""The conversation's live events (sent through core.live, after commit, never raising)."""
 
 from dataclasses import dataclass
 
-from notifications.live import LiveEvent
+from core.live import LiveEvent
 
 
 def conversation_group(conversation_id):

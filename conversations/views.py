@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -10,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.actions import ActionRefused
-from conversations import actions
+from conversations import actions, queries
 from conversations.forms import MessageForm, ReportForm
 from conversations.models import Conversation
+from core.actions import ActionRefused, run_action
 
 PAGE_SIZE = 20
 MESSAGES_SHOWN = 50
@@ -31,7 +30,7 @@ def _wants_json(request):
 @login_required
 @require_GET
 def conversation_list(request):
-    page = Paginator(actions.conversations_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.conversations_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "conversations/conversation_list.html", {"page_obj": page})
 
 
@@ -45,7 +44,7 @@ def _detail(request, conversation, form, status=200):
     shown = list(reversed(shown[:MESSAGES_SHOWN]))
     context = {
         "conversation": conversation,
-        "conversation_messages": [{**actions.message_payload(m), "created_at": m.created} for m in shown],
+        "conversation_messages": [{**queries.message_payload(m), "created_at": m.created} for m in shown],
         "earlier_before": earlier,
         "form": form,
         "is_latest": not before,
@@ -70,7 +69,7 @@ def messages_json(request, pk):
     after = request.GET.get("after", "0")
     after_id = int(after) if after.isdigit() else 0
     return JsonResponse(
-        {"messages": [actions.message_payload(m) for m in actions.messages_after(conversation, after_id)]}
+        {"messages": [queries.message_payload(m) for m in queries.messages_after(conversation, after_id)]}
     )
 
 
@@ -96,7 +95,7 @@ def send(request, pk):
         return _detail(request, conversation, form, status=status)
     if _wants_json(request):
         return JsonResponse(
-            {"message": actions.message_payload(message), "created": created}, status=201 if created else 200
+            {"message": queries.message_payload(message), "created": created}, status=201 if created else 200
         )
     return redirect("conversations:detail", pk=conversation.pk)
 
@@ -116,11 +115,14 @@ def report(request, pk):
     conversation = _conversation_for(request, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.report_conversation(request.user, conversation, reason=form.cleaned_data["reason"])
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("Thank you. Staff will read this conversation and the reason you gave."))
+        outcome = run_action(
+            request,
+            actions.report_conversation,
+            conversation,
+            form=form,
+            reason=form.cleaned_data["reason"],
+            success=_("Thank you. Staff will read this conversation and the reason you gave."),
+        )
+        if outcome.done:
             return redirect("conversations:detail", pk=conversation.pk)
     return render(request, "conversations/report.html", {"conversation": conversation, "form": form})

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils import formats
 
-from marketplace.payments.money import format_twd
+from core.money import format_twd
 
 WIDTH, HEIGHT, GAP = 720, 200, 4
 

@@ -6,11 +6,12 @@ Sources and definitions (the CSV/JSON downloads document the same fields, see ``
   (``marketplace.impact.COMMITTED_STAGES``, the same as the corporate impact report), their
   ``committed_amount_twd``; dated by the interest's first move to "committed" (its creation when no
   event was recorded).
-- ``raised_twd`` and ``backers``: from the payments ledger only, with ``marketplace.payments.ledger``'s
+- ``raised_twd`` and ``backers``: from the payments ledger only, with ``payments.ledger``'s
   definitions: raised = payments + refunds + lost disputes (payouts do not lower it); a backer is a
-  person (an account, or a guest's email address) with at least one backing whose net in the ledger
-  (within the chosen year, when one is chosen) is above zero. A person is counted once per area: the
-  county and Taiwan figures count distinct people, they are not sums of the townships'.
+  person (``payments.ledger.backer_person``: an account, else a guest's email address, else the backing) with
+  at least one backing whose net in the ledger (within the chosen year, when one is chosen) is above zero. A
+  person is counted once per area: the county and Taiwan figures count distinct people,
+  they are not sums of the townships'.
 - ``projects``: live, public project pages, a project counted once across its translations; dated by
   first publication.
 - ``returned_home``: team members who returned home (``EnterpriseProfile.members_returned_home``) by the
@@ -34,15 +35,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, Lower, TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.impact import COMMITTED_STAGES
 from marketplace.models import EnterpriseProfile, Interest, InterestEvent, ProjectListing
-from marketplace.payments.ledger import RAISING_KINDS
-from marketplace.payments.models import Backing, LedgerEntry
+from payments.ledger import RAISING_KINDS, backer_person
+from payments.models import Backing, LedgerEntry
 from places.models import County, Township
 
 FUNDING_TYPES = {
@@ -261,15 +262,6 @@ def _enterprises(filters):
 # --- distinct backers, grouped in SQL ----------------------------------------------------------------------
 
 
-def _person():
-    """The ledger's notion of a person as one SQL expression: the account, else the guest's email (lower case)."""
-    return Case(
-        When(backing__backer_id__isnull=False, then=Concat(Value("u:"), Cast("backing__backer_id", CharField()))),
-        default=Concat(Value("e:"), Lower("backing__backer_email")),
-        output_field=CharField(),
-    )
-
-
 def _netted(entries, group_fields):
     """SQL and parameters of the backings whose net (in `entries`) is above zero: columns person, g0, g1, …
 
@@ -278,7 +270,7 @@ def _netted(entries, group_fields):
     names = [f"g{index}" for index in range(len(group_fields))]
     inner = (
         entries.filter(backing__isnull=False)
-        .annotate(person=_person(), **dict(zip(names, group_fields, strict=True)))
+        .annotate(person=backer_person("backing__"), **dict(zip(names, group_fields, strict=True)))
         .values("backing_id", "person", *names)
         .annotate(net=Sum("amount_twd"))
         .filter(net__gt=0)

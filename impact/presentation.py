@@ -8,8 +8,8 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.money import format_twd
 from impact.measures import ACTIVITY_MEASURES, MEASURES
-from marketplace.payments.money import format_twd
 from places.maps import format_number
 
 MONEY = ("committed_twd", "raised_twd")

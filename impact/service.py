@@ -61,7 +61,7 @@ def data_version():
     from wagtail.models import PageLogEntry
 
     from marketplace.models import EnterpriseProfile, Interest, InterestEvent
-    from marketplace.payments.models import LedgerEntry
+    from payments.models import LedgerEntry
 
     def table(model):
         return connection.ops.quote_name(model._meta.db_table)

@@ -1,11 +1,10 @@
 """Staff screens of the marketplace inside the Wagtail admin (the viewsets are in wagtail_hooks)."""
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.actions import ActionRefused
+from core.actions import run_action
 from marketplace import actions
 from marketplace.models import EnterpriseProfile
 
@@ -13,10 +12,10 @@ from marketplace.models import EnterpriseProfile
 @require_POST
 def verify_enterprise(request):
     profile = get_object_or_404(EnterpriseProfile, pk=request.POST.get("pk") or 0)
-    try:
-        actions.verify_enterprise(request.user, profile)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("%(name)s is now shown as verified.") % {"name": profile.organisation.name})
+    run_action(
+        request,
+        actions.verify_enterprise,
+        profile,
+        success=_("%(name)s is now shown as verified.") % {"name": profile.organisation.name},
+    )
     return redirect("enterprises:inspect", profile.pk)

@@ -9,12 +9,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from marketplace.models import CompanyProfile, DigestRun
-from notifications.actions import notify
+from notifications.actions import in_language_of, notify
 from notifications.models import Notification
 
 FIRST_DIGEST_LOOKBACK = datetime.timedelta(days=7)
@@ -78,7 +78,7 @@ def send_digest(company, now=None):
 
 def _send_to(user, company, projects):
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+    with in_language_of(user):
         title = ngettext(
             "%(count)s new project matches %(company)s's saved searches",
             "%(count)s new projects match %(company)s's saved searches",

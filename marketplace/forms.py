@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
+from core.money import parse_amount_twd, parse_investment_amount_twd
 from marketplace.models import (
     MONTHS,
     CompanyProfile,
@@ -18,12 +19,11 @@ from marketplace.models import (
     SavedSearch,
     SubscriptionPlan,
 )
-from marketplace.payments.money import parse_amount_twd, parse_investment_amount_twd
 from places.models import Township
 
 
 class AmountField(forms.CharField):
-    """A whole amount of NT$ as a person types it ("1,500", "NT$500"), checked by marketplace.payments.money:
+    """A whole amount of NT$ as a person types it ("1,500", "NT$500"), checked by payments.money:
     within a card payment's limits, or with investment=True within an investment's (never paid on the platform)."""
 
     def __init__(self, *args, investment=False, **kwargs):

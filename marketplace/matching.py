@@ -32,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from marketplace.payments.ledger import backers_by_project
+from marketplace.providers import Factors, backers_by_project, search_candidates
 from places.neighbours import are_neighbours
 
 logger = logging.getLogger(__name__)
@@ -205,14 +205,12 @@ def _best_candidate_ids(facts, count):
 
 def _best_candidates(facts, count):
     """{id: public ProjectPage (township, county, sector and listing joined)} of the candidates, best first."""
-    from search.engines import configured_engine_name
-
-    if configured_engine_name() == "elasticsearch":
-        try:
-            ids = _search_candidate_ids(facts, count)
-        except Exception as error:  # any transport or API error means "ask the database", never "fail"
-            logger.warning("recommendation candidates from the database: Elasticsearch failed (%r)", error)
-        else:
+    try:
+        ids = _search_candidate_ids(facts, count)
+    except Exception as error:  # any transport or API error means "ask the database", never "fail"
+        logger.warning("recommendation candidates from the database: Elasticsearch failed (%r)", error)
+    else:
+        if ids is not None:
             pages = _public_pages(ids)
             if len(pages) == len(set(ids)):
                 return pages
@@ -252,17 +250,13 @@ def _page_row(page):
 
 
 def _search_candidate_ids(facts, count):
-    """The same candidates as `_candidate_ids`, scored by Elasticsearch (search/recommend.py) with the same WEIGHTS,
-    from the projects index: the search app's one query that marketplace calls."""
-    from search.recommend import candidate_project_ids
-
-    return candidate_project_ids(_search_factors(facts), count)
+    """The same candidates as `_candidate_ids`, scored by the search index (search/recommend.py, through
+    marketplace.providers.search_candidates) with the same WEIGHTS; None when no index answers."""
+    return search_candidates(_search_factors(facts), count)
 
 
 def _search_factors(facts):
     """The company's points per factor, in the search index's terms (township codes, sector slugs, SDG numbers)."""
-    from search.recommend import Factors
-
     company = facts.company
     return Factors(
         township_points={

@@ -3,7 +3,8 @@
 Organisations, members and roles live in accounts; a profile adds what the
 marketplace needs to one organisation. A project's public page is a
 cms.ProjectPage; its ProjectListing holds who runs it and how it can be backed.
-Payments live in marketplace/payments/ and are imported at the end for Django.
+The money of a project (backings, the ledger) is the payments app's, which reads the listings, plans and
+campaigns defined here; marketplace asks payments only through marketplace/providers.py.
 """
 
 from django.conf import settings
@@ -458,7 +459,7 @@ class DonationCampaign(models.Model):
     deadline = models.DateField(_("deadline"))
     funding_model = models.CharField(_("if the goal is not reached"), max_length=24, choices=Model.choices)
     suggested_amounts_twd = models.JSONField(_("suggested amounts (NT$)"), default=list, blank=True)
-    # Set by marketplace.payments.refunds.settle_campaigns once the deadline has passed.
+    # Set by payments.refunds.settle_campaigns once the deadline has passed.
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
     settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
 
@@ -570,13 +571,3 @@ class AbuseReport(models.Model):
     @property
     def target(self):
         return self.question or self.answer
-
-
-from marketplace.payments.models import (  # noqa: E402, F401
-    Backing,
-    LedgerEntry,
-    PayoutAccount,
-    ReceiptSequence,
-    RefundRequest,
-    StripeEvent,
-)

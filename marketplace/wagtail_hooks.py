@@ -8,44 +8,6 @@ from wagtail.permissions import register_permission_policy
 from accounts.permission_policies import ReadOnlyPermissionPolicy
 from marketplace import admin_views
 from marketplace.models import AbuseReport, Answer, EnterpriseProfile, Interest, Question
-from marketplace.payments.models import StripeEvent
-
-# Stripe events are a record of what Stripe said: staff may look, nobody may edit.
-register_permission_policy(StripeEvent, ReadOnlyPermissionPolicy(StripeEvent))
-
-
-class StripeEventViewSet(ModelViewSet):
-    model = StripeEvent
-    icon = "list-ul"
-    menu_label = _("Stripe events")
-    add_to_settings_menu = True
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    inspect_view_fields = [
-        "stripe_id",
-        "type",
-        "status",
-        "attempts",
-        "last_error",
-        "livemode",
-        "api_version",
-        "stripe_created",
-        "received_at",
-        "processed_at",
-        "payload",
-    ]
-    list_display = ["stripe_id", "type", "status", "attempts", "received_at", "processed_at"]
-    list_filter = ["status", "type", "livemode"]
-    search_fields = ["stripe_id", "type"]
-    ordering = ["-received_at"]
-    list_per_page = 50
-    form_fields = []
-
-
-@hooks.register("register_admin_viewset")
-def register_stripe_event_viewset():
-    return StripeEventViewSet("stripe_events")
-
 
 # The pipeline is changed by companies and teams on the public site; staff look and export, never edit.
 register_permission_policy(Interest, ReadOnlyPermissionPolicy(Interest))
@@ -175,10 +137,3 @@ def register_marketplace_viewsets():
         QuestionViewSet("questions"),
         AnswerViewSet("answers"),
     ]
-
-
-@hooks.register("register_admin_viewset")
-def register_ledger_viewset():
-    from marketplace.payments.admin_refunds import ledger_viewset
-
-    return ledger_viewset()

@@ -1,10 +1,15 @@
 """Changing notifications: each function is one action, the same from a view, a task or a script."""
 
-from django.db import transaction
-from django.utils import timezone
+from contextlib import contextmanager
 
-from notifications.live import NotificationsChanged, send_after_commit
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+
+from core.live import send_after_commit
+from notifications.live import NotificationsChanged
 from notifications.models import Notification
+from notifications.queries import unread_count
 
 # kind → the profile choice (accounts.User) that decides whether it is also emailed.
 # Kinds not listed (decisions about a person's own submission, failed payments) are always emailed.
@@ -25,9 +30,19 @@ def wants_email(recipient, kind):
     return choice is None or getattr(recipient, choice)
 
 
+@contextmanager
+def in_language_of(person):
+    """What is said to `person` inside (a notification's title and body) is in their profile's language, whatever
+    the language of the request or task that causes it. Every caller of `notify` wraps it in this."""
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        yield
+
+
 @transaction.atomic
 def notify(recipient, kind, title, body="", url="", email=True):
     """Store a notification, push the new unread count live, and email it if the person wants that.
+
+    Write `title` and `body` in the recipient's language: call inside `with in_language_of(recipient):`.
 
     email=False when another part already emails the same news (Wagtail's workflow emails, for one).
     """
@@ -56,10 +71,6 @@ def mark_all_read(user):
     if changed:
         _announce(user)
     return changed
-
-
-def unread_count(user):
-    return Notification.objects.for_user(user).unread().count()
 
 
 def _announce(user, latest=None):

@@ -8,7 +8,7 @@ def unread_notifications(request):
         return {}
 
     def count():
-        from notifications.actions import unread_count
+        from notifications.queries import unread_count
 
         return unread_count(user)
 

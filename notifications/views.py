@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from notifications import actions
+from notifications import actions, queries
 from notifications.models import Notification
 
 PAGE_SIZE = 20
@@ -21,7 +21,7 @@ def notification_list(request):
     return render(
         request,
         "notifications/notification_list.html",
-        {"page_obj": page, "unread_count": actions.unread_count(request.user)},
+        {"page_obj": page, "unread_count": queries.unread_count(request.user)},
     )
 
 
@@ -49,4 +49,4 @@ def mark_all_read(request):
 @require_GET
 def unread_count(request):
     """For pages whose socket is down: the same figure the socket would push."""
-    return JsonResponse({"unread_count": actions.unread_count(request.user)})
+    return JsonResponse({"unread_count": queries.unread_count(request.user)})

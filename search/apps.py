@@ -12,3 +12,14 @@ class SearchConfig(AppConfig):
 
         register_default_families()
         connect_receivers()
+        # Answers search gives the apps below it, which never import search (README.md, "Layout").
+        from marketplace import providers as marketplace_providers
+        from payments.funding import search_funding_facts
+        from payments.ledger import totals_changed
+        from search.content import register_funding_provider
+        from search.indexing import reindex_projects_soon
+        from search.recommend import recommendation_candidates
+
+        register_funding_provider(search_funding_facts)  # subscriptions, donations, money raised, backers
+        marketplace_providers.search_candidates.provide(recommendation_candidates)
+        totals_changed.register(reindex_projects_soon)

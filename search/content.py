@@ -5,11 +5,12 @@ revision of a live page lives in its revision, not in the row, so it never reach
 Translations of a page are one document: the source-language page, with the English title of its
 English translation when there is one.
 
-Funding hook: the marketplace says how a project can be backed without editing search internals —
+Funding hook: the apps say how a project can be backed without editing search internals —
 `register_funding_provider(provider)` where `provider(project_page) -> dict` may hold
 "funding_type" (a list of strings, merged with the others'), "backed_amount", "backers" and
 "progress" (the share of the goal reached). The default provider gives "investment" when the
-project's ProjectListing seeks investment. Subscriptions and donations register their own.
+project's ProjectListing seeks investment; search's AppConfig.ready() adds payments' provider
+(payments.funding.search_funding_facts: subscriptions, donations, money raised, backers).
 """
 
 import datetime

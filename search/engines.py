@@ -20,9 +20,19 @@ def configured_engine_name():
 
 @lru_cache(maxsize=2)
 def _elasticsearch_client(url, timeout):
+    """ELASTICSEARCH_URL may list several nodes (comma-separated): a request that cannot reach one node is sent to
+    the next at once (a node down is a connection error, not a timeout); a single node is never retried, so an
+    outage falls back to the database without delay."""
     from elasticsearch import Elasticsearch
 
-    return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+    nodes = [node.strip() for node in url.split(",") if node.strip()]
+    return Elasticsearch(
+        nodes,
+        request_timeout=timeout,
+        max_retries=len(nodes) - 1,
+        retry_on_timeout=False,
+        dead_node_backoff_factor=1.0,
+    )
 
 
 def elasticsearch_client():
@@ -80,6 +90,9 @@ def _with_fallback(method, *args, **kwargs):
             raise
         except Exception:  # any transport or API error: answer from the database and say so
             logger.warning("Elasticsearch failed; the database engine answers", exc_info=True)
+            from config.metrics import record_search_fallback
+
+            record_search_fallback(method)
             return getattr(database_engine(), method)(*args, **kwargs), True
     return getattr(database_engine(), method)(*args, **kwargs), False
 

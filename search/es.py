@@ -15,7 +15,6 @@ import time
 from dataclasses import replace
 
 from django.conf import settings
-from django.utils import timezone
 from elasticsearch import NotFoundError, helpers
 from elasticsearch.dsl import (
     Boolean,
@@ -45,8 +44,6 @@ from search.analysis import (
 )
 from search.documents import LATEST_UPDATES_KEPT, families
 from search.engines import elasticsearch_client
-from search.indexing import replay_pending_updates
-from search.models import IndexRebuild
 from search.query import SearchResult
 from search.results import centroid, make_hit, ordered_facets, suggested_query
 from search.spelling import looser_suggestion, search_with_correction
@@ -114,7 +111,9 @@ def alias_name(family):
 def _new_index(family):
     name = f"{alias_name(family)}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 1_000_000:06d}"
     index = Index(name)
-    index.settings(number_of_shards=1, number_of_replicas=0, refresh_interval="1s")
+    # One replica as soon as the cluster has a second data node (none on a single node, where it could never be
+    # placed and would keep the index yellow); Elasticsearch adjusts it as nodes join and leave.
+    index.settings(number_of_shards=1, auto_expand_replicas="0-1", refresh_interval="1s")
     index.document(SearchDoc)
     index.create(using=elasticsearch_client())
     return name
@@ -207,12 +206,14 @@ class ElasticsearchEngine:
         elasticsearch_client().indices.refresh(index=alias_name(family))
 
     def rebuild(self, family, progress=None, chunk_size=500):
-        """Fill a new index from the family's objects, swap the alias, drop the old indices. Returns (docs, seconds)."""
+        """Fill a new index from the family's objects, swap the alias, drop the old indices. Returns (docs, seconds).
+
+        Only the index work: keeping writes made meanwhile (search.indexing.rebuild_elasticsearch_index records the
+        rebuild and replays them) is the indexing layer's."""
         client = elasticsearch_client().options(request_timeout=120)
         alias = alias_name(family.name)
         started = time.perf_counter()
         new = _new_index(family.name)
-        rebuild = IndexRebuild.objects.create(family=family.name, index=new)
         try:
             count = self._fill(client, family, new, progress, chunk_size)
             old = list(client.indices.get_alias(name=alias)) if client.indices.exists_alias(name=alias) else []
@@ -223,12 +224,8 @@ class ElasticsearchEngine:
         except Exception:
             client.indices.delete(index=new, ignore_unavailable=True)
             raise
-        finally:
-            rebuild.finished_at = timezone.now()
-            rebuild.save(update_fields=["finished_at"])
         for name in old:
             client.indices.delete(index=name, ignore_unavailable=True)
-        replay_pending_updates(family=family.name)  # what was saved while the new index filled
         return count, time.perf_counter() - started
 
     def _fill(self, client, family, new, progress, chunk_size):

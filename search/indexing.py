@@ -119,6 +119,12 @@ def schedule_debounced_reindex(family_name, ids):
     transaction.on_commit(enqueue, robust=True)
 
 
+def reindex_projects_soon(project_ids):
+    """payments.ledger.totals_changed: a project's money moved; its document is refreshed (debounced: a burst of
+    payments makes one reindex)."""
+    schedule_debounced_reindex("projects", project_ids)
+
+
 def refresh_debounced(family_name, ids):
     """What the debounced task runs: clear the marks, then reindex (so later changes enqueue again)."""
     cache.delete_many([_debounce_key(family_name, i) for i in ids])
@@ -154,6 +160,24 @@ def update_documents(family_name, ids):
             _queue(family.name, ids, missing, repr(error))
             pending = len(ids)
     return {"indexed": len(documents), "deleted": len(missing), "pending": pending}
+
+
+def rebuild_elasticsearch_index(family, progress=None, chunk_size=500):
+    """Rebuild one family's Elasticsearch index while writes go on. Returns (docs, seconds).
+
+    The engine fills a new index and swaps the alias (search.es.ElasticsearchEngine.rebuild); this layer keeps
+    what is written meanwhile: an IndexRebuild row makes update_documents queue its writes too, and once the
+    alias points to the new index they are replayed into it, so no write is lost."""
+    from search.es import alias_name
+
+    record = IndexRebuild.objects.create(family=family.name, index=alias_name(family.name))
+    try:
+        result = elasticsearch_engine().rebuild(family, progress=progress, chunk_size=chunk_size)
+    finally:
+        record.finished_at = timezone.now()
+        record.save(update_fields=["finished_at"])
+    replay_pending_updates(family=family.name)  # what was saved while the new index filled
+    return result
 
 
 def rebuilding(family_name):

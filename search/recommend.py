@@ -1,6 +1,7 @@
 """Recommendation candidates from Elasticsearch: the projects with the best scores for a company, in one query.
 
-marketplace.matching owns the weights and the exact scoring with reasons; it hands this module the points each
+marketplace.matching owns the weights and the exact scoring with reasons; it hands this module (through
+marketplace.providers.search_candidates, provided in search's AppConfig.ready()) the points each
 factor is worth for one company (`Factors`) and gets back the ids of the best projects, as its database step
 (`_candidate_ids`) would. The node has core features only (no painless), so every factor is a filter whose match
 is worth a constant score (`constant_score` inside a `bool`'s `should`), and the sum of the matching clauses is
@@ -18,30 +19,10 @@ the score:
 Raises on any Elasticsearch failure: the caller falls back to the database.
 """
 
-from dataclasses import dataclass, field
-
 from search.documents import LATEST_UPDATES_KEPT
+from search.engines import configured_engine_name
 
 FAMILY = "projects"
-
-
-@dataclass
-class Factors:
-    """What one company's candidate scores depend on, in the index's terms."""
-
-    township_points: dict = field(default_factory=dict)  # {township code: points}
-    sector_slugs: list = field(default_factory=list)
-    sector_points: int = 0
-    sdg_numbers: list = field(default_factory=list)
-    sdg_points: int = 0
-    sdg_max: int = 0
-    ticket: tuple | None = None  # (min, max) of the company's ticket range; max None means no upper bound
-    ticket_points: int = 0
-    updates_since: object = None  # a date
-    update_points: int = 0
-    update_max: int = 0
-    fresh: list = field(default_factory=list)  # [(published after this datetime, points)], any order
-    backer_points: int = 0  # per backer
 
 
 def _worth(query, points):
@@ -131,3 +112,11 @@ def candidate_project_ids(factors, count):
     response = elasticsearch_client().search(index=alias_name(FAMILY), **candidate_request(factors, count))
     prefix = f"{FAMILY}:"
     return [int(hit["_id"].removeprefix(prefix)) for hit in response["hits"]["hits"]]
+
+
+def recommendation_candidates(factors, count):
+    """marketplace.providers.search_candidates: the best ids from Elasticsearch when it is the search engine, else
+    None (the database decides)."""
+    if configured_engine_name() != "elasticsearch":
+        return None
+    return candidate_project_ids(factors, count)

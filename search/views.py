@@ -10,8 +10,8 @@ GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&
     Answers 400 {"error": reason} for an unknown parameter, sort, kind or township, or a bad number.
     The answer's "incomplete" is true when Elasticsearch failed and the database engine answered.
     kind          projects, stories, enterprises, townships (several allowed)
-    funding_type  investment (from the marketplace listing); subscription and donation when the marketplace
-                  registers them (search.content.register_funding_provider)
+    funding_type  investment (from the marketplace listing); subscription and donation from payments
+                  (payments.funding.search_funding_facts, registered by search's AppConfig.ready())
     Answer: {"total", "page", "pages", "per_page", "engine", "incomplete", "suggestion", "hits": [{"uid",
     "family", "object_id", "title_html", "summary_html" (matches in <mark>, escaped), "display": {title, url,
     county_name, township_name, published_at, backed_amount, backers, progress, ...}, "distance_km"?}],

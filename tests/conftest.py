@@ -44,7 +44,9 @@ def _service_problem(name):
 
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
         elif name == "elasticsearch":
-            response = requests.get(f"{settings.HOMEWARD_SEARCH['ELASTICSEARCH_URL']}/_cluster/health", timeout=5)
+            response = requests.get(
+                f"{settings.HOMEWARD_SEARCH['ELASTICSEARCH_URL'].split(',')[0]}/_cluster/health", timeout=5
+            )
             response.raise_for_status()
         elif name == "stripe":
             response = requests.get(
@@ -53,6 +55,9 @@ def _service_problem(name):
                 timeout=5,
             )
             response.raise_for_status()
+        elif name == "s3":
+            response = requests.get(f"{settings.S3_TEST['endpoint_url']}/minio/health/ready", timeout=5)
+            response.raise_for_status()
         elif name == "browser" and not os.access(settings.CHROMIUM_PATH, os.X_OK):
             return f"Chromium is not installed at {settings.CHROMIUM_PATH}"
     except Exception as error:  # any failure to reach the service is reported the same way
@@ -60,7 +65,7 @@ def _service_problem(name):
     return None
 
 
-SERVICE_MARKERS = ("postgres", "redis", "elasticsearch", "stripe", "browser")
+SERVICE_MARKERS = ("postgres", "redis", "elasticsearch", "stripe", "s3", "browser")
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -113,3 +118,104 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+# --- the people, places and projects most tests share (built by tests/factories) -------------------
+
+
+@pytest.fixture
+def alice(db):
+    from tests.factories.accounts import UserFactory
+
+    return UserFactory(email="alice@example.tw", display_name="Alice 林")
+
+
+@pytest.fixture
+def bob(db):
+    from tests.factories.accounts import UserFactory
+
+    return UserFactory(email="bob@example.tw", display_name="Bob")
+
+
+@pytest.fixture
+def cms_site(home_pages, townships):
+    """Home pages in every language, both sections, and the pages of a few townships (all languages)."""
+    from cms.actions import ensure_project_review_workflow, ensure_township_pages
+    from tests.factories.cms import TEST_TOWN_CODES
+
+    ensure_project_review_workflow()
+    ensure_township_pages(codes=TEST_TOWN_CODES)
+
+
+@pytest.fixture
+def market(home_pages, townships):
+    """The small marketplace world of tests/factories/market.py (a company with ties, a team, projects)."""
+    from tests.factories.market import build_market
+
+    return build_market()
+
+
+@pytest.fixture
+def team(alice, bob):
+    """Alice owns the enterprise team; Bob is its editor."""
+    from accounts import actions
+    from accounts.models import Organisation, Role
+
+    organisation = actions.create_organisation(alice, kind=Organisation.Kind.ENTERPRISE, name="口湖魚塭隊")
+    organisation.memberships.create(user=bob, role=Role.EDITOR)
+    return organisation
+
+
+@pytest.fixture
+def kouhu(townships):
+    from places.models import Township
+    from tests.factories.market import KOUHU
+
+    return Township.objects.get(code=KOUHU)
+
+
+@pytest.fixture
+def profile(cms_site, team, alice, kouhu):
+    """The team's enterprise profile, in 口湖鄉."""
+    from marketplace.actions import save_enterprise_profile
+
+    return save_enterprise_profile(alice, team, township=kouhu, team_size=4, members_returned_home=3, summary="養殖")
+
+
+@pytest.fixture
+def listing(profile, alice):
+    """A project the team submitted through the wizard (a plan, a milestone), then published by a moderator."""
+    from marketplace import actions
+    from marketplace.models import ProjectListing
+
+    draft = actions.start_project_draft(alice, profile.organisation)
+    actions.save_draft_step(alice, draft, "basics", title="智慧魚塭", summary="省水")
+    actions.save_draft_step(alice, draft, "story", story="故事")
+    actions.add_subscription_plan(alice, draft, name="認養", price_twd=500, rewards="魚", season_months=[6, 7])
+    actions.add_milestone(alice, draft, title="第一座", target_date=None)
+    project, _state = actions.submit_project_draft(alice, draft)
+    project.save_revision().publish()
+    return ProjectListing.objects.get(project=project)
+
+
+@pytest.fixture
+def plan(listing):
+    return listing.subscription_plans.get()
+
+
+@pytest.fixture
+def campaign(listing):
+    """The listing's open donation campaign (keep what you raise, NT$10,000 in 20 days)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from marketplace.models import DonationCampaign
+
+    return DonationCampaign.objects.create(
+        listing=listing,
+        goal_twd=10_000,
+        deadline=timezone.localdate() + datetime.timedelta(days=20),
+        funding_model="keep_what_you_raise",
+        suggested_amounts_twd=[300, 1_000],
+    )

@@ -1,4 +1,5 @@
-"""Helpers for tests that run manage.py in a child process with a chosen environment."""
+"""Helpers the suite shares: manage.py in a child process with a chosen environment, MFA for staff, and the
+query-count check of list pages."""
 
 import os
 import subprocess
@@ -63,3 +64,44 @@ def totp_code(secret):
     if period - time.time() % period < 3:
         time.sleep(period - time.time() % period + 0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+QUERY_CEILING = 45
+
+
+def queries_to_render(client, url):
+    """Queries of one ordinary visit to `url` (after a first visit that warms what is made once, e.g. renditions)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(queries)
+
+
+def assert_queries_do_not_grow(build, client, url, ceiling=QUERY_CEILING):
+    """Render with 5 items, then with 50: the query count must be the same and small. `build(n)` adds n items;
+    `url` is a string or a function that returns one."""
+    build(5)
+    with_5 = queries_to_render(client, url() if callable(url) else url)
+    build(45)
+    with_50 = queries_to_render(client, url() if callable(url) else url)
+    assert with_5 == with_50, f"{with_5} queries with 5 items, {with_50} with 50"
+    assert with_50 <= ceiling, f"{with_50} queries"
+    return with_50
+
+
+def socket_headers(user=None):
+    """Headers of a websocket handshake from the site's origin, with `user`'s session cookie when given.
+
+    Build them outside the event loop: a session login inside it would leave a database connection behind."""
+    from django.test import Client
+
+    headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
+    return headers

@@ -11,6 +11,10 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "p" * 20 + "9f8e7d6c5b4a3210fedcba9876543210-xyz",
     "DJANGO_ALLOWED_HOSTS": "homeward.tw,www.homeward.tw",
     "REDIS_URL": "redis://127.0.0.1:6390/0",
+    "AWS_STORAGE_BUCKET_NAME": "homeward-media",
+    "AWS_ACCESS_KEY_ID": "homeward",
+    "AWS_SECRET_ACCESS_KEY": "not-a-real-secret",
+    "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
 }
 
 
@@ -34,7 +38,10 @@ def test_production_settings_pass_the_deployment_checklist(production_env):
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing",
+    ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME"],
+)
 def test_production_refuses_to_start_without_each_required_variable(production_env, missing):
     del production_env[missing]
 

@@ -28,7 +28,6 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -428,18 +427,11 @@ class ProjectPage(BasePage):
         if parent is not None and isinstance(parent.specific, TownshipPage):
             self.township_id = parent.specific.township_id
 
-    @cached_property
-    def funding(self):
-        from cms.funding import funding_panel_for
-
-        return funding_panel_for(self)
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["updates"] = self.updates.all()
         context["sdg_list"] = self.sdgs.all()
         context["programmes"] = self.support_programmes.all()
-        context["funding"] = self.funding
         return context
 
 

@@ -95,28 +95,3 @@ def site_navigation(context):
         "footer_links": _links(context, navigation.footer_links),
         "footer_note": navigation.footer_note,
     }
-
-
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current query string with some parameters replaced (for pagination and filters)."""
-    request = context["request"]
-    query = request.GET.copy()
-    for key, value in changes.items():
-        if value in (None, ""):
-            query.pop(key, None)
-        else:
-            query[key] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
-@register.filter
-def thousands(value):
-    """1234567 → "1,234,567": Taiwan groups by thousands with commas in all three languages."""
-    if value is None or value == "":
-        return "—"
-    try:
-        return f"{int(value):,}"
-    except (TypeError, ValueError):
-        return value

@@ -9,6 +9,7 @@ would be unsafe there.
 from pathlib import Path
 
 from config.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
+from config.observability import init_error_tracker, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -19,14 +20,17 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 INSTALLED_APPS = [
     # daphne first: its runserver serves the ASGI application, so websockets work in development.
     "daphne",
+    "core",
     "places",
     "accounts",
     "cms",
     "marketplace",
+    "payments",
     "notifications",
     "conversations",
     "search",
     "impact",
+    "scheduling",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -63,9 +67,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # Counts and times every request (Prometheus); its partner is the last middleware.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Every log line of a request carries its id (the proxy's X-Request-ID, or a new one).
+    "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +87,7 @@ MIDDLEWARE = [
     # Staff must have two-factor authentication before they reach the admin.
     "accounts.middleware.StaffMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -202,10 +212,19 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads: the media/ folder on the embedded defaults; S3-compatible object storage with MEDIA_STORAGE=s3
+# (config/storage.py: pictures are public, everything else is private and served through signed, expiring URLs).
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", ["filesystem", "s3"], "filesystem")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if MEDIA_STORAGE == "s3":
+    from config.storage import s3_storage_options
+
+    STORAGES["default"] = {"BACKEND": "config.storage.MediaStorage", "OPTIONS": s3_storage_options()}
+# Wagtail checks a document's privacy, then sends the browser to the file (a signed URL on object storage).
+WAGTAILDOCS_SERVE_METHOD = "redirect" if MEDIA_STORAGE == "s3" else "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Cache and realtime -------------------------------------------------------
@@ -238,6 +257,15 @@ TASKS = {
         )
     }
 }
+
+# --- Scheduled jobs and workers ---------------------------------------------------
+# scheduling/jobs.py declares the jobs; `manage.py run_scheduler` enqueues them, `manage.py run_worker` runs tasks.
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("TASK_WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
+# A task whose worker has been silent this long is queued again (the worker died mid-task).
+TASK_WORKER_LOST_AFTER_SECONDS = env_int("TASK_WORKER_LOST_AFTER_SECONDS", 60, minimum=2)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1)
+# Who hears about a scheduled job that failed after its retries (default: every active superuser).
+SCHEDULER_ALERT_EMAILS = env_list("SCHEDULER_ALERT_EMAILS", [])
 
 # --- Search -------------------------------------------------------------------
 # Public discovery (the `search` app). Wagtail's admin search stays on its own
@@ -291,15 +319,15 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000, minimum
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # daphne's runserver prints each request itself; propagating would print it twice.
-        "django.channels.server": {"level": "INFO", "propagate": False},
-    },
-}
+# --- Logs, metrics, errors ----------------------------------------------------------
+# JSON lines (LOG_FORMAT=json, production's default) or plain text, each with the request or task id.
+LOG_FORMAT = env_choice("LOG_FORMAT", ["plain", "json"], "plain")
+LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], "INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+# /metrics answers only with this bearer token when it is set (the proxy also keeps it off the public site).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# The error tracker is off unless its DSN is set.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_ENABLED = init_error_tracker(
+    SENTRY_DSN, env_str("SENTRY_ENVIRONMENT", "production"), float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0"))
+)

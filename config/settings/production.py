@@ -3,7 +3,8 @@
 Missing values stop the process at start-up with one line naming the variable.
 """
 
-from config.env import ConfigurationError, database_from_url, env_bool, env_int, env_list, env_str
+from config.env import ConfigurationError, database_from_url, env_bool, env_choice, env_int, env_list, env_str
+from config.observability import logging_config
 
 from .base import *  # noqa: F403
 
@@ -33,6 +34,21 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # WhiteNoise serves the collected, hashed static files right after the security middleware.
 MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
+# Collected at image build time (deploy/Dockerfile) into a folder the non-root user cannot change.
+STATIC_ROOT = env_str("DJANGO_STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
+
+# Uploads go to object storage (several web processes on several machines share nothing else); MEDIA_STORAGE=
+# filesystem is for a single machine whose proxy serves MEDIA_ROOT.
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", ["filesystem", "s3"], "s3")
+if MEDIA_STORAGE == "s3":
+    from config.storage import s3_storage_options
+
+    STORAGES["default"] = {"BACKEND": "config.storage.MediaStorage", "OPTIONS": s3_storage_options()}  # noqa: F405
+    WAGTAILDOCS_SERVE_METHOD = "redirect"
+
+# One JSON object per log line, with the request or task id (config/observability.py).
+LOG_FORMAT = env_choice("LOG_FORMAT", ["plain", "json"], "json")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)  # noqa: F405
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

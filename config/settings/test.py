@@ -22,6 +22,17 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 if not STRIPE_API_BASE:
     raise ConfigurationError(f"the test suite needs stripe-mock: set STRIPE_API_BASE ({_HOW_TO_START}).")
 CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")
+# The S3-compatible server (MinIO) that tests marked `s3` store media in; the rest of the suite keeps local disk.
+S3_TEST = {
+    "endpoint_url": env_str("S3_TEST_ENDPOINT_URL", ""),
+    "access_key": env_str("S3_TEST_ACCESS_KEY_ID", ""),
+    "secret_key": env_str("S3_TEST_SECRET_ACCESS_KEY", ""),
+    "bucket_name": env_str("S3_TEST_BUCKET", "homeward-test-media"),
+}
+if not S3_TEST["endpoint_url"]:
+    raise ConfigurationError(
+        f"the test suite needs an S3-compatible server: set S3_TEST_ENDPOINT_URL ({_HOW_TO_START})."
+    )
 
 DEBUG = False
 SECRET_KEY = "test-only-key-homeward-aa9d8c7b6e5f4a3b2c1d0e9f8a7b6c5d"  # noqa: S105

@@ -1,9 +1,9 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from core.money import format_twd
 from impact.measures import MEASURES
 from impact.presentation import format_value
-from marketplace.payments.money import format_twd
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 from django import template
 
-from marketplace.actions import enterprises_in_township
+from marketplace.queries import enterprises_in_township
 
 register = template.Library()
 

@@ -1,11 +1,9 @@
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
 from accounts import actions
-from accounts.models import Organisation, Role, User
-
-PASSWORD = "a-long-Homeward-passphrase-2026"
+from accounts.models import Organisation, Role
+from tests.factories.accounts import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -16,26 +14,10 @@ def empty_cache():
     cache.clear()
 
 
-def make_user(email, *, verified=True, **fields):
-    user = User.objects.create_user(email, PASSWORD, **fields)
-    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
-    return user
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice@example.tw", display_name="Alice 林")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob@example.tw", display_name="Bob")
-
-
 @pytest.fixture
 def mallory(db):
     """Signed in, and owner of an organisation of her own: the outsider of every permission test."""
-    user = make_user("mallory@example.tw")
+    user = UserFactory(email="mallory@example.tw")
     actions.create_organisation(user, kind=Organisation.Kind.COMPANY, name="Mallory Corp")
     return user
 

@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
 from accounts import actions
-from accounts.models import AuditEntry, Invitation, Membership, Organisation, Role
+from accounts.models import Invitation, Membership, Organisation, Role
 from accounts.personal_data import register_provider, unregister_provider
 from accounts.privacy import public_name
-
-from .conftest import make_user
+from core.models import AuditEntry
+from tests.factories.accounts import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
@@ -55,7 +55,7 @@ def test_an_invitation_is_sent_by_email_and_accepted_by_the_invited_address(
     assert mail.outbox[0].to == ["carol@example.tw"]
     assert invitation.get_absolute_url() in mail.outbox[0].body
 
-    carol = make_user("carol@example.tw")
+    carol = UserFactory(email="carol@example.tw")
     membership = actions.accept_invitation(carol, invitation.token)
 
     assert membership.role == Role.EDITOR
@@ -75,7 +75,7 @@ def test_an_invitation_for_another_address_is_refused_with_an_explanation(enterp
 
 
 def test_expired_and_reused_invitations_are_refused(enterprise, alice):
-    carol = make_user("carol@example.tw")
+    carol = UserFactory(email="carol@example.tw")
     expired = actions.invite_member(alice, enterprise, email="carol@example.tw", role=Role.EDITOR)
     Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
@@ -224,7 +224,7 @@ def test_the_last_owner_must_hand_over_before_deleting_the_account(enterprise, a
 
 
 def test_public_names_never_show_an_email(alice):
-    anonymous_user = make_user("no-name@example.tw")
+    anonymous_user = UserFactory(email="no-name@example.tw")
 
     assert public_name(alice) == "Alice 林"
     assert public_name(alice, anonymous=True) != "Alice 林"
@@ -233,7 +233,7 @@ def test_public_names_never_show_an_email(alice):
 
 
 def test_the_invitation_email_speaks_the_invitees_language(enterprise, alice, django_capture_on_commit_callbacks):
-    make_user("kenji@example.jp", preferred_language="ja")
+    UserFactory(email="kenji@example.jp", preferred_language="ja")
 
     with django_capture_on_commit_callbacks(execute=True):
         actions.invite_member(alice, enterprise, email="kenji@example.jp", role=Role.EDITOR)

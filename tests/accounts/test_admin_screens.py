@@ -1,7 +1,8 @@
 import pytest
 
 from accounts import actions
-from accounts.models import AuditEntry, Organisation, User
+from accounts.models import Organisation, User
+from core.models import AuditEntry
 from tests.helpers import with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

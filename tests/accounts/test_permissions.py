@@ -11,9 +11,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import actions
-from accounts.models import AuditEntry, Invitation, Membership, Organisation, Role, User
+from accounts.models import Invitation, Membership, Organisation, Role, User
+from core.models import AuditEntry
 from notifications.models import Notification
 from places.models import County, Township
+from tests.factories.market import build_market
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
@@ -24,14 +26,19 @@ OWN_APPS = (
     "conversations.",
     "marketplace.",
     "notifications.",
+    "payments.",
     "places.",
+    "core.",
     "search.",
+    "scheduling.",
     "config.",
 )
 
 # name -> why anyone may see it.
 PUBLIC_URLS = {
     "healthz": "load-balancer probe; says only whether services answer",
+    "prometheus-django-metrics": "Prometheus scrape: counts and timings, no person; bearer token when METRICS_TOKEN is "
+    "set, and the proxy keeps it off the public site",
     "stripe_webhook": "Stripe's deliveries; authenticated by Stripe's signature, not by a session",
     "places:township_map": "public reference data (population, ageing) drawn on a map",
     "search_api:search": "public discovery; only published documents are indexed as public",
@@ -48,7 +55,7 @@ PUBLIC_URLS = {
     "marketplace:questions": "questions and answers of a published project (404 otherwise); asking needs sign-in",
     "payments:donate": "a published project's donation form (404 otherwise): guests may donate; it only opens Checkout",
     "payments:checkout_return": "where Stripe Checkout sends a payer back: shows a message, changes nothing",
-    "marketplace:funding_progress": "a published project's raised/backers figures, as its page shows them (404 else)",
+    "payments:funding_progress": "a published project's raised/backers figures, as its page shows them (404 else)",
 }
 
 # name -> (method, kwargs, data). Anyone signed in may do these (report abuse on a published project);
@@ -61,6 +68,7 @@ SIGNED_IN_URLS = {
 # name -> (method, data[, kwargs]). Staff screens inside the Wagtail admin:
 # a signed-in person who is not staff is sent to sign in.
 STAFF_URLS = {
+    "scheduled_jobs": ("get", None),
     "places_import_priority_areas": ("post", {"csv_file": ""}),
     "townships:index": ("get", None),
     "townships:index_results": ("get", None),
@@ -174,7 +182,7 @@ OBJECT_URLS = {
         ("get", lambda o: {"token": o["invitation"].token}, None),
         ("post", lambda o: {"token": o["invitation"].token}, lambda o: {}),
     ],
-    # The marketplace (objects from tests/marketplace/factories.py, built only for these rows).
+    # The marketplace (objects from tests/factories/, built only for these rows).
     "marketplace:company_profile": [
         ("get", _company_slug, None),
         ("post", _company_slug, lambda o: {"unified_business_number": "04595257", "size": "large"}),
@@ -218,18 +226,22 @@ OBJECT_URLS = {
     "conversations:read": [("post", _conversation_pk, lambda o: {"up_to": "999999"})],
     "conversations:report": [("get", _conversation_pk, None), ("post", _conversation_pk, lambda o: {"reason": "x"})],
     # Alice's own subscription (built by _with_backing): only she manages it.
-    "paymanage:manage": [("get", lambda o: {"pk": o["backing"].pk}, None)],
-    "paymanage:pause": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {"resumes_on": o["resume_date"]})],
-    "paymanage:skip": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {})],
-    "paymanage:resume": [("post", lambda o: {"pk": o["paused_backing"].pk}, lambda o: {})],
-    "paymanage:switch_plan": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {"plan": o["other_plan"].pk})],
-    "paymanage:cancel": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {})],
-    "paymanage:undo_cancel": [("post", lambda o: {"pk": o["ending_backing"].pk}, lambda o: {})],
+    "payments:subscription_manage": [("get", lambda o: {"pk": o["backing"].pk}, None)],
+    "payments:subscription_pause": [
+        ("post", lambda o: {"pk": o["backing"].pk}, lambda o: {"resumes_on": o["resume_date"]})
+    ],
+    "payments:subscription_skip": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {})],
+    "payments:subscription_resume": [("post", lambda o: {"pk": o["paused_backing"].pk}, lambda o: {})],
+    "payments:subscription_switch_plan": [
+        ("post", lambda o: {"pk": o["backing"].pk}, lambda o: {"plan": o["other_plan"].pk})
+    ],
+    "payments:subscription_cancel": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {})],
+    "payments:subscription_undo_cancel": [("post", lambda o: {"pk": o["ending_backing"].pk}, lambda o: {})],
     # The enterprise team's payouts.
-    "paymanage:payouts": [("get", _kwargs_slug, None)],
-    "paymanage:payouts_connect": [("post", _kwargs_slug, lambda o: {"country": "JP"})],
-    "paymanage:payouts_return": [("get", _kwargs_slug, None)],
-    "paymanage:payouts_refresh": [("get", _kwargs_slug, None)],
+    "payments:payouts": [("get", _kwargs_slug, None)],
+    "payments:payouts_connect": [("post", _kwargs_slug, lambda o: {"country": "JP"})],
+    "payments:payouts_return": [("get", _kwargs_slug, None)],
+    "payments:payouts_refresh": [("get", _kwargs_slug, None)],
 }
 
 
@@ -312,8 +324,8 @@ def _marketplace_objects(enterprise, alice, mallory):
 def _payment_objects(listing, backer):
     from django.utils import timezone
 
-    from marketplace.payments.ledger import write_entry
-    from marketplace.payments.models import Backing, LedgerEntry
+    from payments.ledger import write_entry
+    from payments.models import Backing, LedgerEntry
 
     backing = Backing.objects.create(
         kind=Backing.Kind.DONATION, status=Backing.Status.PAID, listing=listing, backer=backer, amount_twd=500
@@ -351,7 +363,7 @@ def _with_backing(objects):
     from django.utils import timezone
 
     from marketplace.models import SubscriptionPlan
-    from marketplace.payments.models import Backing
+    from payments.models import Backing
 
     listing, alice = objects["listing"], objects["enterprise"].memberships.get(role=Role.OWNER).user
     plan = SubscriptionPlan.objects.create(listing=listing, name="認養", price_twd=500, rewards="r")
@@ -370,12 +382,11 @@ def _with_backing(objects):
 
 def _with_market(request, objects, name):
     """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
-    if name.startswith("paymanage:"):
+    if name.startswith(("payments:subscription_", "payments:payouts")):
         return _with_backing(objects)
     if name.startswith(("marketplace:", "conversations:")):
         from marketplace.actions import express_interest
         from marketplace.models import SavedSearch
-        from tests.marketplace.factories import build_market
 
         request.getfixturevalue("home_pages")
         request.getfixturevalue("townships")
@@ -460,7 +471,7 @@ def marketplace_snapshot():
 
 
 def payments_snapshot():
-    from marketplace.payments.models import Backing, LedgerEntry, PayoutAccount, RefundRequest
+    from payments.models import Backing, LedgerEntry, PayoutAccount, RefundRequest
 
     return {
         "payout_accounts": sorted(

@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from tests.factories.accounts import PASSWORD, UserFactory
 from tests.helpers import totp_code
-
-from .conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
@@ -161,7 +160,7 @@ def test_a_recovery_code_signs_in_once(client, alice):
 
 @pytest.fixture
 def staff(db):
-    return make_user("editor@homeward.test", is_staff=True)
+    return UserFactory(email="editor@homeward.test", is_staff=True)
 
 
 def test_staff_without_mfa_are_sent_to_set_it_up_before_the_admin(client, staff):

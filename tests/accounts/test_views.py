@@ -11,8 +11,7 @@ from django.utils import timezone, translation
 
 from accounts import actions
 from accounts.models import Invitation, Membership, Organisation, Role, User
-
-from .conftest import make_user
+from tests.factories.accounts import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
@@ -58,7 +57,7 @@ def test_an_owner_invites_by_email_and_the_invitee_accepts(
     accept_path = Invitation.objects.get().get_absolute_url()
     assert accept_path in mail.outbox[0].body
 
-    carol = make_user("carol@example.tw")
+    carol = UserFactory(email="carol@example.tw")
     client.force_login(carol)
     assert "池上米工作室" in client.get(accept_path).text
     response = client.post(accept_path)
@@ -101,7 +100,7 @@ def test_a_second_invitation_to_the_same_address_is_refused(client, enterprise, 
 
 
 def test_expired_reused_and_unknown_invitation_links_explain_themselves(client, enterprise, alice):
-    carol = make_user("carol@example.tw")
+    carol = UserFactory(email="carol@example.tw")
     invitation = actions.invite_member(alice, enterprise, email="carol@example.tw", role=Role.EDITOR)
     client.force_login(carol)
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
@@ -209,7 +208,7 @@ def test_posts_without_a_csrf_token_are_refused(enterprise, alice, bob, name, kw
 
 
 def test_the_invitation_accept_needs_a_csrf_token(enterprise, alice):
-    carol = make_user("carol@example.tw")
+    carol = UserFactory(email="carol@example.tw")
     invitation = actions.invite_member(alice, enterprise, email="carol@example.tw", role=Role.EDITOR)
     client = Client(enforce_csrf_checks=True)
     client.force_login(carol)
@@ -292,7 +291,7 @@ def test_the_last_owner_is_told_to_hand_over_before_deleting(client, enterprise,
 
 
 def test_the_organisation_list_shows_invitations_and_an_empty_state(client, enterprise, alice):
-    carol = make_user("carol@example.tw")
+    carol = UserFactory(email="carol@example.tw")
     client.force_login(carol)
     assert "You are not a member of any organisation yet." in client.get(reverse("organisations:list")).text
 
@@ -346,7 +345,7 @@ def test_an_owner_withdraws_a_pending_invitation_and_its_link_stops_working(clie
     )
 
     assert "The invitation has been withdrawn." in response.text
-    carol = make_user("carol@example.tw")
+    carol = UserFactory(email="carol@example.tw")
     client.force_login(carol)
     assert client.post(invitation.get_absolute_url()).status_code == 404
     assert not Membership.objects.filter(user=carol).exists()
@@ -362,7 +361,7 @@ def test_the_members_page_costs_the_same_queries_for_many_members(
     with django_assert_max_num_queries(20) as few:
         client.get(url)
     for number in range(15):
-        enterprise.memberships.create(user=make_user(f"member{number}@example.tw"), role=Role.EDITOR)
+        enterprise.memberships.create(user=UserFactory(email=f"member{number}@example.tw"), role=Role.EDITOR)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
 

@@ -51,15 +51,3 @@ def asgi_live_server(django_db_setup, django_db_blocker):
     yield f"http://127.0.0.1:{process.port.value}"
     process.terminate()
     process.join(timeout=10)
-
-
-def signed_in_context(chromium, user, server_url):
-    """A browser context with `user`'s session cookie (signing in through the form is tested elsewhere)."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = chromium.new_context(locale="zh-TW")
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server_url}])
-    context.set_default_timeout(15_000)
-    return context

@@ -15,11 +15,10 @@ from django.core.cache import cache
 
 from accounts import actions
 from accounts.models import Membership, Organisation, Role, User
+from tests.factories.accounts import PASSWORD, UserFactory
 from tests.helpers import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-long-Homeward-passphrase-2026"
 
 
 @pytest.fixture(autouse=True)
@@ -27,12 +26,6 @@ def empty_cache():
     cache.clear()  # rate limits and the TOTP replay guard
     yield
     cache.clear()
-
-
-def make_user(email, **fields):
-    user = User.objects.create_user(email, PASSWORD, **fields)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
 
 
 def link_in(message):
@@ -73,7 +66,7 @@ def test_sign_up_verify_the_email_and_arrive_signed_in(page, live_server, home_p
 
 
 def test_staff_set_up_two_factor_before_the_admin_then_sign_in_with_a_recovery_code(page, live_server):
-    staff = make_user("editor@homeward.test", is_staff=True)
+    staff = UserFactory(email="editor@homeward.test", is_staff=True)
     staff.groups.add(Group.objects.get(name="Editors"))
 
     page.goto(f"{live_server.url}/admin/")
@@ -116,7 +109,7 @@ def test_staff_set_up_two_factor_before_the_admin_then_sign_in_with_a_recovery_c
 
 
 def test_an_owner_invites_and_a_newcomer_signs_up_and_accepts(page, live_server, home_pages):
-    alice = make_user("alice@example.tw", display_name="Alice")
+    alice = UserFactory(email="alice@example.tw", display_name="Alice")
     organisation = actions.create_organisation(alice, kind=Organisation.Kind.ENTERPRISE, name="池上米工作室")
 
     sign_in(page, live_server.url, "alice@example.tw")
@@ -154,7 +147,7 @@ def test_an_owner_invites_and_a_newcomer_signs_up_and_accepts(page, live_server,
 
 
 def test_a_person_downloads_their_data_and_deletes_their_account(page, live_server, home_pages):
-    make_user("bob@example.tw", display_name="Bob")
+    UserFactory(email="bob@example.tw", display_name="Bob")
 
     sign_in(page, live_server.url, "bob@example.tw")
     page.goto(f"{live_server.url}/zh-hant/accounts/data/")

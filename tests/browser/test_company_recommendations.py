@@ -5,7 +5,8 @@ from django.core.cache import cache
 
 from marketplace.models import Interest
 from notifications.models import Notification
-from tests.marketplace.factories import PASSWORD, build_market
+from tests.factories.accounts import PASSWORD
+from tests.factories.market import build_market
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

@@ -10,18 +10,15 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.accounts.conftest import PASSWORD
-from tests.cms.conftest import cms_site as cms_site  # noqa: F401 (fixture)
-from tests.marketplace.conftest import alice, bob, kouhu, profile, team  # noqa: F401 (fixtures)
-from tests.marketplace.stripe_events import deliver, stripe_event
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
+from tests.factories.accounts import PASSWORD
+from tests.factories.stripe import deliver, stripe_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_person_donates_from_the_project_page_and_sees_it_paid(live_server, listing, bob, page, settings):  # noqa: F811
+def test_a_person_donates_from_the_project_page_and_sees_it_paid(live_server, listing, bob, page, settings):
     from marketplace.models import DonationCampaign
-    from marketplace.payments.models import Backing
+    from payments.models import Backing
 
     DonationCampaign.objects.create(
         listing=listing,

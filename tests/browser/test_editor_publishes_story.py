@@ -8,7 +8,6 @@ import pytest
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 
-from tests.cms.conftest import cms_site as cms_site  # the fixture
 from tests.helpers import totp_code
 
 EDITOR_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"

@@ -8,11 +8,10 @@ import pytest
 from django.utils import timezone
 
 from marketplace.models import DonationCampaign, ProjectListing
-from tests.accounts.conftest import make_user
-from tests.browser.conftest import signed_in_context
-from tests.conversations.conftest import accepted_conversation
-from tests.marketplace.factories import build_market
-from tests.marketplace.test_live_progress import pay_through_webhook
+from tests.factories.accounts import UserFactory
+from tests.factories.browser import signed_in_context
+from tests.factories.market import accepted_conversation, build_market
+from tests.factories.stripe import pay_through_webhook
 
 
 def in_another_thread(function, *args):
@@ -56,7 +55,7 @@ def test_the_progress_bar_and_total_change_without_reloading(asgi_live_server, p
     page.evaluate("window.__notReloaded = true")
 
     # Someone pays: Stripe confirms it with a signed checkout.session.completed delivered to our webhook.
-    in_another_thread(pay_through_webhook, listing, make_user("backer@example.tw"), 1_234, "browser")
+    in_another_thread(pay_through_webhook, listing, UserFactory(email="backer@example.tw"), 1_234, "browser")
 
     page.wait_for_function(
         "document.querySelector('[data-funding=\"raised\"]').textContent === 'NT$1,234'", timeout=3_000

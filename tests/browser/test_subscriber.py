@@ -9,17 +9,14 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.accounts.conftest import PASSWORD
-from tests.cms.conftest import cms_site as cms_site  # noqa: F401 (fixture)
-from tests.marketplace.conftest import alice, bob, kouhu, profile, team  # noqa: F401 (fixtures)
-from tests.marketplace.stripe_events import deliver, stripe_event
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
+from tests.factories.accounts import PASSWORD
+from tests.factories.stripe import deliver, stripe_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_citizen_subscribes_comes_back_and_sees_the_subscription(live_server, listing, bob, page, settings):  # noqa: F811
-    from marketplace.payments.models import Backing
+def test_a_citizen_subscribes_comes_back_and_sees_the_subscription(live_server, listing, bob, page, settings):
+    from payments.models import Backing
 
     plan = listing.subscription_plans.get()
     checkout_pages = []

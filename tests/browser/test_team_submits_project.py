@@ -8,25 +8,19 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.cms.conftest import TEST_TOWN_CODES
-from tests.cms.conftest import cms_site as cms_site  # the fixture
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.cms import TEST_TOWN_CODES
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-long-Homeward-passphrase-2026"
 
 
 @pytest.fixture
 def team_member(cms_site):
-    from allauth.account.models import EmailAddress
-
     from accounts.actions import create_organisation
-    from accounts.models import User
     from marketplace.actions import save_enterprise_profile
     from places.models import Township
 
-    user = User.objects.create_user("team@example.tw", PASSWORD, display_name="阿偉")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = UserFactory(email="team@example.tw", display_name="阿偉")
     team = create_organisation(user, kind="enterprise", name="口湖魚塭隊")
     save_enterprise_profile(user, team, township=Township.objects.get(code=TEST_TOWN_CODES[2]), team_size=3)
     return team

@@ -23,7 +23,7 @@ from cms.models import (
     TownshipPage,
 )
 from places.models import Township
-from tests.cms.conftest import TEST_TOWN_CODES, make_image
+from tests.factories.cms import TEST_TOWN_CODES, make_image
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from cms.actions import ensure_township_pages, township_page_for
 from cms.models import (
@@ -19,30 +17,11 @@ from cms.models import (
     TownshipIndexPage,
 )
 from places.models import Township
-from tests.cms.conftest import make_image
+from tests.factories.cms import make_image
+from tests.helpers import QUERY_CEILING, queries_to_render
+from tests.helpers import assert_queries_do_not_grow as grow
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-
-QUERY_CEILING = 45
-
-
-def queries_to_render(client, url):
-    client.get(url)  # the first visit makes image renditions; count a visitor's ordinary visit
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
-def grow(build, client, url):
-    """Render with 5 items, then with 50: the query count must be the same and small."""
-    build(5)
-    with_5 = queries_to_render(client, url())
-    build(45)
-    with_50 = queries_to_render(client, url())
-    assert with_5 == with_50, f"{with_5} queries with 5 items, {with_50} with 50"
-    assert with_50 <= QUERY_CEILING
-    return with_50
 
 
 class Maker:

@@ -7,11 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.actions import ActionRefused, delete_account, export_personal_data
+from accounts.actions import delete_account, export_personal_data
 from accounts.models import Membership
-from conversations import actions
+from conversations import actions, queries
 from conversations.models import Conversation, ConversationReport, Message
 from conversations.rendering import render_text
+from core.actions import ActionRefused
 from marketplace import actions as marketplace_actions
 from notifications.models import Notification
 from tests.helpers import with_mfa
@@ -106,9 +107,9 @@ def test_unread_counts_follow_the_read_markers(client, market, conversation):
     actions.send_message(market["dave"], conversation, text="一", client_id=uuid.uuid4())
     second, _created = actions.send_message(market["dave"], conversation, text="二", client_id=uuid.uuid4())
 
-    unread = {c.pk: c.unread for c in actions.conversations_of(market["erin"])}
+    unread = {c.pk: c.unread for c in queries.conversations_of(market["erin"])}
     assert unread == {conversation.pk: 2}
-    assert {c.pk: c.unread for c in actions.conversations_of(market["dave"])} == {conversation.pk: 0}
+    assert {c.pk: c.unread for c in queries.conversations_of(market["dave"])} == {conversation.pk: 0}
 
     client.force_login(market["erin"])
     listing = client.get(reverse("conversations:list"))
@@ -116,10 +117,10 @@ def test_unread_counts_follow_the_read_markers(client, market, conversation):
 
     response = client.post(reverse("conversations:read", kwargs={"pk": conversation.pk}), {"up_to": second.pk - 1})
     assert response.json()["last_read_id"] == second.pk - 1
-    assert actions.unread_count(market["erin"], conversation) == 1
+    assert queries.unread_count(market["erin"], conversation) == 1
     # Markers never move back.
     client.post(reverse("conversations:read", kwargs={"pk": conversation.pk}), {"up_to": 0})
-    assert actions.unread_count(market["erin"], conversation) == 1
+    assert queries.unread_count(market["erin"], conversation) == 1
 
 
 def test_the_other_side_gets_one_bell_notification_until_they_read(market, conversation):
@@ -160,7 +161,7 @@ def test_someone_who_left_the_organisation_loses_access(client, market, conversa
     Membership.objects.filter(user=market["dave"], organisation=market["company_org"]).delete()
     client.force_login(market["dave"])
     assert client.get(reverse("conversations:detail", kwargs={"pk": conversation.pk})).status_code == 403
-    assert actions.conversations_of(market["dave"]).count() == 0
+    assert queries.conversations_of(market["dave"]).count() == 0
 
 
 def test_a_report_lets_staff_read_the_conversation_in_the_admin(client, market, conversation):

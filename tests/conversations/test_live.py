@@ -14,18 +14,9 @@ from config.asgi import application
 from conversations import actions
 from conversations.models import Message
 from marketplace import actions as marketplace_actions
+from tests.helpers import socket_headers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def _headers(user=None):
-    """Build outside the event loop: a session login inside it would leave a database connection behind."""
-    headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
-    return headers
 
 
 def _communicator(conversation_id, headers):
@@ -43,12 +34,12 @@ def _connect_result(conversation_id, headers):
 
 
 def test_connecting_without_signing_in_is_refused(conversation):
-    assert _connect_result(conversation.pk, _headers()) == (False, 4401)
+    assert _connect_result(conversation.pk, socket_headers()) == (False, 4401)
 
 
 def test_an_outsider_is_refused_and_so_is_a_conversation_that_does_not_exist(conversation, outsider, market):
-    assert _connect_result(conversation.pk, _headers(outsider)) == (False, 4403)
-    assert _connect_result(conversation.pk + 1000, _headers(market["dave"])) == (False, 4403)
+    assert _connect_result(conversation.pk, socket_headers(outsider)) == (False, 4403)
+    assert _connect_result(conversation.pk + 1000, socket_headers(market["dave"])) == (False, 4403)
 
 
 def test_both_sides_receive_a_message_and_a_person_outside_receives_nothing(market, conversation, outsider):
@@ -63,7 +54,7 @@ def test_both_sides_receive_a_message_and_a_person_outside_receives_nothing(mark
     marketplace_actions.advance_interest(market["erin"], interest, "accepted")
     interest.refresh_from_db()
     mallorys = interest.conversation
-    erin_headers, mallory_headers = _headers(market["erin"]), _headers(outsider)
+    erin_headers, mallory_headers = socket_headers(market["erin"]), socket_headers(outsider)
     client = Client()
     client.force_login(market["dave"])
 
@@ -93,7 +84,7 @@ def test_both_sides_receive_a_message_and_a_person_outside_receives_nothing(mark
 
 
 def test_a_message_sent_twice_is_stored_once_and_delivered_once(market, conversation):
-    erin_headers = _headers(market["erin"])
+    erin_headers = socket_headers(market["erin"])
     client_id = uuid.uuid4()
 
     async def scenario():
@@ -117,7 +108,7 @@ def test_a_message_sent_twice_is_stored_once_and_delivered_once(market, conversa
 
 def test_read_markers_are_delivered(market, conversation):
     message, _created = actions.send_message(market["dave"], conversation, text="讀了嗎", client_id=uuid.uuid4())
-    dave_headers = _headers(market["dave"])
+    dave_headers = socket_headers(market["dave"])
 
     async def scenario():
         dave = _communicator(conversation.pk, dave_headers)
@@ -133,7 +124,7 @@ def test_read_markers_are_delivered(market, conversation):
 
 
 def test_someone_who_leaves_their_organisation_is_disconnected_on_the_next_event(market, conversation):
-    dave_headers = _headers(market["dave"])
+    dave_headers = socket_headers(market["dave"])
 
     async def scenario():
         dave = _communicator(conversation.pk, dave_headers)
@@ -152,7 +143,7 @@ def test_someone_who_leaves_their_organisation_is_disconnected_on_the_next_event
 
 
 def test_anything_sent_on_the_socket_gets_an_error_frame_and_stores_nothing(market, conversation):
-    dave_headers = _headers(market["dave"])
+    dave_headers = socket_headers(market["dave"])
 
     async def scenario():
         dave = _communicator(conversation.pk, dave_headers)

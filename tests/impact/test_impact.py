@@ -19,13 +19,14 @@ from cms.models import Sector
 from impact import measures
 from impact.measures import ImpactFilters
 from marketplace.models import DonationCampaign, EnterpriseProfile, Interest, InterestEvent, ProjectListing
-from marketplace.payments import ledger
-from marketplace.payments.ledger import write_entry
-from marketplace.payments.models import Backing, LedgerEntry
+from payments import ledger
+from payments.ledger import write_entry
+from payments.models import Backing, LedgerEntry
 from places.models import Township
+from tests.factories.accounts import UserFactory
+from tests.factories.market import GUANSHAN, KOUHU, publish_project
+from tests.factories.payments import paid_backing
 from tests.helpers import with_mfa
-from tests.marketplace.factories import GUANSHAN, KOUHU, make_user, publish_project
-from tests.marketplace.test_projects import listing  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -33,29 +34,13 @@ WHEN = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
 _keys = iter(range(1, 1_000_000))
 
 
-def pay(listing, amount, *, backer=None, email="", kind=Backing.Kind.DONATION, when=WHEN):  # noqa: F811
+def pay(listing, amount, *, backer=None, email="", kind=Backing.Kind.DONATION, when=WHEN):
     plan = listing.subscription_plans.first() if kind == Backing.Kind.SUBSCRIPTION else None
-    backing = Backing.objects.create(
-        kind=kind,
-        status=Backing.Status.PAID,
-        listing=listing,
-        backer=backer,
-        backer_email=email,
-        amount_twd=amount,
-        plan=plan,
-    )
-    write_entry(
-        kind=LedgerEntry.Kind.PAYMENT,
-        listing=listing,
-        backing=backing,
-        amount_twd=amount,
-        source_key=f"charge:{next(_keys)}",
-        occurred_at=when,
-    )
+    backing, _entry = paid_backing(listing, amount, when=when, kind=kind, plan=plan, backer=backer, backer_email=email)
     return backing
 
 
-def entry(listing, kind, amount, backing=None, when=WHEN):  # noqa: F811
+def entry(listing, kind, amount, backing=None, when=WHEN):
     return write_entry(
         kind=kind,
         listing=listing,
@@ -72,7 +57,7 @@ def carol(db):
 
 
 @pytest.fixture
-def world(listing, market, carol):  # noqa: F811
+def world(listing, market, carol):
     """Two listings in two counties (口湖鄉, 雲林縣 and 關山鎮, 臺東縣) with money, a refund, a payout, a commitment."""
     rice = ProjectListing.objects.get(project=market["rice"])
     DonationCampaign.objects.create(
@@ -118,7 +103,7 @@ def test_figures_come_from_the_ledger_commitments_and_profiles(world):
     assert data.taiwan.figures.committed_twd == 1_500_000
 
 
-def test_a_backer_whose_payments_are_all_refunded_is_not_counted(listing, carol):  # noqa: F811
+def test_a_backer_whose_payments_are_all_refunded_is_not_counted(listing, carol):
     backing = pay(listing, 900, backer=carol)
     entry(listing, LedgerEntry.Kind.REFUND, -400, backing)
     assert by_code(measures.figures())[KOUHU].backers == 1
@@ -170,7 +155,7 @@ def test_the_number_of_queries_does_not_grow_with_townships_projects_or_backings
         measures.figures()
     for number in range(5):
         project = publish_project(GUANSHAN, f"more {number}")
-        listing = ProjectListing.objects.create(project=project, enterprise=world["market"]["enterprise"])  # noqa: F811
+        listing = ProjectListing.objects.create(project=project, enterprise=world["market"]["enterprise"])
         for person in range(3):
             pay(listing, 100 + person, email=f"p{number}-{person}@example.com")
     with CaptureQueriesContext(connection) as large:
@@ -212,7 +197,7 @@ def test_bad_filters_re_render_with_a_message(client, world):
     assert client.get(reverse("impact:json"), {"year": "1999"}).status_code == 400
 
 
-def test_the_page_says_so_when_nothing_matches(client, listing):  # noqa: F811
+def test_the_page_says_so_when_nothing_matches(client, listing):
     EnterpriseProfile.objects.update(members_returned_home=0)
     with translation.override("en"):
         text = client.get(reverse("impact:page"), {"year": "2024"}).text
@@ -358,7 +343,7 @@ def test_staff_see_the_dashboard_panel_and_reports(client, staff, world):
 
 
 def test_people_who_are_not_staff_get_no_panel_nor_report(client, world):
-    outsider = make_user("nobody@example.tw")
+    outsider = UserFactory(email="nobody@example.tw")
     client.force_login(outsider)
     assert client.get(reverse("impact_county_report")).status_code in (302, 403)
     from impact.wagtail_hooks import add_impact_panel

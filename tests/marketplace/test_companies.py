@@ -3,10 +3,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.actions import ActionRefused
+from core.actions import ActionRefused
 from marketplace import actions
 from marketplace.models import CompanyProfile, HometownTie
-from tests.marketplace.factories import KOUHU, township
+from tests.factories.market import KOUHU, township
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 

@@ -9,7 +9,7 @@ from marketplace.digests import send_weekly_digests
 from marketplace.models import DigestRun, SavedSearch
 from notifications.models import Notification
 from places.models import County
-from tests.marketplace.factories import NOW, publish_project
+from tests.factories.market import NOW, publish_project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import AuditEntry
+from core.models import AuditEntry
 from marketplace import actions
 from marketplace.models import EnterpriseProfile
 

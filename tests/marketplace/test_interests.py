@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.actions import ActionRefused
+from core.actions import ActionRefused
 from marketplace import actions
 from marketplace.models import Interest, InterestEvent
 from notifications.models import Notification

@@ -2,7 +2,8 @@ import pytest
 from django.utils import translation
 
 from marketplace.matching import WEIGHTS, recommend_projects
-from tests.marketplace.factories import NOW, record_donations
+from tests.factories.market import NOW
+from tests.factories.payments import record_donations
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -15,7 +15,8 @@ from marketplace.matching import (
     _search_candidate_ids,
     recommend_projects,
 )
-from tests.marketplace.factories import NOW, record_donations
+from tests.factories.market import NOW, publish_project
+from tests.factories.payments import record_donations
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.elasticsearch]
 
@@ -74,7 +75,6 @@ def _add_projects(market):
     from cms.actions import ensure_township_pages
     from cms.models import Sector, SustainableDevelopmentGoal
     from marketplace.models import ProjectListing
-    from tests.marketplace.factories import publish_project
 
     townships = ["10008070", "10008040", "64000120", "10014050", "10009130", "65000010", "10008010"]
     ensure_township_pages(codes=townships)
@@ -161,7 +161,7 @@ def test_a_payment_reaches_the_elasticsearch_candidates(
     than any project can have without backers)."""
 
     from marketplace.matching import WEIGHTS
-    from marketplace.payments.ledger import announce_progress
+    from payments.ledger import announce_progress
     from search.engines import elasticsearch_client
     from search.es import alias_name
 

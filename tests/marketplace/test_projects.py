@@ -5,26 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.actions import ActionRefused
 from cms.models import ProjectUpdate
+from core.actions import ActionRefused
 from marketplace import actions
 from marketplace.models import AbuseReport, DonationCampaign, Milestone, ProjectListing, SubscriptionPlan
 from notifications.models import Notification
+from tests.factories.accounts import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-
-
-@pytest.fixture
-def listing(profile, alice):
-    """A submitted project, then published by a moderator."""
-    draft = actions.start_project_draft(alice, profile.organisation)
-    actions.save_draft_step(alice, draft, "basics", title="智慧魚塭", summary="省水")
-    actions.save_draft_step(alice, draft, "story", story="故事")
-    actions.add_subscription_plan(alice, draft, name="認養", price_twd=500, rewards="魚", season_months=[6, 7])
-    actions.add_milestone(alice, draft, title="第一座", target_date=None)
-    project, _state = actions.submit_project_draft(alice, draft)
-    project.save_revision().publish()
-    return ProjectListing.objects.get(project=project)
 
 
 def test_the_funding_panel_shows_what_exists_and_says_when_payments_are_off(client, listing, settings):
@@ -45,7 +33,7 @@ def test_the_funding_panel_shows_what_exists_and_says_when_payments_are_off(clie
 
 
 def test_the_funding_panel_has_no_payment_note_when_stripe_is_configured(client, listing):
-    from cms.funding import funding_panel_for
+    from payments.funding import funding_panel_for
 
     panel = funding_panel_for(listing.project)
     assert panel.payments_configured
@@ -171,9 +159,8 @@ def test_demo_loader_links_the_demo_projects_idempotently(cms_site):
 
 def test_questions_are_in_the_personal_data_export_and_go_with_the_account(listing, alice):
     from accounts.actions import delete_account, export_personal_data
-    from tests.accounts.conftest import make_user
 
-    carol = make_user("carol@example.tw")
+    carol = UserFactory(email="carol@example.tw")
     question = actions.ask_question(carol, listing, text="何時出貨？")
     actions.report_abuse(alice, question=question, reason="重複")
 

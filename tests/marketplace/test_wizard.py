@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import WorkflowState
 
-from accounts.actions import ActionRefused
 from cms.models import ProjectPage, SupportProgramme
 from cms.public import public_projects
+from core.actions import ActionRefused
 from marketplace import actions
 from marketplace.models import DonationCampaign, Milestone, ProjectDraft, ProjectListing, SubscriptionPlan
 

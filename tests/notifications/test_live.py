@@ -4,27 +4,18 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from accounts.models import User
 from config.asgi import application
+from core.live import send_now
 from notifications import actions
-from notifications.live import NotificationsChanged, send_now
+from notifications.live import NotificationsChanged
 from notifications.models import Notification
+from tests.helpers import socket_headers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 KIND = Notification.Kind.NEW_QUESTION
-
-
-def _headers(user=None):
-    """Build outside the event loop: a session login inside it would leave a database connection behind."""
-    headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
-    return headers
 
 
 def _communicator(headers):
@@ -42,7 +33,7 @@ def outsider():
 
 
 def test_a_signed_out_socket_is_refused():
-    headers = _headers()
+    headers = socket_headers()
 
     async def scenario():
         communicator = _communicator(headers)
@@ -54,7 +45,7 @@ def test_a_signed_out_socket_is_refused():
 
 
 def test_a_person_receives_their_own_notification_and_nobody_else_does(team_member, outsider):
-    my_headers, their_headers = _headers(team_member), _headers(outsider)
+    my_headers, their_headers = socket_headers(team_member), socket_headers(outsider)
 
     async def scenario():
         mine, theirs = _communicator(my_headers), _communicator(their_headers)
@@ -82,7 +73,7 @@ def test_a_person_receives_their_own_notification_and_nobody_else_does(team_memb
 def test_reconnecting_catches_up_on_what_was_missed(team_member):
     actions.notify(team_member, KIND, "斷線時來的通知")
 
-    headers = _headers(team_member)
+    headers = socket_headers(team_member)
 
     async def scenario():
         communicator = _communicator(headers)
@@ -97,7 +88,7 @@ def test_reconnecting_catches_up_on_what_was_missed(team_member):
 def test_an_event_for_another_person_closes_the_socket(team_member, outsider):
     """A message that reaches the wrong group is refused by the per-event check, not delivered."""
 
-    headers = _headers(team_member)
+    headers = socket_headers(team_member)
 
     async def scenario():
         communicator = _communicator(headers)
@@ -113,7 +104,7 @@ def test_an_event_for_another_person_closes_the_socket(team_member, outsider):
 
 
 def test_a_deactivated_person_is_disconnected_on_the_next_event(team_member):
-    headers = _headers(team_member)
+    headers = socket_headers(team_member)
 
     async def scenario():
         communicator = _communicator(headers)

@@ -51,7 +51,21 @@ def engine(request, search_corpus, db):
     return DatabaseEngine() if request.param == "database" else ElasticsearchEngine()
 
 
-def township_uid(code):
-    from places.models import Township
+@pytest.fixture
+def content_site(home_pages, townships, django_capture_on_commit_callbacks):
+    """Home pages, catalogues, the pages of three townships; content indexes emptied before and after."""
+    from cms.actions import ensure_project_review_workflow, ensure_township_pages
+    from cms.demo import ensure_catalogues
+    from tests.factories.cms import TEST_TOWN_CODES
+    from tests.factories.search import CONTENT
 
-    return f"townships:{Township.objects.get(code=code).pk}"
+    es = ElasticsearchEngine()
+    for name in CONTENT:
+        es.drop(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        ensure_catalogues()
+        ensure_project_review_workflow()
+        ensure_township_pages(codes=TEST_TOWN_CODES)
+    yield
+    for name in CONTENT:
+        es.drop(name)

@@ -9,78 +9,30 @@ import datetime
 
 import pytest
 
-from search.db_engine import DatabaseEngine
-from search.es import ElasticsearchEngine, ensure_alias
+from search.es import ElasticsearchEngine
 from search.query import SearchQuery
-from tests.cms.conftest import TEST_TOWN_CODES
+from tests.factories.search import (
+    CONTENT,
+    GUANSHAN,
+    KOUHU,
+    content_engines,
+    content_titles,
+    indexed_enterprise,
+    publish_indexed_project,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.elasticsearch]
-CONTENT = ("projects", "stories", "enterprises")
-GUANSHAN = "10014030"  # 臺東縣關山鎮
-KOUHU = "10009190"  # 雲林縣口湖鄉
-
-
-@pytest.fixture
-def content_site(home_pages, townships, django_capture_on_commit_callbacks):
-    """Home pages, catalogues, the pages of three townships; content indexes emptied before and after."""
-    from cms.actions import ensure_project_review_workflow, ensure_township_pages
-    from cms.demo import ensure_catalogues
-
-    es = ElasticsearchEngine()
-    for name in CONTENT:
-        es.drop(name)
-    with django_capture_on_commit_callbacks(execute=True):
-        ensure_catalogues()
-        ensure_project_review_workflow()
-        ensure_township_pages(codes=TEST_TOWN_CODES)
-    yield
-    for name in CONTENT:
-        es.drop(name)
-
-
-def _engines():
-    es = ElasticsearchEngine()
-    for name in CONTENT:
-        ensure_alias(name)  # an empty index when nothing was written to it yet
-        es.refresh(name)
-    return [DatabaseEngine(), es]
-
-
-def _titles(engine, q="", **filters):
-    # Only the content families: the package's corpus (townships, synthetic fixture) may be indexed too.
-    query = SearchQuery(q=q, filters={name: list(values) for name, values in filters.items()}, families=CONTENT)
-    return sorted(hit["display"]["title"] for hit in engine.search(query).hits)
-
-
-def _publish_project(title, town, capture, summary="", body="", sector=None):
-    from cms.actions import township_page_for
-    from cms.models import ProjectPage, Sector
-    from places.models import Township
-
-    parent = township_page_for(Township.objects.get(code=town))
-    with capture(execute=True):
-        page = parent.add_child(
-            instance=ProjectPage(
-                title=title,
-                slug=title,
-                summary=summary,
-                body=[("paragraph", f"<p>{body}</p>")],
-                sector=Sector.objects.filter(slug=sector).first() if sector else None,
-            )
-        )
-        page.save_revision().publish()
-    return ProjectPage.objects.get(pk=page.pk)
 
 
 def test_a_published_project_is_found_in_both_engines_with_its_facets(content_site, django_capture_on_commit_callbacks):
-    page = _publish_project(
+    page = publish_indexed_project(
         "關山有機米食堂",
         GUANSHAN,
         django_capture_on_commit_callbacks,
         summary="返鄉青年用在地稻米",
         body="池上與關山的米",
     )
-    for engine in _engines():
+    for engine in content_engines():
         result = engine.search(SearchQuery(q="台東 米食", filters={"family": ["projects"]}, families=CONTENT))
         assert [hit["object_id"] for hit in result.hits] == [str(page.pk)], engine.name
         assert "<mark>米食</mark>" in result.hits[0]["title_html"]
@@ -98,50 +50,50 @@ def test_a_draft_never_reaches_the_index(content_site, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         page = parent.add_child(instance=ProjectPage(title="口湖吳郭魚草稿", slug="draft-fish", live=False))
         page.save_revision()
-    for engine in _engines():
-        assert _titles(engine, "吳郭魚") == [], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "吳郭魚") == [], engine.name
 
 
 def test_a_draft_edit_of_a_live_project_does_not_leak(content_site, django_capture_on_commit_callbacks):
     from marketplace.models import ProjectListing
 
-    page = _publish_project("口湖智慧養殖", KOUHU, django_capture_on_commit_callbacks, summary="吳郭魚 tilapia")
+    page = publish_indexed_project("口湖智慧養殖", KOUHU, django_capture_on_commit_callbacks, summary="吳郭魚 tilapia")
     with django_capture_on_commit_callbacks(execute=True):
         page.title = "口湖秘密新計畫"
         page.summary = "尚未公開的內容"
         page.save_revision()  # a draft: the live page keeps its title
-    for engine in _engines():
-        assert _titles(engine, "tilapia") == ["口湖智慧養殖"], engine.name
-        assert _titles(engine, "秘密") == [], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "tilapia") == ["口湖智慧養殖"], engine.name
+        assert content_titles(engine, "秘密") == [], engine.name
 
     # A change that reindexes the project (its listing) reads the live page, not the latest revision.
-    enterprise = _enterprise("口湖漁業合作社", KOUHU, django_capture_on_commit_callbacks)
+    enterprise = indexed_enterprise("口湖漁業合作社", KOUHU, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         ProjectListing.objects.create(project=page, enterprise=enterprise, seeks_investment=True)
-    for engine in _engines():
-        assert _titles(engine, "秘密") == [], engine.name
-        assert _titles(engine, "", funding_type=["investment"]) == ["口湖智慧養殖"], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "秘密") == [], engine.name
+        assert content_titles(engine, "", funding_type=["investment"]) == ["口湖智慧養殖"], engine.name
 
     # Publishing the draft brings the new title in and the old one out.
     with django_capture_on_commit_callbacks(execute=True):
         page.get_latest_revision().publish()
-    for engine in _engines():
-        assert _titles(engine, "秘密") == ["口湖秘密新計畫"], engine.name
-        assert _titles(engine, "智慧養殖") == [], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "秘密") == ["口湖秘密新計畫"], engine.name
+        assert content_titles(engine, "智慧養殖") == [], engine.name
 
 
 def test_unpublishing_and_deleting_remove_a_project(content_site, django_capture_on_commit_callbacks):
-    page = _publish_project("關山稻米學校", GUANSHAN, django_capture_on_commit_callbacks)
-    assert all(_titles(engine, "稻米學校") == ["關山稻米學校"] for engine in _engines())
+    page = publish_indexed_project("關山稻米學校", GUANSHAN, django_capture_on_commit_callbacks)
+    assert all(content_titles(engine, "稻米學校") == ["關山稻米學校"] for engine in content_engines())
     with django_capture_on_commit_callbacks(execute=True):
         page.unpublish()
-    assert all(_titles(engine, "稻米學校") == [] for engine in _engines())
+    assert all(content_titles(engine, "稻米學校") == [] for engine in content_engines())
     with django_capture_on_commit_callbacks(execute=True):
         page.get_latest_revision().publish()
-    assert all(_titles(engine, "稻米學校") == ["關山稻米學校"] for engine in _engines())
+    assert all(content_titles(engine, "稻米學校") == ["關山稻米學校"] for engine in content_engines())
     with django_capture_on_commit_callbacks(execute=True):
         page.delete()
-    assert all(_titles(engine, "稻米學校") == [] for engine in _engines())
+    assert all(content_titles(engine, "稻米學校") == [] for engine in content_engines())
 
 
 def _story(title, town, tags, capture, body="", projects=()):
@@ -169,54 +121,42 @@ def test_stories_are_indexed_with_their_tags_and_deleted(content_site, django_ca
     story = _story(
         "口湖的魚塭", KOUHU, ["吳郭魚", "養殖"], django_capture_on_commit_callbacks, body="海水養殖與智慧感測"
     )
-    for engine in _engines():
-        assert _titles(engine, "吳郭魚") == ["口湖的魚塭"], engine.name
-        assert _titles(engine, "感測", family=["stories"]) == ["口湖的魚塭"], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "吳郭魚") == ["口湖的魚塭"], engine.name
+        assert content_titles(engine, "感測", family=["stories"]) == ["口湖的魚塭"], engine.name
     with django_capture_on_commit_callbacks(execute=True):
         story.delete()
-    assert all(_titles(engine, "吳郭魚") == [] for engine in _engines())
-
-
-def _enterprise(name, town, capture, summary=""):
-    from accounts.models import Organisation
-    from marketplace.models import EnterpriseProfile
-    from places.models import Township
-
-    with capture(execute=True):
-        organisation = Organisation.objects.create(kind="enterprise", name=name, slug=f"org-{abs(hash(name))}")
-        return EnterpriseProfile.objects.create(
-            organisation=organisation, township=Township.objects.get(code=town), summary=summary
-        )
+    assert all(content_titles(engine, "吳郭魚") == [] for engine in content_engines())
 
 
 def test_enterprises_are_indexed_and_follow_a_rename(content_site, django_capture_on_commit_callbacks):
-    profile = _enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米與米食教室")
-    for engine in _engines():
-        assert _titles(engine, "碾米", family=["enterprises"]) == ["關山米倉"], engine.name
+    profile = indexed_enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米與米食教室")
+    for engine in content_engines():
+        assert content_titles(engine, "碾米", family=["enterprises"]) == ["關山米倉"], engine.name
     with django_capture_on_commit_callbacks(execute=True):
         profile.organisation.name = "關山好米倉"
         profile.organisation.save()
-    for engine in _engines():
-        assert _titles(engine, "碾米", family=["enterprises"]) == ["關山好米倉"], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "碾米", family=["enterprises"]) == ["關山好米倉"], engine.name
 
     from cms.models import Sector
 
     sector = Sector.objects.get(slug="agriculture")
     with django_capture_on_commit_callbacks(execute=True):
         profile.sectors.add(sector)  # a many-to-many change alone reindexes the profile
-    for engine in _engines():
-        assert _titles(engine, "", family=["enterprises"], sector=["agriculture"]) == ["關山好米倉"], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "", family=["enterprises"], sector=["agriculture"]) == ["關山好米倉"], engine.name
     with django_capture_on_commit_callbacks(execute=True):
         sector.enterprises.remove(profile)  # from the other side
-    for engine in _engines():
-        assert _titles(engine, "", family=["enterprises"], sector=["agriculture"]) == [], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "", family=["enterprises"], sector=["agriculture"]) == [], engine.name
 
 
 def test_the_map_view_colours_townships_by_matching_results(content_site, django_capture_on_commit_callbacks, client):
-    _publish_project("關山稻米學校", GUANSHAN, django_capture_on_commit_callbacks)
-    _publish_project("關山米食堂", GUANSHAN, django_capture_on_commit_callbacks)
-    _publish_project("口湖米糕", KOUHU, django_capture_on_commit_callbacks)
-    _engines()
+    publish_indexed_project("關山稻米學校", GUANSHAN, django_capture_on_commit_callbacks)
+    publish_indexed_project("關山米食堂", GUANSHAN, django_capture_on_commit_callbacks)
+    publish_indexed_project("口湖米糕", KOUHU, django_capture_on_commit_callbacks)
+    content_engines()
     response = client.get("/zh-hant/search/map/", {"q": "米", "kind": "projects"})
     assert response.status_code == 200
     regions = {region.code: region for region in response.context["map"].regions}
@@ -235,9 +175,9 @@ def test_the_map_view_colours_townships_by_matching_results(content_site, django
 def test_autocomplete_suggests_projects_enterprises_and_townships(
     content_site, django_capture_on_commit_callbacks, client
 ):
-    _publish_project("關山稻米學校", GUANSHAN, django_capture_on_commit_callbacks)
-    _enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks)
-    _engines()
+    publish_indexed_project("關山稻米學校", GUANSHAN, django_capture_on_commit_callbacks)
+    indexed_enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks)
+    content_engines()
     data = client.get("/api/search/autocomplete/", {"q": "關山"}).json()
     families = {item["family"] for item in data["suggestions"]}
     assert {"projects", "enterprises"} <= families
@@ -248,16 +188,16 @@ def test_results_and_autocomplete_link_to_public_pages(content_site, django_capt
     from cms.actions import township_page_for
     from places.models import Township
 
-    profile = _enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks)
+    profile = indexed_enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks)
     town_page = township_page_for(Township.objects.get(code=GUANSHAN))
     with django_capture_on_commit_callbacks(execute=True):
         town_page.save_revision().publish()  # the township's page published: the township's document links to it
-    _engines()
+    content_engines()
     ElasticsearchEngine().refresh("townships")  # the township's document was rewritten: make it searchable now
     enterprise_url = f"/zh-hant/enterprises/{profile.organisation.slug}/"
     assert client.get(enterprise_url).status_code == 200
     assert client.get(town_page.url).status_code == 200
-    for engine in _engines():
+    for engine in content_engines():
         hits = engine.search(SearchQuery(q="關山", families=("enterprises", "townships"), per_page=50)).hits
         urls = {hit["uid"].split(":")[0]: hit["display"]["url"] for hit in hits if "關山" in hit["display"]["title"]}
         assert urls == {"enterprises": enterprise_url, "townships": town_page.url}, engine.name

@@ -5,7 +5,7 @@ import pytest
 from search.db_engine import DatabaseEngine
 from search.es import ElasticsearchEngine
 from search.query import InvalidSearch, SearchQuery
-from tests.search.conftest import township_uid
+from tests.factories.search import township_uid
 
 pytestmark = [pytest.mark.postgres, pytest.mark.elasticsearch]
 

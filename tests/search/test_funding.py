@@ -1,6 +1,6 @@
 """Funding types, money sorts and reindexing when money moves: the marketplace's funding provider
-(marketplace.funding.search_funding_facts) and the debounced reindex from the payments ledger
-(marketplace.payments.ledger.announce_progress -> search.indexing.schedule_debounced_reindex)."""
+(payments.funding.search_funding_facts) and the debounced reindex from the payments ledger
+(payments.ledger.announce_progress -> search.indexing.schedule_debounced_reindex)."""
 
 import datetime
 
@@ -11,14 +11,14 @@ from django.utils import timezone
 from django_tasks.signals import task_enqueued
 
 from search.query import SearchQuery
-from tests.search.test_content import (  # noqa: F401
+from tests.factories.payments import paid_backing
+from tests.factories.search import (
     GUANSHAN,
     KOUHU,
-    _engines,
-    _enterprise,
-    _publish_project,
-    _titles,
-    content_site,
+    content_engines,
+    content_titles,
+    indexed_enterprise,
+    publish_indexed_project,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.elasticsearch]
@@ -26,24 +26,9 @@ CONTENT = ("projects", "stories", "enterprises")
 
 
 def _pay(listing, amount, key):
-    from marketplace.payments.ledger import announce_progress, write_entry
-    from marketplace.payments.models import Backing, LedgerEntry
+    from payments.ledger import announce_progress
 
-    backing = Backing.objects.create(
-        kind=Backing.Kind.DONATION,
-        status=Backing.Status.PAID,
-        listing=listing,
-        backer_email=f"{key}@example.com",
-        amount_twd=amount,
-    )
-    write_entry(
-        kind=LedgerEntry.Kind.PAYMENT,
-        listing=listing,
-        backing=backing,
-        amount_twd=amount,
-        source_key=f"charge:{key}",
-        occurred_at=timezone.now(),
-    )
+    paid_backing(listing, amount, key=key, backer_email=f"{key}@example.com")
     announce_progress(listing)
 
 
@@ -53,13 +38,13 @@ def _ordered(engine, sort):
 
 
 @pytest.fixture
-def two_projects(content_site, django_capture_on_commit_callbacks):  # noqa: F811
+def two_projects(content_site, django_capture_on_commit_callbacks):
     from marketplace.models import ProjectListing
 
     capture = django_capture_on_commit_callbacks
-    enterprise = _enterprise("關山口湖聯盟", GUANSHAN, capture)
-    rice = _publish_project("關山認養稻田", GUANSHAN, capture)
-    fish = _publish_project("口湖魚塭募款", KOUHU, capture)
+    enterprise = indexed_enterprise("關山口湖聯盟", GUANSHAN, capture)
+    rice = publish_indexed_project("關山認養稻田", GUANSHAN, capture)
+    fish = publish_indexed_project("口湖魚塭募款", KOUHU, capture)
     with capture(execute=True):
         rice_listing = ProjectListing.objects.create(project=rice, enterprise=enterprise)
         fish_listing = ProjectListing.objects.create(project=fish, enterprise=enterprise, seeks_investment=True)
@@ -71,8 +56,8 @@ def test_plans_and_campaigns_are_funding_types_and_the_ledger_sorts(two_projects
 
     rice, fish = two_projects
     capture = django_capture_on_commit_callbacks
-    for engine in _engines():
-        assert _titles(engine, "", funding_type=["subscription"]) == [], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "", funding_type=["subscription"]) == [], engine.name
     with capture(execute=True):  # a plan or a campaign saved reindexes its project
         SubscriptionPlan.objects.create(listing=rice, name="認養一分田", price_twd=500, rewards="米")
         DonationCampaign.objects.create(
@@ -81,29 +66,29 @@ def test_plans_and_campaigns_are_funding_types_and_the_ledger_sorts(two_projects
             deadline=timezone.localdate() + datetime.timedelta(days=30),
             funding_model="keep_what_you_raise",
         )
-    for engine in _engines():
-        assert _titles(engine, "", funding_type=["subscription"]) == ["關山認養稻田"], engine.name
-        assert _titles(engine, "", funding_type=["donation"]) == ["口湖魚塭募款"], engine.name
-        assert _titles(engine, "", funding_type=["investment", "donation"]) == ["口湖魚塭募款"], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "", funding_type=["subscription"]) == ["關山認養稻田"], engine.name
+        assert content_titles(engine, "", funding_type=["donation"]) == ["口湖魚塭募款"], engine.name
+        assert content_titles(engine, "", funding_type=["investment", "donation"]) == ["口湖魚塭募款"], engine.name
 
     with capture(execute=True):  # money moves: the ledger announces it and the projects are reindexed
         _pay(rice, 3_000, "a")
         _pay(fish, 2_500, "b")
-    for engine in _engines():
+    for engine in content_engines():
         assert _ordered(engine, "most_backed") == ["關山認養稻田", "口湖魚塭募款"], engine.name
         # Only the campaign has a goal: 25 % of it raised; the project without a goal comes last.
         assert _ordered(engine, "closest_to_goal") == ["口湖魚塭募款", "關山認養稻田"], engine.name
     with capture(execute=True):
         _pay(fish, 1_000, "c")
-    for engine in _engines():
+    for engine in content_engines():
         assert _ordered(engine, "most_backed") == ["口湖魚塭募款", "關山認養稻田"], engine.name
         hit = engine.search(SearchQuery(q="口湖魚塭", families=CONTENT)).hits[0]
         assert (hit["display"]["backed_amount"], hit["display"]["backers"]) == (3_500, 2), engine.name
 
     with capture(execute=True):  # removing the plan removes the funding type
         SubscriptionPlan.objects.filter(listing=rice).delete()
-    for engine in _engines():
-        assert _titles(engine, "", funding_type=["subscription"]) == [], engine.name
+    for engine in content_engines():
+        assert content_titles(engine, "", funding_type=["subscription"]) == [], engine.name
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
@@ -133,7 +118,7 @@ def test_a_burst_of_payments_enqueues_one_reindex_per_project(two_projects, djan
 
         # The task (run here as the worker would) indexes every payment of the burst and clears its mark...
         refresh_debounced("projects", [str(rice.project_id)])
-        for engine in _engines():
+        for engine in content_engines():
             hit = engine.search(SearchQuery(q="關山認養", families=CONTENT)).hits[0]
             assert hit["display"]["backed_amount"] == 200 * 100, engine.name
         # ...so the next payment of that project enqueues again; the other project is still waiting.

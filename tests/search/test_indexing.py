@@ -8,7 +8,7 @@ from places.models import Township
 from search import engines
 from search.db_engine import DatabaseEngine
 from search.es import ElasticsearchEngine, alias_name
-from search.indexing import batched
+from search.indexing import batched, rebuild_elasticsearch_index
 from search.models import PendingUpdate
 from search.query import SearchQuery
 
@@ -157,7 +157,7 @@ def test_a_save_during_a_rebuild_reaches_the_new_index(search_corpus, db, django
     es = ElasticsearchEngine()
     try:
         family = SavingDuringRebuild(get_family("townships"), KOUHU, django_capture_on_commit_callbacks)
-        es.rebuild(family)
+        rebuild_elasticsearch_index(family)
         es.refresh("townships")
         assert _priority_count(es) == 1  # read stale by the rebuild, replayed into the new index after the swap
         assert PendingUpdate.objects.count() == 0

@@ -1,9 +1,9 @@
-"""Stripe calls go through marketplace.payments.stripe_api to stripe-mock."""
+"""Stripe calls go through payments.stripe_api to stripe-mock."""
 
 import pytest
 import stripe
 
-from marketplace.payments import stripe_api
+from payments import stripe_api
 
 pytestmark = pytest.mark.stripe
 

@@ -6,7 +6,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from search.documents import families, get_family
-from search.engines import configured_engine_name, database_engine, elasticsearch_engine
+from search.engines import configured_engine_name, database_engine
+from search.indexing import rebuild_elasticsearch_index
 
 
 class ProgressBar:
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         total = family.count()
         bar = ProgressBar(self.stdout, total, f"{family.name} (elasticsearch)")
         try:
-            done, seconds = elasticsearch_engine().rebuild(family, progress=bar)
+            done, seconds = rebuild_elasticsearch_index(family, progress=bar)
         except Exception as error:
             bar.close()
             raise CommandError(f"Elasticsearch rebuild of {family.name} failed: {error!r}") from error

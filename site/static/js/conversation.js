@@ -11,12 +11,8 @@
   const messagesUrl = list.getAttribute("data-messages-url");
   const readUrl = list.getAttribute("data-read-url");
   const userId = Number(list.getAttribute("data-user-id"));
-  const socketUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/conversations/" + conversationId + "/";
   const csrf = form ? form.querySelector("[name=csrfmiddlewaretoken]").value : "";
-  const MIN_DELAY = 1000;
-  const MAX_DELAY = 30000;
   const CATCH_UP_PAGE = 200; // conversations.views.messages_json answers at most this many at a time
-  let delay = MIN_DELAY;
 
   function lastId() {
     let last = 0;
@@ -128,27 +124,20 @@
   }
 
   function connect() {
-    if (!("WebSocket" in window)) return;
-    const socket = new WebSocket(socketUrl);
-    socket.addEventListener("open", function () {
-      delay = MIN_DELAY;
-      list.setAttribute("data-live", "connected");
-      catchUp();
-    });
-    socket.addEventListener("message", function (message) {
-      let data;
-      try { data = JSON.parse(message.data); } catch (error) { return; }
-      if (data.event === "conversation.message") show(data.payload);
-      if (data.event === "conversation.read" && data.payload.user_id !== userId && readStatus) {
-        readStatus.textContent = readStatus.getAttribute("data-template-read").replace("{name}", data.payload.user_name);
-      }
-    });
-    socket.addEventListener("close", function (event) {
-      list.setAttribute("data-live", "disconnected");
-      if (event.code === 4401 || event.code === 4403) return; // signed out or no longer a participant
-      const jitter = Math.random() * 0.3 * delay;
-      setTimeout(connect, delay + jitter);
-      delay = Math.min(delay * 2, MAX_DELAY);
+    if (!window.homewardLiveSocket) return;
+    window.homewardLiveSocket("/ws/conversations/" + conversationId + "/", {
+      onOpen: function () {
+        list.setAttribute("data-live", "connected");
+        catchUp();
+      },
+      onMessage: function (data) {
+        if (data.event === "conversation.message") show(data.payload);
+        if (data.event === "conversation.read" && data.payload.user_id !== userId && readStatus) {
+          readStatus.textContent = readStatus.getAttribute("data-template-read").replace("{name}", data.payload.user_name);
+        }
+      },
+      onClose: function () { list.setAttribute("data-live", "disconnected"); },
+      stopOn: [4401, 4403], // signed out or no longer a participant
     });
   }
 

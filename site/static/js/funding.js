@@ -3,14 +3,10 @@
 (function () {
   "use strict";
   const panel = document.querySelector("[data-funding-project]");
-  if (!panel || !("WebSocket" in window)) return;
+  if (!panel || !window.homewardLiveSocket) return;
 
   const projectId = panel.getAttribute("data-funding-project");
   const totalsUrl = panel.getAttribute("data-funding-url");
-  const socketUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/projects/" + projectId + "/";
-  const MIN_DELAY = 1000;
-  const MAX_DELAY = 30000;
-  let delay = MIN_DELAY;
 
   // The same figures as the server's templates: 1234567 → "1,234,567" (commas in every language).
   function thousands(value) { return Math.trunc(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
@@ -52,26 +48,15 @@
       .catch(function () {});
   }
 
-  function connect() {
-    const socket = new WebSocket(socketUrl);
-    socket.addEventListener("open", function () {
-      delay = MIN_DELAY;
+  window.homewardLiveSocket("/ws/projects/" + projectId + "/", {
+    onOpen: function () {
       catchUp(); // what changed while the socket was down (or between rendering the page and connecting)
       panel.setAttribute("data-funding-live", "connected");
-    });
-    socket.addEventListener("message", function (message) {
-      let data;
-      try { data = JSON.parse(message.data); } catch (error) { return; }
+    },
+    onMessage: function (data) {
       if (data.event === "funding.progress") show(data.payload);
-    });
-    socket.addEventListener("close", function (event) {
-      panel.setAttribute("data-funding-live", "disconnected");
-      if (event.code === 4404) return; // not a public project: nothing to follow
-      const jitter = Math.random() * 0.3 * delay;
-      setTimeout(connect, delay + jitter);
-      delay = Math.min(delay * 2, MAX_DELAY);
-    });
-  }
-
-  connect();
+    },
+    onClose: function () { panel.setAttribute("data-funding-live", "disconnected"); },
+    stopOn: [4404], // not a public project: nothing to follow
+  });
 })();

@@ -1,15 +1,11 @@
-// Live updates over one websocket, with back-off and catch-up.
+// The notification bell's live count (homewardLiveSocket, js/live-socket.js, reconnects), with HTTP catch-up.
 // The server pushes {event, payload}; pages listen for "homeward:live" DOM events.
 (function () {
   "use strict";
   const bell = document.querySelector("[data-live-notifications]");
-  if (!bell || !("WebSocket" in window)) return;
+  if (!bell || !window.homewardLiveSocket) return;
 
   const countUrl = bell.getAttribute("data-live-notifications");
-  const socketUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/notifications/";
-  const MIN_DELAY = 1000;
-  const MAX_DELAY = 30000;
-  let delay = MIN_DELAY;
 
   function showUnread(count) {
     document.querySelectorAll("[data-unread-count]").forEach(function (badge) {
@@ -26,23 +22,14 @@
       .catch(function () {});
   }
 
-  function connect() {
-    const socket = new WebSocket(socketUrl);
-    socket.addEventListener("open", function () { delay = MIN_DELAY; });
-    socket.addEventListener("message", function (message) {
-      let data;
-      try { data = JSON.parse(message.data); } catch (error) { return; }
+  window.homewardLiveSocket("/ws/notifications/", {
+    onMessage: function (data) {
       if (data.event === "notifications.changed") showUnread(data.payload.unread_count);
       document.dispatchEvent(new CustomEvent("homeward:live", { detail: data }));
-    });
-    socket.addEventListener("close", function (event) {
-      if (event.code === 4401 || event.code === 4403) return; // signed out or not allowed: do not retry
-      catchUp();
-      const jitter = Math.random() * 0.3 * delay;
-      setTimeout(connect, delay + jitter);
-      delay = Math.min(delay * 2, MAX_DELAY);
-    });
-  }
-
-  connect();
+    },
+    onClose: function (event) {
+      if (event.code !== 4401 && event.code !== 4403) catchUp(); // while the socket is down, HTTP keeps the count
+    },
+    stopOn: [4401, 4403], // signed out or not allowed: do not retry
+  });
 })();

@@ -1,0 +1,58 @@
+"""Actions: the one way a change is made, the same from a view, an API or a script.
+
+An action module per app keeps the shape of `accounts/actions.py`: `check_*` functions raise PermissionDenied
+(the caller answers 403, or 404 where the object's existence is private) or `ActionRefused` (a message the
+person can act on); the change itself happens inside a transaction and writes an audit entry (`core.audit`).
+
+Views call an action through `run_action`, which turns a refusal into a form error or a message.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+
+class ActionRefused(Exception):
+    """The action is allowed in principle but cannot be done now; str(error) says why, for the person."""
+
+    def __init__(self, message, code="refused"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `run_action` tells the view: `done` and the action's result, or the refusal."""
+
+    done: bool
+    result: object = None
+    refused: ActionRefused | None = None
+
+
+def run_action(request, action, *args, success=None, form=None, field=None, hide_denied=False, **kwargs):
+    """Run `action(request.user, *args, **kwargs)` for a view.
+
+    - PermissionDenied propagates (Django answers 403); with `hide_denied` it becomes 404, for objects whose
+      existence outsiders must not learn.
+    - ActionRefused becomes an error on `form` (on `field`, or the whole form) when a form is given, else an
+      error message on the next page.
+    - On success, `success` (a message, or a callable taking the result) is shown on the next page.
+    """
+    try:
+        result = action(request.user, *args, **kwargs)
+    except PermissionDenied:
+        if hide_denied:
+            raise Http404 from None
+        raise
+    except ActionRefused as refused:
+        if form is not None:
+            form.add_error(field, refused.message)
+        else:
+            messages.error(request, refused.message)
+        return Outcome(done=False, refused=refused)
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
+    return Outcome(done=True, result=result)

@@ -1,0 +1,82 @@
+"""The audit log: every action writes one entry, named by a member of `Action` (never a free string).
+
+`log(Action.ORGANISATION_CREATE, actor=user, organisation=organisation, key=value…)` writes an AuditEntry in the
+caller's transaction (so a change that rolls back leaves no entry) and a line in the application log.
+Staff read the entries in the Wagtail admin (Settings → Audit log).
+"""
+
+import enum
+import logging
+
+from core.models import AuditEntry
+
+logger = logging.getLogger(__name__)
+
+
+class Action(enum.StrEnum):
+    # accounts
+    ACCOUNT_DELETE = "account.delete"
+    PROFILE_UPDATE = "profile.update"
+    ORGANISATION_CREATE = "organisation.create"
+    ORGANISATION_UPDATE = "organisation.update"
+    INVITATION_CREATE = "invitation.create"
+    INVITATION_REVOKE = "invitation.revoke"
+    INVITATION_ACCEPT = "invitation.accept"
+    MEMBERSHIP_ROLE = "membership.role"
+    MEMBERSHIP_LEAVE = "membership.leave"
+    MEMBERSHIP_REMOVE = "membership.remove"
+    # marketplace: companies, ties, saved searches, interests
+    COMPANY_PROFILE_CREATE = "company_profile.create"
+    COMPANY_PROFILE_UPDATE = "company_profile.update"
+    HOMETOWN_TIE_ADD = "hometown_tie.add"
+    HOMETOWN_TIE_ADD_OWN = "hometown_tie.add_own"
+    HOMETOWN_TIE_REMOVE = "hometown_tie.remove"
+    SAVED_SEARCH_CREATE = "saved_search.create"
+    SAVED_SEARCH_DELETE = "saved_search.delete"
+    INTEREST_EXPRESS = "interest.express"
+    INTEREST_ADVANCE = "interest.advance"
+    INTEREST_WITHDRAW = "interest.withdraw"
+    # marketplace: enterprises, the project wizard, after publication
+    ENTERPRISE_CREATE = "enterprise.create"
+    ENTERPRISE_UPDATE = "enterprise.update"
+    ENTERPRISE_VERIFY = "enterprise.verify"
+    ENTERPRISE_UNVERIFY = "enterprise.unverify"
+    PROJECT_DRAFT_CREATE = "project_draft.create"
+    PROJECT_DRAFT_SAVE = "project_draft.save"
+    DONATION_CAMPAIGN_SAVE = "donation_campaign.save"
+    SUBSCRIPTION_PLAN_ADD = "subscription_plan.add"
+    SUBSCRIPTION_PLAN_REMOVE = "subscription_plan.remove"
+    MILESTONE_ADD = "milestone.add"
+    MILESTONE_REMOVE = "milestone.remove"
+    MILESTONE_DONE = "milestone.done"
+    PROJECT_SUBMIT = "project.submit"
+    PROJECT_UPDATE = "project.update"
+    QUESTION_ASK = "question.ask"
+    QUESTION_ANSWER = "question.answer"
+    ABUSE_REPORT = "abuse.report"
+    # conversations
+    CONVERSATION_OPEN = "conversation.open"
+    CONVERSATION_REPORT = "conversation.report"
+    CONVERSATION_REPORT_REVIEWED = "conversation.report_reviewed"
+    # payments
+    CHECKOUT_STARTED = "checkout.started"
+    SUBSCRIPTION_PAUSED = "subscription.paused"
+    SUBSCRIPTION_SKIPPED = "subscription.skipped"
+    SUBSCRIPTION_RESUMED = "subscription.resumed"
+    SUBSCRIPTION_PLAN_SWITCHED = "subscription.plan_switched"
+    SUBSCRIPTION_CANCEL_REQUESTED = "subscription.cancel_requested"
+    SUBSCRIPTION_CANCEL_UNDONE = "subscription.cancel_undone"
+    SUBSCRIPTION_SEASON_PAUSED = "subscription.season_paused"
+    SUBSCRIPTION_SEASON_RESUMED = "subscription.season_resumed"
+    PAYMENT_REFUND_REQUESTED = "payment.refund_requested"
+    CAMPAIGN_SETTLED = "campaign.settled"
+    PAYOUT_RECORDED = "payout.recorded"
+    PAYOUT_CONNECT_STARTED = "payout.connect_started"
+
+
+def log(action, *, actor=None, organisation=None, **data):
+    """Write the audit entry of `action`; a string is refused (TypeError): every action name is an `Action`."""
+    if not isinstance(action, Action):
+        raise TypeError(f"audit actions are core.audit.Action members, not {action!r}")
+    AuditEntry.objects.create(action=action.value, actor=actor, organisation=organisation, data=data)
+    logger.info("%s by %s on %s %s", action, getattr(actor, "pk", None), getattr(organisation, "pk", None), data)

@@ -1,0 +1,55 @@
+"""Money is whole New Taiwan dollars everywhere in Homeward: how an amount is written and read.
+
+`format_twd` writes it (NT$1,234: Taiwan groups by thousands with commas, in all three languages), and
+`parse_amount_twd` reads what a person typed. Converting to Stripe's units is payments.money's job, at the one
+boundary where Homeward talks to Stripe.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def format_twd(amount_twd):
+    """1234 → "NT$1,234"; a negative amount (a refund, a payout) → "-NT$1,234"."""
+    amount_twd = int(amount_twd)
+    sign = "-" if amount_twd < 0 else ""
+    return f"{sign}NT${abs(amount_twd):,}"
+
+
+def format_count(value):
+    """1234567 → "1,234,567"; nothing → "—"; anything that is not a number is shown as it is."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return value
+
+
+def parse_investment_amount_twd(value):
+    """Like parse_amount_twd, within the limits for investment tickets and commitments (far above a card payment's)."""
+    return parse_amount_twd(
+        value, minimum=settings.INVESTMENT_MIN_AMOUNT_TWD, maximum=settings.INVESTMENT_MAX_AMOUNT_TWD
+    )
+
+
+def parse_amount_twd(value, minimum=None, maximum=None):
+    """A person's input → whole NT$ within the limits (by default a payment's), or ValidationError saying why."""
+    text = str(value).strip().replace(",", "").removeprefix("NT$").strip()
+    if not text:
+        raise ValidationError(_("Enter an amount in New Taiwan dollars."), code="required")
+    if not text.lstrip("-").isdigit():
+        raise ValidationError(_("Enter a whole number of New Taiwan dollars, without decimals."), code="invalid")
+    amount = int(text)
+    minimum = settings.PAYMENT_MIN_AMOUNT_TWD if minimum is None else minimum
+    maximum = settings.PAYMENT_MAX_AMOUNT_TWD if maximum is None else maximum
+    if amount < minimum:
+        raise ValidationError(
+            _("The smallest amount is NT$%(minimum)s.") % {"minimum": f"{minimum:,}"}, code="min_value"
+        )
+    if amount > maximum:
+        raise ValidationError(
+            _("The largest amount is NT$%(maximum)s.") % {"maximum": f"{maximum:,}"}, code="max_value"
+        )
+    return amount

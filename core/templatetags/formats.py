@@ -1,0 +1,41 @@
+"""How every page writes money, counts and page links: `{% load formats %}`.
+
+- `{{ amount|twd }}` → NT$1,234 (core.money.format_twd; nothing → "—"); never type `NT${{ … }}` by hand.
+- `{{ count|thousands }}` → 1,234 (nothing → "—").
+- `{% query_with page=2 %}` → the current query string with `page` replaced (pagination, filters).
+- `{% include "core/includes/pagination.html" with page=page_obj %}` is the one pagination block.
+"""
+
+from django import template
+
+from core.money import format_count, format_twd
+
+register = template.Library()
+
+
+@register.filter
+def twd(value):
+    if value is None or value == "":
+        return "—"
+    try:
+        return format_twd(value)
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def thousands(value):
+    return format_count(value)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for pagination and filters)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,125 @@
+"""After publication: milestones done, updates to the project's followers, questions and answers, abuse reports."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from cms.models import ProjectUpdate
+from cms.public import is_public
+from core.actions import ActionRefused
+from core.audit import Action, log
+from marketplace import providers
+from marketplace.actions.teams import check_project_team
+from marketplace.models import AbuseReport, Answer, Question
+from notifications.actions import in_language_of, notify
+from notifications.models import Notification
+
+
+@transaction.atomic
+def mark_milestone_done(user, milestone):
+    check_project_team(user, milestone.listing)
+    if milestone.is_done:
+        raise ActionRefused(_("This milestone is already marked done."))
+    milestone.done_at = timezone.now()
+    milestone.done_by = user
+    milestone.save(update_fields=["done_at", "done_by"])
+    log(
+        Action.MILESTONE_DONE,
+        actor=user,
+        organisation=milestone.listing.enterprise.organisation,
+        milestone=milestone.pk,
+    )
+    return milestone
+
+
+def project_followers(listing):
+    """Who hears of the project's updates: the signed-in people who back it now (company interests: not yet).
+
+    This is the one place that gathers them; payments knows who backs (marketplace.providers.people_backing).
+    """
+    return providers.people_backing(listing)
+
+
+@transaction.atomic
+def post_project_update(user, listing, *, title, body, date=None):
+    """Add an update (cms ProjectUpdate) to the project's page and notify its followers."""
+    check_project_team(user, listing)
+    project = listing.project
+    update = ProjectUpdate.objects.create(
+        project=project, date=date or timezone.localdate(), title=title, body=f"<p>{escape(body)}</p>"
+    )
+    _keep_update_in_latest_revision(project, update)
+    log(Action.PROJECT_UPDATE, actor=user, organisation=listing.enterprise.organisation, project=project.pk)
+    for follower in project_followers(listing):
+        with in_language_of(follower):
+            notify(
+                follower,
+                Notification.Kind.PROJECT_UPDATE,
+                _("“%(project)s”: %(title)s") % {"project": project.title, "title": title},
+                body=body,
+                url=project.url or "",
+            )
+    return update
+
+
+def _keep_update_in_latest_revision(project, update):
+    """Updates are shown at once, without review; the page's newest revision carries them too, so that
+    publishing it later (a moderator approving an edit) does not drop them."""
+    revision = project.latest_revision
+    if revision is None:
+        return
+    page = revision.as_object()
+    page.updates.add(update)
+    revision.content = page.serializable_data()
+    revision.save(update_fields=["content"])
+
+
+def check_can_ask(user, listing):
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if not is_public(listing.project):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def ask_question(user, listing, *, text):
+    """Anyone signed in may ask about a published project; every team member is notified."""
+    check_can_ask(user, listing)
+    question = Question.objects.create(listing=listing, author=user, text=text.strip())
+    log(Action.QUESTION_ASK, actor=user, organisation=listing.enterprise.organisation, question=question.pk)
+    url = reverse("marketplace:questions", kwargs={"project_id": listing.project_id})
+    for member in listing.enterprise.organisation.members.exclude(pk=user.pk):
+        with in_language_of(member):
+            notify(
+                member,
+                Notification.Kind.NEW_QUESTION,
+                _("A new question about “%(project)s”") % {"project": listing.project.title},
+                body=question.text,
+                url=url,
+            )
+    return question
+
+
+@transaction.atomic
+def answer_question(user, question, *, text):
+    check_project_team(user, question.listing)
+    answer = Answer.objects.create(question=question, author=user, text=text.strip())
+    log(Action.QUESTION_ANSWER, actor=user, organisation=question.listing.enterprise.organisation, question=question.pk)
+    return answer
+
+
+@transaction.atomic
+def report_abuse(user, *, question=None, answer=None, reason):
+    if not user.is_authenticated:
+        raise PermissionDenied
+    target = question or answer
+    listing = question.listing if question else answer.question.listing
+    check_can_ask(user, listing)
+    if AbuseReport.objects.filter(reporter=user, question=question, answer=answer, resolved_at=None).exists():
+        raise ActionRefused(_("You have already reported this; the moderators will look at it."))
+    report = AbuseReport.objects.create(reporter=user, question=question, answer=answer, reason=reason.strip())
+    log(Action.ABUSE_REPORT, actor=user, report=report.pk, target=str(target.pk))
+    return report

@@ -1,0 +1,187 @@
+"""The project wizard: a team drafts a project step by step (basics, story, funding, milestones), then submits it;
+the draft becomes a ProjectPage under review and a ProjectListing with its plans, campaign and milestones.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from cms.actions import create_project_draft, submit_project_for_review
+from cms.models import CustomImage
+from core.actions import ActionRefused
+from core.audit import Action, log
+from marketplace import providers
+from marketplace.actions.teams import check_draft_editor, check_enterprise_team
+from marketplace.models import (
+    DonationCampaign,
+    EnterpriseProfile,
+    Milestone,
+    ProjectDraft,
+    ProjectListing,
+    SubscriptionPlan,
+)
+
+
+def _team(draft):
+    return draft.enterprise.organisation
+
+
+@transaction.atomic
+def start_project_draft(user, organisation):
+    check_enterprise_team(user, organisation)
+    profile = EnterpriseProfile.objects.filter(organisation=organisation).first()
+    if profile is None:
+        raise ActionRefused(_("Fill in the enterprise profile first: a project is posted in the team's township."))
+    draft = ProjectDraft.objects.create(enterprise=profile, created_by=user)
+    log(Action.PROJECT_DRAFT_CREATE, actor=user, organisation=organisation, draft=draft.pk)
+    return draft
+
+
+@transaction.atomic
+def save_draft_step(user, draft, step, *, many=None, **fields):
+    """Save one step's fields on the draft; `many` maps m2m names to values."""
+    check_draft_editor(user, draft)
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    order = list(ProjectDraft.Step.values)
+    if order.index(step) >= order.index(draft.step):
+        draft.step = order[min(order.index(step) + 1, len(order) - 1)]
+    draft.save()
+    for name, values in (many or {}).items():
+        getattr(draft, name).set(values)
+    log(Action.PROJECT_DRAFT_SAVE, actor=user, organisation=_team(draft), draft=draft.pk, step=step)
+    return draft
+
+
+@transaction.atomic
+def save_story_step(user, draft, *, story, image=None, image_description=""):
+    """The story step: the text, and a new photo (an uploaded file) kept as an image of the CMS library."""
+    check_draft_editor(user, draft)
+    fields = {"story": story}
+    if image:
+        fields["image"] = CustomImage.objects.create(
+            title=draft.title or image.name, description=image_description, file=image
+        )
+    return save_draft_step(user, draft, ProjectDraft.Step.STORY, **fields)
+
+
+@transaction.atomic
+def save_funding_step(user, draft, *, many=None, campaign_fields=None, **fields):
+    """The funding step: the investment ask and programmes on the draft, and its donation campaign (or none)."""
+    save_draft_step(user, draft, ProjectDraft.Step.FUNDING, many=many, **fields)
+    return save_donation_campaign(user, draft, campaign_fields)
+
+
+@transaction.atomic
+def save_donation_campaign(user, draft, campaign_fields):
+    """campaign_fields None removes the draft's donation campaign."""
+    check_draft_editor(user, draft)
+    DonationCampaign.objects.filter(draft=draft).delete()
+    campaign = DonationCampaign.objects.create(draft=draft, **campaign_fields) if campaign_fields else None
+    log(Action.DONATION_CAMPAIGN_SAVE, actor=user, organisation=_team(draft), draft=draft.pk, removed=campaign is None)
+    return campaign
+
+
+@transaction.atomic
+def add_subscription_plan(user, draft, **fields):
+    check_draft_editor(user, draft)
+    plan = SubscriptionPlan.objects.create(draft=draft, sort_order=draft.subscription_plans.count(), **fields)
+    log(Action.SUBSCRIPTION_PLAN_ADD, actor=user, organisation=_team(draft), draft=draft.pk, plan=plan.pk)
+    return plan
+
+
+@transaction.atomic
+def remove_subscription_plan(user, draft, plan_pk):
+    check_draft_editor(user, draft)
+    draft.subscription_plans.filter(pk=plan_pk).delete()
+    log(Action.SUBSCRIPTION_PLAN_REMOVE, actor=user, organisation=_team(draft), draft=draft.pk, plan=plan_pk)
+
+
+@transaction.atomic
+def add_milestone(user, draft, **fields):
+    check_draft_editor(user, draft)
+    milestone = Milestone.objects.create(draft=draft, **fields)
+    log(Action.MILESTONE_ADD, actor=user, organisation=_team(draft), draft=draft.pk, milestone=milestone.pk)
+    return milestone
+
+
+@transaction.atomic
+def remove_milestone(user, draft, milestone_pk):
+    check_draft_editor(user, draft)
+    draft.milestones.filter(pk=milestone_pk).delete()
+    log(Action.MILESTONE_REMOVE, actor=user, organisation=_team(draft), draft=draft.pk, milestone=milestone_pk)
+
+
+def draft_problems(draft):
+    """What still stops the draft from being submitted, in the person's words (empty when ready)."""
+    problems = []
+    if not draft.title:
+        problems.append(_("Give the project a title (step “Basics”)."))
+    if not draft.summary:
+        problems.append(_("Write a short summary (step “Basics”)."))
+    if not draft.story:
+        problems.append(_("Tell the project's story (step “Story”)."))
+    has_donation = DonationCampaign.objects.filter(draft=draft).exists()
+    if not (draft.seeks_investment or draft.subscription_plans.exists() or has_donation):
+        problems.append(_("Offer at least one way to support the project: investment, a plan or donations."))
+    return problems
+
+
+def story_body(draft):
+    """The draft's story as the page's StreamField: paragraphs of escaped text, then the photo."""
+    paragraphs = [part.strip() for part in draft.story.replace("\r\n", "\n").split("\n\n") if part.strip()]
+    html = "".join(f"<p>{escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs)
+    body = [("paragraph", html)] if html else []
+    if draft.image_id:
+        body.append(("image", {"image": draft.image, "caption": ""}))
+    return body
+
+
+@transaction.atomic
+def submit_project_draft(user, draft):
+    """Create the draft ProjectPage in the enterprise's township, its listing, and put it before the moderators."""
+    check_draft_editor(user, draft)
+    draft = ProjectDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.is_submitted:
+        raise ActionRefused(_("This project has already been submitted."))
+    problems = draft_problems(draft)
+    if problems:
+        raise ActionRefused(" ".join(problems))
+    project = create_project_draft(
+        township=draft.enterprise.township,
+        owner=user,
+        title=draft.title,
+        summary=draft.summary,
+        body=story_body(draft),
+        sector=draft.sector,
+        sdgs=list(draft.sdgs.all()),
+        programmes=list(draft.support_programmes.all()),
+    )
+    if draft.image_id:
+        project.hero_image = draft.image
+        project.save_revision(user=user)
+    listing = ProjectListing(
+        project=project,
+        enterprise=draft.enterprise,
+        seeks_investment=draft.seeks_investment,
+        ask_min_twd=draft.ask_min_twd if draft.seeks_investment else None,
+        ask_max_twd=draft.ask_max_twd if draft.seeks_investment else None,
+        instrument=draft.instrument if draft.seeks_investment else "",
+        stage=draft.stage,
+        use_of_funds=draft.use_of_funds if draft.seeks_investment else "",
+    )
+    listing.full_clean()
+    listing.save()
+    SubscriptionPlan.objects.filter(draft=draft).update(listing=listing)
+    DonationCampaign.objects.filter(draft=draft).update(listing=listing)
+    Milestone.objects.filter(draft=draft).update(listing=listing)
+    draft.submitted_project = project
+    draft.submitted_at = timezone.now()
+    draft.save(update_fields=["submitted_project", "submitted_at", "updated"])
+    state = submit_project_for_review(project, user)
+    log(Action.PROJECT_SUBMIT, actor=user, organisation=draft.enterprise.organisation, project=project.pk)
+    # The plans are the listing's now: payments mirrors them in Stripe once this commits (Checkout also syncs
+    # lazily).
+    transaction.on_commit(lambda: providers.plans_submitted(listing))
+    return project, state

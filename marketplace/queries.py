@@ -1,0 +1,81 @@
+"""What marketplace pages and other apps read (nothing here changes anything)."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.actions import get_membership
+from accounts.models import Organisation
+from cms.public import is_public
+from marketplace.models import CompanyProfile, EnterpriseProfile, Interest, ProjectListing
+
+
+def company_profile_of(organisation):
+    return CompanyProfile.objects.filter(organisation=organisation).first()
+
+
+def project_enterprise(project):
+    """The enterprise organisation that runs `project`, or None when it has no listing yet."""
+    listing = ProjectListing.objects.select_related("enterprise__organisation").filter(project_id=project.pk).first()
+    return listing.enterprise.organisation if listing is not None else None
+
+
+def is_member_of(user, organisation):
+    """Whether `user` is a member of `organisation` (None: nobody is); the yes/no side of the check_* functions."""
+    return organisation is not None and get_membership(user, organisation) is not None
+
+
+def enterprise_team_or_404(user, slug):
+    """(enterprise profile, membership) of the team `slug` for one of its members; 404 without a profile, 403 for
+    anyone else."""
+    from marketplace.actions.teams import check_enterprise_team
+
+    organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.ENTERPRISE)
+    membership = check_enterprise_team(user, organisation)
+    profile = get_object_or_404(EnterpriseProfile, organisation=organisation)
+    return profile, membership
+
+
+def enterprises_in_township(township):
+    """Enterprise profiles of a township, for its page (what cms's template calls)."""
+    return (
+        EnterpriseProfile.objects.filter(township=township)
+        .select_related("organisation")
+        .order_by("-verified_at", "organisation__name")
+    )
+
+
+def public_listing_or_404(project_id):
+    """The listing of a live, public project page (with its team and donation campaign), or 404."""
+    listing = get_object_or_404(
+        ProjectListing.objects.select_related("project", "enterprise__organisation", "donation_campaign"),
+        project_id=project_id,
+    )
+    if not is_public(listing.project):
+        raise Http404
+    return listing
+
+
+def team_listing(user, project_id):
+    """The listing of `project_id` for a member of its team (403 for anyone else, 404 without a listing)."""
+    from marketplace.actions.teams import check_project_team
+
+    listing = get_object_or_404(
+        ProjectListing.objects.select_related("project", "enterprise__organisation"), project_id=project_id
+    )
+    check_project_team(user, listing)
+    return listing
+
+
+def interests_of_company(organisation):
+    return Interest.objects.filter(company__organisation=organisation).select_related("project__township__county")
+
+
+def interests_of_team(organisation):
+    return Interest.objects.filter(project__listing__enterprise__organisation=organisation).select_related(
+        "project__township__county", "company__organisation"
+    )
+
+
+def public_projects_of(profile):
+    """The enterprise's projects whose pages are live and public, for its public profile."""
+    return [listing.project for listing in profile.listings.select_related("project") if is_public(listing.project)]

@@ -1,5 +1,0 @@
-from django.urls import path
-
-from marketplace.consumers import ProjectProgressConsumer
-
-websocket_urlpatterns = [path("ws/projects/<int:project_id>/", ProjectProgressConsumer.as_asgi())]

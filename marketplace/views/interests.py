@@ -1,0 +1,122 @@
+"""The interest pipeline: a company expresses interest; both sides list theirs; the team moves one on."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Organisation
+from cms.models import ProjectPage
+from core.actions import run_action
+from marketplace import actions, queries
+from marketplace.forms import AdvanceForm, InterestForm
+from marketplace.models import Interest
+from marketplace.views.common import company_for_member
+
+
+@login_required
+@require_POST
+def interest_express(request, slug, project_id):
+    organisation, _membership = company_for_member(request, slug)
+    profile = queries.company_profile_of(organisation)
+    project = get_object_or_404(ProjectPage, pk=project_id)
+    if profile is None:
+        return redirect("marketplace:company_profile", slug=organisation.slug)
+    form = InterestForm(request.POST)
+    form.is_valid()
+    outcome = run_action(
+        request,
+        actions.express_interest,
+        profile,
+        project,
+        message=form.cleaned_data.get("message", ""),
+        success=_("The team of %(project)s has been told of your interest.") % {"project": project.title},
+    )
+    if not outcome.done:
+        return redirect("marketplace:recommendations", slug=organisation.slug)
+    return redirect("marketplace:company_interests", slug=organisation.slug)
+
+
+def _interest_list(request, organisation, membership, interests, side):
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "page": Paginator(interests, 25).get_page(request.GET.get("page")),
+        "side": side,
+    }
+    return render(request, "marketplace/interest_list.html", context)
+
+
+@login_required
+@require_GET
+def company_interests(request, slug):
+    organisation, membership = company_for_member(request, slug)
+    return _interest_list(request, organisation, membership, queries.interests_of_company(organisation), "company")
+
+
+@login_required
+@require_GET
+def enterprise_interests(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.ENTERPRISE)
+    membership = actions.check_enterprise_team(request.user, organisation)
+    return _interest_list(request, organisation, membership, queries.interests_of_team(organisation), "team")
+
+
+def _interest_for(request, pk):
+    interest = get_object_or_404(
+        Interest.objects.select_related("company__organisation", "project__township__county"), pk=pk
+    )
+    actions.check_interest_viewer(request.user, interest)
+    return interest
+
+
+@login_required
+@require_GET
+def interest_detail(request, pk):
+    interest = _interest_for(request, pk)
+    is_team = queries.is_member_of(request.user, queries.project_enterprise(interest.project))
+    next_stages = actions.TEAM_TRANSITIONS.get(interest.stage, ()) if is_team else ()
+    context = {
+        "interest": interest,
+        "events": interest.events.select_related("actor"),
+        "is_team": is_team,
+        "is_company": queries.is_member_of(request.user, interest.company.organisation),
+        "advance_form": AdvanceForm() if next_stages else None,
+        "next_stages": [interest.Stage(stage) for stage in next_stages],
+        "is_final": interest.stage in actions.FINAL_STAGES,
+    }
+    return render(request, "marketplace/interest_detail.html", context)
+
+
+@login_required
+@require_POST
+def interest_advance(request, pk):
+    interest = _interest_for(request, pk)
+    actions.check_team_member(request.user, interest)
+    form = AdvanceForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("__all__", []) or [_("Choose one of the stages offered.")]:
+            messages.error(request, error)
+        for error in form.errors.get("amount", []):
+            messages.error(request, error)
+        return redirect("marketplace:interest_detail", pk=interest.pk)
+    run_action(
+        request,
+        actions.advance_interest,
+        interest,
+        form.cleaned_data["stage"],
+        amount_twd=form.cleaned_data["amount"],
+        instrument=form.cleaned_data["instrument"],
+        success=_("The interest has been moved on."),
+    )
+    return redirect("marketplace:interest_detail", pk=interest.pk)
+
+
+@login_required
+@require_POST
+def interest_withdraw(request, pk):
+    interest = _interest_for(request, pk)
+    run_action(request, actions.withdraw_interest, interest, success=_("Your interest has been withdrawn."))
+    return redirect("marketplace:interest_detail", pk=interest.pk)

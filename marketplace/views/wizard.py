@@ -1,0 +1,152 @@
+"""The project wizard: one page per step of a draft, its plans and milestones, and the submission."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.actions import run_action
+from marketplace import actions
+from marketplace.forms import WIZARD_STEPS, BasicsForm, FundingForm, MilestoneForm, StoryForm, SubscriptionPlanForm
+from marketplace.models import DonationCampaign, ProjectDraft
+
+STEPS = [step for step, _form in WIZARD_STEPS]
+
+
+def _draft_for_team(request, pk):
+    draft = get_object_or_404(ProjectDraft.objects.select_related("enterprise__organisation"), pk=pk)
+    actions.check_enterprise_team(request.user, draft.enterprise.organisation)
+    return draft
+
+
+def _next_step(step):
+    return STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)]
+
+
+def _step_form(draft, step, data=None, files=None):
+    if step == "basics":
+        initial = {
+            "title": draft.title,
+            "summary": draft.summary,
+            "sector": draft.sector,
+            "sdgs": list(draft.sdgs.all()),
+        }
+        return BasicsForm(data, initial=initial)
+    if step == "story":
+        return StoryForm(data, files, initial={"story": draft.story})
+    if step == "funding":
+        return FundingForm(data, initial=FundingForm.initial_for(draft))
+    return None
+
+
+def _save_step(user, draft, step, form):
+    data = form.cleaned_data
+    if step == "basics":
+        fields = {"title": data["title"], "summary": data["summary"], "sector": data["sector"]}
+        actions.save_draft_step(user, draft, step, many={"sdgs": data["sdgs"]}, **fields)
+    elif step == "story":
+        actions.save_story_step(
+            user, draft, story=data["story"], image=data.get("image"), image_description=data["image_description"]
+        )
+    elif step == "funding":
+        actions.save_funding_step(
+            user,
+            draft,
+            many={"support_programmes": data["support_programmes"]},
+            campaign_fields=form.campaign_fields(),
+            **form.draft_fields(),
+        )
+
+
+def _page(request, draft, step, form, status=200, **forms):
+    context = {
+        "draft": draft,
+        "step": step,
+        "steps": ProjectDraft.Step.choices,
+        "form": form,
+        "plan_form": SubscriptionPlanForm(),
+        "milestone_form": MilestoneForm(),
+        **forms,
+    }
+    if step == "preview":
+        context["problems"] = actions.draft_problems(draft)
+        context["story_body"] = actions.story_body(draft)
+        context["campaign"] = DonationCampaign.objects.filter(draft=draft).first()
+    return render(request, "marketplace/draft_step.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_step(request, pk, step):
+    draft = _draft_for_team(request, pk)
+    if step not in STEPS:
+        raise Http404
+    if draft.is_submitted:
+        return redirect("marketplace:enterprise_projects", slug=draft.enterprise.organisation.slug)
+    form = _step_form(draft, step, request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form is None:
+            actions.save_draft_step(request.user, draft, step)
+            return redirect("marketplace:draft_step", pk=draft.pk, step=_next_step(step))
+        if form.is_valid():
+            _save_step(request.user, draft, step, form)
+            messages.success(request, _("Saved. You can leave and come back to this draft at any time."))
+            return redirect("marketplace:draft_step", pk=draft.pk, step=_next_step(step))
+    return _page(request, draft, step, form, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def draft_plan_add(request, pk):
+    draft = _draft_for_team(request, pk)
+    form = SubscriptionPlanForm(request.POST)
+    if not form.is_valid():
+        return _page(request, draft, "funding", _step_form(draft, "funding"), status=400, plan_form=form)
+    run_action(request, actions.add_subscription_plan, draft, **form.plan_fields())
+    return redirect("marketplace:draft_step", pk=draft.pk, step="funding")
+
+
+@login_required
+@require_POST
+def draft_plan_remove(request, pk, plan_pk):
+    draft = _draft_for_team(request, pk)
+    get_object_or_404(draft.subscription_plans, pk=plan_pk)
+    actions.remove_subscription_plan(request.user, draft, plan_pk)
+    return redirect("marketplace:draft_step", pk=draft.pk, step="funding")
+
+
+@login_required
+@require_POST
+def draft_milestone_add(request, pk):
+    draft = _draft_for_team(request, pk)
+    form = MilestoneForm(request.POST)
+    if not form.is_valid():
+        return _page(request, draft, "milestones", _step_form(draft, "milestones"), status=400, milestone_form=form)
+    actions.add_milestone(request.user, draft, **form.cleaned_data)
+    return redirect("marketplace:draft_step", pk=draft.pk, step="milestones")
+
+
+@login_required
+@require_POST
+def draft_milestone_remove(request, pk, milestone_pk):
+    draft = _draft_for_team(request, pk)
+    get_object_or_404(draft.milestones, pk=milestone_pk)
+    actions.remove_milestone(request.user, draft, milestone_pk)
+    return redirect("marketplace:draft_step", pk=draft.pk, step="milestones")
+
+
+@login_required
+@require_POST
+def draft_submit(request, pk):
+    draft = _draft_for_team(request, pk)
+    outcome = run_action(
+        request,
+        actions.submit_project_draft,
+        draft,
+        success=_("Thank you. Your project is under review; we will tell you when it is published."),
+    )
+    if not outcome.done:
+        return redirect("marketplace:draft_step", pk=draft.pk, step="preview")
+    return redirect("marketplace:enterprise_projects", slug=draft.enterprise.organisation.slug)

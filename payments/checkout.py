@@ -1,0 +1,158 @@
+"""Starting a payment: a pending Backing, then a Stripe Checkout Session the person is sent to.
+
+Nothing here records money: the ledger is written only by Stripe's events
+(payments/handlers.py). If Stripe cannot be reached, the Backing
+made for the attempt is marked expired at once, so no "pending" row is left
+behind for a payment that never started.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.actions import ActionRefused
+from core.audit import Action, log
+from marketplace.models import SubscriptionPlan
+from payments import stripe_api
+from payments.models import Backing
+
+logger = logging.getLogger(__name__)
+
+# Statuses that hold a place on a plan with a cap; a pending checkout holds it until Checkout expires (24 h).
+HOLDS_A_PLACE = (Backing.Status.ACTIVE, Backing.Status.PAUSED, Backing.Status.PAST_DUE)
+CHECKOUT_LIFETIME = timedelta(hours=24)
+
+
+def check_payments_configured():
+    if not stripe_api.is_configured():
+        raise ActionRefused(_("Payments are not configured on this site yet: nothing was charged."))
+
+
+def check_campaign_open(campaign):
+    if campaign is None:
+        raise ActionRefused(_("This project does not take donations."))
+    if not campaign.is_open:
+        raise ActionRefused(_("This donation campaign has closed: its deadline has passed."))
+
+
+def places_taken(plan):
+    recent = timezone.now() - CHECKOUT_LIFETIME
+    return (
+        plan.backings.filter(status__in=HOLDS_A_PLACE).count()
+        + plan.backings.filter(status=Backing.Status.PENDING, created__gte=recent).count()
+    )
+
+
+def _log_checkout(backing, actor):
+    log(
+        Action.CHECKOUT_STARTED,
+        actor=actor,
+        organisation=backing.listing.enterprise.organisation,
+        backing=backing.pk,
+        kind=backing.kind,
+        amount_twd=backing.amount_twd,
+    )
+
+
+def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, cancel_url):
+    """Create the pending donation and its Checkout Session; returns the Checkout URL to send the person to."""
+    check_payments_configured()
+    campaign = getattr(listing, "donation_campaign", None)
+    check_campaign_open(campaign)
+    signed_in = user is not None and user.is_authenticated
+    backing = Backing.objects.create(
+        kind=Backing.Kind.DONATION,
+        listing=listing,
+        campaign=campaign,
+        backer=user if signed_in else None,
+        backer_email=user.email if signed_in else "",
+        backer_name=name.strip(),
+        anonymous=anonymous,
+        amount_twd=amount_twd,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    _log_checkout(backing, user if signed_in else None)
+    return _open_checkout(
+        backing,
+        lambda: stripe_api.create_donation_checkout(
+            backing,
+            product_name=_("Donation to %(project)s") % {"project": listing.project.title},
+            success_url=success_url,
+            cancel_url=cancel_url,
+            customer_email=backing.backer_email,
+            language=backing.language,
+        ),
+    )
+
+
+def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url):
+    """Create the pending subscription (within the plan's cap) and its Checkout Session; returns the Checkout URL."""
+    check_payments_configured()
+    with transaction.atomic():
+        # The plan row is the lock that keeps two people from taking the last place at once.
+        plan = (
+            SubscriptionPlan.objects.select_for_update(of=("self",))
+            .select_related("listing__project")
+            .filter(pk=plan.pk)
+            .first()
+        )
+        if plan is None or plan.listing_id is None:
+            raise ActionRefused(_("This plan no longer exists."))
+        if plan.max_backers and places_taken(plan) >= plan.max_backers:
+            raise ActionRefused(
+                _("This plan is full: it takes at most %(cap)s backers. Another plan may still have room.")
+                % {"cap": plan.max_backers}
+            )
+        backing = Backing.objects.create(
+            kind=Backing.Kind.SUBSCRIPTION,
+            listing=plan.listing,
+            plan=plan,
+            backer=user,
+            backer_email=user.email,
+            backer_name=name.strip(),
+            anonymous=anonymous,
+            amount_twd=plan.price_twd,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        _log_checkout(backing, user)
+
+    def create():
+        price_id = stripe_api.sync_plan_prices([plan])[plan.pk]
+        return stripe_api.create_subscription_checkout(
+            backing,
+            price_id=price_id,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            customer_email=user.email,
+            language=backing.language,
+        )
+
+    return _open_checkout(backing, create)
+
+
+def _open_checkout(backing, create_session):
+    try:
+        session_id, url = create_session()
+    except stripe_api.StripeError:
+        logger.exception("Stripe refused or failed to open Checkout for backing %s", backing.pk)
+        Backing.objects.filter(pk=backing.pk, status=Backing.Status.PENDING).update(status=Backing.Status.EXPIRED)
+        raise ActionRefused(
+            _("The payment service could not be reached, so nothing was charged. Please try again in a moment.")
+        ) from None
+    Backing.objects.filter(pk=backing.pk).update(stripe_checkout_session_id=session_id)
+    return url
+
+
+def sync_listing_plans(listing):
+    """Mirror a listing's plans in Stripe; Stripe being down or unset only delays it (Checkout syncs lazily)."""
+    if not stripe_api.is_configured():
+        return {}
+    try:
+        return stripe_api.sync_plan_prices(listing.subscription_plans.all())
+    except stripe_api.StripeError:
+        logger.exception("could not sync the plans of listing %s with Stripe; Checkout will try again", listing.pk)
+        return {}

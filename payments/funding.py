@@ -1,0 +1,116 @@
+"""What a project page shows of its funding: the panel (template tag `{% funding_panel page %}`), the live
+progress, and the search index's funding facts.
+
+Only what exists is shown: the investment ask, the plans and the donation campaign as the team wrote them,
+and the money raised and backers as the payments ledger records them (never what a browser sent).
+A translation of a project page shows the listing of the page it was translated from.
+"""
+
+from dataclasses import dataclass, field
+
+from payments import stripe_api
+
+
+@dataclass
+class InvestmentAsk:
+    min_twd: int
+    max_twd: int
+    instrument: str
+    stage: str
+    use_of_funds: str
+
+
+@dataclass
+class FundingPanel:
+    investment_ask: InvestmentAsk | None = None
+    subscription_plans: list = field(default_factory=list)
+    donation: object = None
+    payments_configured: bool = False
+    project_id: int | None = None  # the listing's page: live progress events are addressed to it
+    totals: object = None  # payments.ledger.Totals
+
+    @property
+    def is_empty(self):
+        return self.investment_ask is None and not self.subscription_plans and self.donation is None
+
+    @property
+    def progress_percent(self):
+        if self.donation is None or not self.totals:
+            return None
+        return min(100, round(100 * self.totals.raised_twd / self.donation.goal_twd))
+
+
+def funding_panel_for(project):
+    """The panel of a project page (a translation shows the listing of the page it was translated from)."""
+    from marketplace.models import DonationCampaign, ProjectListing
+    from payments.ledger import totals_for_project
+
+    listing = ProjectListing.objects.filter(project__translation_key=project.translation_key).first()
+    if listing is None:
+        return FundingPanel()
+    ask = None
+    if listing.seeks_investment and listing.ask_min_twd and listing.ask_max_twd:
+        ask = InvestmentAsk(
+            min_twd=listing.ask_min_twd,
+            max_twd=listing.ask_max_twd,
+            instrument=listing.get_instrument_display(),
+            stage=listing.get_stage_display() if listing.stage else "",
+            use_of_funds=listing.use_of_funds,
+        )
+    return FundingPanel(
+        investment_ask=ask,
+        subscription_plans=list(listing.subscription_plans.all()),
+        donation=DonationCampaign.objects.filter(listing=listing).first(),
+        payments_configured=stripe_api.is_configured(),
+        project_id=listing.project_id,
+        totals=totals_for_project(listing.project_id),
+    )
+
+
+def search_funding_facts(project):
+    """The search index's funding facts of a project page (search.content reads them):
+    "subscription" when its listing has plans, "donation" when it has a campaign; money raised and backers from
+    the payments ledger; progress as the share of the campaign's goal raised."""
+    from marketplace.models import DonationCampaign, ProjectListing
+    from payments.ledger import totals_for_project
+
+    listing = getattr(project, "listing", None)  # a missing reverse one-to-one raises an AttributeError
+    if not isinstance(listing, ProjectListing):
+        return {}
+    kinds = []
+    if listing.subscription_plans.exists():
+        kinds.append("subscription")
+    campaign = DonationCampaign.objects.filter(listing=listing).only("goal_twd").first()
+    if campaign is not None:
+        kinds.append("donation")
+    totals = totals_for_project(listing.project_id)
+    return {
+        "funding_type": kinds,
+        "backed_amount": totals.raised_twd,
+        "backers": totals.backers,
+        "progress": round(totals.raised_twd / campaign.goal_twd, 6) if campaign is not None else None,
+    }
+
+
+def public_listing(project_id):
+    """The listing whose project page `project_id` is live and public (what anyone may follow), or None."""
+    from cms.public import public_projects
+    from marketplace.models import ProjectListing
+
+    if not public_projects().filter(pk=project_id).exists():
+        return None
+    return ProjectListing.objects.select_related("donation_campaign").filter(project_id=project_id).first()
+
+
+def progress_of(listing):
+    """The figures a funding.progress event carries, read from the ledger (for pages catching up over HTTP)."""
+    from payments.ledger import totals_for_project
+
+    totals = totals_for_project(listing.project_id)
+    campaign = getattr(listing, "donation_campaign", None)
+    return {
+        "project_id": listing.project_id,
+        "raised_twd": totals.raised_twd,
+        "backers": totals.backers,
+        "goal_twd": campaign.goal_twd if campaign else None,
+    }

@@ -1,0 +1,333 @@
+"""What each Stripe event does to backings and the ledger (registered with @handles; imported at app ready).
+
+Every handler runs inside the webhook's transaction, finds the Backing the event
+is about and locks it (select_for_update), then moves it only forward from what
+the row says now: events may arrive in any order. Money is written as LedgerEntry
+rows whose source_key names the Stripe object (payment intent, invoice, refund,
+dispute), so an event processed again, or two events about the same money, can
+never record it twice.
+
+Platform fee: PLATFORM_FEE_PERCENT of each payment, rounded half up to a whole
+NT$ (NT$250 at 5% is NT$12.50 → NT$13). A refund or lost dispute gives back the
+fee of the amount it takes back, rounded the same way, so a full refund nets both
+the money and the fee to zero.
+"""
+
+import logging
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from payments import ledger, stripe_api, subscriptions
+from payments.models import Backing, LedgerEntry
+from payments.money import from_stripe_amount
+from payments.receipts import next_receipt_number, send_receipt_after_commit
+from payments.webhooks import handles
+
+logger = logging.getLogger(__name__)
+
+# A subscription's status at Stripe → the backing's.
+SUBSCRIPTION_STATUS = {
+    "active": Backing.Status.ACTIVE,
+    "trialing": Backing.Status.ACTIVE,
+    "past_due": Backing.Status.PAST_DUE,
+    "unpaid": Backing.Status.PAST_DUE,
+    "canceled": Backing.Status.CANCELED,
+    "incomplete": Backing.Status.PENDING,
+    "incomplete_expired": Backing.Status.EXPIRED,
+    "paused": Backing.Status.PAUSED,
+}
+# States a late or repeated event must not undo.
+FINAL = (Backing.Status.CANCELED, Backing.Status.REFUNDED)
+
+
+def platform_fee(amount_twd):
+    """PLATFORM_FEE_PERCENT of an amount (any sign), rounded half up (away from zero) to whole NT$."""
+    fee = (Decimal(abs(amount_twd)) * settings.PLATFORM_FEE_PERCENT / 100).quantize(Decimal(1), ROUND_HALF_UP)
+    return int(fee) if amount_twd >= 0 else -int(fee)
+
+
+def _when(timestamp):
+    return datetime.fromtimestamp(timestamp, tz=UTC) if isinstance(timestamp, int) else timezone.now()
+
+
+def _id(value):
+    """A Stripe reference that may be an id or an expanded object."""
+    if isinstance(value, dict):
+        return value.get("id") or ""
+    return value or ""
+
+
+def _locked(**lookup):
+    # The listing's campaign comes along (None when it has none): the progress announcement reads its goal.
+    return (
+        Backing.objects.select_for_update(of=("self",))
+        .select_related("listing__donation_campaign", "backer")
+        .filter(**lookup)
+        .first()
+    )
+
+
+def _backing_by_metadata(metadata):
+    backing_id = (metadata or {}).get("backing_id")
+    if backing_id and str(backing_id).isdigit():
+        return _locked(pk=int(backing_id))
+    return None
+
+
+def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note=""):
+    """Write one ledger entry unless its source is already recorded; returns the new entry or None.
+
+    No look first: the unique source_key refuses a second entry (the savepoint below then rolls back with it).
+    """
+    fields = {
+        "kind": kind,
+        "listing_id": backing.listing_id,
+        "backing": backing,
+        "amount_twd": amount_twd,
+        "platform_fee_twd": platform_fee(amount_twd),
+        "source_key": source_key,
+        "occurred_at": occurred_at,
+        "note": note,
+    }
+    try:
+        # One savepoint for the number and the entry: if the entry loses a race, its number is given back.
+        with transaction.atomic():
+            if kind == LedgerEntry.Kind.PAYMENT:
+                fields["receipt_number"] = next_receipt_number(timezone.localtime(occurred_at).year)
+            entry = ledger.write_entry(**fields)
+    except IntegrityError:
+        # Recorded already (an earlier event, or a simultaneous one, about the same money): that entry stands, and
+        # the receipt number and the totals roll back with us.
+        return None
+    if kind == LedgerEntry.Kind.PAYMENT:
+        send_receipt_after_commit(entry)
+    ledger.announce_progress(backing.listing)
+    return entry
+
+
+# --- Checkout ------------------------------------------------------------------------------------
+
+
+@handles("checkout.session.completed")
+def checkout_completed(event):
+    session = event.data_object
+    backing = _backing_by_metadata(session.get("metadata")) or _locked(stripe_checkout_session_id=session.get("id"))
+    if backing is None:
+        logger.warning("checkout session %s names no backing of ours", session.get("id"))
+        return
+    details = session.get("customer_details") or {}
+    backing.stripe_checkout_session_id = session.get("id")
+    backing.stripe_customer_id = _id(session.get("customer")) or backing.stripe_customer_id
+    backing.backer_email = backing.backer_email or details.get("email") or ""
+    backing.backer_name = backing.backer_name or (details.get("name") or "")[:150]
+    if backing.kind == Backing.Kind.DONATION:
+        payment_intent = _id(session.get("payment_intent"))
+        backing.stripe_payment_intent_id = payment_intent or backing.stripe_payment_intent_id
+        if session.get("payment_status") == "paid" and payment_intent:
+            if backing.status in (Backing.Status.PENDING, Backing.Status.EXPIRED):
+                backing.status = Backing.Status.PAID
+            backing.save()
+            record_entry(
+                backing,
+                kind=LedgerEntry.Kind.PAYMENT,
+                amount_twd=from_stripe_amount(session.get("amount_total") or 0),
+                source_key=f"payment_intent:{payment_intent}",
+                occurred_at=_when(event.payload.get("created")),
+            )
+            return
+    else:
+        backing.stripe_subscription_id = _id(session.get("subscription")) or backing.stripe_subscription_id
+        # An earlier customer.subscription.updated may already have set the real status: only a pending one moves.
+        if backing.status in (Backing.Status.PENDING, Backing.Status.EXPIRED):
+            backing.status = Backing.Status.ACTIVE
+    backing.save()
+
+
+@handles("checkout.session.expired")
+def checkout_expired(event):
+    session = event.data_object
+    backing = _backing_by_metadata(session.get("metadata")) or _locked(stripe_checkout_session_id=session.get("id"))
+    if backing is not None and backing.status == Backing.Status.PENDING:
+        backing.status = Backing.Status.EXPIRED
+        backing.save(update_fields=["status", "updated"])
+
+
+# --- subscriptions and their invoices ------------------------------------------------------------
+
+
+def _invoice_subscription(invoice):
+    """(subscription id, its metadata) wherever this API version puts them."""
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    subscription = _id(details.get("subscription")) or _id(invoice.get("subscription"))
+    metadata = details.get("metadata") or invoice.get("subscription_details", {}).get("metadata") or {}
+    return subscription, metadata
+
+
+def _invoice_payment_intent(invoice):
+    payments = (invoice.get("payments") or {}).get("data") or []
+    for payment in payments:
+        intent = _id((payment.get("payment") or {}).get("payment_intent"))
+        if intent:
+            return intent
+    return _id(invoice.get("payment_intent"))
+
+
+def _subscription_backing(subscription_id, metadata):
+    backing = _locked(stripe_subscription_id=subscription_id) if subscription_id else None
+    if backing is None:
+        backing = _backing_by_metadata(metadata)
+        if backing is not None and subscription_id and not backing.stripe_subscription_id:
+            backing.stripe_subscription_id = subscription_id
+    return backing
+
+
+@handles("invoice.paid")
+def invoice_paid(event):
+    invoice = event.data_object
+    subscription_id, metadata = _invoice_subscription(invoice)
+    backing = _subscription_backing(subscription_id, metadata)
+    if backing is None:
+        logger.warning("invoice %s is for no subscription of ours", invoice.get("id"))
+        return
+    backing.stripe_customer_id = backing.stripe_customer_id or _id(invoice.get("customer"))
+    backing.stripe_payment_intent_id = _invoice_payment_intent(invoice) or backing.stripe_payment_intent_id
+    if backing.status in (Backing.Status.PENDING, Backing.Status.EXPIRED, Backing.Status.PAST_DUE):
+        backing.status = Backing.Status.ACTIVE
+    backing.save()
+    amount = from_stripe_amount(invoice.get("amount_paid") or 0)
+    if amount > 0:
+        record_entry(
+            backing,
+            kind=LedgerEntry.Kind.PAYMENT,
+            amount_twd=amount,
+            source_key=f"invoice:{invoice['id']}",
+            occurred_at=_when((invoice.get("status_transitions") or {}).get("paid_at") or event.payload.get("created")),
+        )
+
+
+@handles("invoice.payment_failed")
+def invoice_payment_failed(event):
+    from notifications.actions import in_language_of, notify
+    from notifications.models import Notification
+
+    invoice = event.data_object
+    subscription_id, metadata = _invoice_subscription(invoice)
+    backing = _subscription_backing(subscription_id, metadata)
+    if backing is None:
+        return
+    was_failing = backing.status == Backing.Status.PAST_DUE
+    if backing.status not in FINAL:
+        backing.status = Backing.Status.PAST_DUE
+    backing.save()
+    if backing.backer_id and not was_failing:
+        # Stripe retries on its own schedule; the backer hears once per failing spell, in their language.
+        with in_language_of(backing.backer):
+            notify(
+                backing.backer,
+                Notification.Kind.PAYMENT_FAILED,
+                _("Your payment to %(project)s failed") % {"project": backing.listing.project.title},
+                _(
+                    "Stripe could not charge your card for this subscription. It will try again over the next days; "
+                    "you can update your card when Stripe asks you to."
+                ),
+                url=reverse("payments:backing_detail", kwargs={"pk": backing.pk}),
+            )
+
+
+def _period_end(subscription):
+    end = subscription.get("current_period_end")
+    if end is None:
+        items = (subscription.get("items") or {}).get("data") or []
+        ends = [item.get("current_period_end") for item in items if item.get("current_period_end")]
+        end = min(ends) if ends else None
+    return _when(end) if end else None
+
+
+@handles("customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted")
+def subscription_changed(event):
+    subscription = event.data_object
+    backing = _subscription_backing(subscription.get("id"), subscription.get("metadata"))
+    if backing is None:
+        logger.warning("subscription %s is not one of ours", subscription.get("id"))
+        return
+    backing.stripe_customer_id = backing.stripe_customer_id or _id(subscription.get("customer"))
+    status = SUBSCRIPTION_STATUS.get(subscription.get("status"))
+    if event.type == "customer.subscription.deleted":
+        status = Backing.Status.CANCELED
+    pause = subscription.get("pause_collection")
+    if status == Backing.Status.ACTIVE and pause:
+        status = Backing.Status.PAUSED
+    backing.paused_until = _when(pause["resumes_at"]) if pause and pause.get("resumes_at") else None
+    # Who paused it (the backer, or the plan's season) travels in the subscription's metadata.
+    backing.pause_reason = (
+        ((subscription.get("metadata") or {}).get("homeward_pause") or subscriptions.PAUSE_BY_BACKER) if pause else ""
+    )
+    plan_id = subscriptions.plan_id_from_subscription(subscription)
+    if plan_id and plan_id != backing.plan_id and backing.listing.subscription_plans.filter(pk=plan_id).exists():
+        backing.plan_id = plan_id  # a plan switched on our pages (or by Stripe's dashboard)
+    # A canceled subscription never comes back at Stripe: a late update about it changes nothing.
+    if status is not None and backing.status not in FINAL:
+        backing.status = status
+    backing.current_period_end = _period_end(subscription) or backing.current_period_end
+    backing.cancel_at_period_end = bool(subscription.get("cancel_at_period_end"))
+    backing.save()
+
+
+# --- refunds and disputes ------------------------------------------------------------------------
+
+
+def _charge_backing(charge):
+    payment_intent = _id(charge.get("payment_intent"))
+    backing = _locked(stripe_payment_intent_id=payment_intent) if payment_intent else None
+    if backing is None and charge.get("invoice"):
+        entry = LedgerEntry.objects.filter(source_key=f"invoice:{_id(charge['invoice'])}").first()
+        backing = _locked(pk=entry.backing_id) if entry else None
+    return backing or _backing_by_metadata(charge.get("metadata"))
+
+
+@handles("charge.refunded")
+def charge_refunded(event):
+    charge = event.data_object
+    backing = _charge_backing(charge)
+    if backing is None:
+        logger.warning("refunded charge %s is not one of ours", charge.get("id"))
+        return
+    refunds = (charge.get("refunds") or {}).get("data")
+    if refunds is None:
+        refunds = [refund.to_dict() for refund in stripe_api.list_charge_refunds(charge["id"])]
+    for refund in refunds:
+        if refund.get("status") in ("failed", "canceled"):
+            continue
+        record_entry(
+            backing,
+            kind=LedgerEntry.Kind.REFUND,
+            amount_twd=-from_stripe_amount(refund["amount"]),
+            source_key=f"refund:{refund['id']}",
+            occurred_at=_when(refund.get("created")),
+        )
+    if charge.get("refunded") and backing.kind == Backing.Kind.DONATION:
+        backing.status = Backing.Status.REFUNDED
+        backing.save(update_fields=["status", "updated"])
+
+
+@handles("charge.dispute.created")
+def dispute_created(event):
+    dispute = event.data_object
+    backing = _charge_backing({"payment_intent": dispute.get("payment_intent"), "metadata": dispute.get("metadata")})
+    if backing is None:
+        logger.warning("dispute %s is about no charge of ours", dispute.get("id"))
+        return
+    record_entry(
+        backing,
+        kind=LedgerEntry.Kind.DISPUTE,
+        amount_twd=-from_stripe_amount(dispute.get("amount") or 0),
+        source_key=f"dispute:{dispute['id']}",
+        occurred_at=_when(dispute.get("created")),
+        note=dispute.get("reason") or "",
+    )

@@ -1,0 +1,276 @@
+"""Totals read from the ledger: the only source of "raised" and "backers" anywhere on the site.
+
+Money raised is the sum of payments, refunds and lost disputes (payouts move
+money the project already raised, so they do not lower it). A backer is a
+person (an account, or an email address for a guest) with at least one
+backing whose net in the ledger is above zero: a fully refunded donor is not
+counted. Totals are keyed by the listing's project page id.
+
+Every ledger entry is written by `write_entry` (or `write_entries` for many at
+once), which adds it, in the same transaction, to two running tables: the
+project's sums by kind (ProjectLedgerTotals) and the backing's net
+(BackingLedgerNet), with one upsert each. Reading a project's totals is then
+one indexed row plus a count of its backings with money, however long its
+ledger; `rebuild_totals` (`manage.py rebuild_ledger_totals`) recomputes both
+tables from the entries.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
+
+from core.providers import Hook
+from payments.models import Backing, BackingLedgerNet, LedgerEntry, ProjectLedgerTotals
+
+# Called with [project page ids] whenever their totals change; apps above payments register here in their
+# AppConfig.ready() (search: reindex the projects' documents, debounced), so payments imports none of them.
+totals_changed = Hook("payments.totals_changed")
+
+RAISING_KINDS = (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.REFUND, LedgerEntry.Kind.DISPUTE)
+
+
+@dataclass(frozen=True)
+class Totals:
+    raised_twd: int = 0
+    backers: int = 0
+
+
+def backer_person(backing_path=""):
+    """Who a backer is, as one SQL expression — the one definition the ledger's counts and the impact figures
+    share: the account, or else the guest's email address in lower case (never a number, so the two cannot
+    collide), or else, for a backing with neither, the backing itself. `backing_path` reaches the backing from
+    another model ("backing__" from a ledger entry)."""
+    return Coalesce(
+        Cast(f"{backing_path}backer_id", CharField()),
+        NullIf(Lower(f"{backing_path}backer_email"), Value("")),
+        Concat(Value("backing:"), Cast(f"{backing_path}id", CharField())),
+        output_field=CharField(),
+    )
+
+
+PERSON = backer_person()
+
+
+# ProjectLedgerTotals column for each kind of entry.
+KIND_COLUMNS = {
+    LedgerEntry.Kind.PAYMENT: "payments_twd",
+    LedgerEntry.Kind.REFUND: "refunds_twd",
+    LedgerEntry.Kind.DISPUTE: "disputes_twd",
+    LedgerEntry.Kind.PAYOUT: "payouts_twd",
+}
+TOTAL_COLUMNS = (*KIND_COLUMNS.values(), "platform_fees_twd", "raising_entries")
+
+
+# --- writing: every ledger entry goes through here -------------------------------------------------
+
+
+def write_entry(**fields):
+    """Create one LedgerEntry (the model's fields) and add it to the running totals; returns the entry.
+
+    Runs in the caller's transaction when there is one (an IntegrityError, e.g. a source_key recorded already,
+    then rolls back the caller's savepoint with the totals), else in its own.
+    """
+    with transaction.atomic(savepoint=False):
+        entry = LedgerEntry.objects.create(**fields)
+        _add_to_totals([entry])
+    return entry
+
+
+def write_entries(entries, batch_size=1000):
+    """bulk_create these unsaved LedgerEntry objects and add them to the running totals, in one transaction."""
+    with transaction.atomic(savepoint=False):
+        created = LedgerEntry.objects.bulk_create(entries, batch_size=batch_size)
+        for start in range(0, len(created), batch_size):
+            _add_to_totals(created[start : start + batch_size])
+    return created
+
+
+def _add_to_totals(entries):
+    projects = {}
+    backings = {}
+    for entry in entries:
+        row = projects.setdefault(entry.listing_id, dict.fromkeys(TOTAL_COLUMNS, 0))
+        row[KIND_COLUMNS[entry.kind]] += entry.amount_twd
+        row["platform_fees_twd"] += entry.platform_fee_twd
+        if entry.kind in RAISING_KINDS:
+            row["raising_entries"] += 1
+            if entry.backing_id is not None:
+                net = backings.setdefault(entry.backing_id, [entry.listing_id, 0])
+                net[1] += entry.amount_twd
+    _upsert(
+        ProjectLedgerTotals,
+        ("listing_id", *TOTAL_COLUMNS),
+        [(listing_id, *row.values()) for listing_id, row in sorted(projects.items())],
+        key="listing_id",
+        add=TOTAL_COLUMNS,
+    )
+    if backings:
+        _upsert(
+            BackingLedgerNet,
+            ("backing_id", "listing_id", "net_twd"),
+            [(backing_id, listing_id, net) for backing_id, (listing_id, net) in sorted(backings.items())],
+            key="backing_id",
+            add=("net_twd",),
+        )
+
+
+def _upsert(model, columns, rows, *, key, add):
+    """INSERT the rows, or add their `add` columns to the existing row with the same key (one statement; rows
+    in key order, so two transactions always lock shared rows in the same order)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+    sets = ", ".join(f"{quote(column)} = {table}.{quote(column)} + EXCLUDED.{quote(column)}" for column in add)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(column) for column in columns)}) VALUES {placeholders} "  # noqa: S608
+        f"ON CONFLICT ({quote(key)}) DO UPDATE SET {sets}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+
+
+def rebuild_totals(progress=None):
+    """Recompute both running tables from the ledger entries (idempotent); returns (projects, backings).
+
+    Holds a SHARE lock on the entries (on PostgreSQL) while it runs: payments wait, nothing is missed.
+    `progress(message)` is told how far it got.
+    """
+    progress = progress or (lambda message: None)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(LedgerEntry._meta.db_table)} IN SHARE MODE")
+        BackingLedgerNet.objects.all().delete()
+        ProjectLedgerTotals.objects.all().delete()
+        sums = {column: Sum("amount_twd", filter=Q(kind=kind), default=0) for kind, column in KIND_COLUMNS.items()}
+        projects = [
+            ProjectLedgerTotals(**row)
+            for row in LedgerEntry.objects.order_by()
+            .values("listing_id")
+            .annotate(
+                **sums,
+                platform_fees_twd=Sum("platform_fee_twd", default=0),
+                raising_entries=Count("pk", filter=Q(kind__in=RAISING_KINDS)),
+            )
+        ]
+        ProjectLedgerTotals.objects.bulk_create(projects, batch_size=1000)
+        progress(f"{len(projects)} projects")
+        nets = (
+            LedgerEntry.objects.filter(kind__in=RAISING_KINDS, backing__isnull=False)
+            .order_by()
+            .values("backing_id", "listing_id")
+            .annotate(net_twd=Sum("amount_twd"))
+            .iterator(chunk_size=5000)
+        )
+        batch, backings = [], 0
+        for row in nets:
+            batch.append(BackingLedgerNet(**row))
+            if len(batch) == 5000:
+                BackingLedgerNet.objects.bulk_create(batch)
+                backings += len(batch)
+                batch = []
+                progress(f"{backings} backings")
+        BackingLedgerNet.objects.bulk_create(batch)
+        backings += len(batch)
+        progress(f"{backings} backings")
+    return len(projects), backings
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def _people(backings):
+    return backings.filter(ledger_net__net_twd__gt=0).order_by()
+
+
+def totals_by_project(project_ids):
+    """{project page id: Totals} for the given projects (a project without payments, refunds or disputes is absent).
+
+    Two indexed queries whatever the size of the ledger: one row of running sums per project, and a distinct
+    count of the people behind its backings with money.
+    """
+    project_ids = list(project_ids)
+    raised = {
+        project_id: payments + refunds + disputes
+        for project_id, payments, refunds, disputes in ProjectLedgerTotals.objects.filter(
+            listing__project_id__in=project_ids, raising_entries__gt=0
+        ).values_list("listing__project_id", "payments_twd", "refunds_twd", "disputes_twd")
+    }
+    people = dict(
+        _people(Backing.objects.filter(listing__project_id__in=project_ids))
+        .values("listing__project_id")
+        .annotate(people=Count(PERSON, distinct=True))
+        .values_list("listing__project_id", "people")
+    )
+    return {
+        project_id: Totals(raised_twd=raised.get(project_id) or 0, backers=people.get(project_id, 0))
+        for project_id in set(raised) | set(people)
+    }
+
+
+def totals_for_project(project_id):
+    """One project's Totals in one query (its running sums, with the count of its people as a subquery)."""
+    people = (
+        _people(Backing.objects.filter(listing_id=OuterRef("listing_id")))
+        .values("listing_id")
+        .annotate(people=Count(PERSON, distinct=True))
+        .values("people")
+    )
+    row = (
+        ProjectLedgerTotals.objects.filter(listing__project_id=project_id)
+        .annotate(people=Coalesce(Subquery(people), 0))
+        .values_list("payments_twd", "refunds_twd", "disputes_twd", "raising_entries", "people")
+        .first()
+    )
+    if row is None:
+        return Totals()
+    payments, refunds, disputes, raising_entries, people = row
+    # Same as totals_by_project: a project whose only entries are payouts has raised nothing.
+    return Totals(raised_twd=payments + refunds + disputes if raising_entries else 0, backers=people)
+
+
+def backers_by_project(project_ids=None):
+    """{project page id: backers} for the given projects, or for every project when `project_ids` is None; a project
+    without backers is absent. One aggregate query (the backers of `totals_by_project`, without the money raised)."""
+    backings = Backing.objects.all()
+    if project_ids is not None:
+        backings = backings.filter(listing__project_id__in=list(project_ids))
+    return dict(
+        _people(backings)
+        .values("listing__project_id")
+        .annotate(people=Count(PERSON, distinct=True))
+        .values_list("listing__project_id", "people")
+    )
+
+
+def site_totals():
+    """Raised and distinct backers across every project (a person backing two projects counts once)."""
+    sums = ProjectLedgerTotals.objects.aggregate(
+        payments=Sum("payments_twd", default=0),
+        refunds=Sum("refunds_twd", default=0),
+        disputes=Sum("disputes_twd", default=0),
+    )
+    people = _people(Backing.objects.all()).aggregate(people=Count(PERSON, distinct=True))
+    return Totals(raised_twd=sums["payments"] + sums["refunds"] + sums["disputes"], backers=people["people"])
+
+
+def announce_progress(listing):
+    """Tell every open page of the project its new totals, once the ledger change commits, and whoever keeps
+    something derived from them (`totals_changed`: search refreshes the project's document, debounced)."""
+    from core.live import send_after_commit
+    from payments.live import FundingProgress
+
+    totals_changed([listing.project_id])
+
+    totals = totals_for_project(listing.project_id)
+    campaign = getattr(listing, "donation_campaign", None)
+    send_after_commit(
+        FundingProgress(
+            project_id=listing.project_id,
+            raised_twd=totals.raised_twd,
+            backers=totals.backers,
+            goal_twd=campaign.goal_twd if campaign else None,
+        )
+    )

@@ -1,0 +1,318 @@
+"""What Stripe told us: every webhook event, stored raw before it is processed."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StripeEvent(models.Model):
+    # Money rows link to nothing a page editor changes: Wagtail's reference index would only queue a task per save.
+    wagtail_reference_index_ignore = True
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        PROCESSED = "processed", _("processed")
+        IGNORED = "ignored", _("ignored (no handler)")
+        FAILED = "failed", _("failed")
+
+    # Stripe's event id is the idempotency key: a repeated delivery finds this row.
+    stripe_id = models.CharField(_("Stripe event id"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100, db_index=True)
+    livemode = models.BooleanField(_("live mode"), default=False)
+    api_version = models.CharField(_("API version"), max_length=40, blank=True)
+    stripe_created = models.DateTimeField(_("created at Stripe"), null=True)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    attempts = models.PositiveIntegerField(_("processing attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self):
+        return f"{self.type} {self.stripe_id}"
+
+    @property
+    def data_object(self):
+        return self.payload.get("data", {}).get("object", {})
+
+
+class Backing(models.Model):
+    """One backer's support of one project: a one-off donation or a subscription to a plan.
+
+    A backing is created when Checkout starts (pending) and moved on only by Stripe's
+    events; the money itself is in LedgerEntry rows, never in this row's fields.
+    """
+
+    # Money rows link to nothing a page editor changes: Wagtail's reference index would only queue a task per save.
+    wagtail_reference_index_ignore = True
+
+    class Kind(models.TextChoices):
+        DONATION = "donation", _("donation")
+        SUBSCRIPTION = "subscription", _("subscription")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting payment")
+        PAID = "paid", _("paid")  # a donation whose payment succeeded
+        ACTIVE = "active", _("active")  # a subscription that bills
+        PAUSED = "paused", _("paused")
+        PAST_DUE = "past_due", _("payment failed")
+        CANCELED = "canceled", _("canceled")
+        REFUNDED = "refunded", _("refunded")
+        EXPIRED = "expired", _("not completed")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    listing = models.ForeignKey(
+        "marketplace.ProjectListing", on_delete=models.PROTECT, related_name="backings", verbose_name=_("project")
+    )
+    backer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="backings",
+        verbose_name=_("backer"),
+    )
+    backer_email = models.EmailField(_("backer's email"), blank=True)
+    backer_name = models.CharField(_("backer's name"), max_length=150, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False, help_text=_("Hide the backer's name from the team."))
+    plan = models.ForeignKey(
+        "marketplace.SubscriptionPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="backings",
+        verbose_name=_("plan"),
+    )
+    campaign = models.ForeignKey(
+        "marketplace.DonationCampaign",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="backings",
+        verbose_name=_("donation campaign"),
+    )
+    # What was asked for at checkout (a donation's amount, a plan's price then); paid money is in the ledger.
+    amount_twd = models.PositiveIntegerField(_("amount (NT$)"))
+    stripe_checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_subscription_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    current_period_end = models.DateTimeField(_("next charge"), null=True, blank=True)
+    paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(_("ends at the end of the period"), default=False)
+    # The language the backer used at checkout: receipts to guests are written in it.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    # Who paused collection: the backer on the manage page, or the season of a seasonal plan.
+    pause_reason = models.CharField(
+        _("paused by"),
+        max_length=10,
+        blank=True,
+        choices=[("backer", _("the backer")), ("season", _("the plan's season"))],
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("backing")
+        verbose_name_plural = _("backings")
+        indexes = [models.Index(fields=["listing", "status"]), models.Index(fields=["backer", "-created"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_twd__gt=0), name="backing_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(kind="donation", plan__isnull=True)
+                | models.Q(kind="subscription", plan__isnull=False),
+                name="backing_subscription_has_plan",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} NT${self.amount_twd:,} → {self.listing_id}"
+
+
+class LedgerEntry(models.Model):
+    """Money that moved, as Stripe reported it (or as staff recorded a payout).
+
+    Every total Homeward shows is a sum of these rows. Amounts are whole NT$,
+    signed from the project's point of view: a payment is positive, a refund,
+    a lost dispute or a payout to the team negative. `source_key` names the
+    Stripe object (or the manual payout) an entry comes from and is unique, so
+    an event processed twice cannot record money twice.
+    """
+
+    # Money rows link to nothing a page editor changes: Wagtail's reference index would only queue a task per save.
+    wagtail_reference_index_ignore = True
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("payment")
+        REFUND = "refund", _("refund")
+        DISPUTE = "dispute", _("dispute")
+        PAYOUT = "payout", _("payout to the team")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    listing = models.ForeignKey(
+        "marketplace.ProjectListing", on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("project")
+    )
+    backing = models.ForeignKey(Backing, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries")
+    amount_twd = models.BigIntegerField(_("amount (NT$)"))
+    platform_fee_twd = models.BigIntegerField(_("platform fee (NT$)"), default=0)
+    source_key = models.CharField(_("source"), max_length=255, unique=True)
+    occurred_at = models.DateTimeField(_("when"), db_index=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True, null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(_("receipt emailed"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        indexes = [models.Index(fields=["listing", "occurred_at"]), models.Index(fields=["kind", "occurred_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} NT${self.amount_twd:,}"
+
+
+class ProjectLedgerTotals(models.Model):
+    """A project's ledger entries summed by kind, kept up to date in the transaction that writes each entry.
+
+    Only `payments.ledger.write_entry` (and `write_entries`, `rebuild_totals`) change these rows, with
+    one upsert per entry: reading a project's totals is one indexed row, however long its ledger. Every column
+    equals the sum of the project's entries of that kind (`manage.py rebuild_ledger_totals` recomputes them).
+    """
+
+    wagtail_reference_index_ignore = True
+
+    listing = models.OneToOneField(
+        "marketplace.ProjectListing", primary_key=True, on_delete=models.CASCADE, related_name="ledger_totals"
+    )
+    payments_twd = models.BigIntegerField(default=0)
+    refunds_twd = models.BigIntegerField(default=0)  # negative, as the entries are
+    disputes_twd = models.BigIntegerField(default=0)  # negative
+    payouts_twd = models.BigIntegerField(default=0)  # negative
+    platform_fees_twd = models.BigIntegerField(default=0)  # of every entry, signed as the entries are
+    raising_entries = models.PositiveIntegerField(default=0)  # payments, refunds and disputes
+
+    def __str__(self):
+        return f"{self.listing_id}: NT${self.raised_twd:,}"
+
+    @property
+    def raised_twd(self):
+        return self.payments_twd + self.refunds_twd + self.disputes_twd
+
+
+class BackingLedgerNet(models.Model):
+    """A backing's payments, refunds and disputes summed (kept with ProjectLedgerTotals, by the same function).
+
+    A backing whose net is above zero makes its person a backer; who that person is (account, email) is read
+    from the backing when counting, so erasing or linking an account never leaves a stale count behind.
+    """
+
+    wagtail_reference_index_ignore = True
+
+    backing = models.OneToOneField(Backing, primary_key=True, on_delete=models.CASCADE, related_name="ledger_net")
+    listing = models.ForeignKey("marketplace.ProjectListing", on_delete=models.CASCADE, related_name="+")
+    net_twd = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["listing"], condition=models.Q(net_twd__gt=0), name="backing_net_positive_idx")]
+
+    def __str__(self):
+        return f"{self.backing_id}: NT${self.net_twd:,}"
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt number given in a year: numbers run 1, 2, 3… per year without gaps.
+
+    The row is locked and bumped in the same transaction that writes the payment's
+    ledger entry, so a rolled-back payment gives its number back.
+    """
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("receipt sequence")
+        verbose_name_plural = _("receipt sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class RefundRequest(models.Model):
+    """A refund Homeward asked Stripe for (a failed all-or-nothing campaign, or staff).
+
+    The money moves in the ledger only when Stripe's charge.refunded event arrives;
+    this row records the request. `idempotency_key` is sent to Stripe and is unique
+    here, so asking twice for the same refund refunds nothing twice.
+    """
+
+    class Origin(models.TextChoices):
+        CAMPAIGN_FAILED = "campaign", _("all-or-nothing campaign missed its goal")
+        STAFF = "staff", _("staff")
+
+    backing = models.ForeignKey(Backing, on_delete=models.PROTECT, related_name="refund_requests")
+    payment = models.ForeignKey(
+        LedgerEntry, on_delete=models.PROTECT, related_name="refund_requests", verbose_name=_("payment")
+    )
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    # None: the rest of the payment.
+    amount_twd = models.PositiveIntegerField(_("amount (NT$)"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    stripe_status = models.CharField(max_length=40, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("refund request")
+        verbose_name_plural = _("refund requests")
+
+    def __str__(self):
+        amount = _("the rest") if self.amount_twd is None else f"NT${self.amount_twd:,}"
+        return f"{amount} → {self.payment.source_key}"
+
+
+class PayoutAccount(models.Model):
+    """How an enterprise team receives the money it raised (see payments.payouts).
+
+    platform_collected (the default): Homeward's Stripe account collects, the ledger holds the
+    team's balance and staff record each payout. connect: a Stripe Connect Express account,
+    for teams in a country where Stripe onboards connected accounts (not Taiwan today).
+    """
+
+    class Mode(models.TextChoices):
+        PLATFORM_COLLECTED = "platform_collected", _("collected by Homeward, paid out by staff")
+        CONNECT = "connect", _("Stripe Connect (Express)")
+
+    enterprise = models.OneToOneField(
+        "marketplace.EnterpriseProfile", on_delete=models.CASCADE, related_name="payout_account"
+    )
+    mode = models.CharField(_("payout mode"), max_length=20, choices=Mode.choices, default=Mode.PLATFORM_COLLECTED)
+    country = models.CharField(_("country of the account"), max_length=2, default="TW")
+    stripe_account_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    details_submitted = models.BooleanField(_("details submitted"), default=False)
+    charges_enabled = models.BooleanField(_("charges enabled"), default=False)
+    payouts_enabled = models.BooleanField(_("payouts enabled"), default=False)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payout account")
+        verbose_name_plural = _("payout accounts")
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_mode_display()}"

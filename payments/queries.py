@@ -1,0 +1,62 @@
+"""What the payment pages read (nothing here changes anything): a backer's own backings and receipts, a team's
+ledger, the people backing a project. Money totals are read from payments.ledger; the listings a payment page
+starts from (a public one to back, a team's own one) from marketplace.queries."""
+
+from django.shortcuts import get_object_or_404
+
+from payments.models import Backing, LedgerEntry
+
+
+def backings_of(user):
+    """The person's backings, newest first, with what their list shows (expired checkouts left out)."""
+    return (
+        Backing.objects.filter(backer=user)
+        .exclude(status=Backing.Status.EXPIRED)
+        .select_related("listing__project", "plan")
+        .prefetch_related("listing__project__updates")
+    )
+
+
+def payments_by_backing(backings):
+    """{backing id: [its payment entries]} for the backings of one page, in one query."""
+    payments = {}
+    for entry in LedgerEntry.objects.filter(backing__in=list(backings), kind=LedgerEntry.Kind.PAYMENT):
+        payments.setdefault(entry.backing_id, []).append(entry)
+    return payments
+
+
+def own_backing_or_404(user, pk):
+    """One of the person's own backings; anyone else's is 404 (its existence is not revealed)."""
+    return get_object_or_404(Backing.objects.select_related("listing__project", "plan"), pk=pk, backer=user)
+
+
+def own_subscription_or_404(user, pk):
+    """One of the person's own subscriptions; anyone else's is 404."""
+    return get_object_or_404(
+        Backing.objects.select_related("listing__project", "plan"), pk=pk, backer=user, kind=Backing.Kind.SUBSCRIPTION
+    )
+
+
+def own_receipt_or_404(user, pk):
+    """A payment of the person's own with a receipt number; anything else is 404."""
+    return get_object_or_404(
+        LedgerEntry.objects.select_related("backing__backer", "listing__project").exclude(receipt_number=None),
+        pk=pk,
+        kind=LedgerEntry.Kind.PAYMENT,
+        backing__backer=user,
+    )
+
+
+def ledger_entries_of(listing):
+    """A team's ledger, newest first, with the backers the dashboard names."""
+    return listing.ledger_entries.select_related("backing__backer", "backing__plan")
+
+
+def people_backing_now(listing):
+    """The signed-in people who back the project now (paid, active, paused or past due): they hear of its updates."""
+    from accounts.models import User
+
+    backing_now = (Backing.Status.PAID, Backing.Status.ACTIVE, Backing.Status.PAUSED, Backing.Status.PAST_DUE)
+    return list(
+        User.objects.filter(is_active=True, backings__listing=listing, backings__status__in=backing_now).distinct()
+    )

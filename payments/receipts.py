@@ -1,0 +1,100 @@
+"""Receipts: a gap-free number per year on each payment's ledger entry, emailed once after the payment commits."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from payments.models import LedgerEntry, ReceiptSequence
+
+logger = logging.getLogger(__name__)
+
+
+def next_receipt_number(year):
+    """The next number of `year` ("HW-2026-000042"); call inside the transaction that writes the entry.
+
+    One statement: it makes the year's row if needed and bumps it, keeping the row locked until the transaction
+    ends (a rolled-back payment gives its number back; concurrent payments take numbers one after the other).
+    """
+    quote = connection.ops.quote_name
+    table = quote(ReceiptSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) ON CONFLICT (year) "  # noqa: S608
+            f"DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"HW-{year}-{number:06d}"
+
+
+def receipt_language(backing):
+    if backing.backer_id and backing.backer.preferred_language:
+        return backing.backer.preferred_language
+    return backing.language or settings.LANGUAGE_CODE
+
+
+def receipt_recipient(backing):
+    return (backing.backer.email if backing.backer_id else "") or backing.backer_email
+
+
+def send_receipt_after_commit(entry):
+    transaction.on_commit(lambda: email_receipt.enqueue(entry.pk))
+
+
+@task()
+def email_receipt(entry_id):
+    """Email one payment's receipt in the backer's language; run twice, it still sends once."""
+    with transaction.atomic():
+        entry = (
+            LedgerEntry.objects.select_for_update(of=("self",))
+            .select_related("backing__backer", "listing__project")
+            .filter(pk=entry_id, kind=LedgerEntry.Kind.PAYMENT, receipt_sent_at__isnull=True)
+            .exclude(receipt_number=None)
+            .first()
+        )
+        if entry is None or entry.backing is None:
+            return False
+        recipient = receipt_recipient(entry.backing)
+        if not recipient:
+            logger.warning("no address for the receipt of ledger entry %s", entry.pk)
+            return False
+        with translation.override(receipt_language(entry.backing)):
+            context = receipt_context(entry)
+            context["url"] = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+                "payments:receipt", kwargs={"pk": entry.pk}
+            )
+            subject = render_to_string("payments/email/receipt_subject.txt", context).strip()
+            body = render_to_string("payments/email/receipt_body.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        entry.receipt_sent_at = timezone.now()
+        entry.save(update_fields=["receipt_sent_at"])
+        return True
+
+
+def payer_label(backing):
+    """The payer's name on a receipt, or 「匿名」/"anonymous" in the active language."""
+    from django.utils.translation import gettext as _
+
+    if backing.anonymous:
+        return _("anonymous")
+    if backing.backer_name:
+        return backing.backer_name
+    if backing.backer_id and backing.backer.display_name:
+        return backing.backer.display_name
+    return backing.backer_email or _("anonymous")
+
+
+def receipt_context(entry):
+    return {
+        "entry": entry,
+        "backing": entry.backing,
+        "project": entry.listing.project,
+        "payer": payer_label(entry.backing),
+        "amount": f"NT${entry.amount_twd:,}",
+    }

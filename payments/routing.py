@@ -1,0 +1,5 @@
+from django.urls import path
+
+from payments.consumers import ProjectProgressConsumer
+
+websocket_urlpatterns = [path("ws/projects/<int:project_id>/", ProjectProgressConsumer.as_asgi())]

@@ -1,0 +1,38 @@
+"""Payment pages, mounted at the root of each language (/<lang>/…); one namespace, `payments`.
+
+Stripe's webhook is at /stripe/webhook/ (no language prefix), in config/urls.py.
+"""
+
+from django.urls import path
+
+from payments.views import backings, checkout, funding, payouts, subscriptions
+
+app_name = "payments"
+
+urlpatterns = [
+    # Checkout: donate once, subscribe to a plan, come back from Stripe.
+    path("projects/<int:project_id>/donate/", checkout.donate, name="donate"),
+    path("projects/<int:project_id>/plans/<int:plan_id>/subscribe/", checkout.subscribe, name="subscribe"),
+    path("projects/<int:project_id>/checkout/<str:outcome>/", checkout.checkout_return, name="checkout_return"),
+    # A project's funding: the team's dashboard and CSV; the public live totals.
+    path("projects/<int:project_id>/funding/", funding.funding_dashboard, name="funding_dashboard"),
+    path("projects/<int:project_id>/funding/export.csv", funding.funding_csv, name="funding_csv"),
+    path("projects/<int:project_id>/funding.json", funding.funding_progress, name="funding_progress"),
+    # The backer's own pages.
+    path("backings/", backings.my_backings, name="my_backings"),
+    path("backings/<int:pk>/", backings.backing_detail, name="backing_detail"),
+    path("backings/receipts/<int:pk>/", backings.receipt, name="receipt"),
+    # The backer's subscription.
+    path("backings/<int:pk>/manage/", subscriptions.manage, name="subscription_manage"),
+    path("backings/<int:pk>/manage/pause/", subscriptions.pause, name="subscription_pause"),
+    path("backings/<int:pk>/manage/skip/", subscriptions.skip, name="subscription_skip"),
+    path("backings/<int:pk>/manage/resume/", subscriptions.resume, name="subscription_resume"),
+    path("backings/<int:pk>/manage/plan/", subscriptions.switch_plan, name="subscription_switch_plan"),
+    path("backings/<int:pk>/manage/cancel/", subscriptions.cancel, name="subscription_cancel"),
+    path("backings/<int:pk>/manage/keep/", subscriptions.undo_cancel, name="subscription_undo_cancel"),
+    # The enterprise team's payouts (members see; managers start Stripe Connect onboarding).
+    path("enterprises/<str:slug>/payouts/", payouts.payouts, name="payouts"),
+    path("enterprises/<str:slug>/payouts/connect/", payouts.payouts_connect, name="payouts_connect"),
+    path("enterprises/<str:slug>/payouts/return/", payouts.payouts_return, name="payouts_return"),
+    path("enterprises/<str:slug>/payouts/refresh/", payouts.payouts_refresh, name="payouts_refresh"),
+]

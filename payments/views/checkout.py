@@ -1,0 +1,89 @@
+"""Starting a payment: the donation form, a subscription, and the return from Stripe Checkout."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.actions import run_action
+from marketplace.queries import public_listing_or_404
+from payments import checkout
+from payments.forms import DonationForm, SubscriptionForm
+
+
+def _return_urls(request, project_id):
+    def url(outcome):
+        return request.build_absolute_uri(
+            reverse("payments:checkout_return", kwargs={"project_id": project_id, "outcome": outcome})
+        )
+
+    return url("success"), url("canceled")
+
+
+def _checkout(request, listing, form, start, target, *, template, context):
+    """A valid form starts `start(user, target, …)` (the backing and its Checkout Session) and sends the person to
+    Stripe; a refusal comes back as the form's error."""
+    if request.method == "POST" and form.is_valid():
+        success_url, cancel_url = _return_urls(request, listing.project_id)
+        data = form.cleaned_data
+        amount = {"amount_twd": data["amount_twd"]} if "amount_twd" in data else {}
+        outcome = run_action(
+            request,
+            start,
+            target,
+            form=form,
+            anonymous=data["anonymous"],
+            name=data["name"],
+            success_url=success_url,
+            cancel_url=cancel_url,
+            **amount,
+        )
+        if outcome.done:
+            return HttpResponseRedirect(outcome.result)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"listing": listing, "form": form, **context}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def donate(request, project_id):
+    """The donation form (also inside the project page's funding panel); a valid one goes on to Stripe Checkout."""
+    listing = public_listing_or_404(project_id)
+    campaign = getattr(listing, "donation_campaign", None)
+    if campaign is None:
+        raise Http404
+    form = DonationForm(request.POST if request.method == "POST" else None, campaign=campaign)
+    context = {"campaign": campaign}
+    return _checkout(
+        request, listing, form, checkout.start_donation, listing, template="payments/donate.html", context=context
+    )
+
+
+@login_required  # subscribers manage their subscription on our pages later
+@require_http_methods(["GET", "POST"])
+def subscribe(request, project_id, plan_id):
+    listing = public_listing_or_404(project_id)
+    plan = get_object_or_404(listing.subscription_plans, pk=plan_id)
+    form = SubscriptionForm(request.POST if request.method == "POST" else None)
+    context = {"plan": plan}
+    return _checkout(
+        request, listing, form, checkout.start_subscription, plan, template="payments/subscribe.html", context=context
+    )
+
+
+@require_GET
+def checkout_return(request, project_id, outcome):
+    """Where Stripe Checkout sends the person back: a message, then the project page. Changes nothing."""
+    listing = public_listing_or_404(project_id)
+    if outcome == "success":
+        messages.success(
+            request,
+            _("Thank you! Stripe has your payment; it appears in your backings as soon as Stripe confirms it."),
+        )
+    elif outcome == "canceled":
+        messages.info(request, _("The payment was canceled: nothing was charged."))
+    else:
+        raise Http404
+    return HttpResponseRedirect(listing.project.url)

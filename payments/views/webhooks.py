@@ -1,0 +1,20 @@
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from payments.stripe_api import WebhookNotConfigured
+from payments.webhooks import EventProcessingFailed, WebhookRejected, receive_stripe_webhook
+
+
+@csrf_exempt  # Stripe cannot send a CSRF token; the signature check takes its place.
+@require_POST
+def stripe_webhook(request):
+    try:
+        event, duplicate = receive_stripe_webhook(request.body, request.headers.get("Stripe-Signature"))
+    except WebhookNotConfigured as error:
+        return JsonResponse({"error": str(error)}, status=503)
+    except WebhookRejected as error:
+        return JsonResponse({"error": f"rejected: {error}"}, status=400)
+    except EventProcessingFailed:
+        return JsonResponse({"error": "processing failed; Stripe will retry"}, status=500)
+    return JsonResponse({"received": event.stripe_id, "status": event.status, "duplicate": duplicate})

@@ -1,0 +1,138 @@
+"""Every periodic job of Homeward, declared once: what runs, when (Taiwan time), and how it is retried.
+
+Jobs name existing django-tasks tasks by dotted path, so this module imports no app at load time and moving a
+task means changing one string here. The scheduler (``manage.py run_scheduler``) enqueues each job's task once per
+slot; the ordinary workers run it. Every task named here is safe to run twice: a retried slot never doubles work.
+"""
+
+import dataclasses
+from datetime import datetime, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from cronsim import CronSim, CronSimError
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+# Schedules are read in Taiwan's time whatever TIME_ZONE the servers use (Taiwan keeps no daylight saving time).
+SCHEDULE_TIME_ZONE = ZoneInfo("Asia/Taipei")
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    name: str  # stable identifier: the run history is keyed by it
+    task_path: str  # dotted path of a django-tasks Task
+    cron: str  # five-field cron expression in SCHEDULE_TIME_ZONE
+    description: str
+    kwargs: dict = dataclasses.field(default_factory=dict)
+    # A slot missed by longer than this (every scheduler down) is skipped rather than run late.
+    catch_up: timedelta = timedelta(hours=1)
+    max_attempts: int = 3  # the first run and two retries
+    retry_delay: timedelta = timedelta(minutes=1)  # doubled after each failed attempt
+
+    @cached_property
+    def task(self):
+        return import_string(self.task_path)
+
+    def latest_slot(self, now):
+        """The newest slot at or before `now` (aware datetime), or None when it is older than `catch_up`."""
+        local = now.astimezone(SCHEDULE_TIME_ZONE).replace(second=0, microsecond=0) + timedelta(minutes=1)
+        slot = next(CronSim(self.cron, local, reverse=True))  # reverse iteration is strictly before its start
+        return slot if now - slot <= self.catch_up else None
+
+    def next_slot(self, now):
+        return next(CronSim(self.cron, now.astimezone(SCHEDULE_TIME_ZONE)))
+
+    def retry_after(self, attempt):
+        """How long after attempt number `attempt` failed the next one starts."""
+        return self.retry_delay * (2 ** (attempt - 1))
+
+
+JOBS = [
+    Job(
+        name="publish_scheduled_pages",
+        task_path="cms.tasks.publish_scheduled_pages",
+        cron="* * * * *",
+        description=_("Publish pages whose go-live time has come and unpublish expired ones (Wagtail)"),
+        catch_up=timedelta(minutes=10),
+    ),
+    Job(
+        name="replay_search_updates",
+        task_path="search.tasks.replay_pending_search_updates",
+        cron="*/5 * * * *",
+        description=_("Send Elasticsearch the updates it missed while it was unreachable"),
+        catch_up=timedelta(minutes=30),
+    ),
+    Job(
+        name="refresh_impact_figures",
+        task_path="impact.tasks.refresh_impact_figures",
+        kwargs={"filters": {}},
+        cron="*/10 * * * *",
+        description=_("Recompute the impact map's figures for all of Taiwan"),
+        catch_up=timedelta(minutes=30),
+    ),
+    Job(
+        name="expire_abandoned_checkouts",
+        task_path="payments.tasks.expire_abandoned_checkouts",
+        cron="20 * * * *",
+        description=_("Mark checkouts never completed within Stripe's 24 hours as not completed"),
+    ),
+    Job(
+        name="seasonal_billing",
+        task_path="payments.tasks.seasonal_billing",
+        cron="0 3 * * *",
+        description=_("Pause seasonal subscriptions outside their season and resume them in season"),
+        catch_up=timedelta(hours=20),
+    ),
+    Job(
+        name="campaign_settlement",
+        task_path="payments.tasks.campaign_settlement",
+        cron="30 3 * * *",
+        description=_("Settle donation campaigns past their deadline (refund all-or-nothing ones short of the goal)"),
+        catch_up=timedelta(hours=20),
+    ),
+    Job(
+        name="delete_expired_invitations",
+        task_path="accounts.tasks.delete_expired_invitations",
+        cron="0 4 * * *",
+        description=_("Delete organisation invitations that expired more than 30 days ago"),
+        catch_up=timedelta(hours=20),
+    ),
+    Job(
+        name="prune_task_results",
+        task_path="scheduling.tasks.prune_task_results",
+        cron="30 4 * * *",
+        description=_("Delete finished background-task records and job runs older than 30 days"),
+        catch_up=timedelta(hours=20),
+    ),
+    Job(
+        name="weekly_digests",
+        task_path="marketplace.tasks.weekly_digests",
+        cron="0 8 * * 1",
+        description=_("Email companies the new projects matching their saved searches (Monday morning)"),
+        catch_up=timedelta(hours=12),
+    ),
+]
+
+
+def job_named(name, jobs=None):
+    for job in jobs or JOBS:
+        if job.name == name:
+            return job
+    raise LookupError(f"no scheduled job is named {name!r}")
+
+
+def check_declarations(jobs=None):
+    """Refuse duplicate names and bad cron expressions (the task paths are checked by `manage.py check`)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    jobs = JOBS if jobs is None else jobs
+    names = [job.name for job in jobs]
+    duplicates = {name for name in names if names.count(name) > 1}
+    if duplicates:
+        raise ImproperlyConfigured(f"scheduled jobs declared twice: {', '.join(sorted(duplicates))}")
+    for job in jobs:
+        try:
+            CronSim(job.cron, datetime(2026, 1, 1, tzinfo=SCHEDULE_TIME_ZONE))
+        except CronSimError as error:
+            raise ImproperlyConfigured(f"scheduled job {job.name}: bad cron expression {job.cron!r}: {error}") from None

@@ -1,0 +1,48 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from core.money import format_twd, parse_amount_twd
+from payments.money import from_stripe_amount, to_stripe_amount
+
+
+def test_stripe_counts_twd_in_hundredths():
+    assert to_stripe_amount(500) == 50_000
+    assert from_stripe_amount(50_000) == 500
+
+
+def test_a_fractional_dollar_from_stripe_is_an_error():
+    with pytest.raises(ValueError, match="not a whole number"):
+        from_stripe_amount(50_050)
+
+
+@pytest.mark.parametrize("amount", [500.0, "500", True])
+def test_only_whole_dollars_as_int_are_converted(amount):
+    with pytest.raises(TypeError):
+        to_stripe_amount(amount)
+
+
+@pytest.mark.parametrize(("typed", "amount"), [("500", 500), (" 1,200 ", 1200), ("NT$30", 30), (1000000, 1000000)])
+def test_amounts_people_type_are_read_as_whole_dollars(typed, amount):
+    assert parse_amount_twd(typed) == amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter an amount"),
+        ("12.5", "without decimals"),
+        ("abc", "without decimals"),
+        ("-100", "The smallest amount is NT$30."),
+        ("29", "The smallest amount is NT$30."),
+        ("1000001", "The largest amount is NT$1,000,000."),
+    ],
+)
+def test_bad_amounts_say_what_is_wrong(typed, message):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        parse_amount_twd(typed)
+    assert message in error.value.messages[0]
+
+
+def test_amounts_are_shown_with_thousands_separators():
+    assert format_twd(1234567) == "NT$1,234,567"

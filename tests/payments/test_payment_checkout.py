@@ -1,0 +1,264 @@
+"""Starting payments against stripe-mock: plans mirrored as Prices, Checkout for donations and subscriptions."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from marketplace import actions
+from payments import stripe_api
+from payments.models import Backing
+from tests.factories.payments import pending_subscription
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.stripe]
+
+
+class StripeRequests:
+    """Every request the Stripe client makes, as (method, path, params) — they still go to stripe-mock."""
+
+    def __init__(self, monkeypatch):
+        self.calls = []
+        self.idempotency_keys = []
+        original = stripe_api.stripe.RequestsClient.request
+
+        def record(client, method, url, headers, post_data=None, **kwargs):
+            body = (post_data or "").replace("%5B", "[").replace("%5D", "]")
+            self.calls.append((method.upper(), url.split("?")[0].split("/v1/", 1)[-1], body))
+            self.idempotency_keys.append(headers.get("Idempotency-Key"))
+            return original(client, method, url, headers, post_data, **kwargs)
+
+        monkeypatch.setattr(stripe_api.stripe.RequestsClient, "request", record)
+
+    def paths(self, method):
+        return [path for verb, path, _body in self.calls if verb == method]
+
+
+@pytest.fixture
+def stripe_requests(monkeypatch):
+    return StripeRequests(monkeypatch)
+
+
+def in_english(url):
+    return re.sub(r"^/[^/]+/", "/en/", url)
+
+
+def donate_url(listing):
+    return reverse("payments:donate", kwargs={"project_id": listing.project_id})
+
+
+# --- plans as Products and Prices -----------------------------------------------------------------
+
+
+def test_a_plan_is_mirrored_as_a_product_and_a_price_with_its_lookup_key(plan, stripe_requests):
+    prices = stripe_api.sync_plan_prices([plan])
+
+    assert prices[plan.pk].startswith("price_")
+    # Looked up by lookup key first; stripe-mock knows no Price with ours, so one Price is created (the Product
+    # with our own id is found by retrieve, so it is not created again).
+    assert stripe_requests.paths("GET") == ["prices", f"products/homeward_plan_{plan.pk}"]
+    assert stripe_requests.paths("POST") == ["prices"]
+    body = [body for verb, path, body in stripe_requests.calls if verb == "POST"][0]
+    assert f"lookup_key=homeward-plan-{plan.pk}-500-month" in body
+    assert "transfer_lookup_key=true" in body
+    assert "unit_amount=50000" in body and "currency=twd" in body
+
+
+def test_a_price_already_in_stripe_is_found_by_lookup_key_and_nothing_is_created(plan, stripe_requests, monkeypatch):
+    # stripe-mock is stateless: its one fixture Price has no lookup key. Give our plan that Price's key
+    # so the lookup finds it, as Stripe would on a second sync.
+    monkeypatch.setattr(stripe_api, "plan_lookup_key", lambda plan: None)
+
+    prices = stripe_api.sync_plan_prices([plan])
+
+    assert prices[plan.pk].startswith("price_")
+    assert stripe_requests.paths("POST") == []
+
+
+def test_submitting_a_project_syncs_its_plans_once_committed(
+    profile, alice, stripe_requests, django_capture_on_commit_callbacks
+):  # noqa: E501
+    draft = actions.start_project_draft(alice, profile.organisation)
+    actions.save_draft_step(alice, draft, "basics", title="茶園", summary="茶")
+    actions.save_draft_step(alice, draft, "story", story="故事")
+    actions.add_subscription_plan(alice, draft, name="年度茶", price_twd=1_200, rewards="茶", interval="year")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.submit_project_draft(alice, draft)
+
+    assert "prices" in stripe_requests.paths("POST")
+    assert any("recurring[interval]=year" in body for _verb, _path, body in stripe_requests.calls)
+
+
+def test_stripe_down_at_submission_does_not_stop_the_submission(
+    profile, alice, settings, django_capture_on_commit_callbacks
+):  # noqa: E501
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    draft = actions.start_project_draft(alice, profile.organisation)
+    actions.save_draft_step(alice, draft, "basics", title="茶園", summary="茶")
+    actions.save_draft_step(alice, draft, "story", story="故事")
+    actions.add_subscription_plan(alice, draft, name="茶", price_twd=300, rewards="茶")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        project, _state = actions.submit_project_draft(alice, draft)
+
+    assert project.pk
+
+
+# --- donations -----------------------------------------------------------------------------------
+
+
+def test_a_guest_donates_a_suggested_amount_and_is_sent_to_checkout(client, listing, campaign, stripe_requests):
+    response = client.post(donate_url(listing), {"suggested": "1000", "name": "林小姐", "anonymous": "on"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://checkout.stripe.com/")
+    backing = Backing.objects.get()
+    assert (backing.kind, backing.status, backing.amount_twd) == ("donation", "pending", 1_000)
+    assert backing.backer is None and backing.anonymous and backing.backer_name == "林小姐"
+    assert backing.campaign == campaign and backing.language == "zh-hant"
+    assert backing.stripe_checkout_session_id.startswith("cs_")
+    [(_verb, _path, body)] = [call for call in stripe_requests.calls if call[1] == "checkout/sessions"]
+    assert "mode=payment" in body and "[price_data][unit_amount]=100000" in body and "currency]=twd" in body
+    assert f"metadata[backing_id]={backing.pk}" in body
+    assert f"client_reference_id={backing.pk}" in body
+    assert "locale=zh-TW" in body
+    assert "success_url=http" in body and "checkout%2Fsuccess" in body
+    assert f"homeward-checkout-backing-{backing.pk}" in stripe_requests.idempotency_keys
+
+
+def test_a_signed_in_donor_is_linked_and_a_custom_amount_is_used(client, listing, campaign, bob):
+    client.force_login(bob)
+
+    response = client.post(donate_url(listing), {"suggested": "other", "custom_amount": "NT$2,500"})
+
+    assert response.status_code == 302
+    backing = Backing.objects.get()
+    assert (backing.backer, backing.backer_email, backing.amount_twd) == (bob, bob.email, 2_500)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"suggested": "other", "custom_amount": "12.5"}, "without decimals"),
+        ({"suggested": "other", "custom_amount": "10"}, "smallest amount"),
+        ({"suggested": "other", "custom_amount": "99999999"}, "largest amount"),
+        ({"suggested": "other"}, "Choose an amount"),
+        ({"suggested": "777"}, "valid choice"),
+    ],
+)
+def test_a_bad_amount_re_renders_the_form_and_saves_nothing(client, listing, campaign, data, message):
+    with_english = in_english(donate_url(listing))
+
+    response = client.post(with_english, data)
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert not Backing.objects.exists()
+
+
+def test_a_closed_campaign_refuses_donations(client, listing, campaign):
+    campaign.deadline = timezone.localdate() - datetime.timedelta(days=1)
+    campaign.save()
+
+    response = client.post(in_english(donate_url(listing)), {"suggested": "300"})
+    page = client.get(listing.project.url)
+
+    assert response.status_code == 400
+    assert "campaign has closed" in response.text
+    assert not Backing.objects.exists()
+    assert "donation-form" not in page.text
+
+
+def test_stripe_unreachable_says_so_and_leaves_no_pending_backing(client, listing, campaign, settings):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+
+    response = client.post(in_english(donate_url(listing)), {"suggested": "300"})
+
+    assert response.status_code == 400
+    assert "could not be reached" in response.text
+    assert list(Backing.objects.values_list("status", flat=True)) == ["expired"]
+
+
+def test_payments_not_configured_says_so_and_records_nothing(client, listing, campaign, settings):
+    settings.STRIPE_SECRET_KEY = ""
+
+    response = client.post(in_english(donate_url(listing)), {"suggested": "300"})
+
+    assert response.status_code == 400
+    assert "not configured" in response.text
+    assert not Backing.objects.exists()
+
+
+def test_the_project_page_offers_the_donation_form_and_the_plans(client, listing, campaign, plan):
+    text = client.get(listing.project.url).text
+
+    assert 'class="stacked-form donation-form"' in text
+    assert donate_url(listing) in text
+    assert reverse("payments:subscribe", kwargs={"project_id": listing.project_id, "plan_id": plan.pk}) in text
+
+
+# --- subscriptions -------------------------------------------------------------------------------
+
+
+def subscribe_url(plan):
+    return reverse("payments:subscribe", kwargs={"project_id": plan.listing.project_id, "plan_id": plan.pk})
+
+
+def test_subscribing_needs_an_account(client, plan):
+    response = client.post(subscribe_url(plan), {})
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert not Backing.objects.exists()
+
+
+def test_a_signed_in_person_subscribes_through_checkout_with_the_plans_price(client, plan, bob, stripe_requests):
+    client.force_login(bob)
+
+    response = client.post(subscribe_url(plan), {"name": "Bob"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://checkout.stripe.com/")
+    backing = Backing.objects.get()
+    assert (backing.kind, backing.status, backing.plan, backing.backer) == ("subscription", "pending", plan, bob)
+    [(_verb, _path, body)] = [call for call in stripe_requests.calls if call[1] == "checkout/sessions"]
+    assert "mode=subscription" in body
+    assert f"subscription_data[metadata][backing_id]={backing.pk}" in body
+    assert "line_items[0][price]=price_" in body
+
+
+def test_a_full_plan_refuses_another_backer(client, plan, bob, alice):
+    plan.max_backers = 1
+    plan.save()
+    pending_subscription(plan, alice, status=Backing.Status.ACTIVE)
+    client.force_login(bob)
+
+    response = client.post(in_english(subscribe_url(plan)), {})
+
+    assert response.status_code == 400
+    assert "This plan is full" in response.text, response.text[response.text.find("<main") :][:1500]
+    assert Backing.objects.count() == 1
+
+
+def test_the_checkout_return_says_what_happened_and_changes_nothing(client, listing):
+    url = reverse("payments:checkout_return", kwargs={"project_id": listing.project_id, "outcome": "canceled"})
+
+    response = client.get(in_english(url), follow=True)
+
+    assert "nothing was charged" in response.text
+    assert not Backing.objects.exists()
+
+
+def test_many_plans_are_looked_up_ten_lookup_keys_at_a_time(listing, stripe_requests):
+    from marketplace.models import SubscriptionPlan
+
+    for number in range(11):
+        SubscriptionPlan.objects.create(listing=listing, name=f"plan {number}", price_twd=100 + number, rewards="x")
+
+    prices = stripe_api.sync_plan_prices(listing.subscription_plans.all())
+
+    assert len(prices) == 12
+    assert stripe_requests.paths("GET").count("prices") == 2
+    assert stripe_requests.paths("POST").count("prices") == 12
