@@ -186,3 +186,59 @@ def search_result_extras(hits):
         for page in pages:  # translations share the picture; the first one found is enough
             extras.setdefault(f"townships:{page.township_id}", {"image": page.hero_image, "card": None})
     return extras
+
+
+# The status of a team's project, as its own page says it (words, never the workflow's codes).
+PROJECT_STATUS_LABELS = {
+    "draft": _("Draft"),
+    "in_review": _("In review"),
+    "changes_requested": _("Changes requested"),
+    "live": _("Live"),
+    "closed": _("Closed"),
+}
+
+
+@dataclass
+class TeamProject:
+    """One row of the team's projects page: the draft, its status and, when changes were requested, why."""
+
+    draft: object
+    status: str
+    reasons: str = ""
+    can_reopen: bool = False
+
+    @property
+    def status_label(self):
+        return PROJECT_STATUS_LABELS[self.status]
+
+
+def team_projects(drafts):
+    """TeamProject per draft of a team (drafts with submitted_project selected)."""
+    from cms.models import ReviewNotice
+    from marketplace.actions import changes_requested
+    from marketplace.models import DonationCampaign
+
+    rows = []
+    for draft in drafts:
+        project = draft.submitted_project
+        if project is None:
+            rows.append(TeamProject(draft, "draft"))
+            continue
+        if project.live:
+            campaign = DonationCampaign.objects.filter(listing__project=project).first()
+            ended = campaign is not None and not campaign.is_open and not draft.subscription_plans.exists()
+            rows.append(TeamProject(draft, "closed" if ended else "live"))
+            continue
+        if changes_requested(project):
+            notice = ReviewNotice.objects.filter(project=project, decision=ReviewNotice.Decision.REJECTED).first()
+            rows.append(
+                TeamProject(
+                    draft,
+                    "changes_requested",
+                    reasons=notice.comment if notice else "",
+                    can_reopen=draft.is_submitted,
+                )
+            )
+            continue
+        rows.append(TeamProject(draft, "in_review" if draft.is_submitted else "draft"))
+    return rows

@@ -1,4 +1,5 @@
-"""Labels and links for the search page: facet value names, pagination links, the results map."""
+"""Labels and links for the search page: facet value names (in the page's language, never the indexed codes),
+pagination links, the results map."""
 
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,24 @@ def _labels(facet, values):
         return {"true": _("Priority area"), "false": _("Other townships")}
     if facet == "family":
         return {name: str(family.label) for name, family in families().items()}
+    if facet == "sector":
+        from cms.models import Sector
+
+        return {sector.slug: sector.name for sector in Sector.objects.filter(slug__in=values)}
+    if facet == "sdg":
+        from cms.models import SustainableDevelopmentGoal
+
+        numbers = [int(value) for value in values if str(value).isdigit()]
+        goals = SustainableDevelopmentGoal.objects.filter(number__in=numbers)
+        return {str(goal.number): f"{goal.number} · {goal.name}" for goal in goals}
+    if facet == "funding_type":
+        from marketplace.presentation import FUNDING_KINDS
+
+        return {code: str(label) for code, label in FUNDING_KINDS.items()}
+    if facet == "status":
+        from marketplace.models import ProjectListing
+
+        return {**{code: str(label) for code, label in ProjectListing.Stage.choices}, "verified": _("Verified")}
     return {}
 
 

@@ -305,7 +305,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Homeward <noreply@homeward.t
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Homeward 地方創生"
-WAGTAILADMIN_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000")
+# Every absolute link (emails, canonical and hreflang tags, the sitemap, Open Graph, feeds) starts with this: the
+# default Wagtail Site takes its host and port from it after each migrate (cms.actions.follow_site_base_url).
+SITE_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Chinese slugs make readable addresses (/zh-hant/故事/可可/).

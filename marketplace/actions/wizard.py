@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from cms.actions import create_project_draft, submit_project_for_review
+from cms.actions import create_project_draft, review_state, submit_project_for_review
 from cms.models import CustomImage
 from core.actions import ActionRefused
 from core.audit import Action, log
@@ -129,13 +129,11 @@ def draft_problems(draft):
 
 
 def story_body(draft):
-    """The draft's story as the page's StreamField: paragraphs of escaped text, then the photo."""
+    """The draft's story as the page's StreamField: paragraphs of escaped text. The photo is the page's hero
+    picture (submit_project_draft), shown once at the top, not again in the story."""
     paragraphs = [part.strip() for part in draft.story.replace("\r\n", "\n").split("\n\n") if part.strip()]
     html = "".join(f"<p>{escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs)
-    body = [("paragraph", html)] if html else []
-    if draft.image_id:
-        body.append(("image", {"image": draft.image, "caption": ""}))
-    return body
+    return [("paragraph", html)] if html else []
 
 
 @transaction.atomic
@@ -148,6 +146,8 @@ def submit_project_draft(user, draft):
     problems = draft_problems(draft)
     if problems:
         raise ActionRefused(" ".join(problems))
+    if draft.submitted_project_id is not None:
+        return _resubmit(user, draft)
     project = create_project_draft(
         township=draft.enterprise.township,
         owner=user,
@@ -183,5 +183,63 @@ def submit_project_draft(user, draft):
     log(Action.PROJECT_SUBMIT, actor=user, organisation=draft.enterprise.organisation, project=project.pk)
     # The plans are the listing's now: payments mirrors them in Stripe once this commits (Checkout also syncs
     # lazily).
+    transaction.on_commit(lambda: providers.plans_submitted(listing))
+    return project, state
+
+
+def changes_requested(project):
+    """Whether the moderators sent `project` back to its team with changes requested (its review waits for them)."""
+    from wagtail.models import WorkflowState
+
+    state = review_state(project)
+    return state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES
+
+
+@transaction.atomic
+def reopen_project_draft(user, draft):
+    """A submission the moderators sent back comes back to its team: the wizard opens again on the same draft, with
+    its plans, campaign and milestones, and submitting it again updates the same page and resumes its review."""
+    check_enterprise_team(user, draft.enterprise.organisation)
+    draft = ProjectDraft.objects.select_for_update().select_related("submitted_project").get(pk=draft.pk)
+    if not draft.is_submitted:
+        raise ActionRefused(_("This draft is already open for changes."))
+    if not changes_requested(draft.submitted_project):
+        raise ActionRefused(_("Only a submission the moderators sent back with changes requested can be reopened."))
+    draft.submitted_at = None
+    draft.save(update_fields=["submitted_at", "updated"])
+    log(
+        Action.PROJECT_REOPEN, actor=user, organisation=_team(draft), draft=draft.pk, project=draft.submitted_project_id
+    )
+    return draft
+
+
+def _resubmit(user, draft):
+    """submit_project_draft for a reopened draft: the same page gets the new text and photo as a new revision, the
+    listing the new funding details, new plans, campaign and milestones join it, and the review resumes."""
+    project = draft.submitted_project.specific.get_latest_revision_as_object()
+    project.title = draft.title
+    project.summary = draft.summary
+    project.body = story_body(draft)
+    project.sector = draft.sector
+    project.sdgs = list(draft.sdgs.all())
+    project.support_programmes = list(draft.support_programmes.all())
+    if draft.image_id:
+        project.hero_image = draft.image
+    listing = ProjectListing.objects.select_for_update().get(project=draft.submitted_project)
+    listing.seeks_investment = draft.seeks_investment
+    listing.ask_min_twd = draft.ask_min_twd if draft.seeks_investment else None
+    listing.ask_max_twd = draft.ask_max_twd if draft.seeks_investment else None
+    listing.instrument = draft.instrument if draft.seeks_investment else ""
+    listing.stage = draft.stage
+    listing.use_of_funds = draft.use_of_funds if draft.seeks_investment else ""
+    listing.full_clean()
+    listing.save()
+    SubscriptionPlan.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
+    DonationCampaign.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
+    Milestone.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
+    draft.submitted_at = timezone.now()
+    draft.save(update_fields=["submitted_at", "updated"])
+    state = submit_project_for_review(project, user)
+    log(Action.PROJECT_SUBMIT, actor=user, organisation=_team(draft), project=project.pk, resubmitted=True)
     transaction.on_commit(lambda: providers.plans_submitted(listing))
     return project, state

@@ -12,6 +12,7 @@ from core.actions import run_action
 from marketplace import actions, queries
 from marketplace.forms import EnterpriseProfileForm
 from marketplace.models import EnterpriseProfile, ProjectDraft
+from marketplace.presentation import team_projects
 from marketplace.views.wizard import STEPS
 
 
@@ -66,5 +67,5 @@ def enterprise_projects(request, slug):
         return redirect("marketplace:draft_step", pk=outcome.result.pk, step=STEPS[0])
     drafts = profile.drafts.select_related("submitted_project") if profile else ProjectDraft.objects.none()
     page = Paginator(drafts, 20).get_page(request.GET.get("page"))
-    context = {"organisation": organisation, "profile": profile, "page": page}
+    context = {"organisation": organisation, "profile": profile, "page": page, "rows": team_projects(page)}
     return render(request, "marketplace/enterprise_projects.html", context)

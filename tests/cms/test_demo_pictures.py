@@ -64,7 +64,7 @@ def test_demo_story_project_and_township_get_a_picture_once(home_pages, township
 def test_a_picture_an_editor_chose_is_kept(home_pages, townships):
     from cms.actions import ensure_township_pages
     from cms.models import StoryIndexPage, StoryPage
-    from tests.cms.conftest import make_image
+    from tests.factories.cms import make_image
 
     ensure_township_pages(codes=[NEIPU])
 

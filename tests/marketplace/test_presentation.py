@@ -11,7 +11,8 @@ from wagtail.models import Locale
 
 from marketplace.models import Answer, DonationCampaign, Milestone, Question, SubscriptionPlan
 from marketplace.presentation import project_cards, project_story_facts, search_result_extras
-from tests.marketplace.factories import KOUHU, ZHUSHAN, publish_project, record_donations
+from tests.factories.market import KOUHU, ZHUSHAN, publish_project
+from tests.factories.payments import record_donations
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -112,8 +113,8 @@ def test_story_facts_of_a_project_without_a_listing_are_empty(market):
 
 def test_search_extras_give_project_cards_and_township_pictures(market, rice):
     from cms.actions import township_page_for
-    from tests.cms.conftest import make_image
-    from tests.marketplace.factories import township
+    from tests.factories.cms import make_image
+    from tests.factories.market import township
 
     picture = make_image("口湖")
     page = township_page_for(township(KOUHU))
