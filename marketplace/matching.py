@@ -63,6 +63,12 @@ class Recommendation:
     project: object
     score: int = 0
     reasons: list = field(default_factory=list)
+    points: list = field(default_factory=list)  # the points each reason adds, in the reasons' order
+
+    @property
+    def parts(self):
+        """[(points, reason)]: the score's parts at a glance."""
+        return list(zip(self.points, self.reasons, strict=True))
 
 
 def _tie_phrase(tie, place):
@@ -135,6 +141,7 @@ def recommend_projects(company, limit=20, now=None):
             project=pages[pk],
             score=-negative,
             reasons=[_reason_text(pages[pk], spec, facts.sdgs) for _v, spec in points],
+            points=[value for value, _spec in points],
         )
         for negative, _published, _title, pk, points in top
     ]

@@ -89,7 +89,7 @@ def project_cards(projects):
     """[ProjectCard] for `projects` (pages), in their order: three queries for the facts, plus what the pages
     themselves have not fetched yet (township, sector, picture with its card rendition)."""
     from cms.models.pages import card_images
-    from marketplace.payments.ledger import totals_by_project
+    from marketplace.providers import totals_by_project
 
     projects = list(projects)
     if not projects:
