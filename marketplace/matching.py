@@ -135,7 +135,14 @@ def recommend_projects(company, limit=20, now=None):
     rows = [_page_row(page) for page in pages.values()]
     scored = _score_rows(facts, rows, backers_by_project(list(pages)))
     scored.sort()
-    top = scored[:limit]
+    # A project and its translations are one project: the best-scored page of each stands for it.
+    seen, unique = set(), []
+    for row in scored:
+        key = pages[row[3]].translation_key
+        if key not in seen:
+            seen.add(key)
+            unique.append(row)
+    top = unique[:limit]
     return [
         Recommendation(
             project=pages[pk],

@@ -206,6 +206,7 @@ class TeamProject:
     status: str
     reasons: str = ""
     can_reopen: bool = False
+    changes_in_review: bool = False  # a live project whose new version waits for the moderators
 
     @property
     def status_label(self):
@@ -227,7 +228,15 @@ def team_projects(drafts):
         if project.live:
             campaign = DonationCampaign.objects.filter(listing__project=project).first()
             ended = campaign is not None and not campaign.is_open and not draft.subscription_plans.exists()
-            rows.append(TeamProject(draft, "closed" if ended else "live"))
+            in_review = draft.is_submitted and project.current_workflow_state is not None
+            rows.append(
+                TeamProject(
+                    draft,
+                    "closed" if ended else "live",
+                    can_reopen=draft.is_submitted and not in_review,
+                    changes_in_review=in_review,
+                )
+            )
             continue
         if changes_requested(project):
             notice = ReviewNotice.objects.filter(project=project, decision=ReviewNotice.Decision.REJECTED).first()

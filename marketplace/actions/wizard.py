@@ -27,6 +27,19 @@ def _team(draft):
     return draft.enterprise.organisation
 
 
+def funding_locked(draft):
+    """Whether the draft edits a live project: its plans, donation campaign and investment ask then stay as its
+    backers saw them (the wizard changes the page's text, photo and milestones only)."""
+    return draft.submitted_project_id is not None and draft.submitted_project.live
+
+
+def _check_funding_editable(draft):
+    if funding_locked(draft):
+        raise ActionRefused(
+            _("A live project's plans, donation campaign and investment ask stay as its backers saw them.")
+        )
+
+
 @transaction.atomic
 def start_project_draft(user, organisation):
     check_enterprise_team(user, organisation)
@@ -69,6 +82,7 @@ def save_story_step(user, draft, *, story, image=None, image_description=""):
 @transaction.atomic
 def save_funding_step(user, draft, *, many=None, campaign_fields=None, **fields):
     """The funding step: the investment ask and programmes on the draft, and its donation campaign (or none)."""
+    _check_funding_editable(draft)
     save_draft_step(user, draft, ProjectDraft.Step.FUNDING, many=many, **fields)
     return save_donation_campaign(user, draft, campaign_fields)
 
@@ -77,6 +91,7 @@ def save_funding_step(user, draft, *, many=None, campaign_fields=None, **fields)
 def save_donation_campaign(user, draft, campaign_fields):
     """campaign_fields None removes the draft's donation campaign."""
     check_draft_editor(user, draft)
+    _check_funding_editable(draft)
     DonationCampaign.objects.filter(draft=draft).delete()
     campaign = DonationCampaign.objects.create(draft=draft, **campaign_fields) if campaign_fields else None
     log(Action.DONATION_CAMPAIGN_SAVE, actor=user, organisation=_team(draft), draft=draft.pk, removed=campaign is None)
@@ -86,6 +101,7 @@ def save_donation_campaign(user, draft, campaign_fields):
 @transaction.atomic
 def add_subscription_plan(user, draft, **fields):
     check_draft_editor(user, draft)
+    _check_funding_editable(draft)
     plan = SubscriptionPlan.objects.create(draft=draft, sort_order=draft.subscription_plans.count(), **fields)
     log(Action.SUBSCRIPTION_PLAN_ADD, actor=user, organisation=_team(draft), draft=draft.pk, plan=plan.pk)
     return plan
@@ -94,6 +110,7 @@ def add_subscription_plan(user, draft, **fields):
 @transaction.atomic
 def remove_subscription_plan(user, draft, plan_pk):
     check_draft_editor(user, draft)
+    _check_funding_editable(draft)
     draft.subscription_plans.filter(pk=plan_pk).delete()
     log(Action.SUBSCRIPTION_PLAN_REMOVE, actor=user, organisation=_team(draft), draft=draft.pk, plan=plan_pk)
 
@@ -197,14 +214,17 @@ def changes_requested(project):
 
 @transaction.atomic
 def reopen_project_draft(user, draft):
-    """A submission the moderators sent back comes back to its team: the wizard opens again on the same draft, with
-    its plans, campaign and milestones, and submitting it again updates the same page and resumes its review."""
+    """A submission comes back to its team, when the moderators sent it back or to edit the live project: the wizard
+    opens again on the same draft, and submitting it again updates the same page and puts it (back) in review.
+    A live page stays as it is until the moderators approve the new version; its money terms are not reopened."""
     check_enterprise_team(user, draft.enterprise.organisation)
     draft = ProjectDraft.objects.select_for_update().select_related("submitted_project").get(pk=draft.pk)
     if not draft.is_submitted:
         raise ActionRefused(_("This draft is already open for changes."))
-    if not changes_requested(draft.submitted_project):
-        raise ActionRefused(_("Only a submission the moderators sent back with changes requested can be reopened."))
+    project = draft.submitted_project
+    in_review = review_state(project) is not None and not changes_requested(project)
+    if in_review or not (project.live or changes_requested(project)):
+        raise ActionRefused(_("The moderators are reviewing this project: wait for their decision before changing it."))
     draft.submitted_at = None
     draft.save(update_fields=["submitted_at", "updated"])
     log(
@@ -226,6 +246,13 @@ def _resubmit(user, draft):
     if draft.image_id:
         project.hero_image = draft.image
     listing = ProjectListing.objects.select_for_update().get(project=draft.submitted_project)
+    if funding_locked(draft):  # a live project: its money terms stay; the new text waits for the moderators
+        Milestone.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
+        draft.submitted_at = timezone.now()
+        draft.save(update_fields=["submitted_at", "updated"])
+        state = submit_project_for_review(project, user)
+        log(Action.PROJECT_SUBMIT, actor=user, organisation=_team(draft), project=project.pk, live_edit=True)
+        return project, state
     listing.seeks_investment = draft.seeks_investment
     listing.ask_min_twd = draft.ask_min_twd if draft.seeks_investment else None
     listing.ask_max_twd = draft.ask_max_twd if draft.seeks_investment else None

@@ -41,7 +41,7 @@ def _step_form(draft, step, data=None, files=None):
         return BasicsForm(data, initial=initial)
     if step == "story":
         return StoryForm(data, files, initial={"story": draft.story})
-    if step == "funding":
+    if step == "funding" and not actions.funding_locked(draft):
         return FundingForm(data, initial=FundingForm.initial_for(draft))
     return None
 
@@ -73,6 +73,7 @@ def _page(request, draft, step, form, status=200, **forms):
         "form": form,
         "plan_form": SubscriptionPlanForm(prefix=PLAN_PREFIX, use_required_attribute=False),
         "milestone_form": MilestoneForm(),
+        "funding_locked": actions.funding_locked(draft),
         **forms,
     }
     if step == "preview":
@@ -98,7 +99,7 @@ def draft_step(request, pk, step):
     if draft.is_submitted:
         return redirect("marketplace:enterprise_projects", slug=draft.enterprise.organisation.slug)
     form = _step_form(draft, step, request.POST or None, request.FILES or None)
-    if request.method == "POST" and step == "funding" and "add_plan" in request.POST:
+    if request.method == "POST" and form is not None and step == "funding" and "add_plan" in request.POST:
         return _add_plan_keeping_funding(request, draft, form)
     if request.method == "POST":
         if form is None:

@@ -3,8 +3,10 @@ from its own projects page (whose status labels are words, never workflow codes)
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import WorkflowState
 
+from core.actions import ActionRefused
 from marketplace import actions
 from marketplace.models import DonationCampaign, ProjectDraft
 from tests.marketplace.test_wizard import funding_data, plan_data, step_url
@@ -128,3 +130,46 @@ def test_only_a_sent_back_submission_can_be_reopened(client, draft, alice):
         reverse("marketplace:enterprise_projects", args=[draft.enterprise.organisation.slug])
     )
     assert ProjectDraft.objects.get(pk=draft.pk).is_submitted, "a submission in review stays as it is"
+
+
+def test_a_translated_project_is_recommended_once(market):
+    from wagtail.models import Locale
+
+    from marketplace.matching import recommend_projects
+
+    bamboo = market["bamboo"]
+    Locale.objects.get_or_create(language_code="en")
+    copy = bamboo.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    copy.save_revision().publish()
+
+    keys = [recommendation.project.translation_key for recommendation in recommend_projects(market["company"])]
+
+    assert bamboo.translation_key in keys
+    assert len(keys) == len(set(keys))
+
+
+def test_a_team_edits_its_live_project_and_the_live_page_stays_until_approved(client, listing, alice):
+    from cms.models import ProjectPage
+
+    draft = ProjectDraft.objects.get(submitted_project=listing.project)
+    live_title = listing.project.title
+    projects_url = reverse("marketplace:enterprise_projects", kwargs={"slug": draft.enterprise.organisation.slug})
+    client.force_login(alice)
+    assert reverse("marketplace:draft_reopen", kwargs={"pk": draft.pk}) in client.get(projects_url).text
+
+    client.post(reverse("marketplace:draft_reopen", kwargs={"pk": draft.pk}))
+    client.post(step_url(draft, "basics"), {"title": "智慧魚塭 新版", "summary": "省水"})
+    refused = client.post(step_url(draft, "funding"), {**funding_data(), **prefixed(plan_data()), "add_plan": "1"})
+    assert refused.status_code == 302 and listing.subscription_plans.count() == 1, "the money terms stay"
+    assert 'name="plan-name"' not in client.get(step_url(draft, "funding")).text, "no plan form on a live project"
+    with translation.override("en"), pytest.raises(ActionRefused, match="backers saw them"):
+        actions.add_subscription_plan(
+            alice, ProjectDraft.objects.get(pk=draft.pk), name="新方案", price_twd=900, rewards="魚", season_months=[]
+        )
+    client.post(reverse("marketplace:draft_submit", kwargs={"pk": draft.pk}))
+
+    project = ProjectPage.objects.get(pk=listing.project_id)
+    assert project.live and project.title == live_title, "the live page is unchanged until approved"
+    assert project.get_latest_revision_as_object().title == "智慧魚塭 新版"
+    assert project.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert "status-live" in client.get(projects_url).text

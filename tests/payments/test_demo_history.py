@@ -40,7 +40,9 @@ def test_demo_history_puts_money_on_the_demo_projects_once(demo_projects, client
         assert totals.raised_twd > 0 and totals.backers > 5, project.title
     assert not LedgerEntry.objects.exclude(source_key__startswith="demo:").exists()
     assert ensure_demo_history() == 0, "a second run writes nothing"
-    assert figures().taiwan.figures.value("raised_twd") == sum(totals_for_project(p.pk).raised_twd for p in demo_projects)
+    assert figures().taiwan.figures.value("raised_twd") == sum(
+        totals_for_project(p.pk).raised_twd for p in demo_projects
+    )
 
     page = client.get(demo_projects[1].url).text
     assert 'data-funding="raised">NT$0<' not in page
