@@ -218,7 +218,7 @@ def reopen_project_draft(user, draft):
     opens again on the same draft, and submitting it again updates the same page and puts it (back) in review.
     A live page stays as it is until the moderators approve the new version; its money terms are not reopened."""
     check_enterprise_team(user, draft.enterprise.organisation)
-    draft = ProjectDraft.objects.select_for_update().select_related("submitted_project").get(pk=draft.pk)
+    draft = ProjectDraft.objects.select_for_update().get(pk=draft.pk)
     if not draft.is_submitted:
         raise ActionRefused(_("This draft is already open for changes."))
     project = draft.submitted_project

@@ -94,6 +94,8 @@ def reject(project, comment):
 
 
 def test_a_team_reads_the_reasons_reopens_and_resubmits_a_rejected_project(client, draft, alice):
+    from cms.models import ProjectPage
+
     actions.save_funding_step(alice, draft, seeks_investment=False, campaign_fields=None)
     actions.add_subscription_plan(alice, draft, name="認養", price_twd=500, rewards="魚", season_months=[])
     project, _state = actions.submit_project_draft(alice, draft)
@@ -114,7 +116,8 @@ def test_a_team_reads_the_reasons_reopens_and_resubmits_a_rejected_project(clien
     assert response.status_code == 302
     draft = ProjectDraft.objects.get(pk=draft.pk)
     assert draft.is_submitted and draft.submitted_project_id == project.pk, "the same page, not a second one"
-    assert project.specific.get_latest_revision_as_object().title == "智慧魚塭 第二版"
+    project = ProjectPage.objects.get(pk=project.pk)
+    assert project.get_latest_revision_as_object().title == "智慧魚塭 第二版"
     assert project.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
 
 
