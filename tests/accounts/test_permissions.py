@@ -168,6 +168,7 @@ OBJECT_URLS = {
         ("post", lambda o: {"pk": o["outsider_draft"].pk, "milestone_pk": o["draft_milestone"].pk}, lambda o: {}),
     ],
     "marketplace:draft_submit": [("post", lambda o: {"pk": o["draft"].pk}, lambda o: {})],
+    "marketplace:draft_reopen": [("post", lambda o: {"pk": o["draft"].pk}, lambda o: {})],
     "marketplace:project_team": [
         ("get", lambda o: {"project_id": o["listing"].project_id}, None),
         ("post", lambda o: {"project_id": o["listing"].project_id}, lambda o: {"title": "Taken", "body": "x"}),
