@@ -65,10 +65,12 @@ def test_search_page_lists_results_facets_and_pagination(search_corpus, db, clie
     assert 'aria-current="page"' in html
 
 
-def test_search_page_empty_state_offers_a_suggestion(search_corpus, db, client):
-    html = client.get("/en/search/", {"q": "臺東縣池山"}).content.decode()
+def test_search_page_empty_state_offers_a_suggestion_townships_and_a_sector(search_corpus, db, client):
+    html = client.get("/en/search/", {"q": "池上 火星基地"}).content.decode()
     assert "Nothing matches your search." in html
-    assert "臺東縣池上" in html
+    assert '<a href="?q=%E6%B1%A0%E4%B8%8A">池上</a>' in html  # did you mean 池上
+    assert "?township=10014060" in html and "Chishang Township, Taitung County" in html
+    assert "?sector=agriculture" in html
 
 
 def test_a_misspelt_word_is_corrected_on_the_page_and_in_the_api(search_corpus, db, client):
@@ -149,7 +151,7 @@ def test_facet_labels_are_words_in_the_pages_language(db):
                 assert all(label != value for value, label in labels.items()), (language, name, labels)
         if language == "en":
             assert groups["sector"] == {"test-agri": "Agriculture"}
-            assert groups["sdg"]["2"] == "2 · Zero Hunger"
+            assert groups["sdg"]["2"] == "2 Zero Hunger"
             assert groups["funding_type"]["donation"] == "Donation"
         if language == "zh-hant":
             assert groups["sector"] == {"test-agri": "農業"} and groups["funding_type"]["subscription"] == "訂閱"
@@ -167,3 +169,19 @@ def test_nearest_is_chosen_by_township_name_and_defaults_to_the_home_township(se
     response = client.get("/zh-hant/search/", {"sort": "nearest"})
     assert response.status_code == 200
     assert '<option value="10014030" selected>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "stage", "verified"), [("zh-hant", "初期營收", "已認證"), ("en", "early revenue", "Verified")]
+)
+def test_status_facet_values_are_named_in_the_readers_language(language, stage, verified):
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from search.presentation import facet_groups
+
+    result = SimpleNamespace(facets={"status": [("early_revenue", 2), ("verified", 1)]})
+    with translation.override(language):
+        (group,) = facet_groups(result, SimpleNamespace(filters={}))
+    assert [value["label"] for value in group["values"]] == [stage, verified]
