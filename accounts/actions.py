@@ -133,7 +133,7 @@ def send_invitation_email(invitation, *, base_url=None):
     """Written in the invitee's preferred language when they have an account, else in the inviter's current one."""
     invitee = User.objects.filter(email__iexact=invitation.email).only("preferred_language").first()
     language = invitee.preferred_language if invitee else translation.get_language()
-    base_url = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    base_url = (base_url or settings.SITE_BASE_URL).rstrip("/")
     with translation.override(language):
         context = {
             "invitation": invitation,

@@ -146,7 +146,6 @@ def organisation_members(request, slug):
                 organisation,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                base_url=request.build_absolute_uri("/"),
             )
         except actions.ActionRefused as refused:
             form.add_error("email", refused.message)

@@ -347,3 +347,22 @@ def review_notices_for(user, unread_only=False):
 
 def mark_review_notices_read(user):
     return ReviewNotice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def follow_site_base_url():
+    """The default Wagtail Site takes its host and port from SITE_BASE_URL, so that every absolute page URL
+    (canonical and hreflang tags, the sitemap, Open Graph, links in emails) starts with it. Returns True when the
+    record changed. Wagtail writes port 443 as https and any other port as http."""
+    from urllib.parse import urlsplit
+
+    from wagtail.models import Site
+
+    address = urlsplit(settings.SITE_BASE_URL)
+    hostname = address.hostname or "127.0.0.1"
+    port = address.port or (443 if address.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or (site.hostname, site.port) == (hostname, port):
+        return False
+    site.hostname, site.port = hostname, port
+    site.save(update_fields=["hostname", "port"])  # Wagtail's post_save clears its cache of site roots
+    return True

@@ -5,6 +5,7 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from cms.actions import follow_site_base_url
 from cms.models import HomePage
 
 HOME_PAGE_TEXT = {
@@ -56,6 +57,7 @@ def ensure_home_pages():
         site = Site.objects.create(
             hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Homeward"
         )
+        follow_site_base_url()  # the host and port of SITE_BASE_URL, not Wagtail's localhost:80
     elif site.root_page_id != home.pk:
         previous_root = site.root_page.specific
         site.root_page = home

@@ -11,13 +11,14 @@ def after_migrate(sender, app_config=None, using="default", **kwargs):
     if app_config is None or app_config.label != with_models[-1].label:
         return
     from accounts.staff import ensure_staff_groups
-    from cms.actions import ensure_project_review_workflow
+    from cms.actions import ensure_project_review_workflow, follow_site_base_url
     from cms.models import SustainableDevelopmentGoal
     from cms.sdgs import load_sdgs
 
     ensure_staff_groups()  # Editors and Moderators, before the workflow grants Moderators its own
     load_sdgs(SustainableDevelopmentGoal)
     ensure_project_review_workflow()
+    follow_site_base_url()
 
 
 def project_approved(sender, instance, user=None, **kwargs):

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -10,13 +13,45 @@ from cms.actions import mark_review_notices_read, review_notices_for
 
 @require_GET
 @cache_control(max_age=86400, public=True)
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon_ico(request):
+    """/favicon.ico, which browsers ask for whatever the page says (site/static/brand/favicon.ico)."""
+    return FileResponse(open(finders.find("brand/favicon.ico"), "rb"), content_type="image/x-icon")  # noqa: SIM115
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def web_manifest(request):
+    """The web app manifest: name, colours and app icons (site/static/brand, drawn by scripts/build_app_icons.py)."""
+    icons = [
+        {"src": static("brand/logo.svg"), "sizes": "any", "type": "image/svg+xml"},
+        {"src": static("brand/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("brand/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {"src": static("brand/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+    ]
+    manifest = {
+        "name": "Homeward 地方創生",
+        "short_name": "Homeward",
+        "description": "Homeward：企業、市民與返鄉青年一起投入台灣鄉鎮的地方創生。",
+        "lang": "zh-Hant-TW",
+        "start_url": "/",
+        "scope": "/",
+        "display": "minimal-ui",
+        "background_color": "#fbfaf6",
+        "theme_color": "#1f5e4a",
+        "icons": icons,
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
 def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /django-admin/",
         "Disallow: /*/accounts/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {settings.SITE_BASE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

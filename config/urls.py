@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
 from cms.sitemap import MultilingualSitemap
-from cms.views import robots_txt
+from cms.views import favicon_ico, robots_txt, web_manifest
 from config import health
 from config.metrics_view import metrics_view
 from payments.views.webhooks import stripe_webhook
@@ -27,6 +27,8 @@ urlpatterns = [
     path("api/search/", include("search.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon_ico, name="favicon_ico"),
+    path("manifest.webmanifest", web_manifest, name="web_manifest"),
 ]
 
 if settings.DEBUG:

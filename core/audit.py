@@ -50,6 +50,7 @@ class Action(enum.StrEnum):
     MILESTONE_REMOVE = "milestone.remove"
     MILESTONE_DONE = "milestone.done"
     PROJECT_SUBMIT = "project.submit"
+    PROJECT_REOPEN = "project.reopen"
     PROJECT_UPDATE = "project.update"
     QUESTION_ASK = "question.ask"
     QUESTION_ANSWER = "question.answer"

@@ -60,6 +60,8 @@ DEMO_ENTERPRISES = {
         {
             "subscription": ("田間教室年度會員", 3000, "year", "全年四次親子田間課程", None, []),
             "investment": (500_000, 1_000_000, "loan", "early_revenue", "整修倉庫作為雨天教室。"),
+            # The one demo project offering all three ways to back.
+            "donation": (120_000, 45, "keep_what_you_raise", [300, 1000, 3000]),
         },
     ),
 }

@@ -77,7 +77,7 @@ def send_digest(company, now=None):
 
 
 def _send_to(user, company, projects):
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    base = settings.SITE_BASE_URL.rstrip("/")
     with in_language_of(user):
         title = ngettext(
             "%(count)s new project matches %(company)s's saved searches",

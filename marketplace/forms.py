@@ -98,6 +98,11 @@ class OwnTieForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        # The ties page shows this form under CompanyTieForm, which has a township field too: ids stay unique.
+        kwargs.setdefault("auto_id", "id_own_%s")
+        super().__init__(*args, **kwargs)
+
 
 # An introduction, not a document: longer text belongs in a conversation.
 INTEREST_MESSAGE_MAX_LENGTH = 2_000
@@ -227,7 +232,7 @@ class FundingForm(forms.Form):
     accepts_donations = forms.BooleanField(label=_("We accept donations"), required=False)
     donation_goal_twd = AmountField(label=_("donation goal (NT$)"), required=False)
     donation_deadline = forms.DateField(
-        label=_("deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     donation_model = forms.ChoiceField(
         label=_("if the goal is not reached"), choices=DonationCampaign.Model.choices, required=False
@@ -359,7 +364,7 @@ class SubscriptionPlanForm(forms.Form):
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("milestone"), max_length=160)
     target_date = forms.DateField(
-        label=_("target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("target date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 

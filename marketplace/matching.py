@@ -63,6 +63,12 @@ class Recommendation:
     project: object
     score: int = 0
     reasons: list = field(default_factory=list)
+    points: list = field(default_factory=list)  # the points each reason adds, in the reasons' order
+
+    @property
+    def parts(self):
+        """[(points, reason)]: the score's parts at a glance."""
+        return list(zip(self.points, self.reasons, strict=True))
 
 
 def _tie_phrase(tie, place):
@@ -129,12 +135,20 @@ def recommend_projects(company, limit=20, now=None):
     rows = [_page_row(page) for page in pages.values()]
     scored = _score_rows(facts, rows, backers_by_project(list(pages)))
     scored.sort()
-    top = scored[:limit]
+    # A project and its translations are one project: the best-scored page of each stands for it.
+    seen, unique = set(), []
+    for row in scored:
+        key = pages[row[3]].translation_key
+        if key not in seen:
+            seen.add(key)
+            unique.append(row)
+    top = unique[:limit]
     return [
         Recommendation(
             project=pages[pk],
             score=-negative,
             reasons=[_reason_text(pages[pk], spec, facts.sdgs) for _v, spec in points],
+            points=[value for value, _spec in points],
         )
         for negative, _published, _title, pk, points in top
     ]

@@ -3,6 +3,8 @@ in its AppConfig.ready(); marketplace never imports payments. Without payments e
 
 - `backers_by_project(project_ids=None)` → {project page id: people backing it} (payments.ledger's definition of
   a backer); recommendations give a point per backer.
+- `totals_by_project(project_ids)` → {project page id: Totals (raised_twd, backers)} from the ledger; the
+  project cards show them.
 - `people_backing(listing)` → the signed-in people who back the project now; they hear of its updates.
 - `plans_submitted(listing)` is called once a submitted project's plans belong to its listing (after commit):
   payments mirrors them in Stripe (Checkout would otherwise sync them lazily).
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from core.providers import Hook, Provider
 
 backers_by_project = Provider("marketplace.backers_by_project", default=lambda project_ids=None: {})
+totals_by_project = Provider("marketplace.totals_by_project", default=lambda project_ids: {})
 people_backing = Provider("marketplace.people_backing", default=lambda listing: [])
 plans_submitted = Hook("marketplace.plans_submitted")
 search_candidates = Provider("marketplace.search_candidates", default=lambda factors, count: None)

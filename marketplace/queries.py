@@ -24,6 +24,18 @@ def is_member_of(user, organisation):
     return organisation is not None and get_membership(user, organisation) is not None
 
 
+def companies_for_interest(user):
+    """The companies with a profile of which `user` is a member: through them the project page's "express interest"
+    form may post (nobody signed in: none)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.COMPANY, memberships__user=user, company_profile__isnull=False
+        ).order_by("name")
+    )
+
+
 def enterprise_team_or_404(user, slug):
     """(enterprise profile, membership) of the team `slug` for one of its members; 404 without a profile, 403 for
     anyone else."""

@@ -15,7 +15,7 @@ def email_notification(notification_id):
         return False
     recipient = notification.recipient
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-        context = {"notification": notification, "site_url": settings.WAGTAILADMIN_BASE_URL, "recipient": recipient}
+        context = {"notification": notification, "site_url": settings.SITE_BASE_URL, "recipient": recipient}
         subject = render_to_string("notifications/email_subject.txt", context).strip()
         body = render_to_string("notifications/email_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])

@@ -64,7 +64,7 @@ class PauseForm(forms.Form):
     resumes_on = forms.DateField(
         label=_("Resume on"),
         help_text=_("Nothing is charged until this day; at most six months from today."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean_resumes_on(self):
@@ -107,7 +107,7 @@ class RecordPayoutForm(forms.Form):
     listing = forms.ModelChoiceField(label=_("Project"), queryset=None)
     amount = forms.CharField(label=_("Amount paid out (NT$)"))
     reference = forms.CharField(label=_("Bank transfer reference"), max_length=200)
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, **kwargs):
         from marketplace.models import ProjectListing

@@ -8,6 +8,8 @@ A translation of a project page shows the listing of the page it was translated 
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from payments import stripe_api
 
 
@@ -21,6 +23,18 @@ class InvestmentAsk:
 
 
 @dataclass
+class PlanOffer:
+    """A subscription plan as the panel shows it: the plan and the places left under its cap (None: no cap)."""
+
+    plan: object
+    places_left: int | None = None
+
+    @property
+    def is_full(self):
+        return self.places_left is not None and self.places_left <= 0
+
+
+@dataclass
 class FundingPanel:
     investment_ask: InvestmentAsk | None = None
     subscription_plans: list = field(default_factory=list)
@@ -28,6 +42,15 @@ class FundingPanel:
     payments_configured: bool = False
     project_id: int | None = None  # the listing's page: live progress events are addressed to it
     totals: object = None  # payments.ledger.Totals
+    plan_offers: list = field(default_factory=list)  # PlanOffer per plan, in the plans' order
+    interest_companies: list = field(default_factory=list)  # the viewer's companies that may express interest
+
+    @property
+    def days_left(self):
+        """Whole days until the end of the donation deadline (0 on the day itself); None without a campaign."""
+        if self.donation is None:
+            return None
+        return (self.donation.deadline - timezone.localdate()).days
 
     @property
     def is_empty(self):
@@ -40,9 +63,12 @@ class FundingPanel:
         return min(100, round(100 * self.totals.raised_twd / self.donation.goal_twd))
 
 
-def funding_panel_for(project):
-    """The panel of a project page (a translation shows the listing of the page it was translated from)."""
+def funding_panel_for(project, user=None):
+    """The panel of a project page (a translation shows the listing of the page it was translated from); with
+    `user`, the companies through which that visitor may express interest."""
     from marketplace.models import DonationCampaign, ProjectListing
+    from marketplace.queries import companies_for_interest
+    from payments.checkout import places_taken
     from payments.ledger import totals_for_project
 
     listing = ProjectListing.objects.filter(project__translation_key=project.translation_key).first()
@@ -57,9 +83,16 @@ def funding_panel_for(project):
             stage=listing.get_stage_display() if listing.stage else "",
             use_of_funds=listing.use_of_funds,
         )
+    plans = list(listing.subscription_plans.all())
+    offers = [
+        PlanOffer(plan=plan, places_left=max(0, plan.max_backers - places_taken(plan)) if plan.max_backers else None)
+        for plan in plans
+    ]
     return FundingPanel(
         investment_ask=ask,
-        subscription_plans=list(listing.subscription_plans.all()),
+        subscription_plans=plans,
+        plan_offers=offers,
+        interest_companies=companies_for_interest(user) if ask is not None else [],
         donation=DonationCampaign.objects.filter(listing=listing).first(),
         payments_configured=stripe_api.is_configured(),
         project_id=listing.project_id,

@@ -2,8 +2,10 @@
 ledger, the people backing a project. Money totals are read from payments.ledger; the listings a payment page
 starts from (a public one to back, a team's own one) from marketplace.queries."""
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from cms.models.pages import card_images
 from payments.models import Backing, LedgerEntry
 
 
@@ -13,7 +15,7 @@ def backings_of(user):
         Backing.objects.filter(backer=user)
         .exclude(status=Backing.Status.EXPIRED)
         .select_related("listing__project", "plan")
-        .prefetch_related("listing__project__updates")
+        .prefetch_related("listing__project__updates", Prefetch("listing__project__hero_image", queryset=card_images()))
     )
 
 

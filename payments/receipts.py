@@ -66,9 +66,7 @@ def email_receipt(entry_id):
             return False
         with translation.override(receipt_language(entry.backing)):
             context = receipt_context(entry)
-            context["url"] = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-                "payments:receipt", kwargs={"pk": entry.pk}
-            )
+            context["url"] = settings.SITE_BASE_URL.rstrip("/") + reverse("payments:receipt", kwargs={"pk": entry.pk})
             subject = render_to_string("payments/email/receipt_subject.txt", context).strip()
             body = render_to_string("payments/email/receipt_body.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])

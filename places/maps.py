@@ -132,25 +132,38 @@ class Choropleth:
     # page. The markup is the same; every value is escaped (html.escape, the same escaping as autoescape).
 
     def regions_html(self):
-        """The focusable region links: accessible name and title = the township's label."""
+        """The region links: accessible name and title = the township's label.
+
+        The map is one tab stop (roving tabindex): the first region takes the focus, the arrow keys move it to
+        the nearest township in that direction (places/static/places/choropleth.js). Without the script the
+        table below, whose rows link where the regions do, is the way through by keyboard.
+        """
         map_id = escape(self.map_id)
         return mark_safe(  # noqa: S308 (every part escaped above or here)
             "\n      ".join(
-                f'<a class="choropleth-region" href="{escape(region.href)}" tabindex="0" '
+                f'<a class="choropleth-region" href="{escape(region.href)}" tabindex="{0 if first else -1}" '
                 f'aria-label="{label}" data-code="{escape(region.code)}">'
                 f'<path id="{map_id}-path-{escape(region.code)}" d="{escape(region.d)}" '
                 f'fill="{escape(region.fill)}"><title>{label}</title></path></a>'
-                for region in self.regions
+                for first, region in ((number == 0, region) for number, region in enumerate(self.regions))
                 for label in (escape(region.label),)
             )
         )
 
     def table_rows_html(self):
-        """The table alternative's rows: township, county, formatted value."""
+        """The table alternative's rows: township (linked where its region links, unless that is the row itself),
+        county, formatted value."""
         map_id = escape(self.map_id)
+        own_row = f"#{self.map_id}-township-"
+
+        def name(region):
+            if region.href.startswith(own_row):
+                return escape(region.name)
+            return f'<a href="{escape(region.href)}">{escape(region.name)}</a>'
+
         return mark_safe(  # noqa: S308 (every part escaped here)
             "\n        ".join(
-                f'<tr id="{map_id}-township-{escape(region.code)}"><th scope="row">{escape(region.name)}</th>'
+                f'<tr id="{map_id}-township-{escape(region.code)}"><th scope="row">{name(region)}</th>'
                 f'<td>{escape(region.county_name)}</td><td class="numeric">{escape(region.display)}</td></tr>'
                 for region in self.regions
             )

@@ -36,7 +36,7 @@ def tell_staff_job_failed(job, run):
         "attempts": run.attempt,
         "slot": run.slot.strftime("%Y-%m-%d %H:%M %Z"),
         "error": run.error[-2000:] or "-",
-        "url": f"{settings.WAGTAILADMIN_BASE_URL}/admin/scheduled-jobs/",
+        "url": f"{settings.SITE_BASE_URL}/admin/scheduled-jobs/",
     }
     try:
         send_mail(f"[Homeward] {subject}", body, settings.DEFAULT_FROM_EMAIL, recipients)

@@ -1,4 +1,5 @@
-"""Labels and links for the search page: facet value names, pagination links, the results map."""
+"""Labels and links for the search page: facet value names (in the page's language, never the indexed codes),
+pagination links, the results map."""
 
 from django.utils.translation import gettext as _
 

@@ -101,11 +101,31 @@ def search_map(request):
     return render(request, "search/map.html", context, status=400 if error else 200)
 
 
+def _township_choices():
+    """[(county name, [(town code, township name)])] in code order: the "nearest" sort's township, chosen by name."""
+    from places.models import Township
+
+    groups = {}
+    for township in Township.objects.with_county().order_by("county__code", "code"):
+        groups.setdefault(township.county, []).append((township.code, township.name))
+    return [(county.name, towns) for county, towns in groups.items()]
+
+
+def _with_home_township(request):
+    """The query string, with the signed-in visitor's home township as `near` when sorting by distance without one."""
+    params = request.GET
+    user = request.user
+    if params.get("sort") == "nearest" and not params.get("near") and user.is_authenticated and user.home_township_id:
+        params = params.copy()
+        params["near"] = user.home_township.code
+    return params
+
+
 @require_GET
 def search_page(request):
     error, result, query = "", None, None
     try:
-        query = parse_search_params(request.GET, families())
+        query = parse_search_params(_with_home_township(request), families())
         result = engines.search(query)
     except InvalidSearch as problem:
         error = str(problem)
@@ -122,6 +142,7 @@ def search_page(request):
         "facets": facet_groups(result, query) if result else [],
         "pages": page_links(request, result) if result else [],
         "sorts": _sorts(),
+        "townships": _township_choices(),
         "facet_names": FACETS,
         "map_url": f"{reverse('search:map')}?{request.GET.urlencode()}",
     }

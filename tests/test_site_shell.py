@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -52,3 +53,60 @@ def test_the_500_page_renders_without_a_request(client):
 
     assert "系統發生錯誤" in html
     assert "Something went wrong" in html
+
+
+def test_the_favicon_and_the_web_manifest_are_served(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon["Content-Type"] == "image/x-icon"
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.status_code == 200
+    assert manifest["Content-Type"] == "application/manifest+json"
+    data = manifest.json()
+    assert data["short_name"] == "Homeward"
+    assert {icon["sizes"] for icon in data["icons"]} >= {"192x192", "512x512"}
+    assert any(icon.get("purpose") == "maskable" for icon in data["icons"])
+    from django.contrib.staticfiles import finders
+
+    for entry in data["icons"]:
+        assert finders.find(entry["src"].removeprefix(settings.STATIC_URL)), entry["src"]
+
+
+def test_every_page_links_its_icons_and_marks_the_section_it_is_in(client, home_pages):
+    html = client.get("/en/search/").text
+
+    assert '<link rel="icon" href="/favicon.ico"' in html
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in html
+    assert 'href="/en/search/" aria-current="page">Discover</a>' in html
+    assert 'href="/en/" aria-current' not in html  # the home link is current only on the home page
+    assert '<button class="menu-toggle" type="button" aria-expanded="false" aria-controls="site-menu"' in html
+    assert 'id="site-menu"' in html
+
+
+def test_icons_come_from_the_sprite_and_are_hidden_from_assistive_technology():
+    from django.template import Context, Template
+
+    html = Template('{% load site_shell %}{% icon "map-pin" 18 %}').render(Context())
+
+    assert html == (
+        '<svg class="icon" width="18" height="18" aria-hidden="true" focusable="false">'
+        '<use href="/static/icons/icons.svg#map-pin"></use></svg>'
+    )
+
+
+def test_every_icon_the_templates_use_is_in_the_sprite():
+    import re
+
+    from tests.helpers import ROOT
+
+    sprite = (ROOT / "site" / "static" / "icons" / "icons.svg").read_text()
+    symbols = set(re.findall(r'<symbol id="([\w-]+)"', sprite))
+    used = set()
+    for template in ROOT.glob("*/templates/**/*.html"):
+        used |= set(re.findall(r'{% icon "([\w-]+)"', template.read_text()))
+    for template in (ROOT / "site" / "templates").glob("**/*.html"):
+        used |= set(re.findall(r'{% icon "([\w-]+)"', template.read_text()))
+    assert used, "no template uses an icon: the pattern above is out of date"
+    assert used <= symbols, f"missing from the sprite (add them to scripts/build_icons.py): {used - symbols}"

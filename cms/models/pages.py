@@ -46,6 +46,7 @@ from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, CaptionedImageBlock, Perso
 from places.models import County, Township
 
 CARD_IMAGE_SPEC = "fill-480x300"
+TEASER_POINTS = 400
 STORIES_PER_PAGE = 12
 PROJECTS_PER_PAGE = 24
 TOWNSHIP_STORIES_SHOWN = 6
@@ -152,6 +153,10 @@ class HomePage(BasePage):
         context["featured_stories"] = self._in_this_language(
             StoryPage.objects.select_related("township__county"), featured_stories
         )
+        # The townships where projects are: dots on the map teaser.
+        context["project_town_codes"] = list(
+            ProjectPage.objects.live().public().values_list("township__code", flat=True).distinct()[:TEASER_POINTS]
+        )
         return context
 
     def _in_this_language(self, queryset, page_ids):
@@ -241,12 +246,15 @@ class CountyPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["townships"] = (
+        townships = list(
             TownshipPage.objects.child_of(self)
             .live()
-            .select_related("township", "locale", "alias_of__locale")
+            .select_related("township__county", "locale", "alias_of__locale")
+            .prefetch_related(Prefetch("hero_image", queryset=card_images()))
             .order_by("township__code")
         )
+        context["townships"] = townships
+        context["pictured_townships"] = [township for township in townships if township.hero_image_id]
         return context
 
 

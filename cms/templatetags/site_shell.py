@@ -1,8 +1,13 @@
 """Template tags for the site shell (site/templates/base.html)."""
 
+from urllib.parse import unquote
+
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Page
 
@@ -29,3 +34,37 @@ def language_links(context):
         url = (translations.get(code) or f"/{code}/") if isinstance(page, Page) else translate_url(path, code)
         links.append({"code": code, "name": name, "url": url, "active": code == current})
     return links
+
+
+ICON_SPRITE = "icons/icons.svg"
+
+
+@register.simple_tag
+def icon(name, size=20, css_class=""):
+    """A Lucide icon from the sprite (site/static/icons/icons.svg), hidden from assistive technology: the text
+    beside it says what it means. Names are those listed in scripts/build_icons.py."""
+    return format_html(
+        '<svg class="icon{}" width="{}" height="{}" aria-hidden="true" focusable="false">'
+        '<use href="{}#{}"></use></svg>',
+        f" {css_class}" if css_class else "",
+        size,
+        size,
+        static(ICON_SPRITE),
+        name,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def current_marker(context, url):
+    """` aria-current="page"` on the link to this very page, ` aria-current="true"` on the link to the section it
+    is in (a path below the link's); nothing otherwise. The home page is a section of nothing."""
+    request = context.get("request")
+    if request is None or not url:
+        return ""
+    path, url = request.path, unquote(url)  # page URLs come percent-encoded; request.path is decoded
+    if path == url:
+        return mark_safe(' aria-current="page"')  # noqa: S308 (a constant)
+    home = f"/{get_language()}/"
+    if url != home and path.startswith(url):
+        return mark_safe(' aria-current="true"')  # noqa: S308 (a constant)
+    return ""

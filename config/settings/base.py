@@ -329,8 +329,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Homeward <noreply@homeward.t
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Homeward 地方創生"
-# The site's public address: links in emails, canonical and hreflang URLs (the default Site's hostname and port
-# follow it, cms.demo.ensure_home_pages), and the admin's own links.
+# Every absolute link (emails, canonical and hreflang tags, the sitemap, Open Graph, feeds) starts with this: the
+# default Wagtail Site takes its host and port from it after each migrate (cms.actions.follow_site_base_url).
 SITE_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 # Staff get one email per review event: the review task's, to the Moderators. With superusers included, a

@@ -12,10 +12,10 @@ register = template.Library()
 def figures_list(figures):
     """A <dl> of every measure of an area."""
     return format_html(
-        '<dl class="figures impact-figures">{}</dl>',
+        '<dl class="impact-figures">{}</dl>',
         format_html_join(
             "",
-            "<dt>{}</dt><dd>{}</dd>",
+            "<div><dt>{}</dt><dd>{}</dd></div>",
             ((label, format_value(measure, figures.value(measure))) for measure, label in MEASURES.items()),
         ),
     )

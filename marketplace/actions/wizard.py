@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from cms.actions import create_project_draft, submit_project_for_review
+from cms.actions import create_project_draft, review_state, submit_project_for_review
 from cms.models import CustomImage
 from core.actions import ActionRefused
 from core.audit import Action, log
@@ -25,6 +25,19 @@ from marketplace.models import (
 
 def _team(draft):
     return draft.enterprise.organisation
+
+
+def funding_locked(draft):
+    """Whether the draft edits a live project: its plans, donation campaign and investment ask then stay as its
+    backers saw them (the wizard changes the page's text, photo and milestones only)."""
+    return draft.submitted_project_id is not None and draft.submitted_project.live
+
+
+def _check_funding_editable(draft):
+    if funding_locked(draft):
+        raise ActionRefused(
+            _("A live project's plans, donation campaign and investment ask stay as its backers saw them.")
+        )
 
 
 @transaction.atomic
@@ -69,6 +82,7 @@ def save_story_step(user, draft, *, story, image=None, image_description=""):
 @transaction.atomic
 def save_funding_step(user, draft, *, many=None, campaign_fields=None, **fields):
     """The funding step: the investment ask and programmes on the draft, and its donation campaign (or none)."""
+    _check_funding_editable(draft)
     save_draft_step(user, draft, ProjectDraft.Step.FUNDING, many=many, **fields)
     return save_donation_campaign(user, draft, campaign_fields)
 
@@ -77,6 +91,7 @@ def save_funding_step(user, draft, *, many=None, campaign_fields=None, **fields)
 def save_donation_campaign(user, draft, campaign_fields):
     """campaign_fields None removes the draft's donation campaign."""
     check_draft_editor(user, draft)
+    _check_funding_editable(draft)
     DonationCampaign.objects.filter(draft=draft).delete()
     campaign = DonationCampaign.objects.create(draft=draft, **campaign_fields) if campaign_fields else None
     log(Action.DONATION_CAMPAIGN_SAVE, actor=user, organisation=_team(draft), draft=draft.pk, removed=campaign is None)
@@ -86,6 +101,7 @@ def save_donation_campaign(user, draft, campaign_fields):
 @transaction.atomic
 def add_subscription_plan(user, draft, **fields):
     check_draft_editor(user, draft)
+    _check_funding_editable(draft)
     plan = SubscriptionPlan.objects.create(draft=draft, sort_order=draft.subscription_plans.count(), **fields)
     log(Action.SUBSCRIPTION_PLAN_ADD, actor=user, organisation=_team(draft), draft=draft.pk, plan=plan.pk)
     return plan
@@ -94,6 +110,7 @@ def add_subscription_plan(user, draft, **fields):
 @transaction.atomic
 def remove_subscription_plan(user, draft, plan_pk):
     check_draft_editor(user, draft)
+    _check_funding_editable(draft)
     draft.subscription_plans.filter(pk=plan_pk).delete()
     log(Action.SUBSCRIPTION_PLAN_REMOVE, actor=user, organisation=_team(draft), draft=draft.pk, plan=plan_pk)
 
@@ -129,13 +146,11 @@ def draft_problems(draft):
 
 
 def story_body(draft):
-    """The draft's story as the page's StreamField: paragraphs of escaped text, then the photo."""
+    """The draft's story as the page's StreamField: paragraphs of escaped text. The photo is the page's hero
+    picture (submit_project_draft), shown once at the top, not again in the story."""
     paragraphs = [part.strip() for part in draft.story.replace("\r\n", "\n").split("\n\n") if part.strip()]
     html = "".join(f"<p>{escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs)
-    body = [("paragraph", html)] if html else []
-    if draft.image_id:
-        body.append(("image", {"image": draft.image, "caption": ""}))
-    return body
+    return [("paragraph", html)] if html else []
 
 
 @transaction.atomic
@@ -148,6 +163,8 @@ def submit_project_draft(user, draft):
     problems = draft_problems(draft)
     if problems:
         raise ActionRefused(" ".join(problems))
+    if draft.submitted_project_id is not None:
+        return _resubmit(user, draft)
     project = create_project_draft(
         township=draft.enterprise.township,
         owner=user,
@@ -183,5 +200,73 @@ def submit_project_draft(user, draft):
     log(Action.PROJECT_SUBMIT, actor=user, organisation=draft.enterprise.organisation, project=project.pk)
     # The plans are the listing's now: payments mirrors them in Stripe once this commits (Checkout also syncs
     # lazily).
+    transaction.on_commit(lambda: providers.plans_submitted(listing))
+    return project, state
+
+
+def changes_requested(project):
+    """Whether the moderators sent `project` back to its team with changes requested (its review waits for them)."""
+    from wagtail.models import WorkflowState
+
+    state = review_state(project)
+    return state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES
+
+
+@transaction.atomic
+def reopen_project_draft(user, draft):
+    """A submission comes back to its team, when the moderators sent it back or to edit the live project: the wizard
+    opens again on the same draft, and submitting it again updates the same page and puts it (back) in review.
+    A live page stays as it is until the moderators approve the new version; its money terms are not reopened."""
+    check_enterprise_team(user, draft.enterprise.organisation)
+    draft = ProjectDraft.objects.select_for_update().get(pk=draft.pk)
+    if not draft.is_submitted:
+        raise ActionRefused(_("This draft is already open for changes."))
+    project = draft.submitted_project
+    in_review = review_state(project) is not None and not changes_requested(project)
+    if in_review or not (project.live or changes_requested(project)):
+        raise ActionRefused(_("The moderators are reviewing this project: wait for their decision before changing it."))
+    draft.submitted_at = None
+    draft.save(update_fields=["submitted_at", "updated"])
+    log(
+        Action.PROJECT_REOPEN, actor=user, organisation=_team(draft), draft=draft.pk, project=draft.submitted_project_id
+    )
+    return draft
+
+
+def _resubmit(user, draft):
+    """submit_project_draft for a reopened draft: the same page gets the new text and photo as a new revision, the
+    listing the new funding details, new plans, campaign and milestones join it, and the review resumes."""
+    project = draft.submitted_project.specific.get_latest_revision_as_object()
+    project.title = draft.title
+    project.summary = draft.summary
+    project.body = story_body(draft)
+    project.sector = draft.sector
+    project.sdgs = list(draft.sdgs.all())
+    project.support_programmes = list(draft.support_programmes.all())
+    if draft.image_id:
+        project.hero_image = draft.image
+    listing = ProjectListing.objects.select_for_update().get(project=draft.submitted_project)
+    if funding_locked(draft):  # a live project: its money terms stay; the new text waits for the moderators
+        Milestone.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
+        draft.submitted_at = timezone.now()
+        draft.save(update_fields=["submitted_at", "updated"])
+        state = submit_project_for_review(project, user)
+        log(Action.PROJECT_SUBMIT, actor=user, organisation=_team(draft), project=project.pk, live_edit=True)
+        return project, state
+    listing.seeks_investment = draft.seeks_investment
+    listing.ask_min_twd = draft.ask_min_twd if draft.seeks_investment else None
+    listing.ask_max_twd = draft.ask_max_twd if draft.seeks_investment else None
+    listing.instrument = draft.instrument if draft.seeks_investment else ""
+    listing.stage = draft.stage
+    listing.use_of_funds = draft.use_of_funds if draft.seeks_investment else ""
+    listing.full_clean()
+    listing.save()
+    SubscriptionPlan.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
+    DonationCampaign.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
+    Milestone.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
+    draft.submitted_at = timezone.now()
+    draft.save(update_fields=["submitted_at", "updated"])
+    state = submit_project_for_review(project, user)
+    log(Action.PROJECT_SUBMIT, actor=user, organisation=_team(draft), project=project.pk, resubmitted=True)
     transaction.on_commit(lambda: providers.plans_submitted(listing))
     return project, state

@@ -15,6 +15,7 @@ from core.languages import html_lang
 from marketplace import actions, queries
 from marketplace.forms import EnterpriseProfileForm
 from marketplace.models import EnterpriseProfile, ProjectDraft
+from marketplace.presentation import team_projects
 from marketplace.views.wizard import STEPS
 
 
@@ -71,5 +72,5 @@ def enterprise_projects(request, slug):
         return redirect("marketplace:draft_step", pk=outcome.result.pk, step=STEPS[0])
     drafts = profile.drafts.select_related("submitted_project") if profile else ProjectDraft.objects.none()
     page = Paginator(drafts, 20).get_page(request.GET.get("page"))
-    context = {"organisation": organisation, "profile": profile, "page": page}
+    context = {"organisation": organisation, "profile": profile, "page": page, "rows": team_projects(page)}
     return render(request, "marketplace/enterprise_projects.html", context)

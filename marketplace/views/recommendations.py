@@ -10,6 +10,7 @@ from marketplace import actions
 from marketplace.forms import InterestForm
 from marketplace.matching import recommend_companies, recommend_projects
 from marketplace.models import EnterpriseProfile
+from marketplace.presentation import project_cards
 from marketplace.views.common import company_for_member, profile_or_redirect
 
 
@@ -20,11 +21,13 @@ def recommendations(request, slug):
     profile, to_profile_form = profile_or_redirect(request, organisation)
     if to_profile_form:
         return to_profile_form
+    recommendations = recommend_projects(profile)
+    cards = project_cards([recommendation.project for recommendation in recommendations])
     context = {
         "organisation": organisation,
         "membership": membership,
         "profile": profile,
-        "recommendations": recommend_projects(profile),
+        "recommendations": list(zip(recommendations, cards, strict=True)),
         "interested": set(profile.interests.values_list("project_id", flat=True)),
         "interest_form": InterestForm(),
     }

@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,8 +13,11 @@ from core.actions import run_action
 from marketplace import actions
 from marketplace.forms import WIZARD_STEPS, BasicsForm, FundingForm, MilestoneForm, StoryForm, SubscriptionPlanForm
 from marketplace.models import DonationCampaign, ProjectDraft
+from marketplace.presentation import FUNDING_KINDS
 
 STEPS = [step for step, _form in WIZARD_STEPS]
+# The plan fields sit inside the funding step's own form (prefixed), so "Add plan" sends what the team typed there too.
+PLAN_PREFIX = "plan"
 
 
 def _draft_for_team(request, pk):
@@ -36,7 +41,7 @@ def _step_form(draft, step, data=None, files=None):
         return BasicsForm(data, initial=initial)
     if step == "story":
         return StoryForm(data, files, initial={"story": draft.story})
-    if step == "funding":
+    if step == "funding" and not actions.funding_locked(draft):
         return FundingForm(data, initial=FundingForm.initial_for(draft))
     return None
 
@@ -66,14 +71,22 @@ def _page(request, draft, step, form, status=200, **forms):
         "step": step,
         "steps": ProjectDraft.Step.choices,
         "form": form,
-        "plan_form": SubscriptionPlanForm(),
+        "plan_form": SubscriptionPlanForm(prefix=PLAN_PREFIX, use_required_attribute=False),
         "milestone_form": MilestoneForm(),
+        "funding_locked": actions.funding_locked(draft),
         **forms,
     }
     if step == "preview":
         context["problems"] = actions.draft_problems(draft)
         context["story_body"] = actions.story_body(draft)
         context["campaign"] = DonationCampaign.objects.filter(draft=draft).first()
+        context["plans"] = list(draft.subscription_plans.all())
+        offered = {
+            "subscription": bool(context["plans"]),
+            "donation": context["campaign"] is not None,
+            "investment": draft.seeks_investment,
+        }
+        context["kinds"] = [(code, label) for code, label in FUNDING_KINDS.items() if offered[code]]
     return render(request, "marketplace/draft_step.html", context, status=status)
 
 
@@ -86,6 +99,8 @@ def draft_step(request, pk, step):
     if draft.is_submitted:
         return redirect("marketplace:enterprise_projects", slug=draft.enterprise.organisation.slug)
     form = _step_form(draft, step, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form is not None and step == "funding" and "add_plan" in request.POST:
+        return _add_plan_keeping_funding(request, draft, form)
     if request.method == "POST":
         if form is None:
             actions.save_draft_step(request.user, draft, step)
@@ -95,6 +110,20 @@ def draft_step(request, pk, step):
             messages.success(request, _("Saved. You can leave and come back to this draft at any time."))
             return redirect("marketplace:draft_step", pk=draft.pk, step=_next_step(step))
     return _page(request, draft, step, form, status=400 if request.method == "POST" else 200)
+
+
+def _add_plan_keeping_funding(request, draft, funding_form):
+    """ "Add plan" on the funding step saves the plan and the funding fields together, so what the team typed there
+    is never dropped. When either has a problem, nothing is saved and both come back as typed, with the problems."""
+    plan_form = SubscriptionPlanForm(request.POST, prefix=PLAN_PREFIX, use_required_attribute=False)
+    plan_ok, funding_ok = plan_form.is_valid(), funding_form.is_valid()
+    if not (plan_ok and funding_ok):
+        return _page(request, draft, "funding", funding_form, status=400, plan_form=plan_form)
+    with transaction.atomic():
+        _save_step(request.user, draft, "funding", funding_form)
+        actions.add_subscription_plan(request.user, draft, **plan_form.plan_fields())
+    messages.success(request, _("Plan added; the funding details are saved too."))
+    return redirect(f"{reverse('marketplace:draft_step', kwargs={'pk': draft.pk, 'step': 'funding'})}#plans-title")
 
 
 @login_required
@@ -150,3 +179,19 @@ def draft_submit(request, pk):
     if not outcome.done:
         return redirect("marketplace:draft_step", pk=draft.pk, step="preview")
     return redirect("marketplace:enterprise_projects", slug=draft.enterprise.organisation.slug)
+
+
+@login_required
+@require_POST
+def draft_reopen(request, pk):
+    """The team takes back a submission the moderators sent back, to change it and submit it again."""
+    draft = _draft_for_team(request, pk)
+    outcome = run_action(
+        request,
+        actions.reopen_project_draft,
+        draft,
+        success=_("The project is open for changes again. Submit it when it is ready; the review goes on from there."),
+    )
+    if not outcome.done:
+        return redirect("marketplace:enterprise_projects", slug=draft.enterprise.organisation.slug)
+    return redirect("marketplace:draft_step", pk=draft.pk, step=STEPS[0])

@@ -11,4 +11,6 @@ register = template.Library()
 @register.inclusion_tag("payments/includes/funding_panel.html", takes_context=True)
 def funding_panel(context, project):
     """The project page's funding panel: the ask, plans, donation and live progress, or nothing."""
-    return {"request": context.get("request"), "funding": funding_panel_for(project)}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"request": request, "funding": funding_panel_for(project, user=user)}

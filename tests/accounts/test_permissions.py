@@ -49,6 +49,8 @@ PUBLIC_URLS = {
     "impact:json": "the impact map's figures as JSON (aggregates only, no person or company)",
     "search:map": "public discovery results on a township map (same query, counts only)",
     "robots_txt": "crawler rules for the public site",
+    "favicon_ico": "the site's icon, a static file",
+    "web_manifest": "the web app manifest: name, colours, icons",
     "marketplace:enterprise_detail": "an enterprise's public profile (what its team chose to publish)",
     "marketplace:questions": "questions and answers of a published project (404 otherwise); asking needs sign-in",
     "payments:donate": "a published project's donation form (404 otherwise): guests may donate; it only opens Checkout",
@@ -169,6 +171,7 @@ OBJECT_URLS = {
         ("post", lambda o: {"pk": o["outsider_draft"].pk, "milestone_pk": o["draft_milestone"].pk}, lambda o: {}),
     ],
     "marketplace:draft_submit": [("post", lambda o: {"pk": o["draft"].pk}, lambda o: {})],
+    "marketplace:draft_reopen": [("post", lambda o: {"pk": o["draft"].pk}, lambda o: {})],
     "marketplace:project_team": [
         ("get", lambda o: {"project_id": o["listing"].project_id}, None),
         ("post", lambda o: {"project_id": o["listing"].project_id}, lambda o: {"title": "Taken", "body": "x"}),

@@ -59,8 +59,9 @@ def test_sign_up_verify_the_email_and_arrive_signed_in(page, live_server, home_p
 
     page.wait_for_url(f"{live_server.url}/zh-hant/")
     assert EmailAddress.objects.get(email="mei@example.tw").verified
-    nav = page.get_by_role("navigation", name="主選單")
-    assert nav.get_by_role("link", name="我的帳戶").is_visible()
+    account_menu = page.locator("[data-account-menu] summary")
+    assert account_menu.inner_text().strip() == "我的帳戶"
+    assert account_menu.is_visible()
     assert User.objects.get(email="mei@example.tw").preferred_language == "zh-hant"
 
 

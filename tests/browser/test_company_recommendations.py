@@ -30,10 +30,13 @@ def test_a_company_member_sees_a_reason_and_expresses_interest(page, live_server
     page.get_by_role("link", name="Recommended for you").first.click()
     page.wait_for_load_state()
 
-    rice = page.get_by_role("article", name="關山米")
+    rice = page.locator(".recommendation-card", has_text="關山米")
     assert "Guanshan Township, Taitung County is a priority area for regional revitalization." in rice.inner_text()
-    rice.get_by_label("Message to the team").fill("We would like to visit.")
+    assert page.get_by_label("Message to the team").count() == 1, "one dialog, not a message box under every card"
     rice.get_by_role("button", name="Express interest").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Message to the team").fill("We would like to visit.")
+    dialog.get_by_role("button", name="Send").click()
     page.wait_for_load_state()
 
     assert "/interests/" in page.url

@@ -50,4 +50,4 @@ def test_typing_pingtung_suggests_townships_and_the_keyboard_chooses_one(page, l
     box.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/zh-hant/search/\?township=\d+$"))
-    expect(page.locator(".results h2").first).to_contain_text(chosen)
+    expect(page.locator(".results h3").first).to_contain_text(chosen)

@@ -1,5 +1,5 @@
 """A team member signs in on the public site, writes a project through the wizard (basics, story, funding,
-milestones), sees the preview, submits it, and sees it under review."""
+milestones), sees the preview, submits it, and sees it in review."""
 
 import datetime
 import re
@@ -67,6 +67,6 @@ def test_a_team_member_submits_a_project_for_review(live_server, team_member, pa
     expect(page.get_by_text("我們回家養魚。")).to_be_visible()
     page.get_by_role("button", name="Submit for review").click()
 
-    expect(page.get_by_text("under review").first).to_be_visible()
+    expect(page.locator(".status-label", has_text="In review")).to_be_visible()
     project = ProjectPage.objects.get(title="智慧魚塭")
     assert not project.live and project.current_workflow_state is not None

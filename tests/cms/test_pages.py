@@ -174,7 +174,9 @@ def test_story_page_head_tags_and_structured_data(story_index, client):
     html = client.get(story.url).content.decode()
 
     assert f'<link rel="canonical" href="{story.full_url}">' in html
+    assert story.full_url.startswith("http://127.0.0.1:8000/zh-hant/"), "absolute URLs come from SITE_BASE_URL"
     assert 'hreflang="zh-hant"' in html and 'hreflang="x-default"' in html
+    assert "http://localhost" not in html
     assert '<meta property="og:type" content="article">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert 'property="og:image"' in html and "cocoa alt" in html
@@ -234,16 +236,21 @@ def test_sdgs_are_loaded_in_three_languages(db):
     assert all(goal.name_zh and goal.name_en and goal.name_ja for goal in goals.values())
 
 
-def test_sitemap_lists_live_pages_in_every_language_and_robots(story_index, client):
+def test_sitemap_lists_live_pages_in_every_language_and_robots(story_index, client, settings):
+    from cms.actions import follow_site_base_url
+
+    settings.SITE_BASE_URL = "https://homeward.example"
+    assert follow_site_base_url()
     add_story(story_index, "公開故事", slug="public-story")
     add_story(story_index, "草稿故事", slug="draft-story", live=False)
 
     sitemap = client.get("/sitemap.xml").content.decode()
 
-    assert "/zh-hant/" in sitemap and "/en/" in sitemap and "/ja/" in sitemap
+    assert "<loc>https://homeward.example/zh-hant/" in sitemap and "<loc>https://homeward.example/en/" in sitemap
+    assert "/ja/" in sitemap and "localhost" not in sitemap
     assert "public-story" in sitemap and "draft-story" not in sitemap
     robots = client.get("/robots.txt").content.decode()
-    assert "Disallow: /admin/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
+    assert "Disallow: /admin/" in robots and "Sitemap: https://homeward.example/sitemap.xml" in robots
 
 
 def test_language_switcher_links_to_the_translation(cms_site, client):

@@ -125,6 +125,18 @@ def test_the_ties_page_lists_ties_for_members_only(client, market):
     assert client.get(url).status_code == 403
 
 
+def test_the_ties_page_uses_each_id_once_though_both_of_its_forms_ask_for_a_township(client, market):
+    import re
+
+    client.force_login(market["carol"])  # an admin sees the company form and the form for her own township
+    html = client.get(reverse("marketplace:company_ties", kwargs={"slug": market["company_org"].slug})).text
+
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert "id_township" in ids and "id_own_township" in ids
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'for="id_own_township"' in html
+
+
 def test_a_shared_home_township_is_in_the_persons_data_export_and_goes_with_the_account(market):
     from accounts.actions import delete_account, export_personal_data
 

@@ -27,7 +27,7 @@ def test_the_funding_panel_shows_what_exists_and_says_when_payments_are_off(clie
 
     text = response.text
     assert "認養" in text and "NT$500" in text and "NT$300,000" in text
-    assert 'class="payments-not-configured' in text
+    assert "payments-not-configured" in text and 'aria-describedby="payments-unavailable"' in text
     assert 'data-funding="raised">NT$0<' in text, "the ledger is empty: NT$0 raised, nothing invented"
     assert "funding-investment" not in text
 

@@ -137,7 +137,7 @@ def test_fills_follow_the_bins_and_missing_values_are_hatched(townships):
 
 
 def _links(html):
-    return re.findall(r'<a class="choropleth-region" href="([^"]+)" tabindex="0" aria-label="([^"]+)"', html)
+    return re.findall(r'<a class="choropleth-region" href="([^"]+)" tabindex="-?[01]" aria-label="([^"]+)"', html)
 
 
 @pytest.mark.django_db
@@ -157,6 +157,23 @@ def test_taiwan_view_has_368_focusable_named_links_county_borders_and_a_368_row_
     assert html.count('<g class="choropleth-counties"') == 1
     assert len(re.findall(r"<path d=", html.split('<g class="choropleth-counties"')[1].split("</g>")[0])) == 22
     assert "<details" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_the_map_is_one_tab_stop_with_a_skip_link_to_its_table_whose_rows_link_where_the_map_does(client, townships):
+    html = client.get("/zh-hant/townships/map/?measure=population").content.decode()
+
+    assert html.count('tabindex="0"') == 1  # the first township; the arrow keys move between the others
+    assert html.count('class="choropleth-region" href="/zh-hant/townships/map/') == 368
+    assert 'href="#township-map-table" data-choropleth-skip' in html
+    assert '<details class="choropleth-table" id="township-map-table">' in html
+    neipu = Township.objects.get(code="10013130")
+    row = re.search(r'<tr id="township-map-township-10013130">(.*?)</tr>', html).group(1)
+    assert re.search(r'<th scope="row"><a href="/zh-hant/townships/map/\?[^"]*county=10013[^"]*">內埔鄉</a></th>', row)
+    assert f"{neipu.population:,}" in row
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "an id is used twice"
 
 
 @pytest.mark.django_db
@@ -265,4 +282,4 @@ def test_names_and_labels_are_escaped_in_the_map_and_its_table(client, townships
     escaped = "Neipu &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co"
     assert f'aria-label="{escaped}, Pingtung County: ' in html, "the region's accessible name"
     assert f"<title>{escaped}, Pingtung County: " in html
-    assert f'<th scope="row">{escaped}</th>' in html, "the table alternative"
+    assert re.search(rf'<th scope="row"><a href="[^"<>]+">{re.escape(escaped)}</a></th>', html), "the table alternative"

@@ -127,6 +127,50 @@ def test_highlights_escape_a_malicious_title(malicious_document, client):
     assert '<script>alert("x")' not in html and "<img src=x" not in html and "<svg onload" not in html
 
 
+def test_facet_labels_are_words_in_the_pages_language(db):
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from cms.models import Sector
+    from search.presentation import facet_groups
+
+    Sector.objects.create(slug="test-agri", name_zh="農業", name_en="Agriculture", name_ja="農業")
+    facets = {
+        "sector": [("test-agri", 3)],
+        "sdg": [("2", 2), ("12", 1)],
+        "funding_type": [("donation", 2), ("subscription", 1), ("investment", 1)],
+        "status": [("prototype", 1), ("verified", 1)],
+    }
+    result, query = SimpleNamespace(facets=facets), SimpleNamespace(filters={})
+    for language in ("zh-hant", "en", "ja"):
+        with translation.override(language):
+            groups = {g["name"]: {v["value"]: v["label"] for v in g["values"]} for g in facet_groups(result, query)}
+        for name, labels in groups.items():
+            if language != "en" or name != "status":  # "prototype" is its own English word
+                assert all(label != value for value, label in labels.items()), (language, name, labels)
+        if language == "en":
+            assert groups["sector"] == {"test-agri": "Agriculture"}
+            assert groups["sdg"]["2"] == "2 Zero Hunger"
+            assert groups["funding_type"]["donation"] == "Donation"
+        if language == "zh-hant":
+            assert groups["sector"] == {"test-agri": "農業"} and groups["funding_type"]["subscription"] == "訂閱"
+
+
+def test_nearest_is_chosen_by_township_name_and_defaults_to_the_home_township(search_corpus, townships, db, client):
+    from places.models import Township
+    from tests.factories.accounts import UserFactory
+
+    html = client.get("/zh-hant/search/").content.decode()
+    assert '<select id="search-near" name="near">' in html
+    assert '<option value="10014030">關山鎮</option>' in html, "townships by name, grouped by county"
+
+    client.force_login(UserFactory(home_township=Township.objects.get(code="10014030")))
+    response = client.get("/zh-hant/search/", {"sort": "nearest"})
+    assert response.status_code == 200
+    assert '<option value="10014030" selected>' in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("language", "stage", "verified"), [("zh-hant", "初期營收", "已認證"), ("en", "early revenue", "Verified")]
 )

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, ensure_demo_staff
 from cms.actions import ensure_language_versions, ensure_project_review_workflow
 from cms.demo import ensure_demo_pages, ensure_home_pages
+from cms.demo_pictures import ensure_demo_pictures
 from marketplace.demo import ensure_demo_enterprises
 from marketplace.demo_companies import DEMO_COMPANY_EMAIL, DEMO_COMPANY_PASSWORD, ensure_demo_companies
 from places.actions import load_townships
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         self.stdout.write("Review workflow and Moderators group are in place.")
         self.stdout.write(f"Demo pages created: {ensure_demo_pages()} (townships, stories, projects, standard pages).")
         self.stdout.write(f"Demo enterprises with project listings created: {ensure_demo_enterprises()}.")
+        self.stdout.write(f"Demo pictures made: {ensure_demo_pictures()} (projects, stories, their townships).")
         self.stdout.write(f"Other-language versions of untranslated pages created: {ensure_language_versions()}.")
         if ensure_demo_staff():
             self.stdout.write(f"Demo staff login created: {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD}")

@@ -1,0 +1,253 @@
+"""What the public pages show of the marketplace beside a project: card facts, the team, milestones, questions.
+
+cms's templates reach these through marketplace_tags (cms never imports marketplace). A list of cards costs a
+fixed number of queries whatever its length. A translated project page shows the listing of the page it was
+translated from (they share a translation_key), as the funding panel does.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The ways to back a project, in the order cards and badges show them; labels in the page's language.
+FUNDING_KINDS = {
+    "subscription": _("Subscription"),
+    "donation": _("Donation"),
+    "investment": _("Investment"),
+}
+QUESTIONS_SHOWN = 3
+
+
+@dataclass
+class ProjectCard:
+    """One project as a card shows it; money figures come from the payments ledger."""
+
+    project: object
+    team: str = ""
+    team_url: str = ""
+    kinds: list = field(default_factory=list)  # [(code, label)] in FUNDING_KINDS order
+    raised_twd: int = 0
+    backers: int = 0
+    goal_twd: int | None = None
+    deadline: datetime.date | None = None
+
+    @property
+    def percent(self):
+        """Share of the donation goal raised, in percent (past 100 once the goal is passed); None without a goal."""
+        if not self.goal_twd:
+            return None
+        return round(100 * self.raised_twd / self.goal_twd)
+
+    @property
+    def bar_percent(self):
+        """The progress bar's width: the percent, stopped at 100."""
+        return None if self.percent is None else min(100, self.percent)
+
+    @property
+    def days_left(self):
+        """Whole days until the end of the deadline day (0 on the day itself); None without a deadline."""
+        if self.deadline is None:
+            return None
+        return (self.deadline - timezone.localdate()).days
+
+    @property
+    def is_closed(self):
+        return self.days_left is not None and self.days_left < 0
+
+
+def _kinds(listing):
+    """[(code, label)] of the ways `listing` offers (annotated with has_plans by _listings_by_key)."""
+    offered = {
+        "subscription": listing.has_plans,
+        "donation": getattr(listing, "donation_campaign", None) is not None,
+        "investment": listing.seeks_investment,
+    }
+    return [(code, label) for code, label in FUNDING_KINDS.items() if offered[code]]
+
+
+def _team_url(listing):
+    return reverse("marketplace:enterprise_detail", kwargs={"slug": listing.enterprise.organisation.slug})
+
+
+def _listings_by_key(projects):
+    from marketplace.models import ProjectListing, SubscriptionPlan
+
+    keys = {project.translation_key for project in projects}
+    listings = (
+        ProjectListing.objects.filter(project__translation_key__in=keys)
+        .select_related("project", "enterprise__organisation", "donation_campaign")
+        .annotate(has_plans=Exists(SubscriptionPlan.objects.filter(listing=OuterRef("pk"))))
+    )
+    return {listing.project.translation_key: listing for listing in listings}
+
+
+def project_cards(projects):
+    """[ProjectCard] for `projects` (pages), in their order: three queries for the facts, plus what the pages
+    themselves have not fetched yet (township, sector, picture with its card rendition)."""
+    from cms.models.pages import card_images
+    from marketplace.providers import totals_by_project
+
+    projects = list(projects)
+    if not projects:
+        return []
+    prefetch_related_objects(projects, "township__county", "sector", Prefetch("hero_image", queryset=card_images()))
+    listings = _listings_by_key(projects)
+    totals = totals_by_project(listing.project_id for listing in listings.values())
+    cards = []
+    for project in projects:
+        listing = listings.get(project.translation_key)
+        card = ProjectCard(project=project)
+        if listing is not None:
+            campaign = getattr(listing, "donation_campaign", None)
+            figures = totals.get(listing.project_id)
+            card.team = listing.enterprise.organisation.name
+            card.team_url = _team_url(listing)
+            card.kinds = _kinds(listing)
+            card.raised_twd = figures.raised_twd if figures else 0
+            card.backers = figures.backers if figures else 0
+            if campaign is not None:
+                card.goal_twd, card.deadline = campaign.goal_twd, campaign.deadline
+        cards.append(card)
+    return cards
+
+
+@dataclass
+class ProjectStoryFacts:
+    """The parts of a project page around its story: who runs it, milestones, the latest questions."""
+
+    team: object = None  # EnterpriseProfile
+    team_url: str = ""
+    kinds: list = field(default_factory=list)  # [(code, label)], as on the project's card
+    milestones_done: list = field(default_factory=list)
+    milestones_upcoming: list = field(default_factory=list)
+    questions: list = field(default_factory=list)
+    question_count: int = 0
+    questions_url: str = ""
+
+    @property
+    def has_listing(self):
+        return self.team is not None
+
+
+def project_story_facts(project):
+    """ProjectStoryFacts of a project page (empty when it has no listing): four queries."""
+    from marketplace.models import Answer, Question
+
+    listing = _listings_by_key([project]).get(project.translation_key)
+    if listing is None:
+        return ProjectStoryFacts()
+    milestones = list(listing.milestones.all())
+    visible_answers = Prefetch("answers", queryset=Answer.objects.filter(hidden=False), to_attr="visible_answers")
+    questions = Question.objects.filter(listing=listing, hidden=False)
+    return ProjectStoryFacts(
+        team=listing.enterprise,
+        team_url=_team_url(listing),
+        kinds=_kinds(listing),
+        milestones_done=[milestone for milestone in milestones if milestone.is_done],
+        milestones_upcoming=[milestone for milestone in milestones if not milestone.is_done],
+        questions=list(questions.prefetch_related(visible_answers)[:QUESTIONS_SHOWN]),
+        question_count=questions.count(),
+        questions_url=reverse("marketplace:questions", kwargs={"project_id": listing.project_id}),
+    )
+
+
+def search_result_extras(hits):
+    """{hit uid: {"image": picture or None, "card": ProjectCard or None}} for a page of search hits: the pictures
+    of projects, stories and townships (from their pages) and the card facts of projects. A fixed number of
+    queries per page of results, whatever it holds."""
+    from cms.models import ProjectPage, StoryPage, TownshipPage
+    from cms.models.pages import card_images
+
+    ids = {"projects": [], "stories": [], "townships": []}
+    for hit in hits:
+        if hit["family"] in ids and str(hit["object_id"]).isdigit():
+            ids[hit["family"]].append(int(hit["object_id"]))
+    extras = {}
+    if ids["projects"]:
+        projects = ProjectPage.objects.filter(pk__in=ids["projects"]).select_related("township__county", "sector")
+        for card in project_cards(projects):
+            extras[f"projects:{card.project.pk}"] = {"image": card.project.hero_image, "card": card}
+    if ids["stories"]:
+        stories = StoryPage.objects.filter(pk__in=ids["stories"]).prefetch_related(
+            Prefetch("hero_image", queryset=card_images())
+        )
+        for story in stories:
+            extras[f"stories:{story.pk}"] = {"image": story.hero_image, "card": None}
+    if ids["townships"]:
+        pages = (
+            TownshipPage.objects.filter(township_id__in=ids["townships"], hero_image__isnull=False)
+            .prefetch_related(Prefetch("hero_image", queryset=card_images()))
+            .order_by("township_id", "pk")
+        )
+        for page in pages:  # translations share the picture; the first one found is enough
+            extras.setdefault(f"townships:{page.township_id}", {"image": page.hero_image, "card": None})
+    return extras
+
+
+# The status of a team's project, as its own page says it (words, never the workflow's codes).
+PROJECT_STATUS_LABELS = {
+    "draft": _("Draft"),
+    "in_review": _("In review"),
+    "changes_requested": _("Changes requested"),
+    "live": _("Live"),
+    "closed": _("Closed"),
+}
+
+
+@dataclass
+class TeamProject:
+    """One row of the team's projects page: the draft, its status and, when changes were requested, why."""
+
+    draft: object
+    status: str
+    reasons: str = ""
+    can_reopen: bool = False
+    changes_in_review: bool = False  # a live project whose new version waits for the moderators
+
+    @property
+    def status_label(self):
+        return PROJECT_STATUS_LABELS[self.status]
+
+
+def team_projects(drafts):
+    """TeamProject per draft of a team (drafts with submitted_project selected)."""
+    from cms.models import ReviewNotice
+    from marketplace.actions import changes_requested
+    from marketplace.models import DonationCampaign
+
+    rows = []
+    for draft in drafts:
+        project = draft.submitted_project
+        if project is None:
+            rows.append(TeamProject(draft, "draft"))
+            continue
+        if project.live:
+            campaign = DonationCampaign.objects.filter(listing__project=project).first()
+            ended = campaign is not None and not campaign.is_open and not draft.subscription_plans.exists()
+            in_review = draft.is_submitted and project.current_workflow_state is not None
+            rows.append(
+                TeamProject(
+                    draft,
+                    "closed" if ended else "live",
+                    can_reopen=draft.is_submitted and not in_review,
+                    changes_in_review=in_review,
+                )
+            )
+            continue
+        if changes_requested(project):
+            notice = ReviewNotice.objects.filter(project=project, decision=ReviewNotice.Decision.REJECTED).first()
+            rows.append(
+                TeamProject(
+                    draft,
+                    "changes_requested",
+                    reasons=notice.comment if notice else "",
+                    can_reopen=draft.is_submitted,
+                )
+            )
+            continue
+        rows.append(TeamProject(draft, "in_review" if draft.is_submitted else "draft"))
+    return rows

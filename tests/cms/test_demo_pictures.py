@@ -1,0 +1,81 @@
+"""Pictures made for the demo: drawn with Pillow in the site's palette, stored once as Wagtail images."""
+
+import datetime
+
+import pytest
+from PIL import Image
+
+from cms.demo_pictures import CREDIT, HEIGHT, PALETTE, SCENES, WIDTH, draw_scene, ensure_demo_pictures
+
+DEMO_STORY = "屏東可可取代檳榔"
+DEMO_PROJECT = "屏東可可共同發酵場"
+NEIPU = "10013130"
+
+
+def test_every_scene_is_a_full_size_picture_with_the_homeward_house_and_is_drawn_the_same_each_time():
+    for scene in SCENES:
+        picture = draw_scene(scene)
+        assert picture.size == (WIDTH, HEIGHT)
+        assert picture.mode == "RGB"
+        colours = {colour for _count, colour in picture.getcolors(maxcolors=WIDTH * HEIGHT)}
+        assert PALETTE["persimmon"] in colours, f"{scene} lacks the persimmon roof of the motif"
+        assert draw_scene(scene).tobytes() == picture.tobytes()
+    assert draw_scene("tea", variant=0).tobytes() != draw_scene("tea", variant=2).tobytes()
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_demo_story_project_and_township_get_a_picture_once(home_pages, townships):
+    from cms.actions import ensure_township_pages, township_page_for
+    from cms.models import CustomImage, ProjectPage, StoryIndexPage, StoryPage, TownshipPage
+    from places.models import Township
+
+    ensure_township_pages(codes=[NEIPU])
+    neipu = Township.objects.get(code=NEIPU)
+    project = township_page_for(neipu).add_child(instance=ProjectPage(title=DEMO_PROJECT, slug="cocoa", is_demo=True))
+    project.save_revision().publish()
+    story = StoryIndexPage.objects.get(locale__language_code="zh-hant").add_child(
+        instance=StoryPage(
+            title="從檳榔到可可", slug=DEMO_STORY, date=datetime.date(2026, 3, 2), body=[], township=neipu, is_demo=True
+        )
+    )
+    story.save_revision().publish()
+
+    assert ensure_demo_pictures() == 3  # the story's, the project's, and one for the township in every language
+    assert ensure_demo_pictures() == 0
+
+    story.refresh_from_db()
+    project.refresh_from_db()
+    assert story.hero_image.credit == CREDIT
+    assert story.hero_image.description.startswith("插畫：")
+    assert (story.hero_image.width, story.hero_image.height) == (WIDTH, HEIGHT)
+    assert project.hero_image not in (None, story.hero_image)
+    townships = TownshipPage.objects.filter(township=neipu)
+    assert townships.count() == 3
+    assert {page.hero_image_id for page in townships} != {None}
+    assert len({page.hero_image_id for page in townships}) == 1
+    with story.hero_image.open_file() as handle:
+        assert Image.open(handle).format == "JPEG"
+    assert CustomImage.objects.count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_a_picture_an_editor_chose_is_kept(home_pages, townships):
+    from cms.actions import ensure_township_pages
+    from cms.models import StoryIndexPage, StoryPage
+    from tests.factories.cms import make_image
+
+    ensure_township_pages(codes=[NEIPU])
+
+    chosen = make_image("editor's photo")
+    story = StoryIndexPage.objects.get(locale__language_code="zh-hant").add_child(
+        instance=StoryPage(title="t", slug=DEMO_STORY, date=datetime.date(2026, 3, 2), body=[], is_demo=True)
+    )
+    story.hero_image = chosen
+    story.save_revision().publish()
+
+    ensure_demo_pictures()
+
+    story.refresh_from_db()
+    assert story.hero_image == chosen
