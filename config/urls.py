@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/search/", include("search.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("", include("traceability.urls_root")),
 ]
 
 if settings.DEBUG:
@@ -43,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("townships/", include("places.urls")),
     path("search/", include("search.urls")),
     path("impact/", include("impact.urls")),
+    path("trace/", include("traceability.urls")),
     path("", include("marketplace.urls")),
     path("", include("payments.urls")),
     path("", include("cms.urls")),
