@@ -29,6 +29,9 @@ class Job:
     catch_up: timedelta = timedelta(hours=1)
     max_attempts: int = 3  # the first run and two retries
     retry_delay: timedelta = timedelta(minutes=1)  # doubled after each failed attempt
+    # Above the default priority 0 of bulk tasks (Wagtail queues one reference-index task per saved page), so a
+    # backlog of those after an import never holds back a page's publication or the nightly billing.
+    priority: int = 10
 
     @cached_property
     def task(self):

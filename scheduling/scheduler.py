@@ -109,7 +109,7 @@ class Scheduler:
             with transaction.atomic():
                 run = JobRun.objects.create(job=job.name, slot=slot, attempt=attempt, scheduler=self.identity)
                 # With the database backend the task row commits with the run row, or neither does.
-                result = job.task.enqueue(**job.kwargs)
+                result = job.task.using(priority=job.priority).enqueue(**job.kwargs)
                 run.task_result_id = str(result.id)
                 _copy_result(run, result)
                 run.save()

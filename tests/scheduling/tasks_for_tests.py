@@ -14,3 +14,10 @@ def count_run(key):
 @task()
 def always_fails():
     raise RuntimeError("the job's service is down")
+
+
+@task()
+def record_turn(label):
+    """Notes in the cache the turn (1, 2, ...) at which the worker ran this task, so a test can see the order."""
+    cache.add("turns", 0, 3600)
+    cache.set(f"turn:{label}", cache.incr("turns"), 3600)

@@ -7,7 +7,9 @@ import sys
 import time
 
 import pytest
+from django.utils import timezone
 
+from scheduling.jobs import job_named
 from tests.helpers import ROOT, clean_environment, manage
 
 pytestmark = pytest.mark.embedded
@@ -54,7 +56,9 @@ def test_the_scheduler_and_worker_of_make_run_publish_a_scheduled_page_and_run_t
         )
         for command in (["run_worker", "--interval", "0.5"], ["run_scheduler", "--interval", "1"])
     ]
-    daily = {"seasonal_billing", "campaign_settlement", "delete_expired_invitations", "prune_task_results"}
+    # A daily job whose last slot is older than its catch-up window waits for its next slot: expect only the due ones.
+    daily_jobs = ("seasonal_billing", "campaign_settlement", "delete_expired_invitations", "prune_task_results")
+    daily = {name for name in daily_jobs if job_named(name).latest_slot(timezone.now()) is not None}
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -76,4 +80,4 @@ def test_the_scheduler_and_worker_of_make_run_publish_a_scheduled_page_and_run_t
 
     assert live, errors
     assert {job: finished.get(job) for job in daily} == dict.fromkeys(daily, "succeeded"), errors
-    assert finished.get("publish_scheduled_pages") == "succeeded"
+    assert finished.get("publish_scheduled_pages") == "succeeded", errors

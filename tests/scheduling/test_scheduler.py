@@ -147,3 +147,18 @@ def test_with_the_immediate_backend_the_run_is_finished_when_enqueued():
     run = JobRun.objects.get()
     assert run.outcome == JobRun.Outcome.SUCCEEDED
     assert cache.get("runs:count") == 1
+
+
+def test_a_scheduled_job_runs_before_a_backlog_of_ordinary_tasks(database_queue, run_worker_batch):
+    from tests.scheduling.tasks_for_tests import record_turn
+
+    cache.delete_many(["turns", "turn:job", *(f"turn:bulk{i}" for i in range(5))])
+    for i in range(5):  # e.g. Wagtail's reference-index updates after a large import
+        record_turn.enqueue(label=f"bulk{i}")
+    job = Job("publish", "tests.scheduling.tasks_for_tests.record_turn", "* * * * *", "test", kwargs={"label": "job"})
+
+    assert Scheduler([job], identity="a").tick(NOON).enqueued == ["publish@2026-12-01 12:00#1"]
+    run_worker_batch()
+
+    assert cache.get("turn:job") == 1
+    assert sorted(cache.get(f"turn:bulk{i}") for i in range(5)) == [2, 3, 4, 5, 6]
