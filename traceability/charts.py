@@ -164,7 +164,7 @@ def _ticks(low, high):
 def render_svg(series, *, chart_id, step=None):
     """The SVG of one series: a band (lowest to highest), the mean line, y ticks, first and last dates."""
     measure = series.measure
-    title = _("%(measure)s (%(unit)s)") % {"measure": measure.label, "unit": measure.unit}
+    title = measure.caption
     if not series.points:
         return mark_safe(  # noqa: S308 (every value escaped)
             f'<p class="chart-empty" id="{escape(chart_id)}">{escape(_("No readings in this period."))}</p>'

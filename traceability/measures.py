@@ -26,6 +26,14 @@ class Measure:
     def format(self, value):
         return f"{value:.{self.decimals}f}"
 
+    @property
+    def caption(self):
+        """ "Water temperature (°C)"; just "pH" when the name already says the unit."""
+        label = str(self.label)
+        if self.unit in label:
+            return label
+        return _("%(measure)s (%(unit)s)") % {"measure": label, "unit": self.unit}
+
 
 MEASURES = [
     Measure(1, "water_temperature", _("Water temperature"), "°C", -5, 45),

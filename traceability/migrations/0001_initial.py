@@ -288,9 +288,11 @@ class Migration(migrations.Migration):
                     },
                 ),
             ],
-            # PostgreSQL: a table partitioned by month (storage.py keeps the partitions); SQLite: a plain table.
-            database_operations=[migrations.RunPython(create_readings_table, drop_readings_table)],
+            database_operations=[],
         ),
+        # PostgreSQL: a table partitioned by month (storage.py keeps the partitions); SQLite: a plain table. After the
+        # state operation, so the SQLite branch finds the Reading model in the migration's state.
+        migrations.RunPython(create_readings_table, drop_readings_table),
         migrations.CreateModel(
             name='ReadingAggregate',
             fields=[
