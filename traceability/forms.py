@@ -177,7 +177,7 @@ class DeviceForm(forms.Form):
 
     def __init__(self, *args, listing, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(measure.code, f"{measure.label} ({measure.unit})") for measure in measures.MEASURES]
+        choices = [(measure.code, measure.caption) for measure in measures.MEASURES]
         self.fields["measures"].choices = choices
         self.fields["public_measures"].choices = choices
         self.fields["township"].queryset = Township.objects.with_county().order_by("code")
@@ -194,7 +194,7 @@ class PublicMeasuresForm(forms.Form):
     def __init__(self, *args, device, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["public_measures"].choices = [
-            (measure.code, f"{measure.label} ({measure.unit})") for measure in device.measure_objects()
+            (measure.code, measure.caption) for measure in device.measure_objects()
         ]
         if not self.is_bound:
             self.initial["public_measures"] = device.public_measures
@@ -212,7 +212,7 @@ class AlertRuleForm(forms.Form):
     def __init__(self, *args, device, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measure"].choices = [
-            (measure.code, f"{measure.label} ({measure.unit})") for measure in device.measure_objects()
+            (measure.code, measure.caption) for measure in device.measure_objects()
         ]
 
 

@@ -43,7 +43,7 @@ def test_an_unpublished_batch_is_refused_to_visitors_by_page_qr_and_json(client,
     qr = client.get(reverse("traceability:batch_qr", kwargs={"code": batch.code}))
     chain_json = client.get(reverse("traceability:batch_json", kwargs={"code": batch.code}))
 
-    assert page.status_code == 404 and "不公開" in page.content.decode() or "not public" in page.content.decode()
+    assert page.status_code == 404 and "這個批次未公開" in page.content.decode()
     assert qr.status_code == 404 and chain_json.status_code == 404
     client.force_login(alice)
     own_qr = client.get(reverse("traceability:batch_qr", kwargs={"code": batch.code}))
