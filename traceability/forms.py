@@ -211,9 +211,7 @@ class AlertRuleForm(forms.Form):
 
     def __init__(self, *args, device, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measure"].choices = [
-            (measure.code, measure.caption) for measure in device.measure_objects()
-        ]
+        self.fields["measure"].choices = [(measure.code, measure.caption) for measure in device.measure_objects()]
 
 
 class DigestCheckForm(forms.Form):
