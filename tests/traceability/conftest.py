@@ -3,6 +3,28 @@ import pytest
 from traceability import actions
 
 
+@pytest.fixture(autouse=True)
+def fresh_badges():
+    """The badge map is cached (Redis) and cleared after a commit, which a test inside one transaction never
+    reaches: every test starts without a map an earlier test left."""
+    from django.core.cache import cache
+
+    from traceability.badges import CACHE_KEY
+
+    cache.delete(CACHE_KEY)
+    yield
+    cache.delete(CACHE_KEY)
+
+
+@pytest.fixture(autouse=True)
+def english(default_language):
+    """These tests read refusals and pages in English (the zh-Hant and ja pages are checked where named)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+
+
 @pytest.fixture
 def mallory(db):
     """A signed-in outsider who runs a team of her own."""
