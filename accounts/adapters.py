@@ -42,7 +42,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator):
-        # Staff keep their authenticator app: the admin requires it (accounts.middleware).
-        if authenticator.type == authenticator.Type.TOTP and authenticator.user.is_staff:
+        # Whoever can open an admin keeps their authenticator app: the admin requires it (accounts.middleware).
+        from accounts.staff import reaches_an_admin
+
+        if authenticator.type == authenticator.Type.TOTP and reaches_an_admin(authenticator.user):
             return False
         return super().can_delete_authenticator(authenticator)

@@ -19,6 +19,12 @@ def ensure_demo_staff():
     if created:
         user = User.objects.create_superuser(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, display_name="Homeward 編輯")
         _mark_email_verified(user)
+    # Review emails go to the Moderators (superusers are not written to twice: settings).
+    from django.contrib.auth.models import Group
+
+    from accounts.staff import MODERATORS
+
+    user.groups.add(Group.objects.get_or_create(name=MODERATORS)[0])
     _ensure_authenticator(user)
     return created
 

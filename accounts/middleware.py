@@ -1,4 +1,7 @@
-"""Staff reach the admin only through allauth's sign-in and only with two-factor authentication."""
+"""Everyone who can open an admin reaches it only through allauth's sign-in and only with two-factor authentication.
+
+Who that is: accounts.staff.reaches_an_admin (is_staff, is_superuser or Wagtail's access_admin permission).
+"""
 
 from urllib.parse import urlencode
 
@@ -6,7 +9,10 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from accounts.staff import reaches_an_admin
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 # The admins' own sign-in forms would skip MFA: they send people to allauth's sign-in instead.
@@ -24,7 +30,13 @@ class StaffMFAMiddleware:
                 next_url = request.GET.get("next") or path.removesuffix("login/")
                 return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
             user = request.user
-            if user.is_authenticated and user.is_staff and not is_mfa_enabled(user):
-                messages.warning(request, _("Staff accounts need two-factor authentication. Set it up to continue."))
-                return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': path})}")
+            if reaches_an_admin(user) and not is_mfa_enabled(user):
+                # /admin/ has no language prefix: set-up speaks the person's language, not the site's default.
+                language = user.preferred_language or translation.get_language_from_request(request)
+                with translation.override(language):
+                    messages.warning(
+                        request,
+                        _("Accounts that can open the admin need two-factor authentication. Set it up to continue."),
+                    )
+                    return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': path})}")
         return self.get_response(request)

@@ -73,6 +73,20 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         ordering = ["email"]
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "preferred_language" in update_fields:
+            self.sync_admin_language()
+
+    def sync_admin_language(self):
+        """Wagtail writes its emails (review requests, approvals) and its admin in the language of its own user
+        profile, falling back to the language of whoever triggered the email: keep it the person's language."""
+        from wagtail.users.models import UserProfile
+
+        if not UserProfile.objects.filter(user=self, preferred_language=self.preferred_language).exists():
+            UserProfile.objects.update_or_create(user=self, defaults={"preferred_language": self.preferred_language})
+
     def __str__(self):
         return self.display_name or self.email
 

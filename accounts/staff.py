@@ -13,6 +13,19 @@ from django.contrib.contenttypes.models import ContentType
 EDITORS = "Editors"
 MODERATORS = "Moderators"
 
+# Wagtail opens its admin to anyone with this permission (groups grant it; superusers hold every permission), not
+# only to `is_staff`; Django's admin opens to `is_staff`.
+ADMIN_ACCESS_PERMISSION = "wagtailadmin.access_admin"
+
+
+def reaches_an_admin(user):
+    """Whether `user` can open either admin (Wagtail's or Django's): such a person must use a second factor
+    (accounts.middleware.StaffMFAMiddleware) and may not remove their last one (accounts.adapters.MFAAdapter)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or user.has_perm(ADMIN_ACCESS_PERMISSION)
+
+
 # (app_label, model, codename) granted globally.
 GLOBAL_PERMISSIONS = {
     EDITORS: [("wagtailadmin", "admin", "access_admin")],

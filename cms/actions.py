@@ -2,6 +2,7 @@
 
 - ensure_section_pages / ensure_township_pages: the township and story sections, one page per county
   and township in every language that has a home page (idempotent; editors' text is never overwritten).
+- ensure_language_versions: the other languages' version of every page (an alias until it is translated).
 - ensure_project_review_workflow: the "Project review" workflow and the "Moderators" group.
 - create_project_draft / submit_project_for_review: what the marketplace calls when a team submits a project.
 - record_review_notice: what the submitter is told after a moderator's decision.
@@ -54,7 +55,7 @@ def default_locale():
 
 
 def _place_name(place, language_code):
-    return place.name_en if language_code == "en" else place.name_zh
+    return {"en": place.name_en, "ja": place.name_ja}.get(language_code, place.name_zh)
 
 
 def _slug(text):
@@ -156,6 +157,40 @@ def ensure_township_pages(codes=None):
     return created
 
 
+def ensure_language_versions(page=None):
+    """Every page of the default-language tree (or only `page`) exists in every language that has a home page.
+
+    Where no editor has translated a page, its version in that language is a Wagtail alias: it shows the
+    original's content (marked as untranslated on the page), follows every publish of the original, and becomes
+    an ordinary translation when an editor converts and translates it. So a visitor's URL prefix and the language
+    switch always lead to the same page, and every language's listings hold every public item.
+    Returns the number of aliases created. Idempotent.
+    """
+    source_locale = default_locale()
+    source_home = HomePage.objects.filter(locale=source_locale).first()
+    if source_home is None:
+        return 0
+    locales = [home.locale for home in source_home.get_translations().select_related("locale")]
+    if not locales:
+        return 0
+    if page is not None:
+        pages = [page.specific] if page.locale_id == source_locale.pk and page.depth > source_home.depth else []
+    else:
+        pages = Page.objects.descendant_of(source_home).filter(locale=source_locale).order_by("path").specific()
+    created = 0
+    for source in pages:
+        have = set(
+            Page.objects.filter(translation_key=source.translation_key, locale__in=locales).values_list(
+                "locale_id", flat=True
+            )
+        )
+        for locale in locales:
+            if locale.pk not in have:
+                source.copy_for_translation(locale, copy_parents=True, alias=True)
+                created += 1
+    return created
+
+
 def township_page_for(township, locale=None):
     """The township's page in `locale` (the default language if None), or None."""
     locale = locale or default_locale()
@@ -237,6 +272,7 @@ def create_project_draft(*, township, owner, title, summary="", body=None, secto
     project.sdgs.set(sdgs)
     project.support_programmes.set(programmes)
     project.save_revision(user=owner, log_action=True)
+    ensure_language_versions(project)  # drafts as well: the aliases go live when the original is approved
     return project
 
 

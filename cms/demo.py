@@ -26,6 +26,14 @@ HOME_PAGE_TEXT = {
 }
 
 
+def site_address():
+    """(hostname, port) of settings.SITE_BASE_URL, as Wagtail's Site stores them."""
+    from urllib.parse import urlsplit
+
+    address = urlsplit(settings.SITE_BASE_URL)
+    return address.hostname or "localhost", address.port or (443 if address.scheme == "https" else 80)
+
+
 @transaction.atomic
 def ensure_home_pages():
     """Make a HomePage the site root, with a published translation per language."""
@@ -43,9 +51,10 @@ def ensure_home_pages():
         )
         home.save_revision().publish()
         created.append(default_locale.language_code)
+    hostname, port = site_address()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Homeward"
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Homeward"
         )
     elif site.root_page_id != home.pk:
         previous_root = site.root_page.specific
@@ -54,6 +63,11 @@ def ensure_home_pages():
         # Wagtail's installer leaves a "Welcome" page; it has no place in Homeward's tree.
         if type(previous_root) is Page and previous_root.slug == "home":
             previous_root.delete()
+    if (site.hostname, site.port) == ("localhost", 80) and (hostname, port) != ("localhost", 80):
+        # Wagtail's installer names the site localhost:80; full URLs (canonical links, review emails) need the
+        # real address. A hostname someone has set in the admin is left as it is.
+        site.hostname, site.port = hostname, port
+        site.save()
 
     for language_code, text in HOME_PAGE_TEXT.items():
         locale, _ = Locale.objects.get_or_create(language_code=language_code)
@@ -283,18 +297,68 @@ DEMO_STANDARD_PAGES = {
 }
 
 
-def _story_body(story):
+def _story_body(story, note=DEMO_NOTE):
     quote, attribution = story["quote"]
     return [
-        ("paragraph", f"<p>{story['text']}</p><p>{DEMO_NOTE}</p>"),
+        ("paragraph", f"<p>{story['text']}</p><p>{note}</p>"),
         ("quote", {"text": quote, "attribution": attribution}),
         ("key_facts", {"title": "", "facts": [{"figure": f, "label": label} for f, label in story["facts"]]}),
     ]
 
 
+def _translate_demo_page(source, locale, **fields):
+    """`source` in `locale` with the given fields, published: made where missing, or written over an alias (an
+    untranslated page). A translation an editor has made is left alone. Returns 1 when a page was written."""
+    from django.utils.text import slugify
+    from wagtail.actions.convert_alias import ConvertAliasPageAction
+
+    existing = Page.objects.filter(translation_key=source.translation_key, locale=locale).first()
+    if existing is not None and existing.alias_of_id is None:
+        return 0
+    if existing is None:
+        existing = source.copy_for_translation(locale)
+    else:
+        ConvertAliasPageAction(existing.specific, log_action=False).execute(skip_permission_checks=True)
+    page = Page.objects.get(pk=existing.pk).specific
+    for name, value in fields.items():
+        setattr(page, name, value)
+    page.slug = slugify(fields["title"], allow_unicode=True)[:80] or page.slug
+    page.save()
+    page.save_revision().publish()
+    return 1
+
+
+def _translate_demo_stories(stories, projects_by_title):
+    """The demo stories and their projects in English and Japanese (cms.demo_translations)."""
+    from cms.demo_translations import DEMO_NOTE_TRANSLATIONS, DEMO_STORY_TRANSLATIONS
+    from cms.models import StoryPage
+
+    created = 0
+    for story in stories:
+        source = StoryPage.objects.filter(slug=story["slug"], locale__language_code=settings.LANGUAGE_CODE).first()
+        for code, text in DEMO_STORY_TRANSLATIONS.get(story["slug"], {}).items():
+            locale = Locale.objects.filter(language_code=code).first()
+            if locale is None or source is None:
+                continue
+            note = DEMO_NOTE_TRANSLATIONS[code]
+            created += _translate_demo_page(
+                source, locale, title=text["title"], summary=text["summary"], body=_story_body(text, note)
+            )
+            project = projects_by_title.get(story["project"])
+            if project is not None and text.get("project"):
+                created += _translate_demo_page(
+                    project,
+                    locale,
+                    title=text["project"],
+                    summary=text["summary"],
+                    body=[("paragraph", f"<p>{text['text']}</p><p>{note}</p>")],
+                )
+    return created
+
+
 @transaction.atomic
 def ensure_demo_pages():
-    """Standard pages (all languages), demo projects and stories (Traditional Chinese), navigation, features.
+    """Standard pages, demo projects and stories (each in zh-Hant, en and ja), navigation, features.
 
     Only what is missing is created; pages an editor has changed are left alone. Returns how many pages were made.
     """
@@ -390,6 +454,8 @@ def ensure_demo_pages():
             page.save_revision().publish()
             created += 1
         stories.append(page)
+
+    created += _translate_demo_stories(DEMO_STORIES, projects_by_title={page.title: page for page in projects})
 
     if not home.featured_projects.exists() and not home.featured_stories.exists():
         for order, project in enumerate(projects[:3]):

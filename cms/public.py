@@ -1,6 +1,7 @@
 """What the public may see: the querysets that feeds, the sitemap, listings and the search work start from.
 
-A draft, a page waiting for review or a private page is never in them. The search app indexes from
+A draft, a page waiting for review or a private page is never in them, nor an untranslated page's alias in
+another language's tree (it repeats its original and is not another item). The search app indexes from
 these (never from Page.objects), so drafts cannot reach the public index.
 """
 
@@ -8,17 +9,44 @@ from cms.models import ProjectPage, StoryPage, TownshipPage
 
 
 def public_projects():
-    return ProjectPage.objects.live().public().select_related("township__county", "sector", "locale")
+    return (
+        ProjectPage.objects.live()
+        .public()
+        .filter(alias_of__isnull=True)
+        .select_related("township__county", "sector", "locale")
+    )
 
 
 def public_stories():
-    return StoryPage.objects.live().public().select_related("township__county", "locale")
+    return StoryPage.objects.live().public().filter(alias_of__isnull=True).select_related("township__county", "locale")
 
 
 def public_townships():
-    return TownshipPage.objects.live().public().select_related("township__county", "locale")
+    return (
+        TownshipPage.objects.live().public().filter(alias_of__isnull=True).select_related("township__county", "locale")
+    )
 
 
 def is_public(page):
     """True when `page` (any Page) is live and not behind a view restriction."""
     return page.live and not page.get_view_restrictions().exists()
+
+
+def in_active_language(pages):
+    """`pages` (any pages, in order) each as its live version in the visitor's language: the translation, or the
+    alias that shows the untranslated original under the visitor's URL prefix; a page with neither stays as it is.
+    One query whatever the number of pages; the versions are
+    plain Page objects (title, url; `|content_lang` gives their text's language)."""
+    from wagtail.models import Locale, Page
+
+    pages = list(pages)
+    if not pages:
+        return pages
+    locale = Locale.get_active()
+    versions = {
+        page.translation_key: page
+        for page in Page.objects.live()
+        .filter(locale=locale, translation_key__in={page.translation_key for page in pages})
+        .select_related("locale", "alias_of__locale")
+    }
+    return [page if page.locale_id == locale.pk else versions.get(page.translation_key, page) for page in pages]

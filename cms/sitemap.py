@@ -1,4 +1,6 @@
-"""sitemap.xml: every live, public page in every language (Wagtail's own covers the default tree only)."""
+"""sitemap.xml: every live, public page in every language (Wagtail's own covers the default tree only).
+
+An untranslated page's alias is left out: its canonical URL is the original's."""
 
 from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
@@ -12,4 +14,11 @@ class MultilingualSitemap(Sitemap):
         in_a_tree = Q()
         for home in homes:
             in_a_tree |= Q(path__startswith=home.path)
-        return Page.objects.filter(in_a_tree).live().public().order_by("path").defer_streamfields().specific()
+        return (
+            Page.objects.filter(in_a_tree, alias_of__isnull=True)
+            .live()
+            .public()
+            .order_by("path")
+            .defer_streamfields()
+            .specific()
+        )

@@ -85,6 +85,10 @@ class Action(enum.StrEnum):
     DEVICE_PUBLIC_MEASURES = "device.public_measures"
     ALERT_RULE_ADD = "alert_rule.add"
     ALERT_RULE_REMOVE = "alert_rule.remove"
+    # search: the staff-owned synonyms
+    SYNONYM_CREATED = "search.synonym_created"
+    SYNONYM_CHANGED = "search.synonym_changed"
+    SYNONYM_DELETED = "search.synonym_deleted"
 
 
 def log(action, *, actor=None, organisation=None, **data):

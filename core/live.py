@@ -5,13 +5,18 @@ the surrounding transaction commits, and never raise: when the channel layer
 (Redis) is down, the page still works and the browser catches up later.
 """
 
+import asyncio
+import contextlib
+import functools
 import json
 import logging
 from dataclasses import asdict, dataclass
 
 from asgiref.sync import async_to_sync
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -23,6 +28,9 @@ CONSUMER_MESSAGE_TYPE = "live.event"
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+# The channel layer (Redis) does not answer: the page says live updates are offline and the browser retries later.
+CLOSE_LIVE_UNAVAILABLE = 4503
+JOIN_TIMEOUT_SECONDS = 1  # Redis answers in milliseconds; a second means it will not
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,25 @@ def send_now(event):
     return True
 
 
+_FAILED = object()
+
+
+async def _within(awaitable, seconds):
+    """What `awaitable` returns if it finishes without error within `seconds`, else _FAILED. It is left cancelled
+    rather than awaited: a Redis client retrying its connection may hold on to a cancellation, and the socket must
+    not wait for it."""
+    task = asyncio.ensure_future(awaitable)
+    done, _pending = await asyncio.wait({task}, timeout=seconds)
+    if not done:
+        task.cancel()
+        task.add_done_callback(lambda finished: finished.cancelled() or finished.exception())
+        return _FAILED
+    if task.exception() is not None:
+        logger.debug("Channel layer call failed", exc_info=task.exception())
+        return _FAILED
+    return task.result()
+
+
 class LiveEventConsumer(AsyncJsonWebsocketConsumer):
     """Base of Homeward's live sockets: a live event goes straight to `live_event`.
 
@@ -76,6 +103,25 @@ class LiveEventConsumer(AsyncJsonWebsocketConsumer):
     connections itself before and after each call, so the hop adds nothing for them. Every other message
     (connect, disconnect, what the browser sends) keeps Channels' dispatch.
     """
+
+    async def __call__(self, scope, receive, send):
+        """Channels' AsyncConsumer.__call__, except that a channel layer that does not answer (Redis down or hung)
+        leaves the socket without live events instead of failing the handshake: join_and_accept then says so."""
+        self.scope = scope
+        self.base_send = send
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        sources = [receive]
+        if self.channel_layer is not None:
+            channel_name = await _within(self.channel_layer.new_channel(), JOIN_TIMEOUT_SECONDS)
+            if channel_name is _FAILED:
+                logger.warning("Live socket without live events: the channel layer does not answer")
+                self.channel_layer = None
+            else:
+                self.channel_name = channel_name
+                self.channel_receive = functools.partial(self.channel_layer.receive, channel_name)
+                sources.append(self.channel_receive)
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch(sources, self.dispatch)
 
     async def dispatch(self, message):
         if message.get("type") == CONSUMER_MESSAGE_TYPE:
@@ -93,14 +139,32 @@ class LiveEventConsumer(AsyncJsonWebsocketConsumer):
     group_name = None
 
     async def join_and_accept(self, group_name):
-        """Join the group whose live events this socket forwards, then accept the connection."""
+        """Join the group whose live events this socket forwards, then accept the connection; True when joined.
+
+        When the channel layer (Redis) is down or hung, accept and close at once with CLOSE_LIVE_UNAVAILABLE: the
+        page says live updates are offline and the browser retries later, instead of a failed handshake."""
+        if (
+            self.channel_layer is None
+            or await _within(self.channel_layer.group_add(group_name, self.channel_name), JOIN_TIMEOUT_SECONDS)
+            is _FAILED
+        ):
+            logger.warning("Live socket could not join %s: the channel layer does not answer", group_name)
+            await self.accept()
+            await self.close(code=CLOSE_LIVE_UNAVAILABLE)
+            return False
         self.group_name = group_name
-        await self.channel_layer.group_add(group_name, self.channel_name)
         await self.accept()
+        return True
 
     async def disconnect(self, code):
-        if self.group_name:
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+        if (
+            self.group_name
+            and await _within(
+                self.channel_layer.group_discard(self.group_name, self.channel_name), JOIN_TIMEOUT_SECONDS
+            )
+            is _FAILED
+        ):
+            logger.warning("Live socket could not leave %s (the subscription ends with the process)", self.group_name)
 
     async def signed_in_user(self):
         """The signed-in person of the socket, or None after closing it with CLOSE_UNAUTHENTICATED."""

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.numbers import MAX_DIGITS, normalise_digits
+
 
 def format_twd(amount_twd):
     """1234 → "NT$1,234"; a negative amount (a refund, a payout) → "-NT$1,234"."""
@@ -36,14 +38,19 @@ def parse_investment_amount_twd(value):
 
 def parse_amount_twd(value, minimum=None, maximum=None):
     """A person's input → whole NT$ within the limits (by default a payment's), or ValidationError saying why."""
-    text = str(value).strip().replace(",", "").removeprefix("NT$").strip()
+    # Full-width "ＮＴ＄１，２００" and other scripts' digits read as typed (core.numbers); nothing else passes.
+    text = normalise_digits(value).strip().replace(",", "").removeprefix("NT$").strip()
     if not text:
         raise ValidationError(_("Enter an amount in New Taiwan dollars."), code="required")
-    if not text.lstrip("-").isdigit():
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
         raise ValidationError(_("Enter a whole number of New Taiwan dollars, without decimals."), code="invalid")
-    amount = int(text)
     minimum = settings.PAYMENT_MIN_AMOUNT_TWD if minimum is None else minimum
     maximum = settings.PAYMENT_MAX_AMOUNT_TWD if maximum is None else maximum
+    # Far more digits than any limit: refused by its sign before int() (which refuses 4,300+ digits) sees it.
+    if len(digits) > MAX_DIGITS:
+        text = "-1" + "0" * MAX_DIGITS if text.startswith("-") else "1" + "0" * MAX_DIGITS
+    amount = int(text)
     if amount < minimum:
         raise ValidationError(
             _("The smallest amount is NT$%(minimum)s.") % {"minimum": f"{minimum:,}"}, code="min_value"

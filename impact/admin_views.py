@@ -1,6 +1,5 @@
 """Staff reports in the Wagtail admin: the impact figures per county and per priority area, with a CSV export."""
 
-import csv
 import dataclasses
 import io
 
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from impact.exports import _cell
+from core.spreadsheets import SafeWriter
 from impact.forms import ImpactFilterForm
 from impact.measures import FIELDS, MEASURES, ImpactFilters
 from impact.presentation import format_value
@@ -50,10 +49,10 @@ class _ImpactReport(WagtailAdminTemplateMixin, TemplateView):
 
     def csv_response(self):
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer = SafeWriter(buffer, lineterminator="\r\n")
         writer.writerow(["area", "code", *MEASURES])
         for label, code, figures, _total in self.report_rows:
-            writer.writerow([_cell(label), _cell(code), *(_cell(figures.value(measure)) for measure in MEASURES)])
+            writer.writerow([label, code, *(figures.value(measure) for measure in MEASURES)])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.export_name}.csv"'
         return response

@@ -1,23 +1,11 @@
 """The impact figures as CSV rows and as a JSON document (the same filters as the page; fields in FIELDS)."""
 
-import csv
 import io
 
+from core.spreadsheets import SafeWriter
 from impact.measures import FIELDS, MEASURES
 
 COLUMNS = list(FIELDS)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """A CSV cell that a spreadsheet will not run as a formula (text starting with = + - @ gets a leading ')."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def area_record(area):
@@ -40,11 +28,11 @@ def areas(data):
 
 def csv_text(data):
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeWriter(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for area in areas(data):
         record = area_record(area)
-        writer.writerow([_cell(record[column]) for column in COLUMNS])
+        writer.writerow([record[column] for column in COLUMNS])
     return "\ufeff" + buffer.getvalue()  # a BOM, so spreadsheet programs read the Chinese names as UTF-8
 
 

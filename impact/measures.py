@@ -138,7 +138,11 @@ class Area:
         from django.utils.translation import get_language
 
         language = (get_language() or "zh-hant").lower()
-        return self.name_zh if language.startswith(("zh", "ja")) else self.name_en
+        if language.startswith("ja"):
+            from places.japanese import japanese_place_name
+
+            return japanese_place_name(self.name_zh)
+        return self.name_zh if language.startswith("zh") else self.name_en
 
 
 @dataclass

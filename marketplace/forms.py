@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
 from core.money import parse_amount_twd, parse_investment_amount_twd
+from core.numbers import WholeNumberField, normalise_digits
 from marketplace.models import (
     MONTHS,
     CompanyProfile,
@@ -66,6 +67,10 @@ class CompanyProfileForm(forms.ModelForm):
             "sdg_focus": forms.CheckboxSelectMultiple,
         }
 
+    def clean_unified_business_number(self):
+        # Stored as ASCII digits whatever keyboard typed them ("０４５９５２５７" is 04595257).
+        return normalise_digits(self.cleaned_data["unified_business_number"]).strip()
+
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("ticket_min_twd"), cleaned.get("ticket_max_twd")
@@ -77,7 +82,7 @@ class CompanyProfileForm(forms.ModelForm):
 class CompanyTieForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of tie"), choices=HometownTie.Kind.choices)
     township = township_field(label=_("Township"))
-    employee_count = forms.IntegerField(
+    employee_count = WholeNumberField(
         label=_("Employees from there"),
         min_value=0,
         max_value=1_000_000,
@@ -94,8 +99,17 @@ class OwnTieForm(forms.Form):
     )
 
 
+# An introduction, not a document: longer text belongs in a conversation.
+INTEREST_MESSAGE_MAX_LENGTH = 2_000
+
+
 class InterestForm(forms.Form):
-    message = forms.CharField(label=_("Message to the team"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    message = forms.CharField(
+        label=_("Message to the team"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=INTEREST_MESSAGE_MAX_LENGTH,
+    )
 
 
 class AdvanceForm(forms.Form):
@@ -314,7 +328,7 @@ class SubscriptionPlanForm(forms.Form):
     price_twd = AmountField(label=_("price (NT$)"))
     interval = forms.ChoiceField(label=_("billed"), choices=SubscriptionPlan.Interval.choices)
     rewards = forms.CharField(label=_("what backers receive"), widget=forms.Textarea(attrs={"rows": 2}))
-    max_backers = forms.IntegerField(label=_("most backers (optional)"), required=False, min_value=1)
+    max_backers = WholeNumberField(label=_("most backers (optional)"), required=False, min_value=1, max_value=1_000_000)
     seasonal = forms.BooleanField(label=_("Ships only in some months"), required=False)
     season_months = forms.TypedMultipleChoiceField(
         label=_("months it ships"), choices=MONTHS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple

@@ -9,7 +9,7 @@ def unified_business_number_is_valid(number):
     """Taiwan's 統一編號: 8 digits; sum of the digits of each digit × weight is divisible by 5
     (the rule since 2023, which also accepts every number valid under the old divisible-by-10 rule).
     When the 7th digit is 7, its product 28 may count as 10 or as 1, so sum + 1 may be the one that divides."""
-    if len(number) != 8 or not number.isdigit():
+    if len(number) != 8 or not (number.isascii() and number.isdigit()):
         return False
     total = sum(
         sum(divmod(int(digit) * weight, 10))

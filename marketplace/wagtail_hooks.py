@@ -6,6 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from accounts.permission_policies import ReadOnlyPermissionPolicy
+from core.spreadsheets import SpreadsheetSafeExportMixin
 from marketplace import admin_views
 from marketplace.models import AbuseReport, Answer, EnterpriseProfile, Interest, Question
 
@@ -13,7 +14,7 @@ from marketplace.models import AbuseReport, Answer, EnterpriseProfile, Interest,
 register_permission_policy(Interest, ReadOnlyPermissionPolicy(Interest))
 
 
-class InterestPipelineIndexView(IndexView):
+class InterestPipelineIndexView(SpreadsheetSafeExportMixin, IndexView):
     def get_base_queryset(self):
         return Interest.objects.select_related("company__organisation", "project__township__county", "project__sector")
 

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 
 from core.live import send_after_commit
 from notifications.live import NotificationsChanged
@@ -39,6 +40,9 @@ def in_language_of(person):
         yield
 
 
+TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
+
+
 @transaction.atomic
 def notify(recipient, kind, title, body="", url="", email=True):
     """Store a notification, push the new unread count live, and email it if the person wants that.
@@ -47,6 +51,9 @@ def notify(recipient, kind, title, body="", url="", email=True):
 
     email=False when another part already emails the same news (Wagtail's workflow emails, for one).
     """
+    # A title made from people's text (a project's, a question's) may be longer than the column: shorten it rather
+    # than lose the action that notifies (an expressed interest, an answer).
+    title = Truncator(str(title)).chars(TITLE_MAX_LENGTH)
     notification = Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url)
     _announce(recipient, latest=notification)
     if email and wants_email(recipient, kind):

@@ -12,7 +12,8 @@ class NotificationsConsumer(LiveEventConsumer):
         if user is None:
             return
         self.user_id = user.pk
-        await self.join_and_accept(user_group(user.pk))
+        if not await self.join_and_accept(user_group(user.pk)):
+            return
         # A (re)connecting page catches up on what it missed while the socket was down.
         await self.send_json(
             {"event": "notifications.changed", "payload": {"unread_count": await self._unread_count()}}

@@ -1,12 +1,12 @@
 """The team's view of a project's money, read only from the ledger and the backings' current states."""
 
-import csv
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import SafeWriter
 from marketplace.models import SubscriptionPlan
 from payments import ledger
 from payments.models import Backing, LedgerEntry
@@ -92,7 +92,7 @@ def backer_identity(backing):
 
 
 def write_ledger_csv(listing, stream):
-    writer = csv.writer(stream)
+    writer = SafeWriter(stream)
     writer.writerow(
         [
             _("date"),

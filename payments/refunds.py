@@ -236,24 +236,25 @@ def _tell_everyone(campaign, raised):
     from notifications.models import Notification
 
     url = campaign.listing.project.url or ""
-    people, guests = {}, set()
+    people, guests = {}, {}
     for payment in campaign_payments(campaign):
         backing = payment.backing
         if backing.backer_id:
             people[backing.backer_id] = backing.backer
         elif backing.backer_email:
-            guests.add(backing.backer_email.lower())
+            guests.setdefault(backing.backer_email.lower(), backing.language or settings.LANGUAGE_CODE)
     for member in campaign.listing.enterprise.organisation.members.all():
         people.setdefault(member.pk, member)
     for person in people.values():
         with in_language_of(person):
             title, body = _messages(campaign, raised)
             notify(person, Notification.Kind.CAMPAIGN_RESULT, title, body=body, url=url)
-    if guests:
-        # Guests have no account to notify: they are told by email, in the site's language.
-        with translation.override(settings.LANGUAGE_CODE):
+    # Guests have no account to notify: they are told by email, in the language they backed in.
+    for email, language in sorted(guests.items()):
+        with translation.override(language):
             title, body = _messages(campaign, raised)
-        for email in sorted(guests):
-            transaction.on_commit(
-                lambda email=email: send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True)
+        transaction.on_commit(
+            lambda email=email, title=title, body=body: send_mail(
+                title, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True
             )
+        )

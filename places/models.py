@@ -10,15 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LocalizedNameMixin:
-    """Chinese name under zh-Hant, English name in every other language."""
+    """The Chinese name under zh-Hant, the kanji name as Japanese writes it under ja, the English name otherwise."""
 
     @property
     def name(self):
         language = (get_language() or "zh-hant").lower()
-        if language.startswith("zh") or language.startswith("ja"):
+        if language.startswith("ja"):
             # Japanese readers know the kanji names better than the romanisation.
+            return self.name_ja
+        if language.startswith("zh"):
             return self.name_zh
         return self.name_en
+
+    @property
+    def name_ja(self):
+        from places.japanese import japanese_place_name
+
+        return japanese_place_name(self.name_zh)
 
 
 class County(LocalizedNameMixin, models.Model):
@@ -79,4 +87,6 @@ class Township(LocalizedNameMixin, models.Model):
         language = (get_language() or "zh-hant").lower()
         if language.startswith("en"):
             return f"{self.name_en}, {self.county.name_en}"
+        if language.startswith("ja"):
+            return f"{self.county.name_ja}{self.name_ja}"
         return f"{self.county.name_zh}{self.name_zh}"

@@ -17,7 +17,11 @@ Languages: zh-Hant is the source tree; `cms.actions.ensure_township_pages` makes
 and township pages in en and ja as translations (same translation_key). Editors translate other pages
 with wagtail.contrib.simple_translation ("Translate" in the page's action menu): it ships with Wagtail,
 so there is no extra dependency to pin against Wagtail 8.0.1, and it copies the page into the other
-locale's tree for the editor to rewrite and publish. Submitted projects enter the review workflow
+locale's tree for the editor to rewrite and publish. Every other page exists in every language as a Wagtail alias
+until it is translated (cms.actions.ensure_language_versions; WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE for pages
+made in the admin): it is served under the visitor's prefix with a note, its canonical URL is the original's, and
+its text is marked with the original's `lang` (BasePage.content_language). An editor translates it by converting
+the alias ("Convert to ordinary page") and editing it. Submitted projects enter the review workflow
 ("Project review", assigned to every township section) and are published only when a moderator approves.
 
 Listings select and prefetch what they show, so a page's number of queries does not grow with the
@@ -27,6 +31,7 @@ number of items it lists.
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -34,7 +39,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, CaptionedImageBlock, PersonBlock
@@ -80,6 +85,33 @@ class BasePage(Page):
     def share_image(self):
         return getattr(self, "hero_image", None)
 
+    @property
+    def is_untranslated(self):
+        """True for an alias: this language's tree shows the original page's content, kept in step with it."""
+        return self.alias_of_id is not None
+
+    @cached_property
+    def original(self):
+        """The page whose content this one shows: the alias's source, or this page itself."""
+        return self.alias_of.specific if self.alias_of_id else self
+
+    @property
+    def content_language(self):
+        """The language code of the text this page shows (the original's for an untranslated page). Listings
+        select_related("locale", "alias_of__locale") so that this costs no query per card."""
+        source = self.alias_of if self.alias_of_id else self
+        return source.locale.language_code
+
+    @cached_property
+    def default_language_version(self):
+        """This page in the default language (itself when it is), which owns what other apps attach to a page:
+        a project's listing, interests and backings."""
+        default = Locale.get_default()
+        if self.locale_id == default.pk:
+            return self
+        version = Page.objects.filter(translation_key=self.translation_key, locale=default).first()
+        return version.specific if version is not None else self
+
 
 class HomePage(BasePage):
     introduction = models.CharField(
@@ -109,19 +141,31 @@ class HomePage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         context["figures"] = site_figures()
-        context["featured_projects"] = [
-            item.project
-            for item in self.featured_projects.filter(project__live=True)
-            .select_related("project", "project__township__county", "project__sector")
-            .prefetch_related(Prefetch("project__hero_image", queryset=card_images()))
-        ]
-        context["featured_stories"] = [
-            item.story
-            for item in self.featured_stories.filter(story__live=True)
-            .select_related("story", "story__township__county")
-            .prefetch_related(Prefetch("story__hero_image", queryset=card_images()))
-        ]
+        # The featured pages are chosen on the default-language home page; every language shows the same ones,
+        # each in this home page's language (its translation, or the untranslated original's alias).
+        source = self.default_language_version
+        featured_projects = [item.project_id for item in source.featured_projects.filter(project__live=True)]
+        featured_stories = [item.story_id for item in source.featured_stories.filter(story__live=True)]
+        context["featured_projects"] = self._in_this_language(
+            ProjectPage.objects.select_related("sector", "township__county"), featured_projects
+        )
+        context["featured_stories"] = self._in_this_language(
+            StoryPage.objects.select_related("township__county"), featured_stories
+        )
         return context
+
+    def _in_this_language(self, queryset, page_ids):
+        """The pages `page_ids` (in their given order) as they are in this page's language tree, where live."""
+        keys = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "translation_key"))
+        versions = {
+            page.translation_key: page
+            for page in queryset.live()
+            .public()
+            .filter(translation_key__in=keys.values(), locale_id=self.locale_id)
+            .select_related("locale", "alias_of__locale")
+            .prefetch_related(Prefetch("hero_image", queryset=card_images()))
+        }
+        return [versions[keys[pk]] for pk in page_ids if pk in keys and keys[pk] in versions]
 
 
 class HomeFeaturedProject(Orderable):
@@ -165,9 +209,17 @@ class TownshipIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        counties = CountyPage.objects.child_of(self).live().select_related("county").order_by("county__code")
+        counties = (
+            CountyPage.objects.child_of(self)
+            .live()
+            .select_related("county", "locale", "alias_of__locale")
+            .order_by("county__code")
+        )
         townships = (
-            TownshipPage.objects.descendant_of(self).live().select_related("township").order_by("township__code")
+            TownshipPage.objects.descendant_of(self)
+            .live()
+            .select_related("township", "locale", "alias_of__locale")
+            .order_by("township__code")
         )
         by_path = {}
         for township in townships:
@@ -190,7 +242,10 @@ class CountyPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["townships"] = (
-            TownshipPage.objects.child_of(self).live().select_related("township").order_by("township__code")
+            TownshipPage.objects.child_of(self)
+            .live()
+            .select_related("township", "locale", "alias_of__locale")
+            .order_by("township__code")
         )
         return context
 
@@ -232,7 +287,7 @@ class TownshipPage(BasePage):
             ProjectPage.objects.child_of(self)
             .live()
             .public()
-            .select_related("sector", "township__county")
+            .select_related("sector", "township__county", "locale", "alias_of__locale")
             .prefetch_related(Prefetch("hero_image", queryset=card_images()))
             .order_by("-first_published_at", "-pk")
         )
@@ -241,7 +296,7 @@ class TownshipPage(BasePage):
             StoryPage.objects.live()
             .public()
             .filter(locale_id=self.locale_id, township_id=self.township_id)
-            .select_related("township__county")
+            .select_related("township__county", "locale", "alias_of__locale")
             .prefetch_related(Prefetch("hero_image", queryset=card_images()))
             .order_by("-date", "-pk")[:TOWNSHIP_STORIES_SHOWN]
         )
@@ -264,7 +319,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
             StoryPage.objects.child_of(self)
             .live()
             .public()
-            .select_related("township__county")
+            .select_related("township__county", "locale", "alias_of__locale")
             .prefetch_related("tags", Prefetch("hero_image", queryset=card_images()))
             .order_by("-date", "-pk")
         )
@@ -406,6 +461,8 @@ class ProjectPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # The listing, questions and backings belong to the default-language page, whichever language is shown.
+        context["project"] = self.default_language_version
         context["updates"] = self.updates.all()
         context["sdg_list"] = self.sdgs.all()
         context["programmes"] = self.support_programmes.all()

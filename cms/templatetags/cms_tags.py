@@ -13,12 +13,15 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 @register.simple_tag(takes_context=True)
 def alternate_links(context, page):
-    """hreflang links to every live translation of `page` (and x-default to the default language)."""
+    """hreflang links to every live translated version of `page` (and x-default to the default language)."""
     from django.conf import settings
 
     request = context.get("request")
     links = []
-    translations = page.get_translations(inclusive=True).live().public().select_related("locale")
+    # An untranslated page (an alias) repeats its original: only real language versions are alternates.
+    translations = (
+        page.get_translations(inclusive=True).live().public().filter(alias_of__isnull=True).select_related("locale")
+    )
     for translation in translations:
         url = translation.get_full_url(request)
         if url:
@@ -30,11 +33,50 @@ def alternate_links(context, page):
 
 
 @register.simple_tag(takes_context=True)
+def canonical_url(context, page):
+    """The page's own full URL; an untranslated page's is its original's (the same content in one place)."""
+    source = page.original if getattr(page, "is_untranslated", False) else page
+    return source.get_full_url(context.get("request"))
+
+
+@register.filter
+def html_lang(language_code):
+    """A Django language code as an HTML `lang` value (BCP 47): zh-hant → zh-Hant-TW, as on <html>."""
+    from core.languages import html_lang as to_html_lang
+
+    return to_html_lang(language_code)
+
+
+@register.filter
+def content_lang(page):
+    """The HTML `lang` of a page's text, for any Page: an untranslated page's alias shows its original's text."""
+    from core.languages import html_lang as to_html_lang
+
+    source = page.alias_of if page.alias_of_id else page
+    return to_html_lang(source.locale.language_code)
+
+
+@register.filter
+def language_name(language_code):
+    """The language's name in that language (繁體中文, English, 日本語), as the language switch shows it."""
+    from core.languages import native_name
+
+    return native_name(language_code)
+
+
+@register.simple_tag(takes_context=True)
 def breadcrumb_trail(context, page):
     """The page's ancestors from the home page down, each with its address."""
     request = context.get("request")
-    ancestors = page.get_ancestors().filter(depth__gte=2).only("id", "title", "url_path", "path", "depth")
-    return [{"title": ancestor.title, "url": ancestor.get_url(request)} for ancestor in ancestors]
+    ancestors = page.get_ancestors().filter(depth__gte=2).select_related("locale", "alias_of__locale")
+    return [
+        {
+            "title": ancestor.title,
+            "url": ancestor.get_url(request),
+            "lang": (ancestor.alias_of or ancestor).locale.language_code,
+        }
+        for ancestor in ancestors
+    ]
 
 
 @register.simple_tag(takes_context=True)

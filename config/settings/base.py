@@ -164,6 +164,13 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/180s/key",
     "reauthenticate": "10/m/user",
 }
+# Whose address a per-IP limit counts: behind a load balancer REMOTE_ADDR is the balancer's, so every visitor would
+# share one budget and ten failed sign-ins would lock everyone out. Only a configured proxy is believed (a client can
+# write any X-Forwarded-For): TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For (the address that many entries
+# from the end is the client's), or TRUSTED_CLIENT_IP_HEADER names a header the proxy alone sets (e.g.
+# CF-Connecting-IP). Neither set: REMOTE_ADDR, right when nothing stands in front of the server.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", None)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Homeward"
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
@@ -200,12 +207,17 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates per language (config/formats): 2026年12月1日 in zh-Hant and ja, 1 December 2026 in English.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# A page created in the admin gets an alias in the other languages' trees at once (cms.actions.
+# ensure_language_versions does the same for pages made in code): every page exists in every language.
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
 
 # --- Static files and media -------------------------------------------------
 STATIC_URL = "/static/"
@@ -233,7 +245,19 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # wrong for several processes, which is why production.py requires Redis.
 REDIS_URL = env_str("REDIS_URL", None)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A dead or hung Redis costs a cache miss, not a page: short socket timeouts, and core.cache serves this process
+    # from memory for a few seconds after a failure (rate limits keep counting there) before trying Redis again.
+    CACHE_REDIS_TIMEOUT_SECONDS = float(env_str("CACHE_REDIS_TIMEOUT_SECONDS", "0.5"))
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+            },
+        }
+    }
     # The pub/sub flavour of the Redis channel layer: a group send is one PUBLISH, and each server process hands
     # it to its own sockets (1,000 open project pages cost one Redis message, not 1,000; see bench/README.md).
     # Groups and channels live as Redis subscriptions, so nothing is stored when no process listens.
@@ -326,7 +350,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Homeward <noreply@homeward.t
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Homeward 地方創生"
-WAGTAILADMIN_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address: links in emails, canonical and hreflang URLs (the default Site's hostname and port
+# follow it, cms.demo.ensure_home_pages), and the admin's own links.
+SITE_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_BASE_URL
+# Staff get one email per review event: the review task's, to the Moderators. With superusers included, a
+# superuser got the task's email and the workflow's own "submitted" email as well (which goes to superusers only).
+# Each email is in the recipient's language: accounts.models.User keeps Wagtail's profile language in step.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Chinese slugs make readable addresses (/zh-hant/故事/可可/).

@@ -25,13 +25,16 @@ def interest_express(request, slug, project_id):
     if profile is None:
         return redirect("marketplace:company_profile", slug=organisation.slug)
     form = InterestForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # nothing is expressed with a message cut short: the company sees why
+        for error in form.errors.get("message", []):
+            messages.error(request, error)
+        return redirect("marketplace:recommendations", slug=organisation.slug)
     outcome = run_action(
         request,
         actions.express_interest,
         profile,
         project,
-        message=form.cleaned_data.get("message", ""),
+        message=form.cleaned_data["message"],
         success=_("The team of %(project)s has been told of your interest.") % {"project": project.title},
     )
     if not outcome.done:

@@ -173,6 +173,53 @@ def test_staff_without_mfa_are_sent_to_set_it_up_before_the_admin(client, staff)
     assert "next=%2Fadmin%2F" in response["Location"]
 
 
+def _admin_capable_people():
+    """Everyone Wagtail or Django lets into an admin, none of them with a second factor yet."""
+    superuser = UserFactory(email="wagtail-admin@homeward.test", is_superuser=True)  # Wagtail's Users screen
+    editor = UserFactory(email="group-editor@homeward.test")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    moderator = UserFactory(email="group-moderator@homeward.test")
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    return {"superuser": superuser, "editor": editor, "moderator": moderator}
+
+
+@pytest.mark.parametrize("who", ["superuser", "editor", "moderator"])
+def test_everyone_who_can_open_the_admin_needs_a_second_factor_first(client, db, who):
+    person = _admin_capable_people()[who]
+    assert not person.is_staff
+    client.force_login(person)
+
+    for path in ("/admin/", "/admin/pages/", "/admin/users/", "/django-admin/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("mfa_activate_totp")), path
+
+
+def test_the_second_factor_set_up_speaks_the_persons_language(client, db):
+    editor = _admin_capable_people()["editor"]
+    editor.preferred_language = "ja"
+    editor.save()
+    client.force_login(editor)
+
+    response = client.get("/admin/pages/", follow=True)
+
+    assert response.redirect_chain[0][0].startswith("/ja/")
+    assert "管理画面を開けるアカウントには二要素認証が必要です" in response.text
+
+
+@pytest.mark.parametrize("who", ["superuser", "editor"])
+def test_people_who_can_open_the_admin_cannot_switch_their_authenticator_off(client, db, who):
+    person = _admin_capable_people()[who]
+    TOTP.activate(person, generate_totp_secret())
+    client.force_login(person)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    response = client.post(reverse("mfa_deactivate_totp"))
+
+    assert response.status_code == 200
+    assert Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
+
+
 def test_staff_with_mfa_reach_the_admin(client, staff):
     staff.groups.add(Group.objects.get(name="Editors"))
     TOTP.activate(staff, generate_totp_secret())
@@ -200,6 +247,42 @@ def test_repeated_failed_logins_get_a_translated_message(client, alice):
 
     assert "登入嘗試失敗次數過多，請稍後再試。" in response.text
     assert "_auth_user_id" not in client.session
+
+
+def failed_sign_ins(client, address, forwarded_for, times):
+    for _attempt in range(times):
+        client.post(
+            "/en/accounts/login/",
+            {"login": "nobody@example.tw", "password": "wrong"},
+            REMOTE_ADDR=address,
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+
+def sign_in_is_refused_as_too_many(client, address, forwarded_for):
+    response = client.post(
+        "/en/accounts/login/",
+        {"login": "alice@example.tw", "password": PASSWORD},
+        REMOTE_ADDR=address,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+    return "Too many failed login attempts" in response.text
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_sign_in_limit(client, alice, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    balancer = "10.0.0.2"
+    failed_sign_ins(client, balancer, "203.0.113.5", times=10)
+
+    assert sign_in_is_refused_as_too_many(client, balancer, "203.0.113.5")
+    assert not sign_in_is_refused_as_too_many(client, balancer, "203.0.113.6")
+
+
+def test_a_forged_forwarded_for_header_is_ignored_without_a_trusted_proxy(client, alice):
+    failed_sign_ins(client, "198.51.100.7", "203.0.113.5", times=10)
+
+    # The attacker's own address is limited, whatever X-Forwarded-For claims.
+    assert sign_in_is_refused_as_too_many(client, "198.51.100.7", "203.0.113.99")
 
 
 def test_too_many_reset_requests_get_the_translated_429_page(client, alice):

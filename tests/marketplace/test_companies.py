@@ -47,6 +47,11 @@ def test_an_admin_creates_the_company_profile(client, new_company):
         ({"ticket_min_twd": "600000"}, "largest ticket must not be smaller"),
         ({"ticket_min_twd": "-5"}, "smallest amount"),
         ({"ticket_max_twd": "1000.50"}, "without decimals"),
+        # Digits from a paste or another keyboard: the form's message, never a 500.
+        ({"unified_business_number": "0459525³"}, "not a valid unified business number"),
+        ({"unified_business_number": "〇四五九五二五七"}, "not a valid unified business number"),
+        ({"ticket_min_twd": "--5"}, "without decimals"),
+        ({"ticket_max_twd": "9" * 5000}, "largest amount"),
     ],
 )
 def test_bad_profile_input_is_explained_and_nothing_is_saved(client, new_company, changes, message):
@@ -59,6 +64,17 @@ def test_bad_profile_input_is_explained_and_nothing_is_saved(client, new_company
     assert response.status_code == 400
     assert message in response.text
     assert not CompanyProfile.objects.filter(organisation=new_company).exists()
+
+
+def test_full_width_and_other_scripts_digits_are_stored_as_ascii_digits(client, new_company):
+    client.force_login(new_company.members.get())
+    data = profile_data(unified_business_number="０４５９５２５７", ticket_min_twd="١٠٠٠٠٠")
+
+    response = client.post(reverse("marketplace:company_profile", kwargs={"slug": new_company.slug}), data)
+
+    assert response.status_code == 302
+    profile = CompanyProfile.objects.get(organisation=new_company)
+    assert (profile.unified_business_number, profile.ticket_min_twd) == ("04595257", 100_000)
 
 
 def test_a_member_who_is_not_an_admin_cannot_edit_the_profile(client, market):

@@ -154,6 +154,31 @@ def test_recommended_page_shows_reasons_and_expressing_interest_from_it_works(cl
     assert "台灣好公司" in listing.text
 
 
+def test_a_project_with_a_very_long_title_still_receives_the_interest(market):
+    rice = market["rice"]
+    rice.title = "關山米" + "好" * 247  # a page title may be 255 characters; the notification's is 200
+    rice.save()
+
+    interest = actions.express_interest(market["dave"], market["company"], rice)
+
+    assert Interest.objects.get() == interest
+    title = Notification.objects.get(recipient=market["erin"]).title
+    assert len(title) == 200 and title.endswith("…")
+
+
+def test_a_too_long_interest_message_is_refused_with_a_message_and_nothing_is_expressed(client, market):
+    client.force_login(market["dave"])
+    url = reverse(
+        "marketplace:interest_express", kwargs={"slug": market["company_org"].slug, "project_id": market["rice"].pk}
+    )
+
+    response = client.post(f"/en{url[url.index('/', 1) :]}", {"message": "x" * 2_001}, follow=True)
+
+    assert response.status_code == 200
+    assert "at most 2000 characters" in response.text
+    assert not Interest.objects.exists()
+
+
 def test_the_impact_report_counts_what_was_committed_from_the_records(client, market):
     from marketplace.impact import impact_report
 

@@ -30,7 +30,7 @@ def test_projects_are_ranked_by_a_score_with_its_reasons_in_words(market):
             "It works toward goals you focus on: SDG 12 Responsible Consumption and Production.",
             "It seeks NT$500,000 to NT$2,000,000, which fits your ticket size.",
             "Guanshan Township, Taitung County is a priority area for regional revitalization.",
-            "First published on Nov. 9, 2026.",
+            "First published on 9 November 2026.",
         ],
         [
             "Your founder comes from Zhushan Township, Nantou County, in a neighbouring county.",

@@ -45,6 +45,18 @@ def test_staff_export_the_pipeline_as_csv(client, staff, market, pipeline):
     assert rows[1][6:9] == ["accepted", "", ""]
 
 
+def test_a_company_name_cannot_become_a_formula_in_the_pipeline_csv(client, staff, market, pipeline):
+    organisation = market["company"].organisation
+    organisation.name = "@SUM(1+1)*cmd|' /C calc'!A0"
+    organisation.save()
+    client.force_login(staff)
+
+    response = client.get(reverse("interest_pipeline:index"), {"export": "csv"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][0] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+
+
 def test_people_who_are_not_staff_cannot_see_the_pipeline(client, market, pipeline):
     client.force_login(market["dave"])
 

@@ -1,6 +1,7 @@
 """All-or-nothing campaigns: past the deadline short of the goal, every payment is refunded once; all are told."""
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -135,3 +136,18 @@ def test_the_command_has_a_dry_run(listing, donors):
 
     call_command("settle_campaigns", "--date", TODAY.isoformat(), stdout=out)
     assert "1 refund(s) requested" in out.getvalue()
+
+
+def test_a_guest_is_told_in_the_language_they_backed_in(listing, donors, django_capture_on_commit_callbacks):
+    from payments.models import Backing
+
+    campaign = _campaign(listing)
+    donation(listing, donors[0], 3_000, campaign=campaign)
+    backing, _payment = donation(listing, None, 1_000, campaign=campaign, email="yuki@example.jp")
+    Backing.objects.filter(pk=backing.pk).update(language="ja")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refunds.settle_campaigns(today=TODAY)
+
+    [message] = [message for message in mail.outbox if message.to == ["yuki@example.jp"]]
+    assert re.search(r"[\u3040-\u30ff]", message.subject + message.body), message.subject

@@ -46,3 +46,35 @@ def test_bad_amounts_say_what_is_wrong(typed, message):
 
 def test_amounts_are_shown_with_thousands_separators():
     assert format_twd(1234567) == "NT$1,234,567"
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("５００", 500),  # full-width, as Taiwanese and Japanese keyboards type it
+        ("ＮＴ＄１，２００", 1200),
+        ("٥٠٠", 500),  # Arabic-Indic digits
+        ("५००", 500),  # Devanagari digits
+        ("5²", 52),  # a superscript is a digit once normalised (NFKC)
+    ],
+)
+def test_digits_from_any_keyboard_are_read(typed, amount):
+    assert parse_amount_twd(typed) == amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("--5", "without decimals"),
+        ("5-", "without decimals"),
+        ("+-5", "without decimals"),
+        ("½", "without decimals"),  # NFKC makes it 1⁄2 (a fraction slash): not a whole number
+        ("9" * 5000, "The largest amount is NT$1,000,000."),  # int() refuses 4,300+ digits: never reach it
+        ("-" + "9" * 40, "The smallest amount is NT$30."),
+        ("１" * 40, "The largest amount is NT$1,000,000."),
+    ],
+)
+def test_strange_numbers_are_refused_with_the_forms_message(typed, message):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        parse_amount_twd(typed)
+    assert message in error.value.messages[0]

@@ -146,6 +146,10 @@ def test_a_signed_in_donor_is_linked_and_a_custom_amount_is_used(client, listing
         ({"suggested": "other", "custom_amount": "99999999"}, "largest amount"),
         ({"suggested": "other"}, "Choose an amount"),
         ({"suggested": "777"}, "valid choice"),
+        # What a keyboard or a paste may bring: the form's own message, never a 500.
+        ({"suggested": "other", "custom_amount": "--5"}, "without decimals"),
+        ({"suggested": "other", "custom_amount": "1⁄2"}, "without decimals"),
+        ({"suggested": "other", "custom_amount": "9" * 5000}, "largest amount"),
     ],
 )
 def test_a_bad_amount_re_renders_the_form_and_saves_nothing(client, listing, campaign, data, message):
@@ -156,6 +160,13 @@ def test_a_bad_amount_re_renders_the_form_and_saves_nothing(client, listing, cam
     assert response.status_code == 400
     assert message in response.text
     assert not Backing.objects.exists()
+
+
+def test_a_guest_types_full_width_digits_and_the_normalised_amount_is_stored(client, listing, campaign):
+    response = client.post(donate_url(listing), {"suggested": "other", "custom_amount": "ＮＴ＄２，５００"})
+
+    assert response.status_code == 302
+    assert Backing.objects.get().amount_twd == 2_500
 
 
 def test_a_closed_campaign_refuses_donations(client, listing, campaign):

@@ -133,6 +133,26 @@ def test_the_csv_export_hides_anonymous_backers(client, listing, alice, bob):
         assert by_receipt["HW-2026-000001"][7:] == ["Bob Visible", bob.email]
 
 
+def test_a_guest_donors_name_cannot_become_a_formula_in_the_csv(client, listing, alice):
+    guest = pending_donation(
+        listing,
+        500,
+        backer_email="guest@example.com",
+        backer_name='=HYPERLINK("http://evil.test","x")',
+        status=Backing.Status.PAID,
+    )
+    pay(guest, 500, "payment_intent:pi_g", receipt="HW-2026-000003")
+    refund = pay(guest, -200, "refund:re_g", kind=LedgerEntry.Kind.REFUND)
+    client.force_login(alice)
+
+    response = client.get(reverse("payments:funding_csv", kwargs={"project_id": listing.project_id}))
+
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert {row[7] for row in rows[1:]} == {'\'=HYPERLINK("http://evil.test","x")'}
+    assert str(refund.amount_twd) in [row[2] for row in rows[1:]]  # a negative amount stays a number
+
+
 def test_the_team_pages_link_the_funding_dashboard(client, listing, alice):
     client.force_login(alice)
 

@@ -7,7 +7,7 @@ pages, and on object storage the media bucket with its public-pictures policy. S
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from cms.actions import ensure_project_review_workflow, ensure_township_pages
+from cms.actions import ensure_language_versions, ensure_project_review_workflow, ensure_township_pages
 from cms.demo import ensure_home_pages
 from places.actions import load_townships
 
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         ensure_project_review_workflow()
         if not skip_township_pages:
             self.stdout.write(f"County and township pages created: {ensure_township_pages()}.")
+        self.stdout.write(f"Untranslated pages given their other-language versions: {ensure_language_versions()}.")
         if settings.MEDIA_STORAGE == "s3":
             from django.core.files.storage import storages
 

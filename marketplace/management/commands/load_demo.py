@@ -1,7 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, ensure_demo_staff
-from cms.actions import ensure_project_review_workflow
+from cms.actions import ensure_language_versions, ensure_project_review_workflow
 from cms.demo import ensure_demo_pages, ensure_home_pages
 from marketplace.demo import ensure_demo_enterprises
 from marketplace.demo_companies import DEMO_COMPANY_EMAIL, DEMO_COMPANY_PASSWORD, ensure_demo_companies
@@ -11,7 +12,15 @@ from places.actions import load_townships
 class Command(BaseCommand):
     help = "Load the reference data and the demo content (safe to run again: nothing is duplicated)."
 
+    # The demo creates a superuser whose password and TOTP secret are published in the README: never in production.
+    ALLOWED_SETTINGS = ("config.settings.dev", "config.settings.test")
+
     def handle(self, *args, **options):
+        if settings.SETTINGS_MODULE not in self.ALLOWED_SETTINGS:
+            raise CommandError(
+                f"load_demo runs only with the dev or test settings, not {settings.SETTINGS_MODULE}: it creates "
+                "accounts whose passwords are published."
+            )
         counties, townships = load_townships()
         self.stdout.write(f"Reference data — counties: {counties}; townships: {townships}.")
         created_pages = ensure_home_pages()
@@ -20,6 +29,7 @@ class Command(BaseCommand):
         self.stdout.write("Review workflow and Moderators group are in place.")
         self.stdout.write(f"Demo pages created: {ensure_demo_pages()} (townships, stories, projects, standard pages).")
         self.stdout.write(f"Demo enterprises with project listings created: {ensure_demo_enterprises()}.")
+        self.stdout.write(f"Other-language versions of untranslated pages created: {ensure_language_versions()}.")
         if ensure_demo_staff():
             self.stdout.write(f"Demo staff login created: {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD}")
         else:

@@ -1,0 +1,20 @@
+"""The site's languages as HTML and people name them: one place for the codes Django, Wagtail and HTML use.
+
+Django and Wagtail say "zh-hant", "en", "ja"; HTML's `lang` wants BCP 47 with the region where it matters
+("zh-Hant-TW", so that screen readers and fonts pick Taiwan's conventions).
+"""
+
+from django.conf import settings
+
+HTML_LANG = {"zh-hant": "zh-Hant-TW"}
+
+
+def html_lang(language_code):
+    code = (language_code or settings.LANGUAGE_CODE).lower()
+    return HTML_LANG.get(code, code)
+
+
+def native_name(language_code):
+    """繁體中文, English or 日本語: a language's own name (settings.LANGUAGES), whatever the interface language."""
+    code = (language_code or "").lower()
+    return dict(settings.LANGUAGES).get(code, code)

@@ -1,0 +1,50 @@
+"""Numbers people type: digits from any keyboard are read, everything else is refused with the form's message.
+
+People in Taiwan and Japan often type full-width digits (１２３), phones offer other scripts' digits (Arabic-Indic
+١٢٣), and pasted text brings superscripts (²) or stray signs. `normalise_digits` turns every character that is a
+digit into its ASCII digit (NFKC first: full-width digits, signs and commas, superscripts; then any remaining
+Unicode decimal digit); `whole_number_text` then accepts only an optional sign followed by ASCII digits, and
+never more digits than a stored number can have, so nothing reaches int() or the database that could fail there.
+"""
+
+import re
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+# More digits than any amount, count or year Homeward stores (PostgreSQL's bigint has 19).
+MAX_DIGITS = 15
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def normalise_digits(value):
+    """NFKC, then every Unicode decimal digit as its ASCII digit; other characters are kept for the caller to judge."""
+    text = unicodedata.normalize("NFKC", str(value))
+    return "".join(str(unicodedata.decimal(char)) if not char.isascii() and char.isdecimal() else char for char in text)
+
+
+def whole_number_text(value):
+    """The normalised text of a whole number ("-12", "500"), or None when it is anything else (or far too long)."""
+    text = normalise_digits(value).strip()
+    if not WHOLE_NUMBER.fullmatch(text) or len(text.lstrip("-")) > MAX_DIGITS:
+        return None
+    return text
+
+
+class WholeNumberField(forms.IntegerField):
+    """Django's IntegerField reading digits from any keyboard (see the module doc), with the form's own message
+    for everything else; never more than MAX_DIGITS digits, and a form field made from a model field keeps the
+    column's range, so no typed number can overflow the column it is stored in."""
+
+    def __init__(self, *, max_value=None, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(max_value=max_value, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = whole_number_text(value)
+        if text is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
