@@ -151,7 +151,7 @@ def test_a_backer_sees_the_batches_of_their_subscription(client, public_batch, l
 
     content = client.get(reverse("payments:my_backings")).content.decode()
 
-    assert batch_url(public_batch) in content and public_batch.name in content
+    assert batch_url(public_batch, "en") in content and public_batch.name in content
 
 
 def test_publishing_and_unpublishing_are_audited(batch, alice):
