@@ -29,6 +29,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon_ico, name="favicon_ico"),
     path("manifest.webmanifest", web_manifest, name="web_manifest"),
+    path("", include("traceability.urls_root")),
 ]
 
 if settings.DEBUG:
@@ -45,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("townships/", include("places.urls")),
     path("search/", include("search.urls")),
     path("impact/", include("impact.urls")),
+    path("trace/", include("traceability.urls")),
     path("", include("marketplace.urls")),
     path("", include("payments.urls")),
     path("", include("cms.urls")),

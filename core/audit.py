@@ -73,6 +73,19 @@ class Action(enum.StrEnum):
     CAMPAIGN_SETTLED = "campaign.settled"
     PAYOUT_RECORDED = "payout.recorded"
     PAYOUT_CONNECT_STARTED = "payout.connect_started"
+    # traceability: batches and their records, digests, devices
+    BATCH_CREATE = "batch.create"
+    BATCH_ENTRY_APPEND = "batch.entry_append"
+    BATCH_ENTRY_CORRECT = "batch.entry_correct"
+    BATCH_PUBLISH = "batch.publish"
+    BATCH_UNPUBLISH = "batch.unpublish"
+    TRACE_DIGEST_PUBLISH = "trace_digest.publish"
+    DEVICE_REGISTER = "device.register"
+    DEVICE_TOKEN_ROTATE = "device.token_rotate"  # noqa: S105 (an action name)
+    DEVICE_REVOKE = "device.revoke"
+    DEVICE_PUBLIC_MEASURES = "device.public_measures"
+    ALERT_RULE_ADD = "alert_rule.add"
+    ALERT_RULE_REMOVE = "alert_rule.remove"
     # search: the staff-owned synonyms
     SYNONYM_CREATED = "search.synonym_created"
     SYNONYM_CHANGED = "search.synonym_changed"

@@ -13,6 +13,7 @@ bench/cluster.py drives it to prove the multi-process guarantees; the test suite
 """
 
 import argparse
+import base64
 import json
 import os
 import secrets
@@ -61,6 +62,7 @@ def cluster_environment(run_dir, database="homeward_cluster", extra=None):
     environment.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        TRACE_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; production terminates TLS in front
         DATABASE_URL=_database_url(os.environ["DATABASE_URL"], database),

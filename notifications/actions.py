@@ -20,6 +20,7 @@ EMAIL_CHOICE_FOR_KIND = {
     Notification.Kind.NEW_INTEREST: "notify_messages",
     Notification.Kind.NEW_QUESTION: "notify_messages",
     Notification.Kind.CONVERSATION_REPLY: "notify_messages",
+    Notification.Kind.TRACE_ALERT_BACKER: "notify_project_updates",
 }
 
 

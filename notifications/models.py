@@ -22,6 +22,8 @@ class Notification(models.Model):
         CONVERSATION_REPLY = "conversation_reply", _("A reply in a conversation")
         PROJECT_UPDATE = "project_update", _("An update from a project you back")
         CAMPAIGN_RESULT = "campaign_result", _("A donation campaign has ended")
+        TRACE_ALERT = "trace_alert", _("A device reading is outside its limits")
+        TRACE_ALERT_BACKER = "trace_alert_backer", _("News from the pond or field you back")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

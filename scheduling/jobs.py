@@ -115,6 +115,27 @@ JOBS = [
         description=_("Email companies the new projects matching their saved searches (Monday morning)"),
         catch_up=timedelta(hours=12),
     ),
+    Job(
+        name="trace_reading_aggregates",
+        task_path="traceability.tasks.refresh_reading_aggregates",
+        cron="*/5 * * * *",
+        description=_("Recompute the hourly and daily aggregates of device readings that arrived"),
+        catch_up=timedelta(minutes=30),
+    ),
+    Job(
+        name="trace_daily_digest",
+        task_path="traceability.tasks.publish_daily_digest",
+        cron="5 0 * * *",
+        description=_("Sign and publish yesterday's digest of every batch's records"),
+        catch_up=timedelta(hours=20),
+    ),
+    Job(
+        name="trace_reading_storage",
+        task_path="traceability.tasks.maintain_reading_storage",
+        cron="40 3 * * *",
+        description=_("Create next months' reading partitions, prune raw readings past retention, refresh live badges"),
+        catch_up=timedelta(hours=6),
+    ),
 ]
 
 

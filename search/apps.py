@@ -47,7 +47,9 @@ class SearchConfig(AppConfig):
         from search.content import register_funding_provider
         from search.indexing import reindex_projects_soon
         from search.recommend import recommendation_candidates
+        from traceability.badges import badges_changed
 
         register_funding_provider(search_funding_facts)  # subscriptions, donations, money raised, backers
         marketplace_providers.search_candidates.provide(recommendation_candidates)
         totals_changed.register(reindex_projects_soon)
+        badges_changed.register(reindex_projects_soon)  # "traceable" / "live data" moved: refresh those projects

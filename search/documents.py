@@ -21,8 +21,9 @@ FACETS = {
     "sdg": _("SDG"),
     "priority_area": _("Priority area"),
     "status": _("Status"),
+    "traceability": _("Traceability"),
 }
-MULTI_VALUED_FACETS = {"sector", "funding_type", "sdg"}
+MULTI_VALUED_FACETS = {"sector", "funding_type", "sdg", "traceability"}
 SINGLE_VALUED_FACETS = [name for name in FACETS if name not in MULTI_VALUED_FACETS]
 SORTS = ("relevance", "newest", "most_backed", "closest_to_goal", "nearest")
 # How many of a project's latest update dates are indexed: recommendations count recent updates up to this many.
@@ -51,6 +52,7 @@ class SearchDocument:
     sector: list = field(default_factory=list)
     funding_type: list = field(default_factory=list)
     sdg: list = field(default_factory=list)
+    traceability: list = field(default_factory=list)  # traceability.badges: "traceable", "live_data"
     priority_area: bool = False
     status: str = ""
     published_at: datetime | None = None
@@ -100,6 +102,7 @@ class SearchDocument:
             "sector": [str(value) for value in self.sector],
             "funding_type": [str(value) for value in self.funding_type],
             "sdg": [str(value) for value in self.sdg],
+            "traceability": [str(value) for value in self.traceability],
             "priority_area": ["true" if self.priority_area else "false"],
             "status": [self.status] if self.status else [],
         }
@@ -121,6 +124,7 @@ _DISPLAY_FIELDS = [
         "sector",
         "funding_type",
         "sdg",
+        "traceability",
         "published_at",
         "latitude",
         "longitude",

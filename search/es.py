@@ -80,7 +80,7 @@ class SearchDoc(Document):
     all = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="docs", norms=False)
     words = Keyword(ignore_above=100, index_options="docs")
     # The facets: their global ordinals are built when a refresh opens a new reader, not by the first search after
-    # it (every search counts all eight facets; with writes and a 1 s refresh, that search would pay for them).
+    # it (every search counts all nine facets; with writes and a 1 s refresh, that search would pay for them).
     county = Keyword(eager_global_ordinals=True)
     township = Keyword(eager_global_ordinals=True)
     sector = Keyword(eager_global_ordinals=True)
@@ -88,6 +88,7 @@ class SearchDoc(Document):
     sdg = Keyword(eager_global_ordinals=True)
     priority_area = Keyword(eager_global_ordinals=True)
     status = Keyword(eager_global_ordinals=True)
+    traceability = Keyword(eager_global_ordinals=True)
     published_at = Date()
     backed_amount = Long()
     backers = Long()

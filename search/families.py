@@ -157,6 +157,7 @@ class ProjectFamily(PageFamily):
 
     def to_document(self, page):
         from search.content import funding_facts, label_texts, place_english, place_fields, stream_text
+        from traceability.badges import search_trace_facts
 
         funding = funding_facts(page)
         updates = " ".join(f"{update.title} {strip_tags(update.body)}" for update in page.updates.all())
@@ -185,6 +186,7 @@ class ProjectFamily(PageFamily):
             status=listing.stage if listing is not None and listing.stage else "",
             published_at=page.first_published_at,
             funding_type=funding["funding_type"],
+            traceability=search_trace_facts(page),
             backed_amount=funding["backed_amount"],
             backers=funding["backers"],
             progress=funding["progress"],

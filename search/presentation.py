@@ -17,6 +17,10 @@ def _labels(facet, values):
         return {t.code: t.full_name for t in Township.objects.with_county().filter(code__in=values)}
     if facet == "priority_area":
         return {"true": _("Priority area"), "false": _("Other townships")}
+    if facet == "traceability":
+        from traceability.badges import BADGE_LABELS
+
+        return {code: str(label) for code, label in BADGE_LABELS.items()}
     if facet == "family":
         return {name: str(family.label) for name, family in families().items()}
     if facet == "sector":

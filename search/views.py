@@ -1,6 +1,6 @@
 """Search views: a JSON API and the public search page. Thin: parsing in search/query.py, engines in search/engines.py.
 
-GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&status=&kind=&sort=&near=
+GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&status=&traceability=&kind=&sort=&near=
     &page=&per_page=
     q             the query (Traditional Chinese, English or both; 台/臺 alike), at most 200 characters
     county, ...   facet filters: repeat the parameter or separate values with commas; values of one facet are
@@ -12,6 +12,8 @@ GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&
     kind          projects, stories, enterprises, townships (several allowed)
     funding_type  investment (from the marketplace listing); subscription and donation from payments
                   (payments.funding.search_funding_facts, registered by search's AppConfig.ready())
+    traceability  traceable (a public batch with records), live_data (a device reporting public measures in the
+                  last 24 hours): traceability.badges.search_trace_facts
     Answer: {"total", "page", "pages", "per_page", "engine", "incomplete", "suggestion", "corrected_q",
     "expansions", "related", "hits": [{"uid", "family", "object_id", "title_html", "summary_html" (matches in
     <mark>, escaped), "matched_via": [{"from", "to", "kind"}], "display": {title, url, county_name, township_name,

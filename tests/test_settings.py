@@ -15,6 +15,7 @@ PRODUCTION = {
     "AWS_ACCESS_KEY_ID": "homeward",
     "AWS_SECRET_ACCESS_KEY": "not-a-real-secret",
     "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+    "TRACE_SIGNING_KEY": "bm90LWEtcmVhbC1rZXktYnV0LTMyLWJ5dGVzLWxvbmc=",
 }
 
 
@@ -40,7 +41,14 @@ def test_production_settings_pass_the_deployment_checklist(production_env):
 
 @pytest.mark.parametrize(
     "missing",
-    ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME"],
+    [
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "AWS_STORAGE_BUCKET_NAME",
+        "TRACE_SIGNING_KEY",
+    ],
 )
 def test_production_refuses_to_start_without_each_required_variable(production_env, missing):
     del production_env[missing]
@@ -62,6 +70,24 @@ def test_production_refuses_a_short_or_development_secret_key(production_env):
 
     assert result.returncode != 0
     assert "at least 50 characters" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Zm4k+socsuqUxfLsmPoFZ552+7NMtepBWCcJQo00kjU=", "published development key"),
+        ("c2hvcnQ=", "base64 of 32 bytes"),
+        ("not base64 at all!", "base64 of 32 bytes"),
+    ],
+)
+def test_production_refuses_a_development_or_malformed_trace_signing_key(production_env, value, expected):
+    production_env["TRACE_SIGNING_KEY"] = value
+
+    result = manage("check", env=production_env)
+
+    assert result.returncode != 0
+    assert expected in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "cms",
     "marketplace",
     "payments",
+    "traceability",
     "notifications",
     "conversations",
     "search",
@@ -322,6 +323,26 @@ PAYMENT_MAX_AMOUNT_TWD = env_int("PAYMENT_MAX_AMOUNT_TWD", 1_000_000, minimum=1)
 # Investment tickets and commitments are agreed between companies and teams, not paid by card here.
 INVESTMENT_MIN_AMOUNT_TWD = env_int("INVESTMENT_MIN_AMOUNT_TWD", 1_000, minimum=1)
 INVESTMENT_MAX_AMOUNT_TWD = env_int("INVESTMENT_MAX_AMOUNT_TWD", 1_000_000_000, minimum=1)
+
+# --- Traceability and device data (traceability/README.md) ------------------------
+# The Ed25519 key that signs the daily digests of every batch's chain: base64 of 32 bytes
+# (`manage.py trace_signing_key` makes one). dev.py has a development key; production.py requires a real one.
+TRACE_SIGNING_KEY = env_str("TRACE_SIGNING_KEY", "")
+# Published keys, for development and the tests only: production.py refuses them.
+DEV_TRACE_SIGNING_KEY = "Zm4k+socsuqUxfLsmPoFZ552+7NMtepBWCcJQo00kjU="  # noqa: S105
+TEST_TRACE_SIGNING_KEY = "NSkZ1jxsaEv5PNih7vO06w6pWDs0TSCB8kBMvc8ZGQU="  # noqa: S105
+# Public keys (base64) used before the current one, so digests they signed still verify after a rotation.
+TRACE_PREVIOUS_PUBLIC_KEYS = env_list("TRACE_PREVIOUS_PUBLIC_KEYS", [])
+# Raw readings older than this are pruned (hourly and daily aggregates stay); older readings are refused.
+TRACE_RAW_RETENTION_DAYS = env_int("TRACE_RAW_RETENTION_DAYS", 180, minimum=2)
+# Each device may post this many times a minute (counted in the cache: Redis with REDIS_URL, else this process).
+TRACE_DEVICE_REQUESTS_PER_MINUTE = env_int("TRACE_DEVICE_REQUESTS_PER_MINUTE", 60, minimum=1)
+TRACE_MAX_READINGS_PER_REQUEST = env_int("TRACE_MAX_READINGS_PER_REQUEST", 500, minimum=1)
+# A reading may be stamped at most this far ahead of the server's clock (devices' clocks drift).
+TRACE_MAX_FUTURE_SECONDS = env_int("TRACE_MAX_FUTURE_SECONDS", 300, minimum=0)
+# Photos and documents (lab certificates) of batch entries.
+TRACE_PHOTO_MAX_BYTES = env_int("TRACE_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+TRACE_DOCUMENT_MAX_BYTES = env_int("TRACE_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 
 # --- Email ----------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -3,6 +3,8 @@
 Missing values stop the process at start-up with one line naming the variable.
 """
 
+import base64
+
 from config.env import ConfigurationError, database_from_url, env_bool, env_choice, env_int, env_list, env_str
 from config.observability import logging_config
 
@@ -20,6 +22,17 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if not REDIS_URL:  # noqa: F405
     # The in-memory channel layer cannot reach other processes: live updates would silently vanish.
     raise ConfigurationError("REDIS_URL is not set; production needs Redis for the cache and the channel layer.")
+
+# The key that signs the traceability digests: a published development or test key proves nothing.
+TRACE_SIGNING_KEY = env_str("TRACE_SIGNING_KEY")
+if TRACE_SIGNING_KEY in (DEV_TRACE_SIGNING_KEY, TEST_TRACE_SIGNING_KEY):  # noqa: F405
+    raise ConfigurationError("TRACE_SIGNING_KEY is a published development key; make one: manage.py trace_signing_key")
+try:
+    _trace_key_length = len(base64.b64decode(TRACE_SIGNING_KEY, validate=True))
+except ValueError:
+    _trace_key_length = 0
+if _trace_key_length != 32:
+    raise ConfigurationError("TRACE_SIGNING_KEY must be the base64 of 32 bytes; make one: manage.py trace_signing_key")
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [f"https://{host}" for host in ALLOWED_HOSTS])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

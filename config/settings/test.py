@@ -43,3 +43,4 @@ STRIPE_SECRET_KEY = "sk_test_123"  # noqa: S105  # stripe-mock accepts any test 
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_test_homeward")
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+TRACE_SIGNING_KEY = TEST_TRACE_SIGNING_KEY  # noqa: F405

@@ -1,0 +1,263 @@
+"""Devices and their readings: tokens shown once, the ingestion API's answers, duplicates, limits, alerts."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.actions import ActionRefused
+from core.models import AuditEntry
+from notifications.models import Notification
+from tests.factories.traceability import device_with_token, readings
+from traceability import actions, measures, storage
+from traceability.models import DeviceToken, Reading, ReadingAggregate
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+API = "/api/trace/readings/"
+
+
+def post(client, token, body):
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    # Devices are told why in English unless they ask otherwise (Accept-Language picks the language of the reasons).
+    headers = {"Accept-Language": "en", **({"Authorization": f"Bearer {token}"} if token else {})}
+    return client.post(API, data, content_type="application/json", headers=headers)
+
+
+def recent(minutes_ago=30):
+    return (timezone.now() - datetime.timedelta(minutes=minutes_ago)).replace(second=0, microsecond=0)
+
+
+@pytest.fixture
+def device(listing, alice):
+    return device_with_token(alice, listing)
+
+
+def test_a_registered_device_gets_a_token_stored_only_as_its_hash(listing, alice):
+    device, token = device_with_token(alice, listing)
+
+    stored = DeviceToken.objects.get(device=device)
+    assert token.startswith("hwd_") and len(token) > 40
+    assert stored.token_hash == actions.hash_token(token) and token not in stored.token_hash
+    assert stored.prefix == token[:12]
+    assert AuditEntry.objects.filter(action="device.register").count() == 1
+
+
+def test_a_batch_of_readings_is_stored_and_a_resent_batch_is_stored_once(client, device):
+    device, token = device
+    batch = readings("water_temperature", recent(90), 60) + readings("dissolved_oxygen", recent(90), 60, value=6.5)
+
+    first = post(client, token, {"readings": batch})
+    again = post(client, token, {"readings": batch[:10] + readings("water_temperature", recent(-1), 1)})
+
+    assert first.status_code == 201, first.content
+    assert first.json() == {"received": 120, "stored": 120, "duplicates": 0}
+    assert again.status_code == 201
+    assert again.json() == {"received": 11, "stored": 1, "duplicates": 10}
+    assert Reading.objects.filter(device_id=device.pk).count() == 121
+    device.refresh_from_db()
+    assert device.last_seen_at is not None
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [
+        (None, "no_token"),
+        ("Basic abc", "no_token"),
+        ("Bearer nope", "bad_token"),
+        ("Bearer hwd_wrong", "unknown_token"),
+    ],
+)
+def test_a_missing_or_wrong_token_is_refused_with_401_and_its_reason(client, device, header, code):
+    headers = {"Authorization": header} if header else {}
+    response = client.post(
+        API,
+        json.dumps({"readings": readings("ph", recent(), 1, value=7)}),
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == code and response.json()["error"]
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert Reading.objects.count() == 0
+
+
+def test_a_rotated_token_stops_working_at_once_and_a_revoked_device_is_told_why(client, device, alice):
+    device, old_token = device
+    new_token = actions.rotate_device_token(alice, device)
+    body = {"readings": readings("water_temperature", recent(), 1)}
+
+    assert post(client, old_token, body).json()["code"] == "replaced"
+    assert post(client, new_token, body).status_code == 201
+
+    actions.revoke_device(alice, device)
+    refused = post(client, new_token, body)
+    assert refused.status_code == 401 and refused.json()["code"] == "revoked"
+    with pytest.raises(ActionRefused):
+        actions.rotate_device_token(alice, device)
+    assert list(
+        AuditEntry.objects.filter(action__startswith="device.").values_list("action", flat=True).order_by("pk")
+    ) == [
+        "device.register",
+        "device.token_rotate",
+        "device.revoke",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason_has"),
+    [
+        ({"measure": "moon_phase", "value": 1}, "moon_phase"),
+        ({"measure": "salinity", "value": 3}, "not registered"),
+        ({"measure": "water_temperature", "value": 99}, "physically"),
+        ({"measure": "water_temperature", "value": "warm"}, "number"),
+        ({"measure": "dissolved_oxygen", "value": 6, "future": True}, "ahead"),
+        ({"measure": "dissolved_oxygen", "value": 6, "at": "2026-03-01T08:30:00"}, "offset"),
+    ],
+)
+def test_one_bad_reading_refuses_the_whole_batch_with_its_reason(client, device, bad, reason_has):
+    device, token = device
+    at = timezone.now() + datetime.timedelta(hours=2) if bad.pop("future", False) else recent()
+    bad.setdefault("at", at.isoformat())
+    body = {"readings": [*readings("water_temperature", recent(40), 5), bad]}
+
+    response = post(client, token, body)
+
+    assert response.status_code == 400
+    answer = response.json()
+    assert answer["code"] == "invalid_readings" and "nothing was stored" in answer["error"]
+    assert answer["errors"][0]["index"] == 5 and reason_has in answer["errors"][0]["reason"]
+    assert Reading.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", ["not json", {"values": []}, {"readings": []}])
+def test_a_body_that_is_not_a_batch_of_readings_is_refused(client, device, body):
+    response = post(client, device[1], body)
+
+    assert response.status_code == 400 and response.json()["error"]
+
+
+def test_an_oversized_batch_is_refused_with_413(client, device, settings):
+    settings.TRACE_MAX_READINGS_PER_REQUEST = 10
+
+    response = post(client, device[1], {"readings": readings("water_temperature", recent(), 11)})
+
+    assert response.status_code == 413 and "at most 10" in response.json()["error"]
+    assert Reading.objects.count() == 0
+
+
+@pytest.mark.redis
+def test_a_device_posting_too_often_is_told_when_to_retry(client, device, settings):
+    settings.TRACE_DEVICE_REQUESTS_PER_MINUTE = 2
+    device, token = device
+    statuses = [
+        post(client, token, {"readings": readings("water_temperature", recent(index), 1)}) for index in (1, 2, 3)
+    ]
+
+    assert [response.status_code for response in statuses] == [201, 201, 429]
+    assert 1 <= int(statuses[2]["Retry-After"]) <= 60
+    assert Reading.objects.count() == 2
+
+
+def test_a_device_only_reports_measures_that_exist_and_shows_only_what_it_reports(listing, alice):
+    with pytest.raises(ActionRefused):
+        actions.register_device(alice, listing, name="x", township=listing.project.township, measure_codes=["moon"])
+    device, _token = device_with_token(alice, listing, measures=("ph",), public=())
+    with pytest.raises(ActionRefused):
+        actions.set_public_measures(alice, device, ["salinity"])
+
+
+def test_an_outsider_cannot_register_or_rotate_a_teams_device(listing, device, mallory):
+    with pytest.raises(Exception):  # noqa: B017, PT011 (PermissionDenied or ActionRefused, both refuse)
+        actions.register_device(mallory, listing, name="x", township=listing.project.township, measure_codes=["ph"])
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        actions.rotate_device_token(mallory, device[0])
+    assert DeviceToken.objects.count() == 1
+
+
+def test_aggregates_summarise_each_hour_exactly(client, device):
+    device, token = device
+    start = recent(120).replace(minute=0)
+    post(client, token, {"readings": readings("water_temperature", start, 60, value=20.0, step=0.1)})
+
+    storage.refresh_aggregates()
+
+    hour = ReadingAggregate.objects.get(
+        device=device, measure=measures.BY_CODE["water_temperature"].number, resolution="h", start=start
+    )
+    assert hour.count == 60
+    assert hour.minimum == pytest.approx(20.0) and hour.maximum == pytest.approx(25.9)
+    assert hour.mean == pytest.approx(22.95)
+
+
+def test_an_alert_waits_until_the_value_stays_outside_then_tells_the_team_once(
+    client, device, alice, bob, django_capture_on_commit_callbacks
+):
+    device, token = device
+    actions.add_alert_rule(alice, device, measure="dissolved_oxygen", minimum=4.0, sustained_minutes=10)
+    start = recent(60)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, token, {"readings": readings("dissolved_oxygen", start, 5, value=3.0)})  # 4 minutes low
+    assert Notification.objects.filter(kind="trace_alert").count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(
+            client,
+            token,
+            {"readings": readings("dissolved_oxygen", start + datetime.timedelta(minutes=5), 15, value=3.0)},
+        )
+    alerts = Notification.objects.filter(kind="trace_alert")
+    assert sorted(alerts.values_list("recipient__email", flat=True)) == ["alice@example.tw", "bob@example.tw"]
+    assert "低於 4.0" in alerts.first().title  # in the team's language (the site's default here)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(
+            client,
+            token,
+            {"readings": readings("dissolved_oxygen", start + datetime.timedelta(minutes=30), 5, value=3.0)},
+        )
+    assert Notification.objects.filter(kind="trace_alert").count() == 2  # still the same episode: no repeat
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(
+            client,
+            token,
+            {"readings": readings("dissolved_oxygen", start + datetime.timedelta(minutes=40), 1, value=6.0)},
+        )
+    assert Notification.objects.filter(kind="trace_alert").count() == 4  # "back within its limits", to both
+
+
+def test_an_alert_rule_outside_what_the_measure_can_be_is_refused(device, alice):
+    with pytest.raises(ActionRefused):
+        actions.add_alert_rule(alice, device[0], measure="ph", minimum=15)
+    with pytest.raises(ActionRefused):
+        actions.add_alert_rule(alice, device[0], measure="dissolved_oxygen", minimum=6, maximum=5)
+    with pytest.raises(ActionRefused):
+        actions.add_alert_rule(alice, device[0], measure="dissolved_oxygen")
+
+
+def test_the_team_registers_a_device_and_sees_its_token_once(client, listing, alice):
+    client.force_login(alice)
+    page = reverse("traceability:device_new", kwargs={"project_id": listing.project_id})
+
+    response = client.post(
+        page,
+        {
+            "name": "二號池探頭",
+            "kind": "sensor",
+            "township": listing.project.township_id,
+            "measures": ["water_temperature", "ph"],
+            "public_measures": ["water_temperature"],
+        },
+    )
+
+    assert response.status_code == 201
+    token = DeviceToken.objects.get()
+    content = response.content.decode()
+    assert "hwd_" in content and token.prefix in content
+    detail = client.get(reverse("traceability:device", kwargs={"pk": token.device_id}))
+    assert detail.status_code == 200 and "hwd_" + content.split("hwd_")[1][:30] not in detail.content.decode()

@@ -1,0 +1,182 @@
+"""What a visitor sees: a batch's story from its QR code, its verification, the digests, the project page's panel."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from core.models import AuditEntry
+from tests.factories.traceability import device_with_token, lab_files, readings, record
+from traceability import actions, digests
+from traceability.models import Digest
+from traceability.storage import TAIWAN
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def batch_url(batch, language="zh-hant"):
+    with translation.override(language):
+        return reverse("traceability:batch", kwargs={"code": batch.code})
+
+
+@pytest.mark.parametrize(("language", "heading"), [("zh-hant", "收成"), ("en", "Harvest"), ("ja", "収穫")])
+def test_a_public_batch_tells_its_story_in_the_readers_language(client, public_batch, alice, language, heading):
+    record(alice, public_batch, kind="lab_test", files=lab_files(), details={"laboratory": "雲林檢驗所"})
+
+    response = client.get(batch_url(public_batch, language))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert public_batch.name in content and heading in content
+    assert "放養魚苗" in content and "雲林檢驗所" in content
+    assert "/correct/" not in content  # the team's correction links stay on the team's page
+    assert public_batch.listing.enterprise.organisation.name in content or "口湖魚塭隊" in content
+    assert reverse("traceability:batch_verify", kwargs={"code": public_batch.code}).split("/", 2)[2] in content
+
+
+def test_an_unpublished_batch_is_refused_to_visitors_by_page_qr_and_json(client, batch, alice):
+    record(alice, batch)
+
+    page = client.get(batch_url(batch))
+    qr = client.get(reverse("traceability:batch_qr", kwargs={"code": batch.code}))
+    chain_json = client.get(reverse("traceability:batch_json", kwargs={"code": batch.code}))
+
+    assert page.status_code == 404 and "這個批次未公開" in page.content.decode()
+    assert qr.status_code == 404 and chain_json.status_code == 404
+    client.force_login(alice)
+    own_qr = client.get(reverse("traceability:batch_qr", kwargs={"code": batch.code}))
+    assert own_qr.status_code == 200 and own_qr["Content-Type"] == "image/svg+xml"
+    assert "no-store" in own_qr["Cache-Control"]
+
+
+def test_an_unknown_code_says_so(client, db):
+    response = client.get(reverse("traceability:batch", kwargs={"code": "ZZZZ9999"}))
+
+    assert response.status_code == 404 and "ZZZZ9999" in response.content.decode()
+
+
+def test_the_short_url_on_a_label_opens_the_page_in_the_readers_language(client, public_batch):
+    code = public_batch.code.lower().replace("0", "o")  # typed from a label, with look-alike letters
+
+    response = client.get(f"/b/{code}", headers={"Accept-Language": "ja"})
+
+    assert response.status_code == 302 and response["Location"] == batch_url(public_batch, "ja")
+
+
+def test_the_public_qr_code_is_an_svg_of_the_short_url(client, public_batch):
+    response = client.get(reverse("traceability:batch_qr", kwargs={"code": public_batch.code}))
+
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    assert response.content.lstrip().startswith(b"<") and b"<svg" in response.content
+
+
+def test_the_verify_page_recomputes_the_chain_and_checks_a_kept_digest(client, public_batch, alice):
+    response = client.get(reverse("traceability:batch_verify", kwargs={"code": public_batch.code}))
+    assert response.status_code == 200 and public_batch.head_hash in response.content.decode()
+
+    yesterday = timezone.now().astimezone(TAIWAN).date() - datetime.timedelta(days=1)
+    # The records were written today; a digest of a day after them holds the batch: publish tomorrow's by moving
+    # the clock is not possible, so check yesterday's (empty of this batch) is still a valid signed file.
+    digest, created = digests.publish_digest(yesterday)
+    assert created and Digest.objects.count() == 1
+    assert AuditEntry.objects.filter(action="trace_digest.publish").count() == 1
+    document = client.get(f"/trace/digests/{yesterday:%Y-%m-%d}.json").json()
+    check = digests.check_digest_document(document)
+    assert check.valid_signature and check.day == yesterday.isoformat()
+
+    document["payload"]["chains"].append([public_batch.code, 1, "0" * 64])  # a forged line
+    assert not digests.check_digest_document(document).valid_signature
+
+    upload = json.dumps(document).encode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    refused = client.post(
+        reverse("traceability:batch_verify", kwargs={"code": public_batch.code}),
+        {"document": SimpleUploadedFile("digest.json", upload, content_type="application/json")},
+    )
+    assert refused.status_code in (200, 400)
+    assert "signature" in refused.content.decode().lower() or "簽章" in refused.content.decode()
+
+
+def test_a_digest_signs_every_chain_head_at_the_end_of_the_day(public_batch):
+    today = timezone.now().astimezone(TAIWAN).date()
+    payload = digests.build_payload(today)  # as it would be signed after midnight
+
+    assert [public_batch.code, public_batch.entry_count, public_batch.head_hash] in payload["chains"]
+    assert payload["root"] == digests.root_of(payload["chains"])
+    with pytest.raises(ValueError, match="not ended"):
+        digests.publish_digest(today)
+
+
+def test_the_project_page_shows_badges_batches_and_public_readings(client, public_batch, listing, alice):
+    device, token = device_with_token(
+        alice, listing, measures=("water_temperature", "salinity"), public=("water_temperature",)
+    )
+    start = (timezone.now() - datetime.timedelta(hours=2)).replace(second=0, microsecond=0)
+    client.post(
+        "/api/trace/readings/",
+        json.dumps(
+            {
+                "readings": readings("water_temperature", start, 30, value=26.5)
+                + readings("salinity", start, 5, value=12)
+            }
+        ),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    from traceability.storage import refresh_aggregates
+
+    refresh_aggregates()
+
+    content = client.get(listing.project.url).content.decode()
+
+    assert "可追溯" in content or "Traceable" in content
+    assert public_batch.name in content
+    assert f'data-trace-readings="{listing.project_id}"' in content
+    assert "26.5" in content and "<svg" in content
+    assert "鹽度" not in content and "Salinity" not in content  # the team keeps salinity to itself
+    catch_up = client.get(reverse("traceability:project_readings", kwargs={"project_id": listing.project_id})).json()
+    assert list(catch_up["devices"][0]["latest"]) == ["water_temperature"]
+
+
+def test_a_backer_sees_the_batches_of_their_subscription(client, public_batch, listing, plan):
+    from tests.factories.accounts import UserFactory
+    from tests.factories.payments import subscription
+
+    backer = UserFactory(email="backer@example.tw")
+    subscription(listing, backer, plan=plan)
+    client.force_login(backer)
+
+    content = client.get(reverse("payments:my_backings")).content.decode()
+
+    assert batch_url(public_batch, "en") in content and public_batch.name in content
+
+
+def test_publishing_and_unpublishing_are_audited(batch, alice):
+    record(alice, batch)
+    actions.set_batch_public(alice, batch, True)
+    actions.set_batch_public(alice, batch, False)
+
+    assert list(
+        AuditEntry.objects.filter(action__in=["batch.publish", "batch.unpublish"])
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["batch.publish", "batch.unpublish"]
+
+
+def test_search_indexes_the_traceable_and_live_data_facet_of_a_project(public_batch, listing, alice):
+    from search.documents import families
+
+    projects = families()["projects"]
+    assert projects.to_document(listing.project).facet_values()["traceability"] == ["traceable"]
+
+    device, token = device_with_token(alice, listing, measures=("ph",))
+    from traceability.ingest import ingest
+
+    ingest(device, [(3, timezone.now() - datetime.timedelta(minutes=5), 7.2)])
+    from traceability.badges import refresh_live_badges
+
+    refresh_live_badges()
+    assert projects.to_document(listing.project).facet_values()["traceability"] == ["live_data", "traceable"]

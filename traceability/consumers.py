@@ -1,0 +1,31 @@
+"""A project page's live readings: anyone may listen, to a live public project that shows device data."""
+
+from channels.db import database_sync_to_async
+
+from core.live import CLOSE_NOT_FOUND, LiveEventConsumer
+from traceability.live import ReadingsReceived, readings_group
+
+
+class ProjectReadingsConsumer(LiveEventConsumer):
+    """Forwards trace.readings events of one project; the payload is what the public page shows already."""
+
+    async def connect(self):
+        self.project_id = self.scope["url_route"]["kwargs"]["project_id"]
+        if not await self._shows_readings():
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        await self.join_and_accept(readings_group(self.project_id))
+
+    async def live_event(self, message):
+        # Only public measures reach the event (ingest._latest_public), and only this project's: no per-event query.
+        if message.get("event") != ReadingsReceived.name or message["payload"].get("project_id") != self.project_id:
+            return
+        await self.send_event(message)
+
+    @database_sync_to_async
+    def _shows_readings(self):
+        from cms.public import public_projects
+        from traceability.queries import public_devices
+
+        project = public_projects().filter(pk=self.project_id).first()
+        return project is not None and bool(public_devices(project))

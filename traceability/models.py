@@ -1,0 +1,374 @@
+"""Traceability and device data: production records per batch (a hash chain each), the signed daily digests of
+all chains, devices with their tokens, readings and their hourly and daily aggregates, alert rules.
+
+A batch belongs to a project (its marketplace listing) and, optionally, to a subscription plan's period. Its
+entries are appended, never changed: the model, the queryset and (on both databases) a trigger refuse it, and a
+mistake is corrected by a new entry that points at the one it corrects. How the chain is computed and what it
+proves: traceability/README.md and traceability/chain.py.
+
+Readings are the one large table: on PostgreSQL partitioned by month (see migrations/0001 and storage.py), with
+a composite primary key (device, measure, time) so a repeated reading is stored once.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from traceability import measures
+
+# Crockford's base 32 without the letters people misread (I, L, O, U): codes are typed from labels too.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8  # 40 bits: guessing a batch's code is hopeless, and a label still fits it in large type
+
+
+def new_batch_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text):
+    """A code as typed or scanned: case and Crockford's look-alikes (O→0, I/L→1) do not matter."""
+    return (text or "").strip().upper().replace("O", "0").replace("I", "1").replace("L", "1").replace("-", "")
+
+
+class Batch(models.Model):
+    """One product batch (a harvest, a pond's stocking) whose records form one hash chain."""
+
+    code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True, default=new_batch_code, editable=False)
+    listing = models.ForeignKey(
+        "marketplace.ProjectListing", on_delete=models.PROTECT, related_name="batches", verbose_name=_("project")
+    )
+    plan = models.ForeignKey(
+        "marketplace.SubscriptionPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="batches",
+        verbose_name=_("subscription plan"),
+    )
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    name = models.CharField(_("batch name"), max_length=120)
+    product = models.CharField(_("product"), max_length=120)
+    description = models.TextField(_("about this batch"), blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The chain's head, kept with each append (in the same transaction, under the batch's row lock) so the digest
+    # and the pages read one row per batch; verification never trusts it: it recomputes from the entries.
+    entry_count = models.PositiveIntegerField(_("entries"), default=0)
+    head_hash = models.CharField(_("latest entry hash"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+        indexes = [models.Index(fields=["listing", "is_public"]), models.Index(fields=["plan", "is_public"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValidationError({"period_end": _("The period ends before it starts; check both dates.")})
+        if (self.period_start or self.period_end) and not self.plan_id:
+            raise ValidationError({"plan": _("A period belongs to a subscription plan: choose the plan too.")})
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a written entry (a correction is a new entry)."""
+
+
+class EntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Personal data erasure may unlink the account that recorded an entry: that column is outside the hash.
+        if set(kwargs) <= {"recorded_by"}:
+            return super().update(**kwargs)
+        raise AppendOnlyError("batch entries are append-only; append a correction instead")
+
+    def delete(self):
+        raise AppendOnlyError("batch entries are append-only; they are never deleted")
+
+
+class Entry(models.Model):
+    """One record of a batch's chain. Everything that is hashed is below; see chain.entry_content()."""
+
+    class Kind(models.TextChoices):
+        PLANTING = "planting", _("Planting or stocking")
+        INPUT = "input", _("Inputs applied")
+        HARVEST = "harvest", _("Harvest")
+        PROCESSING = "processing", _("Processing")
+        LAB_TEST = "lab_test", _("Lab test")
+        PACKING = "packing", _("Packing")
+        SHIPPING = "shipping", _("Shipping")
+        NOTE = "note", _("Note")
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="entries", verbose_name=_("batch"))
+    sequence = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("when it happened"))
+    township = models.ForeignKey(
+        "places.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("township")
+    )
+    place_detail = models.CharField(_("place"), max_length=120, blank=True)
+    performed_by = models.CharField(_("who"), max_length=120)
+    description = models.TextField(_("what was done"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)  # kind-specific fields (forms.KIND_FIELDS)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("corrects")
+    )
+    correction_reason = models.TextField(_("why it is corrected"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content_hash = models.CharField(max_length=64)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["batch", "sequence"]
+        verbose_name = _("batch entry")
+        verbose_name_plural = _("batch entries")
+        constraints = [models.UniqueConstraint(fields=["batch", "sequence"], name="trace_entry_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.batch.code} #{self.sequence} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError("batch entries are append-only; append a correction instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("batch entries are append-only; they are never deleted")
+
+
+def attachment_path(instance, filename):
+    # Outside the public prefixes of config/storage.py: on object storage every file is private and reached
+    # through a signed, expiring URL after the batch page checked the batch is public.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"traceability/{instance.entry.batch.code}/{instance.sha256[:32]}.{extension}"
+
+
+def preview_path(instance, filename):
+    return f"traceability/{instance.entry.batch.code}/{instance.sha256[:32]}-preview.jpg"
+
+
+class Attachment(models.Model):
+    """A photo or a document (a lab certificate) of an entry; its SHA-256 is part of the entry's hash."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("photo")
+        DOCUMENT = "document", _("document")
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    preview = models.FileField(upload_to=preview_path, max_length=200, blank=True)  # photos: a smaller JPEG
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=60)
+    original_name = models.CharField(max_length=200)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["entry", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Digest(models.Model):
+    """The signed daily digest of every chain: its exact bytes (`payload`) and the Ed25519 signature over them."""
+
+    day = models.DateField(_("day"), unique=True)
+    payload = models.TextField()  # canonical JSON (chain.canonical_json), the bytes that are signed
+    payload_sha256 = models.CharField(max_length=64)
+    signature = models.CharField(max_length=100)  # base64 of the 64-byte signature
+    key_id = models.CharField(max_length=16)
+    chains = models.PositiveIntegerField(_("chains"))
+    entries = models.PositiveIntegerField(_("entries"))
+    created_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("daily digest")
+        verbose_name_plural = _("daily digests")
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d}"
+
+
+class Device(models.Model):
+    """A sensor or gateway of a project; it posts readings with its token (DeviceToken)."""
+
+    class Kind(models.TextChoices):
+        SENSOR = "sensor", _("sensor")
+        GATEWAY = "gateway", _("gateway")
+
+    # A 4-byte key: it is repeated in every reading row.
+    id = models.AutoField(primary_key=True)
+    listing = models.ForeignKey(
+        "marketplace.ProjectListing", on_delete=models.PROTECT, related_name="devices", verbose_name=_("project")
+    )
+    name = models.CharField(_("device name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SENSOR)
+    township = models.ForeignKey(
+        "places.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("township")
+    )
+    measures = models.JSONField(_("measures"), default=list)  # measure codes it reports
+    public_measures = models.JSONField(_("measures shown on the project page"), default=list, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("last reading received"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def measure_objects(self):
+        return [measures.BY_CODE[code] for code in self.measures if code in measures.BY_CODE]
+
+    def public_measure_objects(self):
+        return [measures.BY_CODE[code] for code in self.public_measures if code in measures.BY_CODE]
+
+
+class DeviceToken(models.Model):
+    """A device's token, stored as its SHA-256 only (shown once). A rotated or revoked token stays, so a device
+    that uses it is told why it is refused."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)  # the first characters, so a team can tell its tokens apart
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}…"
+
+
+class Reading(models.Model):
+    """One value of one measure at one time from one device; stored once per (device, measure, time)."""
+
+    pk = models.CompositePrimaryKey("device", "measure", "taken_at")
+    taken_at = models.DateTimeField()
+    value = models.FloatField()
+    # No database constraint: the monthly partitions take inserts in bulk, and devices are never deleted (revoked).
+    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    measure = models.SmallIntegerField()  # measures.Measure.number
+
+    class Meta:
+        # migrations/0001 makes the table itself: partitioned by month on PostgreSQL, plain on SQLite.
+        verbose_name = _("reading")
+        verbose_name_plural = _("readings")
+
+    def __str__(self):
+        return f"{self.device_id} {self.measure} {self.taken_at:%Y-%m-%d %H:%M} {self.value}"
+
+
+class ReadingAggregate(models.Model):
+    """Count, minimum, maximum and sum of a device's measure over an hour or a day (Taiwan time)."""
+
+    class Resolution(models.TextChoices):
+        HOUR = "h", _("hour")
+        DAY = "d", _("day")
+
+    pk = models.CompositePrimaryKey("device", "measure", "resolution", "start")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    measure = models.SmallIntegerField()
+    resolution = models.CharField(max_length=1, choices=Resolution.choices)
+    start = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    minimum = models.FloatField()
+    maximum = models.FloatField()
+    total = models.FloatField()
+
+    class Meta:
+        verbose_name = _("reading aggregate")
+        verbose_name_plural = _("reading aggregates")
+
+    def __str__(self):
+        return f"{self.device_id} {self.measure} {self.resolution} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def mean(self):
+        return self.total / self.count if self.count else None
+
+
+class PendingHour(models.Model):
+    """An hour of a device whose readings changed since its aggregates were computed (ingestion marks it)."""
+
+    pk = models.CompositePrimaryKey("device", "hour")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.device_id} {self.hour:%Y-%m-%d %H:%M}"
+
+
+class AlertRule(models.Model):
+    """Tell the team (and, if chosen, the backers) when a measure stays outside [minimum, maximum]."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="alert_rules")
+    measure = models.CharField(_("measure"), max_length=30, choices=measures.CHOICES)
+    minimum = models.FloatField(_("lowest acceptable value"), null=True, blank=True)
+    maximum = models.FloatField(_("highest acceptable value"), null=True, blank=True)
+    sustained_minutes = models.PositiveIntegerField(
+        _("minutes outside before alerting"),
+        default=10,
+        help_text=_("A single odd reading is not an alert; the value must stay outside this long."),
+    )
+    notify_backers = models.BooleanField(_("tell the backers too"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # State, changed only when the value crosses a limit (ingestion, under the device's lock).
+    outside_since = models.DateTimeField(null=True, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["device", "measure", "pk"]
+        verbose_name = _("alert rule")
+        verbose_name_plural = _("alert rules")
+
+    def __str__(self):
+        return f"{self.device} {self.measure}"
+
+    @property
+    def measure_object(self):
+        return measures.BY_CODE.get(self.measure)
+
+    def is_outside(self, value):
+        return (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        )

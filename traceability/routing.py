@@ -1,0 +1,5 @@
+from django.urls import path
+
+from traceability.consumers import ProjectReadingsConsumer
+
+websocket_urlpatterns = [path("ws/trace/projects/<int:project_id>/", ProjectReadingsConsumer.as_asgi())]

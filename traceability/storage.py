@@ -1,0 +1,266 @@
+"""Where readings live: the monthly partitions, the hourly and daily aggregates, and retention.
+
+PostgreSQL (tests, production): `traceability_reading` is partitioned by month on `taken_at` (migration 0001),
+one partition per month named `traceability_reading_pYYYYMM`, plus a DEFAULT partition that catches a month whose
+partition does not exist yet. `ensure_partitions` makes the partitions from the retention horizon to a few months
+ahead (the migration and the daily maintenance job call it); if rows already sit in DEFAULT for a month about to
+get its partition, they are moved into it first. Pruning drops whole partitions older than the retention
+(instant, no dead rows) and deletes the few older rows of the partition that straddles the horizon.
+
+SQLite (`make run`): one plain table; pruning is a DELETE.
+
+Aggregates: ingestion records each (device, hour) it wrote in `PendingHour`; `refresh_aggregates` recomputes
+those hours (count, min, max, sum per measure) and the Taiwan days that contain them, then clears them. A
+reading that arrives late (a gateway that was offline for a day) marks its old hour again, so the aggregates
+stay exact.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection as default_connection
+from django.db import transaction
+from django.db.models import Count, Max, Min, Sum
+from django.utils import timezone
+
+from traceability.models import PendingHour, Reading, ReadingAggregate
+
+TAIWAN = ZoneInfo("Asia/Taipei")
+MONTHS_AHEAD = 3
+PARTITION_PREFIX = "traceability_reading_p"
+
+
+# --- partitions ------------------------------------------------------------------------------------------------
+
+
+def _month_start(day):
+    return datetime.date(day.year, day.month, 1)
+
+
+def _next_month(month):
+    return datetime.date(month.year + (month.month // 12), month.month % 12 + 1, 1)
+
+
+def _bound(month):
+    """A month's first instant in UTC (partitions split at UTC midnight of the 1st: a reading's month is its UTC
+    month; aggregates are per Taiwan day regardless, so the split only decides which file a row sits in)."""
+    return datetime.datetime(month.year, month.month, 1, tzinfo=datetime.UTC)
+
+
+def partition_name(month):
+    return f"{PARTITION_PREFIX}{month:%Y%m}"
+
+
+def existing_partitions(connection=None):
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT child.relname FROM pg_inherits JOIN pg_class parent ON parent.oid = pg_inherits.inhparent "
+            "JOIN pg_class child ON child.oid = pg_inherits.inhrelid WHERE parent.relname = 'traceability_reading'"
+        )
+        return sorted(row[0] for row in cursor.fetchall() if row[0].startswith(PARTITION_PREFIX))
+
+
+def wanted_months(today=None):
+    today = today or timezone.now().date()
+    first = _month_start(today - datetime.timedelta(days=settings.TRACE_RAW_RETENTION_DAYS))
+    last = _month_start(today)
+    for _ in range(MONTHS_AHEAD):
+        last = _next_month(last)
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = _next_month(month)
+    return months
+
+
+def ensure_partitions(today=None, connection=None):
+    """Create the monthly partitions from the retention horizon to MONTHS_AHEAD ahead; returns the names made."""
+    connection = connection or default_connection
+    if connection.vendor != "postgresql":
+        return []
+    have = set(existing_partitions(connection))
+    made = []
+    for month in wanted_months(today):
+        name = partition_name(month)
+        if name in have:
+            continue
+        low, high = _bound(month), _bound(_next_month(month))
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            # Rows of this month may sit in DEFAULT (its partition did not exist when they arrived): a partition
+            # cannot be attached over them, so they move into the new table first.
+            cursor.execute(f"CREATE TABLE {name} (LIKE traceability_reading INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+            cursor.execute(
+                f"WITH moved AS (DELETE FROM traceability_reading_default WHERE taken_at >= %s AND taken_at < %s "  # noqa: S608
+                f"RETURNING *) INSERT INTO {name} (taken_at, value, device_id, measure) "
+                "SELECT taken_at, value, device_id, measure FROM moved",
+                [low, high],
+            )
+            cursor.execute(f"ALTER TABLE {name} ADD PRIMARY KEY (device_id, measure, taken_at)")
+            cursor.execute(
+                f"ALTER TABLE traceability_reading ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)", [low, high]
+            )
+        made.append(name)
+    return made
+
+
+# --- writing -----------------------------------------------------------------------------------------------------
+
+
+def hour_of(moment):
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def store_readings(device_id, rows):
+    """Insert (measure number, taken_at, value) rows of one device; a row already stored is skipped.
+
+    Returns how many rows were new. Two statements: one INSERT … ON CONFLICT DO NOTHING for the readings (on
+    PostgreSQL the rows travel as four arrays, unnested server-side) and one for the hours they touch.
+    """
+    if not rows:
+        return 0
+    hours = sorted({hour_of(taken_at) for _number, taken_at, _value in rows})
+    with transaction.atomic(), default_connection.cursor() as cursor:
+        if default_connection.vendor == "postgresql":
+            cursor.execute(
+                "INSERT INTO traceability_reading (taken_at, value, device_id, measure) "
+                "SELECT t, v, %s, m FROM unnest(%s::timestamptz[], %s::float8[], %s::smallint[]) AS r (t, v, m) "
+                "ON CONFLICT DO NOTHING",
+                [device_id, [row[1] for row in rows], [row[2] for row in rows], [row[0] for row in rows]],
+            )
+            stored = cursor.rowcount
+            cursor.execute(
+                "INSERT INTO traceability_pendinghour (device_id, hour) SELECT %s, h FROM unnest(%s::timestamptz[]) "
+                "AS p (h) ON CONFLICT DO NOTHING",
+                [device_id, hours],
+            )
+        else:
+            # Stored as Django stores datetimes on SQLite (naive UTC text), so the ORM's comparisons match them.
+            adapt = default_connection.ops.adapt_datetimefield_value
+            cursor.execute("SELECT total_changes()")
+            before = cursor.fetchone()[0]
+            cursor.executemany(
+                "INSERT OR IGNORE INTO traceability_reading (device_id, measure, taken_at, value) "
+                "VALUES (%s, %s, %s, %s)",
+                [(device_id, number, adapt(taken_at), value) for number, taken_at, value in rows],
+            )
+            cursor.execute("SELECT total_changes()")
+            stored = cursor.fetchone()[0] - before
+            cursor.executemany(
+                "INSERT OR IGNORE INTO traceability_pendinghour (device_id, hour) VALUES (%s, %s)",
+                [(device_id, adapt(hour)) for hour in hours],
+            )
+    return stored
+
+
+# --- aggregates ----------------------------------------------------------------------------------------------
+
+
+def taiwan_day_start(moment):
+    local = moment.astimezone(TAIWAN)
+    return datetime.datetime(local.year, local.month, local.day, tzinfo=TAIWAN)
+
+
+def refresh_aggregates(limit=2000):
+    """Recompute the aggregates of the pending hours (up to `limit`) and of their Taiwan days. Returns the count.
+
+    The pending rows are deleted and the hours recomputed in one transaction: a reading stored meanwhile marks its
+    hour again once this commits (its INSERT waits on the deleted row), so the next run picks it up.
+    """
+    with transaction.atomic():
+        pending = list(PendingHour.objects.order_by("hour").values_list("device_id", "hour")[:limit])
+        if not pending:
+            return 0
+        PendingHour.objects.filter(pk__in=pending).delete()
+        days = set()
+        for device_id, hour in pending:
+            _aggregate(device_id, hour, hour + datetime.timedelta(hours=1), ReadingAggregate.Resolution.HOUR)
+            days.add((device_id, taiwan_day_start(hour)))
+        for device_id, day in sorted(days):
+            _aggregate_day(device_id, day)
+    return len(pending)
+
+
+def _upsert(rows):
+    ReadingAggregate.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["device", "measure", "resolution", "start"],
+        update_fields=["count", "minimum", "maximum", "total"],
+    )
+
+
+def _aggregate(device_id, start, end, resolution):
+    sums = (
+        Reading.objects.filter(device_id=device_id, taken_at__gte=start, taken_at__lt=end)
+        .values("measure")
+        .annotate(n=Count("value"), low=Min("value"), high=Max("value"), total=Sum("value"))
+        .order_by()
+    )
+    rows = [
+        ReadingAggregate(
+            device_id=device_id,
+            measure=row["measure"],
+            resolution=resolution,
+            start=start,
+            count=row["n"],
+            minimum=row["low"],
+            maximum=row["high"],
+            total=row["total"],
+        )
+        for row in sums
+    ]
+    if rows:
+        _upsert(rows)
+
+
+def _aggregate_day(device_id, day):
+    end = day + datetime.timedelta(days=1)
+    sums = (
+        ReadingAggregate.objects.filter(
+            device_id=device_id, resolution=ReadingAggregate.Resolution.HOUR, start__gte=day, start__lt=end
+        )
+        .values("measure")
+        .annotate(n=Sum("count"), low=Min("minimum"), high=Max("maximum"), total=Sum("total"))
+        .order_by()
+    )
+    rows = [
+        ReadingAggregate(
+            device_id=device_id,
+            measure=row["measure"],
+            resolution=ReadingAggregate.Resolution.DAY,
+            start=day,
+            count=row["n"],
+            minimum=row["low"],
+            maximum=row["high"],
+            total=row["total"],
+        )
+        for row in sums
+    ]
+    if rows:
+        _upsert(rows)
+
+
+# --- retention -----------------------------------------------------------------------------------------------
+
+
+def retention_horizon(now=None):
+    return (now or timezone.now()) - datetime.timedelta(days=settings.TRACE_RAW_RETENTION_DAYS)
+
+
+def prune_raw_readings(now=None):
+    """Drop raw readings older than TRACE_RAW_RETENTION_DAYS (aggregates stay). Returns (partitions dropped, rows
+    deleted)."""
+    horizon = retention_horizon(now)
+    dropped = 0
+    if default_connection.vendor == "postgresql":
+        for name in existing_partitions():
+            month = datetime.date(int(name[-6:-2]), int(name[-2:]), 1)
+            if _bound(_next_month(month)) <= horizon:
+                with default_connection.cursor() as cursor:
+                    cursor.execute(f"ALTER TABLE traceability_reading DETACH PARTITION {name}")
+                    cursor.execute(f"DROP TABLE {name}")
+                dropped += 1
+    deleted, _ = Reading.objects.filter(taken_at__lt=horizon).delete()
+    return dropped, deleted

@@ -1,0 +1,100 @@
+"""What other apps' templates show of traceability (templates are not imports: README.md, "Layout").
+
+- {% traceability_panel page %}   the project page: public batches, and devices' live readings and charts
+- {% trace_badges page %}         "Traceable" and "Live data" labels on a project card or page
+- {% backing_batches backing %}   My backings: the batches of a subscription's plan
+- {% company_traced_records report %}  a company's impact report: what the projects it backs traced
+"""
+
+from django import template
+
+from traceability import badges, charts, queries
+from traceability.models import Batch
+
+register = template.Library()
+
+
+@register.inclusion_tag("traceability/includes/project_panel.html", takes_context=True)
+def traceability_panel(context, page):
+    request = context.get("request")
+    range_key = request.GET.get("readings", charts.DEFAULT_RANGE) if request is not None else charts.DEFAULT_RANGE
+    if range_key not in charts.RANGES:
+        range_key = charts.DEFAULT_RANGE
+    devices = []
+    for device in queries.public_devices(page):
+        series = charts.series_for(device, device.public_measures, range_key)
+        latest = queries.latest_readings(device, device.public_measures)
+        devices.append(
+            {
+                "device": device,
+                "measures": [
+                    {
+                        "measure": s.measure,
+                        "series": s,
+                        "latest": latest.get(code),
+                        "chart": charts.render_svg(
+                            s, chart_id=f"chart-{device.pk}-{code}", step=charts.chart_step(range_key)
+                        ),
+                    }
+                    for code, s in series.items()
+                ],
+            }
+        )
+    batches = list(
+        Batch.objects.filter(listing__project__translation_key=page.translation_key, is_public=True, entry_count__gt=0)
+        .select_related("plan")
+        .order_by("-created_at")[:12]
+    )
+    project_id = devices[0]["device"].listing.project_id if devices else None
+    return {
+        "request": request,
+        "page": page,
+        "devices": devices,
+        "batches": batches,
+        "range_key": range_key,
+        "ranges": charts.RANGE_LABELS,
+        "project_id": project_id,
+    }
+
+
+@register.filter
+def trace_detail_label(name):
+    """The label of a record's detail field (forms.DETAIL_LABELS), in the page's language."""
+    from traceability.forms import DETAIL_LABELS
+
+    return DETAIL_LABELS.get(name, name)
+
+
+@register.inclusion_tag("traceability/includes/badges.html")
+def trace_badges(page):
+    return {"badges": badges.project_badges(page)}
+
+
+@register.simple_tag
+def trace_badge_list(page):
+    """[(code, label)] of a project page, for templates that draw their own labels (site/templates/components)."""
+    return badges.project_badges(page)
+
+
+@register.inclusion_tag("traceability/includes/backing_batches.html")
+def backing_batches(backing):
+    return {"backing": backing, "batches": queries.batches_for_backing(backing)}
+
+
+@register.inclusion_tag("traceability/includes/company_records.html")
+def company_traced_records(report):
+    """For marketplace's impact report: the public batches of the projects the company committed to, each with
+    whether its chain verifies now, and the devices reporting live."""
+    project_ids = [line.interest.project_id for line in report.lines]
+    rows = []
+    for batch in (
+        Batch.objects.filter(listing__project_id__in=project_ids, is_public=True, entry_count__gt=0)
+        .select_related("listing__project")
+        .order_by("listing__project__title", "-created_at")[:50]
+    ):
+        rows.append({"batch": batch, "verification": queries.verify_batch(batch, check_files=False)})
+    live = badges.badge_map()[badges.LIVE_DATA]
+    live_projects = [
+        line.interest.project for line in report.lines if str(line.interest.project.translation_key) in live
+    ]
+    return {"rows": rows, "live_projects": live_projects}

@@ -1,0 +1,220 @@
+"""Public pages: a batch's story (what a QR code opens), its verification, the digests and the public key."""
+
+import datetime
+import json
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import get_language_from_request
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cms.public import public_projects
+from traceability import digests, labels, maps, queries, signing
+from traceability.forms import DigestCheckForm
+from traceability.models import Attachment, Digest, normalise_code
+from traceability.uploads import SERVED_TYPES
+
+
+def _not_public_response(request, code, error):
+    """A batch that is unknown or unpublished: a page that says which, in the reader's language (404)."""
+    context = {"code": normalise_code(code), "unpublished": isinstance(error, queries.BatchNotPublic)}
+    return render(request, "traceability/batch_unavailable.html", context, status=404)
+
+
+@require_GET
+def short_redirect(request, code):
+    """/b/<code> (printed on labels and in QR codes) → the batch's page in the reader's language."""
+    language = get_language_from_request(request, check_path=False) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        target = reverse("traceability:batch", kwargs={"code": normalise_code(code)})
+    return HttpResponseRedirect(target)
+
+
+@require_GET
+def batch_page(request, code):
+    try:
+        batch = queries.public_batch_or_404(code)
+    except Http404 as error:
+        return _not_public_response(request, code, error)
+    story = queries.batch_entries(batch)
+    places = queries.places_of(story)
+    verification = queries.verify_batch(batch)
+    context = {
+        "batch": batch,
+        "project": _project_in_language(batch.listing.project),
+        "team": batch.listing.enterprise,
+        "story": story,
+        "places": places,
+        "route_map": maps.route_map(places),
+        "lab_results": queries.lab_results(story),
+        "verification": verification,
+        "short_url": labels.short_url(batch, request),
+    }
+    return render(request, "traceability/batch.html", context)
+
+
+def _project_in_language(project):
+    """The project page in the reader's language when it has a live translation, else the source page."""
+    language = translation.get_language()
+    translated = (
+        public_projects().filter(translation_key=project.translation_key, locale__language_code=language).first()
+    )
+    return translated or project
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def batch_qr(request, code):
+    """The QR code (SVG) of a batch's short URL: public batches for anyone, unpublished ones for their team."""
+    try:
+        batch = queries.viewable_batch_or_404(request.user, code)
+    except Http404 as error:
+        return _not_public_response(request, code, error)
+    response = HttpResponse(labels.qr_svg_text(labels.short_url(batch, request)), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="homeward-{batch.code}.svg"'
+    if not batch.is_public:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def batch_verify(request, code):
+    """Recompute the batch's chain; with a kept digest (POST), say whether the chain still matches it."""
+    try:
+        batch = queries.public_batch_or_404(code)
+    except Http404 as error:
+        return _not_public_response(request, code, error)
+    verification = queries.verify_batch(batch)
+    form = DigestCheckForm(request.POST or None, request.FILES or None)
+    kept = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            check = digests.check_digest_document(form.cleaned_data["document"])
+            kept = {"check": check, "comparison": None}
+            if check.valid_signature:
+                kept["comparison"] = queries.compare_with_kept_digest(batch, check.chains)
+        else:
+            status = 400
+    context = {
+        "batch": batch,
+        "verification": verification,
+        "form": form,
+        "kept": kept,
+        "public_key_id": signing.key_id(),
+    }
+    return render(request, "traceability/verify.html", context, status=status)
+
+
+@require_GET
+def batch_json(request, code):
+    """The batch's chain as JSON: each entry's hashed content and hashes, to recompute it elsewhere."""
+    batch = queries.public_batch_or_404(code)
+    response = JsonResponse(queries.batch_document(batch), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'inline; filename="homeward-batch-{batch.code}.json"'
+    return response
+
+
+@require_GET
+def batch_file(request, code, pk, variant="file"):
+    """A photo or document of a public batch (or of the team's own batch): streamed from disk, or a signed,
+    expiring address on object storage (private files: config/storage.py)."""
+    batch = queries.viewable_batch_or_404(request.user, code)
+    attachment = get_object_or_404(Attachment, pk=pk, entry__batch=batch)
+    stored = attachment.preview if variant == "preview" and attachment.preview else attachment.file
+    content_type = "image/jpeg" if stored is attachment.preview else attachment.content_type
+    if content_type not in SERVED_TYPES:
+        raise Http404
+    storage = stored.storage
+    if hasattr(storage, "bucket_name"):  # object storage: the browser fetches the file with a signed URL
+        return HttpResponseRedirect(storage.url(stored.name))
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    disposition = "inline"
+    response["Content-Disposition"] = (
+        f'{disposition}; filename="{attachment.sha256[:16]}.{stored.name.rsplit(".", 1)[-1]}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400" if batch.is_public else "private, no-store"
+    return response
+
+
+@require_GET
+def digest_list(request):
+    digest_rows = Digest.objects.order_by("-day")[:120]
+    return render(
+        request,
+        "traceability/digests.html",
+        {"digests": digest_rows, "key_id": signing.key_id(), "public_key": signing.public_key_base64()},
+    )
+
+
+@require_GET
+def digest_detail(request, day):
+    digest = get_object_or_404(Digest, day=day)
+    payload = json.loads(digest.payload)
+    return render(
+        request,
+        "traceability/digest.html",
+        {
+            "digest": digest,
+            "payload": payload,
+            "chains": payload["chains"][:500],
+            "more": max(0, len(payload["chains"]) - 500),
+        },
+    )
+
+
+@require_GET
+def digest_json(request, day):
+    try:
+        day = datetime.date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    digest = get_object_or_404(Digest, day=day)
+    response = JsonResponse(digests.published_document(digest), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="homeward-digest-{digest.day:%Y-%m-%d}.json"'
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def public_key_pem(request):
+    response = HttpResponse(signing.public_key_pem(), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="homeward-trace-public-key.pem"'
+    return response
+
+
+@require_GET
+def how_it_works(request):
+    latest = Digest.objects.order_by("-day").first()
+    context = {
+        "key_id": signing.key_id(),
+        "public_key": signing.public_key_base64(),
+        "latest": latest,
+        "retention_days": settings.TRACE_RAW_RETENTION_DAYS,
+    }
+    return render(request, "traceability/how_it_works.html", context)
+
+
+@require_GET
+def project_readings(request, project_id):
+    """The latest public values of a public project's devices (a page catching up after its socket was down)."""
+    project = public_projects().filter(pk=project_id).first()
+    if project is None:
+        raise Http404
+    body = {"project_id": project_id, "devices": []}
+    for device in queries.public_devices(project):
+        latest = queries.latest_readings(device, device.public_measures)
+        body["devices"].append(
+            {"device_id": device.pk, "latest": {code: [at.isoformat(), value] for code, (at, value) in latest.items()}}
+        )
+    body["at"] = timezone.now().isoformat()
+    return JsonResponse(body)
