@@ -403,7 +403,7 @@ class StoryPage(BasePage):
         context["related"] = (
             self.related_projects.live()
             .public()
-            .select_related("township__county", "sector")
+            .select_related("township__county", "sector", "locale", "alias_of__locale")
             .prefetch_related(Prefetch("hero_image", queryset=card_images()))
         )
         return context

@@ -115,11 +115,18 @@ def test_a_translated_page_is_shown_as_translated(bamboo, client):
 def test_every_language_lists_every_public_item_marked_with_its_language(bamboo, tea_story, client, code):
     township = in_language(township_page_for(Township.objects.get(code=ZHUSHAN)), code)
     html = html_of(client, township.url)
-    assert '<h3 lang="zh-Hant-TW"><a href="' + in_language(bamboo, code).url + '">竹山竹藝工坊</a></h3>' in html
+    assert (
+        '<h3 class="card-title" lang="zh-Hant-TW"><a href="' + in_language(bamboo, code).url + '">竹山竹藝工坊</a></h3>'
+        in html
+    )
 
     index = StoryIndexPage.objects.get(locale__language_code=code)
     html = html_of(client, index.url)
-    assert '<h3 lang="zh-Hant-TW"><a href="' + in_language(tea_story, code).url + '">坪林的包種茶</a></h3>' in html
+    assert (
+        '<h2 class="card-title" lang="zh-Hant-TW"><a href="'
+        + in_language(tea_story, code).url
+        + '">坪林的包種茶</a></h2>'
+    ) in html
 
 
 def test_the_home_page_features_the_same_projects_in_every_language(bamboo, client):

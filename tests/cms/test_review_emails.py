@@ -13,6 +13,7 @@ from django.utils import translation
 from accounts.models import User
 from cms.actions import MODERATORS_GROUP, create_project_draft, submit_project_for_review
 from places.models import Township
+from tests.helpers import with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -23,7 +24,7 @@ def staff(email, language, superuser=False):
     make = User.objects.create_superuser if superuser else User.objects.create_user
     user = make(email, "a-long-password-3", preferred_language=language)
     user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    return user
+    return with_mfa(user)  # everyone who can open the admin has a second factor
 
 
 def emails_to(address):

@@ -17,6 +17,7 @@ from cms.actions import (
 from cms.models import ProjectPage, ReviewNotice, StoryIndexPage, TownshipIndexPage
 from notifications.models import Notification
 from places.models import Township
+from tests.helpers import with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -30,7 +31,7 @@ def submitter(db):
 def moderator(db):
     user = User.objects.create_user("mod@homeward.test", "a-long-password-2")
     user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    return user
+    return with_mfa(user)  # everyone who can open the admin has a second factor
 
 
 @pytest.fixture
