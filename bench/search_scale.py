@@ -15,6 +15,12 @@ The load average is printed with each figure: the machine is shared, compare the
     .venv/bin/python bench/search_scale.py --docs 10000     # quicker
 
 Aims (issue 7): p95 < 50 ms through our code, indexing >= 2,000 docs/s, database engine < 150 ms at 10,000.
+
+Issue 16: the query side reads the database engine's token table (which words public documents hold, for
+corrections and dictionary expansions), so the N documents are written to the database engine too (as every
+index change is), before the Elasticsearch rebuild. What synonyms and OR semantics cost is printed next to the
+full query plan: the same queries with the typed words only, all required (the former AND semantics), and with
+the typed words only under OR semantics (search/planner.py's minimum).
 """
 
 import argparse
@@ -22,6 +28,8 @@ import csv
 import os
 import random
 import time
+from contextlib import contextmanager
+from dataclasses import replace
 
 from search_setup import setup
 
@@ -31,7 +39,7 @@ from elasticsearch import helpers  # noqa: E402
 
 from bench.timing import percentile  # noqa: E402
 from places.actions import TOWNSHIPS_CSV  # noqa: E402
-from search import analysis  # noqa: E402
+from search import analysis, suggest  # noqa: E402
 from search.db_engine import DatabaseEngine  # noqa: E402
 from search.documents import SearchDocument, StaticFamily, register, unregister  # noqa: E402
 from search.engines import elasticsearch_client  # noqa: E402
@@ -165,6 +173,35 @@ def time_queries(engine, queries, raw=False):
     return ours, took
 
 
+def typed_and(plan):
+    """The plan with the typed words only, every one required: the former AND semantics, no expansion."""
+    concepts = [replace(concept, alternatives=concept.alternatives[:1]) for concept in plan.concepts]
+    return replace(plan, concepts=concepts, minimum_match=len(concepts))
+
+
+def typed_or(plan):
+    """The typed words only, with the planner's relaxing minimum (OR semantics without synonyms or dictionary)."""
+    return replace(plan, concepts=[replace(c, alternatives=c.alternatives[:1]) for c in plan.concepts])
+
+
+PLAN_VARIANTS = {
+    "typed words only, all required (AND, no synonyms)": typed_and,
+    "typed words only, OR with the relaxing minimum": typed_or,
+    "full plan again (synonyms, dictionary, OR)": lambda plan: plan,
+}
+
+
+@contextmanager
+def planned(variant):
+    """search.suggest.plan_for replaced by `variant` of it for the block."""
+    original = suggest.plan_for
+    suggest.plan_for = lambda q: variant(original(q))
+    try:
+        yield
+    finally:
+        suggest.plan_for = original
+
+
 def load():
     return "load average " + " ".join(f"{value:.1f}" for value in os.getloadavg())
 
@@ -254,6 +291,14 @@ def main():
 
     family = register(StaticFamily(FAMILY, documents))
     es = ElasticsearchEngine()
+    database = DatabaseEngine()
+    started = time.perf_counter()
+    database.clear(FAMILY)
+    for start in range(0, len(documents), 1000):
+        database.index_documents(documents[start : start + 1000])
+    seconds = time.perf_counter() - started
+    print(f"Database engine (PostgreSQL) indexing: {len(documents)} docs in {seconds:.1f} s", end=" ")
+    print(f"= {len(documents) / seconds:,.0f} docs/s ({load()})")
     try:
         with CpuTime() as cpu:
             count, seconds = es.rebuild(family, chunk_size=1000)
@@ -271,10 +316,13 @@ def main():
         calls = len(queries) + 10
         ours_cpu, node_cpu = cpu.ours / calls * 1000, cpu.node / calls * 1000
         print(f"  CPU per query: our process {ours_cpu:.1f} ms, the node {node_cpu:.1f} ms")
+        for label, variant in PLAN_VARIANTS.items():
+            with planned(variant):
+                ours, took = time_queries(es, queries, raw=True)
+            print(line(f"  {label}", ours), f"(took p50 {percentile(took, 0.5):.0f}, p95 {percentile(took, 0.95):.0f})")
     finally:
         es.drop(FAMILY)
 
-    database = DatabaseEngine()
     small = list(synthetic_documents(args.database_docs))
     try:
         database.clear(FAMILY)

@@ -72,6 +72,10 @@ class Action(enum.StrEnum):
     CAMPAIGN_SETTLED = "campaign.settled"
     PAYOUT_RECORDED = "payout.recorded"
     PAYOUT_CONNECT_STARTED = "payout.connect_started"
+    # search: the staff-owned synonyms
+    SYNONYM_CREATED = "search.synonym_created"
+    SYNONYM_CHANGED = "search.synonym_changed"
+    SYNONYM_DELETED = "search.synonym_deleted"
 
 
 def log(action, *, actor=None, organisation=None, **data):

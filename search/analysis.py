@@ -10,9 +10,9 @@ query time. From the normalised text:
   Elasticsearch engine lets the node do this (analyser `hw_bigram` in
   search/es.py); the database engine stores the tokens this function makes. A
   contract test compares the two on real texts.
-- `query_clauses(query)`: the query split on white space; a document matches a
-  clause when it holds all of the clause's bigrams (or its single character or
-  word when the clause has only one).
+- `query_clauses(query)`: the query split on white space (highlights, baselines);
+  the query side proper is search/planner.py, which cuts a query into words and
+  concepts with these same units.
 - `word_tokens(text)`: words from jieba (0.42.1, whose dictionary is mostly
   Simplified Chinese) extended with a domain word list: township and county
   names from places/data/townships.csv and search/data/domain_words.txt. They
@@ -51,10 +51,13 @@ VARIANTS = {
 _VARIANT_TABLE = str.maketrans(VARIANTS)
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-# The units Elasticsearch's standard tokenizer makes from our texts: one token per
-# Han character, one per run of letters and digits (with inner . ' kept as the
-# Unicode word-break rules do for "3.5" or "don't").
-_UNIT = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+(?:[.'’][^\W_{_HAN}]+)*")
+_HIRAGANA = r"\u3041-\u309f"
+_KATAKANA = r"\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"  # without the middle dot ・ (a separator)
+# The units Elasticsearch's standard tokenizer makes from our texts: one token per Han character and per hiragana,
+# one per run of katakana, one per run of letters and digits (with inner . ' kept as the Unicode word-break rules
+# do for "3.5" or "don't").
+_OTHER = rf"[^\W_{_HAN}{_HIRAGANA}{_KATAKANA}]"
+_UNIT = re.compile(rf"[{_HAN}]|[{_HIRAGANA}]|[{_KATAKANA}]+|{_OTHER}+(?:[.'’]{_OTHER}+)*")
 _WORD_OK = re.compile(rf"[{_HAN}]|[^\W_]")
 
 
@@ -293,29 +296,13 @@ def _words(normalised, hmm=False):
     return tuple(seen)
 
 
-def query_words(query):
-    """Word tokens of every clause of a query."""
-    words = []
-    for clause in query_clauses(query):
-        for word in word_tokens(clause):
-            if word not in words:
-                words.append(word)
-    return words
-
-
-def suggestion_words(query):
-    """Words of a query to correct ("did you mean"): jieba with its HMM guesser, so an unknown, misspelt run such
-    as 池山 stays one word instead of falling apart into single characters."""
-    words = []
-    for clause in query_clauses(query):
-        for word in _words(clause, hmm=True):
-            if word not in words:
-                words.append(word)
-    return words
-
-
 def highlight(text, query, max_length=None):
-    """HTML-escaped text with every occurrence of a query clause wrapped in <mark>.
+    """HTML-escaped text with every occurrence of a query clause wrapped in <mark> (see `highlight_terms`)."""
+    return highlight_terms(text, _query_clauses(query) if query else (), max_length)
+
+
+def highlight_terms(text, terms, max_length=None):
+    """HTML-escaped text with every occurrence of one of the (normalised) terms wrapped in <mark>.
 
     Matching is done on the normalised form of each character, so 台東 marks 臺東 and
     ＡＢＣ marks abc; the original characters are shown. Returns a str that is safe to
@@ -324,7 +311,7 @@ def highlight(text, query, max_length=None):
     text = text or ""
     if max_length and len(text) > max_length:
         text = text[: max_length - 1] + "…"
-    clauses = _query_clauses(query) if query else ()
+    clauses = tuple(terms)
     if not clauses or not text:
         return html.escape(text)
     # Each character's normalised form (cached: a page of hits repeats the same few hundred characters), and for
@@ -372,14 +359,3 @@ def suggest_inputs(title, title_en=""):
         if len(word) >= 2 and word not in inputs:
             inputs[word[:SUGGEST_INPUT_LENGTH]] = 1
     return inputs
-
-
-def edit_distance(first, second):
-    """Levenshtein distance (insert, delete, substitute), for "did you mean" in the database engine."""
-    previous = list(range(len(second) + 1))
-    for i, a in enumerate(first, 1):
-        current = [i]
-        for j, b in enumerate(second, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
-        previous = current
-    return previous[-1]

@@ -1,5 +1,32 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+# Staff groups (accounts.staff) that own the synonyms: they add, change and delete entries in the admin.
+SYNONYM_GROUPS = ("Editors", "Moderators")
+
+
+def grant_synonym_permissions(sender, app_config=None, **kwargs):
+    """After migrate: the staff groups get the synonym permissions (idempotent; groups are met by name). Run once,
+    after the last app's post_migrate, when every permission exists (as accounts.staff does)."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if app_config is None or app_config.label != last.label:
+        return
+
+    permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="search",
+            codename__in=[f"{action}_synonymentry" for action in ("add", "change", "delete", "view")],
+        )
+    )
+    if not permissions:
+        return
+    for name in SYNONYM_GROUPS:
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(*permissions)
 
 
 class SearchConfig(AppConfig):
@@ -12,6 +39,7 @@ class SearchConfig(AppConfig):
 
         register_default_families()
         connect_receivers()
+        post_migrate.connect(grant_synonym_permissions, dispatch_uid="search.grant_synonym_permissions")
         # Answers search gives the apps below it, which never import search (README.md, "Layout").
         from marketplace import providers as marketplace_providers
         from payments.funding import search_funding_facts

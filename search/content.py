@@ -14,11 +14,10 @@ project's ProjectListing seeks investment; search's AppConfig.ready() adds payme
 """
 
 import datetime
-from functools import lru_cache
-from pathlib import Path
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 
 _funding_providers = []
 
@@ -82,34 +81,44 @@ def stream_text(value):
     return " ".join(part.strip() for part in parts if part and part.strip())
 
 
-GLOSSARY = Path(__file__).resolve().parent / "data" / "glossary.txt"
+# The funding kinds' names; with the sectors' and SDGs' names they are indexed in the three languages, so
+# "訂閱", "subscription" or "定期支援" finds the projects that offer one.
+FUNDING_LABELS = {
+    "investment": _("Investment"),
+    "subscription": _("Subscription"),
+    "donation": _("Donation"),
+}
+LABEL_LANGUAGES = ("zh-hant", "en", "ja")
 
 
-@lru_cache(maxsize=1)
-def glossary():
-    """[(Chinese word, English words)] from search/data/glossary.txt."""
-    entries = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            word, _space, english = line.partition(" ")
-            entries.append((word, english.strip()))
-    return entries
+def in_every_language(lazy_text):
+    """The translations of a marked string in the three languages (distinct, in that order)."""
+    out = []
+    for language in LABEL_LANGUAGES:
+        with translation.override(language):
+            text = str(lazy_text)
+        if text not in out:
+            out.append(text)
+    return out
 
 
-def english_terms(*texts):
-    """The English words of the glossary for the Chinese words these texts hold (an English query then finds
-    Chinese-only content: "tilapia" finds 吳郭魚)."""
-    joined = " ".join(text for text in texts if text)
-    seen = []
-    for word, english in glossary():
-        if word in joined and english not in seen:
-            seen.append(english)
-    return " ".join(seen)
+def label_texts(sectors=(), sdgs=(), funding_types=()):
+    """Searchable label texts: each sector and SDG (objects with name_zh/name_en/name_ja; SDGs also `number`) and
+    each funding kind, its names in the three languages."""
+    labels = []
+    for sector in sectors:
+        labels.append(" ".join(dict.fromkeys(n for n in (sector.name_zh, sector.name_en, sector.name_ja) if n)))
+    for sdg in sdgs:
+        names = (f"SDG {sdg.number}", sdg.name_zh, sdg.name_en, sdg.name_ja)
+        labels.append(" ".join(dict.fromkeys(n for n in names if n)))
+    for kind in funding_types:
+        if kind in FUNDING_LABELS:
+            labels.append(" ".join(in_every_language(FUNDING_LABELS[kind])))
+    return labels
 
 
 def place_english(township):
-    """The township's and county's English names (content is written in Chinese; "Kouhu tilapia" should find it)."""
+    """The township's and county's English names (content is written in Chinese; "Kouhu tilapia" finds it)."""
     if township is None:
         return ""
     return f"{township.name_en} {township.county.name_en}"

@@ -41,6 +41,9 @@ class SearchDocument:
     summary: str = ""
     body: str = ""
     url: str = ""
+    team: str = ""  # the enterprise or team behind a project
+    place_en: str = ""  # English names of the township and county (content is written in Chinese)
+    labels: list = field(default_factory=list)  # sector, SDG and funding names in the three languages
     county: str = ""
     county_name: str = ""
     township: str = ""
@@ -74,14 +77,19 @@ class SearchDocument:
     def uid(self):
         return f"{self.family}:{self.object_id}"
 
-    def weighted_texts(self):
-        """[(text, weight)]: the values a query is matched against, each analysed on its own; titles weigh more."""
+    def field_texts(self):
+        """{field: [values]}: the scored fields of search/ranking.py, each value analysed on its own."""
         place = f"{self.county_name}{self.township_name}"
-        pairs = ((self.title, 3), (self.title_en, 3), (self.summary, 1), (self.body, 1), (place, 1))
-        return [(value, weight) for value, weight in pairs if value]
+        values = {
+            "title": [self.title, self.title_en],
+            "summary": [self.summary],
+            "body": [self.body],
+            "meta": [self.team, place, self.place_en, *self.labels],
+        }
+        return {name: [value for value in texts if value] for name, texts in values.items()}
 
     def texts(self):
-        return [value for value, _weight in self.weighted_texts()]
+        return [value for values in self.field_texts().values() for value in values]
 
     def facet_values(self):
         """{facet: [values]} with every value a string."""
@@ -119,6 +127,8 @@ _DISPLAY_FIELDS = [
         "ask_low",
         "ask_high",
         "update_dates",
+        "labels",
+        "place_en",
     )
 ]
 

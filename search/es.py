@@ -12,7 +12,6 @@ One index per family behind an alias `<prefix>-<family>`; a rebuild fills
 """
 
 import time
-from dataclasses import replace
 
 from django.conf import settings
 from elasticsearch import NotFoundError, helpers
@@ -34,19 +33,13 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from search.analysis import (
-    normalise,
-    normalised_words,
-    query_clauses,
-    query_words,
-    suggest_inputs,
-    suggestion_words,
-)
+from search.analysis import normalise, normalised_words, suggest_inputs
 from search.documents import LATEST_UPDATES_KEPT, families
 from search.engines import elasticsearch_client
 from search.query import SearchResult
-from search.results import centroid, make_hit, ordered_facets, suggested_query
-from search.spelling import looser_suggestion, search_with_correction
+from search.ranking import COORD, FIELD_WEIGHTS, FIELDS, PHRASE_BOOST, TIE_BREAKER, TITLE_ALL_BOOST, WORD_WEIGHT
+from search.results import centroid, make_hit, ordered_facets
+from search.suggest import did_you_mean, search_with_plan, zero_result_help
 
 bigram_shingle = token_filter(
     "hw_bigram_shingle",
@@ -76,9 +69,16 @@ class SearchDoc(Document):
     object_id = Keyword()
     uid = Keyword()
     is_public = Boolean()
-    title = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query)
-    text = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query)
-    words = Keyword(ignore_above=100)
+    # The scored fields of search/ranking.py (BM25, Elasticsearch's default similarity: k1 1.2, b 0.75), without
+    # positions (queries are term queries on the bigram tokens; highlights are made in Python). `all` is every
+    # field's tokens together, for matching only (a document matches an alternative when it holds all its tokens
+    # in any of its fields); `words` are the document's distinct words (jieba), matched and scored as terms.
+    title = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs", copy_to="all")
+    summary = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs", copy_to="all")
+    body = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs", copy_to="all")
+    meta = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs", copy_to="all")
+    all = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="docs", norms=False)
+    words = Keyword(ignore_above=100, index_options="docs")
     # The facets: their global ordinals are built when a refresh opens a new reader, not by the first search after
     # it (every search counts all eight facets; with writes and a 1 s refresh, that search would pay for them).
     county = Keyword(eager_global_ordinals=True)
@@ -128,29 +128,34 @@ def ensure_alias(family):
 
 
 def to_source(document):
-    texts = [normalise(value) for value in document.texts()]
     words = set()
-    for text in texts:
-        words.update(normalised_words(text))
     source = {
         "family": document.family,
         "object_id": document.object_id,
         "uid": document.uid,
         "is_public": document.is_public,
-        "title": [normalise(value) for value in (document.title, document.title_en) if value],
-        "text": texts,
-        "words": sorted(words),
-        "published_at": document.published_at.isoformat() if document.published_at else None,
-        "backed_amount": document.backed_amount,
-        "backers": document.backers,
-        "progress": document.progress,
-        "goal_gap": document.goal_gap,
-        "display": document.display(),
-        "sort_title": document.title,
-        "ask_low": document.ask_low,
-        "ask_high": document.ask_high,
-        "latest_updates": {f"u{k}": date.isoformat() for k, date in enumerate(document.update_dates, start=1)},
     }
+    for field, values in document.field_texts().items():
+        texts = [normalise(value) for value in values]
+        for text in texts:
+            words.update(normalised_words(text))
+        if texts:
+            source[field] = texts
+    source.update(
+        {
+            "words": sorted(words),
+            "published_at": document.published_at.isoformat() if document.published_at else None,
+            "backed_amount": document.backed_amount,
+            "backers": document.backers,
+            "progress": document.progress,
+            "goal_gap": document.goal_gap,
+            "display": document.display(),
+            "sort_title": document.title,
+            "ask_low": document.ask_low,
+            "ask_high": document.ask_high,
+            "latest_updates": {f"u{k}": date.isoformat() for k, date in enumerate(document.update_dates, start=1)},
+        }
+    )
     source.update(document.facet_values())
     source.pop("family")
     source["family"] = document.family
@@ -260,20 +265,72 @@ class ElasticsearchEngine:
     def _family_names(query):
         return list(query.families or families())
 
-    def _text_query(self, query):
-        must = [
-            Q("match", text={"query": clause, "operator": "and", "analyzer": "hw_bigram_query"})
-            for clause in query_clauses(query.q)
+    @staticmethod
+    def _alternative_match(alternative, field="all"):
+        if alternative.word_only:
+            return {"term": {"words": alternative.word}}
+        terms = [{"term": {field: token}} for token in alternative.match]
+        return terms[0] if len(terms) == 1 else {"bool": {"filter": terms}}
+
+    def _alternative_query(self, alternative, name):
+        should = [
+            {"term": {field: {"value": token, "boost": FIELD_WEIGHTS[field] * alternative.weight}}}
+            for field in FIELDS
+            for token in alternative.scored
         ]
+        if alternative.word:
+            should.append({"term": {"words": {"value": alternative.word, "boost": WORD_WEIGHT * alternative.weight}}})
+        return {"bool": {"filter": [self._alternative_match(alternative)], "should": should, "_name": name}}
+
+    def _concept_match(self, concept, field="all"):
+        alternatives = [a for a in concept.alternatives if field == "all" or not a.word_only]
+        if not alternatives:
+            return None
+        return {
+            "bool": {"should": [self._alternative_match(a, field) for a in alternatives], "minimum_should_match": 1}
+        }
+
+    def _text_query(self, query, plan):
+        """The query of search/ranking.py's model: a dis_max of alternatives per concept, at least
+        `minimum_match` concepts, phrase and title boosts, and COORD per matched concept (function_score)."""
+        filters = [] if query.include_private else [{"term": {"is_public": True}}]
         # No filter on `family`: each family has its own index, and only the searched families' aliases are read.
-        filters = [] if query.include_private else [Q("term", is_public=True)]
-        should = []
-        if must:
-            should.append(Q("match", title={"query": normalise(query.q), "boost": 3}))
-            words = query_words(query.q)
-            if words:
-                should.append(Q("terms", words=words, boost=2))
-        return Q("bool", must=must or [Q("match_all")], filter=filters, should=should)
+        if not plan.concepts:
+            return {"bool": {"must": [{"match_all": {}}], "filter": filters}}
+        concepts = [
+            {
+                "dis_max": {
+                    "queries": [
+                        self._alternative_query(alternative, f"{i}.{j}")
+                        for j, alternative in enumerate(concept.alternatives)
+                    ],
+                    "tie_breaker": TIE_BREAKER,
+                }
+            }
+            for i, concept in enumerate(plan.concepts)
+        ]
+        should = [{"constant_score": {"filter": {"term": {"all": join}}, "boost": PHRASE_BOOST}} for join in plan.joins]
+        if len(plan.concepts) >= 2:
+            in_title = [self._concept_match(concept, "title") for concept in plan.concepts]
+            if all(in_title):
+                should.append({"constant_score": {"filter": {"bool": {"filter": in_title}}, "boost": TITLE_ALL_BOOST}})
+        base = {
+            "bool": {
+                "must": [{"bool": {"should": concepts, "minimum_should_match": plan.minimum_match}}],
+                "should": should,
+                "filter": filters,
+            }
+        }
+        if len(plan.concepts) < 2:
+            return base
+        return {
+            "function_score": {
+                "query": base,
+                "functions": [{"filter": self._concept_match(concept), "weight": COORD} for concept in plan.concepts],
+                "score_mode": "multiply",
+                "boost_mode": "multiply",
+            }
+        }
 
     @staticmethod
     def _facet_filter(filters, skip=None):
@@ -285,17 +342,26 @@ class ElasticsearchEngine:
         )
 
     def search(self, query, raw=False):
-        return search_with_correction(lambda corrected: self._answer(corrected, raw), query)
+        """A SearchResult; its `took_ms` is the node's own time of the main request (`raw` is kept for callers)."""
+        return search_with_plan(self, query)
 
-    def _has_hits(self, query):
-        found = self._search(query).query(self._text_query(query))
+    def has_hits(self, query, plan):
+        body = {"query": self._text_query(query, plan), "size": 0, "track_total_hits": 1}
         post = self._facet_filter(query.filters)
         if post:
-            found = found.filter(Q("bool", filter=post))
-        return bool(found.extra(size=0, track_total_hits=1).execute().hits.total.value)
+            body["post_filter"] = Q("bool", filter=post).to_dict()
+        response = elasticsearch_client().search(
+            index=self._indices(query),
+            body=body,
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            search_type="dfs_query_then_fetch" if len(self._family_names(query)) > 1 else None,
+        )
+        return bool(response["hits"]["total"]["value"])
 
-    def _answer(self, query, raw=False):
-        search = self._search(query).query(self._text_query(query))
+    def answer(self, query, plan):
+        """The SearchResult of `query` with its text planned as `plan` (search/suggest.py calls this)."""
+        search = self._search(query)
         post = self._facet_filter(query.filters)
         if post:
             search = search.post_filter(Q("bool", filter=post))
@@ -319,12 +385,20 @@ class ElasticsearchEngine:
             others = self._facet_filter(query.filters, skip=facet)
             bucket = search.aggs.bucket(f"f_{facet}", "filter", filter=Q("bool", filter=others))
             bucket.bucket("values", "terms", field=facet, size=500)
-        sort = self._sort(query)
+        sort = self._sort(query, plan)
         search = search.sort(*sort).extra(track_total_hits=True, track_scores=False)
         search = search.source(["display"])[query.offset : query.offset + query.per_page]
+        body = search.to_dict()
+        body["query"] = self._text_query(query, plan)
         # The raw answer: elasticsearch.dsl's Response wrappers cost milliseconds on 8 aggregations.
         response = elasticsearch_client().search(
-            index=self._indices(query), body=search.to_dict(), ignore_unavailable=True, allow_no_indices=True
+            index=self._indices(query),
+            body=body,
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            # Term statistics of every searched index together, as the database engine computes them (one index has
+            # one shard: its own statistics are already the whole family's).
+            search_type="dfs_query_then_fetch" if plan.concepts and len(names) > 1 else None,
         )
         hits = []
         for hit in response["hits"]["hits"]:
@@ -332,7 +406,10 @@ class ElasticsearchEngine:
             if query.sort == "nearest" and hit.get("sort") and hit["sort"][0] is not None:
                 value = hit["sort"][0]
                 distance = value if value != float("inf") and value < 1e300 else None
-            hits.append(make_hit(hit["_source"]["display"], query, distance))
+            matched = sorted(
+                tuple(int(part) for part in name.split(".")) for name in hit.get("matched_queries", ()) if "." in name
+            )
+            hits.append(make_hit(hit["_source"]["display"], query, plan, matched, distance))
         aggregations = response.get("aggregations", {})
         shared_scope = aggregations.get("f_shared", aggregations)
         total = response["hits"]["total"]["value"]
@@ -354,15 +431,12 @@ class ElasticsearchEngine:
             query=query,
             engine=self.name,
         )
-        if raw:
-            result.took_ms = response["took"]
-        if result.total == 0 and query.q:
-            result.suggestion = self.did_you_mean(query)
+        result.took_ms = response["took"]
         return result
 
-    def _sort(self, query):
+    def _sort(self, query, plan):
         if query.sort == "relevance":
-            return ["_score", "uid"] if query_clauses(query.q) else ["uid"]
+            return ["_score", "uid"] if plan.concepts else ["uid"]
         if query.sort == "newest":
             return [{"published_at": {"order": "desc", "missing": "_last"}}, "uid"]
         if query.sort == "most_backed":
@@ -376,34 +450,10 @@ class ElasticsearchEngine:
         ]
 
     def did_you_mean(self, query):
-        words = suggestion_words(query.q)
-        if not words:
-            return ""
-        search = self._search(query).extra(size=0)
-        for index, word in enumerate(words):
-            search = search.suggest(
-                f"w{index}",
-                word,
-                term={
-                    "field": "words",
-                    "suggest_mode": "missing",
-                    "min_word_length": 2,
-                    "prefix_length": 1,
-                    "max_edits": 2,
-                    "size": 1,
-                    "analyzer": "keyword",
-                },
-            )
-        response = search.execute()
-        replacements = {}
-        for index, word in enumerate(words):
-            for entry in getattr(response.suggest, f"w{index}", []):
-                if entry.options:
-                    replacements[word] = entry.options[0].text
-        suggestion = suggested_query(query.q, replacements)
-        if suggestion and self._has_hits(replace(query, q=suggestion, page=1)):
-            return suggestion
-        return looser_suggestion(query.q, lambda q: self._has_hits(replace(query, q=q, page=1)))
+        return did_you_mean(self, query)
+
+    def zero_result_help(self, query):
+        return zero_result_help(self, query)
 
     def autocomplete(self, prefix, size=8, families_=None):
         prefix = " ".join(normalise(prefix).split())

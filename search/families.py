@@ -72,6 +72,7 @@ class TownshipFamily(ModelFamily):
             county_name=county.name_zh,
             township=township.code,
             township_name=township.name_zh,
+            place_en=f"{township.name_en} {county.name_en}",
             priority_area=township.is_priority_area,
             backers=0,
             backed_amount=0,
@@ -126,19 +127,28 @@ class ProjectFamily(PageFamily):
 
     @property
     def models(self):
+        from cms.models import Sector
         from marketplace.models import DonationCampaign, ProjectListing, SubscriptionPlan
 
-        # The listing says whether the project seeks investment; plans and campaigns give the funding types.
-        return (ProjectListing, SubscriptionPlan, DonationCampaign)
+        # The listing says whether the project seeks investment; plans and campaigns give the funding types; a
+        # sector's names are indexed as labels (renaming one reindexes its projects).
+        return (ProjectListing, SubscriptionPlan, DonationCampaign, Sector)
 
     def public_pages(self):
         from cms.public import public_projects
 
-        return public_projects().select_related("listing").prefetch_related("sdgs", "updates")
+        return (
+            public_projects()
+            .select_related("listing__enterprise__organisation", "sector", "township__county")
+            .prefetch_related("sdgs", "updates")
+        )
 
     def ids_for_related(self, instance):
+        from cms.models import Sector
         from marketplace.models import ProjectListing
 
+        if isinstance(instance, Sector):
+            return [str(pk) for pk in self.queryset().filter(sector=instance).values_list("pk", flat=True)]
         project_id = getattr(instance, "project_id", None)
         if project_id is None and getattr(instance, "listing_id", None):  # a plan or campaign (not a draft's)
             project_id = ProjectListing.objects.filter(pk=instance.listing_id).values_list("project_id", flat=True)
@@ -146,7 +156,7 @@ class ProjectFamily(PageFamily):
         return [str(project_id)] if project_id else []
 
     def to_document(self, page):
-        from search.content import english_terms, funding_facts, place_english, place_fields, stream_text
+        from search.content import funding_facts, label_texts, place_english, place_fields, stream_text
 
         funding = funding_facts(page)
         updates = " ".join(f"{update.title} {strip_tags(update.body)}" for update in page.updates.all())
@@ -165,7 +175,10 @@ class ProjectFamily(PageFamily):
             title=page.title,
             title_en=self.english_title(page),
             summary=page.summary,
-            body=f"{body} {english_terms(page.title, page.summary, body)} {place_english(page.township)}".strip(),
+            body=body,
+            team=_team_name(listing),
+            place_en=place_english(page.township),
+            labels=label_texts([page.sector] if page.sector else [], page.sdgs.all(), funding["funding_type"]),
             url=page.url or "",
             sector=[page.sector.slug] if page.sector else [],
             sdg=[str(sdg.number) for sdg in page.sdgs.all()],
@@ -198,18 +211,23 @@ class StoryFamily(PageFamily):
         return public_stories().prefetch_related("tagged_items__tag", "related_projects__sector")
 
     def to_document(self, page):
-        from search.content import as_datetime, english_terms, place_english, place_fields, stream_text
+        from search.content import as_datetime, label_texts, place_english, place_fields, stream_text
 
         tags = " ".join(item.tag.name for item in page.tagged_items.all())
         body = stream_text(page.body)
-        sectors = sorted({project.sector.slug for project in page.related_projects.all() if project.sector})
+        sector_objects = {
+            project.sector.slug: project.sector for project in page.related_projects.all() if project.sector
+        }
+        sectors = sorted(sector_objects)
         return SearchDocument(
             family=self.name,
             object_id=str(page.pk),
             title=page.title,
             title_en=self.english_title(page),
             summary=f"{page.summary} {tags}".strip(),
-            body=f"{body} {english_terms(page.title, page.summary, tags, body)} {place_english(page.township)}".strip(),
+            body=body,
+            place_en=place_english(page.township),
+            labels=label_texts([sector_objects[slug] for slug in sectors]),
             url=page.url or "",
             sector=sectors,
             published_at=as_datetime(page.date),
@@ -252,24 +270,31 @@ class EnterpriseFamily(ModelFamily):
         return [str(instance.pk)]
 
     def to_document(self, profile):
-        from search.content import english_terms, place_english, place_fields
+        from search.content import label_texts, place_english, place_fields
 
-        facts = [english_terms(profile.organisation.name, profile.summary), place_english(profile.township)]
-        if profile.founded_year:
-            facts.append(str(profile.founded_year))
+        sectors, sdgs = list(profile.sectors.all()), list(profile.sdgs.all())
         return SearchDocument(
             family=self.name,
             object_id=str(profile.pk),
             title=profile.organisation.name,
             summary=profile.summary,
-            body=" ".join(fact for fact in facts if fact),
+            body=str(profile.founded_year) if profile.founded_year else "",
+            place_en=place_english(profile.township),
+            labels=label_texts(sectors, sdgs),
             url=public_url("marketplace:enterprise_detail", slug=profile.organisation.slug),
-            sector=[sector.slug for sector in profile.sectors.all()],
-            sdg=[str(sdg.number) for sdg in profile.sdgs.all()],
+            sector=[sector.slug for sector in sectors],
+            sdg=[str(sdg.number) for sdg in sdgs],
             status="verified" if profile.verified_at else "",
             published_at=profile.verified_at,
             **place_fields(profile.township),
         )
+
+
+def _team_name(listing):
+    """The name of the enterprise behind a project's listing ("" without a listing)."""
+    enterprise = getattr(listing, "enterprise", None) if listing is not None else None
+    organisation = getattr(enterprise, "organisation", None)
+    return organisation.name if organisation is not None else ""
 
 
 def register_default_families():

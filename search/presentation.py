@@ -18,7 +18,60 @@ def _labels(facet, values):
         return {"true": _("Priority area"), "false": _("Other townships")}
     if facet == "family":
         return {name: str(family.label) for name, family in families().items()}
+    if facet == "sector":
+        from cms.models import Sector
+
+        return {sector.slug: sector.name for sector in Sector.objects.filter(slug__in=values)}
+    if facet == "sdg":
+        from cms.models import SustainableDevelopmentGoal
+
+        numbers = [int(value) for value in values if str(value).isdigit()]
+        return {
+            str(goal.number): f"{goal.number} {goal.name}"
+            for goal in SustainableDevelopmentGoal.objects.filter(number__in=numbers)
+        }
+    if facet == "funding_type":
+        from search.content import FUNDING_LABELS
+
+        return {value: str(FUNDING_LABELS[value]) for value in values if value in FUNDING_LABELS}
+    if facet == "status":
+        from marketplace.models import ProjectListing
+
+        # A project's status is its listing's stage; an enterprise's is "verified" (search/families.py).
+        labels = {value: str(label) for value, label in ProjectListing.Stage.choices}
+        labels["verified"] = _("Verified")
+        return labels
     return {}
+
+
+def expansion_text(expansion):
+    """How a result page names an expansion that matched: 竹 (CC-CEDICT translation of “bamboo”)."""
+    kinds = {
+        "synonym": _("synonym of “%(from)s”"),
+        "narrower": _("a kind of “%(from)s”"),
+        "dictionary": _("CC-CEDICT translation of “%(from)s”"),
+        "spelling": _("spelling of “%(from)s”"),
+        "variant": _("kanji form of “%(from)s”"),
+    }
+    template = kinds.get(expansion["kind"])
+    if template is None:
+        return expansion["to"]
+    how = template % {"from": expansion["from"]}
+    return _("%(word)s (%(how)s)") % {"word": expansion["to"], "how": how}
+
+
+def related_links(result):
+    """For a query without hits: [{label, url}] of the related townships and the sector (search/suggest.py)."""
+    related = getattr(result, "related", None) or {}
+    links = {"townships": [], "sector": None}
+    codes = related.get("townships") or []
+    if codes:
+        labels = _labels("township", codes)
+        links["townships"] = [{"label": labels.get(code, code), "url": f"?township={code}"} for code in codes]
+    sector = related.get("sector")
+    if sector:
+        links["sector"] = {"label": _labels("sector", [sector]).get(sector, sector), "url": f"?sector={sector}"}
+    return links
 
 
 def facet_groups(result, query):

@@ -45,7 +45,9 @@ class SearchResult:
     engine: str
     incomplete: bool = False  # True when Elasticsearch failed and the database engine answered
     suggestion: str = ""  # "did you mean" for a query without hits
-    corrected_q: str = ""  # the query searched instead of query.q when misspelt Latin words were corrected
+    corrected_q: str = ""  # the query searched instead of query.q when misspelt words were corrected
+    expansions: list = field(default_factory=list)  # [{"from", "to", "kind"}] that matched hits of this page
+    related: dict = field(default_factory=dict)  # for a query without hits: {"townships": [codes], "sector": slug}
 
     @property
     def pages(self):
@@ -61,6 +63,8 @@ class SearchResult:
             "incomplete": self.incomplete,
             "suggestion": self.suggestion,
             "corrected_q": self.corrected_q,
+            "expansions": self.expansions,
+            "related": self.related,
             "hits": self.hits,
             "facets": {name: [{"value": v, "count": n} for v, n in values] for name, values in self.facets.items()},
         }

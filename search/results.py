@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from search.analysis import highlight, query_clauses, query_words
+from search.analysis import highlight_terms
 from search.query import InvalidSearch
 
 SUMMARY_LENGTH = 160
@@ -17,16 +17,25 @@ def centroid(township_code):
     return point
 
 
-def make_hit(display, query, distance_km=None):
-    """A result row: the stored display fields plus escaped, highlighted title and summary."""
+def make_hit(display, query, plan, matched=(), distance_km=None):
+    """A result row: the stored display fields, escaped and highlighted title and summary, and the expansions
+    through which it matched (`matched`: [(concept index, alternative index)]; the typed words are not listed)."""
+    terms = plan.highlight_terms
     summary = display.get("summary") or display.get("body") or ""
+    via = []
+    for i, j in matched:
+        if j > 0:
+            expansion = plan.expansion(i, j)
+            if expansion not in via:
+                via.append(expansion)
     hit = {
         "uid": f"{display['family']}:{display['object_id']}",
         "family": display["family"],
         "object_id": display["object_id"],
-        "title_html": highlight(display.get("title", ""), query.q),
-        "title_en_html": highlight(display.get("title_en", ""), query.q),
-        "summary_html": highlight(summary, query.q, max_length=SUMMARY_LENGTH),
+        "title_html": highlight_terms(display.get("title", ""), terms),
+        "title_en_html": highlight_terms(display.get("title_en", ""), terms),
+        "summary_html": highlight_terms(summary, terms, max_length=SUMMARY_LENGTH),
+        "matched_via": via,
         "display": display,
     }
     if distance_km is not None:
@@ -40,21 +49,3 @@ def ordered_facets(counts):
         name: sorted(((value, n) for value, n in values.items() if n), key=lambda item: (-item[1], item[0]))
         for name, values in counts.items()
     }
-
-
-def suggested_query(query_text, replacements):
-    """The query with misspelt words replaced ({word: better}); empty when nothing changes."""
-    if not replacements:
-        return ""
-    clauses = query_clauses(query_text)
-    changed = []
-    for clause in clauses:
-        for word, better in replacements.items():
-            clause = clause.replace(word, better)
-        changed.append(clause)
-    suggestion = " ".join(changed)
-    return suggestion if suggestion != " ".join(clauses) else ""
-
-
-def missing_words(query_text):
-    return query_words(query_text)

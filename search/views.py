@@ -12,11 +12,16 @@ GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&
     kind          projects, stories, enterprises, townships (several allowed)
     funding_type  investment (from the marketplace listing); subscription and donation from payments
                   (payments.funding.search_funding_facts, registered by search's AppConfig.ready())
-    Answer: {"total", "page", "pages", "per_page", "engine", "incomplete", "suggestion", "hits": [{"uid",
-    "family", "object_id", "title_html", "summary_html" (matches in <mark>, escaped), "display": {title, url,
-    county_name, township_name, published_at, backed_amount, backers, progress, ...}, "distance_km"?}],
-    "facets": {facet: [{"value", "count"}]}}; "suggestion" is a spelling-tolerant query to try when nothing matched;
-    "corrected_q" is the query searched instead when misspelt Latin-script words were corrected (else "").
+    Answer: {"total", "page", "pages", "per_page", "engine", "incomplete", "suggestion", "corrected_q",
+    "expansions", "related", "hits": [{"uid", "family", "object_id", "title_html", "summary_html" (matches in
+    <mark>, escaped), "matched_via": [{"from", "to", "kind"}], "display": {title, url, county_name, township_name,
+    published_at, backed_amount, backers, progress, ...}, "distance_km"?}], "facets": {facet: [{"value",
+    "count"}]}}. "corrected_q" is the query searched instead when misspelt words were corrected (else "");
+    "matched_via" lists the expansions a hit matched through (kind: synonym, narrower, dictionary (CC-CEDICT),
+    spelling, variant (Japanese kanji)), "expansions" those of the whole page; for a query without hits,
+    "suggestion" is a looser query whose every word documents hold, and "related" {"townships": [town codes],
+    "sector": slug} the townships the query names and those and the sector most documents matching any one of
+    its words belong to.
 GET /api/search/autocomplete/?q=<prefix>   up to 8 {"uid", "family", "family_label", "title", "title_en", "url"}
     (projects, enterprises and townships; each url is the public page: project page, enterprise profile,
     township page; a township without a published page links to the search narrowed to it)
@@ -32,7 +37,7 @@ from django.views.decorators.http import require_GET
 
 from search import engines
 from search.documents import FACETS, families
-from search.presentation import facet_groups, page_links, result_map
+from search.presentation import expansion_text, facet_groups, page_links, related_links, result_map
 from search.query import InvalidSearch, parse_search_params
 
 AUTOCOMPLETE_FAMILIES = ("projects", "enterprises", "townships")
@@ -104,11 +109,16 @@ def search_page(request):
         result = engines.search(query)
     except InvalidSearch as problem:
         error = str(problem)
+    if result is not None:
+        for hit in result.hits:
+            hit["matched_via_text"] = [expansion_text(expansion) for expansion in hit.get("matched_via", ())]
     context = {
         "error": error,
         "result": result,
         "query": query,
         "q": request.GET.get("q", ""),
+        "expansions": [expansion_text(expansion) for expansion in result.expansions] if result else [],
+        "related": related_links(result) if result else {},
         "facets": facet_groups(result, query) if result else [],
         "pages": page_links(request, result) if result else [],
         "sorts": _sorts(),

@@ -82,6 +82,9 @@ STAFF_URLS = {
         {"payment": "1", "amount": "", "reason": "x", "token": "00000000-0000-4000-8000-000000000000", "confirm": "1"},
     ),
     "ledger:record_payout": ("post", {"listing": "1", "amount": "100", "reference": "x", "paid_on": "2026-11-01"}),
+    "search_synonyms:add": ("post", {"terms_zh": "甲, 乙"}),
+    "search_synonyms:edit": ("post", {"terms_zh": "甲, 乙"}, {"pk": 1}),
+    "search_synonyms:delete": ("post", {}, {"pk": 1}),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.

@@ -47,7 +47,8 @@ LABELLED_QUERIES = [
     ("峨眉", ["town:10004110", "fixture:p26"]),
     # Misspelt Latin-script words (search/spelling.py corrects them against the index vocabulary).
     ("tilapa", ["fixture:p04"]),
-    ("cacoa", ["fixture:p01", "fixture:p23"]),  # the fixture writes "cocoa" (p02 says chocolate)
+    # The fixture writes "cocoa"; p02 (屏東可可巧克力工坊) is a cocoa project too: the synonyms say 可可 is cocoa.
+    ("cacoa", ["fixture:p01", "fixture:p02", "fixture:p23"]),
     ("kouhou", ["town:10009190", "fixture:p04", "fixture:p33"]),
     ("Chisahng", ["town:10014060", "fixture:p06", "fixture:p32"]),
     ("meinogn", ["town:64000310", "fixture:p12"]),

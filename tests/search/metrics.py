@@ -54,3 +54,59 @@ def baseline_ranking(documents, query):
         if score:
             scored.append((-score, document.uid))
     return [uid for _score, uid in sorted(scored)]
+
+
+# --- Graded relevance (the relevance set of issue 16: tests/search/relevance_set/) -----------------------------
+
+
+def graded_ndcg_at(ranked, grades, k=10):
+    """nDCG@k with graded relevance: gain 2^grade − 1 at rank r discounted by log2(r + 1)."""
+    gains = sum((2 ** grades.get(uid, 0) - 1) / math.log2(rank + 2) for rank, uid in enumerate(ranked[:k]))
+    ideal_grades = sorted(grades.values(), reverse=True)[:k]
+    ideal = sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(ideal_grades))
+    return gains / ideal if ideal else 0.0
+
+
+def recall_at(ranked, grades, k=10):
+    """The share of the relevant documents (grade ≥ 1) in the top k, out of at most k (a query with 15 relevant
+    documents and 10 of them in the top 10 has recall@10 = 1)."""
+    relevant = {uid for uid, grade in grades.items() if grade >= 1}
+    if not relevant:
+        return 0.0
+    return len(relevant & set(ranked[:k])) / min(k, len(relevant))
+
+
+def bm25_bigram_baseline(documents, k1=1.2, b=0.75):
+    """A plain BM25 ranker over each document's texts pooled in one field of unigrams and bigrams (what the
+    `standard` tokenizer with a 2-shingle makes), the query cut into its clauses' bigrams, any token enough
+    (OR): no words, no synonyms, no dictionary, no spelling, no field weights. Returns rank(query) -> [uid]."""
+    from collections import Counter
+
+    from search.analysis import bigram_tokens, clause_bigrams, query_clauses
+
+    bags = {}
+    for document in documents:
+        bag = Counter()
+        for text in document.texts():
+            bag.update(bigram_tokens(text))
+        bags[document.uid] = bag
+    count = len(bags)
+    average = sum(sum(bag.values()) for bag in bags.values()) / max(count, 1)
+    frequency = Counter(token for bag in bags.values() for token in bag)
+
+    def rank(query):
+        tokens = {token for clause in query_clauses(query) for token in clause_bigrams(clause)}
+        scored = []
+        for uid, bag in bags.items():
+            length = sum(bag.values())
+            score = 0.0
+            for token in tokens:
+                tf = bag.get(token)
+                if tf:
+                    idf = math.log(1 + (count - frequency[token] + 0.5) / (frequency[token] + 0.5))
+                    score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average))
+            if score:
+                scored.append((-score, uid))
+        return [uid for _score, uid in sorted(scored)]
+
+    return rank

@@ -41,6 +41,33 @@ def test_a_published_project_is_found_in_both_engines_with_its_facets(content_si
         assert dict(result.facets["township"]) == {GUANSHAN: 1}
 
 
+def test_sector_sdg_and_funding_labels_are_searchable_in_the_three_languages(
+    content_site, django_capture_on_commit_callbacks
+):
+    from cms.models import Sector, SustainableDevelopmentGoal
+    from search.content import label_texts
+
+    # Funding kinds are labelled in the three languages from the catalogs.
+    assert label_texts(funding_types=["subscription"]) == ["訂閱 Subscription 定期支援"]
+
+    page = publish_indexed_project(
+        "竹藝傳承工坊", KOUHU, django_capture_on_commit_callbacks, summary="老師傅帶年輕人", sector="crafts"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        page.sdgs.add(SustainableDevelopmentGoal.objects.get(number=8))
+        page.save_revision().publish()
+    for engine in content_engines():
+        for q in ("工藝與文化", "crafts", "工芸", "働きがい", "Decent Work", "SDG 8"):
+            assert content_titles(engine, q) == ["竹藝傳承工坊"], (engine.name, q)
+    # Staff rename the sector: its projects are reindexed with the new name.
+    with django_capture_on_commit_callbacks(execute=True):
+        sector = Sector.objects.get(slug="crafts")
+        sector.name_en = "Makers and guilds"
+        sector.save()
+    for engine in content_engines():
+        assert content_titles(engine, "guilds") == ["竹藝傳承工坊"], engine.name
+
+
 def test_a_draft_never_reaches_the_index(content_site, django_capture_on_commit_callbacks):
     from cms.actions import township_page_for
     from cms.models import ProjectPage

@@ -102,10 +102,13 @@ def test_highlights_mark_the_query_in_both_spellings(engine):
     assert result.hits[0]["title_html"] == "<mark>台東香草</mark>認養"
 
 
-def test_did_you_mean_for_a_query_without_hits(engine):
-    result = engine.search(SearchQuery(q="臺東縣池山"))
-    assert result.total == 0
-    assert result.suggestion == "臺東縣池上"
+def test_a_chinese_typo_is_corrected_and_says_so(engine):
+    # 池山 is in no document: one character away from the township name 池上, searched instead.
+    result = engine.search(SearchQuery(q="臺東縣池山", per_page=50))
+    assert result.corrected_q == "臺東縣 池上" and result.query.q == "臺東縣池山"
+    assert {"fixture:p06", "fixture:p32", township_uid(CHISHANG)} <= {h["uid"] for h in result.hits}
+    # A homophone typed with 注音 input: 非 (fei) for 啡.
+    assert engine.search(SearchQuery(q="咖非")).corrected_q == "咖啡"
 
 
 def test_a_misspelt_latin_word_is_corrected_and_finds_the_documents(engine):

@@ -65,10 +65,12 @@ def test_search_page_lists_results_facets_and_pagination(search_corpus, db, clie
     assert 'aria-current="page"' in html
 
 
-def test_search_page_empty_state_offers_a_suggestion(search_corpus, db, client):
-    html = client.get("/en/search/", {"q": "臺東縣池山"}).content.decode()
+def test_search_page_empty_state_offers_a_suggestion_townships_and_a_sector(search_corpus, db, client):
+    html = client.get("/en/search/", {"q": "池上 火星基地"}).content.decode()
     assert "Nothing matches your search." in html
-    assert "臺東縣池上" in html
+    assert '<a href="?q=%E6%B1%A0%E4%B8%8A">池上</a>' in html  # did you mean 池上
+    assert "?township=10014060" in html and "Chishang Township, Taitung County" in html
+    assert "?sector=agriculture" in html
 
 
 def test_a_misspelt_word_is_corrected_on_the_page_and_in_the_api(search_corpus, db, client):
@@ -123,3 +125,19 @@ def test_highlights_escape_a_malicious_title(malicious_document, client):
     html = client.get("/zh-hant/search/", {"q": "屏東可可"}).content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert '<script>alert("x")' not in html and "<img src=x" not in html and "<svg onload" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "stage", "verified"), [("zh-hant", "初期營收", "已認證"), ("en", "early revenue", "Verified")]
+)
+def test_status_facet_values_are_named_in_the_readers_language(language, stage, verified):
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from search.presentation import facet_groups
+
+    result = SimpleNamespace(facets={"status": [("early_revenue", 2), ("verified", 1)]})
+    with translation.override(language):
+        (group,) = facet_groups(result, SimpleNamespace(filters={}))
+    assert [value["label"] for value in group["values"]] == [stage, verified]

@@ -38,6 +38,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--family", action="append", help="only this family (repeatable)")
         parser.add_argument("--database-only", action="store_true", help="only the database engine's tables")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="only the families whose database tables hold nothing while there is something to index "
+            "(after a migration that changed the tables' format: `make run` calls this)",
+        )
 
     def handle(self, *args, **options):
         names = options["family"] or sorted(families())
@@ -45,6 +51,14 @@ class Command(BaseCommand):
             selected = [get_family(name) for name in names]
         except LookupError as error:
             raise CommandError(str(error)) from error
+        if options["if_empty"]:
+            from search.models import SearchEntry
+
+            selected = [
+                family
+                for family in selected
+                if not SearchEntry.objects.filter(family=family.name).exists() and family.count()
+            ]
         for family in selected:
             self._database(family)
             if configured_engine_name() == "elasticsearch" and not options["database_only"]:
