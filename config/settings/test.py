@@ -5,6 +5,9 @@ scripts/services starts; nothing here falls back silently to an embedded
 engine, because tests/conftest.py checks every service before a test runs.
 """
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from config.env import ConfigurationError, database_from_url, env_str
 
 from .base import *  # noqa: F403
@@ -44,3 +47,15 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_test_homeward")
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 TRACE_SIGNING_KEY = TEST_TRACE_SIGNING_KEY  # noqa: F405
+
+# scripts/test runs the suite in two processes (pytest-xdist). pytest-django gives each its own test database;
+# here each also gets its own search indexes, Redis database and media folder (each object-storage test makes its
+# own bucket), so no test sees another's.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER:
+    _worker_number = int(XDIST_WORKER.removeprefix("gw"))
+    HOMEWARD_SEARCH["INDEX_PREFIX"] = f"{HOMEWARD_SEARCH['INDEX_PREFIX']}-{XDIST_WORKER}"  # noqa: F405
+    REDIS_URL = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{1 + _worker_number}"))  # noqa: F405
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["address"] = REDIS_URL  # noqa: F405
+    MEDIA_ROOT = VAR_DIR / f"test-media-{XDIST_WORKER}"  # noqa: F405
