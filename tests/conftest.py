@@ -68,11 +68,56 @@ def _service_problem(name):
 SERVICE_MARKERS = ("postgres", "redis", "elasticsearch", "stripe", "s3", "browser")
 
 
+def _flushes_the_database(item):
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+
+
 def pytest_collection_modifyitems(session, config, items):
-    # Playwright's sync API keeps an event loop running in the main thread until
-    # the session ends, and async_to_sync refuses to run beside it: browser
-    # tests go last.
+    # Browser tests go last within each process (tests/browser/conftest.py closes Playwright after each file, so
+    # no event loop outlives them either way).
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # A transactional test ends by emptying every table, migration-made rows included (wagtail's locales, the
+    # staff groups, the synonym seed, the reference data); with two processes (pytest-xdist) any test may come
+    # after one. Serialized rollback keeps post_migrate from re-creating rows under new keys after the flush, and
+    # pytest_runtest_teardown below puts the migrated state back.
+    for item in items:
+        if _flushes_the_database(item):
+            marker = item.get_closest_marker("django_db")
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrations leave it, serialized once, whether or not a test asked for it."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            if not hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if _flushes_the_database(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents is not None:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
 
 
 def pytest_runtest_setup(item):

@@ -4,7 +4,10 @@ from django.conf import settings
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture(scope="session")
+# One Playwright per file, not per session: its sync API keeps an event loop running in the test thread while it is
+# open, and async_to_sync refuses to run beside one. With two processes a file of websocket tests may follow a
+# browser file in the same process.
+@pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
 
