@@ -80,7 +80,7 @@ def test_editor_publishes_a_story_and_its_english_translation(page, live_server,
     page.locator("button[name=action-publish]").click()
     expect(page.locator(".messages")).to_contain_text("published")
 
-    story = StoryPage.objects.get(title="屏東可可的故事")
+    story = StoryPage.objects.get(title="屏東可可的故事", locale__language_code="zh-hant")  # not its en/ja aliases
     assert story.live and story.hero_image.title == "可可豆"
 
     page.goto(f"{live_server.url}{story.url}")

@@ -84,7 +84,7 @@ def test_the_wizard_end_to_end(client, profile, bob, alice, kouhu, programme):
     response = client.post(reverse("marketplace:draft_submit", kwargs={"pk": draft.pk}))
 
     assert response.status_code == 302
-    project = ProjectPage.objects.get(title="智慧魚塭")
+    project = ProjectPage.objects.get(title="智慧魚塭", locale__language_code="zh-hant")  # not its en/ja aliases
     assert project.township == kouhu and not project.live
     assert project.get_parent().specific.township == kouhu
     assert project.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
