@@ -9,6 +9,7 @@ from wagtail.models import WorkflowState
 from core.actions import ActionRefused
 from marketplace import actions
 from marketplace.models import DonationCampaign, ProjectDraft
+from tests.helpers import with_mfa
 from tests.marketplace.test_wizard import funding_data, plan_data, step_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -84,7 +85,7 @@ def reject(project, comment):
     from accounts.models import User
     from cms.actions import MODERATORS_GROUP
 
-    moderator = User.objects.create_user("mod@homeward.test", "a-long-password-2")
+    moderator = with_mfa(User.objects.create_user("mod@homeward.test", "a-long-password-2"))  # every admin has one
     moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
     admin = Client()
     admin.force_login(moderator)
