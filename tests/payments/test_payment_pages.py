@@ -54,7 +54,7 @@ def test_my_backings_lists_donations_and_subscriptions_with_receipts_and_updates
 
     text = client.get("/en/backings/").text
 
-    assert text.count('class="backing"') == 2
+    assert text.count('<li class="backing backing-card"') == 2
     assert "HW-2026-000007" in text and "NT$800" in text
     assert "Next charge" in text and "第一批魚苗" in text
     detail = client.get(reverse("payments:backing_detail", kwargs={"pk": subscription.pk})).text
@@ -72,8 +72,8 @@ def test_my_backings_paginates(client, listing, bob):
     first = client.get(reverse("payments:my_backings")).text
     second = client.get(reverse("payments:my_backings") + "?page=2").text
 
-    assert first.count('class="backing"') == 20 and 'rel="next"' in first
-    assert second.count('class="backing"') == 1
+    assert first.count('<li class="backing backing-card"') == 20 and 'rel="next"' in first
+    assert second.count('<li class="backing backing-card"') == 1
 
 
 def test_a_receipt_page_shows_the_receipt_and_anonymous_for_an_anonymous_backer(client, listing, bob):
