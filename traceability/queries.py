@@ -297,13 +297,29 @@ def devices_of(listing):
 
 def batches_for_backing(backing, limit=6):
     """The public batches of a subscription's plan whose period overlaps the time it has been backed."""
-    if backing.plan_id is None:
-        return []
-    batches = Batch.objects.filter(plan_id=backing.plan_id, is_public=True, entry_count__gt=0)
-    started = backing.created.date() if backing.created else None
-    if started is not None:
-        batches = batches.exclude(period_end__lt=started)
-    return list(batches.order_by("-period_start", "-created_at")[:limit])
+    return batches_by_backing([backing], limit=limit).get(backing.pk, [])
+
+
+def batches_by_backing(backings, limit=6):
+    """{backing pk: batches_for_backing(backing)} for a page of backings, in one query whatever their number."""
+    backings = [backing for backing in backings if backing.plan_id is not None]
+    if not backings:
+        return {}
+    batches = list(
+        Batch.objects.filter(
+            plan_id__in={backing.plan_id for backing in backings}, is_public=True, entry_count__gt=0
+        ).order_by("-period_start", "-created_at")
+    )
+    found = {}
+    for backing in backings:
+        started = backing.created.date() if backing.created else None
+        found[backing.pk] = [
+            batch
+            for batch in batches
+            if batch.plan_id == backing.plan_id
+            and (started is None or batch.period_end is None or batch.period_end >= started)
+        ][:limit]
+    return found
 
 
 def public_devices(project):
