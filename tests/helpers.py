@@ -105,3 +105,20 @@ def socket_headers(user=None):
         client.force_login(user)
         headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
     return headers
+
+
+def translation_of(page, language_code):
+    """`page` translated into `language_code`, not yet published, as an editor makes it: the alias that
+    WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE created for that language converted into a page of its own, or a copy
+    when there is no page in that language yet (copy_for_translation beside an alias would break the unique
+    translation key)."""
+    from wagtail.actions.convert_alias import ConvertAliasPageAction
+    from wagtail.models import Locale, Page
+
+    locale = Locale.objects.get(language_code=language_code)
+    existing = Page.objects.filter(translation_key=page.translation_key, locale=locale).first()
+    if existing is None:
+        return page.copy_for_translation(locale, copy_parents=True)
+    if existing.alias_of_id is not None:
+        ConvertAliasPageAction(existing.specific, log_action=False).execute(skip_permission_checks=True)
+    return Page.objects.get(pk=existing.pk).specific  # a translation made already (the demo's) is used as it is

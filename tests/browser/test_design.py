@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.helpers import translation_of
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.postgres,
@@ -37,8 +39,6 @@ def demo(home_pages, townships):
 
     The database is emptied after the test, the search indices are not: the demo's projects, stories and
     enterprises are taken out of Elasticsearch again, so later tests do not find them."""
-    from wagtail.models import Locale
-
     from cms.actions import ensure_project_review_workflow
     from cms.demo import ensure_demo_pages
     from cms.demo_pictures import ensure_demo_pictures
@@ -52,9 +52,8 @@ def demo(home_pages, townships):
     project = ProjectPage.objects.get(title=DEMO_PROJECT, locale__language_code="zh-hant")
     story = StoryPage.objects.get(slug=DEMO_STORY, locale__language_code="zh-hant")
     for code in ("en", "ja"):
-        locale = Locale.objects.get(language_code=code)
         for page in (project, story):
-            page.copy_for_translation(locale, copy_parents=True).save_revision().publish()
+            translation_of(page, code).save_revision().publish()
     yield
     from search.es import ElasticsearchEngine
 

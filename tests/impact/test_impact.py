@@ -143,9 +143,9 @@ def test_funding_type_sector_and_township_filters(world):
 
 
 def test_a_project_counts_once_across_translations(world):
-    from wagtail.models import Locale
+    from tests.helpers import translation_of
 
-    english = world["listing"].project.copy_for_translation(Locale.objects.get(language_code="en"))
+    english = translation_of(world["listing"].project, "en")
     english.save_revision().publish()
     assert by_code(measures.figures())[KOUHU].projects == 2
 

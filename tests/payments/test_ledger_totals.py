@@ -60,9 +60,9 @@ def test_the_funding_panel_shows_ledger_totals_on_every_translation(listing, cli
         funding_model="keep_what_you_raise",
     )
     _paid(listing, None, 2_500, "a", email="guest@example.com")
-    from wagtail.models import Locale
+    from tests.helpers import translation_of
 
-    english = listing.project.copy_for_translation(Locale.objects.get(language_code="en"))
+    english = translation_of(listing.project, "en")
     english.save_revision().publish()
     for page in (listing.project, english):
         html = client.get(page.url).text
