@@ -26,24 +26,28 @@ def search_corpus(django_db_setup, django_db_blocker):
 
     family = register(fixture_family())
     es = ElasticsearchEngine()
-    with django_db_blocker.unblock():
-        _clear_everything()
-        load_townships()  # the search app's receivers index them (one batched task)
-        database = DatabaseEngine()
-        for name in ("townships", FAMILY):
-            source = get_family(name)
-            database.clear(name)
-            database.index_documents(source.to_document(obj) for obj in source.iter_objects())
-            es.rebuild(source)
-        from search.models import PendingUpdate
+    # What this commits outlives every test's transaction: it is removed even when building the corpus fails,
+    # or the next package's tests would find 368 townships they did not load.
+    try:
+        with django_db_blocker.unblock():
+            _clear_everything()
+            load_townships()  # the search app's receivers index them (one batched task)
+            database = DatabaseEngine()
+            for name in ("townships", FAMILY):
+                source = get_family(name)
+                database.clear(name)
+                database.index_documents(source.to_document(obj) for obj in source.iter_objects())
+                es.rebuild(source)
+            from search.models import PendingUpdate
 
-        PendingUpdate.objects.all().delete()
-    yield family
-    with django_db_blocker.unblock():
-        _clear_everything()
-    for name in ("townships", FAMILY):
-        es.drop(name)
-    unregister(FAMILY)
+            PendingUpdate.objects.all().delete()
+        yield family
+    finally:
+        with django_db_blocker.unblock():
+            _clear_everything()
+        for name in ("townships", FAMILY):
+            es.drop(name)
+        unregister(FAMILY)
 
 
 @pytest.fixture(params=["database", "elasticsearch"])
