@@ -35,17 +35,20 @@ def is_public(page):
 def in_active_language(pages):
     """`pages` (any pages, in order) each as its live version in the visitor's language: the translation, or the
     alias that shows the untranslated original under the visitor's URL prefix; a page with neither stays as it is.
-    One query whatever the number of pages; the versions are
-    plain Page objects (title, url; `|content_lang` gives their text's language)."""
+    One query whatever the number of pages; the versions are of the pages' own class when they all share one
+    (project cards read a ProjectPage's township and sector), plain Page objects otherwise (title, url;
+    `|content_lang` gives their text's language)."""
     from wagtail.models import Locale, Page
 
     pages = list(pages)
     if not pages:
         return pages
     locale = Locale.get_active()
+    classes = {type(page) for page in pages}
+    model = classes.pop() if len(classes) == 1 else Page
     versions = {
         page.translation_key: page
-        for page in Page.objects.live()
+        for page in model.objects.live()
         .filter(locale=locale, translation_key__in={page.translation_key for page in pages})
         .select_related("locale", "alias_of__locale")
     }
