@@ -8,10 +8,13 @@ translated from (they share a translation_key), as the funding panel does.
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.languages import html_lang
 
 # The ways to back a project, in the order cards and badges show them; labels in the page's language.
 FUNDING_KINDS = {
@@ -29,6 +32,12 @@ class ProjectCard:
     project: object
     team: str = ""
     team_url: str = ""
+
+    @property
+    def team_lang(self):
+        """Teams write their names in the site's default language (marketplace.views.enterprises says why)."""
+        return html_lang(settings.LANGUAGE_CODE)
+
     kinds: list = field(default_factory=list)  # [(code, label)] in FUNDING_KINDS order
     raised_twd: int = 0
     backers: int = 0

@@ -25,6 +25,8 @@ ALLOWED_LATIN = {
     "SDGs",
     "JSON",
     "CEDICT",
+    "LINE",  # the messaging service a page is shared to
+    "Enter",  # the key, as Japanese names it (Enter キー)
 } | {
     "taiwan",
     "county",
