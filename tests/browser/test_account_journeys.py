@@ -108,7 +108,8 @@ def test_staff_set_up_two_factor_before_the_admin_then_sign_in_with_a_recovery_c
     page.wait_for_url(f"{live_server.url}/admin/")
 
 
-def test_an_owner_invites_and_a_newcomer_signs_up_and_accepts(page, live_server, home_pages):
+def test_an_owner_invites_and_a_newcomer_signs_up_and_accepts(page, live_server, home_pages, settings):
+    settings.SITE_BASE_URL = live_server.url  # emails link to the site's public address: here, the test server
     alice = UserFactory(email="alice@example.tw", display_name="Alice")
     organisation = actions.create_organisation(alice, kind=Organisation.Kind.ENTERPRISE, name="池上米工作室")
 
