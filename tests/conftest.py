@@ -108,7 +108,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    if _flushes_the_database(item):
+    # After the last test (nextitem None) the session's fixtures are gone: the connection points at the real
+    # database again, which must never be written.
+    if _flushes_the_database(item) and nextitem is not None:
+        from django.core.management import call_command
         from django.db import connections
         from pytest_django.plugin import blocking_manager_key
 
@@ -116,6 +119,10 @@ def pytest_runtest_teardown(item, nextitem):
             for connection in connections.all(initialized_only=True):
                 contents = getattr(connection, "_test_serialized_contents", None)
                 if contents is not None:
+                    # Empty again first: a live server may still have written a row after the test's own flush.
+                    call_command(
+                        "flush", verbosity=0, interactive=False, database=connection.alias, inhibit_post_migrate=True
+                    )
                     connection.creation.deserialize_db_from_string(contents)
     return result
 
