@@ -121,7 +121,12 @@ def pytest_runtest_teardown(item, nextitem):
                 if contents is not None:
                     # Empty again first: a live server may still have written a row after the test's own flush.
                     call_command(
-                        "flush", verbosity=0, interactive=False, database=connection.alias, inhibit_post_migrate=True
+                        "flush",
+                        verbosity=0,
+                        interactive=False,
+                        database=connection.alias,
+                        reset_sequences=False,  # new rows must not take the keys of the rows put back
+                        inhibit_post_migrate=True,
                     )
                     connection.creation.deserialize_db_from_string(contents)
     return result
