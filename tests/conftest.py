@@ -111,7 +111,6 @@ def pytest_runtest_teardown(item, nextitem):
     # After the last test (nextitem None) the session's fixtures are gone: the connection points at the real
     # database again, which must never be written.
     if _flushes_the_database(item) and nextitem is not None:
-        from django.core.management import call_command
         from django.db import connections
         from pytest_django.plugin import blocking_manager_key
 
@@ -119,15 +118,6 @@ def pytest_runtest_teardown(item, nextitem):
             for connection in connections.all(initialized_only=True):
                 contents = getattr(connection, "_test_serialized_contents", None)
                 if contents is not None:
-                    # Empty again first: a live server may still have written a row after the test's own flush.
-                    call_command(
-                        "flush",
-                        verbosity=0,
-                        interactive=False,
-                        database=connection.alias,
-                        reset_sequences=False,  # new rows must not take the keys of the rows put back
-                        inhibit_post_migrate=True,
-                    )
                     connection.creation.deserialize_db_from_string(contents)
     return result
 
