@@ -78,20 +78,46 @@ def _flushes_the_database(item):
     )
 
 
+def _uses_module_fixtures(item):
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        definition.scope in ("module", "package")
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+def _group_files_with_module_fixtures(config, items):
+    # scripts/test hands tests out one by one in collection order (--dist loadgroup --no-loadscope-reorder): a
+    # file whose tests share a module fixture (a browser, a migrated SQLite, an indexed set) stays in one process,
+    # so the fixture is built once. Plain and transactional tests of one file never share a group: a group runs
+    # where its first test stands in the collection order. (The "@group" suffix is how pytest-xdist groups.)
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        if _uses_module_fixtures(item) and "@" not in item.nodeid:
+            kind = "transactional" if _flushes_the_database(item) else "plain"
+            item._nodeid = f"{item.nodeid}@{item.nodeid.split('::')[0]}:{kind}"
+
+
 def pytest_collection_modifyitems(session, config, items):
     # Browser tests go last within each process (tests/browser/conftest.py closes Playwright after each file, so
     # no event loop outlives them either way).
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     # A transactional test ends by emptying every table, migration-made rows included (wagtail's locales, the
-    # staff groups, the synonym seed, the reference data); with two processes (pytest-xdist) any test may come
-    # after one. Serialized rollback keeps post_migrate from re-creating rows under new keys after the flush, and
-    # pytest_runtest_teardown below puts the migrated state back.
+    # staff groups, the synonym seed, the reference data). Serialized rollback puts them back when the next
+    # transactional test starts (and keeps post_migrate from re-creating them under new keys after the flush).
+    # pytest-django runs plain tests before transactional ones and each process takes its tests in that order;
+    # pytest_runtest_setup below still restores the rows for a plain test that comes after a flush anyway.
     for item in items:
         if _flushes_the_database(item):
             marker = item.get_closest_marker("django_db")
             kwargs = dict(marker.kwargs) if marker else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+    _group_files_with_module_fixtures(config, items)
 
 
 @pytest.fixture(scope="session")
@@ -105,29 +131,41 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
+_database_flushed = False
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
+    global _database_flushed
     result = yield
-    # After the last test (nextitem None) the session's fixtures are gone: the connection points at the real
-    # database again, which must never be written.
-    if _flushes_the_database(item) and nextitem is not None:
-        from django.db import connections
-        from pytest_django.plugin import blocking_manager_key
-
-        with item.config.stash[blocking_manager_key].unblock():
-            for connection in connections.all(initialized_only=True):
-                contents = getattr(connection, "_test_serialized_contents", None)
-                if contents is not None:
-                    connection.creation.deserialize_db_from_string(contents)
+    if _flushes_the_database(item):
+        _database_flushed = True
     return result
 
 
+def _restore_migrated_rows(item):
+    """Put back what migrations wrote, before a plain test that follows a transactional one opens its transaction."""
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents is not None:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 def pytest_runtest_setup(item):
+    global _database_flushed
     for name in SERVICE_MARKERS:
         if item.get_closest_marker(name):
             problem = _service_problem(name)
             if problem:
                 pytest.fail(f"{name} is needed by this test and does not answer ({problem}); {START_HINT}.")
+    if _database_flushed and "django_db_setup" in item.fixturenames:
+        if not _flushes_the_database(item):  # a transactional test restores them itself (serialized rollback)
+            _restore_migrated_rows(item)
+        _database_flushed = False
 
 
 @pytest.fixture
