@@ -135,7 +135,12 @@ def recommend_projects(company, limit=20, now=None):
     rows = [_page_row(page) for page in pages.values()]
     scored = _score_rows(facts, rows, backers_by_project(list(pages)))
     scored.sort()
-    # A project and its translations are one project: the best-scored page of each stands for it.
+    # A project and its translations are one project: its best score counts, and the original page (not an
+    # alias, the first made) stands for it, so an interest is always recorded against the same page whatever
+    # language the company reads in (cards show the visitor's language: marketplace.presentation.project_cards).
+    originals = {}
+    for page in sorted(pages.values(), key=lambda page: (page.alias_of_id is not None, page.pk)):
+        originals.setdefault(page.translation_key, page)
     seen, unique = set(), []
     for row in scored:
         key = pages[row[3]].translation_key
@@ -145,7 +150,7 @@ def recommend_projects(company, limit=20, now=None):
     top = unique[:limit]
     return [
         Recommendation(
-            project=pages[pk],
+            project=originals[pages[pk].translation_key],
             score=-negative,
             reasons=[_reason_text(pages[pk], spec, facts.sdgs) for _v, spec in points],
             points=[value for value, _spec in points],

@@ -127,8 +127,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         for connection in connections.all(initialized_only=True):
-            if not hasattr(connection, "_test_serialized_contents"):
-                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents is None:
+                contents = connection.creation.serialize_db_to_string()
+            # On the class, not the connection: once Playwright runs its event loop in the test thread, Django
+            # hands the thread another connection object, and serialized rollback must find the state there too.
+            type(connection)._test_serialized_contents = contents
 
 
 _database_flushed = False
