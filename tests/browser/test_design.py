@@ -67,7 +67,9 @@ def page_urls(language):
     from cms.models import ProjectPage, StoryPage, TownshipPage
 
     def url_of(model, **lookup):
-        return model.objects.get(locale__language_code=language, **lookup).url
+        # Found in the default language, then taken in this one: the demo's translations have their own titles.
+        original = model.objects.get(locale__language_code=settings.LANGUAGE_CODE, **lookup)
+        return model.objects.get(locale__language_code=language, translation_key=original.translation_key).url
 
     with translation.override(language):
         return {
