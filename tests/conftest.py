@@ -138,13 +138,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 _database_flushed = False
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
+def pytest_runtest_teardown(item):
     global _database_flushed
-    result = yield
     if _flushes_the_database(item):
         _database_flushed = True
-    return result
 
 
 def _restore_migrated_rows(item):

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -295,29 +296,24 @@ def devices_of(listing):
     return Device.objects.filter(listing=listing).select_related("township").order_by("revoked_at", "name")
 
 
-def batches_for_backing(backing, limit=6):
-    """The public batches of a subscription's plan whose period overlaps the time it has been backed."""
-    return batches_by_backing([backing], limit=limit).get(backing.pk, [])
-
-
 def batches_by_backing(backings, limit=6):
-    """{backing pk: batches_for_backing(backing)} for a page of backings, in one query whatever their number."""
+    """{backing pk: the public batches of its plan whose period overlaps the time it has been backed} for a page
+    of backings, in one query whatever their number."""
     backings = [backing for backing in backings if backing.plan_id is not None]
     if not backings:
         return {}
-    batches = list(
-        Batch.objects.filter(
-            plan_id__in={backing.plan_id for backing in backings}, is_public=True, entry_count__gt=0
-        ).order_by("-period_start", "-created_at")
-    )
+    by_plan = defaultdict(list)
+    for batch in Batch.objects.filter(
+        plan_id__in={backing.plan_id for backing in backings}, is_public=True, entry_count__gt=0
+    ).order_by("-period_start", "-created_at"):
+        by_plan[batch.plan_id].append(batch)
     found = {}
     for backing in backings:
         started = backing.created.date() if backing.created else None
         found[backing.pk] = [
             batch
-            for batch in batches
-            if batch.plan_id == backing.plan_id
-            and (started is None or batch.period_end is None or batch.period_end >= started)
+            for batch in by_plan[backing.plan_id]
+            if started is None or batch.period_end is None or batch.period_end >= started
         ][:limit]
     return found
 

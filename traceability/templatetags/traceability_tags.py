@@ -2,8 +2,8 @@
 
 - {% traceability_panel page %}   the project page: public batches, and devices' live readings and charts
 - {% trace_badges page %}         "Traceable" and "Live data" labels on a project card or page
-- {% backing_batches backing %}   My backings: the batches of a subscription's plan ({% batches_by_backing %}
-                                  first fetches those of a whole page at once)
+- {% backing_batches backing batches %}   My backings: the batches of a subscription's plan, from what
+                                          {% batches_by_backing %} fetched for the whole page at once
 - {% company_traced_records report %}  a company's impact report: what the projects it backs traced
 """
 
@@ -84,13 +84,9 @@ def batches_by_backing(backings):
 
 
 @register.inclusion_tag("traceability/includes/backing_batches.html")
-def backing_batches(backing, batches_by_backing=None):
-    """A backing's batches: from `batches_by_backing` when the page fetched them together, else its own query."""
-    if batches_by_backing is not None:
-        batches = batches_by_backing.get(backing.pk, [])
-    else:
-        batches = queries.batches_for_backing(backing)
-    return {"backing": backing, "batches": batches}
+def backing_batches(backing, batches_by_backing):
+    """A backing's batches, from what {% batches_by_backing %} fetched for the whole page."""
+    return {"backing": backing, "batches": batches_by_backing.get(backing.pk, [])}
 
 
 @register.inclusion_tag("traceability/includes/company_records.html")
