@@ -76,6 +76,10 @@ def test_editor_publishes_a_story_and_its_english_translation(page, live_server,
     expect(editor_box).to_contain_text("農民把檳榔園換成可可樹。")
     page.locator("#id_title").click()  # leave the editor; Draftail saves into its hidden input shortly after
     expect(page.locator("input[name='body-0-value']")).to_have_value(re.compile("檳榔園"))
+    # Wagtail 8 may autosave the new page as a draft (a POST to this same "add" URL); publishing while that
+    # request is in flight would create the page twice and collide on the slug, so let the autosave settle.
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#w-autosave-indicator")).not_to_have_attribute("data-w-autosave-state-value", "saving")
     page.locator("footer button.w-dropdown__toggle.button").first.click()
     page.locator("button[name=action-publish]").click()
     expect(page.locator(".messages")).to_contain_text("published")
