@@ -142,4 +142,4 @@ class DemoPaymentForm(forms.Form):
     """The demo checkout's page (payments/gateways/demo.py): what Stripe's page asks for, without a card."""
 
     email = forms.EmailField(label=_("Email for the receipt"), max_length=254)
-    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    name = forms.CharField(label=_("Your name"), max_length=150, required=False)

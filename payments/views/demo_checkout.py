@@ -47,7 +47,7 @@ def demo_checkout(request, token):
     context = {
         "session": session,
         "backing": backing,
-        "project": backing.listing.project,
+        "project": backing.listing.project.localized,  # the page's translation, when it has one
         "form": form,
         "delivery_failed": delivery_failed,
     }

@@ -165,6 +165,22 @@ def test_a_subscription_sends_the_subscription_invoice_and_session_events(client
     assert f'data-backing="{backing.pk}"' in mine
 
 
+def test_a_demo_subscription_cannot_be_skipped_and_says_why(client, listing, plan, bob, demo_gateway):
+    """The subscription lives at Stripe, which a demo site has no key for: the backer hears so; nothing changes."""
+    client.force_login(bob)
+    response = client.post(reverse("payments:subscribe", kwargs={"project_id": listing.project_id, "plan_id": plan.pk}))
+    pay(client, response["Location"], email=bob.email)
+    backing = Backing.objects.get()
+
+    skipped = client.post(reverse("payments:subscription_skip", kwargs={"pk": backing.pk}), follow=True)
+
+    assert skipped.status_code == 200
+    assert [m.level_tag for m in skipped.context["messages"]] == ["error"]
+    assert "本站沒有連接 Stripe" in str(list(skipped.context["messages"])[0])  # "not connected to Stripe"
+    backing.refresh_from_db()
+    assert (backing.status, backing.paused_until) == ("active", None)
+
+
 def test_cancel_returns_to_the_project_and_nothing_is_paid(client, listing, campaign, demo_gateway):
     url = donate(client, listing)
     page = client.get(url).content.decode()
