@@ -89,4 +89,5 @@ def checkout_return(request, project_id, outcome):
         messages.info(request, _("The payment was canceled: nothing was charged."))
     else:
         raise Http404
-    return HttpResponseRedirect(listing.project.url)
+    # The project in the language the checkout was started in (its translation, when it has a live one).
+    return HttpResponseRedirect(listing.project.localized.url)
