@@ -80,7 +80,7 @@ def _may_see_details(request):
 
 
 def _payments():
-    return {"ok": True, **stripe_api.configuration_summary()}
+    return {"ok": True, "gateway": settings.PAYMENTS_GATEWAY, **stripe_api.configuration_summary()}
 
 
 @never_cache

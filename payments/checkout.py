@@ -1,4 +1,7 @@
-"""Starting a payment: a pending Backing, then a Stripe Checkout Session the person is sent to.
+"""Starting a payment: a pending Backing, then a Checkout Session the person is sent to.
+
+The session is opened by the gateway settings choose (payments/gateways/: Stripe's hosted Checkout, or on
+`make run` without Stripe keys the demo checkout).
 
 Nothing here records money: the ledger is written only by Stripe's events
 (payments/handlers.py). If Stripe cannot be reached, the Backing
@@ -17,7 +20,7 @@ from django.utils.translation import gettext as _
 from core.actions import ActionRefused
 from core.audit import Action, log
 from marketplace.models import SubscriptionPlan
-from payments import stripe_api
+from payments import gateways, stripe_api
 from payments.models import Backing
 
 logger = logging.getLogger(__name__)
@@ -28,7 +31,7 @@ CHECKOUT_LIFETIME = timedelta(hours=24)
 
 
 def check_payments_configured():
-    if not stripe_api.is_configured():
+    if not gateways.current().is_configured():
         raise ActionRefused(_("Payments are not configured on this site yet: nothing was charged."))
 
 
@@ -78,7 +81,7 @@ def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, c
     _log_checkout(backing, user if signed_in else None)
     return _open_checkout(
         backing,
-        lambda: stripe_api.create_donation_checkout(
+        lambda: gateways.current().create_donation_checkout(
             backing,
             product_name=_("Donation to %(project)s") % {"project": listing.project.title},
             success_url=success_url,
@@ -120,18 +123,17 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url):
         )
         _log_checkout(backing, user)
 
-    def create():
-        price_id = stripe_api.sync_plan_prices([plan])[plan.pk]
-        return stripe_api.create_subscription_checkout(
+    return _open_checkout(
+        backing,
+        lambda: gateways.current().create_subscription_checkout(
             backing,
-            price_id=price_id,
+            plan=plan,
             success_url=success_url,
             cancel_url=cancel_url,
             customer_email=user.email,
             language=backing.language,
-        )
-
-    return _open_checkout(backing, create)
+        ),
+    )
 
 
 def _open_checkout(backing, create_session):

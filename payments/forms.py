@@ -136,3 +136,10 @@ class RecordPayoutForm(forms.Form):
         if paid_on and paid_on > timezone.localdate():
             self.add_error("paid_on", _("Record a payout once it is made, not before."))
         return cleaned
+
+
+class DemoPaymentForm(forms.Form):
+    """The demo checkout's page (payments/gateways/demo.py): what Stripe's page asks for, without a card."""
+
+    email = forms.EmailField(label=_("Email for the receipt"), max_length=254)
+    name = forms.CharField(label=_("Your name"), max_length=150, required=False)

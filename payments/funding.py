@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from payments import stripe_api
+from payments import gateways
 
 
 @dataclass
@@ -40,6 +40,7 @@ class FundingPanel:
     subscription_plans: list = field(default_factory=list)
     donation: object = None
     payments_configured: bool = False
+    demo_checkout: bool = False  # the demo gateway: the panel says no money moves
     project_id: int | None = None  # the listing's page: live progress events are addressed to it
     totals: object = None  # payments.ledger.Totals
     plan_offers: list = field(default_factory=list)  # PlanOffer per plan, in the plans' order
@@ -94,7 +95,8 @@ def funding_panel_for(project, user=None):
         plan_offers=offers,
         interest_companies=companies_for_interest(user) if ask is not None else [],
         donation=DonationCampaign.objects.filter(listing=listing).first(),
-        payments_configured=stripe_api.is_configured(),
+        payments_configured=gateways.current().is_configured(),
+        demo_checkout=gateways.demo_enabled(),
         project_id=listing.project_id,
         totals=totals_for_project(listing.project_id),
     )

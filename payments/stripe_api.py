@@ -9,6 +9,9 @@ from functools import lru_cache
 import stripe
 from django.conf import settings
 
+# The API version this library was built for: our requests ask for it, and our webhook endpoint is set to it.
+API_VERSION = stripe.api_version
+
 
 def is_configured():
     return bool(settings.STRIPE_SECRET_KEY)

@@ -161,6 +161,8 @@ def _call(backing, request, action, actor, **data):
     """
     try:
         subscription, accepted = request()
+    except stripe_api.PaymentsNotConfigured as error:
+        raise _not_connected() from error
     except stripe.StripeError as error:
         logger.warning("Stripe refused %s for backing %s: %s", action, backing.pk, error)
         raise StripeUnavailable(
@@ -285,7 +287,21 @@ def undo_cancel(user, backing):
 
 
 def _retrieve(backing):
-    return stripe_api.retrieve_subscription(backing.stripe_subscription_id)
+    try:
+        return stripe_api.retrieve_subscription(backing.stripe_subscription_id)
+    except stripe_api.PaymentsNotConfigured as error:
+        raise _not_connected() from error
+
+
+def _not_connected():
+    """No Stripe key (`make run`'s demo checkout): a subscription lives at Stripe, so it cannot change here."""
+    return StripeUnavailable(
+        _(
+            "This site is not connected to Stripe (its demo checkout moves no money), so a subscription cannot be "
+            "paused, skipped or changed here; nothing was changed."
+        ),
+        code="not_connected",
+    )
 
 
 # --- the season of a seasonal plan (run by payments.seasons, no person acting) -----

@@ -100,6 +100,7 @@ def test_the_site_serves_on_the_embedded_defaults(migrated):
     assert checks["search"]["engine"] == "database"
     assert checks["channel_layer"]["backend"] == "InMemoryChannelLayer"
     assert checks["payments"]["mode"] == "not configured"
+    assert checks["payments"]["gateway"] == "demo"  # no Stripe keys: backing goes through the demo checkout
     assert home.url == f"{base}/zh-hant/"
     assert "Homeward 地方創生平台" in home.text
     assert admin_login.status_code == 200

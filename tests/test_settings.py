@@ -117,3 +117,45 @@ def test_elasticsearch_without_an_address_is_refused():
     result = manage("check", env=env)
 
     assert "SEARCH_ENGINE=elasticsearch needs ELASTICSEARCH_URL" in result.stderr
+
+
+# --- the demo checkout (payments/gateways/demo.py) ----------------------------------------------------------------
+
+SHOW_GATEWAY = "from django.conf import settings; print(settings.PAYMENTS_GATEWAY, settings.STRIPE_WEBHOOK_SECRET)"
+
+
+def test_production_refuses_to_start_with_the_demo_checkout(production_env):
+    production_env["PAYMENTS_GATEWAY"] = "demo"
+
+    result = manage("check", env=production_env)
+
+    assert result.returncode != 0
+    assert "PAYMENTS_GATEWAY='demo'" in result.stderr and "refused in production" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_refuses_the_demo_checkouts_published_webhook_secret(production_env):
+    production_env["STRIPE_WEBHOOK_SECRET"] = "whsec_demo_homeward_no_money_moves"
+
+    result = manage("check", env=production_env)
+
+    assert result.returncode != 0
+    assert "demo checkout's published secret" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"STRIPE_SECRET_KEY": "", "STRIPE_WEBHOOK_SECRET": ""}, "demo whsec_demo_homeward_no_money_moves"),
+        ({"STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_WEBHOOK_SECRET": "whsec_real"}, "stripe whsec_real"),
+        ({"STRIPE_SECRET_KEY": "", "STRIPE_WEBHOOK_SECRET": "", "PAYMENTS_GATEWAY": "stripe"}, "stripe "),
+    ],
+)
+def test_make_run_uses_the_demo_checkout_only_without_stripe_keys(environment, expected):
+    env = clean_environment(DJANGO_SETTINGS_MODULE="config.settings.dev", **environment)
+
+    result = manage("shell", "-c", SHOW_GATEWAY, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == expected  # after the shell's own line about its imports

@@ -316,6 +316,12 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1)
 # Points the stripe library at stripe-mock in tests; empty means Stripe itself.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+# Where Checkout happens: "stripe" (Stripe's hosted Checkout), or "demo" (payments/gateways/demo.py: a local page
+# marked "demo — no money moves" that sends Stripe-shaped events, signed with STRIPE_WEBHOOK_SECRET, to our own
+# webhook). dev.py picks "demo" when there is no Stripe key; production.py refuses it.
+PAYMENTS_GATEWAY = env_choice("PAYMENTS_GATEWAY", ["stripe", "demo"], "stripe")
+# The demo gateway's published webhook secret (dev.py uses it when none is set); production.py refuses it.
+DEMO_STRIPE_WEBHOOK_SECRET = "whsec_demo_homeward_no_money_moves"  # noqa: S105
 PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 5, minimum=0)
 # Stripe's smallest TWD charge is about the value of US$0.50; NT$30 leaves room for exchange moves.
 PAYMENT_MIN_AMOUNT_TWD = env_int("PAYMENT_MIN_AMOUNT_TWD", 30, minimum=1)

@@ -34,6 +34,15 @@ except ValueError:
 if _trace_key_length != 32:
     raise ConfigurationError("TRACE_SIGNING_KEY must be the base64 of 32 bytes; make one: manage.py trace_signing_key")
 
+# Real money only: the demo checkout (payments/gateways/demo.py) marks payments paid that nobody made.
+if PAYMENTS_GATEWAY != "stripe":  # noqa: F405
+    raise ConfigurationError(
+        f"PAYMENTS_GATEWAY={PAYMENTS_GATEWAY!r}: the demo checkout moves no money and is refused in production; "  # noqa: F405
+        "unset it (Stripe is the production gateway)."
+    )
+if STRIPE_WEBHOOK_SECRET == DEMO_STRIPE_WEBHOOK_SECRET:  # noqa: F405
+    raise ConfigurationError("STRIPE_WEBHOOK_SECRET is the demo checkout's published secret; use your endpoint's.")
+
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [f"https://{host}" for host in ALLOWED_HOSTS])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

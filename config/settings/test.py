@@ -44,6 +44,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STRIPE_SECRET_KEY = "sk_test_123"  # noqa: S105  # stripe-mock accepts any test key
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_test_homeward")
+# The Stripe path is tested against stripe-mock; the demo checkout's tests turn it on where they need it.
+PAYMENTS_GATEWAY = "stripe"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 TRACE_SIGNING_KEY = TEST_TRACE_SIGNING_KEY  # noqa: F405

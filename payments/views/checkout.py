@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.actions import run_action
 from marketplace.queries import public_listing_or_404
-from payments import checkout
+from payments import checkout, gateways
 from payments.forms import DonationForm, SubscriptionForm
 
 
@@ -44,7 +44,8 @@ def _checkout(request, listing, form, start, target, *, template, context):
         if outcome.done:
             return HttpResponseRedirect(outcome.result)
     status = 400 if request.method == "POST" else 200
-    return render(request, template, {"listing": listing, "form": form, **context}, status=status)
+    context = {"listing": listing, "form": form, "demo_checkout": gateways.demo_enabled(), **context}
+    return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,7 +78,9 @@ def subscribe(request, project_id, plan_id):
 def checkout_return(request, project_id, outcome):
     """Where Stripe Checkout sends the person back: a message, then the project page. Changes nothing."""
     listing = public_listing_or_404(project_id)
-    if outcome == "success":
+    if outcome == "success" and gateways.demo_enabled():
+        messages.success(request, _("Thank you! Your demo backing is recorded; no money moved."))
+    elif outcome == "success":
         messages.success(
             request,
             _("Thank you! Stripe has your payment; it appears in your backings as soon as Stripe confirms it."),
@@ -86,4 +89,5 @@ def checkout_return(request, project_id, outcome):
         messages.info(request, _("The payment was canceled: nothing was charged."))
     else:
         raise Http404
-    return HttpResponseRedirect(listing.project.url)
+    # The project in the language the checkout was started in (its translation, when it has a live one).
+    return HttpResponseRedirect(listing.project.localized.url)

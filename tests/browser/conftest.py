@@ -26,13 +26,8 @@ def page(chromium):
     context.close()
 
 
-@pytest.fixture(scope="session")
-def asgi_live_server(django_db_setup, django_db_blocker):
-    """The real ASGI application (HTTP and websockets, Redis channel layer) served by daphne in a child process.
-
-    pytest-django's live_server speaks WSGI only; pages that use websockets need this one. The child is forked
-    after the parent closed its database connections, so both use the test database without sharing a socket.
-    """
+def _serve_asgi(django_db_blocker):
+    """Start daphne serving the real ASGI application in a child process; returns (process, its address)."""
     from functools import partial
 
     from channels.testing.live import make_application
@@ -51,6 +46,38 @@ def asgi_live_server(django_db_setup, django_db_blocker):
     if not process.ready.wait(timeout=30):
         process.terminate()
         raise RuntimeError("daphne did not start: " + (str(process.errors.get()) if not process.errors.empty() else ""))
-    yield f"http://127.0.0.1:{process.port.value}"
+    return process, f"http://127.0.0.1:{process.port.value}"
+
+
+def _stop(process):
     process.terminate()
     process.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def asgi_live_server(django_db_setup, django_db_blocker):
+    """The real ASGI application (HTTP and websockets, Redis channel layer) served by daphne in a child process.
+
+    pytest-django's live_server speaks WSGI only; pages that use websockets need this one. The child is forked
+    after the parent closed its database connections, so both use the test database without sharing a socket.
+    """
+    process, address = _serve_asgi(django_db_blocker)
+    yield address
+    _stop(process)
+
+
+@pytest.fixture(scope="module")
+def demo_asgi_live_server(django_db_setup, django_db_blocker):
+    """asgi_live_server as `make run` without Stripe keys configures it: the demo checkout on, no Stripe key, the
+    demo's webhook secret. The child is forked inside the override, so it keeps these settings; this process
+    does not."""
+    from django.test import override_settings
+
+    with override_settings(
+        PAYMENTS_GATEWAY="demo",
+        STRIPE_SECRET_KEY="",
+        STRIPE_WEBHOOK_SECRET=settings.DEMO_STRIPE_WEBHOOK_SECRET,
+    ):
+        process, address = _serve_asgi(django_db_blocker)
+    yield address
+    _stop(process)

@@ -1,0 +1,219 @@
+"""The demo checkout (payments/gateways/demo.py): `make run` without Stripe keys backs projects through a local
+page whose "pay" delivers Stripe-shaped events, signed with the webhook secret, to the real /stripe/webhook/."""
+
+import json
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from payments import gateways
+from payments.gateways import demo
+from payments.ledger import totals_for_project
+from payments.models import Backing, LedgerEntry, StripeEvent
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture
+def demo_gateway(settings):
+    settings.PAYMENTS_GATEWAY = "demo"
+    settings.STRIPE_SECRET_KEY = ""  # as `make run` without keys: nothing may reach Stripe (or stripe-mock)
+    settings.STRIPE_WEBHOOK_SECRET = settings.DEMO_STRIPE_WEBHOOK_SECRET
+    return settings
+
+
+def donate(client, listing, amount="1000", **fields):
+    response = client.post(
+        reverse("payments:donate", kwargs={"project_id": listing.project_id}), {"suggested": amount, **fields}
+    )
+    assert response.status_code == 302, response.content
+    return response["Location"]
+
+
+def pay(client, url, email="guest@example.tw", name="林小姐"):
+    return client.post(url, {"email": email, "name": name})
+
+
+def test_the_demo_gateway_is_chosen_by_settings(settings):
+    settings.PAYMENTS_GATEWAY = "stripe"
+    assert gateways.current().__name__ == "payments.gateways.stripe_checkout"
+    settings.PAYMENTS_GATEWAY = "demo"
+    assert gateways.current() is demo
+
+
+def test_a_donation_goes_to_the_demo_page_which_says_no_money_moves(client, listing, campaign, demo_gateway):
+    url = donate(client, listing)
+
+    assert re.match(r"^/zh-hant/demo-checkout/[^/]+/$", url)
+    backing = Backing.objects.get()
+    assert backing.status == "pending" and backing.stripe_checkout_session_id.startswith("cs_demo_")
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "示範——不會有任何金流" in text  # "Demo — no money moves", in the page's language
+    assert "NT$1,000" in text and "智慧魚塭" in text
+    english = client.get(url.replace("/zh-hant/", "/en/", 1))
+    assert "Demo — no money moves" in english.content.decode()
+    japanese = client.get(url.replace("/zh-hant/", "/ja/", 1))
+    assert "デモ — お金は動きません" in japanese.content.decode()
+
+
+def test_the_project_panel_says_the_checkout_is_a_demo(client, listing, campaign, demo_gateway):
+    page = client.get(listing.project.url).content.decode()
+
+    assert "data-demo-checkout" in page
+    assert "payments-unavailable" not in page  # the buttons work: no "payments are not configured" notice
+
+
+def test_paying_delivers_signed_events_through_the_webhook_and_the_ledger_records_the_donation(
+    client, listing, campaign, demo_gateway, django_capture_on_commit_callbacks
+):
+    url = donate(client, listing)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = pay(client, url)
+
+    backing = Backing.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/zh-hant/projects/{listing.project_id}/checkout/success/")
+    [event] = StripeEvent.objects.all()
+    assert (event.type, event.status, event.stripe_id) == (
+        "checkout.session.completed",
+        "processed",
+        f"evt_demo_{backing.stripe_checkout_session_id.removeprefix('cs_demo_')}_1",
+    )
+    assert (backing.status, backing.backer_email) == ("paid", "guest@example.tw")
+    [entry] = LedgerEntry.objects.all()
+    assert (entry.kind, entry.amount_twd, entry.platform_fee_twd) == ("payment", 1_000, 50)
+    assert entry.source_key == f"payment_intent:{backing.stripe_payment_intent_id}"
+    assert entry.receipt_number.startswith("HW-")
+    assert totals_for_project(listing.project_id).raised_twd == 1_000
+    assert [message.to for message in mail.outbox] == [["guest@example.tw"]]  # the receipt
+    thanks = client.get(response["Location"], follow=True).content.decode()
+    assert "示範支持已記錄" in thanks  # "your demo backing is recorded; no money moved"
+
+
+def test_the_events_carry_a_signature_the_webhook_verifies(listing, campaign, demo_gateway, client, rf):
+    """The signature is Stripe's scheme with the endpoint secret: a wrong secret or a changed body is refused."""
+    import stripe
+
+    session = demo.open_session(donate(client, listing).split("/demo-checkout/")[1].rstrip("/"))
+    [event] = demo.session_events(session, email="a@example.tw", name="A")
+    payload = json.dumps(event).encode()
+    header = demo.sign(payload, demo_gateway.STRIPE_WEBHOOK_SECRET, 1_900_000_000)
+
+    assert stripe.WebhookSignature.verify_header(payload.decode(), header, demo_gateway.STRIPE_WEBHOOK_SECRET, None)
+    with pytest.raises(stripe.SignatureVerificationError):
+        stripe.WebhookSignature.verify_header(payload.decode(), header, "whsec_someone_else", None)
+    with pytest.raises(stripe.SignatureVerificationError):
+        stripe.WebhookSignature.verify_header(payload.decode() + " ", header, demo_gateway.STRIPE_WEBHOOK_SECRET, None)
+
+
+def test_a_webhook_that_refuses_the_signature_leaves_the_backing_unpaid(
+    client, listing, campaign, demo_gateway, monkeypatch
+):
+    url = donate(client, listing)
+    # The demo signs with a secret the endpoint does not have: the real check refuses every event.
+    original = demo.sign
+    monkeypatch.setattr(demo, "sign", lambda payload, secret, timestamp: original(payload, "whsec_other", timestamp))
+
+    response = pay(client, url)
+
+    assert response.status_code == 502
+    assert "webhook" in response.content.decode()
+    assert Backing.objects.get().status == "pending"
+    assert not LedgerEntry.objects.exists() and not StripeEvent.objects.exists()
+
+
+def test_paying_twice_records_the_money_once(client, listing, campaign, demo_gateway):
+    """A double click or the back button: the same events arrive again and the webhook finds them done."""
+    url = donate(client, listing)
+
+    first = pay(client, url)
+    second = pay(client, url)
+
+    assert first.status_code == second.status_code == 302
+    assert StripeEvent.objects.count() == 1
+    assert LedgerEntry.objects.count() == 1
+    assert totals_for_project(listing.project_id).raised_twd == 1_000
+    # Once paid, the page says so instead of offering to pay again.
+    assert "此筆付款已完成" in client.get(url).content.decode()
+
+
+def test_a_subscription_sends_the_subscription_invoice_and_session_events(client, listing, plan, bob, demo_gateway):
+    client.force_login(bob)
+    response = client.post(reverse("payments:subscribe", kwargs={"project_id": listing.project_id, "plan_id": plan.pk}))
+    assert response.status_code == 302
+
+    paid = pay(client, response["Location"], email=bob.email, name="Bob")
+
+    assert paid.status_code == 302
+    assert sorted(StripeEvent.objects.values_list("type", "status")) == [
+        ("checkout.session.completed", "processed"),
+        ("customer.subscription.created", "processed"),
+        ("invoice.paid", "processed"),
+    ]
+    backing = Backing.objects.get()
+    assert (backing.kind, backing.status, backing.plan, backing.backer) == ("subscription", "active", plan, bob)
+    assert backing.stripe_subscription_id.startswith("sub_demo_")
+    assert backing.current_period_end is not None
+    [entry] = LedgerEntry.objects.all()
+    assert (entry.amount_twd, entry.source_key) == (500, f"invoice:in_demo_{backing.stripe_subscription_id[9:]}_1")
+    mine = client.get(reverse("payments:my_backings")).content.decode()
+    assert f'data-backing="{backing.pk}"' in mine
+
+
+def test_a_demo_subscription_cannot_be_skipped_and_says_why(client, listing, plan, bob, demo_gateway):
+    """The subscription lives at Stripe, which a demo site has no key for: the backer hears so; nothing changes."""
+    client.force_login(bob)
+    response = client.post(reverse("payments:subscribe", kwargs={"project_id": listing.project_id, "plan_id": plan.pk}))
+    pay(client, response["Location"], email=bob.email)
+    backing = Backing.objects.get()
+
+    skipped = client.post(reverse("payments:subscription_skip", kwargs={"pk": backing.pk}), follow=True)
+
+    assert skipped.status_code == 200
+    assert [m.level_tag for m in skipped.context["messages"]] == ["error"]
+    assert "本站沒有連接 Stripe" in str(list(skipped.context["messages"])[0])  # "not connected to Stripe"
+    backing.refresh_from_db()
+    assert (backing.status, backing.paused_until) == ("active", None)
+
+
+def test_cancel_returns_to_the_project_and_nothing_is_paid(client, listing, campaign, demo_gateway):
+    url = donate(client, listing)
+    page = client.get(url).content.decode()
+    cancel = re.search(r'href="([^"]+/checkout/canceled/)"', page).group(1)
+
+    response = client.get(cancel, follow=True)
+
+    assert response.redirect_chain[-1][0] == listing.project.url
+    assert "付款已取消" in response.content.decode()
+    assert Backing.objects.get().status == "pending"
+    assert not StripeEvent.objects.exists() and not LedgerEntry.objects.exists()
+
+
+def test_a_made_up_or_altered_address_is_not_found(client, listing, campaign, demo_gateway):
+    url = donate(client, listing)
+
+    assert client.get("/zh-hant/demo-checkout/not-a-session/").status_code == 404
+    assert client.get(url[:-5] + "xxxx/").status_code == 404
+    assert client.post(url[:-5] + "xxxx/", {"email": "a@example.tw"}).status_code == 404
+    assert not StripeEvent.objects.exists()
+
+
+def test_the_demo_is_refused_when_settings_choose_stripe(client, listing, campaign, demo_gateway, settings):
+    url = donate(client, listing)
+    settings.PAYMENTS_GATEWAY = "stripe"
+
+    assert client.get(url).status_code == 404
+    assert pay(client, url).status_code == 404
+    session_backing = Backing.objects.get()
+    with pytest.raises(demo.DemoGatewayDisabled):
+        demo.create_donation_checkout(
+            session_backing, product_name="x", success_url="http://x/", cancel_url="http://x/"
+        )
+    with pytest.raises(demo.DemoGatewayDisabled):
+        demo.deliver({"id": "evt_1", "type": "checkout.session.completed"}, host="testserver")
+    assert not StripeEvent.objects.exists()
