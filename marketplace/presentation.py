@@ -216,6 +216,7 @@ class TeamProject:
     reasons: str = ""
     can_reopen: bool = False
     changes_in_review: bool = False  # a live project whose new version waits for the moderators
+    live_stays: bool = False  # changes to a live project were sent back: the public page shows the approved version
 
     @property
     def status_label(self):
@@ -234,6 +235,18 @@ def team_projects(drafts):
         if project is None:
             rows.append(TeamProject(draft, "draft"))
             continue
+        if changes_requested(project):  # a new project or a live project's changes: the reasons, and a way back
+            notice = ReviewNotice.objects.filter(project=project, decision=ReviewNotice.Decision.REJECTED).first()
+            rows.append(
+                TeamProject(
+                    draft,
+                    "changes_requested",
+                    reasons=notice.comment if notice else "",
+                    can_reopen=draft.is_submitted,
+                    live_stays=project.live,
+                )
+            )
+            continue
         if project.live:
             campaign = DonationCampaign.objects.filter(listing__project=project).first()
             ended = campaign is not None and not campaign.is_open and not draft.subscription_plans.exists()
@@ -244,17 +257,6 @@ def team_projects(drafts):
                     "closed" if ended else "live",
                     can_reopen=draft.is_submitted and not in_review,
                     changes_in_review=in_review,
-                )
-            )
-            continue
-        if changes_requested(project):
-            notice = ReviewNotice.objects.filter(project=project, decision=ReviewNotice.Decision.REJECTED).first()
-            rows.append(
-                TeamProject(
-                    draft,
-                    "changes_requested",
-                    reasons=notice.comment if notice else "",
-                    can_reopen=draft.is_submitted,
                 )
             )
             continue
