@@ -225,8 +225,9 @@ class TeamProject:
 
 def team_projects(drafts):
     """TeamProject per draft of a team (drafts with submitted_project selected)."""
+    from wagtail.models import WorkflowState
+
     from cms.models import ReviewNotice
-    from marketplace.actions import changes_requested
     from marketplace.models import DonationCampaign
 
     rows = []
@@ -235,7 +236,9 @@ def team_projects(drafts):
         if project is None:
             rows.append(TeamProject(draft, "draft"))
             continue
-        if changes_requested(project):  # a new project or a live project's changes: the reasons, and a way back
+        state = project.current_workflow_state  # in review, or sent back with changes requested; None otherwise
+        if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            # A new project or a live project's changes: the moderators' reasons, and a way back into the wizard.
             notice = ReviewNotice.objects.filter(project=project, decision=ReviewNotice.Decision.REJECTED).first()
             rows.append(
                 TeamProject(
@@ -250,7 +253,7 @@ def team_projects(drafts):
         if project.live:
             campaign = DonationCampaign.objects.filter(listing__project=project).first()
             ended = campaign is not None and not campaign.is_open and not draft.subscription_plans.exists()
-            in_review = draft.is_submitted and project.current_workflow_state is not None
+            in_review = draft.is_submitted and state is not None
             rows.append(
                 TeamProject(
                     draft,

@@ -278,7 +278,7 @@ def test_every_absolute_link_of_a_page_and_its_feeds_starts_with_site_base_url(s
 
     for feed in ("feed/rss/", "feed/atom/"):
         body = client.get(story_index.url + feed).content.decode()
-        links = [a or b for a, b in re.findall(r"<link>([^<]+)</link>|<link[^>]* href=\"([^\"]+)\"", body)]
+        links = [url for url in re.findall(r"https?://[^<\"\s]+", body) if "www.w3.org" not in url]  # not namespaces
         assert len(links) >= 3, body  # the index, the feed itself, the story
         assert all(link.startswith("https://homeward.example/") for link in links), links
         assert "testserver" not in body
