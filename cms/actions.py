@@ -5,7 +5,8 @@
 - ensure_language_versions: the other languages' version of every page (an alias until it is translated).
 - ensure_project_review_workflow: the "Project review" workflow and the "Moderators" group.
 - create_project_draft / submit_project_for_review: what the marketplace calls when a team submits a project.
-- record_review_notice: what the submitter is told after a moderator's decision.
+- project_review_approved / record_review_notice: what follows a moderator's decision (the apps above apply what
+  waited for the approval through the `project_approved` hook; the submitter is told).
 """
 
 from django.conf import settings
@@ -38,6 +39,7 @@ from cms.models import (
     TownshipIndexPage,
     TownshipPage,
 )
+from core.providers import Hook
 from places.models import County, Township
 
 PROJECT_REVIEW_WORKFLOW = "Project review"
@@ -303,6 +305,20 @@ def submit_project_for_review(project, user):
 def review_state(project):
     """The project's current review state (in progress or needs changes), or None."""
     return project.current_workflow_state
+
+
+# Called with (project page, moderator) once a project's approved revision is published, inside the approval's
+# transaction: marketplace registers marketplace.actions.apply_approved_project_changes (it sits above cms).
+project_approved = Hook("cms.project_approved")
+
+
+def project_review_approved(workflow_state, user=None):
+    """A moderator approved a project in review: what waited for the approval is applied (the `project_approved`
+    hook), then the submitter is told. Wagtail has already published the approved revision."""
+    project = getattr(workflow_state.content_object, "specific", None)
+    if isinstance(project, ProjectPage):
+        project_approved(project, user)
+    return record_review_notice(workflow_state, ReviewNotice.Decision.APPROVED)
 
 
 def record_review_notice(workflow_state, decision):

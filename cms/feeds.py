@@ -1,7 +1,11 @@
-"""RSS and Atom feeds of a story index: live, public stories only, newest first."""
+"""RSS and Atom feeds of a story index: live, public stories only, newest first.
+
+Every link in a feed is absolute and starts with SITE_BASE_URL (through the default Wagtail Site, which follows it),
+never with the host the request happened to name: a feed reader keeps the links it was given."""
 
 from datetime import datetime, time
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -22,7 +26,10 @@ class StoryRssFeed(Feed):
         return f"{self.index_page.title} | Homeward"
 
     def link(self):
-        return self.index_page.get_url(self.request)
+        return self.index_page.get_full_url(self.request)
+
+    def feed_url(self):
+        return settings.SITE_BASE_URL + self.request.path
 
     def description(self):
         return self.index_page.summary or self.index_page.title
@@ -37,7 +44,7 @@ class StoryRssFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_full_url(self.request)
 
     def item_pubdate(self, item):
         return timezone.make_aware(datetime.combine(item.date, time(12)))

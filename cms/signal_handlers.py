@@ -22,10 +22,9 @@ def after_migrate(sender, app_config=None, using="default", **kwargs):
 
 
 def project_approved(sender, instance, user=None, **kwargs):
-    from cms.actions import record_review_notice
-    from cms.models import ReviewNotice
+    from cms.actions import project_review_approved
 
-    record_review_notice(instance, ReviewNotice.Decision.APPROVED)
+    project_review_approved(instance, user)
 
 
 def project_rejected(sender, instance, user=None, **kwargs):

@@ -97,3 +97,54 @@ def database_from_url(name, default=_MISSING):
     except ValueError as error:
         raise ConfigurationError(f"{name} could not be read: {error}") from None
     return config
+
+
+_LOCAL_HOSTS = {"localhost", "0.0.0.0", "::1", "::"}  # noqa: S104 (names to refuse, nothing listens on them)
+
+
+def is_local_host(hostname):
+    """Whether `hostname` names this machine (localhost, a loopback or unspecified address): no visitor reaches it."""
+    hostname = (hostname or "").lower().rstrip(".")
+    return hostname in _LOCAL_HOSTS or hostname.endswith(".localhost") or hostname.startswith("127.")
+
+
+def public_base_url(name, value, allow_local=False):
+    """`value` as a site's public address (scheme and host, maybe a port, no path), or ConfigurationError.
+
+    Every absolute link a visitor or a mail client follows starts with it, so in production it must be https on a
+    host other than this machine; `allow_local` (an explicit opt-in) accepts http and loopback hosts for a
+    production-like cluster running on one machine."""
+    from urllib.parse import urlsplit
+
+    value = value.rstrip("/")
+    try:
+        address = urlsplit(value)
+        address.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError:
+        raise ConfigurationError(
+            f"{name}={value!r} is not a URL; give the public address, e.g. https://homeward.tw."
+        ) from None
+    if address.scheme not in ("http", "https") or not address.hostname:
+        raise ConfigurationError(f"{name}={value!r} is not a URL; give the public address, e.g. https://homeward.tw.")
+    if address.path or address.query or address.fragment:
+        raise ConfigurationError(
+            f"{name}={value!r} has a path; give the scheme and host only, e.g. https://homeward.tw."
+        )
+    if allow_local:
+        return value
+    if is_local_host(address.hostname):
+        raise ConfigurationError(
+            f"{name}={value!r} points at this machine: every link in emails, canonical and hreflang tags, the sitemap,"
+            " feeds and Open Graph would lead visitors nowhere. Give the public address (https://…); for a"
+            " production-like cluster on one machine, set SITE_BASE_URL_ALLOW_LOCAL=1."
+        )
+    if address.scheme != "https":
+        raise ConfigurationError(
+            f"{name}={value!r} is http: production serves https only (SECURE_SSL_REDIRECT), so every absolute link"
+            " would go through a redirect or be refused. Use https://…; for a production-like cluster on one"
+            " machine, set SITE_BASE_URL_ALLOW_LOCAL=1."
+        )
+    if address.port not in (None, 443):
+        # The default Wagtail Site stores a host and a port, and writes every port but 443 as http.
+        raise ConfigurationError(f"{name}={value!r}: serve https on port 443 (the page links would say http).")
+    return value

@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     MILESTONE_DONE = "milestone.done"
     PROJECT_SUBMIT = "project.submit"
     PROJECT_REOPEN = "project.reopen"
+    PROJECT_CHANGES_APPLY = "project.changes_apply"
     PROJECT_UPDATE = "project.update"
     QUESTION_ASK = "question.ask"
     QUESTION_ANSWER = "question.answer"

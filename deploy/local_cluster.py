@@ -85,6 +85,7 @@ def cluster_environment(run_dir, database="homeward_cluster", extra=None):
         TASK_WORKER_HEARTBEAT_SECONDS="2",
         TASK_WORKER_LOST_AFTER_SECONDS="10",
         SITE_BASE_URL="http://127.0.0.1",
+        SITE_BASE_URL_ALLOW_LOCAL="1",  # production settings refuse a loopback or http address without it
     )
     environment.update(extra or {})
     return environment

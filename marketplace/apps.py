@@ -8,7 +8,12 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self):
         from accounts.personal_data import register_provider
+        from cms.actions import project_approved
         from marketplace import personal_data
+        from marketplace.actions import apply_approved_project_changes
+
+        # A team's changes to a live project (money terms, new plans and milestones) apply when the moderators approve.
+        project_approved.register(apply_approved_project_changes)
 
         register_provider(
             "hometown_ties", export=personal_data.export_hometown_ties, erase=personal_data.erase_hometown_ties

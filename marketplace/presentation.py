@@ -216,6 +216,7 @@ class TeamProject:
     reasons: str = ""
     can_reopen: bool = False
     changes_in_review: bool = False  # a live project whose new version waits for the moderators
+    live_stays: bool = False  # changes to a live project were sent back: the public page shows the approved version
 
     @property
     def status_label(self):
@@ -224,8 +225,9 @@ class TeamProject:
 
 def team_projects(drafts):
     """TeamProject per draft of a team (drafts with submitted_project selected)."""
+    from wagtail.models import WorkflowState
+
     from cms.models import ReviewNotice
-    from marketplace.actions import changes_requested
     from marketplace.models import DonationCampaign
 
     rows = []
@@ -234,20 +236,9 @@ def team_projects(drafts):
         if project is None:
             rows.append(TeamProject(draft, "draft"))
             continue
-        if project.live:
-            campaign = DonationCampaign.objects.filter(listing__project=project).first()
-            ended = campaign is not None and not campaign.is_open and not draft.subscription_plans.exists()
-            in_review = draft.is_submitted and project.current_workflow_state is not None
-            rows.append(
-                TeamProject(
-                    draft,
-                    "closed" if ended else "live",
-                    can_reopen=draft.is_submitted and not in_review,
-                    changes_in_review=in_review,
-                )
-            )
-            continue
-        if changes_requested(project):
+        state = project.current_workflow_state  # in review, or sent back with changes requested; None otherwise
+        if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            # A new project or a live project's changes: the moderators' reasons, and a way back into the wizard.
             notice = ReviewNotice.objects.filter(project=project, decision=ReviewNotice.Decision.REJECTED).first()
             rows.append(
                 TeamProject(
@@ -255,6 +246,20 @@ def team_projects(drafts):
                     "changes_requested",
                     reasons=notice.comment if notice else "",
                     can_reopen=draft.is_submitted,
+                    live_stays=project.live,
+                )
+            )
+            continue
+        if project.live:
+            campaign = DonationCampaign.objects.filter(listing__project=project).first()
+            ended = campaign is not None and not campaign.is_open and not draft.subscription_plans.exists()
+            in_review = draft.is_submitted and state is not None
+            rows.append(
+                TeamProject(
+                    draft,
+                    "closed" if ended else "live",
+                    can_reopen=draft.is_submitted and not in_review,
+                    changes_in_review=in_review,
                 )
             )
             continue

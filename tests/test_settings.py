@@ -1,5 +1,7 @@
 """Settings read the environment and fail with one clear line, never a traceback."""
 
+import os
+
 import pytest
 
 from tests.helpers import clean_environment, manage
@@ -16,6 +18,7 @@ PRODUCTION = {
     "AWS_SECRET_ACCESS_KEY": "not-a-real-secret",
     "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
     "TRACE_SIGNING_KEY": "bm90LWEtcmVhbC1rZXktYnV0LTMyLWJ5dGVzLWxvbmc=",
+    "SITE_BASE_URL": "https://homeward.tw",
 }
 
 
@@ -48,6 +51,7 @@ def test_production_settings_pass_the_deployment_checklist(production_env):
         "REDIS_URL",
         "AWS_STORAGE_BUCKET_NAME",
         "TRACE_SIGNING_KEY",
+        "SITE_BASE_URL",
     ],
 )
 def test_production_refuses_to_start_without_each_required_variable(production_env, missing):
@@ -71,6 +75,58 @@ def test_production_refuses_a_short_or_development_secret_key(production_env):
     assert result.returncode != 0
     assert "at least 50 characters" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("http://localhost", "points at this machine"),
+        ("https://localhost:8443", "points at this machine"),
+        ("https://127.0.0.1", "points at this machine"),
+        ("http://127.0.0.1:8000/", "points at this machine"),
+        ("https://[::1]", "points at this machine"),
+        ("https://app.localhost", "points at this machine"),
+        ("http://homeward.tw", "is http"),
+        ("https://homeward.tw/zh-hant/", "has a path"),
+        ("homeward.tw", "is not a URL"),
+    ],
+)
+def test_production_refuses_a_site_base_url_that_visitors_cannot_follow(production_env, value, expected):
+    production_env["SITE_BASE_URL"] = value
+
+    result = manage("check", env=production_env)
+
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith("homeward: configuration error: SITE_BASE_URL=")
+    assert expected in lines[0]
+
+
+def test_a_local_production_like_cluster_opts_in_to_a_loopback_site_base_url(production_env):
+    production_env.update(SITE_BASE_URL="http://127.0.0.1:8105", SITE_BASE_URL_ALLOW_LOCAL="1")
+
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SITE_BASE_URL)", env=production_env
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8105"
+
+
+def test_the_local_cluster_recipe_starts_production_settings_on_its_loopback_address(tmp_path, monkeypatch):
+    from deploy.local_cluster import cluster_environment
+
+    for name in ("ELASTICSEARCH_URL", "S3_TEST_ENDPOINT_URL", "S3_TEST_ACCESS_KEY_ID", "S3_TEST_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, os.environ.get(name) or "http://127.0.0.1:9")
+    environment = cluster_environment(tmp_path)
+
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.SITE_BASE_URL)", env=environment)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1"
+    del environment["SITE_BASE_URL_ALLOW_LOCAL"]
+    assert "points at this machine" in manage("check", env=environment).stderr
 
 
 @pytest.mark.parametrize(

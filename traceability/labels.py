@@ -14,12 +14,10 @@ def short_path(batch):
     return reverse("batch_short", kwargs={"code": batch.code})
 
 
-def short_url(batch, request=None):
-    """https://<site>/b/<code>: what the QR code holds and what a label prints for typing by hand."""
-    path = short_path(batch)
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+def short_url(batch):
+    """https://<site>/b/<code>: what the QR code holds and what a label prints for typing by hand. Always from
+    SITE_BASE_URL, never the host a request named: a printed label outlives the address it was printed from."""
+    return settings.SITE_BASE_URL.rstrip("/") + short_path(batch)
 
 
 def qr_svg_text(url):

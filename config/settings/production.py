@@ -5,7 +5,16 @@ Missing values stop the process at start-up with one line naming the variable.
 
 import base64
 
-from config.env import ConfigurationError, database_from_url, env_bool, env_choice, env_int, env_list, env_str
+from config.env import (
+    ConfigurationError,
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    public_base_url,
+)
 from config.observability import logging_config
 
 from .base import *  # noqa: F403
@@ -42,6 +51,14 @@ if PAYMENTS_GATEWAY != "stripe":  # noqa: F405
     )
 if STRIPE_WEBHOOK_SECRET == DEMO_STRIPE_WEBHOOK_SECRET:  # noqa: F405
     raise ConfigurationError("STRIPE_WEBHOOK_SECRET is the demo checkout's published secret; use your endpoint's.")
+
+# Every absolute link (emails, canonical and hreflang tags, the sitemap, feeds, Open Graph) starts with it: required,
+# https and not this machine. SITE_BASE_URL_ALLOW_LOCAL=1 is the explicit opt-in of a production-like cluster on
+# loopback (deploy/local_cluster.py), never of a real deployment.
+SITE_BASE_URL = public_base_url(
+    "SITE_BASE_URL", env_str("SITE_BASE_URL"), allow_local=env_bool("SITE_BASE_URL_ALLOW_LOCAL", False)
+)
+WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [f"https://{host}" for host in ALLOWED_HOSTS])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

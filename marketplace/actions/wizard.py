@@ -1,5 +1,11 @@
 """The project wizard: a team drafts a project step by step (basics, story, funding, milestones), then submits it;
 the draft becomes a ProjectPage under review and a ProjectListing with its plans, campaign and milestones.
+
+The same wizard edits a live project (reopen_project_draft): the draft then holds the proposed changes and the
+public page, its listing, plans, donation campaign and milestones stay as they are until the moderators approve.
+The page's text and photo wait as a page revision (Wagtail publishes it on approval); the money terms and the new
+plans and milestones wait on the draft, and apply_approved_project_changes moves them to the listing, called by
+cms once the approved revision is published (cms.actions.project_approved, a named hook, not a signal chain).
 """
 
 from django.db import transaction
@@ -27,17 +33,16 @@ def _team(draft):
     return draft.enterprise.organisation
 
 
-def funding_locked(draft):
-    """Whether the draft edits a live project: its plans, donation campaign and investment ask then stay as its
-    backers saw them (the wizard changes the page's text, photo and milestones only)."""
+def is_live_edit(draft):
+    """Whether the draft proposes changes to a live project (they wait for the moderators' approval)."""
     return draft.submitted_project_id is not None and draft.submitted_project.live
 
 
-def _check_funding_editable(draft):
-    if funding_locked(draft):
-        raise ActionRefused(
-            _("A live project's plans, donation campaign and investment ask stay as its backers saw them.")
-        )
+CAMPAIGN_TERMS = ("goal_twd", "deadline", "funding_model", "suggested_amounts_twd")
+
+
+def _live_campaign(draft):
+    return DonationCampaign.objects.filter(listing__project_id=draft.submitted_project_id).first()
 
 
 @transaction.atomic
@@ -81,8 +86,8 @@ def save_story_step(user, draft, *, story, image=None, image_description=""):
 
 @transaction.atomic
 def save_funding_step(user, draft, *, many=None, campaign_fields=None, **fields):
-    """The funding step: the investment ask and programmes on the draft, and its donation campaign (or none)."""
-    _check_funding_editable(draft)
+    """The funding step: the investment ask and programmes on the draft, and its donation campaign (or none). On a
+    live project they are a proposal: the listing keeps its terms until the moderators approve."""
     save_draft_step(user, draft, ProjectDraft.Step.FUNDING, many=many, **fields)
     return save_donation_campaign(user, draft, campaign_fields)
 
@@ -91,17 +96,49 @@ def save_funding_step(user, draft, *, many=None, campaign_fields=None, **fields)
 def save_donation_campaign(user, draft, campaign_fields):
     """campaign_fields None removes the draft's donation campaign."""
     check_draft_editor(user, draft)
-    _check_funding_editable(draft)
+    if is_live_edit(draft):
+        return _propose_donation_campaign(user, draft, campaign_fields)
     DonationCampaign.objects.filter(draft=draft).delete()
     campaign = DonationCampaign.objects.create(draft=draft, **campaign_fields) if campaign_fields else None
     log(Action.DONATION_CAMPAIGN_SAVE, actor=user, organisation=_team(draft), draft=draft.pk, removed=campaign is None)
     return campaign
 
 
+def _propose_donation_campaign(user, draft, campaign_fields):
+    """A live project's campaign terms as the team wants them: the live campaign stays with the listing (its donors
+    gave under it) and the draft holds a proposal until approval. Terms equal to the live ones propose nothing."""
+    live = _live_campaign(draft)
+    if live is not None and campaign_fields is None:
+        raise ActionRefused(
+            _("Donations to a live project stay open until the campaign's deadline: change the deadline instead.")
+        )
+    if live is not None and campaign_fields["funding_model"] != live.funding_model:
+        raise ActionRefused(_("What happens if the goal is missed stays as it was when people donated."))
+    same = live is not None and all(campaign_fields[name] == getattr(live, name) for name in CAMPAIGN_TERMS)
+    if live is not None and not same and live.outcome != DonationCampaign.Outcome.OPEN:
+        raise ActionRefused(_("This donation campaign has ended; its terms stay as they were."))
+    DonationCampaign.objects.filter(draft=draft, listing__isnull=True).delete()
+    if live is not None:
+        live.draft = draft if same else None  # the draft shows the live terms, or its own proposal
+        live.save(update_fields=["draft"])
+    proposal = None
+    if campaign_fields and not same:
+        proposal = DonationCampaign.objects.create(draft=draft, **campaign_fields)
+    log(
+        Action.DONATION_CAMPAIGN_SAVE,
+        actor=user,
+        organisation=_team(draft),
+        draft=draft.pk,
+        proposed=proposal is not None,
+        removed=campaign_fields is None,
+    )
+    return proposal or live
+
+
 @transaction.atomic
 def add_subscription_plan(user, draft, **fields):
+    """A new plan; on a live project it joins the listing once the moderators approve."""
     check_draft_editor(user, draft)
-    _check_funding_editable(draft)
     plan = SubscriptionPlan.objects.create(draft=draft, sort_order=draft.subscription_plans.count(), **fields)
     log(Action.SUBSCRIPTION_PLAN_ADD, actor=user, organisation=_team(draft), draft=draft.pk, plan=plan.pk)
     return plan
@@ -110,7 +147,8 @@ def add_subscription_plan(user, draft, **fields):
 @transaction.atomic
 def remove_subscription_plan(user, draft, plan_pk):
     check_draft_editor(user, draft)
-    _check_funding_editable(draft)
+    if is_live_edit(draft) and draft.subscription_plans.filter(pk=plan_pk, listing__isnull=False).exists():
+        raise ActionRefused(_("A plan people can already back stays on the live page; its backers keep it."))
     draft.subscription_plans.filter(pk=plan_pk).delete()
     log(Action.SUBSCRIPTION_PLAN_REMOVE, actor=user, organisation=_team(draft), draft=draft.pk, plan=plan_pk)
 
@@ -126,6 +164,8 @@ def add_milestone(user, draft, **fields):
 @transaction.atomic
 def remove_milestone(user, draft, milestone_pk):
     check_draft_editor(user, draft)
+    if is_live_edit(draft) and draft.milestones.filter(pk=milestone_pk, listing__isnull=False).exists():
+        raise ActionRefused(_("A milestone on the live page stays there; mark it done from the project's team page."))
     draft.milestones.filter(pk=milestone_pk).delete()
     log(Action.MILESTONE_REMOVE, actor=user, organisation=_team(draft), draft=draft.pk, milestone=milestone_pk)
 
@@ -234,8 +274,9 @@ def reopen_project_draft(user, draft):
 
 
 def _resubmit(user, draft):
-    """submit_project_draft for a reopened draft: the same page gets the new text and photo as a new revision, the
-    listing the new funding details, new plans, campaign and milestones join it, and the review resumes."""
+    """submit_project_draft for a reopened draft: the same page gets the new text and photo as a new revision and the
+    review resumes. A project that is not live yet takes the new funding details, plans, campaign and milestones now;
+    a live one only once the moderators approve (apply_approved_project_changes)."""
     project = draft.submitted_project.specific.get_latest_revision_as_object()
     project.title = draft.title
     project.summary = draft.summary
@@ -245,20 +286,17 @@ def _resubmit(user, draft):
     project.support_programmes = list(draft.support_programmes.all())
     if draft.image_id:
         project.hero_image = draft.image
-    listing = ProjectListing.objects.select_for_update().get(project=draft.submitted_project)
-    if funding_locked(draft):  # a live project: its money terms stay; the new text waits for the moderators
-        Milestone.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
+    if is_live_edit(draft):  # the live page, listing, plans, campaign and milestones wait for the moderators
+        proposed = ProjectListing.objects.get(project=draft.submitted_project)
+        _take_investment_terms(proposed, draft)
+        proposed.full_clean()  # checked now, so that the approval cannot fail on it; saved only on approval
         draft.submitted_at = timezone.now()
         draft.save(update_fields=["submitted_at", "updated"])
         state = submit_project_for_review(project, user)
         log(Action.PROJECT_SUBMIT, actor=user, organisation=_team(draft), project=project.pk, live_edit=True)
         return project, state
-    listing.seeks_investment = draft.seeks_investment
-    listing.ask_min_twd = draft.ask_min_twd if draft.seeks_investment else None
-    listing.ask_max_twd = draft.ask_max_twd if draft.seeks_investment else None
-    listing.instrument = draft.instrument if draft.seeks_investment else ""
-    listing.stage = draft.stage
-    listing.use_of_funds = draft.use_of_funds if draft.seeks_investment else ""
+    listing = ProjectListing.objects.select_for_update().get(project=draft.submitted_project)
+    _take_investment_terms(listing, draft)
     listing.full_clean()
     listing.save()
     SubscriptionPlan.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
@@ -270,3 +308,77 @@ def _resubmit(user, draft):
     log(Action.PROJECT_SUBMIT, actor=user, organisation=_team(draft), project=project.pk, resubmitted=True)
     transaction.on_commit(lambda: providers.plans_submitted(listing))
     return project, state
+
+
+INVESTMENT_TERMS = ("seeks_investment", "ask_min_twd", "ask_max_twd", "instrument", "stage", "use_of_funds")
+
+
+def _take_investment_terms(listing, draft):
+    """Copy the draft's investment ask onto the listing; returns the names of the fields that changed."""
+    seeks = draft.seeks_investment
+    values = {
+        "seeks_investment": seeks,
+        "ask_min_twd": draft.ask_min_twd if seeks else None,
+        "ask_max_twd": draft.ask_max_twd if seeks else None,
+        "instrument": draft.instrument if seeks else "",
+        "stage": draft.stage,
+        "use_of_funds": draft.use_of_funds if seeks else "",
+    }
+    changed = [name for name, value in values.items() if getattr(listing, name) != value]
+    for name in changed:
+        setattr(listing, name, values[name])
+    return changed
+
+
+@transaction.atomic
+def apply_approved_project_changes(project, moderator=None):
+    """The moderators approved a team's submission and Wagtail published its page revision: the listing now takes
+    what waited on the draft (the investment ask, the donation campaign's terms, new plans and milestones).
+
+    cms calls it through its `project_approved` hook in the approval's transaction; also safe to call again (what
+    is applied is not applied twice) and a no-op for a page no team submitted. Returns the audit entry's `changed`
+    list, or None."""
+    draft = ProjectDraft.objects.select_for_update().filter(submitted_project_id=project.pk).first()
+    if draft is None or not draft.is_submitted:
+        return None
+    listing = ProjectListing.objects.select_for_update().filter(project_id=project.pk).first()
+    if listing is None:
+        return None
+    changed = _take_investment_terms(listing, draft)
+    if changed:
+        listing.full_clean()
+        listing.save()
+    new_plans = list(SubscriptionPlan.objects.filter(draft=draft, listing__isnull=True).values_list("pk", flat=True))
+    SubscriptionPlan.objects.filter(pk__in=new_plans).update(listing=listing)
+    new_milestones = Milestone.objects.filter(draft=draft, listing__isnull=True).update(listing=listing)
+    proposal = DonationCampaign.objects.filter(draft=draft, listing__isnull=True).first()
+    if proposal is not None:
+        live = DonationCampaign.objects.select_for_update().filter(listing=listing).first()
+        if live is None:
+            proposal.listing = listing
+            proposal.save(update_fields=["listing"])
+        else:  # the donations stay tied to the live campaign: it takes the new terms
+            terms = {name: getattr(proposal, name) for name in CAMPAIGN_TERMS}
+            proposal.delete()
+            for name, value in terms.items():
+                setattr(live, name, value)
+            live.draft = draft
+            live.full_clean()
+            live.save()
+        changed.append("donation_campaign")
+    if new_plans:
+        changed.append("subscription_plans")
+    if new_milestones:
+        changed.append("milestones")
+    log(
+        Action.PROJECT_CHANGES_APPLY,
+        actor=moderator,
+        organisation=_team(draft),
+        project=project.pk,
+        draft=draft.pk,
+        changed=changed,
+        plans=new_plans,
+    )
+    if new_plans:
+        transaction.on_commit(lambda: providers.plans_submitted(listing))
+    return changed

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.actions import run_action
+from core.actions import ActionRefused, run_action
 from marketplace import actions
 from marketplace.forms import WIZARD_STEPS, BasicsForm, FundingForm, MilestoneForm, StoryForm, SubscriptionPlanForm
 from marketplace.models import DonationCampaign, ProjectDraft
@@ -41,7 +41,7 @@ def _step_form(draft, step, data=None, files=None):
         return BasicsForm(data, initial=initial)
     if step == "story":
         return StoryForm(data, files, initial={"story": draft.story})
-    if step == "funding" and not actions.funding_locked(draft):
+    if step == "funding":
         return FundingForm(data, initial=FundingForm.initial_for(draft))
     return None
 
@@ -73,7 +73,7 @@ def _page(request, draft, step, form, status=200, **forms):
         "form": form,
         "plan_form": SubscriptionPlanForm(prefix=PLAN_PREFIX, use_required_attribute=False),
         "milestone_form": MilestoneForm(),
-        "funding_locked": actions.funding_locked(draft),
+        "live_edit": actions.is_live_edit(draft),
         **forms,
     }
     if step == "preview":
@@ -105,11 +105,20 @@ def draft_step(request, pk, step):
         if form is None:
             actions.save_draft_step(request.user, draft, step)
             return redirect("marketplace:draft_step", pk=draft.pk, step=_next_step(step))
-        if form.is_valid():
-            _save_step(request.user, draft, step, form)
+        if form.is_valid() and _saved(request, draft, step, form):
             messages.success(request, _("Saved. You can leave and come back to this draft at any time."))
             return redirect("marketplace:draft_step", pk=draft.pk, step=_next_step(step))
     return _page(request, draft, step, form, status=400 if request.method == "POST" else 200)
+
+
+def _saved(request, draft, step, form):
+    """Save the step; a refusal (a live project's terms that must stay) becomes the form's error."""
+    try:
+        _save_step(request.user, draft, step, form)
+    except ActionRefused as refused:
+        form.add_error(None, refused.message)
+        return False
+    return True
 
 
 def _add_plan_keeping_funding(request, draft, funding_form):
@@ -119,9 +128,13 @@ def _add_plan_keeping_funding(request, draft, funding_form):
     plan_ok, funding_ok = plan_form.is_valid(), funding_form.is_valid()
     if not (plan_ok and funding_ok):
         return _page(request, draft, "funding", funding_form, status=400, plan_form=plan_form)
-    with transaction.atomic():
-        _save_step(request.user, draft, "funding", funding_form)
-        actions.add_subscription_plan(request.user, draft, **plan_form.plan_fields())
+    try:
+        with transaction.atomic():
+            _save_step(request.user, draft, "funding", funding_form)
+            actions.add_subscription_plan(request.user, draft, **plan_form.plan_fields())
+    except ActionRefused as refused:
+        funding_form.add_error(None, refused.message)
+        return _page(request, draft, "funding", funding_form, status=400, plan_form=plan_form)
     messages.success(request, _("Plan added; the funding details are saved too."))
     return redirect(f"{reverse('marketplace:draft_step', kwargs={'pk': draft.pk, 'step': 'funding'})}#plans-title")
 
@@ -142,7 +155,7 @@ def draft_plan_add(request, pk):
 def draft_plan_remove(request, pk, plan_pk):
     draft = _draft_for_team(request, pk)
     get_object_or_404(draft.subscription_plans, pk=plan_pk)
-    actions.remove_subscription_plan(request.user, draft, plan_pk)
+    run_action(request, actions.remove_subscription_plan, draft, plan_pk)
     return redirect("marketplace:draft_step", pk=draft.pk, step="funding")
 
 
@@ -162,7 +175,7 @@ def draft_milestone_add(request, pk):
 def draft_milestone_remove(request, pk, milestone_pk):
     draft = _draft_for_team(request, pk)
     get_object_or_404(draft.milestones, pk=milestone_pk)
-    actions.remove_milestone(request.user, draft, milestone_pk)
+    run_action(request, actions.remove_milestone, draft, milestone_pk)
     return redirect("marketplace:draft_step", pk=draft.pk, step="milestones")
 
 

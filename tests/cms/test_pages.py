@@ -253,6 +253,37 @@ def test_sitemap_lists_live_pages_in_every_language_and_robots(story_index, clie
     assert "Disallow: /admin/" in robots and "Sitemap: https://homeward.example/sitemap.xml" in robots
 
 
+def test_every_absolute_link_of_a_page_and_its_feeds_starts_with_site_base_url(story_index, client, settings):
+    """Canonical, hreflang and Open Graph tags, and every link of the RSS and Atom feeds, use SITE_BASE_URL whatever
+    host the request named (here Django's test client's "testserver")."""
+    from cms.actions import follow_site_base_url
+    from tests.helpers import translation_of
+
+    settings.SITE_BASE_URL = settings.WAGTAILADMIN_BASE_URL = "https://homeward.example"
+    assert follow_site_base_url()
+    story = add_story(story_index, "可可的故事", hero_image=make_image("cocoa"))
+    english = translation_of(story, "en")
+    english.title = "The cocoa story"
+    english.save_revision().publish()
+
+    html = client.get(story.url).content.decode()
+    head = {
+        "canonical": re.findall(r'<link rel="canonical" href="([^"]+)"', html),
+        "hreflang": re.findall(r'<link rel="alternate" hreflang="[^"]+" href="([^"]+)"', html),
+        "og": re.findall(r'<meta (?:property|name)="(?:og:url|og:image|twitter:image)" content="([^"]+)"', html),
+    }
+    assert len(head["canonical"]) == 1 and len(head["hreflang"]) == 3 and len(head["og"]) == 3, head
+    assert all(url.startswith("https://homeward.example/") for urls in head.values() for url in urls), head
+    assert "https://homeward.example/en/" in " ".join(head["hreflang"])
+
+    for feed in ("feed/rss/", "feed/atom/"):
+        body = client.get(story_index.url + feed).content.decode()
+        links = [url for url in re.findall(r"https?://[^<\"\s]+", body) if "www.w3.org" not in url]  # not namespaces
+        assert len(links) >= 3, body  # the index, the feed itself, the story
+        assert all(link.startswith("https://homeward.example/") for link in links), links
+        assert "testserver" not in body
+
+
 def test_language_switcher_links_to_the_translation(cms_site, client):
     zh = TownshipPage.objects.get(township__code="10008040", locale__language_code="zh-hant")
     html = client.get(zh.url).content.decode()

@@ -4,6 +4,8 @@ from its own projects page (whose status labels are words, never workflow codes)
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 from wagtail.models import WorkflowState
 
 from core.actions import ActionRefused
@@ -152,8 +154,48 @@ def test_a_translated_project_is_recommended_once(market):
     assert len(keys) == len(set(keys))
 
 
-def test_a_team_edits_its_live_project_and_the_live_page_stays_until_approved(client, listing, alice):
+def decide(project, action, comment=""):
+    """A moderator approves or sends back `project` in the admin, through Wagtail's own view."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from accounts.models import User
+    from cms.actions import MODERATORS_GROUP
+
+    moderator = User.objects.filter(email="mod@homeward.test").first() or with_mfa(
+        User.objects.create_user("mod@homeward.test", "a-long-password-2")
+    )
+    moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    admin = Client()
+    admin.force_login(moderator)
+    task_state = project.current_workflow_state.current_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[project.pk, action, task_state.pk])
+    response = admin.post(url, {"comment": comment})
+    assert response.status_code in (200, 302), response.content[:500]
+    return moderator
+
+
+def jpeg(name):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 120, 200)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def live_page(listing):
     from cms.models import ProjectPage
+
+    return ProjectPage.objects.get(pk=listing.project_id)
+
+
+def test_a_team_edits_its_live_project_and_the_live_page_stays_until_approved(client, listing, campaign, alice):
+    """Text, photo, investment ask, donation campaign, a new plan and a milestone: all wait for the moderators; on
+    approval the page and its listing take them, through the named action with its audit entry."""
+    from core.models import AuditEntry
 
     draft = ProjectDraft.objects.get(submitted_project=listing.project)
     live_title = listing.project.title
@@ -163,17 +205,105 @@ def test_a_team_edits_its_live_project_and_the_live_page_stays_until_approved(cl
 
     client.post(reverse("marketplace:draft_reopen", kwargs={"pk": draft.pk}))
     client.post(step_url(draft, "basics"), {"title": "智慧魚塭 新版", "summary": "省水"})
-    refused = client.post(step_url(draft, "funding"), {**funding_data(), **prefixed(plan_data()), "add_plan": "1"})
-    assert refused.status_code == 302 and listing.subscription_plans.count() == 1, "the money terms stay"
-    assert 'name="plan-name"' not in client.get(step_url(draft, "funding")).text, "no plan form on a live project"
-    with translation.override("en"), pytest.raises(ActionRefused, match="backers saw them"):
-        actions.add_subscription_plan(
-            alice, ProjectDraft.objects.get(pk=draft.pk), name="新方案", price_twd=900, rewards="魚", season_months=[]
-        )
-    client.post(reverse("marketplace:draft_submit", kwargs={"pk": draft.pk}))
+    client.post(
+        step_url(draft, "story"), {"story": "新故事", "image": jpeg("pond-new.jpg"), "image_description": "新的魚塭"}
+    )
+    funding = funding_data(donation_model="keep_what_you_raise", donation_goal_twd="50000", suggested_amounts="600")
+    response = client.post(
+        step_url(draft, "funding"), {**funding, **prefixed(plan_data(name="家庭方案")), "add_plan": "1"}
+    )
+    assert response.status_code == 302, response.text[-2000:]
+    client.post(reverse("marketplace:draft_milestone_add", kwargs={"pk": draft.pk}), {"title": "第二座"})
+    assert client.post(reverse("marketplace:draft_submit", kwargs={"pk": draft.pk})).status_code == 302
 
-    project = ProjectPage.objects.get(pk=listing.project_id)
+    project = live_page(listing)
+    listing.refresh_from_db()
+    campaign.refresh_from_db()
     assert project.live and project.title == live_title, "the live page is unchanged until approved"
     assert project.get_latest_revision_as_object().title == "智慧魚塭 新版"
     assert project.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert not listing.seeks_investment and listing.ask_max_twd is None, "the investment ask waits"
+    assert (campaign.goal_twd, campaign.suggested_amounts_twd) == (10_000, [300, 1_000]), "the campaign waits"
+    assert [plan.name for plan in listing.subscription_plans.all()] == ["認養"], "the new plan waits"
+    assert [milestone.title for milestone in listing.milestones.all()] == ["第一座"]
+    public = client.get(project.url).text
+    assert "智慧魚塭 新版" not in public and "家庭方案" not in public and "第二座" not in public
     assert "status-live" in client.get(projects_url).text
+
+    moderator = decide(project, "approve")
+
+    project = live_page(listing)
+    listing.refresh_from_db()
+    campaign.refresh_from_db()
+    assert project.title == "智慧魚塭 新版" and project.hero_image.description == "新的魚塭"
+    assert (listing.seeks_investment, listing.ask_min_twd, listing.ask_max_twd) == (True, 300_000, 900_000)
+    assert (campaign.goal_twd, campaign.suggested_amounts_twd) == (50_000, [600]), "the same campaign, new terms"
+    assert DonationCampaign.objects.filter(listing=listing).count() == 1
+    assert [plan.name for plan in listing.subscription_plans.all()] == ["認養", "家庭方案"]
+    assert [milestone.title for milestone in listing.milestones.all()] == ["第一座", "第二座"]
+    entry = AuditEntry.objects.get(action="project.changes_apply")
+    assert entry.actor == moderator and entry.data["project"] == project.pk
+    assert set(entry.data["changed"]) >= {"seeks_investment", "donation_campaign", "subscription_plans", "milestones"}
+    public = client.get(project.url).text
+    assert "智慧魚塭 新版" in public and "家庭方案" in public and "第二座" in public
+    page = client.get(projects_url).text
+    assert "status-live" in page and reverse("marketplace:draft_reopen", kwargs={"pk": draft.pk}) in page
+
+
+def test_a_rejected_change_to_a_live_project_comes_back_with_the_reasons_and_is_resubmitted(client, listing, alice):
+    draft = ProjectDraft.objects.get(submitted_project=listing.project)
+    live_title = listing.project.title
+    projects_url = reverse("marketplace:enterprise_projects", kwargs={"slug": draft.enterprise.organisation.slug})
+    client.force_login(alice)
+    client.post(reverse("marketplace:draft_reopen", kwargs={"pk": draft.pk}))
+    client.post(step_url(draft, "basics"), {"title": "最便宜的魚塭", "summary": "省水"})
+    client.post(reverse("marketplace:draft_submit", kwargs={"pk": draft.pk}))
+
+    decide(live_page(listing), "reject", "標題請勿使用最高級")
+
+    page = client.get(projects_url).text
+    assert "status-changes_requested" in page and "標題請勿使用最高級" in page
+    assert live_page(listing).live and live_page(listing).title == live_title, "the live page stays"
+    client.post(reverse("marketplace:draft_reopen", kwargs={"pk": draft.pk}))
+    assert 'value="最便宜的魚塭"' in client.get(step_url(draft, "basics")).text, "the submission comes back editable"
+    client.post(step_url(draft, "basics"), {"title": "口湖的魚塭", "summary": "省水"})
+    client.post(reverse("marketplace:draft_submit", kwargs={"pk": draft.pk}))
+    assert "status-live" in client.get(projects_url).text and live_page(listing).title == live_title
+
+    decide(live_page(listing), "approve")
+
+    assert live_page(listing).title == "口湖的魚塭"
+    assert "status-live" in client.get(projects_url).text
+
+
+def test_what_backers_rely_on_stays_on_a_live_project(client, listing, campaign, alice):
+    draft = ProjectDraft.objects.get(submitted_project=listing.project)
+    actions.reopen_project_draft(alice, draft)
+    draft = ProjectDraft.objects.get(pk=draft.pk)
+    client.force_login(alice)
+
+    with translation.override("en"), pytest.raises(ActionRefused, match="already back stays"):
+        actions.remove_subscription_plan(alice, draft, listing.subscription_plans.get().pk)
+    with translation.override("en"), pytest.raises(ActionRefused, match="milestone on the live page"):
+        actions.remove_milestone(alice, draft, listing.milestones.get().pk)
+    with translation.override("en"), pytest.raises(ActionRefused, match="missed stays"):
+        client_fields = {"goal_twd": 10_000, "deadline": campaign.deadline, "suggested_amounts_twd": []}
+        actions.save_donation_campaign(alice, draft, {**client_fields, "funding_model": "all_or_nothing"})
+    response = client.post(step_url(draft, "funding"), funding_data(accepts_donations=""))
+    with translation.override("zh-hant"):
+        refusal = escape(
+            gettext("Donations to a live project stay open until the campaign's deadline: change the deadline instead.")
+        )
+    assert response.status_code == 400 and refusal in response.text
+    page = client.get(step_url(draft, "funding")).text
+    assert 'name="plan-name"' in page, "new plans can be added"
+    assert f"remove-plan-{listing.subscription_plans.get().pk}" not in page
+    assert listing.subscription_plans.count() == 1 and DonationCampaign.objects.filter(listing=listing).count() == 1
+
+
+def test_approving_a_new_project_applies_nothing_twice(listing, alice):
+    from marketplace.actions import apply_approved_project_changes
+
+    before = listing.subscription_plans.count(), listing.milestones.count()
+    assert apply_approved_project_changes(listing.project) == []
+    assert (listing.subscription_plans.count(), listing.milestones.count()) == before

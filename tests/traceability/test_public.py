@@ -180,3 +180,12 @@ def test_search_indexes_the_traceable_and_live_data_facet_of_a_project(public_ba
 
     refresh_live_badges()
     assert projects.to_document(listing.project).facet_values()["traceability"] == ["live_data", "traceable"]
+
+
+def test_the_short_url_printed_on_labels_comes_from_site_base_url_not_the_request_host(client, public_batch, settings):
+    settings.SITE_BASE_URL = "https://homeward.example"
+    short = f"https://homeward.example/b/{public_batch.code}"
+
+    page = client.get(reverse("traceability:batch", kwargs={"code": public_batch.code})).content.decode()
+
+    assert short in page and "testserver/b/" not in page

@@ -52,7 +52,7 @@ def batch_page(request, code):
         "route_map": maps.route_map(places),
         "lab_results": queries.lab_results(story),
         "verification": verification,
-        "short_url": labels.short_url(batch, request),
+        "short_url": labels.short_url(batch),
     }
     return render(request, "traceability/batch.html", context)
 
@@ -74,7 +74,7 @@ def batch_qr(request, code):
         batch = queries.viewable_batch_or_404(request.user, code)
     except Http404 as error:
         return _not_public_response(request, code, error)
-    response = HttpResponse(labels.qr_svg_text(labels.short_url(batch, request)), content_type="image/svg+xml")
+    response = HttpResponse(labels.qr_svg_text(labels.short_url(batch)), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="homeward-{batch.code}.svg"'
     if not batch.is_public:
         response["Cache-Control"] = "private, no-store"

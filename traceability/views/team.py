@@ -102,7 +102,7 @@ def batch_manage(request, code):
         "listing": batch.listing,
         "story": queries.batch_entries(batch),
         "form": form,
-        "short_url": labels.short_url(batch, request),
+        "short_url": labels.short_url(batch),
     }
     return render(request, "traceability/team/batch.html", context, status=status)
 
@@ -194,7 +194,7 @@ def batch_labels(request, code):
     elif request.GET.get("count", "").isdigit():
         count = int(request.GET["count"])
     count = max(1, min(count, LABELS_PER_SHEET_MAX))
-    url = labels.short_url(batch, request)
+    url = labels.short_url(batch)
     qr = labels.qr_svg_inline(url, label=_("QR code of %(url)s") % {"url": url})
     context = {"batch": batch, "shipment": shipment, "labels": range(count), "qr": qr, "short_url": url}
     return render(request, "traceability/team/labels.html", context)
