@@ -115,44 +115,55 @@ def hour_of(moment):
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def store_readings(device_id, rows):
-    """Insert (measure number, taken_at, value) rows of one device; a row already stored is skipped.
+def store_readings(device_id, rows, *, seen_at=None):
+    """Insert (measure number, taken_at, value) rows of one device; a row already stored is skipped. With
+    `seen_at`, the device's last-seen time is set too.
 
-    Returns how many rows were new. Two statements: one INSERT … ON CONFLICT DO NOTHING for the readings (on
-    PostgreSQL the rows travel as four arrays, unnested server-side) and one for the hours they touch.
+    Returns how many rows were new. On PostgreSQL one statement (one round trip, atomic by itself, so the API needs
+    no transaction around it): the readings travel as three arrays unnested server-side into INSERT … ON CONFLICT
+    DO NOTHING, and data-modifying CTEs mark the hours they touch and set the last-seen time. On SQLite the same
+    in a few statements inside one transaction.
     """
     if not rows:
         return 0
     hours = sorted({hour_of(taken_at) for _number, taken_at, _value in rows})
-    with transaction.atomic(), default_connection.cursor() as cursor:
-        if default_connection.vendor == "postgresql":
+    if default_connection.vendor == "postgresql":
+        seen = ""
+        params = [device_id, [row[1] for row in rows], [row[2] for row in rows], [row[0] for row in rows]]
+        params += [device_id, hours]
+        if seen_at is not None:
+            seen = ", seen AS (UPDATE traceability_device SET last_seen_at = %s WHERE id = %s RETURNING 1)"
+            params += [seen_at, device_id]
+        sql = (
+            "WITH stored AS (INSERT INTO traceability_reading (taken_at, value, device_id, measure) "  # noqa: S608
+            "SELECT t, v, %s, m FROM unnest(%s::timestamptz[], %s::float8[], %s::smallint[]) AS r (t, v, m) "
+            "ON CONFLICT DO NOTHING RETURNING 1), "
+            "hours AS (INSERT INTO traceability_pendinghour (device_id, hour) SELECT %s, h "
+            "FROM unnest(%s::timestamptz[]) AS p (h) ON CONFLICT DO NOTHING RETURNING 1)"
+            + seen  # one of two fixed texts
+            + " SELECT COUNT(*) FROM stored"
+        )
+        with default_connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+    # Stored as Django stores datetimes on SQLite (naive UTC text), so the ORM's comparisons match them.
+    adapt = default_connection.ops.adapt_datetimefield_value
+    with transaction.atomic(savepoint=False), default_connection.cursor() as cursor:
+        cursor.execute("SELECT total_changes()")
+        before = cursor.fetchone()[0]
+        cursor.executemany(
+            "INSERT OR IGNORE INTO traceability_reading (device_id, measure, taken_at, value) VALUES (%s, %s, %s, %s)",
+            [(device_id, number, adapt(taken_at), value) for number, taken_at, value in rows],
+        )
+        cursor.execute("SELECT total_changes()")
+        stored = cursor.fetchone()[0] - before
+        cursor.executemany(
+            "INSERT OR IGNORE INTO traceability_pendinghour (device_id, hour) VALUES (%s, %s)",
+            [(device_id, adapt(hour)) for hour in hours],
+        )
+        if seen_at is not None:
             cursor.execute(
-                "INSERT INTO traceability_reading (taken_at, value, device_id, measure) "
-                "SELECT t, v, %s, m FROM unnest(%s::timestamptz[], %s::float8[], %s::smallint[]) AS r (t, v, m) "
-                "ON CONFLICT DO NOTHING",
-                [device_id, [row[1] for row in rows], [row[2] for row in rows], [row[0] for row in rows]],
-            )
-            stored = cursor.rowcount
-            cursor.execute(
-                "INSERT INTO traceability_pendinghour (device_id, hour) SELECT %s, h FROM unnest(%s::timestamptz[]) "
-                "AS p (h) ON CONFLICT DO NOTHING",
-                [device_id, hours],
-            )
-        else:
-            # Stored as Django stores datetimes on SQLite (naive UTC text), so the ORM's comparisons match them.
-            adapt = default_connection.ops.adapt_datetimefield_value
-            cursor.execute("SELECT total_changes()")
-            before = cursor.fetchone()[0]
-            cursor.executemany(
-                "INSERT OR IGNORE INTO traceability_reading (device_id, measure, taken_at, value) "
-                "VALUES (%s, %s, %s, %s)",
-                [(device_id, number, adapt(taken_at), value) for number, taken_at, value in rows],
-            )
-            cursor.execute("SELECT total_changes()")
-            stored = cursor.fetchone()[0] - before
-            cursor.executemany(
-                "INSERT OR IGNORE INTO traceability_pendinghour (device_id, hour) VALUES (%s, %s)",
-                [(device_id, adapt(hour)) for hour in hours],
+                "UPDATE traceability_device SET last_seen_at = %s WHERE id = %s", [adapt(seen_at), device_id]
             )
     return stored
 
