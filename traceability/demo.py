@@ -341,10 +341,7 @@ def _fill_readings(device, now):
     while moment <= now:
         rows.extend((measures.BY_CODE[code].number, moment, demo_value(code, moment)) for code in device.measures)
         moment += step
-    stored = storage.store_readings(device.pk, rows)
-    if rows:
-        Device.objects.filter(pk=device.pk).update(last_seen_at=rows[-1][1])
-    return stored
+    return storage.store_readings(device.pk, rows, seen_at=rows[-1][1] if rows else None)
 
 
 def ensure_demo_traces(now=None):
