@@ -16,6 +16,12 @@ Sources and definitions (the CSV/JSON downloads document the same fields, see ``
   first publication.
 - ``returned_home``: team members who returned home (``EnterpriseProfile.members_returned_home``) by the
   enterprise's township. A current count: the year does not apply to it.
+- ``batches_traced``: public product batches with at least one record in their hash chain
+  (``traceability.impact.traced_batches``) of live, public projects, by the project's township; dated by the
+  batch's first publication.
+- ``devices_live``: devices of live, public projects that show a measure publicly and reported within the last
+  24 hours (``traceability.impact.live_devices``), by the device's own township. A current count: the year does
+  not apply to it.
 - context from the reference data: ``population``, ``share_aged_65_plus`` (county and Taiwan: weighted
   by population) and ``aging_index`` (county and Taiwan: people aged 65+ per 100 children, both derived
   from the townships' figures).
@@ -32,7 +38,7 @@ of townships, projects or backings.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
@@ -59,11 +65,21 @@ MEASURES = {  # the first is the default (an unbound form, or no measure in the 
     "committed_twd": _("NT$ committed by companies"),
     "projects": _("Projects"),
     "returned_home": _("Team members who returned home"),
+    "batches_traced": _("Batches traced"),
+    "devices_live": _("Devices sending live data"),
     "population": _("Population"),
     "share_aged_65_plus": _("Share aged 65 and over"),
     "aging_index": _("Aging index"),
 }
-ACTIVITY_MEASURES = ("committed_twd", "raised_twd", "backers", "projects", "returned_home")
+ACTIVITY_MEASURES = (
+    "committed_twd",
+    "raised_twd",
+    "backers",
+    "projects",
+    "returned_home",
+    "batches_traced",
+    "devices_live",
+)
 
 # Documented fields of the downloads (CSV columns, JSON keys of each area).
 FIELDS = {
@@ -78,15 +94,17 @@ FIELDS = {
     "backers": _("distinct people whose backings net above zero in the ledger"),
     "projects": _("live public projects, each counted once across its translations"),
     "returned_home": _("team members who returned home, by the enterprise's township"),
+    "batches_traced": _("public product batches with a verifiable record chain, by the project's township"),
+    "devices_live": _("devices that reported in the last 24 hours and show data publicly, by the device's township"),
     "population": _("population (reference data)"),
     "share_aged_65_plus": _("share aged 65 and over, % (reference data; weighted by population above townships)"),
     "aging_index": _("aging index: people aged 65+ per 100 aged under 15 (reference data)"),
 }
 
 # figures() runs at most this many queries, whatever the size of the data: townships, counties, four sums, the
-# distinct-backer counts (one query on PostgreSQL, three elsewhere), four monthly series, and Wagtail's
-# view-restriction look-up for each public() project query.
-QUERY_BUDGET = 15
+# distinct-backer counts (one query on PostgreSQL, three elsewhere), four monthly series, the traced batches and
+# the live devices, and Wagtail's view-restriction look-up for each public() project query.
+QUERY_BUDGET = 18
 
 
 @dataclass(frozen=True)
@@ -109,6 +127,8 @@ class Figures:
     backers: int = 0
     projects: int = 0
     returned_home: int = 0
+    batches_traced: int = 0
+    devices_live: int = 0
     population: int | None = None
     share_aged_65_plus: float | None = None
     aging_index: int | None = None
@@ -263,6 +283,29 @@ def _enterprises(filters):
     return enterprises.order_by()
 
 
+def _traceability(filters):
+    """({township id: traced batches}, {township id: live devices}) of the selected public projects.
+
+    Batches count in their project's township (their records may pass through several); devices in the township
+    where they stand. Both follow sector, SDG, funding type and the list of townships; the year dates batches by
+    their first publication and does not apply to devices (a current count).
+    """
+    from traceability.impact import live_devices, traced_batches
+
+    keys = _public_projects(replace(filters, year=None, township_codes=())).values("translation_key")
+    batches = traced_batches().filter(listing__project__translation_key__in=keys)
+    devices = live_devices().filter(listing__project__translation_key__in=keys)
+    if filters.township_codes:
+        batches = batches.filter(listing__project__township__code__in=list(filters.township_codes))
+        devices = devices.filter(township__code__in=list(filters.township_codes))
+    if filters.year:
+        batches = batches.filter(published_at__year=filters.year)
+    return (
+        _sum_by(batches.order_by(), "listing__project__township_id", Count("id")),
+        _sum_by(devices.order_by(), "township_id", Count("id")),
+    )
+
+
 # --- distinct backers, grouped in SQL ----------------------------------------------------------------------
 
 
@@ -391,6 +434,7 @@ def figures(filters=None, *, months=True):
     projects = _sum_by(_public_projects(filters), "township_id", Count("translation_key", distinct=True))
     returned = _sum_by(_enterprises(filters), "township_id", Sum("members_returned_home"))
     backers_by_township, backers_by_county, backers_total = _backers_by_area(entries)
+    batches_traced, devices_live = _traceability(filters)
 
     township_areas = []
     county_figures = defaultdict(Figures)
@@ -406,6 +450,8 @@ def figures(filters=None, *, months=True):
             backers=backers_by_township.get(township.id, 0),
             projects=projects.get(township.id, 0),
             returned_home=returned.get(township.id, 0),
+            batches_traced=batches_traced.get(township.id, 0),
+            devices_live=devices_live.get(township.id, 0),
             population=township.population,
             share_aged_65_plus=None if township.share_aged_65_plus is None else float(township.share_aged_65_plus),
             aging_index=township.aging_index,
@@ -429,6 +475,8 @@ def figures(filters=None, *, months=True):
             total.raised_twd += own.raised_twd
             total.projects += own.projects
             total.returned_home += own.returned_home
+            total.batches_traced += own.batches_traced
+            total.devices_live += own.devices_live
         county_context[county_code].add(township)
         taiwan_context.add(township)
 

@@ -1,10 +1,11 @@
 """The figures the page, the downloads and the admin read, kept in the cache with the version of their sources.
 
 The version of the sources (``data_version``): the newest ledger entry, interest, interest event, Wagtail page
-log entry and enterprise profile row (one query of index look-ups). Any new ledger entry, a stage change or a
-new commitment, a (re)publication or unpublication, a new enterprise changes the version. An edit that changes
-none of them (e.g. an enterprise's returned-home count edited in place, a view restriction added) is picked up
-once the figures are older than ``FRESH_SECONDS``.
+log entry and enterprise profile row (one query of index look-ups), and traceability's figures version (one query
+over its batches and devices). Any new ledger entry, a stage change or a new commitment, a (re)publication or
+unpublication, a new enterprise, a batch published or unpublished, a device that comes alive, falls silent or is
+revoked changes the version. An edit that changes none of them (e.g. an enterprise's returned-home count edited
+in place, a view restriction added) is picked up once the figures are older than ``FRESH_SECONDS``.
 
 For each set of filters the cache holds the latest figures computed (``Snapshot``: figures, their version, when
 they were computed). Two ways to read them:
@@ -56,12 +57,14 @@ def data_version():
     - interests: the latest change and the count (a deletion lowers it); interest events: the newest id;
     - project pages: the newest Wagtail page log entry (every publication, unpublication, move and deletion
       through Wagtail writes one);
-    - enterprise profiles: the newest id and the count.
+    - enterprise profiles: the newest id and the count;
+    - traced batches and live devices: ``traceability.impact.figures_version`` (a second query).
     """
     from wagtail.models import PageLogEntry
 
     from marketplace.models import EnterpriseProfile, Interest, InterestEvent
     from payments.models import LedgerEntry
+    from traceability.impact import figures_version
 
     def table(model):
         return connection.ops.quote_name(model._meta.db_table)
@@ -75,6 +78,7 @@ def data_version():
     with connection.cursor() as cursor:
         cursor.execute(sql)
         parts = cursor.fetchone()
+    parts = (*parts, *figures_version())
     return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:16]
 
 

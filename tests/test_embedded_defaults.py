@@ -4,6 +4,7 @@ Same settings module, no services: SQLite, database search, in-memory channel
 layer, console email; migrate, load the demo twice, serve, ask /healthz.
 """
 
+import ast
 import socket
 import subprocess
 import sys
@@ -72,6 +73,37 @@ def test_demo_content_loads_and_loading_again_changes_nothing(migrated):
     assert shown.returncode == 0, shown.stderr
     assert "屏東可可共同發酵場" in shown.stdout
     assert "Your founder comes from Neipu Township, Pingtung County." in shown.stdout
+
+
+def test_demo_traces_load_on_sqlite_and_loading_again_adds_nothing(migrated):
+    assert manage("load_demo", env=migrated).returncode == 0
+    first = manage("load_demo_traces", env=migrated)
+    second = manage("load_demo_traces", env=migrated)
+
+    assert first.returncode == 0, first.stderr
+    assert "batches created: 3; devices registered: 2" in first.stdout
+    assert "team@homeward.test / homeward-demo" in first.stdout
+    assert second.returncode == 0, second.stderr
+    assert "batches created: 0; devices registered: 0" in second.stdout
+    # On SQLite: every chain verifies, the charts group their spans in the database, the impact map counts them.
+    shown = manage(
+        "shell",
+        "-c",
+        "from traceability import charts, queries; from traceability.models import Batch, Device; "
+        "from impact.measures import figures; "
+        "print('intact', all(queries.verify_batch(b, use_cache=False).intact for b in Batch.objects.all())); "
+        "probe = Device.objects.get(name='三號池水質探頭'); "
+        "shown = lambda key: charts.series_for(probe, probe.public_measures, key).values(); "
+        "print('points', {key: min(len(s.points) for s in shown(key)) for key in charts.RANGES}); "
+        "taiwan = figures().taiwan.figures; print('impact', taiwan.batches_traced, taiwan.devices_live)",
+        env=migrated,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "intact True" in shown.stdout
+    points = ast.literal_eval(next(line for line in shown.stdout.splitlines() if line.startswith("points "))[7:])
+    assert points["day"] >= 24 * 12 - 2 and points["week"] >= 7 * 24 - 1, points  # 5-minute and hourly spans
+    assert 0 < points["quarter"] <= 23, points  # one a day for the demo's 21 days (22 or 23 spans)
+    assert "impact 3 2" in shown.stdout
 
 
 def test_the_site_serves_on_the_embedded_defaults(migrated):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import CharField, Func, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -130,6 +130,21 @@ def lab_results(story):
 # --- verification ------------------------------------------------------------------------------------------
 
 
+class UtcText(Func):
+    """A time as chain.utc_text writes it ("YYYY-MM-DDTHH:MM:SSZ", UTC, whole seconds), made by the database."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):  # SQLite (stores UTC text)
+        # Each % doubled twice: once for the template's own formatting, once for the driver's placeholders.
+        template = "strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%SZ', %(expressions)s)"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
 def chain_rows(batch):
     """The rows chain.verify_rows checks, rebuilt from the stored columns (two queries for any chain length)."""
     attachments = {}
@@ -144,7 +159,7 @@ def chain_rows(batch):
         "pk",
         "sequence",
         "kind",
-        "occurred_at",
+        "occurred_text",
         "township__code",
         "place_detail",
         "performed_by",
@@ -152,18 +167,21 @@ def chain_rows(batch):
         "details",
         "corrects__sequence",
         "correction_reason",
-        "recorded_at",
+        "recorded_text",
         "content_hash",
         "previous_hash",
         "entry_hash",
     )
-    for values in Entry.objects.filter(batch=batch).order_by("sequence").values_list(*fields):
+    entries = Entry.objects.filter(batch=batch).annotate(
+        occurred_text=UtcText("occurred_at"), recorded_text=UtcText("recorded_at")
+    )
+    for values in entries.order_by("sequence").values_list(*fields):
         row = dict(zip(fields, values, strict=True))
         content = chain.entry_content(
             batch_code=batch.code,
             sequence=row["sequence"],
             kind=row["kind"],
-            occurred_at=row["occurred_at"],
+            occurred_at=row["occurred_text"],
             township_code=row["township__code"],
             place_detail=row["place_detail"],
             performed_by=row["performed_by"],
@@ -171,7 +189,7 @@ def chain_rows(batch):
             details=row["details"] or {},
             corrects_sequence=row["corrects__sequence"],
             correction_reason=row["correction_reason"],
-            recorded_at=row["recorded_at"],
+            recorded_at=row["recorded_text"],
             attachments=attachments.get(row["pk"], []),
         )
         rows.append({**row, "content": content})

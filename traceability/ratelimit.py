@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
@@ -31,8 +32,25 @@ class RateDecision:
     shared: bool  # counted in the shared cache (False: this process's fallback)
 
 
+def _redis_client(key):
+    """The Redis client that holds `key` when the cache is Redis and answering, else None."""
+    backend = getattr(cache, "_cache", None)
+    if not isinstance(cache, RedisCache) or backend is None or not getattr(cache, "redis_is_available", True):
+        return None
+    return backend.get_client(key, write=True)
+
+
 def _count_in_cache(key):
-    # add() makes the key with its expiry once; incr() is atomic in Redis (and under locmem's lock).
+    client = _redis_client(key)
+    if client is not None:
+        # One round trip: SET … NX EX makes the key with its expiry once, INCR counts (atomic in Redis). Django's
+        # Redis cache stores integers as they are, so cache.get() reads the same count.
+        full_key = cache.make_and_validate_key(key)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.set(full_key, 0, ex=WINDOW_SECONDS * 2, nx=True)
+        pipeline.incr(full_key)
+        return pipeline.execute()[1]
+    # add() makes the key with its expiry once; incr() is atomic (under locmem's lock, or in Redis).
     cache.add(key, 0, WINDOW_SECONDS * 2)
     return cache.incr(key)
 

@@ -16,12 +16,14 @@ stay exact.
 """
 
 import datetime
+from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection as default_connection
 from django.db import transaction
 from django.db.models import Count, Max, Min, Sum
+from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
 from traceability.models import PendingHour, Reading, ReadingAggregate
@@ -29,6 +31,7 @@ from traceability.models import PendingHour, Reading, ReadingAggregate
 TAIWAN = ZoneInfo("Asia/Taipei")
 MONTHS_AHEAD = 3
 PARTITION_PREFIX = "traceability_reading_p"
+PENDING_DELETE_SLICE = 200
 
 
 # --- partitions ------------------------------------------------------------------------------------------------
@@ -112,44 +115,55 @@ def hour_of(moment):
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def store_readings(device_id, rows):
-    """Insert (measure number, taken_at, value) rows of one device; a row already stored is skipped.
+def store_readings(device_id, rows, *, seen_at=None):
+    """Insert (measure number, taken_at, value) rows of one device; a row already stored is skipped. With
+    `seen_at`, the device's last-seen time is set too.
 
-    Returns how many rows were new. Two statements: one INSERT … ON CONFLICT DO NOTHING for the readings (on
-    PostgreSQL the rows travel as four arrays, unnested server-side) and one for the hours they touch.
+    Returns how many rows were new. On PostgreSQL one statement (one round trip, atomic by itself, so the API needs
+    no transaction around it): the readings travel as three arrays unnested server-side into INSERT … ON CONFLICT
+    DO NOTHING, and data-modifying CTEs mark the hours they touch and set the last-seen time. On SQLite the same
+    in a few statements inside one transaction.
     """
     if not rows:
         return 0
     hours = sorted({hour_of(taken_at) for _number, taken_at, _value in rows})
-    with transaction.atomic(), default_connection.cursor() as cursor:
-        if default_connection.vendor == "postgresql":
+    if default_connection.vendor == "postgresql":
+        seen = ""
+        params = [device_id, [row[1] for row in rows], [row[2] for row in rows], [row[0] for row in rows]]
+        params += [device_id, hours]
+        if seen_at is not None:
+            seen = ", seen AS (UPDATE traceability_device SET last_seen_at = %s WHERE id = %s RETURNING 1)"
+            params += [seen_at, device_id]
+        sql = (
+            "WITH stored AS (INSERT INTO traceability_reading (taken_at, value, device_id, measure) "  # noqa: S608
+            "SELECT t, v, %s, m FROM unnest(%s::timestamptz[], %s::float8[], %s::smallint[]) AS r (t, v, m) "
+            "ON CONFLICT DO NOTHING RETURNING 1), "
+            "hours AS (INSERT INTO traceability_pendinghour (device_id, hour) SELECT %s, h "
+            "FROM unnest(%s::timestamptz[]) AS p (h) ON CONFLICT DO NOTHING RETURNING 1)"
+            + seen  # one of two fixed texts
+            + " SELECT COUNT(*) FROM stored"
+        )
+        with default_connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+    # Stored as Django stores datetimes on SQLite (naive UTC text), so the ORM's comparisons match them.
+    adapt = default_connection.ops.adapt_datetimefield_value
+    with transaction.atomic(savepoint=False), default_connection.cursor() as cursor:
+        cursor.execute("SELECT total_changes()")
+        before = cursor.fetchone()[0]
+        cursor.executemany(
+            "INSERT OR IGNORE INTO traceability_reading (device_id, measure, taken_at, value) VALUES (%s, %s, %s, %s)",
+            [(device_id, number, adapt(taken_at), value) for number, taken_at, value in rows],
+        )
+        cursor.execute("SELECT total_changes()")
+        stored = cursor.fetchone()[0] - before
+        cursor.executemany(
+            "INSERT OR IGNORE INTO traceability_pendinghour (device_id, hour) VALUES (%s, %s)",
+            [(device_id, adapt(hour)) for hour in hours],
+        )
+        if seen_at is not None:
             cursor.execute(
-                "INSERT INTO traceability_reading (taken_at, value, device_id, measure) "
-                "SELECT t, v, %s, m FROM unnest(%s::timestamptz[], %s::float8[], %s::smallint[]) AS r (t, v, m) "
-                "ON CONFLICT DO NOTHING",
-                [device_id, [row[1] for row in rows], [row[2] for row in rows], [row[0] for row in rows]],
-            )
-            stored = cursor.rowcount
-            cursor.execute(
-                "INSERT INTO traceability_pendinghour (device_id, hour) SELECT %s, h FROM unnest(%s::timestamptz[]) "
-                "AS p (h) ON CONFLICT DO NOTHING",
-                [device_id, hours],
-            )
-        else:
-            # Stored as Django stores datetimes on SQLite (naive UTC text), so the ORM's comparisons match them.
-            adapt = default_connection.ops.adapt_datetimefield_value
-            cursor.execute("SELECT total_changes()")
-            before = cursor.fetchone()[0]
-            cursor.executemany(
-                "INSERT OR IGNORE INTO traceability_reading (device_id, measure, taken_at, value) "
-                "VALUES (%s, %s, %s, %s)",
-                [(device_id, number, adapt(taken_at), value) for number, taken_at, value in rows],
-            )
-            cursor.execute("SELECT total_changes()")
-            stored = cursor.fetchone()[0] - before
-            cursor.executemany(
-                "INSERT OR IGNORE INTO traceability_pendinghour (device_id, hour) VALUES (%s, %s)",
-                [(device_id, adapt(hour)) for hour in hours],
+                "UPDATE traceability_device SET last_seen_at = %s WHERE id = %s", [adapt(seen_at), device_id]
             )
     return stored
 
@@ -167,19 +181,44 @@ def refresh_aggregates(limit=2000):
 
     The pending rows are deleted and the hours recomputed in one transaction: a reading stored meanwhile marks its
     hour again once this commits (its INSERT waits on the deleted row), so the next run picks it up.
+
+    A device's pending hours are taken in runs (hours at most RUN_GAP apart): each run is one grouped query over
+    its readings and one upsert, and each run of days one grouped query over the hourly rows, so a gateway that
+    sends a week at once, or the demo's three weeks, costs a few queries rather than two per hour. An hour inside a
+    run that was not pending is recomputed too, which is exact and cheap.
     """
     with transaction.atomic():
         pending = list(PendingHour.objects.order_by("hour").values_list("device_id", "hour")[:limit])
         if not pending:
             return 0
-        PendingHour.objects.filter(pk__in=pending).delete()
-        days = set()
+        # In slices: a composite key's IN list becomes one (a AND b) OR … expression, and SQLite refuses an
+        # expression deeper than 1,000 (the embedded set-up's job failed past ~500 pending hours).
+        for first in range(0, len(pending), PENDING_DELETE_SLICE):
+            PendingHour.objects.filter(pk__in=pending[first : first + PENDING_DELETE_SLICE]).delete()
+        hours_of = defaultdict(set)
         for device_id, hour in pending:
-            _aggregate(device_id, hour, hour + datetime.timedelta(hours=1), ReadingAggregate.Resolution.HOUR)
-            days.add((device_id, taiwan_day_start(hour)))
-        for device_id, day in sorted(days):
-            _aggregate_day(device_id, day)
+            hours_of[device_id].add(hour)
+        for device_id, hours in sorted(hours_of.items()):
+            for first, last in _runs(hours, RUN_GAP):
+                _aggregate_hours(device_id, first, last + datetime.timedelta(hours=1))
+            days = {taiwan_day_start(hour) for hour in hours}
+            for first, last in _runs(days, datetime.timedelta(days=1)):
+                _aggregate_days(device_id, first, last + datetime.timedelta(days=1))
     return len(pending)
+
+
+RUN_GAP = datetime.timedelta(hours=6)
+
+
+def _runs(moments, gap):
+    """[(first, last)] of the sorted moments, a new run wherever two are more than `gap` apart."""
+    runs = []
+    for moment in sorted(moments):
+        if runs and moment - runs[-1][1] <= gap:
+            runs[-1][1] = moment
+        else:
+            runs.append([moment, moment])
+    return [(first, last) for first, last in runs]
 
 
 def _upsert(rows):
@@ -188,49 +227,43 @@ def _upsert(rows):
         update_conflicts=True,
         unique_fields=["device", "measure", "resolution", "start"],
         update_fields=["count", "minimum", "maximum", "total"],
+        batch_size=500,
     )
 
 
-def _aggregate(device_id, start, end, resolution):
+def _aggregate_hours(device_id, start, end):
+    """The hourly aggregates of one device's readings in [start, end), in one grouped query."""
     sums = (
         Reading.objects.filter(device_id=device_id, taken_at__gte=start, taken_at__lt=end)
-        .values("measure")
+        .annotate(bucket=TruncHour("taken_at", tzinfo=datetime.UTC))
+        .values("measure", "bucket")
         .annotate(n=Count("value"), low=Min("value"), high=Max("value"), total=Sum("value"))
         .order_by()
     )
+    _upsert_sums(device_id, ReadingAggregate.Resolution.HOUR, sums)
+
+
+def _aggregate_days(device_id, start, end):
+    """The daily (Taiwan day) aggregates of one device in [start, end), from its hourly rows, in one query."""
+    sums = (
+        ReadingAggregate.objects.filter(
+            device_id=device_id, resolution=ReadingAggregate.Resolution.HOUR, start__gte=start, start__lt=end
+        )
+        .annotate(bucket=TruncDay("start", tzinfo=TAIWAN))
+        .values("measure", "bucket")
+        .annotate(n=Sum("count"), low=Min("minimum"), high=Max("maximum"), total=Sum("total"))
+        .order_by()
+    )
+    _upsert_sums(device_id, ReadingAggregate.Resolution.DAY, sums)
+
+
+def _upsert_sums(device_id, resolution, sums):
     rows = [
         ReadingAggregate(
             device_id=device_id,
             measure=row["measure"],
             resolution=resolution,
-            start=start,
-            count=row["n"],
-            minimum=row["low"],
-            maximum=row["high"],
-            total=row["total"],
-        )
-        for row in sums
-    ]
-    if rows:
-        _upsert(rows)
-
-
-def _aggregate_day(device_id, day):
-    end = day + datetime.timedelta(days=1)
-    sums = (
-        ReadingAggregate.objects.filter(
-            device_id=device_id, resolution=ReadingAggregate.Resolution.HOUR, start__gte=day, start__lt=end
-        )
-        .values("measure")
-        .annotate(n=Sum("count"), low=Min("minimum"), high=Max("maximum"), total=Sum("total"))
-        .order_by()
-    )
-    rows = [
-        ReadingAggregate(
-            device_id=device_id,
-            measure=row["measure"],
-            resolution=ReadingAggregate.Resolution.DAY,
-            start=day,
+            start=row["bucket"],
             count=row["n"],
             minimum=row["low"],
             maximum=row["high"],

@@ -93,10 +93,12 @@ def backing_batches(backing, batches_by_backing):
 def company_traced_records(report):
     """For marketplace's impact report: the public batches of the projects the company committed to, each with
     whether its chain verifies now, and the devices reporting live."""
-    project_ids = [line.interest.project_id for line in report.lines]
+    # By translation key: a company may have committed on a project's English or Japanese page, while the batches
+    # hang on the listing of the original.
+    project_keys = {line.interest.project.translation_key for line in report.lines}
     rows = []
     for batch in (
-        Batch.objects.filter(listing__project_id__in=project_ids, is_public=True, entry_count__gt=0)
+        Batch.objects.filter(listing__project__translation_key__in=project_keys, is_public=True, entry_count__gt=0)
         .select_related("listing__project")
         .order_by("listing__project__title", "-created_at")[:50]
     ):
