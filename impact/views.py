@@ -17,7 +17,7 @@ from impact.exports import csv_text, json_document
 from impact.forms import ImpactFilterForm
 from impact.measures import FIELDS, MEASURES, PUBLIC_MIN_COMPANIES, public_view
 from impact.presentation import cached_township_page_links, format_value, township_details
-from impact.service import cached_figures, page_snapshot
+from impact.service import cached_figures, is_shared, page_snapshot
 from places.maps import choropleth
 
 
@@ -51,7 +51,8 @@ def _map_html(request, form, snapshot, measure, county):
     )
     digest = hashlib.sha1(repr(key_parts).encode(), usedforsecurity=False).hexdigest()[:20]
     key = f"impact:map-html:{digest}"
-    html = cache.get(key)
+    shared = is_shared(snapshot.data.filters)  # a visitor's own list of townships is not kept (impact.service)
+    html = cache.get(key) if shared else None
     if html is None:
         data = snapshot.data
         page_url = reverse("impact:page")
@@ -68,7 +69,8 @@ def _map_html(request, form, snapshot, measure, county):
             map_id="impact-map",
         )
         html = render_to_string("places/includes/choropleth.html", {"map": impact_map}, request=request)
-        cache.set(key, html, MAP_CACHE_SECONDS)
+        if shared:
+            cache.set(key, html, MAP_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 (rendered by the template above, autoescaped)
 
 

@@ -434,3 +434,44 @@ def test_a_withheld_township_is_not_left_over_in_its_county_total(world):
     for county in public.counties:
         shown = [by_public[a.code] or 0 for a in public.townships if a.county_code == county.code]
         assert county.figures.committed_twd == sum(shown)
+
+
+def test_township_lists_are_normalised_bounded_and_not_kept_in_the_cache(client, world, monkeypatch):
+    """#17.4: each new town= list stored ~395 KB in the cache; now lists are bounded and computed per request."""
+    from impact import forms, service, views
+
+    stored = []
+
+    class Recording:
+        def __init__(self, real):
+            self.real = real
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+        def set(self, key, *args, **kwargs):
+            stored.append(key)
+            return self.real.set(key, *args, **kwargs)
+
+    monkeypatch.setattr(views, "cache", Recording(views.cache))
+    monkeypatch.setattr(service, "cache", Recording(service.cache))
+    codes = list(Township.objects.order_by("code").values_list("code", flat=True)[: forms.MAX_TOWNSHIPS + 1])
+
+    too_many = client.get(reverse("impact:json"), {"town": codes})
+    assert too_many.status_code == 400
+    assert "50" in json.dumps(too_many.json()["errors"]["town"], ensure_ascii=False)
+    with translation.override("en"):
+        page = client.get(reverse("impact:page"), {"town": codes})
+    assert page.status_code == 400 and "Choose at most 50 townships (51 were chosen)." in page.text
+
+    chosen = [GUANSHAN, KOUHU, *codes[:3]]
+    first = client.get(reverse("impact:json"), {"town": chosen})
+    again = client.get(reverse("impact:json"), {"town": [f" {c} " for c in reversed(chosen)] + [KOUHU]})
+    assert first.status_code == again.status_code == 200
+    assert first.json()["filters"]["townships"] == again.json()["filters"]["townships"] == sorted(set(chosen))
+    assert client.get(reverse("impact:page"), {"town": chosen}).status_code == 200
+    assert client.get(reverse("impact:csv"), {"town": codes[:50]}).status_code == 200
+    assert stored == [], "a visitor's own list of townships is computed, not kept"
+
+    assert client.get(reverse("impact:page")).status_code == 200
+    assert any(key.startswith("impact:snapshot:") for key in stored), "the shared map is still cached"
