@@ -4,6 +4,8 @@ One place to set the key, the API version the library was built for, the
 address (stripe-mock in tests), time-outs and retries.
 """
 
+import datetime
+import time
 from functools import lru_cache
 
 import stripe
@@ -152,6 +154,8 @@ def _ensure_plan_product(stripe, plan):
 
 # --- Checkout ------------------------------------------------------------------------------------
 
+CHECKOUT_EXPIRES_AFTER = datetime.timedelta(minutes=31)  # Stripe accepts 30 minutes to 24 hours
+
 # Checkout's own languages for ours.
 CHECKOUT_LOCALES = {"zh-hant": "zh-TW", "en": "en", "ja": "ja"}
 
@@ -163,6 +167,8 @@ def _checkout_common(backing, *, success_url, cancel_url, customer_email, langua
         "success_url": success_url,
         "cancel_url": cancel_url,
         "locale": CHECKOUT_LOCALES.get(language, "auto"),
+        # The session (and the place it holds on a capped plan) lasts payments.checkout.CHECKOUT_LIFETIME.
+        "expires_at": int(time.time() + CHECKOUT_EXPIRES_AFTER.total_seconds()),
     }
     if customer_email:
         params["customer_email"] = customer_email

@@ -163,6 +163,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "confirm_email": "1/180s/key",
     "reauthenticate": "10/m/user",
+    # Starting a payment (a Stripe Checkout Session): per client address, guests included (payments.views.checkout).
+    "checkout": "5/m/ip,20/31m/ip",
 }
 # Whose address a per-IP limit counts: behind a load balancer REMOTE_ADDR is the balancer's, so every visitor would
 # share one budget and ten failed sign-ins would lock everyone out. Only a configured proxy is believed (a client can
