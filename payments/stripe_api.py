@@ -32,15 +32,15 @@ def configuration_summary():
 
 
 @lru_cache(maxsize=4)
-def _client(api_key, api_base):
+def _client(api_key, api_base, timeout, retries):
     base_addresses = {"api": api_base, "connect": api_base, "files": api_base} if api_base else None
     return stripe.StripeClient(
         api_key,
         base_addresses=base_addresses,
         stripe_version=stripe.api_version,
-        max_network_retries=2,
+        max_network_retries=retries,
         # A slow Stripe must not hold a web worker for long: fail, say so, let the person retry.
-        http_client=stripe.RequestsClient(timeout=10),
+        http_client=stripe.RequestsClient(timeout=timeout),
     )
 
 
@@ -48,7 +48,12 @@ def client():
     """The configured StripeClient; raises PaymentsNotConfigured when there is no key."""
     if not is_configured():
         raise PaymentsNotConfigured()
-    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE or None)
+    return _client(
+        settings.STRIPE_SECRET_KEY,
+        settings.STRIPE_API_BASE or None,
+        settings.STRIPE_TIMEOUT_SECONDS,
+        settings.STRIPE_MAX_NETWORK_RETRIES,
+    )
 
 
 class PaymentsNotConfigured(Exception):
