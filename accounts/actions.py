@@ -28,6 +28,7 @@ from accounts.models import (
 from accounts.personal_data import get_providers
 from core.actions import ActionRefused
 from core.audit import Action, log
+from core.live import recheck_sockets_of
 from core.models import AuditEntry
 
 logger = logging.getLogger(__name__)
@@ -220,6 +221,7 @@ def remove_member(user, membership):
     action = Action.MEMBERSHIP_LEAVE if membership.user_id == user.pk else Action.MEMBERSHIP_REMOVE
     log(action, actor=user, organisation=organisation, member=membership.user_id, role=membership.role)
     membership.delete()
+    recheck_sockets_of(membership.user_id)  # an open conversation of the organisation closes at once
 
 
 def leave_organisation(user, organisation):

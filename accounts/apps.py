@@ -10,3 +10,5 @@ class AccountsConfig(AppConfig):
         from accounts.actions import register_accounts_provider
 
         register_accounts_provider()
+
+        from accounts import live_sessions  # noqa: F401  (signal receivers)

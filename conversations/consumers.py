@@ -37,6 +37,12 @@ class ConversationConsumer(LiveEventConsumer):
             return
         await self.send_event(message)
 
+    async def recheck(self):
+        """Signed out, password changed or removed from an organisation: the socket closes at once."""
+        await super().recheck()
+        if self.person_group and not await self._may_read():
+            await self.close(code=CLOSE_FORBIDDEN)
+
     @database_sync_to_async
     def _may_read(self):
         from django.contrib.auth import get_user_model

@@ -23,6 +23,52 @@ logger = logging.getLogger(__name__)
 
 # The consumer method that receives every live event (Channels maps "live.event" to live_event).
 CONSUMER_MESSAGE_TYPE = "live.event"
+# Sent to every socket of a person when their session or access may have ended (sign-out, password change, removal
+# from an organisation): each socket checks again and closes if it must (recheck_sockets_of).
+RECHECK_MESSAGE_TYPE = "live.recheck"
+
+
+def person_group(user_id):
+    return f"live-person-{user_id}"
+
+
+def recheck_sockets_of(user_id):
+    """After the transaction commits, have every open socket of this person check their session and access again."""
+
+    def send():
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(person_group(user_id), {"type": RECHECK_MESSAGE_TYPE})
+        except Exception:  # the channel layer down: the sockets check on their next event anyway
+            logger.warning("Could not ask the sockets of user %s to check again", user_id, exc_info=True)
+
+    transaction.on_commit(send)
+
+
+def session_is_current(scope):
+    """True while the socket's session still signs in its person: not signed out (session gone), not after a
+    password change elsewhere (the session's auth hash no longer matches). Blocking: call it through
+    database_sync_to_async."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.utils.crypto import constant_time_compare
+
+    user, session = scope.get("user"), scope.get("session")
+    key = getattr(session, "session_key", None)
+    if user is None or not user.is_authenticated or not key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    data = store.load()  # an unknown or expired key loads as empty
+    if str(data.get(SESSION_KEY)) != str(user.pk) or not data.get(BACKEND_SESSION_KEY):
+        return False
+    current = get_user_model().objects.filter(pk=user.pk).first()  # a deactivated account: the consumer's own check
+    if current is None:
+        return False
+    return constant_time_compare(data.get(HASH_SESSION_KEY, ""), current.get_session_auth_hash())
 
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -124,10 +170,27 @@ class LiveEventConsumer(AsyncJsonWebsocketConsumer):
             await await_many_dispatch(sources, self.dispatch)
 
     async def dispatch(self, message):
-        if message.get("type") == CONSUMER_MESSAGE_TYPE:
+        kind = message.get("type")
+        if kind == CONSUMER_MESSAGE_TYPE:
+            # A signed-in socket re-checks its session on every event: signed out or password changed, it closes.
+            if self.person_group and not await self.still_signed_in():
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+                return
             await self.live_event(message)
+        elif kind == RECHECK_MESSAGE_TYPE:
+            await self.recheck()
         else:
             await super().dispatch(message)
+
+    async def still_signed_in(self):
+        from channels.db import database_sync_to_async
+
+        return await database_sync_to_async(session_is_current)(self.scope)
+
+    async def recheck(self):
+        """The person's session or access may have ended: close unless still signed in (subclasses add access)."""
+        if not await self.still_signed_in():
+            await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def send_event(self, message):
         """Send the event as `send_now` encoded it (once for every socket of the group)."""
@@ -137,6 +200,7 @@ class LiveEventConsumer(AsyncJsonWebsocketConsumer):
         await self.send(text_data=text)
 
     group_name = None
+    person_group = None  # set for a signed-in person's socket: recheck_sockets_of reaches it there
 
     async def join_and_accept(self, group_name):
         """Join the group whose live events this socket forwards, then accept the connection; True when joined.
@@ -153,6 +217,12 @@ class LiveEventConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_LIVE_UNAVAILABLE)
             return False
         self.group_name = group_name
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            person = person_group(user.pk)
+            joined = await _within(self.channel_layer.group_add(person, self.channel_name), JOIN_TIMEOUT_SECONDS)
+            if joined is not _FAILED:
+                self.person_group = person
         await self.accept()
         return True
 
@@ -165,6 +235,8 @@ class LiveEventConsumer(AsyncJsonWebsocketConsumer):
             is _FAILED
         ):
             logger.warning("Live socket could not leave %s (the subscription ends with the process)", self.group_name)
+        if self.person_group:
+            await _within(self.channel_layer.group_discard(self.person_group, self.channel_name), JOIN_TIMEOUT_SECONDS)
 
     async def signed_in_user(self):
         """The signed-in person of the socket, or None after closing it with CLOSE_UNAUTHENTICATED."""

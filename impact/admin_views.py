@@ -94,8 +94,8 @@ class PriorityAreaReportView(_ImpactReport):
         if not priority:
             return []
         others = tuple(Township.objects.filter(is_priority_area=False).order_by("code").values_list("code", flat=True))
-        inside = cached_figures(dataclasses.replace(filters, township_codes=priority))
-        outside = cached_figures(dataclasses.replace(filters, township_codes=others))
+        inside = cached_figures(dataclasses.replace(filters, township_codes=priority), shared=True)
+        outside = cached_figures(dataclasses.replace(filters, township_codes=others), shared=True)
         rows = [
             (f"{area.name}（{inside_county_name(inside, area)}）", area.code, area.figures, False)
             for area in inside.townships

@@ -10,7 +10,9 @@ from impact.measures import FUNDING_TYPES, MEASURES, ImpactFilters
 
 FIRST_YEAR = 2024  # the platform's first year: nothing can be dated before it
 TOWN_CODE = re.compile(r"^\d{8}$")
-MAX_TOWNSHIPS = 368
+# A chosen list of townships (the company report's link) is at most this long. Every list is a separate set of
+# figures to compute, so it is bounded, and such figures are not kept in the shared cache (impact.service).
+MAX_TOWNSHIPS = 50
 
 
 def _year_choices():
@@ -115,7 +117,9 @@ class ImpactFilterForm(forms.Form):
     def __init__(self, data=None, *args, **kwargs):
         self.town_codes = ()
         if data is not None:
-            self.town_codes = tuple(dict.fromkeys(data.getlist("town"))) if hasattr(data, "getlist") else ()
+            # Normalised: trimmed, each once, in code order (the same choice is the same query, whatever the order).
+            codes = data.getlist("town") if hasattr(data, "getlist") else ()
+            self.town_codes = tuple(sorted({code.strip() for code in codes if code.strip()}))
         super().__init__(data, *args, **kwargs)
 
     def clean_measure(self):
@@ -126,7 +130,12 @@ class ImpactFilterForm(forms.Form):
 
     def clean_town(self):
         codes = self.town_codes
-        if len(codes) > MAX_TOWNSHIPS or any(not TOWN_CODE.match(code) for code in codes):
+        if len(codes) > MAX_TOWNSHIPS:
+            raise forms.ValidationError(
+                _("Choose at most %(limit)s townships (%(count)s were chosen).")
+                % {"limit": MAX_TOWNSHIPS, "count": len(codes)}
+            )
+        if any(not TOWN_CODE.match(code) for code in codes):
             raise forms.ValidationError(_("The list of townships is not a list of 8-digit town codes."))
         if codes:
             from places.models import Township

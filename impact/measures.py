@@ -32,10 +32,18 @@ a donation campaign, and citizens' money from backings of that kind only); a lis
 corporate report's link). Sector, SDG and funding type select projects; the enterprises counted for
 ``returned_home`` are then those behind at least one selected public project.
 
+Private commitments stay private: a company's committed amount is agreed in a private interest pipeline. The
+figures computed here are exact (staff reports, the admin panel); what the public page and its downloads show is
+``public_view(data)``: a township's or a month's ``committed_twd`` only where at least ``PUBLIC_MIN_COMPANIES``
+companies contribute to it (otherwise ``None``, shown as withheld), and the county and Taiwan totals the sums of
+the shown townships (so no total minus the shown cells gives a withheld one). The companies themselves see their
+own commitments in their pipeline.
+
 Every figure comes from a fixed handful of aggregate queries (``QUERY_BUDGET``), whatever the number
 of townships, projects or backings.
 """
 
+import copy
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
@@ -106,6 +114,9 @@ FIELDS = {
 # the live devices, and Wagtail's view-restriction look-up for each public() project query.
 QUERY_BUDGET = 18
 
+# A public committed figure sums the commitments of at least this many companies (see the module doc).
+PUBLIC_MIN_COMPANIES = 3
+
 
 @dataclass(frozen=True)
 class ImpactFilters:
@@ -132,12 +143,13 @@ class Figures:
     population: int | None = None
     share_aged_65_plus: float | None = None
     aging_index: int | None = None
+    committed_companies: int = 0  # how many companies the committed figure sums (not published; townships only)
 
     def value(self, measure):
         return getattr(self, measure)
 
     def as_dict(self):
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "committed_companies"}
 
 
 @dataclass
@@ -172,6 +184,7 @@ class MonthRow:
     raised_twd: int = 0
     backers: int = 0
     projects: int = 0
+    committed_companies: int = 0  # not published
 
 
 @dataclass
@@ -382,6 +395,16 @@ def _sum_by(queryset, key, amount):
     return {row[0]: row[1] or 0 for row in queryset.values(key).annotate(total=amount).values_list(key, "total")}
 
 
+def _committed_by(queryset, key):
+    """{key: (NT$ committed, distinct companies)} in one query."""
+    rows = (
+        queryset.values(key)
+        .annotate(total=Sum("committed_amount_twd"), companies=Count("company_id", distinct=True))
+        .values_list(key, "total", "companies")
+    )
+    return {row[0]: (row[1] or 0, row[2]) for row in rows}
+
+
 def _round(number, digits):
     return None if number is None else round(number, digits)
 
@@ -430,7 +453,7 @@ def figures(filters=None, *, months=True):
 
     entries = _ledger_entries(filters)
     raised = _sum_by(entries, "listing__project__township_id", Sum("amount_twd"))
-    committed = _sum_by(_commitments(filters), "project__township_id", Sum("committed_amount_twd"))
+    committed = _committed_by(_commitments(filters), "project__township_id")
     projects = _sum_by(_public_projects(filters), "township_id", Count("translation_key", distinct=True))
     returned = _sum_by(_enterprises(filters), "township_id", Sum("members_returned_home"))
     backers_by_township, backers_by_county, backers_total = _backers_by_area(entries)
@@ -445,7 +468,8 @@ def figures(filters=None, *, months=True):
     county_ids = {}
     for township in townships:
         own = Figures(
-            committed_twd=committed.get(township.id, 0),
+            committed_twd=committed.get(township.id, (0, 0))[0],
+            committed_companies=committed.get(township.id, (0, 0))[1],
             raised_twd=raised.get(township.id, 0),
             backers=backers_by_township.get(township.id, 0),
             projects=projects.get(township.id, 0),
@@ -524,14 +548,36 @@ def monthly(filters, *, entries=None):
     commitments = _commitments(filters).annotate(
         month=TruncMonth("committed_at", tzinfo=timezone.get_current_timezone())
     )
-    for key, total in _sum_by(commitments, "month", Sum("committed_amount_twd")).items():
-        rows[_month(key)]["committed_twd"] = total
+    for key, (total, companies) in _committed_by(commitments, "month").items():
+        rows[_month(key)].update(committed_twd=total, committed_companies=companies)
     published = _public_projects(filters).annotate(
         month=TruncMonth("first_published_at", tzinfo=timezone.get_current_timezone())
     )
     for key, total in _sum_by(published, "month", Count("translation_key", distinct=True)).items():
         rows[_month(key)]["projects"] = total
     return [MonthRow(month=key, **rows[key]) for key in sorted(key for key in rows if key is not None)]
+
+
+def _public_committed(figures):
+    """The committed figure a visitor may see: exact only where enough companies contribute (None: withheld)."""
+    if figures.committed_companies == 0 or figures.committed_companies >= PUBLIC_MIN_COMPANIES:
+        return figures.committed_twd
+    return None
+
+
+def public_view(data):
+    """A copy of the figures for the public page and downloads: private commitments aggregated (module doc)."""
+    data = copy.deepcopy(data)
+    county_totals = defaultdict(int)
+    for area in data.townships:
+        area.figures.committed_twd = _public_committed(area.figures)
+        county_totals[area.county_code] += area.figures.committed_twd or 0
+    for area in data.counties:
+        area.figures.committed_twd = county_totals[area.code]
+    data.taiwan.figures.committed_twd = sum(county_totals.values())
+    for row in data.months:
+        row.committed_twd = _public_committed(row)
+    return data
 
 
 def _month(value):

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.money import format_twd
-from impact.measures import ACTIVITY_MEASURES, MEASURES
+from impact.measures import ACTIVITY_MEASURES, MEASURES, PUBLIC_MIN_COMPANIES
 from places.maps import format_number
 
 MONEY = ("committed_twd", "raised_twd")
@@ -17,6 +17,8 @@ MONEY = ("committed_twd", "raised_twd")
 
 def format_value(measure, value):
     if value is None:
+        if measure == "committed_twd":  # fewer companies than a public figure needs (impact.measures.public_view)
+            return _("Not shown (fewer than %(count)s companies)") % {"count": PUBLIC_MIN_COMPANIES}
         return _("No data")
     if measure in MONEY:
         return format_twd(value)

@@ -21,6 +21,11 @@ they were computed). Two ways to read them:
   gets the new figures.
 - ``cached_figures(filters)`` (downloads, staff reports, dashboard panel): always the figures of the current
   version, computed in the request when the snapshot is out of date.
+
+Only shared figures are kept (``is_shared``): the whole-map choices (year, sector, SDG, funding type, all
+whitelisted, so their combinations are few). A visitor's own list of townships (``town=``, at most
+``impact.forms.MAX_TOWNSHIPS``) is computed in the request and not cached, so new lists cannot fill the cache;
+staff reports pass ``shared=True`` for their fixed lists (the priority areas).
 """
 
 import dataclasses
@@ -99,6 +104,11 @@ def _current(snapshot, version):
     return snapshot.version == version and age < FRESH_SECONDS
 
 
+def is_shared(filters):
+    """Figures many visitors ask for (no list of townships chosen): these are cached."""
+    return not filters.township_codes
+
+
 def refresh_snapshot(filters, version=None):
     """Compute the figures now and keep them as the snapshot of these filters.
 
@@ -111,8 +121,10 @@ def refresh_snapshot(filters, version=None):
     return snapshot
 
 
-def cached_figures(filters):
+def cached_figures(filters, *, shared=None):
     """The figures of the sources as they are now (computed in the request if the snapshot is out of date)."""
+    if not (is_shared(filters) if shared is None else shared):
+        return figures(filters)
     version = data_version()
     snapshot = cache.get(_snapshot_key(filters))
     if snapshot is None or not _current(snapshot, version):
@@ -122,6 +134,8 @@ def cached_figures(filters):
 
 def page_snapshot(filters):
     """The latest figures at once; when out of date, marked stale and a refresh queued (see the module doc)."""
+    if not is_shared(filters):
+        return Snapshot(data=figures(filters), version="", computed_at=timezone.now())
     version = data_version()
     snapshot = cache.get(_snapshot_key(filters))
     if snapshot is None:

@@ -1,5 +1,6 @@
 """The public impact page and its downloads: /<lang>/impact/, impact.csv, impact.json (same GET filters)."""
 
+import dataclasses
 import hashlib
 
 from django.core.cache import cache
@@ -14,9 +15,9 @@ from django.utils.translation import get_language
 from impact.charts import month_chart
 from impact.exports import csv_text, json_document
 from impact.forms import ImpactFilterForm
-from impact.measures import FIELDS, MEASURES
+from impact.measures import FIELDS, MEASURES, PUBLIC_MIN_COMPANIES, public_view
 from impact.presentation import cached_township_page_links, format_value, township_details
-from impact.service import cached_figures, page_snapshot
+from impact.service import cached_figures, is_shared, page_snapshot
 from places.maps import choropleth
 
 
@@ -50,7 +51,8 @@ def _map_html(request, form, snapshot, measure, county):
     )
     digest = hashlib.sha1(repr(key_parts).encode(), usedforsecurity=False).hexdigest()[:20]
     key = f"impact:map-html:{digest}"
-    html = cache.get(key)
+    shared = is_shared(snapshot.data.filters)  # a visitor's own list of townships is not kept (impact.service)
+    html = cache.get(key) if shared else None
     if html is None:
         data = snapshot.data
         page_url = reverse("impact:page")
@@ -67,7 +69,8 @@ def _map_html(request, form, snapshot, measure, county):
             map_id="impact-map",
         )
         html = render_to_string("places/includes/choropleth.html", {"map": impact_map}, request=request)
-        cache.set(key, html, MAP_CACHE_SECONDS)
+        if shared:
+            cache.set(key, html, MAP_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 (rendered by the template above, autoescaped)
 
 
@@ -77,6 +80,7 @@ def impact_page(request):
         return render(request, "impact/impact.html", {"form": form}, status=400)
     measure, county = form.chosen_measure(), form.chosen_county()
     snapshot = page_snapshot(form.filters())
+    snapshot = dataclasses.replace(snapshot, data=public_view(snapshot.data))  # private commitments aggregated
     data = snapshot.data
     page_url = reverse("impact:page")
     counties = data.counties if county is None else [data.county(county)]
@@ -98,6 +102,7 @@ def impact_page(request):
             "json_url": f"{reverse('impact:json')}?{_query(form)}",
             "chart": month_chart(data.months),
             "fields": FIELDS,
+            "public_min_companies": PUBLIC_MIN_COMPANIES,
         },
     )
 
@@ -113,7 +118,7 @@ def impact_csv(request):
     filters, form = _download_filters(request)
     if filters is None:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(csv_text(cached_figures(filters)), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_text(public_view(cached_figures(filters))), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="homeward-impact.csv"'
     return response
 
@@ -122,4 +127,4 @@ def impact_json(request):
     filters, form = _download_filters(request)
     if filters is None:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    return JsonResponse(json_document(cached_figures(filters)), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(json_document(public_view(cached_figures(filters))), json_dumps_params={"ensure_ascii": False})

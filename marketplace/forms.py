@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.images import ImageUploadField
 from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
 from core.money import parse_amount_twd, parse_investment_amount_twd
 from core.numbers import WholeNumberField, normalise_digits
@@ -203,13 +204,18 @@ class StoryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Leave an empty line between paragraphs."),
     )
-    image = forms.ImageField(label=_("photo"), required=False)
+    image = ImageUploadField(label=_("photo"), required=False)  # made again for each form: see __init__
     image_description = forms.CharField(
         label=_("describe the photo"),
         max_length=255,
         required=False,
         help_text=_("For people who cannot see it; needed with a photo."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The image limits and their messages are read when the field is made: now, in the person's language.
+        self.fields["image"] = ImageUploadField(label=_("photo"), required=False)
 
     def clean(self):
         data = super().clean()

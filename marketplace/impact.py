@@ -12,6 +12,9 @@ from marketplace.models import Interest
 COMMITTED_STAGES = (Interest.Stage.COMMITTED, Interest.Stage.CLOSED)
 
 
+MAP_MAX_TOWNSHIPS = 50  # impact.forms.MAX_TOWNSHIPS (impact reads marketplace, not the reverse)
+
+
 @dataclass
 class ImpactLine:
     interest: Interest
@@ -32,6 +35,8 @@ class ImpactReport:
         """The impact map's query string for the townships of what the company committed to (``town=`` codes)."""
         from django.utils.http import urlencode
 
+        if len(self.townships) > MAP_MAX_TOWNSHIPS:  # more than the map takes: the whole map
+            return ""
         return urlencode([("town", township.code) for township in self.townships])
 
 

@@ -10,7 +10,6 @@ behind for a payment that never started.
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -25,9 +24,14 @@ from payments.models import Backing
 
 logger = logging.getLogger(__name__)
 
-# Statuses that hold a place on a plan with a cap; a pending checkout holds it until Checkout expires (24 h).
+# Statuses that hold a place on a plan with a cap; a pending checkout holds it for its Checkout Session's lifetime.
 HOLDS_A_PLACE = (Backing.Status.ACTIVE, Backing.Status.PAUSED, Backing.Status.PAST_DUE)
-CHECKOUT_LIFETIME = timedelta(hours=24)
+# Stripe's shortest: a Checkout Session expires 30 minutes to 24 hours after it is made. Ours expire after 31 minutes
+# (a minute of margin for the clocks and the call), so an abandoned checkout holds a capped plan's place that long.
+CHECKOUT_LIFETIME = stripe_api.CHECKOUT_EXPIRES_AFTER
+# How many checkouts one signed-in person may have open at once. Guests (and everyone, per client address) are
+# throttled by the "checkout" rate limit (settings.ACCOUNT_RATE_LIMITS; payments.views.checkout).
+MAX_OPEN_CHECKOUTS = 3
 
 
 def check_payments_configured():
@@ -50,6 +54,25 @@ def places_taken(plan):
     )
 
 
+def open_checkouts(user):
+    """The signed-in person's pending backings still within their Checkout Session's lifetime."""
+    if user is None or not user.is_authenticated:
+        return Backing.objects.none()
+    recent = timezone.now() - CHECKOUT_LIFETIME
+    return Backing.objects.filter(backer=user, status=Backing.Status.PENDING, created__gte=recent)
+
+
+def check_open_checkouts(user):
+    if open_checkouts(user).count() >= MAX_OPEN_CHECKOUTS:
+        raise ActionRefused(
+            _(
+                "You already have %(count)s payments waiting to be completed. Finish or cancel one on Stripe's "
+                "page, or try again in half an hour."
+            )
+            % {"count": MAX_OPEN_CHECKOUTS}
+        )
+
+
 def _log_checkout(backing, actor):
     log(
         Action.CHECKOUT_STARTED,
@@ -67,6 +90,7 @@ def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, c
     campaign = getattr(listing, "donation_campaign", None)
     check_campaign_open(campaign)
     signed_in = user is not None and user.is_authenticated
+    check_open_checkouts(user)
     backing = Backing.objects.create(
         kind=Backing.Kind.DONATION,
         listing=listing,
@@ -95,6 +119,7 @@ def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, c
 def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url):
     """Create the pending subscription (within the plan's cap) and its Checkout Session; returns the Checkout URL."""
     check_payments_configured()
+    check_open_checkouts(user)
     with transaction.atomic():
         # The plan row is the lock that keeps two people from taking the last place at once.
         plan = (

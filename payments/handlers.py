@@ -178,6 +178,19 @@ def _invoice_payment_intent(invoice):
     return _id(invoice.get("payment_intent"))
 
 
+def _event_time(event):
+    return _when(event.payload.get("created")) if event.payload.get("created") else timezone.now()
+
+
+def _is_older(backing, at):
+    """True when `at` is before the Stripe state the backing already holds: an event delivered out of order."""
+    return backing.stripe_state_at is not None and at < backing.stripe_state_at
+
+
+def _state_as_of(backing, at):
+    backing.stripe_state_at = at if backing.stripe_state_at is None else max(backing.stripe_state_at, at)
+
+
 def _subscription_backing(subscription_id, metadata):
     backing = _locked(stripe_subscription_id=subscription_id) if subscription_id else None
     if backing is None:
@@ -197,8 +210,13 @@ def invoice_paid(event):
         return
     backing.stripe_customer_id = backing.stripe_customer_id or _id(invoice.get("customer"))
     backing.stripe_payment_intent_id = _invoice_payment_intent(invoice) or backing.stripe_payment_intent_id
-    if backing.status in (Backing.Status.PENDING, Backing.Status.EXPIRED, Backing.Status.PAST_DUE):
-        backing.status = Backing.Status.ACTIVE
+    paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
+    at = _when(paid_at) if paid_at else _event_time(event)
+    # The money is recorded whatever the order; the state moves only if nothing newer was heard since.
+    if not _is_older(backing, at):
+        if backing.status in (Backing.Status.PENDING, Backing.Status.EXPIRED, Backing.Status.PAST_DUE):
+            backing.status = Backing.Status.ACTIVE
+        _state_as_of(backing, at)
     backing.save()
     amount = from_stripe_amount(invoice.get("amount_paid") or 0)
     if amount > 0:
@@ -221,6 +239,14 @@ def invoice_payment_failed(event):
     backing = _subscription_backing(subscription_id, metadata)
     if backing is None:
         return
+    at = _event_time(event)
+    already_paid = LedgerEntry.objects.filter(source_key=f"invoice:{invoice.get('id')}").exists()
+    if already_paid or _is_older(backing, at):
+        # A failure delivered after a later success (or after this very invoice was paid): old news, no notice.
+        logger.info("invoice.payment_failed %s is older than the backing's state: ignored", invoice.get("id"))
+        backing.save()
+        return
+    _state_as_of(backing, at)
     was_failing = backing.status == Backing.Status.PAST_DUE
     if backing.status not in FINAL:
         backing.status = Backing.Status.PAST_DUE
@@ -257,6 +283,13 @@ def subscription_changed(event):
         logger.warning("subscription %s is not one of ours", subscription.get("id"))
         return
     backing.stripe_customer_id = backing.stripe_customer_id or _id(subscription.get("customer"))
+    at = _event_time(event)
+    if _is_older(backing, at) and event.type != "customer.subscription.deleted":
+        # Stripe sent this before a change we already applied: its status, pause and period are out of date.
+        logger.info("%s for %s is older than the backing's state: ignored", event.type, subscription.get("id"))
+        backing.save()
+        return
+    _state_as_of(backing, at)
     status = SUBSCRIPTION_STATUS.get(subscription.get("status"))
     if event.type == "customer.subscription.deleted":
         status = Backing.Status.CANCELED

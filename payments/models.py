@@ -107,6 +107,9 @@ class Backing(models.Model):
     current_period_end = models.DateTimeField(_("next charge"), null=True, blank=True)
     paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
     cancel_at_period_end = models.BooleanField(_("ends at the end of the period"), default=False)
+    # When, at Stripe, the subscription state kept here was true (the event's or the invoice's own time): Stripe may
+    # deliver events in any order, and an older one never moves the state back (payments.handlers).
+    stripe_state_at = models.DateTimeField(_("Stripe state as of"), null=True, blank=True)
     # The language the backer used at checkout: receipts to guests are written in it.
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
     # Who paused collection: the backer on the manage page, or the season of a seasonal plan.

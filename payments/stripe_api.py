@@ -4,6 +4,8 @@ One place to set the key, the API version the library was built for, the
 address (stripe-mock in tests), time-outs and retries.
 """
 
+import datetime
+import time
 from functools import lru_cache
 
 import stripe
@@ -33,15 +35,15 @@ def configuration_summary():
 
 
 @lru_cache(maxsize=4)
-def _client(api_key, api_base):
+def _client(api_key, api_base, timeout, retries):
     base_addresses = {"api": api_base, "connect": api_base, "files": api_base} if api_base else None
     return stripe.StripeClient(
         api_key,
         base_addresses=base_addresses,
         stripe_version=stripe.api_version,
-        max_network_retries=2,
+        max_network_retries=retries,
         # A slow Stripe must not hold a web worker for long: fail, say so, let the person retry.
-        http_client=stripe.RequestsClient(timeout=10),
+        http_client=stripe.RequestsClient(timeout=timeout),
     )
 
 
@@ -49,7 +51,12 @@ def client():
     """The configured StripeClient; raises PaymentsNotConfigured when there is no key."""
     if not is_configured():
         raise PaymentsNotConfigured()
-    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE or None)
+    return _client(
+        settings.STRIPE_SECRET_KEY,
+        settings.STRIPE_API_BASE or None,
+        settings.STRIPE_TIMEOUT_SECONDS,
+        settings.STRIPE_MAX_NETWORK_RETRIES,
+    )
 
 
 class PaymentsNotConfigured(Exception):
@@ -155,6 +162,8 @@ def _ensure_plan_product(stripe, plan):
 
 # --- Checkout ------------------------------------------------------------------------------------
 
+CHECKOUT_EXPIRES_AFTER = datetime.timedelta(minutes=31)  # Stripe accepts 30 minutes to 24 hours
+
 # Checkout's own languages for ours.
 CHECKOUT_LOCALES = {"zh-hant": "zh-TW", "en": "en", "ja": "ja"}
 
@@ -166,6 +175,8 @@ def _checkout_common(backing, *, success_url, cancel_url, customer_email, langua
         "success_url": success_url,
         "cancel_url": cancel_url,
         "locale": CHECKOUT_LOCALES.get(language, "auto"),
+        # The session (and the place it holds on a capped plan) lasts payments.checkout.CHECKOUT_LIFETIME.
+        "expires_at": int(time.time() + CHECKOUT_EXPIRES_AFTER.total_seconds()),
     }
     if customer_email:
         params["customer_email"] = customer_email

@@ -77,8 +77,8 @@ JOBS = [
     Job(
         name="expire_abandoned_checkouts",
         task_path="payments.tasks.expire_abandoned_checkouts",
-        cron="20 * * * *",
-        description=_("Mark checkouts never completed within Stripe's 24 hours as not completed"),
+        cron="*/10 * * * *",
+        description=_("Mark checkouts never completed within their 31 minutes as not completed"),
     ),
     Job(
         name="seasonal_billing",

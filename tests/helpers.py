@@ -1,9 +1,12 @@
 """Helpers the suite shares: manage.py in a child process with a chosen environment, MFA for staff, and the
 query-count check of list pages."""
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,3 +125,39 @@ def translation_of(page, language_code):
     if existing.alias_of_id is not None:
         ConvertAliasPageAction(existing.specific, log_action=False).execute(skip_permission_checks=True)
     return Page.objects.get(pk=existing.pk).specific  # a translation made already (the demo's) is used as it is
+
+
+@contextlib.contextmanager
+def hung_server():
+    """(host, port) of a socket that accepts every connection and never answers: a hung service, as a client sees
+    one. Closed on exit."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    accepted, stop = [], threading.Event()
+
+    def accept_and_never_answer():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept_and_never_answer, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()
+    finally:
+        stop.set()
+        thread.join()
+        for connection in accepted:
+            connection.close()
+        listener.close()
+
+
+def refused_port():
+    """A local port where nothing listens (a service that is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

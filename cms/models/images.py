@@ -1,8 +1,12 @@
 """The image model: Wagtail's image with alt text that editors must fill in."""
 
+import logging
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.images.models import AbstractImage, AbstractRendition, Image, SourceImageIOError
+
+logger = logging.getLogger(__name__)
 
 
 class CustomImage(AbstractImage):
@@ -15,6 +19,27 @@ class CustomImage(AbstractImage):
     credit = models.CharField(_("credit"), max_length=255, blank=True, help_text=_("Photographer or source."))
 
     admin_form_fields = Image.admin_form_fields + ("credit",)
+
+    # A rendition that cannot be made (a file the image library cannot read or convert, one over the pixel
+    # limits, one gone from the storage) is reported as SourceImageIOError, which Wagtail's template tags and
+    # admin turn into a "not found" image: the page shows without the picture instead of answering 500.
+    def get_rendition(self, filter):
+        try:
+            return super().get_rendition(filter)
+        except SourceImageIOError:
+            raise
+        except Exception as error:
+            logger.warning("Image %s (%s): no rendition %s", self.pk, self.file.name, filter, exc_info=True)
+            raise SourceImageIOError(str(error)) from error
+
+    def get_renditions(self, *filters):
+        try:
+            return super().get_renditions(*filters)
+        except SourceImageIOError:
+            raise
+        except Exception as error:
+            logger.warning("Image %s (%s): no renditions %s", self.pk, self.file.name, filters, exc_info=True)
+            raise SourceImageIOError(str(error)) from error
 
     class Meta(AbstractImage.Meta):
         verbose_name = _("image")

@@ -163,6 +163,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "confirm_email": "1/180s/key",
     "reauthenticate": "10/m/user",
+    # Starting a payment (a Stripe Checkout Session): per client address, guests included (payments.views.checkout).
+    "checkout": "5/m/ip,20/31m/ip",
 }
 # Whose address a per-IP limit counts: behind a load balancer REMOTE_ADDR is the balancer's, so every visitor would
 # share one budget and ten failed sign-ins would lock everyone out. Only a configured proxy is believed (a client can
@@ -299,7 +301,8 @@ HOMEWARD_SEARCH = {
     "ENGINE": env_choice("SEARCH_ENGINE", ["database", "elasticsearch"], "database"),
     "ELASTICSEARCH_URL": env_str("ELASTICSEARCH_URL", None),
     "INDEX_PREFIX": env_str("SEARCH_INDEX_PREFIX", "homeward"),
-    "TIMEOUT_SECONDS": env_int("SEARCH_TIMEOUT_SECONDS", 2, minimum=1),
+    # A hung Elasticsearch costs this long, then the database answers (the page says results may be incomplete).
+    "TIMEOUT_SECONDS": env_int("SEARCH_TIMEOUT_SECONDS", 1, minimum=1),
 }
 if HOMEWARD_SEARCH["ENGINE"] == "elasticsearch" and not HOMEWARD_SEARCH["ELASTICSEARCH_URL"]:
     from config.env import ConfigurationError
@@ -322,6 +325,10 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 PAYMENTS_GATEWAY = env_choice("PAYMENTS_GATEWAY", ["stripe", "demo"], "stripe")
 # The demo gateway's published webhook secret (dev.py uses it when none is set); production.py refuses it.
 DEMO_STRIPE_WEBHOOK_SECRET = "whsec_demo_homeward_no_money_moves"  # noqa: S105
+# A hung Stripe must not hold a donor (nor a web worker): each call gets this long to connect and to answer, and is
+# not retried, so the person hears "could not be reached" within 2 s and tries again (payments.stripe_api).
+STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "1.5"))
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 0, minimum=0)
 PLATFORM_FEE_PERCENT = env_int("PLATFORM_FEE_PERCENT", 5, minimum=0)
 # Stripe's smallest TWD charge is about the value of US$0.50; NT$30 leaves room for exchange moves.
 PAYMENT_MIN_AMOUNT_TWD = env_int("PAYMENT_MIN_AMOUNT_TWD", 30, minimum=1)

@@ -49,6 +49,13 @@ PAYMENTS_GATEWAY = "stripe"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 TRACE_SIGNING_KEY = TEST_TRACE_SIGNING_KEY  # noqa: F405
+# The suite starts many payments from 127.0.0.1 within the limit's window (the cache outlives a test); the checkout
+# throttle's own test sets the production rate.
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "checkout": "1000/m/ip"}  # noqa: F405
+# stripe-mock on a machine busy with two test processes can take longer than production's 1.5 s; the fault tests
+# (tests/test_faults.py) put production's timeout back.
+STRIPE_TIMEOUT_SECONDS = 10
+HOMEWARD_SEARCH = {**HOMEWARD_SEARCH, "TIMEOUT_SECONDS": 5}  # noqa: F405  (the same reason; tests/search puts 1 back)
 
 # scripts/test runs the suite in two processes (pytest-xdist). pytest-django gives each its own test database;
 # here each also gets its own search indexes, Redis database and media folder (each object-storage test makes its

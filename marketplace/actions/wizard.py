@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from cms.actions import create_project_draft, review_state, submit_project_for_review
+from cms.images import check_image_upload
 from cms.models import CustomImage
 from core.actions import ActionRefused
 from core.audit import Action, log
@@ -78,6 +79,7 @@ def save_story_step(user, draft, *, story, image=None, image_description=""):
     check_draft_editor(user, draft)
     fields = {"story": story}
     if image:
+        check_image_upload(image)  # the library's limits, whoever calls: nothing is stored when refused
         fields["image"] = CustomImage.objects.create(
             title=draft.title or image.name, description=image_description, file=image
         )

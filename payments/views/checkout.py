@@ -1,5 +1,6 @@
 """Starting a payment: the donation form, a subscription, and the return from Stripe Checkout."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
@@ -26,6 +27,13 @@ def _return_urls(request, project_id):
 def _checkout(request, listing, form, start, target, *, template, context):
     """A valid form starts `start(user, target, …)` (the backing and its Checkout Session) and sends the person to
     Stripe; a refusal comes back as the form's error."""
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid() and not ratelimit.consume(request, action="checkout"):
+        # Too many payments started from this address (a script opening Checkout Sessions): say so, open none.
+        form.add_error(
+            None, _("Too many payments were started from your connection. Please wait a few minutes and try again.")
+        )
+        status = 429
     if request.method == "POST" and form.is_valid():
         success_url, cancel_url = _return_urls(request, listing.project_id)
         data = form.cleaned_data
@@ -43,7 +51,6 @@ def _checkout(request, listing, form, start, target, *, template, context):
         )
         if outcome.done:
             return HttpResponseRedirect(outcome.result)
-    status = 400 if request.method == "POST" else 200
     context = {"listing": listing, "form": form, "demo_checkout": gateways.demo_enabled(), **context}
     return render(request, template, context, status=status)
 

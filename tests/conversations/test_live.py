@@ -156,3 +156,21 @@ def test_anything_sent_on_the_socket_gets_an_error_frame_and_stores_nothing(mark
     frame = async_to_sync(scenario)()
     assert frame["event"] == "error" and frame["payload"]["code"] == "send_over_http"
     assert not Message.objects.exists()
+
+
+def test_removal_from_the_organisation_closes_the_socket_at_once(market, conversation):
+    """#17.6: no event needed: removing Dave (accounts.actions.remove_member) closes his open conversation."""
+    from accounts import actions as account_actions
+
+    dave_headers = socket_headers(market["dave"])
+    membership = Membership.objects.get(user=market["dave"], organisation=market["company_org"])
+
+    async def scenario():
+        dave = _communicator(conversation.pk, dave_headers)
+        assert (await dave.connect())[0]
+        await database_sync_to_async(account_actions.remove_member)(market["carol"], membership)
+        output = await dave.receive_output(timeout=5)
+        await dave.disconnect()
+        return output
+
+    assert async_to_sync(scenario)() == {"type": "websocket.close", "code": 4403}

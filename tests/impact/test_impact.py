@@ -365,3 +365,113 @@ def test_the_company_report_links_to_the_map_of_what_it_backed(client, world):
         map_page = client.get(reverse("impact:page"), {"town": GUANSHAN})
     assert map_page.status_code == 200 and "Showing 1 chosen township only." in map_page.text
     assert "NT$3,000" in map_page.text and "NT$3,800" not in map_page.text, "Taiwan's headline: that township only"
+
+
+def _commit(company, project, amount, when=WHEN):
+    interest = Interest.objects.create(
+        company=company, project=project, stage=Interest.Stage.COMMITTED, committed_amount_twd=amount
+    )
+    InterestEvent.objects.create(interest=interest, to_stage=Interest.Stage.COMMITTED)
+    InterestEvent.objects.filter(interest=interest).update(at=when)
+    return interest
+
+
+def _other_company(name, number):
+    from accounts import actions as account_actions
+    from accounts.models import Organisation
+    from marketplace.models import CompanyProfile
+
+    owner = UserFactory(email=f"{number}@example.tw")
+    organisation = account_actions.create_organisation(owner, kind=Organisation.Kind.COMPANY, name=name)
+    return CompanyProfile.objects.create(organisation=organisation, unified_business_number=number, size="small")
+
+
+def test_a_private_commitment_is_not_public_until_three_companies_contribute(client, staff, world):
+    """#17.5: impact.json?town=<code> showed the exact amount one company agreed in private."""
+    market = world["market"]
+    Interest.objects.filter(company=market["company"], project=market["rice"]).update(committed_amount_twd=12_345_678)
+    document = json.loads(client.get(reverse("impact:json"), {"town": GUANSHAN}).content)
+    guanshan = next(area for area in document["townships"] if area["code"] == GUANSHAN)
+    assert guanshan["committed_twd"] is None and "committed_companies" not in guanshan
+    assert document["taiwan"]["committed_twd"] == 0 and document["counties"][0]["committed_twd"] == 0
+    assert {row["committed_twd"] for row in document["months"]} <= {None, 0}
+    csv_rows = list(csv.DictReader(io.StringIO(client.get(reverse("impact:csv")).content.decode("utf-8-sig"))))
+    assert "12345678" not in {row["committed_twd"] for row in csv_rows}
+    with translation.override("en"):
+        page = client.get(reverse("impact:page")).text
+    assert "12,345,678" not in page and "Not shown (fewer than 3 companies)" in page
+
+    # Staff reports keep the exact figure.
+    client.force_login(staff)
+    exported = client.get(reverse("impact_county_report"), {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[-1][rows[0].index("committed_twd")] == "12345678"
+    client.logout()
+
+    # A second company: still withheld. A third: the township's sum is public, and so are the totals.
+    _commit(_other_company("第二公司", "04595257"), market["rice"], 100_000)  # still one company in one month
+    document = json.loads(client.get(reverse("impact:json")).content)
+    assert next(a for a in document["townships"] if a["code"] == GUANSHAN)["committed_twd"] is None
+    _commit(_other_company("第三公司", "04595252"), market["rice"], 200_000)
+    document = json.loads(client.get(reverse("impact:json")).content)
+    assert next(a for a in document["townships"] if a["code"] == GUANSHAN)["committed_twd"] == 12_645_678
+    assert document["taiwan"]["committed_twd"] == 12_645_678
+
+
+def test_a_withheld_township_is_not_left_over_in_its_county_total(world):
+    """The public county total adds up the shown townships only: total minus shown cells reveals nothing."""
+    market = world["market"]
+    oysters_town = market["oysters"].township
+    companies = [_other_company(f"公司{n}", f"1000000{n}") for n in range(3)]
+    for company in companies:
+        _commit(company, market["oysters"], 1_000)
+    exact = measures.figures()
+    public = measures.public_view(exact)
+    by_public = {area.code: area.figures.committed_twd for area in public.townships}
+    assert by_public[GUANSHAN] is None and by_public[oysters_town.code] == 3_000
+    assert exact.taiwan.figures.committed_twd == 1_503_000, "the exact figures are left as they were"
+    assert public.taiwan.figures.committed_twd == 3_000
+    for county in public.counties:
+        shown = [by_public[a.code] or 0 for a in public.townships if a.county_code == county.code]
+        assert county.figures.committed_twd == sum(shown)
+
+
+def test_township_lists_are_normalised_bounded_and_not_kept_in_the_cache(client, world, monkeypatch):
+    """#17.4: each new town= list stored ~395 KB in the cache; now lists are bounded and computed per request."""
+    from impact import forms, service, views
+
+    stored = []
+
+    class Recording:
+        def __init__(self, real):
+            self.real = real
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+        def set(self, key, *args, **kwargs):
+            stored.append(key)
+            return self.real.set(key, *args, **kwargs)
+
+    monkeypatch.setattr(views, "cache", Recording(views.cache))
+    monkeypatch.setattr(service, "cache", Recording(service.cache))
+    codes = list(Township.objects.order_by("code").values_list("code", flat=True)[: forms.MAX_TOWNSHIPS + 1])
+
+    too_many = client.get(reverse("impact:json"), {"town": codes})
+    assert too_many.status_code == 400
+    assert "50" in json.dumps(too_many.json()["errors"]["town"], ensure_ascii=False)
+    with translation.override("en"):
+        page = client.get(reverse("impact:page"), {"town": codes})
+    assert page.status_code == 400 and "Choose at most 50 townships (51 were chosen)." in page.text
+
+    chosen = [GUANSHAN, KOUHU, *codes[:3]]
+    first = client.get(reverse("impact:json"), {"town": chosen})
+    again = client.get(reverse("impact:json"), {"town": [f" {c} " for c in reversed(chosen)] + [KOUHU]})
+    assert first.status_code == again.status_code == 200
+    assert first.json()["filters"]["townships"] == again.json()["filters"]["townships"] == sorted(set(chosen))
+    assert client.get(reverse("impact:page"), {"town": chosen}).status_code == 200
+    assert client.get(reverse("impact:csv"), {"town": codes[:50]}).status_code == 200
+    assert stored == [], "a visitor's own list of townships is computed, not kept"
+
+    assert client.get(reverse("impact:page")).status_code == 200
+    assert any(key.startswith("impact:snapshot:") for key in stored), "the shared map is still cached"

@@ -4,6 +4,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.urls import reverse
 
 from accounts.models import User
 from config.asgi import application
@@ -133,3 +134,34 @@ def test_with_redis_down_a_notification_is_still_stored(team_member, settings, c
 
     assert Notification.objects.filter(pk=notification.pk).exists()
     assert "Could not send live event notifications.changed" in caplog.text
+
+
+def test_signing_out_closes_the_persons_sockets_and_a_stale_session_gets_no_event(team_member):
+    """#17.6: an open socket kept delivering after its person signed out."""
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(team_member)
+    headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
+    headers.append((b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode()))
+    other_headers = socket_headers(team_member)  # the same person in another browser
+
+    async def scenario():
+        socket, other = _communicator(headers), _communicator(other_headers)
+        assert (await socket.connect())[0] and (await other.connect())[0]
+        await socket.receive_json_from(timeout=5)
+        await other.receive_json_from(timeout=5)
+
+        await database_sync_to_async(browser.post)(reverse("account_logout"))
+        closed = await socket.receive_output(timeout=5)
+
+        # The other browser's session ends without a sign-out (expired, deleted): the next event is not delivered.
+        await database_sync_to_async(Session.objects.all().delete)()
+        await database_sync_to_async(actions.notify)(team_member, KIND, "私訊", "", "/zh-hant/")
+        other_closed = await other.receive_output(timeout=5)
+        return closed, other_closed
+
+    closed, other_closed = async_to_sync(scenario)()
+    assert closed == {"type": "websocket.close", "code": 4401}
+    assert other_closed == {"type": "websocket.close", "code": 4401}

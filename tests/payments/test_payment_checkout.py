@@ -2,13 +2,15 @@
 
 import datetime
 import re
+import time
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from marketplace import actions
-from payments import stripe_api
+from payments import checkout, stripe_api
+from payments import tasks as payment_tasks
 from payments.models import Backing
 from tests.factories.payments import pending_subscription
 
@@ -273,3 +275,56 @@ def test_many_plans_are_looked_up_ten_lookup_keys_at_a_time(listing, stripe_requ
     assert len(prices) == 12
     assert stripe_requests.paths("GET").count("prices") == 2
     assert stripe_requests.paths("POST").count("prices") == 12
+
+
+# --- capped plans and checkout spam (#17.7) ---------------------------------------------------------
+
+
+def test_a_checkout_session_expires_after_31_minutes(client, listing, campaign, stripe_requests):
+    before = int(time.time())
+    assert client.post(donate_url(listing), {"suggested": "1000"}).status_code == 302
+    [(_verb, _path, body)] = [call for call in stripe_requests.calls if call[1] == "checkout/sessions"]
+    expires_at = int(re.search(r"expires_at=(\d+)", body).group(1))
+    assert 30 * 60 < expires_at - before <= 31 * 60 + 5, "Stripe takes 30 minutes to 24 hours"
+
+
+def test_an_abandoned_checkout_holds_a_capped_place_only_for_the_sessions_lifetime(client, plan, bob, alice):
+    plan.max_backers = 1
+    plan.save()
+    client.force_login(alice)
+    assert client.post(subscribe_url(plan), {"name": "Alice"}).status_code == 302  # then she walks away
+    client.force_login(bob)
+    assert "This plan is full" in client.post(in_english(subscribe_url(plan)), {}).text
+
+    # 32 minutes later her session has expired at Stripe: the place is free again, for Bob.
+    Backing.objects.filter(backer=alice).update(created=timezone.now() - datetime.timedelta(minutes=32))
+    assert checkout.places_taken(plan) == 0
+    assert client.post(subscribe_url(plan), {"name": "Bob"}).status_code == 302
+    assert Backing.objects.filter(backer=bob, status="pending").count() == 1
+    assert payment_tasks.expire_abandoned_checkouts.call() == 1, "alice's is marked not completed"
+
+
+def test_one_person_cannot_hold_more_than_three_open_checkouts(client, listing, campaign, bob):
+    client.force_login(bob)
+    for _attempt in range(checkout.MAX_OPEN_CHECKOUTS):
+        assert client.post(donate_url(listing), {"suggested": "1000"}).status_code == 302
+    response = client.post(in_english(donate_url(listing)), {"suggested": "1000"})
+    assert response.status_code == 400
+    assert "You already have 3 payments waiting to be completed." in response.text
+    assert Backing.objects.filter(backer=bob).count() == 3
+
+    Backing.objects.filter(backer=bob).update(created=timezone.now() - datetime.timedelta(minutes=32))
+    assert client.post(donate_url(listing), {"suggested": "1000"}).status_code == 302
+
+
+def test_guest_checkouts_are_throttled_per_client_address(client, listing, campaign, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "checkout": "3/m/ip"}
+    address = f"198.51.100.{int(time.time()) % 250}"  # an address no other test used within the minute
+    for _attempt in range(3):
+        response = client.post(donate_url(listing), {"suggested": "1000"}, REMOTE_ADDR=address)
+        assert response.status_code == 302
+    refused = client.post(in_english(donate_url(listing)), {"suggested": "1000"}, REMOTE_ADDR=address)
+    assert refused.status_code == 429
+    assert "Too many payments were started from your connection." in refused.text
+    assert Backing.objects.count() == 3, "no Checkout Session was opened for the refused one"
+    assert client.post(donate_url(listing), {"suggested": "1000"}, REMOTE_ADDR="203.0.113.9").status_code == 302

@@ -30,11 +30,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 def send(client, settings, django_capture_on_commit_callbacks):
     """Deliver one signed event and run what waits for the commit (receipts, notification emails, live events)."""
 
-    def send(event_type, data_object, event_id=None):
+    def send(event_type, data_object, event_id=None, created=None):
+        event = stripe_event(event_type, data_object, event_id=event_id, created=created)
         with django_capture_on_commit_callbacks(execute=True):
-            response = deliver(
-                client, stripe_event(event_type, data_object, event_id=event_id), settings.STRIPE_WEBHOOK_SECRET
-            )
+            response = deliver(client, event, settings.STRIPE_WEBHOOK_SECRET)
         assert response.status_code == 200, response.content
         return response.json()
 
@@ -289,3 +288,54 @@ def test_who_paused_and_a_switched_plan_come_from_the_subscription_event(plan, b
     send("customer.subscription.updated", subscription_object(backing, items={"object": "list", "data": [switched]}))
     backing.refresh_from_db()
     assert (backing.status, backing.pause_reason, backing.plan_id) == ("active", "", bigger.pk)
+
+
+# --- events out of order (#17.10) ------------------------------------------------------------------
+
+
+def test_a_late_payment_failure_after_a_later_success_changes_nothing_and_tells_no_one(plan, bob, send):
+    backing = pending_subscription(plan, bob, status=Backing.Status.ACTIVE, stripe_subscription_id="sub_1")
+    now = int(time.time())
+    paid = {**invoice(backing, "in_3"), "status_transitions": {"paid_at": now}}
+    send("invoice.paid", paid, created=now)
+    # The failure of an earlier attempt (a minute before) arrives after the success.
+    failed_earlier = {**invoice(backing, "in_2"), "amount_paid": 0, "status": "open", "status_transitions": {}}
+    send("invoice.payment_failed", failed_earlier, created=now - 60)
+    # And a failure event for the very invoice that is paid, whenever it is dated.
+    send("invoice.payment_failed", {**invoice(backing, "in_3"), "amount_paid": 0, "status_transitions": {}})
+
+    backing.refresh_from_db()
+    assert backing.status == "active"
+    assert not Notification.objects.filter(recipient=bob, kind=Notification.Kind.PAYMENT_FAILED).exists()
+
+    send("invoice.payment_failed", {**invoice(backing, "in_4"), "amount_paid": 0, "status": "open"}, created=now + 60)
+    backing.refresh_from_db()
+    assert backing.status == "past_due", "a newer failure still counts"
+
+
+def test_a_late_subscription_update_does_not_move_the_state_back(plan, bob, send):
+    backing = pending_subscription(plan, bob, status=Backing.Status.ACTIVE, stripe_subscription_id="sub_1")
+    now = int(time.time())
+    resumes = now + 60 * 86_400
+    send("customer.subscription.updated", subscription_object(backing, status="active"), created=now)
+    send("customer.subscription.updated", subscription_object(backing, status="past_due"), created=now - 30)
+    send(
+        "customer.subscription.updated",
+        subscription_object(backing, pause_collection={"behavior": "void", "resumes_at": resumes}),
+        created=now - 20,
+    )
+    backing.refresh_from_db()
+    assert (backing.status, backing.paused_until) == ("active", None)
+
+    send("invoice.paid", {**invoice(backing, "in_5"), "status_transitions": {"paid_at": now + 10}}, created=now + 10)
+    send("customer.subscription.updated", subscription_object(backing, status="past_due"), created=now + 5)
+    backing.refresh_from_db()
+    assert backing.status == "active", "a payment later than the update stands"
+    assert LedgerEntry.objects.filter(source_key="invoice:in_5").exists(), "the money is recorded whatever the order"
+
+    send("customer.subscription.updated", subscription_object(backing, status="past_due"), created=now + 20)
+    backing.refresh_from_db()
+    assert backing.status == "past_due", "a newer update applies"
+    send("customer.subscription.deleted", subscription_object(backing, status="canceled"), created=now - 100)
+    backing.refresh_from_db()
+    assert backing.status == "canceled", "a cancellation is final, whenever it arrives"

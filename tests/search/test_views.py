@@ -99,6 +99,29 @@ def test_search_page_says_results_may_be_incomplete_when_elasticsearch_is_down(s
     assert client.get("/api/search/", {"q": "池上"}).json()["incomplete"] is True
 
 
+def test_a_hung_elasticsearch_costs_the_search_page_at_most_two_seconds(search_corpus, db, client, settings):
+    """#17 fault test: a socket that accepts and never answers; production's timeout (1 s), then the database."""
+    import time
+
+    from search import engines
+    from tests.helpers import hung_server
+
+    with hung_server() as (host, port):
+        settings.HOMEWARD_SEARCH = {
+            **settings.HOMEWARD_SEARCH,
+            "ELASTICSEARCH_URL": f"http://{host}:{port}",
+            "TIMEOUT_SECONDS": 1,
+        }
+        engines._elasticsearch_client.cache_clear()
+        started = time.perf_counter()
+        response = client.get("/en/search/", {"q": "池上"})
+        seconds = time.perf_counter() - started
+    engines._elasticsearch_client.cache_clear()
+    assert response.status_code == 200 and seconds < 2
+    html = response.content.decode()
+    assert "results may be incomplete" in html and "<mark>池上</mark>" in html
+
+
 @pytest.fixture
 def malicious_document(search_corpus, db):
     """A fixture document whose title and summary carry markup (test data)."""

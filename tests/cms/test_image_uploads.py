@@ -1,0 +1,145 @@
+"""Every image enters through one set of limits (#17.3): the project wizard's photo is refused like the Wagtail
+admin's uploads (size, pixels, formats JPEG/PNG/WebP/GIF), with the form's message and nothing stored; a stored
+image whose renditions cannot be made never makes a page answer 500."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.images import ImageFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from PIL import Image as PILImage
+
+from accounts.models import User
+from cms.models import CustomImage, ProjectPage
+from marketplace import actions
+from marketplace.models import ProjectDraft
+from tests.helpers import with_mfa
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def picture(fmt, size=(40, 30), mode="RGB"):
+    buffer = io.BytesIO()
+    PILImage.new(mode, size, "white" if mode == "1" else (10, 120, 60)).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def stored_originals():
+    folder = Path(settings.MEDIA_ROOT) / "original_images"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def draft(profile, alice):
+    draft = actions.start_project_draft(alice, profile.organisation)
+    actions.save_draft_step(alice, draft, "basics", title="智慧魚塭", summary="省水")
+    return draft
+
+
+def post_photo(client, draft, name, content, content_type="image/png"):
+    return client.post(
+        reverse("marketplace:draft_step", kwargs={"pk": draft.pk, "step": "story"}),
+        {"story": "故事", "image": SimpleUploadedFile(name, content, content_type), "image_description": "魚塭"},
+    )
+
+
+def assert_refused(response, code, before):
+    assert response.status_code == 400, "the step is shown again, with the reason"
+    errors = response.context["form"].errors.as_data()["image"]
+    assert code in {error.code for error in errors}, errors
+    for error in errors:  # the reason is shown to the person
+        message = error.message % error.params if error.params else error.message
+        assert str(message) in response.content.decode()
+    assert CustomImage.objects.count() == 0
+    assert stored_originals() == before, "nothing is stored"
+
+
+def test_a_good_photo_is_stored(client, alice, draft):
+    client.force_login(alice)
+    response = post_photo(client, draft, "pond.webp", picture("WEBP"), "image/webp")
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.image.description == "魚塭"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "content_type", "code"),
+    [
+        ("pond.tif", "TIFF", "image/tiff", "invalid_image_extension"),
+        ("pond.bmp", "BMP", "image/bmp", "invalid_image_extension"),
+        ("pond.ico", "ICO", "image/x-icon", "invalid_image_extension"),
+        ("pond.pcx", "PCX", "image/x-pcx", "invalid_image"),  # not even read: refused as no image
+        ("pond.png", "TIFF", "image/png", "invalid_image_known_format"),  # a TIFF named .png
+    ],
+)
+def test_other_formats_are_refused_with_the_reason(client, alice, draft, name, fmt, content_type, code):
+    client.force_login(alice)
+    assert_refused(post_photo(client, draft, name, picture(fmt), content_type), code, stored_originals())
+
+
+@override_settings(WAGTAILIMAGES_MAX_UPLOAD_SIZE=2_000)
+def test_a_photo_over_the_size_limit_is_refused(client, alice, draft):
+    client.force_login(alice)
+    noisy = PILImage.frombytes("RGB", (100, 100), os.urandom(100 * 100 * 3))
+    buffer = io.BytesIO()
+    noisy.save(buffer, "PNG")
+    assert_refused(post_photo(client, draft, "big.png", buffer.getvalue()), "file_too_large", stored_originals())
+
+
+def test_a_photo_with_too_many_pixels_is_refused(client, alice, draft):
+    # 8,000 × 6,000 = 48 million pixels, over the 40 million limit, in a small file.
+    client.force_login(alice)
+    huge = picture("PNG", size=(8_000, 6_000), mode="1")
+    assert_refused(post_photo(client, draft, "huge.png", huge), "file_too_many_pixels", stored_originals())
+
+
+def test_the_action_refuses_what_the_form_would(alice, draft):
+    before = stored_originals()
+    with pytest.raises(ValidationError):
+        actions.save_story_step(
+            alice, draft, story="故事", image=SimpleUploadedFile("pond.tif", picture("TIFF"), "image/tiff")
+        )
+    assert CustomImage.objects.count() == 0 and stored_originals() == before
+    assert ProjectDraft.objects.get(pk=draft.pk).story == ""
+
+
+def stored_tiff():
+    """An image stored before the limits (or by a script around them): a TIFF the renditions cannot convert."""
+    return CustomImage.objects.create(
+        title="舊照片", description="魚塭", file=ImageFile(io.BytesIO(picture("TIFF")), name="old.tif")
+    )
+
+
+def broken_image():
+    image = CustomImage.objects.create(
+        title="壞掉", description="魚塭", file=ImageFile(io.BytesIO(picture("PNG")), name="broken.png")
+    )
+    with image.file.storage.open(image.file.name, "wb") as file:  # the file changed behind the library's back
+        file.write(b"not a picture any more")
+    return image
+
+
+@pytest.mark.parametrize("make", [stored_tiff, broken_image])
+def test_pages_with_an_image_that_cannot_be_rendered_still_answer(client, listing, make):
+    image = make()
+    project = ProjectPage.objects.get(pk=listing.project_id)
+    project.hero_image = image
+    project.save_revision().publish()
+    township_page = project.get_parent().specific
+    township_page.hero_image = image
+    township_page.save_revision().publish()
+
+    for url in (project.url, township_page.url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+    staff = with_mfa(User.objects.create_superuser("staff@homeward.test", "a-long-password-4"))
+    client.force_login(staff)
+    assert client.get(reverse("wagtailimages:index")).status_code == 200
+    assert client.get(reverse("wagtailimages:edit", args=[image.pk])).status_code == 200
