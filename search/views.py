@@ -39,6 +39,8 @@ from django.views.decorators.http import require_GET
 
 from search import engines
 from search.documents import FACETS, families
+from search.localize import localize_hits, localize_suggestions
+from search.planner import plan_query
 from search.presentation import expansion_text, facet_groups, page_links, related_links, result_map
 from search.query import InvalidSearch, parse_search_params
 
@@ -53,6 +55,7 @@ def search_api(request):
         result = engines.search(query)
     except InvalidSearch as error:
         return JsonResponse({"error": str(error)}, status=400)
+    _localize(result)
     data = result.as_dict()
     if result.incomplete:
         data["notice"] = _(INCOMPLETE_NOTICE)
@@ -64,9 +67,16 @@ def autocomplete_api(request):
     prefix = request.GET.get("q", "")[:50]
     suggestions = engines.autocomplete(prefix, families_=AUTOCOMPLETE_FAMILIES)
     labels = {name: str(family.label) for name, family in families().items()}
+    localize_suggestions(suggestions)
     for suggestion in suggestions:
         suggestion["family_label"] = labels.get(suggestion["family"], suggestion["family"])
     return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})
+
+
+def _localize(result):
+    """The hits of an answer turned to the reader's language (search/localize.py), highlighted as the engine did."""
+    terms = plan_query(result.query.q).highlight_terms if result.query.q else ()
+    localize_hits(result.hits, terms)
 
 
 def _sorts():
@@ -132,6 +142,7 @@ def search_page(request):
     except InvalidSearch as problem:
         error = str(problem)
     if result is not None:
+        _localize(result)
         for hit in result.hits:
             hit["matched_via_text"] = [expansion_text(expansion) for expansion in hit.get("matched_via", ())]
     context = {
