@@ -16,6 +16,7 @@ language). A fixed number of queries per page, whatever it holds.
 
 from django.conf import settings
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from core.languages import html_lang
 from search.analysis import highlight_terms
@@ -64,6 +65,16 @@ def _townships(codes):
     return {township.code: township for township in Township.objects.with_county().filter(code__in=codes)}
 
 
+def _township_facts(township):
+    """A township's figures as its result says them, in the active language (the index holds them in Chinese)."""
+    facts = []
+    if township.population:
+        facts.append(f"{_('Population')} {township.population:,}")
+    if township.share_aged_65_plus is not None:
+        facts.append(f"{_('Aged 65+')} {township.share_aged_65_plus}%")
+    return " · ".join(facts)
+
+
 def localize_hits(hits, terms=()):
     """Turn search hits (search.results.make_hit rows) to the reader's language, in place; returns them."""
     language = _active_language()
@@ -102,6 +113,7 @@ def localize_hits(hits, terms=()):
             hit["title_html"] = highlight_terms(township.full_name, terms)
             hit["title_en_html"] = ""
             hit["place"] = ""
+            hit["summary_html"] = highlight_terms(_township_facts(township), terms)
             if township.code in township_urls:
                 display["url"] = township_urls[township.code]
         elif family == "enterprises":

@@ -24,9 +24,12 @@ GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&
     "suggestion" is a looser query whose every word documents hold, and "related" {"townships": [town codes],
     "sector": slug} the townships the query names and those and the sector most documents matching any one of
     its words belong to.
-GET /api/search/autocomplete/?q=<prefix>   up to 8 {"uid", "family", "family_label", "title", "title_en", "url"}
-    (projects, enterprises and townships; each url is the public page: project page, enterprise profile,
-    township page; a township without a published page links to the search narrowed to it)
+GET /api/search/autocomplete/?q=<prefix>   up to 8 {"uid", "family", "family_label", "title", "title_en", "title_ja",
+    "url", "lang"} (projects, enterprises and townships; title and url are the public page in the reader's language:
+    project page (its translation or the alias of the original), enterprise profile, township page; `lang` is the
+    title's language; a township without a published page links to the search narrowed to it)
+    Hits of both endpoints are in the reader's language too (search/localize.py): display.url, display.title,
+    title_html, summary_html of the page in the active locale, display.lang the language of that text.
 GET /<lang>/search/map/?<the same parameters>   the search page's results as a choropleth of the townships,
     coloured by the township facet's counts of the same query
 """

@@ -289,3 +289,26 @@ def test_who_paused_and_a_switched_plan_come_from_the_subscription_event(plan, b
     send("customer.subscription.updated", subscription_object(backing, items={"object": "list", "data": [switched]}))
     backing.refresh_from_db()
     assert (backing.status, backing.pause_reason, backing.plan_id) == ("active", "", bigger.pk)
+
+
+def test_a_receipt_names_the_project_in_the_backers_language(listing, campaign, send, alice):
+    """#15: the receipt is written in the backer's language, the project by its title in that language."""
+    from django.utils import translation
+
+    from cms.actions import ensure_language_versions
+    from tests.helpers import translation_of
+
+    alice.preferred_language = "ja"
+    alice.save()
+    ensure_language_versions()
+    japanese = translation_of(listing.project, "ja")
+    japanese.title = "スマート養殖池"
+    japanese.save_revision().publish()
+    backing = pending_donation(listing, 300, backer=alice, backer_email=alice.email, language="ja")
+
+    with translation.override("en"):  # the webhook's language is not the backer's
+        send("checkout.session.completed", session_completed(backing))
+
+    [receipt] = mail.outbox
+    assert "領収書" in receipt.subject
+    assert "スマート養殖池" in receipt.body and "智慧魚塭" not in receipt.body
