@@ -59,6 +59,15 @@ def _township_urls(codes, language):
     return urls
 
 
+def _enterprise_slugs(ids):
+    """{profile id: its organisation's slug}: the profile's address now, under the reader's prefix."""
+    if not ids:
+        return {}
+    from marketplace.models import EnterpriseProfile
+
+    return dict(EnterpriseProfile.objects.filter(pk__in=ids).values_list("pk", "organisation__slug"))
+
+
 def _townships(codes):
     from places.models import Township
 
@@ -88,6 +97,7 @@ def localize_hits(hits, terms=()):
     townships = _townships(codes) if codes else {}
     township_codes = [hit["display"].get("township") for hit in hits if hit["family"] == "townships"]
     township_urls = _township_urls([c for c in township_codes if c], language) if township_codes else {}
+    enterprise_slugs = _enterprise_slugs(by_family.get("enterprises", []))
     for hit in hits:
         display = hit["display"] = dict(hit["display"])
         hit["lang"] = default_lang
@@ -119,7 +129,7 @@ def localize_hits(hits, terms=()):
         elif family == "enterprises":
             from django.urls import reverse
 
-            slug = (display.get("url") or "").rstrip("/").rsplit("/", 1)[-1]
+            slug = enterprise_slugs.get(int(hit["object_id"])) if str(hit["object_id"]).isdigit() else None
             if slug:
                 display["url"] = reverse("marketplace:enterprise_detail", kwargs={"slug": slug})
         display["lang"] = hit["lang"]
