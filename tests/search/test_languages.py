@@ -56,6 +56,7 @@ def test_english_plurals_and_inflections_find_the_word_as_written(rice_canteen):
 
 
 def test_search_page_links_to_the_page_in_the_readers_language(rice_canteen, client):
+    content_engines()  # refreshes the indexes: what was just written is searchable
     english, japanese = in_language(rice_canteen, "en"), in_language(rice_canteen, "ja")
     assert japanese.alias_of_id == rice_canteen.pk
 
@@ -73,6 +74,7 @@ def test_search_page_links_to_the_page_in_the_readers_language(rice_canteen, cli
 
 
 def test_api_hits_follow_the_readers_language(rice_canteen, client):
+    content_engines()
     data = client.get("/api/search/", {"q": "rice canteen", "kind": "projects"}, HTTP_ACCEPT_LANGUAGE="en").json()
     [hit] = data["hits"]
     assert hit["display"]["url"] == in_language(rice_canteen, "en").url
@@ -113,6 +115,7 @@ def test_townships_and_enterprises_link_in_the_readers_language(
 
     township_page = township_page_for(Township.objects.get(code=GUANSHAN))
     profile = indexed_enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米")
+    content_engines()
     html = client.get("/ja/search/", {"q": "米倉", "kind": "enterprises"}).content.decode()
     assert f'href="/ja/enterprises/{profile.organisation.slug}/"' in html
     assert "/zh-hant/enterprises/" not in html
@@ -121,6 +124,10 @@ def test_townships_and_enterprises_link_in_the_readers_language(
     with django_capture_on_commit_callbacks(execute=True):
         township = Township.objects.get(code=GUANSHAN)
         township.save()  # (re)index the township
+    from search.es import ElasticsearchEngine, ensure_alias
+
+    ensure_alias("townships")
+    ElasticsearchEngine().refresh("townships")
     html = client.get("/ja/search/", {"q": "關山", "kind": "townships", "county": "10014"}).content.decode()
     # The township's name as Japanese writes it, marked Japanese, linking to its Japanese page.
     assert '<h3 lang="ja"><a href="' + in_language(township_page, "ja").url + '">' in html
