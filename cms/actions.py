@@ -302,6 +302,27 @@ def submit_project_for_review(project, user):
     return project_review_workflow().start(project, user)
 
 
+def submit_translation_for_review(project, language_code, user, *, title, summary="", body=None):
+    """A team's own translation of its project (from the wizard) into `language_code`, put before the moderators
+    in the same review as the original: the language's alias of the project (ensure_language_versions made it)
+    becomes a page of its own with this text, as a new revision; nothing of it is public until a moderator
+    approves it. An existing translation gets the text as a new revision. Returns the WorkflowState."""
+    from wagtail.actions.convert_alias import ConvertAliasPageAction
+
+    locale = Locale.objects.get(language_code=language_code)
+    version = Page.objects.filter(translation_key=project.translation_key, locale=locale).first()
+    if version is None:
+        ensure_language_versions(project)
+        version = Page.objects.get(translation_key=project.translation_key, locale=locale)
+    if version.alias_of_id is not None:
+        ConvertAliasPageAction(version.specific, log_action=False).execute(skip_permission_checks=True)
+    version = ProjectPage.objects.get(pk=version.pk).get_latest_revision_as_object()
+    version.title, version.summary = title, summary
+    version.body = body or []
+    version.draft_title = title
+    return submit_project_for_review(version, user)
+
+
 def review_state(project):
     """The project's current review state (in progress or needs changes), or None."""
     return project.current_workflow_state

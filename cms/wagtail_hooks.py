@@ -1,6 +1,9 @@
 """Admin screens for the CMS snippets: sectors, SDGs, support programmes, review notices."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -44,3 +47,15 @@ class CatalogueGroup(SnippetViewSetGroup):
 
 
 register_snippet(CatalogueGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_translation_queue_url():
+    from cms.admin_views import NeedsTranslationView
+
+    return [path("reports/needs-translation/", NeedsTranslationView.as_view(), name="cms_needs_translation")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_translation_queue_menu_item():
+    return MenuItem(_("Needs translation"), reverse("cms_needs_translation"), icon_name="globe", order=700)

@@ -79,6 +79,9 @@ def send_digest(company, now=None):
 def _send_to(user, company, projects):
     base = settings.SITE_BASE_URL.rstrip("/")
     with in_language_of(user):
+        from cms.public import in_active_language
+
+        projects = in_active_language(projects)  # titles and addresses in the recipient's language
         title = ngettext(
             "%(count)s new project matches %(company)s's saved searches",
             "%(count)s new projects match %(company)s's saved searches",

@@ -186,6 +186,10 @@ class EnterpriseProfileForm(forms.ModelForm):
         return size
 
 
+# The languages a team may write its project in besides the site's default (the wizard's optional fields).
+TRANSLATION_LANGUAGES = ("en", "ja")
+
+
 class BasicsForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=120)
     summary = forms.CharField(label=_("summary"), max_length=400, widget=forms.Textarea(attrs={"rows": 3}))
@@ -196,6 +200,43 @@ class BasicsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("SDGs"),
     )
+    title_en = forms.CharField(
+        label=_("title in English (optional)"),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "With a title, your English text becomes the project's English page once the moderators approve it."
+        ),
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+    summary_en = forms.CharField(
+        label=_("summary in English (optional)"),
+        max_length=400,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
+    )
+    title_ja = forms.CharField(
+        label=_("title in Japanese (optional)"),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "With a title, your Japanese text becomes the project's Japanese page once the moderators approve it."
+        ),
+        widget=forms.TextInput(attrs={"lang": "ja"}),
+    )
+    summary_ja = forms.CharField(
+        label=_("summary in Japanese (optional)"),
+        max_length=400,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "ja"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        for code in TRANSLATION_LANGUAGES:
+            if data.get(f"summary_{code}") and not data.get(f"title_{code}"):
+                self.add_error(f"title_{code}", _("Give the title in this language too, or leave its summary empty."))
+        return data
 
 
 class StoryForm(forms.Form):
@@ -203,6 +244,12 @@ class StoryForm(forms.Form):
         label=_("story"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Leave an empty line between paragraphs."),
+    )
+    story_en = forms.CharField(
+        label=_("story in English (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 6, "lang": "en"})
+    )
+    story_ja = forms.CharField(
+        label=_("story in Japanese (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 6, "lang": "ja"})
     )
     image = ImageUploadField(label=_("photo"), required=False)  # made again for each form: see __init__
     image_description = forms.CharField(
@@ -339,6 +386,28 @@ class SubscriptionPlanForm(forms.Form):
     price_twd = AmountField(label=_("price (NT$)"))
     interval = forms.ChoiceField(label=_("billed"), choices=SubscriptionPlan.Interval.choices)
     rewards = forms.CharField(label=_("what backers receive"), widget=forms.Textarea(attrs={"rows": 2}))
+    name_en = forms.CharField(
+        label=_("plan name in English (optional)"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+    rewards_en = forms.CharField(
+        label=_("what backers receive, in English (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
+    )
+    name_ja = forms.CharField(
+        label=_("plan name in Japanese (optional)"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "ja"}),
+    )
+    rewards_ja = forms.CharField(
+        label=_("what backers receive, in Japanese (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "ja"}),
+    )
     max_backers = WholeNumberField(label=_("most backers (optional)"), required=False, min_value=1, max_value=1_000_000)
     seasonal = forms.BooleanField(label=_("Ships only in some months"), required=False)
     season_months = forms.TypedMultipleChoiceField(
@@ -362,6 +431,7 @@ class SubscriptionPlanForm(forms.Form):
             "price_twd": data["price_twd"],
             "interval": data["interval"],
             "rewards": data["rewards"],
+            **{name: data.get(name, "") for name in ("name_en", "rewards_en", "name_ja", "rewards_ja")},
             "max_backers": data["max_backers"],
             "season_months": sorted(data["season_months"]),
         }

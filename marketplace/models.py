@@ -368,6 +368,14 @@ class ProjectDraft(models.Model):
     )
     sdgs = models.ManyToManyField("cms.SustainableDevelopmentGoal", blank=True, related_name="+")
     story = models.TextField(_("story"), blank=True)
+    # The team's own translations (optional): they become the project page's English and Japanese versions,
+    # reviewed by the moderators as the original is (marketplace.actions.submit_project_draft).
+    title_en = models.CharField(_("title in English"), max_length=120, blank=True)
+    summary_en = models.TextField(_("summary in English"), max_length=400, blank=True)
+    story_en = models.TextField(_("story in English"), blank=True)
+    title_ja = models.CharField(_("title in Japanese"), max_length=120, blank=True)
+    summary_ja = models.TextField(_("summary in Japanese"), max_length=400, blank=True)
+    story_ja = models.TextField(_("story in Japanese"), blank=True)
     image = models.ForeignKey(
         "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("photo")
     )
@@ -413,6 +421,10 @@ class SubscriptionPlan(models.Model):
     price_twd = models.PositiveIntegerField(_("price (NT$)"))
     interval = models.CharField(_("billed"), max_length=10, choices=Interval.choices, default=Interval.MONTH)
     rewards = models.TextField(_("what backers receive"))
+    name_en = models.CharField(_("plan name in English"), max_length=120, blank=True)
+    rewards_en = models.TextField(_("what backers receive, in English"), blank=True)
+    name_ja = models.CharField(_("plan name in Japanese"), max_length=120, blank=True)
+    rewards_ja = models.TextField(_("what backers receive, in Japanese"), blank=True)
     max_backers = models.PositiveIntegerField(_("most backers"), null=True, blank=True)
     season_months = models.JSONField(_("months it ships"), default=list, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -431,6 +443,31 @@ class SubscriptionPlan(models.Model):
 
     def __str__(self):
         return self.name
+
+    def _translated(self, field):
+        """(text, HTML lang) of a field in the reader's language: the team's translation when it wrote one, the
+        original (in the site's default language) otherwise."""
+        from django.utils.translation import get_language
+
+        from core.languages import html_lang
+
+        language = (get_language() or "").lower()[:2]
+        if language in ("en", "ja") and getattr(self, f"{field}_{language}"):
+            return getattr(self, f"{field}_{language}"), html_lang(language)
+        return getattr(self, field), html_lang(settings.LANGUAGE_CODE)
+
+    @property
+    def shown_name(self):
+        return self._translated("name")[0]
+
+    @property
+    def shown_rewards(self):
+        return self._translated("rewards")[0]
+
+    @property
+    def shown_lang(self):
+        """The HTML lang of shown_name and shown_rewards."""
+        return self._translated("name")[1]
 
     @property
     def season_labels(self):

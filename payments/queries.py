@@ -14,7 +14,7 @@ def backings_of(user):
     return (
         Backing.objects.filter(backer=user)
         .exclude(status=Backing.Status.EXPIRED)
-        .select_related("listing__project", "plan")
+        .select_related("listing__project__locale", "plan")
         .prefetch_related("listing__project__updates", Prefetch("listing__project__hero_image", queryset=card_images()))
     )
 

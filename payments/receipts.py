@@ -89,10 +89,15 @@ def payer_label(backing):
 
 
 def receipt_context(entry):
+    """What a receipt says, in the active language: the project's title is its translation's, when written (the
+    email is rendered in the backer's language)."""
+    from cms.public import in_active_language
+
+    [project] = in_active_language([entry.listing.project])
     return {
         "entry": entry,
         "backing": entry.backing,
-        "project": entry.listing.project,
+        "project": project,
         "payer": payer_label(entry.backing),
         "amount": f"NT${entry.amount_twd:,}",
     }

@@ -348,10 +348,11 @@ def _folded_char(char):
 SUGGEST_INPUT_LENGTH = 50
 
 
-def suggest_inputs(title, title_en=""):
-    """{input: weight} for autocomplete: the whole titles, and each word of the title."""
+def suggest_inputs(title, title_en="", title_ja=""):
+    """{input: weight} for autocomplete: the whole titles (original, English, Japanese), and each word of the
+    original title."""
     inputs = {}
-    for text, weight in ((title, 3), (title_en, 2)):
+    for text, weight in ((title, 3), (title_en, 2), (title_ja, 2)):
         whole = " ".join(normalise(text).split())[:SUGGEST_INPUT_LENGTH]
         if whole:
             inputs[whole] = max(inputs.get(whole, 0), weight)

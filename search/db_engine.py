@@ -62,7 +62,7 @@ def analysed_document(document):
     for word in words:
         rows[(SearchToken.WORD, "", word[:TOKEN_LENGTH])] = 1
     if document.is_public:
-        for token, weight in suggest_inputs(document.title, document.title_en).items():
+        for token, weight in suggest_inputs(document.title, document.title_en, document.title_ja).items():
             rows[(SearchToken.SUGGEST, "", token[:TOKEN_LENGTH])] = weight
     return rows, lengths, len(words)
 
@@ -466,5 +466,6 @@ def _suggestion(display):
         "family": display["family"],
         "title": display.get("title", ""),
         "title_en": display.get("title_en", ""),
+        "title_ja": display.get("title_ja", ""),
         "url": display.get("url", ""),
     }

@@ -39,6 +39,10 @@ class SearchDocument:
     title: str
     is_public: bool = True
     title_en: str = ""
+    title_ja: str = ""
+    # The summaries of the document's written translations (English, Japanese), indexed, not shown: results show
+    # the page in the reader's language (search/localize.py).
+    translated_summaries: list = field(default_factory=list)
     summary: str = ""
     body: str = ""
     url: str = ""
@@ -83,8 +87,8 @@ class SearchDocument:
         """{field: [values]}: the scored fields of search/ranking.py, each value analysed on its own."""
         place = f"{self.county_name}{self.township_name}"
         values = {
-            "title": [self.title, self.title_en],
-            "summary": [self.summary],
+            "title": [self.title, self.title_en, self.title_ja],
+            "summary": [self.summary, *self.translated_summaries],
             "body": [self.body],
             "meta": [self.team, place, self.place_en, *self.labels],
         }
@@ -133,6 +137,7 @@ _DISPLAY_FIELDS = [
         "update_dates",
         "labels",
         "place_en",
+        "translated_summaries",
     )
 ]
 

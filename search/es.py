@@ -165,7 +165,7 @@ def to_source(document):
     if document.is_public:
         source["suggest"] = [
             {"input": [text], "weight": weight}
-            for text, weight in suggest_inputs(document.title, document.title_en).items()
+            for text, weight in suggest_inputs(document.title, document.title_en, document.title_ja).items()
         ]
     return source
 
@@ -481,6 +481,7 @@ class ElasticsearchEngine:
                         "family": display["family"],
                         "title": display.get("title", ""),
                         "title_en": display.get("title_en", ""),
+                        "title_ja": display.get("title_ja", ""),
                         "url": display.get("url", ""),
                     }
                 )

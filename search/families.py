@@ -66,6 +66,7 @@ class TownshipFamily(ModelFamily):
             object_id=str(township.pk),
             title=f"{county.name_zh}{township.name_zh}",
             title_en=f"{township.name_en}, {county.name_en}",
+            title_ja=_if_different(f"{county.name_ja}{township.name_ja}", f"{county.name_zh}{township.name_zh}"),
             summary=" · ".join(facts),
             url=url,
             county=county.code,
@@ -110,9 +111,30 @@ class PageFamily(ModelFamily):
         return [str(instance.pk)]
 
     @staticmethod
-    def english_title(page):
-        translation = page.get_translations().filter(locale__language_code="en").live().only("title").first()
-        return translation.title if translation else ""
+    def written_translations(page):
+        """{language code: specific page} of the page's live, written translations (aliases repeat the original and
+        are left out): their titles and summaries are indexed with the original, so an English or Japanese query
+        finds the page. One query."""
+        translations = (
+            type(page)
+            .objects.live()
+            .filter(translation_key=page.translation_key, alias_of__isnull=True)
+            .exclude(pk=page.pk)
+            .select_related("locale")
+            .only("title", "summary", "locale__language_code")
+        )
+        return {translation.locale.language_code.lower(): translation for translation in translations}
+
+    @classmethod
+    def translated_fields(cls, page):
+        """title_en, title_ja and translated_summaries of a source page, from its written translations."""
+        translations = cls.written_translations(page)
+        english, japanese = translations.get("en"), translations.get("ja")
+        return {
+            "title_en": english.title if english else "",
+            "title_ja": japanese.title if japanese else "",
+            "translated_summaries": [t.summary for t in (english, japanese) if t is not None and t.summary],
+        }
 
 
 class ProjectFamily(PageFamily):
@@ -174,7 +196,6 @@ class ProjectFamily(PageFamily):
             family=self.name,
             object_id=str(page.pk),
             title=page.title,
-            title_en=self.english_title(page),
             summary=page.summary,
             body=body,
             team=_team_name(listing),
@@ -193,6 +214,7 @@ class ProjectFamily(PageFamily):
             ask_low=ask_low,
             ask_high=ask_high,
             update_dates=update_dates[:LATEST_UPDATES_KEPT],
+            **self.translated_fields(page),
             **place_fields(page.township),
         )
 
@@ -225,7 +247,6 @@ class StoryFamily(PageFamily):
             family=self.name,
             object_id=str(page.pk),
             title=page.title,
-            title_en=self.english_title(page),
             summary=f"{page.summary} {tags}".strip(),
             body=body,
             place_en=place_english(page.township),
@@ -233,6 +254,7 @@ class StoryFamily(PageFamily):
             url=page.url or "",
             sector=sectors,
             published_at=as_datetime(page.date),
+            **self.translated_fields(page),
             **place_fields(page.township),
         )
 
@@ -290,6 +312,13 @@ class EnterpriseFamily(ModelFamily):
             published_at=profile.verified_at,
             **place_fields(profile.township),
         )
+
+
+def _if_different(text, original):
+    """`text` unless it reads as `original` once normalised (most Japanese place names are the Chinese ones)."""
+    from search.analysis import normalise
+
+    return "" if normalise(text) == normalise(original) else text
 
 
 def _team_name(listing):

@@ -30,8 +30,16 @@ from search.analysis import _HAN, DATA_DIR, _segmenter, domain_words, normalise,
 from search.spelling import MIN_LENGTH, edit_distance, max_edits
 from search.synonyms import NARROWER, SYNONYM, key_text, synonym_index, synonym_serial
 
-TYPED, VARIANT, SPELLING, DICTIONARY = "typed", "variant", "spelling", "dictionary"
-KIND_WEIGHTS = {TYPED: 1.0, VARIANT: 1.0, SPELLING: 0.9, SYNONYM: 0.9, NARROWER: 0.7, DICTIONARY: 0.7}
+TYPED, VARIANT, SPELLING, DICTIONARY, INFLECTION = "typed", "variant", "spelling", "dictionary", "inflection"
+KIND_WEIGHTS = {
+    TYPED: 1.0,
+    VARIANT: 1.0,
+    INFLECTION: 0.9,
+    SPELLING: 0.9,
+    SYNONYM: 0.9,
+    NARROWER: 0.7,
+    DICTIONARY: 0.7,
+}
 MAX_CONCEPTS = 8
 MAX_ALTERNATIVES = 16
 MAX_DICTIONARY_WORDS = 4
@@ -360,6 +368,54 @@ def _expansions(text):
     return out
 
 
+def english_stem(word):
+    """A light English stem of a lower-case word (plural -s/-es/-ies, -ing, -ed): "farms" and "farming" → "farm",
+    "berries" → "berry". Words of four letters or fewer, and words not ending so, are their own stem."""
+    if len(word) <= 4 or not _LATIN_WORD.match(word):
+        return word
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    for ending in ("ing", "ed"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                stem = stem[:-1]  # "shopping" → "shop"
+            return stem
+    return word
+
+
+def english_forms(word):
+    """The forms of an English word's stem worth looking for: the stem, its plural, -ing and -ed forms (and the
+    stem with a silent e: "making" → "make"). The word itself is not in the list."""
+    if not _LATIN_WORD.match(word) or len(word) < 3:
+        return []
+    stem = english_stem(word)
+    forms = [stem, stem + "s", stem + "es", stem + "ing", stem + "ed", stem + "e", stem + "es"]
+    if stem.endswith("y"):
+        forms.append(stem[:-1] + "ies")
+    if stem.endswith("e"):
+        forms += [stem[:-1] + "ing", stem + "d"]
+    if len(stem) >= 3 and stem[-1] not in "aeiouwxy" and stem[-2] in "aeiou" and stem[-3] not in "aeiou":
+        forms += [stem + stem[-1] + "ing", stem + stem[-1] + "ed"]  # shop → shopping
+    return [form for form in dict.fromkeys(forms) if form != word and len(form) >= 3]
+
+
+def _inflections(typed):
+    """English forms of a typed Latin word that public documents hold (the index keeps words as written, so
+    "farms" finds "farm" and "farming" through these alternatives, in both engines)."""
+    if not _LATIN_WORD.match(typed):
+        return []
+    forms = english_forms(typed)
+    if not forms:
+        return []
+    present = set(vocabulary.present_words(forms))
+    return [form for form in forms if form in present]
+
+
 def _concept(typed, correction=""):
     concept = Concept(typed=typed)
     seen = set()
@@ -374,6 +430,8 @@ def _concept(typed, correction=""):
     folded = lexicon.fold_japanese(typed)
     if folded != typed:
         add(folded, VARIANT)
+    for form in _inflections(typed):
+        add(form, INFLECTION)
     if correction:
         add(correction, SPELLING)
     for source in [correction] if correction else [typed]:
@@ -444,6 +502,8 @@ def _plan(text):
         if word.text in STOP_WORDS and any(other.text not in STOP_WORDS for other in words):
             continue
         correction = word.corrected or (_latin_correction(word.text) if word.text.isascii() else "")
+        if correction and correction in english_forms(word.text):
+            correction = ""  # another form of the same word is no typo: the inflection alternatives find it
         if not correction and is_han(word.text) and len(word.text) >= 2:
             correction = _han_correction(word.text)
         concept = _concept(word.text, correction)

@@ -24,9 +24,12 @@ GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&
     "suggestion" is a looser query whose every word documents hold, and "related" {"townships": [town codes],
     "sector": slug} the townships the query names and those and the sector most documents matching any one of
     its words belong to.
-GET /api/search/autocomplete/?q=<prefix>   up to 8 {"uid", "family", "family_label", "title", "title_en", "url"}
-    (projects, enterprises and townships; each url is the public page: project page, enterprise profile,
-    township page; a township without a published page links to the search narrowed to it)
+GET /api/search/autocomplete/?q=<prefix>   up to 8 {"uid", "family", "family_label", "title", "title_en", "title_ja",
+    "url", "lang"} (projects, enterprises and townships; title and url are the public page in the reader's language:
+    project page (its translation or the alias of the original), enterprise profile, township page; `lang` is the
+    title's language; a township without a published page links to the search narrowed to it)
+    Hits of both endpoints are in the reader's language too (search/localize.py): display.url, display.title,
+    title_html, summary_html of the page in the active locale, display.lang the language of that text.
 GET /<lang>/search/map/?<the same parameters>   the search page's results as a choropleth of the townships,
     coloured by the township facet's counts of the same query
 """
@@ -39,6 +42,8 @@ from django.views.decorators.http import require_GET
 
 from search import engines
 from search.documents import FACETS, families
+from search.localize import localize_hits, localize_suggestions
+from search.planner import plan_query
 from search.presentation import expansion_text, facet_groups, page_links, related_links, result_map
 from search.query import InvalidSearch, parse_search_params
 
@@ -53,6 +58,7 @@ def search_api(request):
         result = engines.search(query)
     except InvalidSearch as error:
         return JsonResponse({"error": str(error)}, status=400)
+    _localize(result)
     data = result.as_dict()
     if result.incomplete:
         data["notice"] = _(INCOMPLETE_NOTICE)
@@ -64,9 +70,16 @@ def autocomplete_api(request):
     prefix = request.GET.get("q", "")[:50]
     suggestions = engines.autocomplete(prefix, families_=AUTOCOMPLETE_FAMILIES)
     labels = {name: str(family.label) for name, family in families().items()}
+    localize_suggestions(suggestions)
     for suggestion in suggestions:
         suggestion["family_label"] = labels.get(suggestion["family"], suggestion["family"])
     return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})
+
+
+def _localize(result):
+    """The hits of an answer turned to the reader's language (search/localize.py), highlighted as the engine did."""
+    terms = plan_query(result.query.q).highlight_terms if result.query.q else ()
+    localize_hits(result.hits, terms)
 
 
 def _sorts():
@@ -132,6 +145,7 @@ def search_page(request):
     except InvalidSearch as problem:
         error = str(problem)
     if result is not None:
+        _localize(result)
         for hit in result.hits:
             hit["matched_via_text"] = [expansion_text(expansion) for expansion in hit.get("matched_via", ())]
     context = {

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from cms.actions import create_project_draft, review_state, submit_project_for_review
+from cms.actions import create_project_draft, review_state, submit_project_for_review, submit_translation_for_review
 from cms.images import check_image_upload
 from cms.models import CustomImage
 from core.actions import ActionRefused
@@ -74,10 +74,11 @@ def save_draft_step(user, draft, step, *, many=None, **fields):
 
 
 @transaction.atomic
-def save_story_step(user, draft, *, story, image=None, image_description=""):
-    """The story step: the text, and a new photo (an uploaded file) kept as an image of the CMS library."""
+def save_story_step(user, draft, *, story, image=None, image_description="", story_en="", story_ja=""):
+    """The story step: the text (and the team's optional translations), and a new photo (an uploaded file) kept as
+    an image of the CMS library."""
     check_draft_editor(user, draft)
-    fields = {"story": story}
+    fields = {"story": story, "story_en": story_en, "story_ja": story_ja}
     if image:
         check_image_upload(image)  # the library's limits, whoever calls: nothing is stored when refused
         fields["image"] = CustomImage.objects.create(
@@ -187,10 +188,12 @@ def draft_problems(draft):
     return problems
 
 
-def story_body(draft):
-    """The draft's story as the page's StreamField: paragraphs of escaped text. The photo is the page's hero
-    picture (submit_project_draft), shown once at the top, not again in the story."""
-    paragraphs = [part.strip() for part in draft.story.replace("\r\n", "\n").split("\n\n") if part.strip()]
+def story_body(draft, language=""):
+    """The draft's story (or its translation into `language`) as the page's StreamField: paragraphs of escaped
+    text. The photo is the page's hero picture (submit_project_draft), shown once at the top, not again in the
+    story."""
+    text = getattr(draft, f"story_{language}") if language else draft.story
+    paragraphs = [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
     html = "".join(f"<p>{escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs)
     return [("paragraph", html)] if html else []
 
@@ -239,11 +242,32 @@ def submit_project_draft(user, draft):
     draft.submitted_at = timezone.now()
     draft.save(update_fields=["submitted_project", "submitted_at", "updated"])
     state = submit_project_for_review(project, user)
+    _submit_translations(user, draft, project)
     log(Action.PROJECT_SUBMIT, actor=user, organisation=draft.enterprise.organisation, project=project.pk)
     # The plans are the listing's now: payments mirrors them in Stripe once this commits (Checkout also syncs
     # lazily).
     transaction.on_commit(lambda: providers.plans_submitted(listing))
     return project, state
+
+
+def _submit_translations(user, draft, project):
+    """The team's English and Japanese texts (those with a title) become the project's translations, each put
+    before the moderators in the same review as the original; a language without a title keeps the alias that
+    shows the original with a note."""
+    languages = []
+    for code in ("en", "ja"):
+        title = getattr(draft, f"title_{code}").strip()
+        if title:
+            submit_translation_for_review(
+                project,
+                code,
+                user,
+                title=title,
+                summary=getattr(draft, f"summary_{code}"),
+                body=story_body(draft, code),
+            )
+            languages.append(code)
+    return languages
 
 
 def changes_requested(project):
@@ -295,6 +319,7 @@ def _resubmit(user, draft):
         draft.submitted_at = timezone.now()
         draft.save(update_fields=["submitted_at", "updated"])
         state = submit_project_for_review(project, user)
+        _submit_translations(user, draft, project)
         log(Action.PROJECT_SUBMIT, actor=user, organisation=_team(draft), project=project.pk, live_edit=True)
         return project, state
     listing = ProjectListing.objects.select_for_update().get(project=draft.submitted_project)
@@ -307,6 +332,7 @@ def _resubmit(user, draft):
     draft.submitted_at = timezone.now()
     draft.save(update_fields=["submitted_at", "updated"])
     state = submit_project_for_review(project, user)
+    _submit_translations(user, draft, project)
     log(Action.PROJECT_SUBMIT, actor=user, organisation=_team(draft), project=project.pk, resubmitted=True)
     transaction.on_commit(lambda: providers.plans_submitted(listing))
     return project, state

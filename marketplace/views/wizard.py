@@ -37,10 +37,13 @@ def _step_form(draft, step, data=None, files=None):
             "summary": draft.summary,
             "sector": draft.sector,
             "sdgs": list(draft.sdgs.all()),
+            **{name: getattr(draft, name) for name in ("title_en", "summary_en", "title_ja", "summary_ja")},
         }
         return BasicsForm(data, initial=initial)
     if step == "story":
-        return StoryForm(data, files, initial={"story": draft.story})
+        return StoryForm(
+            data, files, initial={"story": draft.story, "story_en": draft.story_en, "story_ja": draft.story_ja}
+        )
     if step == "funding":
         return FundingForm(data, initial=FundingForm.initial_for(draft))
     return None
@@ -50,10 +53,17 @@ def _save_step(user, draft, step, form):
     data = form.cleaned_data
     if step == "basics":
         fields = {"title": data["title"], "summary": data["summary"], "sector": data["sector"]}
+        fields.update({name: data[name] for name in ("title_en", "summary_en", "title_ja", "summary_ja")})
         actions.save_draft_step(user, draft, step, many={"sdgs": data["sdgs"]}, **fields)
     elif step == "story":
         actions.save_story_step(
-            user, draft, story=data["story"], image=data.get("image"), image_description=data["image_description"]
+            user,
+            draft,
+            story=data["story"],
+            story_en=data["story_en"],
+            story_ja=data["story_ja"],
+            image=data.get("image"),
+            image_description=data["image_description"],
         )
     elif step == "funding":
         actions.save_funding_step(

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cms.public import in_active_language
 from payments import queries
 from payments.receipts import receipt_context
 
@@ -14,7 +15,11 @@ from payments.receipts import receipt_context
 def my_backings(request):
     page = Paginator(queries.backings_of(request.user), 20).get_page(request.GET.get("page"))
     payments = queries.payments_by_backing(page.object_list)
-    rows = [(backing, payments.get(backing.pk, [])) for backing in page.object_list]
+    projects = in_active_language([backing.listing.project for backing in page.object_list])
+    rows = [
+        (backing, payments.get(backing.pk, []), project)
+        for backing, project in zip(page.object_list, projects, strict=True)
+    ]
     return render(request, "payments/my_backings.html", {"page": page, "rows": rows})
 
 
@@ -22,8 +27,10 @@ def my_backings(request):
 @require_GET
 def backing_detail(request, pk):
     backing = queries.own_backing_or_404(request.user, pk)
+    [project] = in_active_language([backing.listing.project])
     context = {
         "backing": backing,
+        "project": project,
         "entries": backing.ledger_entries.all(),
         "updates": list(backing.listing.project.updates.all()[:5]),
     }

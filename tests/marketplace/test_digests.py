@@ -89,3 +89,32 @@ def test_a_member_saves_and_deletes_a_search_from_the_page(client, market):
     assert "臺東" in client.get(url).text
     client.post(f"{url}{saved.pk}/delete/")
     assert not SavedSearch.objects.exists()
+
+
+def test_a_digest_is_written_in_the_members_language_with_the_projects_translated_titles(market, saved_search):
+    """#15: a member reading English gets the English digest, each project by its English title and address."""
+    from django.utils import translation
+
+    from cms.actions import ensure_language_versions
+    from tests.helpers import translation_of
+
+    market["dave"].notify_recommendations = False
+    market["dave"].save()
+    carol = market["carol"]
+    carol.preferred_language = "en"
+    carol.save(update_fields=["preferred_language"])
+    new = publish_project("10014030", "關山新專案", published=NOW - datetime.timedelta(days=2))
+    ensure_language_versions()
+    english = translation_of(new, "en")
+    english.title = "Guanshan new project"
+    english.save_revision().publish()
+
+    with translation.override("zh-hant"):  # the sender's (the scheduler's) language is not the recipient's
+        assert send_weekly_digests(now=NOW) == 1
+
+    [message] = mail.outbox
+    with translation.override("en"):
+        assert "saved searches" in message.subject
+        assert "New projects for" in message.body and "本週" not in message.body
+    assert "Guanshan new project" in message.body and english.url in message.body
+    assert "關山新專案" not in message.body

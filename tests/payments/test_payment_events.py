@@ -339,3 +339,26 @@ def test_a_late_subscription_update_does_not_move_the_state_back(plan, bob, send
     send("customer.subscription.deleted", subscription_object(backing, status="canceled"), created=now - 100)
     backing.refresh_from_db()
     assert backing.status == "canceled", "a cancellation is final, whenever it arrives"
+
+
+def test_a_receipt_names_the_project_in_the_backers_language(listing, campaign, send, alice):
+    """#15: the receipt is written in the backer's language, the project by its title in that language."""
+    from django.utils import translation
+
+    from cms.actions import ensure_language_versions
+    from tests.helpers import translation_of
+
+    alice.preferred_language = "ja"
+    alice.save()
+    ensure_language_versions()
+    japanese = translation_of(listing.project, "ja")
+    japanese.title = "スマート養殖池"
+    japanese.save_revision().publish()
+    backing = pending_donation(listing, 300, backer=alice, backer_email=alice.email, language="ja")
+
+    with translation.override("en"):  # the webhook's language is not the backer's
+        send("checkout.session.completed", session_completed(backing))
+
+    [receipt] = mail.outbox
+    assert "領収書" in receipt.subject
+    assert "スマート養殖池" in receipt.body and "智慧魚塭" not in receipt.body

@@ -73,6 +73,7 @@
         option.setAttribute("data-family", item.family);
         var title = document.createElement("span");
         title.textContent = item.title;
+        if (item.lang) { title.setAttribute("lang", item.lang); }
         option.appendChild(title);
         if (item.family_label) {
           var kind = document.createElement("span");

@@ -1,0 +1,79 @@
+"""The "needs translation" queue: live public pages of the default language (zh-Hant) that have no written, live
+English or Japanese version yet (an alias that shows the original with a note does not count). Staff translate
+them in Wagtail (convert the alias, write, submit: the same review as any page)."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import reverse
+from wagtail.models import Locale, Page
+
+TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+@dataclass
+class QueueRow:
+    page: Page
+    # [(language code, where to translate: convert the alias, edit the converted page, or Wagtail's translate form)]
+    missing: list = field(default_factory=list)
+
+
+def _converted_not_published():
+    """Ids of pages converted from an alias in the admin and not published since: they are live with a copy of
+    the original until their translation is published, so they are still to be translated."""
+    from django.db.models import Max
+    from wagtail.models import PageLogEntry
+
+    last = PageLogEntry.objects.filter(action__in=["wagtail.convert_alias", "wagtail.publish"]).values("page_id")
+    conversions = dict(
+        last.filter(action="wagtail.convert_alias").annotate(at=Max("timestamp")).values_list("page_id", "at")
+    )
+    if not conversions:
+        return set()
+    publications = dict(
+        last.filter(action="wagtail.publish", page_id__in=list(conversions))
+        .annotate(at=Max("timestamp"))
+        .values_list("page_id", "at")
+    )
+    return {pk for pk, at in conversions.items() if pk not in publications or publications[pk] < at}
+
+
+def pages_needing_translation():
+    """[QueueRow] newest first (last published), for every live public page of the default language that lacks a
+    written live version in another language. Four queries, whatever the number of pages."""
+    default = Locale.get_default()
+    others = {locale.pk: locale.language_code for locale in Locale.objects.exclude(pk=default.pk)}
+    written, aliases = set(), {}
+    versions = Page.objects.filter(locale_id__in=list(others)).values_list(
+        "translation_key", "locale_id", "alias_of_id", "live", "pk"
+    )
+    converted = _converted_not_published()
+    for key, locale_id, alias_of_id, live, pk in versions:
+        code = others[locale_id]
+        if alias_of_id is None and live and pk not in converted:
+            written.add((key, code))
+        elif alias_of_id is None and pk in converted:
+            aliases[(key, code)] = reverse("wagtailadmin_pages:edit", args=[pk])
+        elif alias_of_id is not None:
+            aliases[(key, code)] = reverse("wagtailadmin_pages:convert_alias", args=[pk])
+    pages = (
+        Page.objects.live()
+        .public()
+        .filter(locale=default, alias_of__isnull=True, depth__gt=1)
+        .select_related("content_type")
+        .order_by("-last_published_at", "-pk")
+    )
+    rows = []
+    for page in pages:
+        missing = [
+            (
+                code,
+                aliases.get((page.translation_key, code))
+                or reverse("simple_translation:submit_page_translation", args=[page.pk]),
+            )
+            for code in TRANSLATED_LANGUAGES
+            if (page.translation_key, code) not in written
+        ]
+        if missing:
+            rows.append(QueueRow(page=page, missing=missing))
+    return rows

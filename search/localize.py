@@ -1,0 +1,168 @@
+"""Hits in the reader's language: the index holds one document per translation group, written from the source
+page in the default language (a task writes it, whatever language a reader will use). When a page of results or
+of suggestions is shown, each hit is turned to the reader's language here:
+
+- projects and stories: the live page in the active locale (a translation: its title, summary and address; an
+  untranslated page's alias: its address under the reader's prefix, the original's text marked with its
+  language); a page with neither keeps the source page;
+- townships: the township's name in the active language, and its live page in that language (else the default
+  language's page, else the search narrowed to it, as indexed);
+- enterprises: the profile's address under the reader's prefix (the profile text is written in the default
+  language, and says so).
+
+Every hit gets `lang` (the HTML language of its title and summary) and `place` (its township in the active
+language). A fixed number of queries per page, whatever it holds.
+"""
+
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from core.languages import html_lang
+from search.analysis import highlight_terms
+from search.results import SUMMARY_LENGTH
+
+PAGE_FAMILIES = ("projects", "stories")
+
+
+def _active_language():
+    return (get_language() or settings.LANGUAGE_CODE).lower()
+
+
+def _page_versions(family, ids):
+    """{source page id: page in the active locale (translation or alias)} for one page family."""
+    from wagtail.models import Locale
+
+    from cms.models import ProjectPage, StoryPage
+
+    model = ProjectPage if family == "projects" else StoryPage
+    keys = dict(model.objects.filter(pk__in=ids).values_list("translation_key", "pk"))
+    if not keys:
+        return {}
+    locale = Locale.get_active()
+    versions = (
+        model.objects.live()
+        .filter(locale=locale, translation_key__in=list(keys))
+        .select_related("locale", "alias_of__locale")
+    )
+    return {keys[page.translation_key]: page for page in versions}
+
+
+def _township_urls(codes, language):
+    """{town code: live township page url in `language`, else in the default language}."""
+    from cms.public import public_townships
+
+    urls = {}
+    pages = public_townships().filter(township__code__in=codes).select_related("township", "locale")
+    for page in sorted(pages, key=lambda page: page.locale.language_code.lower() != language):
+        urls.setdefault(page.township.code, page.url)
+    return urls
+
+
+def _enterprise_slugs(ids):
+    """{profile id: its organisation's slug}: the profile's address now, under the reader's prefix."""
+    if not ids:
+        return {}
+    from marketplace.models import EnterpriseProfile
+
+    return dict(EnterpriseProfile.objects.filter(pk__in=ids).values_list("pk", "organisation__slug"))
+
+
+def _townships(codes):
+    from places.models import Township
+
+    return {township.code: township for township in Township.objects.with_county().filter(code__in=codes)}
+
+
+def _township_facts(township):
+    """A township's figures as its result says them, in the active language (the index holds them in Chinese)."""
+    facts = []
+    if township.population:
+        facts.append(f"{_('Population')} {township.population:,}")
+    if township.share_aged_65_plus is not None:
+        facts.append(f"{_('Aged 65+')} {township.share_aged_65_plus}%")
+    return " · ".join(facts)
+
+
+def localize_hits(hits, terms=()):
+    """Turn search hits (search.results.make_hit rows) to the reader's language, in place; returns them."""
+    language = _active_language()
+    default_lang = html_lang(settings.LANGUAGE_CODE)
+    by_family = {}
+    for hit in hits:
+        if str(hit.get("object_id", "")).isdigit():
+            by_family.setdefault(hit["family"], []).append(int(hit["object_id"]))
+    versions = {family: _page_versions(family, ids) for family, ids in by_family.items() if family in PAGE_FAMILIES}
+    codes = {hit["display"].get("township") for hit in hits if hit["display"].get("township")}
+    townships = _townships(codes) if codes else {}
+    township_codes = [hit["display"].get("township") for hit in hits if hit["family"] == "townships"]
+    township_urls = _township_urls([c for c in township_codes if c], language) if township_codes else {}
+    enterprise_slugs = _enterprise_slugs(by_family.get("enterprises", []))
+    for hit in hits:
+        display = hit["display"] = dict(hit["display"])
+        hit["lang"] = default_lang
+        township = townships.get(display.get("township") or "")
+        hit["place"] = township.full_name if township is not None else ""
+        family = hit["family"]
+        if family in PAGE_FAMILIES:
+            page = versions.get(family, {}).get(int(hit["object_id"]) if str(hit["object_id"]).isdigit() else None)
+            if page is None:
+                continue
+            display["url"] = page.url or display.get("url", "")
+            if page.alias_of_id is None and page.locale.language_code.lower() != settings.LANGUAGE_CODE.lower():
+                # A written translation: its own title and summary, in the reader's language.
+                hit["lang"] = html_lang(page.locale.language_code)
+                display["title"] = page.title
+                hit["title_html"] = highlight_terms(page.title, terms)
+                if page.summary:
+                    hit["summary_html"] = highlight_terms(page.summary, terms, max_length=SUMMARY_LENGTH)
+                hit["title_en_html"] = ""
+        elif family == "townships" and township is not None:
+            hit["lang"] = html_lang(language)
+            display["title"] = township.full_name
+            hit["title_html"] = highlight_terms(township.full_name, terms)
+            hit["title_en_html"] = ""
+            hit["place"] = ""
+            hit["summary_html"] = highlight_terms(_township_facts(township), terms)
+            if township.code in township_urls:
+                display["url"] = township_urls[township.code]
+        elif family == "enterprises":
+            from django.urls import reverse
+
+            slug = enterprise_slugs.get(int(hit["object_id"])) if str(hit["object_id"]).isdigit() else None
+            if slug:
+                display["url"] = reverse("marketplace:enterprise_detail", kwargs={"slug": slug})
+        display["lang"] = hit["lang"]
+    return hits
+
+
+def localize_suggestions(suggestions):
+    """Autocomplete suggestions ({uid, family, title, title_en, title_ja, url}) in the reader's language: the
+    title and address of the page in the active locale, and `lang` of the title."""
+    hits = [
+        {
+            "family": suggestion["family"],
+            "object_id": suggestion["uid"].split(":", 1)[-1],
+            "display": {"title": suggestion["title"], "url": suggestion["url"], "township": ""},
+            "title_html": "",
+            "summary_html": "",
+        }
+        for suggestion in suggestions
+    ]
+    if any(hit["family"] == "townships" for hit in hits):
+        from places.models import Township
+
+        codes = dict(
+            Township.objects.filter(pk__in=[h["object_id"] for h in hits if h["family"] == "townships"]).values_list(
+                "pk", "code"
+            )
+        )
+        for hit in hits:
+            if hit["family"] == "townships":
+                hit["display"]["township"] = codes.get(int(hit["object_id"]), "")
+    localize_hits(hits)
+    for suggestion, hit in zip(suggestions, hits, strict=True):
+        suggestion["title"] = hit["display"]["title"]
+        suggestion["url"] = hit["display"]["url"]
+        suggestion["lang"] = hit["lang"]
+    return suggestions

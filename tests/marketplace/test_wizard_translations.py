@@ -1,0 +1,111 @@
+"""A team writes its project in English and Japanese too (#15): the optional texts of the wizard become the page's
+translations, reviewed by the moderators as the original is; plans read in the reader's language."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Page, WorkflowState
+
+from cms.actions import MODERATORS_GROUP
+from cms.models import ProjectPage
+from marketplace import actions
+from marketplace.models import ProjectDraft, SubscriptionPlan
+from tests.helpers import with_mfa
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def version(project, code):
+    return Page.objects.get(translation_key=project.translation_key, locale__language_code=code).specific
+
+
+@pytest.fixture
+def moderator(cms_site, django_user_model):
+    user = django_user_model.objects.create_user("mod@homeward.test", "a-long-password-2")
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return with_mfa(user)
+
+
+def written_draft(alice, profile, **translations):
+    draft = actions.start_project_draft(alice, profile.organisation)
+    basics = {k: v for k, v in translations.items() if k.startswith(("title_", "summary_"))}
+    actions.save_draft_step(alice, draft, "basics", title="智慧魚塭", summary="省水省電的魚塭", **basics)
+    stories = {k: v for k, v in translations.items() if k.startswith("story_")}
+    actions.save_story_step(alice, draft, story="第一段\n\n第二段", **stories)
+    actions.add_subscription_plan(
+        alice,
+        draft,
+        name="認養一口魚塭",
+        price_twd=500,
+        interval="month",
+        rewards="每季一箱虱目魚",
+        name_en="Adopt a pond",
+        rewards_en="A box of milkfish each season",
+    )
+    return draft
+
+
+def test_the_wizard_form_takes_the_optional_translations(client, profile, alice):
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+    url = reverse("marketplace:draft_step", kwargs={"pk": draft.pk, "step": "basics"})
+    page = client.get(url).content.decode()
+    assert 'name="title_en"' in page and 'name="summary_ja"' in page and 'lang="ja"' in page
+
+    response = client.post(url, {"title": "智慧魚塭", "summary": "魚塭", "summary_en": "Ponds"})
+    assert response.status_code == 400  # an English summary needs its English title
+    assert "title_en" in response.context["form"].errors
+
+    response = client.post(
+        url, {"title": "智慧魚塭", "summary": "魚塭", "title_ja": "スマート養殖池", "summary_ja": "池"}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title_ja, draft.summary_ja, draft.title_en) == ("スマート養殖池", "池", "")
+
+    story_url = reverse("marketplace:draft_step", kwargs={"pk": draft.pk, "step": "story"})
+    client.post(story_url, {"story": "第一段", "story_en": "First part\n\nSecond part"})
+    draft.refresh_from_db()
+    assert draft.story_en == "First part\n\nSecond part"
+
+
+def test_the_teams_translations_are_reviewed_and_go_live_with_approval(profile, alice, moderator):
+    draft = written_draft(
+        alice, profile, title_en="Smart fish ponds", summary_en="Ponds that save water", story_en="Part one\n\nTwo"
+    )
+
+    project, _state = actions.submit_project_draft(alice, draft)
+
+    english, japanese = version(project, "en"), version(project, "ja")
+    assert japanese.alias_of_id == project.pk  # no Japanese text: the original is shown with a note
+    assert english.alias_of_id is None and not english.live
+    latest = english.get_latest_revision_as_object()
+    assert (latest.title, latest.summary) == ("Smart fish ponds", "Ponds that save water")
+    assert [block.value.source for block in latest.body] == ["<p>Part one</p><p>Two</p>"]
+    # The same review as the original: in the moderators' project review, waiting for them.
+    state = english.current_workflow_state
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.workflow == project.current_workflow_state.workflow
+    assert ProjectDraft.objects.get(pk=draft.pk).title_en == "Smart fish ponds"
+
+    for page in (project, english):
+        page.current_workflow_state.current_task_state.approve(user=moderator)
+
+    english = ProjectPage.objects.get(pk=english.pk)
+    assert english.live and english.title == "Smart fish ponds" and english.url.startswith("/en/")
+
+
+def test_plans_read_in_the_readers_language(profile, alice):
+    draft = written_draft(alice, profile)
+    plan = SubscriptionPlan.objects.get(draft=draft)
+    with translation.override("en"):
+        assert (plan.shown_name, plan.shown_rewards, plan.shown_lang) == (
+            "Adopt a pond",
+            "A box of milkfish each season",
+            "en",
+        )
+    with translation.override("ja"):  # no Japanese text: the original, marked as Chinese
+        assert (plan.shown_name, plan.shown_lang) == ("認養一口魚塭", "zh-Hant-TW")
+    with translation.override("zh-hant"):
+        assert plan.shown_name == "認養一口魚塭"
