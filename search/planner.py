@@ -394,7 +394,9 @@ def english_forms(word):
     if not _LATIN_WORD.match(word) or len(word) < 3:
         return []
     stem = english_stem(word)
-    forms = [stem, stem + "s", stem + "es", stem + "ing", stem + "ed", stem + "e", stem + "es"]
+    forms = [stem, stem + "s", stem + "es", stem + "ing", stem + "ed"]
+    if word.endswith(("ing", "ed")):
+        forms.append(stem + "e")  # the silent e an ending took away; a bare word gets none ("coffe" is a typo)
     if stem.endswith("y"):
         forms.append(stem[:-1] + "ies")
     if stem.endswith("e"):

@@ -56,6 +56,8 @@ PUBLIC_URLS = {
     "payments:donate": "a published project's donation form (404 otherwise): guests may donate; it only opens Checkout",
     "payments:checkout_return": "where Stripe Checkout sends a payer back: shows a message, changes nothing",
     "payments:funding_progress": "a published project's raised/backers figures, as its page shows them (404 else)",
+    "payments:demo_checkout": "the demo checkout's page: 404 unless the demo gateway is on (never in production); "
+    "its address carries a signed session, so it opens only the backing it was made for",
 }
 
 # name -> (method, kwargs, data). Anyone signed in may do these (report abuse on a published project);
@@ -69,6 +71,7 @@ SIGNED_IN_URLS = {
 # a signed-in person who is not staff is sent to sign in.
 STAFF_URLS = {
     "scheduled_jobs": ("get", None),
+    "cms_needs_translation": ("get", None),
     "places_import_priority_areas": ("post", {"csv_file": ""}),
     "townships:index": ("get", None),
     "townships:index_results": ("get", None),

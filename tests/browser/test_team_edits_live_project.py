@@ -54,7 +54,7 @@ def test_a_team_edits_its_live_project_which_changes_only_after_approval(live_se
     page.get_by_role("button", name="Edit the project").click()
 
     expect(page).to_have_url(re.compile(r"/basics/$"))
-    page.get_by_label("title").fill("智慧魚塭 第二季")
+    page.locator("#id_title").fill("智慧魚塭 第二季")
     page.get_by_role("button", name="Save and continue").click()
     expect(page).to_have_url(re.compile(r"/story/$"))
     page.locator("input[name=image]").set_input_files(photo(tmp_path))
@@ -98,7 +98,7 @@ def test_a_team_reads_why_its_changes_were_sent_back_and_resubmits(live_server, 
     projects_url = f"{base}/enterprises/{listing.enterprise.organisation.slug}/projects/"
     page.goto(projects_url)
     page.get_by_role("button", name="Edit the project").click()
-    page.get_by_label("title").fill("全台最好的魚塭")
+    page.locator("#id_title").fill("全台最好的魚塭")
     page.get_by_role("button", name="Save and continue").click()
     page.goto(page.url.replace("/story/", "/preview/"))
     page.get_by_role("button", name="Submit for review").click()
@@ -115,8 +115,8 @@ def test_a_team_reads_why_its_changes_were_sent_back_and_resubmits(live_server, 
     page.get_by_role("button", name="Make the changes").click()
 
     expect(page).to_have_url(re.compile(r"/basics/$"))
-    expect(page.get_by_label("title")).to_have_value("全台最好的魚塭")
-    page.get_by_label("title").fill("口湖的魚塭")
+    expect(page.locator("#id_title")).to_have_value("全台最好的魚塭")
+    page.locator("#id_title").fill("口湖的魚塭")
     page.get_by_role("button", name="Save and continue").click()
     page.goto(page.url.replace("/story/", "/preview/"))
     page.get_by_role("button", name="Submit for review").click()

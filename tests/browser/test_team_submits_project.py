@@ -40,12 +40,12 @@ def test_a_team_member_submits_a_project_for_review(live_server, team_member, pa
     page.get_by_role("button", name="Start a new project").click()
 
     expect(page).to_have_url(re.compile(r"/basics/$"))
-    page.get_by_label("title").fill("智慧魚塭")
-    page.get_by_label("summary").fill("省水省電的魚塭")
+    page.locator("#id_title").fill("智慧魚塭")
+    page.locator("#id_summary").fill("省水省電的魚塭")
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page).to_have_url(re.compile(r"/story/$"))
-    page.get_by_label("story").fill("地層下陷的口湖。\n\n我們回家養魚。")
+    page.locator("#id_story").fill("地層下陷的口湖。\n\n我們回家養魚。")
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page).to_have_url(re.compile(r"/funding/$"))
