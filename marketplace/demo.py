@@ -12,6 +12,11 @@ from django.utils import timezone
 from accounts.models import Organisation
 from marketplace.models import DonationCampaign, EnterpriseProfile, ProjectListing, SubscriptionPlan
 
+# The demo team login (printed by make run): an editor of the demo teams whose traces (traceability.demo) and company
+# interests (marketplace.demo_commitments) the demo writes.
+DEMO_TEAM_EMAIL = "team@homeward.test"
+DEMO_TEAM_PASSWORD = "homeward-demo"  # noqa: S105 (printed by make run on purpose)
+
 # project title → (organisation slug, name, founded, team, returned home, summary, funding)
 DEMO_ENTERPRISES = {
     "屏東可可共同發酵場": (
@@ -125,3 +130,25 @@ def ensure_demo_enterprises():
             )
         created += 1
     return created
+
+
+def ensure_team_login():
+    """The demo team login (created once). Returns the user."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+
+    user = User.objects.filter(email=DEMO_TEAM_EMAIL).first()
+    if user is None:
+        user = User.objects.create_user(DEMO_TEAM_EMAIL, DEMO_TEAM_PASSWORD, display_name="示範團隊成員")
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    return user
+
+
+def join_demo_team(user, listing):
+    """Make `user` an editor of the team behind `listing` (a membership that exists is left as it is)."""
+    from accounts.models import Membership, Role
+
+    Membership.objects.get_or_create(
+        user=user, organisation=listing.enterprise.organisation, defaults={"role": Role.EDITOR}
+    )

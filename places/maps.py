@@ -83,6 +83,11 @@ def make_bins(numbers, scale="quantile", bins=5):
     low, high = present[0], present[-1]
     if scale == "quantile":
         candidates = [present[(i * len(present)) // bins] for i in range(1, bins)]
+        above = next((number for number in present if number > low), None)
+        if candidates and candidates[0] == low and above is not None:
+            # The lowest value fills the first quantile (most townships at NT$0, a few with money): the values above
+            # it still get a class of their own rather than all townships one colour.
+            candidates.append(above)
     else:
         candidates = [low + (high - low) * i / bins for i in range(1, bins)]
     # Equal breaks (many equal values, or low == high) would make empty bins: keep each break once.

@@ -8,9 +8,9 @@ batches, their QR pages and verification, and live charts on a first visit.
   dissolved oxygen, pH, salinity) and a weather gateway, with an alert rule on dissolved oxygen.
 
 Everything goes through traceability's own actions (the chain is computed as the team's pages compute it) as the
-demo team login (DEMO_TEAM_EMAIL, a member of those two teams). Readings are stored through the same storage path
-as the device API (`storage.store_readings`), every READING_MINUTES over the last DEMO_DAYS, and the hourly/daily
-aggregates are refreshed as the scheduled job does.
+demo team login (marketplace.demo.DEMO_TEAM_EMAIL, a member of those two teams). Readings are stored through the same
+storage path as the device API (`storage.store_readings`), every READING_MINUTES over the last DEMO_DAYS, and the
+hourly/daily aggregates are refreshed as the scheduled job does.
 
 Idempotent: a batch or device of the same name on the project is left as it is; readings are a function of their
 time, so a second run stores only the readings since the last one (a later `make run` tops the charts up to now and
@@ -26,13 +26,12 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from marketplace.demo import ensure_team_login, join_demo_team
 from traceability import actions, measures, storage
 from traceability.badges import announce_badges_changed
 from traceability.models import AlertRule, Batch, Device, Reading
 from traceability.uploads import check_document, check_photo
 
-DEMO_TEAM_EMAIL = "team@homeward.test"
-DEMO_TEAM_PASSWORD = "homeward-demo"  # noqa: S105 (printed by make run on purpose)
 DEMO_DAYS = 21
 READING_MINUTES = 5
 
@@ -231,19 +230,6 @@ def demo_value(code, moment):
     return round(min(max(mean + daily + drift + jitter, measure.minimum), measure.maximum), 2)
 
 
-def ensure_team_login():
-    """The demo team login, a member (editor) of the demo teams that keep traces. Returns the user."""
-    from allauth.account.models import EmailAddress
-
-    from accounts.models import User
-
-    user = User.objects.filter(email=DEMO_TEAM_EMAIL).first()
-    if user is None:
-        user = User.objects.create_user(DEMO_TEAM_EMAIL, DEMO_TEAM_PASSWORD, display_name="示範團隊成員")
-        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-    return user
-
-
 def _demo_listing(title):
     from marketplace.models import ProjectListing
 
@@ -252,14 +238,6 @@ def _demo_listing(title):
         .select_related("project__township", "enterprise__organisation")
         .prefetch_related("subscription_plans")
         .first()
-    )
-
-
-def _join_team(user, listing):
-    from accounts.models import Membership, Role
-
-    Membership.objects.get_or_create(
-        user=user, organisation=listing.enterprise.organisation, defaults={"role": Role.EDITOR}
     )
 
 
@@ -356,7 +334,7 @@ def ensure_demo_traces(now=None):
     user = ensure_team_login()
     touched = set()
     for listing, batch_specs, device_specs in listings:
-        _join_team(user, listing)
+        join_demo_team(user, listing)
         for spec in batch_specs:
             summary["batches"] += _ensure_batch(user, listing, spec, now)
         for spec in device_specs:

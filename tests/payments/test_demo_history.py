@@ -46,3 +46,81 @@ def test_demo_history_puts_money_on_the_demo_projects_once(demo_projects, client
 
     page = client.get(demo_projects[1].url).text
     assert 'data-funding="raised">NT$0<' not in page
+
+
+KOUHU, ZHUANGWEI = "10009190", "10002060"
+
+
+@pytest.fixture
+def demo_market(home_pages, townships):
+    """The two demo projects that seek investment, their teams, and the six demo companies with their login."""
+    from cms.actions import ensure_township_pages, township_page_for
+    from cms.models import ProjectPage
+    from marketplace.demo import ensure_demo_enterprises
+    from marketplace.demo_commitments import KOUHU as KOUHU_TITLE
+    from marketplace.demo_commitments import ZHUANGWEI as ZHUANGWEI_TITLE
+    from marketplace.demo_companies import ensure_demo_companies
+    from places.models import Township
+
+    ensure_township_pages(codes=[KOUHU, ZHUANGWEI])
+    for code, slug, title in ((KOUHU, "ponds", KOUHU_TITLE), (ZHUANGWEI, "field-class", ZHUANGWEI_TITLE)):
+        parent = township_page_for(Township.objects.get(code=code))
+        project = parent.add_child(instance=ProjectPage(title=title, slug=slug, is_demo=True))
+        project.save_revision().publish()
+    assert ensure_demo_enterprises() == 2
+    assert ensure_demo_companies() == 6
+
+
+def test_demo_commitments_go_through_the_pipeline_once_and_show_on_the_impact_map(
+    demo_market, client, capsys, settings
+):
+    import json
+
+    from django.core.management import CommandError, call_command
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from marketplace.demo_commitments import DEMO_INTERESTS, ensure_demo_commitments
+    from marketplace.impact import impact_report
+    from marketplace.models import CompanyProfile, Interest, InterestEvent
+
+    call_command("load_demo_history")
+    assert "Demo company interests written through the pipeline: 12." in capsys.readouterr().out
+    assert ensure_demo_commitments() == 0, "a second run writes nothing"
+    assert Interest.objects.count() == sum(len(specs) for specs in DEMO_INTERESTS.values()) == 12
+
+    # Every interest went through the actions: an event per step, in order, spread over the past months.
+    now = timezone.now()
+    stages = set()
+    for interest in Interest.objects.prefetch_related("events"):
+        events = list(interest.events.order_by("pk"))
+        assert events[0].to_stage == Interest.Stage.EXPRESSED and events[-1].to_stage == interest.stage
+        assert all(a.at < b.at < now for a, b in zip(events, events[1:], strict=False)), interest
+        assert all(a.to_stage == b.from_stage for a, b in zip(events, events[1:], strict=False)), interest
+        assert interest.created == events[0].at and interest.updated == events[-1].at
+        stages.add(interest.stage)
+    assert stages >= {"expressed", "due_diligence", "term_sheet", "committed", "closed", "declined", "withdrawn"}
+    committed_months = {
+        event.at.strftime("%Y-%m") for event in InterestEvent.objects.filter(to_stage=Interest.Stage.COMMITTED)
+    }
+    assert len(committed_months) >= 3
+
+    # The public map: both townships have commitments from three companies or more, so their sums are shown.
+    document = json.loads(client.get(reverse("impact:json")).content)
+    towns = {area["code"]: area for area in document["townships"] if area["code"] in (KOUHU, ZHUANGWEI)}
+    assert towns[KOUHU]["committed_twd"] == 2_500_000 + 800_000 + 3_000_000 + 1_200_000
+    assert towns[ZHUANGWEI]["committed_twd"] == 250_000 + 300_000 + 400_000
+    assert all(town["returned_home"] > 0 for town in towns.values())
+    assert document["taiwan"]["committed_twd"] == 8_450_000
+    # Months with three committing companies are shown, the month with one is withheld.
+    months = [row["committed_twd"] for row in document["months"] if row["committed_twd"] != 0]
+    assert months == [2_500_000 + 800_000 + 250_000, None, 3_000_000 + 300_000 + 400_000]
+
+    # A company's impact report counts its commitments (committed and closed).
+    southern = CompanyProfile.objects.get(organisation__slug="demo-southern-foods")
+    assert impact_report(southern).total_committed_twd == 800_000 + 300_000
+
+    # It moves interests as a login whose password is published: never with the production settings.
+    settings.SETTINGS_MODULE = "config.settings.production"
+    with pytest.raises(CommandError):
+        call_command("load_demo_history")

@@ -108,6 +108,14 @@ def test_repeated_values_do_not_make_empty_bins():
     assert make_bins([None, None]).count == 0
 
 
+def test_a_few_values_above_a_crowd_of_zeros_are_not_drawn_in_the_zeros_colour():
+    """The demo's impact map: 5 townships with money among 368 at NT$0 were one flat colour (every quantile was 0)."""
+    bins = make_bins([0] * 363 + [13_500, 66_700, 70_600, 115_400, None], scale="quantile", bins=5)
+
+    assert bins.thresholds == [13_500] and bins.count == 2
+    assert [bins.index(value) for value in (0, 13_500, 115_400)] == [0, 1, 1]
+
+
 def test_unknown_scale_or_bin_count_is_refused():
     with pytest.raises(ValueError):
         make_bins([1, 2], scale="log")

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from marketplace.demo import DEMO_TEAM_EMAIL, DEMO_TEAM_PASSWORD
 from traceability import charts, demo, queries
 from traceability.badges import LIVE_DATA, TRACEABLE, badge_codes
 from traceability.models import AlertRule, Batch, Device, Entry, Reading, ReadingAggregate
@@ -91,10 +92,10 @@ def test_the_demo_traces_are_written_once_and_every_chain_verifies(demo_projects
 def test_the_command_prints_the_team_login_and_refuses_production_settings(demo_projects, capsys, settings):
     call_command("load_demo_traces")
     printed = capsys.readouterr().out
-    assert "batches created: 3" in printed and f"{demo.DEMO_TEAM_EMAIL} / {demo.DEMO_TEAM_PASSWORD}" in printed
+    assert "batches created: 3" in printed and f"{DEMO_TEAM_EMAIL} / {DEMO_TEAM_PASSWORD}" in printed
     from accounts.models import User
 
-    team = User.objects.get(email=demo.DEMO_TEAM_EMAIL)
+    team = User.objects.get(email=DEMO_TEAM_EMAIL)
     assert {m.organisation.slug for m in team.memberships.select_related("organisation")} == {
         "demo-pingtung-cocoa",
         "demo-kouhu-fishponds",

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from traceability.demo import DEMO_TEAM_EMAIL, DEMO_TEAM_PASSWORD, ensure_demo_traces
+from marketplace.demo import DEMO_TEAM_EMAIL, DEMO_TEAM_PASSWORD
+from traceability.demo import ensure_demo_traces
 
 
 class Command(BaseCommand):
