@@ -67,6 +67,8 @@ class Bins:
         return min(bisect_right(self.thresholds, value), self.count - 1)
 
     def ranges(self):
+        if self.minimum is None:
+            return []  # no township has a value: no class, only "no data" in the legend
         edges = [self.minimum, *self.thresholds, self.maximum]
         return list(zip(edges[:-1], edges[1:], strict=True))
 

@@ -291,3 +291,12 @@ def test_names_and_labels_are_escaped_in_the_map_and_its_table(client, townships
     assert f'aria-label="{escaped}, Pingtung County: ' in html, "the region's accessible name"
     assert f"<title>{escaped}, Pingtung County: " in html
     assert re.search(rf'<th scope="row"><a href="[^"<>]+">{re.escape(escaped)}</a></th>', html), "the table alternative"
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_a_map_without_any_value_has_no_class_and_every_township_as_no_data(townships):
+    assert make_bins([None, None]).ranges() == []
+    result = choropleth({}, measure_label="results")
+    assert {region.bin for region in result.regions} == {None}
+    assert [entry.no_data for entry in result.legend] == [True]

@@ -233,3 +233,14 @@ def test_results_and_autocomplete_link_to_public_pages(content_site, django_capt
     assert by_family["enterprises"] == enterprise_url and by_family["townships"] == town_page.url
     html = client.get("/zh-hant/search/", {"q": "關山米倉"}).content.decode()
     assert f'href="{enterprise_url}"' in html
+
+
+def test_the_map_view_with_nothing_matching_draws_the_empty_map_and_says_what_to_do(content_site, client):
+    content_engines()
+    response = client.get("/zh-hant/search/map/", {"q": "火星基地殖民計畫", "kind": "projects"})
+    assert response.status_code == 200
+    assert response.context["result"].total == 0
+    assert all(region.value is None for region in response.context["map"].regions)
+    html = response.content.decode()
+    assert 'id="search-map"' in html, "the map is drawn, every township hatched as without results"
+    assert 'class="empty-state"' in html and "/zh-hant/search/" in html, "it says so and leads back to search"
