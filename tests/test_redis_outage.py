@@ -5,7 +5,6 @@ and never answers (what a frozen or overloaded Redis looks like to a client).
 """
 
 import socket
-import threading
 import time
 
 import pytest
@@ -18,7 +17,7 @@ from config.asgi import application
 from core import cache as resilient_cache
 from core.live import CLOSE_LIVE_UNAVAILABLE
 from tests.factories.accounts import PASSWORD
-from tests.helpers import socket_headers
+from tests.helpers import hung_server, socket_headers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
@@ -39,27 +38,8 @@ def refused_redis():
 
 @pytest.fixture
 def hung_redis():
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    accepted, stop = [], threading.Event()
-
-    def accept_and_never_answer():
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept_and_never_answer, daemon=True)
-    thread.start()
-    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
-    stop.set()
-    thread.join()
-    for connection in accepted:
-        connection.close()
-    listener.close()
+    with hung_server() as (host, port):
+        yield f"redis://{host}:{port}/0"
 
 
 @pytest.fixture(params=["refused", "hung"])
