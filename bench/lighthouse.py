@@ -14,8 +14,9 @@ one run under load can lose ten performance points), with the load average befor
 
 The site runs `scripts/run` (migrate, demo content, worker, scheduler, daphne's runserver with the development
 settings) on its own port with its own SQLite file in var/lighthouse/, so a `make run` on port 8000 is untouched.
-It is the development server with DEBUG on: uncompressed static files and no caching headers, which costs some
-performance points a production deployment (WhiteNoise, compressed and hashed files behind nginx) does not lose.
+It is the development server with DEBUG on: pages are gzipped (GZipMiddleware, as in production) but static files are
+served uncompressed and without caching headers, which costs some performance points a production deployment
+(WhiteNoise: compressed, hashed files with long caching headers) does not lose.
 """
 
 import argparse
