@@ -7,11 +7,16 @@ a story page and the impact map, then prints performance, accessibility, best pr
 under the table every audit of the last three that did not pass (what to fix).
 
     .venv/bin/python bench/lighthouse.py [--port 8105] [--language zh-hant] [--keep-data] [--reports DIR] [--only home]
+                                         [--runs 3]
+
+With --runs N each page is audited N times and the table shows the median of each score (the machine is often shared:
+one run under load can lose ten performance points), with the load average before and after the runs.
 
 The site runs `scripts/run` (migrate, demo content, worker, scheduler, daphne's runserver with the development
 settings) on its own port with its own SQLite file in var/lighthouse/, so a `make run` on port 8000 is untouched.
-It is the development server with DEBUG on: uncompressed static files and no caching headers, which costs some
-performance points a production deployment (WhiteNoise, compressed and hashed files behind nginx) does not lose.
+It is the development server with DEBUG on: pages are gzipped (GZipMiddleware, as in production) but static files are
+served uncompressed and without caching headers, which costs some performance points a production deployment
+(WhiteNoise: compressed, hashed files with long caching headers) does not lose.
 """
 
 import argparse
@@ -19,6 +24,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -201,6 +207,23 @@ def findings(report):
     return failed
 
 
+def percent(score):
+    return "-" if score is None else str(round(score * 100))
+
+
+def median_scores(runs):
+    """The median of each category's score over the runs (a list of score lists), as 0–100."""
+    medians = []
+    for scores in zip(*runs, strict=True):
+        present = [score for score in scores if score is not None]
+        medians.append(round(statistics.median(present) * 100) if present else None)
+    return medians
+
+
+def format_load(load):
+    return " ".join(f"{value:.1f}" for value in load)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8105)
@@ -208,6 +231,7 @@ def main():
     parser.add_argument("--keep-data", action="store_true", help="keep var/lighthouse/ (the next run starts faster)")
     parser.add_argument("--reports", type=Path, help="also write each page's full JSON report here")
     parser.add_argument("--only", action="append", help="audit only this page (home, project, …); repeatable")
+    parser.add_argument("--runs", type=int, default=1, help="audit each page this many times; print the medians")
     options = parser.parse_args()
 
     command = ensure_lighthouse()
@@ -226,21 +250,30 @@ def main():
             for _name, url in pages:  # a first request renders and caches renditions; it is not what is measured
                 urllib.request.urlopen(url, timeout=120).read()  # noqa: S310
             rows = []
+            load_before = os.getloadavg()
             for name, url in pages:
-                print(f"==> lighthouse {name}: {url}", flush=True)
-                report = run_lighthouse(command, url, reports / f"{name.replace(' ', '-')}.json")
-                scores = [report["categories"][category]["score"] for category in CATEGORIES]
-                rows.append(
-                    (name, [None if score is None else round(score * 100) for score in scores], findings(report))
-                )
+                runs = []
+                for run in range(1, options.runs + 1):
+                    print(f"==> lighthouse {name} ({run} of {options.runs}): {url}", flush=True)
+                    suffix = "" if options.runs == 1 else f"-{run}"
+                    report = run_lighthouse(command, url, reports / f"{name.replace(' ', '-')}{suffix}.json")
+                    runs.append(([report["categories"][category]["score"] for category in CATEGORIES], report))
+                rows.append((name, median_scores([scores for scores, _report in runs]), findings(runs[-1][1]), runs))
+            load_after = os.getloadavg()
         finally:
             stop_site(site)
     print(f"\nLighthouse {LIGHTHOUSE_VERSION}, mobile emulation, {options.language}, Chromium at {CHROMIUM}")
+    if options.runs > 1:
+        print(f"median of {options.runs} runs per page; each run's performance score in brackets")
+    print(f"load average before {format_load(load_before)}, after {format_load(load_after)} ({os.cpu_count()} cores)")
     print(f"{'page':<16}{'perf':>6}{'a11y':>6}{'best':>6}{'seo':>6}")
-    for name, scores, _failed in rows:
-        print(f"{name:<16}" + "".join(f"{'-' if score is None else score:>6}" for score in scores))
+    for name, scores, _failed, runs in rows:
+        line = f"{name:<16}" + "".join(f"{'-' if score is None else score:>6}" for score in scores)
+        if options.runs > 1:
+            line += "   [" + " ".join(percent(scores[0]) for scores, _report in runs) + "]"
+        print(line)
     print()
-    for name, _scores, failed in rows:
+    for name, _scores, failed, _runs in rows:
         for category, title, count in failed:
             print(f"{name}: {category}: {title}" + (f" ({count} items)" if count else ""))
     print(f"\nfull reports: {reports}")

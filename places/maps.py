@@ -139,7 +139,10 @@ class Choropleth:
     # page. The markup is the same; every value is escaped (html.escape, the same escaping as autoescape).
 
     def regions_html(self):
-        """The region links: accessible name and title = the township's label.
+        """The region links: accessible name = the township's label.
+
+        No <title> tooltip repeats the label: the readout under the map shows it on hover and focus, and 368 titles
+        were an eighth of the page's markup and as many more nodes to lay out.
 
         The map is one tab stop (roving tabindex): the first region takes the focus, the arrow keys move it to
         the nearest township in that direction (places/static/places/choropleth.js). Without the script the
@@ -151,7 +154,7 @@ class Choropleth:
                 f'<a class="choropleth-region" href="{escape(region.href)}" tabindex="{0 if first else -1}" '
                 f'aria-label="{label}" data-code="{escape(region.code)}">'
                 f'<path id="{map_id}-path-{escape(region.code)}" d="{escape(region.d)}" '
-                f'fill="{escape(region.fill)}"><title>{label}</title></path></a>'
+                f'fill="{escape(region.fill)}"></path></a>'
                 for first, region in ((number == 0, region) for number, region in enumerate(self.regions))
                 for label in (escape(region.label),)
             )

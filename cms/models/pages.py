@@ -46,6 +46,15 @@ from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, CaptionedImageBlock, Perso
 from places.models import County, Township
 
 CARD_IMAGE_SPEC = "fill-480x300"
+# The home page's lead picture: cms/templates/cms/home_page.html asks `{% picture … format-{webp,jpeg}
+# fill-{640x400,960x600,1280x800} %}` of the first featured project, whose image comes with its renditions
+# prefetched. Prefetched renditions are all Wagtail looks at: one missing from the prefetch is generated again
+# on every request (1.5–3 s of the home page's response). Keep this list and the template's in step.
+HOME_HERO_SPECS = tuple(
+    f"format-{image_format}|fill-{size}"
+    for image_format in ("webp", "jpeg")
+    for size in ("640x400", "960x600", "1280x800")
+)
 TEASER_POINTS = 400
 STORIES_PER_PAGE = 12
 PROJECTS_PER_PAGE = 24
@@ -62,11 +71,15 @@ def paginate(request, items, per_page):
         return paginator.page(paginator.num_pages)
 
 
-def card_images():
-    """A queryset of images with the card rendition prefetched (one query for a whole listing)."""
+def card_images(*extra_specs):
+    """A queryset of images with the card rendition (and `extra_specs`) prefetched: one query for a whole listing.
+
+    A template asking such an image for a rendition that is not prefetched gets it generated anew (Wagtail does
+    not look in the database when renditions are prefetched): list here every spec the template uses.
+    """
     from cms.models.images import CustomImage
 
-    return CustomImage.objects.prefetch_renditions(CARD_IMAGE_SPEC)
+    return CustomImage.objects.prefetch_renditions(CARD_IMAGE_SPEC, *extra_specs)
 
 
 class BasePage(Page):
@@ -148,7 +161,7 @@ class HomePage(BasePage):
         featured_projects = [item.project_id for item in source.featured_projects.filter(project__live=True)]
         featured_stories = [item.story_id for item in source.featured_stories.filter(story__live=True)]
         context["featured_projects"] = self._in_this_language(
-            ProjectPage.objects.select_related("sector", "township__county"), featured_projects
+            ProjectPage.objects.select_related("sector", "township__county"), featured_projects, HOME_HERO_SPECS
         )
         context["featured_stories"] = self._in_this_language(
             StoryPage.objects.select_related("township__county"), featured_stories
@@ -159,8 +172,9 @@ class HomePage(BasePage):
         )
         return context
 
-    def _in_this_language(self, queryset, page_ids):
-        """The pages `page_ids` (in their given order) as they are in this page's language tree, where live."""
+    def _in_this_language(self, queryset, page_ids, image_specs=()):
+        """The pages `page_ids` (in their given order) as they are in this page's language tree, where live, with
+        their card image (and the renditions `image_specs`) prefetched."""
         keys = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "translation_key"))
         versions = {
             page.translation_key: page
@@ -168,7 +182,7 @@ class HomePage(BasePage):
             .public()
             .filter(translation_key__in=keys.values(), locale_id=self.locale_id)
             .select_related("locale", "alias_of__locale")
-            .prefetch_related(Prefetch("hero_image", queryset=card_images()))
+            .prefetch_related(Prefetch("hero_image", queryset=card_images(*image_specs)))
         }
         return [versions[keys[pk]] for pk in page_ids if pk in keys and keys[pk] in versions]
 

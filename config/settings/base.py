@@ -76,6 +76,10 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Every log line of a request carries its id (the proxy's X-Request-ID, or a new one).
     "config.observability.RequestIdMiddleware",
+    # Pages are compressed here (nginx in deploy/ passes them through as they are): the impact and township maps
+    # are half a megabyte of SVG markup, a tenth of that gzipped. Django's GZip pads each response against BREACH.
+    # Static files are not compressed here: WhiteNoise serves them pre-compressed in production.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -128,3 +128,29 @@ def test_township_index_and_county_pages(cms_site, client):
 
     county = index.get_children().get(title="屏東縣")
     assert queries_to_render(client, county.url) <= QUERY_CEILING
+
+
+def test_home_page_lead_picture_is_not_made_again_on_every_visit(maker, client, monkeypatch):
+    """The lead project's picture comes with its renditions prefetched; one missing from the prefetch was generated
+    anew (six resized images) on every request of the home page."""
+    from cms.models.images import CustomImage
+
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    HomeFeaturedProject.objects.create(home=home, project=maker.project())
+    first = client.get("/zh-hant/")
+    assert first.status_code == 200
+    assert b'fetchpriority="high"' in first.content, "the lead picture is on the page"
+
+    made = []
+    generate = CustomImage.generate_rendition_file
+
+    def counting(self, filter, **kwargs):
+        made.append(filter.spec)
+        return generate(self, filter, **kwargs)
+
+    monkeypatch.setattr(CustomImage, "generate_rendition_file", counting)
+    second = client.get("/zh-hant/")
+
+    assert second.status_code == 200
+    assert b"format-webp.fill-960x600" in second.content
+    assert made == []
