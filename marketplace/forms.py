@@ -157,6 +157,28 @@ class EnterpriseProfileForm(forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     facebook_url = forms.URLField(label=_("Facebook"), required=False, assume_scheme="https")
     instagram_url = forms.URLField(label=_("Instagram"), required=False, assume_scheme="https")
+    # The team's own English and Japanese versions of its name and summary (optional), for readers of those pages.
+    name_en = forms.CharField(
+        label=_("name in English (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("English and Japanese readers see your name and summary in their language when you give them."),
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+    summary_en = forms.CharField(
+        label=_("summary in English (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "en"})
+    )
+    name_ja = forms.CharField(
+        label=_("name in Japanese (optional)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "ja"}),
+    )
+    summary_ja = forms.CharField(
+        label=_("summary in Japanese (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
+    )
 
     class Meta:
         model = EnterpriseProfile
@@ -167,6 +189,10 @@ class EnterpriseProfileForm(forms.ModelForm):
             "team_size",
             "members_returned_home",
             "summary",
+            "name_en",
+            "summary_en",
+            "name_ja",
+            "summary_ja",
             "sdgs",
             "website",
             "facebook_url",

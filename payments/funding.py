@@ -8,8 +8,10 @@ A translation of a project page shows the listing of the page it was translated 
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
+from core.languages import html_lang
 from payments import gateways
 
 
@@ -20,6 +22,8 @@ class InvestmentAsk:
     instrument: str
     stage: str
     use_of_funds: str
+    # The team writes its use of funds in the site's default language (no translation fields): marked so.
+    use_of_funds_lang: str = field(default_factory=lambda: html_lang(settings.LANGUAGE_CODE))
 
 
 @dataclass

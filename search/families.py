@@ -310,6 +310,9 @@ class EnterpriseFamily(ModelFamily):
             sdg=[str(sdg.number) for sdg in sdgs],
             status="verified" if profile.verified_at else "",
             published_at=profile.verified_at,
+            title_en=profile.name_en,
+            title_ja=profile.name_ja,
+            translated_summaries=[text for text in (profile.summary_en, profile.summary_ja) if text],
             **place_fields(profile.township),
         )
 
