@@ -120,13 +120,28 @@ DEMO_PLAN_TRANSLATIONS = {
     },
 }
 
+# The investment asks' use of funds (organisation slug → texts).
+DEMO_USE_OF_FUNDS_TRANSLATIONS = {
+    "demo-kouhu-fishponds": {
+        "use_of_funds_en": "Sensors and power-saving equipment for three more demonstration ponds.",
+        "use_of_funds_ja": "実証用の養殖池3か所にセンサーと省電力設備を広げます。",
+    },
+    "demo-zhuangwei-field-class": {
+        "use_of_funds_en": "Renovating a warehouse into a classroom for rainy days.",
+        "use_of_funds_ja": "倉庫を改装して、雨の日の教室にします。",
+    },
+}
+
 
 def fill_demo_translations():
-    """Give the demo profiles and plans their English and Japanese texts where a field is still empty."""
+    """Give the demo profiles, investment asks and plans their English and Japanese texts where still empty."""
     for slug, texts in DEMO_ENTERPRISE_TRANSLATIONS.items():
         profile = EnterpriseProfile.objects.filter(organisation__slug=slug).first()
         if profile is not None:
             _fill(profile, texts)
+    for slug, texts in DEMO_USE_OF_FUNDS_TRANSLATIONS.items():
+        for listing in ProjectListing.objects.filter(enterprise__organisation__slug=slug, seeks_investment=True):
+            _fill(listing, texts)
     for name, texts in DEMO_PLAN_TRANSLATIONS.items():
         for plan in SubscriptionPlan.objects.filter(
             name=name, listing__enterprise__organisation__slug__startswith="demo-"

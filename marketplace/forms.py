@@ -308,6 +308,16 @@ class FundingForm(forms.Form):
     )
     stage = forms.ChoiceField(label=_("stage"), choices=[("", "—")] + ProjectListing.Stage.choices, required=False)
     use_of_funds = forms.CharField(label=_("use of funds"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    use_of_funds_en = forms.CharField(
+        label=_("use of funds in English (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
+        required=False,
+    )
+    use_of_funds_ja = forms.CharField(
+        label=_("use of funds in Japanese (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "ja"}),
+        required=False,
+    )
     accepts_donations = forms.BooleanField(label=_("We accept donations"), required=False)
     donation_goal_twd = AmountField(label=_("donation goal (NT$)"), required=False)
     donation_deadline = forms.DateField(
@@ -375,6 +385,8 @@ class FundingForm(forms.Form):
             "instrument": data["instrument"] if seeks else "",
             "stage": data["stage"],
             "use_of_funds": data["use_of_funds"] if seeks else "",
+            "use_of_funds_en": data["use_of_funds_en"] if seeks else "",
+            "use_of_funds_ja": data["use_of_funds_ja"] if seeks else "",
         }
 
     def campaign_fields(self):
@@ -392,7 +404,16 @@ class FundingForm(forms.Form):
     def initial_for(cls, draft):
         initial = {
             name: getattr(draft, name)
-            for name in ("seeks_investment", "ask_min_twd", "ask_max_twd", "instrument", "stage", "use_of_funds")
+            for name in (
+                "seeks_investment",
+                "ask_min_twd",
+                "ask_max_twd",
+                "instrument",
+                "stage",
+                "use_of_funds",
+                "use_of_funds_en",
+                "use_of_funds_ja",
+            )
         }
         initial["support_programmes"] = list(draft.support_programmes.all())
         campaign = DonationCampaign.objects.filter(draft=draft).first()

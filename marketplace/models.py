@@ -20,7 +20,7 @@ class InReaderLanguage:
     """Texts a team wrote with optional English and Japanese versions (`<field>_en`, `<field>_ja`): each shown
     in the reader's language when the team wrote it, the original (in the site's default language) otherwise."""
 
-    def _translated(self, field):
+    def in_reader_language(self, field):
         """(text, HTML lang) of a field in the reader's language."""
         from django.utils.translation import get_language
 
@@ -82,21 +82,21 @@ class EnterpriseProfile(InReaderLanguage, models.Model):
 
     @property
     def shown_name(self):
-        return self._translated("name")[0]
+        return self.in_reader_language("name")[0]
 
     @property
     def shown_name_lang(self):
         """The HTML lang of shown_name."""
-        return self._translated("name")[1]
+        return self.in_reader_language("name")[1]
 
     @property
     def shown_summary(self):
-        return self._translated("summary")[0]
+        return self.in_reader_language("summary")[0]
 
     @property
     def shown_summary_lang(self):
         """The HTML lang of shown_summary."""
-        return self._translated("summary")[1]
+        return self.in_reader_language("summary")[1]
 
     def clean(self):
         if self.members_returned_home > self.team_size:
@@ -154,7 +154,7 @@ class CompanyProfile(models.Model):
             raise ValidationError({"ticket_max_twd": _("The largest ticket must not be smaller than the smallest.")})
 
 
-class ProjectListing(models.Model):
+class ProjectListing(InReaderLanguage, models.Model):
     """The marketplace side of a project page: who runs it, and the investment it asks for."""
 
     class Instrument(models.TextChoices):
@@ -182,6 +182,9 @@ class ProjectListing(models.Model):
     instrument = models.CharField(_("instrument"), max_length=20, choices=Instrument.choices, blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True)
     use_of_funds = models.TextField(_("use of funds"), blank=True)
+    # The team's own translations (optional), shown to English and Japanese readers of the investment ask.
+    use_of_funds_en = models.TextField(_("use of funds in English"), blank=True)
+    use_of_funds_ja = models.TextField(_("use of funds in Japanese"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -382,7 +385,7 @@ MONTHS = list(
 )
 
 
-class ProjectDraft(models.Model):
+class ProjectDraft(InReaderLanguage, models.Model):
     """A project being written in the public wizard; saved at every step so the team can leave and come back.
 
     Subscription plans, the donation campaign and milestones hang on the draft while it is written and are
@@ -427,6 +430,8 @@ class ProjectDraft(models.Model):
     instrument = models.CharField(_("instrument"), max_length=20, choices=ProjectListing.Instrument.choices, blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=ProjectListing.Stage.choices, blank=True)
     use_of_funds = models.TextField(_("use of funds"), blank=True)
+    use_of_funds_en = models.TextField(_("use of funds in English"), blank=True)
+    use_of_funds_ja = models.TextField(_("use of funds in Japanese"), blank=True)
     support_programmes = models.ManyToManyField("cms.SupportProgramme", blank=True, related_name="+")
     submitted_project = models.OneToOneField(
         "cms.ProjectPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -446,6 +451,11 @@ class ProjectDraft(models.Model):
     @property
     def is_submitted(self):
         return self.submitted_at is not None
+
+    @property
+    def shown_use_of_funds(self):
+        """(text, HTML lang) of the use of funds in the reader's language (the preview shows it so)."""
+        return self.in_reader_language("use_of_funds")
 
 
 class SubscriptionPlan(InReaderLanguage, models.Model):
@@ -488,16 +498,16 @@ class SubscriptionPlan(InReaderLanguage, models.Model):
 
     @property
     def shown_name(self):
-        return self._translated("name")[0]
+        return self.in_reader_language("name")[0]
 
     @property
     def shown_rewards(self):
-        return self._translated("rewards")[0]
+        return self.in_reader_language("rewards")[0]
 
     @property
     def shown_lang(self):
         """The HTML lang of shown_name and shown_rewards."""
-        return self._translated("name")[1]
+        return self.in_reader_language("name")[1]
 
     @property
     def season_labels(self):

@@ -153,7 +153,7 @@ def test_staff_sort_the_queue_by_reads_or_by_date(client, staff, projects):
 
     html = client.get(reverse("cms_needs_translation"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert html.index(f'data-page="{older.pk}"') < html.index(f'data-page="{newer.pk}"')
-    assert 'data-visits="7"' in html and "Reads (30 days)" in html and 'href="?order=newest"' in html
+    assert 'data-visits="7"' in html and "瀏覽次數（近 30 天）" in html and 'href="?order=newest"' in html
 
     html = client.get(reverse("cms_needs_translation") + "?order=newest", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert html.index(f'data-page="{newer.pk}"') < html.index(f'data-page="{older.pk}"')

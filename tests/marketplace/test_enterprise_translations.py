@@ -53,7 +53,10 @@ def test_the_team_writes_its_english_and_japanese_texts_in_the_profile_form(clie
 
 def test_the_enterprise_page_speaks_the_readers_language_or_marks_the_original(client, profile, alice):
     translate_profile(profile, alice, **ENGLISH)
-    url = {code: f"/{code}/enterprises/{profile.organisation.slug}/" for code in ("zh-hant", "en", "ja")}
+    url = {}
+    for code in ("zh-hant", "en", "ja"):
+        with translation.override(code):
+            url[code] = reverse("marketplace:enterprise_detail", kwargs={"slug": profile.organisation.slug})
 
     english = BeautifulSoup(client.get(url["en"]).content, "html.parser")
     assert english.h1.get_text(strip=True) == "Kouhu Fish Pond Team" and english.h1["lang"] == "en"
@@ -75,7 +78,9 @@ def test_project_pages_and_cards_name_the_team_in_the_readers_language(client, l
     project = listing.project
     japanese_page = Page.objects.get(translation_key=project.translation_key, locale__language_code="ja")
     html = BeautifulSoup(client.get(japanese_page.url).content, "html.parser")
-    team_links = html.select(f'a[href="/ja/enterprises/{profile.organisation.slug}/"]')
+    with translation.override("ja"):
+        team_url = reverse("marketplace:enterprise_detail", kwargs={"slug": profile.organisation.slug})
+    team_links = html.select(f'a[href="{team_url}"]')
     assert {link.get_text(strip=True) for link in team_links} == {"口湖養殖チーム"}
     assert {link["lang"] for link in team_links} == {"ja"}
 
@@ -103,8 +108,10 @@ def test_search_results_show_the_teams_translation(profile, alice):
 
     with translation.override("en"):
         [english] = localize_hits([hit()])
+        assert english["display"]["url"] == reverse(
+            "marketplace:enterprise_detail", kwargs={"slug": profile.organisation.slug}
+        )
     assert (english["display"]["title"], english["lang"]) == ("Kouhu Fish Pond Team", "en")
-    assert english["display"]["url"] == f"/en/enterprises/{profile.organisation.slug}/"
     # The summary stays the original's, marked as such.
     assert (english["summary_html"], english["summary_lang"]) == ("養殖", "zh-Hant-TW")
     with translation.override("ja"):

@@ -128,7 +128,7 @@ def test_the_preview_shows_the_project_as_each_languages_reader_will_see_it(clie
     # The switch: the three languages, the original shown first.
     tabs = page.select("nav.preview-languages li")
     assert [tab.get_text(strip=True) for tab in tabs] == ["繁體中文", "English", "日本語"]
-    assert tabs[0].select_one("[aria-current]") and tabs[1].a["href"] == "?show=en"
+    assert tabs[0].a.get("aria-current") == "page" and tabs[1].a["href"] == "?show=en"
     assert article.select_one(".preview-title").get_text(strip=True) == "智慧魚塭"
 
     page, article = preview("?show=en")
@@ -164,3 +164,37 @@ def test_the_preview_shows_the_project_as_each_languages_reader_will_see_it(clie
     )
     _page, article = preview("?show=xx")
     assert article.select_one(".preview-title").get_text(strip=True) == "智慧魚塭"
+
+
+def test_the_use_of_funds_is_read_in_the_readers_language_when_the_team_wrote_it(client, profile, alice):
+    from payments.funding import funding_panel_for
+
+    draft = written_draft(alice, profile)
+    client.force_login(alice)
+    funding_url = reverse("marketplace:draft_step", kwargs={"pk": draft.pk, "step": "funding"})
+    assert 'name="use_of_funds_en"' in client.get(funding_url).content.decode()
+    actions.save_funding_step(
+        alice,
+        draft,
+        campaign_fields=None,
+        seeks_investment=True,
+        ask_min_twd=500_000,
+        ask_max_twd=1_000_000,
+        instrument="loan",
+        stage="idea",
+        use_of_funds="擴建三處魚塭",
+        use_of_funds_en="Three more ponds",
+        use_of_funds_ja="",
+    )
+    preview = reverse("marketplace:draft_step", kwargs={"pk": draft.pk, "step": "preview"})
+    assert '<p lang="en">Three more ponds</p>' in client.get(preview + "?show=en").content.decode()
+
+    project, _state = actions.submit_project_draft(alice, draft)
+    project.save_revision().publish()
+
+    with translation.override("en"):
+        ask = funding_panel_for(project).investment_ask
+    assert (ask.use_of_funds, ask.use_of_funds_lang) == ("Three more ponds", "en")
+    with translation.override("ja"):
+        ask = funding_panel_for(project).investment_ask
+    assert (ask.use_of_funds, ask.use_of_funds_lang) == ("擴建三處魚塭", "zh-Hant-TW")
