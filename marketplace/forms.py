@@ -24,6 +24,22 @@ from marketplace.models import (
 from places.models import Township
 
 
+def _name_in_active_language(item):
+    """A sector's or an SDG's name in the interface's language (their __str__ is the Chinese name)."""
+    number = getattr(item, "number", None)
+    return f"SDG {number} {item.name}" if number is not None else item.name
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _name_in_active_language(obj)
+
+
+class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _name_in_active_language(obj)
+
+
 class AmountField(forms.CharField):
     """A whole amount of NT$ as a person types it ("1,500", "NT$500"), checked by payments.money:
     within a card payment's limits, or with investment=True within an investment's (never paid on the platform)."""
@@ -66,6 +82,10 @@ class CompanyProfileForm(forms.ModelForm):
         widgets = {
             "sectors_of_interest": forms.CheckboxSelectMultiple,
             "sdg_focus": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {
+            "sectors_of_interest": NamedMultipleChoiceField,
+            "sdg_focus": NamedMultipleChoiceField,
         }
 
     def clean_unified_business_number(self):
@@ -141,13 +161,11 @@ class SavedSearchForm(forms.ModelForm):
 
 
 class EnterpriseProfileForm(forms.ModelForm):
-    township = forms.ModelChoiceField(
-        queryset=Township.objects.select_related("county").order_by("code"), label=_("township")
-    )
-    sectors = forms.ModelMultipleChoiceField(
+    township = township_field(label=_("township"))
+    sectors = NamedMultipleChoiceField(
         queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("sectors")
     )
-    sdgs = forms.ModelMultipleChoiceField(
+    sdgs = NamedMultipleChoiceField(
         queryset=SustainableDevelopmentGoal.objects.order_by("number"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -219,8 +237,8 @@ TRANSLATION_LANGUAGES = ("en", "ja")
 class BasicsForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=120)
     summary = forms.CharField(label=_("summary"), max_length=400, widget=forms.Textarea(attrs={"rows": 3}))
-    sector = forms.ModelChoiceField(queryset=Sector.objects.all(), required=False, label=_("sector"))
-    sdgs = forms.ModelMultipleChoiceField(
+    sector = NamedChoiceField(queryset=Sector.objects.all(), required=False, label=_("sector"))
+    sdgs = NamedMultipleChoiceField(
         queryset=SustainableDevelopmentGoal.objects.order_by("number"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
