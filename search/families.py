@@ -325,10 +325,14 @@ def _if_different(text, original):
 
 
 def _team_name(listing):
-    """The name of the enterprise behind a project's listing ("" without a listing)."""
+    """The name of the enterprise behind a project's listing, with the team's English and Japanese versions of it
+    ("" without a listing)."""
     enterprise = getattr(listing, "enterprise", None) if listing is not None else None
     organisation = getattr(enterprise, "organisation", None)
-    return organisation.name if organisation is not None else ""
+    if organisation is None:
+        return ""
+    names = [organisation.name, enterprise.name_en, enterprise.name_ja]
+    return " ".join(dict.fromkeys(name for name in names if name))
 
 
 def register_default_families():

@@ -133,3 +133,11 @@ def test_every_demo_enterprise_has_its_english_and_japanese_texts():
     assert set(DEMO_ENTERPRISE_TRANSLATIONS) == slugs
     for texts in DEMO_ENTERPRISE_TRANSLATIONS.values():
         assert set(texts) == {"name_en", "summary_en", "name_ja", "summary_ja"} and all(texts.values())
+
+
+def test_a_project_is_found_by_the_teams_translated_name(listing, profile, alice):
+    from search.families import ProjectFamily
+
+    translate_profile(profile, alice, name_en="Kouhu Fish Pond Team")
+    project = ProjectFamily().public_pages().get(pk=listing.project_id)
+    assert ProjectFamily().to_document(project).team == "口湖魚塭隊 Kouhu Fish Pond Team"
