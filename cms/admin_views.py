@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.translation_queue import pages_needing_translation
+from cms.translation_queue import ORDERS, RECENT_DAYS, pages_needing_translation
 
 
 class NeedsTranslationView(WagtailAdminTemplateMixin, TemplateView):
-    """Live pages in zh-Hant only (or without one of the other languages), newest first, 50 a page."""
+    """Live pages in zh-Hant only (or without one of the other languages), most read lately first (or newest first:
+    ?order=newest), 50 a page."""
 
     template_name = "cms/admin/needs_translation.html"
     page_title = gettext_lazy("Needs translation")
@@ -19,6 +20,10 @@ class NeedsTranslationView(WagtailAdminTemplateMixin, TemplateView):
         return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        rows = pages_needing_translation()
+        order = self.request.GET.get("order")
+        order = order if order in ORDERS else ORDERS[0]
+        rows = pages_needing_translation(order)
         page = Paginator(rows, 50).get_page(self.request.GET.get("p"))
-        return super().get_context_data(rows=page.object_list, page_obj=page, total=len(rows), **kwargs)
+        return super().get_context_data(
+            rows=page.object_list, page_obj=page, total=len(rows), order=order, recent_days=RECENT_DAYS, **kwargs
+        )

@@ -1,14 +1,22 @@
 """The "needs translation" queue: live public pages of the default language (zh-Hant) that have no written, live
 English or Japanese version yet (an alias that shows the original with a note does not count). Staff translate
-them in Wagtail (convert the alias, write, submit: the same review as any page)."""
+them in Wagtail (convert the alias, write, submit: the same review as any page).
 
+Two orders: the most read in the last RECENT_DAYS first (the default: what visitors of every language are reading
+now; ties newest first), or the newest first (last published). Reads come from cms.models.visits."""
+
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Locale, Page
 
 TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+RECENT_DAYS = 30
+ORDERS = ("visited", "newest")
 
 
 @dataclass
@@ -16,6 +24,7 @@ class QueueRow:
     page: Page
     # [(language code, where to translate: convert the alias, edit the converted page, or Wagtail's translate form)]
     missing: list = field(default_factory=list)
+    visits: int = 0  # reads of the page (any language) in the last RECENT_DAYS days
 
 
 def _converted_not_published():
@@ -38,9 +47,19 @@ def _converted_not_published():
     return {pk for pk, at in conversions.items() if pk not in publications or publications[pk] < at}
 
 
-def pages_needing_translation():
-    """[QueueRow] newest first (last published), for every live public page of the default language that lacks a
-    written live version in another language. Four queries, whatever the number of pages."""
+def recent_visits(days=RECENT_DAYS):
+    """{translation key: reads in the last `days` days, today included}."""
+    from cms.models import PageVisitDay
+
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    rows = PageVisitDay.objects.filter(day__gte=since).values("translation_key").annotate(total=Sum("visits"))
+    return {row["translation_key"]: row["total"] for row in rows}
+
+
+def pages_needing_translation(order="visited"):
+    """[QueueRow] for every live public page of the default language that lacks a written live version in another
+    language: most read lately first (ties newest first), or newest first (last published) with order="newest".
+    Five queries, whatever the number of pages."""
     default = Locale.get_default()
     others = {locale.pk: locale.language_code for locale in Locale.objects.exclude(pk=default.pk)}
     written, aliases = set(), {}
@@ -48,6 +67,7 @@ def pages_needing_translation():
         "translation_key", "locale_id", "alias_of_id", "live", "pk"
     )
     converted = _converted_not_published()
+    visits = recent_visits()
     for key, locale_id, alias_of_id, live, pk in versions:
         code = others[locale_id]
         if alias_of_id is None and live and pk not in converted:
@@ -75,5 +95,7 @@ def pages_needing_translation():
             if (page.translation_key, code) not in written
         ]
         if missing:
-            rows.append(QueueRow(page=page, missing=missing))
+            rows.append(QueueRow(page=page, missing=missing, visits=visits.get(page.translation_key, 0)))
+    if order != "newest":
+        rows.sort(key=lambda row: -row.visits)  # stable: the newest first among equals
     return rows

@@ -59,3 +59,13 @@ def register_translation_queue_url():
 @hooks.register("register_reports_menu_item")
 def register_translation_queue_menu_item():
     return MenuItem(_("Needs translation"), reverse("cms_needs_translation"), icon_name="globe", order=700)
+
+
+@hooks.register("before_serve_page")
+def count_page_visit(page, request, serve_args, serve_kwargs):
+    """A read of a public page adds one to its translation group's counter for the day (cms.models.visits): no
+    personal data, one UPDATE; the "needs translation" queue sorts by it."""
+    from cms.models import PageVisitDay
+
+    if request.method == "GET" and not getattr(request, "is_preview", False):
+        PageVisitDay.count_visit(page.translation_key)

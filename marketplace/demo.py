@@ -71,6 +71,91 @@ DEMO_ENTERPRISES = {
     ),
 }
 
+# The teams' own English and Japanese versions of their profile (organisation slug → texts), filled in where empty,
+# and of their subscription plans (plan name → texts).
+DEMO_ENTERPRISE_TRANSLATIONS = {
+    "demo-pingtung-cocoa": {
+        "name_en": "Pingtung Cocoa Cooperative (demo)",
+        "summary_en": "Young people back home and local growers ferment and roast Pingtung cocoa together.",
+        "name_ja": "屏東カカオ協同組合（デモ）",
+        "summary_ja": "Uターンした若者と地元の農家が、屏東のカカオを一緒に発酵・焙煎しています。",
+    },
+    "demo-kouhu-fishponds": {
+        "name_en": "Kouhu Smart Aquaculture Team (demo)",
+        "summary_en": "Sensors and low-power aerators help fish ponds on sinking land use less water and electricity.",
+        "name_ja": "口湖スマート養殖チーム（デモ）",
+        "summary_ja": "センサーと省電力の曝気装置で、地盤沈下地域の養殖池の水と電気を節約します。",
+    },
+    "demo-guantian-caltrop": {
+        "name_en": "Guantian Water Caltrop Charcoal Workshop (demo)",
+        "summary_en": "We turn water caltrop shells into charcoal for everyday goods, rather than burn them outdoors.",
+        "name_ja": "官田ヒシ殻炭工房（デモ）",
+        "summary_ja": "ヒシの殻を野焼きせずに炭にして、暮らしの道具に生まれ変わらせています。",
+    },
+    "demo-sanxia-tea-school": {
+        "name_en": "Sanxia Tea Garden School (demo)",
+        "summary_en": "Lessons in the tea garden: picking and making tea, and caring for the hillside.",
+        "name_ja": "三峡茶園スクール（デモ）",
+        "summary_ja": "茶園が教室です。茶摘み、製茶、そして山の斜面の保全を学びます。",
+    },
+    "demo-zhuangwei-field-class": {
+        "name_en": "Zhuangwei Field Classroom (demo)",
+        "summary_en": "We take children into the fields to learn about the water and soil of the Lanyang Plain.",
+        "name_ja": "壮囲たんぼ教室（デモ）",
+        "summary_ja": "子どもたちと田んぼに入り、蘭陽平野の水と土について学びます。",
+    },
+}
+DEMO_PLAN_TRANSLATIONS = {
+    "認養一棵可可樹": {
+        "name_en": "Adopt a cocoa tree",
+        "rewards_en": "A bag of our own fermented cocoa beans and a harvest report every season",
+        "name_ja": "カカオの木の里親になる",
+        "rewards_ja": "自家発酵のカカオ豆ひと袋と収穫レポートを季節ごとにお届け",
+    },
+    "田間教室年度會員": {
+        "name_en": "Field Classroom annual membership",
+        "rewards_en": "Four family lessons in the fields through the year",
+        "name_ja": "たんぼ教室 年間会員",
+        "rewards_ja": "親子で参加できる田んぼの授業を年4回",
+    },
+}
+
+# The investment asks' use of funds (organisation slug → texts).
+DEMO_USE_OF_FUNDS_TRANSLATIONS = {
+    "demo-kouhu-fishponds": {
+        "use_of_funds_en": "Sensors and power-saving equipment for three more demonstration ponds.",
+        "use_of_funds_ja": "実証用の養殖池3か所にセンサーと省電力設備を広げます。",
+    },
+    "demo-zhuangwei-field-class": {
+        "use_of_funds_en": "Renovating a warehouse into a classroom for rainy days.",
+        "use_of_funds_ja": "倉庫を改装して、雨の日の教室にします。",
+    },
+}
+
+
+def fill_demo_translations():
+    """Give the demo profiles, investment asks and plans their English and Japanese texts where still empty."""
+    for slug, texts in DEMO_ENTERPRISE_TRANSLATIONS.items():
+        profile = EnterpriseProfile.objects.filter(organisation__slug=slug).first()
+        if profile is not None:
+            _fill(profile, texts)
+    for slug, texts in DEMO_USE_OF_FUNDS_TRANSLATIONS.items():
+        for listing in ProjectListing.objects.filter(enterprise__organisation__slug=slug, seeks_investment=True):
+            _fill(listing, texts)
+    for name, texts in DEMO_PLAN_TRANSLATIONS.items():
+        for plan in SubscriptionPlan.objects.filter(
+            name=name, listing__enterprise__organisation__slug__startswith="demo-"
+        ):
+            _fill(plan, texts)
+
+
+def _fill(instance, texts):
+    empty = {name: text for name, text in texts.items() if not getattr(instance, name)}
+    if empty:
+        for name, text in empty.items():
+            setattr(instance, name, text)
+        instance.save(update_fields=list(empty))
+
 
 @transaction.atomic
 def ensure_demo_enterprises():
@@ -129,6 +214,7 @@ def ensure_demo_enterprises():
                 suggested_amounts_twd=amounts,
             )
         created += 1
+    fill_demo_translations()
     return created
 
 

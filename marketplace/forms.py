@@ -24,6 +24,22 @@ from marketplace.models import (
 from places.models import Township
 
 
+def _name_in_active_language(item):
+    """A sector's or an SDG's name in the interface's language (their __str__ is the Chinese name)."""
+    number = getattr(item, "number", None)
+    return f"SDG {number} {item.name}" if number is not None else item.name
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _name_in_active_language(obj)
+
+
+class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _name_in_active_language(obj)
+
+
 class AmountField(forms.CharField):
     """A whole amount of NT$ as a person types it ("1,500", "NT$500"), checked by payments.money:
     within a card payment's limits, or with investment=True within an investment's (never paid on the platform)."""
@@ -66,6 +82,10 @@ class CompanyProfileForm(forms.ModelForm):
         widgets = {
             "sectors_of_interest": forms.CheckboxSelectMultiple,
             "sdg_focus": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {
+            "sectors_of_interest": NamedMultipleChoiceField,
+            "sdg_focus": NamedMultipleChoiceField,
         }
 
     def clean_unified_business_number(self):
@@ -141,13 +161,11 @@ class SavedSearchForm(forms.ModelForm):
 
 
 class EnterpriseProfileForm(forms.ModelForm):
-    township = forms.ModelChoiceField(
-        queryset=Township.objects.select_related("county").order_by("code"), label=_("township")
-    )
-    sectors = forms.ModelMultipleChoiceField(
+    township = township_field(label=_("township"))
+    sectors = NamedMultipleChoiceField(
         queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("sectors")
     )
-    sdgs = forms.ModelMultipleChoiceField(
+    sdgs = NamedMultipleChoiceField(
         queryset=SustainableDevelopmentGoal.objects.order_by("number"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -157,6 +175,28 @@ class EnterpriseProfileForm(forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     facebook_url = forms.URLField(label=_("Facebook"), required=False, assume_scheme="https")
     instagram_url = forms.URLField(label=_("Instagram"), required=False, assume_scheme="https")
+    # The team's own English and Japanese versions of its name and summary (optional), for readers of those pages.
+    name_en = forms.CharField(
+        label=_("name in English (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("English and Japanese readers see your name and summary in their language when you give them."),
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+    summary_en = forms.CharField(
+        label=_("summary in English (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "en"})
+    )
+    name_ja = forms.CharField(
+        label=_("name in Japanese (optional)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "ja"}),
+    )
+    summary_ja = forms.CharField(
+        label=_("summary in Japanese (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
+    )
 
     class Meta:
         model = EnterpriseProfile
@@ -167,6 +207,10 @@ class EnterpriseProfileForm(forms.ModelForm):
             "team_size",
             "members_returned_home",
             "summary",
+            "name_en",
+            "summary_en",
+            "name_ja",
+            "summary_ja",
             "sdgs",
             "website",
             "facebook_url",
@@ -193,8 +237,8 @@ TRANSLATION_LANGUAGES = ("en", "ja")
 class BasicsForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=120)
     summary = forms.CharField(label=_("summary"), max_length=400, widget=forms.Textarea(attrs={"rows": 3}))
-    sector = forms.ModelChoiceField(queryset=Sector.objects.all(), required=False, label=_("sector"))
-    sdgs = forms.ModelMultipleChoiceField(
+    sector = NamedChoiceField(queryset=Sector.objects.all(), required=False, label=_("sector"))
+    sdgs = NamedMultipleChoiceField(
         queryset=SustainableDevelopmentGoal.objects.order_by("number"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -282,6 +326,16 @@ class FundingForm(forms.Form):
     )
     stage = forms.ChoiceField(label=_("stage"), choices=[("", "—")] + ProjectListing.Stage.choices, required=False)
     use_of_funds = forms.CharField(label=_("use of funds"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    use_of_funds_en = forms.CharField(
+        label=_("use of funds in English (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
+        required=False,
+    )
+    use_of_funds_ja = forms.CharField(
+        label=_("use of funds in Japanese (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "ja"}),
+        required=False,
+    )
     accepts_donations = forms.BooleanField(label=_("We accept donations"), required=False)
     donation_goal_twd = AmountField(label=_("donation goal (NT$)"), required=False)
     donation_deadline = forms.DateField(
@@ -349,6 +403,8 @@ class FundingForm(forms.Form):
             "instrument": data["instrument"] if seeks else "",
             "stage": data["stage"],
             "use_of_funds": data["use_of_funds"] if seeks else "",
+            "use_of_funds_en": data["use_of_funds_en"] if seeks else "",
+            "use_of_funds_ja": data["use_of_funds_ja"] if seeks else "",
         }
 
     def campaign_fields(self):
@@ -366,7 +422,16 @@ class FundingForm(forms.Form):
     def initial_for(cls, draft):
         initial = {
             name: getattr(draft, name)
-            for name in ("seeks_investment", "ask_min_twd", "ask_max_twd", "instrument", "stage", "use_of_funds")
+            for name in (
+                "seeks_investment",
+                "ask_min_twd",
+                "ask_max_twd",
+                "instrument",
+                "stage",
+                "use_of_funds",
+                "use_of_funds_en",
+                "use_of_funds_ja",
+            )
         }
         initial["support_programmes"] = list(draft.support_programmes.all())
         campaign = DonationCampaign.objects.filter(draft=draft).first()

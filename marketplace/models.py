@@ -16,7 +16,23 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.validators import validate_unified_business_number
 
 
-class EnterpriseProfile(models.Model):
+class InReaderLanguage:
+    """Texts a team wrote with optional English and Japanese versions (`<field>_en`, `<field>_ja`): each shown
+    in the reader's language when the team wrote it, the original (in the site's default language) otherwise."""
+
+    def in_reader_language(self, field):
+        """(text, HTML lang) of a field in the reader's language."""
+        from django.utils.translation import get_language
+
+        from core.languages import html_lang
+
+        language = (get_language() or "").lower()[:2]
+        if language in ("en", "ja") and getattr(self, f"{field}_{language}", ""):
+            return getattr(self, f"{field}_{language}"), html_lang(language)
+        return getattr(self, field), html_lang(settings.LANGUAGE_CODE)
+
+
+class EnterpriseProfile(InReaderLanguage, models.Model):
     organisation = models.OneToOneField(
         "accounts.Organisation",
         on_delete=models.CASCADE,
@@ -37,6 +53,11 @@ class EnterpriseProfile(models.Model):
         _("members who returned home"), default=0, help_text=_("How many of the team moved back to the township.")
     )
     summary = models.TextField(_("summary"), blank=True)
+    # The team's own translations (optional) of its name and summary, shown to English and Japanese readers.
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    summary_en = models.TextField(_("summary in English"), blank=True)
+    name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
+    summary_ja = models.TextField(_("summary in Japanese"), blank=True)
     website = models.URLField(_("website"), blank=True)
     facebook_url = models.URLField(_("Facebook"), blank=True)
     instagram_url = models.URLField(_("Instagram"), blank=True)
@@ -55,6 +76,27 @@ class EnterpriseProfile(models.Model):
     @property
     def is_verified(self):
         return self.verified_at is not None
+
+    # The organisation's name is the original; name_en and name_ja are the team's translations of it.
+    name = property(lambda self: self.organisation.name)
+
+    @property
+    def shown_name(self):
+        return self.in_reader_language("name")[0]
+
+    @property
+    def shown_name_lang(self):
+        """The HTML lang of shown_name."""
+        return self.in_reader_language("name")[1]
+
+    @property
+    def shown_summary(self):
+        return self.in_reader_language("summary")[0]
+
+    @property
+    def shown_summary_lang(self):
+        """The HTML lang of shown_summary."""
+        return self.in_reader_language("summary")[1]
 
     def clean(self):
         if self.members_returned_home > self.team_size:
@@ -112,7 +154,7 @@ class CompanyProfile(models.Model):
             raise ValidationError({"ticket_max_twd": _("The largest ticket must not be smaller than the smallest.")})
 
 
-class ProjectListing(models.Model):
+class ProjectListing(InReaderLanguage, models.Model):
     """The marketplace side of a project page: who runs it, and the investment it asks for."""
 
     class Instrument(models.TextChoices):
@@ -140,6 +182,9 @@ class ProjectListing(models.Model):
     instrument = models.CharField(_("instrument"), max_length=20, choices=Instrument.choices, blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True)
     use_of_funds = models.TextField(_("use of funds"), blank=True)
+    # The team's own translations (optional), shown to English and Japanese readers of the investment ask.
+    use_of_funds_en = models.TextField(_("use of funds in English"), blank=True)
+    use_of_funds_ja = models.TextField(_("use of funds in Japanese"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -340,7 +385,7 @@ MONTHS = list(
 )
 
 
-class ProjectDraft(models.Model):
+class ProjectDraft(InReaderLanguage, models.Model):
     """A project being written in the public wizard; saved at every step so the team can leave and come back.
 
     Subscription plans, the donation campaign and milestones hang on the draft while it is written and are
@@ -385,6 +430,8 @@ class ProjectDraft(models.Model):
     instrument = models.CharField(_("instrument"), max_length=20, choices=ProjectListing.Instrument.choices, blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=ProjectListing.Stage.choices, blank=True)
     use_of_funds = models.TextField(_("use of funds"), blank=True)
+    use_of_funds_en = models.TextField(_("use of funds in English"), blank=True)
+    use_of_funds_ja = models.TextField(_("use of funds in Japanese"), blank=True)
     support_programmes = models.ManyToManyField("cms.SupportProgramme", blank=True, related_name="+")
     submitted_project = models.OneToOneField(
         "cms.ProjectPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -405,8 +452,13 @@ class ProjectDraft(models.Model):
     def is_submitted(self):
         return self.submitted_at is not None
 
+    @property
+    def shown_use_of_funds(self):
+        """(text, HTML lang) of the use of funds in the reader's language (the preview shows it so)."""
+        return self.in_reader_language("use_of_funds")
 
-class SubscriptionPlan(models.Model):
+
+class SubscriptionPlan(InReaderLanguage, models.Model):
     class Interval(models.TextChoices):
         MONTH = "month", _("per month")
         YEAR = "year", _("per year")
@@ -444,30 +496,18 @@ class SubscriptionPlan(models.Model):
     def __str__(self):
         return self.name
 
-    def _translated(self, field):
-        """(text, HTML lang) of a field in the reader's language: the team's translation when it wrote one, the
-        original (in the site's default language) otherwise."""
-        from django.utils.translation import get_language
-
-        from core.languages import html_lang
-
-        language = (get_language() or "").lower()[:2]
-        if language in ("en", "ja") and getattr(self, f"{field}_{language}"):
-            return getattr(self, f"{field}_{language}"), html_lang(language)
-        return getattr(self, field), html_lang(settings.LANGUAGE_CODE)
-
     @property
     def shown_name(self):
-        return self._translated("name")[0]
+        return self.in_reader_language("name")[0]
 
     @property
     def shown_rewards(self):
-        return self._translated("rewards")[0]
+        return self.in_reader_language("rewards")[0]
 
     @property
     def shown_lang(self):
         """The HTML lang of shown_name and shown_rewards."""
-        return self._translated("name")[1]
+        return self.in_reader_language("name")[1]
 
     @property
     def season_labels(self):
@@ -548,6 +588,13 @@ class Milestone(models.Model):
     @property
     def is_done(self):
         return self.done_at is not None
+
+    @property
+    def lang(self):
+        """The HTML lang of the title: teams write milestones in the site's default language (no translations)."""
+        from core.languages import html_lang
+
+        return html_lang(settings.LANGUAGE_CODE)
 
 
 class Question(models.Model):

@@ -30,14 +30,9 @@ class ProjectCard:
     """One project as a card shows it; money figures come from the payments ledger."""
 
     project: object
-    team: str = ""
+    team: str = ""  # the team's name in the reader's language when the team wrote it, else the original
     team_url: str = ""
-
-    @property
-    def team_lang(self):
-        """Teams write their names in the site's default language (marketplace.views.enterprises says why)."""
-        return html_lang(settings.LANGUAGE_CODE)
-
+    team_lang: str = field(default_factory=lambda: html_lang(settings.LANGUAGE_CODE))
     kinds: list = field(default_factory=list)  # [(code, label)] in FUNDING_KINDS order
     raised_twd: int = 0
     backers: int = 0
@@ -113,7 +108,7 @@ def project_cards(projects):
         if listing is not None:
             campaign = getattr(listing, "donation_campaign", None)
             figures = totals.get(listing.project_id)
-            card.team = listing.enterprise.organisation.name
+            card.team, card.team_lang = listing.enterprise.shown_name, listing.enterprise.shown_name_lang
             card.team_url = _team_url(listing)
             card.kinds = _kinds(listing)
             card.raised_twd = figures.raised_twd if figures else 0
@@ -265,3 +260,43 @@ def team_projects(drafts):
             continue
         rows.append(TeamProject(draft, "in_review" if draft.is_submitted else "draft"))
     return rows
+
+
+@dataclass
+class DraftPreviewTexts:
+    """A draft's title, summary and story as a reader of one language will see its public page."""
+
+    language: str  # the reader's language (a settings.LANGUAGES code)
+    title: str
+    summary: str
+    story_body: list
+    lang: str  # the HTML lang of the texts above
+    translated: bool  # the team wrote this language's version (False: the original is shown, with a note)
+    original_language: str = settings.LANGUAGE_CODE
+    original_lang: str = field(default_factory=lambda: html_lang(settings.LANGUAGE_CODE))
+
+
+def draft_preview_texts(draft, language):
+    """DraftPreviewTexts of `draft` in `language`, as marketplace.actions.submit_project_draft will publish them: a
+    language whose title the team wrote gets its own page (its title, summary and story, even empty ones); any
+    other shows the original, marked with its language, under the untranslated-page note."""
+    from marketplace.actions import story_body
+
+    code = language.lower()[:2]
+    if code in ("en", "ja") and getattr(draft, f"title_{code}").strip():
+        return DraftPreviewTexts(
+            language=language,
+            title=getattr(draft, f"title_{code}").strip(),
+            summary=getattr(draft, f"summary_{code}"),
+            story_body=story_body(draft, code),
+            lang=html_lang(code),
+            translated=True,
+        )
+    return DraftPreviewTexts(
+        language=language,
+        title=draft.title,
+        summary=draft.summary,
+        story_body=story_body(draft),
+        lang=html_lang(settings.LANGUAGE_CODE),
+        translated=language.lower() == settings.LANGUAGE_CODE.lower(),
+    )

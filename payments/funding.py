@@ -8,8 +8,10 @@ A translation of a project page shows the listing of the page it was translated 
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
+from core.languages import html_lang
 from payments import gateways
 
 
@@ -20,6 +22,8 @@ class InvestmentAsk:
     instrument: str
     stage: str
     use_of_funds: str
+    # In the reader's language when the team wrote it (ProjectListing.use_of_funds_en/_ja), else the original.
+    use_of_funds_lang: str = field(default_factory=lambda: html_lang(settings.LANGUAGE_CODE))
 
 
 @dataclass
@@ -77,12 +81,14 @@ def funding_panel_for(project, user=None):
         return FundingPanel()
     ask = None
     if listing.seeks_investment and listing.ask_min_twd and listing.ask_max_twd:
+        funds, funds_lang = listing.in_reader_language("use_of_funds")
         ask = InvestmentAsk(
             min_twd=listing.ask_min_twd,
             max_twd=listing.ask_max_twd,
             instrument=listing.get_instrument_display(),
             stage=listing.get_stage_display() if listing.stage else "",
-            use_of_funds=listing.use_of_funds,
+            use_of_funds=funds,
+            use_of_funds_lang=funds_lang,
         )
     plans = list(listing.subscription_plans.all())
     offers = [

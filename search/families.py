@@ -310,6 +310,9 @@ class EnterpriseFamily(ModelFamily):
             sdg=[str(sdg.number) for sdg in sdgs],
             status="verified" if profile.verified_at else "",
             published_at=profile.verified_at,
+            title_en=profile.name_en,
+            title_ja=profile.name_ja,
+            translated_summaries=[text for text in (profile.summary_en, profile.summary_ja) if text],
             **place_fields(profile.township),
         )
 
@@ -322,10 +325,14 @@ def _if_different(text, original):
 
 
 def _team_name(listing):
-    """The name of the enterprise behind a project's listing ("" without a listing)."""
+    """The name of the enterprise behind a project's listing, with the team's English and Japanese versions of it
+    ("" without a listing)."""
     enterprise = getattr(listing, "enterprise", None) if listing is not None else None
     organisation = getattr(enterprise, "organisation", None)
-    return organisation.name if organisation is not None else ""
+    if organisation is None:
+        return ""
+    names = [organisation.name, enterprise.name_en, enterprise.name_ja]
+    return " ".join(dict.fromkeys(name for name in names if name))
 
 
 def register_default_families():

@@ -7,8 +7,8 @@ of suggestions is shown, each hit is turned to the reader's language here:
   language); a page with neither keeps the source page;
 - townships: the township's name in the active language, and its live page in that language (else the default
   language's page, else the search narrowed to it, as indexed);
-- enterprises: the profile's address under the reader's prefix (the profile text is written in the default
-  language, and says so).
+- enterprises: the profile's address under the reader's prefix, its name and summary in the reader's language
+  when the team wrote them (else the original's, marked with its language).
 
 Every hit gets `lang` (the HTML language of its title and summary) and `place` (its township in the active
 language). A fixed number of queries per page, whatever it holds.
@@ -59,13 +59,13 @@ def _township_urls(codes, language):
     return urls
 
 
-def _enterprise_slugs(ids):
-    """{profile id: its organisation's slug}: the profile's address now, under the reader's prefix."""
+def _enterprise_profiles(ids):
+    """{profile id: profile with its organisation}: the profile's address and texts now, in the reader's language."""
     if not ids:
         return {}
     from marketplace.models import EnterpriseProfile
 
-    return dict(EnterpriseProfile.objects.filter(pk__in=ids).values_list("pk", "organisation__slug"))
+    return EnterpriseProfile.objects.select_related("organisation").in_bulk(ids)
 
 
 def _townships(codes):
@@ -97,7 +97,7 @@ def localize_hits(hits, terms=()):
     townships = _townships(codes) if codes else {}
     township_codes = [hit["display"].get("township") for hit in hits if hit["family"] == "townships"]
     township_urls = _township_urls([c for c in township_codes if c], language) if township_codes else {}
-    enterprise_slugs = _enterprise_slugs(by_family.get("enterprises", []))
+    enterprise_profiles = _enterprise_profiles(by_family.get("enterprises", []))
     for hit in hits:
         display = hit["display"] = dict(hit["display"])
         hit["lang"] = default_lang
@@ -129,9 +129,20 @@ def localize_hits(hits, terms=()):
         elif family == "enterprises":
             from django.urls import reverse
 
-            slug = enterprise_slugs.get(int(hit["object_id"])) if str(hit["object_id"]).isdigit() else None
-            if slug:
-                display["url"] = reverse("marketplace:enterprise_detail", kwargs={"slug": slug})
+            profile = enterprise_profiles.get(int(hit["object_id"])) if str(hit["object_id"]).isdigit() else None
+            if profile is not None:
+                display["url"] = reverse("marketplace:enterprise_detail", kwargs={"slug": profile.organisation.slug})
+                name, name_lang = profile.shown_name, profile.shown_name_lang
+                if name_lang != default_lang:
+                    # The team's own translation: its name and summary in the reader's language.
+                    hit["lang"] = name_lang
+                    display["title"] = name
+                    hit["title_html"] = highlight_terms(name, terms)
+                    hit["title_en_html"] = ""
+                    if profile.shown_summary_lang == name_lang and profile.shown_summary:
+                        hit["summary_html"] = highlight_terms(profile.shown_summary, terms, max_length=SUMMARY_LENGTH)
+                    else:  # a translated name above the original summary
+                        hit["summary_lang"] = default_lang
         display["lang"] = hit["lang"]
     return hits
 

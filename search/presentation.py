@@ -1,6 +1,10 @@
 """Labels and links for the search page: facet value names (in the page's language, never the indexed codes),
 pagination links, the results map."""
 
+import re
+
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from search.documents import FACETS, families
@@ -60,10 +64,32 @@ def expansion_text(expansion):
         "inflection": _("form of “%(from)s”"),
     }
     template = kinds.get(expansion["kind"])
+    word = _word_in_its_language(expansion["to"])
     if template is None:
-        return expansion["to"]
-    how = template % {"from": expansion["from"]}
-    return _("%(word)s (%(how)s)") % {"word": expansion["to"], "how": how}
+        return word
+    # The sentences are our catalogs' (escaped here); the words, typed or found, are escaped in their spans.
+    how = conditional_escape(template) % {"from": _word_in_its_language(expansion["from"])}
+    return mark_safe(conditional_escape(_("%(word)s (%(how)s)")) % {"word": word, "how": how})  # noqa: S308
+
+
+KANA = re.compile(r"[\u3040-\u30ff]")
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _word_in_its_language(word):
+    """A query word in a span marked with its language (kana: Japanese; Han alone: the site's Chinese; Latin:
+    English), so that a Chinese synonym on an English page is read as Chinese."""
+    from django.conf import settings
+
+    from core.languages import html_lang
+
+    if KANA.search(word):
+        lang = "ja"
+    elif HAN.search(word):
+        lang = html_lang(settings.LANGUAGE_CODE)
+    else:
+        lang = "en"
+    return format_html('<span lang="{}">{}</span>', lang, word)
 
 
 def related_links(result):

@@ -74,8 +74,8 @@ def public_urls(market):
         "story index": lambda code: _in(index, code),
         "story": lambda code: _in(story, code),
         "enterprise": lambda code: _reverse(code, "marketplace:enterprise_detail", slug=market["enterprise_org"].slug),
-        # Not yet: the search page lists results in their indexed (Chinese) text without `lang` and links them to
-        # the /zh-hant/ pages (issue #15 point 1 for search/, left to the search work): add it here when it does.
+        # Results in the reader's language, or the original marked; expansions' words marked with their language.
+        "search": lambda code: _reverse(code, "search:page") + "?q=%E7%AB%B9",
         "township map": lambda code: _reverse(code, "places:township_map"),
         "impact": lambda code: _reverse(code, "impact:page"),
         "sign in": lambda code: _reverse(code, "account_login"),

@@ -18,6 +18,7 @@ from cms.models.pages import (
 )
 from cms.models.site_settings import NavigationSettings
 from cms.models.snippets import Sector, SupportProgramme, SustainableDevelopmentGoal
+from cms.models.visits import PageVisitDay
 
 __all__ = [
     "CountyPage",
@@ -27,6 +28,7 @@ __all__ = [
     "HomeFeaturedStory",
     "HomePage",
     "NavigationSettings",
+    "PageVisitDay",
     "ProjectPage",
     "ProjectUpdate",
     "ReviewNotice",

@@ -412,9 +412,30 @@ class StoryPage(BasePage):
     class Meta:
         verbose_name = _("story page")
 
+    def tags_with_language(self):
+        """[(tag name, HTML lang)]: a translation copies its original's tags, so a tag the translator left as it was
+        is in the original's language, one they wrote in the page's own."""
+        from core.languages import html_lang
+
+        source = self.alias_of.specific if self.alias_of_id else self
+        names = [tag.name for tag in source.tags.all()]
+        default = Locale.get_default()
+        if source.locale_id == default.pk:
+            return [(name, html_lang(default.language_code)) for name in names]
+        original = StoryPage.objects.filter(translation_key=self.translation_key, locale=default).first()
+        copied = {tag.name for tag in original.tags.all()} if original is not None else set()
+        return [
+            (name, html_lang(default.language_code if name in copied else source.locale.language_code))
+            for name in names
+        ]
+
     def get_context(self, request, *args, **kwargs):
+        from cms.public import in_active_language
+
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = (
+        # The related projects in the reader's language (a translated story still points at the originals).
+        context["tags"] = self.tags_with_language()
+        context["related"] = in_active_language(
             self.related_projects.live()
             .public()
             .select_related("township__county", "sector", "locale", "alias_of__locale")

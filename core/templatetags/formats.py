@@ -7,6 +7,7 @@
 """
 
 from django import template
+from django.conf import settings
 
 from core.money import format_count, format_twd
 
@@ -39,3 +40,12 @@ def query_with(context, **changes):
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def original_lang():
+    """The HTML lang of text the teams write in the site's default language and nobody translates (device and batch
+    names, products): English and Japanese pages mark it so, for screen readers and fonts."""
+    from core.languages import html_lang
+
+    return html_lang(settings.LANGUAGE_CODE)

@@ -232,6 +232,8 @@ def submit_project_draft(user, draft):
         instrument=draft.instrument if draft.seeks_investment else "",
         stage=draft.stage,
         use_of_funds=draft.use_of_funds if draft.seeks_investment else "",
+        use_of_funds_en=draft.use_of_funds_en if draft.seeks_investment else "",
+        use_of_funds_ja=draft.use_of_funds_ja if draft.seeks_investment else "",
     )
     listing.full_clean()
     listing.save()
@@ -338,7 +340,16 @@ def _resubmit(user, draft):
     return project, state
 
 
-INVESTMENT_TERMS = ("seeks_investment", "ask_min_twd", "ask_max_twd", "instrument", "stage", "use_of_funds")
+INVESTMENT_TERMS = (
+    "seeks_investment",
+    "ask_min_twd",
+    "ask_max_twd",
+    "instrument",
+    "stage",
+    "use_of_funds",
+    "use_of_funds_en",
+    "use_of_funds_ja",
+)
 
 
 def _take_investment_terms(listing, draft):
@@ -351,6 +362,8 @@ def _take_investment_terms(listing, draft):
         "instrument": draft.instrument if seeks else "",
         "stage": draft.stage,
         "use_of_funds": draft.use_of_funds if seeks else "",
+        "use_of_funds_en": draft.use_of_funds_en if seeks else "",
+        "use_of_funds_ja": draft.use_of_funds_ja if seeks else "",
     }
     changed = [name for name, value in values.items() if getattr(listing, name) != value]
     for name in changed:

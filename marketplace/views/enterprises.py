@@ -1,6 +1,5 @@
 """An enterprise's public profile, and its team's pages: edit the profile, the team's projects and drafts."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Organisation
 from cms.public import in_active_language
 from core.actions import run_action
-from core.languages import html_lang
 from marketplace import actions, queries
 from marketplace.forms import EnterpriseProfileForm
 from marketplace.models import EnterpriseProfile, ProjectDraft
@@ -33,8 +31,6 @@ def enterprise_detail(request, slug):
     context = {
         "profile": profile,
         "projects": in_active_language(queries.public_projects_of(profile)),
-        # Teams write their profile in their own words, so far always in the site's default language: mark it so.
-        "profile_lang": html_lang(settings.LANGUAGE_CODE),
         "sectors": profile.sectors.all(),
         "sdgs": profile.sdgs.all(),
     }

@@ -1,5 +1,6 @@
 """The project wizard: one page per step of a draft, its plans and milestones, and the submission."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -13,7 +14,7 @@ from core.actions import ActionRefused, run_action
 from marketplace import actions
 from marketplace.forms import WIZARD_STEPS, BasicsForm, FundingForm, MilestoneForm, StoryForm, SubscriptionPlanForm
 from marketplace.models import DonationCampaign, ProjectDraft
-from marketplace.presentation import FUNDING_KINDS
+from marketplace.presentation import FUNDING_KINDS, draft_preview_texts
 
 STEPS = [step for step, _form in WIZARD_STEPS]
 # The plan fields sit inside the funding step's own form (prefixed), so "Add plan" sends what the team typed there too.
@@ -88,7 +89,13 @@ def _page(request, draft, step, form, status=200, **forms):
     }
     if step == "preview":
         context["problems"] = actions.draft_problems(draft)
-        context["story_body"] = actions.story_body(draft)
+        # The preview in the language a reader will read it in (?show=en): the team's translation where it wrote
+        # one, the original marked otherwise; the interface of the preview in that language too.
+        languages = [code for code, _name in settings.LANGUAGES]
+        shown = request.GET.get("show", "").lower()
+        shown = shown if shown in languages else settings.LANGUAGE_CODE.lower()
+        context["preview"] = draft_preview_texts(draft, shown)
+        context["preview_languages"] = settings.LANGUAGES
         context["campaign"] = DonationCampaign.objects.filter(draft=draft).first()
         context["plans"] = list(draft.subscription_plans.all())
         offered = {

@@ -164,3 +164,28 @@ def test_links_to_pages_follow_the_visitors_language(bamboo):
         [version] = in_active_language([bamboo])
     assert version.url == in_language(bamboo, "ja").url
     assert Locale.get_default().language_code == "zh-hant"
+
+
+def test_a_translated_story_shows_its_project_in_the_readers_language_and_marks_copied_tags(bamboo, tea_story, client):
+    from bs4 import BeautifulSoup
+
+    tea_story.related_projects.add(bamboo)
+    tea_story.tags.add("茶")
+    tea_story.save_revision().publish()
+    project_en = in_language(bamboo, "en")
+    project_en.alias_of = None
+    project_en.title = "Zhushan bamboo workshop"
+    project_en.save_revision().publish()
+    story_en = in_language(tea_story, "en")
+    story_en.alias_of = None
+    story_en.title = "Pinglin's Baozhong tea"
+    story_en.tags.add("tea")  # the translator adds an English tag; the copied Chinese one stays
+    story_en.save_revision().publish()
+
+    html = BeautifulSoup(html_of(client, story_en.url), "html.parser")
+
+    card = html.select_one(".card-title")
+    assert (card.get_text(strip=True), card["lang"]) == ("Zhushan bamboo workshop", "en")
+    assert card.a["href"] == project_en.url
+    tags = {tag.get_text(strip=True): tag["lang"] for tag in html.select("p.tags a")}
+    assert tags == {"茶": "zh-Hant-TW", "tea": "en"}

@@ -99,3 +99,62 @@ def test_people_without_the_admin_cannot_open_it(client, projects):
     client.force_login(outsider)
     response = client.get(reverse("cms_needs_translation"))
     assert response.status_code in (302, 403)
+
+
+def test_reading_a_page_counts_a_visit_of_its_translation_group_and_nothing_about_the_reader(client, projects):
+    from cms.models import PageVisitDay
+
+    older, newer = projects
+    english = Page.objects.get(translation_key=older.translation_key, locale__language_code="en")
+    assert client.get(older.url).status_code == 200
+    assert client.get(english.url).status_code == 200  # the English alias: a read of the same page
+    client.head(older.url)  # not a read
+
+    [row] = PageVisitDay.objects.filter(translation_key=older.translation_key)
+    assert row.visits == 2
+    assert not PageVisitDay.objects.filter(translation_key=newer.translation_key).exists()
+    # Only the group, the day and the count are stored.
+    assert {f.name for f in PageVisitDay._meta.get_fields()} == {"id", "translation_key", "day", "visits"}
+
+
+def test_the_queue_puts_the_most_read_lately_first_or_the_newest_on_request(projects):
+    import datetime
+
+    from django.utils import timezone
+
+    from cms.models import PageVisitDay
+
+    older, newer = projects
+    today = timezone.localdate()
+    PageVisitDay.objects.create(translation_key=older.translation_key, day=today, visits=3)
+    PageVisitDay.objects.create(
+        translation_key=older.translation_key, day=today - datetime.timedelta(days=29), visits=2
+    )
+    # Long ago: not counted among the recent reads.
+    PageVisitDay.objects.create(
+        translation_key=newer.translation_key, day=today - datetime.timedelta(days=30), visits=99
+    )
+    PageVisitDay.objects.create(translation_key=newer.translation_key, day=today, visits=1)
+
+    by_reads = [row for row in pages_needing_translation() if row.page.pk in (older.pk, newer.pk)]
+    assert [(row.page.pk, row.visits) for row in by_reads] == [(older.pk, 5), (newer.pk, 1)]
+    by_date = [row.page.pk for row in pages_needing_translation("newest") if row.page.pk in (older.pk, newer.pk)]
+    assert by_date == [newer.pk, older.pk]
+
+
+def test_staff_sort_the_queue_by_reads_or_by_date(client, staff, projects):
+    from django.utils import timezone
+
+    from cms.models import PageVisitDay
+
+    older, newer = projects
+    PageVisitDay.objects.create(translation_key=older.translation_key, day=timezone.localdate(), visits=7)
+    client.force_login(staff)
+
+    html = client.get(reverse("cms_needs_translation"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.index(f'data-page="{older.pk}"') < html.index(f'data-page="{newer.pk}"')
+    assert 'data-visits="7"' in html and "瀏覽次數（近 30 天）" in html and 'href="?order=newest"' in html
+
+    html = client.get(reverse("cms_needs_translation") + "?order=newest", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.index(f'data-page="{newer.pk}"') < html.index(f'data-page="{older.pk}"')
+    assert 'href="?order=visited"' in html

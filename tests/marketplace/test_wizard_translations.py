@@ -109,3 +109,92 @@ def test_plans_read_in_the_readers_language(profile, alice):
         assert (plan.shown_name, plan.shown_lang) == ("認養一口魚塭", "zh-Hant-TW")
     with translation.override("zh-hant"):
         assert plan.shown_name == "認養一口魚塭"
+
+
+def test_the_preview_shows_the_project_as_each_languages_reader_will_see_it(client, profile, alice):
+    from bs4 import BeautifulSoup
+
+    draft = written_draft(
+        alice, profile, title_en="Smart fish ponds", summary_en="Ponds that save water", story_en="One"
+    )
+    client.force_login(alice)
+    url = reverse("marketplace:draft_step", kwargs={"pk": draft.pk, "step": "preview"})
+
+    def preview(query=""):
+        html = BeautifulSoup(client.get(url + query).content, "html.parser")
+        return html, html.select_one("article.project-preview")
+
+    page, article = preview()
+    # The switch: the three languages, the original shown first.
+    tabs = page.select("nav.preview-languages li")
+    assert [tab.get_text(strip=True) for tab in tabs] == ["繁體中文", "English", "日本語"]
+    assert tabs[0].a.get("aria-current") == "page" and tabs[1].a["href"] == "?show=en"
+    assert article.select_one(".preview-title").get_text(strip=True) == "智慧魚塭"
+
+    page, article = preview("?show=en")
+    assert article["lang"] == "en"
+    title = article.select_one(".preview-title")
+    assert (title.get_text(strip=True), title["lang"]) == ("Smart fish ponds", "en")
+    assert article.select_one(".lead").get_text(strip=True) == "Ponds that save water"
+    assert article.select_one(".prose").get_text(strip=True) == "One"
+    assert article.select_one(".plan-name").get_text(strip=True) == "Adopt a pond"
+    assert article.select_one("#preview-funding-title").get_text(strip=True) == "Back this project"
+    assert not article.select(".untranslated-note")
+    # The wizard around it stays in the team's language.
+    assert page.select_one("nav.preview-languages li [aria-current]").get_text(strip=True) == "English"
+    assert "預覽" in page.h2.get_text()
+
+    # No Japanese title: the original, marked, under the note a Japanese reader will see.
+    page, article = preview("?show=ja")
+    title = article.select_one(".preview-title")
+    assert (title.get_text(strip=True), title["lang"]) == ("智慧魚塭", "zh-Hant-TW")
+    assert article.select_one(".prose")["lang"] == "zh-Hant-TW"
+    assert "原文" in article.select_one(".untranslated-note").get_text()
+    plan = article.select_one(".plan-name")
+    assert (plan.get_text(strip=True), plan["lang"]) == ("認養一口魚塭", "zh-Hant-TW")
+    assert page.find("a", href=reverse("marketplace:draft_step", kwargs={"pk": draft.pk, "step": "basics"}))
+
+    # Looking changes nothing: the draft keeps every text, and an unknown language shows the original.
+    draft.refresh_from_db()
+    assert (draft.title, draft.title_en, draft.story_en, draft.step) == (
+        "智慧魚塭",
+        "Smart fish ponds",
+        "One",
+        draft.step,
+    )
+    _page, article = preview("?show=xx")
+    assert article.select_one(".preview-title").get_text(strip=True) == "智慧魚塭"
+
+
+def test_the_use_of_funds_is_read_in_the_readers_language_when_the_team_wrote_it(client, profile, alice):
+    from payments.funding import funding_panel_for
+
+    draft = written_draft(alice, profile)
+    client.force_login(alice)
+    funding_url = reverse("marketplace:draft_step", kwargs={"pk": draft.pk, "step": "funding"})
+    assert 'name="use_of_funds_en"' in client.get(funding_url).content.decode()
+    actions.save_funding_step(
+        alice,
+        draft,
+        campaign_fields=None,
+        seeks_investment=True,
+        ask_min_twd=500_000,
+        ask_max_twd=1_000_000,
+        instrument="loan",
+        stage="idea",
+        use_of_funds="擴建三處魚塭",
+        use_of_funds_en="Three more ponds",
+        use_of_funds_ja="",
+    )
+    preview = reverse("marketplace:draft_step", kwargs={"pk": draft.pk, "step": "preview"})
+    assert '<p lang="en">Three more ponds</p>' in client.get(preview + "?show=en").content.decode()
+
+    project, _state = actions.submit_project_draft(alice, draft)
+    project.save_revision().publish()
+
+    with translation.override("en"):
+        ask = funding_panel_for(project).investment_ask
+    assert (ask.use_of_funds, ask.use_of_funds_lang) == ("Three more ponds", "en")
+    with translation.override("ja"):
+        ask = funding_panel_for(project).investment_ask
+    assert (ask.use_of_funds, ask.use_of_funds_lang) == ("擴建三處魚塭", "zh-Hant-TW")

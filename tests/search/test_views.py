@@ -208,3 +208,15 @@ def test_status_facet_values_are_named_in_the_readers_language(language, stage, 
     with translation.override(language):
         (group,) = facet_groups(result, SimpleNamespace(filters={}))
     assert [value["label"] for value in group["values"]] == [stage, verified]
+
+
+def test_an_expansion_marks_each_word_with_its_language():
+    from django.utils import translation
+
+    from search.presentation import expansion_text
+
+    with translation.override("en"):
+        text = expansion_text({"from": "cocoa", "to": "可可", "kind": "synonym"})
+        japanese = expansion_text({"from": "<cocoa>", "to": "カカオ", "kind": "synonym"})
+    assert str(text) == '<span lang="zh-Hant-TW">可可</span> (synonym of “<span lang="en">cocoa</span>”)'
+    assert '<span lang="ja">カカオ</span>' in japanese and "&lt;cocoa&gt;" in japanese
