@@ -391,12 +391,16 @@ def _stored_picture(title, description, scene, variant, seed):
 
 
 def _give_picture(page, image):
-    """Publish `page` with `image` as its hero picture, unless an editor already chose one."""
-    if page.hero_image_id:
-        return False
-    page.hero_image = image
-    page.save_revision().publish()
-    return True
+    """Publish `page` and its written translations with `image` as their hero picture, unless an editor already
+    chose one. (Translations were copied before the demo had pictures; aliases follow their source by themselves.)"""
+    given = False
+    for version in [page, *page.get_translations().specific()]:
+        if version.hero_image_id or version.alias_of_id:
+            continue
+        version.hero_image = image
+        version.save_revision().publish()
+        given = True
+    return given
 
 
 @transaction.atomic

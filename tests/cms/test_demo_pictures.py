@@ -79,3 +79,33 @@ def test_a_picture_an_editor_chose_is_kept(home_pages, townships):
 
     story.refresh_from_db()
     assert story.hero_image == chosen
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_written_translations_of_a_demo_project_get_its_picture_too(home_pages, townships):
+    from wagtail.models import Locale
+
+    from cms.actions import ensure_township_pages, township_page_for
+    from cms.models import ProjectPage
+    from places.models import Township
+
+    ensure_township_pages(codes=[NEIPU])
+    project = township_page_for(Township.objects.get(code=NEIPU)).add_child(
+        instance=ProjectPage(title=DEMO_PROJECT, slug="cocoa", is_demo=True)
+    )
+    project.save_revision().publish()
+    english = project.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    english.title = "Pingtung cocoa fermentation house"
+    english.save_revision().publish()
+    japanese_alias = project.copy_for_translation(Locale.objects.get(language_code="ja"), copy_parents=True, alias=True)
+
+    ensure_demo_pictures()
+
+    project.refresh_from_db()
+    english.refresh_from_db()
+    japanese_alias.refresh_from_db()
+    assert project.hero_image is not None
+    assert english.hero_image_id == project.hero_image_id, "an English reader sees the same picture"
+    assert english.live_revision.as_object().hero_image_id == project.hero_image_id, "published, not only saved"
+    assert japanese_alias.hero_image_id == project.hero_image_id, "the alias follows its source"
