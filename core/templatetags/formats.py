@@ -3,11 +3,15 @@
 - `{{ amount|twd }}` → NT$1,234 (core.money.format_twd; nothing → "—"); never type `NT${{ … }}` by hand.
 - `{{ count|thousands }}` → 1,234 (nothing → "—").
 - `{% query_with page=2 %}` → the current query string with `page` replaced (pagination, filters).
+- `{{ items|as_list }}` → 1月、2月 / Jan, Feb: a list with the page language's separator (「、」 in zh-Hant and ja).
 - `{% include "core/includes/pagination.html" with page=page_obj %}` is the one pagination block.
 """
 
 from django import template
 from django.conf import settings
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 from core.money import format_count, format_twd
 
@@ -22,6 +26,14 @@ def twd(value):
         return format_twd(value)
     except (TypeError, ValueError):
         return value
+
+
+@register.filter(is_safe=True)
+def as_list(values):
+    """The items joined by the language's list separator; each item escaped unless already safe."""
+    # Translators: what separates the items of an inline list ("Jan, Feb"); zh-Hant and ja use 、 without spaces.
+    separator = pgettext("list separator", ", ")
+    return mark_safe(conditional_escape(separator).join(conditional_escape(value) for value in values))
 
 
 @register.filter
