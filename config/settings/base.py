@@ -10,6 +10,7 @@ from pathlib import Path
 
 from config.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
 from config.observability import init_error_tracker, logging_config
+from config.security import media_origin_from, public_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "channels",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     # Every log line of a request carries its id (the proxy's X-Request-ID, or a new one).
     "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (no inline script on the public site) and Permissions-Policy: config/security.py.
+    "config.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,6 +242,15 @@ if MEDIA_STORAGE == "s3":
     from config.storage import s3_storage_options
 
     STORAGES["default"] = {"BACKEND": "config.storage.MediaStorage", "OPTIONS": s3_storage_options()}
+# --- Content-Security-Policy and Permissions-Policy (config/security.py) -----------------------------------
+# Pictures come from this host, or from the object store's public address when media live there.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": public_policy(
+        media_origin_from(env_str("MEDIA_PUBLIC_ENDPOINT_URL", "") or env_str("AWS_S3_ENDPOINT_URL", ""))
+        if MEDIA_STORAGE == "s3"
+        else None
+    )
+}
 # Wagtail checks a document's privacy, then sends the browser to the file (a signed URL on object storage).
 WAGTAILDOCS_SERVE_METHOD = "redirect" if MEDIA_STORAGE == "s3" else "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
