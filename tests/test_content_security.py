@@ -78,6 +78,11 @@ def assert_strict_headers(response):
     assert policy["base-uri"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]
     permissions = response["Permissions-Policy"]
+    assert policy["frame-src"] == [
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ]
     for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
         assert f"{feature}=()" in permissions
 
@@ -154,7 +159,10 @@ def test_the_admin_has_its_own_documented_additions(client, db):
     policy = directives(response["Content-Security-Policy"])
     assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
     assert "'unsafe-eval'" not in policy["script-src"]
-    assert policy["frame-ancestors"] == ["'none'"] and policy["object-src"] == ["'none'"]
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert "blob:" in policy["img-src"]
+    assert policy["frame-ancestors"] == ["'self'"]  # the page editor's preview panel
+    assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"]
 
 
 def test_pictures_on_object_storage_are_allowed_from_its_public_address():

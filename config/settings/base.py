@@ -218,6 +218,9 @@ FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True
+# No Gravatar pictures in the admin: they would send a hash of each staff address to gravatar.com, and the
+# Content-Security-Policy allows pictures from this host (and the media store) only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
