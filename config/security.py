@@ -90,7 +90,7 @@ def public_policy(media_origin=None):
 
 
 def media_origin_from(url):
-    """The scheme://host[:port] of an object store's public address, or None."""
+    """The scheme://host[:port] of an address, or None."""
     from urllib.parse import urlsplit
 
     if not url:
@@ -99,6 +99,15 @@ def media_origin_from(url):
     if not parts.scheme or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def picture_origin(storage_options):
+    """Where browsers load pictures from when media live on object storage (config.storage.MediaStorage.url): the
+    public endpoint (a CDN, MinIO, a proxy), or else the bucket's own AWS address."""
+    endpoint = storage_options.get("public_endpoint_url") or storage_options.get("endpoint_url")
+    if endpoint:
+        return media_origin_from(endpoint)
+    return f"https://{storage_options['bucket_name']}.s3.{storage_options['region_name']}.amazonaws.com"
 
 
 def in_an_admin(request):

@@ -12,7 +12,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from config.security import media_origin_from, public_policy
+from config.security import media_origin_from, picture_origin, public_policy
 from tests.factories.payments import pending_donation, record_payment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
@@ -166,9 +166,11 @@ def test_the_admin_has_its_own_documented_additions(client, db):
 
 
 def test_pictures_on_object_storage_are_allowed_from_its_public_address():
-    policy = public_policy(media_origin_from("https://media.example.org/bucket/"))
+    cdn = {"public_endpoint_url": "https://media.example.org/", "endpoint_url": "http://minio:9000"}
+    aws = {"public_endpoint_url": None, "endpoint_url": None, "bucket_name": "hw", "region_name": "ap-northeast-1"}
 
-    assert policy["img-src"] == ["'self'", "data:", "https://media.example.org"]
+    assert public_policy(picture_origin(cdn))["img-src"] == ["'self'", "data:", "https://media.example.org"]
+    assert picture_origin(aws) == "https://hw.s3.ap-northeast-1.amazonaws.com"
     assert media_origin_from("") is None and media_origin_from("not a url") is None
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from config.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
 from config.observability import init_error_tracker, logging_config
-from config.security import media_origin_from, public_policy
+from config.security import picture_origin, public_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -245,14 +245,10 @@ if MEDIA_STORAGE == "s3":
     from config.storage import s3_storage_options
 
     STORAGES["default"] = {"BACKEND": "config.storage.MediaStorage", "OPTIONS": s3_storage_options()}
-# --- Content-Security-Policy and Permissions-Policy (config/security.py) -----------------------------------
-# Pictures come from this host, or from the object store's public address when media live there.
+# Content-Security-Policy (config/security.py): pictures come from this host, or from the object store's public
+# address when media live there.
 CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": public_policy(
-        media_origin_from(env_str("MEDIA_PUBLIC_ENDPOINT_URL", "") or env_str("AWS_S3_ENDPOINT_URL", ""))
-        if MEDIA_STORAGE == "s3"
-        else None
-    )
+    "DIRECTIVES": public_policy(picture_origin(STORAGES["default"]["OPTIONS"]) if MEDIA_STORAGE == "s3" else None)
 }
 # Wagtail checks a document's privacy, then sends the browser to the file (a signed URL on object storage).
 WAGTAILDOCS_SERVE_METHOD = "redirect" if MEDIA_STORAGE == "s3" else "serve_view"

@@ -89,11 +89,7 @@ if MEDIA_STORAGE == "s3":
     STORAGES["default"] = {"BACKEND": "config.storage.MediaStorage", "OPTIONS": s3_storage_options()}  # noqa: F405
     WAGTAILDOCS_SERVE_METHOD = "redirect"
     # Pictures are served from the store's public address: the Content-Security-Policy lets pages show them.
-    CONTENT_SECURITY_POLICY = {
-        "DIRECTIVES": public_policy(  # noqa: F405
-            media_origin_from(env_str("MEDIA_PUBLIC_ENDPOINT_URL", "") or env_str("AWS_S3_ENDPOINT_URL", ""))  # noqa: F405
-        )
-    }
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": public_policy(picture_origin(STORAGES["default"]["OPTIONS"]))}  # noqa: F405
 
 # One JSON object per log line, with the request or task id (config/observability.py).
 LOG_FORMAT = env_choice("LOG_FORMAT", ["plain", "json"], "json")
