@@ -10,6 +10,7 @@ from pathlib import Path
 
 from config.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
 from config.observability import init_error_tracker, logging_config
+from config.security import picture_origin, public_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "channels",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     # Static files are not compressed here: WhiteNoise serves them pre-compressed in production.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (no inline script on the public site) and Permissions-Policy: config/security.py.
+    "config.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,6 +222,9 @@ FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True
+# No Gravatar pictures in the admin: they would send a hash of each staff address to gravatar.com, and the
+# Content-Security-Policy allows pictures from this host (and the media store) only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -242,6 +249,11 @@ if MEDIA_STORAGE == "s3":
     from config.storage import s3_storage_options
 
     STORAGES["default"] = {"BACKEND": "config.storage.MediaStorage", "OPTIONS": s3_storage_options()}
+# Content-Security-Policy (config/security.py): pictures come from this host, or from the object store's public
+# address when media live there.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": public_policy(picture_origin(STORAGES["default"]["OPTIONS"]) if MEDIA_STORAGE == "s3" else None)
+}
 # Wagtail checks a document's privacy, then sends the browser to the file (a signed URL on object storage).
 WAGTAILDOCS_SERVE_METHOD = "redirect" if MEDIA_STORAGE == "s3" else "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -88,6 +88,8 @@ if MEDIA_STORAGE == "s3":
 
     STORAGES["default"] = {"BACKEND": "config.storage.MediaStorage", "OPTIONS": s3_storage_options()}  # noqa: F405
     WAGTAILDOCS_SERVE_METHOD = "redirect"
+    # Pictures are served from the store's public address: the Content-Security-Policy lets pages show them.
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": public_policy(picture_origin(STORAGES["default"]["OPTIONS"]))}  # noqa: F405
 
 # One JSON object per log line, with the request or task id (config/observability.py).
 LOG_FORMAT = env_choice("LOG_FORMAT", ["plain", "json"], "json")

@@ -3,6 +3,7 @@
 //   on small screens (without this script both stay open).
 // - The account menu (a <details>) closes on Escape or a click elsewhere, as a menu is expected to.
 // - "Copy link" buttons (components/share_links.html) appear where the browser can copy.
+// - "Print" buttons ([data-print]) print the page.
 // - A form's error summary (components/error_summary.html) takes the focus, so it is read first.
 (function () {
   // Buttons that show and hide a panel (aria-controls): the header menu, the search filters on phones.
@@ -54,6 +55,14 @@
       });
     });
   }
+
+  // "Print" buttons ([data-print], receipts and impact reports): hidden without this script, which they need.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
 
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();

@@ -1,0 +1,141 @@
+"""Content-Security-Policy and Permissions-Policy on every response.
+
+The public site runs no inline code: every script is a file under /static/ (``script-src 'self'``), every style a
+stylesheet (``style-src 'self'``; widths and colours that depend on data are SVG attributes, not ``style=``).
+Media comes from this host or, with object storage, from its public address (``MEDIA_PUBLIC_ENDPOINT_URL``).
+Websockets (Channels) reach the same host: CSP Level 3 lets ``connect-src 'self'`` match ws:/wss: of the page's
+own host, so no scheme-wide ``ws:``/``wss:`` is needed (that would allow sockets to any host).
+
+Wagtail's admin (``/admin/``) and Django's (``/django-admin/``) are other programs: they run inline scripts and
+insert inline styles, so ADMIN_POLICY_REPLACE allows those there only, for people who signed in with two factors.
+"""
+
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+
+ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+VIDEO_PLAYERS = ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+
+# What the Wagtail and Django admins need beyond the public policy, measured in Chromium under the public policy
+# (tests/browser/test_content_security.py walks the dashboard, page explorer, page editor with a rich-text block and
+# the image chooser, the image library and upload, users, and Django's admin, and fails on any violation):
+# - script-src 'unsafe-inline': Wagtail's pages carry inline <script> blocks (the explorer, the page editor's
+#   panels), and its modals (the image chooser) arrive as HTML whose <script> jQuery runs as inline code; under
+#   'self' alone the chooser never opens. Nonces cannot cover scripts that jQuery inserts. No 'unsafe-eval'.
+# - style-src 'unsafe-inline': Wagtail's vendor bundle inserts <style> elements (the rich-text editor, tooltips).
+# - img-src blob:: the multiple-image upload previews each chosen file from a blob: URL before it is sent.
+# Everything else stays as strict as the public site (object-src 'none', base-uri and
+# form-action 'self', pictures from this host or the media store). Only people who signed in with two factors
+# reach these pages (accounts.middleware.StaffMFAMiddleware).
+# - frame-src and frame-ancestors 'self': the page editor shows its live preview in a frame of the admin's own
+#   preview address.
+ADMIN_POLICY_REPLACE = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "frame-src": [SELF, *VIDEO_PLAYERS],
+    "frame-ancestors": [SELF],
+}
+ADMIN_POLICY_UPDATE = {"img-src": ["blob:"]}
+
+# Features no page of ours uses: nobody may use them, not even an embedded page. The "nearest" sort takes a
+# township, not the browser's position, so geolocation is off too; sign-in uses TOTP codes, not passkeys (allow
+# publickey-credentials-get=(self) if MFA_SUPPORTED_TYPES ever gains "webauthn"). Autoplay, fullscreen,
+# encrypted-media and picture-in-picture keep the browser's defaults: the story videos' players use them.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+def public_policy(media_origin=None):
+    """The policy of the public site (settings.CONTENT_SECURITY_POLICY's DIRECTIVES)."""
+    img_src = [SELF, "data:"]
+    if media_origin:
+        img_src.append(media_origin)
+    return {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": img_src,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        # Story videos (cms.blocks.VideoBlock): the players of the two hosts editors use; any other provider's
+        # embed is refused by the browser, and its oEmbed scripts by script-src.
+        "frame-src": VIDEO_PLAYERS,
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+
+
+def media_origin_from(url):
+    """The scheme://host[:port] of an address, or None."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def picture_origin(storage_options):
+    """Where browsers load pictures from when media live on object storage (config.storage.MediaStorage.url): the
+    public endpoint (a CDN, MinIO, a proxy), or else the bucket's own AWS address."""
+    endpoint = storage_options.get("public_endpoint_url") or storage_options.get("endpoint_url")
+    if endpoint:
+        return media_origin_from(endpoint)
+    return f"https://{storage_options['bucket_name']}.s3.{storage_options['region_name']}.amazonaws.com"
+
+
+def in_an_admin(request):
+    """An admin page, or the page editor's preview: Wagtail renders the previewed page through a dummy request for
+    the page's own public path (Page.make_preview_request marks it is_dummy, then is_preview), and the editor
+    shows the answer in a frame of the admin."""
+    if getattr(request, "is_dummy", False) or getattr(request, "is_preview", False):
+        return True
+    return request.path_info.startswith(ADMIN_PREFIXES)
+
+
+class SecurityHeadersMiddleware(CSPMiddleware):
+    """django-csp's middleware with the admins' own additions, plus the Permissions-Policy header."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and in_an_admin(request):
+            return PolicyParts(
+                config=parts.config,
+                update={**ADMIN_POLICY_UPDATE, **(parts.update or {})},
+                replace={**ADMIN_POLICY_REPLACE, **(parts.replace or {})},
+                nonce=parts.nonce,
+            )
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        policy = getattr(settings, "PERMISSIONS_POLICY", PERMISSIONS_POLICY)
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
+        return response
