@@ -9,8 +9,7 @@
 
 from django import template
 from django.conf import settings
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html_join
 from django.utils.translation import pgettext
 
 from core.money import format_count, format_twd
@@ -33,7 +32,7 @@ def as_list(values):
     """The items joined by the language's list separator; each item escaped unless already safe."""
     # Translators: what separates the items of an inline list ("Jan, Feb"); zh-Hant and ja use 、 without spaces.
     separator = pgettext("list separator", ", ")
-    return mark_safe(conditional_escape(separator).join(conditional_escape(value) for value in values))
+    return format_html_join(separator, "{}", ((value,) for value in values))
 
 
 @register.filter
