@@ -74,6 +74,10 @@ class Action(enum.StrEnum):
     CAMPAIGN_SETTLED = "campaign.settled"
     PAYOUT_RECORDED = "payout.recorded"
     PAYOUT_CONNECT_STARTED = "payout.connect_started"
+    DELIVERY_ADDRESS_SAVED = "delivery_address.saved"
+    DELIVERY_ADDRESSES_ERASED = "delivery_address.erased"
+    SHIPMENT_MARKED = "shipment.marked"
+    SHIPMENT_UNDONE = "shipment.undone"
     # traceability: batches and their records, digests, devices
     BATCH_CREATE = "batch.create"
     BATCH_ENTRY_APPEND = "batch.entry_append"

@@ -478,9 +478,20 @@ class SubscriptionPlanForm(forms.Form):
     season_months = forms.TypedMultipleChoiceField(
         label=_("months it ships"), choices=MONTHS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    ships_goods = forms.BooleanField(label=_("Ships goods to backers (they give a delivery address)"), required=False)
+    ships_overseas = forms.BooleanField(label=_("Also ships outside Taiwan"), required=False)
+    ship_day = WholeNumberField(
+        label=_("day of the month it ships"),
+        required=False,
+        min_value=1,
+        max_value=28,
+        help_text=_("1 to 28; backers can change their address until a few days before. Empty: the 15th."),
+    )
 
     def clean(self):
         data = super().clean()
+        if data.get("ships_overseas") and not data.get("ships_goods"):
+            data["ships_overseas"] = False
         if data.get("seasonal") and not data.get("season_months"):
             self.add_error(
                 "season_months", _("Choose the months the plan ships, or untick “Ships only in some months”.")
@@ -499,6 +510,9 @@ class SubscriptionPlanForm(forms.Form):
             **{name: data.get(name, "") for name in ("name_en", "rewards_en", "name_ja", "rewards_ja")},
             "max_backers": data["max_backers"],
             "season_months": sorted(data["season_months"]),
+            "ships_goods": bool(data.get("ships_goods")),
+            "ships_overseas": bool(data.get("ships_overseas")),
+            "ship_day": data.get("ship_day") or 15,
         }
 
 

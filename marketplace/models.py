@@ -9,6 +9,7 @@ campaigns defined here; marketplace asks payments only through marketplace/provi
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -479,6 +480,15 @@ class SubscriptionPlan(InReaderLanguage, models.Model):
     rewards_ja = models.TextField(_("what backers receive, in Japanese"), blank=True)
     max_backers = models.PositiveIntegerField(_("most backers"), null=True, blank=True)
     season_months = models.JSONField(_("months it ships"), default=list, blank=True)
+    # Goods sent to each backer every month the plan ships (payments/fulfilment.py): backers give a delivery address.
+    ships_goods = models.BooleanField(_("ships goods"), default=False)
+    ships_overseas = models.BooleanField(_("also ships outside Taiwan"), default=False)
+    ship_day = models.PositiveSmallIntegerField(
+        _("day of the month it ships"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Backers can change their address until a few days before this day."),
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -24,6 +24,7 @@ class Notification(models.Model):
         CAMPAIGN_RESULT = "campaign_result", _("A donation campaign has ended")
         TRACE_ALERT = "trace_alert", _("A device reading is outside its limits")
         TRACE_ALERT_BACKER = "trace_alert_backer", _("News from the pond or field you back")
+        PARCEL_SHIPPED = "parcel_shipped", _("Your subscription's goods are on their way")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -116,10 +116,27 @@ def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, c
     )
 
 
-def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url):
-    """Create the pending subscription (within the plan's cap) and its Checkout Session; returns the Checkout URL."""
+def check_delivery_address(plan, address):
+    """A plan that ships goods takes no payment without the address to ship them to (payments.fulfilment)."""
+    from payments import fulfilment
+
+    if plan.ships_goods and not address:
+        raise ActionRefused(
+            _("This plan ships goods: give the delivery address before going on to payment. Nothing was charged."),
+            code="no_address",
+        )
+    if address:
+        fulfilment.check_address_allowed(plan, address)
+
+
+def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, address=None):
+    """Create the pending subscription (within the plan's cap), with its delivery address when the plan ships goods,
+    and its Checkout Session; returns the Checkout URL."""
+    from payments import fulfilment
+
     check_payments_configured()
     check_open_checkouts(user)
+    check_delivery_address(plan, address)
     with transaction.atomic():
         # The plan row is the lock that keeps two people from taking the last place at once.
         plan = (
@@ -146,6 +163,8 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url):
             amount_twd=plan.price_twd,
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
+        if plan.ships_goods:
+            fulfilment.record_address(backing, address)
         _log_checkout(backing, user)
 
     return _open_checkout(

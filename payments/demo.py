@@ -122,3 +122,49 @@ def ensure_demo_history(seed=20261202):
             announce_progress(listing)
         written += count
     return written
+
+
+# The demo plan that ships goods (Pingtung's cocoa) and the demo backers who gave an address: the team login
+# (team@homeward.test edits the cocoa team) sees a fulfilment list that is not empty. (township code, postal code,
+# street, recipient, phone): fictitious people at real townships, phones from the numbering plan's drama range.
+DEMO_SHIPPING_PLAN = "認養一棵可可樹"
+DEMO_ADDRESSES = [
+    ("10013010", "90049", "中正路 100 號 3 樓", "林小可（示範）", "0912000001"),
+    ("63000030", "10617", "羅斯福路四段 1 號", "陳大豆（示範）", "0223630000"),
+    ("64000020", "804", "蓮海路 70 號", "王可可（示範）", "0987000002"),
+]
+
+
+@transaction.atomic
+def ensure_demo_fulfilment():
+    """Make the demo cocoa plan ship goods, give three of its demo backers an address and pause a fourth (so the
+    list leaves someone out). Returns the number of addresses written; a second run writes none."""
+    from marketplace.models import SubscriptionPlan
+    from payments.models import DeliveryAddress
+    from places.models import Township
+
+    plan = SubscriptionPlan.objects.filter(listing__in=_demo_listings(), name=DEMO_SHIPPING_PLAN).first()
+    if plan is None:
+        return 0
+    if not plan.ships_goods:
+        plan.ships_goods = True
+        plan.save(update_fields=["ships_goods"])
+    backings = list(plan.backings.filter(backer_email__endswith="@homeward.invalid").order_by("pk"))
+    written = 0
+    for backing, (town_code, postal_code, street, recipient, phone) in zip(backings, DEMO_ADDRESSES, strict=False):
+        township = Township.objects.filter(code=town_code).first()
+        if township is None or hasattr(backing, "delivery_address"):
+            continue
+        DeliveryAddress.objects.create(
+            backing=backing,
+            township=township,
+            postal_code=postal_code,
+            street=street,
+            recipient_name=recipient,
+            phone=phone,
+        )
+        written += 1
+    if written and len(backings) > len(DEMO_ADDRESSES):
+        paused = backings[len(DEMO_ADDRESSES)]
+        Backing.objects.filter(pk=paused.pk).update(status=Backing.Status.PAUSED, pause_reason="backer")
+    return written

@@ -1,14 +1,18 @@
 """Forms of payments: a donation or a subscription (checkout), the backer's subscription page (pause until a
 date, switch plan), a team's Stripe Connect onboarding."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.actions import ActionRefused
+from core.numbers import normalise_digits
 from marketplace.forms import AmountField
 from marketplace.models import SubscriptionPlan
 from payments import subscriptions
+from payments.models import DeliveryAddress
 
 OTHER = "other"
 
@@ -143,3 +147,126 @@ class DemoPaymentForm(forms.Form):
 
     email = forms.EmailField(label=_("Email for the receipt"), max_length=254)
     name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+
+
+# --- delivery address (plans that ship goods; payments/fulfilment.py) -------------------------------
+
+
+class DeliveryAddressForm(forms.Form):
+    """A Taiwan address (county, township from the reference data, postal code checked against the township,
+    street, recipient, phone), or one outside Taiwan where the plan ships there. Digits may be typed full-width."""
+
+    prefix = "address"
+
+    destination = forms.ChoiceField(label=_("Ship to"), widget=forms.RadioSelect, initial="taiwan")
+    recipient_name = forms.CharField(label=_("Recipient"), max_length=100)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        help_text=_("A mobile (0912-345-678) or landline (02-2345-6789) in Taiwan; with the country code abroad."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    county = forms.ChoiceField(label=_("County or city"), required=False)
+    township = forms.ChoiceField(label=_("Township or district"), required=False)
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    street = forms.CharField(
+        label=_("Street address"),
+        max_length=200,
+        help_text=_("Road, lane, alley, number and floor (in Taiwan: after the township)."),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    country = forms.CharField(label=_("Country (outside Taiwan)"), max_length=60, required=False)
+    city = forms.CharField(label=_("City and region (outside Taiwan)"), max_length=100, required=False)
+
+    def __init__(self, *args, plan, instance=None, **kwargs):
+        from places.models import County, Township
+
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "destination": instance.destination,
+                "recipient_name": instance.recipient_name,
+                "phone": instance.phone,
+                "county": str(instance.township.county_id) if instance.township_id else "",
+                "township": str(instance.township_id or ""),
+                "postal_code": instance.postal_code,
+                "street": instance.street,
+                "country": instance.country,
+                "city": instance.city,
+            }
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        destinations = DeliveryAddress.Destination
+        if plan.ships_overseas:
+            self.fields["destination"].choices = destinations.choices
+        else:
+            self.fields["destination"].choices = [(destinations.TAIWAN, destinations.TAIWAN.label)]
+            self.fields["destination"].widget = forms.HiddenInput()
+            del self.fields["country"]
+            del self.fields["city"]
+        counties = list(County.objects.order_by("code"))
+        self.fields["county"].choices = [("", "—")] + [(str(county.pk), county.name) for county in counties]
+        townships = {}
+        for township in Township.objects.order_by("code"):
+            townships.setdefault(township.county_id, []).append((str(township.pk), township.name))
+        self.fields["township"].choices = [("", "—")] + [
+            (county.name, townships.get(county.pk, [])) for county in counties
+        ]
+        self.fields["county"].widget.attrs["data-county-select"] = ""
+        self.fields["township"].widget.attrs["data-township-select"] = ""
+
+    def clean(self):
+        from payments import fulfilment
+        from places.models import Township
+
+        cleaned = super().clean()
+        overseas = cleaned.get("destination") == DeliveryAddress.Destination.OVERSEAS
+        phone = cleaned.get("phone")
+        if phone:
+            normalised = (
+                fulfilment.normalise_international_phone(phone)
+                if overseas
+                else fulfilment.normalise_taiwan_phone(phone)
+            )
+            if normalised is None:
+                self.add_error(
+                    "phone",
+                    _("Give a phone with its country code, such as +81 90-1234-5678.")
+                    if overseas
+                    else _("Give a Taiwan mobile (09…, 10 digits) or landline with its area code (02-2345-6789)."),
+                )
+            else:
+                cleaned["phone"] = normalised
+        postal_code = normalise_digits(cleaned.get("postal_code") or "").replace(" ", "").replace("-", "")
+        cleaned["postal_code"] = postal_code
+        if overseas:
+            for name in ("country", "city"):
+                if not (cleaned.get(name) or "").strip():
+                    self.add_error(name, _("This field is required."))
+            cleaned["township"] = None
+            return cleaned
+        township = Township.objects.select_related("county").filter(pk=cleaned.get("township") or None).first()
+        county = cleaned.get("county")
+        if township is None:
+            self.add_error("township", _("Choose the township or district of the address."))
+        elif county and str(township.county_id) != county:
+            self.add_error("township", _("This township is not in the county you chose."))
+            township = None
+        cleaned["township"] = township
+        if postal_code and not re.fullmatch(r"\d{3}(\d{2,3})?", postal_code):
+            self.add_error("postal_code", _("A postal code in Taiwan has 3, 5 or 6 digits."))
+        elif postal_code and township is not None and not fulfilment.postal_code_matches(postal_code, township):
+            self.add_error(
+                "postal_code",
+                _("%(code)s is not a postal code of %(township)s (its code is %(expected)s).")
+                % {"code": postal_code, "township": township.full_name, "expected": township.postal_code},
+            )
+        return cleaned
+
+
+class ShipForm(forms.Form):
+    backing = forms.IntegerField(widget=forms.HiddenInput())
+    tracking_number = forms.CharField(label=_("Tracking number (optional)"), max_length=60, required=False)

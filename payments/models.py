@@ -319,3 +319,89 @@ class PayoutAccount(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.get_mode_display()}"
+
+
+class DeliveryAddress(models.Model):
+    """Where a subscription's goods go (plans that ship goods): one address per backing, kept by its backer.
+
+    Personal data (PDPA): the team sees it only on the fulfilment list of a period being shipped, it is part of the
+    backer's data download, and it is erased DELIVERY_ADDRESS_RETENTION_DAYS after the subscription ends
+    (payments/fulfilment.py) or when the account is deleted.
+    """
+
+    wagtail_reference_index_ignore = True
+
+    class Destination(models.TextChoices):
+        TAIWAN = "taiwan", _("Taiwan")
+        OVERSEAS = "overseas", _("outside Taiwan")
+
+    backing = models.OneToOneField(
+        Backing, on_delete=models.CASCADE, related_name="delivery_address", verbose_name=_("backing")
+    )
+    destination = models.CharField(
+        _("destination"), max_length=10, choices=Destination.choices, default=Destination.TAIWAN
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20)
+    township = models.ForeignKey(
+        "places.Township",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("township"),
+    )
+    postal_code = models.CharField(_("postal code"), max_length=12)
+    street = models.CharField(_("street address"), max_length=200)
+    # Outside Taiwan only: the country, and the city or region line.
+    country = models.CharField(_("country"), max_length=60, blank=True)
+    city = models.CharField(_("city and region"), max_length=100, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery address")
+        verbose_name_plural = _("delivery addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(destination="overseas") | models.Q(township__isnull=False),
+                name="delivery_address_taiwan_has_township",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_name} ({self.postal_code})"
+
+    @property
+    def lines(self):
+        """The address as it is written on a parcel: Taiwan's from the postal code down, others as abroad."""
+        if self.destination == self.Destination.TAIWAN and self.township_id:
+            township = self.township
+            return [f"{self.postal_code} {township.county.name_zh}{township.name_zh}{self.street}"]
+        return [self.street, f"{self.city} {self.postal_code}".strip(), self.country]
+
+
+class Shipment(models.Model):
+    """One period's goods sent to one backer, as the team marked it (the fulfilment list's "shipped")."""
+
+    wagtail_reference_index_ignore = True
+
+    backing = models.ForeignKey(Backing, on_delete=models.CASCADE, related_name="shipments", verbose_name=_("backing"))
+    period = models.DateField(_("month"), help_text=_("The first day of the month the goods are for."))
+    plan = models.ForeignKey(
+        "marketplace.SubscriptionPlan", on_delete=models.PROTECT, related_name="+", verbose_name=_("plan")
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
+    shipped_at = models.DateTimeField(_("shipped"))
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-period", "pk"]
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        constraints = [models.UniqueConstraint(fields=["backing", "period"], name="shipment_once_per_period")]
+
+    def __str__(self):
+        return f"{self.backing_id} {self.period:%Y-%m}"

@@ -62,3 +62,38 @@ def people_backing_now(listing):
     return list(
         User.objects.filter(is_active=True, backings__listing=listing, backings__status__in=backing_now).distinct()
     )
+
+
+def shipping_backings(listing, *, shipment_backings, plans):
+    """The listing's subscriptions on shipping `plans` that could get goods now (active, paused, past due: the
+    caller leaves out those that do not), and those in `shipment_backings` (already shipped), with their plan,
+    backer and delivery address, ordered for packing (plan, then oldest backer first)."""
+    from django.db.models import Q
+
+    return list(
+        Backing.objects.filter(listing=listing, kind=Backing.Kind.SUBSCRIPTION)
+        .filter(
+            Q(pk__in=list(shipment_backings))
+            | Q(
+                plan__in=list(plans),
+                status__in=(Backing.Status.ACTIVE, Backing.Status.PAUSED, Backing.Status.PAST_DUE),
+            )
+        )
+        .select_related("plan", "backer", "delivery_address__township__county")
+        .order_by("plan__sort_order", "plan_id", "created", "pk")
+    )
+
+
+def own_shipping_subscription_or_404(user, pk):
+    """One of the person's own subscriptions to a plan that ships goods, with its address; anything else is 404."""
+    return get_object_or_404(
+        Backing.objects.select_related("listing__project", "plan", "delivery_address__township__county"),
+        pk=pk,
+        backer=user,
+        kind=Backing.Kind.SUBSCRIPTION,
+        plan__ships_goods=True,
+    )
+
+
+def shipments_of(backing):
+    return list(backing.shipments.order_by("-period")[:12])

@@ -41,3 +41,11 @@ def expire_abandoned_checkouts():
     return Backing.objects.filter(status=Backing.Status.PENDING, created__lt=cutoff).update(
         status=Backing.Status.EXPIRED, updated=timezone.now()
     )
+
+
+@task()
+def erase_ended_delivery_addresses():
+    """Run daily: delete delivery addresses DELIVERY_ADDRESS_RETENTION_DAYS after their subscription ended (PDPA)."""
+    from payments.fulfilment import erase_ended_addresses
+
+    return {"erased": erase_ended_addresses()}

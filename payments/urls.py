@@ -5,7 +5,7 @@ Stripe's webhook is at /stripe/webhook/ (no language prefix), in config/urls.py.
 
 from django.urls import path
 
-from payments.views import backings, checkout, demo_checkout, funding, payouts, subscriptions
+from payments.views import backings, checkout, demo_checkout, fulfilment, funding, payouts, subscriptions
 
 app_name = "payments"
 
@@ -20,10 +20,16 @@ urlpatterns = [
     path("projects/<int:project_id>/funding/", funding.funding_dashboard, name="funding_dashboard"),
     path("projects/<int:project_id>/funding/export.csv", funding.funding_csv, name="funding_csv"),
     path("projects/<int:project_id>/funding.json", funding.funding_progress, name="funding_progress"),
+    # Plans that ship goods: the team's monthly list, its CSV and packing slips, "shipped".
+    path("projects/<int:project_id>/fulfilment/", fulfilment.fulfilment_list, name="fulfilment"),
+    path("projects/<int:project_id>/fulfilment/export.csv", fulfilment.fulfilment_csv, name="fulfilment_csv"),
+    path("projects/<int:project_id>/fulfilment/slips/", fulfilment.packing_slips, name="packing_slips"),
+    path("projects/<int:project_id>/fulfilment/shipped/", fulfilment.mark_shipped, name="mark_shipped"),
     # The backer's own pages.
     path("backings/", backings.my_backings, name="my_backings"),
     path("backings/<int:pk>/", backings.backing_detail, name="backing_detail"),
     path("backings/receipts/<int:pk>/", backings.receipt, name="receipt"),
+    path("backings/<int:pk>/address/", backings.delivery_address, name="delivery_address"),
     # The backer's subscription.
     path("backings/<int:pk>/manage/", subscriptions.manage, name="subscription_manage"),
     path("backings/<int:pk>/manage/pause/", subscriptions.pause, name="subscription_pause"),

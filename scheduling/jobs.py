@@ -95,6 +95,13 @@ JOBS = [
         catch_up=timedelta(hours=20),
     ),
     Job(
+        name="erase_ended_delivery_addresses",
+        task_path="payments.tasks.erase_ended_delivery_addresses",
+        cron="45 3 * * *",
+        description=_("Erase the delivery addresses of subscriptions that ended longer ago than the retention period"),
+        catch_up=timedelta(hours=20),
+    ),
+    Job(
         name="delete_expired_invitations",
         task_path="accounts.tasks.delete_expired_invitations",
         cron="0 4 * * *",

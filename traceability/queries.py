@@ -336,6 +336,22 @@ def batches_by_backing(backings, limit=6):
     return found
 
 
+def batches_for_month(plan_ids, month_start):
+    """Public batches of these plans whose period overlaps the month starting on `month_start`, newest first."""
+    import calendar
+
+    month_end = month_start.replace(day=calendar.monthrange(month_start.year, month_start.month)[1])
+    return list(
+        Batch.objects.filter(
+            plan_id__in=plan_ids,
+            is_public=True,
+            entry_count__gt=0,
+            period_start__lte=month_end,
+            period_end__gte=month_start,
+        ).order_by("-period_start", "-created_at")
+    )
+
+
 def public_devices(project):
     """Active devices of a project page (any translation) that show at least one measure publicly."""
     return list(

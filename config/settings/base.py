@@ -352,6 +352,11 @@ PAYMENT_MAX_AMOUNT_TWD = env_int("PAYMENT_MAX_AMOUNT_TWD", 1_000_000, minimum=1)
 # Investment tickets and commitments are agreed between companies and teams, not paid by card here.
 INVESTMENT_MIN_AMOUNT_TWD = env_int("INVESTMENT_MIN_AMOUNT_TWD", 1_000, minimum=1)
 INVESTMENT_MAX_AMOUNT_TWD = env_int("INVESTMENT_MAX_AMOUNT_TWD", 1_000_000_000, minimum=1)
+# Fulfilment of plans that ship goods (payments/fulfilment.py): a backer may change the delivery address of a period
+# until this many days before the plan's ship day of that month; an ended subscription's address is erased this
+# many days after it ended (Personal Data Protection Act: kept no longer than needed to settle a late parcel).
+FULFILMENT_CUTOFF_DAYS = env_int("FULFILMENT_CUTOFF_DAYS", 3, minimum=0)
+DELIVERY_ADDRESS_RETENTION_DAYS = env_int("DELIVERY_ADDRESS_RETENTION_DAYS", 90, minimum=1)
 
 # --- Traceability and device data (traceability/README.md) ------------------------
 # The Ed25519 key that signs the daily digests of every batch's chain: base64 of 32 bytes

@@ -1,12 +1,16 @@
 """The backer's own pages: my backings, one backing, a receipt."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.public import in_active_language
-from payments import queries
+from core.actions import run_action
+from payments import fulfilment, queries
+from payments.forms import DeliveryAddressForm
 from payments.receipts import receipt_context
 
 
@@ -34,6 +38,13 @@ def backing_detail(request, pk):
         "entries": backing.ledger_entries.all(),
         "updates": list(backing.listing.project.updates.all()[:5]),
     }
+    if backing.plan and backing.plan.ships_goods:
+        context.update(
+            delivery=getattr(backing, "delivery_address", None),
+            shipments=queries.shipments_of(backing),
+            locked_until=fulfilment.locked_until(backing.plan),
+            next_cutoff=fulfilment.next_cutoff(backing.plan),
+        )
     return render(request, "payments/backing_detail.html", context)
 
 
@@ -42,3 +53,34 @@ def backing_detail(request, pk):
 def receipt(request, pk):
     entry = queries.own_receipt_or_404(request.user, pk)
     return render(request, "payments/receipt.html", receipt_context(entry))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delivery_address(request, pk):
+    """The backer gives or changes the delivery address of a subscription to a plan that ships goods."""
+    backing = queries.own_shipping_subscription_or_404(request.user, pk)
+    address = getattr(backing, "delivery_address", None)
+    form = DeliveryAddressForm(request.POST if request.method == "POST" else None, plan=backing.plan, instance=address)
+    if request.method == "POST" and form.is_valid():
+        outcome = run_action(
+            request,
+            fulfilment.save_delivery_address,
+            backing,
+            form.cleaned_data,
+            form=form,
+            success=_("Your delivery address is saved."),
+        )
+        if outcome.done:
+            return redirect("payments:backing_detail", pk=backing.pk)
+    [project] = in_active_language([backing.listing.project])
+    context = {
+        "backing": backing,
+        "project": project,
+        "address_form": form,
+        "locked_until": fulfilment.locked_until(backing.plan),
+        "next_cutoff": fulfilment.next_cutoff(backing.plan),
+        "retention_days": settings.DELIVERY_ADDRESS_RETENTION_DAYS,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "payments/delivery_address.html", context, status=status)

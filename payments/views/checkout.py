@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.actions import run_action
 from marketplace.queries import public_listing_or_404
 from payments import checkout, gateways
-from payments.forms import DonationForm, SubscriptionForm
+from payments.forms import DeliveryAddressForm, DonationForm, SubscriptionForm
 
 
 def _return_urls(request, project_id):
@@ -24,10 +24,19 @@ def _return_urls(request, project_id):
     return url("success"), url("canceled")
 
 
-def _checkout(request, listing, form, start, target, *, template, context):
+def _checkout(request, listing, form, start, target, *, template, context, address_form=None):
     """A valid form starts `start(user, target, …)` (the backing and its Checkout Session) and sends the person to
-    Stripe; a refusal comes back as the form's error."""
+    Stripe; a refusal comes back as the form's error. With `address_form` (a plan that ships goods) both forms must
+    be valid; nothing is saved otherwise."""
     status = 400 if request.method == "POST" else 200
+    extra = {}
+    if request.method == "POST" and address_form is not None:
+        if address_form.is_valid():
+            extra["address"] = address_form.cleaned_data
+        else:
+            form.is_valid()  # its own errors show too
+            context = {"listing": listing, "form": form, "demo_checkout": gateways.demo_enabled(), **context}
+            return render(request, template, context, status=400)
     if request.method == "POST" and form.is_valid() and not ratelimit.consume(request, action="checkout"):
         # Too many payments started from this address (a script opening Checkout Sessions): say so, open none.
         form.add_error(
@@ -48,6 +57,7 @@ def _checkout(request, listing, form, start, target, *, template, context):
             success_url=success_url,
             cancel_url=cancel_url,
             **amount,
+            **extra,
         )
         if outcome.done:
             return HttpResponseRedirect(outcome.result)
@@ -74,10 +84,19 @@ def donate(request, project_id):
 def subscribe(request, project_id, plan_id):
     listing = public_listing_or_404(project_id)
     plan = get_object_or_404(listing.subscription_plans, pk=plan_id)
-    form = SubscriptionForm(request.POST if request.method == "POST" else None)
-    context = {"plan": plan}
+    data = request.POST if request.method == "POST" else None
+    form = SubscriptionForm(data)
+    address_form = DeliveryAddressForm(data, plan=plan) if plan.ships_goods else None
+    context = {"plan": plan, "address_form": address_form}
     return _checkout(
-        request, listing, form, checkout.start_subscription, plan, template="payments/subscribe.html", context=context
+        request,
+        listing,
+        form,
+        checkout.start_subscription,
+        plan,
+        template="payments/subscribe.html",
+        context=context,
+        address_form=address_form,
     )
 
 

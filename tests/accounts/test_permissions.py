@@ -226,6 +226,18 @@ OBJECT_URLS = {
     "payments:receipt": [("get", lambda o: {"pk": o["payment"].pk}, None)],
     "payments:funding_dashboard": [("get", lambda o: {"project_id": o["listing"].project_id}, None)],
     "payments:funding_csv": [("get", lambda o: {"project_id": o["listing"].project_id}, None)],
+    # The team's fulfilment list: the addresses of its backers (PDPA), its CSV and packing slips, "shipped".
+    "payments:fulfilment": [("get", lambda o: {"project_id": o["listing"].project_id}, None)],
+    "payments:fulfilment_csv": [("get", lambda o: {"project_id": o["listing"].project_id}, None)],
+    "payments:packing_slips": [("get", lambda o: {"project_id": o["listing"].project_id}, None)],
+    "payments:mark_shipped": [
+        ("post", lambda o: {"project_id": o["listing"].project_id}, lambda o: {"backing": o["backing"].pk})
+    ],
+    # Alice's delivery address: only she sees and changes it.
+    "payments:delivery_address": [
+        ("get", lambda o: {"pk": o["backing"].pk}, None),
+        ("post", lambda o: {"pk": o["backing"].pk}, lambda o: {"address-recipient_name": "Taken over"}),
+    ],
     # A private conversation of an accepted interest: the outsider reads and writes nothing.
     "conversations:detail": [("get", _conversation_pk, None)],
     "conversations:messages": [("get", _conversation_pk, None)],
@@ -370,10 +382,10 @@ def _with_backing(objects):
     from django.utils import timezone
 
     from marketplace.models import SubscriptionPlan
-    from payments.models import Backing
+    from payments.models import Backing, DeliveryAddress
 
     listing, alice = objects["listing"], objects["enterprise"].memberships.get(role=Role.OWNER).user
-    plan = SubscriptionPlan.objects.create(listing=listing, name="認養", price_twd=500, rewards="r")
+    plan = SubscriptionPlan.objects.create(listing=listing, name="認養", price_twd=500, rewards="r", ships_goods=True)
     objects["other_plan"] = SubscriptionPlan.objects.create(listing=listing, name="大", price_twd=900, rewards="r")
     common = {"kind": "subscription", "listing": listing, "backer": alice, "plan": plan, "amount_twd": 500}
     objects["backing"] = Backing.objects.create(status="active", stripe_subscription_id="sub_perm1", **common)
@@ -384,12 +396,25 @@ def _with_backing(objects):
         status="active", stripe_subscription_id="sub_perm3", cancel_at_period_end=True, **common
     )
     objects["resume_date"] = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    township = Township.objects.filter(postal_code="900").first()
+    if township is not None:  # loaded for the fulfilment rows: Alice's address, which only she and the team see
+        DeliveryAddress.objects.create(
+            backing=objects["backing"],
+            township=township,
+            postal_code="900",
+            street="r",
+            recipient_name="Alice",
+            phone="0912345678",
+        )
     return objects
 
 
 def _with_market(request, objects, name):
     """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
-    if name.startswith(("payments:subscription_", "payments:payouts")):
+    fulfilment = ("payments:fulfilment", "payments:packing_slips", "payments:mark_shipped", "payments:delivery_address")
+    if name.startswith(fulfilment):
+        request.getfixturevalue("townships")
+    if name.startswith(("payments:subscription_", "payments:payouts", *fulfilment)):
         return _with_backing(objects)
     if name.startswith(("marketplace:", "conversations:")):
         from marketplace.actions import express_interest
@@ -429,8 +454,18 @@ def snapshot():
         "audit": AuditEntry.objects.count(),
         "notifications_read": sorted(Notification.objects.values_list("id", "read_at")),
         "priority_areas": sorted(Township.objects.priority_areas().values_list("code", flat=True)),
+        **fulfilment_snapshot(),
         **marketplace_snapshot(),
         **conversations_snapshot(),
+    }
+
+
+def fulfilment_snapshot():
+    from payments.models import DeliveryAddress, Shipment
+
+    return {
+        "addresses": sorted(DeliveryAddress.objects.values_list("id", "recipient_name", "postal_code", "street")),
+        "shipments": sorted(Shipment.objects.values_list("id", "backing_id", "period")),
     }
 
 

@@ -4,6 +4,8 @@
 - {% trace_badges page %}         "Traceable" and "Live data" labels on a project card or page
 - {% backing_batches backing batches %}   My backings: the batches of a subscription's plan, from what
                                           {% batches_by_backing %} fetched for the whole page at once
+- {% period_batch_labels plans period as labels %}  packing slips of a month: each plan's public batch of that month,
+                                          with its short URL and QR code
 - {% company_traced_records report %}  a company's impact report: what the projects it backs traced
 """
 
@@ -87,6 +89,21 @@ def batches_by_backing(backings):
 def backing_batches(backing, batches_by_backing):
     """A backing's batches, from what {% batches_by_backing %} fetched for the whole page."""
     return {"backing": backing, "batches": batches_by_backing.get(backing.pk, [])}
+
+
+@register.simple_tag
+def period_batch_labels(plans, period):
+    """{plan pk: {"batch", "url", "qr"}} for the plans' public batches whose period covers the month starting on
+    `period` (the newest when several do), for the packing slips of that month; plans without one are absent."""
+    from traceability import labels
+
+    found = {}
+    for batch in queries.batches_for_month([plan.pk for plan in plans], period):
+        if batch.plan_id in found:
+            continue
+        url = labels.short_url(batch)
+        found[batch.plan_id] = {"batch": batch, "url": url, "qr": labels.qr_svg_inline(url, label=batch.name)}
+    return found
 
 
 @register.inclusion_tag("traceability/includes/company_records.html")

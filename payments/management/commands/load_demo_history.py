@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from marketplace.demo_commitments import ensure_demo_commitments
-from payments.demo import ensure_demo_history
+from payments.demo import ensure_demo_fulfilment, ensure_demo_history
 
 
 class Command(BaseCommand):
@@ -21,4 +21,5 @@ class Command(BaseCommand):
                 "a login whose password is published."
             )
         self.stdout.write(f"Demo payments written to the ledger: {ensure_demo_history()}.")
+        self.stdout.write(f"Demo delivery addresses for the shipping plan: {ensure_demo_fulfilment()}.")
         self.stdout.write(f"Demo company interests written through the pipeline: {ensure_demo_commitments()}.")
