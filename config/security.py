@@ -64,6 +64,10 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+# Where our forms' redirects lead: Stripe Checkout (donations, subscriptions) and Connect onboarding (account links).
+STRIPE_REDIRECT_TARGETS = ("https://checkout.stripe.com", "https://connect.stripe.com")
+
+
 def public_policy(media_origin=None):
     """The policy of the public site (settings.CONTENT_SECURITY_POLICY's DIRECTIVES)."""
     img_src = [SELF, "data:"]
@@ -83,7 +87,9 @@ def public_policy(media_origin=None):
         "worker-src": [SELF],
         "manifest-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        # A form that starts a payment or a payout set-up is answered with a redirect to Stripe, and browsers apply
+        # form-action to the redirects that follow a submission: without these hosts no one could pay.
+        "form-action": [SELF, *STRIPE_REDIRECT_TARGETS],
         "base-uri": [SELF],
         "object-src": [NONE],
     }

@@ -98,7 +98,9 @@ def show_every_picture(page):
 
 
 def axe_violations(page):
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol: the site's Content-Security-Policy refuses an injected <script>, as it
+    # should, and the page under test is audited with that policy in force.
+    page.evaluate(AXE.read_text())
     results = page.evaluate(
         "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
     )
