@@ -62,7 +62,7 @@ def test_a_visitor_backs_a_project_with_the_demo_checkout_and_a_second_page_sees
         expect(visitor.locator(".messages")).to_contain_text("示範支持已記錄")
         expect(visitor.locator('[data-funding="raised"]')).to_have_text("NT$1,000")
         watcher.wait_for_function(
-            "document.querySelector('[data-funding=\"raised\"]').textContent === 'NT$1,000'", timeout=5_000
+            "() => document.querySelector('[data-funding=\"raised\"]').textContent === 'NT$1,000'", timeout=5_000
         )
         assert watcher.locator('[data-funding="backers"]').inner_text() == "1"
         assert watcher.evaluate("document.querySelector('[data-funding=\"progress\"]').value") == 1_000

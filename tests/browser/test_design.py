@@ -94,7 +94,7 @@ def serve_media(route):
 def show_every_picture(page):
     """Load lazy pictures too, so a full-page screenshot shows them all."""
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach((img) => { img.loading = 'eager'; })")
-    page.wait_for_function("Array.from(document.images).every((img) => img.complete)")
+    page.wait_for_function("() => Array.from(document.images).every((img) => img.complete)")
 
 
 def axe_violations(page):

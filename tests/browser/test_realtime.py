@@ -58,7 +58,7 @@ def test_the_progress_bar_and_total_change_without_reloading(asgi_live_server, p
     in_another_thread(pay_through_webhook, listing, UserFactory(email="backer@example.tw"), 1_234, "browser")
 
     page.wait_for_function(
-        "document.querySelector('[data-funding=\"raised\"]').textContent === 'NT$1,234'", timeout=3_000
+        "() => document.querySelector('[data-funding=\"raised\"]').textContent === 'NT$1,234'", timeout=3_000
     )
     assert panel.locator('[data-funding="backers"]').inner_text() == "1"
     assert panel.locator('[data-funding="percent"]').inner_text() == "12"
