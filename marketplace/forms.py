@@ -30,6 +30,14 @@ def _name_in_active_language(item):
     return f"SDG {number} {item.name}" if number is not None else item.name
 
 
+def optional_text_in(language, label, *, rows=None, max_length=None, help_text=""):
+    """An optional field for a team's text in another language (`lang` set so the browser spells and sets it
+    right); a textarea of `rows` rows when `rows` is given."""
+    attrs = {"lang": language}
+    widget = forms.TextInput(attrs=attrs) if rows is None else forms.Textarea(attrs={"rows": rows, **attrs})
+    return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text, widget=widget)
+
+
 class NamedChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return _name_in_active_language(obj)
@@ -176,27 +184,15 @@ class EnterpriseProfileForm(forms.ModelForm):
     facebook_url = forms.URLField(label=_("Facebook"), required=False, assume_scheme="https")
     instagram_url = forms.URLField(label=_("Instagram"), required=False, assume_scheme="https")
     # The team's own English and Japanese versions of its name and summary (optional), for readers of those pages.
-    name_en = forms.CharField(
-        label=_("name in English (optional)"),
+    name_en = optional_text_in(
+        "en",
+        _("name in English (optional)"),
         max_length=200,
-        required=False,
         help_text=_("English and Japanese readers see your name and summary in their language when you give them."),
-        widget=forms.TextInput(attrs={"lang": "en"}),
     )
-    summary_en = forms.CharField(
-        label=_("summary in English (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "en"})
-    )
-    name_ja = forms.CharField(
-        label=_("name in Japanese (optional)"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"lang": "ja"}),
-    )
-    summary_ja = forms.CharField(
-        label=_("summary in Japanese (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
-    )
+    summary_en = optional_text_in("en", _("summary in English (optional)"), rows=3)
+    name_ja = optional_text_in("ja", _("name in Japanese (optional)"), max_length=200)
+    summary_ja = optional_text_in("ja", _("summary in Japanese (optional)"), rows=3)
 
     class Meta:
         model = EnterpriseProfile
@@ -244,36 +240,24 @@ class BasicsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("SDGs"),
     )
-    title_en = forms.CharField(
-        label=_("title in English (optional)"),
+    title_en = optional_text_in(
+        "en",
+        _("title in English (optional)"),
         max_length=120,
-        required=False,
         help_text=_(
             "With a title, your English text becomes the project's English page once the moderators approve it."
         ),
-        widget=forms.TextInput(attrs={"lang": "en"}),
     )
-    summary_en = forms.CharField(
-        label=_("summary in English (optional)"),
-        max_length=400,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
-    )
-    title_ja = forms.CharField(
-        label=_("title in Japanese (optional)"),
+    summary_en = optional_text_in("en", _("summary in English (optional)"), rows=2, max_length=400)
+    title_ja = optional_text_in(
+        "ja",
+        _("title in Japanese (optional)"),
         max_length=120,
-        required=False,
         help_text=_(
             "With a title, your Japanese text becomes the project's Japanese page once the moderators approve it."
         ),
-        widget=forms.TextInput(attrs={"lang": "ja"}),
     )
-    summary_ja = forms.CharField(
-        label=_("summary in Japanese (optional)"),
-        max_length=400,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "lang": "ja"}),
-    )
+    summary_ja = optional_text_in("ja", _("summary in Japanese (optional)"), rows=2, max_length=400)
 
     def clean(self):
         data = super().clean()
@@ -289,12 +273,8 @@ class StoryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Leave an empty line between paragraphs."),
     )
-    story_en = forms.CharField(
-        label=_("story in English (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 6, "lang": "en"})
-    )
-    story_ja = forms.CharField(
-        label=_("story in Japanese (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 6, "lang": "ja"})
-    )
+    story_en = optional_text_in("en", _("story in English (optional)"), rows=6)
+    story_ja = optional_text_in("ja", _("story in Japanese (optional)"), rows=6)
     image = ImageUploadField(label=_("photo"), required=False)  # made again for each form: see __init__
     image_description = forms.CharField(
         label=_("describe the photo"),
@@ -326,16 +306,8 @@ class FundingForm(forms.Form):
     )
     stage = forms.ChoiceField(label=_("stage"), choices=[("", "—")] + ProjectListing.Stage.choices, required=False)
     use_of_funds = forms.CharField(label=_("use of funds"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    use_of_funds_en = forms.CharField(
-        label=_("use of funds in English (optional)"),
-        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
-        required=False,
-    )
-    use_of_funds_ja = forms.CharField(
-        label=_("use of funds in Japanese (optional)"),
-        widget=forms.Textarea(attrs={"rows": 2, "lang": "ja"}),
-        required=False,
-    )
+    use_of_funds_en = optional_text_in("en", _("use of funds in English (optional)"), rows=2)
+    use_of_funds_ja = optional_text_in("ja", _("use of funds in Japanese (optional)"), rows=2)
     accepts_donations = forms.BooleanField(label=_("We accept donations"), required=False)
     donation_goal_twd = AmountField(label=_("donation goal (NT$)"), required=False)
     donation_deadline = forms.DateField(
@@ -420,19 +392,7 @@ class FundingForm(forms.Form):
 
     @classmethod
     def initial_for(cls, draft):
-        initial = {
-            name: getattr(draft, name)
-            for name in (
-                "seeks_investment",
-                "ask_min_twd",
-                "ask_max_twd",
-                "instrument",
-                "stage",
-                "use_of_funds",
-                "use_of_funds_en",
-                "use_of_funds_ja",
-            )
-        }
+        initial = {name: getattr(draft, name) for name in ProjectDraft.INVESTMENT_TERMS}
         initial["support_programmes"] = list(draft.support_programmes.all())
         campaign = DonationCampaign.objects.filter(draft=draft).first()
         if campaign is not None:
@@ -451,28 +411,10 @@ class SubscriptionPlanForm(forms.Form):
     price_twd = AmountField(label=_("price (NT$)"))
     interval = forms.ChoiceField(label=_("billed"), choices=SubscriptionPlan.Interval.choices)
     rewards = forms.CharField(label=_("what backers receive"), widget=forms.Textarea(attrs={"rows": 2}))
-    name_en = forms.CharField(
-        label=_("plan name in English (optional)"),
-        max_length=120,
-        required=False,
-        widget=forms.TextInput(attrs={"lang": "en"}),
-    )
-    rewards_en = forms.CharField(
-        label=_("what backers receive, in English (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
-    )
-    name_ja = forms.CharField(
-        label=_("plan name in Japanese (optional)"),
-        max_length=120,
-        required=False,
-        widget=forms.TextInput(attrs={"lang": "ja"}),
-    )
-    rewards_ja = forms.CharField(
-        label=_("what backers receive, in Japanese (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "lang": "ja"}),
-    )
+    name_en = optional_text_in("en", _("plan name in English (optional)"), max_length=120)
+    rewards_en = optional_text_in("en", _("what backers receive, in English (optional)"), rows=2)
+    name_ja = optional_text_in("ja", _("plan name in Japanese (optional)"), max_length=120)
+    rewards_ja = optional_text_in("ja", _("what backers receive, in Japanese (optional)"), rows=2)
     max_backers = WholeNumberField(label=_("most backers (optional)"), required=False, min_value=1, max_value=1_000_000)
     seasonal = forms.BooleanField(label=_("Ships only in some months"), required=False)
     season_months = forms.TypedMultipleChoiceField(

@@ -393,6 +393,18 @@ class ProjectDraft(InReaderLanguage, models.Model):
     moved to the ProjectListing when it is submitted (see marketplace.actions.submit_project_draft).
     """
 
+    # The investment ask the funding step edits and submission copies to the listing.
+    INVESTMENT_TERMS = (
+        "seeks_investment",
+        "ask_min_twd",
+        "ask_max_twd",
+        "instrument",
+        "stage",
+        "use_of_funds",
+        "use_of_funds_en",
+        "use_of_funds_ja",
+    )
+
     class Step(models.TextChoices):
         BASICS = "basics", _("Basics")
         STORY = "story", _("Story")

@@ -340,18 +340,6 @@ def _resubmit(user, draft):
     return project, state
 
 
-INVESTMENT_TERMS = (
-    "seeks_investment",
-    "ask_min_twd",
-    "ask_max_twd",
-    "instrument",
-    "stage",
-    "use_of_funds",
-    "use_of_funds_en",
-    "use_of_funds_ja",
-)
-
-
 def _take_investment_terms(listing, draft):
     """Copy the draft's investment ask onto the listing; returns the names of the fields that changed."""
     seeks = draft.seeks_investment
