@@ -6,6 +6,7 @@ import re
 
 import pytest
 from PIL import Image as PILImage
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.helpers import totp_code
@@ -65,8 +66,18 @@ def test_editor_publishes_a_story_and_its_english_translation(page, live_server,
     page.goto(f"{live_server.url}/admin/pages/add/cms/storypage/{index.pk}/")
     page.fill("#id_title", "屏東可可的故事")
     page.fill("#id_date", "2026-03-01")
-    page.locator("#panel-child-content-hero_image-section button.chooser__choose-button").first.click()
-    page.locator(".modal [data-chooser-modal-choice]").first.click()
+    # The chooser button does nothing until the admin's scripts have wired it up, and the modal's list is fetched
+    # (and its thumbnails rendered) on first open: wait for both rather than racing them on a busy machine.
+    page.wait_for_load_state("networkidle")
+    choice = page.locator(".modal [data-chooser-modal-choice]").first
+    for _attempt in range(3):
+        page.locator("#panel-child-content-hero_image-section button.chooser__choose-button").first.click()
+        try:
+            choice.wait_for(state="visible", timeout=20_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    choice.click()
     expect(page.locator("#panel-child-content-hero_image-section")).to_contain_text("可可豆")
     page.locator("#panel-child-content-body-section button.c-sf-add-button").first.click()
     page.get_by_role("option", name="Text").or_(page.get_by_role("button", name="Text")).first.click()
