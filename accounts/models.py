@@ -102,11 +102,40 @@ class Organisation(models.Model):
     class Kind(models.TextChoices):
         ENTERPRISE = "enterprise", _("Enterprise team")
         COMPANY = "company", _("Company")
+        TOWNSHIP_OFFICE = "township_office", _("Township office")
+        COUNTY_GOVERNMENT = "county_government", _("County or city government")
+        UNIVERSITY = "university", _("University")
+        FOUNDATION = "foundation", _("Foundation or non-profit")
+        COMMUNITY = "community", _("Community association")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True, allow_unicode=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # A township office belongs to its township, a county government to its county; other kinds may name where
+    # they are based. Public bodies and universities are verified by staff before they speak for a place.
+    township = models.ForeignKey(
+        "places.Township",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("township"),
+    )
+    county = models.ForeignKey(
+        "places.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("county or city"),
+    )
+    usr_programme = models.BooleanField(
+        _("in the University Social Responsibility programme"),
+        default=False,
+        help_text=_("Universities only: the Ministry of Education's USR programme."),
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations", verbose_name=_("members")
     )
@@ -142,6 +171,11 @@ class Role(models.TextChoices):
 ROLES_BY_KIND = {
     Organisation.Kind.ENTERPRISE: (Role.OWNER, Role.EDITOR),
     Organisation.Kind.COMPANY: (Role.ADMIN, Role.MEMBER),
+    Organisation.Kind.TOWNSHIP_OFFICE: (Role.ADMIN, Role.MEMBER),
+    Organisation.Kind.COUNTY_GOVERNMENT: (Role.ADMIN, Role.MEMBER),
+    Organisation.Kind.UNIVERSITY: (Role.ADMIN, Role.MEMBER),
+    Organisation.Kind.FOUNDATION: (Role.ADMIN, Role.MEMBER),
+    Organisation.Kind.COMMUNITY: (Role.ADMIN, Role.MEMBER),
 }
 MANAGER_ROLES = (Role.OWNER, Role.ADMIN)
 
