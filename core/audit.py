@@ -91,6 +91,17 @@ class Action(enum.StrEnum):
     DEVICE_PUBLIC_MEASURES = "device.public_measures"
     ALERT_RULE_ADD = "alert_rule.add"
     ALERT_RULE_REMOVE = "alert_rule.remove"
+    # plans: township revitalization plans and their review
+    PLAN_CREATE = "plan.create"
+    PLAN_SAVE = "plan.save"
+    PLAN_SUBMIT = "plan.submit"
+    PLAN_COUNTY_RETURN = "plan.county_return"
+    PLAN_COUNTY_FORWARD = "plan.county_forward"
+    PLAN_MEETING = "plan.meeting"
+    PLAN_REVISE = "plan.revise"
+    PLAN_MATCH = "plan.match"
+    PLAN_START = "plan.start"
+    PLAN_REPORT = "plan.report"
     # search: the staff-owned synonyms
     SYNONYM_CREATED = "search.synonym_created"
     SYNONYM_CHANGED = "search.synonym_changed"

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "marketplace",
     "payments",
     "traceability",
+    "plans",
     "notifications",
     "conversations",
     "search",

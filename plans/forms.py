@@ -1,0 +1,146 @@
+"""Forms of the plan pages: start, edit (text, funding table, milestones), and the review steps."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
+
+from accounts.models import Organisation
+from cms.models import ProjectPage, Sector, SupportProgramme
+from places.models import County
+from plans.models import FundingSource, Section, Stage
+
+
+class PlanFilterForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("All stages"))] + Stage.choices[1:])
+    county = forms.ChoiceField(label=_("County or city"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [("", _("All counties"))] + [
+            (county.code, county.name) for county in County.objects.order_by("code")
+        ]
+
+
+class PlanStartForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("Township office"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=160)
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        if len(offices) == 1:
+            self.fields["office"].initial = offices[0].pk
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160)
+    vision = forms.CharField(label=_("Vision"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    local_dna = forms.CharField(
+        label=_("Local DNA"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What is special about the township: people, land, crafts, produce."),
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Target industries"), required=False, queryset=Sector.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Projects included"),
+        required=False,
+        queryset=ProjectPage.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Homeward projects in the county, with their teams."),
+    )
+    total_twd = forms.IntegerField(label=_("Total planned (NT$)"), min_value=0, initial=0)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = (
+            ProjectPage.objects.live()
+            .filter(locale=Locale.get_default(), township__county_id=plan.township.county_id)
+            .order_by("title")
+        )
+
+
+class FundingLineForm(forms.Form):
+    source = forms.ChoiceField(label=_("Source"), choices=FundingSource.choices)
+    programme = forms.ModelChoiceField(
+        label=_("Ministry programme"), required=False, queryset=SupportProgramme.objects.all()
+    )
+    company = forms.ModelChoiceField(
+        label=_("Company"), required=False, queryset=Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
+    )
+    planned_twd = forms.IntegerField(label=_("Planned (NT$)"), min_value=0)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=160)
+    due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    done = forms.BooleanField(label=_("Done"), required=False)
+
+
+FundingFormSet = forms.formset_factory(FundingLineForm, extra=2, can_delete=True)
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True)
+
+
+def kept_rows(formset):
+    return [form.cleaned_data for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+REVISION_ROWS = 3
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.CharField(label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}))
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        for index in range(REVISION_ROWS):
+            self.fields[f"section_{index}"] = forms.ChoiceField(
+                label=_("Section"), required=False, choices=[("", "—")] + Section.choices
+            )
+            self.fields[f"request_{index}"] = forms.CharField(
+                label=_("Revision request"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def revision_rows(self):
+        return [(self[f"section_{index}"], self[f"request_{index}"]) for index in range(REVISION_ROWS)]
+
+    def revisions(self):
+        return [
+            (self.cleaned_data[f"section_{index}"], self.cleaned_data[f"request_{index}"])
+            for index in range(REVISION_ROWS)
+            if self.cleaned_data[f"request_{index}"].strip()
+        ]
+
+
+class MatchForm(forms.Form):
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        for line in lines:
+            label = line.get_source_display()
+            name = line.programme or (line.company.name if line.company else "")
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=f"{label} {name}".strip(), min_value=0, initial=line.planned_twd
+            )
+
+    def confirmed(self):
+        return {int(key.removeprefix("line_")): value for key, value in self.cleaned_data.items()}
+
+
+class ReportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    summary = forms.CharField(label=_("What the year brought"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year

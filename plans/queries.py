@@ -1,0 +1,142 @@
+"""Reading plans: the public list, one plan's funding planned against actual, and the staff dashboard's figures."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from marketplace.models import Interest
+from payments.ledger import totals_by_project
+from places.models import County, Township
+from plans.models import GUIDANCE_STAGES, FundingLine, FundingSource, Plan, Stage
+
+# Interests whose money is promised: the private investment a plan has actually gathered on Homeward.
+COMMITTED_STAGES = (Interest.Stage.COMMITTED, Interest.Stage.CLOSED)
+# Sources whose actual amount Homeward knows from its own records.
+MEASURED_SOURCES = (FundingSource.CITIZEN_BACKING, FundingSource.PRIVATE_INVESTMENT)
+
+
+def public_plans(*, stage=None, county=None):
+    plans = Plan.objects.public().with_places()
+    if stage:
+        plans = plans.filter(stage=stage)
+    if county:
+        plans = plans.filter(township__county__code=county)
+    return plans
+
+
+@dataclass
+class SourceRow:
+    source: str
+    label: str
+    planned_twd: int = 0
+    confirmed_twd: int | None = None
+    actual_twd: int | None = None
+    names: list = field(default_factory=list)
+
+
+def actual_by_source(project_ids):
+    """{source: NT$} measured on Homeward for the given projects: the ledger's raised and the committed interests."""
+    project_ids = list(project_ids)
+    if not project_ids:
+        return dict.fromkeys(MEASURED_SOURCES, 0)
+    raised = sum(totals.raised_twd for totals in totals_by_project(project_ids).values())
+    committed = (
+        Interest.objects.filter(project_id__in=project_ids, stage__in=COMMITTED_STAGES).aggregate(
+            total=Sum("committed_amount_twd")
+        )["total"]
+        or 0
+    )
+    return {FundingSource.CITIZEN_BACKING: raised, FundingSource.PRIVATE_INVESTMENT: committed}
+
+
+def funding_rows(plan):
+    """One row per source in the plan's table: planned, confirmed at matching, and actual where Homeward measures it."""
+    rows = {}
+    for line in plan.funding.select_related("programme", "company"):
+        row = rows.setdefault(line.source, SourceRow(line.source, line.get_source_display()))
+        row.planned_twd += line.planned_twd
+        if line.confirmed_twd is not None:
+            row.confirmed_twd = (row.confirmed_twd or 0) + line.confirmed_twd
+        name = line.programme or line.company
+        if name is not None:
+            row.names.append(str(name) if line.programme else name.name)
+    actual = actual_by_source(plan.projects.values_list("pk", flat=True))
+    for source, amount in actual.items():
+        row = rows.setdefault(source, SourceRow(source, FundingSource(source).label))
+        row.actual_twd = amount
+    return [rows[source] for source in FundingSource.values if source in rows]
+
+
+# --- the staff dashboard -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Waiting:
+    plan: Plan
+    days: int
+
+
+def dashboard(now=None):
+    now = now or timezone.now()
+    by_stage = dict(Plan.objects.values_list("stage").annotate(n=Count("pk")).order_by())
+    stages = [(label, by_stage.get(value, 0)) for value, label in Stage.choices]
+    county_rows = (
+        Plan.objects.values("township__county__code", "township__county__name_zh", "stage")
+        .annotate(n=Count("pk"))
+        .order_by("township__county__code")
+    )
+    counties = {}
+    for row in county_rows:
+        entry = counties.setdefault(
+            row["township__county__code"], {"code": row["township__county__code"], "total": 0, "stages": {}}
+        )
+        entry["stages"][row["stage"]] = row["n"]
+        entry["total"] += row["n"]
+    names = {county.code: county.name for county in County.objects.filter(code__in=counties)}
+    county_table = [
+        {
+            "name": names.get(code, code),
+            "total": entry["total"],
+            "cells": [entry["stages"].get(value, 0) for value in Stage.values],
+        }
+        for code, entry in sorted(counties.items())
+    ]
+    sums = {
+        row["source"]: row
+        for row in FundingLine.objects.values("source")
+        .annotate(planned=Sum("planned_twd"), confirmed=Sum("confirmed_twd", filter=Q(confirmed_twd__isnull=False)))
+        .order_by()
+    }
+    matched_total = sum((row["confirmed"] or 0) for row in sums.values())
+    funding = []
+    for value, label in FundingSource.choices:
+        row = sums.get(value, {})
+        confirmed = row.get("confirmed") or 0
+        funding.append(
+            {
+                "label": label,
+                "planned": row.get("planned") or 0,
+                "confirmed": confirmed,
+                "share": round(100 * confirmed / matched_total, 1) if matched_total else 0,
+            }
+        )
+    waiting = [
+        Waiting(plan, (now - plan.stage_changed_at).days)
+        for plan in Plan.objects.filter(stage__in=GUIDANCE_STAGES).with_places().order_by("stage_changed_at")
+    ]
+    townships_with_plan = Township.objects.filter(plans__isnull=False).distinct()
+    with_count = townships_with_plan.count()
+    return {
+        "stages": stages,
+        "stage_labels": [label for _value, label in Stage.choices],
+        "counties": county_table,
+        "funding": funding,
+        "matched_total": matched_total,
+        "waiting": waiting,
+        "townships_with_plan": townships_with_plan.select_related("county").order_by("code"),
+        "with_plan": with_count,
+        "without_plan": Township.objects.count() - with_count,
+        "priority_without_plan": Township.objects.filter(is_priority_area=True, plans__isnull=True).count(),
+        "total_plans": sum(by_stage.values()),
+    }

@@ -1,0 +1,252 @@
+"""/<lang>/plans/…: the public list and plan pages; the office's editing; the county's and national review steps."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Locale
+
+from cms.models import TownshipPage
+from core.actions import run_action
+from plans import actions
+from plans.forms import (
+    CommentForm,
+    FundingFormSet,
+    MatchForm,
+    MeetingForm,
+    MilestoneFormSet,
+    PlanFilterForm,
+    PlanForm,
+    PlanStartForm,
+    ReportForm,
+    kept_rows,
+)
+from plans.models import EDITABLE_STAGES, GUIDANCE_STAGES, Plan, Stage
+from plans.queries import funding_rows, public_plans
+
+PER_PAGE = 20
+
+
+def plan_list(request):
+    form = PlanFilterForm(request.GET or None)
+    stage = county = None
+    if form.is_bound and form.is_valid():
+        stage, county = form.cleaned_data["stage"], form.cleaned_data["county"]
+    plans = public_plans(stage=stage, county=county)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "form": form,
+            "page": Paginator(plans, PER_PAGE).get_page(request.GET.get("page")),
+            "offices": actions.offices_of(request.user),
+        },
+    )
+
+
+def _plan_or_404(request, pk):
+    plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
+    if not actions.can_see(request.user, plan):
+        raise Http404
+    return plan
+
+
+def _township_page(plan):
+    page = TownshipPage.objects.live().filter(township_id=plan.township_id, locale=Locale.get_default()).first()
+    return page.localized if page else None
+
+
+def plan_detail(request, pk):
+    plan = _plan_or_404(request, pk)
+    user = request.user
+    is_office = actions.is_office_member(user, plan)
+    is_county = actions.is_county_reviewer(user, plan)
+    is_national = actions.is_national_reviewer(user)
+    projects = [project.localized for project in plan.projects.live().order_by("title")]
+    context = {
+        "plan": plan,
+        "township_page": _township_page(plan),
+        "projects": projects,
+        "sectors": plan.sectors.all(),
+        "milestones": plan.milestones.all(),
+        "funding": funding_rows(plan),
+        "events": plan.events.select_related("actor", "actor_organisation"),
+        "meetings": plan.meetings.prefetch_related("revisions"),
+        "reports": plan.reports.all(),
+        "stages": Stage,
+        "is_office": is_office,
+        "can_edit": is_office and plan.stage in EDITABLE_STAGES,
+        "can_submit": is_office and plan.stage in (Stage.DRAFT, Stage.RETURNED),
+        "missing": actions.missing_sections(plan) if is_office and plan.stage in EDITABLE_STAGES else [],
+        "can_revise": is_office and plan.stage == Stage.NATIONAL_REVIEW and plan.meetings.exists(),
+        "can_start": is_office and plan.stage == Stage.MATCHED,
+        "can_report": is_office and plan.stage in (Stage.IN_PROGRESS, Stage.REPORTING),
+        "can_county": is_county and plan.stage == Stage.COUNTY_REVIEW,
+        "can_national": is_national and plan.stage in GUIDANCE_STAGES,
+    }
+    if context["can_county"] or context["can_revise"]:
+        context["comment_form"] = CommentForm()
+    if context["can_national"]:
+        context["meeting_form"] = MeetingForm()
+        context["match_form"] = MatchForm(lines=list(plan.funding.select_related("programme", "company")))
+    if context["can_report"]:
+        context["report_form"] = ReportForm()
+    return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+def plan_new(request):
+    offices = list(actions.offices_of(request.user))
+    if not offices:
+        raise PermissionDenied
+    form = PlanStartForm(request.POST or None, offices=actions.offices_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        outcome = run_action(
+            request, actions.create_plan, form.cleaned_data["office"], title=form.cleaned_data["title"], form=form
+        )
+        if outcome.done:
+            return redirect("plans:edit", pk=outcome.result.pk)
+    return render(request, "plans/plan_new.html", {"form": form})
+
+
+def _initial(plan):
+    initial = {
+        "title": plan.title,
+        "vision": plan.vision,
+        "local_dna": plan.local_dna,
+        "total_twd": plan.total_twd,
+        "sectors": list(plan.sectors.values_list("pk", flat=True)),
+        "projects": list(plan.projects.values_list("pk", flat=True)),
+    }
+    funding = [
+        {
+            "source": line.source,
+            "programme": line.programme_id,
+            "company": line.company_id,
+            "planned_twd": line.planned_twd,
+            "note": line.note,
+        }
+        for line in plan.funding.all()
+    ]
+    milestones = [{"title": item.title, "due": item.due, "done": item.done} for item in plan.milestones.all()]
+    return initial, funding, milestones
+
+
+@login_required
+def plan_edit(request, pk):
+    plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
+    actions.check_office(request.user, plan)
+    if plan.stage not in EDITABLE_STAGES:
+        return redirect(plan)
+    initial, funding_initial, milestone_initial = _initial(plan)
+    data = request.POST if request.method == "POST" else None
+    form = PlanForm(data, initial=initial, plan=plan)
+    funding = FundingFormSet(data, initial=funding_initial, prefix="funding")
+    milestones = MilestoneFormSet(data, initial=milestone_initial, prefix="milestones")
+    if data is not None and form.is_valid() and funding.is_valid() and milestones.is_valid():
+        cleaned = form.cleaned_data
+        outcome = run_action(
+            request,
+            actions.save_plan,
+            plan,
+            title=cleaned["title"],
+            vision=cleaned["vision"],
+            local_dna=cleaned["local_dna"],
+            total_twd=cleaned["total_twd"],
+            sectors=cleaned["sectors"],
+            projects=cleaned["projects"],
+            funding=kept_rows(funding),
+            milestones=kept_rows(milestones),
+            form=form,
+            success=_("The plan is saved."),
+        )
+        if outcome.done:
+            return redirect(plan)
+    return render(
+        request,
+        "plans/plan_edit.html",
+        {"plan": plan, "form": form, "funding": funding, "milestones": milestones},
+    )
+
+
+@require_POST
+@login_required
+def plan_step(request, pk, step):
+    """One review step by POST: submit, revise, start, county_return, county_forward."""
+    plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
+    if not actions.can_see(request.user, plan):
+        raise Http404
+    comment = request.POST.get("comment", "")
+    steps = {
+        "submit": (actions.submit_plan, {}, _("The plan is submitted to the county.")),
+        "revise": (actions.send_revision, {"comment": comment}, _("The revised plan is sent back.")),
+        "start": (actions.start_work, {}, _("The work has started.")),
+        "county-return": (actions.county_return, {"comment": comment}, _("The plan is returned to the office.")),
+        "county-forward": (
+            actions.county_forward,
+            {"comment": comment},
+            _("The plan is forwarded to the national review."),
+        ),
+    }
+    if step not in steps:
+        raise Http404
+    action, kwargs, message = steps[step]
+    run_action(request, action, plan, success=message, **kwargs)
+    return redirect(plan)
+
+
+@require_POST
+@login_required
+def plan_meeting(request, pk):
+    plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
+    actions.check_national_reviewer(request.user)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        run_action(
+            request,
+            actions.record_meeting,
+            plan,
+            held_on=form.cleaned_data["held_on"],
+            attendees=form.cleaned_data["attendees"],
+            minutes=form.cleaned_data["minutes"],
+            revisions=form.revisions(),
+            success=_("The guidance meeting is recorded."),
+        )
+    else:
+        messages.error(request, _("A guidance meeting needs its date, attendees and minutes."))
+    return redirect(plan)
+
+
+@require_POST
+@login_required
+def plan_match(request, pk):
+    plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
+    actions.check_national_reviewer(request.user)
+    form = MatchForm(request.POST, lines=list(plan.funding.all()))
+    confirmed = form.confirmed() if form.is_valid() else {}
+    run_action(request, actions.match_resources, plan, confirmed=confirmed, success=_("The resources are matched."))
+    return redirect(plan)
+
+
+@require_POST
+@login_required
+def plan_report(request, pk):
+    plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
+    actions.check_office(request.user, plan)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        run_action(
+            request,
+            actions.file_report,
+            plan,
+            year=form.cleaned_data["year"],
+            summary=form.cleaned_data["summary"],
+            success=_("The yearly report is filed."),
+        )
+    else:
+        messages.error(request, _("A yearly report needs its year and a summary."))
+    return redirect(plan)

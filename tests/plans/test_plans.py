@@ -1,0 +1,343 @@
+"""Township revitalization plans: the workflow and its refusals, the public pages, and the staff dashboard."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, Role, User
+from cms.models import Sector, SupportProgramme
+from core.actions import ActionRefused
+from core.models import AuditEntry
+from places.models import Township
+from plans import actions
+from plans.models import FundingSource, Plan, PlanEvent, Stage
+from plans.queries import dashboard, funding_rows
+from tests.factories.accounts import UserFactory
+from tests.factories.market import KOUHU, ZHUSHAN
+from tests.helpers import with_mfa
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+M = 1_000_000
+
+
+@pytest.fixture(autouse=True)
+def english(default_language):
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture
+def people(townships):
+    kouhu = Township.objects.select_related("county").get(code=KOUHU)
+    zhushan = Township.objects.select_related("county").get(code=ZHUSHAN)
+    officer, reviewer, other_reviewer, outsider = (
+        UserFactory(email=f"{name}@example.tw") for name in ("officer", "reviewer", "other", "outsider")
+    )
+    office = Organisation.objects.create(
+        kind="township_office", name="口湖鄉公所", slug="kouhu-office", township=kouhu, county=kouhu.county
+    )
+    county = Organisation.objects.create(
+        kind="county_government", name="雲林縣政府", slug="yunlin-gov", county=kouhu.county
+    )
+    other_county = Organisation.objects.create(
+        kind="county_government", name="南投縣政府", slug="nantou-gov", county=zhushan.county
+    )
+    Membership.objects.create(user=officer, organisation=office, role=Role.ADMIN)
+    Membership.objects.create(user=reviewer, organisation=county, role=Role.MEMBER)
+    Membership.objects.create(user=other_reviewer, organisation=other_county, role=Role.MEMBER)
+    staff = with_mfa(User.objects.create_superuser("national@homeward.test", "pw-for-tests-123"))
+    company = Organisation.objects.create(kind="company", name="南方好食", slug="south-food")
+    return {
+        "officer": officer,
+        "reviewer": reviewer,
+        "other_reviewer": other_reviewer,
+        "outsider": outsider,
+        "staff": staff,
+        "office": office,
+        "company": company,
+        "kouhu": kouhu,
+    }
+
+
+@pytest.fixture
+def sector(db):
+    return Sector.objects.get_or_create(slug="aquaculture", defaults={"name_zh": "漁業", "name_en": "Fish", "name_ja": "漁業"})[0]
+
+
+@pytest.fixture
+def programme(db):
+    return SupportProgramme.objects.create(ministry="農業部", name="測試計畫", kind="grant")
+
+
+def _funding(people, programme):
+    return [
+        {"source": FundingSource.MINISTRY_PROGRAMME, "programme": programme, "planned_twd": 10 * M},
+        {"source": FundingSource.DEVELOPMENT_FUND, "planned_twd": 5 * M},
+        {"source": FundingSource.PRIVATE_INVESTMENT, "company": people["company"], "planned_twd": 20 * M},
+        {"source": FundingSource.CITIZEN_BACKING, "planned_twd": 1 * M},
+    ]
+
+
+def _complete(people, plan, sector, programme, projects=()):
+    return actions.save_plan(
+        people["officer"],
+        plan,
+        title="智慧養殖返鄉計畫",
+        vision="青年回到口湖。",
+        local_dna="魚塭與烏魚子。",
+        total_twd=36 * M,
+        sectors=[sector],
+        projects=list(projects),
+        funding=_funding(people, programme),
+        milestones=[{"title": "共識營", "due": datetime.date(2027, 3, 1)}],
+    )
+
+
+@pytest.fixture
+def ready_plan(people, sector, programme, listing):
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    return _complete(people, plan, sector, programme, projects=[listing.project])
+
+
+def test_a_plan_goes_from_draft_to_yearly_report_and_every_step_is_on_its_timeline(people, ready_plan):
+    plan, staff = ready_plan, people["staff"]
+    actions.submit_plan(people["officer"], plan)
+    actions.county_forward(people["reviewer"], plan, comment="支持")
+    actions.record_meeting(
+        staff,
+        plan,
+        held_on=timezone.localdate(),
+        attendees="國發會、縣府",
+        minutes="現地訪視",
+        revisions=[("funding", "說明民間投資")],
+    )
+    lines = {line.pk: line.planned_twd for line in plan.funding.all()}
+    with pytest.raises(ActionRefused, match="still open"):
+        actions.match_resources(staff, plan, confirmed=lines)
+    actions.send_revision(people["officer"], plan, comment="已補充")
+    assert Plan.objects.get(pk=plan.pk).stage == Stage.REVISED
+    actions.match_resources(staff, plan, confirmed=lines)
+    actions.start_work(people["officer"], plan)
+    actions.file_report(people["officer"], plan, year=2027, summary="十位青年返鄉")
+
+    plan.refresh_from_db()
+    assert plan.stage == Stage.REPORTING
+    kinds = list(plan.events.values_list("kind", "actor__email"))
+    assert kinds == [
+        ("created", "officer@example.tw"),
+        ("edited", "officer@example.tw"),
+        ("submitted", "officer@example.tw"),
+        ("county_forwarded", "reviewer@example.tw"),
+        ("national_returned", "national@homeward.test"),
+        ("revised", "officer@example.tw"),
+        ("matched", "national@homeward.test"),
+        ("started", "officer@example.tw"),
+        ("reported", "officer@example.tw"),
+    ]
+    assert AuditEntry.objects.filter(action__startswith="plan.", organisation=people["office"]).count() == 9
+    assert plan.meetings.get().revisions.get().resolved_at is not None
+    assert all(line.confirmed_twd == line.planned_twd for line in plan.funding.all())
+
+
+def test_a_plan_without_its_sections_is_refused_with_what_is_missing(people):
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+
+    with pytest.raises(ActionRefused) as refused:
+        actions.submit_plan(people["officer"], plan)
+
+    assert refused.value.code == "missing"
+    for section in ("Vision", "Local DNA", "Target industries", "Projects", "Milestones", "Funding"):
+        assert section in refused.value.message
+    assert Plan.objects.get(pk=plan.pk).stage == Stage.DRAFT
+    assert not plan.events.filter(kind=PlanEvent.Kind.SUBMITTED).exists()
+
+
+def test_a_funding_table_that_does_not_add_up_is_refused_and_nothing_is_saved(people, sector, programme):
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+
+    with pytest.raises(ActionRefused) as refused:
+        actions.save_plan(
+            people["officer"],
+            plan,
+            title="改過的標題",
+            vision="v",
+            local_dna="d",
+            total_twd=40 * M,
+            sectors=[sector],
+            projects=[],
+            funding=_funding(people, programme),
+            milestones=[],
+        )
+
+    assert refused.value.code == "funding"
+    assert "NT$36,000,000" in refused.value.message and "NT$40,000,000" in refused.value.message
+    plan.refresh_from_db()
+    assert plan.title == "草稿" and not plan.funding.exists() and not plan.sectors.exists()
+
+
+def test_a_ministry_line_without_its_programme_and_a_private_line_without_a_company_are_refused(people):
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    for line in (
+        {"source": FundingSource.MINISTRY_PROGRAMME, "planned_twd": 1},
+        {"source": FundingSource.PRIVATE_INVESTMENT, "company": people["office"], "planned_twd": 1},
+    ):
+        with pytest.raises(ActionRefused):
+            actions.save_plan(
+                people["officer"], plan, title="t", vision="", local_dna="", total_twd=1, sectors=[],
+                projects=[], funding=[line], milestones=[],
+            )  # fmt: skip
+    assert not plan.funding.exists()
+
+
+def test_only_the_countys_reviewer_and_national_reviewers_review(people, ready_plan):
+    plan = ready_plan
+    actions.submit_plan(people["officer"], plan)
+    for user in (people["other_reviewer"], people["officer"], people["outsider"]):
+        with pytest.raises(PermissionDenied):
+            actions.county_forward(user, plan)
+        with pytest.raises(PermissionDenied):
+            actions.county_return(user, plan, comment="x")
+    with pytest.raises(ActionRefused):
+        actions.county_return(people["reviewer"], plan, comment="  ")
+    actions.county_return(people["reviewer"], plan, comment="請補充")
+    assert Plan.objects.get(pk=plan.pk).stage == Stage.RETURNED
+
+    actions.submit_plan(people["officer"], plan)
+    actions.county_forward(people["reviewer"], plan)
+    for user in (people["reviewer"], people["officer"]):
+        with pytest.raises(PermissionDenied):
+            actions.record_meeting(user, plan, held_on=timezone.localdate(), attendees="a", minutes="m")
+        with pytest.raises(PermissionDenied):
+            actions.match_resources(user, plan, confirmed={})
+    with pytest.raises(PermissionDenied):
+        actions.submit_plan(people["reviewer"], plan)
+    # A step from the wrong stage is refused too.
+    with pytest.raises(ActionRefused):
+        actions.county_forward(people["reviewer"], plan)
+
+
+def test_the_public_page_shows_stage_projects_and_funding_planned_against_actual(client, people, ready_plan, listing):
+    from marketplace.models import CompanyProfile, Interest
+    from payments.ledger import write_entry
+    from payments.models import Backing, LedgerEntry
+
+    plan = ready_plan
+    url = reverse("plans:detail", kwargs={"pk": plan.pk})
+    assert client.get(url).status_code == 404  # a draft is the office's
+    client.force_login(people["officer"])
+    assert client.get(url).status_code == 200
+    client.logout()
+
+    actions.submit_plan(people["officer"], plan)
+    backing = Backing.objects.create(
+        kind=Backing.Kind.DONATION, status=Backing.Status.PAID, listing=listing, amount_twd=2500
+    )
+    write_entry(
+        kind=LedgerEntry.Kind.PAYMENT,
+        listing=listing,
+        backing=backing,
+        amount_twd=2500,
+        source_key="payment_intent:pi_plan",
+        occurred_at=timezone.now(),
+        receipt_number="HW-2026-777777",
+    )
+    profile = CompanyProfile.objects.create(organisation=people["company"], unified_business_number="12345675")
+    Interest.objects.create(
+        company=profile, project=listing.project, stage=Interest.Stage.COMMITTED, committed_amount_twd=300_000
+    )
+    rows = {row.source: row for row in funding_rows(plan)}
+    assert rows[FundingSource.CITIZEN_BACKING].actual_twd == 2500
+    assert rows[FundingSource.PRIVATE_INVESTMENT].actual_twd == 300_000
+    assert rows[FundingSource.DEVELOPMENT_FUND].actual_twd is None
+
+    response = client.get(url)
+    assert response.status_code == 200
+    text = response.text
+    assert "智慧養殖返鄉計畫" in text and "Submitted to the county" in text
+    assert listing.project.title in text
+    assert "NT$2,500" in text and "NT$300,000" in text and "NT$20,000,000" in text
+    assert "Submit to the county" not in text  # no step for a visitor
+
+    listed = client.get(reverse("plans:list"), {"stage": "county_review", "county": people["kouhu"].county.code})
+    assert "智慧養殖返鄉計畫" in listed.text
+    empty = client.get(reverse("plans:list"), {"stage": "matched"})
+    assert "No plan matches these filters." in empty.text
+    assert client.get(reverse("plans:list"), {"stage": "nonsense"}).status_code == 200
+
+
+def test_the_office_edits_and_submits_through_the_pages(client, people, sector, programme, listing):
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    client.force_login(people["officer"])
+    form = {
+        "title": "網頁寫的計畫",
+        "vision": "願景",
+        "local_dna": "DNA",
+        "sectors": [sector.pk],
+        "projects": [listing.project.pk],
+        "total_twd": "1500",
+        "funding-TOTAL_FORMS": "2",
+        "funding-INITIAL_FORMS": "0",
+        "funding-0-source": "local_government",
+        "funding-0-planned_twd": "1000",
+        "funding-1-source": "citizen_backing",
+        "funding-1-planned_twd": "400",
+        "milestones-TOTAL_FORMS": "1",
+        "milestones-INITIAL_FORMS": "0",
+        "milestones-0-title": "共識營",
+        "milestones-0-due": "2027-01-01",
+    }
+    edit = reverse("plans:edit", kwargs={"pk": plan.pk})
+    refused = client.post(edit, form)
+    assert refused.status_code == 200 and "NT$1,400" in refused.text and "NT$1,500" in refused.text
+    assert Plan.objects.get(pk=plan.pk).title == "草稿"
+
+    form["funding-1-planned_twd"] = "500"
+    assert client.post(edit, form).status_code == 302
+    response = client.post(reverse("plans:step", kwargs={"pk": plan.pk, "step": "submit"}), follow=True)
+    assert Plan.objects.get(pk=plan.pk).stage == Stage.COUNTY_REVIEW
+    assert "The plan is submitted to the county." in response.text
+
+    client.force_login(people["other_reviewer"])
+    forward = reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"})
+    assert client.post(forward).status_code == 403
+    client.force_login(people["reviewer"])
+    assert client.post(forward, {"comment": "好"}).status_code == 302
+    assert Plan.objects.get(pk=plan.pk).stage == Stage.NATIONAL_REVIEW
+
+
+def test_the_dashboard_counts_plans_and_funding_from_the_data(client, people, ready_plan, sector, programme):
+    plan = ready_plan
+    actions.submit_plan(people["officer"], plan)
+    actions.county_forward(people["reviewer"], plan)
+    confirmed = {}
+    for line in plan.funding.all():
+        confirmed[line.pk] = {FundingSource.PRIVATE_INVESTMENT: 18 * M}.get(line.source, line.planned_twd)
+    actions.match_resources(people["staff"], plan, confirmed=confirmed)
+    waiting = actions.create_plan(people["officer"], people["office"], title="第二案")
+    _complete(people, waiting, sector, programme)
+    Plan.objects.filter(pk=waiting.pk).update(
+        stage=Stage.NATIONAL_REVIEW, stage_changed_at=timezone.now() - datetime.timedelta(days=45)
+    )
+
+    figures = dashboard()
+
+    assert dict(figures["stages"])[Stage.MATCHED.label] == 1
+    assert figures["total_plans"] == 2
+    funding = {row["label"]: row for row in figures["funding"]}
+    assert funding[FundingSource.PRIVATE_INVESTMENT.label]["planned"] == 40 * M
+    assert funding[FundingSource.PRIVATE_INVESTMENT.label]["confirmed"] == 18 * M
+    assert figures["matched_total"] == 10 * M + 5 * M + 18 * M + 1 * M
+    assert [(item.plan.pk, item.days) for item in figures["waiting"]] == [(waiting.pk, 45)]
+    assert figures["with_plan"] == 1
+    assert figures["without_plan"] == Township.objects.count() - 1
+
+    client.force_login(people["staff"])
+    page = client.get(reverse("plans_dashboard"))
+    assert page.status_code == 200
+    assert "NT$34,000,000" in page.text and "第二案" in page.text
+    client.force_login(people["officer"])
+    assert client.get(reverse("plans_dashboard")).status_code in (302, 403)
