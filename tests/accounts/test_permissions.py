@@ -31,6 +31,7 @@ OWN_APPS = (
     "core.",
     "search.",
     "scheduling.",
+    "plans.",
     "config.",
 )
 
@@ -49,6 +50,9 @@ PUBLIC_URLS = {
     "impact:json": "the impact map's figures as JSON (aggregates only, no person or company)",
     "search:map": "public discovery results on a township map (same query, counts only)",
     "robots_txt": "crawler rules for the public site",
+    "plans:list": "public list of revitalization plans past their draft (drafts are never listed)",
+    "plans:detail": "a plan's public page; a draft answers 404 to anyone but its office and national reviewers "
+    "(tests/plans/test_plans.py)",
     "favicon_ico": "the site's icon, a static file",
     "web_manifest": "the web app manifest: name, colours, icons",
     "marketplace:enterprise_detail": "an enterprise's public profile (what its team chose to publish)",
@@ -81,6 +85,7 @@ STAFF_URLS = {
     "conversation_reports:inspect": ("get", None, {"pk": 1}),
     "conversation_reports:review": ("post", {"pk": "1"}),
     "impact_county_report": ("get", {"export": "csv"}),
+    "plans_dashboard": ("get", None),
     "impact_priority_report": ("get", {"export": "csv"}),
     "ledger:refund": (
         "post",
@@ -122,7 +127,23 @@ def _conversation_pk(objects):
 
 
 # name -> list of (method, kwargs(objects), data(objects)). Each row is tried by an outsider.
+def _plan_pk(objects):
+    return {"pk": objects["township_plan"].pk}
+
+
 OBJECT_URLS = {
+    # A township office's plan, submitted to its county: only the office edits it and takes its steps, only the
+    # county's reviewers forward it, only national reviewers (staff) record meetings and match resources.
+    "plans:edit": [("get", _plan_pk, None), ("post", _plan_pk, lambda o: {"title": "Taken over"})],
+    "plans:step": [
+        ("post", lambda o, step=step: {"pk": o["township_plan"].pk, "step": step}, lambda o: {"comment": "x"})
+        for step in ("submit", "revise", "start", "county-return", "county-forward")
+    ],
+    "plans:meeting": [
+        ("post", _plan_pk, lambda o: {"held_on": "2026-11-01", "attendees": "x", "minutes": "x"}),
+    ],
+    "plans:match": [("post", _plan_pk, lambda o: {})],
+    "plans:report": [("post", _plan_pk, lambda o: {"year": "2026", "summary": "x"})],
     "organisations:detail": [("get", _kwargs_slug, None)],
     "organisations:settings": [("get", _kwargs_slug, None), ("post", _kwargs_slug, lambda o: {"name": "Taken over"})],
     "organisations:members": [
@@ -409,8 +430,28 @@ def _with_backing(objects):
     return objects
 
 
+def _with_plan(objects):
+    """A township office's plan, submitted to the county (so its page is public and every step is guarded)."""
+    from django.utils import timezone
+
+    from plans.models import Plan, Stage
+    from tests.factories.accounts import UserFactory
+
+    township = objects["township"]
+    office = Organisation.objects.create(
+        kind=Organisation.Kind.TOWNSHIP_OFFICE, name="測試鄉公所", slug="test-office", township=township
+    )
+    Membership.objects.create(user=UserFactory(email="officer@example.tw"), organisation=office, role=Role.ADMIN)
+    objects["township_plan"] = Plan.objects.create(
+        office=office, township=township, title="計畫", stage=Stage.COUNTY_REVIEW, stage_changed_at=timezone.now()
+    )
+    return objects
+
+
 def _with_market(request, objects, name):
     """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
+    if name.startswith("plans:"):
+        return _with_plan(objects)
     fulfilment = ("payments:fulfilment", "payments:packing_slips", "payments:mark_shipped", "payments:delivery_address")
     if name.startswith(fulfilment):
         request.getfixturevalue("townships")
@@ -457,6 +498,18 @@ def snapshot():
         **fulfilment_snapshot(),
         **marketplace_snapshot(),
         **conversations_snapshot(),
+        **plans_snapshot(),
+    }
+
+
+def plans_snapshot():
+    from plans.models import GuidanceMeeting, Plan, PlanEvent, YearlyReport
+
+    return {
+        "township_plans": sorted(Plan.objects.values_list("id", "title", "stage", "total_twd")),
+        "plan_events": PlanEvent.objects.count(),
+        "plan_meetings": GuidanceMeeting.objects.count(),
+        "plan_reports": YearlyReport.objects.count(),
     }
 
 

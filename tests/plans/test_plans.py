@@ -65,7 +65,8 @@ def people(townships):
 
 @pytest.fixture
 def sector(db):
-    return Sector.objects.get_or_create(slug="aquaculture", defaults={"name_zh": "漁業", "name_en": "Fish", "name_ja": "漁業"})[0]
+    names = {"name_zh": "漁業", "name_en": "Fish", "name_ja": "漁業"}
+    return Sector.objects.get_or_create(slug="aquaculture", defaults=names)[0]
 
 
 @pytest.fixture
