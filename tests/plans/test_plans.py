@@ -339,6 +339,7 @@ def test_the_dashboard_counts_plans_and_funding_from_the_data(client, people, re
     client.force_login(people["staff"])
     page = client.get(reverse("plans_dashboard"))
     assert page.status_code == 200
-    assert "NT$34,000,000" in page.text and "第二案" in page.text
+    assert "NT$34,000,000" in page.text
+    assert reverse("plans:detail", kwargs={"pk": waiting.pk}) in page.text
     client.force_login(people["officer"])
     assert client.get(reverse("plans_dashboard")).status_code in (302, 403)
