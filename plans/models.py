@@ -142,7 +142,7 @@ class FundingLine(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["source", "pk"]
+        ordering = ["pk"]
         verbose_name = _("funding line")
         verbose_name_plural = _("funding lines")
 

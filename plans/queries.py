@@ -63,8 +63,9 @@ def funding_rows(plan):
             row.names.append(str(name) if line.programme else name.name)
     actual = actual_by_source(plan.projects.values_list("pk", flat=True))
     for source, amount in actual.items():
-        row = rows.setdefault(source, SourceRow(source, FundingSource(source).label))
-        row.actual_twd = amount
+        # A source the plan did not count on is shown only when Homeward measured money from it.
+        if source in rows or amount:
+            rows.setdefault(source, SourceRow(source, FundingSource(source).label)).actual_twd = amount
     return [rows[source] for source in FundingSource.values if source in rows]
 
 

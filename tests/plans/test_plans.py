@@ -155,6 +155,7 @@ def test_a_plan_without_its_sections_is_refused_with_what_is_missing(people):
         assert section in refused.value.message
     assert Plan.objects.get(pk=plan.pk).stage == Stage.DRAFT
     assert not plan.events.filter(kind=PlanEvent.Kind.SUBMITTED).exists()
+    assert funding_rows(plan) == []  # no line and nothing measured: the page says so instead of a table of zeros
 
 
 def test_a_funding_table_that_does_not_add_up_is_refused_and_nothing_is_saved(people, sector, programme):
