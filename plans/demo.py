@@ -155,8 +155,9 @@ def ensure_demo_plans():
     made = 0
     for code, title, project_title, sector_slugs, stage, days, funding, vision, dna in DEMO_PLANS:
         township = Township.objects.select_related("county").filter(code=code).first()
-        if township is None:
-            continue
+        projects = ProjectPage.objects.filter(title=project_title, locale=default_locale) if project_title else []
+        if township is None or (project_title and not projects):
+            continue  # the demo projects come from load_demo: without them a plan could not be submitted
         office = _organisation(
             Organisation.Kind.TOWNSHIP_OFFICE,
             f"demo-office-{code}",
@@ -175,7 +176,6 @@ def ensure_demo_plans():
         plan = actions.create_plan(office_user, office, title=title)
         plan.is_demo = True
         plan.save(update_fields=["is_demo"])
-        projects = ProjectPage.objects.filter(title=project_title, locale=default_locale) if project_title else []
         lines = []
         for source, planned, _matched, ref in funding:
             line = {"source": source, "planned_twd": planned, "note": "示範金額"}
