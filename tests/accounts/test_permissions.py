@@ -105,6 +105,7 @@ OWN_ACCOUNT_URLS = {
     "account_delete": ("post", {"email": "alice@example.tw"}),
     "organisations:list": ("get", None),
     "organisations:create": ("post", {"kind": "company", "name": "Made by an anonymous visitor"}),
+    "plans:new": ("post", {"office": "1", "title": "Made by an anonymous visitor"}),
     "notifications:list": ("get", None),
     "notifications:unread_count": ("get", None),
     "notifications:mark_all_read": ("post", {}),

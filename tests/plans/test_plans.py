@@ -271,6 +271,20 @@ def test_the_public_page_shows_stage_projects_and_funding_planned_against_actual
     assert client.get(reverse("plans:list"), {"stage": "nonsense"}).status_code == 200
 
 
+def test_only_a_township_offices_member_starts_a_plan(client, people):
+    client.force_login(people["outsider"])
+    assert client.post(reverse("plans:new"), {"office": people["office"].pk, "title": "奪取"}).status_code == 403
+    client.force_login(people["reviewer"])  # a county's reviewer writes no plan
+    assert client.get(reverse("plans:new")).status_code == 403
+    assert not Plan.objects.exists()
+
+    client.force_login(people["officer"])
+    response = client.post(reverse("plans:new"), {"office": people["office"].pk, "title": "新計畫"})
+    plan = Plan.objects.get()
+    assert response["Location"] == reverse("plans:edit", kwargs={"pk": plan.pk})
+    assert (plan.township, plan.stage, plan.title) == (people["kouhu"], Stage.DRAFT, "新計畫")
+
+
 def test_the_office_edits_and_submits_through_the_pages(client, people, sector, programme, listing):
     plan = actions.create_plan(people["officer"], people["office"], title="草稿")
     client.force_login(people["officer"])
