@@ -51,9 +51,9 @@ DEMO_PLANS = [
         420,
         [
             (S.MINISTRY_PROGRAMME, 9 * M, 9 * M, 1),
-            (S.LOCAL_GOVERNMENT, 3 * M, 2 * M, None),
+            (S.LOCAL_GOVERNMENT, 3 * M, 3 * M, None),
             (S.DEVELOPMENT_FUND, 6 * M, 6 * M, None),
-            (S.CREDIT_GUARANTEE, 3 * M, 3 * M, None),
+            (S.CREDIT_GUARANTEE, 3 * M, 1 * M, None),
             (S.PRIVATE_INVESTMENT, 24 * M, 22 * M, 1),
             (S.CITIZEN_BACKING, 2 * M, 2 * M, None),
         ],

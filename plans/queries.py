@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import Interest
 from payments.ledger import totals_by_project
@@ -71,6 +72,12 @@ def funding_rows(plan):
 
 # --- the staff dashboard -----------------------------------------------------------------------------------------
 
+GROUPS = (
+    (_("Ministry and local government programmes"), (FundingSource.MINISTRY_PROGRAMME, FundingSource.LOCAL_GOVERNMENT)),
+    (_("National Development Fund and guarantees"), (FundingSource.DEVELOPMENT_FUND, FundingSource.CREDIT_GUARANTEE)),
+    (_("Private investment and citizen backing"), (FundingSource.PRIVATE_INVESTMENT, FundingSource.CITIZEN_BACKING)),
+)
+
 
 @dataclass(frozen=True)
 class Waiting:
@@ -122,6 +129,13 @@ def dashboard(now=None):
                 "share": round(100 * confirmed / matched_total, 1) if matched_total else 0,
             }
         )
+    # The seed's three families of matched resources: public programmes, the fund's investment and guarantees,
+    # private money (companies and citizens).
+    groups = []
+    for label, sources in GROUPS:
+        confirmed = sum((sums.get(source, {}).get("confirmed") or 0) for source in sources)
+        share = round(100 * confirmed / matched_total, 1) if matched_total else 0
+        groups.append({"label": label, "confirmed": confirmed, "share": share})
     waiting = [
         Waiting(plan, (now - plan.stage_changed_at).days)
         for plan in Plan.objects.filter(stage__in=GUIDANCE_STAGES).with_places().order_by("stage_changed_at")
@@ -133,6 +147,7 @@ def dashboard(now=None):
         "stage_labels": [label for _value, label in Stage.choices],
         "counties": county_table,
         "funding": funding,
+        "groups": groups,
         "matched_total": matched_total,
         "waiting": waiting,
         "townships_with_plan": townships_with_plan.select_related("county").order_by("code"),

@@ -348,6 +348,12 @@ def test_the_dashboard_counts_plans_and_funding_from_the_data(client, people, re
     assert funding[FundingSource.PRIVATE_INVESTMENT.label]["confirmed"] == 18 * M
     assert figures["matched_total"] == 10 * M + 5 * M + 18 * M + 1 * M
     assert [(item.plan.pk, item.days) for item in figures["waiting"]] == [(waiting.pk, 45)]
+    groups = [(str(group["label"]), group["confirmed"], group["share"]) for group in figures["groups"]]
+    assert groups == [
+        ("Ministry and local government programmes", 10 * M, 29.4),
+        ("National Development Fund and guarantees", 5 * M, 14.7),
+        ("Private investment and citizen backing", 19 * M, 55.9),
+    ]
     assert figures["with_plan"] == 1
     assert figures["without_plan"] == Township.objects.count() - 1
 
