@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "people"
+    verbose_name = _("People and help requests")
+
+    def ready(self):
+        from accounts.personal_data import register_provider
+        from people import personal_data
+
+        register_provider("people", export=personal_data.export, erase=personal_data.erase)
