@@ -56,7 +56,7 @@ def build(profiles, requests, rng):
     formats = WorkFormat.values
     today = datetime.date.today()
     users = User.objects.bulk_create(
-        [User(email=f"bench{n}@example.tw", display_name=f"P{n}", password="!") for n in range(profiles)],
+        [User(email=f"bench{n}@example.tw", display_name=f"P{n}", password="!") for n in range(profiles)],  # noqa: S106
         batch_size=2000,
     )
     rows = []
@@ -151,7 +151,7 @@ def main():
     organisation = build(options.profiles, options.requests, rng)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    requester = User.objects.create(email="requester@example.tw", password="!")
+    requester = User.objects.create(email="requester@example.tw", password="!")  # noqa: S106
     Membership.objects.create(user=requester, organisation=organisation, role="admin")
     print(
         f"data: {options.profiles} profiles, {options.requests} help requests "

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Sector
-from people.models import Field, HelpRequest, Language, Offer, TalentProfile, split_codes
+from people.models import Field, HelpRequest, Language, TalentProfile, split_codes
 from places.models import Township
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -148,12 +148,3 @@ class FeedbackForm(forms.Form):
     text = forms.CharField(
         label=_("Feedback"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-OFFER_STEPS = {
-    "accept": Offer.Status.ACCEPTED,
-    "decline": Offer.Status.DECLINED,
-    "withdraw": Offer.Status.WITHDRAWN,
-    "start": Offer.Status.ENGAGED,
-    "done": Offer.Status.DONE,
-}

@@ -160,11 +160,11 @@ def offer_detail(request, pk):
 
 
 STEP_ACTIONS = {
-    "accept": (actions.accept_offer, _("accepted")),
-    "decline": (actions.decline_offer, _("declined")),
-    "withdraw": (actions.withdraw_offer, _("withdrawn")),
-    "start": (actions.start_engagement, _("under way")),
-    "done": (actions.complete_engagement, _("done")),
+    "accept": actions.accept_offer,
+    "decline": actions.decline_offer,
+    "withdraw": actions.withdraw_offer,
+    "start": actions.start_engagement,
+    "done": actions.complete_engagement,
 }
 
 
@@ -174,7 +174,7 @@ def offer_step(request, pk, step):
     offer = _offer_for_side(request, pk)
     if step not in STEP_ACTIONS:
         raise Http404
-    action, _label = STEP_ACTIONS[step]
+    action = STEP_ACTIONS[step]
     run_action(request, action, offer, success=_("The offer has been updated."))
     return redirect(offer)
 

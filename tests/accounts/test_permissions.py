@@ -256,7 +256,8 @@ OBJECT_URLS = {
     "people:request_close": [("post", lambda o: {"pk": o["help_request"].pk}, None)],
     "people:offer": [("get", lambda o: {"pk": o["offer"].pk}, None)],
     "people:offer_step": [
-        ("post", lambda o: {"pk": o["offer"].pk, "step": step}, None) for step in ("accept", "decline", "withdraw")
+        ("post", lambda o, step=step: {"pk": o["offer"].pk, "step": step}, None)
+        for step in ("accept", "decline", "withdraw")
     ],
     "people:offer_feedback": [("post", lambda o: {"pk": o["offer"].pk}, lambda o: {"rating": "1", "text": "x"})],
     "conversations:messages": [("get", _conversation_pk, None)],
