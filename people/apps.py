@@ -9,6 +9,8 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         from accounts.personal_data import register_provider
-        from people import personal_data
+        from cms.providers import township_participants
+        from people import personal_data, queries
 
         register_provider("people", export=personal_data.export, erase=personal_data.erase)
+        township_participants.provide(queries.township_participants)

@@ -53,3 +53,40 @@ def requester_organisations(user):
         for membership in user.memberships.select_related("organisation").order_by("organisation__name")
         if membership.organisation.kind in REQUESTER_KINDS
     ]
+
+
+def township_participants(township_id):
+    """For the township page (cms.providers.township_participants): organisations based there other than teams and
+    companies, and the open help requests there, as plain dicts."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import Organisation
+    from people.models import HelpRequest
+
+    organisations = Organisation.objects.filter(township_id=township_id).exclude(
+        kind__in=(Organisation.Kind.ENTERPRISE, Organisation.Kind.COMPANY)
+    )
+    requests = HelpRequest.objects.filter(
+        township_id=township_id, status=HelpRequest.Status.OPEN, ends_on__gte=timezone.localdate()
+    ).select_related("organisation")[:10]
+    return {
+        "organisations": [
+            {
+                "name": organisation.name,
+                "kind": organisation.get_kind_display(),
+                "verified": bool(organisation.verified_at),
+                "url": reverse("people:organisation", kwargs={"slug": organisation.slug}),
+            }
+            for organisation in organisations[:20]
+        ],
+        "help_requests": [
+            {
+                "title": help_request.title,
+                "organisation": help_request.organisation.name,
+                "field": help_request.get_field_display(),
+                "url": help_request.get_absolute_url(),
+            }
+            for help_request in requests
+        ],
+    }

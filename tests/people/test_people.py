@@ -392,3 +392,13 @@ def test_followers_of_a_township_office_hear_of_its_requests(
     company = account_actions.create_organisation(alice, kind=Organisation.Kind.COMPANY, name="公司")
     with pytest.raises(ActionRefused):
         actions.follow_organisation(follower, company)
+
+
+def test_the_township_page_hears_of_its_organisations_and_open_requests(office, help_request, places):
+    from cms.providers import township_participants
+
+    participants = township_participants(places[KOUHU].pk)
+
+    assert [o["name"] for o in participants["organisations"]] == ["口湖鄉公所"]
+    assert [r["title"] for r in participants["help_requests"]] == [help_request.title]
+    assert township_participants(places[GUANSHAN].pk) == {"organisations": [], "help_requests": []}
