@@ -86,7 +86,7 @@ def help_request(alice, office, places):
 
 def test_a_profile_without_a_way_to_be_contacted_is_refused_and_nothing_is_saved(places):
     user = UserFactory()
-    with pytest.raises(ActionRefused, match="contact"):
+    with pytest.raises(ActionRefused, match="聯絡方式"):
         actions.save_profile(user, **profile_data(contact_email=""))
     assert not TalentProfile.objects.exists()
     assert not AuditEntry.objects.filter(action="talent_profile.save").exists()
@@ -95,9 +95,9 @@ def test_a_profile_without_a_way_to_be_contacted_is_refused_and_nothing_is_saved
 @pytest.mark.parametrize(
     ("overrides", "words"),
     [
-        ({"available_from": soon(10), "available_until": soon(5)}, "before it starts"),
-        ({"available_until": soon(-2)}, "already ended"),
-        ({"pro_bono": False, "fee_note": ""}, "pro bono"),
+        ({"available_from": soon(10), "available_until": soon(5)}, "早於開始日"),
+        ({"available_until": soon(-2)}, "已經結束"),
+        ({"pro_bono": False, "fee_note": ""}, "無償協助"),
     ],
 )
 def test_bad_profiles_are_refused_with_a_clear_message(places, overrides, words):
@@ -180,16 +180,18 @@ def test_the_profile_is_part_of_the_personal_data_export_and_erasure(expert, hel
 @pytest.mark.parametrize(
     ("overrides", "words"),
     [
-        ({"field": ""}, "field"),
-        ({"township": None}, "township"),
-        ({"starts_on": soon(-1)}, "past"),
-        ({"starts_on": soon(10), "ends_on": soon(5)}, "before it starts"),
-        ({"pro_bono": False, "budget_twd": None}, "budget"),
+        ({"field": ""}, "領域"),
+        ({"township": None}, "鄉鎮市區"),
+        ({"starts_on": soon(-1)}, "過去"),
+        ({"starts_on": soon(10), "ends_on": soon(5)}, "早於開始日"),
+        ({"pro_bono": False, "budget_twd": None}, "預算"),
     ],
 )
 def test_bad_requests_are_refused_and_nothing_is_saved(alice, office, places, overrides, words):
+    data = request_data(places[KOUHU])
+    data.update(overrides)
     with pytest.raises(ActionRefused, match=words):
-        actions.create_help_request(alice, office, **request_data(places[KOUHU], **overrides))
+        actions.create_help_request(alice, office, **data)
     assert not HelpRequest.objects.exists()
 
 
@@ -208,7 +210,7 @@ def test_the_request_form_explains_what_is_missing(client, alice, office, places
         },
     )
     assert response.status_code == 200
-    for message in ("選擇需要協助的領域", "選擇需要協助的鄉鎮", "時程不能從過去開始"):
+    for message in ("請選擇需要協助的領域。", "請選擇需要協助的鄉鎮市區。", "時程不能從過去開始。"):
         assert message in response.text
     assert not HelpRequest.objects.exists()
 
@@ -281,8 +283,11 @@ def test_the_database_and_python_scores_agree(expert, places, alice, office):
 # --- offers ----------------------------------------------------------------------------------------
 
 
-def test_offer_accept_engage_done_with_feedback_from_both_sides(client, expert, help_request, alice):
-    offer = actions.make_offer(expert.user, help_request, message="可以")
+def test_offer_accept_engage_done_with_feedback_from_both_sides(
+    client, expert, help_request, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = actions.make_offer(expert.user, help_request, message="可以")
     assert Notification.objects.filter(recipient=alice, kind="help_offer").exists()
 
     client.force_login(alice)
@@ -290,7 +295,8 @@ def test_offer_accept_engage_done_with_feedback_from_both_sides(client, expert, 
     assert "expert@example.tw" not in client.get(profile_url).text
     assert "expert@example.tw" not in client.get(reverse("people:offer", kwargs={"pk": offer.pk})).text
 
-    client.post(reverse("people:offer_step", kwargs={"pk": offer.pk, "step": "accept"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("people:offer_step", kwargs={"pk": offer.pk, "step": "accept"}))
     offer.refresh_from_db()
     assert offer.status == Offer.Status.ACCEPTED
     assert "expert@example.tw" in client.get(profile_url).text
@@ -371,7 +377,7 @@ def test_the_public_page_shows_kind_place_badges_and_members_with_roles(client, 
 
     response = client.get(reverse("people:organisation", kwargs={"slug": office.slug}))
     assert response.status_code == 200
-    for text in ("口湖鄉公所", "鄉鎮公所", "口湖", "Alice 林", "Bob", "成員"):
+    for text in ("口湖鄉公所", "鄉鎮市區公所", "口湖", "管理員", "Alice 林", "Bob", "成員"):
         assert text in response.text, text
     assert "alice@example.tw" not in response.text
     assert "data-verified" in response.text
