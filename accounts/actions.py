@@ -86,16 +86,74 @@ def _unique_slug(name):
     return slug
 
 
+PLACE_REQUIRED = {
+    Organisation.Kind.TOWNSHIP_OFFICE: "township",
+    Organisation.Kind.COUNTY_GOVERNMENT: "county",
+}
+
+
+def check_organisation_place(kind, township, county):
+    """A township office names its township, a county government its county; a county given with a township must
+    be the township's own."""
+    if PLACE_REQUIRED.get(kind) == "township" and township is None:
+        raise ActionRefused(_("A township office names its township."))
+    if PLACE_REQUIRED.get(kind) == "county" and county is None:
+        raise ActionRefused(_("A county or city government names its county or city."))
+    if township is not None and county is not None and township.county_id != county.pk:
+        raise ActionRefused(_("The township is not in that county or city."))
+
+
 @transaction.atomic
-def create_organisation(user, *, kind, name):
-    """The person who creates an organisation becomes its first owner (enterprise) or admin (company)."""
+def create_organisation(user, *, kind, name, township=None, county=None, usr_programme=False):
+    """The person who creates an organisation becomes its first owner (enterprise) or admin (other kinds)."""
     if not user.is_authenticated:
         raise PermissionDenied
     if kind not in Organisation.Kind.values:
-        raise ActionRefused(_("Choose an enterprise team or a company."))
-    organisation = Organisation.objects.create(kind=kind, name=name.strip(), slug=_unique_slug(name))
+        raise ActionRefused(_("Choose what kind of organisation it is."))
+    check_organisation_place(kind, township, county)
+    if township is not None and county is None:
+        county = township.county
+    organisation = Organisation.objects.create(
+        kind=kind,
+        name=name.strip(),
+        slug=_unique_slug(name),
+        township=township,
+        county=county,
+        usr_programme=bool(usr_programme) and kind == Organisation.Kind.UNIVERSITY,
+    )
     Membership.objects.create(user=user, organisation=organisation, role=organisation.manager_role)
     log(Action.ORGANISATION_CREATE, actor=user, organisation=organisation, kind=kind, name=organisation.name)
+    return organisation
+
+
+def check_verifier(user):
+    """Staff who may change organisations in the admin (Moderators, superusers) verify them."""
+    if not (user.is_authenticated and user.is_active and user.has_perm("accounts.change_organisation")):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def verify_organisation(user, organisation):
+    """Staff confirm a public body, university or association is who it says it is; its page shows the badge."""
+    check_verifier(user)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.verified_at:
+        raise ActionRefused(_("This organisation is already verified."))
+    organisation.verified_at = timezone.now()
+    organisation.save(update_fields=["verified_at"])
+    log(Action.ORGANISATION_VERIFY, actor=user, organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def unverify_organisation(user, organisation):
+    check_verifier(user)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not organisation.verified_at:
+        raise ActionRefused(_("This organisation is not verified."))
+    organisation.verified_at = None
+    organisation.save(update_fields=["verified_at"])
+    log(Action.ORGANISATION_UNVERIFY, actor=user, organisation=organisation)
     return organisation
 
 

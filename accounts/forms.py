@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from places.models import Township
+from places.models import County, Township
 
 
 class ProfileForm(forms.ModelForm):
@@ -40,9 +40,51 @@ class ProfileForm(forms.ModelForm):
         return cleaned
 
 
+class _TownshipChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class _CountyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class OrganisationCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices, widget=forms.RadioSelect)
     name = forms.CharField(label=_("Name"), max_length=120)
+    township = _TownshipChoice(
+        label=_("Township"),
+        queryset=Township.objects.select_related("county").order_by("county__code", "code"),
+        required=False,
+        help_text=_("Required for a township office; where it is based for other kinds."),
+    )
+    county = _CountyChoice(
+        label=_("County or city"),
+        queryset=County.objects.order_by("code"),
+        required=False,
+        help_text=_("Required for a county or city government."),
+    )
+    usr_programme = forms.BooleanField(
+        label=_("In the University Social Responsibility (USR) programme"),
+        required=False,
+        help_text=_("Universities only."),
+    )
+
+    def clean(self):
+        from accounts.actions import check_organisation_place
+        from core.actions import ActionRefused
+
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        try:
+            check_organisation_place(kind, cleaned.get("township"), cleaned.get("county"))
+        except ActionRefused as refused:
+            field = {"township_office": "township", "county_government": "county"}.get(kind)
+            if cleaned.get("township") and cleaned.get("county"):
+                field = "township"
+            self.add_error(field, refused.message)
+        return cleaned
 
 
 class OrganisationForm(forms.Form):

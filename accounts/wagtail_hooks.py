@@ -1,4 +1,5 @@
 from django.db.models import Count
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
@@ -6,6 +7,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from accounts import admin_views
 from accounts.models import Organisation
 from accounts.permission_policies import ReadOnlyPermissionPolicy
 from core.models import AuditEntry
@@ -21,9 +23,20 @@ class OrganisationViewSet(ModelViewSet):
     menu_label = _("Organisations")
     copy_view_enabled = False
     inspect_view_enabled = True
-    inspect_view_fields = ["name", "kind", "slug", "created", "members"]
-    list_display = ["name", "kind", Column("member_count", label=_("members")), "created"]
-    list_filter = ["kind"]
+    inspect_view_fields = [
+        "name",
+        "kind",
+        "slug",
+        "township",
+        "county",
+        "usr_programme",
+        "verified_at",
+        "created",
+        "members",
+    ]
+    inspect_template_name = "accounts/admin/organisation_inspect.html"
+    list_display = ["name", "kind", Column("member_count", label=_("members")), "verified_at", "created"]
+    list_filter = ["kind", "usr_programme", "verified_at"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
     list_per_page = 50
@@ -31,6 +44,12 @@ class OrganisationViewSet(ModelViewSet):
 
     def get_queryset(self, request):
         return Organisation.objects.annotate(member_count=Count("memberships"))
+
+    def get_urlpatterns(self):
+        # The verification step: an action (accounts.actions.verify_organisation), with its audit entry.
+        return super().get_urlpatterns() + [
+            path("verification/", admin_views.organisation_verification, name="verification"),
+        ]
 
 
 class AuditEntryViewSet(ModelViewSet):

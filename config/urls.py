@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("impact/", include("impact.urls")),
     path("trace/", include("traceability.urls")),
     path("plans/", include("plans.urls")),
+    path("people/", include("people.urls")),
     path("", include("marketplace.urls")),
     path("", include("payments.urls")),
     path("", include("cms.urls")),

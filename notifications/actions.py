@@ -21,6 +21,8 @@ EMAIL_CHOICE_FOR_KIND = {
     Notification.Kind.NEW_QUESTION: "notify_messages",
     Notification.Kind.CONVERSATION_REPLY: "notify_messages",
     Notification.Kind.TRACE_ALERT_BACKER: "notify_project_updates",
+    Notification.Kind.HELP_OFFER: "notify_messages",
+    Notification.Kind.FOLLOWED_REQUEST: "notify_recommendations",
 }
 
 

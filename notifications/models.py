@@ -25,6 +25,8 @@ class Notification(models.Model):
         TRACE_ALERT = "trace_alert", _("A device reading is outside its limits")
         TRACE_ALERT_BACKER = "trace_alert_backer", _("News from the pond or field you back")
         PARCEL_SHIPPED = "parcel_shipped", _("Your subscription's goods are on their way")
+        HELP_OFFER = "help_offer", _("An offer of help, or an answer to yours")
+        FOLLOWED_REQUEST = "followed_request", _("A township office you follow asks for help")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -322,6 +322,9 @@ class TownshipPage(BasePage):
             .prefetch_related(Prefetch("hero_image", queryset=card_images()))
             .order_by("-date", "-pk")[:TOWNSHIP_STORIES_SHOWN]
         )
+        from cms.providers import township_participants
+
+        context["participants"] = township_participants(self.township_id)
         return context
 
 

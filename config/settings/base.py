@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "accounts",
     "cms",
     "marketplace",
+    "people",
     "payments",
     "traceability",
     "plans",

@@ -27,6 +27,7 @@ OWN_APPS = (
     "marketplace.",
     "notifications.",
     "payments.",
+    "people.",
     "places.",
     "core.",
     "search.",
@@ -60,6 +61,11 @@ PUBLIC_URLS = {
     "payments:donate": "a published project's donation form (404 otherwise): guests may donate; it only opens Checkout",
     "payments:checkout_return": "where Stripe Checkout sends a payer back: shows a message, changes nothing",
     "payments:funding_progress": "a published project's raised/backers figures, as its page shows them (404 else)",
+    "people:index": "open help requests and the profiles the visitor may see (visibility filtered by queries)",
+    "people:profile": "a talent profile, if its visibility lets the visitor see it (404 otherwise); contact details "
+    "only for the person and organisations whose request they accepted",
+    "people:request": "a help request is public; offers and ranked people are shown to the requester's members only",
+    "people:organisation": "an organisation's public page: kind, place, badges, members' public names, open requests",
     "payments:demo_checkout": "the demo checkout's page: 404 unless the demo gateway is on (never in production); "
     "its address carries a signed session, so it opens only the backing it was made for",
 }
@@ -69,6 +75,8 @@ PUBLIC_URLS = {
 SIGNED_IN_URLS = {
     "marketplace:report": ("post", {"project_id": 1, "kind": "question", "pk": 1}, {"reason": "spam"}),
     "payments:subscribe": ("post", {"project_id": 1, "plan_id": 1}, {"name": "x"}),
+    "people:offer_make": ("post", {"pk": 1}, {"message": "x"}),
+    "people:follow": ("post", {"slug": "x"}, {}),
 }
 
 # name -> (method, data[, kwargs]). Staff screens inside the Wagtail admin:
@@ -95,6 +103,7 @@ STAFF_URLS = {
     "search_synonyms:add": ("post", {"terms_zh": "甲, 乙"}),
     "search_synonyms:edit": ("post", {"terms_zh": "甲, 乙"}, {"pk": 1}),
     "search_synonyms:delete": ("post", {}, {"pk": 1}),
+    "organisations_admin:verification": ("post", {"pk": "1"}),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.
@@ -112,6 +121,10 @@ OWN_ACCOUNT_URLS = {
     "cms:review_notices": ("get", None),
     "payments:my_backings": ("get", None),
     "conversations:list": ("get", None),
+    "people:profile_edit": ("post", {"kind": "expert", "headline": "x", "contact_email": "x@example.tw"}),
+    "people:profile_delete": ("post", {}),
+    "people:matches": ("get", None),
+    "people:request_create": ("post", {"title": "x"}),
 }
 
 
@@ -262,6 +275,13 @@ OBJECT_URLS = {
     ],
     # A private conversation of an accepted interest: the outsider reads and writes nothing.
     "conversations:detail": [("get", _conversation_pk, None)],
+    "people:request_close": [("post", lambda o: {"pk": o["help_request"].pk}, None)],
+    "people:offer": [("get", lambda o: {"pk": o["offer"].pk}, None)],
+    "people:offer_step": [
+        ("post", lambda o, step=step: {"pk": o["offer"].pk, "step": step}, None)
+        for step in ("accept", "decline", "withdraw")
+    ],
+    "people:offer_feedback": [("post", lambda o: {"pk": o["offer"].pk}, lambda o: {"rating": "1", "text": "x"})],
     "conversations:messages": [("get", _conversation_pk, None)],
     "conversations:send": [("post", _conversation_pk, lambda o: {"text": "x", "client_id": str(uuid.uuid4())})],
     "conversations:read": [("post", _conversation_pk, lambda o: {"up_to": "999999"})],
@@ -446,6 +466,37 @@ def _with_plan(objects):
     objects["township_plan"] = Plan.objects.create(
         office=office, township=township, title="計畫", stage=Stage.COUNTY_REVIEW, stage_changed_at=timezone.now()
     )
+
+
+def _with_people(request, objects):
+    """A help request of Alice's team and an offer of Carla's (a person with a profile and nothing else)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from people import actions as people_actions
+    from tests.factories.accounts import UserFactory
+
+    township = objects["township"]
+    carla = UserFactory(email="carla@example.tw")
+    people_actions.save_profile(
+        carla, kind="expert", headline="h", contact_email="carla@example.tw", pro_bono=True, fields=["marketing"]
+    )
+    alice = objects["enterprise"].memberships.get(role=Role.OWNER).user
+    start = timezone.localdate() + datetime.timedelta(days=3)
+    objects["help_request"] = people_actions.create_help_request(
+        alice,
+        objects["enterprise"],
+        title="t",
+        description="d",
+        field="marketing",
+        township=township,
+        work_format="remote",
+        starts_on=start,
+        ends_on=start + datetime.timedelta(days=30),
+        pro_bono=True,
+    )
+    objects["offer"] = people_actions.make_offer(carla, objects["help_request"])
     return objects
 
 
@@ -453,6 +504,8 @@ def _with_market(request, objects, name):
     """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
     if name.startswith("plans:"):
         return _with_plan(objects)
+    if name.startswith("people:"):
+        return _with_people(request, objects)
     fulfilment = ("payments:fulfilment", "payments:packing_slips", "payments:mark_shipped", "payments:delivery_address")
     if name.startswith(fulfilment):
         request.getfixturevalue("townships")
@@ -500,6 +553,7 @@ def snapshot():
         **marketplace_snapshot(),
         **conversations_snapshot(),
         **plans_snapshot(),
+        **people_snapshot(),
     }
 
 
@@ -511,6 +565,17 @@ def plans_snapshot():
         "plan_events": PlanEvent.objects.count(),
         "plan_meetings": GuidanceMeeting.objects.count(),
         "plan_reports": YearlyReport.objects.count(),
+    }
+
+
+def people_snapshot():
+    from people.models import HelpRequest, Offer, OrganisationFollow, TalentProfile
+
+    return {
+        "talent_profiles": sorted(TalentProfile.objects.values_list("id", "headline", "visibility")),
+        "help_requests": sorted(HelpRequest.objects.values_list("id", "title", "status")),
+        "offers": sorted(Offer.objects.values_list("id", "status", "person_rating", "requester_rating")),
+        "follows": OrganisationFollow.objects.count(),
     }
 
 

@@ -1,0 +1,150 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cms.models import Sector
+from people.models import Field, HelpRequest, Language, TalentProfile, split_codes
+from places.models import Township
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _townships():
+    return Township.objects.select_related("county").order_by("county__code", "code")
+
+
+class TownshipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class TownshipsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class TalentProfileForm(forms.ModelForm):
+    fields_of_work = forms.MultipleChoiceField(
+        label=_("Fields"), choices=Field.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    language_codes = forms.MultipleChoiceField(
+        label=_("Languages"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors"), queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    home_township = TownshipChoiceField(label=_("Home township"), queryset=_townships(), required=False)
+    townships = TownshipsChoiceField(
+        label=_("Townships I can serve"),
+        queryset=_townships(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
+
+    class Meta:
+        model = TalentProfile
+        fields = [
+            "kind",
+            "headline",
+            "about",
+            "skills",
+            "hours_per_month",
+            "work_format",
+            "available_from",
+            "available_until",
+            "pro_bono",
+            "fee_note",
+            "visibility",
+            "contact_email",
+            "contact_phone",
+            "contact_other",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "visibility": forms.RadioSelect,
+            "about": forms.Textarea(attrs={"rows": 5}),
+            "available_from": DATE,
+            "available_until": DATE,
+        }
+        help_texts = {
+            "skills": _("Separated by commas, e.g. food-safety certification, e-commerce, packaging design."),
+            "fee_note": _("e.g. NT$1,500 an hour; leave empty if pro bono."),
+            "contact_other": _("e.g. a LINE ID. Shown only to organisations whose request you accepted to help with."),
+        }
+
+    field_order = ["kind", "headline", "about", "fields_of_work", "skills", "sectors", "language_codes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["fields_of_work"] = split_codes(self.instance.fields)
+            self.initial["language_codes"] = split_codes(self.instance.languages)
+
+    def action_data(self):
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["fields"] = self.cleaned_data["fields_of_work"]
+        data["languages"] = self.cleaned_data["language_codes"]
+        data["sectors"] = self.cleaned_data["sectors"]
+        data["home_township"] = self.cleaned_data["home_township"]
+        data["townships"] = self.cleaned_data["townships"]
+        return data
+
+
+class HelpRequestForm(forms.ModelForm):
+    township = TownshipChoiceField(label=_("Township"), queryset=_townships())
+
+    class Meta:
+        model = HelpRequest
+        fields = [
+            "title",
+            "description",
+            "field",
+            "sector",
+            "township",
+            "work_format",
+            "starts_on",
+            "ends_on",
+            "budget_twd",
+            "pro_bono",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "work_format": forms.RadioSelect,
+        }
+        error_messages = {
+            "field": {"required": _("Choose the field the help is needed in.")},
+            "township": {"required": _("Choose the township where the help is needed.")},
+        }
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].error_messages["required"] = _("Choose the township where the help is needed.")
+        self.fields["field"].error_messages["required"] = _("Choose the field the help is needed in.")
+        self.fields["organisation"] = forms.ChoiceField(
+            label=_("On behalf of"), choices=[(o.pk, o.name) for o in organisations]
+        )
+        self.order_fields(["organisation"])
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        if starts_on < timezone.localdate():
+            raise forms.ValidationError(_("The timeframe cannot start in the past."))
+        return starts_on
+
+
+class OfferForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the team"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Feedback"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

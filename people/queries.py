@@ -1,0 +1,92 @@
+"""What may be read about people, requests and offers, by whom (no changes here: people/actions.py)."""
+
+from django.db.models import Q
+
+from accounts.models import Membership
+from people.models import Offer, TalentProfile
+
+
+def visible_profiles(user, profiles=None):
+    """The profiles `user` may see: public ones; signed-in members' ones when signed in; organisations-only ones
+    when they belong to an organisation; always their own."""
+    profiles = TalentProfile.objects.all() if profiles is None else profiles
+    if not user.is_authenticated:
+        return profiles.filter(visibility=TalentProfile.Visibility.PUBLIC)
+    if Membership.objects.filter(user=user).exists():
+        return profiles
+    return profiles.filter(~Q(visibility=TalentProfile.Visibility.ORGANISATIONS) | Q(user=user))
+
+
+def can_see_profile(user, profile):
+    return visible_profiles(user, TalentProfile.objects.filter(pk=profile.pk)).exists()
+
+
+def can_see_contact(user, profile):
+    """Contact details: the person, and members of an organisation whose request the person accepted to help
+    with (an offer accepted, under way or done). Nobody else, staff neither."""
+    if not user.is_authenticated:
+        return False
+    if profile.user_id == user.pk:
+        return True
+    return Offer.objects.filter(
+        profile=profile,
+        status__in=Offer.ACCEPTED_STATUSES,
+        help_request__organisation__memberships__user=user,
+    ).exists()
+
+
+def is_requester(user, help_request):
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organisation_id=help_request.organisation_id).exists()
+    )
+
+
+def requester_organisations(user):
+    """The organisations `user` may post help requests for (every kind but companies)."""
+    from people.actions import REQUESTER_KINDS
+
+    if not user.is_authenticated:
+        return []
+    return [
+        membership.organisation
+        for membership in user.memberships.select_related("organisation").order_by("organisation__name")
+        if membership.organisation.kind in REQUESTER_KINDS
+    ]
+
+
+def township_participants(township_id):
+    """For the township page (cms.providers.township_participants): organisations based there other than teams and
+    companies, and the open help requests there, as plain dicts."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import Organisation
+    from people.models import HelpRequest
+
+    organisations = Organisation.objects.filter(township_id=township_id).exclude(
+        kind__in=(Organisation.Kind.ENTERPRISE, Organisation.Kind.COMPANY)
+    )
+    requests = HelpRequest.objects.filter(
+        township_id=township_id, status=HelpRequest.Status.OPEN, ends_on__gte=timezone.localdate()
+    ).select_related("organisation")[:10]
+    return {
+        "organisations": [
+            {
+                "name": organisation.name,
+                "kind": organisation.get_kind_display(),
+                "verified": bool(organisation.verified_at),
+                "url": reverse("people:organisation", kwargs={"slug": organisation.slug}),
+            }
+            for organisation in organisations[:20]
+        ],
+        "help_requests": [
+            {
+                "title": help_request.title,
+                "organisation": help_request.organisation.name,
+                "field": help_request.get_field_display(),
+                "url": help_request.get_absolute_url(),
+            }
+            for help_request in requests
+        ],
+    }

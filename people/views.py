@@ -1,0 +1,235 @@
+"""People, help requests and offers under /<lang>/people/: thin views over people/actions.py and queries.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Organisation
+from accounts.privacy import public_name
+from core.actions import run_action
+from people import actions
+from people.forms import FeedbackForm, HelpRequestForm, OfferForm, TalentProfileForm
+from people.matching import WEIGHTS, rank_people_for, rank_requests_for
+from people.models import HelpRequest, Offer, OrganisationFollow, TalentProfile
+from people.queries import can_see_contact, can_see_profile, is_requester, requester_organisations, visible_profiles
+
+
+@require_GET
+def index(request):
+    """Open help requests, newest first, and the people the visitor may see."""
+    requests_page = Paginator(
+        HelpRequest.objects.filter(status=HelpRequest.Status.OPEN).select_related("township__county", "organisation"),
+        20,
+    ).get_page(request.GET.get("page"))
+    people = visible_profiles(request.user).select_related("user", "home_township__county")[:12]
+    profile = TalentProfile.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+    context = {"requests_page": requests_page, "people": people, "own_profile": profile}
+    return render(request, "people/index.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    instance = TalentProfile.objects.filter(user=request.user).first()
+    form = TalentProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        outcome = run_action(
+            request, actions.save_profile, form=form, success=_("Your profile has been saved."), **form.action_data()
+        )
+        if outcome.done:
+            return redirect(outcome.result)
+    return render(request, "people/profile_edit.html", {"form": form, "profile": instance})
+
+
+@login_required
+@require_POST
+def profile_delete(request):
+    outcome = run_action(request, actions.delete_profile, success=_("Your profile has been deleted."))
+    return redirect("people:index" if outcome.done else "people:profile_edit")
+
+
+@require_GET
+def profile_detail(request, pk):
+    profile = get_object_or_404(
+        TalentProfile.objects.select_related("user", "home_township__county").prefetch_related("sectors", "townships"),
+        pk=pk,
+    )
+    if not can_see_profile(request.user, profile):
+        raise Http404
+    context = {"profile": profile, "show_contact": can_see_contact(request.user, profile)}
+    return render(request, "people/profile_detail.html", context)
+
+
+@login_required
+@require_GET
+def matches(request):
+    """Requests ranked for the signed-in person, with reasons; their offers."""
+    profile = TalentProfile.objects.filter(user=request.user).first()
+    if profile is None:
+        return redirect("people:profile_edit")
+    offers = profile.offers.select_related("help_request__organisation")
+    offered = {offer.help_request_id for offer in offers}
+    context = {"profile": profile, "matches": rank_requests_for(profile), "offers": offers, "offered": offered}
+    return render(request, "people/matches.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    organisations = requester_organisations(request.user)
+    if not organisations:
+        return render(request, "people/request_create.html", {"form": None})
+    form = HelpRequestForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisation = next(o for o in organisations if str(o.pk) == data.pop("organisation"))
+        outcome = run_action(
+            request,
+            actions.create_help_request,
+            organisation,
+            form=form,
+            success=_("Your request is published."),
+            **data,
+        )
+        if outcome.done:
+            return redirect(outcome.result)
+    return render(request, "people/request_create.html", {"form": form})
+
+
+@require_GET
+def request_detail(request, pk):
+    help_request = get_object_or_404(
+        HelpRequest.objects.select_related("organisation", "township__county", "sector"), pk=pk
+    )
+    requester = is_requester(request.user, help_request)
+    context = {"help_request": help_request, "is_requester": requester, "offer_form": OfferForm()}
+    if requester:
+        context["offers"] = help_request.offers.select_related("profile__user")
+        context["matches"] = rank_people_for(help_request, visible_to=request.user)
+    elif request.user.is_authenticated:
+        context["own_offer"] = Offer.objects.filter(help_request=help_request, profile__user=request.user).first()
+        context["has_profile"] = TalentProfile.objects.filter(user=request.user).exists()
+    context["weights"] = WEIGHTS
+    return render(request, "people/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_close(request, pk):
+    help_request = get_object_or_404(HelpRequest, pk=pk)
+    run_action(request, actions.close_help_request, help_request, success=_("The request is closed."), hide_denied=True)
+    return redirect(help_request)
+
+
+@login_required
+@require_POST
+def offer_make(request, pk):
+    help_request = get_object_or_404(HelpRequest, pk=pk)
+    form = OfferForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    outcome = run_action(
+        request, actions.make_offer, help_request, message=message, success=_("Your offer has been sent.")
+    )
+    return redirect(outcome.result if outcome.done else help_request)
+
+
+def _offer_for_side(request, pk):
+    offer = get_object_or_404(Offer.objects.select_related("help_request__organisation", "profile__user"), pk=pk)
+    if offer.profile.user_id != request.user.pk and not is_requester(request.user, offer.help_request):
+        raise Http404
+    return offer
+
+
+@login_required
+@require_GET
+def offer_detail(request, pk):
+    offer = _offer_for_side(request, pk)
+    is_person = offer.profile.user_id == request.user.pk
+    given = offer.person_rating if is_person else offer.requester_rating
+    context = {
+        "offer": offer,
+        "is_person": is_person,
+        "show_contact": can_see_contact(request.user, offer.profile),
+        "feedback_form": FeedbackForm() if offer.status == Offer.Status.DONE and not given else None,
+    }
+    return render(request, "people/offer_detail.html", context)
+
+
+STEP_ACTIONS = {
+    "accept": actions.accept_offer,
+    "decline": actions.decline_offer,
+    "withdraw": actions.withdraw_offer,
+    "start": actions.start_engagement,
+    "done": actions.complete_engagement,
+}
+
+
+@login_required
+@require_POST
+def offer_step(request, pk, step):
+    offer = _offer_for_side(request, pk)
+    if step not in STEP_ACTIONS:
+        raise Http404
+    action = STEP_ACTIONS[step]
+    run_action(request, action, offer, success=_("The offer has been updated."))
+    return redirect(offer)
+
+
+@login_required
+@require_POST
+def offer_feedback(request, pk):
+    offer = _offer_for_side(request, pk)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        run_action(
+            request,
+            actions.leave_feedback,
+            offer,
+            rating=form.cleaned_data["rating"],
+            text=form.cleaned_data["text"],
+            success=_("Thank you for your feedback."),
+        )
+    else:
+        messages.error(request, _("Choose a rating from 1 to 5."))
+    return redirect(offer)
+
+
+@login_required
+@require_POST
+def follow(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if OrganisationFollow.objects.filter(user=request.user, organisation=organisation).exists():
+        run_action(request, actions.unfollow_organisation, organisation, success=_("You no longer follow it."))
+    else:
+        run_action(request, actions.follow_organisation, organisation, success=_("You follow it now."))
+    return redirect("people:organisation", slug=slug)
+
+
+@require_GET
+def organisation_public(request, slug):
+    """The public page of an organisation: kind, place, badges, members with their roles, open requests."""
+    organisation = get_object_or_404(Organisation.objects.select_related("township__county", "county"), slug=slug)
+    if organisation.kind in (Organisation.Kind.ENTERPRISE, Organisation.Kind.COMPANY):
+        # Teams and companies have their own public pages in the marketplace.
+        raise Http404
+    memberships = list(organisation.memberships.select_related("user").order_by("created"))
+    for membership in memberships:
+        membership.public_name = public_name(membership.user)
+    requests = organisation.help_requests.filter(status=HelpRequest.Status.OPEN).select_related("township__county")
+    following = (
+        request.user.is_authenticated
+        and OrganisationFollow.objects.filter(user=request.user, organisation=organisation).exists()
+    )
+    context = {
+        "organisation": organisation,
+        "memberships": memberships,
+        "requests": requests,
+        "following": following,
+        "followable": organisation.kind in actions.FOLLOWABLE_KINDS,
+        "followers": organisation.followers.count(),
+    }
+    return render(request, "people/organisation_public.html", context)

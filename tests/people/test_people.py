@@ -1,0 +1,410 @@
+"""Talent profiles, help requests, offers, explained matching, follows and organisations' public pages."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import actions as account_actions
+from accounts.actions import export_personal_data
+from accounts.models import Organisation, Role
+from core.actions import ActionRefused
+from core.models import AuditEntry
+from notifications.models import Notification
+from people import actions
+from people.matching import WEIGHTS, rank_people_for, rank_requests_for
+from people.models import HelpRequest, Offer, TalentProfile
+from places.models import Township
+from tests.factories.accounts import UserFactory
+from tests.factories.market import GUANSHAN, KOUHU, ZHUSHAN
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def soon(days=3):
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def profile_data(**overrides):
+    data = {
+        "kind": "expert",
+        "headline": "水產養殖顧問",
+        "fields": ["farm_fishery"],
+        "languages": ["zh", "nan"],
+        "work_format": "either",
+        "pro_bono": True,
+        "contact_email": "expert@example.tw",
+        "visibility": "members",
+    }
+    data.update(overrides)
+    return data
+
+
+def request_data(township, **overrides):
+    data = {
+        "title": "魚塭水質感測器",
+        "description": "我們需要水質感測器的建置協助。",
+        "field": "farm_fishery",
+        "township": township,
+        "work_format": "remote",
+        "starts_on": soon(),
+        "ends_on": soon(60),
+        "pro_bono": True,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def places(townships):
+    return {code: Township.objects.select_related("county").get(code=code) for code in (KOUHU, ZHUSHAN, GUANSHAN)}
+
+
+@pytest.fixture
+def office(alice, places):
+    return account_actions.create_organisation(
+        alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="口湖鄉公所", township=places[KOUHU]
+    )
+
+
+@pytest.fixture
+def expert(places):
+    user = UserFactory(email="expert@example.tw", display_name="陳老師")
+    profile = actions.save_profile(user, home_township=places[KOUHU], **profile_data())
+    return profile
+
+
+@pytest.fixture
+def help_request(alice, office, places):
+    return actions.create_help_request(alice, office, **request_data(places[KOUHU]))
+
+
+# --- profiles -----------------------------------------------------------------------------------
+
+
+def test_a_profile_without_a_way_to_be_contacted_is_refused_and_nothing_is_saved(places):
+    user = UserFactory()
+    with pytest.raises(ActionRefused, match="聯絡方式"):
+        actions.save_profile(user, **profile_data(contact_email=""))
+    assert not TalentProfile.objects.exists()
+    assert not AuditEntry.objects.filter(action="talent_profile.save").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"available_from": soon(10), "available_until": soon(5)}, "早於開始日"),
+        ({"available_until": soon(-2)}, "已經結束"),
+        ({"pro_bono": False, "fee_note": ""}, "無償協助"),
+    ],
+)
+def test_bad_profiles_are_refused_with_a_clear_message(places, overrides, words):
+    with pytest.raises(ActionRefused, match=words):
+        actions.save_profile(UserFactory(), **profile_data(**overrides))
+
+
+def test_the_profile_form_shows_the_refusal_on_the_page(client, places):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("people:profile_edit"),
+        {
+            "kind": "retiree",
+            "headline": "退休校長",
+            "hours_per_month": 8,
+            "work_format": "either",
+            "pro_bono": "on",
+            "visibility": "public",
+        },
+    )
+    assert response.status_code == 200
+    assert "Name at least one way to contact you" in response.text or "聯絡" in response.text
+    assert not TalentProfile.objects.exists()
+
+    response = client.post(
+        reverse("people:profile_edit"),
+        {
+            "kind": "retiree",
+            "headline": "退休校長",
+            "hours_per_month": 8,
+            "work_format": "either",
+            "pro_bono": "on",
+            "visibility": "public",
+            "contact_phone": "0912-345-678",
+            "fields_of_work": ["management"],
+            "townships": [places[KOUHU].pk],
+        },
+    )
+    profile = TalentProfile.objects.get(user=user)
+    assert response.status_code == 302
+    assert profile.field_list == ["management"]
+    assert list(profile.townships.all()) == [places[KOUHU]]
+
+
+def test_visibility_is_the_persons_choice(client, expert, alice, office):
+    TalentProfile.objects.filter(pk=expert.pk).update(visibility="organisations")
+    url = reverse("people:profile", kwargs={"pk": expert.pk})
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())  # signed in, in no organisation
+    assert client.get(url).status_code == 404
+    client.force_login(alice)  # a member of the township office
+    assert client.get(url).status_code == 200
+
+    TalentProfile.objects.filter(pk=expert.pk).update(visibility="public")
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "陳老師" in response.text
+    assert "expert@example.tw" not in response.text
+
+
+def test_the_profile_is_part_of_the_personal_data_export_and_erasure(expert, help_request):
+    actions.make_offer(expert.user, help_request, message="我可以幫忙")
+    data = export_personal_data(expert.user)
+    exported = data["data"]["people"]["talent_profile"]
+    assert exported["headline"] == "水產養殖顧問"
+    assert exported["contact_email"] == "expert@example.tw"
+    assert exported["offers"][0]["message"] == "我可以幫忙"
+
+    account_actions.delete_account(expert.user)
+    assert not TalentProfile.objects.exists()
+    assert not Offer.objects.exists()
+    assert HelpRequest.objects.filter(pk=help_request.pk).exists()
+
+
+# --- help requests ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"field": ""}, "領域"),
+        ({"township": None}, "鄉鎮市區"),
+        ({"starts_on": soon(-1)}, "過去"),
+        ({"starts_on": soon(10), "ends_on": soon(5)}, "早於開始日"),
+        ({"pro_bono": False, "budget_twd": None}, "預算"),
+    ],
+)
+def test_bad_requests_are_refused_and_nothing_is_saved(alice, office, places, overrides, words):
+    data = request_data(places[KOUHU])
+    data.update(overrides)
+    with pytest.raises(ActionRefused, match=words):
+        actions.create_help_request(alice, office, **data)
+    assert not HelpRequest.objects.exists()
+
+
+def test_the_request_form_explains_what_is_missing(client, alice, office, places):
+    client.force_login(alice)
+    response = client.post(
+        reverse("people:request_create"),
+        {
+            "organisation": office.pk,
+            "title": "x",
+            "description": "y",
+            "work_format": "remote",
+            "starts_on": soon(-3).isoformat(),
+            "ends_on": soon(5).isoformat(),
+            "pro_bono": "on",
+        },
+    )
+    assert response.status_code == 200
+    for message in ("請選擇需要協助的領域。", "請選擇需要協助的鄉鎮市區。", "時程不能從過去開始。"):
+        assert message in response.text
+    assert not HelpRequest.objects.exists()
+
+
+def test_only_members_post_and_companies_ask_through_people(alice, places, office):
+    with pytest.raises(PermissionDenied):
+        actions.create_help_request(UserFactory(), office, **request_data(places[KOUHU]))
+    company = account_actions.create_organisation(alice, kind=Organisation.Kind.COMPANY, name="好公司")
+    with pytest.raises(ActionRefused):
+        actions.create_help_request(alice, company, **request_data(places[KOUHU]))
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+def test_a_person_sees_requests_ranked_with_reasons(expert, alice, office, places):
+    far = actions.create_help_request(
+        alice, office, **request_data(places[GUANSHAN], title="包裝設計", field="creative", work_format="on_site")
+    )
+    home = actions.create_help_request(alice, office, **request_data(places[KOUHU]))
+    expert.work_format = "remote"
+    expert.save()
+
+    matches = rank_requests_for(expert)
+
+    assert [match.obj for match in matches] == [home, far]
+    top = matches[0]
+    reasons = [reason for _points, reason in top.parts]
+    assert any("口湖" in reason for reason in reasons)  # 你來自口湖
+    assert (
+        top.score
+        == WEIGHTS["home_township"]
+        + WEIGHTS["field"]
+        + WEIGHTS["format_fit"]
+        + WEIGHTS["dates_fit"]
+        + WEIGHTS["pro_bono"]
+    )
+    assert matches[1].score == sum(points for points, _reason in matches[1].parts)
+
+
+def test_a_requester_sees_people_ranked_with_reasons(expert, help_request, alice, places):
+    other = UserFactory(display_name="設計師")
+    actions.save_profile(
+        other,
+        **profile_data(
+            fields=["creative"],
+            contact_email="d@example.tw",
+            pro_bono=False,
+            fee_note="NT$1,500/hr",
+            work_format="on_site",
+        ),
+    )
+
+    matches = rank_people_for(help_request, visible_to=alice)
+
+    assert [match.obj.pk for match in matches][0] == expert.pk
+    assert matches[0].score > matches[1].score
+    with_english = [reason for _points, reason in matches[0].parts]
+    assert len(with_english) == 5
+
+
+def test_the_database_and_python_scores_agree(expert, places, alice, office):
+    expert.townships.set([places[ZHUSHAN]])
+    for township in places.values():
+        actions.create_help_request(alice, office, **request_data(township))
+    for match in rank_requests_for(expert):
+        assert match.score == match.obj.match_score
+
+
+# --- offers ----------------------------------------------------------------------------------------
+
+
+def test_offer_accept_engage_done_with_feedback_from_both_sides(
+    client, expert, help_request, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = actions.make_offer(expert.user, help_request, message="可以")
+    assert Notification.objects.filter(recipient=alice, kind="help_offer").exists()
+
+    client.force_login(alice)
+    profile_url = reverse("people:profile", kwargs={"pk": expert.pk})
+    assert "expert@example.tw" not in client.get(profile_url).text
+    assert "expert@example.tw" not in client.get(reverse("people:offer", kwargs={"pk": offer.pk})).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("people:offer_step", kwargs={"pk": offer.pk, "step": "accept"}))
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.ACCEPTED
+    assert "expert@example.tw" in client.get(profile_url).text
+    assert Notification.objects.filter(recipient=expert.user, kind="help_offer").exists()
+
+    actions.start_engagement(expert.user, offer)
+    actions.complete_engagement(alice, offer)
+    actions.leave_feedback(alice, offer, rating=5, text="很專業")
+    actions.leave_feedback(expert.user, offer, rating=4, text="團隊很投入")
+    with pytest.raises(ActionRefused):
+        actions.leave_feedback(alice, offer, rating=5, text="again")
+    offer.refresh_from_db()
+    assert (offer.status, offer.requester_rating, offer.person_rating) == ("done", 5, 4)
+    logged = list(AuditEntry.objects.filter(action__startswith="offer.").values_list("action", flat=True))
+    assert sorted(logged) == sorted(
+        ["offer.make", "offer.accept", "offer.start", "offer.done", "offer.feedback", "offer.feedback"]
+    )
+
+
+def test_the_person_cannot_accept_their_own_offer_and_outsiders_see_nothing(client, expert, help_request):
+    offer = actions.make_offer(expert.user, help_request)
+    with pytest.raises(PermissionDenied):
+        actions.accept_offer(expert.user, offer)
+    outsider = UserFactory()
+    with pytest.raises(PermissionDenied):
+        actions.decline_offer(outsider, offer)
+    client.force_login(outsider)
+    assert client.get(reverse("people:offer", kwargs={"pk": offer.pk})).status_code == 404
+    with pytest.raises(ActionRefused):
+        actions.complete_engagement(help_request.organisation.memberships.first().user, offer)
+
+
+def test_at_most_ten_open_offers(expert, alice, office, places):
+    requests = [
+        actions.create_help_request(alice, office, **request_data(places[KOUHU], title=f"需求 {n}"))
+        for n in range(actions.MAX_OPEN_OFFERS + 1)
+    ]
+    for help_request in requests[:-1]:
+        actions.make_offer(expert.user, help_request)
+    with pytest.raises(ActionRefused, match="10"):
+        actions.make_offer(expert.user, requests[-1])
+    assert Offer.objects.count() == actions.MAX_OPEN_OFFERS
+    actions.withdraw_offer(expert.user, Offer.objects.first())
+    actions.make_offer(expert.user, requests[-1])
+
+
+# --- organisations ----------------------------------------------------------------------------------
+
+
+def test_a_township_office_must_name_its_township(client, alice, places):
+    client.force_login(alice)
+    response = client.post(reverse("organisations:create"), {"kind": "township_office", "name": "某鄉公所"})
+    assert response.status_code == 200
+    assert not Organisation.objects.filter(kind="township_office").exists()
+    with pytest.raises(ActionRefused):
+        account_actions.create_organisation(alice, kind="county_government", name="某縣政府")
+    with pytest.raises(ActionRefused):
+        account_actions.create_organisation(
+            alice, kind="township_office", name="x", township=places[KOUHU], county=places[GUANSHAN].county
+        )
+
+    response = client.post(
+        reverse("organisations:create"),
+        {"kind": "university", "name": "雲林科技大學", "township": places[KOUHU].pk, "usr_programme": "on"},
+    )
+    university = Organisation.objects.get(kind="university")
+    assert response.status_code == 302
+    assert university.usr_programme and university.county == places[KOUHU].county
+
+
+def test_the_public_page_shows_kind_place_badges_and_members_with_roles(client, office, alice, bob):
+    office.memberships.create(user=bob, role=Role.MEMBER)
+    staff = UserFactory(is_superuser=True, is_staff=True)
+    with pytest.raises(PermissionDenied):
+        account_actions.verify_organisation(alice, office)
+    account_actions.verify_organisation(staff, office)
+    assert AuditEntry.objects.filter(action="organisation.verify", organisation=office).exists()
+
+    response = client.get(reverse("people:organisation", kwargs={"slug": office.slug}))
+    assert response.status_code == 200
+    for text in ("口湖鄉公所", "鄉鎮市區公所", "口湖", "管理員", "Alice 林", "Bob", "成員"):
+        assert text in response.text, text
+    assert "alice@example.tw" not in response.text
+    assert "data-verified" in response.text
+
+    account_actions.unverify_organisation(staff, office)
+    assert "data-verified" not in client.get(reverse("people:organisation", kwargs={"slug": office.slug})).text
+
+
+def test_followers_of_a_township_office_hear_of_its_requests(
+    client, office, alice, places, django_capture_on_commit_callbacks
+):
+    follower = UserFactory()
+    client.force_login(follower)
+    client.post(reverse("people:follow", kwargs={"slug": office.slug}))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.create_help_request(alice, office, **request_data(places[KOUHU]))
+    assert Notification.objects.filter(recipient=follower, kind="followed_request").count() == 1
+    company = account_actions.create_organisation(alice, kind=Organisation.Kind.COMPANY, name="公司")
+    with pytest.raises(ActionRefused):
+        actions.follow_organisation(follower, company)
+
+
+def test_the_township_page_hears_of_its_organisations_and_open_requests(office, help_request, places):
+    from cms.providers import township_participants
+
+    participants = township_participants(places[KOUHU].pk)
+
+    assert [o["name"] for o in participants["organisations"]] == ["口湖鄉公所"]
+    assert [r["title"] for r in participants["help_requests"]] == [help_request.title]
+    assert township_participants(places[GUANSHAN].pk) == {"organisations": [], "help_requests": []}
