@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -121,7 +122,13 @@ def can_import(user):
 
 @transaction.atomic
 def import_figures(text, *, file_name, source, licence, source_date, actor=None, progress=None):
-    """Validate and write one batch; returns it. ``progress(count)`` is called as rows are written."""
+    """Validate and write one batch; returns it. ``progress(count)`` is called as rows are written.
+
+    ``actor``: the staff member importing (checked: staff with datahub.add_importbatch); None for the management
+    commands, which run with the server's own rights.
+    """
+    if actor is not None and not can_import(actor):
+        raise PermissionDenied(_("Only staff with the permission to import figures may import them."))
     rows = validate(text)
     indicators = {row.indicator.pk: row.indicator for row in rows}
     previous = ImportBatch.objects.filter(indicators__in=list(indicators)).aggregate(top=Max("version"))["top"]

@@ -247,6 +247,14 @@ def test_staff_without_the_permission_and_people_who_are_not_staff_are_refused(i
 OPTIONS = {"source": TEST_SOURCE, "licence": TEST_LICENCE, "date": "2026-01-31"}
 
 
+def test_the_action_refuses_an_actor_without_the_permission(indicators):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        run_import(GOOD, actor=UserFactory(is_staff=True))
+    assert not ImportBatch.objects.exists()
+
+
 def test_the_command_imports_and_refuses_with_line_numbers(indicators, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + f"test_farms,farms,2025,{KOUHU},1\ntest_farms,farms,2025,{KOUHU},2\n", encoding="utf-8")
