@@ -3,7 +3,21 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from places.maps import format_number
+
+# Units written in the CSVs, as they read in each language ("%" and unknown units are shown as written). An index
+# has no unit to show: the indicator's name says what it is.
+UNIT_LABELS = {
+    "persons": _("persons"),
+    "households": _("households"),
+    "index": "",
+}
+
+
+def unit_label(unit):
+    return str(UNIT_LABELS.get(unit, unit))
 
 
 def decimals_of(value):
@@ -14,13 +28,15 @@ def decimals_of(value):
     return min(2, max(1, -value.normalize().as_tuple().exponent))
 
 
-def format_value(value, unit=""):
+def format_value(value, unit="", decimals=None):
     if value is None:
         return "—"
-    text = format_number(value, decimals_of(value))
+    text = format_number(value, decimals_of(value) if decimals is None else decimals)
+    unit = unit_label(unit)
     if not unit:
         return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    joined = unit == "%" or not unit[0].isascii()  # 20.8%, 26,307人 (no space before a Chinese or Japanese unit)
+    return f"{text}{unit}" if joined else f"{text} {unit}"
 
 
 @dataclass
@@ -38,6 +54,8 @@ class Sparkline:
     path: str
     minimum: str
     maximum: str
+    first_period: str
+    last_period: str
 
 
 def sparkline(series, width=160, height=40, pad=4):
@@ -56,4 +74,5 @@ def sparkline(series, width=160, height=40, pad=4):
         drawn.append(Point(x, y, f"{point.period}: {format_value(point.value, series.indicator.unit)}"))
     path = "M" + " L".join(f"{p.x} {p.y}" for p in drawn)
     unit = series.indicator.unit
-    return Sparkline(width, height, drawn, path, format_value(low, unit), format_value(high, unit))
+    low_text, high_text = format_value(low, unit), format_value(high, unit)
+    return Sparkline(width, height, drawn, path, low_text, high_text, points[0].period, points[-1].period)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Max
 
 from datahub.models import ImportBatch, Indicator, Observation
+from datahub.presentation import decimals_of
 
 IN_MIGRATION, OUT_MIGRATION = "in_migration", "out_migration"
 BALANCE_YEAR, RETURN_YEAR = 2022, 2030  # the plan's goals: balance by 2022, net return by 2030
@@ -32,7 +33,7 @@ def township_series(township):
     observations = (
         Observation.objects.filter(is_current=True, place_code__in=set(codes.values()))
         .select_related("indicator", "batch")
-        .order_by("indicator__code", "period")
+        .order_by("indicator_id", "period")  # indicators in the order staff created them (the shipped ones first)
     )
     series = {}
     for observation in observations:
@@ -75,6 +76,7 @@ class Layer:
     values: dict  # town code → Decimal (a county-level indicator gives each township its county's value)
     periods: list  # the periods shown (latest per place), oldest first
     batches: list  # the imports the values come from
+    decimals: int = 0  # the most any value has (at most 2): the legend's ranges read alike
 
 
 def layer(indicator, townships):
@@ -99,7 +101,8 @@ def layer(indicator, townships):
     else:
         values = dict(by_place)
     batches = list(ImportBatch.objects.filter(pk__in=batch_ids).order_by("-source_date"))
-    return Layer(indicator, values, sorted(periods), batches)
+    decimals = max((decimals_of(value) for value in by_place.values()), default=0)
+    return Layer(indicator, values, sorted(periods), batches, decimals)
 
 
 def latest_import_id():

@@ -40,7 +40,7 @@ def time_series(request, indicator, code):
             "place": place,
             "rows": rows,
             "earlier": earlier,
-            "chart": sparkline(current, width=640, height=200, pad=12),
+            "chart": sparkline(current, width=640, height=220, pad=24),
             "batches": sorted({point.batch for point in current.points}, key=lambda batch: -batch.pk),
         },
     )

@@ -49,11 +49,11 @@ def _figure_layer(indicator):
 def _map_values(data, measure, figure_layer):
     if figure_layer is None:
         return data.township_values(measure), MEASURES[measure], lambda value: format_value(measure, value)
-    unit = figure_layer.indicator.unit
+    unit, decimals = figure_layer.indicator.unit, figure_layer.decimals
     return (
         {code: float(value) for code, value in figure_layer.values.items()},
         figure_layer.indicator.name,
-        lambda value: format_figure(value, unit) if value is not None else format_value(measure, None),
+        lambda value: format_figure(value, unit, decimals) if value is not None else format_value(measure, None),
     )
 
 

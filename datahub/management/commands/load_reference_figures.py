@@ -9,7 +9,7 @@ from datahub.models import ImportBatch, Indicator
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 FILE = "moi-population-2021-03.csv"
-SOURCE = "內政部 戶籍人口統計 (資料來源：內政部)"
+SOURCE = "內政部戶籍人口統計 (Ministry of the Interior, household registration)"
 LICENCE = "政府資料開放授權條款-第1版 (OGDL-Taiwan-1.0)"
 SOURCE_DATE = datetime.date(2021, 3, 31)
 FIELDS = ("unit", "level", "name_zh", "name_en", "name_ja", "description")
@@ -25,7 +25,7 @@ class Command(BaseCommand):
                     code=row["code"],
                     defaults={key: row[key] for key in FIELDS},
                 )
-        if ImportBatch.objects.filter(file_name=FILE, source=SOURCE).exists():
+        if ImportBatch.objects.filter(file_name=FILE).exists():
             self.stdout.write(f"{FILE} is already imported.")
             return
         batch = import_figures(
