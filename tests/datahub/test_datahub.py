@@ -278,3 +278,19 @@ def test_the_shipped_reference_figures_load_once(townships):
     kouhu = Township.objects.get(code=KOUHU)
     assert Observation.objects.get(indicator__code="population", place_code=KOUHU).value == kouhu.population
     assert len(township_series(Township.objects.select_related("county").get(code=KOUHU))) == 3
+
+
+def test_the_time_series_page_serves_county_figures_and_refuses_unknown_places(indicators, client):
+    run_import(GOOD)
+    page = client.get(reverse("datahub:time_series", args=["test_county_jobs", YUNLIN]), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and "1,200 jobs" in page.content.decode()
+    assert client.get(reverse("datahub:time_series", args=["test_county_jobs", KOUHU])).status_code == 404
+    assert client.get(reverse("datahub:time_series", args=["test_nope", KOUHU])).status_code == 404
+    assert client.get(reverse("datahub:time_series", args=["test_share", GUANSHAN])).status_code == 404  # no figures
+
+
+def test_staff_see_the_imports_with_the_import_button(indicators, client):
+    run_import(GOOD)
+    client.force_login(_staff())
+    html = client.get(reverse("figure_imports:index")).content.decode()
+    assert "test.csv" in html and reverse("datahub_import") in html
