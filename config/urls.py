@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("accounts.urls_organisations")),
     path("invitations/<str:token>/", account_views.invitation, name="invitation"),
     path("townships/", include("places.urls")),
+    path("figures/", include("datahub.urls")),
     path("search/", include("search.urls")),
     path("impact/", include("impact.urls")),
     path("trace/", include("traceability.urls")),

@@ -122,6 +122,8 @@ class Action(enum.StrEnum):
     SYNONYM_CREATED = "search.synonym_created"
     SYNONYM_CHANGED = "search.synonym_changed"
     SYNONYM_DELETED = "search.synonym_deleted"
+    # datahub: official figures
+    FIGURES_IMPORT = "figures.import"
 
 
 def log(action, *, actor=None, organisation=None, **data):

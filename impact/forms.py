@@ -15,6 +15,17 @@ TOWN_CODE = re.compile(r"^\d{8}$")
 MAX_TOWNSHIPS = 50
 
 
+FIGURE_PREFIX = "figure:"  # a measure "figure:<indicator code>" colours the map by an imported official figure
+
+
+def _measure_choices():
+    from datahub.queries import map_indicators
+
+    return list(MEASURES.items()) + [
+        (f"{FIGURE_PREFIX}{indicator.code}", indicator.name) for indicator in map_indicators()
+    ]
+
+
 def _year_choices():
     return [("", _("All years"))] + [(str(year), str(year)) for year in range(timezone.now().year, FIRST_YEAR - 1, -1)]
 
@@ -71,7 +82,7 @@ class ImpactFilterForm(forms.Form):
     measure = forms.ChoiceField(
         widget=QuickSelect,
         label=_("Colour the map by"),
-        choices=list(MEASURES.items()),
+        choices=_measure_choices,
         initial=next(iter(MEASURES)),
         required=False,
         error_messages={"invalid_choice": _("“%(value)s” is not a measure this map can show.")},
@@ -166,6 +177,15 @@ class ImpactFilterForm(forms.Form):
 
     def chosen_measure(self):
         return self.cleaned_data["measure"] if self.is_bound else next(iter(MEASURES))
+
+    def chosen_indicator(self):
+        """The imported indicator chosen as the map's layer (None for the platform's own measures)."""
+        measure = self.chosen_measure()
+        if not measure.startswith(FIGURE_PREFIX):
+            return None
+        from datahub.models import Indicator
+
+        return Indicator.objects.get(code=measure.removeprefix(FIGURE_PREFIX))
 
     def chosen_county(self):
         return self.cleaned_data["county"] if self.is_bound else None

@@ -12,6 +12,9 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from datahub.presentation import format_value as format_figure
+from datahub.queries import latest_import_id
+from datahub.queries import layer as figure_layer_values
 from impact.charts import month_chart
 from impact.exports import csv_text, json_document
 from impact.forms import ImpactFilterForm
@@ -19,6 +22,7 @@ from impact.measures import FIELDS, MEASURES, PUBLIC_MIN_COMPANIES, public_view
 from impact.presentation import cached_township_page_links, format_value, township_details
 from impact.service import cached_figures, is_shared, page_snapshot
 from places.maps import choropleth
+from places.models import Township
 
 
 def _query(form, **changes):
@@ -35,13 +39,32 @@ def _query(form, **changes):
 MAP_CACHE_SECONDS = 600
 
 
-def _map_html(request, form, snapshot, measure, county):
+def _figure_layer(indicator):
+    """The chosen imported indicator's latest value per township (None for the platform's own measures)."""
+    if indicator is None:
+        return None
+    return figure_layer_values(indicator, Township.objects.with_county())
+
+
+def _map_values(data, measure, figure_layer):
+    if figure_layer is None:
+        return data.township_values(measure), MEASURES[measure], lambda value: format_value(measure, value)
+    unit, decimals = figure_layer.indicator.unit, figure_layer.decimals
+    return (
+        {code: float(value) for code, value in figure_layer.values.items()},
+        figure_layer.indicator.name,
+        lambda value: format_figure(value, unit, decimals) if value is not None else format_value(measure, None),
+    )
+
+
+def _map_html(request, form, snapshot, measure, county, figure_layer=None):
     """The rendered map (368 regions, legend, table alternative): the page's largest part, kept per snapshot.
 
     Keyed by the snapshot (its version and time: new figures make a new key), the page's choices, the language,
     the scheme and the host (township page links are made for them).
     """
     key_parts = (
+        latest_import_id(),  # a new import of official figures makes a new key
         snapshot.version,
         snapshot.computed_at.isoformat(),
         _query(form),
@@ -57,10 +80,11 @@ def _map_html(request, form, snapshot, measure, county):
         data = snapshot.data
         page_url = reverse("impact:page")
         links = cached_township_page_links(request)
+        values, label, value_format = _map_values(data, measure, figure_layer)
         impact_map = choropleth(
-            data.township_values(measure),
-            measure_label=MEASURES[measure],
-            value_format=lambda value: format_value(measure, value),
+            values,
+            measure_label=label,
+            value_format=value_format,
             links=lambda township: (
                 links.get(township.code) or f"{page_url}?{_query(form, county=township.county.code)}"
             ),
@@ -79,6 +103,7 @@ def impact_page(request):
     if form.is_bound and not form.is_valid():
         return render(request, "impact/impact.html", {"form": form}, status=400)
     measure, county = form.chosen_measure(), form.chosen_county()
+    figure_layer = _figure_layer(form.chosen_indicator() if form.is_bound else None)
     snapshot = page_snapshot(form.filters())
     snapshot = dataclasses.replace(snapshot, data=public_view(snapshot.data))  # private commitments aggregated
     data = snapshot.data
@@ -91,9 +116,10 @@ def impact_page(request):
             "form": form,
             "data": data,
             "snapshot": snapshot,
-            "map_html": _map_html(request, form, snapshot, measure, county),
+            "map_html": _map_html(request, form, snapshot, measure, county, figure_layer),
             "measure": measure,
-            "measure_label": MEASURES[measure],
+            "measure_label": figure_layer.indicator.name if figure_layer else MEASURES[measure],
+            "figure_layer": figure_layer,
             "county": data.county(county) if county else None,
             "counties": counties,
             "county_links": {area.code: f"{page_url}?{_query(form, county=area.code)}" for area in data.counties},

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "daphne",
     "core",
     "places",
+    "datahub",
     "accounts",
     "cms",
     "marketplace",

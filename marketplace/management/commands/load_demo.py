@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, ensure_demo_staff
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             )
         counties, townships = load_townships()
         self.stdout.write(f"Reference data — counties: {counties}; townships: {townships}.")
+        call_command("load_reference_figures", stdout=self.stdout)  # the shipped official figures (datahub/data)
         created_pages = ensure_home_pages()
         self.stdout.write(f"Home pages created: {', '.join(created_pages) or 'none (already there)'}.")
         ensure_project_review_workflow()
