@@ -95,6 +95,10 @@ class Action(enum.StrEnum):
     SYNONYM_CREATED = "search.synonym_created"
     SYNONYM_CHANGED = "search.synonym_changed"
     SYNONYM_DELETED = "search.synonym_deleted"
+    # policy
+    REGULATORY_ISSUE_SUBMIT = "regulatory_issue.submit"
+    REGULATORY_ISSUE_ROUTE = "regulatory_issue.route"
+    REGULATORY_ISSUE_ANSWER = "regulatory_issue.answer"
 
 
 def log(action, *, actor=None, organisation=None, **data):
