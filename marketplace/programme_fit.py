@@ -3,7 +3,7 @@
 from cms.programmes import rank_programmes
 
 
-def programmes_for_team(profile, listing=None, *, limit=5, today=None):
+def programmes_for_team(profile, listing=None, *, limit=8, today=None):
     """The best-fitting programmes for an enterprise team (its kind, township and sectors) and, given a listing,
     for that project too (its sector and stage). None without a profile."""
     if profile is None:

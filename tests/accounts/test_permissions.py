@@ -28,6 +28,7 @@ OWN_APPS = (
     "notifications.",
     "payments.",
     "places.",
+    "policy.",
     "core.",
     "search.",
     "scheduling.",
@@ -51,6 +52,10 @@ PUBLIC_URLS = {
     "robots_txt": "crawler rules for the public site",
     "favicon_ico": "the site's icon, a static file",
     "web_manifest": "the web app manifest: name, colours, icons",
+    "cms:programme_catalogue": "the public catalogue of support programmes (reference data staff keep)",
+    "cms:programme_detail": "a support programme's public page",
+    "policy:issue_list": "regulatory issues and outcomes; the submitter shows only as they chose",
+    "policy:issue_detail": "a regulatory issue's public page (submitter only as they chose; staff forms for staff)",
     "marketplace:enterprise_detail": "an enterprise's public profile (what its team chose to publish)",
     "marketplace:questions": "questions and answers of a published project (404 otherwise); asking needs sign-in",
     "payments:donate": "a published project's donation form (404 otherwise): guests may donate; it only opens Checkout",
@@ -65,6 +70,8 @@ PUBLIC_URLS = {
 SIGNED_IN_URLS = {
     "marketplace:report": ("post", {"project_id": 1, "kind": "question", "pk": 1}, {"reason": "spam"}),
     "payments:subscribe": ("post", {"project_id": 1, "plan_id": 1}, {"name": "x"}),
+    # Raising a regulatory issue: any member of a team, township office or association (others get 403).
+    "policy:issue_new": ("post", {}, {"rule": "x", "blocks": "x", "proposal": "x"}),
 }
 
 # name -> (method, data[, kwargs]). Staff screens inside the Wagtail admin:
@@ -90,6 +97,8 @@ STAFF_URLS = {
     "search_synonyms:add": ("post", {"terms_zh": "甲, 乙"}),
     "search_synonyms:edit": ("post", {"terms_zh": "甲, 乙"}, {"pk": 1}),
     "search_synonyms:delete": ("post", {}, {"pk": 1}),
+    "policy:issue_route": ("post", {"ministry": "1"}, {"pk": 1}),
+    "policy:issue_answer": ("post", {"outcome": "amended", "answer": "x"}, {"pk": 1}),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.
