@@ -30,10 +30,7 @@ def catalogue_programmes(*, q="", ministry=None, kind="", sector=None, applicant
     if applicant:
         # The rule is a JSON list; the catalogue is small (tens of programmes), so it is read in Python,
         # the same way on SQLite and PostgreSQL.
-        ids = [
-            p.pk
-            for p in programmes.only("pk", "applicant_kinds")
-            if not p.applicant_kinds or applicant in p.applicant_kinds
-        ]
+        rules = programmes.select_related(None).prefetch_related(None).values_list("pk", "applicant_kinds")
+        ids = [pk for pk, kinds in rules if not kinds or applicant in kinds]
         programmes = programmes.filter(pk__in=ids)
     return programmes.order_by(F("closes_on").asc(nulls_last=True), "ministry__name_zh", "name")
