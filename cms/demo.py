@@ -99,7 +99,7 @@ DEMO_PROGRAMMES = [
     {
         "ministry": "國家發展委員會",
         "name": "地方創生青年培力工作站計畫",
-        "kind": "advice",
+        "kind": "talent",
         "eligibility": "在地方投入地方創生的青年團隊（詳見國發會公告）。",
         "url": "",
         "is_example": False,
@@ -115,7 +115,7 @@ DEMO_PROGRAMMES = [
     {
         "ministry": "文化部",
         "name": "青年村落文化行動計畫",
-        "kind": "grant",
+        "kind": "subsidy",
         "eligibility": "在村落推動文化行動的青年（詳見文化部公告）。",
         "url": "",
         "is_example": False,
@@ -123,7 +123,7 @@ DEMO_PROGRAMMES = [
     {
         "ministry": "（範例）地方政府",
         "name": "範例：鄉鎮小商家數位轉型輔導",
-        "kind": "training",
+        "kind": "talent",
         "eligibility": "此為示範資料，並非真實計畫。",
         "url": "",
         "is_example": True,
@@ -132,14 +132,23 @@ DEMO_PROGRAMMES = [
 
 
 def ensure_catalogues():
-    from cms.models import Sector, SupportProgramme
+    from cms.models import Ministry, Sector, SupportProgramme
 
     # The 17 SDGs are reference data, loaded after every migrate (cms.signal_handlers.after_migrate).
     for slug, zh, en, ja in DEMO_SECTORS:
         Sector.objects.get_or_create(slug=slug, defaults={"name_zh": zh, "name_en": en, "name_ja": ja})
     for programme in DEMO_PROGRAMMES:
+        # The real ministries are seeded by cms/migrations (0003); only the example's agency is made here.
+        ministry, _created = Ministry.objects.get_or_create(
+            name_zh=programme["ministry"],
+            defaults={
+                "slug": "demo-local-government",
+                "name_en": "(Example) local government",
+                "name_ja": "（例）地方政府",
+            },
+        )
         SupportProgramme.objects.get_or_create(
-            ministry=programme["ministry"], name=programme["name"], defaults=programme
+            ministry=ministry, name=programme["name"], defaults={**programme, "ministry": ministry}
         )
 
 

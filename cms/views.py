@@ -1,14 +1,19 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from cms.actions import mark_review_notices_read, review_notices_for
+from cms.forms import CatalogueFilterForm
+from cms.models import SupportProgramme
+from cms.programme_queries import catalogue_programmes
 
 
 @require_GET
@@ -62,3 +67,26 @@ def review_notices(request):
     notices = list(review_notices_for(request.user)[:50])
     mark_review_notices_read(request.user)
     return render(request, "cms/review_notices.html", {"notices": notices})
+
+
+@require_GET
+def programme_catalogue(request):
+    """The public catalogue of support programmes, with filters (ministry, kind, sector, who may apply, open now)."""
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    programmes = catalogue_programmes(**{name: value for name, value in filters.items() if value})
+    page = Paginator(programmes, 20).get_page(request.GET.get("page"))
+    return render(request, "cms/programme_catalogue.html", {"form": form, "page": page, "today": timezone.localdate()})
+
+
+@require_GET
+def programme_detail(request, pk):
+    programme = get_object_or_404(
+        SupportProgramme.objects.select_related("ministry").prefetch_related("sectors", "townships__county"), pk=pk
+    )
+    context = {
+        "programme": programme,
+        "today": timezone.localdate(),
+        "is_open": programme.is_open_on(timezone.localdate()),
+    }
+    return render(request, "cms/programme_detail.html", context)

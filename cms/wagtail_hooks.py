@@ -1,13 +1,16 @@
 """Admin screens for the CMS snippets: sectors, SDGs, support programmes, review notices."""
 
+from django import forms
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.models import ReviewNotice, Sector, SupportProgramme, SustainableDevelopmentGoal
+from cms.forms import SupportProgrammeAdminForm
+from cms.models import Ministry, ReviewNotice, Sector, SupportProgramme, SustainableDevelopmentGoal
 
 
 class SectorViewSet(SnippetViewSet):
@@ -24,12 +27,56 @@ class SDGViewSet(SnippetViewSet):
     ordering = ["number"]
 
 
+class MinistryViewSet(SnippetViewSet):
+    model = Ministry
+    icon = "site"
+    list_display = ["name_zh", "name_en", "name_ja", "slug"]
+    search_fields = ["name_zh", "name_en", "name_ja"]
+
+
 class SupportProgrammeViewSet(SnippetViewSet):
     model = SupportProgramme
     icon = "doc-full"
-    list_display = ["name", "ministry", "kind", "is_example"]
-    list_filter = ["kind", "is_example"]
-    search_fields = ["name", "ministry", "eligibility"]
+    list_display = ["name", "ministry", "kind", "opens_on", "closes_on", "seeded_from_paper", "is_example"]
+    list_filter = ["kind", "ministry", "seeded_from_paper", "is_example"]
+    search_fields = ["name", "name_en", "name_ja", "summary_zh", "eligibility"]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("ministry"),
+                    FieldPanel("name"),
+                    FieldPanel("name_en"),
+                    FieldPanel("name_ja"),
+                    FieldPanel("kind"),
+                ],
+                heading=_("Programme"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("summary_zh"), FieldPanel("summary_en"), FieldPanel("summary_ja")], heading=_("Summary")
+            ),
+            MultiFieldPanel(
+                [FieldPanel("amount_min"), FieldPanel("amount_max"), FieldPanel("opens_on"), FieldPanel("closes_on")],
+                heading=_("Amounts and dates"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("applicant_kinds"),
+                    FieldPanel("sectors", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("for_priority_areas"),
+                    FieldPanel("townships"),
+                    FieldPanel("stages"),
+                    FieldPanel("eligibility"),
+                ],
+                heading=_("Who may apply"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("url"), FieldPanel("contact"), FieldPanel("seeded_from_paper"), FieldPanel("is_example")],
+                heading=_("Link and contact"),
+            ),
+        ],
+        base_form_class=SupportProgrammeAdminForm,
+    )
 
 
 class ReviewNoticeViewSet(SnippetViewSet):
@@ -43,7 +90,7 @@ class ReviewNoticeViewSet(SnippetViewSet):
 class CatalogueGroup(SnippetViewSetGroup):
     menu_label = _("Catalogues")
     menu_icon = "folder-open-inverse"
-    items = (SectorViewSet, SDGViewSet, SupportProgrammeViewSet, ReviewNoticeViewSet)
+    items = (SectorViewSet, SDGViewSet, MinistryViewSet, SupportProgrammeViewSet, ReviewNoticeViewSet)
 
 
 register_snippet(CatalogueGroup)

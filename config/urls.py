@@ -50,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("trace/", include("traceability.urls")),
     path("plans/", include("plans.urls")),
     path("people/", include("people.urls")),
+    path("regulatory-issues/", include("policy.urls")),
     path("", include("marketplace.urls")),
     path("", include("payments.urls")),
     path("", include("cms.urls")),

@@ -124,6 +124,10 @@ class Action(enum.StrEnum):
     SYNONYM_DELETED = "search.synonym_deleted"
     # datahub: official figures
     FIGURES_IMPORT = "figures.import"
+    # policy
+    REGULATORY_ISSUE_SUBMIT = "regulatory_issue.submit"
+    REGULATORY_ISSUE_ROUTE = "regulatory_issue.route"
+    REGULATORY_ISSUE_ANSWER = "regulatory_issue.answer"
 
 
 def log(action, *, actor=None, organisation=None, **data):

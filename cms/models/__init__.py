@@ -17,7 +17,7 @@ from cms.models.pages import (
     TownshipPage,
 )
 from cms.models.site_settings import NavigationSettings
-from cms.models.snippets import Sector, SupportProgramme, SustainableDevelopmentGoal
+from cms.models.snippets import Ministry, Sector, SupportProgramme, SustainableDevelopmentGoal
 from cms.models.visits import PageVisitDay
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "StoryPage",
     "StoryPageTag",
     "SupportProgramme",
+    "Ministry",
     "SustainableDevelopmentGoal",
     "TownshipIndexPage",
     "TownshipPage",

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "search",
     "impact",
     "scheduling",
+    "policy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -14,6 +14,7 @@ from marketplace import actions, queries
 from marketplace.forms import EnterpriseProfileForm
 from marketplace.models import EnterpriseProfile, ProjectDraft
 from marketplace.presentation import team_projects
+from marketplace.programme_fit import programmes_for_team
 from marketplace.views.wizard import STEPS
 
 
@@ -68,5 +69,11 @@ def enterprise_projects(request, slug):
         return redirect("marketplace:draft_step", pk=outcome.result.pk, step=STEPS[0])
     drafts = profile.drafts.select_related("submitted_project") if profile else ProjectDraft.objects.none()
     page = Paginator(drafts, 20).get_page(request.GET.get("page"))
-    context = {"organisation": organisation, "profile": profile, "page": page, "rows": team_projects(page)}
+    context = {
+        "organisation": organisation,
+        "profile": profile,
+        "page": page,
+        "rows": team_projects(page),
+        "fits": programmes_for_team(profile),
+    }
     return render(request, "marketplace/enterprise_projects.html", context)

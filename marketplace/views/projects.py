@@ -13,6 +13,7 @@ from core.actions import run_action
 from marketplace import actions, queries
 from marketplace.forms import AbuseReportForm, AnswerForm, ProjectUpdateForm, QuestionForm
 from marketplace.models import Answer, Milestone, Question
+from marketplace.programme_fit import programmes_for_team
 
 
 @login_required
@@ -25,7 +26,12 @@ def project_team(request, project_id):
         actions.post_project_update(request.user, listing, **form.cleaned_data)
         messages.success(request, _("The update has been posted."))
         return redirect("marketplace:project_team", project_id=project_id)
-    context = {"listing": listing, "form": form, "milestones": listing.milestones.all()}
+    context = {
+        "listing": listing,
+        "form": form,
+        "milestones": listing.milestones.all(),
+        "fits": programmes_for_team(listing.enterprise, listing),
+    }
     return render(request, "marketplace/project_team.html", context, status=400 if request.method == "POST" else 200)
 
 

@@ -30,6 +30,7 @@ OWN_APPS = (
     "people.",
     "places.",
     "datahub.",
+    "policy.",
     "core.",
     "search.",
     "scheduling.",
@@ -58,6 +59,10 @@ PUBLIC_URLS = {
     "(tests/plans/test_plans.py)",
     "favicon_ico": "the site's icon, a static file",
     "web_manifest": "the web app manifest: name, colours, icons",
+    "cms:programme_catalogue": "the public catalogue of support programmes (reference data staff keep)",
+    "cms:programme_detail": "a support programme's public page",
+    "policy:issue_list": "regulatory issues and outcomes; the submitter shows only as they chose",
+    "policy:issue_detail": "a regulatory issue's public page (submitter only as they chose; staff forms for staff)",
     "marketplace:enterprise_detail": "an enterprise's public profile (what its team chose to publish)",
     "marketplace:questions": "questions and answers of a published project (404 otherwise); asking needs sign-in",
     "payments:donate": "a published project's donation form (404 otherwise): guests may donate; it only opens Checkout",
@@ -79,6 +84,8 @@ SIGNED_IN_URLS = {
     "payments:subscribe": ("post", {"project_id": 1, "plan_id": 1}, {"name": "x"}),
     "people:offer_make": ("post", {"pk": 1}, {"message": "x"}),
     "people:follow": ("post", {"slug": "x"}, {}),
+    # Raising a regulatory issue: any member of a team, township office or association (others get 403).
+    "policy:issue_new": ("post", {}, {"rule": "x", "blocks": "x", "proposal": "x"}),
 }
 
 # name -> (method, data[, kwargs]). Staff screens inside the Wagtail admin:
@@ -109,6 +116,8 @@ STAFF_URLS = {
     "search_synonyms:edit": ("post", {"terms_zh": "甲, 乙"}, {"pk": 1}),
     "search_synonyms:delete": ("post", {}, {"pk": 1}),
     "organisations_admin:verification": ("post", {"pk": "1"}),
+    "policy:issue_route": ("post", {"ministry": "1"}, {"pk": 1}),
+    "policy:issue_answer": ("post", {"outcome": "amended", "answer": "x"}, {"pk": 1}),
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.

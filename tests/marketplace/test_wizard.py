@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import WorkflowState
 
-from cms.models import ProjectPage, SupportProgramme
+from cms.models import Ministry, ProjectPage, SupportProgramme
 from cms.public import public_projects
 from core.actions import ActionRefused
 from marketplace import actions
@@ -21,7 +21,11 @@ def step_url(draft, step):
 
 @pytest.fixture
 def programme(db):
-    return SupportProgramme.objects.create(name="地方創生青年培力", ministry="國發會")
+    return SupportProgramme.objects.create(
+        name="地方創生青年培力",
+        ministry=Ministry.objects.get(name_zh="國家發展委員會"),
+        kind=SupportProgramme.Kind.TALENT,
+    )
 
 
 def funding_data(**extra):

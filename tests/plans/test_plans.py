@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
-from cms.models import Sector, SupportProgramme
+from cms.models import Ministry, Sector, SupportProgramme
 from core.actions import ActionRefused
 from core.models import AuditEntry
 from places.models import Township
@@ -71,7 +71,9 @@ def sector(db):
 
 @pytest.fixture
 def programme(db):
-    return SupportProgramme.objects.create(ministry="農業部", name="測試計畫", kind="grant")
+    return SupportProgramme.objects.create(
+        ministry=Ministry.objects.get(name_zh="農業部"), name="測試計畫", kind="subsidy"
+    )
 
 
 def _funding(people, programme):
