@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     path("impact/", include("impact.urls")),
     path("trace/", include("traceability.urls")),
+    path("experiences/", include("experiences.urls")),
     path("", include("marketplace.urls")),
     path("", include("payments.urls")),
     path("", include("cms.urls")),

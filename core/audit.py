@@ -91,6 +91,17 @@ class Action(enum.StrEnum):
     DEVICE_PUBLIC_MEASURES = "device.public_measures"
     ALERT_RULE_ADD = "alert_rule.add"
     ALERT_RULE_REMOVE = "alert_rule.remove"
+    # experiences: experiences, events and volunteering, their slots and bookings
+    EXPERIENCE_CREATE = "experience.create"
+    EXPERIENCE_UPDATE = "experience.update"
+    SLOT_ADD = "slot.add"
+    SLOT_CHANGE = "slot.change"
+    SLOT_CANCEL = "slot.cancel"
+    BOOKING_CREATE = "booking.create"
+    BOOKING_CANCEL = "booking.cancel"
+    BOOKING_CLAIM = "booking.claim"
+    BOOKING_OFFER = "booking.offer"
+    BOOKING_ATTENDED = "booking.attended"
     # search: the staff-owned synonyms
     SYNONYM_CREATED = "search.synonym_created"
     SYNONYM_CHANGED = "search.synonym_changed"

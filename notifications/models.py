@@ -25,6 +25,9 @@ class Notification(models.Model):
         TRACE_ALERT = "trace_alert", _("A device reading is outside its limits")
         TRACE_ALERT_BACKER = "trace_alert_backer", _("News from the pond or field you back")
         PARCEL_SHIPPED = "parcel_shipped", _("Your subscription's goods are on their way")
+        BOOKING_OFFER = "booking_offer", _("A place freed up for an experience you wait for")
+        BOOKING_REMINDER = "booking_reminder", _("An experience you booked is tomorrow")
+        BOOKING_CANCELLED = "booking_cancelled", _("An experience you booked was cancelled")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "marketplace",
     "payments",
     "traceability",
+    "experiences",
     "notifications",
     "conversations",
     "search",
