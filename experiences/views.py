@@ -91,7 +91,7 @@ def book(request, pk):
 def my_bookings(request):
     now = timezone.now()
     bookings = list(queries.bookings_of(request.user))
-    upcoming = [b for b in bookings if b.slot.starts_at > now and b.is_active]
+    upcoming = sorted((b for b in bookings if b.slot.starts_at > now and b.is_active), key=lambda b: b.slot.starts_at)
     past = [b for b in bookings if not (b.slot.starts_at > now and b.is_active)]
     for booking in upcoming:
         booking.rule = rules.describe(booking.slot.experience.cancellation_rule)
