@@ -69,7 +69,7 @@ def all_slots_with_counts(experience):
     return experience.slots.annotate(
         taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDS_A_PLACE)),
         waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
-    ).order_by("-starts_at")
+    ).order_by("starts_at")
 
 
 def check_in_list(slot):
