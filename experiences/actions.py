@@ -144,13 +144,14 @@ def add_slot(user, experience, *, starts_at, ends_at, capacity):
     return slot
 
 
-def _locked_slot(slot):
+def locked_slot(slot):
+    """`slot` re-read under its row lock (inside the caller's transaction), with its experience and organisation."""
     return Slot.objects.select_for_update(of=("self",)).select_related("experience__organisation").get(pk=slot.pk)
 
 
 @transaction.atomic
 def change_slot_capacity(user, slot, *, capacity):
-    slot = _locked_slot(slot)
+    slot = locked_slot(slot)
     check_organiser(user, slot.experience)
     _check_capacity(capacity)
     if slot.is_cancelled:
@@ -170,7 +171,7 @@ def change_slot_capacity(user, slot, *, capacity):
 @transaction.atomic
 def cancel_slot(user, slot):
     """The organiser cancels a slot: every booking on it is cancelled with a full refund, and everyone is told."""
-    slot = _locked_slot(slot)
+    slot = locked_slot(slot)
     check_organiser(user, slot.experience)
     if slot.is_cancelled:
         raise ActionRefused(_("This time slot was already cancelled."))
@@ -209,7 +210,7 @@ def book(user, slot):
     """Book a place on `slot` for `user`: confirmed while places are left, otherwise on the waitlist."""
     if not user.is_authenticated:
         raise PermissionDenied
-    slot = _locked_slot(slot)
+    slot = locked_slot(slot)
     _check_bookable(slot)
     experience = slot.experience
     if not experience.is_free:
@@ -246,7 +247,7 @@ def check_own_booking(user, booking):
 def cancel_booking(user, booking):
     """The person gives up their place (or leaves the waitlist); the rule decides the refund; the place is offered."""
     check_own_booking(user, booking)
-    slot = _locked_slot(booking.slot)
+    slot = locked_slot(booking.slot)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if not booking.is_active or booking.status == Booking.Status.ATTENDED:
         raise ActionRefused(_("This booking cannot be cancelled any more."))
@@ -279,7 +280,7 @@ def cancel_booking(user, booking):
 def claim_offer(user, booking):
     """The person takes the place offered to them from the waitlist, while the offer is open."""
     check_own_booking(user, booking)
-    slot = _locked_slot(booking.slot)
+    slot = locked_slot(booking.slot)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != Booking.Status.OFFERED:
         raise ActionRefused(_("No place is offered to you on this time slot."))
@@ -332,7 +333,7 @@ def expire_offers(now=None):
     )
     for slot_id in list(slot_ids):
         with transaction.atomic():
-            slot = _locked_slot(Slot(pk=slot_id))
+            slot = locked_slot(Slot(pk=slot_id))
             for booking in slot.bookings.filter(status=Booking.Status.OFFERED, offer_expires_at__lte=now):
                 _lapse(booking)
                 lapsed += 1
@@ -343,7 +344,7 @@ def expire_offers(now=None):
 @transaction.atomic
 def mark_attended(user, booking, *, attended=True):
     """The organiser ticks a person off on the check-in list (or takes the tick back)."""
-    slot = _locked_slot(booking.slot)
+    slot = locked_slot(booking.slot)
     check_organiser(user, slot.experience)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.slot_id != slot.pk:

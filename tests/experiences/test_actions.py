@@ -258,3 +258,18 @@ def test_check_in_opens_on_the_day(alice, slot, bob):
     booking = actions.book(bob, slot)
     with pytest.raises(ActionRefused, match="opens on the day"):
         actions.mark_attended(alice, booking)
+
+
+def test_personal_data_export_and_erasure_free_the_place_for_the_waitlist(slot):
+    from experiences import personal_data
+
+    first, second, waiting = people(3)
+    actions.book(first, slot)
+    actions.book(second, slot)
+    queued = actions.book(waiting, slot)
+    exported = personal_data.export(first)
+    assert [row["status"] for row in exported["bookings"]] == ["confirmed"]
+    personal_data.erase(first)
+    assert not Booking.objects.filter(person=first).exists()
+    queued.refresh_from_db()
+    assert queued.status == Booking.Status.OFFERED
