@@ -51,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("plans/", include("plans.urls")),
     path("people/", include("people.urls")),
     path("regulatory-issues/", include("policy.urls")),
+    path("experiences/", include("experiences.urls")),
     path("", include("marketplace.urls")),
     path("", include("payments.urls")),
     path("", include("cms.urls")),

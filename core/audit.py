@@ -118,6 +118,17 @@ class Action(enum.StrEnum):
     ORGANISATION_UNVERIFY = "organisation.unverify"
     ORGANISATION_FOLLOW = "organisation.follow"
     ORGANISATION_UNFOLLOW = "organisation.unfollow"
+    # experiences: experiences, events and volunteering, their slots and bookings
+    EXPERIENCE_CREATE = "experience.create"
+    EXPERIENCE_UPDATE = "experience.update"
+    SLOT_ADD = "slot.add"
+    SLOT_CHANGE = "slot.change"
+    SLOT_CANCEL = "slot.cancel"
+    BOOKING_CREATE = "booking.create"
+    BOOKING_CANCEL = "booking.cancel"
+    BOOKING_CLAIM = "booking.claim"
+    BOOKING_OFFER = "booking.offer"
+    BOOKING_ATTENDED = "booking.attended"
     # search: the staff-owned synonyms
     SYNONYM_CREATED = "search.synonym_created"
     SYNONYM_CHANGED = "search.synonym_changed"

@@ -137,6 +137,20 @@ JOBS = [
         catch_up=timedelta(hours=20),
     ),
     Job(
+        name="booking_reminders",
+        task_path="experiences.tasks.send_booking_reminders",
+        cron="0 9 * * *",
+        description=_("Remind people of the experiences they booked for tomorrow, in their language"),
+        catch_up=timedelta(hours=12),
+    ),
+    Job(
+        name="waitlist_offers",
+        task_path="experiences.tasks.expire_waitlist_offers",
+        cron="*/5 * * * *",
+        description=_("Lapse waitlist offers that ran out and offer the places to the next people waiting"),
+        catch_up=timedelta(minutes=30),
+    ),
+    Job(
         name="trace_reading_storage",
         task_path="traceability.tasks.maintain_reading_storage",
         cron="40 3 * * *",

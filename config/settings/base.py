@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "payments",
     "traceability",
     "plans",
+    "experiences",
     "notifications",
     "conversations",
     "search",

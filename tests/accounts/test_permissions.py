@@ -36,6 +36,7 @@ OWN_APPS = (
     "scheduling.",
     "plans.",
     "config.",
+    "experiences.",
 )
 
 # name -> why anyone may see it.
@@ -68,6 +69,8 @@ PUBLIC_URLS = {
     "payments:donate": "a published project's donation form (404 otherwise): guests may donate; it only opens Checkout",
     "payments:checkout_return": "where Stripe Checkout sends a payer back: shows a message, changes nothing",
     "payments:funding_progress": "a published project's raised/backers figures, as its page shows them (404 else)",
+    "experiences:list": "public listing of published experiences with dates to come",
+    "experiences:detail": "a published experience's page (404 when unpublished, except to its organisers)",
     "people:index": "open help requests and the profiles the visitor may see (visibility filtered by queries)",
     "people:profile": "a talent profile, if its visibility lets the visitor see it (404 otherwise); contact details "
     "only for the person and organisations whose request they accepted",
@@ -82,6 +85,7 @@ PUBLIC_URLS = {
 SIGNED_IN_URLS = {
     "marketplace:report": ("post", {"project_id": 1, "kind": "question", "pk": 1}, {"reason": "spam"}),
     "payments:subscribe": ("post", {"project_id": 1, "plan_id": 1}, {"name": "x"}),
+    "experiences:book": ("post", {"pk": 1}, {}),
     "people:offer_make": ("post", {"pk": 1}, {"message": "x"}),
     "people:follow": ("post", {"slug": "x"}, {}),
     # Raising a regulatory issue: any member of a team, township office or association (others get 403).
@@ -135,6 +139,8 @@ OWN_ACCOUNT_URLS = {
     "cms:review_notices": ("get", None),
     "payments:my_backings": ("get", None),
     "conversations:list": ("get", None),
+    "experiences:my_bookings": ("get", None),
+    "experiences:manage_list": ("get", None),
     "people:profile_edit": ("post", {"kind": "expert", "headline": "x", "contact_email": "x@example.tw"}),
     "people:profile_delete": ("post", {}),
     "people:matches": ("get", None),
@@ -317,6 +323,21 @@ OBJECT_URLS = {
     "payments:payouts_connect": [("post", _kwargs_slug, lambda o: {"country": "JP"})],
     "payments:payouts_return": [("get", _kwargs_slug, None)],
     "payments:payouts_refresh": [("get", _kwargs_slug, None)],
+    # The enterprise team's experience, its slot and Alice's booking on it (built by _with_experience).
+    "experiences:new": [("get", _kwargs_slug, None), ("post", _kwargs_slug, lambda o: {"title_zh": "x"})],
+    "experiences:manage": [
+        ("get", lambda o: {"pk": o["experience"].pk}, None),
+        ("post", lambda o: {"pk": o["experience"].pk}, lambda o: {"title_zh": "Taken over"}),
+    ],
+    "experiences:slot_add": [
+        ("post", lambda o: {"pk": o["experience"].pk}, lambda o: {"starts_at": "2030-01-01T09:00", "capacity": "5"})
+    ],
+    "experiences:slot_capacity": [("post", lambda o: {"pk": o["slot"].pk}, lambda o: {"capacity": "1"})],
+    "experiences:slot_cancel": [("post", lambda o: {"pk": o["slot"].pk}, lambda o: {})],
+    "experiences:check_in": [("get", lambda o: {"pk": o["slot"].pk}, None)],
+    "experiences:mark_attended": [("post", lambda o: {"pk": o["booking"].pk}, lambda o: {"attended": "1"})],
+    "experiences:booking_cancel": [("post", lambda o: {"pk": o["booking"].pk}, lambda o: {})],
+    "experiences:booking_claim": [("post", lambda o: {"pk": o["booking"].pk}, lambda o: {})],
 }
 
 
@@ -514,8 +535,36 @@ def _with_people(request, objects):
     return objects
 
 
+def _with_experience(objects):
+    """An experience of the enterprise team with a slot next week, and Alice's booking on it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from experiences import actions as experience_actions
+
+    alice = objects["enterprise"].memberships.get(role=Role.OWNER).user
+    objects["experience"] = experience_actions.create_experience(
+        alice,
+        objects["enterprise"],
+        title_zh="採茶",
+        description_zh="採茶體驗",
+        township=Township.objects.order_by("code").first(),
+        is_published=True,
+    )
+    start = timezone.now() + datetime.timedelta(days=7)
+    objects["slot"] = experience_actions.add_slot(
+        alice, objects["experience"], starts_at=start, ends_at=start + datetime.timedelta(hours=2), capacity=5
+    )
+    objects["booking"] = experience_actions.book(alice, objects["slot"])
+    return objects
+
+
 def _with_market(request, objects, name):
     """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
+    if name.startswith("experiences:"):
+        request.getfixturevalue("townships")
+        return _with_experience(objects)
     if name.startswith("plans:"):
         return _with_plan(objects)
     if name.startswith("people:"):
@@ -568,6 +617,17 @@ def snapshot():
         **conversations_snapshot(),
         **plans_snapshot(),
         **people_snapshot(),
+        **experiences_snapshot(),
+    }
+
+
+def experiences_snapshot():
+    from experiences.models import Booking, Experience, Slot
+
+    return {
+        "experiences": sorted(Experience.objects.values_list("id", "title_zh", "is_published", "price_twd")),
+        "slots": sorted(Slot.objects.values_list("id", "capacity", "status", "starts_at")),
+        "bookings": sorted(Booking.objects.values_list("id", "status", "attended_at")),
     }
 
 

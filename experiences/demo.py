@@ -1,0 +1,148 @@
+"""Demo experiences for `manage.py load_demo_experiences` (run by `make run` after load_demo): tea picking in Pinglin,
+a farm and fishery tour in Kouhu, a beach-cleaning shift in Zhuangwei, each with dates in the coming weeks.
+
+Idempotent: an organisation or experience that exists is left as it is; slots are topped up so that each experience
+always has dates still to come. The demo team login (marketplace.demo) is an admin of the three organisations.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, Role
+from experiences import actions
+from experiences.models import CancellationRule, Experience
+from places.models import Township
+
+PINGLIN, KOUHU, ZHUANGWEI = "65000200", "10009190", "10002060"
+
+# slug → (kind, name, township code)
+DEMO_ORGANISATIONS = {
+    "demo-pinglin-community": (Organisation.Kind.COMMUNITY, "坪林茶鄉社區發展協會（示範）", PINGLIN),
+    "demo-kouhu-township-office": (Organisation.Kind.TOWNSHIP_OFFICE, "口湖鄉公所（示範）", KOUHU),
+    "demo-zhuangwei-foundation": (Organisation.Kind.FOUNDATION, "壯圍海岸守護基金會（示範）", ZHUANGWEI),
+}
+
+DEMO_EXPERIENCES = [
+    {
+        "organisation": "demo-pinglin-community",
+        "kind": Experience.Kind.EXPERIENCE,
+        "title_zh": "坪林採茶與包種茶製茶體驗",
+        "title_en": "Tea picking and Baozhong tea making in Pinglin",
+        "title_ja": "坪林の茶摘みと包種茶づくり体験",
+        "description_zh": "跟著第三代茶農上山採一心二葉，回到茶廠學萎凋、炒菁、揉捻，最後帶走自己做的一包包種茶。",
+        "description_en": (
+            "Pick two leaves and a bud with a third-generation tea farmer, learn withering, pan-firing and rolling at "
+            "the family tea factory, and take home the Baozhong tea you made."
+        ),
+        "description_ja": (
+            "三代目の茶農家と一芯二葉を摘み、茶工場で萎凋・炒青・揉捻を学びます。"
+            "自分で作った包種茶をお持ち帰りいただけます。"
+        ),
+        "meeting_point": "坪林茶業博物館前廣場",
+        "latitude": 24.9369,
+        "longitude": 121.7110,
+        "price_twd": 0,
+        "languages": ["zh", "nan", "en"],
+        "accessibility": "茶園步道有坡度與階梯，輪椅無法通行；製茶體驗在一樓茶廠，可無障礙進出。",
+        "what_to_bring": "帽子、長袖衣物、防蚊液、水壺",
+        "minimum_age": 6,
+        "cancellation_rule": CancellationRule.FLEXIBLE,
+        "slots": [(4, 9, 4, 12), (11, 9, 4, 12), (18, 9, 4, 12)],
+    },
+    {
+        "organisation": "demo-kouhu-township-office",
+        "kind": Experience.Kind.EXPERIENCE,
+        "title_zh": "口湖農漁導覽：魚塭、鰻魚與食農教育",
+        "title_en": "Kouhu farm and fishery tour: fish ponds, eels and food education",
+        "title_ja": "口湖の農漁業ツアー：養殖池・ウナギ・食農教育",
+        "description_zh": "由鄉公所與在地養殖戶帶路，看智慧魚塭如何省水省電、認識鰻魚與文蛤的一生，午餐吃當季漁產。",
+        "description_en": (
+            "Township staff and local fish farmers show how smart ponds save water and power, tell the life of eels "
+            "and clams, and serve a lunch of the season's catch."
+        ),
+        "description_ja": (
+            "郷公所と地元の養殖家の案内で、スマート養殖池の節水・節電を見学し、"
+            "ウナギとハマグリの一生を学びます。昼食は旬の海の幸です。"
+        ),
+        "meeting_point": "口湖遊客中心",
+        "latitude": 23.5860,
+        "longitude": 120.1620,
+        "price_twd": 800,
+        "languages": ["zh", "nan"],
+        "accessibility": "導覽車可載輪椅；魚塭堤岸為碎石路。",
+        "what_to_bring": "防曬用品、可弄髒的鞋子",
+        "minimum_age": 0,
+        "cancellation_rule": CancellationRule.MODERATE,
+        "slots": [(6, 10, 5, 20), (20, 10, 5, 20)],
+    },
+    {
+        "organisation": "demo-zhuangwei-foundation",
+        "kind": Experience.Kind.VOLUNTEERING,
+        "title_zh": "壯圍海灘淨灘志工",
+        "title_en": "Beach-cleaning volunteers in Zhuangwei",
+        "title_ja": "壮圍ビーチ清掃ボランティア",
+        "description_zh": "兩小時的淨灘班次：撿拾與分類海廢，記錄種類與數量，資料提供給海洋廢棄物監測。",
+        "description_en": "A two-hour shift: pick up and sort marine litter and record what you find for the marine "
+        "debris survey.",
+        "description_ja": "2 時間の清掃シフト。海ごみを拾って分別し、種類と量を記録して海洋ごみ調査に役立てます。",
+        "meeting_point": "壯圍沙丘旅遊服務園區",
+        "latitude": 24.7706,
+        "longitude": 121.8226,
+        "price_twd": 0,
+        "languages": ["zh", "en", "ja"],
+        "accessibility": "沙灘不適合輪椅；可在服務園區協助分類與記錄。",
+        "what_to_bring": "帽子、水壺、防曬；手套與夾子由我們準備",
+        "minimum_age": 10,
+        "cancellation_rule": CancellationRule.FLEXIBLE,
+        "slots": [(2, 8, 2, 30), (9, 8, 2, 30), (16, 8, 2, 30)],
+    },
+]
+
+
+def _organisation(slug, user):
+    kind, name, code = DEMO_ORGANISATIONS[slug]
+    organisation, _ = Organisation.objects.get_or_create(
+        slug=slug, defaults={"kind": kind, "name": name, "township": Township.objects.get(code=code)}
+    )
+    Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": Role.ADMIN})
+    return organisation
+
+
+def ensure_demo_experiences(now=None):
+    """Create what is missing of the demo experiences and give each dates still to come. Returns a summary."""
+    from marketplace.demo import ensure_team_login
+
+    now = now or timezone.now()
+    summary = {"experiences": 0, "slots": 0}
+    if not Township.objects.filter(code=PINGLIN).exists():
+        return summary
+    user = ensure_team_login()
+    for spec in DEMO_EXPERIENCES:
+        spec = dict(spec)
+        organisation = _organisation(spec.pop("organisation"), user)
+        slots = spec.pop("slots")
+        code = DEMO_ORGANISATIONS[organisation.slug][2]
+        with transaction.atomic():
+            experience = Experience.objects.filter(organisation=organisation, title_zh=spec["title_zh"]).first()
+            if experience is None:
+                spec["township"] = Township.objects.get(code=code)
+                experience = actions.create_experience(user, organisation, is_published=True, **spec)
+                summary["experiences"] += 1
+            if experience.slots.filter(starts_at__gt=now).exists():
+                continue
+            today = timezone.localdate(now)
+            for days, hour, hours, capacity in slots:
+                start = timezone.make_aware(
+                    datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(hour))
+                )
+                actions.add_slot(
+                    user,
+                    experience,
+                    starts_at=start,
+                    ends_at=start + datetime.timedelta(hours=hours),
+                    capacity=capacity,
+                )
+                summary["slots"] += 1
+    return summary

@@ -1,0 +1,81 @@
+"""Forms of the experience pages: the organiser's experience and slot forms, and the public listing's filters."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from experiences.models import SPOKEN_LANGUAGES, Experience
+from places.models import Township
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ExperienceForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("languages spoken"), choices=SPOKEN_LANGUAGES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Experience
+        fields = [
+            "kind",
+            "title_zh",
+            "title_en",
+            "title_ja",
+            "description_zh",
+            "description_en",
+            "description_ja",
+            "township",
+            "meeting_point",
+            "latitude",
+            "longitude",
+            "price_twd",
+            "languages",
+            "accessibility",
+            "what_to_bring",
+            "minimum_age",
+            "cancellation_rule",
+            "is_published",
+        ]
+        widgets = {
+            "description_zh": forms.Textarea(attrs={"rows": 5}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+            "description_ja": forms.Textarea(attrs={"rows": 3}),
+            "accessibility": forms.Textarea(attrs={"rows": 2}),
+            "what_to_bring": forms.Textarea(attrs={"rows": 2}),
+            "cancellation_rule": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.with_county()
+
+
+class SlotForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("starts"), widget=DATETIME_WIDGET)
+    ends_at = forms.DateTimeField(label=_("ends"), widget=DATETIME_WIDGET)
+    capacity = forms.IntegerField(label=_("places"), min_value=1, max_value=1000)
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("places"), min_value=1, max_value=1000)
+
+
+PRICE_CHOICES = [("", _("Any price")), ("free", _("Free")), ("paid", _("Paid"))]
+
+
+class FilterForm(forms.Form):
+    """The listing's filters: every value is checked against a whitelist, so a bad one is simply ignored."""
+
+    kind = forms.ChoiceField(label=_("kind"), required=False, choices=[("", _("All kinds")), *Experience.Kind.choices])
+    township = forms.ModelChoiceField(
+        label=_("township"),
+        required=False,
+        queryset=Township.objects.filter(experiences__is_published=True).distinct().with_county(),
+        to_field_name="code",
+        empty_label=_("All townships"),
+    )
+    date = forms.DateField(label=_("from date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    price = forms.ChoiceField(label=_("price"), required=False, choices=PRICE_CHOICES)
+    language = forms.ChoiceField(
+        label=_("language spoken"), required=False, choices=[("", _("Any language")), *SPOKEN_LANGUAGES]
+    )

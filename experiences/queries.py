@@ -1,0 +1,80 @@
+"""Reading experiences, slots and bookings for the pages (no changes here)."""
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from experiences.models import Booking, Experience, Slot
+
+
+def upcoming_slots():
+    return Slot.objects.filter(status=Slot.Status.OPEN, starts_at__gt=timezone.now())
+
+
+def public_experiences(*, kind="", township=None, date=None, price="", language=""):
+    """Published experiences with a slot still to come, soonest first, filtered by the listing's choices."""
+    slots = Q(slots__status=Slot.Status.OPEN, slots__starts_at__gt=timezone.now())
+    if date:
+        slots &= Q(slots__starts_at__date__gte=date)
+    experiences = Experience.objects.filter(is_published=True)
+    if kind:
+        experiences = experiences.filter(kind=kind)
+    if township is not None:
+        experiences = experiences.filter(township=township)
+    if price == "free":
+        experiences = experiences.filter(price_twd=0)
+    elif price == "paid":
+        experiences = experiences.filter(price_twd__gt=0)
+    if language:
+        experiences = experiences.filter(languages__contains=[language])
+    return (
+        experiences.annotate(next_start=Min("slots__starts_at", filter=slots))
+        .filter(next_start__isnull=False)
+        .select_related("township__county", "organisation")
+        .order_by("next_start", "pk")
+    )
+
+
+def slots_with_places(experience):
+    """The experience's upcoming open slots, each with `taken` (places held) and `waiting` counts."""
+    return (
+        upcoming_slots()
+        .filter(experience=experience)
+        .annotate(
+            taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDS_A_PLACE)),
+            waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+        )
+    )
+
+
+def bookings_of(person):
+    return (
+        Booking.objects.filter(person=person)
+        .select_related("slot__experience__township__county", "slot__experience__organisation")
+        .order_by("-slot__starts_at", "-pk")
+    )
+
+
+def managed_experiences(user):
+    return (
+        Experience.objects.filter(organisation__memberships__user=user)
+        .select_related("township__county", "organisation")
+        .annotate(
+            upcoming=Count("slots", filter=Q(slots__status=Slot.Status.OPEN, slots__starts_at__gt=timezone.now()))
+        )
+        .order_by("-created")
+    )
+
+
+def all_slots_with_counts(experience):
+    return experience.slots.annotate(
+        taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDS_A_PLACE)),
+        waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+    ).order_by("starts_at")
+
+
+def check_in_list(slot):
+    return (
+        slot.bookings.filter(status__in=(Booking.Status.CONFIRMED, Booking.Status.ATTENDED))
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "person__email")
+    )

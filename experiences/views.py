@@ -1,0 +1,252 @@
+"""Pages of experiences: the public listing and detail, the person's bookings, the organiser's management pages.
+
+Views are thin: they read through experiences.queries and change through experiences.actions (run_action).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.actions import check_member
+from accounts.models import Organisation
+from core.actions import run_action
+from experiences import actions, impact, queries, rules
+from experiences.forms import CapacityForm, ExperienceForm, FilterForm, SlotForm
+from experiences.models import Booking, Experience, Slot
+
+PAGE_SIZE = 12
+
+
+# --- public -------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def experience_list(request):
+    form = FilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {key: value for key, value in form.cleaned_data.items() if value not in ("", None)}
+    page = Paginator(queries.public_experiences(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "experiences/list.html", {"form": form, "page": page, "filtered": bool(filters)})
+
+
+def _visible_experience(request, pk):
+    """A published experience, or an unpublished one to its organisers; 404 to anyone else."""
+    experience = get_object_or_404(Experience.objects.select_related("township__county", "organisation"), pk=pk)
+    if not experience.is_published:
+        try:
+            check_member(request.user, experience.organisation)
+        except PermissionDenied:
+            raise Http404 from None
+    return experience
+
+
+@require_GET
+def experience_detail(request, pk):
+    experience = _visible_experience(request, pk)
+    slots = list(queries.slots_with_places(experience))
+    mine = {}
+    if request.user.is_authenticated:
+        mine = {
+            booking.slot_id: booking
+            for booking in Booking.objects.active().filter(person=request.user, slot__experience=experience)
+        }
+    for slot in slots:
+        slot.left = max(slot.capacity - slot.taken, 0)
+        slot.mine = mine.get(slot.pk)
+    context = {
+        "experience": experience,
+        "slots": slots,
+        "rule": rules.describe(experience.cancellation_rule),
+    }
+    return render(request, "experiences/detail.html", context)
+
+
+@login_required
+@require_POST
+def book(request, pk):
+    slot = get_object_or_404(Slot.objects.select_related("experience"), pk=pk)
+    outcome = run_action(request, actions.book, slot)
+    if outcome.done:
+        if outcome.result.status == Booking.Status.WAITLISTED:
+            message = _("This time slot is full: you are on the waitlist. If a place frees up, it is offered to you.")
+        else:
+            message = _("Your place is booked. You will get a reminder the day before.")
+        messages.success(request, message)
+        return redirect("experiences:my_bookings")
+    return redirect("experiences:detail", pk=slot.experience_id)
+
+
+# --- the person's bookings ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_bookings(request):
+    now = timezone.now()
+    bookings = list(queries.bookings_of(request.user))
+    upcoming = sorted((b for b in bookings if b.slot.starts_at > now and b.is_active), key=lambda b: b.slot.starts_at)
+    past = [b for b in bookings if not (b.slot.starts_at > now and b.is_active)]
+    for booking in upcoming:
+        booking.rule = rules.describe(booking.slot.experience.cancellation_rule)
+    hours = sum(impact.hours_volunteered_by_person(request.user).values())
+    page = Paginator(past, 20).get_page(request.GET.get("page"))
+    return render(
+        request, "experiences/my_bookings.html", {"upcoming": upcoming, "page": page, "hours": round(hours, 1)}
+    )
+
+
+@login_required
+@require_POST
+def booking_cancel(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("slot"), pk=pk, person=request.user)
+    run_action(request, actions.cancel_booking, booking, success=_("Your booking is cancelled."))
+    return redirect("experiences:my_bookings")
+
+
+@login_required
+@require_POST
+def booking_claim(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("slot"), pk=pk, person=request.user)
+    run_action(request, actions.claim_offer, booking, success=_("The place is yours: your booking is confirmed."))
+    return redirect("experiences:my_bookings")
+
+
+# --- the organiser's ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def manage_list(request):
+    organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
+    return render(
+        request,
+        "experiences/manage/list.html",
+        {"experiences": queries.managed_experiences(request.user), "organisations": organisations},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def experience_new(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    check_member(request.user, organisation)
+    form = ExperienceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = run_action(
+            request,
+            actions.create_experience,
+            organisation,
+            form=form,
+            success=_("The experience is saved. Add its time slots."),
+            **form.cleaned_data,
+        )
+        if outcome.done:
+            return redirect("experiences:manage", pk=outcome.result.pk)
+    return render(request, "experiences/manage/form.html", {"form": form, "organisation": organisation})
+
+
+def _managed(request, pk):
+    experience = get_object_or_404(Experience.objects.select_related("organisation", "township"), pk=pk)
+    actions.check_organiser(request.user, experience)
+    return experience
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request, pk):
+    experience = _managed(request, pk)
+    form = ExperienceForm(request.POST or None, instance=Experience.objects.get(pk=pk))
+    slot_form = SlotForm()
+    if request.method == "POST" and form.is_valid():
+        outcome = run_action(
+            request, actions.update_experience, experience, form=form, success=_("Saved."), **form.cleaned_data
+        )
+        if outcome.done:
+            return redirect("experiences:manage", pk=pk)
+    context = {
+        "experience": experience,
+        "form": form,
+        "slot_form": slot_form,
+        "slots": queries.all_slots_with_counts(experience),
+        "now": timezone.now(),
+    }
+    return render(request, "experiences/manage/experience.html", context)
+
+
+@login_required
+@require_POST
+def slot_add(request, pk):
+    experience = _managed(request, pk)
+    form = SlotForm(request.POST)
+    if form.is_valid():
+        outcome = run_action(
+            request, actions.add_slot, experience, form=form, success=_("Time slot added."), **form.cleaned_data
+        )
+        if outcome.done:
+            return redirect("experiences:manage", pk=pk)
+    context = {
+        "experience": experience,
+        "form": ExperienceForm(instance=experience),
+        "slot_form": form,
+        "slots": queries.all_slots_with_counts(experience),
+        "now": timezone.now(),
+    }
+    return render(request, "experiences/manage/experience.html", context, status=400)
+
+
+@login_required
+@require_POST
+def slot_capacity(request, pk):
+    slot = get_object_or_404(Slot.objects.select_related("experience__organisation"), pk=pk)
+    actions.check_organiser(request.user, slot.experience)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        run_action(
+            request, actions.change_slot_capacity, slot, capacity=form.cleaned_data["capacity"], success=_("Saved.")
+        )
+    else:
+        messages.error(request, " ".join(form.errors.get("capacity", [])))
+    return redirect("experiences:manage", pk=slot.experience_id)
+
+
+@login_required
+@require_POST
+def slot_cancel(request, pk):
+    slot = get_object_or_404(Slot.objects.select_related("experience__organisation"), pk=pk)
+    actions.check_organiser(request.user, slot.experience)
+    run_action(
+        request, actions.cancel_slot, slot, success=_("The time slot is cancelled and everyone booked on it was told.")
+    )
+    return redirect("experiences:manage", pk=slot.experience_id)
+
+
+@login_required
+@require_GET
+def check_in(request, pk):
+    slot = get_object_or_404(Slot.objects.select_related("experience__organisation", "experience__township"), pk=pk)
+    actions.check_organiser(request.user, slot.experience)
+    people = list(queries.check_in_list(slot))
+    context = {
+        "slot": slot,
+        "experience": slot.experience,
+        "people": people,
+        "attended": sum(1 for booking in people if booking.status == Booking.Status.ATTENDED),
+        "waiting": slot.bookings.filter(status=Booking.Status.WAITLISTED).count(),
+    }
+    return render(request, "experiences/manage/check_in.html", context)
+
+
+@login_required
+@require_POST
+def mark_attended(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("slot__experience__organisation"), pk=pk)
+    actions.check_organiser(request.user, booking.slot.experience)
+    run_action(request, actions.mark_attended, booking, attended=request.POST.get("attended") == "1")
+    return redirect("experiences:check_in", pk=booking.slot_id)

@@ -1,0 +1,275 @@
+"""Experiences, slots and bookings through their actions: every rule and every bad input the issue lists."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from core.actions import ActionRefused
+from core.models import AuditEntry
+from experiences import actions, impact, rules
+from experiences.models import Booking, CancellationRule, Experience, Slot
+from notifications.models import Notification
+from tests.experiences.conftest import make_experience, soon
+from tests.factories.accounts import UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+HOUR = datetime.timedelta(hours=1)
+
+
+def people(count):
+    return [UserFactory() for _ in range(count)]
+
+
+# --- experiences --------------------------------------------------------------------------------------------------
+
+
+def test_only_members_of_the_organisation_publish_and_manage(alice, bob, office, experience):
+    with pytest.raises(PermissionDenied):
+        make_experience(bob, office)
+    with pytest.raises(PermissionDenied):
+        actions.add_slot(bob, experience, starts_at=soon(), ends_at=soon() + HOUR, capacity=5)
+    assert AuditEntry.objects.filter(action="experience.create").count() == 1
+
+
+def test_volunteering_has_no_price(alice, office):
+    with pytest.raises(ActionRefused, match="Volunteering is free"):
+        make_experience(alice, office, kind=Experience.Kind.VOLUNTEERING, price_twd=300)
+    assert not Experience.objects.exists()
+
+
+def test_a_title_in_chinese_is_required_and_nothing_is_saved_without_it(alice, office):
+    with pytest.raises(ActionRefused):
+        make_experience(alice, office, title_zh="")
+    assert not Experience.objects.exists()
+
+
+def test_the_title_follows_the_page_language_and_falls_back_to_chinese(alice, office):
+    from django.utils import translation
+
+    experience = make_experience(alice, office, title_en="Tea picking in Zhushan")
+    with translation.override("en"):
+        assert experience.title == "Tea picking in Zhushan"
+    with translation.override("ja"):
+        assert experience.title == "竹山採茶體驗"
+
+
+# --- slots --------------------------------------------------------------------------------------------------------
+
+
+def test_overlapping_slots_of_the_same_experience_are_refused(alice, experience, slot):
+    with pytest.raises(ActionRefused, match="overlaps another one"):
+        actions.add_slot(alice, experience, starts_at=slot.starts_at + HOUR, ends_at=slot.ends_at + HOUR, capacity=3)
+    # Back to back is fine.
+    actions.add_slot(alice, experience, starts_at=slot.ends_at, ends_at=slot.ends_at + HOUR, capacity=3)
+    assert experience.slots.count() == 2
+
+
+def test_a_cancelled_slot_does_not_block_its_time(alice, experience, slot):
+    actions.cancel_slot(alice, slot)
+    actions.add_slot(alice, experience, starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=3)
+
+
+def test_slots_in_the_past_or_ending_before_they_start_are_refused(alice, experience):
+    past = timezone.now() - HOUR
+    with pytest.raises(ActionRefused, match="starts in the past"):
+        actions.add_slot(alice, experience, starts_at=past, ends_at=past + 2 * HOUR, capacity=3)
+    with pytest.raises(ActionRefused, match="must end after it starts"):
+        actions.add_slot(alice, experience, starts_at=soon(), ends_at=soon() - HOUR, capacity=3)
+    with pytest.raises(ActionRefused, match="at least one place"):
+        actions.add_slot(alice, experience, starts_at=soon(), ends_at=soon() + HOUR, capacity=0)
+    assert not Slot.objects.exists()
+    assert not AuditEntry.objects.filter(action="slot.add").exists()
+
+
+def test_capacity_cannot_go_below_the_places_booked(alice, slot):
+    for person in people(2):
+        actions.book(person, slot)
+    with pytest.raises(ActionRefused, match="2 places are already booked"):
+        actions.change_slot_capacity(alice, slot, capacity=1)
+    slot.refresh_from_db()
+    assert slot.capacity == 2
+
+
+def test_raising_the_capacity_offers_the_new_places_to_the_waitlist(alice, slot):
+    first, second, waiting = people(3)
+    actions.book(first, slot)
+    actions.book(second, slot)
+    queued = actions.book(waiting, slot)
+    assert queued.status == Booking.Status.WAITLISTED
+    actions.change_slot_capacity(alice, slot, capacity=3)
+    queued.refresh_from_db()
+    assert queued.status == Booking.Status.OFFERED
+
+
+# --- booking ------------------------------------------------------------------------------------------------------
+
+
+def test_booking_confirms_until_full_then_waitlists(slot):
+    first, second, third = people(3)
+    assert actions.book(first, slot).status == Booking.Status.CONFIRMED
+    assert actions.book(second, slot).status == Booking.Status.CONFIRMED
+    assert actions.book(third, slot).status == Booking.Status.WAITLISTED
+
+
+def test_a_person_books_a_slot_once(slot, bob):
+    actions.book(bob, slot)
+    with pytest.raises(ActionRefused, match="already booked"):
+        actions.book(bob, slot)
+    assert Booking.objects.filter(person=bob).count() == 1
+
+
+def test_a_cancelled_slot_cannot_be_booked(alice, slot, bob):
+    actions.cancel_slot(alice, slot)
+    with pytest.raises(ActionRefused, match="cancelled by the organiser"):
+        actions.book(bob, slot)
+    assert not Booking.objects.exists()
+
+
+def test_a_slot_that_started_or_an_unpublished_experience_cannot_be_booked(alice, experience, slot, bob):
+    Slot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() - HOUR)
+    with pytest.raises(ActionRefused, match="already started"):
+        actions.book(bob, slot)
+    Slot.objects.filter(pk=slot.pk).update(starts_at=soon())
+    actions.update_experience(alice, experience, is_published=False)
+    with pytest.raises(ActionRefused, match="not open for booking"):
+        actions.book(bob, slot)
+    assert not Booking.objects.exists()
+
+
+def test_paid_experiences_refuse_online_booking_until_payment_is_wired(alice, office, bob):
+    paid = make_experience(alice, office, title_zh="漁村導覽", price_twd=800)
+    slot = actions.add_slot(alice, paid, starts_at=soon(), ends_at=soon() + HOUR, capacity=5)
+    with pytest.raises(ActionRefused, match="Nothing was charged"):
+        actions.book(bob, slot)
+    assert not Booking.objects.exists()
+
+
+# --- cancellation, the waitlist and offers -----------------------------------------------------------------------
+
+
+def test_a_freed_place_is_offered_to_the_first_person_waiting_with_a_notification(slot):
+    first, second, early, late = people(4)
+    booked = actions.book(first, slot)
+    actions.book(second, slot)
+    waiting_first = actions.book(early, slot)
+    waiting_second = actions.book(late, slot)
+    actions.cancel_booking(first, booked)
+    waiting_first.refresh_from_db()
+    waiting_second.refresh_from_db()
+    assert waiting_first.status == Booking.Status.OFFERED
+    assert waiting_first.offer_expires_at <= timezone.now() + actions.OFFER_TIME
+    assert waiting_second.status == Booking.Status.WAITLISTED
+    assert Notification.objects.filter(recipient=early, kind=Notification.Kind.BOOKING_OFFER).count() == 1
+    # Claimed: confirmed, and the slot is full again.
+    assert actions.claim_offer(early, waiting_first).status == Booking.Status.CONFIRMED
+    assert slot.bookings.holding_a_place().count() == 2
+
+
+def test_an_offer_that_runs_out_goes_to_the_next_person(slot):
+    first, second, early, late = people(4)
+    booked = actions.book(first, slot)
+    actions.book(second, slot)
+    waiting_first = actions.book(early, slot)
+    waiting_second = actions.book(late, slot)
+    actions.cancel_booking(first, booked)
+    assert actions.expire_offers(now=timezone.now() + actions.OFFER_TIME + HOUR) == 1
+    waiting_first.refresh_from_db()
+    waiting_second.refresh_from_db()
+    assert waiting_first.status == Booking.Status.LAPSED
+    assert waiting_second.status == Booking.Status.OFFERED
+    with pytest.raises(ActionRefused, match="No place is offered"):
+        actions.claim_offer(early, waiting_first)
+
+
+def test_nobody_claims_someone_elses_booking(slot, bob):
+    carol = UserFactory()
+    booking = actions.book(bob, slot)
+    with pytest.raises(PermissionDenied):
+        actions.cancel_booking(carol, booking)
+    with pytest.raises(PermissionDenied):
+        actions.claim_offer(carol, booking)
+
+
+def test_the_organiser_cancelling_a_slot_cancels_every_booking_and_tells_each_person(alice, slot):
+    first, second, waiting = people(3)
+    for person in (first, second, waiting):
+        actions.book(person, slot)
+    actions.cancel_slot(alice, slot)
+    assert set(slot.bookings.values_list("status", flat=True)) == {Booking.Status.CANCELLED}
+    assert all(slot.bookings.values_list("cancelled_by_organiser", flat=True))
+    assert Notification.objects.filter(kind=Notification.Kind.BOOKING_CANCELLED).count() == 3
+    with pytest.raises(ActionRefused, match="already cancelled"):
+        actions.cancel_slot(alice, slot)
+
+
+@pytest.mark.parametrize(
+    ("rule", "notice", "percent"),
+    [
+        (CancellationRule.FLEXIBLE, datetime.timedelta(hours=25), 100),
+        (CancellationRule.FLEXIBLE, datetime.timedelta(hours=23), 0),
+        (CancellationRule.MODERATE, datetime.timedelta(days=8), 100),
+        (CancellationRule.MODERATE, datetime.timedelta(days=2), 50),
+        (CancellationRule.MODERATE, datetime.timedelta(hours=2), 0),
+        (CancellationRule.STRICT, datetime.timedelta(days=8), 50),
+        (CancellationRule.STRICT, datetime.timedelta(days=6), 0),
+    ],
+)
+def test_the_refund_rules(rule, notice, percent):
+    now = timezone.now()
+    assert rules.refund_percent(rule, now + notice, now) == percent
+    assert rules.describe(rule)
+
+
+# --- reminders, check-in, hours -----------------------------------------------------------------------------------
+
+
+def test_reminders_go_the_day_before_in_the_persons_language_once(alice, experience):
+    start = soon(days=1, hour=10)
+    slot = actions.add_slot(alice, experience, starts_at=start, ends_at=start + HOUR, capacity=5)
+    later = actions.add_slot(alice, experience, starts_at=soon(days=2), ends_at=soon(days=2) + HOUR, capacity=5)
+    japanese = UserFactory(preferred_language="ja")
+    english = UserFactory(preferred_language="en")
+    actions.book(japanese, slot)
+    actions.book(english, slot)
+    actions.book(english, later)
+    assert actions.send_reminders() == 2
+    assert actions.send_reminders() == 0  # a retried job reminds nobody twice
+    assert Notification.objects.get(recipient=japanese, kind="booking_reminder").title.startswith("明日")
+    assert Notification.objects.get(recipient=english, kind="booking_reminder").title.startswith("Tomorrow")
+
+
+def test_check_in_marks_attendance_on_the_day_and_volunteer_hours_follow(alice, office, bob):
+    shift_start = timezone.now() + datetime.timedelta(minutes=5)
+    beach = make_experience(alice, office, kind=Experience.Kind.VOLUNTEERING, title_zh="淨灘")
+    shift = actions.add_slot(alice, beach, starts_at=shift_start, ends_at=shift_start + 2 * HOUR, capacity=10)
+    booking = actions.book(bob, shift)
+    with pytest.raises(PermissionDenied):
+        actions.mark_attended(bob, booking)
+    actions.mark_attended(alice, booking)
+    assert impact.hours_volunteered_by_township() == {beach.township.code: 2.0}
+    assert impact.hours_volunteered_by_person(bob) == {beach.township.code: 2.0}
+    actions.mark_attended(alice, booking, attended=False)
+    assert impact.hours_volunteered_by_township() == {}
+
+
+def test_check_in_opens_on_the_day(alice, slot, bob):
+    booking = actions.book(bob, slot)
+    with pytest.raises(ActionRefused, match="opens on the day"):
+        actions.mark_attended(alice, booking)
+
+
+def test_personal_data_export_and_erasure_free_the_place_for_the_waitlist(slot):
+    from experiences import personal_data
+
+    first, second, waiting = people(3)
+    actions.book(first, slot)
+    actions.book(second, slot)
+    queued = actions.book(waiting, slot)
+    exported = personal_data.export(first)
+    assert [row["status"] for row in exported["bookings"]] == ["confirmed"]
+    personal_data.erase(first)
+    assert not Booking.objects.filter(person=first).exists()
+    queued.refresh_from_db()
+    assert queued.status == Booking.Status.OFFERED

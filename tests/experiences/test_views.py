@@ -1,0 +1,141 @@
+"""The experience pages: listing with filters and empty states, detail and booking, my bookings, the organiser's."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from experiences import actions
+from experiences.models import Booking, Experience
+from tests.experiences.conftest import make_experience, soon
+from tests.factories.accounts import UserFactory
+from tests.factories.market import KOUHU, township
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+HOUR = datetime.timedelta(hours=1)
+
+
+def url(name, language="en", **kwargs):
+    with translation.override(language):
+        return reverse(f"experiences:{name}", kwargs=kwargs or None)
+
+
+def test_the_listing_shows_published_experiences_with_dates_and_filters_them(client, alice, office, slot):
+    beach = make_experience(
+        alice, office, kind=Experience.Kind.VOLUNTEERING, title_zh="口湖淨灘", township=township(KOUHU)
+    )
+    actions.add_slot(alice, beach, starts_at=soon(5), ends_at=soon(5) + HOUR, capacity=10)
+    hidden = make_experience(alice, office, title_zh="草稿體驗", is_published=False)
+    actions.add_slot(alice, hidden, starts_at=soon(5), ends_at=soon(5) + HOUR, capacity=10)
+
+    page = client.get(url("list")).content.decode()
+    assert "竹山採茶體驗" in page and "口湖淨灘" in page and "草稿體驗" not in page
+
+    volunteering = client.get(url("list"), {"kind": "volunteering"}).content.decode()
+    assert "口湖淨灘" in volunteering and "竹山採茶體驗" not in volunteering
+    assert "竹山採茶體驗" in client.get(url("list"), {"township": slot.experience.township.code}).content.decode()
+    assert "口湖淨灘" not in client.get(url("list"), {"language": "ja"}).content.decode()
+    paid = client.get(url("list"), {"price": "paid"}).content.decode()
+    assert "No experience matches these filters" in paid
+    later = client.get(url("list"), {"date": soon(4).date().isoformat()}).content.decode()
+    assert "口湖淨灘" in later and "竹山採茶體驗" not in later
+    # A bad filter value is ignored, not an error.
+    assert client.get(url("list"), {"kind": "<script>", "page": "x"}).status_code == 200
+
+
+def test_an_empty_listing_says_so_in_each_language(client, db):
+    assert "No experience has places to book" in client.get(url("list")).content.decode()
+    assert "目前沒有可預約的體驗" in client.get(url("list", "zh-hant")).content.decode()
+    assert "現在予約できる体験はありません" in client.get(url("list", "ja")).content.decode()
+
+
+def test_the_detail_page_shows_slots_places_and_the_cancellation_rule_before_booking(client, slot):
+    page = client.get(url("detail", pk=slot.experience_id)).content.decode()
+    assert "2 places left" in page
+    assert "Cancel up to 24 hours before the start" in page
+    assert "Book" in page
+
+
+def test_unpublished_experiences_are_hidden_from_everyone_but_their_organisers(client, alice, office):
+    draft = make_experience(alice, office, is_published=False)
+    assert client.get(url("detail", pk=draft.pk)).status_code == 404
+    client.force_login(alice)
+    assert client.get(url("detail", pk=draft.pk)).status_code == 200
+
+
+def test_booking_through_the_page_then_the_waitlist_then_cancelling(client, slot):
+    first, second, third = (UserFactory() for _ in range(3))
+    for person in (first, second):
+        client.force_login(person)
+        assert client.post(url("book", pk=slot.pk)).status_code == 302
+    client.force_login(third)
+    response = client.post(url("book", pk=slot.pk), follow=True)
+    assert "you are on the waitlist" in response.content.decode()
+    client.force_login(first)
+    booking = Booking.objects.get(person=first)
+    client.post(url("booking_cancel", pk=booking.pk))
+    assert Booking.objects.get(person=third).status == Booking.Status.OFFERED
+    client.force_login(third)
+    page = client.get(url("my_bookings")).content.decode()
+    assert "Claim the place" in page
+    client.post(url("booking_claim", pk=Booking.objects.get(person=third).pk))
+    assert Booking.objects.get(person=third).status == Booking.Status.CONFIRMED
+
+
+def test_booking_a_cancelled_slot_through_the_page_says_why_and_saves_nothing(client, alice, slot, bob):
+    actions.cancel_slot(alice, slot)
+    client.force_login(bob)
+    response = client.post(url("book", pk=slot.pk), follow=True)
+    assert "cancelled by the organiser" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_the_organiser_adds_slots_and_bad_slots_are_refused_with_the_reason(client, alice, experience, slot):
+    client.force_login(alice)
+    overlapping = {
+        "starts_at": (slot.starts_at + HOUR).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (slot.ends_at + HOUR).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": "5",
+    }
+    response = client.post(url("slot_add", pk=experience.pk), overlapping)
+    assert response.status_code == 400
+    assert "overlaps another one" in response.content.decode()
+    past = {"starts_at": "2020-01-01T09:00", "ends_at": "2020-01-01T10:00", "capacity": "5"}
+    assert "starts in the past" in client.post(url("slot_add", pk=experience.pk), past).content.decode()
+    assert experience.slots.count() == 1
+    later = soon(10)
+    good = {
+        "starts_at": later.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (later + HOUR).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": "5",
+    }
+    assert client.post(url("slot_add", pk=experience.pk), good).status_code == 302
+    assert experience.slots.count() == 2
+
+
+def test_capacity_below_bookings_through_the_page_is_refused(client, alice, slot, bob):
+    actions.book(bob, slot)
+    actions.book(UserFactory(), slot)
+    client.force_login(alice)
+    response = client.post(url("slot_capacity", pk=slot.pk), {"capacity": "1"}, follow=True)
+    assert "2 places are already booked" in response.content.decode()
+    slot.refresh_from_db()
+    assert slot.capacity == 2
+
+
+def test_the_check_in_list_shows_the_people_booked_and_prints(client, alice, slot):
+    person = UserFactory(display_name="陳小明")
+    actions.book(person, slot)
+    client.force_login(alice)
+    page = client.get(url("check_in", pk=slot.pk)).content.decode()
+    assert "陳小明" in page or person.email in page
+    assert "data-print" in page
+    assert "0 of 1 checked in" in page
+
+
+def test_the_organisers_pages_in_three_languages(client, alice, experience, slot):
+    client.force_login(alice)
+    for language, text in (("zh-hant", "報到名單"), ("en", "Check-in list"), ("ja", "受付名簿")):
+        assert text in client.get(url("manage", language, pk=experience.pk)).content.decode()
+        assert client.get(url("manage_list", language)).status_code == 200
