@@ -501,6 +501,7 @@ def _with_plan(objects):
     objects["township_plan"] = Plan.objects.create(
         office=office, township=township, title="計畫", stage=Stage.COUNTY_REVIEW, stage_changed_at=timezone.now()
     )
+    return objects
 
 
 def _with_people(request, objects):

@@ -22,7 +22,9 @@ def english(default_language):
 @pytest.fixture
 def office(alice, townships):
     """A township office Alice runs."""
-    return account_actions.create_organisation(alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="竹山鎮公所")
+    return account_actions.create_organisation(
+        alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="竹山鎮公所", township=township(ZHUSHAN)
+    )
 
 
 def soon(days=3, hour=9):

@@ -20,8 +20,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 @pytest.fixture
 def office(townships):
     clerk = UserFactory(email="clerk@example.tw", display_name="Clerk")
-    organisation = account_actions.create_organisation(clerk, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="關山鎮公所")
-    return {"clerk": clerk, "organisation": organisation, "township": Township.objects.get(code="10014030")}
+    township = Township.objects.get(code="10014030")
+    organisation = account_actions.create_organisation(
+        clerk, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="關山鎮公所", township=township
+    )
+    return {"clerk": clerk, "organisation": organisation, "township": township}
 
 
 @pytest.fixture
