@@ -59,7 +59,7 @@ def _body(stripe_requests, path):
 
 
 def test_a_connect_teams_donation_is_a_destination_charge_with_the_platform_fee(
-    connect_team, bob, stripe_requests, settings
+    connect_team, campaign, bob, stripe_requests, settings
 ):
     settings.PLATFORM_FEE_PERCENT = 5
     url = checkout.start_donation(
@@ -87,7 +87,7 @@ def test_a_connect_teams_subscription_bills_each_invoice_to_its_account(
     assert Backing.objects.get(plan=plan).connect_account_id == ACCOUNT
 
 
-def test_a_platform_collected_team_gets_ordinary_charges(listing, bob, stripe_requests):
+def test_a_platform_collected_team_gets_ordinary_charges(listing, campaign, bob, stripe_requests):
     checkout.start_donation(
         bob, listing, amount_twd=500, anonymous=False, name="Bob", success_url="https://x/s", cancel_url="x"
     )
