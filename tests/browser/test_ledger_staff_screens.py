@@ -27,7 +27,9 @@ HEADINGS = {
 SIZES = ((1280, 900), (390, 844))
 
 
-def test_staff_ledger_export_and_reconciliation_and_the_connect_balance(chromium, asgi_live_server, home_pages):
+def test_staff_ledger_export_and_reconciliation_and_the_connect_balance(
+    chromium, asgi_live_server, home_pages, townships
+):
     from wagtail.users.models import UserProfile
 
     from accounts.models import User
