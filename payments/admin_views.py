@@ -55,7 +55,14 @@ class StaffRefundForm(forms.Form):
             return None
         if self.refundable <= 0:
             raise ValidationError(_("Nothing is left of this payment to refund."), code="nothing_left")
-        return parse_amount_twd(text, minimum=1, maximum=self.refundable)
+        amount = parse_amount_twd(text, minimum=1)
+        if amount > self.refundable:
+            raise ValidationError(
+                _("The refund (%(amount)s) is larger than what remains of this payment (%(remaining)s).")
+                % {"amount": format_twd(amount), "remaining": format_twd(self.refundable)},
+                code="over_remaining",
+            )
+        return amount
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -143,3 +150,83 @@ def record_payout(request):
             return redirect("ledger:inspect", entry.pk)
     status = 400 if request.method == "POST" else 200
     return TemplateResponse(request, "payments/admin/record_payout.html", {"form": form}, status=status)
+
+
+def check_can_read_ledger(user):
+    if not (user.is_authenticated and user.is_active and user.has_perm("payments.view_ledgerentry")):
+        raise PermissionDenied
+
+
+class Echo:
+    """A file-like object whose write returns the line: csv.writer then yields rows to a streaming response."""
+
+    def write(self, value):
+        return value
+
+
+@require_http_methods(["GET"])
+def ledger_export(request):
+    """The filter form; with a valid query string, the filtered ledger as CSV (streamed) or XLSX."""
+    import csv
+
+    from django.http import FileResponse, StreamingHttpResponse
+
+    from payments import ledger_export as export
+    from payments.forms import LedgerExportForm
+
+    check_can_read_ledger(request.user)
+    form = LedgerExportForm(request.GET or None)
+    if not request.GET or not form.is_valid():
+        status = 400 if request.GET else 200
+        return TemplateResponse(request, "payments/admin/ledger_export.html", {"form": form}, status=status)
+    data = form.cleaned_data
+    entries = export.ledger_entries(
+        data["date_from"],
+        data["date_to"],
+        listing=data["listing"],
+        enterprise=data["enterprise"],
+        kind=data["kind"],
+    )
+    name = f"ledger-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
+    if data["format"] == "xlsx":
+        return FileResponse(
+            export.write_xlsx(entries),
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    writer = csv.writer(Echo())
+
+    def stream():
+        yield "\ufeff"  # a BOM: Excel then reads the file as UTF-8
+        for values in export.rows(entries):
+            yield writer.writerow(export.csv_cells(values))
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@require_http_methods(["GET"])
+def ledger_reconcile(request):
+    """The ledger of a date range compared with Stripe's balance transactions: the differences."""
+    import stripe
+
+    from payments import ledger_export as export
+    from payments.forms import LedgerExportForm
+
+    check_can_read_ledger(request.user)
+    form = LedgerExportForm(request.GET or None)
+    context = {"form": form, "report": None, "max_days": export.MAX_RECONCILE_DAYS}
+    if not request.GET or not form.is_valid():
+        status = 400 if request.GET else 200
+        return TemplateResponse(request, "payments/admin/ledger_reconcile.html", context, status=status)
+    try:
+        context["report"] = export.reconcile_range(form.cleaned_data["date_from"], form.cleaned_data["date_to"])
+    except ActionRefused as refused:
+        form.add_error(None, refused.message)
+        return TemplateResponse(request, "payments/admin/ledger_reconcile.html", context, status=400)
+    except (stripe.StripeError, export.stripe_api.PaymentsNotConfigured):
+        context["problem"] = _("Stripe could not be read just now, so nothing was compared. Try again later.")
+        return TemplateResponse(request, "payments/admin/ledger_reconcile.html", context, status=503)
+    return TemplateResponse(request, "payments/admin/ledger_reconcile.html", context)

@@ -9,6 +9,7 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from accounts.personal_data import register_provider
         from payments import (
+            connect,  # noqa: F401 (registers the Connect handlers: transfers, application fees)
             handlers,  # noqa: F401 (registers the Stripe event handlers)
             payouts,  # noqa: F401 (registers its webhook handler, account.updated)
             personal_data,

@@ -86,7 +86,10 @@ def _log_checkout(backing, actor):
 
 def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, cancel_url):
     """Create the pending donation and its Checkout Session; returns the Checkout URL to send the person to."""
+    from payments.payouts import check_can_take_payments
+
     check_payments_configured()
+    check_can_take_payments(listing)
     campaign = getattr(listing, "donation_campaign", None)
     check_campaign_open(campaign)
     signed_in = user is not None and user.is_authenticated
@@ -133,8 +136,10 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, 
     """Create the pending subscription (within the plan's cap), with its delivery address when the plan ships goods,
     and its Checkout Session; returns the Checkout URL."""
     from payments import fulfilment
+    from payments.payouts import check_can_take_payments
 
     check_payments_configured()
+    check_can_take_payments(plan.listing)
     check_open_checkouts(user)
     check_delivery_address(plan, address)
     with transaction.atomic():

@@ -270,3 +270,39 @@ class DeliveryAddressForm(forms.Form):
 class ShipForm(forms.Form):
     backing = forms.IntegerField(widget=forms.HiddenInput())
     tracking_number = forms.CharField(label=_("Tracking number (optional)"), max_length=60, required=False)
+
+
+class LedgerExportForm(forms.Form):
+    """Staff choose the ledger's rows to export or reconcile (payments/ledger_export.py)."""
+
+    FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"))
+
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(
+        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    listing = forms.ModelChoiceField(label=_("Project"), queryset=None, required=False, empty_label=_("All projects"))
+    enterprise = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("All teams"))
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    format = forms.ChoiceField(label=_("File format"), choices=FORMATS, initial="csv", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from marketplace.models import EnterpriseProfile, ProjectListing
+        from payments.models import LedgerEntry
+
+        super().__init__(*args, **kwargs)
+        self.fields["listing"].queryset = ProjectListing.objects.select_related("project", "enterprise__organisation")
+        self.fields["enterprise"].queryset = EnterpriseProfile.objects.select_related("organisation")
+        self.fields["enterprise"].label_from_instance = lambda enterprise: enterprise.organisation.name
+        self.fields["kind"].choices = [("", _("All kinds")), *LedgerEntry.Kind.choices]
+
+    def clean(self):
+        from payments.ledger_export import check_range
+
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to"):
+            try:
+                check_range(cleaned["date_from"], cleaned["date_to"])
+            except ActionRefused as refused:
+                raise ValidationError(refused.message, code=refused.code) from None
+        return cleaned

@@ -80,7 +80,7 @@ def _backing_by_metadata(metadata):
     return None
 
 
-def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note=""):
+def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note="", **extra):
     """Write one ledger entry unless its source is already recorded; returns the new entry or None.
 
     No look first: the unique source_key refuses a second entry (the savepoint below then rolls back with it).
@@ -94,6 +94,7 @@ def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note="")
         "source_key": source_key,
         "occurred_at": occurred_at,
         "note": note,
+        **extra,  # platform_fee_twd (Connect's entries carry none), Stripe's references
     }
     try:
         # One savepoint for the number and the entry: if the entry loses a race, its number is given back.
@@ -138,6 +139,7 @@ def checkout_completed(event):
                 kind=LedgerEntry.Kind.PAYMENT,
                 amount_twd=from_stripe_amount(session.get("amount_total") or 0),
                 source_key=f"payment_intent:{payment_intent}",
+                stripe_payment_intent_id=payment_intent,
                 occurred_at=_when(event.payload.get("created")),
             )
             return
@@ -225,6 +227,7 @@ def invoice_paid(event):
             kind=LedgerEntry.Kind.PAYMENT,
             amount_twd=amount,
             source_key=f"invoice:{invoice['id']}",
+            stripe_payment_intent_id=_invoice_payment_intent(invoice),
             occurred_at=_when((invoice.get("status_transitions") or {}).get("paid_at") or event.payload.get("created")),
         )
 

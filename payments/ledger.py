@@ -59,6 +59,8 @@ KIND_COLUMNS = {
     LedgerEntry.Kind.REFUND: "refunds_twd",
     LedgerEntry.Kind.DISPUTE: "disputes_twd",
     LedgerEntry.Kind.PAYOUT: "payouts_twd",
+    LedgerEntry.Kind.TRANSFER: "transfers_twd",
+    LedgerEntry.Kind.APPLICATION_FEE: "application_fees_twd",
 }
 TOTAL_COLUMNS = (*KIND_COLUMNS.values(), "platform_fees_twd", "raising_entries")
 

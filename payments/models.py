@@ -104,6 +104,9 @@ class Backing(models.Model):
     stripe_customer_id = models.CharField(max_length=255, blank=True)
     stripe_subscription_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # The team's Stripe Connect account the payment was routed to (a destination charge), or "" when Homeward's own
+    # account collected it: a refund of a routed payment reverses the transfer and the application fee with it.
+    connect_account_id = models.CharField(_("Stripe Connect account"), max_length=255, blank=True)
     current_period_end = models.DateTimeField(_("next charge"), null=True, blank=True)
     paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
     cancel_at_period_end = models.BooleanField(_("ends at the end of the period"), default=False)
@@ -158,6 +161,11 @@ class LedgerEntry(models.Model):
         REFUND = "refund", _("refund")
         DISPUTE = "dispute", _("dispute")
         PAYOUT = "payout", _("payout to the team")
+        # Stripe Connect (destination charges, payments.connect): the payment passed on to the team's Stripe
+        # account (negative; a reversal positive), and the platform fee Stripe took back from it (positive; a fee
+        # refund negative).
+        TRANSFER = "transfer", _("transfer to the team's Stripe account")
+        APPLICATION_FEE = "app_fee", _("platform fee collected by Stripe")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     listing = models.ForeignKey(
@@ -167,6 +175,10 @@ class LedgerEntry(models.Model):
     amount_twd = models.BigIntegerField(_("amount (NT$)"))
     platform_fee_twd = models.BigIntegerField(_("platform fee (NT$)"), default=0)
     source_key = models.CharField(_("source"), max_length=255, unique=True)
+    # Stripe's own references, where the source key does not name them: the charge (a transfer's or an application
+    # fee's source transaction) and the payment intent (an invoice's payment), for matching and reconciliation.
+    stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True, null=True, blank=True)
     receipt_sent_at = models.DateTimeField(_("receipt emailed"), null=True, blank=True)
@@ -203,6 +215,8 @@ class ProjectLedgerTotals(models.Model):
     refunds_twd = models.BigIntegerField(default=0)  # negative, as the entries are
     disputes_twd = models.BigIntegerField(default=0)  # negative
     payouts_twd = models.BigIntegerField(default=0)  # negative
+    transfers_twd = models.BigIntegerField(default=0)  # negative: passed on to the team's Stripe account
+    application_fees_twd = models.BigIntegerField(default=0)  # positive: fees Stripe took back from transfers
     platform_fees_twd = models.BigIntegerField(default=0)  # of every entry, signed as the entries are
     raising_entries = models.PositiveIntegerField(default=0)  # payments, refunds and disputes
 

@@ -60,27 +60,65 @@ def account_for(enterprise):
 # --- the one interface -------------------------------------------------------------
 
 
+PASSED_ON_KINDS = (LedgerEntry.Kind.PAYOUT, LedgerEntry.Kind.TRANSFER, LedgerEntry.Kind.APPLICATION_FEE)
+
+
 def ledger_balance(listings):
-    """Raised − platform fees − payouts recorded, over the given listings, in whole NT$."""
+    """Raised − platform fees − payouts recorded − transfers to a Stripe account (+ the application fees Stripe took
+    back from them), over the given listings, in whole NT$. A destination charge nets to zero here: its money is
+    in the team's Stripe account."""
     entries = LedgerEntry.objects.filter(listing__in=listings)
     raised = entries.filter(kind__in=RAISING_KINDS).aggregate(total=Sum("amount_twd"), fees=Sum("platform_fee_twd"))
-    paid_out = entries.filter(kind=LedgerEntry.Kind.PAYOUT).aggregate(total=Sum("amount_twd"))["total"] or 0
-    return (raised["total"] or 0) - (raised["fees"] or 0) + paid_out  # payouts are negative entries
+    passed_on = entries.filter(kind__in=PASSED_ON_KINDS).aggregate(total=Sum("amount_twd"))["total"] or 0
+    return (raised["total"] or 0) - (raised["fees"] or 0) + passed_on  # payouts and transfers are negative entries
+
+
+def stripe_balance(account):
+    """(available, pending) in whole NT$ of the team's Stripe account: what Stripe holds for it."""
+    if not account.stripe_account_id:
+        return 0, 0
+    balance = stripe_api.connected_account_balance(account.stripe_account_id)
+
+    def total(entries):
+        return sum(from_stripe_amount(entry["amount"]) for entry in entries if entry["currency"] == CURRENCY)
+
+    return total(balance["available"]), total(balance["pending"])
 
 
 def balance_for(enterprise):
     """What the team may still receive, in whole NT$, whichever the mode."""
     account = account_for(enterprise)
     if account.mode == PayoutAccount.Mode.CONNECT:
-        if not account.stripe_account_id:
-            return 0
-        balance = stripe_api.connected_account_balance(account.stripe_account_id)
-        return sum(
-            from_stripe_amount(entry["amount"])
-            for entry in list(balance["available"]) + list(balance["pending"])
-            if entry["currency"] == CURRENCY
-        )
+        return sum(stripe_balance(account))
     return ledger_balance(enterprise.listings.all())
+
+
+# --- Connect: where a payment goes ------------------------------------------------------
+
+
+def check_can_take_payments(listing):
+    """A Connect team's payments go to its Stripe account: refused (nothing charged) until Stripe lets it take them."""
+    account = PayoutAccount.objects.filter(enterprise_id=listing.enterprise_id).first()
+    connect = account is not None and account.mode == PayoutAccount.Mode.CONNECT
+    if connect and not (account.stripe_account_id and account.charges_enabled):
+        raise ActionRefused(
+            _(
+                "This team's Stripe account cannot take payments yet (its onboarding is not finished), so "
+                "nothing was charged. Please try again later."
+            ),
+            "connect_not_ready",
+        )
+
+
+def route_to_connect(backing):
+    """The Stripe account a new payment is routed to (a destination charge), noted on the backing; "" when Homeward
+    collects it."""
+    account = PayoutAccount.objects.filter(enterprise_id=backing.listing.enterprise_id).first()
+    if account is None or account.mode != PayoutAccount.Mode.CONNECT or not account.stripe_account_id:
+        return ""
+    type(backing).objects.filter(pk=backing.pk).update(connect_account_id=account.stripe_account_id)
+    backing.connect_account_id = account.stripe_account_id
+    return account.stripe_account_id
 
 
 @dataclass
@@ -92,6 +130,8 @@ class PayoutStatus:
     needs_onboarding: bool = False
     payouts: list = field(default_factory=list)
     problem: str = ""
+    available_twd: int | None = None  # Connect: what Stripe may pay out now
+    pending_twd: int | None = None  # Connect: what Stripe holds until it is available
 
 
 def recorded_payouts(enterprise, limit=50):
@@ -116,7 +156,11 @@ def payout_status_for(enterprise):
         status.ready = account.details_submitted and account.payouts_enabled
         status.needs_onboarding = not account.details_submitted
     try:
-        status.balance_twd = balance_for(enterprise)
+        if account.mode == PayoutAccount.Mode.CONNECT:
+            status.available_twd, status.pending_twd = stripe_balance(account)
+            status.balance_twd = status.available_twd + status.pending_twd
+        else:
+            status.balance_twd = balance_for(enterprise)
     except stripe.StripeError as error:
         logger.warning("Stripe balance of %s unavailable: %s", account.stripe_account_id, error)
         status.problem = _("Stripe did not answer; the balance is not shown. Try again later.")
@@ -139,7 +183,13 @@ def record_payout(user, listing, *, amount_twd, reference, paid_on):
         account = account_for(enterprise)
         account = PayoutAccount.objects.select_for_update().get(pk=account.pk)  # one payout at a time per team
         if account.mode != PayoutAccount.Mode.PLATFORM_COLLECTED:
-            raise ActionRefused(_("This team is paid out by Stripe Connect; there is nothing to record."), "connect")
+            raise ActionRefused(
+                _(
+                    "This team is paid through Stripe Connect: its payments go straight to its own Stripe account "
+                    "and Stripe pays it out, so there is no manual payout to record."
+                ),
+                "connect",
+            )
         if amount_twd <= 0:
             raise ActionRefused(_("A payout is a positive amount."), "amount")
         balance = ledger_balance([listing])

@@ -66,6 +66,19 @@ def request_refund(payment, *, origin, idempotency_key, reason, amount_twd=None,
     if payment.kind != LedgerEntry.Kind.PAYMENT or payment.backing_id is None:
         raise RefundFailed(_("Only a backer's payment can be refunded."), code="not_payment")
     target = _stripe_target(payment)
+    if amount_twd is not None:
+        remaining = refundable_twd(payment)
+        if amount_twd <= 0:
+            raise RefundFailed(_("A refund is a positive amount. Nothing was refunded."), code="amount")
+        if amount_twd > remaining and not RefundRequest.objects.filter(idempotency_key=idempotency_key).exists():
+            raise RefundFailed(
+                _(
+                    "The refund (NT$%(amount)s) is larger than what remains of this payment (NT$%(remaining)s). "
+                    "Nothing was refunded."
+                )
+                % {"amount": f"{amount_twd:,}", "remaining": f"{remaining:,}"},
+                code="over_remaining",
+            )
     try:
         with transaction.atomic():
             refund_request, _created = RefundRequest.objects.get_or_create(
@@ -89,6 +102,8 @@ def request_refund(payment, *, origin, idempotency_key, reason, amount_twd=None,
             amount_twd=amount_twd,
             idempotency_key=idempotency_key,
             metadata={"homeward_refund_request": str(refund_request.pk), "homeward_origin": origin},
+            # A destination charge: the team's Stripe account gives back the refunded share, Homeward its fee.
+            reverse_transfer=bool(payment.backing.connect_account_id),
         )
     except stripe.StripeError as error:
         logger.warning("Stripe refused refund %s: %s", idempotency_key, error)

@@ -183,8 +183,13 @@ def _checkout_common(backing, *, success_url, cancel_url, customer_email, langua
     return params
 
 
-def create_donation_checkout(backing, *, product_name, success_url, cancel_url, customer_email="", language=""):
-    """A Checkout Session in payment mode for one donation; returns (session id, url)."""
+def create_donation_checkout(
+    backing, *, product_name, success_url, cancel_url, customer_email="", language="", connect_account="", fee_twd=0
+):
+    """A Checkout Session in payment mode for one donation; returns (session id, url).
+
+    With `connect_account` it is a destination charge: the payment goes to the team's Stripe account and Stripe
+    takes `fee_twd` (the platform fee) back as the application fee."""
     from payments.money import CURRENCY, to_stripe_amount
 
     params = _checkout_common(
@@ -205,14 +210,30 @@ def create_donation_checkout(backing, *, product_name, success_url, cancel_url, 
         ],
         payment_intent_data={"metadata": {"backing_id": str(backing.pk)}},
     )
+    if connect_account:
+        params["payment_intent_data"].update(
+            transfer_data={"destination": connect_account},
+            application_fee_amount=to_stripe_amount(fee_twd),
+            # The transfer names its backing by this (transfer.created carries no metadata of the payment).
+            transfer_group=transfer_group(backing),
+        )
     session = client().v1.checkout.sessions.create(
         params=params, options={"idempotency_key": f"homeward-checkout-backing-{backing.pk}"}
     )
     return session.id, session.url
 
 
-def create_subscription_checkout(backing, *, price_id, success_url, cancel_url, customer_email="", language=""):
-    """A Checkout Session in subscription mode for one plan's Price; returns (session id, url)."""
+def transfer_group(backing):
+    return f"homeward-backing-{backing.pk}"
+
+
+def create_subscription_checkout(
+    backing, *, price_id, success_url, cancel_url, customer_email="", language="", connect_account="", fee_percent=0
+):
+    """A Checkout Session in subscription mode for one plan's Price; returns (session id, url).
+
+    With `connect_account` every invoice is a destination charge to the team's Stripe account, with `fee_percent`
+    of it as the application fee."""
     params = _checkout_common(
         backing, success_url=success_url, cancel_url=cancel_url, customer_email=customer_email, language=language
     )
@@ -222,6 +243,10 @@ def create_subscription_checkout(backing, *, price_id, success_url, cancel_url, 
         # Events about the subscription can arrive before checkout.session.completed: they find the backing by this.
         subscription_data={"metadata": {"backing_id": str(backing.pk)}},
     )
+    if connect_account:
+        params["subscription_data"].update(
+            transfer_data={"destination": connect_account}, application_fee_percent=fee_percent
+        )
     session = client().v1.checkout.sessions.create(
         params=params, options={"idempotency_key": f"homeward-checkout-backing-{backing.pk}"}
     )
@@ -284,11 +309,18 @@ def price_for_plan(plan):
 # --- refunds ----------------------------------------------------------------------
 
 
-def create_refund(*, payment_intent="", charge="", amount_twd=None, idempotency_key, metadata=None):
-    """Refund a payment (all of it when amount_twd is None). The key makes a repeated request refund nothing twice."""
+def create_refund(
+    *, payment_intent="", charge="", amount_twd=None, idempotency_key, metadata=None, reverse_transfer=False
+):
+    """Refund a payment (all of it when amount_twd is None). The key makes a repeated request refund nothing twice.
+
+    `reverse_transfer` (a destination charge): take the refunded share back from the team's Stripe account and
+    give back the same share of the application fee."""
     from payments.money import to_stripe_amount
 
     params = {"metadata": metadata or {}, "reason": "requested_by_customer"}
+    if reverse_transfer:
+        params.update(reverse_transfer=True, refund_application_fee=True)
     if payment_intent:
         params["payment_intent"] = payment_intent
     elif charge:
@@ -334,3 +366,18 @@ def retrieve_account(account_id):
 def connected_account_balance(account_id):
     """The balance Stripe holds for a connected account (the request is made as that account)."""
     return client().v1.balance.retrieve(options={"stripe_account": account_id})
+
+
+def retrieve_charge(charge_id):
+    return client().v1.charges.retrieve(charge_id)
+
+
+def balance_transactions(created_from, created_to):
+    """Every balance transaction of the platform's account created in [created_from, created_to) (aware
+    datetimes), each with its source expanded (a charge's payment intent matches it to the ledger), page by page."""
+    params = {
+        "created": {"gte": int(created_from.timestamp()), "lt": int(created_to.timestamp())},
+        "limit": 100,
+        "expand": ["data.source"],
+    }
+    return client().v1.balance_transactions.list(params=params).auto_paging_iter()

@@ -1,15 +1,18 @@
 """The payments screens of the Wagtail admin: the ledger (read-only; a payment's page offers a refund, and staff
 record manual payouts there) and Stripe's events."""
 
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
 from accounts.permission_policies import ReadOnlyPermissionPolicy
-from payments.admin_views import record_payout, refund_payment
+from payments.admin_views import ledger_export, ledger_reconcile, record_payout, refund_payment
 from payments.models import LedgerEntry, StripeEvent
 
 # Stripe events are a record of what Stripe said: staff may look, nobody may edit.
@@ -44,10 +47,23 @@ class StripeEventViewSet(ModelViewSet):
     form_fields = []
 
 
+class LedgerIndexView(IndexView):
+    """The ledger's list, with the staff's ledger export and the reconciliation with Stripe in its header."""
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(_("Export CSV / XLSX"), url=reverse("ledger:export"), icon_name="download"),
+            HeaderButton(_("Reconcile with Stripe"), url=reverse("ledger:reconcile"), icon_name="tasks"),
+        ]
+
+
 class LedgerViewSet(ModelViewSet):
     """Every ledger entry, read-only; a payment's page offers a refund."""
 
     model = LedgerEntry
+    index_view_class = LedgerIndexView
     icon = "table"
     menu_label = gettext_lazy("Payments and ledger")
     add_to_admin_menu = True
@@ -79,6 +95,8 @@ class LedgerViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("refund/", refund_payment, name="refund"),
             path("payouts/record/", record_payout, name="record_payout"),
+            path("export/", ledger_export, name="export"),
+            path("reconcile/", ledger_reconcile, name="reconcile"),
         ]
 
 

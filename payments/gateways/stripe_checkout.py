@@ -1,12 +1,35 @@
-"""The Stripe gateway: Stripe's hosted Checkout, every call through payments/stripe_api.py."""
+"""The Stripe gateway: Stripe's hosted Checkout, every call through payments/stripe_api.py.
+
+A team paid through Stripe Connect (payments.payouts.connect_destination) gets destination charges: the money goes
+to its Stripe account and the platform fee comes back to Homeward as Stripe's application fee.
+"""
+
+from django.conf import settings
 
 from payments import stripe_api
 
 is_configured = stripe_api.is_configured
-create_donation_checkout = stripe_api.create_donation_checkout
+
+
+def create_donation_checkout(backing, **options):
+    from payments.handlers import platform_fee
+    from payments.payouts import route_to_connect
+
+    account = route_to_connect(backing)
+    fee = platform_fee(backing.amount_twd) if account else 0
+    return stripe_api.create_donation_checkout(backing, connect_account=account, fee_twd=fee, **options)
 
 
 def create_subscription_checkout(backing, *, plan, **options):
     """The plan's Price is synced (found by lookup key, else made) first, then its Checkout Session opened."""
+    from payments.payouts import route_to_connect
+
     price_id = stripe_api.sync_plan_prices([plan])[plan.pk]
-    return stripe_api.create_subscription_checkout(backing, price_id=price_id, **options)
+    account = route_to_connect(backing)
+    return stripe_api.create_subscription_checkout(
+        backing,
+        price_id=price_id,
+        connect_account=account,
+        fee_percent=settings.PLATFORM_FEE_PERCENT if account else 0,
+        **options,
+    )

@@ -453,3 +453,27 @@ def test_the_data_download_has_the_address_and_deleting_the_account_erases_it(li
 
     personal_data.erase(carol)
     assert not DeliveryAddress.objects.exists()
+
+
+@pytest.mark.stripe
+def test_a_backer_who_skips_leaves_this_months_list_at_once(client, alice, listing, shipping_plan):
+    """Skipping (payments.subscriptions.skip_next_period, through stripe-mock) takes the backer off the current
+    month's list on the next page load, before any webhook arrives; the list, its CSV and "shipped" agree."""
+    from payments import subscriptions
+
+    backer = UserFactory(display_name="Skipper")
+    backing = subscription(listing, backer, plan=shipping_plan)
+    give_address(backing, recipient_name="跳過的人")
+    period = fulfilment.period_of(timezone.localdate())
+    assert backing.pk in {row.backing.pk for row in fulfilment.fulfilment_list(listing, period).rows}
+
+    subscriptions.skip_next_period(backer, backing)
+
+    result = fulfilment.fulfilment_list(listing, period)
+    assert backing.pk not in {row.backing.pk for row in result.rows}
+    assert result.left_out == 1
+    client.force_login(alice)
+    page = client.get(reverse("payments:fulfilment", kwargs={"project_id": listing.project_id}))
+    assert "跳過的人" not in page.content.decode()
+    with pytest.raises(ActionRefused):
+        fulfilment.mark_shipped(alice, listing, backing.pk)
