@@ -424,7 +424,7 @@ def _with_market(request, objects, name):
         request.getfixturevalue("townships")
     if name.startswith(("payments:subscription_", "payments:payouts", *fulfilment)):
         return _with_backing(objects)
-    if name.startswith(("marketplace:", "conversations:")):
+    if name.startswith(("marketplace:", "conversations:", "impact:company_report")):
         from marketplace.actions import express_interest
         from marketplace.models import SavedSearch
 
