@@ -36,6 +36,8 @@ class Action(enum.StrEnum):
     INTEREST_EXPRESS = "interest.express"
     INTEREST_ADVANCE = "interest.advance"
     INTEREST_WITHDRAW = "interest.withdraw"
+    INTEREST_COMMITMENT_PROPOSE = "interest.commitment_propose"
+    INTEREST_COMMITMENT_CONFIRM = "interest.commitment_confirm"
     # marketplace: enterprises, the project wizard, after publication
     ENTERPRISE_CREATE = "enterprise.create"
     ENTERPRISE_UPDATE = "enterprise.update"

@@ -2,10 +2,10 @@
 
 Sources and definitions (the CSV/JSON downloads document the same fields, see ``FIELDS``):
 
-- ``committed_twd``: NT$ committed by companies — interests at a committed stage
-  (``marketplace.impact.COMMITTED_STAGES``, the same as the corporate impact report), their
-  ``committed_amount_twd``; dated by the interest's first move to "committed" (its creation when no
-  event was recorded).
+- ``committed_twd``: NT$ committed by companies — commitments both sides confirmed
+  (``marketplace.queries.confirmed_commitments``, the same as the corporate impact report), their
+  ``committed_amount_twd``; dated by the confirmation. A commitment one side proposed and the other has not
+  confirmed does not count.
 - ``raised_twd`` and ``backers``: from the payments ledger only, with ``payments.ledger``'s
   definitions: raised = payments + refunds + lost disputes (payouts do not lower it); a backer is a
   person (``payments.ledger.backer_person``: an account, else a guest's email address, else the backing) with
@@ -49,13 +49,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.impact import COMMITTED_STAGES
-from marketplace.models import EnterpriseProfile, Interest, InterestEvent, ProjectListing
+from marketplace.models import EnterpriseProfile, ProjectListing
+from marketplace.queries import confirmed_commitments
 from payments.ledger import RAISING_KINDS, backer_person
 from payments.models import Backing, LedgerEntry
 from places.models import County, Township
@@ -264,15 +264,10 @@ def _ledger_entries(filters):
 
 
 def _commitments(filters):
-    committed_at = (
-        InterestEvent.objects.filter(interest=OuterRef("pk"), to_stage=Interest.Stage.COMMITTED)
-        .order_by("at")
-        .values("at")[:1]
-    )
     interests = (
-        Interest.objects.filter(stage__in=COMMITTED_STAGES, committed_amount_twd__isnull=False)
+        confirmed_commitments()
         .filter(_page_condition(filters, "project__"))
-        .annotate(committed_at=Coalesce(Subquery(committed_at), F("created")))
+        .annotate(committed_at=F("commitment_confirmed_at"))
     )
     if filters.year:
         interests = interests.filter(committed_at__year=filters.year)

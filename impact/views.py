@@ -3,14 +3,17 @@
 import dataclasses
 import hashlib
 
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 
 from datahub.presentation import format_value as format_figure
 from datahub.queries import latest_import_id
@@ -154,3 +157,86 @@ def impact_json(request):
     if filters is None:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     return JsonResponse(json_document(public_view(cached_figures(filters))), json_dumps_params={"ensure_ascii": False})
+
+
+# --- a company's yearly evidence report (impact.corporate) ---------------------------------------
+
+
+def _company_report(request, slug):
+    """(organisation, profile, year, report) for a member of the company `slug`; 404/403 otherwise."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from accounts.actions import check_member
+    from accounts.models import Organisation
+    from marketplace.queries import company_profile_of
+
+    organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.COMPANY)
+    check_member(request.user, organisation)
+    profile = company_profile_of(organisation)
+    if profile is None:
+        raise Http404
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        year = this_year
+    if not REPORT_FIRST_YEAR <= year <= this_year:
+        year = this_year
+    return organisation, profile, year
+
+
+REPORT_FIRST_YEAR = 2020
+
+
+def _export_language(request, profile):
+    from django.conf import settings
+
+    language = request.GET.get("lang", "")
+    return language if language in dict(settings.LANGUAGES) else profile.report_language
+
+
+@login_required
+@require_GET
+def company_report(request, slug):
+    from impact.corporate import corporate_report
+
+    organisation, profile, year = _company_report(request, slug)
+    context = {
+        "organisation": organisation,
+        "profile": profile,
+        "report": corporate_report(profile, year),
+        "year": year,
+        "years": range(timezone.localdate().year, REPORT_FIRST_YEAR - 1, -1),
+        "export_language": profile.get_report_language_display(),
+    }
+    return render(request, "impact/company_report.html", context)
+
+
+def _export(request, slug, render_file, content_type, extension):
+    from django.utils import translation
+
+    from impact.corporate import corporate_report
+
+    organisation, profile, year = _company_report(request, slug)
+    with translation.override(_export_language(request, profile)):
+        content = render_file(corporate_report(profile, year))
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="impact-{organisation.pk}-{year}.{extension}"'
+    return response
+
+
+@login_required
+@require_GET
+def company_report_csv(request, slug):
+    from impact.corporate_exports import report_csv
+
+    return _export(request, slug, report_csv, "text/csv; charset=utf-8", "csv")
+
+
+@login_required
+@require_GET
+def company_report_pdf(request, slug):
+    from impact.corporate_exports import report_pdf
+
+    return _export(request, slug, report_pdf, "application/pdf", "pdf")

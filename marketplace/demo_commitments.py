@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from marketplace.actions.interests import advance_interest, express_interest, withdraw_interest
+from marketplace.actions.interests import advance_interest, express_interest, propose_commitment, withdraw_interest
 from marketplace.demo import ensure_team_login, join_demo_team
 from marketplace.demo_companies import DEMO_COMPANY_EMAIL
 from marketplace.models import CompanyProfile, Interest, InterestEvent, ProjectListing
@@ -86,7 +86,16 @@ def _write_interest(company_user, team_user, company, listing, spec, now):
         if to_stage == Stage.WITHDRAWN:
             interest = withdraw_interest(company_user, interest)
         elif to_stage == Stage.COMMITTED:
-            interest = advance_interest(team_user, interest, to_stage, amount_twd=amount, instrument=listing.instrument)
+            # The team proposes; the company confirms. The demo's company login is an admin of one demo company only,
+            # so the confirmation is written here as the company's (the history a demo shows, not a permission).
+            interest = propose_commitment(team_user, interest, amount_twd=amount, instrument=listing.instrument)
+            InterestEvent.objects.create(
+                interest=interest, actor=company_user, from_stage=interest.stage, to_stage=Stage.COMMITTED
+            )
+            interest.stage = Stage.COMMITTED
+            interest.commitment_confirmed_by = company_user
+            interest.commitment_confirmed_at = timezone.now()
+            interest.save(update_fields=["stage", "commitment_confirmed_by", "commitment_confirmed_at", "updated"])
         else:
             interest = advance_interest(team_user, interest, to_stage)
     # The steps happened `gap` days apart, around the anchored one (the commitment, else the last step); never later
@@ -100,7 +109,10 @@ def _write_interest(company_user, team_user, company, listing, spec, now):
         moment = anchor + datetime.timedelta(days=(step - anchored) * gap, hours=step % 3)
         moments.append(min(moment, now - datetime.timedelta(hours=len(events) - step)))
         InterestEvent.objects.filter(pk=event.pk).update(at=moments[-1])
-    Interest.objects.filter(pk=interest.pk).update(created=moments[0], updated=moments[-1])
+    dates = {"created": moments[0], "updated": moments[-1]}
+    if Stage.COMMITTED in steps:  # proposed the step before, confirmed at the anchored moment
+        dates |= {"commitment_proposed_at": moments[anchored - 1], "commitment_confirmed_at": moments[anchored]}
+    Interest.objects.filter(pk=interest.pk).update(**dates)
 
 
 def ensure_demo_commitments(now=None):

@@ -85,6 +85,7 @@ class CompanyProfileForm(forms.ModelForm):
             "ticket_max_twd",
             "csr_contact_name",
             "csr_contact_email",
+            "report_language",
             "discoverable",
         ]
         widgets = {
@@ -148,17 +149,13 @@ class InterestForm(forms.Form):
 
 class AdvanceForm(forms.Form):
     stage = forms.ChoiceField(label=_("Move to"), choices=Interest.Stage.choices)
-    amount = AmountField(label=_("Amount committed (NT$)"), required=False, investment=True)
-    instrument = forms.ChoiceField(
-        label=_("Instrument"), choices=[("", "—"), *ProjectListing.Instrument.choices], required=False
-    )
 
-    def clean(self):
-        cleaned = super().clean()
-        committing = cleaned.get("stage") == Interest.Stage.COMMITTED
-        if committing and not (cleaned.get("amount") and cleaned.get("instrument")):
-            raise ValidationError(_("Give the amount committed and the instrument."))
-        return cleaned
+
+class CommitmentForm(forms.Form):
+    """One side's proposal of the commitment: the other side confirms it (marketplace.actions.propose_commitment)."""
+
+    amount = AmountField(label=_("Amount committed (NT$)"), investment=True)
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=ProjectListing.Instrument.choices)
 
 
 class SavedSearchForm(forms.ModelForm):
@@ -211,6 +208,8 @@ class EnterpriseProfileForm(forms.ModelForm):
             "website",
             "facebook_url",
             "instagram_url",
+            "registered_charity",
+            "charity_registration_number",
         ]
 
     def clean_founded_year(self):

@@ -1,6 +1,8 @@
 """A company's impact report: what it committed to, computed from the interest records (ESG evidence).
 
-Backing totals from payments come later; this report counts committed investments only.
+This page counts commitments both sides confirmed (marketplace.queries.confirmed_commitments); the year's evidence
+report with corporate payments, traced batches and its CSV/PDF exports is impact.corporate (impact sits above
+payments and traceability, which this app may not read).
 """
 
 from dataclasses import dataclass
@@ -8,8 +10,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from marketplace.models import Interest
+from marketplace.queries import COMMITTED_STAGES, confirmed_commitments
 
-COMMITTED_STAGES = (Interest.Stage.COMMITTED, Interest.Stage.CLOSED)
+__all__ = ["COMMITTED_STAGES", "ImpactLine", "ImpactReport", "impact_report"]
 
 
 MAP_MAX_TOWNSHIPS = 50  # impact.forms.MAX_TOWNSHIPS (impact reads marketplace, not the reverse)
@@ -40,19 +43,16 @@ class ImpactReport:
         return urlencode([("town", township.code) for township in self.townships])
 
 
-def impact_report(company):
-    """Each committed investment with the updates its project posted since the company committed, and the totals."""
+def impact_report(company, *, year=None):
+    """Each confirmed commitment with the updates its project posted since it was confirmed, and the totals."""
     from cms.models import ProjectUpdate, SustainableDevelopmentGoal
 
     interests = list(
-        Interest.objects.filter(company=company, stage__in=COMMITTED_STAGES)
+        confirmed_commitments(company=company, year=year)
         .select_related("project__township__county", "project__sector")
         .order_by("project__title")
     )
-    committed_on = {}
-    for interest in interests:
-        event = interest.events.filter(to_stage=Interest.Stage.COMMITTED).order_by("at").first()
-        committed_on[interest.pk] = (event.at if event else interest.created).date()
+    committed_on = {interest.pk: interest.commitment_confirmed_at.date() for interest in interests}
     lines = [
         ImpactLine(
             interest,

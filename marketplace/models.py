@@ -66,6 +66,19 @@ class EnterpriseProfile(InReaderLanguage, models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A donation receipt implies a tax claim only for a registered charity (a foundation or association registered
+    # with its competent authority); for any other team it says that no tax claim is implied (payments.receipts).
+    registered_charity = models.BooleanField(
+        _("registered charity"),
+        default=False,
+        help_text=_("A foundation or association registered with its competent authority to receive donations."),
+    )
+    charity_registration_number = models.CharField(
+        _("charity registration number"),
+        max_length=100,
+        blank=True,
+        help_text=_("As on the registration certificate, e.g. the authority's permit number."),
+    )
 
     class Meta:
         verbose_name = _("enterprise profile")
@@ -100,6 +113,10 @@ class EnterpriseProfile(InReaderLanguage, models.Model):
         return self.in_reader_language("summary")[1]
 
     def clean(self):
+        if self.registered_charity and not self.charity_registration_number.strip():
+            raise ValidationError(
+                {"charity_registration_number": _("A registered charity gives its registration number.")}
+            )
         if self.members_returned_home > self.team_size:
             raise ValidationError(
                 {"members_returned_home": _("More members returned home than the team has; check both numbers.")}
@@ -137,6 +154,13 @@ class CompanyProfile(models.Model):
     ticket_max_twd = models.PositiveBigIntegerField(_("largest ticket (NT$)"), null=True, blank=True)
     csr_contact_name = models.CharField(_("CSR/ESG contact"), max_length=80, blank=True)
     csr_contact_email = models.EmailField(_("CSR/ESG contact email"), blank=True)
+    report_language = models.CharField(
+        _("language of the impact report"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="zh-hant",
+        help_text=_("The language the yearly evidence report (PDF and CSV) is written in."),
+    )
     discoverable = models.BooleanField(
         _("discoverable by enterprises"),
         default=False,
@@ -274,6 +298,10 @@ class Interest(models.Model):
         CLOSED = "closed", _("closed")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
+    class Side(models.TextChoices):
+        TEAM = "team", _("the project's team")
+        COMPANY = "company", _("the company")
+
     company = models.ForeignKey(
         CompanyProfile, on_delete=models.CASCADE, related_name="interests", verbose_name=_("company")
     )
@@ -286,6 +314,19 @@ class Interest(models.Model):
     committed_instrument = models.CharField(
         _("instrument"), max_length=20, choices=ProjectListing.Instrument.choices, blank=True
     )
+    # A commitment both sides confirm (marketplace.actions.interests): one side proposes the amount and instrument
+    # above, the other confirms; only confirmed commitments count (marketplace.queries.confirmed_commitments).
+    commitment_proposed_by_side = models.CharField(
+        _("commitment proposed by"), max_length=10, choices=Side.choices, blank=True
+    )
+    commitment_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    commitment_proposed_at = models.DateTimeField(_("commitment proposed at"), null=True, blank=True)
+    commitment_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    commitment_confirmed_at = models.DateTimeField(_("commitment confirmed at"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -297,6 +338,14 @@ class Interest(models.Model):
 
     def __str__(self):
         return f"{self.company} → {self.project}"
+
+    @property
+    def commitment_confirmed(self):
+        return self.commitment_confirmed_at is not None
+
+    @property
+    def commitment_awaits_confirmation(self):
+        return bool(self.commitment_proposed_by_side) and self.commitment_confirmed_at is None
 
 
 class InterestEvent(models.Model):

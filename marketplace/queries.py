@@ -91,3 +91,22 @@ def interests_of_team(organisation):
 def public_projects_of(profile):
     """The enterprise's projects whose pages are live and public, for its public profile."""
     return [listing.project for listing in profile.listings.select_related("project") if is_public(listing.project)]
+
+
+COMMITTED_STAGES = (Interest.Stage.COMMITTED, Interest.Stage.CLOSED)
+
+
+def confirmed_commitments(*, company=None, project=None, year=None):
+    """Interests whose commitment both sides confirmed (the only commitments that count in reports, impact figures
+    and plans), with their amount, instrument and date; narrowed to a company (CompanyProfile), a project
+    (ProjectPage or its id) and the calendar year of the confirmation when given."""
+    interests = Interest.objects.filter(
+        stage__in=COMMITTED_STAGES, commitment_confirmed_at__isnull=False, committed_amount_twd__isnull=False
+    )
+    if company is not None:
+        interests = interests.filter(company=company)
+    if project is not None:
+        interests = interests.filter(project_id=getattr(project, "pk", project))
+    if year is not None:
+        interests = interests.filter(commitment_confirmed_at__year=year)
+    return interests

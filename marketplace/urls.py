@@ -54,4 +54,6 @@ urlpatterns = [
     path("marketplace/interests/<int:pk>/", interests.interest_detail, name="interest_detail"),
     path("marketplace/interests/<int:pk>/advance/", interests.interest_advance, name="interest_advance"),
     path("marketplace/interests/<int:pk>/withdraw/", interests.interest_withdraw, name="interest_withdraw"),
+    path("marketplace/interests/<int:pk>/propose/", interests.interest_propose, name="interest_propose"),
+    path("marketplace/interests/<int:pk>/confirm/", interests.interest_confirm, name="interest_confirm"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core.actions import ActionRefused
 from core.audit import Action, log
 from marketplace.models import SubscriptionPlan
-from payments import gateways, stripe_api
+from payments import corporate, gateways, stripe_api
 from payments.models import Backing
 
 logger = logging.getLogger(__name__)
@@ -84,8 +84,9 @@ def _log_checkout(backing, actor):
     )
 
 
-def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, cancel_url):
-    """Create the pending donation and its Checkout Session; returns the Checkout URL to send the person to."""
+def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, cancel_url, company=None):
+    """Create the pending donation and its Checkout Session; returns the Checkout URL to send the person to.
+    With `company` (an Organisation) the person donates as the company (payments.corporate: admins only)."""
     from payments.payouts import check_can_take_payments
 
     check_payments_configured()
@@ -93,8 +94,10 @@ def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, c
     campaign = getattr(listing, "donation_campaign", None)
     check_campaign_open(campaign)
     signed_in = user is not None and user.is_authenticated
+    payer = corporate.company_payer(user, company)
     check_open_checkouts(user)
     backing = Backing.objects.create(
+        **payer,
         kind=Backing.Kind.DONATION,
         listing=listing,
         campaign=campaign,
@@ -132,14 +135,15 @@ def check_delivery_address(plan, address):
         fulfilment.check_address_allowed(plan, address)
 
 
-def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, address=None):
+def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, address=None, company=None):
     """Create the pending subscription (within the plan's cap), with its delivery address when the plan ships goods,
-    and its Checkout Session; returns the Checkout URL."""
+    and its Checkout Session; returns the Checkout URL. With `company` the person subscribes as the company."""
     from payments import fulfilment
     from payments.payouts import check_can_take_payments
 
     check_payments_configured()
     check_can_take_payments(plan.listing)
+    payer = corporate.company_payer(user, company)
     check_open_checkouts(user)
     check_delivery_address(plan, address)
     with transaction.atomic():
@@ -158,6 +162,7 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, 
                 % {"cap": plan.max_backers}
             )
         backing = Backing.objects.create(
+            **payer,
             kind=Backing.Kind.SUBSCRIPTION,
             listing=plan.listing,
             plan=plan,

@@ -17,6 +17,13 @@ from payments.models import DeliveryAddress
 OTHER = "other"
 
 
+class PayerField(forms.ChoiceField):
+    """The "pay as" choice; a company that is not offered is refused in the form's clean() with the reason."""
+
+    def valid_value(self, value):
+        return True
+
+
 class BackingFormMixin(forms.Form):
     name = forms.CharField(
         label=_("Name on the receipt"),
@@ -27,13 +34,43 @@ class BackingFormMixin(forms.Form):
     anonymous = forms.BooleanField(
         label=_("Back anonymously (the team and other people do not see your name)"), required=False
     )
+    payer = PayerField(
+        label=_("Pay as"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("As a company, the receipt names the company and its unified business number (統一編號)."),
+    )
+
+    def __init__(self, *args, companies=(), **kwargs):
+        """`companies`: the companies the person may pay as (payments.corporate.companies_user_may_pay_as); with
+        none the choice is not shown."""
+        super().__init__(*args, **kwargs)
+        self.companies = {str(company.pk): company for company in companies}
+        if self.companies:
+            self.fields["payer"].choices = [("", _("Myself")), *((pk, c.name) for pk, c in self.companies.items())]
+        else:
+            del self.fields["payer"]
+
+    def clean(self):
+        cleaned = super().clean()
+        payer = cleaned.get("payer") or (self.data.get("payer") if self.is_bound else "") or ""
+        cleaned["company"] = self.companies.get(payer)
+        if payer and cleaned["company"] is None:
+            self.add_error(
+                "payer" if "payer" in self.fields else None,
+                _(
+                    "Only an admin of a company with a unified business number (統一編號) on its profile may pay as "
+                    "the company. Pay as yourself, or ask an admin of the company."
+                ),
+            )
+        return cleaned
 
 
 class DonationForm(BackingFormMixin):
     suggested = forms.ChoiceField(label=_("Amount"), widget=forms.RadioSelect, required=False)
     custom_amount = AmountField(label=_("Or another amount (NT$)"), required=False)
 
-    field_order = ["suggested", "custom_amount", "name", "anonymous"]
+    field_order = ["suggested", "custom_amount", "payer", "name", "anonymous"]
 
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)

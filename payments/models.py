@@ -98,6 +98,19 @@ class Backing(models.Model):
         related_name="backings",
         verbose_name=_("donation campaign"),
     )
+    # Corporate giving (payments.corporate): a company admin pays as the company. The company's name and 統一編號
+    # are copied at checkout, so a receipt keeps saying what it said when the company renames or leaves.
+    paying_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="backings_paid",
+        limit_choices_to={"kind": "company"},
+        verbose_name=_("paid as the company"),
+    )
+    payer_company_name = models.CharField(_("company on the receipt"), max_length=200, blank=True)
+    payer_unified_business_number = models.CharField(_("unified business number (統一編號)"), max_length=8, blank=True)
     # What was asked for at checkout (a donation's amount, a plan's price then); paid money is in the ledger.
     amount_twd = models.PositiveIntegerField(_("amount (NT$)"))
     stripe_checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)

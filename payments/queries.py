@@ -40,12 +40,21 @@ def own_subscription_or_404(user, pk):
 
 
 def own_receipt_or_404(user, pk):
-    """A payment of the person's own with a receipt number; anything else is 404."""
+    """A payment of the person's own, or one paid as a company of which the person is an admin (the company files
+    its receipts), with a receipt number; anything else is 404."""
+    from django.db.models import Q
+
+    from accounts.models import Organisation, Role
+
+    admin_of = Organisation.objects.filter(memberships__user=user, memberships__role=Role.ADMIN).values("pk")
+
     return get_object_or_404(
-        LedgerEntry.objects.select_related("backing__backer", "listing__project").exclude(receipt_number=None),
+        LedgerEntry.objects.select_related(
+            "backing__backer", "listing__project", "listing__enterprise__organisation"
+        ).exclude(receipt_number=None),
+        Q(backing__backer=user) | Q(backing__paying_organisation__in=admin_of),
         pk=pk,
         kind=LedgerEntry.Kind.PAYMENT,
-        backing__backer=user,
     )
 
 

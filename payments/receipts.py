@@ -53,7 +53,7 @@ def email_receipt(entry_id):
     with transaction.atomic():
         entry = (
             LedgerEntry.objects.select_for_update(of=("self",))
-            .select_related("backing__backer", "listing__project")
+            .select_related("backing__backer", "listing__project", "listing__enterprise__organisation")
             .filter(pk=entry_id, kind=LedgerEntry.Kind.PAYMENT, receipt_sent_at__isnull=True)
             .exclude(receipt_number=None)
             .first()
@@ -79,6 +79,8 @@ def payer_label(backing):
     """The payer's name on a receipt, or 「匿名」/"anonymous" in the active language."""
     from django.utils.translation import gettext as _
 
+    if backing.payer_company_name:  # paid as a company: the receipt is made out to it (anonymity is towards the team)
+        return backing.payer_company_name
     if backing.anonymous:
         return _("anonymous")
     if backing.backer_name:
@@ -94,10 +96,33 @@ def receipt_context(entry):
     from cms.public import in_active_language
 
     [project] = in_active_language([entry.listing.project])
+    enterprise = entry.listing.enterprise
+    backing = entry.backing
     return {
         "entry": entry,
-        "backing": entry.backing,
+        "backing": backing,
         "project": project,
-        "payer": payer_label(entry.backing),
+        "payer": payer_label(backing),
+        "payer_business_number": backing.payer_unified_business_number if backing else "",
         "amount": f"NT${entry.amount_twd:,}",
+        # What a donor in Taiwan files: the receiving organisation and its registration, or that none is implied.
+        "recipient": enterprise.organisation.name,
+        "registered_charity": enterprise.registered_charity,
+        "charity_registration_number": enterprise.charity_registration_number,
+        "is_donation": backing is not None and backing.kind == backing.Kind.DONATION,
+        "purpose": purpose_of(backing, project),
     }
+
+
+def purpose_of(backing, project):
+    """The purpose a receipt states: a donation to the project, or a subscription to its plan."""
+    from django.utils.translation import gettext as _
+
+    if backing is None:
+        return project.title
+    if backing.plan_id:
+        return _("Subscription to %(plan)s of %(project)s") % {
+            "plan": backing.plan.shown_name,
+            "project": project.title,
+        }
+    return _("Donation to %(project)s") % {"project": project.title}

@@ -22,9 +22,13 @@ from marketplace.actions.enterprises import (
 )
 from marketplace.actions.interests import (
     FINAL_STAGES,
+    PROPOSAL_STAGES,
     TEAM_TRANSITIONS,
     advance_interest,
+    confirm_commitment,
     express_interest,
+    interest_side,
+    propose_commitment,
     withdraw_interest,
 )
 from marketplace.actions.projects import (
@@ -68,6 +72,10 @@ from marketplace.actions.wizard import (
 )
 
 __all__ = [
+    "propose_commitment",
+    "interest_side",
+    "confirm_commitment",
+    "PROPOSAL_STAGES",
     "FINAL_STAGES",
     "PROFILE_FIELDS",
     "TEAM_TRANSITIONS",

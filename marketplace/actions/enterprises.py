@@ -22,6 +22,8 @@ PROFILE_FIELDS = (
     "website",
     "facebook_url",
     "instagram_url",
+    "registered_charity",
+    "charity_registration_number",
 )
 
 

@@ -6,8 +6,11 @@ InterestEvent and an audit entry.
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actions import get_membership
+from accounts.models import Role
 from cms.public import is_public
 from conversations.actions import open_conversation_for_interest
 from core.actions import ActionRefused
@@ -28,18 +31,28 @@ TEAM_TRANSITIONS = {
     Stage.ACCEPTED: (Stage.INTRODUCED,),
     Stage.INTRODUCED: (Stage.DUE_DILIGENCE,),
     Stage.DUE_DILIGENCE: (Stage.TERM_SHEET,),
-    Stage.TERM_SHEET: (Stage.COMMITTED,),
     Stage.COMMITTED: (Stage.CLOSED,),
 }
+# TERM_SHEET → COMMITTED is not the team's alone: propose_commitment, then the other side's confirm_commitment.
+PROPOSAL_STAGES = (Stage.TERM_SHEET,)
 
 
 FINAL_STAGES = (Stage.DECLINED, Stage.CLOSED, Stage.WITHDRAWN)
+COMMITMENT_FIELDS = (
+    "committed_amount_twd",
+    "committed_instrument",
+    "commitment_proposed_by_side",
+    "commitment_proposed_by",
+    "commitment_proposed_at",
+    "commitment_confirmed_by",
+    "commitment_confirmed_at",
+)
 
 
 def _record(interest, actor, to_stage):
     event = InterestEvent.objects.create(interest=interest, actor=actor, from_stage=interest.stage, to_stage=to_stage)
     interest.stage = to_stage
-    interest.save(update_fields=["stage", "committed_amount_twd", "committed_instrument", "updated"])
+    interest.save(update_fields=["stage", *COMMITMENT_FIELDS, "updated"])
     return event
 
 
@@ -65,8 +78,9 @@ def express_interest(user, company, project, *, message=""):
 
 
 @transaction.atomic
-def advance_interest(user, interest, to_stage, *, amount_twd=None, instrument=""):
-    """The project's team moves an interest on: accept or decline it, then through the stages to closed."""
+def advance_interest(user, interest, to_stage):
+    """The project's team moves an interest on: accept or decline it, then through the stages to the term sheet,
+    and from a confirmed commitment to closed."""
     interest = Interest.objects.select_for_update().get(pk=interest.pk)
     organisation = check_team_member(user, interest)
     if to_stage not in TEAM_TRANSITIONS.get(interest.stage, ()):
@@ -74,11 +88,8 @@ def advance_interest(user, interest, to_stage, *, amount_twd=None, instrument=""
             _("An interest at “%(stage)s” cannot move to “%(to)s”.")
             % {"stage": interest.get_stage_display(), "to": Stage(to_stage).label}
         )
-    if to_stage == Stage.COMMITTED:
-        if not amount_twd or not instrument:
-            raise ActionRefused(_("Give the amount committed and the instrument."))
-        interest.committed_amount_twd = amount_twd
-        interest.committed_instrument = instrument
+    if to_stage == Stage.CLOSED and not interest.commitment_confirmed:
+        raise ActionRefused(_("The commitment has not been confirmed by both sides yet, so it cannot be closed."))
     _record(interest, user, to_stage)
     if to_stage == Stage.ACCEPTED:
         open_conversation_for_interest(interest, team=organisation)
@@ -94,4 +105,125 @@ def withdraw_interest(user, interest):
         raise ActionRefused(_("This interest is already closed."))
     _record(interest, user, Stage.WITHDRAWN)
     log(Action.INTEREST_WITHDRAW, actor=user, organisation=interest.company.organisation, interest=interest.pk)
+    return interest
+
+
+def interest_side(user, interest):
+    """Which side `user` acts for on this interest: Side.TEAM (a member of the project's team), Side.COMPANY (an
+    admin of the company), or None. A company member who is not an admin is refused with a clear message: only an
+    admin binds the company to an amount."""
+    team = project_enterprise(interest.project)
+    if team is not None and get_membership(user, team) is not None:
+        return Interest.Side.TEAM
+    membership = get_membership(user, interest.company.organisation)
+    if membership is None:
+        raise PermissionDenied
+    if membership.role != Role.ADMIN:
+        raise ActionRefused(
+            _("Only an admin of %(company)s may propose or confirm a commitment for it.")
+            % {"company": interest.company.organisation.name}
+        )
+    return Interest.Side.COMPANY
+
+
+def _notify_other_side(interest, side, title_for):
+    if side == Interest.Side.TEAM:
+        members = interest.company.organisation.members.all()
+    else:
+        team = project_enterprise(interest.project)
+        members = team.members.all() if team else []
+    url = reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})
+    for member in members:
+        with in_language_of(member):
+            notify(member, Notification.Kind.NEW_INTEREST, title_for(), url=url)
+
+
+@transaction.atomic
+def propose_commitment(user, interest, *, amount_twd, instrument):
+    """One side proposes the amount and instrument of the commitment; the other side confirms it."""
+    from marketplace.models import ProjectListing
+
+    interest = Interest.objects.select_for_update().get(pk=interest.pk)
+    side = interest_side(user, interest)
+    if interest.commitment_confirmed:
+        raise ActionRefused(_("This commitment has already been confirmed by both sides; it cannot be changed."))
+    if interest.stage not in PROPOSAL_STAGES:
+        raise ActionRefused(
+            _("A commitment is proposed at the “%(stage)s” stage; this interest is at “%(current)s”.")
+            % {"stage": Stage.TERM_SHEET.label, "current": interest.get_stage_display()}
+        )
+    if not amount_twd or amount_twd <= 0 or instrument not in ProjectListing.Instrument.values:
+        raise ActionRefused(_("Give the amount committed and the instrument."))
+    interest.committed_amount_twd = amount_twd
+    interest.committed_instrument = instrument
+    interest.commitment_proposed_by_side = side
+    interest.commitment_proposed_by = user
+    interest.commitment_proposed_at = timezone.now()
+    interest.save(update_fields=[*COMMITMENT_FIELDS, "updated"])
+    organisation = (
+        interest.company.organisation if side == Interest.Side.COMPANY else project_enterprise(interest.project)
+    )
+    log(
+        Action.INTEREST_COMMITMENT_PROPOSE,
+        actor=user,
+        organisation=organisation,
+        interest=interest.pk,
+        amount_twd=amount_twd,
+        instrument=instrument,
+    )
+    _notify_other_side(
+        interest,
+        side,
+        lambda: (
+            _("A commitment of NT$%(amount)s to %(project)s awaits your confirmation")
+            % {"amount": f"{amount_twd:,}", "project": interest.project.title}
+        ),
+    )
+    return interest
+
+
+@transaction.atomic
+def confirm_commitment(user, interest):
+    """The other side confirms the proposed commitment: the interest moves to "committed" and its amount counts.
+
+    Refused when there is no proposal, when it is already confirmed, or when the proposing side tries to confirm
+    its own proposal. An interest the team moved to "committed" before confirmations existed waits for the
+    company's confirmation the same way (migration marketplace 0006)."""
+    interest = Interest.objects.select_for_update().get(pk=interest.pk)
+    side = interest_side(user, interest)
+    if interest.commitment_confirmed:
+        raise ActionRefused(_("This commitment has already been confirmed."))
+    if not interest.commitment_proposed_by_side or not interest.committed_amount_twd:
+        raise ActionRefused(_("There is no proposed commitment to confirm yet."))
+    if interest.stage in (Stage.DECLINED, Stage.WITHDRAWN):
+        raise ActionRefused(_("This interest is already closed."))
+    if side == interest.commitment_proposed_by_side:
+        raise ActionRefused(
+            _("Your side proposed this commitment; %(other)s confirms it.")
+            % {"other": (Interest.Side.COMPANY if side == Interest.Side.TEAM else Interest.Side.TEAM).label}
+        )
+    interest.commitment_confirmed_by = user
+    interest.commitment_confirmed_at = timezone.now()
+    if interest.stage in PROPOSAL_STAGES:
+        _record(interest, user, Stage.COMMITTED)
+    else:
+        interest.save(update_fields=[*COMMITMENT_FIELDS, "updated"])
+    organisation = (
+        interest.company.organisation if side == Interest.Side.COMPANY else project_enterprise(interest.project)
+    )
+    log(
+        Action.INTEREST_COMMITMENT_CONFIRM,
+        actor=user,
+        organisation=organisation,
+        interest=interest.pk,
+        amount_twd=interest.committed_amount_twd,
+    )
+    _notify_other_side(
+        interest,
+        side,
+        lambda: (
+            _("The commitment of NT$%(amount)s to %(project)s is confirmed")
+            % {"amount": f"{interest.committed_amount_twd:,}", "project": interest.project.title}
+        ),
+    )
     return interest

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Organisation
 from cms.models import ProjectPage
-from core.actions import run_action
+from core.actions import ActionRefused, run_action
 from marketplace import actions, queries
-from marketplace.forms import AdvanceForm, InterestForm
+from marketplace.forms import AdvanceForm, CommitmentForm, InterestForm
 from marketplace.models import Interest
 from marketplace.views.common import company_for_member
 
@@ -81,7 +82,23 @@ def interest_detail(request, pk):
     interest = _interest_for(request, pk)
     is_team = queries.is_member_of(request.user, queries.project_enterprise(interest.project))
     next_stages = actions.TEAM_TRANSITIONS.get(interest.stage, ()) if is_team else ()
+    if interest.stage == interest.Stage.COMMITTED and not interest.commitment_confirmed:
+        next_stages = ()  # closed only once both sides confirmed
+    try:
+        side = actions.interest_side(request.user, interest)
+    except (ActionRefused, PermissionDenied):
+        side = None  # a company member without the admin role sees the commitment, does not act on it
+    can_propose = side is not None and interest.stage in actions.PROPOSAL_STAGES and not interest.commitment_confirmed
+    can_confirm = (
+        side is not None
+        and interest.commitment_awaits_confirmation
+        and interest.commitment_proposed_by_side != side
+        and interest.stage not in (interest.Stage.DECLINED, interest.Stage.WITHDRAWN)
+    )
     context = {
+        "side": side,
+        "commitment_form": CommitmentForm() if can_propose else None,
+        "can_confirm": can_confirm,
         "interest": interest,
         "events": interest.events.select_related("actor"),
         "is_team": is_team,
@@ -102,16 +119,12 @@ def interest_advance(request, pk):
     if not form.is_valid():
         for error in form.errors.get("__all__", []) or [_("Choose one of the stages offered.")]:
             messages.error(request, error)
-        for error in form.errors.get("amount", []):
-            messages.error(request, error)
         return redirect("marketplace:interest_detail", pk=interest.pk)
     run_action(
         request,
         actions.advance_interest,
         interest,
         form.cleaned_data["stage"],
-        amount_twd=form.cleaned_data["amount"],
-        instrument=form.cleaned_data["instrument"],
         success=_("The interest has been moved on."),
     )
     return redirect("marketplace:interest_detail", pk=interest.pk)
@@ -122,4 +135,38 @@ def interest_advance(request, pk):
 def interest_withdraw(request, pk):
     interest = _interest_for(request, pk)
     run_action(request, actions.withdraw_interest, interest, success=_("Your interest has been withdrawn."))
+    return redirect("marketplace:interest_detail", pk=interest.pk)
+
+
+@login_required
+@require_POST
+def interest_propose(request, pk):
+    interest = _interest_for(request, pk)
+    form = CommitmentForm(request.POST)
+    if not form.is_valid():  # nothing proposed: the reasons, then back to the interest
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("marketplace:interest_detail", pk=interest.pk)
+    run_action(
+        request,
+        actions.propose_commitment,
+        interest,
+        amount_twd=form.cleaned_data["amount"],
+        instrument=form.cleaned_data["instrument"],
+        success=_("The commitment has been proposed; the other side is asked to confirm it."),
+    )
+    return redirect("marketplace:interest_detail", pk=interest.pk)
+
+
+@login_required
+@require_POST
+def interest_confirm(request, pk):
+    interest = _interest_for(request, pk)
+    run_action(
+        request,
+        actions.confirm_commitment,
+        interest,
+        success=_("The commitment is confirmed by both sides and now counts in the reports."),
+    )
     return redirect("marketplace:interest_detail", pk=interest.pk)

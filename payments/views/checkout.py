@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.actions import run_action
 from marketplace.queries import public_listing_or_404
-from payments import checkout, gateways
+from payments import checkout, corporate, gateways
 from payments.forms import DeliveryAddressForm, DonationForm, SubscriptionForm
 
 
@@ -47,6 +47,8 @@ def _checkout(request, listing, form, start, target, *, template, context, addre
         success_url, cancel_url = _return_urls(request, listing.project_id)
         data = form.cleaned_data
         amount = {"amount_twd": data["amount_twd"]} if "amount_twd" in data else {}
+        if data.get("company") is not None:
+            extra["company"] = data["company"]
         outcome = run_action(
             request,
             start,
@@ -72,7 +74,11 @@ def donate(request, project_id):
     campaign = getattr(listing, "donation_campaign", None)
     if campaign is None:
         raise Http404
-    form = DonationForm(request.POST if request.method == "POST" else None, campaign=campaign)
+    form = DonationForm(
+        request.POST if request.method == "POST" else None,
+        campaign=campaign,
+        companies=corporate.companies_user_may_pay_as(request.user),
+    )
     context = {"campaign": campaign}
     return _checkout(
         request, listing, form, checkout.start_donation, listing, template="payments/donate.html", context=context
@@ -85,7 +91,7 @@ def subscribe(request, project_id, plan_id):
     listing = public_listing_or_404(project_id)
     plan = get_object_or_404(listing.subscription_plans, pk=plan_id)
     data = request.POST if request.method == "POST" else None
-    form = SubscriptionForm(data)
+    form = SubscriptionForm(data, companies=corporate.companies_user_may_pay_as(request.user))
     address_form = DeliveryAddressForm(data, plan=plan) if plan.ships_goods else None
     context = {"plan": plan, "address_form": address_form}
     return _checkout(

@@ -278,6 +278,14 @@ OBJECT_URLS = {
     "marketplace:interest_detail": [("get", lambda o: {"pk": o["interest"].pk}, None)],
     "marketplace:interest_advance": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {"stage": "accepted"})],
     "marketplace:interest_withdraw": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {})],
+    "marketplace:interest_propose": [
+        ("post", lambda o: {"pk": o["interest"].pk}, lambda o: {"amount": "1000000", "instrument": "equity"})
+    ],
+    "marketplace:interest_confirm": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {})],
+    # A company's yearly evidence report and its files: its members only.
+    "impact:company_report": [("get", _company_slug, None)],
+    "impact:company_report_csv": [("get", _company_slug, None)],
+    "impact:company_report_pdf": [("get", _company_slug, None)],
     # Payments: someone else's backing and receipt; the team's funding dashboard and its CSV.
     "payments:backing_detail": [("get", lambda o: {"pk": o["backing"].pk}, None)],
     "payments:receipt": [("get", lambda o: {"pk": o["payment"].pk}, None)],
@@ -577,7 +585,7 @@ def _with_market(request, objects, name):
         request.getfixturevalue("townships")
     if name.startswith(("payments:subscription_", "payments:payouts", *fulfilment)):
         return _with_backing(objects)
-    if name.startswith(("marketplace:", "conversations:")):
+    if name.startswith(("marketplace:", "conversations:", "impact:company_report")):
         from marketplace.actions import express_interest
         from marketplace.models import SavedSearch
 

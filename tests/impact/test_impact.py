@@ -76,6 +76,8 @@ def world(listing, market, carol):
         project=market["rice"],
         stage=Interest.Stage.COMMITTED,
         committed_amount_twd=1_500_000,
+        commitment_proposed_by_side="team",
+        commitment_confirmed_at=timezone.now(),  # only confirmed commitments count
     )
     InterestEvent.objects.create(interest=interest, to_stage=Interest.Stage.COMMITTED)
     Interest.objects.create(company=market["company"], project=market["oysters"], stage=Interest.Stage.EXPRESSED)
@@ -303,6 +305,7 @@ def test_the_data_version_changes_with_every_source_of_the_figures(world):
     assert changed(), "a refund"
     interest = Interest.objects.get(stage=Interest.Stage.EXPRESSED)
     interest.stage = Interest.Stage.COMMITTED
+    interest.commitment_confirmed_at = timezone.now()
     interest.save()
     assert changed(), "an interest moving to committed"
     world["market"]["rice"].unpublish()
@@ -369,7 +372,12 @@ def test_the_company_report_links_to_the_map_of_what_it_backed(client, world):
 
 def _commit(company, project, amount, when=WHEN):
     interest = Interest.objects.create(
-        company=company, project=project, stage=Interest.Stage.COMMITTED, committed_amount_twd=amount
+        company=company,
+        project=project,
+        stage=Interest.Stage.COMMITTED,
+        committed_amount_twd=amount,
+        commitment_proposed_by_side="team",
+        commitment_confirmed_at=when,
     )
     InterestEvent.objects.create(interest=interest, to_stage=Interest.Stage.COMMITTED)
     InterestEvent.objects.filter(interest=interest).update(at=when)

@@ -46,7 +46,8 @@ def test_the_team_walks_an_interest_through_every_stage_and_each_step_is_recorde
     interest = actions.express_interest(market["dave"], market["company"], market["rice"])
     for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
         actions.advance_interest(market["erin"], interest, stage)
-    actions.advance_interest(market["erin"], interest, Stage.COMMITTED, amount_twd=1_500_000, instrument="equity")
+    actions.propose_commitment(market["erin"], interest, amount_twd=1_500_000, instrument="equity")
+    actions.confirm_commitment(market["carol"], interest)
     actions.advance_interest(market["erin"], interest, Stage.CLOSED)
 
     interest.refresh_from_db()
@@ -64,9 +65,9 @@ def test_the_team_walks_an_interest_through_every_stage_and_each_step_is_recorde
         ("term_sheet", "committed"),
         ("committed", "closed"),
     ]
-    assert set(InterestEvent.objects.exclude(to_stage="expressed").values_list("actor__email", flat=True)) == {
-        "erin@example.tw"
-    }
+    actors = dict(InterestEvent.objects.exclude(to_stage="expressed").values_list("to_stage", "actor__email"))
+    assert set(actors.values()) == {"erin@example.tw", "carol@example.tw"}
+    assert actors["committed"] == "carol@example.tw"  # the company's admin confirmed the team's proposal
 
 
 @pytest.mark.parametrize(
@@ -98,9 +99,17 @@ def test_committing_needs_an_amount_and_an_instrument(market):
     for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
         actions.advance_interest(market["erin"], interest, stage)
     with translation.override("en"), pytest.raises(ActionRefused, match="amount committed"):
-        actions.advance_interest(market["erin"], interest, Stage.COMMITTED, amount_twd=None, instrument="equity")
+        actions.propose_commitment(market["erin"], interest, amount_twd=None, instrument="equity")
+    with translation.override("en"), pytest.raises(ActionRefused, match="amount committed"):
+        actions.propose_commitment(market["erin"], interest, amount_twd=5_000, instrument="barter")
+    with translation.override("en"), pytest.raises(ActionRefused, match="cannot move"):
+        actions.advance_interest(market["erin"], interest, Stage.COMMITTED)  # only through both sides' confirmation
     interest.refresh_from_db()
-    assert interest.stage == Stage.TERM_SHEET
+    assert (interest.stage, interest.committed_amount_twd, interest.commitment_proposed_by_side) == (
+        Stage.TERM_SHEET,
+        None,
+        "",
+    )
 
 
 def test_the_company_cannot_advance_and_the_team_cannot_withdraw(market):
@@ -121,15 +130,23 @@ def test_an_over_limit_or_fractional_commitment_typed_in_the_form_is_refused(cli
     for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
         actions.advance_interest(market["erin"], interest, stage)
     client.force_login(market["erin"])
-    url = reverse("marketplace:interest_advance", kwargs={"pk": interest.pk})
+    url = reverse("marketplace:interest_propose", kwargs={"pk": interest.pk})
     for amount in ("800000.5", "-5", "1000000001"):
-        response = client.post(url, {"stage": "committed", "amount": amount, "instrument": "equity"}, follow=True)
+        response = client.post(url, {"amount": amount, "instrument": "equity"}, follow=True)
         assert response.status_code == 200
         interest.refresh_from_db()
-        assert interest.stage == Stage.TERM_SHEET, amount
-    response = client.post(url, {"stage": "committed", "amount": "NT$800,000", "instrument": "loan"})
+        assert (interest.stage, interest.committed_amount_twd) == (Stage.TERM_SHEET, None), amount
+    response = client.post(url, {"amount": "NT$800,000", "instrument": "loan"})
     interest.refresh_from_db()
-    assert (interest.stage, interest.committed_amount_twd) == (Stage.COMMITTED, 800_000)
+    assert (interest.stage, interest.committed_amount_twd, interest.commitment_proposed_by_side) == (
+        Stage.TERM_SHEET,
+        800_000,
+        "team",
+    )
+    client.force_login(market["carol"])
+    client.post(reverse("marketplace:interest_confirm", kwargs={"pk": interest.pk}))
+    interest.refresh_from_db()
+    assert (interest.stage, interest.commitment_confirmed_by) == (Stage.COMMITTED, market["carol"])
 
 
 def test_recommended_page_shows_reasons_and_expressing_interest_from_it_works(client, market):
@@ -186,7 +203,9 @@ def test_the_impact_report_counts_what_was_committed_from_the_records(client, ma
     for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
         actions.advance_interest(market["erin"], interest, stage)
     assert impact_report(market["company"]).lines == []
-    actions.advance_interest(market["erin"], interest, Stage.COMMITTED, amount_twd=800_000, instrument="loan")
+    actions.propose_commitment(market["erin"], interest, amount_twd=800_000, instrument="loan")
+    assert impact_report(market["company"]).lines == []  # proposed, not confirmed: it does not count
+    actions.confirm_commitment(market["carol"], interest)
     from cms.models import ProjectUpdate
 
     ProjectUpdate.objects.create(project=market["rice"], date=interest.created.date(), title="收成", body="<p>好</p>")

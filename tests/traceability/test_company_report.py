@@ -37,7 +37,12 @@ def test_the_report_lists_the_traced_batches_and_live_projects_of_what_the_compa
     english.save_revision().publish()
     # Committed on the project's English page: the batches hang on the original's listing.
     Interest.objects.create(
-        company=market["company"], project=english, stage=Interest.Stage.COMMITTED, committed_amount_twd=500_000
+        company=market["company"],
+        project=english,
+        stage=Interest.Stage.COMMITTED,
+        committed_amount_twd=500_000,
+        commitment_proposed_by_side="team",
+        commitment_confirmed_at=timezone.now(),
     )
     traced = actions.create_batch(erin, rice, name="一期稻作", product="關山米")
     record(erin, traced, kind="planting", description="插秧")
