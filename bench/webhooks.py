@@ -34,15 +34,15 @@ BENCH_DATABASE = "homeward_bench_webhooks"
 SECRET = "whsec_bench_homeward"  # noqa: S105 (a throwaway endpoint secret for this process)
 
 
-def fresh_database(url):
+def fresh_database(url, name=BENCH_DATABASE):
     import psycopg
 
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        connection.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def main():
