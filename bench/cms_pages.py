@@ -66,7 +66,7 @@ def main():
     pages = build(options.projects, options.stories)
     print(
         f"data: {options.projects} projects, 368 townships × 3 languages, {options.stories} stories "
-        f"(built in {time.perf_counter() - started:.0f} s, SQLite at {folder})"
+        f"(built in {time.perf_counter() - started:.0f} s, {'PostgreSQL' if options.postgres else f'SQLite at {folder}'})"
     )
 
     client = Client()
