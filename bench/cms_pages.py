@@ -64,9 +64,10 @@ def main():
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     pages = build(options.projects, options.stories)
+    where = "PostgreSQL" if options.postgres else f"SQLite at {folder}"
     print(
         f"data: {options.projects} projects, 368 townships × 3 languages, {options.stories} stories "
-        f"(built in {time.perf_counter() - started:.0f} s, {'PostgreSQL' if options.postgres else f'SQLite at {folder}'})"
+        f"(built in {time.perf_counter() - started:.0f} s, {where})"
     )
 
     client = Client()
