@@ -26,10 +26,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.factories.stripe import sign, stripe_event
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.factories.stripe import sign, stripe_event  # noqa: E402
+
 BENCH_DATABASE = "homeward_bench_webhooks"
 SECRET = "whsec_bench_homeward"  # noqa: S105 (a throwaway endpoint secret for this process)
 
