@@ -4,7 +4,13 @@ Builds its data in a throwaway SQLite database (embedded settings), then renders
 Django's test client (the whole request: middleware, view, templates, queries) and prints median and
 p95 next to a plain Wagtail page (a StandardPage with one paragraph, same site shell) as the baseline.
 
-    .venv/bin/python bench/cms_pages.py [--projects 1000] [--repeat 50]
+    .venv/bin/python bench/cms_pages.py [--projects 1000] [--repeat 50] [--postgres]
+
+--postgres builds the data in its own database `homeward_bench_cms_pages` on the PostgreSQL server of
+DATABASE_URL (dropped and made again; `eval "$(scripts/services env)"` first) with Redis as the cache when
+REDIS_URL is set, DEBUG off either way. Beside each page: the queries of one request (counted apart from the
+timed runs) and the load average, since a busy machine moves the absolute figures (the ratios, measured in the
+same process, move less).
 """
 
 import argparse
@@ -23,14 +29,27 @@ def main():
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--stories", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL (and Redis) instead of SQLite")
     options = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="homeward-bench-"))
+    database = f"sqlite:///{folder / 'bench.sqlite3'}"
+    keep = ()
+    if options.postgres:
+        from bench.webhooks import fresh_database
+
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith("postgres"):
+            sys.exit('--postgres: DATABASE_URL must point at PostgreSQL: run eval "$(scripts/services env)" first.')
+        database = fresh_database(url, "homeward_bench_cms_pages")
+        keep = ("REDIS_URL",)
     for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SEARCH_ENGINE", "STRIPE_API_BASE"):
-        os.environ.pop(name, None)
+        if name not in keep:
+            os.environ.pop(name, None)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.dev",
-        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
+        DJANGO_DEBUG="false",
+        DATABASE_URL=database,
         MEDIA_ROOT=str(folder / "media"),
         LOG_LEVEL="WARNING",
     )
@@ -45,9 +64,10 @@ def main():
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     pages = build(options.projects, options.stories)
+    where = "PostgreSQL" if options.postgres else f"SQLite at {folder}"
     print(
         f"data: {options.projects} projects, 368 townships × 3 languages, {options.stories} stories "
-        f"(built in {time.perf_counter() - started:.0f} s, SQLite at {folder})"
+        f"(built in {time.perf_counter() - started:.0f} s, {where})"
     )
 
     client = Client()
@@ -59,8 +79,20 @@ def main():
 
         return run
 
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
     rows = {name: measure(get(url), options.repeat) for name, url in pages.items()}
+    load = os.getloadavg()
     print_table(rows, "plain Wagtail page (baseline)")
+    print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"{'queries of one request':<36}")
+    for name, url in pages.items():
+        with CaptureQueriesContext(connection) as captured:
+            get(url)()
+        print(f"  {name:<34} {len(captured.captured_queries):>4}")
 
 
 def build(project_count, story_count):

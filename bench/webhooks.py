@@ -26,23 +26,24 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.factories.stripe import sign, stripe_event
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.factories.stripe import sign, stripe_event  # noqa: E402
+
 BENCH_DATABASE = "homeward_bench_webhooks"
 SECRET = "whsec_bench_homeward"  # noqa: S105 (a throwaway endpoint secret for this process)
 
 
-def fresh_database(url):
+def fresh_database(url, name=BENCH_DATABASE):
     import psycopg
 
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        connection.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def main():

@@ -14,8 +14,10 @@ Uses its own database `homeward_bench_webhooks` (dropped and made again) and Red
 
 Figures: events/s for events without a handler (baseline), checkout.session.completed (a donation's payment,
 receipt number, running totals, progress announcement), invoice.paid, and the checkout events again
-(duplicates); then it checks that every payment was recorded exactly once and that the project's totals equal
-its entries.
+(duplicates); then a duplicate storm: new donations whose checkout events are each sent --storm times at once,
+shuffled across the servers and client connections, so that first deliveries race each other in different
+processes (the rate counts every delivery). At the end it checks that every payment was recorded exactly once,
+that receipt numbers run without gaps and that the project's totals equal its entries.
 """
 
 import argparse
@@ -23,6 +25,7 @@ import http.client
 import json
 import os
 import queue
+import random
 import secrets
 import socket
 import subprocess
@@ -109,6 +112,7 @@ def main():
     parser.add_argument("--events", type=int, default=1_000)
     parser.add_argument("--clients", type=int, default=8, help="concurrent client connections")
     parser.add_argument("--servers", type=int, default=2, help="daphne processes")
+    parser.add_argument("--storm", type=int, default=4, help="copies of each event in the duplicate storm")
     options = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -165,6 +169,13 @@ def main():
         "invoice.paid": [stripe_event("invoice.paid", invoice(b, n)) for n, b in enumerate(subscriptions)],
     }
     events["duplicates of the checkout events"] = events["checkout.session.completed"]
+    stormed = Backing.objects.bulk_create(
+        Backing(kind="donation", listing=listing, amount_twd=500, backer_email=f"storm{n}@example.tw")
+        for n in range(count)
+    )
+    storm = [stripe_event("checkout.session.completed", session(b)) for b in stormed] * options.storm
+    random.Random(23).shuffle(storm)
+    events[f"duplicate storm (each event ×{options.storm} at once)"] = storm
 
     ports = [free_port() for _ in range(options.servers)]
     servers = [
@@ -194,13 +205,16 @@ def main():
         for server in servers:
             server.wait(timeout=30)
 
-    assert LedgerEntry.objects.count() == 2 * count, "every payment recorded exactly once"
-    expected_raised = 500 * count + plan.price_twd * count
-    assert ledger.totals_for_project(listing.project_id) == ledger.Totals(expected_raised, 2 * count)
+    assert LedgerEntry.objects.count() == 3 * count, "every payment recorded exactly once"
+    assert set(LedgerEntry.objects.values_list("backing_id", flat=True)) == {
+        b.pk for b in (*donations, *subscriptions, *stormed)
+    }, "every payment recorded"
+    expected_raised = 500 * 2 * count + plan.price_twd * count
+    assert ledger.totals_for_project(listing.project_id) == ledger.Totals(expected_raised, 3 * count)
     numbers = sorted(
         int(number.rsplit("-", 1)[1]) for number in LedgerEntry.objects.values_list("receipt_number", flat=True)
     )
-    assert numbers == list(range(1, 2 * count + 1)), "receipt numbers run without gaps"
+    assert numbers == list(range(1, 3 * count + 1)), "receipt numbers run without gaps"
 
     baseline_rate = count / rows["no handler (baseline)"]
     print(
@@ -211,7 +225,7 @@ def main():
     print("load average before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}".format(*load, *after))
     print(f"{'events':<36} {'events/s':>10} {'× baseline rate':>16}")
     for name, seconds in rows.items():
-        rate = count / seconds
+        rate = len(events[name]) / seconds
         print(f"{name:<36} {rate:>10.0f} {rate / baseline_rate:>16.2f}")
     print("checked: every payment recorded once, receipt numbers without gaps, totals equal to the entries")
 

@@ -3,9 +3,11 @@ English or Japanese version yet (an alias that shows the original with a note do
 them in Wagtail (convert the alias, write, submit: the same review as any page).
 
 Two orders: the most read in the last RECENT_DAYS first (the default: what visitors of every language are reading
-now; ties newest first), or the newest first (last published). Reads come from cms.models.visits."""
+now; ties newest first), or the newest first (last published). Reads come from cms.models.visits and the
+counts not yet flushed from Redis (cms.visit_counter)."""
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -13,6 +15,8 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale, Page
+
+from cms.visit_counter import pending_visits
 
 TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 RECENT_DAYS = 30
@@ -53,7 +57,12 @@ def recent_visits(days=RECENT_DAYS):
 
     since = timezone.localdate() - datetime.timedelta(days=days - 1)
     rows = PageVisitDay.objects.filter(day__gte=since).values("translation_key").annotate(total=Sum("visits"))
-    return {row["translation_key"]: row["total"] for row in rows}
+    totals = {row["translation_key"]: row["total"] for row in rows}
+    # Reads counted in Redis since the last flush (cms.visit_counter) count too.
+    for key, visits in pending_visits(since).items():
+        key = uuid.UUID(key)
+        totals[key] = totals.get(key, 0) + visits
+    return totals
 
 
 def pages_needing_translation(order="visited"):

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 from payments import ledger, stripe_api, subscriptions
 from payments.models import Backing, LedgerEntry
 from payments.money import from_stripe_amount
-from payments.receipts import next_receipt_number, send_receipt_after_commit
+from payments.receipts import send_receipt_after_commit
 from payments.webhooks import handles
 
 logger = logging.getLogger(__name__)
@@ -83,7 +82,8 @@ def _backing_by_metadata(metadata):
 def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note="", **extra):
     """Write one ledger entry unless its source is already recorded; returns the new entry or None.
 
-    No look first: the unique source_key refuses a second entry (the savepoint below then rolls back with it).
+    ledger.record_entry_once: the number, the entry and the totals in one statement (the unique source_key refuses
+    a second entry, and then no number is used up).
     """
     fields = {
         "kind": kind,
@@ -96,19 +96,16 @@ def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note="",
         "note": note,
         **extra,  # platform_fee_twd (Connect's entries carry none), Stripe's references
     }
-    try:
-        # One savepoint for the number and the entry: if the entry loses a race, its number is given back.
-        with transaction.atomic():
-            if kind == LedgerEntry.Kind.PAYMENT:
-                fields["receipt_number"] = next_receipt_number(timezone.localtime(occurred_at).year)
-            entry = ledger.write_entry(**fields)
-    except IntegrityError:
-        # Recorded already (an earlier event, or a simultaneous one, about the same money): that entry stands, and
-        # the receipt number and the totals roll back with us.
+    # One statement on PostgreSQL: the receipt number (a payment's), the entry and both running totals, returning
+    # the project's new sums; nothing when the source is recorded already (an earlier event, or a simultaneous one,
+    # about the same money: that entry stands, and no number is used up).
+    receipt_year = timezone.localtime(occurred_at).year if kind == LedgerEntry.Kind.PAYMENT else None
+    entry, totals = ledger.record_entry_once(fields, receipt_year=receipt_year)
+    if entry is None:
         return None
     if kind == LedgerEntry.Kind.PAYMENT:
         send_receipt_after_commit(entry)
-    ledger.announce_progress(backing.listing)
+    ledger.announce_progress(backing.listing, totals)
     return entry
 
 

@@ -80,6 +80,126 @@ def write_entry(**fields):
     return entry
 
 
+def record_entry_once(fields, *, receipt_year=None):
+    """Write one LedgerEntry unless its source_key is recorded already, with its receipt number (a payment, when
+    `receipt_year` is given) and both running totals; returns (entry or None, the project's new Totals or None).
+
+    On PostgreSQL this is one statement (a chain of data-modifying CTEs): the receipt sequence is bumped only when
+    no entry of this source exists, the entry is inserted ON CONFLICT (source_key) DO NOTHING, and the running
+    tables are upserted from the inserted row, returning the project's new sums — no savepoint, no re-read of
+    what was just written. If a simultaneous, not yet committed transaction records the same source between the
+    existence check and the insert (callers lock the backing first, so two handlers of one backing never race),
+    the number taken is given back at once: this transaction holds the year's row lock since its bump, so nobody
+    can have taken a later number. Elsewhere (SQLite) it is the savepoint + write_entry path.
+
+    The Totals' backers are not known here (they need a count of people): it is returned with backers=None.
+    """
+    if connection.vendor != "postgresql":
+        return _record_entry_once_portable(fields, receipt_year=receipt_year)
+    from payments.models import ReceiptSequence
+
+    quote = connection.ops.quote_name
+    entry = LedgerEntry(**fields)
+    columns = [
+        field
+        for field in LedgerEntry._meta.concrete_fields
+        if not field.primary_key and field.attname != "receipt_number"
+    ]
+    values = [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in columns]
+    entries, totals, nets = (
+        quote(model._meta.db_table) for model in (LedgerEntry, ProjectLedgerTotals, BackingLedgerNet)
+    )
+    sequence = quote(ReceiptSequence._meta.db_table)
+    column_list = ", ".join(quote(field.column) for field in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    params = []
+    if receipt_year is not None:
+        number_cte = (
+            f"number AS (INSERT INTO {sequence} (year, last_number) SELECT %s, 1 "  # noqa: S608
+            f"WHERE NOT EXISTS (SELECT 1 FROM {entries} WHERE source_key = %s) "
+            f"ON CONFLICT (year) DO UPDATE SET last_number = {sequence}.last_number + 1 RETURNING last_number), "
+        )
+        params += [receipt_year, entry.source_key]
+        receipt = (
+            "'HW-' || %s || '-' || CASE WHEN number.last_number < 1000000 "
+            "THEN lpad(number.last_number::text, 6, '0') ELSE number.last_number::text END"
+        )
+        entry_source = f"SELECT {placeholders}, {receipt} FROM number"  # noqa: S608
+        params += [*values, str(receipt_year)]
+        taken = "(SELECT last_number FROM number)"
+    else:
+        number_cte = ""
+        entry_source = f"SELECT {placeholders}, NULL"
+        params += values
+        taken = "NULL::integer"
+    raising = entry.kind in RAISING_KINDS
+    column = KIND_COLUMNS[entry.kind]
+    adds = ", ".join(f"{quote(name)} = {totals}.{quote(name)} + EXCLUDED.{quote(name)}" for name in TOTAL_COLUMNS)
+    total_values = ", ".join(
+        (
+            "new.amount_twd"
+            if name == column
+            else "new.platform_fee_twd"
+            if name == "platform_fees_twd"
+            else ("1" if raising else "0")
+            if name == "raising_entries"
+            else "0"
+        )
+        for name in TOTAL_COLUMNS
+    )
+    net_cte = (
+        f", net AS (INSERT INTO {nets} (backing_id, listing_id, net_twd) "  # noqa: S608
+        f"SELECT backing_id, listing_id, amount_twd FROM new WHERE backing_id IS NOT NULL "
+        f"ON CONFLICT (backing_id) DO UPDATE SET net_twd = {nets}.net_twd + EXCLUDED.net_twd RETURNING 1)"
+        if raising
+        else ""
+    )
+    sql = (
+        f"WITH {number_cte}"  # noqa: S608
+        f"new AS (INSERT INTO {entries} ({column_list}, receipt_number) {entry_source} "
+        f"ON CONFLICT (source_key) DO NOTHING RETURNING id, listing_id, backing_id, amount_twd, platform_fee_twd, "
+        f"receipt_number), "
+        f"sums AS (INSERT INTO {totals} (listing_id, {', '.join(quote(name) for name in TOTAL_COLUMNS)}) "
+        f"SELECT listing_id, {total_values} FROM new ON CONFLICT (listing_id) DO UPDATE SET {adds} "
+        f"RETURNING payments_twd, refunds_twd, disputes_twd, raising_entries)"
+        f"{net_cte} "
+        f"SELECT {taken}, new.id, new.receipt_number, sums.payments_twd, sums.refunds_twd, sums.disputes_twd, "
+        f"sums.raising_entries FROM (SELECT 1) AS one LEFT JOIN new ON TRUE LEFT JOIN sums ON TRUE"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        taken_number, pk, receipt_number, payments, refunds, disputes, raising_entries = cursor.fetchone()
+        if pk is None:
+            if taken_number is not None:
+                # Lost a race for this source after taking a number: give it back (we hold the year's row lock).
+                cursor.execute(
+                    f"UPDATE {sequence} SET last_number = last_number - 1 WHERE year = %s AND last_number = %s",  # noqa: S608
+                    [receipt_year, taken_number],
+                )
+            return None, None
+    entry.pk = pk
+    entry.receipt_number = receipt_number
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    raised = payments + refunds + disputes if raising_entries else 0
+    return entry, Totals(raised_twd=raised, backers=None)
+
+
+def _record_entry_once_portable(fields, *, receipt_year=None):
+    from django.db import IntegrityError
+
+    from payments.receipts import next_receipt_number
+
+    try:
+        with transaction.atomic():
+            if receipt_year is not None:
+                fields = {**fields, "receipt_number": next_receipt_number(receipt_year)}
+            entry = write_entry(**fields)
+    except IntegrityError:
+        return None, None
+    return entry, None
+
+
 def write_entries(entries, batch_size=1000):
     """bulk_create these unsaved LedgerEntry objects and add them to the running totals, in one transaction."""
     with transaction.atomic(savepoint=False):
@@ -258,15 +378,28 @@ def site_totals():
     return Totals(raised_twd=sums["payments"] + sums["refunds"] + sums["disputes"], backers=people["people"])
 
 
-def announce_progress(listing):
+def backers_of_listing(listing_id):
+    """The number of people behind a listing's backings with money (one indexed count)."""
+    return _people(Backing.objects.filter(listing_id=listing_id)).aggregate(people=Count(PERSON, distinct=True))[
+        "people"
+    ]
+
+
+def announce_progress(listing, totals=None):
     """Tell every open page of the project its new totals, once the ledger change commits, and whoever keeps
-    something derived from them (`totals_changed`: search refreshes the project's document, debounced)."""
+    something derived from them (`totals_changed`: search refreshes the project's document, debounced).
+
+    `totals`: the project's new Totals when the caller has them already (record_entry_once returns the money raised
+    with backers=None: only the count of people is read then)."""
     from core.live import send_after_commit
     from payments.live import FundingProgress
 
     totals_changed([listing.project_id])
 
-    totals = totals_for_project(listing.project_id)
+    if totals is None:
+        totals = totals_for_project(listing.project_id)
+    elif totals.backers is None:
+        totals = Totals(raised_twd=totals.raised_twd, backers=backers_of_listing(listing.pk))
     campaign = getattr(listing, "donation_campaign", None)
     send_after_commit(
         FundingProgress(

@@ -56,11 +56,16 @@ def receive_stripe_webhook(payload, signature):
     try:
         with transaction.atomic():
             event = _new_event(body)
-            if not _insert_unless_stored(event):
-                # Stored by an earlier (or a simultaneous, now finished) delivery: lock it and look.
-                event = StripeEvent.objects.select_for_update().get(stripe_id=event.stripe_id)
-                if event.status in (StripeEvent.Status.PROCESSED, StripeEvent.Status.IGNORED):
-                    return event, True
+            # A new event is inserted already marked done (its handler runs next, in this transaction: if it fails,
+            # the insert rolls back with it and _record_failure stores the event): no UPDATE after the handler.
+            handler = _done(event)
+            if _insert_unless_stored(event):
+                _run(event, handler)
+                return event, False
+            # Stored by an earlier (or a simultaneous, now finished) delivery: lock it and look.
+            event = StripeEvent.objects.select_for_update().get(stripe_id=event.stripe_id)
+            if event.status in (StripeEvent.Status.PROCESSED, StripeEvent.Status.IGNORED):
+                return event, True
             return _process(event), False
     except Exception as error:
         logger.exception("Stripe event %s failed", body["id"])
@@ -104,18 +109,27 @@ def _insert_unless_stored(event):
     return True
 
 
-def _process(event):
-    """Run the event's handler (inside the caller's transaction, the event's row locked) and mark it done."""
+def _done(event):
+    """Mark the event (in memory) as its handler's success would leave it; returns the handler (or None)."""
     handler = HANDLERS.get(event.type)
-    if handler is None:
-        logger.info("Stripe event %s of type %s has no handler; acknowledged", event.stripe_id, event.type)
-        event.status = StripeEvent.Status.IGNORED
-    else:
-        handler(event)
-        event.status = StripeEvent.Status.PROCESSED
+    event.status = StripeEvent.Status.IGNORED if handler is None else StripeEvent.Status.PROCESSED
     event.attempts += 1
     event.processed_at = timezone.now()
     event.last_error = ""
+    return handler
+
+
+def _run(event, handler):
+    if handler is None:
+        logger.info("Stripe event %s of type %s has no handler; acknowledged", event.stripe_id, event.type)
+    else:
+        handler(event)
+
+
+def _process(event):
+    """Run a stored event's handler (inside the caller's transaction, the event's row locked) and mark it done."""
+    handler = _done(event)
+    _run(event, handler)
     event.save(update_fields=["status", "attempts", "processed_at", "last_error"])
     return event
 

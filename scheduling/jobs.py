@@ -60,6 +60,13 @@ JOBS = [
         catch_up=timedelta(minutes=10),
     ),
     Job(
+        name="flush_page_visits",
+        task_path="cms.tasks.flush_page_visits",
+        cron="* * * * *",
+        description=_("Write the page reads counted in Redis to the database (the translation queue's order)"),
+        catch_up=timedelta(minutes=10),
+    ),
+    Job(
         name="replay_search_updates",
         task_path="search.tasks.replay_pending_search_updates",
         cron="*/5 * * * *",
