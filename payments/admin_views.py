@@ -157,6 +157,18 @@ def check_can_read_ledger(user):
         raise PermissionDenied
 
 
+def ledger_readers_only(view):
+    """Refuse people without the ledger permission before anything else (a POST by an editor is a 403, not a 405)."""
+    from functools import wraps
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        check_can_read_ledger(request.user)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 class Echo:
     """A file-like object whose write returns the line: csv.writer then yields rows to a streaming response."""
 
@@ -164,6 +176,7 @@ class Echo:
         return value
 
 
+@ledger_readers_only
 @require_http_methods(["GET"])
 def ledger_export(request):
     """The filter form; with a valid query string, the filtered ledger as CSV (streamed) or XLSX."""
@@ -207,6 +220,7 @@ def ledger_export(request):
     return response
 
 
+@ledger_readers_only
 @require_http_methods(["GET"])
 def ledger_reconcile(request):
     """The ledger of a date range compared with Stripe's balance transactions: the differences."""

@@ -116,6 +116,8 @@ STAFF_URLS = {
         {"payment": "1", "amount": "", "reason": "x", "token": "00000000-0000-4000-8000-000000000000", "confirm": "1"},
     ),
     "ledger:record_payout": ("post", {"listing": "1", "amount": "100", "reference": "x", "paid_on": "2026-11-01"}),
+    "ledger:index": ("get", None),
+    "ledger:index_results": ("get", None),
     "ledger:export": ("get", {"date_from": "2026-11-01", "date_to": "2026-11-30", "format": "csv"}),
     "ledger:reconcile": ("get", {"date_from": "2026-11-01", "date_to": "2026-11-30"}),
     "search_synonyms:add": ("post", {"terms_zh": "甲, 乙"}),

@@ -19,6 +19,7 @@ def profile_data(**changes):
         "ticket_max_twd": "NT$500000",
         "csr_contact_name": "王小姐",
         "csr_contact_email": "csr@example.tw",
+        "report_language": "zh-hant",
     }
     data.update(changes)
     return data
