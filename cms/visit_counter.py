@@ -32,12 +32,10 @@ DAYS_KEY = "cms:visits:days"
 def _redis():
     """The cache's Redis client, or None (no Redis cache, or Redis known to be failing right now)."""
     from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
 
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache) or getattr(backend, "redis_is_available", True) is False:
-        return None
-    return backend._cache.get_client(write=True)
+    from core.cache import raw_redis_client
+
+    return raw_redis_client(caches["default"])
 
 
 def _day_key(day):
@@ -63,7 +61,10 @@ def count_visit(translation_key, day=None):
             pipe.sadd(cache.make_key(DAYS_KEY), day.isoformat())
             pipe.execute()
             return
-        except RedisError:
+        except RedisError as error:
+            from core.cache import report_redis_failure
+
+            report_redis_failure(cache, error)
             logger.warning("page visit not counted in Redis; counted in the database", exc_info=True)
     PageVisitDay.count_visit(translation_key, day)
 

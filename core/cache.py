@@ -135,3 +135,17 @@ class ResilientRedisCache(RedisCache):
     def clear(self):
         self._fallback.clear()
         return self._call("clear")
+
+
+def raw_redis_client(backend, key=None):
+    """The Redis client behind a cache, for commands the cache API lacks (HINCRBY, pipelines); None when the cache
+    is not Redis or Redis is in an outage (then the caller takes its own fallback instead of waiting on a timeout)."""
+    if not isinstance(backend, RedisCache) or not getattr(backend, "redis_is_available", True):
+        return None
+    return backend._cache.get_client(key, write=True)
+
+
+def report_redis_failure(backend, error):
+    """A raw-client call failed: start the cache's outage, so later calls go to their fallback at once."""
+    if isinstance(backend, ResilientRedisCache):
+        backend._outage.failed(backend._location, error)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+
+from core.cache import raw_redis_client
 
 logger = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
@@ -34,10 +35,7 @@ class RateDecision:
 
 def _redis_client(key):
     """The Redis client that holds `key` when the cache is Redis and answering, else None."""
-    backend = getattr(cache, "_cache", None)
-    if not isinstance(cache, RedisCache) or backend is None or not getattr(cache, "redis_is_available", True):
-        return None
-    return backend.get_client(key, write=True)
+    return raw_redis_client(cache, key)
 
 
 def _count_in_cache(key):
