@@ -50,3 +50,24 @@ def _mark_email_verified(user):
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+
+
+def ensure_demo_township_office(township, member, role=None):
+    """The demo's one office for `township` (verified), with `member` in it: the people, experiences and plans demos
+    all use this, so the site never shows the same township office twice."""
+    from django.utils import timezone
+
+    from accounts.models import Membership, Organisation, Role
+
+    office, _made = Organisation.objects.get_or_create(
+        slug=f"demo-office-{township.code}",
+        defaults={
+            "kind": Organisation.Kind.TOWNSHIP_OFFICE,
+            "name": f"{township.name_zh}公所（示範）",
+            "township": township,
+            "county": township.county,
+            "verified_at": timezone.now(),
+        },
+    )
+    Membership.objects.get_or_create(user=member, organisation=office, defaults={"role": role or Role.ADMIN})
+    return office

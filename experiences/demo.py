@@ -10,17 +10,18 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import ensure_demo_township_office
 from accounts.models import Membership, Organisation, Role
 from experiences import actions
 from experiences.models import CancellationRule, Experience
 from places.models import Township
 
 PINGLIN, KOUHU, ZHUANGWEI = "65000200", "10009190", "10002060"
+KOUHU_OFFICE = f"demo-office-{KOUHU}"  # the demo's Kouhu office (accounts.demo.ensure_demo_township_office)
 
 # slug → (kind, name, township code)
 DEMO_ORGANISATIONS = {
     "demo-pinglin-community": (Organisation.Kind.COMMUNITY, "坪林茶鄉社區發展協會（示範）", PINGLIN),
-    "demo-kouhu-township-office": (Organisation.Kind.TOWNSHIP_OFFICE, "口湖鄉公所（示範）", KOUHU),
     "demo-zhuangwei-foundation": (Organisation.Kind.FOUNDATION, "壯圍海岸守護基金會（示範）", ZHUANGWEI),
 }
 
@@ -52,7 +53,7 @@ DEMO_EXPERIENCES = [
         "slots": [(4, 9, 4, 12), (11, 9, 4, 12), (18, 9, 4, 12)],
     },
     {
-        "organisation": "demo-kouhu-township-office",
+        "organisation": KOUHU_OFFICE,
         "kind": Experience.Kind.EXPERIENCE,
         "title_zh": "口湖農漁導覽：魚塭、鰻魚與食農教育",
         "title_en": "Kouhu farm and fishery tour: fish ponds, eels and food education",
@@ -102,9 +103,12 @@ DEMO_EXPERIENCES = [
 
 
 def _organisation(slug, user):
+    if slug == KOUHU_OFFICE:
+        return ensure_demo_township_office(Township.objects.select_related("county").get(code=KOUHU), user)
     kind, name, code = DEMO_ORGANISATIONS[slug]
+    township = Township.objects.select_related("county").get(code=code)
     organisation, _ = Organisation.objects.get_or_create(
-        slug=slug, defaults={"kind": kind, "name": name, "township": Township.objects.get(code=code)}
+        slug=slug, defaults={"kind": kind, "name": name, "township": township, "county": township.county}
     )
     Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": Role.ADMIN})
     return organisation

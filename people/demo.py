@@ -91,7 +91,8 @@ def ensure_demo_people():
     """Returns how many profiles and requests were created."""
     from allauth.account.models import EmailAddress
 
-    from accounts.models import Membership, Organisation, Role, User
+    from accounts.demo import ensure_demo_township_office
+    from accounts.models import User
     from marketplace.demo import ensure_team_login
     from people.models import HelpRequest, TalentProfile, join_codes
     from places.models import Township
@@ -124,18 +125,8 @@ def ensure_demo_people():
     kouhu = Township.objects.filter(code="10009190").select_related("county").first()
     if kouhu is None:
         return created
-    office, _made = Organisation.objects.get_or_create(
-        slug="kouhu-township-office-demo",
-        defaults={
-            "kind": Organisation.Kind.TOWNSHIP_OFFICE,
-            "name": "口湖鄉公所（示範）",
-            "township": kouhu,
-            "county": kouhu.county,
-            "verified_at": timezone.now(),
-        },
-    )
     team_user = ensure_team_login()
-    Membership.objects.get_or_create(user=team_user, organisation=office, defaults={"role": Role.ADMIN})
+    office = ensure_demo_township_office(kouhu, team_user)
     start = timezone.localdate() + datetime.timedelta(days=14)
     for title, description, field, work_format, budget, pro_bono in REQUESTS:
         _request, made = HelpRequest.objects.get_or_create(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale
 
+from accounts.demo import ensure_demo_township_office
 from accounts.models import Membership, Organisation, Role, User
 from cms.models import ProjectPage, Sector, SupportProgramme
 from places.models import Township
@@ -158,14 +159,7 @@ def ensure_demo_plans():
         projects = ProjectPage.objects.filter(title=project_title, locale=default_locale) if project_title else []
         if township is None or (project_title and not projects):
             continue  # the demo projects come from load_demo: without them a plan could not be submitted
-        office = _organisation(
-            Organisation.Kind.TOWNSHIP_OFFICE,
-            f"demo-office-{code}",
-            f"{township.name_zh}公所（示範）",
-            office_user,
-            township=township,
-            county=township.county,
-        )
+        office = ensure_demo_township_office(township, office_user)
         _organisation(
             Organisation.Kind.COUNTY_GOVERNMENT,
             f"demo-county-{township.county.code}",
