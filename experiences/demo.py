@@ -127,11 +127,10 @@ def ensure_demo_experiences(now=None):
         spec = dict(spec)
         organisation = _organisation(spec.pop("organisation"), user)
         slots = spec.pop("slots")
-        code = DEMO_ORGANISATIONS[organisation.slug][2]
         with transaction.atomic():
             experience = Experience.objects.filter(organisation=organisation, title_zh=spec["title_zh"]).first()
             if experience is None:
-                spec["township"] = Township.objects.get(code=code)
+                spec["township"] = organisation.township
                 experience = actions.create_experience(user, organisation, is_published=True, **spec)
                 summary["experiences"] += 1
             if experience.slots.filter(starts_at__gt=now).exists():
