@@ -353,6 +353,31 @@ def totals_for_project(project_id):
     return Totals(raised_twd=payments + refunds + disputes if raising_entries else 0, backers=people)
 
 
+def totals_for_projects(project_ids):
+    """{project page id: Totals} as `totals_for_project` gives each one (a project without a totals row: Totals()),
+    in two queries whatever the number of projects (the search index rebuild reads them batch by batch)."""
+    project_ids = list(project_ids)
+    rows = list(
+        ProjectLedgerTotals.objects.filter(listing__project_id__in=project_ids).values_list(
+            "listing__project_id", "payments_twd", "refunds_twd", "disputes_twd", "raising_entries"
+        )
+    )
+    if not rows:
+        return {}
+    people = dict(
+        _people(Backing.objects.filter(listing__project_id__in=[row[0] for row in rows]))
+        .values("listing__project_id")
+        .annotate(people=Count(PERSON, distinct=True))
+        .values_list("listing__project_id", "people")
+    )
+    return {
+        project_id: Totals(
+            raised_twd=payments + refunds + disputes if raising_entries else 0, backers=people.get(project_id, 0)
+        )
+        for project_id, payments, refunds, disputes, raising_entries in rows
+    }
+
+
 def backers_by_project(project_ids=None):
     """{project page id: backers} for the given projects, or for every project when `project_ids` is None; a project
     without backers is absent. One aggregate query (the backers of `totals_by_project`, without the money raised)."""

@@ -42,14 +42,15 @@ class SearchConfig(AppConfig):
         post_migrate.connect(grant_synonym_permissions, dispatch_uid="search.grant_synonym_permissions")
         # Answers search gives the apps below it, which never import search (README.md, "Layout").
         from marketplace import providers as marketplace_providers
-        from payments.funding import search_funding_facts
+        from payments.funding import search_funding_facts, search_funding_facts_many
         from payments.ledger import totals_changed
         from search.content import register_funding_provider
         from search.indexing import reindex_projects_soon
         from search.recommend import recommendation_candidates
         from traceability.badges import badges_changed
 
-        register_funding_provider(search_funding_facts)  # subscriptions, donations, money raised, backers
+        # subscriptions, donations, money raised, backers (page by page, and for a batch of pages at once)
+        register_funding_provider(search_funding_facts, many=search_funding_facts_many)
         marketplace_providers.search_candidates.provide(recommendation_candidates)
         totals_changed.register(reindex_projects_soon)
         badges_changed.register(reindex_projects_soon)  # "traceable" / "live data" moved: refresh those projects

@@ -6,11 +6,14 @@ Translations of a page are one document: the source-language page, with the Engl
 English translation when there is one.
 
 Funding hook: the apps say how a project can be backed without editing search internals —
-`register_funding_provider(provider)` where `provider(project_page) -> dict` may hold
+`register_funding_provider(provider, many=None)` where `provider(project_page) -> dict` may hold
 "funding_type" (a list of strings, merged with the others'), "backed_amount", "backers" and
-"progress" (the share of the goal reached). The default provider gives "investment" when the
+"progress" (the share of the goal reached), and `many(project_pages) -> {page id: dict}` gives the same
+answers for many pages in a bounded number of queries (the index rebuild reads projects in batches; a provider
+without it is asked page by page). The default provider gives "investment" when the
 project's ProjectListing seeks investment; search's AppConfig.ready() adds payments' provider
-(payments.funding.search_funding_facts: subscriptions, donations, money raised, backers).
+(payments.funding.search_funding_facts and search_funding_facts_many: subscriptions, donations, money raised,
+backers).
 """
 
 import datetime
@@ -20,18 +23,23 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 _funding_providers = []
+_many_providers = {}  # provider -> its many-pages version
 
 
-def register_funding_provider(provider):
-    """Add `provider(project_page) -> dict` (see the module docstring); returns it, so it can decorate."""
+def register_funding_provider(provider, many=None):
+    """Add `provider(project_page) -> dict`, with `many(project_pages) -> {page id: dict}` when it has one (see the
+    module docstring); returns it, so it can decorate."""
     if provider not in _funding_providers:
         _funding_providers.append(provider)
+    if many is not None:
+        _many_providers[provider] = many
     return provider
 
 
 def unregister_funding_provider(provider):
     if provider in _funding_providers:
         _funding_providers.remove(provider)
+    _many_providers.pop(provider, None)
 
 
 def investment_listing(project):
@@ -43,13 +51,18 @@ def investment_listing(project):
     return {"funding_type": ["investment"]} if listing.seeks_investment else {}
 
 
-register_funding_provider(investment_listing)
+def investment_listings(projects):
+    """The default provider for many pages (their listings are already read: no query)."""
+    return {project.pk: investment_listing(project) for project in projects}
 
 
-def funding_facts(project):
+register_funding_provider(investment_listing, many=investment_listings)
+
+
+def _merged(answers):
     facts = {"funding_type": set(), "backed_amount": 0, "backers": 0, "progress": None}
-    for provider in _funding_providers:
-        answer = provider(project) or {}
+    for answer in answers:
+        answer = answer or {}
         facts["funding_type"].update(answer.get("funding_type", ()))
         facts["backed_amount"] += int(answer.get("backed_amount", 0) or 0)
         facts["backers"] += int(answer.get("backers", 0) or 0)
@@ -57,6 +70,25 @@ def funding_facts(project):
             facts["progress"] = max(facts["progress"] or 0.0, float(answer["progress"]))
     facts["funding_type"] = sorted(facts["funding_type"])
     return facts
+
+
+def funding_facts(project):
+    """One project's funding facts, every provider asked about this page."""
+    return _merged(provider(project) for provider in _funding_providers)
+
+
+def funding_facts_many(projects):
+    """{page id: funding facts} of many project pages: the same facts as `funding_facts` gives each, with each
+    provider's many-pages version where it has one (a bounded number of queries, whatever the number of pages)."""
+    projects = list(projects)
+    answers = []
+    for provider in _funding_providers:
+        many = _many_providers.get(provider)
+        if many is not None:
+            answers.append(many(projects))
+        else:
+            answers.append({project.pk: provider(project) for project in projects})
+    return {project.pk: _merged(answer.get(project.pk) for answer in answers) for project in projects}
 
 
 def stream_text(value):

@@ -164,6 +164,28 @@ class Family:
     def to_document(self, obj):
         raise NotImplementedError
 
+    def documents_for(self, objects):
+        """The documents of many objects, in their order. A family whose documents read other rows overrides it to
+        read them for all the objects at once (a bounded number of queries, whatever their number); `to_document`
+        is then the same code for one object."""
+        return [self.to_document(obj) for obj in objects]
+
+    def iter_batches(self, batch_size=500):
+        """The objects in lists of up to `batch_size`."""
+        batch = []
+        for obj in self.iter_objects(batch_size=batch_size):
+            batch.append(obj)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def iter_documents(self, batch_size=500):
+        """Every document of the family, in lists of up to `batch_size` (what a rebuild writes)."""
+        for batch in self.iter_batches(batch_size=batch_size):
+            yield self.documents_for(batch)
+
     def ids_for_instance(self, instance):
         """The object ids of this family to reindex when `instance` (of one of `models`) changes."""
         return [str(instance.pk)]
@@ -177,13 +199,18 @@ class ModelFamily(Family):
         return self.queryset().count()
 
     def iter_objects(self, batch_size=500):
+        for batch in self.iter_batches(batch_size=batch_size):
+            yield from batch
+
+    def iter_batches(self, batch_size=500):
+        """The objects by primary key, `batch_size` rows per query (with the queryset's prefetches per batch)."""
         queryset = self.queryset().order_by("pk")
         last = None
         while True:
             batch = list((queryset.filter(pk__gt=last) if last is not None else queryset)[:batch_size])
             if not batch:
                 return
-            yield from batch
+            yield batch
             last = batch[-1].pk
 
     def objects_for_ids(self, ids):

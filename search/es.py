@@ -12,6 +12,8 @@ One index per family behind an alias `<prefix>-<family>`; a rebuild fills
 """
 
 import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from elasticsearch import NotFoundError, helpers
@@ -175,15 +177,16 @@ def _actions(index, documents):
         yield {"_index": index, "_id": document.uid, "_source": to_source(document)}
 
 
-def _batches(iterable, size):
-    batch = []
-    for item in iterable:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+# Batches handed to the sending thread before the reader waits for the oldest to be indexed (memory stays bounded).
+SENDS_AHEAD = 2
+
+
+def _send(client, actions, chunk_size):
+    """Index ready-made actions with the streaming bulk helper; returns how many were indexed (raises on an error)."""
+    done = 0
+    for _ok, _item in helpers.streaming_bulk(client, actions, chunk_size=chunk_size, raise_on_error=True):
+        done += 1
+    return done
 
 
 class ElasticsearchEngine:
@@ -239,14 +242,20 @@ class ElasticsearchEngine:
         # crash means rebuilding again); the live settings come back before the swap.
         client.indices.put_settings(index=new, settings={"refresh_interval": "-1", "translog.durability": "async"})
         count = 0
-        # Objects are read here (database access stays in this thread); parallel_bulk's threads analyse and send
-        # them, so the analysis of one chunk overlaps the node's indexing of another.
-        for batch in _batches(family.iter_objects(batch_size=chunk_size), chunk_size * 10):
-            documents = [family.to_document(obj) for obj in batch]
-            for _ok, _item in helpers.parallel_bulk(
-                client, _actions(new, documents), chunk_size=chunk_size, thread_count=2, raise_on_error=True
-            ):
-                count += 1
+        # The family reads its objects batch by batch (a bounded number of queries per batch) and the documents are
+        # analysed here: database access stays in this thread (another thread would have a connection of its own,
+        # outside the caller's transaction). One thread streams each batch to the node with the bulk helper while
+        # this one reads and analyses the next, so the node indexes one batch as the next is prepared.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-bulk") as sender:
+            in_flight = deque()
+            for documents in family.iter_documents(batch_size=chunk_size):
+                in_flight.append(sender.submit(_send, client, list(_actions(new, documents)), chunk_size))
+                while len(in_flight) > SENDS_AHEAD or (in_flight and in_flight[0].done()):
+                    count += in_flight.popleft().result()
+                    if progress:
+                        progress(count)
+            while in_flight:
+                count += in_flight.popleft().result()
                 if progress:
                     progress(count)
         client.indices.put_settings(index=new, settings={"refresh_interval": "1s", "translog.durability": "request"})

@@ -111,30 +111,67 @@ class PageFamily(ModelFamily):
         return [str(instance.pk)]
 
     @staticmethod
-    def written_translations(page):
-        """{language code: specific page} of the page's live, written translations (aliases repeat the original and
-        are left out): their titles and summaries are indexed with the original, so an English or Japanese query
-        finds the page. One query."""
+    def written_translations_many(pages):
+        """{page id: {language code: specific page}} of the pages' live, written translations (aliases repeat the
+        original and are left out): their titles and summaries are indexed with the original, so an English or
+        Japanese query finds the page. One query, whatever the number of pages (all of one class)."""
+        pages = list(pages)
+        if not pages:
+            return {}
+        by_key = {page.translation_key: page.pk for page in pages}
         translations = (
-            type(page)
+            type(pages[0])
             .objects.live()
-            .filter(translation_key=page.translation_key, alias_of__isnull=True)
-            .exclude(pk=page.pk)
+            .filter(translation_key__in=list(by_key), alias_of__isnull=True)
+            .exclude(pk__in=[page.pk for page in pages])
             .select_related("locale")
-            .only("title", "summary", "locale__language_code")
+            .only("title", "summary", "translation_key", "locale__language_code")
+            .order_by("pk")
         )
-        return {translation.locale.language_code.lower(): translation for translation in translations}
+        found = {page.pk: {} for page in pages}
+        for translation in translations:
+            found[by_key[translation.translation_key]][translation.locale.language_code.lower()] = translation
+        return found
+
+    @classmethod
+    def written_translations(cls, page):
+        """{language code: specific page} of one page's live, written translations."""
+        return cls.written_translations_many([page])[page.pk]
+
+    @classmethod
+    def translated_fields_many(cls, pages):
+        """{page id: {title_en, title_ja, translated_summaries}} of source pages, from their written translations."""
+        fields = {}
+        for pk, translations in cls.written_translations_many(pages).items():
+            english, japanese = translations.get("en"), translations.get("ja")
+            fields[pk] = {
+                "title_en": english.title if english else "",
+                "title_ja": japanese.title if japanese else "",
+                "translated_summaries": [t.summary for t in (english, japanese) if t is not None and t.summary],
+            }
+        return fields
 
     @classmethod
     def translated_fields(cls, page):
         """title_en, title_ja and translated_summaries of a source page, from its written translations."""
-        translations = cls.written_translations(page)
-        english, japanese = translations.get("en"), translations.get("ja")
-        return {
-            "title_en": english.title if english else "",
-            "title_ja": japanese.title if japanese else "",
-            "translated_summaries": [t.summary for t in (english, japanese) if t is not None and t.summary],
-        }
+        return cls.translated_fields_many([page])[page.pk]
+
+    @staticmethod
+    def urls(pages):
+        """{page id: page.url or ""}: Wagtail's own `url` of each page, with the sites' root paths read once for
+        all of them (a page reads them from the cache, or the database, the first time it is asked)."""
+        from wagtail.models import Site
+
+        root_paths = Site.get_site_root_paths()
+        urls = {}
+        for page in pages:
+            page._wagtail_cached_site_root_paths = root_paths
+            urls[page.pk] = page.url or ""
+        return urls
+
+    def to_document(self, page):
+        """One page's document: the same code as a batch's (documents_for)."""
+        return self.documents_for([page])[0]
 
 
 class ProjectFamily(PageFamily):
@@ -177,46 +214,63 @@ class ProjectFamily(PageFamily):
             project_id = project_id.first()
         return [str(project_id)] if project_id else []
 
-    def to_document(self, page):
-        from search.content import funding_facts, label_texts, place_english, place_fields, stream_text
-        from traceability.badges import search_trace_facts
+    def documents_for(self, pages):
+        """The documents of many project pages (read by `public_pages`, with their listing, sector, township, SDGs and
+        updates): their translations, funding facts, traceability badges and addresses are read for all of them at
+        once, so a batch costs the same number of queries whatever it holds."""
+        from search.content import funding_facts_many, label_texts, place_english, place_fields, stream_text
+        from traceability.badges import search_trace_facts_many
 
-        funding = funding_facts(page)
-        updates = " ".join(f"{update.title} {strip_tags(update.body)}" for update in page.updates.all())
-        body = f"{stream_text(page.body)} {updates}".strip()
-        listing = getattr(page, "listing", None)  # a missing reverse one-to-one raises an AttributeError
-        ask_low = ask_high = None
-        if listing is not None and listing.seeks_investment:
-            # The ask range as marketplace.matching reads it: no maximum means the minimum; no ask at all, no range.
-            low, high = listing.ask_min_twd or 0, listing.ask_max_twd or listing.ask_min_twd or 0
-            if high > 0:
-                ask_low, ask_high = low, high
-        update_dates = sorted((update.date for update in page.updates.all()), reverse=True)
-        return SearchDocument(
-            family=self.name,
-            object_id=str(page.pk),
-            title=page.title,
-            summary=page.summary,
-            body=body,
-            team=_team_name(listing),
-            place_en=place_english(page.township),
-            labels=label_texts([page.sector] if page.sector else [], page.sdgs.all(), funding["funding_type"]),
-            url=page.url or "",
-            sector=[page.sector.slug] if page.sector else [],
-            sdg=[str(sdg.number) for sdg in page.sdgs.all()],
-            status=listing.stage if listing is not None and listing.stage else "",
-            published_at=page.first_published_at,
-            funding_type=funding["funding_type"],
-            traceability=search_trace_facts(page),
-            backed_amount=funding["backed_amount"],
-            backers=funding["backers"],
-            progress=funding["progress"],
-            ask_low=ask_low,
-            ask_high=ask_high,
-            update_dates=update_dates[:LATEST_UPDATES_KEPT],
-            **self.translated_fields(page),
-            **place_fields(page.township),
-        )
+        pages = list(pages)
+        if not pages:
+            return []
+        funding_of = funding_facts_many(pages)
+        translated = self.translated_fields_many(pages)
+        traceability = search_trace_facts_many(pages)
+        urls = self.urls(pages)
+        documents = []
+        for page in pages:
+            funding = funding_of[page.pk]
+            updates = list(page.updates.all())
+            sdgs = list(page.sdgs.all())
+            text = " ".join(f"{update.title} {strip_tags(update.body)}" for update in updates)
+            body = f"{stream_text(page.body)} {text}".strip()
+            listing = getattr(page, "listing", None)  # a missing reverse one-to-one raises an AttributeError
+            ask_low = ask_high = None
+            if listing is not None and listing.seeks_investment:
+                # The ask range as marketplace.matching reads it: no maximum means the minimum; no ask, no range.
+                low, high = listing.ask_min_twd or 0, listing.ask_max_twd or listing.ask_min_twd or 0
+                if high > 0:
+                    ask_low, ask_high = low, high
+            update_dates = sorted((update.date for update in updates), reverse=True)
+            documents.append(
+                SearchDocument(
+                    family=self.name,
+                    object_id=str(page.pk),
+                    title=page.title,
+                    summary=page.summary,
+                    body=body,
+                    team=_team_name(listing),
+                    place_en=place_english(page.township),
+                    labels=label_texts([page.sector] if page.sector else [], sdgs, funding["funding_type"]),
+                    url=urls[page.pk],
+                    sector=[page.sector.slug] if page.sector else [],
+                    sdg=[str(sdg.number) for sdg in sdgs],
+                    status=listing.stage if listing is not None and listing.stage else "",
+                    published_at=page.first_published_at,
+                    funding_type=funding["funding_type"],
+                    traceability=traceability[page.pk],
+                    backed_amount=funding["backed_amount"],
+                    backers=funding["backers"],
+                    progress=funding["progress"],
+                    ask_low=ask_low,
+                    ask_high=ask_high,
+                    update_dates=update_dates[:LATEST_UPDATES_KEPT],
+                    **translated[page.pk],
+                    **place_fields(page.township),
+                )
+            )
+        return documents
 
 
 class StoryFamily(PageFamily):
@@ -234,29 +288,37 @@ class StoryFamily(PageFamily):
 
         return public_stories().prefetch_related("tagged_items__tag", "related_projects__sector")
 
-    def to_document(self, page):
+    def documents_for(self, pages):
         from search.content import as_datetime, label_texts, place_english, place_fields, stream_text
 
-        tags = " ".join(item.tag.name for item in page.tagged_items.all())
-        body = stream_text(page.body)
-        sector_objects = {
-            project.sector.slug: project.sector for project in page.related_projects.all() if project.sector
-        }
-        sectors = sorted(sector_objects)
-        return SearchDocument(
-            family=self.name,
-            object_id=str(page.pk),
-            title=page.title,
-            summary=f"{page.summary} {tags}".strip(),
-            body=body,
-            place_en=place_english(page.township),
-            labels=label_texts([sector_objects[slug] for slug in sectors]),
-            url=page.url or "",
-            sector=sectors,
-            published_at=as_datetime(page.date),
-            **self.translated_fields(page),
-            **place_fields(page.township),
-        )
+        pages = list(pages)
+        translated = self.translated_fields_many(pages)
+        urls = self.urls(pages)
+        documents = []
+        for page in pages:
+            tags = " ".join(item.tag.name for item in page.tagged_items.all())
+            body = stream_text(page.body)
+            sector_objects = {
+                project.sector.slug: project.sector for project in page.related_projects.all() if project.sector
+            }
+            sectors = sorted(sector_objects)
+            documents.append(
+                SearchDocument(
+                    family=self.name,
+                    object_id=str(page.pk),
+                    title=page.title,
+                    summary=f"{page.summary} {tags}".strip(),
+                    body=body,
+                    place_en=place_english(page.township),
+                    labels=label_texts([sector_objects[slug] for slug in sectors]),
+                    url=urls[page.pk],
+                    sector=sectors,
+                    published_at=as_datetime(page.date),
+                    **translated[page.pk],
+                    **place_fields(page.township),
+                )
+            )
+        return documents
 
 
 class EnterpriseFamily(ModelFamily):

@@ -133,7 +133,7 @@ def refresh_debounced(family_name, ids):
 
 def _documents(family, ids):
     objects = family.objects_for_ids(ids)
-    documents = [family.to_document(obj) for obj in objects.values()]
+    documents = family.documents_for(list(objects.values()))
     missing = [str(i) for i in ids if str(i) not in objects]
     return documents, missing
 

@@ -7,6 +7,7 @@ from django_tasks.signals import task_enqueued
 from places.models import Township
 from search import engines
 from search.db_engine import DatabaseEngine
+from search.documents import Family
 from search.es import ElasticsearchEngine, alias_name
 from search.indexing import batched, rebuild_elasticsearch_index
 from search.models import PendingUpdate
@@ -131,7 +132,7 @@ def test_rebuild_swaps_the_alias_and_reports_docs_per_second(search_corpus, db, 
     assert es.search(SearchQuery(q="池上")).total == 3
 
 
-class SavingDuringRebuild:
+class SavingDuringRebuild(Family):
     """Townships, but a township is saved (and its update task runs) while the rebuild reads the objects."""
 
     def __init__(self, family, code, capture):
@@ -143,6 +144,9 @@ class SavingDuringRebuild:
 
     def to_document(self, obj):
         return self.family.to_document(obj)
+
+    def documents_for(self, objects):
+        return self.family.documents_for(objects)
 
     def iter_objects(self, batch_size=500):
         for index, obj in enumerate(self.family.iter_objects(batch_size)):

@@ -1,5 +1,8 @@
 """Rebuild the search indexes: the database engine's tables, and Elasticsearch through a new index and an
-alias swap (searches keep answering from the old index until the swap)."""
+alias swap (searches keep answering from the old index until the swap).
+
+Both read each family batch by batch (`Family.iter_documents`: a bounded number of queries per batch, whatever it
+holds); Elasticsearch receives the documents through the streaming bulk helper, refresh off until the swap."""
 
 import time
 
@@ -70,14 +73,10 @@ class Command(BaseCommand):
         bar = ProgressBar(self.stdout, total, f"{family.name} (database)")
         started = time.perf_counter()
         engine.clear(family.name)
-        batch, done = [], 0
-        for obj in family.iter_objects():
-            batch.append(family.to_document(obj))
-            if len(batch) >= 500:
-                done += engine.index_documents(batch)
-                batch = []
-                bar(done)
-        done += engine.index_documents(batch)
+        done = 0
+        for documents in family.iter_documents(batch_size=500):  # a bounded number of queries per batch
+            done += engine.index_documents(documents)
+            bar(done)
         bar(done)
         bar.close()
         self._report(family, "database", done, time.perf_counter() - started)
