@@ -103,6 +103,7 @@ def main():
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=500, help="pages per batch and documents per bulk request")
     parser.add_argument("--keep", action="store_true", help="keep the database and index (to look at them)")
+    parser.add_argument("--profile", action="store_true", help="profile the reading and building of 10 batches")
     parser.add_argument("--reuse", action="store_true", help="measure the data a --keep run left (no rebuild)")
     options = parser.parse_args()
 
@@ -170,6 +171,9 @@ def measure(options):
     family = get_family("projects")
     total = family.count()
     print(f"projects to index: {total:,}")
+    if options.profile:
+        profile(family, options.batch)
+        return
 
     # Queries per batch at two sizes (the second and third batches: the first also reads caches).
     for size in (options.batch // 5 or 1, options.batch):
@@ -183,10 +187,16 @@ def measure(options):
 
     cache.clear()
     before = load()
-    count, seconds = rebuild_elasticsearch_index(family, chunk_size=options.batch)
+    with CpuTime() as cpu:
+        count, seconds = rebuild_elasticsearch_index(family, chunk_size=options.batch)
     print(
         f"REBUILD end to end (PostgreSQL -> documents -> analysis -> bulk -> alias swap): {count:,} docs in "
         f"{seconds:.1f} s = {count / seconds:,.0f} docs/s (before: {before}; after: {load()})"
+    )
+    print(
+        f"  CPU seconds per 1,000 docs: this process {cpu.ours / count * 1000:.2f}, the Elasticsearch node "
+        f"{cpu.node / count * 1000:.2f}, PostgreSQL {cpu.postgres / count * 1000:.2f}: with two idle cores the "
+        f"rebuild would run at about {count / max(cpu.ours, (cpu.ours + cpu.node + cpu.postgres) / 2):,.0f} docs/s"
     )
     from search.engines import elasticsearch_client
     from search.es import alias_name
@@ -210,6 +220,65 @@ def measure(options):
     sample = documents[::997][:3]
     body_chars = sum(len(document.body) for document in documents) / max(len(documents), 1)
     print(f"mean body text: {body_chars:.0f} characters; sample titles: {[d.title for d in sample]}")
+
+
+class CpuTime:
+    """CPU seconds used by this process, the Elasticsearch node and PostgreSQL while the block runs: unlike wall
+    time, they do not grow with the load other work puts on the machine."""
+
+    def __enter__(self):
+        self.ours, self.node, self.postgres = time.process_time(), node_cpu_seconds(), postgres_cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.ours = time.process_time() - self.ours
+        self.node = node_cpu_seconds() - self.node
+        self.postgres = postgres_cpu_seconds() - self.postgres
+
+
+def node_cpu_seconds():
+    from search.engines import elasticsearch_client
+
+    stats = elasticsearch_client().nodes.stats(metric="process")
+    return sum(node["process"]["cpu"]["total_in_millis"] for node in stats["nodes"].values()) / 1000
+
+
+def postgres_cpu_seconds():
+    """CPU seconds of every process of the PostgreSQL server (its backends and workers), from /proc."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0.0
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster or int(stat.parent.name) == postmaster:
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
+def profile(family, size):
+    """Where the database side's time goes: cProfile over ten batches."""
+    import cProfile
+    import pstats
+
+    batches = family.iter_documents(batch_size=size)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(10):
+        next(batches, None)
+    profiler.disable()
+    stats = pstats.Stats(profiler).sort_stats("tottime")
+    stats.print_stats(25)
+    stats.print_callers("query.py:378|query.py.*_chain|query.py.*_clone|related_descriptors.py:1044")
 
 
 def queries_per_batch(family, size):

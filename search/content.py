@@ -17,6 +17,7 @@ backers).
 """
 
 import datetime
+import functools
 
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -145,8 +146,15 @@ def label_texts(sectors=(), sdgs=(), funding_types=()):
         labels.append(" ".join(dict.fromkeys(n for n in names if n)))
     for kind in funding_types:
         if kind in FUNDING_LABELS:
-            labels.append(" ".join(in_every_language(FUNDING_LABELS[kind])))
+            labels.append(_funding_label(kind))
     return labels
+
+
+@functools.lru_cache(maxsize=len(FUNDING_LABELS))
+def _funding_label(kind):
+    """A funding kind's names in the three languages (the catalogues do not change while the process runs; a
+    rebuild asks for them for every project)."""
+    return " ".join(in_every_language(FUNDING_LABELS[kind]))
 
 
 def place_english(township):

@@ -196,11 +196,9 @@ class ProjectFamily(PageFamily):
     def public_pages(self):
         from cms.public import public_projects
 
-        return (
-            public_projects()
-            .select_related("listing__enterprise__organisation", "sector", "township__county")
-            .prefetch_related("sdgs", "updates")
-        )
+        # SDGs and updates are read by documents_for, for a whole batch (a prefetch would do the same queries, but
+        # each page's related managers then cost more than the rest of its document).
+        return public_projects().select_related("listing__enterprise__organisation", "sector", "township__county")
 
     def ids_for_related(self, instance):
         from cms.models import Sector
@@ -214,9 +212,29 @@ class ProjectFamily(PageFamily):
             project_id = project_id.first()
         return [str(project_id)] if project_id else []
 
+    @staticmethod
+    def updates_and_sdgs(pages):
+        """({page id: [updates]}, {page id: [SDGs]}) of many pages, in the order of page.updates.all() (newest
+        first) and page.sdgs.all() (by number): two queries."""
+        from cms.models import ProjectPage, ProjectUpdate
+
+        ids = [page.pk for page in pages]
+        updates, sdgs = {}, {}
+        for update in ProjectUpdate.objects.filter(project_id__in=ids):
+            updates.setdefault(update.project_id, []).append(update)
+        through = ProjectPage.sdgs.through
+        rows = (
+            through.objects.filter(projectpage_id__in=ids)
+            .select_related("sustainabledevelopmentgoal")
+            .order_by("sustainabledevelopmentgoal__number")
+        )
+        for row in rows:
+            sdgs.setdefault(row.projectpage_id, []).append(row.sustainabledevelopmentgoal)
+        return updates, sdgs
+
     def documents_for(self, pages):
-        """The documents of many project pages (read by `public_pages`, with their listing, sector, township, SDGs and
-        updates): their translations, funding facts, traceability badges and addresses are read for all of them at
+        """The documents of many project pages (read by `public_pages`, with their listing, sector and township): their
+        SDGs, updates, translations, funding facts, traceability badges and addresses are read for all of them at
         once, so a batch costs the same number of queries whatever it holds."""
         from search.content import funding_facts_many, label_texts, place_english, place_fields, stream_text
         from traceability.badges import search_trace_facts_many
@@ -224,6 +242,7 @@ class ProjectFamily(PageFamily):
         pages = list(pages)
         if not pages:
             return []
+        updates_of, sdgs_of = self.updates_and_sdgs(pages)
         funding_of = funding_facts_many(pages)
         translated = self.translated_fields_many(pages)
         traceability = search_trace_facts_many(pages)
@@ -231,8 +250,7 @@ class ProjectFamily(PageFamily):
         documents = []
         for page in pages:
             funding = funding_of[page.pk]
-            updates = list(page.updates.all())
-            sdgs = list(page.sdgs.all())
+            updates, sdgs = updates_of.get(page.pk, []), sdgs_of.get(page.pk, [])
             text = " ".join(f"{update.title} {strip_tags(update.body)}" for update in updates)
             body = f"{stream_text(page.body)} {text}".strip()
             listing = getattr(page, "listing", None)  # a missing reverse one-to-one raises an AttributeError
