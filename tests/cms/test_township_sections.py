@@ -131,9 +131,10 @@ def test_empty_sections_say_what_to_do_next_in_each_language(client, cms_site):
     assert reverse("people:profile_edit").split("/", 2)[2] in english_page
     assert "Nothing coming up here yet." in english_page
     assert reverse("experiences:manage_list").split("/", 2)[2] in english_page
-    assert "尚無" in client.get(page.url).text or "還沒有" in client.get(page.url).text
+    chinese = client.get(page.url).text
+    assert "這裡還沒有公所或協會加入 Homeward。" in chinese and "這裡還沒有即將舉辦的活動。" in chinese
     japanese = client.get(in_language(page, "ja")).text
-    assert "Nothing coming up here yet." not in japanese
+    assert "このまちで予定されている体験はまだありません。" in japanese
 
 
 def test_the_township_page_query_count_does_not_grow_with_its_sections(client, maker):
