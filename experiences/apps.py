@@ -8,6 +8,13 @@ class ExperiencesConfig(AppConfig):
 
     def ready(self):
         from accounts.personal_data import register_provider
-        from experiences import personal_data
+        from cms.township_sections import register_township_section
+        from experiences import personal_data, queries
 
         register_provider("experiences", export=personal_data.export, erase=personal_data.erase)
+        register_township_section(
+            "experiences.coming_up",
+            order=30,
+            template="experiences/township/coming_up.html",
+            context=queries.township_experiences,
+        )

@@ -1,12 +1,15 @@
 """What the impact figures may read from experiences (impact sits above this app and calls these named functions).
 
+Bookings whose status changes from confirmed to attended or cancelled (attended_at, cancelled_at) change
+``figures_version``, so the impact figures' cache sees them.
+
 - hours volunteered: the length of each volunteering shift a person attended (checked in by the organiser);
 - bookings: places confirmed or attended on experiences and events, by the township they take place in.
 """
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Max, Sum
 
 from experiences.models import Booking, Experience
 
@@ -42,3 +45,56 @@ def bookings_by_township():
         .annotate(places=Count("pk"))
     )
     return {row["code"]: row["places"] for row in rows}
+
+
+# --- for the impact map (impact.measures) and the corporate report (impact.corporate) -----------------------------
+
+
+def _attended_volunteering():
+    return Booking.objects.filter(
+        status=Booking.Status.ATTENDED, slot__experience__kind=Experience.Kind.VOLUNTEERING
+    ).order_by()
+
+
+def volunteer_hours_by_township_id(*, year=None, township_codes=None):
+    """{township id: hours} of attended volunteering shifts, by the township of the experience; a shift counts in
+    the year it started in (one query)."""
+    bookings = _attended_volunteering()
+    if year:
+        bookings = bookings.filter(slot__starts_at__year=year)
+    if township_codes:
+        bookings = bookings.filter(slot__experience__township__code__in=list(township_codes))
+    rows = bookings.values(township=F("slot__experience__township_id")).annotate(
+        duration=Sum(F("slot__ends_at") - F("slot__starts_at"))
+    )
+    return {row["township"]: round(row["duration"].total_seconds() / 3600, 1) for row in rows if row["duration"]}
+
+
+def bookings_by_township_id(*, year=None, township_codes=None):
+    """{township id: places confirmed or attended} on experiences, events and volunteering shifts, by the township
+    of the experience; a booking counts in the year its slot starts in (one query)."""
+    bookings = Booking.objects.filter(status__in=(Booking.Status.CONFIRMED, Booking.Status.ATTENDED)).order_by()
+    if year:
+        bookings = bookings.filter(slot__starts_at__year=year)
+    if township_codes:
+        bookings = bookings.filter(slot__experience__township__code__in=list(township_codes))
+    rows = bookings.values(township=F("slot__experience__township_id")).annotate(places=Count("pk"))
+    return {row["township"]: row["places"] for row in rows}
+
+
+def volunteering_by_people(user_ids, start, end):
+    """The attended volunteering shifts of these people that started in [start, end), oldest first, with the
+    experience, its township and the person loaded (the corporate report's employee volunteering records)."""
+    return list(
+        _attended_volunteering()
+        .filter(person_id__in=list(user_ids), slot__starts_at__gte=start, slot__starts_at__lt=end)
+        .select_related("slot__experience__township__county", "slot__experience__organisation", "person")
+        .order_by("slot__starts_at", "pk")
+    )
+
+
+def figures_version():
+    """What changes when these figures may have: the newest booking, the latest attendance and cancellation
+    (one query of aggregates)."""
+    row = Booking.objects.aggregate(last=Max("id"), attended=Max("attended_at"), cancelled=Max("cancelled_at"))
+    return (row["last"], row["attended"], row["cancelled"])

@@ -78,3 +78,15 @@ def check_in_list(slot):
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "person__email")
     )
+
+
+TOWNSHIP_EXPERIENCES_SHOWN = 6
+
+
+def township_experiences(township, request=None):
+    """The township page's "coming up here" (cms.township_sections): published experiences, events and volunteering
+    in the township with a slot still to come, soonest first (one query)."""
+    return {
+        "township": township,
+        "experiences": list(public_experiences(township=township)[:TOWNSHIP_EXPERIENCES_SHOWN]),
+    }

@@ -5,6 +5,8 @@ It covers, for a calendar year (Asia/Taipei dates):
 - confirmed commitments: interests both sides confirmed in the year (``marketplace.queries.confirmed_commitments``);
 - corporate payments: donations and subscription payments paid as the company (``payments.corporate``), net of
   refunds and lost disputes in the year (the ledger's entries dated in the year);
+- employee volunteering: volunteering shifts the company's members attended that started in the year
+  (``experiences.impact.volunteering_by_people``), with their hours; each record links to the experience;
 - projects reached: those of the commitments and the payments; the townships they are in (priority areas counted);
 - SDGs of those projects; updates those projects posted in the year;
 - traceable batches of those projects published in the year (``traceability.impact.traced_batches``).
@@ -21,20 +23,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from experiences.impact import volunteering_by_people
 from marketplace.queries import confirmed_commitments
 from payments.corporate import corporate_backings
 from payments.ledger import RAISING_KINDS
 from payments.models import LedgerEntry
+from places.maps import format_number
 
 
 @dataclass
 class Record:
-    section: str  # the figure it belongs to: commitments, payments, projects, townships, sdgs, updates, batches
+    # the figure it belongs to: commitments, payments, volunteering, projects, townships, sdgs, updates, batches
+    section: str
     label: str
     amount_twd: int | None = None
     date: datetime.date | None = None
     detail: str = ""
     path: str = ""  # a site path (the page's link; the CSV and PDF make it absolute)
+    hours: float | None = None  # volunteering records: the shift's length
 
 
 @dataclass
@@ -52,6 +58,7 @@ class CorporateReport:
     figures: list
     committed_twd: int
     paid_twd: int
+    volunteer_hours: float
     projects: list
     townships: list
 
@@ -97,6 +104,8 @@ def corporate_report(company, year):
         .select_related("backing__plan", "listing__project__township__county")
         .order_by("occurred_at", "pk")
     )
+    shifts = volunteering_by_people(company.organisation.memberships.values_list("user_id", flat=True), start, end)
+    volunteer_hours = round(sum(booking.slot.hours for booking in shifts), 1)
     committed_twd = sum(interest.committed_amount_twd for interest in commitments)
     paid_twd = sum(entry.amount_twd for entry in entries)
 
@@ -125,6 +134,25 @@ def corporate_report(company, year):
             path=reverse("payments:receipt", kwargs={"pk": entry.pk}) if entry.receipt_number else "",
         )
         for entry in entries
+    ]
+
+    volunteering_records = [
+        Record(
+            "volunteering",
+            booking.slot.experience.title,
+            date=_local_date(booking.slot.starts_at),
+            hours=booking.slot.hours,
+            detail=" · ".join(
+                (
+                    _("%(hours)s h") % {"hours": format_number(booking.slot.hours, 1)},
+                    booking.person.get_full_name() if booking.person.display_name else _("a member"),
+                    booking.slot.experience.township.full_name,
+                    booking.slot.experience.organisation.name,
+                )
+            ),
+            path=reverse("experiences:detail", kwargs={"pk": booking.slot.experience_id}),
+        )
+        for booking in shifts
     ]
 
     project_ids = {interest.project_id for interest in commitments} | {entry.listing.project_id for entry in entries}
@@ -178,6 +206,12 @@ def corporate_report(company, year):
     figures = [
         Figure("commitments", _("Confirmed commitments"), f"NT${committed_twd:,}", commitment_records),
         Figure("payments", _("Corporate payments (net)"), f"NT${paid_twd:,}", payment_records),
+        Figure(
+            "volunteering",
+            _("Employee volunteering hours"),
+            _("%(hours)s h (%(shifts)s shifts)") % {"hours": format_number(volunteer_hours, 1), "shifts": len(shifts)},
+            volunteering_records,
+        ),
         Figure("projects", _("Projects reached"), str(len(projects)), project_records),
         Figure(
             "townships",
@@ -195,6 +229,7 @@ def corporate_report(company, year):
         figures=figures,
         committed_twd=committed_twd,
         paid_twd=paid_twd,
+        volunteer_hours=volunteer_hours,
         projects=projects,
         townships=townships,
     )

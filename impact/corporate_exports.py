@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-CSV_COLUMNS = ("section", "label", "date", "amount_twd", "detail", "url")
+CSV_COLUMNS = ("section", "label", "date", "amount_twd", "hours", "detail", "url")
 
 PDF_FONTS = {"ja": "HeiseiKakuGo-W5"}
 PDF_DEFAULT_FONT = "MSung-Light"
@@ -44,6 +44,7 @@ def report_csv(report):
                 record.label,
                 record.date.isoformat() if record.date else "",
                 "" if record.amount_twd is None else record.amount_twd,
+                "" if record.hours is None else record.hours,
                 record.detail,
                 absolute(record.path),
             ]

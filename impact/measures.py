@@ -6,12 +6,14 @@ Sources and definitions (the CSV/JSON downloads document the same fields, see ``
   (``marketplace.queries.confirmed_commitments``, the same as the corporate impact report), their
   ``committed_amount_twd``; dated by the confirmation. A commitment one side proposed and the other has not
   confirmed does not count.
-- ``raised_twd`` and ``backers``: from the payments ledger only, with ``payments.ledger``'s
-  definitions: raised = payments + refunds + lost disputes (payouts do not lower it); a backer is a
-  person (``payments.ledger.backer_person``: an account, else a guest's email address, else the backing) with
-  at least one backing whose net in the ledger (within the chosen year, when one is chosen) is above zero. A
-  person is counted once per area: the county and Taiwan figures count distinct people,
+- ``raised_twd`` and ``backers``: citizens' money, from the payments ledger only, with ``payments.ledger``'s
+  definitions: raised = payments + refunds + lost disputes (payouts do not lower it) of backings not paid as a
+  company; a backer is a person (``payments.ledger.backer_person``: an account, else a guest's email address,
+  else the backing) with at least one such backing whose net in the ledger (within the chosen year, when one is
+  chosen) is above zero. A person is counted once per area: the county and Taiwan figures count distinct people,
   they are not sums of the townships'.
+- ``corporate_twd``: corporate money, counted apart from citizens': the same ledger sum of the backings a company
+  admin paid as the company (``payments.corporate``: donations and subscriptions with a corporate payer).
 - ``projects``: live, public project pages, a project counted once across its translations; dated by
   first publication.
 - ``returned_home``: team members who returned home (``EnterpriseProfile.members_returned_home``) by the
@@ -22,6 +24,13 @@ Sources and definitions (the CSV/JSON downloads document the same fields, see ``
 - ``devices_live``: devices of live, public projects that show a measure publicly and reported within the last
   24 hours (``traceability.impact.live_devices``), by the device's own township. A current count: the year does
   not apply to it.
+- people and participation (issue 19), by the township where it happens:
+  ``volunteer_hours``: hours of volunteering shifts people attended (``experiences.impact``), dated by the shift;
+  ``bookings``: places confirmed or attended on experiences, events and volunteering shifts, dated by the slot;
+  ``engagements_done``: offers of help completed (``people.impact``), by the help request's township, dated by the
+  offer's last change; ``organisations``: township offices, county governments, universities, foundations and
+  community associations based in the township (a current count: the year does not apply to it). Sector, SDG and
+  funding type select projects and do not apply to these four; the year and the list of townships do.
 - context from the reference data: ``population``, ``share_aged_65_plus`` (county and Taiwan: weighted
   by population) and ``aging_index`` (county and Taiwan: people aged 65+ per 100 children, both derived
   from the townships' figures).
@@ -71,10 +80,15 @@ MEASURES = {  # the first is the default (an unbound form, or no measure in the 
     "raised_twd": _("NT$ raised from citizens"),
     "backers": _("Backers"),
     "committed_twd": _("NT$ committed by companies"),
+    "corporate_twd": _("NT$ paid by companies"),
     "projects": _("Projects"),
     "returned_home": _("Team members who returned home"),
     "batches_traced": _("Batches traced"),
     "devices_live": _("Devices sending live data"),
+    "volunteer_hours": _("Hours volunteered"),
+    "engagements_done": _("Engagements completed"),
+    "bookings": _("Places booked"),
+    "organisations": _("Organisations taking part"),
     "population": _("Population"),
     "share_aged_65_plus": _("Share aged 65 and over"),
     "aging_index": _("Aging index"),
@@ -87,7 +101,14 @@ ACTIVITY_MEASURES = (
     "returned_home",
     "batches_traced",
     "devices_live",
+    "corporate_twd",
+    "volunteer_hours",
+    "engagements_done",
+    "bookings",
+    "organisations",
 )
+# Measures of people and participation (issue 19): the project filters (sector, SDG, funding type) do not apply.
+PEOPLE_MEASURES = ("volunteer_hours", "engagements_done", "bookings", "organisations")
 
 # Documented fields of the downloads (CSV columns, JSON keys of each area).
 FIELDS = {
@@ -98,12 +119,21 @@ FIELDS = {
     "county_code": _("the township's county code (empty for counties and Taiwan)"),
     "is_priority_area": _("the township is a National Development Council priority area (townships only)"),
     "committed_twd": _("NT$ committed by companies (interests at a committed stage)"),
-    "raised_twd": _("NT$ raised from citizens: payments, refunds and lost disputes in the ledger"),
+    "raised_twd": _(
+        "NT$ raised from citizens: payments, refunds and lost disputes in the ledger of backings not paid as a company"
+    ),
+    "corporate_twd": _(
+        "NT$ paid by companies: payments, refunds and lost disputes in the ledger of backings paid as a company"
+    ),
     "backers": _("distinct people whose backings net above zero in the ledger"),
     "projects": _("live public projects, each counted once across its translations"),
     "returned_home": _("team members who returned home, by the enterprise's township"),
     "batches_traced": _("public product batches with a verifiable record chain, by the project's township"),
     "devices_live": _("devices that reported in the last 24 hours and show data publicly, by the device's township"),
+    "volunteer_hours": _("hours of volunteering shifts people attended, by the experience's township"),
+    "engagements_done": _("offers of help completed, by the help request's township"),
+    "bookings": _("places confirmed or attended on experiences, events and volunteering, by the experience's township"),
+    "organisations": _("township offices, governments, universities, foundations and associations based there"),
     "population": _("population (reference data)"),
     "share_aged_65_plus": _("share aged 65 and over, % (reference data; weighted by population above townships)"),
     "aging_index": _("aging index: people aged 65+ per 100 aged under 15 (reference data)"),
@@ -111,8 +141,9 @@ FIELDS = {
 
 # figures() runs at most this many queries, whatever the size of the data: townships, counties, four sums, the
 # distinct-backer counts (one query on PostgreSQL, three elsewhere), four monthly series, the traced batches and
-# the live devices, and Wagtail's view-restriction look-up for each public() project query.
-QUERY_BUDGET = 18
+# the live devices, the four people measures (volunteer hours, bookings, engagements, organisations), and Wagtail's
+# view-restriction look-up for each public() project query.
+QUERY_BUDGET = 22
 
 # A public committed figure sums the commitments of at least this many companies (see the module doc).
 PUBLIC_MIN_COMPANIES = 3
@@ -135,11 +166,16 @@ class ImpactFilters:
 class Figures:
     committed_twd: int = 0
     raised_twd: int = 0
+    corporate_twd: int = 0
     backers: int = 0
     projects: int = 0
     returned_home: int = 0
     batches_traced: int = 0
     devices_live: int = 0
+    volunteer_hours: float = 0
+    engagements_done: int = 0
+    bookings: int = 0
+    organisations: int = 0
     population: int | None = None
     share_aged_65_plus: float | None = None
     aging_index: int | None = None
@@ -182,6 +218,7 @@ class MonthRow:
     month: object  # a date, the first of the month
     committed_twd: int = 0
     raised_twd: int = 0
+    corporate_twd: int = 0
     backers: int = 0
     projects: int = 0
     committed_companies: int = 0  # not published
@@ -254,7 +291,11 @@ def _public_projects(filters):
     return projects.order_by()
 
 
+CITIZEN = Q(backing__paying_organisation__isnull=True)  # not paid as a company (payments.corporate)
+
+
 def _ledger_entries(filters):
+    """Every raising ledger entry of the selection, citizens' and companies' (split by ``CITIZEN``)."""
     entries = LedgerEntry.objects.filter(kind__in=RAISING_KINDS).filter(_page_condition(filters, "listing__project__"))
     if filters.funding_type in ("subscription", "donation"):
         entries = entries.filter(backing__kind=Backing.Kind(filters.funding_type))
@@ -386,6 +427,31 @@ def _backers_by_area(entries):
 # --- the figures -------------------------------------------------------------------------------------------
 
 
+def _money_by(entries, key):
+    """{key: (citizens' NT$, companies' NT$)} in one query."""
+    rows = (
+        entries.values(key)
+        .annotate(citizens=Sum("amount_twd", filter=CITIZEN), companies=Sum("amount_twd", filter=~CITIZEN))
+        .values_list(key, "citizens", "companies")
+    )
+    return {row[0]: (row[1] or 0, row[2] or 0) for row in rows}
+
+
+def _people_measures(filters):
+    """({township id: hours}, {township id: engagements}, {township id: places booked}, {township id: organisations})
+    from experiences and people (four queries); see the module doc for what applies."""
+    from experiences.impact import bookings_by_township_id, volunteer_hours_by_township_id
+    from people.impact import engagements_done_by_township, organisations_by_township
+
+    options = {"year": filters.year, "township_codes": filters.township_codes}
+    return (
+        volunteer_hours_by_township_id(**options),
+        engagements_done_by_township(**options),
+        bookings_by_township_id(**options),
+        organisations_by_township(township_codes=filters.township_codes),
+    )
+
+
 def _sum_by(queryset, key, amount):
     return {row[0]: row[1] or 0 for row in queryset.values(key).annotate(total=amount).values_list(key, "total")}
 
@@ -447,12 +513,13 @@ def figures(filters=None, *, months=True):
     counties = {county.code: county for county in County.objects.order_by("code")}
 
     entries = _ledger_entries(filters)
-    raised = _sum_by(entries, "listing__project__township_id", Sum("amount_twd"))
+    money = _money_by(entries, "listing__project__township_id")
     committed = _committed_by(_commitments(filters), "project__township_id")
     projects = _sum_by(_public_projects(filters), "township_id", Count("translation_key", distinct=True))
     returned = _sum_by(_enterprises(filters), "township_id", Sum("members_returned_home"))
-    backers_by_township, backers_by_county, backers_total = _backers_by_area(entries)
+    backers_by_township, backers_by_county, backers_total = _backers_by_area(entries.filter(CITIZEN))
     batches_traced, devices_live = _traceability(filters)
+    hours, engagements, bookings, organisations = _people_measures(filters)
 
     township_areas = []
     county_figures = defaultdict(Figures)
@@ -465,12 +532,17 @@ def figures(filters=None, *, months=True):
         own = Figures(
             committed_twd=committed.get(township.id, (0, 0))[0],
             committed_companies=committed.get(township.id, (0, 0))[1],
-            raised_twd=raised.get(township.id, 0),
+            raised_twd=money.get(township.id, (0, 0))[0],
+            corporate_twd=money.get(township.id, (0, 0))[1],
             backers=backers_by_township.get(township.id, 0),
             projects=projects.get(township.id, 0),
             returned_home=returned.get(township.id, 0),
             batches_traced=batches_traced.get(township.id, 0),
             devices_live=devices_live.get(township.id, 0),
+            volunteer_hours=hours.get(township.id, 0),
+            engagements_done=engagements.get(township.id, 0),
+            bookings=bookings.get(township.id, 0),
+            organisations=organisations.get(township.id, 0),
             population=township.population,
             share_aged_65_plus=None if township.share_aged_65_plus is None else float(township.share_aged_65_plus),
             aging_index=township.aging_index,
@@ -492,6 +564,11 @@ def figures(filters=None, *, months=True):
         for total in (county_figures[county_code], taiwan_figures):
             total.committed_twd += own.committed_twd
             total.raised_twd += own.raised_twd
+            total.corporate_twd += own.corporate_twd
+            total.volunteer_hours = round(total.volunteer_hours + own.volunteer_hours, 1)
+            total.engagements_done += own.engagements_done
+            total.bookings += own.bookings
+            total.organisations += own.organisations
             total.projects += own.projects
             total.returned_home += own.returned_home
             total.batches_traced += own.batches_traced
@@ -532,13 +609,14 @@ def figures(filters=None, *, months=True):
 
 
 def monthly(filters, *, entries=None):
-    """MonthRow per month with any activity (committed, raised, new backers' people, projects published)."""
+    """MonthRow per month with any activity (committed, raised from citizens, paid by companies, new backers'
+    people, projects published)."""
     entries = _ledger_entries(filters) if entries is None else entries
     month = TruncMonth("occurred_at", tzinfo=timezone.get_current_timezone())
     rows = defaultdict(dict)
-    for key, total in _sum_by(entries.annotate(month=month), "month", Sum("amount_twd")).items():
-        rows[_month(key)]["raised_twd"] = total
-    for (key,), count in _distinct_backers(entries, [month]).items():
+    for key, (citizens, companies) in _money_by(entries.annotate(month=month), "month").items():
+        rows[_month(key)].update(raised_twd=citizens, corporate_twd=companies)
+    for (key,), count in _distinct_backers(entries.filter(CITIZEN), [month]).items():
         rows[_month(key)]["backers"] = count
     commitments = _commitments(filters).annotate(
         month=TruncMonth("committed_at", tzinfo=timezone.get_current_timezone())

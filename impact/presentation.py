@@ -12,7 +12,7 @@ from core.money import format_twd
 from impact.measures import ACTIVITY_MEASURES, MEASURES, PUBLIC_MIN_COMPANIES
 from places.maps import format_number
 
-MONEY = ("committed_twd", "raised_twd")
+MONEY = ("committed_twd", "raised_twd", "corporate_twd")
 
 
 def format_value(measure, value):
@@ -22,6 +22,8 @@ def format_value(measure, value):
         return _("No data")
     if measure in MONEY:
         return format_twd(value)
+    if measure == "volunteer_hours":
+        return _("%(hours)s h") % {"hours": format_number(value, 1)}
     if measure == "share_aged_65_plus":
         return _("%(share)s%%") % {"share": format_number(value, 1)}
     return format_number(value)

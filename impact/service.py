@@ -4,7 +4,8 @@ The version of the sources (``data_version``): the newest ledger entry, interest
 log entry and enterprise profile row (one query of index look-ups), and traceability's figures version (one query
 over its batches and devices). Any new ledger entry, a stage change or a new commitment, a (re)publication or
 unpublication, a new enterprise, a batch published or unpublished, a device that comes alive, falls silent or is
-revoked changes the version. An edit that changes none of them (e.g. an enterprise's returned-home count edited
+revoked, a booking made, attended or cancelled, an offer of help changed, an organisation added or removed
+changes the version. An edit that changes none of them (e.g. an enterprise's returned-home count edited
 in place, a view restriction added) is picked up once the figures are older than ``FRESH_SECONDS``.
 
 For each set of filters the cache holds the latest figures computed (``Snapshot``: figures, their version, when
@@ -63,12 +64,16 @@ def data_version():
     - project pages: the newest Wagtail page log entry (every publication, unpublication, move and deletion
       through Wagtail writes one);
     - enterprise profiles: the newest id and the count;
-    - traced batches and live devices: ``traceability.impact.figures_version`` (a second query).
+    - traced batches and live devices: ``traceability.impact.figures_version`` (a second query);
+    - bookings (new, attended, cancelled): ``experiences.impact.figures_version`` (a third query);
+    - offers of help (their latest change) and organisations: ``people.impact.figures_version`` (two more).
     """
     from wagtail.models import PageLogEntry
 
+    from experiences.impact import figures_version as bookings_version
     from marketplace.models import EnterpriseProfile, Interest, InterestEvent
     from payments.models import LedgerEntry
+    from people.impact import figures_version as people_version
     from traceability.impact import figures_version
 
     def table(model):
@@ -83,7 +88,7 @@ def data_version():
     with connection.cursor() as cursor:
         cursor.execute(sql)
         parts = cursor.fetchone()
-    parts = (*parts, *figures_version())
+    parts = (*parts, *figures_version(), *bookings_version(), *people_version())
     return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:16]
 
 

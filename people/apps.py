@@ -9,8 +9,19 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         from accounts.personal_data import register_provider
-        from cms.providers import township_participants
+        from cms.township_sections import register_township_section
         from people import personal_data, queries
 
         register_provider("people", export=personal_data.export, erase=personal_data.erase)
-        township_participants.provide(queries.township_participants)
+        register_township_section(
+            "people.organisations",
+            order=10,
+            template="people/township/organisations.html",
+            context=queries.township_organisations,
+        )
+        register_township_section(
+            "people.help_requests",
+            order=20,
+            template="people/township/help_requests.html",
+            context=queries.township_help_requests,
+        )

@@ -55,38 +55,43 @@ def requester_organisations(user):
     ]
 
 
-def township_participants(township_id):
-    """For the township page (cms.providers.township_participants): organisations based there other than teams and
-    companies, and the open help requests there, as plain dicts."""
-    from django.urls import reverse
-    from django.utils import timezone
+# --- the township page's sections (registered in people.apps with cms.township_sections) ------------------------
+
+TOWNSHIP_ORGANISATIONS_SHOWN = 12
+TOWNSHIP_REQUESTS_SHOWN = 6
+
+
+def township_organisations(township, request=None):
+    """The township page's "organisations here": its township office first, then the county or city government,
+    universities, foundations and community associations based in the township (one query)."""
+    from django.db.models import Case, IntegerField, Value, When
 
     from accounts.models import Organisation
+    from people.impact import PARTICIPANT_KINDS
+
+    first = Case(
+        *(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(PARTICIPANT_KINDS)),
+        output_field=IntegerField(),
+    )
+    organisations = (
+        Organisation.objects.filter(kind__in=PARTICIPANT_KINDS)
+        .filter(Q(township=township) | Q(kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=township.county_id))
+        .annotate(rank=first)
+        .order_by("rank", "name", "pk")[:TOWNSHIP_ORGANISATIONS_SHOWN]
+    )
+    return {"township": township, "organisations": list(organisations)}
+
+
+def township_help_requests(township, request=None):
+    """The township page's "help wanted here": open help requests in the township that have not ended, soonest
+    ending first (one query)."""
+    from django.utils import timezone
+
     from people.models import HelpRequest
 
-    organisations = Organisation.objects.filter(township_id=township_id).exclude(
-        kind__in=(Organisation.Kind.ENTERPRISE, Organisation.Kind.COMPANY)
+    requests = (
+        HelpRequest.objects.filter(township=township, status=HelpRequest.Status.OPEN, ends_on__gte=timezone.localdate())
+        .select_related("organisation")
+        .order_by("ends_on", "pk")[:TOWNSHIP_REQUESTS_SHOWN]
     )
-    requests = HelpRequest.objects.filter(
-        township_id=township_id, status=HelpRequest.Status.OPEN, ends_on__gte=timezone.localdate()
-    ).select_related("organisation")[:10]
-    return {
-        "organisations": [
-            {
-                "name": organisation.name,
-                "kind": organisation.get_kind_display(),
-                "verified": bool(organisation.verified_at),
-                "url": reverse("people:organisation", kwargs={"slug": organisation.slug}),
-            }
-            for organisation in organisations[:20]
-        ],
-        "help_requests": [
-            {
-                "title": help_request.title,
-                "organisation": help_request.organisation.name,
-                "field": help_request.get_field_display(),
-                "url": help_request.get_absolute_url(),
-            }
-            for help_request in requests
-        ],
-    }
+    return {"township": township, "help_requests": list(requests)}

@@ -322,9 +322,10 @@ class TownshipPage(BasePage):
             .prefetch_related(Prefetch("hero_image", queryset=card_images()))
             .order_by("-date", "-pk")[:TOWNSHIP_STORIES_SHOWN]
         )
-        from cms.providers import township_participants
+        from cms.township_sections import township_sections
 
-        context["participants"] = township_participants(self.township_id)
+        # Organisations, help requests, experiences…: sections the apps above cms register (cms.township_sections).
+        context["township_sections"] = township_sections(self.township, request)
         return context
 
 

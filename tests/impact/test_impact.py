@@ -203,7 +203,10 @@ def test_the_page_says_so_when_nothing_matches(client, listing):
     EnterpriseProfile.objects.update(members_returned_home=0)
     with translation.override("en"):
         text = client.get(reverse("impact:page"), {"year": "2024"}).text
-    assert "No commitments, backings, projects or returning team members match these choices yet." in text
+    assert (
+        "No commitments, backings, projects, bookings, volunteering or returning team members match these choices yet."
+        in text
+    )
     assert "Nothing has happened in these months yet" in text
 
 

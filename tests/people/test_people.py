@@ -401,10 +401,9 @@ def test_followers_of_a_township_office_hear_of_its_requests(
 
 
 def test_the_township_page_hears_of_its_organisations_and_open_requests(office, help_request, places):
-    from cms.providers import township_participants
+    from people.queries import township_help_requests, township_organisations
 
-    participants = township_participants(places[KOUHU].pk)
-
-    assert [o["name"] for o in participants["organisations"]] == ["口湖鄉公所"]
-    assert [r["title"] for r in participants["help_requests"]] == [help_request.title]
-    assert township_participants(places[GUANSHAN].pk) == {"organisations": [], "help_requests": []}
+    assert [o.name for o in township_organisations(places[KOUHU])["organisations"]] == ["口湖鄉公所"]
+    assert [r.title for r in township_help_requests(places[KOUHU])["help_requests"]] == [help_request.title]
+    assert township_organisations(places[GUANSHAN])["organisations"] == []
+    assert township_help_requests(places[GUANSHAN])["help_requests"] == []
