@@ -8,6 +8,8 @@ class ExperiencesConfig(AppConfig):
 
     def ready(self):
         from accounts.personal_data import register_provider
-        from experiences import personal_data
+        from experiences import impact, personal_data
+        from marketplace.providers import members_volunteer_hours
 
         register_provider("experiences", export=personal_data.export, erase=personal_data.erase)
+        members_volunteer_hours.provide(impact.hours_volunteered_by_people)
