@@ -10,7 +10,9 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from accounts.personal_data import register_provider
         from cms.providers import township_participants
+        from marketplace.providers import members_followed_organisations
         from people import personal_data, queries
 
         register_provider("people", export=personal_data.export, erase=personal_data.erase)
         township_participants.provide(queries.township_participants)
+        members_followed_organisations.provide(queries.organisations_followed_by)
