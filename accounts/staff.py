@@ -34,6 +34,10 @@ GLOBAL_PERMISSIONS = {
         # Moderators flag the priority townships (places admin); they add or delete none.
         ("places", "township", "change_township"),
         ("places", "township", "view_township"),
+        # Moderators verify organisations (township offices, universities, associations…: the organisations admin,
+        # accounts.actions.verify_organisation checks change_organisation); they add or delete none.
+        ("accounts", "organisation", "view_organisation"),
+        ("accounts", "organisation", "change_organisation"),
         # Moderators verify enterprises and judge questions, answers and abuse reports (marketplace admin).
         ("marketplace", "enterpriseprofile", "view_enterpriseprofile"),
         ("marketplace", "enterpriseprofile", "change_enterpriseprofile"),

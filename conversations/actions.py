@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,8 +51,19 @@ def open_conversation_for_interest(interest, team):
     return conversation
 
 
+def open_conversation_with_person(team, person, *, title, url=""):
+    """A new private conversation between `team` (an organisation) and one `person`, about what `title` and `url`
+    name. The app that opens it (people, for an accepted offer) keeps it and opens it once."""
+    conversation = Conversation.objects.create(
+        team=team, person=person, subject_title=str(title)[:200], subject_url=url
+    )
+    log(Action.CONVERSATION_OPEN, organisation=team, conversation=conversation.pk, person=person.pk)
+    return conversation
+
+
 def check_participant(user, conversation):
-    """Members of the company and of the project's team read and write; nobody else (staff neither)."""
+    """Members of the two organisations (or the person and the organisation's members) read and write; nobody else
+    (staff neither)."""
     if not is_participant(user, conversation):
         raise PermissionDenied
     return conversation
@@ -144,7 +156,10 @@ def _notify_other_side(sender, conversation, message):
     )
     recipients = (
         get_user_model()
-        .objects.filter(memberships__organisation_id__in=conversation.organisation_ids, is_active=True)
+        .objects.filter(
+            Q(memberships__organisation_id__in=conversation.organisation_ids) | Q(pk=conversation.person_id or 0),
+            is_active=True,
+        )
         .exclude(pk=sender.pk)
         .distinct()
     )
@@ -154,7 +169,7 @@ def _notify_other_side(sender, conversation, message):
         with in_language_of(recipient):
             title = _("%(name)s wrote about %(project)s") % {
                 "name": public_name(sender),
-                "project": conversation.interest.project.title,
+                "project": conversation.title,
             }
             notify(recipient, Notification.Kind.CONVERSATION_REPLY, title, body=message.text[:200], url=url)
 
@@ -215,8 +230,11 @@ def report_conversation(user, conversation, *, reason):
     if not reason:
         raise ActionRefused(_("Say why you report this conversation."))
     report = ConversationReport.objects.create(conversation=conversation, reporter=user, reason=reason)
-    membership = get_membership(user, conversation.company) or get_membership(user, conversation.team)
-    log(Action.CONVERSATION_REPORT, actor=user, organisation=membership.organisation, conversation=conversation.pk)
+    membership = (conversation.company and get_membership(user, conversation.company)) or get_membership(
+        user, conversation.team
+    )
+    organisation = membership.organisation if membership else conversation.team
+    log(Action.CONVERSATION_REPORT, actor=user, organisation=organisation, conversation=conversation.pk)
     return report
 
 

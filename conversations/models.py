@@ -1,6 +1,9 @@
-"""Private conversations between a company and a project's team, opened when the team accepts an interest.
+"""Private conversations, opened when one side accepts the other: between a company and a project's team (an
+accepted interest), or between one person and an organisation (an app above sets what it is about through
+conversations.actions.open_conversation_with_person, e.g. people's accepted offers of help).
 
-Only members of the two organisations read or write; staff see a conversation only through a report.
+Only the two sides read or write (members of the organisations, and the person); staff see a conversation only
+through a report.
 """
 
 from django.conf import settings
@@ -12,12 +15,34 @@ MAX_MESSAGE_LENGTH = 4000
 
 class Conversation(models.Model):
     interest = models.OneToOneField(
-        "marketplace.Interest", on_delete=models.CASCADE, related_name="conversation", verbose_name=_("interest")
+        "marketplace.Interest",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="conversation",
+        verbose_name=_("interest"),
     )
-    # Both sides, fixed when the conversation opens: membership of either one is what lets a person in.
+    # Both sides, fixed when the conversation opens: membership of either organisation (or being the person) is what
+    # lets someone in. An interest's conversation has a company; a person's has `person` instead.
     company = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("company")
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("company"),
     )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    # What a person's conversation is about, as the app that opened it named it (an interest's is its project).
+    subject_title = models.CharField(_("subject"), max_length=200, blank=True)
+    subject_url = models.CharField(_("subject link"), max_length=500, blank=True)
     team = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("project team")
     )
@@ -28,13 +53,44 @@ class Conversation(models.Model):
         ordering = [models.F("last_message_at").desc(nulls_last=True), "-created"]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(interest__isnull=False, company__isnull=False, person__isnull=True)
+                    | models.Q(interest__isnull=True, company__isnull=True, person__isnull=False)
+                ),
+                name="conversation_between_company_or_person",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.company} ↔ {self.team}: {self.interest.project.title}"
+        return f"{self.company or self.person} ↔ {self.team}: {self.title}"
+
+    @property
+    def title(self):
+        """What the conversation is about: the interest's project, or the subject its opener gave."""
+        return self.interest.project.title if self.interest_id else self.subject_title
+
+    @property
+    def first_side_name(self):
+        """The company's name, or the person's public name (never their email address)."""
+        if self.company_id:
+            return self.company.name
+        from accounts.privacy import public_name
+
+        return public_name(self.person)
+
+    @property
+    def subject_link(self):
+        if self.interest_id:
+            from django.urls import reverse
+
+            return reverse("marketplace:interest_detail", kwargs={"pk": self.interest_id})
+        return self.subject_url
 
     @property
     def organisation_ids(self):
-        return (self.company_id, self.team_id)
+        return tuple(pk for pk in (self.company_id, self.team_id) if pk)
 
 
 class Message(models.Model):

@@ -11,7 +11,7 @@ def export(user):
         "messages": [
             {
                 "conversation": message.conversation_id,
-                "project": message.conversation.interest.project.title,
+                "project": message.conversation.title,
                 "text": message.text,
                 "sent": message.created.isoformat(),
             }

@@ -13,6 +13,8 @@ from conversations.rendering import render_text
 def is_participant(user, conversation):
     if not (user and user.is_authenticated and user.is_active):
         return False
+    if conversation.person_id and conversation.person_id == user.pk:
+        return True
     return Membership.objects.filter(user=user, organisation_id__in=conversation.organisation_ids).exists()
 
 
@@ -28,8 +30,10 @@ def conversations_of(user):
         .values("count")
     )
     return (
-        Conversation.objects.filter(Q(company_id__in=organisation_ids) | Q(team_id__in=organisation_ids))
-        .select_related("company", "team", "interest__project")
+        Conversation.objects.filter(
+            Q(company_id__in=organisation_ids) | Q(team_id__in=organisation_ids) | Q(person=user)
+        )
+        .select_related("company", "team", "person", "interest__project")
         .annotate(unread=Coalesce(Subquery(unread), 0))
     )
 

@@ -19,7 +19,9 @@ MESSAGES_SHOWN = 50
 
 
 def _conversation_for(request, pk):
-    conversation = get_object_or_404(Conversation.objects.select_related("company", "team", "interest__project"), pk=pk)
+    conversation = get_object_or_404(
+        Conversation.objects.select_related("company", "team", "person", "interest__project"), pk=pk
+    )
     return actions.check_participant(request.user, conversation)
 
 

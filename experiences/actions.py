@@ -205,14 +205,30 @@ def _check_bookable(slot):
         raise ActionRefused(_("This time slot has already started: choose another date."))
 
 
+def check_minimum_age(experience, age_confirmed):
+    """A place on an experience with a minimum age goes only to someone who confirms they are that old or older.
+    Nothing about their age is stored but the confirmation."""
+    if experience.minimum_age and not age_confirmed:
+        raise ActionRefused(
+            _(
+                "This experience is for people aged %(age)s and over: confirm that you are %(age)s or older to book. "
+                "Nothing was booked."
+            )
+            % {"age": experience.minimum_age}
+        )
+
+
 @transaction.atomic
-def book(user, slot):
-    """Book a place on `slot` for `user`: confirmed while places are left, otherwise on the waitlist."""
+def book(user, slot, *, age_confirmed=False):
+    """Book a place on `slot` for `user`: confirmed while places are left, otherwise on the waitlist.
+
+    `age_confirmed`: the person confirms they meet the experience's minimum age (required when it has one)."""
     if not user.is_authenticated:
         raise PermissionDenied
     slot = locked_slot(slot)
     _check_bookable(slot)
     experience = slot.experience
+    check_minimum_age(experience, age_confirmed)
     if not experience.is_free:
         raise ActionRefused(
             _("Paying online for experiences is not open yet: contact the organiser to book. Nothing was charged.")
@@ -225,6 +241,7 @@ def book(user, slot):
         person=user,
         status=Booking.Status.WAITLISTED if full else Booking.Status.CONFIRMED,
         price_twd=experience.price_twd,
+        age_confirmed=bool(experience.minimum_age and age_confirmed),
     )
     log(
         Action.BOOKING_CREATE,
@@ -234,6 +251,8 @@ def book(user, slot):
         slot=slot.pk,
         status=booking.status,
     )
+    if booking.status == Booking.Status.CONFIRMED:
+        _notify_confirmed(booking)
     return booking
 
 
@@ -292,6 +311,7 @@ def claim_offer(user, booking):
     booking.offer_expires_at = None
     booking.save(update_fields=["status", "offer_expires_at"])
     log(Action.BOOKING_CLAIM, actor=user, organisation=slot.experience.organisation, booking=booking.pk)
+    _notify_confirmed(booking)
     return booking
 
 
@@ -378,6 +398,21 @@ def _notify(booking, kind, title, body):
 
 def _when(slot):
     return timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
+
+
+def _notify_confirmed(booking):
+    from notifications.models import Notification
+
+    slot = booking.slot
+    _notify(
+        booking,
+        Notification.Kind.BOOKING_CONFIRMED,
+        lambda: _("Your place is booked: %(title)s") % {"title": slot.experience.title},
+        lambda: (
+            _("%(when)s in %(township)s. You will get a reminder the day before; cancel on your bookings page.")
+            % {"when": _when(slot), "township": slot.experience.township.name}
+        ),
+    )
 
 
 def _notify_offer(booking):

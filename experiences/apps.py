@@ -9,7 +9,8 @@ class ExperiencesConfig(AppConfig):
     def ready(self):
         from accounts.personal_data import register_provider
         from cms.township_sections import register_township_section
-        from experiences import personal_data, queries
+        from experiences import impact, personal_data, queries
+        from marketplace.providers import members_volunteer_hours
 
         register_provider("experiences", export=personal_data.export, erase=personal_data.erase)
         register_township_section(
@@ -18,3 +19,4 @@ class ExperiencesConfig(AppConfig):
             template="experiences/township/coming_up.html",
             context=queries.township_experiences,
         )
+        members_volunteer_hours.provide(impact.hours_volunteered_by_people)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db.models import Count, F, Max, Sum
 
 from experiences.models import Booking, Experience
+from places.models import Township
 
 
 def hours_volunteered_by_township(township_codes=None):
@@ -98,3 +99,17 @@ def figures_version():
     (one query of aggregates)."""
     row = Booking.objects.aggregate(last=Max("id"), attended=Max("attended_at"), cancelled=Max("cancelled_at"))
     return (row["last"], row["attended"], row["cancelled"])
+def hours_volunteered_by_people(user_ids):
+    """{township name: hours} that these people volunteered together (a company's members, on its impact page)."""
+    rows = (
+        Booking.objects.filter(
+            person_id__in=list(user_ids),
+            status=Booking.Status.ATTENDED,
+            slot__experience__kind=Experience.Kind.VOLUNTEERING,
+        )
+        .values(township_id=F("slot__experience__township_id"))
+        .annotate(duration=Sum(F("slot__ends_at") - F("slot__starts_at")))
+    )
+    hours = {row["township_id"]: round(row["duration"].total_seconds() / 3600, 1) for row in rows}
+    townships = Township.objects.filter(pk__in=hours).order_by("code")
+    return {township.name: hours[township.pk] for township in townships}

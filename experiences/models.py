@@ -191,6 +191,8 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancelled_by_organiser = models.BooleanField(_("cancelled by the organiser"), default=False)
     refund_percent = models.PositiveSmallIntegerField(_("refund (%)"), null=True, blank=True)
+    # The person confirmed they meet the experience's minimum age (no birth date or age is stored).
+    age_confirmed = models.BooleanField(_("minimum age confirmed"), default=False)
     created = models.DateTimeField(_("booked"), auto_now_add=True)
 
     objects = BookingQuerySet.as_manager()

@@ -19,6 +19,7 @@ from core.actions import run_action
 from experiences import actions, impact, queries, rules
 from experiences.forms import CapacityForm, ExperienceForm, FilterForm, SlotForm
 from experiences.models import Booking, Experience, Slot
+from people.queries import person_summary
 
 PAGE_SIZE = 12
 
@@ -72,7 +73,7 @@ def experience_detail(request, pk):
 @require_POST
 def book(request, pk):
     slot = get_object_or_404(Slot.objects.select_related("experience"), pk=pk)
-    outcome = run_action(request, actions.book, slot)
+    outcome = run_action(request, actions.book, slot, age_confirmed=request.POST.get("age_confirmed") == "1")
     if outcome.done:
         if outcome.result.status == Booking.Status.WAITLISTED:
             message = _("This time slot is full: you are on the waitlist. If a place frees up, it is offered to you.")
@@ -97,9 +98,14 @@ def my_bookings(request):
         booking.rule = rules.describe(booking.slot.experience.cancellation_rule)
     hours = sum(impact.hours_volunteered_by_person(request.user).values())
     page = Paginator(past, 20).get_page(request.GET.get("page"))
-    return render(
-        request, "experiences/my_bookings.html", {"upcoming": upcoming, "page": page, "hours": round(hours, 1)}
-    )
+    context = {
+        "upcoming": upcoming,
+        "page": page,
+        "hours": round(hours, 1),
+        # The person's dashboard: their part in people (profile, offers, engagements) beside their bookings.
+        "people": person_summary(request.user),
+    }
+    return render(request, "experiences/my_bookings.html", context)
 
 
 @login_required

@@ -9,6 +9,13 @@ in its AppConfig.ready(); marketplace never imports payments. Without payments e
 - `plans_submitted(listing)` is called once a submitted project's plans belong to its listing (after commit):
   payments mirrors them in Stripe (Checkout would otherwise sync them lazily).
 
+And of experiences and people, above it too, for a company's dashboard (its impact page):
+
+- `members_volunteer_hours(user_ids)` → {township name: hours} the company's members volunteered (attended shifts),
+  answered by experiences.impact.
+- `members_followed_organisations(user_ids)` → [{"name", "url", "followers"}] the township offices and county
+  governments the company's members follow, answered by people.queries.
+
 And of search, which sits above it too:
 
 - `search_candidates(factors, count)` → the ids of the `count` projects with the best candidate scores for one
@@ -24,6 +31,8 @@ backers_by_project = Provider("marketplace.backers_by_project", default=lambda p
 totals_by_project = Provider("marketplace.totals_by_project", default=lambda project_ids: {})
 people_backing = Provider("marketplace.people_backing", default=lambda listing: [])
 plans_submitted = Hook("marketplace.plans_submitted")
+members_volunteer_hours = Provider("marketplace.members_volunteer_hours", default=lambda user_ids: {})
+members_followed_organisations = Provider("marketplace.members_followed_organisations", default=lambda user_ids: [])
 search_candidates = Provider("marketplace.search_candidates", default=lambda factors, count: None)
 
 

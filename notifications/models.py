@@ -27,6 +27,7 @@ class Notification(models.Model):
         PARCEL_SHIPPED = "parcel_shipped", _("Your subscription's goods are on their way")
         HELP_OFFER = "help_offer", _("An offer of help, or an answer to yours")
         FOLLOWED_REQUEST = "followed_request", _("A township office you follow asks for help")
+        BOOKING_CONFIRMED = "booking_confirmed", _("Your place on an experience is confirmed")
         BOOKING_OFFER = "booking_offer", _("A place freed up for an experience you wait for")
         BOOKING_REMINDER = "booking_reminder", _("An experience you booked is tomorrow")
         BOOKING_CANCELLED = "booking_cancelled", _("An experience you booked was cancelled")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation
+from conversations.actions import open_conversation_with_person
 from core.actions import ActionRefused
 from core.audit import Action, log
 from notifications.actions import in_language_of, notify
@@ -213,7 +214,8 @@ def _move(user, offer, *, allowed_from, to, action, by):
 
 @transaction.atomic
 def accept_offer(user, offer):
-    """The requester accepts: the person's contact details become visible to the organisation's members."""
+    """The requester accepts: the person's contact details become visible to the organisation's members, and a
+    private conversation opens between the person and the organisation (both reach it from the offer's page)."""
     offer, _is_person = _move(
         user,
         offer,
@@ -223,6 +225,14 @@ def accept_offer(user, offer):
         by="requester",
     )
     person = offer.profile.user
+    if offer.conversation_id is None:
+        offer.conversation = open_conversation_with_person(
+            offer.help_request.organisation,
+            person,
+            title=offer.help_request.title,
+            url=offer.get_absolute_url(),
+        )
+        offer.save(update_fields=["conversation"])
     transaction.on_commit(
         lambda: _notify(
             person,
@@ -245,6 +255,17 @@ def decline_offer(user, offer):
         to=Offer.Status.DECLINED,
         action=Action.OFFER_DECLINE,
         by="requester",
+    )
+    person = offer.profile.user
+    transaction.on_commit(
+        lambda: _notify(
+            person,
+            lambda: (
+                _("%(organisation)s declined your offer, with thanks: %(title)s")
+                % {"organisation": offer.help_request.organisation.name, "title": offer.help_request.title}
+            ),
+            offer,
+        )
     )
     return offer
 
@@ -285,7 +306,25 @@ def complete_engagement(user, offer):
         action=Action.OFFER_DONE,
         by="either",
     )
+    title = offer.help_request.title
+    transaction.on_commit(
+        lambda: _notify_both_sides(
+            offer,
+            lambda: _("Engagement done: %(title)s. How did it go? Leave your feedback.") % {"title": title},
+        )
+    )
     return offer
+
+
+def _notify_both_sides(offer, title):
+    """The person and every member of the requesting organisation (each once)."""
+    _notify(offer.profile.user, title, offer)
+    for membership in (
+        Membership.objects.filter(organisation_id=offer.help_request.organisation_id)
+        .exclude(user_id=offer.profile.user_id)
+        .select_related("user")
+    ):
+        _notify(membership.user, title, offer)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from accounts.personal_data import register_provider
         from cms.township_sections import register_township_section
+        from marketplace.providers import members_followed_organisations
         from people import personal_data, queries
 
         register_provider("people", export=personal_data.export, erase=personal_data.erase)
@@ -25,3 +26,4 @@ class PeopleConfig(AppConfig):
             template="people/township/help_requests.html",
             context=queries.township_help_requests,
         )
+        members_followed_organisations.provide(queries.organisations_followed_by)

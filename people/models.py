@@ -195,6 +195,15 @@ class Offer(models.Model):
     person_feedback = models.TextField(_("the person's feedback"), max_length=2000, blank=True)
     requester_rating = models.PositiveSmallIntegerField(_("the requester's rating"), null=True, blank=True)
     requester_feedback = models.TextField(_("the requester's feedback"), max_length=2000, blank=True)
+    # The private conversation between the person and the organisation, opened when the offer is accepted.
+    conversation = models.OneToOneField(
+        "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="help_offer",
+        verbose_name=_("conversation"),
+    )
 
     class Meta:
         ordering = ["-changed"]

@@ -1,6 +1,6 @@
 """What may be read about people, requests and offers, by whom (no changes here: people/actions.py)."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from accounts.models import Membership
 from people.models import Offer, TalentProfile
@@ -33,6 +33,44 @@ def can_see_contact(user, profile):
         status__in=Offer.ACCEPTED_STATUSES,
         help_request__organisation__memberships__user=user,
     ).exists()
+
+
+def organisations_followed_by(user_ids):
+    """The organisations these people follow (a company's members, on its impact page), most followed first."""
+    from django.urls import reverse
+
+    from accounts.models import Organisation
+
+    organisations = (
+        Organisation.objects.filter(followers__user_id__in=list(user_ids))
+        .annotate(follower_count=Count("followers__user", distinct=True))
+        .order_by("-follower_count", "name")[:20]
+    )
+    return [
+        {
+            "name": organisation.name,
+            "url": reverse("people:organisation", kwargs={"slug": organisation.slug}),
+            "followers": organisation.follower_count,
+        }
+        for organisation in organisations
+    ]
+
+
+def person_summary(user):
+    """What the person's own pages show of their part in people: their profile, open offers and engagements."""
+    from people.models import OrganisationFollow
+
+    profile = TalentProfile.objects.filter(user=user).first()
+    offers = list(profile.offers.select_related("help_request__organisation").order_by("-changed")) if profile else []
+    return {
+        "profile": profile,
+        "open_offers": [offer for offer in offers if offer.status == Offer.Status.OFFERED],
+        "engagements": [offer for offer in offers if offer.status in (Offer.Status.ACCEPTED, Offer.Status.ENGAGED)],
+        "done": [offer for offer in offers if offer.status == Offer.Status.DONE],
+        "follows": list(
+            OrganisationFollow.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+        ),
+    }
 
 
 def is_requester(user, help_request):

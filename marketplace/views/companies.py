@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from marketplace import actions, queries
+from marketplace import actions, providers, queries
 from marketplace.forms import CompanyProfileForm, SavedSearchForm
 from marketplace.impact import impact_report
 from marketplace.models import SavedSearch
@@ -67,5 +67,14 @@ def impact(request, slug):
     profile, to_profile_form = profile_or_redirect(request, organisation)
     if to_profile_form:
         return to_profile_form
-    context = {"organisation": organisation, "membership": membership, "report": impact_report(profile)}
+    member_ids = list(organisation.memberships.values_list("user_id", flat=True))
+    volunteer_hours = providers.members_volunteer_hours(member_ids)
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "report": impact_report(profile),
+        "volunteer_hours": volunteer_hours,
+        "volunteer_hours_total": round(sum(volunteer_hours.values()), 1),
+        "followed_organisations": providers.members_followed_organisations(member_ids),
+    }
     return render(request, "marketplace/impact.html", context)
