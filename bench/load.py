@@ -215,12 +215,13 @@ class CpuMeter:
             "Redis": [services["redis"]] if "redis" in services else [],
             "Elasticsearch": [services["elasticsearch"]] if "elasticsearch" in services else [],
             "nginx": [cluster.processes["proxy"].pid],
-            "load client": [os.getpid()],
         }
 
     def sample(self):
         children = _children_map()
-        return {part: _cpu_seconds(_tree(pids, children)) for part, pids in self.roots.items()}
+        found = {part: _cpu_seconds(_tree(pids, children)) for part, pids in self.roots.items()}
+        found["load client"] = _cpu_seconds([os.getpid()])  # this process alone: the cluster is its children
+        return found
 
 
 def machine_busy_seconds():
@@ -334,7 +335,7 @@ def main():
             f"{2 * options.seconds:.0f})"
         )
         header = (
-            f"{'conc':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7}  "
+            f"{'conc':>5} {'wall s':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7}  "
             f"{'app':>5} {'pg':>5} {'redis':>5} {'es':>5} {'nginx':>5} {'client':>6} {'machine':>7}  load avg"
         )
         print(header)
@@ -348,7 +349,7 @@ def main():
             errors = sum(1 for _kind, _seconds, ok in results if not ok)
             load = os.getloadavg()
             print(
-                f"{level:>5} {len(results) / elapsed:>7.1f} {percentile(times, 0.5) * 1000:>7.0f} "
+                f"{level:>5} {elapsed:>6.1f} {len(results) / elapsed:>7.1f} {percentile(times, 0.5) * 1000:>7.0f} "
                 f"{percentile(times, 0.95) * 1000:>7.0f} {percentile(times, 0.99) * 1000:>7.0f} {errors:>7}  "
                 f"{cpu['app']:>5.1f} {cpu['PostgreSQL']:>5.1f} {cpu['Redis']:>5.1f} {cpu['Elasticsearch']:>5.1f} "
                 f"{cpu['nginx']:>5.1f} {cpu['load client']:>6.1f} {busy_after - busy_before:>7.1f}  "
