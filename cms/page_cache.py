@@ -37,6 +37,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
@@ -209,8 +210,17 @@ def store(request, response):
 def bump(names):
     """Move these generations on: every cached page depending on one of them is stale from now."""
     names = {str(name) for name in names if name}
-    if names and enabled():
+    if not names or not enabled():
+        return
+
+    def move_on():
         cache.set_many({_generation_key(name): uuid.uuid4().hex for name in names}, None)
+
+    move_on()
+    if connection.in_atomic_block:
+        # Again once the change commits: a render that began after the first bump but read the data before the
+        # commit (the old page) would otherwise stay stored under the new generation.
+        transaction.on_commit(move_on)
 
 
 def site_changed():
