@@ -30,6 +30,9 @@ def main():
     parser.add_argument("--stories", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL (and Redis) instead of SQLite")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --postgres: measure the database the last run built (no rebuild)"
+    )
     options = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="homeward-bench-"))
@@ -41,7 +44,10 @@ def main():
         url = os.environ.get("DATABASE_URL", "")
         if not url.startswith("postgres"):
             sys.exit('--postgres: DATABASE_URL must point at PostgreSQL: run eval "$(scripts/services env)" first.')
-        database = fresh_database(url, "homeward_bench_cms_pages")
+        if options.reuse:
+            database = url.rsplit("/", 1)[0] + "/homeward_bench_cms_pages"
+        else:
+            database = fresh_database(url, "homeward_bench_cms_pages")
         keep = ("REDIS_URL",)
     for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SEARCH_ENGINE", "STRIPE_API_BASE"):
         if name not in keep:
@@ -52,6 +58,7 @@ def main():
         DATABASE_URL=database,
         MEDIA_ROOT=str(folder / "media"),
         LOG_LEVEL="WARNING",
+        PAGE_CACHE_ENABLED="false",  # renders are measured; the anonymous page cache's hit is its own row below
     )
     import django
 
@@ -59,11 +66,14 @@ def main():
     from django.core.management import call_command
     from django.test import Client
 
-    from bench.timing import measure, print_table
+    from bench.timing import measure_interleaved, print_table
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    pages = build(options.projects, options.stories)
+    if options.reuse:
+        pages = existing_pages(options.projects)
+    else:
+        call_command("migrate", verbosity=0)
+        pages = build(options.projects, options.stories)
     where = "PostgreSQL" if options.postgres else f"SQLite at {folder}"
     print(
         f"data: {options.projects} projects, 368 townships × 3 languages, {options.stories} stories "
@@ -84,7 +94,7 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     cache.clear()
-    rows = {name: measure(get(url), options.repeat) for name, url in pages.items()}
+    rows = measure_interleaved({name: get(url) for name, url in pages.items()}, options.repeat)
     load = os.getloadavg()
     print_table(rows, "plain Wagtail page (baseline)")
     print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -93,6 +103,36 @@ def main():
         with CaptureQueriesContext(connection) as captured:
             get(url)()
         print(f"  {name:<34} {len(captured.captured_queries):>4}")
+
+    # What an anonymous visitor meets once the page is cached (cms.page_cache): the same request, served from Redis.
+    from django.test import override_settings
+
+    with override_settings(PAGE_CACHE_ENABLED=True):
+        cached = {f"{name}, cached": url for name, url in pages.items() if name != "plain Wagtail page (baseline)"}
+        for url in cached.values():
+            get(url)()
+        rows = {"plain Wagtail page (baseline)": rows["plain Wagtail page (baseline)"]}
+        rows.update(measure_interleaved({name: get(url) for name, url in cached.items()}, options.repeat))
+        print("\nanonymous page cache (cms.page_cache) against the same rendered baseline:")
+        print_table(rows, "plain Wagtail page (baseline)")
+        with CaptureQueriesContext(connection) as captured:
+            get(next(iter(cached.values())))()
+        print(f"queries of a cached hit: {len(captured.captured_queries)}")
+
+
+def existing_pages(project_count):
+    from cms.models import HomePage, ProjectPage, StandardPage, StoryIndexPage, StoryPage, TownshipPage
+
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    busiest = TownshipPage.objects.filter(locale=home.locale).order_by("township__code").first()  # as build() chose
+    return {
+        "plain Wagtail page (baseline)": StandardPage.objects.get(slug="about").url,
+        "home page": home.url,
+        f"township page ({busiest.title}, ~{project_count // 10} projects)": busiest.url,
+        "story index page": StoryIndexPage.objects.child_of(home).get().url,
+        "story page": StoryPage.objects.get(slug="story-0").url,
+        "project page": ProjectPage.objects.get(slug="project-1").url,
+    }
 
 
 def build(project_count, story_count):

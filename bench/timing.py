@@ -16,6 +16,22 @@ def measure(function, repeat, warmup=5):
     return samples
 
 
+def measure_interleaved(functions, repeat, warmup=5):
+    """{name: function} → {name: samples in ms}, running one of each in turn: on a shared machine whose load moves
+    during the run, every subject meets the same load, so the ratios between them hold (one after the other, the
+    baseline could be timed in a quiet minute and the page beside it in a busy one)."""
+    for _ in range(warmup):
+        for function in functions.values():
+            function()
+    samples = {name: [] for name in functions}
+    for _ in range(repeat):
+        for name, function in functions.items():
+            started = time.perf_counter()
+            function()
+            samples[name].append((time.perf_counter() - started) * 1000)
+    return samples
+
+
 def percentile(samples, fraction):
     ordered = sorted(samples)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))

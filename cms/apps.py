@@ -9,7 +9,14 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from wagtail.signals import workflow_approved, workflow_rejected
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import (
+            page_published,
+            page_unpublished,
+            post_page_move,
+            workflow_approved,
+            workflow_rejected,
+        )
 
         from accounts.personal_data import register_provider
         from cms import signal_handlers
@@ -18,4 +25,16 @@ class CmsConfig(AppConfig):
         post_migrate.connect(signal_handlers.after_migrate, dispatch_uid="cms_after_migrate")
         workflow_approved.connect(signal_handlers.project_approved, dispatch_uid="cms_project_approved")
         workflow_rejected.connect(signal_handlers.project_rejected, dispatch_uid="cms_project_rejected")
+        page_published.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_published")
+        page_unpublished.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_unpublished")
+        post_page_move.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_moved")
+        from wagtail.models import Page
+
+        post_delete.connect(signal_handlers.page_changed, sender=Page, dispatch_uid="cms_page_cache_deleted")
+        from cms.models import Ministry, NavigationSettings, Sector, SupportProgramme, SustainableDevelopmentGoal
+
+        for model in (NavigationSettings, Sector, SustainableDevelopmentGoal, Ministry, SupportProgramme):
+            for signal in (post_save, post_delete):
+                uid = f"cms_page_cache_{model.__name__}_{'saved' if signal is post_save else 'deleted'}"
+                signal.connect(signal_handlers.site_wide_change, sender=model, dispatch_uid=uid)
         register_provider("uploads", export=export_uploads, erase=erase_uploads)

@@ -32,3 +32,17 @@ def project_rejected(sender, instance, user=None, **kwargs):
     from cms.models import ReviewNotice
 
     record_review_notice(instance, ReviewNotice.Decision.REJECTED)
+
+
+def page_changed(sender, instance, **kwargs):
+    """A page was published, unpublished, moved or deleted: the cached copies showing it are stale."""
+    from cms.page_cache import pages_changed
+
+    pages_changed([instance])
+
+
+def site_wide_change(sender, **kwargs):
+    """A catalogue or the navigation every page shows changed."""
+    from cms.page_cache import site_changed
+
+    site_changed()

@@ -117,3 +117,12 @@ def count_page_visit(page, request, serve_args, serve_kwargs):
 
     if request.method == "GET" and not getattr(request, "is_preview", False):
         count_visit(page.translation_key)
+
+
+@hooks.register("before_serve_page")
+def remember_page_for_the_cache(page, request, serve_args, serve_kwargs):
+    """An anonymous render may be stored in the page cache (cms.page_cache): note what it depends on, before it
+    starts, so that a change during the render leaves the stored copy stale rather than wrong."""
+    from cms.page_cache import page_served
+
+    page_served(page, request)

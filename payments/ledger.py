@@ -416,10 +416,15 @@ def announce_progress(listing, totals=None):
 
     `totals`: the project's new Totals when the caller has them already (record_entry_once returns the money raised
     with backers=None: only the count of people is read then)."""
+    from cms.page_cache import enabled as page_cache_enabled
+    from cms.page_cache import project_money_changed
     from core.live import send_after_commit
     from payments.live import FundingProgress
 
     totals_changed([listing.project_id])
+    # The cached anonymous pages showing these totals (the project, its listings, the home figures), once committed.
+    if page_cache_enabled():
+        transaction.on_commit(lambda: project_money_changed([listing.project_id]))
 
     if totals is None:
         totals = totals_for_project(listing.project_id)

@@ -47,25 +47,31 @@ def _compute():
     return {TRACEABLE: {str(key) for key in traceable}, LIVE_DATA: {str(key) for key in live}}
 
 
-def badge_map():
-    """{badge: {translation key as text}}, cached for CACHE_SECONDS (cleared by every change that moves it)."""
+def badge_map(request=None):
+    """{badge: {translation key as text}}, cached for CACHE_SECONDS (cleared by every change that moves it). With
+    `request`, read once per request: a grid of 24 cards is one cache read, not 24 Redis round trips."""
+    found = getattr(request, "_trace_badge_map", None)
+    if found is not None:
+        return found
     found = cache.get(CACHE_KEY)
     if found is None:
         found = _compute()
         cache.set(CACHE_KEY, found, CACHE_SECONDS)
+    if request is not None:
+        request._trace_badge_map = found
     return found
 
 
-def badge_codes(page):
+def badge_codes(page, request=None):
     """The badges of a project page (any of its translations), in display order."""
     key = str(getattr(page, "translation_key", ""))
-    found = badge_map()
+    found = badge_map(request)
     return [code for code in (TRACEABLE, LIVE_DATA) if key in found[code]]
 
 
-def project_badges(page):
+def project_badges(page, request=None):
     """[(code, label)] for a card or a project page."""
-    return [(code, BADGE_LABELS[code]) for code in badge_codes(page)]
+    return [(code, BADGE_LABELS[code]) for code in badge_codes(page, request)]
 
 
 def search_trace_facts(page):

@@ -1,5 +1,6 @@
 """Template tags for the site shell (site/templates/base.html)."""
 
+import functools
 from urllib.parse import unquote
 
 from django import template
@@ -39,6 +40,17 @@ def language_links(context):
 ICON_SPRITE = "icons/icons.svg"
 
 
+@functools.cache
+def _sprite_url_for(static_url, storage_backend):
+    """The sprite's (hashed) address, looked up once per process: a page draws about a hundred icons, and each
+    lookup in the static files manifest costs as much as a small query."""
+    return static(ICON_SPRITE)
+
+
+def _sprite_url():
+    return _sprite_url_for(settings.STATIC_URL, settings.STORAGES["staticfiles"]["BACKEND"])
+
+
 @register.simple_tag
 def icon(name, size=20, css_class=""):
     """A Lucide icon from the sprite (site/static/icons/icons.svg), hidden from assistive technology: the text
@@ -49,7 +61,7 @@ def icon(name, size=20, css_class=""):
         f" {css_class}" if css_class else "",
         size,
         size,
-        static(ICON_SPRITE),
+        _sprite_url(),
         name,
     )
 

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Staff must have two-factor authentication before they reach the admin.
     "accounts.middleware.StaffMFAMiddleware",
+    # Anonymous CMS pages from the cache (cms.page_cache): after session, locale, auth and messages, which it reads.
+    "cms.page_cache.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -293,6 +295,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Anonymous CMS pages are cached per language and invalidated on publish, payment and translation (cms.page_cache);
+# what other apps add to a page without telling the cache (enterprises, questions) ages out after PAGE_CACHE_SECONDS.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
 
 # --- Background work ----------------------------------------------------------
 # The database backend lets `manage.py db_worker` run here or on other machines.

@@ -46,6 +46,9 @@ STRIPE_SECRET_KEY = "sk_test_123"  # noqa: S105  # stripe-mock accepts any test 
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_test_homeward")
 # The Stripe path is tested against stripe-mock; the demo checkout's tests turn it on where they need it.
 PAYMENTS_GATEWAY = "stripe"
+# Tests change pages' data directly and render them again; the page cache's own tests (tests/cms/test_page_cache.py)
+# turn it on.
+PAGE_CACHE_ENABLED = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 TRACE_SIGNING_KEY = TEST_TRACE_SIGNING_KEY  # noqa: F405

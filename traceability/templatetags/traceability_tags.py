@@ -68,15 +68,15 @@ def trace_detail_label(name):
     return DETAIL_LABELS.get(name, name)
 
 
-@register.inclusion_tag("traceability/includes/badges.html")
-def trace_badges(page):
-    return {"badges": badges.project_badges(page)}
+@register.inclusion_tag("traceability/includes/badges.html", takes_context=True)
+def trace_badges(context, page):
+    return {"badges": badges.project_badges(page, context.get("request"))}
 
 
-@register.simple_tag
-def trace_badge_list(page):
+@register.simple_tag(takes_context=True)
+def trace_badge_list(context, page):
     """[(code, label)] of a project page, for templates that draw their own labels (site/templates/components)."""
-    return badges.project_badges(page)
+    return badges.project_badges(page, context.get("request"))
 
 
 @register.simple_tag

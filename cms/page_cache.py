@@ -1,0 +1,321 @@
+"""Anonymous page cache: a public CMS page is rendered once per language and served from the cache until something
+it shows changes.
+
+What is cached: the response of a Wagtail page served to a visitor who is not signed in, for GET, status 200, when
+the render did not ask for a CSRF token (a form that posts), set no cookie, did not touch the session and the
+visitor has no flash message waiting. Everything else renders as before. The signed-in header (bell, account menu)
+is never in a cached page, and the live parts of a cached page (funding progress over JSON and the websocket) are
+filled in by the browser as on any render.
+
+The key is the URL (path and the query strings that pages read: `page`, `tag`, `county`) with the active language,
+so languages never mix. An entry remembers the *generations* current when its render began: one per translation
+group (`translation_key`: every language version of a page shares it), one for the whole site, one for the home
+pages' figures. A generation is a random token, replaced on a change (`bump`); a hit needs every token still the
+same, so an entry is stale the moment any of its generations moves, and a generation missing from Redis (evicted)
+is a miss, never a stale hit. A hit costs two cache round trips and no database query.
+
+Invalidation is precise and explicit (`pages_changed`, `project_money_changed`, `site_changed`), called from the
+publish, unpublish, move and delete signals (cms.signal_handlers), from the snippets and settings every page shows,
+and by payments after a payment commits:
+
+- a project: itself, its township page (its card), the home pages (featured card, map dots, figures) and the stories
+  that link it;
+- a story: itself, the story index, the home pages and the township pages of its township;
+- a township page: itself, its county page, the township index and its projects (their breadcrumbs);
+- anything else (home, indexes, county, standard pages: menus and breadcrumbs everywhere): the whole site.
+
+What other apps add to a page without passing here (a township's enterprises and participants, a project's
+questions) ages out after PAGE_CACHE_SECONDS. The key carries the release (compiled translations and templates), so a
+new catalogue or template never meets an old page. A Redis outage degrades to rendering: the cache is
+core.cache.ResilientRedisCache, whose failures fall back to this process's memory.
+"""
+
+import hashlib
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+GLOBAL = "site"
+HOME = "home-figures"
+CACHED_QUERY_PARAMETERS = frozenset({"page", "tag", "county"})
+MAX_QUERY_LENGTH = 200
+KEPT_HEADERS = ("Content-Type", "Content-Language")
+REQUEST_ATTRIBUTE = "_homeward_page_cache"
+
+
+def enabled():
+    return getattr(settings, "PAGE_CACHE_ENABLED", False)
+
+
+def timeout():
+    return getattr(settings, "PAGE_CACHE_SECONDS", 600)
+
+
+_release = None
+
+
+def release():
+    """A short fingerprint of what a deploy changes under the same URLs: compiled catalogues and templates (size and
+    modification time of each), computed once per process."""
+    global _release
+    if _release is None:
+        root = Path(settings.BASE_DIR)
+        digest = hashlib.sha256(getattr(settings, "PAGE_CACHE_RELEASE", "").encode())
+        for pattern in ("locale/*/LC_MESSAGES/*.mo", "*/templates/**/*.html"):
+            for path in sorted(root.glob(pattern)):
+                if ".venv" in path.parts or "node_modules" in path.parts:
+                    continue
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        _release = digest.hexdigest()[:12]
+    return _release
+
+
+def _generation_key(name):
+    return f"cms:page-gen:{name}"
+
+
+def _entry_key(request):
+    query = request.META.get("QUERY_STRING", "")
+    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    return f"cms:page:{release()}:{get_language()}:{digest}"
+
+
+# --- reading -------------------------------------------------------------------------------------------------------
+
+
+def request_is_cacheable(request):
+    """Whether this request may be served from (and stored in) the cache: an anonymous GET or HEAD, no message
+    waiting, only query parameters that pages read. Costs no query for a visitor without a session cookie."""
+    if not enabled() or request.method not in ("GET", "HEAD"):
+        return False
+    if "messages" in request.COOKIES:  # django.contrib.messages' cookie storage: a message waits
+        return False
+    if request.GET and (
+        len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH
+        or not set(request.GET).issubset(CACHED_QUERY_PARAMETERS)
+    ):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        user = getattr(request, "user", None)
+        if user is None or user.is_authenticated:
+            return False
+        session = getattr(request, "session", None)
+        if session is not None and session.get("_messages"):
+            return False
+    return True
+
+
+def cached_response(request):
+    """The cached page for this request, or None. A hit counts the page read like a render does."""
+    key = _entry_key(request)
+    entry = cache.get(key)
+    if not entry:
+        return None
+    names = list(entry["generations"])
+    current = cache.get_many([_generation_key(name) for name in names])
+    for name in names:
+        if current.get(_generation_key(name)) != entry["generations"][name]:
+            return None
+    response = HttpResponse(entry["content"], status=200)
+    for header, value in entry["headers"].items():
+        response[header] = value
+    response["X-Page-Cache"] = "hit"
+    if entry.get("translation_key"):
+        from cms.visit_counter import count_visit
+
+        count_visit(entry["translation_key"])
+    return response
+
+
+# --- writing -------------------------------------------------------------------------------------------------------
+
+
+def dependencies(page):
+    """The generations a render of `page` depends on (read before the render starts)."""
+    names = [GLOBAL, str(page.translation_key)]
+    if page.specific_class is not None and page.specific_class.__name__ == "HomePage":
+        names.append(HOME)
+    return names
+
+
+def _current_generations(names):
+    keys = {name: _generation_key(name) for name in names}
+    found = cache.get_many(list(keys.values()))
+    missing = {name: uuid.uuid4().hex for name in names if keys[name] not in found}
+    for name, token in missing.items():
+        # add: a concurrent bump's token wins over ours; read again below so that we remember whichever is there.
+        cache.add(keys[name], token, None)
+    if missing:
+        found.update(cache.get_many([keys[name] for name in missing]))
+    return {name: found.get(keys[name]) for name in names}
+
+
+def page_served(page, request):
+    """Wagtail is about to render `page` for `request` (before_serve_page): remember what the render depends on."""
+    if not request_is_cacheable(request) or getattr(request, "is_preview", False):
+        return
+    setattr(
+        request,
+        REQUEST_ATTRIBUTE,
+        {"translation_key": str(page.translation_key), "generations": _current_generations(dependencies(page))},
+    )
+
+
+def response_is_storable(request, response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False  # the page holds a form with this visitor's CSRF token
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control or "no-cache" in cache_control:
+        return False
+    session = getattr(request, "session", None)
+    if session is None:
+        return True
+    # Reading the session of a visitor without a session cookie reads nothing of theirs (the template asking whether
+    # they are signed in does); with a cookie, what was read may be theirs.
+    return not session.modified and not (session.accessed and settings.SESSION_COOKIE_NAME in request.COOKIES)
+
+
+def store(request, response):
+    seen = getattr(request, REQUEST_ATTRIBUTE, None)
+    if seen is None or request.method != "GET" or None in seen["generations"].values():
+        return
+    if not response_is_storable(request, response):
+        return
+    entry = {
+        "content": response.content,
+        "headers": {header: response[header] for header in KEPT_HEADERS if response.has_header(header)},
+        "generations": seen["generations"],
+        "translation_key": seen["translation_key"],
+    }
+    cache.set(_entry_key(request), entry, timeout())
+    response["X-Page-Cache"] = "miss"
+
+
+# --- invalidation --------------------------------------------------------------------------------------------------
+
+
+def bump(names):
+    """Move these generations on: every cached page depending on one of them is stale from now."""
+    names = {str(name) for name in names if name}
+    if not names or not enabled():
+        return
+
+    def move_on():
+        cache.set_many({_generation_key(name): uuid.uuid4().hex for name in names}, None)
+
+    move_on()
+    if connection.in_atomic_block:
+        # Again once the change commits: a render that began after the first bump but read the data before the
+        # commit (the old page) would otherwise stay stored under the new generation.
+        transaction.on_commit(move_on)
+
+
+def site_changed():
+    """Something every page shows changed (menus, breadcrumbs of an index, a catalogue's names)."""
+    bump([GLOBAL])
+
+
+def _translation_keys(queryset):
+    return set(queryset.values_list("translation_key", flat=True))
+
+
+def _parent_key(page):
+    from wagtail.models import Page
+
+    if page.depth <= 1:
+        return None
+    return Page.objects.filter(path=page.path[: -Page.steplen]).values_list("translation_key", flat=True).first()
+
+
+def pages_changed(pages):
+    """These pages were published, unpublished, moved, deleted or retranslated: bump them and the pages listing them."""
+    from wagtail.models import Page
+
+    from cms.models import ProjectPage, StoryPage, TownshipIndexPage, TownshipPage
+
+    if not enabled():
+        return
+    names = set()
+    for page in pages:
+        specific_class = page.specific_class
+        names.add(page.translation_key)
+        if specific_class is ProjectPage:
+            names.add(_parent_key(page))
+            names.add(HOME)
+            names |= _translation_keys(StoryPage.objects.filter(related_projects__translation_key=page.translation_key))
+            names |= _home_keys()
+        elif specific_class is StoryPage:
+            names.add(_parent_key(page))
+            names |= _home_keys()
+            township_id = StoryPage.objects.filter(pk=page.pk).values_list("township_id", flat=True).first()
+            if township_id:
+                names |= _translation_keys(TownshipPage.objects.filter(township_id=township_id))
+        elif specific_class is TownshipPage:
+            names.add(_parent_key(page))
+            names |= _translation_keys(TownshipIndexPage.objects.all())
+            names |= _translation_keys(Page.objects.descendant_of(page))
+        else:
+            names.add(GLOBAL)
+    bump(names)
+
+
+def _home_keys():
+    from cms.models import HomePage
+
+    return _translation_keys(HomePage.objects.all())
+
+
+def project_money_changed(project_ids):
+    """A payment (or refund) moved these projects' totals: their pages, the cards listing them and the home figures.
+    Call after the ledger change commits (payments.ledger.announce_progress does)."""
+    from cms.models import ProjectPage, StoryPage
+
+    if not enabled():
+        return
+    rows = list(ProjectPage.objects.filter(pk__in=project_ids).values_list("translation_key", "path"))
+    if not rows:
+        bump([HOME])
+        return
+    from wagtail.models import Page
+
+    names = {HOME}
+    names |= {key for key, _path in rows}
+    names |= _translation_keys(Page.objects.filter(path__in=[path[: -Page.steplen] for _key, path in rows]))
+    names |= _translation_keys(
+        StoryPage.objects.filter(related_projects__translation_key__in=[key for key, _path in rows])
+    )
+    bump(names)
+
+
+# --- middleware ----------------------------------------------------------------------------------------------------
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves an anonymous visitor's page from the cache when it is there and current; stores what Wagtail rendered
+    for one (see the module's notes). Sits after the session, locale, auth and messages middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request_is_cacheable(request):
+            return self.get_response(request)
+        response = cached_response(request)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        store(request, response)
+        return response

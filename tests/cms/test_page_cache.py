@@ -1,0 +1,247 @@
+"""The anonymous page cache (cms.page_cache), on the real Redis: served without queries, stale the moment what it
+shows changes (publish, payment, translation), one copy per language, never for a signed-in visitor."""
+
+import datetime
+
+import pytest
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+from wagtail.models import Locale
+
+from cms.actions import township_page_for
+from cms.models import HomePage, StandardPage
+from core import cache as resilient_cache
+from marketplace.models import DonationCampaign, ProjectListing
+from places.models import Township
+from tests.factories.accounts import UserFactory
+from tests.factories.stripe import pay_through_webhook
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.ResilientRedisCache", "these tests need REDIS_URL"
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get(client, url, **extra):
+    response = client.get(url, **extra)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
+
+
+def cache_state(response):
+    return response.get("X-Page-Cache")
+
+
+def cached(client, url):
+    """Request `url` until it is served from the cache (the site's first request creates its navigation settings,
+    a site-wide change that leaves that first render stale); returns the cached response."""
+    for _ in range(3):
+        response = get(client, url)
+        if cache_state(response) == "hit":
+            return response
+    raise AssertionError(f"{url} never came from the cache")
+
+
+def test_a_cached_page_is_served_without_queries(market, django_assert_num_queries):
+    url = market["rice"].get_parent().url
+    client = Client()
+
+    first = cached(client, url)
+    with django_assert_num_queries(0):
+        second = get(client, url)
+    assert cache_state(second) == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"].startswith("text/html")
+
+
+def test_publishing_a_project_makes_its_page_and_its_township_page_fresh(market):
+    rice = market["rice"]
+    client = Client()
+    for url in (rice.url, rice.get_parent().url):
+        cached(client, url)
+
+    rice.title = "關山好米"
+    rice.save_revision().publish()
+
+    for url in (rice.url, rice.get_parent().url):
+        fresh = get(client, url)
+        assert cache_state(fresh) == "miss"
+        assert "關山好米" in fresh.content.decode()
+
+
+def test_a_change_elsewhere_leaves_a_page_cached(market):
+    """Precise: publishing a project in another township does not empty this township's page."""
+    rice, bamboo = market["rice"], market["bamboo"]
+    client = Client()
+    cached(client, rice.get_parent().url)
+
+    bamboo.save_revision().publish()
+
+    assert cache_state(get(client, rice.get_parent().url)) == "hit"
+
+
+def test_unpublishing_a_project_removes_it_from_its_township_page(market):
+    rice = market["rice"]
+    client = Client()
+    township_url = rice.get_parent().url
+    link = f'href="{rice.url}"'
+    assert link in cached(client, township_url).content.decode()
+
+    rice.unpublish()
+
+    fresh = get(client, township_url)
+    assert cache_state(fresh) == "miss"
+    assert link not in fresh.content.decode()
+
+
+def test_a_payment_makes_the_project_its_listing_pages_and_the_home_figures_fresh(
+    market, django_capture_on_commit_callbacks
+):
+    rice = market["rice"]
+    listing = ProjectListing.objects.get(project=rice)
+    DonationCampaign.objects.create(
+        listing=listing,
+        goal_twd=200_000,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
+    )
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    listing_pages = [rice.get_parent().url, home.url]
+    client = Client()
+    for url in listing_pages:
+        cached(client, url)
+    # The project page itself carries the donation form (a POST with the visitor's CSRF token): rendered for each
+    # visitor, never stored.
+    assert cache_state(get(client, rice.url)) is None
+    assert cache_state(get(client, rice.url)) is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_through_webhook(listing, UserFactory(email="backer@example.tw"), 12_345, "cache_1")
+
+    for url in listing_pages:
+        assert cache_state(get(client, url)) == "miss", url
+    assert "12,345" in get(client, home.url).content.decode()
+    assert "12,345" in get(client, rice.url).content.decode()
+    # A project elsewhere was not touched: its page stays cached.
+    bamboo_url = market["bamboo"].url
+    cached(client, bamboo_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_through_webhook(listing, UserFactory(email="backer2@example.tw"), 100, "cache_2")
+    assert cache_state(get(client, bamboo_url)) == "hit"
+
+
+def test_languages_never_mix(market):
+    township = township_page_for(Township.objects.get(code=market["rice"].township.code))
+    client = Client()
+    pages = {
+        language: township.get_translation(Locale.objects.get(language_code=language))
+        for language in ("zh-hant", "en", "ja")
+    }
+    first = {language: cached(client, page.url).content for language, page in pages.items()}
+    second = {language: get(client, page.url) for language, page in pages.items()}
+
+    html_lang = {"zh-hant": 'lang="zh-Hant-TW"', "en": 'lang="en"', "ja": 'lang="ja"'}
+    for language, response in second.items():
+        assert cache_state(response) == "hit"
+        assert response.content == first[language]
+        assert f"<html {html_lang[language]}>" in response.content.decode()
+    assert len({response.content for response in second.values()}) == 3
+
+
+def test_a_signed_in_visitor_never_sees_the_anonymous_copy_nor_leaves_one(market):
+    url = market["rice"].get_parent().url
+    anonymous = Client()
+    cached(anonymous, url)
+
+    signed_in = Client()
+    signed_in.force_login(UserFactory(email="reader@example.tw"))
+    mine = get(signed_in, url)
+
+    assert cache_state(mine) is None
+    assert "data-account-menu" in mine.content.decode()
+    # And the anonymous copy is still the anonymous one (the signed-in render was not stored over it).
+    again = get(anonymous, url)
+    assert cache_state(again) == "hit"
+    assert "data-account-menu" not in again.content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_render(market, rf):
+    url = market["rice"].get_parent().url
+    client = Client()
+    cached(client, url)
+    request = rf.get(url)
+    storage = CookieStorage(request)
+    storage.add(20, "已送出")
+    response = type("R", (), {"set_cookie": lambda self, *a, **k: setattr(self, "cookie", a[1])})()
+    storage.update(response)
+    client.cookies["messages"] = response.cookie
+
+    shown = get(client, url)
+
+    assert cache_state(shown) is None
+    assert "已送出" in shown.content.decode()
+
+
+def test_a_page_with_a_posting_form_is_not_stored(cms_site):
+    """Wagtail's password form carries the visitor's CSRF token: it is rendered for each visitor."""
+    from wagtail.models import PageViewRestriction
+
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    secret = home.add_child(instance=StandardPage(title="內部", slug="internal"))
+    PageViewRestriction.objects.create(page=secret, restriction_type="password", password="x")
+    client = Client()
+
+    for _ in range(2):
+        response = get(client, secret.url)
+        assert "csrfmiddlewaretoken" in response.content.decode()
+        assert cache_state(response) is None
+
+
+def test_unknown_query_parameters_are_rendered_not_stored(market):
+    url = market["rice"].get_parent().url
+    client = Client()
+    get(client, f"{url}?utm_source=x")
+    assert cache_state(get(client, f"{url}?utm_source=x")) is None
+    cached(client, f"{url}?page=1")
+
+
+def test_a_redis_outage_renders_the_page(market, settings):
+    url = market["rice"].get_parent().url
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+        }
+    }
+    resilient_cache._outages.clear()
+    from django.core.cache import caches
+
+    caches._settings = None  # rebuilt from the new settings on next use
+    try:
+        client = Client()
+        assert get(client, url).status_code == 200
+        assert get(client, url).status_code == 200
+    finally:
+        resilient_cache._outages.clear()
+
+
+def test_a_translation_published_in_one_language_makes_that_language_fresh(market):
+    township = township_page_for(market["rice"].township)
+    english = township.get_translation(Locale.objects.get(language_code="en"))
+    client = Client()
+    cached(client, english.url)
+
+    english.title = "Guanshan, retranslated"
+    english.save_revision().publish()
+
+    fresh = get(client, english.url)
+    assert cache_state(fresh) == "miss"
+    assert "Guanshan, retranslated" in fresh.content.decode()
