@@ -14,6 +14,8 @@ import pytest
 import requests
 from django.conf import settings
 
+from tests import migrated_rows
+
 ROOT = Path(__file__).resolve().parent.parent
 START_HINT = "start the services with `scripts/services start` (or run the whole suite with `make test`)"
 
@@ -130,9 +132,32 @@ def django_db_setup(django_db_setup, django_db_blocker):
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents is None:
                 contents = connection.creation.serialize_db_to_string()
+            # Put back with one statement per table rather than ~900 saves (tests/migrated_rows.py).
+            contents = MigratedRows(contents)
+            contents.statements = migrated_rows.snapshot(connection)
             # On the class, not the connection: once Playwright runs its event loop in the test thread, Django
             # hands the thread another connection object, and serialized rollback must find the state there too.
             type(connection)._test_serialized_contents = contents
+            creation = type(connection.creation)
+            if not getattr(creation, "_restores_migrated_rows", False):
+                creation.deserialize_db_from_string = _deserialize_or_restore(creation.deserialize_db_from_string)
+                creation._restores_migrated_rows = True
+
+
+class MigratedRows(str):
+    """The serialized migrated state, and the statements that put it back (tests/migrated_rows.py)."""
+
+    statements = ()
+
+
+def _deserialize_or_restore(deserialize):
+    def deserialize_db_from_string(self, data):
+        if isinstance(data, MigratedRows):
+            migrated_rows.restore(self.connection, data.statements)
+        else:
+            deserialize(self, data)
+
+    return deserialize_db_from_string
 
 
 _database_flushed = False
