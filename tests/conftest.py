@@ -14,6 +14,8 @@ import pytest
 import requests
 from django.conf import settings
 
+from tests import migrated_rows
+
 ROOT = Path(__file__).resolve().parent.parent
 START_HINT = "start the services with `scripts/services start` (or run the whole suite with `make test`)"
 
@@ -120,8 +122,115 @@ def pytest_collection_modifyitems(session, config, items):
     _group_files_with_module_fixtures(config, items)
 
 
+# --- one migration per run: the first process migrates a template database, every process copies it ------------
+
+TEMPLATE_SUFFIX = "_template_"
+
+
+RUN_VARIABLE = "HOMEWARD_TEST_TEMPLATE_RUN"
+
+
+def pytest_configure(config):
+    # The controller names the run; its worker processes inherit the variable with the rest of its environment.
+    if not getattr(config, "workerinput", None) and getattr(config.option, "numprocesses", None):
+        import uuid
+
+        os.environ[RUN_VARIABLE] = uuid.uuid4().hex[:12]
+
+
+def _template_name(config):
+    """The migrated template's name for this run (shared by the processes of one run: RUN_VARIABLE)."""
+    from django.db import connection
+
+    run = os.environ[RUN_VARIABLE]
+    base = connection.settings_dict["TEST"].get("NAME") or "test_" + connection.settings_dict["NAME"]
+    return f"{base.removesuffix('_' + config.workerinput['workerid'])}{TEMPLATE_SUFFIX}{run}"
+
+
+def _clones_a_template(config):
+    # Only under pytest-xdist, and not when the caller asked for pytest-django's own handling of the database.
+    return bool(
+        getattr(config, "workerinput", None)
+        and os.environ.get(RUN_VARIABLE)
+        and not config.getvalue("reuse_db")
+        and not config.getvalue("create_db")
+        and not config.getvalue("nomigrations")
+    )
+
+
+def _migrate_template(connection, template):
+    """Create and migrate the template with Django's own test-database creation, leaving the settings as they were."""
+    from django.conf import settings as django_settings
+
+    alias = connection.alias
+    saved = (django_settings.DATABASES[alias]["NAME"], connection.settings_dict["NAME"])
+    saved_test_name = connection.settings_dict["TEST"].get("NAME")
+    connection.settings_dict["TEST"]["NAME"] = template
+    try:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
+    finally:
+        connection.close()
+        django_settings.DATABASES[alias]["NAME"], connection.settings_dict["NAME"] = saved
+        connection.settings_dict["TEST"]["NAME"] = saved_test_name
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _worker_database_from_template(request, django_db_modify_db_settings, django_db_blocker):
+    """Under pytest-xdist every process used to migrate its own test database from scratch, at the same time as
+    the others (minutes on a busy machine). Now the first process to get here migrates one template database for
+    the run (under a file lock); each process then creates its own database as a copy of it (CREATE DATABASE …
+    TEMPLATE, a file copy) and pytest-django finds it migrated. Migrations still run once a run, from nothing.
+    Returns whether the process's database was made that way."""
+    import fcntl
+    import tempfile
+
+    from django.db import connection
+
+    if not _clones_a_template(request.config):
+        return False
+    template = _template_name(request.config)
+    worker_database = connection.settings_dict["TEST"]["NAME"]
+    quote = connection.ops.quote_name
+    lock_path = Path(tempfile.gettempdir()) / f"homeward-{connection.settings_dict.get('PORT') or 5432}-{template}.lock"
+    with django_db_blocker.unblock(), open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+            exists = cursor.fetchone() is not None
+        if not exists:
+            _migrate_template(connection, template)
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(worker_database)} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {quote(worker_database)} TEMPLATE {quote(template)}")
+    return True
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, _worker_database_from_template):
+    # pytest-django creates the database unless it is kept: a copy of the template is kept (and migrate, run on it,
+    # finds nothing to do); django_db_setup below drops it at the end as pytest-django would.
+    return bool(_worker_database_from_template or request.config.getvalue("reuse_db"))
+
+
+def pytest_sessionfinish(session):
+    """The controller drops this run's template once every process is done."""
+    if getattr(session.config, "workerinput", None) or not os.environ.get(RUN_VARIABLE):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    run = os.environ[RUN_VARIABLE]
+    try:
+        with session.config.stash[blocking_manager_key].unblock(), connection.creation._nodb_cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"%{TEMPLATE_SUFFIX}{run}"])
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
+    except Exception as error:  # the run's outcome stands; say what was left behind
+        print(f"\ncould not drop the template test database of this run: {error}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _worker_database_from_template):
     """The test database as migrations leave it, serialized once, whether or not a test asked for it."""
     from django.db import connections
 
@@ -130,9 +239,40 @@ def django_db_setup(django_db_setup, django_db_blocker):
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents is None:
                 contents = connection.creation.serialize_db_to_string()
+            # Put back with one statement per table rather than ~900 saves (tests/migrated_rows.py).
+            contents = MigratedRows(contents)
+            contents.statements = migrated_rows.snapshot(connection)
             # On the class, not the connection: once Playwright runs its event loop in the test thread, Django
             # hands the thread another connection object, and serialized rollback must find the state there too.
             type(connection)._test_serialized_contents = contents
+            creation = type(connection.creation)
+            if not getattr(creation, "_restores_migrated_rows", False):
+                creation.deserialize_db_from_string = _deserialize_or_restore(creation.deserialize_db_from_string)
+                creation._restores_migrated_rows = True
+    yield
+    if _worker_database_from_template:  # kept from pytest-django's teardown (django_db_keepdb): drop it here
+        with django_db_blocker.unblock():
+            default = connections["default"]
+            name = default.settings_dict["NAME"]
+            connections.close_all()
+            with default.creation._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {default.ops.quote_name(name)} WITH (FORCE)")
+
+
+class MigratedRows(str):
+    """The serialized migrated state, and the statements that put it back (tests/migrated_rows.py)."""
+
+    statements = ()
+
+
+def _deserialize_or_restore(deserialize):
+    def deserialize_db_from_string(self, data):
+        if isinstance(data, MigratedRows):
+            migrated_rows.restore(self.connection, data.statements)
+        else:
+            deserialize(self, data)
+
+    return deserialize_db_from_string
 
 
 _database_flushed = False

@@ -54,20 +54,55 @@ def _stop(process):
     process.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def asgi_live_server(django_db_setup, django_db_blocker):
-    """The real ASGI application (HTTP and websockets, Redis channel layer) served by daphne in a child process.
+def _let_the_server_finish_with_the_database(django_db_blocker, timeout=10.0):
+    """Wait until no other session on the test database is running a statement or holds a transaction open (the
+    live server finishing a request, a websocket consumer saving on disconnect), then end any that still does.
 
-    pytest-django's live_server speaks WSGI only; pages that use websockets need this one. The child is forked
-    after the parent closed its database connections, so both use the test database without sharing a socket.
-    """
+    The flush that ends a transactional test truncates every table in one statement; a server transaction still
+    writing to two of those tables deadlocked with it (test_realtime's conversation test, now and then). The server
+    opens a connection per request and closes it after (CONN_MAX_AGE 0), so ending one loses nothing."""
+    import time
+
+    from django.db import connection
+
+    busy = (
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        " AND backend_type = 'client backend' AND state <> 'idle'"
+    )
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        deadline = time.monotonic() + timeout
+        while True:
+            cursor.execute(busy)
+            pids = [row[0] for row in cursor.fetchall()]
+            if not pids or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        for pid in pids:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.fixture(scope="session")
+def _asgi_server(django_db_setup, django_db_blocker):
     process, address = _serve_asgi(django_db_blocker)
     yield address
     _stop(process)
 
 
+@pytest.fixture
+def asgi_live_server(_asgi_server, django_db_blocker):
+    """The real ASGI application (HTTP and websockets, Redis channel layer) served by daphne in a child process.
+
+    pytest-django's live_server speaks WSGI only; pages that use websockets need this one. The child is forked
+    after the parent closed its database connections, so both use the test database without sharing a socket.
+    The server lives for the session; this fixture is per test so that its teardown, which runs before the flush,
+    lets the server finish with the database first.
+    """
+    yield _asgi_server
+    _let_the_server_finish_with_the_database(django_db_blocker)
+
+
 @pytest.fixture(scope="module")
-def demo_asgi_live_server(django_db_setup, django_db_blocker):
+def _demo_asgi_server(django_db_setup, django_db_blocker):
     """asgi_live_server as `make run` without Stripe keys configures it: the demo checkout on, no Stripe key, the
     demo's webhook secret. The child is forked inside the override, so it keeps these settings; this process
     does not."""
@@ -81,3 +116,11 @@ def demo_asgi_live_server(django_db_setup, django_db_blocker):
         process, address = _serve_asgi(django_db_blocker)
     yield address
     _stop(process)
+
+
+@pytest.fixture
+def demo_asgi_live_server(_demo_asgi_server, django_db_blocker):
+    """The demo server of this file (see _demo_asgi_server); like asgi_live_server, it finishes with the database
+    before the flush."""
+    yield _demo_asgi_server
+    _let_the_server_finish_with_the_database(django_db_blocker)
