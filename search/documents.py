@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The whitelisted facets: a filter on any other name is refused with a reason.
 FACETS = {
@@ -23,7 +24,7 @@ FACETS = {
     "status": _("Status"),
     "traceability": _("Traceability"),
     # People, help requests, experiences and organisations (search/people_families.py).
-    "category": _("Type"),
+    "category": pgettext_lazy("search facet", "Category"),
     "field": _("Field"),
     "date": _("Date"),
     "price": _("Price"),

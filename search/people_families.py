@@ -80,6 +80,17 @@ def _price_label(value):
     return {"free": _("Free or pro bono"), "paid": pgettext("price", "Paid")}.get(value, "")
 
 
+def fact(icon, text):
+    """One line of a result card's facts: an icon (site/static/icons) and a text ("" lines are not shown)."""
+    return {"icon": icon, "text": text}
+
+
+def list_text(items):
+    """Items joined by the language's list separator (core/templatetags/formats.py `as_list`: 、 in Chinese and
+    Japanese, ", " in English)."""
+    return pgettext("list separator", ", ").join(item for item in items if item)
+
+
 class PeopleFamilyMixin:
     """What the search page asks of these families: kind labels, facet labels, localized hits, an empty state."""
 
@@ -179,9 +190,12 @@ class TalentFamily(PeopleFamilyMixin, ModelFamily):
             if profile is None:
                 continue
             hit["kicker"] = str(TalentProfile.Kind(profile.kind).label)
-            facts = [str(Field(code).label) for code in profile.field_list if code in Field.values]
-            facts.append(_("Pro bono") if profile.pro_bono else pgettext("price", "Paid"))
-            hit["facts"] = facts
+            fields = [str(Field(code).label) for code in profile.field_list if code in Field.values]
+            hit["facts"] = [
+                fact("target", list_text(fields)),
+                fact("hand-coins", _("Pro bono") if profile.pro_bono else pgettext("price", "Paid")),
+                fact("globe", list_text(str(label) for label in profile.language_labels)),
+            ]
             hit["byline"] = profile.name
 
     def empty_state(self):
@@ -280,9 +294,12 @@ class HelpRequestFamily(PeopleFamilyMixin, ModelFamily):
             hit["kicker"] = _("Help request")
             hit["byline"] = help_request.organisation.name
             hit["facts"] = [
-                str(Field(help_request.field).label),
-                _("Pro bono") if help_request.pro_bono else pgettext("price", "Paid"),
-                _("Until %(date)s") % {"date": formats.date_format(help_request.ends_on, "SHORT_DATE_FORMAT")},
+                fact("target", str(Field(help_request.field).label)),
+                fact("hand-coins", _("Pro bono") if help_request.pro_bono else pgettext("price", "Paid")),
+                fact(
+                    "calendar",
+                    _("Until %(date)s") % {"date": formats.date_format(help_request.ends_on, "SHORT_DATE_FORMAT")},
+                ),
             ]
 
     def empty_state(self):
@@ -408,9 +425,10 @@ class ExperienceFamily(PeopleFamilyMixin, ModelFamily):
             next_date = hit["display"].get("next_date")
             if next_date:
                 when = timezone.localtime(datetime.datetime.fromisoformat(next_date))
-                facts.append(_("Next: %(date)s") % {"date": formats.date_format(when, "SHORT_DATETIME_FORMAT")})
-            facts.append(_("Free") if experience.is_free else f"NT${experience.price_twd:,}")
-            facts.extend(str(label) for label in experience.language_labels())
+                date = formats.date_format(when, "SHORT_DATETIME_FORMAT")
+                facts.append(fact("calendar", _("Next: %(date)s") % {"date": date}))
+            facts.append(fact("hand-coins", _("Free") if experience.is_free else f"NT${experience.price_twd:,}"))
+            facts.append(fact("globe", list_text(str(label) for label in experience.language_labels())))
             hit["facts"] = facts
 
     def empty_state(self):
@@ -491,7 +509,7 @@ class OrganisationFamily(PeopleFamilyMixin, ModelFamily):
             hit["display"]["url"] = reverse("people:organisation", kwargs={"slug": organisation.slug})
             hit["kicker"] = str(Organisation.Kind(organisation.kind).label)
             if organisation.usr_programme and organisation.kind == Organisation.Kind.UNIVERSITY:
-                hit["facts"] = [_("University Social Responsibility (USR)")]
+                hit["facts"] = [fact("badge-check", _("University Social Responsibility (USR)"))]
             if not hit.get("summary_html"):
                 hit["summary_html"] = ""
 
