@@ -143,17 +143,22 @@ class TalentFamily(PeopleFamilyMixin, ModelFamily):
         fields = [code for code in split_codes(profile.fields) if code in Field.values]
         languages = [code for code in split_codes(profile.languages) if code in Language.values]
         served = [f"{t.county.name_zh}{t.name_zh} {t.name_en}" for t in profile.townships.all()]
-        labels = label_texts(sectors) + _texts_in_every_language(
-            [TalentProfile.Kind(profile.kind).label]
-            + [Field(code).label for code in fields]
-            + [Language(code).label for code in languages]
+        # The townships they can serve are searchable (meta), not shown as the card's text.
+        labels = (
+            served
+            + label_texts(sectors)
+            + _texts_in_every_language(
+                [TalentProfile.Kind(profile.kind).label]
+                + [Field(code).label for code in fields]
+                + [Language(code).label for code in languages]
+            )
         )
         return SearchDocument(
             family=self.name,
             object_id=str(profile.pk),
             title=profile.headline,
             summary=profile.about,
-            body=" ".join([profile.skills, *served]).strip(),
+            body=profile.skills,
             team=profile.name,
             place_en=place_english(profile.home_township),
             labels=labels,
@@ -501,15 +506,19 @@ class OrganisationFamily(PeopleFamilyMixin, ModelFamily):
     def localize_hits(self, hits, terms=()):
         from accounts.models import Organisation
 
-        organisations = Organisation.objects.in_bulk([int(hit["object_id"]) for hit in hits])
+        organisations = Organisation.objects.select_related("county").in_bulk([int(hit["object_id"]) for hit in hits])
         for hit in hits:
             organisation = organisations.get(int(hit["object_id"]))
             if organisation is None:
                 continue
             hit["display"]["url"] = reverse("people:organisation", kwargs={"slug": organisation.slug})
             hit["kicker"] = str(Organisation.Kind(organisation.kind).label)
+            facts = []
+            if organisation.township_id is None and organisation.county is not None:
+                facts.append(fact("map-pin", organisation.county.name))  # a county government: its county
             if organisation.usr_programme and organisation.kind == Organisation.Kind.UNIVERSITY:
-                hit["facts"] = [fact("badge-check", _("University Social Responsibility (USR)"))]
+                facts.append(fact("badge-check", _("University Social Responsibility (USR)")))
+            hit["facts"] = facts
             if not hit.get("summary_html"):
                 hit["summary_html"] = ""
 
