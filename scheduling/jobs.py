@@ -158,6 +158,13 @@ JOBS = [
         catch_up=timedelta(minutes=30),
     ),
     Job(
+        name="search_dated_documents",
+        task_path="search.people_tasks.refresh_dated_search_documents",
+        cron="10 0 * * *",
+        description=_("Take past experiences and ended help requests out of search, and move the date filter on"),
+        catch_up=timedelta(hours=20),
+    ),
+    Job(
         name="trace_reading_storage",
         task_path="traceability.tasks.maintain_reading_storage",
         cron="40 3 * * *",

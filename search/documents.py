@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The whitelisted facets: a filter on any other name is refused with a reason.
 FACETS = {
@@ -22,8 +23,15 @@ FACETS = {
     "priority_area": _("Priority area"),
     "status": _("Status"),
     "traceability": _("Traceability"),
+    # People, help requests, experiences and organisations (search/people_families.py).
+    "category": pgettext_lazy("search facet", "Category"),
+    "field": _("Field"),
+    "date": _("Date"),
+    "price": _("Price"),
+    "language": _("Language"),
 }
 MULTI_VALUED_FACETS = {"sector", "funding_type", "sdg", "traceability"}
+MULTI_VALUED_FACETS |= {"category", "field", "date", "price", "language"}  # search/people_families.py
 SINGLE_VALUED_FACETS = [name for name in FACETS if name not in MULTI_VALUED_FACETS]
 SORTS = ("relevance", "newest", "most_backed", "closest_to_goal", "nearest")
 # How many of a project's latest update dates are indexed: recommendations count recent updates up to this many.
@@ -70,6 +78,13 @@ class SearchDocument:
     ask_low: int | None = None
     ask_high: int | None = None
     update_dates: list = field(default_factory=list)
+    # People, help requests, experiences and organisations (search/people_families.py): codes, labelled on the page.
+    category: list = field(default_factory=list)  # a profile's, experience's or organisation's kind
+    fields_of_work: list = field(default_factory=list)  # advisory fields (people.models.Field): the "field" facet
+    date: list = field(default_factory=list)  # upcoming months ("2026-12") of an experience's slots or a request
+    price: list = field(default_factory=list)  # "free" or "paid"
+    language: list = field(default_factory=list)  # languages spoken (codes)
+    next_date: datetime | None = None  # an experience's next open slot
 
     @property
     def goal_gap(self):
@@ -109,6 +124,11 @@ class SearchDocument:
             "traceability": [str(value) for value in self.traceability],
             "priority_area": ["true" if self.priority_area else "false"],
             "status": [self.status] if self.status else [],
+            "category": [str(value) for value in self.category],
+            "field": [str(value) for value in self.fields_of_work],
+            "date": [str(value) for value in self.date],
+            "price": [str(value) for value in self.price],
+            "language": [str(value) for value in self.language],
         }
         return {name: sorted(set(items)) for name, items in values.items()}
 
@@ -117,6 +137,7 @@ class SearchDocument:
         # A shallow copy of the scalar fields: dataclasses.asdict deep-copies every value, for every document indexed.
         data = {name: getattr(self, name) for name in _DISPLAY_FIELDS}
         data["published_at"] = self.published_at.isoformat() if self.published_at else None
+        data["next_date"] = self.next_date.isoformat() if self.next_date else None
         return data
 
 
@@ -138,6 +159,12 @@ _DISPLAY_FIELDS = [
         "labels",
         "place_en",
         "translated_summaries",
+        "category",
+        "fields_of_work",
+        "date",
+        "price",
+        "language",
+        "next_date",
     )
 ]
 

@@ -91,6 +91,12 @@ class SearchDoc(Document):
     priority_area = Keyword(eager_global_ordinals=True)
     status = Keyword(eager_global_ordinals=True)
     traceability = Keyword(eager_global_ordinals=True)
+    # The facets of people, help requests, experiences and organisations (search/people_families.py).
+    category = Keyword(eager_global_ordinals=True)
+    field = Keyword(eager_global_ordinals=True)
+    date = Keyword(eager_global_ordinals=True)
+    price = Keyword(eager_global_ordinals=True)
+    language = Keyword(eager_global_ordinals=True)
     published_at = Date()
     backed_amount = Long()
     backers = Long()

@@ -420,3 +420,6 @@ def register_default_families():
     register(ProjectFamily())
     register(StoryFamily())
     register(EnterpriseFamily())
+    from search.people_families import register_people_families
+
+    register_people_families()  # talent, help requests, experiences, organisations

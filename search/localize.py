@@ -144,6 +144,11 @@ def localize_hits(hits, terms=()):
                     else:  # a translated name above the original summary
                         hit["summary_lang"] = default_lang
         display["lang"] = hit["lang"]
+    from search.people_families import localize_people_hits
+
+    localize_people_hits(hits, terms)
+    for hit in hits:
+        hit["display"]["lang"] = hit["lang"]
     return hits
 
 

@@ -43,6 +43,10 @@ def _labels(facet, values):
         from search.content import FUNDING_LABELS
 
         return {value: str(FUNDING_LABELS[value]) for value in values if value in FUNDING_LABELS}
+    if facet in ("category", "field", "date", "price", "language"):
+        from search.people_families import people_facet_labels
+
+        return people_facet_labels(facet, values)
     if facet == "status":
         from marketplace.models import ProjectListing
 

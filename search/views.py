@@ -43,6 +43,7 @@ from django.views.decorators.http import require_GET
 from search import engines
 from search.documents import FACETS, families
 from search.localize import localize_hits, localize_suggestions
+from search.people_families import empty_states
 from search.planner import plan_query
 from search.presentation import expansion_text, facet_groups, page_links, related_links, result_map
 from search.query import InvalidSearch, parse_search_params
@@ -160,6 +161,7 @@ def search_page(request):
         "sorts": _sorts(),
         "townships": _township_choices(),
         "facet_names": FACETS,
+        "empty_states": empty_states(query) if result is not None and not result.hits else [],
         "map_url": f"{reverse('search:map')}?{request.GET.urlencode()}",
     }
     return render(request, "search/search.html", context, status=400 if error else 200)
