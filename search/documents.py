@@ -22,8 +22,12 @@ FACETS = {
     "priority_area": _("Priority area"),
     "status": _("Status"),
     "traceability": _("Traceability"),
+    "ministry": _("Ministry"),  # support programmes and regulatory issues (search/families_policy.py)
+    "programme_kind": _("Kind of support"),
 }
-MULTI_VALUED_FACETS = {"sector", "funding_type", "sdg", "traceability"}
+# Multi-valued facets are stored as rows of their own in the database engine (no column per facet): "ministry" and
+# "programme_kind" have one value per document but live there too, so a new facet needs no migration.
+MULTI_VALUED_FACETS = {"sector", "funding_type", "sdg", "traceability", "ministry", "programme_kind"}
 SINGLE_VALUED_FACETS = [name for name in FACETS if name not in MULTI_VALUED_FACETS]
 SORTS = ("relevance", "newest", "most_backed", "closest_to_goal", "nearest")
 # How many of a project's latest update dates are indexed: recommendations count recent updates up to this many.
@@ -70,6 +74,8 @@ class SearchDocument:
     ask_low: int | None = None
     ask_high: int | None = None
     update_dates: list = field(default_factory=list)
+    ministry: list = field(default_factory=list)  # slugs of cms.Ministry
+    programme_kind: list = field(default_factory=list)  # cms.SupportProgramme.Kind values
 
     @property
     def goal_gap(self):
@@ -109,6 +115,8 @@ class SearchDocument:
             "traceability": [str(value) for value in self.traceability],
             "priority_area": ["true" if self.priority_area else "false"],
             "status": [self.status] if self.status else [],
+            "ministry": [str(value) for value in self.ministry],
+            "programme_kind": [str(value) for value in self.programme_kind],
         }
         return {name: sorted(set(items)) for name, items in values.items()}
 
@@ -138,6 +146,8 @@ _DISPLAY_FIELDS = [
         "labels",
         "place_en",
         "translated_summaries",
+        "ministry",
+        "programme_kind",
     )
 ]
 

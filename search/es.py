@@ -89,6 +89,8 @@ class SearchDoc(Document):
     priority_area = Keyword(eager_global_ordinals=True)
     status = Keyword(eager_global_ordinals=True)
     traceability = Keyword(eager_global_ordinals=True)
+    ministry = Keyword(eager_global_ordinals=True)
+    programme_kind = Keyword(eager_global_ordinals=True)
     published_at = Date()
     backed_amount = Long()
     backers = Long()

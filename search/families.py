@@ -340,3 +340,6 @@ def register_default_families():
     register(ProjectFamily())
     register(StoryFamily())
     register(EnterpriseFamily())
+    from search.families_policy import register_policy_families
+
+    register_policy_families()
