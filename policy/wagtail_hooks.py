@@ -6,7 +6,6 @@ policy.actions (route_issue, then record_answer) inside one transaction: a refus
 leaves the routing unsaved too, and the form says why.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
@@ -48,11 +47,10 @@ class IssueEditView(EditView):
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except ActionRefused as refusal:
+        except ActionRefused as refusal:  # raised inside the view's transaction: nothing of this save is kept
             form.add_error(None, refusal.message)
+            self.produced_error_message = refusal.message
             return self.form_invalid(form)
-        except PermissionDenied:
-            raise
 
     def save_instance(self):
         data = self.form.cleaned_data

@@ -51,7 +51,6 @@ def test_the_plan_ranks_programmes_with_reasons_and_what_is_missing(client, peop
 
 def test_text_in_the_readers_language_or_the_chinese_original_marked(client, people, ready_plan, sector, programme):  # noqa: F811
     plan = ready_plan
-    _complete(people, plan, sector, programme)
     actions.save_plan(
         people["officer"],
         plan,
