@@ -211,6 +211,7 @@ def choropleth(
     bins=5,
     map_id="township-map",
     details=None,
+    no_data_label=None,
 ):
     """A map of the townships coloured by ``values`` (town code → number or None; missing codes count as None).
 
@@ -218,6 +219,7 @@ def choropleth(
     returning its URL; a township without one links to its row of the table.
     ``county``: a county code to draw only that county, zoomed in; None for all Taiwan.
     ``details``: town code → text added to the township's accessible name and readout (its other figures).
+    ``no_data_label``: what a township without a value says ("No data" by default).
     Runs one query; names follow the active language.
     """
     artefact = map_artefact()
@@ -230,7 +232,7 @@ def choropleth(
 
     breaks = make_bins((values.get(township.code) for township in townships), scale=scale, bins=bins)
     palette = PALETTES.get(breaks.count, [])
-    no_data_label = _("No data")
+    no_data_label = no_data_label or _("No data")
     result = Choropleth(
         map_id=map_id,
         measure_label=str(measure_label),

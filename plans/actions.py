@@ -31,6 +31,7 @@ from plans.models import (
     Stage,
     YearlyReport,
 )
+from plans.text import translation_fields
 
 NATIONAL_REVIEWERS_GROUP = "Plan reviewers"
 
@@ -186,13 +187,19 @@ def create_plan(user, office, *, title):
 
 
 @transaction.atomic
-def save_plan(user, plan, *, title, vision, local_dna, total_twd, sectors, projects, funding, milestones):
-    """Replace the plan's text and tables at once; a funding table that does not add up is refused, nothing saved."""
+def save_plan(
+    user, plan, *, title, vision, local_dna, total_twd, sectors, projects, funding, milestones, translations=None
+):
+    """Replace the plan's text and tables at once; a funding table that does not add up is refused, nothing saved.
+
+    `translations`: {"title_en": …, "vision_ja": …} (plans.text.translation_fields), optional; a field left out
+    keeps its text. A translation of a section whose Chinese text is empty is refused."""
     office = check_office(user, plan)
     plan = _locked(plan)
     _require_stage(plan, *EDITABLE_STAGES)
     if not title.strip():
         raise ActionRefused(_("Give the plan a title."))
+    translations = _clean_translations(translations or {}, title=title, vision=vision, local_dna=local_dna)
     funding = _clean_funding(funding)
     total_twd = int(total_twd or 0)
     if funding or total_twd:
@@ -203,6 +210,8 @@ def save_plan(user, plan, *, title, vision, local_dna, total_twd, sectors, proje
     plan.vision = vision.strip()
     plan.local_dna = local_dna.strip()
     plan.total_twd = total_twd
+    for name, text in translations.items():
+        setattr(plan, name, text)
     plan.save()
     plan.sectors.set(sectors)
     plan.projects.set(projects)
@@ -215,6 +224,28 @@ def save_plan(user, plan, *, title, vision, local_dna, total_twd, sectors, proje
     )
     _step(plan, user, PlanEvent.Kind.EDITED, Action.PLAN_SAVE, organisation=office)
     return plan
+
+
+def _clean_translations(translations, **originals):
+    """The translations stripped; refused when a name is unknown or when a section has a translation but no Chinese
+    text (readers of the other languages would see a text the plan's original does not hold)."""
+    known = set(translation_fields())
+    unknown = sorted(set(translations) - known)
+    if unknown:
+        raise ActionRefused(_("Unknown translated section: %(names)s.") % {"names": ", ".join(unknown)})
+    labels = {"title": _("Title"), "vision": Section.VISION.label, "local_dna": Section.LOCAL_DNA.label}
+    cleaned = {}
+    for name, text in translations.items():
+        text = (text or "").strip()
+        section = name.rsplit("_", 1)[0]
+        if text and not (originals.get(section) or "").strip():
+            raise ActionRefused(
+                _("%(section)s has an English or Japanese text but no Chinese text: write the Chinese original first.")
+                % {"section": labels[section]},
+                code="translation_without_original",
+            )
+        cleaned[name] = text
+    return cleaned
 
 
 def missing_sections(plan):

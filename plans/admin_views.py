@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from plans.maps import staff_plan_map, township_rows
+from plans.models import Plan
 from plans.queries import dashboard
 
 
@@ -26,4 +28,9 @@ class PlanDashboardView(WagtailAdminTemplateMixin, TemplateView):
         return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(figures=dashboard(), **kwargs)
+        return super().get_context_data(
+            figures=dashboard(),
+            plan_map=staff_plan_map(),
+            township_rows=township_rows(Plan.objects.all()),
+            **kwargs,
+        )

@@ -120,6 +120,100 @@ DEMO_PLANS = [
 ]
 
 
+# The demo plans' English and Japanese text, by Chinese title: (title, vision, local DNA) per language.
+DEMO_TRANSLATIONS = {
+    "可可產業鏈在地化計畫（示範）": {
+        "en": (
+            "Keeping the cocoa value chain local (demo)",
+            "Replace betel nut with cocoa and keep fermenting, roasting and chocolate making in the township, creating "
+            "eighty jobs for young people within ten years.",
+            "A warm climate, farmers who switched crops and award-winning chocolate makers; cocoa orchards also hold "
+            "the soil on the slopes better.",
+        ),
+        "ja": (
+            "カカオ産業チェーン地域化計画（デモ）",
+            "ビンロウをカカオに転作し、発酵・焙煎・チョコレート製造を町の中に残して、十年で若者の仕事を八十生み出す。",
+            "温暖な気候、転作した農家、受賞歴のあるチョコレート職人。カカオ園は斜面の土壌保全にも役立つ。",
+        ),
+    },
+    "智慧養殖返鄉計畫（示範）": {
+        "en": (
+            "Smart aquaculture for returning youth (demo)",
+            "Sensors and a shared processing plant make the fish farms safer and more productive, drawing young people "
+            "back to Kouhu to farm fish.",
+            "Coastal fish farms, mullet roe and clams; land subsidence and typhoons are problems everyone shares.",
+        ),
+        "ja": (
+            "スマート養殖Uターン計画（デモ）",
+            "センサーと共同加工場で養殖池の被害を減らし生産を高め、若者を口湖の養殖に呼び戻す。",
+            "沿岸の養殖池、カラスミとハマグリ。地盤沈下と台風が共通の課題。",
+        ),
+    },
+    "菱角循環經濟計畫（示範）": {
+        "en": (
+            "A circular economy of water caltrops (demo)",
+            "Turn water caltrop shells into charcoal and household goods, so that the caltrop fields are a place where "
+            "pheasant-tailed jacanas and industry live together.",
+            "Caltrop fields, pheasant-tailed jacanas and the irrigation of the Wushantou reservoir; shell charcoal is "
+            "the craft of old masters.",
+        ),
+        "ja": (
+            "ヒシの循環経済計画（デモ）",
+            "ヒシの殻を炭や生活用品に変え、ヒシ畑をレンカクと産業が共に生きる場所にする。",
+            "ヒシ畑、レンカク、烏山頭ダムの灌漑。ヒシ殻炭は老職人の技。",
+        ),
+    },
+    "茶山體驗教育計畫（示範）": {
+        "en": (
+            "Learning on the tea hills (demo)",
+            "Bring city children to lessons on the tea hills, and keep young tea makers here through experience-based "
+            "education.",
+            "Biluochun and honey-scented black tea, the old street and indigo dyeing; the tea gardens are next to the "
+            "city.",
+        ),
+        "ja": (
+            "茶山体験教育計画（デモ）",
+            "都会の子どもたちが茶山で学ぶ体験教育によって、若い製茶職人を地域に引き留める。",
+            "碧螺春と蜜香紅茶、老街と藍染め。茶園は都市のすぐそばにある。",
+        ),
+    },
+    "田間教室與食農教育計畫（示範）": {
+        "en": (
+            "Field classrooms and food education (demo)",
+            "Field classrooms connect small farmers, schools and travellers, so that food and farming education "
+            "becomes an industry of the township.",
+            "Sand dunes, cantaloupes and the rice fields of the Lanyang plain.",
+        ),
+        "ja": (
+            "田んぼの教室と食農教育計画（デモ）",
+            "田んぼの教室で小規模農家、学校、旅行者をつなぎ、食農教育を町の産業にする。",
+            "砂丘、メロン、蘭陽平野の田んぼ。",
+        ),
+    },
+    "竹山竹產業再生計畫（示範草稿）": {
+        "en": ("Reviving Zhushan's bamboo industry (demo draft)", "", ""),
+        "ja": ("竹山竹産業再生計画（デモ下書き）", "", ""),
+    },
+}
+
+
+def ensure_demo_plan_translations():
+    """Fill the English and Japanese text of the demo plans where it is empty (staff edits are kept); returns how
+    many plans changed. Written straight to the rows: translations are no step of the plan's workflow."""
+    changed = 0
+    for plan in Plan.objects.filter(is_demo=True, title__in=DEMO_TRANSLATIONS):
+        updates = {}
+        for language, texts in DEMO_TRANSLATIONS[plan.title].items():
+            for field, text in zip(("title", "vision", "local_dna"), texts, strict=True):
+                name = f"{field}_{language}"
+                if text and not getattr(plan, name):
+                    updates[name] = text
+        if updates:
+            Plan.objects.filter(pk=plan.pk).update(**updates)
+            changed += 1
+    return changed
+
+
 def _login(email, name):
     from allauth.account.models import EmailAddress
 
@@ -146,6 +240,7 @@ def _reviewer():
 def ensure_demo_plans():
     """Create the demo plans that are missing; returns how many were made."""
     if Plan.objects.filter(is_demo=True).exists():
+        ensure_demo_plan_translations()
         return 0
     office_user = _login(DEMO_OFFICE_EMAIL, "示範鄉公所承辦")
     county_user = _login(DEMO_COUNTY_EMAIL, "示範縣府審查")
@@ -235,6 +330,7 @@ def ensure_demo_plans():
                     summary="共同發酵場啟用，十二位青年返鄉投入可可加工。",
                 )
         _date_back(plan, days)
+    ensure_demo_plan_translations()
     return made
 
 

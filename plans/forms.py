@@ -63,6 +63,30 @@ class PlanForm(forms.Form):
         )
 
 
+class PlanTranslationsForm(forms.Form):
+    """The title, vision and local DNA in English and Japanese (optional): readers of those languages see them,
+    others the Chinese original."""
+
+    title_en = forms.CharField(label=_("Title in English"), max_length=160, required=False)
+    vision_en = forms.CharField(label=_("Vision in English"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    local_dna_en = forms.CharField(
+        label=_("Local DNA in English"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    title_ja = forms.CharField(label=_("Title in Japanese"), max_length=160, required=False)
+    vision_ja = forms.CharField(
+        label=_("Vision in Japanese"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"})
+    )
+    local_dna_ja = forms.CharField(
+        label=_("Local DNA in Japanese"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title_en", "vision_en", "local_dna_en"):
+            self.fields[name].widget.attrs["lang"] = "en"
+        self.fields["title_ja"].widget.attrs["lang"] = "ja"
+
+
 class FundingLineForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=FundingSource.choices)
     programme = forms.ModelChoiceField(

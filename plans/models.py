@@ -71,6 +71,14 @@ class Plan(models.Model):
     local_dna = models.TextField(
         _("local DNA"), blank=True, help_text=_("What is special about the township: people, land, crafts, produce.")
     )
+    # The free-text sections may also be written in English and Japanese (optional): readers see the text in their
+    # language, or the Chinese original marked as such (plans.text.plan_text). Chinese is the plan's original.
+    title_en = models.CharField(_("title (English)"), max_length=160, blank=True)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=160, blank=True)
+    vision_en = models.TextField(_("vision (English)"), blank=True)
+    vision_ja = models.TextField(_("vision (Japanese)"), blank=True)
+    local_dna_en = models.TextField(_("local DNA (English)"), blank=True)
+    local_dna_ja = models.TextField(_("local DNA (Japanese)"), blank=True)
     sectors = models.ManyToManyField(
         "cms.Sector", blank=True, related_name="plans", verbose_name=_("target industries")
     )

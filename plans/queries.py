@@ -70,6 +70,21 @@ def funding_rows(plan):
     return [rows[source] for source in FundingSource.values if source in rows]
 
 
+def programmes_for_plan(plan, *, limit=8, today=None):
+    """The catalogue's programmes that may fit the plan, best first, with reasons and what is missing: the office's
+    kind, the plan's township and its target industries, ranked by cms.programmes.rank_programmes (no project
+    stage: a plan holds several projects)."""
+    from cms.programmes import rank_programmes
+
+    return rank_programmes(
+        organisation_kind=plan.office.kind,
+        township=plan.township,
+        sectors=list(plan.sectors.all()),
+        today=today,
+        limit=limit,
+    )
+
+
 # --- the staff dashboard -----------------------------------------------------------------------------------------
 
 GROUPS = (

@@ -22,11 +22,14 @@ from plans.forms import (
     PlanFilterForm,
     PlanForm,
     PlanStartForm,
+    PlanTranslationsForm,
     ReportForm,
     kept_rows,
 )
+from plans.maps import plan_map, township_rows
 from plans.models import EDITABLE_STAGES, GUIDANCE_STAGES, Plan, Stage
-from plans.queries import funding_rows, public_plans
+from plans.queries import funding_rows, programmes_for_plan, public_plans
+from plans.text import plan_text, plan_texts, translation_fields
 
 PER_PAGE = 20
 
@@ -37,13 +40,20 @@ def plan_list(request):
     if form.is_bound and form.is_valid():
         stage, county = form.cleaned_data["stage"], form.cleaned_data["county"]
     plans = public_plans(stage=stage, county=county)
+    page = Paginator(plans, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for plan in page.object_list:
+        plan.shown_title = plan_text(plan, "title")
     return render(
         request,
         "plans/plan_list.html",
         {
             "form": form,
-            "page": Paginator(plans, PER_PAGE).get_page(request.GET.get("page")),
+            "page": page,
             "offices": actions.offices_of(request.user),
+            # The map shows every public plan, whatever the filters (it is the country's picture).
+            "plan_map": plan_map(public_plans()),
+            "township_rows": township_rows(public_plans()),
         },
     )
 
@@ -69,6 +79,8 @@ def plan_detail(request, pk):
     projects = [project.localized for project in plan.projects.live().order_by("title")]
     context = {
         "plan": plan,
+        "texts": plan_texts(plan),
+        "fits": programmes_for_plan(plan),
         "township_page": _township_page(plan),
         "projects": projects,
         "sectors": plan.sectors.all(),
@@ -119,6 +131,7 @@ def _initial(plan):
         "vision": plan.vision,
         "local_dna": plan.local_dna,
         "total_twd": plan.total_twd,
+        **{name: getattr(plan, name) for name in translation_fields()},
         "sectors": list(plan.sectors.values_list("pk", flat=True)),
         "projects": list(plan.projects.values_list("pk", flat=True)),
     }
@@ -145,9 +158,11 @@ def plan_edit(request, pk):
     initial, funding_initial, milestone_initial = _initial(plan)
     data = request.POST if request.method == "POST" else None
     form = PlanForm(data, initial=initial, plan=plan)
+    translations = PlanTranslationsForm(data, initial=initial, prefix="tr")
     funding = FundingFormSet(data, initial=funding_initial, prefix="funding")
     milestones = MilestoneFormSet(data, initial=milestone_initial, prefix="milestones")
-    if data is not None and form.is_valid() and funding.is_valid() and milestones.is_valid():
+    valid = [part.is_valid() for part in (form, translations, funding, milestones)] if data is not None else [False]
+    if all(valid):
         cleaned = form.cleaned_data
         outcome = run_action(
             request,
@@ -161,6 +176,7 @@ def plan_edit(request, pk):
             projects=cleaned["projects"],
             funding=kept_rows(funding),
             milestones=kept_rows(milestones),
+            translations=translations.cleaned_data,
             form=form,
             success=_("The plan is saved."),
         )
@@ -169,7 +185,7 @@ def plan_edit(request, pk):
     return render(
         request,
         "plans/plan_edit.html",
-        {"plan": plan, "form": form, "funding": funding, "milestones": milestones},
+        {"plan": plan, "form": form, "translations": translations, "funding": funding, "milestones": milestones},
     )
 
 

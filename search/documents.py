@@ -29,8 +29,12 @@ FACETS = {
     "date": _("Date"),
     "price": _("Price"),
     "language": _("Language"),
+    "ministry": _("Ministry"),  # support programmes and regulatory issues (search/families_policy.py)
+    "programme_kind": _("Kind of support"),
 }
-MULTI_VALUED_FACETS = {"sector", "funding_type", "sdg", "traceability"}
+# Multi-valued facets are stored as rows of their own in the database engine (no column per facet): "ministry" and
+# "programme_kind" have one value per document but live there too, so a new facet needs no migration.
+MULTI_VALUED_FACETS = {"sector", "funding_type", "sdg", "traceability", "ministry", "programme_kind"}
 MULTI_VALUED_FACETS |= {"category", "field", "date", "price", "language"}  # search/people_families.py
 SINGLE_VALUED_FACETS = [name for name in FACETS if name not in MULTI_VALUED_FACETS]
 SORTS = ("relevance", "newest", "most_backed", "closest_to_goal", "nearest")
@@ -85,6 +89,8 @@ class SearchDocument:
     price: list = field(default_factory=list)  # "free" or "paid"
     language: list = field(default_factory=list)  # languages spoken (codes)
     next_date: datetime | None = None  # an experience's next open slot
+    ministry: list = field(default_factory=list)  # slugs of cms.Ministry
+    programme_kind: list = field(default_factory=list)  # cms.SupportProgramme.Kind values
 
     @property
     def goal_gap(self):
@@ -129,6 +135,8 @@ class SearchDocument:
             "date": [str(value) for value in self.date],
             "price": [str(value) for value in self.price],
             "language": [str(value) for value in self.language],
+            "ministry": [str(value) for value in self.ministry],
+            "programme_kind": [str(value) for value in self.programme_kind],
         }
         return {name: sorted(set(items)) for name, items in values.items()}
 
@@ -165,6 +173,8 @@ _DISPLAY_FIELDS = [
         "price",
         "language",
         "next_date",
+        "ministry",
+        "programme_kind",
     )
 ]
 

@@ -97,6 +97,8 @@ class SearchDoc(Document):
     date = Keyword(eager_global_ordinals=True)
     price = Keyword(eager_global_ordinals=True)
     language = Keyword(eager_global_ordinals=True)
+    ministry = Keyword(eager_global_ordinals=True)
+    programme_kind = Keyword(eager_global_ordinals=True)
     published_at = Date()
     backed_amount = Long()
     backers = Long()

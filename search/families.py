@@ -423,3 +423,6 @@ def register_default_families():
     from search.people_families import register_people_families
 
     register_people_families()  # talent, help requests, experiences, organisations
+    from search.families_policy import register_policy_families
+
+    register_policy_families()

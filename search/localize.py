@@ -149,7 +149,25 @@ def localize_hits(hits, terms=()):
     localize_people_hits(hits, terms)
     for hit in hits:
         hit["display"]["lang"] = hit["lang"]
+    _localize_by_family(hits, terms, language)
     return hits
+
+
+def _localize_by_family(hits, terms, language):
+    """Families that turn their own hits to the reader's language (`localize_hits(hits, terms, language)`, e.g.
+    search/families_policy.py), once per family for all its hits."""
+    from search.documents import families
+
+    registered = families()
+    grouped = {}
+    for hit in hits:
+        family = registered.get(hit["family"])
+        if family is not None and hasattr(family, "localize_hits"):
+            grouped.setdefault(hit["family"], (family, []))[1].append(hit)
+    for family, family_hits in grouped.values():
+        family.localize_hits(family_hits, terms, language)
+        for hit in family_hits:
+            hit["display"]["lang"] = hit["lang"]
 
 
 def localize_suggestions(suggestions):

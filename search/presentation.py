@@ -53,7 +53,25 @@ def _labels(facet, values):
         # A project's status is its listing's stage; an enterprise's is "verified" (search/families.py).
         labels = {value: str(label) for value, label in ProjectListing.Stage.choices}
         labels["verified"] = _("Verified")
+        labels.update(_policy_labels("status", values))
         return labels
+    return _policy_labels(facet, values)
+
+
+def _policy_labels(facet, values):
+    """Labels of the programmes' and regulatory issues' facets (search/families_policy.py)."""
+    if facet == "ministry":
+        from cms.models import Ministry
+
+        return {ministry.slug: ministry.name for ministry in Ministry.objects.filter(slug__in=values)}
+    if facet == "programme_kind":
+        from cms.models import SupportProgramme
+
+        return {value: str(label) for value, label in SupportProgramme.Kind.choices}
+    if facet == "status":
+        from policy.models import RegulatoryIssue
+
+        return {value: str(label) for value, label in RegulatoryIssue.Outcome.choices}
     return {}
 
 
