@@ -78,3 +78,16 @@ def check_in_list(slot):
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "person__email")
     )
+
+
+def receipts_of(bookings):
+    """{booking id: the receipt (a payments LedgerEntry) of its payment} for paid bookings, in one query."""
+    from payments.models import LedgerEntry
+
+    by_payment = {booking.payment_id: booking.pk for booking in bookings if booking.payment_id}
+    if not by_payment:
+        return {}
+    entries = LedgerEntry.objects.filter(
+        backing_id__in=list(by_payment), kind=LedgerEntry.Kind.PAYMENT, receipt_number__isnull=False
+    )
+    return {by_payment[entry.backing_id]: entry for entry in entries}
