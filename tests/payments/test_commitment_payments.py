@@ -185,7 +185,7 @@ def test_project_totals_are_unchanged_by_purchases_and_rebuild_agrees(market):
         reference="1",
         amount_twd=800,
     )
-    ledger.write_entry(
+    purchase_entry = ledger.write_entry(
         kind=LedgerEntry.Kind.PAYMENT,
         listing=None,
         backing=purchase,
@@ -197,3 +197,12 @@ def test_project_totals_are_unchanged_by_purchases_and_rebuild_agrees(market):
     assert before == [(market["rice"].listing.pk, 300_000)]
     ledger.rebuild_totals()
     assert list(ProjectLedgerTotals.objects.values_list("listing_id", "payments_twd")) == before
+    # The staff's ledger export names a purchase's seller and purpose.
+    from payments.ledger_export import ledger_entries, row
+
+    [exported] = [
+        row(entry)
+        for entry in ledger_entries(timezone.localdate(), timezone.localdate())
+        if entry.pk == purchase_entry.pk
+    ]
+    assert exported[2:4] == ["test.thing", "關山米食堂"]
