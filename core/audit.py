@@ -131,6 +131,10 @@ class Action(enum.StrEnum):
     BOOKING_CLAIM = "booking.claim"
     BOOKING_OFFER = "booking.offer"
     BOOKING_ATTENDED = "booking.attended"
+    # paid places (experiences.purchases): the payment's webhook confirmed it, released it, or refunded a late one
+    BOOKING_PAID = "booking.paid"
+    BOOKING_RELEASED = "booking.released"
+    BOOKING_REFUNDED = "booking.refunded"
     # search: the staff-owned synonyms
     SYNONYM_CREATED = "search.synonym_created"
     SYNONYM_CHANGED = "search.synonym_changed"

@@ -24,6 +24,10 @@ from experiences.models import Booking, Experience, Slot
 OFFER_TIME = timedelta(hours=12)
 # Offers stop this long before the start: nobody is asked to come at a moment's notice.
 OFFER_CUTOFF = timedelta(minutes=30)
+# The purchase purpose of a paid place (payments.purchases; registered in experiences.apps).
+PURCHASE_PURPOSE = "experiences.booking"
+# A place held for a payment whose expiry never reached us (a lost webhook) is released this long after its hold.
+HOLD_GRACE = timedelta(minutes=15)
 EXPERIENCE_FIELDS = (
     "kind",
     "title_zh",
@@ -168,9 +172,19 @@ def change_slot_capacity(user, slot, *, capacity):
     return slot
 
 
-@transaction.atomic
 def cancel_slot(user, slot):
-    """The organiser cancels a slot: every booking on it is cancelled with a full refund, and everyone is told."""
+    """The organiser cancels a slot: every booking on it is cancelled with a full refund, and everyone is told.
+
+    Stripe refunds each paid place first (one refund per booking, keyed, so trying again refunds nothing twice): if
+    Stripe refuses one, nothing here changes and the organiser is told to try again."""
+    with transaction.atomic():
+        slot, abandoned = _cancel_slot(user, slot)
+    for backing in abandoned:
+        transaction.on_commit(lambda backing=backing: _close_checkout(backing))
+    return slot
+
+
+def _cancel_slot(user, slot):
     slot = locked_slot(slot)
     check_organiser(user, slot.experience)
     if slot.is_cancelled:
@@ -178,19 +192,40 @@ def cancel_slot(user, slot):
     now = timezone.now()
     slot.status = Slot.Status.CANCELLED
     slot.save(update_fields=["status"])
-    affected = list(slot.bookings.active().select_related("person"))
+    affected = list(slot.bookings.active().select_related("person", "payment"))
+    abandoned = []
     for booking in affected:
+        refunded = False
+        if booking.status == Booking.Status.PAYING:
+            abandoned.append(booking.payment)  # if it is paid anyway, the payment's webhook refunds it
+        elif booking.payment_id:
+            refunded = True
+            _refund(
+                booking,
+                booking.price_twd,
+                key=f"homeward-booking-{booking.pk}-slot-cancelled",
+                reason=f"time slot {slot.pk} cancelled by the organiser",
+                actor=user,
+            )
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now
         booking.cancelled_by_organiser = True
-        booking.refund_percent = 100 if booking.price_twd else None
+        booking.refund_percent = 100 if refunded else None
         booking.offer_expires_at = None
+        booking.hold_expires_at = None
         booking.save(
-            update_fields=["status", "cancelled_at", "cancelled_by_organiser", "refund_percent", "offer_expires_at"]
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "cancelled_by_organiser",
+                "refund_percent",
+                "offer_expires_at",
+                "hold_expires_at",
+            ]
         )
         _notify_slot_cancelled(booking)
     log(Action.SLOT_CANCEL, actor=user, organisation=slot.experience.organisation, slot=slot.pk, bookings=len(affected))
-    return slot
+    return slot, [backing for backing in abandoned if backing is not None]
 
 
 # --- bookings -----------------------------------------------------------------------------------------------------
@@ -218,31 +253,43 @@ def check_minimum_age(experience, age_confirmed):
         )
 
 
-@transaction.atomic
-def book(user, slot, *, age_confirmed=False):
+def book(user, slot, *, age_confirmed=False, success_url="", cancel_url=""):
     """Book a place on `slot` for `user`: confirmed while places are left, otherwise on the waitlist.
 
-    `age_confirmed`: the person confirms they meet the experience's minimum age (required when it has one)."""
+    `age_confirmed`: the person confirms they meet the experience's minimum age (required when it has one).
+    A paid place is held for the person (status paying) while they pay on Stripe's page: the booking's
+    `checkout_url` is where to send them. The payment's webhook confirms it (experiences.purchases)."""
+    with transaction.atomic():
+        booking = _book(user, slot, age_confirmed=age_confirmed)
+    booking.checkout_url = _open_payment(booking, success_url=success_url, cancel_url=cancel_url)
+    return booking
+
+
+def _book(user, slot, *, age_confirmed):
     if not user.is_authenticated:
         raise PermissionDenied
     slot = locked_slot(slot)
     _check_bookable(slot)
     experience = slot.experience
     check_minimum_age(experience, age_confirmed)
-    if not experience.is_free:
-        raise ActionRefused(
-            _("Paying online for experiences is not open yet: contact the organiser to book. Nothing was charged.")
-        )
     if slot.bookings.active().filter(person=user).exists():
         raise ActionRefused(_("You have already booked this time slot (or are on its waitlist)."))
     full = slot.bookings.holding_a_place().count() >= slot.capacity
+    if full:
+        status = Booking.Status.WAITLISTED
+    elif experience.is_free:
+        status = Booking.Status.CONFIRMED
+    else:
+        status = Booking.Status.PAYING
     booking = Booking.objects.create(
         slot=slot,
         person=user,
-        status=Booking.Status.WAITLISTED if full else Booking.Status.CONFIRMED,
+        status=status,
         price_twd=experience.price_twd,
         age_confirmed=bool(experience.minimum_age and age_confirmed),
     )
+    if status == Booking.Status.PAYING:
+        _hold_for_payment(user, booking, slot)
     log(
         Action.BOOKING_CREATE,
         actor=user,
@@ -252,8 +299,42 @@ def book(user, slot, *, age_confirmed=False):
         status=booking.status,
     )
     if booking.status == Booking.Status.CONFIRMED:
-        _notify_confirmed(booking)
+        notify_booking_confirmed(booking)
     return booking
+
+
+def _hold_for_payment(user, booking, slot):
+    """Make the booking's pending payment (payments.purchases) and hold its place for the Checkout's lifetime;
+    inside the caller's transaction, the slot locked."""
+    from payments import purchases, stripe_api
+
+    booking.payment = purchases.create_pending_purchase(
+        user,
+        purpose=PURCHASE_PURPOSE,
+        reference=booking.pk,
+        payee=slot.experience.organisation,
+        amount_twd=booking.price_twd,
+    )
+    booking.status = Booking.Status.PAYING
+    booking.hold_expires_at = timezone.now() + stripe_api.CHECKOUT_EXPIRES_AFTER
+    booking.offer_expires_at = None
+    booking.save(update_fields=["payment", "status", "hold_expires_at", "offer_expires_at"])
+
+
+def _open_payment(booking, *, success_url, cancel_url):
+    """Open the Checkout Session of a booking held for payment (after its transaction committed); None for a booking
+    that needs no payment. If Stripe cannot be reached, the place is released at once and the refusal says so."""
+    from payments import purchases
+
+    if booking.status != Booking.Status.PAYING:
+        return None
+    slot = booking.slot
+    return purchases.open_purchase_checkout(
+        booking.payment,
+        product_name=_("%(title)s, %(when)s") % {"title": slot.experience.title, "when": _when(slot)},
+        success_url=success_url,
+        cancel_url=cancel_url,
+    )
 
 
 def check_own_booking(user, booking):
@@ -262,27 +343,45 @@ def check_own_booking(user, booking):
     return booking
 
 
-@transaction.atomic
 def cancel_booking(user, booking):
-    """The person gives up their place (or leaves the waitlist); the rule decides the refund; the place is offered."""
+    """The person gives up their place (or leaves the waitlist); the rule decides the refund, which Stripe makes
+    before anything changes here (a refund Stripe refuses leaves the booking as it was); the place is offered."""
+    with transaction.atomic():
+        booking, abandoned = _cancel_booking(user, booking)
+    if abandoned is not None:
+        transaction.on_commit(lambda: _close_checkout(abandoned))
+    return booking
+
+
+def _cancel_booking(user, booking):
     check_own_booking(user, booking)
     slot = locked_slot(booking.slot)
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("payment").get(pk=booking.pk)
     if not booking.is_active or booking.status == Booking.Status.ATTENDED:
         raise ActionRefused(_("This booking cannot be cancelled any more."))
     now = timezone.now()
     if slot.starts_at <= now:
         raise ActionRefused(_("This time slot has already started: the booking can no longer be cancelled."))
     held_a_place = booking.status in Booking.HOLDS_A_PLACE
+    abandoned = booking.payment if booking.status == Booking.Status.PAYING else None
     booking.refund_percent = (
         rules.refund_percent(slot.experience.cancellation_rule, slot.starts_at, now)
         if booking.price_twd and booking.status == Booking.Status.CONFIRMED
         else None
     )
+    if booking.refund_percent and booking.payment_id:
+        _refund(
+            booking,
+            rules.refund_amount(booking.price_twd, booking.refund_percent),
+            key=f"homeward-booking-{booking.pk}-cancel",
+            reason=f"booking {booking.pk} cancelled by the person ({booking.refund_percent}%)",
+            actor=user,
+        )
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = now
     booking.offer_expires_at = None
-    booking.save(update_fields=["status", "cancelled_at", "refund_percent", "offer_expires_at"])
+    booking.hold_expires_at = None
+    booking.save(update_fields=["status", "cancelled_at", "refund_percent", "offer_expires_at", "hold_expires_at"])
     log(
         Action.BOOKING_CANCEL,
         actor=user,
@@ -292,12 +391,35 @@ def cancel_booking(user, booking):
     )
     if held_a_place:
         offer_freed_places(slot)
+    return booking, abandoned
+
+
+def _refund(booking, amount_twd, *, key, reason, actor=None):
+    """Ask Stripe for the booking's refund (payments.purchases; once per key). Stripe refusing raises ActionRefused,
+    and the caller's transaction rolls back: nothing was cancelled, the person or organiser may try again."""
+    from payments import purchases
+
+    return purchases.refund_purchase(
+        booking.payment, amount_twd=amount_twd, reason=reason, idempotency_key=key, actor=actor
+    )
+
+
+def _close_checkout(backing):
+    from payments import purchases
+
+    purchases.expire_checkout(backing)
+
+
+def claim_offer(user, booking, *, success_url="", cancel_url=""):
+    """The person takes the place offered to them from the waitlist, while the offer is open (a paid place: held
+    while they pay, `checkout_url` says where)."""
+    with transaction.atomic():
+        booking = _claim_offer(user, booking)
+    booking.checkout_url = _open_payment(booking, success_url=success_url, cancel_url=cancel_url)
     return booking
 
 
-@transaction.atomic
-def claim_offer(user, booking):
-    """The person takes the place offered to them from the waitlist, while the offer is open."""
+def _claim_offer(user, booking):
     check_own_booking(user, booking)
     slot = locked_slot(booking.slot)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -307,11 +429,16 @@ def claim_offer(user, booking):
         _lapse(booking)
         offer_freed_places(slot)
         raise ActionRefused(_("The offer has run out and the place went to the next person waiting."))
-    booking.status = Booking.Status.CONFIRMED
-    booking.offer_expires_at = None
-    booking.save(update_fields=["status", "offer_expires_at"])
+    if booking.price_twd:
+        # A paid place: held while the person pays, as a new booking is (the offer's clock stops).
+        _hold_for_payment(user, booking, slot)
+    else:
+        booking.status = Booking.Status.CONFIRMED
+        booking.offer_expires_at = None
+        booking.save(update_fields=["status", "offer_expires_at"])
     log(Action.BOOKING_CLAIM, actor=user, organisation=slot.experience.organisation, booking=booking.pk)
-    _notify_confirmed(booking)
+    if booking.status == Booking.Status.CONFIRMED:
+        notify_booking_confirmed(booking)  # a paid place is confirmed (and notified) by its payment
     return booking
 
 
@@ -358,6 +485,9 @@ def expire_offers(now=None):
                 _lapse(booking)
                 lapsed += 1
             offer_freed_places(slot)
+    from experiences.purchases import release_stale_holds
+
+    release_stale_holds(now)
     return lapsed
 
 
@@ -400,7 +530,7 @@ def _when(slot):
     return timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
 
 
-def _notify_confirmed(booking):
+def notify_booking_confirmed(booking):
     from notifications.models import Notification
 
     slot = booking.slot
@@ -440,6 +570,24 @@ def _notify_slot_cancelled(booking):
         lambda: _("Cancelled by the organiser: %(title)s") % {"title": slot.experience.title},
         lambda: (
             _("The time slot of %(when)s will not take place. Anything you paid is refunded in full.")
+            % {"when": _when(slot)}
+        ),
+    )
+
+
+def notify_late_payment_refunded(booking):
+    from notifications.models import Notification
+
+    slot = booking.slot
+    _notify(
+        booking,
+        Notification.Kind.BOOKING_CANCELLED,
+        lambda: _("Your payment is refunded: %(title)s") % {"title": slot.experience.title},
+        lambda: (
+            _(
+                "Your payment for %(when)s came after the place held for you was released, and no place was free "
+                "any more (or the booking had been cancelled). The full amount is refunded to your card."
+            )
             % {"when": _when(slot)}
         ),
     )

@@ -20,3 +20,11 @@ class ExperiencesConfig(AppConfig):
             context=queries.township_experiences,
         )
         members_volunteer_hours.provide(impact.hours_volunteered_by_people)
+
+        # A paid place is a purchase in payments; its webhook calls back here (payments imports nothing of ours).
+        from experiences import actions, purchases
+        from payments.purchases import register_purpose
+
+        register_purpose(
+            actions.PURCHASE_PURPOSE, describe=purchases.describe, paid=purchases.paid, expired=purchases.expired
+        )

@@ -99,6 +99,8 @@ def figures_version():
     (one query of aggregates)."""
     row = Booking.objects.aggregate(last=Max("id"), attended=Max("attended_at"), cancelled=Max("cancelled_at"))
     return (row["last"], row["attended"], row["cancelled"])
+
+
 def hours_volunteered_by_people(user_ids):
     """{township name: hours} that these people volunteered together (a company's members, on its impact page)."""
     rows = (

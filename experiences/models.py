@@ -174,18 +174,33 @@ class Booking(models.Model):
         ATTENDED = "attended", _("attended")
         CANCELLED = "cancelled", _("cancelled")
         LAPSED = "lapsed", _("offer lapsed")
+        # A paid place held while the person pays on Stripe's page (until hold_expires_at); the webhook confirms it.
+        PAYING = "paying", _("held while you pay")
+        # The payment did not come in time (the Checkout Session expired): the place was released.
+        UNPAID = "unpaid", _("not paid: place released")
 
-    HOLDS_A_PLACE = (Status.CONFIRMED, Status.OFFERED, Status.ATTENDED)
-    ACTIVE = (Status.CONFIRMED, Status.OFFERED, Status.WAITLISTED, Status.ATTENDED)
+    HOLDS_A_PLACE = (Status.CONFIRMED, Status.OFFERED, Status.ATTENDED, Status.PAYING)
+    ACTIVE = (Status.CONFIRMED, Status.OFFERED, Status.WAITLISTED, Status.ATTENDED, Status.PAYING)
 
     slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("time slot"))
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("person")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    # What the place cost when booked (0 when free); the money itself would be in the payments ledger.
+    # What the place cost when booked (0 when free); the money itself is in the payments ledger (`payment`).
     price_twd = models.PositiveIntegerField(_("price (NT$)"), default=0)
     offer_expires_at = models.DateTimeField(_("offer open until"), null=True, blank=True)
+    # A paid place: its payment (payments.purchases; one per attempt, the last one here) and how long the place is
+    # held for it while the person pays (the Checkout Session's lifetime).
+    payment = models.ForeignKey(
+        "payments.Backing",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("payment"),
+    )
+    hold_expires_at = models.DateTimeField(_("held until"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     attended_at = models.DateTimeField(_("attended"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
@@ -204,7 +219,7 @@ class Booking(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["slot", "person"],
-                condition=models.Q(status__in=["confirmed", "offered", "waitlisted", "attended"]),
+                condition=models.Q(status__in=["confirmed", "offered", "waitlisted", "attended", "paying"]),
                 name="one_active_booking_per_person_and_slot",
             )
         ]

@@ -16,6 +16,8 @@ def export(user):
                 "experience": booking.slot.experience.title_zh,
                 "starts_at": booking.slot.starts_at.isoformat(),
                 "status": booking.status,
+                "price_twd": booking.price_twd,
+                "refund_percent": booking.refund_percent,
                 "booked_at": booking.created.isoformat(),
                 "attended_at": booking.attended_at.isoformat() if booking.attended_at else None,
             }

@@ -90,3 +90,16 @@ def township_experiences(township, request=None):
         "township": township,
         "experiences": list(public_experiences(township=township)[:TOWNSHIP_EXPERIENCES_SHOWN]),
     }
+
+
+def receipts_of(bookings):
+    """{booking id: the receipt (a payments LedgerEntry) of its payment} for paid bookings, in one query."""
+    from payments.models import LedgerEntry
+
+    by_payment = {booking.payment_id: booking.pk for booking in bookings if booking.payment_id}
+    if not by_payment:
+        return {}
+    entries = LedgerEntry.objects.filter(
+        backing_id__in=list(by_payment), kind=LedgerEntry.Kind.PAYMENT, receipt_number__isnull=False
+    )
+    return {by_payment[entry.backing_id]: entry for entry in entries}

@@ -40,3 +40,8 @@ def describe(rule):
             "cancels, everything is refunded."
         ),
     }[CancellationRule(rule)]
+
+
+def refund_amount(price_twd, percent):
+    """The NT$ refunded: `percent` of the price, rounded half up to a whole dollar (50% of NT$1,250 is NT$625)."""
+    return (price_twd * percent + 50) // 100

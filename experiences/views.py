@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -69,13 +70,30 @@ def experience_detail(request, pk):
     return render(request, "experiences/detail.html", context)
 
 
+def _payment_urls(request, slot):
+    """Where Stripe sends the person back: their bookings (paid) or the experience (gave up on Stripe's page)."""
+    return {
+        "success_url": request.build_absolute_uri(reverse("experiences:my_bookings") + "?paid=1"),
+        "cancel_url": request.build_absolute_uri(reverse("experiences:detail", kwargs={"pk": slot.experience_id})),
+    }
+
+
 @login_required
 @require_POST
 def book(request, pk):
     slot = get_object_or_404(Slot.objects.select_related("experience"), pk=pk)
-    outcome = run_action(request, actions.book, slot, age_confirmed=request.POST.get("age_confirmed") == "1")
+    outcome = run_action(
+        request,
+        actions.book,
+        slot,
+        age_confirmed=request.POST.get("age_confirmed") == "1",
+        **_payment_urls(request, slot),
+    )
     if outcome.done:
-        if outcome.result.status == Booking.Status.WAITLISTED:
+        booking = outcome.result
+        if booking.checkout_url:
+            return redirect(booking.checkout_url)  # Stripe's page; the place is held meanwhile
+        if booking.status == Booking.Status.WAITLISTED:
             message = _("This time slot is full: you are on the waitlist. If a place frees up, it is offered to you.")
         else:
             message = _("Your place is booked. You will get a reminder the day before.")
@@ -93,6 +111,10 @@ def my_bookings(request):
     now = timezone.now()
     bookings = list(queries.bookings_of(request.user))
     upcoming = sorted((b for b in bookings if b.slot.starts_at > now and b.is_active), key=lambda b: b.slot.starts_at)
+    for booking in upcoming:
+        if booking.status == Booking.Status.CONFIRMED and booking.price_twd:
+            percent = rules.refund_percent(booking.slot.experience.cancellation_rule, booking.slot.starts_at, now)
+            booking.refund_now = rules.refund_amount(booking.price_twd, percent)
     past = [b for b in bookings if not (b.slot.starts_at > now and b.is_active)]
     for booking in upcoming:
         booking.rule = rules.describe(booking.slot.experience.cancellation_rule)
@@ -104,7 +126,12 @@ def my_bookings(request):
         "hours": round(hours, 1),
         # The person's dashboard: their part in people (profile, offers, engagements) beside their bookings.
         "people": person_summary(request.user),
+        # Back from Stripe's page: the webhook may not have confirmed the place yet.
+        "back_from_payment": request.GET.get("paid") == "1",
     }
+    receipts = queries.receipts_of(upcoming + list(page.object_list))
+    for booking in upcoming + list(page.object_list):
+        booking.receipt = receipts.get(booking.pk)
     return render(request, "experiences/my_bookings.html", context)
 
 
@@ -112,7 +139,18 @@ def my_bookings(request):
 @require_POST
 def booking_cancel(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("slot"), pk=pk, person=request.user)
-    run_action(request, actions.cancel_booking, booking, success=_("Your booking is cancelled."))
+
+    def said(cancelled):
+        if cancelled.refund_percent:
+            return _("Your booking is cancelled. %(amount)s (%(percent)s%%) is refunded to your card.") % {
+                "amount": f"NT${rules.refund_amount(cancelled.price_twd, cancelled.refund_percent):,}",
+                "percent": cancelled.refund_percent,
+            }
+        if cancelled.refund_percent == 0:
+            return _("Your booking is cancelled. Under the cancellation rule, nothing is refunded this late.")
+        return _("Your booking is cancelled.")
+
+    run_action(request, actions.cancel_booking, booking, success=said)
     return redirect("experiences:my_bookings")
 
 
@@ -120,7 +158,11 @@ def booking_cancel(request, pk):
 @require_POST
 def booking_claim(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("slot"), pk=pk, person=request.user)
-    run_action(request, actions.claim_offer, booking, success=_("The place is yours: your booking is confirmed."))
+    outcome = run_action(request, actions.claim_offer, booking, **_payment_urls(request, booking.slot))
+    if outcome.done:
+        if outcome.result.checkout_url:
+            return redirect(outcome.result.checkout_url)
+        messages.success(request, _("The place is yours: your booking is confirmed."))
     return redirect("experiences:my_bookings")
 
 

@@ -77,7 +77,7 @@ def _log_checkout(backing, actor):
     log(
         Action.CHECKOUT_STARTED,
         actor=actor,
-        organisation=backing.listing.enterprise.organisation,
+        organisation=backing.recipient_organisation,
         backing=backing.pk,
         kind=backing.kind,
         amount_twd=backing.amount_twd,

@@ -6,6 +6,9 @@ evidence report (impact.corporate) through `corporate_backings`. Only the compan
 member is refused with a message, before anything is saved.
 """
 
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.actions import get_membership
@@ -62,3 +65,110 @@ def company_payer(user, organisation):
 def corporate_backings(organisation):
     """Backings paid as `organisation` (their money is in the ledger, as every backing's)."""
     return Backing.objects.filter(paying_organisation=organisation)
+
+
+# --- paying a confirmed investment commitment ------------------------------------------------------------------
+
+
+def commitment_payment_state(interest):
+    """("paid", backing) when the commitment is paid, ("pending", backing) while a payment of it is open at Stripe,
+    else (None, None)."""
+    from payments.checkout import CHECKOUT_LIFETIME
+
+    paid = interest.payments.filter(status=Backing.Status.PAID).first()
+    if paid is not None:
+        return "paid", paid
+    recent = timezone.now() - CHECKOUT_LIFETIME
+    pending = interest.payments.filter(status=Backing.Status.PENDING, created__gte=recent).first()
+    if pending is not None:
+        return "pending", pending
+    return None, None
+
+
+def check_commitment_payable(user, interest, amount_twd):
+    """Why `user` cannot pay `interest` (a marketplace.Interest, locked by the caller) as its company with
+    `amount_twd`, as ActionRefused; returns the payer's fields (company_payer) when they can."""
+    from marketplace.queries import confirmed_commitments
+
+    payer = company_payer(user, interest.company.organisation)
+    if not confirmed_commitments().filter(pk=interest.pk).exists():
+        raise ActionRefused(
+            _("Only a commitment both sides confirmed can be paid: this one is not confirmed. Nothing was charged.")
+        )
+    if amount_twd != interest.committed_amount_twd:
+        raise ActionRefused(
+            _(
+                "The amount (NT$%(amount)s) is not the confirmed commitment (NT$%(confirmed)s): pay exactly the "
+                "confirmed amount, or agree a new commitment with the team first. Nothing was charged."
+            )
+            % {"amount": f"{amount_twd:,}", "confirmed": f"{interest.committed_amount_twd:,}"}
+        )
+    state, _backing = commitment_payment_state(interest)
+    if state == "paid":
+        raise ActionRefused(_("This commitment is already paid. Nothing was charged."))
+    if state == "pending":
+        raise ActionRefused(
+            _(
+                "A payment of this commitment is already waiting to be completed on Stripe's page. Finish it, or try "
+                "again in half an hour. Nothing was charged."
+            )
+        )
+    from payments.purchases import MAX_CHECKOUT_TWD
+
+    if amount_twd > MAX_CHECKOUT_TWD:
+        raise ActionRefused(
+            _(
+                "NT$%(amount)s is more than one card payment can take: pay this commitment by bank transfer as agreed "
+                "with the team. Nothing was charged."
+            )
+            % {"amount": f"{amount_twd:,}"}
+        )
+    return payer
+
+
+def start_commitment_payment(user, interest, *, amount_twd, success_url, cancel_url):
+    """A company admin pays a confirmed investment commitment as the company, through Checkout; returns its URL.
+
+    The interest's row is locked while the pending payment is made, so two admins clicking at once open one
+    payment; the database allows one paid payment per commitment (one_paid_payment_per_commitment)."""
+    from marketplace.models import Interest
+    from payments import checkout, gateways
+    from payments.payouts import check_can_take_payments
+
+    checkout.check_payments_configured()
+    with transaction.atomic():
+        interest = (
+            Interest.objects.select_for_update(of=("self",))
+            .select_related("company__organisation", "project__listing")
+            .get(pk=interest.pk)
+        )
+        payer = check_commitment_payable(user, interest, amount_twd)
+        listing = getattr(interest.project, "listing", None)
+        if listing is None:
+            raise ActionRefused(_("This project takes no payments. Nothing was charged."))
+        check_can_take_payments(listing)
+        backing = Backing.objects.create(
+            **payer,
+            kind=Backing.Kind.INVESTMENT,
+            listing=listing,
+            interest=interest,
+            backer=user,
+            backer_email=user.email,
+            backer_name=payer["payer_company_name"][:150],
+            amount_twd=amount_twd,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        checkout._log_checkout(backing, user)
+    project = interest.project.localized
+    return checkout._open_checkout(
+        backing,
+        lambda: gateways.current().create_payment_checkout(
+            backing,
+            product_name=_("Investment commitment of %(company)s to %(project)s")
+            % {"company": payer["payer_company_name"], "project": project.title},
+            success_url=success_url,
+            cancel_url=cancel_url,
+            customer_email=backing.backer_email,
+            language=backing.language,
+        ),
+    )

@@ -343,3 +343,14 @@ class LedgerExportForm(forms.Form):
             except ActionRefused as refused:
                 raise ValidationError(refused.message, code=refused.code) from None
         return cleaned
+
+
+class CommitmentPaymentForm(forms.Form):
+    """The amount a company pays of its confirmed commitment: it must be the confirmed amount (payments.corporate
+    refuses any other, with the reason)."""
+
+    amount_twd = AmountField(
+        label=_("Amount (NT$)"),
+        investment=True,
+        help_text=_("The amount both sides confirmed. The receipt is made out to the company and its 統一編號."),
+    )

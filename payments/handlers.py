@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from payments import ledger, stripe_api, subscriptions
+from payments import ledger, purchases, stripe_api, subscriptions
 from payments.models import Backing, LedgerEntry
 from payments.money import from_stripe_amount
 from payments.receipts import send_receipt_after_commit
@@ -124,7 +124,7 @@ def checkout_completed(event):
     backing.stripe_customer_id = _id(session.get("customer")) or backing.stripe_customer_id
     backing.backer_email = backing.backer_email or details.get("email") or ""
     backing.backer_name = backing.backer_name or (details.get("name") or "")[:150]
-    if backing.kind == Backing.Kind.DONATION:
+    if backing.is_one_off:  # a donation, an investment payment, a purchase
         payment_intent = _id(session.get("payment_intent"))
         backing.stripe_payment_intent_id = payment_intent or backing.stripe_payment_intent_id
         if session.get("payment_status") == "paid" and payment_intent:
@@ -139,6 +139,10 @@ def checkout_completed(event):
                 stripe_payment_intent_id=payment_intent,
                 occurred_at=_when(event.payload.get("created")),
             )
+            purpose = purchases.purpose_of(backing)
+            if purpose is not None:
+                # The app that sold it confirms what the buyer holds (or refunds it); run again, it changes nothing.
+                purpose.paid(backing)
             return
     else:
         backing.stripe_subscription_id = _id(session.get("subscription")) or backing.stripe_subscription_id
@@ -155,6 +159,9 @@ def checkout_expired(event):
     if backing is not None and backing.status == Backing.Status.PENDING:
         backing.status = Backing.Status.EXPIRED
         backing.save(update_fields=["status", "updated"])
+        purpose = purchases.purpose_of(backing)
+        if purpose is not None:
+            purpose.expired(backing)  # the place (or whatever was held) is released
 
 
 # --- subscriptions and their invoices ------------------------------------------------------------
@@ -344,7 +351,7 @@ def charge_refunded(event):
             source_key=f"refund:{refund['id']}",
             occurred_at=_when(refund.get("created")),
         )
-    if charge.get("refunded") and backing.kind == Backing.Kind.DONATION:
+    if charge.get("refunded") and backing.is_one_off:
         backing.status = Backing.Status.REFUNDED
         backing.save(update_fields=["status", "updated"])
 

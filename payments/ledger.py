@@ -149,7 +149,7 @@ def record_entry_once(fields, *, receipt_year=None):
     )
     net_cte = (
         f", net AS (INSERT INTO {nets} (backing_id, listing_id, net_twd) "  # noqa: S608
-        f"SELECT backing_id, listing_id, amount_twd FROM new WHERE backing_id IS NOT NULL "
+        f"SELECT backing_id, listing_id, amount_twd FROM new WHERE backing_id IS NOT NULL AND listing_id IS NOT NULL "
         f"ON CONFLICT (backing_id) DO UPDATE SET net_twd = {nets}.net_twd + EXCLUDED.net_twd RETURNING 1)"
         if raising
         else ""
@@ -160,7 +160,8 @@ def record_entry_once(fields, *, receipt_year=None):
         f"ON CONFLICT (source_key) DO NOTHING RETURNING id, listing_id, backing_id, amount_twd, platform_fee_twd, "
         f"receipt_number), "
         f"sums AS (INSERT INTO {totals} (listing_id, {', '.join(quote(name) for name in TOTAL_COLUMNS)}) "
-        f"SELECT listing_id, {total_values} FROM new ON CONFLICT (listing_id) DO UPDATE SET {adds} "
+        f"SELECT listing_id, {total_values} FROM new WHERE listing_id IS NOT NULL "
+        f"ON CONFLICT (listing_id) DO UPDATE SET {adds} "
         f"RETURNING payments_twd, refunds_twd, disputes_twd, raising_entries)"
         f"{net_cte} "
         f"SELECT {taken}, new.id, new.receipt_number, sums.payments_twd, sums.refunds_twd, sums.disputes_twd, "
@@ -213,6 +214,8 @@ def _add_to_totals(entries):
     projects = {}
     backings = {}
     for entry in entries:
+        if entry.listing_id is None:  # a purchase's money: no project's totals (payments.purchases)
+            continue
         row = projects.setdefault(entry.listing_id, dict.fromkeys(TOTAL_COLUMNS, 0))
         row[KIND_COLUMNS[entry.kind]] += entry.amount_twd
         row["platform_fees_twd"] += entry.platform_fee_twd
@@ -221,6 +224,8 @@ def _add_to_totals(entries):
             if entry.backing_id is not None:
                 net = backings.setdefault(entry.backing_id, [entry.listing_id, 0])
                 net[1] += entry.amount_twd
+    if not projects:
+        return
     _upsert(
         ProjectLedgerTotals,
         ("listing_id", *TOTAL_COLUMNS),
@@ -269,7 +274,8 @@ def rebuild_totals(progress=None):
         sums = {column: Sum("amount_twd", filter=Q(kind=kind), default=0) for kind, column in KIND_COLUMNS.items()}
         projects = [
             ProjectLedgerTotals(**row)
-            for row in LedgerEntry.objects.order_by()
+            for row in LedgerEntry.objects.filter(listing__isnull=False)
+            .order_by()
             .values("listing_id")
             .annotate(
                 **sums,
@@ -280,7 +286,7 @@ def rebuild_totals(progress=None):
         ProjectLedgerTotals.objects.bulk_create(projects, batch_size=1000)
         progress(f"{len(projects)} projects")
         nets = (
-            LedgerEntry.objects.filter(kind__in=RAISING_KINDS, backing__isnull=False)
+            LedgerEntry.objects.filter(kind__in=RAISING_KINDS, backing__isnull=False, listing__isnull=False)
             .order_by()
             .values("backing_id", "listing_id")
             .annotate(net_twd=Sum("amount_twd"))
@@ -420,6 +426,9 @@ def announce_progress(listing, totals=None):
     from cms.page_cache import project_money_changed
     from core.live import send_after_commit
     from payments.live import FundingProgress
+
+    if listing is None:  # a purchase: no project page to tell
+        return
 
     totals_changed([listing.project_id])
     # The cached anonymous pages showing these totals (the project, its listings, the home figures), once committed.

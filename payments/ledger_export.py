@@ -62,7 +62,9 @@ def ledger_entries(date_from, date_to, *, listing=None, enterprise=None, kind=""
         entries = entries.filter(listing__enterprise=enterprise)
     if kind:
         entries = entries.filter(kind=kind)
-    return entries.select_related("listing__project", "listing__enterprise__organisation").order_by("occurred_at", "pk")
+    return entries.select_related("listing__project", "listing__enterprise__organisation", "backing__payee").order_by(
+        "occurred_at", "pk"
+    )
 
 
 def header():
@@ -85,8 +87,9 @@ def row(entry):
     return [
         timezone.localtime(entry.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
         entry.get_kind_display(),
-        entry.listing.project.title,
-        entry.listing.enterprise.organisation.name,
+        # A purchase (payments.purchases) has no project: its seller is named instead, with its purpose.
+        entry.listing.project.title if entry.listing_id else (entry.backing.purpose if entry.backing_id else ""),
+        entry.listing.enterprise.organisation.name if entry.listing_id else entry.backing.payee.name,
         entry.backing_id or "",
         entry.amount_twd,
         entry.platform_fee_twd,

@@ -55,6 +55,11 @@ class Backing(models.Model):
     class Kind(models.TextChoices):
         DONATION = "donation", _("donation")
         SUBSCRIPTION = "subscription", _("subscription")
+        # A company paying its confirmed investment commitment to a project (payments.corporate).
+        INVESTMENT = "investment", _("investment commitment")
+        # Something bought from an organisation, for a purpose an app above payments registered
+        # (payments.purchases: e.g. a place on an experience's time slot). No project: `payee` is the seller.
+        PURCHASE = "purchase", _("purchase")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting payment")
@@ -69,7 +74,33 @@ class Backing(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     listing = models.ForeignKey(
-        "marketplace.ProjectListing", on_delete=models.PROTECT, related_name="backings", verbose_name=_("project")
+        "marketplace.ProjectListing",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="backings",
+        verbose_name=_("project"),
+    )
+    # A purchase (kind purchase): the organisation paid (named on the receipt), the purpose an app registered with
+    # payments.purchases.register_purpose and that app's reference (e.g. "experiences.booking" and a booking's id).
+    payee = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="purchases_received",
+        verbose_name=_("paid to"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    # An investment payment (kind investment): the commitment both sides confirmed that it pays.
+    interest = models.ForeignKey(
+        "marketplace.Interest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("investment commitment"),
     )
     backer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -146,14 +177,41 @@ class Backing(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_twd__gt=0), name="backing_amount_positive"),
             models.CheckConstraint(
-                condition=models.Q(kind="donation", plan__isnull=True)
+                condition=models.Q(kind__in=["donation", "investment", "purchase"], plan__isnull=True)
                 | models.Q(kind="subscription", plan__isnull=False),
                 name="backing_subscription_has_plan",
+            ),
+            # A project's backing names its project; a purchase names its seller and purpose instead.
+            models.CheckConstraint(
+                condition=models.Q(kind="purchase", listing__isnull=True, payee__isnull=False) & ~models.Q(purpose="")
+                | (~models.Q(kind="purchase") & models.Q(listing__isnull=False)),
+                name="backing_project_or_purchase",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="investment", interest__isnull=False)
+                | (~models.Q(kind="investment") & models.Q(interest__isnull=True)),
+                name="backing_investment_has_commitment",
+            ),
+            # One paid payment per commitment: a second one is refused by the database too.
+            models.UniqueConstraint(
+                fields=["interest"], condition=models.Q(status="paid"), name="one_paid_payment_per_commitment"
             ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} NT${self.amount_twd:,} → {self.listing_id}"
+        return f"{self.get_kind_display()} NT${self.amount_twd:,} → {self.listing_id or self.payee_id}"
+
+    @property
+    def recipient_organisation(self):
+        """Who is paid: the project's team, or a purchase's seller."""
+        if self.listing_id is not None:
+            return self.listing.enterprise.organisation
+        return self.payee
+
+    @property
+    def is_one_off(self):
+        """Paid once through Checkout in payment mode (everything but a subscription)."""
+        return self.kind != self.Kind.SUBSCRIPTION
 
 
 class LedgerEntry(models.Model):
@@ -181,8 +239,14 @@ class LedgerEntry(models.Model):
         APPLICATION_FEE = "app_fee", _("platform fee collected by Stripe")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # None for a purchase's money (payments.purchases): it belongs to no project, and no project's totals count it.
     listing = models.ForeignKey(
-        "marketplace.ProjectListing", on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("project")
+        "marketplace.ProjectListing",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("project"),
     )
     backing = models.ForeignKey(Backing, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries")
     amount_twd = models.BigIntegerField(_("amount (NT$)"))
@@ -290,6 +354,8 @@ class RefundRequest(models.Model):
     class Origin(models.TextChoices):
         CAMPAIGN_FAILED = "campaign", _("all-or-nothing campaign missed its goal")
         STAFF = "staff", _("staff")
+        # A purchase given up (payments.purchases.refund_purchase): the seller's rule decided the amount.
+        PURCHASE = "purchase", _("purchase cancelled")
 
     backing = models.ForeignKey(Backing, on_delete=models.PROTECT, related_name="refund_requests")
     payment = models.ForeignKey(

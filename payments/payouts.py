@@ -96,9 +96,13 @@ def balance_for(enterprise):
 # --- Connect: where a payment goes ------------------------------------------------------
 
 
-def check_can_take_payments(listing):
-    """A Connect team's payments go to its Stripe account: refused (nothing charged) until Stripe lets it take them."""
-    account = PayoutAccount.objects.filter(enterprise_id=listing.enterprise_id).first()
+def check_can_take_payments(listing=None, *, organisation=None):
+    """A Connect team's payments go to its Stripe account: refused (nothing charged) until Stripe lets it take them.
+    `organisation`: the seller of a purchase (payments.purchases) instead of a project's listing."""
+    if listing is not None:
+        account = PayoutAccount.objects.filter(enterprise_id=listing.enterprise_id).first()
+    else:
+        account = PayoutAccount.objects.filter(enterprise__organisation=organisation).first()
     connect = account is not None and account.mode == PayoutAccount.Mode.CONNECT
     if connect and not (account.stripe_account_id and account.charges_enabled):
         raise ActionRefused(
@@ -113,7 +117,10 @@ def check_can_take_payments(listing):
 def route_to_connect(backing):
     """The Stripe account a new payment is routed to (a destination charge), noted on the backing; "" when Homeward
     collects it."""
-    account = PayoutAccount.objects.filter(enterprise_id=backing.listing.enterprise_id).first()
+    if backing.listing_id is not None:
+        account = PayoutAccount.objects.filter(enterprise_id=backing.listing.enterprise_id).first()
+    else:  # a purchase: the seller's account, when the seller is an enterprise team with one
+        account = PayoutAccount.objects.filter(enterprise__organisation_id=backing.payee_id).first()
     if account is None or account.mode != PayoutAccount.Mode.CONNECT or not account.stripe_account_id:
         return ""
     type(backing).objects.filter(pk=backing.pk).update(connect_account_id=account.stripe_account_id)

@@ -29,7 +29,7 @@ def _address(backing):
 def export(user):
     backings = (
         Backing.objects.filter(backer=user)
-        .select_related("listing__project", "plan", "delivery_address__township__county")
+        .select_related("listing__project", "payee", "plan", "delivery_address__township__county")
         .prefetch_related("shipments")
     )
     receipts = {}
@@ -43,7 +43,9 @@ def export(user):
         )
     return [
         {
-            "project": backing.listing.project.title,
+            "project": backing.listing.project.title if backing.listing_id else None,
+            "paid_to": backing.payee.name if backing.payee_id else None,
+            "purpose": backing.purpose or None,
             "kind": backing.kind,
             "plan": backing.plan.name if backing.plan else None,
             "status": backing.status,

@@ -12,7 +12,7 @@ from payments.models import Backing, LedgerEntry
 def backings_of(user):
     """The person's backings, newest first, with what their list shows (expired checkouts left out)."""
     return (
-        Backing.objects.filter(backer=user)
+        Backing.objects.filter(backer=user, listing__isnull=False)  # purchases are listed where they were made
         .exclude(status=Backing.Status.EXPIRED)
         .select_related("listing__project__locale", "plan")
         .prefetch_related("listing__project__updates", Prefetch("listing__project__hero_image", queryset=card_images()))
@@ -29,7 +29,9 @@ def payments_by_backing(backings):
 
 def own_backing_or_404(user, pk):
     """One of the person's own backings; anyone else's is 404 (its existence is not revealed)."""
-    return get_object_or_404(Backing.objects.select_related("listing__project", "plan"), pk=pk, backer=user)
+    return get_object_or_404(
+        Backing.objects.select_related("listing__project", "plan"), pk=pk, backer=user, listing__isnull=False
+    )
 
 
 def own_subscription_or_404(user, pk):
@@ -50,7 +52,7 @@ def own_receipt_or_404(user, pk):
 
     return get_object_or_404(
         LedgerEntry.objects.select_related(
-            "backing__backer", "listing__project", "listing__enterprise__organisation"
+            "backing__backer", "backing__payee", "listing__project", "listing__enterprise__organisation"
         ).exclude(receipt_number=None),
         Q(backing__backer=user) | Q(backing__paying_organisation__in=admin_of),
         pk=pk,

@@ -53,7 +53,9 @@ def email_receipt(entry_id):
     with transaction.atomic():
         entry = (
             LedgerEntry.objects.select_for_update(of=("self",))
-            .select_related("backing__backer", "listing__project", "listing__enterprise__organisation")
+            .select_related(
+                "backing__backer", "backing__payee", "listing__project", "listing__enterprise__organisation"
+            )
             .filter(pk=entry_id, kind=LedgerEntry.Kind.PAYMENT, receipt_sent_at__isnull=True)
             .exclude(receipt_number=None)
             .first()
@@ -95,9 +97,24 @@ def receipt_context(entry):
     email is rendered in the backer's language)."""
     from cms.public import in_active_language
 
+    backing = entry.backing
+    if entry.listing_id is None:
+        # A purchase (payments.purchases): the seller is named, what was bought is the purpose; no tax claim.
+        return {
+            "entry": entry,
+            "backing": backing,
+            "project": None,
+            "payer": payer_label(backing),
+            "payer_business_number": backing.payer_unified_business_number,
+            "amount": f"NT${entry.amount_twd:,}",
+            "recipient": backing.payee.name,
+            "registered_charity": False,
+            "charity_registration_number": "",
+            "is_donation": False,
+            "purpose": purpose_of(backing, None),
+        }
     [project] = in_active_language([entry.listing.project])
     enterprise = entry.listing.enterprise
-    backing = entry.backing
     return {
         "entry": entry,
         "backing": backing,
@@ -118,8 +135,22 @@ def purpose_of(backing, project):
     """The purpose a receipt states: a donation to the project, or a subscription to its plan."""
     from django.utils.translation import gettext as _
 
+    from payments import purchases
+
     if backing is None:
         return project.title
+    purchase = purchases.purpose_of(backing)
+    if purchase is not None:
+        return purchase.describe(backing)
+    if backing.kind == backing.Kind.PURCHASE:
+        return _("Purchase from %(seller)s") % {"seller": backing.payee.name}
+    if backing.kind == backing.Kind.INVESTMENT:
+        interest = backing.interest
+        return _("Payment of the investment commitment of %(company)s to %(project)s (%(instrument)s)") % {
+            "company": backing.payer_company_name,
+            "project": project.title,
+            "instrument": interest.get_committed_instrument_display() if interest else "",
+        }
     if backing.plan_id:
         return _("Subscription to %(plan)s of %(project)s") % {
             "plan": backing.plan.shown_name,

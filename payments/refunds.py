@@ -118,7 +118,7 @@ def request_refund(payment, *, origin, idempotency_key, reason, amount_twd=None,
     log(
         Action.PAYMENT_REFUND_REQUESTED,
         actor=actor,
-        organisation=payment.listing.enterprise.organisation,
+        organisation=payment.backing.recipient_organisation,
         payment=payment.source_key,
         amount_twd=amount_twd,
         origin=origin,

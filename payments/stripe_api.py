@@ -184,7 +184,17 @@ def _checkout_common(backing, *, success_url, cancel_url, customer_email, langua
 
 
 def create_donation_checkout(
-    backing, *, product_name, success_url, cancel_url, customer_email="", language="", connect_account="", fee_twd=0
+    backing,
+    *,
+    product_name,
+    success_url,
+    cancel_url,
+    customer_email="",
+    language="",
+    connect_account="",
+    fee_twd=0,
+    submit_type="donate",
+    expires_after=CHECKOUT_EXPIRES_AFTER,
 ):
     """A Checkout Session in payment mode for one donation; returns (session id, url).
 
@@ -197,7 +207,9 @@ def create_donation_checkout(
     )
     params.update(
         mode="payment",
-        submit_type="donate",
+        # "donate" for a donation; "pay" for an investment payment or a purchase (Checkout's button says so).
+        submit_type=submit_type,
+        expires_at=int(time.time() + expires_after.total_seconds()),
         line_items=[
             {
                 "price_data": {
@@ -221,6 +233,11 @@ def create_donation_checkout(
         params=params, options={"idempotency_key": f"homeward-checkout-backing-{backing.pk}"}
     )
     return session.id, session.url
+
+
+def expire_checkout_session(session_id):
+    """Close an open Checkout Session so it can no longer be paid (a place it held was given up)."""
+    return client().v1.checkout.sessions.expire(session_id)
 
 
 def transfer_group(backing):

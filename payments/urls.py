@@ -5,7 +5,7 @@ Stripe's webhook is at /stripe/webhook/ (no language prefix), in config/urls.py.
 
 from django.urls import path
 
-from payments.views import backings, checkout, demo_checkout, fulfilment, funding, payouts, subscriptions
+from payments.views import backings, checkout, commitments, demo_checkout, fulfilment, funding, payouts, subscriptions
 
 app_name = "payments"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("projects/<int:project_id>/donate/", checkout.donate, name="donate"),
     path("projects/<int:project_id>/plans/<int:plan_id>/subscribe/", checkout.subscribe, name="subscribe"),
     path("projects/<int:project_id>/checkout/<str:outcome>/", checkout.checkout_return, name="checkout_return"),
+    # A company admin pays a confirmed investment commitment as the company.
+    path("commitments/<int:pk>/pay/", commitments.pay_commitment, name="pay_commitment"),
+    path("commitments/<int:pk>/paid/", commitments.commitment_paid, name="commitment_paid"),
     # The demo checkout's page (settings.PAYMENTS_GATEWAY = "demo" only; a 404 otherwise).
     path("demo-checkout/<str:token>/", demo_checkout.demo_checkout, name="demo_checkout"),
     # A project's funding: the team's dashboard and CSV; the public live totals.

@@ -76,8 +76,14 @@ def _open_session(backing, *, success_url, cancel_url, language):
     return session_id, url
 
 
-def create_donation_checkout(backing, *, product_name, success_url, cancel_url, customer_email="", language=""):
+def create_donation_checkout(
+    backing, *, product_name, success_url, cancel_url, customer_email="", language="", **_options
+):
     return _open_session(backing, success_url=success_url, cancel_url=cancel_url, language=language)
+
+
+def create_payment_checkout(backing, **options):
+    return create_donation_checkout(backing, **options)
 
 
 def create_subscription_checkout(backing, *, plan, success_url, cancel_url, customer_email="", language=""):

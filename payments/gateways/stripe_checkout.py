@@ -20,6 +20,11 @@ def create_donation_checkout(backing, **options):
     return stripe_api.create_donation_checkout(backing, connect_account=account, fee_twd=fee, **options)
 
 
+def create_payment_checkout(backing, **options):
+    """A one-off payment that is not a donation (an investment payment, a purchase): Checkout's button says "Pay"."""
+    return create_donation_checkout(backing, submit_type="pay", **options)
+
+
 def create_subscription_checkout(backing, *, plan, **options):
     """The plan's Price is synced (found by lookup key, else made) first, then its Checkout Session opened."""
     from payments.payouts import route_to_connect

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from payments import gateways
 from payments.forms import DemoPaymentForm
+from payments.receipts import purpose_of
 
 
 def _session_or_404(token):
@@ -47,7 +48,9 @@ def demo_checkout(request, token):
     context = {
         "session": session,
         "backing": backing,
-        "project": backing.listing.project.localized,  # the page's translation, when it has one
+        # the page's translation, when it has one; a purchase has no project, its purpose says what is bought
+        "project": backing.listing.project.localized if backing.listing_id else None,
+        "purpose": purpose_of(backing, None) if not backing.listing_id else "",
         "form": form,
         "delivery_failed": delivery_failed,
     }
