@@ -144,25 +144,21 @@ def localize_hits(hits, terms=()):
                     else:  # a translated name above the original summary
                         hit["summary_lang"] = default_lang
         display["lang"] = hit["lang"]
-    from search.people_families import localize_people_hits
-
-    localize_people_hits(hits, terms)
-    for hit in hits:
-        hit["display"]["lang"] = hit["lang"]
     _localize_by_family(hits, terms, language)
     return hits
 
 
 def _localize_by_family(hits, terms, language):
     """Families that turn their own hits to the reader's language (`localize_hits(hits, terms, language)`, e.g.
-    search/families_policy.py), once per family for all its hits."""
+    search/families_policy.py, search/people_families.py), once per family for all its hits."""
     from search.documents import families
 
     registered = families()
     grouped = {}
     for hit in hits:
         family = registered.get(hit["family"])
-        if family is not None and hasattr(family, "localize_hits"):
+        # A hit whose id is not a row's (a stale or foreign document) keeps what the index holds.
+        if family is not None and hasattr(family, "localize_hits") and str(hit.get("object_id", "")).isdigit():
             grouped.setdefault(hit["family"], (family, []))[1].append(hit)
     for family, family_hits in grouped.values():
         family.localize_hits(family_hits, terms, language)

@@ -99,7 +99,7 @@ class PeopleFamilyMixin:
     def facet_labels(self, facet, values):
         return {}
 
-    def localize_hits(self, hits, terms=()):
+    def localize_hits(self, hits, terms=(), language=None):
         """Turn this family's hits to the reader's language, in place."""
 
     def empty_state(self):
@@ -185,7 +185,7 @@ class TalentFamily(PeopleFamilyMixin, ModelFamily):
             return {value: _price_label(value) for value in values}
         return {}
 
-    def localize_hits(self, hits, terms=()):
+    def localize_hits(self, hits, terms=(), language=None):
         from people.models import Field, TalentProfile
 
         profiles = TalentProfile.objects.in_bulk([int(hit["object_id"]) for hit in hits])
@@ -287,7 +287,7 @@ class HelpRequestFamily(PeopleFamilyMixin, ModelFamily):
             return {value: month_label(value) for value in values}
         return {}
 
-    def localize_hits(self, hits, terms=()):
+    def localize_hits(self, hits, terms=(), language=None):
         from people.models import Field, HelpRequest
 
         requests = HelpRequest.objects.select_related("organisation").in_bulk([int(hit["object_id"]) for hit in hits])
@@ -409,7 +409,7 @@ class ExperienceFamily(PeopleFamilyMixin, ModelFamily):
             return {value: month_label(value) for value in values}
         return {}
 
-    def localize_hits(self, hits, terms=()):
+    def localize_hits(self, hits, terms=(), language=None):
         from core.languages import html_lang
         from experiences.models import Experience
 
@@ -503,7 +503,7 @@ class OrganisationFamily(PeopleFamilyMixin, ModelFamily):
             return labels
         return {}
 
-    def localize_hits(self, hits, terms=()):
+    def localize_hits(self, hits, terms=(), language=None):
         from accounts.models import Organisation
 
         organisations = Organisation.objects.select_related("county").in_bulk([int(hit["object_id"]) for hit in hits])
@@ -551,20 +551,6 @@ def people_facet_labels(facet, values):
             for value, label in family.facet_labels(facet, values).items():
                 labels.setdefault(value, label)
     return labels
-
-
-def localize_people_hits(hits, terms=()):
-    """Each people family's hits turned to the reader's language (search/localize.py calls this)."""
-    from search.documents import families
-
-    by_family = {}
-    for hit in hits:
-        if hit["family"] in PEOPLE_FAMILIES and str(hit.get("object_id", "")).isdigit():
-            by_family.setdefault(hit["family"], []).append(hit)
-    for name, family_hits in by_family.items():
-        family = families().get(name)
-        if family is not None:
-            family.localize_hits(family_hits, terms)
 
 
 def empty_states(query):

@@ -6,6 +6,8 @@ import json
 import time
 import uuid
 
+from django.utils import translation
+
 
 def stripe_event(event_type, data_object, event_id=None, created=None):
     return {
@@ -31,7 +33,15 @@ def sign(payload, secret, timestamp=None):
 def deliver(client, event, secret, timestamp=None, signature=None):
     payload = json.dumps(event) if isinstance(event, dict) else event
     header = signature if signature is not None else sign(payload, secret, timestamp)
-    return client.post("/stripe/webhook/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+    # The request's LocaleMiddleware activates the default language in this thread and leaves it on: the test
+    # goes on in the language it was in, as Stripe's delivery would not change it.
+    language = translation.get_language()
+    try:
+        return client.post(
+            "/stripe/webhook/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+        )
+    finally:
+        translation.activate(language)
 
 
 # Stripe objects of the events the payment tests send.
