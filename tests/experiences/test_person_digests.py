@@ -47,8 +47,8 @@ def new_request(bob, kouhu_office, title="魚塭水質感測器", place=KOUHU, *
     return people_actions.create_help_request(bob, kouhu_office, **request_data(township(place), title=title, **fields))
 
 
-def new_experience(alice, office, title="竹山採茶體驗", **fields):
-    experience = make_experience(alice, office, title_zh=title, title_en="Tea picking in Zhushan", **fields)
+def new_experience(alice, office, title="竹山採茶體驗", title_en="Tea picking in Zhushan", **fields):
+    experience = make_experience(alice, office, title_zh=title, title_en=title_en, **fields)
     start = soon()
     experience_actions.add_slot(
         alice, experience, starts_at=start, ends_at=start + datetime.timedelta(hours=3), capacity=5
