@@ -231,3 +231,24 @@ class Booking(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE
+
+
+class PersonDigest(models.Model):
+    """One person's weekly digest (matching help requests, new experiences near them): one row per person and week,
+    claimed before the email leaves, so a second run of the job in the same week sends nothing."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    week = models.DateField(_("week (its Monday)"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    help_requests = models.PositiveSmallIntegerField(_("help requests"), default=0)
+    experiences = models.PositiveSmallIntegerField(_("experiences"), default=0)
+
+    class Meta:
+        verbose_name = _("weekly digest for a person")
+        verbose_name_plural = _("weekly digests for people")
+        constraints = [models.UniqueConstraint(fields=["person", "week"], name="one_person_digest_per_week")]
+
+    def __str__(self):
+        return f"{self.person} · {self.week}"

@@ -17,3 +17,12 @@ def expire_waitlist_offers():
     from experiences.actions import expire_offers
 
     return {"lapsed": expire_offers()}
+
+
+@task()
+def send_person_digests():
+    """Weekly (or more often: each person gets one digest per week): help requests matching people's profiles and
+    new experiences near them, in their language."""
+    from experiences.digests import send_person_digests as send
+
+    return {"sent": send()}

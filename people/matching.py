@@ -238,3 +238,23 @@ def rank_people_for(help_request, limit=20, today=None, visible_to=None):
         matches.append(Match(profile, sum(points for points, _reason in parts), parts))
     matches.sort(key=lambda match: (-match.score, -match.obj.updated.timestamp(), -match.obj.pk))
     return matches[:limit]
+
+
+# Below this a request fits only by format, dates and pro bono: it says nothing about the person's places, fields or
+# sectors, so a digest does not call it a match.
+DIGEST_MIN_SCORE = WEIGHTS["format_fit"] + WEIGHTS["dates_fit"] + WEIGHTS["pro_bono"] + 1
+
+
+def rank_given_requests(profile, help_requests, *, served_ids, sector_ids, limit=5, min_score=DIGEST_MIN_SCORE):
+    """The `limit` best of `help_requests` (already fetched, with township__county and sector) for `profile`, each a
+    Match with its reasons, scored and ordered as `rank_requests_for` does. No query when `profile.home_township`
+    (with its county) is loaded and the profile's townships and sectors are given as `served_ids`, `sector_ids`:
+    a weekly digest ranks the week's few new requests for many people this way."""
+    matches = []
+    for help_request in help_requests:
+        parts = score(profile, help_request, served_ids=served_ids, sector_ids=sector_ids)
+        total = sum(points for points, _reason in parts)
+        if total >= min_score:
+            matches.append(Match(help_request, total, parts))
+    matches.sort(key=lambda match: (-match.score, -match.obj.created.timestamp(), -match.obj.pk))
+    return matches[:limit]

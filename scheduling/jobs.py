@@ -130,6 +130,13 @@ JOBS = [
         catch_up=timedelta(hours=12),
     ),
     Job(
+        name="person_digests",
+        task_path="experiences.tasks.send_person_digests",
+        cron="30 8 * * 1",
+        description=_("Email people the new help requests matching their profile and new experiences near them"),
+        catch_up=timedelta(hours=12),
+    ),
+    Job(
         name="trace_reading_aggregates",
         task_path="traceability.tasks.refresh_reading_aggregates",
         cron="*/5 * * * *",
