@@ -401,16 +401,20 @@ def people_query(help_request, today, audience=None):
     return {"bool": {"filter": filters, "should": should}}
 
 
+def search_body(query, newest, count):
+    """The search request: the query, the database's order, and nothing fetched but the ids."""
+    return {
+        "query": query,
+        "size": count,
+        "source": False,
+        "track_total_hits": False,
+        "sort": [{"_score": "desc"}, {newest: "desc"}, {"object_id": "desc"}],
+        "docvalue_fields": ["object_id"],
+    }
+
+
 def _ids(query, newest, count):
-    response = elasticsearch_client().search(
-        index=alias(),
-        query=query,
-        size=count,
-        source=False,
-        track_total_hits=False,
-        sort=[{"_score": "desc"}, {newest: "desc"}, {"object_id": "desc"}],
-        docvalue_fields=["object_id"],
-    )
+    response = elasticsearch_client().search(index=alias(), **search_body(query, newest, count))
     return [hit["fields"]["object_id"][0] for hit in response["hits"]["hits"]]
 
 
