@@ -1,15 +1,20 @@
 """Time to rank 20 help requests for a person and 20 people for a help request, with 10,000 talent profiles and
-10,000 open help requests on PostgreSQL (people/matching.py).
+10,000 open help requests, on PostgreSQL alone and with Elasticsearch candidates (people/matching.py,
+search/matching_index.py).
 
 Uses its own database `homeward_bench_people` on the PostgreSQL server of DATABASE_URL (dropped and made again on
-each run), so start the services first:
+each run) and, when ELASTICSEARCH_URL is set, its own matching index (prefix `homeward-bench-people`, dropped after),
+so start the services first:
 
-    eval "$(scripts/services env)"        # with your HOMEWARD_PG_PORT etc. exported
-    .venv/bin/python bench/people_matching.py [--profiles 10000] [--requests 10000] [--repeat 50]
+    eval "$(scripts/services env)"        # with your HOMEWARD_PG_PORT, HOMEWARD_ES_PORT etc. exported
+    .venv/bin/python bench/people_matching.py [--profiles 10000] [--requests 10000] [--repeat 100]
 
 Profiles get a random home township, 0–4 served townships, 1–3 fields, 0–2 sectors, a format, availability and
 pro bono or a fee; requests a random township, field, sector, format and timeframe. Each timed run ranks for a
-different person (or request), chosen at random. Prints median and p95 in milliseconds, and the top scores.
+different person (or request), chosen at random; with Elasticsearch, the database engine and the Elasticsearch
+candidates take turns on the same person (or request), so both meet the same load. Checks first that both give the
+same top 20 (ids, scores, reasons) for 50 people and 50 requests. Prints median and p95 in milliseconds, the
+Elasticsearch candidate query alone, the load average, and the top scores.
 """
 
 import argparse
@@ -24,6 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH_DATABASE = "homeward_bench_people"
+INDEX_PREFIX = "homeward-bench-people"
 
 
 def fresh_database(url):
@@ -119,32 +125,55 @@ def build(profiles, requests, rng):
     return organisation
 
 
+def load():
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} CPUs)"
+
+
+def timed(function):
+    started = time.perf_counter()
+    function()
+    return (time.perf_counter() - started) * 1000
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=100)
     options = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit('DATABASE_URL must point at PostgreSQL: run eval "$(scripts/services env)" first.')
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings.dev", DATABASE_URL=fresh_database(url), LOG_LEVEL="WARNING"
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        DATABASE_URL=fresh_database(url),
+        LOG_LEVEL="WARNING",
+        SEARCH_ENGINE="database",  # the set-up writes rows in bulk (no signals); the matching index is built after
+        SEARCH_INDEX_PREFIX=INDEX_PREFIX,
+        SEARCH_TIMEOUT_SECONDS="30",
     )
-    for name in ("REDIS_URL", "ELASTICSEARCH_URL", "SEARCH_ENGINE", "STRIPE_API_BASE"):
+    with_elasticsearch = bool(os.environ.get("ELASTICSEARCH_URL"))
+    for name in ("REDIS_URL", "STRIPE_API_BASE"):
         os.environ.pop(name, None)
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone, translation
 
     from accounts.models import Membership, User
-    from bench.timing import measure, summary
-    from people.matching import rank_people_for, rank_requests_for
+    from bench.timing import summary
+    from people.matching import SEARCH_CANDIDATES, rank_people_for, rank_requests_for
     from people.models import HelpRequest, TalentProfile
+    from people.queries import profile_audience
+    from search import matching_index
+    from search.engines import elasticsearch_client
 
+    print(f"start: {load()}")
     rng = random.Random(19)
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -160,22 +189,105 @@ def main():
     profile_ids = list(TalentProfile.objects.values_list("pk", flat=True))
     request_ids = list(HelpRequest.objects.values_list("pk", flat=True))
 
-    def for_a_person():
-        profile = TalentProfile.objects.select_related("home_township").get(pk=rng.choice(profile_ids))
-        return rank_requests_for(profile, limit=20)
+    def person(pk):
+        return TalentProfile.objects.select_related("home_township").get(pk=pk)
 
-    def for_a_request():
-        help_request = HelpRequest.objects.select_related("township").get(pk=rng.choice(request_ids))
-        return rank_people_for(help_request, limit=20, visible_to=requester)
+    def help_request(pk):
+        return HelpRequest.objects.select_related("township").get(pk=pk)
 
-    top_person, top_request = for_a_person(), for_a_request()
-    print(f"{'ranking':<34} {'n':>5} {'median ms':>10} {'p95 ms':>10}")
-    for name, function in (("20 requests for a person", for_a_person), ("20 people for a request", for_a_request)):
-        figures = summary(measure(function, options.repeat))
-        print(f"{name:<34} {figures['n']:>5} {figures['median']:>10.2f} {figures['p95']:>10.2f}")
+    def use(engine):
+        settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine}
+
+    directions = {
+        "20 requests for a person": lambda pk: rank_requests_for(person(pk), limit=20),
+        "20 people for a request": lambda pk: rank_people_for(help_request(pk), limit=20, visible_to=requester),
+    }
+    subjects = {"20 requests for a person": profile_ids, "20 people for a request": request_ids}
+    engines = ["database"]
+    if with_elasticsearch:
+        count, seconds = matching_index.rebuild()
+        print(f"matching index: {count:,} documents (profiles and open requests) in {seconds:.0f} s")
+        engines.append("elasticsearch")
+        with translation.override("en"):
+            for name, rank in directions.items():
+                same = 0
+                for pk in rng.sample(subjects[name], 50):
+                    use("database")
+                    expected = [(m.obj.pk, m.score, m.parts) for m in rank(pk)]
+                    use("elasticsearch")
+                    same += [(m.obj.pk, m.score, m.parts) for m in rank(pk)] == expected
+                print(f"same top 20 (ids, scores, reasons) from either path, {name}: {same}/50")
+
+    print(f"{'ranking':<26} {'path':<34} {'n':>5} {'median ms':>10} {'p95 ms':>10}")
+    for name, rank in directions.items():
+        picks = [rng.choice(subjects[name]) for _ in range(options.repeat + 5)]
+        samples = {engine: [] for engine in engines}
+        for round_, pk in enumerate(picks):  # the paths take turns on the same subject; 5 rounds of warm-up
+            for engine in engines:
+                use(engine)
+                started = time.perf_counter()
+                rank(pk)
+                if round_ >= 5:
+                    samples[engine].append((time.perf_counter() - started) * 1000)
+        for engine in engines:
+            label = "database only" if engine == "database" else "Elasticsearch candidates + database"
+            figures = summary(samples[engine])
+            print(f"{name:<26} {label:<34} {figures['n']:>5} {figures['median']:>10.2f} {figures['p95']:>10.2f}")
+    if with_elasticsearch:
+        today = timezone.localdate()
+        people = [person(pk) for pk in rng.sample(profile_ids, options.repeat)]
+        requests = [help_request(pk) for pk in rng.sample(request_ids, options.repeat)]
+        audience = profile_audience(requester)
+        alone = {
+            "requests for a person": summary(
+                [timed(lambda p=p: matching_index.request_candidates(p, SEARCH_CANDIDATES, today)) for p in people]
+            ),
+            "people for a request": summary(
+                [
+                    timed(lambda r=r: matching_index.people_candidates(r, SEARCH_CANDIDATES, today, audience))
+                    for r in requests
+                ]
+            ),
+        }
+        client = elasticsearch_client()
+        took = {
+            "requests for a person": summary(
+                [
+                    client.search(
+                        index=matching_index.alias(),
+                        **matching_index.search_body(
+                            matching_index.requests_query(p, today), "created_us", SEARCH_CANDIDATES
+                        ),
+                    )["took"]
+                    for p in people
+                ]
+            ),
+            "people for a request": summary(
+                [
+                    client.search(
+                        index=matching_index.alias(),
+                        **matching_index.search_body(
+                            matching_index.people_query(r, today, audience), "updated_us", SEARCH_CANDIDATES
+                        ),
+                    )["took"]
+                    for r in requests
+                ]
+            ),
+        }
+        for name, figures in alone.items():
+            print(
+                f"Elasticsearch candidates alone ({SEARCH_CANDIDATES} ids, through our code), {name}: "
+                f"median {figures['median']:.2f} ms, p95 {figures['p95']:.2f} ms; the node's own `took`: "
+                f"median {took[name]['median']:.0f} ms, p95 {took[name]['p95']:.0f} ms"
+            )
+        matching_index.drop()
+    use("database")
+    top_person = directions["20 requests for a person"](profile_ids[0])
+    top_request = directions["20 people for a request"](request_ids[0])
     print(
         f"example top scores: person {[m.score for m in top_person[:5]]}, request {[m.score for m in top_request[:5]]}"
     )
+    print(f"end: {load()}")
 
 
 if __name__ == "__main__":

@@ -17,15 +17,26 @@ Two steps, for speed with many rows (bench/people_matching.py): the database sco
 same WEIGHTS (one query, `_score_expression`) and returns the best `limit + CANDIDATE_MARGIN`; only those are
 scored again here, with their reasons, and ranked (ties: newest first). Only candidates that can still happen
 are ranked: open requests that have not ended, and profiles whose availability has not ended.
+
+With many rows the first step can start from an index: when search provides candidates (people/providers.py;
+search/matching_index.py, an Elasticsearch index of structured fields scored with these same WEIGHTS), the database
+scores only the `SEARCH_CANDIDATES` best ids it returns, then ranks as above; the ranking is the same (the index
+only chooses which rows the database scores). The database alone decides when no index is configured, when the
+index fails, and when it is behind (an id it returns is no longer a candidate).
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people import providers
 from people.models import Field, HelpRequest, TalentProfile, WorkFormat, split_codes
+from people.queries import profile_audience, visible_profiles
+
+logger = logging.getLogger(__name__)
 
 WEIGHTS = {
     "home_township": 40,
@@ -38,6 +49,7 @@ WEIGHTS = {
     "pro_bono": 5,
 }
 CANDIDATE_MARGIN = 10
+SEARCH_CANDIDATES = 200  # ids asked of the index; the database scores these only
 
 
 @dataclass
@@ -107,6 +119,22 @@ def score(profile, help_request, *, served_ids, sector_ids, for_requester=False)
     return parts
 
 
+def _indexed_ids(provider, candidates, *args):
+    """The ids the index gives for this ranking, or None (the database decides): none configured, a failure, or
+    an id that is not among `candidates` any more (the index is behind: updates still queued)."""
+    try:
+        ids = provider(*args)
+    except Exception as error:  # any transport or API error means "ask the database", never "fail"
+        logger.warning("matching candidates from the database: the index failed (%r)", error)
+        return None
+    if ids is None:
+        return None
+    if candidates.filter(pk__in=ids).count() != len(set(ids)):
+        logger.warning("matching candidates from the database: the index is behind")
+        return None
+    return ids
+
+
 def _when(condition, weight):
     return Case(When(condition, then=Value(WEIGHTS[weight])), default=Value(0), output_field=IntegerField())
 
@@ -157,9 +185,12 @@ def rank_requests_for(profile, limit=20, today=None):
     terms.append(_when(dates, "dates_fit") if dates else _always("dates_fit"))
     if profile.pro_bono:
         terms.append(_when(Q(pro_bono=True), "pro_bono"))
+    open_requests = HelpRequest.objects.filter(status=HelpRequest.Status.OPEN, ends_on__gte=today)
+    ids = _indexed_ids(providers.matching_request_candidates, open_requests, profile, SEARCH_CANDIDATES, today)
+    if ids is not None:
+        open_requests = open_requests.filter(pk__in=ids)
     candidates = (
-        HelpRequest.objects.filter(status=HelpRequest.Status.OPEN, ends_on__gte=today)
-        .annotate(match_score=_sum(terms))
+        open_requests.annotate(match_score=_sum(terms))
         .order_by("-match_score", "-created", "-pk")
         .select_related("township__county", "organisation", "sector")[: limit + CANDIDATE_MARGIN]
     )
@@ -198,10 +229,13 @@ def rank_people_for(help_request, limit=20, today=None, visible_to=None):
     if help_request.pro_bono:
         terms.append(_when(Q(pro_bono=True), "pro_bono"))
     profiles = TalentProfile.objects.filter(Q(available_until__isnull=True) | Q(available_until__gte=today))
+    audience = None
     if visible_to is not None:
-        from people.queries import visible_profiles
-
-        profiles = visible_profiles(visible_to, profiles)
+        audience = profile_audience(visible_to)
+        profiles = visible_profiles(visible_to, profiles, audience=audience)
+    ids = _indexed_ids(providers.matching_people_candidates, profiles, help_request, SEARCH_CANDIDATES, today, audience)
+    if ids is not None:
+        profiles = profiles.filter(pk__in=ids)
     candidates = (
         profiles.annotate(
             serves=Exists(through.objects.filter(talentprofile_id=OuterRef("pk"), township_id=township.pk)),

@@ -1,20 +1,42 @@
 """What may be read about people, requests and offers, by whom (no changes here: people/actions.py)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q
 
 from accounts.models import Membership
 from people.models import Offer, TalentProfile
 
 
-def visible_profiles(user, profiles=None):
-    """The profiles `user` may see: public ones; signed-in members' ones when signed in; organisations-only ones
-    when they belong to an organisation; always their own."""
-    profiles = TalentProfile.objects.all() if profiles is None else profiles
+@dataclass(frozen=True)
+class ProfileAudience:
+    """Which profiles someone may see, in terms an index can filter on: these visibilities, and always their own
+    profile (`own_user_id`)."""
+
+    visibilities: tuple
+    own_user_id: int | None = None
+
+
+def profile_audience(user):
+    """The ProfileAudience of `user`, or None when they may see every profile (members of an organisation)."""
     if not user.is_authenticated:
-        return profiles.filter(visibility=TalentProfile.Visibility.PUBLIC)
+        return ProfileAudience((TalentProfile.Visibility.PUBLIC,))
     if Membership.objects.filter(user=user).exists():
+        return None
+    return ProfileAudience((TalentProfile.Visibility.PUBLIC, TalentProfile.Visibility.MEMBERS), user.pk)
+
+
+def visible_profiles(user, profiles=None, audience=...):
+    """The profiles `user` may see: public ones; signed-in members' ones when signed in; organisations-only ones
+    when they belong to an organisation; always their own. `audience`: profile_audience(user), when known."""
+    profiles = TalentProfile.objects.all() if profiles is None else profiles
+    audience = profile_audience(user) if audience is ... else audience
+    if audience is None:
         return profiles
-    return profiles.filter(~Q(visibility=TalentProfile.Visibility.ORGANISATIONS) | Q(user=user))
+    visible = Q(visibility__in=audience.visibilities)
+    if audience.own_user_id is not None:
+        visible |= Q(user_id=audience.own_user_id)
+    return profiles.filter(visible)
 
 
 def can_see_profile(user, profile):

@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from search import matching_index
 from search.documents import get_family
 from search.engines import configured_engine_name, database_engine, elasticsearch_engine
 from search.models import IndexRebuild, PendingUpdate
@@ -215,6 +216,15 @@ def replay_pending_updates(limit=5000, family=None):
     engine = elasticsearch_engine()
     applied = 0
     for family_name, ids in by_family.items():
+        if family_name == matching_index.NAME:  # the matching index (search/matching_index.py), not a family
+            try:
+                matching_index.replay_pending([r for r in rows if r.family == family_name])
+            except Exception as error:
+                logger.warning("Elasticsearch still fails; %s pending updates kept: %r", len(rows), error)
+                return applied
+            PendingUpdate.objects.filter(pk__in=[r.pk for r in rows if r.family == family_name]).delete()
+            applied += len(ids)
+            continue
         try:
             family = get_family(family_name)
         except LookupError:

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from search import indexing
+from search import indexing, matching_index
 
 
 @task()
@@ -24,3 +24,9 @@ def refresh_search_documents(family, ids):
 @task()
 def replay_pending_search_updates():
     return indexing.replay_pending_updates()
+
+
+@task()
+def update_matching_documents(kind, ids):
+    """Write these talent profiles or help requests to the matching index (search/matching_index.py)."""
+    return matching_index.update_documents(kind, ids)
