@@ -173,7 +173,7 @@ def _call(backing, request, action, actor, **data):
     metadata = {**(state.get("metadata") or {}), **accepted.pop("metadata", {})}
     state.update(accepted, metadata=metadata)
     with transaction.atomic():
-        locked = Backing.objects.select_for_update().select_related("listing").get(pk=backing.pk)
+        locked = Backing.objects.select_for_update(of=("self",)).select_related("listing").get(pk=backing.pk)
         apply_subscription_state(locked, state)
         log(action, actor=actor, organisation=None, backing=backing.pk, **data)
     return locked

@@ -37,7 +37,7 @@ def demo_content(search_corpus, home_pages, django_capture_on_commit_callbacks):
             ensure_demo_pages()  # about 1,200 pages published in one transaction
     finally:
         task_enqueued.disconnect(record)
-    assert sorted(enqueued) == ["projects", "stories"]  # one batched task per family, not one per page
+    assert sorted(enqueued) == ["programmes", "projects", "stories"]  # one batched task per family, not one per page
     for name in CONTENT:
         ensure_alias(name)
         es.refresh(name)
