@@ -352,5 +352,8 @@ class CommitmentPaymentForm(forms.Form):
     amount_twd = AmountField(
         label=_("Amount (NT$)"),
         investment=True,
-        help_text=_("The amount both sides confirmed. The receipt is made out to the company and its unified business number (統一編號)."),
+        help_text=_(
+            "The amount both sides confirmed. The receipt is made out to the company and its unified business "
+            "number (統一編號)."
+        ),
     )
