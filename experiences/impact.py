@@ -65,6 +65,10 @@ def volunteer_hours_by_township_id(*, year=None, township_codes=None):
         bookings = bookings.filter(slot__starts_at__year=year)
     if township_codes:
         bookings = bookings.filter(slot__experience__township__code__in=list(township_codes))
+    return _hours_by_township_id(bookings)
+
+
+def _hours_by_township_id(bookings):
     rows = bookings.values(township=F("slot__experience__township_id")).annotate(
         duration=Sum(F("slot__ends_at") - F("slot__starts_at"))
     )
@@ -103,15 +107,6 @@ def figures_version():
 
 def hours_volunteered_by_people(user_ids):
     """{township name: hours} that these people volunteered together (a company's members, on its impact page)."""
-    rows = (
-        Booking.objects.filter(
-            person_id__in=list(user_ids),
-            status=Booking.Status.ATTENDED,
-            slot__experience__kind=Experience.Kind.VOLUNTEERING,
-        )
-        .values(township_id=F("slot__experience__township_id"))
-        .annotate(duration=Sum(F("slot__ends_at") - F("slot__starts_at")))
-    )
-    hours = {row["township_id"]: round(row["duration"].total_seconds() / 3600, 1) for row in rows}
+    hours = _hours_by_township_id(_attended_volunteering().filter(person_id__in=list(user_ids)))
     townships = Township.objects.filter(pk__in=hours).order_by("code")
     return {township.name: hours[township.pk] for township in townships}
