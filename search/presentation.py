@@ -5,6 +5,7 @@ import re
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from search.documents import FACETS, families
@@ -51,7 +52,7 @@ def _labels(facet, values):
         from marketplace.models import ProjectListing
 
         # A project's status is its listing's stage; an enterprise's is "verified" (search/families.py).
-        labels = {value: str(label) for value, label in ProjectListing.Stage.choices}
+        labels = {value: capfirst(str(label)) for value, label in ProjectListing.Stage.choices}
         labels["verified"] = _("Verified")
         labels.update(_policy_labels("status", values))
         return labels

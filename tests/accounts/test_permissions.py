@@ -287,6 +287,12 @@ OBJECT_URLS = {
         ("post", lambda o: {"pk": o["interest"].pk}, lambda o: {"amount": "1000000", "instrument": "equity"})
     ],
     "marketplace:interest_confirm": [("post", lambda o: {"pk": o["interest"].pk}, lambda o: {})],
+    # Another company's commitment: an outsider neither sees it nor starts paying it.
+    "payments:pay_commitment": [
+        ("get", lambda o: {"pk": o["interest"].pk}, None),
+        ("post", lambda o: {"pk": o["interest"].pk}, lambda o: {"amount_twd": "1000"}),
+    ],
+    "payments:commitment_paid": [("get", lambda o: {"pk": o["interest"].pk}, None)],
     # A company's yearly evidence report and its files: its members only.
     "impact:company_report": [("get", _company_slug, None)],
     "impact:company_report_csv": [("get", _company_slug, None)],
@@ -590,7 +596,9 @@ def _with_market(request, objects, name):
         request.getfixturevalue("townships")
     if name.startswith(("payments:subscription_", "payments:payouts", *fulfilment)):
         return _with_backing(objects)
-    if name.startswith(("marketplace:", "conversations:", "impact:company_report")):
+    if name.startswith(("marketplace:", "conversations:", "impact:company_report", "payments:pay_commitment")) or (
+        name == "payments:commitment_paid"
+    ):
         from marketplace.actions import express_interest
         from marketplace.models import SavedSearch
 

@@ -18,7 +18,7 @@ QUERIES = [
     SearchQuery(q="可可", filters={"funding_type": ["subscription"]}),
     SearchQuery(q="", filters={"family": ["fixture"], "sector": ["agriculture", "food"]}),
     SearchQuery(q="", filters={"county": ["10014", "10013"], "sdg": ["8"]}),
-    SearchQuery(q="茶", filters={"status": ["funding"]}),
+    SearchQuery(q="茶", filters={"status": ["growth"]}),
     SearchQuery(q="", filters={"priority_area": ["false"], "county": ["09020"]}),
     SearchQuery(q="coffee"),
     SearchQuery(q="鄉 Township", filters={"county": ["10014"]}),

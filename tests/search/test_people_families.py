@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.elasticse
 
 
 @pytest.fixture
-def people_site(townships):
+def people_site(townships, real_families_only):
     """Townships and catalogues; the people families' indices emptied before and after."""
     from cms.demo import ensure_catalogues
 

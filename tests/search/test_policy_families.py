@@ -19,7 +19,7 @@ KOUHU = "10009190"
 
 
 @pytest.fixture
-def catalogue(townships, django_capture_on_commit_callbacks):
+def catalogue(townships, real_families_only, django_capture_on_commit_callbacks):
     es = ElasticsearchEngine()
     for name in FAMILIES:
         es.drop(name)
