@@ -195,7 +195,7 @@ def test_nearest_is_chosen_by_township_name_and_defaults_to_the_home_township(se
 
 
 @pytest.mark.parametrize(
-    ("language", "stage", "verified"), [("zh-hant", "初期營收", "已認證"), ("en", "early revenue", "Verified")]
+    ("language", "stage", "verified"), [("zh-hant", "初期營收", "已認證"), ("en", "Early revenue", "Verified")]
 )
 def test_status_facet_values_are_named_in_the_readers_language(language, stage, verified):
     from types import SimpleNamespace
