@@ -99,6 +99,8 @@ class User(AbstractUser):
 
 
 class Organisation(models.Model):
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     class Kind(models.TextChoices):
         ENTERPRISE = "enterprise", _("Enterprise team")
         COMPANY = "company", _("Company")

@@ -139,6 +139,8 @@ class ReadMarker(models.Model):
 class ConversationReport(models.Model):
     """One side asks staff to look at a conversation: the only way staff may read it."""
 
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="reports", verbose_name=_("conversation")
     )

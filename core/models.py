@@ -10,6 +10,10 @@ class AuditEntry(models.Model):
     every app; organisations are the accounts app's, the one subject every action is about).
     """
 
+    # Listed in the Wagtail admin but not content: Wagtail would run a reference-index task on every save (for a
+    # usage report nobody reads on this model), which made each audit entry, interest and township load slower.
+    wagtail_reference_index_ignore = True
+
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     organisation = models.ForeignKey(

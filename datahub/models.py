@@ -53,6 +53,8 @@ class Indicator(models.Model):
 class ImportBatch(models.Model):
     """One imported file: where the figures come from, under which licence, who brought them in and when."""
 
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     source = models.CharField(_("source"), max_length=200)
     licence = models.CharField(_("licence"), max_length=200)
     source_date = models.DateField(_("source date"), help_text=_("The date the source published the figures."))

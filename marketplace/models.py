@@ -34,6 +34,8 @@ class InReaderLanguage:
 
 
 class EnterpriseProfile(InReaderLanguage, models.Model):
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     organisation = models.OneToOneField(
         "accounts.Organisation",
         on_delete=models.CASCADE,
@@ -286,6 +288,8 @@ class HometownTie(models.Model):
 
 class Interest(models.Model):
     """A company's interest in a project, and how far it has gone since."""
+
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
 
     class Stage(models.TextChoices):
         EXPRESSED = "expressed", _("interest expressed")
@@ -669,6 +673,8 @@ class Milestone(models.Model):
 
 
 class Question(models.Model):
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     listing = models.ForeignKey(ProjectListing, on_delete=models.CASCADE, related_name="questions")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(_("question"), max_length=2000)
@@ -685,6 +691,8 @@ class Question(models.Model):
 
 
 class Answer(models.Model):
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(_("answer"), max_length=4000)
@@ -701,6 +709,8 @@ class Answer(models.Model):
 
 
 class AbuseReport(models.Model):
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")

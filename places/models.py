@@ -30,6 +30,8 @@ class LocalizedNameMixin:
 
 
 class County(LocalizedNameMixin, models.Model):
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     code = models.CharField(_("county code"), max_length=5, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=20)
     name_en = models.CharField(_("name (English)"), max_length=60)
@@ -52,6 +54,8 @@ class TownshipQuerySet(models.QuerySet):
 
 
 class Township(LocalizedNameMixin, models.Model):
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     code = models.CharField(
         _("town code"), max_length=8, unique=True, help_text=_("Ministry of the Interior town code")
     )

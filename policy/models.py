@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegulatoryIssue(models.Model):
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     class Outcome(models.TextChoices):
         PENDING = "pending", _("pending")
         REINTERPRETED = "reinterpreted", _("rule reinterpreted")

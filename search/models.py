@@ -147,6 +147,8 @@ class SynonymEntry(models.Model):
     (水果 finds 鳳梨; 鳳梨 does not find every fruit). Applied to the analysed words of a query, in both engines,
     from the next search on: no index rebuild (search/synonyms.py)."""
 
+    wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
+
     MAX_TERMS = 40
     MAX_TERM_LENGTH = 60
 
