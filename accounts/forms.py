@@ -24,7 +24,15 @@ class ProfileForm(forms.ModelForm):
             "notify_recommendations",
             "notify_messages",
         ]
+        labels = {
+            # The model's label predates the people's digest: the same choice also brings help requests and events.
+            "notify_recommendations": _("Recommendations that match me: projects, help requests and experiences"),
+        }
         help_texts = {
+            "notify_recommendations": _(
+                "By email as well as in your notifications: the weekly digest and new requests from organisations "
+                "you follow."
+            ),
             "display_name": _("Shown on your public contributions. Leave empty to stay unnamed."),
             "preferred_language": _("Used for our emails and after you sign in."),
         }

@@ -48,7 +48,7 @@ from search.planner import plan_query
 from search.presentation import expansion_text, facet_groups, page_links, related_links, result_map
 from search.query import InvalidSearch, parse_search_params
 
-AUTOCOMPLETE_FAMILIES = ("projects", "enterprises", "townships")
+AUTOCOMPLETE_FAMILIES = ("projects", "enterprises", "townships", "experiences", "organisations", "programmes")
 INCOMPLETE_NOTICE = "Search is running in a reduced mode: results may be incomplete."
 
 

@@ -163,3 +163,13 @@ def test_an_unknown_facet_value_finds_nothing_and_an_unknown_facet_is_refused(ca
     assert client.get("/api/search/", {"kind": "programmes", "programme_kind": "lottery"}).json()["total"] == 0
     response = client.get("/api/search/", {"kind": "programmes", "agency": "x"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and "Unknown parameter: agency" in response.json()["error"]
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en"])
+def test_autocomplete_suggests_a_programme_with_its_page_in_the_readers_language(catalogue, client, language):
+    programme = catalogue["programmes"][0]
+    data = client.get("/api/search/autocomplete/", {"q": "青年養殖"}, HTTP_ACCEPT_LANGUAGE=language).json()
+    (suggestion,) = [item for item in data["suggestions"] if item["family"] == "programmes"]
+    assert suggestion["url"].startswith(f"/{language}/") and str(programme.pk) in suggestion["url"]
+    assert suggestion["title"] == ("Young aquaculture start-up grant" if language == "en" else "青年養殖創業補助")
+    assert suggestion["family_label"] and suggestion["family_label"] != "programmes"
