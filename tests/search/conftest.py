@@ -93,3 +93,15 @@ def real_families_only():
     yield
     if synthetic is not None:
         register(synthetic)
+
+
+def elasticsearch_in_step_with_the_database():
+    """Make this worker's Elasticsearch hold what the test's database holds before a test compares the engines:
+    tests elsewhere index what they create and roll only the database back, so their documents (and townships
+    indexed under other ids) stay behind. Every family's index is dropped and the townships are indexed again."""
+    from search.documents import families, get_family
+
+    es = ElasticsearchEngine()
+    for name in families():
+        es.drop(name)
+    es.rebuild(get_family("townships"))

@@ -24,6 +24,7 @@ from search.people_families import PEOPLE_FAMILIES
 from search.query import SearchQuery
 from tests.factories.accounts import UserFactory
 from tests.factories.market import GUANSHAN, KOUHU, ZHUSHAN, township
+from tests.search.conftest import elasticsearch_in_step_with_the_database
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.elasticsearch]
 
@@ -35,8 +36,7 @@ def people_site(townships, real_families_only):
 
     ensure_catalogues()
     es = ElasticsearchEngine()
-    for name in PEOPLE_FAMILIES:
-        es.drop(name)
+    elasticsearch_in_step_with_the_database()
     yield
     for name in PEOPLE_FAMILIES:
         es.drop(name)

@@ -12,6 +12,7 @@ from search.db_engine import DatabaseEngine
 from search.es import ElasticsearchEngine
 from search.query import SearchQuery
 from tests.factories.accounts import UserFactory
+from tests.search.conftest import elasticsearch_in_step_with_the_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.elasticsearch]
 FAMILIES = ("programmes", "regulatory_issues")
@@ -21,8 +22,7 @@ KOUHU = "10009190"
 @pytest.fixture
 def catalogue(townships, real_families_only, django_capture_on_commit_callbacks):
     es = ElasticsearchEngine()
-    for name in FAMILIES:
-        es.drop(name)
+    elasticsearch_in_step_with_the_database()
     agriculture = Ministry.objects.get(name_zh="農業部")
     development, _made = Ministry.objects.get_or_create(
         slug="ndc-test",
