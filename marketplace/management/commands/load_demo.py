@@ -1,11 +1,11 @@
-from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, ensure_demo_staff
 from cms.actions import ensure_language_versions, ensure_project_review_workflow
 from cms.demo import ensure_demo_pages, ensure_home_pages
 from cms.demo_pictures import ensure_demo_pictures
+from core.demo_settings import refuse_outside_demo_settings
 from marketplace.demo import ensure_demo_enterprises
 from marketplace.demo_companies import DEMO_COMPANY_EMAIL, DEMO_COMPANY_PASSWORD, ensure_demo_companies
 from places.actions import load_townships
@@ -14,15 +14,8 @@ from places.actions import load_townships
 class Command(BaseCommand):
     help = "Load the reference data and the demo content (safe to run again: nothing is duplicated)."
 
-    # The demo creates a superuser whose password and TOTP secret are published in the README: never in production.
-    ALLOWED_SETTINGS = ("config.settings.dev", "config.settings.test")
-
     def handle(self, *args, **options):
-        if settings.SETTINGS_MODULE not in self.ALLOWED_SETTINGS:
-            raise CommandError(
-                f"load_demo runs only with the dev or test settings, not {settings.SETTINGS_MODULE}: it creates "
-                "accounts whose passwords are published."
-            )
+        refuse_outside_demo_settings("load_demo", "it creates accounts whose passwords are published.")
         counties, townships = load_townships()
         self.stdout.write(f"Reference data — counties: {counties}; townships: {townships}.")
         call_command("load_reference_figures", stdout=self.stdout)  # the shipped official figures (datahub/data)
