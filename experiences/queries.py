@@ -80,6 +80,15 @@ def check_in_list(slot):
     )
 
 
+def check_in_waiting(slot):
+    """{"waiting": on the waitlist, "paying": places held while someone pays}: people not on the check-in list yet
+    whom the organiser should know about (one query)."""
+    return slot.bookings.aggregate(
+        waiting=Count("pk", filter=Q(status=Booking.Status.WAITLISTED)),
+        paying=Count("pk", filter=Q(status=Booking.Status.PAYING)),
+    )
+
+
 TOWNSHIP_EXPERIENCES_SHOWN = 6
 
 

@@ -286,9 +286,7 @@ def check_in(request, pk):
         "experience": slot.experience,
         "people": people,
         "attended": sum(1 for booking in people if booking.status == Booking.Status.ATTENDED),
-        "waiting": slot.bookings.filter(status=Booking.Status.WAITLISTED).count(),
-        # Places held while someone pays: not on the list yet, but the organiser should know they may come.
-        "paying": slot.bookings.filter(status=Booking.Status.PAYING).count(),
+        **queries.check_in_waiting(slot),
     }
     return render(request, "experiences/manage/check_in.html", context)
 

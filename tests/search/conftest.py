@@ -9,15 +9,21 @@ from search.es import ElasticsearchEngine
 from tests.search.fixture import FAMILY, fixture_family
 
 
+def _drop_every_family():
+    from search.documents import families
+
+    es = ElasticsearchEngine()
+    for name in families():
+        es.drop(name)
+
+
 def _clear_everything():
     from places.models import County, Township
-    from search.documents import families
     from search.models import PendingUpdate, SearchEntry
 
     # Tests in other packages index what they create into this worker's Elasticsearch indexes and roll only the
     # database back; without dropping every family here, a match-all query would count their leftovers.
-    for name in families():
-        ElasticsearchEngine().drop(name)
+    _drop_every_family()
 
     SearchEntry.objects.all().delete()
     PendingUpdate.objects.all().delete()
@@ -99,9 +105,7 @@ def elasticsearch_in_step_with_the_database():
     """Make this worker's Elasticsearch hold what the test's database holds before a test compares the engines:
     tests elsewhere index what they create and roll only the database back, so their documents (and townships
     indexed under other ids) stay behind. Every family's index is dropped and the townships are indexed again."""
-    from search.documents import families, get_family
+    from search.documents import get_family
 
-    es = ElasticsearchEngine()
-    for name in families():
-        es.drop(name)
-    es.rebuild(get_family("townships"))
+    _drop_every_family()
+    ElasticsearchEngine().rebuild(get_family("townships"))
