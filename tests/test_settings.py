@@ -215,3 +215,54 @@ def test_make_run_uses_the_demo_checkout_only_without_stripe_keys(environment, e
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == expected  # after the shell's own line about its imports
+
+
+POOLED_REQUESTS_SCRIPT = """
+import asyncio
+import psycopg
+from asgiref.testing import ApplicationCommunicator
+from config.asgi import application
+
+opened = []
+connect = psycopg.Connection.connect.__func__
+
+def counting_connect(cls, *args, **kwargs):
+    opened.append(1)
+    return connect(cls, *args, **kwargs)
+
+psycopg.Connection.connect = classmethod(counting_connect)
+psycopg.connect = psycopg.Connection.connect  # what Django calls without a pool
+
+async def one_request():
+    scope = {"type": "http", "method": "GET", "path": "/healthz", "raw_path": b"/healthz",
+             "query_string": b"", "headers": [(b"host", b"homeward.tw")], "scheme": "https", "http_version": "1.1",
+             "server": ("homeward.tw", 443), "client": ("127.0.0.1", 5000), "root_path": ""}
+    communicator = ApplicationCommunicator(application, scope)
+    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+    start = await communicator.receive_output(10)
+    while (await communicator.receive_output(10)).get("more_body"):
+        pass
+    await communicator.wait(10)  # the request's end (request_finished), where its connection goes back
+    return start["status"]
+
+statuses = [asyncio.run(one_request()) for _ in range(6)]
+print("POOLED", statuses, len(opened))
+"""
+
+
+def test_production_requests_under_asgi_reuse_pooled_database_connections(production_env):
+    """Under ASGI each request's database work runs in a thread of its own: persistent connections were never
+    reused (a new PostgreSQL connection per request); the pool lends the same few."""
+    production_env["REDIS_URL"] = os.environ.get("REDIS_URL", production_env["REDIS_URL"])
+    result = manage("shell", "-c", POOLED_REQUESTS_SCRIPT, env=production_env)
+
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("POOLED"))
+    statuses, opened = line.removeprefix("POOLED ").rsplit(" ", 1)
+    assert statuses == "[200, 200, 200, 200, 200, 200]", result.stderr[-3000:]
+    assert int(opened) <= 3  # the pool's minimum of 2, one more if a request came before they were ready
+
+    production_env["DATABASE_POOL_MAX_SIZE"] = "0"  # persistent connections, as before the pool
+    result = manage("shell", "-c", POOLED_REQUESTS_SCRIPT, env=production_env)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("POOLED"))
+    assert int(line.rsplit(" ", 1)[1]) == 6

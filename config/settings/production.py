@@ -25,7 +25,26 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-only", "test-only")):
     raise ConfigurationError("DJANGO_SECRET_KEY must be a random value of at least 50 characters.")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": database_from_url("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+# A pool of connections per process (psycopg_pool through Django), not persistent connections: under ASGI each
+# request runs its database work in a thread of its own (Django's ThreadSensitiveContext), so a thread's persistent
+# connection was never reused and every request opened a new PostgreSQL connection (Django's documentation says to
+# disable persistent connections under ASGI for that reason). Measured with bench/load.py: see bench/README.md.
+# DATABASE_POOL_MAX_SIZE=0 falls back to persistent connections (DATABASE_CONN_MAX_AGE) for a process manager that
+# runs Django synchronously.
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 8, minimum=0)
+if DATABASE_POOL_MAX_SIZE:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DATABASE_POOL_MAX_SIZE),
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        # A request waits this long for a free connection before it fails (the pool is smaller than the
+        # number of requests a process may have in flight: they queue here rather than on PostgreSQL).
+        "timeout": env_int("DATABASE_POOL_TIMEOUT_SECONDS", 20, minimum=1),
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+# With the pool, Django checks a connection before lending it (one empty round trip): one broken by a database
+# restart is replaced instead of failing a request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 if not REDIS_URL:  # noqa: F405
