@@ -28,12 +28,20 @@ class CmsConfig(AppConfig):
         page_published.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_published")
         page_unpublished.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_unpublished")
         post_page_move.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_moved")
-        from wagtail.models import Page
+        from wagtail.models import Page, PageViewRestriction
 
         post_delete.connect(signal_handlers.page_changed, sender=Page, dispatch_uid="cms_page_cache_deleted")
         from cms.models import Ministry, NavigationSettings, Sector, SupportProgramme, SustainableDevelopmentGoal
 
-        for model in (NavigationSettings, Sector, SustainableDevelopmentGoal, Ministry, SupportProgramme):
+        # A view restriction covers a page and everything under it: a copy stored before it was set must go.
+        for model in (
+            NavigationSettings,
+            Sector,
+            SustainableDevelopmentGoal,
+            Ministry,
+            SupportProgramme,
+            PageViewRestriction,
+        ):
             for signal in (post_save, post_delete):
                 uid = f"cms_page_cache_{model.__name__}_{'saved' if signal is post_save else 'deleted'}"
                 signal.connect(signal_handlers.site_wide_change, sender=model, dispatch_uid=uid)

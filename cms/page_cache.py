@@ -2,8 +2,11 @@
 it shows changes.
 
 What is cached: the response of a Wagtail page served to a visitor who is not signed in, for GET, status 200, when
-the render did not ask for a CSRF token (a form that posts), set no cookie, did not touch the session and the
-visitor has no flash message waiting. Everything else renders as before. The signed-in header (bell, account menu)
+the render set no cookie, did not touch the session, the page has no view restriction (a password form) and the
+visitor has no flash message waiting. Everything else renders as before. A form that posts (the donation form)
+carries the visitor's CSRF token: the stored copy keeps a hole where each `{% csrf_token %}` value was, and a hit
+fills it with the visitor's own token (Django's CSRF middleware then sets their cookie as on a render). A page
+whose token appears anywhere else is not stored. The signed-in header (bell, account menu)
 is never in a cached page, and the live parts of a cached page (funding progress over JSON and the websocket) are
 filled in by the browser as on any render.
 
@@ -32,6 +35,7 @@ core.cache.ResilientRedisCache, whose failures fall back to this process's memor
 
 import hashlib
 import logging
+import re
 import uuid
 from pathlib import Path
 
@@ -39,6 +43,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -49,6 +54,10 @@ CACHED_QUERY_PARAMETERS = frozenset({"page", "tag", "county"})
 MAX_QUERY_LENGTH = 200
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 REQUEST_ATTRIBUTE = "_homeward_page_cache"
+# Where a stored page had the visitor's CSRF token: what `{% csrf_token %}` writes, and the hole it leaves.
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{%d})"' % CSRF_TOKEN_LENGTH)
+TOKEN_LIKE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
+CSRF_HOLE = b"homeward-page-cache-csrf-token-hole"
 
 
 def enabled():
@@ -125,7 +134,10 @@ def cached_response(request):
     for name in names:
         if current.get(_generation_key(name)) != entry["generations"][name]:
             return None
-    response = HttpResponse(entry["content"], status=200)
+    content = entry["content"]
+    if entry.get("csrf_holes"):
+        content = content.replace(CSRF_HOLE, get_token(request).encode())
+    response = HttpResponse(content, status=200)
     for header, value in entry["headers"].items():
         response[header] = value
     response["X-Page-Cache"] = "hit"
@@ -163,6 +175,9 @@ def page_served(page, request):
     """Wagtail is about to render `page` for `request` (before_serve_page): remember what the render depends on."""
     if not request_is_cacheable(request) or getattr(request, "is_preview", False):
         return
+    if page.get_view_restrictions().exists():
+        # A password form now, the page itself once the visitor's session holds the password: never one copy.
+        return
     setattr(
         request,
         REQUEST_ATTRIBUTE,
@@ -175,8 +190,6 @@ def response_is_storable(request, response):
         return False
     if not response.get("Content-Type", "").startswith("text/html"):
         return False
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        return False  # the page holds a form with this visitor's CSRF token
     cache_control = response.get("Cache-Control", "")
     if "private" in cache_control or "no-store" in cache_control or "no-cache" in cache_control:
         return False
@@ -194,14 +207,40 @@ def store(request, response):
         return
     if not response_is_storable(request, response):
         return
+    content, holes = response.content, False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the render put this visitor's CSRF token in a form
+        content = with_csrf_holes(request, content)
+        if content is None:
+            return
+        holes = True
     entry = {
-        "content": response.content,
+        "content": content,
+        "csrf_holes": holes,
         "headers": {header: response[header] for header in KEPT_HEADERS if response.has_header(header)},
         "generations": seen["generations"],
         "translation_key": seen["translation_key"],
     }
     cache.set(_entry_key(request), entry, timeout())
     response["X-Page-Cache"] = "miss"
+
+
+def with_csrf_holes(request, content):
+    """`content` with a hole for each `{% csrf_token %}` value, or None when the visitor's token is (or may be)
+    anywhere else in it: a copy served to others must carry nothing of this visitor's."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret or CSRF_HOLE in content:
+        return None
+    tokens = set(CSRF_INPUT.findall(content))
+    if any(_unmask_cipher_token(token.decode()) != secret for token in tokens):
+        return None
+    for token in tokens:
+        content = content.replace(token, CSRF_HOLE)
+    if secret.encode() in content:
+        return None
+    for candidate in TOKEN_LIKE.findall(content):
+        if _unmask_cipher_token(candidate.decode()) == secret:
+            return None
+    return content
 
 
 # --- invalidation --------------------------------------------------------------------------------------------------
