@@ -148,6 +148,22 @@ def cached_response(request):
     return response
 
 
+def site_wide_value(name, compute):
+    """A value that many pages show and that changes with the site (the staff menu, long choice lists): computed
+    once per language and site generation (any site-wide change moves it) and kept PAGE_CACHE_SECONDS; computed
+    every time when the page cache is off. `name` says what the value depends on besides the language."""
+    if not enabled():
+        return compute()
+    generation = _current_generations([GLOBAL])[GLOBAL]
+    digest = hashlib.sha256(name.encode()).hexdigest()[:32]
+    key = f"cms:site-value:{release()}:{get_language()}:{generation}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout())
+    return value
+
+
 # --- writing -------------------------------------------------------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ def _page_versions(family, ids):
         model.objects.live()
         .filter(locale=locale, translation_key__in=list(keys))
         .select_related("locale", "alias_of__locale")
+        .defer_streamfields()  # a hit shows the title, summary and address, never the body
     )
     return {keys[page.translation_key]: page for page in versions}
 

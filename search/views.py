@@ -118,13 +118,18 @@ def search_map(request):
 
 
 def _township_choices():
-    """[(county name, [(town code, township name)])] in code order: the "nearest" sort's township, chosen by name."""
+    """[(county name, [(town code, township name)])] in code order: the "nearest" sort's township, chosen by name
+    (368 townships: kept per language with the site's other long lists)."""
+    from cms.page_cache import site_wide_value
     from places.models import Township
 
-    groups = {}
-    for township in Township.objects.with_county().order_by("county__code", "code"):
-        groups.setdefault(township.county, []).append((township.code, township.name))
-    return [(county.name, towns) for county, towns in groups.items()]
+    def choices():
+        groups = {}
+        for township in Township.objects.with_county().order_by("county__code", "code"):
+            groups.setdefault(township.county, []).append((township.code, township.name))
+        return [(str(county.name), towns) for county, towns in groups.items()]
+
+    return site_wide_value("search:township-choices", choices)
 
 
 def _with_home_township(request):

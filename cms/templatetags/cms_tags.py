@@ -123,17 +123,24 @@ def site_navigation(context):
     """The staff-edited menu and footer (Settings → Navigation), in the active language."""
     from cms.models import NavigationSettings
 
+    from cms.page_cache import site_wide_value
+
     request = context.get("request")
     empty = {"menu": [], "footer_links": [], "footer_note": ""}
     if request is None:
         return empty
-    try:
-        navigation = NavigationSettings.for_request(request)
-    except NavigationSettings.DoesNotExist:
-        # No Wagtail site answers this host (a fresh database, an unknown host name): no staff menu.
-        return empty
-    return {
-        "menu": _links(context, navigation.menu),
-        "footer_links": _links(context, navigation.footer_links),
-        "footer_note": navigation.footer_note,
-    }
+
+    def navigation_links():
+        try:
+            navigation = NavigationSettings.for_request(request)
+        except NavigationSettings.DoesNotExist:
+            # No Wagtail site answers this host (a fresh database, an unknown host name): no staff menu.
+            return empty
+        return {
+            "menu": _links(context, navigation.menu),
+            "footer_links": _links(context, navigation.footer_links),
+            "footer_note": str(navigation.footer_note),
+        }
+
+    # Every page draws it (about a tenth of a search page's render): once per host, language and site generation.
+    return site_wide_value(f"navigation:{request.get_host()}", navigation_links)

@@ -8,8 +8,10 @@ import pytest
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale
@@ -331,3 +333,28 @@ def test_a_view_restriction_added_later_removes_the_stored_copy(market):
     response = get(client, rice.url)
     assert cache_state(response) is None
     assert "password" in response.content.decode().lower()
+
+
+def test_the_menu_is_kept_per_language_and_follows_a_navigation_change(cms_site):
+    """Pages that are never stored (search, the sign-in page) still draw the staff menu from the cache."""
+    from wagtail.models import Site
+
+    from cms.models import NavigationSettings
+
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    about = home.add_child(instance=StandardPage(title="關於我們", slug="about"))
+    about.save_revision().publish()
+    navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
+    navigation.menu = [("link", {"page": about, "label": ""})]
+    navigation.save()
+    client = Client()
+    search = reverse("search:page")
+    assert f'<a href="{about.url}">關於我們</a>' in get(client, search).content.decode()
+
+    with CaptureQueriesContext(connection) as kept:
+        assert f'<a href="{about.url}">關於我們</a>' in get(client, search).content.decode()
+    assert not [query for query in kept.captured_queries if "cms_navigationsettings" in query["sql"]]
+
+    navigation.menu = [("link", {"page": about, "label": "團隊"})]
+    navigation.save()
+    assert f'<a href="{about.url}">團隊</a>' in get(client, search).content.decode()
