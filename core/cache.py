@@ -13,7 +13,7 @@ import threading
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -69,9 +69,35 @@ def outage_for(location):
         return _outages.setdefault(location, _Outage())
 
 
+_shared_clients = {}
+_shared_clients_lock = threading.Lock()
+
+
+class SharedRedisCacheClient(RedisCacheClient):
+    """One connection pool and one redis client per server and process.
+
+    Django makes a cache object per thread (under ASGI: per request, each request's work runs in a thread of its
+    own), each with its own connection pool, and a new `redis.Redis` for every call: a new Redis connection per
+    request and a client built a dozen times per page. A redis client over a pool is safe to share between threads.
+    """
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        shared = (self._servers[index], repr(sorted(self._pool_options.items())))
+        client = _shared_clients.get(shared)
+        if client is None:
+            with _shared_clients_lock:
+                client = _shared_clients.get(shared)
+                if client is None:
+                    pool = self._pool_class.from_url(self._servers[index], **self._pool_options)
+                    client = _shared_clients[shared] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = SharedRedisCacheClient
         self._location = server if isinstance(server, str) else ",".join(server)
         self._outage = outage_for(self._location)
         # LocMemCache objects with the same name share their storage: one fallback per process, not per thread.

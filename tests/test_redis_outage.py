@@ -164,3 +164,20 @@ def test_the_healthy_cache_is_redis(client, cache_on, settings):
     assert cache._cache.get_client().exists(cache.make_key("healthy-probe")) == 1
     assert list(client.get(reverse("healthz")).json()) == ["status"]  # nothing about the services to anyone
     cache.delete("healthy-probe")
+
+
+def test_cache_objects_of_different_threads_share_one_redis_client_and_pool(cache_on, settings):
+    """Django makes a cache object per thread (per request under ASGI); each used to open its own pool, and make a
+    new redis client for every call."""
+    from django.core.cache import caches
+
+    cache_on(settings.REDIS_URL)
+    first, second = caches.create_connection("default"), caches.create_connection("default")
+    assert first is not second
+
+    first.set("shared-probe", "世界")
+
+    assert second.get("shared-probe") == "世界"
+    assert first._cache.get_client() is second._cache.get_client()
+    assert second._cache.get_client().connection_pool is first._cache.get_client(write=True).connection_pool
+    first.delete("shared-probe")
