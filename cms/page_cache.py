@@ -101,16 +101,17 @@ def _entry_key(request):
 # --- reading -------------------------------------------------------------------------------------------------------
 
 
-def request_is_cacheable(request):
+def request_is_cacheable(request, query_parameters=CACHED_QUERY_PARAMETERS):
     """Whether this request may be served from (and stored in) the cache: an anonymous GET or HEAD, no message
-    waiting, only query parameters that pages read. Costs no query for a visitor without a session cookie."""
+    waiting, only query parameters that the view reads (pages: CACHED_QUERY_PARAMETERS; None: any). Costs no query
+    for a visitor without a session cookie."""
     if not enabled() or request.method not in ("GET", "HEAD"):
         return False
     if "messages" in request.COOKIES:  # django.contrib.messages' cookie storage: a message waits
         return False
     if request.GET and (
         len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH
-        or not set(request.GET).issubset(CACHED_QUERY_PARAMETERS)
+        or (query_parameters is not None and not set(request.GET).issubset(query_parameters))
     ):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -257,6 +258,38 @@ def with_csrf_holes(request, content):
         if _unmask_cipher_token(candidate.decode()) == secret:
             return None
     return content
+
+
+def anonymous_view(request, version, render):
+    """A view that is not a Wagtail page but shows every anonymous visitor the same thing (the impact page): its
+    response for this URL and language from the cache while `version` (what its content depends on, such as a data
+    version) and the site's generation are unchanged; otherwise `render()`, stored under the same rules as pages."""
+    if not request_is_cacheable(request, query_parameters=None) or request.method != "GET":
+        return render()
+    generation = _current_generations([GLOBAL])[GLOBAL]
+    key = f"{_entry_key(request)}:view:{hashlib.sha256(str(version).encode()).hexdigest()[:32]}:{generation}"
+    entry = cache.get(key)
+    if entry:
+        content = entry["content"]
+        if entry["csrf_holes"]:
+            content = content.replace(CSRF_HOLE, get_token(request).encode())
+        response = HttpResponse(content, status=200)
+        for header, value in entry["headers"].items():
+            response[header] = value
+        response["X-Page-Cache"] = "hit"
+        return response
+    response = render()
+    if not response_is_storable(request, response):
+        return response
+    content, holes = response.content, False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        content, holes = with_csrf_holes(request, content), True
+        if content is None:
+            return response
+    headers = {header: response[header] for header in KEPT_HEADERS if response.has_header(header)}
+    cache.set(key, {"content": content, "csrf_holes": holes, "headers": headers}, timeout())
+    response["X-Page-Cache"] = "miss"
+    return response
 
 
 # --- invalidation --------------------------------------------------------------------------------------------------

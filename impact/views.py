@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from cms.page_cache import anonymous_view
 from datahub.presentation import format_value as format_figure
 from datahub.queries import latest_import_id
 from datahub.queries import layer as figure_layer_values
@@ -105,9 +106,20 @@ def impact_page(request):
     form = ImpactFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "impact/impact.html", {"form": form}, status=400)
+    snapshot = page_snapshot(form.filters())
+    if not snapshot.version:  # figures of chosen townships, computed for this request
+        return _render_impact_page(request, form, snapshot)
+    # Shared figures: every anonymous visitor sees the same page until the figures (or the site) change.
+    return anonymous_view(
+        request,
+        (snapshot.version, snapshot.computed_at.isoformat(), snapshot.stale),
+        lambda: _render_impact_page(request, form, snapshot),
+    )
+
+
+def _render_impact_page(request, form, snapshot):
     measure, county = form.chosen_measure(), form.chosen_county()
     figure_layer = _figure_layer(form.chosen_indicator() if form.is_bound else None)
-    snapshot = page_snapshot(form.filters())
     snapshot = dataclasses.replace(snapshot, data=public_view(snapshot.data))  # private commitments aggregated
     data = snapshot.data
     page_url = reverse("impact:page")

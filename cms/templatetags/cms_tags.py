@@ -122,7 +122,6 @@ def _links(context, blocks):
 def site_navigation(context):
     """The staff-edited menu and footer (Settings → Navigation), in the active language."""
     from cms.models import NavigationSettings
-
     from cms.page_cache import site_wide_value
 
     request = context.get("request")

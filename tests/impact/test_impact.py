@@ -246,8 +246,13 @@ def _queued_refreshes():
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
-def test_after_a_payment_the_page_shows_the_previous_figures_until_the_queued_refresh_has_run(client, world):
+@pytest.mark.parametrize("page_cache", [False, True], ids=["rendered", "anonymous page cache"])
+def test_after_a_payment_the_page_shows_the_previous_figures_until_the_queued_refresh_has_run(
+    client, world, settings, page_cache
+):
     from impact import service
+
+    settings.PAGE_CACHE_ENABLED = page_cache
 
     cache.delete_many([service._snapshot_key(ImpactFilters()), service._lock_key(ImpactFilters())])  # other tests'
     with translation.override("en"):
@@ -484,5 +489,27 @@ def test_township_lists_are_normalised_bounded_and_not_kept_in_the_cache(client,
     assert client.get(reverse("impact:csv"), {"town": codes[:50]}).status_code == 200
     assert stored == [], "a visitor's own list of townships is computed, not kept"
 
+    cache.delete(service._snapshot_key(ImpactFilters()))  # another test's copy of the shared figures
     assert client.get(reverse("impact:page")).status_code == 200
     assert any(key.startswith("impact:snapshot:") for key in stored), "the shared map is still cached"
+
+
+def test_anonymous_visitors_share_one_rendered_impact_page_per_language_and_figures(client, world, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    with translation.override("en"):
+        url = reverse("impact:page") + "?measure=backers"
+        assert client.get(url).get("X-Page-Cache") == "miss"
+        # (the site's first request creates its navigation settings: a site-wide change, so one more render)
+        states = [client.get(url) for _ in range(3)]
+        again = states[-1]
+        assert [page.get("X-Page-Cache") for page in states][-2:] == ["hit", "hit"] and "NT$3,800" in again.text
+        # another filter, another copy
+        assert client.get(f"{url}&year={timezone.now().year}").get("X-Page-Cache") == "miss"
+    with translation.override("ja"):
+        japanese = client.get(reverse("impact:page") + "?measure=backers")
+    assert japanese.get("X-Page-Cache") == "miss" and 'lang="ja"' in japanese.text
+
+    client.force_login(world["carol"])
+    signed_in = client.get(url)
+    assert signed_in.get("X-Page-Cache") is None and "NT$3,800" in signed_in.text
