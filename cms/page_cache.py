@@ -33,6 +33,7 @@ new catalogue or template never meets an old page. A Redis outage degrades to re
 core.cache.ResilientRedisCache, whose failures fall back to this process's memory.
 """
 
+import gzip
 import hashlib
 import logging
 import re
@@ -44,6 +45,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
+from django.middleware.gzip import re_accepts_gzip as ACCEPTS_GZIP
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -135,13 +138,7 @@ def cached_response(request):
     for name in names:
         if current.get(_generation_key(name)) != entry["generations"][name]:
             return None
-    content = entry["content"]
-    if entry.get("csrf_holes"):
-        content = content.replace(CSRF_HOLE, get_token(request).encode())
-    response = HttpResponse(content, status=200)
-    for header, value in entry["headers"].items():
-        response[header] = value
-    response["X-Page-Cache"] = "hit"
+    response = _response_from(entry, request)
     if entry.get("translation_key"):
         from cms.visit_counter import count_visit
 
@@ -224,21 +221,48 @@ def store(request, response):
         return
     if not response_is_storable(request, response):
         return
+    entry = _entry_from(request, response)
+    if entry is None:
+        return
+    entry.update(generations=seen["generations"], translation_key=seen["translation_key"])
+    cache.set(_entry_key(request), entry, timeout())
+    response["X-Page-Cache"] = "miss"
+
+
+def _entry_from(request, response):
+    """What is kept of a storable response, or None when it cannot be shared (see with_csrf_holes). A page without
+    a CSRF token is also kept gzipped: compressing the impact page's half megabyte of map took longer than serving
+    it from the cache."""
     content, holes = response.content, False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the render put this visitor's CSRF token in a form
         content = with_csrf_holes(request, content)
         if content is None:
-            return
+            return None
         holes = True
-    entry = {
+    return {
         "content": content,
+        # Nothing secret in it, so no BREACH padding is needed (GZipMiddleware pads, for pages with a token).
+        "gzipped": None if holes or len(content) < 200 else gzip.compress(content, compresslevel=6, mtime=0),
         "csrf_holes": holes,
         "headers": {header: response[header] for header in KEPT_HEADERS if response.has_header(header)},
-        "generations": seen["generations"],
-        "translation_key": seen["translation_key"],
     }
-    cache.set(_entry_key(request), entry, timeout())
-    response["X-Page-Cache"] = "miss"
+
+
+def _response_from(entry, request):
+    """The response of a hit: the visitor's own CSRF token in the holes, or the gzipped copy when they take it."""
+    if entry.get("gzipped") and ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(entry["gzipped"], status=200)
+        response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ("Accept-Encoding",))
+    else:
+        content = entry["content"]
+        if entry.get("csrf_holes"):
+            content = content.replace(CSRF_HOLE, get_token(request).encode())
+        response = HttpResponse(content, status=200)
+    for header, value in entry["headers"].items():
+        response[header] = value
+    response["X-Page-Cache"] = "hit"
+    return response
 
 
 def with_csrf_holes(request, content):
@@ -270,25 +294,14 @@ def anonymous_view(request, version, render):
     key = f"{_entry_key(request)}:view:{hashlib.sha256(str(version).encode()).hexdigest()[:32]}:{generation}"
     entry = cache.get(key)
     if entry:
-        content = entry["content"]
-        if entry["csrf_holes"]:
-            content = content.replace(CSRF_HOLE, get_token(request).encode())
-        response = HttpResponse(content, status=200)
-        for header, value in entry["headers"].items():
-            response[header] = value
-        response["X-Page-Cache"] = "hit"
-        return response
+        return _response_from(entry, request)
     response = render()
     if not response_is_storable(request, response):
         return response
-    content, holes = response.content, False
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        content, holes = with_csrf_holes(request, content), True
-        if content is None:
-            return response
-    headers = {header: response[header] for header in KEPT_HEADERS if response.has_header(header)}
-    cache.set(key, {"content": content, "csrf_holes": holes, "headers": headers}, timeout())
-    response["X-Page-Cache"] = "miss"
+    entry = _entry_from(request, response)
+    if entry is not None:
+        cache.set(key, entry, timeout())
+        response["X-Page-Cache"] = "miss"
     return response
 
 

@@ -358,3 +358,26 @@ def test_the_menu_is_kept_per_language_and_follows_a_navigation_change(cms_site)
     navigation.menu = [("link", {"page": about, "label": "團隊"})]
     navigation.save()
     assert f'<a href="{about.url}">團隊</a>' in get(client, search).content.decode()
+
+
+def test_a_hit_is_served_gzipped_from_the_copy_compressed_once_unless_it_carries_a_token(market):
+    import gzip
+
+    township_url = market["rice"].get_parent().url
+    client = Client()
+    plain = cached(client, township_url)
+
+    zipped = get(client, township_url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert cache_state(zipped) == "hit" and zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == plain.content
+
+    rice = _donation_page(market)
+    visitor = Client(enforce_csrf_checks=True)
+    cached(Client(), rice.url)
+    page = get(visitor, rice.url, HTTP_ACCEPT_ENCODING="gzip")
+    assert cache_state(page) == "hit" and page["Content-Encoding"] == "gzip"  # compressed for this visitor ...
+    html = gzip.decompress(page.content).decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', html).group(1)
+    assert _unmask_cipher_token(token) == visitor.cookies[settings.CSRF_COOKIE_NAME].value  # ... with their token
