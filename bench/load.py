@@ -149,9 +149,10 @@ print(f"TASKS-DRAINED {waiting} {time.monotonic() - began:.0f}")
 class LoadCluster(LocalCluster):
     """local_cluster's processes, with uvicorn in place of daphne when asked."""
 
-    def __init__(self, *args, server="daphne", **kwargs):
+    def __init__(self, *args, server="daphne", threads=1, **kwargs):
         super().__init__(*args, **kwargs)
         self.server = server
+        self.threads = threads
 
     def _spawn(self, name, command, role):
         if role == "web" and self.server == "uvicorn" and command[0] == DAPHNE:
@@ -173,6 +174,24 @@ class LoadCluster(LocalCluster):
                 "--log-level",
                 "warning",
                 "config.asgi:application",
+            ]
+        if role == "web" and self.server == "gunicorn" and command[0] == DAPHNE:
+            # Plain HTTP through WSGI (no websockets: production would send /ws/ to daphne): one worker process
+            # per web process, so the topology stays N processes behind nginx.
+            port = command[command.index("-p") + 1]
+            command = [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                str(self.threads),
+                "--log-level",
+                "warning",
+                "config.wsgi:application",
             ]
         return super()._spawn(name, command, role)
 
@@ -308,7 +327,8 @@ async def run_level(base, setup, concurrency, seconds, seed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--web", type=int, default=2, help="web processes (default 2: one per core here)")
-    parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne")
+    parser.add_argument("--server", choices=["daphne", "uvicorn", "gunicorn"], default="daphne")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn: threads per worker process")
     parser.add_argument("--seconds", type=float, default=10.0, help="per concurrency level")
     parser.add_argument("--levels", default="1,8,32,64,128")
     parser.add_argument("--reuse", action="store_true", help="keep the database of the last run")
@@ -325,6 +345,7 @@ def main():
         schedulers=0,
         database=DATABASE,
         server=options.server,
+        threads=options.threads,
         extra_env={"DJANGO_STATIC_ROOT": str(run_dir / "static"), "LOG_LEVEL": "WARNING"},
     )
     began = time.monotonic()
