@@ -21,6 +21,7 @@ that receipt numbers run without gaps and that the project's totals equal its en
 """
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -130,6 +131,16 @@ def main():
         STRIPE_WEBHOOK_SECRET=SECRET,
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        # What production settings require since this bench was written (the same values as deploy/local_cluster).
+        TRACE_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        SITE_BASE_URL="http://127.0.0.1",
+        SITE_BASE_URL_ALLOW_LOCAL="1",
+        MEDIA_STORAGE="s3",
+        AWS_S3_ENDPOINT_URL=os.environ.get("S3_TEST_ENDPOINT_URL", ""),
+        AWS_ACCESS_KEY_ID=os.environ.get("S3_TEST_ACCESS_KEY_ID", ""),
+        AWS_SECRET_ACCESS_KEY=os.environ.get("S3_TEST_SECRET_ACCESS_KEY", ""),
+        AWS_STORAGE_BUCKET_NAME="homeward-bench-webhooks",
     )
     for name in ("ELASTICSEARCH_URL", "SEARCH_ENGINE", "STRIPE_API_BASE"):
         os.environ.pop(name, None)
