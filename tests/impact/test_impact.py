@@ -245,13 +245,15 @@ def _queued_refreshes():
     return list(DBTaskResult.objects.filter(task_path="impact.tasks.refresh_impact_figures"))
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 @pytest.mark.parametrize("page_cache", [False, True], ids=["rendered", "anonymous page cache"])
 def test_after_a_payment_the_page_shows_the_previous_figures_until_the_queued_refresh_has_run(
     client, world, settings, page_cache
 ):
     from impact import service
 
+    # Both through the settings fixture: an override_settings decorator undone before the fixture's own override
+    # would leave its settings in place for every later test.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.PAGE_CACHE_ENABLED = page_cache
 
     cache.delete_many([service._snapshot_key(ImpactFilters()), service._lock_key(ImpactFilters())])  # other tests'
