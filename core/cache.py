@@ -81,9 +81,14 @@ class SharedRedisCacheClient(RedisCacheClient):
     request and a client built a dozen times per page. A redis client over a pool is safe to share between threads.
     """
 
+    def __init__(self, servers, **options):
+        super().__init__(servers, **options)
+        # What makes two pools alike, worked out once here rather than on every cache call.
+        self._options_key = repr(sorted(self._pool_options.items()))
+
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
-        shared = (self._servers[index], repr(sorted(self._pool_options.items())))
+        shared = (self._servers[index], self._options_key)
         client = _shared_clients.get(shared)
         if client is None:
             with _shared_clients_lock:
