@@ -49,6 +49,7 @@ VARIANTS = {
     "麪": "麵",
 }
 _VARIANT_TABLE = str.maketrans(VARIANTS)
+_VARIANT_FOUND = re.compile(f"[{''.join(VARIANTS)}]")
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HIRAGANA = r"\u3041-\u309f"
@@ -65,7 +66,13 @@ def normalise(text):
     """NFKC, lower case and variant folding: the form both engines index and query."""
     if not text:
         return ""
-    return unicodedata.normalize("NFKC", str(text)).lower().translate(_VARIANT_TABLE)
+    text = str(text)
+    # The checks are much cheaper than the work they skip, and most texts need neither (indexing normalises
+    # every text of every document).
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
+    return text.translate(_VARIANT_TABLE) if _VARIANT_FOUND.search(text) else text
 
 
 def normalise_char(char):

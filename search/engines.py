@@ -20,10 +20,16 @@ def configured_engine_name():
 
 @lru_cache(maxsize=2)
 def _elasticsearch_client(url, timeout):
+    """The process's client for these settings (its connection pool is shared by every request)."""
+    return new_elasticsearch_client(url, timeout)
+
+
+def new_elasticsearch_client(url, timeout=10):
     """ELASTICSEARCH_URL may list several nodes (comma-separated): a request that cannot reach one node is sent to
     the next at once (a node down is a connection error, not a timeout); a single node is never retried, so an
     outage falls back to the database without delay."""
     from elasticsearch import Elasticsearch
+    from elasticsearch.serializer import OrjsonSerializer
 
     nodes = [node.strip() for node in url.split(",") if node.strip()]
     return Elasticsearch(
@@ -32,6 +38,9 @@ def _elasticsearch_client(url, timeout):
         max_retries=len(nodes) - 1,
         retry_on_timeout=False,
         dead_node_backoff_factor=1.0,
+        # orjson writes a rebuild's bulk bodies and reads search responses in a fraction of the standard library's
+        # time (the bulk body was a tenth of the rebuild's Python time).
+        serializer=OrjsonSerializer(),
     )
 
 

@@ -168,3 +168,61 @@ def test_a_save_during_a_rebuild_reaches_the_new_index(search_corpus, db, django
     finally:
         _set_priority([KOUHU], False, django_capture_on_commit_callbacks)
         es.refresh("townships")
+
+
+def _sources_behind(alias):
+    client = engines.elasticsearch_client()
+    client.indices.refresh(index=alias)
+    hits = client.search(index=alias, size=1000, query={"match_all": {}})["hits"]["hits"]
+    return {hit["_id"]: hit["_source"] for hit in hits}
+
+
+def test_a_large_rebuild_analyses_in_a_second_process_and_indexes_the_same_documents(search_corpus, db):
+    import multiprocessing
+
+    from search.documents import get_family
+    from search.es import ANALYSER_PROCESS_MIN_BATCHES, to_source
+
+    family = get_family("townships")
+    chunk_size = 50
+    assert family.count() >= ANALYSER_PROCESS_MIN_BATCHES * chunk_size  # 368 townships: the two-process path
+    analyser_seen, counts = [], []
+
+    def progress(count):
+        counts.append(count)
+        analyser_seen.extend(child.name for child in multiprocessing.active_children())
+
+    count, _seconds = rebuild_elasticsearch_index(family, progress=progress, chunk_size=chunk_size)
+
+    assert count == 368 and counts[-1] == 368 and counts == sorted(counts)
+    assert "search-analyser" in analyser_seen
+    assert not [child for child in multiprocessing.active_children() if child.name == "search-analyser"]
+    expected = {document.uid: to_source(document) for batch in family.iter_documents() for document in batch}
+    assert _sources_behind(alias_name("townships")) == expected
+    assert ElasticsearchEngine().search(SearchQuery(q="池上")).total == 3
+
+
+def test_a_failure_in_the_analysing_process_drops_the_new_index_and_keeps_the_alias(db):
+    from search.documents import SearchDocument, StaticFamily
+    from search.es import AnalyserFailed
+
+    def document(number, latitude=23.5):
+        return SearchDocument(
+            family="analyser-failure", object_id=str(number), title=f"測試 {number}", latitude=latitude, longitude=121
+        )
+
+    client = engines.elasticsearch_client()
+    alias = alias_name("analyser-failure")
+    es = ElasticsearchEngine()
+    try:
+        es.rebuild(StaticFamily("analyser-failure", [document(number) for number in range(5)]))
+        live = set(client.indices.get_alias(name=alias))
+        # The node refuses document 33 (no latitude of 500): the analysing process reports the bulk error.
+        documents = [document(number, latitude=500 if number == 33 else 23.5) for number in range(60)]
+        with pytest.raises(AnalyserFailed, match="BulkIndexError"):
+            es.rebuild(StaticFamily("analyser-failure", documents), chunk_size=10)
+        assert set(client.indices.get_alias(name=alias)) == live
+        assert set(client.indices.get(index=f"{alias}-*")) == live  # the half-filled index is gone
+        assert len(_sources_behind(alias)) == 5
+    finally:
+        es.drop("analyser-failure")
