@@ -247,9 +247,11 @@ _ANALYSER_POLL_SECONDS = 1
 
 
 def _can_fork():
+    """Linux only: macOS's system libraries are not safe to use in a forked child (and its default is spawn)."""
     import multiprocessing
+    import sys
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
 class AnalyserFailed(RuntimeError):

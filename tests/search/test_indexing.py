@@ -226,3 +226,27 @@ def test_a_failure_in_the_analysing_process_drops_the_new_index_and_keeps_the_al
         assert len(_sources_behind(alias)) == 5
     finally:
         es.drop("analyser-failure")
+
+
+def test_the_rebuild_command_can_leave_the_database_tables_alone(search_corpus, db, capsys):
+    from search.models import SearchEntry
+
+    entries = set(SearchEntry.objects.filter(family="townships").values_list("pk", flat=True))
+    client = engines.elasticsearch_client()
+    before = set(client.indices.get_alias(name=alias_name("townships")))
+    call_command("rebuild_search_index", "--family", "townships", "--elasticsearch-only")
+    output = capsys.readouterr().out
+    assert "townships: 368 documents indexed in elasticsearch" in output
+    assert "(database)" not in output and "indexed in database" not in output
+    assert set(SearchEntry.objects.filter(family="townships").values_list("pk", flat=True)) == entries
+    assert set(client.indices.get_alias(name=alias_name("townships"))) != before
+
+
+def test_elasticsearch_only_is_refused_when_the_engine_is_the_database(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": "database"}
+    with pytest.raises(CommandError, match="not Elasticsearch"):
+        call_command("rebuild_search_index", "--elasticsearch-only")
+    with pytest.raises(CommandError):
+        call_command("rebuild_search_index", "--elasticsearch-only", "--database-only")
