@@ -66,6 +66,9 @@ def test_the_seed_covers_the_fields_vocabulary(db):
         assert index.lookup(synonyms.term_key(term)), term
     assert "農村再生" in {e.text for e in index.lookup(synonyms.term_key("農再"))}
     assert "社區營造" in {e.text for e in index.lookup(synonyms.term_key("社造"))}
+    # Everyday Japanese for the demo's own products: cocoa as a Japanese shopper writes it, Guantian's water caltrop.
+    assert "可可" in {e.text for e in index.lookup(synonyms.term_key("ココア"))}
+    assert {"water caltrop", "菱の実"} <= {e.text for e in index.lookup(synonyms.term_key("菱角"))}
 
 
 @pytest.mark.elasticsearch
