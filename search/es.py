@@ -312,8 +312,9 @@ def _fill_with_analyser_process(client, family, index, progress, chunk_size):
         take(block=True)
         analyser.join(timeout=30)
     finally:
-        if analyser.is_alive() and received < sent:
+        if analyser.is_alive():  # the reader failed (or the analyser hangs): nothing more will be read
             analyser.terminate()
+            inbox.cancel_join_thread()  # batches nobody will read must not keep this process from exiting
         analyser.join(timeout=5)
         inbox.close()
         outbox.close()

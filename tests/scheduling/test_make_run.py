@@ -69,7 +69,8 @@ def test_the_scheduler_and_worker_of_make_run_publish_a_scheduled_page_and_run_t
                         "SELECT job, outcome FROM scheduling_jobrun WHERE outcome IN ('succeeded', 'failed')"
                     ).fetchall()
                 )
-            if live and daily <= set(finished):
+            # The page goes live inside the job; the job's outcome is written after: wait for both.
+            if live and (daily | {"publish_scheduled_pages"}) <= set(finished):
                 break
             assert all(process.poll() is None for process in processes), "the worker or the scheduler stopped"
             time.sleep(1)

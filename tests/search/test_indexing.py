@@ -1,5 +1,7 @@
 """Indexing follows saves through tasks, in batches; an Elasticsearch outage never breaks a save."""
 
+import multiprocessing
+
 import pytest
 from django.core.management import call_command
 from django_tasks.signals import task_enqueued
@@ -178,8 +180,6 @@ def _sources_behind(alias):
 
 
 def test_a_large_rebuild_analyses_in_a_second_process_and_indexes_the_same_documents(search_corpus, db):
-    import multiprocessing
-
     from search.documents import get_family
     from search.es import ANALYSER_PROCESS_MIN_BATCHES, to_source
 
@@ -224,8 +224,41 @@ def test_a_failure_in_the_analysing_process_drops_the_new_index_and_keeps_the_al
         assert set(client.indices.get_alias(name=alias)) == live
         assert set(client.indices.get(index=f"{alias}-*")) == live  # the half-filled index is gone
         assert len(_sources_behind(alias)) == 5
+        assert not [child for child in multiprocessing.active_children() if child.name == "search-analyser"]
     finally:
         es.drop("analyser-failure")
+
+
+class FailingWhileReading(Family):
+    """Townships, but the reading fails after three batches (a database error, say) while the analyser waits."""
+
+    def __init__(self, family):
+        self.family, self.name = family, family.name
+
+    def count(self):
+        return self.family.count()
+
+    def documents_for(self, objects):
+        return self.family.documents_for(objects)
+
+    def iter_objects(self, batch_size=500):
+        for index, obj in enumerate(self.family.iter_objects(batch_size)):
+            if index == 3 * batch_size:
+                raise RuntimeError("the database went away")
+            yield obj
+
+
+def test_a_reading_failure_stops_the_analysing_process_and_keeps_the_alias(search_corpus, db):
+    from search.documents import get_family
+
+    client = engines.elasticsearch_client()
+    alias = alias_name("townships")
+    live = set(client.indices.get_alias(name=alias))
+    with pytest.raises(RuntimeError, match="went away"):
+        ElasticsearchEngine().rebuild(FailingWhileReading(get_family("townships")), chunk_size=50)
+    assert not [child for child in multiprocessing.active_children() if child.name == "search-analyser"]
+    assert set(client.indices.get_alias(name=alias)) == live
+    assert set(client.indices.get(index=f"{alias}-*")) == live
 
 
 def test_the_rebuild_command_can_leave_the_database_tables_alone(search_corpus, db, capsys):
