@@ -203,19 +203,14 @@ def _send(client, actions, chunk_size):
 def _long_lived_objects_frozen():
     """Leave the objects the process already holds (Django's state, jieba's dictionary, caches) out of the garbage
     collector's passes while the block runs. A rebuild makes millions of short-lived objects, and each full pass
-    they trigger would otherwise walk every long-lived one too: measured, that was over half of the analysis's time
-    and a fifth of the reading's. What the block itself makes is collected as usual."""
+    they trigger would otherwise walk every long-lived one too (measured on the analysis alone: 2-3x its time; in
+    a whole rebuild the gain was within the noise), and a forked analyser's passes would copy their pages. What
+    the block itself makes is collected as usual."""
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
-
-
-def _fill_in_process(client, family, index, progress, chunk_size):
-    """Small rebuilds: the family's objects are read and analysed in this thread (database access stays in the
-    caller's thread and transaction) and streamed to the node by another."""
-    return _analyse_and_stream(client, index, family.iter_documents(batch_size=chunk_size), chunk_size, progress)
 
 
 def _analyse_and_stream(client, index, batches, chunk_size, progress=None):
@@ -277,6 +272,9 @@ def _fill_with_analyser_process(client, family, index, progress, chunk_size):
     analyser.start()
     sent = received = count = 0
 
+    def stopped():
+        return AnalyserFailed(f"the analysing process stopped (exit code {analyser.exitcode})")
+
     def take(block):
         """Collect the analyser's answers: those already there, or (block) until every batch sent is answered."""
         nonlocal received, count
@@ -287,12 +285,12 @@ def _fill_with_analyser_process(client, family, index, progress, chunk_size):
                 if not block:
                     return
                 if not analyser.is_alive():
-                    raise AnalyserFailed(f"the analysing process stopped (exit code {analyser.exitcode})") from None
+                    raise stopped() from None
                 continue
             if kind == "error":
                 raise AnalyserFailed(value)
             received += 1
-            count += value
+            count = value
             if progress:
                 progress(count)
 
@@ -305,7 +303,7 @@ def _fill_with_analyser_process(client, family, index, progress, chunk_size):
                 except queue.Full:
                     take(block=False)  # an error the analyser reported is raised here
                     if not analyser.is_alive():
-                        raise AnalyserFailed(f"the analysing process stopped (exit code {analyser.exitcode})") from None
+                        raise stopped() from None
             sent += 1
             take(block=False)
         inbox.put(None)
@@ -327,15 +325,10 @@ def _analyser_main(url, index, chunk_size, inbox, outbox):
     from search.engines import new_elasticsearch_client
 
     client = new_elasticsearch_client(url).options(request_timeout=120)
-    reported = 0
-
-    def report(count):
-        nonlocal reported
-        outbox.put(("done", count - reported))
-        reported = count
-
     try:
-        _analyse_and_stream(client, index, iter(inbox.get, None), chunk_size, progress=report)
+        _analyse_and_stream(
+            client, index, iter(inbox.get, None), chunk_size, progress=lambda count: outbox.put(("done", count))
+        )
     except BaseException as error:  # reported to the reader, which drops the new index
         outbox.put(("error", f"{type(error).__name__}: {error}"[:2000]))
 
@@ -396,7 +389,9 @@ class ElasticsearchEngine:
             if family.count() >= ANALYSER_PROCESS_MIN_BATCHES * chunk_size and _can_fork():
                 count = _fill_with_analyser_process(client, family, new, progress, chunk_size)
             else:
-                count = _fill_in_process(client, family, new, progress, chunk_size)
+                # Small rebuilds: read and analysed in this thread (the database stays in the caller's transaction).
+                batches = family.iter_documents(batch_size=chunk_size)
+                count = _analyse_and_stream(client, new, batches, chunk_size, progress)
         client.indices.put_settings(index=new, settings={"refresh_interval": "1s", "translog.durability": "request"})
         client.indices.refresh(index=new)
         return count
