@@ -45,4 +45,12 @@ class CmsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 uid = f"cms_page_cache_{model.__name__}_{'saved' if signal is post_save else 'deleted'}"
                 signal.connect(signal_handlers.site_wide_change, sender=model, dispatch_uid=uid)
+        from cms.view_restrictions import forget_restricted_sections
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_restricted_sections,
+                sender=PageViewRestriction,
+                dispatch_uid=f"cms_restricted_sections_{id(signal)}",
+            )
         register_provider("uploads", export=export_uploads, erase=erase_uploads)

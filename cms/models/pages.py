@@ -40,10 +40,11 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Orderable, Page
+from wagtail.models import Locale, Orderable, Page, PageManager
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, CaptionedImageBlock, PersonBlock
+from cms.view_restrictions import PublicOncePageQuerySet
 from places.models import County, Township
 
 CARD_IMAGE_SPEC = "fill-480x300"
@@ -100,6 +101,9 @@ class BasePage(Page):
 
     promote_panels = Page.promote_panels + [FieldPanel("summary")]
     search_fields = Page.search_fields + [index.SearchField("summary")]
+
+    # `.public()` reads the restricted sections once per request (cms.view_restrictions).
+    objects = PageManager.from_queryset(PublicOncePageQuerySet)()
 
     class Meta:
         abstract = True

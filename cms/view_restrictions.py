@@ -1,0 +1,58 @@
+"""The private sections of the site (pages with a view restriction), read once per request.
+
+Wagtail's `PageQuerySet.public()` reads every view restriction from the database each time it is called, and a
+page calls it for each list it shows (the home page five times, a township page three). Within a request the
+restricted sections are the same for every list, so `PublicOncePageQuerySet` reads them once: the first `.public()`
+of a request makes the query, the others reuse its rows. Outside a request (tasks, the shell, management commands)
+nothing is kept and every call reads afresh, as in Wagtail.
+"""
+
+import contextvars
+
+from django.db.models import Q
+from wagtail.query import PageQuerySet
+
+_restricted_pages = contextvars.ContextVar("homeward_restricted_pages", default=None)
+
+
+class RestrictionsReadOncePerRequestMiddleware:
+    """Opens the request's memo of restricted sections (an empty box, filled by the first `.public()`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _restricted_pages.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _restricted_pages.reset(token)
+
+
+def forget_restricted_sections(**kwargs):
+    """A view restriction was set or removed (post_save, post_delete): the rest of this request reads them again."""
+    memo = _restricted_pages.get()
+    if memo is not None:
+        memo.pop("pages", None)
+
+
+def _restricted_section_roots():
+    from wagtail.models import PageViewRestriction
+
+    memo = _restricted_pages.get()
+    if memo is not None and "pages" in memo:
+        return memo["pages"]
+    pages = [restriction.page for restriction in PageViewRestriction.objects.select_related("page")]
+    if memo is not None:
+        memo["pages"] = pages
+    return pages
+
+
+class PublicOncePageQuerySet(PageQuerySet):
+    def private_q(self):
+        """Wagtail's private_q (a restricted page and its descendants), from the request's memo."""
+        q = Q()
+        for page in _restricted_section_roots():
+            q |= self.descendant_of_q(page, inclusive=True)
+        # Match no page when no section is private.
+        return q if q else Q(pk__in=[])
