@@ -10,7 +10,8 @@ p95 next to a plain Wagtail page (a StandardPage with one paragraph, same site s
 DATABASE_URL (dropped and made again; `eval "$(scripts/services env)"` first) with Redis as the cache when
 REDIS_URL is set, DEBUG off either way. Beside each page: the queries of one request (counted apart from the
 timed runs) and the load average, since a busy machine moves the absolute figures (the ratios, measured in the
-same process, move less).
+same process, move less). Then the same pages with the page cache on: an anonymous visitor's cached hit, and a
+signed-in reader's render around the shared fragments kept in the cache (baseline signed in too).
 """
 
 import argparse
@@ -118,6 +119,26 @@ def main():
         with CaptureQueriesContext(connection) as captured:
             get(next(iter(cached.values())))()
         print(f"queries of a cached hit: {len(captured.captured_queries)}")
+
+        # What a signed-in reader meets: their page is rendered for them (never the stored copy), around the shared
+        # fragments (cms.page_cache.shared_fragment) taken from the cache; the baseline is signed in too.
+        from django.contrib.auth import get_user_model
+
+        reader, _ = get_user_model().objects.get_or_create(
+            email="bench-reader@example.tw", defaults={"display_name": "Bench reader"}
+        )
+        client.force_login(reader)
+        for url in pages.values():
+            get(url)()
+        rows = measure_interleaved({name: get(url) for name, url in pages.items()}, options.repeat)
+        print("\nsigned-in reader, page cache on (their own render, shared fragments from the cache):")
+        print_table(rows, "plain Wagtail page (baseline)")
+        load = os.getloadavg()
+        print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        for name, url in pages.items():
+            with CaptureQueriesContext(connection) as captured:
+                get(url)()
+            print(f"  {name:<34} {len(captured.captured_queries):>4} queries")
 
 
 def existing_pages(project_count):

@@ -27,6 +27,12 @@ and by payments after a payment commits:
 - a township page: itself, its county page, the township index and its projects (their breadcrumbs);
 - anything else (home, indexes, county, standard pages: menus and breadcrumbs everywhere): the whole site.
 
+Shared fragments (`shared_fragment`, the `{% shared_fragment %}` tag): the parts of a CMS page that every visitor
+sees alike (the home page below its header, a township's head, project cards and stories, the story index's list)
+are kept under the same generations, for everyone, signed in or not: a signed-in reader's page is rendered for them
+(their header, their bell) around parts taken from the cache, and the queries behind those parts are not made (the
+pages hand such data to their templates lazily). Project pages carry a form per visitor and keep no fragment.
+
 What other apps add to a page without passing here (a township's enterprises and participants, a project's
 questions) ages out after PAGE_CACHE_SECONDS. The key carries the release (compiled translations and templates), so a
 new catalogue or template never meets an old page. A Redis outage degrades to rendering: the cache is
@@ -57,6 +63,7 @@ CACHED_QUERY_PARAMETERS = frozenset({"page", "tag", "county"})
 MAX_QUERY_LENGTH = 200
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 REQUEST_ATTRIBUTE = "_homeward_page_cache"
+FRAGMENT_ATTRIBUTE = "_homeward_page_generations"
 # Where a stored page had the visitor's CSRF token: what `{% csrf_token %}` writes, and the hole it leaves.
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{%d})"' % CSRF_TOKEN_LENGTH)
 TOKEN_LIKE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
@@ -186,17 +193,50 @@ def _current_generations(names):
 
 
 def page_served(page, request):
-    """Wagtail is about to render `page` for `request` (before_serve_page): remember what the render depends on."""
-    if not request_is_cacheable(request) or getattr(request, "is_preview", False):
+    """Wagtail is about to render `page` for `request` (before_serve_page): remember what the render depends on,
+    for its shared fragments (every visitor) and for the page cache (an anonymous visitor)."""
+    if not enabled() or request.method not in ("GET", "HEAD") or getattr(request, "is_preview", False):
+        return
+    generations = _current_generations(dependencies(page))
+    setattr(request, FRAGMENT_ATTRIBUTE, (page.pk, generations))
+    if not request_is_cacheable(request):
         return
     if page.get_view_restrictions().exists():
         # A password form now, the page itself once the visitor's session holds the password: never one copy.
         return
-    setattr(
-        request,
-        REQUEST_ATTRIBUTE,
-        {"translation_key": str(page.translation_key), "generations": _current_generations(dependencies(page))},
-    )
+    setattr(request, REQUEST_ATTRIBUTE, {"translation_key": str(page.translation_key), "generations": generations})
+
+
+def shared_fragment(request, page, name, render):
+    """A part of a CMS page that every visitor allowed to see the page sees alike (the home page below its header,
+    a township's project cards, the story index's list), from the cache when the page's generations have not moved
+    since it was kept: a signed-in reader, whose page is never stored whole, gets it without its queries (the pages
+    hand such data to their templates lazily) and without its template work.
+
+    The key is the URL (with the query strings pages read), the language, the release, `name` and the generations
+    remembered before the render began (page_served), so a part is stale exactly when a cached page would be, and
+    what other apps show without passing here ages out after PAGE_CACHE_SECONDS, as in a cached page. Rendered
+    every time with the page cache off, in a preview, outside a served page, with query strings the pages do not
+    read; never kept when it carries a CSRF token (a form)."""
+    remembered = getattr(request, FRAGMENT_ATTRIBUTE, None) if request is not None else None
+    if remembered is None or page is None or remembered[0] != page.pk or getattr(request, "is_preview", False):
+        return render()
+    query = request.META.get("QUERY_STRING", "")
+    if request.GET and (len(query) > MAX_QUERY_LENGTH or not set(request.GET).issubset(CACHED_QUERY_PARAMETERS)):
+        return render()
+    generations = remembered[1]
+    if None in generations.values():
+        return render()
+    tokens = ",".join(f"{name}={token}" for name, token in sorted(generations.items()))
+    digest = hashlib.sha256(f"{request.path}?{query}|{name}|{tokens}".encode()).hexdigest()
+    key = f"cms:fragment:{release()}:{get_language()}:{digest}"
+    content = cache.get(key)
+    if content is not None:
+        return content
+    content = render()
+    if "csrfmiddlewaretoken" not in content:
+        cache.set(key, str(content), timeout())
+    return content
 
 
 def response_is_storable(request, response):

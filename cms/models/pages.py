@@ -32,7 +32,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -199,23 +199,31 @@ class HomePage(BasePage):
         from cms.figures import site_figures
 
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = site_figures()
-        # The featured pages are chosen on the default-language home page; every language shows the same ones,
-        # each in this home page's language (its translation, or the untranslated original's alias).
-        source = self.default_language_version
-        featured_projects = [item.project_id for item in source.featured_projects.filter(project__live=True)]
-        featured_stories = [item.story_id for item in source.featured_stories.filter(story__live=True)]
-        context["featured_projects"] = self._in_this_language(
-            ProjectPage.objects.select_related("sector", "township__county"), featured_projects, HOME_HERO_SPECS
-        )
-        context["featured_stories"] = self._in_this_language(
-            StoryPage.objects.select_related("township__county"), featured_stories
-        )
+        # Lazy: the page's template reads these inside its shared fragment, which a cache hit does not render.
+        context["figures"] = SimpleLazyObject(site_figures)
+        context["featured_projects"] = SimpleLazyObject(self._featured_projects)
+        context["featured_stories"] = SimpleLazyObject(self._featured_stories)
         # The townships where projects are: dots on the map teaser.
-        context["project_town_codes"] = list(
-            ProjectPage.objects.live().public().values_list("township__code", flat=True).distinct()[:TEASER_POINTS]
+        context["project_town_codes"] = SimpleLazyObject(
+            lambda: list(
+                ProjectPage.objects.live().public().values_list("township__code", flat=True).distinct()[:TEASER_POINTS]
+            )
         )
         return context
+
+    # The featured pages are chosen on the default-language home page; every language shows the same ones, each in
+    # this home page's language (its translation, or the untranslated original's alias).
+    def _featured_projects(self):
+        source = self.default_language_version
+        featured = [item.project_id for item in source.featured_projects.filter(project__live=True)]
+        return self._in_this_language(
+            ProjectPage.objects.select_related("sector", "township__county"), featured, HOME_HERO_SPECS
+        )
+
+    def _featured_stories(self):
+        source = self.default_language_version
+        featured = [item.story_id for item in source.featured_stories.filter(story__live=True)]
+        return self._in_this_language(StoryPage.objects.select_related("township__county"), featured)
 
     def _in_this_language(self, queryset, page_ids, image_specs=()):
         """The pages `page_ids` (in their given order) as they are in this page's language tree, where live, with
@@ -359,7 +367,8 @@ class TownshipPage(BasePage):
             .prefetch_related(*CONTENT_LANGUAGE_RELATIONS, Prefetch("hero_image", queryset=card_images()))
             .order_by("-first_published_at", "-pk")
         )
-        context["projects"] = paginate(request, projects, PROJECTS_PER_PAGE)
+        # Lazy (as the stories' queryset is): read inside the template's shared fragments, which a cache hit skips.
+        context["projects"] = SimpleLazyObject(lambda: paginate(request, projects, PROJECTS_PER_PAGE))
         context["stories"] = (
             StoryPage.objects.live()
             .public()
@@ -406,7 +415,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
         if county:
             stories = stories.filter(township__county__code=county)
         context.update(
-            stories=paginate(request, stories, STORIES_PER_PAGE),
+            stories=SimpleLazyObject(lambda: paginate(request, stories, STORIES_PER_PAGE)),  # read in the fragment
             active_tag=tag,
             active_county=county,
             counties=County.objects.all(),

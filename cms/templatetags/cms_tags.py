@@ -143,3 +143,32 @@ def site_navigation(context):
 
     # Every page draws it (about a tenth of a search page's render): once per host, language and site generation.
     return site_wide_value(f"navigation:{request.get_host()}", navigation_links)
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        from cms.page_cache import shared_fragment
+
+        return shared_fragment(
+            context.get("request"),
+            context.get("page"),
+            self.name.resolve(context),
+            lambda: self.nodelist.render(context),
+        )  # a node's output joins the page as it is (only variables are escaped)
+
+
+@register.tag("shared_fragment")
+def shared_fragment_tag(parser, token):
+    """{% shared_fragment "name" %}…{% endshared_fragment %}: a part of a CMS page that every visitor sees alike,
+    from the cache while the page's generations stand (cms.page_cache.shared_fragment). Variables set inside it
+    (`{% … as cards %}`) exist only inside it: on a hit nothing inside runs."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the fragment's name")
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(nodelist, parser.compile_filter(bits[1]))

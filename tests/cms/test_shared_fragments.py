@@ -1,0 +1,178 @@
+"""Shared fragments (cms.page_cache.shared_fragment), on the real Redis: a signed-in reader's render takes the parts
+every visitor sees alike from the cache, without their queries, and they are fresh the moment what they show
+changes (publish, unpublish, payment), as the anonymous page cache is."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cms.models import HomePage, ProjectPage, StoryIndexPage
+from cms.page_cache import FRAGMENT_ATTRIBUTE, page_served, shared_fragment
+from marketplace.models import DonationCampaign, ProjectListing
+from tests.factories.accounts import UserFactory
+from tests.factories.stripe import pay_through_webhook
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.ResilientRedisCache", "these tests need REDIS_URL"
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reader():
+    client = Client()
+    client.force_login(UserFactory(email="reader@example.tw"))
+    return client
+
+
+def render(client, url):
+    """(html, queries) of a signed-in render of `url`."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    assert response.get("X-Page-Cache") is None  # a signed-in page is never the stored copy
+    return response.content.decode(), len(queries.captured_queries)
+
+
+def settled(client, url):
+    """Render until two renders in a row are alike (the first request of a site makes its navigation settings, a
+    site-wide change); returns (html, queries) of the last."""
+    previous = render(client, url)
+    for _ in range(3):
+        current = render(client, url)
+        if current[1] == previous[1]:
+            return current
+        previous = current
+    return current
+
+
+@pytest.mark.parametrize("which", ["home", "township", "story index"])
+def test_a_signed_in_render_takes_the_shared_parts_from_the_cache(market, reader, settings, which):
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    url = {
+        "home": home.url,
+        "township": market["rice"].get_parent().url,
+        "story index": StoryIndexPage.objects.get(locale=home.locale).url,
+    }[which]
+    settings.PAGE_CACHE_ENABLED = False
+    uncached, uncached_queries = settled(reader, url)
+    settings.PAGE_CACHE_ENABLED = True
+    render(reader, url)  # stores the fragments
+    cached, cached_queries = render(reader, url)
+
+    assert cached_queries < uncached_queries
+    assert "data-account-menu" in cached  # the reader's own header, rendered for them
+    main = cached[cached.index("<main") :]
+    assert main == uncached[uncached.index("<main") :]
+
+
+def test_publishing_and_unpublishing_a_project_shows_at_once_to_a_signed_in_reader(market, reader):
+    rice = market["rice"]
+    township = rice.get_parent()
+    link = f'href="{rice.url}"'
+    settled(reader, township.url)
+    assert link in render(reader, township.url)[0]
+
+    rice.unpublish()
+    assert link not in render(reader, township.url)[0]
+
+    newcomer = township.add_child(instance=ProjectPage(title="新來的專案", slug="newcomer"))
+    newcomer.save_revision().publish()
+    assert "新來的專案" in render(reader, township.url)[0]
+
+
+def test_a_payment_moves_the_figures_a_signed_in_reader_sees(market, reader, django_capture_on_commit_callbacks):
+    rice = market["rice"]
+    listing = ProjectListing.objects.get(project=rice)
+    DonationCampaign.objects.create(
+        listing=listing,
+        goal_twd=200_000,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
+    )
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    for url in (home.url, rice.get_parent().url):
+        settled(reader, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_through_webhook(listing, UserFactory(email="backer@example.tw"), 12_345, "fragment_1")
+
+    assert "12,345" in render(reader, home.url)[0]
+    assert "12,345" in render(reader, rice.get_parent().url)[0]
+
+
+def test_query_strings_the_page_does_not_read_are_rendered_not_kept(market):
+    page = market["rice"].get_parent()
+    request = RequestFactory().get(page.url + "?utm_source=newsletter")
+    page_served(page, request)
+    assert shared_fragment(request, page, "a", lambda: "first") == "first"
+    assert shared_fragment(request, page, "a", lambda: "second") == "second"
+
+
+def served_request(page):
+    request = RequestFactory().get(page.url)
+    page_served(page, request)
+    return request
+
+
+def test_a_part_carrying_a_form_is_never_kept(market):
+    page = market["rice"].get_parent()
+    request = served_request(page)
+    assert getattr(request, FRAGMENT_ATTRIBUTE)[0] == page.pk
+    renders = []
+
+    def with_a_form():
+        renders.append(1)
+        return '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="abc"></form>'
+
+    for _ in range(2):
+        assert "abc" in shared_fragment(request, page, "form", with_a_form)
+    assert len(renders) == 2
+
+
+def test_a_part_is_kept_per_page_name_and_language(market):
+    from django.utils import translation
+
+    page = market["rice"].get_parent()
+    request = served_request(page)
+    calls = []
+
+    def part(text):
+        def render():
+            calls.append(text)
+            return text
+
+        return render
+
+    assert shared_fragment(request, page, "a", part("A")) == "A"
+    assert shared_fragment(request, page, "a", part("changed")) == "A"  # kept
+    assert shared_fragment(request, page, "b", part("B")) == "B"  # another part of the page
+    with translation.override("ja"):
+        assert shared_fragment(request, page, "a", part("ja")) == "ja"  # another language
+    other = market["bamboo"].get_parent()
+    assert shared_fragment(request, other, "a", part("other page")) == "other page"  # not the served page: rendered
+    assert calls == ["A", "B", "ja", "other page"]
+
+
+def test_a_preview_and_a_page_cache_turned_off_always_render(market, settings):
+    page = market["rice"].get_parent()
+    request = served_request(page)
+    request.is_preview = True
+    assert shared_fragment(request, page, "a", lambda: "first") == "first"
+    assert shared_fragment(request, page, "a", lambda: "second") == "second"
+
+    settings.PAGE_CACHE_ENABLED = False
+    request = served_request(page)
+    assert shared_fragment(request, page, "a", lambda: "third") == "third"
+    assert shared_fragment(request, page, "a", lambda: "fourth") == "fourth"
