@@ -193,6 +193,15 @@ def test_nearest_is_chosen_by_township_name_and_defaults_to_the_home_township(se
     assert response.status_code == 200
     assert '<option value="10014030" selected>' in response.content.decode()
 
+    chosen = client.get("/zh-hant/search/", {"sort": "nearest", "near": "10008040"}).content.decode()
+    near = chosen[
+        chosen.index('<select id="search-near"') : chosen.index("</select>", chosen.index('id="search-near"'))
+    ]
+    assert near.count(" selected>") == 1 and '<option value="10008040" selected>' in near
+    # A value that is no township code marks nothing and reaches the page only escaped.
+    odd = client.get("/zh-hant/search/", {"sort": "nearest", "near": '"><b>x</b>'}).content.decode()
+    assert "<b>x</b>" not in odd
+
 
 @pytest.mark.parametrize(
     ("language", "stage", "verified"), [("zh-hant", "初期營收", "已認證"), ("en", "Early revenue", "Verified")]
