@@ -47,10 +47,8 @@ class CmsConfig(AppConfig):
                 signal.connect(signal_handlers.site_wide_change, sender=model, dispatch_uid=uid)
         from cms.view_restrictions import forget_restricted_sections
 
-        for signal in (post_save, post_delete):
+        for signal, uid in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(
-                forget_restricted_sections,
-                sender=PageViewRestriction,
-                dispatch_uid=f"cms_restricted_sections_{id(signal)}",
+                forget_restricted_sections, sender=PageViewRestriction, dispatch_uid=f"cms_restriction_{uid}"
             )
         register_provider("uploads", export=export_uploads, erase=erase_uploads)

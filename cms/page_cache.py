@@ -227,7 +227,7 @@ def shared_fragment(request, page, name, render):
     generations = remembered[1]
     if None in generations.values():
         return render()
-    tokens = ",".join(f"{name}={token}" for name, token in sorted(generations.items()))
+    tokens = ",".join(f"{generation}={token}" for generation, token in sorted(generations.items()))
     digest = hashlib.sha256(f"{request.path}?{query}|{name}|{tokens}".encode()).hexdigest()
     key = f"cms:fragment:{release()}:{get_language()}:{digest}"
     content = cache.get(key)
