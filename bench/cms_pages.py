@@ -94,16 +94,21 @@ def main():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    def measure_and_report():
+        """Times every page in turn, then prints the table, the load average and each page's queries; the rows."""
+        rows = measure_interleaved({name: get(url) for name, url in pages.items()}, options.repeat)
+        load = os.getloadavg()
+        print_table(rows, "plain Wagtail page (baseline)")
+        print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print(f"{'queries of one request':<36}")
+        for name, url in pages.items():
+            with CaptureQueriesContext(connection) as captured:
+                get(url)()
+            print(f"  {name:<34} {len(captured.captured_queries):>4}")
+        return rows
+
     cache.clear()
-    rows = measure_interleaved({name: get(url) for name, url in pages.items()}, options.repeat)
-    load = os.getloadavg()
-    print_table(rows, "plain Wagtail page (baseline)")
-    print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"{'queries of one request':<36}")
-    for name, url in pages.items():
-        with CaptureQueriesContext(connection) as captured:
-            get(url)()
-        print(f"  {name:<34} {len(captured.captured_queries):>4}")
+    rows = measure_and_report()
 
     # What an anonymous visitor meets once the page is cached (cms.page_cache): the same request, served from Redis.
     from django.test import override_settings
@@ -130,15 +135,8 @@ def main():
         client.force_login(reader)
         for url in pages.values():
             get(url)()
-        rows = measure_interleaved({name: get(url) for name, url in pages.items()}, options.repeat)
         print("\nsigned-in reader, page cache on (their own render, shared fragments from the cache):")
-        print_table(rows, "plain Wagtail page (baseline)")
-        load = os.getloadavg()
-        print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-        for name, url in pages.items():
-            with CaptureQueriesContext(connection) as captured:
-                get(url)()
-            print(f"  {name:<34} {len(captured.captured_queries):>4} queries")
+        measure_and_report()
 
 
 def existing_pages(project_count):

@@ -111,6 +111,16 @@ def _entry_key(request):
 # --- reading -------------------------------------------------------------------------------------------------------
 
 
+def _reads_only(request, query_parameters):
+    """Whether the request's query string is short and holds only `query_parameters` (None: any): a copy kept under
+    its URL then serves everyone who asks for the same thing."""
+    if not request.GET:
+        return True
+    return len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH and (
+        query_parameters is None or set(request.GET).issubset(query_parameters)
+    )
+
+
 def request_is_cacheable(request, query_parameters=CACHED_QUERY_PARAMETERS):
     """Whether this request may be served from (and stored in) the cache: an anonymous GET or HEAD, no message
     waiting, only query parameters that the view reads (pages: CACHED_QUERY_PARAMETERS; None: any). Costs no query
@@ -119,10 +129,7 @@ def request_is_cacheable(request, query_parameters=CACHED_QUERY_PARAMETERS):
         return False
     if "messages" in request.COOKIES:  # django.contrib.messages' cookie storage: a message waits
         return False
-    if request.GET and (
-        len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH
-        or (query_parameters is not None and not set(request.GET).issubset(query_parameters))
-    ):
+    if not _reads_only(request, query_parameters):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         user = getattr(request, "user", None)
@@ -221,9 +228,9 @@ def shared_fragment(request, page, name, render):
     remembered = getattr(request, FRAGMENT_ATTRIBUTE, None) if request is not None else None
     if remembered is None or page is None or remembered[0] != page.pk or getattr(request, "is_preview", False):
         return render()
-    query = request.META.get("QUERY_STRING", "")
-    if request.GET and (len(query) > MAX_QUERY_LENGTH or not set(request.GET).issubset(CACHED_QUERY_PARAMETERS)):
+    if not _reads_only(request, CACHED_QUERY_PARAMETERS):
         return render()
+    query = request.META.get("QUERY_STRING", "")
     generations = remembered[1]
     if None in generations.values():
         return render()

@@ -7,7 +7,6 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.test import Client
@@ -25,16 +24,7 @@ from places.models import Township
 from tests.factories.accounts import UserFactory
 from tests.factories.stripe import pay_through_webhook
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    assert settings.CACHES["default"]["BACKEND"] == "core.cache.ResilientRedisCache", "these tests need REDIS_URL"
-    settings.PAGE_CACHE_ENABLED = True
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("page_cache_on")]
 
 
 def get(client, url, **extra):

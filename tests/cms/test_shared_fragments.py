@@ -5,7 +5,6 @@ changes (publish, unpublish, payment), as the anonymous page cache is."""
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -17,16 +16,7 @@ from marketplace.models import DonationCampaign, ProjectListing
 from tests.factories.accounts import UserFactory
 from tests.factories.stripe import pay_through_webhook
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    assert settings.CACHES["default"]["BACKEND"] == "core.cache.ResilientRedisCache", "these tests need REDIS_URL"
-    settings.PAGE_CACHE_ENABLED = True
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("page_cache_on")]
 
 
 @pytest.fixture

@@ -134,12 +134,11 @@ def test_rebuild_swaps_the_alias_and_reports_docs_per_second(search_corpus, db, 
     assert es.search(SearchQuery(q="池上")).total == 3
 
 
-class SavingDuringRebuild(Family):
-    """Townships, but a township is saved (and its update task runs) while the rebuild reads the objects."""
+class WrappedFamily(Family):
+    """Another family's objects and documents, for a test to change how they are read."""
 
-    def __init__(self, family, code, capture):
-        self.family, self.code, self.capture = family, code, capture
-        self.name = family.name
+    def __init__(self, family):
+        self.family, self.name = family, family.name
 
     def count(self):
         return self.family.count()
@@ -149,6 +148,14 @@ class SavingDuringRebuild(Family):
 
     def documents_for(self, objects):
         return self.family.documents_for(objects)
+
+
+class SavingDuringRebuild(WrappedFamily):
+    """Townships, but a township is saved (and its update task runs) while the rebuild reads the objects."""
+
+    def __init__(self, family, code, capture):
+        super().__init__(family)
+        self.code, self.capture = code, capture
 
     def iter_objects(self, batch_size=500):
         for index, obj in enumerate(self.family.iter_objects(batch_size)):
@@ -229,17 +236,8 @@ def test_a_failure_in_the_analysing_process_drops_the_new_index_and_keeps_the_al
         es.drop("analyser-failure")
 
 
-class FailingWhileReading(Family):
+class FailingWhileReading(WrappedFamily):
     """Townships, but the reading fails after three batches (a database error, say) while the analyser waits."""
-
-    def __init__(self, family):
-        self.family, self.name = family, family.name
-
-    def count(self):
-        return self.family.count()
-
-    def documents_for(self, objects):
-        return self.family.documents_for(objects)
 
     def iter_objects(self, batch_size=500):
         for index, obj in enumerate(self.family.iter_objects(batch_size)):
