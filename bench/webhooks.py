@@ -50,6 +50,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000)
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of each counted delivery")
+    parser.add_argument("--profile", action="store_true", help="print where the checkout deliveries spend their time")
     options = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -115,9 +116,17 @@ def main():
     invoice_events = [stripe_event("invoice.paid", invoice(backing, n)) for n, backing in enumerate(subscriptions)]
 
     load = os.getloadavg()
-    rows = {
-        "no handler (baseline)": deliver_all(baseline_events),
-        "checkout.session.completed": deliver_all(checkout_events),
+    rows = {"no handler (baseline)": deliver_all(baseline_events)}
+    if options.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        rows["checkout.session.completed"] = profiler.runcall(deliver_all, checkout_events)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    else:
+        rows["checkout.session.completed"] = deliver_all(checkout_events)
+    rows |= {
         "invoice.paid": deliver_all(invoice_events),
         "duplicates of the checkout events": deliver_all(checkout_events),
     }

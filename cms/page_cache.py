@@ -25,20 +25,25 @@ and by payments after a payment commits:
   that link it;
 - a story: itself, the story index, the home pages and the township pages of its township;
 - a township page: itself, its county page, the township index and its projects (their breadcrumbs);
-- anything else (home, indexes, county, standard pages: menus and breadcrumbs everywhere): the whole site.
+- anything else (home, indexes, county, standard pages: menus and breadcrumbs everywhere): the whole site;
+- an enterprise, organisation, help request, experience or slot (`township_content_changed`, from the saves and
+  deletes of the models that cms.township_sections follows): every township page.
 
 Shared fragments (`shared_fragment`, the `{% shared_fragment %}` tag): the parts of a CMS page that every visitor
-sees alike (the home page below its header, a township's head, project cards and stories, the story index's list)
-are kept under the same generations, for everyone, signed in or not: a signed-in reader's page is rendered for them
-(their header, their bell) around parts taken from the cache, and the queries behind those parts are not made (the
-pages hand such data to their templates lazily). Project pages carry a form per visitor and keep no fragment.
+sees alike (the home page below its header, a township's head, project cards, stories and the sections other apps
+add, the story index's list) are kept under the same generations, for everyone, signed in or not: a signed-in
+reader's page is rendered for them (their header, their bell) around parts taken from the cache, and the queries
+behind those parts are not made (the pages hand such data to their templates lazily). Project pages carry a form
+per visitor and keep no fragment.
 
-What other apps add to a page without passing here (a township's enterprises and participants, a project's
-questions) ages out after PAGE_CACHE_SECONDS. The key carries the release (compiled translations and templates), so a
+A part that changes by itself at a known moment (a township's next slot starting, a help request's last day ending)
+is kept no longer than that. What other apps add to a page without passing here (a project's questions) ages out
+after PAGE_CACHE_SECONDS. The key carries the release (compiled translations and templates), so a
 new catalogue or template never meets an old page. A Redis outage degrades to rendering: the cache is
 core.cache.ResilientRedisCache, whose failures fall back to this process's memory.
 """
 
+import datetime
 import gzip
 import hashlib
 import logging
@@ -52,6 +57,7 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
 from django.middleware.gzip import re_accepts_gzip as ACCEPTS_GZIP
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -59,6 +65,11 @@ logger = logging.getLogger(__name__)
 
 GLOBAL = "site"
 HOME = "home-figures"
+# Moves on whenever any page is published, unpublished, moved, deleted or retranslated. No page depends on it: it
+# dates what project_money_changed remembers about which pages show a project's money.
+PAGE_TREE = "page-tree"
+# What township pages show from other apps: enterprises, organisations, help requests, experiences.
+TOWNSHIP_CONTENT = "township-content"
 CACHED_QUERY_PARAMETERS = frozenset({"page", "tag", "county"})
 MAX_QUERY_LENGTH = 200
 KEPT_HEADERS = ("Content-Type", "Content-Language")
@@ -182,8 +193,11 @@ def site_wide_value(name, compute):
 def dependencies(page):
     """The generations a render of `page` depends on (read before the render starts)."""
     names = [GLOBAL, str(page.translation_key)]
-    if page.specific_class is not None and page.specific_class.__name__ == "HomePage":
+    class_name = page.specific_class.__name__ if page.specific_class is not None else ""
+    if class_name == "HomePage":
         names.append(HOME)
+    elif class_name == "TownshipPage":
+        names.append(TOWNSHIP_CONTENT)
     return names
 
 
@@ -214,7 +228,7 @@ def page_served(page, request):
     setattr(request, REQUEST_ATTRIBUTE, {"translation_key": str(page.translation_key), "generations": generations})
 
 
-def shared_fragment(request, page, name, render):
+def shared_fragment(request, page, name, render, valid_until=None):
     """A part of a CMS page that every visitor allowed to see the page sees alike (the home page below its header,
     a township's project cards, the story index's list), from the cache when the page's generations have not moved
     since it was kept: a signed-in reader, whose page is never stored whole, gets it without its queries (the pages
@@ -224,7 +238,10 @@ def shared_fragment(request, page, name, render):
     remembered before the render began (page_served), so a part is stale exactly when a cached page would be, and
     what other apps show without passing here ages out after PAGE_CACHE_SECONDS, as in a cached page. Rendered
     every time with the page cache off, in a preview, outside a served page, with query strings the pages do not
-    read; never kept when it carries a CSRF token (a form)."""
+    read; never kept when it carries a CSRF token (a form).
+
+    `valid_until`: called after a render, the moment the part changes by itself (an aware datetime) or None; the
+    part is kept no longer than that."""
     remembered = getattr(request, FRAGMENT_ATTRIBUTE, None) if request is not None else None
     if remembered is None or page is None or remembered[0] != page.pk or getattr(request, "is_preview", False):
         return render()
@@ -241,8 +258,12 @@ def shared_fragment(request, page, name, render):
     if content is not None:
         return content
     content = render()
-    if "csrfmiddlewaretoken" not in content:
-        cache.set(key, str(content), timeout())
+    seconds = timeout()
+    until = valid_until() if valid_until is not None else None
+    if isinstance(until, datetime.datetime):
+        seconds = min(seconds, int((until - timezone.now()).total_seconds()))
+    if seconds > 0 and "csrfmiddlewaretoken" not in content:
+        cache.set(key, str(content), seconds)
     return content
 
 
@@ -417,7 +438,7 @@ def pages_changed(pages):
             names |= _translation_keys(Page.objects.descendant_of(page))
         else:
             names.add(GLOBAL)
-    bump(names)
+    bump(names | {PAGE_TREE})
 
 
 def _home_keys():
@@ -426,26 +447,52 @@ def _home_keys():
     return _translation_keys(HomePage.objects.all())
 
 
+def township_content_changed():
+    """An enterprise, organisation, help request or experience changed (cms.township_sections): every township page
+    shows it again. Such changes are rare next to the pages' reads, and a row may leave one township for another."""
+    bump([TOWNSHIP_CONTENT])
+
+
 def project_money_changed(project_ids):
     """A payment (or refund) moved these projects' totals: their pages, the cards listing them and the home figures.
     Call after the ledger change commits (payments.ledger.announce_progress does)."""
-    from cms.models import ProjectPage, StoryPage
-
     if not enabled():
         return
-    rows = list(ProjectPage.objects.filter(pk__in=project_ids).values_list("translation_key", "path"))
-    if not rows:
-        bump([HOME])
-        return
+    bump(_pages_showing_money_of(sorted(set(project_ids))) | {HOME})
+
+
+def _pages_showing_money_of(project_ids):
+    """The generations of the projects' own pages, their township pages and the stories linking them. Which pages
+    those are changes only when pages do (pages_changed moves PAGE_TREE), so a payment finds them in one cache read
+    instead of three queries; a page change made some other way ages out with the entry."""
+    tree_key = _generation_key(PAGE_TREE)
+    entry_key = "cms:money-pages:" + ",".join(str(project_id) for project_id in project_ids)
+    found = cache.get_many([tree_key, entry_key])
+    tree = found.get(tree_key)
+    remembered = found.get(entry_key)
+    if tree is not None and remembered is not None and remembered[0] == tree:
+        return set(remembered[1])
+    if tree is None:
+        tree = _current_generations([PAGE_TREE])[PAGE_TREE]
+    names = _query_pages_showing_money_of(project_ids)
+    cache.set(entry_key, (tree, sorted(names)), timeout())
+    return names
+
+
+def _query_pages_showing_money_of(project_ids):
     from wagtail.models import Page
 
-    names = {HOME}
-    names |= {key for key, _path in rows}
+    from cms.models import ProjectPage, StoryPage
+
+    rows = list(ProjectPage.objects.filter(pk__in=project_ids).values_list("translation_key", "path"))
+    if not rows:
+        return set()
+    names = {str(key) for key, _path in rows}
     names |= _translation_keys(Page.objects.filter(path__in=[path[: -Page.steplen] for _key, path in rows]))
     names |= _translation_keys(
         StoryPage.objects.filter(related_projects__translation_key__in=[key for key, _path in rows])
     )
-    bump(names)
+    return {str(name) for name in names}
 
 
 # --- middleware ----------------------------------------------------------------------------------------------------

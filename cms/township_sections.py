@@ -12,6 +12,14 @@ cms sits below people, experiences and the other apps that have something to say
 None to leave the section out. It must run a fixed number of queries however much the township has (the page's
 query count is tested: tests/cms/test_query_counts.py), e.g. one query sliced to what the section shows.
 The page renders the sections in ``order`` (then key), after the township's projects and enterprises.
+
+Every reader sees these sections alike, so the page keeps them (cms.page_cache.shared_fragment) until what they
+show changes:
+- ``changes_with``: the models whose rows the section shows. Saving or deleting one of their rows renders every
+  township page's sections again (`follow_township_changes`; an app whose data cms's own template shows calls it
+  directly).
+- A section whose content changes by itself at a known moment (a slot starts, a request's last day ends) puts
+  that moment in its context as ``valid_until`` (an aware datetime); the sections are kept no longer than that.
 """
 
 from collections.abc import Callable
@@ -34,13 +42,44 @@ class RenderedSection:
     context: dict
 
 
+class TownshipSections(list):
+    """The sections of one township page, in order."""
+
+    @property
+    def valid_until(self):
+        """The earliest moment one of the sections changes by itself, or None."""
+        return min(
+            (section.context["valid_until"] for section in self if section.context.get("valid_until")), default=None
+        )
+
+
 _sections = {}
 
 
-def register_township_section(key, *, template, context, order=100):
-    """Add (or replace: a second registration under the same key wins) a section of the township page."""
+def register_township_section(key, *, template, context, order=100, changes_with=()):
+    """Add (or replace: a second registration under the same key wins) a section of the township page;
+    `changes_with`: the models whose rows it shows."""
     _sections[key] = TownshipSection(key=key, template=template, context=context, order=order)
+    follow_township_changes(*changes_with)
     return _sections[key]
+
+
+def follow_township_changes(*models):
+    """Saving or deleting a row of one of these models changes what township pages show: the page cache renders
+    their live parts again (cms.page_cache.township_content_changed)."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                _township_content_changed, sender=model, dispatch_uid=f"cms-township-{name}-{model._meta.label}"
+            )
+
+
+def _township_content_changed(sender, **kwargs):
+    from cms.page_cache import township_content_changed
+
+    township_content_changed()
 
 
 def unregister_township_section(key):
@@ -54,7 +93,7 @@ def registered_sections():
 def township_sections(township, request):
     """The registered sections with their context for one township page, in order; a section whose context is None
     is left out."""
-    rendered = []
+    rendered = TownshipSections()
     for section in registered_sections():
         context = section.context(township, request)
         if context is not None:

@@ -7,9 +7,11 @@ class ExperiencesConfig(AppConfig):
     verbose_name = _("Experiences, events and volunteering")
 
     def ready(self):
+        from accounts.models import Organisation
         from accounts.personal_data import register_provider
         from cms.township_sections import register_township_section
         from experiences import impact, personal_data, queries
+        from experiences.models import Experience, Slot
         from marketplace.providers import members_volunteer_hours
 
         register_provider("experiences", export=personal_data.export, erase=personal_data.erase)
@@ -18,6 +20,7 @@ class ExperiencesConfig(AppConfig):
             order=30,
             template="experiences/township/coming_up.html",
             context=queries.township_experiences,
+            changes_with=(Experience, Slot, Organisation),
         )
         members_volunteer_hours.provide(impact.hours_volunteered_by_people)
 

@@ -95,9 +95,12 @@ TOWNSHIP_EXPERIENCES_SHOWN = 6
 def township_experiences(township, request=None):
     """The township page's "coming up here" (cms.township_sections): published experiences, events and volunteering
     in the township with a slot still to come, soonest first (one query)."""
+    experiences = list(public_experiences(township=township)[:TOWNSHIP_EXPERIENCES_SHOWN])
     return {
         "township": township,
-        "experiences": list(public_experiences(township=township)[:TOWNSHIP_EXPERIENCES_SHOWN]),
+        "experiences": experiences,
+        # A card shows its next slot: the list changes by itself when the first of these starts.
+        "valid_until": min((experience.next_start for experience in experiences), default=None),
     }
 
 

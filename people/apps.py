@@ -8,10 +8,12 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and help requests")
 
     def ready(self):
+        from accounts.models import Organisation
         from accounts.personal_data import register_provider
         from cms.township_sections import register_township_section
         from marketplace.providers import members_followed_organisations
         from people import personal_data, queries
+        from people.models import HelpRequest
 
         register_provider("people", export=personal_data.export, erase=personal_data.erase)
         register_township_section(
@@ -19,11 +21,13 @@ class PeopleConfig(AppConfig):
             order=10,
             template="people/township/organisations.html",
             context=queries.township_organisations,
+            changes_with=(Organisation,),
         )
         register_township_section(
             "people.help_requests",
             order=20,
             template="people/township/help_requests.html",
             context=queries.township_help_requests,
+            changes_with=(HelpRequest, Organisation),
         )
         members_followed_organisations.provide(queries.organisations_followed_by)

@@ -1,5 +1,6 @@
 """What may be read about people, requests and offers, by whom (no changes here: people/actions.py)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -154,4 +155,11 @@ def township_help_requests(township, request=None):
         .select_related("organisation")
         .order_by("ends_on", "pk")[:TOWNSHIP_REQUESTS_SHOWN]
     )
-    return {"township": township, "help_requests": list(requests)}
+    requests = list(requests)
+    # The list changes by itself when the first of these requests' last day is over.
+    valid_until = (
+        timezone.make_aware(datetime.datetime.combine(min(r.ends_on for r in requests), datetime.time.max))
+        if requests
+        else None
+    )
+    return {"township": township, "help_requests": requests, "valid_until": valid_until}

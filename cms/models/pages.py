@@ -379,8 +379,9 @@ class TownshipPage(BasePage):
         )
         from cms.township_sections import township_sections
 
-        # Organisations, help requests, experiences…: sections the apps above cms register (cms.township_sections).
-        context["township_sections"] = township_sections(self.township, request)
+        # Organisations, help requests, experiences…: sections the apps above cms register (cms.township_sections);
+        # lazy, read in the template's shared fragment.
+        context["township_sections"] = SimpleLazyObject(lambda: township_sections(self.township, request))
         return context
 
 

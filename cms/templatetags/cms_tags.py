@@ -146,9 +146,10 @@ def site_navigation(context):
 
 
 class SharedFragmentNode(template.Node):
-    def __init__(self, nodelist, name):
+    def __init__(self, nodelist, name, valid_until=None):
         self.nodelist = nodelist
         self.name = name
+        self.valid_until = valid_until
 
     def render(self, context):
         from cms.page_cache import shared_fragment
@@ -157,18 +158,22 @@ class SharedFragmentNode(template.Node):
             context.get("request"),
             context.get("page"),
             self.name.resolve(context),
+            # A node's output joins the page as it is (only variables are escaped).
             lambda: self.nodelist.render(context),
-        )  # a node's output joins the page as it is (only variables are escaped)
+            valid_until=None if self.valid_until is None else lambda: self.valid_until.resolve(context),
+        )
 
 
 @register.tag("shared_fragment")
 def shared_fragment_tag(parser, token):
-    """{% shared_fragment "name" %}…{% endshared_fragment %}: a part of a CMS page that every visitor sees alike,
-    from the cache while the page's generations stand (cms.page_cache.shared_fragment). Variables set inside it
-    (`{% … as cards %}`) exist only inside it: on a hit nothing inside runs."""
+    """{% shared_fragment "name" [until expression] %}…{% endshared_fragment %}: a part of a CMS page that every
+    visitor sees alike, from the cache while the page's generations stand (cms.page_cache.shared_fragment). Variables
+    set inside it (`{% … as cards %}`) exist only inside it: on a hit nothing inside runs. `until`: the moment the
+    part changes by itself (an aware datetime or None), read after a render only, so a hit costs nothing of it."""
     bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the fragment's name")
+    if len(bits) not in (2, 4) or (len(bits) == 4 and bits[2] != "until"):
+        raise template.TemplateSyntaxError(f'{bits[0]} takes the fragment\'s name, then optionally "until" and a value')
     nodelist = parser.parse(("endshared_fragment",))
     parser.delete_first_token()
-    return SharedFragmentNode(nodelist, parser.compile_filter(bits[1]))
+    valid_until = parser.compile_filter(bits[3]) if len(bits) == 4 else None
+    return SharedFragmentNode(nodelist, parser.compile_filter(bits[1]), valid_until)

@@ -16,8 +16,8 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from cms.actions import township_page_for
-from cms.models import HomePage, StandardPage
-from cms.page_cache import CSRF_HOLE, with_csrf_holes
+from cms.models import HomePage, StandardPage, StoryIndexPage, StoryPage
+from cms.page_cache import CSRF_HOLE, project_money_changed, with_csrf_holes
 from core import cache as resilient_cache
 from marketplace.models import DonationCampaign, ProjectListing
 from places.models import Township
@@ -131,6 +131,72 @@ def test_a_payment_makes_the_project_its_listing_pages_and_the_home_figures_fres
     with django_capture_on_commit_callbacks(execute=True):
         pay_through_webhook(listing, UserFactory(email="backer2@example.tw"), 100, "cache_2")
     assert cache_state(get(client, bamboo_url)) == "hit"
+
+
+def _pay(listing, email, amount, reference, capture):
+    with capture(execute=True):
+        pay_through_webhook(listing, UserFactory(email=email), amount, reference)
+
+
+def test_a_payment_finds_the_pages_showing_its_project_without_a_query_the_second_time(
+    market, django_capture_on_commit_callbacks
+):
+    """Which pages show a project's money changes only with the pages: a payment reads it from the cache then."""
+    rice = market["rice"]
+    first_time = CaptureQueriesContext(connection)
+    with first_time:
+        project_money_changed([rice.pk])
+    again = CaptureQueriesContext(connection)
+    with again:
+        project_money_changed([rice.pk])
+    assert len(first_time.captured_queries) == 3
+    assert len(again.captured_queries) == 0
+
+
+def test_a_payment_after_a_story_starts_linking_the_project_makes_that_story_fresh(
+    market, django_capture_on_commit_callbacks
+):
+    rice = market["rice"]
+    listing = ProjectListing.objects.get(project=rice)
+    _pay(listing, "first@example.tw", 100, "tree_1", django_capture_on_commit_callbacks)  # remembers rice's pages
+    index = StoryIndexPage.objects.get(locale__language_code="zh-hant")
+    story = StoryPage(
+        title="關山的稻田",
+        slug="guanshan-rice-fields",
+        date=datetime.date(2026, 11, 1),
+        summary="",
+        body=[("paragraph", "<p>稻田</p>")],
+        township=Township.objects.get(pk=rice.township_id),
+        related_projects=[rice],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        index.add_child(instance=story)
+        story.save_revision().publish()
+    client = Client()
+    cached(client, story.url)
+
+    _pay(listing, "second@example.tw", 23_456, "tree_2", django_capture_on_commit_callbacks)
+
+    fresh = get(client, story.url)
+    assert cache_state(fresh) == "miss"
+    assert cache_state(get(client, story.url)) == "hit"
+
+
+def test_a_payment_after_the_project_moved_makes_its_new_township_page_fresh(
+    market, django_capture_on_commit_callbacks
+):
+    rice, bamboo = market["rice"], market["bamboo"]
+    listing = ProjectListing.objects.get(project=rice)
+    _pay(listing, "first@example.tw", 100, "move_1", django_capture_on_commit_callbacks)
+    new_township_page = bamboo.get_parent()
+    with django_capture_on_commit_callbacks(execute=True):
+        rice.move(new_township_page, pos="last-child")
+    client = Client()
+    cached(client, new_township_page.url)
+
+    _pay(listing, "second@example.tw", 200, "move_2", django_capture_on_commit_callbacks)
+
+    assert cache_state(get(client, new_township_page.url)) == "miss"
 
 
 def test_languages_never_mix(market):

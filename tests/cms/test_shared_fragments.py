@@ -10,9 +10,13 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import Organisation
 from cms.models import HomePage, ProjectPage, StoryIndexPage
 from cms.page_cache import FRAGMENT_ATTRIBUTE, page_served, shared_fragment
+from experiences.models import Experience, Slot
 from marketplace.models import DonationCampaign, ProjectListing
+from people.models import HelpRequest
+from places.models import Township
 from tests.factories.accounts import UserFactory
 from tests.factories.stripe import pay_through_webhook
 
@@ -166,3 +170,110 @@ def test_a_preview_and_a_page_cache_turned_off_always_render(market, settings):
     request = served_request(page)
     assert shared_fragment(request, page, "a", lambda: "third") == "third"
     assert shared_fragment(request, page, "a", lambda: "fourth") == "fourth"
+
+
+def test_a_part_is_kept_no_longer_than_it_says_it_holds(market):
+    page = market["rice"].get_parent()
+    request = served_request(page)
+    passed = timezone.now() - datetime.timedelta(seconds=1)
+    later = timezone.now() + datetime.timedelta(hours=1)
+
+    assert shared_fragment(request, page, "over", lambda: "first", valid_until=lambda: passed) == "first"
+    assert shared_fragment(request, page, "over", lambda: "second", valid_until=lambda: passed) == "second"
+    assert shared_fragment(request, page, "holds", lambda: "first", valid_until=lambda: later) == "first"
+    assert shared_fragment(request, page, "holds", lambda: "second", valid_until=lambda: later) == "first"
+    assert shared_fragment(request, page, "open", lambda: "first", valid_until=lambda: None) == "first"
+    assert shared_fragment(request, page, "open", lambda: "second", valid_until=lambda: None) == "first"
+
+
+# --- what other apps show on a township page (cms.township_sections) -------------------------------------------------
+
+
+def _guanshan():
+    from tests.factories.market import GUANSHAN
+
+    return Township.objects.get(code=GUANSHAN)
+
+
+def _office(market):
+    from accounts import actions as account_actions
+
+    return account_actions.create_organisation(
+        market["erin"], kind=Organisation.Kind.TOWNSHIP_OFFICE, name="關山鎮公所", township=_guanshan()
+    )
+
+
+def an_office_registers(market):
+    _office(market)
+    return "關山鎮公所"
+
+
+def an_enterprise_is_renamed(market):
+    organisation = market["enterprise_org"]
+    organisation.name = "關山米食堂與稻田"
+    organisation.save()
+    return "關山米食堂與稻田"
+
+
+def a_help_request_is_posted(market):
+    today = timezone.localdate()
+    HelpRequest.objects.create(
+        organisation=_office(market),
+        title="秋收志工召募",
+        description="幫忙割稻",
+        field=HelpRequest._meta.get_field("field").choices[0][0],
+        township=_guanshan(),
+        work_format=HelpRequest._meta.get_field("work_format").choices[0][0],
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=10),
+    )
+    return "秋收志工召募"
+
+
+def an_experience_gets_a_slot(market):
+    experience = Experience.objects.create(
+        organisation=_office(market),
+        kind=Experience.Kind.EXPERIENCE,
+        title_zh="稻田腳踏車導覽",
+        title_en="Rice-field bike tour",
+        description_zh="騎車看稻田",
+        township=_guanshan(),
+        is_published=True,
+    )
+    starts = timezone.now() + datetime.timedelta(days=3)
+    ends = starts + datetime.timedelta(hours=2)
+    Slot.objects.create(experience=experience, starts_at=starts, ends_at=ends, capacity=9)
+    return "稻田腳踏車導覽"
+
+
+@pytest.mark.parametrize(
+    "change", [an_office_registers, an_enterprise_is_renamed, a_help_request_is_posted, an_experience_gets_a_slot]
+)
+def test_what_other_apps_show_on_a_township_page_shows_at_once(market, reader, change):
+    url = market["rice"].get_parent().url
+    anonymous = Client()
+    settled(reader, url)
+    for _ in range(3):
+        if anonymous.get(url).get("X-Page-Cache") == "hit":
+            break
+    assert anonymous.get(url).get("X-Page-Cache") == "hit"
+
+    shown = change(market)
+
+    assert shown in render(reader, url)[0]
+    fresh = anonymous.get(url)
+    assert fresh.get("X-Page-Cache") == "miss"
+    assert shown in fresh.content.decode()
+
+
+def test_the_township_sections_say_when_they_change_by_themselves(market):
+    from cms.township_sections import township_sections
+
+    assert township_sections(_guanshan(), None).valid_until is None  # nothing dated shown
+    a_help_request_is_posted(market)
+    last_day = timezone.localdate() + datetime.timedelta(days=10)
+    end_of_request = timezone.make_aware(datetime.datetime.combine(last_day, datetime.time.max))
+    assert township_sections(_guanshan(), None).valid_until == end_of_request
+    an_experience_gets_a_slot(market)
+    first_slot = Slot.objects.get(experience__title_zh="稻田腳踏車導覽").starts_at
+    assert township_sections(_guanshan(), None).valid_until == first_slot
