@@ -45,10 +45,15 @@ class CmsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 uid = f"cms_page_cache_{model.__name__}_{'saved' if signal is post_save else 'deleted'}"
                 signal.connect(signal_handlers.site_wide_change, sender=model, dispatch_uid=uid)
+        from wagtail.models import Locale
+
+        from cms.read_once import forget_locales, remember_locales
         from cms.view_restrictions import forget_restricted_sections
 
         for signal, uid in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(
                 forget_restricted_sections, sender=PageViewRestriction, dispatch_uid=f"cms_restriction_{uid}"
             )
+            signal.connect(forget_locales, sender=Locale, dispatch_uid=f"cms_locale_{uid}")
+        remember_locales()
         register_provider("uploads", export=export_uploads, erase=erase_uploads)

@@ -3,48 +3,30 @@
 Wagtail's `PageQuerySet.public()` reads every view restriction from the database each time it is called, and a
 page calls it for each list it shows (the home page five times, a township page three). Within a request the
 restricted sections are the same for every list, so `PublicOncePageQuerySet` reads them once: the first `.public()`
-of a request makes the query, the others reuse its rows. Outside a request (tasks, the shell, management commands)
-nothing is kept and every call reads afresh, as in Wagtail.
+of a request makes the query, the others reuse its rows (the request's memo: cms.read_once). Outside a request
+(tasks, the shell, management commands) nothing is kept and every call reads afresh, as in Wagtail.
 """
-
-import contextvars
 
 from django.db.models import Q
 from wagtail.query import PageQuerySet
 
-_restricted_pages = contextvars.ContextVar("homeward_restricted_pages", default=None)
-
-
-class RestrictionsReadOncePerRequestMiddleware:
-    """Opens the request's memo of restricted sections (an empty box, filled by the first `.public()`)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _restricted_pages.set({})
-        try:
-            return self.get_response(request)
-        finally:
-            _restricted_pages.reset(token)
+from cms.read_once import forget, request_memo
 
 
 def forget_restricted_sections(**kwargs):
     """A view restriction was set or removed (post_save, post_delete): the rest of this request reads them again."""
-    memo = _restricted_pages.get()
-    if memo is not None:
-        memo.pop("pages", None)
+    forget("restricted sections")
 
 
 def _restricted_section_roots():
     from wagtail.models import PageViewRestriction
 
-    memo = _restricted_pages.get()
-    if memo is not None and "pages" in memo:
-        return memo["pages"]
+    memo = request_memo()
+    if memo is not None and "restricted sections" in memo:
+        return memo["restricted sections"]
     pages = [restriction.page for restriction in PageViewRestriction.objects.select_related("page")]
     if memo is not None:
-        memo["pages"] = pages
+        memo["restricted sections"] = pages
     return pages
 
 

@@ -83,8 +83,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Every log line of a request carries its id (the proxy's X-Request-ID, or a new one).
     "config.observability.RequestIdMiddleware",
-    # Wagtail's `.public()` reads the view restrictions once per request, not once per list (cms.view_restrictions).
-    "cms.view_restrictions.RestrictionsReadOncePerRequestMiddleware",
+    # The view restrictions and the locales, read once per request, not once per list or link (cms.read_once).
+    "cms.read_once.ReadOncePerRequestMiddleware",
     # Pages are compressed here (nginx in deploy/ passes them through as they are): the impact and township maps
     # are half a megabyte of SVG markup, a tenth of that gzipped. Django's GZip pads each response against BREACH.
     # Static files are not compressed here: WhiteNoise serves them pre-compressed in production.

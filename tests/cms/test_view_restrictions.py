@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from cms.models import HomePage, ProjectPage, StandardPage
-from cms.view_restrictions import RestrictionsReadOncePerRequestMiddleware
+from cms.read_once import ReadOncePerRequestMiddleware
 
 pytestmark = [pytest.mark.django_db]
 
@@ -31,7 +31,7 @@ def in_a_request(work):
     def view(request):
         answer["value"] = work()
 
-    RestrictionsReadOncePerRequestMiddleware(view)(object())
+    ReadOncePerRequestMiddleware(view)(object())
     return answer["value"]
 
 

@@ -1,0 +1,75 @@
+"""The locales, read once per request (cms.read_once): Wagtail's answers, one query per language."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from wagtail.models import Locale
+
+from cms.models import HomePage
+from cms.read_once import ReadOncePerRequestMiddleware
+
+pytestmark = [pytest.mark.django_db]
+
+
+def locale_reads(queries):
+    return sum('FROM "wagtailcore_locale"' in query["sql"] for query in queries.captured_queries)
+
+
+def in_a_request(work):
+    answer = {}
+
+    def view(request):
+        answer["value"] = work()
+
+    ReadOncePerRequestMiddleware(view)(object())
+    return answer["value"]
+
+
+def active_locales(languages):
+    found = []
+    with CaptureQueriesContext(connection) as queries:
+        for language in languages:
+            with translation.override(language):
+                found.append(Locale.get_active())
+    return found, locale_reads(queries)
+
+
+def test_a_request_reads_each_language_once(cms_site):
+    languages = ["zh-hant", "ja", "zh-hant", "en", "ja", "zh-hant"]
+    found, reads = in_a_request(lambda: active_locales(languages))
+    assert reads == 3
+    assert [locale.language_code for locale in found] == languages
+    outside, outside_reads = active_locales(languages)
+    assert outside_reads == len(languages)  # no request: Wagtail's lookup every time
+    assert [locale.pk for locale in found] == [locale.pk for locale in outside]
+
+
+def test_an_unknown_language_falls_back_as_in_wagtail_and_a_changed_locale_is_read_again(cms_site):
+    def work():
+        with translation.override("ko"):
+            fallback = Locale.get_active()
+        _found, reads_before = active_locales(["ja", "ja"])
+        Locale.objects.get(language_code="ja").save()  # a locale changed during the request
+        _found, reads_after = active_locales(["ja", "ja"])
+        return fallback, reads_before, reads_after
+
+    fallback, reads_before, reads_after = in_a_request(work)
+    assert fallback.language_code == "zh-hant"
+    assert (reads_before, reads_after) == (1, 1)
+
+
+def test_a_page_asks_the_database_for_each_language_once(cms_site):
+    home = HomePage.objects.get(locale__language_code="en")
+    client = Client()
+    client.get(home.url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(home.url).status_code == 200
+    by_language = [
+        query["sql"].split("WHERE")[-1]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "wagtailcore_locale"') and 'language_code" =' in query["sql"]
+    ]
+    # The reader's language, and the default one (the pages' original versions): each read once.
+    assert len(by_language) == len(set(by_language)) == 2
