@@ -487,7 +487,7 @@ def _query_pages_showing_money_of(project_ids):
     rows = list(ProjectPage.objects.filter(pk__in=project_ids).values_list("translation_key", "path"))
     if not rows:
         return set()
-    names = {str(key) for key, _path in rows}
+    names = {key for key, _path in rows}
     names |= _translation_keys(Page.objects.filter(path__in=[path[: -Page.steplen] for _key, path in rows]))
     names |= _translation_keys(
         StoryPage.objects.filter(related_projects__translation_key__in=[key for key, _path in rows])

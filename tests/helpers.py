@@ -1,5 +1,5 @@
-"""Helpers the suite shares: manage.py in a child process with a chosen environment, MFA for staff, and the
-query-count check of list pages."""
+"""Helpers the suite shares: manage.py in a child process with a chosen environment, MFA for staff, the
+query-count check of list pages, work inside one request's memo and a page served from the page cache."""
 
 import contextlib
 import os
@@ -161,3 +161,27 @@ def refused_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def in_a_request(work):
+    """What `work()` returns when it runs inside cms.read_once's middleware (one request's memo), as a view would."""
+    from cms.read_once import ReadOncePerRequestMiddleware
+
+    answer = {}
+
+    def view(request):
+        answer["value"] = work()
+
+    ReadOncePerRequestMiddleware(view)(object())
+    return answer["value"]
+
+
+def cached(client, url):
+    """Request `url` until it is served from the page cache (the site's first request creates its navigation
+    settings, a site-wide change that leaves that first render stale); returns the cached response."""
+    for _ in range(3):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        if response.get("X-Page-Cache") == "hit":
+            return response
+    raise AssertionError(f"{url} never came from the cache")

@@ -23,6 +23,7 @@ from marketplace.models import DonationCampaign, ProjectListing
 from places.models import Township
 from tests.factories.accounts import UserFactory
 from tests.factories.stripe import pay_through_webhook
+from tests.helpers import cached
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("page_cache_on")]
 
@@ -35,16 +36,6 @@ def get(client, url, **extra):
 
 def cache_state(response):
     return response.get("X-Page-Cache")
-
-
-def cached(client, url):
-    """Request `url` until it is served from the cache (the site's first request creates its navigation settings,
-    a site-wide change that leaves that first render stale); returns the cached response."""
-    for _ in range(3):
-        response = get(client, url)
-        if cache_state(response) == "hit":
-            return response
-    raise AssertionError(f"{url} never came from the cache")
 
 
 def test_a_cached_page_is_served_without_queries(market, django_assert_num_queries):
@@ -99,6 +90,11 @@ def test_unpublishing_a_project_removes_it_from_its_township_page(market):
     assert link not in fresh.content.decode()
 
 
+def _pay(listing, email, amount, reference, capture):
+    with capture(execute=True):
+        pay_through_webhook(listing, UserFactory(email=email), amount, reference)
+
+
 def test_a_payment_makes_the_project_its_listing_pages_and_the_home_figures_fresh(
     market, django_capture_on_commit_callbacks
 ):
@@ -118,8 +114,7 @@ def test_a_payment_makes_the_project_its_listing_pages_and_the_home_figures_fres
         cached(client, url)
     assert "csrfmiddlewaretoken" in get(client, rice.url).content.decode()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        pay_through_webhook(listing, UserFactory(email="backer@example.tw"), 12_345, "cache_1")
+    _pay(listing, "backer@example.tw", 12_345, "cache_1", django_capture_on_commit_callbacks)
 
     for url in listing_pages:
         assert cache_state(get(client, url)) == "miss", url
@@ -128,19 +123,11 @@ def test_a_payment_makes_the_project_its_listing_pages_and_the_home_figures_fres
     # A project elsewhere was not touched: its page stays cached.
     bamboo_url = market["bamboo"].url
     cached(client, bamboo_url)
-    with django_capture_on_commit_callbacks(execute=True):
-        pay_through_webhook(listing, UserFactory(email="backer2@example.tw"), 100, "cache_2")
+    _pay(listing, "backer2@example.tw", 100, "cache_2", django_capture_on_commit_callbacks)
     assert cache_state(get(client, bamboo_url)) == "hit"
 
 
-def _pay(listing, email, amount, reference, capture):
-    with capture(execute=True):
-        pay_through_webhook(listing, UserFactory(email=email), amount, reference)
-
-
-def test_a_payment_finds_the_pages_showing_its_project_without_a_query_the_second_time(
-    market, django_capture_on_commit_callbacks
-):
+def test_a_payment_finds_the_pages_showing_its_project_without_a_query_the_second_time(market):
     """Which pages show a project's money changes only with the pages: a payment reads it from the cache then."""
     rice = market["rice"]
     first_time = CaptureQueriesContext(connection)

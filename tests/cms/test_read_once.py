@@ -8,23 +8,13 @@ from django.utils import translation
 from wagtail.models import Locale
 
 from cms.models import HomePage
-from cms.read_once import ReadOncePerRequestMiddleware
+from tests.helpers import in_a_request
 
 pytestmark = [pytest.mark.django_db]
 
 
 def locale_reads(queries):
     return sum('FROM "wagtailcore_locale"' in query["sql"] for query in queries.captured_queries)
-
-
-def in_a_request(work):
-    answer = {}
-
-    def view(request):
-        answer["value"] = work()
-
-    ReadOncePerRequestMiddleware(view)(object())
-    return answer["value"]
 
 
 def active_locales(languages):

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from cms.models import HomePage, ProjectPage, StandardPage
-from cms.read_once import ReadOncePerRequestMiddleware
+from tests.helpers import in_a_request
 
 pytestmark = [pytest.mark.django_db]
 
@@ -22,17 +22,6 @@ def pages(cms_site):
     secret = home.add_child(instance=StandardPage(title="內部", slug="internal"))
     under_secret = secret.add_child(instance=StandardPage(title="內部之下", slug="below"))
     return {"open": open_page, "secret": secret, "under_secret": under_secret}
-
-
-def in_a_request(work):
-    """What `work()` returns when it runs inside the middleware, as a view would."""
-    answer = {}
-
-    def view(request):
-        answer["value"] = work()
-
-    ReadOncePerRequestMiddleware(view)(object())
-    return answer["value"]
 
 
 def public_slugs():
