@@ -15,6 +15,7 @@ language). A fixed number of queries per page, whatever it holds.
 """
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -36,17 +37,22 @@ def _page_versions(family, ids):
     from cms.models import ProjectPage, StoryPage
 
     model = ProjectPage if family == "projects" else StoryPage
-    keys = dict(model.objects.filter(pk__in=ids).values_list("translation_key", "pk"))
-    if not keys:
-        return {}
+    sources = model.objects.filter(pk__in=ids)
+    # One query: each version carries the id of its group's source page (the hit's id).
+    source_id = sources.filter(translation_key=OuterRef("translation_key")).values("pk")[:1]
     locale = Locale.get_active()
     versions = (
         model.objects.live()
-        .filter(locale=locale, translation_key__in=list(keys))
-        .select_related("locale", "alias_of__locale")
+        .filter(locale=locale, translation_key__in=sources.values("translation_key"))
+        .annotate(source_id=Subquery(source_id))
         .defer_streamfields()  # a hit shows the title, summary and address, never the body
     )
-    return {keys[page.translation_key]: page for page in versions}
+    found = {}
+    for page in versions:
+        # Not joined: every version is in the active locale, and joins cost PostgreSQL milliseconds of planning.
+        page.locale = locale
+        found[page.source_id] = page
+    return found
 
 
 def _township_urls(codes, language):

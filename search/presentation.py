@@ -11,15 +11,55 @@ from django.utils.translation import gettext as _
 from search.documents import FACETS, families
 
 
+def _catalogue_labels(facet, values):
+    """{value: label} of a county, township, sector, goal or ministry facet in the active language. The search page
+    names these values on every request, and the catalogues change with the site (cms moves the site's generation
+    when a sector, goal or ministry is saved; counties and townships are reference data): the whole catalogue is
+    read once per language and site generation (cms.page_cache.site_wide_value), or only the values shown when the
+    page cache is off."""
+    from cms import page_cache
+
+    def read(values=None):
+        if facet == "county":
+            from places.models import County
+
+            rows = County.objects.all() if values is None else County.objects.filter(code__in=values)
+            return {county.code: county.name for county in rows}
+        if facet == "township":
+            from places.models import Township
+
+            rows = Township.objects.with_county()
+            rows = rows if values is None else rows.filter(code__in=values)
+            return {township.code: township.full_name for township in rows}
+        if facet == "sector":
+            from cms.models import Sector
+
+            rows = Sector.objects.all() if values is None else Sector.objects.filter(slug__in=values)
+            return {sector.slug: sector.name for sector in rows}
+        if facet == "sdg":
+            from cms.models import SustainableDevelopmentGoal
+
+            rows = SustainableDevelopmentGoal.objects.all()
+            if values is not None:
+                rows = rows.filter(number__in=[int(value) for value in values if str(value).isdigit()])
+            return {str(goal.number): f"{goal.number} {goal.name}" for goal in rows}
+        from cms.models import Ministry
+
+        rows = Ministry.objects.all() if values is None else Ministry.objects.filter(slug__in=values)
+        return {ministry.slug: ministry.name for ministry in rows}
+
+    if not page_cache.enabled():
+        return read(values)
+    return page_cache.site_wide_value(f"search:facet-labels:{facet}", read)
+
+
+CATALOGUE_FACETS = ("county", "township", "sector", "sdg", "ministry")
+
+
 def _labels(facet, values):
-    if facet == "county":
-        from places.models import County
-
-        return {c.code: c.name for c in County.objects.filter(code__in=values)}
-    if facet == "township":
-        from places.models import Township
-
-        return {t.code: t.full_name for t in Township.objects.with_county().filter(code__in=values)}
+    if facet in CATALOGUE_FACETS:
+        labels = _catalogue_labels(facet, [str(value) for value in values])
+        return {value: labels[str(value)] for value in values if str(value) in labels}
     if facet == "priority_area":
         return {"true": _("Priority area"), "false": _("Other townships")}
     if facet == "traceability":
@@ -28,18 +68,6 @@ def _labels(facet, values):
         return {code: str(label) for code, label in BADGE_LABELS.items()}
     if facet == "family":
         return {name: str(family.label) for name, family in families().items()}
-    if facet == "sector":
-        from cms.models import Sector
-
-        return {sector.slug: sector.name for sector in Sector.objects.filter(slug__in=values)}
-    if facet == "sdg":
-        from cms.models import SustainableDevelopmentGoal
-
-        numbers = [int(value) for value in values if str(value).isdigit()]
-        return {
-            str(goal.number): f"{goal.number} {goal.name}"
-            for goal in SustainableDevelopmentGoal.objects.filter(number__in=numbers)
-        }
     if facet == "funding_type":
         from search.content import FUNDING_LABELS
 
@@ -61,10 +89,6 @@ def _labels(facet, values):
 
 def _policy_labels(facet, values):
     """Labels of the programmes' and regulatory issues' facets (search/families_policy.py)."""
-    if facet == "ministry":
-        from cms.models import Ministry
-
-        return {ministry.slug: ministry.name for ministry in Ministry.objects.filter(slug__in=values)}
     if facet == "programme_kind":
         from cms.models import SupportProgramme
 

@@ -310,6 +310,18 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture
+def page_cache_on(settings):
+    """The page cache on, on the real Redis, empty before and after the test."""
+    from django.core.cache import cache as django_cache
+
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.ResilientRedisCache", "these tests need REDIS_URL"
+    settings.PAGE_CACHE_ENABLED = True
+    django_cache.clear()
+    yield
+    django_cache.clear()
+
+
+@pytest.fixture
 def home_pages(db):
     """The home page in every language, as the demo loader makes it."""
     from cms.demo import ensure_home_pages

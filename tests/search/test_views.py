@@ -180,6 +180,43 @@ def test_facet_labels_are_words_in_the_pages_language(db):
             assert groups["sector"] == {"test-agri": "農業"} and groups["funding_type"]["subscription"] == "訂閱"
 
 
+@pytest.mark.redis
+@pytest.mark.usefixtures("page_cache_on")
+def test_facet_labels_are_read_once_per_language_and_follow_a_renamed_sector(db, townships, django_assert_num_queries):
+    """With the page cache on, each catalogue facet's labels are one query per language and site generation; a
+    sector saved in the admin is named anew at once."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from cms.models import Sector
+    from search.presentation import facet_groups
+
+    sector = Sector.objects.create(slug="test-agri", name_zh="農業", name_en="Agriculture", name_ja="農業")
+    facets = {"sector": [("test-agri", 3)], "county": [("10014", 2)], "township": [("10014030", 2)]}
+    result, query = SimpleNamespace(facets=facets), SimpleNamespace(filters={})
+
+    def labels(language):
+        with translation.override(language):
+            return {g["name"]: {v["value"]: v["label"] for v in g["values"]} for g in facet_groups(result, query)}
+
+    with django_assert_num_queries(3):
+        assert labels("en") == {
+            "sector": {"test-agri": "Agriculture"},
+            "county": {"10014": "Taitung County"},
+            "township": {"10014030": "Guanshan Township, Taitung County"},
+        }
+    with django_assert_num_queries(0):
+        assert labels("en")["sector"] == {"test-agri": "Agriculture"}
+    with django_assert_num_queries(3):
+        assert labels("zh-hant")["township"] == {"10014030": "臺東縣關山鎮"}
+
+    sector.name_en = "Farming"
+    sector.save()
+    assert labels("en")["sector"] == {"test-agri": "Farming"}
+    assert labels("en")["county"] == {"10014": "Taitung County"}
+
+
 def test_nearest_is_chosen_by_township_name_and_defaults_to_the_home_township(search_corpus, townships, db, client):
     from places.models import Township
     from tests.factories.accounts import UserFactory
