@@ -27,7 +27,13 @@ and by payments after a payment commits:
 - a township page: itself, its county page, the township index and its projects (their breadcrumbs);
 - anything else (home, indexes, county, standard pages: menus and breadcrumbs everywhere): the whole site;
 - an enterprise, organisation, help request, experience or slot (`township_content_changed`, from the saves and
-  deletes of the models that cms.township_sections follows): every township page.
+  deletes of the models that cms.township_sections follows): every township page;
+- a project's listing, campaign, plans or team (`follow_project_card_changes`, from marketplace's saves and
+  deletes): the pages showing the project's card, as a payment.
+
+Values of pages (`values_of_pages`): what a page of search hits shows of each project and story (its version in the
+reader's language, its card's facts and picture) is the same whatever query found it, so it is kept per page and
+language under the generations of that page, and a search page reads it without the queries behind it.
 
 Shared fragments (`shared_fragment`, the `{% shared_fragment %}` tag): the parts of a CMS page that every visitor
 sees alike (the home page below its header, a township's head, project cards, stories and the sections other apps
@@ -185,6 +191,57 @@ def site_wide_value(name, compute):
         value = compute()
         cache.set(key, value, timeout())
     return value
+
+
+def values_of_pages(kind, ids, compute):
+    """{page id: value} for `ids`, with `compute(ids)` -> {page id: value} (an id it leaves out is not kept) run only
+    for the pages whose value is not kept: what a list of search hits shows of each page (its version in the
+    reader's language, its card's facts and picture), which is the same whatever the query that found it.
+
+    A value is kept per language, `kind` and page, under the generations a cached copy of that page depends on (its
+    translation group's and the site's): a publish, unpublish, move, translation or payment makes it stale at once,
+    as it makes the page stale; what other apps change without passing here ages out after PAGE_CACHE_SECONDS.
+    Kept values cost two cache round trips and no query; computed every time when the page cache is off. Values are
+    pickled: pages should come with their streamfields deferred."""
+    ids = list(dict.fromkeys(ids))
+    if not enabled() or not ids:
+        return compute(ids)
+    prefix = f"cms:page-value:{release()}:{get_language()}:{kind}:"
+    found = cache.get_many([prefix + str(page_id) for page_id in ids])
+    names = {name for entry in found.values() for name in entry["generations"]}
+    current = cache.get_many([_generation_key(name) for name in names]) if names else {}
+    values, missing = {}, []
+    for page_id in ids:
+        entry = found.get(prefix + str(page_id))
+        if entry is not None and all(
+            current.get(_generation_key(name)) == token for name, token in entry["generations"].items()
+        ):
+            values[page_id] = entry["value"]
+        else:
+            missing.append(page_id)
+    if missing:
+        from wagtail.models import Page
+
+        # The generations are read before the values are computed: a change between the two leaves the kept value
+        # under an old token (a miss next time), never a stale value under the new one.
+        keys = {
+            page_id: str(key)
+            for page_id, key in Page.objects.filter(pk__in=missing).values_list("pk", "translation_key")
+        }
+        generations = _current_generations([GLOBAL, *set(keys.values())])
+        computed = compute(missing)
+        kept = {
+            prefix + str(page_id): {
+                "generations": {GLOBAL: generations[GLOBAL], keys[page_id]: generations[keys[page_id]]},
+                "value": value,
+            }
+            for page_id, value in computed.items()
+            if page_id in keys and None not in (generations[GLOBAL], generations[keys[page_id]])
+        }
+        if kept:
+            cache.set_many(kept, timeout())
+        values.update(computed)
+    return values
 
 
 # --- writing -------------------------------------------------------------------------------------------------------
@@ -459,6 +516,26 @@ def project_money_changed(project_ids):
     if not enabled():
         return
     bump(_pages_showing_money_of(sorted(set(project_ids))) | {HOME})
+
+
+def follow_project_card_changes(project_ids_of):
+    """`project_ids_of`: {model: function(row) -> the project page ids whose card the row shows} (a listing, its
+    campaign and plans, the team). A save or delete of such a row makes the pages showing those cards, and the
+    values kept for search hits, fresh once it commits, as a payment does (project_money_changed). Called by the
+    apps that own such rows (marketplace), so that cms never imports them."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model, ids_of in project_ids_of.items():
+
+        def changed(sender, instance, ids_of=ids_of, **kwargs):
+            if not enabled():
+                return
+            project_ids = [project_id for project_id in ids_of(instance) if project_id]
+            if project_ids:
+                transaction.on_commit(lambda: project_money_changed(project_ids))
+
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(changed, sender=model, weak=False, dispatch_uid=f"cms-card-{name}-{model._meta.label}")
 
 
 def _pages_showing_money_of(project_ids):

@@ -10,17 +10,43 @@ class MarketplaceConfig(AppConfig):
         from accounts.models import Organisation
         from accounts.personal_data import register_provider
         from cms.actions import project_approved
+        from cms.page_cache import follow_project_card_changes
         from cms.township_sections import follow_township_changes
         from marketplace import personal_data
         from marketplace.actions import apply_approved_project_changes
-        from marketplace.models import EnterpriseProfile
+        from marketplace.models import DonationCampaign, EnterpriseProfile, ProjectListing, SubscriptionPlan
 
         # A team's changes to a live project (money terms, new plans and milestones) apply when the moderators approve.
         project_approved.register(apply_approved_project_changes)
         # cms's township template lists the township's enterprises (marketplace_tags.township_enterprises).
         follow_township_changes(EnterpriseProfile, Organisation)
+        # A project's card (pages, search hits) shows its listing's ways to back it, the campaign and the team's name.
+        follow_project_card_changes(
+            {
+                ProjectListing: lambda listing: [listing.project_id],
+                DonationCampaign: _listing_project,
+                SubscriptionPlan: _listing_project,
+                EnterpriseProfile: lambda team: list(
+                    ProjectListing.objects.filter(enterprise=team).values_list("project_id", flat=True)
+                ),
+                Organisation: lambda organisation: list(
+                    ProjectListing.objects.filter(enterprise__organisation=organisation).values_list(
+                        "project_id", flat=True
+                    )
+                ),
+            }
+        )
 
         register_provider(
             "hometown_ties", export=personal_data.export_hometown_ties, erase=personal_data.erase_hometown_ties
         )
         register_provider("marketplace", export=personal_data.export, erase=personal_data.erase)
+
+
+def _listing_project(row):
+    """The project of a campaign's or plan's listing (none for a draft's)."""
+    from marketplace.models import ProjectListing
+
+    if row.listing_id is None:
+        return []
+    return list(ProjectListing.objects.filter(pk=row.listing_id).values_list("project_id", flat=True))

@@ -162,28 +162,21 @@ def project_story_facts(project):
 def search_result_extras(hits):
     """{hit uid: {"image": picture or None, "card": ProjectCard or None}} for a page of search hits: the pictures
     of projects, stories and townships (from their pages) and the card facts of projects. A fixed number of
-    queries per page of results, whatever it holds."""
-    from cms.models import ProjectPage, StoryPage, TownshipPage
+    queries per page of results, whatever it holds; none for the projects and stories whose extras are kept
+    (per language, while their pages' generations stand: cms.page_cache.values_of_pages)."""
+    from cms.models import TownshipPage
     from cms.models.pages import card_images
+    from cms.page_cache import values_of_pages
 
     ids = {"projects": [], "stories": [], "townships": []}
     for hit in hits:
         if hit["family"] in ids and str(hit["object_id"]).isdigit():
             ids[hit["family"]].append(int(hit["object_id"]))
     extras = {}
-    projects = stories = []
-    if ids["projects"]:
-        projects = list(ProjectPage.objects.filter(pk__in=ids["projects"]).select_related("township__county", "sector"))
-    if ids["stories"]:
-        stories = list(StoryPage.objects.filter(pk__in=ids["stories"]))
-    # The pictures of both kinds of page in one query (and their card renditions in one more).
-    images = card_images().in_bulk({page.hero_image_id for page in projects + stories if page.hero_image_id})
-    for page in projects + stories:
-        page.hero_image = images.get(page.hero_image_id)
-    for card in project_cards(projects):
-        extras[f"projects:{card.project.pk}"] = {"image": card.project.hero_image, "card": card}
-    for story in stories:
-        extras[f"stories:{story.pk}"] = {"image": story.hero_image, "card": None}
+    for family in ("projects", "stories"):
+        if ids[family]:
+            kept = values_of_pages(f"search-extras:{family}", ids[family], _page_extras_reader(family))
+            extras.update((f"{family}:{page_id}", value) for page_id, value in kept.items())
     if ids["townships"]:
         pages = (
             TownshipPage.objects.filter(township_id__in=ids["townships"], hero_image__isnull=False)
@@ -193,6 +186,28 @@ def search_result_extras(hits):
         for page in pages:  # translations share the picture; the first one found is enough
             extras.setdefault(f"townships:{page.township_id}", {"image": page.hero_image, "card": None})
     return extras
+
+
+def _page_extras_reader(family):
+    """A function of page ids giving {id: {"image", "card"}}: a project's picture and card facts, a story's
+    picture."""
+    from cms.models import ProjectPage, StoryPage
+    from cms.models.pages import card_images
+
+    def read(page_ids):
+        if family == "projects":
+            pages = ProjectPage.objects.filter(pk__in=page_ids).select_related("township__county", "sector")
+        else:
+            pages = StoryPage.objects.filter(pk__in=page_ids)
+        pages = list(pages.defer_streamfields())  # a card never shows the body; the values are kept pickled
+        images = card_images().in_bulk({page.hero_image_id for page in pages if page.hero_image_id})
+        for page in pages:
+            page.hero_image = images.get(page.hero_image_id)
+        if family == "projects":
+            return {card.project.pk: {"image": card.project.hero_image, "card": card} for card in project_cards(pages)}
+        return {page.pk: {"image": page.hero_image, "card": None} for page in pages}
+
+    return read
 
 
 # The status of a team's project, as its own page says it (words, never the workflow's codes).

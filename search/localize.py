@@ -31,7 +31,14 @@ def _active_language():
 
 
 def _page_versions(family, ids):
-    """{source page id: page in the active locale (translation or alias)} for one page family."""
+    """{source page id: page in the active locale (translation or alias)} for one page family; kept per page and
+    language while the page's generations stand (cms.page_cache.values_of_pages)."""
+    from cms.page_cache import values_of_pages
+
+    return values_of_pages(f"search-version:{family}", ids, lambda missing: _read_page_versions(family, missing))
+
+
+def _read_page_versions(family, ids):
     from wagtail.models import Locale
 
     from cms.models import ProjectPage, StoryPage

@@ -1,0 +1,117 @@
+"""A page of search hits shows each project and story from values kept per page and language
+(cms.page_cache.values_of_pages): the same cards as a fresh render, without their queries, and fresh again the
+moment the page is translated or paid."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cms.actions import ensure_language_versions
+from tests.factories.accounts import UserFactory
+from tests.factories.search import GUANSHAN, content_engines, indexed_enterprise, publish_indexed_project
+from tests.factories.stripe import pay_through_webhook
+from tests.helpers import translation_of
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.elasticsearch,
+    pytest.mark.redis,
+    pytest.mark.usefixtures("page_cache_on"),
+]
+
+
+def search(client, language, q):
+    """(the results list's HTML, the queries the page made)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/{language}/search/", {"q": q})
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.index('<ol class="results">')
+    return html[start : html.index("</ol>", start)], len(queries.captured_queries)
+
+
+@pytest.fixture
+def rice(content_site, django_capture_on_commit_callbacks):
+    """A Chinese project with a donation campaign, its English and Japanese aliases, indexed."""
+    from marketplace.models import DonationCampaign, ProjectListing
+
+    page = publish_indexed_project(
+        "關山有機米食堂", GUANSHAN, django_capture_on_commit_callbacks, summary="返鄉青年用在地稻米"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ensure_language_versions()
+    enterprise = indexed_enterprise("關山米食團隊", GUANSHAN, django_capture_on_commit_callbacks)
+    listing = ProjectListing.objects.create(project=page, enterprise=enterprise)
+    DonationCampaign.objects.create(
+        listing=listing,
+        goal_twd=200_000,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
+    )
+    content_engines()  # refreshes the indexes: what was just written is searchable
+    return page
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en", "ja"])
+def test_kept_hits_show_the_cards_of_a_fresh_render_without_their_queries(rice, client, settings, language):
+    settings.PAGE_CACHE_ENABLED = False
+    fresh, _queries = search(client, language, "米食")
+    settings.PAGE_CACHE_ENABLED = True
+    computed, computing_queries = search(client, language, "米食")
+    kept, kept_queries = search(client, language, "米食")
+
+    assert "200,000" in fresh and "關山米食團隊" in fresh, "the card shows its campaign and team"
+    assert computed == fresh and kept == fresh
+    # The version in the reader's language (1), the project page, its listing, totals and backers (4) are kept.
+    assert kept_queries <= computing_queries - 5, (computing_queries, kept_queries)
+
+
+def test_a_payment_shows_in_a_kept_card_at_once(rice, client, django_capture_on_commit_callbacks):
+    from marketplace.models import ProjectListing
+
+    before, _queries = search(client, "zh-hant", "米食")
+    assert "NT$200,000 的 0%" in before
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_through_webhook(ProjectListing.objects.get(project=rice), UserFactory(), 12_345, "kept_hits_1")
+
+    after, _queries = search(client, "zh-hant", "米食")
+    assert "NT$12,345" in after and "NT$200,000 的 6%" in after
+
+
+def test_a_translation_published_shows_in_a_kept_hit_at_once(rice, client, django_capture_on_commit_callbacks):
+    before, _queries = search(client, "en", "米食")
+    assert '<h3 lang="zh-Hant-TW">' in before, "the English alias shows the Chinese title"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        english = translation_of(rice, "en")
+        english.title, english.summary = "Guanshan organic rice canteen", "Returning youth cook local rice"
+        english.save_revision().publish()
+    content_engines()
+
+    after, _queries = search(client, "en", "米食")
+    assert '<h3 lang="en">' in after and "Guanshan organic rice canteen" in after
+    assert f'href="{english.url}"' in after
+    zh, _queries = search(client, "zh-hant", "米食")
+    assert f'<h3 lang="zh-Hant-TW"><a href="{rice.url}">' in zh, "the Chinese page's values are its own"
+
+
+def test_a_new_goal_and_a_renamed_team_show_in_a_kept_card_at_once(rice, client, django_capture_on_commit_callbacks):
+    from marketplace.models import DonationCampaign
+
+    before, _queries = search(client, "zh-hant", "米食")
+    assert "NT$200,000" in before and "關山米食團隊" in before
+
+    campaign = DonationCampaign.objects.get(listing__project=rice)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.goal_twd = 300_000
+        campaign.save()
+    assert "NT$300,000" in search(client, "zh-hant", "米食")[0]
+
+    organisation = campaign.listing.enterprise.organisation
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.name = "關山好米團隊"
+        organisation.save()
+    assert "關山好米團隊" in search(client, "zh-hant", "米食")[0]
