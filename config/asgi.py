@@ -8,10 +8,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 from config.env import ConfigurationError  # noqa: E402
 
 try:
-    from django.core.asgi import get_asgi_application
+    from config.asgi_http import http_application
 
     # Django must be set up before anything imports models (the websocket routes do).
-    django_asgi_app = get_asgi_application()
+    django_asgi_app = http_application()
 except ConfigurationError as error:
     sys.exit(f"homeward: configuration error: {error}")
 

@@ -111,6 +111,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
+# Requests one web process runs at once (config/asgi_http.py); more wait in its event loop. Under load, many requests
+# in flight in one process share its interpreter lock and each one slows down (bench/load.py): a couple per process,
+# and more processes, serve more.
+WEB_CONCURRENT_REQUESTS = env_int("WEB_CONCURRENT_REQUESTS", 2, minimum=1)
 
 TEMPLATES = [
     {
