@@ -33,7 +33,8 @@ and by payments after a payment commits:
 
 Values of pages (`values_of_pages`): what a page of search hits shows of each project and story (its version in the
 reader's language, its card's facts and picture) is the same whatever query found it, so it is kept per page and
-language under the generations of that page, and a search page reads it without the queries behind it.
+language under the generations of that page, and a search page reads it without the queries behind it. A company's
+recommendations show the same kept project cards (marketplace.presentation.kept_project_cards).
 
 Shared fragments (`shared_fragment`, the `{% shared_fragment %}` tag): the parts of a CMS page that every visitor
 sees alike (the home page below its header, a township's head, project cards, stories and the sections other apps

@@ -173,10 +173,12 @@ def search_result_extras(hits):
         if hit["family"] in ids and str(hit["object_id"]).isdigit():
             ids[hit["family"]].append(int(hit["object_id"]))
     extras = {}
-    for family in ("projects", "stories"):
-        if ids[family]:
-            kept = values_of_pages(f"search-extras:{family}", ids[family], _page_extras_reader(family))
-            extras.update((f"{family}:{page_id}", value) for page_id, value in kept.items())
+    if ids["projects"]:
+        for page_id, card in kept_project_cards(ids["projects"]).items():
+            extras[f"projects:{page_id}"] = {"image": card.project.hero_image, "card": card}
+    if ids["stories"]:
+        for page_id, image in values_of_pages("story-pictures", ids["stories"], _read_story_pictures).items():
+            extras[f"stories:{page_id}"] = {"image": image, "card": None}
     if ids["townships"]:
         pages = (
             TownshipPage.objects.filter(township_id__in=ids["townships"], hero_image__isnull=False)
@@ -188,26 +190,49 @@ def search_result_extras(hits):
     return extras
 
 
-def _page_extras_reader(family):
-    """A function of page ids giving {id: {"image", "card"}}: a project's picture and card facts, a story's
-    picture."""
-    from cms.models import ProjectPage, StoryPage
-    from cms.models.pages import card_images
+def _read_story_pictures(story_ids):
+    """{story page id: its picture (with the card rendition) or None}."""
+    from cms.models import StoryPage
 
-    def read(page_ids):
-        if family == "projects":
-            pages = ProjectPage.objects.filter(pk__in=page_ids).select_related("township__county", "sector")
-        else:
-            pages = StoryPage.objects.filter(pk__in=page_ids)
-        pages = list(pages.defer_streamfields())  # a card never shows the body; the values are kept pickled
-        images = card_images().in_bulk({page.hero_image_id for page in pages if page.hero_image_id})
-        for page in pages:
-            page.hero_image = images.get(page.hero_image_id)
-        if family == "projects":
-            return {card.project.pk: {"image": card.project.hero_image, "card": card} for card in project_cards(pages)}
-        return {page.pk: {"image": page.hero_image, "card": None} for page in pages}
+    stories = list(StoryPage.objects.filter(pk__in=story_ids).defer_streamfields())
+    _attach_card_images(stories)
+    return {story.pk: story.hero_image for story in stories}
 
-    return read
+
+def kept_project_cards(project_ids):
+    """{project page id: ProjectCard} of these pages (with their township, sector, language and picture), kept per
+    page and language while the page's generations stand (cms.page_cache.values_of_pages): search hits and a
+    company's recommendations show the same cards without their queries. Pages that are gone are left out."""
+    from cms.page_cache import values_of_pages
+
+    return values_of_pages("project-cards", project_ids, _read_project_cards)
+
+
+def _read_project_cards(project_ids):
+    from cms.models import ProjectPage
+    from cms.models.pages import CONTENT_LANGUAGE_RELATIONS
+
+    pages = list(
+        ProjectPage.objects.filter(pk__in=project_ids)
+        .select_related("township__county", "sector")
+        .prefetch_related(*CONTENT_LANGUAGE_RELATIONS)
+        .defer_streamfields()  # a card never shows the body; the cards are kept pickled
+    )
+    _attach_card_images(pages)
+    return {card.project.pk: card for card in project_cards(pages)}
+
+
+def _attach_card_images(pages):
+    """Each page's picture with its card rendition: two queries for the whole list. A rendition not made yet is made
+    here: the pictures are kept with their prefetched renditions (kept_project_cards), and Wagtail makes a rendition
+    that is missing from a prefetched list anew each time it is asked for one (the resize included)."""
+    from cms.models.pages import CARD_IMAGE_SPEC, card_images
+
+    images = card_images().in_bulk({page.hero_image_id for page in pages if page.hero_image_id})
+    for image in images.values():
+        image.get_rendition(CARD_IMAGE_SPEC)  # found among the prefetched ones, or made once and added to them
+    for page in pages:
+        page.hero_image = images.get(page.hero_image_id)
 
 
 # The status of a team's project, as its own page says it (words, never the workflow's codes).

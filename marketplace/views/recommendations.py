@@ -10,7 +10,7 @@ from marketplace import actions
 from marketplace.forms import InterestForm
 from marketplace.matching import recommend_companies, recommend_projects
 from marketplace.models import EnterpriseProfile
-from marketplace.presentation import project_cards
+from marketplace.presentation import ProjectCard, kept_project_cards
 from marketplace.views.common import company_for_member, profile_or_redirect
 
 
@@ -22,7 +22,9 @@ def recommendations(request, slug):
     if to_profile_form:
         return to_profile_form
     recommendations = recommend_projects(profile)
-    cards = project_cards([recommendation.project for recommendation in recommendations])
+    kept = kept_project_cards([recommendation.project.pk for recommendation in recommendations])
+    # A page gone since it was ranked keeps a bare card.
+    cards = [kept.get(match.project.pk) or ProjectCard(match.project) for match in recommendations]
     context = {
         "organisation": organisation,
         "membership": membership,

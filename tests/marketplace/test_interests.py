@@ -219,3 +219,50 @@ def test_the_impact_report_counts_what_was_committed_from_the_records(client, ma
     client.force_login(market["dave"])
     page = client.get(reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug}))
     assert "NT$800,000" in page.text
+
+
+@pytest.mark.usefixtures("page_cache_on")
+def test_recommended_cards_are_kept_and_fresh_after_a_payment(
+    client, market, settings, django_capture_on_commit_callbacks
+):
+    """The cards of a company's recommendations are the kept project cards (marketplace.presentation
+    .kept_project_cards): the same page without their queries, and a payment shows at once."""
+    # The candidates from the database: the payment below indexes its project alone, and an index that holds only
+    # some projects would rank only those (this test is about the cards).
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": "database"}
+    import datetime
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from marketplace.models import DonationCampaign, ProjectListing
+    from tests.factories.accounts import UserFactory
+    from tests.factories.stripe import pay_through_webhook
+
+    listing = ProjectListing.objects.get(project=market["rice"])
+    DonationCampaign.objects.create(
+        listing=listing,
+        goal_twd=100_000,
+        deadline=timezone.localdate() + datetime.timedelta(days=20),
+        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
+    )
+    client.force_login(market["dave"])
+    url = reverse("marketplace:recommendations", kwargs={"slug": market["company_org"].slug})
+
+    def grid():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).text
+        start = html.index('<ol class="recommendation-grid">')
+        grid = html[start : html.index("</ol>", start)]
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", grid), len(queries.captured_queries)
+
+    first, computing = grid()
+    again, kept = grid()
+    assert again == first and "NT$100,000 的 0%" in first
+    assert kept <= computing - 4, (computing, kept)  # the cards' pages, listings, totals and backers
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_through_webhook(listing, UserFactory(), 25_000, "kept_cards_1")
+    assert "NT$100,000 的 25%" in grid()[0]

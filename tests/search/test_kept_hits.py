@@ -115,3 +115,24 @@ def test_a_new_goal_and_a_renamed_team_show_in_a_kept_card_at_once(rice, client,
         organisation.name = "關山好米團隊"
         organisation.save()
     assert "關山好米團隊" in search(client, "zh-hant", "米食")[0]
+
+
+def test_a_kept_card_carries_its_picture_rendition_made_once(rice, client):
+    """A picture kept with a card carries its card rendition: a later page reads it without making it again (Wagtail
+    makes a rendition missing from a prefetched list anew, the resize included, each time it is asked)."""
+    from cms.models import CustomRendition
+    from tests.factories.cms import make_image
+
+    rice.hero_image = make_image("rice field", size=(960, 600))
+    rice.save_revision().publish()
+    assert not CustomRendition.objects.filter(image=rice.hero_image).exists(), "no rendition made yet"
+
+    first, _queries = search(client, "zh-hant", "米食")
+    made = CustomRendition.objects.get(image=rice.hero_image)
+    assert made.file.name.rsplit("/", 1)[-1] in first, "the card shows it"
+
+    with CaptureQueriesContext(connection) as queries:
+        again, _count = search(client, "zh-hant", "米食")
+    assert again == first
+    assert not [query for query in queries.captured_queries if "customrendition" in query["sql"]]
+    assert CustomRendition.objects.filter(image=rice.hero_image).get() == made
