@@ -226,11 +226,15 @@ def _attach_card_images(pages):
     """Each page's picture with its card rendition: two queries for the whole list. A rendition not made yet is made
     here: the pictures are kept with their prefetched renditions (kept_project_cards), and Wagtail makes a rendition
     that is missing from a prefetched list anew each time it is asked for one (the resize included)."""
+    from wagtail.images.shortcuts import get_rendition_or_not_found
+
     from cms.models.pages import CARD_IMAGE_SPEC, card_images
 
     images = card_images().in_bulk({page.hero_image_id for page in pages if page.hero_image_id})
     for image in images.values():
-        image.get_rendition(CARD_IMAGE_SPEC)  # found among the prefetched ones, or made once and added to them
+        # Found among the prefetched ones, or made once and added to them; a lost original file is left to the
+        # template's {% image %}, which shows a placeholder, as before.
+        get_rendition_or_not_found(image, CARD_IMAGE_SPEC)
     for page in pages:
         page.hero_image = images.get(page.hero_image_id)
 

@@ -136,3 +136,18 @@ def test_a_kept_card_carries_its_picture_rendition_made_once(rice, client):
     assert again == first
     assert not [query for query in queries.captured_queries if "customrendition" in query["sql"]]
     assert CustomRendition.objects.filter(image=rice.hero_image).get() == made
+
+
+def test_a_picture_whose_file_is_lost_still_shows_its_card(rice, client):
+    """A picture whose original file is gone cannot be resized: the card is shown with the template's placeholder,
+    as before values were kept, and the page answers."""
+    from tests.factories.cms import make_image
+
+    image = make_image("lost field", size=(960, 600))
+    image.file.storage.delete(image.file.name)
+    rice.hero_image = image
+    rice.save_revision().publish()
+
+    for _attempt in range(2):  # computed, then kept
+        results, _queries = search(client, "zh-hant", "米食")
+        assert "NT$200,000" in results, "the project's card is there"
