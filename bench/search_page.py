@@ -23,6 +23,7 @@ import random
 import re
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +104,7 @@ def main():
     cards = []  # per URL, the result cards shown
     for url in urls:
         for mode, (_label, enabled, replacement) in modes.items():
-            patch = mock.patch("cms.page_cache.values_of_pages", replacement) if replacement else mock.MagicMock()
+            patch = mock.patch("cms.page_cache.values_of_pages", replacement) if replacement else nullcontext()
             with override_settings(PAGE_CACHE_ENABLED=enabled), patch, CaptureQueriesContext(connection) as captured:
                 began = time.perf_counter()
                 response = client.get(url, HTTP_HOST="127.0.0.1")

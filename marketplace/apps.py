@@ -24,16 +24,11 @@ class MarketplaceConfig(AppConfig):
         follow_project_card_changes(
             {
                 ProjectListing: lambda listing: [listing.project_id],
-                DonationCampaign: _listing_project,
-                SubscriptionPlan: _listing_project,
-                EnterpriseProfile: lambda team: list(
-                    ProjectListing.objects.filter(enterprise=team).values_list("project_id", flat=True)
-                ),
-                Organisation: lambda organisation: list(
-                    ProjectListing.objects.filter(enterprise__organisation=organisation).values_list(
-                        "project_id", flat=True
-                    )
-                ),
+                # A draft's campaign or plan has no listing: no project shows it yet.
+                DonationCampaign: lambda campaign: _listed_projects(pk=campaign.listing_id),
+                SubscriptionPlan: lambda plan: _listed_projects(pk=plan.listing_id),
+                EnterpriseProfile: lambda team: _listed_projects(enterprise=team),
+                Organisation: lambda organisation: _listed_projects(enterprise__organisation=organisation),
             }
         )
 
@@ -43,10 +38,10 @@ class MarketplaceConfig(AppConfig):
         register_provider("marketplace", export=personal_data.export, erase=personal_data.erase)
 
 
-def _listing_project(row):
-    """The project of a campaign's or plan's listing (none for a draft's)."""
+def _listed_projects(**lookup):
+    """The project ids of the listings matching `lookup` (none for a lookup on no listing)."""
     from marketplace.models import ProjectListing
 
-    if row.listing_id is None:
+    if None in lookup.values():
         return []
-    return list(ProjectListing.objects.filter(pk=row.listing_id).values_list("project_id", flat=True))
+    return list(ProjectListing.objects.filter(**lookup).values_list("project_id", flat=True))

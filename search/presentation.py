@@ -11,6 +11,23 @@ from django.utils.translation import gettext as _
 from search.documents import FACETS, families
 
 
+def _catalogue(facet):
+    """(rows, key field, label of a row) of a catalogue facet."""
+    from cms.models import Ministry, Sector, SustainableDevelopmentGoal
+    from places.models import County, Township
+
+    return {
+        "county": (County.objects.all(), "code", lambda county: county.name),
+        "township": (Township.objects.with_county(), "code", lambda township: township.full_name),
+        "sector": (Sector.objects.all(), "slug", lambda sector: sector.name),
+        "sdg": (SustainableDevelopmentGoal.objects.all(), "number", lambda goal: f"{goal.number} {goal.name}"),
+        "ministry": (Ministry.objects.all(), "slug", lambda ministry: ministry.name),
+    }[facet]
+
+
+CATALOGUE_FACETS = ("county", "township", "sector", "sdg", "ministry")
+
+
 def _catalogue_labels(facet, values):
     """{value: label} of a county, township, sector, goal or ministry facet in the active language. The search page
     names these values on every request, and the catalogues change with the site (cms moves the site's generation
@@ -19,41 +36,16 @@ def _catalogue_labels(facet, values):
     page cache is off."""
     from cms import page_cache
 
-    def read(values=None):
-        if facet == "county":
-            from places.models import County
+    rows, key, label = _catalogue(facet)
 
-            rows = County.objects.all() if values is None else County.objects.filter(code__in=values)
-            return {county.code: county.name for county in rows}
-        if facet == "township":
-            from places.models import Township
-
-            rows = Township.objects.with_county()
-            rows = rows if values is None else rows.filter(code__in=values)
-            return {township.code: township.full_name for township in rows}
-        if facet == "sector":
-            from cms.models import Sector
-
-            rows = Sector.objects.all() if values is None else Sector.objects.filter(slug__in=values)
-            return {sector.slug: sector.name for sector in rows}
-        if facet == "sdg":
-            from cms.models import SustainableDevelopmentGoal
-
-            rows = SustainableDevelopmentGoal.objects.all()
-            if values is not None:
-                rows = rows.filter(number__in=[int(value) for value in values if str(value).isdigit()])
-            return {str(goal.number): f"{goal.number} {goal.name}" for goal in rows}
-        from cms.models import Ministry
-
-        rows = Ministry.objects.all() if values is None else Ministry.objects.filter(slug__in=values)
-        return {ministry.slug: ministry.name for ministry in rows}
+    def read(rows=rows):
+        return {str(getattr(row, key)): label(row) for row in rows}
 
     if not page_cache.enabled():
-        return read(values)
+        if key == "number":
+            values = [int(value) for value in values if str(value).isdigit()]
+        return read(rows.filter(**{f"{key}__in": values}))
     return page_cache.site_wide_value(f"search:facet-labels:{facet}", read)
-
-
-CATALOGUE_FACETS = ("county", "township", "sector", "sdg", "ministry")
 
 
 def _labels(facet, values):

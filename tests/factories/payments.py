@@ -11,7 +11,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from marketplace.models import SubscriptionPlan
+from marketplace.models import DonationCampaign, SubscriptionPlan
 from payments.ledger import write_entry
 from payments.models import Backing, LedgerEntry
 
@@ -76,6 +76,16 @@ def subscription(listing, backer, plan=None, **fields):
 
 def another_plan(listing, **fields):
     return SubscriptionPlanFactory(listing=listing, **fields)
+
+
+def open_campaign(listing, goal_twd, *, days_left=30):
+    """A keep-what-you-raise donation campaign on `listing`, open `days_left` more days."""
+    return DonationCampaign.objects.create(
+        listing=listing,
+        goal_twd=goal_twd,
+        deadline=timezone.localdate() + datetime.timedelta(days=days_left),
+        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
+    )
 
 
 def donation(listing, backer, amount, *, campaign=None, email="", charge=None, status=Backing.Status.PAID):

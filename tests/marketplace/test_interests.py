@@ -1,12 +1,19 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from core.actions import ActionRefused
 from marketplace import actions
-from marketplace.models import Interest, InterestEvent
+from marketplace.models import Interest, InterestEvent, ProjectListing
 from notifications.models import Notification
+from tests.factories.accounts import UserFactory
+from tests.factories.payments import open_campaign
+from tests.factories.stripe import pay_through_webhook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
@@ -230,24 +237,8 @@ def test_recommended_cards_are_kept_and_fresh_after_a_payment(
     # The candidates from the database: the payment below indexes its project alone, and an index that holds only
     # some projects would rank only those (this test is about the cards).
     settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": "database"}
-    import datetime
-    import re
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    from marketplace.models import DonationCampaign, ProjectListing
-    from tests.factories.accounts import UserFactory
-    from tests.factories.stripe import pay_through_webhook
-
     listing = ProjectListing.objects.get(project=market["rice"])
-    DonationCampaign.objects.create(
-        listing=listing,
-        goal_twd=100_000,
-        deadline=timezone.localdate() + datetime.timedelta(days=20),
-        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
-    )
+    open_campaign(listing, 100_000, days_left=20)
     client.force_login(market["dave"])
     url = reverse("marketplace:recommendations", kwargs={"slug": market["company_org"].slug})
 

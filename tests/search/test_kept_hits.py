@@ -2,15 +2,13 @@
 (cms.page_cache.values_of_pages): the same cards as a fresh render, without their queries, and fresh again the
 moment the page is translated or paid."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from cms.actions import ensure_language_versions
 from tests.factories.accounts import UserFactory
+from tests.factories.payments import open_campaign
 from tests.factories.search import GUANSHAN, content_engines, indexed_enterprise, publish_indexed_project
 from tests.factories.stripe import pay_through_webhook
 from tests.helpers import translation_of
@@ -36,7 +34,7 @@ def search(client, language, q):
 @pytest.fixture
 def rice(content_site, django_capture_on_commit_callbacks):
     """A Chinese project with a donation campaign, its English and Japanese aliases, indexed."""
-    from marketplace.models import DonationCampaign, ProjectListing
+    from marketplace.models import ProjectListing
 
     page = publish_indexed_project(
         "關山有機米食堂", GUANSHAN, django_capture_on_commit_callbacks, summary="返鄉青年用在地稻米"
@@ -45,12 +43,7 @@ def rice(content_site, django_capture_on_commit_callbacks):
         ensure_language_versions()
     enterprise = indexed_enterprise("關山米食團隊", GUANSHAN, django_capture_on_commit_callbacks)
     listing = ProjectListing.objects.create(project=page, enterprise=enterprise)
-    DonationCampaign.objects.create(
-        listing=listing,
-        goal_twd=200_000,
-        deadline=timezone.localdate() + datetime.timedelta(days=30),
-        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
-    )
+    open_campaign(listing, 200_000)
     content_engines()  # refreshes the indexes: what was just written is searchable
     return page
 
