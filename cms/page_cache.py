@@ -77,6 +77,9 @@ HOME = "home-figures"
 PAGE_TREE = "page-tree"
 # What township pages show from other apps: enterprises, organisations, help requests, experiences.
 TOWNSHIP_CONTENT = "township-content"
+# What a search page shows: moves on after every write to a search index, every change of synonyms, and with the
+# pages whose hits it shows (published, translated, paid).
+SEARCH_RESULTS = "search-results"
 CACHED_QUERY_PARAMETERS = frozenset({"page", "tag", "county"})
 MAX_QUERY_LENGTH = 200
 KEPT_HEADERS = ("Content-Type", "Content-Language")
@@ -410,14 +413,19 @@ def with_csrf_holes(request, content):
     return content
 
 
-def anonymous_view(request, version, render):
-    """A view that is not a Wagtail page but shows every anonymous visitor the same thing (the impact page): its
-    response for this URL and language from the cache while `version` (what its content depends on, such as a data
-    version) and the site's generation are unchanged; otherwise `render()`, stored under the same rules as pages."""
+def anonymous_view(request, version, render, depends_on=(), seconds=None):
+    """A view that is not a Wagtail page but shows every anonymous visitor the same thing (the impact page, the
+    search page): its response for this URL and language from the cache while `version` (what its content depends
+    on, such as a data version), the site's generation and the generations named in `depends_on` are unchanged, for
+    at most `seconds` (PAGE_CACHE_SECONDS by default); otherwise `render()`, stored under the same rules as pages (a
+    response marked no-store, such as an incomplete answer, is not)."""
     if not request_is_cacheable(request, query_parameters=None) or request.method != "GET":
         return render()
-    generation = _current_generations([GLOBAL])[GLOBAL]
-    key = f"{_entry_key(request)}:view:{hashlib.sha256(str(version).encode()).hexdigest()[:32]}:{generation}"
+    generations = _current_generations([GLOBAL, *depends_on])
+    if None in generations.values():
+        return render()
+    tokens = ":".join(generations[name] for name in [GLOBAL, *depends_on])
+    key = f"{_entry_key(request)}:view:{hashlib.sha256(f'{version}:{tokens}'.encode()).hexdigest()[:32]}"
     entry = cache.get(key)
     if entry:
         return _response_from(entry, request)
@@ -426,9 +434,14 @@ def anonymous_view(request, version, render):
         return response
     entry = _entry_from(request, response)
     if entry is not None:
-        cache.set(key, entry, timeout())
+        cache.set(key, entry, seconds or timeout())
         response["X-Page-Cache"] = "miss"
     return response
+
+
+def search_results_changed():
+    """A search index or the synonyms changed: the search pages kept for anonymous visitors are stale."""
+    bump([SEARCH_RESULTS])
 
 
 # --- invalidation --------------------------------------------------------------------------------------------------
@@ -496,7 +509,8 @@ def pages_changed(pages):
             names |= _translation_keys(Page.objects.descendant_of(page))
         else:
             names.add(GLOBAL)
-    bump(names | {PAGE_TREE})
+    # The search pages too: the hits they show are kept under these pages' generations, which they do not follow.
+    bump(names | {PAGE_TREE, SEARCH_RESULTS})
 
 
 def _home_keys():
@@ -516,7 +530,7 @@ def project_money_changed(project_ids):
     Call after the ledger change commits (payments.ledger.announce_progress does)."""
     if not enabled():
         return
-    bump(_pages_showing_money_of(sorted(set(project_ids))) | {HOME})
+    bump(_pages_showing_money_of(sorted(set(project_ids))) | {HOME, SEARCH_RESULTS})
 
 
 def follow_project_card_changes(project_ids_of):

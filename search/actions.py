@@ -8,6 +8,7 @@ when it changed): no index is rebuilt.
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from cms.page_cache import search_results_changed
 from core.audit import Action, log
 from search.models import SynonymEntry
 from search.synonyms import forget_compiled
@@ -46,6 +47,7 @@ def save_synonym_entry(user, entry):
         _audit(Action.SYNONYM_CREATED if created else Action.SYNONYM_CHANGED, user, entry.pk, changes=changes)
         wagtail_log(instance=entry, action="wagtail.create" if created else "wagtail.edit", user=user)
         transaction.on_commit(forget_compiled)  # this process at once; the others within a second
+        search_results_changed()
     return entry
 
 
@@ -59,3 +61,4 @@ def delete_synonym_entry(user, entry):
         entry.delete()
         _audit(Action.SYNONYM_DELETED, user, entry_id, removed=removed)
         transaction.on_commit(forget_compiled)
+        search_results_changed()

@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from cms.page_cache import search_results_changed
 from search import matching_index
 from search.documents import get_family
 from search.engines import configured_engine_name, database_engine, elasticsearch_engine
@@ -160,6 +161,7 @@ def update_documents(family_name, ids):
             logger.warning("Elasticsearch missed %s updates of %s: %r", len(ids), family.name, error)
             _queue(family.name, ids, missing, repr(error))
             pending = len(ids)
+    search_results_changed()
     return {"indexed": len(documents), "deleted": len(missing), "pending": pending}
 
 
@@ -178,6 +180,7 @@ def rebuild_elasticsearch_index(family, progress=None, chunk_size=500):
         record.finished_at = timezone.now()
         record.save(update_fields=["finished_at"])
     replay_pending_updates(family=family.name)  # what was saved while the new index filled
+    search_results_changed()
     return result
 
 
@@ -201,6 +204,13 @@ def _queue(family_name, ids, missing, reason):
 
 def replay_pending_updates(limit=5000, family=None):
     """Apply the updates Elasticsearch missed. Returns how many were applied (0 when it still fails)."""
+    applied = _replay_pending_updates(limit, family)
+    if applied:
+        search_results_changed()
+    return applied
+
+
+def _replay_pending_updates(limit, family):
     if configured_engine_name() != "elasticsearch":
         return 0
     busy = set(IndexRebuild.objects.filter(finished_at__isnull=True).values_list("family", flat=True))

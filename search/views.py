@@ -34,14 +34,17 @@ GET /<lang>/search/map/?<the same parameters>   the search page's results as a c
     coloured by the township facet's counts of the same query
 """
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cms.page_cache import SEARCH_RESULTS, anonymous_view, site_wide_value
 from search import engines
 from search.documents import FACETS, families
 from search.localize import localize_hits, localize_suggestions
@@ -123,7 +126,6 @@ def _township_options(selected):
     """The "nearest" sort's choice of township: an <optgroup> per county, in code order, `selected` marked. The
     markup of 368 options is made once per language with the site's other long lists (a template loop over them
     cost 5 ms of every search page); only the mark of the chosen one is placed per request."""
-    from cms.page_cache import site_wide_value
     from places.models import Township
 
     def options():
@@ -160,6 +162,20 @@ def _with_home_township(request):
 
 @require_GET
 def search_page(request):
+    # Anonymous visitors asking the same thing share one rendered page while no index, synonym or site change has
+    # happened since, and for at most SEARCH_PAGE_CACHE_SECONDS: what can still change under it without a write
+    # (Elasticsearch shows a write after its refresh, up to a second later; "upcoming" moves with the clock) is
+    # late by no more than that.
+    return anonymous_view(
+        request,
+        "search-page",
+        lambda: _render_search_page(request),
+        depends_on=[SEARCH_RESULTS],
+        seconds=settings.SEARCH_PAGE_CACHE_SECONDS,
+    )
+
+
+def _render_search_page(request):
     error, result, query = "", None, None
     try:
         query = parse_search_params(_with_home_township(request), families())
@@ -185,4 +201,7 @@ def search_page(request):
         "empty_states": empty_states(query) if result is not None and not result.hits else [],
         "map_url": f"{reverse('search:map')}?{request.GET.urlencode()}",
     }
-    return render(request, "search/search.html", context, status=400 if error else 200)
+    response = render(request, "search/search.html", context, status=400 if error else 200)
+    if result is not None and result.incomplete:
+        patch_cache_control(response, no_store=True)  # the fallback's answer: not kept once Elasticsearch is back
+    return response

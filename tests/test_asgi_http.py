@@ -10,7 +10,7 @@ from asgiref.sync import ThreadSensitiveContext
 from channels.testing import HttpCommunicator
 
 from config.asgi import application, django_asgi_app
-from config.asgi_http import SyncChainASGIHandler
+from config.asgi_http import SyncChainASGIHandler, tune_garbage_collector
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,3 +60,24 @@ def test_at_most_the_configured_number_of_requests_run_at_once(settings):
     assert asyncio.run(six_at_once()) == list(range(6))
     assert most[0] == 2
     assert time.monotonic() - began >= 0.15, "three rounds of two"
+
+
+def test_the_garbage_collector_leaves_what_was_loaded_at_start_out_and_collects_young_objects_less_often():
+    import gc
+
+    before = gc.get_threshold()
+    try:
+        tune_garbage_collector(True, (50000, 50, 100))
+        assert gc.get_threshold() == (50000, 50, 100)
+        assert gc.get_freeze_count() > 10_000, "the modules, models and URL patterns loaded so far"
+
+        class Cycle:
+            pass
+
+        cycle = Cycle()
+        cycle.self = cycle
+        del cycle
+        assert gc.collect() >= 1, "a reference cycle made later is still collected"
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

@@ -154,6 +154,8 @@ def test_production_refuses_a_development_or_malformed_trace_signing_key(product
         ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG='maybe' is not a boolean"),
         ("DATABASE_URL", "mysql://x@y/z", "DATABASE_URL uses the scheme 'mysql'"),
         ("SEARCH_TIMEOUT_SECONDS", "soon", "SEARCH_TIMEOUT_SECONDS='soon' is not a whole number."),
+        ("WEB_GC_THRESHOLDS", "50000,often", "WEB_GC_THRESHOLDS takes three whole numbers of at least 1"),
+        ("WEB_GC_THRESHOLDS", "0,10,10", "WEB_GC_THRESHOLDS takes three whole numbers of at least 1"),
     ],
 )
 def test_an_unknown_value_is_named_in_one_line(variable, value, expected):

@@ -8,7 +8,7 @@ would be unsafe there.
 
 from pathlib import Path
 
-from config.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str
+from config.env import ConfigurationError, database_from_url, env_bool, env_choice, env_int, env_list, env_str
 from config.observability import init_error_tracker, logging_config
 from config.security import picture_origin, public_policy
 
@@ -115,6 +115,16 @@ ASGI_APPLICATION = "config.asgi.application"
 # in flight in one process share its interpreter lock and each one slows down (bench/load.py): a couple per process,
 # and more processes, serve more.
 WEB_CONCURRENT_REQUESTS = env_int("WEB_CONCURRENT_REQUESTS", 2, minimum=1)
+# The web process's cyclic garbage collector (config/asgi_http.py, tune_garbage_collector): what was loaded at start
+# frozen out of its scans, and collections that many allocations apart (Python's own: 700,10,10). A full collection
+# paused every request of the process; under load that was most of p95 (bench/load.py).
+WEB_GC_FREEZE = env_bool("WEB_GC_FREEZE", True)
+try:
+    WEB_GC_THRESHOLDS = tuple(int(value) for value in env_list("WEB_GC_THRESHOLDS", ["50000", "50", "100"]))
+except ValueError:
+    WEB_GC_THRESHOLDS = ()
+if len(WEB_GC_THRESHOLDS) != 3 or min(WEB_GC_THRESHOLDS) < 1:
+    raise ConfigurationError("WEB_GC_THRESHOLDS takes three whole numbers of at least 1, e.g. 50000,50,100.")
 
 TEMPLATES = [
     {
@@ -306,6 +316,9 @@ else:
 # what other apps add to a page without telling the cache (enterprises, questions) ages out after PAGE_CACHE_SECONDS.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
+# The search page an anonymous visitor gets is shared by everyone asking the same query (search.views.search_page)
+# until an index or synonym changes; this bounds what changes without a write (Elasticsearch's refresh, the date).
+SEARCH_PAGE_CACHE_SECONDS = env_int("SEARCH_PAGE_CACHE_SECONDS", 30, minimum=1)
 
 # --- Background work ----------------------------------------------------------
 # The database backend lets `manage.py db_worker` run here or on other machines.

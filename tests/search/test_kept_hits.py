@@ -1,12 +1,17 @@
 """A page of search hits shows each project and story from values kept per page and language
 (cms.page_cache.values_of_pages): the same cards as a fresh render, without their queries, and fresh again the
-moment the page is translated or paid."""
+moment the page is translated or paid. And anonymous visitors asking the same thing share one rendered search page
+(search.views.search_page) until an index, a synonym or a page it shows changes, for SEARCH_PAGE_CACHE_SECONDS at
+most. The tests of kept values ask a second URL for the same results (`page=1`), which that shared page does not
+answer."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
 
 from cms.actions import ensure_language_versions
+from cms.models import NavigationSettings
 from tests.factories.accounts import UserFactory
 from tests.factories.payments import open_campaign
 from tests.factories.search import GUANSHAN, content_engines, indexed_enterprise, publish_indexed_project
@@ -21,10 +26,10 @@ pytestmark = [
 ]
 
 
-def search(client, language, q):
+def search(client, language, q, **parameters):
     """(the results list's HTML, the queries the page made)."""
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"/{language}/search/", {"q": q})
+        response = client.get(f"/{language}/search/", {"q": q, **parameters})
     assert response.status_code == 200
     html = response.content.decode()
     start = html.index('<ol class="results">')
@@ -45,6 +50,7 @@ def rice(content_site, django_capture_on_commit_callbacks):
     listing = ProjectListing.objects.create(project=page, enterprise=enterprise)
     open_campaign(listing, 200_000)
     content_engines()  # refreshes the indexes: what was just written is searchable
+    NavigationSettings.for_site(Site.objects.get(is_default_site=True))  # made by the first render otherwise
     return page
 
 
@@ -54,7 +60,7 @@ def test_kept_hits_show_the_cards_of_a_fresh_render_without_their_queries(rice, 
     fresh, _queries = search(client, language, "米食")
     settings.PAGE_CACHE_ENABLED = True
     computed, computing_queries = search(client, language, "米食")
-    kept, kept_queries = search(client, language, "米食")
+    kept, kept_queries = search(client, language, "米食", page=1)
 
     assert "200,000" in fresh and "關山米食團隊" in fresh, "the card shows its campaign and team"
     assert computed == fresh and kept == fresh
@@ -125,7 +131,7 @@ def test_a_kept_card_carries_its_picture_rendition_made_once(rice, client):
     assert made.file.name.rsplit("/", 1)[-1] in first, "the card shows it"
 
     with CaptureQueriesContext(connection) as queries:
-        again, _count = search(client, "zh-hant", "米食")
+        again, _count = search(client, "zh-hant", "米食", page=1)
     assert again == first
     assert not [query for query in queries.captured_queries if "customrendition" in query["sql"]]
     assert CustomRendition.objects.filter(image=rice.hero_image).get() == made
@@ -141,6 +147,71 @@ def test_a_picture_whose_file_is_lost_still_shows_its_card(rice, client):
     rice.hero_image = image
     rice.save_revision().publish()
 
-    for _attempt in range(2):  # computed, then kept
-        results, _queries = search(client, "zh-hant", "米食")
+    for parameters in ({}, {"page": 1}):  # computed, then kept
+        results, _queries = search(client, "zh-hant", "米食", **parameters)
         assert "NT$200,000" in results, "the project's card is there"
+
+
+def page_of(client, q):
+    return client.get("/zh-hant/search/", {"q": q}).content.decode()
+
+
+def test_anonymous_visitors_share_one_search_page_until_an_index_write(rice, client):
+    from cms.models import ProjectPage
+    from search.indexing import update_documents
+
+    first, _queries = search(client, "zh-hant", "米食")
+    again, queries = search(client, "zh-hant", "米食")
+    assert again == first and queries == 0, "the second visitor gets the first one's page"
+    assert f'href="{rice.url}"' not in page_of(client, "合鴨")
+
+    # A change that reaches the index without passing through the page cache's own invalidation: the index write
+    # alone makes the kept search pages stale.
+    ProjectPage.objects.filter(pk=rice.pk).update(summary="返鄉青年用合鴨農法種的在地稻米")
+    update_documents("projects", [rice.pk])
+    content_engines()
+    assert f'href="{rice.url}"' in page_of(client, "合鴨")
+
+
+def test_a_synonym_saved_by_staff_shows_in_the_shared_search_page_at_once(rice, client):
+    from search.actions import save_synonym_entry
+    from search.models import SynonymEntry
+    from search.synonyms import forget_compiled
+
+    assert f'href="{rice.url}"' not in page_of(client, "蓬萊飯館")
+    staff = UserFactory(is_superuser=True, is_staff=True)
+    save_synonym_entry(staff, SynonymEntry(terms_zh="蓬萊飯館, 米食堂", note="test"))
+    forget_compiled()  # what the commit does in the staff member's process (the test's transaction never commits)
+    assert f'href="{rice.url}"' in page_of(client, "蓬萊飯館")
+
+
+def test_a_signed_in_visitor_and_an_incomplete_answer_are_never_shared(rice, client, settings):
+    from search import engines
+
+    client.force_login(UserFactory())
+    search(client, "zh-hant", "米食")
+    assert search(client, "zh-hant", "米食")[1] > 0, "a signed-in visitor's page is rendered for them"
+    client.logout()
+
+    reachable = settings.HOMEWARD_SEARCH
+    settings.HOMEWARD_SEARCH = {**reachable, "ELASTICSEARCH_URL": "http://127.0.0.1:9"}
+    engines._elasticsearch_client.cache_clear()
+    try:
+        down = client.get("/en/search/", {"q": "米食"})
+    finally:
+        settings.HOMEWARD_SEARCH = reachable
+        engines._elasticsearch_client.cache_clear()
+    assert "results may be incomplete" in down.content.decode()
+    assert "no-store" in down["Cache-Control"]
+    back = client.get("/en/search/", {"q": "米食"})
+    assert "results may be incomplete" not in back.content.decode(), "Elasticsearch is back: its answer, not the kept one"
+
+
+def test_a_shared_search_page_lives_at_most_search_page_cache_seconds(rice, client, settings):
+    import time
+
+    settings.SEARCH_PAGE_CACHE_SECONDS = 1
+    search(client, "zh-hant", "米食")
+    assert search(client, "zh-hant", "米食")[1] == 0
+    time.sleep(1.3)
+    assert search(client, "zh-hant", "米食")[1] > 0

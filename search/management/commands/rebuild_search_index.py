@@ -8,6 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.page_cache import search_results_changed
 from search.documents import families, get_family
 from search.engines import configured_engine_name, database_engine
 from search.indexing import rebuild_elasticsearch_index
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             bar(done)
         bar(done)
         bar.close()
+        search_results_changed()
         self._report(family, "database", done, time.perf_counter() - started)
 
     def _elasticsearch(self, family):
