@@ -204,7 +204,7 @@ def test_a_signed_in_visitor_and_an_incomplete_answer_are_never_shared(rice, cli
     assert "results may be incomplete" in down.content.decode()
     assert "no-store" in down["Cache-Control"]
     back = client.get("/en/search/", {"q": "米食"})
-    assert "results may be incomplete" not in back.content.decode(), "Elasticsearch is back: its answer, not the kept one"
+    assert "results may be incomplete" not in back.content.decode(), "Elasticsearch's answer, not the one kept"
 
 
 def test_a_shared_search_page_lives_at_most_search_page_cache_seconds(rice, client, settings):
