@@ -384,6 +384,8 @@ def main():
         "DATABASE_URL": fresh_database(url),
         "REDIS_URL": redis_url,
         "LOG_LEVEL": "WARNING",
+        # Each payment's own message is what is timed (payments one after another, no task worker running).
+        "LIVE_PROGRESS_INTERVAL_SECONDS": "0",
     }
     os.environ.update(environment)
     for name in ("ELASTICSEARCH_URL", "SEARCH_ENGINE", "STRIPE_API_BASE"):

@@ -63,11 +63,13 @@ def _id(value):
 
 
 def _locked(**lookup):
-    # The listing's campaign comes along (None when it has none): the progress announcement reads its goal.
+    # Only the listing comes along (record_entry announces the project's progress); the backer and the campaign's
+    # goal are read where they are needed, after the commit or on the rare paths, not on every payment.
     return (
         Backing.objects.select_for_update(of=("self",))
-        .select_related("listing__donation_campaign", "backer")
+        .select_related("listing")
         .filter(**lookup)
+        .order_by("pk")
         .first()
     )
 
@@ -96,16 +98,16 @@ def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note="",
         "note": note,
         **extra,  # platform_fee_twd (Connect's entries carry none), Stripe's references
     }
-    # One statement on PostgreSQL: the receipt number (a payment's), the entry and both running totals, returning
-    # the project's new sums; nothing when the source is recorded already (an earlier event, or a simultaneous one,
-    # about the same money: that entry stands, and no number is used up).
+    # One statement on PostgreSQL: the receipt number (a payment's), the entry and both running totals; nothing when
+    # the source is recorded already (an earlier event, or a simultaneous one, about the same money: that entry
+    # stands, and no number is used up).
     receipt_year = timezone.localtime(occurred_at).year if kind == LedgerEntry.Kind.PAYMENT else None
-    entry, totals = ledger.record_entry_once(fields, receipt_year=receipt_year)
+    entry = ledger.record_entry_once(fields, receipt_year=receipt_year)
     if entry is None:
         return None
     if kind == LedgerEntry.Kind.PAYMENT:
         send_receipt_after_commit(entry)
-    ledger.announce_progress(backing.listing, totals)
+    ledger.announce_progress(backing.listing)
     return entry
 
 

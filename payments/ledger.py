@@ -82,17 +82,19 @@ def write_entry(**fields):
 
 def record_entry_once(fields, *, receipt_year=None):
     """Write one LedgerEntry unless its source_key is recorded already, with its receipt number (a payment, when
-    `receipt_year` is given) and both running totals; returns (entry or None, the project's new Totals or None).
+    `receipt_year` is given) and both running totals; returns the new entry, or None.
 
     On PostgreSQL this is one statement (a chain of data-modifying CTEs): the receipt sequence is bumped only when
     no entry of this source exists, the entry is inserted ON CONFLICT (source_key) DO NOTHING, and the running
-    tables are upserted from the inserted row, returning the project's new sums — no savepoint, no re-read of
-    what was just written. If a simultaneous, not yet committed transaction records the same source between the
-    existence check and the insert (callers lock the backing first, so two handlers of one backing never race),
-    the number taken is given back at once: this transaction holds the year's row lock since its bump, so nobody
-    can have taken a later number. Elsewhere (SQLite) it is the savepoint + write_entry path.
+    tables are upserted from the inserted row — no savepoint, no re-read of what was just written. If a
+    simultaneous, not yet committed transaction records the same source between the existence check and the insert
+    (callers lock the backing first, so two handlers of one backing never race), the number taken is given back at
+    once: this transaction holds the year's row lock since its bump, so nobody can have taken a later number.
+    Elsewhere (SQLite) it is the savepoint + write_entry path.
 
-    The Totals' backers are not known here (they need a count of people): it is returned with backers=None.
+    The year's receipt row and the project's totals row stay locked until the transaction commits: whatever the
+    caller does after this statement delays every other payment of the year, so it should be little (the live
+    progress, with its count of people, is read after the commit).
     """
     if connection.vendor != "postgresql":
         return _record_entry_once_portable(fields, receipt_year=receipt_year)
@@ -161,15 +163,13 @@ def record_entry_once(fields, *, receipt_year=None):
         f"receipt_number), "
         f"sums AS (INSERT INTO {totals} (listing_id, {', '.join(quote(name) for name in TOTAL_COLUMNS)}) "
         f"SELECT listing_id, {total_values} FROM new WHERE listing_id IS NOT NULL "
-        f"ON CONFLICT (listing_id) DO UPDATE SET {adds} "
-        f"RETURNING payments_twd, refunds_twd, disputes_twd, raising_entries)"
+        f"ON CONFLICT (listing_id) DO UPDATE SET {adds})"
         f"{net_cte} "
-        f"SELECT {taken}, new.id, new.receipt_number, sums.payments_twd, sums.refunds_twd, sums.disputes_twd, "
-        f"sums.raising_entries FROM (SELECT 1) AS one LEFT JOIN new ON TRUE LEFT JOIN sums ON TRUE"
+        f"SELECT {taken}, new.id, new.receipt_number FROM (SELECT 1) AS one LEFT JOIN new ON TRUE"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        taken_number, pk, receipt_number, payments, refunds, disputes, raising_entries = cursor.fetchone()
+        taken_number, pk, receipt_number = cursor.fetchone()
         if pk is None:
             if taken_number is not None:
                 # Lost a race for this source after taking a number: give it back (we hold the year's row lock).
@@ -177,13 +177,12 @@ def record_entry_once(fields, *, receipt_year=None):
                     f"UPDATE {sequence} SET last_number = last_number - 1 WHERE year = %s AND last_number = %s",  # noqa: S608
                     [receipt_year, taken_number],
                 )
-            return None, None
+            return None
     entry.pk = pk
     entry.receipt_number = receipt_number
     entry._state.adding = False
     entry._state.db = connection.alias
-    raised = payments + refunds + disputes if raising_entries else 0
-    return entry, Totals(raised_twd=raised, backers=None)
+    return entry
 
 
 def _record_entry_once_portable(fields, *, receipt_year=None):
@@ -197,8 +196,8 @@ def _record_entry_once_portable(fields, *, receipt_year=None):
                 fields = {**fields, "receipt_number": next_receipt_number(receipt_year)}
             entry = write_entry(**fields)
     except IntegrityError:
-        return None, None
-    return entry, None
+        return None
+    return entry
 
 
 def write_entries(entries, batch_size=1000):
@@ -409,23 +408,14 @@ def site_totals():
     return Totals(raised_twd=sums["payments"] + sums["refunds"] + sums["disputes"], backers=people["people"])
 
 
-def backers_of_listing(listing_id):
-    """The number of people behind a listing's backings with money (one indexed count)."""
-    return _people(Backing.objects.filter(listing_id=listing_id)).aggregate(people=Count(PERSON, distinct=True))[
-        "people"
-    ]
-
-
-def announce_progress(listing, totals=None):
-    """Tell every open page of the project its new totals, once the ledger change commits, and whoever keeps
-    something derived from them (`totals_changed`: search refreshes the project's document, debounced).
-
-    `totals`: the project's new Totals when the caller has them already (record_entry_once returns the money raised
-    with backers=None: only the count of people is read then)."""
+def announce_progress(listing):
+    """Tell every open page of the project its new totals once the ledger change commits (payments.live: at most
+    one message a second per project, read from the committed ledger outside the payment's transaction, so that
+    the count of people does not hold the year's receipt number and the project's totals row locked), and whoever
+    keeps something derived from them (`totals_changed`: search refreshes the project's document, debounced)."""
     from cms.page_cache import enabled as page_cache_enabled
     from cms.page_cache import project_money_changed
-    from core.live import send_after_commit
-    from payments.live import FundingProgress
+    from payments.live import announce_committed_progress
 
     if listing is None:  # a purchase: no project page to tell
         return
@@ -434,17 +424,5 @@ def announce_progress(listing, totals=None):
     # The cached anonymous pages showing these totals (the project, its listings, the home figures), once committed.
     if page_cache_enabled():
         transaction.on_commit(lambda: project_money_changed([listing.project_id]))
-
-    if totals is None:
-        totals = totals_for_project(listing.project_id)
-    elif totals.backers is None:
-        totals = Totals(raised_twd=totals.raised_twd, backers=backers_of_listing(listing.pk))
-    campaign = getattr(listing, "donation_campaign", None)
-    send_after_commit(
-        FundingProgress(
-            project_id=listing.project_id,
-            raised_twd=totals.raised_twd,
-            backers=totals.backers,
-            goal_twd=campaign.goal_twd if campaign else None,
-        )
-    )
+    # robust: the payment is committed by then; a failed announcement must not turn its answer into an error.
+    transaction.on_commit(lambda: announce_committed_progress(listing), robust=True)

@@ -1,8 +1,27 @@
-"""The project page's live event: its funding totals after the ledger changed (sent through core.live)."""
+"""The project page's live event: its funding totals after the ledger changed (sent through core.live).
 
+A project's progress goes out at most once per settings.LIVE_PROGRESS_INTERVAL_SECONDS (1): the first payment of
+an interval is announced as soon as it commits; the others within it are folded into one message at the interval's
+end, which reads the totals then. However many payments a second a campaign receives, its open pages get about one
+message a second carrying the latest figures, and the count of people behind a project (a read of all its
+backings) is made once per message instead of once per payment. With the interval at 0, without a task queue that
+can defer (the immediate backend of tests) or without the cache, every payment is announced by itself.
+"""
+
+import datetime
+import logging
 from dataclasses import dataclass
 
-from core.live import LiveEvent
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from core.live import LiveEvent, send_now
+
+logger = logging.getLogger(__name__)
+
+# A folded message not sent after this long (no worker running) stops holding the next ones back.
+FOLDED_MARK_SECONDS = 10
 
 
 def project_group(project_id):
@@ -23,3 +42,55 @@ class FundingProgress(LiveEvent):
     @property
     def group(self):
         return project_group(self.project_id)
+
+
+def _interval_key(project_id):
+    return f"payments:progress-sent:{project_id}"
+
+
+def _folded_key(project_id):
+    return f"payments:progress-folded:{project_id}"
+
+
+def send_progress(listing):
+    """Send the listing's project its totals as the ledger holds them now (the count of people read now too)."""
+    from payments.funding import progress_of
+
+    return send_now(FundingProgress(**progress_of(listing)))
+
+
+def announce_committed_progress(listing):
+    """What a committed ledger change does for the project's open pages: announce its totals now, or, when they
+    were announced less than LIVE_PROGRESS_INTERVAL_SECONDS ago, once at the end of that interval."""
+    from django_tasks import default_task_backend
+
+    from payments.tasks import send_funding_progress
+
+    project_id = listing.project_id
+    interval = settings.LIVE_PROGRESS_INTERVAL_SECONDS
+    if not interval or not default_task_backend.supports_defer:
+        send_progress(listing)
+        return
+    try:
+        if cache.add(_interval_key(project_id), 1, timeout=interval):
+            send_progress(listing)
+            return
+        if not cache.add(_folded_key(project_id), 1, timeout=FOLDED_MARK_SECONDS):
+            return  # a folded message is due and has not read the totals yet: it will include this change
+        run_after = timezone.now() + datetime.timedelta(seconds=interval)
+        send_funding_progress.using(run_after=run_after).enqueue(listing.pk)
+    except Exception:  # no cache or no queue: announce this change by itself rather than not at all
+        logger.warning("Could not fold the live progress of project %s; sending it now", project_id, exc_info=True)
+        send_progress(listing)
+
+
+def send_folded_progress(listing_id):
+    """The folded message (payments.tasks.send_funding_progress): lift the mark first, so that a change committed
+    after the totals are read folds into a message of its own."""
+    from marketplace.models import ProjectListing
+
+    listing = ProjectListing.objects.select_related("donation_campaign").filter(pk=listing_id).first()
+    if listing is None:
+        return False
+    cache.delete(_folded_key(listing.project_id))
+    return send_progress(listing)

@@ -49,3 +49,11 @@ def erase_ended_delivery_addresses():
     from payments.fulfilment import erase_ended_addresses
 
     return {"erased": erase_ended_addresses()}
+
+
+@task()
+def send_funding_progress(listing_id):
+    """The live progress of a project whose payments came faster than one message a second (payments.live)."""
+    from payments.live import send_folded_progress
+
+    return send_folded_progress(listing_id)

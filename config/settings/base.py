@@ -319,6 +319,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
 # The search page an anonymous visitor gets is shared by everyone asking the same query (search.views.search_page)
 # until an index or synonym changes; this bounds what changes without a write (Elasticsearch's refresh, the date).
 SEARCH_PAGE_CACHE_SECONDS = env_int("SEARCH_PAGE_CACHE_SECONDS", 30, minimum=1)
+# A project's live funding progress goes out at most once in this many seconds; the payments in between are folded
+# into one message at the end of the interval (payments/live.py). 0: every payment is announced by itself.
+LIVE_PROGRESS_INTERVAL_SECONDS = env_int("LIVE_PROGRESS_INTERVAL_SECONDS", 1, minimum=0)
 
 # --- Background work ----------------------------------------------------------
 # The database backend lets `manage.py db_worker` run here or on other machines.

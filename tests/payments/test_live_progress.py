@@ -155,3 +155,121 @@ def test_the_project_page_loads_the_live_script_and_works_with_redis_down(client
     assert "js/funding.js" in response.text
     assert f'data-funding-project="{listing.project_id}"' in response.text
     assert LedgerEntry.objects.count() == 1
+
+
+FOLDING = {"TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}, "LIVE_PROGRESS_INTERVAL_SECONDS": 1}
+
+
+def _folded_tasks():
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.filter(task_path="payments.tasks.send_funding_progress"))
+
+
+def _receive_all(page, wait=0.4):
+    """Every message the page received until it was quiet for `wait` seconds."""
+
+    async def receive():
+        received = []
+        while not await page.receive_nothing(timeout=wait):
+            received.append(await page.receive_json_from())
+        return received
+
+    return receive()
+
+
+def test_a_burst_of_payments_reaches_open_pages_as_the_first_and_then_one_message_with_the_last_totals(
+    listing, settings
+):
+    """A campaign paid faster than once a second: the first payment is announced at once, the others are folded
+    into one message that the worker sends a second later with the totals it reads then (payments.live)."""
+    from django.core.cache import cache
+
+    from payments.live import send_folded_progress
+
+    for name, value in FOLDING.items():
+        setattr(settings, name, value)
+    cache.clear()
+    backers = [UserFactory(email=f"burst{n}@example.tw") for n in range(5)]
+
+    async def scenario():
+        page = _socket(listing.project_id)
+        assert (await page.connect())[0]
+        for n, backer in enumerate(backers):
+            await database_sync_to_async(pay_through_webhook)(listing, backer, 100 * (n + 1), f"burst_{n}")
+        during_the_burst = await _receive_all(page)
+        folded = await database_sync_to_async(_folded_tasks)()
+        # What the worker runs once the task is due.
+        await database_sync_to_async(send_folded_progress)(folded[0].args_kwargs["args"][0])
+        after_the_interval = await _receive_all(page)
+        await page.disconnect()
+        return during_the_burst, folded, after_the_interval
+
+    during_the_burst, folded, after_the_interval = async_to_sync(scenario)()
+
+    assert [message["payload"] for message in during_the_burst] == [
+        {"project_id": listing.project_id, "raised_twd": 100, "backers": 1, "goal_twd": 200_000}
+    ]
+    assert len(folded) == 1 and folded[0].args_kwargs["args"] == [listing.pk]
+    delay = folded[0].run_after - timezone.now()
+    assert datetime.timedelta(0) < delay <= datetime.timedelta(seconds=1)
+    assert [message["payload"] for message in after_the_interval] == [
+        {"project_id": listing.project_id, "raised_twd": 1_500, "backers": 5, "goal_twd": 200_000}
+    ]
+
+    # The folded message lifted its mark: the next burst folds into a task of its own.
+    cache.delete(f"payments:progress-sent:{listing.project_id}")  # the interval has passed
+    pay_through_webhook(listing, backers[0], 50, "after_1")
+    pay_through_webhook(listing, backers[1], 50, "after_2")
+    assert len(_folded_tasks()) == 2
+    cache.clear()
+
+
+def test_with_the_interval_at_zero_every_payment_is_announced_by_itself(listing, settings):
+    from django.core.cache import cache
+
+    for name, value in FOLDING.items():
+        setattr(settings, name, value)
+    settings.LIVE_PROGRESS_INTERVAL_SECONDS = 0
+    cache.clear()
+    backer = UserFactory(email="every@example.tw")
+
+    async def scenario():
+        page = _socket(listing.project_id)
+        assert (await page.connect())[0]
+        for n in range(3):
+            await database_sync_to_async(pay_through_webhook)(listing, backer, 100, f"each_{n}")
+        received = await _receive_all(page)
+        await page.disconnect()
+        return received
+
+    received = async_to_sync(scenario)()
+
+    assert [message["payload"]["raised_twd"] for message in received] == [100, 200, 300]
+    assert [message["payload"]["backers"] for message in received] == [1, 1, 1]
+    assert _folded_tasks() == []
+
+
+def test_a_payment_reads_nothing_after_its_ledger_statement_and_counts_people_after_the_commit(listing):
+    """The ledger statement locks the year's receipt number and the project's totals until the commit: every other
+    payment waits on them, so it is the payment transaction's last statement, and the count of people behind the
+    project (a read of all its backings) is made once the payment has committed."""
+    from django.db import connection
+
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        # The outermost atomic block the statement runs in (the object itself: the receipt's own transaction, run
+        # after the commit, is another one).
+        statements.append((sql, connection.atomic_blocks[0] if connection.atomic_blocks else None))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        pay_through_webhook(listing, UserFactory(email="ordered@example.tw"), 800, "ordered")
+
+    payment = next(block for sql, block in statements if 'INSERT INTO "payments_stripeevent"' in sql)
+    in_transaction = [sql for sql, block in statements if block is payment]
+    ledger_statement = next(n for n, sql in enumerate(in_transaction) if '"payments_receiptsequence"' in sql)
+    assert ledger_statement == len(in_transaction) - 1, in_transaction[ledger_statement:]
+    counts = [block for sql, block in statements if "COUNT(DISTINCT" in sql]
+    assert counts and all(block is None for block in counts)
