@@ -100,6 +100,15 @@ def send_after_commit(event):
     transaction.on_commit(lambda: send_now(event))
 
 
+def reaches_other_processes():
+    """Whether an event sent from another process (a task worker) reaches the sockets the web processes hold: not
+    with the in-memory channel layer of the embedded set-up, where only the web process itself can tell them."""
+    from channels.layers import InMemoryChannelLayer
+
+    layer = get_channel_layer()
+    return layer is not None and not isinstance(layer, InMemoryChannelLayer)
+
+
 def send_now(event):
     layer = get_channel_layer()
     if layer is None:

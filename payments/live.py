@@ -5,7 +5,8 @@ an interval is announced as soon as it commits; the others within it are folded 
 end, which reads the totals then. However many payments a second a campaign receives, its open pages get about one
 message a second carrying the latest figures, and the count of people behind a project (a read of all its
 backings) is made once per message instead of once per payment. With the interval at 0, without a task queue that
-can defer (the immediate backend of tests) or without the cache, every payment is announced by itself.
+can defer (the immediate backend of tests), with a channel layer a worker cannot reach the pages through (the
+embedded set-up's in-memory one) or without the cache, every payment is announced by itself.
 """
 
 import datetime
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from core.live import LiveEvent, send_now
+from core.live import LiveEvent, reaches_other_processes, send_now
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def announce_committed_progress(listing):
 
     project_id = listing.project_id
     interval = settings.LIVE_PROGRESS_INTERVAL_SECONDS
-    if not interval or not default_task_backend.supports_defer:
+    if not interval or not default_task_backend.supports_defer or not reaches_other_processes():
         send_progress(listing)
         return
     try:

@@ -273,3 +273,33 @@ def test_a_payment_reads_nothing_after_its_ledger_statement_and_counts_people_af
     assert ledger_statement == len(in_transaction) - 1, in_transaction[ledger_statement:]
     counts = [block for sql, block in statements if "COUNT(DISTINCT" in sql]
     assert counts and all(block is None for block in counts)
+
+
+def test_with_the_in_memory_channel_layer_every_payment_is_announced_by_the_web_process(listing, settings):
+    """The embedded set-up (`make run`): a worker's message would reach no page, so nothing is folded."""
+    from channels.layers import channel_layers
+    from django.core.cache import cache
+
+    for name, value in FOLDING.items():
+        setattr(settings, name, value)
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    cache.clear()
+    backer = UserFactory(email="embedded@example.tw")
+
+    async def scenario():
+        page = _socket(listing.project_id)
+        assert (await page.connect())[0]
+        for n in range(3):
+            await database_sync_to_async(pay_through_webhook)(listing, backer, 100, f"embedded_{n}")
+        received = await _receive_all(page)
+        await page.disconnect()
+        return received
+
+    try:
+        received = async_to_sync(scenario)()
+    finally:
+        channel_layers.backends.clear()
+
+    assert [message["payload"]["raised_twd"] for message in received] == [100, 200, 300]
+    assert _folded_tasks() == []
