@@ -65,24 +65,24 @@ def announce_committed_progress(listing):
     were announced less than LIVE_PROGRESS_INTERVAL_SECONDS ago, once at the end of that interval."""
     from django_tasks import default_task_backend
 
+    interval = settings.LIVE_PROGRESS_INTERVAL_SECONDS
+    if interval and default_task_backend.supports_defer and reaches_other_processes():
+        try:
+            if not cache.add(_interval_key(listing.project_id), 1, timeout=interval):
+                _fold(listing, interval)
+                return
+        except Exception:  # no cache or no queue: announce this change by itself rather than not at all
+            logger.warning("Could not fold the live progress of project %s", listing.project_id, exc_info=True)
+    send_progress(listing)
+
+
+def _fold(listing, interval):
+    """One message at the end of the interval, unless one is due already (it reads this change's totals too)."""
     from payments.tasks import send_funding_progress
 
-    project_id = listing.project_id
-    interval = settings.LIVE_PROGRESS_INTERVAL_SECONDS
-    if not interval or not default_task_backend.supports_defer or not reaches_other_processes():
-        send_progress(listing)
-        return
-    try:
-        if cache.add(_interval_key(project_id), 1, timeout=interval):
-            send_progress(listing)
-            return
-        if not cache.add(_folded_key(project_id), 1, timeout=FOLDED_MARK_SECONDS):
-            return  # a folded message is due and has not read the totals yet: it will include this change
+    if cache.add(_folded_key(listing.project_id), 1, timeout=FOLDED_MARK_SECONDS):
         run_after = timezone.now() + datetime.timedelta(seconds=interval)
         send_funding_progress.using(run_after=run_after).enqueue(listing.pk)
-    except Exception:  # no cache or no queue: announce this change by itself rather than not at all
-        logger.warning("Could not fold the live progress of project %s; sending it now", project_id, exc_info=True)
-        send_progress(listing)
 
 
 def send_folded_progress(listing_id):

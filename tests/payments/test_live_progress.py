@@ -157,7 +157,16 @@ def test_the_project_page_loads_the_live_script_and_works_with_redis_down(client
     assert LedgerEntry.objects.count() == 1
 
 
-FOLDING = {"TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}, "LIVE_PROGRESS_INTERVAL_SECONDS": 1}
+@pytest.fixture
+def folding(settings):
+    """What folds a project's live progress in production: a task queue that defers, a one-second interval."""
+    from django.core.cache import cache
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.LIVE_PROGRESS_INTERVAL_SECONDS = 1
+    cache.clear()
+    yield settings
+    cache.clear()
 
 
 def _folded_tasks():
@@ -178,8 +187,23 @@ def _receive_all(page, wait=0.4):
     return receive()
 
 
+def _heard_while_paying(listing, backer, keys):
+    """What a page open on the project receives while `backer` pays NT$100 once per key, one payment after another."""
+
+    async def scenario():
+        page = _socket(listing.project_id)
+        assert (await page.connect())[0]
+        for key in keys:
+            await database_sync_to_async(pay_through_webhook)(listing, backer, 100, key)
+        received = await _receive_all(page)
+        await page.disconnect()
+        return received
+
+    return async_to_sync(scenario)()
+
+
 def test_a_burst_of_payments_reaches_open_pages_as_the_first_and_then_one_message_with_the_last_totals(
-    listing, settings
+    listing, folding
 ):
     """A campaign paid faster than once a second: the first payment is announced at once, the others are folded
     into one message that the worker sends a second later with the totals it reads then (payments.live)."""
@@ -187,9 +211,6 @@ def test_a_burst_of_payments_reaches_open_pages_as_the_first_and_then_one_messag
 
     from payments.live import send_folded_progress
 
-    for name, value in FOLDING.items():
-        setattr(settings, name, value)
-    cache.clear()
     backers = [UserFactory(email=f"burst{n}@example.tw") for n in range(5)]
 
     async def scenario():
@@ -222,28 +243,12 @@ def test_a_burst_of_payments_reaches_open_pages_as_the_first_and_then_one_messag
     pay_through_webhook(listing, backers[0], 50, "after_1")
     pay_through_webhook(listing, backers[1], 50, "after_2")
     assert len(_folded_tasks()) == 2
-    cache.clear()
 
 
-def test_with_the_interval_at_zero_every_payment_is_announced_by_itself(listing, settings):
-    from django.core.cache import cache
+def test_with_the_interval_at_zero_every_payment_is_announced_by_itself(listing, folding):
+    folding.LIVE_PROGRESS_INTERVAL_SECONDS = 0
 
-    for name, value in FOLDING.items():
-        setattr(settings, name, value)
-    settings.LIVE_PROGRESS_INTERVAL_SECONDS = 0
-    cache.clear()
-    backer = UserFactory(email="every@example.tw")
-
-    async def scenario():
-        page = _socket(listing.project_id)
-        assert (await page.connect())[0]
-        for n in range(3):
-            await database_sync_to_async(pay_through_webhook)(listing, backer, 100, f"each_{n}")
-        received = await _receive_all(page)
-        await page.disconnect()
-        return received
-
-    received = async_to_sync(scenario)()
+    received = _heard_while_paying(listing, UserFactory(email="every@example.tw"), [f"each_{n}" for n in range(3)])
 
     assert [message["payload"]["raised_twd"] for message in received] == [100, 200, 300]
     assert [message["payload"]["backers"] for message in received] == [1, 1, 1]
@@ -275,29 +280,15 @@ def test_a_payment_reads_nothing_after_its_ledger_statement_and_counts_people_af
     assert counts and all(block is None for block in counts)
 
 
-def test_with_the_in_memory_channel_layer_every_payment_is_announced_by_the_web_process(listing, settings):
+def test_with_the_in_memory_channel_layer_every_payment_is_announced_by_the_web_process(listing, folding):
     """The embedded set-up (`make run`): a worker's message would reach no page, so nothing is folded."""
     from channels.layers import channel_layers
-    from django.core.cache import cache
 
-    for name, value in FOLDING.items():
-        setattr(settings, name, value)
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    folding.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     channel_layers.backends.clear()
-    cache.clear()
     backer = UserFactory(email="embedded@example.tw")
-
-    async def scenario():
-        page = _socket(listing.project_id)
-        assert (await page.connect())[0]
-        for n in range(3):
-            await database_sync_to_async(pay_through_webhook)(listing, backer, 100, f"embedded_{n}")
-        received = await _receive_all(page)
-        await page.disconnect()
-        return received
-
     try:
-        received = async_to_sync(scenario)()
+        received = _heard_while_paying(listing, backer, [f"embedded_{n}" for n in range(3)])
     finally:
         channel_layers.backends.clear()
 
