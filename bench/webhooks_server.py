@@ -62,6 +62,28 @@ def wait_until_up(port, seconds=90):
     raise SystemExit(f"daphne on port {port} did not answer /healthz within {seconds} s")
 
 
+def server_command(server, port):
+    if server == "uvicorn":
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--http",
+            "httptools",
+            "--ws",
+            "none",
+            "--log-level",
+            "warning",
+            "config.asgi:application",
+        ]
+    return [str(ROOT / ".venv/bin/daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+
+
 def deliver_concurrently(payloads, ports, clients):
     """Post every payload once from `clients` threads, each on its own keep-alive connection; returns seconds."""
 
@@ -112,7 +134,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000)
     parser.add_argument("--clients", type=int, default=8, help="concurrent client connections")
-    parser.add_argument("--servers", type=int, default=2, help="daphne processes")
+    parser.add_argument("--servers", type=int, default=2, help="web processes")
+    parser.add_argument(
+        "--server",
+        choices=["daphne", "uvicorn"],
+        default="daphne",
+        help="daphne (production) or uvicorn (httptools, no websockets) for comparison",
+    )
     parser.add_argument("--storm", type=int, default=4, help="copies of each event in the duplicate storm")
     options = parser.parse_args()
 
@@ -190,8 +218,8 @@ def main():
 
     ports = [free_port() for _ in range(options.servers)]
     servers = [
-        subprocess.Popen(  # noqa: S603 (our own interpreter's daphne, fixed arguments)
-            [str(ROOT / ".venv/bin/daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        subprocess.Popen(  # noqa: S603 (our own interpreter's server, fixed arguments)
+            server_command(options.server, port),
             cwd=ROOT,
             env=os.environ.copy(),
             stdout=subprocess.DEVNULL,
@@ -229,9 +257,9 @@ def main():
 
     baseline_rate = count / rows["no handler (baseline)"]
     print(
-        f"{count} signed deliveries each over HTTP to {options.servers} daphne processes (production settings), "
-        f"{options.clients} concurrent client connections, PostgreSQL + Redis, all on this {os.cpu_count()}-core "
-        "machine"
+        f"{count} signed deliveries each over HTTP to {options.servers} {options.server} processes "
+        f"(production settings), {options.clients} concurrent client connections, PostgreSQL + Redis, "
+        f"all on this {os.cpu_count()}-core machine"
     )
     print("load average before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}".format(*load, *after))
     print(f"{'events':<36} {'events/s':>10} {'× baseline rate':>16}")

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from payments import ledger, purchases, stripe_api, subscriptions
+from payments import ledger, purchases, rows, stripe_api, subscriptions
 from payments.models import Backing, LedgerEntry
 from payments.money import from_stripe_amount
 from payments.receipts import send_receipt_after_commit
@@ -63,15 +63,11 @@ def _id(value):
 
 
 def _locked(**lookup):
-    # Only the listing comes along (record_entry announces the project's progress); the backer and the campaign's
-    # goal are read where they are needed, after the commit or on the rare paths, not on every payment.
-    return (
-        Backing.objects.select_for_update(of=("self",))
-        .select_related("listing")
-        .filter(**lookup)
-        .order_by("pk")
-        .first()
-    )
+    """The backing matching the one lookup, locked, with its listing (record_entry announces the project's
+    progress); the backer and the campaign's goal are read where they are needed, after the commit or on the rare
+    paths, not on every payment."""
+    ((field_name, value),) = lookup.items()
+    return rows.lock_backing(field_name, value)
 
 
 def _backing_by_metadata(metadata):
@@ -132,7 +128,7 @@ def checkout_completed(event):
         if session.get("payment_status") == "paid" and payment_intent:
             if backing.status in (Backing.Status.PENDING, Backing.Status.EXPIRED):
                 backing.status = Backing.Status.PAID
-            backing.save()
+            rows.save_backing(backing)
             record_entry(
                 backing,
                 kind=LedgerEntry.Kind.PAYMENT,
@@ -151,7 +147,7 @@ def checkout_completed(event):
         # An earlier customer.subscription.updated may already have set the real status: only a pending one moves.
         if backing.status in (Backing.Status.PENDING, Backing.Status.EXPIRED):
             backing.status = Backing.Status.ACTIVE
-    backing.save()
+    rows.save_backing(backing)
 
 
 @handles("checkout.session.expired")
@@ -225,7 +221,7 @@ def invoice_paid(event):
         if backing.status in (Backing.Status.PENDING, Backing.Status.EXPIRED, Backing.Status.PAST_DUE):
             backing.status = Backing.Status.ACTIVE
         _state_as_of(backing, at)
-    backing.save()
+    rows.save_backing(backing)
     amount = from_stripe_amount(invoice.get("amount_paid") or 0)
     if amount > 0:
         record_entry(
@@ -253,13 +249,13 @@ def invoice_payment_failed(event):
     if already_paid or _is_older(backing, at):
         # A failure delivered after a later success (or after this very invoice was paid): old news, no notice.
         logger.info("invoice.payment_failed %s is older than the backing's state: ignored", invoice.get("id"))
-        backing.save()
+        rows.save_backing(backing)
         return
     _state_as_of(backing, at)
     was_failing = backing.status == Backing.Status.PAST_DUE
     if backing.status not in FINAL:
         backing.status = Backing.Status.PAST_DUE
-    backing.save()
+    rows.save_backing(backing)
     if backing.backer_id and not was_failing:
         # Stripe retries on its own schedule; the backer hears once per failing spell, in their language.
         with in_language_of(backing.backer):
@@ -296,7 +292,7 @@ def subscription_changed(event):
     if _is_older(backing, at) and event.type != "customer.subscription.deleted":
         # Stripe sent this before a change we already applied: its status, pause and period are out of date.
         logger.info("%s for %s is older than the backing's state: ignored", event.type, subscription.get("id"))
-        backing.save()
+        rows.save_backing(backing)
         return
     _state_as_of(backing, at)
     status = SUBSCRIPTION_STATUS.get(subscription.get("status"))
@@ -318,7 +314,7 @@ def subscription_changed(event):
         backing.status = status
     backing.current_period_end = _period_end(subscription) or backing.current_period_end
     backing.cancel_at_period_end = bool(subscription.get("cancel_at_period_end"))
-    backing.save()
+    rows.save_backing(backing)
 
 
 # --- refunds and disputes ------------------------------------------------------------------------

@@ -409,20 +409,24 @@ def site_totals():
 
 
 def announce_progress(listing):
-    """Tell every open page of the project its new totals once the ledger change commits (payments.live: at most
-    one message a second per project, read from the committed ledger outside the payment's transaction, so that
-    the count of people does not hold the year's receipt number and the project's totals row locked), and whoever
-    keeps something derived from them (`totals_changed`: search refreshes the project's document, debounced)."""
-    from cms.page_cache import enabled as page_cache_enabled
-    from cms.page_cache import project_money_changed
+    """Once the ledger change commits, tell whoever shows the project's totals (payments.live: the open pages, at
+    most one message a second per project, read from the committed ledger outside the payment's transaction so
+    that the count of people does not hold the year's receipt number and the project's totals row locked)."""
     from payments.live import announce_committed_progress
 
     if listing is None:  # a purchase: no project page to tell
         return
-
-    totals_changed([listing.project_id])
-    # The cached anonymous pages showing these totals (the project, its listings, the home figures), once committed.
-    if page_cache_enabled():
-        transaction.on_commit(lambda: project_money_changed([listing.project_id]))
     # robust: the payment is committed by then; a failed announcement must not turn its answer into an error.
     transaction.on_commit(lambda: announce_committed_progress(listing), robust=True)
+
+
+def project_totals_moved(project_id):
+    """What keeps the project's totals besides its open pages learns they moved (after the commit): the cached
+    anonymous pages showing them (the project, its cards, the home figures) and `totals_changed` (search refreshes
+    the project's document, debounced)."""
+    from cms.page_cache import enabled as page_cache_enabled
+    from cms.page_cache import project_money_changed
+
+    if page_cache_enabled():
+        project_money_changed([project_id])
+    totals_changed([project_id])

@@ -269,7 +269,16 @@ class LedgerEntry(models.Model):
         ordering = ["-occurred_at", "-pk"]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
-        indexes = [models.Index(fields=["listing", "occurred_at"]), models.Index(fields=["kind", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["listing", "occurred_at"]),
+            models.Index(fields=["kind", "occurred_at"]),
+            # The receipts still to email (payments.receipts.send_due_receipts): a handful at any time.
+            models.Index(
+                fields=["created"],
+                condition=models.Q(receipt_sent_at__isnull=True, receipt_number__isnull=False),
+                name="ledger_receipt_unsent",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} NT${self.amount_twd:,}"

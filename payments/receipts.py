@@ -1,10 +1,25 @@
-"""Receipts: a gap-free number per year on each payment's ledger entry, emailed once after the payment commits."""
+"""Receipts: a gap-free number per year on each payment's ledger entry, emailed once after the payment commits.
 
+A worker emails them. At volume, payments do not each enqueue a task: a web process that commits a payment enqueues
+a sweep due SWEEP_DELAY_SECONDS later, and the payments it commits within the next SWEEP_SHARED_SECONDS rely on that
+sweep, which reads the ledger after they committed (the margin between the two is for a worker whose clock runs
+ahead). A process enqueues at most one sweep per SWEEP_SHARED_SECONDS, whatever the payments per second. The sweep
+sends every receipt not sent yet, each under its entry's lock (two sweeps never send one twice). The scheduler runs
+the same sweep every few minutes: it sends what a crash between the commit and the enqueue, or a mail server that
+refused, left unsent (a receipt that failed waits RETRY_FAILED_AFTER before it is tried again, and one not sent
+within UNSENT_RECEIPTS_WINDOW is left to the staff). Without a task queue that can defer (the tests' immediate
+backend) each payment's receipt is sent by itself, at once.
+"""
+
+import datetime
 import logging
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -43,16 +58,104 @@ def receipt_recipient(backing):
     return (backing.backer.email if backing.backer_id else "") or backing.backer_email
 
 
+# How long after its payment a receipt is still sent by the sweep.
+UNSENT_RECEIPTS_WINDOW = datetime.timedelta(days=2)
+# A receipt whose sending failed (the mail server refused it) is not tried again for this long.
+RETRY_FAILED_AFTER = datetime.timedelta(minutes=5)
+RECEIPTS_PER_SWEEP = 200
+SWEEP_DELAY_SECONDS = 2.0
+SWEEP_SHARED_SECONDS = 1.0
+
+
+class _SweepEnqueuedHere:
+    """When the sweep this process enqueued last starts at the earliest (time.time())."""
+
+    starts = 0.0
+
+
+def forget_sweep_enqueued_here():
+    """For tests, which empty the task queue between them."""
+    _SweepEnqueuedHere.starts = 0.0
+
+
+def _failed_key(entry_id):
+    return f"payments:receipt-failed:{entry_id}"
+
+
 def send_receipt_after_commit(entry):
-    transaction.on_commit(lambda: email_receipt.enqueue(entry.pk))
+    transaction.on_commit(lambda: receipts_due(entry.pk), robust=True)
+
+
+def receipts_due(entry_id):
+    """A payment committed: its receipt is sent by the sweep this process enqueued a moment ago, or by one
+    enqueued now."""
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        email_receipt.enqueue(entry_id)
+        return
+    now = time.time()
+    if now < _SweepEnqueuedHere.starts - (SWEEP_DELAY_SECONDS - SWEEP_SHARED_SECONDS):
+        return
+    starts = now + SWEEP_DELAY_SECONDS
+    send_due_receipts.using(run_after=datetime.datetime.fromtimestamp(starts, tz=datetime.UTC)).enqueue()
+    _SweepEnqueuedHere.starts = starts
+
+
+def unsent_receipts(now=None):
+    """The payments' entries whose receipt is still to be emailed (with an address to send it to), oldest first."""
+    since = (now or timezone.now()) - UNSENT_RECEIPTS_WINDOW
+    return (
+        LedgerEntry.objects.filter(
+            kind=LedgerEntry.Kind.PAYMENT,
+            receipt_sent_at__isnull=True,
+            receipt_number__isnull=False,
+            created__gte=since,
+        )
+        .filter(Q(backing__backer_email__gt="") | Q(backing__backer__email__gt=""))
+        .order_by("pk")
+    )
+
+
+@task()
+def send_due_receipts():
+    """Email every receipt not sent yet (see the module's docstring); returns what it did."""
+    ids = list(unsent_receipts().values_list("pk", flat=True)[:RECEIPTS_PER_SWEEP])
+    try:
+        failed_lately = cache.get_many([_failed_key(entry_id) for entry_id in ids])
+    except Exception:
+        failed_lately = {}
+    sent = failed = waiting = 0
+    for entry_id in ids:
+        if _failed_key(entry_id) in failed_lately:
+            waiting += 1
+            continue
+        try:
+            sent += bool(send_receipt(entry_id, skip_locked=True))
+        except Exception:
+            failed += 1
+            logger.exception("Could not email the receipt of ledger entry %s", entry_id)
+            try:
+                cache.set(_failed_key(entry_id), 1, timeout=int(RETRY_FAILED_AFTER.total_seconds()))
+            except Exception:
+                logger.warning("Could not note the failed receipt %s", entry_id, exc_info=True)
+    if len(ids) == RECEIPTS_PER_SWEEP and sent:
+        send_due_receipts.enqueue()  # more wait: the next sweep takes them
+    return {"sent": sent, "failed": failed, "waiting": waiting}
 
 
 @task()
 def email_receipt(entry_id):
     """Email one payment's receipt in the backer's language; run twice, it still sends once."""
+    return send_receipt(entry_id)
+
+
+def send_receipt(entry_id, *, skip_locked=False):
+    """Email the entry's receipt unless it was sent; True when this call sent it. With `skip_locked`, nothing when
+    another sweep is sending it now."""
     with transaction.atomic():
         entry = (
-            LedgerEntry.objects.select_for_update(of=("self",))
+            LedgerEntry.objects.select_for_update(of=("self",), skip_locked=skip_locked)
             .select_related(
                 "backing__backer", "backing__payee", "listing__project", "listing__enterprise__organisation"
             )

@@ -88,6 +88,13 @@ JOBS = [
         description=_("Mark checkouts never completed within their 31 minutes as not completed"),
     ),
     Job(
+        name="send_due_receipts",
+        task_path="payments.receipts.send_due_receipts",
+        cron="*/5 * * * *",
+        description=_("Email the payment receipts not sent yet (a mail server that refused, a worker that stopped)"),
+        catch_up=timedelta(minutes=30),
+    ),
+    Job(
         name="seasonal_billing",
         task_path="payments.tasks.seasonal_billing",
         cron="0 3 * * *",

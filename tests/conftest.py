@@ -358,6 +358,20 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def no_marks_remembered():
+    """Payments remember, per process, the cache marks they set (payments.live, payments.receipts): a test that
+    empties the cache must not meet marks an earlier test's payments left in memory."""
+    from payments.live import forget_marks_set_here
+    from payments.receipts import forget_sweep_enqueued_here
+
+    forget_marks_set_here()
+    forget_sweep_enqueued_here()
+    yield
+    forget_marks_set_here()
+    forget_sweep_enqueued_here()
+
+
 # --- the people, places and projects most tests share (built by tests/factories) -------------------
 
 

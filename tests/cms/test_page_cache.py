@@ -127,6 +127,38 @@ def test_a_payment_makes_the_project_its_listing_pages_and_the_home_figures_fres
     assert cache_state(get(client, bamboo_url)) == "hit"
 
 
+def test_a_payment_folded_into_the_next_live_message_makes_the_pages_fresh_with_that_message(
+    market, settings, django_capture_on_commit_callbacks
+):
+    """payments.live: within a project's live interval, payments are announced together a moment later; the cached
+    pages showing the project's totals are made fresh then, with the message, not by each payment."""
+    from payments.tasks import send_funding_progress
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.LIVE_PROGRESS_INTERVAL_SECONDS = 30  # the second payment surely falls in the first one's interval
+    rice = market["rice"]
+    listing = ProjectListing.objects.get(project=rice)
+    DonationCampaign.objects.create(
+        listing=listing,
+        goal_twd=200_000,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
+    )
+    township_url = rice.get_parent().url
+    client = Client()
+    _pay(listing, "first@example.tw", 4_321, "fold_1", django_capture_on_commit_callbacks)
+    assert "4,321" in cached(client, rice.url).content.decode()
+    cached(client, township_url)
+
+    _pay(listing, "second@example.tw", 1_000, "fold_2", django_capture_on_commit_callbacks)
+    assert cache_state(get(client, rice.url)) == "hit", "folded: the page waits for the message"
+
+    send_funding_progress.call(listing.pk)  # what a worker runs at the end of the interval
+    fresh = get(client, rice.url)
+    assert cache_state(fresh) == "miss" and "5,321" in fresh.content.decode()
+    assert cache_state(get(client, township_url)) == "miss"
+
+
 def test_a_payment_finds_the_pages_showing_its_project_without_a_query_the_second_time(market):
     """Which pages show a project's money changes only with the pages: a payment reads it from the cache then."""
     rice = market["rice"]
