@@ -120,16 +120,16 @@ def unsent_receipts(now=None):
 @task()
 def send_due_receipts():
     """Email every receipt not sent yet (see the module's docstring); returns what it did."""
-    ids = list(unsent_receipts().values_list("pk", flat=True)[:RECEIPTS_PER_SWEEP])
+    # Read past the receipts waiting after a failure, so that many of them never hold the others back.
+    unsent = list(unsent_receipts().values_list("pk", flat=True)[: RECEIPTS_PER_SWEEP * 5])
     try:
-        failed_lately = cache.get_many([_failed_key(entry_id) for entry_id in ids])
+        failed_lately = cache.get_many([_failed_key(entry_id) for entry_id in unsent])
     except Exception:
         failed_lately = {}
-    sent = failed = waiting = 0
+    ready = [entry_id for entry_id in unsent if _failed_key(entry_id) not in failed_lately]
+    ids, waiting = ready[:RECEIPTS_PER_SWEEP], len(unsent) - len(ready)
+    sent = failed = 0
     for entry_id in ids:
-        if _failed_key(entry_id) in failed_lately:
-            waiting += 1
-            continue
         try:
             sent += bool(send_receipt(entry_id, skip_locked=True))
         except Exception:

@@ -1,4 +1,4 @@
-"""Receipts at volume: payments mark receipts due and one sweep sends them all; the scheduler's sweep sends what a
+"""Receipts at volume: payments share one sweep that sends them all; the scheduler's sweep sends what a
 refusing mail server or a crash left behind (payments.receipts)."""
 
 import datetime
@@ -100,12 +100,23 @@ def test_a_refused_receipt_waits_then_is_sent_and_the_others_go_out_meanwhile(li
     assert [message.to for message in mail.outbox] == [["fine@example.tw"], ["gone@refused.example"]]
 
 
-def test_the_scheduled_sweep_sends_what_no_payment_marked(listing, deferring):
-    """A crash between the payment's commit and its mark: the entry is unsent and no sweep is due."""
-    entry = _pay(listing, "crash@example.tw", "crash")
-    cache.clear()
+def test_receipts_waiting_after_a_failure_do_not_hold_the_others_back(listing, deferring, monkeypatch):
+    deferring.EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
+    monkeypatch.setattr(receipts, "RECEIPTS_PER_SWEEP", 2)
+    for n in range(3):
+        _pay(listing, f"gone{n}@refused.example", f"gone{n}")
+    _pay(listing, "fine@example.tw", "fine-last")
+
+    assert receipts.send_due_receipts.call() == {"sent": 0, "failed": 2, "waiting": 0}
+    assert receipts.send_due_receipts.call() == {"sent": 1, "failed": 1, "waiting": 2}
+    assert [message.to for message in mail.outbox] == [["fine@example.tw"]]
+
+
+def test_the_scheduled_sweep_sends_what_no_sweep_was_enqueued_for(listing, deferring):
+    """A crash between the payment's commit and its sweep's enqueue: the entry is unsent and no sweep is due."""
     from django_tasks_db.models import DBTaskResult
 
+    entry = _pay(listing, "crash@example.tw", "crash")
     DBTaskResult.objects.all().delete()
     job = next(job for job in JOBS if job.name == "send_due_receipts")
 

@@ -6,6 +6,7 @@ import datetime
 import uuid
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -221,7 +222,9 @@ def test_the_persons_dashboard_links_profile_offers_and_engagements(
 
 
 @pytest.mark.redis
-def test_the_company_dashboard_shows_members_volunteer_hours_and_followed_offices(client, alice, office, places):
+def test_the_company_dashboard_shows_members_volunteer_hours_and_followed_offices(
+    client, alice, office, places, request
+):
     from experiences import actions as experience_actions
     from experiences.models import Experience
     from tests.experiences.conftest import make_experience
@@ -248,6 +251,12 @@ def test_the_company_dashboard_shows_members_volunteer_hours_and_followed_office
     assert office.name not in page.text
 
     actions.follow_organisation(carol, office)
+    # A shift later today (check-in opens on the shift's day), whatever the hour the test runs at: on the real
+    # clock, a run a few minutes before midnight put the shift on the next day.
+    this_morning = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    clock = time_machine.travel(this_morning, tick=True)
+    clock.start()
+    request.addfinalizer(clock.stop)
     start = timezone.now() + datetime.timedelta(minutes=5)
     beach = make_experience(alice, office, kind=Experience.Kind.VOLUNTEERING, title_zh="淨灘", township=places[KOUHU])
     shift = experience_actions.add_slot(
