@@ -146,6 +146,28 @@ print(f"TASKS-DRAINED {waiting} {time.monotonic() - began:.0f}")
 """
 
 
+def uvicorn_command(port):
+    """uvicorn serving config.asgi on 127.0.0.1:`port` (httptools, no websockets), as the benches compare it."""
+    return [
+        PYTHON,  # `-m`, not the console script: its first line names the interpreter it was installed with
+        "-m",
+        "uvicorn",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--proxy-headers",
+        "--no-access-log",
+        "--http",
+        "httptools",
+        "--ws",
+        "none",
+        "--log-level",
+        "warning",
+        "config.asgi:application",
+    ]
+
+
 class LoadCluster(LocalCluster):
     """local_cluster's processes, with uvicorn in place of daphne when asked."""
 
@@ -156,25 +178,7 @@ class LoadCluster(LocalCluster):
 
     def _spawn(self, name, command, role):
         if role == "web" and self.server == "uvicorn" and command[0] == DAPHNE:
-            port = command[command.index("-p") + 1]
-            command = [
-                PYTHON,  # `-m`, not the console script: its first line names the interpreter it was installed with
-                "-m",
-                "uvicorn",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                port,
-                "--proxy-headers",
-                "--no-access-log",
-                "--http",
-                "httptools",
-                "--ws",
-                "none",
-                "--log-level",
-                "warning",
-                "config.asgi:application",
-            ]
+            command = uvicorn_command(command[command.index("-p") + 1])
         if role == "web" and self.server == "gunicorn" and command[0] == DAPHNE:
             # Plain HTTP through WSGI (no websockets: production would send /ws/ to daphne): one worker process
             # per web process, so the topology stays N processes behind nginx.

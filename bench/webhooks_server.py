@@ -39,6 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.load import uvicorn_command  # noqa: E402
 from bench.webhooks import SECRET, build, fresh_database, invoice, session  # noqa: E402
 from tests.factories.stripe import sign, stripe_event  # noqa: E402
 
@@ -64,23 +65,7 @@ def wait_until_up(port, seconds=90):
 
 def server_command(server, port):
     if server == "uvicorn":
-        return [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--http",
-            "httptools",
-            "--ws",
-            "none",
-            "--log-level",
-            "warning",
-            "config.asgi:application",
-        ]
+        return uvicorn_command(port)
     return [str(ROOT / ".venv/bin/daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
 
 

@@ -13,7 +13,6 @@ set-up's in-memory one) or without the cache, every payment is announced by itse
 
 import datetime
 import logging
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -74,7 +73,7 @@ def announce_committed_progress(listing):
     interval = settings.LIVE_PROGRESS_INTERVAL_SECONDS
     if interval and default_task_backend.supports_defer and reaches_other_processes():
         try:
-            if _interval_running(listing.project_id, interval):
+            if not cache.add(_interval_key(listing.project_id), 1, timeout=interval):
                 _fold(listing, interval)
                 return
         except Exception:  # no cache or no queue: announce this change by itself rather than not at all
@@ -82,60 +81,13 @@ def announce_committed_progress(listing):
     send_progress(listing)
 
 
-class _MarksSetHere:
-    """The cache marks this process set itself, and until when they surely stand (time.monotonic()).
-
-    A campaign paid many times a second would otherwise ask the cache twice per payment whether its interval runs
-    and its folded message is due; while a mark this process set is sure to stand, the answer is known. The interval
-    mark expires by itself (its timeout starts when the cache receives it, after the time noted here). The folded
-    mark is lifted by its task, which a worker starts no earlier than its run_after: noted CLOCK_MARGIN_SECONDS short
-    of it, for a worker whose clock runs a little ahead of this one's."""
-
-    def __init__(self):
-        self.interval_ends = {}
-        self.folded_stands = {}
-
-    def forget_past(self, now):
-        if len(self.interval_ends) + len(self.folded_stands) > 1_000:
-            for marks in (self.interval_ends, self.folded_stands):
-                for project_id in [key for key, until in marks.items() if until <= now]:
-                    marks.pop(project_id, None)
-
-
-_marks_set_here = _MarksSetHere()
-
-
-def forget_marks_set_here():
-    """After the cache was emptied (tests do between tests): the marks this process set are gone."""
-    _marks_set_here.__init__()
-
-
-CLOCK_MARGIN_SECONDS = 0.25
-
-
-def _interval_running(project_id, interval):
-    """True when the project's progress went out less than `interval` ago (else this call starts its interval)."""
-    now = time.monotonic()
-    if now < _marks_set_here.interval_ends.get(project_id, 0):
-        return True
-    if cache.add(_interval_key(project_id), 1, timeout=interval):
-        _marks_set_here.forget_past(now)
-        _marks_set_here.interval_ends[project_id] = now + interval
-        return False
-    return True
-
-
 def _fold(listing, interval):
     """One message at the end of the interval, unless one is due already (it reads this change's totals too)."""
     from payments.tasks import send_funding_progress
 
-    now = time.monotonic()
-    if now < _marks_set_here.folded_stands.get(listing.project_id, 0):
-        return
     if cache.add(_folded_key(listing.project_id), 1, timeout=FOLDED_MARK_SECONDS):
         run_after = timezone.now() + datetime.timedelta(seconds=interval)
         send_funding_progress.using(run_after=run_after).enqueue(listing.pk)
-        _marks_set_here.folded_stands[listing.project_id] = now + interval - CLOCK_MARGIN_SECONDS
 
 
 def send_folded_progress(listing_id):

@@ -16,23 +16,27 @@ from marketplace.models import ProjectListing
 from payments.models import Backing
 
 
+def _selected_fields():
+    """The columns the locked read selects, in order: (table alias, field) for the backing's, then its listing's."""
+    return [("b", field) for field in Backing._meta.concrete_fields] + [
+        ("l", field) for field in ProjectListing._meta.concrete_fields
+    ]
+
+
 @cache
 def _lock_statement(lookup_column, vendor, for_update, for_update_of):
     quote = connection.ops.quote_name
-    backing_fields = Backing._meta.concrete_fields
-    listing_fields = ProjectListing._meta.concrete_fields
-    columns = [f"b.{quote(field.column)}" for field in backing_fields]
-    columns += [f"l.{quote(field.column)}" for field in listing_fields]
+    columns = ", ".join(f"{alias}.{quote(field.column)}" for alias, field in _selected_fields())
     lock = ""
     if for_update:
         lock = " FOR UPDATE OF b" if for_update_of else " FOR UPDATE"
     listing_key = quote(Backing._meta.get_field("listing").column)
     return (
-        f"SELECT {', '.join(columns)} FROM {quote(Backing._meta.db_table)} b "  # noqa: S608 (names from the models)
+        f"SELECT {columns} FROM {quote(Backing._meta.db_table)} b "  # noqa: S608 (names from the models)
         f"LEFT JOIN {quote(ProjectListing._meta.db_table)} l ON l.{quote(ProjectListing._meta.pk.column)} = "
         f"b.{listing_key} WHERE b.{quote(lookup_column)} = %s ORDER BY b.{quote(Backing._meta.pk.column)} "
         f"LIMIT 1{lock}"
-    ), len(backing_fields)
+    ), len(Backing._meta.concrete_fields)
 
 
 def lock_backing(field_name, value):
@@ -74,8 +78,7 @@ def _convert(row):
 
 @cache
 def _converters(vendor):
-    columns = [field.get_col("b") for field in Backing._meta.concrete_fields]
-    columns += [field.get_col("l") for field in ProjectListing._meta.concrete_fields]
+    columns = [field.get_col(alias) for alias, field in _selected_fields()]
     found = []
     for index, column in enumerate(columns):
         functions = [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]

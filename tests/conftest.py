@@ -359,16 +359,13 @@ def fresh_channel_layer():
 
 
 @pytest.fixture(autouse=True)
-def no_marks_remembered():
-    """Payments remember, per process, the cache marks they set (payments.live, payments.receipts): a test that
-    empties the cache must not meet marks an earlier test's payments left in memory."""
-    from payments.live import forget_marks_set_here
+def no_sweep_remembered():
+    """A web process remembers the receipt sweep it enqueued (payments.receipts): a test must not rely on a sweep
+    an earlier test enqueued into a queue that is gone."""
     from payments.receipts import forget_sweep_enqueued_here
 
-    forget_marks_set_here()
     forget_sweep_enqueued_here()
     yield
-    forget_marks_set_here()
     forget_sweep_enqueued_here()
 
 

@@ -22,6 +22,7 @@ from core import cache as resilient_cache
 from marketplace.models import DonationCampaign, ProjectListing
 from places.models import Township
 from tests.factories.accounts import UserFactory
+from tests.factories.payments import open_campaign
 from tests.factories.stripe import pay_through_webhook
 from tests.helpers import cached
 
@@ -100,12 +101,7 @@ def test_a_payment_makes_the_project_its_listing_pages_and_the_home_figures_fres
 ):
     rice = market["rice"]
     listing = ProjectListing.objects.get(project=rice)
-    DonationCampaign.objects.create(
-        listing=listing,
-        goal_twd=200_000,
-        deadline=timezone.localdate() + datetime.timedelta(days=30),
-        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
-    )
+    open_campaign(listing, 200_000)
     home = HomePage.objects.get(locale__language_code="zh-hant")
     # The project page itself carries the donation form: stored with a hole for the visitor's CSRF token.
     listing_pages = [rice.url, rice.get_parent().url, home.url]
@@ -138,12 +134,7 @@ def test_a_payment_folded_into_the_next_live_message_makes_the_pages_fresh_with_
     settings.LIVE_PROGRESS_INTERVAL_SECONDS = 30  # the second payment surely falls in the first one's interval
     rice = market["rice"]
     listing = ProjectListing.objects.get(project=rice)
-    DonationCampaign.objects.create(
-        listing=listing,
-        goal_twd=200_000,
-        deadline=timezone.localdate() + datetime.timedelta(days=30),
-        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
-    )
+    open_campaign(listing, 200_000)
     township_url = rice.get_parent().url
     client = Client()
     _pay(listing, "first@example.tw", 4_321, "fold_1", django_capture_on_commit_callbacks)

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.asgi import application
-from marketplace.models import DonationCampaign, ProjectListing
+from marketplace.models import ProjectListing
 from payments import ledger
 from payments.models import LedgerEntry
 from tests.factories.accounts import UserFactory
-from tests.factories.payments import paid_backing
+from tests.factories.payments import open_campaign, paid_backing
 from tests.factories.stripe import pay_through_webhook
 from tests.helpers import socket_headers
 
@@ -25,12 +25,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(tra
 @pytest.fixture
 def listing(market):
     listing = ProjectListing.objects.get(project=market["rice"])
-    DonationCampaign.objects.create(
-        listing=listing,
-        goal_twd=200_000,
-        deadline=timezone.localdate() + datetime.timedelta(days=30),
-        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
-    )
+    open_campaign(listing, 200_000)
     return listing
 
 

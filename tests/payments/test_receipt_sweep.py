@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from payments import receipts
 from payments.models import LedgerEntry
@@ -42,8 +43,6 @@ def deferring(settings):
 
 
 def _sweeps_enqueued():
-    from django_tasks_db.models import DBTaskResult
-
     return DBTaskResult.objects.filter(task_path=SWEEP).count()
 
 
@@ -69,8 +68,6 @@ def test_a_burst_of_payments_enqueues_one_sweep_which_sends_every_receipt_once(l
 def test_the_shared_sweep_starts_after_the_payments_relying_on_it_and_a_later_payment_enqueues_again(
     listing, deferring, monkeypatch
 ):
-    from django_tasks_db.models import DBTaskResult
-
     monkeypatch.setattr(receipts, "SWEEP_SHARED_SECONDS", 0.5)
     _pay(listing, "first@example.tw", "shared1")
     last = _pay(listing, "second@example.tw", "shared2")
@@ -114,8 +111,6 @@ def test_receipts_waiting_after_a_failure_do_not_hold_the_others_back(listing, d
 
 def test_the_scheduled_sweep_sends_what_no_sweep_was_enqueued_for(listing, deferring):
     """A crash between the payment's commit and its sweep's enqueue: the entry is unsent and no sweep is due."""
-    from django_tasks_db.models import DBTaskResult
-
     entry = _pay(listing, "crash@example.tw", "crash")
     DBTaskResult.objects.all().delete()
     job = next(job for job in JOBS if job.name == "send_due_receipts")
