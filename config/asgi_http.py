@@ -1,43 +1,121 @@
-"""Django's ASGI handler with the middleware and the view run as one synchronous call, a few requests at a time.
+"""Django's ASGI handler with the middleware and the view run as one synchronous call, a few requests at a time,
+each on a thread that outlives it.
 
 Under Django's own ASGI handler, a synchronous view behind a mix of middleware crosses between the event loop and a
 worker thread several times per request: into the first synchronous middleware, back out to the event loop for the
 asynchronous-capable ones behind a synchronous one (RedirectMiddleware, Prometheus's last middleware, behind the
 page cache's), and into a thread again for the view. Every view and middleware of this project can run
-synchronously, so here the whole chain runs in one thread hop (the request's own thread, as Django picks it for
-thread-sensitive code), as under WSGI.
+synchronously, so here the whole chain runs in one thread hop, as under WSGI.
 
 And Django gives every request in flight a thread of its own: at 64 connections on two processes, 32 threads per
 process took turns on one interpreter lock, and each request cost 40 % more CPU than one at a time (bench/load.py).
 At most `WEB_CONCURRENT_REQUESTS` requests run at once in a process; the others wait in its event loop, which keeps
 reading and writing sockets, websockets included (config/asgi.py routes them to Channels, untouched by this). The
 calls that can block for long are bounded by their own timeouts (Stripe, Elasticsearch, the database pool).
+
+Those requests run on that many threads kept for the process's life ("lanes"), not on threads started for each
+request: Django's handler opens a thread-sensitive context per request, whose executor starts a thread, and whose
+exit starts another to join it; and it hops to that thread three times (`request_started`, the view, the response's
+close). Those were a fifth of a web process's time when it answered Stripe's deliveries (bench/webhooks_server.py).
+A lane is a thread-sensitive context's executor, as asgiref provides for this: everything of one request that runs
+in a thread (the signals, the middleware and the view, and Channels' or the ORM's thread-sensitive calls beneath
+them) runs on its lane's one thread, so thread-bound state (the database connection, returned to the pool when the
+request finishes) is never shared by two requests at once. The body is read before a lane is taken, so a slow
+upload holds none.
 """
 
 import asyncio
+import contextlib
 import gc
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.conf import settings
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse
+from django.urls import set_script_prefix
 
 
 class SyncChainASGIHandler(ASGIHandler):
     def __init__(self):
         super().__init__()
-        self._slots = weakref.WeakKeyDictionary()  # per event loop (a server has one; tests make several)
+        self._lanes = weakref.WeakKeyDictionary()  # per event loop (a server has one; tests make several)
 
     def load_middleware(self, is_async=False):
         super().load_middleware(is_async=False)
 
-    async def get_response_async(self, request):
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope, receive, send):
+        """Django's `handle`, on a lane, with one thread hop where Django makes three.
+
+        Django sends `request_started`, runs the view and closes the response (which sends `request_finished`) in
+        three hops to the request's thread, and races the view against the client's disconnect. A response that is
+        not streamed is whole when the view returns, so here it is closed in the same hop, and sent after the lane
+        is free again; a streamed one keeps its lane until it is closed after its last chunk. A synchronous view
+        cannot be stopped when the client goes away, so the race is left out: what the view did stands, and its
+        response goes nowhere. The body is read before a lane is taken, so a slow upload holds none."""
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        lanes = self._lanes_of_this_loop()
+        lane = await lanes.get()
+        try:
+            async with ThreadSensitiveContext(executor=lane):
+                response = await sync_to_async(self._respond, thread_sensitive=True)(scope, body_file)
+                if response.streaming:
+                    try:
+                        await self._send_unless_gone(response, send)
+                    finally:
+                        await sync_to_async(response.close, thread_sensitive=True)()
+                    return
+        finally:
+            lanes.put_nowait(lane)
+            body_file.close()
+        await self._send_unless_gone(response, send)
+
+    async def _send_unless_gone(self, response, send):
+        with contextlib.suppress(asyncio.CancelledError):  # the client went away meanwhile; Django ignores it too
+            await self.send_response(response, send)
+
+    def _respond(self, scope, body_file):
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self.get_response(request)
+            response._handler_class = self.__class__
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            response.close()
+        return response
+
+    def _lanes_of_this_loop(self):
         loop = asyncio.get_running_loop()
-        slots = self._slots.get(loop)
-        if slots is None:
-            slots = self._slots[loop] = asyncio.Semaphore(settings.WEB_CONCURRENT_REQUESTS)
-        async with slots:
-            return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+        lanes = self._lanes.get(loop)
+        if lanes is None:
+            lanes = self._lanes[loop] = asyncio.Queue()
+            executors = [
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"web-lane-{number}")
+                for number in range(settings.WEB_CONCURRENT_REQUESTS)
+            ]
+            for executor in executors:
+                lanes.put_nowait(executor)
+            weakref.finalize(loop, _shut_down, executors)
+        return lanes
+
+
+def _shut_down(executors):
+    for executor in executors:
+        executor.shutdown(wait=False)
 
 
 def http_application():

@@ -1,13 +1,15 @@
 """HTTP through config.asgi: the middleware chain and the view run as one synchronous call, at most
-WEB_CONCURRENT_REQUESTS at once per process (config/asgi_http.py)."""
+WEB_CONCURRENT_REQUESTS at once per process, on threads kept for the process (config/asgi_http.py)."""
 
 import asyncio
 import threading
 import time
 
 import pytest
-from asgiref.sync import ThreadSensitiveContext
 from channels.testing import HttpCommunicator
+from django.core.handlers.exception import convert_exception_to_response
+from django.core.signals import request_finished, request_started
+from django.http import HttpResponse, StreamingHttpResponse
 
 from config.asgi import application, django_asgi_app
 from config.asgi_http import SyncChainASGIHandler, tune_garbage_collector
@@ -33,33 +35,142 @@ def test_pages_errors_and_redirects_answer_through_asgi(home_pages):
     assert _get("/")["status"] in (301, 302)
 
 
-def test_at_most_the_configured_number_of_requests_run_at_once(settings):
+def _call(handler, path="/", body=b""):
+    """One request through the handler as a server makes it; returns the response's messages."""
+    scope = {
+        "type": "http",
+        "method": "POST" if body else "GET",
+        "path": path,
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1")],
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 5000),
+    }
+    incoming = [{"type": "http.request", "body": body, "more_body": False}]
+    sent = []
+
+    async def receive():
+        if incoming:
+            return incoming.pop(0)
+        await asyncio.sleep(3600)  # a server says http.disconnect only when the client goes
+
+    async def send(message):
+        sent.append(message)
+
+    async def run():
+        await handler(scope, receive, send)
+        return sent
+
+    return run()
+
+
+def test_at_most_the_configured_number_of_requests_run_at_once_each_on_a_lane_kept_for_the_process(settings):
     settings.WEB_CONCURRENT_REQUESTS = 2
     handler = SyncChainASGIHandler()
-    running, most, lock = [0], [0], threading.Lock()
+    running, most, threads, lock = [0], [0], set(), threading.Lock()
 
     def slow_response(request):
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
+            threads.add(threading.get_ident())
         time.sleep(0.05)
         with lock:
             running[0] -= 1
-        return request
+        return HttpResponse(request.path)
 
     handler.get_response = slow_response
 
-    async def one(number):
-        async with ThreadSensitiveContext():  # as ASGIHandler.__call__ serves each request: a thread of its own
-            return await handler.get_response_async(number)
-
     async def six_at_once():
-        return await asyncio.gather(*(one(number) for number in range(6)))
+        return await asyncio.gather(*(_call(handler, f"/{number}/") for number in range(6)))
 
     began = time.monotonic()
-    assert asyncio.run(six_at_once()) == list(range(6))
+    answers = asyncio.run(six_at_once())
+    assert [messages[1]["body"] for messages in answers] == [f"/{number}/".encode() for number in range(6)]
     assert most[0] == 2
     assert time.monotonic() - began >= 0.15, "three rounds of two"
+    assert len(threads) == 2, "six requests on the same two threads, none started for a request"
+
+
+def test_a_request_starts_runs_and_finishes_on_its_lane_thread(settings):
+    """request_started and request_finished close the database connection of the thread that ran the view."""
+    settings.WEB_CONCURRENT_REQUESTS = 1
+    handler = SyncChainASGIHandler()
+    seen = []
+
+    def view_thread(request):
+        seen.append(("view", threading.get_ident()))
+        return HttpResponse("ok")
+
+    def started(**kwargs):
+        seen.append(("started", threading.get_ident()))
+
+    def finished(**kwargs):
+        seen.append(("finished", threading.get_ident()))
+
+    handler.get_response = view_thread
+    request_started.connect(started)
+    request_finished.connect(finished)
+    try:
+        messages = asyncio.run(_call(handler))
+    finally:
+        request_started.disconnect(started)
+        request_finished.disconnect(finished)
+    assert [kind for kind, _ in seen] == ["started", "view", "finished"]
+    assert len({thread for _, thread in seen}) == 1
+    assert threading.get_ident() not in {thread for _, thread in seen}, "not on the event loop's thread"
+    assert messages[0]["status"] == 200 and messages[1]["body"] == b"ok"
+
+
+def test_a_streamed_response_is_closed_after_its_last_chunk_on_its_lane(settings):
+    settings.WEB_CONCURRENT_REQUESTS = 1
+    handler = SyncChainASGIHandler()
+    closed_on = []
+
+    class Streamed(StreamingHttpResponse):
+        def close(self):
+            closed_on.append(threading.get_ident())
+            super().close()
+
+    def chunks():
+        yield b"one,"
+        yield b"two"
+
+    lane_threads = []
+
+    def streaming_view(request):
+        lane_threads.append(threading.get_ident())
+        return Streamed(chunks())
+
+    handler.get_response = streaming_view
+    messages = asyncio.run(_call(handler))
+    assert b"".join(message.get("body", b"") for message in messages[1:]) == b"one,two"
+    assert closed_on == lane_threads, "closed once, by the thread that ran the view"
+
+
+def test_a_failing_view_answers_500_and_frees_its_lane(settings):
+    settings.WEB_CONCURRENT_REQUESTS = 1
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    handler = SyncChainASGIHandler()
+    handler._middleware_chain = convert_exception_to_response(_broken_view)
+
+    async def twice():
+        first = await _call(handler)
+        return first, await asyncio.wait_for(_call(handler), timeout=10)  # waits forever if the lane was kept
+
+    first, second = asyncio.run(twice())
+    assert first[0]["status"] == 500 and second[0]["status"] == 500
+
+
+def _broken_view(request):
+    raise RuntimeError("broken on purpose")
+
+
+def test_a_posted_body_reaches_the_view():
+    handler = SyncChainASGIHandler()
+    handler.get_response = lambda request: HttpResponse(request.body[::-1])
+    messages = asyncio.run(_call(handler, body=b"abc"))
+    assert messages[1]["body"] == b"cba"
 
 
 def test_the_garbage_collector_leaves_what_was_loaded_at_start_out_and_collects_young_objects_less_often():
