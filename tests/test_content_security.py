@@ -178,3 +178,41 @@ def test_pictures_on_object_storage_are_allowed_from_its_public_address():
 @override_settings(PERMISSIONS_POLICY="geolocation=(self)")
 def test_the_permissions_policy_comes_from_settings(client, db):
     assert client.get("/").headers["Permissions-Policy"] == "geolocation=(self)"
+
+
+def test_the_policy_built_once_is_django_csps_own_and_follows_the_settings(client, db):
+    """config.security keeps the built header per process; it must equal what django-csp builds, per kind of page,
+    and a changed setting must be read again."""
+    from csp.utils import build_policy
+
+    from config.security import ADMIN_POLICY_REPLACE, ADMIN_POLICY_UPDATE
+
+    for _ in range(2):  # built, then kept
+        assert client.get("/zh-hant/no-such-page/")["Content-Security-Policy"] == build_policy()
+        assert client.get("/admin/login/")["Content-Security-Policy"] == build_policy(
+            update=ADMIN_POLICY_UPDATE, replace=ADMIN_POLICY_REPLACE
+        )
+    stricter = {"DIRECTIVES": {**public_policy(), "img-src": ["'self'"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=stricter, CONTENT_SECURITY_POLICY_REPORT_ONLY=stricter):
+        response = client.get("/zh-hant/no-such-page/")
+        assert directives(response["Content-Security-Policy"])["img-src"] == ["'self'"]
+        assert directives(response["Content-Security-Policy-Report-Only"])["img-src"] == ["'self'"]
+    assert "Content-Security-Policy-Report-Only" not in client.get("/zh-hant/no-such-page/")
+
+
+def test_a_per_view_policy_still_goes_through_django_csp(rf):
+    from django.http import HttpResponse
+
+    from config.security import SecurityHeadersMiddleware
+
+    def view(request):
+        response = HttpResponse("ok")
+        response._csp_update = {"img-src": ["https://maps.example.org"]}
+        return response
+
+    request = rf.get("/zh-hant/")
+    middleware = SecurityHeadersMiddleware(view)
+    middleware.process_request(request)
+    response = middleware.process_response(request, view(request))
+    assert "https://maps.example.org" in directives(response["Content-Security-Policy"])["img-src"]
+    assert "'nonce-" not in response["Content-Security-Policy"]
