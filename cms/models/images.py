@@ -23,9 +23,15 @@ class CustomImage(AbstractImage):
     # A rendition that cannot be made (a file the image library cannot read or convert, one over the pixel
     # limits, one gone from the storage) is reported as SourceImageIOError, which Wagtail's template tags and
     # admin turn into a "not found" image: the page shows without the picture instead of answering 500.
+    #
+    # One rendition is looked up as a list of one: Wagtail's get_rendition writes the rendition to the cache after
+    # every lookup, even one answered by the renditions prefetched with the image, which every listing here
+    # prefetches (cms.models.pages.card_images). That was a pickled rendition sent to Redis per picture shown, a
+    # tenth of a web process's time under the load mix (bench/load.py). get_renditions makes the same lookup and
+    # leaves the prefetched ones unwritten, as Wagtail meant (it marks them `_from_cache`).
     def get_rendition(self, filter):
         try:
-            return super().get_rendition(filter)
+            return next(iter(super().get_renditions(filter).values()))
         except SourceImageIOError:
             raise
         except Exception as error:

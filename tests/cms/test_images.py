@@ -109,3 +109,27 @@ def test_a_decompression_bomb_is_refused(editor_client):
         "file_too_many_pixels",
         stored_originals(),
     )
+
+
+@pytest.mark.redis
+def test_a_prefetched_rendition_is_not_written_to_the_cache_again_and_a_looked_up_one_is(editor_client):
+    from django.core.cache import cache
+    from wagtail.images.models import Filter
+
+    from cms.models import CustomRendition
+    from cms.models.pages import CARD_IMAGE_SPEC, card_images
+
+    upload(editor_client, "tea.png", png_bytes((800, 600)))
+    image = CustomImage.objects.get()
+    made = image.get_rendition(CARD_IMAGE_SPEC)
+    key = CustomRendition.construct_cache_key(image, Filter(CARD_IMAGE_SPEC).get_cache_key(image), CARD_IMAGE_SPEC)
+    assert cache.get(key).pk == made.pk, "a rendition made (or read from the database) is kept for the next reader"
+
+    cache.delete(key)
+    prefetched = card_images().get(pk=image.pk)
+    assert prefetched.get_rendition(CARD_IMAGE_SPEC).pk == made.pk
+    assert cache.get(key) is None, "one taken from the prefetched list is not sent to the cache again"
+
+    again = CustomImage.objects.get(pk=image.pk).get_rendition(CARD_IMAGE_SPEC)
+    assert again.pk == made.pk and cache.get(key).pk == made.pk
+    assert image.get_rendition(Filter(CARD_IMAGE_SPEC)).pk == made.pk, "a Filter as well as its spec"
