@@ -16,7 +16,9 @@ calls that can block for long are bounded by their own timeouts (Stripe, Elastic
 Those requests run on that many threads kept for the process's life ("lanes"), not on threads started for each
 request: Django's handler opens a thread-sensitive context per request, whose executor starts a thread, and whose
 exit starts another to join it; and it hops to that thread three times (`request_started`, the view, the response's
-close). Those were a fifth of a web process's time when it answered Stripe's deliveries (bench/webhooks_server.py).
+close). Without them, two processes answered 1.9–2.0 times as many deliveries without a handler and 1.5–1.6
+times as many payments, in runs alternating with the older code (bench/webhooks_server.py; bench/README.md,
+eleventh session).
 A lane is a thread-sensitive context's executor, as asgiref provides for this: everything of one request that runs
 in a thread (the signals, the middleware and the view, and Channels' or the ORM's thread-sensitive calls beneath
 them) runs on its lane's one thread, so thread-bound state (the database connection, returned to the pool when the
