@@ -163,31 +163,34 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         if response.status_code in (HTTPStatus.INTERNAL_SERVER_ERROR, HTTPStatus.NOT_FOUND) and settings.DEBUG:
             return response
         admin = in_an_admin(request)
-        policies = _shared_policies.get(admin)
-        if policies is None:
-            policies = _shared_policies[admin] = (
-                build_policy(**asdict(self.get_policy_parts(request, response))),
-                build_policy(**asdict(self.get_policy_parts(request, response, report_only=True)), report_only=True),
-            )
-        for header, policy, setting in zip(
-            (HEADER, HEADER_REPORT_ONLY),
-            policies,
-            ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
-            strict=True,
-        ):
-            excluded = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+        headers = _shared_policies.get(admin)
+        if headers is None:
+            headers = _shared_policies[admin] = [
+                self._shared_header(request, response, *kind) for kind in POLICY_HEADERS
+            ]
+        for header, policy, excluded in headers:
             if policy and header not in response and not request.path_info.startswith(excluded):
                 response[header] = policy
         # As django-csp does: a nonce asked for after the header is written raises an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
 
+    def _shared_header(self, request, response, header, setting, report_only):
+        """(header, its policy, the URL prefixes left without it), from the settings."""
+        parts = self.get_policy_parts(request, response, report_only=report_only)
+        excluded = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+        return header, build_policy(**asdict(parts), report_only=report_only), excluded
 
+
+POLICY_HEADERS = (
+    (HEADER, "CONTENT_SECURITY_POLICY", False),
+    (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
+)
 PER_VIEW_POLICY = tuple(
     f"_csp_{part}{kind}" for part in ("config", "update", "replace", "exempt") for kind in ("", "_ro")
 )
 
-_shared_policies = {}  # in an admin or not -> (policy, report-only policy)
+_shared_policies = {}  # in an admin or not -> [(header, policy, URL prefixes left without it)] for both headers
 
 
 def _shares_the_policy(request, response):

@@ -35,7 +35,7 @@ def test_pages_errors_and_redirects_answer_through_asgi(home_pages):
     assert _get("/")["status"] in (301, 302)
 
 
-def _call(handler, path="/", body=b""):
+async def _call(handler, path="/", body=b""):
     """One request through the handler as a server makes it; returns the response's messages."""
     scope = {
         "type": "http",
@@ -57,11 +57,14 @@ def _call(handler, path="/", body=b""):
     async def send(message):
         sent.append(message)
 
-    async def run():
-        await handler(scope, receive, send)
-        return sent
+    await handler(scope, receive, send)
+    return sent
 
-    return run()
+
+@pytest.fixture
+def one_lane_handler(settings):
+    settings.WEB_CONCURRENT_REQUESTS = 1
+    return SyncChainASGIHandler()
 
 
 def test_at_most_the_configured_number_of_requests_run_at_once_each_on_a_lane_kept_for_the_process(settings):
@@ -92,10 +95,9 @@ def test_at_most_the_configured_number_of_requests_run_at_once_each_on_a_lane_ke
     assert len(threads) == 2, "six requests on the same two threads, none started for a request"
 
 
-def test_a_request_starts_runs_and_finishes_on_its_lane_thread(settings):
+def test_a_request_starts_runs_and_finishes_on_its_lane_thread(one_lane_handler):
     """request_started and request_finished close the database connection of the thread that ran the view."""
-    settings.WEB_CONCURRENT_REQUESTS = 1
-    handler = SyncChainASGIHandler()
+    handler = one_lane_handler
     seen = []
 
     def view_thread(request):
@@ -122,9 +124,8 @@ def test_a_request_starts_runs_and_finishes_on_its_lane_thread(settings):
     assert messages[0]["status"] == 200 and messages[1]["body"] == b"ok"
 
 
-def test_a_streamed_response_is_closed_after_its_last_chunk_on_its_lane(settings):
-    settings.WEB_CONCURRENT_REQUESTS = 1
-    handler = SyncChainASGIHandler()
+def test_a_streamed_response_is_closed_after_its_last_chunk_on_its_lane(one_lane_handler):
+    handler = one_lane_handler
     closed_on = []
 
     class Streamed(StreamingHttpResponse):
@@ -148,10 +149,9 @@ def test_a_streamed_response_is_closed_after_its_last_chunk_on_its_lane(settings
     assert closed_on == lane_threads, "closed once, by the thread that ran the view"
 
 
-def test_a_failing_view_answers_500_and_frees_its_lane(settings):
-    settings.WEB_CONCURRENT_REQUESTS = 1
+def test_a_failing_view_answers_500_and_frees_its_lane(one_lane_handler, settings):
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
-    handler = SyncChainASGIHandler()
+    handler = one_lane_handler
     handler._middleware_chain = convert_exception_to_response(_broken_view)
 
     async def twice():
