@@ -28,7 +28,7 @@ class CmsConfig(AppConfig):
         page_published.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_published")
         page_unpublished.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_unpublished")
         post_page_move.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_moved")
-        from wagtail.models import Page, PageViewRestriction
+        from wagtail.models import Page, PageViewRestriction, Site
 
         post_delete.connect(signal_handlers.page_changed, sender=Page, dispatch_uid="cms_page_cache_deleted")
         from cms.models import Ministry, NavigationSettings, Sector, SupportProgramme, SustainableDevelopmentGoal
@@ -41,6 +41,7 @@ class CmsConfig(AppConfig):
             Ministry,
             SupportProgramme,
             PageViewRestriction,
+            Site,  # cms.sites keeps each hostname's site under the site generation
         ):
             for signal in (post_save, post_delete):
                 uid = f"cms_page_cache_{model.__name__}_{'saved' if signal is post_save else 'deleted'}"
@@ -56,4 +57,7 @@ class CmsConfig(AppConfig):
             )
             signal.connect(forget_locales, sender=Locale, dispatch_uid=f"cms_locale_{uid}")
         remember_locales()
+        from cms.sites import remember_sites
+
+        remember_sites()
         register_provider("uploads", export=export_uploads, erase=erase_uploads)
