@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cms.page_cache import values_of_pages
 from marketplace.queries import team_listing
 from payments import dashboard, queries
 from payments.funding import progress_of, public_listing
@@ -34,8 +35,21 @@ def funding_csv(request, project_id):
 
 @require_GET
 def funding_progress(request, project_id):
-    """A public project's current totals, for a project page whose live socket was down (same as funding.progress)."""
-    listing = public_listing(project_id)
-    if listing is None:
+    """A public project's current totals, for a project page whose live socket was down (same as funding.progress).
+
+    Kept with the project's page (cms.page_cache.values_of_pages): what moves the page's cached copy moves these
+    figures too, a payment once its totals are announced (payments.live), a publish or unpublish, a changed
+    campaign. A project that is not public is not kept, and answers 404."""
+    figures = values_of_pages("funding-progress", [project_id], _figures_of_public_projects).get(project_id)
+    if figures is None:
         raise Http404
-    return JsonResponse(progress_of(listing))
+    return JsonResponse(figures)
+
+
+def _figures_of_public_projects(project_ids):
+    figures = {}
+    for project_id in project_ids:
+        listing = public_listing(project_id)
+        if listing is not None:
+            figures[project_id] = progress_of(listing)
+    return figures

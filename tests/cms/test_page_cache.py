@@ -447,3 +447,25 @@ def test_a_hit_is_served_gzipped_from_the_copy_compressed_once_unless_it_carries
     html = gzip.decompress(page.content).decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', html).group(1)
     assert _unmask_cipher_token(token) == visitor.cookies[settings.CSRF_COOKIE_NAME].value  # ... with their token
+
+
+def test_the_funding_figures_are_kept_with_the_project_until_a_payment_moves_them(
+    market, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    rice = market["rice"]
+    listing = ProjectListing.objects.get(project=rice)
+    open_campaign(listing, 200_000)
+    url = reverse("payments:funding_progress", kwargs={"project_id": rice.pk})
+    client = Client()
+    assert client.get(url).json()["raised_twd"] == 0
+    with django_assert_num_queries(0):
+        assert client.get(url).json() == {"project_id": rice.pk, "raised_twd": 0, "backers": 0, "goal_twd": 200_000}
+
+    _pay(listing, "backer@example.tw", 2_468, "cache_json", django_capture_on_commit_callbacks)
+    assert client.get(url).json()["raised_twd"] == 2_468
+
+    rice.unpublish()
+    assert client.get(url).status_code == 404
+    draft = reverse("payments:funding_progress", kwargs={"project_id": market["draft"].pk})
+    assert client.get(draft).status_code == 404
+    assert client.get(draft).status_code == 404
