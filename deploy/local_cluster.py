@@ -238,8 +238,11 @@ class LocalCluster:
             raise SystemExit("local-cluster: nginx is missing (apt-get install nginx-light)")
         self.proxy_port = free_port()
         # Each request to the process with the fewest in flight: round robin kept sending requests to a process
-        # whose queue had grown behind slower requests (bench/load.py, p95 at 64 connections).
+        # whose queue had grown behind slower requests (bench/load.py, p95 at 64 connections). Connections to the
+        # processes are kept open between requests (deploy/nginx.conf clears the Connection header for them): a
+        # new one per request cost each process an accept, a protocol and a close (bench/README.md, twelfth session).
         servers = "        least_conn;\n" + "\n".join(f"        server 127.0.0.1:{port};" for port in self.web_ports)
+        servers += "\n        keepalive 32;"
         (self.run_dir / "nginx.conf").write_text(NGINX_MAIN.format(run=self.run_dir, servers=servers))
         (self.run_dir / "site.conf").write_text(render_nginx_site(self.proxy_port, self.env["AWS_S3_ENDPOINT_URL"]))
         self.processes["proxy"] = subprocess.Popen(  # noqa: S603
