@@ -37,7 +37,8 @@ def in_active_language(pages):
     alias that shows the untranslated original under the visitor's URL prefix; a page with neither stays as it is.
     One query whatever the number of pages; the versions are of the pages' own class when they all share one
     (project cards read a ProjectPage's township and sector), plain Page objects otherwise (title, url;
-    `|content_lang` gives their text's language)."""
+    `|content_lang` gives their text's language). The versions come without their body (StreamFields are read when
+    asked for)."""
     from wagtail.models import Locale, Page
 
     pages = list(pages)
@@ -51,5 +52,6 @@ def in_active_language(pages):
         for page in model.objects.live()
         .filter(locale=locale, translation_key__in={page.translation_key for page in pages})
         .select_related("locale", "alias_of__locale")
+        .defer_streamfields()  # what these lists show is a title and an address; a body read is parsed JSON
     }
     return [page if page.locale_id == locale.pk else versions.get(page.translation_key, page) for page in pages]

@@ -15,6 +15,7 @@ def backings_of(user):
         Backing.objects.filter(backer=user, listing__isnull=False)  # purchases are listed where they were made
         .exclude(status=Backing.Status.EXPIRED)
         .select_related("listing__project__locale", "plan")
+        .defer("listing__project__body")  # the list shows no story: its JSON is not fetched and parsed per row
         .prefetch_related("listing__project__updates", Prefetch("listing__project__hero_image", queryset=card_images()))
     )
 
