@@ -137,7 +137,8 @@ def recommend_projects(company, limit=20, now=None):
     scored.sort()
     # A project and its translations are one project: its best score counts, and the original page (not an
     # alias, the first made) stands for it, so an interest is always recorded against the same page whatever
-    # language the company reads in (cards show the visitor's language: marketplace.presentation.project_cards).
+    # language the company reads in (its card shows the version in the reader's language:
+    # marketplace.views.recommendations).
     originals = {}
     for page in sorted(pages.values(), key=lambda page: (page.alias_of_id is not None, page.pk)):
         originals.setdefault(page.translation_key, page)

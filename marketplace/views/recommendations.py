@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from accounts.models import Organisation
+from cms.public import in_active_language
 from marketplace import actions
 from marketplace.forms import InterestForm
 from marketplace.matching import recommend_companies, recommend_projects
@@ -22,9 +23,12 @@ def recommendations(request, slug):
     if to_profile_form:
         return to_profile_form
     recommendations = recommend_projects(profile)
-    kept = kept_project_cards([recommendation.project.pk for recommendation in recommendations])
+    # A project is ranked as its original page (interests are recorded against it); its card shows the version in
+    # the reader's language, as search hits do: the translation, or the alias under the reader's URL prefix.
+    shown = in_active_language([recommendation.project for recommendation in recommendations])
+    kept = kept_project_cards([page.pk for page in shown])
     # A page gone since it was ranked keeps a bare card.
-    cards = [kept.get(match.project.pk) or ProjectCard(match.project) for match in recommendations]
+    cards = [kept.get(page.pk) or ProjectCard(page) for page in shown]
     context = {
         "organisation": organisation,
         "membership": membership,

@@ -257,3 +257,26 @@ def test_recommended_cards_are_kept_and_fresh_after_a_payment(
     with django_capture_on_commit_callbacks(execute=True):
         pay_through_webhook(listing, UserFactory(), 25_000, "kept_cards_1")
     assert "NT$100,000 的 25%" in grid()[0]
+
+
+def test_recommended_cards_show_the_readers_language_and_interest_is_recorded_against_the_original(
+    client, market, settings
+):
+    from wagtail.models import Locale
+
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": "database"}
+    rice = market["rice"]
+    english = rice.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    english.title = "Guanshan Rice"
+    english.save_revision().publish()
+    client.force_login(market["dave"])
+    with translation.override("en"):
+        url = reverse("marketplace:recommendations", kwargs={"slug": market["company_org"].slug})
+        express = reverse(
+            "marketplace:interest_express", kwargs={"slug": market["company_org"].slug, "project_id": rice.pk}
+        )
+    page = client.get(url).text
+
+    assert f'href="{english.url}"' in page and "Guanshan Rice" in page
+    assert f'href="{rice.url}"' not in page
+    assert f'action="{express}"' in page
