@@ -274,11 +274,6 @@ def _current_generations(names):
     return {name: found.get(keys[name]) for name in names}
 
 
-def current_generation(name):
-    """The current token of one generation (what a value kept under it is checked against)."""
-    return _current_generations([name])[name]
-
-
 def page_served(page, request):
     """Wagtail is about to render `page` for `request` (before_serve_page): remember what the render depends on,
     for its shared fragments (every visitor) and for the page cache (an anonymous visitor)."""

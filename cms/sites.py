@@ -3,18 +3,14 @@
 Wagtail finds a request's site (`Site.find_for_request`, for every `{% pageurl %}` and `{% slugurl %}` with a
 request) with a query of its own each request: a `CASE` over the hostname and port, whose compilation alone cost
 a company's recommendations page about a tenth of its time (bench/load.py). Sites change rarely and only through
-the admin, so the match for a hostname and port is kept under the site generation (cms.page_cache: a saved or
-deleted Site moves it, as do the site-wide changes that already move it) for PAGE_CACHE_SECONDS. With the page cache
-off, or the cache down, Wagtail's own lookup answers as before.
+the admin, so the match for a hostname and port is a site-wide value (cms.page_cache.site_wide_value: a saved or
+deleted Site moves the site generation, as do the site-wide changes that already move it), kept for
+PAGE_CACHE_SECONDS. With the page cache off, or the cache down, Wagtail's own lookup answers as before.
 """
-
-import hashlib
-
-from django.core.cache import cache
 
 from cms import page_cache
 
-_MISSING = "no-site"
+_MISSING = "no-site"  # kept too: a hostname without a site (and no default) is asked about again and again
 
 
 def remember_sites():
@@ -25,19 +21,14 @@ def remember_sites():
     if getattr(wagtail_lookup, "remembered", False):
         return
 
-    def get_site_for_hostname(hostname, port):
-        if not page_cache.enabled():
+    def site_or_missing(hostname, port):
+        try:
             return wagtail_lookup(hostname, port)
-        generation = page_cache.current_generation(page_cache.GLOBAL)
-        digest = hashlib.sha256(f"{hostname}:{port}".encode()).hexdigest()[:32]
-        key = f"cms:site-for-host:{generation}:{digest}"
-        site = cache.get(key)
-        if site is None:
-            try:
-                site = wagtail_lookup(hostname, port)
-            except sites.Site.DoesNotExist:
-                site = _MISSING
-            cache.set(key, site, page_cache.timeout())
+        except sites.Site.DoesNotExist:
+            return _MISSING
+
+    def get_site_for_hostname(hostname, port):
+        site = page_cache.site_wide_value(f"site-for-host:{hostname}:{port}", lambda: site_or_missing(hostname, port))
         if site == _MISSING:
             raise sites.Site.DoesNotExist()
         return site
