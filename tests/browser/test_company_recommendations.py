@@ -34,7 +34,8 @@ def test_a_company_member_sees_a_reason_and_expresses_interest(page, live_server
     assert "Guanshan Township, Taitung County is a priority area for regional revitalization." in rice.inner_text()
     assert page.get_by_label("Message to the team").count() == 1, "one dialog, not a message box under every card"
     rice.get_by_role("button", name="Express interest").click()
-    dialog = page.get_by_role("dialog")
+    dialog = page.get_by_role("dialog", name="Express interest in 關山米")
+    assert dialog.is_visible(), "the dialog is named after the project, with a space before the title"
     dialog.get_by_label("Message to the team").fill("We would like to visit.")
     dialog.get_by_role("button", name="Send").click()
     page.wait_for_load_state()
