@@ -74,15 +74,17 @@ class SearchDoc(Document):
     uid = Keyword()
     is_public = Boolean()
     # The scored fields of search/ranking.py (BM25, Elasticsearch's default similarity: k1 1.2, b 0.75), without
-    # positions (queries are term queries on the bigram tokens; highlights are made in Python). `all` is every
-    # field's tokens together, for matching only (a document matches an alternative when it holds all its tokens
-    # in any of its fields); `words` are the document's distinct words (jieba), matched and scored as terms.
-    title = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs", copy_to="all")
-    summary = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs", copy_to="all")
-    body = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs", copy_to="all")
-    meta = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs", copy_to="all")
-    all = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="docs", norms=False)
-    words = Keyword(ignore_above=100, index_options="docs")
+    # positions (queries are term queries on the bigram tokens; highlights are made in Python). A document matches
+    # an alternative when it holds each of its tokens in any of these fields (`_anywhere`). A copy of every field
+    # into one more field would answer that with one term per token, but it cost the node a third of its indexing
+    # time (the text analysed twice), for queries that stay a few milliseconds either way.
+    title = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs")
+    summary = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs")
+    body = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs")
+    meta = Text(analyzer=hw_bigram, search_analyzer=hw_bigram_query, index_options="freqs")
+    # The document's distinct words (jieba), matched and scored as terms; never sorted or counted, so without doc
+    # values (a hundred words a document: building them was a tenth of the node's indexing).
+    words = Keyword(ignore_above=100, index_options="docs", doc_values=False)
     # The facets: their global ordinals are built when a refresh opens a new reader, not by the first search after
     # it (every search counts all nine facets; with writes and a 1 s refresh, that search would pay for them).
     county = Keyword(eager_global_ordinals=True)
@@ -410,10 +412,16 @@ class ElasticsearchEngine:
         return list(query.families or families())
 
     @staticmethod
-    def _alternative_match(alternative, field="all"):
+    def _anywhere(token):
+        """Documents holding the token in any of the text fields."""
+        return {"bool": {"should": [{"term": {field: token}} for field in FIELDS], "minimum_should_match": 1}}
+
+    @classmethod
+    def _alternative_match(cls, alternative, field=None):
+        """Documents holding every token of the alternative, each in any text field, or all in `field`."""
         if alternative.word_only:
             return {"term": {"words": alternative.word}}
-        terms = [{"term": {field: token}} for token in alternative.match]
+        terms = [{"term": {field: token}} if field else cls._anywhere(token) for token in alternative.match]
         return terms[0] if len(terms) == 1 else {"bool": {"filter": terms}}
 
     def _alternative_query(self, alternative, name):
@@ -426,8 +434,8 @@ class ElasticsearchEngine:
             should.append({"term": {"words": {"value": alternative.word, "boost": WORD_WEIGHT * alternative.weight}}})
         return {"bool": {"filter": [self._alternative_match(alternative)], "should": should, "_name": name}}
 
-    def _concept_match(self, concept, field="all"):
-        alternatives = [a for a in concept.alternatives if field == "all" or not a.word_only]
+    def _concept_match(self, concept, field=None):
+        alternatives = [a for a in concept.alternatives if field is None or not a.word_only]
         if not alternatives:
             return None
         return {
@@ -453,7 +461,7 @@ class ElasticsearchEngine:
             }
             for i, concept in enumerate(plan.concepts)
         ]
-        should = [{"constant_score": {"filter": {"term": {"all": join}}, "boost": PHRASE_BOOST}} for join in plan.joins]
+        should = [{"constant_score": {"filter": self._anywhere(join), "boost": PHRASE_BOOST}} for join in plan.joins]
         if len(plan.concepts) >= 2:
             in_title = [self._concept_match(concept, "title") for concept in plan.concepts]
             if all(in_title):
