@@ -5,7 +5,6 @@ Pages (projects, stories) are indexed on Wagtail's page_published / page_unpubli
 index. Other models (`models`) reindex on post_save / post_delete. See search/receivers.py.
 """
 
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from places.models import Township
@@ -111,43 +110,33 @@ class PageFamily(ModelFamily):
         return [str(instance.pk)]
 
     @staticmethod
-    def written_translations_many(pages):
-        """{page id: {language code: specific page}} of the pages' live, written translations (aliases repeat the
-        original and are left out): their titles and summaries are indexed with the original, so an English or
-        Japanese query finds the page. One query, whatever the number of pages (all of one class)."""
+    def translated_fields_many(pages):
+        """{page id: {title_en, title_ja, translated_summaries}} of source pages, from their live, written
+        translations (aliases repeat the original and are left out): their titles and summaries are indexed with
+        the original, so an English or Japanese query finds the page. One query, whatever the number of pages (all
+        of one class), read as rows (a rebuild reads tens of thousands)."""
         pages = list(pages)
         if not pages:
             return {}
         by_key = {page.translation_key: page.pk for page in pages}
-        translations = (
+        rows = (
             type(pages[0])
             .objects.live()
             .filter(translation_key__in=list(by_key), alias_of__isnull=True)
             .exclude(pk__in=[page.pk for page in pages])
-            .select_related("locale")
-            .only("title", "summary", "translation_key", "locale__language_code")
             .order_by("pk")
+            .values_list("translation_key", "locale__language_code", "title", "summary")
         )
         found = {page.pk: {} for page in pages}
-        for translation in translations:
-            found[by_key[translation.translation_key]][translation.locale.language_code.lower()] = translation
-        return found
-
-    @classmethod
-    def written_translations(cls, page):
-        """{language code: specific page} of one page's live, written translations."""
-        return cls.written_translations_many([page])[page.pk]
-
-    @classmethod
-    def translated_fields_many(cls, pages):
-        """{page id: {title_en, title_ja, translated_summaries}} of source pages, from their written translations."""
+        for translation_key, language_code, title, summary in rows:
+            found[by_key[translation_key]][language_code.lower()] = (title, summary)
         fields = {}
-        for pk, translations in cls.written_translations_many(pages).items():
+        for pk, translations in found.items():
             english, japanese = translations.get("en"), translations.get("ja")
             fields[pk] = {
-                "title_en": english.title if english else "",
-                "title_ja": japanese.title if japanese else "",
-                "translated_summaries": [t.summary for t in (english, japanese) if t is not None and t.summary],
+                "title_en": english[0] if english else "",
+                "title_ja": japanese[0] if japanese else "",
+                "translated_summaries": [t[1] for t in (english, japanese) if t is not None and t[1]],
             }
         return fields
 
@@ -198,7 +187,9 @@ class ProjectFamily(PageFamily):
 
         # SDGs and updates are read by documents_for, for a whole batch (a prefetch would do the same queries, but
         # each page's related managers then cost more than the rest of its document).
-        return public_projects().select_related("listing__enterprise__organisation", "sector", "township__county")
+        # Townships and sectors are few and repeat across a batch: documents_for reads them once per batch rather
+        # than joining them to every page.
+        return public_projects().select_related(None).select_related("locale", "listing__enterprise__organisation")
 
     def ids_for_related(self, instance):
         from cms.models import Sector
@@ -214,35 +205,59 @@ class ProjectFamily(PageFamily):
 
     @staticmethod
     def updates_and_sdgs(pages):
-        """({page id: [updates]}, {page id: [SDGs]}) of many pages, in the order of page.updates.all() (newest
-        first) and page.sdgs.all() (by number): two queries."""
-        from cms.models import ProjectPage, ProjectUpdate
+        """({page id: [(date, title, body)]}, {page id: [SDGs]}) of many pages, in the order of page.updates.all()
+        (newest first) and page.sdgs.all() (by number): two queries. Both are read as rows, each SDG made once (a
+        rebuild reads a few updates and two SDGs for each of tens of thousands of pages)."""
+        from cms.models import ProjectPage, ProjectUpdate, SustainableDevelopmentGoal
 
         ids = [page.pk for page in pages]
         updates, sdgs = {}, {}
-        for update in ProjectUpdate.objects.filter(project_id__in=ids):
-            updates.setdefault(update.project_id, []).append(update)
-        through = ProjectPage.sdgs.through
+        rows = ProjectUpdate.objects.filter(project_id__in=ids).values_list("project_id", "date", "title", "body")
+        for project_id, *update in rows:
+            updates.setdefault(project_id, []).append(tuple(update))
+        goal_fields = ("id", "number", "name_zh", "name_en", "name_ja")
         rows = (
-            through.objects.filter(projectpage_id__in=ids)
-            .select_related("sustainabledevelopmentgoal")
+            ProjectPage.sdgs.through.objects.filter(projectpage_id__in=ids)
             .order_by("sustainabledevelopmentgoal__number")
+            .values_list("projectpage_id", *(f"sustainabledevelopmentgoal__{field}" for field in goal_fields))
         )
-        for row in rows:
-            sdgs.setdefault(row.projectpage_id, []).append(row.sustainabledevelopmentgoal)
+        goals = {}
+        for page_id, *values in rows:
+            goal = goals.get(values[0])
+            if goal is None:
+                goal = goals[values[0]] = SustainableDevelopmentGoal(**dict(zip(goal_fields, values, strict=True)))
+            sdgs.setdefault(page_id, []).append(goal)
         return updates, sdgs
+
+    @staticmethod
+    def places_and_sectors(pages):
+        """({township id: township with its county}, {sector id: sector}) of many pages: two queries at most."""
+        from cms.models import Sector
+
+        township_ids = {page.township_id for page in pages if page.township_id}
+        sector_ids = {page.sector_id for page in pages if page.sector_id}
+        townships = Township.objects.with_county().in_bulk(list(township_ids)) if township_ids else {}
+        return townships, Sector.objects.in_bulk(list(sector_ids)) if sector_ids else {}
 
     def documents_for(self, pages):
         """The documents of many project pages (read by `public_pages`, with their listing, sector and township): their
         SDGs, updates, translations, funding facts, traceability badges and addresses are read for all of them at
         once, so a batch costs the same number of queries whatever it holds."""
-        from search.content import funding_facts_many, label_texts, place_english, place_fields, stream_text
+        from search.content import (
+            funding_facts_many,
+            label_texts,
+            place_english,
+            place_fields,
+            plain_text,
+            stream_text,
+        )
         from traceability.badges import search_trace_facts_many
 
         pages = list(pages)
         if not pages:
             return []
         updates_of, sdgs_of = self.updates_and_sdgs(pages)
+        townships, sectors = self.places_and_sectors(pages)
         funding_of = funding_facts_many(pages)
         translated = self.translated_fields_many(pages)
         traceability = search_trace_facts_many(pages)
@@ -251,7 +266,8 @@ class ProjectFamily(PageFamily):
         for page in pages:
             funding = funding_of[page.pk]
             updates, sdgs = updates_of.get(page.pk, []), sdgs_of.get(page.pk, [])
-            text = " ".join(f"{update.title} {strip_tags(update.body)}" for update in updates)
+            township, sector = townships.get(page.township_id), sectors.get(page.sector_id)
+            text = " ".join(f"{title} {plain_text(body)}" for _date, title, body in updates)
             body = f"{stream_text(page.body)} {text}".strip()
             listing = getattr(page, "listing", None)  # a missing reverse one-to-one raises an AttributeError
             ask_low = ask_high = None
@@ -260,7 +276,7 @@ class ProjectFamily(PageFamily):
                 low, high = listing.ask_min_twd or 0, listing.ask_max_twd or listing.ask_min_twd or 0
                 if high > 0:
                     ask_low, ask_high = low, high
-            update_dates = sorted((update.date for update in updates), reverse=True)
+            update_dates = sorted((date for date, _title, _body in updates), reverse=True)
             documents.append(
                 SearchDocument(
                     family=self.name,
@@ -269,10 +285,10 @@ class ProjectFamily(PageFamily):
                     summary=page.summary,
                     body=body,
                     team=_team_name(listing),
-                    place_en=place_english(page.township),
-                    labels=label_texts([page.sector] if page.sector else [], sdgs, funding["funding_type"]),
+                    place_en=place_english(township),
+                    labels=label_texts([sector] if sector else [], sdgs, funding["funding_type"]),
                     url=urls[page.pk],
-                    sector=[page.sector.slug] if page.sector else [],
+                    sector=[sector.slug] if sector else [],
                     sdg=[str(sdg.number) for sdg in sdgs],
                     status=listing.stage if listing is not None and listing.stage else "",
                     published_at=page.first_published_at,
@@ -285,7 +301,7 @@ class ProjectFamily(PageFamily):
                     ask_high=ask_high,
                     update_dates=update_dates[:LATEST_UPDATES_KEPT],
                     **translated[page.pk],
-                    **place_fields(page.township),
+                    **place_fields(township),
                 )
             )
         return documents
