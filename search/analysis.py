@@ -211,6 +211,7 @@ class _DictionaryCut:
         self.re_skip = jieba.re_skip_default
         self.re_eng = jieba.re_eng
         self.cut_block = lru_cache(maxsize=20_000)(self._cut_block)  # at most a few MB
+        self.searchable_block = lru_cache(maxsize=20_000)(self._searchable_block)
 
     def cut_for_search(self, sentence):
         for block in self.re_han.split(sentence):
@@ -224,6 +225,28 @@ class _DictionaryCut:
                         yield piece
                     else:
                         yield from piece
+
+    def searchable_words(self, sentence):
+        """The words of `cut_for_search` that `_words` keeps (stripped, with a letter, digit or Han character), in
+        the same order with repeats: each block's kept words are worked out once per process, not word by word
+        at every occurrence."""
+        words = []
+        for block in self.re_han.split(sentence):
+            if block:
+                words.extend(self.searchable_block(block))
+        return words
+
+    def _searchable_block(self, block):
+        if self.re_han.match(block):
+            cut = self.cut_block(block)
+        else:
+            cut = []
+            for piece in self.re_skip.split(block):
+                if self.re_skip.match(piece):
+                    cut.append(piece)
+                else:
+                    cut.extend(piece)
+        return tuple(word for word in (word.strip() for word in cut) if word and _WORD_OK.search(word))
 
     def _route(self, sentence):
         freq, logp, unknown = self.freq, self.logp, self.unknown
@@ -290,13 +313,10 @@ def dictionary_cut():
 def _words(normalised, hmm=False):
     # Without jieba's HMM guesser: unknown runs fall back to single characters, which the bigram field covers;
     # the dictionary (with the domain words) decides the words. Twice as fast, and the same at every call.
+    if not hmm:
+        return tuple(dict.fromkeys(dictionary_cut().searchable_words(normalised)))
     seen = {}
-    cut = (
-        _segmenter.tokenizer().cut_for_search(normalised, HMM=True)
-        if hmm
-        else dictionary_cut().cut_for_search(normalised)
-    )
-    for word in cut:
+    for word in _segmenter.tokenizer().cut_for_search(normalised, HMM=True):
         word = word.strip()
         if word and _WORD_OK.search(word) and word not in seen:
             seen[word] = None

@@ -14,6 +14,7 @@ from search.analysis import (
     highlight,
     normalise,
     normalise_char,
+    normalised_words,
     query_clauses,
     suggest_inputs,
     word_tokens,
@@ -74,6 +75,10 @@ def test_the_dictionary_cut_gives_jiebas_words():
     jieba, fast = _segmenter.tokenizer(), dictionary_cut()
     for text in texts:
         assert list(fast.cut_for_search(text)) == list(jieba.cut_for_search(text, HMM=False)), text
+        # The words an index keeps: jieba's, stripped, without punctuation, in order, each once.
+        kept = [word.strip() for word in jieba.cut_for_search(text, HMM=False)]
+        kept = [word for word in kept if word and any(char.isalnum() for char in word)]
+        assert list(normalised_words(text)) == list(dict.fromkeys(kept)), text
 
 
 def _highlight_char_by_char(text, query, max_length=None):
