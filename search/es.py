@@ -143,7 +143,9 @@ def ensure_alias(family):
 
 
 def to_source(document):
-    words = set()
+    # The words in order of first appearance (a dict keeps it): sorting them took a sixth of the analysis, and
+    # Elasticsearch indexes a keyword array the same in any order.
+    words = {}
     source = {
         "family": document.family,
         "object_id": document.object_id,
@@ -153,12 +155,12 @@ def to_source(document):
     for field, values in document.field_texts().items():
         texts = [normalise(value) for value in values]
         for text in texts:
-            words.update(normalised_words(text))
+            words.update(dict.fromkeys(normalised_words(text)))
         if texts:
             source[field] = texts
     source.update(
         {
-            "words": sorted(words),
+            "words": list(words),
             "published_at": document.published_at.isoformat() if document.published_at else None,
             "backed_amount": document.backed_amount,
             "backers": document.backers,
