@@ -161,6 +161,10 @@ def http_application():
 
     django.setup(set_prefix=False)
     handler = SyncChainASGIHandler()
+    if settings.WEB_PRELOAD_SEARCH:
+        from search.analysis import load_dictionaries
+
+        load_dictionaries()
     tune_garbage_collector(settings.WEB_GC_FREEZE, settings.WEB_GC_THRESHOLDS)
     return handler
 

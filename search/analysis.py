@@ -296,6 +296,15 @@ class _DictionaryCut:
         return tuple(out)
 
 
+def load_dictionaries():
+    """Load what a search query is planned with now (jieba with the domain words, CC-CEDICT), not in the first
+    search that needs them: a web process calls this as it starts (config.asgi_http)."""
+    from search.lexicon import cedict
+
+    _segmenter.tokenizer()
+    cedict()
+
+
 _dictionary_cut = None
 
 

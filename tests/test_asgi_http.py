@@ -192,3 +192,26 @@ def test_the_garbage_collector_leaves_what_was_loaded_at_start_out_and_collects_
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_a_web_process_loads_the_search_dictionaries_as_it_starts(settings, monkeypatch):
+    """Loaded in the first search instead, they held its lane for seconds while the process's other requests
+    waited, and stayed out of what the garbage collector's freeze leaves alone."""
+    import gc
+
+    import search.analysis
+    import search.lexicon
+    from config.asgi_http import http_application
+
+    before = gc.get_threshold()
+    settings.WEB_GC_FREEZE = False
+    try:
+        for preload in (False, True):
+            settings.WEB_PRELOAD_SEARCH = preload
+            monkeypatch.setattr(search.analysis._segmenter, "_tokenizer", None)
+            monkeypatch.setattr(search.lexicon, "_cedict", None)
+            http_application()
+            assert (search.analysis._segmenter._tokenizer is not None) is preload
+            assert (search.lexicon._cedict is not None) is preload
+    finally:
+        gc.set_threshold(*before)

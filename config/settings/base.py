@@ -119,6 +119,11 @@ WEB_CONCURRENT_REQUESTS = env_int("WEB_CONCURRENT_REQUESTS", 2, minimum=1)
 # frozen out of its scans, and collections that many allocations apart (Python's own: 700,10,10). A full collection
 # paused every request of the process; under load that was most of p95 (bench/load.py).
 WEB_GC_FREEZE = env_bool("WEB_GC_FREEZE", True)
+# A web process loads search's dictionaries (jieba with the domain words, CC-CEDICT: about three seconds) as it
+# starts, before it freezes what it holds, rather than in its first search: that search held a lane for seconds
+# while every other request in the process waited, and the dictionaries' millions of objects stayed in the
+# collector's scans (bench/load.py).
+WEB_PRELOAD_SEARCH = env_bool("WEB_PRELOAD_SEARCH", True)
 try:
     WEB_GC_THRESHOLDS = tuple(int(value) for value in env_list("WEB_GC_THRESHOLDS", ["50000", "50", "100"]))
 except ValueError:
