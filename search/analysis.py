@@ -195,8 +195,8 @@ class _DictionaryCut:
     algorithm (`Tokenizer.cut` → `get_DAG` + `calc` + `__cut_DAG_NO_HMM`, then the 2- and 3-grams of
     `cut_for_search`) with its slow parts taken out: the log probabilities are computed once per word instead of
     at every position of every text (the same float operations in the same order, so ties break the same way),
-    the DAG and the best route are one pass, and each block (a run jieba cuts on its own) is cut once per process
-    (`_cut_block`'s cache: township names, sectors and stock phrases repeat across documents).
+    the DAG and the best route are one pass, and each block (a run jieba cuts on its own) is cut and filtered once
+    per process (`searchable_block`).
     `tests/search/test_analysis.py` compares it with jieba on the domain words, the townships and real texts.
     """
 
@@ -210,26 +210,17 @@ class _DictionaryCut:
         self.re_han = jieba.re_han_default
         self.re_skip = jieba.re_skip_default
         self.re_eng = jieba.re_eng
-        self.cut_block = lru_cache(maxsize=20_000)(self._cut_block)  # at most a few MB
+        # Each block's kept words once per process, at most a few MB: township names, sectors and stock phrases
+        # repeat across documents.
         self.searchable_block = lru_cache(maxsize=20_000)(self._searchable_block)
 
     def cut_for_search(self, sentence):
         for block in self.re_han.split(sentence):
-            if not block:
-                continue
-            if self.re_han.match(block):
-                yield from self.cut_block(block)
-            else:
-                for piece in self.re_skip.split(block):
-                    if self.re_skip.match(piece):
-                        yield piece
-                    else:
-                        yield from piece
+            if block:
+                yield from self._block_words(block)
 
     def searchable_words(self, sentence):
-        """The words of `cut_for_search` that `_words` keeps (stripped, with a letter, digit or Han character), in
-        the same order with repeats: each block's kept words are worked out once per process, not word by word
-        at every occurrence."""
+        """The words of `cut_for_search` that an index keeps (`kept_words`), in the same order with repeats."""
         words = []
         for block in self.re_han.split(sentence):
             if block:
@@ -237,16 +228,19 @@ class _DictionaryCut:
         return words
 
     def _searchable_block(self, block):
+        return kept_words(self._block_words(block))
+
+    def _block_words(self, block):
+        """The cut of one block, a run that jieba cuts on its own."""
         if self.re_han.match(block):
-            cut = self.cut_block(block)
-        else:
-            cut = []
-            for piece in self.re_skip.split(block):
-                if self.re_skip.match(piece):
-                    cut.append(piece)
-                else:
-                    cut.extend(piece)
-        return tuple(word for word in (word.strip() for word in cut) if word and _WORD_OK.search(word))
+            return self._cut_block(block)
+        words = []
+        for piece in self.re_skip.split(block):
+            if self.re_skip.match(piece):
+                words.append(piece)
+            else:
+                words.extend(piece)
+        return words
 
     def _route(self, sentence):
         freq, logp, unknown = self.freq, self.logp, self.unknown
@@ -322,14 +316,16 @@ def dictionary_cut():
 def _words(normalised, hmm=False):
     # Without jieba's HMM guesser: unknown runs fall back to single characters, which the bigram field covers;
     # the dictionary (with the domain words) decides the words. Twice as fast, and the same at every call.
-    if not hmm:
-        return tuple(dict.fromkeys(dictionary_cut().searchable_words(normalised)))
-    seen = {}
-    for word in _segmenter.tokenizer().cut_for_search(normalised, HMM=True):
-        word = word.strip()
-        if word and _WORD_OK.search(word) and word not in seen:
-            seen[word] = None
-    return tuple(seen)
+    if hmm:
+        words = kept_words(_segmenter.tokenizer().cut_for_search(normalised, HMM=True))
+    else:
+        words = dictionary_cut().searchable_words(normalised)
+    return tuple(dict.fromkeys(words))
+
+
+def kept_words(words):
+    """The words of a cut an index keeps: stripped, with a letter, digit or Han character."""
+    return tuple(word for word in (word.strip() for word in words) if word and _WORD_OK.search(word))
 
 
 def highlight(text, query, max_length=None):
