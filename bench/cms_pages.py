@@ -11,7 +11,9 @@ DATABASE_URL (dropped and made again; `eval "$(scripts/services env)"` first) wi
 REDIS_URL is set, DEBUG off either way. Beside each page: the queries of one request (counted apart from the
 timed runs) and the load average, since a busy machine moves the absolute figures (the ratios, measured in the
 same process, move less). Then the same pages with the page cache on: an anonymous visitor's cached hit, and a
-signed-in reader's render around the shared fragments kept in the cache (baseline signed in too).
+signed-in reader's render around the shared fragments kept in the cache (baseline signed in too); and the first
+anonymous visitor after a change (a payment, a story published) meets: the page rendered again around what the
+change left kept.
 """
 
 import argparse
@@ -137,6 +139,83 @@ def main():
             get(url)()
         print("\nsigned-in reader, page cache on (their own render, shared fragments from the cache):")
         measure_and_report()
+
+        after_a_change(pages, options.repeat)
+
+
+def after_a_change(pages, repeat):
+    """What the first anonymous visitor after a change meets, page cache on: the page's stored copy is stale, and it
+    renders around what the change left kept (cms.page_cache: a payment moves a page's money only; cards are kept one
+    by one). Each page's change is made before each of its timed requests (not timed), and the baseline's (its own
+    content generation moved, the rest of the cache warm) before each of the baseline's, in turn."""
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cms import page_cache
+    from cms.models import HomePage, ProjectPage, StandardPage, StoryPage, TownshipPage
+
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    township = TownshipPage.objects.filter(locale=home.locale).order_by("township__code").first()
+    newest_here = ProjectPage.objects.child_of(township).order_by("-first_published_at", "-pk").first()
+    story = StoryPage.objects.get(slug="story-0")
+    plain_key = StandardPage.objects.get(slug="about").translation_key
+
+    def paid(project_id):
+        return lambda: page_cache.project_money_changed([project_id])
+
+    changes = {
+        "home page": ("a payment on its first featured project", paid(home.featured_projects.first().project_id)),
+        "township page": ("a payment on its newest project", paid(newest_here.pk)),
+        "story index page": (
+            "a story published",
+            lambda: page_cache.pages_changed([StoryPage.objects.get(slug="story-1")]),
+        ),
+        "story page": ("a payment on the project it links", paid(story.related_projects.first().pk)),
+        "project page": ("a payment on it", paid(ProjectPage.objects.get(slug="project-1").pk)),
+    }
+    client = Client()
+    baseline_url = pages["plain Wagtail page (baseline)"]
+
+    def timed(url, change):
+        change()
+        started = time.perf_counter()
+        response = client.get(url, HTTP_HOST="localhost")
+        elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200 and response.get("X-Page-Cache") != "hit", url
+        return elapsed
+
+    def baseline_change():
+        page_cache.bump([plain_key])
+
+    print("\nafter a change, anonymous, page cache on (the page rendered again around what the change left kept):")
+    print(f"{'page (change)':<62} {'median ms':>10} {'baseline':>9} {'×':>5} {'queries':>8}")
+    for _ in range(3):
+        timed(baseline_url, baseline_change)
+    with CaptureQueriesContext(connection) as captured:
+        timed(baseline_url, baseline_change)
+    print(f"{'plain Wagtail page (its own page changed)':<62} {'':>10} {'':>9} {'':>5} {len(captured):>8}")
+    for name, url in pages.items():
+        label = next((key for key in changes if name.startswith(key)), None)
+        if label is None:
+            continue
+        what, change = changes[label]
+        for _ in range(3):
+            timed(url, change)
+        own, base = [], []
+        for _ in range(repeat):
+            base.append(timed(baseline_url, baseline_change))
+            own.append(timed(url, change))
+        with CaptureQueriesContext(connection) as captured:
+            timed(url, change)
+        median, baseline = statistics.median(own), statistics.median(base)
+        print(
+            f"{f'{label} ({what})':<62} {median:>10.2f} {baseline:>9.2f} {median / baseline:>5.1f} {len(captured):>8}"
+        )
+    load = os.getloadavg()
+    print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 def existing_pages(project_count):
