@@ -46,6 +46,12 @@ class CmsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 uid = f"cms_page_cache_{model.__name__}_{'saved' if signal is post_save else 'deleted'}"
                 signal.connect(signal_handlers.site_wide_change, sender=model, dispatch_uid=uid)
+        from cms.township_sections import follow_township_changes
+        from datahub.models import ImportBatch, Indicator, Observation
+
+        # A township page's head shows its official figures: an import (one new batch per file, in one transaction)
+        # or an edit of an indicator shows at once.
+        follow_township_changes(ImportBatch, Indicator, Observation)
         from wagtail.models import Locale
 
         from cms.read_once import forget_locales, remember_locales

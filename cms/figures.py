@@ -22,12 +22,18 @@ money_totals = Provider("cms.money_totals", default=MoneyTotals)
 
 
 def site_figures():
+    from cms.page_cache import HOME, site_wide_value
+
+    # The counts move when a project is published or unpublished (HOME), not when it is paid: kept until then.
+    counts = site_wide_value("home-figures:counts", _project_counts, depends_on=[HOME])
+    money = money_totals()
+    return {**counts, "backers": money.backers, "raised_twd": money.raised_twd}
+
+
+def _project_counts():
     # A project and its translations share a translation key: count it once.
     live_projects = ProjectPage.objects.live().public()
-    money = money_totals()
     return {
         "projects": live_projects.values("translation_key").distinct().count(),
-        "backers": money.backers,
-        "raised_twd": money.raised_twd,
         "townships_reached": live_projects.values("township_id").distinct().count(),
     }

@@ -11,11 +11,13 @@ is never in a cached page, and the live parts of a cached page (funding progress
 filled in by the browser as on any render.
 
 The key is the URL (path and the query strings that pages read: `page`, `tag`, `county`) with the active language,
-so languages never mix. An entry remembers the *generations* current when its render began: one per translation
-group (`translation_key`: every language version of a page shares it), one for the whole site, one for the home
-pages' figures. A generation is a random token, replaced on a change (`bump`); a hit needs every token still the
-same, so an entry is stale the moment any of its generations moves, and a generation missing from Redis (evicted)
-is a miss, never a stale hit. A hit costs two cache round trips and no database query.
+so languages never mix, and the local day (cards count a campaign's days left). An entry remembers the
+*generations* current when its render began: two per translation group (`translation_key`: every language version
+of a page shares it), one for its content and one for the money it shows (`money_of`: its own progress, its cards'
+and figures'), one for the whole site, one for what the home pages show of all projects, one for what township
+pages show from other apps. A generation is a random token, replaced on a change (`bump`); a hit needs every token
+still the same, so an entry is stale the moment any of its generations moves, and a generation missing from Redis
+(evicted) is a miss, never a stale hit. A hit costs two cache round trips and no database query.
 
 Invalidation is precise and explicit (`pages_changed`, `project_money_changed`, `site_changed`), called from the
 publish, unpublish, move and delete signals (cms.signal_handlers), from the snippets and settings every page shows,
@@ -23,25 +25,33 @@ and by payments after a payment commits:
 
 - a project: itself, its township page (its card), the home pages (featured card, map dots, figures) and the stories
   that link it;
+- a payment (`project_money_changed`): only the money of those pages, so the parts of them that show no money
+  stay kept;
 - a story: itself, the story index, the home pages and the township pages of its township;
 - a township page: itself, its county page, the township index and its projects (their breadcrumbs);
 - anything else (home, indexes, county, standard pages: menus and breadcrumbs everywhere): the whole site;
-- an enterprise, organisation, help request, experience or slot (`township_content_changed`, from the saves and
-  deletes of the models that cms.township_sections follows): every township page;
+- an enterprise, organisation, help request, experience or slot, or an import of official figures
+  (`township_content_changed`, from the saves and deletes of the models that cms.township_sections follows): every
+  township page;
 - a project's listing, campaign, plans or team (`follow_project_card_changes`, from marketplace's saves and
-  deletes): the pages showing the project's card, as a payment.
+  deletes): the project itself and the money of the pages showing its card (`project_card_changed`).
 
 Values of pages (`values_of_pages`): what a page of search hits shows of each project and story (its version in the
 reader's language, its card's facts and picture) is the same whatever query found it, so it is kept per page and
 language under the generations of that page, and a search page reads it without the queries behind it. A company's
-recommendations show the same kept project cards (marketplace.presentation.kept_project_cards).
+recommendations show the same kept project cards (marketplace.presentation.kept_project_cards). Pages listing cards
+keep each card's HTML the same way (`{% project_card_list %}`, `{% story_cards %}`: cms_tags.kept_cards), so a list
+shown again after one project was paid or published renders that one card.
 
 Shared fragments (`shared_fragment`, the `{% shared_fragment %}` tag): the parts of a CMS page that every visitor
 sees alike (the home page below its header, a township's head, project cards, stories and the sections other apps
 add, the story index's list) are kept under the same generations, for everyone, signed in or not: a signed-in
 reader's page is rendered for them (their header, their bell) around parts taken from the cache, and the queries
-behind those parts are not made (the pages hand such data to their templates lazily). Project pages carry a form
-per visitor and keep no fragment.
+behind those parts are not made (the pages hand such data to their templates lazily). A part that shows no money
+says so (`shows_no_money`: a township's head, its stories and the sections other apps add; the home page's hero,
+map and stories), and a payment then leaves it kept: the page rendered after a payment renders its figures and the
+paid project's card, and takes the rest from the cache. Project pages carry a form per visitor and keep no
+fragment.
 
 A part that changes by itself at a known moment (a township's next slot starting, a help request's last day ending)
 is kept no longer than that. What other apps add to a page without passing here (a project's questions) ages out
@@ -72,6 +82,9 @@ logger = logging.getLogger(__name__)
 
 GLOBAL = "site"
 HOME = "home-figures"
+# A page's money (funding progress, raised and backers on it or on the cards it lists) has a generation of its own
+# beside its content's: a payment moves only that one, so the parts of a page that show no money stay kept.
+MONEY_PREFIX = "money:"
 # Moves on whenever any page is published, unpublished, moved, deleted or retranslated. No page depends on it: it
 # dates what project_money_changed remembers about which pages show a project's money.
 PAGE_TREE = "page-tree"
@@ -126,7 +139,12 @@ def _generation_key(name):
 def _entry_key(request):
     query = request.META.get("QUERY_STRING", "")
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-    return f"cms:page:{release()}:{get_language()}:{digest}"
+    return f"cms:page:{release()}:{_today()}:{get_language()}:{digest}"
+
+
+def _today():
+    """Part of every key: pages count days (a campaign's days left), so nothing kept outlives the local day."""
+    return timezone.localdate().isoformat()
 
 
 # --- reading -------------------------------------------------------------------------------------------------------
@@ -181,15 +199,19 @@ def cached_response(request):
     return response
 
 
-def site_wide_value(name, compute):
+def site_wide_value(name, compute, depends_on=()):
     """A value that many pages show and that changes with the site (the staff menu, long choice lists): computed
     once per language and site generation (any site-wide change moves it) and kept PAGE_CACHE_SECONDS; computed
-    every time when the page cache is off. `name` says what the value depends on besides the language."""
+    every time when the page cache is off. `name` says what the value depends on besides the language;
+    `depends_on`: more generations it changes with (HOME: what a project's publish changes)."""
     if not enabled():
         return compute()
-    generation = _current_generations([GLOBAL])[GLOBAL]
-    digest = hashlib.sha256(name.encode()).hexdigest()[:32]
-    key = f"cms:site-value:{release()}:{get_language()}:{generation}:{digest}"
+    generations = _current_generations([GLOBAL, *depends_on])
+    if None in generations.values():
+        return compute()
+    tokens = ",".join(generations[name] for name in [GLOBAL, *depends_on])
+    digest = hashlib.sha256(f"{name}|{tokens}".encode()).hexdigest()[:32]
+    key = f"cms:site-value:{release()}:{get_language()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -197,7 +219,7 @@ def site_wide_value(name, compute):
     return value
 
 
-def values_of_pages(kind, ids, compute):
+def values_of_pages(kind, ids, compute, shows_money=True):
     """{page id: value} for `ids`, with `compute(ids)` -> {page id: value} (an id it leaves out is not kept) run only
     for the pages whose value is not kept: what a list of search hits shows of each page (its version in the
     reader's language, its card's facts and picture), which is the same whatever the query that found it.
@@ -206,11 +228,12 @@ def values_of_pages(kind, ids, compute):
     translation group's and the site's): a publish, unpublish, move, translation or payment makes it stale at once,
     as it makes the page stale; what other apps change without passing here ages out after PAGE_CACHE_SECONDS.
     Kept values cost two cache round trips and no query; computed every time when the page cache is off. Values are
-    pickled: pages should come with their streamfields deferred."""
+    pickled: pages should come with their streamfields deferred. `shows_money`: False for a value that shows nothing
+    of the page's funding (a story's card), which a payment then leaves kept."""
     ids = list(dict.fromkeys(ids))
     if not enabled() or not ids:
         return compute(ids)
-    prefix = f"cms:page-value:{release()}:{get_language()}:{kind}:"
+    prefix = f"cms:page-value:{release()}:{_today()}:{get_language()}:{kind}:"
     found = cache.get_many([prefix + str(page_id) for page_id in ids])
     names = {name for entry in found.values() for name in entry["generations"]}
     current = cache.get_many([_generation_key(name) for name in names]) if names else {}
@@ -232,16 +255,16 @@ def values_of_pages(kind, ids, compute):
             page_id: str(key)
             for page_id, key in Page.objects.filter(pk__in=missing).values_list("pk", "translation_key")
         }
-        generations = _current_generations([GLOBAL, *set(keys.values())])
-        computed = compute(missing)
-        kept = {
-            prefix + str(page_id): {
-                "generations": {GLOBAL: generations[GLOBAL], keys[page_id]: generations[keys[page_id]]},
-                "value": value,
-            }
-            for page_id, value in computed.items()
-            if page_id in keys and None not in (generations[GLOBAL], generations[keys[page_id]])
+        names_of = {
+            page_id: [GLOBAL, key, money_of(key)] if shows_money else [GLOBAL, key] for page_id, key in keys.items()
         }
+        generations = _current_generations({name for names in names_of.values() for name in names})
+        computed = compute(missing)
+        kept = {}
+        for page_id, value in computed.items():
+            tokens = {name: generations[name] for name in names_of.get(page_id, ())}
+            if tokens and None not in tokens.values():
+                kept[prefix + str(page_id)] = {"generations": tokens, "value": value}
         if kept:
             cache.set_many(kept, timeout())
         values.update(computed)
@@ -251,9 +274,15 @@ def values_of_pages(kind, ids, compute):
 # --- writing -------------------------------------------------------------------------------------------------------
 
 
+def money_of(translation_key):
+    """The generation of the money a page shows (its own progress, its cards' and figures'), apart from its
+    content's: what payments move."""
+    return f"{MONEY_PREFIX}{translation_key}"
+
+
 def dependencies(page):
     """The generations a render of `page` depends on (read before the render starts)."""
-    names = [GLOBAL, str(page.translation_key)]
+    names = [GLOBAL, str(page.translation_key), money_of(page.translation_key)]
     class_name = page.specific_class.__name__ if page.specific_class is not None else ""
     if class_name == "HomePage":
         names.append(HOME)
@@ -263,6 +292,7 @@ def dependencies(page):
 
 
 def _current_generations(names):
+    names = list(dict.fromkeys(names))
     keys = {name: _generation_key(name) for name in names}
     found = cache.get_many(list(keys.values()))
     missing = {name: uuid.uuid4().hex for name in names if keys[name] not in found}
@@ -289,7 +319,7 @@ def page_served(page, request):
     setattr(request, REQUEST_ATTRIBUTE, {"translation_key": str(page.translation_key), "generations": generations})
 
 
-def shared_fragment(request, page, name, render, valid_until=None):
+def shared_fragment(request, page, name, render, valid_until=None, shows_money=True):
     """A part of a CMS page that every visitor allowed to see the page sees alike (the home page below its header,
     a township's project cards, the story index's list), from the cache when the page's generations have not moved
     since it was kept: a signed-in reader, whose page is never stored whole, gets it without its queries (the pages
@@ -302,7 +332,8 @@ def shared_fragment(request, page, name, render, valid_until=None):
     read; never kept when it carries a CSRF token (a form).
 
     `valid_until`: called after a render, the moment the part changes by itself (an aware datetime) or None; the
-    part is kept no longer than that."""
+    part is kept no longer than that. `shows_money`: False for a part that shows nothing a payment changes (a
+    township's head, its stories), which a payment then leaves kept."""
     remembered = getattr(request, FRAGMENT_ATTRIBUTE, None) if request is not None else None
     if remembered is None or page is None or remembered[0] != page.pk or getattr(request, "is_preview", False):
         return render()
@@ -312,9 +343,11 @@ def shared_fragment(request, page, name, render, valid_until=None):
     generations = remembered[1]
     if None in generations.values():
         return render()
+    if not shows_money:
+        generations = {name: token for name, token in generations.items() if not name.startswith(MONEY_PREFIX)}
     tokens = ",".join(f"{generation}={token}" for generation, token in sorted(generations.items()))
     digest = hashlib.sha256(f"{request.path}?{query}|{name}|{tokens}".encode()).hexdigest()
-    key = f"cms:fragment:{release()}:{get_language()}:{digest}"
+    key = f"cms:fragment:{release()}:{_today()}:{get_language()}:{digest}"
     content = cache.get(key)
     if content is not None:
         return content
@@ -526,18 +559,32 @@ def township_content_changed():
 
 
 def project_money_changed(project_ids):
-    """A payment (or refund) moved these projects' totals: their pages, the cards listing them and the home figures.
-    Call after the ledger change commits (payments.ledger.announce_progress does)."""
+    """A payment (or refund) moved these projects' totals: the money of their pages, of the pages listing their cards
+    and of the home pages (figures, featured cards). The rest of those pages stays kept. Call after the ledger change
+    commits (payments.ledger.announce_progress does)."""
     if not enabled():
         return
-    bump(_pages_showing_money_of(sorted(set(project_ids))) | {HOME, SEARCH_RESULTS})
+    bump(_pages_showing_money_of(sorted(set(project_ids))) | {SEARCH_RESULTS})
+
+
+def project_card_changed(project_ids):
+    """What these projects' cards show besides money changed (their listing, campaign, plans, team): the projects'
+    pages and the facts kept of their cards (under the content's generation), and every page showing the cards (as a
+    payment: their money's generation, which their list of cards depends on)."""
+    from wagtail.models import Page
+
+    if not enabled():
+        return
+    project_ids = sorted(set(project_ids))
+    keys = {str(key) for key in _translation_keys(Page.objects.filter(pk__in=project_ids))}
+    bump(keys | _pages_showing_money_of(project_ids) | {SEARCH_RESULTS})
 
 
 def follow_project_card_changes(project_ids_of):
     """`project_ids_of`: {model: function(row) -> the project page ids whose card the row shows} (a listing, its
-    campaign and plans, the team). A save or delete of such a row makes the pages showing those cards, and the
-    values kept for search hits, fresh once it commits, as a payment does (project_money_changed). Called by the
-    apps that own such rows (marketplace), so that cms never imports them."""
+    campaign and plans, the team). A save or delete of such a row makes the projects' pages, the pages showing those
+    cards and the values kept for search hits fresh once it commits (project_card_changed). Called by the apps that
+    own such rows (marketplace), so that cms never imports them."""
     from django.db.models.signals import post_delete, post_save
 
     for model, ids_of in project_ids_of.items():
@@ -547,18 +594,19 @@ def follow_project_card_changes(project_ids_of):
                 return
             project_ids = [project_id for project_id in ids_of(instance) if project_id]
             if project_ids:
-                transaction.on_commit(lambda: project_money_changed(project_ids))
+                transaction.on_commit(lambda: project_card_changed(project_ids))
 
         for name, signal in (("saved", post_save), ("deleted", post_delete)):
             signal.connect(changed, sender=model, weak=False, dispatch_uid=f"cms-card-{name}-{model._meta.label}")
 
 
 def _pages_showing_money_of(project_ids):
-    """The generations of the projects' own pages, their township pages and the stories linking them. Which pages
+    """The money generations of the projects' own pages, their township pages, the stories linking them and the home
+    pages. Which pages
     those are changes only when pages do (pages_changed moves PAGE_TREE), so a payment finds them in one cache read
     instead of three queries; a page change made some other way ages out with the entry."""
     tree_key = _generation_key(PAGE_TREE)
-    entry_key = "cms:money-pages:" + ",".join(str(project_id) for project_id in project_ids)
+    entry_key = "cms:money-pages:v2:" + ",".join(str(project_id) for project_id in project_ids)
     found = cache.get_many([tree_key, entry_key])
     tree = found.get(tree_key)
     remembered = found.get(entry_key)
@@ -572,19 +620,25 @@ def _pages_showing_money_of(project_ids):
 
 
 def _query_pages_showing_money_of(project_ids):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
     from wagtail.models import Page
 
-    from cms.models import ProjectPage, StoryPage
+    from cms.models import HomePage, ProjectPage, StoryPage
 
     rows = list(ProjectPage.objects.filter(pk__in=project_ids).values_list("translation_key", "path"))
     if not rows:
         return set()
     names = {key for key, _path in rows}
-    names |= _translation_keys(Page.objects.filter(path__in=[path[: -Page.steplen] for _key, path in rows]))
+    # Their township pages and the home pages (figures, featured cards), in one query.
+    home_type = ContentType.objects.get_for_model(HomePage)
+    names |= _translation_keys(
+        Page.objects.filter(Q(path__in=[path[: -Page.steplen] for _key, path in rows]) | Q(content_type=home_type))
+    )
     names |= _translation_keys(
         StoryPage.objects.filter(related_projects__translation_key__in=[key for key, _path in rows])
     )
-    return {str(name) for name in names}
+    return {money_of(name) for name in names}
 
 
 # --- middleware ----------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,7 @@ class ProjectCard:
     backers: int = 0
     goal_twd: int | None = None
     deadline: datetime.date | None = None
+    ledger_project_id: int | None = None  # whose ledger the money comes from: the listed page (translations share it)
 
     @property
     def percent(self):
@@ -83,15 +84,20 @@ def _listings_by_key(projects):
     keys = {project.translation_key for project in projects}
     listings = (
         ProjectListing.objects.filter(project__translation_key__in=keys)
-        .select_related("project", "enterprise__organisation", "donation_campaign")
-        .annotate(has_plans=Exists(SubscriptionPlan.objects.filter(listing=OuterRef("pk"))))
+        # The project's key only, not its page's sixty columns: compiling those cost more than running the query.
+        .annotate(
+            project_key=F("project__translation_key"),
+            has_plans=Exists(SubscriptionPlan.objects.filter(listing=OuterRef("pk"))),
+        )
+        .select_related("enterprise__organisation", "donation_campaign")
     )
-    return {listing.project.translation_key: listing for listing in listings}
+    return {listing.project_key: listing for listing in listings}
 
 
-def project_cards(projects):
+def project_cards(projects, with_money=True):
     """[ProjectCard] for `projects` (pages), in their order: three queries for the facts, plus what the pages
-    themselves have not fetched yet (township, sector, picture with its card rendition)."""
+    themselves have not fetched yet (township, sector, picture with its card rendition). `with_money=False`: the
+    facts only, raised and backers left at zero (add_money fills them in)."""
     from cms.models.pages import card_images
     from marketplace.providers import totals_by_project
 
@@ -100,7 +106,7 @@ def project_cards(projects):
         return []
     prefetch_related_objects(projects, "township__county", "sector", Prefetch("hero_image", queryset=card_images()))
     listings = _listings_by_key(projects)
-    totals = totals_by_project(listing.project_id for listing in listings.values())
+    totals = totals_by_project(listing.project_id for listing in listings.values()) if with_money else {}
     cards = []
     for project in projects:
         listing = listings.get(project.translation_key)
@@ -111,6 +117,7 @@ def project_cards(projects):
             card.team, card.team_lang = listing.enterprise.shown_name, listing.enterprise.shown_name_lang
             card.team_url = _team_url(listing)
             card.kinds = _kinds(listing)
+            card.ledger_project_id = listing.project_id
             card.raised_twd = figures.raised_twd if figures else 0
             card.backers = figures.backers if figures else 0
             if campaign is not None:
@@ -177,7 +184,8 @@ def search_result_extras(hits):
         for page_id, card in kept_project_cards(ids["projects"]).items():
             extras[f"projects:{page_id}"] = {"image": card.project.hero_image, "card": card}
     if ids["stories"]:
-        for page_id, image in values_of_pages("story-pictures", ids["stories"], _read_story_pictures).items():
+        pictures = values_of_pages("story-pictures", ids["stories"], _read_story_pictures, shows_money=False)
+        for page_id, image in pictures.items():
             extras[f"stories:{page_id}"] = {"image": image, "card": None}
     if ids["townships"]:
         pages = (
@@ -205,10 +213,38 @@ def kept_project_cards(project_ids):
     company's recommendations show the same cards without their queries. Pages that are gone are left out."""
     from cms.page_cache import values_of_pages
 
-    return values_of_pages("project-cards", project_ids, _read_project_cards)
+    return values_of_pages("project-cards", project_ids, read_project_cards)
 
 
-def _read_project_cards(project_ids):
+def add_money(cards):
+    """Fill in the raised amount and backers of these cards from the ledger (two queries); returns them."""
+    from marketplace.providers import totals_by_project
+
+    totals = totals_by_project({card.ledger_project_id for card in cards if card.ledger_project_id})
+    for card in cards:
+        figures = totals.get(card.ledger_project_id)
+        card.raised_twd = figures.raised_twd if figures else 0
+        card.backers = figures.backers if figures else 0
+    return cards
+
+
+def cards_with_kept_facts(project_ids):
+    """{project page id: ProjectCard} of the pages with these ids: what changes with the project's content (its page,
+    listing, campaign, team) kept per page and language while its content's generation stands, even through
+    payments (cms.page_cache.values_of_pages, shows_money=False), and the money read now. A card shown again after
+    a payment costs the ledger's two queries."""
+    from cms.page_cache import values_of_pages
+
+    facts = values_of_pages(
+        "project-card-facts", project_ids, lambda ids: read_project_cards(ids, with_money=False), shows_money=False
+    )
+    add_money(list(facts.values()))
+    return facts
+
+
+def read_project_cards(project_ids, with_money=True):
+    """{project page id: ProjectCard} of the pages with these ids, read from the database: a fixed number of
+    queries."""
     from cms.models import ProjectPage
     from cms.models.pages import CONTENT_LANGUAGE_RELATIONS
 
@@ -219,7 +255,7 @@ def _read_project_cards(project_ids):
         .defer_streamfields()  # a card never shows the body; the cards are kept pickled
     )
     _attach_card_images(pages)
-    return {card.project.pk: card for card in project_cards(pages)}
+    return {card.project.pk: card for card in project_cards(pages, with_money=with_money)}
 
 
 def _attach_card_images(pages):

@@ -202,6 +202,8 @@ class HomePage(BasePage):
         # Lazy: the page's template reads these inside its shared fragment, which a cache hit does not render.
         context["figures"] = SimpleLazyObject(site_figures)
         context["featured_projects"] = SimpleLazyObject(self._featured_projects)
+        # What the featured cards need when they are kept ({% project_card_list %}): the ids, in one light query.
+        context["featured_project_ids"] = SimpleLazyObject(self._featured_project_ids)
         context["featured_stories"] = SimpleLazyObject(self._featured_stories)
         # The townships where projects are: dots on the map teaser.
         context["project_town_codes"] = SimpleLazyObject(
@@ -219,6 +221,19 @@ class HomePage(BasePage):
         return self._in_this_language(
             ProjectPage.objects.select_related("sector", "township__county"), featured, HOME_HERO_SPECS
         )
+
+    def _featured_project_ids(self):
+        source = self.default_language_version
+        keys = list(
+            source.featured_projects.filter(project__live=True).values_list("project__translation_key", flat=True)
+        )
+        versions = dict(
+            ProjectPage.objects.live()
+            .public()
+            .filter(translation_key__in=keys, locale_id=self.locale_id)
+            .values_list("translation_key", "pk")
+        )
+        return [versions[key] for key in keys if key in versions]
 
     def _featured_stories(self):
         source = self.default_language_version
@@ -359,16 +374,13 @@ class TownshipPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        projects = (
-            ProjectPage.objects.child_of(self)
-            .live()
-            .public()
-            .select_related("sector", "township__county")
-            .prefetch_related(*CONTENT_LANGUAGE_RELATIONS, Prefetch("hero_image", queryset=card_images()))
-            .order_by("-first_published_at", "-pk")
-        )
+        projects = ProjectPage.objects.child_of(self).live().public().order_by("-first_published_at", "-pk")
         # Lazy (as the stories' queryset is): read inside the template's shared fragments, which a cache hit skips.
-        context["projects"] = SimpleLazyObject(lambda: paginate(request, projects, PROJECTS_PER_PAGE))
+        # Ids only, in one query: the cards are mostly kept ({% project_card_list %}), and those that are not are
+        # read for their card.
+        context["projects"] = SimpleLazyObject(
+            lambda: paginate(request, list(projects.values_list("pk", flat=True)), PROJECTS_PER_PAGE)
+        )
         context["stories"] = (
             StoryPage.objects.live()
             .public()
@@ -408,7 +420,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        stories = self.stories()
+        stories = StoryPage.objects.child_of(self).live().public().order_by("-date", "-pk")
         tag = request.GET.get("tag", "").strip()
         county = request.GET.get("county", "").strip()
         if tag:
@@ -416,7 +428,10 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
         if county:
             stories = stories.filter(township__county__code=county)
         context.update(
-            stories=SimpleLazyObject(lambda: paginate(request, stories, STORIES_PER_PAGE)),  # read in the fragment
+            # Read in the fragment; ids only, in one query: the cards are mostly kept ({% story_cards %}).
+            stories=SimpleLazyObject(
+                lambda: paginate(request, list(stories.values_list("pk", flat=True)), STORIES_PER_PAGE)
+            ),
             active_tag=tag,
             active_county=county,
             counties=County.objects.all(),

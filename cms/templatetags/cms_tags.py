@@ -145,11 +145,83 @@ def site_navigation(context):
     return site_wide_value(f"navigation:{request.get_host()}", navigation_links)
 
 
+def kept_cards(context, kind, pages, template_name, name, prepare, shows_money=True, **extra):
+    """The cards of `pages` (pages or page ids, in order) as one piece of HTML, each rendered by `template_name` with
+    its item as `name` and `extra`; `prepare(ids)` -> {page id: item} for the pages whose card is not kept (a page
+    it leaves out shows no card). Each card is kept per page, language, `kind` and `extra` while its page's
+    generations stand (cms.page_cache.values_of_pages), for the local day at most (cards count days left): a list
+    rendered again after one project was paid or published renders that card only. Rendered every time with the
+    page cache off. `shows_money`: False for cards that show no funding (stories), which a payment then leaves
+    kept."""
+    from cms.page_cache import values_of_pages
+
+    ids = [page if isinstance(page, int) else page.pk for page in pages]
+    card_template = context.template.engine.get_template(template_name)
+
+    def render(page_ids):
+        items = prepare(page_ids)
+        rendered = {}
+        for page_id in page_ids:
+            if page_id in items:
+                # As {% include %} renders: the page's context (the request, its processors' values) and the card's.
+                with context.push(**{name: items[page_id], **extra}):
+                    rendered[page_id] = str(card_template.render(context))
+        return rendered
+
+    variant = ":".join(f"{key}={value}" for key, value in sorted(extra.items()))
+    html = values_of_pages(f"{kind}:{variant}", ids, render, shows_money=shows_money)
+    # Each card is a template's output (its variables escaped there), as {% include %} would join it.
+    return mark_safe("".join(html[page_id] for page_id in ids if page_id in html))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def story_cards(context, stories, heading="h3"):
+    """{% story_cards stories [heading] %}: the cards (components/story_card.html) of these story pages, or of the
+    pages with these ids, each kept until its story changes (kept_cards)."""
+    stories = list(stories)
+    given = {story.pk: story for story in stories if not isinstance(story, int)}
+
+    def items(ids):
+        found = {story_id: given[story_id] for story_id in ids if story_id in given}
+        fetched = [story_id for story_id in ids if story_id not in given]
+        if fetched:
+            found.update(_stories_for_cards(fetched))
+        return found
+
+    return kept_cards(
+        context,
+        "story-card-html",
+        stories,
+        "components/story_card.html",
+        "story",
+        items,
+        shows_money=False,
+        heading=heading,
+    )
+
+
+def _stories_for_cards(story_ids):
+    """{story page id: the page with what its card shows (township, language, picture)}."""
+    from django.db.models import Prefetch
+
+    from cms.models import StoryPage
+    from cms.models.pages import CONTENT_LANGUAGE_RELATIONS, card_images
+
+    stories = (
+        StoryPage.objects.filter(pk__in=story_ids)
+        .select_related("township__county")
+        .prefetch_related(*CONTENT_LANGUAGE_RELATIONS, Prefetch("hero_image", queryset=card_images()))
+        .defer_streamfields()
+    )
+    return {story.pk: story for story in stories}
+
+
 class SharedFragmentNode(template.Node):
-    def __init__(self, nodelist, name, valid_until=None):
+    def __init__(self, nodelist, name, valid_until=None, shows_money=True):
         self.nodelist = nodelist
         self.name = name
         self.valid_until = valid_until
+        self.shows_money = shows_money
 
     def render(self, context):
         from cms.page_cache import shared_fragment
@@ -161,19 +233,29 @@ class SharedFragmentNode(template.Node):
             # A node's output joins the page as it is (only variables are escaped).
             lambda: self.nodelist.render(context),
             valid_until=None if self.valid_until is None else lambda: self.valid_until.resolve(context),
+            shows_money=self.shows_money,
         )
+
+
+NO_MONEY = "shows_no_money"
 
 
 @register.tag("shared_fragment")
 def shared_fragment_tag(parser, token):
-    """{% shared_fragment "name" [until expression] %}…{% endshared_fragment %}: a part of a CMS page that every
-    visitor sees alike, from the cache while the page's generations stand (cms.page_cache.shared_fragment). Variables
-    set inside it (`{% … as cards %}`) exist only inside it: on a hit nothing inside runs. `until`: the moment the
-    part changes by itself (an aware datetime or None), read after a render only, so a hit costs nothing of it."""
+    """{% shared_fragment "name" [until expression] [shows_no_money] %}…{% endshared_fragment %}: a part of a CMS page
+    that every visitor sees alike, from the cache while the page's generations stand (cms.page_cache.shared_fragment).
+    Variables set inside it (`{% … as cards %}`) exist only inside it: on a hit nothing inside runs. `until`: the
+    moment the part changes by itself (an aware datetime or None), read after a render only, so a hit costs nothing
+    of it. `shows_no_money`: the part shows no funding figure, no progress and no project card, so a payment leaves
+    it kept (cards are kept one by one inside a part that shows them: {% project_card_list %})."""
     bits = token.split_contents()
+    shows_money = NO_MONEY not in bits[2:]
+    bits = [bit for bit in bits if bit != NO_MONEY]
     if len(bits) not in (2, 4) or (len(bits) == 4 and bits[2] != "until"):
-        raise template.TemplateSyntaxError(f'{bits[0]} takes the fragment\'s name, then optionally "until" and a value')
+        raise template.TemplateSyntaxError(
+            f'{bits[0]} takes the fragment\'s name, then optionally "until" and a value, and "{NO_MONEY}"'
+        )
     nodelist = parser.parse(("endshared_fragment",))
     parser.delete_first_token()
     valid_until = parser.compile_filter(bits[3]) if len(bits) == 4 else None
-    return SharedFragmentNode(nodelist, parser.compile_filter(bits[1]), valid_until)
+    return SharedFragmentNode(nodelist, parser.compile_filter(bits[1]), valid_until, shows_money)

@@ -21,6 +21,36 @@ def project_cards(projects):
     return cards_for(projects)
 
 
+@register.simple_tag(takes_context=True)
+def project_card_list(context, projects, heading="h3", show_summary=False):
+    """{% project_card_list projects [heading] [show_summary] %}: the cards of these project pages, or of the pages
+    with these ids (components/project_card.html), each kept per page and language until its project is paid,
+    published or its listing changes (cms_tags.kept_cards): a list shown again after one payment renders one card."""
+    from cms.templatetags.cms_tags import kept_cards
+    from marketplace.presentation import cards_with_kept_facts, project_cards
+
+    projects = list(projects)
+    given = {project.pk: project for project in projects if not isinstance(project, int)}
+
+    def cards(ids):
+        found = {card.project.pk: card for card in project_cards([given[pk] for pk in ids if pk in given])}
+        fetched = [pk for pk in ids if pk not in given]
+        if fetched:
+            found.update(cards_with_kept_facts(fetched))
+        return found
+
+    return kept_cards(
+        context,
+        "project-card-html",
+        projects,
+        "components/project_card.html",
+        "card",
+        cards,
+        heading=heading,
+        show_summary=bool(show_summary),
+    )
+
+
 @register.simple_tag
 def project_story_facts(project):
     """The team, milestones and latest questions of a project page (cms's project template calls this)."""

@@ -247,8 +247,30 @@ def an_experience_gets_a_slot(market):
     return "稻田腳踏車導覽"
 
 
+def official_figures_are_imported(market):
+    from datahub.actions import import_figures
+    from datahub.models import Indicator
+
+    Indicator.objects.create(code="test_rice", name_zh="稻作面積", name_en="Rice area", name_ja="稲作面積", unit="ha")
+    import_figures(
+        f"indicator,unit,period,code,value\ntest_rice,ha,2025,{_guanshan().code},1234\n",
+        file_name="rice.csv",
+        source="TEST DATA",
+        licence="test licence",
+        source_date=datetime.date(2026, 1, 31),
+    )
+    return "稻作面積"
+
+
 @pytest.mark.parametrize(
-    "change", [an_office_registers, an_enterprise_is_renamed, a_help_request_is_posted, an_experience_gets_a_slot]
+    "change",
+    [
+        an_office_registers,
+        an_enterprise_is_renamed,
+        a_help_request_is_posted,
+        an_experience_gets_a_slot,
+        official_figures_are_imported,
+    ],
 )
 def test_what_other_apps_show_on_a_township_page_shows_at_once(market, reader, change):
     url = market["rice"].get_parent().url

@@ -1,0 +1,193 @@
+"""Cards kept one by one ({% project_card_list %}, {% story_cards %}: cms_tags.kept_cards) and a page's money kept
+apart from its content (cms.page_cache.money_of), on the real Redis: after a payment a page renders the paid
+project's card and the parts showing money again, and takes the rest from the cache; what it shows is what a
+render from nothing shows."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cms.models import HomeFeaturedProject, HomeFeaturedStory, HomePage, StoryIndexPage, StoryPage
+from marketplace import presentation
+from marketplace.models import DonationCampaign, ProjectListing
+from tests.factories.accounts import UserFactory
+from tests.factories.market import GUANSHAN, publish_project
+from tests.factories.stripe import pay_through_webhook
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("page_cache_on")]
+
+
+@pytest.fixture
+def reader():
+    client = Client()
+    client.force_login(UserFactory(email="reader@example.tw"))
+    return client
+
+
+@pytest.fixture
+def campaign(market):
+    return DonationCampaign.objects.create(
+        listing=ProjectListing.objects.get(project=market["rice"]),
+        goal_twd=200_000,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        funding_model=DonationCampaign.Model.KEEP_WHAT_YOU_RAISE,
+    )
+
+
+@pytest.fixture
+def read_cards(monkeypatch):
+    """What was read for cards, call by call: ("facts", ids) read from the database, ("money", ids) from the ledger."""
+    calls = []
+    read_facts, add_money = presentation.read_project_cards, presentation.add_money
+
+    def reading_facts(project_ids, **options):
+        calls.append(("facts", sorted(project_ids)))
+        return read_facts(project_ids, **options)
+
+    def adding_money(cards):
+        calls.append(("money", sorted(card.project.pk for card in cards)))
+        return add_money(cards)
+
+    monkeypatch.setattr(presentation, "read_project_cards", reading_facts)
+    monkeypatch.setattr(presentation, "add_money", adding_money)
+    return calls
+
+
+def render(client, url):
+    """(html of <main>, the SQL of the request)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    return html[html.index("<main") :], [query["sql"] for query in queries.captured_queries]
+
+
+def reads_from(sql, table):
+    return any(f'FROM "{table}"' in statement for statement in sql)
+
+
+def settle(client, url):
+    """Render until nothing is left to keep (the site's first request makes its navigation settings)."""
+    for _ in range(3):
+        render(client, url)
+
+
+def pay(listing, amount, key, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_through_webhook(listing, UserFactory(email=f"{key}@example.tw"), amount, key)
+
+
+def test_after_a_payment_a_township_page_renders_only_the_paid_card_and_keeps_what_shows_no_money(
+    market, campaign, reader, read_cards, django_capture_on_commit_callbacks
+):
+    rice = market["rice"]
+    tea = publish_project(GUANSHAN, "關山茶")  # a second card on the same township page
+    url = rice.get_parent().url
+    settle(reader, url)
+    read_cards.clear()
+
+    pay(campaign.listing, 12_345, "kept_1", django_capture_on_commit_callbacks)
+    html, sql = render(reader, url)
+
+    assert "12,345" in html
+    assert "關山茶" in html and f'href="{tea.url}"' in html  # the other card, from the cache
+    assert read_cards == [("money", [rice.pk])]  # the paid card's facts were kept too
+    # The sections other apps add, the township's head and its stories were kept: none of their queries ran.
+    for table in ("people_helprequest", "experiences_experience", "marketplace_enterpriseprofile", "cms_storypage"):
+        assert not reads_from(sql, table), table
+
+    # What a render from nothing shows.
+    from django.core.cache import cache
+
+    cache.clear()
+    assert render(reader, url)[0] == html
+
+
+def test_a_change_of_the_page_itself_renders_its_parts_again(market, reader):
+    township_page = market["rice"].get_parent().specific
+    settle(reader, township_page.url)
+
+    township_page.save_revision().publish()
+    _html, sql = render(reader, township_page.url)
+
+    assert reads_from(sql, "people_helprequest")
+
+
+def test_after_a_payment_the_home_page_shows_the_new_figures_and_keeps_its_other_parts(
+    market, campaign, reader, read_cards, django_capture_on_commit_callbacks
+):
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    HomeFeaturedProject.objects.create(home=home, project=market["rice"], sort_order=0)
+    HomeFeaturedProject.objects.create(home=home, project=market["bamboo"], sort_order=1)
+    story = StoryIndexPage.objects.get(locale=home.locale).add_child(
+        instance=StoryPage(title="稻田的故事", slug="rice-story", date=datetime.date(2026, 11, 1))
+    )
+    story.save_revision().publish()
+    HomeFeaturedStory.objects.create(home=home, story=story, sort_order=0)
+    home.save_revision().publish()
+    settle(reader, home.url)
+    read_cards.clear()
+
+    pay(campaign.listing, 23_456, "kept_2", django_capture_on_commit_callbacks)
+    html, sql = render(reader, home.url)
+
+    assert html.count("23,456") == 2  # the figures and the featured card
+    assert "竹山竹藝" in html and "稻田的故事" in html
+    assert read_cards == [("money", [market["rice"].pk])]
+    assert not reads_from(sql, "cms_homefeaturedstory")  # the stories' part was kept
+
+
+def test_a_kept_card_counts_its_days_from_the_day_it_is_shown(market, campaign, reader, monkeypatch):
+    url = market["rice"].get_parent().url
+    settle(reader, url)
+    assert "剩 30 天" in render(reader, url)[0]
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    html = render(reader, url)[0]
+
+    assert "剩 29 天" in html and "剩 30 天" not in html
+
+
+def test_the_story_index_after_a_new_story_renders_that_card_only(market, reader, monkeypatch):
+    from cms.templatetags import cms_tags
+
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    index = StoryIndexPage.objects.get(locale=home.locale)
+    for number in range(3):
+        index.add_child(
+            instance=StoryPage(title=f"故事 {number}", slug=f"story-{number}", date=datetime.date(2026, 11, number + 1))
+        ).save_revision().publish()
+    settle(reader, index.url)
+    read = []
+    real = cms_tags._stories_for_cards
+    monkeypatch.setattr(cms_tags, "_stories_for_cards", lambda ids: read.append(sorted(ids)) or real(ids))
+
+    newcomer = index.add_child(instance=StoryPage(title="新故事", slug="newcomer", date=datetime.date(2026, 11, 20)))
+    newcomer.save_revision().publish()
+    html = render(reader, index.url)[0]
+
+    assert read == [[newcomer.pk]]
+    assert html.index("新故事") < html.index("故事 2") < html.index("故事 0")  # newest first, as before
+
+
+def test_a_change_of_a_listing_shows_on_the_cards_at_once(
+    market, campaign, reader, read_cards, django_capture_on_commit_callbacks
+):
+    rice = market["rice"]
+    url = rice.get_parent().url
+    settle(reader, url)
+    assert "剩 30 天" in render(reader, url)[0]
+    read_cards.clear()
+
+    campaign.deadline = timezone.localdate() + datetime.timedelta(days=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.save()
+    html = render(reader, url)[0]
+
+    assert "剩 10 天" in html and "剩 30 天" not in html
+    assert read_cards == [("facts", [rice.pk]), ("money", [rice.pk])]
