@@ -98,6 +98,7 @@ MAX_QUERY_LENGTH = 200
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 REQUEST_ATTRIBUTE = "_homeward_page_cache"
 FRAGMENT_ATTRIBUTE = "_homeward_page_generations"
+PREFETCHED_ATTRIBUTE = "_homeward_prefetched_fragments"
 # Where a stored page had the visitor's CSRF token: what `{% csrf_token %}` writes, and the hole it leaves.
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{%d})"' % CSRF_TOKEN_LENGTH)
 TOKEN_LIKE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
@@ -319,6 +320,39 @@ def page_served(page, request):
     setattr(request, REQUEST_ATTRIBUTE, {"translation_key": str(page.translation_key), "generations": generations})
 
 
+def _fragment_key(request, page, name, shows_money):
+    """The cache key of a shared fragment of `page` served for `request`, or None when it is not kept (see
+    shared_fragment)."""
+    remembered = getattr(request, FRAGMENT_ATTRIBUTE, None) if request is not None else None
+    if remembered is None or page is None or remembered[0] != page.pk or getattr(request, "is_preview", False):
+        return None
+    if not _reads_only(request, CACHED_QUERY_PARAMETERS):
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    generations = remembered[1]
+    if None in generations.values():
+        return None
+    if not shows_money:
+        generations = {name: token for name, token in generations.items() if not name.startswith(MONEY_PREFIX)}
+    tokens = ",".join(f"{generation}={token}" for generation, token in sorted(generations.items()))
+    digest = hashlib.sha256(f"{request.path}?{query}|{name}|{tokens}".encode()).hexdigest()
+    return f"cms:fragment:{release()}:{_today()}:{get_language()}:{digest}"
+
+
+def prefetch_shared_fragments(request, page, parts):
+    """Read the kept copies of the shared fragments `parts` ([(name, shows_money)]: those of the page's template)
+    in one cache round trip, for shared_fragment to take them from; the first fragment of a render asks for all."""
+    keys = [key for name, shows_money in parts if (key := _fragment_key(request, page, name, shows_money))]
+    if not keys:
+        return
+    found = cache.get_many(keys)
+    prefetched = getattr(request, PREFETCHED_ATTRIBUTE, None)
+    if prefetched is None:
+        prefetched = {}
+        setattr(request, PREFETCHED_ATTRIBUTE, prefetched)
+    prefetched.update({key: found.get(key) for key in keys})
+
+
 def shared_fragment(request, page, name, render, valid_until=None, shows_money=True):
     """A part of a CMS page that every visitor allowed to see the page sees alike (the home page below its header,
     a township's project cards, the story index's list), from the cache when the page's generations have not moved
@@ -329,26 +363,17 @@ def shared_fragment(request, page, name, render, valid_until=None, shows_money=T
     remembered before the render began (page_served), so a part is stale exactly when a cached page would be, and
     what other apps show without passing here ages out after PAGE_CACHE_SECONDS, as in a cached page. Rendered
     every time with the page cache off, in a preview, outside a served page, with query strings the pages do not
-    read; never kept when it carries a CSRF token (a form).
+    read; never kept when it carries a CSRF token (a form). A part read beforehand (prefetch_shared_fragments)
+    costs no round trip of its own.
 
     `valid_until`: called after a render, the moment the part changes by itself (an aware datetime) or None; the
     part is kept no longer than that. `shows_money`: False for a part that shows nothing a payment changes (a
     township's head, its stories), which a payment then leaves kept."""
-    remembered = getattr(request, FRAGMENT_ATTRIBUTE, None) if request is not None else None
-    if remembered is None or page is None or remembered[0] != page.pk or getattr(request, "is_preview", False):
+    key = _fragment_key(request, page, name, shows_money)
+    if key is None:
         return render()
-    if not _reads_only(request, CACHED_QUERY_PARAMETERS):
-        return render()
-    query = request.META.get("QUERY_STRING", "")
-    generations = remembered[1]
-    if None in generations.values():
-        return render()
-    if not shows_money:
-        generations = {name: token for name, token in generations.items() if not name.startswith(MONEY_PREFIX)}
-    tokens = ",".join(f"{generation}={token}" for generation, token in sorted(generations.items()))
-    digest = hashlib.sha256(f"{request.path}?{query}|{name}|{tokens}".encode()).hexdigest()
-    key = f"cms:fragment:{release()}:{_today()}:{get_language()}:{digest}"
-    content = cache.get(key)
+    prefetched = getattr(request, PREFETCHED_ATTRIBUTE, None) or {}
+    content = prefetched.pop(key) if key in prefetched else cache.get(key)
     if content is not None:
         return content
     content = render()

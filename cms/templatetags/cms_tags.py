@@ -216,6 +216,10 @@ def _stories_for_cards(story_ids):
     return {story.pk: story for story in stories}
 
 
+NO_MONEY = "shows_no_money"
+PREFETCH_ASKED = "_homeward_fragments_prefetch_asked"
+
+
 class SharedFragmentNode(template.Node):
     def __init__(self, nodelist, name, valid_until=None, shows_money=True):
         self.nodelist = nodelist
@@ -224,10 +228,19 @@ class SharedFragmentNode(template.Node):
         self.shows_money = shows_money
 
     def render(self, context):
-        from cms.page_cache import shared_fragment
+        from cms.page_cache import prefetch_shared_fragments, shared_fragment
 
+        request = context.get("request")
+        if request is not None and context.template is not None and not getattr(request, PREFETCH_ASKED, False):
+            # The first fragment of the render reads every fragment of the page's template in one round trip.
+            setattr(request, PREFETCH_ASKED, True)
+            parts = [
+                (node.name.resolve(context), node.shows_money)
+                for node in context.template.nodelist.get_nodes_by_type(SharedFragmentNode)
+            ]
+            prefetch_shared_fragments(request, context.get("page"), parts)
         return shared_fragment(
-            context.get("request"),
+            request,
             context.get("page"),
             self.name.resolve(context),
             # A node's output joins the page as it is (only variables are escaped).
@@ -235,9 +248,6 @@ class SharedFragmentNode(template.Node):
             valid_until=None if self.valid_until is None else lambda: self.valid_until.resolve(context),
             shows_money=self.shows_money,
         )
-
-
-NO_MONEY = "shows_no_money"
 
 
 @register.tag("shared_fragment")

@@ -72,6 +72,33 @@ def test_a_signed_in_render_takes_the_shared_parts_from_the_cache(market, reader
     assert main == uncached[uncached.index("<main") :]
 
 
+def test_a_render_reads_the_kept_parts_of_its_page_in_one_round_trip(market, reader, monkeypatch):
+    from django.core.cache import caches
+
+    url = market["rice"].get_parent().url
+    settled(reader, url)
+    backend = type(caches["default"])
+    reads = []
+
+    def recording(method):
+        real = getattr(backend, method)
+
+        def reading(self, keys, *args, **kwargs):
+            reads.append((method, keys))
+            return real(self, keys, *args, **kwargs)
+
+        return reading
+
+    for method in ("get", "get_many"):
+        monkeypatch.setattr(backend, method, recording(method))
+
+    render(reader, url)
+
+    fragment_reads = [(method, keys) for method, keys in reads if "cms:fragment:" in str(keys)]
+    assert [method for method, _keys in fragment_reads] == ["get_many"]
+    assert len(fragment_reads[0][1]) == 5  # head, about, projects, live, stories
+
+
 def test_publishing_and_unpublishing_a_project_shows_at_once_to_a_signed_in_reader(market, reader):
     rice = market["rice"]
     township = rice.get_parent()
