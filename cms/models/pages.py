@@ -32,7 +32,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import SimpleLazyObject, cached_property, empty
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -201,9 +201,13 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Lazy: the page's template reads these inside its shared fragment, which a cache hit does not render.
         context["figures"] = SimpleLazyObject(site_figures)
-        context["featured_projects"] = SimpleLazyObject(self._featured_projects)
-        # What the featured cards need when they are kept ({% project_card_list %}): the ids, in one light query.
-        context["featured_project_ids"] = SimpleLazyObject(self._featured_project_ids)
+        featured_projects = SimpleLazyObject(self._featured_projects)
+        context["featured_projects"] = featured_projects
+        # The featured cards ({% project_card_list %}): the pages when this render has read them already (for the
+        # hero), else only their ids, in one light query (the cards are mostly kept, as the hero is).
+        context["featured_cards"] = SimpleLazyObject(
+            lambda: list(featured_projects) if featured_projects._wrapped is not empty else self._featured_project_ids()
+        )
         context["featured_stories"] = SimpleLazyObject(self._featured_stories)
         # The townships where projects are: dots on the map teaser.
         context["project_town_codes"] = SimpleLazyObject(
