@@ -228,6 +228,38 @@ def test_the_impact_report_counts_what_was_committed_from_the_records(client, ma
     assert "NT$800,000" in page.text
 
 
+def test_the_tables_of_the_signed_in_company_and_team_pages_scroll_in_named_regions(client, market):
+    """On a phone a wide table scrolls inside its own box instead of widening the page (tests/browser/
+    test_phone_width.py measures it): every table of these pages sits in a table-scroll region that a keyboard
+    can reach and that is named by a heading of the page."""
+    from bs4 import BeautifulSoup
+
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"])
+    for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
+        actions.advance_interest(market["erin"], interest, stage)
+    actions.propose_commitment(market["erin"], interest, amount_twd=800_000, instrument="loan")
+    actions.confirm_commitment(market["carol"], interest)
+    company, enterprise = {"slug": market["company_org"].slug}, {"slug": market["enterprise_org"].slug}
+    pages = [
+        (market["carol"], reverse("marketplace:impact", kwargs=company)),
+        (market["carol"], reverse("marketplace:company_ties", kwargs=company)),
+        (market["carol"], reverse("marketplace:company_interests", kwargs=company)),
+        (market["carol"], reverse("organisations:members", kwargs=company)),
+        (market["erin"], reverse("marketplace:enterprise_interests", kwargs=enterprise)),
+    ]
+    for user, url in pages:
+        client.force_login(user)
+        html = BeautifulSoup(client.get(url).text, "html.parser")
+        tables = html.select("main table")
+        assert tables, url
+        for table in tables:
+            box = table.parent
+            assert "table-scroll" in box.get("class", []), f"{url}: a table outside a table-scroll box"
+            assert (box.get("tabindex"), box.get("role")) == ("0", "region"), url
+            name = html.find(id=box["aria-labelledby"])
+            assert name is not None and name.get_text(strip=True), f"{url}: the region has no name"
+
+
 @pytest.mark.usefixtures("page_cache_on")
 def test_recommended_cards_are_kept_and_fresh_after_a_payment(
     client, market, settings, django_capture_on_commit_callbacks

@@ -1,0 +1,83 @@
+"""Pages fit a 390 px phone: nothing makes the document wider than the screen (a wide table scrolls in its own
+region instead). The company impact page was 695 px wide in English: bare five-column tables in a 1fr grid track."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from marketplace import actions
+from marketplace.models import Interest
+from tests.factories.accounts import PASSWORD
+from tests.factories.market import build_market
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+LANGUAGES = ("zh-hant", "en", "ja")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()  # sign-in rate limits
+    yield
+    cache.clear()
+
+
+def commit(market):
+    """Dave's company commits NT$800,000 to 關山米, confirmed by both sides: the report has a projects table."""
+    stage = Interest.Stage
+    interest = actions.express_interest(market["dave"], market["company"], market["rice"])
+    for step in (stage.ACCEPTED, stage.INTRODUCED, stage.DUE_DILIGENCE, stage.TERM_SHEET):
+        actions.advance_interest(market["erin"], interest, step)
+    actions.propose_commitment(market["erin"], interest, amount_twd=800_000, instrument="loan")
+    actions.confirm_commitment(market["carol"], interest)
+
+
+def sign_in(page, base_url, email):
+    page.goto(f"{base_url}/en/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def test_the_company_impact_page_fits_a_phone_in_three_languages(chromium, live_server, home_pages, townships):
+    market = build_market()
+    commit(market)
+    context = chromium.new_context(viewport=PHONE, locale="zh-TW")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server.url, "dave@example.tw")
+
+    path = reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})  # /zh-hant/...
+    widths = {}
+    for language in LANGUAGES:
+        page.goto(live_server.url + path.replace("/zh-hant/", f"/{language}/", 1))
+        assert page.locator("table").count() >= 1, "the report has its projects table"
+        widths[language] = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+    context.close()
+
+    assert all(scroll <= client for scroll, client in widths.values()), f"wider than the phone: {widths}"
+
+
+def test_the_impact_page_tables_scroll_in_named_regions(chromium, live_server, home_pages, townships):
+    """The wide table is still all there: it scrolls inside a region a keyboard can reach, named by its heading."""
+    market = build_market()
+    commit(market)
+    context = chromium.new_context(viewport=PHONE, locale="zh-TW")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server.url, "dave@example.tw")
+    path = reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})
+    page.goto(live_server.url + path.replace("/zh-hant/", "/en/", 1))
+
+    # The section is a region named "Projects" too; the scrolling one is the box a keyboard can focus.
+    region = page.get_by_role("region", name="Projects").and_(page.locator(".table-scroll[tabindex='0']"))
+    assert region.get_by_role("cell", name="關山米").is_visible()
+    assert region.evaluate("(box) => box.scrollWidth > box.clientWidth"), "the table is wider than the phone"
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(box) => box.scrollLeft > 0", arg=region.element_handle())  # the keyboard scrolls it
+    context.close()
