@@ -1,0 +1,34 @@
+"""The organisation menu offers what the organisation's kind has: every link in it opens for the organisation's
+manager, whatever the kind (a township office, a county, a university… has no team pages)."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from accounts import actions
+from accounts.models import Organisation
+from places.models import Township
+from tests.factories.accounts import UserFactory
+from tests.factories.market import GUANSHAN
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("kind", Organisation.Kind.values)
+def test_every_link_of_the_organisation_menu_opens_for_its_manager(client, townships, kind):
+    manager = UserFactory(email=f"{kind}@example.tw")
+    township = Township.objects.get(code=GUANSHAN)
+    place = {"township": township} if kind == Organisation.Kind.TOWNSHIP_OFFICE else {}
+    if kind == Organisation.Kind.COUNTY_GOVERNMENT:
+        place = {"county": township.county}
+    organisation = actions.create_organisation(manager, kind=kind, name=f"關山 {kind}", **place)
+    client.force_login(manager)
+
+    page = client.get(reverse("organisations:detail", kwargs={"slug": organisation.slug}))
+    links = [link["href"] for link in BeautifulSoup(page.text, "html.parser").select("nav.organisation-nav a")]
+
+    assert len(links) >= 3  # overview, members, settings
+    for href in links:
+        assert client.get(href).status_code in (200, 302), (kind, href)
+    team_pages = reverse("marketplace:enterprise_projects", kwargs={"slug": organisation.slug})
+    assert (team_pages in links) == (kind == Organisation.Kind.ENTERPRISE)
