@@ -343,14 +343,13 @@ def prefetch_shared_fragments(request, page, parts):
     """Read the kept copies of the shared fragments `parts` ([(name, shows_money)]: those of the page's template)
     in one cache round trip, for shared_fragment to take them from; the first fragment of a render asks for all."""
     keys = [key for name, shows_money in parts if (key := _fragment_key(request, page, name, shows_money))]
-    if not keys:
-        return
-    found = cache.get_many(keys)
-    prefetched = getattr(request, PREFETCHED_ATTRIBUTE, None)
-    if prefetched is None:
-        prefetched = {}
-        setattr(request, PREFETCHED_ATTRIBUTE, prefetched)
-    prefetched.update({key: found.get(key) for key in keys})
+    found = cache.get_many(keys) if keys else {}
+    setattr(request, PREFETCHED_ATTRIBUTE, {key: found.get(key) for key in keys})
+
+
+def fragments_prefetched(request):
+    """Whether this render has read its fragments already (prefetch_shared_fragments)."""
+    return hasattr(request, PREFETCHED_ATTRIBUTE)
 
 
 def shared_fragment(request, page, name, render, valid_until=None, shows_money=True):

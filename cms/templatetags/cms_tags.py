@@ -145,21 +145,25 @@ def site_navigation(context):
     return site_wide_value(f"navigation:{request.get_host()}", navigation_links)
 
 
-def kept_cards(context, kind, pages, template_name, name, prepare, shows_money=True, **extra):
+def kept_cards(context, kind, pages, template_name, name, from_pages, from_ids, shows_money=True, **extra):
     """The cards of `pages` (pages or page ids, in order) as one piece of HTML, each rendered by `template_name` with
-    its item as `name` and `extra`; `prepare(ids)` -> {page id: item} for the pages whose card is not kept (a page
-    it leaves out shows no card). Each card is kept per page, language, `kind` and `extra` while its page's
-    generations stand (cms.page_cache.values_of_pages), for the local day at most (cards count days left): a list
-    rendered again after one project was paid or published renders that card only. Rendered every time with the
-    page cache off. `shows_money`: False for cards that show no funding (stories), which a payment then leaves
-    kept."""
+    its item as `name` and `extra`. For the pages whose card is not kept, `from_pages(pages)` (those given as pages)
+    and `from_ids(ids)` (those given as ids) -> {page id: item}; a page they leave out shows no card. Each card is
+    kept per page, language, `kind` and `extra` while its page's generations stand (cms.page_cache.values_of_pages),
+    for the local day at most (cards count days left): a list rendered again after one project was paid or
+    published renders that card only. Rendered every time with the page cache off. `shows_money`: False for cards
+    that show no funding (stories), which a payment then leaves kept."""
     from cms.page_cache import values_of_pages
 
+    given = {page.pk: page for page in pages if not isinstance(page, int)}
     ids = [page if isinstance(page, int) else page.pk for page in pages]
     card_template = context.template.engine.get_template(template_name)
 
     def render(page_ids):
-        items = prepare(page_ids)
+        items = from_pages([given[page_id] for page_id in page_ids if page_id in given])
+        fetched = [page_id for page_id in page_ids if page_id not in given]
+        if fetched:
+            items.update(from_ids(fetched))
         rendered = {}
         for page_id in page_ids:
             if page_id in items:
@@ -178,23 +182,14 @@ def kept_cards(context, kind, pages, template_name, name, prepare, shows_money=T
 def story_cards(context, stories, heading="h3"):
     """{% story_cards stories [heading] %}: the cards (components/story_card.html) of these story pages, or of the
     pages with these ids, each kept until its story changes (kept_cards)."""
-    stories = list(stories)
-    given = {story.pk: story for story in stories if not isinstance(story, int)}
-
-    def items(ids):
-        found = {story_id: given[story_id] for story_id in ids if story_id in given}
-        fetched = [story_id for story_id in ids if story_id not in given]
-        if fetched:
-            found.update(_stories_for_cards(fetched))
-        return found
-
     return kept_cards(
         context,
         "story-card-html",
-        stories,
+        list(stories),
         "components/story_card.html",
         "story",
-        items,
+        lambda pages: {story.pk: story for story in pages},
+        _stories_for_cards,
         shows_money=False,
         heading=heading,
     )
@@ -217,7 +212,6 @@ def _stories_for_cards(story_ids):
 
 
 NO_MONEY = "shows_no_money"
-PREFETCH_ASKED = "_homeward_fragments_prefetch_asked"
 
 
 class SharedFragmentNode(template.Node):
@@ -228,12 +222,11 @@ class SharedFragmentNode(template.Node):
         self.shows_money = shows_money
 
     def render(self, context):
-        from cms.page_cache import prefetch_shared_fragments, shared_fragment
+        from cms.page_cache import fragments_prefetched, prefetch_shared_fragments, shared_fragment
 
         request = context.get("request")
-        if request is not None and context.template is not None and not getattr(request, PREFETCH_ASKED, False):
+        if request is not None and context.template is not None and not fragments_prefetched(request):
             # The first fragment of the render reads every fragment of the page's template in one round trip.
-            setattr(request, PREFETCH_ASKED, True)
             parts = [
                 (node.name.resolve(context), node.shows_money)
                 for node in context.template.nodelist.get_nodes_by_type(SharedFragmentNode)

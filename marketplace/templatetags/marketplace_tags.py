@@ -29,23 +29,14 @@ def project_card_list(context, projects, heading="h3", show_summary=False):
     from cms.templatetags.cms_tags import kept_cards
     from marketplace.presentation import cards_with_kept_facts, project_cards
 
-    projects = list(projects)
-    given = {project.pk: project for project in projects if not isinstance(project, int)}
-
-    def cards(ids):
-        found = {card.project.pk: card for card in project_cards([given[pk] for pk in ids if pk in given])}
-        fetched = [pk for pk in ids if pk not in given]
-        if fetched:
-            found.update(cards_with_kept_facts(fetched))
-        return found
-
     return kept_cards(
         context,
         "project-card-html",
-        projects,
+        list(projects),
         "components/project_card.html",
         "card",
-        cards,
+        lambda pages: {card.project.pk: card for card in project_cards(pages)},
+        cards_with_kept_facts,
         heading=heading,
         show_summary=bool(show_summary),
     )

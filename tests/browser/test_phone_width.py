@@ -41,15 +41,20 @@ def sign_in(page, base_url, email):
     page.wait_for_load_state()
 
 
-def test_the_company_impact_page_fits_a_phone_in_three_languages(chromium, live_server, home_pages, townships):
+def company_member_on_a_phone(chromium, live_server):
+    """(browser context, page, the company impact page's path in zh-hant) for a company member with a confirmed
+    commitment, signed in on a phone-sized window."""
     market = build_market()
     commit(market)
     context = chromium.new_context(viewport=PHONE, locale="zh-TW")
     page = context.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, live_server.url, "dave@example.tw")
+    return context, page, reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})
 
-    path = reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})  # /zh-hant/...
+
+def test_the_company_impact_page_fits_a_phone_in_three_languages(chromium, live_server, home_pages, townships):
+    context, page, path = company_member_on_a_phone(chromium, live_server)
     widths = {}
     for language in LANGUAGES:
         page.goto(live_server.url + path.replace("/zh-hant/", f"/{language}/", 1))
@@ -64,13 +69,7 @@ def test_the_company_impact_page_fits_a_phone_in_three_languages(chromium, live_
 
 def test_the_impact_page_tables_scroll_in_named_regions(chromium, live_server, home_pages, townships):
     """The wide table is still all there: it scrolls inside a region a keyboard can reach, named by its heading."""
-    market = build_market()
-    commit(market)
-    context = chromium.new_context(viewport=PHONE, locale="zh-TW")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server.url, "dave@example.tw")
-    path = reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})
+    context, page, path = company_member_on_a_phone(chromium, live_server)
     page.goto(live_server.url + path.replace("/zh-hant/", "/en/", 1))
 
     # The section is a region named "Projects" too; the scrolling one is the box a keyboard can focus.

@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -19,13 +18,6 @@ from tests.factories.market import GUANSHAN, publish_project
 from tests.factories.stripe import pay_through_webhook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("page_cache_on")]
-
-
-@pytest.fixture
-def reader():
-    client = Client()
-    client.force_login(UserFactory(email="reader@example.tw"))
-    return client
 
 
 @pytest.fixture

@@ -24,13 +24,6 @@ from tests.helpers import cached
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("page_cache_on")]
 
 
-@pytest.fixture
-def reader():
-    client = Client()
-    client.force_login(UserFactory(email="reader@example.tw"))
-    return client
-
-
 def render(client, url):
     """(html, queries) of a signed-in render of `url`."""
     with CaptureQueriesContext(connection) as queries:
