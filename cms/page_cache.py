@@ -248,18 +248,25 @@ def values_of_pages(kind, ids, compute, shows_money=True):
         else:
             missing.append(page_id)
     if missing:
-        from wagtail.models import Page
-
         # The generations are read before the values are computed: a change between the two leaves the kept value
-        # under an old token (a miss next time), never a stale value under the new one.
-        keys = {
-            page_id: str(key)
-            for page_id, key in Page.objects.filter(pk__in=missing).values_list("pk", "translation_key")
-        }
+        # under an old token (a miss next time), never a stale value under the new one. A stale entry names its
+        # page's generations, whose tokens were just read: the common miss (a page changed) costs no more reads.
         names_of = {
-            page_id: [GLOBAL, key, money_of(key)] if shows_money else [GLOBAL, key] for page_id, key in keys.items()
+            page_id: list(found[prefix + str(page_id)]["generations"])
+            for page_id in missing
+            if prefix + str(page_id) in found
         }
-        generations = _current_generations({name for names in names_of.values() for name in names})
+        never_kept = [page_id for page_id in missing if page_id not in names_of]
+        if never_kept:
+            from wagtail.models import Page
+
+            for page_id, key in Page.objects.filter(pk__in=never_kept).values_list("pk", "translation_key"):
+                names_of[page_id] = [GLOBAL, str(key), money_of(key)] if shows_money else [GLOBAL, str(key)]
+        wanted = {name for names in names_of.values() for name in names}
+        generations = {name: current.get(_generation_key(name)) for name in wanted}
+        unread = [name for name, token in generations.items() if token is None]
+        if unread:
+            generations.update(_current_generations(unread))
         computed = compute(missing)
         kept = {}
         for page_id, value in computed.items():

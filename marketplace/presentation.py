@@ -217,7 +217,7 @@ def kept_project_cards(project_ids):
 
 
 def add_money(cards):
-    """Fill in the raised amount and backers of these cards from the ledger (two queries); returns them."""
+    """Fill in the raised amount and backers of these cards from the ledger (one query); returns them."""
     from marketplace.providers import totals_by_project
 
     totals = totals_by_project({card.ledger_project_id for card in cards if card.ledger_project_id})
@@ -232,7 +232,7 @@ def cards_with_kept_facts(project_ids):
     """{project page id: ProjectCard} of the pages with these ids: what changes with the project's content (its page,
     listing, campaign, team) kept per page and language while its content's generation stands, even through
     payments (cms.page_cache.values_of_pages, shows_money=False), and the money read now. A card shown again after
-    a payment costs the ledger's two queries."""
+    a payment costs the ledger's one query."""
     from cms.page_cache import values_of_pages
 
     facts = values_of_pages(

@@ -315,25 +315,24 @@ def _people(backings):
 def totals_by_project(project_ids):
     """{project page id: Totals} for the given projects (a project without payments, refunds or disputes is absent).
 
-    Two indexed queries whatever the size of the ledger: one row of running sums per project, and a distinct
-    count of the people behind its backings with money.
+    One indexed query whatever the size of the ledger: each project's row of running sums, with the distinct count
+    of the people behind its backings with money as a subquery (a card list asks for a page of projects at most).
     """
-    project_ids = list(project_ids)
-    raised = {
-        project_id: payments + refunds + disputes
-        for project_id, payments, refunds, disputes in ProjectLedgerTotals.objects.filter(
-            listing__project_id__in=project_ids, raising_entries__gt=0
-        ).values_list("listing__project_id", "payments_twd", "refunds_twd", "disputes_twd")
-    }
-    people = dict(
-        _people(Backing.objects.filter(listing__project_id__in=project_ids))
-        .values("listing__project_id")
+    people = (
+        _people(Backing.objects.filter(listing_id=OuterRef("listing_id")))
+        .values("listing_id")
         .annotate(people=Count(PERSON, distinct=True))
-        .values_list("listing__project_id", "people")
+        .values("people")
+    )
+    rows = (
+        ProjectLedgerTotals.objects.filter(listing__project_id__in=list(project_ids))
+        .annotate(people=Coalesce(Subquery(people), 0))
+        .values_list("listing__project_id", "payments_twd", "refunds_twd", "disputes_twd", "raising_entries", "people")
     )
     return {
-        project_id: Totals(raised_twd=raised.get(project_id) or 0, backers=people.get(project_id, 0))
-        for project_id in set(raised) | set(people)
+        project_id: Totals(raised_twd=payments + refunds + disputes if raising_entries else 0, backers=people)
+        for project_id, payments, refunds, disputes, raising_entries, people in rows
+        if raising_entries or people
     }
 
 

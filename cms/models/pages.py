@@ -378,21 +378,25 @@ class TownshipPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        projects = ProjectPage.objects.child_of(self).live().public().order_by("-first_published_at", "-pk")
-        # Lazy (as the stories' queryset is): read inside the template's shared fragments, which a cache hit skips.
-        # Ids only, in one query: the cards are mostly kept ({% project_card_list %}), and those that are not are
-        # read for their card.
-        context["projects"] = SimpleLazyObject(
-            lambda: paginate(request, list(projects.values_list("pk", flat=True)), PROJECTS_PER_PAGE)
-        )
-        context["stories"] = (
-            StoryPage.objects.live()
-            .public()
-            .filter(locale_id=self.locale_id, township_id=self.township_id)
-            .select_related("township__county")
-            .prefetch_related(*CONTENT_LANGUAGE_RELATIONS, Prefetch("hero_image", queryset=card_images()))
-            .order_by("-date", "-pk")[:TOWNSHIP_STORIES_SHOWN]
-        )
+
+        def project_ids():
+            projects = ProjectPage.objects.child_of(self).live().public().order_by("-first_published_at", "-pk")
+            return paginate(request, list(projects.values_list("pk", flat=True)), PROJECTS_PER_PAGE)
+
+        def stories():
+            return list(
+                StoryPage.objects.live()
+                .public()
+                .filter(locale_id=self.locale_id, township_id=self.township_id)
+                .order_by("-date", "-pk")
+                .values_list("pk", flat=True)[:TOWNSHIP_STORIES_SHOWN]
+            )
+
+        # Lazy, even the querysets: read inside the template's shared fragments, which a kept fragment skips. Ids
+        # only, in one query each: the cards are mostly kept ({% project_card_list %}, {% story_cards %}), and those
+        # that are not are read for their card.
+        context["projects"] = SimpleLazyObject(project_ids)
+        context["stories"] = SimpleLazyObject(stories)
         from cms.township_sections import township_sections
 
         # Organisations, help requests, experiences…: sections the apps above cms register (cms.township_sections);

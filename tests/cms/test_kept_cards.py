@@ -88,6 +88,8 @@ def test_after_a_payment_a_township_page_renders_only_the_paid_card_and_keeps_wh
     assert "12,345" in html
     assert "關山茶" in html and f'href="{tea.url}"' in html  # the other card, from the cache
     assert read_cards == [("money", [rice.pk])]  # the paid card's facts were kept too
+    # The paid card's stale entry named its generations: its page's translation key was not read again.
+    assert not any('"translation_key" AS "translation_key" FROM' in statement for statement in sql)
     # The sections other apps add, the township's head and its stories were kept: none of their queries ran.
     for table in ("people_helprequest", "experiences_experience", "marketplace_enterpriseprofile", "cms_storypage"):
         assert not reads_from(sql, table), table
