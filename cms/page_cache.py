@@ -137,6 +137,36 @@ def _generation_key(name):
     return f"cms:page-gen:{name}"
 
 
+GENERATIONS_READ = "page cache generations"
+
+
+def _read_generations(keys):
+    """{generation key: token} of those of `keys` that are set, each read from the cache at most once per request
+    (cms.read_once): a render is a snapshot of the generations it first read. A value kept under a token read
+    earlier in the request is at worst a miss for the next request, never a stale value; a bump made during the
+    request is read again (bump forgets it)."""
+    from cms.read_once import request_memo
+
+    memo = request_memo()
+    read = memo.setdefault(GENERATIONS_READ, {}) if memo is not None else {}
+    unread = [key for key in dict.fromkeys(keys) if key not in read]
+    if unread:
+        found = cache.get_many(unread)
+        read.update(found)
+    else:
+        found = {}
+    return {key: read[key] if key in read else found[key] for key in keys if key in read or key in found}
+
+
+def _forget_generations(keys):
+    from cms.read_once import request_memo
+
+    memo = request_memo()
+    if memo is not None and GENERATIONS_READ in memo:
+        for key in keys:
+            memo[GENERATIONS_READ].pop(key, None)
+
+
 def _entry_key(request):
     query = request.META.get("QUERY_STRING", "")
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
@@ -188,7 +218,7 @@ def cached_response(request):
     if not entry:
         return None
     names = list(entry["generations"])
-    current = cache.get_many([_generation_key(name) for name in names])
+    current = _read_generations([_generation_key(name) for name in names])
     for name in names:
         if current.get(_generation_key(name)) != entry["generations"][name]:
             return None
@@ -237,7 +267,7 @@ def values_of_pages(kind, ids, compute, shows_money=True):
     prefix = f"cms:page-value:{release()}:{_today()}:{get_language()}:{kind}:"
     found = cache.get_many([prefix + str(page_id) for page_id in ids])
     names = {name for entry in found.values() for name in entry["generations"]}
-    current = cache.get_many([_generation_key(name) for name in names]) if names else {}
+    current = _read_generations([_generation_key(name) for name in names]) if names else {}
     values, missing = {}, []
     for page_id in ids:
         entry = found.get(prefix + str(page_id))
@@ -302,13 +332,13 @@ def dependencies(page):
 def _current_generations(names):
     names = list(dict.fromkeys(names))
     keys = {name: _generation_key(name) for name in names}
-    found = cache.get_many(list(keys.values()))
+    found = _read_generations(list(keys.values()))
     missing = {name: uuid.uuid4().hex for name in names if keys[name] not in found}
     for name, token in missing.items():
         # add: a concurrent bump's token wins over ours; read again below so that we remember whichever is there.
         cache.add(keys[name], token, None)
     if missing:
-        found.update(cache.get_many([keys[name] for name in missing]))
+        found.update(_read_generations([keys[name] for name in missing]))
     return {name: found.get(keys[name]) for name in names}
 
 
@@ -518,7 +548,9 @@ def bump(names):
         return
 
     def move_on():
-        cache.set_many({_generation_key(name): uuid.uuid4().hex for name in names}, None)
+        keys = {_generation_key(name): uuid.uuid4().hex for name in names}
+        cache.set_many(keys, None)
+        _forget_generations(keys)
 
     move_on()
     if connection.in_atomic_block:

@@ -469,3 +469,42 @@ def test_the_funding_figures_are_kept_with_the_project_until_a_payment_moves_the
     draft = reverse("payments:funding_progress", kwargs={"project_id": market["draft"].pk})
     assert client.get(draft).status_code == 404
     assert client.get(draft).status_code == 404
+
+
+def test_a_render_reads_each_generation_from_the_cache_once(market, monkeypatch):
+    township_url = market["rice"].get_parent().url
+    client = Client()
+    cached(client, township_url)
+    project_money_changed([market["rice"].pk])  # the page and its project list render again, around kept parts
+
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    read, get_many = [], backend.get_many
+
+    def reading(keys, *args, **kwargs):
+        read.extend(key for key in keys if key.startswith("cms:page-gen:"))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", reading)
+    assert cache_state(get(client, township_url)) != "hit"
+
+    assert read and len(read) == len(set(read)), read
+
+
+def test_a_generation_moved_during_a_request_is_read_again_by_the_rest_of_it():
+    from cms import page_cache
+    from cms.read_once import ReadOncePerRequestMiddleware
+
+    seen = []
+
+    def view(request):
+        seen.append(page_cache._current_generations(["test-during-a-request"])["test-during-a-request"])
+        seen.append(page_cache._current_generations(["test-during-a-request"])["test-during-a-request"])
+        page_cache.bump(["test-during-a-request"])
+        seen.append(page_cache._current_generations(["test-during-a-request"])["test-during-a-request"])
+        return None
+
+    ReadOncePerRequestMiddleware(view)(None)
+
+    assert seen[0] == seen[1] != seen[2]
