@@ -589,6 +589,8 @@ class ProjectPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # The listing, questions and backings belong to the default-language page, whichever language is shown.
         context["project"] = self.default_language_version
+        # Read by the parts of the page that show it, once, and not at all when those parts are kept.
+        context["township_page"] = SimpleLazyObject(self.get_parent)
         context["updates"] = self.updates.all()
         context["sdg_list"] = self.sdgs.all()
         context["programmes"] = self.support_programmes.all()

@@ -44,10 +44,13 @@ def project_card_list(context, projects, heading="h3", show_summary=False):
 
 @register.simple_tag
 def project_story_facts(project):
-    """The team, milestones and latest questions of a project page (cms's project template calls this)."""
+    """The team, milestones and latest questions of a project page (cms's project template calls this), read when a
+    part of the page first shows one of them: the parts kept in the cache (shared fragments) read nothing."""
+    from django.utils.functional import SimpleLazyObject
+
     from marketplace.presentation import project_story_facts as facts_for
 
-    return facts_for(project)
+    return SimpleLazyObject(lambda: facts_for(project))
 
 
 @register.simple_tag

@@ -187,3 +187,28 @@ def test_a_change_of_a_listing_shows_on_the_cards_at_once(
 
     assert "剩 10 天" in html and "剩 30 天" not in html
     assert read_cards == [("facts", [rice.pk]), ("money", [rice.pk])]
+
+
+def test_after_a_payment_a_project_page_renders_its_funding_panel_and_keeps_its_story(
+    market, campaign, reader, django_capture_on_commit_callbacks
+):
+    import re
+
+    from django.core.cache import cache
+
+    url = market["rice"].url
+    settle(reader, url)
+
+    pay(campaign.listing, 34_567, "kept_3", django_capture_on_commit_callbacks)
+    html, sql = render(reader, url)
+
+    assert "34,567" in html
+    # The head, the introduction and the story (team, milestones, questions, the township's page) were kept.
+    for table in ("marketplace_milestone", "marketplace_question", "marketplace_enterpriseprofile"):
+        assert not reads_from(sql, table), table
+
+    def without_tokens(text):  # each render masks the form's token and the scripts' nonce anew
+        return re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', "", text)
+
+    cache.clear()
+    assert without_tokens(render(reader, url)[0]) == without_tokens(html)
