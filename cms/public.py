@@ -55,3 +55,21 @@ def in_active_language(pages):
         .defer_streamfields()  # what these lists show is a title and an address; a body read is parsed JSON
     }
     return [page if page.locale_id == locale.pk else versions.get(page.translation_key, page) for page in pages]
+
+
+def ids_in_active_language(pages):
+    """The ids of `pages` (a queryset of pages, in its order) as in_active_language gives them: each page's live
+    version in the visitor's language (translation or alias), or the page itself. Two queries of ids only: for
+    lists whose cards are kept ({% project_card_list %} reads the pages of the cards that are not)."""
+    from wagtail.models import Locale, Page
+
+    rows = list(pages.values_list("pk", "translation_key", "locale_id"))
+    if not rows:
+        return []
+    locale = Locale.get_active()
+    versions = dict(
+        Page.objects.live()
+        .filter(locale=locale, translation_key__in={key for _pk, key, _locale in rows})
+        .values_list("translation_key", "pk")
+    )
+    return [pk if locale_id == locale.pk else versions.get(key, pk) for pk, key, locale_id in rows]

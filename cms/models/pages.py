@@ -513,17 +513,14 @@ class StoryPage(BasePage):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from cms.public import in_active_language
+        from cms.public import ids_in_active_language
 
         context = super().get_context(request, *args, **kwargs)
-        # The related projects in the reader's language (a translated story still points at the originals).
-        context["tags"] = self.tags_with_language()
-        context["related"] = in_active_language(
-            self.related_projects.live()
-            .public()
-            .select_related("township__county", "sector")
-            .prefetch_related(*CONTENT_LANGUAGE_RELATIONS, Prefetch("hero_image", queryset=card_images()))
-        )
+        # Read by the parts of the page that show them, and not at all when those parts are kept. The related
+        # projects in the reader's language (a translated story still points at the originals), as ids: their cards
+        # are kept ({% project_card_list %}).
+        context["tags"] = SimpleLazyObject(self.tags_with_language)
+        context["related"] = SimpleLazyObject(lambda: ids_in_active_language(self.related_projects.live().public()))
         return context
 
 

@@ -212,3 +212,28 @@ def test_after_a_payment_a_project_page_renders_its_funding_panel_and_keeps_its_
 
     cache.clear()
     assert without_tokens(render(reader, url)[0]) == without_tokens(html)
+
+
+def test_after_a_payment_a_story_renders_the_paid_card_only_and_keeps_its_text(
+    market, campaign, reader, read_cards, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    story = StoryIndexPage.objects.get(locale=home.locale).add_child(
+        instance=StoryPage(title="稻米回家", slug="rice-home", date=datetime.date(2026, 11, 2))
+    )
+    story.related_projects = [market["rice"]]
+    story.save_revision().publish()
+    settle(reader, story.url)
+    read_cards.clear()
+
+    pay(campaign.listing, 45_678, "kept_4", django_capture_on_commit_callbacks)
+    html, sql = render(reader, story.url)
+
+    assert "45,678" in html and "稻米回家" in html
+    assert read_cards == [("money", [market["rice"].pk])]  # the card's facts were kept
+    assert not reads_from(sql, "taggit_tag")  # the story's own part (text, tags) was kept
+
+    cache.clear()
+    assert render(reader, story.url)[0] == html
