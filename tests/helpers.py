@@ -1,5 +1,6 @@
 """Helpers the suite shares: manage.py in a child process with a chosen environment, MFA for staff, the
-query-count check of list pages, work inside one request's memo and a page served from the page cache."""
+query-count check of list pages, work inside one request's memo, a page served from the page cache and the
+style and scroll regions of a page's tables."""
 
 import contextlib
 import os
@@ -185,3 +186,24 @@ def cached(client, url):
         if response.get("X-Page-Cache") == "hit":
             return response
     raise AssertionError(f"{url} never came from the cache")
+
+
+def assert_tables_scroll_in_named_regions(html, where=""):
+    """Every table in the page's main content has the site's table style and sits in a table-scroll box that a
+    keyboard reaches (tabindex 0) and that is a region named by a heading or caption of the page; no other element
+    of the page is named by the same heading (two landmarks of one name). Returns the number of tables."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(html, "html.parser")
+    tables = page.select("main table")
+    for table in tables:
+        assert "table" in table.get("class", []), f"{where}: a table without the site's table style"
+        box = table.parent
+        assert "table-scroll" in box.get("class", []), f"{where}: a table outside a table-scroll box"
+        assert (box.get("tabindex"), box.get("role")) == ("0", "region"), f"{where}: the box is not a region"
+        label = box.get("aria-labelledby")
+        name = page.find(id=label) if label else None
+        assert name is not None and name.get_text(strip=True), f"{where}: the region has no name"
+        named_alike = page.find_all(attrs={"aria-labelledby": label})
+        assert named_alike == [box], f"{where}: {len(named_alike)} elements are named by #{label}"
+    return len(tables)

@@ -110,3 +110,33 @@ def test_every_icon_the_templates_use_is_in_the_sprite():
         used |= set(re.findall(r'{% icon "([\w-]+)"', template.read_text()))
     assert used, "no template uses an icon: the pattern above is out of date"
     assert used <= symbols, f"missing from the sprite (add them to scripts/build_icons.py): {used - symbols}"
+
+
+def test_every_public_table_is_styled_and_scrolls_in_its_own_named_region():
+    """A table of the public site (Wagtail's admin screens have their own) has the site's table style and sits in a
+    table-scroll box, the one region a keyboard reaches to scroll it on a phone, named by a heading or caption of
+    the page. The box is the table's only region of that name: a section around it named by the same heading would
+    be a second landmark with the same name, so such a section is left unnamed."""
+    import re
+
+    from tests.helpers import ROOT
+
+    templates = [*ROOT.glob("*/templates/**/*.html"), *(ROOT / "site" / "templates").glob("**/*.html")]
+    checked = 0
+    for template in templates:
+        if "admin" in template.relative_to(ROOT).parts:
+            continue
+        text = template.read_text()
+        for table in re.finditer(r"<table\b[^>]*>", text):
+            where = f"{template.relative_to(ROOT)}: {table.group(0)}"
+            assert re.search(r'\bclass="(?:[^"]*\s)?table(?:\s[^"]*)?"', table.group(0)), f"{where} lacks class table"
+            box = re.search(r"<div\b([^>]*)>\s*$", text[: table.start()])
+            assert box and 'class="table-scroll"' in box.group(1), f"{where} is not in a table-scroll box"
+            assert 'tabindex="0"' in box.group(1) and 'role="region"' in box.group(1), f"{where}: box not a region"
+            name = re.search(r'aria-labelledby="([^"]+)"', box.group(1))
+            assert name, f"{where}: the box is not named by a heading or caption"
+            assert f'id="{name.group(1)}"' in text, f"{where}: nothing has the id {name.group(1)}"
+            twins = re.findall(rf'<(?!div\b)\w+\b[^>]*aria-labelledby="{re.escape(name.group(1))}"', text)
+            assert not twins, f"{where}: {twins} is a second region named like the table's box"
+            checked += 1
+    assert checked > 20, "the pattern above no longer finds the tables"

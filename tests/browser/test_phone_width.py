@@ -72,8 +72,9 @@ def test_the_impact_page_tables_scroll_in_named_regions(chromium, live_server, h
     context, page, path = company_member_on_a_phone(chromium, live_server)
     page.goto(live_server.url + path.replace("/zh-hant/", "/en/", 1))
 
-    # The section is a region named "Projects" too; the scrolling one is the box a keyboard can focus.
-    region = page.get_by_role("region", name="Projects").and_(page.locator(".table-scroll[tabindex='0']"))
+    # One region of that name (the section around the box is not named too), and it is the box a keyboard focuses.
+    region = page.get_by_role("region", name="Projects", exact=True)
+    assert region.count() == 1 and region.evaluate("(box) => box.matches(\".table-scroll[tabindex='0']\")")
     assert region.get_by_role("cell", name="關山米").is_visible()
     assert region.evaluate("(box) => box.scrollWidth > box.clientWidth"), "the table is wider than the phone"
     region.focus()

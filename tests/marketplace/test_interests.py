@@ -14,6 +14,7 @@ from notifications.models import Notification
 from tests.factories.accounts import UserFactory
 from tests.factories.payments import open_campaign
 from tests.factories.stripe import pay_through_webhook
+from tests.helpers import assert_tables_scroll_in_named_regions
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
@@ -231,9 +232,7 @@ def test_the_impact_report_counts_what_was_committed_from_the_records(client, ma
 def test_the_tables_of_the_signed_in_company_and_team_pages_scroll_in_named_regions(client, market):
     """On a phone a wide table scrolls inside its own box instead of widening the page (tests/browser/
     test_phone_width.py measures it): every table of these pages sits in a table-scroll region that a keyboard
-    can reach and that is named by a heading of the page."""
-    from bs4 import BeautifulSoup
-
+    can reach and that is named by a heading of the page, the only region of that name."""
     interest = actions.express_interest(market["dave"], market["company"], market["rice"])
     for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
         actions.advance_interest(market["erin"], interest, stage)
@@ -249,15 +248,7 @@ def test_the_tables_of_the_signed_in_company_and_team_pages_scroll_in_named_regi
     ]
     for user, url in pages:
         client.force_login(user)
-        html = BeautifulSoup(client.get(url).text, "html.parser")
-        tables = html.select("main table")
-        assert tables, url
-        for table in tables:
-            box = table.parent
-            assert "table-scroll" in box.get("class", []), f"{url}: a table outside a table-scroll box"
-            assert (box.get("tabindex"), box.get("role")) == ("0", "region"), url
-            name = html.find(id=box["aria-labelledby"])
-            assert name is not None and name.get_text(strip=True), f"{url}: the region has no name"
+        assert assert_tables_scroll_in_named_regions(client.get(url).text, url), f"{url} has no table"
 
 
 @pytest.mark.usefixtures("page_cache_on")

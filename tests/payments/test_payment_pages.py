@@ -13,6 +13,7 @@ from marketplace.models import SubscriptionPlan
 from payments.ledger import write_entry
 from payments.models import Backing, LedgerEntry
 from tests.factories.payments import pending_donation, pending_subscription
+from tests.helpers import assert_tables_scroll_in_named_regions
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -107,6 +108,32 @@ def test_the_funding_dashboard_adds_up_the_ledger_for_the_team(client, listing, 
     assert (figures.raised_twd, figures.platform_fees_twd, figures.net_twd) == (1_300, 65, 1_235)
     assert figures.backers == 2
     assert 'data-figure="net">NT$1,235<' in response.text
+
+
+def test_the_funding_payouts_and_backing_tables_scroll_in_named_regions(client, listing, plan, alice, bob):
+    """The ledger, the payouts so far and a backer's payments are tables of the site's style, each scrolling on a
+    phone in its own region named by its heading (the section around it is not a second region of that name)."""
+    subscription = pending_subscription(plan, bob, status=Backing.Status.ACTIVE)
+    pay(subscription, 500, "invoice:in_t", receipt="HW-2026-000021", fee=25)
+    write_entry(
+        kind=LedgerEntry.Kind.PAYOUT,
+        listing=listing,
+        amount_twd=-300,
+        source_key="payout:t",
+        occurred_at=timezone.now(),
+        note="TW-0009",
+    )
+    slug = listing.enterprise.organisation.slug
+    pages = [
+        (alice, reverse("payments:funding_dashboard", kwargs={"project_id": listing.project_id})),
+        (alice, reverse("payments:payouts", kwargs={"slug": slug})),
+        (bob, reverse("payments:backing_detail", kwargs={"pk": subscription.pk})),
+    ]
+    for user, url in pages:
+        client.force_login(user)
+        for language in ("zh-hant", "en", "ja"):
+            localised = f"/{language}" + url[url.index("/", 1) :]
+            assert assert_tables_scroll_in_named_regions(client.get(localised).text, localised) == 1, localised
 
 
 def test_the_csv_export_hides_anonymous_backers(client, listing, alice, bob):

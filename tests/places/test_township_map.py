@@ -172,7 +172,12 @@ def test_taiwan_view_has_368_focusable_named_links_county_borders_and_a_368_row_
 def test_the_map_is_one_tab_stop_with_a_skip_link_to_its_table_whose_rows_link_where_the_map_does(client, townships):
     html = client.get("/zh-hant/townships/map/?measure=population").content.decode()
 
-    assert html.count('tabindex="0"') == 1  # the first township; the arrow keys move between the others
+    regions = re.findall(r'<a class="choropleth-region" [^>]*tabindex="(-?\d)"', html)
+    assert regions.count("0") == 1  # the first township; the arrow keys move between the others
+    # The table's own stop is its scroll box (a keyboard scrolls it on a phone), named by the table's caption.
+    assert html.count('tabindex="0"') == 2
+    assert 'class="table-scroll" tabindex="0" role="region" aria-labelledby="township-map-table-caption"' in html
+    assert '<caption id="township-map-table-caption">' in html
     assert html.count('class="choropleth-region" href="/zh-hant/townships/map/') == 368
     assert 'href="#township-map-table" data-choropleth-skip' in html
     assert '<details class="choropleth-table" id="township-map-table">' in html
