@@ -110,6 +110,31 @@ def test_the_funding_dashboard_adds_up_the_ledger_for_the_team(client, listing, 
     assert 'data-figure="net">NT$1,235<' in response.text
 
 
+def test_the_funding_figures_are_cards_and_the_ledger_names_plans_in_the_readers_language(
+    client, listing, plan, alice, bob
+):
+    """Each figure is a card holding its label and its value (a bare run of labels and values in a grid put a
+    label and its value in different rows); a plan is named in the reader's language when the team gave one."""
+    from bs4 import BeautifulSoup
+
+    plan.name_en = "Adopt a pond"
+    plan.save(update_fields=["name_en"])
+    pay(pending_subscription(plan, bob, status=Backing.Status.ACTIVE), 500, "invoice:in_c")
+    client.force_login(alice)
+    url = reverse("payments:funding_dashboard", kwargs={"project_id": listing.project_id})
+
+    for language, plan_name, lang in (("en", "Adopt a pond", "en"), ("zh-hant", "認養", "zh-Hant-TW")):
+        page = BeautifulSoup(client.get(f"/{language}" + url[url.index("/", 1) :]).text, "html.parser")
+        cards = page.select_one("main dl.figure-list").find_all(recursive=False)
+        assert len(cards) == 10
+        assert all(
+            card.name == "div" and [child.name for child in card.find_all(recursive=False)] == ["dt", "dd"]
+            for card in cards
+        )
+        named = page.select("main table tbody td span[lang]")
+        assert [(span.get_text(), span["lang"]) for span in named] == [(plan_name, lang)]
+
+
 def test_the_funding_payouts_and_backing_tables_scroll_in_named_regions(client, listing, plan, alice, bob):
     """The ledger, the payouts so far and a backer's payments are tables of the site's style, each scrolling on a
     phone in its own region named by its heading (the section around it is not a second region of that name)."""
