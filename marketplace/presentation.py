@@ -287,7 +287,9 @@ PROJECT_STATUS_LABELS = {
 
 @dataclass
 class TeamProject:
-    """One row of the team's projects page: the draft, its status and, when changes were requested, why."""
+    """One row of the team's projects page: the draft (None for a project whose page staff made for the team, never
+    written in the wizard), its project, its status and, when changes were requested, why. `team_listing` is the
+    listing of a live project whose team pages (updates, funding, fulfilment, traceability) the reader may open."""
 
     draft: object
     status: str
@@ -295,54 +297,95 @@ class TeamProject:
     can_reopen: bool = False
     changes_in_review: bool = False  # a live project whose new version waits for the moderators
     live_stays: bool = False  # changes to a live project were sent back: the public page shows the approved version
+    project: object = None  # the submitted or staff-made ProjectPage; None for a draft never submitted
+    team_listing: object = None
 
     @property
     def status_label(self):
         return PROJECT_STATUS_LABELS[self.status]
 
+    @property
+    def title(self):
+        return str(self.draft) if self.draft is not None else self.project.title
 
-def team_projects(drafts):
-    """TeamProject per draft of a team (drafts with submitted_project selected)."""
+
+def team_projects(items, user):
+    """TeamProject per item of a team's projects page, for `user`: a ProjectDraft (with submitted_project selected)
+    or the ProjectListing of a project staff made for the team (with project selected). A live project's row has
+    its listing when `user` passes the check its team pages make (marketplace.actions.check_project_team): one
+    query for the listings and one check per team, whatever the number of rows."""
+    from marketplace.models import ProjectListing
+
+    rows = [_listed_project(item) if isinstance(item, ProjectListing) else _drafted_project(item) for item in items]
+    _add_team_listings(rows, user)
+    return rows
+
+
+def _drafted_project(draft):
     from wagtail.models import WorkflowState
 
     from cms.models import ReviewNotice
     from marketplace.models import DonationCampaign
 
-    rows = []
-    for draft in drafts:
-        project = draft.submitted_project
-        if project is None:
-            rows.append(TeamProject(draft, "draft"))
-            continue
-        state = project.current_workflow_state  # in review, or sent back with changes requested; None otherwise
-        if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-            # A new project or a live project's changes: the moderators' reasons, and a way back into the wizard.
-            notice = ReviewNotice.objects.filter(project=project, decision=ReviewNotice.Decision.REJECTED).first()
-            rows.append(
-                TeamProject(
-                    draft,
-                    "changes_requested",
-                    reasons=notice.comment if notice else "",
-                    can_reopen=draft.is_submitted,
-                    live_stays=project.live,
-                )
-            )
-            continue
-        if project.live:
-            campaign = DonationCampaign.objects.filter(listing__project=project).first()
-            ended = campaign is not None and not campaign.is_open and not draft.subscription_plans.exists()
-            in_review = draft.is_submitted and state is not None
-            rows.append(
-                TeamProject(
-                    draft,
-                    "closed" if ended else "live",
-                    can_reopen=draft.is_submitted and not in_review,
-                    changes_in_review=in_review,
-                )
-            )
-            continue
-        rows.append(TeamProject(draft, "in_review" if draft.is_submitted else "draft"))
-    return rows
+    project = draft.submitted_project
+    if project is None:
+        return TeamProject(draft, "draft")
+    state = project.current_workflow_state  # in review, or sent back with changes requested; None otherwise
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        # A new project or a live project's changes: the moderators' reasons, and a way back into the wizard.
+        notice = ReviewNotice.objects.filter(project=project, decision=ReviewNotice.Decision.REJECTED).first()
+        return TeamProject(
+            draft,
+            "changes_requested",
+            reasons=notice.comment if notice else "",
+            can_reopen=draft.is_submitted,
+            live_stays=project.live,
+            project=project,
+        )
+    if project.live:
+        campaign = DonationCampaign.objects.filter(listing__project=project).first()
+        ended = campaign is not None and not campaign.is_open and not draft.subscription_plans.exists()
+        in_review = draft.is_submitted and state is not None
+        return TeamProject(
+            draft,
+            "closed" if ended else "live",
+            can_reopen=draft.is_submitted and not in_review,
+            changes_in_review=in_review,
+            project=project,
+        )
+    return TeamProject(draft, "in_review" if draft.is_submitted else "draft", project=project)
+
+
+def _listed_project(listing):
+    from wagtail.models import WorkflowState
+
+    from marketplace.models import DonationCampaign
+
+    project = listing.project
+    if project.live:
+        try:
+            campaign = listing.donation_campaign
+        except DonationCampaign.DoesNotExist:
+            campaign = None
+        ended = campaign is not None and not campaign.is_open and not listing.subscription_plans.all()
+        return TeamProject(None, "closed" if ended else "live", project=project)
+    state = project.current_workflow_state
+    in_review = state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS
+    return TeamProject(None, "in_review" if in_review else "draft", project=project)
+
+
+def _add_team_listings(rows, user):
+    from marketplace.actions.teams import is_project_team
+    from marketplace.models import ProjectListing
+
+    live = {row.project.pk: row for row in rows if row.project is not None and row.project.live}
+    allowed = {}  # organisation id → whether `user` may act for it
+    for listing in ProjectListing.objects.filter(project_id__in=live).select_related("enterprise__organisation"):
+        organisation_id = listing.enterprise.organisation_id
+        if organisation_id not in allowed:
+            allowed[organisation_id] = is_project_team(user, listing)
+        if allowed[organisation_id]:
+            live[listing.project_id].team_listing = listing
 
 
 @dataclass

@@ -78,6 +78,18 @@ def team_listing(user, project_id):
     return listing
 
 
+def listings_without_draft(profile):
+    """The team's listings whose project none of its drafts submitted (pages staff made for the team), by title,
+    with what their row on the team's projects page reads (marketplace.presentation.team_projects)."""
+    submitted = profile.drafts.filter(submitted_project__isnull=False).values("submitted_project")
+    return (
+        profile.listings.exclude(project__in=submitted)
+        .select_related("project", "donation_campaign")
+        .prefetch_related("subscription_plans")
+        .order_by("project__title")
+    )
+
+
 def interests_of_company(organisation):
     return Interest.objects.filter(company__organisation=organisation).select_related("project__township__county")
 

@@ -42,6 +42,16 @@ def check_project_team(user, listing):
     return check_enterprise_team(user, listing.enterprise.organisation)
 
 
+def is_project_team(user, listing):
+    """Whether check_project_team lets `user` act for the listing's project: a page links the project's team pages
+    (which make that check) only for those they open for."""
+    try:
+        check_project_team(user, listing)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def check_team_member(user, interest):
     """Members of the team that runs the interest's project act on it (PermissionDenied when it has no team)."""
     organisation = project_enterprise(interest.project)

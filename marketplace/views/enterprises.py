@@ -12,7 +12,7 @@ from cms.public import in_active_language
 from core.actions import run_action
 from marketplace import actions, queries
 from marketplace.forms import EnterpriseProfileForm
-from marketplace.models import EnterpriseProfile, ProjectDraft
+from marketplace.models import EnterpriseProfile
 from marketplace.presentation import team_projects
 from marketplace.programme_fit import programmes_for_team
 from marketplace.views.wizard import STEPS
@@ -59,7 +59,8 @@ def enterprise_edit(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_projects(request, slug):
-    """The team's own page: its drafts, submitted projects, and a button to start a new project."""
+    """The team's own page: its projects (those staff made for it first, then its drafts and submissions), each live
+    one with its team pages, and a button to start a new project."""
     organisation = enterprise_for_team(request, slug)
     profile = EnterpriseProfile.objects.filter(organisation=organisation).first()
     if request.method == "POST":
@@ -67,13 +68,15 @@ def enterprise_projects(request, slug):
         if not outcome.done:
             return redirect("marketplace:enterprise_edit", slug=organisation.slug)
         return redirect("marketplace:draft_step", pk=outcome.result.pk, step=STEPS[0])
-    drafts = profile.drafts.select_related("submitted_project") if profile else ProjectDraft.objects.none()
-    page = Paginator(drafts, 20).get_page(request.GET.get("page"))
+    items = []
+    if profile is not None:
+        items = [*queries.listings_without_draft(profile), *profile.drafts.select_related("submitted_project")]
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
     context = {
         "organisation": organisation,
         "profile": profile,
         "page": page,
-        "rows": team_projects(page),
+        "rows": team_projects(page, request.user),
         "fits": programmes_for_team(profile),
     }
     return render(request, "marketplace/enterprise_projects.html", context)

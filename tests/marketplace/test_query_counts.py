@@ -64,3 +64,10 @@ def test_a_teams_projects_and_drafts(client, market):
     client.force_login(market["erin"])
     url = reverse("marketplace:enterprise_projects", kwargs={"slug": market["enterprise_org"].slug})
     assert_queries_do_not_grow(build, client, url)
+
+
+def test_a_teams_projects_made_by_staff(client, market):
+    """Projects with a listing and no draft, each row with its team pages: no query per row."""
+    client.force_login(market["erin"])
+    url = reverse("marketplace:enterprise_projects", kwargs={"slug": market["enterprise_org"].slug})
+    assert_queries_do_not_grow(lambda count: _listed_projects(market, count), client, url)
