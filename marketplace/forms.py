@@ -25,7 +25,7 @@ from places.models import Township
 
 
 def _name_in_active_language(item):
-    """A sector's or an SDG's name in the interface's language (their __str__ is the Chinese name)."""
+    """A sector's, an SDG's or a county's name in the interface's language (their __str__ is the Chinese name)."""
     number = getattr(item, "number", None)
     return f"SDG {number} {item.name}" if number is not None else item.name
 
@@ -163,6 +163,8 @@ class SavedSearchForm(forms.ModelForm):
         model = SavedSearch
         fields = ["name", "sectors", "counties", "priority_areas_only", "seeking_investment_only"]
         widgets = {"sectors": forms.CheckboxSelectMultiple, "counties": forms.CheckboxSelectMultiple}
+        # Named in the reader's language (their __str__ is the Chinese name).
+        field_classes = {"sectors": NamedMultipleChoiceField, "counties": NamedMultipleChoiceField}
 
 
 class EnterpriseProfileForm(forms.ModelForm):

@@ -91,6 +91,34 @@ def test_a_member_saves_and_deletes_a_search_from_the_page(client, market):
     assert not SavedSearch.objects.exists()
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_saved_searches_page_names_sectors_and_counties_in_the_readers_language(
+    client, market, saved_search, language
+):
+    """The form's choices and the saved searches were the Chinese names (the models' __str__) on every page."""
+    from bs4 import BeautifulSoup
+    from django.utils import translation
+
+    from cms.models import Sector
+
+    sectors = list(Sector.objects.filter(slug__in=["test-agri", "test-crafts"]).order_by("slug"))
+    saved_search.sectors.set(sectors)
+    client.force_login(market["dave"])
+
+    html = BeautifulSoup(
+        client.get(f"/{language}/marketplace/companies/{market['company_org'].slug}/searches/").text, "html.parser"
+    )
+
+    with translation.override(language):
+        taitung = County.objects.get(code="10014").name
+        names = [sector.name for sector in saved_search.sectors.all()]
+        separator = translation.pgettext("list separator", ", ")
+    choices = {label.get_text(strip=True) for label in html.select("main form label")}
+    assert {taitung, *names} <= choices and "臺東縣" not in choices
+    listed = html.select_one("ul.saved-searches li").get_text(" ", strip=True)
+    assert separator.join(names) in listed and taitung in listed
+
+
 def test_a_digest_is_written_in_the_members_language_with_the_projects_translated_titles(market, saved_search):
     """#15: a member reading English gets the English digest, each project by its English title and address."""
     from django.utils import translation

@@ -227,6 +227,10 @@ def test_the_impact_report_counts_what_was_committed_from_the_records(client, ma
     client.force_login(market["dave"])
     page = client.get(reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug}))
     assert "NT$800,000" in page.text
+    # The townships are a list, not names glued with 、 (an English name holds a comma itself).
+    with translation.override("en"):
+        english = client.get(reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})).text
+    assert '<ul class="inline-list"><li>Guanshan Township, Taitung County</li></ul>' in english
 
 
 def test_the_tables_of_the_signed_in_company_and_team_pages_scroll_in_named_regions(client, market):
