@@ -586,8 +586,22 @@ class SubscriptionPlan(InReaderLanguage, models.Model):
 
     @property
     def season_labels(self):
+        """The season's months by name, in the order the season runs (October … February for a winter season)."""
         names = dict(MONTHS)
-        return [names[month] for month in sorted(self.season_months)]
+        return [names[month] for month in season_order(self.season_months)]
+
+
+def season_order(months):
+    """`months` (1..12) in the order a season runs: from the month after its longest break, so that a winter season
+    reads October, November, December, January, February. The break over New Year wins a tie (calendar order)."""
+    months = sorted(set(months))
+    if len(months) < 2:
+        return months
+    start, longest = 0, months[0] + 12 - months[-1]
+    for index in range(1, len(months)):
+        if months[index] - months[index - 1] > longest:
+            start, longest = index, months[index] - months[index - 1]
+    return months[start:] + months[:start]
 
 
 class DonationCampaign(models.Model):

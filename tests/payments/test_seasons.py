@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from core.models import AuditEntry
 from payments import seasons, subscriptions
@@ -135,3 +136,13 @@ def test_the_backer_cannot_lift_the_seasons_pause(client, winter_plan, subscribe
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     paused.refresh_from_db()
     assert paused.pause_reason == "season"
+
+
+def test_a_season_lists_its_months_in_the_order_it_runs():
+    from marketplace.models import SubscriptionPlan, season_order
+
+    assert season_order([1, 2, 10, 11, 12]) == [10, 11, 12, 1, 2]  # winter: across New Year
+    assert season_order([5, 3, 4]) == [3, 4, 5]
+    assert season_order(range(1, 13)) == list(range(1, 13))
+    with translation.override("en"):
+        assert SubscriptionPlan(season_months=[1, 12]).season_labels == ["December", "January"]
