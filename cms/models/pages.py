@@ -380,8 +380,16 @@ class TownshipPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
 
         def project_ids():
-            projects = ProjectPage.objects.child_of(self).live().public().order_by("-first_published_at", "-pk")
-            return paginate(request, list(projects.values_list("pk", flat=True)), PROJECTS_PER_PAGE)
+            from cms.page_cache import values_of_pages
+
+            def read(_page_ids):
+                projects = ProjectPage.objects.child_of(self).live().public().order_by("-first_published_at", "-pk")
+                return {self.pk: list(projects.values_list("pk", flat=True))}
+
+            # Kept while the township page's content stands (a project published, unpublished or moved under it
+            # moves it; a payment does not): a payment on a card renders the list again without its query.
+            ids = values_of_pages("township-project-ids", [self.pk], read, shows_money=False)[self.pk]
+            return paginate(request, ids, PROJECTS_PER_PAGE)
 
         def stories():
             return list(

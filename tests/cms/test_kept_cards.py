@@ -90,8 +90,10 @@ def test_after_a_payment_a_township_page_renders_only_the_paid_card_and_keeps_wh
     assert read_cards == [("money", [rice.pk])]  # the paid card's facts were kept too
     # The paid card's stale entry named its generations: its page's translation key was not read again.
     assert not any('"translation_key" AS "translation_key" FROM' in statement for statement in sql)
-    # The sections other apps add, the township's head and its stories were kept: none of their queries ran.
-    for table in ("people_helprequest", "experiences_experience", "marketplace_enterpriseprofile", "cms_storypage"):
+    # The sections other apps add, the township's head, its stories and its page of project ids were kept: none of
+    # their queries ran.
+    tables = ("people_helprequest", "experiences_experience", "marketplace_enterpriseprofile", "cms_storypage")
+    for table in (*tables, "cms_projectpage"):
         assert not reads_from(sql, table), table
 
     # What a render from nothing shows.
