@@ -352,6 +352,12 @@ async def run_level(base, setup, concurrency, seconds, seed):
     return results, elapsed
 
 
+def script_line(cluster, script, marker):
+    """The line starting with `marker` that `script` printed, run in `manage.py shell` with the cluster's settings."""
+    output = cluster.manage("shell", "-c", script).stdout
+    return next(line for line in output.splitlines() if line.startswith(marker))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--web", type=int, default=2, help="web processes (default 2: one per core here)")
@@ -388,16 +394,11 @@ def main():
         for command in ("load_demo", "load_demo_history"):
             cluster.manage(command, env={"DJANGO_SETTINGS_MODULE": "config.settings.dev"})
         cluster.manage("rebuild_search_index", env={"SEARCH_TIMEOUT_SECONDS": "60"})
-        settled = next(
-            line
-            for line in cluster.manage("shell", "-c", SETTLE_SCRIPT).stdout.splitlines()
-            if line.startswith("SETTLED ")
-        ).split()
+        settled = script_line(cluster, SETTLE_SCRIPT, "SETTLED ").split()
         print(f"after the build: ANALYZE in {settled[1]} s, the search indices merged in {settled[2]} s")
         demo_marker.touch()
     cluster.manage("collectstatic", "--noinput", "--verbosity", "0")
-    output = cluster.manage("shell", "-c", SETUP_SCRIPT).stdout
-    setup = json.loads(next(line for line in output.splitlines() if line.startswith("LOAD-SETUP "))[11:])
+    setup = json.loads(script_line(cluster, SETUP_SCRIPT, "LOAD-SETUP ")[11:])
     print(f"set-up ready in {time.monotonic() - began:.0f} s")
     print("\nqueries of one request (second of two) and the median of ten in one process (Django's test client):")
     for kind, row in setup["queries"].items():
@@ -410,11 +411,7 @@ def main():
         cluster.start()
         base = f"http://127.0.0.1:{cluster.proxy_port}"
         meter = CpuMeter(cluster)
-        drained = next(
-            line
-            for line in cluster.manage("shell", "-c", DRAIN_SCRIPT).stdout.splitlines()
-            if line.startswith("TASKS-DRAINED ")
-        ).split()
+        drained = script_line(cluster, DRAIN_SCRIPT, "TASKS-DRAINED ").split()
         print(f"task queue before the run: {drained[1]} left after waiting {drained[2]} s for the worker")
         # Warm every process (template loading, first connections) before timing.
         asyncio.run(run_level(base, setup, 4, 3, seed=0))

@@ -151,11 +151,8 @@ def _read_generations(keys):
     read = memo.setdefault(GENERATIONS_READ, {}) if memo is not None else {}
     unread = [key for key in dict.fromkeys(keys) if key not in read]
     if unread:
-        found = cache.get_many(unread)
-        read.update(found)
-    else:
-        found = {}
-    return {key: read[key] if key in read else found[key] for key in keys if key in read or key in found}
+        read.update(cache.get_many(unread))
+    return {key: read[key] for key in keys if key in read}
 
 
 def _forget_generations(keys):
