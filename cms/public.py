@@ -35,16 +35,18 @@ def is_public(page):
 def in_active_language(pages):
     """`pages` (any pages, in order) each as its live version in the visitor's language: the translation, or the
     alias that shows the untranslated original under the visitor's URL prefix; a page with neither stays as it is.
-    One query whatever the number of pages; the versions are of the pages' own class when they all share one
-    (project cards read a ProjectPage's township and sector), plain Page objects otherwise (title, url;
-    `|content_lang` gives their text's language). The versions come without their body (StreamFields are read when
-    asked for)."""
+    One query whatever the number of pages, none when they all are in that language already. The versions are of
+    the pages' own class when they all share one (project cards read a ProjectPage's township and sector), plain
+    Page objects otherwise (title, url; `|content_lang` gives their text's language). The versions come without
+    their body (StreamFields are read when asked for)."""
     from wagtail.models import Locale, Page
 
     pages = list(pages)
     if not pages:
         return pages
     locale = Locale.get_active()
+    if all(page.locale_id == locale.pk for page in pages):
+        return pages  # already in the reader's language: nothing to look up
     classes = {type(page) for page in pages}
     model = classes.pop() if len(classes) == 1 else Page
     versions = {

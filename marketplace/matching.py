@@ -160,6 +160,23 @@ def recommend_projects(company, limit=20, now=None):
     ]
 
 
+def kept_recommendations(company, limit=20):
+    """recommend_projects(company, limit), kept for the company's page (cms.page_cache.site_wide_value: per language,
+    for PAGE_CACHE_SECONDS at most) while what the ranking reads stands: the company's facts (ties, sectors, SDGs,
+    ticket: an edit shows at once, as they are part of the key) and the search index (a project published, paid or
+    updated is indexed again, which moves the search results' generation). Computed every time with the page
+    cache off."""
+    from cms.page_cache import SEARCH_RESULTS, site_wide_value
+
+    ties = sorted(company.ties.values_list("township_id", "kind", "employee_count"))
+    sectors = sorted(company.sectors_of_interest.values_list("pk", flat=True))
+    sdgs = sorted(company.sdg_focus.values_list("pk", flat=True))
+    facts = repr((company.pk, limit, ties, sectors, sdgs, company.ticket_min_twd, company.ticket_max_twd))
+    return site_wide_value(
+        f"recommendations:{facts}", lambda: recommend_projects(company, limit), depends_on=[SEARCH_RESULTS]
+    )
+
+
 # Projects the database ranks beyond `limit` that are still scored exactly: a margin for a timestamp that Python
 # (float seconds) and the database (microseconds) would order differently.
 CANDIDATE_MARGIN = 10

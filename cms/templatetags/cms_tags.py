@@ -146,10 +146,17 @@ def site_navigation(context):
 
 
 def kept_cards(context, kind, pages, template_name, name, from_pages, from_ids, shows_money=True, **extra):
-    """The cards of `pages` (pages or page ids, in order) as one piece of HTML, each rendered by `template_name` with
-    its item as `name` and `extra`. For the pages whose card is not kept, `from_pages(pages)` (those given as pages)
-    and `from_ids(ids)` (those given as ids) -> {page id: item}; a page they leave out shows no card. Each card is
-    kept per page, language, `kind` and `extra` while its page's generations stand (cms.page_cache.values_of_pages),
+    """The cards of `pages` (pages or page ids, in order) as one piece of HTML: kept_card_html joined in order."""
+    html = kept_card_html(context, kind, pages, template_name, name, from_pages, from_ids, shows_money, **extra)
+    # Each card is a template's output (its variables escaped there), as {% include %} would join it.
+    return mark_safe("".join(html.values()))  # noqa: S308
+
+
+def kept_card_html(context, kind, pages, template_name, name, from_pages, from_ids, shows_money=True, **extra):
+    """{page id: its card's HTML} for `pages` (pages or page ids), in their order, each rendered by `template_name`
+    with its item as `name` and `extra`. For the pages whose card is not kept, `from_pages(pages)` (those given as
+    pages) and `from_ids(ids)` (those given as ids) -> {page id: item}; a page they leave out has no card. Each card
+    is kept per page, language, `kind` and `extra` while its page's generations stand (cms.page_cache.values_of_pages),
     for the local day at most (cards count days left): a list rendered again after one project was paid or
     published renders that card only. Rendered every time with the page cache off. `shows_money`: False for cards
     that show no funding (stories), which a payment then leaves kept."""
@@ -174,8 +181,8 @@ def kept_cards(context, kind, pages, template_name, name, from_pages, from_ids, 
 
     variant = ":".join(f"{key}={value}" for key, value in sorted(extra.items()))
     html = values_of_pages(f"{kind}:{variant}", ids, render, shows_money=shows_money)
-    # Each card is a template's output (its variables escaped there), as {% include %} would join it.
-    return mark_safe("".join(html[page_id] for page_id in ids if page_id in html))  # noqa: S308
+    # Each card is a template's output (its variables escaped there), as {% include %} would show it.
+    return {page_id: mark_safe(html[page_id]) for page_id in ids if page_id in html}  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

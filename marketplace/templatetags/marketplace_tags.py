@@ -26,10 +26,21 @@ def project_card_list(context, projects, heading="h3", show_summary=False):
     """{% project_card_list projects [heading] [show_summary] %}: the cards of these project pages, or of the pages
     with these ids (components/project_card.html), each kept per page and language until its project is paid,
     published or its listing changes (cms_tags.kept_cards): a list shown again after one payment renders one card."""
-    from cms.templatetags.cms_tags import kept_cards
+    from django.utils.safestring import mark_safe
+
+    # Each card is a template's output (its variables escaped there), as {% include %} would join it.
+    return mark_safe("".join(project_card_html(context, projects, heading, show_summary).values()))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def project_card_html(context, projects, heading="h3", show_summary=False):
+    """{% project_card_html projects [heading] [show_summary] as cards %}: {page id: its card's HTML} for these
+    project pages or page ids, kept as {% project_card_list %} keeps them (the same cards), for a list that puts
+    something of its own beside each card. A page that is gone has no card."""
+    from cms.templatetags.cms_tags import kept_card_html
     from marketplace.presentation import cards_with_kept_facts, project_cards
 
-    return kept_cards(
+    return kept_card_html(
         context,
         "project-card-html",
         list(projects),
@@ -40,6 +51,12 @@ def project_card_list(context, projects, heading="h3", show_summary=False):
         heading=heading,
         show_summary=bool(show_summary),
     )
+
+
+@register.filter
+def card_of(cards, page):
+    """{{ cards|card_of:page }}: the card HTML of `page` (or a page id) from {% project_card_html %}, or ""."""
+    return cards.get(getattr(page, "pk", page), "")
 
 
 @register.simple_tag

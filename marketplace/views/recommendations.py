@@ -9,9 +9,8 @@ from accounts.models import Organisation
 from cms.public import in_active_language
 from marketplace import actions
 from marketplace.forms import InterestForm
-from marketplace.matching import recommend_companies, recommend_projects
+from marketplace.matching import kept_recommendations, recommend_companies
 from marketplace.models import EnterpriseProfile
-from marketplace.presentation import ProjectCard, kept_project_cards
 from marketplace.views.common import company_for_member, profile_or_redirect
 
 
@@ -22,18 +21,17 @@ def recommendations(request, slug):
     profile, to_profile_form = profile_or_redirect(request, organisation)
     if to_profile_form:
         return to_profile_form
-    recommendations = recommend_projects(profile)
+    recommendations = kept_recommendations(profile)
     # A project is ranked as its original page (interests are recorded against it); its card shows the version in
     # the reader's language, as search hits do: the translation, or the alias under the reader's URL prefix.
+    # The cards are the ones project lists keep ({% project_card_html %}): rendered once per project and language.
     shown = in_active_language([recommendation.project for recommendation in recommendations])
-    kept = kept_project_cards([page.pk for page in shown])
-    # A page gone since it was ranked keeps a bare card.
-    cards = [kept.get(page.pk) or ProjectCard(page) for page in shown]
     context = {
         "organisation": organisation,
         "membership": membership,
         "profile": profile,
-        "recommendations": list(zip(recommendations, cards, strict=True)),
+        "recommendations": list(zip(recommendations, shown, strict=True)),
+        "shown_ids": [page.pk for page in shown],
         "interested": set(profile.interests.values_list("project_id", flat=True)),
         "interest_form": InterestForm(),
     }
