@@ -52,6 +52,11 @@ class CmsConfig(AppConfig):
         # A township page's head shows its official figures: an import (one new batch per file, in one transaction)
         # or an edit of an indicator shows at once.
         follow_township_changes(ImportBatch, Indicator, Observation)
+        from cms.models import ProjectUpdate
+        from cms.page_cache import follow_page_content_changes
+
+        # A team's update shows on its project's page at once, without a publish (marketplace.actions).
+        follow_page_content_changes({ProjectUpdate: lambda update: [update.project_id]})
         from wagtail.models import Locale
 
         from cms.read_once import forget_locales, remember_locales

@@ -34,7 +34,10 @@ and by payments after a payment commits:
   (`township_content_changed`, from the saves and deletes of the models that cms.township_sections follows): every
   township page;
 - a project's listing, campaign, plans or team (`follow_project_card_changes`, from marketplace's saves and
-  deletes): the project itself and the money of the pages showing its card (`project_card_changed`).
+  deletes): the project itself and the money of the pages showing its card (`project_card_changed`);
+- what a page shows of its own without a publish: a project's updates, milestones, questions and answers, and a
+  moderator hiding one (`follow_page_content_changes`, from the saves and deletes of the apps owning them): the
+  page itself (`page_content_changed`).
 
 Values of pages (`values_of_pages`): what a page of search hits shows of each project and story (its version in the
 reader's language, its card's facts and picture) is the same whatever query found it, so it is kept per page and
@@ -50,14 +53,14 @@ reader's page is rendered for them (their header, their bell) around parts taken
 behind those parts are not made (the pages hand such data to their templates lazily). A part that shows no money
 says so (`shows_no_money`: a township's head, its stories and the sections other apps add; the home page's hero,
 map and stories), and a payment then leaves it kept: the page rendered after a payment renders its figures and the
-paid project's card, and takes the rest from the cache. Project pages carry a form per visitor and keep no
-fragment.
+paid project's card, and takes the rest from the cache. A project page keeps its head, introduction and story;
+its funding panel (the visitor's backing, a form with their token) is rendered for each visitor.
 
 A part that changes by itself at a known moment (a township's next slot starting, a help request's last day ending)
-is kept no longer than that. What other apps add to a page without passing here (a project's questions) ages out
-after PAGE_CACHE_SECONDS. The key carries the release (compiled translations and templates), so a
-new catalogue or template never meets an old page. A Redis outage degrades to rendering: the cache is
-core.cache.ResilientRedisCache, whose failures fall back to this process's memory.
+is kept no longer than that. What other apps add to a page without passing here ages out after PAGE_CACHE_SECONDS
+(the township sections follow their own changes: cms.township_sections). The key carries the release (compiled
+translations and templates), so a new catalogue or template never meets an old page. A Redis outage degrades to
+rendering: the cache is core.cache.ResilientRedisCache, whose failures fall back to this process's memory.
 """
 
 import datetime
@@ -604,6 +607,36 @@ def pages_changed(pages):
             names.add(GLOBAL)
     # The search pages too: the hits they show are kept under these pages' generations, which they do not follow.
     bump(names | {PAGE_TREE, SEARCH_RESULTS})
+
+
+def page_content_changed(page_ids):
+    """What these pages show of their own changed without a publish (a project's updates, milestones, questions and
+    answers, which show at once, without review): their cached copies and what is kept under their content are
+    stale. The pages listing them show none of it and stay kept."""
+    from wagtail.models import Page
+
+    if not enabled():
+        return
+    bump({str(key) for key in _translation_keys(Page.objects.filter(pk__in=set(page_ids)))})
+
+
+def follow_page_content_changes(page_ids_of):
+    """`page_ids_of`: {model: function(row) -> the ids of the pages that show the row}. A save or delete of such a
+    row makes those pages fresh once it commits (page_content_changed). Called by the apps that own such rows (so
+    that cms never imports them)."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model, ids_of in page_ids_of.items():
+
+        def changed(sender, instance, ids_of=ids_of, **kwargs):
+            if not enabled():
+                return
+            page_ids = [page_id for page_id in ids_of(instance) if page_id]
+            if page_ids:
+                transaction.on_commit(lambda: page_content_changed(page_ids))
+
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(changed, sender=model, weak=False, dispatch_uid=f"cms-content-{name}-{model._meta.label}")
 
 
 def _home_keys():

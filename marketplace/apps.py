@@ -10,11 +10,19 @@ class MarketplaceConfig(AppConfig):
         from accounts.models import Organisation
         from accounts.personal_data import register_provider
         from cms.actions import project_approved
-        from cms.page_cache import follow_project_card_changes
+        from cms.page_cache import follow_page_content_changes, follow_project_card_changes
         from cms.township_sections import follow_township_changes
         from marketplace import personal_data
         from marketplace.actions import apply_approved_project_changes
-        from marketplace.models import DonationCampaign, EnterpriseProfile, ProjectListing, SubscriptionPlan
+        from marketplace.models import (
+            Answer,
+            DonationCampaign,
+            EnterpriseProfile,
+            Milestone,
+            ProjectListing,
+            Question,
+            SubscriptionPlan,
+        )
 
         # A team's changes to a live project (money terms, new plans and milestones) apply when the moderators approve.
         project_approved.register(apply_approved_project_changes)
@@ -29,6 +37,16 @@ class MarketplaceConfig(AppConfig):
                 SubscriptionPlan: lambda plan: _listed_projects(pk=plan.listing_id),
                 EnterpriseProfile: lambda team: _listed_projects(enterprise=team),
                 Organisation: lambda organisation: _listed_projects(enterprise__organisation=organisation),
+            }
+        )
+
+        # A project's page shows its milestones, latest questions and their answers, at once (a moderator's hiding
+        # too); a draft's milestones have no listing and no page.
+        follow_page_content_changes(
+            {
+                Milestone: lambda milestone: _listed_projects(pk=milestone.listing_id),
+                Question: lambda question: _listed_projects(pk=question.listing_id),
+                Answer: lambda answer: _listed_projects(questions__pk=answer.question_id),
             }
         )
 

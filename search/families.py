@@ -175,12 +175,13 @@ class ProjectFamily(PageFamily):
 
     @property
     def models(self):
-        from cms.models import Sector
+        from cms.models import ProjectUpdate, Sector
         from marketplace.models import DonationCampaign, ProjectListing, SubscriptionPlan
 
         # The listing says whether the project seeks investment; plans and campaigns give the funding types; a
-        # sector's names are indexed as labels (renaming one reindexes its projects).
-        return (ProjectListing, SubscriptionPlan, DonationCampaign, Sector)
+        # sector's names are indexed as labels (renaming one reindexes its projects); an update a team posts is
+        # part of the project's text and of its recent updates at once, without a publish.
+        return (ProjectListing, SubscriptionPlan, DonationCampaign, Sector, ProjectUpdate)
 
     def public_pages(self):
         from cms.public import public_projects

@@ -318,7 +318,7 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Anonymous CMS pages are cached per language and invalidated on publish, payment and translation (cms.page_cache);
-# what other apps add to a page without telling the cache (enterprises, questions) ages out after PAGE_CACHE_SECONDS.
+# what other apps add to a page without telling the cache ages out after PAGE_CACHE_SECONDS.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
 # The search page an anonymous visitor gets is shared by everyone asking the same query (search.views.search_page)
