@@ -75,3 +75,19 @@ def ids_in_active_language(pages):
         .values_list("translation_key", "pk")
     )
     return [pk if locale_id == locale.pk else versions.get(key, pk) for pk, key, locale_id in rows]
+
+
+def versions_in_active_language(page_ids):
+    """{page id: the id of its live version in the visitor's language (translation or alias), or its own id when it
+    has none} for the pages with these ids that exist: what in_active_language gives, as ids. One query of ids, two
+    when some pages are in another language."""
+    from wagtail.models import Locale, Page
+
+    rows = list(Page.objects.filter(pk__in=set(page_ids)).values_list("pk", "translation_key", "locale_id"))
+    locale = Locale.get_active()
+    elsewhere = {key for _pk, key, locale_id in rows if locale_id != locale.pk}
+    versions = {}
+    if elsewhere:
+        live = Page.objects.live().filter(locale=locale, translation_key__in=elsewhere)
+        versions = dict(live.values_list("translation_key", "pk"))
+    return {pk: pk if locale_id == locale.pk else versions.get(key, pk) for pk, key, locale_id in rows}

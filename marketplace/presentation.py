@@ -203,7 +203,7 @@ def _read_story_pictures(story_ids):
     from cms.models import StoryPage
 
     stories = list(StoryPage.objects.filter(pk__in=story_ids).defer_streamfields())
-    _attach_card_images(stories)
+    attach_card_images(stories)
     return {story.pk: story.hero_image for story in stories}
 
 
@@ -254,11 +254,11 @@ def read_project_cards(project_ids, with_money=True):
         .prefetch_related(*CONTENT_LANGUAGE_RELATIONS)
         .defer_streamfields()  # a card never shows the body; the cards are kept pickled
     )
-    _attach_card_images(pages)
+    attach_card_images(pages)
     return {card.project.pk: card for card in project_cards(pages, with_money=with_money)}
 
 
-def _attach_card_images(pages):
+def attach_card_images(pages):
     """Each page's picture with its card rendition: two queries for the whole list. A rendition not made yet is made
     here: the pictures are kept with their prefetched renditions (kept_project_cards), and Wagtail makes a rendition
     that is missing from a prefetched list anew each time it is asked for one (the resize included)."""

@@ -2,22 +2,81 @@
 ledger, the people backing a project. Money totals are read from payments.ledger; the listings a payment page
 starts from (a public one to back, a team's own one) from marketplace.queries."""
 
-from django.db.models import Prefetch
+from dataclasses import dataclass
+
 from django.shortcuts import get_object_or_404
 
-from cms.models.pages import card_images
 from payments.models import Backing, LedgerEntry
 
 
 def backings_of(user):
-    """The person's backings, newest first, with what their list shows (expired checkouts left out)."""
+    """The person's backings, newest first, with their listing and plan (expired checkouts left out). What their list
+    shows of each project comes from backed_projects."""
     return (
         Backing.objects.filter(backer=user, listing__isnull=False)  # purchases are listed where they were made
         .exclude(status=Backing.Status.EXPIRED)
-        .select_related("listing__project__locale", "plan")
-        .defer("listing__project__body")  # the list shows no story: its JSON is not fetched and parsed per row
-        .prefetch_related("listing__project__updates", Prefetch("listing__project__hero_image", queryset=card_images()))
+        .select_related("listing", "plan")
     )
+
+
+@dataclass
+class BackedProject:
+    """What a backer's list shows of a project, in the reader's language (its translation, or its original)."""
+
+    title: str
+    url: str
+    lang: str  # the language of the title's text
+    image: object = None  # the picture, with its card rendition, or None
+    latest_update: object = None  # the newest ProjectUpdate of the project (its original page's), or None
+    update_lang: str = ""  # the language of the updates' text (the original page's)
+
+
+def backed_projects(project_ids):
+    """{project page id: BackedProject} for these projects (their original pages, as listings name them), each kept
+    per page and language while the page's content stands (cms.page_cache.values_of_pages, shows_no_money: a payment
+    leaves it kept; a new update moves it). A page that is gone is left out."""
+    from cms.page_cache import values_of_pages
+    from cms.public import versions_in_active_language
+
+    shown = versions_in_active_language(project_ids)
+    kept = values_of_pages("backed-project", sorted(set(shown.values())), _read_backed_projects, shows_money=False)
+    return {project_id: kept[page_id] for project_id, page_id in shown.items() if page_id in kept}
+
+
+def _read_backed_projects(page_ids):
+    from wagtail.models import Locale, Page
+
+    from cms.models import ProjectPage, ProjectUpdate
+    from cms.models.pages import CONTENT_LANGUAGE_RELATIONS
+    from marketplace.presentation import attach_card_images
+
+    pages = list(
+        ProjectPage.objects.filter(pk__in=page_ids).prefetch_related(*CONTENT_LANGUAGE_RELATIONS).defer_streamfields()
+    )
+    attach_card_images(pages)
+    # Updates are posted on the original page (marketplace.actions.post_project_update), whatever the reader's
+    # language.
+    default = Locale.get_default()
+    originals = dict(
+        Page.objects.filter(translation_key__in={page.translation_key for page in pages}, locale=default).values_list(
+            "translation_key", "pk"
+        )
+    )
+    latest = {}
+    updates = ProjectUpdate.objects.filter(project_id__in=originals.values())
+    for update in updates.order_by("project_id", *ProjectUpdate._meta.ordering):
+        latest.setdefault(update.project_id, update)
+    return {
+        page.pk: BackedProject(
+            title=page.title,
+            url=page.url or "",
+            lang=page.content_language,
+            image=page.hero_image,
+            latest_update=latest.get(originals.get(page.translation_key)),
+            update_lang=default.language_code,
+        )
+        for page in pages
+    }
 
 
 def payments_by_backing(backings):

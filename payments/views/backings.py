@@ -19,10 +19,10 @@ from payments.receipts import receipt_context
 def my_backings(request):
     page = Paginator(queries.backings_of(request.user), 20).get_page(request.GET.get("page"))
     payments = queries.payments_by_backing(page.object_list)
-    projects = in_active_language([backing.listing.project for backing in page.object_list])
+    projects = queries.backed_projects([backing.listing.project_id for backing in page.object_list])
     rows = [
-        (backing, payments.get(backing.pk, []), project)
-        for backing, project in zip(page.object_list, projects, strict=True)
+        (backing, payments.get(backing.pk, []), projects.get(backing.listing.project_id))
+        for backing in page.object_list
     ]
     return render(request, "payments/my_backings.html", {"page": page, "rows": rows})
 
