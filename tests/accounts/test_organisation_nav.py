@@ -32,3 +32,13 @@ def test_every_link_of_the_organisation_menu_opens_for_its_manager(client, towns
         assert client.get(href).status_code in (200, 302), (kind, href)
     team_pages = reverse("marketplace:enterprise_projects", kwargs={"slug": organisation.slug})
     assert (team_pages in links) == (kind == Organisation.Kind.ENTERPRISE)
+
+
+def test_a_team_with_its_profile_finds_its_payouts_in_the_menu(client, profile, alice):
+    client.force_login(alice)
+
+    page = client.get(reverse("organisations:detail", kwargs={"slug": profile.organisation.slug}))
+    links = [link["href"] for link in BeautifulSoup(page.text, "html.parser").select("nav.organisation-nav a")]
+
+    payouts = reverse("payments:payouts", kwargs={"slug": profile.organisation.slug})
+    assert payouts in links and client.get(payouts).status_code == 200
