@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.languages import html_lang
@@ -306,7 +307,18 @@ class TeamProject:
 
     @property
     def title(self):
-        return str(self.draft) if self.draft is not None else self.project.title
+        return self.title_and_lang[0]
+
+    @property
+    def title_and_lang(self):
+        """(title, HTML lang): the draft's title in the reader's language when the team wrote one, else its
+        original; a staff-made project's title (its page in the site's default language, which holds the
+        listing)."""
+        if self.draft is None:
+            return self.project.title, html_lang(settings.LANGUAGE_CODE)
+        if not self.draft.title:
+            return str(self.draft), html_lang(get_language())  # "Untitled project", in the reader's language
+        return self.draft.in_reader_language("title")
 
 
 def team_projects(items, user):

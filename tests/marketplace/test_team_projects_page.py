@@ -115,3 +115,17 @@ def test_the_page_title_is_the_pages_name_and_the_team_reaches_its_payouts(clien
     payouts = reverse("payments:payouts", kwargs={"slug": profile.organisation.slug})
     assert html.select_one(f'main a[href="{payouts}"]') is not None
     assert client.get(payouts).status_code == 200
+
+
+def test_each_title_is_in_the_readers_language_when_the_team_wrote_one_and_says_its_language(client, profile, alice):
+    translated = actions.start_project_draft(alice, profile.organisation)
+    actions.save_draft_step(alice, translated, "basics", title="海邊教室", title_en="Seaside classroom", summary="x")
+    untranslated = actions.start_project_draft(alice, profile.organisation)
+    actions.save_draft_step(alice, untranslated, "basics", title="還在寫", summary="x")
+    client.force_login(alice)
+    url = reverse("marketplace:enterprise_projects", kwargs={"slug": profile.organisation.slug})
+
+    html = BeautifulSoup(client.get("/en" + url[url.index("/", 1) :]).text, "html.parser")
+
+    titles = {row.h3.get_text(strip=True): row.h3["lang"] for row in html.select("li.team-project")}
+    assert titles == {"Seaside classroom": "en", "還在寫": "zh-Hant-TW"}
