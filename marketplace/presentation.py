@@ -300,6 +300,7 @@ class TeamProject:
     live_stays: bool = False  # changes to a live project were sent back: the public page shows the approved version
     project: object = None  # the submitted or staff-made ProjectPage; None for a draft never submitted
     team_listing: object = None
+    shown_title: tuple = None  # a staff-made project's (title, HTML lang) in the reader's language (team_projects)
 
     @property
     def status_label(self):
@@ -312,10 +313,9 @@ class TeamProject:
     @property
     def title_and_lang(self):
         """(title, HTML lang): the draft's title in the reader's language when the team wrote one, else its
-        original; a staff-made project's title (its page in the site's default language, which holds the
-        listing)."""
+        original; a staff-made project's title in the reader's language when its page is translated."""
         if self.draft is None:
-            return self.project.title, html_lang(settings.LANGUAGE_CODE)
+            return self.shown_title or (self.project.title, html_lang(settings.LANGUAGE_CODE))
         if not self.draft.title:
             return str(self.draft), html_lang(get_language())  # "Untitled project", in the reader's language
         return self.draft.in_reader_language("title")
@@ -326,10 +326,20 @@ def team_projects(items, user):
     or the ProjectListing of a project staff made for the team (with project selected). A live project's row has
     its listing when `user` passes the check its team pages make (marketplace.actions.check_project_team): one
     query for the listings and one check per team, whatever the number of rows."""
+    from wagtail.models import Locale
+
+    from cms.public import in_active_language
     from marketplace.models import ProjectListing
 
     rows = [_listed_project(item) if isinstance(item, ProjectListing) else _drafted_project(item) for item in items]
     _add_team_listings(rows, user)
+    # A project staff made has no draft with the team's own translations: its title is its page's in the reader's
+    # language (one query for the page).
+    made_by_staff = [row for row in rows if row.draft is None]
+    reader = Locale.get_active()
+    for row, shown in zip(made_by_staff, in_active_language([row.project for row in made_by_staff]), strict=True):
+        in_reader_language = shown.locale_id == reader.pk and not shown.alias_of_id  # no locale to read then
+        row.shown_title = (shown.title, html_lang(get_language() if in_reader_language else shown.content_language))
     return rows
 
 

@@ -129,3 +129,22 @@ def test_each_title_is_in_the_readers_language_when_the_team_wrote_one_and_says_
 
     titles = {row.h3.get_text(strip=True): row.h3["lang"] for row in html.select("li.team-project")}
     assert titles == {"Seaside classroom": "en", "還在寫": "zh-Hant-TW"}
+
+
+def test_a_project_staff_made_shows_its_translated_title_in_the_readers_language(client, market):
+    from wagtail.models import Locale
+
+    locale = Locale.objects.get(language_code="en")
+    english = market["rice"].get_translation_or_none(locale) or market["rice"].copy_for_translation(
+        locale, copy_parents=True
+    )
+    english.alias_of = None
+    english.title = "Guanshan rice"
+    english.save_revision().publish()
+    client.force_login(market["erin"])
+    url = reverse("marketplace:enterprise_projects", kwargs={"slug": market["enterprise_org"].slug})
+
+    for language, title, lang in (("en", "Guanshan rice", "en"), ("ja", "關山米", "zh-Hant-TW")):
+        html = BeautifulSoup(client.get(f"/{language}" + url[url.index("/", 1) :]).text, "html.parser")
+        heading = html.select_one("li.team-project h3")
+        assert (heading.get_text(strip=True), heading["lang"]) == (title, lang)
