@@ -613,17 +613,28 @@ def page_content_changed(page_ids):
     """What these pages show of their own changed without a publish (a project's updates, milestones, questions and
     answers, which show at once, without review): their cached copies and what is kept under their content are
     stale. The pages listing them show none of it and stay kept."""
-    from wagtail.models import Page
-
     if not enabled():
         return
-    bump({str(key) for key in _translation_keys(Page.objects.filter(pk__in=set(page_ids)))})
+    bump(_content_keys(page_ids))
 
 
 def follow_page_content_changes(page_ids_of):
     """`page_ids_of`: {model: function(row) -> the ids of the pages that show the row}. A save or delete of such a
     row makes those pages fresh once it commits (page_content_changed). Called by the apps that own such rows (so
     that cms never imports them)."""
+    _follow_row_changes(page_ids_of, page_content_changed, "cms-content")
+
+
+def _content_keys(page_ids):
+    """The content generations (translation keys) of the pages with these ids."""
+    from wagtail.models import Page
+
+    return {str(key) for key in _translation_keys(Page.objects.filter(pk__in=set(page_ids)))}
+
+
+def _follow_row_changes(page_ids_of, changed_pages, uid_prefix):
+    """Connect the saves and deletes of each model of `page_ids_of` ({model: function(row) -> page ids}) to
+    `changed_pages(page ids)`, called once the change commits."""
     from django.db.models.signals import post_delete, post_save
 
     for model, ids_of in page_ids_of.items():
@@ -633,10 +644,10 @@ def follow_page_content_changes(page_ids_of):
                 return
             page_ids = [page_id for page_id in ids_of(instance) if page_id]
             if page_ids:
-                transaction.on_commit(lambda: page_content_changed(page_ids))
+                transaction.on_commit(lambda: changed_pages(page_ids))
 
         for name, signal in (("saved", post_save), ("deleted", post_delete)):
-            signal.connect(changed, sender=model, weak=False, dispatch_uid=f"cms-content-{name}-{model._meta.label}")
+            signal.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid_prefix}-{name}-{model._meta.label}")
 
 
 def _home_keys():
@@ -664,13 +675,10 @@ def project_card_changed(project_ids):
     """What these projects' cards show besides money changed (their listing, campaign, plans, team): the projects'
     pages and the facts kept of their cards (under the content's generation), and every page showing the cards (as a
     payment: their money's generation, which their list of cards depends on)."""
-    from wagtail.models import Page
-
     if not enabled():
         return
     project_ids = sorted(set(project_ids))
-    keys = {str(key) for key in _translation_keys(Page.objects.filter(pk__in=project_ids))}
-    bump(keys | _pages_showing_money_of(project_ids) | {SEARCH_RESULTS})
+    bump(_content_keys(project_ids) | _pages_showing_money_of(project_ids) | {SEARCH_RESULTS})
 
 
 def follow_project_card_changes(project_ids_of):
@@ -678,19 +686,7 @@ def follow_project_card_changes(project_ids_of):
     campaign and plans, the team). A save or delete of such a row makes the projects' pages, the pages showing those
     cards and the values kept for search hits fresh once it commits (project_card_changed). Called by the apps that
     own such rows (marketplace), so that cms never imports them."""
-    from django.db.models.signals import post_delete, post_save
-
-    for model, ids_of in project_ids_of.items():
-
-        def changed(sender, instance, ids_of=ids_of, **kwargs):
-            if not enabled():
-                return
-            project_ids = [project_id for project_id in ids_of(instance) if project_id]
-            if project_ids:
-                transaction.on_commit(lambda: project_card_changed(project_ids))
-
-        for name, signal in (("saved", post_save), ("deleted", post_delete)):
-            signal.connect(changed, sender=model, weak=False, dispatch_uid=f"cms-card-{name}-{model._meta.label}")
+    _follow_row_changes(project_ids_of, project_card_changed, "cms-card")
 
 
 def _pages_showing_money_of(project_ids):

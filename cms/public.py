@@ -61,29 +61,27 @@ def in_active_language(pages):
 
 def ids_in_active_language(pages):
     """The ids of `pages` (a queryset of pages, in its order) as in_active_language gives them: each page's live
-    version in the visitor's language (translation or alias), or the page itself. Two queries of ids only: for
-    lists whose cards are kept ({% project_card_list %} reads the pages of the cards that are not)."""
-    from wagtail.models import Locale, Page
-
+    version in the visitor's language (translation or alias), or the page itself. Two queries of ids only (one when
+    they all are in that language): for lists whose cards are kept ({% project_card_list %} reads the pages of the
+    cards that are not)."""
     rows = list(pages.values_list("pk", "translation_key", "locale_id"))
-    if not rows:
-        return []
-    locale = Locale.get_active()
-    versions = dict(
-        Page.objects.live()
-        .filter(locale=locale, translation_key__in={key for _pk, key, _locale in rows})
-        .values_list("translation_key", "pk")
-    )
-    return [pk if locale_id == locale.pk else versions.get(key, pk) for pk, key, locale_id in rows]
+    versions = _version_ids(rows)
+    return [versions[pk] for pk, _key, _locale_id in rows]
 
 
 def versions_in_active_language(page_ids):
     """{page id: the id of its live version in the visitor's language (translation or alias), or its own id when it
     has none} for the pages with these ids that exist: what in_active_language gives, as ids. One query of ids, two
     when some pages are in another language."""
+    from wagtail.models import Page
+
+    return _version_ids(Page.objects.filter(pk__in=set(page_ids)).values_list("pk", "translation_key", "locale_id"))
+
+
+def _version_ids(rows):
+    """{page id: its version's id} for rows of (page id, translation key, locale id)."""
     from wagtail.models import Locale, Page
 
-    rows = list(Page.objects.filter(pk__in=set(page_ids)).values_list("pk", "translation_key", "locale_id"))
     locale = Locale.get_active()
     elsewhere = {key for _pk, key, locale_id in rows if locale_id != locale.pk}
     versions = {}

@@ -44,7 +44,8 @@ def backed_projects(project_ids):
 
 
 def _read_backed_projects(page_ids):
-    from wagtail.models import Locale, Page
+    from django.db.models import F
+    from wagtail.models import Locale
 
     from cms.models import ProjectPage, ProjectUpdate
     from cms.models.pages import CONTENT_LANGUAGE_RELATIONS
@@ -55,24 +56,21 @@ def _read_backed_projects(page_ids):
     )
     attach_card_images(pages)
     # Updates are posted on the original page (marketplace.actions.post_project_update), whatever the reader's
-    # language.
+    # language: found by the translation key the versions share.
     default = Locale.get_default()
-    originals = dict(
-        Page.objects.filter(translation_key__in={page.translation_key for page in pages}, locale=default).values_list(
-            "translation_key", "pk"
-        )
-    )
+    updates = ProjectUpdate.objects.filter(
+        project__translation_key__in={page.translation_key for page in pages}, project__locale=default
+    ).annotate(key=F("project__translation_key"))
     latest = {}
-    updates = ProjectUpdate.objects.filter(project_id__in=originals.values())
     for update in updates.order_by("project_id", *ProjectUpdate._meta.ordering):
-        latest.setdefault(update.project_id, update)
+        latest.setdefault(update.key, update)
     return {
         page.pk: BackedProject(
             title=page.title,
             url=page.url or "",
             lang=page.content_language,
             image=page.hero_image,
-            latest_update=latest.get(originals.get(page.translation_key)),
+            latest_update=latest.get(page.translation_key),
             update_lang=default.language_code,
         )
         for page in pages

@@ -147,7 +147,13 @@ def site_navigation(context):
 
 def kept_cards(context, kind, pages, template_name, name, from_pages, from_ids, shows_money=True, **extra):
     """The cards of `pages` (pages or page ids, in order) as one piece of HTML: kept_card_html joined in order."""
-    html = kept_card_html(context, kind, pages, template_name, name, from_pages, from_ids, shows_money, **extra)
+    return joined_cards(
+        kept_card_html(context, kind, pages, template_name, name, from_pages, from_ids, shows_money, **extra)
+    )
+
+
+def joined_cards(html):
+    """The cards of kept_card_html ({page id: HTML}) as one piece of HTML, in order."""
     # Each card is a template's output (its variables escaped there), as {% include %} would join it.
     return mark_safe("".join(html.values()))  # noqa: S308
 

@@ -26,10 +26,9 @@ def project_card_list(context, projects, heading="h3", show_summary=False):
     """{% project_card_list projects [heading] [show_summary] %}: the cards of these project pages, or of the pages
     with these ids (components/project_card.html), each kept per page and language until its project is paid,
     published or its listing changes (cms_tags.kept_cards): a list shown again after one payment renders one card."""
-    from django.utils.safestring import mark_safe
+    from cms.templatetags.cms_tags import joined_cards
 
-    # Each card is a template's output (its variables escaped there), as {% include %} would join it.
-    return mark_safe("".join(project_card_html(context, projects, heading, show_summary).values()))  # noqa: S308
+    return joined_cards(project_card_html(context, projects, heading, show_summary))
 
 
 @register.simple_tag(takes_context=True)
