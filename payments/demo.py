@@ -1,6 +1,8 @@
 """A few months of demo history for `manage.py load_demo_history`: donations and subscription payments to the demo
 projects, written through the ledger's own `write_entry` (running totals included), so the progress bars, cards,
-"most backed" sort and the impact map show money on a first visit.
+"most backed" sort and the impact map show money on a first visit. And one citizen login, `supporter@homeward.test`,
+whose own backings (a monthly subscription with its receipts, a donation) fill My backings; the subscription is one
+the demo checkout could have made (`sub_demo_…`), so it can be paused, skipped, switched and cancelled on `make run`.
 
 Idempotent: entries carry a `demo:` source key; a listing that has any is left alone. Nothing here talks to Stripe:
 the backings have no Stripe ids and their emails end in `.invalid`, so no receipt or charge can reach anyone.
@@ -8,13 +10,14 @@ the backings have no Stripe ids and their emails end in `.invalid`, so no receip
 
 import datetime
 import random
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
 
 from marketplace.demo import DEMO_ENTERPRISES
 from marketplace.models import ProjectListing
-from payments.ledger import announce_progress, write_entry
+from payments.ledger import announce_progress, record_entry_once, write_entry
 from payments.models import Backing, LedgerEntry
 
 MONTHS_OF_HISTORY = 5
@@ -168,3 +171,90 @@ def ensure_demo_fulfilment():
         paused = backings[len(DEMO_ADDRESSES)]
         Backing.objects.filter(pk=paused.pk).update(status=Backing.Status.PAUSED, pause_reason="backer")
     return written
+
+
+DEMO_SUPPORTER_EMAIL = "supporter@homeward.test"
+DEMO_SUPPORTER_PASSWORD = "homeward-demo"  # noqa: S105 (printed by make run on purpose)
+DEMO_SUPPORTER_NAME = "林小芳（示範）"
+SUPPORTER_MONTHS = 3
+SUPPORTER_DONATION_TWD = 1_000
+
+
+@transaction.atomic
+def ensure_demo_supporter(now=None):
+    """The demo citizen, once: a verified login subscribed for SUPPORTER_MONTHS months to a demo monthly plan (each
+    month paid, with its receipt number, as the webhook records a payment) and one donation to a demo campaign.
+    Returns the number of payments written; a second run writes none (and leaves a changed password alone)."""
+    from accounts.demo import _mark_email_verified
+    from accounts.models import User
+
+    if User.objects.filter(email=DEMO_SUPPORTER_EMAIL).exists():
+        return 0
+    listings = list(_demo_listings().select_related("donation_campaign"))
+    plan = next(
+        (plan for listing in listings for plan in listing.subscription_plans.all() if plan.interval == "month"),
+        None,
+    )
+    campaign_listing = next((listing for listing in listings if hasattr(listing, "donation_campaign")), None)
+    if plan is None and campaign_listing is None:
+        return 0  # no demo projects yet (load_demo first)
+    user = User.objects.create_user(DEMO_SUPPORTER_EMAIL, DEMO_SUPPORTER_PASSWORD, display_name=DEMO_SUPPORTER_NAME)
+    _mark_email_verified(user)
+    now = now or timezone.now()
+    backer = {"backer": user, "backer_email": user.email, "backer_name": DEMO_SUPPORTER_NAME, "language": "zh-hant"}
+    written = 0
+    if plan is not None:
+        key = uuid.uuid4().hex[:24]
+        subscription = Backing.objects.create(
+            listing=plan.listing,
+            kind=Backing.Kind.SUBSCRIPTION,
+            status=Backing.Status.ACTIVE,
+            plan=plan,
+            amount_twd=plan.price_twd,
+            stripe_subscription_id=f"sub_demo_{key}",
+            stripe_customer_id=f"cus_demo_{key}",
+            current_period_end=now + datetime.timedelta(days=12),
+            **backer,
+        )
+        for month in range(SUPPORTER_MONTHS, 0, -1):
+            when = now - datetime.timedelta(days=30 * month - 12)
+            written += _supporter_payment(subscription, plan.price_twd, f"invoice:{key}:{month}", when)
+    if campaign_listing is not None:
+        donation = Backing.objects.create(
+            listing=campaign_listing,
+            kind=Backing.Kind.DONATION,
+            status=Backing.Status.PAID,
+            campaign=campaign_listing.donation_campaign,
+            amount_twd=SUPPORTER_DONATION_TWD,
+            **backer,
+        )
+        written += _supporter_payment(
+            donation, SUPPORTER_DONATION_TWD, f"donation:{donation.pk}", now - datetime.timedelta(days=9)
+        )
+    for listing in {plan.listing if plan else None, campaign_listing} - {None}:
+        announce_progress(listing)
+    return written
+
+
+def _supporter_payment(backing, amount, key, when):
+    """A payment as the webhook records one (payments.handlers.record_entry): with the year's next receipt number,
+    marked as emailed (the demo sends no receipt)."""
+    from payments.handlers import platform_fee
+
+    entry = record_entry_once(
+        {
+            "kind": LedgerEntry.Kind.PAYMENT,
+            "listing_id": backing.listing_id,
+            "backing": backing,
+            "amount_twd": amount,
+            "platform_fee_twd": platform_fee(amount),
+            "source_key": f"demo:supporter:{key}",
+            "occurred_at": when,
+            "note": "demo history",
+        },
+        receipt_year=timezone.localtime(when).year,
+    )
+    if entry is None:
+        return 0
+    LedgerEntry.objects.filter(pk=entry.pk).update(receipt_sent_at=when)
+    return 1

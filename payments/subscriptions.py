@@ -3,7 +3,9 @@
 Each action is one function (check, then do): it asks Stripe through stripe_api,
 then copies the state of the subscription Stripe returns onto the Backing with
 `apply_subscription_state` — the same function the webhook handlers can use, so
-a later customer.subscription.updated event sets the very same fields.
+a later customer.subscription.updated event sets the very same fields. A subscription
+the demo checkout made (`make run` without Stripe keys) is asked of the demo gateway,
+which answers the same requests as Stripe would (payments/gateways/demo.py).
 """
 
 import datetime
@@ -179,9 +181,17 @@ def _call(backing, request, action, actor, **data):
     return locked
 
 
+def _holder(backing):
+    """Who holds this subscription and answers its requests: Stripe (stripe_api), or the demo gateway for one that
+    its checkout made on a demo site."""
+    from payments.gateways import demo
+
+    return demo if demo.holds(backing.stripe_subscription_id) else stripe_api
+
+
 def _pause(user, backing, resumes_at, action, reason=PAUSE_BY_BACKER):
     def request():
-        subscription = stripe_api.pause_subscription(backing.stripe_subscription_id, resumes_at, reason=reason)
+        subscription = _holder(backing).pause_subscription(backing.stripe_subscription_id, resumes_at, reason=reason)
         pause = {"behavior": "void", "resumes_at": int(resumes_at.timestamp())}
         return subscription, {"pause_collection": pause, "metadata": {"homeward_pause": reason}}
 
@@ -225,7 +235,7 @@ def resume(user, backing):
         raise ActionRefused(_("This plan bills only in its season; it resumes by itself when the season starts."))
 
     def request():
-        subscription = stripe_api.resume_subscription(backing.stripe_subscription_id)
+        subscription = _holder(backing).resume_subscription(backing.stripe_subscription_id)
         return subscription, {"pause_collection": None, "metadata": {"homeward_pause": ""}}
 
     return _call(backing, request, Action.SUBSCRIPTION_RESUMED, user)
@@ -249,8 +259,8 @@ def switch_plan(user, backing, plan):
         items = _value(_value(_retrieve(backing), "items"), "data", [])
         if not items:
             raise ActionRefused(_("This subscription has nothing to switch; please contact us."), code="no_items")
-        price_id = stripe_api.price_for_plan(plan)
-        subscription = stripe_api.switch_subscription_price(
+        price_id = _holder(backing).price_for_plan(plan)
+        subscription = _holder(backing).switch_subscription_price(
             backing.stripe_subscription_id, items[0]["id"], price_id, plan_id=plan.pk
         )
         return subscription, {"metadata": {"homeward_plan_id": str(plan.pk)}}
@@ -263,7 +273,7 @@ def switch_plan(user, backing, plan):
 
 def _set_cancel(user, backing, cancel, action):
     def request():
-        return stripe_api.set_cancel_at_period_end(backing.stripe_subscription_id, cancel), {
+        return _holder(backing).set_cancel_at_period_end(backing.stripe_subscription_id, cancel), {
             "cancel_at_period_end": cancel
         }
 
@@ -288,7 +298,7 @@ def undo_cancel(user, backing):
 
 def _retrieve(backing):
     try:
-        return stripe_api.retrieve_subscription(backing.stripe_subscription_id)
+        return _holder(backing).retrieve_subscription(backing.stripe_subscription_id)
     except stripe_api.PaymentsNotConfigured as error:
         raise _not_connected() from error
 
@@ -314,7 +324,7 @@ def pause_for_season(backing, resumes_at):
 
 def resume_for_season(backing):
     def request():
-        subscription = stripe_api.resume_subscription(backing.stripe_subscription_id)
+        subscription = _holder(backing).resume_subscription(backing.stripe_subscription_id)
         return subscription, {"pause_collection": None, "metadata": {"homeward_pause": ""}}
 
     return _call(backing, request, Action.SUBSCRIPTION_SEASON_RESUMED, None)

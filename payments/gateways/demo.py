@@ -12,6 +12,11 @@ The ids in the events (event, payment intent, subscription, invoice) are derived
 — a double click, the back button — delivers the same events again, and the webhook treats them as duplicates.
 The page's address carries the session signed (like Stripe's), so it cannot be made up for another backing.
 
+A subscription paid here (`sub_demo_…`) is managed on the backer's own page as one held at Stripe is
+(payments/subscriptions.py: pause, skip, resume, switch plan, cancel): the functions under "a demo subscription's
+changes" answer the same requests as payments/stripe_api.py's, with the subscription object Stripe would return,
+built from the backing's own state.
+
 Production settings refuse this gateway (config/settings/production.py); every entry point here checks it is on.
 """
 
@@ -314,3 +319,110 @@ def deliver(event, *, host, secure=False):
     if response.status_code != 200:
         raise DeliveryFailed(f"{event['type']} {event['id']}: {response.status_code} {response.content[:300]!r}")
     return json.loads(response.content)
+
+
+# --- a demo subscription's changes (Stripe's side of payments/subscriptions.py) -------------------------------------
+
+SUBSCRIPTION_PREFIX = "sub_demo_"
+# Ours → Stripe's subscription status (a paused one is "active" with its collection paused, as at Stripe).
+STRIPE_STATUS = {
+    Backing.Status.ACTIVE: "active",
+    Backing.Status.PAUSED: "active",
+    Backing.Status.PAST_DUE: "past_due",
+    Backing.Status.CANCELED: "canceled",
+    Backing.Status.PENDING: "incomplete",
+    Backing.Status.EXPIRED: "incomplete_expired",
+}
+
+
+def holds(subscription_id):
+    """Whether this subscription was made by the demo checkout, on a site where the demo gateway is on."""
+    return gateways.demo_enabled() and str(subscription_id or "").startswith(SUBSCRIPTION_PREFIX)
+
+
+def _timestamp(moment):
+    return int(moment.timestamp()) if moment else None
+
+
+def retrieve_subscription(subscription_id):
+    """The subscription as Stripe would return it, from its backing's state (status, period, pause, plan)."""
+    check_enabled()
+    backing = Backing.objects.select_related("plan").get(stripe_subscription_id=subscription_id)
+    key = subscription_id.removeprefix(SUBSCRIPTION_PREFIX)
+    plan = backing.plan
+    paused = backing.paused_until is not None
+    metadata = {"backing_id": str(backing.pk), "homeward_pause": backing.pause_reason if paused else ""}
+    if plan is not None:
+        metadata["homeward_plan_id"] = str(plan.pk)
+    return {
+        "id": subscription_id,
+        "object": "subscription",
+        "customer": f"cus_demo_{key}",
+        "status": STRIPE_STATUS.get(backing.status, "active"),
+        "currency": CURRENCY,
+        "cancel_at_period_end": backing.cancel_at_period_end,
+        "pause_collection": {"behavior": "void", "resumes_at": _timestamp(backing.paused_until)} if paused else None,
+        "metadata": metadata,
+        "items": {
+            "object": "list",
+            "data": [
+                {
+                    "id": f"si_demo_{key}",
+                    "object": "subscription_item",
+                    "quantity": 1,
+                    "current_period_end": _timestamp(backing.current_period_end),
+                    "price": _price(plan, backing.amount_twd) if plan is not None else None,
+                }
+            ],
+        },
+    }
+
+
+def _price(plan, amount_twd):
+    return {
+        "id": price_for_plan(plan),
+        "object": "price",
+        "currency": CURRENCY,
+        "unit_amount": to_stripe_amount(amount_twd),
+        "recurring": {"interval": plan.interval, "interval_count": 1},
+        "lookup_key": stripe_api.plan_lookup_key(plan),
+        "metadata": {"plan_id": str(plan.pk)},
+    }
+
+
+def price_for_plan(plan):
+    return f"price_demo_{plan.pk}_{plan.price_twd}_{plan.interval}"
+
+
+def pause_subscription(subscription_id, resumes_at, *, reason):
+    subscription = retrieve_subscription(subscription_id)
+    subscription["pause_collection"] = {"behavior": "void", "resumes_at": _timestamp(resumes_at)}
+    subscription["metadata"]["homeward_pause"] = reason
+    return subscription
+
+
+def resume_subscription(subscription_id):
+    subscription = retrieve_subscription(subscription_id)
+    subscription["pause_collection"] = None
+    subscription["metadata"]["homeward_pause"] = ""
+    return subscription
+
+
+def set_cancel_at_period_end(subscription_id, cancel):
+    subscription = retrieve_subscription(subscription_id)
+    subscription["cancel_at_period_end"] = bool(cancel)
+    return subscription
+
+
+def switch_subscription_price(subscription_id, item_id, price_id, *, plan_id):
+    """The next periods at another plan's price (no proration, as at Stripe)."""
+    from marketplace.models import SubscriptionPlan
+
+    subscription = retrieve_subscription(subscription_id)
+    plan = SubscriptionPlan.objects.get(pk=plan_id)
+    [item] = subscription["items"]["data"]
+    if item["id"] != item_id or price_id != price_for_plan(plan):
+        raise stripe_api.InvalidRequestError(f"No such subscription item or price: {item_id}, {price_id}", None)
+    item["price"] = _price(plan, plan.price_twd)
+    subscription["metadata"]["homeward_plan_id"] = str(plan.pk)
+    return subscription

@@ -1,17 +1,21 @@
 """The demo checkout (payments/gateways/demo.py): `make run` without Stripe keys backs projects through a local
 page whose "pay" delivers Stripe-shaped events, signed with the webhook secret, to the real /stripe/webhook/."""
 
+import datetime
 import json
 import re
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from payments import gateways
+from core.models import AuditEntry
+from payments import gateways, subscriptions
 from payments.gateways import demo
 from payments.ledger import totals_for_project
 from payments.models import Backing, LedgerEntry, StripeEvent
+from tests.factories.payments import another_plan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -165,20 +169,88 @@ def test_a_subscription_sends_the_subscription_invoice_and_session_events(client
     assert f'data-backing="{backing.pk}"' in mine
 
 
-def test_a_demo_subscription_cannot_be_skipped_and_says_why(client, listing, plan, bob, demo_gateway):
-    """The subscription lives at Stripe, which a demo site has no key for: the backer hears so; nothing changes."""
-    client.force_login(bob)
+def _demo_subscription(client, listing, plan, backer):
+    client.force_login(backer)
     response = client.post(reverse("payments:subscribe", kwargs={"project_id": listing.project_id, "plan_id": plan.pk}))
-    pay(client, response["Location"], email=bob.email)
-    backing = Backing.objects.get()
+    pay(client, response["Location"], email=backer.email)
+    return Backing.objects.get(kind="subscription", backer=backer)
 
-    skipped = client.post(reverse("payments:subscription_skip", kwargs={"pk": backing.pk}), follow=True)
 
-    assert skipped.status_code == 200
-    assert [m.level_tag for m in skipped.context["messages"]] == ["error"]
-    assert "本站沒有連接 Stripe" in str(list(skipped.context["messages"])[0])  # "not connected to Stripe"
+def _manage(client, backing, action, data=None, language="zh-hant"):
+    url = reverse(f"payments:subscription_{action}", kwargs={"pk": backing.pk})
+    response = client.post(url.replace("/zh-hant/", f"/{language}/", 1), data or {}, follow=True)
+    assert response.status_code == 200
     backing.refresh_from_db()
+    return [(m.level_tag, str(m)) for m in response.context["messages"]]
+
+
+def test_a_demo_subscription_is_paused_skipped_resumed_switched_and_cancelled_on_the_backers_page(
+    client, listing, plan, bob, demo_gateway
+):
+    """The demo gateway answers a subscription's changes as Stripe would, so `make run` shows the whole journey;
+    nothing reaches Stripe (no key is set: a request to it would fail)."""
+    backing = _demo_subscription(client, listing, plan, bob)
+    period_end = backing.current_period_end
+    resumes_on = timezone.localdate() + datetime.timedelta(days=20)
+
+    [(level, text)] = _manage(client, backing, "pause", {"resumes_on": resumes_on.isoformat()})
+    assert level == "success" and "已暫停" in text  # "Your subscription is paused"
+    assert (backing.status, backing.paused_until, backing.pause_reason) == (
+        "paused",
+        subscriptions.start_of_day(resumes_on),
+        "backer",
+    )
+
+    [(level, _text)] = _manage(client, backing, "resume", language="en")
+    assert level == "success"
+    assert (backing.status, backing.paused_until, backing.pause_reason) == ("active", None, "")
+
+    _manage(client, backing, "skip")
+    assert backing.status == "paused"
+    assert backing.paused_until == subscriptions.add_interval(period_end, plan.interval)
+    _manage(client, backing, "resume")
+
+    bigger = another_plan(listing)
+    [(level, text)] = _manage(client, backing, "switch_plan", {"plan": bigger.pk}, language="ja")
+    assert level == "success" and bigger.name in text
+    assert (backing.plan_id, backing.amount_twd, backing.status) == (bigger.pk, bigger.price_twd, "active")
+
+    _manage(client, backing, "cancel")
+    assert backing.cancel_at_period_end and backing.status == "active"
+    _manage(client, backing, "undo_cancel")
+    assert not backing.cancel_at_period_end
+    assert backing.current_period_end == period_end  # a change is not a payment: the paid period stays
+    assert list(
+        AuditEntry.objects.filter(data__backing=backing.pk, action__startswith="subscription.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == [
+        "subscription.paused",
+        "subscription.resumed",
+        "subscription.skipped",
+        "subscription.resumed",
+        "subscription.plan_switched",
+        "subscription.cancel_requested",
+        "subscription.cancel_undone",
+    ]
+    assert LedgerEntry.objects.count() == 1  # the first invoice only: no change charged anything
+
+
+def test_the_demo_gateway_answers_only_for_the_subscriptions_its_checkout_made(
+    client, listing, plan, bob, demo_gateway
+):
+    """A subscription held at Stripe (not `sub_demo_`) on a site without a Stripe key cannot change: the backer hears
+    why, and nothing changes."""
+    backing = _demo_subscription(client, listing, plan, bob)
+    Backing.objects.filter(pk=backing.pk).update(stripe_subscription_id="sub_1HeldAtStripe")
+
+    [(level, text)] = _manage(client, backing, "skip")
+
+    assert level == "error" and "本站沒有連接 Stripe" in text  # "not connected to Stripe"
     assert (backing.status, backing.paused_until) == ("active", None)
+    assert not demo.holds("sub_1HeldAtStripe") and demo.holds(f"sub_demo_{'0' * 24}")
+    demo_gateway.PAYMENTS_GATEWAY = "stripe"
+    assert not demo.holds(f"sub_demo_{'0' * 24}")  # a site on Stripe never asks the demo
 
 
 def test_cancel_returns_to_the_project_and_nothing_is_paid(client, listing, campaign, demo_gateway):

@@ -124,3 +124,41 @@ def test_demo_commitments_go_through_the_pipeline_once_and_show_on_the_impact_ma
     settings.SETTINGS_MODULE = "config.settings.production"
     with pytest.raises(CommandError):
         call_command("load_demo_history")
+
+
+def test_the_demo_supporter_finds_their_backings_with_receipts_and_manages_the_subscription(
+    demo_projects, client, settings
+):
+    """`supporter@homeward.test` signs in with its published password, finds its subscription (three months paid,
+    each with its receipt) and its donation on My backings, and pauses the subscription through the demo gateway."""
+    from django.urls import reverse
+
+    from payments.demo import DEMO_SUPPORTER_EMAIL, DEMO_SUPPORTER_PASSWORD, ensure_demo_supporter
+    from payments.models import Backing, LedgerEntry
+
+    settings.PAYMENTS_GATEWAY = "demo"  # as `make run` without Stripe keys
+    settings.STRIPE_SECRET_KEY = ""
+    ensure_demo_history()
+
+    assert ensure_demo_supporter() == 4
+    assert ensure_demo_supporter() == 0, "a second run writes nothing"
+
+    subscription = Backing.objects.get(backer__email=DEMO_SUPPORTER_EMAIL, kind="subscription")
+    donation = Backing.objects.get(backer__email=DEMO_SUPPORTER_EMAIL, kind="donation")
+    assert (subscription.status, donation.status) == ("active", "paid")
+    receipts = list(
+        LedgerEntry.objects.filter(backing__backer__email=DEMO_SUPPORTER_EMAIL).values_list("receipt_number", flat=True)
+    )
+    assert len(receipts) == 4 and all(receipts) and len(set(receipts)) == 4
+    signed_in = client.post(
+        reverse("account_login"), {"login": DEMO_SUPPORTER_EMAIL, "password": DEMO_SUPPORTER_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    page = client.get(reverse("payments:my_backings")).content.decode()
+    assert f'data-backing="{subscription.pk}"' in page and f'data-backing="{donation.pk}"' in page
+    assert all(number in page for number in receipts)
+
+    paused = client.post(reverse("payments:subscription_skip", kwargs={"pk": subscription.pk}), follow=True)
+    assert [m.level_tag for m in paused.context["messages"]] == ["success"]
+    subscription.refresh_from_db()
+    assert subscription.status == "paused" and subscription.paused_until > subscription.current_period_end
