@@ -11,6 +11,7 @@ from cms.public import in_active_language
 from core.actions import run_action
 from payments import fulfilment, queries
 from payments.forms import DeliveryAddressForm
+from payments.gateways import demo
 from payments.receipts import receipt_context
 
 
@@ -35,6 +36,7 @@ def backing_detail(request, pk):
     context = {
         "backing": backing,
         "project": project,
+        "demo_subscription": demo.holds(backing.stripe_subscription_id),
         "entries": backing.ledger_entries.all(),
         "updates": list(backing.listing.project.updates.all()[:5]),
     }

@@ -6,15 +6,20 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cms.public import in_active_language
 from core.actions import run_action
 from payments import subscriptions
 from payments.forms import PauseForm, SwitchPlanForm
+from payments.gateways import demo
 from payments.queries import own_subscription_or_404
 
 
 def _page(request, backing, status=200, **forms):
+    [project] = in_active_language([backing.listing.project])
     context = {
         "backing": backing,
+        "project": project,
+        "demo_subscription": demo.holds(backing.stripe_subscription_id),
         "pause_form": forms.get("pause_form") or PauseForm(),
         "switch_form": forms.get("switch_form") or SwitchPlanForm(backing=backing),
     }

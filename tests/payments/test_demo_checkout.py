@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import AuditEntry
 from payments import gateways, subscriptions
@@ -177,8 +177,9 @@ def _demo_subscription(client, listing, plan, backer):
 
 
 def _manage(client, backing, action, data=None, language="zh-hant"):
-    url = reverse(f"payments:subscription_{action}", kwargs={"pk": backing.pk})
-    response = client.post(url.replace("/zh-hant/", f"/{language}/", 1), data or {}, follow=True)
+    with translation.override(language):
+        url = reverse(f"payments:subscription_{action}", kwargs={"pk": backing.pk})
+    response = client.post(url, data or {}, follow=True)
     assert response.status_code == 200
     backing.refresh_from_db()
     return [(m.level_tag, str(m)) for m in response.context["messages"]]
@@ -191,6 +192,8 @@ def test_a_demo_subscription_is_paused_skipped_resumed_switched_and_cancelled_on
     nothing reaches Stripe (no key is set: a request to it would fail)."""
     backing = _demo_subscription(client, listing, plan, bob)
     period_end = backing.current_period_end
+    page = client.get(reverse("payments:subscription_manage", kwargs={"pk": backing.pk}).replace("/zh-hant/", "/en/"))
+    assert "data-demo-subscription" in page.content.decode()  # the page says the demo answers, and charges nothing
     resumes_on = timezone.localdate() + datetime.timedelta(days=20)
 
     [(level, text)] = _manage(client, backing, "pause", {"resumes_on": resumes_on.isoformat()})
@@ -246,6 +249,8 @@ def test_the_demo_gateway_answers_only_for_the_subscriptions_its_checkout_made(
 
     [(level, text)] = _manage(client, backing, "skip")
 
+    page = client.get(reverse("payments:subscription_manage", kwargs={"pk": backing.pk}))
+    assert "data-demo-subscription" not in page.content.decode()
     assert level == "error" and "本站沒有連接 Stripe" in text  # "not connected to Stripe"
     assert (backing.status, backing.paused_until) == ("active", None)
     assert not demo.holds("sub_1HeldAtStripe") and demo.holds(f"sub_demo_{'0' * 24}")
