@@ -140,11 +140,17 @@ def import_priority_areas(text, replace=False):
     if result.unknown_codes:
         raise ReferenceDataError(_("Unknown town codes: %(codes)s") % {"codes": ", ".join(result.unknown_codes)})
 
-    to_flag = Township.objects.filter(code__in=known, is_priority_area=False)
-    result.flagged = sorted(to_flag.values_list("code", flat=True))
-    to_flag.update(is_priority_area=True)
-    if replace:
-        to_unflag = Township.objects.filter(is_priority_area=True).exclude(code__in=known)
-        result.unflagged = sorted(to_unflag.values_list("code", flat=True))
-        to_unflag.update(is_priority_area=False)
+    to_flag = list(Township.objects.filter(code__in=known, is_priority_area=False).order_by("code"))
+    to_unflag = (
+        list(Township.objects.filter(is_priority_area=True).exclude(code__in=known).order_by("code")) if replace else []
+    )
+    # Saved one by one (368 at most), not updated in bulk: the apps that show a township's flag (search's documents
+    # of what lies in it) follow its saves.
+    with transaction.atomic():
+        for townships, flag in ((to_flag, True), (to_unflag, False)):
+            for township in townships:
+                township.is_priority_area = flag
+                township.save(update_fields=["is_priority_area"])
+    result.flagged = [township.code for township in to_flag]
+    result.unflagged = [township.code for township in to_unflag]
     return result

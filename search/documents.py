@@ -187,6 +187,9 @@ class Family:
     models = ()  # models whose saves and deletes reindex this family (receivers in search/receivers.py)
     page_models = ()  # Wagtail pages: reindexed when published, unpublished or deleted, never on a plain save
     m2m_fields = ()  # many-to-many fields (Model.field descriptors' `through`) whose changes reindex the instance
+    # The field of queryset()'s model naming the township whose place facts each document carries (county, names,
+    # priority area, location): an edit of a township reindexes the documents in it (search/receivers.py).
+    township_field = None
 
     def count(self):
         raise NotImplementedError
@@ -227,10 +230,20 @@ class Family:
         """The object ids of this family to reindex when `instance` (of one of `models`) changes."""
         return [str(instance.pk)]
 
+    def ids_in_townships(self, township_ids):
+        """The object ids of this family whose documents carry the place facts of one of these townships."""
+        return []
+
 
 class ModelFamily(Family):
     def queryset(self):
         raise NotImplementedError
+
+    def ids_in_townships(self, township_ids):
+        if not self.township_field:
+            return []
+        rows = self.queryset().prefetch_related(None).filter(**{f"{self.township_field}__in": list(township_ids)})
+        return [str(pk) for pk in rows.values_list("pk", flat=True)]
 
     def count(self):
         return self.queryset().count()

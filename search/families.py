@@ -164,6 +164,7 @@ class PageFamily(ModelFamily):
 
 
 class ProjectFamily(PageFamily):
+    township_field = "township"
     name = "projects"
     label = _("Projects")
 
@@ -309,6 +310,7 @@ class ProjectFamily(PageFamily):
 
 
 class StoryFamily(PageFamily):
+    township_field = "township"
     name = "stories"
     label = _("Stories")
 
@@ -358,6 +360,8 @@ class StoryFamily(PageFamily):
 
 class EnterpriseFamily(ModelFamily):
     """Enterprise profiles: public fields only (name, summary, township, sectors, SDGs, founding year)."""
+
+    township_field = "township"
 
     name = "enterprises"
     label = _("Enterprises")

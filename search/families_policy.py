@@ -91,6 +91,7 @@ class ProgrammeFamily(ModelFamily):
 
 
 class RegulatoryIssueFamily(ModelFamily):
+    township_field = "township"
     name = "regulatory_issues"
     label = _("Regulatory issues")
 

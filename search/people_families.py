@@ -110,6 +110,7 @@ class PeopleFamilyMixin:
 
 
 class TalentFamily(PeopleFamilyMixin, ModelFamily):
+    township_field = "home_township"
     name = "talent"
     label = gettext_lazy("People offering help")
     kicker = gettext_lazy("Person offering help")
@@ -215,6 +216,7 @@ class TalentFamily(PeopleFamilyMixin, ModelFamily):
 
 
 class HelpRequestFamily(PeopleFamilyMixin, ModelFamily):
+    township_field = "township"
     name = "help_requests"
     label = gettext_lazy("Help requests")
     kicker = gettext_lazy("Help request")
@@ -319,6 +321,7 @@ class HelpRequestFamily(PeopleFamilyMixin, ModelFamily):
 
 
 class ExperienceFamily(PeopleFamilyMixin, ModelFamily):
+    township_field = "township"
     name = "experiences"
     label = gettext_lazy("Experiences and events")
     kicker = gettext_lazy("Experience")
@@ -450,6 +453,7 @@ PUBLIC_PAGE_KINDS = ("township_office", "county_government", "university", "foun
 
 
 class OrganisationFamily(PeopleFamilyMixin, ModelFamily):
+    township_field = "township"
     name = "organisations"
     label = gettext_lazy("Organisations")
     kicker = gettext_lazy("Organisation")

@@ -5,6 +5,8 @@ Only these receivers listen, and they only enqueue (search/indexing.py).
 
 - `family.models`: post_save and post_delete.
 - `family.m2m_fields` (through models): m2m_changed, for the instance whose set changed.
+- a township (places.Township), post_save: the documents of every family that carries its place facts
+  (`family.township_field`), when a field they show changed (PLACE_FIELDS; a priority-area import included).
 - `family.page_models` (Wagtail pages): page_published, page_unpublished and post_delete only. A draft
   revision saves the page row too (latest revision, draft title), so a plain post_save is not listened to;
   the task reads the live page row (cms.public), never the latest revision.
@@ -13,10 +15,14 @@ Only these receivers listen, and they only enqueue (search/indexing.py).
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
+from places.models import Township
 from search.documents import families
 from search.indexing import schedule_reindex
 
 _connected = set()
+# What documents show of their township (search.content.place_fields, place_english): a save touching none of these
+# (its population, its official figures) leaves them as they are.
+PLACE_FIELDS = frozenset({"code", "county", "name_zh", "name_en", "is_priority_area", "latitude", "longitude"})
 
 
 def _receiver(family_name):
@@ -48,11 +54,23 @@ def _m2m_receiver(family_name):
     return reindex
 
 
+def _reindex_documents_in_township(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
+    if raw or created:  # a new township has no documents yet
+        return
+    if update_fields is not None and not PLACE_FIELDS.intersection(update_fields):
+        return
+    for family in families().values():
+        ids = family.ids_in_townships([instance.pk])
+        if ids:
+            schedule_reindex(family.name, ids)
+
+
 def _connect(signal, handler, model, uid):
     signal.connect(handler, sender=model, weak=False, dispatch_uid=uid)
 
 
 def connect_receivers():
+    _connect(post_save, _reindex_documents_in_township, Township, "search-reindex-documents-in-township")
     for family in families().values():
         for model in family.models:
             key = (family.name, model._meta.label)

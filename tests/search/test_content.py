@@ -244,3 +244,41 @@ def test_the_map_view_with_nothing_matching_draws_the_empty_map_and_says_what_to
     html = response.content.decode()
     assert 'id="search-map"' in html, "the map is drawn, every township hatched as without results"
     assert 'class="empty-state"' in html and "/zh-hant/search/" in html, "it says so and leads back to search"
+
+
+def test_a_priority_area_import_reaches_the_documents_of_what_lies_in_the_township(
+    content_site, django_capture_on_commit_callbacks
+):
+    """The priority-area facet of projects, stories, enterprises and the rest comes from their township: an import
+    that flags or unflags a township reindexes what lies in it (before, the documents kept the old flag until a
+    rebuild), and a save of a field they do not show (its population) reindexes the township's own document only."""
+    from places.actions import import_priority_areas
+    from places.models import Township
+    from search.indexing import _pending
+
+    publish_indexed_project("關山米倉計畫", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米")
+    indexed_enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米與米食教室")
+    publish_indexed_project("口湖魚塭計畫", KOUHU, django_capture_on_commit_callbacks)
+    flagged = Township.objects.get(code=GUANSHAN).is_priority_area
+    other = KOUHU if Township.objects.get(code=KOUHU).is_priority_area == flagged else None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # Guanshan changes sides; Kouhu keeps its flag (named in the file when it has one).
+        codes = list(Township.objects.filter(is_priority_area=True).values_list("code", flat=True))
+        codes = [code for code in codes if code != GUANSHAN] + ([] if flagged else [GUANSHAN])
+        result = import_priority_areas("town_code\n" + "\n".join(codes) + "\n", replace=True)
+
+    assert (result.unflagged if flagged else result.flagged) == [GUANSHAN]
+    now = "false" if flagged else "true"
+    for engine in content_engines():
+        titles = content_titles(engine, "", priority_area=[now])
+        assert "關山米倉計畫" in titles and "關山米倉" in titles, engine.name
+        assert ("口湖魚塭計畫" in titles) == (other is None), engine.name
+
+    township = Township.objects.get(code=KOUHU)
+    with django_capture_on_commit_callbacks(execute=False):
+        township.population += 1
+        township.save(update_fields=["population"])
+        # Only the township's own document (it shows the population); none of what lies in it.
+        assert {family: ids for family, ids in _pending().items() if ids} == {"townships": {str(township.pk)}}
+    _pending().clear()
