@@ -100,6 +100,10 @@ def _snapshot_key(filters):
     return f"impact:snapshot:{_digest(filters)}"
 
 
+def _stamp_key(filters):
+    return f"impact:snapshot-stamp:{_digest(filters)}"
+
+
 def _lock_key(filters):
     return f"impact:refreshing:{_digest(filters)}"
 
@@ -122,8 +126,23 @@ def refresh_snapshot(filters, version=None):
     """
     version = version or data_version()
     snapshot = Snapshot(data=figures(filters), version=version, computed_at=timezone.now())
-    cache.set(_snapshot_key(filters), snapshot, KEEP_SECONDS)
+    cache.set_many(
+        {_snapshot_key(filters): snapshot, _stamp_key(filters): (snapshot.version, snapshot.computed_at)}, KEEP_SECONDS
+    )
     return snapshot
+
+
+def current_stamp(filters):
+    """(version, computed_at) of the kept snapshot of these shared filters when it is current (the sources unchanged
+    and the figures fresh), else None: what the page's kept copy is keyed by, read without the figures themselves
+    (the snapshot of 368 townships is most of a cached page's cost)."""
+    stamp = cache.get(_stamp_key(filters))
+    if stamp is None:
+        return None
+    version, computed_at = stamp
+    if version != data_version() or (timezone.now() - computed_at).total_seconds() >= FRESH_SECONDS:
+        return None
+    return stamp
 
 
 def cached_figures(filters, *, shared=None):

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from cms.page_cache import anonymous_view
+from cms.page_cache import anonymous_view, request_is_cacheable
 from datahub.presentation import format_value as format_figure
 from datahub.queries import latest_import_id
 from datahub.queries import layer as figure_layer_values
@@ -24,7 +24,7 @@ from impact.exports import csv_text, json_document
 from impact.forms import ImpactFilterForm
 from impact.measures import FIELDS, MEASURES, PUBLIC_MIN_COMPANIES, public_view
 from impact.presentation import cached_township_page_links, format_value, township_details
-from impact.service import cached_figures, is_shared, page_snapshot
+from impact.service import cached_figures, current_stamp, is_shared, page_snapshot
 from places.maps import choropleth
 from places.models import Township
 
@@ -106,7 +106,17 @@ def impact_page(request):
     form = ImpactFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "impact/impact.html", {"form": form}, status=400)
-    snapshot = page_snapshot(form.filters())
+    filters = form.filters()
+    stamp = current_stamp(filters) if is_shared(filters) and request_is_cacheable(request, None) else None
+    if stamp is not None:
+        # Current figures: the kept page is found by their stamp, and they are read only to render it again.
+        version, computed_at = stamp
+        return anonymous_view(
+            request,
+            (version, computed_at.isoformat(), False),
+            lambda: _render_impact_page(request, form, page_snapshot(filters)),
+        )
+    snapshot = page_snapshot(filters)
     if not snapshot.version:  # figures of chosen townships, computed for this request
         return _render_impact_page(request, form, snapshot)
     # Shared figures: every anonymous visitor sees the same page until the figures (or the site) change.

@@ -471,6 +471,10 @@ def test_township_lists_are_normalised_bounded_and_not_kept_in_the_cache(client,
             stored.append(key)
             return self.real.set(key, *args, **kwargs)
 
+        def set_many(self, values, *args, **kwargs):
+            stored.extend(values)
+            return self.real.set_many(values, *args, **kwargs)
+
     monkeypatch.setattr(views, "cache", Recording(views.cache))
     monkeypatch.setattr(service, "cache", Recording(service.cache))
     codes = list(Township.objects.order_by("code").values_list("code", flat=True)[: forms.MAX_TOWNSHIPS + 1])
@@ -496,7 +500,9 @@ def test_township_lists_are_normalised_bounded_and_not_kept_in_the_cache(client,
     assert any(key.startswith("impact:snapshot:") for key in stored), "the shared map is still cached"
 
 
-def test_anonymous_visitors_share_one_rendered_impact_page_per_language_and_figures(client, world, settings):
+def test_anonymous_visitors_share_one_rendered_impact_page_per_language_and_figures(
+    client, world, settings, monkeypatch
+):
     settings.PAGE_CACHE_ENABLED = True
     cache.clear()
     with translation.override("en"):
@@ -506,6 +512,13 @@ def test_anonymous_visitors_share_one_rendered_impact_page_per_language_and_figu
         states = [client.get(url) for _ in range(3)]
         again = states[-1]
         assert [page.get("X-Page-Cache") for page in states][-2:] == ["hit", "hit"] and "NT$3,800" in again.text
+        # A hit finds the kept page by the figures' stamp and never reads the figures (the 368 townships) themselves.
+        read, get = [], cache.get
+        monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: read.append(key) or get(key, *args, **kwargs))
+        assert client.get(url).get("X-Page-Cache") == "hit"
+        monkeypatch.undo()
+        assert any(key.startswith("impact:snapshot-stamp:") for key in read)
+        assert not any(key.startswith("impact:snapshot:") for key in read)
         # another filter, another copy
         assert client.get(f"{url}&year={timezone.now().year}").get("X-Page-Cache") == "miss"
     with translation.override("ja"):
