@@ -64,31 +64,39 @@ def data_version():
     - project pages: the newest Wagtail page log entry (every publication, unpublication, move and deletion
       through Wagtail writes one);
     - enterprise profiles: the newest id and the count;
-    - traced batches and live devices: ``traceability.impact.figures_version`` (a second query);
-    - bookings (new, attended, cancelled): ``experiences.impact.figures_version`` (a third query);
-    - offers of help (their latest change) and organisations: ``people.impact.figures_version`` (two more).
+    - traced batches and live devices: ``traceability.impact.figures_version_sql``;
+    - bookings (new, attended, cancelled): ``experiences.impact.figures_version_sql``;
+    - offers of help (their latest change) and organisations: ``people.impact.figures_version_sql``.
+
+    All in one query: each app gives its part as scalar subqueries.
     """
     from wagtail.models import PageLogEntry
 
-    from experiences.impact import figures_version as bookings_version
+    from experiences.impact import figures_version_sql as bookings_version
     from marketplace.models import EnterpriseProfile, Interest, InterestEvent
     from payments.models import LedgerEntry
-    from people.impact import figures_version as people_version
-    from traceability.impact import figures_version
+    from people.impact import figures_version_sql as people_version
+    from traceability.impact import figures_version_sql as traces_version
 
     def table(model):
         return connection.ops.quote_name(model._meta.db_table)
 
-    sql = (
-        f"SELECT (SELECT MAX(id) FROM {table(LedgerEntry)}), "  # noqa: S608 (table names from the models)
-        f"(SELECT MAX(updated) FROM {table(Interest)}), (SELECT COUNT(*) FROM {table(Interest)}), "
-        f"(SELECT MAX(id) FROM {table(InterestEvent)}), (SELECT MAX(id) FROM {table(PageLogEntry)}), "
-        f"(SELECT MAX(id) FROM {table(EnterpriseProfile)}), (SELECT COUNT(*) FROM {table(EnterpriseProfile)})"
-    )
+    columns = [
+        f"(SELECT MAX(id) FROM {table(LedgerEntry)})",  # noqa: S608 (table names from the models)
+        f"(SELECT MAX(updated) FROM {table(Interest)})",  # noqa: S608
+        f"(SELECT COUNT(*) FROM {table(Interest)})",  # noqa: S608
+        f"(SELECT MAX(id) FROM {table(InterestEvent)})",  # noqa: S608
+        f"(SELECT MAX(id) FROM {table(PageLogEntry)})",  # noqa: S608
+        f"(SELECT MAX(id) FROM {table(EnterpriseProfile)})",  # noqa: S608
+        f"(SELECT COUNT(*) FROM {table(EnterpriseProfile)})",  # noqa: S608
+    ]
+    params = []
+    for app_columns, app_params in (traces_version(), bookings_version(), people_version()):
+        columns += app_columns
+        params += app_params
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(f"SELECT {', '.join(columns)}", params)  # noqa: S608 (SQL made above and by the ORM)
         parts = cursor.fetchone()
-    parts = (*parts, *figures_version(), *bookings_version(), *people_version())
     return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:16]
 
 

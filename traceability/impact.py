@@ -29,15 +29,22 @@ def live_devices(now=None):
     )
 
 
-def figures_version(now=None):
-    """(count, sum of ids) of the traced batches and of the live devices, in one query over two small tables (a
-    batch per harvest, a device per pond): any batch published, unpublished or given its first record, any device
+def figures_version_sql(now=None):
+    """([scalar subqueries], params) of the figures' version, for the impact page to read with the others in one
+    query: (count, sum of ids) of the traced batches and of the live devices, two small tables (a batch per
+    harvest, a device per pond). Any batch published, unpublished or given its first record, any device
     registered, revoked, made private, come alive or fallen silent changes it."""
     parts, params = [], []
     for queryset in (traced_batches(), live_devices(now)):
         sql, query_params = queryset.order_by().values("id").query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS t), (SELECT SUM(id) FROM ({sql}) AS t)")  # noqa: S608
+        parts += [f"(SELECT COUNT(*) FROM ({sql}) AS t)", f"(SELECT SUM(id) FROM ({sql}) AS t)"]  # noqa: S608
         params.extend([*query_params, *query_params])
+    return parts, params
+
+
+def figures_version(now=None):
+    """The values of figures_version_sql, read on their own (one query)."""
+    parts, params = figures_version_sql(now)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)  # noqa: S608 (SQL made by the ORM)
         return tuple(cursor.fetchone())
