@@ -256,29 +256,36 @@ def test_a_priority_area_import_reaches_the_documents_of_what_lies_in_the_townsh
     from places.models import Township
     from search.indexing import _pending
 
-    publish_indexed_project("關山米倉計畫", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米")
-    indexed_enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米與米食教室")
-    publish_indexed_project("口湖魚塭計畫", KOUHU, django_capture_on_commit_callbacks)
     flagged = Township.objects.get(code=GUANSHAN).is_priority_area
-    other = KOUHU if Township.objects.get(code=KOUHU).is_priority_area == flagged else None
+    try:
+        publish_indexed_project("關山米倉計畫", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米")
+        indexed_enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米與米食教室")
+        publish_indexed_project("口湖魚塭計畫", KOUHU, django_capture_on_commit_callbacks)
+        other = KOUHU if Township.objects.get(code=KOUHU).is_priority_area == flagged else None
 
-    with django_capture_on_commit_callbacks(execute=True):
-        # Guanshan changes sides; Kouhu keeps its flag (named in the file when it has one).
-        codes = list(Township.objects.filter(is_priority_area=True).values_list("code", flat=True))
-        codes = [code for code in codes if code != GUANSHAN] + ([] if flagged else [GUANSHAN])
-        result = import_priority_areas("town_code\n" + "\n".join(codes) + "\n", replace=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            # Guanshan changes sides; Kouhu keeps its flag (named in the file when it has one).
+            codes = list(Township.objects.filter(is_priority_area=True).values_list("code", flat=True))
+            codes = [code for code in codes if code != GUANSHAN] + ([] if flagged else [GUANSHAN])
+            result = import_priority_areas("town_code\n" + "\n".join(codes) + "\n", replace=True)
 
-    assert (result.unflagged if flagged else result.flagged) == [GUANSHAN]
-    now = "false" if flagged else "true"
-    for engine in content_engines():
-        titles = content_titles(engine, "", priority_area=[now])
-        assert "關山米倉計畫" in titles and "關山米倉" in titles, engine.name
-        assert ("口湖魚塭計畫" in titles) == (other is None), engine.name
+        assert (result.unflagged if flagged else result.flagged) == [GUANSHAN]
+        now = "false" if flagged else "true"
+        for engine in content_engines():
+            titles = content_titles(engine, "", priority_area=[now])
+            assert "關山米倉計畫" in titles and "關山米倉" in titles, engine.name
+            assert ("口湖魚塭計畫" in titles) == (other is None), engine.name
 
-    township = Township.objects.get(code=KOUHU)
-    with django_capture_on_commit_callbacks(execute=False):
-        township.population += 1
-        township.save(update_fields=["population"])
-        # Only the township's own document (it shows the population); none of what lies in it.
-        assert {family: ids for family, ids in _pending().items() if ids} == {"townships": {str(township.pk)}}
-    _pending().clear()
+        township = Township.objects.get(code=KOUHU)
+        with django_capture_on_commit_callbacks(execute=False):
+            township.population += 1
+            township.save(update_fields=["population"])
+            # Only the township's own document (it shows the population); none of what lies in it.
+            assert {family: ids for family, ids in _pending().items() if ids} == {"townships": {str(township.pk)}}
+        _pending().clear()
+    finally:
+        # The township's own document lives in this worker's shared search corpus, which no rollback restores.
+        with django_capture_on_commit_callbacks(execute=True):
+            guanshan = Township.objects.get(code=GUANSHAN)
+            guanshan.is_priority_area = flagged
+            guanshan.save(update_fields=["is_priority_area"])
