@@ -137,7 +137,7 @@ def test_staff_route_the_issue_and_record_the_answer_with_audit_entries(client, 
     client.logout()
     with translation.override("en"):
         page = client.get(issue.get_absolute_url()).content.decode()
-    assert "Ministry of Agriculture" in page and "rule reinterpreted" in page and "體驗活動" in page
+    assert "Ministry of Agriculture" in page and "Rule reinterpreted" in page and "體驗活動" in page
     assert "Record the answer" not in page  # the staff forms are for staff only
 
 
