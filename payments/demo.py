@@ -4,8 +4,10 @@ projects, written through the ledger's own `write_entry` (running totals include
 whose own backings (a monthly subscription with its receipts, a donation) fill My backings; the subscription is one
 the demo checkout could have made (`sub_demo_…`), so it can be paused, skipped, switched and cancelled on `make run`.
 
-Idempotent: entries carry a `demo:` source key; a listing that has any is left alone. Nothing here talks to Stripe:
-the backings have no Stripe ids and their emails end in `.invalid`, so no receipt or charge can reach anyone.
+Idempotent: entries carry a `demo:` source key; a listing that has any is left alone, and the supporter is made once.
+Nothing here talks to Stripe: the history's backings have no Stripe ids and their emails end in `.invalid`; the
+supporter's subscription id is a demo one, which only the demo gateway answers, and its address ends in `.test`. No
+receipt or charge can reach anyone.
 """
 
 import datetime

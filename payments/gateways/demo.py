@@ -42,6 +42,7 @@ from payments.models import Backing
 from payments.money import CURRENCY, to_stripe_amount
 
 SESSION_PREFIX = "cs_demo_"
+SUBSCRIPTION_PREFIX = "sub_demo_"
 SESSION_LIFETIME = timedelta(hours=24)  # as long as Stripe's Checkout Session stays open
 SALT = "payments.gateways.demo.session"
 USER_AGENT = "Homeward demo checkout (no money moves)"
@@ -186,7 +187,7 @@ def session_events(session, *, email, name, now=None):
         "success_url": session.success_url,
         "cancel_url": session.cancel_url,
         "payment_intent": None if subscription else payment_intent,
-        "subscription": f"sub_demo_{key}" if subscription else None,
+        "subscription": f"{SUBSCRIPTION_PREFIX}{key}" if subscription else None,
         "created": created,
     }
     if not subscription:
@@ -323,7 +324,6 @@ def deliver(event, *, host, secure=False):
 
 # --- a demo subscription's changes (Stripe's side of payments/subscriptions.py) -------------------------------------
 
-SUBSCRIPTION_PREFIX = "sub_demo_"
 # Ours → Stripe's subscription status (a paused one is "active" with its collection paused, as at Stripe).
 STRIPE_STATUS = {
     Backing.Status.ACTIVE: "active",
