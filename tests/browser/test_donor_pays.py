@@ -75,7 +75,7 @@ def test_a_person_donates_from_the_project_page_and_sees_it_paid(live_server, li
 
     page.goto(f"{live_server.url}/en/backings/")
     mine = page.locator(f'[data-backing="{backing.pk}"]')
-    expect(mine).to_contain_text("paid")
+    expect(mine).to_contain_text("Paid")
     expect(mine).to_contain_text("NT$1,000")
     mine.locator("details.receipts summary").click()  # the receipts fold away under their count
     expect(mine.get_by_role("link", name=re.compile(r"^HW-\d{4}-000001$"))).to_be_visible()

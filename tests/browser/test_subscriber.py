@@ -81,7 +81,7 @@ def test_a_citizen_subscribes_comes_back_and_sees_the_subscription(live_server, 
 
     page.goto(f"{live_server.url}/en/backings/")
     mine = page.locator(f'[data-backing="{backing.pk}"]')
-    expect(mine).to_contain_text("active")
+    expect(mine).to_contain_text("Active")
     expect(mine).to_contain_text(f"NT${plan.price_twd:,}")
     mine.locator("details.receipts summary").click()  # the receipts fold away under their count
     expect(mine.get_by_role("link", name=re.compile(r"^HW-\d{4}-000001$"))).to_be_visible()

@@ -289,3 +289,4 @@ def test_a_priority_area_import_reaches_the_documents_of_what_lies_in_the_townsh
             guanshan = Township.objects.get(code=GUANSHAN)
             guanshan.is_priority_area = flagged
             guanshan.save(update_fields=["is_priority_area"])
+        ElasticsearchEngine().refresh("townships")  # searchable at once, for the tests after this one
