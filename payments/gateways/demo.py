@@ -218,19 +218,7 @@ def session_events(session, *, email, name, now=None):
         "start_date": created,
         "latest_invoice": invoice_id,
         "metadata": metadata,
-        "items": {
-            "object": "list",
-            "data": [
-                {
-                    "id": f"si_demo_{key}",
-                    "object": "subscription_item",
-                    "quantity": 1,
-                    "current_period_start": created,
-                    "current_period_end": period_end,
-                    "price": price,
-                }
-            ],
-        },
+        "items": _subscription_items(key, price, period_end, period_start=created),
     }
     invoice = {
         "id": invoice_id,
@@ -266,6 +254,15 @@ def session_events(session, *, email, name, now=None):
         _event(f"evt_demo_{key}_2", "invoice.paid", invoice, created),
         _event(f"evt_demo_{key}_3", "checkout.session.completed", checkout_session, created),
     ]
+
+
+def _subscription_items(key, price, period_end, period_start=None):
+    """A demo subscription's list of items, as Stripe shapes it: its one item, at `price`, for the current period."""
+    item = {"id": f"si_demo_{key}", "object": "subscription_item", "quantity": 1}
+    if period_start is not None:
+        item["current_period_start"] = period_start
+    item.update(current_period_end=period_end, price=price)
+    return {"object": "list", "data": [item]}
 
 
 def sign(payload, secret, timestamp):
@@ -363,18 +360,9 @@ def retrieve_subscription(subscription_id):
         "cancel_at_period_end": backing.cancel_at_period_end,
         "pause_collection": {"behavior": "void", "resumes_at": _timestamp(backing.paused_until)} if paused else None,
         "metadata": metadata,
-        "items": {
-            "object": "list",
-            "data": [
-                {
-                    "id": f"si_demo_{key}",
-                    "object": "subscription_item",
-                    "quantity": 1,
-                    "current_period_end": _timestamp(backing.current_period_end),
-                    "price": _price(plan, backing.amount_twd) if plan is not None else None,
-                }
-            ],
-        },
+        "items": _subscription_items(
+            key, _price(plan, backing.amount_twd) if plan is not None else None, _timestamp(backing.current_period_end)
+        ),
     }
 
 
