@@ -7,6 +7,7 @@ Only these receivers listen, and they only enqueue (search/indexing.py).
 - `family.m2m_fields` (through models): m2m_changed, for the instance whose set changed.
 - a township (places.Township), post_save: the documents of every family that carries its place facts
   (`family.township_field`), when a field they show changed (PLACE_FIELDS; a priority-area import included).
+- a county, post_save: the same for each of its townships, and the townships' own documents (COUNTY_FIELDS).
 - `family.page_models` (Wagtail pages): page_published, page_unpublished and post_delete only. A draft
   revision saves the page row too (latest revision, draft title), so a plain post_save is not listened to;
   the task reads the live page row (cms.public), never the latest revision.
@@ -15,7 +16,7 @@ Only these receivers listen, and they only enqueue (search/indexing.py).
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
-from places.models import Township
+from places.models import County, Township
 from search.documents import families
 from search.indexing import schedule_reindex
 
@@ -23,6 +24,8 @@ _connected = set()
 # What documents show of their township (search.content.place_fields, place_english): a save touching none of these
 # (its population, its official figures) leaves them as they are.
 PLACE_FIELDS = frozenset({"code", "county", "name_zh", "name_en", "is_priority_area", "latitude", "longitude"})
+# What they show of the township's county (a county renamed, as counties became cities in 2010 and 2014).
+COUNTY_FIELDS = frozenset({"code", "name_zh", "name_en"})
 
 
 def _receiver(family_name):
@@ -65,12 +68,29 @@ def _reindex_documents_in_township(sender, instance, raw=False, created=False, u
             schedule_reindex(family.name, ids)
 
 
+def _reindex_documents_in_county(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
+    """A county's code or names are shown by every document in its townships, and by the townships' own."""
+    if raw or created:  # a new county has no townships yet
+        return
+    if update_fields is not None and not COUNTY_FIELDS.intersection(update_fields):
+        return
+    township_ids = list(Township.objects.filter(county=instance).values_list("pk", flat=True))
+    if not township_ids:
+        return
+    schedule_reindex("townships", [str(pk) for pk in township_ids])
+    for family in families().values():
+        ids = family.ids_in_townships(township_ids)
+        if ids:
+            schedule_reindex(family.name, ids)
+
+
 def _connect(signal, handler, model, uid):
     signal.connect(handler, sender=model, weak=False, dispatch_uid=uid)
 
 
 def connect_receivers():
     _connect(post_save, _reindex_documents_in_township, Township, "search-reindex-documents-in-township")
+    _connect(post_save, _reindex_documents_in_county, County, "search-reindex-documents-in-county")
     for family in families().values():
         for model in family.models:
             key = (family.name, model._meta.label)

@@ -290,3 +290,35 @@ def test_a_priority_area_import_reaches_the_documents_of_what_lies_in_the_townsh
             guanshan.is_priority_area = flagged
             guanshan.save(update_fields=["is_priority_area"])
         ElasticsearchEngine().refresh("townships")  # searchable at once, for the tests after this one
+
+
+def test_a_renamed_county_reaches_the_documents_in_its_townships(content_site, django_capture_on_commit_callbacks):
+    """Documents carry their county's code and names (its English name is how "Taitung" finds a project written in
+    Chinese): renaming a county reindexes what lies in its townships and the townships themselves; a save of a
+    county that changes none of these fields reindexes nothing."""
+    from places.models import Township
+    from search.indexing import _pending
+
+    publish_indexed_project("關山米倉計畫", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米")
+    indexed_enterprise("關山米倉", GUANSHAN, django_capture_on_commit_callbacks, summary="在地碾米與米食教室")
+    publish_indexed_project("口湖魚塭計畫", KOUHU, django_capture_on_commit_callbacks)
+    county = Township.objects.get(code=GUANSHAN).county
+    name_en = county.name_en
+    try:
+        with django_capture_on_commit_callbacks(execute=False):
+            county.save(update_fields=[])  # nothing shown changed
+            assert not any(_pending().values())
+        with django_capture_on_commit_callbacks(execute=True):
+            county.name_en = "Xylophonia County"
+            county.save(update_fields=["name_en"])
+        in_county = {str(pk) for pk in Township.objects.filter(county=county).values_list("pk", flat=True)}
+        for engine in content_engines():
+            assert content_titles(engine, "Xylophonia") == ["關山米倉", "關山米倉計畫"], engine.name
+            towns = engine.search(SearchQuery(q="Xylophonia", families=("townships",), per_page=50)).hits
+            assert {hit["object_id"] for hit in towns} == in_county, engine.name
+    finally:
+        # The townships' own documents live in this worker's shared search corpus, which no rollback restores.
+        with django_capture_on_commit_callbacks(execute=True):
+            county.name_en = name_en
+            county.save(update_fields=["name_en"])
+        ElasticsearchEngine().refresh("townships")
