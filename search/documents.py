@@ -138,7 +138,8 @@ class SearchDocument:
             "ministry": [str(value) for value in self.ministry],
             "programme_kind": [str(value) for value in self.programme_kind],
         }
-        return {name: sorted(set(items)) for name, items in values.items()}
+        # Most lists hold one value or none: sorting only the others is a good part of the cost (once per document).
+        return {name: sorted(set(items)) if len(items) > 1 else items for name, items in values.items()}
 
     def display(self):
         """What a result shows, stored as is in both engines."""

@@ -5,6 +5,11 @@ Pages (projects, stories) are indexed on Wagtail's page_published / page_unpubli
 index. Other models (`models`) reindex on post_save / post_delete. See search/receivers.py.
 """
 
+import functools
+import re
+from urllib.parse import quote
+
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
 
 from places.models import Township
@@ -20,6 +25,33 @@ def public_url(view_name, **kwargs):
 
     with translation.override(settings.LANGUAGE_CODE):
         return reverse(view_name, kwargs=kwargs)
+
+
+@functools.cache
+def _served_path():
+    """The paths Wagtail's serve view answers: wagtail.urls' own pattern (imported late: it imports the views)."""
+    from wagtail.urls import serve_pattern
+
+    return re.compile(serve_pattern)
+
+
+def _serve_prefix(language_code):
+    """What Wagtail's `reverse("wagtail_serve", ...)` puts before a page's path, in the language it would use for a
+    page under a root of `language_code` (Page.get_url_parts: the active language when it is a variant of it)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        try:
+            if get_supported_content_language_variant(translation.get_language()) == language_code:
+                language_code = translation.get_language()
+        except LookupError:
+            pass
+        with translation.override(language_code):
+            return reverse("wagtail_serve", args=("",))
+    return reverse("wagtail_serve", args=("",))
 
 
 class TownshipFamily(ModelFamily):
@@ -148,19 +180,57 @@ class PageFamily(ModelFamily):
     @staticmethod
     def urls(pages):
         """{page id: page.url or ""}: Wagtail's own `url` of each page, with the sites' root paths read once for
-        all of them (a page reads them from the cache, or the database, the first time it is asked)."""
+        all of them. On one site, a routable path is made as Wagtail's `reverse` makes it (the language's prefix,
+        then the page's path quoted), with `reverse` asked once per language rather than once per page: it was a
+        tenth of a rebuild's reading. Anything else (several sites, a path Wagtail would refuse) asks the page."""
+        from wagtail.coreutils import WAGTAIL_APPEND_SLASH
         from wagtail.models import Site
 
         root_paths = Site.get_site_root_paths()
+        one_site = WAGTAIL_APPEND_SLASH and len({root.site_id for root in root_paths}) == 1
+        prefixes = {}
         urls = {}
         for page in pages:
-            page._wagtail_cached_site_root_paths = root_paths
-            urls[page.pk] = page.url or ""
+            root = next((root for root in root_paths if page.url_path.startswith(root.root_path)), None)
+            path = page.url_path[len(root.root_path) :] if root is not None else ""
+            if one_site and root is not None and _served_path().match(path):
+                prefix = prefixes.get(root.language_code)
+                if prefix is None:
+                    prefix = prefixes[root.language_code] = _serve_prefix(root.language_code)
+                urls[page.pk] = prefix + quote(path, safe=RFC3986_SUBDELIMS + "/~:@")
+            else:
+                page._wagtail_cached_site_root_paths = root_paths
+                urls[page.pk] = page.url or ""
         return urls
 
     def to_document(self, page):
         """One page's document: the same code as a batch's (documents_for)."""
         return self.documents_for([page])[0]
+
+
+# What ProjectFamily.documents_for reads of a page and its listing, enterprise and organisation (page.url reads
+# url_path; the translations are found by translation_key).
+PROJECT_DOCUMENT_COLUMNS = (
+    "id",  # the page row's own key (the project page's is page_ptr_id): read, so that page.id costs no query
+    "title",
+    "translation_key",
+    "url_path",
+    "first_published_at",
+    "summary",
+    "body",
+    "township_id",
+    "sector_id",
+    "listing__project_id",
+    "listing__enterprise_id",
+    "listing__seeks_investment",
+    "listing__ask_min_twd",
+    "listing__ask_max_twd",
+    "listing__stage",
+    "listing__enterprise__organisation_id",
+    "listing__enterprise__name_en",
+    "listing__enterprise__name_ja",
+    "listing__enterprise__organisation__name",
+)
 
 
 class ProjectFamily(PageFamily):
@@ -191,7 +261,14 @@ class ProjectFamily(PageFamily):
         # each page's related managers then cost more than the rest of its document).
         # Townships and sectors are few and repeat across a batch: documents_for reads them once per batch rather
         # than joining them to every page.
-        return public_projects().select_related(None).select_related("locale", "listing__enterprise__organisation")
+        # Only the columns a document is made of: a project page row has some forty, and making each model instance
+        # sets every column it was given (a rebuild makes five instances per page).
+        return (
+            public_projects()
+            .select_related(None)
+            .select_related("listing__enterprise__organisation")
+            .only(*PROJECT_DOCUMENT_COLUMNS)
+        )
 
     def ids_for_related(self, instance):
         from cms.models import Sector
@@ -232,19 +309,31 @@ class ProjectFamily(PageFamily):
         return updates, sdgs
 
     @staticmethod
-    def places_and_sectors(pages):
-        """({township id: township with its county}, {sector id: sector}) of many pages: two queries at most."""
+    def places_and_sectors(pages, known=None):
+        """({township id: township with its county}, {sector id: sector}) of many pages: two queries at most. With
+        `known` (the same pair, from earlier batches), only those not in it are read, and it grows by them."""
         from cms.models import Sector
 
-        township_ids = {page.township_id for page in pages if page.township_id}
-        sector_ids = {page.sector_id for page in pages if page.sector_id}
-        townships = Township.objects.with_county().in_bulk(list(township_ids)) if township_ids else {}
-        return townships, Sector.objects.in_bulk(list(sector_ids)) if sector_ids else {}
+        townships, sectors = known if known is not None else ({}, {})
+        township_ids = {page.township_id for page in pages if page.township_id} - townships.keys()
+        sector_ids = {page.sector_id for page in pages if page.sector_id} - sectors.keys()
+        if township_ids:
+            townships.update(Township.objects.with_county().in_bulk(list(township_ids)))
+        if sector_ids:
+            sectors.update(Sector.objects.in_bulk(list(sector_ids)))
+        return townships, sectors
 
-    def documents_for(self, pages):
-        """The documents of many project pages (read by `public_pages`, with their listing, sector and township): their
+    def iter_documents(self, batch_size=500):
+        # Townships and sectors repeat from batch to batch (368 townships in all): a rebuild reads each once, rather
+        # than making the same few hundred of them again for every batch.
+        places = ({}, {})
+        for batch in self.iter_batches(batch_size=batch_size):
+            yield self.documents_for(batch, places=places)
+
+    def documents_for(self, pages, places=None):
+        """The documents of many project pages (read by `public_pages`, with their listing): their townships, sectors,
         SDGs, updates, translations, funding facts, traceability badges and addresses are read for all of them at
-        once, so a batch costs the same number of queries whatever it holds."""
+        once, so a batch costs the same number of queries whatever it holds (`places`: see places_and_sectors)."""
         from search.content import (
             funding_facts_many,
             label_texts,
@@ -259,7 +348,7 @@ class ProjectFamily(PageFamily):
         if not pages:
             return []
         updates_of, sdgs_of = self.updates_and_sdgs(pages)
-        townships, sectors = self.places_and_sectors(pages)
+        townships, sectors = self.places_and_sectors(pages, known=places)
         funding_of = funding_facts_many(pages)
         translated = self.translated_fields_many(pages)
         traceability = search_trace_facts_many(pages)

@@ -200,3 +200,23 @@ def test_a_batch_costs_the_same_queries_whatever_it_holds(varied_projects, djang
         for page in pages:
             per_page_document(page)
     assert len(captured.captured_queries) >= 2 * 20
+
+
+def test_page_urls_are_the_ones_wagtail_gives(varied_projects, django_capture_on_commit_callbacks):
+    """A rebuild makes the pages' URLs without asking Wagtail page by page: each is the URL the page itself gives,
+    for originals and translations, a path of Chinese characters included, whatever language is active."""
+    from django.utils import translation
+
+    from cms.models import ProjectPage
+    from search.families import PageFamily
+
+    capture = django_capture_on_commit_callbacks
+    _translate(_project(capture, title="口湖魚塭"), "ja", "口湖の池", "", capture)
+    pages = list(ProjectPage.objects.live().select_related("locale"))
+    assert {page.locale.language_code for page in pages} >= {"zh-hant", "en", "ja"}
+    for language in ("zh-hant", "en", "ja"):
+        with translation.override(language):
+            wagtails = {page.pk: ProjectPage.objects.get(pk=page.pk).url or "" for page in pages}
+            assert PageFamily.urls(pages) == wagtails
+    assert any("%E5%8F%A3" in url for url in wagtails.values()), wagtails  # 口, quoted as Wagtail quotes it
+    assert len({url.split("/")[1] for url in wagtails.values()}) >= 2  # the languages' prefixes
