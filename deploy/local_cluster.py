@@ -235,7 +235,10 @@ class LocalCluster:
     def _start_proxy(self):
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         if not os.path.exists(nginx):
-            raise SystemExit("local-cluster: nginx is missing (apt-get install nginx-light)")
+            # Not needed by the tests, so not installed with the services: installed the first time a cluster starts.
+            installer = ROOT / "scripts" / "services"
+            if subprocess.run([str(installer), "install", "nginx"], check=False).returncode != 0:
+                raise SystemExit(f"local-cluster: nginx is missing; {installer} install nginx failed")
         self.proxy_port = free_port()
         # Each request to the process with the fewest in flight: round robin kept sending requests to a process
         # whose queue had grown behind slower requests (bench/load.py, p95 at 64 connections). Connections to the
