@@ -89,3 +89,18 @@ def _version_ids(rows):
         live = Page.objects.live().filter(locale=locale, translation_key__in=elsewhere)
         versions = dict(live.values_list("translation_key", "pk"))
     return {pk: pk if locale_id == locale.pk else versions.get(key, pk) for pk, key, locale_id in rows}
+
+
+def live_translations(page):
+    """Every live version of `page` (itself included, aliases too) with its locale. Read once per request: the
+    language switcher and the hreflang links of a render both show them."""
+    from cms.read_once import request_memo
+
+    memo = request_memo()
+    key = f"live translations {page.pk}"
+    if memo is not None and key in memo:
+        return memo[key]
+    found = list(page.get_translations(inclusive=True).live().select_related("locale"))
+    if memo is not None:
+        memo[key] = found
+    return found

@@ -30,6 +30,11 @@ def _restricted_section_roots():
     return pages
 
 
+def in_private_section(page):
+    """True when `page` is a restricted page or one of its descendants (what `.public()` leaves out)."""
+    return any(page.path.startswith(root.path) for root in _restricted_section_roots())
+
+
 class PublicOncePageQuerySet(PageQuerySet):
     def private_q(self):
         """Wagtail's private_q (a restricted page and its descendants), from the request's memo."""

@@ -16,12 +16,17 @@ def alternate_links(context, page):
     """hreflang links to every live translated version of `page` (and x-default to the default language)."""
     from django.conf import settings
 
+    from cms.public import live_translations
+    from cms.view_restrictions import in_private_section
+
     request = context.get("request")
     links = []
     # An untranslated page (an alias) repeats its original: only real language versions are alternates.
-    translations = (
-        page.get_translations(inclusive=True).live().public().filter(alias_of__isnull=True).select_related("locale")
-    )
+    translations = [
+        translation
+        for translation in live_translations(page)
+        if translation.alias_of_id is None and not in_private_section(translation)
+    ]
     for translation in translations:
         url = translation.get_full_url(request)
         if url:

@@ -28,7 +28,9 @@ def language_links(context):
     page = context.get("page")
     translations = {}
     if isinstance(page, Page):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+        from cms.public import live_translations
+
+        for translation in live_translations(page):
             translations[translation.locale.language_code] = translation.get_url(request)
     links = []
     for code, name in settings.LANGUAGES:

@@ -154,3 +154,25 @@ def test_home_page_lead_picture_is_not_made_again_on_every_visit(maker, client, 
     assert second.status_code == 200
     assert b"format-webp.fill-960x600" in second.content
     assert made == []
+
+
+def test_the_language_switcher_and_the_hreflang_links_share_one_read_of_the_translations(maker, client):
+    """Both show the page's live translations: one query for the two (the hreflang links keep to the written,
+    public versions; the switcher links every live one)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    story = maker.story()
+    for url in (maker.township_page.url, story.url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'hreflang="zh-hant"' in html and 'hreflang="x-default"' in html, url
+        translations = [
+            query["sql"]
+            for query in captured.captured_queries
+            if '"wagtailcore_page"."translation_key" = ' in query["sql"]
+        ]
+        assert len(translations) == 1, (url, translations)
