@@ -259,8 +259,8 @@ class ProjectFamily(PageFamily):
 
         # SDGs and updates are read by documents_for, for a whole batch (a prefetch would do the same queries, but
         # each page's related managers then cost more than the rest of its document).
-        # Townships and sectors are few and repeat across a batch: documents_for reads them once per batch rather
-        # than joining them to every page.
+        # Townships and sectors are few and repeat from page to page: documents_for reads each once (once per
+        # rebuild, through iter_documents) rather than joining them to every page.
         # Only the columns a document is made of: a project page row has some forty, and making each model instance
         # sets every column it was given (a rebuild makes five instances per page).
         return (
