@@ -312,6 +312,7 @@ def test_a_renamed_county_reaches_the_documents_in_its_townships(content_site, d
             county.name_en = "Xylophonia County"
             county.save(update_fields=["name_en"])
         in_county = {str(pk) for pk in Township.objects.filter(county=county).values_list("pk", flat=True)}
+        ElasticsearchEngine().refresh("townships")  # content_engines() refreshes the content families only
         for engine in content_engines():
             assert content_titles(engine, "Xylophonia") == ["關山米倉", "關山米倉計畫"], engine.name
             towns = engine.search(SearchQuery(q="Xylophonia", families=("townships",), per_page=50)).hits
