@@ -43,21 +43,22 @@ def _serve_prefix(language_code):
     from django.utils import translation
     from wagtail.coreutils import get_supported_content_language_variant
 
-    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        try:
-            if get_supported_content_language_variant(translation.get_language()) == language_code:
-                language_code = translation.get_language()
-        except LookupError:
-            pass
-        with translation.override(language_code):
-            return reverse("wagtail_serve", args=("",))
-    return reverse("wagtail_serve", args=("",))
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return reverse("wagtail_serve", args=("",))
+    try:
+        if get_supported_content_language_variant(translation.get_language()) == language_code:
+            language_code = translation.get_language()
+    except LookupError:
+        pass
+    with translation.override(language_code):
+        return reverse("wagtail_serve", args=("",))
 
 
 class TownshipFamily(ModelFamily):
     name = "townships"
     label = _("Townships")
     models = (Township,)
+    township_field = "pk"  # a township's document carries its own place facts (and its county's)
 
     @property
     def page_models(self):

@@ -7,7 +7,7 @@ Only these receivers listen, and they only enqueue (search/indexing.py).
 - `family.m2m_fields` (through models): m2m_changed, for the instance whose set changed.
 - a township (places.Township), post_save: the documents of every family that carries its place facts
   (`family.township_field`), when a field they show changed (PLACE_FIELDS; a priority-area import included).
-- a county, post_save: the same for each of its townships, and the townships' own documents (COUNTY_FIELDS).
+- a county, post_save: the same for each of its townships (COUNTY_FIELDS).
 - `family.page_models` (Wagtail pages): page_published, page_unpublished and post_delete only. A draft
   revision saves the page row too (latest revision, draft title), so a plain post_save is not listened to;
   the task reads the live page row (cms.public), never the latest revision.
@@ -62,10 +62,7 @@ def _reindex_documents_in_township(sender, instance, raw=False, created=False, u
         return
     if update_fields is not None and not PLACE_FIELDS.intersection(update_fields):
         return
-    for family in families().values():
-        ids = family.ids_in_townships([instance.pk])
-        if ids:
-            schedule_reindex(family.name, ids)
+    _reindex_documents_in_townships([instance.pk])
 
 
 def _reindex_documents_in_county(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
@@ -75,9 +72,12 @@ def _reindex_documents_in_county(sender, instance, raw=False, created=False, upd
     if update_fields is not None and not COUNTY_FIELDS.intersection(update_fields):
         return
     township_ids = list(Township.objects.filter(county=instance).values_list("pk", flat=True))
-    if not township_ids:
-        return
-    schedule_reindex("townships", [str(pk) for pk in township_ids])
+    if township_ids:
+        _reindex_documents_in_townships(township_ids)
+
+
+def _reindex_documents_in_townships(township_ids):
+    """Every document that carries the place facts of one of these townships (the townships' own included)."""
     for family in families().values():
         ids = family.ids_in_townships(township_ids)
         if ids:
