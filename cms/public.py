@@ -94,13 +94,9 @@ def _version_ids(rows):
 def live_translations(page):
     """Every live version of `page` (itself included, aliases too) with its locale. Read once per request: the
     language switcher and the hreflang links of a render both show them."""
-    from cms.read_once import request_memo
+    from cms.read_once import read_once
 
-    memo = request_memo()
-    key = f"live translations {page.pk}"
-    if memo is not None and key in memo:
-        return memo[key]
-    found = list(page.get_translations(inclusive=True).live().select_related("locale"))
-    if memo is not None:
-        memo[key] = found
-    return found
+    return read_once(
+        f"live translations {page.pk}",
+        lambda: list(page.get_translations(inclusive=True).live().select_related("locale")),
+    )

@@ -36,6 +36,16 @@ def request_memo():
     return _memo.get()
 
 
+def read_once(part, read):
+    """`read()`, kept in the request's memo under `part` for the rest of the request; read afresh outside one."""
+    memo = _memo.get()
+    if memo is None:
+        return read()
+    if part not in memo:
+        memo[part] = read()
+    return memo[part]
+
+
 def forget(part):
     """What `part` holds changed during this request: its next reader reads it again."""
     memo = _memo.get()

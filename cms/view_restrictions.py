@@ -10,7 +10,7 @@ of a request makes the query, the others reuse its rows (the request's memo: cms
 from django.db.models import Q
 from wagtail.query import PageQuerySet
 
-from cms.read_once import forget, request_memo
+from cms.read_once import forget, read_once
 
 
 def forget_restricted_sections(**kwargs):
@@ -21,13 +21,10 @@ def forget_restricted_sections(**kwargs):
 def _restricted_section_roots():
     from wagtail.models import PageViewRestriction
 
-    memo = request_memo()
-    if memo is not None and "restricted sections" in memo:
-        return memo["restricted sections"]
-    pages = [restriction.page for restriction in PageViewRestriction.objects.select_related("page")]
-    if memo is not None:
-        memo["restricted sections"] = pages
-    return pages
+    return read_once(
+        "restricted sections",
+        lambda: [restriction.page for restriction in PageViewRestriction.objects.select_related("page")],
+    )
 
 
 def in_private_section(page):
