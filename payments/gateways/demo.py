@@ -258,10 +258,15 @@ def session_events(session, *, email, name, now=None):
 
 def _subscription_items(key, price, period_end, period_start=None):
     """A demo subscription's list of items, as Stripe shapes it: its one item, at `price`, for the current period."""
-    item = {"id": f"si_demo_{key}", "object": "subscription_item", "quantity": 1}
+    item = {
+        "id": f"si_demo_{key}",
+        "object": "subscription_item",
+        "quantity": 1,
+        "current_period_end": period_end,
+        "price": price,
+    }
     if period_start is not None:
         item["current_period_start"] = period_start
-    item.update(current_period_end=period_end, price=price)
     return {"object": "list", "data": [item]}
 
 
