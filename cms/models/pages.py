@@ -139,8 +139,7 @@ class BasePage(Page):
             if page is None:
                 raise Http404
             page._cached_parent_obj = parent  # as Wagtail's route does: get_parent() needs no query
-            routes_itself = page.specific_class is None or page.specific_class.route is not BasePage.route
-            if depth == len(url_paths) or routes_itself:
+            if depth == len(url_paths) or _routes_itself(page, path_components[depth:]):
                 return page.specific.route(request, path_components[depth:])
             parent = page
 
@@ -170,6 +169,28 @@ class BasePage(Page):
             return self
         version = Page.objects.filter(translation_key=self.translation_key, locale=default).first()
         return version.specific if version is not None else self
+
+
+def _routes_itself(page, rest):
+    """Whether `page` (a plain Page row) takes `rest` of the path itself rather than pass it to its child, as
+    BasePage.route does. A RoutablePageMixin page over BasePage's routing (the story index) takes only the sub-paths
+    its own routes match (its feeds), as RoutablePageMixin.route decides, from its class: the path to one of its
+    children goes on down without reading the page's specific row and its child again."""
+    page_class = page.specific_class
+    if page_class is None:
+        return True
+    if page_class.route is BasePage.route:
+        return False
+    over_base_routing = (
+        page_class.route is RoutablePageMixin.route and super(RoutablePageMixin, page_class).route is BasePage.route
+    )
+    if not over_base_routing or not page.live:
+        return True
+    try:
+        page_class.get_resolver().resolve("/" + "/".join(rest) + "/")
+    except Http404:
+        return False
+    return True
 
 
 class HomePage(BasePage):
@@ -520,15 +541,25 @@ class StoryPage(BasePage):
             for name in names
         ]
 
-    def get_context(self, request, *args, **kwargs):
+    def related_project_ids(self):
+        """The ids of the live, public projects this story links, each in the reader's language (a translated story
+        still points at the originals). Kept while the story's own generations stand: a publish, unpublish or
+        translation of a linked project moves them (cms.page_cache.pages_changed), a payment does not, so the page
+        rendered again after a payment on its project reads only that card's money."""
+        from cms.page_cache import values_of_pages
         from cms.public import ids_in_active_language
 
+        def read(story_ids):
+            return {self.pk: ids_in_active_language(self.related_projects.live().public())}
+
+        return values_of_pages("story-related-projects", [self.pk], read, shows_money=False)[self.pk]
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Read by the parts of the page that show them, and not at all when those parts are kept. The related
-        # projects in the reader's language (a translated story still points at the originals), as ids: their cards
-        # are kept ({% project_card_list %}).
+        # projects as ids: their cards are kept ({% project_card_list %}).
         context["tags"] = SimpleLazyObject(self.tags_with_language)
-        context["related"] = SimpleLazyObject(lambda: ids_in_active_language(self.related_projects.live().public()))
+        context["related"] = SimpleLazyObject(self.related_project_ids)
         return context
 
 

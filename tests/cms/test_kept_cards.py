@@ -236,6 +236,28 @@ def test_after_a_payment_a_story_renders_the_paid_card_only_and_keeps_its_text(
     assert "45,678" in html and "稻米回家" in html
     assert read_cards == [("money", [market["rice"].pk])]  # the card's facts were kept
     assert not reads_from(sql, "taggit_tag")  # the story's own part (text, tags) was kept
+    assert not any("cms_storypage_related_projects" in statement for statement in sql)  # and the projects it links
 
     cache.clear()
     assert render(reader, story.url)[0] == html
+
+
+def test_a_story_stops_showing_a_project_that_is_unpublished_or_no_longer_linked(market, reader):
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    story = StoryIndexPage.objects.get(locale=home.locale).add_child(
+        instance=StoryPage(title="兩個計畫", slug="two-projects", date=datetime.date(2026, 11, 3))
+    )
+    story.related_projects = [market["rice"], market["bamboo"]]
+    story.save_revision().publish()
+    settle(reader, story.url)
+    html = render(reader, story.url)[0]
+    assert market["rice"].title in html and market["bamboo"].title in html
+
+    market["rice"].unpublish()
+    html = render(reader, story.url)[0]
+    assert market["rice"].title not in html and market["bamboo"].title in html
+
+    story.related_projects = []
+    story.save_revision().publish()
+    html = render(reader, story.url)[0]
+    assert market["bamboo"].title not in html and "兩個計畫" in html

@@ -114,3 +114,34 @@ def test_the_served_page_knows_its_parent_without_a_query(tree):
         parent = page.get_parent()
     assert parent.pk == tree["township"].pk
     assert len(queries.captured_queries) == 0
+
+
+def test_a_child_of_a_routable_page_is_found_in_the_same_two_queries(tree, monkeypatch):
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    components = components_of(tree["story"], home)
+    with CaptureQueriesContext(connection) as ours:
+        found = route(home, components)
+    assert found == wagtails_route(home, components, monkeypatch)
+    assert found[0] == tree["story"].pk
+    # The story index's own routes (its feeds) do not match the story's slug: no row of the index is read.
+    assert len(ours.captured_queries) == 2
+
+
+@pytest.mark.parametrize("slug", ["feed", "rss"])
+def test_a_child_whose_slug_starts_a_routable_pages_own_path_is_routed_as_in_wagtail(tree, monkeypatch, slug):
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    child = tree["index"].add_child(
+        instance=StoryPage(title=slug, slug=slug, date=datetime.date(2026, 1, 2), body=[], township=tree["story"].township)
+    )
+    for tail in ([slug], [slug, "rss"], [slug, "atom"]):
+        components = components_of(tree["index"], home) + tail
+        assert route(home, components) == wagtails_route(home, components, monkeypatch), tail
+    assert route(home, components_of(child, home))[0] == child.pk
+
+
+def test_the_children_of_an_unpublished_routable_page_are_routed_as_in_wagtail(tree, monkeypatch):
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    tree["index"].unpublish()
+    for tail in (["story"], ["feed", "rss"], []):
+        components = components_of(tree["index"], home) + tail
+        assert route(home, components) == wagtails_route(home, components, monkeypatch), tail
