@@ -131,7 +131,9 @@ def test_a_child_of_a_routable_page_is_found_in_the_same_two_queries(tree, monke
 def test_a_child_whose_slug_starts_a_routable_pages_own_path_is_routed_as_in_wagtail(tree, monkeypatch, slug):
     home = HomePage.objects.get(locale__language_code="zh-hant")
     child = tree["index"].add_child(
-        instance=StoryPage(title=slug, slug=slug, date=datetime.date(2026, 1, 2), body=[], township=tree["story"].township)
+        instance=StoryPage(
+            title=slug, slug=slug, date=datetime.date(2026, 1, 2), body=[], township=tree["story"].township
+        )
     )
     for tail in ([slug], [slug, "rss"], [slug, "atom"]):
         components = components_of(tree["index"], home) + tail
