@@ -27,6 +27,11 @@ def _restricted_section_roots():
     )
 
 
+def any_private_section():
+    """True when some page of the site has a view restriction (read once per request, as `.public()` reads them)."""
+    return bool(_restricted_section_roots())
+
+
 def in_private_section(page):
     """True when `page` is a restricted page or one of its descendants (what `.public()` leaves out)."""
     return any(page.path.startswith(root.path) for root in _restricted_section_roots())

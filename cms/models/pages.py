@@ -40,11 +40,11 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Orderable, Page, PageManager
+from wagtail.models import Locale, Orderable, Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, CaptionedImageBlock, PersonBlock
-from cms.view_restrictions import PublicOncePageQuerySet
+from cms.view_restrictions import PublicOncePageQuerySet, any_private_section
 from places.models import County, Township
 
 CARD_IMAGE_SPEC = "fill-480x300"
@@ -111,6 +111,15 @@ class BasePage(Page):
     @property
     def share_image(self):
         return getattr(self, "hero_image", None)
+
+    def get_view_restrictions(self):
+        """Wagtail's answer, without its two queries (this page's ancestors, then their restrictions) when no page
+        of the site has a view restriction, which the request's one read of the restricted sections tells (the
+        read its `.public()` lists share): serving a page asks twice, Wagtail's privacy check and the page
+        cache's."""
+        if not any_private_section():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def route(self, request, path_components):
         """Wagtail's routing, with every level of the path found by one query rather than two per level (the child,

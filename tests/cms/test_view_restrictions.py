@@ -72,3 +72,37 @@ def test_each_request_sees_the_restrictions_of_its_own_time(pages):
 
 def test_with_no_restriction_nothing_is_hidden(pages):
     assert {"open", "internal", "below"} <= in_a_request(public_slugs)
+
+
+def test_a_page_of_a_site_without_restrictions_knows_it_from_the_requests_one_read(pages):
+    def ask_three_times():
+        with CaptureQueriesContext(connection) as queries:
+            answers = [pages["under_secret"].get_view_restrictions().exists() for _ in range(3)]
+        return answers, len(queries.captured_queries)
+
+    answers, queries = in_a_request(ask_three_times)
+    assert answers == [False, False, False]
+    assert queries == 1
+
+
+@pytest.mark.parametrize("restricted", ["secret", "under_secret"])
+def test_with_a_restriction_a_page_gets_wagtails_answer(pages, restricted):
+    from wagtail.models import Page
+
+    restriction = PageViewRestriction.objects.create(page=pages[restricted], restriction_type="password", password="x")
+    for name, page in pages.items():
+        ours = set(page.get_view_restrictions())
+        wagtails = set(Page.get_view_restrictions(page))
+        assert ours == wagtails, name
+    assert set(pages["under_secret"].get_view_restrictions()) == {restriction}
+    assert not pages["open"].get_view_restrictions().exists()
+
+
+def test_an_alias_is_restricted_by_its_original_once_some_restriction_exists(pages):
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    english_home = HomePage.objects.get(locale__language_code="en")
+    alias = pages["secret"].create_alias(parent=english_home, update_slug="internal-alias")
+    assert home.pk != english_home.pk
+    assert not alias.specific.get_view_restrictions().exists()
+    restriction = PageViewRestriction.objects.create(page=pages["secret"], restriction_type="password", password="x")
+    assert set(alias.specific.get_view_restrictions()) == {restriction}
