@@ -71,8 +71,14 @@ def language_name(language_code):
 
 @register.simple_tag(takes_context=True)
 def breadcrumb_trail(context, page):
-    """The page's ancestors from the home page down, each with its address."""
+    """The page's ancestors from the home page down, each with its address and the language of its title: those
+    routing found on its way to the page when they are in the page's language tree and none is an alias (no query),
+    else read in one query."""
     request = context.get("request")
+    routed = _routed_ancestors(page)
+    if routed is not None and all(a.locale_id == page.locale_id and a.alias_of_id is None for a in routed):
+        language = page.locale.language_code
+        return [{"title": ancestor.title, "url": ancestor.get_url(request), "lang": language} for ancestor in routed]
     ancestors = page.get_ancestors().filter(depth__gte=2).select_related("locale", "alias_of__locale")
     return [
         {
@@ -82,6 +88,20 @@ def breadcrumb_trail(context, page):
         }
         for ancestor in ancestors
     ]
+
+
+def _routed_ancestors(page):
+    """The page's ancestors from depth 2 (its home page) down, as each page's parent was kept when routing found it
+    (BasePage.route, Wagtail's get_parent), or None when one is not kept."""
+    chain = []
+    current = page
+    while current.depth > 2:
+        parent = current.__dict__.get("_cached_parent_obj")
+        if parent is None or parent.depth != current.depth - 1:
+            return None
+        chain.append(parent)
+        current = parent
+    return chain[::-1]
 
 
 @register.simple_tag(takes_context=True)
