@@ -44,6 +44,7 @@ from wagtail.models import Locale, Orderable, Page, PageManager, PageViewRestric
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, CaptionedImageBlock, PersonBlock
+from cms.read_once import request_memo
 from cms.view_restrictions import PublicOncePageQuerySet, any_private_section
 from places.models import County, Township
 
@@ -166,8 +167,7 @@ class BasePage(Page):
     def content_language(self):
         """The language code of the text this page shows (the original's for an untranslated page). Listings
         prefetch CONTENT_LANGUAGE_RELATIONS so that this costs no query per card."""
-        source = self.alias_of if self.alias_of_id else self
-        return source.locale.language_code
+        return language_code_of(self.alias_of if self.alias_of_id else self)
 
     @cached_property
     def default_language_version(self):
@@ -178,6 +178,17 @@ class BasePage(Page):
             return self
         version = Page.objects.filter(translation_key=self.translation_key, locale=default).first()
         return version.specific if version is not None else self
+
+
+def language_code_of(page):
+    """The language code of `page`'s locale: from its locale when read already (listings prefetch it), else, during
+    a request, from the active locale (read once per request: cms.read_once) when it is that one, which a served
+    page's is; read otherwise (and kept on the page)."""
+    if "locale" not in page._state.fields_cache and request_memo() is not None:
+        active = Locale.get_active()
+        if active.pk == page.locale_id:
+            return active.language_code
+    return page.locale.language_code
 
 
 def _routes_itself(page, rest):
