@@ -63,3 +63,24 @@ def test_a_page_asks_the_database_for_each_language_once(cms_site):
     ]
     # The reader's language, and the default one (the pages' original versions): each read once.
     assert len(by_language) == len(set(by_language)) == 2
+
+
+def test_a_pages_language_comes_from_the_active_locale_in_a_request_and_is_read_outside_one(cms_site):
+    from wagtail.models import Page
+
+    homes = {home.locale_id: home.pk for home in HomePage.objects.all()}
+
+    def languages_of_fresh_pages():
+        with translation.override("ja"):
+            Locale.get_active()  # the request has read its locale (Wagtail's serve does, to find the home page)
+            with CaptureQueriesContext(connection) as queries:
+                codes = {pk: Page.objects.get(pk=pk).specific.content_language for pk in homes.values()}
+        return codes, locale_reads(queries)
+
+    codes, reads = in_a_request(languages_of_fresh_pages)
+    expected = {pk: Locale.objects.get(pk=locale_id).language_code for locale_id, pk in homes.items()}
+    assert codes == expected
+    assert reads == 2  # the two pages in other languages read theirs; the Japanese one's is the active locale
+    outside, outside_reads = languages_of_fresh_pages()
+    assert outside == expected
+    assert outside_reads == 3  # no request: each page reads its own
