@@ -247,7 +247,9 @@ class HomePage(BasePage):
         # The featured cards ({% project_card_list %}): the pages when this render has read them already (for the
         # hero), else only their ids, in one light query (the cards are mostly kept, as the hero is).
         context["featured_cards"] = SimpleLazyObject(
-            lambda: list(featured_projects) if featured_projects._wrapped is not empty else self._featured_project_ids()
+            lambda: self._featured_project_ids(
+                list(featured_projects) if featured_projects._wrapped is not empty else None
+            )
         )
         context["featured_stories"] = SimpleLazyObject(self._featured_stories)
         # The townships where projects are: dots on the map teaser.
@@ -267,7 +269,20 @@ class HomePage(BasePage):
             ProjectPage.objects.select_related("sector", "township__county"), featured, HOME_HERO_SPECS
         )
 
-    def _featured_project_ids(self):
+    def _featured_project_ids(self, pages=None):
+        """The ids of the featured projects in this page's language, kept while the home page's generations stand:
+        a publish of the home pages (their choice), a publish, unpublish or translation of a project (which moves
+        every home page's) makes them stale, a payment does not. `pages`: the featured pages when this render has
+        read them already (for the hero); they are returned, and their ids kept."""
+        from cms.page_cache import values_of_pages
+
+        def read(ids):
+            return {self.pk: [page.pk for page in pages] if pages is not None else self._read_featured_project_ids()}
+
+        ids = values_of_pages("home-featured-project-ids", [self.pk], read, shows_money=False)[self.pk]
+        return pages if pages is not None else ids
+
+    def _read_featured_project_ids(self):
         source = self.default_language_version
         keys = list(
             source.featured_projects.filter(project__live=True).values_list("project__translation_key", flat=True)

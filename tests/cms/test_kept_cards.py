@@ -137,6 +137,27 @@ def test_after_a_payment_the_home_page_shows_the_new_figures_and_keeps_its_other
     assert {tuple(ids) for _what, ids in read_cards} == {(market["rice"].pk,)}
     assert ("money", [market["rice"].pk]) in read_cards
     assert not reads_from(sql, "cms_homefeaturedstory")  # the stories' part was kept
+    assert not reads_from(sql, "cms_homefeaturedproject")  # and the choice of featured projects
+
+
+def test_the_home_page_follows_its_featured_projects_being_unpublished_and_chosen_again(market, reader):
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    HomeFeaturedProject.objects.create(home=home, project=market["rice"], sort_order=0)
+    HomeFeaturedProject.objects.create(home=home, project=market["bamboo"], sort_order=1)
+    home.save_revision().publish()
+    settle(reader, home.url)
+    html = render(reader, home.url)[0]
+    assert market["rice"].title in html and market["bamboo"].title in html
+
+    market["bamboo"].unpublish()
+    html = render(reader, home.url)[0]
+    assert market["rice"].title in html and market["bamboo"].title not in html
+
+    home = HomePage.objects.get(pk=home.pk)
+    home.featured_projects.all().delete()
+    home.save_revision().publish()
+    html = render(reader, home.url)[0]
+    assert market["rice"].title not in html
 
 
 def test_a_kept_card_counts_its_days_from_the_day_it_is_shown(market, campaign, reader, monkeypatch):
