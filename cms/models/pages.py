@@ -113,6 +113,19 @@ class BasePage(Page):
     def share_image(self):
         return getattr(self, "hero_image", None)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """A page read during a request in the active locale (read once per request) comes with that locale: its
+        language costs no query, and a list's `prefetch_related("locale")` (CONTENT_LANGUAGE_RELATIONS) skips the
+        pages that have it, so a list in the reader's language reads no locale at all."""
+        page = super().from_db(db, field_names, values)
+        locale_id = page.__dict__.get("locale_id")  # absent when deferred: never loaded for this
+        if locale_id is not None and request_memo() is not None:
+            active = Locale.get_active()
+            if active.pk == locale_id:
+                page._state.fields_cache.setdefault("locale", active)
+        return page
+
     def get_view_restrictions(self):
         """Wagtail's answer, without its two queries (this page's ancestors, then their restrictions) when no page
         of the site has a view restriction, which the request's one read of the restricted sections tells (the

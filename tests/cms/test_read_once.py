@@ -84,3 +84,29 @@ def test_a_pages_language_comes_from_the_active_locale_in_a_request_and_is_read_
     outside, outside_reads = languages_of_fresh_pages()
     assert outside == expected
     assert outside_reads == 3  # no request: each page reads its own
+
+
+def test_pages_read_in_a_request_in_its_language_come_with_their_locale(cms_site):
+    from cms.models import TownshipPage
+    from cms.models.pages import CONTENT_LANGUAGE_RELATIONS
+
+    def read_lists():
+        with translation.override("en"):
+            Locale.get_active()
+            with CaptureQueriesContext(connection) as queries:
+                english = list(
+                    TownshipPage.objects.filter(locale__language_code="en").prefetch_related(
+                        *CONTENT_LANGUAGE_RELATIONS
+                    )
+                )
+                languages = {page.content_language for page in english}
+            with CaptureQueriesContext(connection) as mixed_queries:
+                everything = list(TownshipPage.objects.prefetch_related(*CONTENT_LANGUAGE_RELATIONS))
+                by_language = {page.locale.language_code for page in everything}
+        return languages, len(queries.captured_queries), by_language, locale_reads(mixed_queries)
+
+    languages, queries, by_language, mixed_locale_reads = in_a_request(read_lists)
+    assert languages == {"en"}
+    assert queries == 1  # the pages only: no locale read for pages in the request's language
+    assert by_language == {"zh-hant", "en", "ja"}
+    assert mixed_locale_reads == 1  # the other languages' locales, in one prefetch
