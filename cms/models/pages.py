@@ -121,8 +121,8 @@ class BasePage(Page):
         page = super().from_db(db, field_names, values)
         locale_id = page.__dict__.get("locale_id")  # absent when deferred: never loaded for this
         if locale_id is not None and request_memo() is not None:
-            active = Locale.get_active()
-            if active.pk == locale_id:
+            active = _active_locale()
+            if active is not None and active.pk == locale_id:
                 page._state.fields_cache.setdefault("locale", active)
         return page
 
@@ -198,10 +198,19 @@ def language_code_of(page):
     a request, from the active locale (read once per request: cms.read_once) when it is that one, which a served
     page's is; read otherwise (and kept on the page)."""
     if "locale" not in page._state.fields_cache and request_memo() is not None:
-        active = Locale.get_active()
-        if active.pk == page.locale_id:
+        active = _active_locale()
+        if active is not None and active.pk == page.locale_id:
             return active.language_code
     return page.locale.language_code
+
+
+def _active_locale():
+    """Wagtail's active locale, or None on a site without a locale for the active or the default language (where
+    Wagtail's own lookup raises): the pages then read their locale themselves."""
+    try:
+        return Locale.get_active()
+    except (Locale.DoesNotExist, LookupError):
+        return None
 
 
 def _routes_itself(page, rest):
