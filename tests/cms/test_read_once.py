@@ -110,3 +110,16 @@ def test_pages_read_in_a_request_in_its_language_come_with_their_locale(cms_site
     assert queries == 1  # the pages only: no locale read for pages in the request's language
     assert by_language == {"zh-hant", "en", "ja"}
     assert mixed_locale_reads == 1  # the other languages' locales, in one prefetch
+
+
+def test_without_a_locale_for_the_active_or_default_language_pages_read_their_own(cms_site, settings):
+    from cms.models import TownshipPage
+
+    settings.LANGUAGE_CODE = "fr"  # no such content language: Wagtail's active and default lookups both raise
+
+    def read_pages():
+        with translation.override("fr"):
+            pages = list(TownshipPage.objects.filter(locale__language_code="ja"))
+            return {page.content_language for page in pages}
+
+    assert in_a_request(read_pages) == {"ja"}
