@@ -180,7 +180,8 @@ class BasePage(Page):
     def content_language(self):
         """The language code of the text this page shows (the original's for an untranslated page). Listings
         prefetch CONTENT_LANGUAGE_RELATIONS so that this costs no query per card."""
-        return language_code_of(self.alias_of if self.alias_of_id else self)
+        source = self.alias_of if self.alias_of_id else self
+        return source.locale.language_code
 
     @cached_property
     def default_language_version(self):
@@ -193,20 +194,9 @@ class BasePage(Page):
         return version.specific if version is not None else self
 
 
-def language_code_of(page):
-    """The language code of `page`'s locale: from its locale when read already (listings prefetch it), else, during
-    a request, from the active locale (read once per request: cms.read_once) when it is that one, which a served
-    page's is; read otherwise (and kept on the page)."""
-    if "locale" not in page._state.fields_cache and request_memo() is not None:
-        active = _active_locale()
-        if active is not None and active.pk == page.locale_id:
-            return active.language_code
-    return page.locale.language_code
-
-
 def _active_locale():
-    """Wagtail's active locale, or None on a site without a locale for the active or the default language (where
-    Wagtail's own lookup raises): the pages then read their locale themselves."""
+    """Wagtail's active locale (read once per request), or None on a site without a locale for the active or the
+    default language (where Wagtail's own lookup raises): the pages then read their locale themselves."""
     try:
         return Locale.get_active()
     except (Locale.DoesNotExist, LookupError):

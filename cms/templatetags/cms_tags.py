@@ -74,12 +74,10 @@ def breadcrumb_trail(context, page):
     """The page's ancestors from the home page down, each with its address and the language of its title: those
     routing found on its way to the page when they are in the page's language tree and none is an alias (no query),
     else read in one query."""
-    from cms.models.pages import language_code_of
-
     request = context.get("request")
     routed = _routed_ancestors(page)
     if routed is not None and all(a.locale_id == page.locale_id and a.alias_of_id is None for a in routed):
-        language = language_code_of(page)
+        language = page.locale.language_code  # a served page comes with its locale (BasePage.from_db)
         return [{"title": ancestor.title, "url": ancestor.get_url(request), "lang": language} for ancestor in routed]
     ancestors = page.get_ancestors().filter(depth__gte=2).select_related("locale", "alias_of__locale")
     return [
