@@ -1,6 +1,8 @@
 """Server-side render time of the CMS pages with 1,000 projects and all 368 townships loaded.
 
-Builds its data in a throwaway SQLite database (embedded settings), then renders each page through
+Builds its data in a throwaway SQLite database (embedded settings): the projects with their teams' listings,
+campaigns, capped plans and payments (build_money), so cards and the project page's funding panel show what they
+show on the live site. Then renders each page through
 Django's test client (the whole request: middleware, view, templates, queries) and prints median and
 p95 next to a plain Wagtail page (a StandardPage with one paragraph, same site shell) as the baseline.
 
@@ -294,6 +296,7 @@ def build(project_count, story_count):
         HomeFeaturedProject.objects.create(home=home, project=project, sort_order=order)
         HomeFeaturedStory.objects.create(home=home, story=story, sort_order=order)
     plain = home.add_child(instance=StandardPage(title="關於", slug="about", body=[("paragraph", "<p>關於我們。</p>")]))
+    build_money(projects, busiest.township)
     return {
         "plain Wagtail page (baseline)": plain.url,
         "home page": home.url,
@@ -302,6 +305,91 @@ def build(project_count, story_count):
         "story page": stories[0].url,
         "project page": projects[1].url,
     }
+
+
+def build_money(projects, township):
+    """What a project shows of its funding, as on the live site: every project has a team's listing, half of them
+    a donation campaign and the other half a subscription plan with a cap on its backers, and each has payments in
+    the ledger (so the cards show progress and backers). The project page measured (project-1) offers all three:
+    a campaign, a capped plan and an investment ask."""
+    import datetime
+    import random
+
+    from django.utils import timezone
+
+    from accounts.models import Organisation
+    from marketplace.models import DonationCampaign, EnterpriseProfile, ProjectListing, SubscriptionPlan
+    from payments.ledger import write_entries
+    from payments.models import Backing, LedgerEntry
+
+    random.seed(7)
+    organisations = Organisation.objects.bulk_create(
+        [Organisation(kind="enterprise", name=f"團隊 {n}", slug=f"bench-team-{n}") for n in range(40)]
+    )
+    teams = EnterpriseProfile.objects.bulk_create(
+        [EnterpriseProfile(organisation=organisation, township=township, team_size=5) for organisation in organisations]
+    )
+    listings = ProjectListing.objects.bulk_create(
+        [
+            ProjectListing(
+                project=project,
+                enterprise=teams[number % len(teams)],
+                seeks_investment=number == 1,
+                ask_min_twd=1_000_000 if number == 1 else None,
+                ask_max_twd=3_000_000 if number == 1 else None,
+                instrument="equity" if number == 1 else "",
+                use_of_funds="擴建加工廠" if number == 1 else "",
+            )
+            for number, project in enumerate(projects)
+        ]
+    )
+    deadline = timezone.localdate() + datetime.timedelta(days=60)
+    DonationCampaign.objects.bulk_create(
+        [
+            DonationCampaign(listing=listing, goal_twd=300_000, deadline=deadline, funding_model="keep_what_you_raise")
+            for number, listing in enumerate(listings)
+            if number % 2 == 0 or number == 1
+        ]
+    )
+    plans = SubscriptionPlan.objects.bulk_create(
+        [
+            SubscriptionPlan(listing=listing, name="認養一分地", price_twd=500, rewards="每月一箱", max_backers=50)
+            for number, listing in enumerate(listings)
+            if number % 2 == 1
+        ]
+    )
+    plan_of = {plan.listing_id: plan for plan in plans}
+    backings = []
+    for number in range(5_000):
+        listing = listings[number % len(listings)]
+        plan = plan_of.get(listing.pk)
+        backings.append(
+            Backing(
+                kind="subscription" if plan else "donation",
+                status="active" if plan else "paid",
+                listing=listing,
+                plan=plan,
+                backer_email=f"guest{number}@example.tw",
+                amount_twd=500 if plan else random.choice([300, 500, 1_000, 2_000]),
+            )
+        )
+    Backing.objects.bulk_create(backings, batch_size=2000)
+    now = timezone.now()
+    write_entries(
+        [
+            LedgerEntry(
+                kind="payment",
+                listing_id=backing.listing_id,
+                backing=backing,
+                amount_twd=backing.amount_twd,
+                platform_fee_twd=backing.amount_twd // 20,
+                source_key=f"charge:bench-cms-{number}",
+                occurred_at=now - datetime.timedelta(hours=number),
+            )
+            for number, backing in enumerate(backings)
+        ],
+        batch_size=2000,
+    )
 
 
 if __name__ == "__main__":
