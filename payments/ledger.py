@@ -365,24 +365,9 @@ def _totals_by_project_sql(vendor, count):
 
 
 def totals_for_project(project_id):
-    """One project's Totals in one query (its running sums, with the count of its people as a subquery)."""
-    people = (
-        _people(Backing.objects.filter(listing_id=OuterRef("listing_id")))
-        .values("listing_id")
-        .annotate(people=Count(PERSON, distinct=True))
-        .values("people")
-    )
-    row = (
-        ProjectLedgerTotals.objects.filter(listing__project_id=project_id)
-        .annotate(people=Coalesce(Subquery(people), 0))
-        .values_list("payments_twd", "refunds_twd", "disputes_twd", "raising_entries", "people")
-        .first()
-    )
-    if row is None:
-        return Totals()
-    payments, refunds, disputes, raising_entries, people = row
-    # Same as totals_by_project: a project whose only entries are payouts has raised nothing.
-    return Totals(raised_twd=payments + refunds + disputes if raising_entries else 0, backers=people)
+    """One project's Totals in one query: totals_by_project's, compiled once per process (a project page and its
+    live progress read it on every view)."""
+    return totals_by_project([project_id]).get(project_id, Totals())
 
 
 def totals_for_projects(project_ids):
