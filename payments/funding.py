@@ -68,17 +68,61 @@ class FundingPanel:
         return min(100, round(100 * self.totals.raised_twd / self.donation.goal_twd))
 
 
+@dataclass
+class FundingTerms:
+    """What a project's panel offers, alike for every reader of one language: the listing's page, its investment
+    ask, plans and donation campaign. Kept with the page (cms.page_cache.values_of_pages) until the listing, its
+    campaign or plans change (marketplace's saves move the project's content generation), payments leaving it kept:
+    the money raised and the places left are read for each render."""
+
+    project_id: int
+    investment_ask: InvestmentAsk | None
+    subscription_plans: list
+    donation: object
+
+
 def funding_panel_for(project, user=None):
     """The panel of a project page (a translation shows the listing of the page it was translated from); with
-    `user`, the companies through which that visitor may express interest."""
-    from marketplace.models import DonationCampaign, ProjectListing
+    `user`, the companies through which that visitor may express interest. Its terms are kept (FundingTerms); each
+    render reads the project's totals and, when a plan has a cap, the places taken, in one query each."""
+    from cms.page_cache import values_of_pages
     from marketplace.queries import companies_for_interest
-    from payments.checkout import places_taken
+    from payments.checkout import places_taken_by_plan
     from payments.ledger import totals_for_project
+
+    kept = values_of_pages(
+        "funding-terms", [project.pk], lambda page_ids: {project.pk: _funding_terms(project)}, shows_money=False
+    )
+    terms = kept.get(project.pk)
+    if terms is None:
+        return FundingPanel()
+    plans = terms.subscription_plans
+    capped = [plan.pk for plan in plans if plan.max_backers]
+    taken = places_taken_by_plan(capped) if capped else {}
+    offers = [
+        PlanOffer(plan=plan, places_left=max(0, plan.max_backers - taken.get(plan.pk, 0)) if plan.max_backers else None)
+        for plan in plans
+    ]
+    return FundingPanel(
+        investment_ask=terms.investment_ask,
+        subscription_plans=plans,
+        plan_offers=offers,
+        interest_companies=companies_for_interest(user) if terms.investment_ask is not None else [],
+        donation=terms.donation,
+        payments_configured=gateways.current().is_configured(),
+        demo_checkout=gateways.demo_enabled(),
+        project_id=terms.project_id,
+        totals=totals_for_project(terms.project_id),
+    )
+
+
+def _funding_terms(project):
+    """The FundingTerms of a project page read from the database, or None when it has no listing."""
+    from marketplace.models import DonationCampaign, ProjectListing
 
     listing = ProjectListing.objects.filter(project__translation_key=project.translation_key).first()
     if listing is None:
-        return FundingPanel()
+        return None
     ask = None
     if listing.seeks_investment and listing.ask_min_twd and listing.ask_max_twd:
         funds, funds_lang = listing.in_reader_language("use_of_funds")
@@ -90,21 +134,11 @@ def funding_panel_for(project, user=None):
             use_of_funds=funds,
             use_of_funds_lang=funds_lang,
         )
-    plans = list(listing.subscription_plans.all())
-    offers = [
-        PlanOffer(plan=plan, places_left=max(0, plan.max_backers - places_taken(plan)) if plan.max_backers else None)
-        for plan in plans
-    ]
-    return FundingPanel(
-        investment_ask=ask,
-        subscription_plans=plans,
-        plan_offers=offers,
-        interest_companies=companies_for_interest(user) if ask is not None else [],
-        donation=DonationCampaign.objects.filter(listing=listing).first(),
-        payments_configured=gateways.current().is_configured(),
-        demo_checkout=gateways.demo_enabled(),
+    return FundingTerms(
         project_id=listing.project_id,
-        totals=totals_for_project(listing.project_id),
+        investment_ask=ask,
+        subscription_plans=list(listing.subscription_plans.all()),
+        donation=DonationCampaign.objects.filter(listing=listing).first(),
     )
 
 

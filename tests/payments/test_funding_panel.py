@@ -74,3 +74,93 @@ def test_company_members_express_interest_from_the_project_page_and_others_do_no
 
     client.force_login(market["erin"])
     assert form_action not in client.get(rice.url).text
+
+
+def _panel_reads(client, url):
+    """(the page's text, the tables the request read)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        text = client.get(url).text
+    return text, " ".join(query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.redis
+@pytest.mark.usefixtures("page_cache_on")
+def test_a_signed_in_reader_meets_the_kept_terms_with_places_and_money_read_now(
+    client, listing, campaign, bob, django_capture_on_commit_callbacks
+):
+    from tests.factories.accounts import UserFactory
+    from tests.factories.stripe import pay_through_webhook
+
+    plan = listing.subscription_plans.get()
+    plan.max_backers = 3
+    plan.save()
+    client.force_login(UserFactory(email="reader@example.tw"))
+    url = listing.project.url
+    for _ in range(3):  # until nothing is left to keep (the site's first request makes its navigation settings)
+        client.get(url)
+    text, sql = _panel_reads(client, url)
+    for table in ("marketplace_projectlisting", "marketplace_subscriptionplan", "marketplace_donationcampaign"):
+        assert f'FROM "{table}"' not in sql, f"{table}: the panel's terms are kept"
+    assert "3 places left of 3" in text.replace("\u3000", " ") or "剩 3 個名額" in text
+
+    subscription(listing, bob, plan)  # a place taken: no generation moves, the places are read for each render
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_through_webhook(listing, UserFactory(email="donor@example.tw"), 4_000, "kept-terms")
+    text, sql = _panel_reads(client, url)
+    assert "2 places left of 3" in text.replace("\u3000", " ") or "剩 2 個名額" in text
+    assert 'data-funding="raised">NT$4,000<' in text
+    assert 'FROM "marketplace_projectlisting"' not in sql, "a payment leaves the terms kept"
+
+
+@pytest.mark.redis
+@pytest.mark.usefixtures("page_cache_on")
+def test_a_change_to_the_plans_or_the_campaign_shows_at_once(
+    client, listing, campaign, django_capture_on_commit_callbacks
+):
+    from marketplace.models import SubscriptionPlan
+
+    url = listing.project.url
+    for _ in range(3):
+        client.get(url)
+    assert "認養" in client.get(url).text
+
+    plan = listing.subscription_plans.get()
+    with django_capture_on_commit_callbacks(execute=True):  # the cache learns of a change once it commits
+        plan.name = "認養一口魚塭"
+        plan.save()
+        campaign.goal_twd = 450_000
+        campaign.save()
+        SubscriptionPlan.objects.create(listing=listing, name="季節禮盒", price_twd=1_200, rewards="一箱")
+    text = client.get(url).text
+    assert "認養一口魚塭" in text and "季節禮盒" in text
+    assert 'max="450000"' in text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.delete()
+    text = client.get(url).text
+    assert "funding-donation" not in text and "季節禮盒" in text
+
+
+def test_places_taken_counts_the_backings_holding_a_place_of_every_plan_in_one_query(
+    listing, bob, django_assert_num_queries
+):
+    from marketplace.models import SubscriptionPlan
+    from payments.checkout import CHECKOUT_LIFETIME, places_taken, places_taken_by_plan
+    from payments.models import Backing
+
+    first = listing.subscription_plans.get()
+    second = SubscriptionPlan.objects.create(listing=listing, name="禮盒", price_twd=900, rewards="一箱", max_backers=5)
+    empty = SubscriptionPlan.objects.create(listing=listing, name="空", price_twd=100, rewards="無", max_backers=5)
+    for status in (Backing.Status.ACTIVE, Backing.Status.PAUSED, Backing.Status.PAST_DUE, Backing.Status.CANCELED):
+        subscription(listing, bob, first, status=status)
+    subscription(listing, bob, second, status=Backing.Status.PENDING)  # a checkout under way holds a place
+    abandoned = subscription(listing, bob, second, status=Backing.Status.PENDING)
+    Backing.objects.filter(pk=abandoned.pk).update(created=timezone.now() - CHECKOUT_LIFETIME - datetime.timedelta(1))
+
+    with django_assert_num_queries(1):
+        taken = places_taken_by_plan([first.pk, second.pk, empty.pk])
+    assert taken == {first.pk: 3, second.pk: 1}
+    assert [places_taken(plan) for plan in (first, second, empty)] == [3, 1, 0]
