@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.actions import ActionRefused
 from core.audit import Action, log
+from core.compiled_sql import compiled_once
 from marketplace.models import SubscriptionPlan
 from payments import corporate, gateways, stripe_api
 from payments.models import Backing
@@ -53,10 +54,17 @@ def places_taken(plan):
 
 def places_taken_by_plan(plan_ids):
     """{plan id: places its backings hold} for these plans, in one query; a plan none holds is absent."""
-    recent = timezone.now() - CHECKOUT_LIFETIME
-    holding = Q(status__in=HOLDS_A_PLACE) | Q(status=Backing.Status.PENDING, created__gte=recent)
-    return dict(
-        Backing.objects.filter(holding, plan_id__in=list(plan_ids))
+    plan_ids = list(dict.fromkeys(plan_ids))
+    if not plan_ids:
+        return {}
+    return dict(_places_taken.rows(plan_ids, timezone.now() - CHECKOUT_LIFETIME))
+
+
+@compiled_once  # a project page's funding panel asks on every view: compiled once per process (core.compiled_sql)
+def _places_taken(plan_ids, pending_since):
+    holding = Q(status__in=HOLDS_A_PLACE) | Q(status=Backing.Status.PENDING, created__gte=pending_since)
+    return (
+        Backing.objects.filter(holding, plan_id__in=plan_ids)
         .order_by()
         .values("plan_id")
         .annotate(places=Count("pk"))

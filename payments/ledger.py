@@ -15,13 +15,13 @@ ledger; `rebuild_totals` (`manage.py rebuild_ledger_totals`) recomputes both
 tables from the entries.
 """
 
-import functools
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import CharField, Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 
+from core.compiled_sql import compiled_once
 from core.providers import Hook
 from payments.models import Backing, BackingLedgerNet, LedgerEntry, ProjectLedgerTotals
 
@@ -318,25 +318,21 @@ def totals_by_project(project_ids):
 
     One indexed query whatever the size of the ledger: each project's row of running sums, with the distinct count
     of the people behind its backings with money as a subquery (a card list asks for a page of projects at most).
+    Compiled once per process and number of projects (core.compiled_sql): compiling the backer count (PERSON) cost
+    several times running it, on every card list a page shows.
     """
     project_ids = list(dict.fromkeys(project_ids))
     if not project_ids:
         return {}
-    sql, params, id_positions = _totals_by_project_sql(connection.vendor, len(project_ids))
-    params = list(params)
-    for position, project_id in zip(id_positions, project_ids, strict=True):
-        params[position] = project_id
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     return {
         project_id: Totals(raised_twd=payments + refunds + disputes if raising_entries else 0, backers=people)
-        for project_id, payments, refunds, disputes, raising_entries, people in rows
+        for project_id, payments, refunds, disputes, raising_entries, people in _totals_by_project.rows(project_ids)
         if raising_entries or people
     }
 
 
-def _totals_by_project_query(project_ids):
+@compiled_once
+def _totals_by_project(project_ids):
     people = (
         _people(Backing.objects.filter(listing_id=OuterRef("listing_id")))
         .values("listing_id")
@@ -348,20 +344,6 @@ def _totals_by_project_query(project_ids):
         .annotate(people=Coalesce(Subquery(people), 0))
         .values_list("listing__project_id", "payments_twd", "refunds_twd", "disputes_twd", "raising_entries", "people")
     )
-
-
-@functools.lru_cache(maxsize=64)
-def _totals_by_project_sql(vendor, count):
-    """(sql, params, positions of the project ids in params) of totals_by_project's query for `count` projects on
-    the `vendor` database, compiled once per process, database and size: compiling the backer count (PERSON) cost
-    several times running it, on every card list a page shows. The ids are placeholders found by value (negative,
-    never a page id)."""
-    placeholders = [-1_000_000_000 - number for number in range(count)]
-    sql, params = _totals_by_project_query(placeholders).query.sql_with_params()
-    positions = [position for position, value in enumerate(params) if value in placeholders]
-    if [params[position] for position in positions] != placeholders:
-        raise RuntimeError("totals_by_project: the compiled query does not hold its project ids as parameters")
-    return sql, tuple(params), positions
 
 
 def totals_for_project(project_id):
