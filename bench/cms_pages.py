@@ -318,9 +318,10 @@ def build_money(projects, township):
     from django.utils import timezone
 
     from accounts.models import Organisation
+    from bench.impact_map import payment_entry
     from marketplace.models import DonationCampaign, EnterpriseProfile, ProjectListing, SubscriptionPlan
     from payments.ledger import write_entries
-    from payments.models import Backing, LedgerEntry
+    from payments.models import Backing
 
     random.seed(7)
     organisations = Organisation.objects.bulk_create(
@@ -377,15 +378,7 @@ def build_money(projects, township):
     now = timezone.now()
     write_entries(
         [
-            LedgerEntry(
-                kind="payment",
-                listing_id=backing.listing_id,
-                backing=backing,
-                amount_twd=backing.amount_twd,
-                platform_fee_twd=backing.amount_twd // 20,
-                source_key=f"charge:bench-cms-{number}",
-                occurred_at=now - datetime.timedelta(hours=number),
-            )
+            payment_entry(backing, f"charge:bench-cms-{number}", now - datetime.timedelta(hours=number))
             for number, backing in enumerate(backings)
         ],
         batch_size=2000,

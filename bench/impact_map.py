@@ -229,6 +229,21 @@ def remove_bench_payments():
     rebuild_totals()  # the running totals follow the entries removed behind write_entry's back
 
 
+def payment_entry(backing, source_key, when):
+    """The ledger's entry of a bench backing's payment (5 % platform fee), unsaved: write_entries adds it."""
+    from payments.models import LedgerEntry
+
+    return LedgerEntry(
+        kind="payment",
+        listing_id=backing.listing_id,
+        backing=backing,
+        amount_twd=backing.amount_twd,
+        platform_fee_twd=backing.amount_twd // 20,
+        source_key=source_key,
+        occurred_at=when,
+    )
+
+
 def build_money(backing_count):
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
@@ -329,17 +344,7 @@ def build_money(backing_count):
         entries = []
         for number, backing in enumerate(backings):
             when = now - datetime.timedelta(minutes=random.randint(0, 730 * 24 * 60))
-            entries.append(
-                LedgerEntry(
-                    kind="payment",
-                    listing_id=backing.listing_id,
-                    backing=backing,
-                    amount_twd=backing.amount_twd,
-                    platform_fee_twd=backing.amount_twd // 20,
-                    source_key=f"charge:bench-{number}",
-                    occurred_at=when,
-                )
-            )
+            entries.append(payment_entry(backing, f"charge:bench-{number}", when))
             if number % 20 == 0:
                 refund = backing.amount_twd if number % 40 == 0 else backing.amount_twd // 2
                 entries.append(
