@@ -13,6 +13,7 @@ import functools
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
+from django.db.models import Value
 
 STAND_IN_BASE = -1_000_000_000  # never a primary key
 STAND_IN_MOMENT = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
@@ -39,6 +40,12 @@ class CompiledQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+def whole_table(queryset):
+    """`queryset` grouped by a constant, which Django leaves out of GROUP BY: annotate it with aggregates for one
+    row over every row, as `aggregate()` gives, but as a queryset that `compiled_once` can compile."""
+    return queryset.order_by().annotate(whole_table=Value(1)).values("whole_table")
 
 
 def compiled_once(build):
@@ -72,8 +79,8 @@ def _compile(vendor, build, shape):
         # condition away instead of holding the value as a parameter.
         raise RuntimeError(_refused(build)) from error
     positions = []
-    for stand_in in _flat(stand_ins):
-        found = [position for position, param in enumerate(params) if param == _adapt(stand_in)]
+    for stand_in in map(_adapt, _flat(stand_ins)):
+        found = [position for position, param in enumerate(params) if param == stand_in]
         if len(found) != 1:
             raise RuntimeError(_refused(build))
         positions.append(found[0])

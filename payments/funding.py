@@ -97,8 +97,7 @@ def funding_panel_for(project, user=None):
     if terms is None:
         return FundingPanel()
     plans = terms.subscription_plans
-    capped = [plan.pk for plan in plans if plan.max_backers]
-    taken = places_taken_by_plan(capped) if capped else {}
+    taken = places_taken_by_plan(plan.pk for plan in plans if plan.max_backers)
     offers = [
         PlanOffer(plan=plan, places_left=max(0, plan.max_backers - taken.get(plan.pk, 0)) if plan.max_backers else None)
         for plan in plans

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 
-from core.compiled_sql import compiled_once
+from core.compiled_sql import compiled_once, whole_table
 from core.providers import Hook
 from payments.models import Backing, BackingLedgerNet, LedgerEntry, ProjectLedgerTotals
 
@@ -399,14 +399,10 @@ def site_totals():
     return Totals(raised_twd=payments + refunds + disputes, backers=people)
 
 
-# Grouped by a constant, which Django leaves out of GROUP BY: one row of aggregates over the whole table, as
-# aggregate() gives, but as a queryset that compiled_once can compile.
 @compiled_once
 def _site_sums():
     return (
-        ProjectLedgerTotals.objects.order_by()
-        .annotate(everything=Value(1))
-        .values("everything")
+        whole_table(ProjectLedgerTotals.objects)
         .annotate(
             payments=Sum("payments_twd", default=0),
             refunds=Sum("refunds_twd", default=0),
@@ -418,13 +414,7 @@ def _site_sums():
 
 @compiled_once
 def _site_people():
-    return (
-        _people(Backing.objects.all())
-        .annotate(everyone=Value(1))
-        .values("everyone")
-        .annotate(people=Count(PERSON, distinct=True))
-        .values_list("people")
-    )
+    return whole_table(_people(Backing.objects)).annotate(people=Count(PERSON, distinct=True)).values_list("people")
 
 
 def announce_progress(listing):
