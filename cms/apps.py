@@ -20,9 +20,12 @@ class CmsConfig(AppConfig):
 
         from accounts.personal_data import register_provider
         from cms import signal_handlers
+        from cms.page_cache import register_hole_kind
+        from cms.templatetags.cms_tags import SITE_FIGURES, render_site_figures
         from cms.uploads import erase_uploads, export_uploads
 
         post_migrate.connect(signal_handlers.after_migrate, dispatch_uid="cms_after_migrate")
+        register_hole_kind(SITE_FIGURES, render_site_figures)
         workflow_approved.connect(signal_handlers.project_approved, dispatch_uid="cms_project_approved")
         workflow_rejected.connect(signal_handlers.project_rejected, dispatch_uid="cms_project_rejected")
         page_published.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_published")

@@ -25,8 +25,8 @@ and by payments after a payment commits:
 
 - a project: itself, its township page (its card), the home pages (featured card, map dots, figures) and the stories
   that link it;
-- a payment (`project_money_changed`): only the money of those pages, so the parts of them that show no money
-  stay kept;
+- a payment (`project_money_changed`): the project's own page (its funding panel), and the money of its cards and
+  of the home figures, wherever they are shown (holes, below): the rest of every page stays kept;
 - a story: itself, the story index, the home pages and the township pages of its township;
 - a township page: itself, its county page, the township index and its projects (their breadcrumbs);
 - anything else (home, indexes, county, standard pages: menus and breadcrumbs everywhere): the whole site;
@@ -52,9 +52,19 @@ add, the story index's list) are kept under the same generations, for everyone, 
 reader's page is rendered for them (their header, their bell) around parts taken from the cache, and the queries
 behind those parts are not made (the pages hand such data to their templates lazily). A part that shows no money
 says so (`shows_no_money`: a township's head, its stories and the sections other apps add; the home page's hero,
-map and stories), and a payment then leaves it kept: the page rendered after a payment renders its figures and the
-paid project's card, and takes the rest from the cache. A project page keeps its head, introduction and story;
-its funding panel (the visitor's backing, a form with their token) is rendered for each visitor.
+map and stories); a part showing cards or figures has their money in holes (below), so a payment leaves both kinds
+kept. A project page keeps its head, introduction and story; its funding panel (the visitor's backing, a form with
+their token) is rendered for each visitor, and a payment on it renders its page again.
+
+Holes (`hole`, `fill_holes`): the money a page shows in its lists (each project card's progress, backers and NT$
+raised) and the home page's figures are not in the page, its fragments or its kept cards but a hole each, an HTML
+comment naming the part and the generations it is kept under (the project's content and money; the site's money).
+The middleware fills the holes of every response as it leaves, from the parts kept in the cache (one round trip)
+and renders the parts missing or stale (their kind's renderer, registered by the app that owns it: marketplace for
+a card's money). A stored page keeps its copy with the holes beside the filled copy it serves: after a payment, a
+hit finds a hole's generation moved and fills the holes again (`X-Page-Cache: refilled`) instead of rendering the
+page, so a payment costs the pages listing the project one card's money and the figures. A part that shows money
+outside holes (`shows_money`) is kept only when its holes will be filled (`holes_allowed`).
 
 A part that changes by itself at a known moment (a township's next slot starting, a help request's last day ending)
 is kept no longer than that. What other apps add to a page without passing here ages out after PAGE_CACHE_SECONDS
@@ -68,6 +78,7 @@ import gzip
 import hashlib
 import logging
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -96,12 +107,21 @@ TOWNSHIP_CONTENT = "township-content"
 # What a search page shows: moves on after every write to a search index, every change of synonyms, and with the
 # pages whose hits it shows (published, translated, paid).
 SEARCH_RESULTS = "search-results"
+# The money of every project at once (the home pages' figures): every payment moves it.
+SITE_MONEY = "site-money"
 CACHED_QUERY_PARAMETERS = frozenset({"page", "tag", "county"})
 MAX_QUERY_LENGTH = 200
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 REQUEST_ATTRIBUTE = "_homeward_page_cache"
 FRAGMENT_ATTRIBUTE = "_homeward_page_generations"
 PREFETCHED_ATTRIBUTE = "_homeward_prefetched_fragments"
+# Set on every request that passes the middleware, whose response has its holes filled (fill_response).
+HOLES_ATTRIBUTE = "_homeward_fills_holes"
+HOLE_START = b"<!--homeward-hole:"
+WITH_HOLES = ":with-holes"  # beside a stored page's key: its copy with the holes, to fill again
+# A hole: what kind of part, its argument, and the generations it is kept under. An HTML comment, so that a hole
+# left unfilled by mistake shows nothing rather than a code.
+HOLE = re.compile(rb"<!--homeward-hole:([a-z-]+):([^|>]*)\|([^>]*)-->")
 # Where a stored page had the visitor's CSRF token: what `{% csrf_token %}` writes, and the hole it leaves.
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{%d})"' % CSRF_TOKEN_LENGTH)
 TOKEN_LIKE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
@@ -218,11 +238,25 @@ def cached_response(request):
     if not entry:
         return None
     names = list(entry["generations"])
-    current = _read_generations([_generation_key(name) for name in names])
+    holes = entry.get("holes", {})
+    current = _read_generations([_generation_key(name) for name in (*names, *holes)])
     for name in names:
         if current.get(_generation_key(name)) != entry["generations"][name]:
             return None
+    state = "hit"
+    if any(current.get(_generation_key(name)) != token for name, token in holes.items()):
+        # A payment moved a hole's part (a card's money, the figures): fill the holes of the kept copy again.
+        with_holes = cache.get(key + WITH_HOLES)
+        if with_holes is None:
+            return None
+        content, tokens = fill_holes(with_holes)
+        entry.update(content=content, gzipped=_gzipped(content, entry["csrf_holes"]), holes=_own(tokens, entry))
+        seconds = int(entry["stored_at"] + timeout() - time.time())
+        if seconds > 0:
+            cache.set(key, entry, seconds)
+        state = "refilled"
     response = _response_from(entry, request)
+    response["X-Page-Cache"] = state
     if entry.get("translation_key"):
         from cms.visit_counter import count_visit
 
@@ -309,6 +343,117 @@ def values_of_pages(kind, ids, compute, shows_money=True):
     return values
 
 
+# --- holes: the money of a stored page, filled in as it is served ----------------------------------------------
+
+_hole_kinds = {}
+
+
+def register_hole_kind(kind, render_many):
+    """`render_many(args)` -> {arg: HTML} in the active language, for the holes of `kind` (an arg it leaves out
+    fills its hole with nothing). Called by the apps that render such parts (marketplace: a card's money)."""
+    _hole_kinds[kind] = render_many
+
+
+def holes_allowed(request):
+    """Whether a part rendered for `request` may be left as a hole: the page cache is on and the response passes the
+    middleware, which fills every hole before it leaves (fill_response)."""
+    return enabled() and request is not None and getattr(request, HOLES_ATTRIBUTE, False)
+
+
+def hole(kind, arg, generations):
+    """The hole of one part of a page (a card's money, the home figures), kept under `generations` and filled as the
+    response leaves (fill_holes): the page, its fragments and its cards are kept without it, so a payment makes
+    only the holes it moved render again, and a stored page is served again with them filled."""
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(f"<!--homeward-hole:{kind}:{arg}|{','.join(generations)}-->")  # noqa: S308 - names and ids
+
+
+def project_money_generations(translation_key):
+    """What a project's money, shown anywhere, is kept under: the project's content (its goal, its ways to back)
+    and its money, in every language (a payment moves the money: project_money_changed)."""
+    return [GLOBAL, str(translation_key), money_of(translation_key)]
+
+
+def current_generations(names):
+    """{name: token} of these generations as this request reads them (made when missing): read them before the
+    data a part shows, then keep the part under them (keep_holes)."""
+    return _current_generations(names)
+
+
+def _hole_key(kind, arg):
+    return f"cms:hole:{release()}:{_today()}:{get_language()}:{kind}:{arg}"
+
+
+def keep_holes(kind, parts):
+    """Keep parts rendered beside a list (a card's money while the cards render): {arg: (their generations' tokens
+    read before the data, HTML)}, so that filling their holes next costs no render."""
+    if not enabled():
+        return
+    kept = {
+        _hole_key(kind, arg): {"generations": tokens, "html": str(html)}
+        for arg, (tokens, html) in parts.items()
+        if None not in tokens.values()
+    }
+    if kept:
+        cache.set_many(kept, timeout())
+
+
+def fill_holes(content):
+    """(`content` with each hole filled, {generation: token} of the generations its holes are kept under). One cache
+    round trip reads the kept parts and their generations; the parts missing or stale are rendered (their kind's
+    render_many, once per kind) and kept under the tokens read before. A hole of an unknown kind is left empty."""
+    from cms.read_once import request_memo
+
+    holes = {}
+    for match in HOLE.finditer(content):
+        names = match.group(3).decode()
+        holes[(match.group(1).decode(), match.group(2).decode())] = names.split(",") if names else []
+    if not holes:
+        return content, {}
+    names = {name for hole_names in holes.values() for name in hole_names}
+    memo = request_memo()
+    read = memo.setdefault(GENERATIONS_READ, {}) if memo is not None else {}
+    unread = [key for key in (_generation_key(name) for name in names) if key not in read]
+    keys = {part: _hole_key(*part) for part in holes}
+    found = cache.get_many([*unread, *keys.values()])
+    read.update({key: found[key] for key in unread if key in found})
+    tokens = {name: read.get(_generation_key(name)) for name in names}
+    if None in tokens.values():
+        tokens.update(_current_generations([name for name, token in tokens.items() if token is None]))
+    html, missing = {}, {}
+    for part, hole_names in holes.items():
+        kept = found.get(keys[part])
+        if kept is not None and kept["generations"] == {name: tokens[name] for name in hole_names}:
+            html[part] = kept["html"]
+        else:
+            missing.setdefault(part[0], []).append(part[1])
+    fresh = {}
+    for kind, args in missing.items():
+        render_many = _hole_kinds.get(kind)
+        rendered = render_many(args) if render_many is not None else {}
+        for arg in args:
+            html[(kind, arg)] = str(rendered.get(arg, ""))
+            if arg in rendered:
+                fresh[arg] = ({name: tokens[name] for name in holes[(kind, arg)]}, html[(kind, arg)])
+        keep_holes(kind, fresh)
+        fresh = {}
+    filled = HOLE.sub(lambda match: html[(match.group(1).decode(), match.group(2).decode())].encode(), content)
+    return filled, tokens
+
+
+def fill_response(response):
+    """The response with its holes filled, when it is a page that has some."""
+    if (
+        not response.streaming
+        and not response.has_header("Content-Encoding")
+        and response.get("Content-Type", "").startswith("text/html")
+        and HOLE_START in response.content
+    ):
+        response.content = fill_holes(response.content)[0]
+    return response
+
+
 # --- writing -------------------------------------------------------------------------------------------------------
 
 
@@ -369,6 +514,9 @@ def _fragment_key(request, page, name, shows_money):
     generations = remembered[1]
     if None in generations.values():
         return None
+    if shows_money and not holes_allowed(request):
+        # Its money is in the part itself, not in holes: a payment does not move the page's generations.
+        return None
     if not shows_money:
         generations = {name: token for name, token in generations.items() if not name.startswith(MONEY_PREFIX)}
     tokens = ",".join(f"{generation}={token}" for generation, token in sorted(generations.items()))
@@ -403,8 +551,8 @@ def shared_fragment(request, page, name, render, valid_until=None, shows_money=T
     costs no round trip of its own.
 
     `valid_until`: called after a render, the moment the part changes by itself (an aware datetime) or None; the
-    part is kept no longer than that. `shows_money`: False for a part that shows nothing a payment changes (a
-    township's head, its stories), which a payment then leaves kept."""
+    part is kept no longer than that. `shows_money`: False for a part that shows no money (a township's head, its
+    stories); a part that does shows it in holes (cards, figures), and is kept only when they will be filled."""
     key = _fragment_key(request, page, name, shows_money)
     if key is None:
         return render()
@@ -447,9 +595,26 @@ def store(request, response):
     entry = _entry_from(request, response)
     if entry is None:
         return
-    entry.update(generations=seen["generations"], translation_key=seen["translation_key"])
-    cache.set(_entry_key(request), entry, timeout())
+    entry.update(generations=seen["generations"], translation_key=seen["translation_key"], stored_at=time.time())
+    key = _entry_key(request)
+    kept = {key: entry}
+    if HOLE_START in entry["content"]:
+        # Kept filled, and with its holes beside it: a hit serves the filled copy while its holes' generations
+        # stand, and fills the holes again when one moved.
+        kept[key + WITH_HOLES] = entry["content"]
+        filled, tokens = fill_holes(response.content)
+        response.content = filled
+        shared = with_csrf_holes(request, filled) if entry["csrf_holes"] else filled
+        if shared is None:
+            return
+        entry.update(content=shared, gzipped=_gzipped(shared, entry["csrf_holes"]), holes=_own(tokens, entry))
+    cache.set_many(kept, timeout())
     response["X-Page-Cache"] = "miss"
+
+
+def _own(tokens, entry):
+    """The holes' generations a stored page checks besides its own (the site's is both)."""
+    return {name: token for name, token in tokens.items() if name not in entry["generations"]}
 
 
 def _entry_from(request, response):
@@ -464,11 +629,15 @@ def _entry_from(request, response):
         holes = True
     return {
         "content": content,
-        # Nothing secret in it, so no BREACH padding is needed (GZipMiddleware pads, for pages with a token).
-        "gzipped": None if holes or len(content) < 200 else gzip.compress(content, compresslevel=6, mtime=0),
+        "gzipped": None if HOLE_START in content else _gzipped(content, holes),  # store() fills the holes first
         "csrf_holes": holes,
         "headers": {header: response[header] for header in KEPT_HEADERS if response.has_header(header)},
     }
+
+
+def _gzipped(content, csrf_holes):
+    # Nothing secret in it, so no BREACH padding is needed (GZipMiddleware pads, for pages with a token).
+    return None if csrf_holes or len(content) < 200 else gzip.compress(content, compresslevel=6, mtime=0)
 
 
 def _response_from(entry, request):
@@ -484,7 +653,6 @@ def _response_from(entry, request):
         response = HttpResponse(content, status=200)
     for header, value in entry["headers"].items():
         response[header] = value
-    response["X-Page-Cache"] = "hit"
     return response
 
 
@@ -668,7 +836,21 @@ def project_money_changed(project_ids):
     commits (payments.ledger.announce_progress does)."""
     if not enabled():
         return
-    bump(_pages_showing_money_of(sorted(set(project_ids))) | {SEARCH_RESULTS})
+    keys = _translation_keys_of(sorted(set(project_ids)))
+    bump({money_of(key) for key in keys} | {SITE_MONEY, SEARCH_RESULTS})
+
+
+def _translation_keys_of(page_ids):
+    """The translation keys of these pages: read from the cache (a page keeps its key for life), else one query."""
+    from wagtail.models import Page
+
+    keys = {f"cms:translation-key:{page_id}": page_id for page_id in page_ids}
+    found = cache.get_many(list(keys))
+    if len(found) < len(keys):
+        read = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "translation_key"))
+        found = {key: str(read[page_id]) for key, page_id in keys.items() if page_id in read}
+        cache.set_many(found, 24 * 60 * 60)
+    return set(found.values())
 
 
 def project_card_changed(project_ids):
@@ -741,11 +923,12 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        setattr(request, HOLES_ATTRIBUTE, True)
         if not request_is_cacheable(request):
-            return self.get_response(request)
+            return fill_response(self.get_response(request))
         response = cached_response(request)
         if response is not None:
             return response
         response = self.get_response(request)
         store(request, response)
-        return response
+        return fill_response(response)

@@ -10,10 +10,12 @@ class MarketplaceConfig(AppConfig):
         from accounts.models import Organisation
         from accounts.personal_data import register_provider
         from cms.actions import project_approved
-        from cms.page_cache import follow_page_content_changes, follow_project_card_changes
+        from cms.page_cache import follow_page_content_changes, follow_project_card_changes, register_hole_kind
+        from cms.templatetags.cms_tags import PROJECT_MONEY
         from cms.township_sections import follow_township_changes
         from marketplace import personal_data
         from marketplace.actions import apply_approved_project_changes
+        from marketplace.card_money import render_card_money
         from marketplace.models import (
             Answer,
             DonationCampaign,
@@ -28,6 +30,8 @@ class MarketplaceConfig(AppConfig):
         project_approved.register(apply_approved_project_changes)
         # cms's township template lists the township's enterprises (marketplace_tags.township_enterprises).
         follow_township_changes(EnterpriseProfile, Organisation)
+        # The money of the cards in lists is a hole each page fills as it leaves (cms.page_cache.fill_holes).
+        register_hole_kind(PROJECT_MONEY, render_card_money)
         # A project's card (pages, search hits) shows its listing's ways to back it, the campaign and the team's name.
         follow_project_card_changes(
             {

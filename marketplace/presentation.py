@@ -229,17 +229,18 @@ def add_money(cards):
     return cards
 
 
-def cards_with_kept_facts(project_ids):
+def cards_with_kept_facts(project_ids, with_money=True):
     """{project page id: ProjectCard} of the pages with these ids: what changes with the project's content (its page,
     listing, campaign, team) kept per page and language while its content's generation stands, even through
     payments (cms.page_cache.values_of_pages, shows_money=False), and the money read now. A card shown again after
-    a payment costs the ledger's one query."""
+    a payment costs the ledger's one query. `with_money=False`: the facts only (add_money fills in the money)."""
     from cms.page_cache import values_of_pages
 
     facts = values_of_pages(
         "project-card-facts", project_ids, lambda ids: read_project_cards(ids, with_money=False), shows_money=False
     )
-    add_money(list(facts.values()))
+    if with_money:
+        add_money(list(facts.values()))
     return facts
 
 

@@ -249,6 +249,45 @@ def _stories_for_cards(story_ids):
     return {story.pk: story for story in stories}
 
 
+PROJECT_MONEY = "project-money"
+SITE_FIGURES = "site-figures"
+
+
+@register.simple_tag
+def project_money_hole(project):
+    """{% project_money_hole project %}: the hole left for a project card's money (components/project_card.html with
+    `money_holes`), filled as the response leaves with the part marketplace renders (cms.page_cache.fill_holes)."""
+    from cms.page_cache import hole, project_money_generations
+
+    return hole(PROJECT_MONEY, project.pk, project_money_generations(project.translation_key))
+
+
+@register.simple_tag(takes_context=True)
+def site_figures_part(context):
+    """{% site_figures_part %}: the home page's figures (cms/includes/site_figures.html); a hole filled as the
+    response leaves when it may be one, so that a payment renders the figures only (cms.page_cache.fill_holes)."""
+    from cms.page_cache import GLOBAL, HOME, SITE_MONEY, hole, holes_allowed
+
+    if holes_allowed(context.get("request")):
+        return hole(SITE_FIGURES, "", [GLOBAL, HOME, SITE_MONEY])
+    return _site_figures_html(context.get("figures"))
+
+
+def render_site_figures(args):
+    """{arg: the figures' HTML} (the site figures have one part, whatever the arg): cms.page_cache's renderer for
+    the holes of {% site_figures_part %}."""
+    return dict.fromkeys(args, _site_figures_html())
+
+
+def _site_figures_html(figures=None):
+    from django.template.loader import render_to_string
+
+    from cms.figures import site_figures
+
+    html = render_to_string("cms/includes/site_figures.html", {"figures": figures or site_figures()})
+    return mark_safe(html)  # noqa: S308 - a template's output
+
+
 NO_MONEY = "shows_no_money"
 
 

@@ -36,19 +36,38 @@ def project_card_html(context, projects, heading="h3", show_summary=False):
     """{% project_card_html projects [heading] [show_summary] as cards %}: {page id: its card's HTML} for these
     project pages or page ids, kept as {% project_card_list %} keeps them (the same cards), for a list that puts
     something of its own beside each card. A page that is gone has no card."""
+    from cms.page_cache import holes_allowed
     from cms.templatetags.cms_tags import kept_card_html
     from marketplace.presentation import cards_with_kept_facts, project_cards
 
+    if not holes_allowed(context.get("request")):
+        from_pages, from_ids, money_holes = (
+            lambda pages: {card.project.pk: card for card in project_cards(pages)},
+            cards_with_kept_facts,
+            False,
+        )
+    else:
+        # Each card's money is a hole, kept apart (marketplace.card_money): the card is kept until its project's
+        # content changes, and the money its render reads is kept for the hole.
+        from marketplace.card_money import with_money_kept
+
+        from_pages, from_ids, money_holes = (
+            lambda pages: with_money_kept({card.project.pk: card for card in project_cards(pages, with_money=False)}),
+            lambda ids: with_money_kept(cards_with_kept_facts(ids, with_money=False)),
+            True,
+        )
     return kept_card_html(
         context,
         "project-card-html",
         list(projects),
         "components/project_card.html",
         "card",
-        lambda pages: {card.project.pk: card for card in project_cards(pages)},
-        cards_with_kept_facts,
+        from_pages,
+        from_ids,
+        shows_money=not money_holes,
         heading=heading,
         show_summary=bool(show_summary),
+        money_holes=money_holes,
     )
 
 
