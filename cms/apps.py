@@ -30,7 +30,7 @@ class CmsConfig(AppConfig):
         workflow_rejected.connect(signal_handlers.project_rejected, dispatch_uid="cms_project_rejected")
         page_published.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_published")
         page_unpublished.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_unpublished")
-        post_page_move.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_moved")
+        post_page_move.connect(signal_handlers.page_moved, dispatch_uid="cms_page_cache_moved")
         from wagtail.models import Page, PageViewRestriction, Site
 
         post_delete.connect(signal_handlers.page_changed, sender=Page, dispatch_uid="cms_page_cache_deleted")

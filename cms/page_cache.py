@@ -99,6 +99,7 @@ HOME = "home-figures"
 # A page's money (funding progress, raised and backers on it or on the cards it lists) has a generation of its own
 # beside its content's: a payment moves only that one, so the parts of a page that show no money stay kept.
 MONEY_PREFIX = "money:"
+LISTS_PREFIX = "lists:"
 # Moves on whenever any page is published, unpublished, moved, deleted or retranslated. No page depends on it: it
 # dates what project_money_changed remembers about which pages show a project's money.
 PAGE_TREE = "page-tree"
@@ -121,7 +122,7 @@ HOLE_START = b"<!--homeward-hole:"
 WITH_HOLES = ":with-holes"  # beside a stored page's key: its copy with the holes, to fill again
 # A hole: what kind of part, its argument, and the generations it is kept under. An HTML comment, so that a hole
 # left unfilled by mistake shows nothing rather than a code.
-HOLE = re.compile(rb"<!--homeward-hole:([a-z-]+):([^|>]*)\|([^>]*)-->")
+HOLE = re.compile(rb"<!--homeward-hole:([a-z-]{1,40}):([0-9]{0,20})\|([a-z0-9:,-]{0,1000})-->")
 # Where a stored page had the visitor's CSRF token: what `{% csrf_token %}` writes, and the hole it leaves.
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{%d})"' % CSRF_TOKEN_LENGTH)
 TOKEN_LIKE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
@@ -239,12 +240,16 @@ def cached_response(request):
         return None
     names = list(entry["generations"])
     holes = entry.get("holes", {})
-    current = _read_generations([_generation_key(name) for name in (*names, *holes)])
+    kept = [name for name in holes if not name.startswith(CLOCK_PREFIX)]
+    current = _read_generations([_generation_key(name) for name in (*names, *kept)])
     for name in names:
         if current.get(_generation_key(name)) != entry["generations"][name]:
             return None
     state = "hit"
-    if any(current.get(_generation_key(name)) != token for name, token in holes.items()):
+    if any(
+        (_clock_token(name) if name.startswith(CLOCK_PREFIX) else current.get(_generation_key(name))) != token
+        for name, token in holes.items()
+    ):
         # A payment moved a hole's part (a card's money, the figures): fill the holes of the kept copy again.
         with_holes = cache.get(key + WITH_HOLES)
         if with_holes is None:
@@ -284,7 +289,7 @@ def site_wide_value(name, compute, depends_on=()):
     return value
 
 
-def values_of_pages(kind, ids, compute, shows_money=True):
+def values_of_pages(kind, ids, compute, shows_money=True, lists_pages=False):
     """{page id: value} for `ids`, with `compute(ids)` -> {page id: value} (an id it leaves out is not kept) run only
     for the pages whose value is not kept: what a list of search hits shows of each page (its version in the
     reader's language, its card's facts and picture), which is the same whatever the query that found it.
@@ -294,7 +299,8 @@ def values_of_pages(kind, ids, compute, shows_money=True):
     as it makes the page stale; what other apps change without passing here ages out after PAGE_CACHE_SECONDS.
     Kept values cost two cache round trips and no query; computed every time when the page cache is off. Values are
     pickled: pages should come with their streamfields deferred. `shows_money`: False for a value that shows nothing
-    of the page's funding (a story's card), which a payment then leaves kept."""
+    of the page's funding (a story's card), which a payment then leaves kept. `lists_pages`: the value is what the
+    page lists of others (a township's project ids), which publishing one of them moves (lists_of)."""
     ids = list(dict.fromkeys(ids))
     if not enabled() or not ids:
         return compute(ids)
@@ -325,7 +331,12 @@ def values_of_pages(kind, ids, compute, shows_money=True):
             from wagtail.models import Page
 
             for page_id, key in Page.objects.filter(pk__in=never_kept).values_list("pk", "translation_key"):
-                names_of[page_id] = [GLOBAL, str(key), money_of(key)] if shows_money else [GLOBAL, str(key)]
+                names_of[page_id] = [
+                    GLOBAL,
+                    str(key),
+                    *([money_of(key)] if shows_money else []),
+                    *([lists_of(key)] if lists_pages else []),
+                ]
         wanted = {name for names in names_of.values() for name in names}
         generations = {name: current.get(_generation_key(name)) for name in wanted}
         unread = [name for name, token in generations.items() if token is None]
@@ -367,6 +378,20 @@ def hole(kind, arg, generations):
     from django.utils.safestring import mark_safe
 
     return mark_safe(f"<!--homeward-hole:{kind}:{arg}|{','.join(generations)}-->")  # noqa: S308 - names and ids
+
+
+CLOCK_PREFIX = "clock-"
+
+
+def clock(seconds):
+    """A generation that moves by itself every `seconds` (read from the clock, not the cache): a hole kept under it
+    is filled again at least that often, for what changes without an event to follow (a plan's places, given back
+    when a checkout is left unpaid)."""
+    return f"{CLOCK_PREFIX}{int(seconds)}"
+
+
+def _clock_token(name):
+    return str(int(time.time() // int(name[len(CLOCK_PREFIX) :])))
 
 
 def project_money_generations(translation_key):
@@ -411,7 +436,8 @@ def fill_holes(content):
         holes[(match.group(1).decode(), match.group(2).decode())] = names.split(",") if names else []
     if not holes:
         return content, {}
-    names = {name for hole_names in holes.values() for name in hole_names}
+    clocks = {name for hole_names in holes.values() for name in hole_names if name.startswith(CLOCK_PREFIX)}
+    names = {name for hole_names in holes.values() for name in hole_names} - clocks
     memo = request_memo()
     read = memo.setdefault(GENERATIONS_READ, {}) if memo is not None else {}
     unread = [key for key in (_generation_key(name) for name in names) if key not in read]
@@ -421,6 +447,7 @@ def fill_holes(content):
     tokens = {name: read.get(_generation_key(name)) for name in names}
     if None in tokens.values():
         tokens.update(_current_generations([name for name, token in tokens.items() if token is None]))
+    tokens.update({name: _clock_token(name) for name in clocks})
     html, missing = {}, {}
     for part, hole_names in holes.items():
         kept = found.get(keys[part])
@@ -465,12 +492,18 @@ def money_of(translation_key):
 
 def dependencies(page):
     """The generations a render of `page` depends on (read before the render starts)."""
-    names = [GLOBAL, str(page.translation_key), money_of(page.translation_key)]
+    names = [GLOBAL, str(page.translation_key)]
     class_name = page.specific_class.__name__ if page.specific_class is not None else ""
+    if class_name != "ProjectPage":
+        # A project page shows its money in holes only (its funding panel's progress and plans): a payment fills
+        # them again. Other pages list cards, whose content (not their money) moves their page's money generation.
+        names.append(money_of(page.translation_key))
     if class_name == "HomePage":
         names.append(HOME)
     elif class_name == "TownshipPage":
-        names.append(TOWNSHIP_CONTENT)
+        names += [TOWNSHIP_CONTENT, lists_of(page.translation_key)]
+    elif class_name == "StoryIndexPage":
+        names.append(lists_of(page.translation_key))
     return names
 
 
@@ -502,7 +535,7 @@ def page_served(page, request):
     setattr(request, REQUEST_ATTRIBUTE, {"translation_key": str(page.translation_key), "generations": generations})
 
 
-def _fragment_key(request, page, name, shows_money):
+def _fragment_key(request, page, name, shows_money, lists_pages=True):
     """The cache key of a shared fragment of `page` served for `request`, or None when it is not kept (see
     shared_fragment)."""
     remembered = getattr(request, FRAGMENT_ATTRIBUTE, None) if request is not None else None
@@ -519,15 +552,18 @@ def _fragment_key(request, page, name, shows_money):
         return None
     if not shows_money:
         generations = {name: token for name, token in generations.items() if not name.startswith(MONEY_PREFIX)}
+    if not lists_pages:
+        generations = {name: token for name, token in generations.items() if not name.startswith(LISTS_PREFIX)}
     tokens = ",".join(f"{generation}={token}" for generation, token in sorted(generations.items()))
     digest = hashlib.sha256(f"{request.path}?{query}|{name}|{tokens}".encode()).hexdigest()
     return f"cms:fragment:{release()}:{_today()}:{get_language()}:{digest}"
 
 
 def prefetch_shared_fragments(request, page, parts):
-    """Read the kept copies of the shared fragments `parts` ([(name, shows_money)]: those of the page's template)
-    in one cache round trip, for shared_fragment to take them from; the first fragment of a render asks for all."""
-    keys = [key for name, shows_money in parts if (key := _fragment_key(request, page, name, shows_money))]
+    """Read the kept copies of the shared fragments `parts` ([(name, shows_money, lists_pages)]: those of the page's
+    template) in one cache round trip, for shared_fragment to take them from; the first fragment of a render asks
+    for all."""
+    keys = [key for part in parts if (key := _fragment_key(request, page, *part))]
     found = cache.get_many(keys) if keys else {}
     setattr(request, PREFETCHED_ATTRIBUTE, {key: found.get(key) for key in keys})
 
@@ -537,7 +573,7 @@ def fragments_prefetched(request):
     return hasattr(request, PREFETCHED_ATTRIBUTE)
 
 
-def shared_fragment(request, page, name, render, valid_until=None, shows_money=True):
+def shared_fragment(request, page, name, render, valid_until=None, shows_money=True, lists_pages=True):
     """A part of a CMS page that every visitor allowed to see the page sees alike (the home page below its header,
     a township's project cards, the story index's list), from the cache when the page's generations have not moved
     since it was kept: a signed-in reader, whose page is never stored whole, gets it without its queries (the pages
@@ -552,8 +588,10 @@ def shared_fragment(request, page, name, render, valid_until=None, shows_money=T
 
     `valid_until`: called after a render, the moment the part changes by itself (an aware datetime) or None; the
     part is kept no longer than that. `shows_money`: False for a part that shows no money (a township's head, its
-    stories); a part that does shows it in holes (cards, figures), and is kept only when they will be filled."""
-    key = _fragment_key(request, page, name, shows_money)
+    stories); a part that does shows it in holes (cards, figures), and is kept only when they will be filled.
+    `lists_pages`: False for a part that lists no other pages (a township's head), which a project or story
+    published under or about the page then leaves kept (lists_of)."""
+    key = _fragment_key(request, page, name, shows_money, lists_pages)
     if key is None:
         return render()
     prefetched = getattr(request, PREFETCHED_ATTRIBUTE, None) or {}
@@ -744,6 +782,13 @@ def _parent_key(page):
     return Page.objects.filter(path=page.path[: -Page.steplen]).values_list("translation_key", flat=True).first()
 
 
+def lists_of(translation_key):
+    """The generation of what a page lists of other pages (a township page's projects and stories, the story index's
+    stories), apart from the rest of it: a project or story published moves its lists only, and the parts of those
+    pages that list nothing (`lists_no_pages`: a township's head, its figures, what other apps add) stay kept."""
+    return f"{LISTS_PREFIX}{translation_key}" if translation_key else None
+
+
 def pages_changed(pages):
     """These pages were published, unpublished, moved, deleted or retranslated: bump them and the pages listing them."""
     from wagtail.models import Page
@@ -757,16 +802,18 @@ def pages_changed(pages):
         specific_class = page.specific_class
         names.add(page.translation_key)
         if specific_class is ProjectPage:
-            names.add(_parent_key(page))
+            names.add(lists_of(_parent_key(page)))  # its township page's list of projects, not the rest of it
             names.add(HOME)
             names |= _translation_keys(StoryPage.objects.filter(related_projects__translation_key=page.translation_key))
             names |= _home_keys()
         elif specific_class is StoryPage:
-            names.add(_parent_key(page))
+            names.add(lists_of(_parent_key(page)))  # the story index's list
             names |= _home_keys()
             township_id = StoryPage.objects.filter(pk=page.pk).values_list("township_id", flat=True).first()
-            if township_id:
-                names |= _translation_keys(TownshipPage.objects.filter(township_id=township_id))
+            if township_id:  # its township pages' list of stories
+                names |= {
+                    lists_of(key) for key in _translation_keys(TownshipPage.objects.filter(township_id=township_id))
+                }
         elif specific_class is TownshipPage:
             names.add(_parent_key(page))
             names |= _translation_keys(TownshipIndexPage.objects.all())
@@ -775,6 +822,13 @@ def pages_changed(pages):
             names.add(GLOBAL)
     # The search pages too: the hits they show are kept under these pages' generations, which they do not follow.
     bump(names | {PAGE_TREE, SEARCH_RESULTS})
+
+
+def pages_listed_changed(pages):
+    """What these pages list of others changed (a project moved away from a township page): their lists are stale."""
+    if not enabled():
+        return
+    bump({lists_of(page.translation_key) for page in pages} | {PAGE_TREE, SEARCH_RESULTS})
 
 
 def page_content_changed(page_ids):
@@ -838,6 +892,14 @@ def project_money_changed(project_ids):
         return
     keys = _translation_keys_of(sorted(set(project_ids)))
     bump({money_of(key) for key in keys} | {SITE_MONEY, SEARCH_RESULTS})
+
+
+def project_places_changed(project_ids):
+    """A place of a capped plan of these projects was taken: the plans their funding panels show (a hole kept under
+    the project's money) are filled again. A place given back shows within the hole's clock (payments.funding)."""
+    if not enabled():
+        return
+    bump({money_of(key) for key in _translation_keys_of(sorted(set(project_ids)))})
 
 
 def _translation_keys_of(page_ids):

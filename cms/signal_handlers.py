@@ -41,6 +41,15 @@ def page_changed(sender, instance, **kwargs):
     pages_changed([instance])
 
 
+def page_moved(sender, instance, parent_page_before=None, **kwargs):
+    """A page was moved: the cached copies showing it are stale, and the lists of the page it left."""
+    from cms.page_cache import pages_changed, pages_listed_changed
+
+    pages_changed([instance])
+    if parent_page_before is not None:
+        pages_listed_changed([parent_page_before])
+
+
 def site_wide_change(sender, **kwargs):
     """A catalogue or the navigation every page shows changed."""
     from cms.page_cache import site_changed

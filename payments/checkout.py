@@ -194,6 +194,8 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, 
         if plan.ships_goods:
             fulfilment.record_address(backing, address)
         _log_checkout(backing, user)
+        if plan.max_backers:
+            _place_taken(plan.listing.project_id)
 
     return _open_checkout(
         backing,
@@ -206,6 +208,13 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, 
             language=backing.language,
         ),
     )
+
+
+def _place_taken(project_id):
+    """Once the place is taken (the checkout's transaction commits), the pages showing the plan's places show it."""
+    from cms.page_cache import project_places_changed
+
+    transaction.on_commit(lambda: project_places_changed([project_id]), robust=True)
 
 
 def _open_checkout(backing, create_session):

@@ -49,6 +49,8 @@ class FundingPanel:
     totals: object = None  # payments.ledger.Totals
     plan_offers: list = field(default_factory=list)  # PlanOffer per plan, in the plans' order
     interest_companies: list = field(default_factory=list)  # the viewer's companies that may express interest
+    progress_hole: str = ""  # the progress as a hole the response fills (cms.page_cache.hole), without totals
+    plans_hole: str = ""  # the plans as a hole, without their places
 
     @property
     def days_left(self):
@@ -81,38 +83,107 @@ class FundingTerms:
     donation: object
 
 
-def funding_panel_for(project, user=None):
+def funding_panel_for(project, user=None, money_as_holes=False):
     """The panel of a project page (a translation shows the listing of the page it was translated from); with
     `user`, the companies through which that visitor may express interest. Its terms are kept (FundingTerms); each
-    render reads the project's totals and, when a plan has a cap, the places taken, in one query each."""
-    from cms.page_cache import values_of_pages
+    render reads the project's totals and, when a plan has a cap, the places taken, in one query each.
+    `money_as_holes`: the progress and the plans are holes the response fills (PROGRESS_HOLE, PLANS_HOLE: kept
+    apart until a payment or a place taken moves them), and neither is read here."""
+    from cms.page_cache import clock, hole, project_money_generations
     from marketplace.queries import companies_for_interest
-    from payments.checkout import places_taken_by_plan
-    from payments.ledger import totals_for_project
 
-    kept = values_of_pages(
-        "funding-terms", [project.pk], lambda page_ids: {project.pk: _funding_terms(project)}, shows_money=False
-    )
-    terms = kept.get(project.pk)
+    terms = kept_funding_terms([project]).get(project.pk)
     if terms is None:
         return FundingPanel()
-    plans = terms.subscription_plans
-    taken = places_taken_by_plan(plan.pk for plan in plans if plan.max_backers)
-    offers = [
-        PlanOffer(plan=plan, places_left=max(0, plan.max_backers - taken.get(plan.pk, 0)) if plan.max_backers else None)
-        for plan in plans
-    ]
-    return FundingPanel(
+    panel = FundingPanel(
         investment_ask=terms.investment_ask,
-        subscription_plans=plans,
-        plan_offers=offers,
+        subscription_plans=terms.subscription_plans,
         interest_companies=companies_for_interest(user) if terms.investment_ask is not None else [],
         donation=terms.donation,
         payments_configured=gateways.current().is_configured(),
         demo_checkout=gateways.demo_enabled(),
         project_id=terms.project_id,
-        totals=totals_for_project(terms.project_id),
     )
+    if not money_as_holes:
+        return _with_money(panel)
+    generations = project_money_generations(project.translation_key)
+    panel.progress_hole = hole(PROGRESS_HOLE, project.pk, generations)
+    if panel.subscription_plans:
+        # A place taken moves the project's money (payments.checkout); one given back (a checkout left unpaid, a
+        # subscription ended) shows within PLACES_SHOWN_FOR.
+        panel.plans_hole = hole(PLANS_HOLE, project.pk, [*generations, clock(PLACES_SHOWN_FOR)])
+    return panel
+
+
+PLACES_SHOWN_FOR = 60  # seconds
+
+
+PROGRESS_HOLE = "project-progress"
+PLANS_HOLE = "project-plans"
+
+
+def _with_money(panel, totals=None):
+    """`panel` with its totals (`totals`, else read) and its plans' places left (one query for the capped plans)."""
+    from payments.checkout import places_taken_by_plan
+    from payments.ledger import totals_for_project
+
+    plans = panel.subscription_plans
+    taken = places_taken_by_plan(plan.pk for plan in plans if plan.max_backers)
+    panel.plan_offers = [
+        PlanOffer(plan=plan, places_left=max(0, plan.max_backers - taken.get(plan.pk, 0)) if plan.max_backers else None)
+        for plan in plans
+    ]
+    panel.totals = totals if totals is not None else totals_for_project(panel.project_id)
+    return panel
+
+
+def kept_funding_terms(projects):
+    """{project page id: FundingTerms, or None without a listing} of these pages, kept per page and language until
+    the listing, its campaign or plans change (cms.page_cache.values_of_pages)."""
+    from cms.page_cache import values_of_pages
+
+    given = {project.pk: project for project in projects}
+    return values_of_pages(
+        "funding-terms",
+        list(given),
+        # None (no listing) is kept too: a page without one reads nothing again.
+        lambda page_ids: {page_id: _funding_terms(given[page_id]) for page_id in page_ids},
+        shows_money=False,
+    )
+
+
+def funding_money_panels(project_ids):
+    """{project page id: FundingPanel with its terms as kept, its totals and its plans' places} for the holes of
+    these pages' panels: the totals of them all in one query, the places of their capped plans in one more. A page
+    without a listing has none."""
+    from cms.read_once import read_once
+
+    project_ids = sorted(set(project_ids))
+    # The progress and the plans of a panel are filled together: read once for both.
+    return read_once(("funding-money-panels", tuple(project_ids)), lambda: _funding_money_panels(project_ids))
+
+
+def _funding_money_panels(project_ids):
+    from cms.models import ProjectPage
+    from payments.ledger import Totals, totals_by_project
+
+    terms = {}
+    if project_ids:
+        pages = ProjectPage.objects.filter(pk__in=project_ids).defer_streamfields()
+        terms = {page_id: item for page_id, item in kept_funding_terms(list(pages)).items() if item is not None}
+    totals = totals_by_project(item.project_id for item in terms.values())
+    return {
+        page_id: _with_money(
+            FundingPanel(
+                subscription_plans=item.subscription_plans,
+                donation=item.donation,
+                payments_configured=gateways.current().is_configured(),
+                project_id=item.project_id,
+            ),
+            totals.get(item.project_id, Totals()),
+        )
+        for page_id, item in terms.items()
+    }
 
 
 def _funding_terms(project):

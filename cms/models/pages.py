@@ -454,9 +454,9 @@ class TownshipPage(BasePage):
                 projects = ProjectPage.objects.child_of(self).live().public().order_by("-first_published_at", "-pk")
                 return {self.pk: list(projects.values_list("pk", flat=True))}
 
-            # Kept while the township page's content stands (a project published, unpublished or moved under it
-            # moves it; a payment does not): a payment on a card renders the list again without its query.
-            ids = values_of_pages("township-project-ids", [self.pk], read, shows_money=False)[self.pk]
+            # Kept while the township page's content and lists stand (a project published, unpublished or moved
+            # under it moves its lists; a payment does not).
+            ids = values_of_pages("township-project-ids", [self.pk], read, shows_money=False, lists_pages=True)[self.pk]
             return paginate(request, ids, PROJECTS_PER_PAGE)
 
         def stories():

@@ -289,14 +289,16 @@ def _site_figures_html(figures=None):
 
 
 NO_MONEY = "shows_no_money"
+NO_LIST = "lists_no_pages"
 
 
 class SharedFragmentNode(template.Node):
-    def __init__(self, nodelist, name, valid_until=None, shows_money=True):
+    def __init__(self, nodelist, name, valid_until=None, shows_money=True, lists_pages=True):
         self.nodelist = nodelist
         self.name = name
         self.valid_until = valid_until
         self.shows_money = shows_money
+        self.lists_pages = lists_pages
 
     def render(self, context):
         from cms.page_cache import fragments_prefetched, prefetch_shared_fragments, shared_fragment
@@ -305,7 +307,7 @@ class SharedFragmentNode(template.Node):
         if request is not None and context.template is not None and not fragments_prefetched(request):
             # The first fragment of the render reads every fragment of the page's template in one round trip.
             parts = [
-                (node.name.resolve(context), node.shows_money)
+                (node.name.resolve(context), node.shows_money, node.lists_pages)
                 for node in context.template.nodelist.get_nodes_by_type(SharedFragmentNode)
             ]
             prefetch_shared_fragments(request, context.get("page"), parts)
@@ -317,25 +319,29 @@ class SharedFragmentNode(template.Node):
             lambda: self.nodelist.render(context),
             valid_until=None if self.valid_until is None else lambda: self.valid_until.resolve(context),
             shows_money=self.shows_money,
+            lists_pages=self.lists_pages,
         )
 
 
 @register.tag("shared_fragment")
 def shared_fragment_tag(parser, token):
-    """{% shared_fragment "name" [until expression] [shows_no_money] %}…{% endshared_fragment %}: a part of a CMS page
-    that every visitor sees alike, from the cache while the page's generations stand (cms.page_cache.shared_fragment).
-    Variables set inside it (`{% … as cards %}`) exist only inside it: on a hit nothing inside runs. `until`: the
-    moment the part changes by itself (an aware datetime or None), read after a render only, so a hit costs nothing
-    of it. `shows_no_money`: the part shows no funding figure, no progress and no project card, so a payment leaves
-    it kept (cards are kept one by one inside a part that shows them: {% project_card_list %})."""
+    """{% shared_fragment "name" [until expression] [shows_no_money] [lists_no_pages] %}…{% endshared_fragment %}: a
+    part of a CMS page that every visitor sees alike, from the cache while the page's generations stand
+    (cms.page_cache.shared_fragment). Variables set inside it (`{% … as cards %}`) exist only inside it: on a hit
+    nothing inside runs. `until`: the moment the part changes by itself (an aware datetime or None), read after a
+    render only, so a hit costs nothing of it. `shows_no_money`: the part shows no funding figure, no progress and no
+    project card (a part showing cards or figures has their money in holes: it is kept through payments either
+    way). `lists_no_pages`: the part lists none of the projects or stories published under or about the page, so
+    publishing one leaves it kept (cms.page_cache.lists_of)."""
     bits = token.split_contents()
     shows_money = NO_MONEY not in bits[2:]
-    bits = [bit for bit in bits if bit != NO_MONEY]
+    lists_pages = NO_LIST not in bits[2:]
+    bits = [bit for bit in bits if bit not in (NO_MONEY, NO_LIST)]
     if len(bits) not in (2, 4) or (len(bits) == 4 and bits[2] != "until"):
         raise template.TemplateSyntaxError(
-            f'{bits[0]} takes the fragment\'s name, then optionally "until" and a value, and "{NO_MONEY}"'
+            f'{bits[0]} takes the fragment\'s name, then optionally "until" and a value, "{NO_MONEY}" and "{NO_LIST}"'
         )
     nodelist = parser.parse(("endshared_fragment",))
     parser.delete_first_token()
     valid_until = parser.compile_filter(bits[3]) if len(bits) == 4 else None
-    return SharedFragmentNode(nodelist, parser.compile_filter(bits[1]), valid_until, shows_money)
+    return SharedFragmentNode(nodelist, parser.compile_filter(bits[1]), valid_until, shows_money, lists_pages)

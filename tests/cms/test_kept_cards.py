@@ -282,3 +282,52 @@ def test_a_story_stops_showing_a_project_that_is_unpublished_or_no_longer_linked
     story.save_revision().publish()
     html = render(reader, story.url)[0]
     assert market["bamboo"].title not in html and "兩個計畫" in html
+
+
+def test_a_project_published_in_a_township_renders_its_list_and_keeps_the_rest_of_the_page(market, reader):
+    """A project published under a township page moves that page's lists (cms.page_cache.lists_of), not its head,
+    figures or what other apps add (`lists_no_pages`)."""
+    url = market["rice"].get_parent().url
+    settle(reader, url)
+
+    tea = publish_project(GUANSHAN, "關山茶")
+    html, sql = render(reader, url)
+
+    assert "關山茶" in html and f'href="{tea.url}"' in html
+    for table in ("people_helprequest", "experiences_experience", "marketplace_enterpriseprofile", "datahub_"):
+        assert not any(f'FROM "{table}' in statement for statement in sql), table
+
+    from django.core.cache import cache
+
+    cache.clear()
+    assert render(reader, url)[0] == html
+
+
+def test_a_project_moved_away_leaves_the_list_of_its_old_township(market, reader):
+    rice, bamboo = market["rice"], market["bamboo"]
+    old_url = rice.get_parent().url
+    settle(reader, old_url)
+    assert f'href="{rice.url}"' in render(reader, old_url)[0]
+
+    rice.move(bamboo.get_parent(), pos="last-child")
+    rice.refresh_from_db()
+
+    assert ">關山米</a>" not in render(reader, old_url)[0]
+    assert f'href="{rice.url}"' in render(reader, bamboo.get_parent().url)[0]
+
+
+def test_a_story_from_a_township_shows_in_its_list_of_stories(market, reader):
+    township_page = market["rice"].get_parent().specific
+    settle(reader, township_page.url)
+
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    story = StoryIndexPage.objects.get(locale=home.locale).add_child(
+        instance=StoryPage(
+            title="關山的秋天", slug="guanshan-autumn", date=datetime.date(2026, 11, 5), township=township_page.township
+        )
+    )
+    story.save_revision().publish()
+    html, sql = render(reader, township_page.url)
+
+    assert "關山的秋天" in html
+    assert not reads_from(sql, "people_helprequest")  # the sections other apps add were kept

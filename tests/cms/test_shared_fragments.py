@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from cms.models import HomePage, ProjectPage, StoryIndexPage
-from cms.page_cache import FRAGMENT_ATTRIBUTE, page_served, shared_fragment
+from cms.page_cache import FRAGMENT_ATTRIBUTE, HOLES_ATTRIBUTE, page_served, shared_fragment
 from experiences.models import Experience, Slot
 from marketplace.models import DonationCampaign, ProjectListing
 from people.models import HelpRequest
@@ -135,10 +135,24 @@ def test_query_strings_the_page_does_not_read_are_rendered_not_kept(market):
     assert shared_fragment(request, page, "a", lambda: "second") == "second"
 
 
-def served_request(page):
+def served_request(page, fills_holes=True):
+    """A request for `page` as Wagtail serves it, having passed the middleware that fills holes (or not)."""
     request = RequestFactory().get(page.url)
+    if fills_holes:
+        setattr(request, HOLES_ATTRIBUTE, True)
     page_served(page, request)
     return request
+
+
+def test_a_part_showing_money_is_kept_only_for_a_response_whose_holes_are_filled(market):
+    """Its money is in holes: outside the middleware that fills them, the part is rendered with its money in it,
+    which a payment would leave stale, so it is never kept; a part showing no money is kept either way."""
+    page = market["rice"].get_parent()
+    request = served_request(page, fills_holes=False)
+    assert shared_fragment(request, page, "money", lambda: "first") == "first"
+    assert shared_fragment(request, page, "money", lambda: "second") == "second"
+    assert shared_fragment(request, page, "words", lambda: "first", shows_money=False) == "first"
+    assert shared_fragment(request, page, "words", lambda: "second", shows_money=False) == "first"
 
 
 def test_a_part_carrying_a_form_is_never_kept(market):

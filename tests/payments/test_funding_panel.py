@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.models import DonationCampaign
+from payments import checkout, funding
 from tests.factories.payments import subscription
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -106,13 +107,50 @@ def test_a_signed_in_reader_meets_the_kept_terms_with_places_and_money_read_now(
         assert f'FROM "{table}"' not in sql, f"{table}: the panel's terms are kept"
     assert "3 places left of 3" in text.replace("\u3000", " ") or "剩 3 個名額" in text
 
-    subscription(listing, bob, plan)  # a place taken: no generation moves, the places are read for each render
+    with django_capture_on_commit_callbacks(execute=True):  # a place taken through the checkout
+        checkout.start_subscription(bob, plan, anonymous=False, name="Bob", success_url="https://x/s", cancel_url="x")
+    text, sql = _panel_reads(client, url)
+    assert "2 places left of 3" in text.replace("\u3000", " ") or "剩 2 個名額" in text
     with django_capture_on_commit_callbacks(execute=True):
         pay_through_webhook(listing, UserFactory(email="donor@example.tw"), 4_000, "kept-terms")
     text, sql = _panel_reads(client, url)
-    assert "2 places left of 3" in text.replace("\u3000", " ") or "剩 2 個名額" in text
     assert 'data-funding="raised">NT$4,000<' in text
     assert 'FROM "marketplace_projectlisting"' not in sql, "a payment leaves the terms kept"
+
+    text, sql = _panel_reads(client, url)
+    assert 'data-funding="raised">NT$4,000<' in text
+    assert "payments_backing" not in sql, "the progress and the places are kept until they move"
+
+
+@pytest.mark.redis
+@pytest.mark.usefixtures("page_cache_on")
+def test_an_anonymous_copy_shows_a_place_taken_at_once_and_one_given_back_within_a_minute(
+    client, listing, bob, django_capture_on_commit_callbacks, monkeypatch
+):
+    from cms import page_cache
+    from payments.models import Backing
+    from tests.helpers import cached
+
+    plan = listing.subscription_plans.get()
+    plan.max_backers = 3
+    plan.save()
+    url = listing.project.url
+    cached(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        checkout.start_subscription(bob, plan, anonymous=False, name="Bob", success_url="https://x/s", cancel_url="x")
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "refilled"
+    assert "2 places left of 3" in page.text.replace("\u3000", " ") or "剩 2 個名額" in page.text
+
+    # The checkout is left unpaid: no event tells the pages, the plans' hole is filled again within its clock.
+    Backing.objects.filter(plan=plan).update(status=Backing.Status.EXPIRED)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    later = page_cache.time.time() + funding.PLACES_SHOWN_FOR
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "refilled"
+    assert "3 places left of 3" in page.text.replace("\u3000", " ") or "剩 3 個名額" in page.text
 
 
 @pytest.mark.redis
