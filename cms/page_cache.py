@@ -23,11 +23,13 @@ Invalidation is precise and explicit (`pages_changed`, `project_money_changed`, 
 publish, unpublish, move and delete signals (cms.signal_handlers), from the snippets and settings every page shows,
 and by payments after a payment commits:
 
-- a project: itself, its township page (its card), the home pages (featured card, map dots, figures) and the stories
-  that link it;
-- a payment (`project_money_changed`): the project's own page (its funding panel), and the money of its cards and
-  of the home figures, wherever they are shown (holes, below): the rest of every page stays kept;
-- a story: itself, the story index, the home pages and the township pages of its township;
+- a project: itself, its township page's lists (`lists_of`: its card; the township's head and sections stay
+  kept), the home pages (featured card, map dots, figures) and the stories that link it; a move also the lists of
+  the page it left;
+- a payment (`project_money_changed`): the money of the project's cards, of its page's funding panel and of the
+  home figures, wherever they are shown (holes, below): every page stays kept, its holes filled again; a place
+  taken in a capped plan (`project_places_changed`) moves the same;
+- a story: itself, the story index's lists, the home pages and the lists of the township pages of its township;
 - a township page: itself, its county page, the township index and its projects (their breadcrumbs);
 - anything else (home, indexes, county, standard pages: menus and breadcrumbs everywhere): the whole site;
 - an enterprise, organisation, help request, experience or slot, or an import of official figures
@@ -261,7 +263,8 @@ def cached_response(request):
             cache.set(key, entry, seconds)
         state = "refilled"
     response = _response_from(entry, request)
-    response["X-Page-Cache"] = state
+    if state != "hit":
+        response["X-Page-Cache"] = state
     if entry.get("translation_key"):
         from cms.visit_counter import count_visit
 
@@ -691,6 +694,7 @@ def _response_from(entry, request):
         response = HttpResponse(content, status=200)
     for header, value in entry["headers"].items():
         response[header] = value
+    response["X-Page-Cache"] = "hit"
     return response
 
 
