@@ -77,6 +77,17 @@ def test_company_members_express_interest_from_the_project_page_and_others_do_no
     assert form_action not in client.get(rice.url).text
 
 
+def capped_plan(listing, places):
+    plan = listing.subscription_plans.get()
+    plan.max_backers = places
+    plan.save()
+    return plan
+
+
+def shows_places_left(text, places, cap=3):
+    return f"{places} places left of {cap}" in text.replace("\u3000", " ") or f"剩 {places} 個名額" in text
+
+
 def _panel_reads(client, url):
     """(the page's text, the tables the request read)."""
     from django.db import connection
@@ -89,15 +100,13 @@ def _panel_reads(client, url):
 
 @pytest.mark.redis
 @pytest.mark.usefixtures("page_cache_on")
-def test_a_signed_in_reader_meets_the_kept_terms_with_places_and_money_read_now(
+def test_a_signed_in_reader_meets_the_kept_terms_and_the_places_and_money_as_they_move(
     client, listing, campaign, bob, django_capture_on_commit_callbacks
 ):
     from tests.factories.accounts import UserFactory
     from tests.factories.stripe import pay_through_webhook
 
-    plan = listing.subscription_plans.get()
-    plan.max_backers = 3
-    plan.save()
+    plan = capped_plan(listing, 3)
     client.force_login(UserFactory(email="reader@example.tw"))
     url = listing.project.url
     for _ in range(3):  # until nothing is left to keep (the site's first request makes its navigation settings)
@@ -105,12 +114,12 @@ def test_a_signed_in_reader_meets_the_kept_terms_with_places_and_money_read_now(
     text, sql = _panel_reads(client, url)
     for table in ("marketplace_projectlisting", "marketplace_subscriptionplan", "marketplace_donationcampaign"):
         assert f'FROM "{table}"' not in sql, f"{table}: the panel's terms are kept"
-    assert "3 places left of 3" in text.replace("\u3000", " ") or "剩 3 個名額" in text
+    assert shows_places_left(text, 3)
 
     with django_capture_on_commit_callbacks(execute=True):  # a place taken through the checkout
         checkout.start_subscription(bob, plan, anonymous=False, name="Bob", success_url="https://x/s", cancel_url="x")
     text, sql = _panel_reads(client, url)
-    assert "2 places left of 3" in text.replace("\u3000", " ") or "剩 2 個名額" in text
+    assert shows_places_left(text, 2)
     with django_capture_on_commit_callbacks(execute=True):
         pay_through_webhook(listing, UserFactory(email="donor@example.tw"), 4_000, "kept-terms")
     text, sql = _panel_reads(client, url)
@@ -131,9 +140,7 @@ def test_an_anonymous_copy_shows_a_place_taken_at_once_and_one_given_back_within
     from payments.models import Backing
     from tests.helpers import cached
 
-    plan = listing.subscription_plans.get()
-    plan.max_backers = 3
-    plan.save()
+    plan = capped_plan(listing, 3)
     url = listing.project.url
     cached(client, url)
 
@@ -141,7 +148,7 @@ def test_an_anonymous_copy_shows_a_place_taken_at_once_and_one_given_back_within
         checkout.start_subscription(bob, plan, anonymous=False, name="Bob", success_url="https://x/s", cancel_url="x")
     page = client.get(url)
     assert page["X-Page-Cache"] == "refilled"
-    assert "2 places left of 3" in page.text.replace("\u3000", " ") or "剩 2 個名額" in page.text
+    assert shows_places_left(page.text, 2)
 
     # The checkout is left unpaid: no event tells the pages, the plans' hole is filled again within its clock.
     Backing.objects.filter(plan=plan).update(status=Backing.Status.EXPIRED)
@@ -150,7 +157,7 @@ def test_an_anonymous_copy_shows_a_place_taken_at_once_and_one_given_back_within
     monkeypatch.setattr(page_cache.time, "time", lambda: later)
     page = client.get(url)
     assert page["X-Page-Cache"] == "refilled"
-    assert "3 places left of 3" in page.text.replace("\u3000", " ") or "剩 3 個名額" in page.text
+    assert shows_places_left(page.text, 3)
 
 
 @pytest.mark.redis
