@@ -138,18 +138,22 @@ def _with_money(panel, totals=None):
 
 
 def kept_funding_terms(projects):
-    """{project page id: FundingTerms, or None without a listing} of these pages, kept per page and language until
-    the listing, its campaign or plans change (cms.page_cache.values_of_pages)."""
+    """{project page id: FundingTerms, or None without a listing} of these pages (pages, or page ids: those whose
+    terms are not kept are then read), kept per page and language until the listing, its campaign or plans change
+    (cms.page_cache.values_of_pages)."""
+    from cms.models import ProjectPage
     from cms.page_cache import values_of_pages
 
-    given = {project.pk: project for project in projects}
-    return values_of_pages(
-        "funding-terms",
-        list(given),
+    given = {project.pk: project for project in projects if not isinstance(project, int)}
+    ids = [project if isinstance(project, int) else project.pk for project in projects]
+
+    def read(page_ids):
+        unread = [page_id for page_id in page_ids if page_id not in given]
+        pages = {**given, **ProjectPage.objects.only("translation_key").in_bulk(unread)} if unread else given
         # None (no listing) is kept too: a page without one reads nothing again.
-        lambda page_ids: {page_id: _funding_terms(given[page_id]) for page_id in page_ids},
-        shows_money=False,
-    )
+        return {page_id: _funding_terms(pages[page_id]) for page_id in page_ids if page_id in pages}
+
+    return values_of_pages("funding-terms", ids, read, shows_money=False)
 
 
 def funding_money_panels(project_ids):
@@ -164,13 +168,10 @@ def funding_money_panels(project_ids):
 
 
 def _funding_money_panels(project_ids):
-    from cms.models import ProjectPage
     from payments.ledger import Totals, totals_by_project
 
-    terms = {}
-    if project_ids:
-        pages = ProjectPage.objects.filter(pk__in=project_ids).defer_streamfields()
-        terms = {page_id: item for page_id, item in kept_funding_terms(list(pages)).items() if item is not None}
+    # The panel that left these holes has just kept its terms: nothing but the money is read.
+    terms = {page_id: item for page_id, item in kept_funding_terms(project_ids).items() if item is not None}
     totals = totals_by_project(item.project_id for item in terms.values())
     return {
         page_id: _with_money(
