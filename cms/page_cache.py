@@ -257,10 +257,10 @@ def cached_response(request):
         if with_holes is None:
             return None
         content, tokens = fill_holes(with_holes)
-        entry.update(content=content, gzipped=_gzipped(content, entry["csrf_holes"]), holes=_own(tokens, entry))
+        entry = {**entry, "content": content, "gzipped": _gzipped(content, entry["csrf_holes"])}
         seconds = int(entry["stored_at"] + timeout() - time.time())
-        if seconds > 0:
-            cache.set(key, entry, seconds)
+        if tokens is not None and seconds > 0:
+            cache.set(key, {**entry, "holes": _own(tokens, entry)}, seconds)
         state = "refilled"
     response = _response_from(entry, request)
     if state != "hit":
@@ -430,7 +430,9 @@ def keep_holes(kind, parts):
 def fill_holes(content):
     """(`content` with each hole filled, {generation: token} of the generations its holes are kept under). One cache
     round trip reads the kept parts and their generations; the parts missing or stale are rendered (their kind's
-    render_many, once per kind) and kept under the tokens read before. A hole of an unknown kind is left empty."""
+    render_many, once per kind) and kept under the tokens read before. A hole of an unknown kind is left empty.
+    When a kind fails to render (its database out of reach), its holes show what was kept of them, even stale, or
+    nothing, the failure is logged, and the tokens are None: what was filled must not be kept as current."""
     from cms.read_once import request_memo
 
     holes = {}
@@ -458,18 +460,26 @@ def fill_holes(content):
             html[part] = kept["html"]
         else:
             missing.setdefault(part[0], []).append(part[1])
-    fresh = {}
+    complete = True
     for kind, args in missing.items():
         render_many = _hole_kinds.get(kind)
-        rendered = render_many(args) if render_many is not None else {}
+        try:
+            rendered = render_many(args) if render_many is not None else {}
+        except Exception:
+            # A page whose money cannot be read now still shows: with the last money kept, or without it.
+            logger.exception("Could not render the %s parts %s of a page: shown as last kept", kind, args)
+            complete = False
+            for arg in args:
+                html[(kind, arg)] = (found.get(keys[(kind, arg)]) or {}).get("html", "")
+            continue
+        fresh = {}
         for arg in args:
             html[(kind, arg)] = str(rendered.get(arg, ""))
             if arg in rendered:
                 fresh[arg] = ({name: tokens[name] for name in holes[(kind, arg)]}, html[(kind, arg)])
         keep_holes(kind, fresh)
-        fresh = {}
     filled = HOLE.sub(lambda match: html[(match.group(1).decode(), match.group(2).decode())].encode(), content)
-    return filled, tokens
+    return filled, tokens if complete else None
 
 
 def fill_response(response):
@@ -646,7 +656,7 @@ def store(request, response):
         filled, tokens = fill_holes(response.content)
         response.content = filled
         shared = with_csrf_holes(request, filled) if entry["csrf_holes"] else filled
-        if shared is None:
+        if shared is None or tokens is None:
             return
         entry.update(content=shared, gzipped=_gzipped(shared, entry["csrf_holes"]), holes=_own(tokens, entry))
     cache.set_many(kept, timeout())

@@ -178,6 +178,34 @@ def test_a_hole_filled_while_a_payment_lands_is_filled_again_by_the_next_visitor
     assert cache_state(second) == "refilled" and "NT$3,000" in second.content.decode()
 
 
+def test_a_stored_page_whose_money_cannot_be_read_is_served_with_the_last_money_kept(
+    market, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A hole that fails to render (the database out of reach) leaves the page served, not an error: the part as
+    last kept, and nothing kept as current, so the next visitor fills it again."""
+    from django.db import OperationalError
+
+    rice = market["rice"]
+    listing = ProjectListing.objects.get(project=rice)
+    open_campaign(listing, 200_000)
+    township_url = rice.get_parent().url
+    client = Client()
+    _pay(listing, "first@example.tw", 1_000, "down_1", django_capture_on_commit_callbacks)
+    cached(client, township_url)
+    _pay(listing, "second@example.tw", 2_000, "down_2", django_capture_on_commit_callbacks)
+
+    def out_of_reach(args):
+        raise OperationalError("the database is out of reach")
+
+    monkeypatch.setitem(page_cache._hole_kinds, "project-money", out_of_reach)
+    served = get(client, township_url)
+    assert cache_state(served) == "refilled" and "NT$1,000" in served.content.decode()
+    monkeypatch.undo()
+
+    again = get(client, township_url)
+    assert cache_state(again) == "refilled" and "NT$3,000" in again.content.decode()
+
+
 def test_a_signed_in_reader_sees_the_money_of_kept_parts_filled(market, django_capture_on_commit_callbacks):
     rice = market["rice"]
     listing = ProjectListing.objects.get(project=rice)
