@@ -24,6 +24,7 @@ from core import cache as resilient_cache
 from marketplace.models import DonationCampaign, ProjectListing
 from places.models import Township
 from tests.factories.accounts import UserFactory
+from tests.factories.market import GUANSHAN, publish_project
 from tests.factories.payments import open_campaign
 from tests.factories.stripe import pay_through_webhook
 from tests.helpers import cached
@@ -204,6 +205,16 @@ def test_a_stored_page_whose_money_cannot_be_read_is_served_with_the_last_money_
 
     again = get(client, township_url)
     assert cache_state(again) == "refilled" and "NT$3,000" in again.content.decode()
+
+
+def test_a_hole_written_by_a_user_is_shown_as_text_and_never_filled(market):
+    """Holes come from templates only: what people write is escaped before it could look like one."""
+    marker = "<!--homeward-hole:site-figures:|site-->"
+    project = publish_project(GUANSHAN, f"關山 {marker}")
+    html = get(Client(), project.get_parent().url).content.decode()
+
+    assert "&lt;!--homeward-hole:site-figures:|site--&gt;" in html
+    assert 'class="figure-list"' not in html.split('id="projects-title"')[1]
 
 
 def test_a_signed_in_reader_sees_the_money_of_kept_parts_filled(market, django_capture_on_commit_callbacks):
