@@ -46,7 +46,7 @@ reader's language, its card's facts and picture) is the same whatever query foun
 language under the generations of that page, and a search page reads it without the queries behind it. A company's
 recommendations show the same kept project cards (marketplace.presentation.kept_project_cards). Pages listing cards
 keep each card's HTML the same way (`{% project_card_list %}`, `{% story_cards %}`: cms_tags.kept_cards), so a list
-shown again after one project was paid or published renders that one card.
+shown again after one project was published renders that one card (a payment moves only its money's hole).
 
 Shared fragments (`shared_fragment`, the `{% shared_fragment %}` tag): the parts of a CMS page that every visitor
 sees alike (the home page below its header, a township's head, project cards, stories and the sections other apps
@@ -55,18 +55,19 @@ reader's page is rendered for them (their header, their bell) around parts taken
 behind those parts are not made (the pages hand such data to their templates lazily). A part that shows no money
 says so (`shows_no_money`: a township's head, its stories and the sections other apps add; the home page's hero,
 map and stories); a part showing cards or figures has their money in holes (below), so a payment leaves both kinds
-kept. A project page keeps its head, introduction and story; its funding panel (the visitor's backing, a form with
-their token) is rendered for each visitor, and a payment on it renders its page again.
+kept. A project page keeps its head, introduction and story; its funding panel (a form with the visitor's token,
+their companies for an investment ask) is rendered for each visitor around its progress and plans, which are holes.
 
-Holes (`hole`, `fill_holes`): the money a page shows in its lists (each project card's progress, backers and NT$
-raised) and the home page's figures are not in the page, its fragments or its kept cards but a hole each, an HTML
-comment naming the part and the generations it is kept under (the project's content and money; the site's money).
-The middleware fills the holes of every response as it leaves, from the parts kept in the cache (one round trip)
-and renders the parts missing or stale (their kind's renderer, registered by the app that owns it: marketplace for
-a card's money). A stored page keeps its copy with the holes beside the filled copy it serves: after a payment, a
-hit finds a hole's generation moved and fills the holes again (`X-Page-Cache: refilled`) instead of rendering the
-page, so a payment costs the pages listing the project one card's money and the figures. A part that shows money
-outside holes (`shows_money`) is kept only when its holes will be filled (`holes_allowed`).
+Holes (`hole`, `fill_holes`): the money a page shows (each project card's progress, backers and NT$ raised, the home
+page's figures, a project's progress and plans in its funding panel) is not in the page, its fragments or its kept
+cards but a hole each, an HTML comment naming the part and the generations it is kept under (the project's content
+and money, the plans also a clock: `clock`; the site's money). The middleware fills the holes of every response as
+it leaves, from the parts kept in the cache (one round trip), and renders the parts missing or stale (their kind's
+renderer, registered by the app that owns it: marketplace for a card's money, payments for the panel's parts). A
+stored page keeps its copy with the holes beside the filled copy it serves: after a payment, a hit finds a hole's
+generation moved and fills the holes again (`X-Page-Cache: refilled`) instead of rendering the page, so a payment
+costs each page showing the project one card's money (or its panel's parts) and the figures. A part that shows
+money outside holes (`shows_money`) is kept only when its holes will be filled (`holes_allowed`).
 
 A part that changes by itself at a known moment (a township's next slot starting, a help request's last day ending)
 is kept no longer than that. What other apps add to a page without passing here ages out after PAGE_CACHE_SECONDS

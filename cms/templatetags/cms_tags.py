@@ -188,9 +188,9 @@ def kept_card_html(context, kind, pages, template_name, name, from_pages, from_i
     with its item as `name` and `extra`. For the pages whose card is not kept, `from_pages(pages)` (those given as
     pages) and `from_ids(ids)` (those given as ids) -> {page id: item}; a page they leave out has no card. Each card
     is kept per page, language, `kind` and `extra` while its page's generations stand (cms.page_cache.values_of_pages),
-    for the local day at most (cards count days left): a list rendered again after one project was paid or
-    published renders that card only. Rendered every time with the page cache off. `shows_money`: False for cards
-    that show no funding (stories), which a payment then leaves kept."""
+    for the local day at most (cards count days left): a list rendered again after one project was published
+    renders that card only. Rendered every time with the page cache off. `shows_money`: False for cards that show
+    no funding (stories) or show it in holes (project cards), which a payment then leaves kept."""
     from cms.page_cache import values_of_pages
 
     given = {page.pk: page for page in pages if not isinstance(page, int)}

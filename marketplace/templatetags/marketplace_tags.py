@@ -24,8 +24,9 @@ def project_cards(projects):
 @register.simple_tag(takes_context=True)
 def project_card_list(context, projects, heading="h3", show_summary=False):
     """{% project_card_list projects [heading] [show_summary] %}: the cards of these project pages, or of the pages
-    with these ids (components/project_card.html), each kept per page and language until its project is paid,
-    published or its listing changes (cms_tags.kept_cards): a list shown again after one payment renders one card."""
+    with these ids (components/project_card.html), each kept per page and language until its project is published
+    or its listing changes (cms_tags.kept_cards); each card's money is a hole (marketplace.card_money), which a
+    payment alone moves."""
     from cms.templatetags.cms_tags import joined_cards
 
     return joined_cards(project_card_html(context, projects, heading, show_summary))
