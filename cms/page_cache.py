@@ -172,14 +172,24 @@ def _read_generations(keys):
     (cms.read_once): a render is a snapshot of the generations it first read. A value kept under a token read
     earlier in the request is at worst a miss for the next request, never a stale value; a bump made during the
     request is read again (bump forgets it)."""
+    return _read_generations_with(keys)[0]
+
+
+def _read_generations_with(keys, also=()):
+    """(_read_generations(keys), {key: value} of the cache keys `also` that are set), in one cache round trip."""
     from cms.read_once import request_memo
 
     memo = request_memo()
     read = memo.setdefault(GENERATIONS_READ, {}) if memo is not None else {}
     unread = [key for key in dict.fromkeys(keys) if key not in read]
-    if unread:
-        read.update(cache.get_many(unread))
-    return {key: read[key] for key in keys if key in read}
+    found = cache.get_many([*unread, *also]) if unread or also else {}
+    read.update({key: found[key] for key in unread if key in found})
+    return {key: read[key] for key in keys if key in read}, {key: found[key] for key in also if key in found}
+
+
+def _token_now(name, read):
+    """The current token of generation `name`: a clock's from the clock, another's from `read` (_read_generations)."""
+    return _clock_token(name) if name.startswith(CLOCK_PREFIX) else read.get(_generation_key(name))
 
 
 def _forget_generations(keys):
@@ -249,10 +259,7 @@ def cached_response(request):
         if current.get(_generation_key(name)) != entry["generations"][name]:
             return None
     state = "hit"
-    if any(
-        (_clock_token(name) if name.startswith(CLOCK_PREFIX) else current.get(_generation_key(name))) != token
-        for name, token in holes.items()
-    ):
+    if any(_token_now(name, current) != token for name, token in holes.items()):
         # A payment moved a hole's part (a card's money, the figures): fill the holes of the kept copy again.
         with_holes = cache.get(key + WITH_HOLES)
         if with_holes is None:
@@ -434,26 +441,19 @@ def fill_holes(content):
     render_many, once per kind) and kept under the tokens read before. A hole of an unknown kind is left empty.
     When a kind fails to render (its database out of reach), its holes show what was kept of them, even stale, or
     nothing, the failure is logged, and the tokens are None: what was filled must not be kept as current."""
-    from cms.read_once import request_memo
-
     holes = {}
     for match in HOLE.finditer(content):
         names = match.group(3).decode()
         holes[(match.group(1).decode(), match.group(2).decode())] = names.split(",") if names else []
     if not holes:
         return content, {}
-    clocks = {name for hole_names in holes.values() for name in hole_names if name.startswith(CLOCK_PREFIX)}
-    names = {name for hole_names in holes.values() for name in hole_names} - clocks
-    memo = request_memo()
-    read = memo.setdefault(GENERATIONS_READ, {}) if memo is not None else {}
-    unread = [key for key in (_generation_key(name) for name in names) if key not in read]
+    names = {name for hole_names in holes.values() for name in hole_names}
     keys = {part: _hole_key(*part) for part in holes}
-    found = cache.get_many([*unread, *keys.values()])
-    read.update({key: found[key] for key in unread if key in found})
-    tokens = {name: read.get(_generation_key(name)) for name in names}
+    kept = [name for name in names if not name.startswith(CLOCK_PREFIX)]
+    read, found = _read_generations_with([_generation_key(name) for name in kept], keys.values())
+    tokens = {name: _token_now(name, read) for name in names}
     if None in tokens.values():
         tokens.update(_current_generations([name for name, token in tokens.items() if token is None]))
-    tokens.update({name: _clock_token(name) for name in clocks})
     html, missing = {}, {}
     for part, hole_names in holes.items():
         kept = found.get(keys[part])
@@ -900,21 +900,22 @@ def township_content_changed():
 
 
 def project_money_changed(project_ids):
-    """A payment (or refund) moved these projects' totals: the money of their pages, of the pages listing their cards
-    and of the home pages (figures, featured cards). The rest of those pages stays kept. Call after the ledger change
-    commits (payments.ledger.announce_progress does)."""
-    if not enabled():
-        return
-    keys = _translation_keys_of(sorted(set(project_ids)))
-    bump({money_of(key) for key in keys} | {SITE_MONEY, SEARCH_RESULTS})
+    """A payment (or refund) moved these projects' totals: the holes showing their money (cards, funding panels)
+    and the home figures are filled again wherever they are shown, and the search pages are stale; the pages
+    themselves stay kept. Call after the ledger change commits (payments.ledger.announce_progress does)."""
+    if enabled():
+        bump(_money_of_projects(project_ids) | {SITE_MONEY, SEARCH_RESULTS})
 
 
 def project_places_changed(project_ids):
     """A place of a capped plan of these projects was taken: the plans their funding panels show (a hole kept under
     the project's money) are filled again. A place given back shows within the hole's clock (payments.funding)."""
-    if not enabled():
-        return
-    bump({money_of(key) for key in _translation_keys_of(sorted(set(project_ids)))})
+    if enabled():
+        bump(_money_of_projects(project_ids))
+
+
+def _money_of_projects(project_ids):
+    return {money_of(key) for key in _translation_keys_of(sorted(set(project_ids)))}
 
 
 def _translation_keys_of(page_ids):

@@ -83,6 +83,11 @@ class FundingTerms:
     donation: object
 
 
+PROGRESS_HOLE = "project-progress"
+PLANS_HOLE = "project-plans"
+PLACES_SHOWN_FOR = 60  # seconds: how long a place given back without an event may show as taken
+
+
 def funding_panel_for(project, user=None, money_as_holes=False):
     """The panel of a project page (a translation shows the listing of the page it was translated from); with
     `user`, the companies through which that visitor may express interest. Its terms are kept (FundingTerms); each
@@ -113,13 +118,6 @@ def funding_panel_for(project, user=None, money_as_holes=False):
         # subscription ended) shows within PLACES_SHOWN_FOR.
         panel.plans_hole = hole(PLANS_HOLE, project.pk, [*generations, clock(PLACES_SHOWN_FOR)])
     return panel
-
-
-PLACES_SHOWN_FOR = 60  # seconds
-
-
-PROGRESS_HOLE = "project-progress"
-PLANS_HOLE = "project-plans"
 
 
 def _with_money(panel, totals=None):
@@ -173,12 +171,13 @@ def _funding_money_panels(project_ids):
     # The panel that left these holes has just kept its terms: nothing but the money is read.
     terms = {page_id: item for page_id, item in kept_funding_terms(project_ids).items() if item is not None}
     totals = totals_by_project(item.project_id for item in terms.values())
+    configured = gateways.current().is_configured()
     return {
         page_id: _with_money(
             FundingPanel(
                 subscription_plans=item.subscription_plans,
                 donation=item.donation,
-                payments_configured=gateways.current().is_configured(),
+                payments_configured=configured,
                 project_id=item.project_id,
             ),
             totals.get(item.project_id, Totals()),

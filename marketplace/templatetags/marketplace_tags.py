@@ -41,22 +41,24 @@ def project_card_html(context, projects, heading="h3", show_summary=False):
     from cms.templatetags.cms_tags import kept_card_html
     from marketplace.presentation import cards_with_kept_facts, project_cards
 
-    if not holes_allowed(context.get("request")):
-        from_pages, from_ids, money_holes = (
-            lambda pages: {card.project.pk: card for card in project_cards(pages)},
-            cards_with_kept_facts,
-            False,
-        )
-    else:
+    money_holes = holes_allowed(context.get("request"))
+    if money_holes:
         # Each card's money is a hole, kept apart (marketplace.card_money): the card is kept until its project's
         # content changes, and the money its render reads is kept for the hole.
         from marketplace.card_money import with_money_kept
 
-        from_pages, from_ids, money_holes = (
-            lambda pages: with_money_kept({card.project.pk: card for card in project_cards(pages, with_money=False)}),
-            lambda ids: with_money_kept(cards_with_kept_facts(ids, with_money=False)),
-            True,
-        )
+        def from_pages(pages):
+            return with_money_kept({card.project.pk: card for card in project_cards(pages, with_money=False)})
+
+        def from_ids(ids):
+            return with_money_kept(cards_with_kept_facts(ids, with_money=False))
+
+    else:
+
+        def from_pages(pages):
+            return {card.project.pk: card for card in project_cards(pages)}
+
+        from_ids = cards_with_kept_facts
     return kept_card_html(
         context,
         "project-card-html",

@@ -99,6 +99,14 @@ def _pay(listing, email, amount, reference, capture):
         pay_through_webhook(listing, UserFactory(email=email), amount, reference)
 
 
+def rice_campaign(market):
+    """(the rice project, its listing with a donation campaign open, its township page's URL)."""
+    rice = market["rice"]
+    listing = ProjectListing.objects.get(project=rice)
+    open_campaign(listing, 200_000)
+    return rice, listing, rice.get_parent().url
+
+
 def test_a_payment_makes_the_project_fresh_and_refills_the_money_of_the_pages_listing_it(
     market, django_capture_on_commit_callbacks
 ):
@@ -153,10 +161,7 @@ def test_a_hole_filled_while_a_payment_lands_is_filled_again_by_the_next_visitor
     the kept part stale, so the next visitor fills it again rather than seeing the old money until the next one."""
     from marketplace import card_money
 
-    rice = market["rice"]
-    listing = ProjectListing.objects.get(project=rice)
-    open_campaign(listing, 200_000)
-    township_url = rice.get_parent().url
+    rice, listing, township_url = rice_campaign(market)
     client = Client()
     cached(client, township_url)
     _pay(listing, "first@example.tw", 1_000, "race_1", django_capture_on_commit_callbacks)
@@ -186,10 +191,7 @@ def test_a_stored_page_whose_money_cannot_be_read_is_served_with_the_last_money_
     last kept, and nothing kept as current, so the next visitor fills it again."""
     from django.db import OperationalError
 
-    rice = market["rice"]
-    listing = ProjectListing.objects.get(project=rice)
-    open_campaign(listing, 200_000)
-    township_url = rice.get_parent().url
+    rice, listing, township_url = rice_campaign(market)
     client = Client()
     _pay(listing, "first@example.tw", 1_000, "down_1", django_capture_on_commit_callbacks)
     cached(client, township_url)
@@ -218,10 +220,7 @@ def test_a_hole_written_by_a_user_is_shown_as_text_and_never_filled(market):
 
 
 def test_a_signed_in_reader_sees_the_money_of_kept_parts_filled(market, django_capture_on_commit_callbacks):
-    rice = market["rice"]
-    listing = ProjectListing.objects.get(project=rice)
-    open_campaign(listing, 200_000)
-    township_url = rice.get_parent().url
+    rice, listing, township_url = rice_campaign(market)
     reader = Client()
     reader.force_login(UserFactory())
     get(reader, township_url)
@@ -244,10 +243,7 @@ def test_a_payment_folded_into_the_next_live_message_makes_the_pages_fresh_with_
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.LIVE_PROGRESS_INTERVAL_SECONDS = 30  # the second payment surely falls in the first one's interval
-    rice = market["rice"]
-    listing = ProjectListing.objects.get(project=rice)
-    open_campaign(listing, 200_000)
-    township_url = rice.get_parent().url
+    rice, listing, township_url = rice_campaign(market)
     client = Client()
     _pay(listing, "first@example.tw", 4_321, "fold_1", django_capture_on_commit_callbacks)
     assert "4,321" in cached(client, rice.url).content.decode()
