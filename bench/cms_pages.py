@@ -143,6 +143,7 @@ def main():
         measure_and_report()
 
         after_a_change(pages, options.repeat)
+        after_a_publish_warmed(pages, options.repeat)
 
 
 def after_a_change(pages, repeat):
@@ -160,16 +161,12 @@ def after_a_change(pages, repeat):
     from django.test.utils import CaptureQueriesContext
 
     from cms import page_cache
-    from cms.models import HomePage, ProjectPage, StandardPage, StoryPage, TownshipPage
+    from cms.models import StandardPage
 
-    home = HomePage.objects.get(locale__language_code="zh-hant")
-    township = TownshipPage.objects.filter(locale=home.locale).order_by("township__code").first()
-    newest_here = ProjectPage.objects.child_of(township).order_by("-first_published_at", "-pk").first()
-    story = StoryPage.objects.get(slug="story-0")
-    other_story = StoryPage.objects.get(slug="story-1")
-    project = ProjectPage.objects.get(slug="project-1")
-    featured = ProjectPage.objects.get(pk=home.featured_projects.first().project_id)
-    linked = story.related_projects.first()
+    subject = changed_subjects()
+    featured, newest_here, story, other_story, project, linked = (
+        subject[name] for name in ("featured", "newest here", "story", "other story", "project", "linked")
+    )
     plain_key = StandardPage.objects.get(slug="about").translation_key
 
     def paid(project_id):
@@ -238,6 +235,83 @@ def after_a_change(pages, repeat):
                 f"{f'{label} ({what})':<66} {served:>8} {median:>10.2f} {baseline:>9.2f} {median / baseline:>5.1f}"
                 f" {len(captured):>8}"
             )
+    load = os.getloadavg()
+    print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+def changed_subjects():
+    """The pages whose changes after_a_change makes: the home page's first featured project, the busiest township's
+    newest project, two stories, a project, and the project the first story links."""
+    from cms.models import HomePage, ProjectPage, StoryPage, TownshipPage
+
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    township = TownshipPage.objects.filter(locale=home.locale).order_by("township__code").first()
+    story = StoryPage.objects.get(slug="story-0")
+    return {
+        "featured": ProjectPage.objects.get(pk=home.featured_projects.first().project_id),
+        "newest here": ProjectPage.objects.child_of(township).order_by("-first_published_at", "-pk").first(),
+        "story": story,
+        "other story": StoryPage.objects.get(slug="story-1"),
+        "project": ProjectPage.objects.get(slug="project-1"),
+        "linked": story.related_projects.first(),
+    }
+
+
+def after_a_publish_warmed(pages, repeat):
+    """A publish with the warm-up on (cms.page_warming): a worker renders the pages the publish made stale (the
+    page, its parent and the home pages, in every language) before the next visitor comes. Prints the worker's time
+    for all of them, and what the next anonymous visitor of each page meets, against the plain page rendered after
+    its own change (as after_a_change's baseline)."""
+    import statistics
+
+    from django.test import Client
+
+    from cms import page_cache
+    from cms.models import StandardPage
+    from cms.page_warming import pages_to_warm, warm
+
+    subject = changed_subjects()
+    published = {
+        "home page": subject["featured"],
+        "township page": subject["newest here"],
+        "story index page": subject["other story"],
+        "story page": subject["story"],
+        "project page": subject["project"],
+    }
+    plain_key = StandardPage.objects.get(slug="about").translation_key
+    baseline_url = pages["plain Wagtail page (baseline)"]
+    client = Client()
+
+    def visit(url):
+        started = time.perf_counter()
+        response = client.get(url, HTTP_HOST="localhost")
+        assert response.status_code == 200, url
+        return (time.perf_counter() - started) * 1000, response.get("X-Page-Cache")
+
+    print("\nafter a publish, warmed by a worker (cms.page_warming) before the next anonymous visitor:")
+    print(f"{'page (what was published)':<44} {'warmed':>6} {'worker ms':>10} {'served':>7} {'median ms':>10} {'×':>5}")
+    for name, url in pages.items():
+        label = next((key for key in published if name.startswith(key)), None)
+        if label is None:
+            continue
+        page = published[label]
+        worker, own, base, states = [], [], [], set()
+        for _ in range(repeat):
+            page_cache.bump([plain_key])
+            base.append(visit(baseline_url)[0])
+            page_cache.pages_changed([page])
+            page_ids = pages_to_warm([page])
+            started = time.perf_counter()
+            warm(page_ids)
+            worker.append((time.perf_counter() - started) * 1000)
+            elapsed, state = visit(url)
+            own.append(elapsed)
+            states.add(state)
+        median, baseline = statistics.median(own), statistics.median(base)
+        print(
+            f"{f'{label} ({page.title[:20]})':<44} {len(page_ids):>6} {statistics.median(worker):>10.1f}"
+            f" {'/'.join(sorted(states)):>7} {median:>10.2f} {median / baseline:>5.1f}"
+        )
     load = os.getloadavg()
     print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 

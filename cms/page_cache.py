@@ -95,6 +95,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from cms.page_warming import is_warming, refresh_soon
+
 logger = logging.getLogger(__name__)
 
 GLOBAL = "site"
@@ -258,6 +260,10 @@ def cached_response(request):
     for name in names:
         if current.get(_generation_key(name)) != entry["generations"][name]:
             return None
+    if entry_ends_soon(entry):
+        if is_warming(request):
+            return None  # the warm-up renders it again before it ends
+        refresh_soon(entry.get("page_id"), request)
     state = "hit"
     if any(_token_now(name, current) != token for name, token in holes.items()):
         # A payment moved a hole's part (a card's money, the figures): fill the holes of the kept copy again.
@@ -273,11 +279,17 @@ def cached_response(request):
     response = _response_from(entry, request)
     if state != "hit":
         response["X-Page-Cache"] = state
-    if entry.get("translation_key"):
+    if entry.get("translation_key") and not is_warming(request):
         from cms.visit_counter import count_visit
 
         count_visit(entry["translation_key"])
     return response
+
+
+def entry_ends_soon(entry):
+    """Whether a stored page is in the last quarter of its lifetime: its next visitor asks a worker to render it
+    again (cms.page_warming.refresh_soon), so that a page read often never ages out under its readers."""
+    return entry["stored_at"] + timeout() - time.time() < timeout() / 4
 
 
 def site_wide_value(name, compute, depends_on=()):
@@ -546,7 +558,11 @@ def page_served(page, request):
     if page.get_view_restrictions().exists():
         # A password form now, the page itself once the visitor's session holds the password: never one copy.
         return
-    setattr(request, REQUEST_ATTRIBUTE, {"translation_key": str(page.translation_key), "generations": generations})
+    setattr(
+        request,
+        REQUEST_ATTRIBUTE,
+        {"translation_key": str(page.translation_key), "page_id": page.pk, "generations": generations},
+    )
 
 
 def _fragment_key(request, page, name, shows_money, lists_pages=True):
@@ -578,7 +594,7 @@ def prefetch_shared_fragments(request, page, parts):
     template) in one cache round trip, for shared_fragment to take them from; the first fragment of a render asks
     for all."""
     keys = [key for part in parts if (key := _fragment_key(request, page, *part))]
-    found = cache.get_many(keys) if keys else {}
+    found = cache.get_many(keys) if keys and not is_warming(request) else {}
     setattr(request, PREFETCHED_ATTRIBUTE, {key: found.get(key) for key in keys})
 
 
@@ -597,8 +613,8 @@ def shared_fragment(request, page, name, render, valid_until=None, shows_money=T
     remembered before the render began (page_served), so a part is stale exactly when a cached page would be, and
     what other apps show without passing here ages out after PAGE_CACHE_SECONDS, as in a cached page. Rendered
     every time with the page cache off, in a preview, outside a served page, with query strings the pages do not
-    read; never kept when it carries a CSRF token (a form). A part read beforehand (prefetch_shared_fragments)
-    costs no round trip of its own.
+    read, and in a warm-up (cms.page_warming: it keeps the part afresh); never kept when it carries a CSRF token.
+    A part read beforehand (prefetch_shared_fragments) costs no round trip of its own.
 
     `valid_until`: called after a render, the moment the part changes by itself (an aware datetime) or None; the
     part is kept no longer than that. `shows_money`: False for a part that shows no money (a township's head, its
@@ -609,8 +625,8 @@ def shared_fragment(request, page, name, render, valid_until=None, shows_money=T
     if key is None:
         return render()
     prefetched = getattr(request, PREFETCHED_ATTRIBUTE, None) or {}
-    content = prefetched.pop(key) if key in prefetched else cache.get(key)
-    if content is not None:
+    content = prefetched.pop(key) if key in prefetched else None if is_warming(request) else cache.get(key)
+    if content is not None:  # a warm-up renders every part afresh: what changed untold shows within the lifetime
         return content
     content = render()
     seconds = timeout()
@@ -647,7 +663,12 @@ def store(request, response):
     entry = _entry_from(request, response)
     if entry is None:
         return
-    entry.update(generations=seen["generations"], translation_key=seen["translation_key"], stored_at=time.time())
+    entry.update(
+        generations=seen["generations"],
+        translation_key=seen["translation_key"],
+        page_id=seen["page_id"],
+        stored_at=time.time(),
+    )
     key = _entry_key(request)
     kept = {key: entry}
     if HOLE_START in entry["content"]:

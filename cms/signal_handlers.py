@@ -37,17 +37,21 @@ def project_rejected(sender, instance, user=None, **kwargs):
 def page_changed(sender, instance, **kwargs):
     """A page was published, unpublished, moved or deleted: the cached copies showing it are stale."""
     from cms.page_cache import pages_changed
+    from cms.page_warming import warm_after_change
 
     pages_changed([instance])
+    warm_after_change([instance])
 
 
 def page_moved(sender, instance, parent_page_before=None, **kwargs):
     """A page was moved: the cached copies showing it are stale, and the lists of the page it left."""
     from cms.page_cache import pages_changed, pages_listed_changed
+    from cms.page_warming import warm_after_change
 
     pages_changed([instance])
     if parent_page_before is not None:
         pages_listed_changed([parent_page_before])
+    warm_after_change([instance, *([parent_page_before] if parent_page_before is not None else [])])
 
 
 def site_wide_change(sender, **kwargs):

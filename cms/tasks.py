@@ -17,3 +17,21 @@ def flush_page_visits():
     from cms.visit_counter import flush_page_visits as flush
 
     return flush()
+
+
+@task()
+def warm_pages(page_ids):
+    """Render these pages for the page cache once a change made them stale (cms.page_warming); returns the summary."""
+    from cms.page_warming import warm
+
+    return warm(page_ids).summary()
+
+
+@task()
+def warm_most_read_pages(limit):
+    """Render the `limit` most read pages for the page cache (a new day starts every page's copy afresh)."""
+    from cms.page_warming import most_read_first, warm, warming_enabled
+
+    if not warming_enabled():
+        return "page cache warming is off"
+    return warm(most_read_first(limit)).summary()

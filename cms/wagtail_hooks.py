@@ -113,9 +113,10 @@ def count_page_visit(page, request, serve_args, serve_kwargs):
     """A read of a public page adds one to its translation group's counter for the day: no personal data, one
     Redis increment (cms.visit_counter; flushed to cms.models.visits every minute), no database write on the
     request; the "needs translation" queue sorts by it."""
+    from cms.page_warming import is_warming
     from cms.visit_counter import count_visit
 
-    if request.method == "GET" and not getattr(request, "is_preview", False):
+    if request.method == "GET" and not getattr(request, "is_preview", False) and not is_warming(request):
         count_visit(page.translation_key)
 
 

@@ -60,6 +60,14 @@ JOBS = [
         catch_up=timedelta(minutes=10),
     ),
     Job(
+        name="warm_pages_of_the_day",
+        task_path="cms.tasks.warm_most_read_pages",
+        kwargs={"limit": 600},
+        cron="0 0 * * *",
+        description=_("Render the most read pages for the page cache as a new day starts (pages count days left)"),
+        catch_up=timedelta(minutes=30),
+    ),
+    Job(
         name="flush_page_visits",
         task_path="cms.tasks.flush_page_visits",
         cron="* * * * *",

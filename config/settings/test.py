@@ -49,6 +49,7 @@ PAYMENTS_GATEWAY = "stripe"
 # Tests change pages' data directly and render them again; the page cache's own tests (tests/cms/test_page_cache.py)
 # turn it on.
 PAGE_CACHE_ENABLED = False
+PAGE_CACHE_WARMING = False  # on in the tests of warming (a publish would render pages in every test)
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 TRACE_SIGNING_KEY = TEST_TRACE_SIGNING_KEY  # noqa: F405

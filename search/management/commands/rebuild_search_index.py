@@ -9,31 +9,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.page_cache import search_results_changed
+from core.progress import ProgressBar
 from search.documents import families, get_family
 from search.engines import configured_engine_name, database_engine
 from search.indexing import rebuild_elasticsearch_index
-
-
-class ProgressBar:
-    def __init__(self, stream, total, label, width=30):
-        self.stream, self.total, self.label, self.width = stream, max(total, 1), label, width
-        self.started = time.perf_counter()
-        self.last = 0.0
-
-    def __call__(self, done):
-        now = time.perf_counter()
-        if done < self.total and now - self.last < 0.2:
-            return
-        self.last = now
-        filled = int(self.width * min(done, self.total) / self.total)
-        rate = done / max(now - self.started, 1e-9)
-        self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} ({rate:,.0f} docs/s)"
-        )
-        self.stream.flush()
-
-    def close(self):
-        self.stream.write("\n")
 
 
 class Command(BaseCommand):

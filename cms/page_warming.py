@@ -1,0 +1,239 @@
+"""Warming the page cache: the pages a change made stale are rendered again by a worker, not by their next visitor.
+
+A publish moves the generations of the page, of what its parent and the home pages list, and of the stories linking
+it (cms.page_cache.pages_changed): every copy kept of those pages is stale, and the next anonymous visitor of each
+page, in each language, met a render around the parts the change left kept, 2–5 times a plain page's. Those renders
+are work that can be done at publish time: once the change commits, a task (cms.tasks.warm_pages) asks for each of
+those pages, in every language it is live in, as an anonymous visitor would, through the same middleware and views,
+and the page cache stores what they render. A visitor who comes after it meets a stored copy; one who comes before
+meets the render they met before.
+
+A stored copy lives PAGE_CACHE_SECONDS (what other apps change without telling the cache shows within that), and its
+first visitor after that met a render: every ten minutes for a page read all day. A copy read in the last quarter of
+its lifetime now asks a worker to render it again (`refresh_soon`, once per copy), so a page read often is never
+rendered for a reader; a warm-up renders the page's shared fragments afresh too, so nothing untold outlives the
+lifetime. A new day (pages count the days a campaign has left: the day is in every key) starts with the most read
+pages warmed by a scheduled job (scheduling.jobs: warm_pages_of_the_day), and a release (new templates or catalogues:
+every key changes) with `manage.py warm_page_cache`, the most read first.
+
+A warming request is a visit that is not counted (cms.visit_counter): it carries WARMING in its environ, which no
+HTTP header can set. Its page is asked for at the address of its Wagtail site (SITE_BASE_URL), so that absolute
+links in it are the public ones.
+"""
+
+import datetime
+import io
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+# Set in the WSGI environ of a warming request: keys without the HTTP_ prefix cannot come from a client.
+WARMING = "homeward.page_cache.warming"
+READ_DAYS = 14  # most_read_first: the reads of the last two weeks
+
+
+def warming_enabled():
+    from cms.page_cache import enabled
+
+    return enabled() and getattr(settings, "PAGE_CACHE_WARMING", False)
+
+
+def is_warming(request):
+    return bool(request.META.get(WARMING))
+
+
+def warm_after_change(pages):
+    """These pages were published, unpublished, moved or deleted: once the change commits, a worker renders them
+    again with the pages listing them (pages_to_warm), so that their next visitors meet stored copies."""
+    if not warming_enabled():
+        return
+    page_ids = pages_to_warm(pages)
+    if page_ids:
+        from cms.tasks import warm_pages
+
+        transaction.on_commit(lambda: warm_pages.enqueue(page_ids))
+
+
+_refresh_asked = {}  # page id: until when this process has asked for its refresh (time.monotonic)
+
+
+def refresh_soon(page_id, request):
+    """A visitor was served a stored copy of this page in the last quarter of its lifetime: a worker renders it again
+    before it ends, once whatever the visitors meanwhile. A page with a query string (a list's second page) is left
+    to age out, and so is every page when tasks run in the request (the immediate backend: the visitor would wait
+    for the render the refresh is there to spare them)."""
+    from django.core.cache import cache
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from cms.page_cache import timeout
+    from cms.tasks import warm_pages
+
+    now = time.monotonic()
+    if not page_id or request.GET or _refresh_asked.get(page_id, 0) > now or not warming_enabled():
+        return
+    if isinstance(warm_pages.get_backend(), ImmediateBackend):
+        return
+    if len(_refresh_asked) > 10_000:
+        _refresh_asked.clear()
+    seconds = max(int(timeout() / 4), 1)
+    _refresh_asked[page_id] = now + seconds  # this process asks no more: the hits of the last quarter cost nothing
+    if cache.add(f"cms:page-refresh:{page_id}", True, seconds):  # nor do other processes' hits
+        warm_pages.enqueue([page_id])
+
+
+def pages_to_warm(pages):
+    """The ids of the live pages, in every language, whose stored copies a change of `pages` made stale and which
+    are read most after it: each page itself, the page listing it (a project's township page, a story's index, a
+    township's county page) and, for a project or a story, the home pages and the township pages showing it. A
+    change of anything else (menus, an index) makes every page stale: the pages themselves and the home pages are
+    warmed, the rest at their next visit (or by `manage.py warm_page_cache`)."""
+    from wagtail.models import Page
+
+    from cms.models import HomePage, StoryPage, TownshipPage
+
+    keys = []
+    for page in pages:
+        keys.append(page.translation_key)
+        if page.depth > 2:
+            parent = Page.objects.filter(path=page.path[: -Page.steplen]).values_list("translation_key", flat=True)
+            keys.extend(parent[:1])
+        specific_class = page.specific_class
+        if specific_class is StoryPage:
+            township_id = StoryPage.objects.filter(pk=page.pk).values_list("township_id", flat=True).first()
+            if township_id:
+                townships = TownshipPage.objects.filter(township_id=township_id)
+                keys.extend(townships.values_list("translation_key", flat=True))
+        if specific_class is not TownshipPage:  # a township page shows on no home page
+            keys.extend(HomePage.objects.values_list("translation_key", flat=True))
+    order = {key: position for position, key in enumerate(dict.fromkeys(keys))}
+    rows = Page.objects.live().filter(translation_key__in=list(order), depth__gt=1).values_list("pk", "translation_key")
+    return [page_id for page_id, key in sorted(rows, key=lambda row: (order[row[1]], row[0]))]
+
+
+def most_read_first(limit=None):
+    """The ids of the live pages (every language), the most read of the last READ_DAYS days first, then the
+    shallowest (home, indexes, townships before projects)."""
+    from django.db.models import OuterRef, Subquery, Sum
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+    from wagtail.models import Page
+
+    from cms.models import PageVisitDay
+
+    since = timezone.localdate() - datetime.timedelta(days=READ_DAYS)
+    visits = (
+        PageVisitDay.objects.filter(translation_key=OuterRef("translation_key"), day__gte=since)
+        .values("translation_key")
+        .annotate(total=Sum("visits"))
+        .values("total")
+    )
+    pages = (
+        Page.objects.live()
+        .filter(depth__gt=1)
+        .annotate(read=Coalesce(Subquery(visits), 0))
+        .order_by("-read", "depth", "path")
+        .values_list("pk", flat=True)
+    )
+    return list(pages[:limit] if limit else pages)
+
+
+@dataclass
+class WarmingReport:
+    """What a warm-up did: pages asked for, by how the page cache served them, and the time it took."""
+
+    pages: int = 0
+    served: dict = field(default_factory=dict)  # X-Page-Cache (miss: rendered and stored; hit: already current)
+    failed: list = field(default_factory=list)  # (URL, status) of the pages that did not answer 200
+    seconds: float = 0.0
+
+    def add(self, url, response):
+        self.pages += 1
+        state = response.get("X-Page-Cache") or "not stored"
+        self.served[state] = self.served.get(state, 0) + 1
+        if response.status_code != 200:
+            self.failed.append((url, response.status_code))
+
+    def summary(self):
+        served = ", ".join(f"{count} {state}" for state, count in sorted(self.served.items()))
+        rate = self.pages / self.seconds if self.seconds else 0.0
+        return f"{self.pages} pages in {self.seconds:.1f} s ({rate:.1f} pages/s): {served or 'none'}"
+
+
+def warm(page_ids, progress=None):
+    """Ask for each of these live pages as an anonymous visitor (in its own language, at its site's address); the
+    page cache stores what is rendered. Returns a WarmingReport. `progress(done)` is called after each page."""
+    from wagtail.models import Page
+
+    report = WarmingReport()
+    started = time.perf_counter()
+    pages = Page.objects.live().filter(pk__in=page_ids).in_bulk()
+    handler = _handler()
+    with translation.override(translation.get_language()):  # the handler activates each page's language
+        for done, page_id in enumerate(page_ids, 1):
+            page = pages.get(page_id)
+            url = page.full_url if page is not None else None
+            if url:
+                try:
+                    report.add(url, handler.get_response(_request_for(url)))
+                except Exception:  # a page that cannot render is the next visitor's to meet, not the warm-up's end
+                    logger.exception("page cache: warming %s failed", url)
+                    report.failed.append((url, None))
+            if progress is not None:
+                progress(done)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+_loaded_handler = None
+
+
+def _handler():
+    """Django's request handler with the project's middleware, loaded once per process (it keeps no request)."""
+    global _loaded_handler
+    if _loaded_handler is None:
+        from django.core.handlers.base import BaseHandler
+
+        handler = BaseHandler()
+        handler.load_middleware()
+        _loaded_handler = handler
+    return _loaded_handler
+
+
+def _request_for(url):
+    from django.core.handlers.wsgi import WSGIRequest
+
+    address = urlsplit(url)
+    secure = address.scheme == "https"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        # WSGI carries the path as UTF-8 bytes read as Latin-1.
+        "PATH_INFO": unquote(address.path or "/").encode().decode("iso-8859-1"),
+        "QUERY_STRING": "",
+        "SERVER_NAME": address.hostname or "localhost",
+        "SERVER_PORT": str(address.port or (443 if secure else 80)),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": address.netloc,
+        "HTTP_ACCEPT": "text/html",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": address.scheme or "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        WARMING: True,
+    }
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if secure and proxy_header:  # behind the proxy, a request is secure when the proxy says so
+        environ[proxy_header[0]] = proxy_header[1]
+    return WSGIRequest(environ)
