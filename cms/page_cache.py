@@ -74,6 +74,9 @@ is kept no longer than that. What other apps add to a page without passing here 
 (the township sections follow their own changes: cms.township_sections). The key carries the release (compiled
 translations and templates), so a new catalogue or template never meets an old page. A Redis outage degrades to
 rendering: the cache is core.cache.ResilientRedisCache, whose failures fall back to this process's memory.
+
+Workers render pages for the cache (cms.page_warming): those a publish made stale, once it commits, and a copy read
+in the last quarter of its lifetime (`entry_ends_soon`), so that readers meet stored copies rather than renders.
 """
 
 import datetime

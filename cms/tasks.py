@@ -19,7 +19,9 @@ def flush_page_visits():
     return flush()
 
 
-@task()
+# Above bulk work (Wagtail's reference-index task per saved page, an import's backlog) and below the scheduled jobs:
+# a page's next visitors are waiting for it.
+@task(priority=5)
 def warm_pages(page_ids):
     """Render these pages for the page cache once a change made them stale (cms.page_warming); returns the summary."""
     from cms.page_warming import warm
