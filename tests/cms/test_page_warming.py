@@ -131,11 +131,9 @@ def test_a_page_read_near_the_end_of_its_lifetime_is_rendered_again_by_a_worker_
 
     from django_tasks_db.models import DBTaskResult
 
-    from cms import page_cache
+    from cms import page_cache, page_warming
     from cms.models import ProjectPage
     from cms.tasks import warm_pages
-
-    from cms import page_warming
 
     monkeypatch.setattr(page_warming, "_refresh_asked", {})
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
