@@ -76,7 +76,7 @@ translations and templates), so a new catalogue or template never meets an old p
 rendering: the cache is core.cache.ResilientRedisCache, whose failures fall back to this process's memory.
 
 Workers render pages for the cache (cms.page_warming): those a publish made stale, once it commits, and a copy read
-in the last quarter of its lifetime (`entry_ends_soon`), so that readers meet stored copies rather than renders.
+in the second half of its lifetime (`entry_ends_soon`), so that readers meet stored copies rather than renders.
 """
 
 import datetime
@@ -290,9 +290,9 @@ def cached_response(request):
 
 
 def entry_ends_soon(entry):
-    """Whether a stored page is in the last quarter of its lifetime: its next visitor asks a worker to render it
+    """Whether a stored page is in the second half of its lifetime: its next visitor asks a worker to render it
     again (cms.page_warming.refresh_soon), so that a page read often never ages out under its readers."""
-    return entry["stored_at"] + timeout() - time.time() < timeout() / 4
+    return entry["stored_at"] + timeout() - time.time() < timeout() / 2
 
 
 def site_wide_value(name, compute, depends_on=()):

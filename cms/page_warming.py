@@ -9,12 +9,13 @@ and the page cache stores what they render. A visitor who comes after it meets a
 meets the render they met before.
 
 A stored copy lives PAGE_CACHE_SECONDS (what other apps change without telling the cache shows within that), and its
-first visitor after that met a render: every ten minutes for a page read all day. A copy read in the last quarter of
-its lifetime now asks a worker to render it again (`refresh_soon`, once per copy), so a page read often is never
-rendered for a reader; a warm-up renders the page's shared fragments afresh too, so nothing untold outlives the
-lifetime. A new day (pages count the days a campaign has left: the day is in every key) starts with the most read
-pages warmed by a scheduled job (scheduling.jobs: warm_pages_of_the_day), and a release (new templates or catalogues:
-every key changes) with `manage.py warm_page_cache`, the most read first.
+first visitor after that met a render: every ten minutes for a page read all day. A copy read in the second half of
+its lifetime now asks a worker to render it again (`refresh_soon`, once per copy), so a page read at least once in
+each half of its lifetime (every five minutes with the default ten) is never rendered for a reader; a warm-up
+renders the page's shared fragments afresh too, so nothing untold outlives the lifetime. A new day (pages count the
+days a campaign has left: the day is in every key) starts with the most read pages warmed by a scheduled job
+(scheduling.jobs: warm_pages_of_the_day), and a release (new templates or catalogues: every key changes) with
+`manage.py warm_page_cache`, the most read first.
 
 A warming request is a visit that is not counted (cms.visit_counter): it carries WARMING in its environ, which no
 HTTP header can set. Its page is asked for at the address of its Wagtail site (SITE_BASE_URL), so that absolute
@@ -66,7 +67,7 @@ _refresh_asked = {}  # page id: until when this process has asked for its refres
 
 
 def refresh_soon(page_id, request):
-    """A visitor was served a stored copy of this page in the last quarter of its lifetime: a worker renders it again
+    """A visitor was served a stored copy of this page in the second half of its lifetime: a worker renders it again
     before it ends, once whatever the visitors meanwhile. A page with a query string (a list's second page) is left
     to age out, and so is every page when tasks run in the request (the immediate backend: the visitor would wait
     for the render the refresh is there to spare them)."""
@@ -83,8 +84,8 @@ def refresh_soon(page_id, request):
         return
     if len(_refresh_asked) > 10_000:
         _refresh_asked.clear()
-    seconds = max(int(timeout() / 4), 1)
-    _refresh_asked[page_id] = now + seconds  # this process asks no more: the hits of the last quarter cost nothing
+    seconds = max(int(timeout() / 2), 1)
+    _refresh_asked[page_id] = now + seconds  # this process asks no more: the hits of the second half cost nothing
     if cache.add(f"cms:page-refresh:{page_id}", True, seconds):  # nor do other processes' hits
         warm_pages.enqueue([page_id])
 

@@ -322,7 +322,7 @@ else:
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
 # Workers render pages for the cache (cms.page_warming): those a publish (unpublish, move, delete) made stale, once
-# it commits, and a stored page read in the last quarter of its lifetime, so that its next visitors meet a stored
+# it commits, and a stored page read in the second half of its lifetime, so that its next visitors meet a stored
 # copy rather than a render. Only with Redis: a worker's renders kept in its own memory would serve no visitor.
 PAGE_CACHE_WARMING = env_bool("PAGE_CACHE_WARMING", bool(REDIS_URL))
 # The search page an anonymous visitor gets is shared by everyone asking the same query (search.views.search_page)

@@ -145,7 +145,7 @@ def test_a_page_read_near_the_end_of_its_lifetime_is_rendered_again_by_a_worker_
     assert served(rice.url)["X-Page-Cache"] == "hit"
     assert not DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages").exists()
 
-    # Eight minutes on: the copy is in the last quarter of its ten.
+    # Eight minutes on: the copy is in the second half of its ten.
     monkeypatch.setattr(page_cache, "time", SimpleNamespace(time=lambda: time.time() + 480))
     for _ in range(2):
         response = served(rice.url)
