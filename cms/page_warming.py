@@ -32,13 +32,16 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
 # Set in the WSGI environ of a warming request: keys without the HTTP_ prefix cannot come from a client.
 WARMING = "homeward.page_cache.warming"
 READ_DAYS = 14  # most_read_first: the reads of the last two weeks
+SITE_CHANGE_PAGES = 600  # warm_most_read_soon: as many as a new day starts with (scheduling.jobs)
+SITE_CHANGE_DELAY = 10  # seconds
+SITE_CHANGE_LOCK = "cms:page-warm-site"  # held for SITE_CHANGE_DELAY by the change that enqueued the warm-up
 
 
 def warming_enabled():
@@ -53,14 +56,35 @@ def is_warming(request):
 
 def warm_after_change(pages):
     """These pages were published, unpublished, moved or deleted: once the change commits, a worker renders them
-    again with the pages listing them (pages_to_warm), so that their next visitors meet stored copies."""
+    again with the pages listing them (pages_to_warm), so that their next visitors meet stored copies. A page every
+    page shows (an index, a standard page in the menus) makes the whole site stale: the most read pages follow."""
     if not warming_enabled():
         return
+    from cms.models import ProjectPage, StoryPage, TownshipPage
+
     page_ids = pages_to_warm(pages)
     if page_ids:
         from cms.tasks import warm_pages
 
         transaction.on_commit(lambda: warm_pages.enqueue(page_ids))
+    if any(page.specific_class not in (ProjectPage, StoryPage, TownshipPage) for page in pages):
+        warm_most_read_soon()
+
+
+def warm_most_read_soon():
+    """Something every page shows changed (the menus, a catalogue's names, an index): a worker renders the
+    SITE_CHANGE_PAGES most read pages again, SITE_CHANGE_DELAY seconds from now, once for all the changes made
+    meanwhile (an editor saving the menus three times starts one warm-up, which sees the last save). Not with tasks
+    run in the request (the immediate backend), whose editor would wait for it."""
+    from django.core.cache import cache
+
+    from cms.tasks import warm_most_read_pages
+
+    if not warming_enabled() or not warm_most_read_pages.get_backend().supports_defer:
+        return
+    if cache.add(SITE_CHANGE_LOCK, True, SITE_CHANGE_DELAY):
+        run_after = timezone.now() + datetime.timedelta(seconds=SITE_CHANGE_DELAY)
+        transaction.on_commit(lambda: warm_most_read_pages.using(run_after=run_after).enqueue(SITE_CHANGE_PAGES))
 
 
 _refresh_asked = {}  # page id: until when this process has asked for its refresh (time.monotonic)
@@ -124,7 +148,6 @@ def most_read_first(limit=None):
     shallowest (home, indexes, townships before projects)."""
     from django.db.models import OuterRef, Subquery, Sum
     from django.db.models.functions import Coalesce
-    from django.utils import timezone
     from wagtail.models import Page
 
     from cms.models import PageVisitDay

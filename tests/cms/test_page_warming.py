@@ -176,3 +176,39 @@ def test_the_day_starts_with_the_most_read_pages_warmed(market, warming_on):
     assert job.task is warm_most_read_pages and job.cron == "0 0 * * *"
     assert job.task.call(**job.kwargs).startswith(f"{len(most_read_first(job.kwargs['limit']))} pages in ")
     assert served(rice.url)["X-Page-Cache"] == "hit"
+
+
+def test_a_change_every_page_shows_warms_the_most_read_pages_once_after_the_edits(
+    market, warming_on, settings, django_capture_on_commit_callbacks
+):
+    """An editor saving the menus twice starts one warm-up, a few seconds later, which sees the last save."""
+    import datetime
+
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+    from wagtail.models import Site
+
+    from cms.models import NavigationSettings
+    from cms.page_warming import SITE_CHANGE_DELAY, SITE_CHANGE_LOCK, SITE_CHANGE_PAGES
+    from cms.tasks import warm_most_read_pages
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
+    cached(Client(), market["rice"].url)
+    DBTaskResult.objects.all().delete()
+    cache.delete(SITE_CHANGE_LOCK)  # taken when the settings above were made
+
+    started = timezone.now()
+    for note in ("第一版頁尾", "第二版頁尾"):
+        navigation.footer_note = note
+        with django_capture_on_commit_callbacks(execute=True):
+            navigation.save()
+
+    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_most_read_pages")
+    assert enqueued.args_kwargs["args"] == [SITE_CHANGE_PAGES]
+    assert enqueued.run_after >= started + datetime.timedelta(seconds=SITE_CHANGE_DELAY - 1)
+    assert served(market["rice"].url)["X-Page-Cache"] == "miss"  # the menus changed: every copy is stale
+
+    warm_most_read_pages.call(SITE_CHANGE_PAGES)  # what a worker runs once the delay is over
+    response = served(market["rice"].url)
+    assert response["X-Page-Cache"] == "hit" and "第二版頁尾" in response.content.decode()
