@@ -12,10 +12,11 @@ A stored copy lives PAGE_CACHE_SECONDS (what other apps change without telling t
 first visitor after that met a render: every ten minutes for a page read all day. A copy read in the second half of
 its lifetime now asks a worker to render it again (`refresh_soon`, once per copy), so a page read at least once in
 each half of its lifetime (every five minutes with the default ten) is never rendered for a reader; a warm-up
-renders the page's shared fragments afresh too, so nothing untold outlives the lifetime. A new day (pages count the
-days a campaign has left: the day is in every key) starts with the most read pages warmed by a scheduled job
-(scheduling.jobs: warm_pages_of_the_day), and a release (new templates or catalogues: every key changes) with
-`manage.py warm_page_cache`, the most read first.
+renders the page's shared fragments afresh too, so nothing untold outlives the lifetime. A change every page shows
+(the menus, a catalogue, an index page) is followed by a warm-up of the most read pages (`warm_most_read_soon`); a
+new day (pages count the days a campaign has left: the day is in every key) starts with one (scheduling.jobs:
+warm_pages_of_the_day), and a release (new templates or catalogues: every key changes) with `manage.py
+warm_page_cache`, the most read first.
 
 A warming request is a visit that is not counted (cms.visit_counter): it carries WARMING in its environ, which no
 HTTP header can set. Its page is asked for at the address of its Wagtail site (SITE_BASE_URL), so that absolute
