@@ -13,7 +13,8 @@ first visitor after that met a render: every ten minutes for a page read all day
 its lifetime now asks a worker to render it again (`refresh_soon`, once per copy), so a page read at least once in
 each half of its lifetime (every five minutes with the default ten) is never rendered for a reader; a warm-up
 renders the page's shared fragments afresh too, so nothing untold outlives the lifetime. A change every page shows
-(the menus, a catalogue, an index page) is followed by a warm-up of the most read pages (`warm_most_read_soon`); a
+(the menus, a catalogue, an index page) is followed by a warm-up of the most read pages (`warm_most_read_soon`), a
+row that township pages show (an enterprise, an experience) by one of its township's pages (`warm_township_soon`); a
 new day (pages count the days a campaign has left: the day is in every key) starts with one (scheduling.jobs:
 warm_pages_of_the_day), and a release (new templates or catalogues: every key changes) with `manage.py
 warm_page_cache`, the most read first.
@@ -43,6 +44,8 @@ READ_DAYS = 14  # most_read_first: the reads of the last two weeks
 SITE_CHANGE_PAGES = 600  # warm_most_read_soon: as many as a new day starts with (scheduling.jobs)
 SITE_CHANGE_DELAY = 10  # seconds
 SITE_CHANGE_LOCK = "cms:page-warm-site"  # held for SITE_CHANGE_DELAY by the change that enqueued the warm-up
+TOWNSHIP_CHANGE_DELAY = 5  # seconds: warm_township_soon
+TOWNSHIP_CHANGE_LOCK = "cms:page-warm-township"  # and the township's id
 
 
 def warming_enabled():
@@ -75,17 +78,40 @@ def warm_after_change(pages):
 def warm_most_read_soon():
     """Something every page shows changed (the menus, a catalogue's names, an index): a worker renders the
     SITE_CHANGE_PAGES most read pages again, SITE_CHANGE_DELAY seconds from now, once for all the changes made
-    meanwhile (an editor saving the menus three times starts one warm-up, which sees the last save). Not with tasks
-    run in the request (the immediate backend), whose editor would wait for it."""
-    from django.core.cache import cache
-
+    meanwhile (an editor saving the menus three times starts one warm-up, which sees the last save)."""
     from cms.tasks import warm_most_read_pages
 
-    if not warming_enabled() or not warm_most_read_pages.get_backend().supports_defer:
+    _warm_later(SITE_CHANGE_LOCK, SITE_CHANGE_DELAY, warm_most_read_pages, SITE_CHANGE_PAGES)
+
+
+def warm_township_soon(township_id):
+    """A row that township pages show changed (an enterprise, an organisation, a help request, an experience):
+    every township page is stale (cms.page_cache.township_content_changed), and the pages of the row's own township,
+    the ones read for it, are rendered again TOWNSHIP_CHANGE_DELAY seconds from now, once for the edits meanwhile.
+    The other township pages render at their next reader: a warm-up of all 1,104 for every edit would keep a worker
+    busy."""
+    from cms.models import TownshipPage
+    from cms.tasks import warm_pages
+
+    if not township_id or not warming_enabled():
         return
-    if cache.add(SITE_CHANGE_LOCK, True, SITE_CHANGE_DELAY):
-        run_after = timezone.now() + datetime.timedelta(seconds=SITE_CHANGE_DELAY)
-        transaction.on_commit(lambda: warm_most_read_pages.using(run_after=run_after).enqueue(SITE_CHANGE_PAGES))
+    page_ids = sorted(TownshipPage.objects.live().filter(township_id=township_id).values_list("pk", flat=True))
+    if page_ids:
+        lock = f"{TOWNSHIP_CHANGE_LOCK}:{township_id}"
+        _warm_later(lock, TOWNSHIP_CHANGE_DELAY, warm_pages, page_ids)
+
+
+def _warm_later(lock, seconds, task, *args):
+    """Enqueue `task(*args)` to run `seconds` after this change commits, unless a change made in the last `seconds`
+    did: that task runs after this change and sees it. Not with tasks run in the request (the immediate backend),
+    whose editor would wait for it."""
+    from django.core.cache import cache
+
+    if not warming_enabled() or not task.get_backend().supports_defer:
+        return
+    if cache.add(lock, True, seconds):
+        run_after = timezone.now() + datetime.timedelta(seconds=seconds)
+        transaction.on_commit(lambda: task.using(run_after=run_after).enqueue(*args))
 
 
 _refresh_asked = {}  # page id: until when this process has asked for its refresh (time.monotonic)

@@ -76,10 +76,12 @@ def follow_township_changes(*models):
             )
 
 
-def _township_content_changed(sender, **kwargs):
+def _township_content_changed(sender, instance=None, **kwargs):
     from cms.page_cache import township_content_changed
+    from cms.page_warming import warm_township_soon
 
     township_content_changed()
+    warm_township_soon(getattr(instance, "township_id", None))  # a row of a township: its pages first
 
 
 def unregister_township_section(key):

@@ -212,3 +212,36 @@ def test_a_change_every_page_shows_warms_the_most_read_pages_once_after_the_edit
     warm_most_read_pages.call(SITE_CHANGE_PAGES)  # what a worker runs once the delay is over
     response = served(market["rice"].url)
     assert response["X-Page-Cache"] == "hit" and "第二版頁尾" in response.content.decode()
+
+
+def test_an_enterprise_saved_twice_warms_its_townships_pages_once_after_the_edits(
+    profile, kouhu, warming_on, settings, django_capture_on_commit_callbacks
+):
+    """Every township page is stale after such an edit; the row's own township's pages are warmed, in every
+    language, a few seconds later, by one task for both saves."""
+    import datetime
+
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.page_warming import TOWNSHIP_CHANGE_DELAY, TOWNSHIP_CHANGE_LOCK
+    from cms.tasks import warm_pages
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    township = township_page_for(kouhu)
+    page_ids = sorted(page.pk for page in township.get_translations(inclusive=True).live())
+    cached(Client(), township.url)
+    DBTaskResult.objects.all().delete()
+    cache.delete(f"{TOWNSHIP_CHANGE_LOCK}:{kouhu.pk}")  # taken when the profile was made
+
+    started = timezone.now()
+    for summary in ("養殖與加工", "養殖、加工與導覽"):
+        profile.summary = summary
+        with django_capture_on_commit_callbacks(execute=True):
+            profile.save()
+
+    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages")
+    assert enqueued.args_kwargs["args"] == [page_ids] and len(page_ids) == 3
+    assert enqueued.run_after >= started + datetime.timedelta(seconds=TOWNSHIP_CHANGE_DELAY - 1)
+    assert warm_pages.call(page_ids).endswith(f"{len(page_ids)} miss")  # what a worker runs after the delay
+    assert served(township.url)["X-Page-Cache"] == "hit"
