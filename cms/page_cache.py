@@ -98,7 +98,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from cms.page_warming import is_warming, refresh_soon
+from cms.page_warming import is_warming, refresh_soon, warming_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -263,11 +263,16 @@ def cached_response(request):
     for name in names:
         if current.get(_generation_key(name)) != entry["generations"][name]:
             return None
+    age = time.time() - entry["stored_at"]
+    if age > kept_seconds():
+        return None  # the cache keeps it no longer (its expiry, read by another process's clock)
+    stale = age > timeout()
     if entry_ends_soon(entry):
         if is_warming(request):
-            return None  # the warm-up renders it again before it ends
-        refresh_soon(entry.get("page_id"), request)
-    state = "hit"
+            return None  # the warm-up renders it again
+        if not refresh_soon(entry.get("page_id"), request) and stale:
+            return None  # past its lifetime, and no worker will render it: this reader does
+    state = "stale" if stale else "hit"
     if any(_token_now(name, current) != token for name, token in holes.items()):
         # A payment moved a hole's part (a card's money, the figures): fill the holes of the kept copy again.
         with_holes = cache.get(key + WITH_HOLES)
@@ -275,7 +280,7 @@ def cached_response(request):
             return None
         content, tokens = fill_holes(with_holes)
         entry = {**entry, "content": content, "gzipped": _gzipped(content, entry["csrf_holes"])}
-        seconds = int(entry["stored_at"] + timeout() - time.time())
+        seconds = int(entry["stored_at"] + kept_seconds() - time.time())
         if tokens is not None and seconds > 0:
             cache.set(key, {**entry, "holes": _own(tokens, entry)}, seconds)
         state = "refilled"
@@ -290,9 +295,18 @@ def cached_response(request):
 
 
 def entry_ends_soon(entry):
-    """Whether a stored page is in the second half of its lifetime: its next visitor asks a worker to render it
-    again (cms.page_warming.refresh_soon), so that a page read often never ages out under its readers."""
+    """Whether a stored page is in the second half of its lifetime (or past it): its next visitor asks a worker to
+    render it again (cms.page_warming.refresh_soon), so that a page read often never ages out under its readers."""
     return entry["stored_at"] + timeout() - time.time() < timeout() / 2
+
+
+def kept_seconds():
+    """How long a stored page stays in the cache: its lifetime (PAGE_CACHE_SECONDS) and, when workers render pages
+    again (cms.page_warming), PAGE_CACHE_STALE_SECONDS after it. A copy past its lifetime whose generations all
+    stand (nothing the cache is told of has changed) is served to its next reader while a worker renders it again
+    (`X-Page-Cache: stale`): a page read less often than its lifetime meets its readers as a stored copy, and what
+    changes without telling the cache shows after at most PAGE_CACHE_STALE_SECONDS, for one reader."""
+    return timeout() + (getattr(settings, "PAGE_CACHE_STALE_SECONDS", 0) if warming_enabled() else 0)
 
 
 def site_wide_value(name, compute, depends_on=()):
@@ -684,7 +698,7 @@ def store(request, response):
         if shared is None or tokens is None:
             return
         entry.update(content=shared, gzipped=_gzipped(shared, entry["csrf_holes"]), holes=_own(tokens, entry))
-    cache.set_many(kept, timeout())
+    cache.set_many(kept, kept_seconds())
     response["X-Page-Cache"] = "miss"
 
 

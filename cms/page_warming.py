@@ -118,10 +118,10 @@ _refresh_asked = {}  # page id: until when this process has asked for its refres
 
 
 def refresh_soon(page_id, request):
-    """A visitor was served a stored copy of this page in the second half of its lifetime: a worker renders it again
-    before it ends, once whatever the visitors meanwhile. A page with a query string (a list's second page) is left
-    to age out, and so is every page when tasks run in the request (the immediate backend: the visitor would wait
-    for the render the refresh is there to spare them)."""
+    """A visitor was served a stored copy of this page in the second half of its lifetime (or past it): a worker
+    renders it again, once whatever the visitors meanwhile. Returns whether a worker will: not for a page with a
+    query string (a list's second page), which is left to age out, nor when tasks run in the request (the immediate
+    backend: the visitor would wait for the render the refresh is there to spare them)."""
     from django.core.cache import cache
     from django_tasks.backends.immediate import ImmediateBackend
 
@@ -129,16 +129,19 @@ def refresh_soon(page_id, request):
     from cms.tasks import warm_pages
 
     now = time.monotonic()
-    if not page_id or request.GET or _refresh_asked.get(page_id, 0) > now or not warming_enabled():
-        return
+    if not page_id or request.GET or not warming_enabled():
+        return False
+    if _refresh_asked.get(page_id, 0) > now:
+        return True
     if isinstance(warm_pages.get_backend(), ImmediateBackend):
-        return
+        return False
     if len(_refresh_asked) > 10_000:
         _refresh_asked.clear()
     seconds = max(int(timeout() / 2), 1)
     _refresh_asked[page_id] = now + seconds  # this process asks no more: the hits of the second half cost nothing
     if cache.add(f"cms:page-refresh:{page_id}", True, seconds):  # nor do other processes' hits
         warm_pages.enqueue([page_id])
+    return True
 
 
 def pages_to_warm(pages):

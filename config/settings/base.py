@@ -325,6 +325,10 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
 # it commits, and a stored page read in the second half of its lifetime, so that its next visitors meet a stored
 # copy rather than a render. Only with Redis: a worker's renders kept in its own memory would serve no visitor.
 PAGE_CACHE_WARMING = env_bool("PAGE_CACHE_WARMING", bool(REDIS_URL))
+# With the warm-up, a copy past its lifetime whose generations stand (nothing the cache is told of changed) is served
+# once more while a worker renders it again, up to this long after its lifetime: a page read less often than its
+# lifetime meets its readers as a stored copy. What changes without telling the cache shows within this, at worst.
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 3600, minimum=0)
 # The search page an anonymous visitor gets is shared by everyone asking the same query (search.views.search_page)
 # until an index or synonym changes; this bounds what changes without a write (Elasticsearch's refresh, the date).
 SEARCH_PAGE_CACHE_SECONDS = env_int("SEARCH_PAGE_CACHE_SECONDS", 30, minimum=1)

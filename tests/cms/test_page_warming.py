@@ -245,3 +245,77 @@ def test_an_enterprise_saved_twice_warms_its_townships_pages_once_after_the_edit
     assert enqueued.run_after >= started + datetime.timedelta(seconds=TOWNSHIP_CHANGE_DELAY - 1)
     assert warm_pages.call(page_ids).endswith(f"{len(page_ids)} miss")  # what a worker runs after the delay
     assert served(township.url)["X-Page-Cache"] == "hit"
+
+
+def _clock_moved(monkeypatch, seconds):
+    """The page cache's clock (only its own) `seconds` ahead."""
+    import time
+    from types import SimpleNamespace
+
+    from cms import page_cache
+
+    monkeypatch.setattr(page_cache, "time", SimpleNamespace(time=lambda: time.time() + seconds))
+
+
+@pytest.fixture
+def worker_tasks(settings, monkeypatch):
+    """Tasks go to the database queue, as for a real worker; no refresh asked earlier in this process."""
+    from cms import page_warming
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(page_warming, "_refresh_asked", {})
+
+
+def test_a_copy_past_its_lifetime_is_served_stale_while_a_worker_renders_it_again(
+    market, warming_on, worker_tasks, settings, monkeypatch
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.models import ProjectPage
+    from cms.tasks import warm_pages
+
+    settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_STALE_SECONDS = 600, 3600
+    rice = market["rice"]
+    cached(Client(), rice.url)
+    ProjectPage.objects.filter(pk=rice.pk).update(summary="悄悄改名的介紹")  # untold
+
+    _clock_moved(monkeypatch, 1800)  # half an hour on: past the lifetime, within the stale bound
+    stale = served(rice.url)
+    assert stale["X-Page-Cache"] == "stale" and "悄悄改名的介紹</p>" not in stale.content.decode()
+    assert DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages").count() == 1
+
+    warm_pages.call([rice.pk])
+    fresh = served(rice.url)
+    assert fresh["X-Page-Cache"] == "hit" and "悄悄改名的介紹</p>" in fresh.content.decode()
+
+
+def test_a_stale_copy_is_never_served_once_what_it_shows_changed(
+    market, warming_on, worker_tasks, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_STALE_SECONDS = 600, 3600
+    settings.PAGE_CACHE_WARMING = False  # no warm-up after the publish: the reader meets the change itself
+    rice = market["rice"]
+    cached(Client(), rice.url)
+    rice.title = "關山好米"
+    with django_capture_on_commit_callbacks(execute=True):
+        rice.save_revision().publish()
+    settings.PAGE_CACHE_WARMING = True
+
+    _clock_moved(monkeypatch, 1800)
+    response = served(rice.url)
+    assert response["X-Page-Cache"] == "miss" and "關山好米" in response.content.decode()
+
+
+@pytest.mark.parametrize("why", ["past the stale bound", "no worker", "a query string"])
+def test_a_copy_past_its_lifetime_is_rendered_when_it_may_not_be_served_stale(
+    market, warming_on, worker_tasks, settings, monkeypatch, why
+):
+    settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_STALE_SECONDS = 600, 3600
+    township = market["rice"].get_parent()
+    url = township.url + ("?page=1" if why == "a query string" else "")
+    cached(Client(), url)
+    if why == "no worker":
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    _clock_moved(monkeypatch, 4300 if why == "past the stale bound" else 1800)
+    assert served(url)["X-Page-Cache"] == "miss"
