@@ -76,7 +76,10 @@ translations and templates), so a new catalogue or template never meets an old p
 rendering: the cache is core.cache.ResilientRedisCache, whose failures fall back to this process's memory.
 
 Workers render pages for the cache (cms.page_warming): those a publish made stale, once it commits, and a copy read
-in the second half of its lifetime (`entry_ends_soon`), so that readers meet stored copies rather than renders.
+in the second half of its lifetime (`entry_ends_soon`), so that readers meet stored copies rather than renders. With
+them, a copy past its lifetime whose generations all stand is served once more (`X-Page-Cache: stale`) while a worker
+renders it again, for at most PAGE_CACHE_STALE_SECONDS after its lifetime (`kept_seconds`): what the cache is told of
+always shows at once; what changes without telling it shows within that bound at worst.
 """
 
 import datetime

@@ -19,6 +19,11 @@ new day (pages count the days a campaign has left: the day is in every key) star
 warm_pages_of_the_day), and a release (new templates or catalogues: every key changes) with `manage.py
 warm_page_cache`, the most read first.
 
+A page read less often than its lifetime still met a render: its copy had aged out. With the warm-up, such a copy
+whose generations all stand (nothing the cache is told of changed) is served to its next reader while a worker
+renders it again, up to PAGE_CACHE_STALE_SECONDS past its lifetime (cms.page_cache.kept_seconds): never when no worker
+will render it (`refresh_soon` says whether one will), never for a list's later pages.
+
 A warming request is a visit that is not counted (cms.visit_counter): it carries WARMING in its environ, which no
 HTTP header can set. Its page is asked for at the address of its Wagtail site (SITE_BASE_URL), so that absolute
 links in it are the public ones.
