@@ -184,8 +184,6 @@ def test_a_change_every_page_shows_warms_the_most_read_pages_once_after_the_edit
     """An editor saving the menus twice starts one warm-up, a few seconds later, which sees the last save."""
     import datetime
 
-    from django.core.cache import cache
-    from django_tasks_db.models import DBTaskResult
     from wagtail.models import Site
 
     from cms.models import NavigationSettings
@@ -195,16 +193,15 @@ def test_a_change_every_page_shows_warms_the_most_read_pages_once_after_the_edit
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
     cached(Client(), market["rice"].url)
-    DBTaskResult.objects.all().delete()
-    cache.delete(SITE_CHANGE_LOCK)  # taken when the settings above were made
 
-    started = timezone.now()
-    for note in ("第一版頁尾", "第二版頁尾"):
-        navigation.footer_note = note
-        with django_capture_on_commit_callbacks(execute=True):
-            navigation.save()
-
-    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_most_read_pages")
+    enqueued, started = _saved_twice(
+        navigation,
+        "footer_note",
+        ("第一版頁尾", "第二版頁尾"),
+        django_capture_on_commit_callbacks,
+        SITE_CHANGE_LOCK,  # taken when the settings above were made
+        "cms.tasks.warm_most_read_pages",
+    )
     assert enqueued.args_kwargs["args"] == [SITE_CHANGE_PAGES]
     assert enqueued.run_after >= started + datetime.timedelta(seconds=SITE_CHANGE_DELAY - 1)
     assert served(market["rice"].url)["X-Page-Cache"] == "miss"  # the menus changed: every copy is stale
@@ -221,9 +218,6 @@ def test_an_enterprise_saved_twice_warms_its_townships_pages_once_after_the_edit
     language, a few seconds later, by one task for both saves."""
     import datetime
 
-    from django.core.cache import cache
-    from django_tasks_db.models import DBTaskResult
-
     from cms.page_warming import TOWNSHIP_CHANGE_DELAY, TOWNSHIP_CHANGE_LOCK
     from cms.tasks import warm_pages
 
@@ -231,16 +225,15 @@ def test_an_enterprise_saved_twice_warms_its_townships_pages_once_after_the_edit
     township = township_page_for(kouhu)
     page_ids = sorted(page.pk for page in township.get_translations(inclusive=True).live())
     cached(Client(), township.url)
-    DBTaskResult.objects.all().delete()
-    cache.delete(f"{TOWNSHIP_CHANGE_LOCK}:{kouhu.pk}")  # taken when the profile was made
 
-    started = timezone.now()
-    for summary in ("養殖與加工", "養殖、加工與導覽"):
-        profile.summary = summary
-        with django_capture_on_commit_callbacks(execute=True):
-            profile.save()
-
-    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages")
+    enqueued, started = _saved_twice(
+        profile,
+        "summary",
+        ("養殖與加工", "養殖、加工與導覽"),
+        django_capture_on_commit_callbacks,
+        f"{TOWNSHIP_CHANGE_LOCK}:{kouhu.pk}",  # taken when the profile was made
+        "cms.tasks.warm_pages",
+    )
     assert enqueued.args_kwargs["args"] == [page_ids] and len(page_ids) == 3
     assert enqueued.run_after >= started + datetime.timedelta(seconds=TOWNSHIP_CHANGE_DELAY - 1)
     assert warm_pages.call(page_ids).endswith(f"{len(page_ids)} miss")  # what a worker runs after the delay
@@ -319,3 +312,20 @@ def test_a_copy_past_its_lifetime_is_rendered_when_it_may_not_be_served_stale(
 
     _clock_moved(monkeypatch, 4300 if why == "past the stale bound" else 1800)
     assert served(url)["X-Page-Cache"] == "miss"
+
+
+def _saved_twice(row, field, values, capture, lock, task_path):
+    """Empty the task queue and `lock`, then save `row` with each of `values` in `field`, each save committed;
+    returns the one task of `task_path` enqueued, and when the saves began."""
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
+    cache.delete(lock)
+    started = timezone.now()
+    for value in values:
+        setattr(row, field, value)
+        with capture(execute=True):
+            row.save()
+    [enqueued] = DBTaskResult.objects.filter(task_path=task_path)
+    return enqueued, started
