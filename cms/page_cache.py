@@ -101,7 +101,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from cms.page_warming import is_warming, refresh_soon, warming_enabled
+from cms.page_warming import is_warming, refresh_soon, warm_most_read_soon, warming_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -815,6 +815,8 @@ def bump(names):
         _forget_generations(keys)
 
     move_on()
+    if GLOBAL in names:  # every page is stale: the most read are rendered again by a worker
+        warm_most_read_soon()
     if connection.in_atomic_block:
         # Again once the change commits: a render that began after the first bump but read the data before the
         # commit (the old page) would otherwise stay stored under the new generation.
@@ -830,7 +832,7 @@ def _translation_keys(queryset):
     return set(queryset.values_list("translation_key", flat=True))
 
 
-def _parent_key(page):
+def parent_key(page):
     from wagtail.models import Page
 
     if page.depth <= 1:
@@ -858,20 +860,16 @@ def pages_changed(pages):
         specific_class = page.specific_class
         names.add(page.translation_key)
         if specific_class is ProjectPage:
-            names.add(lists_of(_parent_key(page)))  # its township page's list of projects, not the rest of it
+            names.add(lists_of(parent_key(page)))  # its township page's list of projects, not the rest of it
             names.add(HOME)
             names |= _translation_keys(StoryPage.objects.filter(related_projects__translation_key=page.translation_key))
-            names |= _home_keys()
+            names |= home_keys()
         elif specific_class is StoryPage:
-            names.add(lists_of(_parent_key(page)))  # the story index's list
-            names |= _home_keys()
-            township_id = StoryPage.objects.filter(pk=page.pk).values_list("township_id", flat=True).first()
-            if township_id:  # its township pages' list of stories
-                names |= {
-                    lists_of(key) for key in _translation_keys(TownshipPage.objects.filter(township_id=township_id))
-                }
+            names.add(lists_of(parent_key(page)))  # the story index's list
+            names |= home_keys()
+            names |= {lists_of(key) for key in story_township_keys(page)}  # its township pages' list of stories
         elif specific_class is TownshipPage:
-            names.add(_parent_key(page))
+            names.add(parent_key(page))
             names |= _translation_keys(TownshipIndexPage.objects.all())
             names |= _translation_keys(Page.objects.descendant_of(page))
         else:
@@ -928,10 +926,18 @@ def _follow_row_changes(page_ids_of, changed_pages, uid_prefix):
             signal.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid_prefix}-{name}-{model._meta.label}")
 
 
-def _home_keys():
+def home_keys():
     from cms.models import HomePage
 
     return _translation_keys(HomePage.objects.all())
+
+
+def story_township_keys(story):
+    """The translation keys of the township pages of a story's township (they list the story): none without one."""
+    from cms.models import StoryPage, TownshipPage
+
+    township_id = StoryPage.objects.filter(pk=story.pk).values_list("township_id", flat=True).first()
+    return _translation_keys(TownshipPage.objects.filter(township_id=township_id)) if township_id else set()
 
 
 def township_content_changed():

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 # Set in the WSGI environ of a warming request: keys without the HTTP_ prefix cannot come from a client.
 WARMING = "homeward.page_cache.warming"
 READ_DAYS = 14  # most_read_first: the reads of the last two weeks
+WARM_BATCH = 200  # warm: pages read at a time
 SITE_CHANGE_PAGES = 600  # warm_most_read_soon: as many as a new day starts with (scheduling.jobs)
 SITE_CHANGE_DELAY = 10  # seconds
 SITE_CHANGE_LOCK = "cms:page-warm-site"  # held for SITE_CHANGE_DELAY by the change that enqueued the warm-up
@@ -65,25 +66,23 @@ def is_warming(request):
 
 def warm_after_change(pages):
     """These pages were published, unpublished, moved or deleted: once the change commits, a worker renders them
-    again with the pages listing them (pages_to_warm), so that their next visitors meet stored copies. A page every
-    page shows (an index, a standard page in the menus) makes the whole site stale: the most read pages follow."""
+    again with the pages listing them (pages_to_warm), so that their next visitors meet stored copies. (A page every
+    page shows, an index or a standard page in the menus, makes the whole site stale: cms.page_cache.bump has the
+    most read pages follow.)"""
     if not warming_enabled():
         return
-    from cms.models import ProjectPage, StoryPage, TownshipPage
-
     page_ids = pages_to_warm(pages)
     if page_ids:
         from cms.tasks import warm_pages
 
         transaction.on_commit(lambda: warm_pages.enqueue(page_ids))
-    if any(page.specific_class not in (ProjectPage, StoryPage, TownshipPage) for page in pages):
-        warm_most_read_soon()
 
 
 def warm_most_read_soon():
-    """Something every page shows changed (the menus, a catalogue's names, an index): a worker renders the
-    SITE_CHANGE_PAGES most read pages again, SITE_CHANGE_DELAY seconds from now, once for all the changes made
-    meanwhile (an editor saving the menus three times starts one warm-up, which sees the last save)."""
+    """Something every page shows changed (the menus, a catalogue's names, an index: cms.page_cache.bump of the
+    site's generation): a worker renders the SITE_CHANGE_PAGES most read pages again, SITE_CHANGE_DELAY seconds from
+    now, once for all the changes made meanwhile (an editor saving the menus three times starts one warm-up, which
+    sees the last save)."""
     from cms.tasks import warm_most_read_pages
 
     _warm_later(SITE_CHANGE_LOCK, SITE_CHANGE_DELAY, warm_most_read_pages, SITE_CHANGE_PAGES)
@@ -98,25 +97,35 @@ def warm_township_soon(township_id):
     from cms.models import TownshipPage
     from cms.tasks import warm_pages
 
-    if not township_id or not warming_enabled():
-        return
-    page_ids = sorted(TownshipPage.objects.live().filter(township_id=township_id).values_list("pk", flat=True))
-    if page_ids:
-        lock = f"{TOWNSHIP_CHANGE_LOCK}:{township_id}"
-        _warm_later(lock, TOWNSHIP_CHANGE_DELAY, warm_pages, page_ids)
+    def township_pages():
+        return sorted(TownshipPage.objects.live().filter(township_id=township_id).values_list("pk", flat=True))
+
+    if township_id:
+        _warm_later(f"{TOWNSHIP_CHANGE_LOCK}:{township_id}", TOWNSHIP_CHANGE_DELAY, warm_pages, township_pages)
 
 
-def _warm_later(lock, seconds, task, *args):
-    """Enqueue `task(*args)` to run `seconds` after this change commits, unless a change made in the last `seconds`
-    did: that task runs after this change and sees it. Not with tasks run in the request (the immediate backend),
-    whose editor would wait for it."""
+def _warm_later(lock, seconds, task, argument):
+    """Enqueue `task(argument)` (`argument`: a value, or a function giving it once the change commits) to run
+    `seconds` after this change commits, unless a change made in the last `seconds` did: that task runs after this
+    change and sees it. Not with tasks run in the request, whose editor would wait for it."""
     from django.core.cache import cache
 
-    if not warming_enabled() or not task.get_backend().supports_defer:
+    if not warming_enabled() or not _in_a_worker(task) or not cache.add(lock, True, seconds):
         return
-    if cache.add(lock, True, seconds):
-        run_after = timezone.now() + datetime.timedelta(seconds=seconds)
-        transaction.on_commit(lambda: task.using(run_after=run_after).enqueue(*args))
+    run_after = timezone.now() + datetime.timedelta(seconds=seconds)
+
+    def enqueue():
+        value = argument() if callable(argument) else argument
+        if value:
+            task.using(run_after=run_after).enqueue(value)
+
+    transaction.on_commit(enqueue)
+
+
+def _in_a_worker(task):
+    """Whether `task` runs in a worker, later, rather than in the request that enqueues it (the immediate backend,
+    which cannot defer a task)."""
+    return task.get_backend().supports_defer
 
 
 _refresh_asked = {}  # page id: until when this process has asked for its refresh (time.monotonic)
@@ -128,7 +137,6 @@ def refresh_soon(page_id, request):
     query string (a list's second page), which is left to age out, nor when tasks run in the request (the immediate
     backend: the visitor would wait for the render the refresh is there to spare them)."""
     from django.core.cache import cache
-    from django_tasks.backends.immediate import ImmediateBackend
 
     from cms.page_cache import timeout
     from cms.tasks import warm_pages
@@ -138,7 +146,7 @@ def refresh_soon(page_id, request):
         return False
     if _refresh_asked.get(page_id, 0) > now:
         return True
-    if isinstance(warm_pages.get_backend(), ImmediateBackend):
+    if not _in_a_worker(warm_pages):
         return False
     if len(_refresh_asked) > 10_000:
         _refresh_asked.clear()
@@ -157,23 +165,18 @@ def pages_to_warm(pages):
     warmed, the rest at their next visit (or by `manage.py warm_page_cache`)."""
     from wagtail.models import Page
 
-    from cms.models import HomePage, StoryPage, TownshipPage
+    from cms.models import StoryPage, TownshipPage
+    from cms.page_cache import home_keys, parent_key, story_township_keys
 
     keys = []
     for page in pages:
-        keys.append(page.translation_key)
-        if page.depth > 2:
-            parent = Page.objects.filter(path=page.path[: -Page.steplen]).values_list("translation_key", flat=True)
-            keys.extend(parent[:1])
+        keys += [page.translation_key, parent_key(page)]
         specific_class = page.specific_class
         if specific_class is StoryPage:
-            township_id = StoryPage.objects.filter(pk=page.pk).values_list("township_id", flat=True).first()
-            if township_id:
-                townships = TownshipPage.objects.filter(township_id=township_id)
-                keys.extend(townships.values_list("translation_key", flat=True))
+            keys += story_township_keys(page)
         if specific_class is not TownshipPage:  # a township page shows on no home page
-            keys.extend(HomePage.objects.values_list("translation_key", flat=True))
-    order = {key: position for position, key in enumerate(dict.fromkeys(keys))}
+            keys += home_keys()
+    order = {key: position for position, key in enumerate(dict.fromkeys(key for key in keys if key))}
     rows = Page.objects.live().filter(translation_key__in=list(order), depth__gt=1).values_list("pk", "translation_key")
     return [page_id for page_id, key in sorted(rows, key=lambda row: (order[row[1]], row[0]))]
 
@@ -228,16 +231,13 @@ class WarmingReport:
 
 def warm(page_ids, progress=None):
     """Ask for each of these live pages as an anonymous visitor (in its own language, at its site's address); the
-    page cache stores what is rendered. Returns a WarmingReport. `progress(done)` is called after each page."""
-    from wagtail.models import Page
-
+    page cache stores what is rendered. Returns a WarmingReport. `progress(done)` is called after each page. The
+    pages are read WARM_BATCH at a time, so a whole site's warm-up holds a batch in memory, not the site."""
     report = WarmingReport()
     started = time.perf_counter()
-    pages = Page.objects.live().filter(pk__in=page_ids).in_bulk()
     handler = _handler()
     with translation.override(translation.get_language()):  # the handler activates each page's language
-        for done, page_id in enumerate(page_ids, 1):
-            page = pages.get(page_id)
+        for done, page in enumerate(_live_pages(page_ids), 1):
             url = page.full_url if page is not None else None
             if url:
                 try:
@@ -249,6 +249,16 @@ def warm(page_ids, progress=None):
                 progress(done)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _live_pages(page_ids):
+    """Each of these pages in turn (None for one not live), read WARM_BATCH at a time."""
+    from wagtail.models import Page
+
+    for start in range(0, len(page_ids), WARM_BATCH):
+        batch = page_ids[start : start + WARM_BATCH]
+        pages = Page.objects.live().in_bulk(batch)
+        yield from (pages.get(page_id) for page_id in batch)
 
 
 _loaded_handler = None

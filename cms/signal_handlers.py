@@ -57,7 +57,5 @@ def page_moved(sender, instance, parent_page_before=None, **kwargs):
 def site_wide_change(sender, **kwargs):
     """A catalogue or the navigation every page shows changed."""
     from cms.page_cache import site_changed
-    from cms.page_warming import warm_most_read_soon
 
     site_changed()
-    warm_most_read_soon()
