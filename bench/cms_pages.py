@@ -164,9 +164,7 @@ def after_a_change(pages, repeat):
     from cms.models import StandardPage
 
     subject = changed_subjects()
-    featured, newest_here, story, other_story, project, linked = (
-        subject[name] for name in ("featured", "newest here", "story", "other story", "project", "linked")
-    )
+    published_page = published_pages(subject)
     plain_key = StandardPage.objects.get(slug="about").translation_key
 
     def paid(project_id):
@@ -177,21 +175,21 @@ def after_a_change(pages, repeat):
 
     changes = {
         "home page": [
-            ("a payment on its first featured project", paid(featured.pk)),
-            ("a project published (its first featured one)", published(featured)),
+            ("a payment on its first featured project", paid(subject["featured"].pk)),
+            ("a project published (its first featured one)", published(published_page["home page"])),
         ],
         "township page": [
-            ("a payment on its newest project", paid(newest_here.pk)),
-            ("its newest project published", published(newest_here)),
+            ("a payment on its newest project", paid(subject["newest here"].pk)),
+            ("its newest project published", published(published_page["township page"])),
         ],
-        "story index page": [("a story published", published(other_story))],
+        "story index page": [("a story published", published(published_page["story index page"]))],
         "story page": [
-            ("a payment on the project it links", paid(linked.pk)),
-            ("the story itself published", published(story)),
+            ("a payment on the project it links", paid(subject["linked"].pk)),
+            ("the story itself published", published(published_page["story page"])),
         ],
         "project page": [
-            ("a payment on it", paid(project.pk)),
-            ("the project itself published", published(project)),
+            ("a payment on it", paid(subject["project"].pk)),
+            ("the project itself published", published(published_page["project page"])),
         ],
     }
     client = Client()
@@ -217,10 +215,7 @@ def after_a_change(pages, repeat):
     captured = CaptureQueriesContext(connection)
     timed(baseline_url, baseline_change, captured)
     print(f"{'plain Wagtail page (its own page changed)':<66} {'miss':>8} {'':>10} {'':>9} {'':>5} {len(captured):>8}")
-    for name, url in pages.items():
-        label = next((key for key in changes if name.startswith(key)), None)
-        if label is None:
-            continue
+    for label, url in pages_labelled(pages, changes):
         for what, change in changes[label]:
             for _ in range(3):
                 timed(url, change)
@@ -257,6 +252,25 @@ def changed_subjects():
     }
 
 
+def published_pages(subject):
+    """{page's label: the page whose publish its rows make}, of changed_subjects()."""
+    return {
+        "home page": subject["featured"],
+        "township page": subject["newest here"],
+        "story index page": subject["other story"],
+        "story page": subject["story"],
+        "project page": subject["project"],
+    }
+
+
+def pages_labelled(pages, labels):
+    """(label, URL) of each page of `pages` whose name starts with one of `labels`, in the order of `pages`."""
+    for name, url in pages.items():
+        label = next((key for key in labels if name.startswith(key)), None)
+        if label is not None:
+            yield label, url
+
+
 def after_a_publish_warmed(pages, repeat):
     """A publish with the warm-up on (cms.page_warming): a worker renders the pages the publish made stale (the
     page, its parent and the home pages, in every language) before the next visitor comes. Prints the worker's time
@@ -270,14 +284,7 @@ def after_a_publish_warmed(pages, repeat):
     from cms.models import StandardPage
     from cms.page_warming import pages_to_warm, warm
 
-    subject = changed_subjects()
-    published = {
-        "home page": subject["featured"],
-        "township page": subject["newest here"],
-        "story index page": subject["other story"],
-        "story page": subject["story"],
-        "project page": subject["project"],
-    }
+    published = published_pages(changed_subjects())
     plain_key = StandardPage.objects.get(slug="about").translation_key
     baseline_url = pages["plain Wagtail page (baseline)"]
     client = Client()
@@ -290,10 +297,7 @@ def after_a_publish_warmed(pages, repeat):
 
     print("\nafter a publish, warmed by a worker (cms.page_warming) before the next anonymous visitor:")
     print(f"{'page (what was published)':<44} {'warmed':>6} {'worker ms':>10} {'served':>7} {'median ms':>10} {'×':>5}")
-    for name, url in pages.items():
-        label = next((key for key in published if name.startswith(key)), None)
-        if label is None:
-            continue
+    for label, url in pages_labelled(pages, published):
         page = published[label]
         worker, own, base, states = [], [], [], set()
         for _ in range(repeat):
