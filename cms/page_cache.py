@@ -76,7 +76,7 @@ translations and templates), so a new catalogue or template never meets an old p
 rendering: the cache is core.cache.ResilientRedisCache, whose failures fall back to this process's memory.
 
 Workers render pages for the cache (cms.page_warming): those a publish made stale, once it commits, and a copy read
-in the second half of its lifetime (`entry_ends_soon`), so that readers meet stored copies rather than renders. With
+in the second half of its lifetime (`refresh_soon`), so that readers meet stored copies rather than renders. With
 them, a copy past its lifetime whose generations all stand is served once more (`X-Page-Cache: stale`) while a worker
 renders it again, for at most PAGE_CACHE_STALE_SECONDS after its lifetime (`kept_seconds`): what the cache is told of
 always shows at once; what changes without telling it shows within that bound at worst.
@@ -270,7 +270,7 @@ def cached_response(request):
     if age > kept_seconds():
         return None  # the cache keeps it no longer (its expiry, read by another process's clock)
     stale = age > timeout()
-    if entry_ends_soon(entry):
+    if age > timeout() / 2:  # its second half, or past it: a worker renders it again before a reader must
         if is_warming(request):
             return None  # the warm-up renders it again
         if not refresh_soon(entry.get("page_id"), request) and stale:
@@ -295,12 +295,6 @@ def cached_response(request):
 
         count_visit(entry["translation_key"])
     return response
-
-
-def entry_ends_soon(entry):
-    """Whether a stored page is in the second half of its lifetime (or past it): its next visitor asks a worker to
-    render it again (cms.page_warming.refresh_soon), so that a page read often never ages out under its readers."""
-    return entry["stored_at"] + timeout() - time.time() < timeout() / 2
 
 
 def kept_seconds():
