@@ -12,6 +12,7 @@ class CmsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import (
             page_published,
+            page_slug_changed,
             page_unpublished,
             post_page_move,
             workflow_approved,
@@ -28,9 +29,10 @@ class CmsConfig(AppConfig):
         register_hole_kind(SITE_FIGURES, render_site_figures)
         workflow_approved.connect(signal_handlers.project_approved, dispatch_uid="cms_project_approved")
         workflow_rejected.connect(signal_handlers.project_rejected, dispatch_uid="cms_project_rejected")
-        page_published.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_published")
+        page_published.connect(signal_handlers.page_published, dispatch_uid="cms_page_cache_published")
         page_unpublished.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_unpublished")
         post_page_move.connect(signal_handlers.page_moved, dispatch_uid="cms_page_cache_moved")
+        page_slug_changed.connect(signal_handlers.page_slug_changed, dispatch_uid="cms_page_cache_slug_changed")
         from wagtail.models import Page, PageViewRestriction, Site
 
         post_delete.connect(signal_handlers.page_changed, sender=Page, dispatch_uid="cms_page_cache_deleted")

@@ -79,7 +79,11 @@ Workers render pages for the cache (cms.page_warming): those a publish made stal
 in the second half of its lifetime (`refresh_soon`), so that readers meet stored copies rather than renders. With
 them, a copy past its lifetime whose generations all stand is served once more (`X-Page-Cache: stale`) while a worker
 renders it again, for at most PAGE_CACHE_STALE_SECONDS after its lifetime (`kept_seconds`): what the cache is told of
-always shows at once; what changes without telling it shows within that bound at worst.
+always shows at once; what changes without telling it shows within that bound at worst. The one exception is a
+publish: until the worker has stored the new copies of the pages it renders again, for at most
+PAGE_CACHE_REPLACING_SECONDS, a copy stored just before the publish is served (`X-Page-Cache: previous`,
+`serve_previous_until_replaced`), as a CDN's soft purge does, when that publish alone made it stale; an unpublish, a
+move, a delete, a new slug or any other change since makes it a miss as ever.
 """
 
 import datetime
@@ -87,8 +91,11 @@ import gzip
 import hashlib
 import logging
 import re
+import threading
 import time
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -262,21 +269,28 @@ def cached_response(request):
     names = list(entry["generations"])
     holes = entry.get("holes", {})
     kept = [name for name in holes if not name.startswith(CLOCK_PREFIX)]
-    current = _read_generations([_generation_key(name) for name in (*names, *kept)])
-    for name in names:
-        if current.get(_generation_key(name)) != entry["generations"][name]:
-            return None
+    replacing_key = _replacing_key(entry.get("page_id"))
+    current, found = _read_generations_with(
+        [_generation_key(name) for name in (*names, *kept)], also=[replacing_key] if replacing_key else []
+    )
+    replacing = found.get(replacing_key)
+    moved = {name: token for name, token in entry["generations"].items() if current.get(_generation_key(name)) != token}
+    if moved and (is_warming(request) or not _replaced_soon(entry, moved, current, replacing)):
+        return None
     age = time.time() - entry["stored_at"]
     if age > kept_seconds():
         return None  # the cache keeps it no longer (its expiry, read by another process's clock)
     stale = age > timeout()
-    if age > timeout() / 2:  # its second half, or past it: a worker renders it again before a reader must
+    if age > timeout() / 2 and not moved:  # its second half: a worker renders it again before a reader must
         if is_warming(request):
             return None  # the warm-up renders it again
         if not refresh_soon(entry.get("page_id"), request) and stale:
             return None  # past its lifetime, and no worker will render it: this reader does
-    state = "stale" if stale else "hit"
-    if any(_token_now(name, current) != token for name, token in holes.items()):
+    state = "previous" if moved else "stale" if stale else "hit"
+    holes_moved = {name: token for name, token in holes.items() if _token_now(name, current) != token}
+    if moved and _replaced_soon(entry, holes_moved, current, replacing):
+        holes_moved = {}  # moved by the publish alone (a card's content): they show what the copy showed
+    if holes_moved:
         # A payment moved a hole's part (a card's money, the figures): fill the holes of the kept copy again.
         with_holes = cache.get(key + WITH_HOLES)
         if with_holes is None:
@@ -286,7 +300,7 @@ def cached_response(request):
         seconds = int(entry["stored_at"] + kept_seconds() - time.time())
         if tokens is not None and seconds > 0:
             cache.set(key, {**entry, "holes": _own(tokens, entry)}, seconds)
-        state = "refilled"
+        state = "previous" if moved else "refilled"
     response = _response_from(entry, request)
     if state != "hit":
         response["X-Page-Cache"] = state
@@ -295,6 +309,51 @@ def cached_response(request):
 
         count_visit(entry["translation_key"])
     return response
+
+
+REPLACING_PREFIX = "cms:page-replacing:"
+
+
+def _replacing_key(page_id):
+    return f"{REPLACING_PREFIX}{page_id}" if page_id else None
+
+
+def replacing_seconds():
+    """How long after a publish the previous copies of the pages a worker renders again may be served meanwhile
+    (PAGE_CACHE_REPLACING_SECONDS; 0: never, their next reader renders them)."""
+    return getattr(settings, "PAGE_CACHE_REPLACING_SECONDS", 0) if warming_enabled() else 0
+
+
+def serve_previous_until_replaced(page_ids, moved):
+    """A publish committed and a worker will render these pages again (cms.page_warming): until it has, for at most
+    replacing_seconds(), a copy of one of them stored just before the publish is served (`X-Page-Cache: previous`)
+    rather than rendered for its reader. `moved`: the publish's bump (pages_changed(..., keep_before=True)). A copy
+    qualifies only when every generation it is stale by was moved by this publish, from the token the copy holds to
+    the one current now, and its page is still at the same place: any other change, before the publish (a view
+    restriction, an unpublish of a page it lists), meanwhile or after it (a second bump of any of its generations),
+    and a new slug, make it a miss as before. Unpublishing, moving and deleting never come here."""
+    from wagtail.models import Page
+
+    seconds = replacing_seconds()
+    replaced = {key: (moved.before[key], token) for key, token in moved.after.items() if key in moved.before}
+    if not seconds or not page_ids or not replaced:
+        return
+    until = time.time() + seconds
+    places = Page.objects.filter(pk__in=page_ids).values_list("pk", "url_path")
+    markers = {_replacing_key(pk): {"url_path": url_path, "until": until, "moved": replaced} for pk, url_path in places}
+    cache.set_many(markers, seconds)
+
+
+def _replaced_soon(entry, moved, current, replacing):
+    """Whether the stored `entry`, stale by the generations `moved` ({name: the token it holds}), is the copy of its
+    page from just before a publish whose new copy a worker is rendering (serve_previous_until_replaced left
+    `replacing`): each of them moved by that publish alone."""
+    if not replacing or replacing["url_path"] != entry.get("url_path") or time.time() > replacing["until"]:
+        return False
+    return all(
+        replacing["moved"].get(_generation_key(name)) == (token, current.get(_generation_key(name)))
+        for name, token in moved.items()
+    )
 
 
 def kept_seconds():
@@ -575,7 +634,12 @@ def page_served(page, request):
     setattr(
         request,
         REQUEST_ATTRIBUTE,
-        {"translation_key": str(page.translation_key), "page_id": page.pk, "generations": generations},
+        {
+            "translation_key": str(page.translation_key),
+            "page_id": page.pk,
+            "url_path": page.url_path,
+            "generations": generations,
+        },
     )
 
 
@@ -681,6 +745,7 @@ def store(request, response):
         generations=seen["generations"],
         translation_key=seen["translation_key"],
         page_id=seen["page_id"],
+        url_path=seen["url_path"],
         stored_at=time.time(),
     )
     key = _entry_key(request)
@@ -797,16 +862,32 @@ def search_results_changed():
 # --- invalidation --------------------------------------------------------------------------------------------------
 
 
-def bump(names):
-    """Move these generations on: every cached page depending on one of them is stale from now."""
+@dataclass
+class Moved:
+    """What a bump did: {generation key: token} before it (kept only when asked) and after it (once the change
+    committed, the tokens of the second move)."""
+
+    before: dict
+    after: dict = field(default_factory=dict)
+
+
+def bump(names, keep_before=False):
+    """Move these generations on: every cached page depending on one of them is stale from now. Returns Moved (None
+    with the cache off). With `keep_before`, Moved.before has the tokens before the bump, less those another change
+    moved between the bump and its second move at the commit (serve_previous_until_replaced)."""
     names = {str(name) for name in names if name}
     if not names or not enabled():
-        return
+        return None
+    keys = [_generation_key(name) for name in names]
+    moved = Moved(before=cache.get_many(keys) if keep_before else {})
 
     def move_on():
-        keys = {_generation_key(name): uuid.uuid4().hex for name in names}
-        cache.set_many(keys, None)
-        _forget_generations(keys)
+        if moved.after and moved.before:
+            now = cache.get_many(keys)
+            moved.before = {key: token for key, token in moved.before.items() if now.get(key) == moved.after[key]}
+        moved.after = {key: uuid.uuid4().hex for key in keys}
+        cache.set_many(moved.after, None)
+        _forget_generations(moved.after)
 
     move_on()
     if GLOBAL in names:  # every page is stale: the most read are rendered again by a worker
@@ -815,6 +896,7 @@ def bump(names):
         # Again once the change commits: a render that began after the first bump but read the data before the
         # commit (the old page) would otherwise stay stored under the new generation.
         transaction.on_commit(move_on)
+    return moved
 
 
 def site_changed():
@@ -841,14 +923,15 @@ def lists_of(translation_key):
     return f"{LISTS_PREFIX}{translation_key}" if translation_key else None
 
 
-def pages_changed(pages):
-    """These pages were published, unpublished, moved, deleted or retranslated: bump them and the pages listing them."""
+def pages_changed(pages, keep_before=False):
+    """These pages were published, unpublished, moved, deleted or retranslated: bump them and the pages listing them.
+    Returns the bump's Moved (see bump), None with the cache off."""
     from wagtail.models import Page
 
     from cms.models import ProjectPage, StoryPage, TownshipIndexPage, TownshipPage
 
     if not enabled():
-        return
+        return None
     names = set()
     for page in pages:
         specific_class = page.specific_class
@@ -869,7 +952,7 @@ def pages_changed(pages):
         else:
             names.add(GLOBAL)
     # The search pages too: the hits they show are kept under these pages' generations, which they do not follow.
-    bump(names | {PAGE_TREE, SEARCH_RESULTS})
+    return bump(names | {PAGE_TREE, SEARCH_RESULTS}, keep_before=keep_before)
 
 
 def pages_listed_changed(pages):
@@ -902,6 +985,27 @@ def _content_keys(page_ids):
     return {str(key) for key in _translation_keys(Page.objects.filter(pk__in=set(page_ids)))}
 
 
+_saving = threading.local()
+
+
+def _pages_being_saved():
+    return getattr(_saving, "page_ids", frozenset())
+
+
+@contextmanager
+def rows_saved_with_page(page_id):
+    """The rows saved meanwhile that `page_id` shows of its own are saved with the page (modelcluster commits a
+    page's child rows again on every save of the page, unchanged or as its revision has them): their followers
+    (follow_page_content_changes) leave them to the page's own signals, so that a publish is one change
+    (serve_previous_until_replaced)."""
+    before = _pages_being_saved()
+    _saving.page_ids = before | {page_id}
+    try:
+        yield
+    finally:
+        _saving.page_ids = before
+
+
 def _follow_row_changes(page_ids_of, changed_pages, uid_prefix):
     """Connect the saves and deletes of each model of `page_ids_of` ({model: function(row) -> page ids}) to
     `changed_pages(page ids)`, called once the change commits."""
@@ -912,7 +1016,8 @@ def _follow_row_changes(page_ids_of, changed_pages, uid_prefix):
         def changed(sender, instance, ids_of=ids_of, **kwargs):
             if not enabled():
                 return
-            page_ids = [page_id for page_id in ids_of(instance) if page_id]
+            saving = _pages_being_saved()
+            page_ids = [page_id for page_id in ids_of(instance) if page_id and page_id not in saving]
             if page_ids:
                 transaction.on_commit(lambda: changed_pages(page_ids))
 

@@ -6,7 +6,9 @@ page, in each language, met a render around the parts the change left kept, 2–
 are work that can be done at publish time: once the change commits, a task (cms.tasks.warm_pages) asks for each of
 those pages, in every language it is live in, as an anonymous visitor would, through the same middleware and views,
 and the page cache stores what they render. A visitor who comes after it meets a stored copy; one who comes before
-meets the render they met before.
+meets the copy from just before the publish (cms.page_cache.serve_previous_until_replaced: for at most
+PAGE_CACHE_REPLACING_SECONDS, when the publish alone made it stale), so the publish shows to anonymous visitors once
+the worker stored it, well under a second later with a worker running, and no visitor meets the render.
 
 A stored copy lives PAGE_CACHE_SECONDS (what other apps change without telling the cache shows within that), and its
 first visitor after that met a render: every ten minutes for a page read all day. A copy read in the second half of
@@ -64,18 +66,25 @@ def is_warming(request):
     return bool(request.META.get(WARMING))
 
 
-def warm_after_change(pages):
+def warm_after_change(pages, published=None):
     """These pages were published, unpublished, moved or deleted: once the change commits, a worker renders them
     again with the pages listing them (pages_to_warm), so that their next visitors meet stored copies. (A page every
     page shows, an index or a standard page in the menus, makes the whole site stale: cms.page_cache.bump has the
-    most read pages follow.)"""
+    most read pages follow.) `published`: after a publish, its bump (cms.page_cache.pages_changed with keep_before):
+    until the worker is done, the copies stored just before the publish are served (serve_previous_until_replaced)."""
     if not warming_enabled():
         return
     page_ids = pages_to_warm(pages)
     if page_ids:
+        from cms.page_cache import serve_previous_until_replaced
         from cms.tasks import warm_pages
 
-        transaction.on_commit(lambda: warm_pages.enqueue(page_ids))
+        def enqueue():
+            if published is not None and _in_a_worker(warm_pages):
+                serve_previous_until_replaced(page_ids, published)
+            warm_pages.enqueue(page_ids)
+
+        transaction.on_commit(enqueue)
 
 
 def warm_most_read_soon():

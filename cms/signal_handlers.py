@@ -34,8 +34,26 @@ def project_rejected(sender, instance, user=None, **kwargs):
     record_review_notice(instance, ReviewNotice.Decision.REJECTED)
 
 
+def page_published(sender, instance, **kwargs):
+    """A page was published: the cached copies showing it are stale; workers render them again, and until they have,
+    the copies from just before the publish are served."""
+    from cms.page_cache import pages_changed, replacing_seconds
+    from cms.page_warming import warm_after_change
+
+    warm_after_change([instance], published=pages_changed([instance], keep_before=replacing_seconds() > 0))
+
+
+def page_slug_changed(sender, instance, **kwargs):
+    """A publish gave a page a new slug (sent once it committed): its address and those under it changed. The pages
+    listing it are bumped once more, so that no copy from before the publish, linking its old address, is served
+    while the worker renders them again (cms.page_cache.serve_previous_until_replaced)."""
+    from cms.page_cache import pages_changed
+
+    pages_changed([instance])
+
+
 def page_changed(sender, instance, **kwargs):
-    """A page was published, unpublished, moved or deleted: the cached copies showing it are stale."""
+    """A page was unpublished or deleted: the cached copies showing it are stale."""
     from cms.page_cache import pages_changed
     from cms.page_warming import warm_after_change
 

@@ -658,8 +658,11 @@ class ProjectPage(BasePage):
         super().full_clean(*args, **kwargs)
 
     def save(self, *args, **kwargs):
+        from cms.page_cache import rows_saved_with_page
+
         self.set_township_from_parent()
-        super().save(*args, **kwargs)
+        with rows_saved_with_page(self.pk):  # its updates, committed again with it: the page's change, not theirs
+            super().save(*args, **kwargs)
 
     def set_township_from_parent(self):
         if self.township_id or not self.path:

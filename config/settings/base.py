@@ -329,6 +329,10 @@ PAGE_CACHE_WARMING = env_bool("PAGE_CACHE_WARMING", bool(REDIS_URL))
 # once more while a worker renders it again, up to this long after its lifetime: a page read less often than its
 # lifetime meets its readers as a stored copy. What changes without telling the cache shows within this, at worst.
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 3600, minimum=0)
+# With the warm-up, after a publish, the copies stored just before it of the pages a worker renders again are served
+# while it does, up to this long (it takes well under a second with a worker running): the publish shows to
+# anonymous visitors once the new copy is stored, and no visitor meets the render. 0: the next visitor renders.
+PAGE_CACHE_REPLACING_SECONDS = env_int("PAGE_CACHE_REPLACING_SECONDS", 30, minimum=0)
 # The search page an anonymous visitor gets is shared by everyone asking the same query (search.views.search_page)
 # until an index or synonym changes; this bounds what changes without a write (Elasticsearch's refresh, the date).
 SEARCH_PAGE_CACHE_SECONDS = env_int("SEARCH_PAGE_CACHE_SECONDS", 30, minimum=1)

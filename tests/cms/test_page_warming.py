@@ -329,3 +329,125 @@ def _saved_twice(row, field, values, capture, lock, task_path):
             row.save()
     [enqueued] = DBTaskResult.objects.filter(task_path=task_path)
     return enqueued, started
+
+
+def _published(page, capture, **changes):
+    """`page` published with `changes`, the publish committed."""
+    for name, value in changes.items():
+        setattr(page, name, value)
+    with capture(execute=True):
+        page.save_revision().publish()
+
+
+def test_after_a_publish_the_previous_copies_are_served_until_the_worker_stored_the_new_ones(
+    market, warming_on, worker_tasks, django_capture_on_commit_callbacks
+):
+    """The reader who comes between a publish and the worker's render meets the copy from just before the publish,
+    not a render; the publish shows once the worker stored the new copies."""
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.models import ProjectUpdate
+    from cms.tasks import warm_pages
+
+    rice = market["rice"]
+    # A publish saves the page's updates again with it (modelcluster): still one change, the publish.
+    rice.updates.add(ProjectUpdate(date=timezone.localdate(), title="秧苗下田", body="<p>第一期稻作開始。</p>"))
+    _published(rice, django_capture_on_commit_callbacks)
+    township = township_page_for(rice.township)
+    pages = [rice, township, HomePage.objects.first()]
+    for page in pages:
+        cached(Client(), page.url)
+    DBTaskResult.objects.all().delete()
+
+    _published(rice, django_capture_on_commit_callbacks, title="關山好米")
+
+    for page in pages:
+        response = served(page.url)
+        assert response["X-Page-Cache"] == "previous", page.url
+        assert "關山好米" not in response.content.decode()
+    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages")
+    warm_pages.call(*enqueued.args_kwargs["args"])  # what the worker runs: the warm-up renders, not "previous"
+    for page in pages:
+        assert served(page.url)["X-Page-Cache"] == "hit", page.url
+    for page in (rice, township):  # the home page does not feature it
+        assert "關山好米" in served(page.url).content.decode()
+
+
+@pytest.mark.parametrize("change", ["unpublished", "another change after", "a new slug", "too long ago", "off"])
+def test_a_copy_from_before_a_change_is_not_served_unless_the_change_was_only_that_publish(
+    market, warming_on, worker_tasks, settings, monkeypatch, django_capture_on_commit_callbacks, change
+):
+    from cms.page_cache import page_content_changed
+
+    rice = market["rice"]
+    township = township_page_for(rice.township)
+    old_url = rice.url
+    cached(Client(), old_url)
+    cached(Client(), township.url)
+    if change == "off":
+        settings.PAGE_CACHE_REPLACING_SECONDS = 0
+
+    if change == "unpublished":
+        with django_capture_on_commit_callbacks(execute=True):
+            rice.unpublish()
+    else:
+        new_slug = {"slug": "new-rice"} if change == "a new slug" else {}
+        _published(rice, django_capture_on_commit_callbacks, title="關山好米", **new_slug)
+    if change == "another change after":
+        page_content_changed([rice.pk])  # an update the team posted, shown without a publish
+    if change == "too long ago":
+        _clock_moved(monkeypatch, settings.PAGE_CACHE_REPLACING_SECONDS + 1)
+
+    response = Client().get(old_url)
+    assert response.get("X-Page-Cache") != "previous"
+    if change in ("unpublished", "a new slug"):
+        assert response.status_code in (301, 302, 404)
+        listing = served(township.url)  # the township page listed the page at its old place
+        assert listing["X-Page-Cache"] == "miss" and old_url not in listing.content.decode()
+    else:
+        assert response["X-Page-Cache"] == "miss" and "關山好米" in response.content.decode()
+
+
+def test_a_page_given_a_password_and_then_published_is_never_served_from_before(
+    home_pages, warming_on, worker_tasks, django_capture_on_commit_callbacks
+):
+    """The copy from before the password is stale by the site's generation (a view restriction moves it), and so
+    is the page's publish: the copy was not current just before the publish, so it is not that publish's to keep."""
+    from cms.models import StandardPage
+
+    home = HomePage.objects.first()
+    page = home.add_child(instance=StandardPage(title="合作夥伴", slug="partners", body=[("paragraph", "<p>名單</p>")]))
+    cached(Client(), page.url)
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.PASSWORD, password="x")
+
+    _published(page, django_capture_on_commit_callbacks, title="合作夥伴名單")
+
+    response = Client().get(page.url)
+    assert response.get("X-Page-Cache") != "previous"
+    assert response.status_code == 200 and "名單</p>" not in response.content.decode()
+
+
+def test_a_previous_copy_shows_a_payment_made_after_the_publish(
+    market, warming_on, worker_tasks, django_capture_on_commit_callbacks
+):
+    """The holes of a copy from before a publish that only the publish moved (the card's content) show what they
+    showed; one a payment moved since is filled again."""
+    from marketplace.models import ProjectListing
+    from tests.factories.accounts import UserFactory
+    from tests.factories.payments import open_campaign
+    from tests.factories.stripe import pay_through_webhook
+
+    rice = market["rice"]
+    listing = ProjectListing.objects.get(project=rice)
+    open_campaign(listing, 200_000)
+    township = township_page_for(rice.township)
+    cached(Client(), township.url)
+
+    _published(rice, django_capture_on_commit_callbacks, title="關山好米")
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_through_webhook(listing, UserFactory(email="backer@example.tw"), 12_345, "previous_1")
+
+    response = served(township.url)
+    content = response.content.decode()
+    assert response["X-Page-Cache"] == "previous"
+    assert "12,345" in content and "關山好米" not in content
