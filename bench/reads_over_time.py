@@ -13,9 +13,10 @@ though, works at its own speed: compressed time gives it twenty times less time 
 Two runs of the same length, each after a settling period of one lifetime and the stale bound (--stale,
 PAGE_CACHE_STALE_SECONDS: with the warm-up, a copy past its lifetime whose generations stand is served while a
 worker renders it again): the warm-up off, then on (PAGE_CACHE_WARMING). Prints per run: reads, the share served
-as a stored copy (hit), as one past its lifetime (stale), with its money filled again (refilled) and rendered
-(miss: rendered and stored; other: rendered and not stored), the median, p95 and p99 of a read, the worker's CPU
-seconds and the page copies in Redis at the end (with their bytes); then where the renders fall by popularity.
+as a stored copy (hit), as one past its lifetime (stale), as the copy from before a publish while the worker renders
+the new one (previous), with its money filled again (refilled) and rendered (miss: rendered and stored; other:
+rendered and not stored), the median, p95 and p99 of a read, the worker's CPU seconds and the page copies in Redis
+at the end (with their bytes); then where the renders fall by popularity.
 
     eval "$(scripts/services env)"
     .venv/bin/python bench/cms_pages.py --postgres --repeat 3     # builds homeward_bench_cms_pages, once
@@ -90,14 +91,15 @@ def main():
     for warming in (False, True):
         results[warming] = run(plan, options, warming, random.Random(options.seed + 1))
     print(
-        f"\n{'warm-up':<8} {'reads':>6} {'hit':>6} {'stale':>6} {'refilled':>9} {'miss':>6} {'other':>6} "
+        f"\n{'warm-up':<8} {'reads':>6} {'hit':>6} {'stale':>6} {'previous':>9} {'refilled':>9} {'miss':>6} "
+        f"{'other':>6} "
         f"{'median ms':>10} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'worker CPU s':>13} {'copies in Redis':>16}"
     )
     for warming, result in results.items():
         shares = {state: 100 * count / result["reads"] for state, count in result["served"].items()}
         print(
             f"{'on' if warming else 'off':<8} {result['reads']:>6} {shares.get('hit', 0):>5.1f}% "
-            f"{shares.get('stale', 0):>5.1f}% "
+            f"{shares.get('stale', 0):>5.1f}% {shares.get('previous', 0):>8.1f}% "
             f"{shares.get('refilled', 0):>8.1f}% {shares.get('miss', 0):>5.1f}% {shares.get('other', 0):>5.1f}% "
             f"{result['median']:>10.2f} {result['p95']:>8.2f} {result['p99']:>8.2f} {result['mean']:>8.2f} "
             f"{result['worker_cpu']:>13.1f} {result['stored'][0]:>6} ({result['stored'][1] / 2**20:.0f} MB)"
