@@ -285,7 +285,7 @@ def after_a_publish_warmed(pages, repeat):
 
     from cms import page_cache
     from cms.models import StandardPage
-    from cms.page_warming import pages_to_warm, warm
+    from cms.page_warming import pages_to_warm, places_to_warm, warm
 
     published = published_pages(changed_subjects())
     plain_key = StandardPage.objects.get(slug="about").translation_key
@@ -311,8 +311,9 @@ def after_a_publish_warmed(pages, repeat):
             page_cache.bump([plain_key])
             base.append(visit(baseline_url)[0])
             moved = page_cache.pages_changed([page], keep_before=True)  # the publish's bump, as its signal makes it
-            page_ids = pages_to_warm([page])
-            page_cache.serve_previous_until_replaced(page_ids, moved)
+            places = dict(places_to_warm([page]))
+            page_ids = list(places)
+            page_cache.serve_previous_until_replaced(places, moved)
             elapsed, state = visit(url)
             before.append(elapsed)
             before_states.add(state)

@@ -273,9 +273,9 @@ def cached_response(request):
     current, found = _read_generations_with(
         [_generation_key(name) for name in (*names, *kept)], also=[replacing_key] if replacing_key else []
     )
-    replacing = found.get(replacing_key)
+    replaced = _replaced_by_publish(entry, found.get(replacing_key))
     moved = {name: token for name, token in entry["generations"].items() if current.get(_generation_key(name)) != token}
-    if moved and (is_warming(request) or not _replaced_soon(entry, moved, current, replacing)):
+    if moved and (is_warming(request) or not _moved_by(replaced, moved, current)):
         return None
     age = time.time() - entry["stored_at"]
     if age > kept_seconds():
@@ -288,7 +288,7 @@ def cached_response(request):
             return None  # past its lifetime, and no worker will render it: this reader does
     state = "previous" if moved else "stale" if stale else "hit"
     holes_moved = {name: token for name, token in holes.items() if _token_now(name, current) != token}
-    if moved and _replaced_soon(entry, holes_moved, current, replacing):
+    if moved and _moved_by(replaced, holes_moved, current):
         holes_moved = {}  # moved by the publish alone (a card's content): they show what the copy showed
     if holes_moved:
         # A payment moved a hole's part (a card's money, the figures): fill the holes of the kept copy again.
@@ -324,36 +324,43 @@ def replacing_seconds():
     return getattr(settings, "PAGE_CACHE_REPLACING_SECONDS", 0) if warming_enabled() else 0
 
 
-def serve_previous_until_replaced(page_ids, moved):
-    """A publish committed and a worker will render these pages again (cms.page_warming): until it has, for at most
+def serve_previous_until_replaced(places, moved):
+    """A publish committed and a worker will render these pages ({page id: url_path}) again (cms.page_warming): until
+    it has, for at most
     replacing_seconds(), a copy of one of them stored just before the publish is served (`X-Page-Cache: previous`)
     rather than rendered for its reader. `moved`: the publish's bump (pages_changed(..., keep_before=True)). A copy
     qualifies only when every generation it is stale by was moved by this publish, from the token the copy holds to
     the one current now, and its page is still at the same place: any other change, before the publish (a view
     restriction, an unpublish of a page it lists), meanwhile or after it (a second bump of any of its generations),
     and a new slug, make it a miss as before. Unpublishing, moving and deleting never come here."""
-    from wagtail.models import Page
-
     seconds = replacing_seconds()
     replaced = {key: (moved.before[key], token) for key, token in moved.after.items() if key in moved.before}
-    if not seconds or not page_ids or not replaced:
+    if not seconds or not places or not replaced:
         return
     until = time.time() + seconds
-    places = Page.objects.filter(pk__in=page_ids).values_list("pk", "url_path")
-    markers = {_replacing_key(pk): {"url_path": url_path, "until": until, "moved": replaced} for pk, url_path in places}
+    markers = {_replacing_key(pk): {"url_path": path, "until": until, "moved": replaced} for pk, path in places.items()}
     cache.set_many(markers, seconds)
 
 
-def _replaced_soon(entry, moved, current, replacing):
-    """Whether the stored `entry`, stale by the generations `moved` ({name: the token it holds}), is the copy of its
-    page from just before a publish whose new copy a worker is rendering (serve_previous_until_replaced left
-    `replacing`): each of them moved by that publish alone."""
+def _replaced_by_publish(entry, replacing):
+    """{generation key: (token before, token after)} of the publish whose new copy of the stored `entry`'s page a
+    worker is rendering (serve_previous_until_replaced left the marker `replacing`), or {} when there is none for
+    this copy (no marker, its time over, the page at another place)."""
     if not replacing or replacing["url_path"] != entry.get("url_path") or time.time() > replacing["until"]:
+        return {}
+    return replacing["moved"]
+
+
+def _moved_by(replaced, moved, current):
+    """Whether each of the generations `moved` ({name: the token the copy holds}) was moved by that publish alone,
+    from the copy's token to the one `current` now."""
+    if not replaced:
         return False
-    return all(
-        replacing["moved"].get(_generation_key(name)) == (token, current.get(_generation_key(name)))
-        for name, token in moved.items()
-    )
+    for name, token in moved.items():
+        key = _generation_key(name)
+        if replaced.get(key) != (token, current.get(key)):
+            return False
+    return True
 
 
 def kept_seconds():

@@ -74,15 +74,15 @@ def warm_after_change(pages, published=None):
     until the worker is done, the copies stored just before the publish are served (serve_previous_until_replaced)."""
     if not warming_enabled():
         return
-    page_ids = pages_to_warm(pages)
-    if page_ids:
+    places = places_to_warm(pages)
+    if places:
         from cms.page_cache import serve_previous_until_replaced
         from cms.tasks import warm_pages
 
         def enqueue():
             if published is not None and _in_a_worker(warm_pages):
-                serve_previous_until_replaced(page_ids, published)
-            warm_pages.enqueue(page_ids)
+                serve_previous_until_replaced(dict(places), published)
+            warm_pages.enqueue([page_id for page_id, _url_path in places])
 
         transaction.on_commit(enqueue)
 
@@ -167,7 +167,13 @@ def refresh_soon(page_id, request):
 
 
 def pages_to_warm(pages):
-    """The ids of the live pages, in every language, whose stored copies a change of `pages` made stale and which
+    """The ids of the live pages, in every language, whose stored copies a change of `pages` made stale and which are
+    read most after it (places_to_warm)."""
+    return [page_id for page_id, _url_path in places_to_warm(pages)]
+
+
+def places_to_warm(pages):
+    """(id, url_path) of the live pages, in every language, whose stored copies a change of `pages` made stale and which
     are read most after it: each page itself, the page listing it (a project's township page, a story's index, a
     township's county page) and, for a project or a story, the home pages and the township pages showing it. A
     change of anything else (menus, an index) makes every page stale: the pages themselves and the home pages are
@@ -186,8 +192,9 @@ def pages_to_warm(pages):
         if specific_class is not TownshipPage:  # a township page shows on no home page
             keys += home_keys()
     order = {key: position for position, key in enumerate(dict.fromkeys(key for key in keys if key))}
-    rows = Page.objects.live().filter(translation_key__in=list(order), depth__gt=1).values_list("pk", "translation_key")
-    return [page_id for page_id, key in sorted(rows, key=lambda row: (order[row[1]], row[0]))]
+    rows = Page.objects.live().filter(translation_key__in=list(order), depth__gt=1)
+    rows = rows.values_list("pk", "url_path", "translation_key")
+    return [(page_id, url_path) for page_id, url_path, key in sorted(rows, key=lambda row: (order[row[2]], row[0]))]
 
 
 def most_read_first(limit=None):

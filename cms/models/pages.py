@@ -113,6 +113,12 @@ class BasePage(Page):
     def share_image(self):
         return getattr(self, "hero_image", None)
 
+    def save(self, *args, **kwargs):
+        from cms.page_cache import rows_saved_with_page
+
+        with rows_saved_with_page(self.pk):  # its child rows, committed again with it: the page's change, not theirs
+            return super().save(*args, **kwargs)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         """A page read during a request in the active locale (read once per request) comes with that locale: its
@@ -658,11 +664,8 @@ class ProjectPage(BasePage):
         super().full_clean(*args, **kwargs)
 
     def save(self, *args, **kwargs):
-        from cms.page_cache import rows_saved_with_page
-
         self.set_township_from_parent()
-        with rows_saved_with_page(self.pk):  # its updates, committed again with it: the page's change, not theirs
-            super().save(*args, **kwargs)
+        super().save(*args, **kwargs)
 
     def set_township_from_parent(self):
         if self.township_id or not self.path:
