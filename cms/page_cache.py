@@ -32,9 +32,9 @@ and by payments after a payment commits:
 - a story: itself, the story index's lists, the home pages and the lists of the township pages of its township;
 - a township page: itself, its county page, the township index and its projects (their breadcrumbs);
 - anything else (home, indexes, county, standard pages: menus and breadcrumbs everywhere): the whole site;
-- an enterprise, organisation, help request, experience or slot, or an import of official figures
-  (`township_content_changed`, from the saves and deletes of the models that cms.township_sections follows): every
-  township page;
+- an enterprise, help request, experience or slot (`township_content_changed`, from the saves and deletes of the
+  models that cms.township_sections follows): the pages of its township (and of the one it left); an organisation
+  (its name shows wherever its rows are) or an import of official figures: every township page;
 - a project's listing, campaign, plans or team (`follow_project_card_changes`, from marketplace's saves and
   deletes): the project itself and the money of the pages showing its card (`project_card_changed`);
 - what a page shows of its own without a publish: a project's updates, milestones, questions and answers, and a
@@ -608,6 +608,8 @@ def dependencies(page):
         names.append(HOME)
     elif class_name == "TownshipPage":
         names += [TOWNSHIP_CONTENT, lists_of(page.translation_key)]
+        if getattr(page, "township_id", None):
+            names.append(township_content_of(page.township_id))
     elif class_name == "StoryIndexPage":
         names.append(lists_of(page.translation_key))
     return names
@@ -1046,10 +1048,18 @@ def story_township_keys(story):
     return _translation_keys(TownshipPage.objects.filter(township_id=township_id)) if township_id else set()
 
 
-def township_content_changed():
-    """An enterprise, organisation, help request or experience changed (cms.township_sections): every township page
-    shows it again. Such changes are rare next to the pages' reads, and a row may leave one township for another."""
-    bump([TOWNSHIP_CONTENT])
+def township_content_changed(township_ids=None):
+    """An enterprise, organisation, help request or experience changed (cms.township_sections): the pages of these
+    townships show it again (None: every township page, for a row that any of them may show)."""
+    if township_ids is None:
+        bump([TOWNSHIP_CONTENT])
+    elif township_ids:
+        bump([township_content_of(township_id) for township_id in sorted(township_ids)])
+
+
+def township_content_of(township_id):
+    """The generation of what one township's pages show from other apps (township_content_changed)."""
+    return f"{TOWNSHIP_CONTENT}:{township_id}"
 
 
 def project_money_changed(project_ids):

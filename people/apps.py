@@ -21,13 +21,13 @@ class PeopleConfig(AppConfig):
             order=10,
             template="people/township/organisations.html",
             context=queries.township_organisations,
-            changes_with=(Organisation,),
+            changes_with=((Organisation, None),),
         )
         register_township_section(
             "people.help_requests",
             order=20,
             template="people/township/help_requests.html",
             context=queries.township_help_requests,
-            changes_with=(HelpRequest, Organisation),
+            changes_with=(HelpRequest, (Organisation, None)),
         )
         members_followed_organisations.provide(queries.organisations_followed_by)

@@ -331,3 +331,77 @@ def test_the_township_sections_say_when_they_change_by_themselves(market):
     an_experience_gets_a_slot(market)
     first_slot = Slot.objects.get(experience__title_zh="稻田腳踏車導覽").starts_at
     assert township_sections(_guanshan(), None).valid_until == first_slot
+
+
+def _township_page_of(project):
+    return project.get_parent().url
+
+
+def test_a_row_of_one_township_leaves_the_other_township_pages_kept(market):
+    """An enterprise's profile names its township: saving it makes that township's pages stale, not every
+    township's (1,104 pages, most read less than once an hour, would each meet a render)."""
+    guanshan, kouhu, zhushan = (_township_page_of(market[name]) for name in ("rice", "oysters", "bamboo"))
+    anonymous = Client()
+    for url in (guanshan, kouhu, zhushan):
+        cached(anonymous, url)
+
+    enterprise = market["enterprise"]
+    enterprise.summary = "關山的米食堂"
+    enterprise.save()
+
+    assert anonymous.get(guanshan).get("X-Page-Cache") == "miss"
+    assert anonymous.get(kouhu).get("X-Page-Cache") == "hit"
+    assert anonymous.get(zhushan).get("X-Page-Cache") == "hit"
+
+
+def test_a_row_moving_to_another_township_makes_the_pages_of_both_stale(market):
+    guanshan, kouhu, zhushan = (_township_page_of(market[name]) for name in ("rice", "oysters", "bamboo"))
+    anonymous = Client()
+    for url in (guanshan, kouhu, zhushan):
+        cached(anonymous, url)
+
+    enterprise = market["enterprise"]
+    enterprise.township = market["oysters"].township
+    enterprise.save()
+
+    for url in (guanshan, kouhu):
+        assert anonymous.get(url).get("X-Page-Cache") == "miss", url
+    assert anonymous.get(zhushan).get("X-Page-Cache") == "hit"
+    assert market["enterprise_org"].name in _enterprises_shown(anonymous.get(kouhu))
+    assert market["enterprise_org"].name not in _enterprises_shown(anonymous.get(guanshan))
+
+
+def _enterprises_shown(response):
+    html = response.content.decode()
+    return html[html.index('id="enterprises-title"') :].split("</section>", 1)[0]
+
+
+def test_a_row_that_any_township_may_show_makes_every_township_page_stale(market):
+    """An organisation's name shows beside its experiences and help requests, wherever they are."""
+    kouhu, zhushan = (_township_page_of(market[name]) for name in ("oysters", "bamboo"))
+    anonymous = Client()
+    for url in (kouhu, zhushan):
+        cached(anonymous, url)
+
+    an_enterprise_is_renamed(market)
+
+    for url in (kouhu, zhushan):
+        assert anonymous.get(url).get("X-Page-Cache") == "miss", url
+
+
+def test_a_slot_makes_the_pages_of_its_experiences_township_stale(market):
+    guanshan, kouhu = (_township_page_of(market[name]) for name in ("rice", "oysters"))
+    anonymous = Client()
+    an_experience_gets_a_slot(market)
+    for url in (guanshan, kouhu):
+        cached(anonymous, url)
+
+    slot = Slot.objects.get(experience__title_zh="稻田腳踏車導覽")
+    slot.capacity = 12
+    slot.save(update_fields=["capacity"])
+
+    assert anonymous.get(guanshan).get("X-Page-Cache") == "miss"
+    assert anonymous.get(kouhu).get("X-Page-Cache") == "hit"
+    slot.delete()
+    assert anonymous.get(guanshan).get("X-Page-Cache") == "miss"
+    assert anonymous.get(kouhu).get("X-Page-Cache") == "hit"
