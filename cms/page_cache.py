@@ -70,20 +70,26 @@ costs each page showing the project one card's money (or its panel's parts) and 
 money outside holes (`shows_money`) is kept only when its holes will be filled (`holes_allowed`).
 
 A part that changes by itself at a known moment (a township's next slot starting, a help request's last day ending)
-is kept no longer than that. What other apps add to a page without passing here ages out after PAGE_CACHE_SECONDS
-(the township sections follow their own changes: cms.township_sections). The key carries the release (compiled
-translations and templates), so a new catalogue or template never meets an old page. A Redis outage degrades to
-rendering: the cache is core.cache.ResilientRedisCache, whose failures fall back to this process's memory.
+is kept no longer than that, and a stored page showing it is stale from then. What other apps add to a page without
+passing here ages out after PAGE_CACHE_SECONDS (the township sections follow their own changes:
+cms.township_sections). The key carries the release (compiled translations and templates), so a new catalogue or
+template never meets an old page. A Redis outage degrades to rendering: the cache is core.cache.ResilientRedisCache,
+whose failures fall back to this process's memory.
 
 Workers render pages for the cache (cms.page_warming): those a publish made stale, once it commits, and a copy read
 in the second half of its lifetime (`refresh_soon`), so that readers meet stored copies rather than renders. With
-them, a copy past its lifetime whose generations all stand is served once more (`X-Page-Cache: stale`) while a worker
-renders it again, for at most PAGE_CACHE_STALE_SECONDS after its lifetime (`kept_seconds`): what the cache is told of
-always shows at once; what changes without telling it shows within that bound at worst. The one exception is a
-publish: until the worker has stored the new copies of the pages it renders again, for at most
+them, a copy past its lifetime whose generations all stand is served once more (`X-Page-Cache: stale`) while a
+worker renders it again, for at most PAGE_CACHE_STALE_SECONDS after its lifetime (`kept_seconds`): what the cache is
+told of always shows at once; what changes without telling it shows within that bound at worst. The one exception is
+a publish: until the worker has stored the new copies of the pages it renders again, for at most
 PAGE_CACHE_REPLACING_SECONDS, a copy stored just before the publish is served (`X-Page-Cache: previous`,
 `serve_previous_until_replaced`), as a CDN's soft purge does, when that publish alone made it stale; an unpublish, a
 move, a delete, a new slug or any other change since makes it a miss as ever.
+
+The pages whose number does not grow with the site (home, indexes, counties, townships: `kept_all_day`) keep their
+copies and shared fragments until the day ends, past the stale bound, and workers render them all as it starts
+(cms.page_warming.pages_of_the_day): a township page read twice a day meets both readers with a stored copy, and
+what changes untold shows to one reader at worst, the one whose visit has it rendered again.
 """
 
 import datetime
@@ -134,6 +140,8 @@ KEPT_HEADERS = ("Content-Type", "Content-Language")
 REQUEST_ATTRIBUTE = "_homeward_page_cache"
 FRAGMENT_ATTRIBUTE = "_homeward_page_generations"
 PREFETCHED_ATTRIBUTE = "_homeward_prefetched_fragments"
+# The earliest moment a part of the page being rendered changes by itself (a shared fragment's valid_until).
+UNTIL_ATTRIBUTE = "_homeward_page_until"
 # Set on every request that passes the middleware, whose response has its holes filled (fill_response).
 HOLES_ATTRIBUTE = "_homeward_fills_holes"
 HOLE_START = b"<!--homeward-hole:"
@@ -277,11 +285,13 @@ def cached_response(request):
     moved = {name: token for name, token in entry["generations"].items() if current.get(_generation_key(name)) != token}
     if moved and (is_warming(request) or not _moved_by(replaced, moved, current)):
         return None
-    age = time.time() - entry["stored_at"]
-    if age > kept_seconds():
+    now = time.time()
+    age = now - entry["stored_at"]
+    if age > kept_seconds(entry.get("all_day", False)):
         return None  # the cache keeps it no longer (its expiry, read by another process's clock)
-    stale = age > timeout()
-    if age > timeout() / 2 and not moved:  # its second half: a worker renders it again before a reader must
+    # Past its lifetime, or past the moment a part of it changes by itself (a township's next slot starts).
+    stale = age > timeout() or now > entry.get("until", now)
+    if (age > timeout() / 2 or stale) and not moved:  # a worker renders it again before a reader must
         if is_warming(request):
             return None  # the warm-up renders it again
         if not refresh_soon(entry.get("page_id"), request) and stale:
@@ -297,7 +307,7 @@ def cached_response(request):
             return None
         content, tokens = fill_holes(with_holes)
         entry = {**entry, "content": content, "gzipped": _gzipped(content, entry["csrf_holes"])}
-        seconds = int(entry["stored_at"] + kept_seconds() - time.time())
+        seconds = int(entry["stored_at"] + kept_seconds(entry.get("all_day", False)) - time.time())
         if tokens is not None and seconds > 0:
             cache.set(key, {**entry, "holes": _own(tokens, entry)}, seconds)
         state = "previous" if moved else "refilled"
@@ -363,13 +373,28 @@ def _moved_by(replaced, moved, current):
     return True
 
 
-def kept_seconds():
+def kept_seconds(all_day=False):
     """How long a stored page stays in the cache: its lifetime (PAGE_CACHE_SECONDS) and, when workers render pages
     again (cms.page_warming), PAGE_CACHE_STALE_SECONDS after it. A copy past its lifetime whose generations all
     stand (nothing the cache is told of has changed) is served to its next reader while a worker renders it again
     (`X-Page-Cache: stale`): a page read less often than its lifetime meets its readers as a stored copy, and what
-    changes without telling the cache shows after at most PAGE_CACHE_STALE_SECONDS, for one reader."""
-    return timeout() + (getattr(settings, "PAGE_CACHE_STALE_SECONDS", 0) if warming_enabled() else 0)
+    changes without telling the cache shows after at most PAGE_CACHE_STALE_SECONDS, for one reader.
+
+    `all_day` (kept_all_day: a township page, an index): until the local day ends, when every key changes anyway. A
+    township page is read far less often than once an hour, and its copy, rendered as the day starts
+    (cms.page_warming.pages_of_the_day), would otherwise have gone before most of its readers came; what changes
+    without telling the cache then shows to one reader at worst, the one whose visit has a worker render it again."""
+    seconds = timeout() + (getattr(settings, "PAGE_CACHE_STALE_SECONDS", 0) if warming_enabled() else 0)
+    if all_day and warming_enabled():
+        seconds = max(seconds, seconds_left_today())
+    return seconds
+
+
+def seconds_left_today():
+    """Seconds until the local day ends (every key holds the day: _today)."""
+    now = timezone.localtime()
+    midnight = (now + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(int((midnight - now).total_seconds()), 1)
 
 
 def site_wide_value(name, compute, depends_on=()):
@@ -648,8 +673,16 @@ def page_served(page, request):
             "page_id": page.pk,
             "url_path": page.url_path,
             "generations": generations,
+            "all_day": kept_all_day(page) and not request.GET,  # a list's later pages are never served stale
         },
     )
+
+
+def kept_all_day(page):
+    """Whether stored copies of `page` are kept until the day ends (its class's `kept_all_day`: the home pages,
+    indexes, counties and townships, whose number does not grow with the site's projects and stories), served past
+    their lifetime while a worker renders them again; other pages' copies go after kept_seconds()."""
+    return bool(getattr(page.specific_class or type(page), "kept_all_day", False)) and warming_enabled()
 
 
 def _fragment_key(request, page, name, shows_money, lists_pages=True):
@@ -673,7 +706,7 @@ def _fragment_key(request, page, name, shows_money, lists_pages=True):
         generations = {name: token for name, token in generations.items() if not name.startswith(LISTS_PREFIX)}
     tokens = ",".join(f"{generation}={token}" for generation, token in sorted(generations.items()))
     digest = hashlib.sha256(f"{request.path}?{query}|{name}|{tokens}".encode()).hexdigest()
-    return f"cms:fragment:{release()}:{_today()}:{get_language()}:{digest}"
+    return f"cms:fragment:v2:{release()}:{_today()}:{get_language()}:{digest}"  # v2: (content, stored at, until)
 
 
 def prefetch_shared_fragments(request, page, parts):
@@ -698,31 +731,49 @@ def shared_fragment(request, page, name, render, valid_until=None, shows_money=T
 
     The key is the URL (with the query strings pages read), the language, the release, `name` and the generations
     remembered before the render began (page_served), so a part is stale exactly when a cached page would be, and
-    what other apps show without passing here ages out after PAGE_CACHE_SECONDS, as in a cached page. Rendered
+    what other apps show without passing here ages out after PAGE_CACHE_SECONDS, as in a cached page (on a page
+    kept all day, a part past that is served while a worker renders the page again, as its stored copy is). Rendered
     every time with the page cache off, in a preview, outside a served page, with query strings the pages do not
     read, and in a warm-up (cms.page_warming: it keeps the part afresh); never kept when it carries a CSRF token.
     A part read beforehand (prefetch_shared_fragments) costs no round trip of its own.
 
     `valid_until`: called after a render, the moment the part changes by itself (an aware datetime) or None; the
-    part is kept no longer than that. `shows_money`: False for a part that shows no money (a township's head, its
-    stories); a part that does shows it in holes (cards, figures), and is kept only when they will be filled.
-    `lists_pages`: False for a part that lists no other pages (a township's head), which a project or story
-    published under or about the page then leaves kept (lists_of)."""
+    part is kept no longer than that, and the page's stored copy is stale from then (_note_until). `shows_money`:
+    False for a part that shows no money (a township's head, its stories); a part that does shows it in holes
+    (cards, figures), and is kept only when they will be filled. `lists_pages`: False for a part that lists no other
+    pages (a township's head), which a project or story published under or about the page then leaves kept
+    (lists_of)."""
     key = _fragment_key(request, page, name, shows_money, lists_pages)
     if key is None:
         return render()
     prefetched = getattr(request, PREFETCHED_ATTRIBUTE, None) or {}
-    content = prefetched.pop(key) if key in prefetched else None if is_warming(request) else cache.get(key)
-    if content is not None:  # a warm-up renders every part afresh: what changed untold shows within the lifetime
-        return content
+    kept = prefetched.pop(key) if key in prefetched else None if is_warming(request) else cache.get(key)
+    if kept is not None:  # a warm-up renders every part afresh: what changed untold shows within the lifetime
+        content, stored_at, until = kept
+        # A part of a page kept all day, past its lifetime: a worker renders the page and its parts again.
+        if time.time() - stored_at <= timeout() or refresh_soon(page.pk, request):
+            _note_until(request, until)
+            return content
     content = render()
-    seconds = timeout()
+    all_day = kept_all_day(page)
+    seconds = kept_seconds(True) if all_day else timeout()
     until = valid_until() if valid_until is not None else None
     if isinstance(until, datetime.datetime):
         seconds = min(seconds, int((until - timezone.now()).total_seconds()))
+        until = until.timestamp()
+        _note_until(request, until)
+    else:
+        until = None
     if seconds > 0 and "csrfmiddlewaretoken" not in content:
-        cache.set(key, str(content), seconds)
+        cache.set(key, (str(content), time.time(), until), seconds)
     return content
+
+
+def _note_until(request, until):
+    """The page being rendered for `request` shows a part that changes by itself at `until` (a timestamp, or None):
+    its stored copy is stale from then (cached_response)."""
+    if until is not None:
+        setattr(request, UNTIL_ATTRIBUTE, min(until, getattr(request, UNTIL_ATTRIBUTE, until)))
 
 
 def response_is_storable(request, response):
@@ -756,7 +807,11 @@ def store(request, response):
         page_id=seen["page_id"],
         url_path=seen["url_path"],
         stored_at=time.time(),
+        all_day=seen["all_day"],
     )
+    until = getattr(request, UNTIL_ATTRIBUTE, None)
+    if until is not None:
+        entry["until"] = until
     key = _entry_key(request)
     kept = {key: entry}
     if HOLE_START in entry["content"]:
@@ -769,7 +824,7 @@ def store(request, response):
         if shared is None or tokens is None:
             return
         entry.update(content=shared, gzipped=_gzipped(shared, entry["csrf_holes"]), holes=_own(tokens, entry))
-    cache.set_many(kept, kept_seconds())
+    cache.set_many(kept, kept_seconds(entry["all_day"]))
     response["X-Page-Cache"] = "miss"
 
 

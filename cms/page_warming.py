@@ -24,7 +24,10 @@ warm_page_cache`, the most read first.
 A page read less often than its lifetime still met a render: its copy had aged out. With the warm-up, such a copy
 whose generations all stand (nothing the cache is told of changed) is served to its next reader while a worker
 renders it again, up to PAGE_CACHE_STALE_SECONDS past its lifetime (cms.page_cache.kept_seconds): never when no worker
-will render it (`refresh_soon` says whether one will), never for a list's later pages.
+will render it (`refresh_soon` says whether one will), never for a list's later pages. The pages whose number does
+not grow with the site (home, indexes, counties, the 1,104 township pages: cms.page_cache.kept_all_day) are all
+rendered as the day starts, after the most read (`pages_of_the_day`, about a minute of a worker's time), and their
+copies served so until the day ends: most township pages are read less often than once an hour.
 
 A warming request is a visit that is not counted (cms.visit_counter): it carries WARMING in its environ, which no
 HTTP header can set. Its page is asked for at the address of its Wagtail site (SITE_BASE_URL), so that absolute
@@ -89,20 +92,20 @@ def warm_after_change(pages, published=None):
 
 def warm_most_read_soon():
     """Something every page shows changed (the menus, a catalogue's names, an index: cms.page_cache.bump of the
-    site's generation): a worker renders the SITE_CHANGE_PAGES most read pages again, SITE_CHANGE_DELAY seconds from
-    now, once for all the changes made meanwhile (an editor saving the menus three times starts one warm-up, which
-    sees the last save)."""
-    from cms.tasks import warm_most_read_pages
+    site's generation): a worker renders the SITE_CHANGE_PAGES most read pages again, then the pages kept all day
+    (pages_of_the_day), SITE_CHANGE_DELAY seconds from now, once for all the changes made meanwhile (an editor
+    saving the menus three times starts one warm-up, which sees the last save)."""
+    from cms.tasks import warm_pages_of_the_day
 
-    _warm_later(SITE_CHANGE_LOCK, SITE_CHANGE_DELAY, warm_most_read_pages, SITE_CHANGE_PAGES)
+    _warm_later(SITE_CHANGE_LOCK, SITE_CHANGE_DELAY, warm_pages_of_the_day, SITE_CHANGE_PAGES)
 
 
 def warm_township_soon(township_id):
-    """A row that township pages show changed (an enterprise, an organisation, a help request, an experience):
-    every township page is stale (cms.page_cache.township_content_changed), and the pages of the row's own township,
-    the ones read for it, are rendered again TOWNSHIP_CHANGE_DELAY seconds from now, once for the edits meanwhile.
-    The other township pages render at their next reader: a warm-up of all 1,104 for every edit would keep a worker
-    busy."""
+    """A row that township pages show changed (an enterprise, an organisation, a help request, an experience): the
+    pages of its township are stale (cms.page_cache.township_content_changed; every township page for an
+    organisation), and those of the row's own township, the ones read for it, are rendered again
+    TOWNSHIP_CHANGE_DELAY seconds from now, once for the edits meanwhile. After an organisation's change the other
+    township pages render at their next reader: a warm-up of all 1,104 for every edit would keep a worker busy."""
     from cms.models import TownshipPage
     from cms.tasks import warm_pages
 
@@ -195,6 +198,31 @@ def places_to_warm(pages):
     rows = Page.objects.live().filter(translation_key__in=list(order), depth__gt=1)
     rows = rows.values_list("pk", "url_path", "translation_key")
     return [(page_id, url_path) for page_id, url_path, key in sorted(rows, key=lambda row: (order[row[2]], row[0]))]
+
+
+def pages_of_the_day(limit=None):
+    """The ids of the pages a new day, a release or a change every page shows starts with: the `limit` most read
+    (most_read_first), then every other live page whose copies are kept all day (pages_kept_all_day), so that a
+    township page read twice a day meets both its readers with a stored copy."""
+    first = most_read_first(limit)
+    if limit is None:
+        return first
+    listed = set(first)
+    return first + [page_id for page_id in pages_kept_all_day() if page_id not in listed]
+
+
+def pages_kept_all_day():
+    """The ids of the live pages (every language) whose stored copies are kept until the day ends
+    (cms.page_cache.kept_all_day: home pages, indexes, counties, townships), the shallowest first."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, get_page_models
+
+    kept = [model for model in get_page_models() if getattr(model, "kept_all_day", False)]
+    if not kept:
+        return []
+    types = list(ContentType.objects.get_for_models(*kept).values())
+    pages = Page.objects.live().filter(depth__gt=1, content_type__in=types).order_by("depth", "path")
+    return list(pages.values_list("pk", flat=True))
 
 
 def most_read_first(limit=None):

@@ -30,10 +30,11 @@ def warm_pages(page_ids):
 
 
 @task()
-def warm_most_read_pages(limit):
-    """Render the `limit` most read pages for the page cache (a new day starts every page's copy afresh)."""
-    from cms.page_warming import most_read_first, warm, warming_enabled
+def warm_pages_of_the_day(limit):
+    """Render the `limit` most read pages for the page cache, then the pages kept all day (a new day, a release or a
+    change every page shows starts every page's copy afresh: cms.page_warming.pages_of_the_day)."""
+    from cms.page_warming import pages_of_the_day, warm, warming_enabled
 
     if not warming_enabled():
         return "page cache warming is off"
-    return warm(most_read_first(limit)).summary()
+    return warm(pages_of_the_day(limit)).summary()

@@ -61,10 +61,13 @@ JOBS = [
     ),
     Job(
         name="warm_pages_of_the_day",
-        task_path="cms.tasks.warm_most_read_pages",
+        task_path="cms.tasks.warm_pages_of_the_day",
         kwargs={"limit": 600},  # as cms.page_warming.SITE_CHANGE_PAGES
         cron="0 0 * * *",
-        description=_("Render the most read pages for the page cache as a new day starts (pages count days left)"),
+        description=_(
+            "Render the most read pages and every township and index page for the page cache as a new day starts "
+            "(pages count days left)"
+        ),
         catch_up=timedelta(minutes=30),
     ),
     Job(

@@ -106,6 +106,11 @@ class BasePage(Page):
     # `.public()` reads the restricted sections once per request (cms.view_restrictions).
     objects = PageManager.from_queryset(PublicOncePageQuerySet)()
 
+    # Pages whose number does not grow with the projects and stories (home, indexes, counties, townships, the few
+    # standard pages) have their stored copies kept all day and rendered again by workers as the day starts
+    # (cms.page_cache.kept_all_day, cms.page_warming.pages_of_the_day); projects and stories go after their lifetime.
+    kept_all_day = False
+
     class Meta:
         abstract = True
 
@@ -232,6 +237,8 @@ def _routes_itself(page, rest):
 
 
 class HomePage(BasePage):
+    kept_all_day = True
+
     introduction = models.CharField(
         _("introduction"),
         max_length=300,
@@ -349,6 +356,8 @@ class HomeFeaturedStory(Orderable):
 
 
 class StandardPage(BasePage):
+    kept_all_day = True
+
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("body")]
@@ -361,6 +370,8 @@ class StandardPage(BasePage):
 
 
 class TownshipIndexPage(BasePage):
+    kept_all_day = True
+
     introduction = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
@@ -395,6 +406,8 @@ class TownshipIndexPage(BasePage):
 
 
 class CountyPage(BasePage):
+    kept_all_day = True
+
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
     introduction = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
@@ -421,6 +434,8 @@ class CountyPage(BasePage):
 
 class TownshipPage(BasePage):
     """地方DNA: one township's story. The figures come from places.Township, never typed in."""
+
+    kept_all_day = True
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
     hero_image = models.ForeignKey(
@@ -488,6 +503,8 @@ class TownshipPage(BasePage):
 
 
 class StoryIndexPage(RoutablePageMixin, BasePage):
+    kept_all_day = True
+
     introduction = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]

@@ -160,8 +160,8 @@ def test_a_page_read_near_the_end_of_its_lifetime_is_rendered_again_by_a_worker_
 
 
 def test_the_day_starts_with_the_most_read_pages_warmed(market, warming_on):
-    from cms.page_warming import most_read_first
-    from cms.tasks import warm_most_read_pages
+    from cms.page_warming import most_read_first, pages_of_the_day
+    from cms.tasks import warm_pages_of_the_day
     from cms.visit_counter import count_visit, flush_page_visits
     from scheduling.jobs import job_named
 
@@ -173,8 +173,8 @@ def test_the_day_starts_with_the_most_read_pages_warmed(market, warming_on):
     assert most_read_first(limit=1) == [rice.pk]
 
     job = job_named("warm_pages_of_the_day")
-    assert job.task is warm_most_read_pages and job.cron == "0 0 * * *"
-    assert job.task.call(**job.kwargs).startswith(f"{len(most_read_first(job.kwargs['limit']))} pages in ")
+    assert job.task is warm_pages_of_the_day and job.cron == "0 0 * * *"
+    assert job.task.call(**job.kwargs).startswith(f"{len(pages_of_the_day(job.kwargs['limit']))} pages in ")
     assert served(rice.url)["X-Page-Cache"] == "hit"
 
 
@@ -188,7 +188,7 @@ def test_a_change_every_page_shows_warms_the_most_read_pages_once_after_the_edit
 
     from cms.models import NavigationSettings
     from cms.page_warming import SITE_CHANGE_DELAY, SITE_CHANGE_LOCK, SITE_CHANGE_PAGES
-    from cms.tasks import warm_most_read_pages
+    from cms.tasks import warm_pages_of_the_day
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
@@ -200,13 +200,13 @@ def test_a_change_every_page_shows_warms_the_most_read_pages_once_after_the_edit
         ("第一版頁尾", "第二版頁尾"),
         django_capture_on_commit_callbacks,
         SITE_CHANGE_LOCK,  # taken when the settings above were made
-        "cms.tasks.warm_most_read_pages",
+        "cms.tasks.warm_pages_of_the_day",
     )
     assert enqueued.args_kwargs["args"] == [SITE_CHANGE_PAGES]
     assert enqueued.run_after >= started + datetime.timedelta(seconds=SITE_CHANGE_DELAY - 1)
     assert served(market["rice"].url)["X-Page-Cache"] == "miss"  # the menus changed: every copy is stale
 
-    warm_most_read_pages.call(SITE_CHANGE_PAGES)  # what a worker runs once the delay is over
+    warm_pages_of_the_day.call(SITE_CHANGE_PAGES)  # what a worker runs once the delay is over
     response = served(market["rice"].url)
     assert response["X-Page-Cache"] == "hit" and "第二版頁尾" in response.content.decode()
 
@@ -305,13 +305,149 @@ def test_a_copy_past_its_lifetime_is_rendered_when_it_may_not_be_served_stale(
 ):
     settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_STALE_SECONDS = 600, 3600
     township = market["rice"].get_parent()
-    url = township.url + ("?page=1" if why == "a query string" else "")
+    # A township page is kept all day (the test below): a project page goes past the stale bound.
+    url = market["rice"].url if why == "past the stale bound" else township.url
+    url += "?page=1" if why == "a query string" else ""
     cached(Client(), url)
     if why == "no worker":
         settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
     _clock_moved(monkeypatch, 4300 if why == "past the stale bound" else 1800)
     assert served(url)["X-Page-Cache"] == "miss"
+
+
+@pytest.fixture
+def a_long_day(monkeypatch):
+    """The local day has a day left, whatever the hour the test runs at."""
+    from cms import page_cache
+
+    monkeypatch.setattr(page_cache, "seconds_left_today", lambda: 86_400)
+
+
+def test_a_township_page_is_served_all_day_while_a_worker_renders_it_again(
+    market, warming_on, worker_tasks, settings, monkeypatch, a_long_day
+):
+    """A township page is read far less often than its lifetime: its copy stays for its next reader, however late
+    in the day, who is served it while a worker renders it again; a project page's copy goes after the stale bound."""
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.models import TownshipPage
+    from cms.tasks import warm_pages
+
+    settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_STALE_SECONDS = 600, 3600
+    rice = market["rice"]
+    township = rice.get_parent().specific
+    for url in (township.url, rice.url):
+        cached(Client(), url)
+    TownshipPage.objects.filter(pk=township.pk).update(summary="悄悄寫下的鄉鎮介紹")  # untold
+
+    _clock_moved(monkeypatch, 5 * 3600)  # five hours on: past the lifetime and the stale bound
+    stale = served(township.url)
+    assert stale["X-Page-Cache"] == "stale" and "悄悄寫下的鄉鎮介紹" not in stale.content.decode()
+    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages")
+    assert enqueued.args_kwargs["args"] == [[township.pk]]
+    assert served(rice.url)["X-Page-Cache"] == "miss"
+
+    assert warm_pages.call([township.pk]).endswith("1 miss")  # what the worker runs
+    fresh = served(township.url)
+    assert fresh["X-Page-Cache"] == "hit" and "悄悄寫下的鄉鎮介紹" in fresh.content.decode()
+
+
+def test_a_township_page_kept_all_day_is_rendered_when_no_worker_will_render_it_again(
+    market, warming_on, settings, monkeypatch, a_long_day
+):
+    settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_STALE_SECONDS = 600, 3600
+    url = market["rice"].get_parent().url
+    cached(Client(), url)
+    _clock_moved(monkeypatch, 5 * 3600)  # the immediate backend of the tests: nothing renders it later
+    assert served(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_signed_in_reader_of_a_township_page_gets_its_parts_all_day_while_a_worker_renders_them_again(
+    market, reader, warming_on, worker_tasks, settings, monkeypatch, a_long_day
+):
+    """A signed-in reader's page is rendered for them around the parts every reader sees alike; on a page kept all
+    day those parts stay too, past their lifetime, and the first reader after it has a worker render them again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.models import TownshipPage
+    from cms.tasks import warm_pages
+
+    settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_STALE_SECONDS = 600, 3600
+    township = market["rice"].get_parent().specific
+    for _ in range(3):  # the site's first request makes its navigation settings
+        reader.get(township.url)
+    with CaptureQueriesContext(connection) as kept_parts:
+        assert reader.get(township.url).status_code == 200
+    TownshipPage.objects.filter(pk=township.pk).update(summary="悄悄寫下的鄉鎮介紹")  # untold
+
+    _clock_moved(monkeypatch, 5 * 3600)
+    with CaptureQueriesContext(connection) as later:
+        response = reader.get(township.url)
+    assert "悄悄寫下的鄉鎮介紹</p>" not in response.content.decode()  # the head's description is rendered for them
+    assert len(later) <= len(kept_parts) + 2  # the refresh's task row, not the parts' queries
+    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages")
+    assert enqueued.args_kwargs["args"] == [[township.pk]]
+
+    warm_pages.call([township.pk])
+    assert "悄悄寫下的鄉鎮介紹</p>" in reader.get(township.url).content.decode()
+
+
+def test_a_copy_is_stale_once_a_part_of_it_changes_by_itself(market, warming_on, worker_tasks, settings, monkeypatch):
+    """A township's next experience starts in an hour: until then its page is a hit; after it, its next reader is
+    served the copy while a worker renders the page again (it lists the experience as coming no longer)."""
+    import datetime
+
+    from django_tasks_db.models import DBTaskResult
+
+    from accounts.models import Organisation
+    from experiences.models import Experience, Slot
+
+    settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_STALE_SECONDS = 86_400, 3600
+    rice = market["rice"]
+    township = rice.get_parent().specific
+    office = Organisation.objects.create(
+        kind=Organisation.Kind.TOWNSHIP_OFFICE, name="關山鎮公所", slug="guanshan-office", township=rice.township
+    )
+    experience = Experience.objects.create(
+        organisation=office,
+        kind=Experience.Kind.EXPERIENCE,
+        title_zh="稻田腳踏車導覽",
+        title_en="Rice-field bike tour",
+        description_zh="騎車看稻田",
+        township=township.township,
+        is_published=True,
+    )
+    starts = timezone.now() + datetime.timedelta(hours=1)
+    Slot.objects.create(
+        experience=experience, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), capacity=9
+    )
+    assert "稻田腳踏車導覽" in cached(Client(), township.url).content.decode()
+
+    _clock_moved(monkeypatch, 1800)
+    assert served(township.url)["X-Page-Cache"] == "hit"
+    assert not DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages").exists()
+    _clock_moved(monkeypatch, 2 * 3600)
+    assert served(township.url)["X-Page-Cache"] == "stale"
+    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages")
+    assert enqueued.args_kwargs["args"] == [[township.pk]]
+
+
+def test_the_day_starts_with_the_most_read_pages_then_every_township_and_index_page(market, warming_on):
+    from cms.models import CountyPage, StoryIndexPage, TownshipIndexPage, TownshipPage
+    from cms.page_warming import pages_kept_all_day, pages_of_the_day
+
+    rice = market["rice"]
+    kept = set(pages_kept_all_day())
+    for kind in (HomePage, TownshipIndexPage, CountyPage, TownshipPage, StoryIndexPage):
+        assert set(kind.objects.live().values_list("pk", flat=True)) <= kept, kind
+    assert rice.pk not in kept and len(kept) >= 3 * 2  # the home and township pages, in three languages
+
+    with_rice_first = pages_of_the_day(limit=1)
+    assert with_rice_first[0] in (rice.pk, *kept)
+    assert set(with_rice_first[1:]) == kept - {with_rice_first[0]} and len(with_rice_first) == len(set(with_rice_first))
 
 
 def _saved_twice(row, field, values, capture, lock, task_path):

@@ -12,16 +12,20 @@ class Command(BaseCommand):
     help = "Render the live pages for the anonymous page cache, the most read of the last two weeks first."
 
     def add_arguments(self, parser):
-        parser.add_argument("--limit", type=int, help="at most this many pages (every language counts)")
+        parser.add_argument(
+            "--limit",
+            type=int,
+            help="this many of the most read pages (every language counts), then the township and index pages",
+        )
 
     def handle(self, *args, limit=None, **options):
         if not enabled():
             raise CommandError("The page cache is off (PAGE_CACHE_ENABLED): there is nothing to warm.")
         if limit is not None and limit < 1:
             raise CommandError("--limit must be at least 1.")
-        from cms.page_warming import most_read_first, warm
+        from cms.page_warming import pages_of_the_day, warm
 
-        page_ids = most_read_first(limit)
+        page_ids = pages_of_the_day(limit)
         bar = ProgressBar(self.stdout, len(page_ids), "pages", unit="pages")
         report = warm(page_ids, progress=bar)
         bar.close()
