@@ -16,7 +16,9 @@ worker renders it again): the warm-up off, then on (PAGE_CACHE_WARMING). Prints 
 as a stored copy (hit), as one past its lifetime (stale), as the copy from before a publish while the worker renders
 the new one (previous), with its money filled again (refilled) and rendered (miss: rendered and stored; other:
 rendered and not stored), the median, p95 and p99 of a read, the worker's CPU seconds and the page copies in Redis
-at the end (with their bytes); then where the renders fall by popularity.
+at the end (with their bytes); then where the renders fall by popularity and by kind of page. The run with the
+warm-up starts as a day does: the worker renders the most read pages and every page kept all day
+(`cms.tasks.warm_pages_of_the_day`, the midnight job), while the reads go on.
 
     eval "$(scripts/services env)"
     .venv/bin/python bench/cms_pages.py --postgres --repeat 3     # builds homeward_bench_cms_pages, once
@@ -105,20 +107,29 @@ def main():
             f"{result['worker_cpu']:>13.1f} {result['stored'][0]:>6} ({result['stored'][1] / 2**20:.0f} MB)"
         )
     print("\nreads rendered (miss or other) by the page's popularity: rendered / reads")
-    for band in RANK_BANDS:
-        cells = []
-        for warming, result in results.items():
-            rendered, reads = result["rendered_by_band"].get(band, (0, 0))
-            share = 100 * rendered / reads if reads else 0.0
-            cells.append(f"warm-up {'on' if warming else 'off'}: {rendered:>5} / {reads:<5} ({share:4.1f}%)")
-        print(f"  {band[0]:<24} " + "   ".join(cells))
+    print_rendered(results, "rendered_by_band", [(band, band[0]) for band in RANK_BANDS])
+    print("\nreads rendered (miss or other) by kind of page: rendered / reads")
+    kinds = sorted({kind for result in results.values() for kind in result["rendered_by_kind"]})
+    print_rendered(results, "rendered_by_kind", [(kind, kind) for kind in kinds])
+    if results[True]["day_start"]:
+        print(f"\nthe day's warm-up (warm-up on, its worker): {results[True]['day_start']}")
     load = os.getloadavg()
     print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
+def print_rendered(results, field, rows):
+    for row, label in rows:
+        cells = []
+        for warming, result in results.items():
+            rendered, reads = result[field].get(row, (0, 0))
+            share = 100 * rendered / reads if reads else 0.0
+            cells.append(f"warm-up {'on' if warming else 'off'}: {rendered:>5} / {reads:<5} ({share:4.1f}%)")
+        print(f"  {label:<24} " + "   ".join(cells))
+
+
 class ReadingPlan:
-    def __init__(self, urls, cumulative, projects, stories):
-        self.urls, self.cumulative, self.projects, self.stories = urls, cumulative, projects, stories
+    def __init__(self, urls, kinds, cumulative, projects, stories):
+        self.urls, self.kinds, self.cumulative, self.projects, self.stories = urls, kinds, cumulative, projects, stories
 
 
 def reading_plan(rng):
@@ -133,27 +144,33 @@ def reading_plan(rng):
     others = [page for page in pages if not isinstance(page, HomePage)]
     rng.shuffle(others)
     urls = [page.url for page in homes + others]
+    kinds = [type(page).__name__ for page in homes + others]
     cumulative, total = [], 0.0
     for rank in range(1, len(urls) + 1):
         total += 1 / rank
         cumulative.append(total)
     projects = list(ProjectPage.objects.live().filter(locale__language_code="zh-hant").order_by("pk"))
     stories = list(StoryPage.objects.live().filter(locale__language_code="zh-hant").order_by("pk"))
-    return ReadingPlan(urls, cumulative, projects, stories)
+    return ReadingPlan(urls, kinds, cumulative, projects, stories)
 
 
 def run(plan, options, warming, rng):
     from django.core.cache import cache
     from django.test import Client, override_settings
+    from django_tasks_db.models import DBTaskResult
 
     from cms import page_cache
+    from cms.page_warming import SITE_CHANGE_PAGES
+    from cms.tasks import warm_pages_of_the_day
 
     cache.clear()
     worker = start_worker(options, warming)
     client = Client(HTTP_HOST="localhost")
-    served, samples, by_band = {}, [], {}
+    served, samples, by_band, by_kind, day_start = {}, [], {}, {}, None
     try:
         with override_settings(PAGE_CACHE_WARMING=warming):
+            if warming:  # the day starts (scheduling.jobs: warm_pages_of_the_day at midnight)
+                day_start = warm_pages_of_the_day.enqueue(SITE_CHANGE_PAGES).id
             started = time.monotonic()
             settle_until = started + options.lifetime + options.stale  # the oldest copy a run can serve
             end = settle_until + options.seconds
@@ -188,9 +205,13 @@ def run(plan, options, warming, rng):
                     served[state] = served.get(state, 0) + 1
                     band = next(band for band in RANK_BANDS if rank < band[1])
                     by_band.setdefault(band, []).append(state in ("miss", "other"))
+                    by_kind.setdefault(plan.kinds[rank], []).append(state in ("miss", "other"))
                     samples.append(elapsed)
                     reads += 1
         stored = stored_pages()
+        if day_start:
+            task = DBTaskResult.objects.get(id=day_start)
+            day_start = f"{task.status}: {task.return_value or ''}"
     finally:
         worker_cpu = stop_worker(worker)
     ordered = sorted(samples)
@@ -204,6 +225,8 @@ def run(plan, options, warming, rng):
         "worker_cpu": worker_cpu,
         "stored": stored,
         "rendered_by_band": {band: (sum(rendered), len(rendered)) for band, rendered in by_band.items()},
+        "rendered_by_kind": {kind: (sum(rendered), len(rendered)) for kind, rendered in by_kind.items()},
+        "day_start": day_start,
     }
 
 
