@@ -32,9 +32,10 @@ and by payments after a payment commits:
 - a story: itself, the story index's lists, the home pages and the lists of the township pages of its township;
 - a township page: itself, its county page, the township index and its projects (their breadcrumbs);
 - anything else (home, indexes, county, standard pages: menus and breadcrumbs everywhere): the whole site;
-- an enterprise, help request, experience or slot (`township_content_changed`, from the saves and deletes of the
-  models that cms.township_sections follows): the pages of its township (and of the one it left); an organisation
-  (its name shows wherever its rows are) or an import of official figures: every township page;
+- an enterprise, help request, experience, slot or organisation (`township_content_changed`, from the saves and
+  deletes of the models that cms.township_sections follows): the pages of the townships it shows on (and of those
+  it left; an organisation's: its own, its enterprise's, experiences' and help requests', a county government's
+  county's); an import of official figures: every township page;
 - a project's listing, campaign, plans or team (`follow_project_card_changes`, from marketplace's saves and
   deletes): the project itself and the money of the pages showing its card (`project_card_changed`);
 - what a page shows of its own without a publish: a project's updates, milestones, questions and answers, and a

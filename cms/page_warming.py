@@ -102,10 +102,8 @@ def warm_most_read_soon():
 
 def warm_township_soon(township_id):
     """A row that township pages show changed (an enterprise, an organisation, a help request, an experience): the
-    pages of its township are stale (cms.page_cache.township_content_changed; every township page for an
-    organisation), and those of the row's own township, the ones read for it, are rendered again
-    TOWNSHIP_CHANGE_DELAY seconds from now, once for the edits meanwhile. After an organisation's change the other
-    township pages render at their next reader: a warm-up of all 1,104 for every edit would keep a worker busy."""
+    pages of the townships it shows on are stale (cms.page_cache.township_content_changed), and are rendered again
+    TOWNSHIP_CHANGE_DELAY seconds from now, once for the edits meanwhile."""
     from cms.models import TownshipPage
     from cms.tasks import warm_pages
 

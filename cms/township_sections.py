@@ -15,9 +15,10 @@ The page renders the sections in ``order`` (then key), after the township's proj
 
 Every reader sees these sections alike, so the page keeps them (cms.page_cache.shared_fragment) until what they
 show changes:
-- ``changes_with``: the models whose rows the section shows. Saving or deleting one of their rows renders the
-  sections of its township's pages again, or of every township page for a model whose rows name no township or
-  show on other townships' pages (`follow_township_changes`; an app whose data cms's own template shows calls it
+- ``changes_with``: the models whose rows the section shows, each with the lookup of the townships a row shows on
+  when it is not the model's own ``township`` field (``(Organisation, "experiences__township")``). Saving or
+  deleting one of their rows renders the sections of those townships' pages again, or of every township page for
+  a model that names no township (`follow_township_changes`; an app whose data cms's own template shows calls it
   directly).
 - A section whose content changes by itself at a known moment (a slot starts, a request's last day ends) puts
   that moment in its context as ``valid_until`` (an aware datetime); the sections are kept no longer than that.
@@ -67,76 +68,79 @@ def register_township_section(key, *, template, context, order=100, changes_with
 
 def follow_township_changes(*models):
     """Saving or deleting a row of one of these models changes what township pages show: the page cache renders
-    their live parts again (cms.page_cache.township_content_changed). Each is a model, or a pair (model, the lookup of
-    its rows' township, e.g. "experience__township", or None). With a lookup (a model's own `township` field by
-    default), the pages of the row's township, and of the one it left, are stale; with None (a model without that
-    field, or rows that pages of other townships show too: an organisation's name beside its experiences), every
-    township page is."""
+    their live parts again (cms.page_cache.township_content_changed). Each is a model, or a pair (model, the lookup
+    of the townships whose pages show its rows, e.g. "experience__township" or "experiences__township" for an
+    organisation named beside its experiences; or None). A model's own `township` field is its lookup by default.
+    The pages of the row's townships, and of those it left, are stale: each lookup a model is followed under adds
+    its townships. None (a model without that field, official figures) makes every township page stale."""
     from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
     for item in models:
         model, lookup = item if isinstance(item, tuple) else (item, _own_township_field(item))
-        if model in _township_lookups and _township_lookups[model] != lookup:
-            lookup = None  # followed by two apps that read its rows differently: both are right about every township
-        _township_lookups[model] = lookup
+        known = _township_lookups.get(model, ())
+        _township_lookups[model] = None if lookup is None or known is None else tuple(dict.fromkeys((*known, lookup)))
         label = model._meta.label
-        pre_save.connect(_remember_township, sender=model, dispatch_uid=f"cms-township-before-save-{label}")
-        pre_delete.connect(_remember_township, sender=model, dispatch_uid=f"cms-township-before-delete-{label}")
+        pre_save.connect(_remember_townships, sender=model, dispatch_uid=f"cms-township-before-save-{label}")
+        pre_delete.connect(_remember_townships, sender=model, dispatch_uid=f"cms-township-before-delete-{label}")
         post_save.connect(_township_row_saved, sender=model, dispatch_uid=f"cms-township-saved-{label}")
         post_delete.connect(_township_row_deleted, sender=model, dispatch_uid=f"cms-township-deleted-{label}")
 
 
-_township_lookups = {}  # model: the lookup of its rows' township, or None (any township's pages may show them)
+# model: the lookups of the townships whose pages show its rows, or None (every township's pages may show them)
+_township_lookups = {}
 EVERY_TOWNSHIP = "every township"
-TOWNSHIP_BEFORE = "_cms_township_before"
+TOWNSHIPS_BEFORE = "_cms_townships_before"
 
 
 def _own_township_field(model):
     return "township" if any(field.name == "township" for field in model._meta.get_fields()) else None
 
 
-def _township_of(model, instance, read=False):
-    """The id of the township whose pages show `instance` (None: none), or EVERY_TOWNSHIP. A row's own township is
-    read from the instance, unless `read` (before a save: the row as it is stored); a lookup across a relation
-    always from the database."""
-    lookup = _township_lookups.get(model)
-    if lookup is None:
-        return EVERY_TOWNSHIP
-    if lookup == "township" and not read:
-        return instance.township_id
-    return model._base_manager.filter(pk=instance.pk).values_list(lookup, flat=True).first()
+def _townships_of(model, instance, lookups=None, read=False):
+    """The ids of the townships whose pages show `instance`, or {EVERY_TOWNSHIP}. A row's own township is read from
+    the instance, unless `read` (before a save: the row as it is stored); a lookup across a relation always from
+    the database, one query each. `lookups`: these of the model's only."""
+    followed = _township_lookups.get(model)
+    if followed is None:
+        return {EVERY_TOWNSHIP}
+    townships = set()
+    for lookup in followed if lookups is None else lookups:
+        if lookup == "township" and not read:
+            townships.add(instance.township_id)
+        else:
+            townships.update(model._base_manager.filter(pk=instance.pk).values_list(lookup, flat=True))
+    return townships - {None}
 
 
-def _remember_township(sender, instance=None, update_fields=None, **kwargs):
-    # Before a save or a delete: the township whose pages show the row as stored (a save may move it to another).
-    lookup = _township_lookups.get(sender)
-    moves = update_fields is None or (lookup is not None and lookup.split("__")[0] in update_fields)
+def _remember_townships(sender, instance=None, update_fields=None, **kwargs):
+    # Before a save or a delete: the townships whose pages show the row as stored. A save may move it (a new
+    # township, another experience); one that writes none of the fields its lookups start from moves nothing.
+    followed = _township_lookups.get(sender) or ()
+    moving = [lookup for lookup in followed if update_fields is None or lookup.split("__")[0] in update_fields]
     stored = instance.pk is not None and not instance._state.adding
-    setattr(instance, TOWNSHIP_BEFORE, _township_of(sender, instance, read=True) if stored and moves else None)
+    before = _townships_of(sender, instance, moving, read=True) if stored and (moving or not followed) else set()
+    setattr(instance, TOWNSHIPS_BEFORE, before)
 
 
 def _township_row_saved(sender, instance=None, **kwargs):
-    _township_content_changed(
-        sender, instance, {getattr(instance, TOWNSHIP_BEFORE, None), _township_of(sender, instance)}
-    )
+    before = getattr(instance, TOWNSHIPS_BEFORE, set())
+    _township_content_changed(before | _townships_of(sender, instance))
 
 
 def _township_row_deleted(sender, instance=None, **kwargs):
-    _township_content_changed(sender, instance, {getattr(instance, TOWNSHIP_BEFORE, EVERY_TOWNSHIP)})
+    _township_content_changed(getattr(instance, TOWNSHIPS_BEFORE, {EVERY_TOWNSHIP}))
 
 
-def _township_content_changed(sender, instance, townships):
+def _township_content_changed(townships):
     from cms.page_cache import township_content_changed
     from cms.page_warming import warm_township_soon
 
-    townships.discard(None)
     if EVERY_TOWNSHIP in townships:
         township_content_changed()
-        townships = {getattr(instance, "township_id", None)} - {None}  # an organisation's own township
-    else:
-        township_content_changed(townships)
+        return
+    township_content_changed(townships)
     for township_id in sorted(townships):
-        warm_township_soon(township_id)  # the pages of the row's township first
+        warm_township_soon(township_id)  # the pages of the townships the row shows on
 
 
 def unregister_township_section(key):

@@ -20,7 +20,7 @@ class ExperiencesConfig(AppConfig):
             order=30,
             template="experiences/township/coming_up.html",
             context=queries.township_experiences,
-            changes_with=(Experience, (Slot, "experience__township"), (Organisation, None)),
+            changes_with=(Experience, (Slot, "experience__township"), (Organisation, "experiences__township")),
         )
         members_volunteer_hours.provide(impact.hours_volunteered_by_people)
 

@@ -29,7 +29,7 @@ class MarketplaceConfig(AppConfig):
         # A team's changes to a live project (money terms, new plans and milestones) apply when the moderators approve.
         project_approved.register(apply_approved_project_changes)
         # cms's township template lists the township's enterprises (marketplace_tags.township_enterprises).
-        follow_township_changes(EnterpriseProfile, (Organisation, None))
+        follow_township_changes(EnterpriseProfile, (Organisation, "enterprise_profile__township"))
         # The money of the cards in lists is a hole each page fills as it leaves (cms.page_cache.fill_holes).
         register_hole_kind(PROJECT_MONEY, render_card_money)
         # A project's card (pages, search hits) shows its listing's ways to back it, the campaign and the team's name.

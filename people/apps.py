@@ -21,13 +21,14 @@ class PeopleConfig(AppConfig):
             order=10,
             template="people/township/organisations.html",
             context=queries.township_organisations,
-            changes_with=((Organisation, None),),
+            # A county government shows on the pages of every township of its county.
+            changes_with=((Organisation, "township"), (Organisation, "county__townships")),
         )
         register_township_section(
             "people.help_requests",
             order=20,
             template="people/township/help_requests.html",
             context=queries.township_help_requests,
-            changes_with=(HelpRequest, (Organisation, None)),
+            changes_with=(HelpRequest, (Organisation, "help_requests__township")),
         )
         members_followed_organisations.provide(queries.organisations_followed_by)

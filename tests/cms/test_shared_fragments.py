@@ -376,14 +376,38 @@ def _enterprises_shown(response):
     return html[html.index('id="enterprises-title"') :].split("</section>", 1)[0]
 
 
-def test_a_row_that_any_township_may_show_makes_every_township_page_stale(market):
-    """An organisation's name shows beside its experiences and help requests, wherever they are."""
+def test_an_organisation_makes_the_pages_of_the_townships_it_shows_on_stale(market):
+    """An organisation's name shows beside its enterprise profile, experiences and help requests, and a county
+    government's on every township page of its county: renaming one makes those pages stale, and only those."""
+    from accounts import actions as account_actions
+
+    guanshan, kouhu, zhushan = (_township_page_of(market[name]) for name in ("rice", "oysters", "bamboo"))
+    county = market["rice"].township.county
+    government = account_actions.create_organisation(
+        market["erin"], kind=Organisation.Kind.COUNTY_GOVERNMENT, name="臺東縣政府", county=county
+    )
+    anonymous = Client()
+    for url in (guanshan, kouhu, zhushan):
+        cached(anonymous, url)
+
+    an_enterprise_is_renamed(market)  # its enterprise profile is in Guanshan
+    assert anonymous.get(guanshan).get("X-Page-Cache") == "miss"
+    assert anonymous.get(kouhu).get("X-Page-Cache") == "hit"
+
+    government.name = "臺東縣政府（新）"
+    government.save()
+    assert "臺東縣政府（新）" in anonymous.get(guanshan).content.decode()
+    assert anonymous.get(kouhu).get("X-Page-Cache") == "hit"
+    assert anonymous.get(zhushan).get("X-Page-Cache") == "hit"
+
+
+def test_official_figures_make_every_township_page_stale(market):
     kouhu, zhushan = (_township_page_of(market[name]) for name in ("oysters", "bamboo"))
     anonymous = Client()
     for url in (kouhu, zhushan):
         cached(anonymous, url)
 
-    an_enterprise_is_renamed(market)
+    official_figures_are_imported(market)
 
     for url in (kouhu, zhushan):
         assert anonymous.get(url).get("X-Page-Cache") == "miss", url
