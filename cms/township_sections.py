@@ -116,10 +116,15 @@ def _remember_townships(sender, instance=None, update_fields=None, **kwargs):
     # Before a save or a delete: the townships whose pages show the row as stored. A save may move it (a new
     # township, another experience); one that writes none of the fields its lookups start from moves nothing.
     followed = _township_lookups.get(sender) or ()
-    moving = [lookup for lookup in followed if update_fields is None or lookup.split("__")[0] in update_fields]
+    moving = [lookup for lookup in followed if update_fields is None or _writes(update_fields, lookup)]
     stored = instance.pk is not None and not instance._state.adding
     before = _townships_of(sender, instance, moving, read=True) if stored and (moving or not followed) else set()
     setattr(instance, TOWNSHIPS_BEFORE, before)
+
+
+def _writes(update_fields, lookup):
+    first = lookup.split("__")[0]
+    return first in update_fields or f"{first}_id" in update_fields  # a save may name a foreign key either way
 
 
 def _township_row_saved(sender, instance=None, **kwargs):
