@@ -82,10 +82,11 @@ in the second half of its lifetime (`refresh_soon`), so that readers meet stored
 them, a copy past its lifetime whose generations all stand is served once more (`X-Page-Cache: stale`) while a
 worker renders it again, for at most PAGE_CACHE_STALE_SECONDS after its lifetime (`kept_seconds`): what the cache is
 told of always shows at once; what changes without telling it shows within that bound at worst. The one exception is
-a publish: until the worker has stored the new copies of the pages it renders again, for at most
-PAGE_CACHE_REPLACING_SECONDS, a copy stored just before the publish is served (`X-Page-Cache: previous`,
-`serve_previous_until_replaced`), as a CDN's soft purge does, when that publish alone made it stale; an unpublish, a
-move, a delete, a new slug or any other change since makes it a miss as ever.
+a publish (and a change of what a township's pages show from other apps: a help request, an experience): until the
+worker has stored the new copies of the pages it renders again, for at most PAGE_CACHE_REPLACING_SECONDS, a copy
+stored just before the change is served (`X-Page-Cache: previous`, `serve_previous_until_replaced`), as a CDN's
+soft purge does, when that change alone made it stale; an unpublish, a move, a delete, a new slug or any other
+change since makes it a miss as ever.
 
 The pages whose number does not grow with the site (home, indexes, counties, townships: `kept_all_day`) keep their
 copies and shared fragments until the day ends, past the stale bound, and workers render them all as it starts
@@ -1106,11 +1107,14 @@ def story_township_keys(story):
 
 def township_content_changed(township_ids=None):
     """An enterprise, organisation, help request or experience changed (cms.township_sections): the pages of these
-    townships show it again (None: every township page, for a row that any of them may show)."""
+    townships show it again (None: every township page, for a row that any of them may show). Returns the bump's
+    Moved for these townships (with the tokens before it while previous copies may be served: see
+    serve_previous_until_replaced), None for every township page or with the cache off."""
     if township_ids is None:
         bump([TOWNSHIP_CONTENT])
-    elif township_ids:
-        bump([township_content_of(township_id) for township_id in sorted(township_ids)])
+        return None
+    names = [township_content_of(township_id) for township_id in sorted(township_ids)]
+    return bump(names, keep_before=replacing_seconds() > 0) if names else None
 
 
 def township_content_of(township_id):

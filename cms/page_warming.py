@@ -100,18 +100,34 @@ def warm_most_read_soon():
     _warm_later(SITE_CHANGE_LOCK, SITE_CHANGE_DELAY, warm_pages_of_the_day, SITE_CHANGE_PAGES)
 
 
-def warm_township_soon(township_id):
+def warm_township_soon(township_id, moved=None):
     """A row that township pages show changed (an enterprise, an organisation, a help request, an experience): the
     pages of the townships it shows on are stale (cms.page_cache.township_content_changed), and are rendered again
-    TOWNSHIP_CHANGE_DELAY seconds from now, once for the edits meanwhile."""
+    TOWNSHIP_CHANGE_DELAY seconds from now, once for the edits meanwhile. `moved`: the change's bump with the tokens
+    before it: until the worker is done, the copies stored just before the change are served, as after a publish
+    (cms.page_cache.serve_previous_until_replaced)."""
     from cms.models import TownshipPage
+    from cms.page_cache import serve_previous_until_replaced
     from cms.tasks import warm_pages
 
     def township_pages():
-        return sorted(TownshipPage.objects.live().filter(township_id=township_id).values_list("pk", flat=True))
+        return sorted(TownshipPage.objects.live().filter(township_id=township_id).values_list("pk", "url_path"))
 
-    if township_id:
-        _warm_later(f"{TOWNSHIP_CHANGE_LOCK}:{township_id}", TOWNSHIP_CHANGE_DELAY, warm_pages, township_pages)
+    def serve_previous():
+        # Whether this change enqueues the warm-up or one enqueued for an edit just before it will see it.
+        if _in_a_worker(warm_pages):
+            serve_previous_until_replaced(dict(township_pages()), moved)
+
+    if not township_id or not warming_enabled():
+        return
+    if moved is not None:
+        transaction.on_commit(serve_previous)
+    _warm_later(
+        f"{TOWNSHIP_CHANGE_LOCK}:{township_id}",
+        TOWNSHIP_CHANGE_DELAY,
+        warm_pages,
+        lambda: [page_id for page_id, _url_path in township_pages()],
+    )
 
 
 def _warm_later(lock, seconds, task, argument):

@@ -143,9 +143,9 @@ def _township_content_changed(townships):
     if EVERY_TOWNSHIP in townships:
         township_content_changed()
         return
-    township_content_changed(townships)
+    moved = township_content_changed(townships)
     for township_id in sorted(townships):
-        warm_township_soon(township_id)  # the pages of the townships the row shows on
+        warm_township_soon(township_id, moved)  # the pages of the townships the row shows on
 
 
 def unregister_township_section(key):

@@ -509,6 +509,54 @@ def test_after_a_publish_the_previous_copies_are_served_until_the_worker_stored_
         assert "關山好米" in served(page.url).content.decode()
 
 
+def test_after_a_township_row_changes_its_pages_previous_copies_are_served_until_the_worker_stored_the_new_ones(
+    market, warming_on, worker_tasks, django_capture_on_commit_callbacks
+):
+    """As after a publish: a help request posted shows on its township's pages once the worker has rendered them;
+    the reader who comes between meets the copy from just before it. Another township's pages stay hits."""
+    import datetime
+
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    from accounts.models import Organisation
+    from cms.page_warming import TOWNSHIP_CHANGE_LOCK
+    from cms.tasks import warm_pages
+    from people.models import HelpRequest
+
+    rice = market["rice"]
+    office = Organisation.objects.create(
+        kind=Organisation.Kind.TOWNSHIP_OFFICE, name="關山鎮公所", slug="guanshan-office", township=rice.township
+    )
+    guanshan = township_page_for(rice.township)
+    kouhu = township_page_for(market["oysters"].township)
+    for page in (guanshan, kouhu):
+        cached(Client(), page.url)
+    DBTaskResult.objects.all().delete()
+    cache.delete(f"{TOWNSHIP_CHANGE_LOCK}:{rice.township_id}")  # taken when the office was made
+
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        HelpRequest.objects.create(
+            organisation=office,
+            title="秋收志工召募",
+            description="幫忙割稻",
+            field=HelpRequest._meta.get_field("field").choices[0][0],
+            township=rice.township,
+            work_format=HelpRequest._meta.get_field("work_format").choices[0][0],
+            starts_on=today,
+            ends_on=today + datetime.timedelta(days=10),
+        )
+
+    response = served(guanshan.url)
+    assert response["X-Page-Cache"] == "previous" and "秋收志工召募" not in response.content.decode()
+    assert served(kouhu.url)["X-Page-Cache"] == "hit"
+    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages")
+    warm_pages.call(*enqueued.args_kwargs["args"])  # what the worker runs after the delay
+    response = served(guanshan.url)
+    assert response["X-Page-Cache"] == "hit" and "秋收志工召募" in response.content.decode()
+
+
 @pytest.mark.parametrize("change", ["unpublished", "another change after", "a new slug", "too long ago", "off"])
 def test_a_copy_from_before_a_change_is_not_served_unless_the_change_was_only_that_publish(
     market, warming_on, worker_tasks, settings, monkeypatch, django_capture_on_commit_callbacks, change
