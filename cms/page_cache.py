@@ -283,7 +283,7 @@ def cached_response(request):
     current, found = _read_generations_with(
         [_generation_key(name) for name in (*names, *kept)], also=[replacing_key] if replacing_key else []
     )
-    replaced = _replaced_by_publish(entry, found.get(replacing_key))
+    replaced = _replaced_by_change(entry, found.get(replacing_key))
     moved = {name: token for name, token in entry["generations"].items() if current.get(_generation_key(name)) != token}
     if moved and (is_warming(request) or not _moved_by(replaced, moved, current)):
         return None
@@ -337,14 +337,14 @@ def replacing_seconds():
 
 
 def serve_previous_until_replaced(places, moved):
-    """A publish committed and a worker will render these pages ({page id: url_path}) again (cms.page_warming): until
-    it has, for at most
-    replacing_seconds(), a copy of one of them stored just before the publish is served (`X-Page-Cache: previous`)
-    rather than rendered for its reader. `moved`: the publish's bump (pages_changed(..., keep_before=True)). A copy
-    qualifies only when every generation it is stale by was moved by this publish, from the token the copy holds to
-    the one current now, and its page is still at the same place: any other change, before the publish (a view
-    restriction, an unpublish of a page it lists), meanwhile or after it (a second bump of any of its generations),
-    and a new slug, make it a miss as before. Unpublishing, moving and deleting never come here."""
+    """A publish (or a change of what a township's pages show from other apps) committed and a worker will render
+    these pages ({page id: url_path}) again (cms.page_warming): until it has, for at most replacing_seconds(), a copy
+    of one of them stored just before the change is served (`X-Page-Cache: previous`) rather than rendered for its
+    reader. `moved`: the change's bump with the tokens before it (pages_changed(..., keep_before=True),
+    township_content_changed). A copy qualifies only when every generation it is stale by was moved by this change,
+    from the token the copy holds to the one current now, and its page is still at the same place: any other change,
+    before it (a view restriction, an unpublish of a page it lists), meanwhile or after it (a second bump of any of
+    its generations), and a new slug, make it a miss as before. Unpublishing, moving and deleting never come here."""
     seconds = replacing_seconds()
     replaced = {key: (moved.before[key], token) for key, token in moved.after.items() if key in moved.before}
     if not seconds or not places or not replaced:
@@ -354,8 +354,8 @@ def serve_previous_until_replaced(places, moved):
     cache.set_many(markers, seconds)
 
 
-def _replaced_by_publish(entry, replacing):
-    """{generation key: (token before, token after)} of the publish whose new copy of the stored `entry`'s page a
+def _replaced_by_change(entry, replacing):
+    """{generation key: (token before, token after)} of the change whose new copy of the stored `entry`'s page a
     worker is rendering (serve_previous_until_replaced left the marker `replacing`), or {} when there is none for
     this copy (no marker, its time over, the page at another place)."""
     if not replacing or replacing["url_path"] != entry.get("url_path") or time.time() > replacing["until"]:
@@ -364,7 +364,7 @@ def _replaced_by_publish(entry, replacing):
 
 
 def _moved_by(replaced, moved, current):
-    """Whether each of the generations `moved` ({name: the token the copy holds}) was moved by that publish alone,
+    """Whether each of the generations `moved` ({name: the token the copy holds}) was moved by that change alone,
     from the copy's token to the one `current` now."""
     if not replaced:
         return False
@@ -757,17 +757,16 @@ def shared_fragment(request, page, name, render, valid_until=None, shows_money=T
             _note_until(request, until)
             return content
     content = render()
-    all_day = kept_all_day(page)
-    seconds = kept_seconds(True) if all_day else timeout()
-    until = valid_until() if valid_until is not None else None
-    if isinstance(until, datetime.datetime):
-        seconds = min(seconds, int((until - timezone.now()).total_seconds()))
-        until = until.timestamp()
-        _note_until(request, until)
+    seconds = kept_seconds(True) if kept_all_day(page) else timeout()
+    changes_at = valid_until() if valid_until is not None else None
+    if not isinstance(changes_at, datetime.datetime):
+        changes_at = None
     else:
-        until = None
+        seconds = min(seconds, int((changes_at - timezone.now()).total_seconds()))
+        changes_at = changes_at.timestamp()
+        _note_until(request, changes_at)
     if seconds > 0 and "csrfmiddlewaretoken" not in content:
-        cache.set(key, (str(content), time.time(), until), seconds)
+        cache.set(key, (str(content), time.time(), changes_at), seconds)
     return content
 
 

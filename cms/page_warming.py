@@ -35,6 +35,7 @@ links in it are the public ones.
 """
 
 import datetime
+import functools
 import io
 import logging
 import sys
@@ -110,6 +111,7 @@ def warm_township_soon(township_id, moved=None):
     from cms.page_cache import serve_previous_until_replaced
     from cms.tasks import warm_pages
 
+    @functools.cache  # read once, when the change commits, for the markers and the warm-up
     def township_pages():
         return sorted(TownshipPage.objects.live().filter(township_id=township_id).values_list("pk", "url_path"))
 

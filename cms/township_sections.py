@@ -115,10 +115,13 @@ def _townships_of(model, instance, lookups=None, read=False):
 def _remember_townships(sender, instance=None, update_fields=None, **kwargs):
     # Before a save or a delete: the townships whose pages show the row as stored. A save may move it (a new
     # township, another experience); one that writes none of the fields its lookups start from moves nothing.
-    followed = _township_lookups.get(sender) or ()
-    moving = [lookup for lookup in followed if update_fields is None or _writes(update_fields, lookup)]
-    stored = instance.pk is not None and not instance._state.adding
-    before = _townships_of(sender, instance, moving, read=True) if stored and (moving or not followed) else set()
+    if instance.pk is None or instance._state.adding:
+        before = set()
+    elif update_fields is None:
+        before = _townships_of(sender, instance, read=True)
+    else:
+        moving = [lookup for lookup in _township_lookups.get(sender) or () if _writes(update_fields, lookup)]
+        before = _townships_of(sender, instance, moving, read=True) if moving else set()
     setattr(instance, TOWNSHIPS_BEFORE, before)
 
 
