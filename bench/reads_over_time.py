@@ -18,11 +18,14 @@ the new one (previous), with its money filled again (refilled) and rendered (mis
 rendered and not stored), the median, p95 and p99 of a read, the worker's CPU seconds and the page copies in Redis
 at the end (with their bytes); then where the renders fall by popularity and by kind of page. The run with the
 warm-up starts as a day does: the worker renders the most read pages and every page kept all day
-(`cms.tasks.warm_pages_of_the_day`, the midnight job), while the reads go on.
+(`cms.tasks.warm_pages_of_the_day`, the midnight job), while the reads go on. With --site-change-every, the footer
+every page shows is saved that often (the menus' settings: `cms.page_cache.site_changed`), which makes every copy
+stale and has the worker render the most read pages and those kept all day again.
 
     eval "$(scripts/services env)"
     .venv/bin/python bench/cms_pages.py --postgres --repeat 3     # builds homeward_bench_cms_pages, once
     .venv/bin/python bench/reads_over_time.py [--seconds 90] [--reads-per-second 40] [--lifetime 30] [--stale 180]
+        [--site-change-every 0]
 """
 
 import argparse
@@ -51,6 +54,12 @@ def main():
     )
     parser.add_argument("--publish-every", type=float, default=6.0, help="seconds between publishes")
     parser.add_argument("--payment-every", type=float, default=1.0, help="seconds between payments")
+    parser.add_argument(
+        "--site-change-every",
+        type=float,
+        default=0,
+        help="seconds between changes every page shows (the footer saved: cms.page_cache.site_changed); 0: none",
+    )
     parser.add_argument("--seed", type=int, default=23)
     options = parser.parse_args()
     options.stale = options.lifetime * 6 if options.stale is None else options.stale
@@ -85,7 +94,9 @@ def main():
     plan = reading_plan(random.Random(options.seed))
     print(
         f"{len(plan.urls)} pages (every language), {options.reads_per_second:g} reads/s, a publish every "
-        f"{options.publish_every:g} s, a payment every {options.payment_every:g} s, copies live {options.lifetime} s "
+        f"{options.publish_every:g} s, a payment every {options.payment_every:g} s, "
+        + (f"a change every page shows every {options.site_change_every:g} s, " if options.site_change_every else "")
+        + f"copies live {options.lifetime} s "
         f"(served stale up to {options.stale} s more with the warm-up); {options.seconds:g} s measured per run after "
         f"{options.lifetime + options.stale} s of settling"
     )
@@ -164,6 +175,7 @@ def run(plan, options, warming, rng):
     from cms.tasks import warm_pages_of_the_day
 
     cache.clear()
+    navigation = site_navigation()
     worker = start_worker(options, warming)
     client = Client(HTTP_HOST="localhost")
     served, samples, by_band, by_kind, day_start = {}, [], {}, {}, None
@@ -175,6 +187,8 @@ def run(plan, options, warming, rng):
             settle_until = started + options.lifetime + options.stale  # the oldest copy a run can serve
             end = settle_until + options.seconds
             next_read = next_publish = next_payment = started
+            every = options.site_change_every
+            next_site_change = started + every if every else float("inf")
             reads = 0
             while True:
                 now = time.monotonic()
@@ -189,8 +203,13 @@ def run(plan, options, warming, rng):
                     next_payment += options.payment_every
                     page_cache.project_money_changed([rng.choice(plan.projects).pk])
                     continue
+                if now >= next_site_change:
+                    next_site_change += every
+                    navigation.footer_note = f"頁尾 {now:.0f}"
+                    navigation.save()  # the menus' and footer's settings: every page is stale
+                    continue
                 if now < next_read:
-                    time.sleep(min(next_read, next_publish, next_payment) - now)
+                    time.sleep(min(next_read, next_publish, next_payment, next_site_change) - now)
                     continue
                 next_read += 1 / options.reads_per_second
                 rank = rng.choices(range(len(plan.urls)), cum_weights=plan.cumulative)[0]
@@ -228,6 +247,14 @@ def run(plan, options, warming, rng):
         "rendered_by_kind": {kind: (sum(rendered), len(rendered)) for kind, rendered in by_kind.items()},
         "day_start": day_start,
     }
+
+
+def site_navigation():
+    from wagtail.models import Site
+
+    from cms.models import NavigationSettings
+
+    return NavigationSettings.for_site(Site.objects.get(is_default_site=True))
 
 
 def stored_pages():

@@ -86,7 +86,10 @@ a publish (and a change of what a township's pages show from other apps: a help 
 worker has stored the new copies of the pages it renders again, for at most PAGE_CACHE_REPLACING_SECONDS, a copy
 stored just before the change is served (`X-Page-Cache: previous`, `serve_previous_until_replaced`), as a CDN's
 soft purge does, when that change alone made it stale; an unpublish, a move, a delete, a new slug or any other
-change since makes it a miss as ever.
+change since makes it a miss as ever. A change every page shows (the menus, official figures on every township
+page) has workers render the most read pages and those kept all day, and a copy from before it is served meanwhile,
+for at most PAGE_CACHE_SECONDS (`serve_previous_everywhere`); so is yesterday's copy in the first PAGE_CACHE_SECONDS
+of a day, while workers render the new day's pages (`_yesterdays_copy`), with its money filled again for the day.
 
 The pages whose number does not grow with the site (home, indexes, counties, townships: `kept_all_day`) keep their
 copies and shared fragments until the day ends, past the stale bound, and workers render them all as it starts
@@ -226,15 +229,40 @@ def _forget_generations(keys):
             memo[GENERATIONS_READ].pop(key, None)
 
 
-def _entry_key(request):
+def _entry_key(request, day=None):
+    """The key of the stored copy of the page `request` asks for, on the local day `day` (default today)."""
     query = request.META.get("QUERY_STRING", "")
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-    return f"cms:page:{release()}:{_today()}:{get_language()}:{digest}"
+    return f"cms:page:{release()}:{day or _today()}:{get_language()}:{digest}"
 
 
 def _today():
     """Part of every key: pages count days (a campaign's days left), so nothing kept outlives the local day."""
     return timezone.localdate().isoformat()
+
+
+def seconds_since_midnight():
+    now = timezone.localtime()
+    return int((now - now.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds())
+
+
+def _yesterdays_copy(request):
+    """(key, entry) of yesterday's stored copy of the page `request` asks for, in the first moments of a day
+    (day_turn_seconds), or (None, None). Every key holds the day, so as a day starts no page has a copy: workers
+    render the pages of the day (cms.page_warming.pages_of_the_day) and, meanwhile, a reader is served yesterday's
+    copy rather than a render (cached_response), its money filled again for the new day (its holes: a campaign's
+    days left)."""
+    if is_warming(request) or request.GET or seconds_since_midnight() >= day_turn_seconds():
+        return None, None
+    key = _entry_key(request, day=(timezone.localdate() - datetime.timedelta(days=1)).isoformat())
+    entry = cache.get(key)
+    return (key, entry) if entry else (None, None)
+
+
+def day_turn_seconds():
+    """For how long after midnight yesterday's copies are served while workers render the new day's (the page
+    cache's lifetime; 0 without workers)."""
+    return timeout() if warming_enabled() else 0
 
 
 # --- reading -------------------------------------------------------------------------------------------------------
@@ -274,16 +302,22 @@ def cached_response(request):
     """The cached page for this request, or None. A hit counts the page read like a render does."""
     key = _entry_key(request)
     entry = cache.get(key)
+    yesterdays = False
     if not entry:
-        return None
+        key, entry = _yesterdays_copy(request)
+        if not entry:
+            return None
+        yesterdays = True
     names = list(entry["generations"])
     holes = entry.get("holes", {})
     kept = [name for name in holes if not name.startswith(CLOCK_PREFIX)]
     replacing_key = _replacing_key(entry.get("page_id"))
     current, found = _read_generations_with(
-        [_generation_key(name) for name in (*names, *kept)], also=[replacing_key] if replacing_key else []
+        [_generation_key(name) for name in (*names, *kept)],
+        also=[SITE_REPLACING_KEY, *([replacing_key] if replacing_key else [])],
     )
-    replaced = _replaced_by_change(entry, found.get(replacing_key))
+    page_replaced = _replaced_by_change(entry, found.get(replacing_key))
+    replaced = {**_replaced_everywhere(found.get(SITE_REPLACING_KEY)), **page_replaced}
     moved = {name: token for name, token in entry["generations"].items() if current.get(_generation_key(name)) != token}
     if moved and (is_warming(request) or not _moved_by(replaced, moved, current)):
         return None
@@ -293,26 +327,32 @@ def cached_response(request):
         return None  # the cache keeps it no longer (its expiry, read by another process's clock)
     # Past its lifetime, or past the moment a part of it changes by itself (a township's next slot starts).
     stale = age > timeout() or now > entry.get("until", now)
-    if (age > timeout() / 2 or stale) and not moved:  # a worker renders it again before a reader must
+    if yesterdays or (moved and not _moved_by(page_replaced, moved, current)):
+        # Yesterday's copy, or one from before a change every page shows: served while a worker renders the page
+        # (the warm-up of the day or of the change, or, for a page it leaves out, this page's own refresh).
+        if not refresh_soon(entry.get("page_id"), request, because=_today() if yesterdays else _change_of(moved)):
+            return None
+    elif (age > timeout() / 2 or stale) and not moved:  # a worker renders it again before a reader must
         if is_warming(request):
             return None  # the warm-up renders it again
         if not refresh_soon(entry.get("page_id"), request) and stale:
             return None  # past its lifetime, and no worker will render it: this reader does
-    state = "previous" if moved else "stale" if stale else "hit"
+    state = "previous" if moved or yesterdays else "stale" if stale else "hit"
     holes_moved = {name: token for name, token in holes.items() if _token_now(name, current) != token}
     if moved and _moved_by(replaced, holes_moved, current):
         holes_moved = {}  # moved by the publish alone (a card's content): they show what the copy showed
-    if holes_moved:
-        # A payment moved a hole's part (a card's money, the figures): fill the holes of the kept copy again.
+    if holes_moved or (yesterdays and holes):
+        # A payment moved a hole's part (a card's money, the figures), or the day turned (days left): fill the
+        # holes of the kept copy again.
         with_holes = cache.get(key + WITH_HOLES)
         if with_holes is None:
             return None
         content, tokens = fill_holes(with_holes)
         entry = {**entry, "content": content, "gzipped": _gzipped(content, entry["csrf_holes"])}
         seconds = int(entry["stored_at"] + kept_seconds(entry.get("all_day", False)) - time.time())
-        if tokens is not None and seconds > 0:
+        if tokens is not None and seconds > 0 and not yesterdays:
             cache.set(key, {**entry, "holes": _own(tokens, entry)}, seconds)
-        state = "previous" if moved else "refilled"
+        state = "previous" if moved or yesterdays else "refilled"
     response = _response_from(entry, request)
     if state != "hit":
         response["X-Page-Cache"] = state
@@ -354,6 +394,49 @@ def serve_previous_until_replaced(places, moved):
     cache.set_many(markers, seconds)
 
 
+SITE_REPLACING_KEY = f"{REPLACING_PREFIX}site"
+
+
+def serve_previous_everywhere(moved):
+    """A change every page shows (the menus: site_changed; official figures every township page shows) committed,
+    and workers render the most read pages and those kept all day again (cms.page_warming.warm_most_read_soon):
+    for at most the page cache's lifetime, a copy that this change alone made stale is served meanwhile (`X-Page-Cache:
+    previous`), as after a publish (serve_previous_until_replaced), and a page the warm-up leaves out is rendered
+    again by a worker once read (refresh_soon). Changes in a row chain: a copy from before the first is served until
+    the warm-up after the last stored the new one."""
+    seconds = timeout() if replacing_seconds() else 0
+    if not seconds or moved is None or not _in_a_worker_of_warming():
+        return
+    replaced = {key: (moved.before[key], token) for key, token in moved.after.items() if key in moved.before}
+    earlier = _replaced_everywhere(cache.get(SITE_REPLACING_KEY))
+    for key, (before, token) in list(replaced.items()):
+        if key in earlier and earlier[key][1] == before:
+            replaced[key] = (earlier[key][0], token)
+    if replaced:
+        marker = {"until": time.time() + seconds, "moved": {**earlier, **replaced}}
+        cache.set(SITE_REPLACING_KEY, marker, seconds)
+
+
+def _in_a_worker_of_warming():
+    from cms.page_warming import _in_a_worker
+    from cms.tasks import warm_pages
+
+    return _in_a_worker(warm_pages)
+
+
+def _replaced_everywhere(marker):
+    """{generation key: (token before, token after)} of the changes every page shows whose previous copies may be
+    served (serve_previous_everywhere), or {}."""
+    if not marker or time.time() > marker["until"]:
+        return {}
+    return marker["moved"]
+
+
+def _change_of(moved):
+    """A name for the change that made a copy stale by `moved` ({generation: token the copy holds})."""
+    return ",".join(f"{name}={token}" for name, token in sorted(moved.items()))
+
+
 def _replaced_by_change(entry, replacing):
     """{generation key: (token before, token after)} of the change whose new copy of the stored `entry`'s page a
     worker is rendering (serve_previous_until_replaced left the marker `replacing`), or {} when there is none for
@@ -388,7 +471,8 @@ def kept_seconds(all_day=False):
     without telling the cache then shows to one reader at worst, the one whose visit has a worker render it again."""
     seconds = timeout() + (getattr(settings, "PAGE_CACHE_STALE_SECONDS", 0) if warming_enabled() else 0)
     if all_day and warming_enabled():
-        seconds = max(seconds, seconds_left_today())
+        # and for the first moments of the next day, while workers render the new day's (_yesterdays_copy)
+        seconds = max(seconds, seconds_left_today() + day_turn_seconds())
     return seconds
 
 
@@ -965,8 +1049,16 @@ def bump(names, keep_before=False):
 
 
 def site_changed():
-    """Something every page shows changed (menus, breadcrumbs of an index, a catalogue's names)."""
-    bump([GLOBAL])
+    """Something every page shows changed (menus, breadcrumbs of an index, a catalogue's names): every copy is
+    stale; the most read pages and those kept all day are rendered again by workers, and served from before the
+    change meanwhile (serve_previous_everywhere)."""
+    _changed_everywhere(GLOBAL)
+
+
+def _changed_everywhere(name):
+    moved = bump([name], keep_before=replacing_seconds() > 0)
+    if moved is not None and moved.before:
+        transaction.on_commit(lambda: serve_previous_everywhere(moved))  # after the bump's own move at the commit
 
 
 def _translation_keys(queryset):
@@ -1110,7 +1202,8 @@ def township_content_changed(township_ids=None):
     Moved for these townships (with the tokens before it while previous copies may be served: see
     serve_previous_until_replaced), None for every township page or with the cache off."""
     if township_ids is None:
-        bump([TOWNSHIP_CONTENT])
+        _changed_everywhere(TOWNSHIP_CONTENT)
+        warm_most_read_soon()  # with every township page, once for the rows of an import
         return None
     names = [township_content_of(township_id) for township_id in sorted(township_ids)]
     return bump(names, keep_before=replacing_seconds() > 0) if names else None

@@ -36,6 +36,7 @@ links in it are the public ones.
 
 import datetime
 import functools
+import hashlib
 import io
 import logging
 import sys
@@ -156,14 +157,16 @@ def _in_a_worker(task):
     return task.get_backend().supports_defer
 
 
-_refresh_asked = {}  # page id: until when this process has asked for its refresh (time.monotonic)
+_refresh_asked = {}  # (page id, because): until when this process has asked for its refresh (time.monotonic)
 
 
-def refresh_soon(page_id, request):
+def refresh_soon(page_id, request, because=""):
     """A visitor was served a stored copy of this page in the second half of its lifetime (or past it): a worker
     renders it again, once whatever the visitors meanwhile. Returns whether a worker will: not for a page with a
     query string (a list's second page), which is left to age out, nor when tasks run in the request (the immediate
-    backend: the visitor would wait for the render the refresh is there to spare them)."""
+    backend: the visitor would wait for the render the refresh is there to spare them). `because`: what the copy
+    is out of date by, when not its age (a new day, a change every page shows): a refresh asked for its age just
+    before does not stand for this one."""
     from django.core.cache import cache
 
     from cms.page_cache import timeout
@@ -172,15 +175,17 @@ def refresh_soon(page_id, request):
     now = time.monotonic()
     if not page_id or request.GET or not warming_enabled():
         return False
-    if _refresh_asked.get(page_id, 0) > now:
+    asked = (page_id, because)
+    if _refresh_asked.get(asked, 0) > now:
         return True
     if not _in_a_worker(warm_pages):
         return False
     if len(_refresh_asked) > 10_000:
         _refresh_asked.clear()
     seconds = max(int(timeout() / 2), 1)
-    _refresh_asked[page_id] = now + seconds  # this process asks no more: the hits of the second half cost nothing
-    if cache.add(f"cms:page-refresh:{page_id}", True, seconds):  # nor do other processes' hits
+    _refresh_asked[asked] = now + seconds  # this process asks no more: the hits of the second half cost nothing
+    lock = hashlib.sha256(because.encode()).hexdigest()[:16] if because else ""
+    if cache.add(f"cms:page-refresh:{page_id}:{lock}", True, seconds):  # nor do other processes' hits
         warm_pages.enqueue([page_id])
     return True
 

@@ -2,7 +2,9 @@
 rendered again by a worker, so that their next visitors meet stored copies; the warm-up counts no visit, keeps each
 language apart and leaves the worker's language as it was."""
 
+import re
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -181,7 +183,8 @@ def test_the_day_starts_with_the_most_read_pages_warmed(market, warming_on):
 def test_a_change_every_page_shows_warms_the_most_read_pages_once_after_the_edits(
     market, warming_on, settings, django_capture_on_commit_callbacks
 ):
-    """An editor saving the menus twice starts one warm-up, a few seconds later, which sees the last save."""
+    """An editor saving the menus twice starts one warm-up, a few seconds later, which sees the last save; meanwhile
+    the copy from before both saves is served, not a render."""
     import datetime
 
     from wagtail.models import Site
@@ -204,7 +207,8 @@ def test_a_change_every_page_shows_warms_the_most_read_pages_once_after_the_edit
     )
     assert enqueued.args_kwargs["args"] == [SITE_CHANGE_PAGES]
     assert enqueued.run_after >= started + datetime.timedelta(seconds=SITE_CHANGE_DELAY - 1)
-    assert served(market["rice"].url)["X-Page-Cache"] == "miss"  # the menus changed: every copy is stale
+    before = served(market["rice"].url)  # the menus changed: every copy is stale, served until the warm-up
+    assert before["X-Page-Cache"] == "previous" and "第二版頁尾" not in before.content.decode()
 
     warm_pages_of_the_day.call(SITE_CHANGE_PAGES)  # what a worker runs once the delay is over
     response = served(market["rice"].url)
@@ -635,3 +639,134 @@ def test_a_previous_copy_shows_a_payment_made_after_the_publish(
     content = response.content.decode()
     assert response["X-Page-Cache"] == "previous"
     assert "12,345" in content and "關山好米" not in content
+
+
+@pytest.fixture
+def yesterdays_copies(monkeypatch):
+    """Pages stored yesterday: `store(url)` keeps a copy as yesterday's render would have (its day in its key, its
+    days left counted from yesterday); then the day turns, `seconds` after midnight (60 unless told)."""
+    import datetime
+
+    from django.utils import timezone as django_timezone
+
+    from cms import page_cache
+
+    today = django_timezone.localdate()
+
+    def store(*urls):
+        with monkeypatch.context() as yesterday:
+            yesterday.setattr(django_timezone, "localdate", lambda *args: today - datetime.timedelta(days=1))
+            for url in urls:
+                cached(Client(), url)
+
+    def turn(seconds=60):
+        monkeypatch.setattr(page_cache, "seconds_since_midnight", lambda: seconds)
+
+    return SimpleNamespace(store=store, turn=turn)
+
+
+def test_as_a_day_starts_yesterdays_copies_are_served_while_a_worker_renders_the_new_days(
+    listing, campaign, warming_on, worker_tasks, yesterdays_copies, settings, a_long_day
+):
+    """Every key holds the day: at midnight no page has a copy. Until a worker has rendered a page for the new day,
+    its reader is served yesterday's copy with its money filled again (the days left count from today), not a
+    render; the page's refresh is asked once."""
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.models import TownshipPage
+    from cms.tasks import warm_pages
+
+    project = listing.project
+    township = TownshipPage.objects.get(pk=project.get_parent().pk).get_translation(
+        Locale.objects.get(language_code="en")
+    )
+    project_en = project.get_translation(Locale.objects.get(language_code="en"))
+    yesterdays_copies.store(township.url, project_en.url)
+    yesterdays_copies.turn(60)
+
+    # The card's money on the township page, the funding panel's on the project's.
+    for page, today in ((township, r"\b20 days left"), (project_en, r"days left</dt>\s*<dd>20</dd>")):
+        response = served(page.url)
+        assert response["X-Page-Cache"] == "previous", page.url
+        assert re.search(today, response.content.decode()), page.url
+        assert served(page.url)["X-Page-Cache"] == "previous"  # asked once
+    refreshes = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages")
+    assert sorted(task.args_kwargs["args"][0][0] for task in refreshes) == sorted([township.pk, project_en.pk])
+
+    assert warm_pages.call([township.pk, project_en.pk]).endswith("2 miss")  # what the worker runs
+    for page in (township, project_en):
+        assert served(page.url)["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("why", ["no worker", "later in the day", "a change since"])
+def test_yesterdays_copy_is_not_served_without_a_worker_later_in_the_day_or_after_a_change(
+    why, market, warming_on, yesterdays_copies, settings, monkeypatch
+):
+    from cms import page_warming
+    from cms.page_cache import page_content_changed
+
+    rice = market["rice"]
+    yesterdays_copies.store(rice.url)
+    if why != "no worker":  # the tests' immediate backend runs a task in the request: nobody renders it later
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        monkeypatch.setattr(page_warming, "_refresh_asked", {})
+    yesterdays_copies.turn(settings.PAGE_CACHE_SECONDS + 1 if why == "later in the day" else 60)
+    if why == "a change since":  # what the page shows of its own changed (an update, an answer): no copy from before
+        page_content_changed([rice.pk])
+
+    assert served(rice.url)["X-Page-Cache"] == "miss"
+
+
+def test_after_official_figures_change_township_pages_previous_copies_are_served_until_the_warm_up(
+    market, warming_on, worker_tasks, django_capture_on_commit_callbacks
+):
+    """Official figures show on every township page: they are all stale, served from before the change until the
+    warm-up (the pages kept all day, once for all the rows of an import) has stored the new ones."""
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.page_warming import SITE_CHANGE_LOCK, SITE_CHANGE_PAGES
+    from cms.tasks import warm_pages_of_the_day
+    from datahub.models import Indicator
+
+    township = township_page_for(market["rice"].township)
+    cached(Client(), township.url)
+    DBTaskResult.objects.all().delete()
+    cache.delete(SITE_CHANGE_LOCK)  # taken when the site's settings were made
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Indicator.objects.create(code="farm-ponds", name_zh="魚塭數", name_en="Fish ponds", unit="farms")
+
+    assert served(township.url)["X-Page-Cache"] == "previous"
+    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages_of_the_day")
+    assert enqueued.args_kwargs["args"] == [SITE_CHANGE_PAGES]
+    warm_pages_of_the_day.call(SITE_CHANGE_PAGES)  # what a worker runs once the delay is over
+    assert served(township.url)["X-Page-Cache"] == "hit"
+
+
+def test_a_page_no_warm_up_renders_is_rendered_again_by_a_worker_after_a_change_every_page_shows(
+    market, warming_on, worker_tasks, django_capture_on_commit_callbacks
+):
+    """A copy from before the menus changed is served once more, and that reader's visit has a worker render the
+    page, whether or not the site's warm-up lists it; then the copy from before is never served again."""
+    from django_tasks_db.models import DBTaskResult
+    from wagtail.models import Site
+
+    from cms.models import NavigationSettings
+    from cms.tasks import warm_pages
+
+    rice = market["rice"]
+    navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
+    cached(Client(), rice.url)
+    DBTaskResult.objects.all().delete()
+
+    navigation.footer_note = "新的頁尾"
+    with django_capture_on_commit_callbacks(execute=True):
+        navigation.save()
+
+    assert served(rice.url)["X-Page-Cache"] == "previous"
+    [refresh] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages")
+    assert refresh.args_kwargs["args"] == [[rice.pk]]
+    warm_pages.call([rice.pk])
+    response = served(rice.url)
+    assert response["X-Page-Cache"] == "hit" and "新的頁尾" in response.content.decode()
