@@ -771,9 +771,9 @@ def kept_all_day(page):
     return bool(getattr(page.specific_class or type(page), "kept_all_day", False)) and warming_enabled()
 
 
-def _fragment_key(request, page, name, shows_money, lists_pages=True):
-    """The cache key of a shared fragment of `page` served for `request`, or None when it is not kept (see
-    shared_fragment)."""
+def _fragment_key(request, page, name, shows_money, lists_pages=True, day=None):
+    """The cache key of a shared fragment of `page` served for `request` on the local day `day` (default today), or
+    None when it is not kept (see shared_fragment)."""
     remembered = getattr(request, FRAGMENT_ATTRIBUTE, None) if request is not None else None
     if remembered is None or page is None or remembered[0] != page.pk or getattr(request, "is_preview", False):
         return None
@@ -792,16 +792,25 @@ def _fragment_key(request, page, name, shows_money, lists_pages=True):
         generations = {name: token for name, token in generations.items() if not name.startswith(LISTS_PREFIX)}
     tokens = ",".join(f"{generation}={token}" for generation, token in sorted(generations.items()))
     digest = hashlib.sha256(f"{request.path}?{query}|{name}|{tokens}".encode()).hexdigest()
-    return f"cms:fragment:v2:{release()}:{_today()}:{get_language()}:{digest}"  # v2: (content, stored at, until)
+    return f"cms:fragment:v2:{release()}:{day or _today()}:{get_language()}:{digest}"  # v2: (content, stored at, until)
 
 
 def prefetch_shared_fragments(request, page, parts):
     """Read the kept copies of the shared fragments `parts` ([(name, shows_money, lists_pages)]: those of the page's
     template) in one cache round trip, for shared_fragment to take them from; the first fragment of a render asks
     for all."""
-    keys = [key for part in parts if (key := _fragment_key(request, page, *part))]
-    found = cache.get_many(keys) if keys and not is_warming(request) else {}
-    setattr(request, PREFETCHED_ATTRIBUTE, {key: found.get(key) for key in keys})
+    keyed = {key: part for part in parts if (key := _fragment_key(request, page, *part))}
+    found = cache.get_many(list(keyed)) if keyed and not is_warming(request) else {}
+    missing = [key for key in keyed if key not in found]
+    if missing and not is_warming(request) and seconds_since_midnight() < day_turn_seconds():
+        # As a day starts, yesterday's copy of a part, as of a page (_yesterdays_copy), marked as such.
+        yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+        of = {_fragment_key(request, page, *keyed[key], day=yesterday): key for key in missing}
+        found.update({of[old]: (*kept, YESTERDAYS) for old, kept in cache.get_many(list(of)).items()})
+    setattr(request, PREFETCHED_ATTRIBUTE, {key: found.get(key) for key in keyed})
+
+
+YESTERDAYS = "yesterday's"
 
 
 def fragments_prefetched(request):
@@ -835,10 +844,14 @@ def shared_fragment(request, page, name, render, valid_until=None, shows_money=T
     prefetched = getattr(request, PREFETCHED_ATTRIBUTE, None) or {}
     kept = prefetched.pop(key) if key in prefetched else None if is_warming(request) else cache.get(key)
     if kept is not None:  # a warm-up renders every part afresh: what changed untold shows within the lifetime
-        content, stored_at, until = kept
-        # A part of a page kept all day, past its lifetime: a worker renders the page and its parts again.
-        if time.time() - stored_at <= timeout() or refresh_soon(page.pk, request):
-            _note_until(request, until)
+        content, stored_at, until, *yesterdays = kept
+        if yesterdays:  # yesterday's, as a day starts: a worker renders the page and its parts for the new day
+            served = refresh_soon(page.pk, request, because=_today())
+        else:  # a part of a page kept all day, past its lifetime: a worker renders the page and its parts again
+            served = time.time() - stored_at <= timeout() or refresh_soon(page.pk, request)
+        if served:
+            # A page stored with yesterday's part is stale at once: the next reader's visit has it rendered again.
+            _note_until(request, time.time() if yesterdays else until)
             return content
     content = render()
     seconds = kept_seconds(True) if kept_all_day(page) else timeout()

@@ -57,13 +57,19 @@ def _sprite_url():
 def icon(name, size=20, css_class=""):
     """A Lucide icon from the sprite (site/static/icons/icons.svg), hidden from assistive technology: the text
     beside it says what it means. Names are those listed in scripts/build_icons.py."""
+    return _icon_html(str(name), str(size), str(css_class), _sprite_url())
+
+
+@functools.lru_cache(maxsize=1024)
+def _icon_html(name, size, css_class, sprite_url):
+    # Made once per process for each icon: a card draws three or four, a page about a hundred.
     return format_html(
         '<svg class="icon{}" width="{}" height="{}" aria-hidden="true" focusable="false">'
         '<use href="{}#{}"></use></svg>',
         f" {css_class}" if css_class else "",
         size,
         size,
-        _sprite_url(),
+        sprite_url,
         name,
     )
 

@@ -653,11 +653,16 @@ def yesterdays_copies(monkeypatch):
 
     today = django_timezone.localdate()
 
-    def store(*urls):
+    def store(*urls, reader=None):
+        """Anonymous readers store the pages; a signed-in `reader` their shared parts only."""
         with monkeypatch.context() as yesterday:
             yesterday.setattr(django_timezone, "localdate", lambda *args: today - datetime.timedelta(days=1))
             for url in urls:
-                cached(Client(), url)
+                if reader is None:
+                    cached(Client(), url)
+                else:
+                    for _ in range(2):  # the site's first request makes its navigation settings
+                        assert reader.get(url).status_code == 200
 
     def turn(seconds=60):
         monkeypatch.setattr(page_cache, "seconds_since_midnight", lambda: seconds)
@@ -770,3 +775,36 @@ def test_a_page_no_warm_up_renders_is_rendered_again_by_a_worker_after_a_change_
     warm_pages.call([rice.pk])
     response = served(rice.url)
     assert response["X-Page-Cache"] == "hit" and "新的頁尾" in response.content.decode()
+
+
+def test_as_a_day_starts_a_signed_in_reader_gets_yesterdays_parts_while_a_worker_renders_the_new_days(
+    market, reader, warming_on, worker_tasks, yesterdays_copies, a_long_day
+):
+    """The parts every reader sees alike are kept per day too: as a day starts, a signed-in reader's page is
+    rendered around yesterday's parts while a worker renders the new day's. An anonymous reader's page rendered
+    around one of them is stored stale: the next reader is served it while a worker renders it again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.models import TownshipPage
+    from cms.tasks import warm_pages
+
+    township = market["rice"].get_parent().specific
+    yesterdays_copies.store(township.url, reader=reader)
+    TownshipPage.objects.filter(pk=township.pk).update(summary="悄悄寫下的鄉鎮介紹")  # untold
+    yesterdays_copies.turn(60)
+
+    with CaptureQueriesContext(connection) as as_the_day_starts:
+        response = reader.get(township.url)
+    assert "悄悄寫下的鄉鎮介紹</p>" not in response.content.decode()  # the head: yesterday's part
+    [refresh] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages")
+    assert refresh.args_kwargs["args"] == [[township.pk]]
+
+    assert served(township.url)["X-Page-Cache"] == "miss"  # rendered around yesterday's parts, stored stale
+    assert served(township.url)["X-Page-Cache"] == "stale"
+    warm_pages.call([township.pk])
+    with CaptureQueriesContext(connection) as with_todays_parts:
+        assert "悄悄寫下的鄉鎮介紹</p>" in reader.get(township.url).content.decode()
+    assert len(as_the_day_starts) <= len(with_todays_parts) + 2  # the refresh's task row, not the parts' queries
+    assert served(township.url)["X-Page-Cache"] == "hit"
