@@ -38,19 +38,22 @@ class CmsConfig(AppConfig):
         post_delete.connect(signal_handlers.page_changed, sender=Page, dispatch_uid="cms_page_cache_deleted")
         from cms.models import Ministry, NavigationSettings, Sector, SupportProgramme, SustainableDevelopmentGoal
 
-        # A view restriction covers a page and everything under it: a copy stored before it was set must go.
-        for model in (
-            NavigationSettings,
-            Sector,
-            SustainableDevelopmentGoal,
-            Ministry,
-            SupportProgramme,
-            PageViewRestriction,
-            Site,  # cms.sites keeps each hostname's site under the site generation
+        # What every page shows: its copies from before a change are served until workers have rendered them again.
+        # What decides who may read a page and where it is: never. A view restriction covers a page and everything
+        # under it: a copy stored before it was set must go; cms.sites keeps each hostname's site under the site
+        # generation.
+        for model, handler in (
+            (NavigationSettings, signal_handlers.site_wide_change),
+            (Sector, signal_handlers.site_wide_change),
+            (SustainableDevelopmentGoal, signal_handlers.site_wide_change),
+            (Ministry, signal_handlers.site_wide_change),
+            (SupportProgramme, signal_handlers.site_wide_change),
+            (PageViewRestriction, signal_handlers.site_access_change),
+            (Site, signal_handlers.site_access_change),
         ):
             for signal in (post_save, post_delete):
                 uid = f"cms_page_cache_{model.__name__}_{'saved' if signal is post_save else 'deleted'}"
-                signal.connect(signal_handlers.site_wide_change, sender=model, dispatch_uid=uid)
+                signal.connect(handler, sender=model, dispatch_uid=uid)
         from cms.township_sections import follow_township_changes
         from datahub.models import ImportBatch, Indicator, Observation
 

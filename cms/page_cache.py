@@ -1061,15 +1061,15 @@ def bump(names, keep_before=False):
     return moved
 
 
-def site_changed():
+def site_changed(previous_copies=True):
     """Something every page shows changed (menus, breadcrumbs of an index, a catalogue's names): every copy is
     stale; the most read pages and those kept all day are rendered again by workers, and served from before the
-    change meanwhile (serve_previous_everywhere)."""
-    _changed_everywhere(GLOBAL)
+    change meanwhile (serve_previous_everywhere). `previous_copies=False`: never (who may read a page changed)."""
+    _changed_everywhere(GLOBAL, previous_copies)
 
 
-def _changed_everywhere(name):
-    moved = bump([name], keep_before=replacing_seconds() > 0)
+def _changed_everywhere(name, previous_copies=True):
+    moved = bump([name], keep_before=previous_copies and replacing_seconds() > 0)
     if moved is not None and moved.before:
         transaction.on_commit(lambda: serve_previous_everywhere(moved))  # after the bump's own move at the commit
 

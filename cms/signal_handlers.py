@@ -77,3 +77,10 @@ def site_wide_change(sender, **kwargs):
     from cms.page_cache import site_changed
 
     site_changed()
+
+
+def site_access_change(sender, **kwargs):
+    """A view restriction or a site (its hostname, its root) changed: no copy from before is ever served again."""
+    from cms.page_cache import site_changed
+
+    site_changed(previous_copies=False)

@@ -808,3 +808,31 @@ def test_as_a_day_starts_a_signed_in_reader_gets_yesterdays_parts_while_a_worker
         assert "悄悄寫下的鄉鎮介紹</p>" in reader.get(township.url).content.decode()
     assert len(as_the_day_starts) <= len(with_todays_parts) + 2  # the refresh's task row, not the parts' queries
     assert served(township.url)["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("menus_changed_before", [False, True])
+def test_a_page_given_a_password_is_never_served_from_before_even_after_a_change_every_page_shows(
+    menus_changed_before, home_pages, warming_on, worker_tasks, django_capture_on_commit_callbacks
+):
+    """A view restriction makes every copy stale as the menus do, but a copy from before it is never served: it
+    may be the page now behind the password. Nor after the menus changed just before, whose copies from before
+    would otherwise be served."""
+    from wagtail.models import Site
+
+    from cms.models import NavigationSettings, StandardPage
+
+    home = HomePage.objects.first()
+    page = home.add_child(instance=StandardPage(title="合作夥伴", slug="partners", body=[("paragraph", "<p>名單</p>")]))
+    navigation = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
+    cached(Client(), page.url)
+    if menus_changed_before:
+        navigation.footer_note = "新的頁尾"
+        with django_capture_on_commit_callbacks(execute=True):
+            navigation.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.PASSWORD, password="x")
+
+    response = Client().get(page.url)
+    assert response.get("X-Page-Cache") != "previous"
+    assert response.status_code == 200 and "名單</p>" not in response.content.decode()
