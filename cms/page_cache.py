@@ -86,10 +86,11 @@ a publish (and a change of what a township's pages show from other apps: a help 
 worker has stored the new copies of the pages it renders again, for at most PAGE_CACHE_REPLACING_SECONDS, a copy
 stored just before the change is served (`X-Page-Cache: previous`, `serve_previous_until_replaced`), as a CDN's
 soft purge does, when that change alone made it stale; an unpublish, a move, a delete, a new slug or any other
-change since makes it a miss as ever. A change every page shows (the menus, official figures on every township
-page) has workers render the most read pages and those kept all day, and a copy from before it is served meanwhile,
-for at most PAGE_CACHE_SECONDS (`serve_previous_everywhere`); so is yesterday's copy in the first PAGE_CACHE_SECONDS
-of a day, while workers render the new day's pages (`_yesterdays_copy`), with its money filled again for the day.
+change since makes it a miss as ever. A change every page shows (the menus, a publish of a page in them, official
+figures on every township page) has workers render the most read pages and those kept all day, and a copy from
+before it is served meanwhile, for at most PAGE_CACHE_SECONDS (`serve_previous_everywhere`; never after a view
+restriction or a change of a site); so is yesterday's copy in the first PAGE_CACHE_SECONDS of a day, while workers
+render the new day's pages (`_yesterdays_copy`), with its money filled again for the day.
 
 The pages whose number does not grow with the site (home, indexes, counties, townships: `kept_all_day`) keep their
 copies and shared fragments until the day ends, past the stale bound, and workers render them all as it starts
@@ -398,12 +399,13 @@ SITE_REPLACING_KEY = f"{REPLACING_PREFIX}site"
 
 
 def serve_previous_everywhere(moved):
-    """A change every page shows (the menus: site_changed; official figures every township page shows) committed,
-    and workers render the most read pages and those kept all day again (cms.page_warming.warm_most_read_soon):
-    for at most the page cache's lifetime, a copy that this change alone made stale is served meanwhile (`X-Page-Cache:
-    previous`), as after a publish (serve_previous_until_replaced), and a page the warm-up leaves out is rendered
-    again by a worker once read (refresh_soon). Changes in a row chain: a copy from before the first is served until
-    the warm-up after the last stored the new one."""
+    """A change every page shows (the menus: site_changed; a publish of a page in them: pages_changed; official
+    figures every township page shows) committed, and workers render the most read pages and those kept all day
+    again (cms.page_warming.warm_most_read_soon): for at most the page cache's lifetime, a copy that this change
+    alone made stale is served meanwhile (`X-Page-Cache: previous`), as after a publish
+    (serve_previous_until_replaced), and a page the warm-up leaves out is rendered again by a worker once read
+    (refresh_soon). Changes in a row chain: a copy from before the first is served until the warm-up after the last
+    stored the new one."""
     seconds = timeout() if replacing_seconds() else 0
     if not seconds or moved is None or not _in_a_worker_of_warming():
         return
@@ -1122,7 +1124,21 @@ def pages_changed(pages, keep_before=False):
         else:
             names.add(GLOBAL)
     # The search pages too: the hits they show are kept under these pages' generations, which they do not follow.
-    return bump(names | {PAGE_TREE, SEARCH_RESULTS}, keep_before=keep_before)
+    moved = bump(names | {PAGE_TREE, SEARCH_RESULTS}, keep_before=keep_before)
+    if GLOBAL in names and moved is not None and moved.before:
+        # A publish every page shows (the home page, an index, a page in the menus): as after a change of the menus,
+        # the other pages' copies from before it are served while the warm-up renders them again.
+        everywhere = {_generation_key(name) for name in (GLOBAL, PAGE_TREE, SEARCH_RESULTS)}
+        transaction.on_commit(lambda: serve_previous_everywhere(_part_of(moved, everywhere)))
+    return moved
+
+
+def _part_of(moved, keys):
+    """The part of Moved `moved` that moved these generation keys."""
+    return Moved(
+        before={key: token for key, token in moved.before.items() if key in keys},
+        after={key: token for key, token in moved.after.items() if key in keys},
+    )
 
 
 def pages_listed_changed(pages):

@@ -836,3 +836,31 @@ def test_a_page_given_a_password_is_never_served_from_before_even_after_a_change
     response = Client().get(page.url)
     assert response.get("X-Page-Cache") != "previous"
     assert response.status_code == 200 and "名單</p>" not in response.content.decode()
+
+
+def test_after_a_publish_every_page_shows_the_other_pages_copies_from_before_it_are_served_until_the_warm_up(
+    market, warming_on, worker_tasks, django_capture_on_commit_callbacks
+):
+    """A page in the menus published (its title is every page's menu entry): every copy is stale, as after a change
+    of the menus, and the other pages' copies from before it are served while the warm-up renders them again."""
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.models import StandardPage
+    from cms.page_warming import SITE_CHANGE_LOCK
+    from cms.tasks import warm_pages_of_the_day
+
+    home = HomePage.objects.first()
+    about = home.add_child(instance=StandardPage(title="關於我們", slug="about", body=[("paragraph", "<p>我們</p>")]))
+    rice = market["rice"]
+    cached(Client(), rice.url)
+    DBTaskResult.objects.all().delete()
+    cache.delete(SITE_CHANGE_LOCK)
+
+    _published(about, django_capture_on_commit_callbacks, title="關於歸鄉")
+
+    response = served(rice.url)
+    assert response["X-Page-Cache"] == "previous"
+    [enqueued] = DBTaskResult.objects.filter(task_path="cms.tasks.warm_pages_of_the_day")
+    warm_pages_of_the_day.call(*enqueued.args_kwargs["args"])  # what a worker runs once the delay is over
+    assert served(rice.url)["X-Page-Cache"] == "hit"
