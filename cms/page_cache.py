@@ -120,7 +120,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from cms.page_warming import is_warming, refresh_soon, warm_most_read_soon, warming_enabled
+from cms.page_warming import is_warming, refresh_soon, warm_most_read_soon, warming_enabled, warms_in_a_worker
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +243,7 @@ def _today():
 
 
 def seconds_since_midnight():
+    """Seconds since the local day began (_yesterdays_copy)."""
     now = timezone.localtime()
     return int((now - now.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds())
 
@@ -407,7 +408,7 @@ def serve_previous_everywhere(moved):
     (refresh_soon). Changes in a row chain: a copy from before the first is served until the warm-up after the last
     stored the new one."""
     seconds = timeout() if replacing_seconds() else 0
-    if not seconds or moved is None or not _in_a_worker_of_warming():
+    if not seconds or moved is None or not warms_in_a_worker():
         return
     replaced = {key: (moved.before[key], token) for key, token in moved.after.items() if key in moved.before}
     earlier = _replaced_everywhere(cache.get(SITE_REPLACING_KEY))
@@ -417,13 +418,6 @@ def serve_previous_everywhere(moved):
     if replaced:
         marker = {"until": time.time() + seconds, "moved": {**earlier, **replaced}}
         cache.set(SITE_REPLACING_KEY, marker, seconds)
-
-
-def _in_a_worker_of_warming():
-    from cms.page_warming import _in_a_worker
-    from cms.tasks import warm_pages
-
-    return _in_a_worker(warm_pages)
 
 
 def _replaced_everywhere(marker):
@@ -1176,6 +1170,12 @@ _saving = threading.local()
 
 def _pages_being_saved():
     return getattr(_saving, "page_ids", frozenset())
+
+
+def pages_being_saved():
+    """The ids of the pages whose save is under way in this thread (rows_saved_with_page): their child rows, saved
+    again with them, are the page's change, which its own signals (a publish) announce."""
+    return _pages_being_saved()
 
 
 @contextmanager

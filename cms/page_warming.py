@@ -151,6 +151,13 @@ def _warm_later(lock, seconds, task, argument):
     transaction.on_commit(enqueue)
 
 
+def warms_in_a_worker():
+    """Whether a worker, later, renders the pages for the cache (not the request that asks: the immediate backend)."""
+    from cms.tasks import warm_pages
+
+    return _in_a_worker(warm_pages)
+
+
 def _in_a_worker(task):
     """Whether `task` runs in a worker, later, rather than in the request that enqueues it (the immediate backend,
     which cannot defer a task)."""
