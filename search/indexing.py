@@ -25,7 +25,7 @@ import threading
 from contextlib import contextmanager
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cms.page_cache import search_results_changed
@@ -133,6 +133,29 @@ def refresh_debounced(family_name, ids):
     return update_documents(family_name, ids)
 
 
+WRITE_ATTEMPTS = 3
+
+
+def _in_the_database(family, ids):
+    """Read these objects and write them to the database engine: (documents, ids of those gone). Two workers may
+    write the same object at once (a publish is two commits, each enqueueing its update): the second one's insert
+    waits on the first one's entry, then fails on it. It reads the objects again, which now holds what the first
+    wrote and anything newer, and writes again over the first's entry: the entry is always the newer one, never an
+    error and a lost update."""
+    database = database_engine()
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        documents, missing = _documents(family, ids)
+        try:
+            database.index_documents(documents)
+        except IntegrityError:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+            logger.info("search entries of %s written meanwhile by another worker: writing again", family.name)
+            continue
+        database.delete_documents(family.name, missing)
+        return documents, missing
+
+
 def _documents(family, ids):
     objects = family.objects_for_ids(ids)
     documents = family.documents_for(list(objects.values()))
@@ -143,10 +166,7 @@ def _documents(family, ids):
 def update_documents(family_name, ids):
     """Reindex these objects in every engine. Returns {"indexed", "deleted", "pending"}."""
     family = get_family(family_name)
-    documents, missing = _documents(family, ids)
-    database = database_engine()
-    database.index_documents(documents)
-    database.delete_documents(family.name, missing)
+    documents, missing = _in_the_database(family, ids)
     pending = 0
     if configured_engine_name() == "elasticsearch":
         if rebuilding(family.name):

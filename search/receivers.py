@@ -16,6 +16,7 @@ Only these receivers listen, and they only enqueue (search/indexing.py).
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
+from cms.page_cache import pages_being_saved
 from places.models import County, Township
 from search.documents import families
 from search.indexing import schedule_reindex
@@ -36,6 +37,12 @@ def _receiver(family_name):
 
         family = get_family(family_name)
         ids = family.ids_for_instance(instance)
+        if family.page_models:
+            # A project's updates are saved again with its page (modelcluster) on every publish: the publish
+            # reindexes the page; a reindex per update, each its own task when the publish is not one transaction
+            # (Wagtail's is not), would make one change several tasks, racing in several workers.
+            saving = {str(page_id) for page_id in pages_being_saved()}
+            ids = [object_id for object_id in ids if object_id not in saving]
         if ids:
             schedule_reindex(family.name, ids)
 
