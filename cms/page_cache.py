@@ -140,6 +140,10 @@ TOWNSHIP_CONTENT = "township-content"
 SEARCH_RESULTS = "search-results"
 # The money of every project at once (the home pages' figures): every payment moves it.
 SITE_MONEY = "site-money"
+# What every page (every township page) shows: a bump of one has workers render the pages of the day again, and
+# the copies from before it served meanwhile (serve_previous_everywhere), with the generations moved beside it.
+EVERYWHERE = frozenset({GLOBAL, TOWNSHIP_CONTENT})
+FOLLOWING_EVERYWHERE = frozenset({PAGE_TREE, SEARCH_RESULTS})
 CACHED_QUERY_PARAMETERS = frozenset({"page", "tag", "county"})
 MAX_QUERY_LENGTH = 200
 KEPT_HEADERS = ("Content-Type", "Content-Language")
@@ -248,15 +252,23 @@ def seconds_since_midnight():
     return int((now - now.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds())
 
 
+def _yesterday_while_the_day_turns(request):
+    """Yesterday's date (as the keys hold it) in the first moments of a day (day_turn_seconds), when its copies may
+    be served for `request` while workers render the new day's; else None (and always in a warm-up)."""
+    if is_warming(request) or seconds_since_midnight() >= day_turn_seconds():
+        return None
+    return (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+
+
 def _yesterdays_copy(request):
-    """(key, entry) of yesterday's stored copy of the page `request` asks for, in the first moments of a day
-    (day_turn_seconds), or (None, None). Every key holds the day, so as a day starts no page has a copy: workers
-    render the pages of the day (cms.page_warming.pages_of_the_day) and, meanwhile, a reader is served yesterday's
-    copy rather than a render (cached_response), its money filled again for the new day (its holes: a campaign's
-    days left)."""
-    if is_warming(request) or request.GET or seconds_since_midnight() >= day_turn_seconds():
+    """(key, entry) of yesterday's stored copy of the page `request` asks for, in the first moments of a day, or
+    (None, None). Every key holds the day, so as a day starts no page has a copy: workers render the pages of the
+    day (cms.page_warming.pages_of_the_day) and, meanwhile, a reader is served yesterday's copy rather than a render
+    (cached_response), its money filled again for the new day (its holes: a campaign's days left)."""
+    yesterday = None if request.GET else _yesterday_while_the_day_turns(request)
+    if yesterday is None:
         return None, None
-    key = _entry_key(request, day=(timezone.localdate() - datetime.timedelta(days=1)).isoformat())
+    key = _entry_key(request, day=yesterday)
     entry = cache.get(key)
     return (key, entry) if entry else (None, None)
 
@@ -798,9 +810,9 @@ def prefetch_shared_fragments(request, page, parts):
     keyed = {key: part for part in parts if (key := _fragment_key(request, page, *part))}
     found = cache.get_many(list(keyed)) if keyed and not is_warming(request) else {}
     missing = [key for key in keyed if key not in found]
-    if missing and not is_warming(request) and seconds_since_midnight() < day_turn_seconds():
+    yesterday = _yesterday_while_the_day_turns(request) if missing else None
+    if yesterday is not None:
         # As a day starts, yesterday's copy of a part, as of a page (_yesterdays_copy), marked as such.
-        yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
         of = {_fragment_key(request, page, *keyed[key], day=yesterday): key for key in missing}
         found.update({of[old]: (*kept, YESTERDAYS) for old, kept in cache.get_many(list(of)).items()})
     setattr(request, PREFETCHED_ATTRIBUTE, {key: found.get(key) for key in keyed})
@@ -1048,12 +1060,17 @@ def bump(names, keep_before=False):
         _forget_generations(moved.after)
 
     move_on()
-    if GLOBAL in names:  # every page is stale: the most read are rendered again by a worker
+    everywhere = names & EVERYWHERE
+    if everywhere:  # every page (every township page) is stale: the most read are rendered again by a worker
         warm_most_read_soon()
     if connection.in_atomic_block:
         # Again once the change commits: a render that began after the first bump but read the data before the
         # commit (the old page) would otherwise stay stored under the new generation.
         transaction.on_commit(move_on)
+    if everywhere and moved.before:
+        # Meanwhile, the copies from before it (after the bump's own move at the commit).
+        keys = {_generation_key(name) for name in names & (EVERYWHERE | FOLLOWING_EVERYWHERE)}
+        transaction.on_commit(lambda: serve_previous_everywhere(_part_of(moved, keys)))
     return moved
 
 
@@ -1061,13 +1078,7 @@ def site_changed(previous_copies=True):
     """Something every page shows changed (menus, breadcrumbs of an index, a catalogue's names): every copy is
     stale; the most read pages and those kept all day are rendered again by workers, and served from before the
     change meanwhile (serve_previous_everywhere). `previous_copies=False`: never (who may read a page changed)."""
-    _changed_everywhere(GLOBAL, previous_copies)
-
-
-def _changed_everywhere(name, previous_copies=True):
-    moved = bump([name], keep_before=previous_copies and replacing_seconds() > 0)
-    if moved is not None and moved.before:
-        transaction.on_commit(lambda: serve_previous_everywhere(moved))  # after the bump's own move at the commit
+    bump([GLOBAL], keep_before=previous_copies and replacing_seconds() > 0)
 
 
 def _translation_keys(queryset):
@@ -1118,13 +1129,9 @@ def pages_changed(pages, keep_before=False):
         else:
             names.add(GLOBAL)
     # The search pages too: the hits they show are kept under these pages' generations, which they do not follow.
-    moved = bump(names | {PAGE_TREE, SEARCH_RESULTS}, keep_before=keep_before)
-    if GLOBAL in names and moved is not None and moved.before:
-        # A publish every page shows (the home page, an index, a page in the menus): as after a change of the menus,
-        # the other pages' copies from before it are served while the warm-up renders them again.
-        everywhere = {_generation_key(name) for name in (GLOBAL, PAGE_TREE, SEARCH_RESULTS)}
-        transaction.on_commit(lambda: serve_previous_everywhere(_part_of(moved, everywhere)))
-    return moved
+    # A publish of a page every page shows (the site's generation) serves the other pages' copies from before it as
+    # a change of the menus does (bump).
+    return bump(names | {PAGE_TREE, SEARCH_RESULTS}, keep_before=keep_before)
 
 
 def _part_of(moved, keys):
@@ -1168,14 +1175,10 @@ def _content_keys(page_ids):
 _saving = threading.local()
 
 
-def _pages_being_saved():
-    return getattr(_saving, "page_ids", frozenset())
-
-
 def pages_being_saved():
     """The ids of the pages whose save is under way in this thread (rows_saved_with_page): their child rows, saved
     again with them, are the page's change, which its own signals (a publish) announce."""
-    return _pages_being_saved()
+    return getattr(_saving, "page_ids", frozenset())
 
 
 @contextmanager
@@ -1184,7 +1187,7 @@ def rows_saved_with_page(page_id):
     page's child rows again on every save of the page, unchanged or as its revision has them): their followers
     (follow_page_content_changes) leave them to the page's own signals, so that a publish is one change
     (serve_previous_until_replaced)."""
-    before = _pages_being_saved()
+    before = pages_being_saved()
     _saving.page_ids = before | {page_id}
     try:
         yield
@@ -1202,7 +1205,7 @@ def _follow_row_changes(page_ids_of, changed_pages, uid_prefix):
         def changed(sender, instance, ids_of=ids_of, **kwargs):
             if not enabled():
                 return
-            saving = _pages_being_saved()
+            saving = pages_being_saved()
             page_ids = [page_id for page_id in ids_of(instance) if page_id and page_id not in saving]
             if page_ids:
                 transaction.on_commit(lambda: changed_pages(page_ids))
@@ -1231,8 +1234,8 @@ def township_content_changed(township_ids=None):
     Moved for these townships (with the tokens before it while previous copies may be served: see
     serve_previous_until_replaced), None for every township page or with the cache off."""
     if township_ids is None:
-        _changed_everywhere(TOWNSHIP_CONTENT)
-        warm_most_read_soon()  # with every township page, once for the rows of an import
+        # The warm-up (every township page, once for the rows of an import) and the copies from before it: bump.
+        bump([TOWNSHIP_CONTENT], keep_before=replacing_seconds() > 0)
         return None
     names = [township_content_of(township_id) for township_id in sorted(township_ids)]
     return bump(names, keep_before=replacing_seconds() > 0) if names else None

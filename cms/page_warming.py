@@ -85,7 +85,7 @@ def warm_after_change(pages, published=None):
         from cms.tasks import warm_pages
 
         def enqueue():
-            if published is not None and _in_a_worker(warm_pages):
+            if published is not None and warms_in_a_worker():
                 serve_previous_until_replaced(dict(places), published)
             warm_pages.enqueue([page_id for page_id, _url_path in places])
 
@@ -118,7 +118,7 @@ def warm_township_soon(township_id, moved=None):
 
     def serve_previous():
         # Whether this change enqueues the warm-up or one enqueued for an edit just before it will see it.
-        if _in_a_worker(warm_pages):
+        if warms_in_a_worker():
             serve_previous_until_replaced(dict(township_pages()), moved)
 
     if not township_id or not warming_enabled():
@@ -185,7 +185,7 @@ def refresh_soon(page_id, request, because=""):
     asked = (page_id, because)
     if _refresh_asked.get(asked, 0) > now:
         return True
-    if not _in_a_worker(warm_pages):
+    if not warms_in_a_worker():
         return False
     if len(_refresh_asked) > 10_000:
         _refresh_asked.clear()

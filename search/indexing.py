@@ -138,7 +138,7 @@ WRITE_ATTEMPTS = 3
 
 def _in_the_database(family, ids):
     """Read these objects and write them to the database engine: (documents, ids of those gone). Two workers may
-    write the same object at once (a publish is two commits, each enqueueing its update): the second one's insert
+    write the same object at once (a publish and a payment's debounced update): the second one's insert
     waits on the first one's entry, then fails on it. It reads the objects again, which now holds what the first
     wrote and anything newer, and writes again over the first's entry: the entry is always the newer one, never an
     error and a lost update."""
