@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+BASELINE = "plain Wagtail page (baseline)"  # the name of the baseline in every table
 
 
 def main():
@@ -100,41 +101,36 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     def measure_and_report():
-        """Times every page in turn, then prints the table, the load average and each page's queries; the rows."""
+        """Times every page in turn, then prints the table, the load average and each page's queries; the rows and
+        {page: the SQL of its queries}."""
         rows = measure_interleaved({name: get(url) for name, url in pages.items()}, options.repeat)
         load = os.getloadavg()
-        print_table(rows, "plain Wagtail page (baseline)")
+        print_table(rows, BASELINE)
         print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         print(f"{'queries of one request':<36}")
+        queries = {}
         for name, url in pages.items():
             with CaptureQueriesContext(connection) as captured:
                 get(url)()
-            print(f"  {name:<34} {len(captured.captured_queries):>4}")
-        return rows
+            queries[name] = [query["sql"] for query in captured.captured_queries]
+            print(f"  {name:<34} {len(queries[name]):>4}")
+        return rows, queries
 
-    def report_the_databases_share(rows):
+    def report_the_databases_share(rows, queries):
         """What a render from nothing asks of the database: the reads each page makes beyond the plain page's, run
         again as the SQL Django sent (no ORM, no templates) on the same connection, beside what the page costs beyond
         the plain page and the room the aim of 1.3× leaves for all of it."""
-        baseline_ms = summary(rows["plain Wagtail page (baseline)"])["median"]
-        with CaptureQueriesContext(connection) as plain:
-            get(pages["plain Wagtail page (baseline)"])()
-        plain_sql = {query["sql"] for query in plain.captured_queries}
+        baseline_ms = summary(rows[BASELINE])["median"]
+        plain_sql = set(queries[BASELINE])
         print(
             f"\nthe database's share of a render from nothing (its own reads run again as plain SQL; the aim of 1.3× "
             f"leaves {0.3 * baseline_ms:.1f} ms beyond the plain page for everything a page does):"
         )
         print(f"  {'page':<36} {'own reads':>9} {'their SQL ms':>12} {'page beyond plain ms':>21}")
-        for name, url in pages.items():
-            if name == "plain Wagtail page (baseline)":
+        for name in pages:
+            if name == BASELINE:
                 continue
-            with CaptureQueriesContext(connection) as captured:
-                get(url)()
-            own = [
-                query["sql"]
-                for query in captured.captured_queries
-                if query["sql"] not in plain_sql and query["sql"].lstrip().upper().startswith("SELECT")
-            ]
+            own = [sql for sql in queries[name] if sql not in plain_sql and sql.lstrip().upper().startswith("SELECT")]
 
             def replay(own=own):
                 with connection.cursor() as cursor:
@@ -147,20 +143,20 @@ def main():
             print(f"  {name:<36} {len(own):>9} {sql_ms:>12.1f} {beyond_ms:>21.1f}")
 
     cache.clear()
-    rows = measure_and_report()
-    report_the_databases_share(rows)
+    rows, queries = measure_and_report()
+    report_the_databases_share(rows, queries)
 
     # What an anonymous visitor meets once the page is cached (cms.page_cache): the same request, served from Redis.
     from django.test import override_settings
 
     with override_settings(PAGE_CACHE_ENABLED=True):
-        cached = {f"{name}, cached": url for name, url in pages.items() if name != "plain Wagtail page (baseline)"}
+        cached = {f"{name}, cached": url for name, url in pages.items() if name != BASELINE}
         for url in cached.values():
             get(url)()
-        rows = {"plain Wagtail page (baseline)": rows["plain Wagtail page (baseline)"]}
+        rows = {BASELINE: rows[BASELINE]}
         rows.update(measure_interleaved({name: get(url) for name, url in cached.items()}, options.repeat))
         print("\nanonymous page cache (cms.page_cache) against the same rendered baseline:")
-        print_table(rows, "plain Wagtail page (baseline)")
+        print_table(rows, BASELINE)
         with CaptureQueriesContext(connection) as captured:
             get(next(iter(cached.values())))()
         print(f"queries of a cached hit: {len(captured.captured_queries)}")
@@ -231,7 +227,7 @@ def after_a_change(pages, repeat):
         ],
     }
     client = Client()
-    baseline_url = pages["plain Wagtail page (baseline)"]
+    baseline_url = pages[BASELINE]
 
     def timed(url, change, captured=None):
         change()
@@ -325,7 +321,7 @@ def after_a_publish_warmed(pages, repeat):
 
     published = published_pages(changed_subjects())
     plain_key = StandardPage.objects.get(slug="about").translation_key
-    baseline_url = pages["plain Wagtail page (baseline)"]
+    baseline_url = pages[BASELINE]
     client = Client()
 
     def visit(url):
@@ -376,7 +372,7 @@ def existing_pages(project_count):
     home = HomePage.objects.get(locale__language_code="zh-hant")
     busiest = TownshipPage.objects.filter(locale=home.locale).order_by("township__code").first()  # as build() chose
     return {
-        "plain Wagtail page (baseline)": StandardPage.objects.get(slug="about").url,
+        BASELINE: StandardPage.objects.get(slug="about").url,
         "home page": home.url,
         f"township page ({busiest.title}, ~{project_count // 10} projects)": busiest.url,
         "story index page": StoryIndexPage.objects.child_of(home).get().url,
@@ -448,7 +444,7 @@ def build(project_count, story_count):
     plain = home.add_child(instance=StandardPage(title="關於", slug="about", body=[("paragraph", "<p>關於我們。</p>")]))
     build_money(projects, busiest.township)
     return {
-        "plain Wagtail page (baseline)": plain.url,
+        BASELINE: plain.url,
         "home page": home.url,
         f"township page ({busiest.title}, ~{project_count // 10} projects)": busiest.url,
         "story index page": index.url,
