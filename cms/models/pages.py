@@ -277,10 +277,15 @@ class HomePage(BasePage):
             )
         )
         context["featured_stories"] = SimpleLazyObject(self._featured_stories)
-        # The townships where projects are: dots on the map teaser.
+        # The townships where projects are: dots on the map teaser. Without order_by() the pages' own ordering (by
+        # path) would join the DISTINCT, and the first rows could repeat a few townships and leave others out.
         context["project_town_codes"] = SimpleLazyObject(
             lambda: list(
-                ProjectPage.objects.live().public().values_list("township__code", flat=True).distinct()[:TEASER_POINTS]
+                ProjectPage.objects.live()
+                .public()
+                .order_by()
+                .values_list("township__code", flat=True)
+                .distinct()[:TEASER_POINTS]
             )
         )
         return context
@@ -288,10 +293,11 @@ class HomePage(BasePage):
     # The featured pages are chosen on the default-language home page; every language shows the same ones, each in
     # this home page's language (its translation, or the untranslated original's alias).
     def _featured_projects(self):
-        source = self.default_language_version
-        featured = [item.project_id for item in source.featured_projects.filter(project__live=True)]
+        featured = self.default_language_version.featured_projects.filter(project__live=True)
         return self._in_this_language(
-            ProjectPage.objects.select_related("sector", "township__county"), featured, HOME_HERO_SPECS
+            ProjectPage.objects.select_related("sector", "township__county"),
+            featured.values_list("project__translation_key", flat=True),
+            HOME_HERO_SPECS,
         )
 
     def _featured_project_ids(self, pages=None):
@@ -321,22 +327,24 @@ class HomePage(BasePage):
         return [versions[key] for key in keys if key in versions]
 
     def _featured_stories(self):
-        source = self.default_language_version
-        featured = [item.story_id for item in source.featured_stories.filter(story__live=True)]
-        return self._in_this_language(StoryPage.objects.select_related("township__county"), featured)
+        featured = self.default_language_version.featured_stories.filter(story__live=True)
+        return self._in_this_language(
+            StoryPage.objects.select_related("township__county"),
+            featured.values_list("story__translation_key", flat=True),
+        )
 
-    def _in_this_language(self, queryset, page_ids, image_specs=()):
-        """The pages `page_ids` (in their given order) as they are in this page's language tree, where live, with
-        their card image (and the renditions `image_specs`) prefetched."""
-        keys = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "translation_key"))
+    def _in_this_language(self, queryset, translation_keys, image_specs=()):
+        """The pages of these translation keys (in their given order) as they are in this page's language tree,
+        where live, with their card image (and the renditions `image_specs`) prefetched."""
+        keys = list(translation_keys)
         versions = {
             page.translation_key: page
             for page in queryset.live()
             .public()
-            .filter(translation_key__in=keys.values(), locale_id=self.locale_id)
+            .filter(translation_key__in=keys, locale_id=self.locale_id)
             .prefetch_related(*CONTENT_LANGUAGE_RELATIONS, Prefetch("hero_image", queryset=card_images(*image_specs)))
         }
-        return [versions[keys[pk]] for pk in page_ids if pk in keys and keys[pk] in versions]
+        return [versions[key] for key in keys if key in versions]
 
 
 class HomeFeaturedProject(Orderable):

@@ -225,6 +225,19 @@ def test_home_figures_are_computed_and_honest(cms_site, client):
     assert figures == {"projects": 2, "backers": 0, "raised_twd": 0, "townships_reached": 2}
 
 
+def test_the_home_map_has_a_dot_for_each_township_with_projects_however_many_each_has(cms_site, client, monkeypatch):
+    crowded, quiet = (township_page_for(Township.objects.get(code=code)) for code in ("10008040", "10009190"))
+    for number in range(3):
+        crowded.add_child(instance=ProjectPage(title=f"專案{number}", slug=f"p{number}")).save_revision().publish()
+    quiet.add_child(instance=ProjectPage(title="專案", slug="p")).save_revision().publish()
+    # Room for two dots: the crowded township's three projects must not take both.
+    monkeypatch.setattr("cms.models.pages.TEASER_POINTS", 2)
+
+    html = client.get("/zh-hant/").content.decode()
+
+    assert html.count('class="map-point"') == 2
+
+
 def test_sdgs_are_loaded_in_three_languages(db):
     goals = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}
     assert sorted(goals) == list(range(1, 18))
