@@ -29,9 +29,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         language = getattr(request.user, "preferred_language", None)
-        if language in LANGUAGE_CODES:
-            return f"/{language}/"
-        return super().get_login_redirect_url(request)
+        if language not in LANGUAGE_CODES:
+            language = _current_language()
+        return f"/{language}/"
+
+    def get_signup_redirect_url(self, request):
+        # Where confirming the email leads, decided at sign-up before anyone is signed in: the home page in the
+        # language of the sign-up, not the bare "/" (which would follow the browser's language instead).
+        return self.get_login_redirect_url(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

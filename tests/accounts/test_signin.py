@@ -49,6 +49,7 @@ def test_sign_up_needs_a_verified_email_and_speaks_the_language_of_sign_up(clien
     assert EmailAddress.objects.get(email="new@example.tw").verified
     # Signed in on confirmation, and sent to the home page of the language they use.
     assert response.status_code == 302
+    assert response["Location"] == "/ja/"
     assert int(client.session["_auth_user_id"]) == user.pk
 
 
@@ -366,3 +367,18 @@ def test_everyone_else_may_switch_it_off(client, alice):
 
     assert response.status_code == 302
     assert not Authenticator.objects.filter(user=alice, type=Authenticator.Type.TOTP).exists()
+
+
+def test_confirming_the_email_right_after_sign_up_lands_in_the_language_of_sign_up(client):
+    # The browser asks for English; the person chose Japanese on the site.
+    client.post(
+        "/ja/accounts/signup/",
+        {"email": "new@example.tw", "password1": PASSWORD, "password2": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    response = client.post(link_in(mail.outbox[-1]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/ja/"
+    assert "_auth_user_id" in client.session
