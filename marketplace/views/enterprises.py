@@ -43,7 +43,9 @@ def enterprise_detail(request, slug):
 def enterprise_edit(request, slug):
     organisation = enterprise_for_team(request, slug)
     profile = EnterpriseProfile.objects.filter(organisation=organisation).first()
-    form = EnterpriseProfileForm(request.POST or None, instance=profile or EnterpriseProfile(organisation=organisation))
+    # A first profile starts in the township the team named when it was created.
+    new_profile = EnterpriseProfile(organisation=organisation, township_id=organisation.township_id)
+    form = EnterpriseProfileForm(request.POST or None, instance=profile or new_profile)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in actions.PROFILE_FIELDS}
         actions.save_enterprise_profile(

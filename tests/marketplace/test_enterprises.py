@@ -26,6 +26,16 @@ def test_a_team_member_creates_and_edits_the_profile_from_the_public_site(client
     assert profile.summary == "改寫"
 
 
+def test_a_first_profile_starts_in_the_township_the_team_named(client, cms_site, team, bob, kouhu):
+    team.township = kouhu
+    team.save()
+    client.force_login(bob)
+
+    response = client.get(reverse("marketplace:enterprise_edit", kwargs={"slug": team.slug}))
+
+    assert response.context["form"]["township"].value() == kouhu.pk
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
