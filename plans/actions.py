@@ -44,10 +44,12 @@ def is_office_member(user, plan):
 
 
 def county_organisations_of(user, county_id):
+    """The county governments of `county_id` the person reviews plans for: verified ones only (anyone may create an
+    organisation of any kind and be its admin; staff confirm a public body before it has any say)."""
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(
-        kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=county_id, memberships__user=user
+        kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=county_id, memberships__user=user, verified_at__isnull=False
     )
 
 
@@ -87,11 +89,14 @@ def check_national_reviewer(user):
 
 
 def offices_of(user):
-    """The township offices the person may write plans for."""
+    """The township offices the person may write plans for: verified ones only, as for county governments."""
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(
-        kind=Organisation.Kind.TOWNSHIP_OFFICE, memberships__user=user, township__isnull=False
+        kind=Organisation.Kind.TOWNSHIP_OFFICE,
+        memberships__user=user,
+        township__isnull=False,
+        verified_at__isnull=False,
     ).select_related("township__county")
 
 
@@ -178,6 +183,8 @@ def create_plan(user, office, *, title):
         raise ActionRefused(_("Only a township office linked to its township writes a plan."))
     if not Membership.objects.filter(user=user, organisation=office).exists():
         raise PermissionDenied
+    if office.verified_at is None:
+        raise ActionRefused(_("A township office writes plans once staff have verified it."))
     if not title.strip():
         raise ActionRefused(_("Give the plan a title."))
     now = timezone.now()

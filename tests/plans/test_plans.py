@@ -38,13 +38,22 @@ def people(townships):
         UserFactory(email=f"{name}@example.tw") for name in ("officer", "reviewer", "other", "outsider")
     )
     office = Organisation.objects.create(
-        kind="township_office", name="口湖鄉公所", slug="kouhu-office", township=kouhu, county=kouhu.county
+        kind="township_office",
+        name="口湖鄉公所",
+        slug="kouhu-office",
+        township=kouhu,
+        county=kouhu.county,
+        verified_at=timezone.now(),
     )
     county = Organisation.objects.create(
-        kind="county_government", name="雲林縣政府", slug="yunlin-gov", county=kouhu.county
+        kind="county_government", name="雲林縣政府", slug="yunlin-gov", county=kouhu.county, verified_at=timezone.now()
     )
     other_county = Organisation.objects.create(
-        kind="county_government", name="南投縣政府", slug="nantou-gov", county=zhushan.county
+        kind="county_government",
+        name="南投縣政府",
+        slug="nantou-gov",
+        county=zhushan.county,
+        verified_at=timezone.now(),
     )
     Membership.objects.create(user=officer, organisation=office, role=Role.ADMIN)
     Membership.objects.create(user=reviewer, organisation=county, role=Role.MEMBER)
@@ -366,3 +375,38 @@ def test_the_dashboard_counts_plans_and_funding_from_the_data(client, people, re
     assert reverse("plans:detail", kwargs={"pk": waiting.pk}) in page.text
     client.force_login(people["officer"])
     assert client.get(reverse("plans_dashboard")).status_code in (302, 403)
+
+
+def test_a_public_body_anyone_can_declare_reviews_or_writes_no_plan_until_staff_verify_it(client, people, ready_plan):
+    """Anyone may create an organisation of any kind on /organisations/new/ and is its first admin: a "county
+    government" or "township office" made that way carries no authority over plans until staff verify it."""
+    plan = ready_plan
+    actions.submit_plan(people["officer"], plan)
+    impostor = people["outsider"]
+    client.force_login(impostor)
+    kouhu = people["kouhu"]
+    created = client.post(
+        reverse("organisations:create"), {"kind": "county_government", "name": "雲林縣政府", "county": kouhu.county_id}
+    )
+    assert created.status_code == 302
+    office = client.post(
+        reverse("organisations:create"), {"kind": "township_office", "name": "口湖鄉公所", "township": kouhu.pk}
+    )
+    assert office.status_code == 302
+
+    page = client.get(plan.get_absolute_url())
+    assert page.status_code == 200
+    assert reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"}) not in page.text
+    forward = client.post(reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"}), {"comment": "好"})
+    assert forward.status_code == 403
+    assert Plan.objects.get(pk=plan.pk).stage == Stage.COUNTY_REVIEW
+    assert client.get(reverse("plans:new")).status_code == 403
+    declared_office = Organisation.objects.get(kind="township_office", memberships__user=impostor)
+    with pytest.raises(ActionRefused):
+        actions.create_plan(impostor, declared_office, title="冒名計畫")
+    assert Plan.objects.count() == 1
+
+    # Once staff verify the county government, its members review the county's plans.
+    Organisation.objects.filter(kind="county_government", memberships__user=impostor).update(verified_at=timezone.now())
+    assert client.post(reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"})).status_code == 302
+    assert Plan.objects.get(pk=plan.pk).stage == Stage.NATIONAL_REVIEW
