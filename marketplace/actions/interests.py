@@ -24,7 +24,7 @@ from notifications.models import Notification
 Stage = Interest.Stage
 
 # stage → the stages the project's team may move it to. EXPRESSED → ACCEPTED/DECLINED is the team's answer;
-# the company may withdraw at any open stage (see withdraw_interest).
+# the company may withdraw at any open stage until both sides confirmed a commitment (see withdraw_interest).
 
 TEAM_TRANSITIONS = {
     Stage.EXPRESSED: (Stage.ACCEPTED, Stage.DECLINED),
@@ -103,6 +103,12 @@ def withdraw_interest(user, interest):
     check_company_member(user, interest.company.organisation)
     if interest.stage in FINAL_STAGES:
         raise ActionRefused(_("This interest is already closed."))
+    if interest.commitment_confirmed:
+        # Only an admin binds the company to an amount (interest_side), and a confirmed commitment stays as both
+        # sides confirmed it: no member undoes it by withdrawing; the team closes it.
+        raise ActionRefused(
+            _("This commitment has been confirmed by both sides; it cannot be withdrawn. Talk to the team.")
+        )
     _record(interest, user, Stage.WITHDRAWN)
     log(Action.INTEREST_WITHDRAW, actor=user, organisation=interest.company.organisation, interest=interest.pk)
     return interest

@@ -147,3 +147,24 @@ def test_the_interest_page_offers_proposal_and_confirmation_to_the_right_side(cl
     client.post(reverse("marketplace:interest_confirm", kwargs={"pk": interest.pk}))
     interest.refresh_from_db()
     assert interest.stage == Stage.COMMITTED
+
+
+def test_a_confirmed_commitment_cannot_be_withdrawn_by_a_member_nor_an_admin(client, market):
+    """Only an admin binds the company to an amount, and a confirmed commitment cannot be changed: a company member
+    without the admin role (nor an admin) cannot undo it by withdrawing the interest; the team closes it."""
+    interest = _at_term_sheet(market)
+    actions.propose_commitment(market["erin"], interest, amount_twd=800_000, instrument="equity")
+    actions.confirm_commitment(market["carol"], interest)
+    url = reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})
+    withdraw = reverse("marketplace:interest_withdraw", kwargs={"pk": interest.pk})
+
+    client.force_login(market["dave"])  # a member of the company, not an admin
+    assert withdraw not in client.get(url).content.decode()
+    assert client.post(withdraw).status_code == 302
+    with translation.override("en"), pytest.raises(ActionRefused, match="cannot be withdrawn"):
+        actions.withdraw_interest(market["carol"], interest)
+
+    interest.refresh_from_db()
+    assert interest.stage == Stage.COMMITTED
+    assert list(confirmed_commitments(company=market["company"])) == [interest]
+    assert not InterestEvent.objects.filter(interest=interest, to_stage=Stage.WITHDRAWN).exists()
