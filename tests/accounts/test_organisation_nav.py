@@ -42,3 +42,20 @@ def test_a_team_with_its_profile_finds_its_payouts_in_the_menu(client, profile, 
 
     payouts = reverse("payments:payouts", kwargs={"slug": profile.organisation.slug})
     assert payouts in links and client.get(payouts).status_code == 200
+
+
+def test_a_township_office_sees_that_it_waits_for_verification_and_then_that_it_is_verified(client, townships):
+    manager = UserFactory(email="office@example.tw")
+    office = actions.create_organisation(
+        manager, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="關山鎮公所", township=Township.objects.get(code=GUANSHAN)
+    )
+    client.force_login(manager)
+    url = "/en" + reverse("organisations:detail", kwargs={"slug": office.slug}).removeprefix("/zh-hant")
+
+    def verification():
+        return BeautifulSoup(client.get(url).text, "html.parser").select_one("[data-verification]").get_text()
+
+    assert "cannot write or review revitalization plans" in verification()
+    office.verified_at = office.created
+    office.save()
+    assert verification().startswith("Verified by Homeward")
