@@ -124,7 +124,9 @@ TOWNSHIP_REQUESTS_SHOWN = 6
 
 def township_organisations(township, request=None):
     """The township page's "organisations here": its township office first, then the county or city government,
-    universities, foundations and community associations based in the township (one query)."""
+    universities, foundations and community associations based in the township (one query). Those Homeward staff
+    verified come before the rest: anyone may create an organisation of any kind, and a self-declared "township
+    office" must not stand above, or push off the list, the real one."""
     from django.db.models import Case, IntegerField, Value, When
 
     from accounts.models import Organisation
@@ -137,8 +139,8 @@ def township_organisations(township, request=None):
     organisations = (
         Organisation.objects.filter(kind__in=PARTICIPANT_KINDS)
         .filter(Q(township=township) | Q(kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=township.county_id))
-        .annotate(rank=first)
-        .order_by("rank", "name", "pk")[:TOWNSHIP_ORGANISATIONS_SHOWN]
+        .annotate(rank=first, unverified=Case(When(verified_at__isnull=True, then=Value(1)), default=Value(0)))
+        .order_by("unverified", "rank", "name", "pk")[:TOWNSHIP_ORGANISATIONS_SHOWN]
     )
     return {"township": township, "organisations": list(organisations)}
 

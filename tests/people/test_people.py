@@ -407,3 +407,17 @@ def test_the_township_page_hears_of_its_organisations_and_open_requests(office, 
     assert [r.title for r in township_help_requests(places[KOUHU])["help_requests"]] == [help_request.title]
     assert township_organisations(places[GUANSHAN])["organisations"] == []
     assert township_help_requests(places[GUANSHAN])["help_requests"] == []
+
+
+def test_verified_organisations_come_first_on_the_township_page(office, alice, places):
+    from people.queries import township_organisations
+
+    impostor = account_actions.create_organisation(
+        alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="一口湖鄉公所", township=places[KOUHU]
+    )
+    office.verified_at = office.created
+    office.save()
+
+    names = [o.name for o in township_organisations(places[KOUHU])["organisations"]]
+
+    assert names == [office.name, impostor.name]
