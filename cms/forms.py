@@ -6,6 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from cms.models import Ministry, Sector, SupportProgramme
 from cms.models.snippets import APPLICANT_KINDS
+from core.forms import NamedChoiceField
 
 
 class SupportProgrammeAdminForm(WagtailAdminModelForm):
@@ -38,13 +39,13 @@ class CatalogueFilterForm(forms.Form):
     """The catalogue's filters; every value is whitelisted by its choices."""
 
     q = forms.CharField(label=_("Search the programmes"), required=False, max_length=100)
-    ministry = forms.ModelChoiceField(
+    ministry = NamedChoiceField(
         label=_("Ministry"), queryset=Ministry.objects.all(), required=False, to_field_name="slug", empty_label=_("All")
     )
     kind = forms.ChoiceField(
         label=_("Kind of support"), choices=[("", _("All"))] + SupportProgramme.Kind.choices, required=False
     )
-    sector = forms.ModelChoiceField(
+    sector = NamedChoiceField(
         label=_("Sector"), queryset=Sector.objects.all(), required=False, to_field_name="slug", empty_label=_("All")
     )
     applicant = forms.ChoiceField(

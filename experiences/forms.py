@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NamedChoiceField
 from experiences.models import SPOKEN_LANGUAGES, Experience
 from places.models import Township
 
@@ -67,7 +68,7 @@ class FilterForm(forms.Form):
     """The listing's filters: every value is checked against a whitelist, so a bad one is simply ignored."""
 
     kind = forms.ChoiceField(label=_("kind"), required=False, choices=[("", _("All kinds")), *Experience.Kind.choices])
-    township = forms.ModelChoiceField(
+    township = NamedChoiceField(
         label=_("township"),
         required=False,
         queryset=Township.objects.filter(experiences__is_published=True).distinct().with_county(),

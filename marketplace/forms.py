@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.images import ImageUploadField
 from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
+from core.forms import NamedChoiceField, NamedMultipleChoiceField
 from core.money import parse_amount_twd, parse_investment_amount_twd
 from core.numbers import WholeNumberField, normalise_digits
 from marketplace.models import (
@@ -24,28 +25,12 @@ from marketplace.models import (
 from places.models import Township
 
 
-def _name_in_active_language(item):
-    """A sector's, an SDG's or a county's name in the interface's language (their __str__ is the Chinese name)."""
-    number = getattr(item, "number", None)
-    return f"SDG {number} {item.name}" if number is not None else item.name
-
-
 def optional_text_in(language, label, *, rows=None, max_length=None, help_text=""):
     """An optional field for a team's text in another language (`lang` set so the browser spells and sets it
     right); a textarea of `rows` rows when `rows` is given."""
     attrs = {"lang": language}
     widget = forms.TextInput(attrs=attrs) if rows is None else forms.Textarea(attrs={"rows": rows, **attrs})
     return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text, widget=widget)
-
-
-class NamedChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return _name_in_active_language(obj)
-
-
-class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return _name_in_active_language(obj)
 
 
 class AmountField(forms.CharField):
@@ -322,8 +307,8 @@ class FundingForm(forms.Form):
         required=False,
         help_text=_("Separate amounts with spaces, e.g. 300 500 1,000."),
     )
-    support_programmes = forms.ModelMultipleChoiceField(
-        queryset=SupportProgramme.objects.all(),
+    support_programmes = NamedMultipleChoiceField(
+        queryset=SupportProgramme.objects.select_related("ministry"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("eligible public support programmes"),

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Sector
+from core.forms import NamedMultipleChoiceField
 from people.models import Field, HelpRequest, Language, TalentProfile, split_codes
 from places.models import Township
 
@@ -30,7 +31,7 @@ class TalentProfileForm(forms.ModelForm):
     language_codes = forms.MultipleChoiceField(
         label=_("Languages"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    sectors = forms.ModelMultipleChoiceField(
+    sectors = NamedMultipleChoiceField(
         label=_("Sectors"), queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     home_township = TownshipChoiceField(label=_("Home township"), queryset=_townships(), required=False)

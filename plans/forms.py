@@ -7,6 +7,7 @@ from wagtail.models import Locale
 
 from accounts.models import Organisation
 from cms.models import ProjectPage, Sector, SupportProgramme
+from core.forms import NamedChoiceField, NamedMultipleChoiceField
 from places.models import County
 from plans.models import FundingSource, Section, Stage
 
@@ -42,7 +43,7 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What is special about the township: people, land, crafts, produce."),
     )
-    sectors = forms.ModelMultipleChoiceField(
+    sectors = NamedMultipleChoiceField(
         label=_("Target industries"), required=False, queryset=Sector.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     projects = forms.ModelMultipleChoiceField(
@@ -89,8 +90,8 @@ class PlanTranslationsForm(forms.Form):
 
 class FundingLineForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=FundingSource.choices)
-    programme = forms.ModelChoiceField(
-        label=_("Ministry programme"), required=False, queryset=SupportProgramme.objects.all()
+    programme = NamedChoiceField(
+        label=_("Ministry programme"), required=False, queryset=SupportProgramme.objects.select_related("ministry")
     )
     company = forms.ModelChoiceField(
         label=_("Company"), required=False, queryset=Organisation.objects.filter(kind=Organisation.Kind.COMPANY)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Ministry
+from core.forms import NamedChoiceField
 from places.models import County, Township
 from policy.models import RegulatoryIssue
 
@@ -27,7 +28,7 @@ class IssueForm(forms.ModelForm):
 
 
 class RouteForm(forms.Form):
-    ministry = forms.ModelChoiceField(label=_("Route to"), queryset=Ministry.objects.all())
+    ministry = NamedChoiceField(label=_("Route to"), queryset=Ministry.objects.all())
 
 
 class AnswerForm(forms.Form):
@@ -39,9 +40,9 @@ class IssueFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", _("All"))] + RegulatoryIssue.Outcome.choices, required=False
     )
-    ministry = forms.ModelChoiceField(
+    ministry = NamedChoiceField(
         label=_("Ministry"), queryset=Ministry.objects.all(), required=False, to_field_name="slug", empty_label=_("All")
     )
-    county = forms.ModelChoiceField(
+    county = NamedChoiceField(
         label=_("County"), queryset=County.objects.all(), required=False, to_field_name="code", empty_label=_("All")
     )
