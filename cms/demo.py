@@ -99,6 +99,13 @@ DEMO_PROGRAMMES = [
     {
         "ministry": "國家發展委員會",
         "name": "地方創生青年培力工作站計畫",
+        "name_en": "Regional Revitalization Youth Empowerment Workstations",
+        "name_ja": "地方創生青年育成ワークステーション計画",
+        "summary_zh": "補助青年團隊在地方設立工作站，陪伴返鄉與在地青年投入地方創生。",
+        "summary_en": "Supports youth teams that run a workstation in a township, helping young people who return "
+        "or stay to take part in regional revitalization.",
+        "summary_ja": "郷鎮にワークステーションを構える若者チームを支援し、Uターンや地元の若者が地方創生に"
+        "参加できるよう伴走します。",
         "kind": "talent",
         "eligibility": "在地方投入地方創生的青年團隊（詳見國發會公告）。",
         "url": "",
@@ -107,6 +114,11 @@ DEMO_PROGRAMMES = [
     {
         "ministry": "經濟部中小及新創企業署",
         "name": "青年創業及啟動金貸款",
+        "name_en": "Youth Start-up and Launch Loans",
+        "name_ja": "青年創業・スタートアップ資金融資",
+        "summary_zh": "提供青年創業所需的準備金、開辦費與週轉金貸款。",
+        "summary_en": "Loans for young founders: preparation, opening costs and working capital.",
+        "summary_ja": "若い起業家向けの融資：準備資金、開業費、運転資金。",
         "kind": "loan",
         "eligibility": "符合年齡與創業條件的青年（詳見主管機關公告）。",
         "url": "",
@@ -115,6 +127,12 @@ DEMO_PROGRAMMES = [
     {
         "ministry": "文化部",
         "name": "青年村落文化行動計畫",
+        "name_en": "Youth Village Cultural Action Programme",
+        "name_ja": "青年村落文化行動計画",
+        "summary_zh": "支持青年回到村落，以文化行動記錄、活化在地生活。",
+        "summary_en": "Supports young people who go back to a village to record and revive its life through "
+        "cultural action.",
+        "summary_ja": "村に戻った若者が、文化活動を通じて地域の暮らしを記録し、活性化する取り組みを支援します。",
         "kind": "subsidy",
         "eligibility": "在村落推動文化行動的青年（詳見文化部公告）。",
         "url": "",
@@ -123,12 +141,20 @@ DEMO_PROGRAMMES = [
     {
         "ministry": "（範例）地方政府",
         "name": "範例：鄉鎮小商家數位轉型輔導",
+        "name_en": "Example: digital coaching for township shops",
+        "name_ja": "例：郷鎮の小さな商店のデジタル化支援",
+        "summary_zh": "此為示範資料：輔導鄉鎮小商家導入線上銷售與行動支付。",
+        "summary_en": "Demo data: coaching small township shops to sell online and take mobile payments.",
+        "summary_ja": "デモデータ：郷鎮の小さな商店がネット販売やモバイル決済を導入するための支援。",
         "kind": "talent",
         "eligibility": "此為示範資料，並非真實計畫。",
         "url": "",
         "is_example": True,
     },
 ]
+
+
+TRANSLATED_PROGRAMME_FIELDS = ("name_en", "name_ja", "summary_zh", "summary_en", "summary_ja")
 
 
 def ensure_catalogues():
@@ -147,9 +173,16 @@ def ensure_catalogues():
                 "name_ja": "（例）地方政府",
             },
         )
-        SupportProgramme.objects.get_or_create(
+        row, created = SupportProgramme.objects.get_or_create(
             ministry=ministry, name=programme["name"], defaults={**programme, "ministry": ministry}
         )
+        # A demo site loaded before the programmes had their English and Japanese texts gets them; nothing an
+        # editor wrote is replaced.
+        missing = [field for field in TRANSLATED_PROGRAMME_FIELDS if not getattr(row, field) and programme.get(field)]
+        if not created and missing:
+            for field in missing:
+                setattr(row, field, programme[field])
+            row.save(update_fields=missing)
 
 
 # --- Stories and projects (Traditional Chinese, marked as demo content) -----------------------------

@@ -7,7 +7,7 @@ from wagtail.models import Locale
 
 from accounts.models import Organisation
 from cms.models import ProjectPage, Sector, SupportProgramme
-from core.forms import NamedChoiceField, NamedMultipleChoiceField
+from core.forms import NamedChoiceField, NamedMultipleChoiceField, name_in_active_language
 from places.models import County
 from plans.models import FundingSource, Section, Stage
 
@@ -153,7 +153,11 @@ class MatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         for line in lines:
             label = line.get_source_display()
-            name = line.programme or (line.company.name if line.company else "")
+            name = ""
+            if line.programme:
+                name = name_in_active_language(line.programme)
+            elif line.company:
+                name = line.company.name
             self.fields[f"line_{line.pk}"] = forms.IntegerField(
                 label=f"{label} {name}".strip(), min_value=0, initial=line.planned_twd
             )

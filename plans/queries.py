@@ -6,6 +6,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import name_in_active_language
 from marketplace.models import Interest
 from payments.ledger import totals_by_project
 from places.models import County, Township
@@ -54,14 +55,14 @@ def actual_by_source(project_ids):
 def funding_rows(plan):
     """One row per source in the plan's table: planned, confirmed at matching, and actual where Homeward measures it."""
     rows = {}
-    for line in plan.funding.select_related("programme", "company"):
+    for line in plan.funding.select_related("programme__ministry", "company"):
         row = rows.setdefault(line.source, SourceRow(line.source, line.get_source_display()))
         row.planned_twd += line.planned_twd
         if line.confirmed_twd is not None:
             row.confirmed_twd = (row.confirmed_twd or 0) + line.confirmed_twd
         name = line.programme or line.company
         if name is not None:
-            row.names.append(str(name) if line.programme else name.name)
+            row.names.append(name_in_active_language(name) if line.programme else name.name)
     actual = actual_by_source(plan.projects.values_list("pk", flat=True))
     for source, amount in actual.items():
         # A source the plan did not count on is shown only when Homeward measured money from it.

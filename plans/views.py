@@ -104,7 +104,7 @@ def plan_detail(request, pk):
         context["comment_form"] = CommentForm()
     if context["can_national"]:
         context["meeting_form"] = MeetingForm()
-        context["match_form"] = MatchForm(lines=list(plan.funding.select_related("programme", "company")))
+        context["match_form"] = MatchForm(lines=list(plan.funding.select_related("programme__ministry", "company")))
     if context["can_report"]:
         context["report_form"] = ReportForm()
     return render(request, "plans/plan_detail.html", context)
@@ -242,7 +242,7 @@ def plan_meeting(request, pk):
 def plan_match(request, pk):
     plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
     actions.check_national_reviewer(request.user)
-    form = MatchForm(request.POST, lines=list(plan.funding.all()))
+    form = MatchForm(request.POST, lines=list(plan.funding.select_related("programme__ministry", "company")))
     confirmed = form.confirmed() if form.is_valid() else {}
     run_action(request, actions.match_resources, plan, confirmed=confirmed, success=_("The resources are matched."))
     return redirect(plan)

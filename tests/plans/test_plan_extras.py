@@ -179,3 +179,15 @@ def test_the_dashboard_shows_the_map_to_staff_only(client, people, ready_plan): 
     with translation.override("en"):
         page = client.get(url).text
     assert 'id="staff-plans-map"' in page and 'data-testid="townships-with-plan"' in page
+
+
+def test_the_funding_table_names_a_programme_in_the_readers_language(people, ready_plan, programme):  # noqa: F811
+    from plans.queries import funding_rows
+
+    programme.name_en = "Test grant"
+    programme.save()
+
+    with translation.override("en"):
+        names = [name for row in funding_rows(ready_plan) for name in row.names]
+
+    assert "Ministry of Agriculture — Test grant" in names
