@@ -1,5 +1,7 @@
 """allauth adapters: remember the language a person uses, write to them in it, bring them back to it."""
 
+from dataclasses import dataclass
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -7,6 +9,14 @@ from django.conf import settings
 from django.utils import translation
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+@dataclass(frozen=True)
+class EmailSite:
+    """What allauth's email templates read of `current_site`."""
+
+    name: str
+    domain: str
 
 
 def _current_language():
@@ -24,6 +34,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
         user = context.get("user") or User.objects.filter(email__iexact=email).first()
         language = getattr(user, "preferred_language", None) or _current_language()
+        # allauth's emails greet and sign off with the site's name: without django.contrib.sites that would be the
+        # request's host ("Hello from 127.0.0.1:8000!"); they name Homeward and its address.
+        context = {**context, "current_site": EmailSite(name="Homeward", domain=settings.SITE_BASE_URL)}
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 

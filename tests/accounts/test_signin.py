@@ -37,6 +37,9 @@ def test_sign_up_needs_a_verified_email_and_speaks_the_language_of_sign_up(clien
     assert user.preferred_language == "ja"
     assert len(mail.outbox) == 1
     assert "メールアドレス" in mail.outbox[0].subject + mail.outbox[0].body
+    # Greeted by Homeward, not by the host name the request came in on.
+    assert "Homeward" in mail.outbox[0].body.splitlines()[0]
+    assert "testserver" not in mail.outbox[0].body.strip().splitlines()[-2]
 
     # Unverified: signing in stops at "verify your email" and no session is made.
     client.post("/ja/accounts/login/", {"login": "new@example.tw", "password": PASSWORD})
