@@ -11,10 +11,22 @@ any image row or file is created.
 A stored image whose renditions cannot be made (a file stored before these limits, a file gone from storage, an
 image library that cannot read it) gets Wagtail's "not found" rendition in templates, never a 500: see
 ``CustomImage.get_rendition``.
+
+What a camera embeds in a photo (EXIF with the GPS position where it was taken, XMP, comments) never reaches the
+library: ``without_embedded_data`` re-encodes a new upload that carries any of it (its orientation applied), so the
+original file and every rendition (Willow copies a source's EXIF into each rendition) show no farmer's or backer's
+location. ``CustomImage.save`` runs it for every new file, whichever form, script or admin screen stored it.
 """
 
+import io
+
 from django.core.exceptions import ValidationError
+from PIL import Image as PILImage
+from PIL import ImageOps
 from wagtail.images.fields import WagtailImageField
+
+EMBEDDED_DATA = ("exif", "xmp", "XML:com.adobe.xmp", "photoshop", "comment")
+CLEANED_FORMATS = ("JPEG", "PNG", "WEBP")  # GIF carries no EXIF; other formats are refused at the gate
 
 
 class ImageUploadField(WagtailImageField):
@@ -30,3 +42,30 @@ def check_image_upload(file):
     if hasattr(file, "seek"):
         file.seek(0)
     return checked
+
+
+def without_embedded_data(file):
+    """The bytes of `file` (an image) re-encoded without EXIF, XMP or comments, or None when it carries none (or is
+    no image Pillow can re-encode: the upload checks refuse those before this runs)."""
+    file.seek(0)
+    content = file.read()
+    file.seek(0)
+    try:
+        image = PILImage.open(io.BytesIO(content))
+        if image.format not in CLEANED_FORMATS or not any(key in image.info for key in EMBEDDED_DATA):
+            return None
+        fmt, icc_profile = image.format, image.info.get("icc_profile")
+        options = {"icc_profile": icc_profile} if icc_profile else {}
+        if fmt in ("JPEG", "WEBP"):
+            options["quality"] = 90
+        if getattr(image, "n_frames", 1) > 1:
+            options["save_all"] = True
+        else:
+            image = ImageOps.exif_transpose(image)  # the picture stays upright without its EXIF orientation
+        for key in EMBEDDED_DATA:
+            image.info.pop(key, None)
+        clean = io.BytesIO()
+        image.save(clean, fmt, **options)
+    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
+        return None
+    return clean.getvalue()

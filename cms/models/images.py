@@ -1,7 +1,9 @@
 """The image model: Wagtail's image with alt text that editors must fill in."""
 
 import logging
+import os
 
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.models import AbstractImage, AbstractRendition, Image, SourceImageIOError
@@ -19,6 +21,18 @@ class CustomImage(AbstractImage):
     credit = models.CharField(_("credit"), max_length=255, blank=True, help_text=_("Photographer or source."))
 
     admin_form_fields = Image.admin_form_fields + ("credit",)
+
+    def save(self, *args, **kwargs):
+        """A new file is stored without what the camera embedded (the GPS position where it was taken): see
+        cms.images.without_embedded_data. Its size and hash are then those of the stored bytes."""
+        if self.file and not getattr(self.file, "_committed", True):
+            from cms.images import without_embedded_data
+
+            clean = without_embedded_data(self.file)
+            if clean is not None:
+                self.file = ContentFile(clean, name=os.path.basename(self.file.name))
+                self._set_image_file_metadata()
+        super().save(*args, **kwargs)
 
     # A rendition that cannot be made (a file the image library cannot read or convert, one over the pixel
     # limits, one gone from the storage) is reported as SourceImageIOError, which Wagtail's template tags and

@@ -143,3 +143,46 @@ def test_pages_with_an_image_that_cannot_be_rendered_still_answer(client, listin
     client.force_login(staff)
     assert client.get(reverse("wagtailimages:index")).status_code == 200
     assert client.get(reverse("wagtailimages:edit", args=[image.pk])).status_code == 200
+
+
+def photo_with_position(fmt="JPEG", size=(40, 30), orientation=None):
+    """A photo as a phone takes it: EXIF with the GPS position (口湖, 23.58 N 120.17 E) and the camera."""
+    exif = PILImage.Exif()
+    exif[0x8825] = {1: "N", 2: (23.0, 34.0, 48.0), 3: "E", 4: (120.0, 10.0, 12.0)}  # GPSInfo
+    exif[0x010F] = "Phone"
+    if orientation:
+        exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, (10, 120, 60)).save(buffer, fmt, exif=exif)
+    return buffer.getvalue()
+
+
+def position_of(content):
+    return PILImage.open(io.BytesIO(content)).getexif().get_ifd(0x8825)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "content_type"),
+    [("p.jpg", "JPEG", "image/jpeg"), ("p.webp", "WEBP", "image/webp"), ("p.png", "PNG", "image/png")],
+)
+def test_a_published_photo_does_not_tell_where_it_was_taken(client, alice, draft, name, fmt, content_type):
+    content = photo_with_position(fmt, orientation=6)  # taken upright: the camera stored it turned
+    assert position_of(content)
+    client.force_login(alice)
+    assert post_photo(client, draft, name, content, content_type).status_code == 302
+    image = CustomImage.objects.get()
+    with image.open_file() as handle:
+        stored = handle.read()
+    assert not position_of(stored) and not PILImage.open(io.BytesIO(stored)).getexif()
+    assert (image.width, image.height) == (30, 40), "the picture stays upright"
+    assert image.file_size == len(stored)
+    with image.get_rendition("fill-20x20").file.open() as handle:
+        assert not position_of(handle.read()), "nor does any rendition"
+
+
+def test_an_image_stored_by_a_script_loses_its_position_too(db):
+    image = CustomImage.objects.create(
+        title="魚塭", description="魚塭", file=ImageFile(io.BytesIO(photo_with_position()), name="pond.jpg")
+    )
+    with image.open_file() as handle:
+        assert not position_of(handle.read())
