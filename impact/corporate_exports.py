@@ -6,13 +6,14 @@ HeiseiKakuGo-W5 for Japanese. Call both inside ``translation.override(language)`
 language's.
 """
 
-import csv
 import io
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from core.spreadsheets import SafeWriter
 
 CSV_COLUMNS = ("section", "label", "date", "amount_twd", "hours", "detail", "url")
 
@@ -27,7 +28,7 @@ def absolute(path):
 def report_csv(report):
     """The report's figures, then every record under them: a spreadsheet an auditor can filter and sum."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)  # titles and names typed by teams and people never run as a formula
     organisation = report.company.organisation
     writer.writerow([_("Impact report"), organisation.name, report.company.unified_business_number, report.year])
     writer.writerow([])

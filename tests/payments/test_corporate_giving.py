@@ -225,3 +225,20 @@ def test_outsiders_do_not_see_a_companys_evidence_report(client, company, alice)
     client.force_login(alice)
     response = client.get(reverse("impact:company_report_pdf", kwargs={"slug": company["organisation"].slug}))
     assert response.status_code == 403
+
+
+def test_the_evidence_csv_keeps_a_title_typed_as_a_formula_as_text(client, listing, company):
+    """A team's project title is typed by the team, not the company: in the company's CSV it must not run as a
+    formula (core.spreadsheets), as in every other export."""
+    import csv
+
+    from cms.models import ProjectPage
+
+    ProjectPage.objects.filter(pk=listing.project_id).update(title='=HYPERLINK("https://evil.example","魚")')
+    _corporate_donation(listing, company, amount=50_000)
+    client.force_login(company["member"])
+    url = reverse("impact:company_report_csv", kwargs={"slug": company["organisation"].slug})
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    labels = [row[1] for row in rows if len(row) > 1 and "HYPERLINK" in row[1]]
+    assert labels and all(label.startswith("'=HYPERLINK") for label in labels)
+    assert any(len(row) > 3 and row[3] == "50000" for row in rows), "amounts stay numbers"
