@@ -89,12 +89,22 @@ def _int(params, name, default, minimum, maximum):
 ALLOWED_PARAMETERS = {"q", "sort", "near", "page", "per_page", "kind", "format", *FACETS}
 
 
+def check_searchable(name, value):
+    """`value` unless it holds a NUL character, which no engine can search (PostgreSQL refuses it in any text)."""
+    if "\x00" in value:
+        raise InvalidSearch(_("%(name)s contains a character that cannot be searched.") % {"name": name})
+    return value
+
+
 def parse_search_params(params, known_families):
     """A SearchQuery from request parameters (a QueryDict or a dict of lists); InvalidSearch says what is wrong."""
     getlist = params.getlist if hasattr(params, "getlist") else (lambda key: list(params.get(key, [])))
     unknown = sorted(set(params.keys()) - ALLOWED_PARAMETERS)
     if unknown:
         raise InvalidSearch(_("Unknown parameter: %(names)s.") % {"names": ", ".join(unknown)})
+    for name in sorted(params.keys()):
+        for value in getlist(name):
+            check_searchable(name, value)
     single = {key: (getlist(key) or [""])[-1] for key in ("q", "sort", "near", "page", "per_page")}
     q = single["q"].strip()
     if len(q) > MAX_QUERY_LENGTH:

@@ -51,7 +51,7 @@ from search.localize import localize_hits, localize_suggestions
 from search.people_families import empty_states
 from search.planner import plan_query
 from search.presentation import expansion_text, facet_groups, page_links, related_links, result_map
-from search.query import InvalidSearch, parse_search_params
+from search.query import InvalidSearch, check_searchable, parse_search_params
 
 AUTOCOMPLETE_FAMILIES = ("projects", "enterprises", "townships", "experiences", "organisations", "programmes")
 INCOMPLETE_NOTICE = "Search is running in a reduced mode: results may be incomplete."
@@ -73,7 +73,10 @@ def search_api(request):
 
 @require_GET
 def autocomplete_api(request):
-    prefix = request.GET.get("q", "")[:50]
+    try:
+        prefix = check_searchable("q", request.GET.get("q", ""))[:50]
+    except InvalidSearch as error:
+        return JsonResponse({"error": str(error)}, status=400)
     suggestions = engines.autocomplete(prefix, families_=AUTOCOMPLETE_FAMILIES)
     labels = {name: str(family.label) for name, family in families().items()}
     localize_suggestions(suggestions)

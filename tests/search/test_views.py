@@ -45,6 +45,21 @@ def test_api_refuses_bad_parameters_with_a_reason(search_corpus, db, client, par
     assert reason in response.json()["error"]
 
 
+@pytest.mark.parametrize("params", [{"q": "魚\x00"}, {"county": "\x00"}, {"sector": "agri\x00culture"}])
+def test_a_nul_character_is_refused_with_a_reason_whichever_engine_answers(search_corpus, db, client, settings, params):
+    """PostgreSQL refuses NUL in any text: the database engine (the embedded default, and the fallback when
+    Elasticsearch is down) answered 500."""
+    for url in (settings.HOMEWARD_SEARCH["ELASTICSEARCH_URL"], "http://127.0.0.1:9"):
+        settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ELASTICSEARCH_URL": url}
+        response = client.get("/api/search/", params, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400 and "cannot be searched" in response.json()["error"]
+        response = client.get("/en/search/", params)
+        assert response.status_code == 400 and "cannot be searched" in response.content.decode()
+        assert client.get("/en/search/map/", params).status_code == 400
+    response = client.get("/api/search/autocomplete/", {"q": "池\x00"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "cannot be searched" in response.json()["error"]
+
+
 def test_api_reasons_are_in_the_readers_language(search_corpus, db, client):
     response = client.get("/api/search/", {"sort": "price"}, HTTP_ACCEPT_LANGUAGE="zh-hant")
     assert response.json()["error"] == "不明的排序方式：price。"
