@@ -18,6 +18,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -254,6 +255,24 @@ class LiveEventConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return None
         return user
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Channels' JSON decoding, except that a frame which is not JSON text (binary, unparsable, nested past
+        what the parser takes) is answered with an error event: it raised in the consumer, which dropped the
+        socket with an internal error (1011) and logged a server error per frame anyone sent."""
+        try:
+            if text_data is None:
+                raise ValueError("binary frame")
+            content = await self.decode_json(text_data)
+        except (ValueError, RecursionError):
+            await self.send_json(
+                {
+                    "event": "error",
+                    "payload": {"code": "not_json", "reason": _("This socket reads only JSON text messages.")},
+                }
+            )
+            return
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
         """Browsers only listen on live sockets; anything they send is ignored unless a subclass says otherwise."""

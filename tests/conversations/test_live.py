@@ -174,3 +174,27 @@ def test_removal_from_the_organisation_closes_the_socket_at_once(market, convers
         return output
 
     assert async_to_sync(scenario)() == {"type": "websocket.close", "code": 4403}
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [{"text_data": "not json"}, {"bytes_data": b"\x00\xff"}, {"text_data": "[" * 100_000}],
+    ids=["text", "binary", "nested"],
+)
+def test_a_frame_that_is_not_json_is_answered_and_the_socket_stays_open(market, conversation, frame):
+    """It raised in the consumer: the socket dropped with an internal error and a server error was logged."""
+    headers = socket_headers(market["erin"])
+
+    async def scenario():
+        communicator = _communicator(conversation.pk, headers)
+        assert (await communicator.connect())[0]
+        await communicator.send_to(**frame)
+        refused = await communicator.receive_json_from(timeout=5)
+        await communicator.send_json_to({"text": "still here"})
+        answered = await communicator.receive_json_from(timeout=5)
+        await communicator.disconnect()
+        return refused, answered
+
+    refused, answered = async_to_sync(scenario)()
+    assert refused["event"] == "error" and refused["payload"]["code"] == "not_json"
+    assert answered["payload"]["code"] == "send_over_http", "the socket still answers"
