@@ -13,6 +13,7 @@ from conversations import actions, queries
 from conversations.forms import MessageForm, ReportForm
 from conversations.models import Conversation
 from core.actions import ActionRefused, run_action
+from core.numbers import count_from_text
 
 PAGE_SIZE = 20
 MESSAGES_SHOWN = 50
@@ -39,8 +40,8 @@ def conversation_list(request):
 def _detail(request, conversation, form, status=200):
     shown = conversation.messages.select_related("author").order_by("-pk")
     before = request.GET.get("before", "")
-    if before.isdigit():
-        shown = shown.filter(pk__lt=int(before))
+    if (before_id := count_from_text(before)) is not None:
+        shown = shown.filter(pk__lt=before_id)
     shown = list(shown[: MESSAGES_SHOWN + 1])
     earlier = shown[MESSAGES_SHOWN - 1].pk if len(shown) > MESSAGES_SHOWN else None
     shown = list(reversed(shown[:MESSAGES_SHOWN]))
@@ -68,8 +69,7 @@ def conversation_detail(request, pk):
 def messages_json(request, pk):
     """Catch-up after a reconnect: the messages after the last id the page has."""
     conversation = _conversation_for(request, pk)
-    after = request.GET.get("after", "0")
-    after_id = int(after) if after.isdigit() else 0
+    after_id = count_from_text(request.GET.get("after")) or 0
     return JsonResponse(
         {"messages": [queries.message_payload(m) for m in queries.messages_after(conversation, after_id)]}
     )
@@ -106,8 +106,7 @@ def send(request, pk):
 @require_POST
 def read(request, pk):
     conversation = _conversation_for(request, pk)
-    up_to = request.POST.get("up_to", "")
-    marker = actions.mark_read(request.user, conversation, int(up_to) if up_to.isdigit() else None)
+    marker = actions.mark_read(request.user, conversation, count_from_text(request.POST.get("up_to")))
     return JsonResponse({"last_read_id": marker.last_read_id})
 
 

@@ -32,6 +32,13 @@ def whole_number_text(value):
     return text
 
 
+def count_from_text(value):
+    """A non-negative whole number sent as text (an id in a query string, a count), or None for anything else.
+    str.isdigit() is no such check: "²" is a digit to it and int() then raises."""
+    text = whole_number_text(value or "")
+    return None if text is None or text.startswith("-") else int(text)
+
+
 class WholeNumberField(forms.IntegerField):
     """Django's IntegerField reading digits from any keyboard (see the module doc), with the form's own message
     for everything else; never more than MAX_DIGITS digits, and a form field made from a model field keeps the

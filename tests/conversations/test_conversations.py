@@ -202,6 +202,20 @@ def test_catch_up_returns_the_messages_after_the_last_id(client, market, convers
     assert '<a href="https://homeward.test" rel="nofollow">' in message["html"]
 
 
+def test_ids_that_are_not_plain_digits_are_read_or_ignored_never_a_500(client, market, conversation):
+    """A superscript ² passed str.isdigit() and then failed int(): the catch-up, the older page and the read
+    marker answered 500."""
+    first, _ = actions.send_message(market["dave"], conversation, text="一", client_id=uuid.uuid4())
+    client.force_login(market["erin"])
+    pk = {"pk": conversation.pk}
+    for value in ("²", "-1", "1e3", "9" * 40, "\x00"):
+        assert client.get(reverse("conversations:messages", kwargs=pk), {"after": value}).status_code == 200
+        assert client.get(reverse("conversations:detail", kwargs=pk), {"before": value}).status_code == 200
+        assert client.post(reverse("conversations:read", kwargs=pk), {"up_to": value}).status_code == 200
+    response = client.get(reverse("conversations:messages", kwargs=pk), {"after": "０"})  # a full-width 0 is read
+    assert [message["id"] for message in response.json()["messages"]] == [first.pk]
+
+
 def test_the_personal_data_export_holds_the_persons_own_messages(market, conversation):
     actions.send_message(market["dave"], conversation, text="我的訊息", client_id=uuid.uuid4())
     actions.send_message(market["erin"], conversation, text="別人的訊息", client_id=uuid.uuid4())

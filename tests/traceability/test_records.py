@@ -280,3 +280,16 @@ def test_the_team_adds_a_record_with_a_certificate_through_the_page(client, batc
     entry = Entry.objects.get(batch=batch)
     assert entry.details == {"laboratory": "台灣檢驗科技", "result": "未檢出"}
     assert entry.attachments.get().original_name == "certificate.pdf"
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "labels"),
+    [({"count": "²"}, 200, 2), ({"count": "３"}, 200, 3), ({"count": "-4"}, 200, 12), ({"entry": "²"}, 404, None)],
+)
+def test_the_label_sheet_reads_a_typed_count_and_never_fails_on_one(client, batch, alice, params, status, labels):
+    """A superscript ² passed str.isdigit() and then failed int(): a 500."""
+    client.force_login(alice)
+    response = client.get(reverse("traceability:batch_labels", kwargs={"code": batch.code}), params)
+    assert response.status_code == status
+    if labels is not None:
+        assert len(response.context["labels"]) == labels

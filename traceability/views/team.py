@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.actions import run_action
+from core.numbers import count_from_text
 from marketplace.queries import team_listing
 from traceability import actions, charts, labels, queries
 from traceability.forms import (
@@ -186,13 +187,14 @@ def batch_labels(request, code):
     count = 12
     entry_number = request.GET.get("entry", "")
     if entry_number:
-        if not entry_number.isdigit():
+        sequence = count_from_text(entry_number)
+        if sequence is None:
             raise Http404
-        shipment = get_object_or_404(Entry, batch=batch, sequence=int(entry_number), kind=Entry.Kind.SHIPPING)
+        shipment = get_object_or_404(Entry, batch=batch, sequence=sequence, kind=Entry.Kind.SHIPPING)
         boxes = str(shipment.details.get("boxes", "1"))
         count = int(boxes) if boxes.isdigit() else 1
-    elif request.GET.get("count", "").isdigit():
-        count = int(request.GET["count"])
+    elif (asked := count_from_text(request.GET.get("count"))) is not None:
+        count = asked
     count = max(1, min(count, LABELS_PER_SHEET_MAX))
     url = labels.short_url(batch)
     qr = labels.qr_svg_inline(url, label=_("QR code of %(url)s") % {"url": url})
