@@ -238,6 +238,6 @@ class DigestCheckForm(forms.Form):
             raise ValidationError(_("This text is larger than a digest can be (5 MB)."))
         try:
             data["document"] = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past what the parser takes
             raise ValidationError(_("This is not JSON: paste the whole digest file as it was published.")) from None
         return data

@@ -133,7 +133,11 @@ def test_one_bad_reading_refuses_the_whole_batch_with_its_reason(client, device,
     assert Reading.objects.count() == 0
 
 
-@pytest.mark.parametrize("body", ["not json", {"values": []}, {"readings": []}])
+@pytest.mark.parametrize(
+    "body",
+    ["not json", {"values": []}, {"readings": []}, "[" * 100_000, '{"readings": ' + "[" * 50_000 + "]" * 50_000 + "}"],
+    ids=["text", "no_readings_key", "empty", "nested_past_the_parser", "nested_readings"],
+)
 def test_a_body_that_is_not_a_batch_of_readings_is_refused(client, device, body):
     response = post(client, device[1], body)
 

@@ -189,3 +189,11 @@ def test_the_short_url_printed_on_labels_comes_from_site_base_url_not_the_reques
     page = client.get(reverse("traceability:batch", kwargs={"code": public_batch.code})).content.decode()
 
     assert short in page and "testserver/b/" not in page
+
+
+def test_a_pasted_digest_nested_past_what_the_parser_takes_is_refused_with_the_forms_message(client, public_batch):
+    """The JSON parser's RecursionError was not caught: a 500."""
+    url = reverse("traceability:batch_verify", kwargs={"code": public_batch.code})
+    response = client.post(url, {"digest_text": "[" * 100_000}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code in (200, 400)
+    assert "This is not JSON" in response.content.decode()

@@ -41,7 +41,7 @@ def post_readings(request):
             )
         try:
             payload = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested past the parser
             raise ingest.IngestRefused(400, "bad_json", _("The body is not JSON.")) from None
         rows = ingest.parse_readings(device, payload)
         result = ingest.ingest(device, rows)
