@@ -1,5 +1,8 @@
 """After publication: milestones done, updates to the project's followers, questions and answers, abuse reports."""
 
+import datetime
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -84,11 +87,24 @@ def check_can_ask(user, listing):
         raise PermissionDenied
 
 
+# The same question from the same person within this time is the same submission sent twice (a double click, a form
+# sent again after a slow answer): the first one is kept and the team is notified once.
+SAME_QUESTION_WITHIN = datetime.timedelta(minutes=10)
+
+
 @transaction.atomic
 def ask_question(user, listing, *, text):
     """Anyone signed in may ask about a published project; every team member is notified."""
     check_can_ask(user, listing)
-    question = Question.objects.create(listing=listing, author=user, text=text.strip())
+    text = text.strip()
+    # The asker's row is locked so that two copies of one submission arriving together are read one after the other.
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    asked = Question.objects.filter(
+        listing=listing, author=user, text=text, created__gte=timezone.now() - SAME_QUESTION_WITHIN
+    ).first()
+    if asked is not None:
+        return asked
+    question = Question.objects.create(listing=listing, author=user, text=text)
     log(Action.QUESTION_ASK, actor=user, organisation=listing.enterprise.organisation, question=question.pk)
     url = reverse("marketplace:questions", kwargs={"project_id": listing.project_id})
     for member in listing.enterprise.organisation.members.exclude(pk=user.pk):

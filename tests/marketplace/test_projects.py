@@ -97,6 +97,19 @@ def test_a_question_reaches_the_team_who_answer_it(client, listing, mallory, ali
     assert "六月" in client.get(url).text
 
 
+def test_a_question_sent_twice_is_stored_once_and_the_team_told_once(client, listing, mallory, alice, bob):
+    """A double click (or the form sent again after a slow answer) stored the question twice and notified twice."""
+    client.force_login(mallory)
+    url = reverse("marketplace:questions", kwargs={"project_id": listing.project_id})
+
+    for _ in range(2):
+        assert client.post(url, {"text": " 何時出貨？ "}).status_code == 302
+    client.post(url, {"text": "可以宅配嗎？"})  # another question is another question
+
+    assert sorted(listing.questions.values_list("text", flat=True)) == ["何時出貨？", "可以宅配嗎？"]
+    assert Notification.objects.filter(kind=Notification.Kind.NEW_QUESTION, recipient=alice).count() == 2
+
+
 def test_only_the_team_answers(client, listing, mallory, alice):
     question = actions.ask_question(alice, listing, text="q")
     client.force_login(mallory)
