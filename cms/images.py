@@ -21,6 +21,7 @@ location. ``CustomImage.save`` runs it for every new file, whichever form, scrip
 import io
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps
 from wagtail.images.fields import WagtailImageField
@@ -31,6 +32,17 @@ CLEANED_FORMATS = ("JPEG", "PNG", "WEBP")  # GIF carries no EXIF; other formats 
 
 class ImageUploadField(WagtailImageField):
     """A form field with Wagtail's image limits (size, pixels, formats, the format matching the extension)."""
+
+    def check_image_pixel_size(self, f):
+        """Wagtail's check decodes the picture and lets the image library's error through: a truncated JPEG (an
+        upload cut short) answered 500. Here it is the form's message."""
+        try:
+            super().check_image_pixel_size(f)
+        except (OSError, SyntaxError, ValueError):
+            raise ValidationError(
+                _("This picture could not be read to the end: the file is damaged or incomplete. Send it again."),
+                code="broken_image",
+            ) from None
 
 
 def check_image_upload(file):

@@ -99,6 +99,16 @@ def test_a_photo_with_too_many_pixels_is_refused(client, alice, draft):
     assert_refused(post_photo(client, draft, "huge.png", huge), "file_too_many_pixels", stored_originals())
 
 
+def test_a_truncated_photo_is_refused_with_the_reason_and_the_story_kept(client, alice, draft):
+    """An upload cut short: the image library's OSError went through Wagtail's pixel check, a 500."""
+    client.force_login(alice)
+    before = stored_originals()
+    whole = picture("JPEG", size=(400, 300))
+    response = post_photo(client, draft, "pond.jpg", whole[: len(whole) // 2], "image/jpeg")
+    assert_refused(response, "broken_image", before)
+    assert "故事" in response.content.decode(), "what the person typed is kept"
+
+
 def test_the_action_refuses_what_the_form_would(alice, draft):
     before = stored_originals()
     with pytest.raises(ValidationError):
