@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps
 from wagtail.images.fields import WagtailImageField
+from wagtail.images.forms import BaseImageForm
 
 EMBEDDED_DATA = ("exif", "xmp", "XML:com.adobe.xmp", "photoshop", "comment")
 CLEANED_FORMATS = ("JPEG", "PNG", "WEBP")  # GIF carries no EXIF; other formats are refused at the gate
@@ -43,6 +44,21 @@ class ImageUploadField(WagtailImageField):
                 _("This picture could not be read to the end: the file is damaged or incomplete. Send it again."),
                 code="broken_image",
             ) from None
+
+
+class AdminImageForm(BaseImageForm):
+    """The Wagtail admin's image form (WAGTAILIMAGES_IMAGE_FORM_BASE, also under its multiple upload): its file field
+    is ImageUploadField, so the image library and the wizard refuse the same files with the same messages. Made for
+    each form, as the wizard's is: the field reads the limits from the settings when it is made."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            wagtails = self.fields["file"]
+            self.fields["file"] = ImageUploadField(
+                label=wagtails.label, required=wagtails.required, help_text=wagtails.help_text
+            )
+            self.fields["file"].widget.attrs.update(wagtails.widget.attrs)
 
 
 def check_image_upload(file):

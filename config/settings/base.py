@@ -451,6 +451,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 # The image model requires alt text (cms.CustomImage); set before any migration references images.
 WAGTAILIMAGES_IMAGE_MODEL = "cms.CustomImage"
+WAGTAILIMAGES_IMAGE_FORM_BASE = (
+    "cms.images.AdminImageForm"  # the admin's uploads pass the wizard's gate (cms/images.py)
+)
 # Refused with a message that says why; Wagtail checks these before anything is stored.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1)

@@ -77,6 +77,15 @@ def test_svg_is_refused(editor_client):
     assert_refused(response, "invalid_image_extension", stored_originals())
 
 
+def test_a_truncated_image_is_refused(editor_client):
+    """An upload cut short: the image library's OSError went through Wagtail's pixel check, a 500."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (400, 300), (10, 120, 60)).save(buffer, "JPEG")
+    whole = buffer.getvalue()
+    response = upload(editor_client, "pond.jpg", whole[: len(whole) // 2], "image/jpeg")
+    assert_refused(response, "broken_image", stored_originals())
+
+
 def test_a_non_image_is_refused(editor_client):
     response = upload(editor_client, "notes.png", b"this is not a picture at all", "image/png")
     assert_refused(response, "invalid_image", stored_originals())
