@@ -200,7 +200,8 @@ def send_invitation_email(invitation, *, base_url=None):
             "inviter": invitation.invited_by,
             "accept_url": base_url + invitation.get_absolute_url(),
         }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        # One line: a name or title typed with a line break would fail the header (BadHeaderError).
+        subject = " ".join(render_to_string("accounts/email/invitation_subject.txt", context).split())
         body = render_to_string("accounts/email/invitation_message.txt", context)
     send_mail(subject, body, None, [invitation.email])
 

@@ -16,7 +16,8 @@ def email_notification(notification_id):
     recipient = notification.recipient
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         context = {"notification": notification, "site_url": settings.SITE_BASE_URL, "recipient": recipient}
-        subject = render_to_string("notifications/email_subject.txt", context).strip()
+        # One line: a name or title typed with a line break would fail the header (BadHeaderError).
+        subject = " ".join(render_to_string("notifications/email_subject.txt", context).split())
         body = render_to_string("notifications/email_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())

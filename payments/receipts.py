@@ -172,7 +172,8 @@ def send_receipt(entry_id, *, skip_locked=False):
         with translation.override(receipt_language(entry.backing)):
             context = receipt_context(entry)
             context["url"] = settings.SITE_BASE_URL.rstrip("/") + reverse("payments:receipt", kwargs={"pk": entry.pk})
-            subject = render_to_string("payments/email/receipt_subject.txt", context).strip()
+            # One line: a name or title typed with a line break would fail the header (BadHeaderError).
+            subject = " ".join(render_to_string("payments/email/receipt_subject.txt", context).split())
             body = render_to_string("payments/email/receipt_body.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
         entry.receipt_sent_at = timezone.now()

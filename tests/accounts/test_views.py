@@ -43,6 +43,23 @@ def test_the_organisation_form_re_renders_with_messages_on_bad_input(client, ali
     assert not Organisation.objects.exists()
 
 
+def test_a_name_typed_with_a_line_break_does_not_break_the_invitation_email(
+    client, alice, django_capture_on_commit_callbacks
+):
+    """The name went into the email's subject as typed: Django refuses a header with a line break, a 500."""
+    client.force_login(alice)
+    client.post(reverse("organisations:create"), {"kind": "enterprise", "name": "池上\r\n米工作室"})
+    organisation = Organisation.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("organisations:members", kwargs={"slug": organisation.slug}),
+            {"email": "carol@example.tw", "role": "editor"},
+        )
+    assert response.status_code == 302
+    [email] = mail.outbox
+    assert "\n" not in email.subject and "池上 米工作室" in email.subject
+
+
 def test_an_owner_invites_by_email_and_the_invitee_accepts(
     client, enterprise, alice, django_capture_on_commit_callbacks
 ):
