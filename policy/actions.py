@@ -2,6 +2,9 @@
 ministry and record its answer (staff). Each checks permission, changes inside a transaction and writes an
 audit entry."""
 
+import datetime
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +42,9 @@ def check_staff(user):
         raise PermissionDenied
 
 
+SAME_ISSUE_WITHIN = datetime.timedelta(minutes=10)
+
+
 def submit_issue(user, organisation, *, rule, township, blocks, proposal, show_identity):
     check_submitter(user, organisation)
     rule = (rule or "").strip()
@@ -49,6 +55,18 @@ def submit_issue(user, organisation, *, rule, township, blocks, proposal, show_i
     if not (blocks or "").strip():
         raise ActionRefused(_("Say what the rule blocks."), code="blocks")
     with transaction.atomic():
+        # The submitter's row is locked so that two copies of one submission arriving together are read in turn;
+        # the same issue from the same person within SAME_ISSUE_WITHIN is that submission sent twice: kept once.
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        sent = RegulatoryIssue.objects.filter(
+            submitter=user,
+            organisation=organisation,
+            rule=rule,
+            blocks=blocks.strip(),
+            created_at__gte=timezone.now() - SAME_ISSUE_WITHIN,
+        ).first()
+        if sent is not None:
+            return sent
         issue = RegulatoryIssue.objects.create(
             submitter=user,
             organisation=organisation,

@@ -62,6 +62,19 @@ def test_an_office_raises_an_issue_anonymously_and_the_public_sees_only_its_kind
         assert "鄉鎮市區公所" in page or "公所" in page
 
 
+def test_an_issue_sent_twice_is_stored_once(client, office):
+    """A double click (or the form sent again after a slow answer) stored the issue twice for staff to route."""
+    client.force_login(office["clerk"])
+
+    first, again = submit(client, office), submit(client, office)
+
+    issue = RegulatoryIssue.objects.get()
+    assert first["Location"] == again["Location"] == issue.get_absolute_url()
+    assert AuditEntry.objects.filter(action="regulatory_issue.submit").count() == 1
+    submit(client, office, blocks="另一個問題")
+    assert RegulatoryIssue.objects.count() == 2, "another issue is another issue"
+
+
 def test_a_submitter_who_chose_to_be_named_is_named(client, office):
     client.force_login(office["clerk"])
     submit(client, office, show_identity="on")
