@@ -421,3 +421,22 @@ def test_verified_organisations_come_first_on_the_township_page(office, alice, p
     names = [o.name for o in township_organisations(places[KOUHU])["organisations"]]
 
     assert names == [office.name, impostor.name]
+
+
+def test_a_help_request_sent_twice_is_kept_once_and_followers_hear_once(
+    office, alice, places, django_capture_on_commit_callbacks
+):
+    follower = UserFactory()
+    actions.follow_organisation(follower, office)
+    data = request_data(places[KOUHU])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = actions.create_help_request(alice, office, **data)
+        again = actions.create_help_request(alice, office, **data)
+
+    assert again.pk == first.pk
+    assert HelpRequest.objects.filter(organisation=office).count() == 1
+    assert Notification.objects.filter(recipient=follower, kind="followed_request").count() == 1
+    # Another request (a different title) is a new one.
+    other = actions.create_help_request(alice, office, **{**data, "title": "另一個需求"})
+    assert other.pk != first.pk
