@@ -97,3 +97,25 @@ def without_embedded_data(file):
     except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
         return None
     return clean.getvalue()
+
+
+def strip_stored_image(image):
+    """Store `image`'s file again without what the camera embedded, under the same name, and drop its renditions
+    (each copied the source's EXIF); True when it carried any. For images stored before uploads were cleaned
+    (``manage.py strip_image_metadata``): the old bytes must not stay readable at the original's public address."""
+    import os
+
+    from django.core.files.base import ContentFile
+
+    with image.open_file() as handle:
+        clean = without_embedded_data(handle)
+    if clean is None:
+        return False
+    name = image.file.name
+    image.file.storage.delete(name)
+    image.file = ContentFile(clean, name=os.path.basename(name))
+    image._set_image_file_metadata()
+    image.save()
+    for rendition in image.renditions.all():
+        rendition.delete()  # one by one: Wagtail removes each rendition's file and its cache entry
+    return True

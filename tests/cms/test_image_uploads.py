@@ -196,3 +196,37 @@ def test_an_image_stored_by_a_script_loses_its_position_too(db):
     )
     with image.open_file() as handle:
         assert not position_of(handle.read())
+
+
+def test_images_stored_before_uploads_were_cleaned_are_cleaned_by_the_command(db):
+    from io import StringIO
+
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    image = CustomImage.objects.create(
+        title="魚塭", description="魚塭", file=ImageFile(io.BytesIO(picture("JPEG")), name="old-pond.jpg")
+    )
+    name = image.file.name
+    # As it was stored before: the phone's photo with its position, and a rendition made from it.
+    image.file.storage.delete(name)
+    image.file.storage.save(name, ContentFile(photo_with_position()))
+    with image.get_rendition("fill-20x20").file.open() as handle:
+        assert position_of(handle.read())
+    clean = CustomImage.objects.create(
+        title="清", description="清", file=ImageFile(io.BytesIO(picture("PNG")), name="clean.png")
+    )
+    clean_bytes = clean.file.storage.open(clean.file.name).read()
+    output = StringIO()
+
+    call_command("strip_image_metadata", stdout=output)
+
+    image.refresh_from_db()
+    with image.file.storage.open(image.file.name) as handle:
+        stored = handle.read()
+    assert image.file.name == name, "the original keeps its address, with the clean bytes behind it"
+    assert not position_of(stored) and image.file_size == len(stored)
+    with image.get_rendition("fill-20x20").file.open() as handle:
+        assert not position_of(handle.read()), "its renditions are made again from the clean original"
+    assert clean.file.storage.open(clean.file.name).read() == clean_bytes, "an image without any is left alone"
+    assert "1 of 2 images cleaned" in output.getvalue()
