@@ -1,6 +1,7 @@
 """allauth adapters: remember the language a person uses, write to them in it, bring them back to it."""
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -35,8 +36,9 @@ class AccountAdapter(DefaultAccountAdapter):
         user = context.get("user") or User.objects.filter(email__iexact=email).first()
         language = getattr(user, "preferred_language", None) or _current_language()
         # allauth's emails greet and sign off with the site's name: without django.contrib.sites that would be the
-        # request's host ("Hello from 127.0.0.1:8000!"); they name Homeward and its address.
-        context = {**context, "current_site": EmailSite(name="Homeward", domain=settings.SITE_BASE_URL)}
+        # request's host ("Hello from 127.0.0.1:8000!"); they name Homeward and its public host (SITE_BASE_URL's).
+        site = EmailSite(name="Homeward", domain=urlsplit(settings.SITE_BASE_URL).netloc)
+        context = {**context, "current_site": site}
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 

@@ -34,8 +34,8 @@ def test_the_team_writes_its_english_and_japanese_texts_in_the_profile_form(clie
     url = reverse("marketplace:enterprise_edit", kwargs={"slug": team.slug})
     form = BeautifulSoup(client.get(url).content, "html.parser")
     # Labelled in the interface language, and typed in the language they hold.
-    assert form.find("label", attrs={"for": "id_name_en"}).get_text(strip=True) == "英文名稱（選填）："
-    assert form.find("label", attrs={"for": "id_summary_ja"}).get_text(strip=True) == "日文摘要（選填）："
+    assert form.find("label", attrs={"for": "id_name_en"}).get_text(strip=True) == "英文名稱（選填）"
+    assert form.find("label", attrs={"for": "id_summary_ja"}).get_text(strip=True) == "日文摘要（選填）"
     assert form.find(id="id_name_ja")["lang"] == "ja" and form.find(id="id_summary_en")["lang"] == "en"
 
     data = {"township": kouhu.pk, "team_size": 5, "members_returned_home": 2, "summary": "返鄉養殖"}
