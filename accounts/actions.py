@@ -29,6 +29,7 @@ from accounts.personal_data import get_providers
 from core.actions import ActionRefused
 from core.audit import Action, log
 from core.live import recheck_sockets_of
+from core.mail import subject_line
 from core.models import AuditEntry
 
 logger = logging.getLogger(__name__)
@@ -200,8 +201,7 @@ def send_invitation_email(invitation, *, base_url=None):
             "inviter": invitation.invited_by,
             "accept_url": base_url + invitation.get_absolute_url(),
         }
-        # One line: a name or title typed with a line break would fail the header (BadHeaderError).
-        subject = " ".join(render_to_string("accounts/email/invitation_subject.txt", context).split())
+        subject = subject_line("accounts/email/invitation_subject.txt", context)
         body = render_to_string("accounts/email/invitation_message.txt", context)
     send_mail(subject, body, None, [invitation.email])
 

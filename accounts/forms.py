@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from core.forms import NamedChoiceField
 from places.models import County, Township
 
 
@@ -48,26 +49,16 @@ class ProfileForm(forms.ModelForm):
         return cleaned
 
 
-class _TownshipChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
-
-
-class _CountyChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class OrganisationCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices, widget=forms.RadioSelect)
     name = forms.CharField(label=_("Name"), max_length=120)
-    township = _TownshipChoice(
+    township = NamedChoiceField(
         label=_("Township"),
         queryset=Township.objects.select_related("county").order_by("county__code", "code"),
         required=False,
         help_text=_("Required for a township office; where it is based for other kinds."),
     )
-    county = _CountyChoice(
+    county = NamedChoiceField(
         label=_("County or city"),
         queryset=County.objects.order_by("code"),
         required=False,

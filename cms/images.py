@@ -19,8 +19,10 @@ location. ``CustomImage.save`` runs it for every new file, whichever form, scrip
 """
 
 import io
+import os
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps
@@ -103,10 +105,6 @@ def strip_stored_image(image):
     """Store `image`'s file again without what the camera embedded, under the same name, and drop its renditions
     (each copied the source's EXIF); True when it carried any. For images stored before uploads were cleaned
     (``manage.py strip_image_metadata``): the old bytes must not stay readable at the original's public address."""
-    import os
-
-    from django.core.files.base import ContentFile
-
     with image.open_file() as handle:
         clean = without_embedded_data(handle)
     if clean is None:

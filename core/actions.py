@@ -7,11 +7,14 @@ person can act on); the change itself happens inside a transaction and writes an
 Views call an action through `run_action`, which turns a refusal into a form error or a message.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 
 class ActionRefused(Exception):
@@ -56,3 +59,17 @@ def run_action(request, action, *args, success=None, form=None, field=None, hide
     if success is not None:
         messages.success(request, success(result) if callable(success) else success)
     return Outcome(done=True, result=result)
+
+
+# A submission the same person sends again within this time (a double click, a form sent again after a slow answer)
+# is the same submission: the first one is kept and whoever it tells is told once.
+SAME_SUBMISSION_WITHIN = datetime.timedelta(minutes=10)
+
+
+def sent_moments_ago(user, same_submissions, created_field="created"):
+    """The first of `same_submissions` (the person's rows equal to the one being sent) created within
+    SAME_SUBMISSION_WITHIN, or None. Call it inside the transaction that then creates the row: the person's row is
+    locked first, so that two copies arriving together are read one after the other."""
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    since = timezone.now() - SAME_SUBMISSION_WITHIN
+    return same_submissions.filter(**{f"{created_field}__gte": since}).first()

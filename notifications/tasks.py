@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from core.mail import subject_line
 from notifications.models import Notification
 
 
@@ -16,8 +17,7 @@ def email_notification(notification_id):
     recipient = notification.recipient
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         context = {"notification": notification, "site_url": settings.SITE_BASE_URL, "recipient": recipient}
-        # One line: a name or title typed with a line break would fail the header (BadHeaderError).
-        subject = " ".join(render_to_string("notifications/email_subject.txt", context).split())
+        subject = subject_line("notifications/email_subject.txt", context)
         body = render_to_string("notifications/email_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())

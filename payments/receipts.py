@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from core.mail import subject_line
 from payments.models import LedgerEntry, ReceiptSequence
 
 logger = logging.getLogger(__name__)
@@ -172,8 +173,7 @@ def send_receipt(entry_id, *, skip_locked=False):
         with translation.override(receipt_language(entry.backing)):
             context = receipt_context(entry)
             context["url"] = settings.SITE_BASE_URL.rstrip("/") + reverse("payments:receipt", kwargs={"pk": entry.pk})
-            # One line: a name or title typed with a line break would fail the header (BadHeaderError).
-            subject = " ".join(render_to_string("payments/email/receipt_subject.txt", context).split())
+            subject = subject_line("payments/email/receipt_subject.txt", context)
             body = render_to_string("payments/email/receipt_body.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
         entry.receipt_sent_at = timezone.now()

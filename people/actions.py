@@ -1,9 +1,6 @@
 """Every change to talent profiles, help requests, offers and organisation follows: who may do it, the change,
 its audit entry (core.audit), the notifications it causes. What only reads is in people/queries.py."""
 
-import datetime
-
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation
 from conversations.actions import open_conversation_with_person
-from core.actions import ActionRefused
+from core.actions import ActionRefused, sent_moments_ago
 from core.audit import Action, log
 from notifications.actions import in_language_of, notify
 from notifications.models import Notification
@@ -104,25 +101,15 @@ def check_request_data(data, today=None):
         raise ActionRefused(_("Give a budget, or ask for pro bono help."))
 
 
-SAME_REQUEST_WITHIN = datetime.timedelta(minutes=10)
-
-
 @transaction.atomic
 def create_help_request(user, organisation, **data):
     check_requester(user, organisation)
     check_request_data(data)
-    # The poster's row is locked so that two copies of one submission arriving together are read in turn; the same
-    # request from the same person within SAME_REQUEST_WITHIN is that submission sent twice (a double click, a
-    # form sent again): kept once, followers told once.
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-    sent = HelpRequest.objects.filter(
-        organisation=organisation,
-        created_by=user,
-        title=data.get("title"),
-        description=data.get("description"),
-        created__gte=timezone.now() - SAME_REQUEST_WITHIN,
-    ).first()
-    if sent is not None:
+    same = HelpRequest.objects.filter(
+        organisation=organisation, created_by=user, title=data.get("title"), description=data.get("description")
+    )
+    sent = sent_moments_ago(user, same)
+    if sent is not None:  # the same request sent twice: followers are told once
         return sent
     help_request = HelpRequest.objects.create(organisation=organisation, created_by=user, **data)
     log(

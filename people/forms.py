@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Sector
-from core.forms import NamedMultipleChoiceField
+from core.forms import NamedChoiceField, NamedMultipleChoiceField
 from people.models import Field, HelpRequest, Language, TalentProfile, split_codes
 from places.models import Township
 
@@ -12,16 +12,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def _townships():
     return Township.objects.select_related("county").order_by("county__code", "code")
-
-
-class TownshipChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
-
-
-class TownshipsChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
 
 
 class TalentProfileForm(forms.ModelForm):
@@ -34,8 +24,8 @@ class TalentProfileForm(forms.ModelForm):
     sectors = NamedMultipleChoiceField(
         label=_("Sectors"), queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    home_township = TownshipChoiceField(label=_("Home township"), queryset=_townships(), required=False)
-    townships = TownshipsChoiceField(
+    home_township = NamedChoiceField(label=_("Home township"), queryset=_townships(), required=False)
+    townships = NamedMultipleChoiceField(
         label=_("Townships I can serve"),
         queryset=_townships(),
         required=False,
@@ -93,7 +83,7 @@ class TalentProfileForm(forms.ModelForm):
 
 
 class HelpRequestForm(forms.ModelForm):
-    township = TownshipChoiceField(label=_("Township"), queryset=_townships())
+    township = NamedChoiceField(label=_("Township"), queryset=_townships())
 
     class Meta:
         model = HelpRequest

@@ -2,9 +2,6 @@
 ministry and record its answer (staff). Each checks permission, changes inside a transaction and writes an
 audit entry."""
 
-import datetime
-
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from core import audit
-from core.actions import ActionRefused
+from core.actions import ActionRefused, sent_moments_ago
 from policy.models import RegulatoryIssue
 
 # Who may raise an issue: teams, township and county offices, associations and foundations, universities.
@@ -42,9 +39,6 @@ def check_staff(user):
         raise PermissionDenied
 
 
-SAME_ISSUE_WITHIN = datetime.timedelta(minutes=10)
-
-
 def submit_issue(user, organisation, *, rule, township, blocks, proposal, show_identity):
     check_submitter(user, organisation)
     rule = (rule or "").strip()
@@ -55,17 +49,11 @@ def submit_issue(user, organisation, *, rule, township, blocks, proposal, show_i
     if not (blocks or "").strip():
         raise ActionRefused(_("Say what the rule blocks."), code="blocks")
     with transaction.atomic():
-        # The submitter's row is locked so that two copies of one submission arriving together are read in turn;
-        # the same issue from the same person within SAME_ISSUE_WITHIN is that submission sent twice: kept once.
-        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-        sent = RegulatoryIssue.objects.filter(
-            submitter=user,
-            organisation=organisation,
-            rule=rule,
-            blocks=blocks.strip(),
-            created_at__gte=timezone.now() - SAME_ISSUE_WITHIN,
-        ).first()
-        if sent is not None:
+        same = RegulatoryIssue.objects.filter(
+            submitter=user, organisation=organisation, rule=rule, blocks=blocks.strip()
+        )
+        sent = sent_moments_ago(user, same, created_field="created_at")
+        if sent is not None:  # the same issue sent twice: kept once
             return sent
         issue = RegulatoryIssue.objects.create(
             submitter=user,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NamedChoiceField
 from places.models import Township
 from traceability import measures, uploads
 from traceability.models import AlertRule, Batch, Device, Entry
@@ -91,7 +92,7 @@ class EntryForm(forms.Form):
         label=_("when it happened"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    township = forms.ModelChoiceField(label=_("township"), queryset=Township.objects.none())
+    township = NamedChoiceField(label=_("township"), queryset=Township.objects.none())
     place_detail = forms.CharField(
         label=_("place"), max_length=120, required=False, help_text=_("e.g. field 3, pond B, the packing house")
     )
@@ -121,7 +122,6 @@ class EntryForm(forms.Form):
     def __init__(self, *args, listing, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Township.objects.with_county().order_by("code")
-        self.fields["township"].label_from_instance = lambda township: township.full_name
         if not self.is_bound:
             self.initial.setdefault("township", listing.project.township_id)
             self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
@@ -163,7 +163,7 @@ class CorrectionForm(EntryForm):
 class DeviceForm(forms.Form):
     name = forms.CharField(label=_("device name"), max_length=80, help_text=_("e.g. Pond 3 water probe"))
     kind = forms.ChoiceField(label=_("kind"), choices=Device.Kind.choices)
-    township = forms.ModelChoiceField(label=_("township"), queryset=Township.objects.none())
+    township = NamedChoiceField(label=_("township"), queryset=Township.objects.none())
     measures = forms.MultipleChoiceField(
         label=_("measures it reports"), choices=(), widget=forms.CheckboxSelectMultiple
     )
@@ -181,7 +181,6 @@ class DeviceForm(forms.Form):
         self.fields["measures"].choices = choices
         self.fields["public_measures"].choices = choices
         self.fields["township"].queryset = Township.objects.with_county().order_by("code")
-        self.fields["township"].label_from_instance = lambda township: township.full_name
         if not self.is_bound:
             self.initial.setdefault("township", listing.project.township_id)
 

@@ -1,8 +1,5 @@
 """After publication: milestones done, updates to the project's followers, questions and answers, abuse reports."""
 
-import datetime
-
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -12,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cms.models import ProjectUpdate
 from cms.public import is_public
-from core.actions import ActionRefused
+from core.actions import ActionRefused, sent_moments_ago
 from core.audit import Action, log
 from marketplace import providers
 from marketplace.actions.teams import check_project_team
@@ -87,22 +84,13 @@ def check_can_ask(user, listing):
         raise PermissionDenied
 
 
-# The same question from the same person within this time is the same submission sent twice (a double click, a form
-# sent again after a slow answer): the first one is kept and the team is notified once.
-SAME_QUESTION_WITHIN = datetime.timedelta(minutes=10)
-
-
 @transaction.atomic
 def ask_question(user, listing, *, text):
     """Anyone signed in may ask about a published project; every team member is notified."""
     check_can_ask(user, listing)
     text = text.strip()
-    # The asker's row is locked so that two copies of one submission arriving together are read one after the other.
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-    asked = Question.objects.filter(
-        listing=listing, author=user, text=text, created__gte=timezone.now() - SAME_QUESTION_WITHIN
-    ).first()
-    if asked is not None:
+    asked = sent_moments_ago(user, Question.objects.filter(listing=listing, author=user, text=text))
+    if asked is not None:  # the same question sent twice: the team is notified once
         return asked
     question = Question.objects.create(listing=listing, author=user, text=text)
     log(Action.QUESTION_ASK, actor=user, organisation=listing.enterprise.organisation, question=question.pk)

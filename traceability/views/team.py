@@ -191,8 +191,7 @@ def batch_labels(request, code):
         if sequence is None:
             raise Http404
         shipment = get_object_or_404(Entry, batch=batch, sequence=sequence, kind=Entry.Kind.SHIPPING)
-        boxes = str(shipment.details.get("boxes", "1"))
-        count = int(boxes) if boxes.isdigit() else 1
+        count = count_from_text(str(shipment.details.get("boxes", "1"))) or 1
     elif (asked := count_from_text(request.GET.get("count"))) is not None:
         count = asked
     count = max(1, min(count, LABELS_PER_SHEET_MAX))
