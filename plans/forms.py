@@ -137,6 +137,9 @@ class MeetingForm(forms.Form):
                 label=_("Revision request"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
 
+    def meeting_fields(self):
+        return [self["held_on"], self["attendees"], self["minutes"]]
+
     def revision_rows(self):
         return [(self[f"section_{index}"], self[f"request_{index}"]) for index in range(REVISION_ROWS)]
 

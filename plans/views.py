@@ -71,7 +71,12 @@ def _township_page(plan):
 
 
 def plan_detail(request, pk):
-    plan = _plan_or_404(request, pk)
+    return _detail(request, _plan_or_404(request, pk))
+
+
+def _detail(request, plan, **sent):
+    """The plan's page; `sent`: a form posted from it that did not pass (meeting_form, match_form, report_form),
+    shown again with its errors and what was typed."""
     user = request.user
     is_office = actions.is_office_member(user, plan)
     is_county = actions.is_county_reviewer(user, plan)
@@ -103,10 +108,12 @@ def plan_detail(request, pk):
     if context["can_county"] or context["can_revise"]:
         context["comment_form"] = CommentForm()
     if context["can_national"]:
-        context["meeting_form"] = MeetingForm()
-        context["match_form"] = MatchForm(lines=list(plan.funding.select_related("programme__ministry", "company")))
+        context["meeting_form"] = sent.get("meeting_form") or MeetingForm()
+        context["match_form"] = sent.get("match_form") or MatchForm(
+            lines=list(plan.funding.select_related("programme__ministry", "company"))
+        )
     if context["can_report"]:
-        context["report_form"] = ReportForm()
+        context["report_form"] = sent.get("report_form") or ReportForm()
     return render(request, "plans/plan_detail.html", context)
 
 
@@ -232,9 +239,9 @@ def plan_meeting(request, pk):
             revisions=form.revisions(),
             success=_("The guidance meeting is recorded."),
         )
-    else:
-        messages.error(request, _("A guidance meeting needs its date, attendees and minutes."))
-    return redirect(plan)
+        return redirect(plan)
+    messages.error(request, _("A guidance meeting needs its date, attendees and minutes."))
+    return _detail(request, plan, meeting_form=form)
 
 
 @require_POST
@@ -243,8 +250,11 @@ def plan_match(request, pk):
     plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
     actions.check_national_reviewer(request.user)
     form = MatchForm(request.POST, lines=list(plan.funding.select_related("programme__ministry", "company")))
-    confirmed = form.confirmed() if form.is_valid() else {}
-    run_action(request, actions.match_resources, plan, confirmed=confirmed, success=_("The resources are matched."))
+    if not form.is_valid():
+        return _detail(request, plan, match_form=form)
+    run_action(
+        request, actions.match_resources, plan, confirmed=form.confirmed(), success=_("The resources are matched.")
+    )
     return redirect(plan)
 
 
@@ -263,6 +273,6 @@ def plan_report(request, pk):
             summary=form.cleaned_data["summary"],
             success=_("The yearly report is filed."),
         )
-    else:
-        messages.error(request, _("A yearly report needs its year and a summary."))
-    return redirect(plan)
+        return redirect(plan)
+    messages.error(request, _("A yearly report needs its year and a summary."))
+    return _detail(request, plan, report_form=form)

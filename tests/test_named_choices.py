@@ -52,3 +52,20 @@ def test_public_filters_name_their_choices_in_the_page_language(client, township
 
     assert expected in shown
     assert chinese not in shown
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-hant", "請選擇"), ("en", "Choose…"), ("ja", "選択してください")])
+def test_an_empty_choice_is_named_in_words_not_dashes(townships, language, words):
+    """Django names the empty choice of a select "---------"; every form of the site shows words instead, and a
+    form that names its own empty choice keeps it."""
+    from accounts.forms import OrganisationCreateForm
+    from experiences.forms import FilterForm as ExperienceFilterForm
+
+    with translation.override(language):
+        township = BeautifulSoup(str(OrganisationCreateForm()["township"]), "html.parser")
+        first = township.select("option")[0]
+        own = BeautifulSoup(str(ExperienceFilterForm()["township"]), "html.parser").select("option")[0]
+
+    assert (first["value"], first.get_text()) == ("", words)
+    assert "---------" not in str(township)
+    assert own.get_text() != words and own["value"] == ""

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",
     "django_prometheus",
 ]
 
@@ -151,6 +152,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so site/templates/django/forms/ can name Django's empty choice in words.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------
 # SQLite in WAL mode is the embedded default; DATABASE_URL switches to PostgreSQL.

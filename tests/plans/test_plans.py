@@ -336,6 +336,32 @@ def test_the_office_edits_and_submits_through_the_pages(client, people, sector, 
     assert Plan.objects.get(pk=plan.pk).stage == Stage.NATIONAL_REVIEW
 
 
+def test_a_meeting_or_report_sent_incomplete_comes_back_with_what_was_typed(client, people, ready_plan):
+    """A national reviewer's minutes or an office's yearly report are long texts: a form that does not pass shows
+    them again with the error, instead of a redirect that loses them."""
+    plan = ready_plan
+    actions.submit_plan(people["officer"], plan)
+    actions.county_forward(people["reviewer"], plan, comment="支持")
+    client.force_login(people["staff"])
+    meeting = reverse("plans:meeting", kwargs={"pk": plan.pk})
+    response = client.post(meeting, {"held_on": "2026-11-01", "attendees": "國發會、縣府與三位青年", "minutes": ""})
+    assert response.status_code == 200
+    assert "A guidance meeting needs its date, attendees and minutes." in response.text
+    assert "國發會、縣府與三位青年" in response.text and "This field is required." in response.text
+    assert not plan.meetings.exists()
+    page = client.get(reverse("plans:detail", kwargs={"pk": plan.pk})).text
+    assert '<label for="id_attendees">Attendees</label>' in page and "Attendees:" not in page
+
+    actions.record_meeting(people["staff"], plan, held_on=timezone.localdate(), attendees="a", minutes="m")
+    actions.match_resources(people["staff"], plan, confirmed={line.pk: 1 for line in plan.funding.all()})
+    actions.start_work(people["officer"], plan)
+    client.force_login(people["officer"])
+    report = reverse("plans:report", kwargs={"pk": plan.pk})
+    response = client.post(report, {"year": "1900", "summary": "十位青年返鄉開店"})
+    assert response.status_code == 200 and "十位青年返鄉開店" in response.text
+    assert not plan.reports.exists()
+
+
 def test_the_dashboard_counts_plans_and_funding_from_the_data(client, people, ready_plan, sector, programme):
     plan = ready_plan
     actions.submit_plan(people["officer"], plan)
