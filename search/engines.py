@@ -114,5 +114,14 @@ def search(query):
 
 
 def autocomplete(prefix, size=8, families_=None):
+    """Suggestions for a typed prefix; one typed in Simplified characters is completed in Traditional ones too (屏东
+    → 屏東縣…), after what the prefix as typed completes (a Japanese 会 stays 会 first)."""
+    from search.lexicon import fold_simplified
+
     suggestions, _incomplete = _with_fallback("autocomplete", prefix, size, families_)
+    traditional = fold_simplified(prefix)
+    if traditional != prefix and len(suggestions) < size:
+        seen = {suggestion["uid"] for suggestion in suggestions}
+        more, _incomplete = _with_fallback("autocomplete", traditional, size, families_)
+        suggestions += [suggestion for suggestion in more if suggestion["uid"] not in seen][: size - len(suggestions)]
     return suggestions

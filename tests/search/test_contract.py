@@ -106,6 +106,17 @@ def test_highlights_mark_the_query_in_both_spellings(engine):
     assert result.hits[0]["title_html"] == "<mark>台東香草</mark>認養"
 
 
+def test_a_query_in_simplified_chinese_finds_and_marks_what_the_traditional_one_does(engine):
+    pairs = (("台东 香草", "台東 香草"), ("屏东 可可", "屏東 可可"), ("台东县池上乡", "臺東縣池上鄉"))
+    for simplified, traditional in pairs:
+        typed = engine.search(SearchQuery(q=simplified, per_page=50))
+        expected = engine.search(SearchQuery(q=traditional, per_page=50))
+        assert typed.total == expected.total > 0, simplified
+        assert [h["uid"] for h in typed.hits] == [h["uid"] for h in expected.hits], simplified
+        assert typed.corrected_q == "", simplified
+    assert engine.search(SearchQuery(q="台东 香草")).hits[0]["title_html"] == "<mark>台東香草</mark>認養"
+
+
 def test_a_chinese_typo_is_corrected_and_says_so(engine):
     # 池山 is in no document: one character away from the township name 池上, searched instead.
     result = engine.search(SearchQuery(q="臺東縣池山", per_page=50))

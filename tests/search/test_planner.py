@@ -59,6 +59,25 @@ def test_japanese_kanji_are_folded_to_traditional_forms(search_corpus, db):
     assert concepts("池上のお米") == ["池上", "米"]  # particles and the honorific お dropped
 
 
+def test_simplified_chinese_is_written_in_traditional_characters_word_by_word():
+    assert lexicon.fold_simplified("台东县的咖啡") == "臺東縣的咖啡"
+    assert lexicon.fold_simplified("茶叶") == "茶葉"  # 叶 is also a Traditional character: the word decides
+    # A character with several Traditional forms takes the one its word needs.
+    folded = [lexicon.fold_simplified(word) for word in ("头发", "发展", "干净", "面条")]
+    assert folded == ["頭髮", "發展", "乾淨", "麵條"]
+    # Traditional text, Japanese and Latin come back as they were; 皇后 keeps its 后 where 后面 would not.
+    for text in ("屏東可可", "皇后面前", "池上のお米", "tilapia 2026"):
+        assert lexicon.fold_simplified(text) == text
+
+
+def test_a_simplified_query_has_its_traditional_form_as_an_alternative_and_is_never_corrected(search_corpus, db):
+    assert alternatives("屏东")["屏東"] == "traditional"
+    assert {concept.typed for concept in plan_query("台东 香草").concepts} == {"臺东", "香草"}
+    assert alternatives("养殖")["養殖"] == "traditional"
+    for q in ("养殖", "屏东可可", "台东县池上乡", "返乡青年"):
+        assert plan_query(q).corrected == "", q
+
+
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [

@@ -68,6 +68,9 @@ def test_api_reasons_are_in_the_readers_language(search_corpus, db, client):
 def test_autocomplete_api(search_corpus, db, client):
     data = client.get("/api/search/autocomplete/", {"q": "池上"}).json()
     assert "臺東縣池上鄉" in [item["title"] for item in data["suggestions"]]
+    # Typed in Simplified characters, the prefix completes as its Traditional form does.
+    simplified = client.get("/api/search/autocomplete/", {"q": "台东县池"}).json()
+    assert "臺東縣池上鄉" in [item["title"] for item in simplified["suggestions"]]
 
 
 def test_search_page_lists_results_facets_and_pagination(search_corpus, db, client):
