@@ -5,7 +5,8 @@ campaigns, capped plans and payments (build_money), so cards and the project pag
 show on the live site. Then renders each page through
 Django's test client (the whole request: middleware, view, templates, queries) and prints median and
 p95 next to a plain Wagtail page (a StandardPage with one paragraph, same site shell) as the baseline. Beside that
-table, the database's share of each render: the reads a page makes beyond the plain page's, run again as plain SQL.
+table, the database's share of each render: the reads a page makes beyond the plain page's, run again as plain SQL;
+and where each render goes: each shared fragment's time and queries, and what the page spends outside them.
 
     .venv/bin/python bench/cms_pages.py [--projects 1000] [--repeat 50] [--postgres]
 
@@ -145,6 +146,7 @@ def main():
     cache.clear()
     rows, queries = measure_and_report()
     report_the_databases_share(rows, queries)
+    report_the_fragments(pages, options.repeat)
 
     # What an anonymous visitor meets once the page is cached (cms.page_cache): the same request, served from Redis.
     from django.test import override_settings
@@ -176,6 +178,58 @@ def main():
 
         after_a_change(pages, options.repeat)
         after_a_publish_warmed(pages, options.repeat)
+
+
+def report_the_fragments(pages, repeat):
+    """Where a render from nothing spends what it costs beyond the plain page: each shared fragment of each page
+    (cms_tags' {% shared_fragment %}: the parts every visitor sees alike), its median time and its queries, and
+    what the page spends outside them (the shell, the view, the page's own context), beside the plain page."""
+    import collections
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.templatetags.cms_tags import SharedFragmentNode
+
+    spent, counted = collections.defaultdict(list), {}
+    render = SharedFragmentNode.render
+
+    def timed_render(node, context):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            html = render(node, context)
+        name = node.name.resolve(context)
+        spent[name].append((time.perf_counter() - started) * 1000)
+        counted[name] = len(captured)
+        return html
+
+    client = Client()
+
+    def page_ms(url):
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            assert client.get(url, HTTP_HOST="localhost").status_code == 200, url
+            samples.append((time.perf_counter() - started) * 1000)
+        return statistics.median(samples)
+
+    print("\nwhere a render from nothing goes (each shared fragment: median ms, queries; the rest of the page):")
+    plain_ms = page_ms(pages[BASELINE])
+    print(f"  {BASELINE:<44} {plain_ms:>7.1f} ms")
+    SharedFragmentNode.render = timed_render
+    try:
+        for name, url in pages.items():
+            if name == BASELINE:
+                continue
+            spent.clear()
+            whole = page_ms(url)
+            parts = {part: statistics.median(times) for part, times in spent.items()}
+            shown = ", ".join(f"{part} {ms:.1f} ms ({counted[part]} q)" for part, ms in parts.items())
+            print(f"  {name:<44} {whole:>7.1f} ms: {shown}; outside them {whole - sum(parts.values()):.1f} ms")
+    finally:
+        SharedFragmentNode.render = render
 
 
 def after_a_change(pages, repeat):
