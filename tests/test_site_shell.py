@@ -140,3 +140,20 @@ def test_every_public_table_is_styled_and_scrolls_in_its_own_named_region():
             assert not twins, f"{where}: {twins} is a second region named like the table's box"
             checked += 1
     assert checked > 20, "the pattern above no longer finds the tables"
+
+
+def test_a_flash_message_is_announced_by_a_status_box_around_its_list(client, home_pages, alice):
+    """The status role sits on a box around the messages: on the <ul> itself it replaced the list's role and left
+    its items outside any list (axe: listitem, aria-allowed-role)."""
+    from bs4 import BeautifulSoup
+    from django.urls import reverse
+
+    client.force_login(alice)
+    response = client.post(
+        reverse("account_profile"), {"display_name": "Alice", "preferred_language": "en"}, follow=True
+    )
+
+    messages = BeautifulSoup(response.text, "html.parser").select_one("main ul.messages")
+    assert messages is not None and messages.select("li.message"), "the saved profile shows no message"
+    assert not messages.has_attr("role")
+    assert messages.parent.get("role") == "status"
