@@ -140,3 +140,42 @@ def test_every_public_table_is_styled_and_scrolls_in_its_own_named_region():
             assert not twins, f"{where}: {twins} is a second region named like the table's box"
             checked += 1
     assert checked > 20, "the pattern above no longer finds the tables"
+
+
+def test_a_flash_message_is_announced_by_a_status_box_around_its_list(client, home_pages, alice):
+    """The status role sits on a box around the messages: on the <ul> itself it replaced the list's role and left
+    its items outside any list (axe: listitem, aria-allowed-role)."""
+    from bs4 import BeautifulSoup
+    from django.urls import reverse
+
+    client.force_login(alice)
+    response = client.post(
+        reverse("account_profile"), {"display_name": "Alice", "preferred_language": "en"}, follow=True
+    )
+
+    messages = BeautifulSoup(response.text, "html.parser").select_one("main ul.messages")
+    assert messages is not None and messages.select("li.message"), "the saved profile shows no message"
+    assert not messages.has_attr("role")
+    assert messages.parent.get("role") == "status"
+
+
+def test_every_code_sample_that_scrolls_sideways_is_a_named_region_the_keyboard_reaches():
+    """A <pre> of the public site scrolls sideways on a phone: like a table's box, it takes the focus (tabindex 0)
+    and is a region named by the heading above it, so a keyboard can scroll it (axe: scrollable-region-focusable)."""
+    import re
+
+    from tests.helpers import ROOT
+
+    templates = [*ROOT.glob("*/templates/**/*.html"), *(ROOT / "site" / "templates").glob("**/*.html")]
+    checked = 0
+    for template in templates:
+        if "admin" in template.relative_to(ROOT).parts:
+            continue
+        text = template.read_text()
+        for pre in re.finditer(r"<pre\b[^>]*>", text):
+            where = f"{template.relative_to(ROOT)}: {pre.group(0)}"
+            assert 'tabindex="0"' in pre.group(0) and 'role="region"' in pre.group(0), f"{where}: not a region"
+            name = re.search(r'aria-labelledby="([^"]+)"', pre.group(0))
+            assert name and f'id="{name.group(1)}"' in text, f"{where}: not named by a heading of the page"
+            checked += 1
+    assert checked >= 2, "the pattern above no longer finds the code samples"
