@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms.public import in_active_language
 from core.actions import run_action
 from marketplace.queries import public_listing_or_404
 from payments import checkout, corporate, gateways
@@ -30,6 +31,10 @@ def _checkout(request, listing, form, start, target, *, template, context, addre
     be valid; nothing is saved otherwise."""
     status = 400 if request.method == "POST" else 200
     extra = {}
+    # The project in the reader's language (its translation, or the alias under their URL prefix), as the page names
+    # it and links back to it.
+    [project] = in_active_language([listing.project])
+    context = {"project": project, **context}
     if request.method == "POST" and address_form is not None:
         if address_form.is_valid():
             extra["address"] = address_form.cleaned_data

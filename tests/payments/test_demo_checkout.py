@@ -294,3 +294,42 @@ def test_the_demo_is_refused_when_settings_choose_stripe(client, listing, campai
     with pytest.raises(demo.DemoGatewayDisabled):
         demo.deliver({"id": "evt_1", "type": "checkout.session.completed"}, host="testserver")
     assert not StripeEvent.objects.exists()
+
+
+def _english_version(project, title):
+    """The project's English page as a translation of its own (an untranslated page is an alias there)."""
+    from wagtail.models import Locale
+
+    english = project.get_translation(Locale.objects.get(language_code="en"))
+    english.alias_of = None
+    english.title = title
+    english.save()
+    english.save_revision().publish()
+    return english
+
+
+def test_the_pages_of_a_backing_name_the_project_and_plan_in_the_readers_language(
+    client, listing, campaign, plan, bob, demo_gateway
+):
+    """From the English page on, a backer reads the project's and the plan's English names and is led back to the
+    English project page, never to the Chinese one."""
+    english = _english_version(listing.project, "Smart fish pond")
+    plan.name_en = "Adopt a fish"
+    plan.save()
+    client.force_login(bob)
+    donate_page = client.get(f"/en/projects/{listing.project_id}/donate/").text
+    subscribe_url = f"/en/projects/{listing.project_id}/plans/{plan.pk}/subscribe/"
+    subscribe_page = client.get(subscribe_url).text
+
+    for page in (donate_page, subscribe_page):
+        assert "Smart fish pond" in page and "智慧魚塭" not in page
+        assert f'<a href="{english.url}">Back to the project</a>' in page
+    checkout_url = client.post(subscribe_url)["Location"]
+    checkout_page = client.get(checkout_url).text
+    assert "Subscription: Adopt a fish" in checkout_page and "認養" not in checkout_page
+    pay(client, checkout_url, email=bob.email)
+    backing = Backing.objects.get(kind="subscription", status="active")
+    bigger = another_plan(listing, name="大方案", name_en="Big plan")
+
+    [(level, text)] = _manage(client, backing, "switch_plan", {"plan": bigger.pk}, language="en")
+    assert (level, text) == ("success", "From the next charge you are on the plan “Big plan”.")

@@ -328,3 +328,14 @@ def test_guest_checkouts_are_throttled_per_client_address(client, listing, campa
     assert "Too many payments were started from your connection." in refused.text
     assert Backing.objects.count() == 3, "no Checkout Session was opened for the refused one"
     assert client.post(donate_url(listing), {"suggested": "1000"}, REMOTE_ADDR="203.0.113.9").status_code == 302
+
+
+def test_the_donation_page_of_a_closed_campaign_says_so_instead_of_asking_for_an_amount(client, listing, campaign):
+    campaign.deadline = timezone.localdate() - datetime.timedelta(days=1)
+    campaign.save()
+
+    response = client.get(in_english(donate_url(listing)))
+
+    assert response.status_code == 200
+    assert "This donation campaign has closed: its deadline has passed." in response.text
+    assert 'name="custom_amount"' not in response.text and "Continue to the demo checkout" not in response.text
