@@ -64,6 +64,7 @@ class Action(enum.StrEnum):
     CONVERSATION_REPORT_REVIEWED = "conversation.report_reviewed"
     # payments
     CHECKOUT_STARTED = "checkout.started"
+    CHECKOUT_CANCELED = "checkout.canceled"
     SUBSCRIPTION_PAUSED = "subscription.paused"
     SUBSCRIPTION_SKIPPED = "subscription.skipped"
     SUBSCRIPTION_RESUMED = "subscription.resumed"

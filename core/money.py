@@ -36,10 +36,30 @@ def parse_investment_amount_twd(value):
     )
 
 
+# Longest first: "NT$" before "$", "NTD" before "NT".
+CURRENCY_PREFIXES = ("NT$", "NTD", "TWD", "NT", "$")
+CURRENCY_SUFFIXES = ("NTD", "TWD", "元", "圓")
+
+
+def _without_currency(text):
+    """The number of an amount typed with its currency before or after it, once each."""
+    upper = text.upper()
+    for prefix in CURRENCY_PREFIXES:
+        if upper.startswith(prefix):
+            text, upper = text[len(prefix) :].strip(), upper[len(prefix) :].strip()
+            break
+    for suffix in CURRENCY_SUFFIXES:
+        if upper.endswith(suffix):
+            text = text[: -len(suffix)].strip()
+            break
+    return text
+
+
 def parse_amount_twd(value, minimum=None, maximum=None):
     """A person's input → whole NT$ within the limits (by default a payment's), or ValidationError saying why."""
-    # Full-width "ＮＴ＄１，２００" and other scripts' digits read as typed (core.numbers); nothing else passes.
-    text = normalise_digits(value).strip().replace(",", "").removeprefix("NT$").strip()
+    # Full-width "ＮＴ＄１，２００" and other scripts' digits read as typed (core.numbers), with the currency written
+    # the ways people in Taiwan write it around the number ("NT$500", "$500", "500元", "TWD 500"); nothing else passes.
+    text = _without_currency(normalise_digits(value).strip().replace(",", ""))
     if not text:
         raise ValidationError(_("Enter an amount in New Taiwan dollars."), code="required")
     digits = text.removeprefix("-")

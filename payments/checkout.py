@@ -91,6 +91,31 @@ def check_open_checkouts(user):
         )
 
 
+def cancel_url_of(cancel_url, backing):
+    """The address Checkout's "cancel" returns to, naming the backing: coming back from it closes that checkout
+    (give_up_checkout), so it no longer counts among the person's open ones."""
+    return f"{cancel_url}{'&' if '?' in cancel_url else '?'}backing={backing.pk}"
+
+
+def give_up_checkout(user, backing_id):
+    """The signed-in person came back from Checkout's "cancel": their pending backing `backing_id` is closed at the
+    gateway (it can no longer be paid) and marked expired, so it stops holding one of their MAX_OPEN_CHECKOUTS (and
+    a capped plan's place). Anyone else's backing, a guest's, or one that is no longer pending is left as it is; when
+    the gateway cannot close the session it expires by itself. Returns whether a checkout was closed."""
+    backing = open_checkouts(user).filter(pk=backing_id).first()
+    if backing is None or not gateways.current().expire_checkout(backing):
+        return False
+    with transaction.atomic():
+        closed = Backing.objects.filter(pk=backing.pk, status=Backing.Status.PENDING).update(
+            status=Backing.Status.EXPIRED, updated=timezone.now()
+        )
+        if closed:
+            log(Action.CHECKOUT_CANCELED, actor=user, organisation=backing.recipient_organisation, backing=backing.pk)
+    if closed and backing.plan_id and backing.plan.max_backers:
+        _place_taken(backing.listing.project_id)
+    return bool(closed)
+
+
 def _log_checkout(backing, actor):
     log(
         Action.CHECKOUT_STARTED,
@@ -133,7 +158,7 @@ def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, c
             backing,
             product_name=_("Donation to %(project)s") % {"project": listing.project.title},
             success_url=success_url,
-            cancel_url=cancel_url,
+            cancel_url=cancel_url_of(cancel_url, backing),
             customer_email=backing.backer_email,
             language=backing.language,
         ),
@@ -203,7 +228,7 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, 
             backing,
             plan=plan,
             success_url=success_url,
-            cancel_url=cancel_url,
+            cancel_url=cancel_url_of(cancel_url, backing),
             customer_email=user.email,
             language=backing.language,
         ),

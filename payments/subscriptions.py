@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import stripe
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.actions import ActionRefused
@@ -198,10 +198,45 @@ def _pause(user, backing, resumes_at, action, reason=PAUSE_BY_BACKER):
     return _call(backing, request, action, user, resumes_at=resumes_at.isoformat(), reason=reason)
 
 
+def _shown_date(moment):
+    return formats.date_format(timezone.localtime(moment, TAIPEI).date(), "DATE_FORMAT")
+
+
+def check_season_pause_kept(backing, resumes_at):
+    """A pause may lengthen the break outside the plan's season, never shorten it: charges would start before the
+    season does."""
+    if backing.pause_reason == PAUSE_FOR_SEASON and backing.paused_until and resumes_at < backing.paused_until:
+        raise ActionRefused(
+            _(
+                "Nothing is charged before %(date)s anyway: this plan bills only in its season. Choose a later "
+                "date, or let it resume by itself when the season starts."
+            )
+            % {"date": _shown_date(backing.paused_until)},
+            code="season",
+        )
+
+
+def check_not_paused(backing):
+    """A skip is for a running subscription: on a paused one it would move the day charges resume (an old page's
+    button must not shorten the pause the person chose since)."""
+    if backing.status == Backing.Status.PAUSED or backing.paused_until is not None:
+        if backing.paused_until is None:
+            raise ActionRefused(_("This subscription is already paused; nothing was changed."), code="paused")
+        raise ActionRefused(
+            _(
+                "This subscription is already paused until %(date)s: nothing is charged before then, and nothing "
+                "was changed. To pause for longer, choose another date."
+            )
+            % {"date": _shown_date(backing.paused_until)},
+            code="paused",
+        )
+
+
 def pause_until(user, backing, resumes_on):
     """Stop collecting until the morning of `resumes_on` (Taiwan time); charges in between are skipped."""
     check_can_manage(user, backing)
     check_pause_date(resumes_on)
+    check_season_pause_kept(backing, start_of_day(resumes_on))
     return _pause(user, backing, start_of_day(resumes_on), Action.SUBSCRIPTION_PAUSED)
 
 
@@ -216,6 +251,7 @@ def next_period_end(backing):
 def skip_next_period(user, backing):
     """Pause until the end of the next period: the coming charge is skipped, the one after it is made."""
     check_can_manage(user, backing)
+    check_not_paused(backing)
     try:
         resumes_at = next_period_end(backing)
     except stripe.StripeError as error:

@@ -92,6 +92,13 @@ def create_payment_checkout(backing, **options):
     return create_donation_checkout(backing, **options)
 
 
+def expire_checkout(backing):
+    """Close a session of ours (the person cancelled it): marking the backing expired is all it takes, as the page
+    then refuses to pay it."""
+    check_enabled()
+    return bool(backing.stripe_checkout_session_id.startswith(SESSION_PREFIX))
+
+
 def create_subscription_checkout(backing, *, plan, success_url, cancel_url, customer_email="", language=""):
     return _open_session(backing, success_url=success_url, cancel_url=cancel_url, language=language)
 
@@ -111,6 +118,11 @@ class Session:
     def is_complete(self):
         """Paid already (the webhook moved the backing on): the page says so instead of offering to pay."""
         return self.backing.status not in (Backing.Status.PENDING, Backing.Status.EXPIRED)
+
+    @property
+    def is_expired(self):
+        """Canceled by the person or left too long, as a Stripe session expires: it can no longer be paid."""
+        return self.backing.status == Backing.Status.EXPIRED
 
 
 def open_session(token):

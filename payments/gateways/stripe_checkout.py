@@ -38,3 +38,14 @@ def create_subscription_checkout(backing, *, plan, **options):
         fee_percent=settings.PLATFORM_FEE_PERCENT if account else 0,
         **options,
     )
+
+
+def expire_checkout(backing):
+    """Close the backing's open Checkout Session (the person cancelled it); False when Stripe would not."""
+    if not backing.stripe_checkout_session_id:
+        return False
+    try:
+        stripe_api.expire_checkout_session(backing.stripe_checkout_session_id)
+    except stripe_api.StripeError:
+        return False
+    return True

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms.public import in_active_language
 from core.actions import run_action
+from core.numbers import count_from_text
 from marketplace.queries import public_listing_or_404
 from payments import checkout, corporate, gateways
 from payments.forms import DeliveryAddressForm, DonationForm, SubscriptionForm
@@ -30,6 +32,10 @@ def _checkout(request, listing, form, start, target, *, template, context, addre
     be valid; nothing is saved otherwise."""
     status = 400 if request.method == "POST" else 200
     extra = {}
+    # The project in the reader's language (its translation, or the alias under their URL prefix), as the page names
+    # it and links back to it.
+    [project] = in_active_language([listing.project])
+    context = {"project": project, **context}
     if request.method == "POST" and address_form is not None:
         if address_form.is_valid():
             extra["address"] = address_form.cleaned_data
@@ -108,7 +114,8 @@ def subscribe(request, project_id, plan_id):
 
 @require_GET
 def checkout_return(request, project_id, outcome):
-    """Where Stripe Checkout sends the person back: a message, then the project page. Changes nothing."""
+    """Where Stripe Checkout sends the person back: a message, then the project page. Records no payment: only a
+    cancelled checkout of the person's own is closed."""
     listing = public_listing_or_404(project_id)
     if outcome == "success" and gateways.demo_enabled():
         messages.success(request, _("Thank you! Your demo backing is recorded; no money moved."))
@@ -118,6 +125,11 @@ def checkout_return(request, project_id, outcome):
             _("Thank you! Stripe has your payment; it appears in your backings as soon as Stripe confirms it."),
         )
     elif outcome == "canceled":
+        # Stripe's cancel address names the backing (checkout.cancel_url_of): the person's own checkout is closed, so
+        # it no longer counts among their open ones.
+        backing_id = count_from_text(request.GET.get("backing"))
+        if backing_id is not None and request.user.is_authenticated:
+            checkout.give_up_checkout(request.user, backing_id)
         messages.info(request, _("The payment was canceled: nothing was charged."))
     else:
         raise Http404

@@ -32,7 +32,7 @@ def demo_checkout(request, token):
         initial={"email": backing.backer_email, "name": backing.backer_name},
     )
     delivery_failed = False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not session.is_expired and form.is_valid():
         try:
             demo.pay(
                 session,

@@ -89,7 +89,7 @@ def switch_plan(request, pk):
         subscriptions.switch_plan,
         backing,
         plan,
-        success=_("From the next charge you are on the plan “%(plan)s”.") % {"plan": plan.name},
+        success=_("From the next charge you are on the plan “%(plan)s”.") % {"plan": plan.shown_name},
     )
 
 

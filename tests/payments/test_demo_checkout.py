@@ -261,9 +261,9 @@ def test_the_demo_gateway_answers_only_for_the_subscriptions_its_checkout_made(
 def test_cancel_returns_to_the_project_and_nothing_is_paid(client, listing, campaign, demo_gateway):
     url = donate(client, listing)
     page = client.get(url).content.decode()
-    cancel = re.search(r'href="([^"]+/checkout/canceled/)"', page).group(1)
+    cancel = re.search(r'href="([^"]+/checkout/canceled/[^"]*)"', page).group(1)
 
-    response = client.get(cancel, follow=True)
+    response = client.get(cancel.replace("&amp;", "&"), follow=True)
 
     assert response.redirect_chain[-1][0] == listing.project.url
     assert "付款已取消" in response.content.decode()
@@ -294,3 +294,78 @@ def test_the_demo_is_refused_when_settings_choose_stripe(client, listing, campai
     with pytest.raises(demo.DemoGatewayDisabled):
         demo.deliver({"id": "evt_1", "type": "checkout.session.completed"}, host="testserver")
     assert not StripeEvent.objects.exists()
+
+
+def _english_version(project, title):
+    """The project's English page as a translation of its own (an untranslated page is an alias there)."""
+    from wagtail.models import Locale
+
+    english = project.get_translation(Locale.objects.get(language_code="en"))
+    english.alias_of = None
+    english.title = title
+    english.save()
+    english.save_revision().publish()
+    return english
+
+
+def test_the_pages_of_a_backing_name_the_project_and_plan_in_the_readers_language(
+    client, listing, campaign, plan, bob, demo_gateway
+):
+    """From the English page on, a backer reads the project's and the plan's English names and is led back to the
+    English project page, never to the Chinese one."""
+    english = _english_version(listing.project, "Smart fish pond")
+    plan.name_en = "Adopt a fish"
+    plan.save()
+    client.force_login(bob)
+    donate_page = client.get(f"/en/projects/{listing.project_id}/donate/").text
+    subscribe_url = f"/en/projects/{listing.project_id}/plans/{plan.pk}/subscribe/"
+    subscribe_page = client.get(subscribe_url).text
+
+    for page in (donate_page, subscribe_page):
+        assert "Smart fish pond" in page and "智慧魚塭" not in page
+        assert f'<a href="{english.url}">Back to the project</a>' in page
+    checkout_url = client.post(subscribe_url)["Location"]
+    checkout_page = client.get(checkout_url).text
+    assert "Subscription: Adopt a fish" in checkout_page and "認養" not in checkout_page
+    pay(client, checkout_url, email=bob.email)
+    backing = Backing.objects.get(kind="subscription", status="active")
+    bigger = another_plan(listing, name="大方案", name_en="Big plan")
+
+    [(level, text)] = _manage(client, backing, "switch_plan", {"plan": bigger.pk}, language="en")
+    assert (level, text) == ("success", "From the next charge you are on the plan “Big plan”.")
+
+
+def test_a_signed_in_backer_who_cancels_has_the_checkout_closed_and_may_start_again(
+    client, listing, campaign, bob, demo_gateway
+):
+    """Each "cancel" closes its checkout: three of them do not use up the three open checkouts a person may have
+    (they did, for half an hour, while the message said to cancel one), and the closed page can no longer be paid."""
+    from payments import checkout
+
+    client.force_login(bob)
+    urls = []
+    for _attempt in range(checkout.MAX_OPEN_CHECKOUTS + 1):
+        url = donate(client, listing)
+        cancel = re.search(r'href="([^"]+/checkout/canceled/[^"]*)"', client.get(url).text).group(1)
+        client.get(cancel.replace("&amp;", "&"))
+        urls.append(url)
+
+    assert set(Backing.objects.values_list("status", flat=True)) == {"expired"}
+    assert AuditEntry.objects.filter(action="checkout.canceled", actor=bob).count() == 4
+    english = urls[0].replace("/zh-hant/", "/en/", 1)
+    assert "This checkout was canceled or has expired" in client.get(english).text
+    refused = pay(client, english, email=bob.email)
+    assert refused.status_code == 400
+    assert not StripeEvent.objects.exists() and not LedgerEntry.objects.exists()
+
+
+def test_someone_elses_cancel_address_closes_nothing(client, listing, campaign, bob, alice, demo_gateway):
+    client.force_login(bob)
+    url = donate(client, listing)
+    cancel = re.search(r'href="([^"]+/checkout/canceled/[^"]*)"', client.get(url).text).group(1)
+    client.force_login(alice)
+
+    client.get(cancel.replace("&amp;", "&"))
+
+    assert Backing.objects.get().status == "pending"
+    assert not AuditEntry.objects.filter(action="checkout.canceled").exists()

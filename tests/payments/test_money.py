@@ -22,7 +22,24 @@ def test_only_whole_dollars_as_int_are_converted(amount):
         to_stripe_amount(amount)
 
 
-@pytest.mark.parametrize(("typed", "amount"), [("500", 500), (" 1,200 ", 1200), ("NT$30", 30), (1000000, 1000000)])
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("500", 500),
+        (" 1,200 ", 1200),
+        ("NT$30", 30),
+        (1000000, 1000000),
+        # the currency as people in Taiwan write it, before or after the number
+        ("500元", 500),
+        ("1,000 元", 1000),
+        ("$500", 500),
+        ("NT$1,200元", 1200),
+        ("TWD 800", 800),
+        ("ntd800", 800),
+        ("１０００元", 1000),
+        ("＄５００", 500),
+    ],
+)
 def test_amounts_people_type_are_read_as_whole_dollars(typed, amount):
     assert parse_amount_twd(typed) == amount
 
@@ -31,6 +48,10 @@ def test_amounts_people_type_are_read_as_whole_dollars(typed, amount):
     ("typed", "message"),
     [
         ("", "Enter an amount"),
+        ("元", "Enter an amount"),
+        ("NT$", "Enter an amount"),
+        ("500.5元", "without decimals"),
+        ("500元元", "without decimals"),
         ("12.5", "without decimals"),
         ("abc", "without decimals"),
         ("-100", "The smallest amount is NT$30."),

@@ -328,3 +328,37 @@ def test_guest_checkouts_are_throttled_per_client_address(client, listing, campa
     assert "Too many payments were started from your connection." in refused.text
     assert Backing.objects.count() == 3, "no Checkout Session was opened for the refused one"
     assert client.post(donate_url(listing), {"suggested": "1000"}, REMOTE_ADDR="203.0.113.9").status_code == 302
+
+
+def test_the_donation_page_of_a_closed_campaign_says_so_instead_of_asking_for_an_amount(client, listing, campaign):
+    campaign.deadline = timezone.localdate() - datetime.timedelta(days=1)
+    campaign.save()
+
+    response = client.get(in_english(donate_url(listing)))
+
+    assert response.status_code == 200
+    assert "This donation campaign has closed: its deadline has passed." in response.text
+    assert 'name="custom_amount"' not in response.text and "Continue to the demo checkout" not in response.text
+
+
+def test_cancelling_on_stripe_closes_the_session_and_frees_the_open_checkout(
+    client, listing, campaign, bob, stripe_requests
+):
+    """Stripe's cancel address names the backing; coming back from it expires that Checkout Session at Stripe (so it
+    can no longer be paid) and the backing, which then no longer counts among the person's open checkouts."""
+    from urllib.parse import parse_qs, urlsplit
+
+    client.force_login(bob)
+    for _attempt in range(checkout.MAX_OPEN_CHECKOUTS + 1):
+        assert client.post(in_english(donate_url(listing)), {"suggested": "1000"}).status_code == 302
+        body = [body for verb, path, body in stripe_requests.calls if path == "checkout/sessions"][-1]
+        cancel_url = urlsplit(parse_qs(body)["cancel_url"][0])
+        backing = Backing.objects.latest("pk")
+        assert parse_qs(cancel_url.query) == {"backing": [str(backing.pk)]}
+
+        response = client.get(f"{cancel_url.path}?{cancel_url.query}", follow=True)
+
+        assert "nothing was charged" in response.text
+        backing.refresh_from_db()
+        assert backing.status == Backing.Status.EXPIRED
+    assert stripe_requests.paths("POST").count(f"checkout/sessions/{backing.stripe_checkout_session_id}/expire") == 1

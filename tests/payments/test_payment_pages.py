@@ -58,11 +58,16 @@ def test_my_backings_lists_donations_and_subscriptions_with_receipts_and_updates
     assert text.count('<li class="backing backing-card"') == 2
     assert "HW-2026-000007" in text and "NT$800" in text
     assert "Next charge" in text and "第一批魚苗" in text
+    # what each backing is, in words that start a label as English does
+    assert re.search(r'label-donation">.*?</svg>Donation</span>', text, re.S)
+    assert re.search(r'label-subscription">.*?</svg>Subscription</span>', text, re.S)
     detail = client.get(reverse("payments:backing_detail", kwargs={"pk": subscription.pk})).text
     assert 'class="subscription-controls"' in detail
     donation_detail = client.get(reverse("payments:backing_detail", kwargs={"pk": donation.pk})).text
     assert 'class="subscription-controls"' not in donation_detail
     assert "HW-2026-000007" in donation_detail
+    english_detail = client.get(f"/en/backings/{donation.pk}/").text
+    assert "<p>Donation · NT$800 ·" in english_detail and "<td>Payment</td>" in english_detail
 
 
 def test_my_backings_paginates(client, listing, bob):

@@ -267,3 +267,41 @@ def test_the_state_stripe_reports_is_copied_onto_the_backing(backing, listing):
 )
 def test_one_period_later(moment, interval, expected):
     assert subscriptions.add_interval(moment, interval) == expected
+
+
+def test_skipping_from_an_old_page_while_paused_keeps_the_pause_and_says_why(client, citizen, listing):
+    """The list's and the page's "skip" buttons go once a pause is set; a page opened before still has one. Its skip
+    would move the day charges resume (here: earlier than the backer chose), so it is refused and nothing changes."""
+    resumes = datetime.datetime(2027, 4, 1, 16, 0, tzinfo=datetime.UTC)  # 2 April 2027, midnight in Taiwan
+    paused = subscription(listing, citizen, status=Backing.Status.PAUSED, paused_until=resumes, pause_reason="backer")
+    client.force_login(citizen)
+    before = _state(paused)
+
+    response = client.post(_url("skip", paused).replace("/zh-hant/", "/en/"), follow=True)
+
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        (
+            "error",
+            "This subscription is already paused until 2 April 2027: nothing is charged before then, and nothing "
+            "was changed. To pause for longer, choose another date.",
+        )
+    ]
+    assert _state(paused) == before
+    assert not AuditEntry.objects.filter(action="subscription.skipped").exists()
+
+
+def test_a_pause_may_lengthen_a_break_outside_the_season_but_not_end_it_early(citizen, listing):
+    season_starts = datetime.datetime.combine(
+        timezone.localdate() + datetime.timedelta(days=60), datetime.time.min, tzinfo=subscriptions.TAIPEI
+    )
+    resting = subscription(
+        listing, citizen, status=Backing.Status.PAUSED, paused_until=season_starts, pause_reason="season"
+    )
+
+    with pytest.raises(ActionRefused) as refused:
+        subscriptions.pause_until(citizen, resting, timezone.localdate() + datetime.timedelta(days=10))
+
+    assert refused.value.code == "season"
+    assert _state(resting)[1:3] == (season_starts, "season")
+    longer = subscriptions.pause_until(citizen, resting, timezone.localdate() + datetime.timedelta(days=90))
+    assert longer.pause_reason == "backer"
