@@ -89,7 +89,9 @@ class PlanTranslationsForm(forms.Form):
 
 
 class FundingLineForm(forms.Form):
-    source = forms.ChoiceField(label=_("Source"), choices=FundingSource.choices)
+    # An empty first choice: a blank line the page offers (the formset's extra forms) stays unchanged, so it is
+    # skipped instead of refused for its missing amount.
+    source = forms.ChoiceField(label=_("Source"), choices=[("", _("Choose…")), *FundingSource.choices])
     programme = NamedChoiceField(
         label=_("Ministry programme"), required=False, queryset=SupportProgramme.objects.select_related("ministry")
     )

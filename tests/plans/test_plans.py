@@ -336,6 +336,30 @@ def test_the_office_edits_and_submits_through_the_pages(client, people, sector, 
     assert Plan.objects.get(pk=plan.pk).stage == Stage.NATIONAL_REVIEW
 
 
+def test_the_blank_funding_and_milestone_lines_the_page_offers_are_skipped_when_left_untouched(client, people):
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    client.force_login(people["officer"])
+    edit = reverse("plans:edit", kwargs={"pk": plan.pk})
+    page = client.get(edit).text
+    assert '<option value="" selected>Choose…</option>' in page  # a blank line's source is not chosen for it
+    form = {
+        "title": "一條經費的計畫",
+        "vision": "",
+        "local_dna": "",
+        "total_twd": "1000",
+        "funding-TOTAL_FORMS": "2",
+        "funding-INITIAL_FORMS": "0",
+        "funding-0-source": "local_government",
+        "funding-0-planned_twd": "1000",
+        "funding-1-source": "",  # the second blank line, as the browser sends it untouched
+        "funding-1-planned_twd": "",
+        "milestones-TOTAL_FORMS": "2",
+        "milestones-INITIAL_FORMS": "0",
+    }
+    assert client.post(edit, form).status_code == 302
+    assert list(plan.funding.values_list("source", "planned_twd")) == [("local_government", 1000)]
+
+
 def test_a_meeting_or_report_sent_incomplete_comes_back_with_what_was_typed(client, people, ready_plan):
     """A national reviewer's minutes or an office's yearly report are long texts: a form that does not pass shows
     them again with the error, instead of a redirect that loses them."""
