@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.actions import ActionRefused
 from core.models import AuditEntry
@@ -305,3 +305,17 @@ def test_a_pause_may_lengthen_a_break_outside_the_season_but_not_end_it_early(ci
     assert _state(resting)[1:3] == (season_starts, "season")
     longer = subscriptions.pause_until(citizen, resting, timezone.localdate() + datetime.timedelta(days=90))
     assert longer.pause_reason == "backer"
+
+
+def test_my_backings_says_until_when_a_subscription_is_paused_instead_of_its_next_charge(client, citizen, listing):
+    until = timezone.now() + datetime.timedelta(days=40)
+    paused = subscription(listing, citizen, status=Backing.Status.PAUSED, paused_until=until)
+    Backing.objects.filter(pk=paused.pk).update(current_period_end=timezone.now() + datetime.timedelta(days=5))
+    client.force_login(citizen)
+
+    with translation.override("en"):
+        page = client.get(reverse("payments:my_backings")).text
+
+    day = timezone.localtime(until).date()
+    assert f"Paused until <strong>{day.day} {day:%B} {day.year}</strong>: nothing is charged before then." in page
+    assert "Next charge" not in page
