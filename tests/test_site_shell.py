@@ -112,6 +112,14 @@ def test_every_icon_the_templates_use_is_in_the_sprite():
     assert used <= symbols, f"missing from the sprite (add them to scripts/build_icons.py): {used - symbols}"
 
 
+def public_templates():
+    """The project's templates of the public site (Wagtail's admin screens have their own)."""
+    from tests.helpers import ROOT
+
+    templates = [*ROOT.glob("*/templates/**/*.html"), *(ROOT / "site" / "templates").glob("**/*.html")]
+    return [template for template in templates if "admin" not in template.relative_to(ROOT).parts]
+
+
 def test_every_public_table_is_styled_and_scrolls_in_its_own_named_region():
     """A table of the public site (Wagtail's admin screens have their own) has the site's table style and sits in a
     table-scroll box, the one region a keyboard reaches to scroll it on a phone, named by a heading or caption of
@@ -121,11 +129,8 @@ def test_every_public_table_is_styled_and_scrolls_in_its_own_named_region():
 
     from tests.helpers import ROOT
 
-    templates = [*ROOT.glob("*/templates/**/*.html"), *(ROOT / "site" / "templates").glob("**/*.html")]
     checked = 0
-    for template in templates:
-        if "admin" in template.relative_to(ROOT).parts:
-            continue
+    for template in public_templates():
         text = template.read_text()
         for table in re.finditer(r"<table\b[^>]*>", text):
             where = f"{template.relative_to(ROOT)}: {table.group(0)}"
@@ -166,11 +171,8 @@ def test_every_code_sample_that_scrolls_sideways_is_a_named_region_the_keyboard_
 
     from tests.helpers import ROOT
 
-    templates = [*ROOT.glob("*/templates/**/*.html"), *(ROOT / "site" / "templates").glob("**/*.html")]
     checked = 0
-    for template in templates:
-        if "admin" in template.relative_to(ROOT).parts:
-            continue
+    for template in public_templates():
         text = template.read_text()
         for pre in re.finditer(r"<pre\b[^>]*>", text):
             where = f"{template.relative_to(ROOT)}: {pre.group(0)}"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.browser.test_account_journeys import sign_in
 from tests.helpers import translation_of
 
 pytestmark = [
@@ -178,16 +179,6 @@ def test_at_1280_px_the_navigation_shows_and_the_menu_button_does_not(chromium, 
     context.close()
 
 
-def sign_in(page, base_url, email):
-    from tests.factories.accounts import PASSWORD
-
-    page.goto(f"{base_url}/en/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-
-
 @pytest.mark.timeout(600)
 def test_a_saved_profile_and_the_chain_explainer_have_no_axe_violations(chromium, live_server, home_pages):
     """What the accessibility audit of the signed-in pages found: the flash message list had role=status on the
@@ -201,7 +192,7 @@ def test_a_saved_profile_and_the_chain_explainer_have_no_axe_violations(chromium
         context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-TW")
         page = context.new_page()
         page.set_default_timeout(30_000)
-        sign_in(page, live_server.url, "audit@example.tw")
+        sign_in(page, live_server.url, "audit@example.tw", path="/en/accounts/login/")
         for language in LANGUAGES:
             page.goto(f"{live_server.url}/{language}/accounts/profile/")
             page.locator("main form.stacked-form button[type=submit]").click()
