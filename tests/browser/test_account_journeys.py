@@ -15,6 +15,7 @@ from django.core.cache import cache
 
 from accounts import actions
 from accounts.models import Membership, Organisation, Role, User
+from tests.browser.signing_in import sign_in
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.helpers import totp_code
 
@@ -30,14 +31,6 @@ def empty_cache():
 
 def link_in(message):
     return re.search(r"https?://\S+", message.body).group(0)
-
-
-def sign_in(page, base_url, email, path="/zh-hant/accounts/login/"):
-    page.goto(base_url + path)
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def test_sign_up_verify_the_email_and_arrive_signed_in(page, live_server, home_pages):

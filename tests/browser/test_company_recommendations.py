@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from marketplace.models import Interest
 from notifications.models import Notification
-from tests.factories.accounts import PASSWORD
+from tests.browser.signing_in import sign_in
 from tests.factories.market import build_market
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -20,11 +20,7 @@ def empty_cache():
 
 def test_a_company_member_sees_a_reason_and_expresses_interest(page, live_server, home_pages, townships):
     market = build_market()
-    page.goto(f"{live_server.url}/en/accounts/login/")
-    page.locator("input[name=login]").fill("dave@example.tw")
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, live_server.url, "dave@example.tw", language="en")
 
     page.goto(f"{live_server.url}/en/organisations/{market['company_org'].slug}/")
     page.get_by_role("link", name="Recommended for you").first.click()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser.test_account_journeys import sign_in
+from tests.browser.signing_in import sign_in
 from tests.helpers import translation_of
 
 pytestmark = [
@@ -192,7 +192,7 @@ def test_a_saved_profile_and_the_chain_explainer_have_no_axe_violations(chromium
         context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-TW")
         page = context.new_page()
         page.set_default_timeout(30_000)
-        sign_in(page, live_server.url, "audit@example.tw", path="/en/accounts/login/")
+        sign_in(page, live_server.url, "audit@example.tw", language="en")
         for language in LANGUAGES:
             page.goto(f"{live_server.url}/{language}/accounts/profile/")
             page.locator("main form.stacked-form button[type=submit]").click()

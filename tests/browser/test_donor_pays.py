@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories.accounts import PASSWORD
+from tests.browser.signing_in import sign_in
 from tests.factories.stripe import deliver, stripe_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
@@ -36,11 +36,7 @@ def test_a_person_donates_from_the_project_page_and_sees_it_paid(live_server, li
         )
 
     page.route(re.compile(r"^https://checkout\.stripe\.com/.*"), stripe_checkout)
-    page.goto(f"{live_server.url}/en/accounts/login/")
-    page.fill("input[name=login]", bob.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
+    sign_in(page, live_server.url, bob.email, language="en")
 
     project_url = f"{live_server.url}{listing.project.url}"
     page.goto(project_url)

@@ -10,18 +10,11 @@ from playwright.sync_api import expect
 from marketplace.models import ProjectListing, SubscriptionPlan
 from notifications.models import Notification
 from payments.models import Backing, DeliveryAddress, Shipment
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.browser.signing_in import sign_in
+from tests.factories.accounts import UserFactory
 from tests.factories.market import build_market
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base_url, email):
-    page.goto(base_url + "/zh-hant/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def test_a_backer_gives_an_address_at_the_demo_checkout_and_the_team_ships(

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from marketplace import actions
 from marketplace.models import Interest
-from tests.factories.accounts import PASSWORD
+from tests.browser.signing_in import sign_in
 from tests.factories.market import build_market
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -33,14 +33,6 @@ def commit(market):
     actions.confirm_commitment(market["carol"], interest)
 
 
-def sign_in(page, base_url, email):
-    page.goto(f"{base_url}/en/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-
-
 def company_member_on_a_phone(chromium, live_server):
     """(browser context, page, the company impact page's path in zh-hant) for a company member with a confirmed
     commitment, signed in on a phone-sized window."""
@@ -49,7 +41,7 @@ def company_member_on_a_phone(chromium, live_server):
     context = chromium.new_context(viewport=PHONE, locale="zh-TW")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    sign_in(page, live_server.url, "dave@example.tw")
+    sign_in(page, live_server.url, "dave@example.tw", language="en")
     return context, page, reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})
 
 

@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.browser.test_phone_width import LANGUAGES, sign_in
+from tests.browser.signing_in import sign_in
+from tests.browser.test_phone_width import LANGUAGES
 from tests.factories.market import build_market
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,8 @@ def test_the_company_ties_add_button_stands_clear_of_the_next_heading(chromium, 
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    sign_in(page, live_server.url, "carol@example.tw")  # the company's admin: the "add a tie" form is hers
+    # the company's admin: the "add a tie" form is hers
+    sign_in(page, live_server.url, "carol@example.tw", language="en")
     path = reverse("marketplace:company_ties", kwargs={"slug": market["company_org"].slug})
     gaps = {}
     for language in LANGUAGES:

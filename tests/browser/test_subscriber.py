@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.factories.accounts import PASSWORD
+from tests.browser.signing_in import sign_in
 from tests.factories.stripe import deliver, stripe_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
@@ -26,11 +26,7 @@ def test_a_citizen_subscribes_comes_back_and_sees_the_subscription(live_server, 
         route.fulfill(status=200, content_type="text/html", body="<html><body><h1>Stripe Checkout (test)</h1></body>")
 
     page.route(re.compile(r"^https://checkout\.stripe\.com/.*"), stripe_checkout)
-    page.goto(f"{live_server.url}/en/accounts/login/")
-    page.fill("input[name=login]", bob.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
+    sign_in(page, live_server.url, bob.email, language="en")
 
     page.goto(f"{live_server.url}{listing.project.url}")
     page.get_by_role("link", name=re.compile(plan.name)).click()

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.factories.accounts import PASSWORD
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -27,14 +27,6 @@ def photo(tmp_path):
     return str(path)
 
 
-def sign_in(page, base):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", "alice@example.tw")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
-
-
 def public_page(listing):
     from cms.models import ProjectPage
 
@@ -47,7 +39,7 @@ def test_a_team_edits_its_live_project_which_changes_only_after_approval(live_se
     base = f"{live_server.url}/en"
     project = public_page(listing)
     public_url = live_server.url + project.url
-    sign_in(page, base)
+    sign_in(page, live_server.url, "alice@example.tw", language="en")
     projects_url = f"{base}/enterprises/{listing.enterprise.organisation.slug}/projects/"
     page.goto(projects_url)
     expect(page.locator(".status-label", has_text="Live")).to_be_visible()
@@ -94,7 +86,7 @@ def test_a_team_reads_why_its_changes_were_sent_back_and_resubmits(live_server, 
 
     base = f"{live_server.url}/en"
     public_url = live_server.url + public_page(listing).url
-    sign_in(page, base)
+    sign_in(page, live_server.url, "alice@example.tw", language="en")
     projects_url = f"{base}/enterprises/{listing.enterprise.organisation.slug}/projects/"
     page.goto(projects_url)
     page.get_by_role("button", name="Edit the project").click()

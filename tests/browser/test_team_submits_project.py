@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.browser.signing_in import sign_in
+from tests.factories.accounts import UserFactory
 from tests.factories.cms import TEST_TOWN_CODES
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -30,11 +31,7 @@ def test_a_team_member_submits_a_project_for_review(live_server, team_member, pa
     from cms.models import ProjectPage
 
     base = f"{live_server.url}/en"
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", "team@example.tw")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
+    sign_in(page, live_server.url, "team@example.tw", language="en")
 
     page.goto(f"{base}/enterprises/{team_member.slug}/projects/")
     page.get_by_role("button", name="Start a new project").click()
