@@ -66,6 +66,17 @@ def test_sign_in_with_email_goes_to_the_preferred_language(client, alice):
     assert response["Location"] == "/en/"
 
 
+def test_the_signed_in_message_reads_naturally_in_traditional_chinese(client, alice):
+    alice.preferred_language = "zh-hant"
+    alice.save()
+
+    response = client.post("/zh-hant/accounts/login/", {"login": "alice@example.tw", "password": PASSWORD}, follow=True)
+
+    said = [str(message) for message in response.context["messages"]]
+    # allauth's own catalog says "成功以 …..的身份登入": ours overrides it.
+    assert said == ["已以 Alice 林 的身分登入。"]
+
+
 @pytest.mark.parametrize("email", ["not-an-email", "a@b", ""])
 def test_invalid_emails_are_refused_at_sign_up(client, email):
     response = client.post("/en/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD})
