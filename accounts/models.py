@@ -154,6 +154,12 @@ class Organisation(models.Model):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
 
     @property
+    def awaits_verification(self):
+        """A public body or university speaks for a place: until staff verify it, it posts nothing in that name
+        (help requests, published experiences, plans)."""
+        return self.kind in SPEAKS_FOR_A_PLACE and self.verified_at is None
+
+    @property
     def manager_role(self):
         """The role that manages members: owner of an enterprise team, admin of a company."""
         return Role.OWNER if self.kind == self.Kind.ENTERPRISE else Role.ADMIN
@@ -161,6 +167,13 @@ class Organisation(models.Model):
     def role_choices(self):
         roles = ROLES_BY_KIND[self.kind]
         return [(value, label) for value, label in Role.choices if value in roles]
+
+
+SPEAKS_FOR_A_PLACE = (
+    Organisation.Kind.TOWNSHIP_OFFICE,
+    Organisation.Kind.COUNTY_GOVERNMENT,
+    Organisation.Kind.UNIVERSITY,
+)
 
 
 class Role(models.TextChoices):

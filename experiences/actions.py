@@ -74,6 +74,14 @@ def _apply(experience, fields):
         setattr(experience, name, value.strip() if isinstance(value, str) else value)
     if experience.kind == Experience.Kind.VOLUNTEERING and experience.price_twd:
         raise ActionRefused(_("Volunteering is free: set the price to 0."))
+    if experience.is_published and experience.organisation.awaits_verification:
+        raise ActionRefused(
+            _(
+                "Our staff verify %(name)s before it publishes experiences in its name: "
+                "save this one unpublished for now."
+            )
+            % {"name": experience.organisation.name}
+        )
     if (experience.latitude is None) != (experience.longitude is None):
         raise ActionRefused(_("Give both the latitude and the longitude of the place, or neither."))
 

@@ -82,6 +82,11 @@ def check_requester(user, organisation):
         raise PermissionDenied
     if organisation.kind not in REQUESTER_KINDS:
         raise ActionRefused(_("Companies offer help through their people; a team or public body asks for it."))
+    if organisation.awaits_verification:
+        raise ActionRefused(
+            _("Our staff verify %(name)s before it asks for help in its name: you can post once it is verified.")
+            % {"name": organisation.name}
+        )
 
 
 def check_request_data(data, today=None):

@@ -80,9 +80,11 @@ def matches(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request):
-    organisations = requester_organisations(request.user)
+    theirs = requester_organisations(request.user)
+    organisations = [organisation for organisation in theirs if not organisation.awaits_verification]
     if not organisations:
-        return render(request, "people/request_create.html", {"form": None})
+        waiting = [organisation for organisation in theirs if organisation.awaits_verification]
+        return render(request, "people/request_create.html", {"form": None, "waiting": waiting})
     form = HelpRequestForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -15,6 +15,7 @@ from experiences import actions as experience_actions
 from experiences.models import Experience
 from people import actions as people_actions
 from places.models import Township
+from tests.factories.accounts import verified_organisation
 from tests.helpers import assert_queries_do_not_grow as grow
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -33,7 +34,7 @@ class Maker:
         self.count = 0
         self.zhushan = Township.objects.select_related("county").get(code=ZHUSHAN)
         self.page = township_page_for(self.zhushan)
-        self.office = account_actions.create_organisation(
+        self.office = verified_organisation(
             alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="竹山鎮公所", township=self.zhushan
         )
 

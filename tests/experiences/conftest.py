@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts import actions as account_actions
 from accounts.models import Organisation
 from experiences import actions
 from experiences.models import Experience
+from tests.factories.accounts import verified_organisation
 from tests.factories.market import ZHUSHAN, township
 
 
@@ -22,7 +22,7 @@ def english(default_language):
 @pytest.fixture
 def office(alice, townships):
     """A township office Alice runs."""
-    return account_actions.create_organisation(
+    return verified_organisation(
         alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="竹山鎮公所", township=township(ZHUSHAN)
     )
 

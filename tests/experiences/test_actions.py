@@ -39,6 +39,26 @@ def test_volunteering_has_no_price(alice, office):
     assert not Experience.objects.exists()
 
 
+def test_a_university_publishes_experiences_in_its_name_only_once_staff_have_verified_it(alice, townships):
+    from accounts import actions as account_actions
+    from accounts.models import Organisation
+
+    university = account_actions.create_organisation(alice, kind=Organisation.Kind.UNIVERSITY, name="冒名大學")
+    with pytest.raises(ActionRefused, match="冒名大學"):
+        make_experience(alice, university, is_published=True)
+    assert not Experience.objects.exists()
+
+    draft = make_experience(alice, university, is_published=False)
+    with pytest.raises(ActionRefused, match="unpublished"):
+        actions.update_experience(alice, draft, is_published=True)
+    draft.refresh_from_db()
+    assert not draft.is_published
+
+    university.verified_at = timezone.now()
+    university.save()
+    assert actions.update_experience(alice, draft, is_published=True).is_published
+
+
 def test_a_title_in_chinese_is_required_and_nothing_is_saved_without_it(alice, office):
     with pytest.raises(ActionRefused):
         make_experience(alice, office, title_zh="")

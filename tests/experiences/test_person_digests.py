@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts import actions as account_actions
 from accounts.models import Organisation
 from experiences import actions as experience_actions
 from experiences.digests import send_person_digests
@@ -17,7 +16,7 @@ from people import actions as people_actions
 from people.models import HelpRequest
 from scheduling.jobs import job_named
 from tests.experiences.conftest import make_experience, soon
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, verified_organisation
 from tests.factories.market import GUANSHAN, KOUHU, township
 from tests.people.test_people import profile_data, request_data
 
@@ -32,7 +31,7 @@ def digests_to(email):
 
 @pytest.fixture
 def kouhu_office(bob, townships):
-    return account_actions.create_organisation(
+    return verified_organisation(
         bob, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="口湖鄉公所", township=township(KOUHU)
     )
 
@@ -155,7 +154,7 @@ def test_nothing_new_sends_nothing_and_records_nothing(alice, bob, office, kouhu
 def test_old_news_and_other_places_are_left_out(alice, bob, office, kouhu_office):
     follower_of(office)  # follows Zhushan, has no profile
     new_experience(alice, office, title="竹山新體驗")
-    guanshan = account_actions.create_organisation(
+    guanshan = verified_organisation(
         alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="關山鎮公所", township=township(GUANSHAN)
     )
     new_experience(alice, guanshan, title="關山新體驗", township=township(GUANSHAN))

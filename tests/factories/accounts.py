@@ -24,3 +24,16 @@ class UserFactory(DjangoModelFactory):
     def verified(user, create, extracted, **kwargs):
         if create:
             EmailAddress.objects.create(user=user, email=user.email, verified=extracted is not False, primary=True)
+
+
+def verified_organisation(user, **fields):
+    """An organisation `user` creates through the action, then verified as staff would verify it: a public body or
+    university posts help requests and publishes experiences only once verified."""
+    from django.utils import timezone
+
+    from accounts import actions
+
+    organisation = actions.create_organisation(user, **fields)
+    organisation.verified_at = timezone.now()
+    organisation.save(update_fields=["verified_at"])
+    return organisation

@@ -22,7 +22,7 @@ from payments.models import Backing
 from people import actions as people_actions
 from people.models import Offer
 from places.models import Township
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, verified_organisation
 from tests.factories.market import GUANSHAN, KOUHU, ZHUSHAN
 from tests.factories.payments import record_payment
 
@@ -64,7 +64,7 @@ def booked(slot, person, status=Booking.Status.ATTENDED):
 
 @pytest.fixture
 def office(alice, townships):
-    return account_actions.create_organisation(
+    return verified_organisation(
         alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="口湖鄉公所", township=township(KOUHU)
     )
 
@@ -245,7 +245,7 @@ def test_corporate_money_counts_apart_from_citizens_money_and_its_payer_is_no_ba
 
 
 def test_the_evidence_report_lists_the_members_volunteering_hours_with_links(client, listing, company, alice):
-    office = account_actions.create_organisation(
+    office = verified_organisation(
         alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="口湖鄉公所", township=township(KOUHU)
     )
     year = timezone.localdate().year

@@ -21,7 +21,7 @@ from conversations.queries import conversations_of, is_participant
 from core.actions import ActionRefused
 from notifications.models import Notification
 from people import actions
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, verified_organisation
 from tests.factories.market import KOUHU, ZHUSHAN
 from tests.people.test_people import request_data
 
@@ -117,7 +117,7 @@ def test_contact_details_only_for_the_organisation_that_accepted(
     profile_url = reverse("people:profile", kwargs={"pk": expert.pk})
     # Another township office the person also offered to help, which has not accepted.
     carol = UserFactory()
-    other_office = account_actions.create_organisation(
+    other_office = verified_organisation(
         carol, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="竹山鎮公所", township=places[ZHUSHAN]
     )
     other_request = actions.create_help_request(carol, other_office, **request_data(places[ZHUSHAN]))
@@ -276,7 +276,8 @@ def test_the_company_dashboard_shows_members_volunteer_hours_and_followed_office
 # --- moderators verify organisations --------------------------------------------------------------
 
 
-def test_moderators_verify_organisations_and_editors_cannot(office):
+def test_moderators_verify_organisations_and_editors_cannot(unverified_office):
+    office = unverified_office
     ensure_staff_groups()
     moderator = UserFactory(is_staff=True)
     moderator.groups.add(Group.objects.get(name="Moderators"))
@@ -293,7 +294,8 @@ def test_moderators_verify_organisations_and_editors_cannot(office):
     account_actions.unverify_organisation(moderator, office)
 
 
-def test_a_moderator_verifies_through_the_admin_step(client, office):
+def test_a_moderator_verifies_through_the_admin_step(client, unverified_office):
+    office = unverified_office
     from tests.helpers import with_mfa
 
     ensure_staff_groups()

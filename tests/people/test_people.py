@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import actions as account_actions
 from accounts.actions import export_personal_data
@@ -17,7 +17,7 @@ from people import actions
 from people.matching import WEIGHTS, rank_people_for, rank_requests_for
 from people.models import HelpRequest, Offer, TalentProfile
 from places.models import Township
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, verified_organisation
 from tests.factories.market import GUANSHAN, KOUHU, ZHUSHAN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -64,6 +64,14 @@ def places(townships):
 
 @pytest.fixture
 def office(alice, places):
+    return verified_organisation(
+        alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="口湖鄉公所", township=places[KOUHU]
+    )
+
+
+@pytest.fixture
+def unverified_office(alice, places):
+    """A township office as it stands before staff verify it."""
     return account_actions.create_organisation(
         alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="口湖鄉公所", township=places[KOUHU]
     )
@@ -213,6 +221,29 @@ def test_the_request_form_explains_what_is_missing(client, alice, office, places
     for message in ("請選擇需要協助的領域。", "請選擇需要協助的鄉鎮市區。", "時程不能從過去開始。"):
         assert message in response.text
     assert not HelpRequest.objects.exists()
+
+
+def test_a_public_body_asks_for_help_in_its_name_only_once_staff_have_verified_it(client, alice, places):
+    unverified = account_actions.create_organisation(
+        alice, kind=Organisation.Kind.COUNTY_GOVERNMENT, name="假的縣政府", county=places[KOUHU].county
+    )
+    with pytest.raises(ActionRefused, match="假的縣政府"):
+        actions.create_help_request(alice, unverified, **request_data(places[KOUHU]))
+
+    client.force_login(alice)
+    with translation.override("en"):
+        url = reverse("people:request_create")
+    page = client.get(url)
+    assert page.context["form"] is None
+    assert [organisation.name for organisation in page.context["waiting"]] == ["假的縣政府"]
+    assert "Waiting for verification" in page.text
+    sent = client.post(url, {"organisation": unverified.pk, **request_data(places[KOUHU].pk)})
+    assert sent.status_code == 200
+    assert not HelpRequest.objects.exists()
+
+    # A community association needs no verification to ask.
+    association = account_actions.create_organisation(alice, kind=Organisation.Kind.COMMUNITY, name="口湖社區協會")
+    assert actions.create_help_request(alice, association, **request_data(places[KOUHU])).pk
 
 
 def test_only_members_post_and_companies_ask_through_people(alice, places, office):
@@ -367,7 +398,8 @@ def test_a_township_office_must_name_its_township(client, alice, places):
     assert university.usr_programme and university.county == places[KOUHU].county
 
 
-def test_the_public_page_shows_kind_place_badges_and_members_with_roles(client, office, alice, bob):
+def test_the_public_page_shows_kind_place_badges_and_members_with_roles(client, unverified_office, alice, bob):
+    office = unverified_office
     office.memberships.create(user=bob, role=Role.MEMBER)
     staff = UserFactory(is_superuser=True, is_staff=True)
     with pytest.raises(PermissionDenied):
@@ -415,8 +447,6 @@ def test_verified_organisations_come_first_on_the_township_page(office, alice, p
     impostor = account_actions.create_organisation(
         alice, kind=Organisation.Kind.TOWNSHIP_OFFICE, name="一口湖鄉公所", township=places[KOUHU]
     )
-    office.verified_at = office.created
-    office.save()
 
     names = [o.name for o in township_organisations(places[KOUHU])["organisations"]]
 
