@@ -55,7 +55,7 @@ def test_a_township_office_sees_that_it_waits_for_verification_and_then_that_it_
     def verification():
         return BeautifulSoup(client.get(url).text, "html.parser").select_one("[data-verification]").get_text()
 
-    assert "cannot write or review revitalization plans" in verification()
+    assert "cannot write or review revitalization plans, ask for help or publish experiences" in verification()
     office.verified_at = office.created
     office.save()
     assert verification().startswith("Verified by Homeward")
