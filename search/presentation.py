@@ -102,6 +102,7 @@ def expansion_text(expansion):
         "variant": _("kanji form of “%(from)s”"),
         "traditional": _("Traditional Chinese form of “%(from)s”"),
         "inflection": _("form of “%(from)s”"),
+        "romanization": _("“%(from)s” as a place name"),
     }
     template = kinds.get(expansion["kind"])
     word = _word_in_its_language(expansion["to"])
