@@ -431,8 +431,8 @@ def english_forms(word):
 def _inflections(typed):
     """English forms of a typed Latin word that public documents hold (the index keeps words as written, so
     "farms" finds "farm" and "farming" through these alternatives, in both engines)."""
-    if not _LATIN_WORD.match(typed):
-        return []
+    if not _LATIN_WORD.match(typed) or typed in STOP_WORDS:
+        return []  # function words have no forms ("and" is not a form of the place name "Anding")
     forms = english_forms(typed)
     if not forms:
         return []
@@ -556,8 +556,10 @@ def _plan(text):
         if word.text in STOP_WORDS and any(other.text not in STOP_WORDS for other in words):
             continue
         correction = word.corrected or (_latin_correction(word.text) if word.text.isascii() else "")
-        if correction and correction in english_forms(word.text):
-            correction = ""  # another form of the same word is no typo: the inflection alternatives find it
+        if correction and (correction in english_forms(word.text) or _inflections(word.text)):
+            # Another form of the same word is no typo, nor a word whose other forms documents hold ("adopting"
+            # when they hold "adopt", not a spelling of "adoption"): the inflection alternatives find them.
+            correction = ""
         if not correction and is_han(word.text) and len(word.text) >= 2:
             correction = _han_correction(word.text)
         concept = _concept(word.text, correction)

@@ -162,3 +162,22 @@ def test_a_romanized_place_is_one_concept_and_an_english_word_stays_a_word(searc
     assert concepts("Mei-nung Township") == ["mei nung township"]
     # "alien" spells 阿蓮 in Wade-Giles (A-lien), but it is an English word: no place is made of it.
     assert "阿蓮" not in alternatives("alien")
+
+
+def test_a_word_whose_other_forms_documents_hold_is_no_typo(search_corpus, db):
+    # As "adopting" when documents hold "adopt" and "adoption": it is a form of "adopt", not a misspelt "adoption"
+    # (the page said "Showing results for adoption (spelling corrected)").
+    document = SearchDocument(family="fixture", object_id="forms", title="zorblate a field", summary="the zorblation")
+    DatabaseEngine().index_documents([document])
+    try:
+        plan = plan_query("zorblating")
+        assert plan.corrected == ""
+        assert alternatives("zorblating") == {"zorblating": "typed", "zorblate": "inflection"}
+    finally:
+        DatabaseEngine().delete_documents("fixture", ["forms"])
+
+
+def test_function_words_have_no_forms(search_corpus, db):
+    # "and" + "ing" is the township Anding (安定, in the corpus's English names): not a form of "and".
+    assert "anding" not in alternatives("and")
+    assert "anding" in alternatives("andings")  # a real plural still finds its singular's documents
