@@ -182,10 +182,15 @@ def page_links(request, result):
     last = min(result.pages, first + 8)
     links = []
     for number in range(first, last + 1):
-        params = request.GET.copy()
-        params["page"] = str(number)
-        links.append({"number": number, "url": "?" + params.urlencode(), "current": number == current})
+        links.append({"number": number, "url": page_url(request, number), "current": number == current})
     return links
+
+
+def page_url(request, number):
+    """The query string of this search's page `number`."""
+    params = request.GET.copy()
+    params["page"] = str(number)
+    return "?" + params.urlencode()
 
 
 def result_map(request, result):
