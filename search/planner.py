@@ -26,17 +26,19 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from search import lexicon, vocabulary
+from search import lexicon, romanization, vocabulary
 from search.analysis import _HAN, DATA_DIR, _segmenter, domain_words, normalise, units
 from search.spelling import MIN_LENGTH, edit_distance, max_edits
 from search.synonyms import NARROWER, SYNONYM, key_text, synonym_index, synonym_serial
 
 TYPED, VARIANT, SPELLING, DICTIONARY, INFLECTION = "typed", "variant", "spelling", "dictionary", "inflection"
 TRADITIONAL = "traditional"  # Simplified Chinese written in Traditional characters
+ROMANIZATION = "romanization"  # a place name in another romanization, or in Chinese (search/romanization.py)
 KIND_WEIGHTS = {
     TYPED: 1.0,
     VARIANT: 1.0,
     TRADITIONAL: 1.0,
+    ROMANIZATION: 1.0,
     INFLECTION: 0.9,
     SPELLING: 0.9,
     SYNONYM: 0.9,
@@ -429,8 +431,8 @@ def english_forms(word):
 def _inflections(typed):
     """English forms of a typed Latin word that public documents hold (the index keeps words as written, so
     "farms" finds "farm" and "farming" through these alternatives, in both engines)."""
-    if not _LATIN_WORD.match(typed):
-        return []
+    if not _LATIN_WORD.match(typed) or typed in STOP_WORDS:
+        return []  # function words have no forms ("and" is not a form of the place name "Anding")
     forms = english_forms(typed)
     if not forms:
         return []
@@ -438,7 +440,7 @@ def _inflections(typed):
     return [form for form in forms if form in present]
 
 
-def _concept(typed, correction=""):
+def _concept(typed, correction="", place=None):
     concept = Concept(typed=typed)
     seen = set()
 
@@ -449,6 +451,9 @@ def _concept(typed, correction=""):
             concept.alternatives.append(item)
 
     add(typed, TYPED)
+    if place is not None:
+        for name in (*place.english, *place.chinese):
+            add(name, ROMANIZATION)
     folded = lexicon.fold_japanese(typed)
     if folded != typed:
         add(folded, VARIANT)
@@ -492,6 +497,20 @@ def _phrase_at(words, start):
     return None
 
 
+def _place_at(words, start):
+    """(end, typed text, romanization.Place) of a place name spelt by the Latin words from `start` (Chih-shang,
+    T'ai-tung, Gaoxiong, Chishang Township); None when they spell none, or when the name is one word public
+    documents already hold as typed (Chishang), or an English word."""
+    texts = [word.text for word in words[start : start + romanization.MAX_WORDS + 1]]
+    found = romanization.place_at(texts)
+    if found is None:
+        return None
+    length, place = found
+    if length == 1 and (vocabulary.present_words([texts[0]]) or lexicon.english_to_chinese(texts[0])):
+        return None
+    return start + length, " ".join(texts[:length]), place
+
+
 PLAN_CACHE_SECONDS = 60.0
 _plans = {}  # (text, synonym index, vocabulary generation) -> (plan, when)
 
@@ -526,12 +545,21 @@ def _plan(text):
             corrected_words.append(typed)
             position = end
             continue
+        place = None if word.corrected else _place_at(words, position)
+        if place:
+            end, typed, found = place
+            concepts.append(_concept(typed, place=found))
+            corrected_words.append(typed)
+            position = end
+            continue
         position += 1
         if word.text in STOP_WORDS and any(other.text not in STOP_WORDS for other in words):
             continue
         correction = word.corrected or (_latin_correction(word.text) if word.text.isascii() else "")
-        if correction and correction in english_forms(word.text):
-            correction = ""  # another form of the same word is no typo: the inflection alternatives find it
+        if correction and (correction in english_forms(word.text) or _inflections(word.text)):
+            # Another form of the same word is no typo, nor a word whose other forms documents hold ("adopting"
+            # when they hold "adopt", not a spelling of "adoption"): the inflection alternatives find them.
+            correction = ""
         if not correction and is_han(word.text) and len(word.text) >= 2:
             correction = _han_correction(word.text)
         concept = _concept(word.text, correction)

@@ -102,6 +102,7 @@ def expansion_text(expansion):
         "variant": _("kanji form of “%(from)s”"),
         "traditional": _("Traditional Chinese form of “%(from)s”"),
         "inflection": _("form of “%(from)s”"),
+        "romanization": _("“%(from)s” as a place name"),
     }
     template = kinds.get(expansion["kind"])
     word = _word_in_its_language(expansion["to"])
@@ -147,21 +148,27 @@ def related_links(result):
 
 
 def facet_groups(result, query):
-    """[{name, label, values: [{value, label, count, selected}]}] for the facets that have values."""
+    """[{name, label, values: [{value, label, count, selected}]}] for the facets that have values or a filter. A
+    chosen value stays listed (checked) when no result holds it, so a filter that leaves nothing can be seen and
+    taken off: without its box it was neither shown nor sent again with the form."""
     groups = []
     for name, label in FACETS.items():
         values = result.facets.get(name, [])
-        if not values:
-            continue
         shown = values[:30] if name == "township" else values
+        chosen = query.filters.get(name, [])
+        listed = {str(value) for value, _count in shown}
+        shown = [*shown, *((value, 0) for value in chosen if value not in listed)]
+        if not shown:
+            continue
         labels = _labels(name, [value for value, _count in shown])
-        selected = set(query.filters.get(name, []))
+        selected = set(chosen)
         groups.append(
             {
                 "name": "kind" if name == "family" else name,
                 "label": label,
                 "values": [
-                    {"value": v, "label": labels.get(v, v), "count": n, "selected": v in selected} for v, n in shown
+                    {"value": v, "label": labels.get(v, v), "count": n, "selected": str(v) in selected}
+                    for v, n in shown
                 ],
             }
         )
@@ -175,10 +182,15 @@ def page_links(request, result):
     last = min(result.pages, first + 8)
     links = []
     for number in range(first, last + 1):
-        params = request.GET.copy()
-        params["page"] = str(number)
-        links.append({"number": number, "url": "?" + params.urlencode(), "current": number == current})
+        links.append({"number": number, "url": page_url(request, number), "current": number == current})
     return links
+
+
+def page_url(request, number):
+    """The query string of this search's page `number`."""
+    params = request.GET.copy()
+    params["page"] = str(number)
+    return "?" + params.urlencode()
 
 
 def result_map(request, result):

@@ -50,7 +50,7 @@ from search.documents import FACETS, families
 from search.localize import localize_hits, localize_suggestions
 from search.people_families import empty_states
 from search.planner import plan_query
-from search.presentation import expansion_text, facet_groups, page_links, related_links, result_map
+from search.presentation import expansion_text, facet_groups, page_links, page_url, related_links, result_map
 from search.query import InvalidSearch, check_searchable, parse_search_params
 
 AUTOCOMPLETE_FAMILIES = ("projects", "enterprises", "townships", "experiences", "organisations", "programmes")
@@ -198,6 +198,8 @@ def _render_search_page(request):
         "related": related_links(result) if result else {},
         "facets": facet_groups(result, query) if result else [],
         "pages": page_links(request, result) if result else [],
+        # A page past the last one (an old link, a hand-made URL): results exist, this page has none of them.
+        "last_page_url": page_url(request, result.pages) if result and result.total and not result.hits else "",
         "sorts": _sorts(),
         "township_options": _township_options(query.near if query is not None else ""),
         "facet_names": FACETS,

@@ -162,3 +162,26 @@ def test_autocomplete_gives_the_same_documents_in_both_engines(search_corpus, db
         database = {s["uid"] for s in DatabaseEngine().autocomplete(prefix, size=50)}
         elasticsearch = {s["uid"] for s in ElasticsearchEngine().autocomplete(prefix, size=50)}
         assert database == elasticsearch, prefix
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Chih-shang", "Ch'ih-shang", "chih shang", "Chíshàng", "Chi2shang4", "Chishang Township", "Chihshang Hsiang"],
+)
+def test_a_township_in_another_romanization_finds_its_documents(engine, typed):
+    # The township data writes 池上 "Chishang"; Wade-Giles, hyphens, tone marks and a level word name it too.
+    wanted = {h["uid"] for h in engine.search(SearchQuery(q="池上", per_page=50)).hits}
+    wanted |= {h["uid"] for h in engine.search(SearchQuery(q="Chishang", per_page=50)).hits}
+    result = engine.search(SearchQuery(q=typed, per_page=50))
+    assert {h["uid"] for h in result.hits} == wanted and township_uid(CHISHANG) in wanted
+    assert result.corrected_q == ""
+    assert {(e["to"], e["kind"]) for e in result.expansions} >= {("池上", "romanization")}
+
+
+def test_a_county_in_hanyu_pinyin_is_not_corrected_to_another_place(engine):
+    # The data writes 臺東 "Taitung" and 高雄 "Kaohsiung"; "Tai-tung" was "corrected" to "tai tuna", "Gaoxiong" to
+    # 國姓 (Guoxing), a township in another county.
+    for typed, county in (("Tai-tung", "10014"), ("Taidong", "10014"), ("Gaoxiong", "64000"), ("T'ai-tung", "10014")):
+        result = engine.search(SearchQuery(q=typed, per_page=50, families=("townships",)))
+        assert result.corrected_q == "", typed
+        assert result.total > 1 and [value for value, _count in result.facets["county"]] == [county], typed

@@ -122,3 +122,62 @@ def test_corrections_and_suggestions_come_from_live_public_documents_only(search
         assert plan_query("zorblux").corrected == ""
     finally:
         DatabaseEngine().delete_documents("fixture", ["draft"])
+
+
+def test_place_names_are_compared_in_every_romanization():
+    from search import romanization
+
+    assert [romanization.wade_giles(s) for s in ("dong", "xin", "zhu", "chi", "gui", "shui", "guo", "duo")] == [
+        "tung",
+        "hsin",
+        "chu",
+        "chih",
+        "kuei",
+        "shui",
+        "kuo",
+        "to",
+    ]
+    assert [romanization.tongyong(s) for s in ("zhu", "xin", "qiao", "feng", "shui", "xu")] == [
+        "jhu",
+        "sin",
+        "ciao",
+        "fong",
+        "shuei",
+        "syu",
+    ]
+    places = romanization.places()
+    for spelt, chinese in (("Sinjhu", "新竹"), ("Chi-lung", "基隆"), ("Tanshui", "淡水"), ("I-lan", "宜蘭")):
+        assert places[romanization.key(spelt)].chinese == (chinese,), spelt
+    # A name as the data writes it is that place only, not another name's rarer reading (大 read "tai": 大同).
+    assert places["taitung"].chinese == ("臺東",)
+
+
+def test_a_romanized_place_is_one_concept_and_an_english_word_stays_a_word(search_corpus, db):
+    assert concepts("Chih-shang rice") == ["chih shang", "rice"]
+    assert alternatives("Chih-shang rice") == {
+        "chih shang": "typed",
+        "chishang": "romanization",
+        "池上": "romanization",
+    }
+    assert concepts("Mei-nung Township") == ["mei nung township"]
+    # "alien" spells 阿蓮 in Wade-Giles (A-lien), but it is an English word: no place is made of it.
+    assert "阿蓮" not in alternatives("alien")
+
+
+def test_a_word_whose_other_forms_documents_hold_is_no_typo(search_corpus, db):
+    # As "adopting" when documents hold "adopt" and "adoption": it is a form of "adopt", not a misspelt "adoption"
+    # (the page said "Showing results for adoption (spelling corrected)").
+    document = SearchDocument(family="fixture", object_id="forms", title="zorblate a field", summary="the zorblation")
+    DatabaseEngine().index_documents([document])
+    try:
+        plan = plan_query("zorblating")
+        assert plan.corrected == ""
+        assert alternatives("zorblating") == {"zorblating": "typed", "zorblate": "inflection"}
+    finally:
+        DatabaseEngine().delete_documents("fixture", ["forms"])
+
+
+def test_function_words_have_no_forms(search_corpus, db):
+    # "and" + "ing" is the township Anding (安定, in the corpus's English names): not a form of "and".
+    assert "anding" not in alternatives("and")
+    assert "anding" in alternatives("andings")  # a real plural still finds its singular's documents

@@ -91,6 +91,24 @@ def test_search_page_empty_state_offers_a_suggestion_townships_and_a_sector(sear
     assert "?sector=agriculture" in html
 
 
+def test_a_filter_that_leaves_nothing_stays_on_the_page_to_be_taken_off(search_corpus, db, client):
+    # 臺東 in Pingtung County: no result holds the county, so its facet had no row and the filter was invisible
+    # (and dropped by the next "Apply filters"). It stays listed, checked, with its count of 0.
+    html = client.get("/en/search/", {"q": "臺東", "county": "10013", "kind": "townships"}).content.decode()
+    assert "Nothing matches your search." in html
+    assert 'name="county" value="10013" checked' in html
+    assert 'Pingtung County <span class="facet-count">(0)</span>' in html
+    assert 'name="county" value="10014"' in html  # the county the query is in, to choose instead
+
+
+def test_a_page_past_the_last_one_says_so_and_links_to_the_last_page(search_corpus, db, client):
+    # 16 townships hold 臺東: 4 pages of 5. Page 99 said "16 results" and "Nothing matches your search." at once.
+    html = client.get("/en/search/", {"q": "臺東", "kind": "townships", "per_page": 5, "page": 99}).content.decode()
+    assert "Nothing matches your search." not in html
+    assert "These results have no page 99." in html
+    assert "page=4" in html and "Go to the last page of the results" in html
+
+
 def test_a_misspelt_word_is_corrected_on_the_page_and_in_the_api(search_corpus, db, client):
     data = client.get("/api/search/", {"q": "tilapa"}).json()
     assert data["corrected_q"] == "tilapia" and data["total"] >= 1
