@@ -58,6 +58,7 @@ _KATAKANA = r"\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"  # without the middle dot
 # one per run of katakana, one per run of letters and digits (with inner . ' kept as the Unicode word-break rules
 # do for "3.5" or "don't").
 _OTHER = rf"[^\W_{_HAN}{_HIRAGANA}{_KATAKANA}]"
+_KATAKANA_RUN = re.compile(rf"[{_KATAKANA}]+")
 _UNIT = re.compile(rf"[{_HAN}]|[{_HIRAGANA}]|[{_KATAKANA}]+|{_OTHER}+(?:[.'’]{_OTHER}+)*")
 _WORD_OK = re.compile(rf"[{_HAN}]|[^\W_]")
 
@@ -378,17 +379,28 @@ def _folded_char(char):
 
 
 SUGGEST_INPUT_LENGTH = 50
+# Function words of questions: the planner drops them when a query has other words, autocomplete never completes them.
+STOP_WORDS = frozenset(
+    word
+    for line in (DATA_DIR / "stop_words.txt").read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#")
+    for word in line.split()
+)
 
 
 def suggest_inputs(title, title_en="", title_ja=""):
-    """{input: weight} for autocomplete: the whole titles (original, English, Japanese), and each word of the
-    original title."""
+    """{input: weight} for autocomplete: the whole titles (original, English, Japanese), and each word of each title,
+    so a reader completes "coc" to "Pingtung Cocoa Cooperative" on whichever page they read."""
     inputs = {}
     for text, weight in ((title, 3), (title_en, 2), (title_ja, 2)):
         whole = " ".join(normalise(text).split())[:SUGGEST_INPUT_LENGTH]
         if whole:
             inputs[whole] = max(inputs.get(whole, 0), weight)
-    for word in word_tokens(title):
-        if len(word) >= 2 and word not in inputs:
-            inputs[word[:SUGGEST_INPUT_LENGTH]] = 1
+    for text in (title, title_en, title_ja):
+        normalised = normalise(text) if text else ""
+        # jieba cuts Han and Latin words; a katakana run (ハーブ, カカオ) is a word of its own
+        words = [*normalised_words(normalised), *_KATAKANA_RUN.findall(normalised)]
+        for word in words:
+            if len(word) >= 2 and word not in inputs and word not in STOP_WORDS:
+                inputs[word[:SUGGEST_INPUT_LENGTH]] = 1
     return inputs

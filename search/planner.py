@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from search import lexicon, romanization, vocabulary
-from search.analysis import _HAN, DATA_DIR, _segmenter, domain_words, normalise, units
+from search.analysis import _HAN, STOP_WORDS, _segmenter, domain_words, normalise, units
 from search.spelling import MIN_LENGTH, edit_distance, max_edits
 from search.synonyms import NARROWER, SYNONYM, key_text, synonym_index, synonym_serial
 
@@ -51,13 +51,6 @@ MAX_DICTIONARY_WORDS = 4
 MAX_SPAN = 6  # words in a synonym or dictionary phrase
 FUZZY_CHUNK = (2, 6)  # lengths of a Chinese run worth correcting as a whole
 
-# Function words of questions (search/data/stop_words.txt): dropped when the query has other words.
-STOP_WORDS = frozenset(
-    word
-    for line in (DATA_DIR / "stop_words.txt").read_text(encoding="utf-8").splitlines()
-    if not line.startswith("#")
-    for word in line.split()
-)
 
 _PIECE = re.compile(rf"[{_HAN}]+|[\u3041-\u309f]+|[\u30a0-\u30ff]+|[^\W_{_HAN}\u3041-\u30ff]+(?:[.'’][^\W_]+)*")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")

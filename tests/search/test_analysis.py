@@ -132,3 +132,14 @@ def test_python_bigrams_equal_the_nodes_analyser(search_corpus, db):
     for text in texts:
         assert bigram_tokens(text) == analyse(normalise(text)), text
         assert clause_bigrams(text) == analyse(normalise(text), "hw_bigram_query"), text
+
+
+def test_autocomplete_inputs_hold_every_titles_words_but_function_words():
+    from search.analysis import suggest_inputs
+
+    inputs = suggest_inputs("屏東可可合作社", "The Pingtung Cocoa Cooperative", "屏東カカオ協同組合")
+
+    assert {"屏東可可合作社", "the pingtung cocoa cooperative", "屏東カカオ協同組合"} <= set(inputs)
+    assert {"屏東", "可可", "pingtung", "cocoa", "cooperative", "カカオ"} <= set(inputs)
+    assert "the" not in inputs
+    assert inputs["屏東可可合作社"] > inputs["the pingtung cocoa cooperative"] > inputs["cocoa"]

@@ -157,8 +157,14 @@ def test_autocomplete_completes_prefixes_in_chinese_and_english(engine):
     assert "fixture:p03" in {s["uid"] for s in engine.autocomplete("台東香")}
 
 
+def test_autocomplete_completes_a_word_inside_an_english_title(engine):
+    # "Pingtung cocoa farm": a reader of the English page types the word they remember, not the first one.
+    assert "fixture:p01" in {s["uid"] for s in engine.autocomplete("coc")}
+    assert "fixture:p01" not in {s["uid"] for s in engine.autocomplete("farmer")}
+
+
 def test_autocomplete_gives_the_same_documents_in_both_engines(search_corpus, db):
-    for prefix in ("池", "屏東", "kou", "臺東縣", "tilapia"):
+    for prefix in ("池", "屏東", "kou", "臺東縣", "tilapia", "coc", "far"):
         database = {s["uid"] for s in DatabaseEngine().autocomplete(prefix, size=50)}
         elasticsearch = {s["uid"] for s in ElasticsearchEngine().autocomplete(prefix, size=50)}
         assert database == elasticsearch, prefix
