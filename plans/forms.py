@@ -11,6 +11,20 @@ from core.forms import NamedChoiceField, NamedMultipleChoiceField, name_in_activ
 from places.models import County
 from plans.models import FundingSource, Section, Stage
 
+# An amount in a plan is at most NT$1 trillion (more than any county's budget): far below what the database holds,
+# where twenty typed digits made the save answer 500. The message says the same number.
+MAX_PLAN_TWD = 1_000_000_000_000
+
+
+def plan_amount_field(label, **kwargs):
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_PLAN_TWD,
+        error_messages={"max_value": _("Enter at most NT$1,000,000,000,000.")},
+        **kwargs,
+    )
+
 
 class PlanFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("All stages"))] + Stage.choices[1:])
@@ -53,7 +67,7 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Homeward projects in the county, with their teams."),
     )
-    total_twd = forms.IntegerField(label=_("Total planned (NT$)"), min_value=0, initial=0)
+    total_twd = plan_amount_field(_("Total planned (NT$)"), initial=0)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +112,7 @@ class FundingLineForm(forms.Form):
     company = forms.ModelChoiceField(
         label=_("Company"), required=False, queryset=Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
     )
-    planned_twd = forms.IntegerField(label=_("Planned (NT$)"), min_value=0)
+    planned_twd = plan_amount_field(_("Planned (NT$)"))
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
@@ -163,9 +177,7 @@ class MatchForm(forms.Form):
                 name = name_in_active_language(line.programme)
             elif line.company:
                 name = line.company.name
-            self.fields[f"line_{line.pk}"] = forms.IntegerField(
-                label=f"{label} {name}".strip(), min_value=0, initial=line.planned_twd
-            )
+            self.fields[f"line_{line.pk}"] = plan_amount_field(f"{label} {name}".strip(), initial=line.planned_twd)
 
     def confirmed(self):
         return {int(key.removeprefix("line_")): value for key, value in self.cleaned_data.items()}

@@ -360,6 +360,32 @@ def test_the_blank_funding_and_milestone_lines_the_page_offers_are_skipped_when_
     assert list(plan.funding.values_list("source", "planned_twd")) == [("local_government", 1000)]
 
 
+def test_an_amount_past_what_a_plan_can_hold_is_refused_with_the_page_kept(client, people):
+    """Twenty typed digits (the total and a line adding up to it) passed the form and overflowed the database: 500."""
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    client.force_login(people["officer"])
+    edit = reverse("plans:edit", kwargs={"pk": plan.pk})
+    huge = "9" * 20
+    form = {
+        "title": "一兆以上的計畫",
+        "vision": "",
+        "local_dna": "",
+        "total_twd": huge,
+        "funding-TOTAL_FORMS": "1",
+        "funding-INITIAL_FORMS": "0",
+        "funding-0-source": "local_government",
+        "funding-0-planned_twd": huge,
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+    }
+    response = client.post(edit, form)
+    assert response.status_code == 200
+    assert "Enter at most NT$1,000,000,000,000." in response.text
+    assert "一兆以上的計畫" in response.text and f'value="{huge}"' in response.text, "what was typed is kept"
+    plan.refresh_from_db()
+    assert plan.title == "草稿" and plan.total_twd == 0 and not plan.funding.exists()
+
+
 def test_a_meeting_or_report_sent_incomplete_comes_back_with_what_was_typed(client, people, ready_plan):
     """A national reviewer's minutes or an office's yearly report are long texts: a form that does not pass shows
     them again with the error, instead of a redirect that loses them."""
