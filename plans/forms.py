@@ -8,6 +8,7 @@ from wagtail.models import Locale
 from accounts.models import Organisation
 from cms.models import ProjectPage, Sector, SupportProgramme
 from core.forms import NamedChoiceField, NamedMultipleChoiceField, name_in_active_language
+from core.numbers import WholeNumberField
 from places.models import County
 from plans.models import FundingSource, Section, Stage
 
@@ -17,7 +18,8 @@ MAX_PLAN_TWD = 1_000_000_000_000
 
 
 def plan_amount_field(label, **kwargs):
-    return forms.IntegerField(
+    """A whole NT$ amount, typed on any keyboard (full-width digits too: see core.numbers)."""
+    return WholeNumberField(
         label=label,
         min_value=0,
         max_value=MAX_PLAN_TWD,
