@@ -36,6 +36,18 @@ CLEANED_FORMATS = ("JPEG", "PNG", "WEBP")  # GIF carries no EXIF; other formats 
 class ImageUploadField(WagtailImageField):
     """A form field with Wagtail's image limits (size, pixels, formats, the format matching the extension)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's own catalogs leave these two in English for Chinese (and the first for Japanese too), and a
+        # decompression bomb made the second say "too many pixels (unknown number)": Homeward's words, translated.
+        self.error_messages["invalid_image_known_format"] = _(
+            "This file is not a real .%(extension)s picture: it holds a %(image_format)s file. Save it as a JPEG, "
+            "PNG, WebP or GIF picture and send it again."
+        )
+        self.error_messages["file_too_many_pixels"] = _(
+            "This picture has too many pixels: we accept at most %(max_pixels_count)s pixels. Send a smaller picture."
+        )
+
     def check_image_pixel_size(self, f):
         """Wagtail's check decodes the picture and lets the image library's error through: a truncated JPEG (an
         upload cut short) answered 500. Here it is the form's message."""

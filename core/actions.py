@@ -35,13 +35,14 @@ class Outcome:
     refused: ActionRefused | None = None
 
 
-def run_action(request, action, *args, success=None, form=None, field=None, hide_denied=False, **kwargs):
+def run_action(request, action, *args, success=None, form=None, error_field=None, hide_denied=False, **kwargs):
     """Run `action(request.user, *args, **kwargs)` for a view.
 
     - PermissionDenied propagates (Django answers 403); with `hide_denied` it becomes 404, for objects whose
       existence outsiders must not learn.
-    - ActionRefused becomes an error on `form` (on `field`, or the whole form) when a form is given, else an
-      error message on the next page.
+    - ActionRefused becomes an error on `form` (on `error_field`, or the whole form) when a form is given, else an
+      error message on the next page. (Not `field`: that is a keyword some actions take, e.g. a help request's
+      field of work, and views pass a form's cleaned data through as the action's keywords.)
     - On success, `success` (a message, or a callable taking the result) is shown on the next page.
     """
     try:
@@ -52,7 +53,7 @@ def run_action(request, action, *args, success=None, form=None, field=None, hide
         raise
     except ActionRefused as refused:
         if form is not None:
-            form.add_error(field, refused.message)
+            form.add_error(error_field, refused.message)
         else:
             messages.error(request, refused.message)
         return Outcome(done=False, refused=refused)

@@ -1,6 +1,17 @@
-"""Form fields shared by the apps: choices of reference data named in the reader's language."""
+"""Form fields shared by the apps: choices of reference data named in the reader's language; the text area."""
 
 from django import forms
+
+
+class Textarea(forms.Textarea):
+    """The text area of every Homeward form. A browser counts each line break as one character against the
+    textarea's maxlength but sends it as two (CRLF): a text that the browser let through was refused as too long
+    (and, where the form answers with a redirect, lost). Line breaks are read as one (LF), as the browser counted
+    them, so stored texts also have one kind of line break."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 def name_in_active_language(item):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import NamedChoiceField
+from core.forms import NamedChoiceField, Textarea
 from experiences.models import SPOKEN_LANGUAGES, Experience
 from places.models import Township
 
@@ -38,11 +38,11 @@ class ExperienceForm(forms.ModelForm):
             "is_published",
         ]
         widgets = {
-            "description_zh": forms.Textarea(attrs={"rows": 5}),
-            "description_en": forms.Textarea(attrs={"rows": 3}),
-            "description_ja": forms.Textarea(attrs={"rows": 3}),
-            "accessibility": forms.Textarea(attrs={"rows": 2}),
-            "what_to_bring": forms.Textarea(attrs={"rows": 2}),
+            "description_zh": Textarea(attrs={"rows": 5}),
+            "description_en": Textarea(attrs={"rows": 3}),
+            "description_ja": Textarea(attrs={"rows": 3}),
+            "accessibility": Textarea(attrs={"rows": 2}),
+            "what_to_bring": Textarea(attrs={"rows": 2}),
             "cancellation_rule": forms.RadioSelect,
         }
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.images import ImageUploadField
 from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
-from core.forms import NamedChoiceField, NamedMultipleChoiceField
+from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea
 from core.money import parse_amount_twd, parse_investment_amount_twd
 from core.numbers import WholeNumberField, normalise_digits
 from marketplace.models import (
@@ -29,7 +29,7 @@ def optional_text_in(language, label, *, rows=None, max_length=None, help_text="
     """An optional field for a team's text in another language (`lang` set so the browser spells and sets it
     right); a textarea of `rows` rows when `rows` is given."""
     attrs = {"lang": language}
-    widget = forms.TextInput(attrs=attrs) if rows is None else forms.Textarea(attrs={"rows": rows, **attrs})
+    widget = forms.TextInput(attrs=attrs) if rows is None else Textarea(attrs={"rows": rows, **attrs})
     return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text, widget=widget)
 
 
@@ -126,7 +126,7 @@ INTEREST_MESSAGE_MAX_LENGTH = 2_000
 class InterestForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the team"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         required=False,
         max_length=INTEREST_MESSAGE_MAX_LENGTH,
     )
@@ -218,7 +218,7 @@ TRANSLATION_LANGUAGES = ("en", "ja")
 
 class BasicsForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=120)
-    summary = forms.CharField(label=_("summary"), max_length=400, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(label=_("summary"), max_length=400, widget=Textarea(attrs={"rows": 3}))
     sector = NamedChoiceField(queryset=Sector.objects.all(), required=False, label=_("sector"))
     sdgs = NamedMultipleChoiceField(
         queryset=SustainableDevelopmentGoal.objects.order_by("number"),
@@ -256,7 +256,7 @@ class BasicsForm(forms.Form):
 class StoryForm(forms.Form):
     story = forms.CharField(
         label=_("story"),
-        widget=forms.Textarea(attrs={"rows": 12}),
+        widget=Textarea(attrs={"rows": 12}),
         help_text=_("Leave an empty line between paragraphs."),
     )
     story_en = optional_text_in("en", _("story in English (optional)"), rows=6)
@@ -291,7 +291,7 @@ class FundingForm(forms.Form):
         label=_("instrument"), choices=[("", "—")] + ProjectListing.Instrument.choices, required=False
     )
     stage = forms.ChoiceField(label=_("stage"), choices=[("", "—")] + ProjectListing.Stage.choices, required=False)
-    use_of_funds = forms.CharField(label=_("use of funds"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    use_of_funds = forms.CharField(label=_("use of funds"), widget=Textarea(attrs={"rows": 3}), required=False)
     use_of_funds_en = optional_text_in("en", _("use of funds in English (optional)"), rows=2)
     use_of_funds_ja = optional_text_in("ja", _("use of funds in Japanese (optional)"), rows=2)
     accepts_donations = forms.BooleanField(label=_("We accept donations"), required=False)
@@ -396,7 +396,7 @@ class SubscriptionPlanForm(forms.Form):
     name = forms.CharField(label=_("plan name"), max_length=120)
     price_twd = AmountField(label=_("price (NT$)"))
     interval = forms.ChoiceField(label=_("billed"), choices=SubscriptionPlan.Interval.choices)
-    rewards = forms.CharField(label=_("what backers receive"), widget=forms.Textarea(attrs={"rows": 2}))
+    rewards = forms.CharField(label=_("what backers receive"), widget=Textarea(attrs={"rows": 2}))
     name_en = optional_text_in("en", _("plan name in English (optional)"), max_length=120)
     rewards_en = optional_text_in("en", _("what backers receive, in English (optional)"), rows=2)
     name_ja = optional_text_in("ja", _("plan name in Japanese (optional)"), max_length=120)
@@ -453,19 +453,19 @@ class MilestoneForm(forms.Form):
 
 class ProjectUpdateForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
-    body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    body = forms.CharField(label=_("text"), widget=Textarea(attrs={"rows": 6}), max_length=5000)
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    text = forms.CharField(label=_("Your question"), widget=Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    text = forms.CharField(label=_("Answer"), widget=Textarea(attrs={"rows": 3}), max_length=4000)
 
 
 class AbuseReportForm(forms.Form):
-    reason = forms.CharField(label=_("What is wrong?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("What is wrong?"), widget=Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 WIZARD_STEPS = [

@@ -20,6 +20,7 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.permission_policies import ReadOnlyPermissionPolicy
 from core.actions import ActionRefused
+from core.forms import Textarea
 from core.money import format_twd, parse_amount_twd
 from payments import refunds
 from payments.models import LedgerEntry, RefundRequest
@@ -39,7 +40,7 @@ class StaffRefundForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Leave empty to refund everything that is left of this payment."),
     )
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=Textarea(attrs={"rows": 3}), max_length=1000)
     token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, payment, **kwargs):

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Sector
-from core.forms import NamedChoiceField, NamedMultipleChoiceField
+from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea
 from people.models import Field, HelpRequest, Language, TalentProfile, split_codes
 from places.models import Township
 
@@ -54,7 +54,7 @@ class TalentProfileForm(forms.ModelForm):
         widgets = {
             "kind": forms.RadioSelect,
             "visibility": forms.RadioSelect,
-            "about": forms.Textarea(attrs={"rows": 5}),
+            "about": Textarea(attrs={"rows": 5}),
             "available_from": DATE,
             "available_until": DATE,
         }
@@ -100,7 +100,7 @@ class HelpRequestForm(forms.ModelForm):
             "pro_bono",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 6}),
+            "description": Textarea(attrs={"rows": 6}),
             "starts_on": DATE,
             "ends_on": DATE,
             "work_format": forms.RadioSelect,
@@ -128,7 +128,7 @@ class HelpRequestForm(forms.ModelForm):
 
 class OfferForm(forms.Form):
     message = forms.CharField(
-        label=_("Message to the team"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message to the team"), max_length=2000, required=False, widget=Textarea(attrs={"rows": 3})
     )
 
 
@@ -136,6 +136,4 @@ class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Rating"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect
     )
-    text = forms.CharField(
-        label=_("Feedback"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    text = forms.CharField(label=_("Feedback"), max_length=2000, required=False, widget=Textarea(attrs={"rows": 3}))

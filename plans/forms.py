@@ -7,9 +7,25 @@ from wagtail.models import Locale
 
 from accounts.models import Organisation
 from cms.models import ProjectPage, Sector, SupportProgramme
-from core.forms import NamedChoiceField, NamedMultipleChoiceField, name_in_active_language
+from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea, name_in_active_language
+from core.numbers import WholeNumberField
 from places.models import County
 from plans.models import FundingSource, Section, Stage
+
+# An amount in a plan is at most NT$1 trillion (more than any county's budget): far below what the database holds,
+# where twenty typed digits made the save answer 500. The message says the same number.
+MAX_PLAN_TWD = 1_000_000_000_000
+
+
+def plan_amount_field(label, **kwargs):
+    """A whole NT$ amount, typed on any keyboard (full-width digits too: see core.numbers)."""
+    return WholeNumberField(
+        label=label,
+        min_value=0,
+        max_value=MAX_PLAN_TWD,
+        error_messages={"max_value": _("Enter at most NT$1,000,000,000,000.")},
+        **kwargs,
+    )
 
 
 class PlanFilterForm(forms.Form):
@@ -36,11 +52,11 @@ class PlanStartForm(forms.Form):
 
 class PlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
-    vision = forms.CharField(label=_("Vision"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    vision = forms.CharField(label=_("Vision"), required=False, widget=Textarea(attrs={"rows": 4}))
     local_dna = forms.CharField(
         label=_("Local DNA"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=Textarea(attrs={"rows": 4}),
         help_text=_("What is special about the township: people, land, crafts, produce."),
     )
     sectors = NamedMultipleChoiceField(
@@ -53,7 +69,7 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Homeward projects in the county, with their teams."),
     )
-    total_twd = forms.IntegerField(label=_("Total planned (NT$)"), min_value=0, initial=0)
+    total_twd = plan_amount_field(_("Total planned (NT$)"), initial=0)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,16 +85,14 @@ class PlanTranslationsForm(forms.Form):
     others the Chinese original."""
 
     title_en = forms.CharField(label=_("Title in English"), max_length=160, required=False)
-    vision_en = forms.CharField(label=_("Vision in English"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    local_dna_en = forms.CharField(
-        label=_("Local DNA in English"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    vision_en = forms.CharField(label=_("Vision in English"), required=False, widget=Textarea(attrs={"rows": 3}))
+    local_dna_en = forms.CharField(label=_("Local DNA in English"), required=False, widget=Textarea(attrs={"rows": 3}))
     title_ja = forms.CharField(label=_("Title in Japanese"), max_length=160, required=False)
     vision_ja = forms.CharField(
-        label=_("Vision in Japanese"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"})
+        label=_("Vision in Japanese"), required=False, widget=Textarea(attrs={"rows": 3, "lang": "ja"})
     )
     local_dna_ja = forms.CharField(
-        label=_("Local DNA in Japanese"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"})
+        label=_("Local DNA in Japanese"), required=False, widget=Textarea(attrs={"rows": 3, "lang": "ja"})
     )
 
     def __init__(self, *args, **kwargs):
@@ -98,7 +112,7 @@ class FundingLineForm(forms.Form):
     company = forms.ModelChoiceField(
         label=_("Company"), required=False, queryset=Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
     )
-    planned_twd = forms.IntegerField(label=_("Planned (NT$)"), min_value=0)
+    planned_twd = plan_amount_field(_("Planned (NT$)"))
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
@@ -117,7 +131,7 @@ def kept_rows(formset):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("Comment"), required=False, widget=Textarea(attrs={"rows": 3}))
 
 
 REVISION_ROWS = 3
@@ -125,8 +139,8 @@ REVISION_ROWS = 3
 
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    attendees = forms.CharField(label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}))
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
+    attendees = forms.CharField(label=_("Attendees"), widget=Textarea(attrs={"rows": 2}))
+    minutes = forms.CharField(label=_("Minutes"), widget=Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,7 +150,7 @@ class MeetingForm(forms.Form):
                 label=_("Section"), required=False, choices=[("", "—")] + Section.choices
             )
             self.fields[f"request_{index}"] = forms.CharField(
-                label=_("Revision request"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Revision request"), required=False, widget=Textarea(attrs={"rows": 2})
             )
 
     def meeting_fields(self):
@@ -163,9 +177,7 @@ class MatchForm(forms.Form):
                 name = name_in_active_language(line.programme)
             elif line.company:
                 name = line.company.name
-            self.fields[f"line_{line.pk}"] = forms.IntegerField(
-                label=f"{label} {name}".strip(), min_value=0, initial=line.planned_twd
-            )
+            self.fields[f"line_{line.pk}"] = plan_amount_field(f"{label} {name}".strip(), initial=line.planned_twd)
 
     def confirmed(self):
         return {int(key.removeprefix("line_")): value for key, value in self.cleaned_data.items()}
@@ -173,7 +185,7 @@ class MatchForm(forms.Form):
 
 class ReportForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    summary = forms.CharField(label=_("What the year brought"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(label=_("What the year brought"), widget=Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Ministry
-from core.forms import NamedChoiceField
+from core.forms import NamedChoiceField, Textarea
 from places.models import County, Township
 from policy.models import RegulatoryIssue
 
@@ -11,7 +11,7 @@ class IssueForm(forms.ModelForm):
     class Meta:
         model = RegulatoryIssue
         fields = ["organisation", "rule", "township", "blocks", "proposal", "show_identity"]
-        widgets = {"blocks": forms.Textarea(attrs={"rows": 4}), "proposal": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"blocks": Textarea(attrs={"rows": 4}), "proposal": Textarea(attrs={"rows": 4})}
         error_messages = {
             "rule": {"required": _("Say which rule is the obstacle.")},
             "township": {"required": _("Say where the rule is an obstacle: choose the township.")},
@@ -33,7 +33,7 @@ class RouteForm(forms.Form):
 
 class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=RegulatoryIssue.Outcome.choices)
-    answer = forms.CharField(label=_("The ministry's answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    answer = forms.CharField(label=_("The ministry's answer"), widget=Textarea(attrs={"rows": 4}), required=False)
 
 
 class IssueFilterForm(forms.Form):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import NamedChoiceField
+from core.forms import NamedChoiceField, Textarea
 from places.models import Township
 from traceability import measures, uploads
 from traceability.models import AlertRule, Batch, Device, Entry
@@ -58,7 +58,7 @@ class MultipleFileField(forms.FileField):
 class BatchForm(forms.Form):
     name = forms.CharField(label=_("batch name"), max_length=120, help_text=_("e.g. Roselle, harvest of March 2026"))
     product = forms.CharField(label=_("product"), max_length=120)
-    description = forms.CharField(label=_("about this batch"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("about this batch"), required=False, widget=Textarea(attrs={"rows": 3}))
     plan = forms.ModelChoiceField(
         label=_("subscription plan"),
         queryset=None,
@@ -99,7 +99,7 @@ class EntryForm(forms.Form):
     performed_by = forms.CharField(
         label=_("who"), max_length=120, help_text=_("A role, a first name or a partner: it is shown publicly.")
     )
-    description = forms.CharField(label=_("what was done"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("what was done"), required=False, widget=Textarea(attrs={"rows": 3}))
     quantity = forms.CharField(label=DETAIL_FIELDS["quantity"], max_length=120, required=False)
     material = forms.CharField(label=DETAIL_FIELDS["material"], max_length=120, required=False)
     laboratory = forms.CharField(label=DETAIL_FIELDS["laboratory"], max_length=120, required=False)
@@ -154,7 +154,7 @@ class EntryForm(forms.Form):
 
 class CorrectionForm(EntryForm):
     correction_reason = forms.CharField(
-        label=_("what was wrong"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Shown next to both records.")
+        label=_("what was wrong"), widget=Textarea(attrs={"rows": 2}), help_text=_("Shown next to both records.")
     )
 
     field_order = ["correction_reason"]
@@ -219,7 +219,7 @@ class DigestCheckForm(forms.Form):
     digest_text = forms.CharField(
         label=_("paste the digest (JSON)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        widget=Textarea(attrs={"rows": 4, "spellcheck": "false"}),
     )
     digest_file = forms.FileField(label=_("or choose the digest file"), required=False)
 

@@ -149,7 +149,9 @@ def check_document(upload):
         )
     try:
         image = _open_image(content, upload.name, DOCUMENT_IMAGE_FORMATS)
-    except ValidationError:
+    except ValidationError as error:
+        if error.code == "too_many_pixels":  # a scan that is a PNG or JPEG, only too large: say so
+            raise
         raise ValidationError(
             _("“%(name)s” is not a PDF, JPEG or PNG file; send the certificate in one of those.")
             % {"name": upload.name},

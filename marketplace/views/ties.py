@@ -29,7 +29,7 @@ def company_ties(request, slug):
             actions.add_company_tie,
             profile,
             form=form,
-            field="employee_count",
+            error_field="employee_count",
             success=_("The hometown tie has been added."),
             kind=form.cleaned_data["kind"],
             township=form.cleaned_data["township"],

@@ -109,6 +109,24 @@ def test_a_truncated_photo_is_refused_with_the_reason_and_the_story_kept(client,
     assert "故事" in response.content.decode(), "what the person typed is kept"
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "code", "words"),
+    [
+        ("pond.png", picture("TIFF"), "invalid_image_known_format", "不是真正的 .png 圖片"),
+        # 20,000 × 20,000 of one colour: Pillow's decompression-bomb guard stops it before the pixels are counted.
+        ("bomb.png", picture("PNG", size=(20_000, 20_000), mode="1"), "file_too_many_pixels", "像素太多"),
+    ],
+)
+def test_refused_photos_are_explained_in_the_readers_language(client, alice, draft, name, content, code, words):
+    """Wagtail's catalogs leave these messages in English for Chinese readers (and a bomb's said "unknown number")."""
+    client.force_login(alice)
+    response = post_photo(client, draft, name, content)
+    assert_refused(response, code, stored_originals())
+    page = response.content.decode()
+    assert words in page
+    assert "pixels" not in page and "extension" not in page and "unknown number" not in page
+
+
 def test_the_action_refuses_what_the_form_would(alice, draft):
     before = stored_originals()
     with pytest.raises(ValidationError):

@@ -97,6 +97,22 @@ def test_a_question_reaches_the_team_who_answer_it(client, listing, mallory, ali
     assert "六月" in client.get(url).text
 
 
+def test_an_answer_the_browser_let_through_is_not_refused_for_its_line_breaks(client, listing, mallory, bob):
+    """The answer's textarea has maxlength 4000: the browser counts a line break as one character and sends it as
+    two (CRLF). A long answer of several paragraphs was refused as "Write an answer first." and lost."""
+    question = actions.ask_question(mallory, listing, text="可以分享製程嗎？")
+    client.force_login(bob)
+    paragraph = "步" * 799
+    typed = "\r\n".join([paragraph] * 5)  # 3,995 characters and 4 line breaks: 3,999 as the browser counts them
+
+    client.post(
+        reverse("marketplace:question_answer", kwargs={"project_id": listing.project_id, "pk": question.pk}),
+        {"text": typed},
+    )
+
+    assert question.answers.get().text == "\n".join([paragraph] * 5)
+
+
 def test_a_question_sent_twice_is_stored_once_and_the_team_told_once(client, listing, mallory, alice, bob):
     """A double click (or the form sent again after a slow answer) stored the question twice and notified twice."""
     client.force_login(mallory)

@@ -360,6 +360,56 @@ def test_the_blank_funding_and_milestone_lines_the_page_offers_are_skipped_when_
     assert list(plan.funding.values_list("source", "planned_twd")) == [("local_government", 1000)]
 
 
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("9" * 20, "Enter a whole number."), ("2000000000000", "Enter at most NT$1,000,000,000,000.")],
+)
+def test_an_amount_past_what_a_plan_can_hold_is_refused_with_the_page_kept(client, people, amount, message):
+    """Twenty typed digits (the total and a line adding up to it) passed the form and overflowed the database: 500."""
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    client.force_login(people["officer"])
+    edit = reverse("plans:edit", kwargs={"pk": plan.pk})
+    form = {
+        "title": "一兆以上的計畫",
+        "vision": "",
+        "local_dna": "",
+        "total_twd": amount,
+        "funding-TOTAL_FORMS": "1",
+        "funding-INITIAL_FORMS": "0",
+        "funding-0-source": "local_government",
+        "funding-0-planned_twd": amount,
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+    }
+    response = client.post(edit, form)
+    assert response.status_code == 200
+    assert message in response.text
+    assert "一兆以上的計畫" in response.text and f'value="{amount}"' in response.text, "what was typed is kept"
+    plan.refresh_from_db()
+    assert plan.title == "草稿" and plan.total_twd == 0 and not plan.funding.exists()
+
+
+def test_plan_amounts_typed_in_full_width_digits_are_read(client, people):
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    client.force_login(people["officer"])
+    form = {
+        "title": "全形數字",
+        "vision": "",
+        "local_dna": "",
+        "total_twd": "１２０００",
+        "funding-TOTAL_FORMS": "1",
+        "funding-INITIAL_FORMS": "0",
+        "funding-0-source": "local_government",
+        "funding-0-planned_twd": "１２０００",
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+    }
+    assert client.post(reverse("plans:edit", kwargs={"pk": plan.pk}), form).status_code == 302
+    plan.refresh_from_db()
+    assert plan.total_twd == 12000
+    assert list(plan.funding.values_list("planned_twd", flat=True)) == [12000]
+
+
 def test_a_meeting_or_report_sent_incomplete_comes_back_with_what_was_typed(client, people, ready_plan):
     """A national reviewer's minutes or an office's yearly report are long texts: a form that does not pass shows
     them again with the error, instead of a redirect that loses them."""

@@ -1,13 +1,16 @@
 """Batches and their records: the hash chain, corrections, the append-only rule at every level, bad input."""
 
 import datetime
+import io
 import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from core.actions import ActionRefused
 from core.models import AuditEntry
@@ -216,14 +219,22 @@ def test_a_photo_is_stored_clean_with_a_preview_and_its_hash_in_the_record(batch
     assert chain_rows(batch)[0]["content"]["attachments"] == [{"kind": "photo", "sha256": photo.sha256}]
 
 
+def huge_scan():
+    buffer = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(buffer, "PNG")  # one bit a pixel: small to make, small to send
+    return SimpleUploadedFile("scan.png", buffer.getvalue(), content_type="image/png")
+
+
 @pytest.mark.parametrize(
     ("field", "upload", "expected"),
     [
         ("photos", text_upload(), "not a picture"),
         ("photos", photo_upload(name="a.gif", image_format="GIF"), "GIF"),
         ("documents", text_upload(name="cert.txt"), "not a PDF"),
+        # 20,000 × 20,000 of one colour (a decompression bomb) is a PNG: the reason is its pixels, not its format.
+        ("documents", huge_scan(), "more pixels than"),
     ],
-    ids=["not-an-image", "gif-photo", "text-as-certificate"],
+    ids=["not-an-image", "gif-photo", "text-as-certificate", "huge-scan"],
 )
 def test_a_bad_file_refuses_the_whole_record_with_its_reason(client, batch, alice, field, upload, expected):
     client.force_login(alice)
