@@ -29,6 +29,8 @@ from PIL import ImageOps
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
+from core.money import format_count
+
 EMBEDDED_DATA = ("exif", "xmp", "XML:com.adobe.xmp", "photoshop", "comment")
 CLEANED_FORMATS = ("JPEG", "PNG", "WEBP")  # GIF carries no EXIF; other formats are refused at the gate
 
@@ -53,6 +55,14 @@ class ImageUploadField(WagtailImageField):
         upload cut short) answered 500. Here it is the form's message."""
         try:
             super().check_image_pixel_size(f)
+        except ValidationError as error:
+            if error.code != "file_too_many_pixels" or not self.max_image_pixels:
+                raise
+            # Wagtail writes the limit as 40000000: the reader gets it grouped, as every other number on the site
+            raise ValidationError(
+                self.error_messages["file_too_many_pixels"] % {"max_pixels_count": format_count(self.max_image_pixels)},
+                code="file_too_many_pixels",
+            ) from None
         except (OSError, SyntaxError, ValueError):
             raise ValidationError(
                 _("This picture could not be read to the end: the file is damaged or incomplete. Send it again."),

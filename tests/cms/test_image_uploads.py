@@ -125,6 +125,8 @@ def test_refused_photos_are_explained_in_the_readers_language(client, alice, dra
     page = response.content.decode()
     assert words in page
     assert "pixels" not in page and "extension" not in page and "unknown number" not in page
+    if code == "file_too_many_pixels":
+        assert "40,000,000" in page, "the limit is written as people write numbers"
 
 
 def test_the_action_refuses_what_the_form_would(alice, draft):
