@@ -385,3 +385,55 @@ def test_confirming_the_email_right_after_sign_up_lands_in_the_language_of_sign_
     assert response.status_code == 302
     assert response["Location"] == "/ja/"
     assert "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "untranslated"),
+    [
+        ("ja", "コードの送信先", "Recipient"),
+        ("zh-hant", "驗證碼寄到", "Recipient"),
+        ("en", "Send the code to", "Recipient:"),
+    ],
+)
+def test_asking_for_a_code_to_confirm_access_names_the_recipient_in_the_readers_language(
+    client, alice, language, label, untranslated
+):
+    client.force_login(alice)
+
+    with translation.override(language):
+        page = client.get(reverse("account_request_reauthentication_code")).text
+
+    assert f'<label for="id_recipient">{label}</label>' in page
+    assert untranslated not in page
+    assert '<option value="alice@example.tw"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "labels", "with_colon"),
+    [
+        ("en", ["Email", "Password", "Remember Me"], ["Email:", "Password:"]),
+        ("ja", ["メール", "パスワード", "ログインしたままにする"], ["パスワード：", "パスワード:"]),
+    ],
+)
+def test_allauths_forms_label_their_fields_as_the_sites_forms_do(client, language, labels, with_colon):
+    with translation.override(language):
+        page = client.get(reverse("account_login")).text
+
+    for label in labels:
+        assert re.search(rf'<label (class="inline-label" )?for="id_\w+">{label}</label>', page)
+    for text in with_colon:
+        assert text not in page
+    assert '<div class="field">' in page
+
+
+def test_allauths_form_errors_are_summarised_and_kept_beside_their_fields(client, alice):
+    client.force_login(alice)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    with translation.override("en"):
+        page = client.post(
+            reverse("account_change_password"), {"oldpassword": "wrong", "password1": "x", "password2": "y"}
+        ).text
+
+    assert "There is a problem" in page
+    assert 'class="field field-error"' in page
