@@ -169,6 +169,18 @@ def test_a_plan_without_its_sections_is_refused_with_what_is_missing(people):
     assert funding_rows(plan) == []  # no line and nothing measured: the page says so instead of a table of zeros
 
 
+def test_what_is_missing_from_a_plan_is_listed_as_the_readers_language_writes_lists(people):
+    from django.utils import translation
+
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+
+    with translation.override("ja"), pytest.raises(ActionRefused) as refused:
+        actions.submit_plan(people["officer"], plan)
+
+    assert "、" in refused.value.message
+    assert ", " not in refused.value.message
+
+
 def test_a_funding_table_that_does_not_add_up_is_refused_and_nothing_is_saved(people, sector, programme):
     plan = actions.create_plan(people["officer"], people["office"], title="草稿")
 
