@@ -126,6 +126,16 @@ def test_the_ties_page_lists_ties_for_members_only(client, market):
     assert client.get(url).status_code == 403
 
 
+def test_the_ties_page_names_each_kind_of_tie_with_a_capital_letter(client, market):
+    client.force_login(market["carol"])
+    with translation.override("en"):
+        html = client.get(reverse("marketplace:company_ties", kwargs={"slug": market["company_org"].slug})).text
+
+    assert '<option value="headquarters">Headquarters</option>' in html
+    assert "<td>Headquarters</td>" in html and "<td>Founder&#x27;s home township</td>" in html
+    assert ">headquarters<" not in html
+
+
 def test_the_ties_page_uses_each_id_once_though_both_of_its_forms_ask_for_a_township(client, market):
     import re
 
