@@ -472,3 +472,27 @@ def test_a_public_body_anyone_can_declare_reviews_or_writes_no_plan_until_staff_
     Organisation.objects.filter(kind="county_government", memberships__user=impostor).update(verified_at=timezone.now())
     assert client.post(reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"})).status_code == 302
     assert Plan.objects.get(pk=plan.pk).stage == Stage.NATIONAL_REVIEW
+
+
+@pytest.mark.parametrize(("language", "between"), [("ja", "："), ("zh-hant", "："), ("en", ": ")])
+def test_a_meetings_revision_requests_put_the_languages_colon_after_their_section(
+    client, people, ready_plan, language, between
+):
+    from django.utils import translation
+
+    actions.submit_plan(people["officer"], ready_plan)
+    actions.county_forward(people["reviewer"], ready_plan, comment="支持")
+    actions.record_meeting(
+        people["staff"],
+        ready_plan,
+        held_on=timezone.localdate(),
+        attendees="國發會",
+        minutes="現地訪視",
+        revisions=[("funding", "說明民間投資")],
+    )
+    client.force_login(people["officer"])
+
+    with translation.override(language):
+        page = client.get(reverse("plans:detail", kwargs={"pk": ready_plan.pk})).text
+
+    assert f'</strong>{between}<span lang="zh-Hant">說明民間投資</span>' in page
