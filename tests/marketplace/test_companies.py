@@ -136,6 +136,15 @@ def test_the_ties_page_names_each_kind_of_tie_with_a_capital_letter(client, mark
     assert ">headquarters<" not in html
 
 
+@pytest.mark.parametrize(("language", "name"), [("ja", "企業：台灣好公司"), ("en", "Company: 台灣好公司")])
+def test_the_company_menu_is_named_with_the_languages_colon(client, market, language, name):
+    client.force_login(market["carol"])
+    with translation.override(language):
+        html = client.get(reverse("marketplace:company_ties", kwargs={"slug": market["company_org"].slug})).text
+
+    assert f'<nav class="organisation-nav" aria-label="{name}">' in html
+
+
 def test_the_ties_page_uses_each_id_once_though_both_of_its_forms_ask_for_a_township(client, market):
     import re
 
