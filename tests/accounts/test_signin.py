@@ -437,3 +437,16 @@ def test_allauths_form_errors_are_summarised_and_kept_beside_their_fields(client
 
     assert "There is a problem" in page
     assert 'class="field field-error"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("zh-hant", "已用 Alice 林 的身分登入。"), ("ja", "Alice 林 としてログインしました。")]
+)
+def test_the_signed_in_message_reads_naturally(client, alice, language, message):
+    from django.contrib.messages import get_messages
+
+    with translation.override(language):
+        response = client.post(reverse("account_login"), {"login": alice.email, "password": PASSWORD})
+
+    said = [str(item) for item in get_messages(response.wsgi_request)]
+    assert said == [message]  # allauth's own Chinese read "成功以 Alice 林..的身份登入。"
