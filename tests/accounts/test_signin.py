@@ -406,6 +406,7 @@ def test_asking_for_a_code_to_confirm_access_names_the_recipient_in_the_readers_
     assert f'<label for="id_recipient">{label}</label>' in page
     assert untranslated not in page
     assert '<option value="alice@example.tw"' in page
+    assert {"ja": "コードを送信", "zh-hant": "寄送驗證碼", "en": "Send me a code"}[language] in page
 
 
 @pytest.mark.parametrize(
