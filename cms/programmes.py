@@ -11,10 +11,11 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
 from cms.models import SupportProgramme
 from cms.models.snippets import APPLICANT_KINDS
+from core.languages import inline_list
 
 # Points a satisfied rule adds. A rule the programme does not set adds nothing and excludes no one.
 WEIGHTS = {
@@ -65,7 +66,7 @@ def rank_programmes(
 
 
 def _join(items):
-    return pgettext("list separator", ", ").join(items)
+    return inline_list(items)
 
 
 def _fit(programme, organisation_kind, township, sector_ids, sector_names, stage, today):

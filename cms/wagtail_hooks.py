@@ -11,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.forms import SupportProgrammeAdminForm
 from cms.models import Ministry, ReviewNotice, Sector, SupportProgramme, SustainableDevelopmentGoal
+from core.admin_columns import yes_no
 
 
 class SectorViewSet(SnippetViewSet):
@@ -37,7 +38,15 @@ class MinistryViewSet(SnippetViewSet):
 class SupportProgrammeViewSet(SnippetViewSet):
     model = SupportProgramme
     icon = "doc-full"
-    list_display = ["name", "ministry", "kind", "opens_on", "closes_on", "seeded_from_paper", "is_example"]
+    list_display = [
+        "name",
+        "ministry",
+        "kind",
+        "opens_on",
+        "closes_on",
+        yes_no(SupportProgramme, "seeded_from_paper"),
+        yes_no(SupportProgramme, "is_example"),
+    ]
     list_filter = ["kind", "ministry", "seeded_from_paper", "is_example"]
     search_fields = ["name", "name_en", "name_ja", "summary_zh", "eligibility"]
     edit_handler = ObjectList(

@@ -5,7 +5,7 @@ Django and Wagtail say "zh-hant", "en", "ja"; HTML's `lang` wants BCP 47 with th
 """
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 HTML_LANG = {"zh-hant": "zh-Hant-TW"}
 
@@ -19,6 +19,13 @@ def native_name(language_code):
     """繁體中文, English or 日本語: a language's own name (settings.LANGUAGES), whatever the interface language."""
     code = (language_code or "").lower()
     return dict(settings.LANGUAGES).get(code, code)
+
+
+def inline_list(items):
+    """Items joined by the language's list separator: 、 in Chinese and Japanese, ", " in English (the template filter
+    `as_list` in core/templatetags/formats.py does the same for pages); empty items are left out."""
+    # Translators: what separates the items of an inline list ("Jan, Feb"); zh-Hant and ja use 、 without spaces.
+    return pgettext("list separator", ", ").join(str(item) for item in items if item)
 
 
 # Django ends a form's labels with gettext(":"), and its Japanese catalogue leaves that colon in ASCII; ours gives

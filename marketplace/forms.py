@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cms.images import ImageUploadField
@@ -95,7 +96,11 @@ class CompanyProfileForm(forms.ModelForm):
 
 
 class CompanyTieForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of tie"), choices=HometownTie.Kind.choices)
+    # The kinds are written to sit inside a match's reason ("A tie to your township: headquarters, …"): a choice
+    # on its own starts with a capital letter.
+    kind = forms.ChoiceField(
+        label=_("Kind of tie"), choices=[(value, capfirst(label)) for value, label in HometownTie.Kind.choices]
+    )
     township = township_field(label=_("Township"))
     employee_count = WholeNumberField(
         label=_("Employees from there"),

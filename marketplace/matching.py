@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.languages import inline_list
 from marketplace.providers import Factors, backers_by_project, search_candidates
 from places.neighbours import are_neighbours
 
@@ -492,7 +493,7 @@ def _reason_text(project, spec, sdgs):
     if kind == "sector":
         return _("It works in %(sector)s, a sector you are interested in.") % {"sector": project.sector.name}
     if kind == "sdgs":
-        names = ", ".join(f"SDG {sdgs[pk].number} {sdgs[pk].name}" for pk in spec[1])
+        names = inline_list(f"SDG {sdgs[pk].number} {sdgs[pk].name}" for pk in spec[1])
         return _("It works toward goals you focus on: %(sdgs)s.") % {"sdgs": names}
     if kind == "ticket":
         listing = project.listing
@@ -552,13 +553,13 @@ def recommend_companies(enterprise):
         sectors = [sector for sector in company.sectors_of_interest.all() if sector.pk in sector_ids]
         if sectors:
             score += WEIGHTS["sector"]
-            names = ", ".join(sector.name for sector in sectors)
+            names = inline_list(sector.name for sector in sectors)
             reasons.append(_("Interested in your sectors: %(sectors)s.") % {"sectors": names})
         sdgs = sorted((sdg for sdg in company.sdg_focus.all() if sdg.pk in sdg_ids), key=lambda sdg: sdg.number)
         sdgs = sdgs[: WEIGHTS["sdg_max"]]
         if sdgs:
             score += WEIGHTS["sdg"] * len(sdgs)
-            names = ", ".join(f"SDG {sdg.number} {sdg.name}" for sdg in sdgs)
+            names = inline_list(f"SDG {sdg.number} {sdg.name}" for sdg in sdgs)
             reasons.append(_("Focuses on the goals you work toward: %(sdgs)s.") % {"sdgs": names})
         if score:
             matches.append(CompanyMatch(company=company, score=score, reasons=reasons))

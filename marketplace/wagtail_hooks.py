@@ -6,6 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from accounts.permission_policies import ReadOnlyPermissionPolicy
+from core.admin_columns import yes_no
 from core.spreadsheets import SpreadsheetSafeExportMixin
 from marketplace import admin_views
 from marketplace.models import AbuseReport, Answer, EnterpriseProfile, Interest, Question
@@ -113,7 +114,7 @@ class QuestionViewSet(ModelViewSet):
     add_to_settings_menu = True
     copy_view_enabled = False
     create_view_enabled = False
-    list_display = ["text", "listing", "created", "hidden"]
+    list_display = ["text", "listing", "created", yes_no(Question, "hidden")]
     list_filter = ["hidden"]
     form_fields = ["hidden"]
 
@@ -125,7 +126,7 @@ class AnswerViewSet(ModelViewSet):
     add_to_settings_menu = True
     copy_view_enabled = False
     create_view_enabled = False
-    list_display = ["text", "question", "created", "hidden"]
+    list_display = ["text", "question", "created", yes_no(Answer, "hidden")]
     list_filter = ["hidden"]
     form_fields = ["hidden"]
 

@@ -8,6 +8,7 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.admin_columns import yes_no
 from places.models import Township
 from places.views import PriorityAreaImportView
 
@@ -47,7 +48,15 @@ class TownshipViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = ["is_priority_area"]
-    list_display = ["__str__", "code", "name_en", "population", "share_aged_65_plus", "aging_index", "is_priority_area"]
+    list_display = [
+        "__str__",
+        "code",
+        "name_en",
+        "population",
+        "share_aged_65_plus",
+        "aging_index",
+        yes_no(Township, "is_priority_area"),
+    ]
     list_filter = ["county", "is_priority_area"]
     search_fields = ["name_zh", "name_en", "code", "county__name_zh", "county__name_en"]
     ordering = ["code"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organisation
 from core.actions import ActionRefused
 from core.audit import Action, log
+from core.languages import inline_list
 from plans.models import (
     EDITABLE_STAGES,
     GUIDANCE_STAGES,
@@ -282,7 +283,7 @@ def submit_plan(user, plan):
     missing = missing_sections(plan)
     if missing:
         raise ActionRefused(
-            _("The plan cannot be submitted yet. Missing: %(sections)s.") % {"sections": ", ".join(missing)},
+            _("The plan cannot be submitted yet. Missing: %(sections)s.") % {"sections": inline_list(missing)},
             code="missing",
         )
     return _step(

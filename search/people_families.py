@@ -29,6 +29,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from core.languages import inline_list
 from search.documents import ModelFamily, SearchDocument, register
 from search.families import public_url
 
@@ -88,7 +89,7 @@ def fact(icon, text):
 def list_text(items):
     """Items joined by the language's list separator (core/templatetags/formats.py `as_list`: 、 in Chinese and
     Japanese, ", " in English)."""
-    return pgettext("list separator", ", ").join(item for item in items if item)
+    return inline_list(items)
 
 
 class PeopleFamilyMixin:

@@ -3,10 +3,10 @@ abbreviations. Saves and deletions go through search/actions.py (permission, aud
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.admin_columns import yes_no
 from search import actions
 from search.models import SynonymEntry
 
@@ -36,7 +36,7 @@ class SynonymViewSet(ModelViewSet):
     edit_view_class = SynonymEditView
     delete_view_class = SynonymDeleteView
     form_fields = ["terms_zh", "terms_en", "terms_ja", "one_way", "narrower", "note"]
-    list_display = ["terms_zh", "terms_en", "terms_ja", BooleanColumn("one_way"), "updated_at", "updated_by"]
+    list_display = ["terms_zh", "terms_en", "terms_ja", yes_no(SynonymEntry, "one_way"), "updated_at", "updated_by"]
     list_filter = ["one_way"]
     search_fields = ["terms_zh", "terms_en", "terms_ja", "narrower", "note"]
     ordering = ["terms_zh"]

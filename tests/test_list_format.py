@@ -22,3 +22,11 @@ def test_items_are_escaped_and_a_single_item_has_no_separator():
     assert render("en", ["<b>tea</b>", "rice"]) == "&lt;b&gt;tea&lt;/b&gt;, rice"
     assert render("ja", ["茶"]) == "茶"
     assert render("en", []) == ""
+
+
+def test_lists_written_in_python_take_the_same_separator():
+    from core.languages import inline_list
+
+    for language, expected in [("zh-hant", "技術、管理"), ("ja", "技術、管理"), ("en", "技術, 管理")]:
+        with translation.override(language):
+            assert inline_list(["技術", "", "管理"]) == expected

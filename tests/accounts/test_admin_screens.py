@@ -47,3 +47,23 @@ def test_organisations_cannot_be_changed_by_hand_in_the_admin(staff_client, orga
     assert {add.status_code, edit.status_code, delete.status_code} <= {302, 403}
     organisation.refresh_from_db()
     assert organisation.name == "池上米工作室"
+
+
+def test_true_or_false_columns_show_the_admins_tick_or_cross_not_python_words(staff_client, townships):
+    """Township's priority area, a programme's flags and hidden questions printed "True"/"False" in every language."""
+    from bs4 import BeautifulSoup
+    from django.utils import translation
+
+    from places.models import Township
+
+    first = Township.objects.order_by("code").first()
+    Township.objects.filter(pk=first.pk).update(is_priority_area=True)
+    with translation.override("zh-hant"):
+        townships = staff_client.get("/admin/townships/").text
+        programmes = staff_client.get("/admin/snippets/cms/supportprogramme/").text
+
+    cells = {}
+    for name, page in (("townships", townships), ("programmes", programmes)):
+        cells[name] = {cell.get_text(strip=True) for cell in BeautifulSoup(page, "html.parser").select("tbody td")}
+        assert not cells[name] & {"True", "False"}
+    assert "優先推動地區" in townships and "是" in cells["townships"]  # the tick's words for a screen reader

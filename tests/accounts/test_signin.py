@@ -66,17 +66,6 @@ def test_sign_in_with_email_goes_to_the_preferred_language(client, alice):
     assert response["Location"] == "/en/"
 
 
-def test_the_signed_in_message_reads_naturally_in_traditional_chinese(client, alice):
-    alice.preferred_language = "zh-hant"
-    alice.save()
-
-    response = client.post("/zh-hant/accounts/login/", {"login": "alice@example.tw", "password": PASSWORD}, follow=True)
-
-    said = [str(message) for message in response.context["messages"]]
-    # allauth's own catalog says "成功以 …..的身份登入": ours overrides it.
-    assert said == ["已以 Alice 林 的身分登入。"]
-
-
 @pytest.mark.parametrize("email", ["not-an-email", "a@b", ""])
 def test_invalid_emails_are_refused_at_sign_up(client, email):
     response = client.post("/en/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD})
@@ -396,3 +385,69 @@ def test_confirming_the_email_right_after_sign_up_lands_in_the_language_of_sign_
     assert response.status_code == 302
     assert response["Location"] == "/ja/"
     assert "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "untranslated"),
+    [
+        ("ja", "コードの送信先", "Recipient"),
+        ("zh-hant", "驗證碼寄到", "Recipient"),
+        ("en", "Send the code to", "Recipient:"),
+    ],
+)
+def test_asking_for_a_code_to_confirm_access_names_the_recipient_in_the_readers_language(
+    client, alice, language, label, untranslated
+):
+    client.force_login(alice)
+
+    with translation.override(language):
+        page = client.get(reverse("account_request_reauthentication_code")).text
+
+    assert f'<label for="id_recipient">{label}</label>' in page
+    assert untranslated not in page
+    assert '<option value="alice@example.tw"' in page
+    assert {"ja": "コードを送信", "zh-hant": "寄送驗證碼", "en": "Send me a code"}[language] in page
+
+
+@pytest.mark.parametrize(
+    ("language", "labels", "with_colon"),
+    [
+        ("en", ["Email", "Password", "Remember Me"], ["Email:", "Password:"]),
+        ("ja", ["メール", "パスワード", "ログインしたままにする"], ["パスワード：", "パスワード:"]),
+    ],
+)
+def test_allauths_forms_label_their_fields_as_the_sites_forms_do(client, language, labels, with_colon):
+    with translation.override(language):
+        page = client.get(reverse("account_login")).text
+
+    for label in labels:
+        assert re.search(rf'<label (class="inline-label" )?for="id_\w+">{label}</label>', page)
+    for text in with_colon:
+        assert text not in page
+    assert '<div class="field">' in page
+
+
+def test_allauths_form_errors_are_summarised_and_kept_beside_their_fields(client, alice):
+    client.force_login(alice)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    with translation.override("en"):
+        page = client.post(
+            reverse("account_change_password"), {"oldpassword": "wrong", "password1": "x", "password2": "y"}
+        ).text
+
+    assert "There is a problem" in page
+    assert 'class="field field-error"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("zh-hant", "已以 Alice 林 的身分登入。"), ("ja", "Alice 林 としてログインしました。")]
+)
+def test_the_signed_in_message_reads_naturally(client, alice, language, message):
+    from django.contrib.messages import get_messages
+
+    with translation.override(language):
+        response = client.post(reverse("account_login"), {"login": alice.email, "password": PASSWORD})
+
+    said = [str(item) for item in get_messages(response.wsgi_request)]
+    assert said == [message]  # allauth's own Chinese read "成功以 Alice 林..的身份登入。"

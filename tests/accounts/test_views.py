@@ -317,6 +317,17 @@ def test_the_organisation_list_shows_invitations_and_an_empty_state(client, ente
     assert "池上米工作室" in client.get(reverse("organisations:list")).text
 
 
+def test_the_organisation_list_introduces_its_kinds_in_japanese_without_chinese_glosses(client, alice):
+    client.force_login(alice)
+
+    with translation.override("ja"):
+        page = client.get(reverse("organisations:list")).text
+
+    assert "所属する地方創生事業チームや企業の一員として活動できます。" in page
+    assert "企業（企業）" not in page
+    assert "團隊" not in page
+
+
 def test_the_header_menu_offers_the_account_pages(client, alice, home_pages):
     anonymous = client.get("/en/").text
     assert reverse("account_login") in anonymous

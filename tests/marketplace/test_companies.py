@@ -126,6 +126,25 @@ def test_the_ties_page_lists_ties_for_members_only(client, market):
     assert client.get(url).status_code == 403
 
 
+def test_the_ties_page_names_each_kind_of_tie_with_a_capital_letter(client, market):
+    client.force_login(market["carol"])
+    with translation.override("en"):
+        html = client.get(reverse("marketplace:company_ties", kwargs={"slug": market["company_org"].slug})).text
+
+    assert '<option value="headquarters">Headquarters</option>' in html
+    assert "<td>Headquarters</td>" in html and "<td>Founder&#x27;s home township</td>" in html
+    assert ">headquarters<" not in html
+
+
+@pytest.mark.parametrize(("language", "name"), [("ja", "企業：台灣好公司"), ("en", "Company: 台灣好公司")])
+def test_the_company_menu_is_named_with_the_languages_colon(client, market, language, name):
+    client.force_login(market["carol"])
+    with translation.override(language):
+        html = client.get(reverse("marketplace:company_ties", kwargs={"slug": market["company_org"].slug})).text
+
+    assert f'<nav class="organisation-nav" aria-label="{name}">' in html
+
+
 def test_the_ties_page_uses_each_id_once_though_both_of_its_forms_ask_for_a_township(client, market):
     import re
 

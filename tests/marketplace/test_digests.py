@@ -117,6 +117,9 @@ def test_the_saved_searches_page_names_sectors_and_counties_in_the_readers_langu
     assert {taitung, *names} <= choices and "臺東縣" not in choices
     listed = html.select_one("ul.saved-searches li").get_text(" ", strip=True)
     assert separator.join(names) in listed and taitung in listed
+    item = str(html.select_one("ul.saved-searches li"))
+    colon = "：" if language == "ja" else ": "
+    assert f"<strong>{saved_search.name}</strong>{colon}" in item  # the colon as the language writes it
 
 
 def test_a_digest_is_written_in_the_members_language_with_the_projects_translated_titles(market, saved_search):

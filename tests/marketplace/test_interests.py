@@ -179,6 +179,18 @@ def test_recommended_page_shows_reasons_and_expressing_interest_from_it_works(cl
     assert "台灣好公司" in listing.text
 
 
+def test_the_interest_lists_name_the_stage_with_a_capital_letter(client, market):
+    actions.express_interest(market["dave"], market["company"], market["rice"])
+    client.force_login(market["erin"])
+
+    with translation.override("en"):
+        listing = client.get(
+            reverse("marketplace:enterprise_interests", kwargs={"slug": market["enterprise_org"].slug})
+        )
+
+    assert "<td>Interest expressed</td>" in listing.text
+
+
 def test_a_project_with_a_very_long_title_still_receives_the_interest(market):
     rice = market["rice"]
     rice.title = "關山米" + "好" * 247  # a page title may be 255 characters; the notification's is 200

@@ -485,3 +485,24 @@ def test_a_help_request_sent_twice_is_kept_once_and_followers_hear_once(
     # Another request (a different title) is a new one.
     other = actions.create_help_request(alice, office, **{**data, "title": "另一個需求"})
     assert other.pk != first.pk
+
+
+@pytest.mark.parametrize(("language", "separator"), [("ja", "、"), ("zh-hant", "、"), ("en", ", ")])
+def test_a_profiles_lists_are_joined_as_the_readers_language_writes_them(client, expert, places, language, separator):
+    from django.utils import translation
+    from django.utils.html import escape
+
+    TalentProfile.objects.filter(pk=expert.pk).update(visibility="public", fields=",farm_fishery,management,")
+    expert.townships.set([places[KOUHU], places[GUANSHAN]])
+
+    with translation.override(language):
+        page = client.get(reverse("people:profile", kwargs={"pk": expert.pk})).text
+        fields = [str(label) for label in TalentProfile.objects.get(pk=expert.pk).field_labels]
+        languages = [str(label) for label in TalentProfile.objects.get(pk=expert.pk).language_labels]
+        townships = sorted(township.full_name for township in expert.townships.all())
+
+    assert escape(separator.join(fields)) in page
+    assert escape(separator.join(languages)) in page
+    assert any(separator.join(order) in page for order in (townships, townships[::-1]))
+    if separator != ", ":
+        assert ", " not in page.split("<dl>")[1].split("</dl>")[0]

@@ -169,6 +169,18 @@ def test_a_plan_without_its_sections_is_refused_with_what_is_missing(people):
     assert funding_rows(plan) == []  # no line and nothing measured: the page says so instead of a table of zeros
 
 
+def test_what_is_missing_from_a_plan_is_listed_as_the_readers_language_writes_lists(people):
+    from django.utils import translation
+
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+
+    with translation.override("ja"), pytest.raises(ActionRefused) as refused:
+        actions.submit_plan(people["officer"], plan)
+
+    assert "、" in refused.value.message
+    assert ", " not in refused.value.message
+
+
 def test_a_funding_table_that_does_not_add_up_is_refused_and_nothing_is_saved(people, sector, programme):
     plan = actions.create_plan(people["officer"], people["office"], title="草稿")
 
@@ -510,3 +522,27 @@ def test_a_public_body_anyone_can_declare_reviews_or_writes_no_plan_until_staff_
     Organisation.objects.filter(kind="county_government", memberships__user=impostor).update(verified_at=timezone.now())
     assert client.post(reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"})).status_code == 302
     assert Plan.objects.get(pk=plan.pk).stage == Stage.NATIONAL_REVIEW
+
+
+@pytest.mark.parametrize(("language", "between"), [("ja", "："), ("zh-hant", "："), ("en", ": ")])
+def test_a_meetings_revision_requests_put_the_languages_colon_after_their_section(
+    client, people, ready_plan, language, between
+):
+    from django.utils import translation
+
+    actions.submit_plan(people["officer"], ready_plan)
+    actions.county_forward(people["reviewer"], ready_plan, comment="支持")
+    actions.record_meeting(
+        people["staff"],
+        ready_plan,
+        held_on=timezone.localdate(),
+        attendees="國發會",
+        minutes="現地訪視",
+        revisions=[("funding", "說明民間投資")],
+    )
+    client.force_login(people["officer"])
+
+    with translation.override(language):
+        page = client.get(reverse("plans:detail", kwargs={"pk": ready_plan.pk})).text
+
+    assert f'</strong>{between}<span lang="zh-Hant">說明民間投資</span>' in page

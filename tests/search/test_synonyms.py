@@ -177,3 +177,19 @@ def test_a_single_character_expansion_never_matches_inside_a_place_name(search_c
         for engine in (DatabaseEngine(), ElasticsearchEngine()):
             engine.delete_documents(FAMILY, ["bam1", "bam2"])
         ElasticsearchEngine().refresh(FAMILY)
+
+
+def test_the_synonyms_list_names_its_one_way_column_and_says_yes_or_no_in_the_editors_language(client, editor):
+    from bs4 import BeautifulSoup
+
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "ja"
+    profile.save()
+    client.force_login(editor)
+
+    page = BeautifulSoup(client.get(reverse("search_synonyms:index")).text, "html.parser")
+
+    headers = [header.get_text(strip=True) for header in page.select("thead th")]
+    cells = {cell.get_text(strip=True) for cell in page.select("tbody td")}
+    assert "One way" not in headers
+    assert not cells & {"True", "False"} and cells & {"はい", "いいえ"}

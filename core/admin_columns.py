@@ -1,0 +1,16 @@
+"""Columns for the admin's listings that Wagtail would otherwise print as Python values."""
+
+from django.utils.text import capfirst
+from wagtail.admin.ui.tables import BooleanColumn
+
+
+class YesNoColumn(BooleanColumn):
+    """Wagtail's tick or cross, named "Yes" or "No" in the reader's language (Wagtail's names them "True"/"False")."""
+
+    cell_template_name = "core/admin/yes_no_cell.html"
+
+
+def yes_no(model, name):
+    """A true/false field as a tick or a cross, not the words "True" or "False"; the column is named by the field's
+    verbose name and sorts by the field, as a column named by a string would."""
+    return YesNoColumn(name, label=capfirst(model._meta.get_field(name).verbose_name), sort_key=name)
