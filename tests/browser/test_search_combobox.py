@@ -51,3 +51,27 @@ def test_typing_pingtung_suggests_townships_and_the_keyboard_chooses_one(page, l
 
     expect(page).to_have_url(re.compile(r"/zh-hant/search/\?township=\d+$"))
     expect(page.locator(".results h3").first).to_contain_text(chosen)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_search_pages_suggestions_open_under_its_box(chromium, live_server, home_pages, townships, width):
+    """The list once sat inside a <p>, which the parser closes before a <ul>: the suggestions covered the box typed
+    in (1280 px) or opened two fields lower (390 px)."""
+    from playwright.sync_api import expect
+
+    from search.es import ElasticsearchEngine
+
+    ElasticsearchEngine().refresh("townships")
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/search/")
+    box = page.locator("#search-q")
+    box.click()
+    box.press_sequentially("Pingt", delay=50)
+    listbox = page.locator("#search-q-listbox")
+    expect(listbox).to_be_visible()
+
+    typed_in, suggestions = box.bounding_box(), listbox.bounding_box()
+    assert typed_in["y"] + typed_in["height"] <= suggestions["y"] <= typed_in["y"] + typed_in["height"] + 12
+    assert abs(suggestions["x"] - typed_in["x"]) <= 2
+    context.close()
