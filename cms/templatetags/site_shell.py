@@ -1,12 +1,12 @@
 """Template tags for the site shell (site/templates/base.html)."""
 
 import functools
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -88,3 +88,16 @@ def current_marker(context, url):
     if url != home and path.startswith(url):
         return mark_safe(' aria-current="true"')  # noqa: S308 (a constant)
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def sign_in_url(context):
+    """The sign-in page, leading back to this page: someone who signs in while reading a Japanese project page
+    returns to it, in Japanese (without `next`, allauth leads to the home page in the person's preferred language).
+    Only the path: a page kept for every anonymous visitor must not carry one visitor's query string. The account
+    pages themselves lead home, as before."""
+    url = reverse("account_login")
+    request = context.get("request")
+    if request is None or "/accounts/" in request.path:
+        return url
+    return f"{url}?{urlencode({'next': request.path})}"

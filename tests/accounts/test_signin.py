@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount, SocialApp
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
@@ -64,6 +65,23 @@ def test_sign_in_with_email_goes_to_the_preferred_language(client, alice):
 
     assert response.status_code == 302
     assert response["Location"] == "/en/"
+
+
+def header_sign_in_link(page):
+    return BeautifulSoup(page.text, "html.parser").select_one(".account-links a[href*='/accounts/login/']")["href"]
+
+
+def test_the_headers_sign_in_link_leads_back_to_the_page_being_read(client, alice, home_pages):
+    # On the account pages themselves the link has nothing to come back to.
+    assert header_sign_in_link(client.get("/ja/accounts/password/reset/")) == "/ja/accounts/login/"
+    # Alice prefers Chinese, but signs in while reading the Japanese experiences page: she returns to it.
+    link = header_sign_in_link(client.get("/ja/experiences/"))
+    assert link == "/ja/accounts/login/?next=%2Fja%2Fexperiences%2F"
+
+    response = client.post(link, {"login": "alice@example.tw", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/ja/experiences/"
 
 
 @pytest.mark.parametrize("email", ["not-an-email", "a@b", ""])
