@@ -469,3 +469,19 @@ def test_the_signed_in_message_reads_naturally(client, alice, language, message)
 
     said = [str(item) for item in get_messages(response.wsgi_request)]
     assert said == [message]  # allauth's own Chinese read "成功以 Alice 林..的身份登入。"
+
+
+CJK = "\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e"
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "ja"])
+@pytest.mark.parametrize("page", ["login", "signup", "password/reset"])
+def test_the_entrance_pages_write_chinese_and_japanese_without_latin_spacing(client, language, page):
+    # allauth's catalogs put spaces around links (「お持ちでなければ、 <a>…</a> してください」), end a Chinese
+    # sentence with "." and ask 「お忘れですか?」: ours override them.
+    html = client.get(f"/{language}/accounts/{page}/").text
+    main = html[html.index("<main") : html.index("</main>")]
+    assert not re.search(rf"[{CJK}] <a |</a> [{CJK}]", main), re.findall(
+        rf".{{12}}[{CJK}] <a .{{12}}|</a> [{CJK}].{{8}}", main
+    )
+    assert not re.search(rf"[{CJK}](</a>)?[.?](\s|<)", main), re.findall(rf".{{12}}[{CJK}](?:</a>)?[.?].{{4}}", main)
