@@ -96,3 +96,18 @@ def manage_in(directory, *args, env):
         timeout=300,
         check=False,
     )
+
+
+def test_no_template_puts_a_space_after_a_translated_label_ending_in_a_colon():
+    """「あわせて検索した語： 稲米」: Chinese and Japanese end a label with a full-width colon, which takes no space
+    after it. A label and its text are joined by the translated separator (context "after a label, before its
+    text"), which is ": " in English and "：" in Chinese and Japanese."""
+
+    label_then_space = re.compile(r'\{% (?:translate|trans) "[^"]*:" %\} ')
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in ROOT.rglob("*.html")
+        if ".venv" not in path.parts and "var" not in path.parts
+        for match in label_then_space.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

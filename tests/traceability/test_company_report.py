@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from marketplace.models import Interest, ProjectListing
 from tests.factories.traceability import device_with_token, readings, record
@@ -65,10 +65,11 @@ def test_the_report_lists_the_traced_batches_and_live_projects_of_what_the_compa
 
     assert traced.code in text and "一期稻作" in text
     with translation.override("zh-hant"):  # the company pages are served in the default language here
-        intact, live = gettext("intact"), gettext("Live device data:")
+        intact, live = gettext("intact"), gettext("Live device data")
+        live += pgettext("after a label, before its text", ": ")
     assert f"<td>{intact}</td>" in text, "the chain was recomputed and holds"
     assert draft.code not in text, "an unpublished batch stays off the report"
-    assert f"{live} {english.title}" in text, "the project whose device reports live is named"
+    assert f"{live}{english.title}" in text, "the project whose device reports live is named"
 
 
 def test_a_company_that_committed_to_nothing_traced_sees_no_section(client, market, rice):
