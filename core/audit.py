@@ -8,6 +8,8 @@ Staff read the entries in the Wagtail admin (Settings → Audit log).
 import enum
 import logging
 
+from django.utils.translation import gettext_lazy as _
+
 from core.models import AuditEntry
 
 logger = logging.getLogger(__name__)
@@ -146,6 +148,165 @@ class Action(enum.StrEnum):
     REGULATORY_ISSUE_SUBMIT = "regulatory_issue.submit"
     REGULATORY_ISSUE_ROUTE = "regulatory_issue.route"
     REGULATORY_ISSUE_ANSWER = "regulatory_issue.answer"
+
+    @property
+    def label(self):
+        """What happened, in words, in the active language."""
+        return LABELS[self]
+
+
+# What staff read in the audit log (the admin list, its filter, the inspect view), in their language: what happened,
+# in words. Every Action has one (tests/test_audit_labels.py fails otherwise).
+LABELS = {
+    # accounts
+    Action.ACCOUNT_DELETE: _("Account deleted"),
+    Action.PROFILE_UPDATE: _("Personal profile updated"),
+    Action.ORGANISATION_CREATE: _("Organisation created"),
+    Action.ORGANISATION_UPDATE: _("Organisation details updated"),
+    Action.INVITATION_CREATE: _("Invitation sent"),
+    Action.INVITATION_REVOKE: _("Invitation withdrawn"),
+    Action.INVITATION_ACCEPT: _("Invitation accepted"),
+    Action.MEMBERSHIP_ROLE: _("Member's role changed"),
+    Action.MEMBERSHIP_LEAVE: _("Member left the organisation"),
+    Action.MEMBERSHIP_REMOVE: _("Member removed from the organisation"),
+    # marketplace: companies, ties, saved searches, interests
+    Action.COMPANY_PROFILE_CREATE: _("Company profile created"),
+    Action.COMPANY_PROFILE_UPDATE: _("Company profile updated"),
+    Action.HOMETOWN_TIE_ADD: _("Company hometown tie added"),
+    Action.HOMETOWN_TIE_ADD_OWN: _("Employee shared their home township"),
+    Action.HOMETOWN_TIE_REMOVE: _("Hometown tie removed"),
+    Action.SAVED_SEARCH_CREATE: _("Search saved for the weekly digest"),
+    Action.SAVED_SEARCH_DELETE: _("Saved search deleted"),
+    Action.INTEREST_EXPRESS: _("Interest expressed in a project"),
+    Action.INTEREST_ADVANCE: _("Interest moved to another stage by the team"),
+    Action.INTEREST_WITHDRAW: _("Interest withdrawn"),
+    Action.INTEREST_COMMITMENT_PROPOSE: _("Commitment proposed"),
+    Action.INTEREST_COMMITMENT_CONFIRM: _("Commitment confirmed by the other side"),
+    # marketplace: enterprises, the project wizard, after publication
+    Action.ENTERPRISE_CREATE: _("Enterprise profile created"),
+    Action.ENTERPRISE_UPDATE: _("Enterprise profile updated"),
+    Action.ENTERPRISE_VERIFY: _("Enterprise verified by staff"),
+    Action.ENTERPRISE_UNVERIFY: _("Enterprise verification removed"),
+    Action.PROJECT_DRAFT_CREATE: _("Project draft started"),
+    Action.PROJECT_DRAFT_SAVE: _("Project draft step saved"),
+    Action.DONATION_CAMPAIGN_SAVE: _("Donation campaign terms saved"),
+    Action.SUBSCRIPTION_PLAN_ADD: _("Subscription plan added"),
+    Action.SUBSCRIPTION_PLAN_REMOVE: _("Subscription plan removed"),
+    Action.MILESTONE_ADD: _("Milestone added"),
+    Action.MILESTONE_REMOVE: _("Milestone removed"),
+    Action.MILESTONE_DONE: _("Milestone marked done"),
+    Action.PROJECT_SUBMIT: _("Project submitted for review"),
+    Action.PROJECT_REOPEN: _("Project reopened for changes"),
+    Action.PROJECT_CHANGES_APPLY: _("Approved project changes applied"),
+    Action.PROJECT_UPDATE: _("Project update posted"),
+    Action.QUESTION_ASK: _("Question asked about a project"),
+    Action.QUESTION_ANSWER: _("Question answered by the team"),
+    Action.ABUSE_REPORT: _("Question or answer reported to the moderators"),
+    # conversations
+    Action.CONVERSATION_OPEN: _("Private conversation opened"),
+    Action.CONVERSATION_REPORT: _("Conversation reported to staff"),
+    Action.CONVERSATION_REPORT_REVIEWED: _("Conversation report reviewed by staff"),
+    # payments
+    Action.CHECKOUT_STARTED: _("Checkout started"),
+    Action.CHECKOUT_CANCELED: _("Checkout cancelled by the backer"),
+    Action.SUBSCRIPTION_PAUSED: _("Subscription paused"),
+    Action.SUBSCRIPTION_SKIPPED: _("Next subscription period skipped"),
+    Action.SUBSCRIPTION_RESUMED: _("Subscription resumed"),
+    Action.SUBSCRIPTION_PLAN_SWITCHED: _("Subscription switched to another plan"),
+    Action.SUBSCRIPTION_CANCEL_REQUESTED: _("Subscription set to end with its period"),
+    Action.SUBSCRIPTION_CANCEL_UNDONE: _("Subscription cancellation undone"),
+    Action.SUBSCRIPTION_SEASON_PAUSED: _("Subscription paused outside its season"),
+    Action.SUBSCRIPTION_SEASON_RESUMED: _("Subscription resumed for its season"),
+    Action.PAYMENT_REFUND_REQUESTED: _("Refund requested from Stripe"),
+    Action.CAMPAIGN_SETTLED: _("Donation campaign closed with its outcome"),
+    Action.PAYOUT_RECORDED: _("Payout to the team recorded"),
+    Action.PAYOUT_CONNECT_STARTED: _("Stripe payout account setup started"),
+    Action.DELIVERY_ADDRESS_SAVED: _("Delivery address saved"),
+    Action.DELIVERY_ADDRESSES_ERASED: _("Delivery addresses of ended subscriptions erased"),
+    Action.SHIPMENT_MARKED: _("Goods marked as sent to a backer"),
+    Action.SHIPMENT_UNDONE: _("Goods no longer marked as sent"),
+    # traceability: batches and their records, digests, devices
+    Action.BATCH_CREATE: _("Traceable batch created"),
+    Action.BATCH_ENTRY_APPEND: _("Record added to a batch"),
+    Action.BATCH_ENTRY_CORRECT: _("Batch record corrected"),
+    Action.BATCH_PUBLISH: _("Batch made public"),
+    Action.BATCH_UNPUBLISH: _("Batch no longer public"),
+    Action.TRACE_DIGEST_PUBLISH: _("Daily digest of batch records signed and published"),
+    Action.DEVICE_REGISTER: _("Device registered"),
+    Action.DEVICE_TOKEN_ROTATE: _("Device token replaced"),
+    Action.DEVICE_REVOKE: _("Device revoked"),
+    Action.DEVICE_PUBLIC_MEASURES: _("Device measures shown on the project page changed"),
+    Action.ALERT_RULE_ADD: _("Alert rule added"),
+    Action.ALERT_RULE_REMOVE: _("Alert rule removed"),
+    # plans: township revitalization plans and their review
+    Action.PLAN_CREATE: _("Revitalization plan created"),
+    Action.PLAN_SAVE: _("Revitalization plan saved"),
+    Action.PLAN_SUBMIT: _("Plan submitted to the county"),
+    Action.PLAN_COUNTY_RETURN: _("Plan returned by the county"),
+    Action.PLAN_COUNTY_FORWARD: _("Plan forwarded by the county to the national review"),
+    Action.PLAN_MEETING: _("Plan guidance meeting recorded"),
+    Action.PLAN_REVISE: _("Revised plan sent back by the office"),
+    Action.PLAN_MATCH: _("Resources matched to a plan"),
+    Action.PLAN_START: _("Work on a plan started"),
+    Action.PLAN_REPORT: _("Plan's yearly report filed"),
+    # people: talent profiles, help requests, offers; organisations' verification and followers
+    Action.TALENT_PROFILE_SAVE: _("Talent profile saved"),
+    Action.TALENT_PROFILE_DELETE: _("Talent profile deleted"),
+    Action.HELP_REQUEST_CREATE: _("Help request posted"),
+    Action.HELP_REQUEST_CLOSE: _("Help request closed"),
+    Action.OFFER_MAKE: _("Offer of help made"),
+    Action.OFFER_ACCEPT: _("Offer of help accepted"),
+    Action.OFFER_DECLINE: _("Offer of help declined"),
+    Action.OFFER_WITHDRAW: _("Offer of help withdrawn"),
+    Action.OFFER_START: _("Engagement started"),
+    Action.OFFER_DONE: _("Engagement completed"),
+    Action.OFFER_FEEDBACK: _("Feedback on an engagement left"),
+    Action.ORGANISATION_VERIFY: _("Organisation verified by staff"),
+    Action.ORGANISATION_UNVERIFY: _("Organisation verification removed"),
+    Action.ORGANISATION_FOLLOW: _("Organisation followed"),
+    Action.ORGANISATION_UNFOLLOW: _("Organisation unfollowed"),
+    # experiences: experiences, events and volunteering, their slots and bookings
+    Action.EXPERIENCE_CREATE: _("Experience created"),
+    Action.EXPERIENCE_UPDATE: _("Experience updated"),
+    Action.SLOT_ADD: _("Time slot added"),
+    Action.SLOT_CHANGE: _("Time slot capacity changed"),
+    Action.SLOT_CANCEL: _("Time slot cancelled"),
+    Action.BOOKING_CREATE: _("Place booked or waitlisted"),
+    Action.BOOKING_CANCEL: _("Booking cancelled"),
+    Action.BOOKING_CLAIM: _("Offered place claimed from the waitlist"),
+    Action.BOOKING_OFFER: _("Freed place offered to the waitlist"),
+    Action.BOOKING_ATTENDED: _("Check-in list ticked or unticked"),
+    # paid places (experiences.purchases): the payment's webhook confirmed it, released it, or refunded a late one
+    Action.BOOKING_PAID: _("Paid place confirmed"),
+    Action.BOOKING_RELEASED: _("Unpaid place released"),
+    Action.BOOKING_REFUNDED: _("Late payment for a released place refunded"),
+    # search: the staff-owned synonyms
+    Action.SYNONYM_CREATED: _("Search synonym added"),
+    Action.SYNONYM_CHANGED: _("Search synonym changed"),
+    Action.SYNONYM_DELETED: _("Search synonym deleted"),
+    # datahub: official figures
+    Action.FIGURES_IMPORT: _("Official figures imported"),
+    # policy
+    Action.REGULATORY_ISSUE_SUBMIT: _("Regulatory issue submitted"),
+    Action.REGULATORY_ISSUE_ROUTE: _("Regulatory issue routed to a ministry"),
+    Action.REGULATORY_ISSUE_ANSWER: _("Ministry's answer to a regulatory issue recorded"),
+}
+
+
+def label(value):
+    """The words for a stored action value, in the active language; a value no Action has any more (an action renamed
+    since the entry was written) is shown as it is."""
+    try:
+        return LABELS[Action(value)]
+    except ValueError:
+        return value
+
+
+def choices():
+    """(value, label) of every action, the labels in the active language and sorted in it: the admin's filter."""
+    return sorted(
+        ((action.value, str(text)) for action, text in LABELS.items()), key=lambda choice: choice[1].casefold()
+    )
 
 
 def log(action, *, actor=None, organisation=None, **data):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,13 +15,19 @@ class AuditEntry(models.Model):
     # usage report nobody reads on this model), which made each audit entry, interest and township load slower.
     wagtail_reference_index_ignore = True
 
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
     )
-    action = models.CharField(max_length=60, db_index=True)  # a core.audit.Action value
-    data = models.JSONField(default=dict, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+        verbose_name=_("organisation"),
+    )
+    action = models.CharField(_("what happened"), max_length=60, db_index=True)  # a core.audit.Action value
+    data = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -28,4 +35,10 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
 
     def __str__(self):
-        return f"{self.created:%Y-%m-%d %H:%M} {self.action}"
+        return f"{timezone.localtime(self.created):%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def get_action_display(self):
+        """What happened, in words, in the active language (the stored value itself for an action renamed since)."""
+        from core.audit import label  # core.audit writes entries: it imports this module
+
+        return label(self.action)

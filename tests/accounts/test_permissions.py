@@ -127,6 +127,9 @@ STAFF_URLS = {
     "search_synonyms:edit": ("post", {"terms_zh": "甲, 乙"}, {"pk": 1}),
     "search_synonyms:delete": ("post", {}, {"pk": 1}),
     "organisations_admin:verification": ("post", {"pk": "1"}),
+    "audit_entries:index": ("get", {"q": "organisation"}),
+    "audit_entries:index_results": ("get", {"action": "organisation.create"}),
+    "audit_entries:inspect": ("get", None, {"pk": 1}),
     "policy:issue_route": ("post", {"ministry": "1"}, {"pk": 1}),
     "policy:issue_answer": ("post", {"outcome": "amended", "answer": "x"}, {"pk": 1}),
 }
