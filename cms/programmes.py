@@ -65,10 +65,6 @@ def rank_programmes(
     return fits[:limit] if limit else fits
 
 
-def _join(items):
-    return inline_list(items)
-
-
 def _fit(programme, organisation_kind, township, sector_ids, sector_names, stage, today):
     fit = ProgrammeFit(programme)
 
@@ -95,7 +91,7 @@ def _fit(programme, organisation_kind, township, sector_ids, sector_names, stage
         if organisation_kind in programme.applicant_kinds:
             met("applicant_kind", _("%(kind)s may apply.") % {"kind": APPLICANT_KINDS[organisation_kind]})
         else:
-            labels = _join(str(label) for label in programme.applicant_kind_labels())
+            labels = inline_list(str(label) for label in programme.applicant_kind_labels())
             unmet(_("Only for: %(kinds)s.") % {"kinds": labels})
     eligible_sectors = list(programme.sectors.all())
     if eligible_sectors:
@@ -103,17 +99,17 @@ def _fit(programme, organisation_kind, township, sector_ids, sector_names, stage
         if common:
             met("sector", _("%(sector)s is eligible.") % {"sector": sector_names[common[0].pk]})
         else:
-            names = _join(sector.name for sector in eligible_sectors)
+            names = inline_list(sector.name for sector in eligible_sectors)
             unmet(_("Only for the sectors: %(sectors)s.") % {"sectors": names})
     if programme.stages:
         labels = dict(SupportProgramme.Stage.choices)
         if stage in programme.stages:
             met("stage", _("Projects at the %(stage)s stage are eligible.") % {"stage": labels[stage]})
         elif stage is None:  # no project in view (a team's or a plan's page): the rule is told, not held against it
-            names = _join(str(label) for label in programme.stage_labels())
+            names = inline_list(str(label) for label in programme.stage_labels())
             fit.reasons.append(_("For projects at these stages: %(stages)s.") % {"stages": names})
         else:
-            names = _join(str(label) for label in programme.stage_labels())
+            names = inline_list(str(label) for label in programme.stage_labels())
             unmet(_("Only for projects at these stages: %(stages)s.") % {"stages": names})
     if programme.opens_on and programme.opens_on > today:
         fit.reasons.append(_("Opens on %(date)s.") % {"date": programme.opens_on.isoformat()})

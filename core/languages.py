@@ -21,11 +21,16 @@ def native_name(language_code):
     return dict(settings.LANGUAGES).get(code, code)
 
 
-def inline_list(items):
-    """Items joined by the language's list separator: 、 in Chinese and Japanese, ", " in English (the template filter
-    `as_list` in core/templatetags/formats.py does the same for pages); empty items are left out."""
+def list_separator():
+    """What separates the items of a list written out in a sentence: 、 in Chinese and Japanese, ", " in English."""
     # Translators: what separates the items of an inline list ("Jan, Feb"); zh-Hant and ja use 、 without spaces.
-    return pgettext("list separator", ", ").join(str(item) for item in items if item)
+    return pgettext("list separator", ", ")
+
+
+def inline_list(items):
+    """Items joined by the language's list separator (the template filter `as_list` in core/templatetags/formats.py
+    does the same for pages); empty items are left out."""
+    return list_separator().join(str(item) for item in items if item)
 
 
 # Django ends a form's labels with gettext(":"), and its Japanese catalogue leaves that colon in ASCII; ours gives

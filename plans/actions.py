@@ -184,7 +184,7 @@ def create_plan(user, office, *, title):
         raise ActionRefused(_("Only a township office linked to its township writes a plan."))
     if not Membership.objects.filter(user=user, organisation=office).exists():
         raise PermissionDenied
-    if office.verified_at is None:
+    if office.awaits_verification:
         raise ActionRefused(_("A township office writes plans once staff have verified it."))
     if not title.strip():
         raise ActionRefused(_("Give the plan a title."))

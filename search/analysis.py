@@ -392,12 +392,12 @@ def suggest_inputs(title, title_en="", title_ja=""):
     """{input: weight} for autocomplete: the whole titles (original, English, Japanese), and each word of each title,
     so a reader completes "coc" to "Pingtung Cocoa Cooperative" on whichever page they read."""
     inputs = {}
-    for text, weight in ((title, 3), (title_en, 2), (title_ja, 2)):
-        whole = " ".join(normalise(text).split())[:SUGGEST_INPUT_LENGTH]
+    titles = [(normalise(text) if text else "", weight) for text, weight in ((title, 3), (title_en, 2), (title_ja, 2))]
+    for normalised, weight in titles:
+        whole = " ".join(normalised.split())[:SUGGEST_INPUT_LENGTH]
         if whole:
             inputs[whole] = max(inputs.get(whole, 0), weight)
-    for text in (title, title_en, title_ja):
-        normalised = normalise(text) if text else ""
+    for normalised, _weight in titles:
         # jieba cuts Han and Latin words; a katakana run (ハーブ, カカオ) is a word of its own
         words = [*normalised_words(normalised), *_KATAKANA_RUN.findall(normalised)]
         for word in words:

@@ -86,12 +86,6 @@ def fact(icon, text):
     return {"icon": icon, "text": text}
 
 
-def list_text(items):
-    """Items joined by the language's list separator (core/templatetags/formats.py `as_list`: 、 in Chinese and
-    Japanese, ", " in English)."""
-    return inline_list(items)
-
-
 class PeopleFamilyMixin:
     """What the search page asks of these families: kind labels, facet labels, localized hits, an empty state."""
 
@@ -199,9 +193,9 @@ class TalentFamily(PeopleFamilyMixin, ModelFamily):
             hit["kicker"] = str(TalentProfile.Kind(profile.kind).label)
             fields = [str(Field(code).label) for code in profile.field_list if code in Field.values]
             hit["facts"] = [
-                fact("target", list_text(fields)),
+                fact("target", inline_list(fields)),
                 fact("hand-coins", _("Pro bono") if profile.pro_bono else pgettext("price", "Paid")),
-                fact("globe", list_text(str(label) for label in profile.language_labels)),
+                fact("globe", inline_list(str(label) for label in profile.language_labels)),
             ]
             hit["byline"] = profile.name
 
@@ -437,7 +431,7 @@ class ExperienceFamily(PeopleFamilyMixin, ModelFamily):
                 date = formats.date_format(when, "SHORT_DATETIME_FORMAT")
                 facts.append(fact("calendar", _("Next: %(date)s") % {"date": date}))
             facts.append(fact("hand-coins", _("Free") if experience.is_free else f"NT${experience.price_twd:,}"))
-            facts.append(fact("globe", list_text(str(label) for label in experience.language_labels())))
+            facts.append(fact("globe", inline_list(str(label) for label in experience.language_labels())))
             hit["facts"] = facts
 
     def empty_state(self):

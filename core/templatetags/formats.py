@@ -10,8 +10,8 @@
 from django import template
 from django.conf import settings
 from django.utils.html import format_html_join
-from django.utils.translation import pgettext
 
+from core.languages import list_separator
 from core.money import format_count, format_twd
 
 register = template.Library()
@@ -30,9 +30,7 @@ def twd(value):
 @register.filter(is_safe=True)
 def as_list(values):
     """The items joined by the language's list separator; each item escaped unless already safe."""
-    # Translators: what separates the items of an inline list ("Jan, Feb"); zh-Hant and ja use 、 without spaces.
-    separator = pgettext("list separator", ", ")
-    return format_html_join(separator, "{}", ((value,) for value in values))
+    return format_html_join(list_separator(), "{}", ((value,) for value in values))
 
 
 @register.filter
