@@ -36,3 +36,38 @@ def inline_list(items):
 # Django ends a form's labels with gettext(":"), and its Japanese catalogue leaves that colon in ASCII; ours gives
 # the full-width one (locale/GLOSSARY.md). Marked here so that makemessages keeps the entry in our catalogues.
 LABEL_SUFFIX = gettext_lazy(":")
+
+
+def url_in_language(request, url, language):
+    """`url`, a path on this site made in any language (a notification's link, made in its recipient's language),
+    as the same place in `language`: a CMS page's live translation (slugs differ between languages), a view's path
+    under that language's prefix. `url` as it is when it is not a path of this site, is already in `language`, or
+    has no such place."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.http import Http404
+    from django.urls import translate_url
+    from django.utils import translation
+    from wagtail.models import Locale, Site
+
+    parts = urlsplit(url)
+    source = translation.get_language_from_path(parts.path)
+    if parts.scheme or parts.netloc or not source or source == language:
+        return url
+    components = [component for component in parts.path.split("/") if component][1:]
+    with translation.override(source):
+        site = Site.find_for_request(request)
+        try:
+            page = site.root_page.localized.specific.route(request, components).page if site else None
+        except Http404:
+            page = None
+        if page is None:
+            # Not a CMS page: a view, whose pattern Django says again in the other language.
+            return translate_url(url, language)
+    locale = Locale.objects.filter(language_code=language).first()
+    target = page.get_translation_or_none(locale) if locale else None
+    if target is None or not target.live:
+        return url
+    with translation.override(language):
+        address = target.get_url(request)
+    return urlunsplit(("", "", address, parts.query, parts.fragment)) if address else url

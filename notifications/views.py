@@ -4,9 +4,11 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.languages import url_in_language
 from notifications import actions, queries
 from notifications.models import Notification
 
@@ -31,7 +33,8 @@ def open_notification(request, pk):
     """Mark one notification read and follow its link (only a safe, local one)."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     actions.mark_read(request.user, [notification.pk])
-    target = notification.url
+    # Made in the recipient's preferred language; followed in the language they read now.
+    target = url_in_language(request, notification.url, get_language())
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect("notifications:list")

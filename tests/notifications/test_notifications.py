@@ -169,3 +169,30 @@ def test_the_email_speaks_the_recipients_language(person, django_capture_on_comm
         actions.notify(person, KIND, "新しいお知らせ", url="/ja/")
 
     assert "Homeward で見る：" in mail.outbox[0].body
+
+
+def test_a_link_made_in_the_recipients_language_opens_in_the_language_they_read_now(client, person, home_pages):
+    """A notification's link is made in its recipient's preferred language; opened from another language's pages,
+    it leads to the same place in that language: a CMS page's translation (its own slug), a view's path."""
+    from cms.models import HomePage, StandardPage
+    from tests.helpers import translation_of
+
+    home = HomePage.objects.get(locale__language_code="zh-hant")
+    page = home.add_child(instance=StandardPage(title="關於我們", slug="guanyu"))
+    page.save_revision().publish()
+    japanese = translation_of(page, "ja")
+    japanese.title, japanese.slug = "私たちについて", "watashitachi"
+    japanese.save_revision().publish()
+    assert page.url == "/zh-hant/guanyu/"
+    untranslated = home.add_child(instance=StandardPage(title="只有中文", slug="zhiyou"))
+    untranslated.save_revision().publish()
+    client.force_login(person)
+
+    def opened(url, language):
+        notification = Notification.objects.create(recipient=person, kind=KIND, title="看看", url=url)
+        return client.get(f"/{language}/notifications/{notification.pk}/open/")["Location"]
+
+    assert opened(page.url + "?tab=news#latest", "ja") == "/ja/watashitachi/?tab=news#latest"
+    assert opened(page.url, "zh-hant") == page.url
+    assert opened(untranslated.url, "ja") == untranslated.url  # no Japanese page: the one there is
+    assert opened("/zh-hant/notifications/", "en") == "/en/notifications/"
