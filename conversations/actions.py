@@ -7,12 +7,13 @@ ActionRefused with code "rate_limited", answered 429) when a person sends too fa
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.actions import get_membership
@@ -144,14 +145,13 @@ def _notify_other_side(sender, conversation, message):
     from notifications.actions import in_language_of, notify
     from notifications.models import Notification
 
-    url = reverse("conversations:detail", kwargs={"pk": conversation.pk})
     recently = timezone.now() - READING_LIVE_WINDOW
     reading_live = set(
         ReadMarker.objects.filter(conversation=conversation, updated__gte=recently).values_list("user_id", flat=True)
     )
     already_told = set(
         Notification.objects.filter(
-            kind=Notification.Kind.CONVERSATION_REPLY, url=url, read_at__isnull=True
+            kind=Notification.Kind.CONVERSATION_REPLY, url__in=_conversation_urls(conversation), read_at__isnull=True
         ).values_list("recipient_id", flat=True)
     )
     recipients = (
@@ -166,12 +166,23 @@ def _notify_other_side(sender, conversation, message):
     for recipient in recipients:
         if recipient.pk in reading_live or recipient.pk in already_told:
             continue
-        with in_language_of(recipient):
+        with in_language_of(recipient):  # the title and the link in the recipient's language, not the sender's
             title = _("%(name)s wrote about %(project)s") % {
                 "name": public_name(sender),
                 "project": conversation.title,
             }
+            url = reverse("conversations:detail", kwargs={"pk": conversation.pk})
             notify(recipient, Notification.Kind.CONVERSATION_REPLY, title, body=message.text[:200], url=url)
+
+
+def _conversation_urls(conversation):
+    """The conversation's address in every language: a reply notification links to the one of its recipient's
+    language, whichever language the reader opens the conversation in."""
+    urls = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            urls.append(reverse("conversations:detail", kwargs={"pk": conversation.pk}))
+    return urls
 
 
 # --- read markers -----------------------------------------------------------------------------
@@ -208,11 +219,10 @@ def _clear_reply_notifications(user, conversation):
     from notifications.actions import mark_read as mark_notifications_read
     from notifications.models import Notification
 
-    url = reverse("conversations:detail", kwargs={"pk": conversation.pk})
     ids = list(
         Notification.objects.for_user(user)
         .unread()
-        .filter(kind=Notification.Kind.CONVERSATION_REPLY, url=url)
+        .filter(kind=Notification.Kind.CONVERSATION_REPLY, url__in=_conversation_urls(conversation))
         .values_list("pk", flat=True)
     )
     if ids:

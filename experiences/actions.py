@@ -283,6 +283,8 @@ def _book(user, slot, *, age_confirmed):
     if slot.bookings.active().filter(person=user).exists():
         raise ActionRefused(_("You have already booked this time slot (or are on its waitlist)."))
     full = slot.bookings.holding_a_place().count() >= slot.capacity
+    if not full:
+        _check_free_at(user, slot)
     if full:
         status = Booking.Status.WAITLISTED
     elif experience.is_free:
@@ -309,6 +311,31 @@ def _book(user, slot, *, age_confirmed):
     if booking.status == Booking.Status.CONFIRMED:
         notify_booking_confirmed(booking)
     return booking
+
+
+def _check_free_at(user, slot):
+    """Nobody takes two places at the same time: a place on `slot` is refused while the person has one (confirmed,
+    held for their payment or attended) on another time slot that overlaps it. Waiting on a list stays possible."""
+    clash = (
+        Booking.objects.filter(
+            person=user,
+            status__in=(Booking.Status.CONFIRMED, Booking.Status.PAYING, Booking.Status.ATTENDED),
+            slot__status=Slot.Status.OPEN,
+            slot__starts_at__lt=slot.ends_at,
+            slot__ends_at__gt=slot.starts_at,
+        )
+        .exclude(slot=slot)
+        .select_related("slot__experience")
+        .first()
+    )
+    if clash is not None:
+        raise ActionRefused(
+            _(
+                "You already have a place at that time: %(title)s, %(when)s. Cancel it on your bookings page first, "
+                "or choose another time slot. Nothing was booked."
+            )
+            % {"title": clash.slot.experience.title, "when": _when(clash.slot)}
+        )
 
 
 def _hold_for_payment(user, booking, slot):
@@ -437,6 +464,7 @@ def _claim_offer(user, booking):
         _lapse(booking)
         offer_freed_places(slot)
         raise ActionRefused(_("The offer has run out and the place went to the next person waiting."))
+    _check_free_at(user, slot)
     if booking.price_twd:
         # A paid place: held while the person pays, as a new booking is (the offer's clock stops).
         _hold_for_payment(user, booking, slot)

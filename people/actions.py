@@ -145,11 +145,39 @@ def _notify_followers(help_request, people):
 
 @transaction.atomic
 def close_help_request(user, help_request):
+    """The requester closes the request: the offers still waiting for an answer are declined, with thanks, and their
+    people are told (they no longer count among the person's open offers); offers already accepted go on."""
+    help_request = HelpRequest.objects.select_for_update().select_related("organisation").get(pk=help_request.pk)
     if not is_requester(user, help_request):
         raise PermissionDenied
+    if help_request.status == HelpRequest.Status.CLOSED:
+        raise ActionRefused(_("This request is already closed."))
     help_request.status = HelpRequest.Status.CLOSED
     help_request.save(update_fields=["status"])
-    log(Action.HELP_REQUEST_CLOSE, actor=user, organisation=help_request.organisation, help_request=help_request.pk)
+    waiting = list(
+        help_request.offers.select_for_update(of=("self",))
+        .filter(status=Offer.Status.OFFERED)
+        .select_related("profile__user")
+    )
+    Offer.objects.filter(pk__in=[offer.pk for offer in waiting]).update(
+        status=Offer.Status.DECLINED, changed=timezone.now()
+    )
+    log(
+        Action.HELP_REQUEST_CLOSE,
+        actor=user,
+        organisation=help_request.organisation,
+        help_request=help_request.pk,
+        declined=len(waiting),
+    )
+    title = help_request.title
+    for offer in waiting:
+        transaction.on_commit(
+            lambda offer=offer: _notify(
+                offer.profile.user,
+                lambda: _("The request is closed, with thanks for your offer: %(title)s") % {"title": title},
+                offer,
+            )
+        )
     return help_request
 
 
@@ -227,6 +255,8 @@ def _move(user, offer, *, allowed_from, to, action, by):
 def accept_offer(user, offer):
     """The requester accepts: the person's contact details become visible to the organisation's members, and a
     private conversation opens between the person and the organisation (both reach it from the offer's page)."""
+    if HelpRequest.objects.filter(pk=offer.help_request_id, status=HelpRequest.Status.CLOSED).exists():
+        raise ActionRefused(_("This request is closed: no offer can be accepted any more."))
     offer, _is_person = _move(
         user,
         offer,

@@ -102,13 +102,12 @@ def request_create(request):
     return render(request, "people/request_create.html", {"form": form})
 
 
-@require_GET
-def request_detail(request, pk):
+def _request_page(request, pk, offer_form=None, status=200):
     help_request = get_object_or_404(
         HelpRequest.objects.select_related("organisation", "township__county", "sector"), pk=pk
     )
     requester = is_requester(request.user, help_request)
-    context = {"help_request": help_request, "is_requester": requester, "offer_form": OfferForm()}
+    context = {"help_request": help_request, "is_requester": requester, "offer_form": offer_form or OfferForm()}
     if requester:
         context["offers"] = help_request.offers.select_related("profile__user")
         context["matches"] = rank_people_for(help_request, visible_to=request.user)
@@ -116,7 +115,12 @@ def request_detail(request, pk):
         context["own_offer"] = Offer.objects.filter(help_request=help_request, profile__user=request.user).first()
         context["has_profile"] = TalentProfile.objects.filter(user=request.user).exists()
     context["weights"] = WEIGHTS
-    return render(request, "people/request_detail.html", context)
+    return render(request, "people/request_detail.html", context, status=status)
+
+
+@require_GET
+def request_detail(request, pk):
+    return _request_page(request, pk)
 
 
 @login_required
@@ -132,9 +136,14 @@ def request_close(request, pk):
 def offer_make(request, pk):
     help_request = get_object_or_404(HelpRequest, pk=pk)
     form = OfferForm(request.POST)
-    message = form.cleaned_data["message"] if form.is_valid() else ""
+    if not form.is_valid():  # the page again, with the message as typed and what is wrong with it
+        return _request_page(request, pk, offer_form=form, status=400)
     outcome = run_action(
-        request, actions.make_offer, help_request, message=message, success=_("Your offer has been sent.")
+        request,
+        actions.make_offer,
+        help_request,
+        message=form.cleaned_data["message"],
+        success=_("Your offer has been sent."),
     )
     return redirect(outcome.result if outcome.done else help_request)
 

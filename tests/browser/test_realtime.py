@@ -5,7 +5,8 @@ import datetime
 import threading
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from marketplace.models import DonationCampaign, ProjectListing
 from tests.factories.accounts import UserFactory
@@ -71,7 +72,8 @@ def test_a_company_member_and_a_team_member_talk_live(asgi_live_server, chromium
     market = build_market()
     conversation = in_another_thread(accepted_conversation, market)  # it notifies live, too
     dave_context = signed_in_context(chromium, market["dave"], asgi_live_server)
-    erin_context = signed_in_context(chromium, market["erin"], asgi_live_server)
+    # Erin reads from abroad, in a browser set to another language and time zone than the page's.
+    erin_context = signed_in_context(chromium, market["erin"], asgi_live_server, timezone_id="Europe/London")
     try:
         dave, erin = dave_context.new_page(), erin_context.new_page()
         url = f"{asgi_live_server}/en/conversations/{conversation.pk}/"
@@ -87,6 +89,11 @@ def test_a_company_member_and_a_team_member_talk_live(asgi_live_server, chromium
         assert "下週去關山看稻田" in erin_message.inner_text()
         assert "<b>好嗎</b>" in erin_message.inner_text(), "typed HTML is shown as text"
         assert erin_message.locator("a").get_attribute("href") == "https://example.tw/visit"
+        # Its time is written as the page writes the others: in English, in Taiwan's time zone.
+        sent = conversation.messages.get()
+        with translation.override("en"):
+            expected = date_format(timezone.localtime(sent.created), "SHORT_DATETIME_FORMAT")
+        assert erin_message.locator("time").inner_text() == expected
 
         erin.get_by_role("textbox", name="Message").fill("好，歡迎！")
         erin.get_by_role("button", name="Send").click()

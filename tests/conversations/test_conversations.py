@@ -142,6 +142,27 @@ def test_the_other_side_gets_one_bell_notification_until_they_read(market, conve
     assert erin_told.count() == 1
 
 
+def test_the_reply_notification_links_in_the_recipients_language_and_is_read_in_any(market, conversation):
+    from django.utils import translation
+
+    kind = Notification.Kind.CONVERSATION_REPLY
+    erin = market["erin"]
+    erin.preferred_language = "ja"
+    erin.save(update_fields=["preferred_language"])
+    with translation.override("en"):  # Dave writes from the English site
+        actions.send_message(market["dave"], conversation, text="one", client_id=uuid.uuid4())
+    with translation.override("zh-hant"):  # and again from the Chinese one, before Erin reads
+        actions.send_message(market["dave"], conversation, text="二", client_id=uuid.uuid4())
+
+    erin_told = Notification.objects.filter(recipient=erin, kind=kind)
+    assert erin_told.count() == 1, "one notification per conversation, whatever language the sender writes from"
+    assert erin_told.get().url == f"/ja/conversations/{conversation.pk}/"
+
+    with translation.override("en"):  # Erin opens the conversation on the English site
+        actions.mark_read(erin, conversation)
+    assert not erin_told.filter(read_at__isnull=True).exists()
+
+
 def test_outsiders_and_staff_cannot_read_or_write(client, market, conversation, outsider):
     from accounts.models import User
 

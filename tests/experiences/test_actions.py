@@ -140,6 +140,31 @@ def test_a_person_books_a_slot_once(slot, bob):
     assert Booking.objects.filter(person=bob).count() == 1
 
 
+def test_a_person_cannot_take_two_places_at_the_same_time(alice, office, slot, bob):
+    """Slot: soon(), 09:00–12:00. Another experience at 11:00–13:00 overlaps it; one at 12:00 does not."""
+    other = make_experience(alice, office, title_zh="竹山竹藝工作坊")
+    overlapping = actions.add_slot(alice, other, starts_at=soon(hour=11), ends_at=soon(hour=13), capacity=1)
+    afterwards = actions.add_slot(alice, other, starts_at=soon(hour=13), ends_at=soon(hour=15), capacity=5)
+    actions.book(bob, slot)
+
+    with pytest.raises(ActionRefused, match="already have a place at that time: 竹山採茶體驗"):
+        actions.book(bob, overlapping)
+    assert actions.book(bob, afterwards).status == Booking.Status.CONFIRMED
+
+    # Waiting on the list of a full slot at the same time stays possible; the offered place cannot be claimed
+    # while the first one is kept, and can once it is cancelled.
+    actions.book(UserFactory(), overlapping)
+    waiting = actions.book(bob, overlapping)
+    assert waiting.status == Booking.Status.WAITLISTED
+    Booking.objects.filter(pk=waiting.pk).update(
+        status=Booking.Status.OFFERED, offer_expires_at=timezone.now() + actions.OFFER_TIME
+    )
+    with pytest.raises(ActionRefused, match="already have a place at that time"):
+        actions.claim_offer(bob, waiting)
+    actions.cancel_booking(bob, Booking.objects.get(person=bob, slot=slot))
+    assert actions.claim_offer(bob, waiting).status == Booking.Status.CONFIRMED
+
+
 def test_a_cancelled_slot_cannot_be_booked(alice, slot, bob):
     actions.cancel_slot(alice, slot)
     with pytest.raises(ActionRefused, match="cancelled by the organiser"):

@@ -201,6 +201,37 @@ def test_a_declined_offer_is_told_to_the_person(alice, expert, help_request, dja
     assert Notification.objects.filter(recipient=expert.user, kind="help_offer").count() == 1
 
 
+def test_closing_a_request_declines_the_offers_still_waiting_and_tells_their_people(
+    client, alice, expert, help_request, django_capture_on_commit_callbacks
+):
+    waiting = actions.make_offer(expert.user, help_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.close_help_request(alice, help_request)
+    waiting.refresh_from_db()
+    assert waiting.status == "declined", "an offer on a closed request must not wait (and count as open) forever"
+    told = Notification.objects.get(recipient=expert.user, kind="help_offer")
+    assert help_request.title in told.title and told.url == waiting.get_absolute_url()
+    assert not expert.offers.filter(status__in=("offered", "accepted", "engaged")).exists()
+
+    # Closing twice is refused and tells nobody again; the closed request's offers cannot be accepted.
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ActionRefused):
+        actions.close_help_request(alice, help_request)
+    assert Notification.objects.filter(recipient=expert.user, kind="help_offer").count() == 1
+    client.force_login(alice)
+    response = client.post(reverse("people:request_close", kwargs={"pk": help_request.pk}), follow=True)
+    assert "already closed" in response.text or "已經關閉" in response.text
+
+
+def test_an_offer_on_a_closed_request_cannot_be_accepted(alice, expert, help_request):
+    from people.models import HelpRequest, Offer
+
+    offer = actions.make_offer(expert.user, help_request)
+    HelpRequest.objects.filter(pk=help_request.pk).update(status=HelpRequest.Status.CLOSED)
+    with pytest.raises(ActionRefused):
+        actions.accept_offer(alice, offer)
+    assert Offer.objects.get(pk=offer.pk).status == "offered" and not Conversation.objects.exists()
+
+
 # --- dashboards -------------------------------------------------------------------------------------
 
 

@@ -362,6 +362,20 @@ def test_offer_accept_engage_done_with_feedback_from_both_sides(
     )
 
 
+def test_an_offer_whose_message_is_too_long_is_not_sent_without_it(client, expert, help_request):
+    client.force_login(expert.user)
+    too_long = "我可以協助" * 401  # 2,005 characters: the form takes at most 2,000
+    response = client.post(reverse("people:offer_make", kwargs={"pk": help_request.pk}), {"message": too_long})
+
+    assert response.status_code == 400
+    assert not Offer.objects.exists(), "the offer must not go out with its message silently dropped"
+    assert response.context["offer_form"].errors["message"]
+    assert too_long in response.text  # the person's text is kept in the form to shorten it
+
+    response = client.post(reverse("people:offer_make", kwargs={"pk": help_request.pk}), {"message": too_long[:2000]})
+    assert Offer.objects.get().message == too_long[:2000]
+
+
 def test_the_person_cannot_accept_their_own_offer_and_outsiders_see_nothing(client, expert, help_request):
     offer = actions.make_offer(expert.user, help_request)
     with pytest.raises(PermissionDenied):

@@ -13,6 +13,18 @@
   const userId = Number(list.getAttribute("data-user-id"));
   const csrf = form ? form.querySelector("[name=csrfmiddlewaretoken]").value : "";
   const CATCH_UP_PAGE = 200; // conversations.views.messages_json answers at most this many at a time
+  // A message that arrives live shows its time as the server writes it (SHORT_DATETIME_FORMAT of the page's
+  // language, config/formats/en for English, in the site's time zone), not in the browser's language and zone.
+  const TIME_FORMATS = {
+    "zh-Hant-TW": ["zh-Hant-TW", { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" }],
+    ja: ["ja", { year: "numeric", month: "2-digit", day: "2-digit", hour: "numeric", minute: "2-digit" }],
+    en: ["en-GB", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }],
+  };
+  const timeFormat = (function () {
+    const [locale, options] = TIME_FORMATS[document.documentElement.lang] || TIME_FORMATS["zh-Hant-TW"];
+    const zone = list.getAttribute("data-time-zone");
+    return new Intl.DateTimeFormat(locale, Object.assign({ hourCycle: "h23" }, options, zone ? { timeZone: zone } : {}));
+  })();
 
   function lastId() {
     let last = 0;
@@ -44,7 +56,7 @@
     author.textContent = message.author_name;
     const time = document.createElement("time");
     time.setAttribute("datetime", message.created);
-    time.textContent = new Date(message.created).toLocaleString();
+    time.textContent = timeFormat.format(new Date(message.created));
     meta.append(author, " · ", time);
     const text = document.createElement("div");
     text.className = "message-text";
