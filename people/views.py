@@ -1,6 +1,5 @@
 """People, help requests and offers under /<lang>/people/: thin views over people/actions.py and queries.py."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -155,19 +154,22 @@ def _offer_for_side(request, pk):
     return offer
 
 
-@login_required
-@require_GET
-def offer_detail(request, pk):
-    offer = _offer_for_side(request, pk)
+def _offer_page(request, offer, feedback_form=None, status=200):
     is_person = offer.profile.user_id == request.user.pk
     given = offer.person_rating if is_person else offer.requester_rating
     context = {
         "offer": offer,
         "is_person": is_person,
         "show_contact": can_see_contact(request.user, offer.profile),
-        "feedback_form": FeedbackForm() if offer.status == Offer.Status.DONE and not given else None,
+        "feedback_form": (feedback_form or FeedbackForm()) if offer.status == Offer.Status.DONE and not given else None,
     }
-    return render(request, "people/offer_detail.html", context)
+    return render(request, "people/offer_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def offer_detail(request, pk):
+    return _offer_page(request, _offer_for_side(request, pk))
 
 
 STEP_ACTIONS = {
@@ -195,17 +197,16 @@ def offer_step(request, pk, step):
 def offer_feedback(request, pk):
     offer = _offer_for_side(request, pk)
     form = FeedbackForm(request.POST)
-    if form.is_valid():
-        run_action(
-            request,
-            actions.leave_feedback,
-            offer,
-            rating=form.cleaned_data["rating"],
-            text=form.cleaned_data["text"],
-            success=_("Thank you for your feedback."),
-        )
-    else:
-        messages.error(request, _("Choose a rating from 1 to 5."))
+    if not form.is_valid():  # the page again, with the feedback as typed and what is wrong with it
+        return _offer_page(request, offer, feedback_form=form, status=400)
+    run_action(
+        request,
+        actions.leave_feedback,
+        offer,
+        rating=form.cleaned_data["rating"],
+        text=form.cleaned_data["text"],
+        success=_("Thank you for your feedback."),
+    )
     return redirect(offer)
 
 

@@ -376,6 +376,30 @@ def test_an_offer_whose_message_is_too_long_is_not_sent_without_it(client, exper
     assert Offer.objects.get().message == too_long[:2000]
 
 
+def test_feedback_that_is_refused_comes_back_with_the_text_and_the_reason(client, expert, help_request, alice):
+    offer = actions.make_offer(expert.user, help_request, message="可以")
+    actions.accept_offer(alice, offer)
+    actions.start_engagement(expert.user, offer)
+    actions.complete_engagement(alice, offer)
+    client.force_login(alice)
+    url = reverse("people:offer_feedback", kwargs={"pk": offer.pk})
+
+    written = "專家很用心，" * 400  # 2,400 characters: the form takes at most 2,000
+    response = client.post(url, {"rating": "5", "text": written})
+    assert response.status_code == 400
+    assert response.context["feedback_form"].errors["text"]
+    assert written in response.text  # kept to shorten, not lost behind a redirect
+    response = client.post(url, {"text": "沒有評分"})
+    assert response.status_code == 400 and response.context["feedback_form"].errors["rating"]
+    assert "沒有評分" in response.text
+    offer.refresh_from_db()
+    assert offer.requester_rating is None
+
+    client.post(url, {"rating": "4", "text": written[:2000]})
+    offer.refresh_from_db()
+    assert (offer.requester_rating, offer.requester_feedback) == (4, written[:2000])
+
+
 def test_the_person_cannot_accept_their_own_offer_and_outsiders_see_nothing(client, expert, help_request):
     offer = actions.make_offer(expert.user, help_request)
     with pytest.raises(PermissionDenied):
