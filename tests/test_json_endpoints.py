@@ -20,6 +20,7 @@ def outsider():
     [
         ("get", "/api/trace/readings/", "POST"),
         ("put", "/api/trace/readings/", "POST"),
+        ("get", "/stripe/webhook/", "POST"),
         ("post", "/api/search/", "GET, HEAD"),
         ("delete", "/api/search/autocomplete/", "GET, HEAD"),
         ("post", "/ja/projects/1/funding.json", "GET, HEAD"),
