@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from cms.page_cache import anonymous_view, request_is_cacheable
+from core.json_api import json_endpoint
 from datahub.presentation import format_value as format_figure
 from datahub.queries import latest_import_id
 from datahub.queries import layer as figure_layer_values
@@ -174,6 +175,7 @@ def impact_csv(request):
     return response
 
 
+@json_endpoint("GET")
 def impact_json(request):
     filters, form = _download_filters(request)
     if filters is None:

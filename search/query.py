@@ -8,6 +8,9 @@ from search.documents import FACETS, SORTS
 
 MAX_QUERY_LENGTH = 200
 MAX_PER_PAGE = 50
+# Elasticsearch refuses from + size past index.max_result_window (10,000): a deeper page would be an engine error
+# each time (logged, counted as a fallback, answered by the slower database engine and marked incomplete).
+MAX_RESULTS_PAGED = 10_000
 MAX_VALUES_PER_FACET = 20
 
 
@@ -51,7 +54,8 @@ class SearchResult:
 
     @property
     def pages(self):
-        return max(1, -(-self.total // self.query.per_page))
+        """The pages one can open: past MAX_RESULTS_PAGED results, a larger total is not linked page by page."""
+        return max(1, min(-(-self.total // self.query.per_page), MAX_RESULTS_PAGED // self.query.per_page))
 
     def as_dict(self):
         return {
@@ -135,11 +139,12 @@ def parse_search_params(params, known_families):
         raise InvalidSearch(_("Unknown kind: %(kinds)s.") % {"kinds": ", ".join(unknown_kinds)})
     if kinds:
         filters["family"] = sorted(set(kinds))
+    per_page = _int(single, "per_page", 20, 1, MAX_PER_PAGE)
     return SearchQuery(
         q=q,
         filters=filters,
         sort=sort,
         near=near,
-        page=_int(single, "page", 1, 1, 1000),
-        per_page=_int(single, "per_page", 20, 1, MAX_PER_PAGE),
+        page=_int(single, "page", 1, 1, MAX_RESULTS_PAGED // per_page),
+        per_page=per_page,
     )

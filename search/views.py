@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cms.page_cache import SEARCH_RESULTS, anonymous_view, site_wide_value
+from core.json_api import json_endpoint
 from search import engines
 from search.documents import FACETS, families
 from search.localize import localize_hits, localize_suggestions
@@ -57,7 +58,7 @@ AUTOCOMPLETE_FAMILIES = ("projects", "enterprises", "townships", "experiences", 
 INCOMPLETE_NOTICE = "Search is running in a reduced mode: results may be incomplete."
 
 
-@require_GET
+@json_endpoint("GET")
 def search_api(request):
     try:
         query = parse_search_params(request.GET, families())
@@ -71,7 +72,7 @@ def search_api(request):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@json_endpoint("GET")
 def autocomplete_api(request):
     try:
         prefix = check_searchable("q", request.GET.get("q", ""))[:50]

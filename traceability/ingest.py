@@ -123,7 +123,7 @@ def parse_readings(device, payload, now=None):
             )
             continue
         value = reading.get("value")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if not _is_finite_number(value):
             reasons.append(_reason(index, reading, _("The value must be a number.")))
             continue
         if not measure.minimum <= value <= measure.maximum:
@@ -187,6 +187,16 @@ def parse_readings(device, payload, now=None):
     return rows
 
 
+def _is_finite_number(value):
+    """A JSON number a float can hold: not a boolean, NaN or Infinity, nor an integer of hundreds of digits."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float (JSON has no limit on digits)
+        return False
+
+
 def _parse_time(text):
     if not isinstance(text, str) or len(text) > 40:
         return None
@@ -196,7 +206,10 @@ def _parse_time(text):
         return None
     if moment.tzinfo is None:
         return None
-    return moment.astimezone(datetime.UTC)
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:  # year 1 or 9999 with an offset that moves it out of the calendar
+        return None
 
 
 def ingest(device, rows, now=None):

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cms.page_cache import values_of_pages
+from core.json_api import json_endpoint
 from marketplace.queries import team_listing
 from payments import dashboard, queries
 from payments.funding import progress_of, public_listing
@@ -33,7 +34,7 @@ def funding_csv(request, project_id):
     return response
 
 
-@require_GET
+@json_endpoint("GET")
 def funding_progress(request, project_id):
     """A public project's current totals, for a project page whose live socket was down (same as funding.progress).
 

@@ -1,13 +1,13 @@
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
+from core.json_api import json_endpoint
 from payments.stripe_api import WebhookNotConfigured
 from payments.webhooks import EventProcessingFailed, WebhookRejected, receive_stripe_webhook
 
 
 @csrf_exempt  # Stripe cannot send a CSRF token; the signature check takes its place.
-@require_POST
+@json_endpoint("POST")
 def stripe_webhook(request):
     try:
         event, duplicate = receive_stripe_webhook(request.body, request.headers.get("Stripe-Signature"))

@@ -34,6 +34,8 @@ def test_api_combines_facet_values(search_corpus, db, client):
         ({"sort": "nearest", "near": "99999999"}, "Unknown township: 99999999"),
         ({"page": "two"}, "page must be a whole number"),
         ({"per_page": "500"}, "per_page must be between 1 and 50"),
+        ({"page": "501"}, "page must be between 1 and 500"),
+        ({"page": "201", "per_page": "50"}, "page must be between 1 and 200"),
         ({"kind": "secrets"}, "Unknown kind: secrets"),
         ({"priority_area": "maybe"}, "priority_area must be true or false"),
         ({"q": "長" * 201}, "too long"),
@@ -43,6 +45,21 @@ def test_api_refuses_bad_parameters_with_a_reason(search_corpus, db, client, par
     response = client.get("/api/search/", params, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert reason in response.json()["error"]
+
+
+def test_the_pages_counted_stop_at_the_deepest_page_one_may_ask_for():
+    from search.query import SearchQuery, SearchResult
+
+    result = SearchResult(hits=[], total=25_000, facets={}, query=SearchQuery(per_page=50), engine="elasticsearch")
+
+    assert result.pages == 200
+
+
+def test_the_deepest_page_allowed_is_answered_by_elasticsearch_not_the_fallback(search_corpus, db, client):
+    data = client.get("/api/search/", {"page": "200", "per_page": "50"}).json()
+
+    assert data["engine"] == "elasticsearch" and data["incomplete"] is False
+    assert data["page"] == 200 and data["hits"] == []
 
 
 @pytest.mark.parametrize("params", [{"q": "魚\x00"}, {"county": "\x00"}, {"sector": "agri\x00culture"}])

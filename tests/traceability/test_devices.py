@@ -116,6 +116,14 @@ def test_a_rotated_token_stops_working_at_once_and_a_revoked_device_is_told_why(
         ({"measure": "water_temperature", "value": "warm"}, "number"),
         ({"measure": "dissolved_oxygen", "value": 6, "future": True}, "ahead"),
         ({"measure": "dissolved_oxygen", "value": 6, "at": "2026-03-01T08:30:00"}, "offset"),
+        ({"measure": "water_temperature", "value": 10**400}, "number"),
+        ({"measure": "water_temperature", "value": float("nan")}, "number"),
+        ({"measure": "dissolved_oxygen", "value": 6, "at": "0001-01-01T00:00:00+08:00"}, "offset"),
+        ({"measure": "dissolved_oxygen", "value": 6, "at": "9999-12-31T23:59:59-08:00"}, "offset"),
+    ],
+    ids=[
+        *("unknown", "unregistered", "impossible", "text", "future", "no_offset"),
+        *("huge_int", "nan", "year_1", "year_9999"),
     ],
 )
 def test_one_bad_reading_refuses_the_whole_batch_with_its_reason(client, device, bad, reason_has):

@@ -10,8 +10,8 @@ import json
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
+from core.json_api import json_endpoint
 from traceability import ingest
 from traceability.ratelimit import check_device_rate
 
@@ -26,7 +26,7 @@ def _refusal(refused):
 
 
 @csrf_exempt  # devices authenticate with their token, never with a browser's cookie
-@require_POST
+@json_endpoint("POST")
 def post_readings(request):
     try:
         device = ingest.authenticate(request.headers.get("Authorization"))

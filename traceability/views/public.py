@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.public import public_projects
+from core.json_api import json_endpoint
 from traceability import digests, labels, maps, queries, signing
 from traceability.forms import DigestCheckForm
 from traceability.models import Attachment, Digest, normalise_code
@@ -110,7 +111,7 @@ def batch_verify(request, code):
     return render(request, "traceability/verify.html", context, status=status)
 
 
-@require_GET
+@json_endpoint("GET")
 def batch_json(request, code):
     """The batch's chain as JSON: each entry's hashed content and hashes, to recompute it elsewhere."""
     batch = queries.public_batch_or_404(code)
@@ -172,7 +173,7 @@ def digest_detail(request, day):
     )
 
 
-@require_GET
+@json_endpoint("GET")
 def digest_json(request, day):
     try:
         day = datetime.date.fromisoformat(day)
@@ -204,7 +205,7 @@ def how_it_works(request):
     return render(request, "traceability/how_it_works.html", context)
 
 
-@require_GET
+@json_endpoint("GET")
 def project_readings(request, project_id):
     """The latest public values of a public project's devices (a page catching up after its socket was down)."""
     project = public_projects().filter(pk=project_id).first()
