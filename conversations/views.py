@@ -13,6 +13,7 @@ from conversations import actions, queries
 from conversations.forms import MessageForm, ReportForm
 from conversations.models import Conversation
 from core.actions import ActionRefused, run_action
+from core.json_api import json_endpoint, json_sign_in_required
 from core.numbers import count_from_text
 
 PAGE_SIZE = 20
@@ -64,8 +65,8 @@ def conversation_detail(request, pk):
     return _detail(request, conversation, MessageForm(initial={"client_id": uuid.uuid4()}))
 
 
-@login_required
-@require_GET
+@json_sign_in_required
+@json_endpoint("GET")
 def messages_json(request, pk):
     """Catch-up after a reconnect: the messages after the last id the page has."""
     conversation = _conversation_for(request, pk)

@@ -55,3 +55,16 @@ def json_endpoint(*methods):
         return wrapped
 
     return decorator
+
+
+def json_sign_in_required(view):
+    """Like login_required, for a view that answers JSON to the page's own fetch: a signed-out caller gets 401 with
+    the reason in JSON, not a redirect to the sign-in page's HTML."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return json_refusal(401, "sign_in_required", _("Sign in to read this."))
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.json_api import json_endpoint, json_sign_in_required
 from core.languages import url_in_language
 from notifications import actions, queries
 from notifications.models import Notification
@@ -48,8 +49,8 @@ def mark_all_read(request):
     return redirect("notifications:list")
 
 
-@login_required
-@require_GET
+@json_sign_in_required
+@json_endpoint("GET")
 def unread_count(request):
     """For pages whose socket is down: the same figure the socket would push."""
     return JsonResponse({"unread_count": queries.unread_count(request.user)})

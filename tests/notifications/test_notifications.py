@@ -131,12 +131,18 @@ def test_mark_all_read_needs_post_and_a_csrf_token(person):
     assert Notification.objects.unread().count() == 1
 
 
-@pytest.mark.parametrize("name", ["notifications:list", "notifications:unread_count"])
-def test_signed_out_visitors_are_sent_to_sign_in(client, name):
-    response = client.get(reverse(name))
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    response = client.get(reverse("notifications:list"))
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_count_read_by_the_pages_fetch_refuses_a_signed_out_caller_in_json(client):
+    response = client.get(reverse("notifications:unread_count"), HTTP_ACCEPT_LANGUAGE="ja")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "sign_in_required" and response.json()["error"]
 
 
 @pytest.mark.parametrize(
