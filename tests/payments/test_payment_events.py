@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
-from payments import ledger
+from payments import dashboard, ledger
 from payments.handlers import platform_fee
 from payments.models import Backing, LedgerEntry
 from payments.receipts import email_receipt
@@ -151,6 +151,52 @@ def test_a_dispute_is_recorded_once(listing, campaign, send):
 
     [entry] = LedgerEntry.objects.filter(kind="dispute")
     assert (entry.amount_twd, entry.source_key, entry.note) == (-1_000, "dispute:dp_1", "fraudulent")
+
+
+def test_a_dispute_won_gives_the_money_back_once_whatever_the_order(listing, campaign, send):
+    first = pending_donation(listing, 1_000)
+    send("checkout.session.completed", session_completed(first))
+    dispute = {"id": "dp_1", "object": "dispute", "payment_intent": "pi_1", "amount": 100_000, "reason": "fraudulent"}
+
+    send("charge.dispute.created", {**dispute, "status": "needs_response"})
+    assert ledger.totals_for_project(listing.project_id) == ledger.Totals(raised_twd=0, backers=0)
+    send("charge.dispute.funds_reinstated", {**dispute, "status": "won"})
+    send("charge.dispute.closed", {**dispute, "status": "won"})
+    send("charge.dispute.closed", {**dispute, "status": "won"})
+
+    assert sorted(LedgerEntry.objects.filter(kind="dispute").values_list("amount_twd", "platform_fee_twd")) == [
+        (-1_000, -50),
+        (1_000, 50),
+    ]
+    assert ledger.totals_for_project(listing.project_id) == ledger.Totals(raised_twd=1_000, backers=1)
+
+    # The closing event before the dispute's creation: the creation, late, changes nothing.
+    second = pending_donation(listing, 500)
+    send("checkout.session.completed", session_completed(second, payment_intent="pi_2"))
+    late = {**dispute, "id": "dp_2", "payment_intent": "pi_2", "amount": 50_000}
+    send("charge.dispute.closed", {**late, "status": "won"})
+    send("charge.dispute.created", {**late, "status": "needs_response"})
+
+    assert ledger.totals_for_project(listing.project_id).raised_twd == 1_500
+    assert dashboard.funding_figures(listing).disputes_count == 2
+
+
+def test_a_lost_dispute_keeps_the_money_out_and_an_inquiry_takes_none_until_it_becomes_a_dispute(
+    listing, campaign, send
+):
+    backing = pending_donation(listing, 1_000)
+    send("checkout.session.completed", session_completed(backing))
+    inquiry = {"id": "dp_1", "object": "dispute", "payment_intent": "pi_1", "amount": 100_000}
+
+    send("charge.dispute.created", {**inquiry, "status": "warning_needs_response"})
+    assert ledger.totals_for_project(listing.project_id).raised_twd == 1_000
+
+    send("charge.dispute.updated", {**inquiry, "status": "needs_response"})
+    send("charge.dispute.closed", {**inquiry, "status": "lost"})
+
+    [entry] = LedgerEntry.objects.filter(kind="dispute")
+    assert entry.amount_twd == -1_000
+    assert ledger.totals_for_project(listing.project_id).raised_twd == 0
 
 
 # --- subscriptions -------------------------------------------------------------------------------
