@@ -76,6 +76,8 @@ def test_an_anonymous_backers_receipt_says_anonymous_in_their_language(listing, 
     [receipt] = mail.outbox
     assert receipt.to == [alice.email]
     assert "匿名" in receipt.body and "收據" in receipt.subject
+    # Chinese joins a label to its text with a full-width colon and no space.
+    assert "付款人：匿名" in receipt.body and ": " not in receipt.body.replace("https://", "").replace("http://", "")
 
 
 def test_receipt_numbers_run_without_gaps_and_a_receipt_is_never_sent_twice(listing, campaign, send):
