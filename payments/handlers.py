@@ -323,6 +323,16 @@ def subscription_changed(event):
 def _charge_backing(charge):
     payment_intent = _id(charge.get("payment_intent"))
     backing = _locked(stripe_payment_intent_id=payment_intent) if payment_intent else None
+    if backing is None and payment_intent:
+        # A subscription's earlier invoice: the backing names only its latest payment intent, the ledger names each
+        # (and charges of recent API versions no longer name their invoice).
+        entry = (
+            LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT, stripe_payment_intent_id=payment_intent)
+            .exclude(backing=None)
+            .only("backing_id")
+            .first()
+        )
+        backing = _locked(pk=entry.backing_id) if entry else None
     if backing is None and charge.get("invoice"):
         entry = LedgerEntry.objects.filter(source_key=f"invoice:{_id(charge['invoice'])}").first()
         backing = _locked(pk=entry.backing_id) if entry else None

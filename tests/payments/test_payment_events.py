@@ -341,6 +341,28 @@ def test_who_paused_and_a_switched_plan_come_from_the_subscription_event(plan, b
 # --- events out of order (#17.10) ------------------------------------------------------------------
 
 
+def test_a_refund_of_an_earlier_invoice_of_a_subscription_is_recorded(plan, bob, send):
+    backing = pending_subscription(plan, bob)
+    send("checkout.session.completed", session_completed(backing))
+    for number in (1, 2):  # two months paid, each by its own payment intent (named by the invoice's payments)
+        paid = invoice(backing, f"in_{number}")
+        paid["payments"] = {"data": [{"payment": {"type": "payment_intent", "payment_intent": f"pi_{number}"}}]}
+        send("invoice.paid", paid)
+    backing.refresh_from_db()
+    assert backing.stripe_payment_intent_id == "pi_2"
+
+    # The first month refunded: the charge names its payment intent only (no invoice, no metadata).
+    refunds = {"object": "list", "data": [{"id": "re_1", "amount": 50_000, "status": "succeeded"}]}
+    charge = {"id": "ch_1", "object": "charge", "payment_intent": "pi_1", "refunded": True, "refunds": refunds}
+    send("charge.refunded", charge)
+
+    [refund] = LedgerEntry.objects.filter(kind="refund")
+    assert (refund.backing_id, refund.amount_twd, refund.source_key) == (backing.pk, -500, "refund:re_1")
+    assert ledger.totals_for_project(plan.listing.project_id).raised_twd == 500
+    backing.refresh_from_db()
+    assert backing.status == "active"
+
+
 def test_a_late_payment_failure_after_a_later_success_changes_nothing_and_tells_no_one(plan, bob, send):
     backing = pending_subscription(plan, bob, status=Backing.Status.ACTIVE, stripe_subscription_id="sub_1")
     now = int(time.time())
