@@ -110,8 +110,10 @@ def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note="",
 # --- Checkout ------------------------------------------------------------------------------------
 
 
-@handles("checkout.session.completed")
+@handles("checkout.session.completed", "checkout.session.async_payment_succeeded")
 def checkout_completed(event):
+    """A completed Checkout Session; a payment method that settles later (a bank transfer) completes it unpaid, and
+    its money is recorded when async_payment_succeeded brings the same session, paid."""
     session = event.data_object
     backing = _backing_by_metadata(session.get("metadata")) or _locked(stripe_checkout_session_id=session.get("id"))
     if backing is None:
@@ -150,8 +152,9 @@ def checkout_completed(event):
     rows.save_backing(backing)
 
 
-@handles("checkout.session.expired")
+@handles("checkout.session.expired", "checkout.session.async_payment_failed")
 def checkout_expired(event):
+    """The session ended unpaid: it expired, or the payment that was to settle later failed."""
     session = event.data_object
     backing = _backing_by_metadata(session.get("metadata")) or _locked(stripe_checkout_session_id=session.get("id"))
     if backing is not None and backing.status == Backing.Status.PENDING:

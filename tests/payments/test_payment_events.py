@@ -108,6 +108,24 @@ def test_an_expired_checkout_expires_the_pending_backing(listing, campaign, send
     assert not LedgerEntry.objects.exists()
 
 
+def test_a_payment_that_settles_later_is_recorded_when_it_succeeds_and_expires_when_it_fails(listing, campaign, send):
+    settled, failed = pending_donation(listing, 1_000), pending_donation(listing, 300)
+    for backing, payment_intent in ((settled, "pi_1"), (failed, "pi_2")):
+        unpaid = {**session_completed(backing, payment_intent=payment_intent), "payment_status": "unpaid"}
+        send("checkout.session.completed", unpaid)
+    assert set(Backing.objects.values_list("status", flat=True)) == {"pending"}
+    assert not LedgerEntry.objects.exists()
+
+    send("checkout.session.async_payment_succeeded", session_completed(settled, payment_intent="pi_1"))
+    send("checkout.session.async_payment_failed", {**session_completed(failed), "payment_status": "unpaid"})
+
+    settled.refresh_from_db()
+    failed.refresh_from_db()
+    assert (settled.status, failed.status) == ("paid", "expired")
+    [entry] = LedgerEntry.objects.all()
+    assert (entry.backing_id, entry.amount_twd, entry.source_key) == (settled.pk, 1_000, "payment_intent:pi_1")
+
+
 def test_refunds_are_one_entry_per_stripe_refund_and_a_full_refund_refunds_the_backing(listing, campaign, send):
     backing = pending_donation(listing, 1_000)
     send("checkout.session.completed", session_completed(backing))
