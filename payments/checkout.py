@@ -91,6 +91,19 @@ def check_open_checkouts(user):
         )
 
 
+def check_not_subscribed_already(user, plan, company=None):
+    """One running subscription per person (or company they pay as) and plan: a second would charge twice for the
+    same thing (the back button after paying, the form sent again). One set to end is kept from its own page."""
+    running = Backing.objects.filter(
+        backer=user, plan=plan, paying_organisation=company, status__in=HOLDS_A_PLACE, kind=Backing.Kind.SUBSCRIPTION
+    )
+    if running.exists():
+        raise ActionRefused(
+            _("You already back this plan: pause it, change it or keep it from My backings. Nothing was charged."),
+            code="already_subscribed",
+        )
+
+
 def cancel_url_of(cancel_url, backing):
     """The address Checkout's "cancel" returns to, naming the backing: coming back from it closes that checkout
     (give_up_checkout), so it no longer counts among the person's open ones."""
@@ -187,6 +200,7 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, 
     check_payments_configured()
     check_can_take_payments(plan.listing)
     payer = corporate.company_payer(user, company)
+    check_not_subscribed_already(user, plan, company)
     check_open_checkouts(user)
     check_delivery_address(plan, address)
     with transaction.atomic():

@@ -56,7 +56,8 @@ def funding_figures(listing):
         refunds=Sum("amount_twd", filter=Q(kind=LedgerEntry.Kind.REFUND)),
         refunds_count=Count("pk", filter=Q(kind=LedgerEntry.Kind.REFUND)),
         disputes=Sum("amount_twd", filter=Q(kind=LedgerEntry.Kind.DISPUTE)),
-        disputes_count=Count("pk", filter=Q(kind=LedgerEntry.Kind.DISPUTE)),
+        # A dispute won adds an entry giving its money back: the disputes are counted by their withdrawals.
+        disputes_count=Count("pk", filter=Q(kind=LedgerEntry.Kind.DISPUTE, amount_twd__lt=0)),
         fees=Sum("platform_fee_twd", filter=Q(kind__in=ledger.RAISING_KINDS)),
     )
     totals = ledger.totals_for_project(listing.project_id)

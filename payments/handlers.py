@@ -10,7 +10,7 @@ never record it twice.
 Platform fee: PLATFORM_FEE_PERCENT of each payment, rounded half up to a whole
 NT$ (NT$250 at 5% is NT$12.50 → NT$13). A refund or lost dispute gives back the
 fee of the amount it takes back, rounded the same way, so a full refund nets both
-the money and the fee to zero.
+the money and the fee to zero; a dispute won gives the money (and its fee) back.
 """
 
 import logging
@@ -110,8 +110,10 @@ def record_entry(backing, *, kind, amount_twd, source_key, occurred_at, note="",
 # --- Checkout ------------------------------------------------------------------------------------
 
 
-@handles("checkout.session.completed")
+@handles("checkout.session.completed", "checkout.session.async_payment_succeeded")
 def checkout_completed(event):
+    """A completed Checkout Session; a payment method that settles later (a bank transfer) completes it unpaid, and
+    its money is recorded when async_payment_succeeded brings the same session, paid."""
     session = event.data_object
     backing = _backing_by_metadata(session.get("metadata")) or _locked(stripe_checkout_session_id=session.get("id"))
     if backing is None:
@@ -150,8 +152,9 @@ def checkout_completed(event):
     rows.save_backing(backing)
 
 
-@handles("checkout.session.expired")
+@handles("checkout.session.expired", "checkout.session.async_payment_failed")
 def checkout_expired(event):
+    """The session ended unpaid: it expired, or the payment that was to settle later failed."""
     session = event.data_object
     backing = _backing_by_metadata(session.get("metadata")) or _locked(stripe_checkout_session_id=session.get("id"))
     if backing is not None and backing.status == Backing.Status.PENDING:
@@ -323,6 +326,16 @@ def subscription_changed(event):
 def _charge_backing(charge):
     payment_intent = _id(charge.get("payment_intent"))
     backing = _locked(stripe_payment_intent_id=payment_intent) if payment_intent else None
+    if backing is None and payment_intent:
+        # A subscription's earlier invoice: the backing names only its latest payment intent, the ledger names each
+        # (and charges of recent API versions no longer name their invoice).
+        entry = (
+            LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT, stripe_payment_intent_id=payment_intent)
+            .exclude(backing=None)
+            .only("backing_id")
+            .first()
+        )
+        backing = _locked(pk=entry.backing_id) if entry else None
     if backing is None and charge.get("invoice"):
         entry = LedgerEntry.objects.filter(source_key=f"invoice:{_id(charge['invoice'])}").first()
         backing = _locked(pk=entry.backing_id) if entry else None
@@ -354,13 +367,19 @@ def charge_refunded(event):
         backing.save(update_fields=["status", "updated"])
 
 
-@handles("charge.dispute.created")
-def dispute_created(event):
-    dispute = event.data_object
+def _dispute_backing(dispute):
     backing = _charge_backing({"payment_intent": dispute.get("payment_intent"), "metadata": dispute.get("metadata")})
     if backing is None:
         logger.warning("dispute %s is about no charge of ours", dispute.get("id"))
-        return
+    return backing
+
+
+def _is_inquiry(dispute):
+    """An inquiry (status warning_…) asks questions and takes no money, unless it becomes a dispute."""
+    return str(dispute.get("status") or "").startswith("warning_")
+
+
+def _record_dispute_withdrawal(backing, dispute):
     record_entry(
         backing,
         kind=LedgerEntry.Kind.DISPUTE,
@@ -368,4 +387,36 @@ def dispute_created(event):
         source_key=f"dispute:{dispute['id']}",
         occurred_at=_when(dispute.get("created")),
         note=dispute.get("reason") or "",
+    )
+
+
+@handles("charge.dispute.created", "charge.dispute.updated", "charge.dispute.funds_withdrawn")
+def dispute_created(event):
+    """The disputed amount leaves the project's money once (an inquiry that becomes a dispute, on its update)."""
+    dispute = event.data_object
+    if _is_inquiry(dispute) and event.type != "charge.dispute.funds_withdrawn":
+        return
+    backing = _dispute_backing(dispute)
+    if backing is not None:
+        _record_dispute_withdrawal(backing, dispute)
+
+
+@handles("charge.dispute.closed", "charge.dispute.funds_reinstated")
+def dispute_won(event):
+    """A dispute won gives the money back: an entry of the opposite sign, once, whichever of the two events comes
+    (and if the withdrawal's own event has not come yet, the withdrawal first, so the two always net to zero)."""
+    dispute = event.data_object
+    if event.type == "charge.dispute.closed" and dispute.get("status") != "won":
+        return  # lost: the withdrawal stands; an inquiry closed: no money moved
+    backing = _dispute_backing(dispute)
+    if backing is None:
+        return
+    _record_dispute_withdrawal(backing, dispute)
+    record_entry(
+        backing,
+        kind=LedgerEntry.Kind.DISPUTE,
+        amount_twd=from_stripe_amount(dispute.get("amount") or 0),
+        source_key=f"dispute_won:{dispute['id']}",
+        occurred_at=_event_time(event),
+        note="won",
     )

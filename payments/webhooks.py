@@ -51,7 +51,7 @@ def receive_stripe_webhook(payload, signature):
         body = json.loads(payload)
     except ValueError:
         raise WebhookRejected("the body is not JSON") from None
-    if not isinstance(body, dict) or body.get("object") != "event" or not body.get("id") or not body.get("type"):
+    if not _is_event(body):
         raise WebhookRejected("the body is not a Stripe event")
     try:
         with transaction.atomic():
@@ -71,6 +71,26 @@ def receive_stripe_webhook(payload, signature):
         logger.exception("Stripe event %s failed", body["id"])
         _record_failure(body, error)
         raise EventProcessingFailed(str(error)) from error
+
+
+# Stripe's event timestamps are seconds since 1970; anything past the year 9999 is not one.
+LATEST_TIMESTAMP = 253_402_300_799
+
+
+def _is_event(body):
+    """The envelope every Stripe event has: an id and a type (strings), `data.object` (an object), `created` (a
+    timestamp, or absent). A signed body without it is refused (400): no delivery of it will ever process."""
+    if not isinstance(body, dict) or body.get("object") != "event":
+        return False
+    if not all(isinstance(body.get(key), str) and body[key] for key in ("id", "type")):
+        return False
+    created = body.get("created")
+    if created is not None and (isinstance(created, bool) or not isinstance(created, int)):
+        return False
+    if created is not None and not 0 <= created <= LATEST_TIMESTAMP:
+        return False
+    data = body.get("data")
+    return isinstance(data, dict) and isinstance(data.get("object"), dict)
 
 
 def _new_event(body):

@@ -255,6 +255,23 @@ def test_a_full_plan_refuses_another_backer(client, plan, bob, alice):
     assert Backing.objects.count() == 1
 
 
+def test_subscribing_again_to_a_plan_one_already_backs_is_refused_and_says_where_to_manage_it(client, plan, bob):
+    running = pending_subscription(plan, bob, status=Backing.Status.ACTIVE)
+    client.force_login(bob)
+
+    response = client.post(in_english(subscribe_url(plan)), {})  # the back button after paying, the form again
+
+    assert response.status_code == 400
+    assert "You already back this plan" in response.text
+    assert list(Backing.objects.values_list("pk", flat=True)) == [running.pk]
+
+    # Once it has ended, the plan may be taken again.
+    Backing.objects.filter(pk=running.pk).update(status=Backing.Status.CANCELED)
+    response = client.post(in_english(subscribe_url(plan)), {})
+    assert response.status_code == 302
+    assert Backing.objects.count() == 2
+
+
 def test_the_checkout_return_says_what_happened_and_changes_nothing(client, listing):
     url = reverse("payments:checkout_return", kwargs={"project_id": listing.project_id, "outcome": "canceled"})
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
-from payments import ledger
+from payments import dashboard, ledger
 from payments.handlers import platform_fee
 from payments.models import Backing, LedgerEntry
 from payments.receipts import email_receipt
@@ -76,6 +76,8 @@ def test_an_anonymous_backers_receipt_says_anonymous_in_their_language(listing, 
     [receipt] = mail.outbox
     assert receipt.to == [alice.email]
     assert "匿名" in receipt.body and "收據" in receipt.subject
+    # Chinese joins a label to its text with a full-width colon and no space.
+    assert "付款人：匿名" in receipt.body and ": " not in receipt.body.replace("https://", "").replace("http://", "")
 
 
 def test_receipt_numbers_run_without_gaps_and_a_receipt_is_never_sent_twice(listing, campaign, send):
@@ -104,6 +106,24 @@ def test_an_expired_checkout_expires_the_pending_backing(listing, campaign, send
     backing.refresh_from_db()
     assert backing.status == "expired"
     assert not LedgerEntry.objects.exists()
+
+
+def test_a_payment_that_settles_later_is_recorded_when_it_succeeds_and_expires_when_it_fails(listing, campaign, send):
+    settled, failed = pending_donation(listing, 1_000), pending_donation(listing, 300)
+    for backing, payment_intent in ((settled, "pi_1"), (failed, "pi_2")):
+        unpaid = {**session_completed(backing, payment_intent=payment_intent), "payment_status": "unpaid"}
+        send("checkout.session.completed", unpaid)
+    assert set(Backing.objects.values_list("status", flat=True)) == {"pending"}
+    assert not LedgerEntry.objects.exists()
+
+    send("checkout.session.async_payment_succeeded", session_completed(settled, payment_intent="pi_1"))
+    send("checkout.session.async_payment_failed", {**session_completed(failed), "payment_status": "unpaid"})
+
+    settled.refresh_from_db()
+    failed.refresh_from_db()
+    assert (settled.status, failed.status) == ("paid", "expired")
+    [entry] = LedgerEntry.objects.all()
+    assert (entry.backing_id, entry.amount_twd, entry.source_key) == (settled.pk, 1_000, "payment_intent:pi_1")
 
 
 def test_refunds_are_one_entry_per_stripe_refund_and_a_full_refund_refunds_the_backing(listing, campaign, send):
@@ -151,6 +171,52 @@ def test_a_dispute_is_recorded_once(listing, campaign, send):
 
     [entry] = LedgerEntry.objects.filter(kind="dispute")
     assert (entry.amount_twd, entry.source_key, entry.note) == (-1_000, "dispute:dp_1", "fraudulent")
+
+
+def test_a_dispute_won_gives_the_money_back_once_whatever_the_order(listing, campaign, send):
+    first = pending_donation(listing, 1_000)
+    send("checkout.session.completed", session_completed(first))
+    dispute = {"id": "dp_1", "object": "dispute", "payment_intent": "pi_1", "amount": 100_000, "reason": "fraudulent"}
+
+    send("charge.dispute.created", {**dispute, "status": "needs_response"})
+    assert ledger.totals_for_project(listing.project_id) == ledger.Totals(raised_twd=0, backers=0)
+    send("charge.dispute.funds_reinstated", {**dispute, "status": "won"})
+    send("charge.dispute.closed", {**dispute, "status": "won"})
+    send("charge.dispute.closed", {**dispute, "status": "won"})
+
+    assert sorted(LedgerEntry.objects.filter(kind="dispute").values_list("amount_twd", "platform_fee_twd")) == [
+        (-1_000, -50),
+        (1_000, 50),
+    ]
+    assert ledger.totals_for_project(listing.project_id) == ledger.Totals(raised_twd=1_000, backers=1)
+
+    # The closing event before the dispute's creation: the creation, late, changes nothing.
+    second = pending_donation(listing, 500)
+    send("checkout.session.completed", session_completed(second, payment_intent="pi_2"))
+    late = {**dispute, "id": "dp_2", "payment_intent": "pi_2", "amount": 50_000}
+    send("charge.dispute.closed", {**late, "status": "won"})
+    send("charge.dispute.created", {**late, "status": "needs_response"})
+
+    assert ledger.totals_for_project(listing.project_id).raised_twd == 1_500
+    assert dashboard.funding_figures(listing).disputes_count == 2
+
+
+def test_a_lost_dispute_keeps_the_money_out_and_an_inquiry_takes_none_until_it_becomes_a_dispute(
+    listing, campaign, send
+):
+    backing = pending_donation(listing, 1_000)
+    send("checkout.session.completed", session_completed(backing))
+    inquiry = {"id": "dp_1", "object": "dispute", "payment_intent": "pi_1", "amount": 100_000}
+
+    send("charge.dispute.created", {**inquiry, "status": "warning_needs_response"})
+    assert ledger.totals_for_project(listing.project_id).raised_twd == 1_000
+
+    send("charge.dispute.updated", {**inquiry, "status": "needs_response"})
+    send("charge.dispute.closed", {**inquiry, "status": "lost"})
+
+    [entry] = LedgerEntry.objects.filter(kind="dispute")
+    assert entry.amount_twd == -1_000
+    assert ledger.totals_for_project(listing.project_id).raised_twd == 0
 
 
 # --- subscriptions -------------------------------------------------------------------------------
@@ -291,6 +357,28 @@ def test_who_paused_and_a_switched_plan_come_from_the_subscription_event(plan, b
 
 
 # --- events out of order (#17.10) ------------------------------------------------------------------
+
+
+def test_a_refund_of_an_earlier_invoice_of_a_subscription_is_recorded(plan, bob, send):
+    backing = pending_subscription(plan, bob)
+    send("checkout.session.completed", session_completed(backing))
+    for number in (1, 2):  # two months paid, each by its own payment intent (named by the invoice's payments)
+        paid = invoice(backing, f"in_{number}")
+        paid["payments"] = {"data": [{"payment": {"type": "payment_intent", "payment_intent": f"pi_{number}"}}]}
+        send("invoice.paid", paid)
+    backing.refresh_from_db()
+    assert backing.stripe_payment_intent_id == "pi_2"
+
+    # The first month refunded: the charge names its payment intent only (no invoice, no metadata).
+    refunds = {"object": "list", "data": [{"id": "re_1", "amount": 50_000, "status": "succeeded"}]}
+    charge = {"id": "ch_1", "object": "charge", "payment_intent": "pi_1", "refunded": True, "refunds": refunds}
+    send("charge.refunded", charge)
+
+    [refund] = LedgerEntry.objects.filter(kind="refund")
+    assert (refund.backing_id, refund.amount_twd, refund.source_key) == (backing.pk, -500, "refund:re_1")
+    assert ledger.totals_for_project(plan.listing.project_id).raised_twd == 500
+    backing.refresh_from_db()
+    assert backing.status == "active"
 
 
 def test_a_late_payment_failure_after_a_later_success_changes_nothing_and_tells_no_one(plan, bob, send):

@@ -118,7 +118,23 @@ def test_a_stale_timestamp_is_refused_as_a_replay(client, secret):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("body", "reason"),
-    [("not json", "not JSON"), (json.dumps({"id": "x", "object": "charge"}), "not a Stripe event")],
+    [
+        ("not json", "not JSON"),
+        (json.dumps({"id": "x", "object": "charge"}), "not a Stripe event"),
+        # Signed, shaped almost like an event: refused at once, never a 500 that Stripe would retry for days.
+        *(
+            (json.dumps({**stripe_event("invoice.paid", {"id": "in_1"}), **broken}), "not a Stripe event")
+            for broken in (
+                {"data": None},
+                {"data": {"object": []}},
+                {"data": {}},
+                {"type": ["invoice.paid"]},
+                {"id": {"a": 1}},
+                {"created": 10**15},
+                {"created": "yesterday"},
+            )
+        ),
+    ],
 )
 def test_a_signed_body_that_is_not_an_event_is_refused(client, secret, body, reason):
     response = client.post(
@@ -127,6 +143,7 @@ def test_a_signed_body_that_is_not_an_event_is_refused(client, secret, body, rea
 
     assert response.status_code == 400
     assert reason in response.json()["error"]
+    assert not StripeEvent.objects.exists()
 
 
 @pytest.mark.django_db
