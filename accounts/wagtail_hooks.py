@@ -24,10 +24,18 @@ register_permission_policy(Organisation, ReadOnlyPermissionPolicy(Organisation))
 register_permission_policy(AuditEntry, ReadOnlyPermissionPolicy(AuditEntry))
 
 
+# Wagtail's ModelViewSet has no get_queryset(request) hook (that was ModelAdmin's): the listing's queryset is its
+# index view's get_base_queryset.
+class OrganisationIndexView(IndexView):
+    def get_base_queryset(self):
+        return Organisation.objects.annotate(member_count=Count("memberships"))
+
+
 class OrganisationViewSet(ModelViewSet):
     model = Organisation
     icon = "group"
     menu_label = _("Organisations")
+    index_view_class = OrganisationIndexView
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -49,9 +57,6 @@ class OrganisationViewSet(ModelViewSet):
     list_per_page = 50
     form_fields = []
 
-    def get_queryset(self, request):
-        return Organisation.objects.annotate(member_count=Count("memberships"))
-
     def get_urlpatterns(self):
         # The verification step: an action (accounts.actions.verify_organisation), with its audit entry.
         return super().get_urlpatterns() + [
@@ -72,6 +77,9 @@ class AuditEntryFilterSet(WagtailFilterSet):
 
 
 class AuditEntryIndexView(IndexView):
+    def get_base_queryset(self):
+        return AuditEntry.objects.select_related("actor", "organisation")
+
     def search_queryset(self, queryset):
         """The search fields, and the actions whose label (in the reader's language) holds the words typed."""
         if not self.is_searching:
@@ -118,9 +126,6 @@ class AuditEntryViewSet(ModelViewSet):
     ordering = ["-created"]
     list_per_page = 50
     form_fields = []
-
-    def get_queryset(self, request):
-        return AuditEntry.objects.select_related("actor", "organisation")
 
 
 class AccountsViewSetGroup(ViewSetGroup):

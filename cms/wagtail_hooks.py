@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from accounts.permission_policies import ReadOnlyPermissionPolicy
 from cms.forms import SupportProgrammeAdminForm
 from cms.models import Ministry, ReviewNotice, Sector, SupportProgramme, SustainableDevelopmentGoal
 from core.admin_columns import yes_no
@@ -86,6 +88,11 @@ class SupportProgrammeViewSet(SnippetViewSet):
         ],
         base_form_class=SupportProgrammeAdminForm,
     )
+
+
+# What the moderators told a project's submitter (cms.actions.record_review_notice, from the review workflow): a
+# record of what the person received, never written, rewritten or removed by hand.
+register_permission_policy(ReviewNotice, ReadOnlyPermissionPolicy(ReviewNotice))
 
 
 class ReviewNoticeViewSet(SnippetViewSet):

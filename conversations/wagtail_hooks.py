@@ -21,7 +21,6 @@ class ConversationReportViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 320
     copy_view_enabled = False
-    create_view_enabled = False
     inspect_view_enabled = True
     inspect_view_class = admin_views.ReportInspectView
     inspect_view_fields = ["conversation", "reporter", "reason", "created", "reviewed_at", "reviewed_by"]

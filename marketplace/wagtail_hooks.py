@@ -5,7 +5,7 @@ from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from accounts.permission_policies import ReadOnlyPermissionPolicy
+from accounts.permission_policies import JudgedNotAddedPermissionPolicy, ReadOnlyPermissionPolicy
 from core.admin_columns import yes_no
 from core.spreadsheets import SpreadsheetSafeExportMixin
 from marketplace import admin_views
@@ -13,6 +13,9 @@ from marketplace.models import AbuseReport, Answer, EnterpriseProfile, Interest,
 
 # The pipeline is changed by companies and teams on the public site; staff look and export, never edit.
 register_permission_policy(Interest, ReadOnlyPermissionPolicy(Interest))
+# Made on the public site by their people; staff verify, resolve or hide them, never add or delete them here.
+for _model in (EnterpriseProfile, AbuseReport, Question, Answer):
+    register_permission_policy(_model, JudgedNotAddedPermissionPolicy(_model))
 
 
 class InterestPipelineIndexView(SpreadsheetSafeExportMixin, IndexView):
@@ -76,7 +79,6 @@ class EnterpriseProfileViewSet(ModelViewSet):
     menu_order = 300
     copy_view_enabled = False
     inspect_view_enabled = True
-    create_view_enabled = False
     list_display = ["organisation", "township", "team_size", "members_returned_home", "verified_at"]
     list_filter = ["verified_at"]
     search_fields = ["organisation__name", "summary"]
@@ -98,7 +100,6 @@ class AbuseReportViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 310
     copy_view_enabled = False
-    create_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = ["reporter", "question", "answer", "reason", "created", "resolved_at"]
     list_display = ["reason", "target", "reporter", "created", "resolved_at"]
@@ -113,7 +114,6 @@ class QuestionViewSet(ModelViewSet):
     menu_label = _("Questions")
     add_to_settings_menu = True
     copy_view_enabled = False
-    create_view_enabled = False
     list_display = ["text", "listing", "created", yes_no(Question, "hidden")]
     list_filter = ["hidden"]
     form_fields = ["hidden"]
@@ -125,7 +125,6 @@ class AnswerViewSet(ModelViewSet):
     menu_label = _("Answers")
     add_to_settings_menu = True
     copy_view_enabled = False
-    create_view_enabled = False
     list_display = ["text", "question", "created", yes_no(Answer, "hidden")]
     list_filter = ["hidden"]
     form_fields = ["hidden"]

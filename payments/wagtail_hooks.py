@@ -69,7 +69,6 @@ class LedgerViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 320
     copy_view_enabled = False
-    create_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = [
         "kind",

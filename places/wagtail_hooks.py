@@ -26,6 +26,9 @@ register_permission_policy(Township, ReferenceDataPermissionPolicy(Township))
 
 
 class TownshipIndexView(IndexView):
+    def get_base_queryset(self):
+        return Township.objects.with_county()  # the first column names the county
+
     @cached_property
     def header_buttons(self):
         buttons = super().header_buttons
@@ -61,9 +64,6 @@ class TownshipViewSet(ModelViewSet):
     search_fields = ["name_zh", "name_en", "code", "county__name_zh", "county__name_en"]
     ordering = ["code"]
     list_per_page = 50
-
-    def get_queryset(self, request):
-        return Township.objects.with_county()
 
 
 @hooks.register("register_admin_viewset")

@@ -76,7 +76,6 @@ class RegulatoryIssueViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 710
     copy_view_enabled = False
-    create_view_enabled = False
     inspect_view_enabled = True
     index_view_class = IssueIndexView
     edit_view_class = IssueEditView

@@ -3,12 +3,17 @@ abbreviations. Saves and deletions go through search/actions.py (permission, aud
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.views.generic import CreateView, DeleteView, EditView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.admin_columns import yes_no
 from search import actions
 from search.models import SynonymEntry
+
+
+class SynonymIndexView(IndexView):
+    def get_base_queryset(self):
+        return SynonymEntry.objects.select_related("updated_by")
 
 
 class SynonymCreateView(CreateView):
@@ -32,6 +37,7 @@ class SynonymViewSet(ModelViewSet):
     menu_label = _("Synonyms")
     add_to_settings_menu = True
     copy_view_enabled = False
+    index_view_class = SynonymIndexView
     add_view_class = SynonymCreateView
     edit_view_class = SynonymEditView
     delete_view_class = SynonymDeleteView
@@ -41,9 +47,6 @@ class SynonymViewSet(ModelViewSet):
     search_fields = ["terms_zh", "terms_en", "terms_ja", "narrower", "note"]
     ordering = ["terms_zh"]
     list_per_page = 50
-
-    def get_queryset(self, request):
-        return SynonymEntry.objects.select_related("updated_by")
 
 
 @hooks.register("register_admin_viewset")

@@ -241,6 +241,11 @@ SOCIALACCOUNT_PROVIDERS = {
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# A signed-in person without admin access who opens /admin/ is sent to the sign-in page (Wagtail's answer, with its
+# message "You do not have permission to access the admin."); allauth's default sent them straight back to `next`,
+# /admin/, which sent them to the sign-in page again: the browser gave up on a redirect loop. The sign-in page now
+# shows its form to whoever is signed in, so that they can sign in with another account.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 
 # --- Languages ---------------------------------------------------------------
 # Traditional Chinese (Taiwan) first; English and Japanese are full translations.

@@ -133,3 +133,23 @@ def test_editors_do_not_reach_the_money_screens(client, name):
         if response.status_code == 302:
             # Wagtail sends people without the permission back to the dashboard, with a message.
             assert response["Location"] in (reverse("wagtailadmin_home"), "/admin/"), response["Location"]
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en", "ja"])
+def test_a_signed_in_person_without_admin_access_lands_on_the_sign_in_page_not_in_a_loop(client, language):
+    """The sign-in page sent a signed-in person straight back to `next` (/admin/), which sent them to sign in again:
+    the browser stopped on "too many redirects". They see the sign-in form and why, and may use another account."""
+    from django.utils import translation
+
+    client.force_login(UserFactory(email="citizen@example.tw"))
+    with translation.override(language):
+        login_url = reverse("account_login")
+        message = translation.gettext("You do not have permission to access the admin.")
+
+    response = client.get("/admin/", follow=True, headers={"accept-language": language})
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith(login_url)
+    assert message in response.text  # in the reader's language: Wagtail's zh_Hant and ja catalogs lack it
+    assert (message == "You do not have permission to access the admin.") == (language == "en")
+    assert 'name="password"' in response.text

@@ -173,3 +173,40 @@ def test_true_or_false_columns_show_the_admins_tick_or_cross_not_python_words(st
         cells[name] = {cell.get_text(strip=True) for cell in BeautifulSoup(page, "html.parser").select("tbody td")}
         assert not cells[name] & {"True", "False"}
     assert "優先推動地區" in townships and "是" in cells["townships"]  # the tick's words for a screen reader
+
+
+def test_the_organisations_listing_counts_each_ones_members(staff_client, organisation):
+    """The "members" column was empty: its count sat in a get_queryset(request) Wagtail's ModelViewSet never calls."""
+    admin_language(User.objects.get(email="staff@homeward.test"), "en")
+    from accounts.models import Membership, Role
+
+    second = User.objects.create_user("second@example.tw", "pw-for-tests-123")
+    Membership.objects.create(user=second, organisation=organisation, role=Role.EDITOR)
+
+    listing = staff_client.get("/admin/organisations_admin/").text
+
+    assert [row[1:3] for row in rows(listing) if row[0].startswith("池上米工作室")] == [["Enterprise team", "2"]]
+
+
+def test_the_audit_log_reads_its_people_and_organisations_in_one_query_per_page(staff_client, organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import audit
+
+    def listing_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get("/admin/audit_entries/").status_code == 200
+        return len(queries)
+
+    audit.log(audit.Action.ORGANISATION_CREATE, actor=organisation.memberships.get().user, organisation=organisation)
+    few = listing_queries()
+    for index in range(10):
+        other = actions.create_organisation(
+            User.objects.create_user(f"founder{index}@example.tw", "pw-for-tests-123"),
+            kind=Organisation.Kind.ENTERPRISE,
+            name=f"團隊{index}",
+        )
+        audit.log(audit.Action.ORGANISATION_CREATE, actor=None, organisation=other)
+
+    assert listing_queries() == few
