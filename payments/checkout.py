@@ -91,13 +91,20 @@ def check_open_checkouts(user):
         )
 
 
+def running_subscription(user, plan, company=None):
+    """The person's (or the company's they pay as) subscription to `plan` that runs, is paused, failing or set to
+    end, or None: the subscribe page points to it before anyone fills the form again."""
+    if not user.is_authenticated:
+        return None
+    return Backing.objects.filter(
+        backer=user, plan=plan, paying_organisation=company, status__in=HOLDS_A_PLACE, kind=Backing.Kind.SUBSCRIPTION
+    ).first()
+
+
 def check_not_subscribed_already(user, plan, company=None):
     """One running subscription per person (or company they pay as) and plan: a second would charge twice for the
     same thing (the back button after paying, the form sent again). One set to end is kept from its own page."""
-    running = Backing.objects.filter(
-        backer=user, plan=plan, paying_organisation=company, status__in=HOLDS_A_PLACE, kind=Backing.Kind.SUBSCRIPTION
-    )
-    if running.exists():
+    if running_subscription(user, plan, company) is not None:
         raise ActionRefused(
             _("You already back this plan: pause it, change it or keep it from My backings. Nothing was charged."),
             code="already_subscribed",

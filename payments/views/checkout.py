@@ -99,7 +99,7 @@ def subscribe(request, project_id, plan_id):
     data = request.POST if request.method == "POST" else None
     form = SubscriptionForm(data, companies=corporate.companies_user_may_pay_as(request.user))
     address_form = DeliveryAddressForm(data, plan=plan) if plan.ships_goods else None
-    context = {"plan": plan, "address_form": address_form}
+    context = {"plan": plan, "address_form": address_form, "running": checkout.running_subscription(request.user, plan)}
     return _checkout(
         request,
         listing,

@@ -264,9 +264,14 @@ def test_subscribing_again_to_a_plan_one_already_backs_is_refused_and_says_where
     assert response.status_code == 400
     assert "You already back this plan" in response.text
     assert list(Backing.objects.values_list("pk", flat=True)) == [running.pk]
+    # The page says so before the form is filled again, and links to the subscription's own page.
+    page = client.get(in_english(subscribe_url(plan))).text
+    assert "You already back this plan. Pause it" in page
+    assert reverse("payments:backing_detail", kwargs={"pk": running.pk}) in page
 
     # Once it has ended, the plan may be taken again.
     Backing.objects.filter(pk=running.pk).update(status=Backing.Status.CANCELED)
+    assert "You already back this plan" not in client.get(in_english(subscribe_url(plan))).text
     response = client.post(in_english(subscribe_url(plan)), {})
     assert response.status_code == 302
     assert Backing.objects.count() == 2

@@ -544,3 +544,12 @@ def test_a_profiles_lists_are_joined_as_the_readers_language_writes_them(client,
     assert any(separator.join(order) in page for order in (townships, townships[::-1]))
     if separator != ", ":
         assert ", " not in page.split("<dl>")[1].split("</dl>")[0]
+
+
+def test_requests_for_me_without_any_says_how_more_would_reach_the_person(client, expert):
+    client.force_login(expert.user)
+
+    page = client.get(reverse("people:matches")).text
+
+    assert "目前還沒有開放中的需求" in page
+    assert "檔案中列出的鄉鎮與領域越多" in page and reverse("people:profile_edit") in page
