@@ -71,15 +71,43 @@ def can_see(user, plan):
     return plan.stage != Stage.DRAFT or is_office_member(user, plan) or is_national_reviewer(user)
 
 
+def unverified_refusal(organisation):
+    """Why a public body staff have not verified (or no longer verify) cannot act on plans, or None when it may."""
+    if organisation is None or not organisation.awaits_verification:
+        return None
+    return _(
+        "%(organisation)s awaits verification by staff: until they verify it, it cannot change, send on or review "
+        "plans."
+    ) % {"organisation": organisation.name}
+
+
 def check_office(user, plan):
+    """The plan's office, for one of its members; refused while staff have not verified the office (a verification
+    withdrawn after the plan was written stops its members too)."""
     if not is_office_member(user, plan):
         raise PermissionDenied
-    return plan.office
+    office = Organisation.objects.get(pk=plan.office_id)
+    refusal = unverified_refusal(office)
+    if refusal:
+        raise ActionRefused(refusal, code="unverified")
+    return office
+
+
+def unverified_county_organisation(user, county_id):
+    """The county government of `county_id` the person belongs to that awaits verification, or None."""
+    if not user.is_authenticated:
+        return None
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=county_id, memberships__user=user, verified_at__isnull=True
+    ).first()
 
 
 def check_county_reviewer(user, plan):
     organisation = county_organisations_of(user, plan.township.county_id).first()
     if organisation is None:
+        refusal = unverified_refusal(unverified_county_organisation(user, plan.township.county_id))
+        if refusal:
+            raise ActionRefused(refusal, code="unverified")
         raise PermissionDenied
     return organisation
 
