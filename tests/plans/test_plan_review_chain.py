@@ -163,3 +163,16 @@ def test_the_staff_dashboard_lists_every_plan_filtered_and_paginated(client, peo
     assert draft.get_absolute_url() in first.split('data-testid="staff-plan-list"')[1].split("</table>")[0]
     assert submitted.get_absolute_url() in second.split('data-testid="staff-plan-list"')[1].split("</table>")[0]
     assert "?p=2" in first
+
+
+def test_the_office_reads_the_countys_whole_return_comment(client, people, ready_plan):  # noqa: F811
+    plan = actions.submit_plan(people["officer"], ready_plan)
+    comment = (
+        "請補充：" + "產業鏈分工與加工場營運主體、民間投資承諾文件、青年進駐分年目標。" * 8 + "\n最後附上會議紀錄。"
+    )
+    actions.county_return(people["reviewer"], plan, comment=comment)
+    client.force_login(people["officer"])
+
+    page = client.get(plan.get_absolute_url()).text
+
+    assert comment.replace("\n", "<br>") in page
