@@ -241,7 +241,7 @@ def plan_meeting(request, pk):
     actions.check_national_reviewer(request.user)
     form = MeetingForm(request.POST)
     if form.is_valid():
-        run_action(
+        outcome = run_action(
             request,
             actions.record_meeting,
             plan,
@@ -251,7 +251,10 @@ def plan_meeting(request, pk):
             revisions=form.revisions(),
             success=_("The guidance meeting is recorded."),
         )
-        return redirect(plan)
+        if outcome.done:
+            return redirect(plan)
+        # Refused (a date to come, a plan no longer in guidance): the page again with what was typed.
+        return _detail(request, plan, meeting_form=form)
     messages.error(request, _("A guidance meeting needs its date, attendees and minutes."))
     return _detail(request, plan, meeting_form=form)
 
@@ -264,10 +267,12 @@ def plan_match(request, pk):
     form = MatchForm(request.POST, lines=list(plan.funding.select_related("programme__ministry", "company")))
     if not form.is_valid():
         return _detail(request, plan, match_form=form)
-    run_action(
+    outcome = run_action(
         request, actions.match_resources, plan, confirmed=form.confirmed(), success=_("The resources are matched.")
     )
-    return redirect(plan)
+    if outcome.done:
+        return redirect(plan)
+    return _detail(request, plan, match_form=form)
 
 
 @require_POST
@@ -281,7 +286,7 @@ def plan_report(request, pk):
         return redirect(plan)
     form = ReportForm(request.POST)
     if form.is_valid():
-        run_action(
+        outcome = run_action(
             request,
             actions.file_report,
             plan,
@@ -289,6 +294,9 @@ def plan_report(request, pk):
             summary=form.cleaned_data["summary"],
             success=_("The yearly report is filed."),
         )
-        return redirect(plan)
+        if outcome.done:
+            return redirect(plan)
+        # Refused (that year's report is already filed): the page again with the summary as typed.
+        return _detail(request, plan, report_form=form)
     messages.error(request, _("A yearly report needs its year and a summary."))
     return _detail(request, plan, report_form=form)

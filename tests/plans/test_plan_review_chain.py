@@ -176,3 +176,37 @@ def test_the_office_reads_the_countys_whole_return_comment(client, people, ready
     page = client.get(plan.get_absolute_url()).text
 
     assert comment.replace("\n", "<br>") in page
+
+
+def test_a_meeting_or_report_refused_by_the_action_comes_back_with_what_was_typed(client, people, ready_plan):  # noqa: F811
+    plan = actions.county_forward(people["reviewer"], actions.submit_plan(people["officer"], ready_plan))
+    client.force_login(people["staff"])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    meeting = client.post(
+        reverse("plans:meeting", kwargs={"pk": plan.pk}),
+        {
+            "held_on": tomorrow.isoformat(),
+            "attendees": "國發會、農業部",
+            "minutes": "現地訪視後討論產業鏈",
+            "section_0": "funding",
+            "request_0": "請說明民間投資的承諾",
+        },
+    )
+    assert meeting.status_code == 200
+    assert "its date cannot be in the future" in meeting.text
+    for typed in ("國發會、農業部", "現地訪視後討論產業鏈", "請說明民間投資的承諾"):
+        assert typed in meeting.text
+    assert not plan.meetings.exists()
+
+    actions.record_meeting(people["staff"], plan, held_on=timezone.localdate(), attendees="a", minutes="m")
+    actions.match_resources(people["staff"], plan, confirmed={line.pk: 1 for line in plan.funding.all()})
+    actions.start_work(people["officer"], plan)
+    actions.file_report(people["officer"], plan, year=2026, summary="第一年")
+    client.force_login(people["officer"])
+    report = client.post(
+        reverse("plans:report", kwargs={"pk": plan.pk}), {"year": "2026", "summary": "十位青年返鄉開店，加工場啟用"}
+    )
+    assert report.status_code == 200
+    assert "The report for 2026 is already filed." in report.text
+    assert "十位青年返鄉開店，加工場啟用" in report.text
+    assert list(plan.reports.values_list("summary", flat=True)) == ["第一年"]
