@@ -9,15 +9,20 @@ A step from the wrong stage or without what it needs is refused (ActionRefused) 
 nothing is half-saved.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Membership, Organisation
 from core.actions import ActionRefused
 from core.audit import Action, log
 from core.languages import inline_list
+from notifications.actions import in_language_of, notify
+from notifications.models import Notification
 from plans.models import (
     EDITABLE_STAGES,
     GUIDANCE_STAGES,
@@ -164,6 +169,47 @@ def _step(plan, user, kind, action, *, organisation, to_stage=None, comment="", 
     )
     log(action, actor=user, organisation=plan.office, plan=plan.pk, stage=plan.stage, **data)
     return plan
+
+
+# What the party who takes the next step is told, by the step just taken (each in the reader's language).
+TOLD = {
+    PlanEvent.Kind.SUBMITTED: gettext_lazy("A plan awaits the county's review: %(title)s"),
+    PlanEvent.Kind.COUNTY_RETURNED: gettext_lazy("The county returned your plan for changes: %(title)s"),
+    PlanEvent.Kind.COUNTY_FORWARDED: gettext_lazy("The county forwarded your plan to the national review: %(title)s"),
+    PlanEvent.Kind.NATIONAL_RETURNED: gettext_lazy("The national review asks for revisions to your plan: %(title)s"),
+    PlanEvent.Kind.MATCHED: gettext_lazy("Resources are matched for your plan, which can now start: %(title)s"),
+}
+
+
+def _members_of(organisations):
+    return get_user_model().objects.filter(
+        is_active=True, pk__in=Membership.objects.filter(organisation__in=organisations).values("user")
+    )
+
+
+def _revision_lines(revisions):
+    between = pgettext("after a label, before its text", ": ")
+    return "\n".join(f"{Section(section).label}{between}{text}" for section, text in revisions)
+
+
+def _tell(plan, user, kind, comment=""):
+    """Notify (and email) the people who take the plan's next step: the county's reviewers when it is submitted, the
+    office's members when it comes back to them or moves on; not the person who took the step. `comment`: a text, or
+    a callable that writes it in the reader's language."""
+    if kind == PlanEvent.Kind.SUBMITTED:
+        recipients = _members_of(
+            Organisation.objects.filter(
+                kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=plan.township.county_id, verified_at__isnull=False
+            )
+        )
+    else:
+        recipients = _members_of(Organisation.objects.filter(pk=plan.office_id))
+    for person in recipients.exclude(pk=user.pk):
+        with in_language_of(person):
+            title = TOLD[kind] % {"title": plan.title}
+            url = reverse("plans:detail", kwargs={"pk": plan.pk})
+            body = comment() if callable(comment) else comment
+            notify(person, Notification.Kind.PLAN_STEP, title, body=body, url=url)
 
 
 def funding_error(total_twd, lines):
@@ -314,9 +360,9 @@ def submit_plan(user, plan):
             _("The plan cannot be submitted yet. Missing: %(sections)s.") % {"sections": inline_list(missing)},
             code="missing",
         )
-    return _step(
-        plan, user, PlanEvent.Kind.SUBMITTED, Action.PLAN_SUBMIT, organisation=office, to_stage=Stage.COUNTY_REVIEW
-    )
+    _step(plan, user, PlanEvent.Kind.SUBMITTED, Action.PLAN_SUBMIT, organisation=office, to_stage=Stage.COUNTY_REVIEW)
+    _tell(plan, user, PlanEvent.Kind.SUBMITTED)
+    return plan
 
 
 @transaction.atomic
@@ -379,7 +425,7 @@ def county_return(user, plan, *, comment):
     _require_stage(plan, Stage.COUNTY_REVIEW)
     if not comment.strip():
         raise ActionRefused(_("Say what the office should change before the plan comes back."))
-    return _step(
+    _step(
         plan,
         user,
         PlanEvent.Kind.COUNTY_RETURNED,
@@ -388,6 +434,8 @@ def county_return(user, plan, *, comment):
         to_stage=Stage.RETURNED,
         comment=comment.strip(),
     )
+    _tell(plan, user, PlanEvent.Kind.COUNTY_RETURNED, comment=comment.strip())
+    return plan
 
 
 @transaction.atomic
@@ -395,7 +443,7 @@ def county_forward(user, plan, *, comment=""):
     organisation = check_county_reviewer(user, plan)
     plan = _locked(plan)
     _require_stage(plan, Stage.COUNTY_REVIEW)
-    return _step(
+    _step(
         plan,
         user,
         PlanEvent.Kind.COUNTY_FORWARDED,
@@ -404,6 +452,8 @@ def county_forward(user, plan, *, comment=""):
         to_stage=Stage.NATIONAL_REVIEW,
         comment=comment.strip(),
     )
+    _tell(plan, user, PlanEvent.Kind.COUNTY_FORWARDED, comment=comment.strip())
+    return plan
 
 
 # --- national review ---------------------------------------------------------------------------------------------
@@ -440,6 +490,8 @@ def record_meeting(user, plan, *, held_on, attendees, minutes, revisions=()):
         meeting=meeting.pk,
         revisions=len(revisions),
     )
+    if revisions:
+        _tell(plan, user, PlanEvent.Kind.NATIONAL_RETURNED, comment=lambda: _revision_lines(revisions))
     return meeting
 
 
@@ -460,7 +512,7 @@ def match_resources(user, plan, *, confirmed):
     for line in lines:
         line.confirmed_twd = int(confirmed[line.pk])
     FundingLine.objects.bulk_update(lines, ["confirmed_twd"])
-    return _step(
+    _step(
         plan,
         user,
         PlanEvent.Kind.MATCHED,
@@ -469,3 +521,5 @@ def match_resources(user, plan, *, confirmed):
         to_stage=Stage.MATCHED,
         confirmed=sum(line.confirmed_twd for line in lines),
     )
+    _tell(plan, user, PlanEvent.Kind.MATCHED)
+    return plan

@@ -210,3 +210,38 @@ def test_a_meeting_or_report_refused_by_the_action_comes_back_with_what_was_type
     assert "The report for 2026 is already filed." in report.text
     assert "十位青年返鄉開店，加工場啟用" in report.text
     assert list(plan.reports.values_list("summary", flat=True)) == ["第一年"]
+
+
+def test_whoever_takes_the_next_step_is_notified_in_their_language(people, ready_plan):  # noqa: F811
+    from notifications.models import Notification
+
+    officer, reviewer = people["officer"], people["reviewer"]
+    officer.preferred_language, reviewer.preferred_language = "en", "ja"
+    officer.save(update_fields=["preferred_language"])
+    reviewer.save(update_fields=["preferred_language"])
+    told = Notification.objects.filter(kind=Notification.Kind.PLAN_STEP)
+
+    plan = actions.submit_plan(officer, ready_plan)
+    (to_county,) = told.all()
+    assert to_county.recipient == reviewer
+    assert to_county.title == "県・市の審査を待つ計画があります：智慧養殖返鄉計畫"
+    assert to_county.url == f"/ja/plans/{plan.pk}/"
+    assert not told.filter(recipient__in=[officer, people["other_reviewer"]]).exists()
+
+    actions.county_return(reviewer, plan, comment="請補充民間投資的承諾文件")
+    returned = told.get(recipient=officer)
+    assert returned.title == "The county returned your plan for changes: 智慧養殖返鄉計畫"
+    assert returned.body == "請補充民間投資的承諾文件" and returned.url == f"/en/plans/{plan.pk}/"
+
+    plan = actions.county_forward(reviewer, actions.submit_plan(officer, plan))
+    actions.record_meeting(
+        people["staff"],
+        plan,
+        held_on=timezone.localdate(),
+        attendees="國發會",
+        minutes="訪視",
+        revisions=[("funding", "說明民間投資")],
+    )
+    latest = told.filter(recipient=officer).first()
+    assert latest.title == "The national review asks for revisions to your plan: 智慧養殖返鄉計畫"
+    assert latest.body == "Funding: 說明民間投資"
