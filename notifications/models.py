@@ -31,6 +31,7 @@ class Notification(models.Model):
         BOOKING_OFFER = "booking_offer", _("A place freed up for an experience you wait for")
         BOOKING_REMINDER = "booking_reminder", _("An experience you booked is tomorrow")
         BOOKING_CANCELLED = "booking_cancelled", _("An experience you booked was cancelled")
+        PLAN_STEP = "plan_step", _("A revitalization plan moved on to its next step")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -9,15 +9,20 @@ A step from the wrong stage or without what it needs is refused (ActionRefused) 
 nothing is half-saved.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Membership, Organisation
 from core.actions import ActionRefused
 from core.audit import Action, log
 from core.languages import inline_list
+from notifications.actions import in_language_of, notify
+from notifications.models import Notification
 from plans.models import (
     EDITABLE_STAGES,
     GUIDANCE_STAGES,
@@ -71,15 +76,43 @@ def can_see(user, plan):
     return plan.stage != Stage.DRAFT or is_office_member(user, plan) or is_national_reviewer(user)
 
 
+def unverified_refusal(organisation):
+    """Why a public body staff have not verified (or no longer verify) cannot act on plans, or None when it may."""
+    if organisation is None or not organisation.awaits_verification:
+        return None
+    return _(
+        "%(organisation)s awaits verification by staff: until they verify it, it cannot change, send on or review "
+        "plans."
+    ) % {"organisation": organisation.name}
+
+
 def check_office(user, plan):
+    """The plan's office, for one of its members; refused while staff have not verified the office (a verification
+    withdrawn after the plan was written stops its members too)."""
     if not is_office_member(user, plan):
         raise PermissionDenied
-    return plan.office
+    office = Organisation.objects.get(pk=plan.office_id)
+    refusal = unverified_refusal(office)
+    if refusal:
+        raise ActionRefused(refusal, code="unverified")
+    return office
+
+
+def unverified_county_organisation(user, county_id):
+    """The county government of `county_id` the person belongs to that awaits verification, or None."""
+    if not user.is_authenticated:
+        return None
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=county_id, memberships__user=user, verified_at__isnull=True
+    ).first()
 
 
 def check_county_reviewer(user, plan):
     organisation = county_organisations_of(user, plan.township.county_id).first()
     if organisation is None:
+        refusal = unverified_refusal(unverified_county_organisation(user, plan.township.county_id))
+        if refusal:
+            raise ActionRefused(refusal, code="unverified")
         raise PermissionDenied
     return organisation
 
@@ -136,6 +169,47 @@ def _step(plan, user, kind, action, *, organisation, to_stage=None, comment="", 
     )
     log(action, actor=user, organisation=plan.office, plan=plan.pk, stage=plan.stage, **data)
     return plan
+
+
+# What the party who takes the next step is told, by the step just taken (each in the reader's language).
+TOLD = {
+    PlanEvent.Kind.SUBMITTED: gettext_lazy("A plan awaits the county's review: %(title)s"),
+    PlanEvent.Kind.COUNTY_RETURNED: gettext_lazy("The county returned your plan for changes: %(title)s"),
+    PlanEvent.Kind.COUNTY_FORWARDED: gettext_lazy("The county forwarded your plan to the national review: %(title)s"),
+    PlanEvent.Kind.NATIONAL_RETURNED: gettext_lazy("The national review asks for revisions to your plan: %(title)s"),
+    PlanEvent.Kind.MATCHED: gettext_lazy("Resources are matched for your plan, which can now start: %(title)s"),
+}
+
+
+def _members_of(organisations):
+    return get_user_model().objects.filter(
+        is_active=True, pk__in=Membership.objects.filter(organisation__in=organisations).values("user")
+    )
+
+
+def _revision_lines(revisions):
+    between = pgettext("after a label, before its text", ": ")
+    return "\n".join(f"{Section(section).label}{between}{text}" for section, text in revisions)
+
+
+def _tell(plan, user, kind, comment=""):
+    """Notify (and email) the people who take the plan's next step: the county's reviewers when it is submitted, the
+    office's members when it comes back to them or moves on; not the person who took the step. `comment`: a text, or
+    a callable that writes it in the reader's language."""
+    if kind == PlanEvent.Kind.SUBMITTED:
+        recipients = _members_of(
+            Organisation.objects.filter(
+                kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=plan.township.county_id, verified_at__isnull=False
+            )
+        )
+    else:
+        recipients = _members_of(Organisation.objects.filter(pk=plan.office_id))
+    for person in recipients.exclude(pk=user.pk):
+        with in_language_of(person):
+            title = TOLD[kind] % {"title": plan.title}
+            url = reverse("plans:detail", kwargs={"pk": plan.pk})
+            body = comment() if callable(comment) else comment
+            notify(person, Notification.Kind.PLAN_STEP, title, body=body, url=url)
 
 
 def funding_error(total_twd, lines):
@@ -286,9 +360,9 @@ def submit_plan(user, plan):
             _("The plan cannot be submitted yet. Missing: %(sections)s.") % {"sections": inline_list(missing)},
             code="missing",
         )
-    return _step(
-        plan, user, PlanEvent.Kind.SUBMITTED, Action.PLAN_SUBMIT, organisation=office, to_stage=Stage.COUNTY_REVIEW
-    )
+    _step(plan, user, PlanEvent.Kind.SUBMITTED, Action.PLAN_SUBMIT, organisation=office, to_stage=Stage.COUNTY_REVIEW)
+    _tell(plan, user, PlanEvent.Kind.SUBMITTED)
+    return plan
 
 
 @transaction.atomic
@@ -351,7 +425,7 @@ def county_return(user, plan, *, comment):
     _require_stage(plan, Stage.COUNTY_REVIEW)
     if not comment.strip():
         raise ActionRefused(_("Say what the office should change before the plan comes back."))
-    return _step(
+    _step(
         plan,
         user,
         PlanEvent.Kind.COUNTY_RETURNED,
@@ -360,6 +434,8 @@ def county_return(user, plan, *, comment):
         to_stage=Stage.RETURNED,
         comment=comment.strip(),
     )
+    _tell(plan, user, PlanEvent.Kind.COUNTY_RETURNED, comment=comment.strip())
+    return plan
 
 
 @transaction.atomic
@@ -367,7 +443,7 @@ def county_forward(user, plan, *, comment=""):
     organisation = check_county_reviewer(user, plan)
     plan = _locked(plan)
     _require_stage(plan, Stage.COUNTY_REVIEW)
-    return _step(
+    _step(
         plan,
         user,
         PlanEvent.Kind.COUNTY_FORWARDED,
@@ -376,6 +452,8 @@ def county_forward(user, plan, *, comment=""):
         to_stage=Stage.NATIONAL_REVIEW,
         comment=comment.strip(),
     )
+    _tell(plan, user, PlanEvent.Kind.COUNTY_FORWARDED, comment=comment.strip())
+    return plan
 
 
 # --- national review ---------------------------------------------------------------------------------------------
@@ -412,6 +490,8 @@ def record_meeting(user, plan, *, held_on, attendees, minutes, revisions=()):
         meeting=meeting.pk,
         revisions=len(revisions),
     )
+    if revisions:
+        _tell(plan, user, PlanEvent.Kind.NATIONAL_RETURNED, comment=lambda: _revision_lines(revisions))
     return meeting
 
 
@@ -432,7 +512,7 @@ def match_resources(user, plan, *, confirmed):
     for line in lines:
         line.confirmed_twd = int(confirmed[line.pk])
     FundingLine.objects.bulk_update(lines, ["confirmed_twd"])
-    return _step(
+    _step(
         plan,
         user,
         PlanEvent.Kind.MATCHED,
@@ -441,3 +521,5 @@ def match_resources(user, plan, *, confirmed):
         to_stage=Stage.MATCHED,
         confirmed=sum(line.confirmed_twd for line in lines),
     )
+    _tell(plan, user, PlanEvent.Kind.MATCHED)
+    return plan

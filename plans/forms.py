@@ -39,6 +39,14 @@ class PlanFilterForm(forms.Form):
         ]
 
 
+class StaffPlanFilterForm(PlanFilterForm):
+    """The staff dashboard's filters: drafts too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("All stages"))] + Stage.choices
+
+
 class PlanStartForm(forms.Form):
     office = forms.ModelChoiceField(label=_("Township office"), queryset=Organisation.objects.none())
     title = forms.CharField(label=_("Title"), max_length=160)

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,7 @@ from core.forms import name_in_active_language
 from marketplace.models import Interest
 from payments.ledger import totals_by_project
 from places.models import County, Township
-from plans.models import GUIDANCE_STAGES, FundingLine, FundingSource, Plan, Stage
+from plans.models import GUIDANCE_STAGES, FundingLine, FundingSource, Plan, PlanEvent, RevisionRequest, Stage
 
 # Interests whose money is promised: the private investment a plan has actually gathered on Homeward.
 COMMITTED_STAGES = (Interest.Stage.COMMITTED, Interest.Stage.CLOSED)
@@ -20,6 +21,58 @@ MEASURED_SOURCES = (FundingSource.CITIZEN_BACKING, FundingSource.PRIVATE_INVESTM
 
 def public_plans(*, stage=None, county=None):
     plans = Plan.objects.public().with_places()
+    if stage:
+        plans = plans.filter(stage=stage)
+    if county:
+        plans = plans.filter(township__county__code=county)
+    return plans
+
+
+# Who takes the plan's next step, by stage. In national guidance it is the office while revision requests are open
+# (it answers them and sends the plan back), otherwise the national review (a meeting or matching the resources).
+OFFICE, COUNTY, NATIONAL = "office", "county", "national"
+NEXT_ACTOR_BY_STAGE = {
+    Stage.DRAFT: OFFICE,
+    Stage.COUNTY_REVIEW: COUNTY,
+    Stage.RETURNED: OFFICE,
+    Stage.NATIONAL_REVIEW: NATIONAL,
+    Stage.REVISED: NATIONAL,
+    Stage.MATCHED: OFFICE,
+    Stage.IN_PROGRESS: OFFICE,
+    Stage.REPORTING: OFFICE,
+}
+NEXT_ACTOR_LABELS = {
+    OFFICE: _("Township office"),
+    COUNTY: _("County or city government"),
+    NATIONAL: _("National review"),
+}
+
+
+def open_revisions():
+    """An Exists() that is true for a plan with revision requests its office has not answered yet."""
+    return Exists(RevisionRequest.objects.filter(meeting__plan=OuterRef("pk"), resolved_at__isnull=True))
+
+
+def next_actor(plan):
+    """The label of who takes the plan's next step; reads `plan.has_open_revisions` when annotated (staff_plans)."""
+    actor = NEXT_ACTOR_BY_STAGE[plan.stage]
+    if plan.stage == Stage.NATIONAL_REVIEW:
+        has_open = getattr(plan, "has_open_revisions", None)
+        if has_open is None:
+            has_open = RevisionRequest.objects.filter(meeting__plan=plan, resolved_at__isnull=True).exists()
+        if has_open:
+            actor = OFFICE
+    return NEXT_ACTOR_LABELS[actor]
+
+
+def staff_plans(*, stage=None, county=None):
+    """Every plan, drafts too, for the staff dashboard's list: the last changed (its latest timeline step) first."""
+    last_event = PlanEvent.objects.filter(plan=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
+    plans = (
+        Plan.objects.with_places()
+        .annotate(has_open_revisions=open_revisions(), last_change=Coalesce(Subquery(last_event), "updated"))
+        .order_by("-last_change", "-pk")
+    )
     if stage:
         plans = plans.filter(stage=stage)
     if county:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 
 from cms.models import TownshipPage
-from core.actions import run_action
+from core.actions import ActionRefused, run_action
 from plans import actions
 from plans.forms import (
     CommentForm,
@@ -28,7 +28,7 @@ from plans.forms import (
 )
 from plans.maps import plan_map, township_rows
 from plans.models import EDITABLE_STAGES, GUIDANCE_STAGES, Plan, Stage
-from plans.queries import funding_rows, programmes_for_plan, public_plans
+from plans.queries import funding_rows, next_actor, programmes_for_plan, public_plans
 from plans.text import plan_text, plan_texts, translation_fields
 
 PER_PAGE = 20
@@ -78,8 +78,14 @@ def _detail(request, plan, **sent):
     """The plan's page; `sent`: a form posted from it that did not pass (meeting_form, match_form, report_form),
     shown again with its errors and what was typed."""
     user = request.user
-    is_office = actions.is_office_member(user, plan)
+    is_member = actions.is_office_member(user, plan)
+    # A member of an office (or county government) staff have not verified, or no longer verify, is told why the
+    # steps are not offered.
+    refusal = actions.unverified_refusal(plan.office) if is_member else None
+    is_office = is_member and refusal is None
     is_county = actions.is_county_reviewer(user, plan)
+    if refusal is None and not is_county and plan.stage == Stage.COUNTY_REVIEW:
+        refusal = actions.unverified_refusal(actions.unverified_county_organisation(user, plan.township.county_id))
     is_national = actions.is_national_reviewer(user)
     projects = [project.localized for project in plan.projects.live().order_by("title")]
     context = {
@@ -96,6 +102,8 @@ def _detail(request, plan, **sent):
         "reports": plan.reports.all(),
         "stages": Stage,
         "is_office": is_office,
+        "unverified": refusal,
+        "next_actor": next_actor(plan),
         "can_edit": is_office and plan.stage in EDITABLE_STAGES,
         "can_submit": is_office and plan.stage in (Stage.DRAFT, Stage.RETURNED),
         "missing": actions.missing_sections(plan) if is_office and plan.stage in EDITABLE_STAGES else [],
@@ -159,7 +167,11 @@ def _initial(plan):
 @login_required
 def plan_edit(request, pk):
     plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
-    actions.check_office(request.user, plan)
+    try:
+        actions.check_office(request.user, plan)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(plan)
     if plan.stage not in EDITABLE_STAGES:
         return redirect(plan)
     initial, funding_initial, milestone_initial = _initial(plan)
@@ -229,7 +241,7 @@ def plan_meeting(request, pk):
     actions.check_national_reviewer(request.user)
     form = MeetingForm(request.POST)
     if form.is_valid():
-        run_action(
+        outcome = run_action(
             request,
             actions.record_meeting,
             plan,
@@ -239,7 +251,10 @@ def plan_meeting(request, pk):
             revisions=form.revisions(),
             success=_("The guidance meeting is recorded."),
         )
-        return redirect(plan)
+        if outcome.done:
+            return redirect(plan)
+        # Refused (a date to come, a plan no longer in guidance): the page again with what was typed.
+        return _detail(request, plan, meeting_form=form)
     messages.error(request, _("A guidance meeting needs its date, attendees and minutes."))
     return _detail(request, plan, meeting_form=form)
 
@@ -252,20 +267,26 @@ def plan_match(request, pk):
     form = MatchForm(request.POST, lines=list(plan.funding.select_related("programme__ministry", "company")))
     if not form.is_valid():
         return _detail(request, plan, match_form=form)
-    run_action(
+    outcome = run_action(
         request, actions.match_resources, plan, confirmed=form.confirmed(), success=_("The resources are matched.")
     )
-    return redirect(plan)
+    if outcome.done:
+        return redirect(plan)
+    return _detail(request, plan, match_form=form)
 
 
 @require_POST
 @login_required
 def plan_report(request, pk):
     plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
-    actions.check_office(request.user, plan)
+    try:
+        actions.check_office(request.user, plan)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(plan)
     form = ReportForm(request.POST)
     if form.is_valid():
-        run_action(
+        outcome = run_action(
             request,
             actions.file_report,
             plan,
@@ -273,6 +294,9 @@ def plan_report(request, pk):
             summary=form.cleaned_data["summary"],
             success=_("The yearly report is filed."),
         )
-        return redirect(plan)
+        if outcome.done:
+            return redirect(plan)
+        # Refused (that year's report is already filed): the page again with the summary as typed.
+        return _detail(request, plan, report_form=form)
     messages.error(request, _("A yearly report needs its year and a summary."))
     return _detail(request, plan, report_form=form)

@@ -510,7 +510,9 @@ def test_a_public_body_anyone_can_declare_reviews_or_writes_no_plan_until_staff_
     assert page.status_code == 200
     assert reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"}) not in page.text
     forward = client.post(reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"}), {"comment": "好"})
-    assert forward.status_code == 403
+    # Refused, and told why: the body they declared awaits verification.
+    assert forward.status_code == 302
+    assert "awaits verification by staff" in client.get(forward.url).text
     assert Plan.objects.get(pk=plan.pk).stage == Stage.COUNTY_REVIEW
     assert client.get(reverse("plans:new")).status_code == 403
     declared_office = Organisation.objects.get(kind="township_office", memberships__user=impostor)
