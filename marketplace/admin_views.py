@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run_action
 from marketplace import actions
-from marketplace.models import EnterpriseProfile
+from marketplace.models import AbuseReport, EnterpriseProfile
 
 
 @require_POST
@@ -19,3 +19,10 @@ def verify_enterprise(request):
         success=_("%(name)s is now shown as verified.") % {"name": profile.organisation.name},
     )
     return redirect("enterprises:inspect", profile.pk)
+
+
+@require_POST
+def resolve_abuse_report(request):
+    report = get_object_or_404(AbuseReport, pk=request.POST.get("pk") or 0)
+    run_action(request, actions.resolve_abuse_report, report, success=_("The report is marked as resolved."))
+    return redirect("abuse_reports:inspect", report.pk)
