@@ -271,3 +271,31 @@ def test_the_review_task_of_an_existing_site_becomes_a_project_review_task(cms_s
     assert task.name == PROJECT_REVIEW_WORKFLOW and [g.name for g in task.groups.all()] == [MODERATORS_GROUP]
     state.refresh_from_db()
     assert state.status == WorkflowState.STATUS_IN_PROGRESS and state.current_task_state.task_id == old.pk
+
+
+def test_workflow_and_task_names_read_in_the_staff_members_language(
+    cms_site, client, submitter, moderator, kouhu, django_capture_on_commit_callbacks
+):
+    """Stored once in English; each moderator reads them in the admin's language, and saving keeps the English."""
+    from django.utils import translation
+    from wagtail.models import Task, Workflow
+
+    workflow = Workflow.objects.get(name=PROJECT_REVIEW_WORKFLOW)
+    with translation.override("ja"):
+        assert str(workflow.name) == "プロジェクト審査" and f"{workflow.tasks.get().name}" == "プロジェクト審査"
+    with translation.override("zh-hant"):
+        assert "%s" % workflow.name == "專案審查"  # noqa: UP031 (as Wagtail formats its messages)
+
+    moderator.wagtail_userprofile.preferred_language = "ja"
+    moderator.wagtail_userprofile.save()
+    client.force_login(moderator)
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    submit_project_for_review(project, submitter)
+    dashboard = client.get(reverse("wagtailadmin_pages:edit", args=[project.pk])).content.decode()
+    assert "プロジェクト審査" in dashboard and "Project review" not in dashboard
+
+    with translation.override("zh-hant"):
+        workflow.name = str(workflow.name)  # as the workflow's edit form posts it back: "專案審查"
+        workflow.save()
+    assert Workflow.objects.filter(name=PROJECT_REVIEW_WORKFLOW).exists()
+    assert Task.objects.filter(name=PROJECT_REVIEW_WORKFLOW).exists()
