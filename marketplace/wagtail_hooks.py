@@ -115,6 +115,7 @@ class AbuseReportViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_fields = ["reporter", "question", "answer", "reason", "created", "resolved_at"]
     inspect_template_name = "marketplace/admin/abuse_report_inspect.html"
+    inspect_view_class = admin_views.AbuseReportInspectView
     list_display = ["reason", "target", "reporter", "created", "resolved_at"]
     list_filter = ["resolved_at"]
     ordering = ["resolved_at", "-created"]

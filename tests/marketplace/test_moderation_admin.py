@@ -136,3 +136,21 @@ def test_people_outside_the_moderators_cannot_resolve_or_hide(listing, alice, ma
     report.refresh_from_db()
     question.refresh_from_db()
     assert report.resolved_at is None and not question.hidden
+
+
+def test_a_reports_page_names_its_fields_and_links_to_hiding_what_it_points_at(
+    superuser_client, listing, alice, mallory
+):
+    from django.utils import translation
+
+    from marketplace import actions
+
+    question = actions.ask_question(alice, listing, text="q")
+    report = actions.report_abuse(mallory, question=question, reason="廣告詐騙")
+
+    with translation.override("zh-hant"):
+        page = superuser_client.get(reverse("abuse_reports:inspect", args=[report.pk])).text
+
+    assert reverse("questions:edit", args=[question.pk]) in page
+    assert "檢舉人" in page and ">None<" not in page.replace(" ", "").replace("\n", "")
+    assert "Reporter" not in page
