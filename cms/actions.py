@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
-    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Locale,
@@ -34,12 +33,13 @@ from cms.models import (
     CountyPage,
     HomePage,
     ProjectPage,
+    ProjectReviewTask,
     ReviewNotice,
     StoryIndexPage,
     TownshipIndexPage,
     TownshipPage,
 )
-from core.providers import Hook
+from core.providers import Hook, Provider
 from places.models import County, Township
 
 PROJECT_REVIEW_WORKFLOW = "Project review"
@@ -222,9 +222,9 @@ def ensure_project_review_workflow():
                 group=moderators, collection=root_collection, permission=permission
             )
 
-    task = GroupApprovalTask.objects.filter(name=PROJECT_REVIEW_WORKFLOW).first()
+    task = ProjectReviewTask.objects.filter(name=PROJECT_REVIEW_WORKFLOW).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=PROJECT_REVIEW_WORKFLOW)
+        task = ProjectReviewTask.objects.create(name=PROJECT_REVIEW_WORKFLOW)
     task.groups.add(moderators)
     workflow, _ = Workflow.objects.get_or_create(name=PROJECT_REVIEW_WORKFLOW)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
@@ -332,6 +332,11 @@ def review_state(project):
 # transaction: marketplace registers marketplace.actions.apply_approved_project_changes (it sits above cms).
 project_approved = Hook("cms.project_approved")
 
+# Where the team that submitted a project changes it when the moderators send it back (a path on this site):
+# marketplace provides its team's projects page (the reasons and the button to make the changes); until then, the
+# page of review notices.
+project_edit_url = Provider("cms.project_edit_url", default=lambda project: reverse("cms:review_notices"))
+
 
 def project_review_approved(workflow_state, user=None):
     """A moderator approved a project in review: what waited for the approval is applied (the `project_approved`
@@ -357,7 +362,9 @@ def record_review_notice(workflow_state, decision):
 
 
 def _notify_submitter(notice):
-    """The bell and the notifications page carry the decision; Wagtail's workflow already sent the email."""
+    """The bell, the notifications page and an email carry the decision. A project sent back comes with the
+    moderator's reason and the link to make the changes; Wagtail's own email (its admin's edit link, which a team
+    cannot open) is not sent for projects (cms.signal_handlers.workflow_rejection_email). Wagtail emails approvals."""
     from notifications.actions import in_language_of, notify
     from notifications.models import Notification
 
@@ -372,8 +379,8 @@ def _notify_submitter(notice):
             Notification.Kind.SUBMISSION_APPROVED if approved else Notification.Kind.SUBMISSION_REJECTED,
             title,
             body=notice.comment,
-            url=reverse("cms:review_notices"),
-            email=False,
+            url=reverse("cms:review_notices") if approved else project_edit_url(notice.project),
+            email=not approved,
         )
 
 

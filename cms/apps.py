@@ -29,6 +29,15 @@ class CmsConfig(AppConfig):
         register_hole_kind(SITE_FIGURES, render_site_figures)
         workflow_approved.connect(signal_handlers.project_approved, dispatch_uid="cms_project_approved")
         workflow_rejected.connect(signal_handlers.project_rejected, dispatch_uid="cms_project_rejected")
+        # Takes the place of Wagtail's rejection email: connected first under Wagtail's own dispatch_uid (cms is
+        # ready before wagtail.admin), so Wagtail's later connect of its notifier is a no-op.
+        from wagtail.models import WorkflowState
+
+        workflow_rejected.connect(
+            signal_handlers.workflow_rejection_email,
+            sender=WorkflowState,
+            dispatch_uid="workflow_state_rejected_email_notification",
+        )
         page_published.connect(signal_handlers.page_published, dispatch_uid="cms_page_cache_published")
         page_unpublished.connect(signal_handlers.page_changed, dispatch_uid="cms_page_cache_unpublished")
         post_page_move.connect(signal_handlers.page_moved, dispatch_uid="cms_page_cache_moved")
@@ -80,3 +89,10 @@ class CmsConfig(AppConfig):
 
         remember_sites()
         register_provider("uploads", export=export_uploads, erase=erase_uploads)
+        from wagtail.models import GroupApprovalTask, Task, Workflow
+
+        from cms.models import ProjectReviewTask
+        from cms.workflow_names import follow_names
+
+        # "Project review" and "Moderators approval" read in each staff member's language (stored in English).
+        follow_names(Workflow, Task, GroupApprovalTask, ProjectReviewTask)

@@ -34,6 +34,18 @@ def project_rejected(sender, instance, user=None, **kwargs):
     record_review_notice(instance, ReviewNotice.Decision.REJECTED)
 
 
+def workflow_rejection_email(sender, instance, **kwargs):
+    """Wagtail's email to the submitter of what was sent back, except for projects: cms.actions tells their team,
+    with the reason and a link they can open (Wagtail's links to its admin)."""
+    from wagtail.admin.signal_handlers import workflow_rejection_email_notifier
+
+    from cms.models import ProjectPage
+
+    if isinstance(getattr(instance.content_object, "specific", None), ProjectPage):
+        return None
+    return workflow_rejection_email_notifier(sender=sender, instance=instance, **kwargs)
+
+
 def page_published(sender, instance, **kwargs):
     """A page was published: the cached copies showing it are stale; workers render them again, and until they have,
     the copies from just before the publish are served."""

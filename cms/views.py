@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from cms.actions import mark_review_notices_read, review_notices_for
+from cms.actions import mark_review_notices_read, project_edit_url, review_notices_for
 from cms.forms import CatalogueFilterForm
-from cms.models import SupportProgramme
+from cms.models import ReviewNotice, SupportProgramme
 from cms.programme_queries import catalogue_programmes
 
 
@@ -65,6 +65,8 @@ def robots_txt(request):
 def review_notices(request):
     """What moderators decided about the projects this person submitted; viewing marks them read."""
     notices = list(review_notices_for(request.user)[:50])
+    for notice in notices:  # a project sent back links where its team makes the changes
+        notice.edit_url = project_edit_url(notice.project) if notice.decision == ReviewNotice.Decision.REJECTED else ""
     mark_review_notices_read(request.user)
     return render(request, "cms/review_notices.html", {"notices": notices})
 

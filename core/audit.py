@@ -60,6 +60,11 @@ class Action(enum.StrEnum):
     QUESTION_ASK = "question.ask"
     QUESTION_ANSWER = "question.answer"
     ABUSE_REPORT = "abuse.report"
+    ABUSE_REPORT_RESOLVE = "abuse.report_resolve"
+    QUESTION_HIDE = "question.hide"
+    QUESTION_SHOW = "question.show"
+    ANSWER_HIDE = "answer.hide"
+    ANSWER_SHOW = "answer.show"
     # conversations
     CONVERSATION_OPEN = "conversation.open"
     CONVERSATION_REPORT = "conversation.report"
@@ -144,6 +149,8 @@ class Action(enum.StrEnum):
     SYNONYM_DELETED = "search.synonym_deleted"
     # datahub: official figures
     FIGURES_IMPORT = "figures.import"
+    # places: the reference townships
+    TOWNSHIP_PRIORITY_AREA = "township.priority_area"
     # policy
     REGULATORY_ISSUE_SUBMIT = "regulatory_issue.submit"
     REGULATORY_ISSUE_ROUTE = "regulatory_issue.route"
@@ -202,6 +209,11 @@ LABELS = {
     Action.QUESTION_ASK: _("Question asked about a project"),
     Action.QUESTION_ANSWER: _("Question answered by the team"),
     Action.ABUSE_REPORT: _("Question or answer reported to the moderators"),
+    Action.ABUSE_REPORT_RESOLVE: _("Abuse report resolved by a moderator"),
+    Action.QUESTION_HIDE: _("Question hidden by a moderator"),
+    Action.QUESTION_SHOW: _("Hidden question shown again by a moderator"),
+    Action.ANSWER_HIDE: _("Answer hidden by a moderator"),
+    Action.ANSWER_SHOW: _("Hidden answer shown again by a moderator"),
     # conversations
     Action.CONVERSATION_OPEN: _("Private conversation opened"),
     Action.CONVERSATION_REPORT: _("Conversation reported to staff"),
@@ -286,6 +298,8 @@ LABELS = {
     Action.SYNONYM_DELETED: _("Search synonym deleted"),
     # datahub: official figures
     Action.FIGURES_IMPORT: _("Official figures imported"),
+    # places: the reference townships
+    Action.TOWNSHIP_PRIORITY_AREA: _("Township's priority-area flag changed by staff"),
     # policy
     Action.REGULATORY_ISSUE_SUBMIT: _("Regulatory issue submitted"),
     Action.REGULATORY_ISSUE_ROUTE: _("Regulatory issue routed to a ministry"),

@@ -9,7 +9,7 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from accounts.models import Organisation
         from accounts.personal_data import register_provider
-        from cms.actions import project_approved
+        from cms.actions import project_approved, project_edit_url
         from cms.page_cache import follow_page_content_changes, follow_project_card_changes, register_hole_kind
         from cms.templatetags.cms_tags import PROJECT_MONEY
         from cms.township_sections import follow_township_changes
@@ -28,6 +28,8 @@ class MarketplaceConfig(AppConfig):
 
         # A team's changes to a live project (money terms, new plans and milestones) apply when the moderators approve.
         project_approved.register(apply_approved_project_changes)
+        # A project the moderators send back links its team to their projects page, where they make the changes.
+        project_edit_url.provide(_project_edit_url)
         # cms's township template lists the township's enterprises (marketplace_tags.township_enterprises).
         follow_township_changes(EnterpriseProfile, (Organisation, "enterprise_profile__township"))
         # The money of the cards in lists is a hole each page fills as it leaves (cms.page_cache.fill_holes).
@@ -67,3 +69,11 @@ def _listed_projects(**lookup):
     if None in lookup.values():
         return []
     return list(ProjectListing.objects.filter(**lookup).values_list("project_id", flat=True))
+
+
+def _project_edit_url(project):
+    from django.urls import reverse
+
+    from marketplace.queries import project_edit_path
+
+    return project_edit_path(project) or reverse("cms:review_notices")

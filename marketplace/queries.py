@@ -126,3 +126,21 @@ def confirmed_commitments(*, company=None, project=None, year=None):
     if year is not None:
         interests = interests.filter(commitment_confirmed_at__year=year)
     return interests
+
+
+def project_edit_path(project):
+    """Where the team behind `project` (any language's version of it) changes it when the moderators send it back:
+    their enterprise's projects page, with the reasons and the button to make the changes; None for a project no
+    team submitted through the wizard (cms then links its review notices)."""
+    from django.urls import reverse
+
+    from marketplace.models import ProjectDraft
+
+    draft = (
+        ProjectDraft.objects.filter(submitted_project__translation_key=project.translation_key)
+        .select_related("enterprise__organisation")
+        .first()
+    )
+    if draft is None:
+        return None
+    return reverse("marketplace:enterprise_projects", kwargs={"slug": draft.enterprise.organisation.slug})

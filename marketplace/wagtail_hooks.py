@@ -7,15 +7,27 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.permission_policies import JudgedNotAddedPermissionPolicy, ReadOnlyPermissionPolicy
 from core.admin_columns import yes_no
+from core.admin_edits import ActionEditView
 from core.spreadsheets import SpreadsheetSafeExportMixin
-from marketplace import admin_views
+from marketplace import actions, admin_views
 from marketplace.models import AbuseReport, Answer, EnterpriseProfile, Interest, Question
 
 # The pipeline is changed by companies and teams on the public site; staff look and export, never edit.
 register_permission_policy(Interest, ReadOnlyPermissionPolicy(Interest))
-# Made on the public site by their people; staff verify, resolve or hide them, never add or delete them here.
-for _model in (EnterpriseProfile, AbuseReport, Question, Answer):
+# Made on the public site by their people; staff verify or hide them, never add or delete them here.
+for _model in (EnterpriseProfile, Question, Answer):
     register_permission_policy(_model, JudgedNotAddedPermissionPolicy(_model))
+# Staff resolve a report with the button of its page (marketplace.actions.resolve_abuse_report: the date is now),
+# not by typing a date in a form.
+register_permission_policy(AbuseReport, ReadOnlyPermissionPolicy(AbuseReport))
+
+
+class HideQuestionEditView(ActionEditView):
+    save_action_for = actions.set_question_hidden
+
+
+class HideAnswerEditView(ActionEditView):
+    save_action_for = actions.set_answer_hidden
 
 
 class InterestPipelineIndexView(SpreadsheetSafeExportMixin, IndexView):
@@ -102,10 +114,15 @@ class AbuseReportViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = ["reporter", "question", "answer", "reason", "created", "resolved_at"]
+    inspect_template_name = "marketplace/admin/abuse_report_inspect.html"
+    inspect_view_class = admin_views.AbuseReportInspectView
     list_display = ["reason", "target", "reporter", "created", "resolved_at"]
     list_filter = ["resolved_at"]
     ordering = ["resolved_at", "-created"]
-    form_fields = ["resolved_at"]
+    form_fields = []
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [path("resolve/", admin_views.resolve_abuse_report, name="resolve")]
 
 
 class QuestionViewSet(ModelViewSet):
@@ -117,6 +134,7 @@ class QuestionViewSet(ModelViewSet):
     list_display = ["text", "listing", "created", yes_no(Question, "hidden")]
     list_filter = ["hidden"]
     form_fields = ["hidden"]
+    edit_view_class = HideQuestionEditView
 
 
 class AnswerViewSet(ModelViewSet):
@@ -128,6 +146,7 @@ class AnswerViewSet(ModelViewSet):
     list_display = ["text", "question", "created", yes_no(Answer, "hidden")]
     list_filter = ["hidden"]
     form_fields = ["hidden"]
+    edit_view_class = HideAnswerEditView
 
 
 @hooks.register("register_admin_viewset")

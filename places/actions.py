@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import Action, log
 from places.models import County, Township
 
 TOWNSHIPS_CSV = Path(__file__).resolve().parent / "data" / "townships.csv"
@@ -154,3 +156,16 @@ def import_priority_areas(text, replace=False):
     result.flagged = [township.code for township in to_flag]
     result.unflagged = [township.code for township in to_unflag]
     return result
+
+
+@transaction.atomic
+def set_priority_area(user, township, is_priority_area):
+    """Staff flag a township as one of the priority areas for regional revitalization, or remove the flag."""
+    if not (user.is_authenticated and user.is_active and user.has_perm("places.change_township")):
+        raise PermissionDenied
+    township = Township.objects.select_for_update().get(pk=township.pk)
+    if township.is_priority_area != is_priority_area:
+        township.is_priority_area = is_priority_area
+        township.save(update_fields=["is_priority_area"])  # a save, as the import: search follows it
+        log(Action.TOWNSHIP_PRIORITY_AREA, actor=user, township=township.code, priority_area=is_priority_area)
+    return township

@@ -9,6 +9,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from core.admin_columns import yes_no
+from core.admin_edits import ActionEditView
+from places.actions import set_priority_area
 from places.models import Township
 from places.views import PriorityAreaImportView
 
@@ -41,6 +43,10 @@ class TownshipIndexView(IndexView):
         return buttons
 
 
+class PriorityAreaEditView(ActionEditView):
+    save_action_for = set_priority_area
+
+
 class TownshipViewSet(ModelViewSet):
     model = Township
     index_view_class = TownshipIndexView
@@ -51,6 +57,7 @@ class TownshipViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = ["is_priority_area"]
+    edit_view_class = PriorityAreaEditView  # through places.actions.set_priority_area: checked and audited
     list_display = [
         "__str__",
         "code",

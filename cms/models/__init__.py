@@ -16,6 +16,7 @@ from cms.models.pages import (
     TownshipIndexPage,
     TownshipPage,
 )
+from cms.models.review import ProjectReviewTask
 from cms.models.site_settings import NavigationSettings
 from cms.models.snippets import Ministry, Sector, SupportProgramme, SustainableDevelopmentGoal
 from cms.models.visits import PageVisitDay
@@ -30,6 +31,7 @@ __all__ = [
     "NavigationSettings",
     "PageVisitDay",
     "ProjectPage",
+    "ProjectReviewTask",
     "ProjectUpdate",
     "ReviewNotice",
     "Sector",

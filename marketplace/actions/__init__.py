@@ -31,6 +31,12 @@ from marketplace.actions.interests import (
     propose_commitment,
     withdraw_interest,
 )
+from marketplace.actions.moderation import (
+    check_moderator,
+    resolve_abuse_report,
+    set_answer_hidden,
+    set_question_hidden,
+)
 from marketplace.actions.projects import (
     answer_question,
     ask_question,
@@ -72,6 +78,10 @@ from marketplace.actions.wizard import (
 )
 
 __all__ = [
+    "check_moderator",
+    "resolve_abuse_report",
+    "set_answer_hidden",
+    "set_question_hidden",
     "propose_commitment",
     "interest_side",
     "confirm_commitment",

@@ -106,6 +106,12 @@ STAFF_URLS = {
     "interest_pipeline:index": ("get", {"export": "csv"}),
     "interest_pipeline:index_results": ("get", None),
     "enterprises:verify": ("post", {"pk": "1"}),
+    # Moderation through actions (marketplace.actions.moderation, places.actions.set_priority_area).
+    "townships:edit": ("post", {"is_priority_area": "on"}, {"pk": 1}),
+    "questions:edit": ("post", {"hidden": "on"}, {"pk": 1}),
+    "answers:edit": ("post", {"hidden": "on"}, {"pk": 1}),
+    "abuse_reports:resolve": ("post", {"pk": "1"}),
+    "abuse_reports:inspect": ("get", None, {"pk": 1}),
     "conversation_reports:inspect": ("get", None, {"pk": 1}),
     "regulatory_issues:index": ("get", None),
     "regulatory_issues:index_results": ("get", None),

@@ -91,12 +91,15 @@ def test_submitted_project_is_a_draft_in_its_township_until_approved(cms_site, c
     assert len([m for m in mail.outbox if m.to == ["team@example.tw"]]) == 1, "one email, not two"
 
 
-def test_rejected_project_can_be_edited_and_resubmitted(cms_site, client, submitter, moderator, kouhu):
+def test_rejected_project_can_be_edited_and_resubmitted(
+    cms_site, client, submitter, moderator, kouhu, django_capture_on_commit_callbacks
+):
     project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
     submit_project_for_review(project, submitter)
     mail.outbox.clear()
 
-    act(client, moderator, project, "reject", comment="請補上水質數據")
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, moderator, project, "reject", comment="請補上水質數據")
 
     state = project.current_workflow_state
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
@@ -195,3 +198,104 @@ def test_migrate_sets_up_the_review_workflow_by_itself(db):
     assert Group.objects.filter(name=MODERATORS_GROUP).exists()
     assert Workflow.objects.filter(name=PROJECT_REVIEW_WORKFLOW).exists()
     assert Group.objects.get(name=MODERATORS_GROUP).permissions.filter(codename="access_admin").exists()
+
+
+def test_changes_cannot_be_requested_without_a_reason(cms_site, client, submitter, moderator, kouhu):
+    """The modal refuses a blank reason, and the page editor (which hands the modal's data to the task) too."""
+    from django.core.exceptions import PermissionDenied
+
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    submit_project_for_review(project, submitter)
+    task_state = project.current_workflow_state.current_task_state
+    client.force_login(moderator)
+
+    modal = reverse("wagtailadmin_pages:workflow_action", args=[project.pk, "reject", task_state.pk])
+    response = client.post(modal, {"comment": "   "}, headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.status_code == 200 and response.json()["step"] == "action", "the form comes back with its error"
+    collect = reverse("wagtailadmin_pages:collect_workflow_action_data", args=[project.pk, "reject", task_state.pk])
+    response = client.post(collect, {"comment": ""}, headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.json()["step"] == "action"
+
+    # the page editor's "Request changes" passes the modal's data to the task as it is
+    task = task_state.task.specific
+    with pytest.raises(PermissionDenied):
+        task.on_action(task_state.specific, moderator, "reject", comment=" ")
+    state = project.current_workflow_state
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert not ReviewNotice.objects.exists() and not Notification.objects.filter(recipient=submitter).exists()
+
+
+def test_the_team_is_emailed_the_reason_and_a_link_it_can_open(
+    cms_site, client, submitter, moderator, kouhu, django_capture_on_commit_callbacks
+):
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    submit_project_for_review(project, submitter)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, moderator, project, "reject", comment="請補上水質數據")
+
+    emails = [m for m in mail.outbox if m.to == ["team@example.tw"]]
+    assert len(emails) == 1, "one email, not Wagtail's as well"
+    assert "請補上水質數據" in emails[0].body
+    assert reverse("cms:review_notices") in emails[0].body and "/admin/" not in emails[0].body
+    bell = Notification.objects.get(recipient=submitter)
+    assert bell.url == reverse("cms:review_notices")
+    client.force_login(submitter)
+    assert "請補上水質數據" in client.get(bell.url).content.decode()
+
+
+def test_the_review_task_of_an_existing_site_becomes_a_project_review_task(cms_site, submitter, kouhu):
+    """A site set up before the reason was required: its Group approval task keeps its groups and reviews."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import GroupApprovalTask, Task, Workflow, WorkflowTask
+
+    from cms.models import ProjectReviewTask
+
+    workflow = Workflow.objects.get(name=PROJECT_REVIEW_WORKFLOW)
+    WorkflowTask.objects.filter(workflow=workflow).delete()
+    ProjectReviewTask.objects.all().delete()
+    old = GroupApprovalTask.objects.create(name=PROJECT_REVIEW_WORKFLOW)
+    old.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    WorkflowTask.objects.create(workflow=workflow, task=old, sort_order=0)
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    state = submit_project_for_review(project, submitter)
+
+    migration = importlib.import_module("cms.migrations.0005_project_review_task")
+    migration.convert_review_task(apps, None)
+
+    task = Task.objects.get(pk=old.pk).specific
+    assert isinstance(task, ProjectReviewTask)
+    assert task.name == PROJECT_REVIEW_WORKFLOW and [g.name for g in task.groups.all()] == [MODERATORS_GROUP]
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS and state.current_task_state.task_id == old.pk
+
+
+def test_workflow_and_task_names_read_in_the_staff_members_language(
+    cms_site, client, submitter, moderator, kouhu, django_capture_on_commit_callbacks
+):
+    """Stored once in English; each moderator reads them in the admin's language, and saving keeps the English."""
+    from django.utils import translation
+    from wagtail.models import Task, Workflow
+
+    workflow = Workflow.objects.get(name=PROJECT_REVIEW_WORKFLOW)
+    with translation.override("ja"):
+        assert str(workflow.name) == "プロジェクト審査" and f"{workflow.tasks.get().name}" == "プロジェクト審査"
+    with translation.override("zh-hant"):
+        assert "%s" % workflow.name == "專案審查"  # noqa: UP031 (as Wagtail formats its messages)
+
+    moderator.wagtail_userprofile.preferred_language = "ja"
+    moderator.wagtail_userprofile.save()
+    client.force_login(moderator)
+    project = create_project_draft(township=kouhu, owner=submitter, title="口湖魚塭")
+    submit_project_for_review(project, submitter)
+    dashboard = client.get(reverse("wagtailadmin_pages:edit", args=[project.pk])).content.decode()
+    assert "プロジェクト審査" in dashboard and "Project review" not in dashboard
+
+    with translation.override("zh-hant"):
+        workflow.name = str(workflow.name)  # as the workflow's edit form posts it back: "專案審查"
+        workflow.save()
+    assert Workflow.objects.filter(name=PROJECT_REVIEW_WORKFLOW).exists()
+    assert Task.objects.filter(name=PROJECT_REVIEW_WORKFLOW).exists()

@@ -124,6 +124,30 @@ def test_a_team_reads_the_reasons_reopens_and_resubmits_a_rejected_project(clien
     assert project.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
 
 
+def test_the_team_is_told_the_reason_with_a_link_to_its_projects_page(
+    client, draft, alice, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from notifications.models import Notification
+
+    actions.save_funding_step(alice, draft, seeks_investment=False, campaign_fields=None)
+    actions.add_subscription_plan(alice, draft, name="認養", price_twd=500, rewards="魚", season_months=[])
+    project, _state = actions.submit_project_draft(alice, draft)
+    projects_url = reverse("marketplace:enterprise_projects", kwargs={"slug": draft.enterprise.organisation.slug})
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reject(project, "請補上魚塭的照片")
+
+    bell = Notification.objects.get(recipient=alice, kind=Notification.Kind.SUBMISSION_REJECTED)
+    assert bell.url == projects_url and bell.body == "請補上魚塭的照片"
+    (email,) = [m for m in mail.outbox if m.to == [alice.email]]
+    assert "請補上魚塭的照片" in email.body and projects_url in email.body
+    client.force_login(alice)
+    assert projects_url in client.get(reverse("cms:review_notices")).text
+
+
 def test_only_a_sent_back_submission_can_be_reopened(client, draft, alice):
     actions.save_funding_step(alice, draft, seeks_investment=False, campaign_fields=None)
     actions.add_subscription_plan(alice, draft, name="認養", price_twd=500, rewards="魚", season_months=[])

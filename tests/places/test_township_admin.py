@@ -24,6 +24,39 @@ def test_staff_can_flag_a_priority_area_in_the_admin(client, superuser, township
     assert township.is_priority_area
 
 
+def test_a_priority_flag_changed_in_the_admin_is_in_the_audit_log(client, superuser, townships):
+    from core.audit import Action
+    from core.models import AuditEntry
+
+    client.force_login(superuser)
+    township = Township.objects.get(code="10013030")
+    edit_url = reverse("townships:edit", args=[township.pk])
+
+    client.post(edit_url, {"is_priority_area": "on"})
+    client.post(edit_url, {"is_priority_area": "on"})  # saved again unchanged: nothing happened, nothing logged
+    client.post(edit_url, {})
+
+    entries = list(AuditEntry.objects.filter(action=Action.TOWNSHIP_PRIORITY_AREA).order_by("pk"))
+    assert [(entry.actor, entry.data) for entry in entries] == [
+        (superuser, {"township": "10013030", "priority_area": True}),
+        (superuser, {"township": "10013030", "priority_area": False}),
+    ]
+
+
+def test_only_staff_with_the_township_permission_may_change_the_flag(townships):
+    from django.core.exceptions import PermissionDenied
+
+    from places.actions import set_priority_area
+
+    staff = User.objects.create_user("staff@homeward.test", "pw-for-tests-123", is_staff=True)
+    township = Township.objects.get(code="10013030")
+
+    with pytest.raises(PermissionDenied):
+        set_priority_area(staff, township, True)
+    township.refresh_from_db()
+    assert not township.is_priority_area
+
+
 def test_the_township_list_filters_by_priority_area(client, superuser, townships):
     Township.objects.filter(code="10013030").update(is_priority_area=True)
     client.force_login(superuser)
