@@ -51,7 +51,8 @@ def rows(page):
     """The listing's cells as the reader sees them, row by row."""
     from bs4 import BeautifulSoup
 
-    table = BeautifulSoup(page, "html.parser").select("tbody tr")
+    # The listing's own table: the page has others (Wagtail's keyboard-shortcuts dialog).
+    table = BeautifulSoup(page, "html.parser").select("table.listing tbody tr")
     return [[cell.get_text(" ", strip=True) for cell in row.select("td")] for row in table]
 
 
