@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from core.mail import subject_line
+from notifications.actions import EMAIL_CHOICE_FOR_KIND
 from notifications.models import Notification
 
 
@@ -16,7 +17,14 @@ def email_notification(notification_id):
         return False
     recipient = notification.recipient
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-        context = {"notification": notification, "site_url": settings.SITE_BASE_URL, "recipient": recipient}
+        context = {
+            "notification": notification,
+            "site_url": settings.SITE_BASE_URL,
+            "recipient": recipient,
+            # Kinds without a profile choice (decisions about the person's own submissions, failed payments, a plan's
+            # next step) are always emailed: the footer must not promise a setting that does not exist.
+            "by_choice": notification.kind in EMAIL_CHOICE_FOR_KIND,
+        }
         subject = subject_line("notifications/email_subject.txt", context)
         body = render_to_string("notifications/email_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])

@@ -202,3 +202,15 @@ def test_a_link_made_in_the_recipients_language_opens_in_the_language_they_read_
     assert opened(page.url, "zh-hant") == page.url
     assert opened(untranslated.url, "ja") == untranslated.url  # no Japanese page: the one there is
     assert opened("/zh-hant/notifications/", "en") == "/en/notifications/"
+
+
+def test_the_emails_footer_promises_a_profile_setting_only_for_kinds_that_have_one(
+    person, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.notify(person, KIND, "台東香草田有新進度")  # emailed by the person's project-updates choice
+        actions.notify(person, Notification.Kind.PAYMENT_FAILED, "扣款失敗")  # always emailed
+
+    by_choice, always = mail.outbox
+    assert "您可以在個人資料中變更" in by_choice.body and "這類郵件一定會寄出" not in by_choice.body
+    assert "這類郵件一定會寄出" in always.body and "您可以在個人資料中變更" not in always.body
