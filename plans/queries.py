@@ -48,6 +48,16 @@ NEXT_ACTOR_LABELS = {
 }
 
 
+def offices_awaiting_verification(user):
+    """The township offices the person belongs to that staff have not verified (yet, or any more): they write no
+    plan until then (plans.actions.offices_of lists the verified ones)."""
+    from accounts.models import Organisation
+
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.TOWNSHIP_OFFICE, memberships__user=user, verified_at__isnull=True
+    ).order_by("name")
+
+
 def open_revisions():
     """An Exists() that is true for a plan with revision requests its office has not answered yet."""
     return Exists(RevisionRequest.objects.filter(meeting__plan=OuterRef("pk"), resolved_at__isnull=True))

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +27,13 @@ from plans.forms import (
 )
 from plans.maps import plan_map, township_rows
 from plans.models import EDITABLE_STAGES, GUIDANCE_STAGES, Plan, Stage
-from plans.queries import funding_rows, next_actor, programmes_for_plan, public_plans
+from plans.queries import (
+    funding_rows,
+    next_actor,
+    offices_awaiting_verification,
+    programmes_for_plan,
+    public_plans,
+)
 from plans.text import plan_text, plan_texts, translation_fields
 
 PER_PAGE = 20
@@ -129,7 +134,9 @@ def _detail(request, plan, **sent):
 def plan_new(request):
     offices = list(actions.offices_of(request.user))
     if not offices:
-        raise PermissionDenied
+        # Not a bare 403: the person learns whether their office waits for staff or how an office starts a plan.
+        context = {"form": None, "waiting": list(offices_awaiting_verification(request.user))}
+        return render(request, "plans/plan_new.html", context, status=403)
     form = PlanStartForm(request.POST or None, offices=actions.offices_of(request.user))
     if request.method == "POST" and form.is_valid():
         outcome = run_action(

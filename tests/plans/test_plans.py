@@ -297,8 +297,10 @@ def test_the_public_page_shows_stage_projects_and_funding_planned_against_actual
 def test_only_a_township_offices_member_starts_a_plan(client, people):
     client.force_login(people["outsider"])
     assert client.post(reverse("plans:new"), {"office": people["office"].pk, "title": "奪取"}).status_code == 403
-    client.force_login(people["reviewer"])  # a county's reviewer writes no plan
-    assert client.get(reverse("plans:new")).status_code == 403
+    client.force_login(people["reviewer"])  # a county's reviewer writes no plan, and is told who does
+    refused = client.get(reverse("plans:new"))
+    assert refused.status_code == 403 and "written by township offices" in refused.text
+    assert reverse("organisations:create") in refused.text
     assert not Plan.objects.exists()
 
     client.force_login(people["officer"])
@@ -514,7 +516,8 @@ def test_a_public_body_anyone_can_declare_reviews_or_writes_no_plan_until_staff_
     assert forward.status_code == 302
     assert "awaits verification by staff" in client.get(forward.url).text
     assert Plan.objects.get(pk=plan.pk).stage == Stage.COUNTY_REVIEW
-    assert client.get(reverse("plans:new")).status_code == 403
+    waiting = client.get(reverse("plans:new"))  # told that staff verify the office first, and which one waits
+    assert waiting.status_code == 403 and "Waiting for verification" in waiting.text and "口湖鄉公所" in waiting.text
     declared_office = Organisation.objects.get(kind="township_office", memberships__user=impostor)
     with pytest.raises(ActionRefused):
         actions.create_plan(impostor, declared_office, title="冒名計畫")
