@@ -35,6 +35,14 @@ class Outcome:
     refused: ActionRefused | None = None
 
 
+def check_model_permission(user, model, action="change"):
+    """Raises PermissionDenied unless the person is active and holds `model`'s Django permission for `action` (add,
+    change, delete): what staff screens that edit a model's records through actions ask first."""
+    codename = f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+    if not (user and user.is_authenticated and user.is_active and user.has_perm(codename)):
+        raise PermissionDenied
+
+
 def run_action(request, action, *args, success=None, form=None, error_field=None, hide_denied=False, **kwargs):
     """Run `action(request.user, *args, **kwargs)` for a view.
 

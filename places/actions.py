@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.actions import check_model_permission
 from core.audit import Action, log
 from places.models import County, Township
 
@@ -161,8 +161,7 @@ def import_priority_areas(text, replace=False):
 @transaction.atomic
 def set_priority_area(user, township, is_priority_area):
     """Staff flag a township as one of the priority areas for regional revitalization, or remove the flag."""
-    if not (user.is_authenticated and user.is_active and user.has_perm("places.change_township")):
-        raise PermissionDenied
+    check_model_permission(user, Township)
     township = Township.objects.select_for_update().get(pk=township.pk)
     if township.is_priority_area != is_priority_area:
         township.is_priority_area = is_priority_area

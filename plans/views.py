@@ -132,12 +132,12 @@ def _detail(request, plan, **sent):
 
 @login_required
 def plan_new(request):
-    offices = list(actions.offices_of(request.user))
+    offices = actions.offices_of(request.user)
     if not offices:
         # Not a bare 403: the person learns whether their office waits for staff or how an office starts a plan.
         context = {"form": None, "waiting": list(offices_awaiting_verification(request.user))}
         return render(request, "plans/plan_new.html", context, status=403)
-    form = PlanStartForm(request.POST or None, offices=actions.offices_of(request.user))
+    form = PlanStartForm(request.POST or None, offices=offices)
     if request.method == "POST" and form.is_valid():
         outcome = run_action(
             request, actions.create_plan, form.cleaned_data["office"], title=form.cleaned_data["title"], form=form

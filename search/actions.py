@@ -5,10 +5,10 @@ logged for Wagtail's history of the entry. Searches see a change at once (search
 when it changed): no index is rebuilt.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from cms.page_cache import search_results_changed
+from core.actions import check_model_permission
 from core.audit import Action, log
 from search.models import SynonymEntry
 from search.synonyms import forget_compiled
@@ -18,8 +18,7 @@ AUDITED_FIELDS = ("terms_zh", "terms_en", "terms_ja", "one_way", "narrower", "no
 
 def check_synonym_permission(user, action):
     """`action`: add, change or delete. Raises PermissionDenied unless the user holds the model permission."""
-    if not (user and user.is_authenticated and user.has_perm(f"search.{action}_synonymentry")):
-        raise PermissionDenied
+    check_model_permission(user, SynonymEntry, action)
 
 
 def _audit(action, user, entry_id, **data):

@@ -1,64 +1,63 @@
 """What moderators do to what people post about projects: hide or show a question or an answer, resolve an abuse
 report. Each is one action (permission check, change, audit entry), the same from the admin, a view or a script."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.actions import ActionRefused
+from core.actions import ActionRefused, check_model_permission
 from core.audit import Action, log
-from marketplace.models import AbuseReport, Answer, Question
+from marketplace.models import AbuseReport
 
 
 def check_moderator(user, model):
     """Staff who may change `model`'s records in the admin (Moderators, superusers)."""
-    codename = f"{model._meta.app_label}.change_{model._meta.model_name}"
-    if not (user.is_authenticated and user.is_active and user.has_perm(codename)):
-        raise PermissionDenied
+    check_model_permission(user, model)
 
 
 @transaction.atomic
+def _set_hidden(user, post, hidden, *, organisation_path, hide, show, **audit_ids):
+    """Hide `post` (a question or an answer) or show it again, under its row lock; logged only when it changes.
+    `audit_ids`: the audit entry's ids, each read from the locked post by its attribute name."""
+    model = type(post)
+    check_moderator(user, model)
+    post = model.objects.select_for_update(of=("self",)).select_related(organisation_path).get(pk=post.pk)
+    if post.hidden != hidden:
+        post.hidden = hidden
+        post.save(update_fields=["hidden"])
+        organisation = post
+        for name in organisation_path.split("__"):
+            organisation = getattr(organisation, name)
+        ids = {key: getattr(post, attribute) for key, attribute in audit_ids.items()}
+        log(hide if hidden else show, actor=user, organisation=organisation, **ids)
+    return post
+
+
 def set_question_hidden(user, question, hidden):
     """Hide a question (and so its answers) from the project's page, or show it again."""
-    check_moderator(user, Question)
-    question = (
-        Question.objects.select_for_update(of=("self",))
-        .select_related("listing__enterprise__organisation")
-        .get(pk=question.pk)
+    return _set_hidden(
+        user,
+        question,
+        hidden,
+        organisation_path="listing__enterprise__organisation",
+        hide=Action.QUESTION_HIDE,
+        show=Action.QUESTION_SHOW,
+        question="pk",
     )
-    if question.hidden != hidden:
-        question.hidden = hidden
-        question.save(update_fields=["hidden"])
-        log(
-            Action.QUESTION_HIDE if hidden else Action.QUESTION_SHOW,
-            actor=user,
-            organisation=question.listing.enterprise.organisation,
-            question=question.pk,
-        )
-    return question
 
 
-@transaction.atomic
 def set_answer_hidden(user, answer, hidden):
     """Hide an answer from the project's page, or show it again."""
-    check_moderator(user, Answer)
-    answer = (
-        Answer.objects.select_for_update(of=("self",))
-        .select_related("question__listing__enterprise__organisation")
-        .get(pk=answer.pk)
+    return _set_hidden(
+        user,
+        answer,
+        hidden,
+        organisation_path="question__listing__enterprise__organisation",
+        hide=Action.ANSWER_HIDE,
+        show=Action.ANSWER_SHOW,
+        question="question_id",
+        answer="pk",
     )
-    if answer.hidden != hidden:
-        answer.hidden = hidden
-        answer.save(update_fields=["hidden"])
-        log(
-            Action.ANSWER_HIDE if hidden else Action.ANSWER_SHOW,
-            actor=user,
-            organisation=answer.question.listing.enterprise.organisation,
-            question=answer.question_id,
-            answer=answer.pk,
-        )
-    return answer
 
 
 @transaction.atomic
