@@ -278,6 +278,13 @@ class LedgerEntry(models.Model):
                 condition=models.Q(receipt_sent_at__isnull=True, receipt_number__isnull=False),
                 name="ledger_receipt_unsent",
             ),
+            # A refund or dispute naming no known backing is matched to its payment by the payment intent
+            # (payments.handlers): only the entries that carry one are indexed.
+            models.Index(
+                fields=["stripe_payment_intent_id"],
+                condition=~models.Q(stripe_payment_intent_id=""),
+                name="ledger_payment_intent",
+            ),
         ]
 
     def __str__(self):
