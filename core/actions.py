@@ -20,6 +20,9 @@ from django.utils import timezone
 class ActionRefused(Exception):
     """The action is allowed in principle but cannot be done now; str(error) says why, for the person."""
 
+    # The code of a refusal because a service the action needs (Stripe) did not answer: the request itself was fine.
+    UNAVAILABLE = "unavailable"
+
     def __init__(self, message, code="refused"):
         super().__init__(message)
         self.message = message
@@ -33,6 +36,14 @@ class Outcome:
     done: bool
     result: object = None
     refused: ActionRefused | None = None
+
+    @property
+    def http_status(self):
+        """What a view answers when it shows a refusal on the form again: 503 when a service the action needs did
+        not answer (the person's input was fine and is kept), 400 otherwise."""
+        if self.refused is not None and self.refused.code == ActionRefused.UNAVAILABLE:
+            return 503
+        return 400
 
 
 def check_model_permission(user, model, action="change"):

@@ -38,7 +38,9 @@ MAX_OPEN_CHECKOUTS = 3
 
 def check_payments_configured():
     if not gateways.current().is_configured():
-        raise ActionRefused(_("Payments are not configured on this site yet: nothing was charged."))
+        raise ActionRefused(
+            _("Payments are not configured on this site yet: nothing was charged."), code=ActionRefused.UNAVAILABLE
+        )
 
 
 def check_campaign_open(campaign):
@@ -270,7 +272,8 @@ def _open_checkout(backing, create_session):
         logger.exception("Stripe refused or failed to open Checkout for backing %s", backing.pk)
         Backing.objects.filter(pk=backing.pk, status=Backing.Status.PENDING).update(status=Backing.Status.EXPIRED)
         raise ActionRefused(
-            _("The payment service could not be reached, so nothing was charged. Please try again in a moment.")
+            _("The payment service could not be reached, so nothing was charged. Please try again in a moment."),
+            code=ActionRefused.UNAVAILABLE,
         ) from None
     Backing.objects.filter(pk=backing.pk).update(stripe_checkout_session_id=session_id)
     return url

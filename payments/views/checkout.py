@@ -15,6 +15,7 @@ from core.numbers import count_from_text
 from marketplace.queries import public_listing_or_404
 from payments import checkout, corporate, gateways
 from payments.forms import DeliveryAddressForm, DonationForm, SubscriptionForm
+from payments.views import with_retry_after
 
 
 def _return_urls(request, project_id):
@@ -69,8 +70,9 @@ def _checkout(request, listing, form, start, target, *, template, context, addre
         )
         if outcome.done:
             return HttpResponseRedirect(outcome.result)
+        status = outcome.http_status
     context = {"listing": listing, "form": form, "demo_checkout": gateways.demo_enabled(), **context}
-    return render(request, template, context, status=status)
+    return with_retry_after(render(request, template, context, status=status))
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,6 +14,7 @@ from core.actions import run_action
 from marketplace.models import Interest
 from payments import corporate, gateways
 from payments.forms import CommitmentPaymentForm
+from payments.views import with_retry_after
 
 
 @login_required
@@ -24,6 +25,7 @@ def pay_commitment(request, pk):
     if get_membership(request.user, organisation) is None:
         raise Http404  # outsiders do not learn of the commitment
     form = CommitmentPaymentForm(request.POST or None, initial={"amount_twd": interest.committed_amount_twd})
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         if not ratelimit.consume(request, action="checkout"):
             form.add_error(None, _("Too many payment attempts from here: please wait a few minutes."))
@@ -40,6 +42,7 @@ def pay_commitment(request, pk):
             )
             if outcome.done:
                 return HttpResponseRedirect(outcome.result)
+            status = outcome.http_status
     state, backing = corporate.commitment_payment_state(interest)
     context = {
         "interest": interest,
@@ -51,8 +54,7 @@ def pay_commitment(request, pk):
         "business_number": getattr(getattr(organisation, "company_profile", None), "unified_business_number", ""),
         "demo_checkout": gateways.demo_enabled(),
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "payments/pay_commitment.html", context, status=status)
+    return with_retry_after(render(request, "payments/pay_commitment.html", context, status=status))
 
 
 @login_required

@@ -206,3 +206,17 @@ def test_project_totals_are_unchanged_by_purchases_and_rebuild_agrees(market):
         if entry.pk == purchase_entry.pk
     ]
     assert exported[2:4] == ["test.thing", "關山米食堂"]
+
+
+def test_stripe_unreachable_answers_503_and_keeps_the_amount(client, market, settings):
+    interest = confirmed(market)
+    url = reverse("payments:pay_commitment", kwargs={"pk": interest.pk})
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    client.force_login(market["carol"])
+
+    response = client.post(url, {"amount_twd": "300,000"})
+
+    text = response.content.decode()
+    assert (response.status_code, response["Retry-After"]) == (503, "30")
+    assert "could not be reached" in text and 'value="300,000"' in text
+    assert list(Backing.objects.values_list("status", flat=True)) == ["expired"]

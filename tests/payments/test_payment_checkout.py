@@ -187,10 +187,13 @@ def test_a_closed_campaign_refuses_donations(client, listing, campaign):
 def test_stripe_unreachable_says_so_and_leaves_no_pending_backing(client, listing, campaign, settings):
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"
 
-    response = client.post(in_english(donate_url(listing)), {"suggested": "300"})
+    response = client.post(in_english(donate_url(listing)), {"suggested": "300", "name": "Lin Mei"})
 
-    assert response.status_code == 400
+    # The request was fine and Stripe did not answer: 503 with a time to try again, the form as the person filled it.
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     assert "could not be reached" in response.text
+    assert 'value="Lin Mei"' in response.text
     assert list(Backing.objects.values_list("status", flat=True)) == ["expired"]
 
 
@@ -199,7 +202,7 @@ def test_payments_not_configured_says_so_and_records_nothing(client, listing, ca
 
     response = client.post(in_english(donate_url(listing)), {"suggested": "300"})
 
-    assert response.status_code == 400
+    assert response.status_code == 503
     assert "not configured" in response.text
     assert not Backing.objects.exists()
 
