@@ -34,9 +34,11 @@ from search.synonyms import NARROWER, SYNONYM, key_text, synonym_index, synonym_
 TYPED, VARIANT, SPELLING, DICTIONARY, INFLECTION = "typed", "variant", "spelling", "dictionary", "inflection"
 TRADITIONAL = "traditional"  # Simplified Chinese written in Traditional characters
 ROMANIZATION = "romanization"  # a place name in another romanization, or in Chinese (search/romanization.py)
+KATAKANA = "katakana"  # a word typed in hiragana written in katakana (ここあ → ココア)
 KIND_WEIGHTS = {
     TYPED: 1.0,
     VARIANT: 1.0,
+    KATAKANA: 1.0,
     TRADITIONAL: 1.0,
     ROMANIZATION: 1.0,
     INFLECTION: 0.9,
@@ -52,10 +54,14 @@ MAX_SPAN = 6  # words in a synonym or dictionary phrase
 FUZZY_CHUNK = (2, 6)  # lengths of a Chinese run worth correcting as a whole
 
 
-_PIECE = re.compile(rf"[{_HAN}]+|[\u3041-\u309f]+|[\u30a0-\u30ff]+|[^\W_{_HAN}\u3041-\u30ff]+(?:[.'’][^\W_]+)*")
+# A hiragana run keeps the long-vowel mark ー that input methods write in it (らーめん, おーがにっく); the mark is in
+# the katakana block, and a katakana run takes it first when it follows katakana.
+_PIECE = re.compile(rf"[{_HAN}]+|[\u3041-\u309f\u30fc]+|[\u30a0-\u30ff]+|[^\W_{_HAN}\u3041-\u30ff]+(?:[.'’][^\W_]+)*")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
-_HIRAGANA_RUN = re.compile(r"^[\u3041-\u309f]+$")
+_HIRAGANA_RUN = re.compile(r"^[\u3041-\u309f\u30fc]+$")
 _LATIN_WORD = re.compile(r"^[a-z]+$")
+# ぁ..ゖ and the iteration marks ゝゞ have katakana forms 0x60 above them; ゟ and the combining marks do not.
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in [*range(0x3041, 0x3097), 0x309D, 0x309E]}
 
 
 @dataclass(frozen=True)
@@ -223,7 +229,8 @@ def _words(text):
                 content = _as_typed(piece, lambda run: _content_words(run) or _join_single_characters(_cut(run)))
                 words.extend(_Word(word, chunk_index) for word in content)
             elif _HIRAGANA_RUN.match(piece):
-                words.extend(_Word(word, chunk_index) for word in _hiragana_words(piece))
+                after_word = not chunk.startswith(piece)
+                words.extend(_Word(word, chunk_index) for word in _hiragana_words(piece, after_word))
             else:
                 words.append(_Word(piece, chunk_index))
     return words
@@ -246,23 +253,44 @@ def _as_typed(run, cut):
     return out
 
 
-def _hiragana_words(run):
-    """A hiragana run without its particles and auxiliaries (のお → nothing, みかんを → みかん), longest first."""
+def _katakana(word):
+    """A word typed all in hiragana, written in katakana (ここあ → ココア, てぃらぴあ → ティラピア); any other word as
+    it is. Japanese writes loanwords, and many plant and animal names, in katakana, and an input method shows a word in
+    hiragana until it is converted: the documents hold the katakana form (one token per katakana run), which the
+    hiragana form, one token per character, never matched."""
+    if not _HIRAGANA_RUN.match(word):
+        return word
+    return word.translate(_HIRAGANA_TO_KATAKANA)
+
+
+def _hiragana_words(run, after_word=False):
+    """A hiragana run without the particles and auxiliaries at its edges (のお → nothing, のみかんを → みかん,
+    はどこで → nothing), or as typed when public documents hold it so. Only the edges: a hiragana word holds the
+    same characters (に in にんじん, は in はちみつ, か in みかん), and cutting at every particle left んじん,
+    ちみつ and み + ん. A particle starts a run only after a word (`after_word`: 台湾のみかん), never at the start of
+    a query or of a part between spaces; the honorifics お and ご are dropped at the end of a run (before the word
+    they honour: のお茶), never at its start (おちゃ)."""
     stops = sorted((word for word in STOP_WORDS if _HIRAGANA_RUN.match(word)), key=len, reverse=True)
-    out, current, position = [], "", 0
-    while position < len(run):
-        stop = next((word for word in stops if run.startswith(word, position)), None)
-        if stop:
-            if current:
-                out.append(current)
-                current = ""
-            position += len(stop)
-        else:
-            current += run[position]
-            position += 1
-    if current:
-        out.append(current)
-    return out
+    leading = [word for word in stops if word not in ("お", "ご")] if after_word else []
+    forms, changed = [run], True
+    while changed and forms[-1] not in stops:
+        changed, word = False, forms[-1]
+        for stop in leading:
+            if word.startswith(stop) and len(word) > len(stop):
+                word, changed = word[len(stop) :], True
+                break
+        for stop in stops:
+            if word.endswith(stop) and len(word) > len(stop):
+                word, changed = word[: -len(stop)], True
+                break
+        if changed:
+            forms.append(word)
+    if forms[-1] in stops:
+        return []
+    for form in forms[:-1]:  # the longest form documents hold: a word that only seems to end in a particle (さつまいも)
+        if set(_bigrams(form)) <= vocabulary.present_bigrams(_bigrams(form)):
+            return [form]
+    return [forms[-1]]
 
 
 # --- Spelling ---------------------------------------------------------------------------------------------------
@@ -371,7 +399,8 @@ def _expansions(text):
     then, for English words, CC-CEDICT's Chinese words that public documents hold."""
     index = synonym_index()
     out = []
-    for source in dict.fromkeys([text, lexicon.fold_japanese(text), lexicon.fold_simplified(text)]):
+    sources = [text, lexicon.fold_japanese(text), lexicon.fold_simplified(text), _katakana(text)]
+    for source in dict.fromkeys(sources):
         for expansion in index.lookup(units(source)):
             out.append((expansion.text, expansion.kind))
     if text.isascii() and any(char.isalpha() for char in text):
@@ -453,6 +482,9 @@ def _concept(typed, correction="", place=None):
     traditional = lexicon.fold_simplified(typed)
     if traditional not in (typed, folded):
         add(traditional, TRADITIONAL)
+    katakana = _katakana(typed)
+    if katakana != typed:
+        add(katakana, KATAKANA)
     for form in _inflections(typed):
         add(form, INFLECTION)
     if correction:

@@ -100,6 +100,7 @@ def expansion_text(expansion):
         "dictionary": _("CC-CEDICT translation of “%(from)s”"),
         "spelling": _("spelling of “%(from)s”"),
         "variant": _("kanji form of “%(from)s”"),
+        "katakana": _("katakana form of “%(from)s”"),
         "traditional": _("Traditional Chinese form of “%(from)s”"),
         "inflection": _("form of “%(from)s”"),
         "romanization": _("“%(from)s” as a place name"),

@@ -93,6 +93,16 @@ def _int(params, name, default, minimum, maximum):
 ALLOWED_PARAMETERS = {"q", "sort", "near", "page", "per_page", "kind", "format", *FACETS}
 
 
+def without_other_parameters(params):
+    """The search parameters of a page's query string (a QueryDict), without the others. The pages ignore what is
+    not theirs: a link shared on a social network or in a newsletter comes back with fbclid, gclid or utm_* added,
+    and the visitor who follows it should see the results, not "Unknown parameter". The API stays strict."""
+    params = params.copy()
+    for name in set(params.keys()) - ALLOWED_PARAMETERS:
+        del params[name]
+    return params
+
+
 def check_searchable(name, value):
     """`value` unless it holds a NUL character, which no engine can search (PostgreSQL refuses it in any text)."""
     if "\x00" in value:

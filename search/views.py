@@ -52,7 +52,7 @@ from search.localize import localize_hits, localize_suggestions
 from search.people_families import empty_states
 from search.planner import plan_query
 from search.presentation import expansion_text, facet_groups, page_links, page_url, related_links, result_map
-from search.query import InvalidSearch, check_searchable, parse_search_params
+from search.query import InvalidSearch, check_searchable, parse_search_params, without_other_parameters
 
 AUTOCOMPLETE_FAMILIES = ("projects", "enterprises", "townships", "experiences", "organisations", "programmes")
 INCOMPLETE_NOTICE = "Search is running in a reduced mode: results may be incomplete."
@@ -107,7 +107,7 @@ def search_map(request):
     """The same search on a map: townships coloured by how many results each holds (the township facet)."""
     error, result, query, search_map_ = "", None, None, None
     try:
-        query = parse_search_params(request.GET, families())
+        query = parse_search_params(without_other_parameters(request.GET), families())
         query.per_page = 1
         query.facets = ("township",)  # the map needs only the township counts
         result = engines.search(query)
@@ -155,11 +155,11 @@ def _township_options(selected):
 
 
 def _with_home_township(request):
-    """The query string, with the signed-in visitor's home township as `near` when sorting by distance without one."""
-    params = request.GET
+    """The query string's search parameters (the others ignored), with the signed-in visitor's home township as
+    `near` when sorting by distance without one."""
+    params = without_other_parameters(request.GET)
     user = request.user
     if params.get("sort") == "nearest" and not params.get("near") and user.is_authenticated and user.home_township_id:
-        params = params.copy()
         params["near"] = user.home_township.code
     return params
 

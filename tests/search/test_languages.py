@@ -107,6 +107,26 @@ def test_a_japanese_title_is_searchable_and_suggested(rice_canteen, client, djan
     assert (suggestion["title"], suggestion["lang"]) == ("Guanshan organic rice canteen", "en")
 
 
+def test_a_word_typed_in_hiragana_finds_its_katakana_form(rice_canteen, client, django_capture_on_commit_callbacks):
+    """An input method shows a Japanese word in hiragana until it is converted, and many people search in it:
+    おーがにっく found nothing, though the Japanese title holds オーガニック (one token per katakana run, one per
+    hiragana character)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        japanese = translation_of(rice_canteen, "ja")
+        japanese.title, japanese.summary = "関山オーガニック米食堂", "Uターンの若者が地元の米を"
+        japanese.save_revision().publish()
+    plan = plan_query("おーがにっくの米")
+    assert [a.text for a in plan.concepts[0].alternatives][:2] == ["おーがにっく", "オーガニック"]  # then its synonyms
+    assert [a.text for a in plan_query("米").concepts[0].alternatives][:1] == ["米"]  # nothing to convert
+    for engine in content_engines():
+        result = engine.search(SearchQuery(q="おーがにっく", filters={"family": ["projects"]}))
+        assert [hit["object_id"] for hit in result.hits] == [str(rice_canteen.pk)], engine.name
+
+    page = client.get("/ja/search/", {"q": "おーがにっく", "kind": "projects"}).content.decode()
+    assert "関山<mark>オーガニック</mark>米食堂" in page
+    assert '「<span lang="ja">おーがにっく</span>」のカタカナ表記' in page
+
+
 def test_townships_and_enterprises_link_in_the_readers_language(
     content_site, client, django_capture_on_commit_callbacks
 ):

@@ -59,6 +59,14 @@ def test_japanese_kanji_are_folded_to_traditional_forms(search_corpus, db):
     assert concepts("池上のお米") == ["池上", "米"]  # particles and the honorific お dropped
 
 
+def test_particles_are_dropped_at_the_edges_of_a_hiragana_run_never_inside_a_word(search_corpus, db):
+    """Every particle was cut out wherever it stood: にんじん became んじん, はちみつ ちみつ, みかんを み + ん."""
+    assert concepts("にんじん") == ["にんじん"] and concepts("はちみつ もち") == ["はちみつ", "もち"]
+    assert concepts("みかんを") == ["みかん"] and concepts("屏東のみかん") == ["屏東", "みかん"]
+    assert concepts("おちゃ") == ["おちゃ"]  # the honorific is not dropped at the start of a run
+    assert concepts("池上はどこですか") == ["池上"]
+
+
 def test_simplified_chinese_is_written_in_traditional_characters_word_by_word():
     assert lexicon.fold_simplified("台东县的咖啡") == "臺東縣的咖啡"
     assert lexicon.fold_simplified("茶叶") == "茶葉"  # 叶 is also a Traditional character: the word decides

@@ -62,6 +62,18 @@ def test_the_deepest_page_allowed_is_answered_by_elasticsearch_not_the_fallback(
     assert data["page"] == 200 and data["hits"] == []
 
 
+def test_the_pages_ignore_parameters_that_are_not_search_parameters(search_corpus, db, client):
+    """A search link shared on a social network or in a newsletter comes back with fbclid or utm_* added: the page
+    answered 400 "Unknown parameter" instead of the results. The API stays strict."""
+    params = {"q": "台東", "kind": "townships", "fbclid": "IwAR0abc", "utm_source": "newsletter"}
+
+    page = client.get("/en/search/", params)
+    assert page.status_code == 200
+    assert "Unknown parameter" not in page.content.decode() and "Taitung" in page.content.decode()
+    assert client.get("/en/search/map/", params).status_code == 200
+    assert client.get("/api/search/", params, HTTP_ACCEPT_LANGUAGE="en").status_code == 400
+
+
 @pytest.mark.parametrize("params", [{"q": "魚\x00"}, {"county": "\x00"}, {"sector": "agri\x00culture"}])
 def test_a_nul_character_is_refused_with_a_reason_whichever_engine_answers(search_corpus, db, client, settings, params):
     """PostgreSQL refuses NUL in any text: the database engine (the embedded default, and the fallback when
