@@ -206,6 +206,8 @@ def _render_search_page(request):
         "facet_names": FACETS,
         "empty_states": empty_states(query) if result is not None and not result.hits else [],
         "map_url": f"{reverse('search:map')}?{request.GET.urlencode()}",
+        # Only punctuation or symbols typed: nothing to search for, so every result is listed; the page says why.
+        "nothing_to_search": bool(result is not None and query.q and not plan_query(query.q).concepts),
     }
     response = render(request, "search/search.html", context, status=400 if error else 200)
     if result is not None and result.incomplete:

@@ -120,6 +120,21 @@ def test_search_page_empty_state_offers_a_suggestion_townships_and_a_sector(sear
     assert "?sector=agriculture" in html
 
 
+@pytest.mark.parametrize("q", ["***", "、。「」", "<>~"])
+def test_a_query_of_only_symbols_says_everything_is_listed_and_what_to_try(search_corpus, db, client, q):
+    response = client.get("/en/search/", {"q": q})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "has no words to search for, so everything is listed below." in html
+    assert "Try the name of a place, a crop or a project." in html
+    assert "<>~" not in html  # the query is shown escaped
+
+
+def test_a_query_with_words_does_not_say_it_has_none(search_corpus, db, client):
+    html = client.get("/en/search/", {"q": "臺東 ***"}).content.decode()
+    assert "has no words to search for" not in html
+
+
 def test_a_filter_that_leaves_nothing_stays_on_the_page_to_be_taken_off(search_corpus, db, client):
     # 臺東 in Pingtung County: no result holds the county, so its facet had no row and the filter was invisible
     # (and dropped by the next "Apply filters"). It stays listed, checked, with its count of 0.
