@@ -8,6 +8,7 @@ on the waitlist. A place that frees up is offered at once to the first person wa
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -315,7 +316,12 @@ def _book(user, slot, *, age_confirmed):
 
 def _check_free_at(user, slot):
     """Nobody takes two places at the same time: a place on `slot` is refused while the person has one (confirmed,
-    held for their payment or attended) on another time slot that overlaps it. Waiting on a list stays possible."""
+    held for their payment or attended) on another time slot that overlaps it. Waiting on a list stays possible.
+
+    The caller holds the slot's lock, which does not stop the same person booking another slot at the same time: the
+    person's row is locked too (until the caller's transaction ends), so that their second request reads the first
+    one's booking instead of missing it."""
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
     clash = (
         Booking.objects.filter(
             person=user,
@@ -569,8 +575,6 @@ def _notify(booking, kind, title, body):
 def _notify_organisers(slot, kind, title, body, *, besides):
     """Tell the members of the experience's organisation (each in their language, linking to the slot's check-in
     list), but not `besides`, the person whose own step it was."""
-    from django.contrib.auth import get_user_model
-
     from accounts.models import Membership
     from notifications.actions import in_language_of, notify
 
