@@ -601,23 +601,21 @@ def _notify_organisers_withdrawn(booking, slot, *, offered):
     free = _free_places(slot)
 
     def body():
-        text = _("%(person)s gave up their place for %(when)s.") % {
-            "person": booking.person.get_full_name(),
-            "when": _when(slot),
-        }
+        # One sentence a line: the languages do not agree on a space between sentences.
+        lines = [
+            _("%(person)s gave up their place for %(when)s.")
+            % {"person": booking.person.get_full_name(), "when": _when(slot)}
+        ]
         if booking.refund_percent is not None:
-            text += " " + _("They are refunded %(percent)s%% of NT$%(price)s, by your cancellation rule.") % {
-                "percent": booking.refund_percent,
-                "price": f"{booking.price_twd:,}",
-            }
+            lines.append(
+                _("They are refunded %(percent)s%% of NT$%(price)s, by your cancellation rule.")
+                % {"percent": booking.refund_percent, "price": f"{booking.price_twd:,}"}
+            )
         if offered:
-            text += " " + _("The place is offered to the first person on the waitlist.")
+            lines.append(_("The place is offered to the first person on the waitlist."))
         else:
-            text += " " + _("%(free)s of %(capacity)s places are free now.") % {
-                "free": free,
-                "capacity": slot.capacity,
-            }
-        return text
+            lines.append(_("%(free)s of %(capacity)s places are free now.") % {"free": free, "capacity": slot.capacity})
+        return "\n".join(lines)
 
     _notify_organisers(
         slot,
