@@ -8,6 +8,7 @@ on the waitlist. A place that frees up is offered at once to the first person wa
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -315,7 +316,12 @@ def _book(user, slot, *, age_confirmed):
 
 def _check_free_at(user, slot):
     """Nobody takes two places at the same time: a place on `slot` is refused while the person has one (confirmed,
-    held for their payment or attended) on another time slot that overlaps it. Waiting on a list stays possible."""
+    held for their payment or attended) on another time slot that overlaps it. Waiting on a list stays possible.
+
+    The caller holds the slot's lock, which does not stop the same person booking another slot at the same time: the
+    person's row is locked too (until the caller's transaction ends), so that their second request reads the first
+    one's booking instead of missing it."""
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
     clash = (
         Booking.objects.filter(
             person=user,
@@ -398,6 +404,7 @@ def _cancel_booking(user, booking):
     if slot.starts_at <= now:
         raise ActionRefused(_("This time slot has already started: the booking can no longer be cancelled."))
     held_a_place = booking.status in Booking.HOLDS_A_PLACE
+    was_confirmed = booking.status == Booking.Status.CONFIRMED
     abandoned = booking.payment if booking.status == Booking.Status.PAYING else None
     booking.refund_percent = (
         rules.refund_percent(slot.experience.cancellation_rule, slot.starts_at, now)
@@ -424,8 +431,9 @@ def _cancel_booking(user, booking):
         booking=booking.pk,
         refund_percent=booking.refund_percent,
     )
-    if held_a_place:
-        offer_freed_places(slot)
+    offers = offer_freed_places(slot) if held_a_place else []
+    if was_confirmed:
+        _notify_organisers_withdrawn(booking, slot, offered=bool(offers))
     return booking, abandoned
 
 
@@ -517,10 +525,12 @@ def expire_offers(now=None):
     for slot_id in list(slot_ids):
         with transaction.atomic():
             slot = locked_slot(Slot(pk=slot_id))
-            for booking in slot.bookings.filter(status=Booking.Status.OFFERED, offer_expires_at__lte=now):
+            expired = list(slot.bookings.filter(status=Booking.Status.OFFERED, offer_expires_at__lte=now))
+            for booking in expired:
                 _lapse(booking)
                 lapsed += 1
-            offer_freed_places(slot)
+            if expired and not offer_freed_places(slot):
+                _notify_organisers_unclaimed(slot)
     from experiences.purchases import release_stale_holds
 
     release_stale_holds(now)
@@ -560,6 +570,84 @@ def _notify(booking, kind, title, body):
 
     with in_language_of(booking.person):
         notify(booking.person, kind, title(), body(), url=reverse("experiences:my_bookings"))
+
+
+def _notify_organisers(slot, kind, title, body, *, besides):
+    """Tell the members of the experience's organisation (each in their language, linking to the slot's check-in
+    list), but not `besides`, the person whose own step it was."""
+    from accounts.models import Membership
+    from notifications.actions import in_language_of, notify
+
+    organisers = get_user_model().objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(organisation_id=slot.experience.organisation_id).values("user"),
+    )
+    if besides is not None:
+        organisers = organisers.exclude(pk=besides.pk)
+    for organiser in organisers:
+        with in_language_of(organiser):
+            notify(organiser, kind, title(), body(), url=reverse("experiences:check_in", kwargs={"pk": slot.pk}))
+
+
+def _free_places(slot):
+    return max(slot.capacity - slot.bookings.holding_a_place().count(), 0)
+
+
+def _notify_organisers_withdrawn(booking, slot, *, offered):
+    """A person gave up a confirmed place: the organiser's head count changed (a place offered to the first person
+    waiting is not taken yet either)."""
+    from notifications.models import Notification
+
+    free = _free_places(slot)
+
+    def body():
+        # One sentence a line: the languages do not agree on a space between sentences.
+        lines = [
+            _("%(person)s gave up their place for %(when)s.")
+            % {"person": booking.person.get_full_name(), "when": _when(slot)}
+        ]
+        if booking.refund_percent is not None:
+            lines.append(
+                _("They are refunded %(percent)s%% of NT$%(price)s, by your cancellation rule.")
+                % {"percent": booking.refund_percent, "price": f"{booking.price_twd:,}"}
+            )
+        if offered:
+            lines.append(_("The place is offered to the first person on the waitlist."))
+        else:
+            lines.append(_("%(free)s of %(capacity)s places are free now.") % {"free": free, "capacity": slot.capacity})
+        return "\n".join(lines)
+
+    _notify_organisers(
+        slot,
+        Notification.Kind.BOOKING_WITHDRAWN,
+        lambda: _("A place was cancelled: %(title)s") % {"title": slot.experience.title},
+        body,
+        besides=booking.person,
+    )
+
+
+def _notify_organisers_unclaimed(slot):
+    """An offer from the waitlist lapsed and nobody else waits (or it is too late to offer): the place stays empty
+    unless the organiser finds someone. While the place passes on to the next person waiting, nothing changes for the
+    organiser and nobody is told."""
+    from notifications.models import Notification
+
+    free = _free_places(slot)
+    if not free or slot.starts_at <= timezone.now():
+        return
+    _notify_organisers(
+        slot,
+        Notification.Kind.BOOKING_UNCLAIMED,
+        lambda: _("A freed place was not claimed: %(title)s") % {"title": slot.experience.title},
+        lambda: (
+            _(
+                "Nobody else waits for %(when)s: %(free)s of %(capacity)s places are free. Share the experience's "
+                "page if you want them taken."
+            )
+            % {"when": _when(slot), "free": free, "capacity": slot.capacity}
+        ),
+        besides=None,
+    )
 
 
 def _when(slot):

@@ -32,6 +32,8 @@ class Notification(models.Model):
         BOOKING_REMINDER = "booking_reminder", _("An experience you booked is tomorrow")
         BOOKING_CANCELLED = "booking_cancelled", _("An experience you booked was cancelled")
         PLAN_STEP = "plan_step", _("A revitalization plan moved on to its next step")
+        BOOKING_WITHDRAWN = "booking_withdrawn", _("Someone gave up their place on your experience")
+        BOOKING_UNCLAIMED = "booking_unclaimed", _("A freed place on your experience found nobody to take it")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -24,6 +25,8 @@ def email_notification(notification_id):
             # Kinds without a profile choice (decisions about the person's own submissions, failed payments, a plan's
             # next step) are always emailed: the footer must not promise a setting that does not exist.
             "by_choice": notification.kind in EMAIL_CHOICE_FOR_KIND,
+            # Where the choices are changed, in the recipient's language (the footer says so, with the address).
+            "choices_url": reverse("account_profile"),
         }
         subject = subject_line("notifications/email_subject.txt", context)
         body = render_to_string("notifications/email_body.txt", context)

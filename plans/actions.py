@@ -12,6 +12,7 @@ nothing is half-saved.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,13 +172,27 @@ def _step(plan, user, kind, action, *, organisation, to_stage=None, comment="", 
     return plan
 
 
-# What the party who takes the next step is told, by the step just taken (each in the reader's language).
+# Who hears of each step, and what each is told (in the reader's language): whoever takes the next step, and the public
+# bodies above the office once the plan is out of their hands (the county hears how the national review ends).
+OFFICE, COUNTY, NATION = "office", "county", "nation"
 TOLD = {
-    PlanEvent.Kind.SUBMITTED: gettext_lazy("A plan awaits the county's review: %(title)s"),
-    PlanEvent.Kind.COUNTY_RETURNED: gettext_lazy("The county returned your plan for changes: %(title)s"),
-    PlanEvent.Kind.COUNTY_FORWARDED: gettext_lazy("The county forwarded your plan to the national review: %(title)s"),
-    PlanEvent.Kind.NATIONAL_RETURNED: gettext_lazy("The national review asks for revisions to your plan: %(title)s"),
-    PlanEvent.Kind.MATCHED: gettext_lazy("Resources are matched for your plan, which can now start: %(title)s"),
+    PlanEvent.Kind.SUBMITTED: {COUNTY: gettext_lazy("A plan awaits the county's review: %(title)s")},
+    PlanEvent.Kind.COUNTY_RETURNED: {OFFICE: gettext_lazy("The county returned your plan for changes: %(title)s")},
+    PlanEvent.Kind.COUNTY_FORWARDED: {
+        OFFICE: gettext_lazy("The county forwarded your plan to the national review: %(title)s"),
+        NATION: gettext_lazy("A plan forwarded by its county awaits the national review: %(title)s"),
+    },
+    PlanEvent.Kind.NATIONAL_RETURNED: {
+        OFFICE: gettext_lazy("The national review asks for revisions to your plan: %(title)s"),
+        COUNTY: gettext_lazy("The national review asks for revisions to a plan from your county: %(title)s"),
+    },
+    PlanEvent.Kind.REVISED: {
+        NATION: gettext_lazy("A township office sent back its revised plan for guidance: %(title)s"),
+    },
+    PlanEvent.Kind.MATCHED: {
+        OFFICE: gettext_lazy("Resources are matched for your plan, which can now start: %(title)s"),
+        COUNTY: gettext_lazy("Resources are matched for a plan from your county, which can now start: %(title)s"),
+    },
 }
 
 
@@ -192,24 +207,42 @@ def _revision_lines(revisions):
     return "\n".join(f"{Section(section).label}{between}{text}" for section, text in revisions)
 
 
-def _tell(plan, user, kind, comment=""):
-    """Notify (and email) the people who take the plan's next step: the county's reviewers when it is submitted, the
-    office's members when it comes back to them or moves on; not the person who took the step. `comment`: a text, or
-    a callable that writes it in the reader's language."""
-    if kind == PlanEvent.Kind.SUBMITTED:
-        recipients = _members_of(
+def national_reviewers():
+    """The people `is_national_reviewer` says yes to (active staff, superusers and the "Plan reviewers" group)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name=NATIONAL_REVIEWERS_GROUP))
+        .distinct()
+    )
+
+
+def _audience(plan, audience):
+    if audience == OFFICE:
+        return _members_of(Organisation.objects.filter(pk=plan.office_id))
+    if audience == COUNTY:
+        return _members_of(
             Organisation.objects.filter(
                 kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=plan.township.county_id, verified_at__isnull=False
             )
         )
-    else:
-        recipients = _members_of(Organisation.objects.filter(pk=plan.office_id))
-    for person in recipients.exclude(pk=user.pk):
-        with in_language_of(person):
-            title = TOLD[kind] % {"title": plan.title}
-            url = reverse("plans:detail", kwargs={"pk": plan.pk})
-            body = comment() if callable(comment) else comment
-            notify(person, Notification.Kind.PLAN_STEP, title, body=body, url=url)
+    return national_reviewers()
+
+
+def _tell(plan, user, kind, comment=""):
+    """Notify (and email) the people who hear of the step (TOLD): whoever takes the plan's next step, and the county
+    once the national review answers; not the person who took the step, and each person once (the first audience
+    they belong to decides what they read). `comment`: a text, or a callable that writes it in the reader's
+    language."""
+    told = {user.pk}
+    for audience, message in TOLD[kind].items():
+        for person in _audience(plan, audience).exclude(pk__in=told):
+            told.add(person.pk)
+            with in_language_of(person):
+                title = message % {"title": plan.title}
+                url = reverse("plans:detail", kwargs={"pk": plan.pk})
+                body = comment() if callable(comment) else comment
+                notify(person, Notification.Kind.PLAN_STEP, title, body=body, url=url)
 
 
 def funding_error(total_twd, lines):
@@ -374,7 +407,7 @@ def send_revision(user, plan, *, comment=""):
     if not plan.meetings.exists():
         raise ActionRefused(_("There is no guidance meeting to answer yet."))
     RevisionRequest.objects.filter(meeting__plan=plan, resolved_at__isnull=True).update(resolved_at=timezone.now())
-    return _step(
+    _step(
         plan,
         user,
         PlanEvent.Kind.REVISED,
@@ -383,6 +416,8 @@ def send_revision(user, plan, *, comment=""):
         to_stage=Stage.REVISED,
         comment=comment.strip(),
     )
+    _tell(plan, user, PlanEvent.Kind.REVISED, comment=comment.strip())
+    return plan
 
 
 @transaction.atomic

@@ -310,3 +310,67 @@ def test_personal_data_export_and_erasure_free_the_place_for_the_waitlist(slot):
     assert not Booking.objects.filter(person=first).exists()
     queued.refresh_from_db()
     assert queued.status == Booking.Status.OFFERED
+
+
+def test_a_person_giving_up_a_place_tells_the_organisers_in_their_language(alice, office, slot):
+    from accounts.models import Membership, Role
+
+    alice.preferred_language = "ja"
+    alice.save(update_fields=["preferred_language"])
+    colleague = UserFactory(preferred_language="en")
+    Membership.objects.create(user=colleague, organisation=office, role=Role.MEMBER)
+    first, second, waiting = people(3)
+    first.display_name = "林小美"
+    first.save(update_fields=["display_name"])
+    booked = actions.book(first, slot)
+    actions.book(second, slot)
+    waiting_booking = actions.book(waiting, slot)
+    told = Notification.objects.filter(kind=Notification.Kind.BOOKING_WITHDRAWN)
+
+    actions.cancel_booking(waiting, waiting_booking)  # leaving the waitlist changes no head count
+    assert not told.exists()
+    waiting_booking = actions.book(waiting, slot)
+    actions.cancel_booking(first, booked)
+
+    assert set(told.values_list("recipient", flat=True)) == {alice.pk, colleague.pk}
+    english = told.get(recipient=colleague)
+    assert english.title == "A place was cancelled: 竹山採茶體驗"
+    assert english.body.startswith("林小美 gave up their place for ")
+    assert english.body.endswith("The place is offered to the first person on the waitlist.")
+    assert english.url == f"/en/experiences/manage/slots/{slot.pk}/check-in/"
+    japanese = told.get(recipient=alice)
+    assert japanese.title == "予約の取り消しがありました：竹山採茶體驗"
+    assert japanese.url == f"/ja/experiences/manage/slots/{slot.pk}/check-in/"
+
+    # With nobody waiting, the organiser reads how many places are free; the organiser's own booking tells only the
+    # other organisers.
+    told.all().delete()
+    actions.cancel_booking(second, Booking.objects.get(person=second))
+    assert told.get(recipient=colleague).body.endswith("1 of 2 places are free now.")
+    told.all().delete()
+    own = actions.book(alice, slot)
+    actions.cancel_booking(alice, own)
+    assert list(told.values_list("recipient", flat=True)) == [colleague.pk]
+
+
+def test_an_offer_that_lapses_with_nobody_left_waiting_tells_the_organisers(alice, slot):
+    alice.preferred_language = "en"
+    alice.save(update_fields=["preferred_language"])
+    first, second, early, late = people(4)
+    booked = actions.book(first, slot)
+    actions.book(second, slot)
+    actions.book(early, slot)
+    actions.book(late, slot)
+    actions.cancel_booking(first, booked)
+    unclaimed = Notification.objects.filter(recipient=alice, kind=Notification.Kind.BOOKING_UNCLAIMED)
+
+    # The first offer lapses: the place goes on to the next person waiting, the organiser is not disturbed.
+    later = timezone.now() + actions.OFFER_TIME + HOUR
+    assert actions.expire_offers(now=later) == 1
+    assert not unclaimed.exists()
+    # The last offer lapses: nobody is left, the place stays free and the organiser hears of it once.
+    assert actions.expire_offers(now=later + actions.OFFER_TIME + HOUR) == 1
+    (notification,) = unclaimed
+    assert notification.title == "A freed place was not claimed: 竹山採茶體驗"
+    assert "1 of 2 places are free" in notification.body
+    assert notification.url == f"/en/experiences/manage/slots/{slot.pk}/check-in/"

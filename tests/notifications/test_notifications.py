@@ -214,3 +214,19 @@ def test_the_emails_footer_promises_a_profile_setting_only_for_kinds_that_have_o
     by_choice, always = mail.outbox
     assert "您可以在個人資料中變更" in by_choice.body and "這類郵件一定會寄出" not in by_choice.body
     assert "這類郵件一定會寄出" in always.body and "您可以在個人資料中變更" not in always.body
+
+
+def test_an_email_sent_by_choice_links_to_where_the_choices_change_on_the_configured_site(
+    person, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_BASE_URL = "https://homeward.example.tw"
+    person.preferred_language = "ja"
+    person.save(update_fields=["preferred_language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.notify(person, KIND, "台東香草田有新進度", url="/ja/")
+        actions.notify(person, Notification.Kind.PAYMENT_FAILED, "扣款失敗")
+
+    by_choice, always = mail.outbox
+    assert "通知の設定： https://homeward.example.tw/ja/accounts/profile/" in by_choice.body
+    assert "https://homeward.example.tw/ja/\n" in by_choice.body and "localhost" not in by_choice.body
+    assert "accounts/profile/" not in always.body

@@ -245,3 +245,70 @@ def test_whoever_takes_the_next_step_is_notified_in_their_language(people, ready
     latest = told.filter(recipient=officer).first()
     assert latest.title == "The national review asks for revisions to your plan: 智慧養殖返鄉計畫"
     assert latest.body == "Funding: 說明民間投資"
+
+
+def test_the_national_reviewers_hear_of_a_forwarded_or_revised_plan_and_the_county_of_the_answer(
+    people,  # noqa: F811
+    ready_plan,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+    settings,
+):
+    from django.contrib.auth.models import Group
+
+    from notifications.models import Notification
+    from tests.factories.accounts import UserFactory
+
+    settings.SITE_BASE_URL = "https://homeward.example.tw"
+    officer, reviewer, staff = people["officer"], people["reviewer"], people["staff"]
+    for person in (staff, reviewer):
+        person.preferred_language = "en"
+        person.save(update_fields=["preferred_language"])
+    grouped = UserFactory(email="grouped@example.tw", preferred_language="ja")
+    grouped.groups.add(Group.objects.get_or_create(name=actions.NATIONAL_REVIEWERS_GROUP)[0])
+    UserFactory(email="gone@example.tw", is_staff=True, is_active=False)
+    told = Notification.objects.filter(kind=Notification.Kind.PLAN_STEP)
+
+    plan = actions.submit_plan(officer, ready_plan)
+    told.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.county_forward(reviewer, plan, comment="縣府支持")
+    by_recipient = {n.recipient.email: n for n in told.all()}
+    assert set(by_recipient) == {"officer@example.tw", "national@homeward.test", "grouped@example.tw"}
+    assert by_recipient["national@homeward.test"].title == (
+        "A plan forwarded by its county awaits the national review: 智慧養殖返鄉計畫"
+    )
+    assert by_recipient["grouped@example.tw"].title == (
+        "県・市から回付され、国の審査を待つ計画があります：智慧養殖返鄉計畫"
+    )
+    assert by_recipient["grouped@example.tw"].url == f"/ja/plans/{plan.pk}/"
+    assert by_recipient["national@homeward.test"].body == "縣府支持"
+    emailed = {message.to[0]: message for message in mailoutbox}
+    assert set(emailed) == set(by_recipient)
+    assert f"https://homeward.example.tw/en/plans/{plan.pk}/" in emailed["national@homeward.test"].body
+
+    # The nation asks for revisions: the office and the county hear of it, not the reviewer who asked.
+    told.all().delete()
+    actions.record_meeting(
+        grouped, plan, held_on=timezone.localdate(), attendees="國發會", minutes="訪視", revisions=[("funding", "說明")]
+    )
+    assert set(told.values_list("recipient__email", flat=True)) == {"officer@example.tw", "reviewer@example.tw"}
+    assert told.get(recipient=reviewer).title == (
+        "The national review asks for revisions to a plan from your county: 智慧養殖返鄉計畫"
+    )
+
+    # The office answers: the national reviewers take the next step.
+    told.all().delete()
+    actions.send_revision(officer, plan, comment="已補充")
+    assert set(told.values_list("recipient__email", flat=True)) == {"national@homeward.test", "grouped@example.tw"}
+    assert told.get(recipient=staff).title == (
+        "A township office sent back its revised plan for guidance: 智慧養殖返鄉計畫"
+    )
+
+    # The nation matches resources: the office and the county again.
+    told.all().delete()
+    actions.match_resources(staff, plan, confirmed={line.pk: 1 for line in plan.funding.all()})
+    assert set(told.values_list("recipient__email", flat=True)) == {"officer@example.tw", "reviewer@example.tw"}
+    assert told.get(recipient=reviewer).title == (
+        "Resources are matched for a plan from your county, which can now start: 智慧養殖返鄉計畫"
+    )
