@@ -457,12 +457,17 @@ def claim_offer(user, booking, *, success_url="", cancel_url=""):
     """The person takes the place offered to them from the waitlist, while the offer is open (a paid place: held
     while they pay, `checkout_url` says where)."""
     with transaction.atomic():
-        booking = _claim_offer(user, booking)
+        booking, lapsed = _claim_offer(user, booking)
+    if lapsed is not None:
+        # Refused after the transaction: the lapse and the offer to the next person stay made.
+        raise ActionRefused(lapsed)
     booking.checkout_url = _open_payment(booking, success_url=success_url, cancel_url=cancel_url)
     return booking
 
 
 def _claim_offer(user, booking):
+    """(booking, None) once claimed; (booking, why) when the offer had run out: the offer is then lapsed and its place
+    offered on, for the caller to commit before refusing."""
     check_own_booking(user, booking)
     slot = locked_slot(booking.slot)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -470,8 +475,10 @@ def _claim_offer(user, booking):
         raise ActionRefused(_("No place is offered to you on this time slot."))
     if booking.offer_expires_at is None or booking.offer_expires_at <= timezone.now():
         _lapse(booking)
-        offer_freed_places(slot)
-        raise ActionRefused(_("The offer has run out and the place went to the next person waiting."))
+        if offer_freed_places(slot):
+            return booking, _("The offer has run out and the place went to the next person waiting.")
+        _notify_organisers_unclaimed(slot)
+        return booking, _("The offer has run out: the place is no longer held for you.")
     _check_free_at(user, slot)
     if booking.price_twd:
         # A paid place: held while the person pays, as a new booking is (the offer's clock stops).
@@ -483,7 +490,7 @@ def _claim_offer(user, booking):
     log(Action.BOOKING_CLAIM, actor=user, organisation=slot.experience.organisation, booking=booking.pk)
     if booking.status == Booking.Status.CONFIRMED:
         notify_booking_confirmed(booking)  # a paid place is confirmed (and notified) by its payment
-    return booking
+    return booking, None
 
 
 def _lapse(booking):

@@ -220,6 +220,41 @@ def test_an_offer_that_runs_out_goes_to_the_next_person(slot):
         actions.claim_offer(early, waiting_first)
 
 
+def test_claiming_an_offer_that_ran_out_refuses_and_the_next_person_keeps_the_offer(slot):
+    first, second, early, late = people(4)
+    booked = actions.book(first, slot)
+    actions.book(second, slot)
+    waiting_first = actions.book(early, slot)
+    waiting_second = actions.book(late, slot)
+    actions.cancel_booking(first, booked)
+    Booking.objects.filter(pk=waiting_first.pk).update(offer_expires_at=timezone.now() - HOUR)
+
+    with pytest.raises(ActionRefused, match="went to the next person waiting"):
+        actions.claim_offer(early, waiting_first)
+
+    # The refusal does not undo the lapse: the offer has moved on and its holder is told, once.
+    waiting_first.refresh_from_db()
+    waiting_second.refresh_from_db()
+    assert (waiting_first.status, waiting_second.status) == (Booking.Status.LAPSED, Booking.Status.OFFERED)
+    assert Notification.objects.filter(recipient=late, kind=Notification.Kind.BOOKING_OFFER).count() == 1
+
+
+def test_claiming_an_offer_that_ran_out_with_nobody_waiting_says_so_and_frees_the_place(slot):
+    first, second, early = people(3)
+    booked = actions.book(first, slot)
+    actions.book(second, slot)
+    waiting = actions.book(early, slot)
+    actions.cancel_booking(first, booked)
+    Booking.objects.filter(pk=waiting.pk).update(offer_expires_at=timezone.now() - HOUR)
+
+    with pytest.raises(ActionRefused, match="no longer held for you"):
+        actions.claim_offer(early, waiting)
+
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.LAPSED
+    assert slot.bookings.holding_a_place().count() == 1
+
+
 def test_nobody_claims_someone_elses_booking(slot, bob):
     carol = UserFactory()
     booking = actions.book(bob, slot)
