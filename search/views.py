@@ -156,12 +156,17 @@ def _township_options(selected):
 
 def _with_home_township(request):
     """The query string's search parameters (the others ignored), with the signed-in visitor's home township as
-    `near` when sorting by distance without one."""
+    `near` when sorting by distance without one; and whether "nearest" was asked with no township to measure from
+    (the page then sorts by relevance and asks for one, rather than showing no results)."""
     params = without_other_parameters(request.GET)
     user = request.user
-    if params.get("sort") == "nearest" and not params.get("near") and user.is_authenticated and user.home_township_id:
+    nearest_without_township = params.get("sort") == "nearest" and not params.get("near", "").strip()
+    if nearest_without_township and user.is_authenticated and user.home_township_id:
         params["near"] = user.home_township.code
-    return params
+        nearest_without_township = False
+    if nearest_without_township:
+        params["sort"] = "relevance"
+    return params, nearest_without_township
 
 
 @require_GET
@@ -181,8 +186,9 @@ def search_page(request):
 
 def _render_search_page(request):
     error, result, query = "", None, None
+    params, nearest_without_township = _with_home_township(request)
     try:
-        query = parse_search_params(_with_home_township(request), families())
+        query = parse_search_params(params, families())
         result = engines.search(query)
     except InvalidSearch as problem:
         error = str(problem)
@@ -207,6 +213,7 @@ def _render_search_page(request):
         "empty_states": empty_states(query) if result is not None and not result.hits else [],
         "map_url": f"{reverse('search:map')}?{request.GET.urlencode()}",
         # Only punctuation or symbols typed: nothing to search for, so every result is listed; the page says why.
+        "nearest_without_township": nearest_without_township,
         "nothing_to_search": bool(result is not None and query.q and not plan_query(query.q).concepts),
     }
     response = render(request, "search/search.html", context, status=400 if error else 200)

@@ -320,6 +320,17 @@ def test_nearest_is_chosen_by_township_name_and_defaults_to_the_home_township(se
     assert "<b>x</b>" not in odd
 
 
+def test_nearest_without_a_township_sorts_by_relevance_and_asks_for_one(search_corpus, db, client):
+    response = client.get("/en/search/", {"q": "臺東", "sort": "nearest"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "To sort by distance, choose a township under “Nearest to”." in html
+    assert "<mark>臺東</mark>" in html  # the results are there, by relevance
+    assert '<option value="relevance" selected>' in html
+    # The API keeps refusing with its reason.
+    assert client.get("/api/search/", {"sort": "nearest"}).status_code == 400
+
+
 @pytest.mark.parametrize(
     ("language", "stage", "verified"), [("zh-hant", "初期營收", "已認證"), ("en", "Early revenue", "Verified")]
 )
