@@ -150,3 +150,28 @@ def test_our_words_do_not_replace_the_admins_words(language):
             assert translation.pgettext(context, word) != word, f"{word!r} ({context}) is not translated"
             if word in theirs:
                 assert translation.gettext(word) in theirs[word], f"the admin's {word!r} reads as ours"
+
+
+def test_a_string_missing_from_japanese_reads_in_english_not_chinese():
+    """Wagtail's Japanese catalog lacks many of its admin's strings: a Japanese staff member reads those in English
+    (the source text), not in Wagtail's Chinese (Django's fallback to LANGUAGE_CODE showed "Used by" as 已用於)."""
+    import wagtail
+    from django.utils import translation
+
+    admin_locale = f"{wagtail.__path__[0]}/admin/locale"
+    japanese = {entry.msgid for entry in polib.pofile(f"{admin_locale}/ja/LC_MESSAGES/django.po") if entry.translated()}
+    japanese |= {entry.msgid for entry in catalog("ja")}
+    chinese = {
+        entry.msgid: entry.msgstr
+        for entry in polib.pofile(f"{admin_locale}/zh_Hant/LC_MESSAGES/django.po")
+        if entry.translated()
+        and entry.msgstr != entry.msgid
+        and not entry.msgctxt
+        and not entry.msgid_plural
+        and entry.msgid not in japanese
+    }
+    assert "Used by" in chinese, "Wagtail's Japanese catalog has caught up: pick another string for this test"
+    with translation.override("ja"):
+        read_in_chinese = [msgid for msgid, msgstr in chinese.items() if translation.gettext(msgid) == msgstr]
+        assert translation.gettext("Used by") == "Used by"
+    assert read_in_chinese == []
