@@ -239,3 +239,18 @@ def test_a_question_or_answer_edit_screen_says_what_it_belongs_to(superuser_clie
     assert "請問魚塭在哪裡？" in question_page
     assert reverse("questions:edit", args=[question.pk]) in answer_page and "請問魚塭在哪裡？" in answer_page
     assert "在口湖鄉。" in answer_page
+
+
+def test_the_questions_and_answers_lists_name_their_columns_in_the_readers_language(
+    superuser_client, listing, alice, mallory
+):
+    from bs4 import BeautifulSoup
+
+    from marketplace import actions
+
+    actions.answer_question(alice, actions.ask_question(mallory, listing, text="q"), text="a")
+    for url in (reverse("questions:index"), reverse("answers:index")):
+        head = BeautifulSoup(superuser_client.get(url).text, "html.parser").select_one("table.listing thead")
+        words = head.get_text(" ", strip=True)
+        assert "專案" in words or "問題" in words
+        assert not any(word in words for word in ("Listing", "listing", "question", "Question")), words
