@@ -91,8 +91,8 @@ class CmsConfig(AppConfig):
         register_provider("uploads", export=export_uploads, erase=erase_uploads)
         from wagtail.models import GroupApprovalTask, Task, Workflow
 
-        from cms.models import ProjectReviewTask
+        from cms.models import PageReviewTask, ProjectReviewTask
         from cms.workflow_names import follow_names
 
         # "Project review" and "Moderators approval" read in each staff member's language (stored in English).
-        follow_names(Workflow, Task, GroupApprovalTask, ProjectReviewTask)
+        follow_names(Workflow, Task, GroupApprovalTask, ProjectReviewTask, PageReviewTask)

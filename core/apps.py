@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from core.languages import fall_back_to_the_source_text
+
+        fall_back_to_the_source_text()

@@ -71,3 +71,19 @@ def url_in_language(request, url, language):
     with translation.override(language):
         address = target.get_url(request)
     return urlunsplit(("", "", address, parts.query, parts.fragment)) if address else url
+
+
+def fall_back_to_the_source_text():
+    """A string missing from Japanese reads in English (the text in the code), never in Chinese.
+
+    Django lets a language fall back to LANGUAGE_CODE's catalog (here zh-hant): where Wagtail's Japanese catalog
+    lacks a string of its admin ("Used by" on the workflow tasks, and hundreds more), a Japanese staff member read
+    Wagtail's Chinese ("已用於"). Our own catalogs are complete (tests/test_translations.py), so this changes only
+    what other catalogs miss. Called once, from CoreConfig.ready, before any catalog is loaded."""
+    from django.utils.translation import trans_real
+
+    def add_no_fallback(translation, localedirs=None):
+        return None
+
+    trans_real.DjangoTranslation._add_fallback = add_no_fallback
+    trans_real._translations.clear()

@@ -1,6 +1,9 @@
 """Staff screens of the marketplace inside the Wagtail admin (the viewsets are in wagtail_hooks)."""
 
+import datetime
+
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic.models import InspectView
@@ -30,8 +33,13 @@ def resolve_abuse_report(request):
 
 
 class AbuseReportInspectView(InspectView):
-    """A report, what it points at (with the link to hide it), and a dash for what is not set (not "None")."""
+    """A report, what it points at (with the link to hide it), and a dash for what is not set (not "None"); its times
+    in Taipei time, as listed (Wagtail's inspect template keeps a datetime in UTC)."""
 
     def get_field_display_value(self, field_name, field):
         value = getattr(self.object, field_name)
-        return "—" if value is None else super().get_field_display_value(field_name, field)
+        if value is None:
+            return "—"
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value)
+        return super().get_field_display_value(field_name, field)

@@ -689,8 +689,12 @@ class Milestone(models.Model):
 class Question(models.Model):
     wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
 
-    listing = models.ForeignKey(ProjectListing, on_delete=models.CASCADE, related_name="questions")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    listing = models.ForeignKey(
+        ProjectListing, on_delete=models.CASCADE, related_name="questions", verbose_name=_("project")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("written by")
+    )
     text = models.TextField(_("question"), max_length=2000)
     created = models.DateTimeField(_("asked"), auto_now_add=True)
     hidden = models.BooleanField(_("hidden by a moderator"), default=False)
@@ -707,8 +711,10 @@ class Question(models.Model):
 class Answer(models.Model):
     wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("written by")
+    )
     text = models.TextField(_("answer"), max_length=4000)
     created = models.DateTimeField(_("answered"), auto_now_add=True)
     hidden = models.BooleanField(_("hidden by a moderator"), default=False)

@@ -144,3 +144,14 @@ def project_edit_path(project):
     if draft is None:
         return None
     return reverse("marketplace:enterprise_projects", kwargs={"slug": draft.enterprise.organisation.slug})
+
+
+def abuse_reports_for_staff():
+    """The reports with what they point at, and `target_hidden`: whether that question or answer is hidden now."""
+    from django.db.models.functions import Coalesce
+
+    from marketplace.models import AbuseReport
+
+    return AbuseReport.objects.select_related("reporter", "question", "answer").annotate(
+        target_hidden=Coalesce("question__hidden", "answer__hidden")
+    )

@@ -1,16 +1,20 @@
-from django.urls import path
+import django_filters
+from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from accounts.permission_policies import JudgedNotAddedPermissionPolicy, ReadOnlyPermissionPolicy
-from core.admin_columns import yes_no
+from core.admin_columns import YesNoColumn, yes_no
 from core.admin_edits import ActionEditView
 from core.spreadsheets import SpreadsheetSafeExportMixin
-from marketplace import actions, admin_views
-from marketplace.models import AbuseReport, Answer, EnterpriseProfile, Interest, Question
+from marketplace import actions, admin_views, queries
+from marketplace.models import AbuseReport, Answer, EnterpriseProfile, Interest, ProjectListing, Question
 
 # The pipeline is changed by companies and teams on the public site; staff look and export, never edit.
 register_permission_policy(Interest, ReadOnlyPermissionPolicy(Interest))
@@ -22,11 +26,30 @@ for _model in (EnterpriseProfile, Question, Answer):
 register_permission_policy(AbuseReport, ReadOnlyPermissionPolicy(AbuseReport))
 
 
-class HideQuestionEditView(ActionEditView):
+class PostEditView(ActionEditView):
+    """A question's or an answer's edit screen shows the text with the project (and question) it belongs to."""
+
+    template_name = "marketplace/admin/post_edit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        question = self.object if isinstance(self.object, Question) else self.object.question
+        context.update(
+            project=question.listing.project,
+            project_label=capfirst(ProjectListing._meta.get_field("project").verbose_name),
+            question=None if question is self.object else question,
+            question_label=capfirst(Question._meta.verbose_name),
+            text_label=capfirst(type(self.object)._meta.get_field("text").verbose_name),
+            author_label=capfirst(_("written by")),
+        )
+        return context
+
+
+class HideQuestionEditView(PostEditView):
     save_action_for = actions.set_question_hidden
 
 
-class HideAnswerEditView(ActionEditView):
+class HideAnswerEditView(PostEditView):
     save_action_for = actions.set_answer_hidden
 
 
@@ -105,6 +128,26 @@ class EnterpriseProfileViewSet(ModelViewSet):
         ]
 
 
+def abuse_report_target_url(report):
+    """The admin screen of what a report points at (where staff hide or show it)."""
+    if report.answer_id:
+        return reverse("answers:edit", args=[report.answer_id])
+    return reverse("questions:edit", args=[report.question_id])
+
+
+class AbuseReportFilterSet(WagtailFilterSet):
+    target_hidden = django_filters.BooleanFilter(label=capfirst(_("hidden now")))
+
+    class Meta:
+        model = AbuseReport
+        fields = ["resolved_at"]
+
+
+class AbuseReportIndexView(IndexView):
+    def get_base_queryset(self):
+        return queries.abuse_reports_for_staff()
+
+
 class AbuseReportViewSet(ModelViewSet):
     model = AbuseReport
     icon = "warning"
@@ -116,8 +159,16 @@ class AbuseReportViewSet(ModelViewSet):
     inspect_view_fields = ["reporter", "question", "answer", "reason", "created", "resolved_at"]
     inspect_template_name = "marketplace/admin/abuse_report_inspect.html"
     inspect_view_class = admin_views.AbuseReportInspectView
-    list_display = ["reason", "target", "reporter", "created", "resolved_at"]
-    list_filter = ["resolved_at"]
+    index_view_class = AbuseReportIndexView
+    list_display = [
+        "reason",
+        TitleColumn("target", label=capfirst(_("reported post")), get_url=abuse_report_target_url),
+        YesNoColumn("target_hidden", label=capfirst(_("hidden now")), sort_key="target_hidden"),
+        "reporter",
+        "created",
+        "resolved_at",
+    ]
+    filterset_class = AbuseReportFilterSet
     ordering = ["resolved_at", "-created"]
     form_fields = []
 

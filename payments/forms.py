@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.actions import ActionRefused
 from core.numbers import normalise_digits
@@ -314,7 +315,9 @@ class LedgerExportForm(forms.Form):
 
     FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"))
 
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     date_to = forms.DateField(
         label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cms.models import Sector
 from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea
@@ -16,7 +17,10 @@ def _townships():
 
 class TalentProfileForm(forms.ModelForm):
     fields_of_work = forms.MultipleChoiceField(
-        label=_("Fields"), choices=Field.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=pgettext_lazy("expertise", "Fields"),
+        choices=Field.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     language_codes = forms.MultipleChoiceField(
         label=_("Languages"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple

@@ -111,3 +111,67 @@ def test_no_template_puts_a_space_after_a_translated_label_ending_in_a_colon():
         for match in label_then_space.finditer(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+# Words our site uses in another sense than Wagtail's admin does: ours carry a context, so that our catalog (which
+# LOCALE_PATHS puts before every app's) does not replace the admin's word (its "Pages" menu read "分頁", pagination;
+# its "Explore" read "サイト案内", the footer's heading).
+OUR_SENSES = {
+    "Pages": "pagination",
+    "Fields": "expertise",
+    "Format": "work format",
+    "From": "date range",
+    "Explore": "site footer",
+    "New": "unread notice",
+    "Admin": "link to the staff admin",
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "ja"])
+def test_our_words_do_not_replace_the_admins_words(language):
+    import glob
+
+    import wagtail
+    from django.utils import translation
+    from django.utils.translation import to_locale
+
+    wagtail_dir = wagtail.__path__[0]
+    theirs = {}
+    for path in sorted(
+        glob.glob(f"{wagtail_dir}/**/locale/{to_locale(language)}/LC_MESSAGES/django.po", recursive=True)
+    ):
+        for entry in polib.pofile(path):
+            if entry.msgid in OUR_SENSES and entry.translated() and not entry.msgctxt:
+                theirs.setdefault(entry.msgid, set()).add(entry.msgstr)
+    ours = {entry.msgid for entry in catalog(to_locale(language)) if not entry.msgctxt and not entry.obsolete}
+    with translation.override(language):
+        for word, context in OUR_SENSES.items():
+            assert word not in ours, f"{word!r} without a context in our catalog: it replaces Wagtail's"
+            assert translation.pgettext(context, word) != word, f"{word!r} ({context}) is not translated"
+            if word in theirs:
+                assert translation.gettext(word) in theirs[word], f"the admin's {word!r} reads as ours"
+
+
+def test_a_string_missing_from_japanese_reads_in_english_not_chinese():
+    """Wagtail's Japanese catalog lacks many of its admin's strings: a Japanese staff member reads those in English
+    (the source text), not in Wagtail's Chinese (Django's fallback to LANGUAGE_CODE showed "Used by" as 已用於)."""
+    import wagtail
+    from django.utils import translation
+
+    admin_locale = f"{wagtail.__path__[0]}/admin/locale"
+    japanese = {entry.msgid for entry in polib.pofile(f"{admin_locale}/ja/LC_MESSAGES/django.po") if entry.translated()}
+    japanese |= {entry.msgid for entry in catalog("ja")}
+    chinese = {
+        entry.msgid: entry.msgstr
+        for entry in polib.pofile(f"{admin_locale}/zh_Hant/LC_MESSAGES/django.po")
+        if entry.translated()
+        and entry.msgstr != entry.msgid
+        and not entry.msgctxt
+        and not entry.msgid_plural
+        and entry.msgid not in japanese
+    }
+    assert "Used by" in chinese, "Wagtail's Japanese catalog has caught up: pick another string for this test"
+    with translation.override("ja"):
+        read_in_chinese = [msgid for msgid, msgstr in chinese.items() if translation.gettext(msgid) == msgstr]
+        assert translation.gettext("Used by") == "Used by"
+    assert read_in_chinese == []

@@ -6,39 +6,17 @@ table is added under it and its content type changes."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from cms.review_task_migrations import convert_tasks, restore_group_approval_tasks
 
 PROJECT_REVIEW = "Project review"
 
 
-def _review_tasks(apps):
-    GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
-    return GroupApprovalTask.objects.filter(
-        models.Q(name=PROJECT_REVIEW) | models.Q(workflow_tasks__workflow__name=PROJECT_REVIEW)
-    ).distinct()
-
-
 def convert_review_task(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Task = apps.get_model("wagtailcore", "Task")
-    ProjectReviewTask = apps.get_model("cms", "ProjectReviewTask")
-    content_type, _ = ContentType.objects.get_or_create(app_label="cms", model="projectreviewtask")
-    for task in _review_tasks(apps):
-        if not ProjectReviewTask.objects.filter(pk=task.pk).exists():
-            # raw: writes this table's row only, not the parents' (their name, groups and state stay as they are)
-            ProjectReviewTask(groupapprovaltask_ptr_id=task.pk).save_base(raw=True)
-        Task.objects.filter(pk=task.pk).update(content_type=content_type)
+    convert_tasks(apps, model_name="ProjectReviewTask", workflow_name=PROJECT_REVIEW)
 
 
 def restore_group_approval_task(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Task = apps.get_model("wagtailcore", "Task")
-    ProjectReviewTask = apps.get_model("cms", "ProjectReviewTask")
-    content_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
-    ids = list(ProjectReviewTask.objects.values_list("pk", flat=True))
-    Task.objects.filter(pk__in=ids).update(content_type=content_type)
-    # only the child rows: a model delete would take the parents (and their task states) with them
-    table = schema_editor.quote_name(ProjectReviewTask._meta.db_table)
-    schema_editor.execute(f"DELETE FROM {table}")
+    restore_group_approval_tasks(apps, schema_editor, model_name="ProjectReviewTask")
 
 
 class Migration(migrations.Migration):

@@ -16,7 +16,7 @@ from cms.models.pages import (
     TownshipIndexPage,
     TownshipPage,
 )
-from cms.models.review import ProjectReviewTask
+from cms.models.review import PageReviewTask, ProjectReviewTask
 from cms.models.site_settings import NavigationSettings
 from cms.models.snippets import Ministry, Sector, SupportProgramme, SustainableDevelopmentGoal
 from cms.models.visits import PageVisitDay
@@ -29,6 +29,7 @@ __all__ = [
     "HomeFeaturedStory",
     "HomePage",
     "NavigationSettings",
+    "PageReviewTask",
     "PageVisitDay",
     "ProjectPage",
     "ProjectReviewTask",

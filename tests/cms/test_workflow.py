@@ -299,3 +299,69 @@ def test_workflow_and_task_names_read_in_the_staff_members_language(
         workflow.save()
     assert Workflow.objects.filter(name=PROJECT_REVIEW_WORKFLOW).exists()
     assert Task.objects.filter(name=PROJECT_REVIEW_WORKFLOW).exists()
+
+
+def _story_in_review(submitter):
+    """A brand story submitted to its workflow (Wagtail's default "Moderators approval", made by its migrations)."""
+    from cms.models import StoryPage
+
+    index = StoryIndexPage.objects.filter(locale__language_code="zh-hant").first()
+    story = index.add_child(instance=StoryPage(title="坪林的包種茶", slug="tea", date="2026-01-01", live=False))
+    story.save_revision(user=submitter)
+    story.get_workflow().start(story, submitter)
+    return story
+
+
+def test_a_brand_story_cannot_be_sent_back_without_a_reason(cms_site, client, submitter, moderator):
+    """The stories' review holds "Request changes" to a reason the same way the projects' review does."""
+    from django.core.exceptions import PermissionDenied
+
+    from cms.models import PageReviewTask
+
+    story = _story_in_review(submitter)
+    task_state = story.current_workflow_state.current_task_state
+    assert isinstance(task_state.task.specific, PageReviewTask)
+    client.force_login(moderator)
+
+    modal = reverse("wagtailadmin_pages:workflow_action", args=[story.pk, "reject", task_state.pk])
+    response = client.post(modal, {"comment": "  "}, headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.status_code == 200 and response.json()["step"] == "action", "the form comes back with its error"
+    with pytest.raises(PermissionDenied):
+        task_state.task.specific.on_action(task_state.specific, moderator, "reject", comment="")
+    assert story.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+
+    response = client.post(modal, {"comment": "請補上照片來源"}, headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.status_code == 200 and response.json()["step"] == "success"
+    state = story.workflow_states.get()
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert state.current_task_state.comment == "請補上照片來源"
+
+
+def test_the_default_workflow_of_an_existing_site_becomes_a_page_review_task(cms_site, submitter):
+    """Migration 0006: "Moderators approval"'s Group approval task keeps its groups and reviews in progress; the
+    projects' task stays a ProjectReviewTask."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import GroupApprovalTask, Task, Workflow, WorkflowTask
+
+    from cms.models import PageReviewTask, ProjectReviewTask
+
+    workflow = Workflow.objects.get(name="Moderators approval")
+    WorkflowTask.objects.filter(workflow=workflow).delete()
+    PageReviewTask.objects.all().delete()
+    old = GroupApprovalTask.objects.create(name="Moderators approval")
+    old.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    WorkflowTask.objects.create(workflow=workflow, task=old, sort_order=0)
+    state = _story_in_review(submitter).current_workflow_state
+
+    migration = importlib.import_module("cms.migrations.0006_page_review_task")
+    migration.convert_moderators_approval_task(apps, None)
+
+    task = Task.objects.get(pk=old.pk).specific
+    assert isinstance(task, PageReviewTask)
+    assert task.name == "Moderators approval" and [g.name for g in task.groups.all()] == [MODERATORS_GROUP]
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS and state.current_task_state.task_id == old.pk
+    project_task = Workflow.objects.get(name=PROJECT_REVIEW_WORKFLOW).tasks.get().specific
+    assert isinstance(project_task, ProjectReviewTask)

@@ -3,6 +3,8 @@ reports) and of what moderators told a submitter (review notices): staff judge t
 hand. Wagtail's ModelViewSet has no `create_view_enabled` switch: the screens once offered "Why not add one?" and an
 empty form whose save answered 500."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -154,3 +156,101 @@ def test_a_reports_page_names_its_fields_and_links_to_hiding_what_it_points_at(
     assert reverse("questions:edit", args=[question.pk]) in page
     assert "檢舉人" in page and ">None<" not in page.replace(" ", "").replace("\n", "")
     assert "Reporter" not in page
+
+
+def _listing_rows(html):
+    """The listing's rows by the report's reason."""
+    from bs4 import BeautifulSoup
+
+    rows = BeautifulSoup(html, "html.parser").select("table.listing tbody tr")
+    return {reason: row for row in rows for reason in ("廣告一", "廣告二", "廣告三") if reason in row.get_text()}
+
+
+def test_the_reports_list_says_whether_each_post_is_hidden_now_and_links_to_it(
+    superuser_client, listing, alice, mallory
+):
+    """Staff see at a glance which reported posts are still shown, filter by it, and open the post to hide it."""
+    from django.utils import translation
+
+    from marketplace import actions
+
+    shown = actions.ask_question(alice, listing, text="還在網站上的問題")
+    hidden = actions.ask_question(alice, listing, text="已經隱藏的問題")
+    answer = actions.answer_question(alice, shown, text="已經隱藏的回答")
+    actions.report_abuse(mallory, question=shown, reason="廣告一")
+    actions.report_abuse(mallory, question=hidden, reason="廣告二")
+    actions.report_abuse(mallory, answer=answer, reason="廣告三")
+    superuser = type(alice).objects.get(email="staff@example.tw")
+    actions.set_question_hidden(superuser, hidden, True)
+    actions.set_answer_hidden(superuser, answer, True)
+    index = reverse("abuse_reports:index")
+
+    with translation.override("zh-hant"):
+        page = superuser_client.get(index).text
+    assert "目前已隱藏" in page
+    rows = _listing_rows(page)
+    assert rows["廣告一"].find("a", href=reverse("questions:edit", args=[shown.pk]))
+    assert rows["廣告三"].find("a", href=reverse("answers:edit", args=[answer.pk]))
+    assert rows["廣告一"].find("svg", class_="icon-cross") and rows["廣告二"].find("svg", class_="icon-check")
+    assert rows["廣告三"].find("svg", class_="icon-check")
+
+    still_shown = superuser_client.get(index, {"target_hidden": "false"}).text
+    now_hidden = superuser_client.get(index, {"target_hidden": "true"}).text
+    assert list(_listing_rows(still_shown)) == ["廣告一"]
+    assert sorted(_listing_rows(now_hidden)) == ["廣告三", "廣告二"]
+    assert superuser_client.get(index, {"ordering": "target_hidden"}).status_code == 200
+
+    inspect = superuser_client.get(reverse("abuse_reports:inspect", args=[shown.reports.get().pk])).text
+    assert "被檢舉的內容目前仍顯示在網站上。" in inspect  # the admin speaks the staff member's language
+
+
+def test_a_reports_page_gives_its_times_in_taipei_time(superuser_client, listing, alice, mallory):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    from marketplace import actions
+
+    report = actions.report_abuse(mallory, question=actions.ask_question(alice, listing, text="q"), reason="r")
+    with override("en"):
+        page = superuser_client.get(reverse("abuse_reports:inspect", args=[report.pk])).text
+        taipei = date_format(timezone.localtime(report.created), "DATETIME_FORMAT")
+        utc = date_format(report.created.astimezone(datetime.UTC), "DATETIME_FORMAT")
+    assert taipei in page and utc not in page
+
+
+def test_a_question_or_answer_edit_screen_says_what_it_belongs_to(superuser_client, listing, alice, mallory):
+    """Not the bare text: the project (its admin page and its public page) and, for an answer, its question."""
+    from marketplace import actions
+
+    question = actions.ask_question(mallory, listing, text="請問魚塭在哪裡？")
+    answer = actions.answer_question(alice, question, text="在口湖鄉。")
+    project = listing.project
+    profile = type(alice).objects.get(email="staff@example.tw").wagtail_userprofile
+    profile.preferred_language = "ja"  # the admin speaks the staff member's language
+    profile.save()
+
+    question_page = superuser_client.get(reverse("questions:edit", args=[question.pk])).text
+    answer_page = superuser_client.get(reverse("answers:edit", args=[answer.pk])).text
+
+    for page in (question_page, answer_page):
+        assert reverse("wagtailadmin_pages:edit", args=[project.pk]) in page and project.title in page
+        assert project.url in page and "プロジェクトページ" in page
+    assert "請問魚塭在哪裡？" in question_page
+    assert reverse("questions:edit", args=[question.pk]) in answer_page and "請問魚塭在哪裡？" in answer_page
+    assert "在口湖鄉。" in answer_page
+
+
+def test_the_questions_and_answers_lists_name_their_columns_in_the_readers_language(
+    superuser_client, listing, alice, mallory
+):
+    from bs4 import BeautifulSoup
+
+    from marketplace import actions
+
+    actions.answer_question(alice, actions.ask_question(mallory, listing, text="q"), text="a")
+    for url in (reverse("questions:index"), reverse("answers:index")):
+        head = BeautifulSoup(superuser_client.get(url).text, "html.parser").select_one("table.listing thead")
+        words = head.get_text(" ", strip=True)
+        assert "專案" in words or "問題" in words
+        assert not any(word in words for word in ("Listing", "listing", "question", "Question")), words
