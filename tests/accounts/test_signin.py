@@ -135,6 +135,32 @@ def test_a_reset_request_answers_the_same_for_an_unknown_address(client, alice, 
     assert f"/{language}/accounts/signup/" in mail.outbox[1].body
 
 
+def test_a_reset_mail_and_its_link_speak_the_persons_language_wherever_it_was_asked(client, alice):
+    alice.preferred_language = "en"
+    alice.save()
+
+    client.post("/ja/accounts/password/reset/", {"email": "alice@example.tw"})
+
+    message = mail.outbox[0]
+    assert "Password Reset" in message.subject
+    url = link_in(message)
+    assert url.startswith("/en/accounts/password/reset/key/")
+    response = client.get(url, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else url
+    response = client.post(
+        form_url, {"password1": "another-Long-passphrase-9", "password2": "another-Long-passphrase-9"}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("another-Long-passphrase-9")
+
+
+def test_the_chinese_mails_greet_in_natural_chinese(client):
+    client.post("/zh-hant/accounts/signup/", {"email": "new@example.tw", "password1": PASSWORD, "password2": PASSWORD})
+
+    assert mail.outbox[0].body.splitlines()[0] == "您好，這裡是Homeward！"
+
+
 def test_changing_the_email_keeps_the_old_one_until_the_new_one_is_verified(client, alice):
     client.force_login(alice)
 
