@@ -7,6 +7,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.urls import translate_url
 from django.utils import translation
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
@@ -25,6 +26,16 @@ def _current_language():
     return language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
+def _link_in_language(url, language):
+    """A link of this site made in the request's language (allauth builds them before the mail is written), as the
+    same page in the language the mail is written in; anything else as it is."""
+    source = translation.get_language_from_path(urlsplit(url).path)
+    if not source or source == language:
+        return url
+    with translation.override(source):  # the path resolves only under its own language's prefix
+        return translate_url(url, language)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user.preferred_language = _current_language()
@@ -39,6 +50,10 @@ class AccountAdapter(DefaultAccountAdapter):
         # request's host ("Hello from 127.0.0.1:8000!"); they name Homeward and its public host (SITE_BASE_URL's).
         site = EmailSite(name="Homeward", domain=urlsplit(settings.SITE_BASE_URL).netloc)
         context = {**context, "current_site": site}
+        # The links (confirm, reset, sign up) open in the language the mail is written in, not the page's.
+        for key, value in context.items():
+            if key.endswith("_url") and isinstance(value, str):
+                context[key] = _link_in_language(value, language)
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 

@@ -1,9 +1,26 @@
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from core.forms import NamedChoiceField
 from places.models import County, Township
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """Asking for a password reset gives the same answer for every address, known or not: the page cannot be used
+    to learn who has an account. The mail tells the owner of the address which case it is (a reset link, or that
+    no account uses it and where to sign up)."""
+
+    def clean_email(self):
+        try:
+            return super().clean_email()
+        except forms.ValidationError:
+            # allauth refuses an address no account uses (ACCOUNT_PREVENT_ENUMERATION is off for sign-up's sake):
+            # that one refusal is dropped; an address refused for any other reason still is.
+            if getattr(self, "users", None) != []:
+                raise
+            return self.cleaned_data["email"]
 
 
 class ProfileForm(forms.ModelForm):

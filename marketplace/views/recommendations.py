@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Organisation
 from cms.public import in_active_language
-from marketplace import actions
+from marketplace import actions, queries
 from marketplace.forms import InterestForm
 from marketplace.matching import kept_recommendations, recommend_companies
 from marketplace.models import EnterpriseProfile
@@ -34,6 +34,7 @@ def recommendations(request, slug):
         "shown_ids": [page.pk for page in shown],
         "interested": set(profile.interests.values_list("project_id", flat=True)),
         "interest_form": InterestForm(),
+        "undeclared": queries.undeclared_match_facts(profile),
     }
     return render(request, "marketplace/recommendations.html", context)
 

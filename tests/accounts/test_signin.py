@@ -121,6 +121,46 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):
     assert alice.check_password("another-Long-passphrase-9")
 
 
+@pytest.mark.parametrize("language", ["zh-hant", "en", "ja"])
+def test_a_reset_request_answers_the_same_for_an_unknown_address(client, alice, language):
+    known = client.post(f"/{language}/accounts/password/reset/", {"email": "alice@example.tw"})
+    unknown = client.post(f"/{language}/accounts/password/reset/", {"email": "nobody@example.tw"})
+
+    # The page cannot tell who has an account: both requests lead to the same "check your email" page.
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == f"/{language}/accounts/password/reset/done/"
+    # The mail tells the owner of the unknown address that no account uses it, and where to sign up.
+    assert [message.to for message in mail.outbox] == [["alice@example.tw"], ["nobody@example.tw"]]
+    assert "password/reset/key/" not in mail.outbox[1].body
+    assert f"/{language}/accounts/signup/" in mail.outbox[1].body
+
+
+def test_a_reset_mail_and_its_link_speak_the_persons_language_wherever_it_was_asked(client, alice):
+    alice.preferred_language = "en"
+    alice.save()
+
+    client.post("/ja/accounts/password/reset/", {"email": "alice@example.tw"})
+
+    message = mail.outbox[0]
+    assert "Password Reset" in message.subject
+    url = link_in(message)
+    assert url.startswith("/en/accounts/password/reset/key/")
+    response = client.get(url, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else url
+    response = client.post(
+        form_url, {"password1": "another-Long-passphrase-9", "password2": "another-Long-passphrase-9"}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("another-Long-passphrase-9")
+
+
+def test_the_chinese_mails_greet_in_natural_chinese(client):
+    client.post("/zh-hant/accounts/signup/", {"email": "new@example.tw", "password1": PASSWORD, "password2": PASSWORD})
+
+    assert mail.outbox[0].body.splitlines()[0] == "您好，這裡是Homeward！"
+
+
 def test_changing_the_email_keeps_the_old_one_until_the_new_one_is_verified(client, alice):
     client.force_login(alice)
 

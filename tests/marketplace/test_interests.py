@@ -157,6 +157,38 @@ def test_an_over_limit_or_fractional_commitment_typed_in_the_form_is_refused(cli
     assert (interest.stage, interest.commitment_confirmed_by) == (Stage.COMMITTED, market["carol"])
 
 
+def test_the_recommended_page_says_what_to_declare_when_nothing_ranks_the_projects_for_the_company(client, market):
+    from bs4 import BeautifulSoup
+
+    company = market["company"]
+    slug = market["company_org"].slug
+    with translation.override("en"):
+        ties = reverse("marketplace:company_ties", kwargs={"slug": slug})
+        profile = reverse("marketplace:company_profile", kwargs={"slug": slug})
+    client.force_login(market["dave"])
+
+    def notice(language="en"):
+        page = BeautifulSoup(client.get(f"/{language}/marketplace/companies/{slug}/recommended/").text, "html.parser")
+        found = page.select_one("main .notice-info")
+        return (found.get_text(" ", strip=True), [a["href"] for a in found.select("a")]) if found else None
+
+    assert notice() is None
+
+    company.ties.all().delete()
+    text, links = notice()
+    assert "Your company has declared no hometown ties yet" in text
+    assert links == [ties]
+
+    company.sectors_of_interest.clear()
+    company.sdg_focus.clear()
+    company.ticket_min_twd = company.ticket_max_twd = None
+    company.save()
+    text, links = notice()
+    assert "ranked only by their backers and recent activity" in text
+    assert links == [ties, profile]
+    assert "地元とのつながりも関心分野も登録していない" in notice("ja")[0]
+
+
 def test_recommended_page_shows_reasons_and_expressing_interest_from_it_works(client, market):
     client.force_login(market["dave"])
     page = client.get(reverse("marketplace:recommendations", kwargs={"slug": market["company_org"].slug}))
