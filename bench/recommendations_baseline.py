@@ -100,7 +100,7 @@ def previous_recommend_projects(company, limit=20, now=None):
             points.append((WEIGHTS["update"] * min(update_count, WEIGHTS["update_max"]), ("updates", update_count)))
         backer_count = backers.get(pk, 0)
         if backer_count:
-            points.append((WEIGHTS["backer"] * backer_count, ("backers", backer_count)))
+            points.append((WEIGHTS["backer"] * min(backer_count, WEIGHTS["backer_max"]), ("backers", backer_count)))
         published_at = published.timestamp() if published is not None else 0
         if published_at > fresh_since:
             age = (now_at - published_at) // 86400 if now_at > published_at else 0

@@ -51,6 +51,9 @@ WEIGHTS = {
     "update_max": 5,
     "recent_days": 90,
     "backer": 1,
+    # Backers count up to this many: popularity breaks ties between fitting projects, it never outweighs a hometown
+    # tie (a project with hundreds of backers and no link to the company ranked above the company's own township).
+    "backer_max": 20,
     "fresh": 10,
     "fresh_days": 180,
 }
@@ -312,6 +315,7 @@ def _search_factors(facts):
         update_max=WEIGHTS["update_max"],
         fresh=_fresh_buckets(facts.now),
         backer_points=WEIGHTS["backer"],
+        backer_max=WEIGHTS["backer_max"],
     )
 
 
@@ -378,7 +382,7 @@ def _candidate_ids(facts, count):
     by_backers = defaultdict(list)
     for project_id, backers in backers_by_project().items():
         if backers:
-            by_backers[WEIGHTS["backer"] * backers].append(project_id)
+            by_backers[WEIGHTS["backer"] * min(backers, WEIGHTS["backer_max"])].append(project_id)
     if by_backers:
         terms.append(
             Case(
@@ -471,7 +475,7 @@ def _score_rows(facts, rows, backers):
             points.append((WEIGHTS["update"] * min(update_count, WEIGHTS["update_max"]), ("updates", update_count)))
         backer_count = backers.get(pk, 0)
         if backer_count:
-            points.append((WEIGHTS["backer"] * backer_count, ("backers", backer_count)))
+            points.append((WEIGHTS["backer"] * min(backer_count, WEIGHTS["backer_max"]), ("backers", backer_count)))
         published_at = published.timestamp() if published is not None else 0
         if published_at > fresh_since:
             age = (now_at - published_at) // 86400 if now_at > published_at else 0

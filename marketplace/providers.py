@@ -53,3 +53,4 @@ class Factors:
     update_max: int = 0
     fresh: list = field(default_factory=list)  # [(published after this datetime, points)], any order
     backer_points: int = 0  # per backer
+    backer_max: int = 0  # backers counted at most (0: all)

@@ -14,7 +14,8 @@ the score:
 - updates: "at least k updates since d" is "the k-th latest update date >= d" (`latest_updates.uk`);
 - freshness: nested `range`s on `published_at`, each worth the step from the value below;
 - backers: the indexed `backers` (the ledger's count, refreshed after each payment) times the points per backer,
-  added to the sum by a `function_score` with `field_value_factor` (core, no script).
+  added to the sum by a `function_score` with `field_value_factor` (core, no script), capped by its `max_boost` at
+  `backer_max` backers' points.
 
 Raises on any Elasticsearch failure: the caller falls back to the database.
 """
@@ -77,14 +78,15 @@ def candidate_query(factors):
     if not factors.backer_points:
         return query
     backers = {"field": "backers", "factor": factors.backer_points, "modifier": "none", "missing": 0}
-    return {
-        "function_score": {
-            "query": query,
-            "functions": [{"field_value_factor": backers}],
-            "score_mode": "sum",
-            "boost_mode": "sum",  # the bool's sum + backers × points
-        }
+    function_score = {
+        "query": query,
+        "functions": [{"field_value_factor": backers}],
+        "score_mode": "sum",
+        "boost_mode": "sum",  # the bool's sum + min(backers, backer_max) × points
     }
+    if factors.backer_max:
+        function_score["max_boost"] = factors.backer_points * factors.backer_max
+    return {"function_score": function_score}
 
 
 def candidate_request(factors, count):

@@ -110,6 +110,23 @@ def test_backers_from_the_ledger_lift_a_project_the_database_ranked_lower(market
     assert _candidate_ids(_CompanyFacts(market["company"], NOW), 1) == [market["rice"].pk]
 
 
+def test_backers_count_up_to_a_cap_so_popularity_never_outranks_a_hometown_tie(market):
+    """Hundreds of backers on a project in a neighbouring county (口湖蚵仔: 12 points of its own) do not lift it
+    above the project in the founder's own township (竹山竹藝, 55); the reason still says how many back it."""
+    from marketplace.matching import _candidate_ids, _CompanyFacts
+    from marketplace.models import ProjectListing
+
+    listing = ProjectListing.objects.create(project=market["oysters"], enterprise=market["enterprise"])
+    record_donations(listing, 300, "crowd")
+    with translation.override("en"):
+        ranked = recommend_projects(market["company"], now=NOW)
+
+    capped = 12 + WEIGHTS["backer_max"] * WEIGHTS["backer"]
+    assert [(r.project.title, r.score) for r in ranked] == [("竹山竹藝", 55), ("關山米", 42), ("口湖蚵仔", capped)]
+    assert "300 people back it." in ranked[2].reasons
+    assert _candidate_ids(_CompanyFacts(market["company"], NOW), 3) == [r.project.pk for r in ranked]
+
+
 def test_the_database_step_keeps_the_order_with_a_limit(market):
     from marketplace.matching import _candidate_ids, _CompanyFacts
 
