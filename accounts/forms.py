@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from core.forms import NamedChoiceField
+from core.forms import NamedChoiceField, NameField
 from places.models import County, Township
 
 
@@ -42,6 +42,7 @@ class ProfileForm(forms.ModelForm):
             "notify_recommendations",
             "notify_messages",
         ]
+        field_classes = {"display_name": NameField}
         labels = {
             # The model's label predates the people's digest: the same choice also brings help requests and events.
             "notify_recommendations": _("Recommendations that match me: projects, help requests and experiences"),
@@ -68,7 +69,7 @@ class ProfileForm(forms.ModelForm):
 
 class OrganisationCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices, widget=forms.RadioSelect)
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = NameField(label=_("Name"), max_length=120)
     township = NamedChoiceField(
         label=_("Township"),
         queryset=Township.objects.select_related("county").order_by("county__code", "code"),
@@ -104,7 +105,7 @@ class OrganisationCreateForm(forms.Form):
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = NameField(label=_("Name"), max_length=120)
 
 
 class InvitationForm(forms.Form):

@@ -36,3 +36,20 @@ class NamedChoiceField(forms.ModelChoiceField):
 class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return name_in_active_language(obj)
+
+
+# Explicit direction embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). Right-to-left text
+# does not need them; in a name they turn the rest of the line around wherever the name is shown (a title, a
+# card, a notification), which can make one name read as another.
+DIRECTION_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def without_direction_controls(text):
+    return text.translate(DIRECTION_CONTROLS) if isinstance(text, str) else text
+
+
+class NameField(forms.CharField):
+    """A one-line name or title typed by a person: as CharField, without direction controls."""
+
+    def to_python(self, value):
+        return super().to_python(without_direction_controls(value))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.images import ImageUploadField
 from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
-from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea
+from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea
 from core.money import parse_amount_twd, parse_investment_amount_twd
 from core.numbers import WholeNumberField, normalise_digits
 from marketplace.models import (
@@ -222,7 +222,7 @@ TRANSLATION_LANGUAGES = ("en", "ja")
 
 
 class BasicsForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=120)
+    title = NameField(label=_("title"), max_length=120)
     summary = forms.CharField(label=_("summary"), max_length=400, widget=Textarea(attrs={"rows": 3}))
     sector = NamedChoiceField(queryset=Sector.objects.all(), required=False, label=_("sector"))
     sdgs = NamedMultipleChoiceField(
@@ -398,7 +398,7 @@ class FundingForm(forms.Form):
 
 
 class SubscriptionPlanForm(forms.Form):
-    name = forms.CharField(label=_("plan name"), max_length=120)
+    name = NameField(label=_("plan name"), max_length=120)
     price_twd = AmountField(label=_("price (NT$)"))
     interval = forms.ChoiceField(label=_("billed"), choices=SubscriptionPlan.Interval.choices)
     rewards = forms.CharField(label=_("what backers receive"), widget=Textarea(attrs={"rows": 2}))
@@ -450,14 +450,14 @@ class SubscriptionPlanForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("milestone"), max_length=160)
+    title = NameField(label=_("milestone"), max_length=160)
     target_date = forms.DateField(
         label=_("target date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
 class ProjectUpdateForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = NameField(label=_("title"), max_length=200)
     body = forms.CharField(label=_("text"), widget=Textarea(attrs={"rows": 6}), max_length=5000)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.actions import ActionRefused
+from core.forms import NameField
 from core.numbers import normalise_digits
 from marketplace.forms import AmountField
 from marketplace.models import SubscriptionPlan
@@ -26,7 +27,7 @@ class PayerField(forms.ChoiceField):
 
 
 class BackingFormMixin(forms.Form):
-    name = forms.CharField(
+    name = NameField(
         label=_("Name on the receipt"),
         max_length=150,
         required=False,
@@ -184,7 +185,7 @@ class DemoPaymentForm(forms.Form):
     """The demo checkout's page (payments/gateways/demo.py): what Stripe's page asks for, without a card."""
 
     email = forms.EmailField(label=_("Email for the receipt"), max_length=254)
-    name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    name = NameField(label=_("Your name"), max_length=150, required=False)
 
 
 # --- delivery address (plans that ship goods; payments/fulfilment.py) -------------------------------
@@ -197,7 +198,7 @@ class DeliveryAddressForm(forms.Form):
     prefix = "address"
 
     destination = forms.ChoiceField(label=_("Ship to"), widget=forms.RadioSelect, initial="taiwan")
-    recipient_name = forms.CharField(label=_("Recipient"), max_length=100)
+    recipient_name = NameField(label=_("Recipient"), max_length=100)
     phone = forms.CharField(
         label=_("Phone"),
         max_length=30,

@@ -7,7 +7,7 @@ from wagtail.models import Locale
 
 from accounts.models import Organisation
 from cms.models import ProjectPage, Sector, SupportProgramme
-from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea, name_in_active_language
+from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea, name_in_active_language
 from core.numbers import WholeNumberField
 from places.models import County
 from plans.models import FundingSource, Section, Stage
@@ -49,7 +49,7 @@ class StaffPlanFilterForm(PlanFilterForm):
 
 class PlanStartForm(forms.Form):
     office = forms.ModelChoiceField(label=_("Township office"), queryset=Organisation.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=160)
+    title = NameField(label=_("Title"), max_length=160)
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +59,7 @@ class PlanStartForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=160)
+    title = NameField(label=_("Title"), max_length=160)
     vision = forms.CharField(label=_("Vision"), required=False, widget=Textarea(attrs={"rows": 4}))
     local_dna = forms.CharField(
         label=_("Local DNA"),
@@ -125,7 +125,7 @@ class FundingLineForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("Milestone"), max_length=160)
+    title = NameField(label=_("Milestone"), max_length=160)
     due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     done = forms.BooleanField(label=_("Done"), required=False)
 

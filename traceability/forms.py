@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import NamedChoiceField, Textarea
+from core.forms import NamedChoiceField, NameField, Textarea
 from places.models import Township
 from traceability import measures, uploads
 from traceability.models import AlertRule, Batch, Device, Entry
@@ -56,7 +56,7 @@ class MultipleFileField(forms.FileField):
 
 
 class BatchForm(forms.Form):
-    name = forms.CharField(label=_("batch name"), max_length=120, help_text=_("e.g. Roselle, harvest of March 2026"))
+    name = NameField(label=_("batch name"), max_length=120, help_text=_("e.g. Roselle, harvest of March 2026"))
     product = forms.CharField(label=_("product"), max_length=120)
     description = forms.CharField(label=_("about this batch"), required=False, widget=Textarea(attrs={"rows": 3}))
     plan = forms.ModelChoiceField(
@@ -161,7 +161,7 @@ class CorrectionForm(EntryForm):
 
 
 class DeviceForm(forms.Form):
-    name = forms.CharField(label=_("device name"), max_length=80, help_text=_("e.g. Pond 3 water probe"))
+    name = NameField(label=_("device name"), max_length=80, help_text=_("e.g. Pond 3 water probe"))
     kind = forms.ChoiceField(label=_("kind"), choices=Device.Kind.choices)
     township = NamedChoiceField(label=_("township"), queryset=Township.objects.none())
     measures = forms.MultipleChoiceField(

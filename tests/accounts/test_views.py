@@ -257,6 +257,29 @@ def test_the_profile_saves_consent_with_a_timestamp(client, alice, townships):
     assert (alice.preferred_language, alice.notify_messages, alice.notify_recommendations) == ("ja", True, False)
 
 
+def test_names_lose_direction_controls_that_would_turn_the_line_around(client, alice):
+    """U+202E (right-to-left override) in a name turned the rest of every line showing it around ("‮gpj.exe"
+    reads "exe.jpg"); the letters stay, the controls go. Right-to-left letters themselves are kept."""
+    client.force_login(alice)
+
+    response = client.post(
+        reverse("account_profile"),
+        {"display_name": "‮Ali⁦ce⁩ שלום", "preferred_language": "en"},
+    )
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice שלום"
+
+
+def test_an_organisation_name_loses_direction_controls():
+    from accounts.forms import OrganisationForm
+
+    form = OrganisationForm({"name": "Good‮ Rice ‬"})
+
+    assert form.is_valid() and form.cleaned_data["name"] == "Good Rice"
+
+
 def test_consent_without_a_township_is_refused(client, alice):
     client.force_login(alice)
 
