@@ -169,6 +169,7 @@ class AbuseReportViewSet(ModelViewSet):
         "resolved_at",
     ]
     filterset_class = AbuseReportFilterSet
+    search_fields = ["reason", "question__text", "answer__text", "reporter__email", "reporter__display_name"]
     ordering = ["resolved_at", "-created"]
     form_fields = []
 
@@ -184,6 +185,7 @@ class QuestionViewSet(ModelViewSet):
     copy_view_enabled = False
     list_display = ["text", "listing", "created", yes_no(Question, "hidden")]
     list_filter = ["hidden"]
+    search_fields = ["text", "listing__project__title", "author__email", "author__display_name"]
     form_fields = ["hidden"]
     edit_view_class = HideQuestionEditView
 
@@ -196,6 +198,7 @@ class AnswerViewSet(ModelViewSet):
     copy_view_enabled = False
     list_display = ["text", "question", "created", yes_no(Answer, "hidden")]
     list_filter = ["hidden"]
+    search_fields = ["text", "question__text", "author__email", "author__display_name"]
     form_fields = ["hidden"]
     edit_view_class = HideAnswerEditView
 

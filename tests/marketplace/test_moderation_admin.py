@@ -254,3 +254,30 @@ def test_the_questions_and_answers_lists_name_their_columns_in_the_readers_langu
         words = head.get_text(" ", strip=True)
         assert "專案" in words or "問題" in words
         assert not any(word in words for word in ("Listing", "listing", "question", "Question")), words
+
+
+def test_staff_search_the_reports_questions_and_answers_lists(superuser_client, listing, alice, mallory):
+    from bs4 import BeautifulSoup
+
+    from marketplace import actions
+
+    cocoa = actions.ask_question(alice, listing, text="可可豆從哪裡來？")
+    rice = actions.ask_question(alice, listing, text="稻米何時收成？")
+    actions.answer_question(alice, cocoa, text="來自屏東內埔的契作農家。")
+    actions.answer_question(alice, rice, text="每年七月。")
+    actions.report_abuse(mallory, question=cocoa, reason="這是廣告")
+    actions.report_abuse(mallory, question=rice, reason="重複的問題")
+
+    def rows(url_name, q):
+        html = superuser_client.get(reverse(url_name), {"q": q}).text
+        return [
+            row.get_text(" ", strip=True) for row in BeautifulSoup(html, "html.parser").select("table.listing tbody tr")
+        ]
+
+    [question] = rows("questions:index", "可可")
+    assert "可可豆從哪裡來" in question
+    [answer] = rows("answers:index", "屏東")
+    assert "內埔" in answer
+    [report] = rows("abuse_reports:index", "廣告")
+    assert "這是廣告" in report
+    assert [row for row in rows("abuse_reports:index", "稻米") if "重複的問題" in row]  # by the reported post's text
