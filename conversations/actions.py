@@ -22,7 +22,7 @@ from conversations.live import MessagePosted, ReadMarkerMoved
 from conversations.models import MAX_MESSAGE_LENGTH, Conversation, ConversationReport, Message, ReadMarker
 from conversations.queries import is_participant
 from conversations.rendering import render_text
-from core.actions import ActionRefused
+from core.actions import ActionRefused, lock_person
 from core.audit import Action, log
 from core.live import send_after_commit
 
@@ -106,7 +106,7 @@ def send_message(user, conversation, *, text, client_id):
     try:
         with transaction.atomic():
             # One sender at a time per person, so two tabs cannot both slip under the rate limit.
-            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            lock_person(user)
             _check_rate(user)
             message = Message.objects.create(conversation=conversation, author=user, client_id=client_id, text=text)
             Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created)

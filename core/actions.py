@@ -86,10 +86,16 @@ def run_action(request, action, *args, success=None, form=None, error_field=None
 SAME_SUBMISSION_WITHIN = datetime.timedelta(minutes=10)
 
 
+def lock_person(user):
+    """Lock the person's row until the caller's transaction ends: two requests of one person that must not both pass
+    a check (a rate, an overlap, a repeat) are then read one after the other."""
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
 def sent_moments_ago(user, same_submissions, created_field="created"):
     """The first of `same_submissions` (the person's rows equal to the one being sent) created within
     SAME_SUBMISSION_WITHIN, or None. Call it inside the transaction that then creates the row: the person's row is
     locked first, so that two copies arriving together are read one after the other."""
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    lock_person(user)
     since = timezone.now() - SAME_SUBMISSION_WITHIN
     return same_submissions.filter(**{f"{created_field}__gte": since}).first()

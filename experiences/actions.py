@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actions import check_member
-from core.actions import ActionRefused
+from core.actions import ActionRefused, lock_person
 from core.audit import Action, log
 from experiences import rules
 from experiences.models import Booking, Experience, Slot
@@ -321,7 +321,7 @@ def _check_free_at(user, slot):
     The caller holds the slot's lock, which does not stop the same person booking another slot at the same time: the
     person's row is locked too (until the caller's transaction ends), so that their second request reads the first
     one's booking instead of missing it."""
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    lock_person(user)
     clash = (
         Booking.objects.filter(
             person=user,
