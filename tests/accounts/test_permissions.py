@@ -110,6 +110,8 @@ STAFF_URLS = {
     "townships:edit": ("post", {"is_priority_area": "on"}, {"pk": 1}),
     "questions:edit": ("post", {"hidden": "on"}, {"pk": 1}),
     "answers:edit": ("post", {"hidden": "on"}, {"pk": 1}),
+    "abuse_reports:index": ("get", None),
+    "abuse_reports:index_results": ("get", None),
     "abuse_reports:resolve": ("post", {"pk": "1"}),
     "abuse_reports:inspect": ("get", None, {"pk": 1}),
     "conversation_reports:inspect": ("get", None, {"pk": 1}),
