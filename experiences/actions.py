@@ -8,7 +8,6 @@ on the waitlist. A place that frees up is offered at once to the first person wa
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -582,13 +581,10 @@ def _notify(booking, kind, title, body):
 def _notify_organisers(slot, kind, title, body, *, besides):
     """Tell the members of the experience's organisation (each in their language, linking to the slot's check-in
     list), but not `besides`, the person whose own step it was."""
-    from accounts.models import Membership
+    from accounts.queries import active_members
     from notifications.actions import in_language_of, notify
 
-    organisers = get_user_model().objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.filter(organisation_id=slot.experience.organisation_id).values("user"),
-    )
+    organisers = active_members([slot.experience.organisation_id])
     if besides is not None:
         organisers = organisers.exclude(pk=besides.pk)
     for organiser in organisers:

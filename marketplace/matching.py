@@ -164,20 +164,48 @@ def recommend_projects(company, limit=20, now=None):
     ]
 
 
-def kept_recommendations(company, limit=20):
+@dataclass(frozen=True)
+class DeclaredFacts:
+    """What a company declared that ranks projects for it, as plain values (the kept ranking's key)."""
+
+    ties: list  # (township id, kind, employee count), sorted
+    sectors: list  # sector ids, sorted
+    sdgs: list  # SDG ids, sorted
+    ticket: tuple  # (min, max) NT$, each None when not given
+
+    @property
+    def undeclared(self):
+        """What is missing: "ties" (no hometown tie), "interests" (no sector, SDG or ticket size). Without them the
+        ranking follows only each project's backers, updates and age."""
+        undeclared = set()
+        if not self.ties:
+            undeclared.add("ties")
+        if not (self.sectors or self.sdgs or any(value is not None for value in self.ticket)):
+            undeclared.add("interests")
+        return undeclared
+
+
+def declared_facts(company):
+    return DeclaredFacts(
+        ties=sorted(company.ties.values_list("township_id", "kind", "employee_count")),
+        sectors=sorted(company.sectors_of_interest.values_list("pk", flat=True)),
+        sdgs=sorted(company.sdg_focus.values_list("pk", flat=True)),
+        ticket=(company.ticket_min_twd, company.ticket_max_twd),
+    )
+
+
+def kept_recommendations(company, limit=20, facts=None):
     """recommend_projects(company, limit), kept for the company's page (cms.page_cache.site_wide_value: per language,
-    for PAGE_CACHE_SECONDS at most) while what the ranking reads stands: the company's facts (ties, sectors, SDGs,
-    ticket: an edit shows at once, as they are part of the key) and the search index (a project published, paid or
-    updated is indexed again, which moves the search results' generation). Computed every time with the page
-    cache off."""
+    for PAGE_CACHE_SECONDS at most) while what the ranking reads stands: the company's facts (`facts`, read here
+    when not given: ties, sectors, SDGs, ticket; an edit shows at once, as they are part of the key) and the search
+    index (a project published, paid or updated is indexed again, which moves the search results' generation).
+    Computed every time with the page cache off."""
     from cms.page_cache import SEARCH_RESULTS, site_wide_value
 
-    ties = sorted(company.ties.values_list("township_id", "kind", "employee_count"))
-    sectors = sorted(company.sectors_of_interest.values_list("pk", flat=True))
-    sdgs = sorted(company.sdg_focus.values_list("pk", flat=True))
-    facts = repr((company.pk, limit, ties, sectors, sdgs, company.ticket_min_twd, company.ticket_max_twd))
+    facts = facts or declared_facts(company)
+    key = repr((company.pk, limit, facts.ties, facts.sectors, facts.sdgs, *facts.ticket))
     return site_wide_value(
-        f"recommendations:{facts}", lambda: recommend_projects(company, limit), depends_on=[SEARCH_RESULTS]
+        f"recommendations:{key}", lambda: recommend_projects(company, limit), depends_on=[SEARCH_RESULTS]
     )
 
 

@@ -14,19 +14,6 @@ def company_profile_of(organisation):
     return CompanyProfile.objects.filter(organisation=organisation).first()
 
 
-def undeclared_match_facts(profile):
-    """What `profile` has not declared of what ranks projects for it (marketplace.matching): "ties" (no hometown
-    tie), "interests" (no sector, SDG or ticket size). Without them its recommendations follow only each project's
-    backers, updates and age."""
-    undeclared = set()
-    if not profile.ties.exists():
-        undeclared.add("ties")
-    has_ticket = profile.ticket_min_twd is not None or profile.ticket_max_twd is not None
-    if not (has_ticket or profile.sectors_of_interest.exists() or profile.sdg_focus.exists()):
-        undeclared.add("interests")
-    return undeclared
-
-
 def project_enterprise(project):
     """The enterprise organisation that runs `project`, or None when it has no listing yet."""
     listing = ProjectListing.objects.select_related("enterprise__organisation").filter(project_id=project.pk).first()

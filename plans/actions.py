@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Membership, Organisation
+from accounts.queries import active_members
 from core.actions import ActionRefused
 from core.audit import Action, log
 from core.languages import inline_list
@@ -196,12 +197,6 @@ TOLD = {
 }
 
 
-def _members_of(organisations):
-    return get_user_model().objects.filter(
-        is_active=True, pk__in=Membership.objects.filter(organisation__in=organisations).values("user")
-    )
-
-
 def _revision_lines(revisions):
     between = pgettext("after a label, before its text", ": ")
     return "\n".join(f"{Section(section).label}{between}{text}" for section, text in revisions)
@@ -219,9 +214,9 @@ def national_reviewers():
 
 def _audience(plan, audience):
     if audience == OFFICE:
-        return _members_of(Organisation.objects.filter(pk=plan.office_id))
+        return active_members(Organisation.objects.filter(pk=plan.office_id))
     if audience == COUNTY:
-        return _members_of(
+        return active_members(
             Organisation.objects.filter(
                 kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=plan.township.county_id, verified_at__isnull=False
             )

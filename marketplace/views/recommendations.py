@@ -7,9 +7,9 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Organisation
 from cms.public import in_active_language
-from marketplace import actions, queries
+from marketplace import actions
 from marketplace.forms import InterestForm
-from marketplace.matching import kept_recommendations, recommend_companies
+from marketplace.matching import declared_facts, kept_recommendations, recommend_companies
 from marketplace.models import EnterpriseProfile
 from marketplace.views.common import company_for_member, profile_or_redirect
 
@@ -21,7 +21,8 @@ def recommendations(request, slug):
     profile, to_profile_form = profile_or_redirect(request, organisation)
     if to_profile_form:
         return to_profile_form
-    recommendations = kept_recommendations(profile)
+    facts = declared_facts(profile)
+    recommendations = kept_recommendations(profile, facts=facts)
     # A project is ranked as its original page (interests are recorded against it); its card shows the version in
     # the reader's language, as search hits do: the translation, or the alias under the reader's URL prefix.
     # The cards are the ones project lists keep ({% project_card_html %}): rendered once per project and language.
@@ -34,7 +35,7 @@ def recommendations(request, slug):
         "shown_ids": [page.pk for page in shown],
         "interested": set(profile.interests.values_list("project_id", flat=True)),
         "interest_form": InterestForm(),
-        "undeclared": queries.undeclared_match_facts(profile),
+        "undeclared": facts.undeclared,
     }
     return render(request, "marketplace/recommendations.html", context)
 
