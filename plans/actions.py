@@ -4,7 +4,7 @@ Who may do what:
 - the township office's members write the plan, submit it, send revisions back, start the work and report;
 - the county's reviewers (members of the county government organisation of the plan's county) return or forward;
 - national reviewers (staff, or members of the "Plan reviewers" group) record guidance meetings, request revisions
-  and match resources.
+  and match resources; the group, once it has members, is the desk told of each plan awaiting them.
 A step from the wrong stage or without what it needs is refused (ActionRefused) with a message that says why;
 nothing is half-saved.
 """
@@ -212,6 +212,14 @@ def national_reviewers():
     )
 
 
+def national_reviewers_to_tell():
+    """Who hears that a plan awaits the national review: the active members of the "Plan reviewers" group once staff
+    have put anyone in it (every staff member may still act, but the group is the desk that answers), or else every
+    national reviewer, so that a forwarded plan never waits unseen."""
+    desk = get_user_model().objects.filter(is_active=True, groups__name=NATIONAL_REVIEWERS_GROUP).distinct()
+    return desk if desk.exists() else national_reviewers()
+
+
 def _audience(plan, audience):
     if audience == OFFICE:
         return active_members(Organisation.objects.filter(pk=plan.office_id))
@@ -221,7 +229,7 @@ def _audience(plan, audience):
                 kind=Organisation.Kind.COUNTY_GOVERNMENT, county_id=plan.township.county_id, verified_at__isnull=False
             )
         )
-    return national_reviewers()
+    return national_reviewers_to_tell()
 
 
 def _tell(plan, user, kind, comment=""):

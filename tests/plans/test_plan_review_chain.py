@@ -264,28 +264,29 @@ def test_the_national_reviewers_hear_of_a_forwarded_or_revised_plan_and_the_coun
     for person in (staff, reviewer):
         person.preferred_language = "en"
         person.save(update_fields=["preferred_language"])
+    desk = Group.objects.get(name=actions.NATIONAL_REVIEWERS_GROUP)  # made by plans/0003, empty
     grouped = UserFactory(email="grouped@example.tw", preferred_language="ja")
-    grouped.groups.add(Group.objects.get_or_create(name=actions.NATIONAL_REVIEWERS_GROUP)[0])
     UserFactory(email="gone@example.tw", is_staff=True, is_active=False)
+    UserFactory(email="gone-desk@example.tw", is_active=False).groups.add(desk)
     told = Notification.objects.filter(kind=Notification.Kind.PLAN_STEP)
 
+    # Nobody sits at the national review desk (the "Plan reviewers" group has no active member): every active staff
+    # member hears of a forwarded plan, so that it never waits unseen.
     plan = actions.submit_plan(officer, ready_plan)
     told.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         actions.county_forward(reviewer, plan, comment="縣府支持")
-    by_recipient = {n.recipient.email: n for n in told.all()}
-    assert set(by_recipient) == {"officer@example.tw", "national@homeward.test", "grouped@example.tw"}
-    assert by_recipient["national@homeward.test"].title == (
+    assert set(told.values_list("recipient__email", flat=True)) == {"officer@example.tw", "national@homeward.test"}
+    assert told.get(recipient=staff).title == (
         "A plan forwarded by its county awaits the national review: 智慧養殖返鄉計畫"
     )
-    assert by_recipient["grouped@example.tw"].title == (
-        "県・市から回付され、国の審査を待つ計画があります：智慧養殖返鄉計畫"
-    )
-    assert by_recipient["grouped@example.tw"].url == f"/ja/plans/{plan.pk}/"
-    assert by_recipient["national@homeward.test"].body == "縣府支持"
+    assert told.get(recipient=staff).body == "縣府支持"
     emailed = {message.to[0]: message for message in mailoutbox}
-    assert set(emailed) == set(by_recipient)
+    assert set(emailed) == {"officer@example.tw", "national@homeward.test"}
     assert f"https://homeward.example.tw/en/plans/{plan.pk}/" in emailed["national@homeward.test"].body
+
+    # Once staff seat someone at the desk, the desk alone hears what awaits the nation (staff may still act).
+    grouped.groups.add(desk)
 
     # The nation asks for revisions: the office and the county hear of it, not the reviewer who asked.
     told.all().delete()
@@ -300,10 +301,11 @@ def test_the_national_reviewers_hear_of_a_forwarded_or_revised_plan_and_the_coun
     # The office answers: the national reviewers take the next step.
     told.all().delete()
     actions.send_revision(officer, plan, comment="已補充")
-    assert set(told.values_list("recipient__email", flat=True)) == {"national@homeward.test", "grouped@example.tw"}
-    assert told.get(recipient=staff).title == (
-        "A township office sent back its revised plan for guidance: 智慧養殖返鄉計畫"
+    assert set(told.values_list("recipient__email", flat=True)) == {"grouped@example.tw"}
+    assert told.get(recipient=grouped).title == (
+        "郷鎮市区公所が修正した計画を送り返しました。国の指導を待っています：智慧養殖返鄉計畫"
     )
+    assert told.get(recipient=grouped).url == f"/ja/plans/{plan.pk}/"
 
     # The nation matches resources: the office and the county again.
     told.all().delete()
