@@ -242,6 +242,28 @@ def test_text_with_joiners_inside_is_kept_as_typed(client, profile, alice):
     assert (draft.title, draft.summary) == ("👩\u200d🌾 回鄉種田", "Fisch\u00adzucht")
 
 
+def test_a_double_click_on_add_adds_one_plan_and_one_milestone(client, profile, alice):
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+    plan_url = f"/en/projects/drafts/{draft.pk}/plans/add/"
+    milestone_url = f"/en/projects/drafts/{draft.pk}/milestones/add/"
+    milestone = {"title": "魚塭整修完成", "target_date": "2030-06-30"}
+
+    with translation.override("en"):
+        first, second = client.post(plan_url, plan_data()), client.post(plan_url, plan_data(), follow=True)
+        client.post(milestone_url, milestone)
+        again = client.post(milestone_url, milestone, follow=True)
+
+    assert first.status_code == 302
+    assert "already has a plan called “認養一口魚塭”" in second.text
+    assert "already has the milestone “魚塭整修完成”" in again.text
+    assert draft.subscription_plans.count() == 1 and draft.milestones.count() == 1
+    # Another plan, or the same milestone on another date, is added.
+    actions.add_subscription_plan(alice, draft, name="認養兩口魚塭", price_twd=500, rewards="r")
+    actions.add_milestone(alice, draft, title="魚塭整修完成", target_date=datetime.date(2031, 6, 30))
+    assert draft.subscription_plans.count() == 2 and draft.milestones.count() == 2
+
+
 def test_a_plan_without_a_season_ships_all_year(client, profile, alice):
     draft = actions.start_project_draft(alice, profile.organisation)
     client.force_login(alice)
