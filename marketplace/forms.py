@@ -261,14 +261,23 @@ class BasicsForm(forms.Form):
         return data
 
 
+# A story is a page of reading, not a book: without a bound one post could put megabytes into a page, its search
+# entry and the moderators' queue. Twenty thousand characters is a long magazine feature.
+STORY_MAX_LENGTH = 20_000
+# What the money is for, and what a plan's backers receive: a few paragraphs.
+USE_OF_FUNDS_MAX_LENGTH = 4_000
+REWARDS_MAX_LENGTH = 2_000
+
+
 class StoryForm(forms.Form):
     story = TextField(
         label=_("story"),
         widget=Textarea(attrs={"rows": 12}),
+        max_length=STORY_MAX_LENGTH,
         help_text=_("Leave an empty line between paragraphs."),
     )
-    story_en = optional_text_in("en", _("story in English (optional)"), rows=6)
-    story_ja = optional_text_in("ja", _("story in Japanese (optional)"), rows=6)
+    story_en = optional_text_in("en", _("story in English (optional)"), rows=6, max_length=STORY_MAX_LENGTH)
+    story_ja = optional_text_in("ja", _("story in Japanese (optional)"), rows=6, max_length=STORY_MAX_LENGTH)
     image = ImageUploadField(label=_("photo"), required=False)  # made again for each form: see __init__
     image_description = TextField(
         label=_("describe the photo"),
@@ -299,9 +308,18 @@ class FundingForm(forms.Form):
         label=_("instrument"), choices=[("", "—")] + ProjectListing.Instrument.choices, required=False
     )
     stage = forms.ChoiceField(label=_("stage"), choices=[("", "—")] + ProjectListing.Stage.choices, required=False)
-    use_of_funds = TextField(label=_("use of funds"), widget=Textarea(attrs={"rows": 3}), required=False)
-    use_of_funds_en = optional_text_in("en", _("use of funds in English (optional)"), rows=2)
-    use_of_funds_ja = optional_text_in("ja", _("use of funds in Japanese (optional)"), rows=2)
+    use_of_funds = TextField(
+        label=_("use of funds"),
+        widget=Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=USE_OF_FUNDS_MAX_LENGTH,
+    )
+    use_of_funds_en = optional_text_in(
+        "en", _("use of funds in English (optional)"), rows=2, max_length=USE_OF_FUNDS_MAX_LENGTH
+    )
+    use_of_funds_ja = optional_text_in(
+        "ja", _("use of funds in Japanese (optional)"), rows=2, max_length=USE_OF_FUNDS_MAX_LENGTH
+    )
     accepts_donations = forms.BooleanField(label=_("We accept donations"), required=False)
     donation_goal_twd = AmountField(label=_("donation goal (NT$)"), required=False, goal=True)
     donation_deadline = forms.DateField(
@@ -404,11 +422,17 @@ class SubscriptionPlanForm(forms.Form):
     name = NameField(label=_("plan name"), max_length=120)
     price_twd = AmountField(label=_("price (NT$)"))
     interval = forms.ChoiceField(label=_("billed"), choices=SubscriptionPlan.Interval.choices)
-    rewards = TextField(label=_("what backers receive"), widget=Textarea(attrs={"rows": 2}))
+    rewards = TextField(
+        label=_("what backers receive"), widget=Textarea(attrs={"rows": 2}), max_length=REWARDS_MAX_LENGTH
+    )
     name_en = optional_text_in("en", _("plan name in English (optional)"), max_length=120)
-    rewards_en = optional_text_in("en", _("what backers receive, in English (optional)"), rows=2)
+    rewards_en = optional_text_in(
+        "en", _("what backers receive, in English (optional)"), rows=2, max_length=REWARDS_MAX_LENGTH
+    )
     name_ja = optional_text_in("ja", _("plan name in Japanese (optional)"), max_length=120)
-    rewards_ja = optional_text_in("ja", _("what backers receive, in Japanese (optional)"), rows=2)
+    rewards_ja = optional_text_in(
+        "ja", _("what backers receive, in Japanese (optional)"), rows=2, max_length=REWARDS_MAX_LENGTH
+    )
     max_backers = WholeNumberField(label=_("most backers (optional)"), required=False, min_value=1, max_value=1_000_000)
     seasonal = forms.BooleanField(label=_("Ships only in some months"), required=False)
     season_months = forms.TypedMultipleChoiceField(

@@ -264,6 +264,29 @@ def test_a_double_click_on_add_adds_one_plan_and_one_milestone(client, profile, 
     assert draft.subscription_plans.count() == 2 and draft.milestones.count() == 2
 
 
+def test_a_story_or_plan_of_megabytes_is_refused_and_nothing_is_saved(client, profile, alice):
+    """The story, the use of funds and a plan's rewards have bounds (with the browser's maxlength): one post of
+    megabytes no longer lands in a page, its search entry and the moderators' queue."""
+    from marketplace.forms import REWARDS_MAX_LENGTH, STORY_MAX_LENGTH, USE_OF_FUNDS_MAX_LENGTH
+
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+
+    story = client.post(step_url(draft, "story"), {"story": "魚" * (STORY_MAX_LENGTH + 1)})
+    funding = client.post(step_url(draft, "funding"), funding_data(use_of_funds="魚" * (USE_OF_FUNDS_MAX_LENGTH + 1)))
+    plan = client.post(f"/en/projects/drafts/{draft.pk}/plans/add/", plan_data(rewards_en="fish " * REWARDS_MAX_LENGTH))
+    kept = client.post(step_url(draft, "story"), {"story": "魚" * STORY_MAX_LENGTH})
+
+    assert story.status_code == funding.status_code == plan.status_code == 400
+    assert f'maxlength="{STORY_MAX_LENGTH}"' in story.text
+    assert "story" in story.context["form"].errors and "use_of_funds" in funding.context["form"].errors
+    assert "rewards_en" in plan.context["plan_form"].errors
+    assert kept.status_code == 302
+    draft.refresh_from_db()
+    assert len(draft.story) == STORY_MAX_LENGTH and not draft.seeks_investment
+    assert not SubscriptionPlan.objects.exists()
+
+
 def test_a_plan_without_a_season_ships_all_year(client, profile, alice):
     draft = actions.start_project_draft(alice, profile.organisation)
     client.force_login(alice)
