@@ -1,5 +1,7 @@
 """Form fields shared by the apps: choices of reference data named in the reader's language; the text area."""
 
+import unicodedata
+
 from django import forms
 
 
@@ -48,8 +50,28 @@ def without_direction_controls(text):
     return text.translate(DIRECTION_CONTROLS) if isinstance(text, str) else text
 
 
-class NameField(forms.CharField):
-    """A one-line name or title typed by a person: as CharField, without direction controls."""
+# What shows nothing on its own: format characters (zero-width space, joiners, word joiner, BOM, soft hyphen),
+# controls, spaces and separators, combining marks with nothing to sit on, and the fillers and blank that fonts draw
+# as empty (Hangul fillers, braille blank).
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me"})
+BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def shows_nothing(text):
+    return all(char in BLANK_LOOKING or unicodedata.category(char) in INVISIBLE_CATEGORIES for char in text)
+
+
+class TextField(forms.CharField):
+    """Text typed by a person: as CharField, and a text that shows nothing (only zero-width characters or blanks)
+    is empty, so a required field asks for it instead of storing an invisible title, story or reward."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "" if value and shows_nothing(value) else value
+
+
+class NameField(TextField):
+    """A one-line name or title typed by a person: as TextField, without direction controls."""
 
     def to_python(self, value):
         return super().to_python(without_direction_controls(value))

@@ -36,6 +36,14 @@ def parse_investment_amount_twd(value):
     )
 
 
+def parse_goal_amount_twd(value):
+    """Like parse_amount_twd, for a donation campaign's goal: at least one payment, at most the goal limit (a goal is
+    the sum of many payments, so one payment's limit does not bound it)."""
+    return parse_amount_twd(
+        value, minimum=settings.PAYMENT_MIN_AMOUNT_TWD, maximum=settings.DONATION_GOAL_MAX_AMOUNT_TWD
+    )
+
+
 # Longest first: "NT$" before "$", "NTD" before "NT".
 CURRENCY_PREFIXES = ("NT$", "NTD", "TWD", "NT", "$")
 CURRENCY_SUFFIXES = ("NTD", "TWD", "元", "圓")

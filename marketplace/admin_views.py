@@ -3,9 +3,10 @@
 import datetime
 
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin.views.generic.models import InspectView
 
 from core.actions import run_action
@@ -13,9 +14,19 @@ from marketplace import actions
 from marketplace.models import AbuseReport, EnterpriseProfile
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def verify_enterprise(request):
-    profile = get_object_or_404(EnterpriseProfile, pk=request.POST.get("pk") or 0)
+    """GET ?pk=<id> (or a POST without `confirm`): what verifying means, and the button that does it. POST with
+    `confirm`: verify (audited). A stray or forged one-click POST never verifies."""
+    pk = request.POST.get("pk") or request.GET.get("pk") or ""
+    profile = get_object_or_404(
+        EnterpriseProfile.objects.select_related("organisation", "township__county"), pk=int(pk) if pk.isdigit() else 0
+    )
+    if not (request.method == "POST" and request.POST.get("confirm")):
+        actions.check_staff(request.user)
+        if profile.is_verified:
+            return redirect("enterprises:inspect", profile.pk)
+        return TemplateResponse(request, "marketplace/admin/enterprise_verify_confirm.html", {"profile": profile})
     run_action(
         request,
         actions.verify_enterprise,

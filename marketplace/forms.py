@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.images import ImageUploadField
 from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
-from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea
-from core.money import parse_amount_twd, parse_investment_amount_twd
+from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea, TextField
+from core.money import parse_amount_twd, parse_goal_amount_twd, parse_investment_amount_twd
 from core.numbers import WholeNumberField, normalise_digits
 from marketplace.models import (
     MONTHS,
@@ -31,15 +31,16 @@ def optional_text_in(language, label, *, rows=None, max_length=None, help_text="
     right); a textarea of `rows` rows when `rows` is given."""
     attrs = {"lang": language}
     widget = forms.TextInput(attrs=attrs) if rows is None else Textarea(attrs={"rows": rows, **attrs})
-    return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text, widget=widget)
+    return TextField(label=label, max_length=max_length, required=False, help_text=help_text, widget=widget)
 
 
 class AmountField(forms.CharField):
-    """A whole amount of NT$ as a person types it ("1,500", "NT$500"), checked by payments.money:
-    within a card payment's limits, or with investment=True within an investment's (never paid on the platform)."""
+    """A whole amount of NT$ as a person types it ("1,500", "NT$500"), checked by core.money: within a card
+    payment's limits, with investment=True within an investment's (never paid on the platform), with goal=True
+    within a donation goal's (the sum of many payments)."""
 
-    def __init__(self, *args, investment=False, **kwargs):
-        self.investment = investment
+    def __init__(self, *args, investment=False, goal=False, **kwargs):
+        self.investment, self.goal = investment, goal
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
         super().__init__(*args, **kwargs)
 
@@ -47,6 +48,8 @@ class AmountField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if self.goal:
+            return parse_goal_amount_twd(value)
         return (parse_investment_amount_twd if self.investment else parse_amount_twd)(value)
 
 
@@ -129,7 +132,7 @@ INTEREST_MESSAGE_MAX_LENGTH = 2_000
 
 
 class InterestForm(forms.Form):
-    message = forms.CharField(
+    message = TextField(
         label=_("Message to the team"),
         widget=Textarea(attrs={"rows": 3}),
         required=False,
@@ -223,7 +226,7 @@ TRANSLATION_LANGUAGES = ("en", "ja")
 
 class BasicsForm(forms.Form):
     title = NameField(label=_("title"), max_length=120)
-    summary = forms.CharField(label=_("summary"), max_length=400, widget=Textarea(attrs={"rows": 3}))
+    summary = TextField(label=_("summary"), max_length=400, widget=Textarea(attrs={"rows": 3}))
     sector = NamedChoiceField(queryset=Sector.objects.all(), required=False, label=_("sector"))
     sdgs = NamedMultipleChoiceField(
         queryset=SustainableDevelopmentGoal.objects.order_by("number"),
@@ -258,16 +261,25 @@ class BasicsForm(forms.Form):
         return data
 
 
+# A story is a page of reading, not a book: without a bound one post could put megabytes into a page, its search
+# entry and the moderators' queue. Twenty thousand characters is a long magazine feature.
+STORY_MAX_LENGTH = 20_000
+# What the money is for, and what a plan's backers receive: a few paragraphs.
+USE_OF_FUNDS_MAX_LENGTH = 4_000
+REWARDS_MAX_LENGTH = 2_000
+
+
 class StoryForm(forms.Form):
-    story = forms.CharField(
+    story = TextField(
         label=_("story"),
         widget=Textarea(attrs={"rows": 12}),
+        max_length=STORY_MAX_LENGTH,
         help_text=_("Leave an empty line between paragraphs."),
     )
-    story_en = optional_text_in("en", _("story in English (optional)"), rows=6)
-    story_ja = optional_text_in("ja", _("story in Japanese (optional)"), rows=6)
+    story_en = optional_text_in("en", _("story in English (optional)"), rows=6, max_length=STORY_MAX_LENGTH)
+    story_ja = optional_text_in("ja", _("story in Japanese (optional)"), rows=6, max_length=STORY_MAX_LENGTH)
     image = ImageUploadField(label=_("photo"), required=False)  # made again for each form: see __init__
-    image_description = forms.CharField(
+    image_description = TextField(
         label=_("describe the photo"),
         max_length=255,
         required=False,
@@ -296,11 +308,20 @@ class FundingForm(forms.Form):
         label=_("instrument"), choices=[("", "—")] + ProjectListing.Instrument.choices, required=False
     )
     stage = forms.ChoiceField(label=_("stage"), choices=[("", "—")] + ProjectListing.Stage.choices, required=False)
-    use_of_funds = forms.CharField(label=_("use of funds"), widget=Textarea(attrs={"rows": 3}), required=False)
-    use_of_funds_en = optional_text_in("en", _("use of funds in English (optional)"), rows=2)
-    use_of_funds_ja = optional_text_in("ja", _("use of funds in Japanese (optional)"), rows=2)
+    use_of_funds = TextField(
+        label=_("use of funds"),
+        widget=Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=USE_OF_FUNDS_MAX_LENGTH,
+    )
+    use_of_funds_en = optional_text_in(
+        "en", _("use of funds in English (optional)"), rows=2, max_length=USE_OF_FUNDS_MAX_LENGTH
+    )
+    use_of_funds_ja = optional_text_in(
+        "ja", _("use of funds in Japanese (optional)"), rows=2, max_length=USE_OF_FUNDS_MAX_LENGTH
+    )
     accepts_donations = forms.BooleanField(label=_("We accept donations"), required=False)
-    donation_goal_twd = AmountField(label=_("donation goal (NT$)"), required=False)
+    donation_goal_twd = AmountField(label=_("donation goal (NT$)"), required=False, goal=True)
     donation_deadline = forms.DateField(
         label=_("deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -401,11 +422,17 @@ class SubscriptionPlanForm(forms.Form):
     name = NameField(label=_("plan name"), max_length=120)
     price_twd = AmountField(label=_("price (NT$)"))
     interval = forms.ChoiceField(label=_("billed"), choices=SubscriptionPlan.Interval.choices)
-    rewards = forms.CharField(label=_("what backers receive"), widget=Textarea(attrs={"rows": 2}))
+    rewards = TextField(
+        label=_("what backers receive"), widget=Textarea(attrs={"rows": 2}), max_length=REWARDS_MAX_LENGTH
+    )
     name_en = optional_text_in("en", _("plan name in English (optional)"), max_length=120)
-    rewards_en = optional_text_in("en", _("what backers receive, in English (optional)"), rows=2)
+    rewards_en = optional_text_in(
+        "en", _("what backers receive, in English (optional)"), rows=2, max_length=REWARDS_MAX_LENGTH
+    )
     name_ja = optional_text_in("ja", _("plan name in Japanese (optional)"), max_length=120)
-    rewards_ja = optional_text_in("ja", _("what backers receive, in Japanese (optional)"), rows=2)
+    rewards_ja = optional_text_in(
+        "ja", _("what backers receive, in Japanese (optional)"), rows=2, max_length=REWARDS_MAX_LENGTH
+    )
     max_backers = WholeNumberField(label=_("most backers (optional)"), required=False, min_value=1, max_value=1_000_000)
     seasonal = forms.BooleanField(label=_("Ships only in some months"), required=False)
     season_months = forms.TypedMultipleChoiceField(
@@ -458,19 +485,19 @@ class MilestoneForm(forms.Form):
 
 class ProjectUpdateForm(forms.Form):
     title = NameField(label=_("title"), max_length=200)
-    body = forms.CharField(label=_("text"), widget=Textarea(attrs={"rows": 6}), max_length=5000)
+    body = TextField(label=_("text"), widget=Textarea(attrs={"rows": 6}), max_length=5000)
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Your question"), widget=Textarea(attrs={"rows": 3}), max_length=2000)
+    text = TextField(label=_("Your question"), widget=Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label=_("Answer"), widget=Textarea(attrs={"rows": 3}), max_length=4000)
+    text = TextField(label=_("Answer"), widget=Textarea(attrs={"rows": 3}), max_length=4000)
 
 
 class AbuseReportForm(forms.Form):
-    reason = forms.CharField(label=_("What is wrong?"), widget=Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = TextField(label=_("What is wrong?"), widget=Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 WIZARD_STEPS = [

@@ -138,10 +138,26 @@ def _propose_donation_campaign(user, draft, campaign_fields):
     return proposal or live
 
 
+def _lock_draft(draft):
+    """Hold the draft's row until the transaction ends: one addition to a draft at a time, so a check for the same
+    plan or milestone sees the one a concurrent request (a double click) is adding."""
+    list(ProjectDraft.objects.select_for_update().filter(pk=draft.pk).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def add_subscription_plan(user, draft, **fields):
-    """A new plan; on a live project it joins the listing once the moderators approve."""
+    """A new plan; on a live project it joins the listing once the moderators approve. Each plan has its own name
+    (backers choose by it): the same name again, a double click on "Add plan" among others, adds nothing."""
     check_draft_editor(user, draft)
+    _lock_draft(draft)
+    if draft.subscription_plans.filter(name=fields.get("name", "")).exists():
+        raise ActionRefused(
+            _(
+                "This project already has a plan called “%(name)s”. "
+                "Give each plan its own name, so backers can tell them apart."
+            )
+            % {"name": fields.get("name", "")}
+        )
     plan = SubscriptionPlan.objects.create(draft=draft, sort_order=draft.subscription_plans.count(), **fields)
     log(Action.SUBSCRIPTION_PLAN_ADD, actor=user, organisation=_team(draft), draft=draft.pk, plan=plan.pk)
     return plan
@@ -158,7 +174,13 @@ def remove_subscription_plan(user, draft, plan_pk):
 
 @transaction.atomic
 def add_milestone(user, draft, **fields):
+    """A new milestone; the same one again (a double click on "Add") adds nothing."""
     check_draft_editor(user, draft)
+    _lock_draft(draft)
+    if draft.milestones.filter(title=fields.get("title", ""), target_date=fields.get("target_date")).exists():
+        raise ActionRefused(
+            _("This project already has the milestone “%(title)s”.") % {"title": fields.get("title", "")}
+        )
     milestone = Milestone.objects.create(draft=draft, **fields)
     log(Action.MILESTONE_ADD, actor=user, organisation=_team(draft), draft=draft.pk, milestone=milestone.pk)
     return milestone

@@ -183,7 +183,7 @@ def draft_milestone_add(request, pk):
     form = MilestoneForm(request.POST)
     if not form.is_valid():
         return _page(request, draft, "milestones", _step_form(draft, "milestones"), status=400, milestone_form=form)
-    actions.add_milestone(request.user, draft, **form.cleaned_data)
+    run_action(request, actions.add_milestone, draft, **form.cleaned_data)
     return redirect("marketplace:draft_step", pk=draft.pk, step="milestones")
 
 

@@ -73,3 +73,26 @@ def test_the_impact_page_tables_scroll_in_named_regions(chromium, live_server, h
     page.keyboard.press("ArrowRight")
     page.wait_for_function("(box) => box.scrollLeft > 0", arg=region.element_handle())  # the keyboard scrolls it
     context.close()
+
+
+def test_a_long_unbroken_project_title_does_not_widen_the_teams_projects_page(
+    chromium, live_server, home_pages, profile, alice
+):
+    """A title is what the team typed: 120 letters without a space (a pasted code, a name in Latin letters) wrap
+    inside its card; the grid track grew to the word's width and the page scrolled sideways, 2,458 px on a phone."""
+    draft = actions.start_project_draft(alice, profile.organisation)
+    actions.save_draft_step(alice, draft, "basics", title="W" * 120, summary="S" * 400)
+    context = chromium.new_context(viewport=PHONE, locale="zh-TW")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server.url, alice.email, language="en")
+    widths = {}
+    for language in LANGUAGES:
+        page.goto(f"{live_server.url}/{language}/enterprises/{profile.organisation.slug}/projects/")
+        assert page.get_by_text("W" * 120).count() == 1
+        widths[language] = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+    context.close()
+
+    assert all(scroll <= client for scroll, client in widths.values()), f"wider than the phone: {widths}"

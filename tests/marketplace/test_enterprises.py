@@ -90,19 +90,61 @@ def test_a_team_member_cannot_verify_their_own_enterprise(profile, alice):
     assert not profile.is_verified
 
 
-def test_staff_verify_from_the_admin(client, profile, django_user_model):
+def test_staff_verify_from_the_admin_after_a_confirmation(client, profile, django_user_model):
     from tests.helpers import with_mfa
 
     staff = with_mfa(django_user_model.objects.create_superuser("staff@example.tw", "x-long-password-1"))
     client.force_login(staff)
+    verify = reverse("enterprises:verify")
+
+    staff.wagtail_userprofile.preferred_language = "en"  # the admin speaks the staff member's language
+    staff.wagtail_userprofile.save()
 
     inspect = client.get(reverse("enterprises:inspect", args=[profile.pk]))
-    response = client.post(reverse("enterprises:verify"), {"pk": profile.pk})
+    confirmation = client.get(verify, {"pk": profile.pk})
+    one_click = client.post(verify, {"pk": profile.pk})
 
-    assert inspect.status_code == 200
+    assert f"{verify}?pk={profile.pk}" in inspect.text
+    assert confirmation.status_code == one_click.status_code == 200
+    assert "Homeward staff have checked this team is who it says it is" in confirmation.text
+    assert 'name="confirm"' in confirmation.text
+    profile.refresh_from_db()
+    assert not profile.is_verified  # neither looking nor a one-click POST verifies
+
+    response = client.post(verify, {"pk": profile.pk, "confirm": "1"})
+
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.verified_by == staff
+    assert AuditEntry.objects.filter(action="enterprise.verify", actor=staff).count() == 1
+    assert client.get(verify, {"pk": profile.pk}).status_code == 302  # already verified: back to its page
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "ja"])
+def test_the_verify_confirmation_reads_in_the_staff_language(client, profile, django_user_model, language):
+    from tests.helpers import with_mfa
+
+    staff = with_mfa(django_user_model.objects.create_superuser("staff@example.tw", "x-long-password-1"))
+    staff.wagtail_userprofile.preferred_language = language
+    staff.wagtail_userprofile.save()
+    client.force_login(staff)
+
+    text = client.get(reverse("enterprises:verify"), {"pk": profile.pk}).text
+    with translation.override(language):
+        expected = translation.gettext("Your name and the time are kept in the audit log.")
+
+    assert expected != "Your name and the time are kept in the audit log."
+    assert expected in text
+
+
+def test_someone_without_admin_access_cannot_reach_the_verify_confirmation(client, profile, alice):
+    client.force_login(alice)
+
+    response = client.get(reverse("enterprises:verify"), {"pk": profile.pk})
+
+    assert response.status_code in (302, 403)
+    profile.refresh_from_db()
+    assert not profile.is_verified
 
 
 def test_the_township_page_lists_its_enterprises(client, profile, team):

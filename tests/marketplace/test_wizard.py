@@ -142,7 +142,7 @@ def test_someone_outside_the_team_cannot_touch_its_draft(profile, alice, mallory
         ({"ask_min_twd": "-5"}, "ask_min_twd", "smallest amount"),
         ({"ask_min_twd": "300.5"}, "ask_min_twd", "without decimals"),
         ({"ask_max_twd": "1000000001"}, "ask_max_twd", "largest amount is NT$1,000,000,000"),
-        ({"donation_goal_twd": "1000001"}, "donation_goal_twd", "largest amount is NT$1,000,000"),
+        ({"donation_goal_twd": "100000001"}, "donation_goal_twd", "largest amount is NT$100,000,000"),
         ({"ask_min_twd": "900000", "ask_max_twd": "300000"}, "ask_max_twd", "upper end"),
         ({"instrument": ""}, "instrument", "instrument"),
         ({"donation_deadline": "2000-01-01"}, "donation_deadline", "in the future"),
@@ -196,6 +196,95 @@ def test_an_investment_ask_may_exceed_the_payment_ceiling(client, profile, alice
 
     draft.refresh_from_db()
     assert (draft.ask_min_twd, draft.ask_max_twd) == (3_000_000, 8_000_000)
+
+
+def test_a_donation_goal_may_exceed_one_payments_ceiling(client, profile, alice):
+    """A goal is the sum of many donations: NT$3,000,000 to rebuild a house is a goal, not one card payment."""
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+
+    response = client.post(step_url(draft, "funding"), funding_data(donation_goal_twd="NT$3,000,000"))
+
+    assert response.status_code == 302
+    assert DonationCampaign.objects.get(draft=draft).goal_twd == 3_000_000
+
+
+@pytest.mark.parametrize(
+    "invisible", ["\u200b\u200b", "\u200b \u200d\ufeff", "\u00ad\u2060", "\u3164", "\u2800 \u200c"]
+)
+def test_text_that_shows_nothing_is_asked_for_again(client, profile, alice, invisible):
+    """Zero-width characters and blanks pass a browser's `required` but show nothing: a title, summary, story or
+    plan made of them would be an empty card. They count as empty."""
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+
+    with translation.override("en"):
+        basics = client.post(step_url(draft, "basics"), {"title": invisible, "summary": invisible})
+        story = client.post(step_url(draft, "story"), {"story": invisible})
+        plan = client.post(f"/en/projects/drafts/{draft.pk}/plans/add/", plan_data(name=invisible, rewards=invisible))
+
+    assert basics.status_code == story.status_code == plan.status_code == 400
+    assert set(basics.context["form"].errors) == {"title", "summary"}
+    assert set(story.context["form"].errors) == {"story"}
+    assert set(plan.context["plan_form"].errors) == {"name", "rewards"}
+    draft.refresh_from_db()
+    assert draft.title == draft.story == "" and not SubscriptionPlan.objects.exists()
+
+
+def test_text_with_joiners_inside_is_kept_as_typed(client, profile, alice):
+    """Only text that shows nothing is empty: an emoji joined with ZWJ or a word with a soft hyphen stays."""
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+
+    client.post(step_url(draft, "basics"), {"title": "👩\u200d🌾 回鄉種田", "summary": "Fisch\u00adzucht"})
+
+    draft.refresh_from_db()
+    assert (draft.title, draft.summary) == ("👩\u200d🌾 回鄉種田", "Fisch\u00adzucht")
+
+
+def test_a_double_click_on_add_adds_one_plan_and_one_milestone(client, profile, alice):
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+    plan_url = f"/en/projects/drafts/{draft.pk}/plans/add/"
+    milestone_url = f"/en/projects/drafts/{draft.pk}/milestones/add/"
+    milestone = {"title": "魚塭整修完成", "target_date": "2030-06-30"}
+
+    with translation.override("en"):
+        first, second = client.post(plan_url, plan_data()), client.post(plan_url, plan_data(), follow=True)
+        client.post(milestone_url, milestone)
+        again = client.post(milestone_url, milestone, follow=True)
+
+    assert first.status_code == 302
+    assert "already has a plan called “認養一口魚塭”" in second.text
+    assert "already has the milestone “魚塭整修完成”" in again.text
+    assert draft.subscription_plans.count() == 1 and draft.milestones.count() == 1
+    # Another plan, or the same milestone on another date, is added.
+    actions.add_subscription_plan(alice, draft, name="認養兩口魚塭", price_twd=500, rewards="r")
+    actions.add_milestone(alice, draft, title="魚塭整修完成", target_date=datetime.date(2031, 6, 30))
+    assert draft.subscription_plans.count() == 2 and draft.milestones.count() == 2
+
+
+def test_a_story_or_plan_of_megabytes_is_refused_and_nothing_is_saved(client, profile, alice):
+    """The story, the use of funds and a plan's rewards have bounds (with the browser's maxlength): one post of
+    megabytes no longer lands in a page, its search entry and the moderators' queue."""
+    from marketplace.forms import REWARDS_MAX_LENGTH, STORY_MAX_LENGTH, USE_OF_FUNDS_MAX_LENGTH
+
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+
+    story = client.post(step_url(draft, "story"), {"story": "魚" * (STORY_MAX_LENGTH + 1)})
+    funding = client.post(step_url(draft, "funding"), funding_data(use_of_funds="魚" * (USE_OF_FUNDS_MAX_LENGTH + 1)))
+    plan = client.post(f"/en/projects/drafts/{draft.pk}/plans/add/", plan_data(rewards_en="fish " * REWARDS_MAX_LENGTH))
+    kept = client.post(step_url(draft, "story"), {"story": "魚" * STORY_MAX_LENGTH})
+
+    assert story.status_code == funding.status_code == plan.status_code == 400
+    assert f'maxlength="{STORY_MAX_LENGTH}"' in story.text
+    assert "story" in story.context["form"].errors and "use_of_funds" in funding.context["form"].errors
+    assert "rewards_en" in plan.context["plan_form"].errors
+    assert kept.status_code == 302
+    draft.refresh_from_db()
+    assert len(draft.story) == STORY_MAX_LENGTH and not draft.seeks_investment
+    assert not SubscriptionPlan.objects.exists()
 
 
 def test_a_plan_without_a_season_ships_all_year(client, profile, alice):
