@@ -36,6 +36,25 @@ def test_a_public_batch_tells_its_story_in_the_readers_language(client, public_b
     assert reverse("traceability:batch_verify", kwargs={"code": public_batch.code}).split("/", 2)[2] in content
 
 
+@pytest.mark.parametrize(
+    ("language", "name", "summary"),
+    [("en", "Kouhu Pond Team", "Tilapia raised in"), ("ja", "口湖養殖チーム", "口湖で育てた")],
+)
+def test_the_team_is_named_in_the_readers_language_when_it_wrote_one(client, public_batch, language, name, summary):
+    team = public_batch.listing.enterprise
+    team.summary = "在口湖養的吳郭魚"
+    team.name_en, team.summary_en = "Kouhu Pond Team", "Tilapia raised in Kouhu"
+    team.name_ja, team.summary_ja = "口湖養殖チーム", "口湖で育てたティラピア"
+    team.save()
+
+    content = client.get(batch_url(public_batch, language)).content.decode()
+
+    html_lang = {"en": "en", "ja": "ja"}[language]
+    assert f'<strong lang="{html_lang}">{name}</strong>' in content
+    assert f'<p lang="{html_lang}">{summary}' in content
+    assert "在口湖養的吳郭魚" not in content
+
+
 def test_an_unpublished_batch_is_refused_to_visitors_by_page_qr_and_json(client, batch, alice):
     record(alice, batch)
 
