@@ -33,6 +33,13 @@ def normalise_code(text):
     return (text or "").strip().upper().replace("O", "0").replace("I", "1").replace("L", "1").replace("-", "")
 
 
+def code_from_text(text):
+    """The code a person typed or pasted (a short URL too), as a batch's code could be: normalised, keeping only the
+    alphabet's characters of its last path segment; "" when nothing is left."""
+    text = (text or "").strip().rstrip("/").rsplit("/", 1)[-1]
+    return "".join(char for char in normalise_code(text) if char in CODE_ALPHABET)[: CODE_LENGTH * 2]
+
+
 class Batch(models.Model):
     """One product batch (a harvest, a pond's stocking) whose records form one hash chain."""
 

@@ -40,6 +40,29 @@ def public_batch_or_404(code):
     return batch
 
 
+def public_project_of_code(code):
+    """The project page (in the reader's language when translated) of the batch with this code when that project
+    is public, whether or not the batch is; None otherwise (an unknown code, a hidden project)."""
+    batch = batch_by_code(code)
+    if batch is None or not is_public(batch.listing.project):
+        return None
+    return project_in_language(batch.listing.project)
+
+
+def project_in_language(project):
+    """The project page in the reader's language when it has a live translation, else the source page."""
+    from django.utils import translation
+
+    from cms.public import public_projects
+
+    translated = (
+        public_projects()
+        .filter(translation_key=project.translation_key, locale__language_code=translation.get_language())
+        .first()
+    )
+    return translated or project
+
+
 def viewable_batch_or_404(user, code):
     """A public batch for anyone; an unpublished one for its team only (they check labels before publishing)."""
     batch = batch_by_code(code)

@@ -22,6 +22,7 @@ register_converter(DayConverter, "day")
 app_name = "traceability"
 urlpatterns = [
     # public
+    path("b/", public.batch_lookup, name="batch_lookup"),
     path("b/<str:code>/", public.batch_page, name="batch"),
     path("b/<str:code>/qr.svg", public.batch_qr, name="batch_qr"),
     path("b/<str:code>/verify/", public.batch_verify, name="batch_verify"),

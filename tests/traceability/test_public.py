@@ -76,6 +76,48 @@ def test_an_unknown_code_says_so(client, db):
     assert response.status_code == 404 and "ZZZZ9999" in response.content.decode()
 
 
+def test_an_unknown_code_offers_to_type_it_again_and_a_typed_code_opens_its_batch(client, public_batch):
+    page = client.get(reverse("traceability:batch", kwargs={"code": "ZZZZ9999"})).content.decode()
+    lookup = reverse("traceability:batch_lookup")
+    assert f'action="{lookup}"' in page and 'name="code" value="ZZZZ9999"' in page
+
+    typed = f" {public_batch.code[:4].lower()}-{public_batch.code[4:]} "  # as read off a label, with a dash
+    pasted = f"https://homeward.example/b/{public_batch.code}/"  # or the short address itself
+    for text in (typed, pasted):
+        response = client.get(lookup, {"code": text})
+        assert response.status_code == 302 and response["Location"] == batch_url(public_batch, "en")
+
+
+@pytest.mark.parametrize("text", ["", "  ", "//", "%%%", "../../admin"])
+def test_a_lookup_without_a_code_asks_for_one_and_never_fails(client, db, text):
+    response = client.get(reverse("traceability:batch_lookup"), {"code": text})
+
+    if response.status_code == 302:  # letters of the alphabet were left: their page says whether a batch has them
+        assert client.get(response["Location"]).status_code == 404
+    else:
+        assert response.status_code == 200 and "Type the code printed under the QR code" in response.content.decode()
+
+
+def test_a_withdrawn_batch_of_a_public_project_points_to_the_project(client, public_batch, alice):
+    actions.set_batch_public(alice, public_batch, False)
+
+    page = client.get(batch_url(public_batch, "en")).content.decode()
+
+    assert "This batch is not public" in page
+    assert public_batch.listing.project.url in page
+    assert 'name="code"' not in page  # the code is right: nothing to type again
+
+
+def test_an_unpublished_batch_of_a_hidden_project_does_not_reveal_the_project(client, public_batch):
+    project = public_batch.listing.project
+    project.unpublish()
+
+    response = client.get(batch_url(public_batch, "en"))
+
+    assert response.status_code == 404 and "This batch is not public" in response.content.decode()
+    assert project.title not in response.content.decode()
+
+
 def test_the_short_url_on_a_label_opens_the_page_in_the_readers_language(client, public_batch):
     code = public_batch.code.lower().replace("0", "o")  # typed from a label, with look-alike letters
 

@@ -16,14 +16,28 @@ from cms.public import public_projects
 from core.json_api import json_endpoint
 from traceability import digests, labels, maps, queries, signing
 from traceability.forms import DigestCheckForm
-from traceability.models import Attachment, Digest, normalise_code
+from traceability.models import Attachment, Digest, code_from_text, normalise_code
 from traceability.uploads import SERVED_TYPES
 
 
 def _not_public_response(request, code, error):
-    """A batch that is unknown or unpublished: a page that says which, in the reader's language (404)."""
-    context = {"code": normalise_code(code), "unpublished": isinstance(error, queries.BatchNotPublic)}
+    """A batch that is unknown or unpublished: a page that says which, in the reader's language (404), with a box to
+    type the code again and, for an unpublished batch of a public project, the project's page."""
+    context = {
+        "code": normalise_code(code),
+        "unpublished": isinstance(error, queries.BatchNotPublic),
+        "project": queries.public_project_of_code(code),
+    }
     return render(request, "traceability/batch_unavailable.html", context, status=404)
+
+
+@require_GET
+def batch_lookup(request):
+    """The code a shopper typed (?code=): its batch's page, or this page again asking for it."""
+    code = code_from_text(request.GET.get("code"))
+    if code:
+        return HttpResponseRedirect(reverse("traceability:batch", kwargs={"code": code}))
+    return render(request, "traceability/batch_unavailable.html", {"code": "", "asked": "code" in request.GET})
 
 
 @require_GET
@@ -46,7 +60,7 @@ def batch_page(request, code):
     verification = queries.verify_batch(batch)
     context = {
         "batch": batch,
-        "project": _project_in_language(batch.listing.project),
+        "project": queries.project_in_language(batch.listing.project),
         "team": batch.listing.enterprise,
         "story": story,
         "places": places,
@@ -56,15 +70,6 @@ def batch_page(request, code):
         "short_url": labels.short_url(batch),
     }
     return render(request, "traceability/batch.html", context)
-
-
-def _project_in_language(project):
-    """The project page in the reader's language when it has a live translation, else the source page."""
-    language = translation.get_language()
-    translated = (
-        public_projects().filter(translation_key=project.translation_key, locale__language_code=language).first()
-    )
-    return translated or project
 
 
 @require_GET
