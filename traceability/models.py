@@ -254,6 +254,16 @@ class Device(models.Model):
     def is_active(self):
         return self.revoked_at is None
 
+    def is_quiet(self, now=None):
+        """An active device that sent nothing within badges.LIVE_WITHIN (or never): its figures are not live."""
+        from django.utils import timezone
+
+        from traceability.badges import LIVE_WITHIN
+
+        if not self.is_active:
+            return False
+        return self.last_seen_at is None or (now or timezone.now()) - self.last_seen_at >= LIVE_WITHIN
+
     def measure_objects(self):
         return [measures.BY_CODE[code] for code in self.measures if code in measures.BY_CODE]
 

@@ -202,6 +202,60 @@ def test_the_project_page_shows_badges_batches_and_public_readings(client, publi
     assert list(catch_up["devices"][0]["latest"]) == ["water_temperature"]
 
 
+def _panel(page, language):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    with translation.override(language):
+        template = Template("{% load traceability_tags %}{% traceability_panel page %}")
+        return template.render(Context({"request": RequestFactory().get("/"), "page": page}))
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [("zh-hant", "起沒有新的讀數"), ("en", "the device may be offline"), ("ja", "以降、測定値が届いていません")],
+)
+def test_a_device_gone_quiet_is_said_so_on_the_project_page(client, listing, alice, language, notice):
+    from django.utils import formats
+
+    device, token = device_with_token(alice, listing, measures=("water_temperature",))
+    start = (timezone.now() - datetime.timedelta(hours=2)).replace(second=0, microsecond=0)
+    client.post(
+        "/api/trace/readings/",
+        json.dumps({"readings": readings("water_temperature", start, 5, value=26.5)}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    live = _panel(listing.project, language)
+    assert "26.5" in live and "trace-quiet" not in live
+
+    silent_since = timezone.now() - datetime.timedelta(days=3)
+    type(device).objects.filter(pk=device.pk).update(last_seen_at=silent_since)
+    quiet = _panel(listing.project, language)
+
+    assert "26.5" in quiet and "trace-quiet" in quiet and notice in quiet
+    with translation.override(language):
+        shown = formats.date_format(timezone.localtime(silent_since), "SHORT_DATETIME_FORMAT")
+    assert shown in quiet  # in Taiwan time, as the language writes dates
+    assert "trace-quiet" in client.get(listing.project.url).content.decode()  # the page itself
+
+
+def test_the_team_sees_which_device_is_silent(client, listing, alice):
+    device, _token = device_with_token(alice, listing, measures=("water_temperature",))
+    client.force_login(alice)
+
+    listing_page = client.get(reverse("traceability:team_project", kwargs={"project_id": listing.project_id}))
+    device_page = client.get(reverse("traceability:device", kwargs={"pk": device.pk}))
+
+    assert "<strong>silent</strong>" in listing_page.content.decode()  # never sent anything
+    type(device).objects.filter(pk=device.pk).update(last_seen_at=timezone.now() - datetime.timedelta(days=2))
+    device_page = client.get(reverse("traceability:device", kwargs={"pk": device.pk})).content.decode()
+    assert "silent: check its power and connection" in device_page
+    type(device).objects.filter(pk=device.pk).update(last_seen_at=timezone.now())
+    listing_page = client.get(reverse("traceability:team_project", kwargs={"project_id": listing.project_id}))
+    assert "<strong>silent</strong>" not in listing_page.content.decode()
+
+
 def test_a_backer_sees_the_batches_of_their_subscription(client, public_batch, listing, plan):
     from tests.factories.accounts import UserFactory
     from tests.factories.payments import subscription
