@@ -387,22 +387,27 @@ def public_devices(project):
 
 def latest_readings(device, codes):
     """{measure code: (taken_at, value)} of the newest reading of each measure (one index probe each)."""
-    from traceability.models import Reading
+    from traceability.models import Reading, ReadingExclusion
 
     latest = {}
+    hidden = ReadingExclusion.objects.hiding(device.pk)
     for code in codes:
         measure = measures.BY_CODE.get(code)
         if measure is None:
             continue
-        row = (
-            Reading.objects.filter(device=device, measure=measure.number)
-            .order_by("-taken_at")
-            .values_list("taken_at", "value")
-            .first()
-        )
+        readings = Reading.objects.filter(device=device, measure=measure.number)
+        if hidden is not None:
+            readings = readings.exclude(hidden)
+        row = readings.order_by("-taken_at").values_list("taken_at", "value").first()
         if row is not None:
             latest[code] = row
     return latest
+
+
+def hidden_spans(device, codes, *, since):
+    """The spans of these measures the device's team hid that end after `since`, newest first (the project page
+    says which and why)."""
+    return list(device.exclusions.filter(measure__in=list(codes), end__gt=since).order_by("-start")[:10])
 
 
 def measure_label(code):
