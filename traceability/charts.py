@@ -216,9 +216,13 @@ def render_svg(series, *, chart_id, step=None):
         segment.append(point)
         previous = point
     band_segments.append(segment)
-    band = []
+    band, dots = [], []
     for part in band_segments:
         if len(part) < 2:
+            # A lone point (one reading, or one between two gaps) draws no line: a dot shows it.
+            for p in part:
+                # (a zero-length stroke with round caps: round at any width, as the chart stretches)
+                dots.append(f'<path class="chart-point" d="M{x(p.start):.1f} {y(p.mean):.1f} h0"/>')
             continue
         upper = " ".join(f"{x(p.start):.1f},{y(p.high):.1f}" for p in part)
         lower = " ".join(f"{x(p.start):.1f},{y(p.low):.1f}" for p in reversed(part))
@@ -249,7 +253,7 @@ def render_svg(series, *, chart_id, step=None):
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
         f"{''.join(grid)}{''.join(band)}"
-        f'<path class="chart-line" d="{" ".join(line)}"/>'
+        f'<path class="chart-line" d="{" ".join(line)}"/>{"".join(dots)}'
         f'<text class="chart-tick" x="{LEFT}" y="{HEIGHT - 8}">{escape(start_label)}</text>'
         f'<text class="chart-tick" x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end">{escape(end_label)}</text>'
         "</svg>"

@@ -359,3 +359,25 @@ def test_an_outsider_cannot_hide_a_teams_readings(client, device, mallory):
 
     assert response.status_code == 403
     assert not device.exclusions.exists()
+
+
+def test_a_lone_reading_is_drawn_as_a_dot_not_an_invisible_line():
+    from traceability import charts
+
+    end = timezone.now()
+    start = end - datetime.timedelta(days=1)
+    measure = measures.BY_CODE["water_temperature"]
+
+    def point(minutes_ago, value):
+        return charts.Point(end - datetime.timedelta(minutes=minutes_ago), 1, value, value, value)
+
+    one = charts.Series(measure=measure, points=[point(60, 26.0)], start=start, end=end)
+    # Two lines of two points, and one point alone between two gaps.
+    gappy = [point(600, 25.0), point(595, 25.1), point(300, 26.0), point(30, 27.0), point(25, 27.2)]
+    gaps = charts.Series(measure=measure, points=gappy, start=start, end=end)
+
+    lone = str(charts.render_svg(one, chart_id="one", step=300))
+    between = str(charts.render_svg(gaps, chart_id="gaps", step=300))
+
+    assert lone.count('class="chart-point"') == 1 and "lowest 26.0" in lone
+    assert between.count('class="chart-point"') == 1 and between.count('class="chart-band"') == 2
