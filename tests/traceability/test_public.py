@@ -312,3 +312,29 @@ def test_a_pasted_digest_nested_past_what_the_parser_takes_is_refused_with_the_f
     response = client.post(url, {"digest_text": "[" * 100_000}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code in (200, 400)
     assert "This is not JSON" in response.content.decode()
+
+
+def test_older_digests_stay_reachable_page_by_page(client, db):
+    from traceability.views.public import DIGESTS_PER_PAGE
+
+    first = datetime.date(2026, 1, 1)
+    Digest.objects.bulk_create(
+        Digest(
+            day=first + datetime.timedelta(days=n),
+            payload="{}",
+            payload_sha256=f"{n:064x}",
+            signature="x",
+            key_id="k",
+            chains=1,
+            entries=1,
+        )
+        for n in range(DIGESTS_PER_PAGE + 5)
+    )
+    url = reverse("traceability:digests")
+    oldest = reverse("traceability:digest", kwargs={"day": first})
+
+    newest_page = client.get(url).content.decode()
+    older_page = client.get(url, {"page": 2}).content.decode()
+
+    assert oldest not in newest_page and 'rel="next"' in newest_page and "Older" in newest_page
+    assert oldest in older_page and older_page.count("/en/trace/digests/2026-") == 5

@@ -4,6 +4,7 @@ import datetime
 import json
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,6 +19,8 @@ from traceability import digests, labels, maps, queries, signing
 from traceability.forms import DigestCheckForm
 from traceability.models import Attachment, Digest, code_from_text, normalise_code
 from traceability.uploads import SERVED_TYPES
+
+DIGESTS_PER_PAGE = 120
 
 
 def _not_public_response(request, code, error):
@@ -154,11 +157,19 @@ def batch_file(request, code, pk, variant="file"):
 
 @require_GET
 def digest_list(request):
-    digest_rows = Digest.objects.order_by("-day")[:120]
+    """Every digest, newest first, a page at a time (one a day: a year is three pages and none falls off)."""
+    page = Paginator(Digest.objects.order_by("-day").defer("payload"), DIGESTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "traceability/digests.html",
-        {"digests": digest_rows, "key_id": signing.key_id(), "public_key": signing.public_key_base64()},
+        {
+            "digests": page.object_list,
+            "page": page,
+            "key_id": signing.key_id(),
+            "public_key": signing.public_key_base64(),
+        },
     )
 
 
