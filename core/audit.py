@@ -101,6 +101,7 @@ class Action(enum.StrEnum):
     DEVICE_PUBLIC_MEASURES = "device.public_measures"
     ALERT_RULE_ADD = "alert_rule.add"
     ALERT_RULE_REMOVE = "alert_rule.remove"
+    READINGS_HIDE = "readings.hide"
     # plans: township revitalization plans and their review
     PLAN_CREATE = "plan.create"
     PLAN_SAVE = "plan.save"
@@ -250,6 +251,7 @@ LABELS = {
     Action.DEVICE_PUBLIC_MEASURES: _("Device measures shown on the project page changed"),
     Action.ALERT_RULE_ADD: _("Alert rule added"),
     Action.ALERT_RULE_REMOVE: _("Alert rule removed"),
+    Action.READINGS_HIDE: _("Device readings hidden"),
     # plans: township revitalization plans and their review
     Action.PLAN_CREATE: _("Revitalization plan created"),
     Action.PLAN_SAVE: _("Revitalization plan saved"),

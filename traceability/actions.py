@@ -7,7 +7,7 @@ and one unbroken chain. Records are never changed: `refuse_entry_change` is what
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,7 +19,17 @@ from core.audit import Action, log
 from marketplace.actions.teams import check_project_team
 from traceability import chain, measures
 from traceability.badges import announce_badges_changed
-from traceability.models import AlertRule, Attachment, Batch, Device, DeviceToken, Entry
+from traceability.models import (
+    AlertRule,
+    Attachment,
+    Batch,
+    Device,
+    DeviceToken,
+    Entry,
+    PendingHour,
+    ReadingExclusion,
+)
+from traceability.storage import hour_of
 
 # A record says what happened: a clock a few minutes fast is tolerated, a date in the future is not.
 ENTRY_CLOCK_SKEW = timedelta(minutes=5)
@@ -359,6 +369,49 @@ def remove_alert_rule(user, rule):
     check_device_team(user, rule.device)
     log(Action.ALERT_RULE_REMOVE, actor=user, organisation=_team_organisation(rule.device.listing), rule=rule.pk)
     rule.delete()
+
+
+HIDE_SPAN_MAX = timedelta(days=31)
+
+
+@transaction.atomic
+def hide_readings(user, device, *, measure, start, end, reason):
+    """Hide one measure's readings of a device in [start, end) (nonsense from a faulty sensor): they stay stored,
+    charts, latest figures and aggregates leave them out (the span's hours are recomputed by the aggregates job),
+    and the project page says a span was hidden and why."""
+    check_device_team(user, device)
+    _checked_measures([measure], allowed=device.measures)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused(_("Say why these readings are hidden: the project page shows it."))
+    if start >= end:
+        raise ActionRefused(_("The span ends before it starts; check both times."))
+    if end - start > HIDE_SPAN_MAX:
+        raise ActionRefused(_("Hide at most 31 days at once."))
+    now = timezone.now()
+    if start >= now:
+        raise ActionRefused(_("This span has not started yet: hide readings once they have arrived."))
+    end = min(end, now)  # readings still to come are judged when they arrive
+    exclusion = ReadingExclusion.objects.create(
+        device=device, measure=measure, start=start, end=end, reason=reason, created_by=user
+    )
+    hour = hour_of(start.astimezone(UTC))
+    hours = []
+    while hour < end:
+        hours.append(PendingHour(device=device, hour=hour))
+        hour += timedelta(hours=1)
+    PendingHour.objects.bulk_create(hours, ignore_conflicts=True)
+    log(
+        Action.READINGS_HIDE,
+        actor=user,
+        organisation=_team_organisation(device.listing),
+        device=device.pk,
+        measure=measure,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        reason=reason,
+    )
+    return exclusion
 
 
 def check_staff(user):

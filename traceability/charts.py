@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from traceability import measures
-from traceability.models import Reading, ReadingAggregate
+from traceability.models import Reading, ReadingAggregate, ReadingExclusion
 
 RANGES = {
     "day": (datetime.timedelta(days=1), None, datetime.timedelta(minutes=5)),
@@ -126,9 +126,14 @@ def series_from(device, codes, *, span, resolution, step, now=None):
     start = datetime.datetime.fromtimestamp((start.timestamp() // seconds) * seconds, tz=datetime.UTC)
     wanted = {measures.BY_CODE[code].number: measures.BY_CODE[code] for code in codes if code in measures.BY_CODE}
     if resolution is None:
+        readings = Reading.objects.filter(
+            device=device, measure__in=list(wanted), taken_at__gte=start, taken_at__lte=end
+        )
+        hidden = ReadingExclusion.objects.hiding(device.pk)
+        if hidden is not None:
+            readings = readings.exclude(hidden)
         rows = (
-            Reading.objects.filter(device=device, measure__in=list(wanted), taken_at__gte=start, taken_at__lte=end)
-            .annotate(bucket=EpochBucket("taken_at", seconds))
+            readings.annotate(bucket=EpochBucket("taken_at", seconds))
             .values("measure", "bucket")
             .annotate(n=Count("value"), low=Min("value"), high=Max("value"), total=Sum("value"))
         )
@@ -211,9 +216,13 @@ def render_svg(series, *, chart_id, step=None):
         segment.append(point)
         previous = point
     band_segments.append(segment)
-    band = []
+    band, dots = [], []
     for part in band_segments:
         if len(part) < 2:
+            # A lone point (one reading, or one between two gaps) draws no line: a dot shows it.
+            for p in part:
+                # (a zero-length stroke with round caps: round at any width, as the chart stretches)
+                dots.append(f'<path class="chart-point" d="M{x(p.start):.1f} {y(p.mean):.1f} h0"/>')
             continue
         upper = " ".join(f"{x(p.start):.1f},{y(p.high):.1f}" for p in part)
         lower = " ".join(f"{x(p.start):.1f},{y(p.low):.1f}" for p in reversed(part))
@@ -244,7 +253,7 @@ def render_svg(series, *, chart_id, step=None):
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
         f"{''.join(grid)}{''.join(band)}"
-        f'<path class="chart-line" d="{" ".join(line)}"/>'
+        f'<path class="chart-line" d="{" ".join(line)}"/>{"".join(dots)}'
         f'<text class="chart-tick" x="{LEFT}" y="{HEIGHT - 8}">{escape(start_label)}</text>'
         f'<text class="chart-tick" x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end">{escape(end_label)}</text>'
         "</svg>"
@@ -261,6 +270,11 @@ def _median_step(points):
         return 3600
     gaps = sorted((b.start - a.start).total_seconds() for a, b in zip(points, points[1:], strict=False))
     return gaps[len(gaps) // 2]
+
+
+def range_start(range_key, now=None):
+    """When a chart of this range starts."""
+    return (now or timezone.now()) - RANGES[range_key][0]
 
 
 def chart_step(range_key):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import NamedChoiceField, NameField, Textarea
 from places.models import Township
 from traceability import measures, uploads
-from traceability.models import AlertRule, Batch, Device, Entry
+from traceability.models import AlertRule, Batch, Device, Entry, ReadingExclusion
 
 # Details a record may carry besides its text; kept only when filled in, shown with these labels.
 DETAIL_FIELDS = {
@@ -207,6 +207,29 @@ class AlertRuleForm(forms.Form):
         label=AlertRule._meta.get_field("sustained_minutes").verbose_name, min_value=0, initial=10
     )
     notify_backers = forms.BooleanField(label=_("tell the backers too"), required=False)
+
+    def __init__(self, *args, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [(measure.code, measure.caption) for measure in device.measure_objects()]
+
+
+class HideReadingsForm(forms.Form):
+    """A span of one measure whose readings are nonsense (hidden from charts and figures, kept stored)."""
+
+    measure = forms.ChoiceField(label=_("measure"), choices=())
+    start = forms.DateTimeField(
+        label=ReadingExclusion._meta.get_field("start").verbose_name,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    end = forms.DateTimeField(
+        label=ReadingExclusion._meta.get_field("end").verbose_name,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(
+        label=ReadingExclusion._meta.get_field("reason").verbose_name,
+        max_length=300,
+        help_text=_("e.g. the probe was out of the water for cleaning. Shown on the project page."),
+    )
 
     def __init__(self, *args, device, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,9 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from traceability import measures
 
@@ -31,6 +33,13 @@ def new_batch_code():
 def normalise_code(text):
     """A code as typed or scanned: case and Crockford's look-alikes (O→0, I/L→1) do not matter."""
     return (text or "").strip().upper().replace("O", "0").replace("I", "1").replace("L", "1").replace("-", "")
+
+
+def code_from_text(text):
+    """The code a person typed or pasted (a short URL too), as a batch's code could be: normalised, keeping only the
+    alphabet's characters of its last path segment; "" when nothing is left."""
+    text = (text or "").strip().rstrip("/").rsplit("/", 1)[-1]
+    return "".join(char for char in normalise_code(text) if char in CODE_ALPHABET)[: CODE_LENGTH * 2]
 
 
 class Batch(models.Model):
@@ -247,6 +256,16 @@ class Device(models.Model):
     def is_active(self):
         return self.revoked_at is None
 
+    def is_quiet(self, now=None):
+        """An active device that sent nothing within badges.LIVE_WITHIN (or never): its figures are not live."""
+        from django.utils import timezone
+
+        from traceability.badges import LIVE_WITHIN
+
+        if not self.is_active:
+            return False
+        return self.last_seen_at is None or (now or timezone.now()) - self.last_seen_at >= LIVE_WITHIN
+
     def measure_objects(self):
         return [measures.BY_CODE[code] for code in self.measures if code in measures.BY_CODE]
 
@@ -372,3 +391,47 @@ class AlertRule(models.Model):
         return (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
         )
+
+
+class ReadingExclusionQuerySet(models.QuerySet):
+    def hiding(self, device_id):
+        """A Q matching the readings of `device_id` that its team hid (None when it hid none): exclude() it."""
+        hidden = None
+        for measure_code, start, end in self.filter(device_id=device_id).values_list("measure", "start", "end"):
+            measure = measures.BY_CODE.get(measure_code)
+            if measure is None:
+                continue
+            span = Q(measure=measure.number, taken_at__gte=start, taken_at__lt=end)
+            hidden = span if hidden is None else hidden | span
+        return hidden
+
+
+class ReadingExclusion(models.Model):
+    """A span of one measure of a device whose readings the team hid (a faulty sensor, a probe out of the water):
+    the readings stay stored, the charts, latest figures and aggregates leave them out, and the project page says
+    that a span was hidden and why. Made by the action traceability.actions.hide_readings (audited)."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="exclusions", verbose_name=_("device"))
+    measure = models.CharField(_("measure"), max_length=30, choices=measures.CHOICES)
+    start = models.DateTimeField(pgettext_lazy("time span", "from"))
+    end = models.DateTimeField(pgettext_lazy("time span", "to"))
+    reason = models.CharField(_("why they are hidden"), max_length=300)
+    created_at = models.DateTimeField(_("hidden on"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ReadingExclusionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["device", "-start", "pk"]
+        verbose_name = _("hidden readings")
+        verbose_name_plural = _("hidden readings")
+        indexes = [models.Index(fields=["device", "measure", "start"])]
+
+    def __str__(self):
+        return f"{self.device} {self.measure} {self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M}"
+
+    @property
+    def measure_object(self):
+        return measures.BY_CODE.get(self.measure)

@@ -40,6 +40,29 @@ def public_batch_or_404(code):
     return batch
 
 
+def public_project_of_code(code):
+    """The project page (in the reader's language when translated) of the batch with this code when that project
+    is public, whether or not the batch is; None otherwise (an unknown code, a hidden project)."""
+    batch = batch_by_code(code)
+    if batch is None or not is_public(batch.listing.project):
+        return None
+    return project_in_language(batch.listing.project)
+
+
+def project_in_language(project):
+    """The project page in the reader's language when it has a live translation, else the source page."""
+    from django.utils import translation
+
+    from cms.public import public_projects
+
+    translated = (
+        public_projects()
+        .filter(translation_key=project.translation_key, locale__language_code=translation.get_language())
+        .first()
+    )
+    return translated or project
+
+
 def viewable_batch_or_404(user, code):
     """A public batch for anyone; an unpublished one for its team only (they check labels before publishing)."""
     batch = batch_by_code(code)
@@ -364,22 +387,27 @@ def public_devices(project):
 
 def latest_readings(device, codes):
     """{measure code: (taken_at, value)} of the newest reading of each measure (one index probe each)."""
-    from traceability.models import Reading
+    from traceability.models import Reading, ReadingExclusion
 
     latest = {}
+    hidden = ReadingExclusion.objects.hiding(device.pk)
     for code in codes:
         measure = measures.BY_CODE.get(code)
         if measure is None:
             continue
-        row = (
-            Reading.objects.filter(device=device, measure=measure.number)
-            .order_by("-taken_at")
-            .values_list("taken_at", "value")
-            .first()
-        )
+        readings = Reading.objects.filter(device=device, measure=measure.number)
+        if hidden is not None:
+            readings = readings.exclude(hidden)
+        row = readings.order_by("-taken_at").values_list("taken_at", "value").first()
         if row is not None:
             latest[code] = row
     return latest
+
+
+def hidden_spans(device, codes, *, since):
+    """The spans of these measures the device's team hid that end after `since`, newest first (the project page
+    says which and why)."""
+    return list(device.exclusions.filter(measure__in=list(codes), end__gt=since).order_by("-start")[:10])
 
 
 def measure_label(code):

@@ -26,7 +26,7 @@ from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
-from traceability.models import PendingHour, Reading, ReadingAggregate
+from traceability.models import PendingHour, Reading, ReadingAggregate, ReadingExclusion
 
 TAIWAN = ZoneInfo("Asia/Taipei")
 MONTHS_AHEAD = 3
@@ -232,10 +232,15 @@ def _upsert(rows):
 
 
 def _aggregate_hours(device_id, start, end):
-    """The hourly aggregates of one device's readings in [start, end), in one grouped query."""
+    """The hourly aggregates of one device's readings in [start, end), in one grouped query, leaving out the
+    readings its team hid (an hour whose readings are all hidden loses its row)."""
+    readings = Reading.objects.filter(device_id=device_id, taken_at__gte=start, taken_at__lt=end)
+    hidden = ReadingExclusion.objects.hiding(device_id)
+    if hidden is not None:
+        readings = readings.exclude(hidden)
+        _forget(device_id, ReadingAggregate.Resolution.HOUR, start, end)
     sums = (
-        Reading.objects.filter(device_id=device_id, taken_at__gte=start, taken_at__lt=end)
-        .annotate(bucket=TruncHour("taken_at", tzinfo=datetime.UTC))
+        readings.annotate(bucket=TruncHour("taken_at", tzinfo=datetime.UTC))
         .values("measure", "bucket")
         .annotate(n=Count("value"), low=Min("value"), high=Max("value"), total=Sum("value"))
         .order_by()
@@ -245,6 +250,8 @@ def _aggregate_hours(device_id, start, end):
 
 def _aggregate_days(device_id, start, end):
     """The daily (Taiwan day) aggregates of one device in [start, end), from its hourly rows, in one query."""
+    if ReadingExclusion.objects.filter(device_id=device_id).exists():
+        _forget(device_id, ReadingAggregate.Resolution.DAY, start, end)
     sums = (
         ReadingAggregate.objects.filter(
             device_id=device_id, resolution=ReadingAggregate.Resolution.HOUR, start__gte=start, start__lt=end
@@ -255,6 +262,14 @@ def _aggregate_days(device_id, start, end):
         .order_by()
     )
     _upsert_sums(device_id, ReadingAggregate.Resolution.DAY, sums)
+
+
+def _forget(device_id, resolution, start, end):
+    """Delete a device's aggregates of `resolution` starting in [start, end) before they are recomputed: a span
+    left with no reading (all of it hidden) then has no row, rather than its old one."""
+    ReadingAggregate.objects.filter(
+        device_id=device_id, resolution=resolution, start__gte=start, start__lt=end
+    ).delete()
 
 
 def _upsert_sums(device_id, resolution, sums):

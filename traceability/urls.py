@@ -22,6 +22,7 @@ register_converter(DayConverter, "day")
 app_name = "traceability"
 urlpatterns = [
     # public
+    path("b/", public.batch_lookup, name="batch_lookup"),
     path("b/<str:code>/", public.batch_page, name="batch"),
     path("b/<str:code>/qr.svg", public.batch_qr, name="batch_qr"),
     path("b/<str:code>/verify/", public.batch_verify, name="batch_verify"),
@@ -46,5 +47,6 @@ urlpatterns = [
     path("devices/<int:pk>/revoke/", team.device_revoke, name="device_revoke"),
     path("devices/<int:pk>/measures/", team.device_measures, name="device_measures"),
     path("devices/<int:pk>/alerts/", team.alert_add, name="alert_add"),
+    path("devices/<int:pk>/hide/", team.readings_hide, name="readings_hide"),
     path("devices/<int:pk>/alerts/<int:rule_pk>/remove/", team.alert_remove, name="alert_remove"),
 ]

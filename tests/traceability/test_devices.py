@@ -273,3 +273,111 @@ def test_the_team_registers_a_device_and_sees_its_token_once(client, listing, al
     assert "hwd_" in content and token.prefix in content
     detail = client.get(reverse("traceability:device", kwargs={"pk": token.device_id}))
     assert detail.status_code == 200 and "hwd_" + content.split("hwd_")[1][:30] not in detail.content.decode()
+
+
+def test_the_team_hides_nonsense_readings_and_charts_figures_and_aggregates_leave_them_out(client, device, alice):
+    from traceability import charts, queries
+
+    device, token = device
+    start = recent(180).replace(minute=0)
+    number = measures.BY_CODE["water_temperature"].number
+    post(client, token, {"readings": readings("water_temperature", start, 60, value=26.0)})
+    # The probe was lifted out of the water for the next hour: 44 °C in the sun, then back to 26.
+    spike = start + datetime.timedelta(hours=1)
+    post(client, token, {"readings": readings("water_temperature", spike, 60, value=44.0)})
+    post(client, token, {"readings": readings("dissolved_oxygen", spike, 60, value=7.5)})
+    storage.refresh_aggregates()
+    assert charts.series_for(device, ["water_temperature"], "day")["water_temperature"].highest == 44.0
+
+    client.force_login(alice)
+    response = client.post(
+        reverse("traceability:readings_hide", kwargs={"pk": device.pk}),
+        {
+            "measure": "water_temperature",
+            "start": timezone.localtime(spike).strftime("%Y-%m-%dT%H:%M"),
+            "end": timezone.localtime(spike + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "reason": "探頭拿出水面清洗",
+        },
+    )
+    assert response.status_code == 302
+    storage.refresh_aggregates()
+
+    assert Reading.objects.filter(device=device, measure=number).count() == 120  # kept, not deleted
+    for range_key in ("day", "week"):
+        series = charts.series_for(device, ["water_temperature", "dissolved_oxygen"], range_key)
+        assert series["water_temperature"].highest == 26.0  # the raw chart and the hourly aggregates alike
+        assert series["dissolved_oxygen"].highest == 7.5  # another measure of the span is untouched
+    assert not ReadingAggregate.objects.filter(device=device, measure=number, resolution="h", start=spike).exists()
+    day = ReadingAggregate.objects.get(
+        device=device, measure=number, resolution="d", start=storage.taiwan_day_start(start)
+    )
+    assert day.maximum == 26.0
+    assert queries.latest_readings(device, ["water_temperature"])["water_temperature"][1] == 26.0
+    entry = AuditEntry.objects.get(action="readings.hide")
+    assert entry.actor == alice and entry.data["reason"] == "探頭拿出水面清洗"
+
+    device_page = client.get(reverse("traceability:device", kwargs={"pk": device.pk})).content.decode()
+    assert "探頭拿出水面清洗" in device_page
+    project_page = client.get(device.listing.project.url).content.decode()
+    assert "readings hidden by the team" in project_page or "的讀數已由團隊隱藏" in project_page
+    assert "探頭拿出水面清洗" in project_page
+
+
+def test_hiding_readings_needs_a_reason_a_real_span_and_the_team(device, alice, mallory):
+    from django.core.exceptions import PermissionDenied
+
+    device, _token = device
+    end = timezone.now()
+    start = end - datetime.timedelta(hours=1)
+    with pytest.raises(ActionRefused, match="Say why"):
+        actions.hide_readings(alice, device, measure="water_temperature", start=start, end=end, reason="  ")
+    with pytest.raises(ActionRefused, match="ends before it starts"):
+        actions.hide_readings(alice, device, measure="water_temperature", start=end, end=start, reason="x")
+    with pytest.raises(ActionRefused, match="at most 31 days"):
+        actions.hide_readings(
+            alice, device, measure="water_temperature", start=end - datetime.timedelta(days=40), end=end, reason="x"
+        )
+    with pytest.raises(ActionRefused, match="does not report"):
+        actions.hide_readings(alice, device, measure="salinity", start=start, end=end, reason="x")
+    with pytest.raises(PermissionDenied):
+        actions.hide_readings(mallory, device, measure="water_temperature", start=start, end=end, reason="x")
+    assert not AuditEntry.objects.filter(action="readings.hide").exists()
+
+
+def test_an_outsider_cannot_hide_a_teams_readings(client, device, mallory):
+    device, _token = device
+    client.force_login(mallory)
+    end = timezone.localtime()
+    data = {
+        "measure": "water_temperature",
+        "start": (end - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "end": end.strftime("%Y-%m-%dT%H:%M"),
+        "reason": "hidden by someone else",
+    }
+
+    response = client.post(reverse("traceability:readings_hide", kwargs={"pk": device.pk}), data)
+
+    assert response.status_code == 403
+    assert not device.exclusions.exists()
+
+
+def test_a_lone_reading_is_drawn_as_a_dot_not_an_invisible_line():
+    from traceability import charts
+
+    end = timezone.now()
+    start = end - datetime.timedelta(days=1)
+    measure = measures.BY_CODE["water_temperature"]
+
+    def point(minutes_ago, value):
+        return charts.Point(end - datetime.timedelta(minutes=minutes_ago), 1, value, value, value)
+
+    one = charts.Series(measure=measure, points=[point(60, 26.0)], start=start, end=end)
+    # Two lines of two points, and one point alone between two gaps.
+    gappy = [point(600, 25.0), point(595, 25.1), point(300, 26.0), point(30, 27.0), point(25, 27.2)]
+    gaps = charts.Series(measure=measure, points=gappy, start=start, end=end)
+
+    lone = str(charts.render_svg(one, chart_id="one", step=300))
+    between = str(charts.render_svg(gaps, chart_id="gaps", step=300))
+
+    assert lone.count('class="chart-point"') == 1 and "lowest 26.0" in lone
+    assert between.count('class="chart-point"') == 1 and between.count('class="chart-band"') == 2

@@ -36,6 +36,25 @@ def test_a_public_batch_tells_its_story_in_the_readers_language(client, public_b
     assert reverse("traceability:batch_verify", kwargs={"code": public_batch.code}).split("/", 2)[2] in content
 
 
+@pytest.mark.parametrize(
+    ("language", "name", "summary"),
+    [("en", "Kouhu Pond Team", "Tilapia raised in"), ("ja", "口湖養殖チーム", "口湖で育てた")],
+)
+def test_the_team_is_named_in_the_readers_language_when_it_wrote_one(client, public_batch, language, name, summary):
+    team = public_batch.listing.enterprise
+    team.summary = "在口湖養的吳郭魚"
+    team.name_en, team.summary_en = "Kouhu Pond Team", "Tilapia raised in Kouhu"
+    team.name_ja, team.summary_ja = "口湖養殖チーム", "口湖で育てたティラピア"
+    team.save()
+
+    content = client.get(batch_url(public_batch, language)).content.decode()
+
+    html_lang = {"en": "en", "ja": "ja"}[language]
+    assert f'<strong lang="{html_lang}">{name}</strong>' in content
+    assert f'<p lang="{html_lang}">{summary}' in content
+    assert "在口湖養的吳郭魚" not in content
+
+
 def test_an_unpublished_batch_is_refused_to_visitors_by_page_qr_and_json(client, batch, alice):
     record(alice, batch)
 
@@ -55,6 +74,48 @@ def test_an_unknown_code_says_so(client, db):
     response = client.get(reverse("traceability:batch", kwargs={"code": "ZZZZ9999"}))
 
     assert response.status_code == 404 and "ZZZZ9999" in response.content.decode()
+
+
+def test_an_unknown_code_offers_to_type_it_again_and_a_typed_code_opens_its_batch(client, public_batch):
+    page = client.get(reverse("traceability:batch", kwargs={"code": "ZZZZ9999"})).content.decode()
+    lookup = reverse("traceability:batch_lookup")
+    assert f'action="{lookup}"' in page and 'name="code" value="ZZZZ9999"' in page
+
+    typed = f" {public_batch.code[:4].lower()}-{public_batch.code[4:]} "  # as read off a label, with a dash
+    pasted = f"https://homeward.example/b/{public_batch.code}/"  # or the short address itself
+    for text in (typed, pasted):
+        response = client.get(lookup, {"code": text})
+        assert response.status_code == 302 and response["Location"] == batch_url(public_batch, "en")
+
+
+@pytest.mark.parametrize("text", ["", "  ", "//", "%%%", "../../admin"])
+def test_a_lookup_without_a_code_asks_for_one_and_never_fails(client, db, text):
+    response = client.get(reverse("traceability:batch_lookup"), {"code": text})
+
+    if response.status_code == 302:  # letters of the alphabet were left: their page says whether a batch has them
+        assert client.get(response["Location"]).status_code == 404
+    else:
+        assert response.status_code == 200 and "Type the code printed under the QR code" in response.content.decode()
+
+
+def test_a_withdrawn_batch_of_a_public_project_points_to_the_project(client, public_batch, alice):
+    actions.set_batch_public(alice, public_batch, False)
+
+    page = client.get(batch_url(public_batch, "en")).content.decode()
+
+    assert "This batch is not public" in page
+    assert public_batch.listing.project.url in page
+    assert 'name="code"' not in page  # the code is right: nothing to type again
+
+
+def test_an_unpublished_batch_of_a_hidden_project_does_not_reveal_the_project(client, public_batch):
+    project = public_batch.listing.project
+    project.unpublish()
+
+    response = client.get(batch_url(public_batch, "en"))
+
+    assert response.status_code == 404 and "This batch is not public" in response.content.decode()
+    assert project.title not in response.content.decode()
 
 
 def test_the_short_url_on_a_label_opens_the_page_in_the_readers_language(client, public_batch):
@@ -141,6 +202,60 @@ def test_the_project_page_shows_badges_batches_and_public_readings(client, publi
     assert list(catch_up["devices"][0]["latest"]) == ["water_temperature"]
 
 
+def _panel(page, language):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    with translation.override(language):
+        template = Template("{% load traceability_tags %}{% traceability_panel page %}")
+        return template.render(Context({"request": RequestFactory().get("/"), "page": page}))
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [("zh-hant", "起沒有新的讀數"), ("en", "the device may be offline"), ("ja", "以降、測定値が届いていません")],
+)
+def test_a_device_gone_quiet_is_said_so_on_the_project_page(client, listing, alice, language, notice):
+    from django.utils import formats
+
+    device, token = device_with_token(alice, listing, measures=("water_temperature",))
+    start = (timezone.now() - datetime.timedelta(hours=2)).replace(second=0, microsecond=0)
+    client.post(
+        "/api/trace/readings/",
+        json.dumps({"readings": readings("water_temperature", start, 5, value=26.5)}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    live = _panel(listing.project, language)
+    assert "26.5" in live and "trace-quiet" not in live
+
+    silent_since = timezone.now() - datetime.timedelta(days=3)
+    type(device).objects.filter(pk=device.pk).update(last_seen_at=silent_since)
+    quiet = _panel(listing.project, language)
+
+    assert "26.5" in quiet and "trace-quiet" in quiet and notice in quiet
+    with translation.override(language):
+        shown = formats.date_format(timezone.localtime(silent_since), "SHORT_DATETIME_FORMAT")
+    assert shown in quiet  # in Taiwan time, as the language writes dates
+    assert "trace-quiet" in client.get(listing.project.url).content.decode()  # the page itself
+
+
+def test_the_team_sees_which_device_is_silent(client, listing, alice):
+    device, _token = device_with_token(alice, listing, measures=("water_temperature",))
+    client.force_login(alice)
+
+    listing_page = client.get(reverse("traceability:team_project", kwargs={"project_id": listing.project_id}))
+    device_page = client.get(reverse("traceability:device", kwargs={"pk": device.pk}))
+
+    assert "<strong>silent</strong>" in listing_page.content.decode()  # never sent anything
+    type(device).objects.filter(pk=device.pk).update(last_seen_at=timezone.now() - datetime.timedelta(days=2))
+    device_page = client.get(reverse("traceability:device", kwargs={"pk": device.pk})).content.decode()
+    assert "silent: check its power and connection" in device_page
+    type(device).objects.filter(pk=device.pk).update(last_seen_at=timezone.now())
+    listing_page = client.get(reverse("traceability:team_project", kwargs={"project_id": listing.project_id}))
+    assert "<strong>silent</strong>" not in listing_page.content.decode()
+
+
 def test_a_backer_sees_the_batches_of_their_subscription(client, public_batch, listing, plan):
     from tests.factories.accounts import UserFactory
     from tests.factories.payments import subscription
@@ -197,3 +312,29 @@ def test_a_pasted_digest_nested_past_what_the_parser_takes_is_refused_with_the_f
     response = client.post(url, {"digest_text": "[" * 100_000}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code in (200, 400)
     assert "This is not JSON" in response.content.decode()
+
+
+def test_older_digests_stay_reachable_page_by_page(client, db):
+    from traceability.views.public import DIGESTS_PER_PAGE
+
+    first = datetime.date(2026, 1, 1)
+    Digest.objects.bulk_create(
+        Digest(
+            day=first + datetime.timedelta(days=n),
+            payload="{}",
+            payload_sha256=f"{n:064x}",
+            signature="x",
+            key_id="k",
+            chains=1,
+            entries=1,
+        )
+        for n in range(DIGESTS_PER_PAGE + 5)
+    )
+    url = reverse("traceability:digests")
+    oldest = reverse("traceability:digest", kwargs={"day": first})
+
+    newest_page = client.get(url).content.decode()
+    older_page = client.get(url, {"page": 2}).content.decode()
+
+    assert oldest not in newest_page and 'rel="next"' in newest_page and "Older" in newest_page
+    assert oldest in older_page and older_page.count("/en/trace/digests/2026-") == 5

@@ -30,6 +30,7 @@ def traceability_panel(context, page):
         devices.append(
             {
                 "device": device,
+                "hidden": queries.hidden_spans(device, device.public_measures, since=charts.range_start(range_key)),
                 "measures": [
                     {
                         "measure": s.measure,

@@ -4,6 +4,7 @@ import datetime
 import json
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,14 +17,30 @@ from cms.public import public_projects
 from core.json_api import json_endpoint
 from traceability import digests, labels, maps, queries, signing
 from traceability.forms import DigestCheckForm
-from traceability.models import Attachment, Digest, normalise_code
+from traceability.models import Attachment, Digest, code_from_text, normalise_code
 from traceability.uploads import SERVED_TYPES
+
+DIGESTS_PER_PAGE = 120
 
 
 def _not_public_response(request, code, error):
-    """A batch that is unknown or unpublished: a page that says which, in the reader's language (404)."""
-    context = {"code": normalise_code(code), "unpublished": isinstance(error, queries.BatchNotPublic)}
+    """A batch that is unknown or unpublished: a page that says which, in the reader's language (404), with a box to
+    type the code again and, for an unpublished batch of a public project, the project's page."""
+    context = {
+        "code": normalise_code(code),
+        "unpublished": isinstance(error, queries.BatchNotPublic),
+        "project": queries.public_project_of_code(code),
+    }
     return render(request, "traceability/batch_unavailable.html", context, status=404)
+
+
+@require_GET
+def batch_lookup(request):
+    """The code a shopper typed (?code=): its batch's page, or this page again asking for it."""
+    code = code_from_text(request.GET.get("code"))
+    if code:
+        return HttpResponseRedirect(reverse("traceability:batch", kwargs={"code": code}))
+    return render(request, "traceability/batch_unavailable.html", {"code": "", "asked": "code" in request.GET})
 
 
 @require_GET
@@ -46,7 +63,7 @@ def batch_page(request, code):
     verification = queries.verify_batch(batch)
     context = {
         "batch": batch,
-        "project": _project_in_language(batch.listing.project),
+        "project": queries.project_in_language(batch.listing.project),
         "team": batch.listing.enterprise,
         "story": story,
         "places": places,
@@ -56,15 +73,6 @@ def batch_page(request, code):
         "short_url": labels.short_url(batch),
     }
     return render(request, "traceability/batch.html", context)
-
-
-def _project_in_language(project):
-    """The project page in the reader's language when it has a live translation, else the source page."""
-    language = translation.get_language()
-    translated = (
-        public_projects().filter(translation_key=project.translation_key, locale__language_code=language).first()
-    )
-    return translated or project
 
 
 @require_GET
@@ -149,11 +157,19 @@ def batch_file(request, code, pk, variant="file"):
 
 @require_GET
 def digest_list(request):
-    digest_rows = Digest.objects.order_by("-day")[:120]
+    """Every digest, newest first, a page at a time (one a day: a year is three pages and none falls off)."""
+    page = Paginator(Digest.objects.order_by("-day").defer("payload"), DIGESTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "traceability/digests.html",
-        {"digests": digest_rows, "key_id": signing.key_id(), "public_key": signing.public_key_base64()},
+        {
+            "digests": page.object_list,
+            "page": page,
+            "key_id": signing.key_id(),
+            "public_key": signing.public_key_base64(),
+        },
     )
 
 

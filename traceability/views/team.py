@@ -21,6 +21,7 @@ from traceability.forms import (
     CorrectionForm,
     DeviceForm,
     EntryForm,
+    HideReadingsForm,
     PublicMeasuresForm,
 )
 from traceability.models import AlertRule, Entry
@@ -263,6 +264,8 @@ def device_detail(request, pk):
         "rules": device.alert_rules.all(),
         "measures_form": PublicMeasuresForm(device=device),
         "alert_form": AlertRuleForm(device=device),
+        "hide_form": HideReadingsForm(device=device),
+        "exclusions": device.exclusions.select_related("created_by"),
     }
     return render(request, "traceability/team/device.html", context)
 
@@ -325,6 +328,29 @@ def alert_add(request, pk):
             sustained_minutes=form.cleaned_data["sustained_minutes"],
             notify_backers=form.cleaned_data["notify_backers"],
             success=_("The alert is set."),
+        )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("traceability:device", pk=device.pk)
+
+
+@login_required
+@require_POST
+def readings_hide(request, pk):
+    device = queries.team_device_or_404(request.user, pk)
+    form = HideReadingsForm(request.POST, device=device)
+    if form.is_valid():
+        run_action(
+            request,
+            actions.hide_readings,
+            device,
+            measure=form.cleaned_data["measure"],
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            reason=form.cleaned_data["reason"],
+            success=_("The readings are hidden; the charts leave them out within a few minutes."),
         )
     else:
         for errors in form.errors.values():

@@ -9,11 +9,18 @@
   const catchUpUrl = panel.getAttribute("data-trace-catch-up");
   const liveState = panel.querySelector("[data-trace-live-state]");
   const locale = document.documentElement.lang || undefined;
+  // The site's time zone (Asia/Taipei), as the server wrote the other times: not the reader's computer's.
+  const timeZone = panel.getAttribute("data-trace-tz") || undefined;
 
   function formatTime(iso) {
     const date = new Date(iso);
     if (isNaN(date)) return "";
-    return date.toLocaleString(locale, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    const options = { year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    try {
+      return date.toLocaleString(locale, Object.assign({ timeZone: timeZone }, options));
+    } catch (error) {  // a zone this browser does not know
+      return date.toLocaleString(locale, options);
+    }
   }
 
   function extendChart(svg, iso, value) {
@@ -42,7 +49,8 @@
       const time = item.querySelector("[data-trace-time]");
       if (time && time.getAttribute("datetime") && new Date(time.getAttribute("datetime")) >= new Date(iso)) return;
       const shown = item.querySelector("[data-trace-value]");
-      const decimals = (shown.textContent.split(".")[1] || "").length;
+      // The measure's own decimals (a value first shown as "—" has none to copy).
+      const decimals = Number(shown.getAttribute("data-trace-decimals") || (shown.textContent.split(".")[1] || "").length);
       shown.textContent = Number(value).toFixed(decimals);
       if (time) { time.setAttribute("datetime", iso); time.textContent = formatTime(iso); }
       item.classList.add("trace-updated");
