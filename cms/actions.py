@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
@@ -366,14 +366,18 @@ def _notify_submitter(notice):
     moderator's reason and the link to make the changes; Wagtail's own email (its admin's edit link, which a team
     cannot open) is not sent for projects (cms.signal_handlers.workflow_rejection_email). Wagtail emails approvals."""
     from notifications.actions import in_language_of, notify
+    from notifications.messages import Message
     from notifications.models import Notification
 
     submitter = notice.user
     approved = notice.decision == ReviewNotice.Decision.APPROVED
     with in_language_of(submitter):
-        title = (_("“%(title)s” was approved and is live") if approved else _("“%(title)s” needs changes")) % {
-            "title": notice.project.title
-        }
+        title = Message(
+            gettext_noop("“%(title)s” was approved and is live")
+            if approved
+            else gettext_noop("“%(title)s” needs changes"),
+            title=notice.project.title,
+        )
         notify(
             submitter,
             Notification.Kind.SUBMISSION_APPROVED if approved else Notification.Kind.SUBMISSION_REJECTED,

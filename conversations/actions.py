@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.actions import get_membership
 from accounts.privacy import public_name
@@ -143,6 +144,7 @@ def _notify_other_side(sender, conversation, message):
     marked it read in the last READING_LIVE_WINDOW (an open page marks each message read as it arrives).
     """
     from notifications.actions import in_language_of, notify
+    from notifications.messages import Message
     from notifications.models import Notification
 
     recently = timezone.now() - READING_LIVE_WINDOW
@@ -167,10 +169,9 @@ def _notify_other_side(sender, conversation, message):
         if recipient.pk in reading_live or recipient.pk in already_told:
             continue
         with in_language_of(recipient):  # the title and the link in the recipient's language, not the sender's
-            title = _("%(name)s wrote about %(project)s") % {
-                "name": public_name(sender),
-                "project": conversation.title,
-            }
+            title = Message(
+                gettext_noop("%(name)s wrote about %(project)s"), name=public_name(sender), project=conversation.title
+            )
             url = reverse("conversations:detail", kwargs={"pk": conversation.pk})
             notify(recipient, Notification.Kind.CONVERSATION_REPLY, title, body=message.text[:200], url=url)
 

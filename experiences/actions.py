@@ -13,12 +13,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.actions import check_member
 from core.actions import ActionRefused, lock_person
 from core.audit import Action, log
 from experiences import rules
 from experiences.models import Booking, Experience, Slot
+from notifications.messages import Message
 
 # How long a person offered a freed place has to claim it (shorter when the slot starts sooner).
 OFFER_TIME = timedelta(hours=12)
@@ -623,7 +625,7 @@ def _notify_organisers_withdrawn(booking, slot, *, offered):
     _notify_organisers(
         slot,
         Notification.Kind.BOOKING_WITHDRAWN,
-        lambda: _("A place was cancelled: %(title)s") % {"title": slot.experience.title},
+        lambda: Message(gettext_noop("A place was cancelled: %(title)s"), title=slot.experience.title),
         body,
         besides=booking.person,
     )
@@ -641,7 +643,7 @@ def _notify_organisers_unclaimed(slot):
     _notify_organisers(
         slot,
         Notification.Kind.BOOKING_UNCLAIMED,
-        lambda: _("A freed place was not claimed: %(title)s") % {"title": slot.experience.title},
+        lambda: Message(gettext_noop("A freed place was not claimed: %(title)s"), title=slot.experience.title),
         lambda: (
             _(
                 "Nobody else waits for %(when)s: %(free)s of %(capacity)s places are free. Share the experience's "
@@ -664,7 +666,7 @@ def notify_booking_confirmed(booking):
     _notify(
         booking,
         Notification.Kind.BOOKING_CONFIRMED,
-        lambda: _("Your place is booked: %(title)s") % {"title": slot.experience.title},
+        lambda: Message(gettext_noop("Your place is booked: %(title)s"), title=slot.experience.title),
         lambda: (
             _("%(when)s in %(township)s. You will get a reminder the day before; cancel on your bookings page.")
             % {"when": _when(slot), "township": slot.experience.township.name}
@@ -679,7 +681,7 @@ def _notify_offer(booking):
     _notify(
         booking,
         Notification.Kind.BOOKING_OFFER,
-        lambda: _("A place is free for you: %(title)s") % {"title": slot.experience.title},
+        lambda: Message(gettext_noop("A place is free for you: %(title)s"), title=slot.experience.title),
         lambda: (
             _("Claim it on your bookings page before %(until)s, or it goes to the next person waiting. (%(when)s)")
             % {"until": timezone.localtime(booking.offer_expires_at).strftime("%Y-%m-%d %H:%M"), "when": _when(slot)}
@@ -694,7 +696,7 @@ def _notify_slot_cancelled(booking):
     _notify(
         booking,
         Notification.Kind.BOOKING_CANCELLED,
-        lambda: _("Cancelled by the organiser: %(title)s") % {"title": slot.experience.title},
+        lambda: Message(gettext_noop("Cancelled by the organiser: %(title)s"), title=slot.experience.title),
         lambda: (
             _("The time slot of %(when)s will not take place. Anything you paid is refunded in full.")
             % {"when": _when(slot)}
@@ -709,7 +711,7 @@ def notify_late_payment_refunded(booking):
     _notify(
         booking,
         Notification.Kind.BOOKING_CANCELLED,
-        lambda: _("Your payment is refunded: %(title)s") % {"title": slot.experience.title},
+        lambda: Message(gettext_noop("Your payment is refunded: %(title)s"), title=slot.experience.title),
         lambda: (
             _(
                 "Your payment for %(when)s came after the place held for you was released, and no place was free "
@@ -743,7 +745,7 @@ def send_reminders(now=None):
             _notify(
                 booking,
                 Notification.Kind.BOOKING_REMINDER,
-                lambda experience=experience: _("Tomorrow: %(title)s") % {"title": experience.title},
+                lambda experience=experience: Message(gettext_noop("Tomorrow: %(title)s"), title=experience.title),
                 lambda slot=slot, experience=experience: (
                     _(
                         "Your place is booked for %(when)s in %(township)s. Meeting point: %(place)s. "

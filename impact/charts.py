@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.utils import formats
+from django.utils.translation import pgettext
 
 from core.money import format_twd
 
@@ -46,7 +47,7 @@ def month_chart(months, measure="raised_twd"):
                 y=round(HEIGHT - height, 1),
                 width=round(width, 1),
                 height=height,
-                label=f"{month}: {format_twd(getattr(row, measure))}",
+                label=f"{month}{pgettext('after a label, before its text', ': ')}{format_twd(getattr(row, measure))}",
                 month=month,
             )
         )

@@ -5,7 +5,7 @@ from urllib.parse import unquote
 from django.core.cache import cache
 from django.db.models import Max
 from django.utils.encoding import iri_to_uri
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from core.money import format_twd
@@ -33,9 +33,10 @@ def township_details(data, exclude=None):
     """town code → "Backers: 3 · Projects: 1 …": the township's activity figures besides the map's measure."""
     shown = [measure for measure in ACTIVITY_MEASURES if measure != exclude]
     labels = {measure: str(MEASURES[measure]) for measure in shown}
+    between = pgettext("after a label, before its text", ": ")  # a full-width colon in Chinese and Japanese
     return {
         area.code: " · ".join(
-            f"{labels[measure]}: {format_value(measure, area.figures.value(measure))}" for measure in shown
+            f"{labels[measure]}{between}{format_value(measure, area.figures.value(measure))}" for measure in shown
         )
         for area in data.townships
     }

@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 
 from core.live import send_after_commit
 from notifications.live import NotificationsChanged
+from notifications.messages import Message
 from notifications.models import Notification
 from notifications.queries import unread_count
 
@@ -49,14 +50,26 @@ TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
 def notify(recipient, kind, title, body="", url="", email=True):
     """Store a notification, push the new unread count live, and email it if the person wants that.
 
-    Write `title` and `body` in the recipient's language: call inside `with in_language_of(recipient):`.
+    Write `title` and `body` in the recipient's language: call inside `with in_language_of(recipient):`. Give them as
+    a `notifications.messages.Message` (source text and parameters) and they are also read again in the language
+    the person reads in later, after a change of language; a plain text stays as it was written.
 
     email=False when another part already emails the same news (Wagtail's workflow emails, for one).
     """
     # A title made from people's text (a project's, a question's) may be longer than the column: shorten it rather
     # than lose the action that notifies (an expressed interest, an answer).
+    title_message = title.as_data() if isinstance(title, Message) else {}
+    body_message = body.as_data() if isinstance(body, Message) else {}
     title = Truncator(str(title)).chars(TITLE_MAX_LENGTH)
-    notification = Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url)
+    notification = Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        title=title,
+        body=str(body),
+        url=url,
+        title_message=title_message,
+        body_message=body_message,
+    )
     _announce(recipient, latest=notification)
     if email and wants_email(recipient, kind):
         from notifications.tasks import email_notification

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from notifications.messages import Message
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -41,6 +44,11 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+    # The title and body as source text and parameters (notifications.messages.Message.as_data), read again in the
+    # reader's language each time they are shown; empty for a notification written in one language only (older ones,
+    # or text of people's own), which `title` and `body` then give as they were written.
+    title_message = models.JSONField(_("title to translate"), default=dict, blank=True)
+    body_message = models.JSONField(_("body to translate"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -58,5 +66,22 @@ class Notification(models.Model):
         return self.title
 
     @property
+    def shown_title(self):
+        """The title in the active language when it was kept as a message the catalog still knows, else as stored."""
+        return _shown(self.title_message, self.title, limit=self._meta.get_field("title").max_length)
+
+    @property
+    def shown_body(self):
+        return _shown(self.body_message, self.body)
+
+    @property
     def is_unread(self):
         return self.read_at is None
+
+
+def _shown(data, stored, limit=None):
+    message = Message.from_data(data)
+    text = message.render() if message is not None else None
+    if text is None:
+        return stored
+    return Truncator(text).chars(limit) if limit else text

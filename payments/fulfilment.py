@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.actions import ActionRefused
 from core.audit import Action, log
@@ -323,17 +324,18 @@ def _tell_backer(backing, shipment):
     from django.urls import reverse
 
     from notifications.actions import in_language_of, notify
+    from notifications.messages import Message
     from notifications.models import Notification
 
     person = backing.backer
     if person is None or not person.is_active:
         return
     with in_language_of(person):
-        title = _("Your “%(plan)s” goods are on their way") % {"plan": backing.plan.shown_name}
+        title = Message(gettext_noop("Your “%(plan)s” goods are on their way"), plan=backing.plan.shown_name)
         body = (
-            _("Tracking number: %(number)s") % {"number": shipment.tracking_number}
+            Message(gettext_noop("Tracking number: %(number)s"), number=shipment.tracking_number)
             if shipment.tracking_number
-            else _("The team has sent this month's goods to your delivery address.")
+            else Message(gettext_noop("The team has sent this month's goods to your delivery address."))
         )
         url = reverse("payments:backing_detail", kwargs={"pk": backing.pk})
         notify(person, Notification.Kind.PARCEL_SHIPPED, title, body=body, url=url)

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from payments import ledger, purchases, rows, stripe_api, subscriptions
 from payments.models import Backing, LedgerEntry
@@ -240,6 +240,7 @@ def invoice_paid(event):
 @handles("invoice.payment_failed")
 def invoice_payment_failed(event):
     from notifications.actions import in_language_of, notify
+    from notifications.messages import Message
     from notifications.models import Notification
 
     invoice = event.data_object
@@ -265,10 +266,12 @@ def invoice_payment_failed(event):
             notify(
                 backing.backer,
                 Notification.Kind.PAYMENT_FAILED,
-                _("Your payment to %(project)s failed") % {"project": backing.listing.project.title},
-                _(
-                    "Stripe could not charge your card for this subscription. It will try again over the next days; "
-                    "you can update your card when Stripe asks you to."
+                Message(gettext_noop("Your payment to %(project)s failed"), project=backing.listing.project.title),
+                Message(
+                    gettext_noop(
+                        "Stripe could not charge your card for this subscription. It will try again over the next "
+                        "days; you can update your card when Stripe asks you to."
+                    )
                 ),
                 url=reverse("payments:backing_detail", kwargs={"pk": backing.pk}),
             )

@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Membership, Organisation
 from conversations.actions import open_conversation_with_person
 from core.actions import ActionRefused, sent_moments_ago
 from core.audit import Action, log
 from notifications.actions import in_language_of, notify
+from notifications.messages import Message
 from notifications.models import Notification
 from people.models import HelpRequest, Offer, OrganisationFollow, TalentProfile, join_codes
 from people.queries import is_requester
@@ -137,8 +139,11 @@ def _notify_followers(help_request, people):
             notify(
                 person,
                 Notification.Kind.FOLLOWED_REQUEST,
-                _("%(organisation)s asks for help: %(title)s")
-                % {"organisation": help_request.organisation.name, "title": help_request.title},
+                Message(
+                    gettext_noop("%(organisation)s asks for help: %(title)s"),
+                    organisation=help_request.organisation.name,
+                    title=help_request.title,
+                ),
                 url=help_request.get_absolute_url(),
             )
 
@@ -174,7 +179,9 @@ def close_help_request(user, help_request):
         transaction.on_commit(
             lambda offer=offer: _notify(
                 offer.profile.user,
-                lambda: _("The request is closed, with thanks for your offer: %(title)s") % {"title": title},
+                lambda: Message(
+                    gettext_noop("The request is closed, with thanks for your offer: %(title)s"), title=title
+                ),
                 offer,
             )
         )
@@ -218,7 +225,9 @@ def make_offer(user, help_request, *, message=""):
     transaction.on_commit(
         lambda: _notify_requesters(
             offer,
-            lambda: _("%(person)s offers to help: %(title)s") % {"person": profile.name, "title": help_request.title},
+            lambda: Message(
+                gettext_noop("%(person)s offers to help: %(title)s"), person=profile.name, title=help_request.title
+            ),
         )
     )
     return offer
@@ -277,9 +286,10 @@ def accept_offer(user, offer):
     transaction.on_commit(
         lambda: _notify(
             person,
-            lambda: (
-                _("%(organisation)s accepted your offer: %(title)s")
-                % {"organisation": offer.help_request.organisation.name, "title": offer.help_request.title}
+            lambda: Message(
+                gettext_noop("%(organisation)s accepted your offer: %(title)s"),
+                organisation=offer.help_request.organisation.name,
+                title=offer.help_request.title,
             ),
             offer,
         )
@@ -301,9 +311,10 @@ def decline_offer(user, offer):
     transaction.on_commit(
         lambda: _notify(
             person,
-            lambda: (
-                _("%(organisation)s declined your offer, with thanks: %(title)s")
-                % {"organisation": offer.help_request.organisation.name, "title": offer.help_request.title}
+            lambda: Message(
+                gettext_noop("%(organisation)s declined your offer, with thanks: %(title)s"),
+                organisation=offer.help_request.organisation.name,
+                title=offer.help_request.title,
             ),
             offer,
         )
@@ -351,7 +362,9 @@ def complete_engagement(user, offer):
     transaction.on_commit(
         lambda: _notify_both_sides(
             offer,
-            lambda: _("Engagement done: %(title)s. How did it go? Leave your feedback.") % {"title": title},
+            lambda: Message(
+                gettext_noop("Engagement done: %(title)s. How did it go? Leave your feedback."), title=title
+            ),
         )
     )
     return offer

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from accounts.models import Membership, Organisation
 from accounts.queries import active_members
@@ -24,6 +24,7 @@ from core.actions import ActionRefused
 from core.audit import Action, log
 from core.languages import inline_list
 from notifications.actions import in_language_of, notify
+from notifications.messages import Message
 from notifications.models import Notification
 from plans.models import (
     EDITABLE_STAGES,
@@ -177,22 +178,22 @@ def _step(plan, user, kind, action, *, organisation, to_stage=None, comment="", 
 # bodies above the office once the plan is out of their hands (the county hears how the national review ends).
 OFFICE, COUNTY, NATION = "office", "county", "nation"
 TOLD = {
-    PlanEvent.Kind.SUBMITTED: {COUNTY: gettext_lazy("A plan awaits the county's review: %(title)s")},
-    PlanEvent.Kind.COUNTY_RETURNED: {OFFICE: gettext_lazy("The county returned your plan for changes: %(title)s")},
+    PlanEvent.Kind.SUBMITTED: {COUNTY: gettext_noop("A plan awaits the county's review: %(title)s")},
+    PlanEvent.Kind.COUNTY_RETURNED: {OFFICE: gettext_noop("The county returned your plan for changes: %(title)s")},
     PlanEvent.Kind.COUNTY_FORWARDED: {
-        OFFICE: gettext_lazy("The county forwarded your plan to the national review: %(title)s"),
-        NATION: gettext_lazy("A plan forwarded by its county awaits the national review: %(title)s"),
+        OFFICE: gettext_noop("The county forwarded your plan to the national review: %(title)s"),
+        NATION: gettext_noop("A plan forwarded by its county awaits the national review: %(title)s"),
     },
     PlanEvent.Kind.NATIONAL_RETURNED: {
-        OFFICE: gettext_lazy("The national review asks for revisions to your plan: %(title)s"),
-        COUNTY: gettext_lazy("The national review asks for revisions to a plan from your county: %(title)s"),
+        OFFICE: gettext_noop("The national review asks for revisions to your plan: %(title)s"),
+        COUNTY: gettext_noop("The national review asks for revisions to a plan from your county: %(title)s"),
     },
     PlanEvent.Kind.REVISED: {
-        NATION: gettext_lazy("A township office sent back its revised plan for guidance: %(title)s"),
+        NATION: gettext_noop("A township office sent back its revised plan for guidance: %(title)s"),
     },
     PlanEvent.Kind.MATCHED: {
-        OFFICE: gettext_lazy("Resources are matched for your plan, which can now start: %(title)s"),
-        COUNTY: gettext_lazy("Resources are matched for a plan from your county, which can now start: %(title)s"),
+        OFFICE: gettext_noop("Resources are matched for your plan, which can now start: %(title)s"),
+        COUNTY: gettext_noop("Resources are matched for a plan from your county, which can now start: %(title)s"),
     },
 }
 
@@ -242,7 +243,7 @@ def _tell(plan, user, kind, comment=""):
         for person in _audience(plan, audience).exclude(pk__in=told):
             told.add(person.pk)
             with in_language_of(person):
-                title = message % {"title": plan.title}
+                title = Message(message, title=plan.title)
                 url = reverse("plans:detail", kwargs={"pk": plan.pk})
                 body = comment() if callable(comment) else comment
                 notify(person, Notification.Kind.PLAN_STEP, title, body=body, url=url)

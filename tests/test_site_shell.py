@@ -46,6 +46,39 @@ def test_an_unknown_page_gets_the_site_404_page(client, home_pages):
     assert "Go to the home page" in response.text
 
 
+def test_the_404_page_sends_the_reader_home_in_their_language_and_is_not_a_canonical_page(client, home_pages):
+    html = client.get("/ja/no-such-page/").text
+
+    assert 'href="/ja/"' in html and "ホーム" in html
+    assert 'rel="canonical"' not in html
+    assert 'rel="alternate"' not in html
+
+
+@pytest.mark.parametrize("path", ["/en/impact/", "/ja/search/", "/zh-hant/townships/map/", "/en/experiences/"])
+def test_a_view_that_is_not_a_cms_page_tells_search_engines_its_address_in_every_language(
+    client, home_pages, settings, path
+):
+    """Canonical and hreflang alternates (all three and x-default) on the site's public address, whatever host the
+    request named; a list's filters and page number are not part of the canonical address."""
+    settings.SITE_BASE_URL = "https://homeward.example"
+    language, rest = path.strip("/").split("/", 1)
+
+    html = client.get(path + "?q=tea&page=2", HTTP_HOST="localhost").text
+
+    assert f'<link rel="canonical" href="https://homeward.example{path}">' in html
+    for code in ("zh-hant", "en", "ja"):
+        assert f'<link rel="alternate" hreflang="{code}" href="https://homeward.example/{code}/{rest}/">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="https://homeward.example/zh-hant/' in html
+    assert f'<meta property="og:url" content="https://homeward.example{path}">' in html
+    assert "localhost" not in html.split("</head>")[0]
+
+
+def test_a_cms_page_keeps_its_own_alternates_and_no_second_canonical(client, home_pages):
+    html = client.get("/en/").text
+
+    assert html.count('rel="canonical"') == 1
+
+
 def test_the_500_page_renders_without_a_request(client):
     from django.template.loader import render_to_string
 

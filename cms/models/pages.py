@@ -118,6 +118,15 @@ class BasePage(Page):
     def share_image(self):
         return getattr(self, "hero_image", None)
 
+    @property
+    def hero_alt(self):
+        """The alt text of the page's picture in the page's language: its own (a translation says it again in its
+        language) or else the image's, which is the same for every translation of the page."""
+        image = getattr(self, "hero_image", None)
+        if image is None:
+            return ""
+        return getattr(self, "hero_image_alt", "") or image.description
+
     def save(self, *args, **kwargs):
         from cms.page_cache import rows_saved_with_page
 
@@ -449,6 +458,15 @@ class TownshipPage(BasePage):
     hero_image = models.ForeignKey(
         "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("photo")
     )
+    hero_image_alt = models.CharField(
+        _("picture's alt text in this language"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "What the picture shows, in this page's language, for people who cannot see it. Empty: the image's own "
+            "alt text, written in one language for every translation."
+        ),
+    )
     specialties = RichTextField(_("specialties"), blank=True, features=RICH_TEXT_FEATURES)
     resources = RichTextField(_("resources"), blank=True, features=RICH_TEXT_FEATURES)
     people = StreamField([("person", PersonBlock())], verbose_name=_("people"), blank=True)
@@ -457,6 +475,7 @@ class TownshipPage(BasePage):
     content_panels = Page.content_panels + [
         FieldPanel("township"),
         FieldPanel("hero_image"),
+        FieldPanel("hero_image_alt"),
         FieldPanel("specialties"),
         FieldPanel("resources"),
         FieldPanel("people"),
@@ -581,6 +600,15 @@ class StoryPage(BasePage):
     hero_image = models.ForeignKey(
         "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("image")
     )
+    hero_image_alt = models.CharField(
+        _("picture's alt text in this language"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "What the picture shows, in this page's language, for people who cannot see it. Empty: the image's own "
+            "alt text, written in one language for every translation."
+        ),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("body"))
     tags = ClusterTaggableManager(through=StoryPageTag, blank=True, verbose_name=_("tags"))
     township = models.ForeignKey(
@@ -592,6 +620,7 @@ class StoryPage(BasePage):
     content_panels = Page.content_panels + [
         FieldPanel("date"),
         FieldPanel("hero_image"),
+        FieldPanel("hero_image_alt"),
         FieldPanel("body"),
         MultiFieldPanel([FieldPanel("township"), FieldPanel("tags"), FieldPanel("related_projects")], _("About")),
     ]
@@ -650,6 +679,15 @@ class ProjectPage(BasePage):
     hero_image = models.ForeignKey(
         "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("image")
     )
+    hero_image_alt = models.CharField(
+        _("picture's alt text in this language"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "What the picture shows, in this page's language, for people who cannot see it. Empty: the image's own "
+            "alt text, written in one language for every translation."
+        ),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("story"), blank=True)
     sector = models.ForeignKey(
         "cms.Sector",
@@ -667,6 +705,7 @@ class ProjectPage(BasePage):
 
     content_panels = Page.content_panels + [
         FieldPanel("hero_image"),
+        FieldPanel("hero_image_alt"),
         FieldPanel("body"),
         MultiFieldPanel(
             [FieldPanel("sector"), FieldPanel("sdgs"), FieldPanel("support_programmes")], _("Classification")

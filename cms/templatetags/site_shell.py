@@ -39,6 +39,23 @@ def language_links(context):
     return links
 
 
+@register.simple_tag(takes_context=True)
+def view_alternates(context):
+    """What a search engine reads on a page that is not a CMS page (the impact page, discover, the township map, the
+    experiences): its canonical address and the same view in each language (hreflang, and x-default to the default
+    language), absolute on the site's public address (SITE_BASE_URL, never the host a request happened to name).
+    The query string is left out: a filtered or paged list is the same page to an index. CMS pages say their own
+    (cms/page.html: a page's translation has its own slug)."""
+    request = context.get("request")
+    if request is None or isinstance(context.get("page"), Page):
+        return None
+    base = settings.SITE_BASE_URL
+    links = [{"hreflang": code, "url": base + translate_url(request.path, code)} for code, _name in settings.LANGUAGES]
+    default = next(link for link in links if link["hreflang"] == settings.LANGUAGE_CODE)
+    links.append({"hreflang": "x-default", "url": default["url"]})
+    return {"canonical": base + request.path, "alternates": links}
+
+
 ICON_SPRITE = "icons/icons.svg"
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.actions import get_membership
 from accounts.models import Role
@@ -19,6 +20,7 @@ from marketplace.actions.teams import check_company_member, check_team_member
 from marketplace.models import Interest, InterestEvent
 from marketplace.queries import project_enterprise
 from notifications.actions import in_language_of, notify
+from notifications.messages import Message
 from notifications.models import Notification
 
 Stage = Interest.Stage
@@ -72,7 +74,9 @@ def express_interest(user, company, project, *, message=""):
     url = reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})
     for member in organisation.members.all():
         with in_language_of(member):
-            title = _("%(company)s is interested in %(project)s") % {"company": company, "project": project.title}
+            title = Message(
+                gettext_noop("%(company)s is interested in %(project)s"), company=company, project=project.title
+            )
             notify(member, Notification.Kind.NEW_INTEREST, title, body=interest.message, url=url)
     return interest
 
@@ -180,9 +184,10 @@ def propose_commitment(user, interest, *, amount_twd, instrument):
     _notify_other_side(
         interest,
         side,
-        lambda: (
-            _("A commitment of NT$%(amount)s to %(project)s awaits your confirmation")
-            % {"amount": f"{amount_twd:,}", "project": interest.project.title}
+        lambda: Message(
+            gettext_noop("A commitment of NT$%(amount)s to %(project)s awaits your confirmation"),
+            amount=f"{amount_twd:,}",
+            project=interest.project.title,
         ),
     )
     return interest
@@ -227,9 +232,10 @@ def confirm_commitment(user, interest):
     _notify_other_side(
         interest,
         side,
-        lambda: (
-            _("The commitment of NT$%(amount)s to %(project)s is confirmed")
-            % {"amount": f"{interest.committed_amount_twd:,}", "project": interest.project.title}
+        lambda: Message(
+            gettext_noop("The commitment of NT$%(amount)s to %(project)s is confirmed"),
+            amount=f"{interest.committed_amount_twd:,}",
+            project=interest.project.title,
         ),
     )
     return interest

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cms.models import ProjectUpdate
 from cms.public import is_public
@@ -15,6 +16,7 @@ from marketplace import providers
 from marketplace.actions.teams import check_project_team
 from marketplace.models import AbuseReport, Answer, Question
 from notifications.actions import in_language_of, notify
+from notifications.messages import Message
 from notifications.models import Notification
 
 
@@ -58,7 +60,7 @@ def post_project_update(user, listing, *, title, body, date=None):
             notify(
                 follower,
                 Notification.Kind.PROJECT_UPDATE,
-                _("“%(project)s”: %(title)s") % {"project": project.title, "title": title},
+                Message(gettext_noop("“%(project)s”: %(title)s"), project=project.title, title=title),
                 body=body,
                 url=project.url or "",
             )
@@ -100,7 +102,7 @@ def ask_question(user, listing, *, text):
             notify(
                 member,
                 Notification.Kind.NEW_QUESTION,
-                _("A new question about “%(project)s”") % {"project": listing.project.title},
+                Message(gettext_noop("A new question about “%(project)s”"), project=listing.project.title),
                 body=question.text,
                 url=url,
             )

@@ -96,3 +96,23 @@ def test_a_long_unbroken_project_title_does_not_widen_the_teams_projects_page(
     context.close()
 
     assert all(scroll <= client for scroll, client in widths.values()), f"wider than the phone: {widths}"
+
+
+@pytest.mark.parametrize("width", [390, 1024, 1280])
+def test_the_impact_figures_fit_their_boxes_with_a_nine_digit_amount(chromium, live_server, home_pages, width):
+    """A national total of hundreds of millions of NT$ (nine digits, never wrapped) stays inside its box: at 1280 px
+    the seven-column grid left 112 px for the figure and NT$8,450,000 ran over the card's edge."""
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + reverse("impact:page").replace("/zh-hant/", "/en/", 1))
+
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.impact-figures dd')].filter((figure) => {
+            figure.textContent = 'NT$123,456,789';
+            return figure.scrollWidth > figure.clientWidth;
+        }).length"""
+    )
+
+    assert page.locator(".impact-figures dd").count() > 5
+    assert overflowing == 0
+    context.close()

@@ -187,6 +187,30 @@ def test_story_page_head_tags_and_structured_data(story_index, client):
     assert 'type="image/webp"' in html and "srcset=" in html
 
 
+def test_a_translation_describes_its_picture_in_its_own_language(story_index, client):
+    """The image's alt text is written once, in one language; a translated page says it again in its language (for
+    the picture and the link preview), and a page that does not keeps the image's."""
+    from tests.helpers import translation_of
+
+    story = add_story(story_index, "可可的故事", hero_image=make_image("cocoa"))
+    english = translation_of(story, "en")
+    english.title = "The cocoa story"
+    english.hero_image_alt = "A cocoa pod split open on a wooden table"
+    english.save_revision().publish()
+    japanese = translation_of(story, "ja")
+    japanese.title = "カカオの物語"
+    japanese.save_revision().publish()
+
+    english_html = client.get(english.url).text
+    chinese_html = client.get(story.url).text
+
+    assert 'alt="A cocoa pod split open on a wooden table"' in english_html
+    assert '<meta property="og:image:alt" content="A cocoa pod split open on a wooden table">' in english_html
+    assert "cocoa alt" not in english_html
+    assert 'alt="cocoa alt"' in chinese_html
+    assert 'alt="cocoa alt"' in client.get(japanese.url).text
+
+
 def test_unicode_slugs_make_readable_addresses(story_index, client):
     story = add_story(story_index, "可可", slug="屏東可可")
     assert "/屏東可可/" in story.url or "%E5%B1%8F%E6%9D%B1" in story.url

@@ -181,6 +181,10 @@ def test_the_impact_page_renders_the_map_filters_and_figures(client, world):
         english = client.get(reverse("impact:page")).text
     details = "NT$ committed by companies: NT$0 · Backers: 1 · Projects: 2 · Team members who returned home: 3"
     assert details in english, "a township's other figures are in its accessible name and readout"
+    with translation.override("ja"):
+        japanese = client.get(reverse("impact:page")).text
+    assert "企業が約束した金額（NT$）：NT$0 · 支援者：1 · " in japanese, "a full-width colon after each label"
+    assert "月：NT$" in japanese, "the monthly chart's columns read the same way"
 
     assert text.count(f'href="{reverse("impact:page")}"') >= 1, "the site navigation links to the impact page"
     assert f'href="{reverse("impact:page")}"' in client.get(reverse("places:township_map")).text

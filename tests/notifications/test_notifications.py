@@ -1,9 +1,12 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from notifications import actions
+from notifications.messages import Message
 from notifications.models import Notification
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -230,3 +233,77 @@ def test_an_email_sent_by_choice_links_to_where_the_choices_change_on_the_config
     assert "通知の設定： https://homeward.example.tw/ja/accounts/profile/" in by_choice.body
     assert "https://homeward.example.tw/ja/\n" in by_choice.body and "localhost" not in by_choice.body
     assert "accounts/profile/" not in always.body
+
+
+def _read_in(client, language):
+    with translation.override(language):
+        return client.get(reverse("notifications:list")).text
+
+
+def test_a_notification_kept_as_a_message_is_read_in_the_language_the_person_reads_now(client, person):
+    """Made while the person read Chinese; after they change to Japanese (or open an English page) it reads in that
+    language, the project's own name as it was; the stored title keeps the language it was made in."""
+    person.preferred_language = "zh-hant"
+    person.save()
+    with actions.in_language_of(person):
+        notification = actions.notify(
+            person,
+            Notification.Kind.PAYMENT_FAILED,
+            Message(gettext_noop("Your payment to %(project)s failed"), project="台東香草田"),
+            body=Message(gettext_noop("The team has sent this month's goods to your delivery address.")),
+        )
+    assert notification.title == "您對「台東香草田」的付款失敗"
+    person.preferred_language = "ja"
+    person.save()
+    client.force_login(person)
+
+    japanese, english, chinese = (_read_in(client, language) for language in ("ja", "en", "zh-hant"))
+
+    assert "「台東香草田」へのお支払いに失敗しました" in japanese
+    assert "您對" not in japanese
+    assert "Your payment to 台東香草田 failed" in english
+    assert "The team has sent this month&#x27;s goods to your delivery address." in english
+    assert "您對「台東香草田」的付款失敗" in chinese
+
+
+def test_a_notification_stored_as_text_reads_as_it_was_written(client, person):
+    """Older notifications (before messages were kept) and texts of people's own stay as stored."""
+    Notification.objects.create(recipient=person, kind=KIND, title="台東香草田有新進度", body="第一批薄荷收成了。")
+    client.force_login(person)
+
+    assert "台東香草田有新進度" in _read_in(client, "en")
+    assert "第一批薄荷收成了。" in _read_in(client, "ja")
+
+
+def test_a_message_the_catalog_no_longer_knows_falls_back_to_the_stored_title(client, person):
+    """A source text reworded since (or its parameters changed) is not shown in English inside a Japanese page."""
+    Notification.objects.create(
+        recipient=person,
+        kind=KIND,
+        title="「台東香草田」の新しい進捗",
+        title_message={"text": "A wording that was changed since: %(project)s", "params": {"project": "台東香草田"}},
+        body="本文",
+        body_message={"text": "Your payment to %(project)s failed", "params": {"other": "x"}},
+    )
+    client.force_login(person)
+
+    japanese = _read_in(client, "ja")
+
+    assert "「台東香草田」の新しい進捗" in japanese
+    assert "A wording that was changed" not in japanese
+    assert "本文" in japanese
+
+
+def test_a_translated_parameter_is_read_in_the_readers_language_too():
+    message = Message(
+        gettext_noop("%(organisation)s asks for help: %(title)s"),
+        organisation="口湖鄉公所",
+        title=Message(gettext_noop("A payment failed")),
+    )
+    kept = Message.from_data(message.as_data())
+
+    with translation.override("en"):
+        assert kept.render() == "口湖鄉公所 asks for help: A payment failed"
+    with translation.override("zh-hant"):
+        assert "口湖鄉公所" in kept.render()
+        assert "A payment failed" not in kept.render()
