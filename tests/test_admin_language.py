@@ -154,3 +154,32 @@ def test_the_admins_javascript_strings_speak_the_staff_members_language(staff_cl
     catalog = staff_client.get(reverse("wagtailadmin_javascript_catalog")).text
 
     assert json.dumps(expected)[1:-1] in catalog  # written as \\uXXXX escapes, as json.dumps writes them
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "japanese"),
+    [
+        ("marketplace.Interest", "commitment_proposed_by", "出資約束を提案した人"),
+        ("marketplace.Interest", "commitment_confirmed_by", "出資約束を確認した人"),
+        ("payments.LedgerEntry", "backing", "支援"),
+        ("payments.LedgerEntry", "recorded_by", "記録者"),
+        ("payments.BackingLedgerNet", "backing", "支援"),
+        ("payments.RefundRequest", "backing", "支援"),
+        ("payments.RefundRequest", "requested_by", "依頼者"),
+        ("traceability.Entry", "recorded_by", "記録者"),
+        ("plans.GuidanceMeeting", "recorded_by", "記録者"),
+    ],
+)
+def test_our_fields_the_admin_shows_name_themselves_in_the_staff_members_language(model, field, japanese):
+    """The interest pipeline's and the ledger's inspect screens, the refund and meeting screens read "Commitment
+    confirmed by", "Backing", "Recorded by" in a Chinese or Japanese admin: Django names a field without a
+    verbose_name after its attribute, in English."""
+    from django.apps import apps
+    from django.utils import translation
+
+    label = apps.get_model(model)._meta.get_field(field).verbose_name
+
+    with translation.override("ja"):
+        assert str(label) == japanese
+    with translation.override("zh-hant"):
+        assert str(label) not in (japanese, field.replace("_", " "))
