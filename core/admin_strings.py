@@ -466,4 +466,17 @@ WAGTAIL_ADMIN_STRINGS = [
     gettext_noop("revisions"),
     gettext_noop("latest revision"),
     gettext_noop("user %(id)s (deleted)"),
+    # Account settings' fields, the locked pages report's column, the redirects' title, filters' empty range and
+    # "at 16:22": Wagtail writes them in lower case (a verbose_name or a label shown capitalised).
+    gettext_noop("admin theme"),
+    gettext_noop("contrast"),
+    gettext_noop("density"),
+    gettext_noop("updated comments notifications"),
+    gettext_noop("meta description"),
+    gettext_noop("locale"),
+    gettext_noop("redirects"),
+    gettext_noop("locked by"),
+    gettext_noop("at %(time)s"),
+    gettext_noop("at %(time)s by %(user_display_name)s"),
+    gettext_noop("any"),
 ]

@@ -76,6 +76,7 @@ SCREENS = {
         {"zh-hant": "鍵盤快速鍵", "ja": "キーボードショートカット"},
     ),
     "account": ("wagtailadmin_account", [], "Theme preferences", {"zh-hant": "主題偏好", "ja": "テーマの設定"}),
+    "account fields": ("wagtailadmin_account", [], "Admin theme", {"zh-hant": "後台主題", "ja": "管理画面のテーマ"}),
     "images": (
         "wagtailimages:index",
         [],
