@@ -324,11 +324,21 @@ class Interest(models.Model):
         _("commitment proposed by"), max_length=10, choices=Side.choices, blank=True
     )
     commitment_proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("commitment proposer"),
     )
     commitment_proposed_at = models.DateTimeField(_("commitment proposed at"), null=True, blank=True)
     commitment_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("commitment confirmer"),
     )
     commitment_confirmed_at = models.DateTimeField(_("commitment confirmed at"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)

@@ -248,7 +248,14 @@ class LedgerEntry(models.Model):
         related_name="ledger_entries",
         verbose_name=_("project"),
     )
-    backing = models.ForeignKey(Backing, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries")
+    backing = models.ForeignKey(
+        Backing,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("backing"),
+    )
     amount_twd = models.BigIntegerField(_("amount (NT$)"))
     platform_fee_twd = models.BigIntegerField(_("platform fee (NT$)"), default=0)
     source_key = models.CharField(_("source"), max_length=255, unique=True)
@@ -260,7 +267,12 @@ class LedgerEntry(models.Model):
     receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True, null=True, blank=True)
     receipt_sent_at = models.DateTimeField(_("receipt emailed"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     note = models.TextField(_("note"), blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -330,7 +342,9 @@ class BackingLedgerNet(models.Model):
 
     wagtail_reference_index_ignore = True
 
-    backing = models.OneToOneField(Backing, primary_key=True, on_delete=models.CASCADE, related_name="ledger_net")
+    backing = models.OneToOneField(
+        Backing, primary_key=True, on_delete=models.CASCADE, related_name="ledger_net", verbose_name=_("backing")
+    )
     listing = models.ForeignKey("marketplace.ProjectListing", on_delete=models.CASCADE, related_name="+")
     net_twd = models.BigIntegerField(default=0)
 
@@ -373,7 +387,9 @@ class RefundRequest(models.Model):
         # A purchase given up (payments.purchases.refund_purchase): the seller's rule decided the amount.
         PURCHASE = "purchase", _("purchase cancelled")
 
-    backing = models.ForeignKey(Backing, on_delete=models.PROTECT, related_name="refund_requests")
+    backing = models.ForeignKey(
+        Backing, on_delete=models.PROTECT, related_name="refund_requests", verbose_name=_("backing")
+    )
     payment = models.ForeignKey(
         LedgerEntry, on_delete=models.PROTECT, related_name="refund_requests", verbose_name=_("payment")
     )
@@ -385,7 +401,12 @@ class RefundRequest(models.Model):
     stripe_refund_id = models.CharField(max_length=255, blank=True)
     stripe_status = models.CharField(max_length=40, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     created = models.DateTimeField(_("requested"), auto_now_add=True)
 

@@ -201,7 +201,9 @@ class GuidanceMeeting(models.Model):
     held_on = models.DateField(_("date"))
     attendees = models.TextField(_("attendees"))
     minutes = models.TextField(_("minutes"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -134,7 +134,12 @@ class Entry(models.Model):
     correction_reason = models.TextField(_("why it is corrected"), blank=True)
     recorded_at = models.DateTimeField(_("recorded"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     content_hash = models.CharField(max_length=64)
     previous_hash = models.CharField(max_length=64)

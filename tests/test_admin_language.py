@@ -1,0 +1,186 @@
+"""The staff's admin speaks Chinese or Japanese on its daily screens, where Wagtail 8's own catalogs leave its
+strings in English: ours fill the gaps (core/admin_strings.py for the templates and Python, locale/*/djangojs.po for
+what its JavaScript renders)."""
+
+import ast
+import pathlib
+
+import polib
+import pytest
+from django.urls import reverse
+
+from tests.helpers import ROOT, with_mfa
+
+CATALOGS = ("zh_Hant", "ja")
+
+
+def marked_strings():
+    """(msgid, msgid_plural) of every call in core/admin_strings.py, read from its source as makemessages does."""
+    tree = ast.parse((ROOT / "core" / "admin_strings.py").read_text(encoding="utf-8"))
+    marked = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("gettext_noop", "ngettext_lazy"):
+            strings = [argument.value for argument in node.args if isinstance(argument.value, str)]
+            marked.append((strings[0], strings[1] if len(strings) > 1 else ""))
+    return marked
+
+
+def test_admin_strings_marks_wagtails_strings_exactly_as_wagtail_writes_them():
+    """A msgid that differs by one character from Wagtail's translates nothing."""
+    import wagtail
+
+    wagtail_msgids = set()
+    for path in pathlib.Path(wagtail.__path__[0]).glob("**/locale/en/LC_MESSAGES/django.po"):
+        wagtail_msgids |= {(entry.msgid, entry.msgid_plural) for entry in polib.pofile(str(path))}
+
+    marked = marked_strings()
+
+    assert len(marked) > 200
+    assert [string for string in marked if string not in wagtail_msgids] == []
+
+
+@pytest.mark.parametrize("language", CATALOGS)
+def test_every_admin_string_has_a_translation(language):
+    catalog = {
+        entry.msgid: entry
+        for entry in polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+        if not entry.obsolete
+    }
+    missing = [
+        msgid
+        for msgid, plural in marked_strings()
+        if msgid not in catalog
+        or catalog[msgid].fuzzy
+        or not (catalog[msgid].msgstr_plural.get(0) if plural else catalog[msgid].msgstr).strip()
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("language", CATALOGS)
+def test_every_javascript_string_of_ours_translates_one_of_wagtails(language):
+    import wagtail
+
+    theirs = polib.pofile(f"{wagtail.__path__[0]}/admin/locale/en/LC_MESSAGES/djangojs.po")
+    ours = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "djangojs.po"))
+
+    assert {entry.msgid for entry in ours} <= {entry.msgid for entry in theirs}
+    assert [entry.msgid for entry in ours if not entry.translated() or entry.fuzzy] == []
+
+
+SCREENS = {
+    # screen: (url name, its arguments, Wagtail's English, {language: our translation})
+    "dashboard": (
+        "wagtailadmin_home",
+        [],
+        "Keyboard shortcuts",
+        {"zh-hant": "鍵盤快速鍵", "ja": "キーボードショートカット"},
+    ),
+    "account": ("wagtailadmin_account", [], "Theme preferences", {"zh-hant": "主題偏好", "ja": "テーマの設定"}),
+    "account fields": ("wagtailadmin_account", [], "Admin theme", {"zh-hant": "後台主題", "ja": "管理画面のテーマ"}),
+    "images": (
+        "wagtailimages:index",
+        [],
+        "Usage count: (high to low)",
+        {"zh-hant": "使用次數（多到少）", "ja": "使用回数（多い順）"},
+    ),
+    "groups": (
+        "wagtailusers_groups:edit",
+        ["moderators"],
+        "Toggle all add permissions",
+        {"zh-hant": "切換所有新增權限", "ja": "すべての追加権限を切り替え"},
+    ),
+    "page editor": (
+        "wagtailadmin_pages:edit",
+        ["root"],
+        "Set publishing schedule",
+        {"zh-hant": "設定發布排程", "ja": "公開スケジュールを設定"},
+    ),
+    "workflows": (
+        "wagtailadmin_workflows:index",
+        [],
+        "Show disabled",
+        {"zh-hant": "顯示已停用的", "ja": "無効なものも表示"},
+    ),
+}
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    staff = with_mfa(django_user_model.objects.create_superuser("staff@example.tw", "x-long-password-1"))
+    client.force_login(staff)
+    client.staff = staff
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@pytest.mark.parametrize("language", ["zh-hant", "ja"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_a_daily_admin_screen_speaks_the_staff_members_language(staff_client, language, screen):
+    from django.contrib.auth.models import Group
+    from wagtail.models import Site
+
+    profile = staff_client.staff.wagtail_userprofile
+    profile.preferred_language = language
+    profile.save()
+    name, args, english, expected = SCREENS[screen]
+    args = [
+        {
+            "moderators": lambda: Group.objects.get(name="Moderators").pk,
+            "root": lambda: Site.objects.get(is_default_site=True).root_page_id,
+        }[arg]()
+        for arg in args
+    ]
+
+    page = staff_client.get(reverse(name, args=args)).text
+
+    assert expected[language] in page
+    assert english not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("language", "expected"), [("zh-hant", "顯示／隱藏側邊欄"), ("ja", "サイドバーの表示切り替え")]
+)
+def test_the_admins_javascript_strings_speak_the_staff_members_language(staff_client, language, expected):
+    """The sidebar, minimap, comments and rich text editor are drawn by JavaScript, which reads the admin's
+    JavaScript catalog: ours comes after Wagtail's there too (LOCALE_PATHS)."""
+    import json
+
+    profile = staff_client.staff.wagtail_userprofile
+    profile.preferred_language = language
+    profile.save()
+
+    catalog = staff_client.get(reverse("wagtailadmin_javascript_catalog")).text
+
+    assert json.dumps(expected)[1:-1] in catalog  # written as \\uXXXX escapes, as json.dumps writes them
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "japanese"),
+    [
+        ("marketplace.Interest", "commitment_proposed_by", "出資約束を提案した人"),
+        ("marketplace.Interest", "commitment_confirmed_by", "出資約束を確認した人"),
+        ("payments.LedgerEntry", "backing", "支援"),
+        ("payments.LedgerEntry", "recorded_by", "記録者"),
+        ("payments.BackingLedgerNet", "backing", "支援"),
+        ("payments.RefundRequest", "backing", "支援"),
+        ("payments.RefundRequest", "requested_by", "依頼者"),
+        ("traceability.Entry", "recorded_by", "記録者"),
+        ("plans.GuidanceMeeting", "recorded_by", "記録者"),
+    ],
+)
+def test_our_fields_the_admin_shows_name_themselves_in_the_staff_members_language(model, field, japanese):
+    """The interest pipeline's and the ledger's inspect screens, the refund and meeting screens read "Commitment
+    confirmed by", "Backing", "Recorded by" in a Chinese or Japanese admin: Django names a field without a
+    verbose_name after its attribute, in English."""
+    from django.apps import apps
+    from django.utils import translation
+
+    label = apps.get_model(model)._meta.get_field(field).verbose_name
+
+    with translation.override("ja"):
+        assert str(label) == japanese
+    with translation.override("zh-hant"):
+        assert str(label) not in (japanese, field.replace("_", " "))
