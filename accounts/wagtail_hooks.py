@@ -1,14 +1,13 @@
 import django_filters
 from django.db.models import Count
 from django.urls import path
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
@@ -17,6 +16,7 @@ from accounts import admin_views
 from accounts.models import Organisation
 from accounts.permission_policies import ReadOnlyPermissionPolicy
 from core import audit
+from core.admin_inspect import ReadableInspectView
 from core.models import AuditEntry
 
 # Organisations change through accounts.actions (permission checks, audit log), never by hand in the admin.
@@ -38,6 +38,7 @@ class OrganisationViewSet(ModelViewSet):
     index_view_class = OrganisationIndexView
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     inspect_view_fields = [
         "name",
         "kind",
@@ -89,18 +90,7 @@ class AuditEntryIndexView(IndexView):
         return super().search_queryset(queryset) | queryset.filter(action__in=actions)
 
 
-class AuditEntryInspectView(InspectView):
-    def get_created_display_value(self):
-        # Wagtail's inspect template formats a datetime with |localize, which keeps it in UTC: Taipei time, as listed.
-        return timezone.localtime(self.object.created)
-
-    # An entry written by the platform itself (a scheduled job, a webhook) or about no organisation: a dash, not "None".
-    def get_actor_display_value(self):
-        return self.object.actor or "—"
-
-    def get_organisation_display_value(self):
-        return self.object.organisation or "—"
-
+class AuditEntryInspectView(ReadableInspectView):
     def get_action_display_value(self):
         """The label, then the stored code (what the application log and a grep show)."""
         return format_html("{} <code>{}</code>", self.object.get_action_display(), self.object.action)

@@ -14,6 +14,7 @@ from accounts.permission_policies import ReadOnlyPermissionPolicy
 from cms.forms import SupportProgrammeAdminForm
 from cms.models import Ministry, ReviewNotice, Sector, SupportProgramme, SustainableDevelopmentGoal
 from core.admin_columns import yes_no
+from core.admin_inspect import ReadableInspectView
 
 
 class SectorViewSet(SnippetViewSet):
@@ -101,6 +102,7 @@ class ReviewNoticeViewSet(SnippetViewSet):
     list_display = ["project", "user", "decision", "created_at"]
     list_filter = ["decision"]
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
 
 
 class CatalogueGroup(SnippetViewSetGroup):

@@ -3,14 +3,14 @@
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.admin.views.generic.models import InspectView
 
 from conversations import actions, queries
 from conversations.models import ConversationReport
 from core.actions import run_action
+from core.admin_inspect import ReadableInspectView
 
 
-class ReportInspectView(InspectView):
+class ReportInspectView(ReadableInspectView):
     """The report and the messages of its conversation (which staff may read because it was reported)."""
 
     def get_context_data(self, **kwargs):

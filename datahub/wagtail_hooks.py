@@ -9,6 +9,7 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.admin_inspect import ReadableInspectView
 from datahub.actions import can_import
 from datahub.models import ImportBatch, Indicator
 from datahub.views import FiguresImportView
@@ -53,6 +54,7 @@ class ImportBatchViewSet(ModelViewSet):
     menu_label = _("Imports")
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     form_fields = []
     list_display = ["file_name", "version", "source", "source_date", "row_count", "imported_by", "imported_at"]
     list_filter = ["indicators"]

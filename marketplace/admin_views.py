@@ -7,9 +7,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.admin.views.generic.models import InspectView
 
 from core.actions import run_action
+from core.admin_inspect import ReadableInspectView
 from marketplace import actions
 from marketplace.models import AbuseReport, EnterpriseProfile
 
@@ -43,7 +43,7 @@ def resolve_abuse_report(request):
     return redirect("abuse_reports:inspect", report.pk)
 
 
-class AbuseReportInspectView(InspectView):
+class AbuseReportInspectView(ReadableInspectView):
     """A report, what it points at (with the link to hide it), and a dash for what is not set (not "None"); its times
     in Taipei time, as listed (Wagtail's inspect template keeps a datetime in UTC)."""
 

@@ -12,6 +12,7 @@ from wagtail.permissions import register_permission_policy
 from accounts.permission_policies import JudgedNotAddedPermissionPolicy, ReadOnlyPermissionPolicy
 from core.admin_columns import YesNoColumn, yes_no
 from core.admin_edits import ActionEditView
+from core.admin_inspect import ReadableInspectView
 from core.spreadsheets import SpreadsheetSafeExportMixin
 from marketplace import actions, admin_views, queries
 from marketplace.models import AbuseReport, Answer, EnterpriseProfile, Interest, ProjectListing, Question
@@ -68,6 +69,7 @@ class InterestPipelineViewSet(ModelViewSet):
     add_to_admin_menu = True
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     list_display = ["company", "project", "stage", "committed_amount_twd", "updated"]
     list_filter = ["stage", "project__township__county", "project__sector"]
     list_export = [
@@ -114,6 +116,7 @@ class EnterpriseProfileViewSet(ModelViewSet):
     menu_order = 300
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     list_display = ["organisation", "township", "team_size", "members_returned_home", "verified_at"]
     list_filter = ["verified_at"]
     search_fields = ["organisation__name", "summary"]

@@ -12,6 +12,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
 from accounts.permission_policies import ReadOnlyPermissionPolicy
+from core.admin_inspect import ReadableInspectView
 from payments.admin_views import ledger_export, ledger_reconcile, record_payout, refund_payment
 from payments.models import LedgerEntry, StripeEvent
 
@@ -26,6 +27,7 @@ class StripeEventViewSet(ModelViewSet):
     add_to_settings_menu = True
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     inspect_view_fields = [
         "stripe_id",
         "type",
@@ -70,6 +72,7 @@ class LedgerViewSet(ModelViewSet):
     menu_order = 320
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     inspect_view_fields = [
         "kind",
         "listing",

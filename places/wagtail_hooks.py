@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 from core.admin_columns import yes_no
 from core.admin_edits import ActionEditView
+from core.admin_inspect import ReadableInspectView
 from places.actions import set_priority_area
 from places.models import Township
 from places.views import PriorityAreaImportView
@@ -56,6 +57,7 @@ class TownshipViewSet(ModelViewSet):
     menu_order = 800
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     form_fields = ["is_priority_area"]
     edit_view_class = PriorityAreaEditView  # through places.actions.set_priority_area: checked and audited
     list_display = [

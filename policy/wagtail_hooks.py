@@ -15,6 +15,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from core.actions import ActionRefused
+from core.admin_inspect import ReadableInspectView
 from policy import actions
 from policy.models import RegulatoryIssue
 
@@ -77,6 +78,7 @@ class RegulatoryIssueViewSet(ModelViewSet):
     menu_order = 710
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     index_view_class = IssueIndexView
     edit_view_class = IssueEditView
     form_fields = ["ministry", "outcome", "answer"]

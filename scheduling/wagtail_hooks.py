@@ -6,6 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from accounts.permission_policies import ReadOnlyPermissionPolicy
+from core.admin_inspect import ReadableInspectView
 from scheduling.models import JobRun
 from scheduling.views import ScheduledJobsView, can_view_jobs
 
@@ -20,6 +21,7 @@ class JobRunViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     list_display = ["job", "slot", "attempt", "outcome", "started_at", "finished_at"]
     list_filter = ["job", "outcome"]
     ordering = ["-slot", "-attempt"]

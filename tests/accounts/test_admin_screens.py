@@ -211,3 +211,18 @@ def test_the_audit_log_reads_its_people_and_organisations_in_one_query_per_page(
         audit.log(audit.Action.ORGANISATION_CREATE, actor=None, organisation=other)
 
     assert listing_queries() == few
+
+
+def test_inspect_screens_read_yes_no_and_a_dash_not_pythons_true_false_none(staff_client, organisation):
+    """Wagtail's inspect view printed a true/false field as "True"/"False" and an empty one as "None"."""
+    from bs4 import BeautifulSoup
+
+    admin_language(User.objects.get(email="staff@homeward.test"), "zh-hant")
+    page = BeautifulSoup(
+        staff_client.get(f"/admin/organisations_admin/inspect/{organisation.pk}/").text, "html.parser"
+    )
+
+    values = [value.get_text(strip=True) for value in page.select("main dd")]
+    assert values and not {"True", "False", "None"} & set(values)
+    assert "否" in values  # the organisation is not verified, nor in the USR programme
+    assert "—" in values  # and it has no verification time
