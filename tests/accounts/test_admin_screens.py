@@ -218,9 +218,7 @@ def test_inspect_screens_read_yes_no_and_a_dash_not_pythons_true_false_none(staf
     from bs4 import BeautifulSoup
 
     admin_language(User.objects.get(email="staff@homeward.test"), "zh-hant")
-    page = BeautifulSoup(
-        staff_client.get(f"/admin/organisations_admin/inspect/{organisation.pk}/").text, "html.parser"
-    )
+    page = BeautifulSoup(staff_client.get(f"/admin/organisations_admin/inspect/{organisation.pk}/").text, "html.parser")
 
     values = [value.get_text(strip=True) for value in page.select("main dd")]
     assert values and not {"True", "False", "None"} & set(values)
