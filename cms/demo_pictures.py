@@ -367,6 +367,57 @@ DEMO_PICTURES = {
 PROJECT_ALT_PREFIX = "專案插畫"
 TOWNSHIP_ALT_PREFIX = "鄉鎮插畫"
 
+# The same alt texts in the demo's other languages, for its English and Japanese pages (hero_image_alt): what each
+# picture shows, then the kind of picture as the Chinese says it (story, project, township).
+DEMO_PICTURE_ALT_TRANSLATIONS = {
+    "屏東可可取代檳榔": {
+        "en": "cocoa trees below the hills, yellow and orange-red pods hanging from their trunks.",
+        "ja": "丘のふもとのカカオの木。幹に黄色や朱色のカカオの実がなっている。",
+    },
+    "台東認養藥草田": {
+        "en": "rows of herb fields in purple and golden flower at the foot of the mountains.",
+        "ja": "山すそに並ぶ、紫と黄金色の小さな花が咲く薬草畑。",
+    },
+    "口湖智慧養殖": {
+        "en": "paddlewheel aerators splashing white water in square fish ponds, a sensor standing beside them.",
+        "ja": "四角い養殖池で水車式の曝気装置が白い水しぶきを上げ、そばにセンサーが立っている。",
+    },
+    "官田菱角殼炭": {
+        "en": "a pond covered in water caltrop leaves, white smoke rising from a charcoal kiln on the bank.",
+        "ja": "ヒシの葉に覆われた池。岸辺の炭窯から白い煙が上がっている。",
+    },
+    "三峽茶體驗": {
+        "en": "tiers of round tea bushes terraced up a hillside.",
+        "ja": "山の斜面に段々に並ぶ、丸く刈られた茶の木の茶畑。",
+    },
+    "坪林茶鄉": {
+        "en": "a stream between tea-covered hills, crossed by an orange-red bridge.",
+        "ja": "茶山のあいだを流れる渓流と、それに架かる朱色の橋。",
+    },
+    "壯圍食農教育": {
+        "en": "a small school beside the fields, children in straw hats having a lesson in the vegetable beds.",
+        "ja": "田んぼのそばの小さな学校。麦わら帽子の子どもたちが野菜畑で授業を受けている。",
+    },
+    "竹山小鎮": {
+        "en": "an old red-tiled house beside a bamboo grove.",
+        "ja": "竹林のそばに建つ赤瓦の古い家。",
+    },
+    "關山返鄉米食": {
+        "en": "golden rice fields in the rift valley, egrets looking for food among them.",
+        "ja": "縦谷に広がる黄金色の田んぼと、そこで餌を探すシラサギ。",
+    },
+}
+ALT_PREFIXES = {  # story, project, township: as 插畫, 專案插畫 and 鄉鎮插畫 say it
+    "en": ("Illustration: ", "Project illustration: ", "Township illustration: "),
+    "ja": ("イラスト：", "プロジェクトのイラスト：", "郷鎮のイラスト："),
+}
+
+
+def translated_alts(slug, kind):
+    """{language code: the alt text} of the demo picture of story `slug`, of kind 0 (story), 1 (project) or 2
+    (township), in the demo's languages other than Chinese."""
+    return {code: ALT_PREFIXES[code][kind] + text for code, text in DEMO_PICTURE_ALT_TRANSLATIONS.get(slug, {}).items()}
+
 
 def draw_scene(scene, variant=0, seed=0):
     """A PIL image (WIDTH × HEIGHT, RGB) of `scene`; the same arguments always give the same picture."""
@@ -390,14 +441,21 @@ def _stored_picture(title, description, scene, variant, seed):
     ), True
 
 
-def _give_picture(page, image):
+def _give_picture(page, image, alts=None):
     """Publish `page` and its written translations with `image` as their hero picture, unless an editor already
-    chose one. (Translations were copied before the demo had pictures; aliases follow their source by themselves.)"""
+    chose one, each translation with the picture's alt text in its language (`alts`: {language code: text}) unless
+    it has one. (Translations were copied before the demo had pictures; aliases follow their source by themselves.)"""
     given = False
-    for version in [page, *page.get_translations().specific()]:
-        if version.hero_image_id or version.alias_of_id:
+    for version in [page, *page.get_translations().specific().select_related("locale")]:
+        if version.alias_of_id or version.hero_image_id not in (None, image.pk):
+            continue
+        alt = (alts or {}).get(version.locale.language_code, "")
+        missing_alt = bool(alt) and not version.hero_image_alt
+        if version.hero_image_id == image.pk and not missing_alt:
             continue
         version.hero_image = image
+        if missing_alt:
+            version.hero_image_alt = alt
         version.save_revision().publish()
         given = True
     return given
@@ -418,17 +476,17 @@ def ensure_demo_pictures():
         if page is not None:
             image, created = _stored_picture(f"示範：{story['title']}", description, scene, variant, 0)
             made += created
-            _give_picture(page, image)
+            _give_picture(page, image, translated_alts(story["slug"], 0))
         if story["project"]:
             for project in ProjectPage.objects.filter(title=story["project"], is_demo=True):
                 alt = f"{PROJECT_ALT_PREFIX}：{description.removeprefix('插畫：')}"
                 image, created = _stored_picture(f"示範：{story['project']}", alt, scene, min(variant + 1, 2), 1)
                 made += created
-                _give_picture(project, image)
+                _give_picture(project, image, translated_alts(story["slug"], 1))
         if story["town"]:
             for township in TownshipPage.objects.filter(township__code=story["town"]):
                 alt = f"{TOWNSHIP_ALT_PREFIX}：{description.removeprefix('插畫：')}"
                 image, created = _stored_picture(f"示範：{story['town']} {scene}", alt, scene, variant, 2)
                 made += created
-                _give_picture(township, image)
+                _give_picture(township, image, translated_alts(story["slug"], 2))
     return made

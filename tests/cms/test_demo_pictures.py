@@ -109,3 +109,43 @@ def test_written_translations_of_a_demo_project_get_its_picture_too(home_pages, 
     assert english.hero_image_id == project.hero_image_id, "an English reader sees the same picture"
     assert english.live_revision.as_object().hero_image_id == project.hero_image_id, "published, not only saved"
     assert japanese_alias.hero_image_id == project.hero_image_id, "the alias follows its source"
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_a_written_translation_describes_the_demo_picture_in_its_own_language(home_pages, townships):
+    """The image's alt text is Chinese; the English and Japanese stories say what it shows in their language."""
+    from wagtail.models import Locale
+
+    from cms.actions import ensure_township_pages
+    from cms.models import StoryIndexPage, StoryPage
+    from places.models import Township
+
+    ensure_township_pages(codes=[NEIPU])
+    story = StoryIndexPage.objects.get(locale__language_code="zh-hant").add_child(
+        instance=StoryPage(
+            title="從檳榔到可可",
+            slug=DEMO_STORY,
+            date=datetime.date(2026, 3, 2),
+            body=[],
+            township=Township.objects.get(code=NEIPU),
+            is_demo=True,
+        )
+    )
+    story.save_revision().publish()
+    for code in ("en", "ja"):
+        story.copy_for_translation(Locale.objects.get(language_code=code)).save_revision().publish()
+
+    ensure_demo_pictures()
+    ensure_demo_pictures()
+
+    versions = {
+        page.locale.language_code: page for page in StoryPage.objects.filter(translation_key=story.translation_key)
+    }
+    assert versions["zh-hant"].hero_alt.startswith("插畫：")
+    assert versions["en"].hero_alt == (
+        "Illustration: cocoa trees below the hills, yellow and orange-red pods hanging from their trunks."
+    )
+    assert versions["ja"].hero_alt.startswith("イラスト：丘のふもとのカカオの木")
+    assert len({page.hero_image_id for page in versions.values()}) == 1
+    assert versions["en"].get_latest_revision().as_object().hero_image_alt == versions["en"].hero_alt
