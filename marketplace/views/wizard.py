@@ -83,7 +83,7 @@ def _page(request, draft, step, form, status=200, **forms):
         "steps": ProjectDraft.Step.choices,
         "form": form,
         "plan_form": SubscriptionPlanForm(prefix=PLAN_PREFIX, use_required_attribute=False),
-        "milestone_form": MilestoneForm(),
+        "milestone_form": MilestoneForm(enterprise=draft.enterprise),
         "live_edit": actions.is_live_edit(draft),
         **forms,
     }
@@ -180,7 +180,7 @@ def draft_plan_remove(request, pk, plan_pk):
 @require_POST
 def draft_milestone_add(request, pk):
     draft = _draft_for_team(request, pk)
-    form = MilestoneForm(request.POST)
+    form = MilestoneForm(request.POST, enterprise=draft.enterprise)
     if not form.is_valid():
         return _page(request, draft, "milestones", _step_form(draft, "milestones"), status=400, milestone_form=form)
     run_action(request, actions.add_milestone, draft, **form.cleaned_data)
