@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.images import ImageUploadField
 from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
-from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea, TextField
+from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea, TextField, text_formfield
 from core.money import parse_amount_twd, parse_goal_amount_twd, parse_investment_amount_twd
 from core.numbers import WholeNumberField, normalise_digits
 from marketplace.models import (
@@ -67,6 +67,7 @@ class CompanyProfileForm(forms.ModelForm):
     ticket_max_twd = AmountField(label=_("Largest ticket (NT$)"), required=False, investment=True)
 
     class Meta:
+        formfield_callback = text_formfield
         model = CompanyProfile
         fields = [
             "unified_business_number",
@@ -156,6 +157,7 @@ class CommitmentForm(forms.Form):
 
 class SavedSearchForm(forms.ModelForm):
     class Meta:
+        formfield_callback = text_formfield
         model = SavedSearch
         fields = ["name", "sectors", "counties", "priority_areas_only", "seeking_investment_only"]
         widgets = {"sectors": forms.CheckboxSelectMultiple, "counties": forms.CheckboxSelectMultiple}
@@ -190,6 +192,7 @@ class EnterpriseProfileForm(forms.ModelForm):
     summary_ja = optional_text_in("ja", _("summary in Japanese (optional)"), rows=3)
 
     class Meta:
+        formfield_callback = text_formfield
         model = EnterpriseProfile
         fields = [
             "township",
@@ -336,7 +339,7 @@ class FundingForm(forms.Form):
     donation_model = forms.ChoiceField(
         label=_("if the goal is not reached"), choices=DonationCampaign.Model.choices, required=False
     )
-    suggested_amounts = forms.CharField(
+    suggested_amounts = TextField(
         label=_("suggested amounts (NT$)"),
         required=False,
         help_text=_("Separate amounts with spaces, e.g. 300 500 1,000."),
