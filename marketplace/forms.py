@@ -354,9 +354,11 @@ class FundingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The browser's date picker offers only the days a deadline may take (the form checks them all the same).
-        today = timezone.localdate()
+        # A deadline set before stays as it was under a limit since lowered: only a new one is held to the limit.
+        today, kept = timezone.localdate(), self.initial.get("donation_deadline")
+        self.latest_deadline = max(latest_donation_deadline(), kept or today)
         self.fields["donation_deadline"].widget.attrs.update(
-            min=(today + datetime.timedelta(days=1)).isoformat(), max=latest_donation_deadline().isoformat()
+            min=(today + datetime.timedelta(days=1)).isoformat(), max=self.latest_deadline.isoformat()
         )
 
     def clean_suggested_amounts(self):
@@ -392,7 +394,7 @@ class FundingForm(forms.Form):
                     self.add_error("donation_deadline", _("Give the last day donations are accepted."))
                 elif deadline <= timezone.localdate():
                     self.add_error("donation_deadline", _("The deadline must be a day in the future."))
-                elif deadline > latest_donation_deadline():
+                elif deadline > self.latest_deadline:
                     self.add_error(
                         "donation_deadline",
                         _("A donation campaign runs for at most %(days)s days: give a deadline on or before %(date)s.")

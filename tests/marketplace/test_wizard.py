@@ -375,3 +375,18 @@ def test_a_milestone_within_the_projects_years_is_added(client, profile, alice):
 
     page = client.get(step_url(draft, "milestones"))
     assert draft.milestones.count() == 2 and 'min="2015-01-01"' in page.text
+
+
+def test_a_deadline_set_before_the_limit_was_lowered_stays_as_it_was(client, profile, alice, settings):
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+    url = f"/en/projects/drafts/{draft.pk}/funding/"
+    set_before = (timezone.localdate() + datetime.timedelta(days=300)).isoformat()
+    assert client.post(url, funding_data(donation_deadline=set_before)).status_code == 302
+    settings.DONATION_CAMPAIGN_MAX_DAYS = 30
+
+    assert f'max="{set_before}"' in client.get(url).text, "the browser lets the kept deadline through"
+    assert client.post(url, funding_data(donation_deadline=set_before, donation_goal_twd="300000")).status_code == 302
+    later = (timezone.localdate() + datetime.timedelta(days=301)).isoformat()
+    assert client.post(url, funding_data(donation_deadline=later)).status_code == 400
+    assert DonationCampaign.objects.get(draft=draft).goal_twd == 300_000
