@@ -414,3 +414,46 @@ def follow_site_base_url():
     site.hostname, site.port = hostname, port
     site.save(update_fields=["hostname", "port"])  # Wagtail's post_save clears its cache of site roots
     return True
+
+
+def image_in_use(image):
+    """Whether anything may still show `image`: a row of any model with a foreign key to it (a page's hero image,
+    another draft's photo; its own renditions aside), a reference Wagtail indexed (a StreamField block), or a
+    revision of any page or snippet saved since the image exists whose content holds its id as a value (a version
+    waiting for review, an older one an editor may revert to). When in doubt (a revision holding the same number in
+    another field) the image counts as used: it is kept."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+    from wagtail.models import ReferenceIndex, Revision
+
+    relations = [
+        field
+        for field in type(image)._meta.get_fields(include_hidden=True)  # related_name="+" ones too (a draft's photo)
+        if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one or field.many_to_many)
+    ]
+    for relation in relations:
+        model = relation.related_model
+        if model is type(image).get_rendition_model():
+            continue
+        if model._base_manager.filter(**{relation.field.name: image.pk}).exists():
+            return True
+    if ReferenceIndex.get_references_to(image).exists():
+        return True
+    # The id as a JSON number in an object or list (also inside a StreamField's JSON text): `"hero_image": 42,`.
+    as_value = rf"[:\[,]\s*{int(image.pk)}\s*[,}}\]]"
+    return (
+        Revision.objects.filter(created_at__gte=image.created_at)
+        .annotate(text=Cast("content", TextField()))
+        .filter(text__regex=as_value)
+        .exists()
+    )
+
+
+@transaction.atomic
+def discard_image_if_unused(image):
+    """Delete `image` (a photo a team replaced) from the library when nothing uses it any more; True when deleted.
+    Wagtail removes its file and its renditions' files once the transaction commits."""
+    if image is None or image_in_use(image):
+        return False
+    image.delete()
+    return True

@@ -15,7 +15,8 @@ image library that cannot read it) gets Wagtail's "not found" rendition in templ
 What a camera embeds in a photo (EXIF with the GPS position where it was taken, XMP, comments) never reaches the
 library: ``without_embedded_data`` re-encodes a new upload that carries any of it (its orientation applied), so the
 original file and every rendition (Willow copies a source's EXIF into each rendition) show no farmer's or backer's
-location. ``CustomImage.save`` runs it for every new file, whichever form, script or admin screen stored it.
+location. ``CustomImage.save`` runs it for every new file, whichever form, script or admin screen stored it. A CMYK
+picture is stored in sRGB on the way (``in_srgb``): its renditions are then RGB too, shown alike by every browser.
 """
 
 import io
@@ -25,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
-from PIL import ImageOps
+from PIL import ImageCms, ImageOps
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
@@ -97,14 +98,16 @@ def check_image_upload(file):
 
 
 def without_embedded_data(file):
-    """The bytes of `file` (an image) re-encoded without EXIF, XMP or comments, or None when it carries none (or is
-    no image Pillow can re-encode: the upload checks refuse those before this runs)."""
+    """The bytes of `file` (an image) re-encoded without EXIF, XMP or comments (and a CMYK picture in sRGB), or None
+    when it carries none and is not CMYK (or is no image Pillow can re-encode: the upload checks refuse those before
+    this runs)."""
     file.seek(0)
     content = file.read()
     file.seek(0)
     try:
         image = PILImage.open(io.BytesIO(content))
-        if image.format not in CLEANED_FORMATS or not any(key in image.info for key in EMBEDDED_DATA):
+        cmyk = image.mode == "CMYK"
+        if image.format not in CLEANED_FORMATS or not (cmyk or any(key in image.info for key in EMBEDDED_DATA)):
             return None
         fmt, icc_profile = image.format, image.info.get("icc_profile")
         options = {"icc_profile": icc_profile} if icc_profile else {}
@@ -114,6 +117,9 @@ def without_embedded_data(file):
             options["save_all"] = True
         else:
             image = ImageOps.exif_transpose(image)  # the picture stays upright without its EXIF orientation
+        if cmyk:
+            image = in_srgb(image, icc_profile)
+            options.pop("icc_profile", None)
         for key in EMBEDDED_DATA:
             image.info.pop(key, None)
         clean = io.BytesIO()
@@ -121,6 +127,19 @@ def without_embedded_data(file):
     except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
         return None
     return clean.getvalue()
+
+
+def in_srgb(image, icc_profile=None):
+    """A CMYK picture (a print shop's JPEG) as RGB in sRGB, the colours every browser shows alike: through its own
+    ICC profile when it has a readable one, else Pillow's plain conversion. Browsers disagree on CMYK JPEGs (some
+    show them inverted or dull), and every rendition of a CMYK original stays CMYK."""
+    if icc_profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass
+    return image.convert("RGB")
 
 
 def strip_stored_image(image):

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django import forms
+from django.db import models
 
 
 class Textarea(forms.Textarea):
@@ -75,3 +76,14 @@ class NameField(TextField):
 
     def to_python(self, value):
         return super().to_python(without_direction_controls(value))
+
+
+def text_formfield(db_field, **kwargs):
+    """A ModelForm's `formfield_callback`: each free-text model field (CharField or TextField without choices) becomes
+    a TextField (a text area for a TextField), so a model form counts invisible text as empty, as the other forms do.
+    Emails, addresses, slugs and choices keep their own fields."""
+    if type(db_field) in (models.CharField, models.TextField) and not db_field.choices:
+        kwargs.setdefault("form_class", TextField)
+        if isinstance(db_field, models.TextField):
+            kwargs.setdefault("widget", Textarea)
+    return db_field.formfield(**kwargs)

@@ -1,14 +1,17 @@
 """Forms of the public marketplace pages. Every rule gives a message on the form; nothing is saved half-way."""
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cms.images import ImageUploadField
 from cms.models import Sector, SupportProgramme, SustainableDevelopmentGoal
-from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea, TextField
+from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea, TextField, text_formfield
 from core.money import parse_amount_twd, parse_goal_amount_twd, parse_investment_amount_twd
 from core.numbers import WholeNumberField, normalise_digits
 from marketplace.models import (
@@ -64,6 +67,7 @@ class CompanyProfileForm(forms.ModelForm):
     ticket_max_twd = AmountField(label=_("Largest ticket (NT$)"), required=False, investment=True)
 
     class Meta:
+        formfield_callback = text_formfield
         model = CompanyProfile
         fields = [
             "unified_business_number",
@@ -153,6 +157,7 @@ class CommitmentForm(forms.Form):
 
 class SavedSearchForm(forms.ModelForm):
     class Meta:
+        formfield_callback = text_formfield
         model = SavedSearch
         fields = ["name", "sectors", "counties", "priority_areas_only", "seeking_investment_only"]
         widgets = {"sectors": forms.CheckboxSelectMultiple, "counties": forms.CheckboxSelectMultiple}
@@ -187,6 +192,7 @@ class EnterpriseProfileForm(forms.ModelForm):
     summary_ja = optional_text_in("ja", _("summary in Japanese (optional)"), rows=3)
 
     class Meta:
+        formfield_callback = text_formfield
         model = EnterpriseProfile
         fields = [
             "township",
@@ -298,6 +304,11 @@ class StoryForm(forms.Form):
         return data
 
 
+def latest_donation_deadline():
+    """The last day a donation campaign set today may run to (settings.DONATION_CAMPAIGN_MAX_DAYS from today)."""
+    return timezone.localdate() + datetime.timedelta(days=settings.DONATION_CAMPAIGN_MAX_DAYS)
+
+
 class FundingForm(forms.Form):
     """Investment ask, donations and public support programmes (subscription plans are added one by one)."""
 
@@ -328,7 +339,7 @@ class FundingForm(forms.Form):
     donation_model = forms.ChoiceField(
         label=_("if the goal is not reached"), choices=DonationCampaign.Model.choices, required=False
     )
-    suggested_amounts = forms.CharField(
+    suggested_amounts = TextField(
         label=_("suggested amounts (NT$)"),
         required=False,
         help_text=_("Separate amounts with spaces, e.g. 300 500 1,000."),
@@ -339,6 +350,16 @@ class FundingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("eligible public support programmes"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's date picker offers only the days a deadline may take (the form checks them all the same).
+        # A deadline set before stays as it was under a limit since lowered: only a new one is held to the limit.
+        today, kept = timezone.localdate(), self.initial.get("donation_deadline")
+        self.latest_deadline = max(latest_donation_deadline(), kept or today)
+        self.fields["donation_deadline"].widget.attrs.update(
+            min=(today + datetime.timedelta(days=1)).isoformat(), max=self.latest_deadline.isoformat()
+        )
 
     def clean_suggested_amounts(self):
         text = self.cleaned_data.get("suggested_amounts", "")
@@ -373,6 +394,15 @@ class FundingForm(forms.Form):
                     self.add_error("donation_deadline", _("Give the last day donations are accepted."))
                 elif deadline <= timezone.localdate():
                     self.add_error("donation_deadline", _("The deadline must be a day in the future."))
+                elif deadline > self.latest_deadline:
+                    self.add_error(
+                        "donation_deadline",
+                        _("A donation campaign runs for at most %(days)s days: give a deadline on or before %(date)s.")
+                        % {
+                            "days": settings.DONATION_CAMPAIGN_MAX_DAYS,
+                            "date": formats.date_format(latest_donation_deadline()),
+                        },
+                    )
             if not data.get("donation_model"):
                 self.add_error("donation_model", _("Choose what happens if the goal is not reached."))
         return data
@@ -476,11 +506,42 @@ class SubscriptionPlanForm(forms.Form):
         }
 
 
+# A milestone is a step of the project's plan: within the years a team plans ahead, and (when it marks a step already
+# taken) not before the enterprise was founded, or this many years back when the profile gives no founding year.
+MILESTONE_YEARS_AHEAD = 10
+MILESTONE_YEARS_BACK = 10
+
+
+def _years_from(day, years):
+    """`day` moved by whole years (29 February becomes 28 February in a year without it)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 class MilestoneForm(forms.Form):
     title = NameField(label=_("milestone"), max_length=160)
     target_date = forms.DateField(
         label=_("target date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+    def __init__(self, *args, enterprise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        founded = getattr(enterprise, "founded_year", None)
+        self.earliest = datetime.date(founded, 1, 1) if founded else _years_from(today, -MILESTONE_YEARS_BACK)
+        self.latest = _years_from(today, MILESTONE_YEARS_AHEAD)
+        self.fields["target_date"].widget.attrs.update(min=self.earliest.isoformat(), max=self.latest.isoformat())
+
+    def clean_target_date(self):
+        day = self.cleaned_data.get("target_date")
+        if day is not None and not self.earliest <= day <= self.latest:
+            raise ValidationError(
+                _("Give a target date between %(earliest)s and %(latest)s.")
+                % {"earliest": formats.date_format(self.earliest), "latest": formats.date_format(self.latest)}
+            )
+        return day
 
 
 class ProjectUpdateForm(forms.Form):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cms.models import Sector
-from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea
+from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea, TextField, text_formfield
 from people.models import Field, HelpRequest, Language, TalentProfile, split_codes
 from places.models import Township
 
@@ -38,6 +38,7 @@ class TalentProfileForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = text_formfield
         model = TalentProfile
         fields = [
             "kind",
@@ -90,6 +91,7 @@ class HelpRequestForm(forms.ModelForm):
     township = NamedChoiceField(label=_("Township"), queryset=_townships())
 
     class Meta:
+        formfield_callback = text_formfield
         model = HelpRequest
         fields = [
             "title",
@@ -131,7 +133,7 @@ class HelpRequestForm(forms.ModelForm):
 
 
 class OfferForm(forms.Form):
-    message = forms.CharField(
+    message = TextField(
         label=_("Message to the team"), max_length=2000, required=False, widget=Textarea(attrs={"rows": 3})
     )
 
@@ -140,4 +142,4 @@ class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Rating"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect
     )
-    text = forms.CharField(label=_("Feedback"), max_length=2000, required=False, widget=Textarea(attrs={"rows": 3}))
+    text = TextField(label=_("Feedback"), max_length=2000, required=False, widget=Textarea(attrs={"rows": 3}))

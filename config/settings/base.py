@@ -418,6 +418,9 @@ INVESTMENT_MIN_AMOUNT_TWD = env_int("INVESTMENT_MIN_AMOUNT_TWD", 1_000, minimum=
 INVESTMENT_MAX_AMOUNT_TWD = env_int("INVESTMENT_MAX_AMOUNT_TWD", 1_000_000_000, minimum=1)
 # A donation campaign's goal adds up many payments: far above one payment's limit (an old house rebuilt, a boat).
 DONATION_GOAL_MAX_AMOUNT_TWD = env_int("DONATION_GOAL_MAX_AMOUNT_TWD", 100_000_000, minimum=1)
+# A donation campaign's deadline is at most this many days from the day it is set: an all-or-nothing campaign whose
+# deadline lies years ahead would hold its donors' money (and the chance of a refund) for as long.
+DONATION_CAMPAIGN_MAX_DAYS = env_int("DONATION_CAMPAIGN_MAX_DAYS", 365, minimum=1)
 # Fulfilment of plans that ship goods (payments/fulfilment.py): a backer may change the delivery address of a period
 # until this many days before the plan's ship day of that month; an ended subscription's address is erased this
 # many days after it ended (Personal Data Protection Act: kept no longer than needed to settle a late parcel).

@@ -59,6 +59,7 @@ from marketplace.actions.teams import (
 )
 from marketplace.actions.ties import add_company_tie, add_own_tie, remove_tie
 from marketplace.actions.wizard import (
+    DUPLICATE_NAME,
     add_milestone,
     add_subscription_plan,
     apply_approved_project_changes,
@@ -92,6 +93,7 @@ __all__ = [
     "add_company_tie",
     "add_milestone",
     "add_own_tie",
+    "DUPLICATE_NAME",
     "add_subscription_plan",
     "advance_interest",
     "answer_question",

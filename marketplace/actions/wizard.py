@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from cms.actions import create_project_draft, review_state, submit_project_for_review, submit_translation_for_review
+from cms.actions import (
+    create_project_draft,
+    discard_image_if_unused,
+    review_state,
+    submit_project_for_review,
+    submit_translation_for_review,
+)
 from cms.images import check_image_upload
 from cms.models import CustomImage
 from core.actions import ActionRefused
@@ -76,15 +82,20 @@ def save_draft_step(user, draft, step, *, many=None, **fields):
 @transaction.atomic
 def save_story_step(user, draft, *, story, image=None, image_description="", story_en="", story_ja=""):
     """The story step: the text (and the team's optional translations), and a new photo (an uploaded file) kept as
-    an image of the CMS library."""
+    an image of the CMS library; the photo it replaces is deleted when nothing else uses it."""
     check_draft_editor(user, draft)
     fields = {"story": story, "story_en": story_en, "story_ja": story_ja}
+    replaced = None
     if image:
         check_image_upload(image)  # the library's limits, whoever calls: nothing is stored when refused
+        replaced = draft.image
         fields["image"] = CustomImage.objects.create(
             title=draft.title or image.name, description=image_description, file=image
         )
-    return save_draft_step(user, draft, ProjectDraft.Step.STORY, **fields)
+    draft = save_draft_step(user, draft, ProjectDraft.Step.STORY, **fields)
+    # The photo it replaced leaves the library unless a page, a revision or another draft still shows it.
+    discard_image_if_unused(replaced)
+    return draft
 
 
 @transaction.atomic
@@ -144,6 +155,10 @@ def _lock_draft(draft):
     list(ProjectDraft.objects.select_for_update().filter(pk=draft.pk).values_list("pk", flat=True))
 
 
+# The code of a refusal because the draft already has a plan of that name: the name is what the team changes.
+DUPLICATE_NAME = "duplicate_name"
+
+
 @transaction.atomic
 def add_subscription_plan(user, draft, **fields):
     """A new plan; on a live project it joins the listing once the moderators approve. Each plan has its own name
@@ -156,7 +171,8 @@ def add_subscription_plan(user, draft, **fields):
                 "This project already has a plan called “%(name)s”. "
                 "Give each plan its own name, so backers can tell them apart."
             )
-            % {"name": fields.get("name", "")}
+            % {"name": fields.get("name", "")},
+            code=DUPLICATE_NAME,
         )
     plan = SubscriptionPlan.objects.create(draft=draft, sort_order=draft.subscription_plans.count(), **fields)
     log(Action.SUBSCRIPTION_PLAN_ADD, actor=user, organisation=_team(draft), draft=draft.pk, plan=plan.pk)

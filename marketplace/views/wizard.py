@@ -83,7 +83,7 @@ def _page(request, draft, step, form, status=200, **forms):
         "steps": ProjectDraft.Step.choices,
         "form": form,
         "plan_form": SubscriptionPlanForm(prefix=PLAN_PREFIX, use_required_attribute=False),
-        "milestone_form": MilestoneForm(),
+        "milestone_form": MilestoneForm(enterprise=draft.enterprise),
         "live_edit": actions.is_live_edit(draft),
         **forms,
     }
@@ -150,10 +150,15 @@ def _add_plan_keeping_funding(request, draft, funding_form):
             _save_step(request.user, draft, "funding", funding_form)
             actions.add_subscription_plan(request.user, draft, **plan_form.plan_fields())
     except ActionRefused as refused:
-        funding_form.add_error(None, refused.message)
+        _plan_refused(plan_form, refused)
         return _page(request, draft, "funding", funding_form, status=400, plan_form=plan_form)
     messages.success(request, _("Plan added; the funding details are saved too."))
     return redirect(f"{reverse('marketplace:draft_step', kwargs={'pk': draft.pk, 'step': 'funding'})}#plans-title")
+
+
+def _plan_refused(plan_form, refused):
+    """A refused plan comes back on the plan's own form, as typed, with the reason beside the field to change."""
+    plan_form.add_error("name" if refused.code == actions.DUPLICATE_NAME else None, refused.message)
 
 
 @login_required
@@ -161,10 +166,14 @@ def _add_plan_keeping_funding(request, draft, funding_form):
 def draft_plan_add(request, pk):
     draft = _draft_for_team(request, pk)
     form = SubscriptionPlanForm(request.POST)
-    if not form.is_valid():
-        return _page(request, draft, "funding", _step_form(draft, "funding"), status=400, plan_form=form)
-    run_action(request, actions.add_subscription_plan, draft, **form.plan_fields())
-    return redirect("marketplace:draft_step", pk=draft.pk, step="funding")
+    if form.is_valid():
+        try:
+            actions.add_subscription_plan(request.user, draft, **form.plan_fields())
+        except ActionRefused as refused:
+            _plan_refused(form, refused)
+        else:
+            return redirect("marketplace:draft_step", pk=draft.pk, step="funding")
+    return _page(request, draft, "funding", _step_form(draft, "funding"), status=400, plan_form=form)
 
 
 @login_required
@@ -180,7 +189,7 @@ def draft_plan_remove(request, pk, plan_pk):
 @require_POST
 def draft_milestone_add(request, pk):
     draft = _draft_for_team(request, pk)
-    form = MilestoneForm(request.POST)
+    form = MilestoneForm(request.POST, enterprise=draft.enterprise)
     if not form.is_valid():
         return _page(request, draft, "milestones", _step_form(draft, "milestones"), status=400, milestone_form=form)
     run_action(request, actions.add_milestone, draft, **form.cleaned_data)

@@ -250,3 +250,43 @@ def test_images_stored_before_uploads_were_cleaned_are_cleaned_by_the_command(db
         assert not position_of(handle.read()), "its renditions are made again from the clean original"
     assert clean.file.storage.open(clean.file.name).read() == clean_bytes, "an image without any is left alone"
     assert "1 of 2 images cleaned" in output.getvalue()
+
+
+def cmyk_photo(orientation=None, icc_profile=None):
+    """A print shop's JPEG: CMYK, red (no cyan, full magenta and yellow), 40×30."""
+    exif = PILImage.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    options = {"exif": exif} if orientation else {}
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    buffer = io.BytesIO()
+    PILImage.new("CMYK", (40, 30), (0, 255, 255, 0)).save(buffer, "JPEG", quality=95, **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "size"),
+    [
+        (cmyk_photo(), (40, 30)),
+        (cmyk_photo(orientation=6), (30, 40)),  # taken upright: it stays upright
+        (cmyk_photo(icc_profile=b"not a profile"), (40, 30)),  # an unreadable profile: the plain conversion
+    ],
+)
+def test_a_cmyk_photo_is_stored_and_rendered_in_rgb(client, alice, draft, content, size):
+    assert PILImage.open(io.BytesIO(content)).mode == "CMYK"
+    client.force_login(alice)
+
+    assert post_photo(client, draft, "flyer.jpg", content, "image/jpeg").status_code == 302
+
+    image = CustomImage.objects.get()
+    with image.open_file() as handle:
+        stored = PILImage.open(io.BytesIO(handle.read()))
+        stored.load()
+    assert (stored.format, stored.mode) == ("JPEG", "RGB")
+    assert "icc_profile" not in stored.info, "no CMYK profile left on RGB data"
+    assert (image.width, image.height) == size
+    red, green, blue = stored.getpixel((5, 5))
+    assert red > 200 and green < 60 and blue < 60, "red stays red"
+    with image.get_rendition("fill-20x20").file.open() as handle:
+        assert PILImage.open(io.BytesIO(handle.read())).mode == "RGB", "and so is every rendition"

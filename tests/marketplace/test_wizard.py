@@ -317,3 +317,76 @@ def test_a_removed_milestone_and_plan_are_gone(profile, alice):
     actions.remove_subscription_plan(alice, draft, plan.pk)
     actions.remove_milestone(alice, draft, milestone.pk)
     assert not SubscriptionPlan.objects.exists() and not Milestone.objects.exists()
+
+
+def test_a_donation_deadline_is_at_most_a_campaigns_longest_run_away(client, profile, alice, settings):
+    """An all-or-nothing campaign ending in 9999 would never settle: its donors could never be refunded."""
+    settings.DONATION_CAMPAIGN_MAX_DAYS = 365
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+    last_day = timezone.localdate() + datetime.timedelta(days=365)
+    url = f"/en/projects/drafts/{draft.pk}/funding/"
+
+    with translation.override("en"):
+        page = client.get(url)
+        far = client.post(url, funding_data(donation_deadline="9999-12-31"))
+        day_after = client.post(
+            url, funding_data(donation_deadline=(last_day + datetime.timedelta(days=1)).isoformat())
+        )
+
+    assert f'max="{last_day.isoformat()}"' in page.text
+    assert far.status_code == day_after.status_code == 400
+    assert "runs for at most 365 days" in str(far.context["form"].errors["donation_deadline"])
+    assert not DonationCampaign.objects.exists()
+    assert client.post(url, funding_data(donation_deadline=last_day.isoformat())).status_code == 302
+    assert DonationCampaign.objects.get(draft=draft).deadline == last_day
+
+
+@pytest.mark.parametrize("target_date", ["1900-01-01", "9999-12-31", "2001-06-30"])
+def test_a_milestone_date_out_of_the_projects_years_is_refused(client, profile, alice, target_date):
+    """Not before the enterprise was founded (here 2015), nor decades ahead."""
+    profile.founded_year = 2015
+    profile.save(update_fields=["founded_year"])
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+
+    with translation.override("en"):
+        response = client.post(
+            f"/en/projects/drafts/{draft.pk}/milestones/add/", {"title": "魚塭整修完成", "target_date": target_date}
+        )
+
+    assert response.status_code == 400
+    assert "Give a target date between" in str(response.context["milestone_form"].errors["target_date"])
+    assert not Milestone.objects.exists()
+
+
+def test_a_milestone_within_the_projects_years_is_added(client, profile, alice):
+    profile.founded_year = 2015
+    profile.save(update_fields=["founded_year"])
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+    in_nine_years = timezone.localdate().replace(year=timezone.localdate().year + 9, day=1)
+
+    for day in ("2015-01-01", in_nine_years.isoformat()):
+        response = client.post(
+            f"/en/projects/drafts/{draft.pk}/milestones/add/", {"title": f"m {day}", "target_date": day}
+        )
+        assert response.status_code == 302
+
+    page = client.get(step_url(draft, "milestones"))
+    assert draft.milestones.count() == 2 and 'min="2015-01-01"' in page.text
+
+
+def test_a_deadline_set_before_the_limit_was_lowered_stays_as_it_was(client, profile, alice, settings):
+    draft = actions.start_project_draft(alice, profile.organisation)
+    client.force_login(alice)
+    url = f"/en/projects/drafts/{draft.pk}/funding/"
+    set_before = (timezone.localdate() + datetime.timedelta(days=300)).isoformat()
+    assert client.post(url, funding_data(donation_deadline=set_before)).status_code == 302
+    settings.DONATION_CAMPAIGN_MAX_DAYS = 30
+
+    assert f'max="{set_before}"' in client.get(url).text, "the browser lets the kept deadline through"
+    assert client.post(url, funding_data(donation_deadline=set_before, donation_goal_twd="300000")).status_code == 302
+    later = (timezone.localdate() + datetime.timedelta(days=301)).isoformat()
+    assert client.post(url, funding_data(donation_deadline=later)).status_code == 400
+    assert DonationCampaign.objects.get(draft=draft).goal_twd == 300_000

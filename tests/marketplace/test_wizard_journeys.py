@@ -54,6 +54,28 @@ def test_a_bad_plan_shows_its_problem_and_keeps_everything_typed_without_saving(
     assert not DonationCampaign.objects.filter(draft=draft).exists() and not draft.subscription_plans.exists()
 
 
+def test_a_refused_plan_shows_its_reason_at_the_plans_name_and_keeps_what_was_typed(client, draft, alice):
+    """A second plan of the same name is refused: the reason sits beside the plan's name (not above the funding
+    form), the plan form comes back as typed, and nothing of the request is saved."""
+    actions.add_subscription_plan(alice, draft, name="認養一口魚塭", price_twd=300, rewards="r")
+    client.force_login(alice)
+    typed = prefixed(plan_data(price_twd="800", rewards="每月一箱蛤蜊"))
+
+    with translation.override("en"):
+        response = client.post(step_url(draft, "funding"), {**funding_data(), **typed, "add_plan": "1"})
+        legacy = client.post(reverse("marketplace:draft_plan_add", kwargs={"pk": draft.pk}), plan_data(price_twd="800"))
+
+    assert response.status_code == legacy.status_code == 400
+    assert "already has a plan called" in str(response.context["plan_form"].errors["name"])
+    assert not response.context["form"].errors, "the funding form itself was fine"
+    assert "already has a plan called" in str(legacy.context["plan_form"].errors["name"])
+    page = response.text
+    plan_part = page[page.index('class="plan-fieldset"') :]
+    assert "already has a plan called" in plan_part and 'value="800"' in plan_part and "每月一箱蛤蜊" in plan_part
+    assert "already has a plan called" not in page[: page.index('class="plan-fieldset"')]
+    assert draft.subscription_plans.count() == 1 and not DonationCampaign.objects.filter(draft=draft).exists()
+
+
 def test_the_plan_fields_do_not_block_saving_the_funding_step(client, draft, alice):
     client.force_login(alice)
     page = client.get(step_url(draft, "funding")).text
@@ -331,3 +353,54 @@ def test_approving_a_new_project_applies_nothing_twice(listing, alice):
     before = listing.subscription_plans.count(), listing.milestones.count()
     assert apply_approved_project_changes(listing.project) == []
     assert (listing.subscription_plans.count(), listing.milestones.count()) == before
+
+
+def test_a_replaced_draft_photo_leaves_the_library_when_nothing_else_uses_it(
+    draft, alice, django_capture_on_commit_callbacks
+):
+    from cms.models import CustomImage
+
+    actions.save_story_step(alice, draft, story="故事", image=jpeg("first.jpg"), image_description="第一張")
+    first = ProjectDraft.objects.get(pk=draft.pk).image
+    storage, name = first.file.storage, first.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):  # Wagtail removes the file once the deletion commits
+        actions.save_story_step(
+            alice, ProjectDraft.objects.get(pk=draft.pk), story="故事", image=jpeg("second.jpg"), image_description="二"
+        )
+
+    draft.refresh_from_db()
+    assert list(CustomImage.objects.all()) == [draft.image]
+    assert not storage.exists(name), "the replaced photo's file is gone too"
+    # Saving the story again without a new photo keeps the photo.
+    actions.save_story_step(alice, draft, story="新故事")
+    assert CustomImage.objects.get() == ProjectDraft.objects.get(pk=draft.pk).image
+
+
+def test_a_replaced_photo_another_draft_or_a_page_revision_uses_is_kept(draft, alice, profile, listing):
+    from cms.actions import image_in_use
+    from cms.models import CustomImage, ProjectPage
+    from tests.factories.cms import make_image
+
+    shared, in_revision = make_image("shared"), make_image("in-revision")
+    other = actions.start_project_draft(alice, profile.organisation)
+    other.image = shared
+    other.save()
+    draft.image = shared
+    draft.save()
+
+    actions.save_story_step(alice, draft, story="故事", image=jpeg("new.jpg"), image_description="新的")
+
+    assert CustomImage.objects.filter(pk=shared.pk).exists(), "another draft still shows it"
+    # A page whose only hold on the photo is a revision (a version waiting for review): the photo stays.
+    page = ProjectPage.objects.get(pk=listing.project_id)
+    assert not image_in_use(in_revision)
+    page.hero_image = in_revision
+    page.save_revision()
+    assert ProjectPage.objects.get(pk=page.pk).hero_image_id != in_revision.pk, "only the revision holds it"
+    assert image_in_use(in_revision)
+    draft.refresh_from_db()
+    draft.image = in_revision
+    draft.save()
+    actions.save_story_step(alice, draft, story="故事", image=jpeg("newer.jpg"), image_description="更新")
+    assert CustomImage.objects.filter(pk=in_revision.pk).exists()
