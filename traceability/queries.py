@@ -30,12 +30,17 @@ def batch_by_code(code):
     )
 
 
+def batch_is_public(batch):
+    """Whether anyone may see the batch: published by its team, on a project that is live and public."""
+    return batch.is_public and is_public(batch.listing.project)
+
+
 def public_batch_or_404(code):
     """The batch of a public code on a live public project; Http404 (BatchNotPublic when it exists unpublished)."""
     batch = batch_by_code(code)
     if batch is None:
         raise Http404("no batch has this code")
-    if not batch.is_public or not is_public(batch.listing.project):
+    if not batch_is_public(batch):
         raise BatchNotPublic("this batch is not public")
     return batch
 
@@ -68,7 +73,7 @@ def viewable_batch_or_404(user, code):
     batch = batch_by_code(code)
     if batch is None:
         raise Http404("no batch has this code")
-    if batch.is_public and is_public(batch.listing.project):
+    if batch_is_public(batch):
         return batch
     if user.is_authenticated:
         from django.core.exceptions import PermissionDenied

@@ -37,6 +37,7 @@ OWN_APPS = (
     "plans.",
     "config.",
     "experiences.",
+    "traceability.",
 )
 
 # name -> why anyone may see it.
@@ -76,6 +77,25 @@ PUBLIC_URLS = {
     "only for the person and organisations whose request they accepted",
     "people:request": "a help request is public; offers and ranked people are shown to the requester's members only",
     "people:organisation": "an organisation's public page: kind, place, badges, members' public names, open requests",
+    "traceability:batch_lookup": "the box where a shopper types a batch's code: redirects to the batch's page",
+    "batch_short": "the short address printed on labels: redirects to the batch's page in the reader's language",
+    "traceability:batch": "a public batch's story; an unpublished batch or one of a hidden project answers 404 to "
+    "anyone (DRAFT_BATCH_URLS below)",
+    "traceability:batch_verify": "a public batch's verification; comparing a kept digest stores nothing (404 for a "
+    "batch that is not public)",
+    "traceability:batch_json": "a public batch's chain as JSON (404 for a batch that is not public)",
+    "traceability:batch_qr": "a public batch's QR code; an unpublished batch's only for its team (DRAFT_BATCH_URLS)",
+    "traceability:batch_file": "a public batch's photo or document; an unpublished batch's only for its team",
+    "traceability:batch_file_preview": "a public batch's photo preview; an unpublished batch's only for its team",
+    "traceability:digests": "the signed daily digests of every chain: hashes only",
+    "traceability:digest": "one signed daily digest: hashes only",
+    "trace_digest_json": "one signed daily digest as a file: hashes only",
+    "trace_public_key": "the public key the digests are signed with",
+    "traceability:how_it_works": "how the records are chained and signed",
+    "traceability:project_readings": "a public project's latest readings of the measures its team made public "
+    "(404 for a project that is not public)",
+    "trace_readings_api": "the device API: authenticated by a device's token, not by a session; the token decides "
+    "the device (tests/traceability/test_devices.py)",
     "payments:demo_checkout": "the demo checkout's page: 404 unless the demo gateway is on (never in production); "
     "its address carries a signed session, so it opens only the backing it was made for",
 }
@@ -377,6 +397,81 @@ OBJECT_URLS = {
 }
 
 
+# The project team's traceability pages (objects built by _with_trace): batches, records, labels, devices, alerts.
+def _batch_code(objects):
+    return {"code": objects["batch"].code}
+
+
+def _entry_keys(objects):
+    return {"code": objects["batch"].code, "sequence": objects["entry"].sequence}
+
+
+def _device_pk(objects):
+    return {"pk": objects["device"].pk}
+
+
+def _project_id(objects):
+    return {"project_id": objects["listing"].project_id}
+
+
+def _entry_data(objects):
+    return {
+        "kind": "harvest",
+        "occurred_at": "2026-11-01T08:00",
+        "township": objects["township"].pk,
+        "performed_by": "Mallory",
+        "description": "Taken over",
+        "correction_reason": "Taken over",
+    }
+
+
+TRACE_URLS = {
+    "traceability:team_project": [("get", _project_id, None)],
+    "traceability:batch_new": [
+        ("get", _project_id, None),
+        ("post", _project_id, lambda o: {"name": "Taken over", "product": "x"}),
+    ],
+    "traceability:device_new": [
+        ("get", _project_id, None),
+        (
+            "post",
+            _project_id,
+            lambda o: {"name": "x", "kind": "sensor", "township": o["township"].pk, "measures": ["water_temperature"]},
+        ),
+    ],
+    "traceability:batch_manage": [("get", _batch_code, None), ("post", _batch_code, _entry_data)],
+    "traceability:batch_publish": [("post", _batch_code, lambda o: {"public": "1"})],
+    "traceability:batch_labels": [("get", _batch_code, lambda o: {"count": "3"})],
+    "traceability:entry_correct": [("get", _entry_keys, None), ("post", _entry_keys, _entry_data)],
+    "traceability:entry_edit": [("get", _entry_keys, None), ("post", _entry_keys, _entry_data)],
+    "traceability:device": [("get", _device_pk, None)],
+    "traceability:device_rotate": [("post", _device_pk, lambda o: {})],
+    "traceability:device_revoke": [("post", _device_pk, lambda o: {})],
+    "traceability:device_measures": [("post", _device_pk, lambda o: {"public_measures": []})],
+    "traceability:alert_add": [
+        ("post", _device_pk, lambda o: {"measure": "water_temperature", "minimum": "1", "sustained_minutes": "10"})
+    ],
+    "traceability:readings_hide": [
+        (
+            "post",
+            _device_pk,
+            lambda o: {
+                "measure": "water_temperature",
+                "start": "2026-11-01T08:00",
+                "end": "2026-11-01T09:00",
+                "reason": "Taken over",
+            },
+        )
+    ],
+    "traceability:alert_remove": [
+        ("post", lambda o: {"pk": o["device"].pk, "rule_pk": o["alert_rule"].pk}, lambda o: {}),
+        # A forged pair: the outsider's own device in the URL, the team's alert as the id.
+        ("post", lambda o: {"pk": o["outsider_device"].pk, "rule_pk": o["alert_rule"].pk}, lambda o: {}),
+    ],
+}
+OBJECT_URLS.update(TRACE_URLS)
+
+
 def _walk(patterns, namespace=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -597,6 +692,46 @@ def _with_experience(objects):
     return objects
 
 
+def _with_trace(objects):
+    """The team's unpublished batch with a record, a device with a token, an alert and a hidden span; and a device of
+    the outsider's own team (for the forged pairs)."""
+    import datetime
+
+    from django.utils import timezone
+    from wagtail.models import Page
+
+    from cms.models import ProjectPage
+    from marketplace.models import ProjectListing
+    from tests.factories.traceability import device_with_token, record
+    from traceability import actions as trace_actions
+
+    alice = objects["enterprise"].memberships.get(role=Role.OWNER).user
+    listing = objects["listing"]
+    objects["batch"] = trace_actions.create_batch(alice, listing, name="三月吳郭魚", product="吳郭魚片")
+    objects["entry"] = record(alice, objects["batch"], kind="planting", description="放養魚苗")
+    objects["device"], objects["token"] = device_with_token(alice, listing)
+    objects["alert_rule"] = trace_actions.add_alert_rule(
+        alice, objects["device"], measure="water_temperature", minimum=20.0
+    )
+    now = timezone.now()
+    objects["exclusion"] = trace_actions.hide_readings(
+        alice,
+        objects["device"],
+        measure="water_temperature",
+        start=now - datetime.timedelta(hours=3),
+        end=now - datetime.timedelta(hours=2),
+        reason="探頭故障",
+    )
+    mallory = objects["outsider"]
+    team = mallory.organisations.get(kind=Organisation.Kind.ENTERPRISE)
+    project = Page.get_first_root_node().add_child(
+        instance=ProjectPage(title="theirs", slug="theirs-project", township=objects["township"], live=True)
+    )
+    their_listing = ProjectListing.objects.create(project=project, enterprise=team.enterprise_profile)
+    objects["outsider_device"], _token = device_with_token(mallory, their_listing)
+    return objects
+
+
 def _with_market(request, objects, name):
     """The marketplace rows need a company, an enterprise, projects and an interest: built only for them."""
     if name.startswith("experiences:"):
@@ -606,6 +741,8 @@ def _with_market(request, objects, name):
         return _with_plan(objects)
     if name.startswith("people:"):
         return _with_people(request, objects)
+    if name.startswith("traceability:"):
+        return _with_trace(objects)
     fulfilment = ("payments:fulfilment", "payments:packing_slips", "payments:mark_shipped", "payments:delivery_address")
     if name.startswith(fulfilment):
         request.getfixturevalue("townships")
@@ -657,6 +794,21 @@ def snapshot():
         **plans_snapshot(),
         **people_snapshot(),
         **experiences_snapshot(),
+        **traceability_snapshot(),
+    }
+
+
+def traceability_snapshot():
+    from traceability.models import AlertRule, Batch, Device, DeviceToken, Entry, Reading, ReadingExclusion
+
+    return {
+        "batches": sorted(Batch.objects.values_list("id", "name", "is_public", "listing_id")),
+        "entries": sorted(Entry.objects.values_list("id", "batch_id", "sequence", "description")),
+        "devices": sorted(Device.objects.values_list("id", "name", "public_measures", "revoked_at")),
+        "device_tokens": sorted(DeviceToken.objects.values_list("id", "device_id", "replaced_at", "revoked_at")),
+        "alert_rules": sorted(AlertRule.objects.values_list("id", "device_id", "minimum", "maximum")),
+        "exclusions": sorted(ReadingExclusion.objects.values_list("id", "device_id", "reason")),
+        "readings": Reading.objects.count(),
     }
 
 
@@ -881,3 +1033,88 @@ def test_staff_screens_refuse_people_who_are_not_staff(client, objects, name):
     if response.status_code == 302:
         assert reverse("account_login") in response["Location"] or "/admin/login/" in response["Location"]
     assert snapshot() == before
+
+
+# A batch's public addresses: an unpublished batch (or a public one of a project that is not live) answers 404 to
+# anyone but its team, through the page, its JSON, its QR code and its files alike.
+DRAFT_BATCH_URLS = [
+    "traceability:batch",
+    "traceability:batch_verify",
+    "traceability:batch_json",
+    "traceability:batch_qr",
+    "traceability:batch_file",
+    "traceability:batch_file_preview",
+]
+
+
+def _draft_batch_url(objects, name):
+    from traceability.models import Attachment
+
+    kwargs = {"code": objects["batch"].code}
+    if name.startswith("traceability:batch_file"):
+        kwargs["pk"] = Attachment.objects.get(entry__batch=objects["batch"]).pk
+    return reverse(name, kwargs=kwargs)
+
+
+def _with_photo(objects):
+    from tests.factories.traceability import photo_files, record
+
+    objects = _with_trace(objects)
+    alice = objects["enterprise"].memberships.get(role=Role.OWNER).user
+    record(alice, objects["batch"], kind="harvest", files=photo_files())
+    return objects
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+@pytest.mark.parametrize("name", DRAFT_BATCH_URLS)
+def test_an_unpublished_batch_shows_nothing_but_to_its_team(client, objects, name, who):
+    objects = _with_photo(objects)
+    if who == "outsider":
+        client.force_login(objects["outsider"])
+    before = snapshot()
+
+    response = client.get(_draft_batch_url(objects, name))
+
+    assert response.status_code == 404
+    assert objects["batch"].name not in response.text
+    assert "public" not in response.get("Cache-Control", "")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", DRAFT_BATCH_URLS)
+def test_a_public_batch_of_a_project_taken_offline_shows_nothing(client, objects, name):
+    from traceability import actions as trace_actions
+
+    objects = _with_photo(objects)
+    alice = objects["enterprise"].memberships.get(role=Role.OWNER).user
+    trace_actions.set_batch_public(alice, objects["batch"], True)
+    objects["listing"].project.unpublish()
+    client.force_login(objects["outsider"])
+
+    response = client.get(_draft_batch_url(objects, name))
+
+    assert response.status_code == 404
+    assert objects["batch"].name not in response.text
+
+
+@pytest.mark.parametrize("public", [False, True])
+@pytest.mark.parametrize(
+    "name", ["traceability:batch_qr", "traceability:batch_file", "traceability:batch_file_preview"]
+)
+def test_the_team_sees_its_batch_not_shown_to_anyone_else_and_no_shared_cache_keeps_it(client, objects, name, public):
+    """An unpublished batch, or a published one whose project went offline: the team still checks its labels and
+    photos, and a shared cache (CDN) must not keep them for the next visitor."""
+    from traceability import actions as trace_actions
+
+    objects = _with_photo(objects)
+    alice = objects["enterprise"].memberships.get(role=Role.OWNER).user
+    if public:
+        trace_actions.set_batch_public(alice, objects["batch"], True)
+        objects["listing"].project.unpublish()
+    client.force_login(alice)
+
+    response = client.get(_draft_batch_url(objects, name))
+
+    assert response.status_code == 200
+    assert "public" not in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]

@@ -4,6 +4,7 @@ import datetime
 import json
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -381,3 +382,41 @@ def test_a_lone_reading_is_drawn_as_a_dot_not_an_invisible_line():
 
     assert lone.count('class="chart-point"') == 1 and "lowest 26.0" in lone
     assert between.count('class="chart-point"') == 1 and between.count('class="chart-band"') == 2
+
+
+def _other_team_device(mallory, kouhu, parent):
+    """A device of Mallory's own team, on a project of hers."""
+    from accounts.models import Organisation
+    from cms.models import ProjectPage
+    from marketplace.actions import save_enterprise_profile
+    from marketplace.models import ProjectListing
+
+    team = mallory.organisations.get(kind=Organisation.Kind.ENTERPRISE)
+    profile = save_enterprise_profile(mallory, team, township=kouhu, summary="別人的魚塭")
+    project = parent.add_child(instance=ProjectPage(title="別人的魚塭", slug="other-pond", township=kouhu, live=True))
+    listing = ProjectListing.objects.create(project=project, enterprise=profile)
+    return device_with_token(mallory, listing)
+
+
+def test_a_token_posts_for_its_own_device_only_whatever_the_body_names(client, device, mallory, kouhu, listing):
+    """Team B's token cannot write readings, alerts or "last seen" for team A's device: the token alone decides the
+    device (a "device" or "device_id" in the body changes nothing), and team A cannot act on team B's device."""
+    ours, _our_token = device
+    theirs, their_token = _other_team_device(mallory, kouhu, listing.project.get_parent())
+    body = {
+        "device": ours.pk,
+        "device_id": ours.pk,
+        "readings": [{**reading, "device": ours.pk} for reading in readings("water_temperature", recent(), 3)],
+    }
+
+    response = post(client, their_token, body)
+
+    assert response.status_code == 201 and response.json()["stored"] == 3
+    assert Reading.objects.filter(device=theirs).count() == 3
+    assert not Reading.objects.filter(device=ours).exists()
+    ours.refresh_from_db()
+    assert ours.last_seen_at is None
+    with pytest.raises(PermissionDenied):
+        actions.rotate_device_token(mallory, ours)
+    with pytest.raises(PermissionDenied):
+        actions.hide_readings(mallory, ours, measure="water_temperature", start=recent(60), end=recent(0), reason="x")

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language_from_request
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.public import public_projects
@@ -76,16 +75,21 @@ def batch_page(request, code):
 
 
 @require_GET
-@cache_control(max_age=86400, public=True)
 def batch_qr(request, code):
-    """The QR code (SVG) of a batch's short URL: public batches for anyone, unpublished ones for their team."""
+    """The QR code (SVG) of a batch's short URL: public batches for anyone (shared caches keep it a day),
+    unpublished ones for their team. Neither a team's preview nor a refusal is kept by a shared cache: the refusal
+    would outlive the batch's publication by a day."""
     try:
         batch = queries.viewable_batch_or_404(request.user, code)
     except Http404 as error:
-        return _not_public_response(request, code, error)
+        response = _not_public_response(request, code, error)
+        response["Cache-Control"] = "private, no-store"
+        return response
     response = HttpResponse(labels.qr_svg_text(labels.short_url(batch)), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="homeward-{batch.code}.svg"'
-    if not batch.is_public:
+    if queries.batch_is_public(batch):
+        response["Cache-Control"] = "public, max-age=86400"
+    else:
         response["Cache-Control"] = "private, no-store"
     return response
 
@@ -131,7 +135,8 @@ def batch_json(request, code):
 @require_GET
 def batch_file(request, code, pk, variant="file"):
     """A photo or document of a public batch (or of the team's own batch): streamed from disk, or a signed,
-    expiring address on object storage (private files: config/storage.py)."""
+    expiring address on object storage (private files: config/storage.py). Shared caches keep only a public
+    batch's files (not those the team sees of its unpublished batch, or of a batch whose project went offline)."""
     batch = queries.viewable_batch_or_404(request.user, code)
     attachment = get_object_or_404(Attachment, pk=pk, entry__batch=batch)
     stored = attachment.preview if variant == "preview" and attachment.preview else attachment.file
@@ -151,7 +156,7 @@ def batch_file(request, code, pk, variant="file"):
         f'{disposition}; filename="{attachment.sha256[:16]}.{stored.name.rsplit(".", 1)[-1]}"'
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=86400" if batch.is_public else "private, no-store"
+    response["Cache-Control"] = "public, max-age=86400" if queries.batch_is_public(batch) else "private, no-store"
     return response
 
 
