@@ -139,3 +139,59 @@ def test_the_organisers_pages_in_three_languages(client, alice, experience, slot
     for language, text in (("zh-hant", "報到名單"), ("en", "Check-in list"), ("ja", "受付名簿")):
         assert text in client.get(url("manage", language, pk=experience.pk)).content.decode()
         assert client.get(url("manage_list", language)).status_code == 200
+
+
+def test_the_organisers_text_is_marked_with_its_language_and_shown_in_the_readers_when_written(
+    client, alice, office, townships
+):
+    """The practical details are written in Chinese and may be given in English and Japanese, like the title and
+    the description: a reader gets their language's version where there is one, and the Chinese original otherwise,
+    marked lang="zh-Hant-TW" inside an English or Japanese page (screen readers, fonts, translation tools)."""
+    from bs4 import BeautifulSoup
+
+    client.force_login(alice)
+    form = {
+        "kind": "experience",
+        "title_zh": "坪林採茶",
+        "title_en": "Tea picking in Pinglin",
+        "description_zh": "跟著茶農上山採茶。",
+        "township": township(KOUHU).pk,
+        "meeting_point": "茶業博物館前廣場",
+        "meeting_point_en": "The square in front of the Tea Museum",
+        "accessibility": "步道有階梯。",
+        "accessibility_ja": "遊歩道には階段があります。",
+        "what_to_bring": "帽子、水壺",
+        "price_twd": 0,
+        "minimum_age": 0,
+        "cancellation_rule": "flexible",
+        "is_published": "on",
+    }
+    response = client.post(url("new", slug=office.slug), form)
+    assert response.status_code == 302, response.content.decode()
+    experience = Experience.objects.get(title_zh="坪林採茶")
+    assert experience.meeting_point_en == "The square in front of the Tea Museum"
+    assert experience.accessibility_ja == "遊歩道には階段があります。"
+    client.logout()
+
+    def marked(language):
+        page = BeautifulSoup(client.get(url("detail", language, pk=experience.pk)).content, "html.parser")
+        facts = {dt.get_text(): dd for dt, dd in ((div.dt, div.dd) for div in page.select(".experience-facts > div"))}
+        meeting = facts[next(name for name in facts if name in ("Meeting point", "集合場所", "集合地點"))].span
+        return {
+            "title": (page.h1.get("lang"), page.h1.get_text()),
+            "description": (page.select_one(".prose").get("lang"), page.select_one(".prose").get_text().strip()),
+            "meeting": (meeting.get("lang"), meeting.get_text()),
+            "access": [(dd.get("lang"), dd.get_text()) for dd in facts.values() if "階" in dd.get_text()][0],
+        }
+
+    assert marked("en") == {
+        "title": ("en", "Tea picking in Pinglin"),
+        "description": ("zh-Hant-TW", "跟著茶農上山採茶。"),
+        "meeting": ("en", "The square in front of the Tea Museum"),
+        "access": ("zh-Hant-TW", "步道有階梯。"),
+    }
+    japanese = marked("ja")
+    assert japanese["meeting"] == ("zh-Hant-TW", "茶業博物館前廣場")
+    assert japanese["access"] == ("ja", "遊歩道には階段があります。")
+    assert japanese["title"] == ("zh-Hant-TW", "坪林採茶")
+    assert marked("zh-hant")["meeting"] == ("zh-Hant-TW", "茶業博物館前廣場")
