@@ -195,3 +195,65 @@ def test_the_organisers_text_is_marked_with_its_language_and_shown_in_the_reader
     assert japanese["access"] == ("ja", "遊歩道には階段があります。")
     assert japanese["title"] == ("zh-Hant-TW", "坪林採茶")
     assert marked("zh-hant")["meeting"] == ("zh-Hant-TW", "茶業博物館前廣場")
+
+
+def test_the_detail_page_describes_each_date_to_come_as_a_schema_org_event(client, alice, office, townships, settings):
+    """One Event per date still to come: start and end in Taiwan's time with its offset, the place with its address
+    and coordinates, the price in TWD, absolute addresses; a cancelled date stays, marked cancelled and sold out."""
+    import json
+    import re
+
+    settings.SITE_BASE_URL = "https://homeward.example"
+    experience = make_experience(
+        alice,
+        office,
+        title_en="Tea picking </script><script>alert(1)</script>",
+        price_twd=800,
+        meeting_point="茶業博物館前廣場",
+        latitude=24.93,
+        longitude=121.71,
+        minimum_age=12,
+    )
+    first = actions.add_slot(alice, experience, starts_at=soon(3, 9), ends_at=soon(3, 12), capacity=5)
+    second = actions.add_slot(alice, experience, starts_at=soon(5, 14), ends_at=soon(5, 16), capacity=5)
+    actions.cancel_slot(alice, second)
+
+    html = client.get(url("detail", pk=experience.pk), HTTP_HOST="localhost").content.decode()
+
+    [payload] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert "<" not in payload, "the organiser's text cannot close the script element"
+    events = json.loads(payload)
+    assert [event["@type"] for event in events] == ["Event", "Event"]
+    scheduled, cancelled = events
+    assert scheduled["@context"] == "https://schema.org"
+    assert scheduled["name"] == "Tea picking </script><script>alert(1)</script>"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT09:00:00\+08:00", scheduled["startDate"]), scheduled["startDate"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT12:00:00\+08:00", scheduled["endDate"])
+    assert datetime.datetime.fromisoformat(scheduled["startDate"]) == first.starts_at
+    assert scheduled["eventStatus"] == "https://schema.org/EventScheduled"
+    assert scheduled["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert scheduled["location"] == {
+        "@type": "Place",
+        "name": "茶業博物館前廣場",
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": experience.township.name,
+            "addressRegion": experience.township.county.name,
+            "addressCountry": "TW",
+        },
+        "geo": {"@type": "GeoCoordinates", "latitude": 24.93, "longitude": 121.71},
+    }
+    detail_url = f"https://homeward.example/en/experiences/{experience.pk}/"
+    assert scheduled["url"] == detail_url
+    assert scheduled["offers"] == {
+        "@type": "Offer",
+        "price": "800",
+        "priceCurrency": "TWD",
+        "url": detail_url,
+        "availability": "https://schema.org/InStock",
+    }
+    assert scheduled["organizer"] == {"@type": "Organization", "name": office.name}
+    assert scheduled["image"][0].startswith("https://homeward.example/static/brand/share-default")
+    assert cancelled["eventStatus"] == "https://schema.org/EventCancelled"
+    assert cancelled["offers"]["availability"] == "https://schema.org/SoldOut"
+    assert "localhost" not in payload
