@@ -23,7 +23,7 @@ def _place(experience):
     township = experience.township
     place = {
         "@type": "Place",
-        "name": experience.meeting_point or township.full_name,
+        "name": experience.in_reader_language["meeting_point"]["text"] or township.full_name,
         "address": {
             "@type": "PostalAddress",
             "addressLocality": township.name,

@@ -210,6 +210,7 @@ def test_the_detail_page_describes_each_date_to_come_as_a_schema_org_event(clien
         title_en="Tea picking </script><script>alert(1)</script>",
         price_twd=800,
         meeting_point="茶業博物館前廣場",
+        meeting_point_en="The square of the Tea Museum",
         latitude=24.93,
         longitude=121.71,
         minimum_age=12,
@@ -234,7 +235,7 @@ def test_the_detail_page_describes_each_date_to_come_as_a_schema_org_event(clien
     assert scheduled["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     assert scheduled["location"] == {
         "@type": "Place",
-        "name": "茶業博物館前廣場",
+        "name": "The square of the Tea Museum",
         "address": {
             "@type": "PostalAddress",
             "addressLocality": experience.township.name,
