@@ -141,6 +141,13 @@ class Experience(models.Model):
         return self._in_language("description")
 
     @property
+    def title_lang(self):
+        """The HTML `lang` of `title` (cards in lists show the title alone)."""
+        from core.languages import html_lang
+
+        return html_lang(self.language_shown("title"))
+
+    @property
     def is_free(self):
         return self.price_twd == 0
 

@@ -196,6 +196,12 @@ def test_the_organisers_text_is_marked_with_its_language_and_shown_in_the_reader
     assert japanese["title"] == ("zh-Hant-TW", "坪林採茶")
     assert marked("zh-hant")["meeting"] == ("zh-Hant-TW", "茶業博物館前廣場")
 
+    actions.add_slot(alice, experience, starts_at=soon(3), ends_at=soon(3) + HOUR, capacity=5)
+    for language, lang, title in (("en", "en", "Tea picking in Pinglin"), ("ja", "zh-Hant-TW", "坪林採茶")):
+        listing = BeautifulSoup(client.get(url("list", language)).content, "html.parser")
+        card = listing.find("a", string=title)
+        assert card is not None and card.get("lang") == lang, (language, card)
+
 
 def test_the_detail_page_describes_each_date_to_come_as_a_schema_org_event(client, alice, office, townships, settings):
     """One Event per date still to come: start and end in Taiwan's time with its offset, the place with its address
