@@ -55,6 +55,8 @@ class Experience(models.Model):
         "places.Township", on_delete=models.PROTECT, related_name="experiences", verbose_name=_("township")
     )
     meeting_point = models.CharField(_("meeting point"), max_length=200, blank=True)
+    meeting_point_en = models.CharField(_("meeting point (English)"), max_length=200, blank=True)
+    meeting_point_ja = models.CharField(_("meeting point (Japanese)"), max_length=200, blank=True)
     latitude = models.FloatField(
         _("latitude"), null=True, blank=True, validators=[MinValueValidator(21.5), MaxValueValidator(26.5)]
     )
@@ -66,7 +68,11 @@ class Experience(models.Model):
     )
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     accessibility = models.TextField(_("accessibility"), max_length=1000, blank=True)
+    accessibility_en = models.TextField(_("accessibility (English)"), max_length=1000, blank=True)
+    accessibility_ja = models.TextField(_("accessibility (Japanese)"), max_length=1000, blank=True)
     what_to_bring = models.TextField(_("what to bring"), max_length=1000, blank=True)
+    what_to_bring_en = models.TextField(_("what to bring (English)"), max_length=1000, blank=True)
+    what_to_bring_ja = models.TextField(_("what to bring (Japanese)"), max_length=1000, blank=True)
     minimum_age = models.PositiveSmallIntegerField(
         _("minimum age"), default=0, validators=[MaxValueValidator(99)], help_text=_("0 when all ages are welcome.")
     )
@@ -95,12 +101,36 @@ class Experience(models.Model):
     def get_absolute_url(self):
         return reverse("experiences:detail", kwargs={"pk": self.pk})
 
-    def _in_language(self, field):
-        language = (get_language() or "zh-hant").lower()
+    # The organiser writes in Chinese (title_zh…, meeting_point…) and may add English and Japanese versions.
+    ORIGINAL_LANGUAGE = "zh-hant"
+    TRANSLATED_TEXTS = ("title", "description", "meeting_point", "accessibility", "what_to_bring")
+
+    def _original(self, field):
+        return getattr(self, f"{field}_zh") if field in ("title", "description") else getattr(self, field)
+
+    def language_shown(self, field):
+        """The language `field` is shown in to this reader: theirs when the organiser wrote that version, else the
+        original Chinese (a page in English may then show Chinese text, marked with its `lang`)."""
+        language = (get_language() or self.ORIGINAL_LANGUAGE).lower()
         for code in ("en", "ja"):
-            if language.startswith(code):
-                return getattr(self, f"{field}_{code}") or getattr(self, f"{field}_zh")
-        return getattr(self, f"{field}_zh")
+            if language.startswith(code) and getattr(self, f"{field}_{code}"):
+                return code
+        return self.ORIGINAL_LANGUAGE
+
+    def _in_language(self, field):
+        code = self.language_shown(field)
+        return self._original(field) if code == self.ORIGINAL_LANGUAGE else getattr(self, f"{field}_{code}")
+
+    @property
+    def in_reader_language(self):
+        """{field: {"text", "lang"}} for the texts the organiser writes, each in the reader's language where there
+        is a version in it, with its HTML `lang` (templates mark the text with the language it is written in)."""
+        from core.languages import html_lang
+
+        return {
+            field: {"text": self._in_language(field), "lang": html_lang(self.language_shown(field))}
+            for field in self.TRANSLATED_TEXTS
+        }
 
     @property
     def title(self):
@@ -109,6 +139,13 @@ class Experience(models.Model):
     @property
     def description(self):
         return self._in_language("description")
+
+    @property
+    def title_lang(self):
+        """The HTML `lang` of `title` (cards in lists show the title alone)."""
+        from core.languages import html_lang
+
+        return html_lang(self.language_shown("title"))
 
     @property
     def is_free(self):

@@ -46,6 +46,11 @@ def slots_with_places(experience):
     )
 
 
+def announced_slots(experience):
+    """The experience's dates still to come, cancelled ones included (structured data marks them cancelled)."""
+    return Slot.objects.filter(experience=experience, starts_at__gt=timezone.now())
+
+
 def bookings_of(person):
     return (
         Booking.objects.filter(person=person)

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.actions import check_member
 from accounts.models import Organisation
+from cms.templatetags.site_shell import DEFAULT_SHARE_IMAGE, absolute_static
 from core.actions import run_action
-from experiences import actions, impact, queries, rules
+from experiences import actions, impact, queries, rules, structured_data
 from experiences.forms import CapacityForm, ExperienceForm, FilterForm, SlotForm
 from experiences.models import Booking, Experience, Slot
 from people.queries import person_summary
@@ -62,10 +63,15 @@ def experience_detail(request, pk):
     for slot in slots:
         slot.left = max(slot.capacity - slot.taken, 0)
         slot.mine = mine.get(slot.pk)
+    left = {slot.pk: slot.left for slot in slots}
+    announced = list(queries.announced_slots(experience))
+    for slot in announced:
+        slot.left = left.get(slot.pk)
     context = {
         "experience": experience,
         "slots": slots,
         "rule": rules.describe(experience.cancellation_rule),
+        "structured_data": structured_data.events_script(experience, announced, absolute_static(DEFAULT_SHARE_IMAGE)),
     }
     return render(request, "experiences/detail.html", context)
 

@@ -1,4 +1,5 @@
-"""Redraw the app icons and favicon from site/static/brand/logo.svg (Homeward's own drawing).
+"""Redraw the app icons, the favicon and the default link-preview picture from site/static/brand/logo.svg
+(Homeward's own drawing).
 
 Chromium (through Playwright, as the browser tests use it) rasterises the SVG; Pillow packs favicon.ico.
 Run after changing logo.svg:  .venv/bin/python scripts/build_app_icons.py
@@ -23,6 +24,22 @@ def maskable(svg):
     )
 
 
+SHARE_SIZE = (1200, 630)  # what Open Graph and X (summary_large_image) show best
+
+
+def share_card(svg):
+    """The default link-preview picture (share-default.png): the logo and the name on the brand green, for the pages
+    that have no picture of their own (base.html, cms/page.html)."""
+    logo = svg.replace("<svg ", '<svg width="260" height="260" ', 1)
+    return (
+        "<body style='margin:0'><div style='width:1200px;height:630px;background:#1f5e4a;display:flex;"
+        'align-items:center;justify-content:center;gap:56px;font-family:"DejaVu Sans",sans-serif\'>'
+        f"{logo}<div style='color:#fbfaf6'><div style='font-size:112px;font-weight:700;letter-spacing:-2px'>"
+        'Homeward</div><div style=\'font-size:44px;color:#f3c89e;margin-top:12px;font-family:"Noto Sans CJK TC",'
+        '"Noto Serif CJK TC",sans-serif\'>地方創生 · Regional revitalization</div></div></div></body>'
+    )
+
+
 def main():
     svg = (BRAND / "logo.svg").read_text()
     jobs = {
@@ -44,6 +61,13 @@ def main():
             page.close()
             return png
 
+        width, height = SHARE_SIZE
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.set_content(share_card(svg))
+        (BRAND / "share-default.png").write_bytes(
+            page.screenshot(clip={"x": 0, "y": 0, "width": width, "height": height})
+        )
+        page.close()
         for name, (size, source) in jobs.items():
             (BRAND / name).write_bytes(render(size, source))
         favicons = [Image.open(io.BytesIO(render(size, svg))) for size in favicon_sizes]

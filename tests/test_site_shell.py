@@ -73,6 +73,31 @@ def test_a_view_that_is_not_a_cms_page_tells_search_engines_its_address_in_every
     assert "localhost" not in html.split("</head>")[0]
 
 
+@pytest.mark.parametrize(
+    "path", ["/zh-hant/", "/en/impact/", "/ja/search/", "/zh-hant/townships/map/", "/en/experiences/"]
+)
+def test_every_page_gives_link_previews_a_picture_on_the_public_address(client, home_pages, settings, path):
+    """A page without a picture of its own (the home page without a hero, the views that are not CMS pages) shows the
+    site's own 1200x630 card in link previews, absolute on SITE_BASE_URL, never on the host the request named."""
+    import re
+
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    settings.SITE_BASE_URL = settings.WAGTAILADMIN_BASE_URL = "https://homeward.example"
+
+    head = client.get(path, HTTP_HOST="localhost").text.split("</head>")[0]
+
+    images = re.findall(r'<meta (?:property="og:image"|name="twitter:image") content="([^"]+)"', head)
+    assert len(images) == 2 and images[0] == images[1], head
+    assert re.fullmatch(r"https://homeward\.example/static/brand/share-default(\.[0-9a-f]+)?\.png", images[0])
+    assert '<meta name="twitter:card" content="summary_large_image">' in head
+    assert '<meta property="og:image:width" content="1200">' in head
+    assert '<meta property="og:image:height" content="630">' in head
+    with Image.open(finders.find("brand/share-default.png")) as picture:
+        assert picture.size == (1200, 630)
+
+
 def test_a_cms_page_keeps_its_own_alternates_and_no_second_canonical(client, home_pages):
     html = client.get("/en/").text
 

@@ -56,6 +56,26 @@ def view_alternates(context):
     return {"canonical": base + request.path, "alternates": links}
 
 
+DEFAULT_SHARE_IMAGE = "brand/share-default.png"  # 1200x630, drawn by scripts/build_app_icons.py from the logo
+
+
+def absolute_static(path):
+    """A static file's address as another site must fetch it: absolute on SITE_BASE_URL (a link preview is fetched
+    by a crawler, never by this request's browser), unless the files are served from their own absolute host."""
+    url = static(path)
+    return url if url.startswith(("https://", "http://")) else settings.SITE_BASE_URL + url
+
+
+@register.simple_tag(takes_context=True)
+def share_image(context):
+    """The picture a link preview shows (og:image, twitter:image): the view's own (`share_image` in the context, an
+    absolute URL, with `share_image_alt`) or else the site's default card, absolute, at its real size."""
+    own = context.get("share_image")
+    if own:
+        return {"url": own, "alt": context.get("share_image_alt", ""), "width": None, "height": None}
+    return {"url": absolute_static(DEFAULT_SHARE_IMAGE), "alt": "Homeward", "width": 1200, "height": 630}
+
+
 ICON_SPRITE = "icons/icons.svg"
 
 

@@ -290,6 +290,68 @@ def test_sitemap_lists_live_pages_in_every_language_and_robots(story_index, clie
     assert "Disallow: /admin/" in robots and "Sitemap: https://homeward.example/sitemap.xml" in robots
 
 
+def test_sitemap_entries_name_their_language_versions_absolute_in_one_query(story_index, client, settings):
+    """Each entry of a page that exists in several languages lists all of them and x-default (the Chinese one) as
+    xhtml:link alternates, absolute on SITE_BASE_URL; an untranslated page's alias is no version. The alternates of
+    a whole sitemap are read at once: more translated pages cost no more queries."""
+    from xml.etree import ElementTree
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.actions import follow_site_base_url
+    from tests.helpers import translation_of
+
+    settings.SITE_BASE_URL = settings.WAGTAILADMIN_BASE_URL = "https://homeward.example"
+    assert follow_site_base_url()
+
+    def translated_story(title, slug):
+        story = add_story(story_index, title, slug=slug)
+        versions = [story]
+        for code in ("en", "ja"):
+            version = translation_of(story, code)
+            version.title = f"{title} {code}"
+            version.save_revision().publish()
+            versions.append(version)
+        return [Page.objects.get(pk=version.pk).full_url for version in versions]
+
+    chinese, english, japanese = translated_story("可可的故事", "cocoa")
+    add_story(story_index, "只有中文", slug="chinese-only")
+
+    def sitemap():
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/sitemap.xml").content
+        return ElementTree.fromstring(body), len(queries)  # noqa: S314 (our own sitemap)
+
+    root, queries_before = sitemap()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    entries = {
+        url.findtext("s:loc", namespaces=ns): [
+            (link.get("rel"), link.get("hreflang"), link.get("href")) for link in url.findall("x:link", ns)
+        ]
+        for url in root.findall("s:url", ns)
+    }
+    assert chinese.startswith("https://homeward.example/zh-hant/") and english.startswith(
+        "https://homeward.example/en/"
+    )
+    expected = [
+        ("alternate", "zh-hant", chinese),
+        ("alternate", "en", english),
+        ("alternate", "ja", japanese),
+        ("alternate", "x-default", chinese),
+    ]
+    for url in (chinese, english, japanese):
+        assert entries[url] == expected, entries[url]
+    only_chinese = next(loc for loc in entries if "chinese-only" in loc)
+    assert entries[only_chinese] == [], "no alternates for a page in one language (its aliases are not versions)"
+
+    translated_story("茶的故事", "tea")
+    translated_story("竹的故事", "bamboo")
+    root, queries_after = sitemap()
+    assert len(root.findall("s:url", ns)) == len(entries) + 6
+    assert queries_after == queries_before
+
+
 def test_every_absolute_link_of_a_page_and_its_feeds_starts_with_site_base_url(story_index, client, settings):
     """Canonical, hreflang and Open Graph tags, and every link of the RSS and Atom feeds, use SITE_BASE_URL whatever
     host the request named (here Django's test client's "testserver")."""

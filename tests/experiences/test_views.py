@@ -139,3 +139,128 @@ def test_the_organisers_pages_in_three_languages(client, alice, experience, slot
     for language, text in (("zh-hant", "報到名單"), ("en", "Check-in list"), ("ja", "受付名簿")):
         assert text in client.get(url("manage", language, pk=experience.pk)).content.decode()
         assert client.get(url("manage_list", language)).status_code == 200
+
+
+def test_the_organisers_text_is_marked_with_its_language_and_shown_in_the_readers_when_written(
+    client, alice, office, townships
+):
+    """The practical details are written in Chinese and may be given in English and Japanese, like the title and
+    the description: a reader gets their language's version where there is one, and the Chinese original otherwise,
+    marked lang="zh-Hant-TW" inside an English or Japanese page (screen readers, fonts, translation tools)."""
+    from bs4 import BeautifulSoup
+
+    client.force_login(alice)
+    form = {
+        "kind": "experience",
+        "title_zh": "坪林採茶",
+        "title_en": "Tea picking in Pinglin",
+        "description_zh": "跟著茶農上山採茶。",
+        "township": township(KOUHU).pk,
+        "meeting_point": "茶業博物館前廣場",
+        "meeting_point_en": "The square in front of the Tea Museum",
+        "accessibility": "步道有階梯。",
+        "accessibility_ja": "遊歩道には階段があります。",
+        "what_to_bring": "帽子、水壺",
+        "price_twd": 0,
+        "minimum_age": 0,
+        "cancellation_rule": "flexible",
+        "is_published": "on",
+    }
+    response = client.post(url("new", slug=office.slug), form)
+    assert response.status_code == 302, response.content.decode()
+    experience = Experience.objects.get(title_zh="坪林採茶")
+    assert experience.meeting_point_en == "The square in front of the Tea Museum"
+    assert experience.accessibility_ja == "遊歩道には階段があります。"
+    client.logout()
+
+    def marked(language):
+        page = BeautifulSoup(client.get(url("detail", language, pk=experience.pk)).content, "html.parser")
+        facts = {dt.get_text(): dd for dt, dd in ((div.dt, div.dd) for div in page.select(".experience-facts > div"))}
+        meeting = facts[next(name for name in facts if name in ("Meeting point", "集合場所", "集合地點"))].span
+        return {
+            "title": (page.h1.get("lang"), page.h1.get_text()),
+            "description": (page.select_one(".prose").get("lang"), page.select_one(".prose").get_text().strip()),
+            "meeting": (meeting.get("lang"), meeting.get_text()),
+            "access": [(dd.get("lang"), dd.get_text()) for dd in facts.values() if "階" in dd.get_text()][0],
+        }
+
+    assert marked("en") == {
+        "title": ("en", "Tea picking in Pinglin"),
+        "description": ("zh-Hant-TW", "跟著茶農上山採茶。"),
+        "meeting": ("en", "The square in front of the Tea Museum"),
+        "access": ("zh-Hant-TW", "步道有階梯。"),
+    }
+    japanese = marked("ja")
+    assert japanese["meeting"] == ("zh-Hant-TW", "茶業博物館前廣場")
+    assert japanese["access"] == ("ja", "遊歩道には階段があります。")
+    assert japanese["title"] == ("zh-Hant-TW", "坪林採茶")
+    assert marked("zh-hant")["meeting"] == ("zh-Hant-TW", "茶業博物館前廣場")
+
+    actions.add_slot(alice, experience, starts_at=soon(3), ends_at=soon(3) + HOUR, capacity=5)
+    for language, lang, title in (("en", "en", "Tea picking in Pinglin"), ("ja", "zh-Hant-TW", "坪林採茶")):
+        listing = BeautifulSoup(client.get(url("list", language)).content, "html.parser")
+        card = listing.find("a", string=title)
+        assert card is not None and card.get("lang") == lang, (language, card)
+
+
+def test_the_detail_page_describes_each_date_to_come_as_a_schema_org_event(client, alice, office, townships, settings):
+    """One Event per date still to come: start and end in Taiwan's time with its offset, the place with its address
+    and coordinates, the price in TWD, absolute addresses; a cancelled date stays, marked cancelled and sold out."""
+    import json
+    import re
+
+    settings.SITE_BASE_URL = "https://homeward.example"
+    experience = make_experience(
+        alice,
+        office,
+        title_en="Tea picking </script><script>alert(1)</script>",
+        price_twd=800,
+        meeting_point="茶業博物館前廣場",
+        meeting_point_en="The square of the Tea Museum",
+        latitude=24.93,
+        longitude=121.71,
+        minimum_age=12,
+    )
+    first = actions.add_slot(alice, experience, starts_at=soon(3, 9), ends_at=soon(3, 12), capacity=5)
+    second = actions.add_slot(alice, experience, starts_at=soon(5, 14), ends_at=soon(5, 16), capacity=5)
+    actions.cancel_slot(alice, second)
+
+    html = client.get(url("detail", pk=experience.pk), HTTP_HOST="localhost").content.decode()
+
+    [payload] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert "<" not in payload, "the organiser's text cannot close the script element"
+    events = json.loads(payload)
+    assert [event["@type"] for event in events] == ["Event", "Event"]
+    scheduled, cancelled = events
+    assert scheduled["@context"] == "https://schema.org"
+    assert scheduled["name"] == "Tea picking </script><script>alert(1)</script>"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT09:00:00\+08:00", scheduled["startDate"]), scheduled["startDate"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT12:00:00\+08:00", scheduled["endDate"])
+    assert datetime.datetime.fromisoformat(scheduled["startDate"]) == first.starts_at
+    assert scheduled["eventStatus"] == "https://schema.org/EventScheduled"
+    assert scheduled["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert scheduled["location"] == {
+        "@type": "Place",
+        "name": "The square of the Tea Museum",
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": experience.township.name,
+            "addressRegion": experience.township.county.name,
+            "addressCountry": "TW",
+        },
+        "geo": {"@type": "GeoCoordinates", "latitude": 24.93, "longitude": 121.71},
+    }
+    detail_url = f"https://homeward.example/en/experiences/{experience.pk}/"
+    assert scheduled["url"] == detail_url
+    assert scheduled["offers"] == {
+        "@type": "Offer",
+        "price": "800",
+        "priceCurrency": "TWD",
+        "url": detail_url,
+        "availability": "https://schema.org/InStock",
+    }
+    assert scheduled["organizer"] == {"@type": "Organization", "name": office.name}
+    assert scheduled["image"][0].startswith("https://homeward.example/static/brand/share-default")
+    assert cancelled["eventStatus"] == "https://schema.org/EventCancelled"
+    assert cancelled["offers"]["availability"] == "https://schema.org/SoldOut"
+    assert "localhost" not in payload
