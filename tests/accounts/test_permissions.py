@@ -135,6 +135,22 @@ STAFF_URLS = {
     "abuse_reports:resolve": ("post", {"pk": "1"}),
     "abuse_reports:inspect": ("get", None, {"pk": 1}),
     "conversation_reports:inspect": ("get", None, {"pk": 1}),
+    # Wagtail's inspect screens, with our readable values (core.admin_inspect.ReadableInspectView).
+    **{
+        f"{viewset}:inspect": ("get", None, {"pk": 1})
+        for viewset in (
+            "wagtailsnippets_cms_reviewnotice",
+            "townships",
+            "figure_imports",
+            "organisations_admin",
+            "interest_pipeline",
+            "enterprises",
+            "stripe_events",
+            "ledger",
+            "job_runs",
+            "regulatory_issues",
+        )
+    },
     "regulatory_issues:index": ("get", None),
     "regulatory_issues:index_results": ("get", None),
     "regulatory_issues:edit": ("get", None, {"pk": 1}),
