@@ -42,12 +42,23 @@ DEMO_EXPERIENCES = [
             "自分で作った包種茶をお持ち帰りいただけます。"
         ),
         "meeting_point": "坪林茶業博物館前廣場",
+        "meeting_point_en": "The square in front of the Pinglin Tea Museum",
+        "meeting_point_ja": "坪林茶業博物館前の広場",
         "latitude": 24.9369,
         "longitude": 121.7110,
         "price_twd": 0,
         "languages": ["zh", "nan", "en"],
         "accessibility": "茶園步道有坡度與階梯，輪椅無法通行；製茶體驗在一樓茶廠，可無障礙進出。",
+        "accessibility_en": (
+            "The tea garden paths have slopes and steps and cannot be used with a wheelchair; the tea making takes "
+            "place on the tea factory's ground floor, with step-free access."
+        ),
+        "accessibility_ja": (
+            "茶園の小道には坂と階段があり、車椅子では通れません。製茶体験は茶工場の1階で、段差なく入れます。"
+        ),
         "what_to_bring": "帽子、長袖衣物、防蚊液、水壺",
+        "what_to_bring_en": "A hat, long sleeves, insect repellent and a water bottle",
+        "what_to_bring_ja": "帽子、長袖の服、虫よけ、水筒",
         "minimum_age": 6,
         "cancellation_rule": CancellationRule.FLEXIBLE,
         "slots": [(4, 9, 4, 12), (11, 9, 4, 12), (18, 9, 4, 12)],
@@ -68,12 +79,18 @@ DEMO_EXPERIENCES = [
             "ウナギとハマグリの一生を学びます。昼食は旬の海の幸です。"
         ),
         "meeting_point": "口湖遊客中心",
+        "meeting_point_en": "Kouhu Visitor Center",
+        "meeting_point_ja": "口湖ビジターセンター",
         "latitude": 23.5860,
         "longitude": 120.1620,
         "price_twd": 800,
         "languages": ["zh", "nan"],
         "accessibility": "導覽車可載輪椅；魚塭堤岸為碎石路。",
+        "accessibility_en": "The tour vehicle takes wheelchairs; the fish pond embankments are gravel paths.",
+        "accessibility_ja": "ツアー車は車椅子のまま乗れます。養殖池の堤防は砂利道です。",
         "what_to_bring": "防曬用品、可弄髒的鞋子",
+        "what_to_bring_en": "Sun protection and shoes that can get dirty",
+        "what_to_bring_ja": "日焼け対策のもの、汚れてもよい靴",
         "minimum_age": 0,
         "cancellation_rule": CancellationRule.MODERATE,
         "slots": [(6, 10, 5, 20), (20, 10, 5, 20)],
@@ -89,12 +106,20 @@ DEMO_EXPERIENCES = [
         "debris survey.",
         "description_ja": "2 時間の清掃シフト。海ごみを拾って分別し、種類と量を記録して海洋ごみ調査に役立てます。",
         "meeting_point": "壯圍沙丘旅遊服務園區",
+        "meeting_point_en": "Zhuangwei Sand Dune Visitor Center",
+        "meeting_point_ja": "壮圍砂丘ビジターセンター",
         "latitude": 24.7706,
         "longitude": 121.8226,
         "price_twd": 0,
         "languages": ["zh", "en", "ja"],
         "accessibility": "沙灘不適合輪椅；可在服務園區協助分類與記錄。",
+        "accessibility_en": (
+            "The beach is not suitable for wheelchairs; you can help sort and record the litter at the visitor center."
+        ),
+        "accessibility_ja": "砂浜は車椅子に向きません。ビジターセンターでごみの分別と記録を手伝うことができます。",
         "what_to_bring": "帽子、水壺、防曬；手套與夾子由我們準備",
+        "what_to_bring_en": "A hat, a water bottle and sun protection; we provide gloves and litter pickers",
+        "what_to_bring_ja": "帽子、水筒、日焼け対策。手袋とごみばさみはこちらで用意します",
         "minimum_age": 10,
         "cancellation_rule": CancellationRule.FLEXIBLE,
         "slots": [(2, 8, 2, 30), (9, 8, 2, 30), (16, 8, 2, 30)],

@@ -264,3 +264,19 @@ def test_the_detail_page_describes_each_date_to_come_as_a_schema_org_event(clien
     assert cancelled["eventStatus"] == "https://schema.org/EventCancelled"
     assert cancelled["offers"]["availability"] == "https://schema.org/SoldOut"
     assert "localhost" not in payload
+
+
+def test_the_demo_experiences_give_their_practical_details_in_the_readers_language(client, townships):
+    """The demo shows what an organiser's translations look like: each text in English and Japanese too."""
+    from experiences.demo import DEMO_EXPERIENCES, ensure_demo_experiences
+
+    for spec in DEMO_EXPERIENCES:
+        for text in Experience.TRANSLATED_TEXTS:
+            assert spec.get(f"{text}_en") and spec.get(f"{text}_ja"), (spec["title_zh"], text)
+    ensure_demo_experiences()
+
+    tea = Experience.objects.get(title_zh="坪林採茶與包種茶製茶體驗")
+    english = client.get(url("detail", "en", pk=tea.pk)).content.decode()
+    japanese = client.get(url("detail", "ja", pk=tea.pk)).content.decode()
+    assert "The square in front of the Pinglin Tea Museum" in english and "坪林茶業博物館前廣場" not in english
+    assert "帽子、長袖の服、虫よけ、水筒" in japanese
