@@ -82,6 +82,19 @@ def paginate(request, items, per_page):
 CONTENT_LANGUAGE_RELATIONS = ("locale", "alias_of__locale")
 
 
+def hero_image_alt_field():
+    """The alt text of a page's picture in the page's own language (BasePage.hero_alt), for the pages with one."""
+    return models.CharField(
+        _("picture's alt text in this language"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "What the picture shows, in this page's language, for people who cannot see it. Empty: the image's own "
+            "alt text, written in one language for every translation."
+        ),
+    )
+
+
 def card_images(*extra_specs):
     """A queryset of images with the card rendition (and `extra_specs`) prefetched: one query for a whole listing.
 
@@ -458,15 +471,7 @@ class TownshipPage(BasePage):
     hero_image = models.ForeignKey(
         "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("photo")
     )
-    hero_image_alt = models.CharField(
-        _("picture's alt text in this language"),
-        max_length=255,
-        blank=True,
-        help_text=_(
-            "What the picture shows, in this page's language, for people who cannot see it. Empty: the image's own "
-            "alt text, written in one language for every translation."
-        ),
-    )
+    hero_image_alt = hero_image_alt_field()
     specialties = RichTextField(_("specialties"), blank=True, features=RICH_TEXT_FEATURES)
     resources = RichTextField(_("resources"), blank=True, features=RICH_TEXT_FEATURES)
     people = StreamField([("person", PersonBlock())], verbose_name=_("people"), blank=True)
@@ -600,15 +605,7 @@ class StoryPage(BasePage):
     hero_image = models.ForeignKey(
         "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("image")
     )
-    hero_image_alt = models.CharField(
-        _("picture's alt text in this language"),
-        max_length=255,
-        blank=True,
-        help_text=_(
-            "What the picture shows, in this page's language, for people who cannot see it. Empty: the image's own "
-            "alt text, written in one language for every translation."
-        ),
-    )
+    hero_image_alt = hero_image_alt_field()
     body = StreamField(BodyBlock(), verbose_name=_("body"))
     tags = ClusterTaggableManager(through=StoryPageTag, blank=True, verbose_name=_("tags"))
     township = models.ForeignKey(
@@ -679,15 +676,7 @@ class ProjectPage(BasePage):
     hero_image = models.ForeignKey(
         "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("image")
     )
-    hero_image_alt = models.CharField(
-        _("picture's alt text in this language"),
-        max_length=255,
-        blank=True,
-        help_text=_(
-            "What the picture shows, in this page's language, for people who cannot see it. Empty: the image's own "
-            "alt text, written in one language for every translation."
-        ),
-    )
+    hero_image_alt = hero_image_alt_field()
     body = StreamField(BodyBlock(), verbose_name=_("story"), blank=True)
     sector = models.ForeignKey(
         "cms.Sector",

@@ -330,9 +330,7 @@ def alert_add(request, pk):
             success=_("The alert is set."),
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_as_messages(request, form)
     return redirect("traceability:device", pk=device.pk)
 
 
@@ -353,9 +351,7 @@ def readings_hide(request, pk):
             success=_("The readings are hidden; the charts leave them out within a few minutes."),
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_as_messages(request, form)
     return redirect("traceability:device", pk=device.pk)
 
 
@@ -366,3 +362,10 @@ def alert_remove(request, pk, rule_pk):
     rule = get_object_or_404(AlertRule, pk=rule_pk, device=device)
     run_action(request, actions.remove_alert_rule, rule, success=_("The alert is removed."))
     return redirect("traceability:device", pk=device.pk)
+
+
+def _errors_as_messages(request, form):
+    """A device page's small forms answer with a redirect to the page: their errors travel as messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
