@@ -364,8 +364,11 @@ def _translate_demo_page(source, locale, **fields):
     else:
         ConvertAliasPageAction(existing.specific, log_action=False).execute(skip_permission_checks=True)
     page = Page.objects.get(pk=existing.pk).specific
+    tags = fields.pop("tags", None)
     for name, value in fields.items():
         setattr(page, name, value)
+    if tags is not None:
+        page.tags.set(tags)
     page.slug = slugify(fields["title"], allow_unicode=True)[:80] or page.slug
     page.save()
     page.save_revision().publish()
@@ -374,7 +377,7 @@ def _translate_demo_page(source, locale, **fields):
 
 def _translate_demo_stories(stories, projects_by_title):
     """The demo stories and their projects in English and Japanese (cms.demo_translations)."""
-    from cms.demo_translations import DEMO_NOTE_TRANSLATIONS, DEMO_STORY_TRANSLATIONS
+    from cms.demo_translations import DEMO_NOTE_TRANSLATIONS, DEMO_STORY_TRANSLATIONS, DEMO_TAG_TRANSLATIONS
     from cms.models import StoryPage
 
     created = 0
@@ -385,8 +388,9 @@ def _translate_demo_stories(stories, projects_by_title):
             if locale is None or source is None:
                 continue
             note = DEMO_NOTE_TRANSLATIONS[code]
+            tags = [DEMO_TAG_TRANSLATIONS.get(tag, {}).get(code, tag) for tag in story["tags"]]
             created += _translate_demo_page(
-                source, locale, title=text["title"], summary=text["summary"], body=_story_body(text, note)
+                source, locale, title=text["title"], summary=text["summary"], body=_story_body(text, note), tags=tags
             )
             project = projects_by_title.get(story["project"])
             if project is not None and text.get("project"):

@@ -202,3 +202,30 @@ DEMO_STORY_TRANSLATIONS = {
         },
     },
 }
+
+# The demo stories' tags in English and Japanese: a translated story carries its own language's tags, so the tag
+# links on an English page read (and filter the English story index) in English.
+DEMO_TAG_TRANSLATIONS = {
+    "可可": {"en": "cacao", "ja": "カカオ"},
+    "轉作": {"en": "crop change", "ja": "転作"},
+    "屏東": {"en": "Pingtung", "ja": "屏東"},
+    "藥草": {"en": "herbs", "ja": "ハーブ"},
+    "認養": {"en": "adoption", "ja": "里親"},
+    "台東": {"en": "Taitung", "ja": "台東"},
+    "養殖": {"en": "aquaculture", "ja": "養殖"},
+    "智慧農業": {"en": "smart farming", "ja": "スマート農業"},
+    "雲林": {"en": "Yunlin", "ja": "雲林"},
+    "菱角": {"en": "water caltrop", "ja": "ヒシ"},
+    "循環經濟": {"en": "circular economy", "ja": "循環型経済"},
+    "台南": {"en": "Tainan", "ja": "台南"},
+    "茶": {"en": "tea", "ja": "お茶"},
+    "體驗觀光": {"en": "experience tourism", "ja": "体験型観光"},
+    "新北": {"en": "New Taipei", "ja": "新北"},
+    "返鄉": {"en": "coming home", "ja": "Uターン"},
+    "食農教育": {"en": "food and farming education", "ja": "食農教育"},
+    "宜蘭": {"en": "Yilan", "ja": "宜蘭"},
+    "竹": {"en": "bamboo", "ja": "竹"},
+    "老屋": {"en": "old houses", "ja": "古民家"},
+    "南投": {"en": "Nantou", "ja": "南投"},
+    "稻米": {"en": "rice", "ja": "米"},
+}

@@ -6,7 +6,7 @@ from wagtail.models import Page
 
 from cms.actions import ensure_language_versions
 from cms.demo import DEMO_STORIES, ensure_demo_pages
-from cms.demo_translations import DEMO_STORY_TRANSLATIONS
+from cms.demo_translations import DEMO_STORY_TRANSLATIONS, DEMO_TAG_TRANSLATIONS
 from cms.models import ProjectPage, StoryPage, TownshipPage
 from places.japanese import japanese_place_name
 
@@ -25,6 +25,8 @@ def test_every_demo_story_and_project_is_written_in_english_and_japanese(cms_sit
             text = DEMO_STORY_TRANSLATIONS[story["slug"]][code]
             version = Page.objects.get(translation_key=source.translation_key, locale__language_code=code)
             assert version.live and version.alias_of_id is None and version.title == text["title"]
+            tags = {tag.name for tag in version.specific.tags.all()}
+            assert tags == {DEMO_TAG_TRANSLATIONS[tag][code] for tag in story["tags"]}
             if story["project"]:
                 project = ProjectPage.objects.get(title=story["project"], locale__language_code="zh-hant")
                 translated = Page.objects.get(translation_key=project.translation_key, locale__language_code=code)
@@ -32,6 +34,12 @@ def test_every_demo_story_and_project_is_written_in_english_and_japanese(cms_sit
     # Nothing is untranslated among the demo stories: no note on their pages.
     english = StoryPage.objects.filter(locale__language_code="en", slug__isnull=False).first()
     assert "untranslated-note" not in client.get(english.url).content.decode()
+    # Its tags are English words in English, and each filters the English story index to the stories carrying it.
+    cacao = StoryPage.objects.get(locale__language_code="en", tags__name="cacao")
+    html = client.get(cacao.url).content.decode()
+    assert 'lang="en">cacao</a>' in html and "可可" not in html
+    index = client.get(cacao.get_parent().url, {"tag": "cacao"}).content.decode()
+    assert cacao.title in index
     assert ensure_demo_pages() == 0, "a second run writes nothing"
 
 
