@@ -284,3 +284,21 @@ def test_the_label_check_finds_a_field_named_in_english():
         ("is_public", "not marked for translation"),
         ("kind", "no zh-hant or ja"),
     ]
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en", "ja"])
+def test_no_two_fields_of_a_model_share_a_label(language):
+    """An inspect screen listing "結果" twice (a job run's outcome and its returned value) or a booking's two
+    deadlines both read "確保期限" tells the staff member nothing."""
+    from django.utils import translation
+
+    script = field_labels_script()
+    shared = []
+    with translation.override(language):
+        for model in script.our_models():
+            labels = {}
+            for field in script.labelled_fields(model):
+                labels.setdefault(str(field.verbose_name), []).append(field.name)
+            shared += [(model._meta.label, label, names) for label, names in labels.items() if len(names) > 1]
+
+    assert shared == []

@@ -37,4 +37,9 @@ class Migration(migrations.Migration):
             name='content_object',
             field=modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='cms.storypage', verbose_name='story'),
         ),
+        migrations.AlterField(
+            model_name='townshippage',
+            name='hero_image',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cms.customimage', verbose_name='main photo'),
+        ),
     ]

@@ -471,7 +471,12 @@ class TownshipPage(BasePage):
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
     hero_image = models.ForeignKey(
-        "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("photo")
+        "cms.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("main photo"),
     )
     hero_image_alt = hero_image_alt_field()
     specialties = RichTextField(_("specialties"), blank=True, features=RICH_TEXT_FEATURES)
