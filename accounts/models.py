@@ -248,7 +248,9 @@ class Invitation(models.Model):
     )
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    token = models.CharField(
+        max_length=64, unique=True, default=_new_token, editable=False, verbose_name=_("invitation token")
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), default=_default_expiry)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)

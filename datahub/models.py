@@ -84,8 +84,12 @@ class ImportBatch(models.Model):
 
 
 class Observation(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="observations")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="observations", verbose_name=_("indicator")
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="observations", verbose_name=_("import batch")
+    )
     period = models.CharField(_("period"), max_length=7)
     place_code = models.CharField(_("town or county code"), max_length=8, db_index=True)
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)

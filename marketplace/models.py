@@ -66,7 +66,12 @@ class EnterpriseProfile(InReaderLanguage, models.Model):
     instagram_url = models.URLField(_("Instagram"), blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     # A donation receipt implies a tax claim only for a registered charity (a foundation or association registered
     # with its competent authority); for any other team it says that no tax claim is implied (payments.receipts).
@@ -487,7 +492,9 @@ class ProjectDraft(InReaderLanguage, models.Model):
     sector = models.ForeignKey(
         "cms.Sector", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sector")
     )
-    sdgs = models.ManyToManyField("cms.SustainableDevelopmentGoal", blank=True, related_name="+")
+    sdgs = models.ManyToManyField(
+        "cms.SustainableDevelopmentGoal", blank=True, related_name="+", verbose_name=_("SDGs")
+    )
     story = models.TextField(_("story"), blank=True)
     # The team's own translations (optional): they become the project page's English and Japanese versions,
     # reviewed by the moderators as the original is (marketplace.actions.submit_project_draft).
@@ -508,9 +515,16 @@ class ProjectDraft(InReaderLanguage, models.Model):
     use_of_funds = models.TextField(_("use of funds"), blank=True)
     use_of_funds_en = models.TextField(_("use of funds in English"), blank=True)
     use_of_funds_ja = models.TextField(_("use of funds in Japanese"), blank=True)
-    support_programmes = models.ManyToManyField("cms.SupportProgramme", blank=True, related_name="+")
+    support_programmes = models.ManyToManyField(
+        "cms.SupportProgramme", blank=True, related_name="+", verbose_name=_("support programmes")
+    )
     submitted_project = models.OneToOneField(
-        "cms.ProjectPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "cms.ProjectPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted project"),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -540,10 +554,20 @@ class SubscriptionPlan(InReaderLanguage, models.Model):
         YEAR = "year", _("per year")
 
     draft = models.ForeignKey(
-        ProjectDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="subscription_plans"
+        ProjectDraft,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscription_plans",
+        verbose_name=_("project draft"),
     )
     listing = models.ForeignKey(
-        ProjectListing, null=True, blank=True, on_delete=models.CASCADE, related_name="subscription_plans"
+        ProjectListing,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscription_plans",
+        verbose_name=_("project"),
     )
     name = models.CharField(_("plan name"), max_length=120)
     price_twd = models.PositiveIntegerField(_("price (NT$)"))
@@ -564,7 +588,7 @@ class SubscriptionPlan(InReaderLanguage, models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("Backers can change their address until a few days before this day."),
     )
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("display order"))
 
     class Meta:
         ordering = ["sort_order", "pk"]
@@ -626,10 +650,20 @@ class DonationCampaign(models.Model):
         ENDED = "ended", _("ended (keeps what it raised)")
 
     draft = models.OneToOneField(
-        ProjectDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="donation_campaign"
+        ProjectDraft,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="donation_campaign",
+        verbose_name=_("project draft"),
     )
     listing = models.OneToOneField(
-        ProjectListing, null=True, blank=True, on_delete=models.CASCADE, related_name="donation_campaign"
+        ProjectListing,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="donation_campaign",
+        verbose_name=_("project"),
     )
     goal_twd = models.PositiveIntegerField(_("goal (NT$)"))
     deadline = models.DateField(_("deadline"))
@@ -660,15 +694,32 @@ class DonationCampaign(models.Model):
 
 
 class Milestone(models.Model):
-    draft = models.ForeignKey(ProjectDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones")
+    draft = models.ForeignKey(
+        ProjectDraft,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("project draft"),
+    )
     listing = models.ForeignKey(
-        ProjectListing, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones"
+        ProjectListing,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("project"),
     )
     title = models.CharField(_("milestone"), max_length=160)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("marked done by"),
     )
 
     class Meta:

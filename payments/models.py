@@ -144,10 +144,16 @@ class Backing(models.Model):
     payer_unified_business_number = models.CharField(_("unified business number (統一編號)"), max_length=8, blank=True)
     # What was asked for at checkout (a donation's amount, a plan's price then); paid money is in the ledger.
     amount_twd = models.PositiveIntegerField(_("amount (NT$)"))
-    stripe_checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
-    stripe_customer_id = models.CharField(max_length=255, blank=True)
-    stripe_subscription_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
-    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_checkout_session_id = models.CharField(
+        max_length=255, unique=True, null=True, blank=True, verbose_name=_("Stripe Checkout session ID")
+    )
+    stripe_customer_id = models.CharField(max_length=255, blank=True, verbose_name=_("Stripe customer ID"))
+    stripe_subscription_id = models.CharField(
+        max_length=255, unique=True, null=True, blank=True, verbose_name=_("Stripe subscription ID")
+    )
+    stripe_payment_intent_id = models.CharField(
+        max_length=255, blank=True, db_index=True, verbose_name=_("Stripe PaymentIntent ID")
+    )
     # The team's Stripe Connect account the payment was routed to (a destination charge), or "" when Homeward's own
     # account collected it: a refund of a routed payment reverses the transfer and the application fee with it.
     connect_account_id = models.CharField(_("Stripe Connect account"), max_length=255, blank=True)
@@ -261,8 +267,8 @@ class LedgerEntry(models.Model):
     source_key = models.CharField(_("source"), max_length=255, unique=True)
     # Stripe's own references, where the source key does not name them: the charge (a transfer's or an application
     # fee's source transaction) and the payment intent (an invoice's payment), for matching and reconciliation.
-    stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
-    stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
+    stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True, verbose_name=_("Stripe charge ID"))
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, verbose_name=_("Stripe PaymentIntent ID"))
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True, null=True, blank=True)
     receipt_sent_at = models.DateTimeField(_("receipt emailed"), null=True, blank=True)
@@ -275,7 +281,7 @@ class LedgerEntry(models.Model):
         verbose_name=_("recorded by"),
     )
     note = models.TextField(_("note"), blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -314,16 +320,28 @@ class ProjectLedgerTotals(models.Model):
     wagtail_reference_index_ignore = True
 
     listing = models.OneToOneField(
-        "marketplace.ProjectListing", primary_key=True, on_delete=models.CASCADE, related_name="ledger_totals"
+        "marketplace.ProjectListing",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="ledger_totals",
+        verbose_name=_("project"),
     )
-    payments_twd = models.BigIntegerField(default=0)
-    refunds_twd = models.BigIntegerField(default=0)  # negative, as the entries are
-    disputes_twd = models.BigIntegerField(default=0)  # negative
-    payouts_twd = models.BigIntegerField(default=0)  # negative
-    transfers_twd = models.BigIntegerField(default=0)  # negative: passed on to the team's Stripe account
-    application_fees_twd = models.BigIntegerField(default=0)  # positive: fees Stripe took back from transfers
-    platform_fees_twd = models.BigIntegerField(default=0)  # of every entry, signed as the entries are
-    raising_entries = models.PositiveIntegerField(default=0)  # payments, refunds and disputes
+    payments_twd = models.BigIntegerField(default=0, verbose_name=_("payments (NT$)"))
+    refunds_twd = models.BigIntegerField(default=0, verbose_name=_("refunds (NT$)"))  # negative, as the entries are
+    disputes_twd = models.BigIntegerField(default=0, verbose_name=_("disputes (NT$)"))  # negative
+    payouts_twd = models.BigIntegerField(default=0, verbose_name=_("payouts (NT$)"))  # negative
+    transfers_twd = models.BigIntegerField(
+        default=0, verbose_name=_("transfers (NT$)")
+    )  # negative: passed on to the team's Stripe account
+    application_fees_twd = models.BigIntegerField(
+        default=0, verbose_name=_("application fees (NT$)")
+    )  # positive: fees Stripe took back from transfers
+    platform_fees_twd = models.BigIntegerField(
+        default=0, verbose_name=_("platform fees (NT$)")
+    )  # of every entry, signed as the entries are
+    raising_entries = models.PositiveIntegerField(
+        default=0, verbose_name=_("payment, refund and dispute entries")
+    )  # payments, refunds and disputes
 
     def __str__(self):
         return f"{self.listing_id}: NT${self.raised_twd:,}"
@@ -345,8 +363,10 @@ class BackingLedgerNet(models.Model):
     backing = models.OneToOneField(
         Backing, primary_key=True, on_delete=models.CASCADE, related_name="ledger_net", verbose_name=_("backing")
     )
-    listing = models.ForeignKey("marketplace.ProjectListing", on_delete=models.CASCADE, related_name="+")
-    net_twd = models.BigIntegerField(default=0)
+    listing = models.ForeignKey(
+        "marketplace.ProjectListing", on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+    )
+    net_twd = models.BigIntegerField(default=0, verbose_name=_("net (NT$)"))
 
     class Meta:
         indexes = [models.Index(fields=["listing"], condition=models.Q(net_twd__gt=0), name="backing_net_positive_idx")]
@@ -362,8 +382,8 @@ class ReceiptSequence(models.Model):
     ledger entry, so a rolled-back payment gives its number back.
     """
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(primary_key=True, verbose_name=_("year"))
+    last_number = models.PositiveIntegerField(default=0, verbose_name=_("last receipt number"))
 
     class Meta:
         verbose_name = _("receipt sequence")
@@ -397,9 +417,9 @@ class RefundRequest(models.Model):
     # None: the rest of the payment.
     amount_twd = models.PositiveIntegerField(_("amount (NT$)"), null=True, blank=True)
     reason = models.TextField(_("reason"))
-    idempotency_key = models.CharField(max_length=255, unique=True)
-    stripe_refund_id = models.CharField(max_length=255, blank=True)
-    stripe_status = models.CharField(max_length=40, blank=True)
+    idempotency_key = models.CharField(max_length=255, unique=True, verbose_name=_("idempotency key"))
+    stripe_refund_id = models.CharField(max_length=255, blank=True, verbose_name=_("Stripe refund ID"))
+    stripe_status = models.CharField(max_length=40, blank=True, verbose_name=_("status at Stripe"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -433,11 +453,16 @@ class PayoutAccount(models.Model):
         CONNECT = "connect", _("Stripe Connect (Express)")
 
     enterprise = models.OneToOneField(
-        "marketplace.EnterpriseProfile", on_delete=models.CASCADE, related_name="payout_account"
+        "marketplace.EnterpriseProfile",
+        on_delete=models.CASCADE,
+        related_name="payout_account",
+        verbose_name=_("enterprise"),
     )
     mode = models.CharField(_("payout mode"), max_length=20, choices=Mode.choices, default=Mode.PLATFORM_COLLECTED)
     country = models.CharField(_("country of the account"), max_length=2, default="TW")
-    stripe_account_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_account_id = models.CharField(
+        max_length=255, unique=True, null=True, blank=True, verbose_name=_("Stripe account ID")
+    )
     details_submitted = models.BooleanField(_("details submitted"), default=False)
     charges_enabled = models.BooleanField(_("charges enabled"), default=False)
     payouts_enabled = models.BooleanField(_("payouts enabled"), default=False)
@@ -524,7 +549,12 @@ class Shipment(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
     shipped_at = models.DateTimeField(_("shipped"))
     shipped_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("shipped by"),
     )
 
     class Meta:

@@ -180,7 +180,12 @@ class PlanEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
     )
     actor_organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("on behalf of"),
     )
     from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices, blank=True)

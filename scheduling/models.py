@@ -26,7 +26,7 @@ class JobRun(models.Model):
     enqueued_at = models.DateTimeField(_("enqueued"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    return_value = models.JSONField(_("result"), null=True, blank=True)
+    return_value = models.JSONField(_("value returned"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     reported_at = models.DateTimeField(_("staff told"), null=True, blank=True)
 

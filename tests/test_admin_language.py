@@ -184,3 +184,121 @@ def test_our_fields_the_admin_shows_name_themselves_in_the_staff_members_languag
         assert str(label) == japanese
     with translation.override("zh-hant"):
         assert str(label) not in (japanese, field.replace("_", " "))
+
+
+def field_labels_script():
+    """scripts/field_labels.py, the listing a translator runs, is the check the tests below make."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("field_labels", ROOT / "scripts" / "field_labels.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Tables only code reads: the search index's own rows and the sensors' raw readings and their roll-ups. No admin
+# screen, listing or form shows them (test_no_admin_screen_shows_an_internal_table keeps it so).
+INTERNAL_TABLES = {
+    "search.SearchEntry",
+    "search.SearchToken",
+    "search.SearchFacetValue",
+    "search.PendingUpdate",
+    "search.IndexRebuild",
+    "traceability.Reading",
+    "traceability.ReadingAggregate",
+    "traceability.PendingHour",
+}
+
+
+def models_the_admin_shows():
+    """Every model of ours with an admin screen: ModelViewSets and snippets (listing, filters, inspect, edit), site
+    settings, page types and the inline rows their editors show (InlinePanel)."""
+    from django.urls import reverse
+    from modelcluster.models import get_all_child_relations
+    from wagtail.admin.viewsets import viewsets
+    from wagtail.contrib.settings.registry import registry as settings_registry
+    from wagtail.models import get_page_models
+
+    reverse("wagtailadmin_home")  # the admin's URLconf registers its viewsets
+    shown = {viewset.model for viewset in viewsets.viewsets if getattr(viewset, "model_opts", None)}
+    shown |= set(settings_registry)
+    pages = [model for model in get_page_models() if model._meta.app_label in field_labels_script().OUR_APPS]
+    shown |= set(pages)
+    shown |= {relation.related_model for page in pages for relation in get_all_child_relations(page)}
+    return {model for model in shown if model._meta.app_label in field_labels_script().OUR_APPS}
+
+
+def test_the_admin_shows_the_models_the_label_check_reads():
+    """A registry read wrongly would leave the check below with nothing to check."""
+    labels = {model._meta.label for model in models_the_admin_shows()}
+
+    assert {"payments.LedgerEntry", "cms.SupportProgramme", "cms.ProjectPage", "cms.NavigationSettings"} <= labels
+    assert "cms.ProjectUpdate" in labels  # a project page's inline updates
+
+
+def test_every_field_the_admin_shows_has_a_label_in_chinese_and_japanese():
+    """A field without a translated verbose_name reads "stripe charge id" or "created by" in a Chinese or Japanese
+    admin's listing columns, filters, inspect and edit screens."""
+    script = field_labels_script()
+
+    assert script.unlabelled_fields(sorted(models_the_admin_shows(), key=str)) == []
+
+
+def test_every_field_of_our_models_has_a_label_in_chinese_and_japanese_but_internal_tables():
+    """Public forms and staff screens of our own read the same labels; only tables no one sees may go without."""
+    script = field_labels_script()
+
+    unlabelled = script.unlabelled_fields(script.our_models())
+
+    assert [row for row in unlabelled if row[0] not in INTERNAL_TABLES] == []
+
+
+def test_no_admin_screen_shows_an_internal_table():
+    assert INTERNAL_TABLES.isdisjoint(model._meta.label for model in models_the_admin_shows())
+
+
+def test_the_label_check_finds_a_field_named_in_english():
+    from django.db import models
+    from django.test.utils import isolate_apps
+    from django.utils.translation import gettext_lazy
+
+    script = field_labels_script()
+    with isolate_apps("core"):
+
+        class Sample(models.Model):
+            end_date = models.DateField()
+            is_public = models.BooleanField(verbose_name="is public")
+            kind = models.CharField(max_length=10, verbose_name=gettext_lazy("a label no catalog has"))
+            township = models.CharField(max_length=10, verbose_name=gettext_lazy("township"))
+
+            class Meta:
+                app_label = "core"
+
+            def __str__(self):
+                return str(self.pk)
+
+        unlabelled = [(field, reason) for _model, field, _label, reason in script.unlabelled_fields([Sample])]
+
+    assert unlabelled == [
+        ("end_date", "not marked for translation"),
+        ("is_public", "not marked for translation"),
+        ("kind", "no zh-hant or ja"),
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en", "ja"])
+def test_no_two_fields_of_a_model_share_a_label(language):
+    """An inspect screen listing "結果" twice (a job run's outcome and its returned value) or a booking's two
+    deadlines both read "確保期限" tells the staff member nothing."""
+    from django.utils import translation
+
+    script = field_labels_script()
+    shared = []
+    with translation.override(language):
+        for model in script.our_models():
+            labels = {}
+            for field in script.labelled_fields(model):
+                labels.setdefault(str(field.verbose_name), []).append(field.name)
+            shared += [(model._meta.label, label, names) for label, names in labels.items() if len(names) > 1]
+
+    assert shared == []

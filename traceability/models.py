@@ -66,7 +66,12 @@ class Batch(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     # The chain's head, kept with each append (in the same transaction, under the batch's row lock) so the digest
     # and the pages read one row per batch; verification never trusts it: it recomputes from the entries.
@@ -141,9 +146,9 @@ class Entry(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    content_hash = models.CharField(max_length=64)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(max_length=64, verbose_name=_("content hash"))
+    previous_hash = models.CharField(max_length=64, verbose_name=_("previous entry hash"))
+    entry_hash = models.CharField(max_length=64, unique=True, verbose_name=_("entry hash"))
 
     objects = EntryQuerySet.as_manager()
 
@@ -183,14 +188,18 @@ class Attachment(models.Model):
         PHOTO = "photo", _("photo")
         DOCUMENT = "document", _("document")
 
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="attachments")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    file = models.FileField(upload_to=attachment_path, max_length=200)
-    preview = models.FileField(upload_to=preview_path, max_length=200, blank=True)  # photos: a smaller JPEG
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    content_type = models.CharField(max_length=60)
-    original_name = models.CharField(max_length=200)
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("traceability entry")
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    file = models.FileField(upload_to=attachment_path, max_length=200, verbose_name=_("file"))
+    preview = models.FileField(
+        upload_to=preview_path, max_length=200, blank=True, verbose_name=_("preview")
+    )  # photos: a smaller JPEG
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 checksum"))
+    size = models.PositiveIntegerField(verbose_name=_("file size (bytes)"))
+    content_type = models.CharField(max_length=60, verbose_name=_("file type"))
+    original_name = models.CharField(max_length=200, verbose_name=_("original file name"))
     description = models.CharField(_("description"), max_length=255, blank=True)
 
     class Meta:
@@ -206,10 +215,12 @@ class Digest(models.Model):
     """The signed daily digest of every chain: its exact bytes (`payload`) and the Ed25519 signature over them."""
 
     day = models.DateField(_("day"), unique=True)
-    payload = models.TextField()  # canonical JSON (chain.canonical_json), the bytes that are signed
-    payload_sha256 = models.CharField(max_length=64)
-    signature = models.CharField(max_length=100)  # base64 of the 64-byte signature
-    key_id = models.CharField(max_length=16)
+    payload = models.TextField(
+        verbose_name=_("payload")
+    )  # canonical JSON (chain.canonical_json), the bytes that are signed
+    payload_sha256 = models.CharField(max_length=64, verbose_name=_("payload SHA-256 checksum"))
+    signature = models.CharField(max_length=100, verbose_name=_("signature"))  # base64 of the 64-byte signature
+    key_id = models.CharField(max_length=16, verbose_name=_("signing key ID"))
     chains = models.PositiveIntegerField(_("chains"))
     entries = models.PositiveIntegerField(_("entries"))
     created_at = models.DateTimeField(_("published"), auto_now_add=True)
@@ -231,7 +242,7 @@ class Device(models.Model):
         GATEWAY = "gateway", _("gateway")
 
     # A 4-byte key: it is repeated in every reading row.
-    id = models.AutoField(primary_key=True)
+    id = models.AutoField(primary_key=True, verbose_name=_("device number"))
     listing = models.ForeignKey(
         "marketplace.ProjectListing", on_delete=models.PROTECT, related_name="devices", verbose_name=_("project")
     )
@@ -244,7 +255,12 @@ class Device(models.Model):
     public_measures = models.JSONField(_("measures shown on the project page"), default=list, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last reading received"), null=True, blank=True)
@@ -282,15 +298,22 @@ class DeviceToken(models.Model):
     """A device's token, stored as its SHA-256 only (shown once). A rotated or revoked token stays, so a device
     that uses it is told why it is refused."""
 
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="tokens")
-    token_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=12)  # the first characters, so a team can tell its tokens apart
-    created_at = models.DateTimeField(auto_now_add=True)
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("device"))
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
+    prefix = models.CharField(
+        max_length=12, verbose_name=_("token prefix")
+    )  # the first characters, so a team can tell its tokens apart
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    replaced_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(null=True, blank=True, verbose_name=_("replaced"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -361,7 +384,7 @@ class PendingHour(models.Model):
 class AlertRule(models.Model):
     """Tell the team (and, if chosen, the backers) when a measure stays outside [minimum, maximum]."""
 
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="alert_rules")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="alert_rules", verbose_name=_("device"))
     measure = models.CharField(_("measure"), max_length=30, choices=measures.CHOICES)
     minimum = models.FloatField(_("lowest acceptable value"), null=True, blank=True)
     maximum = models.FloatField(_("highest acceptable value"), null=True, blank=True)
@@ -371,14 +394,19 @@ class AlertRule(models.Model):
         help_text=_("A single odd reading is not an alert; the value must stay outside this long."),
     )
     notify_backers = models.BooleanField(_("tell the backers too"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     # State, changed only when the value crosses a limit (ingestion, under the device's lock).
-    outside_since = models.DateTimeField(null=True, blank=True)
-    alerted_at = models.DateTimeField(null=True, blank=True)
-    last_checked_at = models.DateTimeField(null=True, blank=True)
+    outside_since = models.DateTimeField(null=True, blank=True, verbose_name=_("outside the range since"))
+    alerted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("alert sent"))
+    last_checked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last checked"))
 
     class Meta:
         ordering = ["device", "measure", "pk"]
@@ -423,7 +451,12 @@ class ReadingExclusion(models.Model):
     reason = models.CharField(_("why they are hidden"), max_length=300)
     created_at = models.DateTimeField(_("hidden on"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = ReadingExclusionQuerySet.as_manager()

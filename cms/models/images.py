@@ -67,7 +67,7 @@ class CustomImage(AbstractImage):
 
 
 class CustomRendition(AbstractRendition):
-    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions", verbose_name=_("image"))
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)

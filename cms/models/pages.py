@@ -370,7 +370,9 @@ class HomePage(BasePage):
 
 
 class HomeFeaturedProject(Orderable):
-    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_projects")
+    home = ParentalKey(
+        HomePage, on_delete=models.CASCADE, related_name="featured_projects", verbose_name=_("home page")
+    )
     project = models.ForeignKey(
         "cms.ProjectPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
     )
@@ -379,7 +381,7 @@ class HomeFeaturedProject(Orderable):
 
 
 class HomeFeaturedStory(Orderable):
-    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_stories")
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_stories", verbose_name=_("home page"))
     story = models.ForeignKey("cms.StoryPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("story"))
 
     panels = [FieldPanel("story")]
@@ -469,7 +471,12 @@ class TownshipPage(BasePage):
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
     hero_image = models.ForeignKey(
-        "cms.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("photo")
+        "cms.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("main photo"),
     )
     hero_image_alt = hero_image_alt_field()
     specialties = RichTextField(_("specialties"), blank=True, features=RICH_TEXT_FEATURES)
@@ -595,7 +602,9 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
 
 class StoryPageTag(TaggedItemBase):
-    content_object = ParentalKey("cms.StoryPage", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = ParentalKey(
+        "cms.StoryPage", on_delete=models.CASCADE, related_name="tagged_items", verbose_name=_("story")
+    )
 
 
 class StoryPage(BasePage):
@@ -742,7 +751,7 @@ class ProjectPage(BasePage):
 class ProjectUpdate(Orderable):
     """An update from the project's team, shown on the project page, newest first."""
 
-    project = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="updates")
+    project = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project"))
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
     body = RichTextField(_("text"), features=["bold", "italic", "link", "ol", "ul"])
