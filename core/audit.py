@@ -102,6 +102,7 @@ class Action(enum.StrEnum):
     ALERT_RULE_ADD = "alert_rule.add"
     ALERT_RULE_REMOVE = "alert_rule.remove"
     READINGS_HIDE = "readings.hide"
+    READINGS_SHOW = "readings.show"
     # plans: township revitalization plans and their review
     PLAN_CREATE = "plan.create"
     PLAN_SAVE = "plan.save"
@@ -252,6 +253,7 @@ LABELS = {
     Action.ALERT_RULE_ADD: _("Alert rule added"),
     Action.ALERT_RULE_REMOVE: _("Alert rule removed"),
     Action.READINGS_HIDE: _("Device readings hidden"),
+    Action.READINGS_SHOW: _("Hidden device readings shown again"),
     # plans: township revitalization plans and their review
     Action.PLAN_CREATE: _("Revitalization plan created"),
     Action.PLAN_SAVE: _("Revitalization plan saved"),

@@ -57,6 +57,8 @@ class SearchDocument:
     translated_summaries: list = field(default_factory=list)
     summary: str = ""
     body: str = ""
+    # The body's written translations (English, Japanese), indexed with it, not shown.
+    translated_bodies: list = field(default_factory=list)
     url: str = ""
     team: str = ""  # the enterprise or team behind a project
     place_en: str = ""  # English names of the township and county (content is written in Chinese)
@@ -110,7 +112,7 @@ class SearchDocument:
         values = {
             "title": [self.title, self.title_en, self.title_ja],
             "summary": [self.summary, *self.translated_summaries],
-            "body": [self.body],
+            "body": [self.body, *self.translated_bodies],
             "meta": [self.team, place, self.place_en, *self.labels],
         }
         return {name: [value for value in texts if value] for name, texts in values.items()}
@@ -168,6 +170,7 @@ _DISPLAY_FIELDS = [
         "labels",
         "place_en",
         "translated_summaries",
+        "translated_bodies",
         "category",
         "fields_of_work",
         "date",

@@ -36,6 +36,14 @@ from search.families import public_url
 MONTHS_AHEAD = 12  # months of a request's timeframe listed in the date facet
 
 
+def _practical_details(experience, language=""):
+    """An experience's meeting point, what to bring and accessibility in one text: the Chinese original, or the
+    organiser's English or Japanese version (`language` "en" or "ja"), so a query in that language finds them."""
+    suffix = f"_{language}" if language else ""
+    fields = ("meeting_point", "what_to_bring", "accessibility")
+    return " ".join(text for text in (getattr(experience, f"{name}{suffix}") for name in fields) if text)
+
+
 def _month(day):
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -378,9 +386,10 @@ class ExperienceFamily(PeopleFamilyMixin, ModelFamily):
             title_ja=experience.title_ja,
             summary=experience.description_zh,
             translated_summaries=[text for text in (experience.description_en, experience.description_ja) if text],
-            body=" ".join(
-                text for text in (experience.meeting_point, experience.what_to_bring, experience.accessibility) if text
-            ),
+            body=_practical_details(experience),
+            translated_bodies=[
+                text for text in (_practical_details(experience, "en"), _practical_details(experience, "ja")) if text
+            ],
             team=experience.organisation.name,
             place_en=place_english(experience.township),
             labels=labels,

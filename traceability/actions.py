@@ -395,12 +395,7 @@ def hide_readings(user, device, *, measure, start, end, reason):
     exclusion = ReadingExclusion.objects.create(
         device=device, measure=measure, start=start, end=end, reason=reason, created_by=user
     )
-    hour = hour_of(start.astimezone(UTC))
-    hours = []
-    while hour < end:
-        hours.append(PendingHour(device=device, hour=hour))
-        hour += timedelta(hours=1)
-    PendingHour.objects.bulk_create(hours, ignore_conflicts=True)
+    _recompute_hours(device, start, end)
     log(
         Action.READINGS_HIDE,
         actor=user,
@@ -412,6 +407,37 @@ def hide_readings(user, device, *, measure, start, end, reason):
         reason=reason,
     )
     return exclusion
+
+
+@transaction.atomic
+def show_readings_again(user, exclusion):
+    """Undo a hidden span (hidden by mistake, or the sensor was right after all): the readings count again in the
+    charts, latest figures and aggregates (the span's hours are recomputed by the aggregates job), and the project
+    page no longer mentions the span. The audit entry keeps what was hidden and why."""
+    device = exclusion.device
+    check_device_team(user, device)
+    _recompute_hours(device, exclusion.start, exclusion.end)
+    log(
+        Action.READINGS_SHOW,
+        actor=user,
+        organisation=_team_organisation(device.listing),
+        device=device.pk,
+        measure=exclusion.measure,
+        start=exclusion.start.isoformat(),
+        end=exclusion.end.isoformat(),
+        reason=exclusion.reason,
+    )
+    exclusion.delete()
+
+
+def _recompute_hours(device, start, end):
+    """Queue every hour of [start, end) of the device for the aggregates job."""
+    hour = hour_of(start.astimezone(UTC))
+    hours = []
+    while hour < end:
+        hours.append(PendingHour(device=device, hour=hour))
+        hour += timedelta(hours=1)
+    PendingHour.objects.bulk_create(hours, ignore_conflicts=True)
 
 
 def check_staff(user):

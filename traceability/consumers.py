@@ -1,9 +1,10 @@
-"""A project page's live readings: anyone may listen, to a live public project that shows device data."""
+"""A project page's live readings: anyone may listen, to a live public project that shows device data; the socket
+closes when a push finds the project no longer public."""
 
 from channels.db import database_sync_to_async
 
 from core.live import CLOSE_NOT_FOUND, LiveEventConsumer
-from traceability.live import ReadingsReceived, readings_group
+from traceability.live import ProjectWithdrawn, ReadingsReceived, readings_group
 
 
 class ProjectReadingsConsumer(LiveEventConsumer):
@@ -18,9 +19,13 @@ class ProjectReadingsConsumer(LiveEventConsumer):
 
     async def live_event(self, message):
         # Only public measures reach the event (ingest._latest_public), and only this project's: no per-event query.
-        if message.get("event") != ReadingsReceived.name or message["payload"].get("project_id") != self.project_id:
+        # Whether the project is still public is checked once per push by the sender (live.push_readings).
+        if message["payload"].get("project_id") != self.project_id:
             return
-        await self.send_event(message)
+        if message.get("event") == ProjectWithdrawn.name:
+            await self.close(code=CLOSE_NOT_FOUND)
+        elif message.get("event") == ReadingsReceived.name:
+            await self.send_event(message)
 
     @database_sync_to_async
     def _shows_readings(self):

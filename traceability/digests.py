@@ -4,7 +4,7 @@ The payload (canonical JSON, chain.canonical_json) is
 
     {"format": "homeward-trace-digest/1", "day": "2026-03-01", "cutoff": "2026-03-01T16:00:00Z",
      "previous": "<SHA-256 of the previous digest's payload, or null for the first>",
-     "chains": [["<batch code>", <entries>, "<head hash>"], …],   (every batch with entries, by code)
+     "chains": [["<batch code>", <entries>, "<head hash>"], …],   (every public batch with entries, by code)
      "root": "<SHA-256 of the lines code:entries:head, one per chain, each ending with a newline>"}
 
 and the published file adds the signature over the payload's UTF-8 bytes, the key id and the public key. Each
@@ -13,6 +13,9 @@ digest names the one before it, so the digests form a chain too: removing or rew
 Someone who kept a digest can later check that a batch's first n entries still hash to the head the digest
 recorded; if the platform rewrote history after that day, the recomputed head differs. See README.md for what
 this proves and what it does not.
+
+Only public batches (queries.public_batches: published by their team, on a live public project) are listed: the
+digest is public, and the code of a batch its team has not published, or of a project taken offline, is not.
 """
 
 import datetime
@@ -25,7 +28,8 @@ from django.utils import timezone
 
 from core.audit import Action, log
 from traceability import chain, signing
-from traceability.models import Batch, Digest, Entry
+from traceability.models import Digest, Entry
+from traceability.queries import public_batches
 from traceability.storage import TAIWAN
 
 DIGEST_FORMAT = "homeward-trace-digest/1"
@@ -37,18 +41,16 @@ def day_cutoff(day):
 
 
 def chain_heads(cutoff):
-    """[(code, entries, head hash)] of every batch with entries recorded before `cutoff`, by code.
+    """[(code, entries, head hash)] of every public batch with entries recorded before `cutoff`, by code.
 
     Three queries whatever the number of entries: each batch's head as kept with its last append, then, for the
     few batches that got entries after the cutoff (the digest is made a few minutes after midnight), the entry
     before the first late one. Appends are serialised per batch, so recorded_at grows with the sequence.
     """
-    heads = {
-        code: (count, head)
-        for code, count, head in Batch.objects.filter(entry_count__gt=0).values_list("code", "entry_count", "head_hash")
-    }
+    public = public_batches().filter(entry_count__gt=0)
+    heads = {code: (count, head) for code, count, head in public.values_list("code", "entry_count", "head_hash")}
     late = dict(
-        Entry.objects.filter(recorded_at__gte=cutoff)
+        Entry.objects.filter(recorded_at__gte=cutoff, batch__in=public.values("pk"))
         .values("batch__code")
         .annotate(first=Min("sequence"))
         .values_list("batch__code", "first")

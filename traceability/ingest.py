@@ -17,11 +17,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.live import send_after_commit
 from traceability import measures, storage
 from traceability.actions import TOKEN_PREFIX, hash_token
 from traceability.badges import LIVE_WITHIN, announce_badges_changed
-from traceability.live import ReadingsReceived
+from traceability.live import push_readings
 from traceability.models import AlertRule, DeviceToken
 
 MAX_REASONS_LISTED = 20
@@ -233,9 +232,8 @@ def ingest(device, rows, now=None):
             if not was_live and device.public_measures:
                 announce_badges_changed([device.listing.project_id])
         if latest:
-            send_after_commit(
-                ReadingsReceived(project_id=device.listing.project_id, device_id=device.pk, latest=latest)
-            )
+            project_id, device_id = device.listing.project_id, device.pk
+            transaction.on_commit(lambda: push_readings(project_id, device_id, latest))
         if has_rules:
             evaluate_rules(device, rows)
     return IngestResult(received=len(rows), stored=stored, latest=latest)

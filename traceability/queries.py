@@ -35,6 +35,19 @@ def batch_is_public(batch):
     return batch.is_public and is_public(batch.listing.project)
 
 
+def public_batches():
+    """The queryset form of batch_is_public: batches published by their team on a project that is live and public.
+    Every list of batch codes shown to the public (digests, backers' and companies' lists) starts from it."""
+    from cms.public import public_projects
+
+    return Batch.objects.filter(is_public=True, listing__project__in=public_projects().values("pk"))
+
+
+def public_codes_among(codes):
+    """The set of `codes` whose batches are public now (one query)."""
+    return set(public_batches().filter(code__in=set(codes)).values_list("code", flat=True))
+
+
 def public_batch_or_404(code):
     """The batch of a public code on a live public project; Http404 (BatchNotPublic when it exists unpublished)."""
     batch = batch_by_code(code)
@@ -349,9 +362,11 @@ def batches_by_backing(backings, limit=6):
     if not backings:
         return {}
     by_plan = defaultdict(list)
-    for batch in Batch.objects.filter(
-        plan_id__in={backing.plan_id for backing in backings}, is_public=True, entry_count__gt=0
-    ).order_by("-period_start", "-created_at"):
+    for batch in (
+        public_batches()
+        .filter(plan_id__in={backing.plan_id for backing in backings}, entry_count__gt=0)
+        .order_by("-period_start", "-created_at")
+    ):
         by_plan[batch.plan_id].append(batch)
     found = {}
     for backing in backings:
@@ -370,13 +385,14 @@ def batches_for_month(plan_ids, month_start):
 
     month_end = month_start.replace(day=calendar.monthrange(month_start.year, month_start.month)[1])
     return list(
-        Batch.objects.filter(
+        public_batches()
+        .filter(
             plan_id__in=plan_ids,
-            is_public=True,
             entry_count__gt=0,
             period_start__lte=month_end,
             period_end__gte=month_start,
-        ).order_by("-period_start", "-created_at")
+        )
+        .order_by("-period_start", "-created_at")
     )
 
 

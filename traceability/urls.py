@@ -48,5 +48,6 @@ urlpatterns = [
     path("devices/<int:pk>/measures/", team.device_measures, name="device_measures"),
     path("devices/<int:pk>/alerts/", team.alert_add, name="alert_add"),
     path("devices/<int:pk>/hide/", team.readings_hide, name="readings_hide"),
+    path("devices/<int:pk>/hidden/<int:exclusion_pk>/show/", team.readings_show, name="readings_show"),
     path("devices/<int:pk>/alerts/<int:rule_pk>/remove/", team.alert_remove, name="alert_remove"),
 ]

@@ -479,6 +479,11 @@ TRACE_URLS = {
             },
         )
     ],
+    "traceability:readings_show": [
+        ("post", lambda o: {"pk": o["device"].pk, "exclusion_pk": o["exclusion"].pk}, lambda o: {}),
+        # A forged pair: the outsider's own device in the URL, the team's hidden span as the id.
+        ("post", lambda o: {"pk": o["outsider_device"].pk, "exclusion_pk": o["exclusion"].pk}, lambda o: {}),
+    ],
     "traceability:alert_remove": [
         ("post", lambda o: {"pk": o["device"].pk, "rule_pk": o["alert_rule"].pk}, lambda o: {}),
         # A forged pair: the outsider's own device in the URL, the team's alert as the id.

@@ -247,6 +247,45 @@ def test_published_experiences_with_a_coming_date_are_indexed(alice, office, dja
         assert titles(engine, "採茶", kind=["experiences"]) == [], engine.name
 
 
+def test_an_experiences_practical_details_are_found_in_english_and_japanese_too(
+    alice, office, django_capture_on_commit_callbacks
+):
+    """The meeting point, what to bring and accessibility are indexed in the organiser's English and Japanese
+    versions beside the Chinese original: a query in any of the three finds the experience, in both engines."""
+    detailed = make_experience(
+        django_capture_on_commit_callbacks,
+        alice,
+        office,
+        meeting_point="茶業博物館前廣場",
+        meeting_point_en="The square in front of the Tea Museum",
+        meeting_point_ja="茶業博物館前の広場",
+        what_to_bring="帽子、水壺、防曬乳",
+        what_to_bring_en="A hat, a water bottle and sunscreen",
+        what_to_bring_ja="帽子、水筒、日焼け止め",
+        accessibility="山路陡峭，輪椅無法通行。",
+        accessibility_en="Steep mountain path: not passable by wheelchair.",
+        accessibility_ja="急な山道のため、車いすでは通れません。",
+    )
+    # The same experience without English or Japanese details: found by the Chinese text only. ("wheelchair" would
+    # find both: the English-Chinese dictionary takes it to the Chinese 輪椅 they share.)
+    make_experience(
+        django_capture_on_commit_callbacks,
+        alice,
+        office,
+        title_zh="竹山製茶課",
+        title_en="Tea making class",
+        title_ja="竹山の製茶教室",
+        meeting_point="茶業博物館前廣場",
+        what_to_bring="帽子、水壺、防曬乳",
+        accessibility="山路陡峭，輪椅無法通行。",
+    )
+    for engine in engines():
+        assert titles(engine, "博物館 廣場", kind=["experiences"]) == ["竹山採茶體驗", "竹山製茶課"], engine.name
+        for query in ("sunscreen", "bottle", "日焼け止め", "車いす"):
+            found = [hit["object_id"] for hit in search(engine, query, kind=["experiences"]).hits]
+            assert found == [str(detailed.pk)], (engine.name, query)
+
+
 def test_free_volunteering_is_found_by_price_and_kind(alice, office, django_capture_on_commit_callbacks):
     make_experience(
         django_capture_on_commit_callbacks, alice, office, kind="volunteering", title_zh="淨灘志工", price_twd=0

@@ -362,6 +362,72 @@ def test_an_outsider_cannot_hide_a_teams_readings(client, device, mallory):
     assert not device.exclusions.exists()
 
 
+def test_the_team_shows_hidden_readings_again_and_they_count_again(client, device, alice):
+    from traceability import charts, queries
+
+    device, token = device
+    start = recent(180).replace(minute=0)
+    number = measures.BY_CODE["water_temperature"].number
+    spike = start + datetime.timedelta(hours=1)
+    post(client, token, {"readings": readings("water_temperature", start, 60, value=26.0)})
+    post(client, token, {"readings": readings("water_temperature", spike, 60, value=44.0)})
+    exclusion = actions.hide_readings(
+        alice,
+        device,
+        measure="water_temperature",
+        start=spike,
+        end=spike + datetime.timedelta(hours=1),
+        reason="探頭拿出水面清洗",
+    )
+    storage.refresh_aggregates()
+    assert charts.series_for(device, ["water_temperature"], "week")["water_temperature"].highest == 26.0
+    assert queries.latest_readings(device, ["water_temperature"])["water_temperature"][1] == 26.0
+
+    client.force_login(alice)
+    page = client.get(reverse("traceability:device", kwargs={"pk": device.pk})).content.decode()
+    show_url = reverse("traceability:readings_show", kwargs={"pk": device.pk, "exclusion_pk": exclusion.pk})
+    assert f'action="{show_url}"' in page  # beside the hidden span, behind a confirmation
+    response = client.post(show_url, follow=True)
+
+    assert response.status_code == 200
+    said = [str(message) for message in response.context["messages"]]
+    assert len(said) == 1 and ("count again" in said[0] or "重新計入" in said[0])
+    assert not device.exclusions.exists()
+    storage.refresh_aggregates()
+    for range_key in ("day", "week"):  # the raw chart and the hourly aggregates alike
+        assert charts.series_for(device, ["water_temperature"], range_key)["water_temperature"].highest == 44.0
+    hour = ReadingAggregate.objects.get(device=device, measure=number, resolution="h", start=spike)
+    assert hour.count == 60 and hour.maximum == 44.0
+    day = ReadingAggregate.objects.get(
+        device=device, measure=number, resolution="d", start=storage.taiwan_day_start(spike)
+    )
+    assert day.maximum == 44.0
+    assert queries.latest_readings(device, ["water_temperature"])["water_temperature"][1] == 44.0
+    entry = AuditEntry.objects.get(action="readings.show")
+    assert entry.actor == alice and entry.data["reason"] == "探頭拿出水面清洗"
+    assert entry.data["measure"] == "water_temperature" and entry.data["start"] == spike.isoformat()
+    project_page = client.get(device.listing.project.url).content.decode()
+    assert "探頭拿出水面清洗" not in project_page
+
+
+def test_an_outsider_cannot_show_a_teams_hidden_readings_again(client, device, alice, mallory):
+    device, _token = device
+    exclusion = actions.hide_readings(
+        alice, device, measure="water_temperature", start=recent(60), end=recent(0), reason="探頭故障"
+    )
+    client.force_login(mallory)
+
+    response = client.post(
+        reverse("traceability:readings_show", kwargs={"pk": device.pk, "exclusion_pk": exclusion.pk})
+    )
+
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        actions.show_readings_again(mallory, exclusion)
+    assert device.exclusions.filter(pk=exclusion.pk).exists()
+    assert not AuditEntry.objects.filter(action="readings.show").exists()
+
+
 def test_a_lone_reading_is_drawn_as_a_dot_not_an_invisible_line():
     from traceability import charts
 

@@ -70,3 +70,40 @@ def test_a_project_without_public_device_data_cannot_be_followed(listing, alice)
         return connected, code
 
     assert async_to_sync(scenario)() == (False, 4404)
+
+
+def _take_offline(project, how):
+    if how == "unpublished":
+        project.unpublish()
+    else:  # still live, but behind a password: no longer public
+        from wagtail.models import PageViewRestriction
+
+        PageViewRestriction.objects.create(page=project, restriction_type="password", password="team-only")
+
+
+@pytest.mark.parametrize("how", ["unpublished", "restricted"])
+def test_an_open_page_hears_no_more_readings_once_the_project_is_no_longer_public(listing, alice, how):
+    _device, token = device_with_token(alice, listing, measures=("water_temperature",), public=("water_temperature",))
+    start = (timezone.now() - datetime.timedelta(minutes=10)).replace(second=0, microsecond=0)
+
+    async def scenario():
+        page = _socket(listing.project_id)
+        connected, _code = await page.connect()
+        assert connected
+        first = await database_sync_to_async(_post)(token, readings("water_temperature", start, 1, value=26.0))
+        heard = await page.receive_json_from(timeout=5)
+        await database_sync_to_async(_take_offline)(listing.project, how)
+        second = await database_sync_to_async(_post)(token, readings("water_temperature", start, 3, value=30.0))
+        closed = await page.receive_output(timeout=5)
+        silent = await page.receive_nothing(timeout=0.5)
+        again = _socket(listing.project_id)
+        reconnected, code = await again.connect()
+        return first.status_code, heard, second.status_code, closed, silent, (reconnected, code)
+
+    first, heard, second, closed, silent, reconnect = async_to_sync(scenario)()
+
+    assert first == 201 and heard["payload"]["latest"]["water_temperature"][1] == 26.0
+    assert second == 201  # the device's readings are still stored for the team
+    assert closed == {"type": "websocket.close", "code": 4404}  # not the readings of 30.0
+    assert silent
+    assert reconnect == (False, 4404)

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from core.models import AuditEntry
 from tests.factories.traceability import device_with_token, lab_files, readings, record
 from traceability import actions, digests
-from traceability.models import Digest
+from traceability.models import Batch, Digest
 from traceability.storage import TAIWAN
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -169,6 +169,60 @@ def test_a_digest_signs_every_chain_head_at_the_end_of_the_day(public_batch):
     assert payload["root"] == digests.root_of(payload["chains"])
     with pytest.raises(ValueError, match="not ended"):
         digests.publish_digest(today)
+
+
+def test_a_digest_lists_no_batch_that_is_not_public(public_batch, listing, alice, plan):
+    draft = actions.create_batch(alice, listing, name="四月吳郭魚", product="吳郭魚片", plan=plan)
+    record(alice, draft, kind="planting", description="放養魚苗")
+    today = timezone.now().astimezone(TAIWAN).date()
+
+    codes = [code for code, _entries, _head in digests.build_payload(today)["chains"]]
+    assert public_batch.code in codes and draft.code not in codes  # the team has not published the draft
+
+    listing.project.unpublish()
+    assert digests.build_payload(today)["chains"] == []  # the project is offline: none of its codes
+
+
+def test_the_digest_page_lists_only_the_codes_public_now(client, public_batch, alice):
+    from traceability import chain, signing
+
+    today = timezone.now().astimezone(TAIWAN).date()
+    payload = digests.build_payload(today)
+    text = chain.canonical_json(payload)
+    Digest.objects.create(
+        day=today,
+        payload=text,
+        payload_sha256=chain.sha256_hex(text),
+        signature=signing.sign(text.encode("utf-8")),
+        key_id=signing.key_id(),
+        chains=len(payload["chains"]),
+        entries=sum(count for _code, count, _head in payload["chains"]),
+    )
+    page = reverse("traceability:digest", kwargs={"day": today})
+    assert public_batch.code in client.get(page).content.decode()
+
+    actions.set_batch_public(alice, public_batch, False)  # withdrawn after the digest listed it
+
+    assert public_batch.code not in client.get(page).content.decode()
+
+
+def test_backers_and_companies_lists_leave_out_the_batches_of_a_project_taken_offline(public_batch, listing, plan):
+    from tests.factories.accounts import UserFactory
+    from tests.factories.payments import subscription
+    from traceability import queries
+
+    backing = subscription(listing, UserFactory(email="backer@example.tw"), plan=plan)
+    month = timezone.localdate().replace(day=1)
+    Batch.objects.filter(pk=public_batch.pk).update(period_start=month, period_end=month + datetime.timedelta(days=40))
+    public_batch.refresh_from_db()
+    assert queries.batches_by_backing([backing])[backing.pk] == [public_batch]
+    assert queries.batches_for_month([plan.pk], month) == [public_batch]
+
+    listing.project.unpublish()
+
+    assert queries.batches_by_backing([backing])[backing.pk] == []
+    assert queries.batches_for_month([plan.pk], month) == []
+    assert not queries.public_batches().exists()
 
 
 def test_the_project_page_shows_badges_batches_and_public_readings(client, public_batch, listing, alice):

@@ -116,7 +116,8 @@ def company_traced_records(report):
     project_keys = {line.interest.project.translation_key for line in report.lines}
     rows = []
     for batch in (
-        Batch.objects.filter(listing__project__translation_key__in=project_keys, is_public=True, entry_count__gt=0)
+        queries.public_batches()
+        .filter(listing__project__translation_key__in=project_keys, entry_count__gt=0)
         .select_related("listing__project")
         .order_by("listing__project__title", "-created_at")[:50]
     ):

@@ -182,14 +182,18 @@ def digest_list(request):
 def digest_detail(request, day):
     digest = get_object_or_404(Digest, day=day)
     payload = json.loads(digest.payload)
+    # Digests signed before they listed public batches only, or a batch withdrawn since: the page lists the codes
+    # that are public now (the signed file cannot change without breaking its signature).
+    shown = queries.public_codes_among(code for code, _entries, _head in payload["chains"])
+    chains = [item for item in payload["chains"] if item[0] in shown]
     return render(
         request,
         "traceability/digest.html",
         {
             "digest": digest,
             "payload": payload,
-            "chains": payload["chains"][:500],
-            "more": max(0, len(payload["chains"]) - 500),
+            "chains": chains[:500],
+            "more": max(0, len(chains) - 500),
         },
     )
 

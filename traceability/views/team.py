@@ -24,7 +24,7 @@ from traceability.forms import (
     HideReadingsForm,
     PublicMeasuresForm,
 )
-from traceability.models import AlertRule, Entry
+from traceability.models import AlertRule, Entry, ReadingExclusion
 
 LABELS_PER_SHEET_MAX = 200
 
@@ -352,6 +352,20 @@ def readings_hide(request, pk):
         )
     else:
         _errors_as_messages(request, form)
+    return redirect("traceability:device", pk=device.pk)
+
+
+@login_required
+@require_POST
+def readings_show(request, pk, exclusion_pk):
+    device = queries.team_device_or_404(request.user, pk)
+    exclusion = get_object_or_404(ReadingExclusion, pk=exclusion_pk, device=device)
+    run_action(
+        request,
+        actions.show_readings_again,
+        exclusion,
+        success=_("The readings count again; the charts show them within a few minutes."),
+    )
     return redirect("traceability:device", pk=device.pk)
 
 
