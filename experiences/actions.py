@@ -614,19 +614,29 @@ def _notify_organisers_withdrawn(booking, slot, *, offered):
     def body():
         # One sentence a line: the languages do not agree on a space between sentences.
         lines = [
-            _("%(person)s gave up their place for %(when)s.")
-            % {"person": booking.person.get_full_name(), "when": _when(slot)}
+            Message(
+                gettext_noop("%(person)s gave up their place for %(when)s."),
+                person=booking.person.get_full_name(),
+                when=_when(slot),
+            )
         ]
         if booking.refund_percent is not None:
             lines.append(
-                _("They are refunded %(percent)s%% of NT$%(price)s, by your cancellation rule.")
-                % {"percent": booking.refund_percent, "price": f"{booking.price_twd:,}"}
+                Message(
+                    gettext_noop("They are refunded %(percent)s%% of NT$%(price)s, by your cancellation rule."),
+                    percent=booking.refund_percent,
+                    price=f"{booking.price_twd:,}",
+                )
             )
         if offered:
-            lines.append(_("The place is offered to the first person on the waitlist."))
+            lines.append(Message(gettext_noop("The place is offered to the first person on the waitlist.")))
         else:
-            lines.append(_("%(free)s of %(capacity)s places are free now.") % {"free": free, "capacity": slot.capacity})
-        return "\n".join(lines)
+            lines.append(
+                Message(
+                    gettext_noop("%(free)s of %(capacity)s places are free now."), free=free, capacity=slot.capacity
+                )
+            )
+        return Message.joined(*lines)
 
     _notify_organisers(
         slot,
@@ -650,12 +660,14 @@ def _notify_organisers_unclaimed(slot):
         slot,
         Notification.Kind.BOOKING_UNCLAIMED,
         lambda: Message(gettext_noop("A freed place was not claimed: %(title)s"), title=slot.experience.title),
-        lambda: (
-            _(
+        lambda: Message(
+            gettext_noop(
                 "Nobody else waits for %(when)s: %(free)s of %(capacity)s places are free. Share the experience's "
                 "page if you want them taken."
-            )
-            % {"when": _when(slot), "free": free, "capacity": slot.capacity}
+            ),
+            when=_when(slot),
+            free=free,
+            capacity=slot.capacity,
         ),
         besides=None,
     )
@@ -673,9 +685,12 @@ def notify_booking_confirmed(booking):
         booking,
         Notification.Kind.BOOKING_CONFIRMED,
         lambda: Message(gettext_noop("Your place is booked: %(title)s"), title=slot.experience.title),
-        lambda: (
-            _("%(when)s in %(township)s. You will get a reminder the day before; cancel on your bookings page.")
-            % {"when": _when(slot), "township": slot.experience.township.name}
+        lambda: Message(
+            gettext_noop(
+                "%(when)s in %(township)s. You will get a reminder the day before; cancel on your bookings page."
+            ),
+            when=_when(slot),
+            township=slot.experience.township.name,
         ),
     )
 
@@ -688,9 +703,12 @@ def _notify_offer(booking):
         booking,
         Notification.Kind.BOOKING_OFFER,
         lambda: Message(gettext_noop("A place is free for you: %(title)s"), title=slot.experience.title),
-        lambda: (
-            _("Claim it on your bookings page before %(until)s, or it goes to the next person waiting. (%(when)s)")
-            % {"until": timezone.localtime(booking.offer_expires_at).strftime("%Y-%m-%d %H:%M"), "when": _when(slot)}
+        lambda: Message(
+            gettext_noop(
+                "Claim it on your bookings page before %(until)s, or it goes to the next person waiting. (%(when)s)"
+            ),
+            until=timezone.localtime(booking.offer_expires_at).strftime("%Y-%m-%d %H:%M"),
+            when=_when(slot),
         ),
     )
 
@@ -703,9 +721,9 @@ def _notify_slot_cancelled(booking):
         booking,
         Notification.Kind.BOOKING_CANCELLED,
         lambda: Message(gettext_noop("Cancelled by the organiser: %(title)s"), title=slot.experience.title),
-        lambda: (
-            _("The time slot of %(when)s will not take place. Anything you paid is refunded in full.")
-            % {"when": _when(slot)}
+        lambda: Message(
+            gettext_noop("The time slot of %(when)s will not take place. Anything you paid is refunded in full."),
+            when=_when(slot),
         ),
     )
 
@@ -718,12 +736,12 @@ def notify_late_payment_refunded(booking):
         booking,
         Notification.Kind.BOOKING_CANCELLED,
         lambda: Message(gettext_noop("Your payment is refunded: %(title)s"), title=slot.experience.title),
-        lambda: (
-            _(
+        lambda: Message(
+            gettext_noop(
                 "Your payment for %(when)s came after the place held for you was released, and no place was free "
                 "any more (or the booking had been cancelled). The full amount is refunded to your card."
-            )
-            % {"when": _when(slot)}
+            ),
+            when=_when(slot),
         ),
     )
 
@@ -752,17 +770,15 @@ def send_reminders(now=None):
                 booking,
                 Notification.Kind.BOOKING_REMINDER,
                 lambda experience=experience: Message(gettext_noop("Tomorrow: %(title)s"), title=experience.title),
-                lambda slot=slot, experience=experience: (
-                    _(
+                lambda slot=slot, experience=experience: Message(
+                    gettext_noop(
                         "Your place is booked for %(when)s in %(township)s. Meeting point: %(place)s. "
                         "What to bring: %(bring)s"
-                    )
-                    % {
-                        "when": _when(slot),
-                        "township": experience.township.name,
-                        "place": experience.meeting_point or "—",
-                        "bring": experience.what_to_bring or "—",
-                    }
+                    ),
+                    when=_when(slot),
+                    township=experience.township.name,
+                    place=experience.meeting_point or "—",
+                    bring=experience.what_to_bring or "—",
                 ),
             )
             sent += 1

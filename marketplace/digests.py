@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
 from marketplace.models import CompanyProfile, DigestRun
 from notifications.actions import in_language_of, notify
+from notifications.messages import Message
 from notifications.models import Notification
 
 FIRST_DIGEST_LOOKBACK = datetime.timedelta(days=7)
@@ -82,16 +82,26 @@ def _send_to(user, company, projects):
         from cms.public import in_active_language
 
         projects = in_active_language(projects)  # titles and addresses in the recipient's language
-        title = ngettext(
+        # Kept as a Message: the bell reads it again in the language the person reads in later.
+        title = Message.ngettext(
             "%(count)s new project matches %(company)s's saved searches",
             "%(count)s new projects match %(company)s's saved searches",
             len(projects),
-        ) % {"count": len(projects), "company": company}
+            count=len(projects),
+            company=company,
+        )
         context = {"user": user, "company": company, "projects": projects, "site_url": base}
         body = render_to_string("marketplace/email/digest.txt", context)
-        send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        send_mail(str(title), body, settings.DEFAULT_FROM_EMAIL, [user.email])
         # The digest email is the email; the bell gets the same news without a second one.
-        notify(user, Notification.Kind.MATCHING_PROJECT, title, body=_("See this week's digest."), url="", email=False)
+        notify(
+            user,
+            Notification.Kind.MATCHING_PROJECT,
+            title,
+            body=Message(gettext_noop("See this week's digest.")),
+            url="",
+            email=False,
+        )
 
 
 def send_weekly_digests(now=None):

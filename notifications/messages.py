@@ -4,9 +4,12 @@ A title written with `_()` when the notification is made is frozen in the langua
 is translated again each time it is shown. The caller marks the source text with `gettext_noop` (so `makemessages`
 finds it) and gives the parameters as plain values: a person's or a project's own words, figures, or another
 `Message` for a parameter that is itself a text of ours.
+
+A text with a plural is made with `Message.ngettext(singular, plural, number, ...)`, one with a context with
+`Message.pgettext(context, text, ...)`, and several texts shown one a line with `Message.joined(...)`.
 """
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext, npgettext, pgettext
 
 # The language the source texts are written in: in it, a text the catalog does not list is still right.
 SOURCE_LANGUAGE = "en"
@@ -15,9 +18,41 @@ SOURCE_LANGUAGE = "en"
 class Message:
     def __init__(self, text, **params):
         self.text = str(text)
+        self.context = ""
+        self.plural = ""
+        self.number = None
+        self.lines = []
         self.params = {
             name: value if isinstance(value, Message | int) else str(value) for name, value in params.items()
         }
+
+    # The names of these makers are gettext's, so that `makemessages` finds their texts (plural and context too).
+    @classmethod
+    def ngettext(cls, singular, plural, number, **params):
+        """A text whose form follows `number` (give it among `params` too when the text shows it)."""
+        message = cls(singular, **params)
+        message.plural, message.number = str(plural), int(number)
+        return message
+
+    @classmethod
+    def pgettext(cls, context, text, **params):
+        message = cls(text, **params)
+        message.context = str(context)
+        return message
+
+    @classmethod
+    def joined(cls, *lines):
+        """Texts shown one a line (the languages do not agree on a space between sentences)."""
+        message = cls("")
+        message.lines = list(lines)
+        return message
+
+    def _translated(self):
+        if self.plural:
+            if self.context:
+                return npgettext(self.context, self.text, self.plural, self.number)
+            return ngettext(self.text, self.plural, self.number)
+        return pgettext(self.context, self.text) if self.context else gettext(self.text)
 
     def __str__(self):
         return self.render(strict=False)
@@ -25,8 +60,12 @@ class Message:
     def render(self, strict=True):
         """The text in the active language; None (strict) when the catalog no longer knows it, so the caller shows
         the text stored when the notification was made rather than English inside a Chinese or Japanese page."""
-        translated = gettext(self.text)
-        if strict and translated == self.text and (get_language() or "").split("-")[0] != SOURCE_LANGUAGE:
+        if self.lines:
+            rendered = [line.render(strict) for line in self.lines]
+            return None if None in rendered else "\n".join(rendered)
+        translated = self._translated()
+        untranslated = translated in (self.text, self.plural)
+        if strict and untranslated and (get_language() or "").split("-")[0] != SOURCE_LANGUAGE:
             return None
         values = {}
         for name, value in self.params.items():
@@ -41,17 +80,29 @@ class Message:
             return None if strict else self.text
 
     def as_data(self):
-        return {
+        if self.lines:
+            return {"lines": [line.as_data() for line in self.lines]}
+        data = {
             "text": self.text,
             "params": {
                 name: {"message": value.as_data()} if isinstance(value, Message) else value
                 for name, value in self.params.items()
             },
         }
+        if self.context:
+            data["context"] = self.context
+        if self.plural:
+            data["plural"], data["number"] = self.plural, self.number
+        return data
 
     @classmethod
     def from_data(cls, data):
+        if data and data.get("lines"):
+            lines = [cls.from_data(line) for line in data["lines"]]
+            return None if None in lines else cls.joined(*lines)
         if not data or not data.get("text"):
+            return None
+        if data.get("plural") and not isinstance(data.get("number"), int):
             return None
         params = {
             name: cls.from_data(value["message"]) if isinstance(value, dict) else value
@@ -59,4 +110,8 @@ class Message:
         }
         if any(value is None for value in params.values()):
             return None
-        return cls(data["text"], **params)
+        message = cls(data["text"], **params)
+        message.context = data.get("context") or ""
+        if data.get("plural"):
+            message.plural, message.number = data["plural"], data["number"]
+        return message

@@ -16,10 +16,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.actions import ActionRefused
 from core.audit import Action, log
 from marketplace.models import DonationCampaign
+from notifications.messages import Message
 from payments import ledger, stripe_api
 from payments.models import LedgerEntry, RefundRequest
 
@@ -220,7 +222,7 @@ def _close(campaign, outcome, raised):
 
 
 def _messages(campaign, raised):
-    """(title, body) for the campaign's outcome, in the active language."""
+    """(title, body) for the campaign's outcome, kept as Messages: each person reads them in their language."""
     values = {
         "project": campaign.listing.project.title,
         "raised": f"NT${raised:,}",
@@ -228,21 +230,30 @@ def _messages(campaign, raised):
     }
     if campaign.outcome == DonationCampaign.Outcome.REFUNDING:
         return (
-            _("“%(project)s” did not reach its goal: every donation is refunded") % values,
-            _(
-                "The campaign raised %(raised)s of its %(goal)s goal by the deadline. It was all or nothing, "
-                "so every donation is being refunded in full to the card that paid it; this can take 5 to 10 days."
-            )
-            % values,
+            Message(gettext_noop("“%(project)s” did not reach its goal: every donation is refunded"), **values),
+            Message(
+                gettext_noop(
+                    "The campaign raised %(raised)s of its %(goal)s goal by the deadline. It was all or nothing, "
+                    "so every donation is being refunded in full to the card that paid it; this can take 5 to 10 "
+                    "days."
+                ),
+                **values,
+            ),
         )
     if campaign.outcome == DonationCampaign.Outcome.SUCCEEDED:
         return (
-            _("“%(project)s” reached its goal") % values,
-            _("The campaign raised %(raised)s of its %(goal)s goal. Thank you for your support.") % values,
+            Message(gettext_noop("“%(project)s” reached its goal"), **values),
+            Message(
+                gettext_noop("The campaign raised %(raised)s of its %(goal)s goal. Thank you for your support."),
+                **values,
+            ),
         )
     return (
-        _("The campaign of “%(project)s” has ended") % values,
-        _("The campaign raised %(raised)s of its %(goal)s goal; the team keeps what was raised.") % values,
+        Message(gettext_noop("The campaign of “%(project)s” has ended"), **values),
+        Message(
+            gettext_noop("The campaign raised %(raised)s of its %(goal)s goal; the team keeps what was raised."),
+            **values,
+        ),
     )
 
 
@@ -265,9 +276,10 @@ def _tell_everyone(campaign, raised):
             title, body = _messages(campaign, raised)
             notify(person, Notification.Kind.CAMPAIGN_RESULT, title, body=body, url=url)
     # Guests have no account to notify: they are told by email, in the language they backed in.
+    title_message, body_message = _messages(campaign, raised)
     for email, language in sorted(guests.items()):
         with translation.override(language):
-            title, body = _messages(campaign, raised)
+            title, body = str(title_message), str(body_message)
         transaction.on_commit(
             lambda email=email, title=title, body=body: send_mail(
                 title, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True

@@ -207,3 +207,14 @@ def assert_tables_scroll_in_named_regions(html, where=""):
         named_alike = page.find_all(attrs={"aria-labelledby": label})
         assert named_alike == [box], f"{where}: {len(named_alike)} elements are named by #{label}"
     return len(tables)
+
+
+def notifications_page_in(client, language):
+    """The signed-in person's notifications page as read in `language`, through the real view."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        response = client.get(reverse("notifications:list"))
+    assert response.status_code == 200
+    return response.content.decode()

@@ -13,8 +13,9 @@ from functools import partial
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from notifications.messages import Message
 from traceability import measures
 from traceability.models import AlertRule
 
@@ -70,25 +71,32 @@ def _enqueue(rule_id, kind, value, taken_at):
 
 
 def _describe(rule, kind, value):
+    """What the alert says, kept as a Message so that each person reads it in their language (the device's name is the
+    team's own words, the figures are plain)."""
     measure = rule.measure_object
     figures = {
-        "measure": measure.label,
+        "measure": measure.name,
         "device": rule.device.name,
         "value": measure.format(value),
         "unit": measure.unit,
         "minutes": rule.sustained_minutes,
     }
     if kind == RECOVERED:
-        return _("%(measure)s at %(device)s is back within its limits: %(value)s %(unit)s.") % figures
-    if rule.minimum is not None and value < rule.minimum:
-        figures["limit"] = measure.format(rule.minimum)
-        return (
-            _("%(measure)s at %(device)s: %(value)s %(unit)s, below %(limit)s for %(minutes)d minutes or more.")
-            % figures
+        return Message(
+            gettext_noop("%(measure)s at %(device)s is back within its limits: %(value)s %(unit)s."), **figures
         )
-    figures["limit"] = measure.format(rule.maximum)
-    return (
-        _("%(measure)s at %(device)s: %(value)s %(unit)s, above %(limit)s for %(minutes)d minutes or more.") % figures
+    if rule.minimum is not None and value < rule.minimum:
+        return Message(
+            gettext_noop(
+                "%(measure)s at %(device)s: %(value)s %(unit)s, below %(limit)s for %(minutes)d minutes or more."
+            ),
+            limit=measure.format(rule.minimum),
+            **figures,
+        )
+    return Message(
+        gettext_noop("%(measure)s at %(device)s: %(value)s %(unit)s, above %(limit)s for %(minutes)d minutes or more."),
+        limit=measure.format(rule.maximum),
+        **figures,
     )
 
 
@@ -132,7 +140,7 @@ def notify_alert(rule_id, kind, value, taken_at):
                     person,
                     Notification.Kind.TRACE_ALERT_BACKER,
                     _describe(rule, kind, value),
-                    body=_("The team has been told and is looking after it."),
+                    body=Message(gettext_noop("The team has been told and is looking after it.")),
                     url=listing.project.url or "",
                 )
             sent += 1

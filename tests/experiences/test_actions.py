@@ -409,3 +409,38 @@ def test_an_offer_that_lapses_with_nobody_left_waiting_tells_the_organisers(alic
     assert notification.title == "A freed place was not claimed: 竹山採茶體驗"
     assert "1 of 2 places are free" in notification.body
     assert notification.url == f"/en/experiences/manage/slots/{slot.pk}/check-in/"
+
+
+def test_booking_notifications_are_read_in_the_language_each_person_reads_now(client, alice, slot):
+    """Made while both read Chinese (and the request was in English); read later in English and Japanese, the titles
+    and the bodies (each line of them) follow the reader; the experience's own words and the times stay as they are."""
+    from django.utils import translation
+
+    from tests.helpers import notifications_page_in
+
+    person = UserFactory(preferred_language="zh-hant", display_name="林小美")
+    when = timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
+    with translation.override("zh-hant"):
+        township = slot.experience.township.name  # reference data, named as when it was made (as the title)
+    with translation.override("en"):
+        booking = actions.book(person, slot)
+        actions.cancel_booking(person, booking)
+
+    confirmed = Notification.objects.get(recipient=person, kind=Notification.Kind.BOOKING_CONFIRMED)
+    assert confirmed.body.startswith(f"{when}，地點在")
+    client.force_login(person)
+    english, japanese = notifications_page_in(client, "en"), notifications_page_in(client, "ja")
+    assert "Your place is booked: 竹山採茶體驗" in english
+    assert f"{when} in {township}. You will get a reminder the day before; cancel on your bookings page." in english
+    assert "予約が確定しました：竹山採茶體驗" in japanese
+    assert f"{when}、{township} にて。前日にリマインダーが届きます。" in japanese
+    assert "前一天會提醒你" not in english + japanese
+
+    withdrawn = Notification.objects.get(recipient=alice, kind=Notification.Kind.BOOKING_WITHDRAWN)
+    assert withdrawn.body.startswith(f"林小美 取消了 {when} 場次的名額。")
+    client.force_login(alice)
+    english, japanese = notifications_page_in(client, "en"), notifications_page_in(client, "ja")
+    assert f"林小美 gave up their place for {when}." in english and "2 of 2 places are free now." in english
+    assert f"林小美 さんが {when} の回の予約を取り消しました。" in japanese
+    assert "現在、定員 2 名のうち 2 名分が空いています。" in japanese
+    assert "取消了" not in english + japanese

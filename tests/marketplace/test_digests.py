@@ -149,3 +149,30 @@ def test_a_digest_is_written_in_the_members_language_with_the_projects_translate
         assert "New projects for" in message.body and "本週" not in message.body
     assert "Guanshan new project" in message.body and english.url in message.body
     assert "關山新專案" not in message.body
+
+
+def test_the_digests_bell_notification_is_read_in_the_language_the_member_reads_now(client, market, saved_search):
+    """Made in the member's Chinese; read later in English (its plural form) and Japanese, the company's name as is."""
+    from django.utils import translation
+
+    from tests.helpers import notifications_page_in
+
+    market["dave"].notify_recommendations = False
+    market["dave"].save()
+    carol = market["carol"]
+    publish_project("10014030", "關山新專案", published=NOW - datetime.timedelta(days=2))
+    publish_project("10014030", "關山第二案", published=NOW - datetime.timedelta(days=1))
+
+    with translation.override("ja"):  # the scheduler's language is neither the maker's nor the reader's
+        assert send_weekly_digests(now=NOW) == 1
+
+    company = str(market["company"])
+    made = Notification.objects.get(recipient=carol, kind=Notification.Kind.MATCHING_PROJECT)
+    assert made.title == f"有 2 個新專案符合 {company} 儲存的搜尋"
+    client.force_login(carol)
+    english, japanese = notifications_page_in(client, "en"), notifications_page_in(client, "ja")
+    assert f"2 new projects match {company}&#x27;s saved searches" in english
+    assert "See this week&#x27;s digest." in english
+    assert f"2件の新しいプロジェクトが{company}の保存した検索に合います" in japanese
+    assert "今週のダイジェストをご覧ください。" in japanese
+    assert "新專案符合" not in english + japanese

@@ -307,3 +307,43 @@ def test_a_translated_parameter_is_read_in_the_readers_language_too():
     with translation.override("zh-hant"):
         assert "口湖鄉公所" in kept.render()
         assert "A payment failed" not in kept.render()
+
+
+def test_a_plural_a_context_and_lines_are_kept_and_read_in_the_readers_language():
+    """The digest's count takes its plural form in the reader's language; a measure's name keeps its context; a body
+    of several sentences is read line by line, and falls back as a whole when one line is no longer known."""
+    digest = Message.from_data(
+        Message.ngettext(
+            "%(count)s new project matches %(company)s's saved searches",
+            "%(count)s new projects match %(company)s's saved searches",
+            1,
+            count=1,
+            company="台灣好公司",
+        ).as_data()
+    )
+    rainfall = Message.from_data(Message.pgettext("measure", "Rainfall").as_data())
+    lines = Message.joined(
+        Message(gettext_noop("The place is offered to the first person on the waitlist.")),
+        Message(gettext_noop("%(free)s of %(capacity)s places are free now."), free=1, capacity=2),
+    )
+    with translation.override("en"):
+        assert digest.render() == "1 new project matches 台灣好公司's saved searches"
+        assert (
+            Message.ngettext(
+                "%(count)s new project matches %(company)s's saved searches",
+                "%(count)s new projects match %(company)s's saved searches",
+                3,
+                count=3,
+                company="X",
+            ).render()
+            == "3 new projects match X's saved searches"
+        )
+    with translation.override("ja"):
+        assert digest.render() == "1件の新しいプロジェクトが台灣好公司の保存した検索に合います"
+        assert rainfall.render() == "降水量"
+        assert Message.from_data(lines.as_data()).render() == (
+            "この枠はキャンセル待ちの先頭の方に案内されています。\n現在、定員 2 名のうち 1 名分が空いています。"
+        )
+        changed = lines.as_data()
+        changed["lines"][1]["text"] = "A wording that was changed since"
+        assert Message.from_data(changed).render() is None

@@ -151,3 +151,29 @@ def test_a_guest_is_told_in_the_language_they_backed_in(listing, donors, django_
 
     [message] = [message for message in mail.outbox if message.to == ["yuki@example.jp"]]
     assert re.search(r"[\u3040-\u30ff]", message.subject + message.body), message.subject
+
+
+def test_a_campaigns_result_is_read_in_the_language_each_person_reads_now(client, listing, donors):
+    """Settled while the donor read Chinese (and the scheduler ran in English); read later in English and Japanese,
+    the sentences follow the reader, the project's name and the figures stay as they are."""
+    from django.utils import translation
+
+    from tests.helpers import notifications_page_in
+
+    donor = donors[0]
+    campaign = _campaign(listing, goal=5_000)
+    donation(listing, donor, 5_000, campaign=campaign)
+
+    with translation.override("en"):
+        refunds.settle_campaigns(today=TODAY)
+
+    project = listing.project.title
+    made = Notification.objects.get(recipient=donor, kind=Notification.Kind.CAMPAIGN_RESULT)
+    assert made.title == f"「{project}」已達募款目標"
+    client.force_login(donor)
+    english, japanese = notifications_page_in(client, "en"), notifications_page_in(client, "ja")
+    assert f"“{project}” reached its goal" in english
+    assert "The campaign raised NT$5,000 of its NT$5,000 goal. Thank you for your support." in english
+    assert f"「{project}」は目標を達成しました" in japanese
+    assert "目標 NT$5,000 に対して NT$5,000 が集まりました。ご支援ありがとうございます。" in japanese
+    assert "募款" not in english + japanese

@@ -486,3 +486,36 @@ def test_a_token_posts_for_its_own_device_only_whatever_the_body_names(client, d
         actions.rotate_device_token(mallory, ours)
     with pytest.raises(PermissionDenied):
         actions.hide_readings(mallory, ours, measure="water_temperature", start=recent(60), end=recent(0), reason="x")
+
+
+def test_an_alert_is_read_in_the_language_each_person_reads_now(
+    client, device, alice, bob, listing, django_capture_on_commit_callbacks
+):
+    """Made while the team read Chinese (and the device posted in English); read later in English and Japanese, the
+    measure's name and the sentence follow the reader, the device's name stays the team's own."""
+    from tests.factories.accounts import UserFactory
+    from tests.factories.payments import subscription
+    from tests.helpers import notifications_page_in
+
+    device, token = device
+    actions.add_alert_rule(
+        alice, device, measure="water_temperature", maximum=30.0, sustained_minutes=10, notify_backers=True
+    )
+    backer = UserFactory(email="backer@example.tw", preferred_language="zh-hant")
+    subscription(listing, backer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, token, {"readings": readings("water_temperature", recent(60), 20, value=31.5)})
+
+    made = Notification.objects.get(recipient=alice, kind="trace_alert")
+    assert made.title == f"{device.name} 的水溫：31.5 °C，已高於 30.0 達 10 分鐘以上。"
+    client.force_login(alice)
+    english, japanese = notifications_page_in(client, "en"), notifications_page_in(client, "ja")
+    assert f"Water temperature at {device.name}: 31.5 °C, above 30.0 for 10 minutes or more." in english
+    assert f"{device.name} の水温：31.5 °C。30.0 を上回った状態が10分以上続いています。" in japanese
+    assert "水溫" not in english + japanese
+
+    client.force_login(backer)
+    english, japanese = notifications_page_in(client, "en"), notifications_page_in(client, "ja")
+    assert "The team has been told and is looking after it." in english
+    assert "チームには通知済みで、対応しています。" in japanese and "團隊已收到通知" not in japanese
