@@ -10,6 +10,7 @@ from people.models import (
     HelpRequest,
     Language,
     TalentProfile,
+    WorkFormat,
     help_request_too_long_message,
     latest_help_request_end,
     split_codes,
@@ -119,6 +120,8 @@ class HelpRequestForm(forms.ModelForm):
             "ends_on": DATE,
             "work_format": forms.RadioSelect,
         }
+        # The model's "from" and "until" share their words with other labels ("from" a stage): the form says which.
+        labels = {"starts_on": pgettext_lazy("timeframe", "From"), "ends_on": pgettext_lazy("timeframe", "Until")}
         error_messages = {
             "field": {"required": _("Choose the field the help is needed in.")},
             "township": {"required": _("Choose the township where the help is needed.")},
@@ -128,6 +131,8 @@ class HelpRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["township"].error_messages["required"] = _("Choose the township where the help is needed.")
         self.fields["field"].error_messages["required"] = _("Choose the field the help is needed in.")
+        # Radio buttons need no "---------" choice: none is ticked until the person picks one.
+        self.fields["work_format"].choices = WorkFormat.choices
         self.fields["organisation"] = forms.ChoiceField(
             label=_("On behalf of"), choices=[(o.pk, o.name) for o in organisations]
         )
