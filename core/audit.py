@@ -47,6 +47,7 @@ class Action(enum.StrEnum):
     ENTERPRISE_UNVERIFY = "enterprise.unverify"
     PROJECT_DRAFT_CREATE = "project_draft.create"
     PROJECT_DRAFT_SAVE = "project_draft.save"
+    PROJECT_DRAFT_DELETE = "project_draft.delete"
     DONATION_CAMPAIGN_SAVE = "donation_campaign.save"
     SUBSCRIPTION_PLAN_ADD = "subscription_plan.add"
     SUBSCRIPTION_PLAN_REMOVE = "subscription_plan.remove"
@@ -198,6 +199,7 @@ LABELS = {
     Action.ENTERPRISE_UNVERIFY: _("Enterprise verification removed"),
     Action.PROJECT_DRAFT_CREATE: _("Project draft started"),
     Action.PROJECT_DRAFT_SAVE: _("Project draft step saved"),
+    Action.PROJECT_DRAFT_DELETE: _("Project draft deleted"),
     Action.DONATION_CAMPAIGN_SAVE: _("Donation campaign terms saved"),
     Action.SUBSCRIPTION_PLAN_ADD: _("Subscription plan added"),
     Action.SUBSCRIPTION_PLAN_REMOVE: _("Subscription plan removed"),

@@ -8,10 +8,11 @@ on the waitlist. A place that frees up is offered at once to the first person wa
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -19,7 +20,7 @@ from accounts.actions import check_member
 from core.actions import ActionRefused, lock_person
 from core.audit import Action, log
 from experiences import rules
-from experiences.models import Booking, Experience, Slot
+from experiences.models import Booking, Experience, Slot, latest_slot_start
 from notifications.messages import Message
 
 # How long a person offered a freed place has to claim it (shorter when the slot starts sooner).
@@ -127,6 +128,12 @@ def _check_slot_times(experience, starts_at, ends_at, *, exclude=None):
         raise ActionRefused(_("Give the start and the end of the time slot."))
     if starts_at <= timezone.now():
         raise ActionRefused(_("This time slot starts in the past: choose a date and time still to come."))
+    latest = latest_slot_start()
+    if starts_at > latest:
+        raise ActionRefused(
+            _("A time slot starts at most %(days)s days from today: choose a day on or before %(date)s.")
+            % {"days": settings.EXPERIENCE_SLOT_MAX_DAYS, "date": formats.date_format(timezone.localtime(latest))}
+        )
     if ends_at <= starts_at:
         raise ActionRefused(_("A time slot must end after it starts."))
     if ends_at - starts_at > timedelta(days=3):

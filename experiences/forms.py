@@ -1,10 +1,11 @@
 """Forms of the experience pages: the organiser's experience and slot forms, and the public listing's filters."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import NamedChoiceField, Textarea
-from experiences.models import SPOKEN_LANGUAGES, Experience
+from experiences.models import SPOKEN_LANGUAGES, Experience, latest_slot_start
 from places.models import Township
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -65,6 +66,13 @@ class SlotForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("starts"), widget=DATETIME_WIDGET)
     ends_at = forms.DateTimeField(label=_("ends"), widget=DATETIME_WIDGET)
     capacity = forms.IntegerField(label=_("places"), min_value=1, max_value=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's picker offers only the moments a slot may take (the action checks them all the same).
+        earliest = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["starts_at"].widget.attrs.update(min=earliest, max=latest_slot_start().strftime("%Y-%m-%dT%H:%M"))
+        self.fields["ends_at"].widget.attrs.update(min=earliest)
 
 
 class CapacityForm(forms.Form):

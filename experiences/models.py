@@ -159,6 +159,12 @@ class Experience(models.Model):
         return [LANGUAGE_LABELS[code] for code in self.languages if code in LANGUAGE_LABELS]
 
 
+def latest_slot_start():
+    """The latest moment a time slot added now may start (settings.EXPERIENCE_SLOT_MAX_DAYS from today's end)."""
+    today_ends = timezone.localtime().replace(hour=23, minute=59, second=59, microsecond=0)
+    return today_ends + timedelta(days=settings.EXPERIENCE_SLOT_MAX_DAYS)
+
+
 class Slot(models.Model):
     """One date and time of an experience (a shift, for volunteering) with its number of places."""
 

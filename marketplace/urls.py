@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("projects/drafts/<int:pk>/submit/", wizard.draft_submit, name="draft_submit"),
     path("projects/drafts/<int:pk>/reopen/", wizard.draft_reopen, name="draft_reopen"),
+    path("projects/drafts/<int:pk>/delete/", wizard.draft_delete, name="draft_delete"),
     path("projects/drafts/<int:pk>/<str:step>/", wizard.draft_step, name="draft_step"),
     path("projects/<int:project_id>/team/", projects.project_team, name="project_team"),
     path("projects/<int:project_id>/milestones/<int:pk>/done/", projects.milestone_done, name="milestone_done"),

@@ -14,7 +14,15 @@ from core.audit import Action, log
 from notifications.actions import in_language_of, notify
 from notifications.messages import Message
 from notifications.models import Notification
-from people.models import HelpRequest, Offer, OrganisationFollow, TalentProfile, join_codes
+from people.models import (
+    HelpRequest,
+    Offer,
+    OrganisationFollow,
+    TalentProfile,
+    help_request_too_long_message,
+    join_codes,
+    latest_help_request_end,
+)
 from people.queries import is_requester
 
 # A person may have at most this many offers open (offered, accepted or under way) at once.
@@ -104,6 +112,8 @@ def check_request_data(data, today=None):
         raise ActionRefused(_("The timeframe cannot start in the past."))
     if ends_on < starts_on:
         raise ActionRefused(_("The timeframe cannot end before it starts."))
+    if ends_on > latest_help_request_end(today):
+        raise ActionRefused(help_request_too_long_message(today))
     if not data.get("pro_bono") and not data.get("budget_twd"):
         raise ActionRefused(_("Give a budget, or ask for pro bono help."))
 

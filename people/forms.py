@@ -5,7 +5,16 @@ from django.utils.translation import pgettext_lazy
 
 from cms.models import Sector
 from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea, TextField, text_formfield
-from people.models import Field, HelpRequest, Language, TalentProfile, split_codes
+from people.models import (
+    Field,
+    HelpRequest,
+    Language,
+    TalentProfile,
+    WorkFormat,
+    help_request_too_long_message,
+    latest_help_request_end,
+    split_codes,
+)
 from places.models import Township
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -111,6 +120,8 @@ class HelpRequestForm(forms.ModelForm):
             "ends_on": DATE,
             "work_format": forms.RadioSelect,
         }
+        # The model's "from" and "until" share their words with other labels ("from" a stage): the form says which.
+        labels = {"starts_on": pgettext_lazy("timeframe", "From"), "ends_on": pgettext_lazy("timeframe", "Until")}
         error_messages = {
             "field": {"required": _("Choose the field the help is needed in.")},
             "township": {"required": _("Choose the township where the help is needed.")},
@@ -120,16 +131,39 @@ class HelpRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["township"].error_messages["required"] = _("Choose the township where the help is needed.")
         self.fields["field"].error_messages["required"] = _("Choose the field the help is needed in.")
+        # Radio buttons need no "---------" choice: none is ticked until the person picks one.
+        self.fields["work_format"].choices = WorkFormat.choices
         self.fields["organisation"] = forms.ChoiceField(
             label=_("On behalf of"), choices=[(o.pk, o.name) for o in organisations]
         )
         self.order_fields(["organisation"])
+        # The browser's date picker offers only the days a timeframe may take (the form checks them all the same).
+        today = timezone.localdate()
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].widget.attrs.update(min=today.isoformat(), max=latest_help_request_end(today).isoformat())
 
     def clean_starts_on(self):
         starts_on = self.cleaned_data["starts_on"]
         if starts_on < timezone.localdate():
             raise forms.ValidationError(_("The timeframe cannot start in the past."))
+        if starts_on > latest_help_request_end():
+            raise forms.ValidationError(help_request_too_long_message())
         return starts_on
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on < timezone.localdate():
+            raise forms.ValidationError(_("The timeframe cannot end in the past."))
+        if ends_on > latest_help_request_end():
+            raise forms.ValidationError(help_request_too_long_message())
+        return ends_on
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The timeframe cannot end before it starts."))
+        return data
 
 
 class OfferForm(forms.Form):

@@ -5,9 +5,13 @@ association…); an Offer links the two and moves offered → accepted → engag
 Every change goes through people/actions.py; the ranking both ways is people/matching.py.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -166,6 +170,18 @@ class HelpRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("people:request", kwargs={"pk": self.pk})
+
+
+def latest_help_request_end(today=None):
+    """The last day a help request posted today may run to (settings.HELP_REQUEST_MAX_DAYS from today)."""
+    return (today or timezone.localdate()) + datetime.timedelta(days=settings.HELP_REQUEST_MAX_DAYS)
+
+
+def help_request_too_long_message(today=None):
+    return gettext("A help request runs for at most %(days)s days: give a day on or before %(date)s.") % {
+        "days": settings.HELP_REQUEST_MAX_DAYS,
+        "date": formats.date_format(latest_help_request_end(today)),
+    }
 
 
 class Offer(models.Model):

@@ -1,7 +1,8 @@
 """Forms of the plan pages: start, edit (text, funding table, milestones), and the review steps."""
 
 from django import forms
-from django.utils import timezone
+from django.conf import settings
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
@@ -124,10 +125,52 @@ class FundingLineForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
+def _years_from(day, years):
+    """`day` moved by whole years (29 February becomes 28 February in a year without it)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 class MilestoneForm(forms.Form):
     title = NameField(label=_("Milestone"), max_length=160)
-    due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     done = forms.BooleanField(label=_("Done"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        years = settings.PLAN_MILESTONE_MAX_YEARS
+        self.earliest, self.latest = _years_from(today, -years), _years_from(today, years)
+        # A date the plan already holds stays as it was under a limit since lowered: only a new one is held to it.
+        self.kept_due = self.initial.get("due")
+        if self.kept_due:
+            self.earliest, self.latest = min(self.earliest, self.kept_due), max(self.latest, self.kept_due)
+        self.fields["due"].widget.attrs.update(min=self.earliest.isoformat(), max=self.latest.isoformat())
+
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        if not self.earliest <= due <= self.latest:
+            raise forms.ValidationError(
+                _("A milestone is due within %(years)s years of today: give a day between %(earliest)s and %(latest)s.")
+                % {
+                    "years": settings.PLAN_MILESTONE_MAX_YEARS,
+                    "earliest": formats.date_format(self.earliest),
+                    "latest": formats.date_format(self.latest),
+                }
+            )
+        return due
+
+    def clean(self):
+        data = super().clean()
+        due = data.get("due")
+        # A milestone still to reach cannot be set in the past; one already overdue in the plan may stay as it is.
+        if due and not data.get("done") and due < timezone.localdate() and due != self.kept_due:
+            self.add_error(
+                "due", _("A milestone not yet done cannot be due in the past: tick “Done” or give a later day.")
+            )
+        return data
 
 
 FundingFormSet = forms.formset_factory(FundingLineForm, extra=2, can_delete=True)

@@ -1,13 +1,15 @@
 """Template tags for the site shell (site/templates/base.html)."""
 
 import functools
+import html
 from urllib.parse import unquote, urlencode
 
 from django import template
 from django.conf import settings
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Page
@@ -54,6 +56,20 @@ def view_alternates(context):
     default = next(link for link in links if link["hreflang"] == settings.LANGUAGE_CODE)
     links.append({"hreflang": "x-default", "url": default["url"]})
     return {"canonical": base + request.path, "alternates": links}
+
+
+@register.simple_tag(takes_context=True)
+def block_text(context, name):
+    """The text of the shell's block `name` (`title`, `description`) as the page renders it, for a second use: a
+    view's link-preview title and summary (og:title, og:description) are the same words as its <title> and its meta
+    description, in the page's language, with no view saying them twice. Plain text (tags dropped, entities read):
+    the template escapes it once more where it goes."""
+    blocks = context.render_context.get(BLOCK_CONTEXT_KEY)
+    if blocks is None or not blocks.blocks.get(name):
+        return ""
+    # The shell's own block node (the first added): rendering it renders the most-derived override, as in the page.
+    rendered = blocks.blocks[name][0].render(context)
+    return " ".join(html.unescape(strip_tags(rendered)).split())
 
 
 DEFAULT_SHARE_IMAGE = "brand/share-default.png"  # 1200x630, drawn by scripts/build_app_icons.py from the logo

@@ -421,6 +421,15 @@ DONATION_GOAL_MAX_AMOUNT_TWD = env_int("DONATION_GOAL_MAX_AMOUNT_TWD", 100_000_0
 # A donation campaign's deadline is at most this many days from the day it is set: an all-or-nothing campaign whose
 # deadline lies years ahead would hold its donors' money (and the chance of a refund) for as long.
 DONATION_CAMPAIGN_MAX_DAYS = env_int("DONATION_CAMPAIGN_MAX_DAYS", 365, minimum=1)
+# A help request's timeframe ends at most this many days from the day it is posted: a request open for decades
+# would keep being offered to people (and ranked in their matches) long after anyone still needs the help.
+HELP_REQUEST_MAX_DAYS = env_int("HELP_REQUEST_MAX_DAYS", 730, minimum=1)
+# A plan's milestone is due at most this many years from the day it is set (and, when it is done, at most as many
+# years back): a township's revitalization plan runs a few years, and 9999-12-31 is a slip, not a plan.
+PLAN_MILESTONE_MAX_YEARS = env_int("PLAN_MILESTONE_MAX_YEARS", 10, minimum=1)
+# An experience's, event's or volunteering shift's time slot starts at most this many days from the day it is added:
+# its bookings, waitlist and reminders are for people planning this year, and the year 9999 is a typing slip.
+EXPERIENCE_SLOT_MAX_DAYS = env_int("EXPERIENCE_SLOT_MAX_DAYS", 365, minimum=1)
 # Fulfilment of plans that ship goods (payments/fulfilment.py): a backer may change the delivery address of a period
 # until this many days before the plan's ship day of that month; an ended subscription's address is erased this
 # many days after it ended (Personal Data Protection Act: kept no longer than needed to settle a late parcel).

@@ -99,6 +99,20 @@ def save_story_step(user, draft, *, story, image=None, image_description="", sto
 
 
 @transaction.atomic
+def delete_project_draft(user, draft):
+    """A team gives up a draft never submitted: the draft, its plans, campaign and milestones go, and its photo
+    leaves the library unless a page, a revision or another draft still shows it. A draft that was submitted is how
+    its project is reviewed and edited later: it stays."""
+    check_draft_editor(user, draft)
+    if draft.submitted_project_id is not None:
+        raise ActionRefused(_("This draft belongs to a submitted project; it can no longer be deleted."))
+    photo, pk, title = draft.image, draft.pk, draft.title
+    draft.delete()
+    discard_image_if_unused(photo)
+    log(Action.PROJECT_DRAFT_DELETE, actor=user, organisation=_team(draft), draft=pk, title=title)
+
+
+@transaction.atomic
 def save_funding_step(user, draft, *, many=None, campaign_fields=None, **fields):
     """The funding step: the investment ask and programmes on the draft, and its donation campaign (or none). On a
     live project they are a proposal: the listing keeps its terms until the moderators approve."""

@@ -222,6 +222,15 @@ def draft_submit(request, pk):
 
 @login_required
 @require_POST
+def draft_delete(request, pk):
+    draft = _draft_for_team(request, pk)
+    slug = draft.enterprise.organisation.slug
+    run_action(request, actions.delete_project_draft, draft, success=_("The draft is deleted."))
+    return redirect("marketplace:enterprise_projects", slug=slug)
+
+
+@login_required
+@require_POST
 def draft_reopen(request, pk):
     """The team takes back a submission the moderators sent back, to change it and submit it again."""
     draft = _draft_for_team(request, pk)

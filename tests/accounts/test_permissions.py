@@ -288,6 +288,7 @@ OBJECT_URLS = {
     ],
     "marketplace:draft_submit": [("post", lambda o: {"pk": o["draft"].pk}, lambda o: {})],
     "marketplace:draft_reopen": [("post", lambda o: {"pk": o["draft"].pk}, lambda o: {})],
+    "marketplace:draft_delete": [("post", lambda o: {"pk": o["draft"].pk}, lambda o: {})],
     "marketplace:project_team": [
         ("get", lambda o: {"project_id": o["listing"].project_id}, None),
         ("post", lambda o: {"project_id": o["listing"].project_id}, lambda o: {"title": "Taken", "body": "x"}),

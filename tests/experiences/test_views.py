@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from experiences import actions
 from experiences.models import Booking, Experience
@@ -111,6 +111,41 @@ def test_the_organiser_adds_slots_and_bad_slots_are_refused_with_the_reason(clie
         "capacity": "5",
     }
     assert client.post(url("slot_add", pk=experience.pk), good).status_code == 302
+    assert experience.slots.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hant", "場次最晚只能排在今天起 30 天內"),
+        ("en", "A time slot starts at most 30 days from today"),
+        ("ja", "日時枠の開始は今日から 30 日以内です"),
+    ],
+)
+def test_a_slot_years_ahead_is_refused_with_the_limit(client, alice, experience, slot, settings, language, words):
+    """A slot in the year 9999 was accepted: bookable, listed first under "upcoming" for ever."""
+    settings.EXPERIENCE_SLOT_MAX_DAYS = 30
+    client.force_login(alice)
+    for starts in (datetime.datetime(9999, 12, 31, 9), soon(31)):
+        data = {
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (starts + HOUR).strftime("%Y-%m-%dT%H:%M"),
+            "capacity": "5",
+        }
+        response = client.post(url("slot_add", language, pk=experience.pk), data)
+        assert response.status_code == 400
+        assert words in response.content.decode()
+    assert experience.slots.count() == 1
+    picker = response.context["slot_form"]["starts_at"].field.widget.attrs
+    assert picker["max"].startswith((timezone.localdate() + datetime.timedelta(days=30)).isoformat())
+
+    within = soon(29)
+    good = {
+        "starts_at": within.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (within + HOUR).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": "5",
+    }
+    assert client.post(url("slot_add", language, pk=experience.pk), good).status_code == 302
     assert experience.slots.count() == 2
 
 

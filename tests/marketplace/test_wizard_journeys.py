@@ -9,6 +9,8 @@ from django.utils.translation import gettext
 from wagtail.models import WorkflowState
 
 from core.actions import ActionRefused
+from core.audit import Action
+from core.models import AuditEntry
 from marketplace import actions
 from marketplace.models import DonationCampaign, ProjectDraft
 from tests.helpers import with_mfa
@@ -404,3 +406,61 @@ def test_a_replaced_photo_another_draft_or_a_page_revision_uses_is_kept(draft, a
     draft.save()
     actions.save_story_step(alice, draft, story="故事", image=jpeg("newer.jpg"), image_description="更新")
     assert CustomImage.objects.filter(pk=in_revision.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "button"), [("zh-hant", "刪除這份草稿"), ("en", "Delete this draft"), ("ja", "この下書きを削除")]
+)
+def test_a_deleted_draft_takes_its_photo_out_of_the_library(
+    client, draft, alice, profile, language, button, django_capture_on_commit_callbacks
+):
+    """A draft's uploaded photo stayed in storage, and as a library image, after the draft was given up."""
+    from cms.models import CustomImage
+
+    actions.save_story_step(alice, draft, story="故事", image=jpeg("photo.jpg"), image_description="魚塭")
+    photo = ProjectDraft.objects.get(pk=draft.pk).image
+    storage, name = photo.file.storage, photo.file.name
+    actions.add_milestone(alice, draft, title="第一批", target_date=None)
+    client.force_login(alice)
+    with translation.override(language):
+        projects = reverse("marketplace:enterprise_projects", kwargs={"slug": profile.organisation.slug})
+        delete = reverse("marketplace:draft_delete", kwargs={"pk": draft.pk})
+    assert button in client.get(projects).text
+
+    with django_capture_on_commit_callbacks(execute=True):  # Wagtail removes the file once the deletion commits
+        response = client.post(delete)
+
+    assert response.status_code == 302 and response["Location"] == projects
+    assert not ProjectDraft.objects.filter(pk=draft.pk).exists()
+    assert not CustomImage.objects.filter(pk=photo.pk).exists()
+    assert not storage.exists(name), "the photo's file is gone too"
+    assert AuditEntry.objects.filter(action=Action.PROJECT_DRAFT_DELETE, data__draft=draft.pk).exists()
+
+
+def test_a_deleted_drafts_photo_that_another_draft_shows_is_kept(client, draft, alice, profile):
+    from cms.models import CustomImage
+    from tests.factories.cms import make_image
+
+    shared = make_image("shared")
+    other = actions.start_project_draft(alice, profile.organisation)
+    for holder in (draft, other):
+        holder.image = shared
+        holder.save()
+    client.force_login(alice)
+
+    assert client.post(reverse("marketplace:draft_delete", kwargs={"pk": draft.pk})).status_code == 302
+
+    assert not ProjectDraft.objects.filter(pk=draft.pk).exists()
+    assert CustomImage.objects.filter(pk=shared.pk).exists(), "the other draft still shows it"
+    assert ProjectDraft.objects.get(pk=other.pk).image == shared
+
+
+def test_a_submitted_draft_is_not_deleted(client, alice, listing):
+    draft = ProjectDraft.objects.get(submitted_project_id=listing.project_id)
+    photo = draft.image
+    with pytest.raises(ActionRefused):
+        actions.delete_project_draft(alice, draft)
+    client.force_login(alice)
+    client.post(reverse("marketplace:draft_delete", kwargs={"pk": draft.pk}))
+    assert ProjectDraft.objects.filter(pk=draft.pk).exists()
+    assert photo is None or type(photo).objects.filter(pk=photo.pk).exists()

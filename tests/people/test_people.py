@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from accounts import actions as account_actions
 from accounts.actions import export_personal_data
@@ -220,6 +220,49 @@ def test_the_request_form_explains_what_is_missing(client, alice, office, places
     assert response.status_code == 200
     for message in ("請選擇需要協助的領域。", "請選擇需要協助的鄉鎮市區。", "時程不能從過去開始。"):
         assert message in response.text
+    assert not HelpRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "too_long", "ended"),
+    [
+        ("zh-hant", "協助需求最長為 30 天", "時程不能在過去結束。"),
+        ("en", "A help request runs for at most 30 days", "The timeframe cannot end in the past."),
+        ("ja", "協力依頼の期間は最長 30 日", "期間の終了日を過去にすることはできません。"),
+    ],
+)
+def test_a_request_timeframe_is_bounded_and_the_form_says_the_limit(
+    client, alice, office, places, settings, language, too_long, ended
+):
+    """An end date years away (9999-12-31) kept a request open, and offered to people, for ever."""
+    settings.HELP_REQUEST_MAX_DAYS = 30
+    client.force_login(alice)
+    with translation.override(language):
+        url = reverse("people:request_create")
+        last_day = formats.date_format(soon(30))
+    data = request_data(places[KOUHU].pk, organisation=office.pk, pro_bono="on")
+
+    for ends_on in ("9999-12-31", soon(31).isoformat()):
+        response = client.post(url, {**data, "ends_on": ends_on})
+        assert response.status_code == 200
+        assert response.context["form"].errors["ends_on"]
+        assert too_long in response.text
+        assert last_day in response.text
+    ended_page = client.post(url, {**data, "starts_on": soon(-5).isoformat(), "ends_on": soon(-1).isoformat()})
+    assert ended in ended_page.text
+    picker = response.context["form"]["ends_on"].field.widget.attrs
+    assert (picker["min"], picker["max"]) == (soon(0).isoformat(), soon(30).isoformat())
+    assert not HelpRequest.objects.exists()
+
+    # The last day allowed is accepted.
+    assert client.post(url, {**data, "ends_on": soon(30).isoformat()}).status_code == 302
+    assert HelpRequest.objects.get().ends_on == soon(30)
+
+
+def test_the_action_refuses_a_timeframe_beyond_the_limit(alice, office, places, settings):
+    settings.HELP_REQUEST_MAX_DAYS = 30
+    with pytest.raises(ActionRefused, match="30"):
+        actions.create_help_request(alice, office, **request_data(places[KOUHU], ends_on=datetime.date(9999, 12, 31)))
     assert not HelpRequest.objects.exists()
 
 

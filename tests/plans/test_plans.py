@@ -329,7 +329,7 @@ def test_the_office_edits_and_submits_through_the_pages(client, people, sector, 
         "milestones-TOTAL_FORMS": "1",
         "milestones-INITIAL_FORMS": "0",
         "milestones-0-title": "共識營",
-        "milestones-0-due": "2027-01-01",
+        "milestones-0-due": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
     }
     edit = reverse("plans:edit", kwargs={"pk": plan.pk})
     refused = client.post(edit, form)
@@ -401,6 +401,78 @@ def test_an_amount_past_what_a_plan_can_hold_is_refused_with_the_page_kept(clien
     assert "一兆以上的計畫" in response.text and f'value="{amount}"' in response.text, "what was typed is kept"
     plan.refresh_from_db()
     assert plan.title == "草稿" and plan.total_twd == 0 and not plan.funding.exists()
+
+
+def _plan_form_with_milestone(due, done=False, initial_forms=0):
+    form = {
+        "title": "有里程碑的計畫",
+        "vision": "",
+        "local_dna": "",
+        "total_twd": "0",
+        "funding-TOTAL_FORMS": "0",
+        "funding-INITIAL_FORMS": "0",
+        "milestones-TOTAL_FORMS": "1",
+        "milestones-INITIAL_FORMS": str(initial_forms),
+        "milestones-0-title": "共識營",
+        "milestones-0-due": due,
+    }
+    if done:
+        form["milestones-0-done"] = "on"
+    return form
+
+
+@pytest.mark.parametrize(
+    ("language", "too_far", "past"),
+    [
+        ("zh-hant", "里程碑的期限須在今天起前後 5 年內", "尚未完成的里程碑，期限不能是過去的日期"),
+        ("en", "A milestone is due within 5 years of today", "A milestone not yet done cannot be due in the past"),
+        (
+            "ja",
+            "マイルストーンの期限は今日から前後 5 年以内です",
+            "未完了のマイルストーンの期限を過去の日付にすることはできません",
+        ),
+    ],
+)
+def test_a_milestone_due_date_is_bounded_and_the_page_says_the_limit(client, people, settings, language, too_far, past):
+    """9999-12-31 or fifty years away was saved as a plan's milestone."""
+    settings.PLAN_MILESTONE_MAX_YEARS = 5
+    today = timezone.localdate()
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    client.force_login(people["officer"])
+    from django.utils import formats, translation
+
+    with translation.override(language):
+        edit = reverse("plans:edit", kwargs={"pk": plan.pk})
+        latest = formats.date_format(today.replace(year=today.year + 5))
+    for due in ("9999-12-31", today.replace(year=today.year + 50).isoformat(), "1900-01-01"):
+        response = client.post(edit, _plan_form_with_milestone(due, done=True))
+        assert response.status_code == 200
+        assert too_far in response.text and latest in response.text
+        assert f'value="{due}"' in response.text, "what was typed is kept"
+    overdue = client.post(edit, _plan_form_with_milestone((today - datetime.timedelta(days=1)).isoformat()))
+    assert overdue.status_code == 200 and past in overdue.text
+    plan.refresh_from_db()
+    assert plan.title == "草稿" and not plan.milestones.exists()
+
+    # Within the bound it is saved; a milestone already done may lie in the past.
+    last_year = (today - datetime.timedelta(days=365)).isoformat()
+    assert client.post(edit, _plan_form_with_milestone(last_year, done=True)).status_code == 302
+    assert [m.due.isoformat() for m in plan.milestones.all()] == [last_year]
+
+
+def test_a_milestone_the_plan_already_holds_may_stay_overdue_or_beyond_a_lowered_limit(client, people, settings):
+    today = timezone.localdate()
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    overdue, far = today - datetime.timedelta(days=30), today.replace(year=today.year + 8)
+    plan.milestones.create(title="逾期", due=overdue)
+    plan.milestones.create(title="遠期", due=far)
+    settings.PLAN_MILESTONE_MAX_YEARS = 5
+    client.force_login(people["officer"])
+    form = _plan_form_with_milestone(overdue.isoformat(), initial_forms=2)
+    form.update({"milestones-TOTAL_FORMS": "2", "milestones-1-title": "遠期", "milestones-1-due": far.isoformat()})
+    form["milestones-0-title"] = "逾期"
+    assert client.post(reverse("plans:edit", kwargs={"pk": plan.pk}), form).status_code == 302
+    assert sorted(m.due for m in plan.milestones.all()) == [overdue, far]
 
 
 def test_plan_amounts_typed_in_full_width_digits_are_read(client, people):
