@@ -101,7 +101,14 @@ def _announce(user, latest=None):
         NotificationsChanged(
             user_id=user.pk,
             unread_count=unread_count(user),
-            latest_title=latest.title if latest else "",
+            latest_title=_title_for_recipient(latest) if latest else "",
             latest_url=latest.url if latest else "",
         )
     )
+
+
+def _title_for_recipient(notification):
+    """The toast's title in the recipient's language, whatever language the request or task that made it was in
+    (the stored title when it was written in one language only, or the catalog no longer knows it)."""
+    with in_language_of(notification.recipient):
+        return notification.shown_title

@@ -165,3 +165,38 @@ def test_signing_out_closes_the_persons_sockets_and_a_stale_session_gets_no_even
     closed, other_closed = async_to_sync(scenario)()
     assert closed == {"type": "websocket.close", "code": 4401}
     assert other_closed == {"type": "websocket.close", "code": 4401}
+
+
+def test_the_live_title_is_in_the_recipients_language_not_the_senders(team_member):
+    """A notification made while Chinese is active (a Chinese-reading asker's request) reaches an English-reading
+    recipient's socket in English; a title written in one language only arrives as it was written."""
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from notifications.messages import Message
+
+    team_member.preferred_language = "en"
+    team_member.save()
+    headers = socket_headers(team_member)
+    title = Message(gettext_noop("A new question about “%(project)s”"), project="竹山竹林步道")
+
+    def notify_in_chinese(title):
+        with translation.override("zh-hant"):
+            return actions.notify(team_member, KIND, title, "", "/en/")
+
+    async def scenario():
+        communicator = _communicator(headers)
+        assert (await communicator.connect())[0]
+        await communicator.receive_json_from(timeout=5)
+        stored = await database_sync_to_async(notify_in_chinese)(title)
+        translated = await communicator.receive_json_from(timeout=5)
+        await database_sync_to_async(notify_in_chinese)("有人問：可以參觀農場嗎？")
+        as_written = await communicator.receive_json_from(timeout=5)
+        await communicator.disconnect()
+        return stored, translated, as_written
+
+    stored, translated, as_written = async_to_sync(scenario)()
+
+    assert stored.title == "「竹山竹林步道」有新的提問"
+    assert translated["payload"]["latest_title"] == "A new question about “竹山竹林步道”"
+    assert as_written["payload"]["latest_title"] == "有人問：可以參觀農場嗎？"
