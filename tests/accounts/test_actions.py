@@ -239,5 +239,5 @@ def test_the_invitation_email_speaks_the_invitees_language(enterprise, alice, dj
         actions.invite_member(alice, enterprise, email="kenji@example.jp", role=Role.EDITOR)
         actions.invite_member(alice, enterprise, email="newcomer@example.tw", role=Role.EDITOR)
 
-    assert "池上米工作室 への招待" in mail.outbox[0].subject
+    assert "池上米工作室への招待" in mail.outbox[0].subject
     assert "You are invited to join 池上米工作室" in mail.outbox[1].subject

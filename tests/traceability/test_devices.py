@@ -508,11 +508,11 @@ def test_an_alert_is_read_in_the_language_each_person_reads_now(
         post(client, token, {"readings": readings("water_temperature", recent(60), 20, value=31.5)})
 
     made = Notification.objects.get(recipient=alice, kind="trace_alert")
-    assert made.title == f"{device.name} 的水溫：31.5 °C，已高於 30.0 達 10 分鐘以上。"
+    assert made.title == f"{device.name}的水溫：31.5 °C，已高於 30.0 達 10 分鐘以上。"
     client.force_login(alice)
     english, japanese = notifications_page_in(client, "en"), notifications_page_in(client, "ja")
     assert f"Water temperature at {device.name}: 31.5 °C, above 30.0 for 10 minutes or more." in english
-    assert f"{device.name} の水温：31.5 °C。30.0 を上回った状態が10分以上続いています。" in japanese
+    assert f"{device.name}の水温：31.5 °C。30.0 を上回った状態が10分以上続いています。" in japanese
     assert "水溫" not in english + japanese
 
     client.force_login(backer)
