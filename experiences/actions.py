@@ -697,7 +697,7 @@ def notify_booking_confirmed(booking):
                 "%(when)s in %(township)s. You will get a reminder the day before; cancel on your bookings page."
             ),
             when=_when(slot),
-            township=slot.experience.township.name,
+            township=Message.named(slot.experience.township.names),
         ),
     )
 
@@ -783,7 +783,7 @@ def send_reminders(now=None):
                         "What to bring: %(bring)s"
                     ),
                     when=_when(slot),
-                    township=experience.township.name,
+                    township=Message.named(experience.township.names),
                     place=experience.meeting_point or "—",
                     bring=experience.what_to_bring or "—",
                 ),

@@ -6,7 +6,8 @@ finds it) and gives the parameters as plain values: a person's or a project's ow
 `Message` for a parameter that is itself a text of ours.
 
 A text with a plural is made with `Message.ngettext(singular, plural, number, ...)`, one with a context with
-`Message.pgettext(context, text, ...)`, and several texts shown one a line with `Message.joined(...)`.
+`Message.pgettext(context, text, ...)`, several texts shown one a line with `Message.joined(...)`, and a name
+that is written in each language rather than translated (a township's) with `Message.named(names_by_language)`.
 """
 
 from django.utils.translation import get_language, gettext, ngettext, npgettext, pgettext
@@ -22,6 +23,7 @@ class Message:
         self.plural = ""
         self.number = None
         self.lines = []
+        self.names = {}
         self.params = {
             name: value if isinstance(value, Message | int) else str(value) for name, value in params.items()
         }
@@ -47,6 +49,22 @@ class Message:
         message.lines = list(lines)
         return message
 
+    @classmethod
+    def named(cls, names_by_language):
+        """A parameter that is a name written in each language, not a text of the catalog: a township's (places'
+        `Township.names`), chosen in the reader's language when shown. A language it lacks gets the first one
+        given (the original)."""
+        message = cls("")
+        message.names = {language.lower(): str(name) for language, name in names_by_language.items() if name}
+        return message
+
+    def _name(self):
+        language = (get_language() or "").lower()
+        for candidate in (language, language.split("-")[0]):
+            if candidate in self.names:
+                return self.names[candidate]
+        return next(iter(self.names.values()), "")
+
     def _translated(self):
         if self.plural:
             if self.context:
@@ -63,6 +81,8 @@ class Message:
         if self.lines:
             rendered = [line.render(strict) for line in self.lines]
             return None if None in rendered else "\n".join(rendered)
+        if self.names:
+            return self._name()
         translated = self._translated()
         untranslated = translated in (self.text, self.plural)
         if strict and untranslated and (get_language() or "").split("-")[0] != SOURCE_LANGUAGE:
@@ -82,6 +102,8 @@ class Message:
     def as_data(self):
         if self.lines:
             return {"lines": [line.as_data() for line in self.lines]}
+        if self.names:
+            return {"names": dict(self.names)}
         data = {
             "text": self.text,
             "params": {
@@ -100,6 +122,8 @@ class Message:
         if data and data.get("lines"):
             lines = [cls.from_data(line) for line in data["lines"]]
             return None if None in lines else cls.joined(*lines)
+        if data and isinstance(data.get("names"), dict) and data["names"]:
+            return cls.named(data["names"])
         if not data or not data.get("text"):
             return None
         if data.get("plural") and not isinstance(data.get("number"), int):

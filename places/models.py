@@ -28,6 +28,12 @@ class LocalizedNameMixin:
 
         return japanese_place_name(self.name_zh)
 
+    @property
+    def names(self):
+        """The name in each of the site's languages, keyed by language code (`name` picks one for the active
+        language; this is for keeping all of them, as in a notification read later in another language)."""
+        return {"zh-hant": self.name_zh, "en": self.name_en, "ja": self.name_ja}
+
 
 class County(LocalizedNameMixin, models.Model):
     wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)

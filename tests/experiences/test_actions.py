@@ -312,6 +312,40 @@ def test_reminders_go_the_day_before_in_the_persons_language_once(alice, experie
     assert Notification.objects.get(recipient=english, kind="booking_reminder").title.startswith("Tomorrow")
 
 
+def test_a_reminder_names_the_township_in_the_language_each_person_reads(client, alice, office):
+    """The township (關山鎮, written 関山鎮 in Japanese) is named in the reader's language, when the reminder is made
+    and when it is read later in another language; people's own words stay as they wrote them."""
+    from django.utils import translation
+
+    from tests.factories.market import GUANSHAN, township
+    from tests.helpers import notifications_page_in
+
+    guanshan = township(GUANSHAN)
+    tea = make_experience(alice, office, township=guanshan, meeting_point="關山火車站")
+    start = soon(days=1, hour=10)
+    slot = actions.add_slot(alice, tea, starts_at=start, ends_at=start + HOUR, capacity=5)
+    when = timezone.localtime(start).strftime("%Y-%m-%d %H:%M")
+    readers = {language: UserFactory(preferred_language=language) for language in ("zh-hant", "en", "ja")}
+    for person in readers.values():
+        actions.book(person, slot)
+    with translation.override("zh-hant"):  # a task run in whatever language: each person's own is used
+        assert actions.send_reminders() == 3
+
+    def reminder(language):
+        return Notification.objects.get(recipient=readers[language], kind=Notification.Kind.BOOKING_REMINDER).body
+
+    assert reminder("zh-hant").startswith(f"你預約了 {when} 在關山鎮的名額。集合地點：關山火車站。")
+    assert reminder("en").startswith(
+        f"Your place is booked for {when} in Guanshan Township. Meeting point: 關山火車站."
+    )
+    assert reminder("ja").startswith(f"{when}、関山鎮でのご予約です。集合場所：關山火車站。")
+
+    client.force_login(readers["zh-hant"])
+    assert f"{when} in Guanshan Township." in notifications_page_in(client, "en")
+    assert f"{when}、関山鎮でのご予約です。" in notifications_page_in(client, "ja")
+    assert "在關山鎮的名額" in notifications_page_in(client, "zh-hant")
+
+
 def test_check_in_marks_attendance_on_the_day_and_volunteer_hours_follow(alice, office, bob):
     shift_start = timezone.now() + datetime.timedelta(minutes=5)
     beach = make_experience(alice, office, kind=Experience.Kind.VOLUNTEERING, title_zh="淨灘")
@@ -420,8 +454,7 @@ def test_booking_notifications_are_read_in_the_language_each_person_reads_now(cl
 
     person = UserFactory(preferred_language="zh-hant", display_name="林小美")
     when = timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
-    with translation.override("zh-hant"):
-        township = slot.experience.township.name  # reference data, named as when it was made (as the title)
+    township = slot.experience.township
     with translation.override("en"):
         booking = actions.book(person, slot)
         actions.cancel_booking(person, booking)
@@ -431,16 +464,19 @@ def test_booking_notifications_are_read_in_the_language_each_person_reads_now(cl
     client.force_login(person)
     english, japanese = notifications_page_in(client, "en"), notifications_page_in(client, "ja")
     assert "Your place is booked: 竹山採茶體驗" in english
-    assert f"{when} in {township}. You will get a reminder the day before; cancel on your bookings page." in english
+    # The township is reference data with a name in each language: named in the reader's, not the maker's.
+    assert f"{when} in Zhushan Township. You will get a reminder the day before; cancel on your bookings page." in (
+        english
+    )
     assert "予約が確定しました：竹山採茶體驗" in japanese
-    assert f"{when}、{township} にて。前日にリマインダーが届きます。" in japanese
+    assert f"{when}、{township.name_ja}にて。前日にリマインダーが届きます。" in japanese
     assert "前一天會提醒你" not in english + japanese
 
     withdrawn = Notification.objects.get(recipient=alice, kind=Notification.Kind.BOOKING_WITHDRAWN)
-    assert withdrawn.body.startswith(f"林小美 取消了 {when} 場次的名額。")
+    assert withdrawn.body.startswith(f"林小美取消了 {when} 場次的名額。")
     client.force_login(alice)
     english, japanese = notifications_page_in(client, "en"), notifications_page_in(client, "ja")
     assert f"林小美 gave up their place for {when}." in english and "2 of 2 places are free now." in english
-    assert f"林小美 さんが {when} の回の予約を取り消しました。" in japanese
+    assert f"林小美さんが {when} の回の予約を取り消しました。" in japanese
     assert "現在、定員 2 名のうち 2 名分が空いています。" in japanese
     assert "取消了" not in english + japanese

@@ -309,6 +309,31 @@ def test_a_translated_parameter_is_read_in_the_readers_language_too():
         assert "A payment failed" not in kept.render()
 
 
+def test_a_place_is_named_in_the_readers_language_not_translated_by_the_catalog():
+    """A township's name is reference data written in each language: kept with the notification, the reader's is
+    shown (a language it lacks gets the first one given); the sentence around it is translated as usual."""
+    names = {"zh-hant": "關山鎮", "en": "Guanshan Township", "ja": "関山鎮"}
+    kept = Message.from_data(
+        Message(
+            gettext_noop(
+                "%(when)s in %(township)s. You will get a reminder the day before; cancel on your bookings page."
+            ),
+            when="2026-12-08 10:00",
+            township=Message.named(names),
+        ).as_data()
+    )
+
+    with translation.override("en"):
+        assert kept.render().startswith("2026-12-08 10:00 in Guanshan Township. You will get a reminder")
+    with translation.override("ja"):
+        assert kept.render().startswith("2026-12-08 10:00、関山鎮にて。")
+    with translation.override("zh-hant"):
+        assert kept.render().startswith("2026-12-08 10:00，地點在關山鎮。")
+    with translation.override("ja"):
+        assert Message.named({"zh-hant": "關山火車站", "ja": ""}).render() == "關山火車站"
+    assert Message.from_data({"names": {}}) is None
+
+
 def test_a_plural_a_context_and_lines_are_kept_and_read_in_the_readers_language():
     """The digest's count takes its plural form in the reader's language; a measure's name keeps its context; a body
     of several sentences is read line by line, and falls back as a whole when one line is no longer known."""
