@@ -269,6 +269,8 @@ WAGTAIL_ADMIN_STRINGS = [
     gettext_noop("Theme preferences"),
     gettext_noop("Upload a profile picture:"),
     gettext_noop("Use server language: %(language_name)s"),
+    gettext_noop("Use server time zone"),
+    gettext_noop("Your account settings have been changed successfully!"),
     gettext_noop("Name and Email"),
     # Reports (aging pages, page types usage, workflows) and workflow tasks.
     gettext_noop("App"),

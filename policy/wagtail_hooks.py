@@ -8,7 +8,6 @@ leaves the routing unsaved too, and the form says why.
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -84,7 +83,7 @@ class RegulatoryIssueViewSet(ModelViewSet):
     form_fields = ["ministry", "outcome", "answer"]
     list_display = [
         "rule",
-        Column("township", label=_("where"), accessor="township"),
+        "township",
         "organisation",
         "ministry",
         "outcome",

@@ -116,6 +116,8 @@ SIGNED_IN_URLS = {
 # a signed-in person who is not staff is sent to sign in.
 STAFF_URLS = {
     "scheduled_jobs": ("get", None),
+    # Wagtail's account screen with our panels (accounts.admin_account).
+    "wagtailadmin_account": ("post", {"name_email-display_name": "Taken over"}),
     "cms_needs_translation": ("get", None),
     "places_import_priority_areas": ("post", {"csv_file": ""}),
     "townships:index": ("get", None),

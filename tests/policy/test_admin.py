@@ -49,6 +49,23 @@ def test_staff_list_issues_filtered_by_outcome_and_ministry(client, staff, issue
     assert client.get(reverse("regulatory_issues:inspect", args=[second.pk])).status_code == 200
 
 
+def test_the_list_heads_every_column_with_a_capital_and_sorts_by_place(client, staff, issues):  # noqa: F811
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(staff)
+    profile.preferred_language = "en"
+    profile.save(update_fields=["preferred_language"])
+    client.force_login(staff)
+
+    page = client.get(reverse("regulatory_issues:index")).text
+    by_place = client.get(reverse("regulatory_issues:index"), {"ordering": "township"})
+
+    assert "Where" in page
+    assert ">where<" not in page.replace("\n", "").replace(" ", "")
+    assert "ordering=township" in page
+    assert by_place.status_code == 200
+
+
 def test_staff_route_and_answer_in_one_save_with_audit_entries(client, staff, issues):  # noqa: F811
     issue = issues[0]
     ministry = Ministry.objects.get(name_zh="農業部")
