@@ -168,8 +168,12 @@ def test_a_payout_made_too_long_ago_is_refused_with_the_limit(client, funded, st
     settings.PAYOUT_RECORD_MAX_DAYS_BACK = 30
     today = timezone.localdate()
     first_day = today - datetime.timedelta(days=30)
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(staff)
+    profile.preferred_language = language  # the admin speaks the staff member's chosen language
+    profile.save()
     client.force_login(staff)
-    client.cookies.load({"django_language": language})
     with translation.override(language):
         shown = formats.date_format(first_day)
     form = {"listing": funded.pk, "amount": "300", "reference": "TW-0003"}
@@ -190,7 +194,7 @@ def test_a_payout_made_too_long_ago_is_refused_with_the_limit(client, funded, st
 
 def test_the_action_refuses_a_payout_dated_too_long_ago_or_to_come(funded, staff, settings):
     settings.PAYOUT_RECORD_MAX_DAYS_BACK = 30
-    for paid_on, reason in ((datetime.date(1, 1, 1), "30 days"), (datetime.date(9999, 12, 31), "once it is made")):
+    for paid_on, reason in ((datetime.date(1, 1, 1), "30 天"), (datetime.date(9999, 12, 31), "完成後再記錄")):
         with pytest.raises(payouts.ActionRefused, match=reason):
             payouts.record_payout(staff, funded, amount_twd=100, reference="x", paid_on=paid_on)
     assert not LedgerEntry.objects.filter(kind="payout").exists()
