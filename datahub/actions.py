@@ -17,7 +17,14 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from core import audit
-from datahub.models import PERIOD_PATTERN, ImportBatch, Indicator, Observation
+from datahub.models import (
+    PERIOD_PATTERN,
+    ImportBatch,
+    Indicator,
+    Observation,
+    source_date_bounds,
+    source_date_out_of_bounds_message,
+)
 from places.models import County, Township
 
 COLUMNS = ("indicator", "unit", "period", "code", "value")
@@ -129,6 +136,9 @@ def import_figures(text, *, file_name, source, licence, source_date, actor=None,
     """
     if actor is not None and not can_import(actor):
         raise PermissionDenied(_("Only staff with the permission to import figures may import them."))
+    earliest, latest = source_date_bounds()
+    if not earliest <= source_date <= latest:
+        raise ImportRefused([(None, source_date_out_of_bounds_message())])
     rows = validate(text)
     indicators = {row.indicator.pk: row.indicator for row in rows}
     previous = ImportBatch.objects.filter(indicators__in=list(indicators)).aggregate(top=Max("version"))["top"]

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import bound_date_picker
+from datahub.models import source_date_bounds, source_date_out_of_bounds_message
+
 MAX_FIGURES_CSV_BYTES = 10 * 1024 * 1024
 
 
@@ -17,8 +20,19 @@ class FiguresImportForm(forms.Form):
     source_date = forms.DateField(
         label=_("Source date"),
         help_text=_("The date the source published the figures (YYYY-MM-DD)."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_date_picker(self.fields["source_date"], *source_date_bounds())
+
+    def clean_source_date(self):
+        source_date = self.cleaned_data["source_date"]
+        earliest, latest = source_date_bounds()
+        if not earliest <= source_date <= latest:
+            raise forms.ValidationError(source_date_out_of_bounds_message())
+        return source_date
 
     def clean_csv_file(self):
         upload = self.cleaned_data["csv_file"]

@@ -9,8 +9,11 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.dates import years_from
 
 PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")  # a year (2021) or a month (2021-03)
 
@@ -48,6 +51,25 @@ class Indicator(models.Model):
         if language.startswith("ja"):
             return self.name_ja or self.name_en or self.name_zh
         return self.name_zh
+
+
+def source_date_bounds(today=None):
+    """The first and last day a source may have published figures on: settings.DATAHUB_SOURCE_MAX_YEARS_BACK ago,
+    and today (figures are imported once published)."""
+    today = today or timezone.localdate()
+    return years_from(today, -settings.DATAHUB_SOURCE_MAX_YEARS_BACK), today
+
+
+def source_date_out_of_bounds_message(today=None):
+    earliest, latest = source_date_bounds(today)
+    return gettext(
+        "The source published the figures within the last %(years)s years: give a day between %(earliest)s and "
+        "%(latest)s."
+    ) % {
+        "years": settings.DATAHUB_SOURCE_MAX_YEARS_BACK,
+        "earliest": formats.date_format(earliest),
+        "latest": formats.date_format(latest),
+    }
 
 
 class ImportBatch(models.Model):

@@ -1,19 +1,23 @@
 """Forms of payments: a donation or a subscription (checkout), the backer's subscription page (pause until a
 date, switch plan), a team's Stripe Connect onboarding."""
 
+import datetime
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.actions import ActionRefused
+from core.dates import bound_date_picker
 from core.forms import NameField
 from core.numbers import normalise_digits
 from marketplace.forms import AmountField
 from marketplace.models import SubscriptionPlan
-from payments import subscriptions
+from payments import payouts, subscriptions
 from payments.models import DeliveryAddress
 
 OTHER = "other"
@@ -106,9 +110,17 @@ class SubscriptionForm(BackingFormMixin):
 class PauseForm(forms.Form):
     resumes_on = forms.DateField(
         label=_("Resume on"),
-        help_text=_("Nothing is charged until this day; at most six months from today."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        field = self.fields["resumes_on"]
+        field.help_text = _("Nothing is charged until this day; at most %(days)s days from today.") % {
+            "days": settings.SUBSCRIPTION_PAUSE_MAX_DAYS
+        }
+        bound_date_picker(field, today + datetime.timedelta(days=1), subscriptions.latest_resume_day(today))
 
     def clean_resumes_on(self):
         resumes_on = self.cleaned_data["resumes_on"]
@@ -157,6 +169,8 @@ class RecordPayoutForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["listing"].queryset = ProjectListing.objects.select_related("project", "enterprise__organisation")
+        today = timezone.localdate()
+        bound_date_picker(self.fields["paid_on"], payouts.earliest_payout_day(today), today)
 
     def clean_amount(self):
         from django.conf import settings
@@ -178,6 +192,8 @@ class RecordPayoutForm(forms.Form):
         paid_on = cleaned.get("paid_on")
         if paid_on and paid_on > timezone.localdate():
             self.add_error("paid_on", _("Record a payout once it is made, not before."))
+        elif paid_on and paid_on < payouts.earliest_payout_day():
+            self.add_error("paid_on", payouts.payout_too_long_ago_message())
         return cleaned
 
 

@@ -18,10 +18,11 @@ import uuid
 from dataclasses import dataclass, field
 
 import stripe
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.actions import check_manager, check_member
@@ -182,9 +183,25 @@ def check_can_record_payouts(user):
         raise PermissionDenied
 
 
+def earliest_payout_day(today=None):
+    """The first day a payout recorded today may have been made on (settings.PAYOUT_RECORD_MAX_DAYS_BACK ago)."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=settings.PAYOUT_RECORD_MAX_DAYS_BACK)
+
+
+def payout_too_long_ago_message(today=None):
+    return _("A payout is recorded within %(days)s days of being made: give a day on or after %(date)s.") % {
+        "days": settings.PAYOUT_RECORD_MAX_DAYS_BACK,
+        "date": formats.date_format(earliest_payout_day(today)),
+    }
+
+
 def record_payout(user, listing, *, amount_twd, reference, paid_on):
     """Staff record a bank transfer to the team of `listing`: a negative payout entry in the ledger."""
     check_can_record_payouts(user)
+    if paid_on > timezone.localdate():
+        raise ActionRefused(_("Record a payout once it is made, not before."), "future")
+    if paid_on < earliest_payout_day():
+        raise ActionRefused(payout_too_long_ago_message(), "too_long_ago")
     enterprise = listing.enterprise
     with transaction.atomic():
         account = account_for(enterprise)

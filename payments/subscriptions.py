@@ -14,6 +14,7 @@ from calendar import monthrange
 from zoneinfo import ZoneInfo
 
 import stripe
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import formats, timezone
@@ -27,7 +28,6 @@ from payments.models import Backing
 logger = logging.getLogger(__name__)
 
 TAIPEI = ZoneInfo("Asia/Taipei")
-MAX_PAUSE_DAYS = 183  # about six months: a longer break is a cancellation, said honestly
 MANAGEABLE = (Backing.Status.ACTIVE, Backing.Status.PAUSED, Backing.Status.PAST_DUE)
 
 PAUSE_BY_BACKER = "backer"
@@ -124,13 +124,22 @@ def check_can_manage(user, backing):
         raise ActionRefused(_("This subscription has ended and can no longer be changed."), code="ended")
 
 
+def latest_resume_day(today=None):
+    """The last day a pause set today may run to (settings.SUBSCRIPTION_PAUSE_MAX_DAYS from today)."""
+    return (today or timezone.localdate()) + datetime.timedelta(days=settings.SUBSCRIPTION_PAUSE_MAX_DAYS)
+
+
 def check_pause_date(resumes_on, today=None):
-    """The day collection resumes: after today and at most about six months away."""
+    """The day collection resumes: after today and at most settings.SUBSCRIPTION_PAUSE_MAX_DAYS away."""
     today = today or timezone.localdate()
     if resumes_on <= today:
         raise ActionRefused(_("Choose a date after today."), code="past")
-    if resumes_on > today + datetime.timedelta(days=MAX_PAUSE_DAYS):
-        raise ActionRefused(_("A pause can last up to six months; choose an earlier date."), code="too_far")
+    if resumes_on > latest_resume_day(today):
+        raise ActionRefused(
+            _("A pause lasts at most %(days)s days: give a day on or before %(date)s.")
+            % {"days": settings.SUBSCRIPTION_PAUSE_MAX_DAYS, "date": formats.date_format(latest_resume_day(today))},
+            code="too_far",
+        )
 
 
 def start_of_day(day):

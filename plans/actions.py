@@ -39,6 +39,8 @@ from plans.models import (
     Section,
     Stage,
     YearlyReport,
+    earliest_meeting_day,
+    meeting_too_long_ago_message,
 )
 from plans.text import translation_fields
 
@@ -509,6 +511,8 @@ def record_meeting(user, plan, *, held_on, attendees, minutes, revisions=()):
         raise ActionRefused(_("A guidance meeting needs its attendees and minutes."))
     if held_on > timezone.localdate():
         raise ActionRefused(_("Record a meeting once it has been held: its date cannot be in the future."))
+    if held_on < earliest_meeting_day():
+        raise ActionRefused(meeting_too_long_ago_message())
     revisions = [(section, text.strip()) for section, text in revisions if text.strip()]
     if any(section not in Section.values for section, _text in revisions):
         raise ActionRefused(_("Choose the section each revision request is about."))

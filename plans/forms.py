@@ -8,10 +8,11 @@ from wagtail.models import Locale
 
 from accounts.models import Organisation
 from cms.models import ProjectPage, Sector, SupportProgramme
+from core.dates import bound_date_picker
 from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea, name_in_active_language
 from core.numbers import WholeNumberField
 from places.models import County
-from plans.models import FundingSource, Section, Stage
+from plans.models import FundingSource, Section, Stage, earliest_meeting_day, meeting_too_long_ago_message
 
 # An amount in a plan is at most NT$1 trillion (more than any county's budget): far below what the database holds,
 # where twenty typed digits made the save answer 500. The message says the same number.
@@ -189,13 +190,15 @@ REVISION_ROWS = 3
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     attendees = forms.CharField(label=_("Attendees"), widget=Textarea(attrs={"rows": 2}))
     minutes = forms.CharField(label=_("Minutes"), widget=Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["held_on"].initial = timezone.localdate()
+        today = timezone.localdate()
+        self.fields["held_on"].initial = today
+        bound_date_picker(self.fields["held_on"], earliest_meeting_day(today), today)
         for index in range(REVISION_ROWS):
             self.fields[f"section_{index}"] = forms.ChoiceField(
                 label=_("Section"), required=False, choices=[("", "—")] + Section.choices
@@ -203,6 +206,14 @@ class MeetingForm(forms.Form):
             self.fields[f"request_{index}"] = forms.CharField(
                 label=_("Revision request"), required=False, widget=Textarea(attrs={"rows": 2})
             )
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("Record a meeting once it has been held: its date cannot be in the future."))
+        if held_on < earliest_meeting_day():
+            raise forms.ValidationError(meeting_too_long_ago_message())
+        return held_on
 
     def meeting_fields(self):
         return [self["held_on"], self["attendees"], self["minutes"]]

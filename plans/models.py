@@ -6,9 +6,13 @@ resources per source. Every change goes through plans.actions, which writes a Pl
 and an audit entry.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -199,6 +203,18 @@ class PlanEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d} {self.kind}"
+
+
+def earliest_meeting_day(today=None):
+    """The first day a meeting recorded today may have been held on (settings.PLAN_MEETING_MAX_DAYS_BACK ago)."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=settings.PLAN_MEETING_MAX_DAYS_BACK)
+
+
+def meeting_too_long_ago_message(today=None):
+    return gettext("A meeting is recorded within %(days)s days of being held: give a day on or after %(date)s.") % {
+        "days": settings.PLAN_MEETING_MAX_DAYS_BACK,
+        "date": formats.date_format(earliest_meeting_day(today)),
+    }
 
 
 class GuidanceMeeting(models.Model):

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import bound_date_picker
 from core.forms import NamedChoiceField, NameField, Textarea
 from places.models import Township
 from traceability import measures, uploads
-from traceability.models import AlertRule, Batch, Device, Entry, ReadingExclusion
+from traceability.models import AlertRule, Batch, Device, Entry, ReadingExclusion, batch_period_bounds
 
 # Details a record may carry besides its text; kept only when filled in, shown with these labels.
 DETAIL_FIELDS = {
@@ -66,13 +67,18 @@ class BatchForm(forms.Form):
         help_text=_("Backers of this plan see the batch in My backings."),
     )
     period_start = forms.DateField(
-        label=_("period from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("period from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    period_end = forms.DateField(label=_("period to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(
+        label=_("period to"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, listing, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = listing.subscription_plans.all()
+        earliest, latest = batch_period_bounds()
+        for name in ("period_start", "period_end"):
+            bound_date_picker(self.fields[name], earliest, latest)
 
     def clean(self):
         data = super().clean()

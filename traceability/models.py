@@ -16,9 +16,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.dates import years_from
 from traceability import measures
 
 # Crockford's base 32 without the letters people misread (I, L, O, U): codes are typed from labels too.
@@ -88,10 +90,33 @@ class Batch(models.Model):
         return f"{self.name} ({self.code})"
 
     def clean(self):
+        earliest, latest = batch_period_bounds()
+        for name in ("period_start", "period_end"):
+            day = getattr(self, name)
+            if day and not earliest <= day <= latest:
+                raise ValidationError({name: batch_period_out_of_bounds_message()})
         if self.period_start and self.period_end and self.period_start > self.period_end:
             raise ValidationError({"period_end": _("The period ends before it starts; check both dates.")})
         if (self.period_start or self.period_end) and not self.plan_id:
             raise ValidationError({"plan": _("A period belongs to a subscription plan: choose the plan too.")})
+
+
+def batch_period_bounds(today=None):
+    """The first and last day a batch's period may take (settings.TRACE_BATCH_PERIOD_MAX_YEARS either side)."""
+    today = today or timezone.localdate()
+    years = settings.TRACE_BATCH_PERIOD_MAX_YEARS
+    return years_from(today, -years), years_from(today, years)
+
+
+def batch_period_out_of_bounds_message(today=None):
+    earliest, latest = batch_period_bounds(today)
+    return _(
+        "A batch's period lies within %(years)s years of today: give a day between %(earliest)s and %(latest)s."
+    ) % {
+        "years": settings.TRACE_BATCH_PERIOD_MAX_YEARS,
+        "earliest": formats.date_format(earliest),
+        "latest": formats.date_format(latest),
+    }
 
 
 class AppendOnlyError(Exception):

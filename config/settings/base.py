@@ -421,6 +421,12 @@ DONATION_GOAL_MAX_AMOUNT_TWD = env_int("DONATION_GOAL_MAX_AMOUNT_TWD", 100_000_0
 # A donation campaign's deadline is at most this many days from the day it is set: an all-or-nothing campaign whose
 # deadline lies years ahead would hold its donors' money (and the chance of a refund) for as long.
 DONATION_CAMPAIGN_MAX_DAYS = env_int("DONATION_CAMPAIGN_MAX_DAYS", 365, minimum=1)
+# A backer pauses a subscription until a day at most this many days away: a longer break is a cancellation, said
+# honestly (and a pause until 9999 would keep a subscription that charges no one on the team's books for ever).
+SUBSCRIPTION_PAUSE_MAX_DAYS = env_int("SUBSCRIPTION_PAUSE_MAX_DAYS", 183, minimum=1)
+# Staff record a bank transfer to a team at most this many days after it was made (never before): the ledger's
+# payouts are dated by it, and a transfer of year 1 would move the team's balance history decades back.
+PAYOUT_RECORD_MAX_DAYS_BACK = env_int("PAYOUT_RECORD_MAX_DAYS_BACK", 365, minimum=1)
 # A help request's timeframe ends at most this many days from the day it is posted: a request open for decades
 # would keep being offered to people (and ranked in their matches) long after anyone still needs the help.
 HELP_REQUEST_MAX_DAYS = env_int("HELP_REQUEST_MAX_DAYS", 730, minimum=1)
@@ -430,6 +436,15 @@ PLAN_MILESTONE_MAX_YEARS = env_int("PLAN_MILESTONE_MAX_YEARS", 10, minimum=1)
 # An experience's, event's or volunteering shift's time slot starts at most this many days from the day it is added:
 # its bookings, waitlist and reminders are for people planning this year, and the year 9999 is a typing slip.
 EXPERIENCE_SLOT_MAX_DAYS = env_int("EXPERIENCE_SLOT_MAX_DAYS", 365, minimum=1)
+# A traceability batch's period (the month or season of the plan whose backers receive it) lies within this many
+# years of today, either side: backers look for this year's harvest, and 9999-12-31 or year 1 is a typing slip.
+TRACE_BATCH_PERIOD_MAX_YEARS = env_int("TRACE_BATCH_PERIOD_MAX_YEARS", 2, minimum=1)
+# A plan meeting is recorded at most this many days after it was held (and never before): its minutes are written
+# up while people remember them, and a date decades back would sort a plan's history wrongly.
+PLAN_MEETING_MAX_DAYS_BACK = env_int("PLAN_MEETING_MAX_DAYS_BACK", 365, minimum=1)
+# Official figures imported by staff were published by their source at most this many years ago (never in the
+# future): the oldest open-data series we use start in the 1990s.
+DATAHUB_SOURCE_MAX_YEARS_BACK = env_int("DATAHUB_SOURCE_MAX_YEARS_BACK", 40, minimum=1)
 # Fulfilment of plans that ship goods (payments/fulfilment.py): a backer may change the delivery address of a period
 # until this many days before the plan's ship day of that month; an ended subscription's address is erased this
 # many days after it ended (Personal Data Protection Act: kept no longer than needed to settle a late parcel).

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cms.public import in_active_language
 from core.actions import run_action
 from payments import fulfilment, queries
-from payments.forms import DeliveryAddressForm
+from payments.forms import DeliveryAddressForm, PauseForm
 from payments.gateways import demo
 from payments.receipts import receipt_context
 
@@ -39,6 +39,7 @@ def backing_detail(request, pk):
         "demo_subscription": demo.holds(backing.stripe_subscription_id),
         "entries": backing.ledger_entries.all(),
         "updates": list(backing.listing.project.updates.all()[:5]),
+        "pause_form": PauseForm(),
     }
     if backing.plan and backing.plan.ships_goods:
         context.update(

@@ -294,3 +294,54 @@ def test_staff_see_the_imports_with_the_import_button(indicators, client):
     client.force_login(_staff())
     html = client.get(reverse("figure_imports:index")).content.decode()
     assert "test.csv" in html and reverse("datahub_import") in html
+
+
+@pytest.mark.parametrize(
+    ("language", "out_of_bounds"),
+    [
+        ("zh-hant", "資料來源須是最近 10 年內發布的"),
+        ("en", "The source published the figures within the last 10 years"),
+        ("ja", "出典の公表日は過去 10 年以内です"),
+    ],
+)
+def test_a_source_date_is_bounded_and_the_import_page_says_the_limit(
+    indicators, client, settings, language, out_of_bounds
+):
+    """A source date of 9999-12-31 or year 1 was stored with the figures and shown beside them as their source."""
+    from django.utils import formats, timezone, translation
+
+    from core.dates import years_from
+
+    settings.DATAHUB_SOURCE_MAX_YEARS_BACK = 10
+    today = timezone.localdate()
+    earliest = years_from(today, -10)
+    from wagtail.users.models import UserProfile
+
+    staff = _staff()
+    profile = UserProfile.get_for_user(staff)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(staff)
+    url = reverse("datahub_import")
+    with translation.override(language):
+        shown = (formats.date_format(earliest), formats.date_format(today))
+    for source_date in ("9999-12-31", "0001-01-01", (earliest - datetime.timedelta(days=1)).isoformat()):
+        response = client.post(url, {**_upload(GOOD), "source_date": source_date})
+        assert response.status_code == 200
+        assert response.context["form"].errors["source_date"]
+        assert out_of_bounds in response.text and all(day in response.text for day in shown)
+    picker = response.context["form"]["source_date"].field.widget.attrs
+    assert (picker["min"], picker["max"]) == (earliest.isoformat(), today.isoformat())
+    assert not ImportBatch.objects.exists()
+
+    # The first day allowed is accepted.
+    assert client.post(url, {**_upload(GOOD), "source_date": earliest.isoformat()}).status_code == 302
+    assert ImportBatch.objects.get().source_date == earliest
+
+
+def test_the_action_refuses_a_source_date_beyond_the_limit(indicators, settings):
+    settings.DATAHUB_SOURCE_MAX_YEARS_BACK = 10
+    for source_date in (datetime.date(1, 1, 1), datetime.date(9999, 12, 31)):
+        with pytest.raises(ImportRefused, match="10 年"):
+            import_figures(GOOD, file_name="f.csv", source="s", licence="l", source_date=source_date)
+    assert not ImportBatch.objects.exists()

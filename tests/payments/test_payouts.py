@@ -40,6 +40,10 @@ def funded(listing, bob):
     return listing
 
 
+# A day the bank transfer was made, within PAYOUT_RECORD_MAX_DAYS_BACK.
+RECENTLY = (timezone.localdate() - datetime.timedelta(days=17)).isoformat()
+
+
 def _payouts_url(listing):
     return reverse("payments:payouts", kwargs={"slug": listing.enterprise.organisation.slug})
 
@@ -57,7 +61,7 @@ def test_a_taiwan_team_is_platform_collected_and_its_balance_comes_from_the_ledg
 
 def test_staff_record_a_payout_up_to_the_balance(client, funded, staff, alice):
     client.force_login(staff)
-    form = {"listing": funded.pk, "amount": "2,000", "reference": "TW-0001", "paid_on": "2026-11-20"}
+    form = {"listing": funded.pk, "amount": "2,000", "reference": "TW-0001", "paid_on": RECENTLY}
 
     response = client.post(reverse("ledger:record_payout"), form)
 
@@ -88,7 +92,7 @@ def test_a_bad_payout_re_renders_and_records_nothing(client, funded, staff, chan
         kind="payout", listing=funded, amount_twd=-2_000, source_key="payout:earlier", occurred_at=timezone.now()
     )
     client.force_login(staff)
-    form = {"listing": funded.pk, "amount": "300", "reference": "TW-0002", "paid_on": "2026-11-20", **change}
+    form = {"listing": funded.pk, "amount": "300", "reference": "TW-0002", "paid_on": RECENTLY, **change}
 
     response = client.post(reverse("ledger:record_payout"), form)
 
@@ -147,3 +151,50 @@ def test_recording_a_payout_for_a_connect_team_is_refused(funded, staff):
 
     with pytest.raises(payouts.ActionRefused):
         payouts.record_payout(staff, funded, amount_twd=100, reference="x", paid_on=timezone.localdate())
+
+
+@pytest.mark.parametrize(
+    ("language", "too_long_ago"),
+    [
+        ("zh-hant", "撥款須在完成後 30 天內記錄"),
+        ("en", "A payout is recorded within 30 days of being made"),
+        ("ja", "支払いは実行から 30 日以内に記録してください"),
+    ],
+)
+def test_a_payout_made_too_long_ago_is_refused_with_the_limit(client, funded, staff, settings, language, too_long_ago):
+    """A transfer dated year 1 was written to the ledger and moved the team's balance history decades back."""
+    from django.utils import formats, translation
+
+    settings.PAYOUT_RECORD_MAX_DAYS_BACK = 30
+    today = timezone.localdate()
+    first_day = today - datetime.timedelta(days=30)
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(staff)
+    profile.preferred_language = language  # the admin speaks the staff member's chosen language
+    profile.save()
+    client.force_login(staff)
+    with translation.override(language):
+        shown = formats.date_format(first_day)
+    form = {"listing": funded.pk, "amount": "300", "reference": "TW-0003"}
+    for paid_on in ("0001-01-01", (first_day - datetime.timedelta(days=1)).isoformat()):
+        response = client.post(reverse("ledger:record_payout"), {**form, "paid_on": paid_on})
+        assert response.status_code == 400
+        assert response.context["form"].errors["paid_on"]
+        assert too_long_ago in response.text and shown in response.text
+    picker = response.context["form"]["paid_on"].field.widget.attrs
+    assert (picker["min"], picker["max"]) == (first_day.isoformat(), today.isoformat())
+    assert not LedgerEntry.objects.filter(kind="payout").exists()
+
+    # The first day allowed is accepted.
+    response = client.post(reverse("ledger:record_payout"), {**form, "paid_on": first_day.isoformat()})
+    assert response.status_code == 302
+    assert LedgerEntry.objects.get(kind="payout").occurred_at.date() == first_day
+
+
+def test_the_action_refuses_a_payout_dated_too_long_ago_or_to_come(funded, staff, settings):
+    settings.PAYOUT_RECORD_MAX_DAYS_BACK = 30
+    for paid_on, reason in ((datetime.date(1, 1, 1), "30 天"), (datetime.date(9999, 12, 31), "完成後再記錄")):
+        with pytest.raises(payouts.ActionRefused, match=reason):
+            payouts.record_payout(staff, funded, amount_twd=100, reference="x", paid_on=paid_on)
+    assert not LedgerEntry.objects.filter(kind="payout").exists()

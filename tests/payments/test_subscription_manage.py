@@ -69,7 +69,7 @@ def test_pausing_until_a_date_voids_charges_until_that_morning_in_taiwan(client,
         ("", "required"),
         ("not a date", "valid date"),
         ((timezone.localdate()).isoformat(), "after today"),
-        ((timezone.localdate() + datetime.timedelta(days=200)).isoformat(), "six months"),
+        ((timezone.localdate() + datetime.timedelta(days=200)).isoformat(), "at most 183 days"),
     ],
 )
 def test_a_bad_resume_date_re_renders_with_the_reason_and_changes_nothing(client, citizen, backing, value, expected):
@@ -319,3 +319,40 @@ def test_my_backings_says_until_when_a_subscription_is_paused_instead_of_its_nex
     day = timezone.localtime(until).date()
     assert f"Paused until <strong>{day.day} {day:%B} {day.year}</strong>: nothing is charged before then." in page
     assert "Next charge" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "too_far", "help_text"),
+    [
+        ("zh-hant", "暫停最長為 30 天", "最長為今天起 30 天"),
+        ("en", "A pause lasts at most 30 days", "at most 30 days from today"),
+        ("ja", "一時停止は最長 30 日です", "今日から最長 30 日です"),
+    ],
+)
+def test_a_pause_is_bounded_and_the_page_says_the_limit_and_the_last_day(
+    client, citizen, backing, settings, language, too_far, help_text
+):
+    from django.utils import formats, translation
+
+    settings.SUBSCRIPTION_PAUSE_MAX_DAYS = 30
+    today = timezone.localdate()
+    last_day = today + datetime.timedelta(days=30)
+    client.force_login(citizen)
+    with translation.override(language):
+        url = _url("pause", backing)
+        manage = reverse("payments:subscription_manage", kwargs={"pk": backing.pk})
+        shown = formats.date_format(last_day)
+    before = _state(backing)
+    for resumes_on in ("9999-12-31", (last_day + datetime.timedelta(days=1)).isoformat()):
+        response = client.post(url, {"resumes_on": resumes_on})
+        assert response.status_code == 400
+        assert too_far in response.text and shown in response.text
+        assert f'value="{resumes_on}"' in response.text
+    assert _state(backing) == before
+    page = client.get(manage).text
+    assert f'min="{(today + datetime.timedelta(days=1)).isoformat()}" max="{last_day.isoformat()}"' in page
+    assert help_text in page
+
+    # The last day allowed is accepted.
+    client.post(url, {"resumes_on": last_day.isoformat()})
+    assert _state(backing)[1] == datetime.datetime.combine(last_day, datetime.time.min, tzinfo=subscriptions.TAIPEI)

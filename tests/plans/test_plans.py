@@ -623,3 +623,57 @@ def test_a_meetings_revision_requests_put_the_languages_colon_after_their_sectio
         page = client.get(reverse("plans:detail", kwargs={"pk": ready_plan.pk})).text
 
     assert f'</strong>{between}<span lang="zh-Hant">說明民間投資</span>' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "too_long_ago", "future"),
+    [
+        ("zh-hant", "會議須在召開後 30 天內記錄", "會議開完後再記錄：日期不能是未來。"),
+        ("en", "A meeting is recorded within 30 days of being held", "its date cannot be in the future"),
+        (
+            "ja",
+            "会議は開催から 30 日以内に記録してください",
+            "会議は開催後に記録してください。日付を未来にはできません。",
+        ),
+    ],
+)
+def test_a_meeting_date_is_bounded_and_the_page_says_the_limit(
+    client, people, ready_plan, settings, language, too_long_ago, future
+):
+    """A guidance meeting held in year 1 or on 9999-12-31 was recorded, and sorted the plan's history wrongly."""
+    from django.utils import formats, translation
+
+    settings.PLAN_MEETING_MAX_DAYS_BACK = 30
+    plan, today = ready_plan, timezone.localdate()
+    actions.submit_plan(people["officer"], plan)
+    actions.county_forward(people["reviewer"], plan, comment="支持")
+    client.force_login(people["staff"])
+    with translation.override(language):
+        url = reverse("plans:meeting", kwargs={"pk": plan.pk})
+        first_day = formats.date_format(today - datetime.timedelta(days=30))
+    meeting = {"attendees": "國發會、縣府與三位青年", "minutes": "同意計畫方向"}
+    for held_on in ("0001-01-01", (today - datetime.timedelta(days=31)).isoformat()):
+        response = client.post(url, {**meeting, "held_on": held_on})
+        assert response.status_code == 200
+        assert too_long_ago in response.text and first_day in response.text
+        assert f'value="{held_on}"' in response.text and "同意計畫方向" in response.text
+    response = client.post(url, {**meeting, "held_on": "9999-12-31"})
+    assert response.status_code == 200 and future in response.text
+    picker = response.context["meeting_form"]["held_on"].field.widget.attrs
+    assert (picker["min"], picker["max"]) == ((today - datetime.timedelta(days=30)).isoformat(), today.isoformat())
+    assert not plan.meetings.exists()
+
+    # The first day allowed is accepted.
+    assert (
+        client.post(url, {**meeting, "held_on": (today - datetime.timedelta(days=30)).isoformat()}).status_code == 302
+    )
+    assert plan.meetings.get().held_on == today - datetime.timedelta(days=30)
+
+
+def test_the_action_refuses_a_meeting_held_too_long_ago(people, ready_plan, settings):
+    settings.PLAN_MEETING_MAX_DAYS_BACK = 30
+    actions.submit_plan(people["officer"], ready_plan)
+    actions.county_forward(people["reviewer"], ready_plan)
+    with pytest.raises(ActionRefused, match="30 days"):
+        actions.record_meeting(people["staff"], ready_plan, held_on=datetime.date(1, 1, 1), attendees="a", minutes="m")
+    assert not ready_plan.meetings.exists()

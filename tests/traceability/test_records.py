@@ -304,3 +304,62 @@ def test_the_label_sheet_reads_a_typed_count_and_never_fails_on_one(client, batc
     assert response.status_code == status
     if labels is not None:
         assert len(response.context["labels"]) == labels
+
+
+def _years_from_today(years):
+    from core.dates import years_from
+
+    return years_from(timezone.localdate(), years)
+
+
+@pytest.mark.parametrize(
+    ("language", "out_of_bounds", "before_start"),
+    [
+        ("zh-hant", "批次的期間須在今天起前後 2 年內", "期間的結束早於開始"),
+        ("en", "period lies within 2 years of today", "The period ends before it starts"),
+        ("ja", "バッチの期間は今日から前後 2 年以内です", "期間の終了が開始より前になっています"),
+    ],
+)
+def test_a_batch_period_is_bounded_and_the_team_page_says_the_limit(
+    client, listing, alice, plan, settings, language, out_of_bounds, before_start
+):
+    """9999-12-31 or year 1 was saved as the month of a harvest its backers look for."""
+    from django.utils import formats, translation
+
+    settings.TRACE_BATCH_PERIOD_MAX_YEARS = 2
+    earliest, latest = _years_from_today(-2), _years_from_today(2)
+    client.force_login(alice)
+    with translation.override(language):
+        url = reverse("traceability:batch_new", kwargs={"project_id": listing.project_id})
+        shown = (formats.date_format(earliest), formats.date_format(latest))
+    data = {"name": "三月吳郭魚", "product": "吳郭魚片", "plan": plan.pk}
+    for start, end in (
+        ("0001-01-01", None),
+        (None, "9999-12-31"),
+        ((earliest - datetime.timedelta(days=1)).isoformat(), None),
+        (None, (latest + datetime.timedelta(days=1)).isoformat()),
+    ):
+        typed = {"period_start": start or "", "period_end": end or ""}
+        response = client.post(url, {**data, **typed})
+        assert response.status_code == 200
+        assert response.context["form"].errors["period_start" if start else "period_end"]
+        assert out_of_bounds in response.text and all(day in response.text for day in shown)
+        assert f'value="{start or end}"' in response.text, "what was typed is kept"
+    reversed_period = client.post(url, {**data, "period_start": latest.isoformat(), "period_end": earliest.isoformat()})
+    assert reversed_period.status_code == 200 and before_start in reversed_period.text
+    picker = response.context["form"]["period_end"].field.widget.attrs
+    assert (picker["min"], picker["max"]) == (earliest.isoformat(), latest.isoformat())
+    assert not Batch.objects.exists()
+
+    # The first and last days allowed are accepted.
+    response = client.post(url, {**data, "period_start": earliest.isoformat(), "period_end": latest.isoformat()})
+    assert response.status_code == 302
+    assert Batch.objects.values_list("period_start", "period_end").get() == (earliest, latest)
+
+
+def test_the_action_refuses_a_batch_period_beyond_the_limit(listing, alice, plan, settings):
+    settings.TRACE_BATCH_PERIOD_MAX_YEARS = 2
+    for period in ({"period_start": datetime.date(1, 1, 1)}, {"period_end": datetime.date(9999, 12, 31)}):
+        with pytest.raises(ActionRefused, match="within 2 years"):
+            actions.create_batch(alice, listing, name="x", product="y", plan=plan, **period)
+    assert not Batch.objects.exists()
