@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Organisation
 from cms.models import ProjectPage
+from cms.public import in_active_language
 from core.actions import ActionRefused, run_action
 from marketplace import actions, queries
 from marketplace.forms import AdvanceForm, CommitmentForm, InterestForm
@@ -44,10 +45,14 @@ def interest_express(request, slug, project_id):
 
 
 def _interest_list(request, organisation, membership, interests, side):
+    page = Paginator(interests, 25).get_page(request.GET.get("page"))
+    # An interest is recorded against the project's original page; the reader sees its title in their language.
+    shown = in_active_language([interest.project for interest in page])
     context = {
         "organisation": organisation,
         "membership": membership,
-        "page": Paginator(interests, 25).get_page(request.GET.get("page")),
+        "page": page,
+        "rows": list(zip(page, shown, strict=True)),
         "side": side,
     }
     return render(request, "marketplace/interest_list.html", context)
@@ -100,6 +105,7 @@ def interest_detail(request, pk):
         "commitment_form": CommitmentForm() if can_propose else None,
         "can_confirm": can_confirm,
         "interest": interest,
+        "project": in_active_language([interest.project])[0],
         "events": interest.events.select_related("actor"),
         "is_team": is_team,
         "is_company": queries.is_member_of(request.user, interest.company.organisation),

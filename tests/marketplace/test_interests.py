@@ -351,3 +351,22 @@ def test_recommended_cards_show_the_readers_language_and_interest_is_recorded_ag
     assert f'href="{english.url}"' in page and "Guanshan Rice" in page
     assert f'href="{rice.url}"' not in page
     assert f'action="{express}"' in page
+
+
+def test_the_company_interest_list_and_detail_name_the_project_in_the_readers_language(client, market):
+    from wagtail.models import Locale
+
+    rice = market["rice"]
+    english = rice.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    english.title = "Guanshan Rice"
+    english.save_revision().publish()
+    interest = actions.express_interest(market["dave"], market["company"], rice)
+    client.force_login(market["dave"])
+
+    with translation.override("en"):
+        listing = client.get(reverse("marketplace:company_interests", kwargs={"slug": market["company_org"].slug})).text
+        detail = client.get(reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})).text
+
+    assert ">Guanshan Rice</a>" in listing and rice.title not in listing
+    assert "<title>Guanshan Rice" in detail and "interest in Guanshan Rice" in detail
+    assert rice.title not in detail
