@@ -36,7 +36,7 @@ def saved_searches(request, slug):
     profile, to_profile_form = profile_or_redirect(request, organisation)
     if to_profile_form:
         return to_profile_form
-    form = SavedSearchForm(request.POST or None)
+    form = SavedSearchForm(request.POST or None, company=profile)
     if request.method == "POST" and form.is_valid():
         actions.save_search(request.user, profile, form=form)
         messages.success(request, _("The search is saved: matching new projects come in the weekly digest."))
