@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cms.public import in_active_language
 from marketplace import actions, providers, queries
 from marketplace.forms import CompanyProfileForm, SavedSearchForm
 from marketplace.impact import impact_report
@@ -69,10 +70,14 @@ def impact(request, slug):
         return to_profile_form
     member_ids = list(organisation.memberships.values_list("user_id", flat=True))
     volunteer_hours = providers.members_volunteer_hours(member_ids)
+    report = impact_report(profile)
+    # Commitments are recorded against the projects' original pages; the reader sees their titles in their language.
+    shown = in_active_language([line.interest.project for line in report.lines])
     context = {
         "organisation": organisation,
         "membership": membership,
-        "report": impact_report(profile),
+        "report": report,
+        "report_rows": list(zip(report.lines, shown, strict=True)),
         "volunteer_hours": volunteer_hours,
         "volunteer_hours_total": round(sum(volunteer_hours.values()), 1),
         "followed_organisations": providers.members_followed_organisations(member_ids),

@@ -370,3 +370,24 @@ def test_the_company_interest_list_and_detail_name_the_project_in_the_readers_la
     assert ">Guanshan Rice</a>" in listing and rice.title not in listing
     assert "<title>Guanshan Rice" in detail and "interest in Guanshan Rice" in detail
     assert rice.title not in detail
+
+
+def test_the_impact_report_names_the_projects_in_the_readers_language(client, market):
+    from wagtail.models import Locale
+
+    rice = market["rice"]
+    english = rice.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    english.title = "Guanshan Rice"
+    english.save_revision().publish()
+    interest = actions.express_interest(market["dave"], market["company"], rice)
+    for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
+        actions.advance_interest(market["erin"], interest, stage)
+    actions.propose_commitment(market["erin"], interest, amount_twd=800_000, instrument="loan")
+    actions.confirm_commitment(market["carol"], interest)
+    client.force_login(market["dave"])
+
+    with translation.override("en"):
+        report = client.get(reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})).text
+
+    assert '<td lang="en">Guanshan Rice</td>' in report
+    assert f"<td>{rice.title}</td>" not in report
