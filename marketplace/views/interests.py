@@ -85,7 +85,8 @@ def _interest_for(request, pk):
 @require_GET
 def interest_detail(request, pk):
     interest = _interest_for(request, pk)
-    is_team = queries.is_member_of(request.user, queries.project_enterprise(interest.project))
+    enterprise = queries.project_enterprise(interest.project)
+    is_team = queries.is_member_of(request.user, enterprise)
     next_stages = actions.TEAM_TRANSITIONS.get(interest.stage, ()) if is_team else ()
     if interest.stage == interest.Stage.COMMITTED and not interest.commitment_confirmed:
         next_stages = ()  # closed only once both sides confirmed
@@ -108,6 +109,7 @@ def interest_detail(request, pk):
         "project": in_active_language([interest.project])[0],
         "events": interest.events.select_related("actor"),
         "is_team": is_team,
+        "enterprise": enterprise,
         "is_company": queries.is_member_of(request.user, interest.company.organisation),
         "advance_form": AdvanceForm() if next_stages else None,
         "next_stages": [interest.Stage(stage) for stage in next_stages],

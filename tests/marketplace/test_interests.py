@@ -370,6 +370,16 @@ def test_the_company_interest_list_and_detail_name_the_project_in_the_readers_la
     assert ">Guanshan Rice</a>" in listing and rice.title not in listing
     assert "<title>Guanshan Rice" in detail and "interest in Guanshan Rice" in detail
     assert rice.title not in detail
+    # The page leads back to the company's interests and on to the project, as the reader reads it.
+    with translation.override("en"):
+        company_list = reverse("marketplace:company_interests", kwargs={"slug": market["company_org"].slug})
+        team_list = reverse("marketplace:enterprise_interests", kwargs={"slug": market["enterprise_org"].slug})
+    back = f'<a href="{company_list}">Interests</a>'
+    assert back in detail and f'<a href="{english.url}" lang="en">Guanshan Rice</a>' in detail
+    client.force_login(market["erin"])
+    with translation.override("en"):
+        team_view = client.get(reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})).text
+    assert f'<a href="{team_list}">Interests</a>' in team_view
 
 
 def test_the_impact_report_names_the_projects_in_the_readers_language(client, market):
