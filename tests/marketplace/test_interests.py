@@ -194,6 +194,8 @@ def test_recommended_page_shows_reasons_and_expressing_interest_from_it_works(cl
     page = client.get(reverse("marketplace:recommendations", kwargs={"slug": market["company_org"].slug}))
     assert page.status_code == 200
     assert "南投縣竹山鎮" in page.text and "關山米" in page.text
+    # The note is cut where the server would refuse it, so what was typed is never sent and lost.
+    assert re.search(r'<textarea id="interest-dialog-message" name="message" rows="4" maxlength="2000">', page.text)
 
     response = client.post(
         reverse(
