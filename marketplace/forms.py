@@ -164,6 +164,20 @@ class SavedSearchForm(forms.ModelForm):
         # Named in the reader's language (their __str__ is the Chinese name).
         field_classes = {"sectors": NamedMultipleChoiceField, "counties": NamedMultipleChoiceField}
 
+    def __init__(self, *args, company=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company = company
+
+    def clean_name(self):
+        # A second click on Save, or the same name twice, would send the same digest section twice.
+        name = self.cleaned_data["name"]
+        if self.company is not None and self.company.saved_searches.filter(name__iexact=name).exists():
+            raise forms.ValidationError(
+                _("Your company already has a saved search of that name: choose another name or delete that one."),
+                code="duplicate",
+            )
+        return name
+
 
 class EnterpriseProfileForm(forms.ModelForm):
     township = township_field(label=_("township"))

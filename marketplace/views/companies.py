@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cms.public import in_active_language
 from marketplace import actions, providers, queries
 from marketplace.forms import CompanyProfileForm, SavedSearchForm
 from marketplace.impact import impact_report
@@ -36,7 +37,7 @@ def saved_searches(request, slug):
     profile, to_profile_form = profile_or_redirect(request, organisation)
     if to_profile_form:
         return to_profile_form
-    form = SavedSearchForm(request.POST or None)
+    form = SavedSearchForm(request.POST or None, company=profile)
     if request.method == "POST" and form.is_valid():
         actions.save_search(request.user, profile, form=form)
         messages.success(request, _("The search is saved: matching new projects come in the weekly digest."))
@@ -69,10 +70,14 @@ def impact(request, slug):
         return to_profile_form
     member_ids = list(organisation.memberships.values_list("user_id", flat=True))
     volunteer_hours = providers.members_volunteer_hours(member_ids)
+    report = impact_report(profile)
+    # Commitments are recorded against the projects' original pages; the reader sees their titles in their language.
+    shown = in_active_language([line.interest.project for line in report.lines])
     context = {
         "organisation": organisation,
         "membership": membership,
-        "report": impact_report(profile),
+        "report": report,
+        "report_rows": list(zip(report.lines, shown, strict=True)),
         "volunteer_hours": volunteer_hours,
         "volunteer_hours_total": round(sum(volunteer_hours.values()), 1),
         "followed_organisations": providers.members_followed_organisations(member_ids),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Organisation
 from cms.models import ProjectPage
+from cms.public import in_active_language
 from core.actions import ActionRefused, run_action
 from marketplace import actions, queries
 from marketplace.forms import AdvanceForm, CommitmentForm, InterestForm
@@ -44,10 +45,14 @@ def interest_express(request, slug, project_id):
 
 
 def _interest_list(request, organisation, membership, interests, side):
+    page = Paginator(interests, 25).get_page(request.GET.get("page"))
+    # An interest is recorded against the project's original page; the reader sees its title in their language.
+    shown = in_active_language([interest.project for interest in page])
     context = {
         "organisation": organisation,
         "membership": membership,
-        "page": Paginator(interests, 25).get_page(request.GET.get("page")),
+        "page": page,
+        "rows": list(zip(page, shown, strict=True)),
         "side": side,
     }
     return render(request, "marketplace/interest_list.html", context)
@@ -80,7 +85,8 @@ def _interest_for(request, pk):
 @require_GET
 def interest_detail(request, pk):
     interest = _interest_for(request, pk)
-    is_team = queries.is_member_of(request.user, queries.project_enterprise(interest.project))
+    enterprise = queries.project_enterprise(interest.project)
+    is_team = queries.is_member_of(request.user, enterprise)
     next_stages = actions.TEAM_TRANSITIONS.get(interest.stage, ()) if is_team else ()
     if interest.stage == interest.Stage.COMMITTED and not interest.commitment_confirmed:
         next_stages = ()  # closed only once both sides confirmed
@@ -100,8 +106,10 @@ def interest_detail(request, pk):
         "commitment_form": CommitmentForm() if can_propose else None,
         "can_confirm": can_confirm,
         "interest": interest,
+        "project": in_active_language([interest.project])[0],
         "events": interest.events.select_related("actor"),
         "is_team": is_team,
+        "enterprise": enterprise,
         "is_company": queries.is_member_of(request.user, interest.company.organisation),
         "advance_form": AdvanceForm() if next_stages else None,
         "next_stages": [interest.Stage(stage) for stage in next_stages],

@@ -176,3 +176,19 @@ def test_the_digests_bell_notification_is_read_in_the_language_the_member_reads_
     assert f"2件の新しいプロジェクトが{company}の保存した検索に合います" in japanese
     assert "今週のダイジェストをご覧ください。" in japanese
     assert "新專案符合" not in english + japanese
+
+
+def test_a_second_save_of_the_same_search_is_refused_with_a_reason_and_keeps_the_input(client, market, saved_search):
+    """A double click on Save, or a name already used, made two identical searches (two same digest sections)."""
+    client.force_login(market["dave"])
+    url = f"/en/marketplace/companies/{market['company_org'].slug}/searches/"
+    taitung = County.objects.get(code="10014")
+
+    first = client.post(url, {"name": "Yilan farms", "counties": [taitung.pk]})
+    again = client.post(url, {"name": "yilan FARMS", "counties": [taitung.pk]})
+
+    assert first.status_code == 302
+    assert again.status_code == 400
+    assert "already has a saved search of that name" in again.text
+    assert 'value="yilan FARMS"' in again.text
+    assert sorted(market["company"].saved_searches.values_list("name", flat=True)) == ["Yilan farms", "臺東"]

@@ -194,6 +194,8 @@ def test_recommended_page_shows_reasons_and_expressing_interest_from_it_works(cl
     page = client.get(reverse("marketplace:recommendations", kwargs={"slug": market["company_org"].slug}))
     assert page.status_code == 200
     assert "南投縣竹山鎮" in page.text and "關山米" in page.text
+    # The note is cut where the server would refuse it, so what was typed is never sent and lost.
+    assert re.search(r'<textarea id="interest-dialog-message" name="message" rows="4" maxlength="2000">', page.text)
 
     response = client.post(
         reverse(
@@ -351,3 +353,53 @@ def test_recommended_cards_show_the_readers_language_and_interest_is_recorded_ag
     assert f'href="{english.url}"' in page and "Guanshan Rice" in page
     assert f'href="{rice.url}"' not in page
     assert f'action="{express}"' in page
+
+
+def test_the_company_interest_list_and_detail_name_the_project_in_the_readers_language(client, market):
+    from wagtail.models import Locale
+
+    rice = market["rice"]
+    english = rice.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    english.title = "Guanshan Rice"
+    english.save_revision().publish()
+    interest = actions.express_interest(market["dave"], market["company"], rice)
+    client.force_login(market["dave"])
+
+    with translation.override("en"):
+        listing = client.get(reverse("marketplace:company_interests", kwargs={"slug": market["company_org"].slug})).text
+        detail = client.get(reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})).text
+
+    assert ">Guanshan Rice</a>" in listing and rice.title not in listing
+    assert "<title>Guanshan Rice" in detail and "interest in Guanshan Rice" in detail
+    assert rice.title not in detail
+    # The page leads back to the company's interests and on to the project, as the reader reads it.
+    with translation.override("en"):
+        company_list = reverse("marketplace:company_interests", kwargs={"slug": market["company_org"].slug})
+        team_list = reverse("marketplace:enterprise_interests", kwargs={"slug": market["enterprise_org"].slug})
+    back = f'<a href="{company_list}">Interests</a>'
+    assert back in detail and f'<a href="{english.url}" lang="en">Guanshan Rice</a>' in detail
+    client.force_login(market["erin"])
+    with translation.override("en"):
+        team_view = client.get(reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})).text
+    assert f'<a href="{team_list}">Interests</a>' in team_view
+
+
+def test_the_impact_report_names_the_projects_in_the_readers_language(client, market):
+    from wagtail.models import Locale
+
+    rice = market["rice"]
+    english = rice.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    english.title = "Guanshan Rice"
+    english.save_revision().publish()
+    interest = actions.express_interest(market["dave"], market["company"], rice)
+    for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
+        actions.advance_interest(market["erin"], interest, stage)
+    actions.propose_commitment(market["erin"], interest, amount_twd=800_000, instrument="loan")
+    actions.confirm_commitment(market["carol"], interest)
+    client.force_login(market["dave"])
+
+    with translation.override("en"):
+        report = client.get(reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})).text
+
+    assert '<td lang="en">Guanshan Rice</td>' in report
+    assert f"<td>{rice.title}</td>" not in report
