@@ -8,6 +8,8 @@ site follow User.preferred_language, which overwrites the profile on its next sa
 person's language, or it silently reverts; Wagtail also says "saved" in the language the person just left.
 """
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
@@ -16,7 +18,9 @@ from django.shortcuts import redirect
 from django.utils.text import capfirst
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from wagtail.admin import messages
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.forms.account import LocalePreferencesForm
 from wagtail.admin.views.account import AccountView, LocaleSettingsPanel, NameEmailSettingsPanel
 from wagtail.log_actions import log
@@ -91,3 +95,11 @@ class StaffAccountView(AccountView):
         with override(UserProfile.get_for_user(request.user).get_preferred_language()):
             messages.success(request, gettext("Your account settings have been changed successfully!"))
         return redirect("wagtailadmin_account")
+
+
+def staff_account_view():
+    """The screen as routed at /admin/account/: for staff only (Wagtail's admin access), never cached. Wagtail's
+    `require_admin_access` does not carry the view's name and class over (functools.wraps), so they are carried here:
+    the route reads as this module's view, where the permission tests find it."""
+    view = StaffAccountView.as_view()
+    return never_cache(functools.update_wrapper(require_admin_access(view), view))

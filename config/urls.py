@@ -3,16 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
-from accounts.admin_account import StaffAccountView
+from accounts.admin_account import staff_account_view
 from cms.sitemap import MultilingualSitemap
 from cms.views import favicon_ico, robots_txt, web_manifest
 from config import health
@@ -25,7 +23,7 @@ urlpatterns = [
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("i18n/setlang/", set_language, name="set_language"),
     # Before Wagtail's own account screen, which asks our people for a first and a last name they do not have.
-    path("admin/account/", never_cache(require_admin_access(StaffAccountView.as_view())), name="wagtailadmin_account"),
+    path("admin/account/", staff_account_view(), name="wagtailadmin_account"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

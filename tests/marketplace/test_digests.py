@@ -168,7 +168,7 @@ def test_the_digests_bell_notification_is_read_in_the_language_the_member_reads_
 
     company = str(market["company"])
     made = Notification.objects.get(recipient=carol, kind=Notification.Kind.MATCHING_PROJECT)
-    assert made.title == f"有 2 個新專案符合 {company} 儲存的搜尋"
+    assert made.title == f"有 2 個新專案符合{company}儲存的搜尋"
     client.force_login(carol)
     english, japanese = notifications_page_in(client, "en"), notifications_page_in(client, "ja")
     assert f"2 new projects match {company}&#x27;s saved searches" in english
