@@ -15,7 +15,7 @@ from accounts.models import Membership, Organisation, Role, User
 from cms.models import ProjectPage, Sector, SupportProgramme
 from places.models import Township
 from plans import actions
-from plans.models import FundingSource, Plan, Stage
+from plans.models import FundingSource, Plan, Stage, earliest_meeting_day
 
 DEMO_OFFICE_EMAIL = "office@homeward.test"
 DEMO_COUNTY_EMAIL = "county@homeward.test"
@@ -304,7 +304,9 @@ def ensure_demo_plans():
             actions.record_meeting(
                 reviewer,
                 plan,
-                held_on=start + timedelta(days=days // 3),
+                # A third of the way in, or as far back as a meeting may be recorded (an older plan's meeting
+                # is shown as held then): the demo goes through the same action as staff.
+                held_on=max(start + timedelta(days=days // 3), earliest_meeting_day()),
                 attendees="國發會、農業部、經濟部、縣府、鄉公所、專家學者",
                 minutes="現地訪視後討論產業鏈與資金結構。",
                 revisions=[

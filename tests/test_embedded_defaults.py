@@ -5,6 +5,7 @@ layer, console email; migrate, load the demo twice, serve, ask /healthz.
 """
 
 import ast
+import re
 import socket
 import subprocess
 import sys
@@ -147,3 +148,15 @@ def _wait_for(url, seconds=60):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+def test_every_demo_loader_of_make_run_loads_and_loads_again(migrated):
+    """The demo commands `make run` calls, read from scripts/run itself (a loader added there is run here), each run
+    twice on the embedded defaults: a rule that a form and its action enforce (a meeting recorded within a year of being
+    held) must not stop the demo from loading, and a second run must not fail on what the first one made."""
+    loaders = re.findall(r'"\$python" manage\.py (load_demo\w*)', (ROOT / "scripts" / "run").read_text())
+    assert len(loaders) >= 7, loaders
+    for attempt in ("first", "again"):
+        for name in loaders:
+            result = manage(name, env=migrated, timeout=900)
+            assert result.returncode == 0, (name, attempt, result.stderr[-3000:])
