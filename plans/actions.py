@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import gettext_noop
 
 from accounts.models import Membership, Organisation
 from accounts.queries import active_members
@@ -200,9 +200,29 @@ TOLD = {
 }
 
 
+# The sections' names as source texts (the same words as plans.models.Section's labels), for a notification that
+# names them in the language of whoever reads it, whenever they read it.
+SECTION_NAMES = {
+    Section.VISION: gettext_noop("Vision"),
+    Section.LOCAL_DNA: gettext_noop("Local DNA"),
+    Section.INDUSTRIES: gettext_noop("Target industries"),
+    Section.PROJECTS: gettext_noop("Projects"),
+    Section.MILESTONES: gettext_noop("Milestones"),
+    Section.FUNDING: gettext_noop("Funding"),
+}
+
+
 def _revision_lines(revisions):
-    between = pgettext("after a label, before its text", ": ")
-    return "\n".join(f"{Section(section).label}{between}{text}" for section, text in revisions)
+    """The revision requests, one a line, each after its section's name: the name in the reader's language, the
+    request in the reviewer's own words."""
+    return Message.joined(
+        *(
+            Message(
+                gettext_noop("%(section)s: %(request)s"), section=Message(SECTION_NAMES[Section(section)]), request=text
+            )
+            for section, text in revisions
+        )
+    )
 
 
 def national_reviewers():

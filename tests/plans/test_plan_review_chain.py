@@ -212,8 +212,9 @@ def test_a_meeting_or_report_refused_by_the_action_comes_back_with_what_was_type
     assert list(plan.reports.values_list("summary", flat=True)) == ["第一年"]
 
 
-def test_whoever_takes_the_next_step_is_notified_in_their_language(people, ready_plan):  # noqa: F811
+def test_whoever_takes_the_next_step_is_notified_in_their_language(client, people, ready_plan):  # noqa: F811
     from notifications.models import Notification
+    from tests.helpers import notifications_page_in
 
     officer, reviewer = people["officer"], people["reviewer"]
     officer.preferred_language, reviewer.preferred_language = "en", "ja"
@@ -245,6 +246,11 @@ def test_whoever_takes_the_next_step_is_notified_in_their_language(people, ready
     latest = told.filter(recipient=officer).first()
     assert latest.title == "The national review asks for revisions to your plan: 智慧養殖返鄉計畫"
     assert latest.body == "Funding: 說明民間投資"
+    # Read later in Japanese or Chinese, the section is named in that language; the request stays the reviewer's words.
+    client.force_login(officer)
+    assert "資金：說明民間投資" in notifications_page_in(client, "ja")
+    assert "資金：說明民間投資" in notifications_page_in(client, "zh-hant")
+    assert "Funding: 說明民間投資" in notifications_page_in(client, "en")
 
 
 def test_the_national_reviewers_hear_of_a_forwarded_or_revised_plan_and_the_county_of_the_answer(
