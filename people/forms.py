@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cms.models import Sector
+from core.dates import bound_date_picker
 from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea, TextField, text_formfield
 from people.models import (
     Field,
@@ -137,10 +138,9 @@ class HelpRequestForm(forms.ModelForm):
             label=_("On behalf of"), choices=[(o.pk, o.name) for o in organisations]
         )
         self.order_fields(["organisation"])
-        # The browser's date picker offers only the days a timeframe may take (the form checks them all the same).
         today = timezone.localdate()
         for name in ("starts_on", "ends_on"):
-            self.fields[name].widget.attrs.update(min=today.isoformat(), max=latest_help_request_end(today).isoformat())
+            bound_date_picker(self.fields[name], today, latest_help_request_end(today))
 
     def clean_starts_on(self):
         starts_on = self.cleaned_data["starts_on"]

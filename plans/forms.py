@@ -8,7 +8,7 @@ from wagtail.models import Locale
 
 from accounts.models import Organisation
 from cms.models import ProjectPage, Sector, SupportProgramme
-from core.dates import bound_date_picker
+from core.dates import bound_date_picker, years_from
 from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea, name_in_active_language
 from core.numbers import WholeNumberField
 from places.models import County
@@ -126,14 +126,6 @@ class FundingLineForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
-def _years_from(day, years):
-    """`day` moved by whole years (29 February becomes 28 February in a year without it)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 class MilestoneForm(forms.Form):
     title = NameField(label=_("Milestone"), max_length=160)
     due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -143,12 +135,12 @@ class MilestoneForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         years = settings.PLAN_MILESTONE_MAX_YEARS
-        self.earliest, self.latest = _years_from(today, -years), _years_from(today, years)
+        self.earliest, self.latest = years_from(today, -years), years_from(today, years)
         # A date the plan already holds stays as it was under a limit since lowered: only a new one is held to it.
         self.kept_due = self.initial.get("due")
         if self.kept_due:
             self.earliest, self.latest = min(self.earliest, self.kept_due), max(self.latest, self.kept_due)
-        self.fields["due"].widget.attrs.update(min=self.earliest.isoformat(), max=self.latest.isoformat())
+        bound_date_picker(self.fields["due"], self.earliest, self.latest)
 
     def clean_due(self):
         due = self.cleaned_data["due"]
