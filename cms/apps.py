@@ -63,6 +63,11 @@ class CmsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 uid = f"cms_page_cache_{model.__name__}_{'saved' if signal is post_save else 'deleted'}"
                 signal.connect(handler, sender=model, dispatch_uid=uid)
+        post_save.connect(
+            signal_handlers.projects_behind_restriction,
+            sender=PageViewRestriction,
+            dispatch_uid="cms_projects_behind_restriction",
+        )
         from cms.township_sections import follow_township_changes
         from datahub.models import ImportBatch, Indicator, Observation
 

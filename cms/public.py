@@ -5,7 +5,15 @@ another language's tree (it repeats its original and is not another item). The s
 these (never from Page.objects), so drafts cannot reach the public index.
 """
 
+from django.db import transaction
+
 from cms.models import ProjectPage, StoryPage, TownshipPage
+from core.providers import Hook
+
+# Called after the commit with the ids of project pages that stopped being public (unpublished, deleted, or put
+# behind a view restriction). The apps that keep sockets open on a project (payments' live progress,
+# traceability's live readings) register here to close them at once rather than at their next push.
+projects_withdrawn = Hook("cms.projects_withdrawn")
 
 
 def public_projects():
@@ -30,6 +38,23 @@ def public_townships():
 def is_public(page):
     """True when `page` (any Page) is live and not behind a view restriction."""
     return page.live and not page.get_view_restrictions().exists()
+
+
+def announce_if_withdrawn(project_ids):
+    """Once the current transaction commits, tell `projects_withdrawn` which of these project page ids are no longer
+    live and public (a restriction lifted or an unpublish rolled back announces nothing)."""
+    candidates = set(project_ids)
+    if not candidates:
+        return
+
+    def announce():
+        still_public = set(ProjectPage.objects.live().public().filter(pk__in=candidates).values_list("pk", flat=True))
+        withdrawn = sorted(candidates - still_public)
+        if withdrawn:
+            projects_withdrawn(withdrawn)
+
+    # robust: the change is committed; a failed announcement leaves the sockets to close at their next push.
+    transaction.on_commit(announce, robust=True)
 
 
 def in_active_language(pages):

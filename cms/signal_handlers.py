@@ -65,12 +65,35 @@ def page_slug_changed(sender, instance, **kwargs):
 
 
 def page_changed(sender, instance, **kwargs):
-    """A page was unpublished or deleted: the cached copies showing it are stale."""
+    """A page was unpublished or deleted: the cached copies showing it are stale, and a project's open sockets
+    close."""
     from cms.page_cache import pages_changed
     from cms.page_warming import warm_after_change
+    from cms.public import announce_if_withdrawn
 
     pages_changed([instance])
     warm_after_change([instance])
+    if _is_project(instance):
+        announce_if_withdrawn([instance.pk])
+
+
+def _is_project(page):
+    from django.contrib.contenttypes.models import ContentType
+
+    from cms.models import ProjectPage
+
+    # A deleted page reaches here as a plain Page (post_delete of the parent table): its content type says what it was.
+    return page.content_type_id == ContentType.objects.get_for_model(ProjectPage).pk
+
+
+def projects_behind_restriction(sender, instance, **kwargs):
+    """A view restriction was saved: the projects at and under its page are no longer public, and their open
+    sockets close."""
+    from cms.models import ProjectPage
+    from cms.public import announce_if_withdrawn
+
+    page = instance.page
+    announce_if_withdrawn(ProjectPage.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
 
 
 def page_moved(sender, instance, parent_page_before=None, **kwargs):

@@ -181,6 +181,8 @@ class LiveEventConsumer(AsyncJsonWebsocketConsumer):
 
     async def dispatch(self, message):
         kind = message.get("type")
+        if kind == CONSUMER_MESSAGE_TYPE and self.withdrawn:
+            return  # closed already: events queued before it left its group are dropped
         if kind == CONSUMER_MESSAGE_TYPE:
             # A signed-in socket re-checks its session on every event: signed out or password changed, it closes.
             if self.person_group and not await self.still_signed_in():
@@ -211,6 +213,18 @@ class LiveEventConsumer(AsyncJsonWebsocketConsumer):
 
     group_name = None
     person_group = None  # set for a signed-in person's socket: recheck_sockets_of reaches it there
+    withdrawn = False
+
+    async def close_as_withdrawn(self):
+        """What the socket follows is no longer public: leave its group and close with CLOSE_NOT_FOUND, once,
+        however many withdrawals reach it (the change's own and a later push's)."""
+        if self.withdrawn:
+            return
+        self.withdrawn = True
+        if self.group_name and self.channel_layer is not None:
+            await _within(self.channel_layer.group_discard(self.group_name, self.channel_name), JOIN_TIMEOUT_SECONDS)
+            self.group_name = None
+        await self.close(code=CLOSE_NOT_FOUND)
 
     async def join_and_accept(self, group_name):
         """Join the group whose live events this socket forwards, then accept the connection; True when joined.

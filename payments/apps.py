@@ -25,3 +25,7 @@ class PaymentsConfig(AppConfig):
         register_hole_kind(PLANS_HOLE, render_plans)
         # What the apps below payments read of money, through the providers they declare (README.md, "Layout").
         providers.provide_money_answers()
+        from cms.public import projects_withdrawn
+        from payments.live import close_progress_sockets
+
+        projects_withdrawn.register(close_progress_sockets)

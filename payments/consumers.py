@@ -3,7 +3,7 @@
 from channels.db import database_sync_to_async
 
 from core.live import CLOSE_NOT_FOUND, LiveEventConsumer
-from payments.live import FundingProgress, project_group
+from payments.live import FundingProgress, ProgressWithdrawn, project_group
 
 
 class ProjectProgressConsumer(LiveEventConsumer):
@@ -19,9 +19,12 @@ class ProjectProgressConsumer(LiveEventConsumer):
     async def live_event(self, message):
         # Only the figures of this project, and nothing but funding progress, ever reach the page. The payload is
         # public (the page shows the same figures), so no per-event database check is needed for 1,000 listeners.
-        if message.get("event") != FundingProgress.name or message["payload"].get("project_id") != self.project_id:
+        if message["payload"].get("project_id") != self.project_id:
             return
-        await self.send_event(message)
+        if message.get("event") == ProgressWithdrawn.name:
+            await self.close_as_withdrawn()
+        elif message.get("event") == FundingProgress.name:
+            await self.send_event(message)
 
     @database_sync_to_async
     def _is_public_listing(self):

@@ -47,6 +47,26 @@ class FundingProgress(LiveEvent):
         return project_group(self.project_id)
 
 
+@dataclass(frozen=True)
+class ProgressWithdrawn(LiveEvent):
+    """The project is no longer public (unpublished, deleted, put behind a restriction): its open pages' progress
+    sockets close and hear no more totals."""
+
+    project_id: int
+
+    name = "funding.project_withdrawn"
+
+    @property
+    def group(self):
+        return project_group(self.project_id)
+
+
+def close_progress_sockets(project_ids):
+    """cms.public.projects_withdrawn: the projects' open progress sockets close."""
+    for project_id in project_ids:
+        send_now(ProgressWithdrawn(project_id=project_id))
+
+
 def _interval_key(project_id):
     return f"payments:progress-sent:{project_id}"
 

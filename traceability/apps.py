@@ -11,3 +11,7 @@ class TraceabilityConfig(AppConfig):
         from traceability import personal_data
 
         register_provider("traceability", export=personal_data.export, erase=personal_data.erase)
+        from cms.public import projects_withdrawn
+        from traceability.live import close_readings_sockets
+
+        projects_withdrawn.register(close_readings_sockets)

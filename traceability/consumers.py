@@ -1,5 +1,6 @@
 """A project page's live readings: anyone may listen, to a live public project that shows device data; the socket
-closes when a push finds the project no longer public."""
+closes when the project stops being public (cms.public.projects_withdrawn), or at the latest when a push finds it no
+longer public."""
 
 from channels.db import database_sync_to_async
 
@@ -23,7 +24,7 @@ class ProjectReadingsConsumer(LiveEventConsumer):
         if message["payload"].get("project_id") != self.project_id:
             return
         if message.get("event") == ProjectWithdrawn.name:
-            await self.close(code=CLOSE_NOT_FOUND)
+            await self.close_as_withdrawn()
         elif message.get("event") == ReadingsReceived.name:
             await self.send_event(message)
 

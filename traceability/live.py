@@ -38,6 +38,12 @@ class ProjectWithdrawn(LiveEvent):
         return readings_group(self.project_id)
 
 
+def close_readings_sockets(project_ids):
+    """cms.public.projects_withdrawn: the projects' open readings sockets close."""
+    for project_id in project_ids:
+        send_now(ProjectWithdrawn(project_id=project_id))
+
+
 def push_readings(project_id, device_id, latest):
     """Send a device's newest public values to the project's open pages, if the project is still public; else
     tell those pages to close. Checked once a push here rather than by each of the (possibly many) sockets."""

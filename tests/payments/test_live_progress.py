@@ -291,3 +291,56 @@ def test_with_the_in_memory_channel_layer_every_payment_is_announced_by_the_web_
 
     assert [message["payload"]["raised_twd"] for message in received] == [100, 200, 300]
     assert _folded_tasks() == []
+
+
+def _withdraw(project, how):
+    if how == "unpublished":
+        project.unpublish()
+    elif how == "restricted":  # still live, but behind a password: no longer public
+        from wagtail.models import PageViewRestriction
+
+        PageViewRestriction.objects.create(page=project, restriction_type="password", password="team-only")
+    else:
+        project.delete()
+
+
+@pytest.mark.parametrize("how", ["unpublished", "restricted", "deleted"])
+def test_an_open_page_closes_as_soon_as_its_project_stops_being_public(listing, market, how):
+    """At the change itself, not at the next payment: nothing is paid here."""
+    project_id = listing.project_id
+    ProjectListing.objects.create(project=market["bamboo"], enterprise=market["enterprise"])
+
+    async def scenario():
+        page = _socket(project_id)
+        neighbour = _socket(market["bamboo"].pk)  # another public project's page stays open
+        assert (await page.connect())[0] and (await neighbour.connect())[0]
+        await database_sync_to_async(_withdraw)(market["rice"], how)
+        closed = await page.receive_output(timeout=5)
+        neighbour_silent = await neighbour.receive_nothing(timeout=0.5)
+        await neighbour.disconnect()
+        return closed, neighbour_silent
+
+    closed, neighbour_silent = async_to_sync(scenario)()
+
+    assert closed == {"type": "websocket.close", "code": 4404}
+    assert neighbour_silent
+
+
+def test_an_unpublish_that_rolls_back_leaves_the_page_open(listing, market):
+    def unpublish_then_fail():
+        try:
+            with transaction.atomic():
+                market["rice"].unpublish()
+                raise RuntimeError("the change failed after the unpublish")
+        except RuntimeError:
+            pass
+
+    async def scenario():
+        page = _socket(listing.project_id)
+        assert (await page.connect())[0]
+        await database_sync_to_async(unpublish_then_fail)()
+        silent = await page.receive_nothing(timeout=0.5)
+        await page.disconnect()
+        return silent
+
+    assert async_to_sync(scenario)() is True

@@ -107,3 +107,17 @@ def test_an_open_page_hears_no_more_readings_once_the_project_is_no_longer_publi
     assert closed == {"type": "websocket.close", "code": 4404}  # not the readings of 30.0
     assert silent
     assert reconnect == (False, 4404)
+
+
+@pytest.mark.parametrize("how", ["unpublished", "restricted"])
+def test_an_open_page_closes_when_the_project_stops_being_public_before_any_push(listing, alice, how):
+    device_with_token(alice, listing, measures=("water_temperature",), public=("water_temperature",))
+
+    async def scenario():
+        page = _socket(listing.project_id)
+        connected, _code = await page.connect()
+        assert connected
+        await database_sync_to_async(_take_offline)(listing.project, how)
+        return await page.receive_output(timeout=5)
+
+    assert async_to_sync(scenario)() == {"type": "websocket.close", "code": 4404}
