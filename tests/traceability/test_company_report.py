@@ -81,7 +81,8 @@ def test_the_report_lists_the_traced_batches_and_live_projects_of_what_the_compa
     assert "<td>intact</td>" in english_text and "Live device data" in english_text and ">Product<" in english_text
     assert f'<td lang="en">{english.title}</td>' in english_text, "the project in the reader's language"
     assert re.search(
-        r'<li><span lang="zh-Hant-TW">稻田土壤探頭</span> \(sensor: Soil moisture[^<]*\) · <span lang="en">', english_text
+        r'<li><span lang="zh-Hant-TW">稻田土壤探頭</span> \(sensor: Soil moisture[^<]*\) · <span lang="en">',
+        english_text,
     )
     assert f'lang="zh-Hant-TW">{traced.name}</a>' in english_text, "the team's own words, marked as Chinese"
 
@@ -90,7 +91,9 @@ def test_the_report_lists_the_traced_batches_and_live_projects_of_what_the_compa
     with translation.override("ja"):
         assert gettext("Live device data") in japanese_text and gettext("Product") in japanese_text
         assert f"<td>{gettext('intact')}</td>" in japanese_text
-    assert f'<td lang="zh-Hant-TW">{market["rice"].title}</td>' in japanese_text, "no Japanese translation: the original"
+    assert f'<td lang="zh-Hant-TW">{market["rice"].title}</td>' in japanese_text, (
+        "no Japanese translation: the original"
+    )
 
 
 def test_a_company_that_committed_to_nothing_traced_sees_no_section(client, market, rice):
