@@ -1,5 +1,7 @@
 """Bounds of the dates people type into our forms: the year 9999 or year 1 is a slip, never a plan."""
 
+from django.utils import timezone
+
 
 def years_from(day, years):
     """`day` moved by whole years (29 February becomes 28 February in a year without it)."""
@@ -15,3 +17,10 @@ def bound_date_picker(field, earliest=None, latest=None):
         field.widget.attrs["min"] = earliest.isoformat()
     if latest is not None:
         field.widget.attrs["max"] = latest.isoformat()
+
+
+def bound_datetime_picker(field, earliest=None, latest=None):
+    """The same for a date and time picker (`datetime-local`): its bounds are local times to the minute."""
+    for attr, moment in (("min", earliest), ("max", latest)):
+        if moment is not None:
+            field.widget.attrs[attr] = timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")

@@ -28,6 +28,10 @@ from traceability.models import (
     Entry,
     PendingHour,
     ReadingExclusion,
+    earliest_entry_time,
+    earliest_hidden_reading,
+    entry_too_long_ago_message,
+    hidden_span_too_long_ago_message,
 )
 from traceability.storage import hour_of
 
@@ -116,6 +120,8 @@ def append_entry(
     now = timezone.now()
     if occurred_at > now + ENTRY_CLOCK_SKEW:
         raise ActionRefused(_("A record says what happened: its time cannot be in the future."))
+    if occurred_at < earliest_entry_time(now):
+        raise ActionRefused(entry_too_long_ago_message(now))
     if kind not in Entry.Kind.values:
         raise ActionRefused(_("Choose what kind of step this record is."))
     if not performed_by.strip():
@@ -391,6 +397,8 @@ def hide_readings(user, device, *, measure, start, end, reason):
     now = timezone.now()
     if start >= now:
         raise ActionRefused(_("This span has not started yet: hide readings once they have arrived."))
+    if start < earliest_hidden_reading(now):
+        raise ActionRefused(hidden_span_too_long_ago_message(now))
     end = min(end, now)  # readings still to come are judged when they arrive
     exclusion = ReadingExclusion.objects.create(
         device=device, measure=measure, start=start, end=end, reason=reason, created_by=user

@@ -7,11 +7,22 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import bound_date_picker
+from core.dates import bound_date_picker, bound_datetime_picker
 from core.forms import NamedChoiceField, NameField, Textarea
 from places.models import Township
 from traceability import measures, uploads
-from traceability.models import AlertRule, Batch, Device, Entry, ReadingExclusion, batch_period_bounds
+from traceability.models import (
+    AlertRule,
+    Batch,
+    Device,
+    Entry,
+    ReadingExclusion,
+    batch_period_bounds,
+    earliest_entry_time,
+    earliest_hidden_reading,
+    entry_too_long_ago_message,
+    hidden_span_too_long_ago_message,
+)
 
 # Details a record may carry besides its text; kept only when filled in, shown with these labels.
 DETAIL_FIELDS = {
@@ -131,7 +142,14 @@ class EntryForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("township", listing.project.township_id)
             self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
+        bound_datetime_picker(self.fields["occurred_at"], earliest_entry_time(), timezone.now())
         self.checked_files = []
+
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data["occurred_at"]
+        if occurred_at < earliest_entry_time():
+            raise ValidationError(entry_too_long_ago_message(), code="too_long_ago")
+        return occurred_at
 
     def clean(self):
         data = super().clean()
@@ -238,8 +256,18 @@ class HideReadingsForm(forms.Form):
     )
 
     def __init__(self, *args, device, **kwargs):
+        kwargs.setdefault("auto_id", "id_hide_%s")  # the alert form on the same page has a measure too
         super().__init__(*args, **kwargs)
         self.fields["measure"].choices = [(measure.code, measure.caption) for measure in device.measure_objects()]
+        now = timezone.now()
+        for name in ("start", "end"):
+            bound_datetime_picker(self.fields[name], earliest_hidden_reading(now), now)
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start < earliest_hidden_reading():
+            raise ValidationError(hidden_span_too_long_ago_message(), code="too_long_ago")
+        return start
 
 
 class DigestCheckForm(forms.Form):

@@ -10,6 +10,7 @@ Readings are the one large table: on PostgreSQL partitioned by month (see migrat
 a composite primary key (device, measure, time) so a repeated reading is stored once.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -116,6 +117,38 @@ def batch_period_out_of_bounds_message(today=None):
         "years": settings.TRACE_BATCH_PERIOD_MAX_YEARS,
         "earliest": formats.date_format(earliest),
         "latest": formats.date_format(latest),
+    }
+
+
+def earliest_entry_time(now=None):
+    """The earliest moment a record written now may say it happened (settings.TRACE_ENTRY_MAX_YEARS_BACK ago, from
+    the start of that day): a chain is written as the work is done, and the year 1 is a typing slip."""
+    today = timezone.localtime(now).date()
+    day = years_from(today, -settings.TRACE_ENTRY_MAX_YEARS_BACK)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def entry_too_long_ago_message(now=None):
+    return _("A record is written within %(years)s years of what it records: give a time on or after %(earliest)s.") % {
+        "years": settings.TRACE_ENTRY_MAX_YEARS_BACK,
+        "earliest": formats.date_format(timezone.localtime(earliest_entry_time(now)), "DATETIME_FORMAT"),
+    }
+
+
+def earliest_hidden_reading(now=None):
+    """The earliest moment a hidden span may start: readings older than settings.TRACE_RAW_RETENTION_DAYS are pruned
+    to their hourly figures, which hiding would recompute from nothing. From the start of that day."""
+    day = timezone.localtime(now).date() - datetime.timedelta(days=settings.TRACE_RAW_RETENTION_DAYS)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def hidden_span_too_long_ago_message(now=None):
+    return _(
+        "Readings are kept in full for %(days)s days, and only those can be hidden: start the span on or after "
+        "%(earliest)s."
+    ) % {
+        "days": settings.TRACE_RAW_RETENTION_DAYS,
+        "earliest": formats.date_format(timezone.localtime(earliest_hidden_reading(now)), "DATETIME_FORMAT"),
     }
 
 

@@ -439,6 +439,9 @@ EXPERIENCE_SLOT_MAX_DAYS = env_int("EXPERIENCE_SLOT_MAX_DAYS", 365, minimum=1)
 # A traceability batch's period (the month or season of the plan whose backers receive it) lies within this many
 # years of today, either side: backers look for this year's harvest, and 9999-12-31 or year 1 is a typing slip.
 TRACE_BATCH_PERIOD_MAX_YEARS = env_int("TRACE_BATCH_PERIOD_MAX_YEARS", 2, minimum=1)
+# A batch's record (a step of its chain) is written at most this many years after it happened: a chain is written as
+# the work is done (a correction of an old step carries that step's time), and the year 1 is a typing slip.
+TRACE_ENTRY_MAX_YEARS_BACK = env_int("TRACE_ENTRY_MAX_YEARS_BACK", 5, minimum=1)
 # A plan meeting is recorded at most this many days after it was held (and never before): its minutes are written
 # up while people remember them, and a date decades back would sort a plan's history wrongly.
 PLAN_MEETING_MAX_DAYS_BACK = env_int("PLAN_MEETING_MAX_DAYS_BACK", 365, minimum=1)
@@ -460,7 +463,8 @@ DEV_TRACE_SIGNING_KEY = "Zm4k+socsuqUxfLsmPoFZ552+7NMtepBWCcJQo00kjU="  # noqa: 
 TEST_TRACE_SIGNING_KEY = "NSkZ1jxsaEv5PNih7vO06w6pWDs0TSCB8kBMvc8ZGQU="  # noqa: S105
 # Public keys (base64) used before the current one, so digests they signed still verify after a rotation.
 TRACE_PREVIOUS_PUBLIC_KEYS = env_list("TRACE_PREVIOUS_PUBLIC_KEYS", [])
-# Raw readings older than this are pruned (hourly and daily aggregates stay); older readings are refused.
+# Raw readings older than this are pruned (hourly and daily aggregates stay); older readings are refused, and a span of
+# readings can be hidden only within this many days (hiding recomputes the hours from the raw readings).
 TRACE_RAW_RETENTION_DAYS = env_int("TRACE_RAW_RETENTION_DAYS", 180, minimum=2)
 # Each device may post this many times a minute (counted in the cache: Redis with REDIS_URL, else this process).
 TRACE_DEVICE_REQUESTS_PER_MINUTE = env_int("TRACE_DEVICE_REQUESTS_PER_MINUTE", 60, minimum=1)

@@ -1,6 +1,5 @@
 """The interest pipeline: a company expresses interest; both sides list theirs; the team moves one on."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -27,21 +26,29 @@ def interest_express(request, slug, project_id):
     if profile is None:
         return redirect("marketplace:company_profile", slug=organisation.slug)
     form = InterestForm(request.POST)
-    if not form.is_valid():  # nothing is expressed with a message cut short: the company sees why
-        for error in form.errors.get("message", []):
-            messages.error(request, error)
-        return redirect("marketplace:recommendations", slug=organisation.slug)
-    outcome = run_action(
-        request,
-        actions.express_interest,
-        profile,
-        project,
-        message=form.cleaned_data["message"],
-        success=_("The team of %(project)s has been told of your interest.") % {"project": project.title},
-    )
-    if not outcome.done:
-        return redirect("marketplace:recommendations", slug=organisation.slug)
-    return redirect("marketplace:company_interests", slug=organisation.slug)
+    status = 400
+    if form.is_valid():
+        outcome = run_action(
+            request,
+            actions.express_interest,
+            profile,
+            project,
+            message=form.cleaned_data["message"],
+            form=form,
+            success=_("The team of %(project)s has been told of your interest.") % {"project": project.title},
+        )
+        if outcome.done:
+            return redirect("marketplace:company_interests", slug=organisation.slug)
+        status = outcome.http_status
+    # Refused: the message typed comes back in its box with the reason beside it, on a page of its own (the
+    # recommendations' dialog and the project page's disclosure both post here).
+    context = {
+        "organisation": organisation,
+        "project": in_active_language([project])[0],
+        "project_id": project.pk,  # the interest is recorded against the original page
+        "form": form,
+    }
+    return render(request, "marketplace/interest_express.html", context, status=status)
 
 
 def _interest_list(request, organisation, membership, interests, side):
@@ -84,7 +91,11 @@ def _interest_for(request, pk):
 @login_required
 @require_GET
 def interest_detail(request, pk):
-    interest = _interest_for(request, pk)
+    return _detail_page(request, _interest_for(request, pk))
+
+
+def _detail_page(request, interest, *, commitment_form=None, advance_form=None, status=200):
+    """The interest page; a refused proposal or move comes back with what was chosen and why it was refused."""
     enterprise = queries.project_enterprise(interest.project)
     is_team = queries.is_member_of(request.user, enterprise)
     next_stages = actions.TEAM_TRANSITIONS.get(interest.stage, ()) if is_team else ()
@@ -101,9 +112,14 @@ def interest_detail(request, pk):
         and interest.commitment_proposed_by_side != side
         and interest.stage not in (interest.Stage.DECLINED, interest.Stage.WITHDRAWN)
     )
+    if commitment_form is None and can_propose:
+        commitment_form = CommitmentForm()
+    if advance_form is None and next_stages:
+        advance_form = AdvanceForm()
+    chosen = advance_form.data.get("stage") if advance_form is not None and advance_form.is_bound else None
     context = {
         "side": side,
-        "commitment_form": CommitmentForm() if can_propose else None,
+        "commitment_form": commitment_form,
         "can_confirm": can_confirm,
         "interest": interest,
         "project": in_active_language([interest.project])[0],
@@ -111,11 +127,12 @@ def interest_detail(request, pk):
         "is_team": is_team,
         "enterprise": enterprise,
         "is_company": queries.is_member_of(request.user, interest.company.organisation),
-        "advance_form": AdvanceForm() if next_stages else None,
+        "advance_form": advance_form if next_stages else None,
         "next_stages": [interest.Stage(stage) for stage in next_stages],
+        "checked_stage": chosen if chosen in next_stages else next(iter(next_stages), None),
         "is_final": interest.stage in actions.FINAL_STAGES,
     }
-    return render(request, "marketplace/interest_detail.html", context)
+    return render(request, "marketplace/interest_detail.html", context, status=status)
 
 
 @login_required
@@ -124,18 +141,20 @@ def interest_advance(request, pk):
     interest = _interest_for(request, pk)
     actions.check_team_member(request.user, interest)
     form = AdvanceForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("__all__", []) or [_("Choose one of the stages offered.")]:
-            messages.error(request, error)
-        return redirect("marketplace:interest_detail", pk=interest.pk)
-    run_action(
-        request,
-        actions.advance_interest,
-        interest,
-        form.cleaned_data["stage"],
-        success=_("The interest has been moved on."),
-    )
-    return redirect("marketplace:interest_detail", pk=interest.pk)
+    status = 400
+    if form.is_valid():
+        outcome = run_action(
+            request,
+            actions.advance_interest,
+            interest,
+            form.cleaned_data["stage"],
+            form=form,
+            success=_("The interest has been moved on."),
+        )
+        if outcome.done:
+            return redirect("marketplace:interest_detail", pk=interest.pk)
+        status = outcome.http_status
+    return _detail_page(request, interest, advance_form=form, status=status)
 
 
 @login_required
@@ -151,20 +170,22 @@ def interest_withdraw(request, pk):
 def interest_propose(request, pk):
     interest = _interest_for(request, pk)
     form = CommitmentForm(request.POST)
-    if not form.is_valid():  # nothing proposed: the reasons, then back to the interest
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("marketplace:interest_detail", pk=interest.pk)
-    run_action(
-        request,
-        actions.propose_commitment,
-        interest,
-        amount_twd=form.cleaned_data["amount"],
-        instrument=form.cleaned_data["instrument"],
-        success=_("The commitment has been proposed; the other side is asked to confirm it."),
-    )
-    return redirect("marketplace:interest_detail", pk=interest.pk)
+    status = 400
+    if form.is_valid():
+        outcome = run_action(
+            request,
+            actions.propose_commitment,
+            interest,
+            amount_twd=form.cleaned_data["amount"],
+            instrument=form.cleaned_data["instrument"],
+            form=form,
+            success=_("The commitment has been proposed; the other side is asked to confirm it."),
+        )
+        if outcome.done:
+            return redirect("marketplace:interest_detail", pk=interest.pk)
+        status = outcome.http_status
+    # Refused: the amount and instrument typed stay in the form, each reason beside its field.
+    return _detail_page(request, interest, commitment_form=form, status=status)
 
 
 @login_required

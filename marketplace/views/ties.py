@@ -1,6 +1,5 @@
 """A company's hometown ties: admins add the company's; each member may share their own home township."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -37,6 +36,10 @@ def company_ties(request, slug):
         )
         if outcome.done:
             return redirect("marketplace:company_ties", slug=organisation.slug)
+    return _ties_page(request, organisation, membership, profile, form=form)
+
+
+def _ties_page(request, organisation, membership, profile, *, form=None, own_form=None, status=None):
     own_tie = profile.ties.filter(member=request.user).first()
     context = {
         "organisation": organisation,
@@ -45,31 +48,38 @@ def company_ties(request, slug):
         "ties": profile.ties.select_related("township__county", "member"),
         "form": form,
         "own_tie": own_tie,
-        "own_form": OwnTieForm() if own_tie is None else None,
+        "own_form": (own_form or OwnTieForm()) if own_tie is None else None,
     }
-    return render(request, "marketplace/company_ties.html", context, status=400 if form and form.errors else 200)
+    if status is None:
+        status = 400 if form and form.errors else 200
+    return render(request, "marketplace/company_ties.html", context, status=status)
 
 
 @login_required
 @require_POST
 def own_tie_add(request, slug):
-    organisation, _membership = company_for_member(request, slug)
+    organisation, membership = company_for_member(request, slug)
     profile = queries.company_profile_of(organisation)
     if profile is None:
         return redirect("marketplace:company_profile", slug=organisation.slug)
     form = OwnTieForm(request.POST)
+    status = 400
     if form.is_valid():
-        run_action(
+        outcome = run_action(
             request,
             actions.add_own_tie,
             profile,
+            form=form,
             success=_("Your home township is shared with the company."),
             township=form.cleaned_data["township"],
             consent=form.cleaned_data["consent"],
         )
-    else:
-        messages.error(request, _("Choose your home township."))
-    return redirect("marketplace:company_ties", slug=organisation.slug)
+        if outcome.done:
+            return redirect("marketplace:company_ties", slug=organisation.slug)
+        status = outcome.http_status
+    # Refused: the township chosen stays chosen, the reason beside it.
+    form_for_admins = CompanyTieForm() if membership.is_manager else None
+    return _ties_page(request, organisation, membership, profile, form=form_for_admins, own_form=form, status=status)
 
 
 @login_required

@@ -132,7 +132,8 @@ def test_the_ties_page_names_each_kind_of_tie_with_a_capital_letter(client, mark
         html = client.get(reverse("marketplace:company_ties", kwargs={"slug": market["company_org"].slug})).text
 
     assert '<option value="headquarters">Headquarters</option>' in html
-    assert "<td>Headquarters</td>" in html and "<td>Founder&#x27;s home township</td>" in html
+    assert '<td data-label="Kind of tie">Headquarters</td>' in html
+    assert '<td data-label="Kind of tie">Founder&#x27;s home township</td>' in html
     assert ">headquarters<" not in html
 
 
@@ -155,6 +156,36 @@ def test_the_ties_page_uses_each_id_once_though_both_of_its_forms_ask_for_a_town
     assert "id_township" in ids and "id_own_township" in ids
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert 'for="id_own_township"' in html
+
+
+def test_on_a_phone_each_tie_is_a_card_whose_cells_are_labelled_and_whose_button_names_the_tie(client, market):
+    import re
+
+    client.force_login(market["carol"])
+    url = reverse("marketplace:company_ties", kwargs={"slug": market["company_org"].slug})
+    html = client.get(f"/en{url[url.index('/', 1) :]}").text
+
+    # site.css lays out .stacked-table as cards under 40rem: every cell with text says what it is.
+    table = re.search(r'<table class="table stacked-table">.*?</table>', html, re.S).group(0)
+    cells = re.findall(r"<td([^>]*)>", table)
+    assert cells and all('data-label="' in cell or "stacked-table-" in cell for cell in cells)
+    assert re.search(r'Remove<span class="visually-hidden"> the tie to [^<]+</span></button>', table)
+
+
+def test_a_refused_home_township_keeps_the_township_chosen_and_says_why(client, market):
+    import re
+
+    client.force_login(market["dave"])
+    url = reverse("marketplace:own_tie_add", kwargs={"slug": market["company_org"].slug})
+    kouhu = township(KOUHU)
+
+    for language, words in (("en", "Tick the consent box"), ("ja", "同意のチェックを入れてください")):
+        response = client.post(f"/{language}{url[url.index('/', 1) :]}", {"township": kouhu.pk})
+
+        assert response.status_code == 400
+        assert words in response.text and "data-error-summary" in response.text
+        assert re.search(rf'<option value="{kouhu.pk}" selected>', response.text)
+    assert not market["company"].ties.filter(member=market["dave"]).exists()
 
 
 def test_a_shared_home_township_is_in_the_persons_data_export_and_goes_with_the_account(market):

@@ -3,11 +3,12 @@ live device data; nothing unpublished, nothing of projects it did not commit to.
 
 import datetime
 import json
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
 from marketplace.models import Interest, ProjectListing
 from tests.factories.traceability import device_with_token, readings, record
@@ -22,9 +23,12 @@ def rice(market):
     return ProjectListing.objects.get(project=market["rice"])
 
 
-def report_text(client, market):
+def report_text(client, market, language=None):
     client.force_login(market["carol"])
-    response = client.get(reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug}))
+    url = reverse("marketplace:impact", kwargs={"slug": market["company_org"].slug})
+    if language:
+        url = f"/{language}{url[url.index('/', 1) :]}"
+    response = client.get(url)
     assert response.status_code == 200
     return response.text
 
@@ -34,6 +38,7 @@ def test_the_report_lists_the_traced_batches_and_live_projects_of_what_the_compa
 ):
     erin = market["erin"]
     english = translation_of(market["rice"], "en")
+    english.title = "Guanshan rice, grown by the returning youth"
     english.save_revision().publish()
     # Committed on the project's English page: the batches hang on the original's listing.
     Interest.objects.create(
@@ -65,11 +70,30 @@ def test_the_report_lists_the_traced_batches_and_live_projects_of_what_the_compa
 
     assert traced.code in text and "一期稻作" in text
     with translation.override("zh-hant"):  # the company pages are served in the default language here
-        intact, live = gettext("intact"), gettext("Live device data")
-        live += pgettext("after a label, before its text", ": ")
+        intact = gettext("intact")
     assert f"<td>{intact}</td>" in text, "the chain was recomputed and holds"
     assert draft.code not in text, "an unpublished batch stays off the report"
-    assert f"{live}{english.title}" in text, "the project whose device reports live is named"
+    assert "稻田土壤探頭" in text and market["rice"].title in text, "the device reporting live and its project"
+    assert english.title not in text, "the Chinese reader reads the project's Chinese title"
+
+    english_text = report_text(client, market, "en")
+
+    assert "<td>intact</td>" in english_text and "Live device data" in english_text and ">Product<" in english_text
+    assert f'<td lang="en">{english.title}</td>' in english_text, "the project in the reader's language"
+    assert re.search(
+        r'<li><span lang="zh-Hant-TW">稻田土壤探頭</span> \(sensor: Soil moisture[^<]*\) · <span lang="en">',
+        english_text,
+    )
+    assert f'lang="zh-Hant-TW">{traced.name}</a>' in english_text, "the team's own words, marked as Chinese"
+
+    japanese_text = report_text(client, market, "ja")
+
+    with translation.override("ja"):
+        assert gettext("Live device data") in japanese_text and gettext("Product") in japanese_text
+        assert f"<td>{gettext('intact')}</td>" in japanese_text
+    assert f'<td lang="zh-Hant-TW">{market["rice"].title}</td>' in japanese_text, (
+        "no Japanese translation: the original"
+    )
 
 
 def test_a_company_that_committed_to_nothing_traced_sees_no_section(client, market, rice):

@@ -10,6 +10,7 @@
 """
 
 from django import template
+from django.utils.translation import pgettext
 
 from traceability import badges, charts, queries
 from traceability.models import Batch
@@ -110,20 +111,37 @@ def period_batch_labels(plans, period):
 @register.inclusion_tag("traceability/includes/company_records.html")
 def company_traced_records(report):
     """For marketplace's impact report: the public batches of the projects the company committed to, each with
-    whether its chain verifies now, and the devices reporting live."""
+    whether its chain verifies now, and the devices reporting live. Projects and plans are named in the reader's
+    language where a translation exists; batches, products and devices are the team's words (their language is
+    marked, so a screen reader reads them right)."""
+    from cms.public import in_active_language
+
     # By translation key: a company may have committed on a project's English or Japanese page, while the batches
     # hang on the listing of the original.
     project_keys = {line.interest.project.translation_key for line in report.lines}
-    rows = []
-    for batch in (
+    batches = list(
         queries.public_batches()
         .filter(listing__project__translation_key__in=project_keys, entry_count__gt=0)
-        .select_related("listing__project")
+        .select_related("listing__project", "plan")
         .order_by("listing__project__title", "-created_at")[:50]
-    ):
-        rows.append({"batch": batch, "verification": queries.verify_batch(batch, check_files=False)})
+    )
+    shown_projects = in_active_language([batch.listing.project for batch in batches])
+    rows = [
+        {"batch": batch, "project": shown, "verification": queries.verify_batch(batch, check_files=False)}
+        for batch, shown in zip(batches, shown_projects, strict=True)
+    ]
     live = badges.badge_map()[badges.LIVE_DATA]
     live_projects = [
         line.interest.project for line in report.lines if str(line.interest.project.translation_key) in live
     ]
-    return {"rows": rows, "live_projects": live_projects}
+    separator = pgettext("list separator", ", ")
+    live_devices = [
+        {
+            "device": device,
+            "measures": separator.join(str(measure.caption) for measure in device.public_measure_objects()),
+            "project": shown,
+        }
+        for project, shown in zip(live_projects, in_active_language(live_projects), strict=True)
+        for device in queries.public_devices(project)
+    ]
+    return {"rows": rows, "live_devices": live_devices}

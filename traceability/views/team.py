@@ -3,7 +3,6 @@
 Every view is for members of the team that runs the project (403 for anyone else) and calls one action.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -245,7 +244,11 @@ def device_new(request, project_id):
 @login_required
 @require_GET
 def device_detail(request, pk):
-    device = queries.team_device_or_404(request.user, pk)
+    return _device_page(request, queries.team_device_or_404(request.user, pk))
+
+
+def _device_page(request, device, *, status=200, **forms):
+    """The device page; a refused form among its small ones comes back filled in as sent, its reasons beside it."""
     range_key = request.GET.get("range", charts.DEFAULT_RANGE)
     if range_key not in charts.RANGES:
         range_key = charts.DEFAULT_RANGE
@@ -262,12 +265,12 @@ def device_detail(request, pk):
         "latest": queries.latest_readings(device, device.measures),
         "tokens": device.tokens.all(),
         "rules": device.alert_rules.all(),
-        "measures_form": PublicMeasuresForm(device=device),
-        "alert_form": AlertRuleForm(device=device),
-        "hide_form": HideReadingsForm(device=device),
+        "measures_form": forms.get("measures_form") or PublicMeasuresForm(device=device),
+        "alert_form": forms.get("alert_form") or AlertRuleForm(device=device),
+        "hide_form": forms.get("hide_form") or HideReadingsForm(device=device),
         "exclusions": device.exclusions.select_related("created_by"),
     }
-    return render(request, "traceability/team/device.html", context)
+    return render(request, "traceability/team/device.html", context, status=status)
 
 
 @login_required
@@ -299,17 +302,21 @@ def device_revoke(request, pk):
 def device_measures(request, pk):
     device = queries.team_device_or_404(request.user, pk)
     form = PublicMeasuresForm(request.POST, device=device)
+    status = 400
     if form.is_valid():
-        run_action(
+        outcome = run_action(
             request,
             actions.set_public_measures,
             device,
             form.cleaned_data["public_measures"],
+            form=form,
+            error_field="public_measures",
             success=_("The project page now shows the measures you chose."),
         )
-    else:
-        messages.error(request, _("Choose among the measures this device reports."))
-    return redirect("traceability:device", pk=device.pk)
+        if outcome.done:
+            return redirect("traceability:device", pk=device.pk)
+        status = outcome.http_status
+    return _device_page(request, device, measures_form=form, status=status)
 
 
 @login_required
@@ -317,8 +324,9 @@ def device_measures(request, pk):
 def alert_add(request, pk):
     device = queries.team_device_or_404(request.user, pk)
     form = AlertRuleForm(request.POST, device=device)
+    status = 400
     if form.is_valid():
-        run_action(
+        outcome = run_action(
             request,
             actions.add_alert_rule,
             device,
@@ -327,11 +335,13 @@ def alert_add(request, pk):
             maximum=form.cleaned_data["maximum"],
             sustained_minutes=form.cleaned_data["sustained_minutes"],
             notify_backers=form.cleaned_data["notify_backers"],
+            form=form,
             success=_("The alert is set."),
         )
-    else:
-        _errors_as_messages(request, form)
-    return redirect("traceability:device", pk=device.pk)
+        if outcome.done:
+            return redirect("traceability:device", pk=device.pk)
+        status = outcome.http_status
+    return _device_page(request, device, alert_form=form, status=status)
 
 
 @login_required
@@ -339,8 +349,9 @@ def alert_add(request, pk):
 def readings_hide(request, pk):
     device = queries.team_device_or_404(request.user, pk)
     form = HideReadingsForm(request.POST, device=device)
+    status = 400
     if form.is_valid():
-        run_action(
+        outcome = run_action(
             request,
             actions.hide_readings,
             device,
@@ -348,11 +359,13 @@ def readings_hide(request, pk):
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
             reason=form.cleaned_data["reason"],
+            form=form,
             success=_("The readings are hidden; the charts leave them out within a few minutes."),
         )
-    else:
-        _errors_as_messages(request, form)
-    return redirect("traceability:device", pk=device.pk)
+        if outcome.done:
+            return redirect("traceability:device", pk=device.pk)
+        status = outcome.http_status
+    return _device_page(request, device, hide_form=form, status=status)
 
 
 @login_required
@@ -376,10 +389,3 @@ def alert_remove(request, pk, rule_pk):
     rule = get_object_or_404(AlertRule, pk=rule_pk, device=device)
     run_action(request, actions.remove_alert_rule, rule, success=_("The alert is removed."))
     return redirect("traceability:device", pk=device.pk)
-
-
-def _errors_as_messages(request, form):
-    """A device page's small forms answer with a redirect to the page: their errors travel as messages."""
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
