@@ -86,3 +86,20 @@ def test_staff_without_the_view_permission_are_sent_back_to_the_dashboard(client
 
     assert allowed.status_code == 200
     assert [(response.status_code, response["Location"]) for response in refused] == [(302, "/admin/")] * 2
+
+
+def test_moderators_see_experiences_but_not_who_booked_them(client, bob, experience, booking):
+    from django.contrib.auth.models import Group
+
+    from accounts.staff import MODERATORS, ensure_staff_groups
+
+    ensure_staff_groups()
+    moderator = admin_viewer(bob)
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    client.force_login(moderator)
+
+    experiences = client.get(reverse("experiences_admin:index"))
+    bookings = client.get(reverse("bookings_admin:index"))
+
+    assert experiences.status_code == 200 and experience.title_zh in experiences.text
+    assert (bookings.status_code, bookings["Location"]) == (302, "/admin/")
