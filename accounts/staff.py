@@ -47,6 +47,17 @@ GLOBAL_PERMISSIONS = {
         ("marketplace", "question", "change_question"),
         ("marketplace", "answer", "view_answer"),
         ("marketplace", "answer", "change_answer"),
+        # Moderators look at what people publish on the public site: experiences and their slots, the profiles
+        # people offer and the help organisations ask for, and the traceability batches, records and devices
+        # (read-only screens; their apps' actions change them). Bookings and offers, between two people, stay
+        # with those granted them.
+        ("experiences", "experience", "view_experience"),
+        ("experiences", "slot", "view_slot"),
+        ("people", "talentprofile", "view_talentprofile"),
+        ("people", "helprequest", "view_helprequest"),
+        ("traceability", "batch", "view_batch"),
+        ("traceability", "entry", "view_entry"),
+        ("traceability", "device", "view_device"),
     ],
 }
 # Page permissions on the root page (so on the whole tree).

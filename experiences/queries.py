@@ -120,3 +120,22 @@ def receipts_of(bookings):
         backing_id__in=list(by_payment), kind=LedgerEntry.Kind.PAYMENT, receipt_number__isnull=False
     )
     return {by_payment[entry.backing_id]: entry for entry in entries}
+
+
+# --- the staff's admin screens (experiences.wagtail_hooks) --------------------------------------------------------
+
+
+def experiences_for_staff():
+    return Experience.objects.select_related("organisation", "township__county")
+
+
+def slots_for_staff():
+    """Every slot with `taken` (places held) and `waiting` (people on the waitlist)."""
+    return Slot.objects.select_related("experience").annotate(
+        taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDS_A_PLACE)),
+        waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+    )
+
+
+def bookings_for_staff():
+    return Booking.objects.select_related("person", "slot__experience")

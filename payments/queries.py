@@ -166,3 +166,21 @@ def own_shipping_subscription_or_404(user, pk):
 
 def shipments_of(backing):
     return list(backing.shipments.order_by("-period")[:12])
+
+
+# --- the staff's admin screens (payments.wagtail_hooks; payments.ledger_labels names what each row is for) -----
+
+
+def ledger_for_staff():
+    return LedgerEntry.objects.select_related(
+        "listing__project",
+        "backing__plan",
+        "backing__listing__project",
+        "backing__backer",
+        "backing__payee",
+        "backing__interest",
+    )
+
+
+def backings_for_staff():
+    return Backing.objects.select_related("plan", "listing__project", "backer", "payee", "interest")

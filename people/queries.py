@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from accounts.models import Membership
-from people.models import Offer, TalentProfile
+from people.models import HelpRequest, Offer, TalentProfile
 
 
 @dataclass(frozen=True)
@@ -165,3 +165,18 @@ def township_help_requests(township, request=None):
         else None
     )
     return {"township": township, "help_requests": requests, "valid_until": valid_until}
+
+
+# --- the staff's admin screens (people.wagtail_hooks) -------------------------------------------------------------
+
+
+def profiles_for_staff():
+    return TalentProfile.objects.select_related("user", "home_township__county")
+
+
+def help_requests_for_staff():
+    return HelpRequest.objects.select_related("organisation", "township__county").annotate(offer_count=Count("offers"))
+
+
+def offers_for_staff():
+    return Offer.objects.select_related("profile__user", "help_request__organisation")

@@ -5,16 +5,19 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegulatoryIssue(models.Model):
     wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", _("pending")
-        REINTERPRETED = "reinterpreted", _("rule reinterpreted")
-        AMENDED = "amended", _("rule amended")
-        REFUSED = "refused", _("refused")
+        # Labels that stand alone (a list's column, a filter, a status label), in their own context: "pending" and
+        # "refused" elsewhere in the catalogs say other things.
+        PENDING = "pending", pgettext_lazy("regulatory issue outcome", "Awaiting an answer")
+        REINTERPRETED = "reinterpreted", pgettext_lazy("regulatory issue outcome", "Rule reinterpreted")
+        AMENDED = "amended", pgettext_lazy("regulatory issue outcome", "Rule amended")
+        REFUSED = "refused", pgettext_lazy("regulatory issue outcome", "Request declined")
 
     rule = models.CharField(
         _("which rule"), max_length=300, help_text=_("The law, regulation or practice, as precisely as you can.")

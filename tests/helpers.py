@@ -218,3 +218,19 @@ def notifications_page_in(client, language):
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
     return response.content.decode()
+
+
+def admin_viewer(user, *codenames, language="en"):
+    """`user` as a staff member who may enter the admin and holds these permissions (e.g. "view_booking"), with the
+    authenticator app the admin requires and the admin in `language`: no superuser shortcut, so a screen's own
+    permission check is what lets them in."""
+    from django.contrib.auth.models import Permission
+    from wagtail.users.models import UserProfile
+
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.add(*Permission.objects.filter(codename__in=("access_admin", *codenames)))
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save(update_fields=["preferred_language"])
+    return with_mfa(user)

@@ -434,3 +434,18 @@ def hidden_spans(device, codes, *, since):
 def measure_label(code):
     measure = measures.BY_CODE.get(code)
     return measure.label if measure else code
+
+
+# --- the staff's admin screens (traceability.wagtail_hooks) -------------------------------------------------------
+
+
+def batches_for_staff():
+    return Batch.objects.select_related("listing__project", "plan")
+
+
+def devices_for_staff():
+    return Device.objects.select_related("listing__project", "township__county")
+
+
+def entries_for_staff():
+    return Entry.objects.select_related("batch", "township__county")

@@ -33,7 +33,7 @@ OPEN_BY_DESIGN = {
 }
 
 # The money screens: only superusers and groups given their permissions reach them.
-MONEY_PREFIXES = ("ledger:", "stripe_events:")
+MONEY_PREFIXES = ("ledger:", "stripe_events:", "backings_admin:")
 
 
 def _names(patterns, namespace=""):
@@ -65,6 +65,7 @@ def test_the_sweep_sees_the_admin_and_the_money_screens():
     assert len(ADMIN_URLS) > 100
     assert {"wagtailadmin_home", "wagtailadmin_explore_root", "admin:index"} <= set(ADMIN_URLS)
     assert {"ledger:index", "ledger:refund", "ledger:record_payout", "stripe_events:index"} <= set(MONEY_URLS)
+    assert "backings_admin:index" in MONEY_URLS
 
 
 def _sent_to_sign_in_or_refused(client, response, hops=2):

@@ -182,6 +182,24 @@ STAFF_URLS = {
     "audit_entries:inspect": ("get", None, {"pk": 1}),
     "policy:issue_route": ("post", {"ministry": "1"}, {"pk": 1}),
     "policy:issue_answer": ("post", {"outcome": "amended", "answer": "x"}, {"pk": 1}),
+    # Read-only screens of records their apps' actions change (core.admin_viewsets.RecordViewSet): listing, its
+    # filtered results and the inspect screen; Wagtail's own add, edit and delete views refuse by permission policy.
+    **{
+        f"{viewset}:{view}": ("get", None, *([{"pk": 1}] if view == "inspect" else []))
+        for viewset in (
+            "experiences_admin",
+            "experience_slots",
+            "bookings_admin",
+            "talent_profiles",
+            "help_requests_admin",
+            "help_offers",
+            "trace_batches",
+            "trace_entries",
+            "trace_devices",
+            "backings_admin",
+        )
+        for view in ("index", "index_results", "inspect")
+    },
 }
 
 # name -> (method, data). These act on request.user alone and take no object id; anonymous people are sent to sign in.

@@ -120,3 +120,28 @@ def test_nobody_adds_or_deletes_issues_in_the_admin_and_non_staff_are_kept_out(c
     assert RegulatoryIssue.objects.count() == 2
     client.force_login(office["clerk"])
     assert client.get(reverse("regulatory_issues:index")).status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    ("language", "answered", "waiting"),
+    [
+        ("en", "Rule reinterpreted", "Awaiting an answer"),
+        ("zh-hant", "已重新解釋法規", "等待部會回覆"),
+        ("ja", "解釈の見直し", "回答待ち"),
+    ],
+)
+def test_outcomes_read_as_labels_in_the_staff_members_language(client, staff, issues, language, answered, waiting):  # noqa: F811
+    from wagtail.users.models import UserProfile
+
+    first, _second = issues
+    actions.route_issue(staff, first, Ministry.objects.get(name_zh="農業部"))
+    actions.record_answer(staff, first, outcome="reinterpreted", answer="可以")
+    profile = UserProfile.get_for_user(staff)
+    profile.preferred_language = language
+    profile.save(update_fields=["preferred_language"])
+    client.force_login(staff)
+
+    page = client.get(reverse("regulatory_issues:index")).text
+
+    assert answered in page and waiting in page
+    assert "rule reinterpreted" not in page and ">pending<" not in page.replace(" ", "").replace("\n", "")
