@@ -365,6 +365,7 @@ def _notify_submitter(notice):
     """The bell, the notifications page and an email carry the decision. A project sent back comes with the
     moderator's reason and the link to make the changes; Wagtail's own email (its admin's edit link, which a team
     cannot open) is not sent for projects (cms.signal_handlers.workflow_rejection_email). Wagtail emails approvals."""
+    from core.languages import page_titles_by_language
     from notifications.actions import in_language_of, notify
     from notifications.messages import Message
     from notifications.models import Notification
@@ -376,7 +377,7 @@ def _notify_submitter(notice):
             gettext_noop("“%(title)s” was approved and is live")
             if approved
             else gettext_noop("“%(title)s” needs changes"),
-            title=notice.project.title,
+            title=Message.named(page_titles_by_language(notice.project)),
         )
         notify(
             submitter,

@@ -143,6 +143,7 @@ def _notify_other_side(sender, conversation, message):
     A person gets CONVERSATION_REPLY when they have no unread one for this conversation yet and they have not
     marked it read in the last READING_LIVE_WINDOW (an open page marks each message read as it arrives).
     """
+    from core.languages import page_titles_by_language
     from notifications.actions import in_language_of, notify
     from notifications.messages import Message
     from notifications.models import Notification
@@ -165,13 +166,17 @@ def _notify_other_side(sender, conversation, message):
         .exclude(pk=sender.pk)
         .distinct()
     )
+    # A project's title in each language it is published in; a subject the opener typed is in theirs only.
+    about = (
+        Message.named(page_titles_by_language(conversation.interest.project))
+        if conversation.interest_id
+        else conversation.title
+    )
     for recipient in recipients:
         if recipient.pk in reading_live or recipient.pk in already_told:
             continue
         with in_language_of(recipient):  # the title and the link in the recipient's language, not the sender's
-            title = Message(
-                gettext_noop("%(name)s wrote about %(project)s"), name=public_name(sender), project=conversation.title
-            )
+            title = Message(gettext_noop("%(name)s wrote about %(project)s"), name=public_name(sender), project=about)
             url = reverse("conversations:detail", kwargs={"pk": conversation.pk})
             notify(recipient, Notification.Kind.CONVERSATION_REPLY, title, body=message.text[:200], url=url)
 

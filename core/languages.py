@@ -73,6 +73,26 @@ def url_in_language(request, url, language):
     return urlunsplit(("", "", address, parts.query, parts.fragment)) if address else url
 
 
+def page_titles_by_language(page):
+    """{language code: title} of `page` in each language it is published in (its live translations; an alias repeats
+    its original and is left out), the original first: what a notification keeps (notifications' `Message.named`) to
+    name the page in the language it is read in later, the original where it has no translation. The page's own
+    title is kept even when it is not live (a project sent back to its team)."""
+    from wagtail.models import Page
+
+    source = page.alias_of if page.alias_of_id else page
+    versions = list(
+        Page.objects.live()
+        .filter(translation_key=source.translation_key, alias_of__isnull=True)
+        .exclude(pk=source.pk)
+        .values_list("locale__language_code", "title")
+    )
+    titles = {source.locale.language_code: source.title, **dict(versions)}
+    original = titles.pop(settings.LANGUAGE_CODE, None)
+    # The default language's version is the one the others were translated from.
+    return {settings.LANGUAGE_CODE: original, **titles} if original else titles
+
+
 def fall_back_to_the_source_text():
     """A string missing from Japanese reads in English (the text in the code), never in Chinese.
 

@@ -648,7 +648,7 @@ def _notify_organisers_withdrawn(booking, slot, *, offered):
     _notify_organisers(
         slot,
         Notification.Kind.BOOKING_WITHDRAWN,
-        lambda: Message(gettext_noop("A place was cancelled: %(title)s"), title=slot.experience.title),
+        lambda: Message(gettext_noop("A place was cancelled: %(title)s"), title=_named(slot.experience, "title")),
         body,
         besides=booking.person,
     )
@@ -666,7 +666,9 @@ def _notify_organisers_unclaimed(slot):
     _notify_organisers(
         slot,
         Notification.Kind.BOOKING_UNCLAIMED,
-        lambda: Message(gettext_noop("A freed place was not claimed: %(title)s"), title=slot.experience.title),
+        lambda: Message(
+            gettext_noop("A freed place was not claimed: %(title)s"), title=_named(slot.experience, "title")
+        ),
         lambda: Message(
             gettext_noop(
                 "Nobody else waits for %(when)s: %(free)s of %(capacity)s places are free. Share the experience's "
@@ -680,6 +682,13 @@ def _notify_organisers_unclaimed(slot):
     )
 
 
+def _named(experience, field):
+    """The organiser's text `field` in every language they wrote it in, shown in the reader's language when the
+    notification is read (the original Chinese where they wrote no version in it); a dash when it is empty."""
+    versions = experience.versions(field)
+    return Message.named(versions) if versions else "—"
+
+
 def _when(slot):
     return timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
 
@@ -691,7 +700,7 @@ def notify_booking_confirmed(booking):
     _notify(
         booking,
         Notification.Kind.BOOKING_CONFIRMED,
-        lambda: Message(gettext_noop("Your place is booked: %(title)s"), title=slot.experience.title),
+        lambda: Message(gettext_noop("Your place is booked: %(title)s"), title=_named(slot.experience, "title")),
         lambda: Message(
             gettext_noop(
                 "%(when)s in %(township)s. You will get a reminder the day before; cancel on your bookings page."
@@ -709,7 +718,7 @@ def _notify_offer(booking):
     _notify(
         booking,
         Notification.Kind.BOOKING_OFFER,
-        lambda: Message(gettext_noop("A place is free for you: %(title)s"), title=slot.experience.title),
+        lambda: Message(gettext_noop("A place is free for you: %(title)s"), title=_named(slot.experience, "title")),
         lambda: Message(
             gettext_noop(
                 "Claim it on your bookings page before %(until)s, or it goes to the next person waiting. (%(when)s)"
@@ -727,7 +736,7 @@ def _notify_slot_cancelled(booking):
     _notify(
         booking,
         Notification.Kind.BOOKING_CANCELLED,
-        lambda: Message(gettext_noop("Cancelled by the organiser: %(title)s"), title=slot.experience.title),
+        lambda: Message(gettext_noop("Cancelled by the organiser: %(title)s"), title=_named(slot.experience, "title")),
         lambda: Message(
             gettext_noop("The time slot of %(when)s will not take place. Anything you paid is refunded in full."),
             when=_when(slot),
@@ -742,7 +751,7 @@ def notify_late_payment_refunded(booking):
     _notify(
         booking,
         Notification.Kind.BOOKING_CANCELLED,
-        lambda: Message(gettext_noop("Your payment is refunded: %(title)s"), title=slot.experience.title),
+        lambda: Message(gettext_noop("Your payment is refunded: %(title)s"), title=_named(slot.experience, "title")),
         lambda: Message(
             gettext_noop(
                 "Your payment for %(when)s came after the place held for you was released, and no place was free "
@@ -776,7 +785,9 @@ def send_reminders(now=None):
             _notify(
                 booking,
                 Notification.Kind.BOOKING_REMINDER,
-                lambda experience=experience: Message(gettext_noop("Tomorrow: %(title)s"), title=experience.title),
+                lambda experience=experience: Message(
+                    gettext_noop("Tomorrow: %(title)s"), title=_named(experience, "title")
+                ),
                 lambda slot=slot, experience=experience: Message(
                     gettext_noop(
                         "Your place is booked for %(when)s in %(township)s. Meeting point: %(place)s. "
@@ -784,8 +795,8 @@ def send_reminders(now=None):
                     ),
                     when=_when(slot),
                     township=Message.named(experience.township.names),
-                    place=experience.meeting_point or "—",
-                    bring=experience.what_to_bring or "—",
+                    place=_named(experience, "meeting_point"),
+                    bring=_named(experience, "what_to_bring"),
                 ),
             )
             sent += 1

@@ -121,6 +121,14 @@ class Experience(models.Model):
         code = self.language_shown(field)
         return self._original(field) if code == self.ORIGINAL_LANGUAGE else getattr(self, f"{field}_{code}")
 
+    def versions(self, field):
+        """{language: text} of `field` in each language the organiser wrote it in, the original Chinese first: what a
+        notification keeps (notifications' `Message.named`) to show it in the language it is read in later, falling
+        back to the original where a version is missing."""
+        texts = {self.ORIGINAL_LANGUAGE: self._original(field)}
+        texts.update({code: getattr(self, f"{field}_{code}") for code in ("en", "ja")})
+        return {language: text for language, text in texts.items() if text}
+
     @property
     def in_reader_language(self):
         """{field: {"text", "lang"}} for the texts the organiser writes, each in the reader's language where there

@@ -32,6 +32,13 @@ class InReaderLanguage:
             return getattr(self, f"{field}_{language}"), html_lang(language)
         return getattr(self, field), html_lang(settings.LANGUAGE_CODE)
 
+    def versions(self, field):
+        """{language: text} of a field in each language the team wrote it in, the original first: what a notification
+        keeps (notifications' `Message.named`) to show it in the language it is read in later."""
+        texts = {settings.LANGUAGE_CODE: getattr(self, field)}
+        texts.update({code: getattr(self, f"{field}_{code}", "") for code in ("en", "ja")})
+        return {language: text for language, text in texts.items() if text}
+
 
 class EnterpriseProfile(InReaderLanguage, models.Model):
     wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)

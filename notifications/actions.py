@@ -103,8 +103,19 @@ def _announce(user, latest=None):
             unread_count=unread_count(user),
             latest_title=_title_for_recipient(latest) if latest else "",
             latest_url=latest.url if latest else "",
+            latest_id=latest.pk if latest else None,
+            latest_titles=_titles_in_every_language(latest) if latest else {},
         )
     )
+
+
+def _titles_in_every_language(notification):
+    """{language code: the title as read in it} for each of the site's languages."""
+    titles = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            titles[language] = notification.shown_title
+    return titles
 
 
 def _title_for_recipient(notification):

@@ -1,6 +1,6 @@
 """The notification bell's live event (sent through core.live: after commit, never raising)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.live import LiveEvent
 
@@ -15,6 +15,11 @@ class NotificationsChanged(LiveEvent):
     unread_count: int
     latest_title: str = ""
     latest_url: str = ""
+    # The new notification for the page's toast: its id (the page links to where it is opened and marked read) and
+    # its title in each of the site's languages, so a page read in another language than the person's profile
+    # shows it in the page's.
+    latest_id: int | None = None
+    latest_titles: dict = field(default_factory=dict)
 
     name = "notifications.changed"
 

@@ -103,7 +103,8 @@ class Message:
         if self.lines:
             return {"lines": [line.as_data() for line in self.lines]}
         if self.names:
-            return {"names": dict(self.names)}
+            # PostgreSQL's jsonb keeps keys in an order of its own: the original (the fallback) is named apart.
+            return {"names": dict(self.names), "original": next(iter(self.names))}
         data = {
             "text": self.text,
             "params": {
@@ -123,7 +124,11 @@ class Message:
             lines = [cls.from_data(line) for line in data["lines"]]
             return None if None in lines else cls.joined(*lines)
         if data and isinstance(data.get("names"), dict) and data["names"]:
-            return cls.named(data["names"])
+            names = data["names"]
+            original = data.get("original")
+            if original in names:
+                names = {original: names[original], **names}
+            return cls.named(names)
         if not data or not data.get("text"):
             return None
         if data.get("plural") and not isinstance(data.get("number"), int):

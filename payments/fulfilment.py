@@ -331,7 +331,9 @@ def _tell_backer(backing, shipment):
     if person is None or not person.is_active:
         return
     with in_language_of(person):
-        title = Message(gettext_noop("Your “%(plan)s” goods are on their way"), plan=backing.plan.shown_name)
+        title = Message(
+            gettext_noop("Your “%(plan)s” goods are on their way"), plan=Message.named(backing.plan.versions("name"))
+        )
         body = (
             Message(gettext_noop("Tracking number: %(number)s"), number=shipment.tracking_number)
             if shipment.tracking_number

@@ -239,6 +239,7 @@ def invoice_paid(event):
 
 @handles("invoice.payment_failed")
 def invoice_payment_failed(event):
+    from core.languages import page_titles_by_language
     from notifications.actions import in_language_of, notify
     from notifications.messages import Message
     from notifications.models import Notification
@@ -266,7 +267,10 @@ def invoice_payment_failed(event):
             notify(
                 backing.backer,
                 Notification.Kind.PAYMENT_FAILED,
-                Message(gettext_noop("Your payment to %(project)s failed"), project=backing.listing.project.title),
+                Message(
+                    gettext_noop("Your payment to %(project)s failed"),
+                    project=Message.named(page_titles_by_language(backing.listing.project)),
+                ),
                 Message(
                     gettext_noop(
                         "Stripe could not charge your card for this subscription. It will try again over the next "

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from core.actions import ActionRefused
 from core.audit import Action, log
+from core.languages import page_titles_by_language
 from marketplace.models import DonationCampaign
 from notifications.messages import Message
 from payments import ledger, stripe_api
@@ -224,7 +225,7 @@ def _close(campaign, outcome, raised):
 def _messages(campaign, raised):
     """(title, body) for the campaign's outcome, kept as Messages: each person reads them in their language."""
     values = {
-        "project": campaign.listing.project.title,
+        "project": Message.named(page_titles_by_language(campaign.listing.project)),
         "raised": f"NT${raised:,}",
         "goal": f"NT${campaign.goal_twd:,}",
     }

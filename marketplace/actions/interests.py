@@ -16,6 +16,7 @@ from cms.public import is_public
 from conversations.actions import open_conversation_for_interest
 from core.actions import ActionRefused
 from core.audit import Action, log
+from core.languages import page_titles_by_language
 from marketplace.actions.teams import check_company_member, check_team_member
 from marketplace.models import Interest, InterestEvent
 from marketplace.queries import project_enterprise
@@ -72,10 +73,11 @@ def express_interest(user, company, project, *, message=""):
     InterestEvent.objects.create(interest=interest, actor=user, from_stage="", to_stage=Stage.EXPRESSED)
     log(Action.INTEREST_EXPRESS, actor=user, organisation=company.organisation, project=project.pk)
     url = reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})
+    project_name = Message.named(page_titles_by_language(project))
     for member in organisation.members.all():
         with in_language_of(member):
             title = Message(
-                gettext_noop("%(company)s is interested in %(project)s"), company=company, project=project.title
+                gettext_noop("%(company)s is interested in %(project)s"), company=company, project=project_name
             )
             notify(member, Notification.Kind.NEW_INTEREST, title, body=interest.message, url=url)
     return interest
@@ -137,15 +139,17 @@ def interest_side(user, interest):
 
 
 def _notify_other_side(interest, side, title_for):
+    """`title_for(project_name)`: the title, naming the project with the Message.named it is given."""
     if side == Interest.Side.TEAM:
         members = interest.company.organisation.members.all()
     else:
         team = project_enterprise(interest.project)
         members = team.members.all() if team else []
     url = reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})
+    project_name = Message.named(page_titles_by_language(interest.project))
     for member in members:
         with in_language_of(member):
-            notify(member, Notification.Kind.NEW_INTEREST, title_for(), url=url)
+            notify(member, Notification.Kind.NEW_INTEREST, title_for(project_name), url=url)
 
 
 @transaction.atomic
@@ -184,10 +188,10 @@ def propose_commitment(user, interest, *, amount_twd, instrument):
     _notify_other_side(
         interest,
         side,
-        lambda: Message(
+        lambda project_name: Message(
             gettext_noop("A commitment of NT$%(amount)s to %(project)s awaits your confirmation"),
             amount=f"{amount_twd:,}",
-            project=interest.project.title,
+            project=project_name,
         ),
     )
     return interest
@@ -232,10 +236,10 @@ def confirm_commitment(user, interest):
     _notify_other_side(
         interest,
         side,
-        lambda: Message(
+        lambda project_name: Message(
             gettext_noop("The commitment of NT$%(amount)s to %(project)s is confirmed"),
             amount=f"{interest.committed_amount_twd:,}",
-            project=interest.project.title,
+            project=project_name,
         ),
     )
     return interest

@@ -12,6 +12,7 @@ from cms.models import ProjectUpdate
 from cms.public import is_public
 from core.actions import ActionRefused, sent_moments_ago
 from core.audit import Action, log
+from core.languages import page_titles_by_language
 from marketplace import providers
 from marketplace.actions.teams import check_project_team
 from marketplace.models import AbuseReport, Answer, Question
@@ -55,12 +56,13 @@ def post_project_update(user, listing, *, title, body, date=None):
     )
     _keep_update_in_latest_revision(project, update)
     log(Action.PROJECT_UPDATE, actor=user, organisation=listing.enterprise.organisation, project=project.pk)
+    project_name = Message.named(page_titles_by_language(project))
     for follower in project_followers(listing):
         with in_language_of(follower):
             notify(
                 follower,
                 Notification.Kind.PROJECT_UPDATE,
-                Message(gettext_noop("“%(project)s”: %(title)s"), project=project.title, title=title),
+                Message(gettext_noop("“%(project)s”: %(title)s"), project=project_name, title=title),
                 body=body,
                 url=project.url or "",
             )
@@ -97,12 +99,13 @@ def ask_question(user, listing, *, text):
     question = Question.objects.create(listing=listing, author=user, text=text)
     log(Action.QUESTION_ASK, actor=user, organisation=listing.enterprise.organisation, question=question.pk)
     url = reverse("marketplace:questions", kwargs={"project_id": listing.project_id})
+    project_name = Message.named(page_titles_by_language(listing.project))
     for member in listing.enterprise.organisation.members.exclude(pk=user.pk):
         with in_language_of(member):
             notify(
                 member,
                 Notification.Kind.NEW_QUESTION,
-                Message(gettext_noop("A new question about “%(project)s”"), project=listing.project.title),
+                Message(gettext_noop("A new question about “%(project)s”"), project=project_name),
                 body=question.text,
                 url=url,
             )

@@ -346,6 +346,55 @@ def test_a_reminder_names_the_township_in_the_language_each_person_reads(client,
     assert "在關山鎮的名額" in notifications_page_in(client, "zh-hant")
 
 
+def test_booking_notifications_name_the_experience_in_the_version_the_reader_reads(client, alice, office):
+    """The organiser wrote the title in English and Japanese and the meeting point in English only: each reader gets
+    the version in the language they read the notification in, when it is made and later in another language (the
+    original Chinese where the organiser wrote no version), on the notifications page and in the email."""
+    from django.core import mail
+    from django.utils import translation
+
+    from tests.helpers import notifications_page_in
+
+    tea = make_experience(
+        alice,
+        office,
+        title_en="Zhushan tea picking",
+        title_ja="竹山の茶摘み体験",
+        meeting_point="竹山鎮公所前廣場",
+        meeting_point_en="Square in front of the Zhushan township office",
+        what_to_bring="斗笠",
+    )
+    start = soon(days=1, hour=10)
+    slot = actions.add_slot(alice, tea, starts_at=start, ends_at=start + HOUR, capacity=5)
+    readers = {language: UserFactory(preferred_language=language) for language in ("zh-hant", "en", "ja")}
+    with translation.override("zh-hant"):  # made in a Chinese request: each person's own language is used
+        for person in readers.values():
+            actions.book(person, slot)
+        mail.outbox.clear()
+        assert actions.send_reminders() == 3
+
+    confirmed = Notification.objects.get(recipient=readers["en"], kind=Notification.Kind.BOOKING_CONFIRMED)
+    assert confirmed.title == "Your place is booked: Zhushan tea picking"
+    reminder_titles = dict(
+        Notification.objects.filter(kind=Notification.Kind.BOOKING_REMINDER).values_list(
+            "recipient__preferred_language", "title"
+        )
+    )
+    assert reminder_titles == {
+        "zh-hant": "明天：竹山採茶體驗",
+        "en": "Tomorrow: Zhushan tea picking",
+        "ja": "明日：竹山の茶摘み体験",
+    }
+
+    client.force_login(readers["zh-hant"])
+    english, japanese, chinese = (notifications_page_in(client, code) for code in ("en", "ja", "zh-hant"))
+    assert "Tomorrow: Zhushan tea picking" in english
+    assert "Meeting point: Square in front of the Zhushan township office. What to bring: 斗笠" in english
+    assert "竹山の茶摘み体験" in japanese and "集合場所：竹山鎮公所前廣場。" in japanese  # no Japanese meeting point
+    assert "竹山採茶體驗" in chinese and "集合地點：竹山鎮公所前廣場。" in chinese
+    assert "Zhushan tea picking" not in chinese + japanese and "竹山採茶體驗" not in english + japanese
+
+
 def test_check_in_marks_attendance_on_the_day_and_volunteer_hours_follow(alice, office, bob):
     shift_start = timezone.now() + datetime.timedelta(minutes=5)
     beach = make_experience(alice, office, kind=Experience.Kind.VOLUNTEERING, title_zh="淨灘")

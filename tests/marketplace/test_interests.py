@@ -403,3 +403,77 @@ def test_the_impact_report_names_the_projects_in_the_readers_language(client, ma
 
     assert '<td lang="en">Guanshan Rice</td>' in report
     assert f"<td>{rice.title}</td>" not in report
+
+
+def _published_translation(page, language, title):
+    from tests.helpers import translation_of
+
+    version = translation_of(page, language)
+    version.title = title
+    version.save_revision().publish()
+    return version
+
+
+def test_interest_notifications_name_the_project_in_the_language_they_are_read_in(
+    client, market, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Made while the team member reads Chinese, an interest's notification names the project by its English and
+    Japanese titles on the English and Japanese pages, in the email in the member's language, and the commitment's
+    notifications too; where the project has no translation (Japanese, for the second project) its original title."""
+    from tests.helpers import notifications_page_in
+
+    rice = market["rice"]
+    _published_translation(rice, "en", "Guanshan Rice")
+    _published_translation(rice, "ja", "関山米")
+    erin = market["erin"]
+    erin.preferred_language = "en"
+    erin.save(update_fields=["preferred_language"])
+    with translation.override("zh-hant"), django_capture_on_commit_callbacks(execute=True):
+        # The company's request is in Chinese; the member reads English.
+        interest = actions.express_interest(market["dave"], market["company"], rice)
+        for stage in (Stage.ACCEPTED, Stage.INTRODUCED, Stage.DUE_DILIGENCE, Stage.TERM_SHEET):
+            actions.advance_interest(erin, interest, stage)
+        actions.propose_commitment(market["carol"], interest, amount_twd=500_000, instrument="equity")
+
+    stored = Notification.objects.get(recipient=erin, title__contains="interested")
+    assert stored.title == "台灣好公司 is interested in Guanshan Rice"
+    emailed = [message for message in mailoutbox if erin.email in message.to and "interested" in message.subject]
+    assert emailed and "Guanshan Rice" in emailed[0].subject and "關山米" not in emailed[0].body
+    client.force_login(erin)
+    english, japanese, chinese = (notifications_page_in(client, code) for code in ("en", "ja", "zh-hant"))
+    assert "台灣好公司 is interested in Guanshan Rice" in english
+    assert "A commitment of NT$500,000 to Guanshan Rice awaits your confirmation" in english
+    assert "関山米" in japanese and "Guanshan Rice" not in japanese and "關山米" not in japanese
+    assert "關山米" in chinese and "Guanshan Rice" not in chinese and "関山米" not in chinese
+
+
+def test_a_project_without_a_translation_in_the_readers_language_is_named_by_its_original(client, market):
+    from tests.helpers import notifications_page_in
+
+    rice = market["rice"]
+    _published_translation(rice, "en", "Guanshan Rice")
+    actions.express_interest(market["dave"], market["company"], rice)
+
+    client.force_login(market["erin"])
+    assert "Guanshan Rice" in notifications_page_in(client, "en")
+    japanese = notifications_page_in(client, "ja")
+    assert "關山米" in japanese and "Guanshan Rice" not in japanese
+
+
+def test_a_notification_made_before_projects_were_named_in_each_language_still_reads(client, market):
+    """A row kept with the project's title as plain text (before this change) reads with that title, the sentence
+    around it in the reader's language."""
+    from tests.helpers import notifications_page_in
+
+    Notification.objects.create(
+        recipient=market["erin"],
+        kind=Notification.Kind.NEW_INTEREST,
+        title="台灣好公司對「關山米」有興趣",
+        title_message={
+            "text": "%(company)s is interested in %(project)s",
+            "params": {"company": "台灣好公司", "project": "關山米"},
+        },
+    )
+    client.force_login(market["erin"])
+    assert "台灣好公司 is interested in 關山米" in notifications_page_in(client, "en")
+    assert "台灣好公司對「關山米」有興趣" in notifications_page_in(client, "zh-hant")

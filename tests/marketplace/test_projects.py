@@ -97,6 +97,27 @@ def test_a_question_reaches_the_team_who_answer_it(client, listing, mallory, ali
     assert "六月" in client.get(url).text
 
 
+def test_a_question_and_an_update_name_the_project_in_each_readers_language(client, listing, mallory, alice, bob):
+    """Asked from a Chinese page, the question's notification names the project by its English title when the team
+    member reads in English, and by its original title in Japanese, which the project has no translation in."""
+    from django.utils import translation
+
+    from tests.helpers import notifications_page_in, translation_of
+
+    english = translation_of(listing.project, "en")
+    english.title = "Smart Fish Pond"
+    english.save_revision().publish()
+    client.force_login(mallory)
+    with translation.override("zh-hant"):
+        client.post(reverse("marketplace:questions", kwargs={"project_id": listing.project_id}), {"text": "何時出貨？"})
+
+    client.force_login(bob)
+    assert "A new question about “Smart Fish Pond”" in notifications_page_in(client, "en")
+    japanese = notifications_page_in(client, "ja")
+    assert "「智慧魚塭」に新しい質問があります" in japanese and "Smart Fish Pond" not in japanese
+    assert "「智慧魚塭」有新的提問" in notifications_page_in(client, "zh-hant")
+
+
 def test_an_answer_the_browser_let_through_is_not_refused_for_its_line_breaks(client, listing, mallory, bob):
     """The answer's textarea has maxlength 4000: the browser counts a line break as one character and sends it as
     two (CRLF). A long answer of several paragraphs was refused as "Write an answer first." and lost."""

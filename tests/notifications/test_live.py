@@ -200,3 +200,49 @@ def test_the_live_title_is_in_the_recipients_language_not_the_senders(team_membe
     assert stored.title == "「竹山竹林步道」有新的提問"
     assert translated["payload"]["latest_title"] == "A new question about “竹山竹林步道”"
     assert as_written["payload"]["latest_title"] == "有人問：可以參觀農場嗎？"
+
+
+def test_the_push_carries_the_title_in_every_language_for_the_toast_of_the_page_read(client, team_member):
+    """The toast shows the title in the page's language, whatever the person's profile says: the push carries it in
+    each of the site's languages (a project named in each), with the id whose link opens and marks it read."""
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from notifications.messages import Message
+
+    headers = socket_headers(team_member)
+    trail = Message.named({"zh-hant": "竹山竹林步道", "en": "Zhushan Bamboo Trail", "ja": "竹山の竹林遊歩道"})
+
+    def notify_in_chinese():
+        with translation.override("zh-hant"):
+            title = Message(gettext_noop("A new question about “%(project)s”"), project=trail)
+            return actions.notify(team_member, KIND, title, "", "/zh-hant/")
+
+    async def scenario():
+        communicator = _communicator(headers)
+        assert (await communicator.connect())[0]
+        await communicator.receive_json_from(timeout=5)
+        stored = await database_sync_to_async(notify_in_chinese)()
+        pushed = await communicator.receive_json_from(timeout=5)
+        await communicator.disconnect()
+        return stored, pushed
+
+    stored, pushed = async_to_sync(scenario)()
+
+    assert pushed["payload"]["latest_id"] == stored.pk
+    assert pushed["payload"]["latest_titles"] == {
+        "zh-hant": "「竹山竹林步道」有新的提問",
+        "en": "A new question about “Zhushan Bamboo Trail”",
+        "ja": "「竹山の竹林遊歩道」に新しい質問があります",
+    }
+    # The page the toast is on knows its language and where a notification is opened in it.
+    client.force_login(team_member)
+    for language in ("zh-hant", "en", "ja"):
+        with translation.override(language):
+            page = client.get(reverse("notifications:list")).text
+        assert f'data-language="{language}" data-open-url="/{language}/notifications/0/open/"' in page
+        assert 'aria-live="polite"' in page and 'class="toast-dismiss"' in page
+    with translation.override("en"):
+        opened = client.get(reverse("notifications:open", kwargs={"pk": stored.pk}))
+    assert opened.status_code == 302
+    assert Notification.objects.get(pk=stored.pk).read_at is not None

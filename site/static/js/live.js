@@ -22,12 +22,55 @@
       .catch(function () {});
   }
 
+  // The toast of a new notification: its title in the page's language, a link that opens it (and marks it read).
+  // Polite (read after what the person hears now), kept while the pointer or focus is on it, closed by its button
+  // or Escape; at most three at a time.
+  const toasts = document.querySelector("[data-notification-toasts]");
+  const toastTemplate = document.getElementById("notification-toast");
+  const TOAST_SECONDS = 12;
+  const MOST_TOASTS = 3;
+
+  function dismiss(toast) {
+    if (toast.contains(document.activeElement)) bell.focus(); // focus never falls back to the top of the page
+    toast.remove();
+  }
+
+  function showToast(payload) {
+    if (!toasts || !toastTemplate || !payload.latest_id) return;
+    const titles = payload.latest_titles || {};
+    const title = titles[toasts.getAttribute("data-language")] || payload.latest_title;
+    if (!title) return;
+    const toast = toastTemplate.content.firstElementChild.cloneNode(true);
+    const link = toast.querySelector(".toast-link");
+    link.textContent = title;
+    link.href = toasts.getAttribute("data-open-url").replace(/\/0\/open\/$/, "/" + payload.latest_id + "/open/");
+    toast.querySelector(".toast-dismiss").addEventListener("click", function () { dismiss(toast); });
+    toast.addEventListener("keydown", function (event) { if (event.key === "Escape") dismiss(toast); });
+    let held = false;
+    ["mouseenter", "focusin"].forEach(function (name) { toast.addEventListener(name, function () { held = true; }); });
+    ["mouseleave", "focusout"].forEach(function (name) {
+      toast.addEventListener(name, function () { held = toast.matches(":hover") || toast.contains(document.activeElement); });
+    });
+    let left = TOAST_SECONDS;
+    const timer = window.setInterval(function () {
+      if (!toast.isConnected) { window.clearInterval(timer); return; }
+      if (!held && --left <= 0) { window.clearInterval(timer); dismiss(toast); }
+    }, 1000);
+    toasts.appendChild(toast);
+    while (toasts.children.length > MOST_TOASTS) toasts.firstElementChild.remove();
+  }
+
   window.homewardLiveSocket("/ws/notifications/", {
+    onOpen: function () { if (toasts) toasts.setAttribute("data-notifications-live", "connected"); },
     onMessage: function (data) {
-      if (data.event === "notifications.changed") showUnread(data.payload.unread_count);
+      if (data.event === "notifications.changed") {
+        showUnread(data.payload.unread_count);
+        showToast(data.payload);
+      }
       document.dispatchEvent(new CustomEvent("homeward:live", { detail: data }));
     },
     onClose: function (event) {
+      if (toasts) toasts.setAttribute("data-notifications-live", "closed");
       if (event.code !== 4401 && event.code !== 4403) catchUp(); // while the socket is down, HTTP keeps the count
     },
     stopOn: [4401, 4403], // signed out or not allowed: do not retry
