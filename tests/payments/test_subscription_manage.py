@@ -390,9 +390,9 @@ def test_a_subscription_set_to_end_refuses_pause_skip_and_switch_and_says_how_to
 @pytest.mark.parametrize(
     ("language", "ends", "keep"),
     [
-        ("zh-hant", "這個訂閱將於 2026年12月15日 終止，之後不會再扣款。", "保留我的訂閱"),
+        ("zh-hant", "這個訂閱將於2026年12月15日終止，之後不會再扣款。", "保留我的訂閱"),
         ("en", "This subscription ends on 15 December 2026: nothing more is charged.", "Keep my subscription"),
-        ("ja", "この定期支援は 2026年12月15日 に終わり、それ以降は請求されません。", "定期支援を続ける"),
+        ("ja", "この定期支援は2026年12月15日に終わり、それ以降は請求されません。", "定期支援を続ける"),
     ],
 )
 def test_the_page_of_a_subscription_set_to_end_says_when_and_offers_only_to_keep_it(
@@ -406,6 +406,8 @@ def test_the_page_of_a_subscription_set_to_end_says_when_and_offers_only_to_keep
     listed = client.get(reverse("payments:my_backings").replace("/zh-hant/", f"/{language}/")).text
 
     assert ends in page and keep in page
+    if language == "zh-hant":  # one form of address on the page: the heading said 你 beside 您的訂閱
+        assert "管理您的訂閱" in page and "你" not in page
     assert _url("undo_cancel", ending).replace("/zh-hant/", f"/{language}/") in page
     for gone in ("pause", "skip", "switch_plan", "cancel"):
         assert 'action="' + _url(gone, ending).replace("/zh-hant/", f"/{language}/") + '"' not in page
