@@ -7,5 +7,5 @@ app_name = "cms"
 urlpatterns = [
     path("my/reviews/", views.review_notices, name="review_notices"),
     path("programmes/", views.programme_catalogue, name="programme_catalogue"),
-    path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<id:pk>/", views.programme_detail, name="programme_detail"),
 ]

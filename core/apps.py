@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from core import url_converters
         from core.languages import fall_back_to_the_source_text
 
         fall_back_to_the_source_text()
+        url_converters.register()

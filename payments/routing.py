@@ -2,4 +2,4 @@ from django.urls import path
 
 from payments.consumers import ProjectProgressConsumer
 
-websocket_urlpatterns = [path("ws/projects/<int:project_id>/", ProjectProgressConsumer.as_asgi())]
+websocket_urlpatterns = [path("ws/projects/<id:project_id>/", ProjectProgressConsumer.as_asgi())]

@@ -241,9 +241,28 @@ def check_not_paused(backing):
         )
 
 
+def check_not_ending(backing):
+    """Pausing, skipping and switching plan change charges to come; a subscription set to end when its period ends
+    has none, so each would succeed and change nothing (a skip would even promise that billing continues)."""
+    if not backing.cancel_at_period_end:
+        return
+    if backing.current_period_end:
+        reason = _(
+            "This subscription ends on %(date)s and nothing more is charged, so there is nothing to pause, skip or "
+            "switch; nothing was changed. To go on backing, choose “Keep my subscription” first."
+        ) % {"date": _shown_date(backing.current_period_end)}
+    else:
+        reason = _(
+            "This subscription ends when the current period ends and nothing more is charged, so there is nothing "
+            "to pause, skip or switch; nothing was changed. To go on backing, choose “Keep my subscription” first."
+        )
+    raise ActionRefused(reason, code="ending")
+
+
 def pause_until(user, backing, resumes_on):
     """Stop collecting until the morning of `resumes_on` (Taiwan time); charges in between are skipped."""
     check_can_manage(user, backing)
+    check_not_ending(backing)
     check_pause_date(resumes_on)
     check_season_pause_kept(backing, start_of_day(resumes_on))
     return _pause(user, backing, start_of_day(resumes_on), Action.SUBSCRIPTION_PAUSED)
@@ -260,6 +279,7 @@ def next_period_end(backing):
 def skip_next_period(user, backing):
     """Pause until the end of the next period: the coming charge is skipped, the one after it is made."""
     check_can_manage(user, backing)
+    check_not_ending(backing)
     check_not_paused(backing)
     try:
         resumes_at = next_period_end(backing)
@@ -298,6 +318,7 @@ def check_plan_switch(backing, plan):
 def switch_plan(user, backing, plan):
     """Bill the next periods at the other plan's price (no proration: the current period is paid for)."""
     check_can_manage(user, backing)
+    check_not_ending(backing)
     check_plan_switch(backing, plan)
 
     def request():

@@ -11,36 +11,36 @@ app_name = "payments"
 
 urlpatterns = [
     # Checkout: donate once, subscribe to a plan, come back from Stripe.
-    path("projects/<int:project_id>/donate/", checkout.donate, name="donate"),
-    path("projects/<int:project_id>/plans/<int:plan_id>/subscribe/", checkout.subscribe, name="subscribe"),
-    path("projects/<int:project_id>/checkout/<str:outcome>/", checkout.checkout_return, name="checkout_return"),
+    path("projects/<id:project_id>/donate/", checkout.donate, name="donate"),
+    path("projects/<id:project_id>/plans/<id:plan_id>/subscribe/", checkout.subscribe, name="subscribe"),
+    path("projects/<id:project_id>/checkout/<str:outcome>/", checkout.checkout_return, name="checkout_return"),
     # A company admin pays a confirmed investment commitment as the company.
-    path("commitments/<int:pk>/pay/", commitments.pay_commitment, name="pay_commitment"),
-    path("commitments/<int:pk>/paid/", commitments.commitment_paid, name="commitment_paid"),
+    path("commitments/<id:pk>/pay/", commitments.pay_commitment, name="pay_commitment"),
+    path("commitments/<id:pk>/paid/", commitments.commitment_paid, name="commitment_paid"),
     # The demo checkout's page (settings.PAYMENTS_GATEWAY = "demo" only; a 404 otherwise).
     path("demo-checkout/<str:token>/", demo_checkout.demo_checkout, name="demo_checkout"),
     # A project's funding: the team's dashboard and CSV; the public live totals.
-    path("projects/<int:project_id>/funding/", funding.funding_dashboard, name="funding_dashboard"),
-    path("projects/<int:project_id>/funding/export.csv", funding.funding_csv, name="funding_csv"),
-    path("projects/<int:project_id>/funding.json", funding.funding_progress, name="funding_progress"),
+    path("projects/<id:project_id>/funding/", funding.funding_dashboard, name="funding_dashboard"),
+    path("projects/<id:project_id>/funding/export.csv", funding.funding_csv, name="funding_csv"),
+    path("projects/<id:project_id>/funding.json", funding.funding_progress, name="funding_progress"),
     # Plans that ship goods: the team's monthly list, its CSV and packing slips, "shipped".
-    path("projects/<int:project_id>/fulfilment/", fulfilment.fulfilment_list, name="fulfilment"),
-    path("projects/<int:project_id>/fulfilment/export.csv", fulfilment.fulfilment_csv, name="fulfilment_csv"),
-    path("projects/<int:project_id>/fulfilment/slips/", fulfilment.packing_slips, name="packing_slips"),
-    path("projects/<int:project_id>/fulfilment/shipped/", fulfilment.mark_shipped, name="mark_shipped"),
+    path("projects/<id:project_id>/fulfilment/", fulfilment.fulfilment_list, name="fulfilment"),
+    path("projects/<id:project_id>/fulfilment/export.csv", fulfilment.fulfilment_csv, name="fulfilment_csv"),
+    path("projects/<id:project_id>/fulfilment/slips/", fulfilment.packing_slips, name="packing_slips"),
+    path("projects/<id:project_id>/fulfilment/shipped/", fulfilment.mark_shipped, name="mark_shipped"),
     # The backer's own pages.
     path("backings/", backings.my_backings, name="my_backings"),
-    path("backings/<int:pk>/", backings.backing_detail, name="backing_detail"),
-    path("backings/receipts/<int:pk>/", backings.receipt, name="receipt"),
-    path("backings/<int:pk>/address/", backings.delivery_address, name="delivery_address"),
+    path("backings/<id:pk>/", backings.backing_detail, name="backing_detail"),
+    path("backings/receipts/<id:pk>/", backings.receipt, name="receipt"),
+    path("backings/<id:pk>/address/", backings.delivery_address, name="delivery_address"),
     # The backer's subscription.
-    path("backings/<int:pk>/manage/", subscriptions.manage, name="subscription_manage"),
-    path("backings/<int:pk>/manage/pause/", subscriptions.pause, name="subscription_pause"),
-    path("backings/<int:pk>/manage/skip/", subscriptions.skip, name="subscription_skip"),
-    path("backings/<int:pk>/manage/resume/", subscriptions.resume, name="subscription_resume"),
-    path("backings/<int:pk>/manage/plan/", subscriptions.switch_plan, name="subscription_switch_plan"),
-    path("backings/<int:pk>/manage/cancel/", subscriptions.cancel, name="subscription_cancel"),
-    path("backings/<int:pk>/manage/keep/", subscriptions.undo_cancel, name="subscription_undo_cancel"),
+    path("backings/<id:pk>/manage/", subscriptions.manage, name="subscription_manage"),
+    path("backings/<id:pk>/manage/pause/", subscriptions.pause, name="subscription_pause"),
+    path("backings/<id:pk>/manage/skip/", subscriptions.skip, name="subscription_skip"),
+    path("backings/<id:pk>/manage/resume/", subscriptions.resume, name="subscription_resume"),
+    path("backings/<id:pk>/manage/plan/", subscriptions.switch_plan, name="subscription_switch_plan"),
+    path("backings/<id:pk>/manage/cancel/", subscriptions.cancel, name="subscription_cancel"),
+    path("backings/<id:pk>/manage/keep/", subscriptions.undo_cancel, name="subscription_undo_cancel"),
     # The enterprise team's payouts (members see; managers start Stripe Connect onboarding).
     path("enterprises/<str:slug>/payouts/", payouts.payouts, name="payouts"),
     path("enterprises/<str:slug>/payouts/connect/", payouts.payouts_connect, name="payouts_connect"),

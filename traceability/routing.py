@@ -2,4 +2,4 @@ from django.urls import path
 
 from traceability.consumers import ProjectReadingsConsumer
 
-websocket_urlpatterns = [path("ws/trace/projects/<int:project_id>/", ProjectReadingsConsumer.as_asgi())]
+websocket_urlpatterns = [path("ws/trace/projects/<id:project_id>/", ProjectReadingsConsumer.as_asgi())]

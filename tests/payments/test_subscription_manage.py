@@ -356,3 +356,75 @@ def test_a_pause_is_bounded_and_the_page_says_the_limit_and_the_last_day(
     # The last day allowed is accepted.
     client.post(url, {"resumes_on": last_day.isoformat()})
     assert _state(backing)[1] == datetime.datetime.combine(last_day, datetime.time.min, tzinfo=subscriptions.TAIPEI)
+
+
+@pytest.mark.parametrize("action", ["pause", "skip", "switch_plan"])
+def test_a_subscription_set_to_end_refuses_pause_skip_and_switch_and_says_how_to_keep_it(
+    client, citizen, listing, action
+):
+    """Found by a new backer: after "Cancel at the end of the period" the page still offered a pause, a skip (which
+    answered "billing continues after that period") and a plan switch. No charge is left for them to change."""
+    ending = subscription(listing, citizen, cancel_at_period_end=True)
+    other = another_plan(listing, name="認養兩棵", price_twd=900)
+    data = {
+        "pause": {"resumes_on": (timezone.localdate() + datetime.timedelta(days=20)).isoformat()},
+        "skip": {},
+        "switch_plan": {"plan": other.pk},
+    }[action]
+    client.force_login(citizen)
+    before = _state(ending)
+
+    response = client.post(_url(action, ending).replace("/zh-hant/", "/en/"), data, follow=True)
+
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        (
+            "error",
+            "This subscription ends on 15 December 2026 and nothing more is charged, so there is nothing to pause, "
+            "skip or switch; nothing was changed. To go on backing, choose “Keep my subscription” first.",
+        )
+    ]
+    assert _state(ending) == before
+    assert not AuditEntry.objects.filter(action__startswith="subscription.").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "ends", "keep"),
+    [
+        ("zh-hant", "這個訂閱將於2026年12月15日終止，之後不會再扣款。", "保留我的訂閱"),
+        ("en", "This subscription ends on 15 December 2026: nothing more is charged.", "Keep my subscription"),
+        ("ja", "この定期支援は2026年12月15日に終わり、それ以降は請求されません。", "定期支援を続ける"),
+    ],
+)
+def test_the_page_of_a_subscription_set_to_end_says_when_and_offers_only_to_keep_it(
+    client, citizen, listing, language, ends, keep
+):
+    ending = subscription(listing, citizen, cancel_at_period_end=True)
+    another_plan(listing, name="認養兩棵", price_twd=900)
+    client.force_login(citizen)
+
+    page = client.get(_url("manage", ending).replace("/zh-hant/", f"/{language}/")).text
+    listed = client.get(reverse("payments:my_backings").replace("/zh-hant/", f"/{language}/")).text
+
+    assert ends in page and keep in page
+    if language == "zh-hant":  # one form of address on the page: the heading said 你 beside 您的訂閱
+        assert "管理您的訂閱" in page and "你" not in page
+    assert _url("undo_cancel", ending).replace("/zh-hant/", f"/{language}/") in page
+    for gone in ("pause", "skip", "switch_plan", "cancel"):
+        assert 'action="' + _url(gone, ending).replace("/zh-hant/", f"/{language}/") + '"' not in page
+    assert 'action="' + _url("undo_cancel", ending).replace("/zh-hant/", f"/{language}/") + '"' in listed
+    assert 'action="' + _url("skip", ending).replace("/zh-hant/", f"/{language}/") + '"' not in listed
+    assert "data-subscription-ending" in listed
+
+
+def test_keeping_a_subscription_from_my_backings_brings_back_its_controls(client, citizen, listing):
+    ending = subscription(listing, citizen, cancel_at_period_end=True)
+    client.force_login(citizen)
+
+    client.post(_url("undo_cancel", ending))
+
+    with translation.override("en"):
+        listed = client.get(reverse("payments:my_backings")).text
+    assert _state(ending)[3] is False
+    assert "data-subscription-ending" not in listed
+    assert "Pause, skip or change plan" in listed
+    assert 'action="' + _url("undo_cancel", ending) + '"' not in listed
