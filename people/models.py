@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -152,8 +152,9 @@ class HelpRequest(models.Model):
         "places.Township", on_delete=models.PROTECT, related_name="help_requests", verbose_name=_("township")
     )
     work_format = models.CharField(_("format"), max_length=10, choices=WorkFormat.choices)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    # The help request form's own labels: "from" alone is a stage change's "from" (原階段) elsewhere.
+    starts_on = models.DateField(pgettext_lazy("timeframe", "From"))
+    ends_on = models.DateField(pgettext_lazy("timeframe", "Until"))
     budget_twd = models.PositiveIntegerField(_("budget (NT$)"), null=True, blank=True)
     pro_bono = models.BooleanField(_("pro bono"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
