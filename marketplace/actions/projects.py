@@ -127,6 +127,8 @@ def report_abuse(user, *, question=None, answer=None, reason):
     target = question or answer
     listing = question.listing if question else answer.question.listing
     check_can_ask(user, listing)
+    if target.author_id == user.pk:
+        raise ActionRefused(_("You cannot report what you wrote yourself."))
     if AbuseReport.objects.filter(reporter=user, question=question, answer=answer, resolved_at=None).exists():
         raise ActionRefused(_("You have already reported this; the moderators will look at it."))
     report = AbuseReport.objects.create(reporter=user, question=question, answer=answer, reason=reason.strip())

@@ -179,6 +179,27 @@ def test_abuse_is_reported_once_to_the_moderators(client, listing, mallory, alic
     assert AbuseReport.objects.filter(question=question, reporter=mallory).count() == 1
 
 
+def test_no_one_is_offered_to_report_their_own_question_and_the_action_refuses_it(client, listing, mallory, alice):
+    own = actions.ask_question(mallory, listing, text="我自己的問題")
+    others = actions.ask_question(alice, listing, text="別人的問題")
+    client.force_login(mallory)
+    questions_url = reverse("marketplace:questions", kwargs={"project_id": listing.project_id})
+
+    page = client.get(questions_url).text
+
+    def report_url(question):
+        return reverse(
+            "marketplace:report", kwargs={"project_id": listing.project_id, "kind": "question", "pk": question.pk}
+        )
+
+    assert report_url(others) in page and report_url(own) not in page
+    with pytest.raises(ActionRefused):
+        actions.report_abuse(mallory, question=own, reason="測試")
+    refused = client.post(report_url(own), {"reason": "測試"}, follow=True)
+    assert "不能檢舉自己寫的內容。" in refused.text
+    assert not AbuseReport.objects.filter(question=own).exists()
+
+
 def test_staff_see_abuse_reports_in_the_admin(client, listing, mallory, alice, django_user_model):
     from tests.helpers import with_mfa
 
