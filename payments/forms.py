@@ -35,7 +35,7 @@ class BackingFormMixin(forms.Form):
         label=_("Name on the receipt"),
         max_length=150,
         required=False,
-        help_text=_("Leave empty to use the name you give Stripe."),
+        help_text=_("Leave empty to use the name you give on the payment page."),
     )
     anonymous = forms.BooleanField(
         label=_("Back anonymously (the team and other people do not see your name)"), required=False
