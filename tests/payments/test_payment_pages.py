@@ -70,6 +70,24 @@ def test_my_backings_lists_donations_and_subscriptions_with_receipts_and_updates
     assert "<p>Donation · NT$800 ·" in english_detail and "<td>Payment</td>" in english_detail
 
 
+def test_a_checkout_not_paid_yet_says_nothing_was_charged_and_leads_back_to_the_project(client, listing, bob):
+    pending_donation(listing, 500, backer=bob)
+    pending_donation(listing, 800, backer=bob, status=Backing.Status.PAID)
+    client.force_login(bob)
+
+    for language, words in (
+        ("en", "nothing was charged"),
+        ("zh-hant", "不會有任何扣款"),
+        ("ja", "何も請求されず"),
+    ):
+        text = client.get(f"/{language}/backings/").text
+        assert text.count("data-backing-pending") == 1, language  # the paid donation says nothing of the kind
+        hint = re.search(r"data-backing-pending>(.*?)</p>", text, re.S).group(1)
+        assert words in hint, language
+        link = re.search(r'<a href="([^"]+)">', hint)
+        assert link and client.get(link.group(1)).status_code == 200, language  # back to the project
+
+
 def test_my_backings_paginates(client, listing, bob):
     for _ in range(21):
         pending_donation(listing, 300, backer=bob, status=Backing.Status.PAID)
