@@ -2,19 +2,12 @@
 entry): a listing with filters and search, a readable inspect screen, and no add, edit or delete (the model's
 ReadOnlyPermissionPolicy refuses those and hides their buttons)."""
 
-from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.admin_inspect import ReadableInspectView
 
 
-class RecordIndexView(IndexView):
-    """The listing, over the rows its viewset's `staff_queryset()` reads (related rows joined, counts annotated:
-    one query for the page, not one per row)."""
-
-
 class RecordViewSet(ModelViewSet):
-    index_view_class = RecordIndexView
     inspect_view_enabled = True
     inspect_view_class = ReadableInspectView
     copy_view_enabled = False
@@ -24,7 +17,8 @@ class RecordViewSet(ModelViewSet):
     money_fields = ()
 
     def staff_queryset(self):
-        """The rows the listing shows, from the app's queries module; all of the model by default."""
+        """The rows the listing shows, from the app's queries module (related rows joined, counts annotated: one query
+        for the page, not one per row); all of the model by default."""
         return self.model._default_manager.all()
 
     def get_index_view_kwargs(self, **kwargs):
