@@ -44,6 +44,21 @@ def test_english_plurals_repeat_their_source_strings():
     assert wrong == []
 
 
+def test_the_chinese_interface_addresses_the_reader_as_nin_throughout():
+    """One form of address, the courteous 您, in every Chinese interface string and email (the catalog once mixed
+    你 and 您, sometimes on one page); a team or an organisation is 貴團隊."""
+    catalogs = (catalog("zh_Hant"), polib.pofile(str(ROOT / "locale" / "zh_Hant" / "LC_MESSAGES" / "djangojs.po")))
+    familiar = [
+        text
+        for po in catalogs
+        for entry in po
+        if not entry.obsolete
+        for text in ([entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values()))
+        if "你" in text
+    ]
+    assert familiar == []
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translations_keep_every_placeholder(language):
     """A guess left by makemessages usually drops the msgid's placeholders ("%(count)s priority area" →

@@ -334,7 +334,7 @@ def test_a_reminder_names_the_township_in_the_language_each_person_reads(client,
     def reminder(language):
         return Notification.objects.get(recipient=readers[language], kind=Notification.Kind.BOOKING_REMINDER).body
 
-    assert reminder("zh-hant").startswith(f"你預約了 {when} 在關山鎮的名額。集合地點：關山火車站。")
+    assert reminder("zh-hant").startswith(f"您預約了 {when} 在關山鎮的名額。集合地點：關山火車站。")
     assert reminder("en").startswith(
         f"Your place is booked for {when} in Guanshan Township. Meeting point: 關山火車站."
     )
@@ -519,7 +519,7 @@ def test_booking_notifications_are_read_in_the_language_each_person_reads_now(cl
     )
     assert "予約が確定しました：竹山採茶體驗" in japanese
     assert f"{when}、{township.name_ja}にて。前日にリマインダーが届きます。" in japanese
-    assert "前一天會提醒你" not in english + japanese
+    assert "前一天會提醒您" not in english + japanese
 
     withdrawn = Notification.objects.get(recipient=alice, kind=Notification.Kind.BOOKING_WITHDRAWN)
     assert withdrawn.body.startswith(f"林小美取消了 {when} 場次的名額。")

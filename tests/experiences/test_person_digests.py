@@ -74,7 +74,7 @@ def test_a_person_gets_matching_requests_with_reasons_and_new_experiences_once_a
 
     [message] = digests_to("expert@example.tw")
     assert "魚塭水質感測器" in message.body
-    assert "你來自雲林縣口湖鄉。" in message.body  # people.matching's reason, in the person's language
+    assert "您來自雲林縣口湖鄉。" in message.body  # people.matching's reason, in the person's language
     assert "竹山採茶體驗" in message.body
     assert "/zh-hant/accounts/profile/" in message.body  # where to stop it
     html = message.alternatives[0][0]
@@ -107,8 +107,8 @@ def test_next_week_only_what_is_new_since_the_last_digest_is_sent(alice, bob, of
             "zh-hant",
             [
                 "本週",
-                "符合你個人檔案的新協助需求",
-                "你來自雲林縣口湖鄉。",
+                "符合您個人檔案的新協助需求",
+                "您來自雲林縣口湖鄉。",
                 "竹山採茶體驗",
                 "/zh-hant/accounts/profile/",
             ],

@@ -328,7 +328,7 @@ def test_a_person_sees_requests_ranked_with_reasons(expert, alice, office, place
     assert [match.obj for match in matches] == [home, far]
     top = matches[0]
     reasons = [reason for _points, reason in top.parts]
-    assert any("口湖" in reason for reason in reasons)  # 你來自口湖
+    assert any("口湖" in reason for reason in reasons)  # 您來自口湖
     assert (
         top.score
         == WEIGHTS["home_township"]
