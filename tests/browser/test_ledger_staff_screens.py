@@ -73,6 +73,18 @@ def test_staff_ledger_export_and_reconciliation_and_the_connect_balance(
                 expect(page.get_by_role("heading", name=reconcile_title, exact=True)).to_be_attached()
                 expect(page.locator('[data-reconciliation="differences"]')).to_be_visible()
                 page.screenshot(path=str(SCREENSHOTS / f"ledger-reconcile-{language}-{width}.png"), full_page=True)
+                page.goto(f"{asgi_live_server}/admin/ledger/")
+                expect(page.locator("table.listing tbody tr").first).to_be_visible()
+                if width == 390:  # the ledger's columns stay readable and its box scrolls sideways, not the text
+                    narrowest = page.evaluate(
+                        "Math.min(...[...document.querySelectorAll('table.listing tbody tr:first-child td')]"
+                        ".map(cell => cell.getBoundingClientRect().width))"
+                    )
+                    box = page.locator("table.listing").locator("xpath=..")
+                    assert narrowest >= 80, narrowest
+                    assert box.evaluate("element => getComputedStyle(element).overflowX") == "auto"
+                    assert box.evaluate("element => element.scrollWidth > element.clientWidth")
+                page.screenshot(path=str(SCREENSHOTS / f"ledger-list-{language}-{width}.png"), full_page=True)
                 team_page.set_viewport_size({"width": width, "height": height})
                 slug = listing.enterprise.organisation.slug
                 team_page.goto(f"{asgi_live_server}/{language}/enterprises/{slug}/payouts/")
