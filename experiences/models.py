@@ -177,8 +177,8 @@ class Slot(models.Model):
     """One date and time of an experience (a shift, for volunteering) with its number of places."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        CANCELLED = "cancelled", _("cancelled")
+        OPEN = "open", _("Open")
+        CANCELLED = "cancelled", _("Cancelled")
 
     experience = models.ForeignKey(
         Experience, on_delete=models.CASCADE, related_name="slots", verbose_name=_("experience")
@@ -219,16 +219,16 @@ class BookingQuerySet(models.QuerySet):
 
 class Booking(models.Model):
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("confirmed")
-        WAITLISTED = "waitlisted", _("on the waitlist")
-        OFFERED = "offered", _("place offered")
-        ATTENDED = "attended", _("attended")
-        CANCELLED = "cancelled", _("cancelled")
-        LAPSED = "lapsed", _("offer lapsed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        OFFERED = "offered", _("Place offered")
+        ATTENDED = "attended", _("Attended")
+        CANCELLED = "cancelled", _("Cancelled")
+        LAPSED = "lapsed", _("Offer lapsed")
         # A paid place held while the person pays on Stripe's page (until hold_expires_at); the webhook confirms it.
-        PAYING = "paying", _("held while you pay")
+        PAYING = "paying", _("Held while you pay")
         # The payment did not come in time (the Checkout Session expired): the place was released.
-        UNPAID = "unpaid", _("not paid: place released")
+        UNPAID = "unpaid", _("Not paid: place released")
 
     HOLDS_A_PLACE = (Status.CONFIRMED, Status.OFFERED, Status.ATTENDED, Status.PAYING)
     ACTIVE = (Status.CONFIRMED, Status.OFFERED, Status.WAITLISTED, Status.ATTENDED, Status.PAYING)

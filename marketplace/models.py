@@ -139,7 +139,7 @@ class EnterpriseProfile(InReaderLanguage, models.Model):
 
 class CompanyProfile(models.Model):
     class Size(models.TextChoices):
-        MICRO = "micro", _("fewer than 10 employees")
+        MICRO = "micro", _("Fewer than 10 employees")
         SMALL = "small", _("10–49 employees")
         MEDIUM = "medium", _("50–249 employees")
         LARGE = "large", _("250 employees or more")
@@ -197,17 +197,17 @@ class ProjectListing(InReaderLanguage, models.Model):
     """The marketplace side of a project page: who runs it, and the investment it asks for."""
 
     class Instrument(models.TextChoices):
-        EQUITY = "equity", _("equity")
-        CONVERTIBLE_NOTE = "convertible_note", _("convertible note")
-        LOAN = "loan", _("loan")
-        REVENUE_SHARE = "revenue_share", _("revenue share")
-        IN_KIND = "in_kind", _("in kind")
+        EQUITY = "equity", _("Equity")
+        CONVERTIBLE_NOTE = "convertible_note", _("Convertible note")
+        LOAN = "loan", _("Loan")
+        REVENUE_SHARE = "revenue_share", _("Revenue share")
+        IN_KIND = "in_kind", _("In kind")
 
     class Stage(models.TextChoices):
-        IDEA = "idea", _("idea")
-        PROTOTYPE = "prototype", _("prototype")
-        EARLY_REVENUE = "early_revenue", _("early revenue")
-        GROWTH = "growth", _("growth")
+        IDEA = "idea", _("Idea")
+        PROTOTYPE = "prototype", _("Prototype")
+        EARLY_REVENUE = "early_revenue", _("Early revenue")
+        GROWTH = "growth", _("Growth")
 
     project = models.OneToOneField(
         "cms.ProjectPage", on_delete=models.CASCADE, related_name="listing", verbose_name=_("project page")
@@ -256,10 +256,10 @@ class HometownTie(models.Model):
     """
 
     class Kind(models.TextChoices):
-        HEADQUARTERS = "headquarters", _("headquarters")
-        PLANT = "plant", _("plant or branch")
-        FOUNDER = "founder", _("founder's home township")
-        EMPLOYEES = "employees", _("employees' home township")
+        HEADQUARTERS = "headquarters", _("Headquarters")
+        PLANT = "plant", _("Plant or branch")
+        FOUNDER = "founder", _("Founder's home township")
+        EMPLOYEES = "employees", _("Employees' home township")
 
     company = models.ForeignKey(
         CompanyProfile, on_delete=models.CASCADE, related_name="ties", verbose_name=_("company")
@@ -304,19 +304,19 @@ class Interest(models.Model):
     wagtail_reference_index_ignore = True  # not content: no reference-index task per save (see core.AuditEntry)
 
     class Stage(models.TextChoices):
-        EXPRESSED = "expressed", _("interest expressed")
-        ACCEPTED = "accepted", _("accepted by the team")
-        DECLINED = "declined", _("declined by the team")
-        INTRODUCED = "introduced", _("introduced")
-        DUE_DILIGENCE = "due_diligence", _("due diligence")
-        TERM_SHEET = "term_sheet", _("term sheet")
-        COMMITTED = "committed", _("committed")
-        CLOSED = "closed", _("closed")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        EXPRESSED = "expressed", _("Interest expressed")
+        ACCEPTED = "accepted", _("Accepted by the team")
+        DECLINED = "declined", _("Declined by the team")
+        INTRODUCED = "introduced", _("Introduced")
+        DUE_DILIGENCE = "due_diligence", _("Due diligence")
+        TERM_SHEET = "term_sheet", _("Term sheet")
+        COMMITTED = "committed", _("Committed")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Side(models.TextChoices):
-        TEAM = "team", _("the project's team")
-        COMPANY = "company", _("the company")
+        TEAM = "team", _("The project's team")
+        COMPANY = "company", _("The company")
 
     company = models.ForeignKey(
         CompanyProfile, on_delete=models.CASCADE, related_name="interests", verbose_name=_("company")
@@ -557,8 +557,8 @@ class ProjectDraft(InReaderLanguage, models.Model):
 
 class SubscriptionPlan(InReaderLanguage, models.Model):
     class Interval(models.TextChoices):
-        MONTH = "month", _("per month")
-        YEAR = "year", _("per year")
+        MONTH = "month", _("Monthly")
+        YEAR = "year", _("Yearly")
 
     draft = models.ForeignKey(
         ProjectDraft,
@@ -626,6 +626,11 @@ class SubscriptionPlan(InReaderLanguage, models.Model):
         return self.in_reader_language("name")[1]
 
     @property
+    def price_period(self):
+        """What follows the price ("NT$500 per month"): the interval's label stands alone ("Monthly")."""
+        return {self.Interval.MONTH: _("per month"), self.Interval.YEAR: _("per year")}[self.interval]
+
+    @property
     def season_labels(self):
         """The season's months by name, in the order the season runs (October … February for a winter season)."""
         names = dict(MONTHS)
@@ -647,14 +652,14 @@ def season_order(months):
 
 class DonationCampaign(models.Model):
     class Model(models.TextChoices):
-        ALL_OR_NOTHING = "all_or_nothing", _("all or nothing")
-        KEEP_WHAT_YOU_RAISE = "keep_what_you_raise", _("keep what you raise")
+        ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
+        KEEP_WHAT_YOU_RAISE = "keep_what_you_raise", _("Keep what you raise")
 
     class Outcome(models.TextChoices):
-        OPEN = "open", _("open")
-        SUCCEEDED = "succeeded", _("goal reached")
-        REFUNDING = "refunding", _("goal missed: refunding every payment")
-        ENDED = "ended", _("ended (keeps what it raised)")
+        OPEN = "open", _("Open")
+        SUCCEEDED = "succeeded", _("Goal reached")
+        REFUNDING = "refunding", _("Goal missed: refunding every payment")
+        ENDED = "ended", _("Ended (keeps what it raised)")
 
     draft = models.OneToOneField(
         ProjectDraft,

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.text import Truncator
 
 from core.live import send_after_commit
@@ -105,6 +105,8 @@ def _announce(user, latest=None):
             latest_url=latest.url if latest else "",
             latest_id=latest.pk if latest else None,
             latest_titles=_titles_in_every_language(latest) if latest else {},
+            latest_rows=_rows_in_every_language(latest) if latest else {},
+            latest_created_at=latest.created_at.isoformat() if latest else "",
         )
     )
 
@@ -116,6 +118,21 @@ def _titles_in_every_language(notification):
         with translation.override(language):
             titles[language] = notification.shown_title
     return titles
+
+
+def _rows_in_every_language(notification):
+    """{language code: the body, the kind and the time of the notification's row} as the notifications page shows
+    them in that language (in the site's time zone, which the page uses too)."""
+    rows = {}
+    created = timezone.localtime(notification.created_at)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            rows[language] = {
+                "body": notification.shown_body,
+                "kind": str(notification.get_kind_display()),
+                "time": formats.date_format(created, "SHORT_DATETIME_FORMAT"),
+            }
+    return rows
 
 
 def _title_for_recipient(notification):

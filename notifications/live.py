@@ -20,6 +20,10 @@ class NotificationsChanged(LiveEvent):
     # shows it in the page's.
     latest_id: int | None = None
     latest_titles: dict = field(default_factory=dict)
+    # The rest of its row on the notifications page, so the page adds it at the top of the list as the server
+    # renders it: {language code: {"body", "kind", "time"}}, the time as the page formats it, and the ISO instant.
+    latest_rows: dict = field(default_factory=dict)
+    latest_created_at: str = ""
 
     name = "notifications.changed"
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StripeEvent(models.Model):
@@ -10,10 +11,10 @@ class StripeEvent(models.Model):
     wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("received")
-        PROCESSED = "processed", _("processed")
-        IGNORED = "ignored", _("ignored (no handler)")
-        FAILED = "failed", _("failed")
+        RECEIVED = "received", _("Received")
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored (no handler)")
+        FAILED = "failed", _("Failed")
 
     # Stripe's event id is the idempotency key: a repeated delivery finds this row.
     stripe_id = models.CharField(_("Stripe event id"), max_length=255, unique=True)
@@ -53,23 +54,23 @@ class Backing(models.Model):
     wagtail_reference_index_ignore = True
 
     class Kind(models.TextChoices):
-        DONATION = "donation", _("donation")
-        SUBSCRIPTION = "subscription", _("subscription")
+        DONATION = "donation", _("Donation")
+        SUBSCRIPTION = "subscription", _("Subscription")
         # A company paying its confirmed investment commitment to a project (payments.corporate).
-        INVESTMENT = "investment", _("investment commitment")
+        INVESTMENT = "investment", _("Investment commitment")
         # Something bought from an organisation, for a purpose an app above payments registered
         # (payments.purchases: e.g. a place on an experience's time slot). No project: `payee` is the seller.
-        PURCHASE = "purchase", _("purchase")
+        PURCHASE = "purchase", _("Purchase")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("awaiting payment")
-        PAID = "paid", _("paid")  # a donation whose payment succeeded
-        ACTIVE = "active", _("active")  # a subscription that bills
-        PAUSED = "paused", _("paused")
-        PAST_DUE = "past_due", _("payment failed")
-        CANCELED = "canceled", _("canceled")
-        REFUNDED = "refunded", _("refunded")
-        EXPIRED = "expired", _("not completed")
+        PENDING = "pending", _("Awaiting payment")
+        PAID = "paid", pgettext_lazy("payment status", "Paid")  # a donation whose payment succeeded
+        ACTIVE = "active", _("Active")  # a subscription that bills
+        PAUSED = "paused", _("Paused")
+        PAST_DUE = "past_due", _("Payment failed")
+        CANCELED = "canceled", _("Canceled")
+        REFUNDED = "refunded", _("Refunded")
+        EXPIRED = "expired", _("Not completed")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -170,7 +171,7 @@ class Backing(models.Model):
         _("paused by"),
         max_length=10,
         blank=True,
-        choices=[("backer", _("the backer")), ("season", _("the plan's season"))],
+        choices=[("backer", _("The backer")), ("season", _("The plan's season"))],
     )
     created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -234,15 +235,15 @@ class LedgerEntry(models.Model):
     wagtail_reference_index_ignore = True
 
     class Kind(models.TextChoices):
-        PAYMENT = "payment", _("payment")
-        REFUND = "refund", _("refund")
-        DISPUTE = "dispute", _("dispute")
-        PAYOUT = "payout", _("payout to the team")
+        PAYMENT = "payment", _("Payment")
+        REFUND = "refund", _("Refund")
+        DISPUTE = "dispute", _("Dispute")
+        PAYOUT = "payout", _("Payout to the team")
         # Stripe Connect (destination charges, payments.connect): the payment passed on to the team's Stripe
         # account (negative; a reversal positive), and the platform fee Stripe took back from it (positive; a fee
         # refund negative).
-        TRANSFER = "transfer", _("transfer to the team's Stripe account")
-        APPLICATION_FEE = "app_fee", _("platform fee collected by Stripe")
+        TRANSFER = "transfer", _("Transfer to the team's Stripe account")
+        APPLICATION_FEE = "app_fee", _("Platform fee collected by Stripe")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # None for a purchase's money (payments.purchases): it belongs to no project, and no project's totals count it.
@@ -402,10 +403,10 @@ class RefundRequest(models.Model):
     """
 
     class Origin(models.TextChoices):
-        CAMPAIGN_FAILED = "campaign", _("all-or-nothing campaign missed its goal")
-        STAFF = "staff", _("staff")
+        CAMPAIGN_FAILED = "campaign", _("All-or-nothing campaign missed its goal")
+        STAFF = "staff", _("Staff")
         # A purchase given up (payments.purchases.refund_purchase): the seller's rule decided the amount.
-        PURCHASE = "purchase", _("purchase cancelled")
+        PURCHASE = "purchase", _("Purchase cancelled")
 
     backing = models.ForeignKey(
         Backing, on_delete=models.PROTECT, related_name="refund_requests", verbose_name=_("backing")
@@ -449,7 +450,7 @@ class PayoutAccount(models.Model):
     """
 
     class Mode(models.TextChoices):
-        PLATFORM_COLLECTED = "platform_collected", _("collected by Homeward, paid out by staff")
+        PLATFORM_COLLECTED = "platform_collected", _("Collected by Homeward, paid out by staff")
         CONNECT = "connect", _("Stripe Connect (Express)")
 
     enterprise = models.OneToOneField(
@@ -488,7 +489,7 @@ class DeliveryAddress(models.Model):
 
     class Destination(models.TextChoices):
         TAIWAN = "taiwan", _("Taiwan")
-        OVERSEAS = "overseas", _("outside Taiwan")
+        OVERSEAS = "overseas", _("Outside Taiwan")
 
     backing = models.OneToOneField(
         Backing, on_delete=models.CASCADE, related_name="delivery_address", verbose_name=_("backing")

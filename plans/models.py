@@ -202,7 +202,7 @@ class PlanEvent(models.Model):
         verbose_name_plural = _("plan events")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d} {self.kind}"
+        return f"{self.at:%Y-%m-%d} {self.get_kind_display()}"
 
 
 def earliest_meeting_day(today=None):

@@ -104,7 +104,7 @@ class PendingUpdate(models.Model):
 
     family = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64)
-    action = models.CharField(max_length=6, choices=[(UPDATE, UPDATE), (DELETE, DELETE)])
+    action = models.CharField(max_length=6, choices=[(UPDATE, _("Reindex")), (DELETE, _("Remove from the index"))])
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

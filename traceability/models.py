@@ -217,7 +217,7 @@ class Entry(models.Model):
         constraints = [models.UniqueConstraint(fields=["batch", "sequence"], name="trace_entry_sequence_unique")]
 
     def __str__(self):
-        return f"{self.batch.code} #{self.sequence} {self.kind}"
+        return f"{self.batch.code} #{self.sequence} {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
@@ -243,8 +243,8 @@ class Attachment(models.Model):
     """A photo or a document (a lab certificate) of an entry; its SHA-256 is part of the entry's hash."""
 
     class Kind(models.TextChoices):
-        PHOTO = "photo", _("photo")
-        DOCUMENT = "document", _("document")
+        PHOTO = "photo", _("Photo")
+        DOCUMENT = "document", _("Document")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("traceability entry")
@@ -296,8 +296,8 @@ class Device(models.Model):
     """A sensor or gateway of a project; it posts readings with its token (DeviceToken)."""
 
     class Kind(models.TextChoices):
-        SENSOR = "sensor", _("sensor")
-        GATEWAY = "gateway", _("gateway")
+        SENSOR = "sensor", _("Sensor")
+        GATEWAY = "gateway", _("Gateway")
 
     # A 4-byte key: it is repeated in every reading row.
     id = models.AutoField(primary_key=True, verbose_name=_("device number"))
@@ -403,8 +403,8 @@ class ReadingAggregate(models.Model):
     """Count, minimum, maximum and sum of a device's measure over an hour or a day (Taiwan time)."""
 
     class Resolution(models.TextChoices):
-        HOUR = "h", _("hour")
-        DAY = "d", _("day")
+        HOUR = "h", _("Hourly")
+        DAY = "d", _("Daily")
 
     pk = models.CompositePrimaryKey("device", "measure", "resolution", "start")
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")

@@ -2,6 +2,7 @@
 nothing added, edited or deleted there, and only staff holding the model's view permission get in."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from experiences import actions
@@ -103,3 +104,22 @@ def test_moderators_see_experiences_but_not_who_booked_them(client, bob, experie
 
     assert experiences.status_code == 200 and experience.title_zh in experiences.text
     assert (bookings.status_code, bookings["Location"]) == (302, "/admin/")
+
+
+def test_slot_and_booking_statuses_read_with_a_capital_not_as_codes(client, viewer, slot, booking):
+    actions.book(UserFactory(), slot)
+    waiting = actions.book(UserFactory(), slot)  # the third person on a slot of two waits
+    client.force_login(viewer)
+
+    def cells(url):
+        page = BeautifulSoup(client.get(url).text, "html.parser")
+        return {cell.get_text(" ", strip=True) for cell in page.select("tbody td, dd")}
+
+    slots = cells(reverse("experience_slots:index"))
+    bookings = cells(reverse("bookings_admin:index"))
+    inspect = cells(reverse("bookings_admin:inspect", args=[waiting.pk]))
+
+    assert "Open" in slots and "open" not in slots
+    assert {"Confirmed", "On the waitlist"} <= bookings
+    assert not bookings & {"confirmed", "waitlisted", "on the waitlist"}
+    assert "On the waitlist" in inspect and "waitlisted" not in inspect

@@ -85,7 +85,7 @@ def test_an_admin_pays_the_confirmed_commitment_as_the_company_once(market):
     assert (entry.amount_twd, entry.receipt_number is not None) == (300_000, True)
     receipt = receipt_context(entry)
     assert receipt["payer"] == "台灣好公司" and receipt["payer_business_number"] == "22099131"
-    assert not receipt["is_donation"] and "commitment" in receipt["purpose"] and "(equity)" in receipt["purpose"]
+    assert not receipt["is_donation"] and "commitment" in receipt["purpose"] and "(Equity)" in receipt["purpose"]
     # Corporate money in the company's report.
     report = corporate_report(market["company"], timezone.localdate().year)
     assert report.paid_twd == 300_000

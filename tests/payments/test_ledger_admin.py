@@ -3,6 +3,7 @@ donation, a payout) in the staff member's language, linked to its backing, with 
 key stays on the inspect screen; nothing is edited there; the list's queries do not grow with its rows."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,3 +91,19 @@ def test_the_ledger_list_reads_its_rows_in_a_fixed_number_of_queries(client, vie
             donation(listing, None, 100)
 
     assert_queries_do_not_grow(build, client, reverse("ledger:index"))
+
+
+def test_kinds_and_statuses_read_as_words_with_a_capital_in_english(client, bob, entries):
+    """The ledger's Kind column and filter, and a backing's status, are labels in English, never the stored codes."""
+    client.force_login(admin_viewer(bob, "view_ledgerentry", "view_backing"))
+
+    ledger = BeautifulSoup(client.get(reverse("ledger:index")).text, "html.parser")
+    backings = BeautifulSoup(client.get(reverse("backings_admin:index")).text, "html.parser")
+
+    cells = {cell.get_text(strip=True) for cell in ledger.select("tbody td")}
+    assert {"Payment", "Payout to the team"} <= cells
+    assert not cells & {"payment", "payout", "payout to the team"}
+    words = ledger.get_text(" ")  # the Kind filter's choices are among them
+    assert "Platform fee collected by Stripe" in words and "app_fee" not in words
+    statuses = {cell.get_text(strip=True) for cell in backings.select("tbody td")}
+    assert "Active" in statuses and not statuses & {"active", "paid", "pending"}

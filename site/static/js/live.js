@@ -12,6 +12,7 @@
       badge.textContent = String(count);
       badge.hidden = count === 0;
     });
+    document.querySelectorAll("[data-mark-all-read]").forEach(function (form) { form.hidden = count === 0; });
   }
 
   function catchUp() {
@@ -60,11 +61,52 @@
     while (toasts.children.length > MOST_TOASTS) toasts.firstElementChild.remove();
   }
 
+  // On the notifications page (its first page), the new notification's row at the top of the list, as the server
+  // renders it; the empty state goes and the "Mark all as read" button shows (showUnread). Text goes in through
+  // textContent only: titles and bodies are people's words.
+  const list = document.querySelector("[data-notification-list]");
+  const rowTemplate = document.getElementById("notification-row");
+
+  function addRow(payload) {
+    if (!list || !rowTemplate || !toasts || !payload.latest_id) return;
+    if (list.querySelector('[data-notification-id="' + Number(payload.latest_id) + '"]')) return;
+    const language = toasts.getAttribute("data-language");
+    const titles = payload.latest_titles || {};
+    const rows = payload.latest_rows || {};
+    const details = rows[language] || {};
+    const title = titles[language] || payload.latest_title;
+    if (!title) return;
+    const row = rowTemplate.content.firstElementChild.cloneNode(true);
+    row.setAttribute("data-notification-id", String(Number(payload.latest_id)));
+    const link = row.querySelector("a");
+    link.href = toasts.getAttribute("data-open-url").replace(/\/0\/open\/$/, "/" + payload.latest_id + "/open/");
+    link.querySelector("strong").textContent = title;
+    const body = row.querySelector(".notification-body");
+    if (details.body) {
+      // Line breaks as the server's linebreaksbr writes them.
+      details.body.split(/\r\n|\r|\n/).forEach(function (line, index) {
+        if (index) body.appendChild(document.createElement("br"));
+        body.appendChild(document.createTextNode(line));
+      });
+    } else {
+      body.remove();
+    }
+    row.querySelector(".notification-kind").textContent = details.kind || "";
+    const time = row.querySelector("time");
+    time.setAttribute("datetime", payload.latest_created_at || "");
+    time.textContent = details.time || "";
+    list.insertBefore(row, list.firstElementChild);
+    list.hidden = false;
+    const empty = document.querySelector("[data-notification-empty]");
+    if (empty) empty.remove();
+  }
+
   window.homewardLiveSocket("/ws/notifications/", {
     onOpen: function () { if (toasts) toasts.setAttribute("data-notifications-live", "connected"); },
     onMessage: function (data) {
       if (data.event === "notifications.changed") {
         showUnread(data.payload.unread_count);
+        addRow(data.payload);
         showToast(data.payload);
       }
       document.dispatchEvent(new CustomEvent("homeward:live", { detail: data }));
