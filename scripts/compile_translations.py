@@ -14,7 +14,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 def main():
     compiled = 0
-    for po_path in sorted(ROOT.glob("locale/*/LC_MESSAGES/*.po")):
+    catalogs = [*ROOT.glob("locale/*/LC_MESSAGES/*.po"), *ROOT.glob("locale/wagtail_admin/*/LC_MESSAGES/*.po")]
+    for po_path in sorted(catalogs):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue

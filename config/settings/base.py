@@ -257,7 +257,9 @@ LANGUAGES = [
     ("en", "English"),
     ("ja", "日本語"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalog first; then what Wagtail's own Traditional Chinese lacks (scripts/fill_wagtail_zh_hant.py), read after
+# ours and before Wagtail's apps, holding only strings Wagtail's zh_Hant leaves untranslated.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wagtail_admin"]
 # Dates per language (config/formats): 2026年12月1日 in zh-Hant and ja, 1 December 2026 in English.
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Taipei"
