@@ -126,6 +126,6 @@ class StaffActionView(View):
             "explanation": self.explanation,
             "submit_label": self.submit_label,
             "inspect_url": reverse(self.inspect_url_name, args=[self.object.pk]),
-            "action_url": self.request.path,
+            "form_action": self.request.path,
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)

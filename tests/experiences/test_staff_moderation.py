@@ -49,6 +49,7 @@ def test_a_moderator_unpublishes_with_a_reason_and_the_team_is_told_in_its_langu
     assert unpublish_url in inspect.text and "Unpublish the experience" in inspect.text
     assert confirm.status_code == 200 and "Unpublish this experience?" in confirm.text
     assert 'name="csrfmiddlewaretoken"' in confirm.text and 'method="post"' in confirm.text
+    assert confirm.text.count(unpublish_url) == 1  # the form's own address, not also a header button's
     assert done.redirect_chain == [(inspect_url, 302)]
     assert f"“{experience}” is unpublished, and its team is told why." in done.text
     assert unpublish_url not in done.text  # nothing left to unpublish: no button
