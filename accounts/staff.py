@@ -58,6 +58,11 @@ GLOBAL_PERMISSIONS = {
         ("traceability", "batch", "view_batch"),
         ("traceability", "entry", "view_entry"),
         ("traceability", "device", "view_device"),
+        # …and act on them from those screens, with a reason the team is told: unpublish an experience, close a
+        # help request, revoke a device (experiences/people/traceability actions' *_as_staff).
+        ("experiences", "experience", "moderate_experience"),
+        ("people", "helprequest", "moderate_helprequest"),
+        ("traceability", "device", "moderate_device"),
     ],
 }
 # Page permissions on the root page (so on the whole tree).

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class ActionRefused(Exception):
@@ -52,6 +53,22 @@ def check_model_permission(user, model, action="change"):
     codename = f"{model._meta.app_label}.{action}_{model._meta.model_name}"
     if not (user and user.is_authenticated and user.is_active and user.has_perm(codename)):
         raise PermissionDenied
+
+
+def check_staff_permission(user, permission):
+    """Raises PermissionDenied unless the person is active and holds `permission` ("app_label.codename"): what a staff
+    action on other people's records (experiences.actions.unpublish_experience_as_staff…) asks first."""
+    if not (user and user.is_authenticated and user.is_active and user.has_perm(permission)):
+        raise PermissionDenied
+
+
+def staff_reason(reason):
+    """The reason staff give for acting on a team's record, without surrounding spaces; ActionRefused when there is
+    none: the team is told what staff did and why, so a staff action never goes without one."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused(_("Give the reason: the team is told what you did and why."))
+    return reason
 
 
 def run_action(request, action, *args, success=None, form=None, error_field=None, hide_denied=False, **kwargs):

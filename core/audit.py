@@ -99,6 +99,7 @@ class Action(enum.StrEnum):
     DEVICE_REGISTER = "device.register"
     DEVICE_TOKEN_ROTATE = "device.token_rotate"  # noqa: S105 (an action name)
     DEVICE_REVOKE = "device.revoke"
+    DEVICE_STAFF_REVOKE = "device.staff_revoke"
     DEVICE_PUBLIC_MEASURES = "device.public_measures"
     ALERT_RULE_ADD = "alert_rule.add"
     ALERT_RULE_REMOVE = "alert_rule.remove"
@@ -120,6 +121,7 @@ class Action(enum.StrEnum):
     TALENT_PROFILE_DELETE = "talent_profile.delete"
     HELP_REQUEST_CREATE = "help_request.create"
     HELP_REQUEST_CLOSE = "help_request.close"
+    HELP_REQUEST_STAFF_CLOSE = "help_request.staff_close"
     OFFER_MAKE = "offer.make"
     OFFER_ACCEPT = "offer.accept"
     OFFER_DECLINE = "offer.decline"
@@ -134,6 +136,7 @@ class Action(enum.StrEnum):
     # experiences: experiences, events and volunteering, their slots and bookings
     EXPERIENCE_CREATE = "experience.create"
     EXPERIENCE_UPDATE = "experience.update"
+    EXPERIENCE_STAFF_UNPUBLISH = "experience.staff_unpublish"
     SLOT_ADD = "slot.add"
     SLOT_CHANGE = "slot.change"
     SLOT_CANCEL = "slot.cancel"
@@ -251,6 +254,7 @@ LABELS = {
     Action.DEVICE_REGISTER: _("Device registered"),
     Action.DEVICE_TOKEN_ROTATE: _("Device token replaced"),
     Action.DEVICE_REVOKE: _("Device revoked"),
+    Action.DEVICE_STAFF_REVOKE: _("Device revoked by staff"),
     Action.DEVICE_PUBLIC_MEASURES: _("Device measures shown on the project page changed"),
     Action.ALERT_RULE_ADD: _("Alert rule added"),
     Action.ALERT_RULE_REMOVE: _("Alert rule removed"),
@@ -272,6 +276,7 @@ LABELS = {
     Action.TALENT_PROFILE_DELETE: _("Talent profile deleted"),
     Action.HELP_REQUEST_CREATE: _("Help request posted"),
     Action.HELP_REQUEST_CLOSE: _("Help request closed"),
+    Action.HELP_REQUEST_STAFF_CLOSE: _("Help request closed by staff"),
     Action.OFFER_MAKE: _("Offer of help made"),
     Action.OFFER_ACCEPT: _("Offer of help accepted"),
     Action.OFFER_DECLINE: _("Offer of help declined"),
@@ -286,6 +291,7 @@ LABELS = {
     # experiences: experiences, events and volunteering, their slots and bookings
     Action.EXPERIENCE_CREATE: _("Experience created"),
     Action.EXPERIENCE_UPDATE: _("Experience updated"),
+    Action.EXPERIENCE_STAFF_UNPUBLISH: _("Experience unpublished by staff"),
     Action.SLOT_ADD: _("Time slot added"),
     Action.SLOT_CHANGE: _("Time slot capacity changed"),
     Action.SLOT_CANCEL: _("Time slot cancelled"),

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.actions import check_member
-from core.actions import ActionRefused, lock_person
+from core.actions import ActionRefused, check_staff_permission, lock_person, staff_reason
 from core.audit import Action, log
 from experiences import rules
 from experiences.models import Booking, Experience, Slot, latest_slot_start
+from notifications.actions import tell_team_of_staff_action
 from notifications.messages import Message
 
 # How long a person offered a freed place has to claim it (shorter when the slot starts sooner).
@@ -118,6 +119,45 @@ def update_experience(user, experience, **fields):
     experience.save()
     log(Action.EXPERIENCE_UPDATE, actor=user, organisation=experience.organisation, experience=experience.pk)
     return experience
+
+
+MODERATE_PERMISSION = "experiences.moderate_experience"
+
+
+@transaction.atomic
+def unpublish_experience_as_staff(user, experience, *, reason):
+    """Staff take an experience off the public site (people who booked keep their places, as when its organisers
+    unpublish it), with a reason its organisation's members are told. Returns False, changing nothing, when it was
+    not published."""
+    check_staff_permission(user, MODERATE_PERMISSION)
+    reason = staff_reason(reason)
+    experience = Experience.objects.select_for_update().select_related("organisation").get(pk=experience.pk)
+    if not experience.is_published:
+        return False
+    experience.is_published = False
+    experience.save(update_fields=["is_published", "updated"])
+    log(
+        Action.EXPERIENCE_STAFF_UNPUBLISH,
+        actor=user,
+        organisation=experience.organisation,
+        experience=experience.pk,
+        reason=reason,
+    )
+    tell_team_of_staff_action(
+        experience.organisation,
+        title=Message(
+            gettext_noop("Our staff unpublished your experience: %(title)s"), title=_named(experience, "title")
+        ),
+        what=Message(
+            gettext_noop(
+                "It no longer shows on the site and cannot be booked; people who booked keep their places. Once you "
+                "have dealt with the reason below, you can publish it again."
+            )
+        ),
+        reason=reason,
+        url=lambda: reverse("experiences:manage", kwargs={"pk": experience.pk}),
+    )
+    return True
 
 
 # --- slots --------------------------------------------------------------------------------------------------------

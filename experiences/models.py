@@ -94,6 +94,8 @@ class Experience(models.Model):
         verbose_name = _("experience")
         verbose_name_plural = _("experiences")
         indexes = [models.Index(fields=["is_published", "kind"])]
+        # Staff (Moderators: accounts.staff) unpublish any team's experience, giving the team a reason.
+        permissions = [("moderate_experience", _("Can unpublish any experience, as staff"))]
 
     def __str__(self):
         return self.title_zh

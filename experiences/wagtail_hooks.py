@@ -2,7 +2,7 @@
 the bookings, with filters and search. Organisers change them on the public site through experiences.actions
 (their permission checks, refunds and audit entries); nothing here adds, edits or deletes one."""
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -14,19 +14,54 @@ from wagtail.permissions import register_permission_policy
 from accounts.permission_policies import ReadOnlyPermissionPolicy
 from core.admin_columns import money, yes_no
 from core.admin_inspect import ReadableInspectView
+from core.admin_staff_actions import StaffActionInspectMixin, StaffActionView
 from core.admin_viewsets import RecordViewSet
 from core.languages import inline_list
 from core.money import format_twd
-from experiences import queries
+from experiences import actions, queries
 from experiences.models import Booking, Experience, Slot
 
 for _model in (Experience, Slot, Booking):
     register_permission_policy(_model, ReadOnlyPermissionPolicy(_model))
 
 
-class ExperienceInspectView(ReadableInspectView):
+UNPUBLISH_LABEL = _("Unpublish the experience")
+
+
+class ExperienceInspectView(StaffActionInspectMixin, ReadableInspectView):
+    staff_action_label = UNPUBLISH_LABEL
+    staff_action_url_name = "experiences_admin:unpublish"
+    staff_action_permission = actions.MODERATE_PERMISSION
+
+    def staff_action_needed(self):
+        return self.object.is_published
+
     def get_languages_display_value(self):
         return inline_list(self.object.language_labels()) or "—"
+
+
+class UnpublishExperienceView(StaffActionView):
+    model = Experience
+    permission = actions.MODERATE_PERMISSION
+    inspect_url_name = "experiences_admin:inspect"
+    icon = "date"
+    page_title = _("Unpublish this experience?")
+    explanation = (
+        _("It stops showing on the site and can no longer be booked. People who booked keep their places."),
+        _(
+            "Its organisation's members are told that our staff unpublished it, and why. They can publish it again "
+            "once they have dealt with your reason."
+        ),
+    )
+    submit_label = UNPUBLISH_LABEL
+    done_message = _("“%(name)s” is unpublished, and its team is told why.")
+    nothing_to_do_message = _("“%(name)s” is not published: nothing changed.")
+
+    def action(self, user, experience, *, reason):
+        return actions.unpublish_experience_as_staff(user, experience, reason=reason)
+
+    def is_done(self, experience):
+        return not experience.is_published
 
 
 class BookingInspectView(ReadableInspectView):
@@ -83,6 +118,11 @@ class ExperienceViewSet(RecordViewSet):
 
     def staff_queryset(self):
         return queries.experiences_for_staff()
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("unpublish/<int:pk>/", UnpublishExperienceView.as_view(), name="unpublish"),
+        ]
 
 
 class SlotViewSet(RecordViewSet):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import gettext_noop
 
 from core.live import send_after_commit
 from notifications.live import NotificationsChanged
@@ -76,6 +77,18 @@ def notify(recipient, kind, title, body="", url="", email=True):
 
         transaction.on_commit(lambda: email_notification.enqueue(notification.pk))
     return notification
+
+
+def tell_team_of_staff_action(organisation, *, title, what, reason, url):
+    """Tell every active member of `organisation`, each in their language, what staff did to one of its records
+    (`title` and `what`, Messages) and the reason staff gave (their own words, shown as written). `url()` gives the
+    record's page for the team, called in each member's language (the address carries it)."""
+    from accounts.queries import active_members
+
+    body = Message.joined(what, Message(gettext_noop("The reason our staff gave: %(reason)s"), reason=reason))
+    for member in active_members([organisation.pk]):
+        with in_language_of(member):
+            notify(member, Notification.Kind.STAFF_ACTION, title, body, url=url())
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ class Notification(models.Model):
         PLAN_STEP = "plan_step", _("A revitalization plan moved on to its next step")
         BOOKING_WITHDRAWN = "booking_withdrawn", _("Someone gave up their place on your experience")
         BOOKING_UNCLAIMED = "booking_unclaimed", _("A freed place on your experience found nobody to take it")
+        STAFF_ACTION = "staff_action", _("Our staff unpublished, closed or revoked something of your team's")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Membership, Organisation
 from conversations.actions import open_conversation_with_person
-from core.actions import ActionRefused, sent_moments_ago
+from core.actions import ActionRefused, check_staff_permission, sent_moments_ago, staff_reason
 from core.audit import Action, log
-from notifications.actions import in_language_of, notify
+from notifications.actions import in_language_of, notify, tell_team_of_staff_action
 from notifications.messages import Message
 from notifications.models import Notification
 from people.models import (
@@ -162,11 +162,65 @@ def _notify_followers(help_request, people):
 def close_help_request(user, help_request):
     """The requester closes the request: the offers still waiting for an answer are declined, with thanks, and their
     people are told (they no longer count among the person's open offers); offers already accepted go on."""
-    help_request = HelpRequest.objects.select_for_update().select_related("organisation").get(pk=help_request.pk)
+    help_request = _locked_help_request(help_request)
     if not is_requester(user, help_request):
         raise PermissionDenied
     if help_request.status == HelpRequest.Status.CLOSED:
         raise ActionRefused(_("This request is already closed."))
+    declined = _close(help_request)
+    log(
+        Action.HELP_REQUEST_CLOSE,
+        actor=user,
+        organisation=help_request.organisation,
+        help_request=help_request.pk,
+        declined=declined,
+    )
+    return help_request
+
+
+MODERATE_PERMISSION = "people.moderate_helprequest"
+
+
+@transaction.atomic
+def close_help_request_as_staff(user, help_request, *, reason):
+    """Staff close a request, as its requester would (the offers waiting are declined, with thanks), with a reason
+    the organisation's members are told. Returns False, changing nothing, when it was already closed."""
+    check_staff_permission(user, MODERATE_PERMISSION)
+    reason = staff_reason(reason)
+    help_request = _locked_help_request(help_request)
+    if help_request.status == HelpRequest.Status.CLOSED:
+        return False
+    declined = _close(help_request)
+    log(
+        Action.HELP_REQUEST_STAFF_CLOSE,
+        actor=user,
+        organisation=help_request.organisation,
+        help_request=help_request.pk,
+        declined=declined,
+        reason=reason,
+    )
+    tell_team_of_staff_action(
+        help_request.organisation,
+        title=Message(gettext_noop("Our staff closed your request for help: %(title)s"), title=help_request.title),
+        what=Message(
+            gettext_noop(
+                "It no longer takes offers; the offers still waiting for your answer were declined, with thanks. "
+                "Offers you had accepted go on."
+            )
+        ),
+        reason=reason,
+        url=help_request.get_absolute_url,
+    )
+    return True
+
+
+def _locked_help_request(help_request):
+    return HelpRequest.objects.select_for_update().select_related("organisation").get(pk=help_request.pk)
+
+
+def _close(help_request):
+    """Close the (locked) request and decline the offers still waiting, whose people are told once it is saved.
+    Returns how many were declined."""
     help_request.status = HelpRequest.Status.CLOSED
     help_request.save(update_fields=["status"])
     waiting = list(
@@ -176,13 +230,6 @@ def close_help_request(user, help_request):
     )
     Offer.objects.filter(pk__in=[offer.pk for offer in waiting]).update(
         status=Offer.Status.DECLINED, changed=timezone.now()
-    )
-    log(
-        Action.HELP_REQUEST_CLOSE,
-        actor=user,
-        organisation=help_request.organisation,
-        help_request=help_request.pk,
-        declined=len(waiting),
     )
     title = help_request.title
     for offer in waiting:
@@ -195,7 +242,7 @@ def close_help_request(user, help_request):
                 offer,
             )
         )
-    return help_request
+    return len(waiting)
 
 
 # --- offers ------------------------------------------------------------------------------------

@@ -165,6 +165,8 @@ class HelpRequest(models.Model):
         verbose_name = _("help request")
         verbose_name_plural = _("help requests")
         indexes = [models.Index(fields=["status", "ends_on"])]
+        # Staff (Moderators: accounts.staff) close any organisation's help request, giving it a reason.
+        permissions = [("moderate_helprequest", _("Can close any help request, as staff"))]
 
     def __str__(self):
         return self.title

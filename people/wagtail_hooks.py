@@ -2,6 +2,7 @@
 ask for and the offers that match the two, with filters and search. Each changes only through people.actions
 (its owner's or requester's permission check, notifications, audit entry): nothing here adds, edits or deletes."""
 
+from django.urls import path
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,9 +13,10 @@ from wagtail.permissions import register_permission_policy
 from accounts.permission_policies import ReadOnlyPermissionPolicy
 from core.admin_columns import yes_no
 from core.admin_inspect import ReadableInspectView
+from core.admin_staff_actions import StaffActionInspectMixin, StaffActionView
 from core.admin_viewsets import RecordViewSet
 from core.languages import inline_list
-from people import queries
+from people import actions, queries
 from people.models import HelpRequest, Offer, TalentProfile
 
 for _model in (TalentProfile, HelpRequest, Offer):
@@ -82,9 +84,46 @@ class TalentProfileViewSet(RecordViewSet):
         return queries.profiles_for_staff()
 
 
+CLOSE_LABEL = _("Close the help request")
+
+
+class HelpRequestInspectView(StaffActionInspectMixin, ReadableInspectView):
+    staff_action_label = CLOSE_LABEL
+    staff_action_url_name = "help_requests_admin:close"
+    staff_action_permission = actions.MODERATE_PERMISSION
+
+    def staff_action_needed(self):
+        return self.object.status != HelpRequest.Status.CLOSED
+
+
+class CloseHelpRequestView(StaffActionView):
+    model = HelpRequest
+    permission = actions.MODERATE_PERMISSION
+    inspect_url_name = "help_requests_admin:inspect"
+    icon = "help"
+    page_title = _("Close this help request?")
+    explanation = (
+        _(
+            "It stops taking offers. The offers still waiting for an answer are declined, with thanks, and the people "
+            "who made them are told; offers already accepted go on."
+        ),
+        _("The organisation's members are told that our staff closed it, and why."),
+    )
+    submit_label = CLOSE_LABEL
+    done_message = _("“%(name)s” is closed, and its organisation is told why.")
+    nothing_to_do_message = _("“%(name)s” is already closed: nothing changed.")
+
+    def action(self, user, help_request, *, reason):
+        return actions.close_help_request_as_staff(user, help_request, reason=reason)
+
+    def is_done(self, help_request):
+        return help_request.status == HelpRequest.Status.CLOSED
+
+
 class HelpRequestViewSet(RecordViewSet):
     model = HelpRequest
     icon = "help"
+    inspect_view_class = HelpRequestInspectView
     list_display = [
         "title",
         "organisation",
@@ -117,6 +156,11 @@ class HelpRequestViewSet(RecordViewSet):
 
     def staff_queryset(self):
         return queries.help_requests_for_staff()
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("close/<int:pk>/", CloseHelpRequestView.as_view(), name="close"),
+        ]
 
 
 class OfferViewSet(RecordViewSet):

@@ -234,3 +234,16 @@ def admin_viewer(user, *codenames, language="en"):
     profile.preferred_language = language
     profile.save(update_fields=["preferred_language"])
     return with_mfa(user)
+
+
+def admin_moderator(user, language="en"):
+    """`user` as a member of the Moderators group (accounts.staff), with the authenticator app the admin requires and
+    the admin in `language`: what a moderator holds, through the group rather than permissions given one by one."""
+    from django.contrib.auth.models import Group
+
+    from accounts.staff import MODERATORS, ensure_staff_groups
+
+    ensure_staff_groups()
+    user = admin_viewer(user, language=language)
+    user.groups.add(Group.objects.get(name=MODERATORS))
+    return user

@@ -11,12 +11,16 @@ from datetime import UTC, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from core.actions import ActionRefused
+from core.actions import ActionRefused, check_staff_permission, staff_reason
 from core.audit import Action, log
 from marketplace.actions.teams import check_project_team
+from notifications.actions import tell_team_of_staff_action
+from notifications.messages import Message
 from traceability import chain, measures
 from traceability.badges import announce_badges_changed
 from traceability.models import (
@@ -315,13 +319,51 @@ def revoke_device(user, device):
     check_device_team(user, device)
     if not device.is_active:
         return device
+    _revoke(device)
+    log(Action.DEVICE_REVOKE, actor=user, organisation=_team_organisation(device.listing), device=device.pk)
+    return device
+
+
+MODERATE_PERMISSION = "traceability.moderate_device"
+
+
+@transaction.atomic
+def revoke_device_as_staff(user, device, *, reason):
+    """Staff revoke a device (its tokens stop working, its readings stay), as its team would, with a reason the
+    team's members are told. Returns False, changing nothing, when it was already revoked."""
+    check_staff_permission(user, MODERATE_PERMISSION)
+    reason = staff_reason(reason)
+    device = (
+        Device.objects.select_for_update(of=("self",))
+        .select_related("listing__enterprise__organisation")
+        .get(pk=device.pk)
+    )
+    if not device.is_active:
+        return False
+    _revoke(device)
+    organisation = _team_organisation(device.listing)
+    log(Action.DEVICE_STAFF_REVOKE, actor=user, organisation=organisation, device=device.pk, reason=reason)
+    tell_team_of_staff_action(
+        organisation,
+        title=Message(gettext_noop("Our staff revoked your device: %(name)s"), name=device.name),
+        what=Message(
+            gettext_noop(
+                "Its token no longer works, so it cannot send readings; those it sent are kept. Register a new "
+                "device once you have dealt with the reason below."
+            )
+        ),
+        reason=reason,
+        url=lambda: reverse("traceability:device", kwargs={"pk": device.pk}),
+    )
+    return True
+
+
+def _revoke(device):
     now = timezone.now()
     device.revoked_at = now
     device.save(update_fields=["revoked_at"])
     DeviceToken.objects.filter(device=device, revoked_at__isnull=True).update(revoked_at=now)
-    log(Action.DEVICE_REVOKE, actor=user, organisation=_team_organisation(device.listing), device=device.pk)
     announce_badges_changed([device.listing.project_id])
-    return device
 
 
 @transaction.atomic

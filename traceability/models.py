@@ -327,6 +327,8 @@ class Device(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("device")
         verbose_name_plural = _("devices")
+        # Staff (Moderators: accounts.staff) revoke any project's device, giving its team a reason.
+        permissions = [("moderate_device", _("Can revoke any project's device, as staff"))]
 
     def __str__(self):
         return self.name

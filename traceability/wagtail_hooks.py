@@ -2,6 +2,7 @@
 chain) and the projects' devices, with filters and search. Teams change them on the public site through
 traceability.actions (team check, audit entry); records are append-only, so nothing here adds, edits or deletes."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -10,9 +11,10 @@ from wagtail.permissions import register_permission_policy
 from accounts.permission_policies import ReadOnlyPermissionPolicy
 from core.admin_columns import yes_no
 from core.admin_inspect import ReadableInspectView
+from core.admin_staff_actions import StaffActionInspectMixin, StaffActionView
 from core.admin_viewsets import RecordViewSet
 from core.languages import inline_list
-from traceability import queries
+from traceability import actions, queries
 from traceability.models import Batch, Device, Entry
 
 for _model in (Batch, Device, Entry):
@@ -75,14 +77,46 @@ class EntryViewSet(RecordViewSet):
         return queries.entries_for_staff()
 
 
-class DeviceInspectView(ReadableInspectView):
+REVOKE_LABEL = _("Revoke the device")
+
+
+class DeviceInspectView(StaffActionInspectMixin, ReadableInspectView):
     """The measures a device reports, by their names and units rather than the codes stored."""
+
+    staff_action_label = REVOKE_LABEL
+    staff_action_url_name = "trace_devices:revoke"
+    staff_action_permission = actions.MODERATE_PERMISSION
+    staff_action_icon = "lock"
+
+    def staff_action_needed(self):
+        return self.object.is_active
 
     def get_measures_display_value(self):
         return inline_list(measure.caption for measure in self.object.measure_objects()) or "—"
 
     def get_public_measures_display_value(self):
         return inline_list(measure.caption for measure in self.object.public_measure_objects()) or "—"
+
+
+class RevokeDeviceView(StaffActionView):
+    model = Device
+    permission = actions.MODERATE_PERMISSION
+    inspect_url_name = "trace_devices:inspect"
+    icon = "pick"
+    page_title = _("Revoke this device?")
+    explanation = (
+        _("Its token stops working: it can send no more readings. The readings it sent are kept."),
+        _("The project's team is told that our staff revoked it, and why. They can register a new device."),
+    )
+    submit_label = REVOKE_LABEL
+    done_message = _("“%(name)s” is revoked, and its team is told why.")
+    nothing_to_do_message = _("“%(name)s” is already revoked: nothing changed.")
+
+    def action(self, user, device, *, reason):
+        return actions.revoke_device_as_staff(user, device, reason=reason)
+
+    def is_done(self, device):
+        return not device.is_active
 
 
 class DeviceViewSet(RecordViewSet):
@@ -109,6 +143,11 @@ class DeviceViewSet(RecordViewSet):
 
     def staff_queryset(self):
         return queries.devices_for_staff()
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("revoke/<int:pk>/", RevokeDeviceView.as_view(), name="revoke"),
+        ]
 
 
 class TraceabilityGroup(ViewSetGroup):

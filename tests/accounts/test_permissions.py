@@ -157,6 +157,11 @@ STAFF_URLS = {
     "regulatory_issues:index_results": ("get", None),
     "regulatory_issues:edit": ("get", None, {"pk": 1}),
     "conversation_reports:review": ("post", {"pk": "1"}),
+    # Staff actions from those inspect screens, with a reason the team is told (core.admin_staff_actions); the
+    # moderation permission is checked in tests/{experiences,people,traceability}/test_staff_moderation.py.
+    "experiences_admin:unpublish": ("post", {"reason": "x"}, {"pk": 1}),
+    "help_requests_admin:close": ("post", {"reason": "x"}, {"pk": 1}),
+    "trace_devices:revoke": ("post", {"reason": "x"}, {"pk": 1}),
     "impact_county_report": ("get", {"export": "csv"}),
     "plans_dashboard": ("get", None),
     "impact_priority_report": ("get", {"export": "csv"}),
