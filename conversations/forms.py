@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import MAX_MESSAGE_LENGTH
-from core.forms import Textarea
+from core.forms import Textarea, TextField
 
 
 class MessageForm(forms.Form):
@@ -17,7 +17,7 @@ class MessageForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Why should staff look at this conversation?"),
         max_length=2000,
         widget=Textarea(attrs={"rows": 4}),

@@ -127,4 +127,5 @@ def report(request, pk):
         )
         if outcome.done:
             return redirect("conversations:detail", pk=conversation.pk)
-    return render(request, "conversations/report.html", {"conversation": conversation, "form": form})
+    status = 400 if request.method == "POST" else 200  # refused: the reason typed comes back with why
+    return render(request, "conversations/report.html", {"conversation": conversation, "form": form}, status=status)

@@ -76,7 +76,16 @@ class SlotForm(forms.Form):
 
 
 class CapacityForm(forms.Form):
-    capacity = forms.IntegerField(label=_("places"), min_value=1, max_value=1000)
+    """A slot's places, in the slot's row of the organiser's table: its ids name the slot, so every row's field and
+    error have ids of their own."""
+
+    capacity = forms.IntegerField(
+        label=_("places"), min_value=1, max_value=1000, widget=forms.NumberInput(attrs={"class": "capacity-input"})
+    )
+
+    def __init__(self, *args, slot_id, **kwargs):
+        super().__init__(*args, auto_id=f"capacity-{slot_id}-%s", **kwargs)
+        self.slot_id = slot_id
 
 
 PRICE_CHOICES = [("", _("Any price")), ("free", _("Free")), ("paid", _("Paid"))]

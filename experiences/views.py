@@ -217,21 +217,36 @@ def _managed(request, pk):
 def manage(request, pk):
     experience = _managed(request, pk)
     form = ExperienceForm(request.POST or None, instance=Experience.objects.get(pk=pk))
-    slot_form = SlotForm()
-    if request.method == "POST" and form.is_valid():
-        outcome = run_action(
-            request, actions.update_experience, experience, form=form, success=_("Saved."), **form.cleaned_data
-        )
-        if outcome.done:
-            return redirect("experiences:manage", pk=pk)
+    if request.method == "POST":
+        if form.is_valid():
+            outcome = run_action(
+                request, actions.update_experience, experience, form=form, success=_("Saved."), **form.cleaned_data
+            )
+            if outcome.done:
+                return redirect("experiences:manage", pk=pk)
+        return _manage_page(request, experience, form=form, status=400)
+    return _manage_page(request, experience, form=form)
+
+
+def _manage_page(request, experience, *, form=None, slot_form=None, capacity_form=None, status=200):
+    """The organiser's page of an experience; a form the server refused (the details, a new slot, a slot's places)
+    comes back with what was typed and the reason beside it. Each slot still to come carries its places form: the
+    refused one for its slot, else one filled in with the slot's places."""
+    slots = list(queries.all_slots_with_counts(experience))
+    for slot in slots:
+        if capacity_form is not None and capacity_form.slot_id == slot.pk:
+            slot.capacity_form = capacity_form
+        else:
+            slot.capacity_form = CapacityForm(initial={"capacity": slot.capacity}, slot_id=slot.pk)
     context = {
         "experience": experience,
-        "form": form,
-        "slot_form": slot_form,
-        "slots": queries.all_slots_with_counts(experience),
+        "form": form if form is not None else ExperienceForm(instance=experience),
+        "slot_form": slot_form if slot_form is not None else SlotForm(),
+        "capacity_form": capacity_form,
+        "slots": slots,
         "now": timezone.now(),
     }
-    return render(request, "experiences/manage/experience.html", context)
+    return render(request, "experiences/manage/experience.html", context, status=status)
 
 
 @login_required
@@ -245,14 +260,7 @@ def slot_add(request, pk):
         )
         if outcome.done:
             return redirect("experiences:manage", pk=pk)
-    context = {
-        "experience": experience,
-        "form": ExperienceForm(instance=experience),
-        "slot_form": form,
-        "slots": queries.all_slots_with_counts(experience),
-        "now": timezone.now(),
-    }
-    return render(request, "experiences/manage/experience.html", context, status=400)
+    return _manage_page(request, experience, slot_form=form, status=400)
 
 
 @login_required
@@ -260,14 +268,21 @@ def slot_add(request, pk):
 def slot_capacity(request, pk):
     slot = get_object_or_404(Slot.objects.select_related("experience__organisation"), pk=pk)
     actions.check_organiser(request.user, slot.experience)
-    form = CapacityForm(request.POST)
+    form = CapacityForm(request.POST, slot_id=slot.pk)
     if form.is_valid():
-        run_action(
-            request, actions.change_slot_capacity, slot, capacity=form.cleaned_data["capacity"], success=_("Saved.")
+        outcome = run_action(
+            request,
+            actions.change_slot_capacity,
+            slot,
+            capacity=form.cleaned_data["capacity"],
+            form=form,
+            error_field="capacity",
+            success=_("Saved."),
         )
-    else:
-        messages.error(request, " ".join(form.errors.get("capacity", [])))
-    return redirect("experiences:manage", pk=slot.experience_id)
+        if outcome.done:
+            return redirect("experiences:manage", pk=slot.experience_id)
+    # Refused (fewer places than are booked, none, too many): the number typed stays in its row, the reason beside.
+    return _manage_page(request, slot.experience, capacity_form=form, status=400)
 
 
 @login_required

@@ -564,15 +564,30 @@ class ProjectUpdateForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    text = TextField(label=_("Your question"), widget=Textarea(attrs={"rows": 3}), max_length=2000)
+    text = TextField(
+        label=_("Your question"),
+        widget=Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Write your question first.")},
+    )
 
 
 class AnswerForm(forms.Form):
-    text = TextField(label=_("Answer"), widget=Textarea(attrs={"rows": 3}), max_length=4000)
+    text = TextField(
+        label=_("Answer"),
+        widget=Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": _("Write an answer first.")},
+    )
 
 
 class AbuseReportForm(forms.Form):
-    reason = TextField(label=_("What is wrong?"), widget=Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = TextField(
+        label=_("Reason for the report"),
+        widget=Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Say what is wrong, so the moderators can judge.")},
+    )
 
 
 WIZARD_STEPS = [

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.actions import ActionRefused
 from core.dates import bound_date_picker
-from core.forms import NameField
+from core.forms import NameField, TextField
 from core.numbers import normalise_digits
 from marketplace.forms import AmountField
 from marketplace.models import SubscriptionPlan
@@ -323,8 +323,20 @@ class DeliveryAddressForm(forms.Form):
 
 
 class ShipForm(forms.Form):
+    """ "Shipped" in a backer's row of the fulfilment list: the ids name the row, so each row's field and its error
+    have ids of their own."""
+
     backing = forms.IntegerField(widget=forms.HiddenInput())
-    tracking_number = forms.CharField(label=_("Tracking number (optional)"), max_length=60, required=False)
+    tracking_number = TextField(
+        label=_("Tracking number (optional)"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Tracking number (optional)")}),
+    )
+
+    def __init__(self, *args, backing_id, **kwargs):
+        super().__init__(*args, auto_id=f"ship-{backing_id}-%s", **kwargs)
+        self.backing_id = backing_id
 
 
 class LedgerExportForm(forms.Form):

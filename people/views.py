@@ -1,5 +1,6 @@
 """People, help requests and offers under /<lang>/people/: thin views over people/actions.py and queries.py."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -114,7 +115,23 @@ def _request_page(request, pk, offer_form=None, status=200):
         context["own_offer"] = Offer.objects.filter(help_request=help_request, profile__user=request.user).first()
         context["has_profile"] = TalentProfile.objects.filter(user=request.user).exists()
     context["weights"] = WEIGHTS
+    offers_form = (
+        request.user.is_authenticated
+        and not requester
+        and context.get("own_offer") is None
+        and context.get("has_profile")
+        and help_request.status == HelpRequest.Status.OPEN
+    )
+    if offer_form is not None and not offers_form:
+        _say_refusals(request, offer_form)  # the form is no longer offered (an offer made meanwhile, closed)
     return render(request, "people/request_detail.html", context, status=status)
+
+
+def _say_refusals(request, form):
+    """A refused form the page no longer shows: its reasons as messages on the page, so they are not lost too."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 @require_GET
@@ -142,9 +159,13 @@ def offer_make(request, pk):
         actions.make_offer,
         help_request,
         message=form.cleaned_data["message"],
+        form=form,
         success=_("Your offer has been sent."),
     )
-    return redirect(outcome.result if outcome.done else help_request)
+    if outcome.done:
+        return redirect(outcome.result)
+    # Refused (the request closed meanwhile, an offer already made): the message typed stays, with why.
+    return _request_page(request, pk, offer_form=form, status=outcome.http_status)
 
 
 def _offer_for_side(request, pk):
@@ -163,6 +184,8 @@ def _offer_page(request, offer, feedback_form=None, status=200):
         "show_contact": can_see_contact(request.user, offer.profile),
         "feedback_form": (feedback_form or FeedbackForm()) if offer.status == Offer.Status.DONE and not given else None,
     }
+    if feedback_form is not None and context["feedback_form"] is None:
+        _say_refusals(request, feedback_form)
     return render(request, "people/offer_detail.html", context, status=status)
 
 
@@ -199,15 +222,19 @@ def offer_feedback(request, pk):
     form = FeedbackForm(request.POST)
     if not form.is_valid():  # the page again, with the feedback as typed and what is wrong with it
         return _offer_page(request, offer, feedback_form=form, status=400)
-    run_action(
+    outcome = run_action(
         request,
         actions.leave_feedback,
         offer,
         rating=form.cleaned_data["rating"],
         text=form.cleaned_data["text"],
+        form=form,
         success=_("Thank you for your feedback."),
     )
-    return redirect(offer)
+    if outcome.done:
+        return redirect(offer)
+    # Refused (feedback already given, the offer not done yet): the words typed stay, with why.
+    return _offer_page(request, offer, feedback_form=form, status=outcome.http_status)
 
 
 @login_required

@@ -9,7 +9,14 @@ from wagtail.models import Locale
 from accounts.models import Organisation
 from cms.models import ProjectPage, Sector, SupportProgramme
 from core.dates import bound_date_picker, years_from
-from core.forms import NamedChoiceField, NamedMultipleChoiceField, NameField, Textarea, name_in_active_language
+from core.forms import (
+    NamedChoiceField,
+    NamedMultipleChoiceField,
+    NameField,
+    Textarea,
+    TextField,
+    name_in_active_language,
+)
 from core.numbers import WholeNumberField
 from places.models import County
 from plans.models import FundingSource, Section, Stage, earliest_meeting_day, meeting_too_long_ago_message
@@ -175,7 +182,7 @@ def kept_rows(formset):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=Textarea(attrs={"rows": 3}))
+    comment = TextField(label=_("Comment"), required=False, widget=Textarea(attrs={"rows": 3}))
 
 
 REVISION_ROWS = 3

@@ -79,9 +79,9 @@ def plan_detail(request, pk):
     return _detail(request, _plan_or_404(request, pk))
 
 
-def _detail(request, plan, **sent):
-    """The plan's page; `sent`: a form posted from it that did not pass (meeting_form, match_form, report_form),
-    shown again with its errors and what was typed."""
+def _detail(request, plan, status=200, **sent):
+    """The plan's page; `sent`: a form posted from it that did not pass (comment_form, meeting_form, match_form,
+    report_form), shown again with its errors and what was typed (`status` 400)."""
     user = request.user
     is_member = actions.is_office_member(user, plan)
     # A member of an office (or county government) staff have not verified, or no longer verify, is told why the
@@ -119,7 +119,16 @@ def _detail(request, plan, **sent):
         "can_national": is_national and plan.stage in GUIDANCE_STAGES,
     }
     if context["can_county"] or context["can_revise"]:
-        context["comment_form"] = CommentForm()
+        context["comment_form"] = sent.get("comment_form") or CommentForm()
+    elif sent.get("comment_form") is not None:
+        # The step the comment was for is no longer offered (someone took it meanwhile, the county is no longer
+        # verified): the page says why and shows the comment typed, to copy, rather than losing it with the form.
+        refused = sent["comment_form"]
+        if (refused.data.get("comment") or "").strip():
+            context["unsent_comment"] = refused
+        else:
+            for error in refused.errors.get("comment", []):
+                messages.error(request, error)
     if context["can_national"]:
         context["meeting_form"] = sent.get("meeting_form") or MeetingForm()
         context["match_form"] = sent.get("match_form") or MatchForm(
@@ -127,7 +136,7 @@ def _detail(request, plan, **sent):
         )
     if context["can_report"]:
         context["report_form"] = sent.get("report_form") or ReportForm()
-    return render(request, "plans/plan_detail.html", context)
+    return render(request, "plans/plan_detail.html", context, status=status)
 
 
 @login_required
@@ -212,6 +221,7 @@ def plan_edit(request, pk):
         request,
         "plans/plan_edit.html",
         {"plan": plan, "form": form, "translations": translations, "funding": funding, "milestones": milestones},
+        status=400 if data is not None else 200,
     )
 
 
@@ -222,7 +232,8 @@ def plan_step(request, pk, step):
     plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
     if not actions.can_see(request.user, plan):
         raise Http404
-    comment = request.POST.get("comment", "")
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
     steps = {
         "submit": (actions.submit_plan, {}, _("The plan is submitted to the county.")),
         "revise": (actions.send_revision, {"comment": comment}, _("The revised plan is sent back.")),
@@ -237,8 +248,14 @@ def plan_step(request, pk, step):
     if step not in steps:
         raise Http404
     action, kwargs, message = steps[step]
-    run_action(request, action, plan, success=message, **kwargs)
-    return redirect(plan)
+    if "comment" in kwargs and form.errors:
+        return _detail(request, plan, status=400, comment_form=form)
+    comment_form = form if "comment" in kwargs else None
+    outcome = run_action(request, action, plan, success=message, form=comment_form, error_field="comment", **kwargs)
+    if outcome.done or "comment" not in kwargs:
+        return redirect(plan)
+    # Refused (a return without a reason, a step already taken): the comment typed stays, with why.
+    return _detail(request, plan, status=400, comment_form=form)
 
 
 @require_POST
@@ -256,14 +273,13 @@ def plan_meeting(request, pk):
             attendees=form.cleaned_data["attendees"],
             minutes=form.cleaned_data["minutes"],
             revisions=form.revisions(),
+            form=form,
             success=_("The guidance meeting is recorded."),
         )
         if outcome.done:
             return redirect(plan)
-        # Refused (a date to come, a plan no longer in guidance): the page again with what was typed.
-        return _detail(request, plan, meeting_form=form)
-    messages.error(request, _("A guidance meeting needs its date, attendees and minutes."))
-    return _detail(request, plan, meeting_form=form)
+    # Refused (a date to come, a plan no longer in guidance, a field missing): the page again with what was typed.
+    return _detail(request, plan, status=400, meeting_form=form)
 
 
 @require_POST
@@ -273,13 +289,18 @@ def plan_match(request, pk):
     actions.check_national_reviewer(request.user)
     form = MatchForm(request.POST, lines=list(plan.funding.select_related("programme__ministry", "company")))
     if not form.is_valid():
-        return _detail(request, plan, match_form=form)
+        return _detail(request, plan, status=400, match_form=form)
     outcome = run_action(
-        request, actions.match_resources, plan, confirmed=form.confirmed(), success=_("The resources are matched.")
+        request,
+        actions.match_resources,
+        plan,
+        confirmed=form.confirmed(),
+        form=form,
+        success=_("The resources are matched."),
     )
     if outcome.done:
         return redirect(plan)
-    return _detail(request, plan, match_form=form)
+    return _detail(request, plan, status=400, match_form=form)
 
 
 @require_POST
@@ -299,11 +320,10 @@ def plan_report(request, pk):
             plan,
             year=form.cleaned_data["year"],
             summary=form.cleaned_data["summary"],
+            form=form,
             success=_("The yearly report is filed."),
         )
         if outcome.done:
             return redirect(plan)
-        # Refused (that year's report is already filed): the page again with the summary as typed.
-        return _detail(request, plan, report_form=form)
-    messages.error(request, _("A yearly report needs its year and a summary."))
-    return _detail(request, plan, report_form=form)
+    # Refused (that year's report is already filed, a field missing): the page again with the summary as typed.
+    return _detail(request, plan, status=400, report_form=form)

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -56,14 +57,44 @@ def questions(request, project_id):
             actions.ask_question(request.user, listing, text=form.cleaned_data["text"])
             messages.success(request, _("Your question has been sent to the team."))
             return redirect("marketplace:questions", project_id=project_id)
+        return _questions_page(request, listing, form=form, status=400)
+    return _questions_page(request, listing, form=form)
+
+
+def _questions_page(request, listing, *, form=None, refused=None, status=200):
+    """The questions page; `refused`: the answer or report form the server refused, with what it answers
+    ("answer", "question" or "report-answer" and the pk), shown again beside its question with its reason and what
+    was typed. The page shown is the one the form was sent from (?page= on the form's address)."""
     items = listing.questions.filter(hidden=False).select_related("author").prefetch_related("answers__author")
+    refused_form, refused_kind, refused_pk = refused or (None, None, None)
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    is_team = queries.is_member_of(request.user, listing.enterprise.organisation)
+    if refused_form is not None and refused_pk not in _forms_offered(request.user, page, is_team)[refused_kind]:
+        # A form the page does not offer (one's own words, a hidden answer): its reasons said on the page instead.
+        for errors in refused_form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     context = {
         "listing": listing,
-        "page": Paginator(items, 20).get_page(request.GET.get("page")),
-        "form": form,
-        "is_team": queries.is_member_of(request.user, listing.enterprise.organisation),
+        "page": page,
+        "form": form if form is not None else QuestionForm(),
+        "is_team": is_team,
+        "refused_form": refused_form,
+        "refused_kind": refused_kind,
+        "refused_pk": refused_pk,
     }
-    return render(request, "marketplace/questions.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "marketplace/questions.html", context, status=status)
+
+
+def _forms_offered(user, page, is_team):
+    """The pks of what the page offers each small form for, as questions.html does."""
+    questions = list(page)
+    answers = [answer for question in questions for answer in question.answers.all() if not answer.hidden]
+    return {
+        "answer": {question.pk for question in questions} if is_team else set(),
+        "report-question": {question.pk for question in questions if question.author_id != user.pk},
+        "report-answer": {answer.pk for answer in answers if answer.author_id != user.pk},
+    }
 
 
 @login_required
@@ -71,12 +102,20 @@ def questions(request, project_id):
 def question_answer(request, project_id, pk):
     listing = queries.team_listing(request.user, project_id)
     question = get_object_or_404(Question, pk=pk, listing=listing)
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, auto_id=f"id_answer_{question.pk}_%s")
     if form.is_valid():
-        actions.answer_question(request.user, question, text=form.cleaned_data["text"])
-    else:
-        messages.error(request, _("Write an answer first."))
-    return redirect("marketplace:questions", project_id=project_id)
+        outcome = run_action(request, actions.answer_question, question, text=form.cleaned_data["text"], form=form)
+        if outcome.done:
+            return redirect(_back_to_page(request, project_id))
+    # Refused: the answer typed comes back under its question with the reason beside it.
+    return _questions_page(request, listing, refused=(form, "answer", question.pk), status=400)
+
+
+def _back_to_page(request, project_id):
+    """The questions page the form was sent from."""
+    url = reverse("marketplace:questions", kwargs={"project_id": project_id})
+    page = request.GET.get("page", "")
+    return f"{url}?page={page}" if page.isdigit() and page != "1" else url
 
 
 @login_required
@@ -89,15 +128,17 @@ def report(request, project_id, kind, pk):
         target = {"answer": get_object_or_404(Answer, pk=pk, question__listing=listing)}
     else:
         raise Http404
-    form = AbuseReportForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say what is wrong, so the moderators can judge."))
-    else:
-        run_action(
+    form = AbuseReportForm(request.POST, auto_id=f"id_report_{kind}_{pk}_%s")
+    if form.is_valid():
+        outcome = run_action(
             request,
             actions.report_abuse,
             reason=form.cleaned_data["reason"],
+            form=form,
             success=_("Thank you. The moderators will look at it."),
             **target,
         )
-    return redirect("marketplace:questions", project_id=project_id)
+        if outcome.done:
+            return redirect(_back_to_page(request, project_id))
+    # Refused: the reason typed comes back in the open report form, with why it was refused.
+    return _questions_page(request, listing, refused=(form, f"report-{kind}", pk), status=400)

@@ -192,8 +192,13 @@ def draft_milestone_add(request, pk):
     form = MilestoneForm(request.POST, enterprise=draft.enterprise)
     if not form.is_valid():
         return _page(request, draft, "milestones", _step_form(draft, "milestones"), status=400, milestone_form=form)
-    run_action(request, actions.add_milestone, draft, **form.cleaned_data)
-    return redirect("marketplace:draft_step", pk=draft.pk, step="milestones")
+    outcome = run_action(request, actions.add_milestone, draft, form=form, **form.cleaned_data)
+    if outcome.done:
+        return redirect("marketplace:draft_step", pk=draft.pk, step="milestones")
+    # Refused (the draft submitted meanwhile, too many milestones): the milestone typed stays, with why.
+    return _page(
+        request, draft, "milestones", _step_form(draft, "milestones"), status=outcome.http_status, milestone_form=form
+    )
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.actions import run_action
+from core.numbers import count_from_text
 from marketplace.queries import team_listing
 from payments import fulfilment
 from payments.forms import ShipForm
@@ -48,15 +49,27 @@ def _recent_periods():
 @require_GET
 def fulfilment_list(request, project_id):
     listing = team_listing(request.user, project_id)
-    result = fulfilment.fulfilment_list(listing, _period(request))
+    return _fulfilment_page(request, listing, _period(request))
+
+
+def _fulfilment_page(request, listing, period, *, ship_form=None, status=200):
+    """The month's list; `ship_form`: a "shipped" the server refused, shown again in its backer's row with the
+    tracking number typed and the reason beside it."""
+    result = fulfilment.fulfilment_list(listing, period)
+    refused_id = ship_form.backing_id if ship_form is not None else None
     context = {
         "listing": listing,
         "list": result,
+        # Each row with its "shipped" form: the refused one in its row, a fresh one elsewhere.
+        "rows": [
+            (row, ship_form if row.backing.pk == refused_id else ShipForm(backing_id=row.backing.pk))
+            for row in result.rows
+        ],
         "periods": _recent_periods(),
-        "ship_form": ShipForm(),
+        "ship_form": ship_form,
         "ship_dates": {plan.pk: fulfilment.ship_date(plan, result.period) for plan in result.shipping_plans},
     }
-    return render(request, "payments/fulfilment.html", context)
+    return render(request, "payments/fulfilment.html", context, status=status)
 
 
 @login_required
@@ -86,18 +99,20 @@ def packing_slips(request, project_id):
 @require_POST
 def mark_shipped(request, project_id):
     listing = team_listing(request.user, project_id)
-    form = ShipForm(request.POST)
+    form = ShipForm(request.POST, backing_id=count_from_text(request.POST.get("backing")))
     if form.is_valid():
-        run_action(
+        outcome = run_action(
             request,
             fulfilment.mark_shipped,
             listing,
             form.cleaned_data["backing"],
             form.cleaned_data["tracking_number"],
+            form=form,
+            error_field="tracking_number",
             success=_("Marked shipped; the backer is told."),
         )
-    else:
-        from django.contrib import messages
-
-        messages.error(request, _("Nothing was marked: the form was incomplete. Please try again."))
-    return redirect(reverse("payments:fulfilment", kwargs={"project_id": listing.project_id}))
+        if outcome.done:
+            return redirect(reverse("payments:fulfilment", kwargs={"project_id": listing.project_id}))
+    # Refused (a tracking number too long, a parcel already marked, a backer no longer on the list): this month's
+    # list again, the tracking number typed kept in its row with the reason beside it.
+    return _fulfilment_page(request, listing, fulfilment.period_of(timezone.localdate()), ship_form=form, status=400)

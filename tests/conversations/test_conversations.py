@@ -197,7 +197,8 @@ def test_a_report_lets_staff_read_the_conversation_in_the_admin(client, market, 
 
     client.force_login(market["erin"])
     empty = client.post(reverse("conversations:report", kwargs={"pk": conversation.pk}), {"reason": " "})
-    assert empty.status_code == 200 and not ConversationReport.objects.exists()
+    assert empty.status_code == 400 and not ConversationReport.objects.exists()
+    assert "Say why you report this conversation." in empty.text or "data-error-summary" in empty.text
     client.post(reverse("conversations:report", kwargs={"pk": conversation.pk}), {"reason": "騷擾"})
     report = ConversationReport.objects.get()
     assert report.reporter == market["erin"]

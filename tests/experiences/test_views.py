@@ -1,6 +1,7 @@
 """The experience pages: listing with filters and empty states, detail and booking, my bookings, the organiser's."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -149,14 +150,40 @@ def test_a_slot_years_ahead_is_refused_with_the_limit(client, alice, experience,
     assert experience.slots.count() == 2
 
 
-def test_capacity_below_bookings_through_the_page_is_refused(client, alice, slot, bob):
+def test_a_refused_capacity_comes_back_in_its_row_with_the_number_typed_and_the_reason(client, alice, slot, bob):
     actions.book(bob, slot)
     actions.book(UserFactory(), slot)
     client.force_login(alice)
-    response = client.post(url("slot_capacity", pk=slot.pk), {"capacity": "1"}, follow=True)
-    assert "2 places are already booked" in response.content.decode()
+    field_id = f"capacity-{slot.pk}-capacity"
+    refusals = {
+        "1": ("en", "2 places are already booked"),  # below the places taken: the action refuses
+        "0": ("zh-hant", "大於或等於 1"),
+        "99999": ("ja", "1000 以下でなければなりません"),
+    }
+    for typed, (language, reason) in refusals.items():
+        response = client.post(url("slot_capacity", language, pk=slot.pk), {"capacity": typed})
+
+        assert response.status_code == 400, typed
+        page = response.content.decode()
+        assert reason in page, typed
+        field = re.search(rf'<input[^>]*id="{field_id}"[^>]*>', page).group(0)
+        assert f'value="{typed}"' in field and 'aria-invalid="true"' in field and f"{field_id}_error" in field
+        assert f'<ul class="errorlist" id="{field_id}_error">' in page
+        assert re.search(rf'data-error-summary.*?<a href="#{field_id}">', page, re.S), typed
     slot.refresh_from_db()
     assert slot.capacity == 2
+
+    accepted = client.post(url("slot_capacity", pk=slot.pk), {"capacity": "3"})
+    assert accepted.status_code == 302
+    slot.refresh_from_db()
+    assert slot.capacity == 3
+
+
+def test_refused_details_of_an_experience_answer_400_with_what_was_typed(client, alice, slot):
+    client.force_login(alice)
+    response = client.post(url("manage", pk=slot.experience.pk), {"title_zh": "新的名稱"})
+    assert response.status_code == 400
+    assert "新的名稱" in response.content.decode()
 
 
 def test_the_check_in_list_shows_the_people_booked_and_prints(client, alice, slot):

@@ -257,6 +257,9 @@ def test_a_double_click_on_add_adds_one_plan_and_one_milestone(client, profile, 
     assert first.status_code == 302
     assert "already has a plan called “認養一口魚塭”" in second.text
     assert "already has the milestone “魚塭整修完成”" in again.text
+    # Refused by the action, the milestone comes back on its step with what was typed (it was a redirect).
+    assert again.status_code == 400 and again.redirect_chain == []
+    assert 'value="魚塭整修完成"' in again.text and 'value="2030-06-30"' in again.text
     assert draft.subscription_plans.count() == 1 and draft.milestones.count() == 1
     # Another plan, or the same milestone on another date, is added.
     actions.add_subscription_plan(alice, draft, name="認養兩口魚塭", price_twd=500, rewards="r")

@@ -5,11 +5,12 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.actions import ActionRefused
 from core.models import AuditEntry
@@ -399,6 +400,38 @@ def test_marking_shipped_tells_the_backer_in_their_language(client, bob, listing
     with pytest.raises(ActionRefused):
         fulfilment.mark_shipped(bob, listing, backing.pk)
     assert Notification.objects.filter(kind="parcel_shipped").count() == 1
+
+
+def test_a_refused_shipped_keeps_the_tracking_number_typed_in_its_row(client, bob, listing, shipping_plan, carol):
+    backing = subscription(listing, carol, plan=shipping_plan)
+    give_address(backing)
+    client.force_login(bob)
+    with translation.override("en"):
+        url = reverse("payments:mark_shipped", kwargs={"project_id": listing.project_id})
+    field_id = f"ship-{backing.pk}-tracking_number"
+    too_long = "黑貓宅急便 " + "9" * 60
+
+    response = client.post(url, {"backing": backing.pk, "tracking_number": too_long})
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    field = re.search(rf'<input[^>]*id="{field_id}"[^>]*>', text).group(0)
+    assert f'value="{too_long}"' in field and 'aria-invalid="true"' in field and f"{field_id}_error" in field
+    assert "at most 60 characters" in text
+    assert re.search(rf'data-error-summary.*?<a href="#{field_id}">', text, re.S)
+    assert not Shipment.objects.exists()
+
+    # Refused by the action (marked meanwhile by someone else of the team): the number typed stays, with why.
+    fulfilment.mark_shipped(bob, listing, backing.pk, "TW111")
+    with translation.override("ja"):
+        again = client.post(
+            reverse("payments:mark_shipped", kwargs={"project_id": listing.project_id}),
+            {"backing": backing.pk, "tracking_number": "TW222"},
+        )
+    assert again.status_code == 400
+    assert "data-error-summary" in again.content.decode() and "すでに発送済み" in again.content.decode()
+    assert "TW222" in again.content.decode()
+    assert list(Shipment.objects.values_list("tracking_number", flat=True)) == ["TW111"]
 
 
 def test_a_paused_backer_cannot_be_marked_shipped(bob, listing, backers):

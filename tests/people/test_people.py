@@ -1,6 +1,7 @@
 """Talent profiles, help requests, offers, explained matching, follows and organisations' public pages."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -596,3 +597,36 @@ def test_requests_for_me_without_any_says_how_more_would_reach_the_person(client
 
     assert "目前還沒有開放中的需求" in page
     assert "檔案中列出的鄉鎮與領域越多" in page and reverse("people:profile_edit") in page
+
+
+def test_an_offer_the_action_refuses_comes_back_with_the_message_and_the_reason(client, expert, help_request):
+    # The request ran out after the page was shown (its end date passed); it still reads as open until closed.
+    HelpRequest.objects.filter(pk=help_request.pk).update(ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(expert.user)
+    with translation.override("ja"):
+        url = reverse("people:offer_make", kwargs={"pk": help_request.pk})
+
+    response = client.post(url, {"message": "週末なら現地で手伝えます"})
+
+    assert response.status_code == 400
+    assert "週末なら現地で手伝えます" in response.text
+    assert re.search(r"data-error-summary.*?この依頼はもう受け付けていません", response.text, re.S)
+    assert not Offer.objects.exists()
+
+
+def test_feedback_refused_once_given_says_why_on_the_offer_page(client, expert, help_request, alice):
+    offer = actions.make_offer(expert.user, help_request, message="可以")
+    actions.accept_offer(alice, offer)
+    actions.start_engagement(expert.user, offer)
+    actions.complete_engagement(alice, offer)
+    actions.leave_feedback(alice, offer, rating=5, text="很專業")  # from another tab, a moment ago
+    client.force_login(alice)
+    with translation.override("en"):
+        url = reverse("people:offer_feedback", kwargs={"pk": offer.pk})
+
+    response = client.post(url, {"rating": "3", "text": "第二次"})
+
+    assert response.status_code == 400
+    assert "You have already given your feedback." in response.text
+    offer.refresh_from_db()
+    assert (offer.requester_rating, offer.requester_feedback) == (5, "很專業")

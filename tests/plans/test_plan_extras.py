@@ -140,7 +140,7 @@ def test_the_edit_page_saves_the_translations_and_shows_a_refusal(client, people
     with translation.override("en"):
         edit = reverse("plans:edit", kwargs={"pk": plan.pk})
     refused = client.post(edit, form)
-    assert refused.status_code == 200 and "write the Chinese original first" in refused.text
+    assert refused.status_code == 400 and "write the Chinese original first" in refused.text
     assert Plan.objects.get(pk=plan.pk).title == "草稿"
     form["vision"] = "願景"
     assert client.post(edit, form).status_code == 302

@@ -2,6 +2,7 @@
 is told why; the plan's page and the staff dashboard say who takes the next step; the dashboard lists every plan."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -96,7 +97,7 @@ def test_a_county_government_whose_verification_is_withdrawn_is_told_why_it_cann
         forward = client.post(reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"}))
     assert "雲林縣政府尚待工作人員驗證" in page.text
     assert reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"}) not in page.text
-    assert forward.status_code == 302
+    assert forward.status_code == 400 and "雲林縣政府尚待工作人員驗證" in forward.text
     assert Plan.objects.get(pk=plan.pk).stage == Stage.COUNTY_REVIEW
     # Someone with no tie to the county is still simply forbidden.
     client.force_login(people["outsider"])
@@ -192,7 +193,7 @@ def test_a_meeting_or_report_refused_by_the_action_comes_back_with_what_was_type
             "request_0": "請說明民間投資的承諾",
         },
     )
-    assert meeting.status_code == 200
+    assert meeting.status_code == 400
     assert "its date cannot be in the future" in meeting.text
     for typed in ("國發會、農業部", "現地訪視後討論產業鏈", "請說明民間投資的承諾"):
         assert typed in meeting.text
@@ -206,8 +207,8 @@ def test_a_meeting_or_report_refused_by_the_action_comes_back_with_what_was_type
     report = client.post(
         reverse("plans:report", kwargs={"pk": plan.pk}), {"year": "2026", "summary": "十位青年返鄉開店，加工場啟用"}
     )
-    assert report.status_code == 200
-    assert "The report for 2026 is already filed." in report.text
+    assert report.status_code == 400
+    assert re.search(r"data-error-summary.*?The report for 2026 is already filed.", report.text, re.S)
     assert "十位青年返鄉開店，加工場啟用" in report.text
     assert list(plan.reports.values_list("summary", flat=True)) == ["第一年"]
 
@@ -320,3 +321,30 @@ def test_the_national_reviewers_hear_of_a_forwarded_or_revised_plan_and_the_coun
     assert told.get(recipient=reviewer).title == (
         "Resources are matched for a plan from your county, which can now start: 智慧養殖返鄉計畫"
     )
+
+
+def test_a_refused_review_comment_comes_back_with_what_was_typed_and_why(client, people, ready_plan):  # noqa: F811
+    plan = actions.submit_plan(people["officer"], ready_plan)
+    client.force_login(people["reviewer"])
+    step = reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-return"})
+
+    blank = client.post(f"/en{step[step.index('/', 1) :]}", {"comment": "  \u3000\n "})
+
+    assert blank.status_code == 400
+    assert "Say what the office should change before the plan comes back." in blank.text
+    assert re.search(r'data-error-summary.*?<a href="#id_comment">', blank.text, re.S)
+    comment = re.search(r"<textarea[^>]*name=\"comment\"[^>]*>", blank.text).group(0)
+    assert 'aria-invalid="true"' in comment and "id_comment_error" in comment
+    assert Plan.objects.get(pk=plan.pk).stage == Stage.COUNTY_REVIEW
+
+    # Forwarded meanwhile by someone else of the county: the return refused keeps the comment typed, to copy.
+    actions.county_forward(people["reviewer"], plan, comment="支持")
+    with translation.override("ja"):
+        late = client.post(
+            reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-return"}), {"comment": "請補充財務規劃"}
+        )
+    assert late.status_code == 400
+    assert "コメントは送信されていません" in late.text
+    assert re.search(r'<textarea id="unsent-comment"[^>]*readonly>請補充財務規劃</textarea>', late.text)
+    assert Plan.objects.get(pk=plan.pk).stage == Stage.NATIONAL_REVIEW
+    assert not PlanEvent.objects.filter(plan=plan, comment="請補充財務規劃").exists()

@@ -1,6 +1,7 @@
 """Township revitalization plans: the workflow and its refusals, the public pages, and the staff dashboard."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -333,7 +334,7 @@ def test_the_office_edits_and_submits_through_the_pages(client, people, sector, 
     }
     edit = reverse("plans:edit", kwargs={"pk": plan.pk})
     refused = client.post(edit, form)
-    assert refused.status_code == 200 and "NT$1,400" in refused.text and "NT$1,500" in refused.text
+    assert refused.status_code == 400 and "NT$1,400" in refused.text and "NT$1,500" in refused.text
     assert Plan.objects.get(pk=plan.pk).title == "草稿"
 
     form["funding-1-planned_twd"] = "500"
@@ -396,7 +397,7 @@ def test_an_amount_past_what_a_plan_can_hold_is_refused_with_the_page_kept(clien
         "milestones-INITIAL_FORMS": "0",
     }
     response = client.post(edit, form)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.text
     assert "一兆以上的計畫" in response.text and f'value="{amount}"' in response.text, "what was typed is kept"
     plan.refresh_from_db()
@@ -446,11 +447,11 @@ def test_a_milestone_due_date_is_bounded_and_the_page_says_the_limit(client, peo
         latest = formats.date_format(today.replace(year=today.year + 5))
     for due in ("9999-12-31", today.replace(year=today.year + 50).isoformat(), "1900-01-01"):
         response = client.post(edit, _plan_form_with_milestone(due, done=True))
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert too_far in response.text and latest in response.text
         assert f'value="{due}"' in response.text, "what was typed is kept"
     overdue = client.post(edit, _plan_form_with_milestone((today - datetime.timedelta(days=1)).isoformat()))
-    assert overdue.status_code == 200 and past in overdue.text
+    assert overdue.status_code == 400 and past in overdue.text
     plan.refresh_from_db()
     assert plan.title == "草稿" and not plan.milestones.exists()
 
@@ -505,9 +506,11 @@ def test_a_meeting_or_report_sent_incomplete_comes_back_with_what_was_typed(clie
     client.force_login(people["staff"])
     meeting = reverse("plans:meeting", kwargs={"pk": plan.pk})
     response = client.post(meeting, {"held_on": "2026-11-01", "attendees": "國發會、縣府與三位青年", "minutes": ""})
-    assert response.status_code == 200
-    assert "A guidance meeting needs its date, attendees and minutes." in response.text
-    assert "國發會、縣府與三位青年" in response.text and "This field is required." in response.text
+    assert response.status_code == 400
+    assert re.search(
+        r'data-error-summary.*?<a href="#id_minutes">Minutes: This field is required.</a>', response.text, re.S
+    )
+    assert "國發會、縣府與三位青年" in response.text
     assert not plan.meetings.exists()
     page = client.get(reverse("plans:detail", kwargs={"pk": plan.pk})).text
     assert '<label for="id_attendees">Attendees</label>' in page and "Attendees:" not in page
@@ -518,7 +521,7 @@ def test_a_meeting_or_report_sent_incomplete_comes_back_with_what_was_typed(clie
     client.force_login(people["officer"])
     report = reverse("plans:report", kwargs={"pk": plan.pk})
     response = client.post(report, {"year": "1900", "summary": "十位青年返鄉開店"})
-    assert response.status_code == 200 and "十位青年返鄉開店" in response.text
+    assert response.status_code == 400 and "十位青年返鄉開店" in response.text
     assert not plan.reports.exists()
 
 
@@ -584,9 +587,10 @@ def test_a_public_body_anyone_can_declare_reviews_or_writes_no_plan_until_staff_
     assert page.status_code == 200
     assert reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"}) not in page.text
     forward = client.post(reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-forward"}), {"comment": "好"})
-    # Refused, and told why: the body they declared awaits verification.
-    assert forward.status_code == 302
-    assert "awaits verification by staff" in client.get(forward.url).text
+    # Refused, and told why: the body they declared awaits verification; the comment typed is shown to copy.
+    assert forward.status_code == 400
+    assert "awaits verification by staff" in forward.text
+    assert re.search(r'<textarea id="unsent-comment"[^>]*readonly>好</textarea>', forward.text)
     assert Plan.objects.get(pk=plan.pk).stage == Stage.COUNTY_REVIEW
     waiting = client.get(reverse("plans:new"))  # told that staff verify the office first, and which one waits
     assert waiting.status_code == 403 and "Waiting for verification" in waiting.text and "口湖鄉公所" in waiting.text
@@ -654,11 +658,11 @@ def test_a_meeting_date_is_bounded_and_the_page_says_the_limit(
     meeting = {"attendees": "國發會、縣府與三位青年", "minutes": "同意計畫方向"}
     for held_on in ("0001-01-01", (today - datetime.timedelta(days=31)).isoformat()):
         response = client.post(url, {**meeting, "held_on": held_on})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert too_long_ago in response.text and first_day in response.text
         assert f'value="{held_on}"' in response.text and "同意計畫方向" in response.text
     response = client.post(url, {**meeting, "held_on": "9999-12-31"})
-    assert response.status_code == 200 and future in response.text
+    assert response.status_code == 400 and future in response.text
     picker = response.context["meeting_form"]["held_on"].field.widget.attrs
     assert (picker["min"], picker["max"]) == ((today - datetime.timedelta(days=30)).isoformat(), today.isoformat())
     assert not plan.meetings.exists()
