@@ -121,7 +121,7 @@ class ExperienceViewSet(RecordViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("unpublish/<int:pk>/", UnpublishExperienceView.as_view(), name="unpublish"),
+            path("unpublish/<id:pk>/", UnpublishExperienceView.as_view(), name="unpublish"),
         ]
 
 

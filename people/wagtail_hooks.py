@@ -159,7 +159,7 @@ class HelpRequestViewSet(RecordViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("close/<int:pk>/", CloseHelpRequestView.as_view(), name="close"),
+            path("close/<id:pk>/", CloseHelpRequestView.as_view(), name="close"),
         ]
 
 

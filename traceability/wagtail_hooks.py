@@ -146,7 +146,7 @@ class DeviceViewSet(RecordViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("revoke/<int:pk>/", RevokeDeviceView.as_view(), name="revoke"),
+            path("revoke/<id:pk>/", RevokeDeviceView.as_view(), name="revoke"),
         ]
 
 
