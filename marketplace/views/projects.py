@@ -76,6 +76,7 @@ def _questions_page(request, listing, *, form=None, refused=None, status=200):
                 messages.error(request, error)
     context = {
         "listing": listing,
+        "project": listing.project.localized,  # its title and address in the reader's language
         "page": page,
         "form": form if form is not None else QuestionForm(),
         "is_team": is_team,

@@ -118,6 +118,29 @@ def test_a_question_and_an_update_name_the_project_in_each_readers_language(clie
     assert "「智慧魚塭」有新的提問" in notifications_page_in(client, "zh-hant")
 
 
+def test_the_questions_page_names_the_project_in_the_readers_language_and_says_how_to_ask_the_first(
+    client, listing, mallory
+):
+    """The questions page linked the project by its original Chinese title under /en/, and its empty state said only
+    "No questions yet." under the form."""
+    from tests.helpers import translation_of
+
+    english = translation_of(listing.project, "en")
+    english.title = "Smart Fish Pond"
+    english.save_revision().publish()
+    english_url = reverse("marketplace:questions", kwargs={"project_id": listing.project_id}).replace(
+        "/zh-hant/", "/en/"
+    )
+    client.force_login(mallory)
+
+    page = client.get(english_url).text
+
+    assert f'<a href="{english.url}">Smart Fish Pond</a>' in page and "智慧魚塭" not in page
+    assert "Ask the first one above" in page
+    client.logout()
+    assert "No questions yet." in client.get(english_url).text
+
+
 def test_an_answer_the_browser_let_through_is_not_refused_for_its_line_breaks(client, listing, mallory, bob):
     """The answer's textarea has maxlength 4000: the browser counts a line break as one character and sends it as
     two (CRLF). A long answer of several paragraphs was refused as "Write an answer first." and lost."""
