@@ -287,7 +287,7 @@ def test_staff_search_the_reports_questions_and_answers_lists(superuser_client, 
     ("language", "empty", "searched"),
     [
         ("zh-hant", "目前沒有不當內容檢舉。", "沒有符合搜尋條件的不當內容檢舉。"),
-        ("ja", "不適切な投稿の報告はまだありません。", "検索条件に合う不適切な投稿の報告はありません。"),
+        ("ja", "不適切な投稿の通報はまだありません。", "検索条件に合う不適切な投稿の通報はありません。"),
     ],
 )
 def test_an_empty_admin_listing_speaks_the_staff_members_language(superuser_client, language, empty, searched):
