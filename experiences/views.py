@@ -203,7 +203,8 @@ def experience_new(request, slug):
         )
         if outcome.done:
             return redirect("experiences:manage", pk=outcome.result.pk)
-    return render(request, "experiences/manage/form.html", {"form": form, "organisation": organisation})
+    context = {"form": form, "organisation": organisation}
+    return render(request, "experiences/manage/form.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _managed(request, pk):

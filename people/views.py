@@ -42,7 +42,8 @@ def profile_edit(request):
         )
         if outcome.done:
             return redirect(outcome.result)
-    return render(request, "people/profile_edit.html", {"form": form, "profile": instance})
+    context = {"form": form, "profile": instance}
+    return render(request, "people/profile_edit.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -99,7 +100,9 @@ def request_create(request):
         )
         if outcome.done:
             return redirect(outcome.result)
-    return render(request, "people/request_create.html", {"form": form})
+    return render(
+        request, "people/request_create.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
 
 
 def _request_page(request, pk, offer_form=None, status=200):

@@ -153,7 +153,7 @@ def plan_new(request):
         )
         if outcome.done:
             return redirect("plans:edit", pk=outcome.result.pk)
-    return render(request, "plans/plan_new.html", {"form": form})
+    return render(request, "plans/plan_new.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
 def _initial(plan):

@@ -228,6 +228,9 @@ def test_the_organisers_text_is_marked_with_its_language_and_shown_in_the_reader
         "cancellation_rule": "flexible",
         "is_published": "on",
     }
+    refused = client.post(url("new", slug=office.slug), {**form, "title_zh": "  ", "price_twd": -5})
+    assert refused.status_code == 400  # shown again with its reasons and what was typed, nothing saved
+    assert "茶業博物館前廣場" in refused.text and not Experience.objects.exists()
     response = client.post(url("new", slug=office.slug), form)
     assert response.status_code == 302, response.content.decode()
     experience = Experience.objects.get(title_zh="坪林採茶")

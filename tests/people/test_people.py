@@ -128,7 +128,7 @@ def test_the_profile_form_shows_the_refusal_on_the_page(client, places):
             "visibility": "public",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Name at least one way to contact you" in response.text or "聯絡" in response.text
     assert not TalentProfile.objects.exists()
 
@@ -218,7 +218,7 @@ def test_the_request_form_explains_what_is_missing(client, alice, office, places
             "pro_bono": "on",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     for message in ("請選擇需要協助的領域。", "請選擇需要協助的鄉鎮市區。", "時程不能從過去開始。"):
         assert message in response.text
     assert not HelpRequest.objects.exists()
@@ -245,7 +245,7 @@ def test_a_request_timeframe_is_bounded_and_the_form_says_the_limit(
 
     for ends_on in ("9999-12-31", soon(31).isoformat()):
         response = client.post(url, {**data, "ends_on": ends_on})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors["ends_on"]
         assert too_long in response.text
         assert last_day in response.text

@@ -305,6 +305,8 @@ def test_only_a_township_offices_member_starts_a_plan(client, people):
     assert not Plan.objects.exists()
 
     client.force_login(people["officer"])
+    untitled = client.post(reverse("plans:new"), {"office": people["office"].pk, "title": "   "})
+    assert untitled.status_code == 400 and untitled.context["form"].errors["title"] and not Plan.objects.exists()
     response = client.post(reverse("plans:new"), {"office": people["office"].pk, "title": "新計畫"})
     plan = Plan.objects.get()
     assert response["Location"] == reverse("plans:edit", kwargs={"pk": plan.pk})
