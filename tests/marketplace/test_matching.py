@@ -86,7 +86,7 @@ def test_enterprises_see_only_discoverable_companies_that_fit_with_reasons(clien
 
     assert (match.company, match.score) == (market["company"], WEIGHTS["tie_neighbour_county"])
     assert match.reasons == [
-        "A tie in a neighbouring county: employees' home township, Meinong District, Kaohsiung City."
+        "A tie in a neighbouring county: Employees' home township, Meinong District, Kaohsiung City."
     ]
     client.force_login(market["erin"])
     page = client.get(f"/en/marketplace/enterprises/{market['enterprise_org'].slug}/companies/")

@@ -81,7 +81,7 @@ def test_the_report_lists_the_traced_batches_and_live_projects_of_what_the_compa
     assert "<td>intact</td>" in english_text and "Live device data" in english_text and ">Product<" in english_text
     assert f'<td lang="en">{english.title}</td>' in english_text, "the project in the reader's language"
     assert re.search(
-        r'<li><span lang="zh-Hant-TW">稻田土壤探頭</span> \(sensor: Soil moisture[^<]*\) · <span lang="en">',
+        r'<li><span lang="zh-Hant-TW">稻田土壤探頭</span> \(Sensor: Soil moisture[^<]*\) · <span lang="en">',
         english_text,
     )
     assert f'lang="zh-Hant-TW">{traced.name}</a>' in english_text, "the team's own words, marked as Chinese"
