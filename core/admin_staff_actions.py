@@ -34,23 +34,20 @@ class StaffReasonForm(forms.Form):
 
 
 class StaffActionInspectMixin:
-    """An inspect view's header button opening its staff action's page, shown to those who hold the action's
-    permission while the record is not already as the action leaves it."""
+    """An inspect view's header button opening its staff action's page (`staff_action_view_class`, whose label,
+    permission and `is_done` it reads), shown to those who hold the permission while there is something to do."""
 
-    staff_action_label = ""
+    staff_action_view_class = None
     staff_action_url_name = ""
-    staff_action_permission = ""  # "app_label.codename"
     staff_action_icon = "cross"
-
-    def staff_action_needed(self):
-        raise NotImplementedError
 
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if self.request.user.has_perm(self.staff_action_permission) and self.staff_action_needed():
+        action_view = self.staff_action_view_class()
+        if self.request.user.has_perm(action_view.permission) and not action_view.is_done(self.object):
             url = reverse(self.staff_action_url_name, args=[self.object.pk])
-            buttons.append(HeaderButton(self.staff_action_label, url=url, icon_name=self.staff_action_icon))
+            buttons.append(HeaderButton(action_view.submit_label, url=url, icon_name=self.staff_action_icon))
         return buttons
 
 

@@ -25,21 +25,6 @@ for _model in (Experience, Slot, Booking):
     register_permission_policy(_model, ReadOnlyPermissionPolicy(_model))
 
 
-UNPUBLISH_LABEL = _("Unpublish the experience")
-
-
-class ExperienceInspectView(StaffActionInspectMixin, ReadableInspectView):
-    staff_action_label = UNPUBLISH_LABEL
-    staff_action_url_name = "experiences_admin:unpublish"
-    staff_action_permission = actions.MODERATE_PERMISSION
-
-    def staff_action_needed(self):
-        return self.object.is_published
-
-    def get_languages_display_value(self):
-        return inline_list(self.object.language_labels()) or "—"
-
-
 class UnpublishExperienceView(StaffActionView):
     model = Experience
     permission = actions.MODERATE_PERMISSION
@@ -53,7 +38,7 @@ class UnpublishExperienceView(StaffActionView):
             "once they have dealt with your reason."
         ),
     )
-    submit_label = UNPUBLISH_LABEL
+    submit_label = _("Unpublish the experience")
     done_message = _("“%(name)s” is unpublished, and its team is told why.")
     nothing_to_do_message = _("“%(name)s” is not published: nothing changed.")
 
@@ -62,6 +47,14 @@ class UnpublishExperienceView(StaffActionView):
 
     def is_done(self, experience):
         return not experience.is_published
+
+
+class ExperienceInspectView(StaffActionInspectMixin, ReadableInspectView):
+    staff_action_view_class = UnpublishExperienceView
+    staff_action_url_name = "experiences_admin:unpublish"
+
+    def get_languages_display_value(self):
+        return inline_list(self.object.language_labels()) or "—"
 
 
 class BookingInspectView(ReadableInspectView):

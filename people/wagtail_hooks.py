@@ -84,18 +84,6 @@ class TalentProfileViewSet(RecordViewSet):
         return queries.profiles_for_staff()
 
 
-CLOSE_LABEL = _("Close the help request")
-
-
-class HelpRequestInspectView(StaffActionInspectMixin, ReadableInspectView):
-    staff_action_label = CLOSE_LABEL
-    staff_action_url_name = "help_requests_admin:close"
-    staff_action_permission = actions.MODERATE_PERMISSION
-
-    def staff_action_needed(self):
-        return self.object.status != HelpRequest.Status.CLOSED
-
-
 class CloseHelpRequestView(StaffActionView):
     model = HelpRequest
     permission = actions.MODERATE_PERMISSION
@@ -109,7 +97,7 @@ class CloseHelpRequestView(StaffActionView):
         ),
         _("The organisation's members are told that our staff closed it, and why."),
     )
-    submit_label = CLOSE_LABEL
+    submit_label = _("Close the help request")
     done_message = _("“%(name)s” is closed, and its organisation is told why.")
     nothing_to_do_message = _("“%(name)s” is already closed: nothing changed.")
 
@@ -118,6 +106,11 @@ class CloseHelpRequestView(StaffActionView):
 
     def is_done(self, help_request):
         return help_request.status == HelpRequest.Status.CLOSED
+
+
+class HelpRequestInspectView(StaffActionInspectMixin, ReadableInspectView):
+    staff_action_view_class = CloseHelpRequestView
+    staff_action_url_name = "help_requests_admin:close"
 
 
 class HelpRequestViewSet(RecordViewSet):

@@ -77,27 +77,6 @@ class EntryViewSet(RecordViewSet):
         return queries.entries_for_staff()
 
 
-REVOKE_LABEL = _("Revoke the device")
-
-
-class DeviceInspectView(StaffActionInspectMixin, ReadableInspectView):
-    """The measures a device reports, by their names and units rather than the codes stored."""
-
-    staff_action_label = REVOKE_LABEL
-    staff_action_url_name = "trace_devices:revoke"
-    staff_action_permission = actions.MODERATE_PERMISSION
-    staff_action_icon = "lock"
-
-    def staff_action_needed(self):
-        return self.object.is_active
-
-    def get_measures_display_value(self):
-        return inline_list(measure.caption for measure in self.object.measure_objects()) or "—"
-
-    def get_public_measures_display_value(self):
-        return inline_list(measure.caption for measure in self.object.public_measure_objects()) or "—"
-
-
 class RevokeDeviceView(StaffActionView):
     model = Device
     permission = actions.MODERATE_PERMISSION
@@ -108,7 +87,7 @@ class RevokeDeviceView(StaffActionView):
         _("Its token stops working: it can send no more readings. The readings it sent are kept."),
         _("The project's team is told that our staff revoked it, and why. They can register a new device."),
     )
-    submit_label = REVOKE_LABEL
+    submit_label = _("Revoke the device")
     done_message = _("“%(name)s” is revoked, and its team is told why.")
     nothing_to_do_message = _("“%(name)s” is already revoked: nothing changed.")
 
@@ -117,6 +96,20 @@ class RevokeDeviceView(StaffActionView):
 
     def is_done(self, device):
         return not device.is_active
+
+
+class DeviceInspectView(StaffActionInspectMixin, ReadableInspectView):
+    """The measures a device reports, by their names and units rather than the codes stored."""
+
+    staff_action_view_class = RevokeDeviceView
+    staff_action_url_name = "trace_devices:revoke"
+    staff_action_icon = "lock"
+
+    def get_measures_display_value(self):
+        return inline_list(measure.caption for measure in self.object.measure_objects()) or "—"
+
+    def get_public_measures_display_value(self):
+        return inline_list(measure.caption for measure in self.object.public_measure_objects()) or "—"
 
 
 class DeviceViewSet(RecordViewSet):
