@@ -110,6 +110,7 @@ def mark_all_read(user):
 
 
 def _announce(user, latest=None):
+    latest_titles, latest_rows = _in_every_language(latest) if latest else ({}, {})
     send_after_commit(
         NotificationsChanged(
             user_id=user.pk,
@@ -117,35 +118,28 @@ def _announce(user, latest=None):
             latest_title=_title_for_recipient(latest) if latest else "",
             latest_url=latest.url if latest else "",
             latest_id=latest.pk if latest else None,
-            latest_titles=_titles_in_every_language(latest) if latest else {},
-            latest_rows=_rows_in_every_language(latest) if latest else {},
+            latest_titles=latest_titles,
+            latest_rows=latest_rows,
             latest_created_at=latest.created_at.isoformat() if latest else "",
         )
     )
 
 
-def _titles_in_every_language(notification):
-    """{language code: the title as read in it} for each of the site's languages."""
-    titles = {}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            titles[language] = notification.shown_title
-    return titles
-
-
-def _rows_in_every_language(notification):
-    """{language code: the body, the kind and the time of the notification's row} as the notifications page shows
-    them in that language (in the site's time zone, which the page uses too)."""
-    rows = {}
+def _in_every_language(notification):
+    """({language code: the title as read in it}, {language code: the body, the kind and the time of its row as the
+    notifications page shows them in that language}), one pass over the site's languages (times in the site's time
+    zone, which the page uses too)."""
+    titles, rows = {}, {}
     created = timezone.localtime(notification.created_at)
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
+            titles[language] = notification.shown_title
             rows[language] = {
                 "body": notification.shown_body,
                 "kind": str(notification.get_kind_display()),
                 "time": formats.date_format(created, "SHORT_DATETIME_FORMAT"),
             }
-    return rows
+    return titles, rows
 
 
 def _title_for_recipient(notification):
