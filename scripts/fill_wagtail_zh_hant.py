@@ -5,9 +5,10 @@ Taiwan-phrasing table and then to the words Wagtail's Traditional catalog alread
 Writes locale/wagtail_admin/zh_Hant/LC_MESSAGES/django.po, which settings.LOCALE_PATHS reads after our own
 catalog: it only holds what Wagtail's Traditional catalog lacks, so it never replaces a word Wagtail translated.
 Run again after upgrading Wagtail (needs requirements-dev.txt's opencc-python-reimplemented), read the diff, and
-correct any entry by hand: the script keeps a translation already in the file, and an entry commented "by hand"
-(the dashboard's counts, which Wagtail 8 changed and no catalog of it translates yet). Japanese has only such
-entries, in locale/wagtail_admin/ja.
+correct any entry by hand: the script keeps a translation already in the file, and an entry commented "by hand".
+Those are the strings no Wagtail catalog translates (its Simplified Chinese neither), written by hand in both
+Traditional Chinese and Japanese (locale/wagtail_admin/ja has only such entries); after an upgrade,
+tests/test_admin_language.py's test_every_string_of_wagtails_admin_is_translated names the new ones.
 """
 
 import pathlib
@@ -31,6 +32,8 @@ WAGTAIL_WORDS = [
     (re.compile("過濾"), "篩選"),
     (re.compile("流行"), "熱門"),
     (re.compile("後臺"), "後台"),
+    # and the courteous 您 the site uses throughout (Wagtail's Simplified Chinese says 你).
+    (re.compile("你"), "您"),
 ]
 
 
