@@ -1,6 +1,7 @@
 """Everyone who can open an admin reaches it only through allauth's sign-in and only with two-factor authentication.
 
 Who that is: accounts.staff.reaches_an_admin (is_staff, is_superuser or Wagtail's access_admin permission).
+While they are there, every admin request speaks the language they chose (User.preferred_language).
 """
 
 from urllib.parse import urlencode
@@ -39,4 +40,9 @@ class StaffMFAMiddleware:
                         _("Accounts that can open the admin need two-factor authentication. Set it up to continue."),
                     )
                     return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': path})}")
+            if reaches_an_admin(user) and user.preferred_language:
+                # Wagtail speaks the person's language inside its views, but it catches a refusal around them and
+                # writes its "no permission" message there: the whole admin request speaks their language.
+                with translation.override(user.preferred_language):
+                    return self.get_response(request)
         return self.get_response(request)

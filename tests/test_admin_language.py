@@ -347,3 +347,24 @@ def test_every_string_of_wagtails_admin_is_translated(language):
             entry.msgid for entry in _wagtail_source_entries(domain) if _catalog_key(entry) not in catalog_of_language
         ]
     assert missing == {"django": [], "djangojs": []}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "refusal"), [("ja", "アクセス権がありません。"), ("zh-hant", "抱歉，您沒有權限存取此區域。")]
+)
+def test_a_screen_the_staff_member_may_not_open_says_so_in_their_language(client, django_user_model, language, refusal):
+    """Wagtail speaks the staff member's language inside its views, but catches a refusal around them and adds its
+    message there, where the browser's language was active (English for a Japanese member on an English browser)."""
+    from django.contrib.auth.models import Group
+
+    editor = with_mfa(django_user_model.objects.create_user("editor@example.tw", "x-long-password-1"))
+    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.preferred_language = language
+    editor.save()
+    client.force_login(editor)
+
+    response = client.get(reverse("wagtailusers_users:index"), HTTP_ACCEPT_LANGUAGE="en", follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    assert refusal in response.text
