@@ -348,3 +348,37 @@ def test_a_refused_review_comment_comes_back_with_what_was_typed_and_why(client,
     assert re.search(r'<textarea id="unsent-comment"[^>]*readonly>請補充財務規劃</textarea>', late.text)
     assert Plan.objects.get(pk=plan.pk).stage == Stage.NATIONAL_REVIEW
     assert not PlanEvent.objects.filter(plan=plan, comment="請補充財務規劃").exists()
+
+
+def test_the_emails_of_each_step_read_the_title_and_comment_as_typed(
+    client,
+    people,  # noqa: F811
+    ready_plan,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    """A plain-text email is no web page: "&", quotes and angle brackets reach the reader as typed, not as &amp;."""
+    ready_plan.title = "山&海 <共好> 'Blue' 計畫"
+    ready_plan.save(update_fields=["title"])
+    for person in (people["officer"], people["reviewer"]):
+        person.preferred_language = "en"
+        person.save(update_fields=["preferred_language"])
+    client.force_login(people["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("plans:step", kwargs={"pk": ready_plan.pk, "step": "submit"}))
+    assert response.status_code == 302
+    (to_county,) = mailoutbox
+    assert to_county.to == ["reviewer@example.tw"]
+    assert to_county.subject == "[Homeward] A plan awaits the county's review: 山&海 <共好> 'Blue' 計畫"
+    assert "A plan awaits the county's review: 山&海 <共好> 'Blue' 計畫" in to_county.body
+    assert "&amp;" not in to_county.body and "&#x27;" not in to_county.subject
+
+    mailoutbox.clear()
+    client.force_login(people["reviewer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("plans:step", kwargs={"pk": ready_plan.pk, "step": "county-return"}),
+            {"comment": "Add the <b>investment</b> letters & the county's share"},
+        )
+    (to_office,) = mailoutbox
+    assert "Add the <b>investment</b> letters & the county's share" in to_office.body
