@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 # More digits than any amount, count or year Homeward stores (PostgreSQL's bigint has 19).
 MAX_DIGITS = 15
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+# Thousands grouped by commas, as amounts are shown ("1,000,000"; NFKC makes a full-width comma one of these).
+GROUPED_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+")
 
 
 def normalise_digits(value):
@@ -24,9 +26,12 @@ def normalise_digits(value):
     return "".join(str(unicodedata.decimal(char)) if not char.isascii() and char.isdecimal() else char for char in text)
 
 
-def whole_number_text(value):
-    """The normalised text of a whole number ("-12", "500"), or None when it is anything else (or far too long)."""
+def whole_number_text(value, *, grouping=False):
+    """The normalised text of a whole number ("-12", "500"), or None when it is anything else (or far too long).
+    `grouping`: thousands grouped by commas ("1,000,000") are read too, without their commas."""
     text = normalise_digits(value).strip()
+    if grouping and GROUPED_WHOLE_NUMBER.fullmatch(text):
+        text = text.replace(",", "")
     if not WHOLE_NUMBER.fullmatch(text) or len(text.lstrip("-")) > MAX_DIGITS:
         return None
     return text
@@ -42,16 +47,18 @@ def count_from_text(value):
 class WholeNumberField(forms.IntegerField):
     """Django's IntegerField reading digits from any keyboard (see the module doc), with the form's own message
     for everything else; never more than MAX_DIGITS digits, and a form field made from a model field keeps the
-    column's range, so no typed number can overflow the column it is stored in."""
+    column's range, so no typed number can overflow the column it is stored in. `grouping`: an amount may be typed
+    with its thousands grouped by commas, as the pages show amounts (NT$1,000,000)."""
 
-    def __init__(self, *, max_value=None, **kwargs):
+    def __init__(self, *, max_value=None, grouping=False, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        self.grouping = grouping
         super().__init__(max_value=max_value, **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        text = whole_number_text(value)
+        text = whole_number_text(value, grouping=self.grouping)
         if text is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return int(text)

@@ -27,9 +27,11 @@ MAX_PLAN_TWD = 1_000_000_000_000
 
 
 def plan_amount_field(label, **kwargs):
-    """A whole NT$ amount, typed on any keyboard (full-width digits too: see core.numbers)."""
+    """A whole NT$ amount, typed on any keyboard (full-width digits too: see core.numbers), its thousands grouped by
+    commas or not."""
     return WholeNumberField(
         label=label,
+        grouping=True,
         min_value=0,
         max_value=MAX_PLAN_TWD,
         error_messages={"max_value": _("Enter at most NT$1,000,000,000,000.")},

@@ -499,6 +499,45 @@ def test_plan_amounts_typed_in_full_width_digits_are_read(client, people):
     assert list(plan.funding.values_list("planned_twd", flat=True)) == [12000]
 
 
+def test_plan_amounts_typed_with_their_thousands_grouped_are_read(client, people, ready_plan):
+    """The pages show NT$1,200,000; typed so (or with full-width commas), the amount was refused as not a number."""
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    client.force_login(people["officer"])
+    edit = reverse("plans:edit", kwargs={"pk": plan.pk})
+    form = {
+        "title": "千分位",
+        "vision": "",
+        "local_dna": "",
+        "total_twd": "1,200,000",
+        "funding-TOTAL_FORMS": "2",
+        "funding-INITIAL_FORMS": "0",
+        "funding-0-source": "local_government",
+        "funding-0-planned_twd": "１，０００，０００",
+        "funding-1-source": "development_fund",
+        "funding-1-planned_twd": "200000",
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+    }
+    assert client.post(edit, form).status_code == 302
+    plan.refresh_from_db()
+    assert plan.total_twd == 1_200_000
+    assert sorted(plan.funding.values_list("planned_twd", flat=True)) == [200_000, 1_000_000]
+
+    # Commas that do not group thousands are no amount: refused, as typed, with the page kept.
+    for typed in ("1,20,000", "1200,000", ",200", "-1,000"):
+        response = client.post(edit, {**form, "total_twd": typed})
+        assert response.status_code == 400 and f'value="{typed}"' in response.text
+    plan.refresh_from_db()
+    assert plan.total_twd == 1_200_000
+
+    # The national review confirms a line's amount the same way.
+    plan = actions.county_forward(people["reviewer"], actions.submit_plan(people["officer"], ready_plan))
+    client.force_login(people["staff"])
+    confirmed = {f"line_{line.pk}": f"{line.planned_twd:,}" for line in plan.funding.all()}
+    assert client.post(reverse("plans:match", kwargs={"pk": plan.pk}), confirmed).status_code == 302
+    assert all(line.confirmed_twd == line.planned_twd for line in plan.funding.all())
+
+
 def test_a_meeting_or_report_sent_incomplete_comes_back_with_what_was_typed(client, people, ready_plan):
     """A national reviewer's minutes or an office's yearly report are long texts: a form that does not pass shows
     them again with the error, instead of a redirect that loses them."""
