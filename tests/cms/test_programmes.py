@@ -161,6 +161,19 @@ def test_the_catalogue_filters_by_ministry_kind_sector_applicant_and_open_now(cl
     assert names(kind="nonsense") >= PAPER  # an unknown filter value is ignored, not an error
 
 
+@pytest.mark.parametrize(
+    ("language", "next_step"),
+    [("zh-hant", "顯示全部支持計畫"), ("en", "Show every programme"), ("ja", "すべての制度を表示")],
+)
+def test_filters_that_match_nothing_say_so_and_lead_back_to_every_programme(client, language, next_step):
+    with translation.override(language):
+        catalogue = reverse("cms:programme_catalogue")
+    response = client.get(catalogue, {"q": "沒有這種制度 zzz"})
+    assert response.status_code == 200 and not response.context["page"].object_list
+    page = response.content.decode()
+    assert next_step in page and f'href="{catalogue}"' in page
+
+
 def test_a_programme_page_in_three_languages(client):
     seeded = SupportProgramme.objects.get(name="國家發展基金創業天使投資方案")
     url = seeded.get_absolute_url()
