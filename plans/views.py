@@ -1,12 +1,13 @@
 """/<lang>/plans/…: the public list and plan pages; the office's editing; the county's and national review steps."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 
 from cms.models import TownshipPage
@@ -37,6 +38,20 @@ from plans.queries import (
 from plans.text import plan_text, plan_texts, translation_fields
 
 PER_PAGE = 20
+
+
+def _posted_or_back_to_plan(view):
+    """A review step is taken by POST. A refused step's page stands at the step's address, so the back button, a
+    reload after a later step or a bookmark asks for it by GET: that person is sent to the plan's page (which says
+    where it stands) instead of a blank "method not allowed"."""
+
+    @functools.wraps(view)
+    def posted_only(request, pk, **kwargs):
+        if request.method != "POST":
+            return redirect("plans:detail", pk=pk)
+        return view(request, pk, **kwargs)
+
+    return posted_only
 
 
 def plan_list(request):
@@ -225,7 +240,7 @@ def plan_edit(request, pk):
     )
 
 
-@require_POST
+@_posted_or_back_to_plan
 @login_required
 def plan_step(request, pk, step):
     """One review step by POST: submit, revise, start, county_return, county_forward."""
@@ -258,7 +273,7 @@ def plan_step(request, pk, step):
     return _detail(request, plan, status=400, comment_form=form)
 
 
-@require_POST
+@_posted_or_back_to_plan
 @login_required
 def plan_meeting(request, pk):
     plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
@@ -282,7 +297,7 @@ def plan_meeting(request, pk):
     return _detail(request, plan, status=400, meeting_form=form)
 
 
-@require_POST
+@_posted_or_back_to_plan
 @login_required
 def plan_match(request, pk):
     plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
@@ -303,7 +318,7 @@ def plan_match(request, pk):
     return _detail(request, plan, status=400, match_form=form)
 
 
-@require_POST
+@_posted_or_back_to_plan
 @login_required
 def plan_report(request, pk):
     plan = get_object_or_404(Plan.objects.with_places(), pk=pk)

@@ -382,3 +382,32 @@ def test_the_emails_of_each_step_read_the_title_and_comment_as_typed(
         )
     (to_office,) = mailoutbox
     assert "Add the <b>investment</b> letters & the county's share" in to_office.body
+
+
+def test_a_step_address_asked_for_by_get_leads_to_the_plans_page(client, people, ready_plan):  # noqa: F811
+    """A refused step's page stands at the step's address: back or reload there answered a blank 405."""
+    plan = actions.submit_plan(people["officer"], ready_plan)
+    client.force_login(people["reviewer"])
+    step = reverse("plans:step", kwargs={"pk": plan.pk, "step": "county-return"})
+    assert client.post(step, {"comment": " "}).status_code == 400
+    detail = reverse("plans:detail", kwargs={"pk": plan.pk})
+    addresses = [
+        step,
+        reverse("plans:step", kwargs={"pk": plan.pk, "step": "submit"}),
+        reverse("plans:meeting", kwargs={"pk": plan.pk}),
+        reverse("plans:match", kwargs={"pk": plan.pk}),
+        reverse("plans:report", kwargs={"pk": plan.pk}),
+    ]
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 302 and response.url == detail
+    assert client.get(step, follow=True).status_code == 200
+    plan.refresh_from_db()
+    assert plan.stage == Stage.COUNTY_REVIEW, "a GET takes no step"
+
+    # A draft's step addresses lead an outsider to the draft's page, which does not exist for them.
+    draft = actions.create_plan(people["officer"], people["office"], title="草稿二")
+    client.force_login(people["outsider"])
+    response = client.get(reverse("plans:step", kwargs={"pk": draft.pk, "step": "submit"}), follow=True)
+    assert response.status_code == 404
+
