@@ -63,13 +63,18 @@ def open_revisions():
     return Exists(RevisionRequest.objects.filter(meeting__plan=OuterRef("pk"), resolved_at__isnull=True))
 
 
+def has_open_revisions(plan):
+    """True while the plan has revision requests its office has not answered yet."""
+    return RevisionRequest.objects.filter(meeting__plan=plan, resolved_at__isnull=True).exists()
+
+
 def next_actor(plan):
     """The label of who takes the plan's next step; reads `plan.has_open_revisions` when annotated (staff_plans)."""
     actor = NEXT_ACTOR_BY_STAGE[plan.stage]
     if plan.stage == Stage.NATIONAL_REVIEW:
         has_open = getattr(plan, "has_open_revisions", None)
         if has_open is None:
-            has_open = RevisionRequest.objects.filter(meeting__plan=plan, resolved_at__isnull=True).exists()
+            has_open = has_open_revisions(plan)
         if has_open:
             actor = OFFICE
     return NEXT_ACTOR_LABELS[actor]

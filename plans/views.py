@@ -30,6 +30,7 @@ from plans.maps import plan_map, township_rows
 from plans.models import EDITABLE_STAGES, GUIDANCE_STAGES, Plan, Stage
 from plans.queries import (
     funding_rows,
+    has_open_revisions,
     next_actor,
     offices_awaiting_verification,
     programmes_for_plan,
@@ -144,6 +145,9 @@ def _detail(request, plan, status=200, **sent):
         else:
             for error in refused.errors.get("comment", []):
                 messages.error(request, error)
+    # Matching waits for the office's answer to open revision requests (the action refuses it): the page says so
+    # instead of offering a form that can only be refused.
+    context["match_waits_for_office"] = context["can_national"] and has_open_revisions(plan)
     if context["can_national"]:
         context["meeting_form"] = sent.get("meeting_form") or MeetingForm()
         context["match_form"] = sent.get("match_form") or MatchForm(

@@ -411,3 +411,26 @@ def test_a_step_address_asked_for_by_get_leads_to_the_plans_page(client, people,
     response = client.get(reverse("plans:step", kwargs={"pk": draft.pk, "step": "submit"}), follow=True)
     assert response.status_code == 404
 
+
+def test_matching_is_offered_only_once_the_office_has_answered_the_revision_requests(client, people, ready_plan):  # noqa: F811
+    """The match form stood beside open revision requests, and confirming it could only be refused."""
+    plan = actions.county_forward(people["reviewer"], actions.submit_plan(people["officer"], ready_plan))
+    actions.record_meeting(
+        people["staff"],
+        plan,
+        held_on=timezone.localdate(),
+        attendees="國發會",
+        minutes="訪視",
+        revisions=[("funding", "說明")],
+    )
+    client.force_login(people["staff"])
+    detail = reverse("plans:detail", kwargs={"pk": plan.pk})
+    match = reverse("plans:match", kwargs={"pk": plan.pk})
+    page = client.get(detail).content.decode()
+    assert 'data-testid="match-waits"' in page and f'action="{match}"' not in page
+    assert "Resources are matched once the office has answered the open revision requests" in page
+    assert "Record the meeting" in page, "another meeting may still be recorded"
+
+    actions.send_revision(people["officer"], plan, comment="已補充")
+    page = client.get(detail).content.decode()
+    assert 'data-testid="match-waits"' not in page and f'action="{match}"' in page
