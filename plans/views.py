@@ -236,12 +236,23 @@ def plan_edit(request, pk):
         )
         if outcome.done:
             return redirect(plan)
-    return render(
-        request,
-        "plans/plan_edit.html",
-        {"plan": plan, "form": form, "translations": translations, "funding": funding, "milestones": milestones},
-        status=400 if data is not None else 200,
-    )
+    error_parts = [(None, form), (None, translations)]
+    error_parts += [
+        (_("Funding line %(number)s") % {"number": number}, line) for number, line in enumerate(funding.forms, 1)
+    ]
+    error_parts += [
+        (_("Milestone %(number)s") % {"number": number}, item) for number, item in enumerate(milestones.forms, 1)
+    ]
+    context = {
+        "plan": plan,
+        "form": form,
+        "translations": translations,
+        "funding": funding,
+        "milestones": milestones,
+        # One summary at the top lists every refusal, the tables' too (each row's own stood far down the page).
+        "error_parts": [(row, part) for row, part in error_parts if part.errors],
+    }
+    return render(request, "plans/plan_edit.html", context, status=400 if data is not None else 200)
 
 
 @_posted_or_back_to_plan

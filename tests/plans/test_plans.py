@@ -722,3 +722,29 @@ def test_the_action_refuses_a_meeting_held_too_long_ago(people, ready_plan, sett
     with pytest.raises(ActionRefused, match="30 days"):
         actions.record_meeting(people["staff"], ready_plan, held_on=datetime.date(1, 1, 1), attendees="a", minutes="m")
     assert not ready_plan.meetings.exists()
+
+
+def test_the_edit_page_lists_every_refusal_in_one_summary_at_the_top(client, people):
+    """The plan's own fields had a summary at the top; a funding line's or a milestone's refusal had its own far down
+    the page, so the top could read as if nothing else were wrong."""
+    plan = actions.create_plan(people["officer"], people["office"], title="草稿")
+    client.force_login(people["officer"])
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    form = {
+        **_plan_form_with_milestone(yesterday),
+        "total_twd": "-5",
+        "funding-TOTAL_FORMS": "2",
+        "funding-INITIAL_FORMS": "0",
+        "funding-1-source": "local_government",
+        "funding-1-planned_twd": "many",
+    }
+    response = client.post(reverse("plans:edit", kwargs={"pk": plan.pk}), form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("data-error-summary") == 1
+    summary = page[page.index("data-error-summary") : page.index('name="title"')]
+    assert "Total planned (NT$): Ensure this value is greater than or equal to 0." in summary
+    assert 'href="#id_funding-1-planned_twd">Funding line 2: Planned (NT$): Enter a whole number.' in summary
+    assert 'href="#id_milestones-0-due">Milestone 1: Due: A milestone not yet done cannot be due in the past' in summary
+    plan.refresh_from_db()
+    assert plan.title == "草稿" and plan.total_twd == 0
