@@ -310,7 +310,7 @@ def test_the_national_reviewers_hear_of_a_forwarded_or_revised_plan_and_the_coun
     actions.send_revision(officer, plan, comment="已補充")
     assert set(told.values_list("recipient__email", flat=True)) == {"grouped@example.tw"}
     assert told.get(recipient=grouped).title == (
-        "郷鎮市区公所が修正した計画を送り返しました。国の指導を待っています：智慧養殖返鄉計畫"
+        "郷鎮市区役所が修正した計画を送り返しました。国の指導を待っています：智慧養殖返鄉計畫"
     )
     assert told.get(recipient=grouped).url == f"/ja/plans/{plan.pk}/"
 
