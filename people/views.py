@@ -244,7 +244,9 @@ def offer_feedback(request, pk):
 @require_POST
 def follow(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    if OrganisationFollow.objects.filter(user=request.user, organisation=organisation).exists():
+    # The button says what it does ("follow" 1 or 0) rather than toggling: a double click or a form sent again from
+    # the browser's history leaves the person where the button said, instead of undoing what they just did.
+    if request.POST.get("follow", "1") == "0":
         run_action(request, actions.unfollow_organisation, organisation, success=_("You no longer follow it."))
     else:
         run_action(request, actions.follow_organisation, organisation, success=_("You follow it now."))

@@ -529,6 +529,28 @@ def test_followers_of_a_township_office_hear_of_its_requests(
         actions.follow_organisation(follower, company)
 
 
+def test_following_twice_or_again_from_history_keeps_the_follow(client, office):
+    """The follow button says what it does: a double click, or the form sent again from the browser's history,
+    leaves the person following instead of undoing it; the unfollow button, sent twice, leaves them not following."""
+    follower = UserFactory()
+    client.force_login(follower)
+    url = reverse("people:follow", kwargs={"slug": office.slug})
+    page = client.get(reverse("people:organisation", kwargs={"slug": office.slug})).text
+    assert 'name="follow" value="1"' in page
+
+    client.post(url, {"follow": "1"})
+    client.post(url, {"follow": "1"})
+
+    assert office.followers.filter(user=follower).count() == 1
+    page = client.get(reverse("people:organisation", kwargs={"slug": office.slug})).text
+    assert 'name="follow" value="0"' in page
+
+    client.post(url, {"follow": "0"})
+    client.post(url, {"follow": "0"})
+
+    assert not office.followers.filter(user=follower).exists()
+
+
 def test_the_township_page_hears_of_its_organisations_and_open_requests(office, help_request, places):
     from people.queries import township_help_requests, township_organisations
 
