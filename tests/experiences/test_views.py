@@ -158,6 +158,31 @@ def test_a_slot_years_ahead_is_refused_with_the_limit(client, alice, experience,
     assert experience.slots.count() == 2
 
 
+def test_cancelling_a_slot_asks_again_and_says_who_is_told(client, alice, slot):
+    """The slot's cancel button only opens what cancelling does (the people booked or waiting are told and refunded)
+    with a second button; that one cancels it."""
+    actions.book(UserFactory(), slot)
+    actions.book(UserFactory(), slot)
+    actions.book(UserFactory(), slot)  # the slot has two places: the third waits
+    client.force_login(alice)
+    cancel_url = url("slot_cancel", pk=slot.pk)
+
+    for language, told in (
+        ("en", "The 3 people booked or waiting are told, and refunded in full if they paid."),
+        ("zh-hant", "已預約或候補的 3 人會收到通知，已付款者全額退款。"),
+        ("ja", "予約済み・キャンセル待ちの 3 名に通知が届き、支払い済みの方には全額返金されます。"),
+    ):
+        page = client.get(url("manage", language, pk=slot.experience_id)).content.decode()
+        confirm = re.search(r"<details class=\"slot-cancel\" data-slot-cancel>(.*?)</details>", page, re.S).group(1)
+        assert told in confirm, language
+        assert url("slot_cancel", language, pk=slot.pk) in confirm
+        assert "<summary" in confirm and confirm.count("<button") == 1, "the summary opens, the form posts"
+
+    client.post(cancel_url)
+    slot.refresh_from_db()
+    assert slot.is_cancelled
+
+
 def test_a_refused_capacity_comes_back_in_its_row_with_the_number_typed_and_the_reason(client, alice, slot, bob):
     actions.book(bob, slot)
     actions.book(UserFactory(), slot)
