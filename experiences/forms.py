@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import NamedChoiceField, Textarea
 from experiences.models import SPOKEN_LANGUAGES, Experience, latest_slot_start
@@ -56,6 +57,8 @@ class ExperienceForm(forms.ModelForm):
             "what_to_bring_ja": Textarea(attrs={"rows": 2}),
             "cancellation_rule": forms.RadioSelect,
         }
+        # The township's name in the page's language (a plain choice field would show the Chinese name everywhere).
+        field_classes = {"township": NamedChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,7 +91,8 @@ class CapacityForm(forms.Form):
         self.slot_id = slot_id
 
 
-PRICE_CHOICES = [("", _("Any price")), ("free", _("Free")), ("paid", _("Paid"))]
+# "Paid" as a price (costs money), not as a payment's state ("paid", already): the context keeps the two apart.
+PRICE_CHOICES = [("", _("Any price")), ("free", _("Free")), ("paid", pgettext_lazy("price", "Paid"))]
 
 
 class FilterForm(forms.Form):

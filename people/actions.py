@@ -381,6 +381,8 @@ def decline_offer(user, offer):
 
 @transaction.atomic
 def withdraw_offer(user, offer):
+    """The person takes their offer back, before or after it was accepted: the organisation is told, so that it does
+    not go on counting on them (or answering an offer that is no longer there)."""
     offer, _is_person = _move(
         user,
         offer,
@@ -388,6 +390,13 @@ def withdraw_offer(user, offer):
         to=Offer.Status.WITHDRAWN,
         action=Action.OFFER_WITHDRAW,
         by="person",
+    )
+    person, title = offer.profile.name, offer.help_request.title
+    transaction.on_commit(
+        lambda: _notify_requesters(
+            offer,
+            lambda: Message(gettext_noop("%(person)s withdrew their offer: %(title)s"), person=person, title=title),
+        )
     )
     return offer
 

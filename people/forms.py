@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from cms.models import Sector
 from core.dates import bound_date_picker
 from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea, TextField, text_formfield
+from core.numbers import WholeNumberField
 from people.models import (
     Field,
     HelpRequest,
@@ -17,6 +18,9 @@ from people.models import (
     split_codes,
 )
 from places.models import Township
+
+# The largest budget a help request can name (as a donation goal's): more is a slip of the keyboard.
+BUDGET_MAX_TWD = 100_000_000
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -83,6 +87,8 @@ class TalentProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Radio buttons need no "---------" choice: none is ticked until the person picks one.
+        self.fields["kind"].choices = TalentProfile.Kind.choices
         if self.instance.pk:
             self.initial["fields_of_work"] = split_codes(self.instance.fields)
             self.initial["language_codes"] = split_codes(self.instance.languages)
@@ -123,6 +129,8 @@ class HelpRequestForm(forms.ModelForm):
         }
         # The model's "from" and "until" share their words with other labels ("from" a stage): the form says which.
         labels = {"starts_on": pgettext_lazy("timeframe", "From"), "ends_on": pgettext_lazy("timeframe", "Until")}
+        # The sector's name in the page's language (a plain choice field would show the Chinese name everywhere).
+        field_classes = {"sector": NamedChoiceField}
         error_messages = {
             "field": {"required": _("Choose the field the help is needed in.")},
             "township": {"required": _("Choose the township where the help is needed.")},
@@ -130,6 +138,15 @@ class HelpRequestForm(forms.ModelForm):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # A budget beyond any help request's is a typing slip: it gets the limit in NT$, not the column's range.
+        too_much = _("The largest amount is NT$%(maximum)s.") % {"maximum": f"{BUDGET_MAX_TWD:,}"}
+        self.fields["budget_twd"] = WholeNumberField(
+            label=self.fields["budget_twd"].label,
+            required=False,
+            min_value=0,
+            max_value=BUDGET_MAX_TWD,
+            error_messages={"max_value": too_much},
+        )
         self.fields["township"].error_messages["required"] = _("Choose the township where the help is needed.")
         self.fields["field"].error_messages["required"] = _("Choose the field the help is needed in.")
         # Radio buttons need no "---------" choice: none is ticked until the person picks one.

@@ -207,6 +207,17 @@ STEP_ACTIONS = {
 }
 
 
+def _step_done_message(step):
+    """What the step did and what comes next, said to whoever took it."""
+    return {
+        "accept": _("You accepted the offer. The person's contact details are below; you can write to them from here."),
+        "decline": _("You declined the offer. The person is told, with thanks."),
+        "withdraw": _("You withdrew your offer. The organisation is told."),
+        "start": _("The engagement has started. Once the work is finished, mark it as done."),
+        "done": _("The engagement is done. Leave your feedback below."),
+    }[step]
+
+
 @login_required
 @require_POST
 def offer_step(request, pk, step):
@@ -214,7 +225,7 @@ def offer_step(request, pk, step):
     if step not in STEP_ACTIONS:
         raise Http404
     action = STEP_ACTIONS[step]
-    run_action(request, action, offer, success=_("The offer has been updated."))
+    run_action(request, action, offer, success=_step_done_message(step))
     return redirect(offer)
 
 
@@ -244,7 +255,9 @@ def offer_feedback(request, pk):
 @require_POST
 def follow(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    if OrganisationFollow.objects.filter(user=request.user, organisation=organisation).exists():
+    # The button says what it does ("follow" 1 or 0) rather than toggling: a double click or a form sent again from
+    # the browser's history leaves the person where the button said, instead of undoing what they just did.
+    if request.POST.get("follow", "1") == "0":
         run_action(request, actions.unfollow_organisation, organisation, success=_("You no longer follow it."))
     else:
         run_action(request, actions.follow_organisation, organisation, success=_("You follow it now."))

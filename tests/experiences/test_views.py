@@ -51,6 +51,14 @@ def test_an_empty_listing_says_so_in_each_language(client, db):
     assert "現在予約できる体験はありません" in client.get(url("list", "ja")).content.decode()
 
 
+def test_the_listings_price_filter_says_paid_as_a_price_not_as_a_payment_made(client, db):
+    """In the price filter, "Paid" means "costs money" (收費, 有料), not "already paid" (已付款, 支払い)."""
+    for language, paid, wrong in (("zh-hant", "收費", "已付款"), ("ja", "有料", "支払い"), ("en", "Paid", None)):
+        page = client.get(url("list", language)).content.decode()
+        assert f'<option value="paid">{paid}</option>' in page, language
+        assert wrong is None or f'<option value="paid">{wrong}</option>' not in page, language
+
+
 def test_the_detail_page_shows_slots_places_and_the_cancellation_rule_before_booking(client, slot):
     page = client.get(url("detail", pk=slot.experience_id)).content.decode()
     assert "2 places left" in page
@@ -150,6 +158,31 @@ def test_a_slot_years_ahead_is_refused_with_the_limit(client, alice, experience,
     assert experience.slots.count() == 2
 
 
+def test_cancelling_a_slot_asks_again_and_says_who_is_told(client, alice, slot):
+    """The slot's cancel button only opens what cancelling does (the people booked or waiting are told and refunded)
+    with a second button; that one cancels it."""
+    actions.book(UserFactory(), slot)
+    actions.book(UserFactory(), slot)
+    actions.book(UserFactory(), slot)  # the slot has two places: the third waits
+    client.force_login(alice)
+    cancel_url = url("slot_cancel", pk=slot.pk)
+
+    for language, told in (
+        ("en", "The 3 people booked or waiting are told, and refunded in full if they paid."),
+        ("zh-hant", "已預約或候補的 3 人會收到通知，已付款者全額退款。"),
+        ("ja", "予約済み・キャンセル待ちの 3 名に通知が届き、支払い済みの方には全額返金されます。"),
+    ):
+        page = client.get(url("manage", language, pk=slot.experience_id)).content.decode()
+        confirm = re.search(r"<details class=\"slot-cancel\" data-slot-cancel>(.*?)</details>", page, re.S).group(1)
+        assert told in confirm, language
+        assert url("slot_cancel", language, pk=slot.pk) in confirm
+        assert "<summary" in confirm and confirm.count("<button") == 1, "the summary opens, the form posts"
+
+    client.post(cancel_url)
+    slot.refresh_from_db()
+    assert slot.is_cancelled
+
+
 def test_a_refused_capacity_comes_back_in_its_row_with_the_number_typed_and_the_reason(client, alice, slot, bob):
     actions.book(bob, slot)
     actions.book(UserFactory(), slot)
@@ -201,6 +234,21 @@ def test_the_organisers_pages_in_three_languages(client, alice, experience, slot
     for language, text in (("zh-hant", "報到名單"), ("en", "Check-in list"), ("ja", "受付名簿")):
         assert text in client.get(url("manage", language, pk=experience.pk)).content.decode()
         assert client.get(url("manage_list", language)).status_code == 200
+
+
+def test_the_organisers_township_choice_reads_in_the_pages_language(client, alice, office, experience):
+    """The township of a new or edited experience is named in the page's language, as everywhere else, not in
+    Chinese whatever the page's language."""
+    client.force_login(alice)
+    for language, chosen, other in (
+        ("en", "Zhushan Township, Nantou County", "Kouhu Township, Yunlin County"),
+        ("ja", "南投県竹山鎮", "雲林県口湖郷"),
+        ("zh-hant", "南投縣竹山鎮", "雲林縣口湖鄉"),
+    ):
+        edit = client.get(url("manage", language, pk=experience.pk)).content.decode()
+        assert re.search(rf'<option value="{experience.township_id}" selected>{chosen}</option>', edit), language
+        new = client.get(url("new", language, slug=office.slug)).content.decode()
+        assert f'<option value="{township(KOUHU).pk}">{other}</option>' in new, language
 
 
 def test_the_organisers_text_is_marked_with_its_language_and_shown_in_the_readers_when_written(

@@ -10,7 +10,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import actions as account_actions
 from accounts.models import Organisation
@@ -23,7 +23,7 @@ from notifications.models import Notification
 from people import actions
 from tests.factories.accounts import UserFactory, verified_organisation
 from tests.factories.market import KOUHU, ZHUSHAN
-from tests.people.test_people import request_data
+from tests.people.test_people import profile_data, request_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 CONTACT = "expert@example.tw"
@@ -199,6 +199,51 @@ def test_a_declined_offer_is_told_to_the_person(alice, expert, help_request, dja
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ActionRefused):
         actions.decline_offer(alice, offer)
     assert Notification.objects.filter(recipient=expert.user, kind="help_offer").count() == 1
+
+
+def test_a_withdrawn_offer_is_told_to_the_organisation_in_each_members_language(
+    client, alice, bob, office, expert, help_request, django_capture_on_commit_callbacks
+):
+    """An accepted person who withdraws through the offer page: every member of the organisation hears of it (in
+    their own language), so nobody goes on counting on them."""
+    alice.preferred_language = "en"
+    alice.save(update_fields=["preferred_language"])
+    office.memberships.create(user=bob, role=office.manager_role)  # bob keeps the default, zh-hant
+    offer = accepted(alice, expert, help_request, django_capture_on_commit_callbacks)
+    client.force_login(expert.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("people:offer_step", kwargs={"pk": offer.pk, "step": "withdraw"}))
+
+    offer.refresh_from_db()
+    assert offer.status == "withdrawn"
+    to_alice = Notification.objects.get(recipient=alice, kind="help_offer", title__contains="withdrew")
+    to_bob = Notification.objects.get(recipient=bob, kind="help_offer", title__contains="撤回")
+    assert to_alice.title == f"{expert.name} withdrew their offer: {help_request.title}"
+    assert to_bob.title == f"{expert.name}已撤回協助的提議：{help_request.title}"
+    assert to_alice.url == f"/en/people/offers/{offer.pk}/"
+    assert not Notification.objects.filter(recipient=expert.user, title__contains="withdrew").exists()
+
+
+def test_each_step_of_an_offer_says_what_it_did_and_what_comes_next(client, alice, expert, help_request):
+    """The page after a step says what happened and what is next, in the reader's language (not a bare "updated")."""
+    offer = actions.make_offer(expert.user, help_request)
+
+    def step(user, name, language):
+        client.force_login(user)
+        with translation.override(language):
+            step_url = reverse("people:offer_step", kwargs={"pk": offer.pk, "step": name})
+        return client.post(step_url, follow=True).content.decode()
+
+    assert "您已接受這份協助。對方的聯絡方式在下方" in step(alice, "accept", "zh-hant")
+    assert "The engagement has started. Once the work is finished, mark it as done." in step(expert.user, "start", "en")
+    page = step(alice, "done", "ja")
+    assert "協力が完了しました。下でフィードバックをお寄せください。" in page
+    assert 'name="rating"' in page, "the feedback form the message points to is there"
+
+    second = actions.save_profile(UserFactory(), **profile_data(contact_email="second@example.tw"))
+    offer = actions.make_offer(second.user, help_request)
+    assert "You declined the offer. The person is told, with thanks." in step(alice, "decline", "en")
 
 
 def test_closing_a_request_declines_the_offers_still_waiting_and_tells_their_people(

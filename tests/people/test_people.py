@@ -114,6 +114,17 @@ def test_bad_profiles_are_refused_with_a_clear_message(places, overrides, words)
         actions.save_profile(UserFactory(), **profile_data(**overrides))
 
 
+def test_the_profile_forms_kind_offers_only_the_kinds_with_no_dashes_choice(client, places):
+    """The kind of person is a set of radio buttons: none is ticked until the person picks; "---------" is no kind."""
+    client.force_login(UserFactory())
+    page = client.get(reverse("people:profile_edit")).text
+    kinds = re.findall(r'<input type="radio" name="kind" value="([^"]*)"', page)
+    assert kinds == [value for value, _label in TalentProfile.Kind.choices]
+    refused = client.post(reverse("people:profile_edit"), {"headline": "退休校長", "contact_email": "a@example.tw"})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["kind"]
+
+
 def test_the_profile_form_shows_the_refusal_on_the_page(client, places):
     user = UserFactory()
     client.force_login(user)
@@ -258,6 +269,40 @@ def test_a_request_timeframe_is_bounded_and_the_form_says_the_limit(
     # The last day allowed is accepted.
     assert client.post(url, {**data, "ends_on": soon(30).isoformat()}).status_code == 302
     assert HelpRequest.objects.get().ends_on == soon(30)
+
+
+@pytest.mark.parametrize(
+    ("language", "too_much", "sector"),
+    [
+        ("zh-hant", "最高金額為 NT$100,000,000。", "農業與食品"),
+        ("en", "The largest amount is NT$100,000,000.", "Agriculture and food"),
+        ("ja", "最高金額は NT$100,000,000 です。", "農業・食品"),
+    ],
+)
+def test_the_request_forms_budget_has_a_limit_in_nt_and_its_sectors_read_in_the_pages_language(
+    client, alice, office, places, language, too_much, sector
+):
+    """A budget typed with too many zeros was refused with the database column's range (9223372036854775807), and
+    the sectors were named in Chinese on every page."""
+    from cms.models import Sector
+
+    Sector.objects.create(slug="test-food", name_zh="農業與食品", name_en="Agriculture and food", name_ja="農業・食品")
+    client.force_login(alice)
+    with translation.override(language):
+        url = reverse("people:request_create")
+    assert f">{sector}</option>" in client.get(url).text
+    data = request_data(places[KOUHU].pk, organisation=office.pk, starts_on=soon().isoformat(), ends_on=soon(9))
+    data.pop("pro_bono")
+
+    response = client.post(url, {**data, "budget_twd": "100000001"})
+
+    assert response.status_code == 400
+    assert too_much in response.text
+    assert "2147483647" not in response.text and "9223372036854775807" not in response.text
+    assert 'value="100000001"' in response.text, "the number typed stays, to be corrected"
+    assert not HelpRequest.objects.exists()
+    assert client.post(url, {**data, "budget_twd": "100000000"}).status_code == 302
+    assert HelpRequest.objects.get().budget_twd == 100_000_000
 
 
 def test_the_action_refuses_a_timeframe_beyond_the_limit(alice, office, places, settings):
@@ -527,6 +572,28 @@ def test_followers_of_a_township_office_hear_of_its_requests(
     company = account_actions.create_organisation(alice, kind=Organisation.Kind.COMPANY, name="公司")
     with pytest.raises(ActionRefused):
         actions.follow_organisation(follower, company)
+
+
+def test_following_twice_or_again_from_history_keeps_the_follow(client, office):
+    """The follow button says what it does: a double click, or the form sent again from the browser's history,
+    leaves the person following instead of undoing it; the unfollow button, sent twice, leaves them not following."""
+    follower = UserFactory()
+    client.force_login(follower)
+    url = reverse("people:follow", kwargs={"slug": office.slug})
+    page = client.get(reverse("people:organisation", kwargs={"slug": office.slug})).text
+    assert 'name="follow" value="1"' in page
+
+    client.post(url, {"follow": "1"})
+    client.post(url, {"follow": "1"})
+
+    assert office.followers.filter(user=follower).count() == 1
+    page = client.get(reverse("people:organisation", kwargs={"slug": office.slug})).text
+    assert 'name="follow" value="0"' in page
+
+    client.post(url, {"follow": "0"})
+    client.post(url, {"follow": "0"})
+
+    assert not office.followers.filter(user=follower).exists()
 
 
 def test_the_township_page_hears_of_its_organisations_and_open_requests(office, help_request, places):
