@@ -24,7 +24,7 @@ class IssueForm(forms.ModelForm):
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = None
         self.fields["township"].queryset = Township.objects.select_related("county").order_by("code")
-        self.fields["township"].label_from_instance = lambda township: f"{township.county.name}{township.name}"
+        self.fields["township"].label_from_instance = lambda township: f"{township.county.name} {township.name}"
 
 
 class RouteForm(forms.Form):

@@ -191,3 +191,17 @@ def test_the_public_list_filters_and_pages(client, office):
     assert client.get(url, {"ministry": "moa"}).context["page"].paginator.count == 11
     county = other_township.county.code
     assert [i.rule for i in client.get(url, {"county": county}).context["page"].object_list] == ["規定0"]
+
+
+@pytest.mark.django_db
+def test_the_issue_forms_townships_read_county_then_township_with_a_space_in_english(townships):
+    from django.utils import translation
+
+    from accounts.models import Organisation
+    from policy.forms import IssueForm
+
+    with translation.override("en"):
+        labels = [
+            label for _value, label in IssueForm(organisations=Organisation.objects.none()).fields["township"].choices
+        ]
+    assert "Pingtung County Neipu Township" in labels
