@@ -254,3 +254,33 @@ def test_deleting_an_account_removes_the_persons_messages_and_keeps_the_others(m
     delete_account(market["dave"])
 
     assert list(Message.objects.values_list("text", flat=True)) == ["別人的訊息"]
+
+
+def test_the_conversation_pages_name_the_project_in_the_readers_language(client, market, conversation):
+    """The team member reading English saw 關山米 as the heading of the conversation, its list and its report page,
+    though the project is published as Guanshan Rice; a language without a translation keeps the original."""
+    from django.utils import translation
+
+    from tests.helpers import translation_of
+
+    english = translation_of(market["rice"], "en")
+    english.title = "Guanshan Rice"
+    english.save_revision().publish()
+    client.force_login(market["erin"])
+    pk = {"pk": conversation.pk}
+    with translation.override("en"):
+        detail, report, listing = (
+            client.get(url).text
+            for url in (
+                reverse("conversations:detail", kwargs=pk),
+                reverse("conversations:report", kwargs=pk),
+                reverse("conversations:list"),
+            )
+        )
+    assert '<h1 lang="en">Guanshan Rice</h1>' in detail and "<title>Guanshan Rice ·" in detail
+    assert "your conversation about Guanshan Rice unless" in report
+    assert '<strong lang="en">Guanshan Rice</strong>' in listing and "<strong>關山米</strong>" not in listing
+
+    with translation.override("ja"):
+        japanese = client.get(reverse("conversations:detail", kwargs=pk)).text
+    assert '<h1 lang="zh-Hant-TW">關山米</h1>' in japanese
