@@ -23,7 +23,7 @@ from conversations.live import MessagePosted, ReadMarkerMoved
 from conversations.models import MAX_MESSAGE_LENGTH, Conversation, ConversationReport, Message, ReadMarker
 from conversations.queries import is_participant
 from conversations.rendering import render_text
-from core.actions import ActionRefused, lock_person
+from core.actions import ActionRefused, lock_person, sent_moments_ago
 from core.audit import Action, log
 from core.live import send_after_commit
 
@@ -245,6 +245,10 @@ def report_conversation(user, conversation, *, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ActionRefused(_("Say why you report this conversation."))
+    # A double click or a form sent again from the back button is the same report: staff read it once.
+    same = ConversationReport.objects.filter(conversation=conversation, reporter=user, reason=reason)
+    if (sent := sent_moments_ago(user, same)) is not None:
+        return sent
     report = ConversationReport.objects.create(conversation=conversation, reporter=user, reason=reason)
     membership = (conversation.company and get_membership(user, conversation.company)) or get_membership(
         user, conversation.team

@@ -3,11 +3,13 @@ their unread counts, messages after a marker, and a message as pages receive it.
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
 from accounts.models import Membership
 from accounts.privacy import public_name
 from conversations.models import Conversation, Message, ReadMarker
 from conversations.rendering import render_text
+from core.languages import titles_in_language
 
 
 def is_participant(user, conversation):
@@ -33,9 +35,23 @@ def conversations_of(user):
         Conversation.objects.filter(
             Q(company_id__in=organisation_ids) | Q(team_id__in=organisation_ids) | Q(person=user)
         )
-        .select_related("company", "team", "person", "interest__project")
+        .select_related("company", "team", "person", "interest__project__locale")
         .annotate(unread=Coalesce(Subquery(unread), 0))
     )
+
+
+def name_in_reader_language(conversations):
+    """Give each conversation `shown_title` and `shown_title_lang`: an interest's project as the reader's language
+    names it (its translation, else the original), a person's conversation the subject its opener wrote."""
+    conversations = list(conversations)
+    projects = [conversation.interest.project for conversation in conversations if conversation.interest_id]
+    titles = titles_in_language(projects, get_language())
+    for conversation in conversations:
+        if conversation.interest_id:
+            conversation.shown_title, conversation.shown_title_lang = titles[conversation.interest.project_id]
+        else:
+            conversation.shown_title, conversation.shown_title_lang = conversation.subject_title, ""
+    return conversations
 
 
 def unread_count(user, conversation):

@@ -22,9 +22,10 @@ MESSAGES_SHOWN = 50
 
 def _conversation_for(request, pk):
     conversation = get_object_or_404(
-        Conversation.objects.select_related("company", "team", "person", "interest__project"), pk=pk
+        Conversation.objects.select_related("company", "team", "person", "interest__project__locale"), pk=pk
     )
-    return actions.check_participant(request.user, conversation)
+    actions.check_participant(request.user, conversation)
+    return queries.name_in_reader_language([conversation])[0]
 
 
 def _wants_json(request):
@@ -35,6 +36,7 @@ def _wants_json(request):
 @require_GET
 def conversation_list(request):
     page = Paginator(queries.conversations_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.name_in_reader_language(page.object_list)
     return render(request, "conversations/conversation_list.html", {"page_obj": page})
 
 

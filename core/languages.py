@@ -93,6 +93,35 @@ def page_titles_by_language(page):
     return {settings.LANGUAGE_CODE: original, **titles} if original else titles
 
 
+def titles_in_language(pages, language_code):
+    """{page pk: (title, HTML lang of that title)} of `pages` as a reader of `language_code` names them: the title of
+    the page's live translation in that language, else the page's own title in its own language. One query, none
+    when every page is in that language already. (cms.public.in_active_language gives whole pages; this is for apps
+    that only name a page and sit beside cms.)"""
+    from wagtail.models import Page
+
+    pages = list(pages)
+    others = [page for page in pages if page.locale.language_code != language_code]
+    translated = dict(
+        Page.objects.live()
+        .filter(
+            locale__language_code=language_code,
+            alias_of__isnull=True,
+            translation_key__in={page.translation_key for page in others},
+        )
+        .values_list("translation_key", "title")
+        if others
+        else ()
+    )
+    titles = {}
+    for page in pages:
+        if page.translation_key in translated and page.locale.language_code != language_code:
+            titles[page.pk] = (translated[page.translation_key], html_lang(language_code))
+        else:
+            titles[page.pk] = (page.title, html_lang(page.locale.language_code))
+    return titles
+
+
 def fall_back_to_the_source_text():
     """A string missing from Japanese reads in English (the text in the code), never in Chinese.
 

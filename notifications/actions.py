@@ -135,7 +135,7 @@ def _in_every_language(notification):
         with translation.override(language):
             titles[language] = notification.shown_title
             rows[language] = {
-                "body": notification.shown_body,
+                "body": notification.body_excerpt,
                 "kind": str(notification.get_kind_display()),
                 "time": formats.date_format(created, "SHORT_DATETIME_FORMAT"),
             }

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.messages import Message
 
+BODY_EXCERPT_LENGTH = 280
+
 
 class NotificationQuerySet(models.QuerySet):
     def unread(self):
@@ -74,6 +76,12 @@ class Notification(models.Model):
     @property
     def shown_body(self):
         return _shown(self.body_message, self.body)
+
+    @property
+    def body_excerpt(self):
+        """The body as a list of notifications shows it: a company's 2,000-character note to a team filled a phone's
+        screen with one row. The whole text is on the page the notification opens (and in its email)."""
+        return Truncator(self.shown_body).chars(BODY_EXCERPT_LENGTH)
 
     @property
     def is_unread(self):

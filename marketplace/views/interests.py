@@ -27,6 +27,7 @@ def interest_express(request, slug, project_id):
         return redirect("marketplace:company_profile", slug=organisation.slug)
     form = InterestForm(request.POST)
     status = 400
+    shown = in_active_language([project])[0]  # the reader's language names the project, as the page they came from
     if form.is_valid():
         outcome = run_action(
             request,
@@ -35,7 +36,7 @@ def interest_express(request, slug, project_id):
             project,
             message=form.cleaned_data["message"],
             form=form,
-            success=_("The team of %(project)s has been told of your interest.") % {"project": project.title},
+            success=_("The team of %(project)s has been told of your interest.") % {"project": shown.title},
         )
         if outcome.done:
             return redirect("marketplace:company_interests", slug=organisation.slug)
@@ -44,7 +45,7 @@ def interest_express(request, slug, project_id):
     # recommendations' dialog and the project page's disclosure both post here).
     context = {
         "organisation": organisation,
-        "project": in_active_language([project])[0],
+        "project": shown,
         "project_id": project.pk,  # the interest is recorded against the original page
         "form": form,
     }

@@ -254,3 +254,59 @@ def test_deleting_an_account_removes_the_persons_messages_and_keeps_the_others(m
     delete_account(market["dave"])
 
     assert list(Message.objects.values_list("text", flat=True)) == ["別人的訊息"]
+
+
+def test_the_conversation_pages_name_the_project_in_the_readers_language(client, market, conversation):
+    """The team member reading English saw 關山米 as the heading of the conversation, its list and its report page,
+    though the project is published as Guanshan Rice; a language without a translation keeps the original."""
+    from django.utils import translation
+
+    from tests.helpers import translation_of
+
+    english = translation_of(market["rice"], "en")
+    english.title = "Guanshan Rice"
+    english.save_revision().publish()
+    client.force_login(market["erin"])
+    pk = {"pk": conversation.pk}
+    with translation.override("en"):
+        detail, report, listing = (
+            client.get(url).text
+            for url in (
+                reverse("conversations:detail", kwargs=pk),
+                reverse("conversations:report", kwargs=pk),
+                reverse("conversations:list"),
+            )
+        )
+    assert '<h1 lang="en">Guanshan Rice</h1>' in detail and "<title>Guanshan Rice ·" in detail
+    assert "your conversation about Guanshan Rice unless" in report
+    assert '<strong lang="en">Guanshan Rice</strong>' in listing and "<strong>關山米</strong>" not in listing
+
+    with translation.override("ja"):
+        japanese = client.get(reverse("conversations:detail", kwargs=pk)).text
+    assert '<h1 lang="zh-Hant-TW">關山米</h1>' in japanese
+
+
+def test_a_report_sent_twice_reaches_staff_once(client, market, conversation):
+    """A double click on "Report to staff", or the form sent again from the back button, made two reports for staff
+    to read; a different reason later is a report of its own."""
+    client.force_login(market["erin"])
+    url = reverse("conversations:report", kwargs={"pk": conversation.pk})
+
+    first = client.post(url, {"reason": "對方一直傳廣告"}, follow=True)
+    again = client.post(url, {"reason": " 對方一直傳廣告 "}, follow=True)
+
+    assert first.redirect_chain and again.redirect_chain
+    assert ConversationReport.objects.count() == 1
+    assert [str(message) for message in again.context["messages"]] == ["謝謝。工作人員會閱讀這段對話與您提供的原因。"]
+    client.post(url, {"reason": "還有騷擾的字眼"})
+    assert ConversationReport.objects.count() == 2
+
+
+def test_the_send_form_carries_what_to_say_when_only_spaces_are_typed(client, market, conversation):
+    """The page refuses a message of spaces before sending it; it said nothing and only moved the focus."""
+    from django.utils import translation
+
+    client.force_login(market["dave"])
+    with translation.override("ja"):
+        page = client.get(reverse("conversations:detail", kwargs={"pk": conversation.pk})).text
+    assert 'data-empty-message="まずメッセージを入力してください。"' in page

@@ -477,3 +477,20 @@ def test_a_notification_made_before_projects_were_named_in_each_language_still_r
     client.force_login(market["erin"])
     assert "台灣好公司 is interested in 關山米" in notifications_page_in(client, "en")
     assert "台灣好公司對「關山米」有興趣" in notifications_page_in(client, "zh-hant")
+
+
+def test_the_confirmation_of_an_expressed_interest_names_the_project_in_the_readers_language(client, market):
+    """A company member reading Japanese was told 「關山米」のチームに関心を伝えました: the original's title, though the
+    page they expressed interest from named the project 関山米."""
+    _published_translation(market["rice"], "ja", "関山米")
+    client.force_login(market["dave"])
+    with translation.override("ja"):
+        url = reverse(
+            "marketplace:interest_express",
+            kwargs={"slug": market["company_org"].slug, "project_id": market["rice"].pk},
+        )
+    response = client.post(url, {"message": "よろしくお願いします"}, follow=True)
+
+    assert Interest.objects.get().project == market["rice"]
+    told = [str(message) for message in response.context["messages"]]
+    assert told == ["「関山米」のチームに関心を伝えました。"]

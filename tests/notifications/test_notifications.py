@@ -372,3 +372,21 @@ def test_a_plural_a_context_and_lines_are_kept_and_read_in_the_readers_language(
         changed = lines.as_data()
         changed["lines"][1]["text"] = "A wording that was changed since"
         assert Message.from_data(changed).render() is None
+
+
+def test_a_long_body_is_shortened_in_the_list_and_whole_in_the_email(
+    client, person, django_capture_on_commit_callbacks
+):
+    """A company's 2,000-character note with its interest filled a phone's notifications page with one row."""
+    note = "教室整修能否使用回收建材？" + "細節" * 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.notify(
+            person, Notification.Kind.NEW_INTEREST, "南方好食對壯圍田間教室有興趣", body=note, url="/zh-hant/"
+        )
+    client.force_login(person)
+
+    page = client.get(reverse("notifications:list")).text
+
+    assert "教室整修能否使用回收建材？細節" in page and note[:300] not in page
+    assert "…" in page
+    assert note in mail.outbox[0].body

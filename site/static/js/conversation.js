@@ -106,7 +106,13 @@
       event.preventDefault();
       const data = new FormData(form);
       const textarea = form.querySelector("textarea");
-      if (!textarea.value.trim()) { textarea.focus(); return; }
+      if (!textarea.value.trim()) {
+        // Only spaces: say so, as the server would, rather than do nothing.
+        errorBox.textContent = form.getAttribute("data-empty-message");
+        errorBox.hidden = false;
+        textarea.focus();
+        return;
+      }
       const button = form.querySelector("button[type=submit]");
       button.disabled = true;
       errorBox.hidden = true;
