@@ -4,7 +4,7 @@ InterestEvent and an audit entry.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,9 +67,16 @@ def express_interest(user, company, project, *, message=""):
     organisation = project_enterprise(project)
     if organisation is None:
         raise ActionRefused(_("This project's team is not on the marketplace yet, so it cannot receive interest."))
+    already = _("Your company has already expressed interest in this project.")
     if Interest.objects.filter(company=company, project=project).exists():
-        raise ActionRefused(_("Your company has already expressed interest in this project."))
-    interest = Interest.objects.create(company=company, project=project, message=message.strip())
+        raise ActionRefused(already)
+    try:
+        with transaction.atomic():
+            interest = Interest.objects.create(company=company, project=project, message=message.strip())
+    except IntegrityError:
+        # A second click (or a colleague) can pass the check above while the first request is still committing its
+        # interest: the database's one-interest-per-project rule refuses it, with the check's own reason.
+        raise ActionRefused(already) from None
     InterestEvent.objects.create(interest=interest, actor=user, from_stage="", to_stage=Stage.EXPRESSED)
     log(Action.INTEREST_EXPRESS, actor=user, organisation=company.organisation, project=project.pk)
     url = reverse("marketplace:interest_detail", kwargs={"pk": interest.pk})

@@ -494,3 +494,36 @@ def test_the_confirmation_of_an_expressed_interest_names_the_project_in_the_read
     assert Interest.objects.get().project == market["rice"]
     told = [str(message) for message in response.context["messages"]]
     assert told == ["「関山米」のチームに関心を伝えました。"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_record_one_interest_and_refuse_the_other_with_its_reason(market):
+    """A double click: the second request's check runs while the first one's interest is not yet committed, so only
+    the database's one-interest-per-project rule sees it. The second is refused as the check refuses it, never a
+    500."""
+    import threading
+
+    from django.db import connections, transaction
+
+    first_inserted, first_may_commit = threading.Event(), threading.Event()
+
+    def first_request():
+        try:
+            with transaction.atomic():
+                Interest.objects.create(company=market["company"], project=market["rice"], message="first")
+                first_inserted.set()
+                first_may_commit.wait(10)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=first_request)
+    first.start()
+    assert first_inserted.wait(10)
+    # The second request's insert waits on the first's uncommitted row; let the first commit a moment later.
+    threading.Timer(0.5, first_may_commit.set).start()
+    with translation.override("en"), pytest.raises(ActionRefused, match="already expressed"):
+        actions.express_interest(market["carol"], market["company"], market["rice"], message="second")
+    first.join()
+
+    assert list(Interest.objects.values_list("message", flat=True)) == ["first"]
+    assert not Notification.objects.filter(kind=Notification.Kind.NEW_INTEREST).exists()
