@@ -26,13 +26,14 @@ def normalise_digits(value):
     return "".join(str(unicodedata.decimal(char)) if not char.isascii() and char.isdecimal() else char for char in text)
 
 
-def whole_number_text(value, *, grouping=False):
-    """The normalised text of a whole number ("-12", "500"), or None when it is anything else (or far too long).
-    `grouping`: thousands grouped by commas ("1,000,000") are read too, without their commas."""
+def whole_number_text(value, *, grouping=False, max_digits=MAX_DIGITS):
+    """The normalised text of a whole number ("-12", "500"), or None when it is anything else (or far too long:
+    more than `max_digits` digits; None reads any length). `grouping`: thousands grouped by commas ("1,000,000") are
+    read too, without their commas."""
     text = normalise_digits(value).strip()
     if grouping and GROUPED_WHOLE_NUMBER.fullmatch(text):
         text = text.replace(",", "")
-    if not WHOLE_NUMBER.fullmatch(text) or len(text.lstrip("-")) > MAX_DIGITS:
+    if not WHOLE_NUMBER.fullmatch(text) or (max_digits is not None and len(text.lstrip("-")) > max_digits):
         return None
     return text
 
@@ -60,5 +61,12 @@ class WholeNumberField(forms.IntegerField):
             return None
         text = whole_number_text(value, grouping=self.grouping)
         if text is None:
+            long_text = whole_number_text(value, grouping=self.grouping, max_digits=None)
+            limit = None if long_text is None else self.min_value if long_text.startswith("-") else self.max_value
+            if limit is not None and abs(limit) < 10**MAX_DIGITS:
+                # A number, only far too long to store: past the field's limit on that side, so the limit's own
+                # message says what to type ("Enter at most …"), not "Enter a whole number". (A limit past what we
+                # store would let the stand-in pass: such a field keeps the plain refusal.)
+                return -(10**MAX_DIGITS) if long_text.startswith("-") else 10**MAX_DIGITS
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return int(text)

@@ -379,7 +379,7 @@ def test_the_blank_funding_and_milestone_lines_the_page_offers_are_skipped_when_
 
 @pytest.mark.parametrize(
     ("amount", "message"),
-    [("9" * 20, "Enter a whole number."), ("2000000000000", "Enter at most NT$1,000,000,000,000.")],
+    [("9" * 20, "Enter at most NT$1,000,000,000,000."), ("2000000000000", "Enter at most NT$1,000,000,000,000.")],
 )
 def test_an_amount_past_what_a_plan_can_hold_is_refused_with_the_page_kept(client, people, amount, message):
     """Twenty typed digits (the total and a line adding up to it) passed the form and overflowed the database: 500."""
