@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A path with a NUL character answers 404 before a view passes it to PostgreSQL (config/paths.py).
     "config.paths.NulPathMiddleware",
+    # A form's address opened as a page: the site's page saying so, not a blank 405 (config/method_not_allowed.py).
+    "config.method_not_allowed.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
