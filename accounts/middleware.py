@@ -31,7 +31,8 @@ class StaffMFAMiddleware:
                 next_url = request.GET.get("next") or path.removesuffix("login/")
                 return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
             user = request.user
-            if reaches_an_admin(user) and not is_mfa_enabled(user):
+            admin_person = reaches_an_admin(user)
+            if admin_person and not is_mfa_enabled(user):
                 # /admin/ has no language prefix: set-up speaks the person's language, not the site's default.
                 language = user.preferred_language or translation.get_language_from_request(request)
                 with translation.override(language):
@@ -40,9 +41,11 @@ class StaffMFAMiddleware:
                         _("Accounts that can open the admin need two-factor authentication. Set it up to continue."),
                     )
                     return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': path})}")
-            if reaches_an_admin(user) and user.preferred_language:
+            if admin_person and user.preferred_language:
                 # Wagtail speaks the person's language inside its views, but it catches a refusal around them and
                 # writes its "no permission" message there: the whole admin request speaks their language.
                 with translation.override(user.preferred_language):
                     return self.get_response(request)
+        return self.get_response(request)
+        return self.get_response(request)
         return self.get_response(request)

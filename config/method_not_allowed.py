@@ -6,7 +6,7 @@ status and Allow header; what asked for JSON keeps Django's answer.
 
 from django.shortcuts import render
 
-ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+from accounts.middleware import ADMIN_PREFIXES
 
 
 class MethodNotAllowedPageMiddleware:

@@ -58,14 +58,18 @@ def offices_awaiting_verification(user):
     ).order_by("name")
 
 
+def _unanswered_revision_requests():
+    return RevisionRequest.objects.filter(resolved_at__isnull=True)
+
+
 def open_revisions():
     """An Exists() that is true for a plan with revision requests its office has not answered yet."""
-    return Exists(RevisionRequest.objects.filter(meeting__plan=OuterRef("pk"), resolved_at__isnull=True))
+    return Exists(_unanswered_revision_requests().filter(meeting__plan=OuterRef("pk")))
 
 
 def has_open_revisions(plan):
     """True while the plan has revision requests its office has not answered yet."""
-    return RevisionRequest.objects.filter(meeting__plan=plan, resolved_at__isnull=True).exists()
+    return _unanswered_revision_requests().filter(meeting__plan=plan).exists()
 
 
 def next_actor(plan):
