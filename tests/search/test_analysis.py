@@ -29,6 +29,24 @@ def test_normalise_folds_width_case_and_variants():
     assert normalise("温泉裏的峯") == "溫泉裡的峰"
 
 
+def test_normalise_gives_nfkc_for_any_mix_of_full_width_and_combining_characters():
+    # normalise replaces full-width ASCII forms on their own before deciding whether NFKC's whole pass is needed:
+    # whatever follows them (a combining mark, a half-width voiced sound mark, another full-width form), the
+    # result must be what NFKC gives.
+    import unicodedata
+
+    from search.analysis import VARIANTS
+
+    folded = str.maketrans(VARIANTS)
+    pool = [chr(code) for code in range(0xFF00, 0xFFA0)] + list(
+        "\u3000\u0301\u0308\u0327\u3099\u309a\u2026\ufb01\u2460\u337fA e\u00c5\u1100\u1161\uac00台可，。ｶﾞ"
+    )
+    rng = random.Random(23)  # noqa: S311 (reproducible test data)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 10)))
+        assert normalise(text) == unicodedata.normalize("NFKC", text).lower().translate(folded), repr(text)
+
+
 def test_bigrams_keep_unigrams_and_join_neighbours():
     assert bigram_tokens("屏東可可") == ["屏", "屏東", "東", "東可", "可", "可可", "可"]
     assert clause_bigrams("屏東可可") == ["屏東", "東可", "可可"]
