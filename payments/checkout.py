@@ -86,8 +86,8 @@ def check_open_checkouts(user):
     if open_checkouts(user).count() >= MAX_OPEN_CHECKOUTS:
         raise ActionRefused(
             _(
-                "You already have %(count)s payments waiting to be completed. Finish or cancel one on Stripe's "
-                "page, or try again in half an hour."
+                "You already have %(count)s payments waiting to be completed. Finish one on its payment page, "
+                "cancel one in My backings, or try again in half an hour."
             )
             % {"count": MAX_OPEN_CHECKOUTS}
         )
@@ -136,6 +136,26 @@ def give_up_checkout(user, backing_id):
     if closed and backing.plan_id and backing.plan.max_backers:
         _place_taken(backing.listing.project_id)
     return bool(closed)
+
+
+def cancel_open_checkout(user, backing):
+    """The person cancels, from My backings, a checkout of theirs they left unpaid (the back button instead of
+    Stripe's "cancel", a closed tab): it stops holding one of their MAX_OPEN_CHECKOUTS at once, instead of blocking a
+    new payment for half an hour."""
+    if not open_checkouts(user).filter(pk=backing.pk).exists():
+        raise ActionRefused(
+            _("This payment is no longer waiting: it was paid, cancelled or has expired. Nothing was changed."),
+            code="not_open",
+        )
+    if not give_up_checkout(user, backing.pk):
+        # The gateway would not close the session: it may have been paid a moment ago, or Stripe is out of reach.
+        raise ActionRefused(
+            _(
+                "This payment could not be cancelled just now, and nothing was changed. If you did not pay it, "
+                "nothing is charged and it closes by itself within half an hour."
+            ),
+            code=ActionRefused.UNAVAILABLE,
+        )
 
 
 def _log_checkout(backing, actor):
