@@ -442,3 +442,22 @@ def test_a_paid_backing_offers_no_cancel_and_refuses_one(client, listing, campai
     assert "這筆付款已不在等待中" in response.text
     backing.refresh_from_db()
     assert backing.status == Backing.Status.PAID
+
+
+def test_an_amount_grouped_by_spaces_is_donated_and_a_stray_space_is_refused_with_the_input_kept(
+    client, listing, campaign, demo_gateway
+):
+    """ "1 000" (pasted, or typed with a no-break space) was refused as if it had decimals."""
+    donate_url = in_language(reverse("payments:donate", kwargs={"project_id": listing.project_id}), "en")
+
+    refused = client.post(donate_url, {"suggested": "other", "custom_amount": "10 00"})
+
+    assert refused.status_code == 400
+    assert "Enter a whole number of New Taiwan dollars, without decimals." in refused.text
+    assert 'value="10 00"' in refused.text
+    assert not Backing.objects.exists()
+
+    url = donate(client, listing, amount="other", custom_amount="1\u00a0000")
+    assert pay(client, url).status_code == 302
+    assert Backing.objects.get().amount_twd == 1000
+    assert LedgerEntry.objects.get().amount_twd == 1000
