@@ -113,10 +113,11 @@ def check_not_subscribed_already(user, plan, company=None):
         )
 
 
-def cancel_url_of(cancel_url, backing):
-    """The address Checkout's "cancel" returns to, naming the backing: coming back from it closes that checkout
-    (give_up_checkout), so it no longer counts among the person's open ones."""
-    return f"{cancel_url}{'&' if '?' in cancel_url else '?'}backing={backing.pk}"
+def return_url_of(url, backing):
+    """The address Checkout returns to, naming the backing: coming back from "cancel" closes that checkout
+    (give_up_checkout), so it no longer counts among the person's open ones; coming back from "success" thanks for
+    it (queries.came_back_from_checkout)."""
+    return f"{url}{'&' if '?' in url else '?'}backing={backing.pk}"
 
 
 def give_up_checkout(user, backing_id):
@@ -199,8 +200,8 @@ def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, c
         lambda: gateways.current().create_donation_checkout(
             backing,
             product_name=_("Donation to %(project)s") % {"project": listing.project.title},
-            success_url=success_url,
-            cancel_url=cancel_url_of(cancel_url, backing),
+            success_url=return_url_of(success_url, backing),
+            cancel_url=return_url_of(cancel_url, backing),
             customer_email=backing.backer_email,
             language=backing.language,
         ),
@@ -270,8 +271,8 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, 
         lambda: gateways.current().create_subscription_checkout(
             backing,
             plan=plan,
-            success_url=success_url,
-            cancel_url=cancel_url_of(cancel_url, backing),
+            success_url=return_url_of(success_url, backing),
+            cancel_url=return_url_of(cancel_url, backing),
             customer_email=user.email,
             language=backing.language,
         ),

@@ -85,7 +85,9 @@ def test_paying_delivers_signed_events_through_the_webhook_and_the_ledger_record
 
     backing = Backing.objects.get()
     assert response.status_code == 302
-    assert response["Location"].endswith(f"/zh-hant/projects/{listing.project_id}/checkout/success/")
+    assert response["Location"].endswith(
+        f"/zh-hant/projects/{listing.project_id}/checkout/success/?backing={backing.pk}"
+    )
     [event] = StripeEvent.objects.all()
     assert (event.type, event.status, event.stripe_id) == (
         "checkout.session.completed",
