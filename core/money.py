@@ -5,6 +5,8 @@
 boundary where Homeward talks to Stripe.
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -63,11 +65,19 @@ def _without_currency(text):
     return text
 
 
+# Thousands grouped by spaces ("1 000", "10 000 000"; a no-break, thin or full-width space is one after NFKC), as
+# amounts pasted from elsewhere or typed on some keyboards are: read without them. Other spaces ("1 2", "10 00") stay
+# refused rather than guessed.
+SPACE_GROUPED_AMOUNT = re.compile(r"-?[0-9]{1,3}(?: [0-9]{3})+")
+
+
 def parse_amount_twd(value, minimum=None, maximum=None):
     """A person's input → whole NT$ within the limits (by default a payment's), or ValidationError saying why."""
     # Full-width "ＮＴ＄１，２００" and other scripts' digits read as typed (core.numbers), with the currency written
     # the ways people in Taiwan write it around the number ("NT$500", "$500", "500元", "TWD 500"); nothing else passes.
     text = _without_currency(normalise_digits(value).strip().replace(",", ""))
+    if SPACE_GROUPED_AMOUNT.fullmatch(text):
+        text = text.replace(" ", "")
     if not text:
         raise ValidationError(_("Enter an amount in New Taiwan dollars."), code="required")
     digits = text.removeprefix("-")

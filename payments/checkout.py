@@ -86,8 +86,8 @@ def check_open_checkouts(user):
     if open_checkouts(user).count() >= MAX_OPEN_CHECKOUTS:
         raise ActionRefused(
             _(
-                "You already have %(count)s payments waiting to be completed. Finish or cancel one on Stripe's "
-                "page, or try again in half an hour."
+                "You already have %(count)s payments waiting to be completed. Finish one on its payment page, "
+                "cancel one in My backings, or try again in half an hour."
             )
             % {"count": MAX_OPEN_CHECKOUTS}
         )
@@ -113,10 +113,11 @@ def check_not_subscribed_already(user, plan, company=None):
         )
 
 
-def cancel_url_of(cancel_url, backing):
-    """The address Checkout's "cancel" returns to, naming the backing: coming back from it closes that checkout
-    (give_up_checkout), so it no longer counts among the person's open ones."""
-    return f"{cancel_url}{'&' if '?' in cancel_url else '?'}backing={backing.pk}"
+def return_url_of(url, backing):
+    """The address Checkout returns to, naming the backing: coming back from "cancel" closes that checkout
+    (give_up_checkout), so it no longer counts among the person's open ones; coming back from "success" thanks for
+    it (queries.came_back_from_checkout)."""
+    return f"{url}{'&' if '?' in url else '?'}backing={backing.pk}"
 
 
 def give_up_checkout(user, backing_id):
@@ -136,6 +137,26 @@ def give_up_checkout(user, backing_id):
     if closed and backing.plan_id and backing.plan.max_backers:
         _place_taken(backing.listing.project_id)
     return bool(closed)
+
+
+def cancel_open_checkout(user, backing):
+    """The person cancels, from My backings, a checkout of theirs they left unpaid (the back button instead of
+    Stripe's "cancel", a closed tab): it stops holding one of their MAX_OPEN_CHECKOUTS at once, instead of blocking a
+    new payment for half an hour."""
+    if not open_checkouts(user).filter(pk=backing.pk).exists():
+        raise ActionRefused(
+            _("This payment is no longer waiting: it was paid, cancelled or has expired. Nothing was changed."),
+            code="not_open",
+        )
+    if not give_up_checkout(user, backing.pk):
+        # The gateway would not close the session: it may have been paid a moment ago, or Stripe is out of reach.
+        raise ActionRefused(
+            _(
+                "This payment could not be cancelled just now, and nothing was changed. If you did not pay it, "
+                "nothing is charged and it closes by itself within half an hour."
+            ),
+            code=ActionRefused.UNAVAILABLE,
+        )
 
 
 def _log_checkout(backing, actor):
@@ -179,8 +200,8 @@ def start_donation(user, listing, *, amount_twd, anonymous, name, success_url, c
         lambda: gateways.current().create_donation_checkout(
             backing,
             product_name=_("Donation to %(project)s") % {"project": listing.project.title},
-            success_url=success_url,
-            cancel_url=cancel_url_of(cancel_url, backing),
+            success_url=return_url_of(success_url, backing),
+            cancel_url=return_url_of(cancel_url, backing),
             customer_email=backing.backer_email,
             language=backing.language,
         ),
@@ -250,8 +271,8 @@ def start_subscription(user, plan, *, anonymous, name, success_url, cancel_url, 
         lambda: gateways.current().create_subscription_checkout(
             backing,
             plan=plan,
-            success_url=success_url,
-            cancel_url=cancel_url_of(cancel_url, backing),
+            success_url=return_url_of(success_url, backing),
+            cancel_url=return_url_of(cancel_url, backing),
             customer_email=user.email,
             language=backing.language,
         ),

@@ -85,6 +85,15 @@ def payments_by_backing(backings):
     return payments
 
 
+def came_back_from_checkout(listing, backing_id):
+    """Whether `backing_id` names a checkout started for this listing and not given up: the success page thanks only
+    then, not for an address opened by hand or with a made-up id (it says nothing of whose it is or whether it is
+    paid; the webhook alone records the payment)."""
+    if backing_id is None:
+        return False
+    return Backing.objects.filter(pk=backing_id, listing=listing).exclude(status=Backing.Status.EXPIRED).exists()
+
+
 def own_backing_or_404(user, pk):
     """One of the person's own backings; anyone else's is 404 (its existence is not revealed)."""
     return get_object_or_404(

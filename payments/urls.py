@@ -33,6 +33,7 @@ urlpatterns = [
     path("backings/<id:pk>/", backings.backing_detail, name="backing_detail"),
     path("backings/receipts/<id:pk>/", backings.receipt, name="receipt"),
     path("backings/<id:pk>/address/", backings.delivery_address, name="delivery_address"),
+    path("backings/<id:pk>/cancel-payment/", backings.cancel_checkout, name="cancel_checkout"),
     # The backer's subscription.
     path("backings/<id:pk>/manage/", subscriptions.manage, name="subscription_manage"),
     path("backings/<id:pk>/manage/pause/", subscriptions.pause, name="subscription_pause"),

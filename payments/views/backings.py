@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cms.public import in_active_language
 from core.actions import run_action
-from payments import fulfilment, queries
+from payments import checkout, fulfilment, queries
 from payments.forms import DeliveryAddressForm, PauseForm
 from payments.gateways import demo
 from payments.receipts import receipt_context
@@ -25,7 +25,24 @@ def my_backings(request):
         (backing, payments.get(backing.pk, []), projects.get(backing.listing.project_id))
         for backing in page.object_list
     ]
-    return render(request, "payments/my_backings.html", {"page": page, "rows": rows})
+    # Checkouts still open at the gateway may be cancelled from the list (they hold one of MAX_OPEN_CHECKOUTS).
+    open_checkout_ids = set(checkout.open_checkouts(request.user).values_list("pk", flat=True))
+    context = {"page": page, "rows": rows, "open_checkout_ids": open_checkout_ids}
+    return render(request, "payments/my_backings.html", context)
+
+
+@login_required
+@require_POST
+def cancel_checkout(request, pk):
+    """Cancel an unpaid checkout of one's own from My backings; anyone else's is 404."""
+    backing = queries.own_backing_or_404(request.user, pk)
+    run_action(
+        request,
+        checkout.cancel_open_checkout,
+        backing,
+        success=_("The unpaid payment is cancelled: nothing was charged. You may start a new one."),
+    )
+    return redirect("payments:my_backings")
 
 
 @login_required

@@ -13,7 +13,7 @@ from cms.public import in_active_language
 from core.actions import run_action
 from core.numbers import count_from_text
 from marketplace.queries import public_listing_or_404
-from payments import checkout, corporate, gateways
+from payments import checkout, corporate, gateways, queries
 from payments.forms import DeliveryAddressForm, DonationForm, SubscriptionForm
 from payments.views import with_retry_after
 
@@ -119,7 +119,11 @@ def checkout_return(request, project_id, outcome):
     """Where Stripe Checkout sends the person back: a message, then the project page. Records no payment: only a
     cancelled checkout of the person's own is closed."""
     listing = public_listing_or_404(project_id)
-    if outcome == "success" and gateways.demo_enabled():
+    backing_id = count_from_text(request.GET.get("backing"))
+    if outcome == "success" and not queries.came_back_from_checkout(listing, backing_id):
+        # Opened by hand, or with an id that names no checkout of this project: no thanks for a payment not made.
+        pass
+    elif outcome == "success" and gateways.demo_enabled():
         messages.success(request, _("Thank you! Your demo backing is recorded; no money moved."))
     elif outcome == "success":
         messages.success(
@@ -127,9 +131,8 @@ def checkout_return(request, project_id, outcome):
             _("Thank you! Stripe has your payment; it appears in your backings as soon as Stripe confirms it."),
         )
     elif outcome == "canceled":
-        # Stripe's cancel address names the backing (checkout.cancel_url_of): the person's own checkout is closed, so
+        # Stripe's cancel address names the backing (checkout.return_url_of): the person's own checkout is closed, so
         # it no longer counts among their open ones.
-        backing_id = count_from_text(request.GET.get("backing"))
         if backing_id is not None and request.user.is_authenticated:
             checkout.give_up_checkout(request.user, backing_id)
         messages.info(request, _("The payment was canceled: nothing was charged."))

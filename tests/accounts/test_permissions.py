@@ -416,6 +416,8 @@ OBJECT_URLS = {
     ],
     "payments:subscription_cancel": [("post", lambda o: {"pk": o["backing"].pk}, lambda o: {})],
     "payments:subscription_undo_cancel": [("post", lambda o: {"pk": o["ending_backing"].pk}, lambda o: {})],
+    # Alice's unpaid checkout: only she cancels it from My backings.
+    "payments:cancel_checkout": [("post", lambda o: {"pk": o["pending_backing"].pk}, lambda o: {})],
     # The enterprise team's payouts.
     "payments:payouts": [("get", _kwargs_slug, None)],
     "payments:payouts_connect": [("post", _kwargs_slug, lambda o: {"country": "JP"})],
@@ -664,6 +666,21 @@ def _with_backing(objects):
     return objects
 
 
+def _with_pending_checkout(objects):
+    """A donation checkout Alice started a moment ago and has not paid."""
+    from payments.models import Backing
+
+    objects["pending_backing"] = Backing.objects.create(
+        kind=Backing.Kind.DONATION,
+        status=Backing.Status.PENDING,
+        listing=objects["listing"],
+        backer=objects["enterprise"].memberships.get(role=Role.OWNER).user,
+        amount_twd=500,
+        stripe_checkout_session_id="cs_demo_permissions",
+    )
+    return objects
+
+
 def _with_plan(objects):
     """A township office's plan, submitted to the county (so its page is public and every step is guarded)."""
     from django.utils import timezone
@@ -795,6 +812,8 @@ def _with_market(request, objects, name):
         request.getfixturevalue("townships")
     if name.startswith(("payments:subscription_", "payments:payouts", *fulfilment)):
         return _with_backing(objects)
+    if name == "payments:cancel_checkout":
+        return _with_pending_checkout(objects)
     if name.startswith(("marketplace:", "conversations:", "impact:company_report", "payments:pay_commitment")) or (
         name == "payments:commitment_paid"
     ):

@@ -43,7 +43,7 @@ def test_a_citizen_subscribes_comes_back_and_sees_the_subscription(live_server, 
     )
 
     # Stripe sends the subscriber back to our success page: it thanks them and changes nothing.
-    page.goto(f"{live_server.url}/en/projects/{listing.project_id}/checkout/success/")
+    page.goto(f"{live_server.url}/en/projects/{listing.project_id}/checkout/success/?backing={backing.pk}")
     expect(page.get_by_text("Thank you! Stripe has your payment")).to_be_visible()
     assert Backing.objects.get().status == "pending", "the browser's return proves nothing; the webhook does"
 

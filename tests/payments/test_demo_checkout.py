@@ -36,6 +36,10 @@ def donate(client, listing, amount="1000", **fields):
     return response["Location"]
 
 
+def in_language(url, language):
+    return re.sub(r"^/[^/]+/", f"/{language}/", url)
+
+
 def pay(client, url, email="guest@example.tw", name="林小姐"):
     return client.post(url, {"email": email, "name": name})
 
@@ -81,7 +85,9 @@ def test_paying_delivers_signed_events_through_the_webhook_and_the_ledger_record
 
     backing = Backing.objects.get()
     assert response.status_code == 302
-    assert response["Location"].endswith(f"/zh-hant/projects/{listing.project_id}/checkout/success/")
+    assert response["Location"].endswith(
+        f"/zh-hant/projects/{listing.project_id}/checkout/success/?backing={backing.pk}"
+    )
     [event] = StripeEvent.objects.all()
     assert (event.type, event.status, event.stripe_id) == (
         "checkout.session.completed",
@@ -369,3 +375,91 @@ def test_someone_elses_cancel_address_closes_nothing(client, listing, campaign, 
 
     assert Backing.objects.get().status == "pending"
     assert not AuditEntry.objects.filter(action="checkout.canceled").exists()
+
+
+def test_a_backer_who_left_three_checkouts_unpaid_cancels_one_from_my_backings_and_pays_again(
+    client, listing, campaign, bob, alice, demo_gateway
+):
+    """The back button instead of the checkout's "cancel" (or a closed tab) left three checkouts open: the next
+    payment was refused for half an hour, and My backings only said to "back this project again". Each open one now
+    has its own "cancel" there; the refusal points to it."""
+    from payments import checkout
+
+    client.force_login(bob)
+    pages = [donate(client, listing) for _attempt in range(checkout.MAX_OPEN_CHECKOUTS)]
+    refused = client.post(
+        in_language(reverse("payments:donate", kwargs={"project_id": listing.project_id}), "en"),
+        {"suggested": "1000"},
+    )
+    assert refused.status_code == 400
+    assert "Finish one on its payment page, cancel one in My backings, or try again in half an hour." in refused.text
+
+    my_backings = client.get(in_language(reverse("payments:my_backings"), "ja")).text
+    assert my_backings.count("この未完了の支払いを取り消す") == checkout.MAX_OPEN_CHECKOUTS
+    first = Backing.objects.filter(backer=bob).earliest("pk")
+    cancel_url = in_language(reverse("payments:cancel_checkout", kwargs={"pk": first.pk}), "zh-hant")
+    assert f'action="{in_language(cancel_url, "ja")}"' in my_backings
+
+    # Someone else's id in the address: not found, nothing closed.
+    client.force_login(alice)
+    assert client.post(cancel_url).status_code == 404
+    client.force_login(bob)
+
+    response = client.post(cancel_url, follow=True)
+
+    assert response.redirect_chain == [(in_language(reverse("payments:my_backings"), "zh-hant"), 302)]
+    assert "已取消這筆尚未完成的付款，沒有任何扣款。您可以重新開始付款。" in response.text
+    first.refresh_from_db()
+    assert first.status == Backing.Status.EXPIRED
+    assert AuditEntry.objects.filter(action="checkout.canceled", actor=bob).count() == 1
+    assert response.text.count('/cancel-payment/"') == checkout.MAX_OPEN_CHECKOUTS - 1, "the closed one has none"
+    assert pay(client, pages[0], email=bob.email).status_code == 400
+    assert not LedgerEntry.objects.exists(), "the cancelled checkout's page can no longer be paid"
+
+    # Sent again (a double click, the back button): refused with the reason, nothing else changes.
+    again = client.post(in_language(cancel_url, "en"), follow=True)
+    assert "This payment is no longer waiting: it was paid, cancelled or has expired. Nothing was changed." in (
+        again.text
+    )
+    assert AuditEntry.objects.filter(action="checkout.canceled", actor=bob).count() == 1
+
+    # The freed place: a new donation goes to its payment page, and paying it records it.
+    url = donate(client, listing)
+    assert pay(client, url, email=bob.email).status_code == 302
+    assert Backing.objects.filter(backer=bob, status=Backing.Status.PAID).count() == 1
+
+
+def test_a_paid_backing_offers_no_cancel_and_refuses_one(client, listing, campaign, bob, demo_gateway):
+    client.force_login(bob)
+    url = donate(client, listing)
+    assert pay(client, url, email=bob.email).status_code == 302
+    backing = Backing.objects.get()
+    assert backing.status == Backing.Status.PAID
+
+    assert "取消這筆尚未完成的付款" not in client.get(in_language(reverse("payments:my_backings"), "zh-hant")).text
+    response = client.post(
+        in_language(reverse("payments:cancel_checkout", kwargs={"pk": backing.pk}), "zh-hant"), follow=True
+    )
+
+    assert "這筆付款已不在等待中" in response.text
+    backing.refresh_from_db()
+    assert backing.status == Backing.Status.PAID
+
+
+def test_an_amount_grouped_by_spaces_is_donated_and_a_stray_space_is_refused_with_the_input_kept(
+    client, listing, campaign, demo_gateway
+):
+    """ "1 000" (pasted, or typed with a no-break space) was refused as if it had decimals."""
+    donate_url = in_language(reverse("payments:donate", kwargs={"project_id": listing.project_id}), "en")
+
+    refused = client.post(donate_url, {"suggested": "other", "custom_amount": "10 00"})
+
+    assert refused.status_code == 400
+    assert "Enter a whole number of New Taiwan dollars, without decimals." in refused.text
+    assert 'value="10 00"' in refused.text
+    assert not Backing.objects.exists()
+
+    url = donate(client, listing, amount="other", custom_amount="1\u00a0000")
+    assert pay(client, url).status_code == 302
+    assert Backing.objects.get().amount_twd == 1000
+    assert LedgerEntry.objects.get().amount_twd == 1000

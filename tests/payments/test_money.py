@@ -38,6 +38,13 @@ def test_only_whole_dollars_as_int_are_converted(amount):
         ("ntd800", 800),
         ("１０００元", 1000),
         ("＄５００", 500),
+        # thousands grouped by spaces (pasted, or a keyboard's habit): ASCII, no-break, narrow and full-width
+        ("1 000", 1000),
+        ("NT$ 12 500", 12500),
+        ("1\u00a0000 元", 1000),
+        ("1\u202f000", 1000),
+        ("１\u3000０００", 1000),
+        ("1 000 000", 1000000),
     ],
 )
 def test_amounts_people_type_are_read_as_whole_dollars(typed, amount):
@@ -54,6 +61,9 @@ def test_amounts_people_type_are_read_as_whole_dollars(typed, amount):
         ("500元元", "without decimals"),
         ("12.5", "without decimals"),
         ("abc", "without decimals"),
+        ("1 2", "without decimals"),  # a space that does not group thousands is not guessed away
+        ("10 00", "without decimals"),
+        ("1 0000", "without decimals"),
         ("-100", "The smallest amount is NT$30."),
         ("29", "The smallest amount is NT$30."),
         ("1000001", "The largest amount is NT$1,000,000."),

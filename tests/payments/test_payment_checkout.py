@@ -289,6 +289,37 @@ def test_the_checkout_return_says_what_happened_and_changes_nothing(client, list
     assert not Backing.objects.exists()
 
 
+def test_the_success_return_names_the_backing_and_thanks_only_for_a_checkout_started_for_the_project(
+    client, listing, campaign, bob, stripe_requests
+):
+    """The success page thanked whoever opened it ("Stripe has your payment"), also by hand, with a made-up session id
+    or another project's checkout: Stripe's success address now names the backing, and only a checkout of this
+    project that was not given up is thanked for. Nothing is recorded either way (the webhook does that)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    client.force_login(bob)
+    assert client.post(in_english(donate_url(listing)), {"suggested": "1000"}).status_code == 302
+    body = [body for verb, path, body in stripe_requests.calls if path == "checkout/sessions"][-1]
+    success = urlsplit(parse_qs(body)["success_url"][0])
+    backing = Backing.objects.get()
+    assert parse_qs(success.query) == {"backing": [str(backing.pk)]}
+    thanks = "Thank you! Stripe has your payment; it appears in your backings as soon as Stripe confirms it."
+
+    came_back = client.get(f"{success.path}?{success.query}", follow=True)
+    assert thanks in came_back.text
+    assert client.get(f"{success.path}?{success.query}", follow=True).text.count(thanks) == 1, "opened twice: once"
+
+    plain = reverse("payments:checkout_return", kwargs={"project_id": listing.project_id, "outcome": "success"})
+    for forged in ("", "?session_id=cs_test_forged", "?backing=999999", "?backing=abc", f"?backing={backing.pk}0"):
+        response = client.get(in_english(plain) + forged, follow=True)
+        assert response.status_code == 200 and response.redirect_chain[-1][1] == 302
+        assert "Thank you" not in response.text, forged
+
+    Backing.objects.filter(pk=backing.pk).update(status=Backing.Status.EXPIRED)  # given up at Stripe's "cancel"
+    assert "Thank you" not in client.get(f"{success.path}?{success.query}", follow=True).text
+    assert Backing.objects.get().status == Backing.Status.EXPIRED
+
+
 def test_many_plans_are_looked_up_ten_lookup_keys_at_a_time(listing, stripe_requests):
     from marketplace.models import SubscriptionPlan
 
