@@ -357,3 +357,29 @@ def test_an_expansion_marks_each_word_with_its_language():
         japanese = expansion_text({"from": "<cocoa>", "to": "カカオ", "kind": "synonym"})
     assert str(text) == '<span lang="zh-Hant-TW">可可</span> (synonym of “<span lang="en">cocoa</span>”)'
     assert '<span lang="ja">カカオ</span>' in japanese and "&lt;cocoa&gt;" in japanese
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+@pytest.mark.parametrize("q", ["いちご", "いちごの農園", "いちご 苗栗"])
+def test_a_hiragana_word_ending_like_an_honorific_keeps_its_last_character(
+    search_corpus, db, client, settings, engine_name, q
+):
+    """ご and お are honorific prefixes only before the word they honour (ご飯, お茶): いちご (strawberry) was
+    searched as いち, りんご as りん, and かかお lost every character, so the page listed every document."""
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+    data = client.get("/api/search/", {"q": q, "kind": "fixture"}, HTTP_ACCEPT_LANGUAGE="ja").json()
+    assert data["engine"] == engine_name and not data["incomplete"]
+    assert [hit["object_id"] for hit in data["hits"]][:1] == ["p18"]  # 大湖草莓友善耕作, through the synonym 草莓
+    html = client.get("/ja/search/", {"q": q, "kind": "fixture"}).content.decode()
+    assert "<mark>草莓</mark>" in html and "has no words to search for" not in html
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+def test_a_hiragana_word_made_of_particle_characters_is_still_searched(
+    search_corpus, db, client, settings, engine_name
+):
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+    everything = client.get("/api/search/", {"kind": "fixture"}).json()["total"]
+    cacao = client.get("/api/search/", {"q": "かかお", "kind": "fixture"}).json()
+    assert 0 < cacao["total"] < everything  # カカオ → 可可 (synonym): the cocoa documents, not the whole list
+    assert all("可可" in hit["title_html"] or "可可" in hit["summary_html"] for hit in cacao["hits"])
