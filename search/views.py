@@ -34,6 +34,8 @@ GET /<lang>/search/map/?<the same parameters>   the search page's results as a c
     coloured by the township facet's counts of the same query
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -112,7 +114,7 @@ def search_map(request):
         query.facets = ("township",)  # the map needs only the township counts
         result = engines.search(query)
     except InvalidSearch as problem:
-        error = str(problem)
+        error = problem.for_page
     if result is not None:
         search_map_ = result_map(request, result)
     context = {
@@ -169,6 +171,24 @@ def _with_home_township(request):
     return params, nearest_without_township
 
 
+def _wider_searches(query):
+    """For a search without results: [{text, url}] of the searches that widen it (the words without the filters,
+    the filters taken off, every project), so the empty page leads somewhere instead of only saying "try again"."""
+    wider = []
+    if query.filters and query.q:
+        wider.append(
+            {
+                "text": _("Search for “%(q)s” without the filters") % {"q": query.q},
+                "url": "?" + urlencode({"q": query.q}),
+            }
+        )
+    elif query.filters:
+        wider.append({"text": _("Take every filter off"), "url": "?"})
+    if query.q:
+        wider.append({"text": _("Browse every project"), "url": "?" + urlencode({"kind": "projects"})})
+    return wider
+
+
 @require_GET
 def search_page(request):
     # Anonymous visitors asking the same thing share one rendered page while no index, synonym or site change has
@@ -191,7 +211,7 @@ def _render_search_page(request):
         query = parse_search_params(params, families())
         result = engines.search(query)
     except InvalidSearch as problem:
-        error = str(problem)
+        error = problem.for_page
     if result is not None:
         _localize(result)
         for hit in result.hits:
@@ -211,6 +231,7 @@ def _render_search_page(request):
         "township_options": _township_options(query.near if query is not None else ""),
         "facet_names": FACETS,
         "empty_states": empty_states(query) if result is not None and not result.hits else [],
+        "wider_searches": _wider_searches(query) if result is not None and not result.total else [],
         "map_url": f"{reverse('search:map')}?{request.GET.urlencode()}",
         # Only punctuation or symbols typed: nothing to search for, so every result is listed; the page says why.
         "nearest_without_township": nearest_without_township,
