@@ -24,7 +24,8 @@ GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&
     "suggestion" is a looser query whose every word documents hold, and "related" {"townships": [town codes],
     "sector": slug} the townships the query names and those and the sector most documents matching any one of
     its words belong to.
-GET /api/search/autocomplete/?q=<prefix>   up to 8 {"uid", "family", "family_label", "title", "title_en", "title_ja",
+GET /api/search/autocomplete/?q=<prefix>&lang=<zh-hant|en|ja>   (lang: the asking page's language, else the request's)
+    up to 8 {"uid", "family", "family_label", "title", "title_en", "title_ja",
     "url", "lang"} (projects, enterprises and townships; title and url are the public page in the reader's language:
     project page (its translation or the alias of the original), enterprise profile, township page; `lang` is the
     title's language; a township without a published page links to the search narrowed to it)
@@ -40,6 +41,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -76,13 +78,20 @@ def search_api(request):
 
 @json_endpoint("GET")
 def autocomplete_api(request):
+    # `lang`: the language of the page asking (its search box sends it). The API's address has no language prefix,
+    # so without it the browser's Accept-Language chose: a zh-hant page in an English browser got English titles,
+    # labels and links.
+    language = request.GET.get("lang", "") or translation.get_language()
     try:
         prefix = check_searchable("q", request.GET.get("q", ""))[:50]
+        if language not in dict(settings.LANGUAGES):
+            raise InvalidSearch(_("Unknown language: %(lang)s.") % {"lang": language})
     except InvalidSearch as error:
         return JsonResponse({"error": str(error)}, status=400)
-    suggestions = engines.autocomplete(prefix, families_=AUTOCOMPLETE_FAMILIES)
-    labels = {name: str(family.label) for name, family in families().items()}
-    localize_suggestions(suggestions)
+    with translation.override(language):
+        suggestions = engines.autocomplete(prefix, families_=AUTOCOMPLETE_FAMILIES)
+        labels = {name: str(family.label) for name, family in families().items()}
+        localize_suggestions(suggestions)
     for suggestion in suggestions:
         suggestion["family_label"] = labels.get(suggestion["family"], suggestion["family"])
     return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})

@@ -440,3 +440,21 @@ def test_the_page_names_a_refused_field_in_words_and_the_api_by_its_parameter(
     assert reason in map_page
     api = client.get("/api/search/", params, HTTP_ACCEPT_LANGUAGE="en").json()
     assert code in api["error"]  # the API keeps naming its parameters
+
+
+def test_autocomplete_answers_in_the_language_of_the_page_that_asks(search_corpus, db, client):
+    """The API's address has no language prefix: a zh-hant page in an English browser was answered in English
+    (titles, kind labels, links). The search boxes send their page's language."""
+    for language in ("zh-hant", "ja"):
+        html = client.get(f"/{language}/search/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert html.count(f'data-autocomplete-lang="{language}"') == 2  # the site header's box and the page's
+    asked = {"q": "臺東縣池", "lang": "zh-hant"}
+    chinese = client.get("/api/search/autocomplete/", asked, HTTP_ACCEPT_LANGUAGE="en").json()["suggestions"]
+    english = client.get("/api/search/autocomplete/", {"q": "臺東縣池"}, HTTP_ACCEPT_LANGUAGE="en").json()[
+        "suggestions"
+    ]
+    chishang = [s for s in chinese if s["family"] == "townships" and "池上" in s["title"]]
+    assert chishang and chishang[0]["title"] == "臺東縣池上鄉" and chishang[0]["family_label"] == "鄉鎮市區"
+    assert "Chishang Township, Taitung County" in [s["title"] for s in english]
+    refused = client.get("/api/search/autocomplete/", {"q": "池", "lang": "xx"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert refused.status_code == 400 and refused.json()["error"] == "不明な言語：xx。"
