@@ -29,7 +29,7 @@ from functools import lru_cache
 from search import lexicon, romanization, vocabulary
 from search.analysis import _HAN, STOP_WORDS, _segmenter, domain_words, normalise, units
 from search.spelling import MIN_LENGTH, edit_distance, max_edits
-from search.synonyms import NARROWER, SYNONYM, key_text, synonym_index, synonym_serial
+from search.synonyms import NARROWER, SYNONYM, key_text, synonym_index, synonym_serial, term_key
 
 TYPED, VARIANT, SPELLING, DICTIONARY, INFLECTION = "typed", "variant", "spelling", "dictionary", "inflection"
 TRADITIONAL = "traditional"  # Simplified Chinese written in Traditional characters
@@ -59,6 +59,7 @@ FUZZY_CHUNK = (2, 6)  # lengths of a Chinese run worth correcting as a whole
 _PIECE = re.compile(rf"[{_HAN}]+|[\u3041-\u309f\u30fc]+|[\u30a0-\u30ff]+|[^\W_{_HAN}\u3041-\u30ff]+(?:[.'’][^\W_]+)*")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _HIRAGANA_RUN = re.compile(r"^[\u3041-\u309f\u30fc]+$")
+HONORIFICS = ("お", "ご")  # prefixes of the word after them (お茶, ご飯): stop words only there
 _LATIN_WORD = re.compile(r"^[a-z]+$")
 # ぁ..ゖ and the iteration marks ゝゞ have katakana forms 0x60 above them; ゟ and the combining marks do not.
 _HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in [*range(0x3041, 0x3097), 0x309D, 0x309E]}
@@ -220,7 +221,8 @@ def _words(text):
     """The query's words, with the chunk (white-space separated part) each came from."""
     words = []
     for chunk_index, chunk in enumerate(text.split()):
-        for piece in _PIECE.findall(chunk):
+        for match in _PIECE.finditer(chunk):
+            piece = match.group()
             if is_han(piece):
                 correction = _han_correction(piece) if FUZZY_CHUNK[0] <= len(piece) <= FUZZY_CHUNK[1] else ""
                 if correction:
@@ -229,8 +231,9 @@ def _words(text):
                 content = _as_typed(piece, lambda run: _content_words(run) or _join_single_characters(_cut(run)))
                 words.extend(_Word(word, chunk_index) for word in content)
             elif _HIRAGANA_RUN.match(piece):
-                after_word = not chunk.startswith(piece)
-                words.extend(_Word(word, chunk_index) for word in _hiragana_words(piece, after_word))
+                after_word = match.start() > 0
+                before_han = bool(_HAN_CHAR.match(chunk, match.end()))
+                words.extend(_Word(word, chunk_index) for word in _hiragana_words(piece, after_word, before_han))
             else:
                 words.append(_Word(piece, chunk_index))
     return words
@@ -263,32 +266,35 @@ def _katakana(word):
     return word.translate(_HIRAGANA_TO_KATAKANA)
 
 
-def _hiragana_words(run, after_word=False):
+def _hiragana_words(run, after_word=False, before_han=False):
     """A hiragana run without the particles and auxiliaries at its edges (のお → nothing, のみかんを → みかん,
-    はどこで → nothing), or as typed when public documents hold it so. Only the edges: a hiragana word holds the
-    same characters (に in にんじん, は in はちみつ, か in みかん), and cutting at every particle left んじん,
-    ちみつ and み + ん. A particle starts a run only after a word (`after_word`: 台湾のみかん), never at the start of
-    a query or of a part between spaces; the honorifics お and ご are dropped at the end of a run (before the word
-    they honour: のお茶), never at its start (おちゃ)."""
+    はどこで → nothing), or as typed when public documents hold it so or it is a synonym term. Only the edges: a
+    hiragana word holds the same characters (に in にんじん, は in はちみつ, か in みかん), and cutting at every
+    particle left んじん, ちみつ and み + ん. A particle starts a run only after a word (`after_word`: 台湾のみかん),
+    never at the start of a query or of a part between spaces; the honorifics お and ご are dropped only at the very
+    end of a run that a Han word follows (`before_han`: the word they honour, のお茶), never at its start (おちゃ) and
+    never where no word follows: いちご, りんご and たまご end in ご and かかお in お, and they lost them (いち, りん,
+    たま; かかお lost everything and the page listed every document)."""
     stops = sorted((word for word in STOP_WORDS if _HIRAGANA_RUN.match(word)), key=len, reverse=True)
-    leading = [word for word in stops if word not in ("お", "ご")] if after_word else []
-    forms, changed = [run], True
+    particles = [word for word in stops if word not in HONORIFICS]
+    leading = particles if after_word else []
+    forms, changed, end_intact = [run], True, True
     while changed and forms[-1] not in stops:
         changed, word = False, forms[-1]
         for stop in leading:
             if word.startswith(stop) and len(word) > len(stop):
                 word, changed = word[len(stop) :], True
                 break
-        for stop in stops:
+        for stop in stops if before_han and end_intact else particles:
             if word.endswith(stop) and len(word) > len(stop):
-                word, changed = word[: -len(stop)], True
+                word, changed, end_intact = word[: -len(stop)], True, False
                 break
         if changed:
             forms.append(word)
     if forms[-1] in stops:
         return []
     for form in forms[:-1]:  # the longest form documents hold: a word that only seems to end in a particle (さつまいも)
-        if set(_bigrams(form)) <= vocabulary.present_bigrams(_bigrams(form)):
+        if term_key(form) in synonym_index() or set(_bigrams(form)) <= vocabulary.present_bigrams(_bigrams(form)):
             return [form]
     return [forms[-1]]
 

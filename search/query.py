@@ -15,7 +15,17 @@ MAX_VALUES_PER_FACET = 20
 
 
 class InvalidSearch(ValueError):
-    """A parameter was refused; the message says why (shown to the user and returned with HTTP 400)."""
+    """A parameter was refused; the message says why (returned by the API with HTTP 400). `for_page` says it as the
+    search page shows it: the API names its parameters (per_page, priority_area), a person reads the field's name in
+    their language (a hand-edited address showed "page は整数で指定してください。")."""
+
+    def __init__(self, message, for_page=None):
+        super().__init__(message)
+        self.for_page = for_page or message
+
+
+def _facet_label(name):
+    return FACETS.get("family" if name == "kind" else name, name)
 
 
 @dataclass
@@ -74,18 +84,22 @@ class SearchResult:
         }
 
 
-def _int(params, name, default, minimum, maximum):
+def _int(params, name, default, minimum, maximum, for_page):
+    """`for_page`: the reason as the page says it, with %(maximum)s."""
     raw = params.get(name, "")
     if raw in ("", None):
         return default
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise InvalidSearch(_("%(name)s must be a whole number.") % {"name": name}) from None
+        raise InvalidSearch(
+            _("%(name)s must be a whole number.") % {"name": name}, for_page % {"maximum": maximum}
+        ) from None
     if not minimum <= value <= maximum:
         raise InvalidSearch(
             _("%(name)s must be between %(minimum)s and %(maximum)s.")
-            % {"name": name, "minimum": minimum, "maximum": maximum}
+            % {"name": name, "minimum": minimum, "maximum": maximum},
+            for_page % {"maximum": maximum},
         )
     return value
 
@@ -106,7 +120,15 @@ def without_other_parameters(params):
 def check_searchable(name, value):
     """`value` unless it holds a NUL character, which no engine can search (PostgreSQL refuses it in any text)."""
     if "\x00" in value:
-        raise InvalidSearch(_("%(name)s contains a character that cannot be searched.") % {"name": name})
+        raise InvalidSearch(
+            _("%(name)s contains a character that cannot be searched.") % {"name": name},
+            _("The search words contain a character that cannot be searched.")
+            if name == "q"
+            else _("The filter “%(label)s” contains a character that cannot be searched.")
+            % {"label": _facet_label(name)}
+            if name in FACETS or name == "kind"
+            else _("The address of this search contains a character that cannot be searched."),
+        )
     return value
 
 
@@ -130,7 +152,7 @@ def parse_search_params(params, known_families):
     if sort == "nearest" and not near:
         raise InvalidSearch(_("Sorting by distance needs a township (near=town code)."))
     if near and not (near.isdigit() and len(near) <= 8):
-        raise InvalidSearch(_("near must be a town code."))
+        raise InvalidSearch(_("near must be a town code."), _("Choose a township from the list under “Nearest to”."))
     filters = {}
     for name in FACETS:
         if name == "family":
@@ -139,9 +161,15 @@ def parse_search_params(params, known_families):
         if not values:
             continue
         if len(values) > MAX_VALUES_PER_FACET or any(len(value) > 64 for value in values):
-            raise InvalidSearch(_("Too many or too long values for %(name)s.") % {"name": name})
+            raise InvalidSearch(
+                _("Too many or too long values for %(name)s.") % {"name": name},
+                _("The filter “%(label)s” has too many or too long values.") % {"label": _facet_label(name)},
+            )
         if name == "priority_area" and set(values) - {"true", "false"}:
-            raise InvalidSearch(_("priority_area must be true or false."))
+            raise InvalidSearch(
+                _("priority_area must be true or false."),
+                _("The filter “%(label)s” has a value it does not know.") % {"label": _facet_label(name)},
+            )
         filters[name] = sorted(set(values))
     kinds = [value for value in getlist("kind") for value in value.split(",") if value]
     unknown_kinds = sorted(set(kinds) - set(known_families))
@@ -149,12 +177,21 @@ def parse_search_params(params, known_families):
         raise InvalidSearch(_("Unknown kind: %(kinds)s.") % {"kinds": ", ".join(unknown_kinds)})
     if kinds:
         filters["family"] = sorted(set(kinds))
-    per_page = _int(single, "per_page", 20, 1, MAX_PER_PAGE)
+    per_page = _int(
+        single, "per_page", 20, 1, MAX_PER_PAGE, _("The number of results per page must be from 1 to %(maximum)s.")
+    )
     return SearchQuery(
         q=q,
         filters=filters,
         sort=sort,
         near=near,
-        page=_int(single, "page", 1, 1, MAX_RESULTS_PAGED // per_page),
+        page=_int(
+            single,
+            "page",
+            1,
+            1,
+            MAX_RESULTS_PAGED // per_page,
+            _("This search has no such page: page numbers are whole numbers from 1 to %(maximum)s."),
+        ),
         per_page=per_page,
     )

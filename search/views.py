@@ -24,7 +24,8 @@ GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&
     "suggestion" is a looser query whose every word documents hold, and "related" {"townships": [town codes],
     "sector": slug} the townships the query names and those and the sector most documents matching any one of
     its words belong to.
-GET /api/search/autocomplete/?q=<prefix>   up to 8 {"uid", "family", "family_label", "title", "title_en", "title_ja",
+GET /api/search/autocomplete/?q=<prefix>&lang=<zh-hant|en|ja>   (lang: the asking page's language, else the request's)
+    up to 8 {"uid", "family", "family_label", "title", "title_en", "title_ja",
     "url", "lang"} (projects, enterprises and townships; title and url are the public page in the reader's language:
     project page (its translation or the alias of the original), enterprise profile, township page; `lang` is the
     title's language; a township without a published page links to the search narrowed to it)
@@ -34,10 +35,13 @@ GET /<lang>/search/map/?<the same parameters>   the search page's results as a c
     coloured by the township facet's counts of the same query
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -74,13 +78,20 @@ def search_api(request):
 
 @json_endpoint("GET")
 def autocomplete_api(request):
+    # `lang`: the language of the page asking (its search box sends it). The API's address has no language prefix,
+    # so without it the browser's Accept-Language chose: a zh-hant page in an English browser got English titles,
+    # labels and links.
+    language = request.GET.get("lang", "") or translation.get_language()
     try:
         prefix = check_searchable("q", request.GET.get("q", ""))[:50]
+        if language not in dict(settings.LANGUAGES):
+            raise InvalidSearch(_("Unknown language: %(lang)s.") % {"lang": language})
     except InvalidSearch as error:
         return JsonResponse({"error": str(error)}, status=400)
-    suggestions = engines.autocomplete(prefix, families_=AUTOCOMPLETE_FAMILIES)
-    labels = {name: str(family.label) for name, family in families().items()}
-    localize_suggestions(suggestions)
+    with translation.override(language):
+        suggestions = engines.autocomplete(prefix, families_=AUTOCOMPLETE_FAMILIES)
+        labels = {name: str(family.label) for name, family in families().items()}
+        localize_suggestions(suggestions)
     for suggestion in suggestions:
         suggestion["family_label"] = labels.get(suggestion["family"], suggestion["family"])
     return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})
@@ -112,7 +123,7 @@ def search_map(request):
         query.facets = ("township",)  # the map needs only the township counts
         result = engines.search(query)
     except InvalidSearch as problem:
-        error = str(problem)
+        error = problem.for_page
     if result is not None:
         search_map_ = result_map(request, result)
     context = {
@@ -169,6 +180,24 @@ def _with_home_township(request):
     return params, nearest_without_township
 
 
+def _wider_searches(query):
+    """For a search without results: [{text, url}] of the searches that widen it (the words without the filters,
+    the filters taken off, every project), so the empty page leads somewhere instead of only saying "try again"."""
+    wider = []
+    if query.filters and query.q:
+        wider.append(
+            {
+                "text": _("Search for “%(q)s” without the filters") % {"q": query.q},
+                "url": "?" + urlencode({"q": query.q}),
+            }
+        )
+    elif query.filters:
+        wider.append({"text": _("Take every filter off"), "url": "?"})
+    if query.q:
+        wider.append({"text": _("Browse every project"), "url": "?" + urlencode({"kind": "projects"})})
+    return wider
+
+
 @require_GET
 def search_page(request):
     # Anonymous visitors asking the same thing share one rendered page while no index, synonym or site change has
@@ -191,7 +220,7 @@ def _render_search_page(request):
         query = parse_search_params(params, families())
         result = engines.search(query)
     except InvalidSearch as problem:
-        error = str(problem)
+        error = problem.for_page
     if result is not None:
         _localize(result)
         for hit in result.hits:
@@ -211,6 +240,7 @@ def _render_search_page(request):
         "township_options": _township_options(query.near if query is not None else ""),
         "facet_names": FACETS,
         "empty_states": empty_states(query) if result is not None and not result.hits else [],
+        "wider_searches": _wider_searches(query) if result is not None and not result.total else [],
         "map_url": f"{reverse('search:map')}?{request.GET.urlencode()}",
         # Only punctuation or symbols typed: nothing to search for, so every result is listed; the page says why.
         "nearest_without_township": nearest_without_township,

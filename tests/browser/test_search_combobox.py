@@ -75,3 +75,23 @@ def test_the_search_pages_suggestions_open_under_its_box(chromium, live_server, 
     assert typed_in["y"] + typed_in["height"] <= suggestions["y"] <= typed_in["y"] + typed_in["height"] + 12
     assert abs(suggestions["x"] - typed_in["x"]) <= 2
     context.close()
+
+
+def test_the_suggestions_are_in_the_pages_language_whatever_the_browsers(chromium, live_server, home_pages, townships):
+    """The suggestions' address has no language prefix: a zh-hant page in an English browser listed
+    "Pingtung City, Pingtung County · Townships" under the box."""
+    from playwright.sync_api import expect
+
+    from search.es import ElasticsearchEngine
+
+    ElasticsearchEngine().refresh("townships")
+    context = chromium.new_context(locale="en-US", viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/zh-hant/search/")
+    box = page.locator("#search-q")
+    box.click()
+    box.press_sequentially("屏東", delay=50)
+    options = page.locator("#search-q-listbox").get_by_role("option")
+    expect(options.first).to_contain_text("屏東縣")
+    assert all("鄉鎮市區" in text and "Township" not in text for text in options.all_inner_texts())
+    context.close()

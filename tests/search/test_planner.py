@@ -67,6 +67,15 @@ def test_particles_are_dropped_at_the_edges_of_a_hiragana_run_never_inside_a_wor
     assert concepts("池上はどこですか") == ["池上"]
 
 
+def test_the_honorifics_are_dropped_only_before_the_han_word_they_honour(search_corpus, db):
+    """いちご, りんご, たまご and かかお end in ご or お: they were searched as いち, りん, たま and nothing."""
+    assert concepts("いちご") == ["いちご"] and concepts("りんご") == ["りんご"] and concepts("たまご") == ["たまご"]
+    assert concepts("かかお") == ["かかお"] and "カカオ" in alternatives("かかお")
+    assert concepts("いちごの農場")[0] == "いちご" and concepts("いちごケーキ")[0] == "いちご"
+    assert concepts("いちご大福")[0] == "いちご"  # a synonym term is kept whole before a Han word
+    assert concepts("池上のお米") == ["池上", "米"] and concepts("のお茶") == ["茶"]
+
+
 def test_simplified_chinese_is_written_in_traditional_characters_word_by_word():
     assert lexicon.fold_simplified("台东县的咖啡") == "臺東縣的咖啡"
     assert lexicon.fold_simplified("茶叶") == "茶葉"  # 叶 is also a Traditional character: the word decides

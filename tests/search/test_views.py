@@ -114,7 +114,7 @@ def test_search_page_lists_results_facets_and_pagination(search_corpus, db, clie
 
 def test_search_page_empty_state_offers_a_suggestion_townships_and_a_sector(search_corpus, db, client):
     html = client.get("/en/search/", {"q": "池上 火星基地"}).content.decode()
-    assert "Nothing matches your search." in html
+    assert "Nothing matches “池上 火星基地”." in html
     assert '<a href="?q=%E6%B1%A0%E4%B8%8A">池上</a>' in html  # did you mean 池上
     assert "?township=10014060" in html and "Chishang Township, Taitung County" in html
     assert "?sector=agriculture" in html
@@ -139,7 +139,7 @@ def test_a_filter_that_leaves_nothing_stays_on_the_page_to_be_taken_off(search_c
     # 臺東 in Pingtung County: no result holds the county, so its facet had no row and the filter was invisible
     # (and dropped by the next "Apply filters"). It stays listed, checked, with its count of 0.
     html = client.get("/en/search/", {"q": "臺東", "county": "10013", "kind": "townships"}).content.decode()
-    assert "Nothing matches your search." in html
+    assert "Nothing matches “臺東”." in html
     assert 'name="county" value="10013" checked' in html
     assert 'Pingtung County <span class="facet-count">(0)</span>' in html
     assert 'name="county" value="10014"' in html  # the county the query is in, to choose instead
@@ -357,3 +357,104 @@ def test_an_expansion_marks_each_word_with_its_language():
         japanese = expansion_text({"from": "<cocoa>", "to": "カカオ", "kind": "synonym"})
     assert str(text) == '<span lang="zh-Hant-TW">可可</span> (synonym of “<span lang="en">cocoa</span>”)'
     assert '<span lang="ja">カカオ</span>' in japanese and "&lt;cocoa&gt;" in japanese
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+@pytest.mark.parametrize("q", ["いちご", "いちごの農園", "いちご 苗栗"])
+def test_a_hiragana_word_ending_like_an_honorific_keeps_its_last_character(
+    search_corpus, db, client, settings, engine_name, q
+):
+    """ご and お are honorific prefixes only before the word they honour (ご飯, お茶): いちご (strawberry) was
+    searched as いち, りんご as りん, and かかお lost every character, so the page listed every document."""
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+    data = client.get("/api/search/", {"q": q, "kind": "fixture"}, HTTP_ACCEPT_LANGUAGE="ja").json()
+    assert data["engine"] == engine_name and not data["incomplete"]
+    assert [hit["object_id"] for hit in data["hits"]][:1] == ["p18"]  # 大湖草莓友善耕作, through the synonym 草莓
+    html = client.get("/ja/search/", {"q": q, "kind": "fixture"}).content.decode()
+    assert "<mark>草莓</mark>" in html and "has no words to search for" not in html
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+def test_a_hiragana_word_made_of_particle_characters_is_still_searched(
+    search_corpus, db, client, settings, engine_name
+):
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+    everything = client.get("/api/search/", {"kind": "fixture"}).json()["total"]
+    cacao = client.get("/api/search/", {"q": "かかお", "kind": "fixture"}).json()
+    assert 0 < cacao["total"] < everything  # カカオ → 可可 (synonym): the cocoa documents, not the whole list
+    assert all("可可" in hit["title_html"] or "可可" in hit["summary_html"] for hit in cacao["hits"])
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+def test_an_empty_page_names_the_query_and_links_to_wider_searches(search_corpus, db, client, settings, engine_name):
+    """The empty state said only "Nothing matches your search." and "Try fewer words…", with no link on: the words
+    searched were not named and the filters had to be unticked one by one."""
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+    filtered = client.get("/en/search/", {"q": "臺東 <b>", "county": "10013", "kind": "townships"})
+    html = filtered.content.decode()
+    assert filtered.status_code == 200 and "0 results for “臺東 &lt;b&gt;”" in html
+    assert "Nothing matches “臺東 &lt;b&gt;”." in html
+    assert '<a href="?q=%E8%87%BA%E6%9D%B1+%3Cb%3E">Search for “臺東 &lt;b&gt;” without the filters</a>' in html
+    assert '<a href="?kind=projects">Browse every project</a>' in html
+    unfiltered = client.get("/en/search/", {"q": "臺東 <b>"}).content.decode()
+    assert "results for “臺東 &lt;b&gt;”" in unfiltered and "Nothing matches" not in unfiltered
+    assert "without the filters" not in unfiltered and "Browse every project" not in unfiltered
+
+    words_only = client.get("/ja/search/", {"q": "火星基地の宇宙船"}).content.decode()
+    assert "「火星基地の宇宙船」に一致する結果はありません。" in words_only
+    assert "すべてのプロジェクトを見る" in words_only and "絞り込みを外して「" not in words_only
+    filters_only = client.get("/zh-hant/search/", {"county": "10013", "kind": "townships", "sector": "none"})
+    html = filters_only.content.decode()
+    assert "沒有符合搜尋的結果。" in html and '<a href="?">移除所有篩選條件</a>' in html
+    assert "瀏覽所有專案" not in html
+
+
+@pytest.mark.parametrize(
+    ("params", "language", "reason", "code"),
+    [
+        (
+            {"q": "臺東", "page": "abc"},
+            "ja",
+            "この検索にそのページはありません。ページ番号は 1 から 500 までの整数です。",
+            "page",
+        ),
+        ({"q": "臺東", "page": "-1"}, "zh-hant", "這個搜尋沒有這一頁：頁碼必須是 1 到 500 的整數。", "page"),
+        ({"per_page": "0"}, "en", "The number of results per page must be from 1 to 50.", "per_page"),
+        ({"near": "25.03,121.56"}, "ja", "「距離の基準となる郷鎮」の一覧から郷鎮を選んでください。", "near"),
+        ({"priority_area": "maybe"}, "en", "The filter “Priority area” has a value it does not know.", "priority_area"),
+        ({"county": ",".join(["1"] * 21)}, "zh-hant", "篩選條件「縣市」的值太多或太長。", "county"),
+        ({"kind": "projects\x00"}, "en", "The filter “Kind” contains a character that cannot be searched.", "kind"),
+        ({"q": "魚\x00"}, "ja", "検索語に検索できない文字が含まれています。", "q"),
+    ],
+)
+def test_the_page_names_a_refused_field_in_words_and_the_api_by_its_parameter(
+    search_corpus, db, client, params, language, reason, code
+):
+    """A hand-edited address (page=abc, a negative page, a bad filter) showed the API's reason on the page, with the
+    parameter's code as its subject: "page は整数で指定してください。", "county 的值太多或太長。"."""
+    response = client.get(f"/{language}/search/", params)
+    html = response.content.decode()
+    assert response.status_code == 400 and f'role="alert">{reason}</p>' in html
+    assert f'role="alert">{code} ' not in html and f'value="{params.get("q", "")}"' in html  # the query kept
+    map_page = client.get(f"/{language}/search/map/", params).content.decode()
+    assert reason in map_page
+    api = client.get("/api/search/", params, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert code in api["error"]  # the API keeps naming its parameters
+
+
+def test_autocomplete_answers_in_the_language_of_the_page_that_asks(search_corpus, db, client):
+    """The API's address has no language prefix: a zh-hant page in an English browser was answered in English
+    (titles, kind labels, links). The search boxes send their page's language."""
+    for language in ("zh-hant", "ja"):
+        html = client.get(f"/{language}/search/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert html.count(f'data-autocomplete-lang="{language}"') == 2  # the site header's box and the page's
+    asked = {"q": "臺東縣池", "lang": "zh-hant"}
+    chinese = client.get("/api/search/autocomplete/", asked, HTTP_ACCEPT_LANGUAGE="en").json()["suggestions"]
+    english = client.get("/api/search/autocomplete/", {"q": "臺東縣池"}, HTTP_ACCEPT_LANGUAGE="en").json()[
+        "suggestions"
+    ]
+    chishang = [s for s in chinese if s["family"] == "townships" and "池上" in s["title"]]
+    assert chishang and chishang[0]["title"] == "臺東縣池上鄉" and chishang[0]["family_label"] == "鄉鎮市區"
+    assert "Chishang Township, Taitung County" in [s["title"] for s in english]
+    refused = client.get("/api/search/autocomplete/", {"q": "池", "lang": "xx"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert refused.status_code == 400 and refused.json()["error"] == "不明な言語：xx。"

@@ -100,7 +100,10 @@
       var value = input.value.trim();
       var mine = ++sequence;
       if (!value) { render([]); return; }
-      fetch(endpoint + "?q=" + encodeURIComponent(value), { headers: { Accept: "application/json" } })
+      // The page's language: the API's address has none, and the browser's may differ from the one chosen here.
+      var language = form.getAttribute("data-autocomplete-lang");
+      var url = endpoint + "?q=" + encodeURIComponent(value) + (language ? "&lang=" + encodeURIComponent(language) : "");
+      fetch(url, { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
         .then(function (data) { if (mine === sequence) render(data.suggestions || []); })
         .catch(function () { if (mine === sequence) render([]); });
