@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from cms.actions import mark_review_notices_read, project_edit_url, review_notices_for
 from cms.forms import CatalogueFilterForm
@@ -50,6 +50,7 @@ def web_manifest(request):
     return JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 
 
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -62,6 +63,7 @@ def robots_txt(request):
 
 
 @login_required
+@require_safe
 def review_notices(request):
     """What moderators decided about the projects this person submitted; viewing marks them read."""
     notices = list(review_notices_for(request.user)[:50])

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
@@ -24,6 +25,7 @@ def _place(indicator, code):
     return get_object_or_404(County, code=code)
 
 
+@require_safe
 def time_series(request, indicator, code):
     indicator = get_object_or_404(Indicator, code=indicator)
     place = _place(indicator, code)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from cms.page_cache import anonymous_view, request_is_cacheable
 from core.json_api import json_endpoint
@@ -103,6 +103,7 @@ def _map_html(request, form, snapshot, measure, county, figure_layer=None):
     return mark_safe(html)  # noqa: S308 (rendered by the template above, autoescaped)
 
 
+@require_safe
 def impact_page(request):
     form = ImpactFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -166,6 +167,7 @@ def _download_filters(request):
     return form.filters(), form
 
 
+@require_safe
 def impact_csv(request):
     filters, form = _download_filters(request)
     if filters is None:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -63,6 +64,7 @@ MEASURE_FORMATS = {
 }
 
 
+@require_safe
 def township_map(request):
     """Demo of the township choropleth with the reference figures: /<lang>/townships/map/?measure=…&county=…"""
     form = TownshipMapForm(request.GET or None)

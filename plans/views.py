@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.models import Locale
 
 from cms.models import TownshipPage
@@ -55,6 +56,7 @@ def _posted_or_back_to_plan(view):
     return posted_only
 
 
+@require_safe
 def plan_list(request):
     form = PlanFilterForm(request.GET or None)
     stage = county = None
@@ -91,6 +93,7 @@ def _township_page(plan):
     return page.localized if page else None
 
 
+@require_safe
 def plan_detail(request, pk):
     return _detail(request, _plan_or_404(request, pk))
 
@@ -159,6 +162,7 @@ def _detail(request, plan, status=200, **sent):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def plan_new(request):
     offices = actions.offices_of(request.user)
     if not offices:
@@ -200,6 +204,7 @@ def _initial(plan):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
     plan = get_object_or_404(Plan.objects.with_places(), pk=pk)
     try:

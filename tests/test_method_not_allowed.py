@@ -35,3 +35,45 @@ def test_a_json_caller_keeps_djangos_empty_405(client, alice):
     client.force_login(alice)
     response = client.get(reverse("experiences:book", kwargs={"pk": 1}), HTTP_ACCEPT="application/json")
     assert response.status_code == 405 and response.content == b""
+
+
+# Pages that named no method took any: a PUT, DELETE or made-up method ran the page's code as if it were a GET (or, on
+# a form, showed the form) and answered 200. Every other page of the site refuses what it does not take.
+PAGES_AND_THEIR_METHODS = [
+    ("plans:list", {}, "GET, HEAD"),
+    ("plans:detail", {"pk": 1}, "GET, HEAD"),
+    ("plans:new", {}, "GET, POST"),
+    ("plans:edit", {"pk": 1}, "GET, POST"),
+    ("places:township_map", {}, "GET, HEAD"),
+    ("datahub:time_series", {"indicator": "population", "code": "10013"}, "GET, HEAD"),
+    ("impact:page", {}, "GET, HEAD"),
+    ("impact:csv", {}, "GET, HEAD"),
+    ("robots_txt", {}, "GET, HEAD"),
+    ("cms:review_notices", {}, "GET, HEAD"),
+    ("payments:commitment_paid", {"pk": 1}, "GET, HEAD"),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "allowed"), PAGES_AND_THEIR_METHODS)
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_a_page_refuses_a_method_it_does_not_take(client, alice, name, kwargs, allowed, method):
+    client.force_login(alice)
+    url = reverse(name, kwargs=kwargs)
+
+    response = getattr(client, method)(url, data="title=x", content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 405
+    assert response["Allow"] == allowed
+
+
+def test_a_made_up_method_is_refused_too(client, alice):
+    client.force_login(alice)
+    response = client.generic("FOO", reverse("plans:list"))
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize("name", ["robots_txt", "plans:list", "impact:page"])
+def test_a_read_only_page_still_answers_head(client, name):
+    """Uptime monitors and link checkers ask with HEAD."""
+    response = client.head(reverse(name))
+    assert response.status_code == 200

@@ -268,3 +268,30 @@ def test_production_requests_under_asgi_reuse_pooled_database_connections(produc
     result = manage("shell", "-c", POOLED_REQUESTS_SCRIPT, env=production_env)
     line = next(line for line in result.stdout.splitlines() if line.startswith("POOLED"))
     assert int(line.rsplit(" ", 1)[1]) == 6
+
+
+COOKIE_FLAGS_SCRIPT = """
+from django.conf import settings
+from django.test import Client
+switched = Client(HTTP_HOST="homeward.tw").post("/i18n/setlang/", {"language": "en", "next": "/en/"}, secure=True)
+morsel = switched.cookies["django_language"]
+print("COOKIE", "django_language", bool(morsel["secure"]), bool(morsel["httponly"]), morsel["samesite"] or "-")
+for name in ("SESSION", "CSRF"):
+    flags = [getattr(settings, f"{name}_COOKIE_{flag}") for flag in ("SECURE", "HTTPONLY", "SAMESITE")]
+    print("COOKIE", name, *flags)
+"""
+
+
+def test_production_cookies_are_secure_and_same_site(production_env):
+    """The language switch's cookie went out without Secure, HttpOnly or SameSite (Django's defaults, which the
+    deployment check does not look at). The CSRF cookie stays readable by the page's scripts, which send it back."""
+    production_env["REDIS_URL"] = os.environ.get("REDIS_URL", production_env["REDIS_URL"])
+    result = manage("shell", "-c", COOKIE_FLAGS_SCRIPT, env=production_env)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    cookies = {line.split()[1]: line.split()[2:] for line in result.stdout.splitlines() if line.startswith("COOKIE ")}
+    assert cookies == {
+        "django_language": ["True", "True", "Lax"],
+        "SESSION": ["True", "True", "Lax"],
+        "CSRF": ["True", "False", "Lax"],
+    }

@@ -254,6 +254,10 @@ ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 # --- Languages ---------------------------------------------------------------
 # Traditional Chinese (Taiwan) first; English and Japanese are full translations.
 LANGUAGE_CODE = "zh-hant"
+# The language switch's cookie: read by the server only (no script reads it) and, like the session and CSRF cookies,
+# left out of other sites' cross-site requests; production.py adds Secure.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGES = [
     ("zh-hant", "繁體中文"),
     ("en", "English"),

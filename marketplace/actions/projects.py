@@ -1,5 +1,7 @@
 """After publication: milestones done, updates to the project's followers, questions and answers, abuse reports."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -88,6 +90,25 @@ def check_can_ask(user, listing):
         raise PermissionDenied
 
 
+# Each question notifies every member of the team: without a limit one account could flood teams' bells and inboxes.
+QUESTIONS_PER_WINDOW = 10
+QUESTION_WINDOW = timedelta(hours=1)
+
+
+def _check_question_rate(user):
+    """Called with the person's row locked (sent_moments_ago), so two tabs cannot both slip under the limit."""
+    since = timezone.now() - QUESTION_WINDOW
+    if Question.objects.filter(author=user, created__gte=since).count() >= QUESTIONS_PER_WINDOW:
+        raise ActionRefused(
+            _(
+                "You have asked %(count)d questions in the last hour. Wait a while before asking more: the teams "
+                "answer the ones you sent."
+            )
+            % {"count": QUESTIONS_PER_WINDOW},
+            code="rate_limited",
+        )
+
+
 @transaction.atomic
 def ask_question(user, listing, *, text):
     """Anyone signed in may ask about a published project; every team member is notified."""
@@ -96,6 +117,7 @@ def ask_question(user, listing, *, text):
     asked = sent_moments_ago(user, Question.objects.filter(listing=listing, author=user, text=text))
     if asked is not None:  # the same question sent twice: the team is notified once
         return asked
+    _check_question_rate(user)
     question = Question.objects.create(listing=listing, author=user, text=text)
     log(Action.QUESTION_ASK, actor=user, organisation=listing.enterprise.organisation, question=question.pk)
     url = reverse("marketplace:questions", kwargs={"project_id": listing.project_id})

@@ -54,9 +54,17 @@ def questions(request, project_id):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if form.is_valid():
-            actions.ask_question(request.user, listing, text=form.cleaned_data["text"])
-            messages.success(request, _("Your question has been sent to the team."))
-            return redirect("marketplace:questions", project_id=project_id)
+            outcome = run_action(
+                request,
+                actions.ask_question,
+                listing,
+                text=form.cleaned_data["text"],
+                form=form,
+                error_field="text",
+                success=_("Your question has been sent to the team."),
+            )
+            if outcome.done:
+                return redirect("marketplace:questions", project_id=project_id)
         return _questions_page(request, listing, form=form, status=400)
     return _questions_page(request, listing, form=form)
 

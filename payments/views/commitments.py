@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.actions import get_membership
 from core.actions import run_action
@@ -58,6 +58,7 @@ def pay_commitment(request, pk):
 
 
 @login_required
+@require_safe
 def commitment_paid(request, pk):
     """Back from Stripe: the webhook records the payment; the commitment's page says so once it has."""
     interest = get_object_or_404(Interest.objects.select_related("company__organisation"), pk=pk)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from cms.models import ProjectUpdate
 from core.actions import ActionRefused
 from marketplace import actions
+from marketplace.actions.projects import QUESTION_WINDOW, QUESTIONS_PER_WINDOW
 from marketplace.models import AbuseReport, DonationCampaign, Milestone, ProjectListing, SubscriptionPlan
 from notifications.models import Notification
 from tests.factories.accounts import UserFactory
@@ -168,6 +169,26 @@ def test_a_question_sent_twice_is_stored_once_and_the_team_told_once(client, lis
 
     assert sorted(listing.questions.values_list("text", flat=True)) == ["何時出貨？", "可以宅配嗎？"]
     assert Notification.objects.filter(kind=Notification.Kind.NEW_QUESTION, recipient=alice).count() == 2
+
+
+def test_questions_past_the_hourly_limit_are_refused_with_the_reason_and_the_text_kept(client, listing, mallory, alice):
+    """Each question rings every member of the team: one account could send them a question a second."""
+    client.force_login(mallory)
+    url = reverse("marketplace:questions", kwargs={"project_id": listing.project_id})
+    for number in range(QUESTIONS_PER_WINDOW):
+        assert client.post(url, {"text": f"問題 {number}"}).status_code == 302
+
+    refused = client.post(url, {"text": "再一個問題"})
+
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "您在這一小時內已提出 10 個問題。請稍候再提問" in text
+    assert "再一個問題" in text, "what was typed is kept in the form"
+    assert listing.questions.count() == QUESTIONS_PER_WINDOW
+    assert Notification.objects.filter(kind=Notification.Kind.NEW_QUESTION, recipient=alice).count() == 10
+
+    listing.questions.update(created=timezone.now() - QUESTION_WINDOW)  # an hour later
+    assert client.post(url, {"text": "再一個問題"}).status_code == 302
 
 
 def test_only_the_team_answers(client, listing, mallory, alice):
