@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import actions
 from accounts.forms import (
@@ -38,13 +38,13 @@ def profile(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def personal_data(request):
     return render(request, "accounts/personal_data.html")
 
 
 @login_required
-@require_GET
+@require_safe
 def personal_data_download(request):
     data = actions.export_personal_data(request.user)
     response = HttpResponse(
@@ -89,7 +89,7 @@ def _refused(request, refused):
 
 
 @login_required
-@require_GET
+@require_safe
 def organisation_list(request):
     memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")
     invitations = Invitation.objects.pending().filter(email__iexact=request.user.email).select_related("organisation")
@@ -109,7 +109,7 @@ def organisation_create(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def organisation_detail(request, slug):
     organisation, membership = _organisation_for_member(request, slug)
     return render(

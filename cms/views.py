@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from cms.actions import mark_review_notices_read, project_edit_url, review_notices_for
 from cms.forms import CatalogueFilterForm
@@ -16,16 +16,16 @@ from cms.models import ReviewNotice, SupportProgramme
 from cms.programme_queries import catalogue_programmes
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def favicon_ico(request):
     """/favicon.ico, which browsers ask for whatever the page says (site/static/brand/favicon.ico)."""
     return FileResponse(open(finders.find("brand/favicon.ico"), "rb"), content_type="image/x-icon")  # noqa: SIM115
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def web_manifest(request):
     """The web app manifest: name, colours and app icons (site/static/brand, drawn by scripts/build_app_icons.py)."""
@@ -73,7 +73,7 @@ def review_notices(request):
     return render(request, "cms/review_notices.html", {"notices": notices})
 
 
-@require_GET
+@require_safe
 def programme_catalogue(request):
     """The public catalogue of support programmes, with filters (ministry, kind, sector, who may apply, open now)."""
     form = CatalogueFilterForm(request.GET or None)
@@ -83,7 +83,7 @@ def programme_catalogue(request):
     return render(request, "cms/programme_catalogue.html", {"form": form, "page": page, "today": timezone.localdate()})
 
 
-@require_GET
+@require_safe
 def programme_detail(request, pk):
     programme = get_object_or_404(
         SupportProgramme.objects.select_related("ministry").prefetch_related("sectors", "townships__county"), pk=pk

@@ -20,7 +20,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.staff import reaches_an_admin
 from payments import stripe_api
@@ -84,7 +84,7 @@ def _payments():
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     checks = {
         "database": _timed(_database),

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conversations import actions, queries
 from conversations.forms import MessageForm, ReportForm
@@ -33,7 +33,7 @@ def _wants_json(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def conversation_list(request):
     page = Paginator(queries.conversations_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.name_in_reader_language(page.object_list)
@@ -59,7 +59,7 @@ def _detail(request, conversation, form, status=200):
 
 
 @login_required
-@require_GET
+@require_safe
 def conversation_detail(request, pk):
     conversation = _conversation_for(request, pk)
     if not request.GET.get("before"):

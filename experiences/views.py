@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.actions import check_member
 from accounts.models import Organisation
@@ -29,7 +29,7 @@ PAGE_SIZE = 12
 # --- public -------------------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def experience_list(request):
     form = FilterForm(request.GET or None)
     filters = {}
@@ -50,7 +50,7 @@ def _visible_experience(request, pk):
     return experience
 
 
-@require_GET
+@require_safe
 def experience_detail(request, pk):
     experience = _visible_experience(request, pk)
     slots = list(queries.slots_with_places(experience))
@@ -112,7 +112,7 @@ def book(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_bookings(request):
     now = timezone.now()
     bookings = list(queries.bookings_of(request.user))
@@ -176,7 +176,7 @@ def booking_claim(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def manage_list(request):
     organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
     return render(
@@ -298,7 +298,7 @@ def slot_cancel(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def check_in(request, pk):
     slot = get_object_or_404(Slot.objects.select_related("experience__organisation", "experience__township"), pk=pk)
     actions.check_organiser(request.user, slot.experience)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from cms.page_cache import anonymous_view, request_is_cacheable
 from core.json_api import json_endpoint
@@ -223,7 +223,7 @@ def _export_language(request, profile):
 
 
 @login_required
-@require_GET
+@require_safe
 def company_report(request, slug):
     from impact.corporate import corporate_report
 
@@ -253,7 +253,7 @@ def _export(request, slug, render_file, content_type, extension):
 
 
 @login_required
-@require_GET
+@require_safe
 def company_report_csv(request, slug):
     from impact.corporate_exports import report_csv
 
@@ -261,7 +261,7 @@ def company_report_csv(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def company_report_pdf(request, slug):
     from impact.corporate_exports import report_pdf
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.json_api import json_endpoint, json_sign_in_required
 from core.languages import url_in_language
@@ -17,7 +17,7 @@ PAGE_SIZE = 20
 
 
 @login_required
-@require_GET
+@require_safe
 def notification_list(request):
     notifications = Notification.objects.for_user(request.user)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -29,7 +29,7 @@ def notification_list(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def open_notification(request, pk):
     """Mark one notification read and follow its link (only a safe, local one)."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)

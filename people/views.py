@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Organisation
 from accounts.privacy import public_name
@@ -18,7 +18,7 @@ from people.models import HelpRequest, Offer, OrganisationFollow, TalentProfile
 from people.queries import can_see_contact, can_see_profile, is_requester, requester_organisations, visible_profiles
 
 
-@require_GET
+@require_safe
 def index(request):
     """Open help requests, newest first, and the people the visitor may see."""
     requests_page = Paginator(
@@ -53,7 +53,7 @@ def profile_delete(request):
     return redirect("people:index" if outcome.done else "people:profile_edit")
 
 
-@require_GET
+@require_safe
 def profile_detail(request, pk):
     profile = get_object_or_404(
         TalentProfile.objects.select_related("user", "home_township__county").prefetch_related("sectors", "townships"),
@@ -66,7 +66,7 @@ def profile_detail(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def matches(request):
     """Requests ranked for the signed-in person, with reasons; their offers."""
     profile = TalentProfile.objects.filter(user=request.user).first()
@@ -137,7 +137,7 @@ def _say_refusals(request, form):
             messages.error(request, error)
 
 
-@require_GET
+@require_safe
 def request_detail(request, pk):
     return _request_page(request, pk)
 
@@ -193,7 +193,7 @@ def _offer_page(request, offer, feedback_form=None, status=200):
 
 
 @login_required
-@require_GET
+@require_safe
 def offer_detail(request, pk):
     return _offer_page(request, _offer_for_side(request, pk))
 
@@ -264,7 +264,7 @@ def follow(request, slug):
     return redirect("people:organisation", slug=slug)
 
 
-@require_GET
+@require_safe
 def organisation_public(request, slug):
     """The public page of an organisation: kind, place, badges, members with their roles, open requests."""
     organisation = get_object_or_404(Organisation.objects.select_related("township__county", "county"), slug=slug)

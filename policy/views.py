@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.actions import run_action
 from policy import actions
@@ -13,7 +13,7 @@ from policy.forms import AnswerForm, IssueFilterForm, IssueForm, RouteForm
 from policy.models import RegulatoryIssue
 
 
-@require_GET
+@require_safe
 def issue_list(request):
     form = IssueFilterForm(request.GET or None)
     issues = RegulatoryIssue.objects.select_related("township__county", "organisation", "ministry")
@@ -29,7 +29,7 @@ def issue_list(request):
     return render(request, "policy/issue_list.html", {"form": form, "page": page, "can_submit": can_submit})
 
 
-@require_GET
+@require_safe
 def issue_detail(request, pk):
     issue = get_object_or_404(
         RegulatoryIssue.objects.select_related("township__county", "organisation", "ministry"), pk=pk

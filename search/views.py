@@ -46,7 +46,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cms.page_cache import SEARCH_RESULTS, anonymous_view, site_wide_value
 from core.json_api import json_endpoint
@@ -113,7 +113,7 @@ def _sorts():
     ]
 
 
-@require_GET
+@require_safe
 def search_map(request):
     """The same search on a map: townships coloured by how many results each holds (the township facet)."""
     error, result, query, search_map_ = "", None, None, None
@@ -198,7 +198,7 @@ def _wider_searches(query):
     return wider
 
 
-@require_GET
+@require_safe
 def search_page(request):
     # Anonymous visitors asking the same thing share one rendered page while no index, synonym or site change has
     # happened since, and for at most SEARCH_PAGE_CACHE_SECONDS: what can still change under it without a write

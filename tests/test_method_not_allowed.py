@@ -72,8 +72,22 @@ def test_a_made_up_method_is_refused_too(client, alice):
     assert response.status_code == 405
 
 
-@pytest.mark.parametrize("name", ["robots_txt", "plans:list", "impact:page"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "robots_txt",
+        "plans:list",
+        "impact:page",
+        # Pages that took GET only (require_GET) refused HEAD with 405.
+        "search:page",
+        "search:map",
+        "people:index",
+        "experiences:list",
+        "policy:issue_list",
+        "healthz",
+    ],
+)
 def test_a_read_only_page_still_answers_head(client, name):
-    """Uptime monitors and link checkers ask with HEAD."""
+    """Uptime monitors, link checkers and link previews ask with HEAD."""
     response = client.head(reverse(name))
     assert response.status_code == 200

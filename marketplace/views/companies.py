@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cms.public import in_active_language
 from marketplace import actions, providers, queries
@@ -62,7 +62,7 @@ def saved_search_delete(request, slug, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def impact(request, slug):
     organisation, membership = company_for_member(request, slug)
     profile, to_profile_form = profile_or_redirect(request, organisation)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Organisation
 from cms.public import in_active_language
@@ -24,7 +24,7 @@ def enterprise_for_team(request, slug):
     return organisation
 
 
-@require_GET
+@require_safe
 def enterprise_detail(request, slug):
     profile = get_object_or_404(
         EnterpriseProfile.objects.select_related("organisation", "township__county"), organisation__slug=slug

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Organisation
 from cms.models import ProjectPage
@@ -67,14 +67,14 @@ def _interest_list(request, organisation, membership, interests, side):
 
 
 @login_required
-@require_GET
+@require_safe
 def company_interests(request, slug):
     organisation, membership = company_for_member(request, slug)
     return _interest_list(request, organisation, membership, queries.interests_of_company(organisation), "company")
 
 
 @login_required
-@require_GET
+@require_safe
 def enterprise_interests(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.ENTERPRISE)
     membership = actions.check_enterprise_team(request.user, organisation)
@@ -90,7 +90,7 @@ def _interest_for(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def interest_detail(request, pk):
     return _detail_page(request, _interest_for(request, pk))
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.models import Organisation
 from cms.public import in_active_language
@@ -15,7 +15,7 @@ from marketplace.views.common import company_for_member, profile_or_redirect
 
 
 @login_required
-@require_GET
+@require_safe
 def recommendations(request, slug):
     organisation, membership = company_for_member(request, slug)
     profile, to_profile_form = profile_or_redirect(request, organisation)
@@ -41,7 +41,7 @@ def recommendations(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def fitting_companies(request, slug):
     """Enterprise members see the discoverable companies that fit their team, with the reasons."""
     organisation = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.ENTERPRISE)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cms.public import in_active_language
 from core.actions import run_action
@@ -16,7 +16,7 @@ from payments.receipts import receipt_context
 
 
 @login_required
-@require_GET
+@require_safe
 def my_backings(request):
     page = Paginator(queries.backings_of(request.user), 20).get_page(request.GET.get("page"))
     payments = queries.payments_by_backing(page.object_list)
@@ -46,7 +46,7 @@ def cancel_checkout(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def backing_detail(request, pk):
     backing = queries.own_backing_or_404(request.user, pk)
     [project] = in_active_language([backing.listing.project])
@@ -69,7 +69,7 @@ def backing_detail(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def receipt(request, pk):
     entry = queries.own_receipt_or_404(request.user, pk)
     return render(request, "payments/receipt.html", receipt_context(entry))

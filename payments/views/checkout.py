@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cms.public import in_active_language
 from core.actions import run_action
@@ -114,7 +114,7 @@ def subscribe(request, project_id, plan_id):
     )
 
 
-@require_GET
+@require_safe
 def checkout_return(request, project_id, outcome):
     """Where Stripe Checkout sends the person back: a message, then the project page. Records no payment: only a
     cancelled checkout of the person's own is closed."""

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.actions import run_action
 from core.numbers import count_from_text
@@ -46,7 +46,7 @@ def _recent_periods():
 
 
 @login_required
-@require_GET
+@require_safe
 def fulfilment_list(request, project_id):
     listing = team_listing(request.user, project_id)
     return _fulfilment_page(request, listing, _period(request))
@@ -73,7 +73,7 @@ def _fulfilment_page(request, listing, period, *, ship_form=None, status=200):
 
 
 @login_required
-@require_GET
+@require_safe
 def fulfilment_csv(request, project_id):
     listing = team_listing(request.user, project_id)
     result = fulfilment.fulfilment_list(listing, _period(request))
@@ -86,7 +86,7 @@ def fulfilment_csv(request, project_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def packing_slips(request, project_id):
     listing = team_listing(request.user, project_id)
     result = fulfilment.fulfilment_list(listing, _period(request))

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cms.page_cache import values_of_pages
 from core.json_api import json_endpoint
@@ -14,7 +14,7 @@ from payments.funding import progress_of, public_listing
 
 
 @login_required
-@require_GET
+@require_safe
 def funding_dashboard(request, project_id):
     listing = team_listing(request.user, project_id)
     page = Paginator(queries.ledger_entries_of(listing), 50).get_page(request.GET.get("page"))
@@ -24,7 +24,7 @@ def funding_dashboard(request, project_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def funding_csv(request, project_id):
     listing = team_listing(request.user, project_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

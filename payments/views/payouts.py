@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.actions import check_manager
 from core.actions import run_action
@@ -43,7 +43,7 @@ def _start_onboarding(request, profile, country):
 
 
 @login_required
-@require_GET
+@require_safe
 def payouts(request, slug):
     profile, membership = enterprise_team_or_404(request.user, slug)
     return _payouts_page(request, profile, membership)
@@ -61,7 +61,7 @@ def payouts_connect(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def payouts_return(request, slug):
     profile, _membership = enterprise_team_or_404(request.user, slug)
     account = payout_actions.refresh_connect_status(request.user, profile)
@@ -73,7 +73,7 @@ def payouts_return(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def payouts_refresh(request, slug):
     """Stripe's onboarding link expired: make a new one for the same account."""
     profile, _membership = enterprise_team_or_404(request.user, slug)

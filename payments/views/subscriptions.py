@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cms.public import in_active_language
 from core.actions import run_action
@@ -32,7 +32,7 @@ def _run(request, action, backing, *args, success):
 
 
 @login_required
-@require_GET
+@require_safe
 def manage(request, pk):
     return _page(request, own_subscription_or_404(request.user, pk))
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language_from_request
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cms.public import public_projects
 from core.json_api import json_endpoint
@@ -33,7 +33,7 @@ def _not_public_response(request, code, error):
     return render(request, "traceability/batch_unavailable.html", context, status=404)
 
 
-@require_GET
+@require_safe
 def batch_lookup(request):
     """The code a shopper typed (?code=): its batch's page, or this page again asking for it."""
     code = code_from_text(request.GET.get("code"))
@@ -42,7 +42,7 @@ def batch_lookup(request):
     return render(request, "traceability/batch_unavailable.html", {"code": "", "asked": "code" in request.GET})
 
 
-@require_GET
+@require_safe
 def short_redirect(request, code):
     """/b/<code> (printed on labels and in QR codes) → the batch's page in the reader's language."""
     language = get_language_from_request(request, check_path=False) or settings.LANGUAGE_CODE
@@ -51,7 +51,7 @@ def short_redirect(request, code):
     return HttpResponseRedirect(target)
 
 
-@require_GET
+@require_safe
 def batch_page(request, code):
     try:
         batch = queries.public_batch_or_404(code)
@@ -74,7 +74,7 @@ def batch_page(request, code):
     return render(request, "traceability/batch.html", context)
 
 
-@require_GET
+@require_safe
 def batch_qr(request, code):
     """The QR code (SVG) of a batch's short URL: public batches for anyone (shared caches keep it a day),
     unpublished ones for their team. Neither a team's preview nor a refusal is kept by a shared cache: the refusal
@@ -132,7 +132,7 @@ def batch_json(request, code):
     return response
 
 
-@require_GET
+@require_safe
 def batch_file(request, code, pk, variant="file"):
     """A photo or document of a public batch (or of the team's own batch): streamed from disk, or a signed,
     expiring address on object storage (private files: config/storage.py). Shared caches keep only a public
@@ -160,7 +160,7 @@ def batch_file(request, code, pk, variant="file"):
     return response
 
 
-@require_GET
+@require_safe
 def digest_list(request):
     """Every digest, newest first, a page at a time (one a day: a year is three pages and none falls off)."""
     page = Paginator(Digest.objects.order_by("-day").defer("payload"), DIGESTS_PER_PAGE).get_page(
@@ -178,7 +178,7 @@ def digest_list(request):
     )
 
 
-@require_GET
+@require_safe
 def digest_detail(request, day):
     digest = get_object_or_404(Digest, day=day)
     payload = json.loads(digest.payload)
@@ -211,14 +211,14 @@ def digest_json(request, day):
     return response
 
 
-@require_GET
+@require_safe
 def public_key_pem(request):
     response = HttpResponse(signing.public_key_pem(), content_type="application/x-pem-file")
     response["Content-Disposition"] = 'inline; filename="homeward-trace-public-key.pem"'
     return response
 
 
-@require_GET
+@require_safe
 def how_it_works(request):
     latest = Digest.objects.order_by("-day").first()
     context = {

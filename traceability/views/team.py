@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.actions import run_action
 from core.numbers import count_from_text
@@ -29,7 +29,7 @@ LABELS_PER_SHEET_MAX = 200
 
 
 @login_required
-@require_GET
+@require_safe
 def project_dashboard(request, project_id):
     listing = team_listing(request.user, project_id)
     context = {
@@ -179,7 +179,7 @@ def batch_publish(request, code):
 
 
 @login_required
-@require_GET
+@require_safe
 def batch_labels(request, code):
     """A printable sheet of labels (QR code, name, short URL): one per box of a shipping record, or ?count=n."""
     batch = queries.team_batch_or_404(request.user, code)
@@ -242,7 +242,7 @@ def device_new(request, project_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def device_detail(request, pk):
     return _device_page(request, queries.team_device_or_404(request.user, pk))
 
