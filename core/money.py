@@ -71,6 +71,26 @@ def _without_currency(text):
 SPACE_GROUPED_AMOUNT = re.compile(r"-?[0-9]{1,3}(?: [0-9]{3})+")
 
 
+# A number with a fractional part: "12.5", ".5", "12." (NFKC makes a full-width point one of these), or a fraction
+# that NFKC spelled out ("½" → "1⁄2").
+DECIMAL_AMOUNT = re.compile(r"[0-9]*\.[0-9]*|[0-9]+[⁄/][0-9]+")
+
+
+def _unreadable_amount(text):
+    """The refusal of an amount that is not a whole number, in words that fit what was typed: a person who typed
+    "12.5" is told about decimals, one who typed "abc" or "一百" that only digits are read."""
+    if DECIMAL_AMOUNT.fullmatch(text) and any(char.isdigit() for char in text):
+        return ValidationError(_("Enter a whole number of New Taiwan dollars, without decimals."), code="decimal")
+    if any(char.isalpha() for char in text):
+        return ValidationError(
+            _("Enter the amount in digits, such as 500: words and letters cannot be read as an amount."),
+            code="letters",
+        )
+    return ValidationError(
+        _("Enter the amount in digits only, such as 500, without spaces or other signs."), code="invalid"
+    )
+
+
 def parse_amount_twd(value, minimum=None, maximum=None):
     """A person's input → whole NT$ within the limits (by default a payment's), or ValidationError saying why."""
     # Full-width "ＮＴ＄１，２００" and other scripts' digits read as typed (core.numbers), with the currency written
@@ -82,7 +102,7 @@ def parse_amount_twd(value, minimum=None, maximum=None):
         raise ValidationError(_("Enter an amount in New Taiwan dollars."), code="required")
     digits = text.removeprefix("-")
     if not (digits.isascii() and digits.isdigit()):
-        raise ValidationError(_("Enter a whole number of New Taiwan dollars, without decimals."), code="invalid")
+        raise _unreadable_amount(digits)
     minimum = settings.PAYMENT_MIN_AMOUNT_TWD if minimum is None else minimum
     maximum = settings.PAYMENT_MAX_AMOUNT_TWD if maximum is None else maximum
     # Far more digits than any limit: refused by its sign before int() (which refuses 4,300+ digits) sees it.

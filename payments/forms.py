@@ -72,8 +72,18 @@ class BackingFormMixin(forms.Form):
         return cleaned
 
 
+def amount_chips():
+    """The suggested amounts as buttons, as the project page's funding panel shows them. A RadioSelect with its own
+    templates rather than a subclass: its widget_type stays "radioselect", so the form's fields render it in a
+    fieldset with its legend like every other choice."""
+    widget = forms.RadioSelect()
+    widget.template_name = "payments/widgets/amount_chips.html"
+    widget.option_template_name = "payments/widgets/amount_chip.html"
+    return widget
+
+
 class DonationForm(BackingFormMixin):
-    suggested = forms.ChoiceField(label=_("Amount"), widget=forms.RadioSelect, required=False)
+    suggested = forms.ChoiceField(label=_("Amount"), widget=amount_chips(), required=False)
     custom_amount = AmountField(label=_("Or another amount (NT$)"), required=False)
 
     field_order = ["suggested", "custom_amount", "payer", "name", "anonymous"]
@@ -84,6 +94,12 @@ class DonationForm(BackingFormMixin):
         self.fields["suggested"].choices = [(str(amount), f"NT${amount:,}") for amount in amounts] + [
             (OTHER, _("Another amount"))
         ]
+        # As the funding panel: the first amount is chosen until the person chooses; an amount typed in the other box
+        # is the one paid (clean()), so the page shown again after an error marks "Another amount" beside it.
+        self.fields["suggested"].initial = str(amounts[0]) if amounts else OTHER
+        if self.is_bound and str(self.data.get("custom_amount") or "").strip():
+            self.data = self.data.copy()
+            self.data["suggested"] = OTHER
 
     def clean(self):
         cleaned = super().clean()

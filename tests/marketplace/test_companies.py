@@ -51,7 +51,7 @@ def test_an_admin_creates_the_company_profile(client, new_company):
         # Digits from a paste or another keyboard: the form's message, never a 500.
         ({"unified_business_number": "0459525³"}, "not a valid unified business number"),
         ({"unified_business_number": "〇四五九五二五七"}, "not a valid unified business number"),
-        ({"ticket_min_twd": "--5"}, "without decimals"),
+        ({"ticket_min_twd": "--5"}, "without spaces or other signs"),
         ({"ticket_max_twd": "9" * 5000}, "largest amount"),
     ],
 )

@@ -455,7 +455,7 @@ def test_an_amount_grouped_by_spaces_is_donated_and_a_stray_space_is_refused_wit
     refused = client.post(donate_url, {"suggested": "other", "custom_amount": "10 00"})
 
     assert refused.status_code == 400
-    assert "Enter a whole number of New Taiwan dollars, without decimals." in refused.text
+    assert "Enter the amount in digits only, such as 500, without spaces or other signs." in refused.text
     assert 'value="10 00"' in refused.text
     assert not Backing.objects.exists()
 

@@ -58,12 +58,17 @@ def test_amounts_people_type_are_read_as_whole_dollars(typed, amount):
         ("元", "Enter an amount"),
         ("NT$", "Enter an amount"),
         ("500.5元", "without decimals"),
-        ("500元元", "without decimals"),
+        ("500元元", "words and letters"),
         ("12.5", "without decimals"),
-        ("abc", "without decimals"),
-        ("1 2", "without decimals"),  # a space that does not group thousands is not guessed away
-        ("10 00", "without decimals"),
-        ("1 0000", "without decimals"),
+        ("abc", "words and letters"),
+        ("一百", "words and letters"),  # a number written in Han characters is a word, not digits
+        ("1e6", "words and letters"),
+        ("１２．５", "without decimals"),  # a full-width point
+        ("1,000.50", "without decimals"),
+        (".5", "without decimals"),
+        ("1 2", "without spaces or other signs"),  # a space that does not group thousands is not guessed away
+        ("10 00", "without spaces or other signs"),
+        ("1 0000", "without spaces or other signs"),
         ("-100", "The smallest amount is NT$30."),
         ("29", "The smallest amount is NT$30."),
         ("1000001", "The largest amount is NT$1,000,000."),
@@ -96,9 +101,9 @@ def test_digits_from_any_keyboard_are_read(typed, amount):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("--5", "without decimals"),
-        ("5-", "without decimals"),
-        ("+-5", "without decimals"),
+        ("--5", "without spaces or other signs"),
+        ("5-", "without spaces or other signs"),
+        ("+-5", "without spaces or other signs"),
         ("½", "without decimals"),  # NFKC makes it 1⁄2 (a fraction slash): not a whole number
         ("9" * 5000, "The largest amount is NT$1,000,000."),  # int() refuses 4,300+ digits: never reach it
         ("-" + "9" * 40, "The smallest amount is NT$30."),

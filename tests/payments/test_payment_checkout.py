@@ -144,12 +144,15 @@ def test_a_signed_in_donor_is_linked_and_a_custom_amount_is_used(client, listing
     ("data", "message"),
     [
         ({"suggested": "other", "custom_amount": "12.5"}, "without decimals"),
+        # Letters or a number in words are not "decimals": the message says what is read.
+        ({"suggested": "other", "custom_amount": "abc"}, "in digits, such as 500: words and letters"),
+        ({"suggested": "other", "custom_amount": "一百"}, "in digits, such as 500: words and letters"),
         ({"suggested": "other", "custom_amount": "10"}, "smallest amount"),
         ({"suggested": "other", "custom_amount": "99999999"}, "largest amount"),
         ({"suggested": "other"}, "Choose an amount"),
         ({"suggested": "777"}, "valid choice"),
         # What a keyboard or a paste may bring: the form's own message, never a 500.
-        ({"suggested": "other", "custom_amount": "--5"}, "without decimals"),
+        ({"suggested": "other", "custom_amount": "--5"}, "without spaces or other signs"),
         ({"suggested": "other", "custom_amount": "1⁄2"}, "without decimals"),
         ({"suggested": "other", "custom_amount": "9" * 5000}, "largest amount"),
     ],
@@ -158,6 +161,61 @@ def test_a_bad_amount_re_renders_the_form_and_saves_nothing(client, listing, cam
     with_english = in_english(donate_url(listing))
 
     response = client.post(with_english, data)
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert not Backing.objects.exists()
+
+
+def _chips(html):
+    """The donate page's amount buttons: {value: checked}."""
+    chips = re.findall(
+        r'<label class="amount-chip"[^>]*><input type="radio" name="suggested" value="([^"]+)"([^>]*)>', html
+    )
+    return {value: " checked" in attributes for value, attributes in chips}
+
+
+def test_the_donate_page_shown_again_after_an_error_looks_and_works_like_the_panel(client, listing, campaign):
+    """It showed the suggested amounts as plain radio buttons with none chosen, while the project page's panel shows
+    them as buttons with the first chosen: now the same buttons, with the amount the person chose or typed marked."""
+    first_visit = client.get(in_english(donate_url(listing))).text
+    assert _chips(first_visit) == {"300": True, "1000": False, "other": False}
+
+    # A suggested amount chosen, another field wrong: that amount stays chosen.
+    chosen = client.post(in_english(donate_url(listing)), {"suggested": "1000", "name": "林" * 151})
+    assert chosen.status_code == 400
+    assert _chips(chosen.text) == {"300": False, "1000": True, "other": False}
+
+    # An amount typed (the first button was still chosen in the panel): "Another amount" marked, the text kept.
+    typed = client.post(in_english(donate_url(listing)), {"suggested": "300", "custom_amount": "一百"})
+    assert typed.status_code == 400
+    assert _chips(typed.text) == {"300": False, "1000": False, "other": True}
+    assert 'value="一百"' in typed.text
+    assert "Enter the amount in digits, such as 500: words and letters cannot be read as an amount." in typed.text
+    assert not Backing.objects.exists()
+
+    # Sent again from the page as it is now shown, with the amount corrected: the typed amount is the one paid.
+    corrected = client.post(in_english(donate_url(listing)), {"suggested": "other", "custom_amount": "100"})
+    assert corrected.status_code == 302
+    assert Backing.objects.get().amount_twd == 100
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "message"),
+    [
+        ("zh-hant", "一百", "請用阿拉伯數字輸入金額，例如 500；文字和字母無法當作金額。"),
+        ("ja", "abc", "金額は 500 のように算用数字で入力してください。文字や漢数字は金額として読み取れません。"),
+        ("zh-hant", "100.5", "請輸入新臺幣整數金額，不含小數。"),
+        ("ja", "1 2", "金額は 500 のように数字だけで入力してください。空白や記号は入れないでください。"),
+        ("zh-hant", "2000000", "最高金額"),
+    ],
+)
+def test_a_bad_amount_is_explained_in_the_pages_language_by_what_was_typed(
+    client, listing, campaign, language, typed, message
+):
+    url = re.sub(r"^/[^/]+/", f"/{language}/", donate_url(listing))
+
+    response = client.post(url, {"suggested": "other", "custom_amount": typed})
 
     assert response.status_code == 400
     assert message in response.text
