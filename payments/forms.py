@@ -47,13 +47,18 @@ class BackingFormMixin(forms.Form):
         help_text=_("As a company, the receipt names the company and its unified business number (統一編號)."),
     )
 
-    def __init__(self, *args, companies=(), **kwargs):
+    def __init__(self, *args, companies=(), pay_as_self=True, **kwargs):
         """`companies`: the companies the person may pay as (payments.corporate.companies_user_may_pay_as); with
-        none the choice is not shown."""
+        none the choice is not shown. `pay_as_self=False` (they already subscribe to the plan themselves): only the
+        companies are offered, the first one chosen."""
         super().__init__(*args, **kwargs)
         self.companies = {str(company.pk): company for company in companies}
+        self.pay_as_self = pay_as_self
         if self.companies:
-            self.fields["payer"].choices = [("", _("Myself")), *((pk, c.name) for pk, c in self.companies.items())]
+            myself = [("", _("Myself"))] if pay_as_self else []
+            self.fields["payer"].choices = [*myself, *((pk, c.name) for pk, c in self.companies.items())]
+            if not pay_as_self:
+                self.fields["payer"].initial = next(iter(self.companies))
         else:
             del self.fields["payer"]
 
@@ -61,7 +66,12 @@ class BackingFormMixin(forms.Form):
         cleaned = super().clean()
         payer = cleaned.get("payer") or (self.data.get("payer") if self.is_bound else "") or ""
         cleaned["company"] = self.companies.get(payer)
-        if payer and cleaned["company"] is None:
+        if not payer and not self.pay_as_self:
+            self.add_error(
+                "payer" if "payer" in self.fields else None,
+                _("You already back this plan yourself: choose the company to pay as. Nothing was charged."),
+            )
+        elif payer and cleaned["company"] is None:
             self.add_error(
                 "payer" if "payer" in self.fields else None,
                 _(

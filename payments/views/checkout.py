@@ -99,9 +99,23 @@ def subscribe(request, project_id, plan_id):
     listing = public_listing_or_404(project_id)
     plan = get_object_or_404(listing.subscription_plans, pk=plan_id)
     data = request.POST if request.method == "POST" else None
-    form = SubscriptionForm(data, companies=corporate.companies_user_may_pay_as(request.user))
+    # Only what the person may still do: each payer (themselves, a company they pay as) backs a plan once
+    # (checkout.check_not_subscribed_already), so one who backs it already is offered their companies, or no form.
+    running = checkout.running_subscription(request.user, plan)
+    companies = [
+        company
+        for company in corporate.companies_user_may_pay_as(request.user)
+        if checkout.running_subscription(request.user, plan, company) is None
+    ]
+    if running is not None and not companies:
+        # Nothing left to subscribe as: the page says so and links to the subscription (a form sent from an older
+        # page is answered the same way, with nothing started).
+        [project] = in_active_language([listing.project])
+        context = {"listing": listing, "project": project, "plan": plan, "running": running, "form": None}
+        return render(request, "payments/subscribe.html", context, status=400 if request.method == "POST" else 200)
+    form = SubscriptionForm(data, companies=companies, pay_as_self=running is None)
     address_form = DeliveryAddressForm(data, plan=plan) if plan.ships_goods else None
-    context = {"plan": plan, "address_form": address_form, "running": checkout.running_subscription(request.user, plan)}
+    context = {"plan": plan, "address_form": address_form, "running": running}
     return _checkout(
         request,
         listing,

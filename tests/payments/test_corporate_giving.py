@@ -2,6 +2,7 @@
 its 統一編號, and the payment counts in the company's evidence report (impact.corporate), exported as CSV and PDF."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -242,3 +243,51 @@ def test_the_evidence_csv_keeps_a_title_typed_as_a_formula_as_text(client, listi
     labels = [row[1] for row in rows if len(row) > 1 and "HYPERLINK" in row[1]]
     assert labels and all(label.startswith("'=HYPERLINK") for label in labels)
     assert any(len(row) > 3 and row[3] == "50000" for row in rows), "amounts stay numbers"
+
+
+def test_an_admin_who_backs_a_plan_already_is_offered_only_the_company_then_only_the_subscriptions_page(
+    client, plan, company
+):
+    """The subscribe page of a plan the person already backs showed the notice and still the whole form, whose
+    Continue was then refused. Each payer backs a plan once: the person may still subscribe as their company (only
+    that is offered), and once the company backs it too, the page links to the subscription and shows no form."""
+    from tests.factories.payments import pending_subscription
+
+    bob = company["admin"]
+    own = pending_subscription(plan, bob, status=Backing.Status.ACTIVE)
+    url = re.sub(
+        r"^/[^/]+/",
+        "/en/",
+        reverse("payments:subscribe", kwargs={"project_id": plan.listing.project_id, "plan_id": plan.pk}),
+    )
+    client.force_login(bob)
+
+    page = client.get(url).text
+    assert "You already back this plan yourself" in page
+    assert reverse("payments:backing_detail", kwargs={"pk": own.pk}) in page
+    assert f'value="{company["organisation"].pk}"' in page and "checked" in page
+    assert ">Myself<" not in page
+
+    # Sent as themselves all the same (an older page): refused in the form, nothing started.
+    refused = client.post(url, {"payer": ""})
+    assert refused.status_code == 400
+    assert "You already back this plan yourself: choose the company to pay as." in refused.text
+    assert list(Backing.objects.values_list("pk", flat=True)) == [own.pk]
+
+    response = client.post(url, {"payer": company["organisation"].pk})
+    assert response.status_code == 302
+    as_company = Backing.objects.exclude(pk=own.pk).get()
+    assert (as_company.paying_organisation, as_company.payer_unified_business_number) == (company["organisation"], TSMC)
+
+    # The company backs it too: nothing left to subscribe as, so no form, the way to the subscription instead.
+    Backing.objects.filter(pk=as_company.pk).update(status=Backing.Status.ACTIVE)
+    for language, notice in [
+        ("en", "You already back this plan: pause it"),
+        ("zh-hant", "您已經訂閱這個方案"),
+        ("ja", "このプランはすでに支援しています"),
+    ]:
+        page = client.get(url.replace("/en/", f"/{language}/", 1)).text
+        assert notice in page
+        assert 'name="payer"' not in page and "demo checkout" not in page and "Subscribe with Stripe" not in page
+    assert client.post(url, {"payer": company["organisation"].pk}).status_code == 400
+    assert Backing.objects.count() == 2

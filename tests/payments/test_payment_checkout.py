@@ -325,10 +325,16 @@ def test_subscribing_again_to_a_plan_one_already_backs_is_refused_and_says_where
     assert response.status_code == 400
     assert "You already back this plan" in response.text
     assert list(Backing.objects.values_list("pk", flat=True)) == [running.pk]
-    # The page says so before the form is filled again, and links to the subscription's own page.
+    # The page says so before the form is filled again and offers what is left to do: the subscription's own page,
+    # with no form and no Continue button that would only be refused.
     page = client.get(in_english(subscribe_url(plan))).text
-    assert "You already back this plan. Pause it" in page
+    assert "You already back this plan: pause it" in page
     assert reverse("payments:backing_detail", kwargs={"pk": running.pk}) in page
+    assert 'method="post" class="stacked-form"' not in page and "Continue to" not in page
+    assert "Subscribe with Stripe" not in page
+    for language, notice in [("zh-hant", "您已經訂閱這個方案"), ("ja", "このプランはすでに支援しています")]:
+        translated = client.get(in_english(subscribe_url(plan)).replace("/en/", f"/{language}/", 1)).text
+        assert notice in translated and 'name="payer"' not in translated
 
     # Once it has ended, the plan may be taken again.
     Backing.objects.filter(pk=running.pk).update(status=Backing.Status.CANCELED)
