@@ -14,7 +14,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.actions import ActionRefused
@@ -82,14 +82,27 @@ def open_checkouts(user):
     return Backing.objects.filter(backer=user, status=Backing.Status.PENDING, created__gte=recent)
 
 
+def checkout_closes_at(backing):
+    """When a pending backing's payment page closes: after that it can no longer be paid, it stops counting among
+    the person's open checkouts, and the scheduler's expire_abandoned_checkouts marks it not completed (My backings
+    and the refusal below both name this time)."""
+    return backing.created + CHECKOUT_LIFETIME
+
+
+def local_time(moment):
+    """A moment as the clock on the wall shows it (14:35), as every page writes times."""
+    return formats.time_format(timezone.localtime(moment), "H:i")
+
+
 def check_open_checkouts(user):
-    if open_checkouts(user).count() >= MAX_OPEN_CHECKOUTS:
+    waiting = list(open_checkouts(user).order_by("created")[:MAX_OPEN_CHECKOUTS])
+    if len(waiting) >= MAX_OPEN_CHECKOUTS:
         raise ActionRefused(
             _(
                 "You already have %(count)s payments waiting to be completed. Finish one on its payment page, "
-                "cancel one in My backings, or try again in half an hour."
+                "cancel one in My backings, or try again after %(time)s, when the first of them closes."
             )
-            % {"count": MAX_OPEN_CHECKOUTS}
+            % {"count": MAX_OPEN_CHECKOUTS, "time": local_time(checkout_closes_at(waiting[0]))}
         )
 
 
@@ -153,8 +166,9 @@ def cancel_open_checkout(user, backing):
         raise ActionRefused(
             _(
                 "This payment could not be cancelled just now, and nothing was changed. If you did not pay it, "
-                "nothing is charged and it closes by itself within half an hour."
-            ),
+                "nothing is charged and it closes by itself at %(time)s."
+            )
+            % {"time": local_time(checkout_closes_at(backing))},
             code=ActionRefused.UNAVAILABLE,
         )
 

@@ -103,15 +103,18 @@ def check_commitment_payable(user, interest, amount_twd):
             )
             % {"amount": f"{amount_twd:,}", "confirmed": f"{interest.committed_amount_twd:,}"}
         )
-    state, _backing = commitment_payment_state(interest)
+    state, backing = commitment_payment_state(interest)
     if state == "paid":
         raise ActionRefused(_("This commitment is already paid. Nothing was charged."))
     if state == "pending":
+        from payments.checkout import checkout_closes_at, local_time
+
         raise ActionRefused(
             _(
                 "A payment of this commitment is already waiting to be completed on Stripe's page. Finish it, or try "
-                "again in half an hour. Nothing was charged."
+                "again after %(time)s, when that page closes. Nothing was charged."
             )
+            % {"time": local_time(checkout_closes_at(backing))}
         )
     from payments.purchases import MAX_CHECKOUT_TWD
 

@@ -27,6 +27,9 @@ def my_backings(request):
     ]
     # Checkouts still open at the gateway may be cancelled from the list (they hold one of MAX_OPEN_CHECKOUTS).
     open_checkout_ids = set(checkout.open_checkouts(request.user).values_list("pk", flat=True))
+    for backing in page.object_list:
+        # An unpaid one says until when its payment page can be used (the refusal of a fourth names the same time).
+        backing.checkout_closes_at = checkout.checkout_closes_at(backing)
     context = {"page": page, "rows": rows, "open_checkout_ids": open_checkout_ids}
     return render(request, "payments/my_backings.html", context)
 

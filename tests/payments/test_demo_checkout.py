@@ -392,9 +392,16 @@ def test_a_backer_who_left_three_checkouts_unpaid_cancels_one_from_my_backings_a
         {"suggested": "1000"},
     )
     assert refused.status_code == 400
-    assert "Finish one on its payment page, cancel one in My backings, or try again in half an hour." in refused.text
+    # The refusal and My backings name one time: when the first open payment page closes (31 minutes after it opened).
+    first_closes = timezone.localtime(Backing.objects.filter(backer=bob).earliest("created").created)
+    first_closes += datetime.timedelta(minutes=31)
+    assert (
+        "Finish one on its payment page, cancel one in My backings, or try again after "
+        f"{first_closes:%H:%M}, when the first of them closes."
+    ) in refused.text
 
     my_backings = client.get(in_language(reverse("payments:my_backings"), "ja")).text
+    assert f"{first_closes:%H:%M}までこの支払いページで支払えます" in my_backings
     assert my_backings.count("この未完了の支払いを取り消す") == checkout.MAX_OPEN_CHECKOUTS
     first = Backing.objects.filter(backer=bob).earliest("pk")
     cancel_url = in_language(reverse("payments:cancel_checkout", kwargs={"pk": first.pk}), "zh-hant")
@@ -463,3 +470,26 @@ def test_an_amount_grouped_by_spaces_is_donated_and_a_stray_space_is_refused_wit
     assert pay(client, url).status_code == 302
     assert Backing.objects.get().amount_twd == 1000
     assert LedgerEntry.objects.get().amount_twd == 1000
+
+
+def test_my_backings_says_until_when_an_unpaid_payment_can_be_paid_and_that_a_lapsed_one_has_closed(
+    client, listing, campaign, bob, demo_gateway
+):
+    """It said the unpaid line "goes away within the hour" while the refusal said "in half an hour": both now name
+    the time the payment page closes (31 minutes after it opened); past it, the line says the page has closed until
+    the scheduler's sweep (payments.tasks.expire_abandoned_checkouts) takes it off the list."""
+    from payments import tasks
+
+    client.force_login(bob)
+    donate(client, listing)
+    backing = Backing.objects.get()
+    closes = timezone.localtime(backing.created) + datetime.timedelta(minutes=31)
+    page = client.get(in_language(reverse("payments:my_backings"), "en")).text
+    assert f"Not paid yet: its payment page can be used until {closes:%H:%M}." in page
+
+    Backing.objects.filter(pk=backing.pk).update(created=timezone.now() - datetime.timedelta(minutes=32))
+    page = client.get(in_language(reverse("payments:my_backings"), "zh-hant")).text
+    assert "未付款：付款頁面已關閉，沒有任何扣款。" in page and "/cancel-payment/" not in page
+
+    assert tasks.expire_abandoned_checkouts.call() == 1
+    assert "付款頁面已關閉" not in client.get(in_language(reverse("payments:my_backings"), "zh-hant")).text
