@@ -94,6 +94,17 @@ def came_back_from_checkout(listing, backing_id):
     return Backing.objects.filter(pk=backing_id, listing=listing).exclude(status=Backing.Status.EXPIRED).exists()
 
 
+def payer_name_known(backing):
+    """The name a payment page starts with: the one given for the receipt, else the signed-in backer's own name (as
+    Stripe's page shows its customer's); never their email address, which is not a name."""
+    if backing.backer_name:
+        return backing.backer_name
+    backer = backing.backer
+    if backer is None:
+        return ""
+    return backer.display_name or f"{backer.first_name} {backer.last_name}".strip()
+
+
 def own_backing_or_404(user, pk):
     """One of the person's own backings; anyone else's is 404 (its existence is not revealed)."""
     return get_object_or_404(

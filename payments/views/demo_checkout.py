@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from payments import gateways
+from payments import gateways, queries
 from payments.forms import DemoPaymentForm
 from payments.receipts import purpose_of
 
@@ -29,7 +29,7 @@ def demo_checkout(request, token):
     backing = session.backing
     form = DemoPaymentForm(
         request.POST if request.method == "POST" else None,
-        initial={"email": backing.backer_email, "name": backing.backer_name},
+        initial={"email": backing.backer_email, "name": queries.payer_name_known(backing)},
     )
     delivery_failed = False
     if request.method == "POST" and not session.is_expired and form.is_valid():

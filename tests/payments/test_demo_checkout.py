@@ -68,6 +68,35 @@ def test_a_donation_goes_to_the_demo_page_which_says_no_money_moves(client, list
     assert "デモ — お金は動きません" in japanese.content.decode()
 
 
+def test_a_signed_in_backers_name_is_filled_in_when_the_receipt_name_was_left_empty(
+    client, listing, campaign, bob, alice, demo_gateway
+):
+    """As Stripe's page starts with its customer's name: "Your name" was empty for a signed-in person who left
+    "Name on the receipt" empty. A name given for the receipt still comes first; a guest's stays empty; an email
+    address is never offered as a name."""
+    client.force_login(bob)
+    page = client.get(donate(client, listing)).text
+    assert re.search(r'<input type="text" name="name" value="Bob"', page)
+
+    page = client.get(donate(client, listing, name="林小姐")).text
+    assert re.search(r'<input type="text" name="name" value="林小姐"', page)
+
+    alice.display_name, alice.first_name, alice.last_name = "", "Alice", "Chen"
+    alice.save()
+    client.force_login(alice)
+    page = client.get(donate(client, listing)).text
+    assert re.search(r'<input type="text" name="name" value="Alice Chen"', page)
+
+    alice.first_name = alice.last_name = ""
+    alice.save()
+    page = client.get(donate(client, listing)).text
+    assert re.search(r'<input type="text" name="name"(?! value)', page)
+
+    client.logout()
+    page = client.get(donate(client, listing)).text
+    assert re.search(r'<input type="text" name="name"(?! value)', page)
+
+
 def test_the_project_panel_says_the_checkout_is_a_demo(client, listing, campaign, demo_gateway):
     page = client.get(listing.project.url).content.decode()
 
