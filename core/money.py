@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.numbers import MAX_DIGITS, normalise_digits
+from core.numbers import MAX_DIGITS, WholeNumberField, normalise_digits
 
 
 def format_twd(amount_twd):
@@ -118,3 +118,18 @@ def parse_amount_twd(value, minimum=None, maximum=None):
             _("The largest amount is NT$%(maximum)s.") % {"maximum": f"{maximum:,}"}, code="max_value"
         )
     return amount
+
+
+class WholeAmountField(WholeNumberField):
+    """A WholeNumberField for an amount of NT$ with limits of its own (a plan's budget lines, a help request's
+    budget): what is not a whole number is refused in parse_amount_twd's words (letters and words, decimals, stray
+    spaces or signs), not Django's bare "Enter a whole number"."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid":
+                raise
+            text = _without_currency(normalise_digits(value).strip().replace(",", ""))
+            raise _unreadable_amount(text.removeprefix("-")) from None

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 from cms.models import Sector
 from core.dates import bound_date_picker
 from core.forms import NamedChoiceField, NamedMultipleChoiceField, Textarea, TextField, text_formfield
-from core.numbers import WholeNumberField
+from core.money import WholeAmountField
 from people.models import (
     Field,
     HelpRequest,
@@ -140,7 +140,7 @@ class HelpRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A budget beyond any help request's is a typing slip: it gets the limit in NT$, not the column's range.
         too_much = _("The largest amount is NT$%(maximum)s.") % {"maximum": f"{BUDGET_MAX_TWD:,}"}
-        self.fields["budget_twd"] = WholeNumberField(
+        self.fields["budget_twd"] = WholeAmountField(
             label=self.fields["budget_twd"].label,
             required=False,
             min_value=0,

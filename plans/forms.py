@@ -17,7 +17,7 @@ from core.forms import (
     TextField,
     name_in_active_language,
 )
-from core.numbers import WholeNumberField
+from core.money import WholeAmountField
 from places.models import County
 from plans.models import FundingSource, Section, Stage, earliest_meeting_day, meeting_too_long_ago_message
 
@@ -29,7 +29,7 @@ MAX_PLAN_TWD = 1_000_000_000_000
 def plan_amount_field(label, **kwargs):
     """A whole NT$ amount, typed on any keyboard (full-width digits too: see core.numbers), its thousands grouped by
     commas or not."""
-    return WholeNumberField(
+    return WholeAmountField(
         label=label,
         grouping=True,
         min_value=0,

@@ -272,15 +272,15 @@ def test_a_request_timeframe_is_bounded_and_the_form_says_the_limit(
 
 
 @pytest.mark.parametrize(
-    ("language", "too_much", "sector"),
+    ("language", "too_much", "in_words_message", "sector"),
     [
-        ("zh-hant", "最高金額為 NT$100,000,000。", "農業與食品"),
-        ("en", "The largest amount is NT$100,000,000.", "Agriculture and food"),
-        ("ja", "最高金額は NT$100,000,000 です。", "農業・食品"),
+        ("zh-hant", "最高金額為 NT$100,000,000。", "請用阿拉伯數字輸入金額，例如 500", "農業與食品"),
+        ("en", "The largest amount is NT$100,000,000.", "Enter the amount in digits", "Agriculture and food"),
+        ("ja", "最高金額は NT$100,000,000 です。", "金額は 500 のように算用数字で入力してください", "農業・食品"),
     ],
 )
 def test_the_request_forms_budget_has_a_limit_in_nt_and_its_sectors_read_in_the_pages_language(
-    client, alice, office, places, language, too_much, sector
+    client, alice, office, places, language, too_much, in_words_message, sector
 ):
     """A budget typed with too many zeros was refused with the database column's range (9223372036854775807), and
     the sectors were named in Chinese on every page."""
@@ -300,6 +300,10 @@ def test_the_request_forms_budget_has_a_limit_in_nt_and_its_sectors_read_in_the_
     assert too_much in response.text
     assert "2147483647" not in response.text and "9223372036854775807" not in response.text
     assert 'value="100000001"' in response.text, "the number typed stays, to be corrected"
+    # A budget in words (十萬, "ten thousand") is told that digits are read, in the page's language.
+    in_words = client.post(url, {**data, "budget_twd": "十萬"})
+    assert in_words.status_code == 400
+    assert in_words_message in in_words.text
     assert not HelpRequest.objects.exists()
     assert client.post(url, {**data, "budget_twd": "100000000"}).status_code == 302
     assert HelpRequest.objects.get().budget_twd == 100_000_000

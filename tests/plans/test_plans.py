@@ -744,7 +744,7 @@ def test_the_edit_page_lists_every_refusal_in_one_summary_at_the_top(client, peo
     assert page.count("data-error-summary") == 1
     summary = page[page.index("data-error-summary") : page.index('name="title"')]
     assert "Total planned (NT$): Ensure this value is greater than or equal to 0." in summary
-    assert 'href="#id_funding-1-planned_twd">Funding line 2: Planned (NT$): Enter a whole number.' in summary
+    assert 'href="#id_funding-1-planned_twd">Funding line 2: Planned (NT$): Enter the amount in digits,' in summary
     assert 'href="#id_milestones-0-due">Milestone 1: Due: A milestone not yet done cannot be due in the past' in summary
     plan.refresh_from_db()
     assert plan.title == "草稿" and plan.total_twd == 0
