@@ -74,7 +74,8 @@ class ExperienceForm(forms.ModelForm):
         self.fields["township"].queryset = Township.objects.with_county()
         # The photo comes before the words that describe it. The image limits and their messages are read when the
         # field is made: now, in the person's language (as the project wizard's photo).
-        photo = ImageUploadField(label=_("photo (optional)"), required=False, help_text=PHOTO_HELP)
+        photo = ImageUploadField(label=_("photo (optional)"), required=False)
+        photo.help_text = PHOTO_HELP  # Wagtail's field writes its own (formats and size, in its catalogs' words)
         photo.widget.attrs["accept"] = "image/jpeg,image/png,image/webp,image/gif"
         fields = list(self.fields.items())
         at = [name for name, _field in fields].index("image_alt")

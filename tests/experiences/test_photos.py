@@ -110,6 +110,8 @@ def test_a_file_that_is_no_picture_is_refused_with_the_reason_and_everything_typ
     assert shown.select_one("#id_meeting_point")["value"] == "竹山車站前"
     assert shown.select_one("#id_image_alt")["value"] == "茶園"
     assert shown.select_one("form.stacked-form")["enctype"] == "multipart/form-data"
+    help_text = shown.select_one("#id_image_helptext").get_text()
+    assert "It shows on the experience's card and page." in help_text and "Supported formats" not in help_text
     assert not Experience.objects.exists() and not CustomImage.objects.exists()
 
 
