@@ -341,6 +341,33 @@ def scene_rice(canvas, variant):
         canvas.draw.polygon(canvas.points([(x + 36, y - 48), (x + 66, y - 42), (x + 40, y - 38)]), PALETTE["gold"])
 
 
+def scene_beach(canvas, variant):
+    """Zhuangwei's coast: the sea under Turtle Island, dunes with their windbreak, litter bags on the sand."""
+    canvas.sky(PALETTE["sky"], PALETTE["paper"])
+    canvas.sun(1260, 190, 58)
+    canvas.cloud(360, 170, 46)
+    sea = 360
+    canvas.draw.polygon(canvas.points([(980, sea), (1060, sea - 52), (1120, sea - 40), (1200, sea)]), PALETTE["mist"])
+    canvas.draw.rectangle(canvas.s(0, sea, WIDTH, 560), PALETTE["water"])
+    for band in range(5):  # swell lines, nearer ones wider apart
+        y = sea + 24 + band * (18 + band * 8)
+        for _wave in range(6):
+            x = canvas.rng.uniform(0, WIDTH - 160)
+            canvas.draw.arc(canvas.s(x, y - 8, x + 150, y + 8), 200, 340, PALETTE["shallow"], width=canvas.s(3)[0])
+    foam = canvas.ridge(560, 10, PALETTE["white"], waves=4)
+    canvas.draw.polygon(canvas.points([(x, y + 12) for x, y in foam] + [(WIDTH, HEIGHT), (0, HEIGHT)]), PALETTE["rice"])
+    canvas.ridge(720, 40, _mix(PALETTE["rice"], PALETTE["soil"], 0.25), waves=2)  # the dunes
+    for n in range(9):  # the windbreak's casuarinas along the dune
+        x = 40 + n * 62
+        canvas.draw.ellipse(canvas.s(x - 34, 640 - 90, x + 34, 640), PALETTE["forest"])
+        canvas.draw.rectangle(canvas.s(x - 5, 630, x + 5, 700), PALETTE["bark"])
+    canvas.house(700, 700, 64)
+    for n in range(3 + variant):  # full litter bags waiting to be sorted
+        x, y = 960 + n * 150, 760 + (n % 2) * 40
+        canvas.draw.ellipse(canvas.s(x - 40, y - 60, x + 40, y + 20), PALETTE["white"])
+        canvas.draw.rectangle(canvas.s(x - 10, y - 74, x + 10, y - 56), PALETTE["persimmon"])
+
+
 SCENES = {
     "cocoa": scene_cocoa,
     "ponds": scene_ponds,
@@ -350,6 +377,7 @@ SCENES = {
     "herbs": scene_herbs,
     "bamboo": scene_bamboo,
     "rice": scene_rice,
+    "beach": scene_beach,
 }
 
 # Demo story slug → (scene, variant of the tea scene, alt text of the story's, the project's and the township's picture)

@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.actions import check_member
+from cms.actions import discard_image_if_unused
+from cms.images import check_image_upload
+from cms.models import CustomImage
 from core.actions import ActionRefused, check_staff_permission, lock_person, staff_reason
 from core.audit import Action, log
 from experiences import rules
@@ -56,6 +59,9 @@ EXPERIENCE_FIELDS = (
     "what_to_bring_ja",
     "minimum_age",
     "cancellation_rule",
+    "image_alt",
+    "image_alt_en",
+    "image_alt_ja",
     "is_published",
 )
 
@@ -96,28 +102,76 @@ def _apply(experience, fields):
         raise ActionRefused(_("Give both the latitude and the longitude of the place, or neither."))
 
 
+def _set_photo(experience, upload, *, remove=False):
+    """Give `experience` the uploaded photo (a file) as an image of the CMS library, or take its photo away
+    (`remove`); returns the image it no longer shows, or None. The upload passes the library's limits first, whoever
+    calls: a refused file stores nothing."""
+    if upload:
+        try:
+            check_image_upload(upload)
+        except ValidationError as error:
+            raise ActionRefused(" ".join(error.messages)) from None
+    elif not remove:
+        return None
+    replaced = experience.image
+    experience.image = None
+    if upload:
+        experience.image = CustomImage.objects.create(
+            title=experience.title_zh or upload.name, description=experience.image_alt, file=upload
+        )
+    return replaced
+
+
+def _refuse_photo_without_words(experience, upload, *, remove=False):
+    """A photo shown needs its description: the page's alt text, and the library image's."""
+    shows_photo = upload or (experience.image_id and not remove)
+    if shows_photo and not experience.image_alt:
+        raise ActionRefused(_("Describe the photo for people who cannot see it."))
+
+
 @transaction.atomic
-def create_experience(user, organisation, **fields):
+def create_experience(user, organisation, *, image=None, **fields):
+    """A new experience; `image` an uploaded photo (optional)."""
     check_member(user, organisation)
     experience = Experience(organisation=organisation, created_by=user)
     _apply(experience, fields)
+    _refuse_photo_without_words(experience, image)
     _refuse_invalid(experience)
+    _set_photo(experience, image)
     experience.save()
-    log(Action.EXPERIENCE_CREATE, actor=user, organisation=organisation, experience=experience.pk)
+    log(
+        Action.EXPERIENCE_CREATE,
+        actor=user,
+        organisation=organisation,
+        experience=experience.pk,
+        photo=experience.image_id,
+    )
     return experience
 
 
 @transaction.atomic
-def update_experience(user, experience, **fields):
+def update_experience(user, experience, *, image=None, remove_image=False, **fields):
+    """Change an experience; `image` a new photo (an upload) in place of its photo, `remove_image` to show none. The
+    photo it no longer shows leaves the library unless something else uses it."""
     experience = Experience.objects.select_for_update().get(pk=experience.pk)
     check_organiser(user, experience)
     price_changes = "price_twd" in fields and fields["price_twd"] != experience.price_twd
     if price_changes and Booking.objects.filter(slot__experience=experience).active().exists():
         raise ActionRefused(_("People have booked at the current price: the price cannot change any more."))
     _apply(experience, fields)
+    _refuse_photo_without_words(experience, image, remove=remove_image)
     _refuse_invalid(experience)
+    replaced = _set_photo(experience, image, remove=remove_image)
     experience.save()
-    log(Action.EXPERIENCE_UPDATE, actor=user, organisation=experience.organisation, experience=experience.pk)
+    photo_changed = {"photo": experience.image_id} if image or replaced else {}
+    log(
+        Action.EXPERIENCE_UPDATE,
+        actor=user,
+        organisation=experience.organisation,
+        experience=experience.pk,
+        **photo_changed,
+    )
+    discard_image_if_unused(replaced)
     return experience
 
 

@@ -2,16 +2,21 @@
 a farm and fishery tour in Kouhu, a beach-cleaning shift in Zhuangwei, each with dates in the coming weeks.
 
 Idempotent: an organisation or experience that exists is left as it is; slots are topped up so that each experience
-always has dates still to come. The demo team login (marketplace.demo) is an admin of the three organisations.
+always has dates still to come, and one without a photo gets its drawn one (cms.demo_pictures' style, uploaded
+through the organiser's action as a team's photo would be). The demo team login (marketplace.demo) is an admin of
+the three organisations.
 """
 
 import datetime
+import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import ensure_demo_township_office
 from accounts.models import Membership, Organisation, Role
+from cms.demo_pictures import draw_scene
 from experiences import actions
 from experiences.models import CancellationRule, Experience
 from places.models import Township
@@ -61,6 +66,12 @@ DEMO_EXPERIENCES = [
         "what_to_bring_ja": "帽子、長袖の服、虫よけ、水筒",
         "minimum_age": 6,
         "cancellation_rule": CancellationRule.FLEXIBLE,
+        "image_alt": "插畫：山坡上一排排圓圓的茶樹，坡頂有一間橘紅屋頂的小屋。",
+        "image_alt_en": (
+            "Illustration: rows of round tea bushes up a hillside, a small house with an orange-red roof on top."
+        ),
+        "image_alt_ja": "イラスト：丘の斜面に並ぶ丸い茶の木と、上に建つ朱色の屋根の小さな家。",
+        "photo": ("tea", 1, 3),
         "slots": [(4, 9, 4, 12), (11, 9, 4, 12), (18, 9, 4, 12)],
     },
     {
@@ -93,6 +104,12 @@ DEMO_EXPERIENCES = [
         "what_to_bring_ja": "日焼け対策のもの、汚れてもよい靴",
         "minimum_age": 0,
         "cancellation_rule": CancellationRule.MODERATE,
+        "image_alt": "插畫：方形魚塭裡的水車打氣機激起白色水花，岸邊有一間小屋。",
+        "image_alt_en": (
+            "Illustration: paddlewheel aerators splashing white water in square fish ponds, a small house on the bank."
+        ),
+        "image_alt_ja": "イラスト：四角い養殖池で水車が白い水しぶきを上げ、岸辺に小さな家が建っている。",
+        "photo": ("ponds", 1, 3),
         "slots": [(6, 10, 5, 20), (20, 10, 5, 20)],
     },
     {
@@ -122,9 +139,23 @@ DEMO_EXPERIENCES = [
         "what_to_bring_ja": "帽子、水筒、日焼け対策。手袋とごみばさみはこちらで用意します",
         "minimum_age": 10,
         "cancellation_rule": CancellationRule.FLEXIBLE,
+        "image_alt": "插畫：龜山島前的海與沙灘，防風林旁一袋袋撿好的海廢等著分類。",
+        "image_alt_en": (
+            "Illustration: the sea and the beach before Turtle Island, bags of collected litter waiting to be sorted "
+            "by the windbreak."
+        ),
+        "image_alt_ja": "イラスト：亀山島を望む海と砂浜。防風林のそばに、拾い集めた海ごみの袋が分別を待っている。",
+        "photo": ("beach", 0, 0),
         "slots": [(2, 8, 2, 30), (9, 8, 2, 30), (16, 8, 2, 30)],
     },
 ]
+
+
+def demo_photo(scene, variant, seed):
+    """A drawn picture of the demo (cms.demo_pictures) as the JPEG file an organiser would upload."""
+    buffer = io.BytesIO()
+    draw_scene(scene, variant, seed).save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    return SimpleUploadedFile(f"demo-{scene}-{variant}-{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def _organisation(slug, user):
@@ -152,12 +183,18 @@ def ensure_demo_experiences(now=None):
         spec = dict(spec)
         organisation = _organisation(spec.pop("organisation"), user)
         slots = spec.pop("slots")
+        photo = spec.pop("photo")
         with transaction.atomic():
             experience = Experience.objects.filter(organisation=organisation, title_zh=spec["title_zh"]).first()
             if experience is None:
                 spec["township"] = organisation.township
-                experience = actions.create_experience(user, organisation, is_published=True, **spec)
+                experience = actions.create_experience(
+                    user, organisation, is_published=True, image=demo_photo(*photo), **spec
+                )
                 summary["experiences"] += 1
+            elif experience.image_id is None:
+                words = {name: spec[name] for name in ("image_alt", "image_alt_en", "image_alt_ja")}
+                actions.update_experience(user, experience, image=demo_photo(*photo), **words)
             if experience.slots.filter(starts_at__gt=now).exists():
                 continue
             today = timezone.localdate(now)

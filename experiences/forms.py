@@ -5,11 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cms.images import ImageUploadField
 from core.forms import NamedChoiceField, Textarea
 from experiences.models import SPOKEN_LANGUAGES, Experience, latest_slot_start
 from places.models import Township
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+PHOTO_HELP = _(
+    "A JPEG, PNG, WebP or GIF picture of the place or the activity. It shows on the experience's card and page."
+)
 
 
 class ExperienceForm(forms.ModelForm):
@@ -43,6 +49,9 @@ class ExperienceForm(forms.ModelForm):
             "what_to_bring_ja",
             "minimum_age",
             "cancellation_rule",
+            "image_alt",
+            "image_alt_en",
+            "image_alt_ja",
             "is_published",
         ]
         widgets = {
@@ -63,6 +72,30 @@ class ExperienceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Township.objects.with_county()
+        # The photo comes before the words that describe it. The image limits and their messages are read when the
+        # field is made: now, in the person's language (as the project wizard's photo).
+        photo = ImageUploadField(label=_("photo (optional)"), required=False)
+        photo.help_text = PHOTO_HELP  # Wagtail's field writes its own (formats and size, in its catalogs' words)
+        photo.widget.attrs["accept"] = "image/jpeg,image/png,image/webp,image/gif"
+        fields = list(self.fields.items())
+        at = [name for name, _field in fields].index("image_alt")
+        fields.insert(at, ("image", photo))
+        if self.instance.image_id:
+            fields.insert(
+                at + 1,
+                ("remove_image", forms.BooleanField(label=_("Remove the current photo"), required=False)),
+            )
+            photo.label = _("a new photo (optional)")
+            photo.help_text = _("Leave empty to keep the current photo.") + " " + str(photo.help_text)
+        self.fields = dict(fields)
+        self.fields["image_alt"].help_text = _("For people who cannot see it; needed with a photo.")
+
+    def clean(self):
+        data = super().clean()
+        keeps_photo = self.instance.image_id and not data.get("remove_image")
+        if (data.get("image") or keeps_photo) and not data.get("image_alt"):
+            self.add_error("image_alt", _("Describe the photo for people who cannot see it."))
+        return data
 
 
 class SlotForm(forms.Form):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model_string
 
 # Languages a host may speak with visitors (codes; labels in LANGUAGE_LABELS).
 SPOKEN_LANGUAGES = [
@@ -82,6 +83,19 @@ class Experience(models.Model):
         choices=CancellationRule.choices,
         default=CancellationRule.FLEXIBLE,
     )
+    # The organiser's photo, an image of the CMS library like a project's (uploads pass cms.images' checks), with
+    # what it shows in words for people who cannot see it, in Chinese and optionally in English and Japanese.
+    image = models.ForeignKey(
+        get_image_model_string(),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    image_alt = models.CharField(_("what the photo shows"), max_length=255, blank=True)
+    image_alt_en = models.CharField(_("what the photo shows (English)"), max_length=255, blank=True)
+    image_alt_ja = models.CharField(_("what the photo shows (Japanese)"), max_length=255, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
@@ -105,7 +119,7 @@ class Experience(models.Model):
 
     # The organiser writes in Chinese (title_zh…, meeting_point…) and may add English and Japanese versions.
     ORIGINAL_LANGUAGE = "zh-hant"
-    TRANSLATED_TEXTS = ("title", "description", "meeting_point", "accessibility", "what_to_bring")
+    TRANSLATED_TEXTS = ("title", "description", "meeting_point", "accessibility", "what_to_bring", "image_alt")
 
     def _original(self, field):
         return getattr(self, f"{field}_zh") if field in ("title", "description") else getattr(self, field)
@@ -156,6 +170,20 @@ class Experience(models.Model):
         from core.languages import html_lang
 
         return html_lang(self.language_shown("title"))
+
+    @property
+    def photo_alt(self):
+        """What the photo shows, in the reader's language where the organiser wrote it, else the Chinese original,
+        else the library image's own description (every stored image has one)."""
+        if self.image is None:
+            return ""
+        return self._in_language("image_alt") or self.image.description
+
+    @property
+    def photo_alt_lang(self):
+        from core.languages import html_lang
+
+        return html_lang(self.language_shown("image_alt"))
 
     @property
     def is_free(self):

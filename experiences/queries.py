@@ -1,9 +1,28 @@
 """Reading experiences, slots and bookings for the pages (no changes here)."""
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
+from cms.models.pages import card_images
 from experiences.models import Booking, Experience, Slot
+
+# The renditions of an experience's photo on its card (experiences/list.html asks `{% picture … format-{webp,jpeg}
+# fill-{480x300,960x600} %}`): prefetched with the list, so a page of cards costs one query for all its pictures.
+# A spec missing here is made again on every request: keep this list and the template's in step.
+CARD_PHOTO_SPECS = tuple(
+    f"format-{image_format}|fill-{size}" for image_format in ("webp", "jpeg") for size in ("480x300", "960x600")
+)
+
+
+def _with_card_photos(queryset):
+    return queryset.prefetch_related(Prefetch("image", queryset=card_images(*CARD_PHOTO_SPECS)))
+
+
+def card_photos(experience_ids):
+    """{experience id: its photo, card renditions prefetched} of those of these experiences that have one: two
+    queries, whatever their number (search results show them in their picture slot)."""
+    experiences = _with_card_photos(Experience.objects.filter(pk__in=experience_ids, image__isnull=False))
+    return {experience.pk: experience.image for experience in experiences.only("pk", "image")}
 
 
 def upcoming_slots():
@@ -26,7 +45,7 @@ def public_experiences(*, kind="", township=None, date=None, price="", language=
         experiences = experiences.filter(price_twd__gt=0)
     if language:
         experiences = experiences.filter(languages__contains=[language])
-    return (
+    return _with_card_photos(
         experiences.annotate(next_start=Min("slots__starts_at", filter=slots))
         .filter(next_start__isnull=False)
         .select_related("township__county", "organisation")

@@ -191,7 +191,7 @@ def manage_list(request):
 def experience_new(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     check_member(request.user, organisation)
-    form = ExperienceForm(request.POST or None)
+    form = ExperienceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         outcome = run_action(
             request,
@@ -217,7 +217,7 @@ def _managed(request, pk):
 @require_http_methods(["GET", "POST"])
 def manage(request, pk):
     experience = _managed(request, pk)
-    form = ExperienceForm(request.POST or None, instance=Experience.objects.get(pk=pk))
+    form = ExperienceForm(request.POST or None, request.FILES or None, instance=Experience.objects.get(pk=pk))
     if request.method == "POST":
         if form.is_valid():
             outcome = run_action(

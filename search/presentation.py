@@ -239,3 +239,18 @@ def _township_pages():
         if preferred or (page.locale_id == default and page.township_id not in urls):
             urls[page.township_id] = page.url
     return urls
+
+
+def result_extras(hits):
+    """{hit uid: {"image": picture or None, "card": ProjectCard or None}} for a page of results: marketplace's
+    pictures and card facts (projects, stories, townships) and the photos of experiences, for the result cards'
+    picture slot. A fixed number of queries, whatever the page holds."""
+    from experiences.queries import card_photos
+    from marketplace.presentation import search_result_extras
+
+    extras = search_result_extras(hits)
+    ids = [int(hit["object_id"]) for hit in hits if hit["family"] == "experiences" and str(hit["object_id"]).isdigit()]
+    if ids:
+        for pk, image in card_photos(ids).items():
+            extras[f"experiences:{pk}"] = {"image": image, "card": None}
+    return extras

@@ -55,7 +55,15 @@ from search.documents import FACETS, families
 from search.localize import localize_hits, localize_suggestions
 from search.people_families import empty_states
 from search.planner import plan_query
-from search.presentation import expansion_text, facet_groups, page_links, page_url, related_links, result_map
+from search.presentation import (
+    expansion_text,
+    facet_groups,
+    page_links,
+    page_url,
+    related_links,
+    result_extras,
+    result_map,
+)
 from search.query import InvalidSearch, check_searchable, parse_search_params, without_other_parameters
 
 AUTOCOMPLETE_FAMILIES = ("projects", "enterprises", "townships", "experiences", "organisations", "programmes")
@@ -228,6 +236,8 @@ def _render_search_page(request):
     context = {
         "error": error,
         "result": result,
+        # The pictures and project facts of the result cards (search/search.html)
+        "extras": result_extras(result.hits) if result is not None and result.hits else {},
         "query": query,
         "q": request.GET.get("q", ""),
         "expansions": [expansion_text(expansion) for expansion in result.expansions] if result else [],

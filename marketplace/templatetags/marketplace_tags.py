@@ -91,14 +91,6 @@ def project_story_facts(project):
     return SimpleLazyObject(lambda: facts_for(project))
 
 
-@register.simple_tag
-def search_result_extras(hits):
-    """Pictures and project card facts for a page of search hits (search's results template calls this)."""
-    from marketplace.presentation import search_result_extras as extras_for
-
-    return extras_for(hits)
-
-
 @register.filter
 def get_extra(extras, uid):
     return extras.get(uid) or {}

@@ -425,6 +425,32 @@ def test_an_english_reader_sees_the_english_title_of_an_experience(everything, c
     assert "Tea picking in Zhushan" in response.content.decode()
 
 
+def test_an_experiences_photo_fills_its_picture_slot_in_the_results(
+    alice, office, client, django_capture_on_commit_callbacks
+):
+    """As a project's picture does; an experience without one keeps its calendar icon."""
+    import io
+
+    from bs4 import BeautifulSoup
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 200), (40, 120, 60)).save(buffer, "JPEG")
+    photo = SimpleUploadedFile("tea.jpg", buffer.getvalue(), content_type="image/jpeg")
+    pictured = make_experience(django_capture_on_commit_callbacks, alice, office, image=photo, image_alt="茶園")
+    make_experience(
+        django_capture_on_commit_callbacks, alice, office, title_zh="竹山採茶說明會", title_en="", title_ja=""
+    )
+    engines()
+    page = BeautifulSoup(client.get("/en/search/", {"q": "採茶", "kind": "experiences"}).content, "html.parser")
+    cards = {card.h3.get_text(): card.select_one(".card-media") for card in page.select(".result-card")}
+    assert set(cards) == {"Tea picking in Zhushan", "竹山採茶說明會"}
+    image = cards["Tea picking in Zhushan"].img
+    assert image is not None and pictured.image.get_rendition("fill-480x300").url == image["src"]
+    assert "card-media-placeholder" in cards["竹山採茶說明會"]["class"] and cards["竹山採茶說明會"].img is None
+
+
 def test_an_empty_search_of_a_people_kind_says_what_to_do_next(people_site, client):
     engines()
     html = client.get("/en/search/", {"q": "火星", "kind": "talent"}).content.decode()
