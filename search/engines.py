@@ -114,14 +114,17 @@ def search(query):
 
 
 def autocomplete(prefix, size=8, families_=None):
-    """Suggestions for a typed prefix; one typed in Simplified characters is completed in Traditional ones too (屏东
-    → 屏東縣…), after what the prefix as typed completes (a Japanese 会 stays 会 first)."""
+    """Suggestions for a typed prefix; it is also completed in the other forms the search planner searches, after
+    what the prefix as typed completes: one typed in Simplified characters in Traditional ones (屏东 → 屏東縣…, a
+    Japanese 会 stays 会 first), hiragana in katakana (ここあ → ココア, which the search finds and the list missed)."""
     from search.lexicon import fold_simplified
+    from search.planner import hiragana_written_in_katakana
 
     suggestions, _incomplete = _with_fallback("autocomplete", prefix, size, families_)
-    traditional = fold_simplified(prefix)
-    if traditional != prefix and len(suggestions) < size:
+    for other in dict.fromkeys([fold_simplified(prefix), hiragana_written_in_katakana(prefix)]):
+        if other == prefix or len(suggestions) >= size:
+            continue
         seen = {suggestion["uid"] for suggestion in suggestions}
-        more, _incomplete = _with_fallback("autocomplete", traditional, size, families_)
+        more, _incomplete = _with_fallback("autocomplete", other, size, families_)
         suggestions += [suggestion for suggestion in more if suggestion["uid"] not in seen][: size - len(suggestions)]
     return suggestions

@@ -59,6 +59,7 @@ FUZZY_CHUNK = (2, 6)  # lengths of a Chinese run worth correcting as a whole
 _PIECE = re.compile(rf"[{_HAN}]+|[\u3041-\u309f\u30fc]+|[\u30a0-\u30ff]+|[^\W_{_HAN}\u3041-\u30ff]+(?:[.'’][^\W_]+)*")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _HIRAGANA_RUN = re.compile(r"^[\u3041-\u309f\u30fc]+$")
+_HIRAGANA_RUN_ANYWHERE = re.compile(r"[\u3041-\u309f\u30fc]+")
 HONORIFICS = ("お", "ご")  # prefixes of the word after them (お茶, ご飯): stop words only there
 _LATIN_WORD = re.compile(r"^[a-z]+$")
 # ぁ..ゖ and the iteration marks ゝゞ have katakana forms 0x60 above them; ゟ and the combining marks do not.
@@ -264,6 +265,12 @@ def _katakana(word):
     if not _HIRAGANA_RUN.match(word):
         return word
     return word.translate(_HIRAGANA_TO_KATAKANA)
+
+
+def hiragana_written_in_katakana(text):
+    """The text with each hiragana run written in katakana, as a concept typed in hiragana is searched (`_katakana`):
+    what autocomplete completes besides the typed text, so the suggestions find what the search would."""
+    return _HIRAGANA_RUN_ANYWHERE.sub(lambda run: _katakana(run.group()), text)
 
 
 def _hiragana_words(run, after_word=False, before_han=False):
@@ -620,4 +627,12 @@ def _replaces(concept):
     return not (set(typed.match) <= vocabulary.present_bigrams(typed.match))
 
 
-__all__ = ["KIND_WEIGHTS", "Alternative", "Concept", "QueryPlan", "alternative", "plan_query"]
+__all__ = [
+    "KIND_WEIGHTS",
+    "Alternative",
+    "Concept",
+    "QueryPlan",
+    "alternative",
+    "hiragana_written_in_katakana",
+    "plan_query",
+]
