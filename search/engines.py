@@ -114,16 +114,15 @@ def search(query):
 
 
 def autocomplete(prefix, size=8, families_=None):
-    """Suggestions for a typed prefix; it is also completed in the other forms the search planner searches, after
-    what the prefix as typed completes: one typed in Simplified characters in Traditional ones (屏东 → 屏東縣…, a
-    Japanese 会 stays 会 first), hiragana in katakana (ここあ → ココア, which the search finds and the list missed)."""
-    from search.lexicon import fold_simplified
-    from search.planner import hiragana_written_in_katakana
+    """Suggestions for a typed prefix; after what the prefix as typed completes (a Japanese 会 stays 会 first), what
+    the other forms the search reads it in complete (search.planner.completion_forms): 屏东 → 屏東縣…, ここあ →
+    ココア and its synonym 可可."""
+    from search.planner import completion_forms
 
     suggestions, _incomplete = _with_fallback("autocomplete", prefix, size, families_)
-    for other in dict.fromkeys([fold_simplified(prefix), hiragana_written_in_katakana(prefix)]):
-        if other == prefix or len(suggestions) >= size:
-            continue
+    for other in completion_forms(prefix):
+        if len(suggestions) >= size:
+            break
         seen = {suggestion["uid"] for suggestion in suggestions}
         more, _incomplete = _with_fallback("autocomplete", other, size, families_)
         suggestions += [suggestion for suggestion in more if suggestion["uid"] not in seen][: size - len(suggestions)]

@@ -268,9 +268,22 @@ def _katakana(word):
 
 
 def hiragana_written_in_katakana(text):
-    """The text with each hiragana run written in katakana, as a concept typed in hiragana is searched (`_katakana`):
-    what autocomplete completes besides the typed text, so the suggestions find what the search would."""
+    """The text with each hiragana run written in katakana, as a concept typed in hiragana is searched (`_katakana`)."""
     return _HIRAGANA_RUN_ANYWHERE.sub(lambda run: _katakana(run.group()), text)
+
+
+def completion_forms(prefix):
+    """The other texts autocomplete completes for a typed prefix, in order, as the search reads the same words: its
+    Traditional form (typed in Simplified characters), its katakana form (typed in hiragana), and, when the prefix in
+    one of these forms is a whole synonym term, the other terms of that synonym (ここあ → ココア → 可可: the search
+    found the cocoa projects, the suggestions under the box listed nothing). The prefix itself is not in the list."""
+    text = " ".join(normalise(prefix).split())
+    written = list(dict.fromkeys([text, lexicon.fold_simplified(text), hiragana_written_in_katakana(text)]))
+    forms = list(written)
+    index = synonym_index()
+    for form in written:
+        forms.extend(expansion.text for expansion in index.lookup(units(form)) if expansion.kind == SYNONYM)
+    return [form for form in dict.fromkeys(forms) if form and form != text]
 
 
 def _hiragana_words(run, after_word=False, before_han=False):
@@ -633,6 +646,7 @@ __all__ = [
     "Concept",
     "QueryPlan",
     "alternative",
+    "completion_forms",
     "hiragana_written_in_katakana",
     "plan_query",
 ]

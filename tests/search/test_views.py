@@ -4,6 +4,7 @@ import pytest
 
 from search.db_engine import DatabaseEngine
 from search.es import ElasticsearchEngine
+from search.query import SearchQuery
 from tests.search.fixture import XSS_TITLE, fixture_documents
 
 pytestmark = [pytest.mark.postgres, pytest.mark.elasticsearch]
@@ -508,3 +509,16 @@ def test_the_advice_on_an_empty_page_fits_the_search(search_corpus, db, client, 
     assert "「zzzqqxv」を含む結果はありません。表記を確かめるか、別の語を試してください。" in filtered
     assert "絞り込みを外してみてください。" in filtered
     assert "絞り込みを外してみてください。" in advice("ja", county="10013", sector="none")
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+def test_suggestions_read_hiragana_and_its_synonyms_as_the_search_does(search_corpus, db, settings, engine_name):
+    """ここあ found the cocoa documents (katakana ココア, a synonym of 可可) while the suggestions stayed empty."""
+    from search import engines
+
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+    found = {hit["uid"] for hit in engines.search(SearchQuery(q="ここあ", per_page=50)).hits}
+    suggested = {s["uid"] for s in engines.autocomplete("ここあ", families_=("fixture",))}
+    assert suggested and suggested <= found
+    assert suggested <= {s["uid"] for s in engines.autocomplete("可可", families_=("fixture",))}
+    assert engines.autocomplete("ゔぁ", families_=("fixture",)) == []  # converted, still nothing: no guess
