@@ -114,14 +114,16 @@ def search(query):
 
 
 def autocomplete(prefix, size=8, families_=None):
-    """Suggestions for a typed prefix; one typed in Simplified characters is completed in Traditional ones too (屏东
-    → 屏東縣…), after what the prefix as typed completes (a Japanese 会 stays 会 first)."""
-    from search.lexicon import fold_simplified
+    """Suggestions for a typed prefix; after what the prefix as typed completes (a Japanese 会 stays 会 first), what
+    the other forms the search reads it in complete (search.planner.completion_forms): 屏东 → 屏東縣…, ここあ →
+    ココア and its synonym 可可."""
+    from search.planner import completion_forms
 
     suggestions, _incomplete = _with_fallback("autocomplete", prefix, size, families_)
-    traditional = fold_simplified(prefix)
-    if traditional != prefix and len(suggestions) < size:
+    for other in completion_forms(prefix):
+        if len(suggestions) >= size:
+            break
         seen = {suggestion["uid"] for suggestion in suggestions}
-        more, _incomplete = _with_fallback("autocomplete", traditional, size, families_)
+        more, _incomplete = _with_fallback("autocomplete", other, size, families_)
         suggestions += [suggestion for suggestion in more if suggestion["uid"] not in seen][: size - len(suggestions)]
     return suggestions

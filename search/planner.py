@@ -59,6 +59,7 @@ FUZZY_CHUNK = (2, 6)  # lengths of a Chinese run worth correcting as a whole
 _PIECE = re.compile(rf"[{_HAN}]+|[\u3041-\u309f\u30fc]+|[\u30a0-\u30ff]+|[^\W_{_HAN}\u3041-\u30ff]+(?:[.'’][^\W_]+)*")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _HIRAGANA_RUN = re.compile(r"^[\u3041-\u309f\u30fc]+$")
+_HIRAGANA_RUN_ANYWHERE = re.compile(r"[\u3041-\u309f\u30fc]+")
 HONORIFICS = ("お", "ご")  # prefixes of the word after them (お茶, ご飯): stop words only there
 _LATIN_WORD = re.compile(r"^[a-z]+$")
 # ぁ..ゖ and the iteration marks ゝゞ have katakana forms 0x60 above them; ゟ and the combining marks do not.
@@ -264,6 +265,25 @@ def _katakana(word):
     if not _HIRAGANA_RUN.match(word):
         return word
     return word.translate(_HIRAGANA_TO_KATAKANA)
+
+
+def hiragana_written_in_katakana(text):
+    """The text with each hiragana run written in katakana, as a concept typed in hiragana is searched (`_katakana`)."""
+    return _HIRAGANA_RUN_ANYWHERE.sub(lambda run: _katakana(run.group()), text)
+
+
+def completion_forms(prefix):
+    """The other texts autocomplete completes for a typed prefix, in order, as the search reads the same words: its
+    Traditional form (typed in Simplified characters), its katakana form (typed in hiragana), and, when the prefix in
+    one of these forms is a whole synonym term, the other terms of that synonym (ここあ → ココア → 可可: the search
+    found the cocoa projects, the suggestions under the box listed nothing). The prefix itself is not in the list."""
+    text = " ".join(normalise(prefix).split())
+    written = list(dict.fromkeys([text, lexicon.fold_simplified(text), hiragana_written_in_katakana(text)]))
+    forms = list(written)
+    index = synonym_index()
+    for form in written:
+        forms.extend(expansion.text for expansion in index.lookup(units(form)) if expansion.kind == SYNONYM)
+    return [form for form in dict.fromkeys(forms) if form and form != text]
 
 
 def _hiragana_words(run, after_word=False, before_han=False):
@@ -620,4 +640,13 @@ def _replaces(concept):
     return not (set(typed.match) <= vocabulary.present_bigrams(typed.match))
 
 
-__all__ = ["KIND_WEIGHTS", "Alternative", "Concept", "QueryPlan", "alternative", "plan_query"]
+__all__ = [
+    "KIND_WEIGHTS",
+    "Alternative",
+    "Concept",
+    "QueryPlan",
+    "alternative",
+    "completion_forms",
+    "hiragana_written_in_katakana",
+    "plan_query",
+]

@@ -1,5 +1,5 @@
 """Labels and links for the search page: facet value names (in the page's language, never the indexed codes),
-pagination links, the results map."""
+pagination links, the results map, the advice of an empty page."""
 
 import re
 
@@ -7,7 +7,9 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.languages import inline_list
 from search.documents import FACETS, families
 
 
@@ -132,6 +134,32 @@ def _word_in_its_language(word):
     else:
         lang = "en"
     return format_html('<span lang="{}">{}</span>', lang, word)
+
+
+def empty_result_tips(result, query, concepts):
+    """For a search without hits: the advice that fits it, each a sentence. The spelling only for words no public
+    document holds (named, so one sees which), fewer words only when some of them find documents on their own and
+    no suggestion already offers fewer, the filters only when some are set. A single advice fitting every search
+    ("Try fewer words, another spelling, or remove a filter.") told a one-word search to remove filters it did not
+    have."""
+    tips = []
+    unknown = list(getattr(result, "unknown_words", None) or [])
+    if unknown:
+        quoted = inline_list(_("“%(word)s”") % {"word": word} for word in unknown)
+        tips.append(
+            ngettext(
+                "No result contains the word %(words)s: check its spelling or try another word.",
+                "No result contains the words %(words)s: check their spelling or try other words.",
+                len(unknown),
+            )
+            % {"words": quoted}
+        )
+    held = len(concepts) - len([c for c in concepts if c.typed in unknown])
+    if len(concepts) > 1 and held >= 1 and not result.suggestion:
+        tips.append(_("No result contains all these words together: try fewer of them."))
+    if query.filters:
+        tips.append(_("Try removing a filter."))
+    return tips
 
 
 def related_links(result):

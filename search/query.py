@@ -61,6 +61,7 @@ class SearchResult:
     corrected_q: str = ""  # the query searched instead of query.q when misspelt words were corrected
     expansions: list = field(default_factory=list)  # [{"from", "to", "kind"}] that matched hits of this page
     related: dict = field(default_factory=dict)  # for a query without hits: {"townships": [codes], "sector": slug}
+    unknown_words: list = field(default_factory=list)  # for a query without hits: its words no document holds
 
     @property
     def pages(self):
@@ -79,6 +80,7 @@ class SearchResult:
             "corrected_q": self.corrected_q,
             "expansions": self.expansions,
             "related": self.related,
+            "unknown_words": self.unknown_words,
             "hits": self.hits,
             "facets": {name: [{"value": v, "count": n} for v, n in values] for name, values in self.facets.items()},
         }

@@ -21,9 +21,10 @@ GET /api/search/?q=&county=&township=&sector=&funding_type=&sdg=&priority_area=&
     "count"}]}}. "corrected_q" is the query searched instead when misspelt words were corrected (else "");
     "matched_via" lists the expansions a hit matched through (kind: synonym, narrower, dictionary (CC-CEDICT),
     spelling, variant (Japanese kanji)), "expansions" those of the whole page; for a query without hits,
-    "suggestion" is a looser query whose every word documents hold, and "related" {"townships": [town codes],
-    "sector": slug} the townships the query names and those and the sector most documents matching any one of
-    its words belong to.
+    "suggestion" is a looser query whose every word documents hold (offered only when every word it drops is in no
+    public document), "unknown_words" the query's words no public document holds, and "related" {"townships":
+    [town codes], "sector": slug} the townships the query names and those and the sector most documents matching
+    any one of its words belong to.
 GET /api/search/autocomplete/?q=<prefix>&lang=<zh-hant|en|ja>   (lang: the asking page's language, else the request's)
     up to 8 {"uid", "family", "family_label", "title", "title_en", "title_ja",
     "url", "lang"} (projects, enterprises and townships; title and url are the public page in the reader's language:
@@ -56,6 +57,7 @@ from search.localize import localize_hits, localize_suggestions
 from search.people_families import empty_states
 from search.planner import plan_query
 from search.presentation import (
+    empty_result_tips,
     expansion_text,
     facet_groups,
     page_links,
@@ -65,6 +67,7 @@ from search.presentation import (
     result_map,
 )
 from search.query import InvalidSearch, check_searchable, parse_search_params, without_other_parameters
+from search.suggest import EMPTY_PLAN
 
 AUTOCOMPLETE_FAMILIES = ("projects", "enterprises", "townships", "experiences", "organisations", "programmes")
 INCOMPLETE_NOTICE = "Search is running in a reduced mode: results may be incomplete."
@@ -229,6 +232,7 @@ def _render_search_page(request):
         result = engines.search(query)
     except InvalidSearch as problem:
         error = problem.for_page
+    plan = plan_query(query.q) if query is not None and query.q else EMPTY_PLAN
     if result is not None:
         _localize(result)
         for hit in result.hits:
@@ -251,10 +255,11 @@ def _render_search_page(request):
         "facet_names": FACETS,
         "empty_states": empty_states(query) if result is not None and not result.hits else [],
         "wider_searches": _wider_searches(query) if result is not None and not result.total else [],
+        "tips": empty_result_tips(result, query, plan.concepts) if result is not None and not result.total else [],
         "map_url": f"{reverse('search:map')}?{request.GET.urlencode()}",
         # Only punctuation or symbols typed: nothing to search for, so every result is listed; the page says why.
         "nearest_without_township": nearest_without_township,
-        "nothing_to_search": bool(result is not None and query.q and not plan_query(query.q).concepts),
+        "nothing_to_search": bool(result is not None and query.q and not plan.concepts),
     }
     response = render(request, "search/search.html", context, status=400 if error else 200)
     if result is not None and result.incomplete:

@@ -86,6 +86,22 @@ def test_translations_keep_every_placeholder(language):
     assert wrong == [], f"placeholders changed in {language}: {wrong}"
 
 
+def test_a_teams_project_is_zhuanan_in_chinese_and_jihua_is_kept_for_plans_and_programmes():
+    """locale/GLOSSARY.md: a team's project is 專案 (never 計畫); 計畫 is a support programme or a revitalization
+    plan. A dozen strings about projects only (the fulfilment page, a company's impact report, the programmes'
+    eligibility) still said 計畫, so one page called the same thing by two names."""
+    project = re.compile(r"\bprojects?\b", re.IGNORECASE)
+    plan = re.compile(r"\b(plans?|programmes?)\b", re.IGNORECASE)
+    mixed = [
+        (entry.msgid, text)
+        for entry in catalog("zh_Hant")
+        if not entry.obsolete and project.search(entry.msgid) and not plan.search(entry.msgid)
+        for text in ([entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values()))
+        if "計畫" in text
+    ]
+    assert mixed == []
+
+
 def test_makemessages_finds_no_new_string(tmp_path):
     copy = tmp_path / "project"
     shutil.copytree(

@@ -127,6 +127,26 @@ def test_a_word_typed_in_hiragana_finds_its_katakana_form(rice_canteen, client, 
     assert '「<span lang="ja">おーがにっく</span>」のカタカナ表記' in page
 
 
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+def test_suggestions_convert_hiragana_as_the_search_does(
+    rice_canteen, client, settings, django_capture_on_commit_callbacks, engine_name
+):
+    """The search turned おーがにっく into オーガニック and found the project, while the list of suggestions under the
+    box stayed empty for the same letters: autocomplete now completes the katakana form too, after the typed one."""
+    with django_capture_on_commit_callbacks(execute=True):
+        japanese = translation_of(rice_canteen, "ja")
+        japanese.title, japanese.summary = "関山オーガニック米食堂", "Uターンの若者が地元の米を"
+        japanese.save_revision().publish()
+    content_engines()
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+    for typed in ("関山おーが", "関山おーがにっく"):
+        data = client.get("/api/search/autocomplete/", {"q": typed, "lang": "ja"}).json()
+        assert [(s["uid"], s["title"]) for s in data["suggestions"] if s["family"] == "projects"] == [
+            (f"projects:{rice_canteen.pk}", "関山オーガニック米食堂")
+        ], typed
+    assert client.get("/api/search/", {"q": "関山おーがにっく", "kind": "projects"}).json()["total"] == 1
+
+
 def test_townships_and_enterprises_link_in_the_readers_language(
     content_site, client, django_capture_on_commit_callbacks
 ):

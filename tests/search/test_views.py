@@ -4,6 +4,7 @@ import pytest
 
 from search.db_engine import DatabaseEngine
 from search.es import ElasticsearchEngine
+from search.query import SearchQuery
 from tests.search.fixture import XSS_TITLE, fixture_documents
 
 pytestmark = [pytest.mark.postgres, pytest.mark.elasticsearch]
@@ -458,3 +459,66 @@ def test_autocomplete_answers_in_the_language_of_the_page_that_asks(search_corpu
     assert "Chishang Township, Taitung County" in [s["title"] for s in english]
     refused = client.get("/api/search/autocomplete/", {"q": "池", "lang": "xx"}, HTTP_ACCEPT_LANGUAGE="ja")
     assert refused.status_code == 400 and refused.json()["error"] == "不明な言語：xx。"
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+@pytest.mark.parametrize("q", ["1; DROP TABLE users", "<script>alert(1)</script>"])
+def test_junk_gets_no_did_you_mean(search_corpus, db, client, settings, engine_name, q):
+    """ "Did you mean 1?" after `1; DROP TABLE users`: the first looser query with hits was offered, whatever it
+    dropped. A suggestion now drops only words no document holds and keeps a word and a third of the query."""
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+    data = client.get("/api/search/", {"q": q}).json()
+    assert (data["total"], data["suggestion"]) == (0, "")
+    html = client.get("/en/search/", {"q": q}).content.decode()
+    assert "Nothing matches" in html and "Did you mean" not in html
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+def test_a_real_correction_is_still_suggested_with_the_unknown_words_named(
+    search_corpus, db, client, settings, engine_name
+):
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+    data = client.get("/api/search/", {"q": "池上 火星基地"}).json()
+    assert (data["suggestion"], data["unknown_words"]) == ("池上", ["火星", "基地"])
+    html = client.get("/en/search/", {"q": "池上 火星基地"}).content.decode()
+    assert '<a href="?q=%E6%B1%A0%E4%B8%8A">池上</a>' in html
+    assert "No result contains the words “火星”, “基地”: check their spelling or try other words." in html
+    assert "fewer" not in html and "filter" not in html.split("empty-state", 1)[1]
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+def test_the_advice_on_an_empty_page_fits_the_search(search_corpus, db, client, settings, engine_name):
+    """One sentence, "Try fewer words, another spelling, or remove a filter.", was given to every empty search: a
+    one-word search without filters was told to remove a filter and use fewer words."""
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+
+    def advice(language, **params):
+        html = client.get(f"/{language}/search/", params).content.decode()
+        assert "Try fewer words, another spelling" not in html
+        empty_state = html.split('class="empty-state"', 1)[1].split("</div>", 1)[0]
+        return [paragraph.split("</p>", 1)[0] for paragraph in empty_state.split("<p>")[1:]]
+
+    one_unknown_word = advice("en", q="zzzqqxv")
+    assert "No result contains the word “zzzqqxv”: check its spelling or try another word." in one_unknown_word
+    assert not [line for line in one_unknown_word if "fewer" in line or "filter" in line]
+    # Words that documents hold, but never together, and no spelling to check.
+    known_words = advice("zh-hant", q="池上 tilapia 咖啡 花蓮")
+    assert "沒有結果同時含有這些字詞：請試試減少字詞。" in known_words
+    assert not [line for line in known_words if "寫法" in line or "篩選" in line]
+    filtered = advice("ja", q="zzzqqxv", county="10013")
+    assert "「zzzqqxv」を含む結果はありません。表記を確かめるか、別の語を試してください。" in filtered
+    assert "絞り込みを外してみてください。" in filtered
+    assert "絞り込みを外してみてください。" in advice("ja", county="10013", sector="none")
+
+
+@pytest.mark.parametrize("engine_name", ["database", "elasticsearch"])
+def test_suggestions_read_hiragana_and_its_synonyms_as_the_search_does(search_corpus, db, settings, engine_name):
+    """ここあ found the cocoa documents (katakana ココア, a synonym of 可可) while the suggestions stayed empty."""
+    from search import engines
+
+    settings.HOMEWARD_SEARCH = {**settings.HOMEWARD_SEARCH, "ENGINE": engine_name}
+    found = {hit["uid"] for hit in engines.search(SearchQuery(q="ここあ", per_page=50)).hits}
+    suggested = {s["uid"] for s in engines.autocomplete("ここあ", families_=("fixture",))}
+    assert suggested and suggested <= found
+    assert suggested <= {s["uid"] for s in engines.autocomplete("可可", families_=("fixture",))}
+    assert engines.autocomplete("ゔぁ", families_=("fixture",)) == []  # converted, still nothing: no guess
