@@ -97,6 +97,15 @@ def check_image_upload(file):
     return checked
 
 
+def store_uploaded_image(file, *, title, description):
+    """An uploaded file kept as an image of the CMS library, after the library's checks (whoever calls: a refused
+    file raises ValidationError and nothing is stored)."""
+    from cms.models import CustomImage
+
+    check_image_upload(file)
+    return CustomImage.objects.create(title=title, description=description, file=file)
+
+
 def without_embedded_data(file):
     """The bytes of `file` (an image) re-encoded without EXIF, XMP or comments (and a CMYK picture in sRGB), or None
     when it carries none and is not CMYK (or is no image Pillow can re-encode: the upload checks refuse those before

@@ -18,8 +18,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.actions import check_member
 from cms.actions import discard_image_if_unused
-from cms.images import check_image_upload
-from cms.models import CustomImage
+from cms.images import store_uploaded_image
 from core.actions import ActionRefused, check_staff_permission, lock_person, staff_reason
 from core.audit import Action, log
 from experiences import rules
@@ -106,19 +105,17 @@ def _set_photo(experience, upload, *, remove=False):
     """Give `experience` the uploaded photo (a file) as an image of the CMS library, or take its photo away
     (`remove`); returns the image it no longer shows, or None. The upload passes the library's limits first, whoever
     calls: a refused file stores nothing."""
+    if not upload and not remove:
+        return None
+    stored = None
     if upload:
         try:
-            check_image_upload(upload)
+            stored = store_uploaded_image(
+                upload, title=experience.title_zh or upload.name, description=experience.image_alt
+            )
         except ValidationError as error:
             raise ActionRefused(" ".join(error.messages)) from None
-    elif not remove:
-        return None
-    replaced = experience.image
-    experience.image = None
-    if upload:
-        experience.image = CustomImage.objects.create(
-            title=experience.title_zh or upload.name, description=experience.image_alt, file=upload
-        )
+    replaced, experience.image = experience.image, stored
     return replaced
 
 

@@ -20,8 +20,7 @@ from cms.actions import (
     submit_project_for_review,
     submit_translation_for_review,
 )
-from cms.images import check_image_upload
-from cms.models import CustomImage
+from cms.images import store_uploaded_image
 from core.actions import ActionRefused
 from core.audit import Action, log
 from marketplace import providers
@@ -87,11 +86,8 @@ def save_story_step(user, draft, *, story, image=None, image_description="", sto
     fields = {"story": story, "story_en": story_en, "story_ja": story_ja}
     replaced = None
     if image:
-        check_image_upload(image)  # the library's limits, whoever calls: nothing is stored when refused
         replaced = draft.image
-        fields["image"] = CustomImage.objects.create(
-            title=draft.title or image.name, description=image_description, file=image
-        )
+        fields["image"] = store_uploaded_image(image, title=draft.title or image.name, description=image_description)
     draft = save_draft_step(user, draft, ProjectDraft.Step.STORY, **fields)
     # The photo it replaced leaves the library unless a page, a revision or another draft still shows it.
     discard_image_if_unused(replaced)
